@@ -1,0 +1,119 @@
+// The table of every resource the API serves. Discovery, routing, storage keys, tables, the
+// OpenAPI document and the clients all read this one table.
+
+export interface SubresourceInfo {
+  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'portforward' | 'proxy';
+  /** The kind this subresource speaks (Scale is autoscaling/v1, Eviction is policy/v1). */
+  group: string;
+  version: string;
+  kind: string;
+  verbs: string[];
+}
+
+export interface ResourceInfo {
+  group: string; // '' for core
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: string[];
+  subresources: SubresourceInfo[];
+  /** Served from live data, not stored (metrics). */
+  virtual?: boolean;
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const READ_VERBS = ['get', 'list'];
+
+function status(group: string, version: string, kind: string): SubresourceInfo {
+  return { name: 'status', group, version, kind, verbs: ['get', 'patch', 'update'] };
+}
+function scale(): SubresourceInfo {
+  return { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+}
+
+function res(
+  group: string, version: string, kind: string, plural: string, namespaced: boolean,
+  opts: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'virtual'>> = {},
+): ResourceInfo {
+  return {
+    group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced,
+    shortNames: opts.shortNames ?? [], categories: opts.categories ?? [], verbs: opts.verbs ?? ALL_VERBS,
+    subresources: opts.subresources ?? [], virtual: opts.virtual,
+  };
+}
+
+export const RESOURCES: readonly ResourceInfo[] = [
+  res('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: [status('', 'v1', 'Namespace')], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
+  res('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: [status('', 'v1', 'Node')] }),
+  res('', 'v1', 'Pod', 'pods', true, {
+    shortNames: ['po'], categories: ['all'],
+    subresources: [
+      status('', 'v1', 'Pod'),
+      { name: 'binding', group: '', version: 'v1', kind: 'Binding', verbs: ['create'] },
+      { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+      { name: 'log', group: '', version: 'v1', kind: 'Pod', verbs: ['get'] },
+      { name: 'exec', group: '', version: 'v1', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      { name: 'portforward', group: '', version: 'v1', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    ],
+  }),
+  res('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'], subresources: [status('', 'v1', 'Service')] }),
+  res('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
+  res('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  res('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
+  res('', 'v1', 'Secret', 'secrets', true),
+  res('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: [status('apps', 'v1', 'Deployment'), scale()] }),
+  res('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], subresources: [status('apps', 'v1', 'ReplicaSet'), scale()] }),
+  res('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('apps', 'v1', 'DaemonSet')] }),
+  res('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
+  res('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  res('flotilla.dev', 'v1alpha1', 'Machine', 'machines', false, { shortNames: ['ma'], subresources: [status('flotilla.dev', 'v1alpha1', 'Machine')] }),
+  res('metrics.k8s.io', 'v1beta1', 'NodeMetrics', 'nodes', false, { verbs: READ_VERBS, virtual: true }),
+  res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),
+];
+
+export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** Groups in the order discovery lists them (core first). */
+export function groupVersions(): Array<{ group: string; version: string }> {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  return [...seen.values()];
+}
+
+const byPath = new Map<string, ResourceInfo>();
+const byKind = new Map<string, ResourceInfo>();
+for (const r of RESOURCES) {
+  byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
+  if (!r.virtual) byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
+}
+
+/** Look a resource up by the URL parts /apis/<group>/<version>/<plural>. */
+export function resourceFor(group: string, version: string, plural: string): ResourceInfo | undefined {
+  return byPath.get(`${group}/${version}/${plural}`);
+}
+
+/** Look a stored resource up by apiVersion and kind, as found in an object. */
+export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return byKind.get(`${apiVersion}/${kind}`);
+}
+
+/**
+ * The storage key of an object. Keys sort so that a prefix lists a resource (all namespaces),
+ * or one namespace of it: /registry/<group|core>/<plural>/<namespace>/<name> (cluster-scoped: no namespace part).
+ */
+export function storageKey(r: ResourceInfo, namespace: string | undefined, name: string): string {
+  return r.namespaced ? `${storagePrefix(r, namespace)}${name}` : `${storagePrefix(r)}${name}`;
+}
+
+/** Prefix of every key of a resource, or of one namespace of it. Always ends with '/'. */
+export function storagePrefix(r: ResourceInfo, namespace?: string): string {
+  const base = `/registry/${r.group || 'core'}/${r.plural}/`;
+  return r.namespaced && namespace ? `${base}${namespace}/` : base;
+}

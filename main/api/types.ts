@@ -1,0 +1,112 @@
+// The wire types of the API, shared by the control plane, the agent, the bridge and the renderer.
+// Built-in kinds come from `kubernetes-types` (type-only); our own kinds are written in the same style.
+// This module imports types only: it has no runtime dependencies.
+import type { ObjectMeta, ListMeta, Status, StatusCause, OwnerReference, LabelSelector } from 'kubernetes-types/meta/v1';
+
+export type { ObjectMeta, ListMeta, Status, StatusCause, OwnerReference, LabelSelector };
+export type {
+  Pod, PodSpec, PodStatus, Container, ContainerStatus, ContainerPort, PodCondition, PodTemplateSpec,
+  Node, NodeSpec, NodeStatus, NodeCondition, NodeAddress, Taint, Toleration,
+  Service, ServiceSpec, ServicePort, Endpoints, EndpointSubset, EndpointAddress, EndpointPort,
+  Namespace, Event, ConfigMap, Secret, Binding, ObjectReference, EnvVar, Probe, ResourceRequirements,
+  Affinity, NodeAffinity, NodeSelector, NodeSelectorTerm, NodeSelectorRequirement,
+} from 'kubernetes-types/core/v1';
+export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
+export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
+export type { Lease } from 'kubernetes-types/coordination/v1';
+export type { Eviction } from 'kubernetes-types/policy/v1';
+export type { Scale } from 'kubernetes-types/autoscaling/v1';
+
+/** Any API object as it travels on the wire: apiVersion, kind, metadata, and whatever else its kind has. */
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** An object that has been stored: it always has a name and a resourceVersion. */
+export interface StoredObject extends KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta & { name: string; resourceVersion: string; uid: string; creationTimestamp: string };
+}
+
+export interface KList<T extends KObject = KObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: ListMeta;
+  items: T[];
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchEvent<T extends KObject = KObject> {
+  type: WatchEventType;
+  object: T;
+}
+
+// ---- flotilla.dev/v1alpha1 ----
+
+export type MachineProvider = 'sandbox' | 'lima' | 'multipass';
+export type MachinePhase = 'Pending' | 'Provisioning' | 'Bootstrapping' | 'Running' | 'Stopped' | 'Failed' | 'Deleting';
+
+export interface MachineSpec {
+  provider: MachineProvider;
+  cpus?: number;
+  memoryMiB?: number;
+  diskGiB?: number;
+  /** Desired power state; `node stop` sets false, `node start` true. Defaults to true. */
+  running?: boolean;
+}
+
+export interface MachineCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface MachineProgress {
+  step: number;
+  total: number;
+  message: string;
+}
+
+export interface MachineStatus {
+  phase?: MachinePhase;
+  message?: string;
+  nodeName?: string;
+  addresses?: Array<{ type: 'InternalIP' | 'Hostname' | 'SSH'; address: string }>;
+  progress?: MachineProgress;
+  conditions?: MachineCondition[];
+}
+
+export interface Machine {
+  apiVersion?: 'flotilla.dev/v1alpha1';
+  kind?: 'Machine';
+  metadata?: ObjectMeta;
+  spec?: MachineSpec;
+  status?: MachineStatus;
+}
+
+// ---- metrics.k8s.io/v1beta1 ----
+
+export interface NodeMetrics {
+  apiVersion?: 'metrics.k8s.io/v1beta1';
+  kind?: 'NodeMetrics';
+  metadata: ObjectMeta;
+  timestamp: string;
+  window: string;
+  usage: { cpu: string; memory: string };
+}
+
+export interface PodMetrics {
+  apiVersion?: 'metrics.k8s.io/v1beta1';
+  kind?: 'PodMetrics';
+  metadata: ObjectMeta;
+  timestamp: string;
+  window: string;
+  containers: Array<{ name: string; usage: { cpu: string; memory: string } }>;
+}

