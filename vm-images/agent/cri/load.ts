@@ -1,0 +1,42 @@
+// Loads the embedded CRI .proto into gRPC service constructors (works from a single bundled file: no .proto on disk needed).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { CRI_API_PROTO } from './api-proto';
+
+export interface CriServices {
+  RuntimeService: grpc.ServiceClientConstructor;
+  ImageService: grpc.ServiceClientConstructor;
+}
+
+let cached: CriServices | undefined;
+
+function lookup(obj: grpc.GrpcObject, path: string[]): grpc.ServiceClientConstructor {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (typeof cur !== 'object' && typeof cur !== 'function') throw new Error(`CRI proto: ${path.join('.')} missing`);
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  if (typeof cur !== 'function') throw new Error(`CRI proto: ${path.join('.')} is not a service`);
+  return cur as grpc.ServiceClientConstructor;
+}
+
+export function loadCriServices(): CriServices {
+  if (cached) return cached;
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-cri-'));
+  try {
+    const file = join(dir, 'api.proto');
+    writeFileSync(file, CRI_API_PROTO);
+    const def = protoLoader.loadSync(file, { keepCase: true, longs: String, enums: String, defaults: true });
+    const root = grpc.loadPackageDefinition(def);
+    cached = {
+      RuntimeService: lookup(root, ['runtime', 'v1', 'RuntimeService']),
+      ImageService: lookup(root, ['runtime', 'v1', 'ImageService']),
+    };
+    return cached;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,81 @@
+// containerd 1.6 config.toml for one private instance rooted at a directory (facts: DESIGN.md "Facts established").
+import { join } from 'node:path';
+
+export interface ContainerdPaths {
+  dir: string;
+  root: string;
+  state: string;
+  socket: string;
+  runcRoot: string;
+  cniConfDir: string;
+  config: string;
+  log: string;
+}
+
+export function containerdPaths(dir: string): ContainerdPaths {
+  return {
+    dir,
+    root: join(dir, 'root'),
+    state: join(dir, 'state'),
+    socket: join(dir, 'containerd.sock'),
+    runcRoot: join(dir, 'runc'),
+    cniConfDir: join(dir, 'cni', 'net.d'),
+    config: join(dir, 'config.toml'),
+    log: join(dir, 'containerd.log'),
+  };
+}
+
+export interface ContainerdConfigOptions {
+  sandboxImage?: string;
+  cniBinDir?: string;
+  /** Extra CRI settings that differ per node, e.g. a registry mirror. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+export function containerdConfig(paths: ContainerdPaths, opts: ContainerdConfigOptions = {}): string {
+  const cri = 'plugins."io.containerd.grpc.v1.cri"';
+  return `version = 2
+root = ${q(paths.root)}
+state = ${q(paths.state)}
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp"]
+
+[grpc]
+  address = ${q(paths.socket)}
+
+[ttrpc]
+  address = ${q(`${paths.socket}.ttrpc`)}
+
+[debug]
+  level = ${q(opts.logLevel ?? 'info')}
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = ${q(join(paths.root, 'opt'))}
+
+[${cri}]
+  sandbox_image = ${q(opts.sandboxImage ?? 'docker.io/flotilla/pause:1')}
+  restrict_oom_score_adj = true
+  disable_apparmor = true
+  tolerate_missing_hugetlb_controller = true
+  netns_mounts_under_state_dir = true
+  enable_selinux = false
+  max_container_log_line_size = 16384
+
+[${cri}.containerd]
+  snapshotter = "overlayfs"
+  default_runtime_name = "runc"
+
+[${cri}.containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+[${cri}.containerd.runtimes.runc.options]
+  SystemdCgroup = false
+  Root = ${q(paths.runcRoot)}
+
+[${cri}.cni]
+  bin_dir = ${q(opts.cniBinDir ?? '/usr/lib/cni')}
+  conf_dir = ${q(paths.cniConfDir)}
+  max_conf_num = 1
+`;
+}

@@ -1,0 +1,82 @@
+// Starts a private containerd for a root directory and waits until its CRI answers; imports image tarballs with ctr.
+import { spawn, execFile } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { CriClient } from '../cri/client';
+import { containerdConfig, containerdPaths, type ContainerdConfigOptions, type ContainerdPaths } from './containerd-config';
+
+export interface StartContainerdOptions extends ContainerdConfigOptions {
+  /** Directory holding root/, state/, the socket, config.toml and containerd.log. */
+  dir: string;
+  containerdBin?: string;
+  /** How long to wait for the CRI to answer, ms (default 20 s). */
+  readyTimeoutMs?: number;
+  /** Extra environment for containerd (PATH must reach runc and containerd-shim-runc-v2). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningContainerd {
+  pid: number;
+  socket: string;
+  paths: ContainerdPaths;
+  /** SIGTERM, then SIGKILL after graceMs; resolves when the process has exited. Shims (and pods) keep running. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function startContainerd(opts: StartContainerdOptions): Promise<RunningContainerd> {
+  const paths = containerdPaths(opts.dir);
+  for (const d of [paths.root, paths.state, paths.runcRoot, paths.cniConfDir]) mkdirSync(d, { recursive: true });
+  writeFileSync(paths.config, containerdConfig(paths, opts));
+  const logFd = openSync(paths.log, 'a');
+  const child = spawn(opts.containerdBin ?? 'containerd', ['--config', paths.config], {
+    stdio: ['ignore', logFd, logFd], detached: true, env: opts.env ?? process.env,
+  });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('containerd: spawn failed');
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  child.unref();
+
+  const stop = async (graceMs = 10_000): Promise<void> => {
+    if (exited) return;
+    try { process.kill(pid, 'SIGTERM'); } catch { return; }
+    const timer = setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+
+  const cri = new CriClient(paths.socket);
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
+  try {
+    for (;;) {
+      if (exited) throw new Error(`containerd exited during startup; see ${paths.log}`);
+      try {
+        await cri.version(1000);
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`containerd did not answer on ${paths.socket}: ${String(err)}`);
+        await delay(50); // poll interval while waiting for the socket
+      }
+    }
+  } catch (err) {
+    await stop(2000);
+    throw err;
+  } finally {
+    cri.close();
+  }
+  return { pid, socket: paths.socket, paths, stop };
+}
+
+/** Imports an OCI/docker image tarball into the k8s.io namespace (CRI has no import call). */
+export function importImage(socket: string, tarPath: string, ctrBin = 'ctr'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(ctrBin, ['--address', socket, '-n', 'k8s.io', 'images', 'import', tarPath], (err, stdout, stderr) => {
+      if (err) reject(new Error(`ctr images import ${tarPath}: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
