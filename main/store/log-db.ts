@@ -1,0 +1,214 @@
+// The SQLite side of the store: schema, pragmas and every statement. One table `log` holds every
+// write, its id being the revision; `meta` holds the compact revision. No caching here: callers
+// (sqlite-store.ts) keep the current state in memory.
+import Database from 'better-sqlite3';
+import { compareKeys, prefixUpperBound } from './key-order';
+import type { KV, StoreEvent } from './types';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS log (
+  id              INTEGER PRIMARY KEY,   -- the revision of this write
+  key             TEXT    NOT NULL,
+  value           TEXT    NOT NULL,      -- for a delete: the last value before it
+  create_revision INTEGER NOT NULL,
+  prev_revision   INTEGER NOT NULL,      -- revision of the value this write replaced; 0 for a create
+  deleted         INTEGER NOT NULL       -- 1 for a delete (tombstone)
+);
+CREATE INDEX IF NOT EXISTS log_key_id ON log (key, id);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+/** One row to append; `id` is the revision. */
+export interface LogRow {
+  id: number;
+  key: string;
+  value: string;
+  createRevision: number;
+  prevRevision: number;
+  deleted: boolean;
+}
+
+interface StateRow {
+  key: string;
+  value: string;
+  create_revision: number;
+  id: number;
+}
+
+interface EventRow {
+  id: number;
+  key: string;
+  value: string;
+  create_revision: number;
+  deleted: number;
+  prev_value: string | null;
+}
+
+type InsertParams = [number, string, string, number, number, number];
+type RangeParams = [string, string, number, number];
+type ListParams = [string, string, number, number];
+
+export class LogDb {
+  private readonly db: Database.Database;
+  private readonly insertStmt: Database.Statement<InsertParams>;
+  private readonly appendAll: (rows: readonly LogRow[]) => void;
+  private readonly listFromStmt: Database.Statement<ListParams, StateRow>;
+  private readonly listAfterStmt: Database.Statement<ListParams, StateRow>;
+  private readonly eventsStmt: Database.Statement<RangeParams, EventRow>;
+  private readonly compactAll: (revision: number) => void;
+
+  constructor(path: string) {
+    // A second process on the same file waits this long for the lock, then fails.
+    this.db = new Database(path, { timeout: 1000 });
+    try {
+      // WAL + NORMAL: a COMMIT reaches the WAL file (the OS keeps it if the process dies) without
+      // an fsync per transaction. EXCLUSIVE: one process owns the store, so its in-memory state
+      // is authoritative.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.migrate();
+    } catch (err) {
+      this.db.close();
+      if (err instanceof Database.SqliteError && err.code === 'SQLITE_BUSY') {
+        throw new Error(`store: ${path} is in use by another process (${err.message})`, { cause: err });
+      }
+      throw err;
+    }
+    this.insertStmt = this.db.prepare<InsertParams>(
+      'INSERT INTO log (id, key, value, create_revision, prev_revision, deleted) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.appendAll = this.db.transaction((rows: readonly LogRow[]) => {
+      for (const r of rows) {
+        this.insertStmt.run(r.id, r.key, r.value, r.createRevision, r.prevRevision, r.deleted ? 1 : 0);
+      }
+    });
+    const listSql = (lower: string): string =>
+      `SELECT l.key, l.value, l.create_revision, l.id FROM log l
+         JOIN (SELECT MAX(id) AS mid FROM log WHERE ${lower} AND key < ? AND id <= ? GROUP BY key) m
+           ON l.id = m.mid
+        WHERE l.deleted = 0 ORDER BY l.key LIMIT ?`;
+    this.listFromStmt = this.db.prepare<ListParams, StateRow>(listSql('key >= ?'));
+    this.listAfterStmt = this.db.prepare<ListParams, StateRow>(listSql('key > ?'));
+    this.eventsStmt = this.db.prepare<RangeParams, EventRow>(
+      `SELECT l.id, l.key, l.value, l.create_revision, l.deleted, p.value AS prev_value FROM log l
+         LEFT JOIN log p ON p.id = l.prev_revision AND l.deleted = 0 AND l.create_revision <> l.id
+        WHERE l.key >= ? AND l.key < ? AND l.id > ? AND l.id <= ? ORDER BY l.id`,
+    );
+    const deleteSuperseded = this.db.prepare<[number, number]>(
+      `DELETE FROM log WHERE id <= ? AND (deleted = 1 OR EXISTS (
+         SELECT 1 FROM log n WHERE n.key = log.key AND n.id > log.id AND n.id <= ?))`,
+    );
+    const recordCompact = this.db.prepare<[number]>(
+      `INSERT INTO meta (name, value) VALUES ('compact_revision', ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+    );
+    this.compactAll = this.db.transaction((revision: number) => {
+      deleteSuperseded.run(revision, revision);
+      recordCompact.run(revision);
+    });
+  }
+
+  /** Appends rows in one transaction; returns after COMMIT. */
+  append(rows: readonly LogRow[]): void {
+    this.appendAll(rows);
+  }
+
+  maxRevision(): number {
+    const row = this.db.prepare<[], { m: number | null }>('SELECT MAX(id) AS m FROM log').get();
+    return row?.m ?? 0;
+  }
+
+  compactRevision(): number {
+    const row = this.db
+      .prepare<[], { value: number }>("SELECT value FROM meta WHERE name = 'compact_revision'")
+      .get();
+    return row?.value ?? 0;
+  }
+
+  /** The current value of every live key, in key order. */
+  *currentState(): Generator<KV> {
+    const stmt = this.db.prepare<[], StateRow>(
+      `SELECT l.key, l.value, l.create_revision, l.id FROM log l
+         JOIN (SELECT MAX(id) AS mid FROM log GROUP BY key) m ON l.id = m.mid
+        WHERE l.deleted = 0 ORDER BY l.key`,
+    );
+    for (const r of stmt.iterate()) {
+      yield { key: r.key, value: r.value, createRevision: r.create_revision, modRevision: r.id };
+    }
+  }
+
+  /**
+   * Live keys under `prefix` as of `revision`, in key order, after `startAfter` when given;
+   * at most `limit` (<= 0: all).
+   */
+  listAt(prefix: string, revision: number, startAfter: string | undefined, limit: number): KV[] {
+    const after = startAfter !== undefined && compareKeys(startAfter, prefix) >= 0;
+    const stmt = after ? this.listAfterStmt : this.listFromStmt;
+    const rows = stmt.all(after && startAfter !== undefined ? startAfter : prefix, prefixUpperBound(prefix), revision, limit > 0 ? limit : -1);
+    return rows
+      .filter((r) => r.key.startsWith(prefix))
+      .map((r) => ({ key: r.key, value: r.value, createRevision: r.create_revision, modRevision: r.id }));
+  }
+
+  /** Events under `prefix` with fromRevision < revision <= toRevision, in revision order. */
+  events(prefix: string, fromRevision: number, toRevision: number): StoreEvent[] {
+    const events: StoreEvent[] = [];
+    for (const r of this.eventsStmt.iterate(prefix, prefixUpperBound(prefix), fromRevision, toRevision)) {
+      if (!r.key.startsWith(prefix)) continue;
+      events.push(rowToEvent(r));
+    }
+    return events;
+  }
+
+  /**
+   * Deletes rows at or below `revision` that a later row (also at or below it) supersedes, and
+   * tombstones at or below it; records the compact revision. One transaction.
+   */
+  compact(revision: number): void {
+    this.compactAll(revision);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true });
+    if (typeof version !== 'number') throw new Error('store: cannot read the schema version');
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`store: database schema version ${version} is newer than this program (${SCHEMA_VERSION})`);
+    }
+    if (version < SCHEMA_VERSION) {
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+  }
+}
+
+function rowToEvent(r: EventRow): StoreEvent {
+  if (r.deleted) {
+    return {
+      type: 'DELETE',
+      key: r.key,
+      revision: r.id,
+      createRevision: r.create_revision,
+      value: r.value,
+      prevValue: r.value,
+      created: false,
+    };
+  }
+  const created = r.create_revision === r.id;
+  const event: StoreEvent = {
+    type: 'PUT',
+    key: r.key,
+    revision: r.id,
+    createRevision: r.create_revision,
+    value: r.value,
+    created,
+  };
+  if (!created && r.prev_value !== null) event.prevValue = r.prev_value;
+  return event;
+}

@@ -1,0 +1,223 @@
+// The store: a kine-style log in SQLite (log-db.ts) with the current state in memory
+// (state-index.ts), group commit of writes (write-batch.ts) and in-process watch (watch-hub.ts).
+//
+// Revisions: a fresh store has `revision` 0; the first write gets revision 1 and every accepted
+// write the next one, with no holes, across reopen. A rejected write (Conflict, NotFound, …)
+// consumes no revision.
+import { LogDb } from './log-db';
+import { StateIndex } from './state-index';
+import { StoreError, type KV, type ListOptions, type ListResult, type Store, type WatchCallback } from './types';
+import { WatchHub, Watcher } from './watch-hub';
+import { planBatch, type WriteRequest } from './write-batch';
+
+export interface OpenStoreOptions {
+  /** The SQLite file (created when missing). */
+  path: string;
+  /** Revisions of history kept by auto-compaction. Default 10000. */
+  compactWindow?: number;
+  /** Auto-compaction period in ms. Default 60000; 0 disables. */
+  autoCompactMs?: number;
+  /** Called when a watch callback throws. Default: console.error. */
+  onWatchError?: (err: unknown) => void;
+}
+
+export interface StoreStats {
+  /** SQLite write transactions committed by group commit. */
+  transactions: number;
+  /** Rows written (accepted writes). */
+  writes: number;
+}
+
+export interface SqliteStore extends Store {
+  readonly stats: Readonly<StoreStats>;
+  /** Live watchers (for diagnostics and tests). */
+  readonly watcherCount: number;
+}
+
+interface Pending {
+  request: WriteRequest;
+  resolve: (kv: KV) => void;
+  reject: (err: unknown) => void;
+}
+
+export function openStore(opts: OpenStoreOptions): SqliteStore {
+  return new SqliteStoreImpl(opts);
+}
+
+class SqliteStoreImpl implements SqliteStore {
+  readonly stats: StoreStats = { transactions: 0, writes: 0 };
+  private readonly db: LogDb;
+  private readonly state: StateIndex;
+  private readonly hub = new WatchHub();
+  private readonly onWatchError: (err: unknown) => void;
+  private readonly compactWindow: number;
+  private rev: number;
+  private compactRev: number;
+  private queue: Pending[] = [];
+  private flushHandle: NodeJS.Immediate | undefined;
+  private compactTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(opts: OpenStoreOptions) {
+    this.db = new LogDb(opts.path);
+    try {
+      this.compactRev = this.db.compactRevision();
+      // A compaction may have removed the newest row (a tombstone) when it compacted everything.
+      this.rev = Math.max(this.db.maxRevision(), this.compactRev);
+      this.state = StateIndex.fromSorted(this.db.currentState());
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.onWatchError = opts.onWatchError ?? ((err) => console.error('store: watch callback failed:', err));
+    this.compactWindow = opts.compactWindow ?? 10_000;
+    const every = opts.autoCompactMs ?? 60_000;
+    if (every > 0) {
+      this.compactTimer = setInterval(() => this.autoCompact(), every);
+      this.compactTimer.unref();
+    }
+  }
+
+  get revision(): number {
+    return this.rev;
+  }
+
+  get compactRevision(): number {
+    return this.compactRev;
+  }
+
+  get watcherCount(): number {
+    return this.hub.size;
+  }
+
+  get(key: string): KV | undefined {
+    this.assertOpen();
+    return this.state.get(key);
+  }
+
+  list(prefix: string, opts: ListOptions = {}): ListResult {
+    this.assertOpen();
+    const { revision, startAfter, limit } = opts;
+    if (revision === undefined || revision === this.rev) {
+      const page = this.state.list(prefix, startAfter, limit);
+      return { items: page.items, more: page.more, revision: this.rev };
+    }
+    if (revision < this.compactRev) {
+      throw new StoreError('Compacted', `revision ${revision} is compacted (compact revision ${this.compactRev})`, this.compactRev);
+    }
+    if (revision > this.rev || revision < 0) {
+      throw new RangeError(`store: revision ${revision} is not in 0..${this.rev}`);
+    }
+    const max = limit !== undefined && limit > 0 ? limit : 0;
+    const items = this.db.listAt(prefix, revision, startAfter, max > 0 ? max + 1 : 0);
+    const more = max > 0 && items.length > max;
+    if (more) items.length = max;
+    return { items: items.map((kv) => Object.freeze(kv)), more, revision };
+  }
+
+  count(prefix: string): number {
+    this.assertOpen();
+    return this.state.count(prefix);
+  }
+
+  create(key: string, value: string): Promise<KV> {
+    return this.enqueue({ op: 'create', key, value });
+  }
+
+  update(key: string, value: string, expectedRevision?: number): Promise<KV> {
+    return this.enqueue({ op: 'update', key, value, expectedRevision });
+  }
+
+  delete(key: string, expectedRevision?: number): Promise<KV> {
+    return this.enqueue({ op: 'delete', key, expectedRevision });
+  }
+
+  watch(prefix: string, fromRevision: number, cb: WatchCallback): () => void {
+    this.assertOpen();
+    if (fromRevision < this.compactRev) {
+      throw new StoreError(
+        'Compacted',
+        `watch from revision ${fromRevision}: history up to ${this.compactRev} is compacted`,
+        this.compactRev,
+      );
+    }
+    // Read the replay and register in the same synchronous step: no commit can fall between, so
+    // live delivery starts exactly after the replay's last revision.
+    const upTo = this.rev;
+    const replay = fromRevision < upTo ? this.db.events(prefix, fromRevision, upTo) : [];
+    const watcher = new Watcher(prefix, Math.max(fromRevision, upTo), cb, this.onWatchError);
+    this.hub.add(watcher);
+    // Deliver after watch() has returned its disposer; live batches meanwhile wait behind the replay.
+    queueMicrotask(() => watcher.start(replay));
+    return () => this.hub.remove(watcher);
+  }
+
+  compact(revision: number): void {
+    this.assertOpen();
+    const target = Math.min(revision, this.rev);
+    if (target <= this.compactRev) return;
+    this.db.compact(target);
+    this.compactRev = target;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.flushHandle !== undefined) clearImmediate(this.flushHandle);
+    this.flush();
+    this.closed = true;
+    if (this.compactTimer !== undefined) clearInterval(this.compactTimer);
+    this.db.close();
+  }
+
+  private enqueue(request: WriteRequest): Promise<KV> {
+    if (this.closed) return Promise.reject(new StoreError('Closed', `store is closed (${request.op} ${request.key})`));
+    return new Promise<KV>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (this.queue.length === 1) this.flushHandle = setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits every queued write in one transaction, then notifies watchers and settles promises. */
+  private flush(): void {
+    this.flushHandle = undefined;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    const plan = planBatch(
+      batch.map((p) => p.request),
+      (key) => this.state.get(key),
+      this.rev,
+    );
+    if (plan.rows.length > 0) {
+      try {
+        this.db.append(plan.rows);
+      } catch (err) {
+        // Rolled back: nothing changed, no revision used.
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      this.stats.transactions++;
+      this.stats.writes += plan.rows.length;
+      this.rev = plan.revision;
+      for (const [key, kv] of plan.changes) {
+        if (kv) this.state.set(kv);
+        else this.state.remove(key);
+      }
+      this.hub.publish(plan.events);
+    }
+    plan.outcomes.forEach((outcome, i) => {
+      if (outcome instanceof StoreError) batch[i].reject(outcome);
+      else batch[i].resolve(outcome);
+    });
+  }
+
+  private autoCompact(): void {
+    if (this.closed) return;
+    const target = this.rev - this.compactWindow;
+    if (target > this.compactRev) this.compact(target);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('Closed', 'store is closed');
+  }
+}
