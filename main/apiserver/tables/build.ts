@@ -1,0 +1,31 @@
+// buildTable: the meta.k8s.io/v1 Table for a list (or a watch event) of objects of one resource.
+import type { ResourceInfo } from '../../api/resources';
+import type { KObject } from '../../api/types';
+import { printerFor } from './registry';
+import type { BuildTableOptions, Table, TableRow } from './types';
+
+export function buildTable(r: ResourceInfo, objects: KObject[], opts: BuildTableOptions = {}): Table {
+  const printer = printerFor(r);
+  const now = opts.now ?? new Date();
+  const include = opts.includeObject ?? 'Metadata';
+  const rows = objects.map((obj): TableRow => {
+    const row: TableRow = { cells: printer.cells(obj, now) };
+    const conditions = printer.conditions?.(obj);
+    if (conditions) row.conditions = conditions;
+    if (include === 'Object') row.object = obj;
+    else if (include === 'Metadata') {
+      row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata ?? {} };
+    }
+    return row;
+  });
+  const metadata: Table['metadata'] = {};
+  if (opts.resourceVersion) metadata.resourceVersion = opts.resourceVersion;
+  if (opts.continueToken) metadata.continue = opts.continueToken;
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata,
+    columnDefinitions: opts.omitColumnDefinitions ? null : printer.columns.map((c) => ({ ...c })),
+    rows,
+  };
+}
