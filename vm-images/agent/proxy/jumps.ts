@@ -1,0 +1,55 @@
+// The jumps from built-in chains into ours. iptables-restore --noflush cannot own a rule inside a
+// built-in chain without owning the whole chain, so these are checked (-C) and inserted (-I) once.
+import type { Exec } from './exec';
+import {
+  KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_POSTROUTING, KUBE_SERVICES, type Table,
+} from './rules';
+
+export interface Jump { table: Table; from: string; args: string[] }
+
+function jump(table: Table, from: string, to: string, commentText: string, extra: string[] = []): Jump {
+  const c = commentText ? ['-m', 'comment', '--comment', commentText] : [];
+  return { table, from, args: [...extra, ...c, '-j', to] };
+}
+
+const NEW = ['-m', 'conntrack', '--ctstate', 'NEW'];
+
+export const JUMPS: readonly Jump[] = [
+  jump('filter', 'INPUT', KUBE_EXTERNAL_SERVICES, 'kubernetes externally-visible service portals', NEW),
+  jump('filter', 'FORWARD', KUBE_EXTERNAL_SERVICES, 'kubernetes externally-visible service portals', NEW),
+  jump('filter', 'FORWARD', KUBE_SERVICES, 'kubernetes service portals', NEW),
+  jump('filter', 'OUTPUT', KUBE_SERVICES, 'kubernetes service portals', NEW),
+  jump('filter', 'FORWARD', KUBE_FORWARD, 'kubernetes forwarding rules'),
+  jump('filter', 'INPUT', KUBE_FIREWALL, ''),
+  jump('filter', 'OUTPUT', KUBE_FIREWALL, ''),
+  jump('nat', 'OUTPUT', KUBE_SERVICES, 'kubernetes service portals'),
+  jump('nat', 'PREROUTING', KUBE_SERVICES, 'kubernetes service portals'),
+  jump('nat', 'POSTROUTING', KUBE_POSTROUTING, 'kubernetes postrouting rules'),
+];
+
+async function exists(exec: Exec, j: Jump): Promise<boolean> {
+  const r = await exec(['iptables', '-w', '5', '-t', j.table, '-C', j.from, ...j.args]);
+  if (r.code === 0) return true;
+  if (r.code === 1) return false;
+  throw new Error(`iptables -C ${j.from} failed (${r.code}): ${r.stderr.trim()}`);
+}
+
+/** Inserts each missing jump at the top of its built-in chain. Returns how many were inserted. */
+export async function ensureJumps(exec: Exec, jumps: readonly Jump[] = JUMPS): Promise<number> {
+  const missing = (await Promise.all(jumps.map(async (j) => ((await exists(exec, j)) ? null : j)))).filter((j): j is Jump => j !== null);
+  for (const j of missing) {
+    const r = await exec(['iptables', '-w', '5', '-t', j.table, '-I', j.from, ...j.args]);
+    if (r.code !== 0) throw new Error(`iptables -I ${j.from} failed: ${r.stderr.trim()}`);
+  }
+  return missing.length;
+}
+
+/** Deletes every copy of each jump (missing ones and missing chains are fine). */
+export async function removeJumps(exec: Exec, jumps: readonly Jump[] = JUMPS): Promise<void> {
+  for (const j of jumps) {
+    for (let i = 0; i < 8; i++) {
+      const r = await exec(['iptables', '-w', '5', '-t', j.table, '-D', j.from, ...j.args]);
+      if (r.code !== 0) break;
+    }
+  }
+}
