@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { applyMergePatch } from '../../../main/apiserver/patch/merge-patch';
+import { applyJsonPatch } from '../../../main/apiserver/patch/json-patch';
+import { PatchError } from '../../../main/apiserver/patch/errors';
+
+describe('JSON merge patch (RFC 7386)', () => {
+  it('merges objects, deletes with null, replaces arrays and scalars', () => {
+    const target = { a: 'b', c: { d: 'e', f: 'g' }, list: [1, 2] };
+    const out = applyMergePatch(target, { a: 'z', c: { f: null, h: { i: null } }, list: [3] });
+    expect(out).toEqual({ a: 'z', c: { d: 'e', h: {} }, list: [3] });
+    expect(target).toEqual({ a: 'b', c: { d: 'e', f: 'g' }, list: [1, 2] });
+  });
+
+  it('replaces the whole document with a non-object patch', () => {
+    expect(applyMergePatch({ a: 1 }, ['x'])).toEqual(['x']);
+    expect(applyMergePatch('x', { a: 1 })).toEqual({ a: 1 });
+  });
+
+  it('does not share structure with its inputs', () => {
+    const target = { keep: { deep: 1 } };
+    const out = applyMergePatch(target, { other: 1 }) as { keep: { deep: number } };
+    out.keep.deep = 2;
+    expect(target.keep.deep).toBe(1);
+  });
+});
+
+describe('JSON patch (RFC 6902)', () => {
+  const doc = { spec: { replicas: 1, list: ['a', 'b'] } };
+
+  it('applies add/replace/remove/move/copy/test without touching the input', () => {
+    const out = applyJsonPatch(doc, [
+      { op: 'test', path: '/spec/replicas', value: 1 },
+      { op: 'replace', path: '/spec/replicas', value: 3 },
+      { op: 'add', path: '/spec/list/-', value: 'c' },
+      { op: 'remove', path: '/spec/list/0' },
+      { op: 'copy', from: '/spec/replicas', path: '/spec/copy' },
+      { op: 'move', from: '/spec/copy', path: '/spec/moved' },
+    ]);
+    expect(out).toEqual({ spec: { replicas: 3, list: ['b', 'c'], moved: 3 } });
+    expect(doc).toEqual({ spec: { replicas: 1, list: ['a', 'b'] } });
+  });
+
+  it('names the failing operation and path like Kubernetes', () => {
+    expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/spec/replicas', value: 2 }])).toThrow('testing value /spec/replicas failed: test failed');
+    expect(() => applyJsonPatch(doc, [{ op: 'add', path: '/spec/foo/bar', value: 1 }])).toThrow('add operation does not apply: doc is missing path: "/spec/foo/bar"');
+    expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/spec/foo', value: 1 }])).toThrow('replace operation does not apply: doc is missing key: /spec/foo');
+    expect(() => applyJsonPatch(doc, [{ op: 'remove', path: '/spec/foo' }])).toThrow("error in remove for path: '/spec/foo'");
+    expect(() => applyJsonPatch(doc, [{ op: 'move', from: '/nope', path: '/x' }])).toThrow('move operation does not apply: doc is missing from path: /nope');
+  });
+
+  it('rejects malformed operations with a 400 PatchError', () => {
+    for (const ops of [{}, [{ op: 'jump', path: '/a' }], [{ op: 'add', path: 'a', value: 1 }], [{ op: 'add', path: '/a' }], [{ op: 'copy', path: '/a' }]]) {
+      let err: unknown;
+      try { applyJsonPatch(doc, ops); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(PatchError);
+      expect((err as PatchError).code).toBe(400);
+    }
+  });
+});
