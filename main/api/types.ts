@@ -1,9 +1,13 @@
 // The wire types of the API, shared by the control plane, the agent, the bridge and the renderer.
 // Built-in kinds come from `kubernetes-types` (type-only); our own kinds are written in the same style.
 // This module imports types only: it has no runtime dependencies.
-import type { ObjectMeta, ListMeta, Status, StatusCause, OwnerReference, LabelSelector } from 'kubernetes-types/meta/v1';
+import type { ObjectMeta as K8sObjectMeta, ListMeta, Status, StatusCause, OwnerReference, LabelSelector } from 'kubernetes-types/meta/v1';
 
-export type { ObjectMeta, ListMeta, Status, StatusCause, OwnerReference, LabelSelector };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** ObjectMeta without kubernetes-types' readonly marks: the server sets uid, resourceVersion and friends. */
+export type ObjectMeta = Mutable<K8sObjectMeta>;
+
+export type { ListMeta, Status, StatusCause, OwnerReference, LabelSelector };
 export type {
   Pod, PodSpec, PodStatus, Container, ContainerStatus, ContainerPort, PodCondition, PodTemplateSpec,
   Node, NodeSpec, NodeStatus, NodeCondition, NodeAddress, Taint, Toleration,

@@ -1,0 +1,28 @@
+// What every handler may use: the registry and store, and the backends that reach nodes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Store } from '../store/types';
+import type { NodeMetrics, PodMetrics, StoredObject } from '../api/types';
+import type { Registry } from './registry/registry';
+
+/** Streams that a pod's node serves: logs, exec and port-forward (proxied to the node's agent). */
+export interface PodStreamBackend {
+  logs(pod: StoredObject, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Takes over an upgraded (WebSocket) connection for exec or port-forward. */
+  upgrade(pod: StoredObject, subresource: 'exec' | 'attach' | 'portforward', req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+}
+
+/** Live usage reported by the nodes, served as metrics.k8s.io. */
+export interface MetricsSource {
+  nodeMetrics(): NodeMetrics[];
+  podMetrics(namespace?: string): PodMetrics[];
+}
+
+export interface ApiContext {
+  registry: Registry;
+  store: Store;
+  pods?: PodStreamBackend;
+  metrics?: MetricsSource;
+  watchTimeoutMs: number;
+  bookmarkIntervalMs: number;
+}

@@ -1,0 +1,236 @@
+// HTTP handling of resource paths: verbs on collections and objects, watch, tables, and the
+// status subresource. Other subresources live in subresources.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceInfo } from '../../api/resources';
+import type { KObject, StoredObject } from '../../api/types';
+import { buildTable } from '../tables';
+import { ApiError, errors } from '../status';
+import type { RequestInfo } from '../request';
+import { decodeBody, isObject, readBody } from '../request';
+import type { DeleteOptions, FieldValidation, ListQuery, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
+import { PATCH_CONTENT_TYPES } from '../registry/options';
+import { startWatch } from '../registry/watch';
+import type { ApiContext } from '../context';
+import { addWarnings, sendJson } from './respond';
+import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
+
+export function listQuery(q: URLSearchParams): ListQuery {
+  const limit = q.get('limit');
+  return {
+    labelSelector: q.get('labelSelector') ?? undefined,
+    fieldSelector: q.get('fieldSelector') ?? undefined,
+    limit: limit ? Number(limit) : undefined,
+    continue: q.get('continue') ?? undefined,
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+  };
+}
+
+export function writeOptions(req: IncomingMessage, q: URLSearchParams): WriteOptions {
+  const fv = q.get('fieldValidation');
+  const dryRun = q.getAll('dryRun');
+  const ua = req.headers['user-agent'] ?? '';
+  return {
+    dryRun: dryRun.includes('All'),
+    fieldManager: q.get('fieldManager') ?? (ua ? ua.split('/')[0] : 'unknown'),
+    fieldValidation: fv === 'Strict' || fv === 'Ignore' || fv === 'Warn' ? (fv as FieldValidation) : undefined,
+  };
+}
+
+export function sendObject(req: IncomingMessage, res: ServerResponse, r: ResourceInfo, obj: StoredObject | KObject, code = 200): void {
+  if (wantsTable(req)) {
+    const table = buildTable(r, [obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion });
+    sendJson(res, code, table, TABLE_CONTENT_TYPE);
+    return;
+  }
+  sendJson(res, code, obj);
+}
+
+async function body(req: IncomingMessage): Promise<unknown> {
+  return decodeBody(await readBody(req), req.headers['content-type']);
+}
+
+async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+  const opts: DeleteOptions = {};
+  const raw = await readBody(req);
+  if (raw.length && raw.toString('utf8').trim()) {
+    const b = decodeBody(raw, req.headers['content-type']);
+    if (isObject(b)) {
+      if (typeof b.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = b.gracePeriodSeconds;
+      if (typeof b.propagationPolicy === 'string') opts.propagationPolicy = b.propagationPolicy as PropagationPolicy;
+      if (b.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+      if (isObject(b.preconditions)) opts.preconditions = b.preconditions as DeleteOptions['preconditions'];
+      if (Array.isArray(b.dryRun) && b.dryRun.includes('All')) opts.dryRun = true;
+    }
+  }
+  const g = q.get('gracePeriodSeconds');
+  if (g !== null) opts.gracePeriodSeconds = Number(g);
+  const p = q.get('propagationPolicy');
+  if (p) opts.propagationPolicy = p as PropagationPolicy;
+  if (q.getAll('dryRun').includes('All')) opts.dryRun = true;
+  if (opts.propagationPolicy && !['Background', 'Foreground', 'Orphan'].includes(opts.propagationPolicy)) {
+    throw errors.badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  return opts;
+}
+
+export async function handleResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const reg = ctx.registry;
+  const ns = r.namespaced ? info.namespace : undefined;
+  const q = info.query;
+  if (r.namespaced && info.name && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') {
+    throw errors.notFound(r.group, r.plural, info.name);
+  }
+  switch (info.verb) {
+    case 'get': {
+      sendObject(req, res, r, reg.get(r, ns, info.name!));
+      return;
+    }
+    case 'list': {
+      const list = reg.list(r, ns, listQuery(q));
+      if (wantsTable(req)) {
+        const table = buildTable(r, list.items, { includeObject: includeObject(q), resourceVersion: list.metadata.resourceVersion, continueToken: list.metadata.continue });
+        sendJson(res, 200, table, TABLE_CONTENT_TYPE);
+      } else {
+        sendJson(res, 200, list);
+      }
+      return;
+    }
+    case 'watch': {
+      const wq: WatchQuery = { ...listQuery(q), allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true' };
+      if (info.name) wq.fieldSelector = [`metadata.name=${info.name}`, wq.fieldSelector].filter(Boolean).join(',');
+      const ts = q.get('timeoutSeconds');
+      if (ts) wq.timeoutSeconds = Number(ts);
+      serveWatch(ctx, req, res, r, ns, wq);
+      return;
+    }
+    case 'create': {
+      const result = await reg.create(r, ns, await body(req), writeOptions(req, q));
+      addWarnings(res, result.warnings);
+      sendObject(req, res, r, result.object, 201);
+      return;
+    }
+    case 'update': {
+      const result = await reg.update(r, ns, info.name!, await body(req), writeOptions(req, q));
+      addWarnings(res, result.warnings);
+      sendObject(req, res, r, result.object);
+      return;
+    }
+    case 'patch': {
+      const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const type = PATCH_CONTENT_TYPES[ct];
+      if (!type) throw errors.unsupportedMediaType(ct);
+      const opts = writeOptions(req, q);
+      const result = await reg.patch(r, ns, info.name!, await body(req), type, { ...opts, force: q.get('force') === 'true' });
+      addWarnings(res, result.warnings);
+      sendObject(req, res, r, result.object, result.created ? 201 : 200);
+      return;
+    }
+    case 'delete': {
+      const result = await reg.delete(r, ns, info.name!, await deleteOptions(req, q));
+      sendJson(res, result.deleted ? 200 : 202, result.object);
+      return;
+    }
+    case 'deletecollection': {
+      const list = await reg.deleteCollection(r, ns, listQuery(q), await deleteOptions(req, q));
+      sendJson(res, 200, list);
+      return;
+    }
+    default:
+      throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+}
+
+/** The status subresource: GET, PUT, PATCH of .status only. */
+export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const ns = r.namespaced ? info.namespace : undefined;
+  const q = info.query;
+  const name = info.name!;
+  switch (info.verb) {
+    case 'get':
+      sendObject(req, res, r, ctx.registry.get(r, ns, name));
+      return;
+    case 'update': {
+      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource: 'status' });
+      sendObject(req, res, r, result.object);
+      return;
+    }
+    case 'patch': {
+      const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const type = PATCH_CONTENT_TYPES[ct];
+      if (!type) throw errors.unsupportedMediaType(ct);
+      const result = await ctx.registry.patch(r, ns, name, await body(req), type, { ...writeOptions(req, q), subresource: 'status', force: q.get('force') === 'true' });
+      sendObject(req, res, r, result.object);
+      return;
+    }
+    default:
+      throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+  }
+}
+
+function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery): void {
+  const table = wantsTable(req);
+  let sentColumns = false;
+  const lines: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!lines.length || res.destroyed) return;
+    res.write(lines.join(''));
+    lines.length = 0;
+  };
+  const push = (line: string) => {
+    lines.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const encodeEvent = (type: string, obj: KObject): string => {
+    if (!table || type === 'BOOKMARK' || type === 'ERROR') return `{"type":"${type}","object":${jsonOf(obj)}}\n`;
+    const t = buildTable(r, [obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion, omitColumnDefinitions: sentColumns });
+    sentColumns = true;
+    return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
+  };
+  let dispose: () => void;
+  try {
+    dispose = startWatch(ctx.registry, ctx.store, r, ns, q, (ev) => push(encodeEvent(ev.type, ev.object)));
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 410)) throw e;
+    // An expired resourceVersion is reported inside the stream, as Kubernetes does.
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.end(`{"type":"ERROR","object":${JSON.stringify(e.toStatus())}}\n`);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+  flush();
+  const timers: NodeJS.Timeout[] = [];
+  const stop = () => {
+    dispose();
+    for (const t of timers) clearTimeout(t);
+    if (!res.writableEnded) {
+      flush();
+      res.end();
+    }
+  };
+  const timeout = q.timeoutSeconds && q.timeoutSeconds > 0 ? q.timeoutSeconds * 1000 : ctx.watchTimeoutMs;
+  timers.push(setTimeout(stop, timeout));
+  if (q.allowWatchBookmarks) {
+    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    const t = setInterval(() => push(encodeEvent('BOOKMARK', { kind: r.kind, apiVersion, metadata: { resourceVersion: String(ctx.store.revision) } })), ctx.bookmarkIntervalMs);
+    timers.push(t);
+  }
+  req.on('close', stop);
+  res.on('close', stop);
+}
+
+// Many watchers get the same object: serialise it once.
+const jsonCache = new WeakMap<object, string>();
+function jsonOf(obj: KObject): string {
+  let s = jsonCache.get(obj);
+  if (s === undefined) {
+    s = JSON.stringify(obj);
+    jsonCache.set(obj, s);
+  }
+  return s;
+}

@@ -1,0 +1,22 @@
+// Writing replies: JSON objects, Status errors, and the Warning headers of field validation.
+import type { ServerResponse } from 'node:http';
+import type { ApiError } from '../status';
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: ApiError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.code, err.toStatus());
+}
+
+export function addWarnings(res: ServerResponse, warnings: string[]): void {
+  if (!warnings.length) return;
+  res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+}

@@ -1,0 +1,144 @@
+// Subresources other than status: scale (deployments, replicasets), binding and eviction (pods),
+// pod logs (proxied to the node), and the metrics.k8s.io resources.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceInfo } from '../../api/resources';
+import { resourceFor } from '../../api/resources';
+import type { KObject, Scale, StoredObject } from '../../api/types';
+import { formatLabelSelector } from '../../api/labels';
+import { errors, successStatus } from '../status';
+import type { RequestInfo } from '../request';
+import { decodeBody, isObject, readBody } from '../request';
+import { PATCH_CONTENT_TYPES } from '../registry/options';
+import { applyPatch } from '../registry/patching';
+import { timestamp } from '../registry/objects';
+import type { ApiContext } from '../context';
+import { sendJson } from './respond';
+import { writeOptions } from './resource';
+
+type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
+
+function toScale(obj: Replicated): Scale {
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector) },
+  };
+}
+
+export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const ns = info.namespace;
+  const name = info.name!;
+  const current = ctx.registry.get(r, ns, name) as Replicated;
+  if (info.verb === 'get') {
+    sendJson(res, 200, toScale(current));
+    return;
+  }
+  const raw = decodeBody(await readBody(req), req.headers['content-type']);
+  let desired: Scale;
+  if (info.verb === 'update') {
+    desired = raw as Scale;
+  } else if (info.verb === 'patch') {
+    const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+    const type = PATCH_CONTENT_TYPES[ct];
+    if (!type) throw errors.unsupportedMediaType(ct);
+    const scaleResource = { ...r, group: 'autoscaling', version: 'v1', kind: 'Scale' };
+    desired = applyPatch({ r: scaleResource, current: toScale(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
+  } else {
+    throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+  }
+  const replicas = desired.spec?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+    throw errors.invalid('Scale', 'autoscaling', name, `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, [
+      { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' },
+    ]);
+  }
+  const precondition = desired.metadata?.resourceVersion;
+  const opts = writeOptions(req, info.query);
+  const updated = await ctx.registry.mutate(r, ns, name, (obj) => {
+    if (precondition && info.verb === 'update' && obj.metadata.resourceVersion !== precondition) throw errors.conflict(r.group, r.plural, name);
+    const o = obj as Replicated;
+    if ((o.spec ??= {}).replicas === replicas) return false;
+    o.spec.replicas = replicas;
+  }, opts);
+  sendJson(res, 200, toScale(updated as Replicated));
+}
+
+export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on pods/binding');
+  const b = decodeBody(await readBody(req), req.headers['content-type']);
+  const target = isObject(b) && isObject(b.target) ? b.target : undefined;
+  const node = target && typeof target.name === 'string' ? target.name : '';
+  if (!node) throw errors.badRequest('binding target.name (the node) is required');
+  await bindPod(ctx, r, info.namespace, info.name!, node);
+  sendJson(res, 201, successStatus());
+}
+
+/** Binds a pod to a node, as the scheduler does through pods/binding. */
+export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: string | undefined, name: string, node: string): Promise<StoredObject> {
+  return ctx.registry.mutate(r, namespace, name, (obj) => {
+    const pod = obj as StoredObject & { spec?: { nodeName?: string }; status?: { conditions?: Array<Record<string, unknown>> } };
+    if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
+    if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    (pod.spec ??= {}).nodeName = node;
+  }, { fieldManager: '' });
+}
+
+export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on pods/eviction');
+  const b = decodeBody(await readBody(req), req.headers['content-type']);
+  const opts = isObject(b) && isObject(b.deleteOptions) ? b.deleteOptions : {};
+  const pod = ctx.registry.get(r, info.namespace, info.name!);
+  await ctx.registry.delete(r, info.namespace, info.name!, {
+    gracePeriodSeconds: typeof opts.gracePeriodSeconds === 'number' ? opts.gracePeriodSeconds : undefined,
+    preconditions: { uid: pod.metadata.uid },
+  });
+  sendJson(res, 201, successStatus());
+}
+
+export async function handleLog(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  if (info.verb !== 'get') throw errors.methodNotAllowed('only GET is allowed on pods/log');
+  const pod = ctx.registry.get(r, info.namespace, info.name!) as StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
+  const container = info.query.get('container');
+  const names = (pod.spec?.containers ?? []).map((c) => c.name);
+  if (container && !names.includes(container)) {
+    throw errors.badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
+  }
+  if (!container && names.length > 1) {
+    throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
+  }
+  if (!pod.spec?.nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  if (!ctx.pods) throw errors.unavailable(`no connection to node "${pod.spec.nodeName}" to read logs of pod ${pod.metadata.name}`);
+  await ctx.pods.logs(pod, info.query, req, res);
+}
+
+export function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo): void {
+  if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed('metrics are read-only');
+  const now = timestamp();
+  if (info.resource === 'nodes') {
+    const items = ctx.metrics?.nodeMetrics() ?? [];
+    if (info.name) {
+      const m = items.find((x) => x.metadata.name === info.name);
+      if (!m) throw errors.notFound('metrics.k8s.io', 'nodes', info.name);
+      sendJson(res, 200, { kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...m });
+      return;
+    }
+    sendJson(res, 200, { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: items.map((m) => ({ ...m, timestamp: m.timestamp || now, window: m.window || '10s' })) });
+    return;
+  }
+  const items = ctx.metrics?.podMetrics(info.namespace) ?? [];
+  if (info.name) {
+    const m = items.find((x) => x.metadata.name === info.name);
+    if (!m) throw errors.notFound('metrics.k8s.io', 'pods', info.name);
+    sendJson(res, 200, { kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...m });
+    return;
+  }
+  sendJson(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
+}
+
+export function podResource(): ResourceInfo {
+  return resourceFor('', 'v1', 'pods')!;
+}
+
+export type { KObject };

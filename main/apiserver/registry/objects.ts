@@ -1,0 +1,76 @@
+// Small helpers for stored objects: encoding (resourceVersion = the store's modRevision, injected
+// on read, never stored), timestamps, names.
+import { randomInt } from 'node:crypto';
+import type { KV } from '../../store/types';
+import type { KObject, StoredObject } from '../../api/types';
+
+export function decode(kv: KV): StoredObject {
+  const obj = JSON.parse(kv.value) as StoredObject;
+  obj.metadata.resourceVersion = String(kv.modRevision);
+  return obj;
+}
+
+/** Serialises an object for the store, without its resourceVersion. */
+export function encode(obj: KObject): string {
+  const meta = obj.metadata;
+  if (meta && meta.resourceVersion !== undefined) {
+    const rv = meta.resourceVersion;
+    delete meta.resourceVersion;
+    const s = JSON.stringify(obj);
+    meta.resourceVersion = rv;
+    return s;
+  }
+  return JSON.stringify(obj);
+}
+
+/** RFC 3339 with second precision, as Kubernetes writes metav1.Time. */
+export function timestamp(d: Date = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** RFC 3339 with microseconds, as Kubernetes writes metav1.MicroTime (leases, managedFields use Time). */
+export function microTimestamp(d: Date = new Date()): string {
+  return d.toISOString().replace(/Z$/, '000Z');
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** generateName + 5 random characters, as Kubernetes' simple name generator does. */
+export function generateName(base: string): string {
+  const prefix = base.length > 58 ? base.slice(0, 58) : base;
+  let s = '';
+  for (let i = 0; i < 5; i++) s += NAME_CHARS[randomInt(NAME_CHARS.length)];
+  return prefix + s;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
+  return true;
+}
+
+/** Everything but metadata and status: a change here bumps metadata.generation. */
+export function specPart(obj: KObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') out[k] = v;
+  }
+  return out;
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}

@@ -1,0 +1,61 @@
+// Applies a PATCH body of any of the four kinds to the current object.
+import type { KObject, StoredObject } from '../../api/types';
+import type { ResourceInfo } from '../../api/resources';
+import { apiVersionOf } from '../../api/resources';
+import { applyMergePatch } from '../patch/merge-patch';
+import { applyJsonPatch } from '../patch/json-patch';
+import { applyStrategicMergePatch } from '../patch/strategic';
+import { patchMetaFor } from '../patch/patchmeta';
+import { serverSideApply, conflictMessage } from '../patch/apply';
+import { ApiError, errors } from '../status';
+import { clone } from './objects';
+import type { PatchType } from './options';
+
+export interface PatchInput {
+  r: ResourceInfo;
+  current: StoredObject | undefined;
+  patch: unknown;
+  type: PatchType;
+  manager?: string;
+  force?: boolean;
+  now: string;
+}
+
+export function applyPatch(input: PatchInput): KObject {
+  const { r, current, patch, type } = input;
+  const meta = patchMetaFor(apiVersionOf(r), r.kind);
+  try {
+    switch (type) {
+      case 'merge':
+        return asObject(applyMergePatch(clone(current), patch));
+      case 'json':
+        return asObject(applyJsonPatch(clone(current), patch));
+      case 'strategic':
+        if (r.group === 'flotilla.dev') return asObject(applyMergePatch(clone(current), patch));
+        return asObject(applyStrategicMergePatch(clone(current), patch, meta));
+      case 'apply': {
+        if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw errors.badRequest('the apply configuration must be an object');
+        const applied = patch as KObject;
+        const manager = input.manager;
+        if (!manager) throw errors.badRequest('PATCH with apply requires a fieldManager');
+        const res = serverSideApply({ live: current ? clone(current) : undefined, applied, manager, force: !!input.force, now: input.now, meta });
+        if ('conflicts' in res) {
+          const message = conflictMessage(res.conflicts);
+          throw new ApiError(409, 'Conflict', message, {
+            causes: res.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })),
+          });
+        }
+        return res.object;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ApiError(422, 'Invalid', msg);
+  }
+}
+
+function asObject(v: unknown): KObject {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.badRequest('the patch produced something that is not an object');
+  return v as KObject;
+}

@@ -1,0 +1,33 @@
+// Label and field selectors of a list or watch, compiled once into a predicate.
+import type { KObject } from '../../api/types';
+import { parseLabelSelector } from '../../api/labels';
+import { parseFieldSelector, fieldSelectorMatches, fieldsOf, unsupportedField } from '../../api/fields';
+import { errors } from '../status';
+
+export type Predicate = (obj: KObject) => boolean;
+
+export function compileSelection(kind: string, labelSelector?: string, fieldSelector?: string): Predicate | undefined {
+  let labels: ReturnType<typeof parseLabelSelector> | undefined;
+  let fields: ReturnType<typeof parseFieldSelector> | undefined;
+  if (labelSelector && labelSelector.trim()) {
+    try {
+      labels = parseLabelSelector(labelSelector);
+    } catch (e) {
+      throw errors.badRequest(`unable to parse requirement: ${(e as Error).message}`);
+    }
+    if (labels.empty) labels = undefined;
+  }
+  if (fieldSelector && fieldSelector.trim()) {
+    try {
+      fields = parseFieldSelector(fieldSelector);
+    } catch (e) {
+      throw errors.badRequest(`invalid field selector: ${(e as Error).message}`);
+    }
+    const bad = unsupportedField(kind, fields);
+    if (bad) throw errors.badRequest(`field label not supported: ${bad}`);
+  }
+  if (!labels && !fields) return undefined;
+  const l = labels;
+  const f = fields;
+  return (obj) => (!l || l.matches(obj.metadata?.labels ?? undefined)) && (!f || fieldSelectorMatches(f, fieldsOf(kind, obj)));
+}

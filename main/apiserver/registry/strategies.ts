@@ -1,0 +1,166 @@
+// What differs between resources when objects are created, updated and deleted: status handling,
+// pod defaults the server owns, service IP and port allocation.
+import type { KObject, Pod, Service, StoredObject } from '../../api/types';
+import { errors } from '../status';
+import { RangeAllocator, intToIp, ipToInt, newClusterIPAllocator, newNodePortAllocator } from './allocators';
+
+export interface Strategy {
+  /** Kinds whose status is only written through the status subresource: cleared on create unless `keepStatusOnCreate`. */
+  keepStatusOnCreate?: boolean;
+  /** Called on create after defaults and before validation; may throw an ApiError. */
+  beforeCreate?(obj: KObject): void;
+  /** Undo whatever beforeCreate claimed, when the write did not happen. */
+  rollbackCreate?(obj: KObject): void;
+  /** Called on a main-resource update before validation; may throw an ApiError. */
+  beforeUpdate?(obj: KObject, old: StoredObject): void;
+  /** Undo whatever beforeUpdate claimed, when the write did not happen. */
+  rollbackUpdate?(obj: KObject, old: StoredObject): void;
+  /** After the object is gone from the store. */
+  afterDelete?(obj: StoredObject): void;
+  /** Rebuild in-memory state from an object found in the store at start. */
+  restore?(obj: StoredObject): void;
+}
+
+function qosClass(pod: Pod): string {
+  const containers = pod.spec?.containers ?? [];
+  let allGuaranteed = containers.length > 0;
+  let any = false;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || String(q) !== String(l)) allGuaranteed = false;
+    }
+  }
+  if (allGuaranteed && any) return 'Guaranteed';
+  return any ? 'Burstable' : 'BestEffort';
+}
+
+const podStrategy: Strategy = {
+  beforeCreate(obj) {
+    const pod = obj as Pod;
+    (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(pod) };
+  },
+};
+
+/** Allocates ClusterIPs and NodePorts for services and releases them when services go. */
+export class ServiceAllocation implements Strategy {
+  readonly ips: RangeAllocator = newClusterIPAllocator();
+  readonly ports: RangeAllocator = newNodePortAllocator();
+
+  restore(obj: StoredObject): void {
+    const svc = obj as Service;
+    const ip = svc.spec?.clusterIP;
+    const n = ip ? ipToInt(ip) : undefined;
+    if (n !== undefined) this.ips.claim(n);
+    for (const p of svc.spec?.ports ?? []) if (p.nodePort) this.ports.claim(p.nodePort);
+  }
+
+  beforeCreate(obj: KObject): void {
+    const svc = obj as Service;
+    const spec = (svc.spec ??= {});
+    const name = svc.metadata?.name ?? '';
+    const claimed: { ip?: number; ports: number[] } = { ports: [] };
+    try {
+      if (spec.type !== 'ExternalName') {
+        if (!spec.clusterIP) {
+          const n = this.ips.allocate();
+          if (n === undefined) throw errors.internal('failed to allocate a serviceIP: range is full');
+          claimed.ip = n;
+          spec.clusterIP = intToIp(n);
+        } else if (spec.clusterIP !== 'None') {
+          const n = ipToInt(spec.clusterIP);
+          if (n === undefined || !this.ips.inRange(n)) throw invalidService(name, 'spec.clusterIPs', spec.clusterIP, 'failed to allocate IP ' + spec.clusterIP + ': the provided IP (' + spec.clusterIP + ') is not in the valid range. The range of valid IPs is 10.96.0.0/16');
+          if (!this.ips.claim(n)) throw invalidService(name, 'spec.clusterIPs', spec.clusterIP, `failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`);
+          claimed.ip = n;
+        }
+        spec.clusterIPs = [spec.clusterIP];
+      }
+      this.allocatePorts(svc, undefined, claimed.ports);
+    } catch (e) {
+      if (claimed.ip !== undefined) this.ips.release(claimed.ip);
+      for (const p of claimed.ports) this.ports.release(p);
+      throw e;
+    }
+  }
+
+  rollbackCreate(obj: KObject): void {
+    this.afterDelete(obj as StoredObject);
+  }
+
+  beforeUpdate(obj: KObject, old: StoredObject): void {
+    const svc = obj as Service;
+    const prev = old as Service;
+    const spec = (svc.spec ??= {});
+    // The ClusterIP is immutable; an update that leaves it out keeps the allocated one.
+    if (!spec.clusterIP && prev.spec?.clusterIP) {
+      spec.clusterIP = prev.spec.clusterIP;
+      spec.clusterIPs = prev.spec.clusterIPs;
+    }
+    const claimed: number[] = [];
+    try {
+      this.allocatePorts(svc, prev, claimed);
+    } catch (e) {
+      for (const p of claimed) this.ports.release(p);
+      throw e;
+    }
+    // Release the node ports the new spec no longer has.
+    const keep = new Set((spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p));
+    for (const p of prev.spec?.ports ?? []) if (p.nodePort && !keep.has(p.nodePort)) this.ports.release(p.nodePort);
+  }
+
+  afterDelete(obj: StoredObject): void {
+    const svc = obj as Service;
+    const ip = svc.spec?.clusterIP;
+    const n = ip ? ipToInt(ip) : undefined;
+    if (n !== undefined) this.ips.release(n);
+    for (const p of svc.spec?.ports ?? []) if (p.nodePort) this.ports.release(p.nodePort);
+  }
+
+  private allocatePorts(svc: Service, prev: Service | undefined, claimed: number[]): void {
+    const spec = svc.spec!;
+    const wantsNodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+    const prevPorts = new Set((prev?.spec?.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p));
+    for (const [i, port] of (spec.ports ?? []).entries()) {
+      if (!wantsNodePorts) {
+        delete port.nodePort;
+        continue;
+      }
+      if (port.nodePort) {
+        if (prevPorts.has(port.nodePort)) continue; // already ours
+        if (!this.ports.inRange(port.nodePort)) throw invalidService(svc.metadata?.name ?? '', `spec.ports[${i}].nodePort`, port.nodePort, 'provided port is not in the valid range. The range of valid ports is 30000-32767');
+        if (!this.ports.claim(port.nodePort)) throw invalidService(svc.metadata?.name ?? '', `spec.ports[${i}].nodePort`, port.nodePort, 'provided port is already allocated');
+        claimed.push(port.nodePort);
+      } else {
+        // Keep the node port the same service port had before (kubectl apply leaves it out).
+        const before = prev?.spec?.ports?.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'))?.nodePort;
+        if (before) {
+          port.nodePort = before;
+          continue;
+        }
+        const n = this.ports.allocate();
+        if (n === undefined) throw errors.internal('failed to allocate a nodePort: range is full');
+        claimed.push(n);
+        port.nodePort = n;
+      }
+    }
+  }
+}
+
+function invalidService(name: string, field: string, value: string | number, detail: string) {
+  const v = typeof value === 'string' ? `"${value}"` : String(value);
+  const message = `Invalid value: ${v}: ${detail}`;
+  return errors.invalid('Service', '', name, `Service "${name}" is invalid: ${field}: ${message}`, [{ reason: 'FieldValueInvalid', message, field }]);
+}
+
+export function makeStrategies(): Map<string, Strategy> {
+  const m = new Map<string, Strategy>();
+  m.set('pods', podStrategy);
+  m.set('nodes', { keepStatusOnCreate: true });
+  m.set('services', new ServiceAllocation());
+  m.set('namespaces', { keepStatusOnCreate: true });
+  return m;
+}

@@ -1,0 +1,84 @@
+// Watch: the store's events under a resource prefix, filtered by selectors and turned into
+// ADDED / MODIFIED / DELETED as Kubernetes defines them for selector transitions.
+import type { Store, StoreEvent } from '../../store/types';
+import { StoreError } from '../../store/types';
+import type { StoredObject, WatchEvent } from '../../api/types';
+import type { ResourceInfo } from '../../api/resources';
+import { storagePrefix } from '../../api/resources';
+import { errors } from '../status';
+import { decode } from './objects';
+import { compileSelection } from './selection';
+import type { WatchQuery } from './options';
+import type { Registry } from './registry';
+
+// Each store event is parsed once however many watchers see it.
+const parsedNew = new WeakMap<StoreEvent, StoredObject>();
+const parsedOld = new WeakMap<StoreEvent, StoredObject | undefined>();
+
+function newObject(ev: StoreEvent): StoredObject {
+  let o = parsedNew.get(ev);
+  if (!o) {
+    o = decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision });
+    parsedNew.set(ev, o);
+  }
+  return o;
+}
+
+function oldObject(ev: StoreEvent): StoredObject | undefined {
+  if (parsedOld.has(ev)) return parsedOld.get(ev);
+  const o = ev.prevValue === undefined ? undefined : decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.revision });
+  parsedOld.set(ev, o);
+  return o;
+}
+
+export type WatchSink = (ev: WatchEvent<StoredObject>) => void;
+
+/**
+ * Starts a watch. With a resourceVersion, events after it; without one (or "0"), synthetic ADDED
+ * events for what exists now, then changes. Throws 410 Gone when the revision is compacted.
+ */
+export function startWatch(registry: Registry, store: Store, r: ResourceInfo, namespace: string | undefined, q: WatchQuery, sink: WatchSink): () => void {
+  const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector);
+  const prefix = storagePrefix(r, r.namespaced ? namespace : undefined);
+  let from: number;
+  const rv = q.resourceVersion;
+  if (rv && rv !== '0') {
+    from = Number(rv);
+    if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resourceVersion "${rv}"`);
+  } else {
+    const list = registry.list(r, namespace, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector });
+    for (const item of list.items) sink({ type: 'ADDED', object: item });
+    from = Number(list.metadata.resourceVersion);
+  }
+  try {
+    return store.watch(prefix, from, (events) => {
+      for (const ev of events) {
+        const out = translate(ev, pred);
+        if (out) sink(out);
+      }
+    });
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'Compacted') {
+      throw errors.gone(`too old resource version: ${from} (${e.revision ?? ''})`);
+    }
+    throw e;
+  }
+}
+
+function translate(ev: StoreEvent, pred: ((o: StoredObject) => boolean) | undefined): WatchEvent<StoredObject> | undefined {
+  if (ev.type === 'DELETE') {
+    const last = newObject(ev);
+    if (pred && !pred(last)) return undefined;
+    return { type: 'DELETED', object: last };
+  }
+  const obj = newObject(ev);
+  if (!pred) return { type: ev.created ? 'ADDED' : 'MODIFIED', object: obj };
+  const now = pred(obj);
+  if (ev.created) return now ? { type: 'ADDED', object: obj } : undefined;
+  const old = oldObject(ev);
+  const before = old ? pred(old) : false;
+  if (now && before) return { type: 'MODIFIED', object: obj };
+  if (now) return { type: 'ADDED', object: obj };
+  if (before) return { type: 'DELETED', object: obj };
+  return undefined;
+}

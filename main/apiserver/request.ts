@@ -1,0 +1,116 @@
+// Turns an HTTP request into what the API server needs: which resource, which verb, which object,
+// and the decoded body (JSON or YAML, at most 3 MiB).
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { errors } from './status';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface RequestInfo {
+  /** True for /api/... and /apis/... resource paths; false for discovery and other paths. */
+  isResource: boolean;
+  verb: 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | '';
+  group: string;
+  version: string;
+  namespace?: string;
+  resource: string;
+  name?: string;
+  subresource?: string;
+  path: string;
+  query: URLSearchParams;
+}
+
+/** Parses /api/v1/namespaces/ns/pods/name/status and friends. */
+export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
+  const url = new URL(rawUrl, 'http://x');
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const info: RequestInfo = { isResource: false, verb: '', group: '', version: '', resource: '', path: url.pathname, query: url.searchParams };
+  let rest: string[];
+  if (parts[0] === 'api' && parts.length >= 3) {
+    info.version = parts[1];
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis' && parts.length >= 4) {
+    info.group = parts[1];
+    info.version = parts[2];
+    rest = parts.slice(3);
+  } else {
+    return info;
+  }
+  info.isResource = true;
+  // namespaces/{ns}/{resource}/... — but /namespaces/{name} and /namespaces/{name}/status|finalize is the namespace itself
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
+    info.namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  info.resource = rest[0];
+  info.name = rest[1];
+  info.subresource = rest[2];
+  const watch = url.searchParams.get('watch');
+  const isWatch = watch === 'true' || watch === '1';
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      info.verb = info.name ? (isWatch ? 'watch' : 'get') : isWatch ? 'watch' : 'list';
+      break;
+    case 'POST':
+      info.verb = 'create';
+      break;
+    case 'PUT':
+      info.verb = 'update';
+      break;
+    case 'PATCH':
+      info.verb = 'patch';
+      break;
+    case 'DELETE':
+      info.verb = info.name ? 'delete' : 'deletecollection';
+      break;
+  }
+  return info;
+}
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(errors.tooLarge(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.destroy();
+        reject(errors.tooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Decodes a request body as JSON, or YAML when the content type says so. */
+export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+  const text = buf.toString('utf8');
+  if (!text.trim()) throw errors.badRequest('the request body is empty');
+  const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (ct.endsWith('yaml')) {
+    try {
+      return parseYaml(text);
+    } catch (e) {
+      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,218 @@
+// The API server: HTTPS on 127.0.0.1, bearer tokens, and routing to discovery, OpenAPI, health
+// and resource handlers.
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { resourceFor } from '../api/resources';
+import type { Pki } from './pki';
+import type { Identity, TokenAuthenticator } from './auth';
+import { authorize } from './auth';
+import { parseRequestInfo } from './request';
+import type { RequestInfo } from './request';
+import { ApiError, errors, toApiError } from './status';
+import type { ApiContext } from './context';
+import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
+import { openapiDocument, openapiIndex } from './openapi';
+import { sendError, sendJson } from './handlers/respond';
+import { handleResource, handleStatus } from './handlers/resource';
+import { handleBinding, handleEviction, handleLog, handleMetrics, handleScale } from './handlers/subresources';
+
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-flotilla',
+  gitCommit: 'flotilla',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'node',
+  compiler: 'flotilla',
+  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+export interface ApiServerOptions {
+  pki: Pki;
+  auth: TokenAuthenticator;
+  ctx: ApiContext;
+  host?: string;
+  port: number;
+  /** Called once per request that failed with a 5xx, for logs. */
+  onInternalError?: (e: unknown, req: IncomingMessage) => void;
+}
+
+export interface ApiServer {
+  server: https.Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { ctx } = opts;
+  const server = https.createServer({ cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, keepAlive: true }, (req, res) => {
+    void handle(opts, req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+  server.requestTimeout = 0; // watches and log follows stay open
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void handleUpgrade(opts, req, socket, head);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const sockets = new Set<Duplex>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return {
+    server,
+    port,
+    url: `https://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+      void ctx;
+    }),
+  };
+}
+
+async function handle(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const url = req.url ?? '/';
+    const pathOnly = url.split('?')[0];
+    if (PUBLIC_PATHS.has(pathOnly)) {
+      if (pathOnly === '/version') sendJson(res, 200, SERVER_VERSION);
+      else {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+      }
+      return;
+    }
+    const identity = opts.auth.authenticate(req);
+    if (!identity) throw errors.unauthorized();
+    await route(opts.ctx, identity, req, res, parseRequestInfo(req.method ?? 'GET', url));
+  } catch (e) {
+    const err = toApiError(e);
+    if (err.code >= 500) opts.onInternalError?.(e, req);
+    sendError(res, err);
+  }
+}
+
+async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+  const p = info.path.replace(/\/+$/, '') || '/';
+  if (!info.isResource) {
+    if (p === '/api') {
+      if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregatedDiscovery(true), AGGREGATED_CONTENT_TYPE);
+      else sendJson(res, 200, apiVersions());
+      return;
+    }
+    if (p === '/apis') {
+      if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregatedDiscovery(false), AGGREGATED_CONTENT_TYPE);
+      else sendJson(res, 200, apiGroupList());
+      return;
+    }
+    let m = /^\/api\/(v1)$/.exec(p);
+    if (m) {
+      sendJson(res, 200, apiResourceList('', m[1]));
+      return;
+    }
+    m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
+    if (m) {
+      const list = apiResourceList(m[1], m[2]);
+      if (!list) throw errors.notFound('', 'groupversions', `${m[1]}/${m[2]}`);
+      sendJson(res, 200, list);
+      return;
+    }
+    m = /^\/apis\/([^/]+)$/.exec(p);
+    if (m) {
+      const g = apiGroupInfo(m[1]);
+      if (!g) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      sendJson(res, 200, g);
+      return;
+    }
+    if (p === '/openapi/v3') {
+      sendJson(res, 200, openapiIndex());
+      return;
+    }
+    m = /^\/openapi\/v3\/(.+)$/.exec(p);
+    if (m) {
+      const d = openapiDocument(m[1]);
+      if (!d) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      sendJson(res, 200, d);
+      return;
+    }
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+  const r = resourceFor(info.group, info.version, info.resource);
+  if (!r) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
+  if (r.group === 'metrics.k8s.io') {
+    authorize(identity, info);
+    handleMetrics(ctx, res, info);
+    return;
+  }
+  if (identity.node && info.resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(info.verb) && info.name) {
+    const pod = ctx.registry.tryGet(r, info.namespace, info.name) as { spec?: { nodeName?: string } } | undefined;
+    authorize(identity, info, pod?.spec?.nodeName);
+  } else {
+    authorize(identity, info);
+  }
+  const sub = info.subresource;
+  if (!sub) return handleResource(ctx, req, res, info, r);
+  if (!r.subresources.some((s) => s.name === sub) && !(r.plural === 'namespaces' && sub === 'finalize')) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+  switch (sub) {
+    case 'status':
+      return handleStatus(ctx, req, res, info, r);
+    case 'finalize':
+      return handleStatus(ctx, req, res, { ...info, subresource: 'finalize' }, r);
+    case 'scale':
+      return handleScale(ctx, req, res, info, r);
+    case 'binding':
+      return handleBinding(ctx, req, res, info, r);
+    case 'eviction':
+      return handleEviction(ctx, req, res, info, r);
+    case 'log':
+      return handleLog(ctx, req, res, info, r);
+    default:
+      throw errors.badRequest(`${sub} needs a streaming (upgrade) connection`);
+  }
+}
+
+async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const fail = (err: ApiError) => {
+    const body = JSON.stringify(err.toStatus());
+    socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };
+  try {
+    const identity = opts.auth.authenticate(req);
+    if (!identity) throw errors.unauthorized();
+    const info = parseRequestInfo('GET', req.url ?? '/');
+    const sub = info.subresource;
+    if (!info.isResource || info.resource !== 'pods' || !info.name || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) {
+      throw errors.badRequest('upgrade requests are only served for pods/exec, pods/attach and pods/portforward');
+    }
+    authorize(identity, { ...info, verb: 'create' });
+    const r = resourceFor('', 'v1', 'pods')!;
+    const pod = opts.ctx.registry.get(r, info.namespace, info.name);
+    const nodeName = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
+    if (!nodeName) throw errors.badRequest(`pod ${info.name} does not have a host assigned`);
+    if (!opts.ctx.pods) throw errors.unavailable(`no connection to node "${nodeName}"`);
+    await opts.ctx.pods.upgrade(pod, sub, req, socket, head);
+  } catch (e) {
+    fail(toApiError(e));
+  }
+}

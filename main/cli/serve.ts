@@ -1,0 +1,23 @@
+// `flotilla serve`: the headless control plane (and, once built, the UI over HTTP).
+import type { ParsedArgs } from './args';
+import { flagInt } from './args';
+import { dataDirFrom } from './data-dir';
+import { startCore } from '../core';
+
+export async function serve(args: ParsedArgs): Promise<void> {
+  const dataDir = dataDirFrom(args);
+  const apiPort = flagInt(args, 'api-port', 6443);
+  const core = await startCore({ dataDir, apiPort });
+  console.log(`Flotilla API server: ${core.api.url}`);
+  console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${sig}: stopping`);
+    await core.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,189 @@
+// The API client over HTTPS with a bearer token: the project's own TypeScript client, used by the
+// CLI, benchmarks, tests and node agents. No runtime imports from the rest of main/.
+import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KList, KObject, Status, WatchEvent } from '../api/types';
+import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
+import { ClientError, PATCH_MEDIA_TYPES } from './types';
+
+export interface HttpClientOptions {
+  /** https://127.0.0.1:6443 */
+  server: string;
+  token: string;
+  caCertPem: string;
+  /** Concurrent connections kept open. Default 16. */
+  maxSockets?: number;
+  userAgent?: string;
+}
+
+export function resourcePath(r: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
+  let p = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  if (r.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${r.plural}`;
+  if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export class HttpClient implements ApiClient {
+  readonly agent: https.Agent;
+  private readonly url: URL;
+
+  constructor(readonly opts: HttpClientOptions) {
+    this.url = new URL(opts.server);
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.caCertPem });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** A raw request; resolves with the status code, headers and body text. */
+  request(method: string, path: string, body?: string, contentType = 'application/json', accept = 'application/json'): Promise<{ code: number; headers: IncomingMessage['headers']; text: string }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { Authorization: `Bearer ${this.opts.token}`, Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+      if (body !== undefined) {
+        headers['Content-Type'] = contentType;
+        headers['Content-Length'] = Buffer.byteLength(body);
+      }
+      const req = https.request({ host: this.url.hostname, port: this.url.port || 443, method, path, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+    const res = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body), contentType);
+    const parsed = parseJson(res.text);
+    if (res.code >= 400) throw toClientError(res.code, parsed, res.text);
+    return parsed as T;
+  }
+
+  get<T extends KObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
+    return this.call<T>('GET', resourcePath(r, namespace, name));
+  }
+
+  list<T extends KObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
+    return this.call<KList<T>>('GET', resourcePath(r, o.namespace) + query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue }));
+  }
+
+  create<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+    const ns = o.namespace ?? obj.metadata?.namespace;
+    return this.call<T>('POST', resourcePath(r, ns) + query({ fieldManager: o.fieldManager, fieldValidation: o.fieldValidation, dryRun: o.dryRun ? 'All' : undefined }), obj);
+  }
+
+  update<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+    const ns = o.namespace ?? obj.metadata?.namespace;
+    const name = obj.metadata?.name ?? '';
+    return this.call<T>('PUT', resourcePath(r, ns, name, o.subresource) + query({ fieldManager: o.fieldManager, fieldValidation: o.fieldValidation, dryRun: o.dryRun ? 'All' : undefined }), obj);
+  }
+
+  patch<T extends KObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
+    return this.call<T>('PATCH', resourcePath(r, o.namespace, name, o.subresource) + query({ fieldManager: o.fieldManager, fieldValidation: o.fieldValidation, force: o.force, dryRun: o.dryRun ? 'All' : undefined }), patch, PATCH_MEDIA_TYPES[kind]);
+  }
+
+  delete(r: ResourceRef, name: string, o: DeleteOpts = {}): Promise<KObject> {
+    const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1' };
+    if (o.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = o.gracePeriodSeconds;
+    if (o.propagationPolicy) body.propagationPolicy = o.propagationPolicy;
+    if (o.preconditions) body.preconditions = o.preconditions;
+    return this.call<KObject>('DELETE', resourcePath(r, o.namespace, name), body);
+  }
+
+  async bind(namespace: string, pod: string, node: string): Promise<void> {
+    await this.call('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/binding`, {
+      apiVersion: 'v1', kind: 'Binding', metadata: { name: pod, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: node },
+    });
+  }
+
+  async evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void> {
+    await this.call('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/eviction`, {
+      apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace }, deleteOptions: gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds },
+    });
+  }
+
+  watch<T extends KObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
+    let stopped = false;
+    let closed = false;
+    const close = (err?: Error) => {
+      if (closed || stopped) return;
+      closed = true;
+      onClose(err);
+    };
+    const path = resourcePath(r, o.namespace) + query({
+      watch: 'true', resourceVersion: o.resourceVersion, labelSelector: o.labelSelector, fieldSelector: o.fieldSelector,
+      allowWatchBookmarks: o.allowWatchBookmarks, timeoutSeconds: o.timeoutSeconds,
+    });
+    // Watches get their own connection so they never queue behind (or block) ordinary calls.
+    const req = https.request({
+      host: this.url.hostname, port: this.url.port || 443, method: 'GET', path, ca: this.opts.caCertPem, agent: false,
+      headers: { Authorization: `Bearer ${this.opts.token}`, Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' },
+    }, (res) => {
+      if ((res.statusCode ?? 0) >= 400) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          close(toClientError(res.statusCode ?? 0, parseJson(text), text));
+        });
+        return;
+      }
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (!line.trim() || stopped) continue;
+          const ev = JSON.parse(line) as WatchEvent<T>;
+          if (ev.type === 'ERROR') {
+            const st = ev.object as unknown as Status;
+            close(new ClientError(st.code ?? 500, st.reason ?? 'InternalError', st.message ?? 'watch error', st));
+            req.destroy();
+            return;
+          }
+          onEvent(ev);
+        }
+      });
+      res.on('end', () => close());
+      res.on('error', (e) => close(e));
+    });
+    req.on('error', (e) => close(e));
+    req.end();
+    return {
+      stop: () => {
+        stopped = true;
+        req.destroy();
+      },
+    };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toClientError(code: number, body: unknown, text: string): ClientError {
+  const st = body as Status | undefined;
+  if (st && st.kind === 'Status') return new ClientError(code, st.reason ?? 'Unknown', st.message ?? text, st);
+  return new ClientError(code, code === 401 ? 'Unauthorized' : 'Unknown', text || `HTTP ${code}`);
+}

@@ -1,0 +1,119 @@
+// The in-process API client: the same contract as the HTTP client, calling the registry directly.
+// Controllers, the scheduler and the UI bridge in the control-plane process use it.
+import type { KList, KObject, WatchEvent } from '../api/types';
+import type { ResourceInfo } from '../api/resources';
+import { resourceFor } from '../api/resources';
+import type { Registry } from '../apiserver/registry/registry';
+import type { ApiContext } from '../apiserver/context';
+import { startWatch } from '../apiserver/registry/watch';
+import { ApiError } from '../apiserver/status';
+import { bindPod } from '../apiserver/handlers/subresources';
+import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
+import { ClientError } from './types';
+
+function clientError(e: unknown): unknown {
+  if (e instanceof ApiError) return new ClientError(e.code, e.reason, e.message, e.toStatus());
+  return e;
+}
+
+async function wrap<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw clientError(e);
+  }
+}
+
+export class LocalClient implements ApiClient {
+  private readonly registry: Registry;
+
+  constructor(private readonly ctx: ApiContext, private readonly manager = 'flotilla-controller') {
+    this.registry = ctx.registry;
+  }
+
+  private info(r: ResourceRef): ResourceInfo {
+    const info = resourceFor(r.group, r.version, r.plural);
+    if (!info) throw new ClientError(404, 'NotFound', `the server could not find the requested resource (${r.plural})`);
+    return info;
+  }
+
+  get<T extends KObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
+    return wrap(() => structuredClone(this.registry.get(this.info(r), namespace, name)) as unknown as T);
+  }
+
+  list<T extends KObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
+    return wrap(() => this.registry.list(this.info(r), o.namespace, o) as unknown as KList<T>);
+  }
+
+  create<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+    return wrap(async () => (await this.registry.create(this.info(r), o.namespace ?? obj.metadata?.namespace, obj, { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, dryRun: o.dryRun })).object as unknown as T);
+  }
+
+  update<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+    return wrap(async () => (await this.registry.update(this.info(r), o.namespace ?? obj.metadata?.namespace, obj.metadata?.name ?? '', obj, { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, dryRun: o.dryRun })).object as unknown as T);
+  }
+
+  patch<T extends KObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
+    return wrap(async () => (await this.registry.patch(this.info(r), o.namespace, name, patch, kind, { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, force: o.force, dryRun: o.dryRun })).object as unknown as T);
+  }
+
+  delete(r: ResourceRef, name: string, o: DeleteOpts = {}): Promise<KObject> {
+    return wrap(async () => (await this.registry.delete(this.info(r), o.namespace, name, { gracePeriodSeconds: o.gracePeriodSeconds, propagationPolicy: o.propagationPolicy, preconditions: o.preconditions })).object);
+  }
+
+  bind(namespace: string, pod: string, node: string): Promise<void> {
+    return wrap(async () => {
+      await bindPod(this.ctx, resourceFor('', 'v1', 'pods')!, namespace, pod, node);
+    });
+  }
+
+  evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void> {
+    return wrap(async () => {
+      const r = resourceFor('', 'v1', 'pods')!;
+      const cur = this.registry.get(r, namespace, pod);
+      await this.registry.delete(r, namespace, pod, { gracePeriodSeconds, preconditions: { uid: cur.metadata.uid } });
+    });
+  }
+
+  watch<T extends KObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
+    let dispose: (() => void) | undefined;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    // Deliver asynchronously, like the HTTP client, so callers never run inside a store commit.
+    const queue: Array<WatchEvent<T>> = [];
+    let scheduled = false;
+    const drain = () => {
+      scheduled = false;
+      const batch = queue.splice(0);
+      for (const ev of batch) if (!stopped) onEvent(ev);
+    };
+    try {
+      dispose = startWatch(this.registry, this.ctx.store, this.info(r), o.namespace, o, (ev) => {
+        queue.push({ type: ev.type, object: structuredClone(ev.object) as unknown as T });
+        if (!scheduled) {
+          scheduled = true;
+          queueMicrotask(drain);
+        }
+      });
+    } catch (e) {
+      queueMicrotask(() => onClose(clientError(e) as Error));
+      return { stop: () => undefined };
+    }
+    if (o.timeoutSeconds) {
+      timer = setTimeout(() => {
+        if (stopped) return;
+        stopped = true;
+        dispose?.();
+        drain();
+        onClose();
+      }, o.timeoutSeconds * 1000);
+    }
+    return {
+      stop: () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        dispose?.();
+      },
+    };
+  }
+}

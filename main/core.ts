@@ -1,0 +1,81 @@
+// The one wiring file: builds the store, the API server, and everything that runs on the API
+// (controllers, scheduler, nodes, the UI bridge). The Electron entry and `flotilla serve` both
+// call startCore().
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openStore } from './store/sqlite-store';
+import type { SqliteStore } from './store/sqlite-store';
+import { ensurePki } from './apiserver/pki';
+import { TokenAuthenticator } from './apiserver/auth';
+import { Registry } from './apiserver/registry/registry';
+import type { ApiContext } from './apiserver/context';
+import { startApiServer } from './apiserver/server';
+import type { ApiServer } from './apiserver/server';
+import { writeKubeconfig } from './apiserver/kubeconfig';
+import { LocalClient } from './client/local';
+
+export interface CoreOptions {
+  dataDir: string;
+  apiPort?: number;
+  /** Revisions of history the store keeps (for watch resume and time travel). */
+  compactWindow?: number;
+  log?: (line: string) => void;
+}
+
+/** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
+export interface Component {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+export interface Core {
+  dataDir: string;
+  store: SqliteStore;
+  registry: Registry;
+  ctx: ApiContext;
+  api: ApiServer;
+  auth: TokenAuthenticator;
+  client: LocalClient;
+  kubeconfigPath: string;
+  caCertPem: string;
+  /** Registers something to stop, in reverse order, when the core stops. */
+  own(c: Component): void;
+  stop(): Promise<void>;
+}
+
+export async function startCore(opts: CoreOptions): Promise<Core> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const pki = await ensurePki(path.join(opts.dataDir, 'pki'));
+  const auth = new TokenAuthenticator(opts.dataDir);
+  const store = openStore({ path: path.join(opts.dataDir, 'state.db'), compactWindow: opts.compactWindow });
+  const registry = new Registry(store);
+  await registry.bootstrap();
+  const ctx: ApiContext = { registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000 };
+  const api = await startApiServer({
+    pki, auth, ctx, port: opts.apiPort ?? 6443,
+    onInternalError: (e, req) => log(`internal error on ${req.method} ${req.url}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
+  });
+  const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { server: api.url, caCertPem: pki.caCertPem, token: auth.adminToken });
+  const components: Component[] = [];
+  const client = new LocalClient(ctx);
+  let stopped = false;
+  return {
+    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem,
+    own: (c) => components.push(c),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const c of components.reverse()) {
+        try {
+          await c.stop();
+        } catch (e) {
+          log(`stopping ${c.name}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      await api.close();
+      store.close();
+    },
+  };
+}
