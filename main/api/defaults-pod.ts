@@ -1,0 +1,132 @@
+// Pod spec defaults (pkg/apis/core/v1/defaults.go: SetDefaults_PodSpec, _Container, _Probe, …),
+// shared by Pods and by the pod templates of workloads.
+type Obj = Record<string, unknown>;
+
+export function asObj(v: unknown): Obj | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
+}
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+/** Set `o[k] = v` when the field is absent (undefined, null or "" — Go's zero value). */
+export function setDefault(o: Obj, k: string, v: unknown): void {
+  if (o[k] === undefined || o[k] === null || o[k] === '') o[k] = v;
+}
+/** The object at `o[k]`, created when absent. */
+export function child(o: Obj, k: string): Obj {
+  const c = asObj(o[k]);
+  if (c) return c;
+  const n: Obj = {};
+  o[k] = n;
+  return n;
+}
+
+/** Always for `:latest` or untagged images (digest references excepted), else IfNotPresent. */
+export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  const tag = colon >= 0 ? image.slice(colon + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultProbe(p: unknown): void {
+  const probe = asObj(p);
+  if (!probe) return;
+  setDefault(probe, 'timeoutSeconds', 1);
+  setDefault(probe, 'periodSeconds', 10);
+  setDefault(probe, 'successThreshold', 1);
+  setDefault(probe, 'failureThreshold', 3);
+  const http = asObj(probe.httpGet);
+  if (http) {
+    setDefault(http, 'path', '/');
+    setDefault(http, 'scheme', 'HTTP');
+  }
+}
+
+function defaultEnv(env: unknown): void {
+  for (const e of asArray(env)) {
+    const ref = asObj(asObj(asObj(e)?.valueFrom)?.fieldRef);
+    if (ref) setDefault(ref, 'apiVersion', 'v1');
+  }
+}
+
+function defaultContainer(c: Obj, hostNetwork: boolean): void {
+  if (typeof c.image === 'string') setDefault(c, 'imagePullPolicy', defaultPullPolicy(c.image));
+  setDefault(c, 'terminationMessagePath', '/dev/termination-log');
+  setDefault(c, 'terminationMessagePolicy', 'File');
+  for (const p of asArray(c.ports)) {
+    const port = asObj(p);
+    if (!port) continue;
+    setDefault(port, 'protocol', 'TCP');
+    // defaultHostNetworkPorts: with host networking the host port is the container port.
+    if (hostNetwork && (port.hostPort === undefined || port.hostPort === 0)) port.hostPort = port.containerPort;
+  }
+  defaultProbe(c.livenessProbe);
+  defaultProbe(c.readinessProbe);
+  defaultProbe(c.startupProbe);
+  defaultEnv(c.env);
+  // SetDefaults_Pod: requests default to limits for every resource with a limit but no request.
+  const res = asObj(c.resources);
+  const limits = asObj(res?.limits);
+  if (res && limits && Object.keys(limits).length > 0) {
+    const requests = child(res, 'requests');
+    for (const [k, v] of Object.entries(limits)) if (requests[k] === undefined) requests[k] = v;
+  }
+}
+
+function defaultVolume(v: Obj): void {
+  const sources = Object.keys(v).filter((k) => k !== 'name');
+  if (sources.length === 0) v.emptyDir = {};
+  for (const k of ['configMap', 'secret', 'projected', 'downwardAPI']) {
+    const src = asObj(v[k]);
+    if (src) setDefault(src, 'defaultMode', 420);
+  }
+}
+
+/** Defaults of a PodSpec (as found in a Pod or a pod template). */
+export function defaultPodSpec(spec: Obj): void {
+  setDefault(spec, 'dnsPolicy', 'ClusterFirst');
+  setDefault(spec, 'restartPolicy', 'Always');
+  setDefault(spec, 'terminationGracePeriodSeconds', 30);
+  setDefault(spec, 'schedulerName', 'default-scheduler');
+  setDefault(spec, 'enableServiceLinks', true);
+  if (!asObj(spec.securityContext)) spec.securityContext = {};
+  const hostNetwork = spec.hostNetwork === true;
+  for (const list of ['initContainers', 'containers']) {
+    for (const c of asArray(spec[list])) {
+      const ctr = asObj(c);
+      if (ctr) defaultContainer(ctr, hostNetwork);
+    }
+  }
+  for (const v of asArray(spec.volumes)) {
+    const vol = asObj(v);
+    if (vol) defaultVolume(vol);
+  }
+}
+
+const NOT_READY = 'node.kubernetes.io/not-ready';
+const UNREACHABLE = 'node.kubernetes.io/unreachable';
+
+/**
+ * What admission adds to a Pod on create: priority 0 (Priority plugin), the service account
+ * (ServiceAccount plugin) and 300 s NoExecute tolerations for not-ready/unreachable nodes
+ * (DefaultTolerationSeconds plugin).
+ */
+export function defaultPodAdmission(spec: Obj): void {
+  setDefault(spec, 'priority', 0);
+  setDefault(spec, 'serviceAccountName', 'default');
+  setDefault(spec, 'serviceAccount', spec.serviceAccountName);
+  const tolerations = asArray(spec.tolerations).slice();
+  const tolerates = (key: string): boolean => tolerations.some((t) => {
+    const o = asObj(t);
+    if (!o) return false;
+    const effectOk = o.effect === undefined || o.effect === '' || o.effect === 'NoExecute';
+    const keyOk = o.key === key || ((o.key === undefined || o.key === '') && o.operator === 'Exists');
+    return effectOk && keyOk;
+  });
+  for (const key of [NOT_READY, UNREACHABLE]) {
+    if (!tolerates(key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+}

@@ -1,0 +1,133 @@
+// Server-side defaults per kind, as the apiserver applies them on create and update
+// (pkg/apis/*/v1/defaults.go plus the registry/admission defaults kubectl users see).
+// Mutates the object. Never touches uid, resourceVersion or creationTimestamp.
+import type { KObject } from './types';
+import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+
+type Obj = Record<string, unknown>;
+
+function template(spec: Obj): void {
+  const tpl = child(spec, 'template');
+  defaultPodSpec(child(tpl, 'spec'));
+}
+
+function pod(o: KObject): void {
+  const spec = child(o, 'spec');
+  defaultPodSpec(spec);
+  defaultPodAdmission(spec);
+}
+
+function deployment(o: KObject): void {
+  const spec = child(o, 'spec');
+  setDefault(spec, 'replicas', 1);
+  const strategy = child(spec, 'strategy');
+  setDefault(strategy, 'type', 'RollingUpdate');
+  if (strategy.type === 'RollingUpdate') {
+    const ru = child(strategy, 'rollingUpdate');
+    setDefault(ru, 'maxUnavailable', '25%');
+    setDefault(ru, 'maxSurge', '25%');
+  }
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  setDefault(spec, 'progressDeadlineSeconds', 600);
+  template(spec);
+}
+
+function replicaSet(o: KObject): void {
+  const spec = child(o, 'spec');
+  setDefault(spec, 'replicas', 1);
+  template(spec);
+}
+
+function daemonSet(o: KObject): void {
+  const spec = child(o, 'spec');
+  const strategy = child(spec, 'updateStrategy');
+  setDefault(strategy, 'type', 'RollingUpdate');
+  if (strategy.type === 'RollingUpdate') {
+    const ru = child(strategy, 'rollingUpdate');
+    setDefault(ru, 'maxUnavailable', 1);
+    if (ru.maxSurge === undefined || ru.maxSurge === null) ru.maxSurge = 0;
+  }
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  template(spec);
+}
+
+function service(o: KObject): void {
+  const spec = child(o, 'spec');
+  setDefault(spec, 'type', 'ClusterIP');
+  setDefault(spec, 'sessionAffinity', 'None');
+  if (spec.sessionAffinity === 'ClientIP') {
+    const cfg = child(child(spec, 'sessionAffinityConfig'), 'clientIP');
+    setDefault(cfg, 'timeoutSeconds', 10800);
+  }
+  for (const p of asArray(spec.ports)) {
+    const port = asObj(p);
+    if (!port) continue;
+    setDefault(port, 'protocol', 'TCP');
+    if (port.targetPort === undefined || port.targetPort === null || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
+  }
+  const type = spec.type;
+  if (type !== 'ExternalName') {
+    setDefault(spec, 'internalTrafficPolicy', 'Cluster');
+    if (!Array.isArray(spec.ipFamilies) || spec.ipFamilies.length === 0) spec.ipFamilies = ['IPv4'];
+    setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
+  }
+  if (type === 'NodePort' || type === 'LoadBalancer') setDefault(spec, 'externalTrafficPolicy', 'Cluster');
+  if (type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
+}
+
+function namespace(o: KObject): void {
+  const spec = child(o, 'spec');
+  if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
+  setDefault(child(o, 'status'), 'phase', 'Active');
+}
+
+function node(o: KObject): void {
+  const status = asObj(o.status);
+  if (status && asObj(status.capacity) && !asObj(status.allocatable)) status.allocatable = { ...asObj(status.capacity) };
+}
+
+function endpoints(o: KObject): void {
+  for (const s of asArray(o.subsets)) {
+    for (const p of asArray(asObj(s)?.ports)) {
+      const port = asObj(p);
+      if (port) setDefault(port, 'protocol', 'TCP');
+    }
+  }
+}
+
+function endpointSlice(o: KObject): void {
+  for (const p of asArray(o.ports)) {
+    const port = asObj(p);
+    if (port) setDefault(port, 'protocol', 'TCP');
+  }
+}
+
+function machine(o: KObject): void {
+  const spec = child(o, 'spec');
+  setDefault(spec, 'provider', 'sandbox');
+  setDefault(spec, 'cpus', 2);
+  setDefault(spec, 'memoryMiB', 2048);
+  setDefault(spec, 'diskGiB', 20);
+  if (spec.running === undefined || spec.running === null) spec.running = true;
+}
+
+const BY_KIND: Record<string, (o: KObject) => void> = {
+  Pod: pod,
+  Deployment: deployment,
+  ReplicaSet: replicaSet,
+  DaemonSet: daemonSet,
+  Service: service,
+  Secret: (o) => setDefault(o, 'type', 'Opaque'),
+  Namespace: namespace,
+  Node: node,
+  Endpoints: endpoints,
+  EndpointSlice: endpointSlice,
+  Machine: machine,
+};
+
+/** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */
+export function applyDefaults(kind: string, obj: KObject): void {
+  BY_KIND[kind]?.(obj);
+}
+
+export { defaultPodSpec, defaultPullPolicy } from './defaults-pod';

@@ -1,0 +1,65 @@
+// Kubernetes resource quantities ("250m", "1Gi", "1500Mi", "1e3", "1k") as plain numbers:
+// cores for CPU, bytes for memory. Exact enough for scheduling and metrics (float64).
+
+export class QuantityError extends Error {
+  override name = 'QuantityError';
+}
+
+/** resource.ErrFormatWrong's text. */
+export const QUANTITY_FORMAT_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+const QUANTITY_RE = /^([+-]?)([0-9]+\.?[0-9]*|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+const SUFFIX: Record<string, number> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** Parse a quantity. Numbers pass through. Throws QuantityError when malformed. */
+export function parseQuantity(q: string | number): number {
+  if (typeof q === 'number') {
+    if (!Number.isFinite(q)) throw new QuantityError(QUANTITY_FORMAT_MESSAGE);
+    return q;
+  }
+  const m = QUANTITY_RE.exec(q.trim() === q ? q : '');
+  if (!m) throw new QuantityError(QUANTITY_FORMAT_MESSAGE);
+  const sign = m[1] === '-' ? -1 : 1;
+  const num = Number(m[2]);
+  const suffix = m[3] ?? '';
+  const mult = suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E') ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
+  if (mult === undefined || !Number.isFinite(num)) throw new QuantityError(QUANTITY_FORMAT_MESSAGE);
+  // Multiply then divide small suffixes to avoid 0.1+0.2-style noise ("250m" → 0.25 exactly).
+  const v = mult < 1 ? num / Math.round(1 / mult) : num * mult;
+  return sign * v;
+}
+
+/** True when `q` parses. */
+export function isQuantity(q: unknown): boolean {
+  if (typeof q !== 'string' && typeof q !== 'number') return false;
+  try { parseQuantity(q); return true; } catch { return false; }
+}
+
+/** CPU in cores → millicores string, as `kubectl top` and metrics show it ("250m"). */
+export function formatCpuMilli(cores: number): string {
+  return `${Math.round(cores * 1000)}m`;
+}
+
+/**
+ * Bytes → canonical binary-SI quantity, as Kubernetes prints memory: the largest of Ki…Ei that
+ * divides the (integer) value exactly, else plain bytes ("1Gi", "1536Mi", "1500").
+ */
+export function formatMemory(bytes: number): string {
+  let n = Math.ceil(bytes);
+  if (n === 0) return '0';
+  const neg = n < 0;
+  if (neg) n = -n;
+  const units = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+  let i = 0;
+  while (i < units.length - 1 && n >= 1024 && n % 1024 === 0) { n /= 1024; i++; }
+  return `${neg ? '-' : ''}${n}${units[i]}`;
+}
+
+/** Bytes → whole mebibytes, as `kubectl top` prints memory ("1500Mi"). */
+export function formatMemoryMi(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)}Mi`;
+}
