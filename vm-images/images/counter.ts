@@ -5,7 +5,9 @@ import type { ImageSpec } from './oci';
 const SERVE = `#!/bin/sh
 port="\${PORT:-8080}"
 echo "counter: $(hostname) listening on :$port"
-exec nc -ll -p "$port" -e /handler.sh
+nc -ll -p "$port" -e /handler.sh &
+trap 'kill $!; exit 0' TERM INT
+wait
 `;
 
 const HANDLER = `#!/bin/sh

@@ -5,7 +5,9 @@ import type { ImageSpec } from './oci';
 const SERVE = `#!/bin/sh
 port="\${PORT:-8080}"
 echo "hello: $(hostname) listening on :$port"
-exec nc -ll -p "$port" -e /handler.sh
+nc -ll -p "$port" -e /handler.sh &
+trap 'kill $!; exit 0' TERM INT
+wait
 `;
 
 // One connection on stdin/stdout: read the request, answer, log a line to the container's stdout (PID 1's).

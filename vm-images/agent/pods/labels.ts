@@ -1,0 +1,13 @@
+// Labels and annotations that identify pods and containers in the runtime, as the kubelet sets them.
+export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
+export const LABEL_POD_NAMESPACE = 'io.kubernetes.pod.namespace';
+export const LABEL_POD_UID = 'io.kubernetes.pod.uid';
+export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
+/** Marks what this agent created, so adoption and cleanup never touch anything else in the runtime. */
+export const LABEL_MANAGED = 'flotilla.dev/managed';
+/** Container kind: "init" or "app". */
+export const LABEL_CONTAINER_KIND = 'flotilla.dev/container-kind';
+
+export const ANN_CONTAINER_HASH = 'flotilla.dev/container-hash';
+export const ANN_RESTART_COUNT = 'io.kubernetes.container.restartCount';
+export const ANN_TERMINATION_GRACE = 'io.kubernetes.pod.terminationGracePeriod';

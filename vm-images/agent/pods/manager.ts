@@ -1,0 +1,156 @@
+// PodManager: the kubelet's pod half. Makes pods bound to this node so, reports their status, adopts running pods.
+// Independent of the API: the agent's sync loop feeds it pods and forwards its 'status' events.
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { CriClient } from '../cri/client';
+import { Backoff } from './backoff';
+import type { RefLookup } from './env';
+import { removeCgroup } from './cgroups';
+import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels';
+import { parsePodLogDir, podLogDir } from './log-paths';
+import { PodWorker } from './pod-worker';
+import { podKey } from './runtime-config';
+
+export interface PodManagerOptions {
+  /** Root of the CRI container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log */
+  logDir: string;
+  /** cgroupfs parent for pods, e.g. /flotilla → /flotilla/pod<uid>. */
+  cgroupParent?: string;
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  /** The node's IP (status.hostIP, host-network pods' podIP). */
+  hostIP?: string;
+  /** ConfigMap/Secret data for env references; undefined = not found. */
+  lookup?: RefLookup;
+  /** Restart backoff: base (default 10 s) doubling up to max (default 5 min). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** How often each pod is reconciled against the runtime (default 1 s). */
+  syncIntervalMs?: number;
+}
+
+export type PodStatusListener = (uid: string, status: PodStatus, pod: Pod) => void;
+export type PodErrorListener = (uid: string, err: unknown) => void;
+
+/** A pod found running in the runtime. */
+export interface AdoptedPod { uid: string; namespace: string; name: string; sandboxId: string; ready: boolean }
+
+export class PodManager {
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly statusListeners = new Set<PodStatusListener>();
+  private readonly errorListeners = new Set<PodErrorListener>();
+  private readonly backoff: Backoff;
+
+  constructor(private readonly cri: CriClient, private readonly opts: PodManagerOptions) {
+    this.backoff = new Backoff(opts.backoffBaseMs ?? 10_000, opts.backoffMaxMs ?? 300_000);
+  }
+
+  /** Creates or updates the pod; resolves after one reconciliation pass (not when it is Running). */
+  sync(pod: Pod): Promise<void> {
+    const { uid } = podKey(pod);
+    const existing = this.workers.get(uid);
+    if (existing) return existing.update(pod);
+    const worker = new PodWorker({
+      cri: this.cri,
+      sandbox: { logDir: this.opts.logDir, cgroupParent: this.opts.cgroupParent, clusterDNS: this.opts.clusterDNS, clusterDomain: this.opts.clusterDomain },
+      hostIP: this.opts.hostIP,
+      lookup: this.opts.lookup,
+      backoff: this.backoff,
+      syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
+      onStatus: (id, status, p) => { for (const l of this.statusListeners) l(id, status, p); },
+      onError: (id, err) => { for (const l of this.errorListeners) l(id, err); },
+    }, pod);
+    this.workers.set(uid, worker);
+    return worker.kickAndWait();
+  }
+
+  status(uid: string): PodStatus | undefined {
+    return this.workers.get(uid)?.currentStatus();
+  }
+
+  uids(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  /** Graceful stop: SIGTERM, SIGKILL after the grace period (default spec.terminationGracePeriodSeconds), then the sandbox. */
+  async terminate(pod: Pod | string, gracePeriodSeconds?: number): Promise<void> {
+    const uid = typeof pod === 'string' ? pod : podKey(pod).uid;
+    const worker = this.workers.get(uid);
+    if (!worker) return;
+    await worker.terminate(gracePeriodSeconds ?? worker.currentPod().spec?.terminationGracePeriodSeconds ?? 30);
+  }
+
+  /** After the API has forgotten the pod: removes its containers, sandboxes, logs and cgroup. */
+  async remove(uid: string): Promise<void> {
+    const worker = this.workers.get(uid);
+    const pod = worker?.currentPod();
+    if (worker) { await worker.terminate(0); await worker.close(); this.workers.delete(uid); }
+    await this.removeRuntimePod(uid);
+    if (pod) rmSync(podLogDir(this.opts.logDir, podKey(pod)), { recursive: true, force: true });
+    this.backoff.forget(`${uid}/`);
+  }
+
+  private async removeRuntimePod(uid: string): Promise<void> {
+    const boxes = await this.cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: uid, [LABEL_MANAGED]: 'true' } });
+    for (const b of boxes) {
+      await this.cri.stopPodSandbox(b.id).catch(() => undefined);
+      await this.cri.removePodSandbox(b.id);
+    }
+    if (this.opts.cgroupParent) removeCgroup(`${this.opts.cgroupParent}/pod${uid}`);
+  }
+
+  /** Pods this agent created that the runtime still has (e.g. after an agent restart); sync() them to take over. */
+  async adopt(): Promise<AdoptedPod[]> {
+    const boxes = await this.cri.listPodSandbox({ label_selector: { [LABEL_MANAGED]: 'true' } });
+    const byUid = new Map<string, AdoptedPod>();
+    for (const b of boxes) {
+      const uid = b.labels[LABEL_POD_UID];
+      if (!uid) continue;
+      const ready = b.state === 'SANDBOX_READY';
+      const prev = byUid.get(uid);
+      if (prev && prev.ready && !ready) continue;
+      byUid.set(uid, { uid, namespace: b.labels[LABEL_POD_NAMESPACE] ?? '', name: b.labels[LABEL_POD_NAME] ?? '', sandboxId: b.id, ready });
+    }
+    return [...byUid.values()];
+  }
+
+  /** Removes runtime pods and log directories of pods not in `keep` (stale after deletions while the agent was down). */
+  async cleanup(keep: Iterable<string>): Promise<string[]> {
+    const keepSet = new Set([...keep, ...this.workers.keys()]);
+    const removed = new Set<string>();
+    for (const p of await this.adopt()) {
+      if (keepSet.has(p.uid)) continue;
+      await this.removeRuntimePod(p.uid);
+      removed.add(p.uid);
+    }
+    let dirs: string[] = [];
+    try { dirs = readdirSync(this.opts.logDir); } catch { /* no logs yet */ }
+    for (const d of dirs) {
+      const parsed = parsePodLogDir(d);
+      if (!parsed || keepSet.has(parsed.uid)) continue;
+      rmSync(join(this.opts.logDir, d), { recursive: true, force: true });
+      removed.add(parsed.uid);
+    }
+    return [...removed];
+  }
+
+  on(event: 'status', listener: PodStatusListener): () => void;
+  on(event: 'error', listener: PodErrorListener): () => void;
+  on(event: 'status' | 'error', listener: PodStatusListener | PodErrorListener): () => void {
+    if (event === 'status') {
+      const l = listener as PodStatusListener;
+      this.statusListeners.add(l);
+      return () => { this.statusListeners.delete(l); };
+    }
+    const l = listener as PodErrorListener;
+    this.errorListeners.add(l);
+    return () => { this.errorListeners.delete(l); };
+  }
+
+  /** Stops all workers and probes; pods keep running. */
+  async close(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => w.close()));
+    this.workers.clear();
+  }
+}

@@ -1,0 +1,359 @@
+// Drives one pod towards its spec: sandbox, init then app containers, restarts with backoff, probes, termination.
+// Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { CriClient } from '../cri/client';
+import type { PodSandboxConfig } from '../cri/types';
+import { Backoff } from './backoff';
+import { ContainerConfigError, containerEnv, type RefLookup } from './env';
+import { ensureImage, ImagePullError } from './images';
+import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
+import { podLogDir } from './log-paths';
+import { ContainerProber } from './prober';
+import { containerConfig, containerHash, hostNetwork, podKey, sandboxConfig, type SandboxOptions } from './runtime-config';
+import { instances, listPodContainers, nsToMs, type RuntimeContainer } from './runtime-state';
+import { buildPodStatus, isoSeconds, type ContainerView, type Waiting } from './status';
+
+export interface WorkerDeps {
+  cri: CriClient;
+  sandbox: SandboxOptions;
+  hostIP?: string;
+  lookup?: RefLookup;
+  backoff: Backoff;
+  syncIntervalMs: number;
+  onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
+  onError: (uid: string, err: unknown) => void;
+}
+
+type Kind = 'init' | 'app';
+
+export class PodWorker {
+  readonly uid: string;
+  private pod: Pod;
+  private status?: PodStatus;
+  private readonly startTime = isoSeconds(Date.now());
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly pullFailures = new Map<string, { at: number; message: string }>();
+  private readonly probers = new Map<string, ContainerProber>();
+  private sandboxIP = new Map<string, string>();
+  private terminateRequest?: { grace: number; done: Array<() => void> };
+  private terminated = false;
+  private closed = false;
+  private wake?: () => void;
+  private passWaiters: Array<() => void> = [];
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly deps: WorkerDeps, pod: Pod) {
+    this.pod = pod;
+    this.uid = podKey(pod).uid;
+    this.loop = this.run();
+  }
+
+  currentStatus(): PodStatus | undefined { return this.status; }
+  currentPod(): Pod { return this.pod; }
+  isTerminated(): boolean { return this.terminated; }
+
+  /** Replaces the desired spec and resolves after the next full pass. */
+  update(pod: Pod): Promise<void> {
+    this.pod = pod;
+    return this.kickAndWait();
+  }
+
+  kickAndWait(): Promise<void> {
+    return new Promise((resolve) => { this.passWaiters.push(resolve); this.kick(); });
+  }
+
+  kick(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** Stops every container (SIGTERM, SIGKILL after grace seconds) and the sandbox; resolves when done. */
+  terminate(graceSeconds: number): Promise<void> {
+    if (this.terminated) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.terminateRequest) this.terminateRequest.done.push(resolve);
+      else this.terminateRequest = { grace: graceSeconds, done: [resolve] };
+      this.kick();
+    });
+  }
+
+  /** Stops the loop and probers; leaves containers running (the next worker adopts them). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.kick();
+    await this.loop;
+    for (const p of this.probers.values()) p.stop();
+    this.probers.clear();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      const waiters = this.passWaiters.splice(0);
+      let delay = this.deps.syncIntervalMs;
+      try {
+        delay = Math.min(delay, await this.pass());
+      } catch (err) {
+        this.deps.onError(this.uid, err);
+      }
+      for (const w of waiters) w();
+      if (this.closed) break;
+      if (this.passWaiters.length) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.wake = undefined; resolve(); }, Math.max(10, delay));
+        this.wake = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+  }
+
+  private grace(): number {
+    return this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  }
+
+  /** One reconciliation; returns how soon the next pass is wanted (ms). */
+  private async pass(): Promise<number> {
+    if (this.terminated) return this.deps.syncIntervalMs;
+    if (this.terminateRequest) {
+      await this.doTerminate(this.terminateRequest.grace);
+      return this.deps.syncIntervalMs;
+    }
+    let next = this.deps.syncIntervalMs;
+    if (!this.status) this.publish([], undefined, false); // Pending / ContainerCreating before the sandbox exists
+    const sandbox = await this.ensureSandbox();
+    if (sandbox) {
+      let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
+      const initDone = await this.syncInit(all, sandbox);
+      if (initDone) {
+        for (const c of this.pod.spec?.containers ?? []) next = Math.min(next, await this.syncContainer(c, 'app', all, sandbox));
+      }
+      await this.collectGarbage(all);
+      all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
+      this.publish(all, sandbox.ip, true);
+    } else {
+      this.publish(await listPodContainers(this.deps.cri, this.uid), this.lastIP(), false);
+    }
+    return next;
+  }
+
+  private lastIP(): string | undefined {
+    return [...this.sandboxIP.values()].pop();
+  }
+
+  private async ensureSandbox(): Promise<{ id: string; ip: string; config: PodSandboxConfig } | undefined> {
+    const { cri } = this.deps;
+    const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
+    boxes.sort((a, b) => nsToMs(b.created_at) - nsToMs(a.created_at));
+    const ready = boxes.find((b) => b.state === 'SANDBOX_READY');
+    if (ready) {
+      const attempt = ready.metadata?.attempt ?? 0;
+      let ip = this.sandboxIP.get(ready.id);
+      if (ip === undefined) {
+        const st = await cri.podSandboxStatus(ready.id);
+        ip = hostNetwork(this.pod) ? (this.deps.hostIP ?? '') : (st.network?.ip ?? '');
+        this.sandboxIP.set(ready.id, ip);
+      }
+      return { id: ready.id, ip, config: sandboxConfig(this.pod, attempt, this.deps.sandbox) };
+    }
+    const policy = this.pod.spec?.restartPolicy ?? 'Always';
+    if (boxes.length > 0 && policy !== 'Always') {
+      const all = await listPodContainers(cri, this.uid);
+      if (all.length > 0) return undefined; // the pod ran and its sandbox is gone: a Never/OnFailure pod is not recreated
+    }
+    for (const b of boxes) {
+      await cri.stopPodSandbox(b.id).catch(() => undefined);
+      await cri.removePodSandbox(b.id).catch(() => undefined);
+    }
+    const attempt = boxes.reduce((m, b) => Math.max(m, (b.metadata?.attempt ?? 0) + 1), 0);
+    const config = sandboxConfig(this.pod, attempt, this.deps.sandbox);
+    mkdirSync(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), { recursive: true });
+    for (const c of this.pod.spec?.containers ?? []) this.waiting.set(`app/${c.name}`, { reason: 'ContainerCreating' });
+    const id = await cri.runPodSandbox(config);
+    const st = await cri.podSandboxStatus(id);
+    const ip = hostNetwork(this.pod) ? (this.deps.hostIP ?? '') : (st.network?.ip ?? '');
+    this.sandboxIP.set(id, ip);
+    return { id, ip, config };
+  }
+
+  private async syncInit(all: RuntimeContainer[], sandbox: { id: string; ip: string; config: PodSandboxConfig }): Promise<boolean> {
+    const policy = this.pod.spec?.restartPolicy ?? 'Always';
+    for (const c of this.pod.spec?.initContainers ?? []) {
+      const [cur] = instances(all, c.name, 'init');
+      if (cur && cur.state === 'CONTAINER_EXITED' && cur.exitCode === 0) continue;
+      if (cur && cur.state === 'CONTAINER_EXITED' && policy === 'Never') return false;
+      await this.syncContainer(c, 'init', all, sandbox);
+      return false;
+    }
+    return true;
+  }
+
+  private shouldRestart(kind: Kind, exitCode: number): boolean {
+    const policy = this.pod.spec?.restartPolicy ?? 'Always';
+    if (kind === 'init') return policy !== 'Never' && exitCode !== 0;
+    return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+  }
+
+  private async syncContainer(c: Container, kind: Kind, all: RuntimeContainer[], sandbox: { id: string; ip: string; config: PodSandboxConfig }): Promise<number> {
+    const key = `${kind}/${c.name}`;
+    const backoffKey = `${this.uid}/${key}`;
+    const [cur] = instances(all, c.name, kind);
+    if (!cur) return this.start(c, kind, 0, sandbox);
+    if (cur.state === 'CONTAINER_RUNNING') {
+      this.waiting.delete(key);
+      const prober = this.ensureProber(c, cur, sandbox.ip);
+      const livenessFailed = prober?.result('liveness') === 'failure' || prober?.result('startup') === 'failure';
+      if (cur.hash && cur.hash !== containerHash(c)) await this.kill(cur, this.grace());
+      else if (livenessFailed) {
+        const probe = prober?.result('startup') === 'failure' ? c.startupProbe : c.livenessProbe;
+        await this.kill(cur, probe?.terminationGracePeriodSeconds ?? this.grace());
+      }
+      return this.deps.syncIntervalMs;
+    }
+    if (cur.state === 'CONTAINER_CREATED') {
+      await this.deps.cri.startContainer(cur.id).catch(() => undefined);
+      return 0;
+    }
+    this.stopProber(cur.id);
+    if (!this.shouldRestart(kind, cur.exitCode)) { this.waiting.delete(key); return this.deps.syncIntervalMs; }
+    const finished = cur.finishedAt || Date.now();
+    if (this.deps.backoff.inBackoffSince(backoffKey, finished)) {
+      const delay = this.deps.backoff.delayMs(backoffKey);
+      this.waiting.set(key, {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${formatDuration(delay)} restarting failed container=${c.name} pod=${podKey(this.pod).name}_${podKey(this.pod).namespace}(${this.uid})`,
+      });
+      return this.deps.backoff.remainingMs(backoffKey, finished) + 5;
+    }
+    this.deps.backoff.next(backoffKey);
+    return this.start(c, kind, cur.attempt + 1, sandbox);
+  }
+
+  private async start(c: Container, kind: Kind, attempt: number, sandbox: { id: string; ip: string; config: PodSandboxConfig }): Promise<number> {
+    const key = `${kind}/${c.name}`;
+    const pullKey = `${this.uid}/${key}/pull`;
+    const { cri } = this.deps;
+    const pullFailure = this.pullFailures.get(key);
+    if (pullFailure && this.deps.backoff.inBackoffSince(pullKey, pullFailure.at)) {
+      this.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${pullFailure.message}` });
+      return this.deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
+    }
+    if (!this.waiting.has(key) || this.waiting.get(key)?.reason === 'CrashLoopBackOff') this.waiting.set(key, { reason: 'ContainerCreating' });
+    let image: string;
+    try {
+      image = await ensureImage(cri, c, sandbox.config);
+      this.pullFailures.delete(key);
+    } catch (err) {
+      if (!(err instanceof ImagePullError)) throw err;
+      if (err.reason === 'ErrImagePull') {
+        this.deps.backoff.next(pullKey);
+        this.pullFailures.set(key, { at: Date.now(), message: err.message });
+      }
+      this.waiting.set(key, { reason: err.reason, message: err.message });
+      return this.deps.syncIntervalMs;
+    }
+    let id: string;
+    try {
+      const env = await containerEnv(c, { pod: this.pod, podIP: sandbox.ip, hostIP: this.deps.hostIP ?? '', lookup: this.deps.lookup });
+      mkdirSync(join(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), c.name), { recursive: true });
+      id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env), sandbox.config);
+    } catch (err) {
+      const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
+      this.waiting.set(key, { reason, message: err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err) });
+      return this.deps.syncIntervalMs;
+    }
+    try {
+      await cri.startContainer(id);
+    } catch (err) {
+      // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
+      this.deps.onError(this.uid, err);
+    }
+    this.waiting.delete(key);
+    return 0;
+  }
+
+  private ensureProber(c: Container, cur: RuntimeContainer, podIP: string): ContainerProber | undefined {
+    const existing = this.probers.get(cur.id);
+    if (existing) return existing;
+    if (!c.livenessProbe && !c.readinessProbe && !c.startupProbe) return undefined;
+    const prober = new ContainerProber({ podIP, containerId: cur.id, container: c, cri: this.deps.cri },
+      { liveness: c.livenessProbe, readiness: c.readinessProbe, startup: c.startupProbe }, () => this.kick());
+    this.probers.set(cur.id, prober);
+    return prober;
+  }
+
+  private stopProber(id: string): void {
+    this.probers.get(id)?.stop();
+    this.probers.delete(id);
+  }
+
+  private async kill(cur: RuntimeContainer, graceSeconds: number): Promise<void> {
+    this.stopProber(cur.id);
+    await this.deps.cri.stopContainer(cur.id, graceSeconds);
+  }
+
+  /** Keeps the newest two instances of each container (current and previous, for lastState and `logs --previous`). */
+  private async collectGarbage(all: RuntimeContainer[]): Promise<void> {
+    const seen = new Map<string, number>();
+    const sorted = [...all].sort((a, b) => b.attempt - a.attempt);
+    for (const c of sorted) {
+      const k = `${c.kind}/${c.name}`;
+      const n = (seen.get(k) ?? 0) + 1;
+      seen.set(k, n);
+      if (n > 2 && c.state === 'CONTAINER_EXITED') await this.deps.cri.removeContainer(c.id).catch(() => undefined);
+    }
+  }
+
+  private views(all: RuntimeContainer[]): Map<string, ContainerView> {
+    const views = new Map<string, ContainerView>();
+    const specs: Array<[Kind, Container]> = [
+      ...(this.pod.spec?.initContainers ?? []).map((c): [Kind, Container] => ['init', c]),
+      ...(this.pod.spec?.containers ?? []).map((c): [Kind, Container] => ['app', c]),
+    ];
+    for (const [kind, c] of specs) {
+      const key = `${kind}/${c.name}`;
+      const [cur] = instances(all, c.name, kind);
+      const running = cur?.state === 'CONTAINER_RUNNING' && !this.terminated;
+      const prober = cur ? this.probers.get(cur.id) : undefined;
+      const started = running && (!c.startupProbe || prober?.result('startup') === 'success');
+      const ready = kind === 'init'
+        ? cur?.state === 'CONTAINER_EXITED' && cur.exitCode === 0
+        : started && (!c.readinessProbe || prober?.result('readiness') === 'success') && !this.terminateRequest;
+      views.set(key, { waiting: this.terminated ? undefined : this.waiting.get(key), started, ready });
+    }
+    return views;
+  }
+
+  private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
+    const status = buildPodStatus({
+      pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
+      containers: all, views: this.views(all), terminated: this.terminated, previous: this.status,
+    });
+    if (JSON.stringify(status) === JSON.stringify(this.status)) return;
+    this.status = status;
+    this.deps.onStatus(this.uid, status, this.pod);
+  }
+
+  private async doTerminate(graceSeconds: number): Promise<void> {
+    const { cri } = this.deps;
+    for (const p of this.probers.values()) p.stop();
+    this.probers.clear();
+    const all = await listPodContainers(cri, this.uid);
+    await Promise.all(all.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED')
+      .map((c) => cri.stopContainer(c.id, graceSeconds).catch((err) => this.deps.onError(this.uid, err))));
+    const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
+    for (const b of boxes) await cri.stopPodSandbox(b.id).catch((err) => this.deps.onError(this.uid, err));
+    this.terminated = true;
+    this.waiting.clear();
+    this.publish(await listPodContainers(cri, this.uid), this.lastIP(), false);
+    const done = this.terminateRequest?.done ?? [];
+    this.terminateRequest = undefined;
+    for (const d of done) d();
+  }
+}
+
+function formatDuration(ms: number): string {
+  if (ms >= 60_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  if (ms >= 1000) return `${Math.round(ms / 1000)}s`;
+  return `${ms}ms`;
+}

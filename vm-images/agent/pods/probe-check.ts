@@ -1,0 +1,68 @@
+// One probe attempt: httpGet against the pod IP, tcpSocket connect, or exec through CRI ExecSync.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import type { Container, Probe } from 'kubernetes-types/core/v1';
+import type { CriClient } from '../cri/client';
+
+export interface ProbeTarget { podIP: string; containerId: string; container: Container; cri: CriClient }
+export interface ProbeOutcome { ok: boolean; message: string }
+
+function resolvePort(port: number | string, container: Container): number {
+  if (typeof port === 'number') return port;
+  const named = container.ports?.find((p) => p.name === port);
+  if (named) return named.containerPort;
+  const n = Number(port);
+  if (Number.isInteger(n)) return n;
+  throw new Error(`port ${port} not found`);
+}
+
+function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTarget, timeoutMs: number): Promise<ProbeOutcome> {
+  return new Promise((resolve) => {
+    let port: number;
+    try { port = resolvePort(probe.port, target.container); } catch (err) { resolve({ ok: false, message: String(err) }); return; }
+    const https = probe.scheme === 'HTTPS';
+    const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.30', Accept: '*/*' };
+    for (const h of probe.httpHeaders ?? []) headers[h.name] = h.value;
+    const req = (https ? httpsRequest : httpRequest)({
+      host: probe.host || target.podIP, port, path: probe.path ?? '/', method: 'GET', headers, timeout: timeoutMs, rejectUnauthorized: false,
+    }, (res) => {
+      res.resume();
+      const code = res.statusCode ?? 0;
+      resolve(code >= 200 && code < 400 ? { ok: true, message: '' } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
+    });
+    req.on('timeout', () => { req.destroy(); resolve({ ok: false, message: `Get "http://${target.podIP}:${port}${probe.path ?? '/'}": context deadline exceeded` }); });
+    req.on('error', (err) => resolve({ ok: false, message: `Get "http://${target.podIP}:${port}${probe.path ?? '/'}": ${err.message}` }));
+    req.end();
+  });
+}
+
+function tcpCheck(probe: NonNullable<Probe['tcpSocket']>, target: ProbeTarget, timeoutMs: number): Promise<ProbeOutcome> {
+  return new Promise((resolve) => {
+    let port: number;
+    try { port = resolvePort(probe.port, target.container); } catch (err) { resolve({ ok: false, message: String(err) }); return; }
+    const host = probe.host || target.podIP;
+    const sock = connect({ host, port, timeout: timeoutMs });
+    sock.once('connect', () => { sock.destroy(); resolve({ ok: true, message: '' }); });
+    sock.once('timeout', () => { sock.destroy(); resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }); });
+    sock.once('error', (err) => resolve({ ok: false, message: `dial tcp ${host}:${port}: ${err.message}` }));
+  });
+}
+
+async function execCheck(probe: NonNullable<Probe['exec']>, target: ProbeTarget, timeoutSeconds: number): Promise<ProbeOutcome> {
+  try {
+    const res = await target.cri.execSync(target.containerId, probe.command ?? [], timeoutSeconds);
+    if (res.exit_code === 0) return { ok: true, message: '' };
+    return { ok: false, message: `command ${JSON.stringify(probe.command)} exited with ${res.exit_code}: ${Buffer.from(res.stdout).toString()}${Buffer.from(res.stderr).toString()}`.trim() };
+  } catch (err) {
+    return { ok: false, message: `command ${JSON.stringify(probe.command)} timed out or failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+export function runProbe(probe: Probe, target: ProbeTarget): Promise<ProbeOutcome> {
+  const timeoutSeconds = probe.timeoutSeconds ?? 1;
+  if (probe.httpGet) return httpCheck(probe.httpGet, target, timeoutSeconds * 1000);
+  if (probe.tcpSocket) return tcpCheck(probe.tcpSocket, target, timeoutSeconds * 1000);
+  if (probe.exec) return execCheck(probe.exec, target, timeoutSeconds);
+  return Promise.resolve({ ok: true, message: '' });
+}

@@ -1,0 +1,156 @@
+// Pod → CRI PodSandboxConfig, Container → CRI ContainerConfig (resources, labels, log path), as the kubelet builds them.
+import { createHash } from 'node:crypto';
+import { totalmem } from 'node:os';
+import type { Container, Pod } from 'kubernetes-types/core/v1';
+import type { ContainerConfig, LinuxContainerResources, PodSandboxConfig, PortMapping, Protocol } from '../cri/types';
+import {
+  ANN_CONTAINER_HASH, ANN_RESTART_COUNT, ANN_TERMINATION_GRACE, LABEL_CONTAINER_KIND, LABEL_CONTAINER_NAME, LABEL_MANAGED,
+  LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID,
+} from './labels';
+import { bytes, milliCpu } from './quantity';
+import { podLogDir } from './log-paths';
+import { expand as expandVars } from './env';
+
+export interface SandboxOptions {
+  logDir: string;
+  cgroupParent?: string;
+  clusterDNS?: string[];
+  clusterDomain?: string;
+}
+
+export function podKey(pod: Pod): { name: string; namespace: string; uid: string } {
+  const meta = pod.metadata ?? {};
+  if (!meta.name || !meta.uid) throw new Error('pod needs metadata.name and metadata.uid');
+  return { name: meta.name, namespace: meta.namespace ?? 'default', uid: meta.uid };
+}
+
+export function hostNetwork(pod: Pod): boolean {
+  return pod.spec?.hostNetwork === true;
+}
+
+function dnsConfig(pod: Pod, opts: SandboxOptions): PodSandboxConfig['dns_config'] {
+  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  const custom = pod.spec?.dnsConfig;
+  const ns = pod.metadata?.namespace ?? 'default';
+  const domain = opts.clusterDomain ?? 'cluster.local';
+  const useCluster = (policy === 'ClusterFirst' || (policy === 'ClusterFirstWithHostNet' || !hostNetwork(pod))) && policy !== 'Default' && policy !== 'None';
+  if (policy === 'None') {
+    return { servers: custom?.nameservers ?? [], searches: custom?.searches ?? [], options: (custom?.options ?? []).map((o) => (o.value ? `${o.name}:${o.value}` : o.name ?? '')) };
+  }
+  if (!useCluster || !opts.clusterDNS?.length) return undefined; // the runtime copies the node's resolv.conf
+  return {
+    servers: [...opts.clusterDNS, ...(custom?.nameservers ?? [])],
+    searches: [`${ns}.svc.${domain}`, `svc.${domain}`, domain, ...(custom?.searches ?? [])],
+    options: ['ndots:5', ...(custom?.options ?? []).map((o) => (o.value ? `${o.name}:${o.value}` : o.name ?? ''))],
+  };
+}
+
+function portMappings(pod: Pod): PortMapping[] {
+  const out: PortMapping[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      out.push({ protocol: (p.protocol ?? 'TCP') as Protocol, container_port: p.containerPort, host_port: p.hostPort, host_ip: p.hostIP ?? '' });
+    }
+  }
+  return out;
+}
+
+export function podCgroupParent(pod: Pod, opts: SandboxOptions): string | undefined {
+  return opts.cgroupParent ? `${opts.cgroupParent.replace(/\/$/, '')}/pod${podKey(pod).uid}` : undefined;
+}
+
+export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): PodSandboxConfig {
+  const key = podKey(pod);
+  const host = hostNetwork(pod);
+  const hostname = pod.spec?.hostname ?? (host ? '' : key.name.slice(0, 63));
+  return {
+    metadata: { name: key.name, namespace: key.namespace, uid: key.uid, attempt },
+    hostname,
+    log_directory: podLogDir(opts.logDir, key),
+    dns_config: dnsConfig(pod, opts),
+    port_mappings: portMappings(pod),
+    labels: { ...(pod.metadata?.labels ?? {}), [LABEL_POD_NAME]: key.name, [LABEL_POD_NAMESPACE]: key.namespace, [LABEL_POD_UID]: key.uid, [LABEL_MANAGED]: 'true' },
+    annotations: { ...(pod.metadata?.annotations ?? {}) },
+    linux: {
+      cgroup_parent: podCgroupParent(pod, opts),
+      security_context: { namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : 'CONTAINER', ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' } },
+    },
+  };
+}
+
+export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
+
+export function qosClass(pod: Pod): QosClass {
+  const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of all) {
+    for (const r of ['cpu', 'memory']) {
+      const req = c.resources?.requests?.[r] ?? c.resources?.limits?.[r];
+      const lim = c.resources?.limits?.[r];
+      if (req !== undefined || lim !== undefined) any = true;
+      if (lim === undefined || String(req) !== String(lim)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export function containerResources(pod: Pod, c: Container): LinuxContainerResources {
+  const reqCpu = milliCpu(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+  const limCpu = milliCpu(c.resources?.limits?.cpu);
+  const limMem = bytes(c.resources?.limits?.memory);
+  const reqMem = bytes(c.resources?.requests?.memory ?? c.resources?.limits?.memory);
+  const res: LinuxContainerResources = { cpu_shares: Math.max(2, Math.floor(((reqCpu ?? 0) * 1024) / 1000)) };
+  if (limCpu) {
+    res.cpu_period = 100_000;
+    res.cpu_quota = Math.max(1000, Math.floor((limCpu * 100_000) / 1000));
+  }
+  if (limMem) res.memory_limit_in_bytes = limMem;
+  const qos = qosClass(pod);
+  if (qos === 'Guaranteed') res.oom_score_adj = -997;
+  else if (qos === 'BestEffort') res.oom_score_adj = 1000;
+  else res.oom_score_adj = Math.min(999, Math.max(2, 1000 - Math.floor((1000 * (reqMem ?? 0)) / totalmem())));
+  return res;
+}
+
+/** A stable hash of what, if changed, requires recreating the container. */
+export function containerHash(c: Container): string {
+  const relevant = { image: c.image, command: c.command, args: c.args, env: c.env, envFrom: c.envFrom, workingDir: c.workingDir, ports: c.ports, resources: c.resources };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}
+
+export function containerConfig(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, image: string,
+  env: Array<{ key: string; value: string }>): ContainerConfig {
+  const key = podKey(pod);
+  const vars = Object.fromEntries(env.map((e) => [e.key, e.value]));
+  const expandAll = (list: string[] | undefined): string[] | undefined => list?.map((s) => expandVars(s, vars));
+  return {
+    metadata: { name: c.name, attempt },
+    image: { image },
+    command: expandAll(c.command),
+    args: expandAll(c.args),
+    working_dir: c.workingDir ?? '',
+    envs: env,
+    labels: { [LABEL_POD_NAME]: key.name, [LABEL_POD_NAMESPACE]: key.namespace, [LABEL_POD_UID]: key.uid, [LABEL_CONTAINER_NAME]: c.name, [LABEL_MANAGED]: 'true', [LABEL_CONTAINER_KIND]: kind },
+    annotations: {
+      [ANN_CONTAINER_HASH]: containerHash(c),
+      [ANN_RESTART_COUNT]: String(attempt),
+      [ANN_TERMINATION_GRACE]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
+    },
+    log_path: `${c.name}/${attempt}.log`,
+    stdin: c.stdin ?? false,
+    tty: c.tty ?? false,
+    linux: {
+      resources: containerResources(pod, c),
+      security_context: {
+        privileged: c.securityContext?.privileged ?? false,
+        namespace_options: { network: hostNetwork(pod) ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
+        ...(c.securityContext?.runAsUser !== undefined ? { run_as_user: { value: c.securityContext.runAsUser } } : {}),
+        ...(c.securityContext?.runAsGroup !== undefined ? { run_as_group: { value: c.securityContext.runAsGroup } } : {}),
+      },
+    },
+  };
+}
+

@@ -1,0 +1,132 @@
+// Builds a Pod's status exactly in the shape and vocabulary the kubelet reports.
+import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
+import type { RuntimeContainer } from './runtime-state';
+import { instances } from './runtime-state';
+import { qosClass } from './runtime-config';
+
+export interface Waiting { reason: string; message?: string }
+
+export interface ContainerView {
+  /** Overrides the runtime state when the container is not running (ContainerCreating, CrashLoopBackOff, ErrImagePull…). */
+  waiting?: Waiting;
+  started: boolean;
+  ready: boolean;
+}
+
+export interface StatusInput {
+  pod: Pod;
+  podIP?: string;
+  hostIP?: string;
+  sandboxReady: boolean;
+  startTime: string;
+  containers: RuntimeContainer[];
+  views: Map<string, ContainerView>;
+  terminated: boolean;
+  previous?: PodStatus;
+}
+
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function terminatedState(c: RuntimeContainer): ContainerState {
+  return {
+    terminated: {
+      exitCode: c.exitCode,
+      reason: c.reason || (c.exitCode === 0 ? 'Completed' : 'Error'),
+      ...(c.message ? { message: c.message } : {}),
+      startedAt: c.startedAt ? isoSeconds(c.startedAt) : undefined,
+      finishedAt: c.finishedAt ? isoSeconds(c.finishedAt) : undefined,
+      containerID: `containerd://${c.id}`,
+    },
+  };
+}
+
+function containerStatus(spec: Container, kind: 'init' | 'app', all: RuntimeContainer[], view: ContainerView | undefined): ContainerStatus {
+  const [cur, prev] = instances(all, spec.name, kind);
+  let state: ContainerState;
+  let lastState: ContainerState = prev ? terminatedState(prev) : {};
+  if (cur && cur.state === 'CONTAINER_RUNNING') state = { running: { startedAt: isoSeconds(cur.startedAt) } };
+  else if (view?.waiting) {
+    state = { waiting: { reason: view.waiting.reason, ...(view.waiting.message ? { message: view.waiting.message } : {}) } };
+    if (cur && cur.state === 'CONTAINER_EXITED') lastState = terminatedState(cur);
+  } else if (cur && cur.state === 'CONTAINER_EXITED') state = terminatedState(cur);
+  else state = { waiting: { reason: 'ContainerCreating' } };
+  return {
+    name: spec.name,
+    state,
+    lastState,
+    ready: view?.ready ?? false,
+    restartCount: cur?.attempt ?? 0,
+    image: cur?.image || spec.image || '',
+    imageID: cur?.imageRef ?? '',
+    ...(cur ? { containerID: `containerd://${cur.id}` } : {}),
+    started: view?.started ?? false,
+  };
+}
+
+function phaseOf(pod: Pod, init: ContainerStatus[], app: ContainerStatus[], terminated: boolean): NonNullable<PodStatus['phase']> {
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  if (terminated) return app.every((s) => (s.state?.terminated?.exitCode ?? s.lastState?.terminated?.exitCode ?? 0) === 0) ? 'Succeeded' : 'Failed';
+  for (const s of init) {
+    const t = s.state?.terminated;
+    if (t && t.exitCode === 0) continue;
+    if (t && policy === 'Never') return 'Failed';
+    return 'Pending';
+  }
+  let running = 0, stopped = 0, succeeded = 0, waiting = 0;
+  for (const s of app) {
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; }
+    else if (s.state?.waiting) { if (s.lastState?.terminated) stopped++; else waiting++; }
+  }
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (policy === 'Always') return 'Running';
+    if (stopped === succeeded) return 'Succeeded';
+    return policy === 'Never' ? 'Failed' : 'Running';
+  }
+  return 'Pending';
+}
+
+function condition(type: string, ok: boolean, prev: PodStatus | undefined, now: string, reason?: string, message?: string): PodCondition {
+  const status = ok ? 'True' : 'False';
+  const before = prev?.conditions?.find((c) => c.type === type);
+  return {
+    type, status,
+    lastTransitionTime: before && before.status === status ? before.lastTransitionTime : now,
+    ...(!ok && reason ? { reason } : {}), ...(!ok && message ? { message } : {}),
+  };
+}
+
+export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus {
+  const { pod } = input;
+  const init = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`)));
+  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`)));
+  const phase = phaseOf(pod, init, app, input.terminated);
+  const ts = isoSeconds(now);
+  const done = phase === 'Succeeded' || phase === 'Failed';
+  const notInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
+  const unready = app.filter((s) => !s.ready).map((s) => s.name);
+  const readyReason = done ? 'PodCompleted' : 'ContainersNotReady';
+  const readyMsg = done ? undefined : `containers with unready status: [${unready.join(' ')}]`;
+  const conditions: PodCondition[] = [
+    condition('PodReadyToStartContainers', input.sandboxReady && !input.terminated, input.previous, ts),
+    condition('Initialized', notInit.length === 0, input.previous, ts, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
+    condition('Ready', unready.length === 0 && !done, input.previous, ts, readyReason, readyMsg),
+    condition('ContainersReady', unready.length === 0 && !done, input.previous, ts, readyReason, readyMsg),
+    condition('PodScheduled', true, input.previous, ts),
+  ];
+  const status: PodStatus = {
+    phase,
+    conditions,
+    ...(input.hostIP ? { hostIP: input.hostIP, hostIPs: [{ ip: input.hostIP }] } : {}),
+    ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
+    startTime: input.startTime,
+    ...(init.length ? { initContainerStatuses: init } : {}),
+    containerStatuses: app,
+    qosClass: qosClass(pod),
+  };
+  return status;
+}
