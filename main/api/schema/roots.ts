@@ -1,0 +1,27 @@
+// The schema type of every kind whose bodies we decode: "<apiVersion>/<kind>" → type name in the schema.
+// Built-in type names are those of @kubernetes/client-node's models (scripts/gen-schema.ts walks from these).
+
+export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
+  'v1/Namespace': 'V1Namespace',
+  'v1/Node': 'V1Node',
+  'v1/Pod': 'V1Pod',
+  'v1/Service': 'V1Service',
+  'v1/Endpoints': 'V1Endpoints',
+  'v1/Event': 'CoreV1Event',
+  'v1/ConfigMap': 'V1ConfigMap',
+  'v1/Secret': 'V1Secret',
+  'v1/Binding': 'V1Binding',
+  'apps/v1/Deployment': 'V1Deployment',
+  'apps/v1/ReplicaSet': 'V1ReplicaSet',
+  'apps/v1/DaemonSet': 'V1DaemonSet',
+  'discovery.k8s.io/v1/EndpointSlice': 'V1EndpointSlice',
+  'coordination.k8s.io/v1/Lease': 'V1Lease',
+  'policy/v1/Eviction': 'V1Eviction',
+  'autoscaling/v1/Scale': 'V1Scale',
+  'meta.k8s.io/v1/DeleteOptions': 'V1DeleteOptions',
+  'v1/DeleteOptions': 'V1DeleteOptions',
+};
+
+export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {
+  'flotilla.dev/v1alpha1/Machine': 'Machine',
+};
