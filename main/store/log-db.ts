@@ -57,7 +57,7 @@ export class LogDb {
   private readonly listFromStmt: Database.Statement<ListParams, StateRow>;
   private readonly listAfterStmt: Database.Statement<ListParams, StateRow>;
   private readonly eventsStmt: Database.Statement<RangeParams, EventRow>;
-  private readonly compactAll: (revision: number) => void;
+  private readonly compactRange: (from: number, to: number) => void;
 
   constructor(path: string) {
     // A second process on the same file waits this long for the lock, then fails.
@@ -85,11 +85,13 @@ export class LogDb {
         this.insertStmt.run(r.id, r.key, r.value, r.createRevision, r.prevRevision, r.deleted ? 1 : 0);
       }
     });
+    // The latest row of each key at or below the revision, streamed in key order off the
+    // (key, id) index: no sort, so LIMIT stops early.
     const listSql = (lower: string): string =>
-      `SELECT l.key, l.value, l.create_revision, l.id FROM log l
-         JOIN (SELECT MAX(id) AS mid FROM log WHERE ${lower} AND key < ? AND id <= ? GROUP BY key) m
-           ON l.id = m.mid
-        WHERE l.deleted = 0 ORDER BY l.key LIMIT ?`;
+      `SELECT l.key, l.value, l.create_revision, l.id
+         FROM (SELECT key, MAX(id) AS mid FROM log WHERE ${lower} AND key < ? AND id <= ? GROUP BY key ORDER BY key) m
+        CROSS JOIN log l ON l.id = m.mid
+        WHERE l.deleted = 0 ORDER BY m.key LIMIT ?`;
     this.listFromStmt = this.db.prepare<ListParams, StateRow>(listSql('key >= ?'));
     this.listAfterStmt = this.db.prepare<ListParams, StateRow>(listSql('key > ?'));
     this.eventsStmt = this.db.prepare<RangeParams, EventRow>(
@@ -97,17 +99,21 @@ export class LogDb {
          LEFT JOIN log p ON p.id = l.prev_revision AND l.deleted = 0 AND l.create_revision <> l.id
         WHERE l.key >= ? AND l.key < ? AND l.id > ? AND l.id <= ? ORDER BY l.id`,
     );
+    // Incremental: given that everything up to `from` is compacted, a row at or below `to` is
+    // superseded by a row at or below `to` exactly when some row in (from, to] names it as its
+    // prev_revision (creates name none; updates and deletes name the value they replaced).
     const deleteSuperseded = this.db.prepare<[number, number]>(
-      `DELETE FROM log WHERE id <= ? AND (deleted = 1 OR EXISTS (
-         SELECT 1 FROM log n WHERE n.key = log.key AND n.id > log.id AND n.id <= ?))`,
+      'DELETE FROM log WHERE id IN (SELECT prev_revision FROM log WHERE id > ? AND id <= ? AND prev_revision > 0)',
     );
+    const deleteTombstones = this.db.prepare<[number, number]>('DELETE FROM log WHERE id > ? AND id <= ? AND deleted = 1');
     const recordCompact = this.db.prepare<[number]>(
       `INSERT INTO meta (name, value) VALUES ('compact_revision', ?)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
     );
-    this.compactAll = this.db.transaction((revision: number) => {
-      deleteSuperseded.run(revision, revision);
-      recordCompact.run(revision);
+    this.compactRange = this.db.transaction((from: number, to: number) => {
+      deleteSuperseded.run(from, to);
+      deleteTombstones.run(from, to);
+      recordCompact.run(to);
     });
   }
 
@@ -131,9 +137,10 @@ export class LogDb {
   /** The current value of every live key, in key order. */
   *currentState(): Generator<KV> {
     const stmt = this.db.prepare<[], StateRow>(
-      `SELECT l.key, l.value, l.create_revision, l.id FROM log l
-         JOIN (SELECT MAX(id) AS mid FROM log GROUP BY key) m ON l.id = m.mid
-        WHERE l.deleted = 0 ORDER BY l.key`,
+      `SELECT l.key, l.value, l.create_revision, l.id
+         FROM (SELECT key, MAX(id) AS mid FROM log GROUP BY key ORDER BY key) m
+        CROSS JOIN log l ON l.id = m.mid
+        WHERE l.deleted = 0 ORDER BY m.key`,
     );
     for (const r of stmt.iterate()) {
       yield { key: r.key, value: r.value, createRevision: r.create_revision, modRevision: r.id };
@@ -164,11 +171,12 @@ export class LogDb {
   }
 
   /**
-   * Deletes rows at or below `revision` that a later row (also at or below it) supersedes, and
-   * tombstones at or below it; records the compact revision. One transaction.
+   * Compacts from revision `from` (the current compact revision) to `to`: deletes the rows at or
+   * below `to` that a later row at or below `to` supersedes, and the tombstones at or below `to`;
+   * records `to` as the compact revision. One transaction; cost proportional to `to - from`.
    */
-  compact(revision: number): void {
-    this.compactAll(revision);
+  compact(from: number, to: number): void {
+    this.compactRange(from, to);
   }
 
   close(): void {

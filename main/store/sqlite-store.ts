@@ -156,7 +156,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.assertOpen();
     const target = Math.min(revision, this.rev);
     if (target <= this.compactRev) return;
-    this.db.compact(target);
+    this.db.compact(this.compactRev, target);
     this.compactRev = target;
   }
 

@@ -115,6 +115,33 @@ describe('store history', () => {
     }
   });
 
+  it('step-by-step compaction leaves exactly the rows the definition keeps', async () => {
+    const t = temp.dbPath();
+    const s = temp.open({ path: t });
+    await churn(s, 200, 23);
+    s.close();
+    interface Row { id: number; key: string; deleted: number }
+    const readRows = (): Row[] => {
+      const raw = new Database(t, { readonly: true });
+      try {
+        return raw.prepare<[], Row>('SELECT id, key, deleted FROM log ORDER BY id').all();
+      } finally {
+        raw.close();
+      }
+    };
+    const before = readRows();
+    const r = temp.open({ path: t });
+    for (const c of [1, 17, 18, 60, 61, 120, 170]) r.compact(c);
+    r.close();
+    // Kept: every row above 170, and per key the newest row at or below 170 unless it is a delete.
+    const C = 170;
+    const newest = new Map<string, Row>();
+    for (const row of before) if (row.id <= C) newest.set(row.key, row);
+    const kept = before.filter((row) => row.id > C || (newest.get(row.key) === row && !row.deleted));
+    expect(kept.length).toBeLessThan(before.length - 100);
+    expect(readRows()).toEqual(kept);
+  });
+
   it('compacting everything including a final delete keeps the revision across reopen', async () => {
     const t = temp.dbPath();
     const s = temp.open({ path: t });
