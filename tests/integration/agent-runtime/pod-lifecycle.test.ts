@@ -1,0 +1,145 @@
+// A real containerd + CNI bridge: pods start, serve on their IP, finish, get env, terminate, and are adopted.
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { PodManager } from '../../../vm-images/agent/pods/manager';
+import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
+import { logMessages, makePod, skipUnlessRoot, uidOf, waitFor, waitStatus } from './support';
+
+const HELLO = 'docker.io/flotilla/hello:1';
+
+describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
+  let t: TestContainerd;
+  let pm: PodManager;
+  const pods: Pod[] = [];
+  const manager = (): PodManager => new PodManager(t.cri, {
+    logDir: t.logDir, cgroupParent: t.cgroupParent, hostIP: t.gateway, syncIntervalMs: 200, backoffBaseMs: 300,
+    lookup: async (kind, ns, name) => (kind === 'ConfigMap' && ns === 'default' && name === 'cfg' ? { GREETING: 'hi', OTHER: 'x' } : undefined),
+  });
+
+  beforeAll(async () => {
+    t = await startTestContainerd();
+    pm = manager();
+  });
+  afterEach(async () => {
+    for (const p of pods.splice(0)) await pm.remove(uidOf(p));
+  });
+  afterAll(async () => {
+    await pm?.close();
+    await t?.teardown();
+  });
+
+  const run = async (pod: Pod): Promise<Pod> => { pods.push(pod); await pm.sync(pod); return pod; };
+
+  it('runs the hello pod and answers HTTP on the pod IP through the bridge', async () => {
+    const pod = makePod('hello', [{ name: 'web', image: HELLO, ports: [{ containerPort: 8080 }] }]);
+    const t0 = Date.now();
+    await run(pod);
+    const st = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.ready === true);
+    const ms = Date.now() - t0;
+    console.log(`hello pod create → Running: ${ms} ms`);
+    expect(st.podIP).toMatch(new RegExp(`^${t.subnet.split('.').slice(0, 3).join('\\.')}\\.`));
+    expect(st.podIPs).toEqual([{ ip: st.podIP }]);
+    expect(st.hostIP).toBe(t.gateway);
+    expect(st.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
+    const cs = st.containerStatuses?.[0];
+    expect(cs).toMatchObject({ name: 'web', ready: true, started: true, restartCount: 0, image: HELLO, lastState: {} });
+    expect(cs?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+    expect(cs?.imageID).toMatch(/sha256:[0-9a-f]{64}$/);
+    expect(cs?.state?.running?.startedAt).toMatch(/Z$/);
+    expect(st.qosClass).toBe('BestEffort');
+
+    const body = await waitFor('HTTP answer', async () => {
+      const res = await fetch(`http://${st.podIP}:8080/ping`);
+      return res.status === 200 ? res.text() : undefined;
+    }, 5000);
+    expect(body).toContain('hello');
+    expect(body).toContain(st.podIP);
+    const log = join(t.logDir, `default_hello_${uidOf(pod)}`, 'web', '0.log');
+    await waitFor('request logged', () => logMessages(log).some((m) => m.includes('GET /ping 200')), 5000);
+  });
+
+  it('reports Completed / Succeeded and Error / Failed for exiting containers', async () => {
+    const ok = await run(makePod('ok', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo done'] }], { restartPolicy: 'Never' }));
+    const bad = await run(makePod('bad', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'exit 3'] }], { restartPolicy: 'Never' }));
+    const okSt = await waitStatus(pm, ok, 'Succeeded', (s) => s.phase === 'Succeeded');
+    expect(okSt.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(okSt.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    const badSt = await waitStatus(pm, bad, 'Failed', (s) => s.phase === 'Failed');
+    expect(badSt.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(badSt.containerStatuses?.[0]?.restartCount).toBe(0);
+  });
+
+  it('passes command, args, env values, downward API and ConfigMap refs', async () => {
+    const pod = await run(makePod('envpod', [{
+      name: 'c', image: HELLO, command: ['sh', '-c'], args: ['echo "name=$POD_NAME ns=$POD_NS ip=$POD_IP greet=$GREETING x=$(PLAIN) host=$(hostname)"'],
+      env: [
+        { name: 'PLAIN', value: 'v1' },
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'POD_NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'GREETING' } } },
+      ],
+      resources: { limits: { cpu: '200m', memory: '64Mi' } },
+    }], { restartPolicy: 'Never' }));
+    const st = await waitStatus(pm, pod, 'Succeeded', (s) => s.phase === 'Succeeded');
+    expect(st.qosClass).toBe('Guaranteed');
+    const lines = logMessages(join(t.logDir, `default_envpod_${uidOf(pod)}`, 'c', '0.log'));
+    expect(lines).toEqual([`name=envpod ns=default ip=${st.podIP} greet=hi x=v1 host=envpod`]);
+
+    const missing = await run(makePod('missingcfg', [{ name: 'c', image: HELLO, env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k' } } }] }]));
+    const ms = await waitStatus(pm, missing, 'CreateContainerConfigError', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    expect(ms.containerStatuses?.[0]?.state?.waiting?.message).toBe('secret "nope" not found');
+    expect(ms.phase).toBe('Pending');
+  });
+
+  it('terminates gracefully: SIGTERM honoured at once, SIGKILL after the grace period otherwise', async () => {
+    const polite = await run(makePod('polite', [{ name: 'web', image: HELLO }]));
+    const stubborn = await run(makePod('stubborn', [{ name: 'c', image: HELLO, command: ['sleep', '1000'] }]));
+    await waitStatus(pm, polite, 'Running', (s) => s.phase === 'Running');
+    await waitStatus(pm, stubborn, 'Running', (s) => s.phase === 'Running');
+
+    let t0 = Date.now();
+    await pm.terminate(polite, 10);
+    const politeMs = Date.now() - t0;
+    expect(politeMs).toBeLessThan(3000);
+    expect(pm.status(uidOf(polite))?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0 });
+    expect(pm.status(uidOf(polite))?.phase).toBe('Succeeded');
+
+    t0 = Date.now();
+    await pm.terminate(stubborn, 2);
+    const stubbornMs = Date.now() - t0;
+    expect(stubbornMs).toBeGreaterThanOrEqual(1900);
+    expect(stubbornMs).toBeLessThan(6000);
+    const term = pm.status(uidOf(stubborn))?.containerStatuses?.[0]?.state?.terminated;
+    expect(term).toMatchObject({ exitCode: 137, reason: 'Error' });
+    expect(pm.status(uidOf(stubborn))?.containerStatuses?.[0]?.ready).toBe(false);
+    console.log(`terminate: polite ${politeMs} ms, stubborn (grace 2 s) ${stubbornMs} ms`);
+  });
+
+  it('adopts running pods in a new PodManager without restarting them', async () => {
+    const pod = await run(makePod('adoptee', [{ name: 'web', image: HELLO }]));
+    const before = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    const id = before.containerStatuses?.[0]?.containerID;
+    await pm.close();
+    pm = manager();
+    const adopted = await pm.adopt();
+    expect(adopted.find((a) => a.uid === uidOf(pod))).toMatchObject({ name: 'adoptee', namespace: 'default', ready: true });
+    await pm.sync(pod);
+    const after = await waitStatus(pm, pod, 'Running again', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.ready === true);
+    expect(after.containerStatuses?.[0]?.containerID).toBe(id);
+    expect(after.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect(after.podIP).toBe(before.podIP);
+    expect(after.containerStatuses?.[0]?.state?.running?.startedAt).toBe(before.containerStatuses?.[0]?.state?.running?.startedAt);
+  });
+
+  it('cleans up runtime pods and logs of pods it no longer knows', async () => {
+    const pod = await run(makePod('stale', [{ name: 'web', image: HELLO }]));
+    await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    await pm.close();
+    pm = manager();
+    const removed = await pm.cleanup([]);
+    expect(removed).toContain(uidOf(pod));
+    expect((await pm.adopt()).map((a) => a.uid)).not.toContain(uidOf(pod));
+  });
+});

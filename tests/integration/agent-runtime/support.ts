@@ -1,0 +1,49 @@
+// Shared bits for the agent-runtime tests: root gating, condition polling, pod builders, CRI log reading.
+import { readFileSync } from 'node:fs';
+import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { PodManager } from '../../../vm-images/agent/pods/manager';
+
+/** Tests need root (containerd, runc, CNI); they may skip only when not root and never in CI. */
+export const skipUnlessRoot = process.getuid?.() !== 0 && process.env.CI !== 'true';
+
+/** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) { last = err; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+let seq = 0;
+export function uniqueUid(): string {
+  return `flt-t${process.pid}-${Date.now().toString(36)}-${seq++}`;
+}
+
+export function makePod(name: string, containers: Container[], spec: Partial<NonNullable<Pod['spec']>> = {}): Pod {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: 'default', uid: uniqueUid(), labels: { app: name } },
+    spec: { containers, terminationGracePeriodSeconds: 5, ...spec },
+  };
+}
+
+export function uidOf(pod: Pod): string {
+  return pod.metadata?.uid ?? '';
+}
+
+export function waitStatus(pm: PodManager, pod: Pod, what: string, pred: (s: PodStatus) => boolean, timeoutMs = 15_000): Promise<PodStatus> {
+  return waitFor(what, () => { const s = pm.status(uidOf(pod)); return s && pred(s) ? s : undefined; }, timeoutMs);
+}
+
+/** The messages of a CRI log file (`<time> <stream> <P|F> <msg>`). */
+export function logMessages(path: string): string[] {
+  let text = '';
+  try { text = readFileSync(path, 'utf8'); } catch { return []; }
+  return text.split('\n').filter(Boolean).map((l) => l.split(' ').slice(3).join(' '));
+}
