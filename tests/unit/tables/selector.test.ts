@@ -26,6 +26,8 @@ describe('label and selector formatting', () => {
     expect(formatLabelSelector({})).toBe('<none>');
     expect(formatLabelSelector(undefined)).toBe('<none>');
     expect(formatLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Near' }] })).toBe('<error>');
+    expect(formatLabelSelector({ matchLabels: { app: 'not a valid value!' } })).toBe('<error>');
+    expect(selectorString({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] })).toBeUndefined();
     expect(selectorString({})).toBe('');
   });
 });
