@@ -189,8 +189,24 @@ export async function createNodeTopology(podCount: number): Promise<NodeTopology
   }
 }
 
-/** iptables-save of a namespace without comments/counters lines, for before/after comparisons. */
+const BUILTIN_CHAIN = /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT \[0:0\]$/;
+
+/**
+ * iptables-save of a namespace without comment lines and counters, for before/after comparisons.
+ * A table holding nothing but empty built-in chains with ACCEPT policy is left out: with the nft
+ * backend merely listing or touching a table creates it, and such a table is the same as none.
+ */
 export async function iptablesSave(ns: string, table?: 'nat' | 'filter'): Promise<string> {
   const out = await run(netnsExec(ns), ['iptables-save', ...(table ? ['-t', table] : [])]);
-  return out.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '[0:0]')).join('\n');
+  const lines = out.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '[0:0]'));
+  const kept: string[] = [];
+  let block: string[] = [];
+  for (const l of lines) {
+    block.push(l);
+    if (l !== 'COMMIT') continue;
+    const body = block.slice(1, -1);
+    if (!body.every((b) => BUILTIN_CHAIN.test(b))) kept.push(...block);
+    block = [];
+  }
+  return [...kept, ...block].join('\n');
 }
