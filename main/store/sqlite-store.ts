@@ -4,6 +4,22 @@
 // Revisions: a fresh store has `revision` 0; the first write gets revision 1 and every accepted
 // write the next one, with no holes, across reopen. A rejected write (Conflict, NotFound, …)
 // consumes no revision.
+//
+// Semantics worth knowing:
+// - Writes queue and flush on setImmediate as one transaction; each is checked in call order
+//   against the state as the batch goes. After COMMIT: the in-memory state is updated, watchers
+//   are called (synchronously), then the promises settle. A failed transaction rejects the whole
+//   batch with the SQLite error and uses no revision.
+// - Durability: WAL + synchronous=NORMAL — an acknowledged write survives kill -9 of this process
+//   (not a power cut). The file is opened in EXCLUSIVE locking mode: one process per store.
+// - list(): `limit` <= 0 or absent means all; `revision` below compactRevision throws Compacted,
+//   above `revision` throws RangeError; at compactRevision it is still exact.
+// - watch(): the replay (events after fromRevision up to the current revision) arrives as one
+//   batch in a microtask after watch() returns; live batches (one per commit) follow without gap
+//   or duplicate. fromRevision above the current revision waits for that revision. Batches and
+//   events are frozen and shared between watchers. A throwing callback goes to onWatchError.
+// - compact(rev) clamps rev to the current revision; a rev at or below compactRevision is a no-op.
+// - Keys are any strings not containing U+10FFFF; lists are in code point (= UTF-8 byte) order.
 import { LogDb } from './log-db';
 import { StateIndex } from './state-index';
 import { StoreError, type KV, type ListOptions, type ListResult, type Store, type WatchCallback } from './types';
