@@ -1,6 +1,7 @@
 // The `flotilla` command: serve, node, images, bench, down.
 import { parseArgs, UsageError } from './cli/args';
 import { serve } from './cli/serve';
+import { bench } from './cli/bench';
 
 const USAGE = `usage: flotilla <command> [options]
 
@@ -19,6 +20,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await serve(args);
       return -1; // keeps running
+    case 'bench':
+      await bench(args);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

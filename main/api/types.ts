@@ -29,6 +29,13 @@ export interface KObject {
   [field: string]: unknown;
 }
 
+/** The part every API object has; typed kinds (Pod, ConfigMap, …) all satisfy it. */
+export interface ApiObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
 /** An object that has been stored: it always has a name and a resourceVersion. */
 export interface StoredObject extends KObject {
   apiVersion: string;
@@ -36,7 +43,7 @@ export interface StoredObject extends KObject {
   metadata: ObjectMeta & { name: string; resourceVersion: string; uid: string; creationTimestamp: string };
 }
 
-export interface KList<T extends KObject = KObject> {
+export interface KList<T extends ApiObject = KObject> {
   apiVersion: string;
   kind: string;
   metadata: ListMeta;
@@ -45,7 +52,7 @@ export interface KList<T extends KObject = KObject> {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-export interface WatchEvent<T extends KObject = KObject> {
+export interface WatchEvent<T extends ApiObject = KObject> {
   type: WatchEventType;
   object: T;
 }

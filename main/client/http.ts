@@ -2,7 +2,7 @@
 // CLI, benchmarks, tests and node agents. No runtime imports from the rest of main/.
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import type { KList, KObject, Status, WatchEvent } from '../api/types';
+import type { ApiObject, KList, KObject, Status, WatchEvent } from '../api/types';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
 import { ClientError, PATCH_MEDIA_TYPES } from './types';
 
@@ -72,26 +72,26 @@ export class HttpClient implements ApiClient {
     return parsed as T;
   }
 
-  get<T extends KObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
+  get<T extends ApiObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
     return this.call<T>('GET', resourcePath(r, namespace, name));
   }
 
-  list<T extends KObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
+  list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
     return this.call<KList<T>>('GET', resourcePath(r, o.namespace) + query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue }));
   }
 
-  create<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+  create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
     const ns = o.namespace ?? obj.metadata?.namespace;
     return this.call<T>('POST', resourcePath(r, ns) + query({ fieldManager: o.fieldManager, fieldValidation: o.fieldValidation, dryRun: o.dryRun ? 'All' : undefined }), obj);
   }
 
-  update<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+  update<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
     const ns = o.namespace ?? obj.metadata?.namespace;
     const name = obj.metadata?.name ?? '';
     return this.call<T>('PUT', resourcePath(r, ns, name, o.subresource) + query({ fieldManager: o.fieldManager, fieldValidation: o.fieldValidation, dryRun: o.dryRun ? 'All' : undefined }), obj);
   }
 
-  patch<T extends KObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
+  patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
     return this.call<T>('PATCH', resourcePath(r, o.namespace, name, o.subresource) + query({ fieldManager: o.fieldManager, fieldValidation: o.fieldValidation, force: o.force, dryRun: o.dryRun ? 'All' : undefined }), patch, PATCH_MEDIA_TYPES[kind]);
   }
 
@@ -115,7 +115,7 @@ export class HttpClient implements ApiClient {
     });
   }
 
-  watch<T extends KObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
+  watch<T extends ApiObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
     let stopped = false;
     let closed = false;
     const close = (err?: Error) => {

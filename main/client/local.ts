@@ -1,6 +1,6 @@
 // The in-process API client: the same contract as the HTTP client, calling the registry directly.
 // Controllers, the scheduler and the UI bridge in the control-plane process use it.
-import type { KList, KObject, WatchEvent } from '../api/types';
+import type { ApiObject, KList, KObject, WatchEvent } from '../api/types';
 import type { ResourceInfo } from '../api/resources';
 import { resourceFor } from '../api/resources';
 import type { Registry } from '../apiserver/registry/registry';
@@ -37,23 +37,23 @@ export class LocalClient implements ApiClient {
     return info;
   }
 
-  get<T extends KObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
+  get<T extends ApiObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
     return wrap(() => structuredClone(this.registry.get(this.info(r), namespace, name)) as unknown as T);
   }
 
-  list<T extends KObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
+  list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
     return wrap(() => this.registry.list(this.info(r), o.namespace, o) as unknown as KList<T>);
   }
 
-  create<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+  create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
     return wrap(async () => (await this.registry.create(this.info(r), o.namespace ?? obj.metadata?.namespace, obj, { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, dryRun: o.dryRun })).object as unknown as T);
   }
 
-  update<T extends KObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+  update<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
     return wrap(async () => (await this.registry.update(this.info(r), o.namespace ?? obj.metadata?.namespace, obj.metadata?.name ?? '', obj, { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, dryRun: o.dryRun })).object as unknown as T);
   }
 
-  patch<T extends KObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
+  patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
     return wrap(async () => (await this.registry.patch(this.info(r), o.namespace, name, patch, kind, { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, force: o.force, dryRun: o.dryRun })).object as unknown as T);
   }
 
@@ -75,7 +75,7 @@ export class LocalClient implements ApiClient {
     });
   }
 
-  watch<T extends KObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
+  watch<T extends ApiObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
     let dispose: (() => void) | undefined;
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,7 @@
 // The API client contract used by controllers, the scheduler, the bridge, the CLI and the agent.
 // Two implementations: HTTP (http.ts, for other processes and nodes) and in-process (local.ts).
 // This module and http.ts import no runtime code from the rest of main/, so the agent bundles them.
-import type { KList, KObject, Status, WatchEvent } from '../api/types';
+import type { ApiObject, KList, KObject, Status, WatchEvent } from '../api/types';
 
 /** Which resource: the same fields as ResourceInfo, so a ResourceInfo can be passed directly. */
 export interface ResourceRef {
@@ -77,19 +77,19 @@ export interface WatchHandle {
 }
 
 export interface ApiClient {
-  get<T extends KObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T>;
-  list<T extends KObject = KObject>(r: ResourceRef, opts?: ListOptions): Promise<KList<T>>;
-  create<T extends KObject = KObject>(r: ResourceRef, obj: T, opts?: WriteOpts): Promise<T>;
+  get<T extends ApiObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T>;
+  list<T extends ApiObject = KObject>(r: ResourceRef, opts?: ListOptions): Promise<KList<T>>;
+  create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, opts?: WriteOpts): Promise<T>;
   /** PUT of the whole object (or its status with opts.subresource = 'status'); metadata.resourceVersion is a precondition when set. */
-  update<T extends KObject = KObject>(r: ResourceRef, obj: T, opts?: WriteOpts): Promise<T>;
-  patch<T extends KObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, opts?: PatchOpts): Promise<T>;
+  update<T extends ApiObject = KObject>(r: ResourceRef, obj: T, opts?: WriteOpts): Promise<T>;
+  patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, opts?: PatchOpts): Promise<T>;
   delete(r: ResourceRef, name: string, opts?: DeleteOpts): Promise<KObject>;
   /**
    * Watches from opts.resourceVersion (or from now, with ADDED events for what exists). Events
    * arrive in order; onClose is called once when the server ends the stream or it fails
    * (a 410 Expired arrives as a ClientError with code 410).
    */
-  watch<T extends KObject = KObject>(r: ResourceRef, opts: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle;
+  watch<T extends ApiObject = KObject>(r: ResourceRef, opts: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle;
   /** POST pods/binding. */
   bind(namespace: string, pod: string, node: string): Promise<void>;
   /** POST pods/eviction. */

@@ -1,0 +1,236 @@
+// `flotilla bench api`: the API server over HTTPS, measured from another process.
+//   creates/s of 5,000 ConfigMaps with 16 concurrent clients, mutating p99 (creates + updates),
+//   GET p50/p99, watch delivery latency to 100 concurrent watchers, and in the same run the
+//   baseline: raw better-sqlite3 single-row insert transactions per second (WAL), and the ratio.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { HttpClient } from '../client/http';
+import { readKubeconfig } from '../apiserver/kubeconfig';
+import type { ConfigMap } from '../api/types';
+import type { ResourceRef } from '../client/types';
+import { median, nowMs, percentile, printResult, printTable, round } from './bench-report';
+import type { ParsedArgs } from './args';
+import { flagInt } from './args';
+
+const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
+const NAMESPACES: ResourceRef = { group: '', version: 'v1', plural: 'namespaces', namespaced: false };
+const CLI = path.join(__dirname, '..', 'cli.ts');
+
+interface ServerProc {
+  child: ChildProcess;
+  url: string;
+  kubeconfig: string;
+}
+
+/** Starts `flotilla serve` as a child process (the server gets its own core) and waits for its URL. */
+export function startServeProcess(dataDir: string, extra: string[] = []): Promise<ServerProc> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`flotilla serve did not start in time:\n${out}`));
+    }, 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /API server: (https:\/\/\S+)/.exec(out);
+      if (m && fs.existsSync(path.join(dataDir, 'kubeconfig'))) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], kubeconfig: path.join(dataDir, 'kubeconfig') });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`flotilla serve exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function configMap(ns: string, name: string, sent?: number): ConfigMap {
+  return {
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name, namespace: ns, labels: { bench: 'api' }, annotations: sent === undefined ? undefined : { 'bench.flotilla.dev/sent': String(sent) } },
+    data: { key: 'value', other: 'x'.repeat(64) },
+  };
+}
+
+/** Runs `count` tasks with `concurrency` workers; returns each task's latency in ms. */
+async function runConcurrent(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; elapsedMs: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = nowMs();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const t0 = nowMs();
+      await task(i);
+      latencies.push(nowMs() - t0);
+    }
+  }));
+  return { latencies, elapsedMs: nowMs() - start };
+}
+
+function sqliteBaseline(dir: string, durationMs: number): number {
+  const db = new Database(path.join(dir, 'baseline.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE kv (id INTEGER PRIMARY KEY, name TEXT, value TEXT)');
+  const insert = db.prepare('INSERT INTO kv (name, value) VALUES (?, ?)');
+  const value = JSON.stringify(configMap('bench', 'cm-00000'));
+  let n = 0;
+  const start = nowMs();
+  while (nowMs() - start < durationMs) {
+    insert.run(`/registry/core/configmaps/bench/cm-${n}`, value); // one implicit transaction per insert
+    n++;
+  }
+  const rate = n / ((nowMs() - start) / 1000);
+  db.close();
+  return rate;
+}
+
+/** The watcher side, in its own process: N watches, latency from the object's send stamp. */
+async function watcherChild(): Promise<void> {
+  const [kubeconfig, ns, watchersS, expectedS, rv] = process.argv.slice(process.argv.indexOf('--watcher-child') + 1);
+  const kc = readKubeconfig(kubeconfig);
+  const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem });
+  const watchers = Number(watchersS);
+  const expected = Number(expectedS);
+  const latencies: number[] = [];
+  let done = 0;
+  let established = 0;
+  const handles = Array.from({ length: watchers }, () => {
+    let seen = 0;
+    return client.watch<ConfigMap>({ ...CONFIGMAPS }, { namespace: ns, resourceVersion: rv }, (ev) => {
+      if (ev.type !== 'ADDED') return;
+      if (ev.object.metadata?.name === 'ready-probe') {
+        // Every watcher has seen the probe: all streams are established.
+        if (++established === watchers) process.stdout.write('ready\n');
+        return;
+      }
+      const sent = Number(ev.object.metadata?.annotations?.['bench.flotilla.dev/sent']);
+      latencies.push(nowMs() - sent);
+      if (++seen === expected && ++done === watchers) finish();
+    }, (err) => {
+      if (err) process.stderr.write(`watch ended: ${err.message}\n`);
+    });
+  });
+  function finish() {
+    for (const h of handles) h.stop();
+    process.stdout.write(JSON.stringify({ p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length }) + '\n');
+    client.close();
+    process.exit(0);
+  }
+}
+
+export async function benchApi(args: ParsedArgs): Promise<void> {
+  if (args.flags.has('watcher-child')) return watcherChild();
+  const total = flagInt(args, 'count', 5000);
+  const concurrency = flagInt(args, 'clients', 16);
+  const watchers = flagInt(args, 'watchers', 100);
+  const watchEvents = flagInt(args, 'watch-events', 1000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-api-'));
+  const server = await startServeProcess(path.join(dir, 'data'));
+  const kc = readKubeconfig(server.kubeconfig);
+  const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem, maxSockets: concurrency });
+  try {
+    for (const ns of ['bench', 'bench-watch']) await client.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // Warm up connections and JIT.
+    await runConcurrent(300, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `warm-${i}`)));
+
+    const creates = await runConcurrent(total, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `cm-${String(i).padStart(5, '0')}`)));
+    const createsPerS = total / (creates.elapsedMs / 1000);
+
+    const updates = await runConcurrent(2000, concurrency, async (i) => {
+      const name = `cm-${String(i).padStart(5, '0')}`;
+      await client.patch(CONFIGMAPS, name, { data: { key: `v${i}` } }, 'merge', { namespace: 'bench' });
+    });
+    const mutating = [...creates.latencies, ...updates.latencies];
+
+    const gets = await runConcurrent(5000, concurrency, (i) => client.get(CONFIGMAPS, `cm-${String(i % total).padStart(5, '0')}`, 'bench'));
+
+    // Watch delivery: watchers in another process, creates paced at a steady rate.
+    const startRv = (await client.list(CONFIGMAPS, { namespace: 'bench-watch', limit: 1 })).metadata.resourceVersion ?? '0';
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'bench', 'api', '--watcher-child', server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let childOut = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        childOut += d.toString();
+        if (childOut.includes('ready')) resolve();
+      });
+      child.on('exit', (c) => (c ? reject(new Error(`watcher process exited with ${c}`)) : undefined));
+    });
+    await client.create(CONFIGMAPS, configMap('bench-watch', 'ready-probe'));
+    await ready;
+    const rate = 250; // creates per second while watched
+    const t0 = nowMs();
+    await runConcurrent(watchEvents, 4, async (i) => {
+      const due = t0 + (i * 1000) / rate;
+      const wait = due - nowMs();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await client.create(CONFIGMAPS, configMap('bench-watch', `w-${i}`, nowMs()));
+    });
+    const watchResult = await new Promise<{ p50: number; p99: number; n: number }>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('watchers did not receive every event within 60 s')), 60_000);
+      child.on('exit', () => {
+        clearTimeout(t);
+        const line = childOut.trim().split('\n').pop() ?? '';
+        resolve(JSON.parse(line) as { p50: number; p99: number; n: number });
+      });
+    });
+
+    const sqliteTx = sqliteBaseline(dir, 3000);
+    const result = {
+      bench: 'api',
+      creates: total,
+      clients: concurrency,
+      creates_per_s: round(createsPerS, 0),
+      mutating_p50_ms: round(median(mutating), 2),
+      mutating_p99_ms: round(percentile(mutating, 99), 2),
+      get_p50_ms: round(median(gets.latencies), 2),
+      get_p99_ms: round(percentile(gets.latencies, 99), 2),
+      watchers,
+      watch_events: watchResult.n,
+      watch_p50_ms: round(watchResult.p50, 2),
+      watch_p99_ms: round(watchResult.p99, 2),
+      sqlite_tx_per_s: round(sqliteTx, 0),
+      ratio: round(createsPerS / sqliteTx, 3),
+    };
+    printTable([
+      ['measure', 'value', 'target'],
+      ['creates/s (16 clients, HTTPS)', result.creates_per_s, '>= 3000'],
+      ['mutating p50 ms', result.mutating_p50_ms, ''],
+      ['mutating p99 ms', result.mutating_p99_ms, '<= 50'],
+      ['GET p50 ms', result.get_p50_ms, ''],
+      ['GET p99 ms', result.get_p99_ms, ''],
+      [`watch delivery p50 ms (${watchers} watchers)`, result.watch_p50_ms, ''],
+      [`watch delivery p99 ms (${watchers} watchers)`, result.watch_p99_ms, '<= 100'],
+      ['raw SQLite insert tx/s (baseline)', result.sqlite_tx_per_s, ''],
+      ['ratio creates/s : SQLite tx/s', result.ratio, ''],
+    ]);
+    printResult(result);
+  } finally {
+    client.close();
+    await stopProcess(server.child);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,76 @@
+// Test fixture: a real control plane (store + HTTPS API server) in this process on a free port,
+// a kubectl runner pointed at it, and our own HTTP client.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { startCore } from '../../main/core';
+import type { Core, CoreOptions } from '../../main/core';
+import { HttpClient } from '../../main/client/http';
+
+export interface TestCluster {
+  core: Core;
+  dir: string;
+  client: HttpClient;
+  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number; token?: string }): Promise<KubectlResult>;
+  stop(): Promise<void>;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const KUBECTL = '/usr/bin/kubectl';
+
+export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise<TestCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-test-'));
+  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined, ...opts });
+  const client = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem });
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home);
+  return {
+    core, dir, client,
+    kubectl: (args, o = {}) => runKubectl(args, { KUBECONFIG: core.kubeconfigPath, HOME: home }, o, o.token ? core.api.url : undefined),
+    async stop() {
+      client.close();
+      await core.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function runKubectl(args: string[], env: Record<string, string>, o: { input?: string; timeoutMs?: number; token?: string }, server?: string): Promise<KubectlResult> {
+  const full = o.token ? [`--token=${o.token}`, `--server=${server}`, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const child = spawn(KUBECTL, full, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+/** Polls `fn` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
