@@ -23,19 +23,7 @@ export interface TestContainerd {
   teardown(): Promise<void>;
 }
 
-let built: { dir: string; images: BuiltImage[] } | undefined;
 let counter = 0;
-
-/** Builds the images once per test process into a temp dir (removed at exit). */
-export function testImages(): BuiltImage[] {
-  if (!built) {
-    const dir = mkdtempSync(`/tmp/flt-t${process.pid}-img-`);
-    built = { dir, images: buildImages(dir) };
-    const d = dir;
-    process.once('exit', () => rmSync(d, { recursive: true, force: true }));
-  }
-  return built.images;
-}
 
 function pickSubnet(): string {
   for (let i = 0; i < 50; i++) {
@@ -112,7 +100,7 @@ export async function startTestContainerd(opts: { withImages?: boolean } = {}): 
   try {
     containerd = await startContainerd({ dir });
     cri = new CriClient(containerd.socket);
-    const images = opts.withImages === false ? [] : testImages();
+    const images = opts.withImages === false ? [] : buildImages(join(dir, 'images'));
     for (const img of images) await importImage(containerd.socket, img.file);
     return { dir, socket: containerd.socket, containerd, cri, bridge, subnet, gateway, logDir, cgroupParent, images, teardown };
   } catch (err) {

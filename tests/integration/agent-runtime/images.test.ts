@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../../../vm-images/images/build-images';
-import { startTestContainerd, testImages, type TestContainerd } from '../../helpers/containerd';
+import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
 import { skipUnlessRoot } from './support';
 
 describe.skipIf(skipUnlessRoot)('images', () => {
@@ -10,7 +10,7 @@ describe.skipIf(skipUnlessRoot)('images', () => {
   afterAll(async () => { await t?.teardown(); });
 
   it('builds byte-identical, small tarballs', () => {
-    const first = testImages();
+    const first = t.images;
     const dir = mkdtempSync(`/tmp/flt-t${process.pid}-img2-`);
     try {
       const second = buildImages(dir);

@@ -1,0 +1,110 @@
+// Restart policy with backoff, probes and image pulls against a real containerd.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { PodManager } from '../../../vm-images/agent/pods/manager';
+import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
+import { logMessages, makePod, skipUnlessRoot, uidOf, waitStatus } from './support';
+
+const HELLO = 'docker.io/flotilla/hello:1';
+
+describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
+  let t: TestContainerd;
+  let pm: PodManager;
+  const pods: Pod[] = [];
+
+  beforeAll(async () => {
+    t = await startTestContainerd();
+    pm = new PodManager(t.cri, { logDir: t.logDir, cgroupParent: t.cgroupParent, syncIntervalMs: 200, backoffBaseMs: 400, backoffMaxMs: 3000 });
+  });
+  afterEach(async () => {
+    for (const p of pods.splice(0)) await pm.remove(uidOf(p));
+  });
+  afterAll(async () => {
+    await pm?.close();
+    await t?.teardown();
+  });
+
+  const run = async (pod: Pod): Promise<Pod> => { pods.push(pod); await pm.sync(pod); return pod; };
+
+  it('backs a crashing container off with CrashLoopBackOff and a growing restartCount', async () => {
+    const pod = await run(makePod('crasher', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo attempt; exit 1'] }]));
+    const st = await waitStatus(pm, pod, 'CrashLoopBackOff with 2 restarts', (s) =>
+      (s.containerStatuses?.[0]?.restartCount ?? 0) >= 2 && s.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 20_000);
+    const cs = st.containerStatuses?.[0];
+    expect(st.phase).toBe('Running');
+    expect(cs?.state?.waiting?.message).toMatch(/^back-off \d+m?s restarting failed container=c pod=crasher_default\(/);
+    expect(cs?.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(cs?.ready).toBe(false);
+    expect(st.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [c]' });
+    const dir = join(t.logDir, `default_crasher_${uidOf(pod)}`, 'c');
+    const n = cs?.restartCount ?? 0;
+    expect(logMessages(join(dir, `${n}.log`))).toEqual(['attempt']);
+    expect(existsSync(join(dir, `${n - 1}.log`))).toBe(true);
+    const more = await waitStatus(pm, pod, 'more restarts', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) > n, 20_000);
+    expect(more.containerStatuses?.[0]?.restartCount).toBeGreaterThan(n);
+  });
+
+  it('OnFailure restarts a failing container but not a succeeding one', async () => {
+    const failing = await run(makePod('onfail', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'exit 2'] }], { restartPolicy: 'OnFailure' }));
+    const done = await run(makePod('onok', [{ name: 'c', image: HELLO, command: ['true'] }], { restartPolicy: 'OnFailure' }));
+    const st = await waitStatus(pm, failing, 'restarted', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && s.containerStatuses?.[0]?.lastState?.terminated !== undefined, 20_000);
+    expect(st.phase).toBe('Running');
+    expect(st.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });
+    const ok = await waitStatus(pm, done, 'Succeeded', (s) => s.phase === 'Succeeded');
+    expect(ok.containerStatuses?.[0]).toMatchObject({ restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+  });
+
+  it('restarts a container whose liveness probe fails', async () => {
+    const pod = await run(makePod('live', [{
+      name: 'c', image: HELLO, command: ['sh', '-c', 'touch /tmp/alive; sleep 1; rm /tmp/alive; exec sleep 1000'],
+      livenessProbe: { exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2, terminationGracePeriodSeconds: 1 },
+    }]));
+    const first = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    const id = first.containerStatuses?.[0]?.containerID;
+    const st = await waitStatus(pm, pod, 'restart after liveness failure', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && s.containerStatuses?.[0]?.state?.running !== undefined, 20_000);
+    expect(st.containerStatuses?.[0]?.containerID).not.toBe(id);
+    expect(st.containerStatuses?.[0]?.lastState?.terminated?.exitCode).toBe(137);
+  });
+
+  it('reports readiness from readiness probes (httpGet, tcpSocket, exec) and flips false → true', async () => {
+    const pod = await run(makePod('ready', [
+      { name: 'web', image: HELLO, ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 } },
+      { name: 'closed', image: HELLO, command: ['sleep', '1000'], readinessProbe: { tcpSocket: { port: 9999 }, periodSeconds: 1 } },
+      { name: 'later', image: HELLO, command: ['sh', '-c', 'sleep 2; touch /tmp/ready; exec sleep 1000'], readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 } },
+    ]));
+    const early = await waitStatus(pm, pod, 'web ready', (s) => s.containerStatuses?.[0]?.ready === true);
+    expect(early.phase).toBe('Running');
+    expect(early.containerStatuses?.[1]?.ready).toBe(false);
+    expect(early.containerStatuses?.[2]?.ready).toBe(false);
+    const later = await waitStatus(pm, pod, 'later ready', (s) => s.containerStatuses?.[2]?.ready === true, 10_000);
+    expect(later.containerStatuses?.[1]?.ready).toBe(false);
+    expect(later.containerStatuses?.[1]?.started).toBe(true);
+    expect(later.conditions?.find((c) => c.type === 'ContainersReady')).toMatchObject({ status: 'False', message: 'containers with unready status: [closed]' });
+  });
+
+  it('holds liveness/readiness until a startup probe succeeds', async () => {
+    const pod = await run(makePod('startup', [{
+      name: 'c', image: HELLO, command: ['sh', '-c', 'sleep 2; touch /tmp/up; exec sleep 1000'],
+      startupProbe: { exec: { command: ['cat', '/tmp/up'] }, periodSeconds: 1, failureThreshold: 10 },
+    }]));
+    const before = await waitStatus(pm, pod, 'Running, not started', (s) => s.phase === 'Running');
+    expect(before.containerStatuses?.[0]).toMatchObject({ started: false, ready: false });
+    const after = await waitStatus(pm, pod, 'started', (s) => s.containerStatuses?.[0]?.started === true, 10_000);
+    expect(after.containerStatuses?.[0]).toMatchObject({ ready: true, restartCount: 0 });
+  });
+
+  it('reports ErrImagePull then ImagePullBackOff for an image that cannot be pulled, and ErrImageNeverPull', async () => {
+    const pod = await run(makePod('noimage', [{ name: 'c', image: '127.0.0.1:1/flotilla/missing:1' }]));
+    const st = await waitStatus(pm, pod, 'ErrImagePull', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 30_000);
+    const msg = st.containerStatuses?.[0]?.state?.waiting?.message ?? '';
+    expect(msg).toMatch(/^rpc error: code = \w+ desc = failed to pull and unpack image "127\.0\.0\.1:1\/flotilla\/missing:1"/);
+    expect(st.phase).toBe('Pending');
+    await waitStatus(pm, pod, 'ImagePullBackOff', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 10_000);
+
+    const never = await run(makePod('never', [{ name: 'c', image: 'docker.io/flotilla/absent:1', imagePullPolicy: 'Never' }]));
+    const ns = await waitStatus(pm, never, 'ErrImageNeverPull', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull');
+    expect(ns.containerStatuses?.[0]?.state?.waiting?.message).toBe('Container image "docker.io/flotilla/absent:1" is not present with pull policy of Never');
+  });
+});

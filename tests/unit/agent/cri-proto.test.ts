@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CRI_API_PROTO } from '../../../vm-images/agent/cri/api-proto';
+import { loadCriServices } from '../../../vm-images/agent/cri/load';
+
+describe('embedded CRI proto', () => {
+  it('is identical to api.proto', () => {
+    expect(CRI_API_PROTO.trim()).toBe(readFileSync(join(__dirname, '../../../vm-images/agent/cri/api.proto'), 'utf8').trim());
+  });
+  it('loads both services with the methods the agent calls', () => {
+    const { RuntimeService, ImageService } = loadCriServices();
+    expect(Object.keys(RuntimeService.service)).toEqual(expect.arrayContaining(['Version', 'RunPodSandbox', 'CreateContainer', 'ExecSync', 'ListContainerStats', 'ReopenContainerLog']));
+    expect(Object.keys(ImageService.service)).toEqual(['ListImages', 'ImageStatus', 'PullImage', 'RemoveImage', 'ImageFsInfo']);
+    expect(RuntimeService.service.Version?.path).toBe('/runtime.v1.RuntimeService/Version');
+  });
+});

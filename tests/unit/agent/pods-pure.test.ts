@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { Backoff } from '../../../vm-images/agent/pods/backoff';
+import { containerEnv, expand } from '../../../vm-images/agent/pods/env';
+import { pullPolicy } from '../../../vm-images/agent/pods/images';
+import { bytes, milliCpu } from '../../../vm-images/agent/pods/quantity';
+import { containerResources, qosClass } from '../../../vm-images/agent/pods/runtime-config';
+import { buildPodStatus } from '../../../vm-images/agent/pods/status';
+import type { RuntimeContainer } from '../../../vm-images/agent/pods/runtime-state';
+
+const pod = (spec: Partial<NonNullable<Pod['spec']>> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'i:1' }], ...spec } });
+
+describe('quantities', () => {
+  it('parses cpu and memory', () => {
+    expect(milliCpu('250m')).toBe(250);
+    expect(milliCpu('1.5')).toBe(1500);
+    expect(milliCpu(2)).toBe(2000);
+    expect(bytes('64Mi')).toBe(64 * 1024 * 1024);
+    expect(bytes('1G')).toBe(1e9);
+    expect(bytes('129e6')).toBe(129e6);
+  });
+});
+
+describe('backoff', () => {
+  it('doubles from the base up to the cap', () => {
+    let now = 0;
+    const b = new Backoff(10, 40, () => now);
+    expect(b.inBackoffSince('k', 0)).toBe(false);
+    b.next('k');
+    expect(b.delayMs('k')).toBe(10);
+    expect(b.inBackoffSince('k', 0)).toBe(true);
+    now = 11;
+    expect(b.inBackoffSince('k', 0)).toBe(false);
+    b.next('k'); b.next('k'); b.next('k');
+    expect(b.delayMs('k')).toBe(40);
+  });
+});
+
+describe('env', () => {
+  it('expands $(VAR) and keeps unknown references and $$', () => {
+    expect(expand('a $(X) $(Y) $$(X)', { X: '1' })).toBe('a 1 $(Y) $(X)');
+  });
+  it('resolves values, fieldRefs and envFrom in order', async () => {
+    const env = await containerEnv({
+      name: 'c', envFrom: [{ configMapRef: { name: 'cm' }, prefix: 'CM_' }],
+      env: [{ name: 'A', value: 'x' }, { name: 'B', value: '$(A)-$(CM_k)' }, { name: 'N', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+    }, { pod: pod(), podIP: '10.0.0.2', hostIP: '', lookup: async () => ({ k: 'v' }) });
+    expect(env).toEqual([{ key: 'CM_k', value: 'v' }, { key: 'A', value: 'x' }, { key: 'B', value: 'x-v' }, { key: 'N', value: 'ns' }]);
+  });
+});
+
+describe('pull policy and resources', () => {
+  it('defaults like Kubernetes', () => {
+    expect(pullPolicy({ name: 'c', image: 'busybox' })).toBe('Always');
+    expect(pullPolicy({ name: 'c', image: 'busybox:latest' })).toBe('Always');
+    expect(pullPolicy({ name: 'c', image: 'localhost:5000/busybox' })).toBe('Always');
+    expect(pullPolicy({ name: 'c', image: 'busybox:1' })).toBe('IfNotPresent');
+  });
+  it('maps limits to cpu shares/quota and memory', () => {
+    const p = pod({ containers: [{ name: 'c', resources: { requests: { cpu: '100m' }, limits: { cpu: '500m', memory: '32Mi' } } }] });
+    expect(qosClass(p)).toBe('Burstable');
+    expect(containerResources(p, p.spec!.containers[0]!)).toMatchObject({ cpu_shares: 102, cpu_period: 100000, cpu_quota: 50000, memory_limit_in_bytes: 32 * 1024 * 1024 });
+    expect(qosClass(pod())).toBe('BestEffort');
+  });
+});
+
+describe('status', () => {
+  const exited = (exitCode: number, attempt = 0): RuntimeContainer => ({
+    id: `id${attempt}`, sandboxId: 's', name: 'c', kind: 'app', attempt, state: 'CONTAINER_EXITED', createdAt: 1000, startedAt: 2000, finishedAt: 3000,
+    exitCode, reason: '', message: '', image: 'docker.io/library/i:1', imageRef: 'sha256:abc', hash: '',
+  });
+  const base = { podIP: '10.0.0.2', sandboxReady: true, startTime: '2026-01-01T00:00:00Z', terminated: false };
+  it('is Pending with ContainerCreating before containers exist', () => {
+    const s = buildPodStatus({ ...base, pod: pod(), containers: [], views: new Map() });
+    expect(s.phase).toBe('Pending');
+    expect(s.containerStatuses?.[0]).toMatchObject({ state: { waiting: { reason: 'ContainerCreating' } }, ready: false, restartCount: 0, image: 'i:1', imageID: '' });
+  });
+  it('maps exits to Succeeded/Failed and CrashLoopBackOff to Running', () => {
+    expect(buildPodStatus({ ...base, pod: pod({ restartPolicy: 'Never' }), containers: [exited(0)], views: new Map() }).phase).toBe('Succeeded');
+    expect(buildPodStatus({ ...base, pod: pod({ restartPolicy: 'Never' }), containers: [exited(1)], views: new Map() }).phase).toBe('Failed');
+    const s = buildPodStatus({ ...base, pod: pod(), containers: [exited(1, 3), exited(1, 2)], views: new Map([['app/c', { waiting: { reason: 'CrashLoopBackOff' }, started: false, ready: false }]]) });
+    expect(s.phase).toBe('Running');
+    expect(s.containerStatuses?.[0]).toMatchObject({ restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', containerID: 'containerd://id3' } } });
+  });
+});
