@@ -1,6 +1,7 @@
 // The jumps from built-in chains into ours. iptables-restore --noflush cannot own a rule inside a
 // built-in chain without owning the whole chain, so these are checked (-C) and inserted (-I) once.
 import type { Exec } from './exec';
+import type { SavedTables } from './saved-chains';
 import {
   KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_POSTROUTING, KUBE_SERVICES, type Table,
 } from './rules';
@@ -34,9 +35,20 @@ async function exists(exec: Exec, j: Jump): Promise<boolean> {
   throw new Error(`iptables -C ${j.from} failed (${r.code}): ${r.stderr.trim()}`);
 }
 
-/** Inserts each missing jump at the top of its built-in chain. Returns how many were inserted. */
-export async function ensureJumps(exec: Exec, jumps: readonly Jump[] = JUMPS): Promise<number> {
-  const missing = (await Promise.all(jumps.map(async (j) => ((await exists(exec, j)) ? null : j)))).filter((j): j is Jump => j !== null);
+/** The line iptables-save prints for a jump (comments quoted, match order kept). */
+export function savedForm(j: Jump): string {
+  const args = j.args.map((a, i) => (j.args[i - 1] === '--comment' ? `"${a}"` : a));
+  return `-A ${j.from} ${args.join(' ')}`;
+}
+
+/**
+ * Inserts each missing jump at the top of its built-in chain; returns how many were inserted.
+ * With `saved` (a fresh iptables-save), jumps found there are not checked again: each `iptables -C`
+ * reloads the whole table, which is slow once it holds thousands of rules.
+ */
+export async function ensureJumps(exec: Exec, jumps: readonly Jump[] = JUMPS, saved?: SavedTables): Promise<number> {
+  const unknown = saved ? jumps.filter((j) => !saved.get(j.table)?.rules.has(savedForm(j))) : [...jumps];
+  const missing = (await Promise.all(unknown.map(async (j) => ((await exists(exec, j)) ? null : j)))).filter((j): j is Jump => j !== null);
   for (const j of missing) {
     const r = await exec(['iptables', '-w', '5', '-t', j.table, '-I', j.from, ...j.args]);
     if (r.code !== 0) throw new Error(`iptables -I ${j.from} failed: ${r.stderr.trim()}`);

@@ -22,8 +22,18 @@ export function base32Prefix(data: Uint8Array, chars: number): string {
   return out;
 }
 
+// Names are recomputed on every sync for every endpoint: remember them (bounded).
+const memo = new Map<string, string>();
+const MEMO_LIMIT = 200_000;
+
 function hash16(text: string): string {
-  return base32Prefix(createHash('sha256').update(text).digest(), 16);
+  let h = memo.get(text);
+  if (h === undefined) {
+    h = base32Prefix(createHash('sha256').update(text).digest(), 16);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(text, h);
+  }
+  return h;
 }
 
 /** `namespace/name:port`, or `namespace/name` for an unnamed port (proxy.ServicePortName.String()). */

@@ -10,7 +10,7 @@ import {
   KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_MARK_MASQ, KUBE_NODEPORTS, KUBE_POSTROUTING,
   KUBE_SERVICES, buildRules, renderRestore, type Chain, type ChainRef, type Table,
 } from './rules';
-import { savedChains } from './saved-chains';
+import { saveTables, savedChains, type SavedTables } from './saved-chains';
 
 export interface ProxierOptions {
   exec: Exec;
@@ -124,9 +124,11 @@ export class Proxier {
     }
     const stale = new Set<string>();
     for (const w of this.written.values()) for (const c of w.chains) if (!wanted.has(c.name)) stale.add(c.name);
+    let saved: SavedTables | undefined;
     if (full) {
       // Chains left by an earlier run (agent restart) are only visible in the table itself.
-      for (const name of await savedChains(this.opts.exec, 'nat')) if (isServiceChain(name) && !wanted.has(name)) stale.add(name);
+      saved = await saveTables(this.opts.exec);
+      for (const name of saved.get('nat')?.chains ?? []) if (isServiceChain(name) && !wanted.has(name)) stale.add(name);
     }
     const deletions: ChainRef[] = [...stale].sort().map((name) => ({ table: 'nat', name }));
     const restoreInput = renderRestore(toWrite, deletions);
@@ -138,7 +140,7 @@ export class Proxier {
       throw err;
     }
     this.written = next;
-    const jumpsInserted = full ? await ensureJumps(this.opts.exec) : 0;
+    const jumpsInserted = full ? await ensureJumps(this.opts.exec, undefined, saved) : 0;
     this.needFull = false;
     this.last = {
       full, restoreInput, changedServices, deletedChains: [...stale].sort(), jumpsInserted,

@@ -1,13 +1,35 @@
-// Reads which chains exist in a table (iptables-save's ":NAME POLICY [p:b]" lines).
+// Reads iptables-save output: which chains exist per table, and which rule lines they hold.
 import { run, type Exec } from './exec';
 import type { Table } from './rules';
 
-export async function savedChains(exec: Exec, table: Table): Promise<Set<string>> {
-  const text = await run(exec, ['iptables-save', '-t', table]);
-  const chains = new Set<string>();
+export interface SavedTable { chains: Set<string>; rules: Set<string> }
+export type SavedTables = Map<string, SavedTable>;
+
+/** Pure parser of iptables-save text. */
+export function parseSave(text: string): SavedTables {
+  const tables: SavedTables = new Map();
+  let current: SavedTable | undefined;
   for (const line of text.split('\n')) {
-    if (line.startsWith(':')) chains.add(line.slice(1).split(' ')[0] ?? '');
+    if (line.startsWith('*')) {
+      current = { chains: new Set(), rules: new Set() };
+      tables.set(line.slice(1).trim(), current);
+    } else if (!current) {
+      continue;
+    } else if (line.startsWith(':')) {
+      const name = line.slice(1).split(' ')[0];
+      if (name) current.chains.add(name);
+    } else if (line.startsWith('-A ')) {
+      current.rules.add(line.trim());
+    }
   }
-  chains.delete('');
-  return chains;
+  return tables;
+}
+
+/** iptables-save of the given tables (all when none are given). */
+export async function saveTables(exec: Exec, table?: Table): Promise<SavedTables> {
+  return parseSave(await run(exec, ['iptables-save', ...(table ? ['-t', table] : [])]));
+}
+
+export async function savedChains(exec: Exec, table: Table): Promise<Set<string>> {
+  return (await saveTables(exec, table)).get(table)?.chains ?? new Set();
 }
