@@ -70,6 +70,16 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(badSt.containerStatuses?.[0]?.restartCount).toBe(0);
   });
 
+  it('reports OOMKilled for a container over its memory limit and StartError for a missing executable', async () => {
+    const oom = await run(makePod('oom', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'x=$(head -c 64000000 /dev/zero | tr "\\0" a); echo ${#x}'], resources: { limits: { memory: '16Mi' } } }], { restartPolicy: 'Never' }));
+    const noexec = await run(makePod('noexec', [{ name: 'c', image: HELLO, command: ['/nonexistent'] }], { restartPolicy: 'Never' }));
+    const o = await waitStatus(pm, oom, 'OOMKilled', (s) => s.phase === 'Failed');
+    expect(o.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
+    const n = await waitStatus(pm, noexec, 'StartError', (s) => s.phase === 'Failed');
+    expect(n.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 128, reason: 'StartError' });
+    expect(n.containerStatuses?.[0]?.state?.terminated?.message).toContain('/nonexistent');
+  });
+
   it('passes command, args, env values, downward API and ConfigMap refs', async () => {
     const pod = await run(makePod('envpod', [{
       name: 'c', image: HELLO, command: ['sh', '-c'], args: ['echo "name=$POD_NAME ns=$POD_NS ip=$POD_IP greet=$GREETING x=$(PLAIN) host=$(hostname)"'],

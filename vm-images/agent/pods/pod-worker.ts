@@ -1,6 +1,6 @@
 // Drives one pod towards its spec: sandbox, init then app containers, restarts with backoff, probes, termination.
 // Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
@@ -9,7 +9,7 @@ import { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { ensureImage, ImagePullError } from './images';
 import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
-import { podLogDir } from './log-paths';
+import { containerLogPath, podLogDir } from './log-paths';
 import { ContainerProber } from './prober';
 import { containerConfig, containerHash, hostNetwork, podKey, sandboxConfig, type SandboxOptions } from './runtime-config';
 import { instances, listPodContainers, nsToMs, type RuntimeContainer } from './runtime-state';
@@ -120,7 +120,6 @@ export class PodWorker {
       return this.deps.syncIntervalMs;
     }
     let next = this.deps.syncIntervalMs;
-    if (!this.status) this.publish([], undefined, false); // Pending / ContainerCreating before the sandbox exists
     const sandbox = await this.ensureSandbox();
     if (sandbox) {
       let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
@@ -167,6 +166,7 @@ export class PodWorker {
     }
     const attempt = boxes.reduce((m, b) => Math.max(m, (b.metadata?.attempt ?? 0) + 1), 0);
     const config = sandboxConfig(this.pod, attempt, this.deps.sandbox);
+    if (!this.status) this.publish([], undefined, false); // Pending / ContainerCreating while the sandbox starts
     mkdirSync(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), { recursive: true });
     for (const c of this.pod.spec?.containers ?? []) this.waiting.set(`app/${c.name}`, { reason: 'ContainerCreating' });
     const id = await cri.runPodSandbox(config);
@@ -300,7 +300,9 @@ export class PodWorker {
       const k = `${c.kind}/${c.name}`;
       const n = (seen.get(k) ?? 0) + 1;
       seen.set(k, n);
-      if (n > 2 && c.state === 'CONTAINER_EXITED') await this.deps.cri.removeContainer(c.id).catch(() => undefined);
+      if (n <= 2 || c.state !== 'CONTAINER_EXITED') continue;
+      await this.deps.cri.removeContainer(c.id).catch(() => undefined);
+      rmSync(containerLogPath(this.deps.sandbox.logDir, podKey(this.pod), c.name, c.attempt), { force: true });
     }
   }
 
