@@ -1,0 +1,177 @@
+// Real kubectl (v1.32, /usr/bin/kubectl) against a real Flotilla API server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  expect(fs.existsSync(KUBECTL), 'kubectl must be installed at /usr/bin/kubectl').toBe(true);
+  c = await startTestCluster();
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+function deployment(replicas: number, withSidecar: boolean, image = 'docker.io/flotilla/hello:1'): string {
+  const sidecar = withSidecar ? `
+      - name: sidecar
+        image: docker.io/flotilla/counter:1` : '';
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web, tier: front}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        ports:
+        - containerPort: 8080${sidecar}
+`;
+}
+
+async function ok(args: string[], input?: string) {
+  const r = await c.kubectl(args, { input });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+describe('kubectl against flotilla', () => {
+  it('version and api-resources', async () => {
+    const v = await ok(['version', '-o', 'json']);
+    expect(JSON.parse(v).serverVersion.gitVersion).toMatch(/^v1\.32/);
+    const res = await ok(['api-resources']);
+    for (const r of ['deployments', 'pods', 'services', 'machines', 'endpointslices', 'leases']) expect(res).toContain(r);
+    expect(res).toMatch(/deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/);
+  });
+
+  it('create -f, then apply three times: created, configured (list entry removed), unchanged', async () => {
+    const f = path.join(c.dir, 'web.yaml');
+    fs.writeFileSync(f, deployment(2, true));
+    expect(await ok(['create', '-f', f])).toContain('deployment.apps/web created');
+    expect((await c.kubectl(['create', '-f', f])).stderr).toContain('(AlreadyExists): error when creating');
+    await ok(['delete', '-f', f]);
+    expect(await ok(['apply', '-f', f])).toContain('deployment.apps/web created');
+    fs.writeFileSync(f, deployment(3, false));
+    expect(await ok(['apply', '-f', f])).toContain('deployment.apps/web configured');
+    const d = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
+    expect(d.spec.replicas).toBe(3);
+    expect(d.spec.template.spec.containers.map((x: { name: string }) => x.name)).toEqual(['web']);
+    expect(await ok(['apply', '-f', f])).toContain('deployment.apps/web unchanged');
+  });
+
+  it('apply --server-side creates and updates, and conflicts with another manager', async () => {
+    const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: "${v}"}\n`;
+    expect(await ok(['apply', '--server-side', '-f', '-'], cm('1'))).toContain('configmap/ssa serverside-applied');
+    expect(await ok(['apply', '--server-side', '-f', '-'], cm('2'))).toContain('configmap/ssa serverside-applied');
+    const r = await c.kubectl(['apply', '--server-side', '--field-manager', 'other', '-f', '-'], { input: cm('3') });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/conflict/i);
+    expect(r.stderr).toContain('.data.a');
+    expect(await ok(['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], cm('3'))).toContain('serverside-applied');
+    expect(JSON.parse(await ok(['get', 'cm', 'ssa', '-o', 'json'])).data.a).toBe('3');
+  });
+
+  it('get shows the real column layout', async () => {
+    await ok(['create', 'namespace', 'other']);
+    await ok(['create', 'configmap', 'cfg', '-n', 'other', '--from-literal=k=v']);
+    const table = await ok(['get', 'deploy']);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+    expect(table).toMatch(/web\s+0\/3\s+0\s+0\s+\d+s/);
+    const wide = await ok(['get', 'deploy', '-o', 'wide']);
+    expect(wide.split('\n')[0]).toMatch(/CONTAINERS\s+IMAGES\s+SELECTOR/);
+    expect(wide).toContain('app=web');
+    const all = await ok(['get', 'configmaps', '-A']);
+    expect(all.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+DATA\s+AGE/);
+    expect(all).toMatch(/other\s+cfg\s+1/);
+    const yaml = await ok(['get', 'deploy', 'web', '-o', 'yaml']);
+    expect(yaml).toContain('kind: Deployment');
+    expect(yaml).toMatch(/resourceVersion: "\d+"/);
+    expect(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).toBe('docker.io/flotilla/hello:1');
+    const sel = await ok(['get', 'deploy', '-l', 'tier in (front,back),app!=db', '-o', 'name']);
+    expect(sel.trim()).toBe('deployment.apps/web');
+    expect((await ok(['get', 'deploy', '-l', 'tier notin (front)', '-o', 'name'])).trim()).toBe('');
+  });
+
+  it('get -w receives an event', async () => {
+    const child = spawn(KUBECTL, ['get', 'configmaps', '-w'], { env: { PATH: process.env.PATH ?? '', KUBECONFIG: c.core.kubeconfigPath, HOME: path.join(c.dir, 'home') } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await waitFor(() => out.includes('ssa'), 'the initial list');
+      await ok(['create', 'configmap', 'watched', '--from-literal=x=y']);
+      await waitFor(() => /watched\s+1\s+\d+s/.test(out), 'the watch event for the new configmap');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('describe, scale, label, annotate', async () => {
+    const d = await ok(['describe', 'deployment', 'web']);
+    expect(d).toMatch(/Name:\s+web/);
+    expect(d).toMatch(/Replicas:\s+3 desired/);
+    expect(await ok(['scale', 'deployment', 'web', '--replicas=5'])).toContain('deployment.apps/web scaled');
+    expect(JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json'])).spec.replicas).toBe(5);
+    expect(await ok(['label', 'deployment', 'web', 'stage=test'])).toContain('deployment.apps/web labeled');
+    expect(await ok(['annotate', 'deployment', 'web', 'note=hello'])).toContain('deployment.apps/web annotated');
+    const obj = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
+    expect(obj.metadata.labels.stage).toBe('test');
+    expect(obj.metadata.annotations.note).toBe('hello');
+    expect((await ok(['get', 'deploy', '-l', 'stage=test', '-o', 'name'])).trim()).toBe('deployment.apps/web');
+  });
+
+  it('replace with a stale resourceVersion is a conflict', async () => {
+    const obj = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
+    await ok(['label', 'deployment', 'web', 'bump=1']);
+    obj.spec.replicas = 1;
+    const r = await c.kubectl(['replace', '-f', '-'], { input: JSON.stringify(obj) });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again');
+  });
+
+  it('an invalid name gets the 422 message', async () => {
+    const r = await c.kubectl(['create', 'configmap', 'Bad_Name']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of');
+  });
+
+  it('unknown fields are rejected under strict validation', async () => {
+    const r = await c.kubectl(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndatta: {a: b}\n' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('unknown field "datta"');
+  });
+
+  it('malformed input gets a clear error', async () => {
+    const r = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", "kind": ', 'application/json');
+    expect(r.code).toBe(400);
+    expect(JSON.parse(r.text).message).toMatch(/json parse error/);
+  });
+
+  it('a missing object is NotFound', async () => {
+    const r = await c.kubectl(['get', 'pod', 'nope']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('Error from server (NotFound): pods "nope" not found');
+  });
+
+  it('delete returns once the object is gone', async () => {
+    expect(await ok(['delete', 'deployment', 'web'])).toContain('deployment.apps "web" deleted');
+    const r = await c.kubectl(['get', 'deploy', 'web']);
+    expect(r.stderr).toContain('NotFound');
+  });
+
+  it('a bad token is Unauthorized', async () => {
+    const r = await c.kubectl(['get', 'pods'], { token: 'not-the-token' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+  });
+});
