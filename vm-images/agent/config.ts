@@ -1,0 +1,49 @@
+// The node agent's configuration: written by the control plane's bootstrap (over SSH) to the node,
+// read by the agent at start. JSON file, default path /etc/flotilla/agent.json.
+
+export interface AgentConfig {
+  /** The Node's name. */
+  nodeName: string;
+  /** The API server as the node reaches it (the SSH reverse tunnel): https://127.0.0.1:6443. */
+  apiServer: string;
+  /** The node's bearer token for the API (may only touch its own Node, Lease, pods and events). */
+  token: string;
+  /** PEM of the cluster CA that signed the API server's certificate. */
+  caCertPem: string;
+  /** The node's InternalIP (its address on the inter-node network). */
+  nodeIP: string;
+  /** The agent's streaming/metrics server (logs, exec, port-forward, stats): host:port. Default 127.0.0.1:10250. */
+  listenAddress: string;
+  /** The bearer token the control plane presents to the agent's server; anything else gets 401. */
+  serverToken: string;
+  /** containerd's CRI socket. */
+  containerdSocket: string;
+  /** Directory for the agent's own state (checkpoints). */
+  stateDir: string;
+  /** CRI container logs: <logDir>/<ns>_<pod>_<uid>/<container>/<restart>.log */
+  logDir: string;
+  /** CNI: where the conflist is written, the plugin binaries, and host-local IPAM's data dir. */
+  cniConfDir: string;
+  cniBinDir: string;
+  cniDataDir: string;
+  /** The CNI bridge on this node (unique per node on a shared host). */
+  bridgeName: string;
+  /** All pods' range (10.244.0.0/16) and the services' range (10.96.0.0/16). */
+  clusterCIDR: string;
+  serviceCIDR: string;
+  /** Parent cgroup for pod cgroups (cgroupfs), e.g. /flotilla-node-1. Empty: containerd's default. */
+  cgroupParent: string;
+  /** Image tarballs imported into containerd's k8s.io namespace at start (shipped with the node). */
+  imageTarballs: string[];
+  /** Lease renewal period in seconds (default 10). */
+  leaseRenewSeconds?: number;
+  /** Node status report period in seconds (default 10). */
+  statusReportSeconds?: number;
+  /** Crash-loop backoff base and cap in seconds (defaults 10 and 300). */
+  backoffBaseSeconds?: number;
+  backoffMaxSeconds?: number;
+  /** Labels put on the Node at registration (e.g. flotilla.dev/provider). */
+  nodeLabels?: Record<string, string>;
+}
+
+export const DEFAULT_AGENT_CONFIG_PATH = '/etc/flotilla/agent.json';
