@@ -1,0 +1,90 @@
+// managedFields entries: decoding them into field sets per manager, encoding them back in the order
+// Kubernetes keeps them, and the identity of a manager (name, operation, subresource, and for
+// updaters the apiVersion — appliers keep one entry whatever version they apply).
+import { PatchError } from './errors';
+import { isObject, type JsonObject } from './json';
+import { FieldSet } from './fieldpath';
+
+export type Operation = 'Apply' | 'Update';
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: Operation;
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: JsonObject;
+  subresource?: string;
+}
+
+export interface ManagerRecord {
+  manager: string;
+  operation: Operation;
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  set: FieldSet;
+}
+
+export function managerId(r: Pick<ManagerRecord, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  return JSON.stringify([r.manager, r.operation, r.subresource ?? '', r.operation === 'Apply' ? '' : r.apiVersion]);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Decodes `metadata.managedFields`; throws PatchError on a malformed entry. */
+export function decodeManagedFields(entries: unknown): Map<string, ManagerRecord> {
+  const out = new Map<string, ManagerRecord>();
+  if (entries === undefined || entries === null) return out;
+  if (!Array.isArray(entries)) throw new PatchError('metadata.managedFields must be a list');
+  entries.forEach((e, i) => {
+    if (!isObject(e)) throw new PatchError(`managed fields entry ${i} is not an object`);
+    const operation = e.operation;
+    if (operation !== 'Apply' && operation !== 'Update') throw new PatchError('operation must be `Apply` or `Update`');
+    const apiVersion = str(e.apiVersion);
+    if (!apiVersion) throw new PatchError('apiVersion must not be empty');
+    if (e.fieldsType === undefined || e.fieldsType === '') throw new PatchError(`missing fieldsType in managed fields entry ${i}`);
+    if (e.fieldsType !== 'FieldsV1') throw new PatchError(`invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`);
+    const rec: ManagerRecord = {
+      manager: str(e.manager) ?? '', operation, apiVersion,
+      subresource: str(e.subresource) || undefined,
+      time: str(e.time),
+      set: e.fieldsV1 === undefined || e.fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1),
+    };
+    out.set(managerId(rec), rec);
+  });
+  return out;
+}
+
+function seconds(t: string | undefined): number {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+}
+
+function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+
+/** Encodes the records, dropping empty ones, sorted by operation, time, manager, apiVersion, subresource. */
+export function encodeManagedFields(records: Iterable<ManagerRecord>): ManagedFieldsEntry[] {
+  return [...records]
+    .filter((r) => !r.set.isEmpty())
+    .sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager)
+      || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''))
+    .map((r) => {
+      const e: ManagedFieldsEntry = {
+        manager: r.manager, operation: r.operation, apiVersion: r.apiVersion,
+        ...(r.time !== undefined ? { time: r.time } : {}),
+        fieldsType: 'FieldsV1', fieldsV1: r.set.toFieldsV1(),
+        ...(r.subresource ? { subresource: r.subresource } : {}),
+      };
+      return e;
+    });
+}
+
+/** `[]` or `[{}]` sent in an update asks to reset managedFields. */
+export function isResetManagedFields(entries: unknown): boolean {
+  if (!Array.isArray(entries)) return false;
+  if (entries.length === 0) return true;
+  return entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
+}

@@ -1,0 +1,113 @@
+// Field sets of values (structured-merge-diff ToFieldSet), comparisons of two values (Compare:
+// added / removed / modified paths) and EnsureNamedFieldsAreMembers.
+import { deepEqual, isObject } from './json';
+import { FieldSet, field, serializePathElement, type Path, type PathElement } from './fieldpath';
+import type { PatchMeta } from './patchmeta';
+import { isAssociativeList, isGranularMap, itemElement, keysAreNamed } from './typed-walk';
+
+/** The fields a value sets: leaves, list items, unnamed map keys, and empty or null fields. */
+export function toFieldSet(value: unknown, meta: PatchMeta): FieldSet {
+  const set = new FieldSet();
+  walkSet(value, meta, [], set);
+  return set;
+}
+
+function walkSet(value: unknown, meta: PatchMeta, path: PathElement[], set: FieldSet): void {
+  if (isAssociativeList(meta, value)) {
+    const seen = new Set<string>();
+    for (const item of value) {
+      const pe = itemElement(meta, item);
+      const key = serializePathElement(pe);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const p = [...path, pe];
+      walkSet(item, meta.elem(), p, set);
+      set.insert(p);
+    }
+    return;
+  }
+  if (isGranularMap(meta, value)) {
+    const named = keysAreNamed(meta);
+    for (const [k, v] of Object.entries(value)) {
+      const p = [...path, field(k)];
+      walkSet(v, meta.child(k), p, set);
+      if (v === null || (isObject(v) && Object.keys(v).length === 0) || !named) set.insert(p);
+    }
+    return;
+  }
+  set.insert(path);
+}
+
+export interface Comparison { added: FieldSet; removed: FieldSet; modified: FieldSet }
+
+/** What changed from `lhs` to `rhs`. Absent non-pointer structs count as empty, as in Go's zero object. */
+export function compare(lhs: unknown, rhs: unknown, meta: PatchMeta): Comparison {
+  const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
+  walkCompare(lhs, rhs, meta, [], c);
+  return c;
+}
+
+function isEmptyish(v: unknown): boolean {
+  return v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+}
+
+function walkCompare(lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, path: PathElement[], c: Comparison): void {
+  const lhs = lhsIn === undefined && meta.embedded && isObject(rhsIn) ? {} : lhsIn;
+  const rhs = rhsIn === undefined && meta.embedded && isObject(lhsIn) ? {} : rhsIn;
+  const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
+  const bothMaps = (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
+  const emptyBoth = isEmptyish(lhs) && isEmptyish(rhs);
+  if (!emptyBoth && bothLists && (lhs !== undefined || rhs !== undefined) && !(lhs === undefined && rhs === undefined)) {
+    compareLists((lhs ?? []) as unknown[], (rhs ?? []) as unknown[], meta, path, c);
+  } else if (!emptyBoth && bothMaps) {
+    const l = (lhs ?? {}) as Record<string, unknown>;
+    const r = (rhs ?? {}) as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {
+      walkCompare(k in l ? l[k] : undefined, k in r ? r[k] : undefined, meta.child(k), [...path, field(k)], c);
+    }
+  } else {
+    leaf(lhs, rhs, path, c);
+    return;
+  }
+  if (path.length === 0) return;
+  if (lhs === undefined) c.added.insert(path);
+  else if (rhs === undefined) c.removed.insert(path);
+}
+
+function leaf(lhs: unknown, rhs: unknown, path: Path, c: Comparison): void {
+  if (path.length === 0) return;
+  if (lhs === undefined && rhs !== undefined) c.added.insert(path);
+  else if (rhs === undefined && lhs !== undefined) c.removed.insert(path);
+  else if (!deepEqual(lhs, rhs)) c.modified.insert(path);
+}
+
+function compareLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta, path: PathElement[], c: Comparison): void {
+  const index = (list: unknown[]): Map<string, { pe: PathElement; item: unknown }> => {
+    const m = new Map<string, { pe: PathElement; item: unknown }>();
+    for (const item of list) {
+      const pe = itemElement(meta, item);
+      const k = serializePathElement(pe);
+      if (!m.has(k)) m.set(k, { pe, item });
+    }
+    return m;
+  };
+  const l = index(lhs);
+  const r = index(rhs);
+  for (const k of new Set([...l.keys(), ...r.keys()])) {
+    const pe = (l.get(k) ?? r.get(k))?.pe as PathElement;
+    walkCompare(l.get(k)?.item, r.get(k)?.item, meta.elem(), [...path, pe], c);
+  }
+}
+
+/** Adds, as members, the named fields above every path of the set (`a.b.c` also owns `a` and `b` if they are struct fields). */
+export function ensureNamedFieldsAreMembers(set: FieldSet, meta: PatchMeta): FieldSet {
+  const out = new FieldSet();
+  for (const pe of set.memberEntries()) out.insert([pe]);
+  for (const { pe, set: sub } of set.childEntries()) {
+    if ('f' in pe && keysAreNamed(meta) && meta.type !== 'list') out.insert([pe]);
+    const childMeta = 'f' in pe ? meta.child(pe.f) : meta.elem();
+    const inner = ensureNamedFieldsAreMembers(sub, childMeta);
+    for (const p of inner.paths()) out.insert([pe, ...p]);
+  }
+  return out;
+}

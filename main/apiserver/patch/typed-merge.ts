@@ -1,0 +1,113 @@
+// Merging an applied configuration into a live object (structured-merge-diff typed Merge) and removing
+// the items of a field set from a value (RemoveItems). Both return fresh values.
+import { deepClone } from './json';
+import { serializePathElement, field, type FieldSet, type PathElement } from './fieldpath';
+import type { PatchMeta } from './patchmeta';
+import { isAssociativeList, isGranularMap, itemElement } from './typed-walk';
+
+/** `rhs` (the applied config) wins on leaves; maps merge by key; associative lists merge by item. */
+export function mergeTyped(lhs: unknown, rhs: unknown, meta: PatchMeta): unknown {
+  if (rhs === undefined) return deepClone(lhs);
+  if (lhs === undefined || rhs === null) return deepClone(rhs);
+  if (isAssociativeList(meta, lhs) && isAssociativeList(meta, rhs)) return mergeLists(lhs, rhs, meta);
+  if (isGranularMap(meta, lhs) && isGranularMap(meta, rhs)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(lhs)) out[k] = k in rhs ? mergeTyped(v, rhs[k], meta.child(k)) : deepClone(v);
+    for (const [k, v] of Object.entries(rhs)) if (!(k in lhs)) out[k] = deepClone(v);
+    for (const k of Object.keys(out)) if (out[k] === null && rhs[k] === null) delete out[k];
+    return out;
+  }
+  return deepClone(rhs);
+}
+
+interface Indexed { pes: PathElement[]; items: Map<string, unknown> }
+
+function index(list: unknown[], meta: PatchMeta): Indexed {
+  const pes: PathElement[] = [];
+  const items = new Map<string, unknown>();
+  for (const item of list) {
+    const pe = itemElement(meta, item);
+    const k = serializePathElement(pe);
+    if (items.has(k)) continue;
+    items.set(k, item);
+    pes.push(pe);
+  }
+  return { pes, items };
+}
+
+/** Keeps live-only items where they were and shared/new items in the applied order (typed/merge.go). */
+function mergeLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta): unknown[] {
+  const l = index(lhs, meta);
+  const r = index(rhs, meta);
+  const key = serializePathElement;
+  const shared = r.pes.filter((pe) => l.items.has(key(pe)));
+  let nextShared: string | undefined = shared.length > 0 ? key(shared.shift() as PathElement) : undefined;
+  const advance = (): void => { nextShared = shared.length > 0 ? key(shared.shift() as PathElement) : undefined; };
+  const merged = new Set<string>();
+  const out: unknown[] = [];
+  const elem = meta.elem();
+  let li = 0;
+  let ri = 0;
+  while (li < l.pes.length || ri < r.pes.length) {
+    if (li < l.pes.length && ri < r.pes.length) {
+      const lk = key(l.pes[li]);
+      if (lk === key(r.pes[ri])) {
+        merged.add(lk);
+        out.push(mergeTyped(l.items.get(lk), r.items.get(lk), elem));
+        li++;
+        ri++;
+        advance();
+        continue;
+      }
+      if (r.items.has(lk) && nextShared !== undefined && nextShared !== lk) {
+        li++;
+        continue;
+      }
+    }
+    if (li < l.pes.length) {
+      const lk = key(l.pes[li]);
+      if (!r.items.has(lk)) {
+        out.push(deepClone(l.items.get(lk)));
+        li++;
+        continue;
+      } else if (merged.has(lk)) {
+        li++;
+      }
+    }
+    if (ri < r.pes.length) {
+      const rk = key(r.pes[ri]);
+      merged.add(rk);
+      out.push(mergeTyped(l.items.get(rk), r.items.get(rk), elem));
+      ri++;
+      if (nextShared === rk) advance();
+    }
+  }
+  return out;
+}
+
+/** The value without the members of `set` (a removed map or list that ends up empty is dropped). */
+export function removeItems(value: unknown, set: FieldSet, meta: PatchMeta): unknown {
+  if (set.isEmpty()) return deepClone(value);
+  if (isAssociativeList(meta, value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const pe = itemElement(meta, item);
+      if (set.hasMember(pe)) continue;
+      const sub = set.withPrefix(pe);
+      out.push(sub.isEmpty() ? deepClone(item) : removeItems(item, sub, meta.elem()));
+    }
+    return out.length > 0 ? out : undefined;
+  }
+  if (isGranularMap(meta, value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const pe = field(k);
+      if (set.hasMember(pe)) continue;
+      const sub = set.withPrefix(pe);
+      const kept = sub.isEmpty() ? deepClone(v) : removeItems(v, sub, meta.child(k));
+      if (kept !== undefined) out[k] = kept;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return deepClone(value);
+}
