@@ -6,6 +6,8 @@ import type { ProxyModel, ServiceModel } from '../../../vm-images/agent/proxy/mo
 import { endpointChainName, serviceChainName } from '../../../vm-images/agent/proxy/names';
 import { Proxier, type SyncResult } from '../../../vm-images/agent/proxy/proxier';
 import { applyNodeSysctls } from '../../../vm-images/agent/network/sysctls';
+import { buildModel } from '../../../vm-images/agent/proxy/build-model';
+import type { EndpointSlice, Service } from '../../../main/api/types';
 import {
   answeredBy, createNodeTopology, iptablesSave, probe, skipUnlessRoot, startServer,
   type NodeTopology, type Server,
@@ -77,6 +79,26 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     // Pod → other pod keeps the pod's source address (in-cluster: no masquerade).
     const other = fromPod.find((x) => x.ok && x.data?.startsWith('pod1 '));
     expect(other?.data).toBe(`pod1 ${topo.pods[0]!.ip}`);
+  });
+
+  it('works from API objects: a NodePort Service with a named targetPort and its EndpointSlice', async () => {
+    const service: Service = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' },
+      spec: { type: 'NodePort', clusterIP: '10.96.0.60', ports: [{ name: 'web', port: 8000, targetPort: 'http', nodePort: 30600, protocol: 'TCP' }] },
+    };
+    const slice: EndpointSlice = {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+      metadata: { name: 'api-x1', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'api' } },
+      ports: [{ name: 'web', port: PORT, protocol: 'TCP' }],
+      endpoints: [
+        { addresses: [topo.pods[0]!.ip], conditions: { ready: true }, nodeName: 'node-1' },
+        { addresses: [topo.pods[1]!.ip], conditions: { ready: false }, nodeName: 'node-1' },
+        { addresses: [topo.pods[2]!.ip], nodeName: 'node-1' },
+      ],
+    };
+    await start(buildModel([service], [slice], 'node-1', [topo.nodeIP]));
+    expect(answeredBy(await probe(topo.node, '10.96.0.60', 8000, 40, { stopAfterDistinct: 2 }))).toEqual(new Set(['pod0', 'pod2']));
+    expect(answeredBy(await probe(topo.client, topo.nodeIP, 30600, 40, { stopAfterDistinct: 2 }))).toEqual(new Set(['pod0', 'pod2']));
   });
 
   it('NodePort answers on the node IP from outside and on 127.0.0.1 inside the node', async () => {
