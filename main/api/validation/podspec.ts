@@ -1,0 +1,123 @@
+// PodSpec and PodTemplateSpec validation (ValidatePodSpec, ValidatePodTemplateSpec).
+import { validateLabels } from '../labels';
+import type { Cause } from './cause';
+import { duplicate, forbidden, invalid, notSupported, required } from './cause';
+import { dns1123Label, validateAppContainerExtras, validateContainer } from './container';
+import { validateAnnotations } from './meta';
+import { inclusiveRangeError, isQualifiedName, isValidLabelValue } from './names';
+import { checkType, isObj, list, obj, str, strMap } from './read';
+
+export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
+  'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
+  'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO',
+  'storageos', 'csi', 'ephemeral', 'image'];
+
+function validateVolumes(volumes: unknown, path: string): Cause[] {
+  const causes: Cause[] = [];
+  const names = new Set<string>();
+  list(volumes).forEach((raw, i) => {
+    const v = obj(raw);
+    const p = `${path}[${i}]`;
+    const name = str(v.name);
+    if (!name) causes.push(required(`${p}.name`));
+    else {
+      const errs = dns1123Label(name, `${p}.name`);
+      causes.push(...errs);
+      if (!errs.length && names.has(name)) causes.push(duplicate(`${p}.name`, name));
+      names.add(name);
+    }
+    const sources = VOLUME_SOURCES.filter((s) => isObj(v[s]));
+    if (sources.length === 0) causes.push(required(p, 'must specify a volume type'));
+    for (const s of sources.slice(1)) causes.push(forbidden(`${p}.${s}`, 'may not specify more than 1 volume type'));
+  });
+  return causes;
+}
+
+function validateTolerations(tolerations: unknown, path: string): Cause[] {
+  const causes: Cause[] = [];
+  list(tolerations).forEach((raw, i) => {
+    const t = obj(raw);
+    const p = `${path}[${i}]`;
+    const key = str(t.key);
+    const op = str(t.operator);
+    const effect = str(t.effect);
+    if (key) for (const m of isQualifiedName(key)) causes.push(invalid(`${p}.key`, key, m));
+    if (!key && op !== 'Exists') {
+      causes.push(invalid(`${p}.operator`, op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
+    }
+    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== 'NoExecute') {
+      causes.push(invalid(`${p}.effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    }
+    if (op === 'Equal' || op === '') {
+      const errs = isValidLabelValue(str(t.value));
+      if (errs.length) causes.push(invalid(`${p}.operator`, str(t.value), errs.join(';')));
+    } else if (op === 'Exists') {
+      if (str(t.value)) causes.push(invalid(`${p}.operator`, str(t.value), "value must be empty when `operator` is 'Exists'"));
+    } else {
+      causes.push(notSupported(`${p}.operator`, op, ['Equal', 'Exists']));
+    }
+    if (effect && !TAINT_EFFECTS.includes(effect)) causes.push(notSupported(`${p}.effect`, effect, TAINT_EFFECTS));
+  });
+  return causes;
+}
+
+export function validatePodSpec(specIn: unknown, path: string): Cause[] {
+  const causes: Cause[] = [];
+  const spec = obj(specIn);
+  for (const [k, t] of [['containers', 'array'], ['initContainers', 'array'], ['volumes', 'array'], ['nodeSelector', 'object'], ['tolerations', 'array'], ['nodeName', 'string'], ['hostNetwork', 'boolean']] as const) {
+    checkType(causes, `${path}.${k}`, spec[k], t);
+  }
+  causes.push(...validateVolumes(spec.volumes, `${path}.volumes`));
+
+  const containers = list(spec.containers);
+  const names = new Set<string>();
+  containers.forEach((c, i) => {
+    const p = `${path}.containers[${i}]`;
+    causes.push(...validateContainer(c, p));
+    const name = str(obj(c).name);
+    if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
+    names.add(name);
+    causes.push(...validateAppContainerExtras(c, p));
+  });
+  if (containers.length === 0) causes.push(required(`${path}.containers`));
+  list(spec.initContainers).forEach((c, i) => {
+    const p = `${path}.initContainers[${i}]`;
+    causes.push(...validateContainer(c, p));
+    const name = str(obj(c).name);
+    if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
+    names.add(name);
+    if (!str(obj(c).image)) causes.push(required(`${p}.image`));
+  });
+
+  const restart = str(spec.restartPolicy);
+  if (restart && !RESTART_POLICIES.includes(restart)) causes.push(notSupported(`${path}.restartPolicy`, restart, RESTART_POLICIES));
+  const dns = str(spec.dnsPolicy);
+  if (dns && !DNS_POLICIES.includes(dns)) causes.push(notSupported(`${path}.dnsPolicy`, dns, DNS_POLICIES));
+  causes.push(...validateLabels(strMap(spec.nodeSelector), `${path}.nodeSelector`));
+  for (const f of ['hostname', 'subdomain']) {
+    if (str(spec[f])) causes.push(...dns1123Label(str(spec[f]), `${path}.${f}`));
+  }
+  causes.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
+  if (typeof spec.activeDeadlineSeconds === 'number') {
+    const v = spec.activeDeadlineSeconds;
+    if (v < 1 || v > 4294967295) causes.push(invalid(`${path}.activeDeadlineSeconds`, v, inclusiveRangeError(1, 4294967295)));
+  }
+  if (typeof spec.terminationGracePeriodSeconds === 'number' && !Number.isInteger(spec.terminationGracePeriodSeconds)) {
+    causes.push(invalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be an integer'));
+  }
+  return causes;
+}
+
+/** ValidatePodTemplateSpec: note that Kubernetes reports template labels under `<path>.labels`. */
+export function validatePodTemplate(tplIn: unknown, path: string): Cause[] {
+  const tpl = obj(tplIn);
+  const meta = obj(tpl.metadata);
+  return [
+    ...validateLabels(strMap(meta.labels), `${path}.labels`),
+    ...validateAnnotations(strMap(meta.annotations), `${path}.annotations`),
+    ...validatePodSpec(tpl.spec, `${path}.spec`),
+  ];
+}
