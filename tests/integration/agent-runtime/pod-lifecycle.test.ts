@@ -66,6 +66,12 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(okSt.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(okSt.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
     const badSt = await waitStatus(pm, bad, 'Failed', (s) => s.phase === 'Failed');
+    // A finished pod's sandbox is stopped (IP and pause process given back); its status keeps the pod IP.
+    const boxes = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(ok) } });
+    await waitFor('sandbox stopped', async () => (await t.cri.listPodSandbox({ id: boxes[0]?.id }))[0]?.state === 'SANDBOX_NOTREADY');
+    const after = await waitStatus(pm, ok, 'not ready to start', (s) => s.conditions?.[0]?.status === 'False');
+    expect(after.phase).toBe('Succeeded');
+    expect(after.podIP).toBe(okSt.podIP);
     expect(badSt.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(badSt.containerStatuses?.[0]?.restartCount).toBe(0);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { PodManager } from '../../../vm-images/agent/pods/manager';
+import type { PodEvent } from '../../../vm-images/agent/pods/events';
 import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
 import { logMessages, makePod, skipUnlessRoot, uidOf, waitStatus } from './support';
 
@@ -13,10 +14,12 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
   let t: TestContainerd;
   let pm: PodManager;
   const pods: Pod[] = [];
+  const events: PodEvent[] = [];
 
   beforeAll(async () => {
     t = await startTestContainerd();
     pm = new PodManager(t.cri, { logDir: t.logDir, cgroupParent: t.cgroupParent, syncIntervalMs: 200, backoffBaseMs: 400, backoffMaxMs: 3000 });
+    pm.on('event', (_uid, ev) => events.push(ev));
   });
   afterEach(async () => {
     for (const p of pods.splice(0)) await pm.remove(uidOf(p));
@@ -42,6 +45,9 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
     const n = cs?.restartCount ?? 0;
     expect(logMessages(join(dir, `${n}.log`))).toEqual(['attempt']);
     expect(existsSync(join(dir, `${n - 1}.log`))).toBe(true);
+    expect(pm.logPath(uidOf(pod), 'c')).toBe(join(dir, `${n}.log`));
+    expect(pm.logPath(uidOf(pod), 'c', true)).toBe(join(dir, `${n - 1}.log`));
+    expect(events.filter((e) => e.reason === 'BackOff').length).toBeGreaterThan(0);
     const more = await waitStatus(pm, pod, 'more restarts', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) > n, 20_000);
     expect(more.containerStatuses?.[0]?.restartCount).toBeGreaterThan(n);
   });
@@ -66,6 +72,10 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
     const st = await waitStatus(pm, pod, 'restart after liveness failure', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && s.containerStatuses?.[0]?.state?.running !== undefined, 20_000);
     expect(st.containerStatuses?.[0]?.containerID).not.toBe(id);
     expect(st.containerStatuses?.[0]?.lastState?.terminated?.exitCode).toBe(137);
+    expect(events).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'Warning', reason: 'Unhealthy', fieldPath: 'spec.containers{c}' }),
+      expect.objectContaining({ type: 'Normal', reason: 'Killing', message: 'Container c failed liveness probe, will be restarted' }),
+    ]));
   });
 
   it('reports readiness from readiness probes (httpGet, tcpSocket, exec) and flips false → true', async () => {
@@ -101,6 +111,7 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
     const msg = st.containerStatuses?.[0]?.state?.waiting?.message ?? '';
     expect(msg).toMatch(/^rpc error: code = \w+ desc = failed to pull and unpack image "127\.0\.0\.1:1\/flotilla\/missing:1"/);
     expect(st.phase).toBe('Pending');
+    expect(events).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'Pulling', message: 'Pulling image "127.0.0.1:1/flotilla/missing:1"' })]));
     await waitStatus(pm, pod, 'ImagePullBackOff', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 10_000);
 
     const never = await run(makePod('never', [{ name: 'c', image: 'docker.io/flotilla/absent:1', imagePullPolicy: 'Never' }]));

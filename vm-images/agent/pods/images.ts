@@ -21,18 +21,22 @@ export function pullPolicy(c: Container): PullPolicy {
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-/** Returns the image reference to create the container with. */
-export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSandboxConfig): Promise<string> {
+export interface EnsuredImage { image: string; pulled: boolean; ms: number }
+
+/** Returns the image reference to create the container with; onPull fires before a pull starts. */
+export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSandboxConfig, onPull?: () => void): Promise<EnsuredImage> {
   const image = c.image ?? '';
   const policy = pullPolicy(c);
   if (policy !== 'Always') {
     const present = await cri.imageStatus(image);
-    if (present) return image;
+    if (present) return { image, pulled: false, ms: 0 };
     if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
   }
+  onPull?.();
+  const t0 = Date.now();
   try {
     await cri.pullImage(image, sandbox);
-    return image;
+    return { image, pulled: true, ms: Date.now() - t0 };
   } catch (err) {
     const detail = err instanceof CriError ? `rpc error: code = ${grpcCodeName(err.code)} desc = ${err.details}` : String(err);
     throw new ImagePullError('ErrImagePull', detail);

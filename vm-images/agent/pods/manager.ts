@@ -8,7 +8,8 @@ import { Backoff } from './backoff';
 import type { RefLookup } from './env';
 import { removeCgroup } from './cgroups';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels';
-import { parsePodLogDir, podLogDir } from './log-paths';
+import { containerLogPath, parsePodLogDir, podLogDir } from './log-paths';
+import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
 import { podKey } from './runtime-config';
 
@@ -32,6 +33,7 @@ export interface PodManagerOptions {
 
 export type PodStatusListener = (uid: string, status: PodStatus, pod: Pod) => void;
 export type PodErrorListener = (uid: string, err: unknown) => void;
+export type PodEventListener = (uid: string, event: PodEvent, pod: Pod) => void;
 
 /** A pod found running in the runtime. */
 export interface AdoptedPod { uid: string; namespace: string; name: string; sandboxId: string; ready: boolean }
@@ -40,6 +42,7 @@ export class PodManager {
   private readonly workers = new Map<string, PodWorker>();
   private readonly statusListeners = new Set<PodStatusListener>();
   private readonly errorListeners = new Set<PodErrorListener>();
+  private readonly eventListeners = new Set<PodEventListener>();
   private readonly backoff: Backoff;
 
   constructor(private readonly cri: CriClient, private readonly opts: PodManagerOptions) {
@@ -60,6 +63,7 @@ export class PodManager {
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
       onStatus: (id, status, p) => { for (const l of this.statusListeners) l(id, status, p); },
       onError: (id, err) => { for (const l of this.errorListeners) l(id, err); },
+      onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },
     }, pod);
     this.workers.set(uid, worker);
     return worker.kickAndWait();
@@ -67,6 +71,20 @@ export class PodManager {
 
   status(uid: string): PodStatus | undefined {
     return this.workers.get(uid)?.currentStatus();
+  }
+
+  /** The CRI log file of a container's current (or, with previous, its last terminated) instance. */
+  logPath(uid: string, container: string, previous = false): string | undefined {
+    const worker = this.workers.get(uid);
+    if (!worker) return undefined;
+    const pod = worker.currentPod();
+    const st = worker.currentStatus();
+    const cs = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? [])].find((c) => c.name === container);
+    if (!cs) return undefined;
+    // Instance n logs to n.log and restartCount is the newest instance (for CrashLoopBackOff, the last one that ran).
+    const n = previous ? (cs.restartCount ?? 0) - 1 : (cs.restartCount ?? 0);
+    if (n < 0 || (previous && !cs.lastState?.terminated)) return undefined;
+    return containerLogPath(this.opts.logDir, podKey(pod), container, n);
   }
 
   uids(): string[] {
@@ -136,8 +154,14 @@ export class PodManager {
   }
 
   on(event: 'status', listener: PodStatusListener): () => void;
+  on(event: 'event', listener: PodEventListener): () => void;
   on(event: 'error', listener: PodErrorListener): () => void;
-  on(event: 'status' | 'error', listener: PodStatusListener | PodErrorListener): () => void {
+  on(event: 'status' | 'event' | 'error', listener: PodStatusListener | PodEventListener | PodErrorListener): () => void {
+    if (event === 'event') {
+      const l = listener as PodEventListener;
+      this.eventListeners.add(l);
+      return () => { this.eventListeners.delete(l); };
+    }
     if (event === 'status') {
       const l = listener as PodStatusListener;
       this.statusListeners.add(l);

@@ -8,6 +8,7 @@ import type { PodSandboxConfig } from '../cri/types';
 import { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { ensureImage, ImagePullError } from './images';
+import { fieldPath, probeName, type PodEvent } from './events';
 import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
 import { containerLogPath, podLogDir } from './log-paths';
 import { ContainerProber } from './prober';
@@ -24,6 +25,7 @@ export interface WorkerDeps {
   syncIntervalMs: number;
   onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
   onError: (uid: string, err: unknown) => void;
+  onEvent: (uid: string, event: PodEvent, pod: Pod) => void;
 }
 
 type Kind = 'init' | 'app';
@@ -36,7 +38,8 @@ export class PodWorker {
   private readonly waiting = new Map<string, Waiting>();
   private readonly pullFailures = new Map<string, { at: number; message: string }>();
   private readonly probers = new Map<string, ContainerProber>();
-  private sandboxIP = new Map<string, string>();
+  private readonly sandboxIP = new Map<string, string>();
+  private readonly backoffReported = new Set<string>();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
   private closed = false;
@@ -108,6 +111,10 @@ export class PodWorker {
     }
   }
 
+  private event(type: PodEvent['type'], reason: string, message: string, path?: string): void {
+    this.deps.onEvent(this.uid, { type, reason, message, ...(path ? { fieldPath: path } : {}) }, this.pod);
+  }
+
   private grace(): number {
     return this.pod.spec?.terminationGracePeriodSeconds ?? 30;
   }
@@ -130,6 +137,11 @@ export class PodWorker {
       await this.collectGarbage(all);
       all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       this.publish(all, sandbox.ip, true);
+      const phase = this.status?.phase;
+      if ((phase === 'Succeeded' || phase === 'Failed') && (this.pod.spec?.restartPolicy ?? 'Always') !== 'Always') {
+        await this.deps.cri.stopPodSandbox(sandbox.id); // a finished pod gives back its IP and pause process
+        return 0;
+      }
     } else {
       this.publish(await listPodContainers(this.deps.cri, this.uid), this.lastIP(), false);
     }
@@ -169,7 +181,13 @@ export class PodWorker {
     if (!this.status) this.publish([], undefined, false); // Pending / ContainerCreating while the sandbox starts
     mkdirSync(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), { recursive: true });
     for (const c of this.pod.spec?.containers ?? []) this.waiting.set(`app/${c.name}`, { reason: 'ContainerCreating' });
-    const id = await cri.runPodSandbox(config);
+    let id: string;
+    try {
+      id = await cri.runPodSandbox(config);
+    } catch (err) {
+      this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    }
     const st = await cri.podSandboxStatus(id);
     const ip = hostNetwork(this.pod) ? (this.deps.hostIP ?? '') : (st.network?.ip ?? '');
     this.sandboxIP.set(id, ip);
@@ -203,9 +221,13 @@ export class PodWorker {
       this.waiting.delete(key);
       const prober = this.ensureProber(c, cur, sandbox.ip);
       const livenessFailed = prober?.result('liveness') === 'failure' || prober?.result('startup') === 'failure';
-      if (cur.hash && cur.hash !== containerHash(c)) await this.kill(cur, this.grace());
-      else if (livenessFailed) {
-        const probe = prober?.result('startup') === 'failure' ? c.startupProbe : c.livenessProbe;
+      if (cur.hash && cur.hash !== containerHash(c)) {
+        this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, fieldPath(kind, c.name));
+        await this.kill(cur, this.grace());
+      } else if (livenessFailed) {
+        const which = prober?.result('startup') === 'failure' ? 'startup' : 'liveness';
+        const probe = which === 'startup' ? c.startupProbe : c.livenessProbe;
+        this.event('Normal', 'Killing', `Container ${c.name} failed ${which} probe, will be restarted`, fieldPath(kind, c.name));
         await this.kill(cur, probe?.terminationGracePeriodSeconds ?? this.grace());
       }
       return this.deps.syncIntervalMs;
@@ -223,6 +245,10 @@ export class PodWorker {
         reason: 'CrashLoopBackOff',
         message: `back-off ${formatDuration(delay)} restarting failed container=${c.name} pod=${podKey(this.pod).name}_${podKey(this.pod).namespace}(${this.uid})`,
       });
+      if (this.waiting.get(key)?.reason !== 'CrashLoopBackOff' || !this.backoffReported.has(cur.id)) {
+        this.backoffReported.add(cur.id);
+        this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podKey(this.pod).name}_${podKey(this.pod).namespace}(${this.uid})`, fieldPath(kind, c.name));
+      }
       return this.deps.backoff.remainingMs(backoffKey, finished) + 5;
     }
     this.deps.backoff.next(backoffKey);
@@ -235,13 +261,17 @@ export class PodWorker {
     const { cri } = this.deps;
     const pullFailure = this.pullFailures.get(key);
     if (pullFailure && this.deps.backoff.inBackoffSince(pullKey, pullFailure.at)) {
+      if (this.waiting.get(key)?.reason !== 'ImagePullBackOff') this.event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`, fieldPath(kind, c.name));
       this.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${pullFailure.message}` });
       return this.deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
     }
     if (!this.waiting.has(key) || this.waiting.get(key)?.reason === 'CrashLoopBackOff') this.waiting.set(key, { reason: 'ContainerCreating' });
     let image: string;
     try {
-      image = await ensureImage(cri, c, sandbox.config);
+      const path = fieldPath(kind, c.name);
+      const ensured = await ensureImage(cri, c, sandbox.config, () => this.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
+      image = ensured.image;
+      this.event('Normal', 'Pulled', ensured.pulled ? `Successfully pulled image "${c.image}" in ${ensured.ms}ms` : `Container image "${c.image}" already present on machine`, path);
       this.pullFailures.delete(key);
     } catch (err) {
       if (!(err instanceof ImagePullError)) throw err;
@@ -250,6 +280,8 @@ export class PodWorker {
         this.pullFailures.set(key, { at: Date.now(), message: err.message });
       }
       this.waiting.set(key, { reason: err.reason, message: err.message });
+      this.event('Warning', 'Failed', err.reason === 'ErrImagePull' ? `Failed to pull image "${c.image}": ${err.message}` : err.message, fieldPath(kind, c.name));
+      this.event('Warning', 'Failed', `Error: ${err.reason}`, fieldPath(kind, c.name));
       return this.deps.syncIntervalMs;
     }
     let id: string;
@@ -259,14 +291,18 @@ export class PodWorker {
       id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env), sandbox.config);
     } catch (err) {
       const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
-      this.waiting.set(key, { reason, message: err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err) });
+      const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
+      this.waiting.set(key, { reason, message });
+      this.event('Warning', 'Failed', `Error: ${message}`, fieldPath(kind, c.name));
       return this.deps.syncIntervalMs;
     }
+    this.event('Normal', 'Created', `Created container ${c.name}`, fieldPath(kind, c.name));
     try {
       await cri.startContainer(id);
+      this.event('Normal', 'Started', `Started container ${c.name}`, fieldPath(kind, c.name));
     } catch (err) {
       // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
-      this.deps.onError(this.uid, err);
+      this.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, fieldPath(kind, c.name));
     }
     this.waiting.delete(key);
     return 0;
@@ -277,7 +313,8 @@ export class PodWorker {
     if (existing) return existing;
     if (!c.livenessProbe && !c.readinessProbe && !c.startupProbe) return undefined;
     const prober = new ContainerProber({ podIP, containerId: cur.id, container: c, cri: this.deps.cri },
-      { liveness: c.livenessProbe, readiness: c.readinessProbe, startup: c.startupProbe }, () => this.kick());
+      { liveness: c.livenessProbe, readiness: c.readinessProbe, startup: c.startupProbe }, () => this.kick(),
+      (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)));
     this.probers.set(cur.id, prober);
     return prober;
   }
@@ -341,8 +378,9 @@ export class PodWorker {
     for (const p of this.probers.values()) p.stop();
     this.probers.clear();
     const all = await listPodContainers(cri, this.uid);
-    await Promise.all(all.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED')
-      .map((c) => cri.stopContainer(c.id, graceSeconds).catch((err) => this.deps.onError(this.uid, err))));
+    const live = all.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
+    for (const c of live) this.event('Normal', 'Killing', `Stopping container ${c.name}`, fieldPath(c.kind, c.name));
+    await Promise.all(live.map((c) => cri.stopContainer(c.id, graceSeconds).catch((err) => this.deps.onError(this.uid, err))));
     const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
     for (const b of boxes) await cri.stopPodSandbox(b.id).catch((err) => this.deps.onError(this.uid, err));
     this.terminated = true;

@@ -12,7 +12,10 @@ export class ContainerProber {
   private stopped = false;
 
   /** onChange fires whenever a probe's thresholded result changes. */
-  constructor(private readonly target: ProbeTarget, probes: Partial<Record<ProbeKind, Probe>>, private readonly onChange: (kind: ProbeKind, result: ProbeResult, message: string) => void) {
+  /** onFailure fires for every failed attempt (the kubelet's Unhealthy event). */
+  constructor(private readonly target: ProbeTarget, probes: Partial<Record<ProbeKind, Probe>>,
+    private readonly onChange: (kind: ProbeKind, result: ProbeResult, message: string) => void,
+    private readonly onFailure: (kind: ProbeKind, message: string) => void = () => undefined) {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       const probe = probes[kind];
       if (probe) this.workers.push({ kind, probe, result: 'unknown', successes: 0, failures: 0, message: '' });
@@ -53,6 +56,7 @@ export class ContainerProber {
         w.successes = 0;
         w.failures++;
         w.message = outcome.message;
+        this.onFailure(w.kind, outcome.message);
         if (w.failures >= (w.probe.failureThreshold ?? 3)) w.result = 'failure';
       }
       if (w.result !== before) this.onChange(w.kind, w.result, w.message);
