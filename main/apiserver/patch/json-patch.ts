@@ -87,7 +87,7 @@ function checkApplies(doc: unknown, op: Operation): void {
     case 'copy': {
       const src = lookup(doc, op.from);
       if (!src || !src.found) throw new PatchError(`${op.op} operation does not apply: doc is missing from path: ${op.from}: missing value`);
-      if (op.op === 'move' && (op.path === op.from || op.path.startsWith(`${op.from}/`)) && op.path !== op.from) {
+      if (op.op === 'move' && op.path.startsWith(`${op.from}/`)) {
         throw new PatchError(`move operation does not apply: cannot move ${op.from} into its own child ${op.path}`);
       }
       if (!at) throw new PatchError(`${op.op} operation does not apply: doc is missing destination path: ${op.path}: missing value`);

@@ -56,10 +56,14 @@ function walkCompare(lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, path: Path
   const rhs = rhsIn === undefined && meta.embedded && isObject(lhsIn) ? {} : rhsIn;
   const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
   const bothMaps = (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
-  const emptyBoth = isEmptyish(lhs) && isEmptyish(rhs);
-  if (!emptyBoth && bothLists && (lhs !== undefined || rhs !== undefined) && !(lhs === undefined && rhs === undefined)) {
+  if (isEmptyish(lhs) && isEmptyish(rhs)) {
+    // Both absent or empty: a leaf, which keeps the empty/absent distinction.
+    leaf(lhs, rhs, path, c);
+    return;
+  }
+  if (bothLists) {
     compareLists((lhs ?? []) as unknown[], (rhs ?? []) as unknown[], meta, path, c);
-  } else if (!emptyBoth && bothMaps) {
+  } else if (bothMaps) {
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
     for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {

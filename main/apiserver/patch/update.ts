@@ -53,14 +53,15 @@ export function recordUpdate(input: UpdateInput): KObject {
   const ignored = ignoredFields(subresource);
   const managers = startingManagers(input);
   const c = compare(stripManaged(input.old), stripManaged(updated), meta);
-  const changed = c.modified.union(c.added).recursiveDifference(ignored);
+  // Server-owned metadata (resourceVersion, generation, …) changing alone is not a change by this manager.
+  const changed = c.modified.union(c.added).recursiveDifference(ignored).difference(STRIPPED);
   const removed = c.removed.recursiveDifference(ignored);
 
   for (const rec of managers.values()) rec.set = rec.set.difference(changed).difference(removed);
   if (!changed.isEmpty()) {
     const id = managerId({ manager, operation: 'Update', apiVersion, subresource });
     const previous = managers.get(id);
-    const set = (previous?.set ?? new FieldSet()).union(changed).difference(STRIPPED);
+    const set = (previous?.set ?? new FieldSet()).union(changed);
     managers.set(id, { manager, operation: 'Update', apiVersion, subresource, time: now, set });
   }
 
