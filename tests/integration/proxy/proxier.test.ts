@@ -218,11 +218,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
 
   it('rate-limits: a burst of updates coalesces into one sync, spaced by the minimum interval', async () => {
     const starts: number[] = [];
-    const inner = exec;
-    proxier = new Proxier({
-      exec: async (argv, stdin) => { if (argv[0] === 'iptables-restore') starts.push(Date.now()); return inner(argv, stdin); },
-      minSyncIntervalMs: 300,
-    });
+    proxier = new Proxier({ exec, minSyncIntervalMs: 300, onSync: (r) => starts.push(Date.now() - r.durationMs) });
     for (let i = 0; i < 10; i++) proxier.update(model([svc('burst', '10.96.0.30', [i % 3])]));
     await expect.poll(() => starts.length, { timeout: 5000, interval: 20 }).toBe(1);
     for (let i = 0; i < 5; i++) proxier.update(model([svc('burst', '10.96.0.30', [0, 1, 2].slice(0, 1 + (i % 3)))]));

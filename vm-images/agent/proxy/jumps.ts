@@ -49,10 +49,15 @@ export function savedForm(j: Jump): string {
 export async function ensureJumps(exec: Exec, jumps: readonly Jump[] = JUMPS, saved?: SavedTables): Promise<number> {
   const unknown = saved ? jumps.filter((j) => !saved.get(j.table)?.rules.has(savedForm(j))) : [...jumps];
   const missing = (await Promise.all(unknown.map(async (j) => ((await exists(exec, j)) ? null : j)))).filter((j): j is Jump => j !== null);
-  for (const j of missing) {
-    const r = await exec(['iptables', '-w', '5', '-t', j.table, '-I', j.from, ...j.args]);
-    if (r.code !== 0) throw new Error(`iptables -I ${j.from} failed: ${r.stderr.trim()}`);
+  if (missing.length === 0) return 0;
+  // One iptables-restore for all inserts: built-in chains that are not declared are not flushed.
+  const lines: string[] = [];
+  for (const table of ['filter', 'nat'] as const) {
+    const js = missing.filter((j) => j.table === table);
+    if (js.length) lines.push(`*${table}`, ...js.map((j) => savedForm(j).replace(/^-A (\S+) /, '-I $1 1 ')), 'COMMIT');
   }
+  const r = await exec(['iptables-restore', '--noflush', '-w', '5'], `${lines.join('\n')}\n`);
+  if (r.code !== 0) throw new Error(`inserting jumps failed: ${r.stderr.trim()}`);
   return missing.length;
 }
 
