@@ -1,4 +1,5 @@
 // A real containerd + CNI bridge: pods start, serve on their IP, finish, get env, terminate, and are adopted.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -84,6 +85,37 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     const n = await waitStatus(pm, noexec, 'StartError', (s) => s.phase === 'Failed');
     expect(n.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 128, reason: 'StartError' });
     expect(n.containerStatuses?.[0]?.state?.terminated?.message).toContain('/nonexistent');
+  });
+
+  it('runs init containers in order before the app containers, and fails the pod when one fails with Never', async () => {
+    const pod = await run(makePod('withinit', [{ name: 'web', image: HELLO }], {
+      initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'echo one'] }, { name: 'two', image: HELLO, command: ['sh', '-c', 'sleep 1; echo two'] }],
+    }));
+    const pending = await waitStatus(pm, pod, 'initializing', (s) => s.initContainerStatuses?.[1]?.state?.running !== undefined);
+    expect(pending.phase).toBe('Pending');
+    expect(pending.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
+    expect(pending.conditions?.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [two]' });
+    const st = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    expect(st.initContainerStatuses?.map((c) => c.state?.terminated?.reason)).toEqual(['Completed', 'Completed']);
+    expect(st.initContainerStatuses?.map((c) => c.ready)).toEqual([true, true]);
+    expect(st.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+
+    const failing = await run(makePod('badinit', [{ name: 'web', image: HELLO }], { restartPolicy: 'Never', initContainers: [{ name: 'boom', image: HELLO, command: ['sh', '-c', 'exit 7'] }] }));
+    const f = await waitStatus(pm, failing, 'Failed', (s) => s.phase === 'Failed');
+    expect(f.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 7, reason: 'Error' });
+    expect(f.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
+  });
+
+  it('recreates a lost sandbox and keeps counting restarts', async () => {
+    const pod = await run(makePod('resandbox', [{ name: 'web', image: HELLO }]));
+    const before = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    const [box] = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
+    await t.cri.stopPodSandbox(box?.id ?? '');
+    const after = await waitStatus(pm, pod, 'running in a new sandbox', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.restartCount === 1 && s.containerStatuses?.[0]?.ready === true);
+    expect(after.containerStatuses?.[0]?.containerID).not.toBe(before.containerStatuses?.[0]?.containerID);
+    const boxes = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
+    expect(boxes.map((b) => b.metadata?.attempt)).toEqual([1]);
+    expect(existsSync(join(t.logDir, `default_resandbox_${uidOf(pod)}`, 'web', '1.log'))).toBe(true);
   });
 
   it('passes command, args, env values, downward API and ConfigMap refs', async () => {

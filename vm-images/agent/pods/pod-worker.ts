@@ -40,6 +40,7 @@ export class PodWorker {
   private readonly probers = new Map<string, ContainerProber>();
   private readonly sandboxIP = new Map<string, string>();
   private readonly backoffReported = new Set<string>();
+  private readonly nextAttempt = new Map<string, number>();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
   private closed = false;
@@ -172,6 +173,11 @@ export class PodWorker {
       const all = await listPodContainers(cri, this.uid);
       if (all.length > 0) return undefined; // the pod ran and its sandbox is gone: a Never/OnFailure pod is not recreated
     }
+    // A new sandbox restarts every container; their restart counts (and log file numbers) carry on.
+    for (const c of await listPodContainers(cri, this.uid)) {
+      const key = `${c.kind}/${c.name}`;
+      this.nextAttempt.set(key, Math.max(this.nextAttempt.get(key) ?? 0, c.attempt + 1));
+    }
     for (const b of boxes) {
       await cri.stopPodSandbox(b.id).catch(() => undefined);
       await cri.removePodSandbox(b.id).catch(() => undefined);
@@ -180,7 +186,6 @@ export class PodWorker {
     const config = sandboxConfig(this.pod, attempt, this.deps.sandbox);
     if (!this.status) this.publish([], undefined, false); // Pending / ContainerCreating while the sandbox starts
     mkdirSync(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), { recursive: true });
-    for (const c of this.pod.spec?.containers ?? []) this.waiting.set(`app/${c.name}`, { reason: 'ContainerCreating' });
     let id: string;
     try {
       id = await cri.runPodSandbox(config);
@@ -216,7 +221,7 @@ export class PodWorker {
     const key = `${kind}/${c.name}`;
     const backoffKey = `${this.uid}/${key}`;
     const [cur] = instances(all, c.name, kind);
-    if (!cur) return this.start(c, kind, 0, sandbox);
+    if (!cur) return this.start(c, kind, this.nextAttempt.get(key) ?? 0, sandbox);
     if (cur.state === 'CONTAINER_RUNNING') {
       this.waiting.delete(key);
       const prober = this.ensureProber(c, cur, sandbox.ip);

@@ -42,7 +42,7 @@ function terminatedState(c: RuntimeContainer): ContainerState {
   };
 }
 
-function containerStatus(spec: Container, kind: 'init' | 'app', all: RuntimeContainer[], view: ContainerView | undefined): ContainerStatus {
+function containerStatus(spec: Container, kind: 'init' | 'app', all: RuntimeContainer[], view: ContainerView | undefined, idleReason: string): ContainerStatus {
   const [cur, prev] = instances(all, spec.name, kind);
   let state: ContainerState;
   let lastState: ContainerState = prev ? terminatedState(prev) : {};
@@ -51,7 +51,7 @@ function containerStatus(spec: Container, kind: 'init' | 'app', all: RuntimeCont
     state = { waiting: { reason: view.waiting.reason, ...(view.waiting.message ? { message: view.waiting.message } : {}) } };
     if (cur && cur.state === 'CONTAINER_EXITED') lastState = terminatedState(cur);
   } else if (cur && cur.state === 'CONTAINER_EXITED') state = terminatedState(cur);
-  else state = { waiting: { reason: 'ContainerCreating' } };
+  else state = { waiting: { reason: idleReason } };
   return {
     name: spec.name,
     state,
@@ -102,8 +102,9 @@ function condition(type: string, ok: boolean, prev: PodStatus | undefined, now: 
 
 export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus {
   const { pod } = input;
-  const init = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`)));
-  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`)));
+  const init = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`), 'PodInitializing'));
+  const initialized = init.every((s) => s.state?.terminated?.exitCode === 0);
+  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`), initialized ? 'ContainerCreating' : 'PodInitializing'));
   const phase = phaseOf(pod, init, app, input.terminated);
   const ts = isoSeconds(now);
   const done = phase === 'Succeeded' || phase === 'Failed';
