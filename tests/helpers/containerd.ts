@@ -20,6 +20,8 @@ export interface TestContainerd {
   /** cgroup parent to give PodManager (unique per instance). */
   cgroupParent: string;
   images: BuiltImage[];
+  /** Stops containerd (shims and pods keep running) and starts it again on the same dir; replaces containerd and cri. */
+  restartContainerd(): Promise<void>;
   teardown(): Promise<void>;
 }
 
@@ -102,7 +104,18 @@ export async function startTestContainerd(opts: { withImages?: boolean } = {}): 
     cri = new CriClient(containerd.socket);
     const images = opts.withImages === false ? [] : buildImages(join(dir, 'images'));
     for (const img of images) await importImage(containerd.socket, img.file);
-    return { dir, socket: containerd.socket, containerd, cri, bridge, subnet, gateway, logDir, cgroupParent, images, teardown };
+    const handle: TestContainerd = {
+      dir, socket: containerd.socket, containerd, cri, bridge, subnet, gateway, logDir, cgroupParent, images, teardown,
+      restartContainerd: async () => {
+        cri?.close();
+        await containerd?.stop(5000);
+        containerd = await startContainerd({ dir });
+        cri = new CriClient(containerd.socket);
+        handle.containerd = containerd;
+        handle.cri = cri;
+      },
+    };
+    return handle;
   } catch (err) {
     await teardown();
     throw err;

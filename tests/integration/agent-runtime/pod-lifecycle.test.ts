@@ -181,6 +181,20 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(after.containerStatuses?.[0]?.state?.running?.startedAt).toBe(before.containerStatuses?.[0]?.state?.running?.startedAt);
   });
 
+  it('keeps pods running across a containerd restart and adopts them afterwards', async () => {
+    const pod = await run(makePod('survivor', [{ name: 'web', image: HELLO }]));
+    const before = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    await pm.close();
+    await t.restartContainerd();
+    const res = await fetch(`http://${before.podIP}:8080/`);
+    expect(res.status).toBe(200);
+    pm = manager();
+    await pm.sync(pod);
+    const after = await waitStatus(pm, pod, 'Running after restart', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.ready === true);
+    expect(after.containerStatuses?.[0]?.containerID).toBe(before.containerStatuses?.[0]?.containerID);
+    expect(after.containerStatuses?.[0]?.restartCount).toBe(0);
+  });
+
   it('cleans up runtime pods and logs of pods it no longer knows', async () => {
     const pod = await run(makePod('stale', [{ name: 'web', image: HELLO }]));
     await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
