@@ -3,6 +3,7 @@ import type { ParsedArgs } from './args';
 import { flagInt } from './args';
 import { dataDirFrom } from './data-dir';
 import { startCore } from '../core';
+import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 
 export async function serve(args: ParsedArgs): Promise<void> {
   const dataDir = dataDirFrom(args);
@@ -10,6 +11,9 @@ export async function serve(args: ParsedArgs): Promise<void> {
   const core = await startCore({ dataDir, apiPort });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
+  const ui = await startUiServer(core, { port: flagInt(args, 'ui-port', 7080), staticDir: defaultStaticDir() });
+  core.own({ name: 'ui-server', stop: () => ui.stop() });
+  console.log(`Flotilla UI: ${ui.url}`);
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;

@@ -1,0 +1,60 @@
+// Reads from the API server over its HTTPS port with the admin token, for what the in-process
+// client does not carry: streamed pod logs and the metrics.k8s.io resources.
+import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { BridgeError } from './contract';
+
+export interface ApiEndpoint {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  token: string;
+  caCertPem: string;
+}
+
+/** The server's Status message when the body is one, else the text itself. */
+export function statusError(code: number, text: string): BridgeError {
+  try {
+    const s = JSON.parse(text) as { kind?: unknown; message?: unknown; reason?: unknown };
+    if (s && s.kind === 'Status' && typeof s.message === 'string') {
+      return { code, reason: typeof s.reason === 'string' ? s.reason : 'Unknown', message: s.message };
+    }
+  } catch {
+    // not JSON
+  }
+  return { code, reason: 'Unknown', message: text.trim() || `HTTP ${code}` };
+}
+
+export interface OpenStream {
+  /** Resolves with the response once headers arrive. */
+  response: Promise<IncomingMessage>;
+  abort(): void;
+}
+
+export function openGet(api: ApiEndpoint, path: string, accept = 'application/json'): OpenStream {
+  const u = new URL(api.url);
+  const req = https.request({
+    host: u.hostname, port: u.port, method: 'GET', path, ca: api.caCertPem,
+    headers: { Authorization: `Bearer ${api.token}`, Accept: accept, 'User-Agent': 'flotilla-ui-bridge' },
+  });
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    req.on('response', resolve);
+    req.on('error', reject);
+  });
+  response.catch(() => undefined);
+  req.end();
+  return { response, abort: () => req.destroy() };
+}
+
+export async function readText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function getJson<T>(api: ApiEndpoint, path: string): Promise<{ ok: true; value: T } | { ok: false; error: BridgeError }> {
+  const res = await openGet(api, path).response;
+  const text = await readText(res);
+  const code = res.statusCode ?? 0;
+  if (code >= 400) return { ok: false, error: statusError(code, text) };
+  return { ok: true, value: JSON.parse(text) as T };
+}

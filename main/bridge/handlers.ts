@@ -1,0 +1,201 @@
+// The bridge calls, implemented on the API client. One session per UI client (a window or a
+// WebSocket): it owns that client's watches, log streams and metrics subscriptions.
+import type { Core } from '../core';
+import type { ApiClient } from '../client/types';
+import type { BridgeCalls, BridgeEvents, BridgeResult, CallName, EventName } from './contract';
+import type { ApiEndpoint } from './api-http';
+import type { ProviderSource } from './providers';
+import { defaultProviders } from './providers';
+import { BridgeFailure, toBridgeError } from './errors';
+import { BadRequest, resourceOfKind } from './kinds';
+import { applyYaml, FIELD_MANAGER } from './apply';
+import { checkDeployRequest, deploymentFor, serviceFor } from './deploy';
+import { cordon, drain, removeNode } from './nodes';
+import { addMachine, retryMachine } from './machines';
+import { startKindWatch } from './watches';
+import { streamLogs } from './logs';
+import { sampleMetrics } from './metrics';
+import { KIND_RESOURCES } from './kinds';
+
+export interface BridgeDeps {
+  client: ApiClient;
+  api: ApiEndpoint;
+  providers?: ProviderSource;
+  /** Imports an image tarball into the nodes; absent until the node side supports it. */
+  importImage?: (fileName: string, data: Buffer) => Promise<string>;
+}
+
+export function bridgeDepsOf(core: Core): BridgeDeps {
+  return { client: core.client, api: { url: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem } };
+}
+
+export type Emit = <E extends EventName>(name: E, payload: BridgeEvents[E]) => void;
+
+export interface BridgeSession {
+  call(name: string, req: unknown): Promise<BridgeResult<unknown>>;
+  /** Stops everything the client started. */
+  dispose(): void;
+}
+
+type Impl = { [K in CallName]: (req: BridgeCalls[K]['req']) => Promise<BridgeCalls[K]['res']> };
+
+function obj(req: unknown): Record<string, unknown> {
+  if (req === null || typeof req !== 'object') throw new BadRequest('the request must be an object');
+  return req as Record<string, unknown>;
+}
+
+function str(req: unknown, field: string): string {
+  const v = obj(req)[field];
+  if (typeof v !== 'string' || v === '') throw new BadRequest(`${field} must be a non-empty string`);
+  return v;
+}
+
+export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession {
+  const { client } = deps;
+  const disposers = new Map<string, () => void>();
+  let seq = 0;
+  const nextId = (p: string) => `${p}-${++seq}`;
+  let disposed = false;
+
+  const impl: Impl = {
+    async list(req) {
+      const l = await client.list(resourceOfKind(req.kind));
+      return { items: l.items, resourceVersion: l.metadata.resourceVersion ?? '0' };
+    },
+    async watch(req) {
+      const watchId = nextId('watch');
+      const rv = typeof req.resourceVersion === 'string' ? req.resourceVersion : '0';
+      disposers.set(watchId, startKindWatch(client, watchId, req.kind, rv, (p) => {
+        if (p.closed) disposers.delete(watchId);
+        emit('watch', p);
+      }));
+      return { watchId };
+    },
+    async unwatch(req) {
+      const id = str(req, 'watchId');
+      disposers.get(id)?.();
+      disposers.delete(id);
+      return null;
+    },
+    async get(req) {
+      return client.get(resourceOfKind(req.kind), str(req, 'name'), req.namespace);
+    },
+    async delete(req) {
+      const r = resourceOfKind(req.kind);
+      await client.delete(r, str(req, 'name'), { namespace: req.namespace });
+      return null;
+    },
+    async applyYaml(req) {
+      return { applied: await applyYaml(client, str(req, 'yaml'), req.namespace) };
+    },
+    async deployApp(req) {
+      const problem = checkDeployRequest(req);
+      if (problem) throw new BridgeFailure(422, 'Invalid', problem);
+      const dep = deploymentFor(req);
+      const svc = serviceFor(req);
+      await client.create(KIND_RESOURCES.deployments, dep, { namespace: dep.metadata?.namespace, fieldManager: FIELD_MANAGER });
+      if (svc) {
+        try {
+          await client.create(KIND_RESOURCES.services, svc, { namespace: svc.metadata?.namespace, fieldManager: FIELD_MANAGER });
+        } catch (e) {
+          const err = toBridgeError(e);
+          throw new BridgeFailure(err.code, err.reason, `deployment ${req.name} was created, but its service was not: ${err.message}`);
+        }
+      }
+      return { deployment: req.name, service: svc ? req.name : undefined };
+    },
+    async deleteApp(req) {
+      const name = str(req, 'name');
+      await client.delete(KIND_RESOURCES.deployments, name, { namespace: req.namespace, propagationPolicy: 'Background' });
+      try {
+        await client.delete(KIND_RESOURCES.services, name, { namespace: req.namespace });
+      } catch (e) {
+        if (toBridgeError(e).code !== 404) throw e;
+      }
+      return null;
+    },
+    async scale(req) {
+      if (!Number.isInteger(req.replicas) || req.replicas < 0) throw new BridgeFailure(422, 'Invalid', 'replicas must be a whole number, 0 or more');
+      await client.patch(KIND_RESOURCES.deployments, str(req, 'name'), { spec: { replicas: req.replicas } }, 'merge', { namespace: req.namespace });
+      return null;
+    },
+    async cordon(req) {
+      await cordon(client, str(req, 'node'), req.unschedulable === true);
+      return null;
+    },
+    async drain(req) {
+      return { evicted: await drain(client, str(req, 'node')) };
+    },
+    async removeNode(req) {
+      await removeNode(client, str(req, 'node'));
+      return null;
+    },
+    async providers() {
+      return (deps.providers ?? defaultProviders)();
+    },
+    async addMachine(req) {
+      return addMachine(client, req);
+    },
+    async retryMachine(req) {
+      return retryMachine(client, str(req, 'name'));
+    },
+    async removeMachine(req) {
+      await client.delete(KIND_RESOURCES.machines, str(req, 'name'));
+      return null;
+    },
+    async importImage(req) {
+      const fileName = str(req, 'fileName');
+      if (!deps.importImage) {
+        throw new BridgeFailure(501, 'NotImplemented', `importing images is not supported yet: the nodes cannot receive ${fileName} from the UI. Use \`flotilla images import ${fileName}\` once the node agent supports it.`);
+      }
+      return { message: await deps.importImage(fileName, Buffer.from(str(req, 'dataBase64'), 'base64')) };
+    },
+    async logs(req) {
+      const streamId = nextId('logs');
+      const stop = streamLogs(deps.api, { ...req, namespace: str(req, 'namespace'), pod: str(req, 'pod') }, {
+        lines: (lines) => emit('log', { streamId, lines }),
+        end: (error) => {
+          disposers.delete(streamId);
+          emit('log', { streamId, lines: [], end: { error } });
+        },
+      });
+      disposers.set(streamId, stop);
+      return { streamId };
+    },
+    async stopLogs(req) {
+      const id = str(req, 'streamId');
+      disposers.get(id)?.();
+      disposers.delete(id);
+      return null;
+    },
+    async subscribeMetrics() {
+      const subscriptionId = nextId('metrics');
+      disposers.set(subscriptionId, sampleMetrics(deps.api, (p) => emit('metrics', p)));
+      return { subscriptionId };
+    },
+    async unsubscribeMetrics(req) {
+      const id = str(req, 'subscriptionId');
+      disposers.get(id)?.();
+      disposers.delete(id);
+      return null;
+    },
+  };
+
+  return {
+    async call(name, req) {
+      if (disposed) return { ok: false, error: { code: 503, reason: 'ServiceUnavailable', message: 'the bridge session is closed' } };
+      if (!Object.prototype.hasOwnProperty.call(impl, name)) return { ok: false, error: { code: 404, reason: 'NotFound', message: `no bridge call "${name}"` } };
+      try {
+        const fn = impl[name as CallName] as (r: unknown) => Promise<unknown>;
+        return { ok: true, value: await fn(req) };
+      } catch (e) {
+        return { ok: false, error: toBridgeError(e) };
+      }
+    },
+    dispose() {
+      disposed = true;
+      for (const d of disposers.values()) d();
+      disposers.clear();
+    },
+  };
+}

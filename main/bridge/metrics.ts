@@ -1,0 +1,55 @@
+// Samples metrics.k8s.io NodeMetrics every few seconds while someone listens.
+import type { NodeMetrics } from '../api/types';
+import type { BridgeEvents, MetricSample } from './contract';
+import type { ApiEndpoint } from './api-http';
+import { getJson } from './api-http';
+
+export const METRICS_INTERVAL_MS = 5000;
+
+export function parseCpuMillis(q: string): number {
+  if (q.endsWith('n')) return Number(q.slice(0, -1)) / 1e6;
+  if (q.endsWith('u')) return Number(q.slice(0, -1)) / 1e3;
+  if (q.endsWith('m')) return Number(q.slice(0, -1));
+  return Number(q) * 1000;
+}
+
+const BYTE_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+export function parseBytes(q: string): number {
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q.trim());
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] ? BYTE_SUFFIX[m[2]] ?? NaN : 1);
+}
+
+export function samplesOf(items: NodeMetrics[], now: number): MetricSample[] {
+  return items.map((m) => ({
+    node: m.metadata.name ?? '',
+    at: Date.parse(m.timestamp) || now,
+    cpuMillis: parseCpuMillis(m.usage.cpu),
+    memoryBytes: parseBytes(m.usage.memory),
+  }));
+}
+
+/** Starts sampling; returns the disposer. The first sample is taken at once. */
+export function sampleMetrics(api: ApiEndpoint, emit: (payload: BridgeEvents['metrics']) => void, intervalMs = METRICS_INTERVAL_MS): () => void {
+  let stopped = false;
+  const tick = async () => {
+    try {
+      const r = await getJson<{ items?: NodeMetrics[] }>(api, '/apis/metrics.k8s.io/v1beta1/nodes');
+      if (stopped) return;
+      if (!r.ok) emit({ samples: [], available: false, message: r.error.message });
+      else {
+        const items = r.value.items ?? [];
+        emit({ samples: samplesOf(items, Date.now()), available: items.length > 0, message: items.length > 0 ? undefined : 'no node has reported metrics yet' });
+      }
+    } catch (e) {
+      if (!stopped) emit({ samples: [], available: false, message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,55 @@
+// The bridge over WebSocket for web mode: one session per connection, token checked on upgrade.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { WsClientMessage, WsServerMessage } from './contract';
+import type { BridgeDeps } from './handlers';
+import { createBridgeSession } from './handlers';
+
+export interface WsBridge {
+  /** Handles an HTTP upgrade already checked by the caller (path and token). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+function parseMessage(data: unknown): WsClientMessage | undefined {
+  try {
+    const m = JSON.parse(String(data)) as unknown;
+    if (m && typeof m === 'object' && typeof (m as { id?: unknown }).id === 'number' && typeof (m as { call?: unknown }).call === 'string') {
+      return m as WsClientMessage;
+    }
+  } catch {
+    // ignored below
+  }
+  return undefined;
+}
+
+export function createWsBridge(deps: BridgeDeps): WsBridge {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (m: WsServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    };
+    const session = createBridgeSession(deps, (event, payload) => send({ event, payload }));
+    ws.on('message', (data) => {
+      const msg = parseMessage(data);
+      if (!msg) {
+        ws.close(1003, 'malformed message');
+        return;
+      }
+      void session.call(msg.call, msg.req).then((result) => send({ id: msg.id, result }));
+    });
+    ws.on('close', () => session.dispose());
+    ws.on('error', () => session.dispose());
+  });
+  return {
+    upgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    close() {
+      for (const c of wss.clients) c.terminate();
+      return new Promise((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The cluster-changing actions the views offer, each reporting its outcome as a notice:
+// API errors are shown as the server wrote them, never swallowed.
+import type { AddMachineRequest, DeployAppRequest, Kind, ProviderAvailability } from '../../../main/bridge/contract';
+import type { Machine } from '../../../main/api/types';
+import { call, errorMessage } from '../bridge/client';
+import { useNoticesStore } from '../stores/notices';
+
+export function useActions() {
+  const notices = useNoticesStore();
+
+  async function attempt<T>(what: string, fn: () => Promise<T>, success?: (v: T) => string | undefined): Promise<T | undefined> {
+    try {
+      const v = await fn();
+      const msg = success?.(v);
+      if (msg) notices.success(msg);
+      return v;
+    } catch (e) {
+      notices.error(`Could not ${what}`, errorMessage(e));
+      return undefined;
+    }
+  }
+
+  return {
+    deploy: (req: DeployAppRequest) =>
+      attempt(`deploy ${req.name}`, () => call('deployApp', req), (r) => `Deployed ${r.deployment} (${req.replicas} ${req.replicas === 1 ? 'replica' : 'replicas'}${req.node ? ` on ${req.node}` : ''})${r.service ? `, service ${r.service} (${req.expose})` : ''}`),
+    deleteApp: (namespace: string, name: string) => attempt(`delete ${name}`, () => call('deleteApp', { namespace, name }), () => `Deleted ${name}`),
+    scale: (namespace: string, name: string, replicas: number) => attempt(`scale ${name}`, () => call('scale', { namespace, name, replicas })),
+    deleteObject: (kind: Kind, name: string, namespace?: string) => attempt(`delete ${name}`, () => call('delete', { kind, name, namespace }), () => `Deleting ${name}`),
+    cordon: (node: string, unschedulable: boolean) => attempt(`${unschedulable ? 'cordon' : 'uncordon'} ${node}`, () => call('cordon', { node, unschedulable }), () => `${node} ${unschedulable ? 'cordoned: no new pods will be placed on it' : 'uncordoned'}`),
+    drain: (node: string) => attempt(`drain ${node}`, () => call('drain', { node }), (r) => `Drained ${node}: ${r.evicted} ${r.evicted === 1 ? 'pod' : 'pods'} evicted`),
+    removeNode: (node: string) => attempt(`remove ${node}`, () => call('removeNode', { node }), () => `Removing ${node}`),
+    addMachine: (req: AddMachineRequest): Promise<Machine | undefined> => attempt('add a node', () => call('addMachine', req), (m) => `Adding node ${m.metadata?.name ?? ''}`),
+    retryMachine: (name: string) => attempt(`retry ${name}`, () => call('retryMachine', { name }), (m) => `Retrying as ${m.metadata?.name ?? ''}`),
+    removeMachine: (name: string) => attempt(`remove ${name}`, () => call('removeMachine', { name }), () => `Removing ${name}`),
+    applyYaml: (fileName: string, yaml: string) =>
+      attempt(`apply ${fileName}`, () => call('applyYaml', { yaml }), (r) => `Applied ${fileName}: ${r.applied.map((a) => `${a.kind.toLowerCase()}/${a.name}`).join(', ')}`),
+    importImage: (fileName: string, dataBase64: string) => attempt(`import ${fileName}`, () => call('importImage', { fileName, dataBase64 }), (r) => r.message),
+    providers: async (): Promise<{ list: ProviderAvailability[]; error?: string }> => {
+      try {
+        return { list: await call('providers', null) };
+      } catch (e) {
+        return { list: [], error: errorMessage(e) };
+      }
+    },
+  };
+}

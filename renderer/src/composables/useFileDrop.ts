@@ -1,0 +1,71 @@
+// Files dropped onto the window: YAML is applied (server-side apply), image tarballs imported.
+import { onScopeDispose, ref } from 'vue';
+import { useActions } from './useActions';
+import { useNoticesStore } from '../stores/notices';
+
+export type DroppedKind = 'yaml' | 'image' | 'other';
+
+export function classifyFile(name: string): DroppedKind {
+  const n = name.toLowerCase();
+  if (n.endsWith('.yaml') || n.endsWith('.yml') || n.endsWith('.json')) return 'yaml';
+  if (n.endsWith('.tar') || n.endsWith('.tar.gz') || n.endsWith('.tgz') || n.endsWith('.oci')) return 'image';
+  return 'other';
+}
+
+function toBase64(buf: ArrayBuffer): string {
+  const bytes = new Uint8Array(buf);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function hasFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer?.types ?? []).includes('Files');
+}
+
+/** Listens on the window while in scope; `active` is true while files are dragged over it. */
+export function useFileDrop(target: Window = window) {
+  const actions = useActions();
+  const notices = useNoticesStore();
+  const active = ref(false);
+  let depth = 0;
+
+  async function handleFile(file: File): Promise<void> {
+    const kind = classifyFile(file.name);
+    if (kind === 'yaml') await actions.applyYaml(file.name, await file.text());
+    else if (kind === 'image') await actions.importImage(file.name, toBase64(await file.arrayBuffer()));
+    else notices.error(`Cannot use ${file.name}`, 'Drop a Kubernetes YAML file (.yaml, .yml, .json) to apply it, or an image tarball (.tar) to import it.');
+  }
+
+  const onEnter = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    depth++;
+    active.value = true;
+  };
+  const onLeave = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) active.value = false;
+  };
+  const onOver = (e: DragEvent) => {
+    if (hasFiles(e)) e.preventDefault();
+  };
+  const onDrop = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    depth = 0;
+    active.value = false;
+    for (const f of Array.from(e.dataTransfer?.files ?? [])) void handleFile(f);
+  };
+  target.addEventListener('dragenter', onEnter);
+  target.addEventListener('dragleave', onLeave);
+  target.addEventListener('dragover', onOver);
+  target.addEventListener('drop', onDrop);
+  onScopeDispose(() => {
+    target.removeEventListener('dragenter', onEnter);
+    target.removeEventListener('dragleave', onLeave);
+    target.removeEventListener('dragover', onOver);
+    target.removeEventListener('drop', onDrop);
+  });
+  return { active, handleFile };
+}

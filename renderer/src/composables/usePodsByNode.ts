@@ -1,0 +1,35 @@
+// Pods grouped by node for the map. A node's array is reused while its pods are unchanged, so
+// cards whose pods did not change do not re-render when others do.
+import { computed } from 'vue';
+import type { ComputedRef } from 'vue';
+import { usePodsStore } from '../stores/pods';
+import type { PodObj } from '../stores/pods';
+
+export const UNSCHEDULED = '';
+
+function sameItems(a: PodObj[] | undefined, b: PodObj[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function usePodsByNode(): ComputedRef<Map<string, PodObj[]>> {
+  const pods = usePodsStore();
+  let previous = new Map<string, PodObj[]>();
+  return computed(() => {
+    const next = new Map<string, PodObj[]>();
+    for (const p of pods.items.values()) {
+      const node = p.spec?.nodeName ?? UNSCHEDULED;
+      let arr = next.get(node);
+      if (!arr) next.set(node, (arr = []));
+      arr.push(p);
+    }
+    for (const [node, arr] of next) {
+      arr.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+      const old = previous.get(node);
+      if (old && sameItems(old, arr)) next.set(node, old);
+    }
+    previous = next;
+    return next;
+  });
+}

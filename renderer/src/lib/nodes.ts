@@ -1,0 +1,37 @@
+// Reading a Node: readiness, roles, provider, capacity.
+import type { Node, NodeCondition } from '../../../main/api/types';
+import { cpuMillis, parseQuantity } from './quantity';
+
+export type NodeHealth = 'ready' | 'notready' | 'unknown' | 'cordoned';
+
+export function readyCondition(n: Node): NodeCondition | undefined {
+  return n.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+export function nodeHealth(n: Node): NodeHealth {
+  const r = readyCondition(n);
+  if (!r || r.status === 'Unknown') return 'unknown';
+  if (r.status !== 'True') return 'notready';
+  return n.spec?.unschedulable ? 'cordoned' : 'ready';
+}
+
+export const HEALTH_LABEL: Record<NodeHealth, string> = { ready: 'Ready', notready: 'Not ready', unknown: 'Unknown', cordoned: 'Ready, cordoned' };
+
+/** Conditions that signal trouble (pressure True, or Ready not True). */
+export function problemConditions(n: Node): NodeCondition[] {
+  return (n.status?.conditions ?? []).filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'));
+}
+
+export function nodeProvider(n: Node): string {
+  const labels = n.metadata?.labels ?? {};
+  return labels['flotilla.dev/provider'] ?? (labels['flotilla.dev/hollow'] ? 'hollow' : undefined) ?? n.spec?.providerID?.split(':')[0] ?? 'node';
+}
+
+export function allocatable(n: Node): { cpuMillis: number; memoryBytes: number; pods: number } {
+  const a = n.status?.allocatable ?? n.status?.capacity ?? {};
+  return { cpuMillis: cpuMillis(a.cpu), memoryBytes: parseQuantity(a.memory), pods: parseQuantity(a.pods) };
+}
+
+export function internalIP(n: Node): string | undefined {
+  return n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+}
