@@ -97,6 +97,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest('the request body is empty');
   const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (ct === 'application/vnd.kubernetes.protobuf') throw errors.unsupportedMediaType(ct);
   if (ct.endsWith('yaml')) {
     try {
       return parseYaml(text);

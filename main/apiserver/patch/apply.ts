@@ -13,6 +13,7 @@ import { mergeTyped, removeItems } from './typed-merge';
 import { ignoredFields, STRIPPED } from './ignored-fields';
 import { allowedFromLastApplied, refreshLastApplied } from './last-applied';
 import type { ApplyConflict } from './conflicts';
+import { validateAppliedConfig } from './apply-validate';
 
 export { conflictMessage, conflictCauses, type ApplyConflict } from './conflicts';
 export { recordUpdate } from './update';
@@ -33,6 +34,7 @@ export type ApplyResult = { object: KObject } | { conflicts: ApplyConflict[] };
 export function serverSideApply(input: ApplyInput): ApplyResult {
   const { live, applied, manager, meta } = input;
   validate(applied, live);
+  validateAppliedConfig(applied, meta, `${String(applied.apiVersion)}, Kind=${String(applied.kind)} ${applied.metadata?.namespace ?? ''}/${applied.metadata?.name ?? ''}`);
   const first = applyOnce(input, input.force);
   if (!('conflicts' in first) || manager !== 'kubectl' || input.force || !live) return finish(first, input);
   const allowed = allowedFromLastApplied(live, meta);

@@ -20,7 +20,12 @@ export function mergeTyped(lhs: unknown, rhs: unknown, meta: PatchMeta): unknown
   return deepClone(rhs);
 }
 
-interface Indexed { pes: PathElement[]; items: Map<string, unknown> }
+interface Indexed {
+  /** The path element of every item, in order (duplicates included). */
+  pes: PathElement[];
+  /** Item by key; undefined for a key that appears more than once. */
+  items: Map<string, unknown>;
+}
 
 function index(list: unknown[], meta: PatchMeta): Indexed {
   const pes: PathElement[] = [];
@@ -28,35 +33,40 @@ function index(list: unknown[], meta: PatchMeta): Indexed {
   for (const item of list) {
     const pe = itemElement(meta, item);
     const k = serializePathElement(pe);
-    if (items.has(k)) continue;
-    items.set(k, item);
+    items.set(k, items.has(k) ? undefined : item);
     pes.push(pe);
   }
   return { pes, items };
 }
 
-/** Keeps live-only items where they were and shared/new items in the applied order (typed/merge.go). */
+/**
+ * Keeps live-only items where they were and shared/new items in the applied order (typed/merge.go).
+ * Live items with a duplicated key are kept as they are unless the config names that key, which
+ * then replaces them all with its one item.
+ */
 function mergeLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta): unknown[] {
   const l = index(lhs, meta);
   const r = index(rhs, meta);
   const key = serializePathElement;
-  const shared = r.pes.filter((pe) => l.items.has(key(pe)));
-  let nextShared: string | undefined = shared.length > 0 ? key(shared.shift() as PathElement) : undefined;
-  const advance = (): void => { nextShared = shared.length > 0 ? key(shared.shift() as PathElement) : undefined; };
+  const shared = r.pes.map(key).filter((k) => l.items.has(k));
+  let nextShared: string | undefined = shared.shift();
   const merged = new Set<string>();
   const out: unknown[] = [];
   const elem = meta.elem();
+  const take = (k: string): void => {
+    merged.add(k);
+    out.push(mergeTyped(l.items.get(k), r.items.get(k), elem));
+  };
   let li = 0;
   let ri = 0;
   while (li < l.pes.length || ri < r.pes.length) {
     if (li < l.pes.length && ri < r.pes.length) {
       const lk = key(l.pes[li]);
       if (lk === key(r.pes[ri])) {
-        merged.add(lk);
-        out.push(mergeTyped(l.items.get(lk), r.items.get(lk), elem));
+        if (!merged.has(lk)) take(lk);
         li++;
         ri++;
-        advance();
+        nextShared = shared.shift();
         continue;
       }
       if (r.items.has(lk) && nextShared !== undefined && nextShared !== lk) {
@@ -67,7 +77,7 @@ function mergeLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta): unknown[] 
     if (li < l.pes.length) {
       const lk = key(l.pes[li]);
       if (!r.items.has(lk)) {
-        out.push(deepClone(l.items.get(lk)));
+        out.push(deepClone(lhs[li]));
         li++;
         continue;
       } else if (merged.has(lk)) {
@@ -76,10 +86,9 @@ function mergeLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta): unknown[] 
     }
     if (ri < r.pes.length) {
       const rk = key(r.pes[ri]);
-      merged.add(rk);
-      out.push(mergeTyped(l.items.get(rk), r.items.get(rk), elem));
+      if (!merged.has(rk)) take(rk);
       ri++;
-      if (nextShared === rk) advance();
+      if (nextShared === rk) nextShared = shared.shift();
     }
   }
   return out;

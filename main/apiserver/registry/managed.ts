@@ -3,7 +3,7 @@
 import type { KObject } from '../../api/types';
 import { resourceForKind } from '../../api/resources';
 import { patchMetaFor } from '../patch/patchmeta';
-import { recordUpdate } from '../patch/managed-fields';
+import { recordUpdate } from '../patch/apply';
 
 export function recordManagedFields(old: KObject | undefined, updated: KObject, manager: string, now: string, subresource?: string): KObject {
   const apiVersion = updated.apiVersion ?? '';

@@ -135,7 +135,8 @@ export class Registry {
     const now = this.now();
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp(now);
-    meta.generation = 1;
+    if (tracksGeneration(r)) meta.generation = 1;
+    else delete meta.generation;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
@@ -370,8 +371,12 @@ export class Registry {
       ]);
     }
     if (opts.subresource !== 'status') applyDefaults(r.kind, next);
-    nm.generation = cur.generation ?? 1;
-    if (!deepEqual(specPart(current), specPart(next))) nm.generation = (cur.generation ?? 1) + 1;
+    if (tracksGeneration(r)) {
+      nm.generation = cur.generation ?? 1;
+      if (!deepEqual(specPart(current), specPart(next))) nm.generation = (cur.generation ?? 1) + 1;
+    } else {
+      delete nm.generation;
+    }
     const strategy = this.strategies.get(r.plural);
     if (opts.subresource !== 'status') strategy?.beforeUpdate?.(next, current);
     try {
@@ -381,18 +386,19 @@ export class Registry {
       throw e;
     }
     if (opts.fieldManager !== '') next = recordManagedFields(current, next, opts.fieldManager ?? 'unknown', timestamp(this.now()), opts.subresource);
+    const nmOut = next.metadata as ObjectMeta;
     const key = storageKey(r, cur.namespace, cur.name);
     // Finalized: an object being deleted with no finalizers left goes away now.
     const nsFinalizers = r.plural === 'namespaces' ? ((next as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []) : [];
     const waitsForNode = r.plural === 'pods' && (cur.deletionGracePeriodSeconds ?? 0) > 0;
-    if (cur.deletionTimestamp && !(nm.finalizers ?? []).length && !nsFinalizers.length && !waitsForNode) {
+    if (cur.deletionTimestamp && !(nmOut.finalizers ?? []).length && !nsFinalizers.length && !waitsForNode) {
       if (opts.dryRun) return next as StoredObject;
       const kv = await this.store.delete(key, Number(cur.resourceVersion));
       const gone = decode(kv);
       strategy?.afterDelete?.(gone);
       return gone;
     }
-    if (nm.finalizers && nm.finalizers.length === 0) delete nm.finalizers;
+    if (nmOut.finalizers && nmOut.finalizers.length === 0) delete nmOut.finalizers;
     if (deepEqual(stripRV(next), stripRV(current))) return current; // no-op: no new revision
     if (opts.dryRun) return next as StoredObject;
     let kv;
@@ -402,7 +408,7 @@ export class Registry {
       strategy?.rollbackUpdate?.(next, current);
       throw e;
     }
-    nm.resourceVersion = String(kv.modRevision);
+    nmOut.resourceVersion = String(kv.modRevision);
     return next as StoredObject;
   }
 
@@ -463,6 +469,11 @@ export class Registry {
     }
     return e;
   }
+}
+
+/** Kinds with a spec and a status subresource count spec changes in metadata.generation. */
+function tracksGeneration(r: ResourceInfo): boolean {
+  return r.subresources.some((s) => s.name === 'status') && r.plural !== 'namespaces' && r.plural !== 'nodes';
 }
 
 function isStoreConflict(e: unknown): boolean {

@@ -83,8 +83,8 @@ describe('kubectl against flotilla', () => {
   });
 
   it('get shows the real column layout', async () => {
-    await ok(['create', 'namespace', 'other']);
-    await ok(['create', 'configmap', 'cfg', '-n', 'other', '--from-literal=k=v']);
+    await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n');
+    await ok(['create', '-n', 'other', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {k: v}\n');
     const table = await ok(['get', 'deploy']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
     expect(table).toMatch(/web\s+0\/3\s+0\s+0\s+\d+s/);
@@ -109,7 +109,7 @@ describe('kubectl against flotilla', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await waitFor(() => out.includes('ssa'), 'the initial list');
-      await ok(['create', 'configmap', 'watched', '--from-literal=x=y']);
+      await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {x: "y"}\n');
       await waitFor(() => /watched\s+1\s+\d+s/.test(out), 'the watch event for the new configmap');
     } finally {
       child.kill('SIGKILL');
@@ -140,7 +140,7 @@ describe('kubectl against flotilla', () => {
   });
 
   it('an invalid name gets the 422 message', async () => {
-    const r = await c.kubectl(['create', 'configmap', 'Bad_Name']);
+    const r = await c.kubectl(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n' });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of');
   });
