@@ -238,6 +238,8 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
       s.ports[0]!.nodePort = 30090;
       await start(model([s, svc('none', '10.96.0.41', [])]));
       expect(await iptablesSave(topo.node)).not.toEqual(before);
+      // A second copy of one of our jumps (say, a crash between check and insert) goes too.
+      await topo.exec(['iptables', '-t', 'nat', '-I', 'PREROUTING', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES']);
       await proxier!.cleanup();
       proxier = null;
       expect(await iptablesSave(topo.node)).toEqual(before);

@@ -3,14 +3,14 @@
 // chains are flushed and deleted explicitly), rate-limited, touching no chain but its own.
 import { BoundedRunner } from './bounded-runner';
 import type { Exec } from './exec';
-import { ensureJumps, removeJumps } from './jumps';
+import { JUMPS, ensureJumps, removeJumps, savedForm } from './jumps';
 import type { ProxyModel } from './model';
 import { isServiceChain } from './names';
 import {
   KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_MARK_MASQ, KUBE_NODEPORTS, KUBE_POSTROUTING,
   KUBE_SERVICES, buildRules, renderRestore, type Chain, type ChainRef, type Table,
 } from './rules';
-import { saveTables, savedChains, type SavedTables } from './saved-chains';
+import { saveTables, type SavedTables } from './saved-chains';
 
 export interface ProxierOptions {
   exec: Exec;
@@ -84,15 +84,23 @@ export class Proxier {
   /** Stops syncing and removes every jump and chain of ours from the nat and filter tables. */
   async cleanup(): Promise<void> {
     await this.runner.stop();
-    await removeJumps(this.opts.exec);
+    const saved = await saveTables(this.opts.exec);
+    // Jumps seen in the save are deleted inside the one restore below; any other copy (a format we
+    // did not recognise) is deleted with iptables -D first, so that -X cannot fail on a reference.
+    const seen = JUMPS.filter((j) => saved.get(j.table)?.rules.has(savedForm(j)));
+    await removeJumps(this.opts.exec, JUMPS.filter((j) => !seen.includes(j)));
     const deletions: ChainRef[] = [];
     for (const table of ['filter', 'nat'] as const) {
-      const existing = await savedChains(this.opts.exec, table);
-      for (const name of existing) {
+      for (const name of saved.get(table)?.chains ?? []) {
         if (FIXED_CHAINS[table].includes(name) || (table === 'nat' && isServiceChain(name))) deletions.push({ table, name });
       }
     }
-    const text = renderRestore([], deletions);
+    // Every copy goes (a jump inserted twice shows twice in the save).
+    const extra = seen.flatMap((j) => {
+      const line = savedForm(j);
+      return Array.from({ length: saved.get(j.table)?.rules.get(line) ?? 1 }, () => ({ table: j.table, line: line.replace(/^-A /, '-D ') }));
+    });
+    const text = renderRestore([], deletions, extra);
     if (text) await this.restore(text);
     this.written.clear();
     this.needFull = true;

@@ -177,20 +177,25 @@ export function buildRules(model: ProxyModel): RuleSet {
 
 export interface ChainRef { table: Table; name: string }
 
+export interface RuleLine { table: Table; line: string }
+
 /**
  * iptables-restore input (for `--noflush`): every listed chain is declared (which flushes it) and
- * refilled; every deletion is declared (flushed) and then removed with -X after all rules.
+ * refilled; `extra` lines (e.g. `-D INPUT …`) follow; every deletion is declared (flushed) and then
+ * removed with -X after all rules.
  */
-export function renderRestore(chains: Chain[], deletions: ChainRef[] = []): string {
+export function renderRestore(chains: Chain[], deletions: ChainRef[] = [], extra: RuleLine[] = []): string {
   const out: string[] = [];
   for (const table of ['filter', 'nat'] as const) {
     const cs = chains.filter((c) => c.table === table);
     const ds = deletions.filter((d) => d.table === table);
-    if (cs.length === 0 && ds.length === 0) continue;
+    const xs = extra.filter((x) => x.table === table);
+    if (cs.length === 0 && ds.length === 0 && xs.length === 0) continue;
     out.push(`*${table}`);
     for (const c of cs) out.push(`:${c.name} - [0:0]`);
     for (const d of ds) out.push(`:${d.name} - [0:0]`);
     for (const c of cs) for (const r of c.rules) out.push(r);
+    for (const x of xs) out.push(x.line);
     for (const d of ds) out.push(`-X ${d.name}`);
     out.push('COMMIT');
   }

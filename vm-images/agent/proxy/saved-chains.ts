@@ -2,7 +2,8 @@
 import { run, type Exec } from './exec';
 import type { Table } from './rules';
 
-export interface SavedTable { chains: Set<string>; rules: Set<string> }
+/** Chains of a table, and each rule line with how many times it occurs. */
+export interface SavedTable { chains: Set<string>; rules: Map<string, number> }
 export type SavedTables = Map<string, SavedTable>;
 
 /** Pure parser of iptables-save text. */
@@ -11,7 +12,7 @@ export function parseSave(text: string): SavedTables {
   let current: SavedTable | undefined;
   for (const line of text.split('\n')) {
     if (line.startsWith('*')) {
-      current = { chains: new Set(), rules: new Set() };
+      current = { chains: new Set(), rules: new Map() };
       tables.set(line.slice(1).trim(), current);
     } else if (!current) {
       continue;
@@ -19,7 +20,8 @@ export function parseSave(text: string): SavedTables {
       const name = line.slice(1).split(' ')[0];
       if (name) current.chains.add(name);
     } else if (line.startsWith('-A ')) {
-      current.rules.add(line.trim());
+      const rule = line.trim();
+      current.rules.set(rule, (current.rules.get(rule) ?? 0) + 1);
     }
   }
   return tables;
