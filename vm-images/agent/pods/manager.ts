@@ -12,6 +12,7 @@ import { containerLogPath, parsePodLogDir, podLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
 import { podKey } from './runtime-config';
+import { listPodContainers } from './runtime-state';
 
 export interface PodManagerOptions {
   /** Root of the CRI container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log */
@@ -95,8 +96,17 @@ export class PodManager {
   async terminate(pod: Pod | string, gracePeriodSeconds?: number): Promise<void> {
     const uid = typeof pod === 'string' ? pod : podKey(pod).uid;
     const worker = this.workers.get(uid);
-    if (!worker) return;
-    await worker.terminate(gracePeriodSeconds ?? worker.currentPod().spec?.terminationGracePeriodSeconds ?? 30);
+    if (worker) {
+      await worker.terminate(gracePeriodSeconds ?? worker.currentPod().spec?.terminationGracePeriodSeconds ?? 30);
+      return;
+    }
+    // Not synced since the agent started (deleted while it was down): stop what the runtime still runs.
+    const grace = gracePeriodSeconds ?? (typeof pod === 'string' ? 30 : pod.spec?.terminationGracePeriodSeconds ?? 30);
+    const running = (await listPodContainers(this.cri, uid)).filter((c) => c.state === 'CONTAINER_RUNNING');
+    await Promise.all(running.map((c) => this.cri.stopContainer(c.id, grace).catch(() => undefined)));
+    for (const b of await this.cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: uid, [LABEL_MANAGED]: 'true' } })) {
+      await this.cri.stopPodSandbox(b.id).catch(() => undefined);
+    }
   }
 
   /** After the API has forgotten the pod: removes its containers, sandboxes, logs and cgroup. */

@@ -33,10 +33,11 @@ function dnsConfig(pod: Pod, opts: SandboxOptions): PodSandboxConfig['dns_config
   const custom = pod.spec?.dnsConfig;
   const ns = pod.metadata?.namespace ?? 'default';
   const domain = opts.clusterDomain ?? 'cluster.local';
-  const useCluster = (policy === 'ClusterFirst' || (policy === 'ClusterFirstWithHostNet' || !hostNetwork(pod))) && policy !== 'Default' && policy !== 'None';
   if (policy === 'None') {
     return { servers: custom?.nameservers ?? [], searches: custom?.searches ?? [], options: (custom?.options ?? []).map((o) => (o.value ? `${o.name}:${o.value}` : o.name ?? '')) };
   }
+  // ClusterFirst on the host network falls back to the node's resolv.conf, as in Kubernetes.
+  const useCluster = policy === 'ClusterFirstWithHostNet' || (policy === 'ClusterFirst' && !hostNetwork(pod));
   if (!useCluster || !opts.clusterDNS?.length) return undefined; // the runtime copies the node's resolv.conf
   return {
     servers: [...opts.clusterDNS, ...(custom?.nameservers ?? [])],
