@@ -3,6 +3,7 @@ import type { KObject } from '../../../main/api/types';
 import { conflictCauses, conflictMessage, recordUpdate, serverSideApply, type ApplyResult } from '../../../main/apiserver/patch/apply';
 import { patchMetaFor } from '../../../main/apiserver/patch/patchmeta';
 import { PatchError } from '../../../main/apiserver/patch/errors';
+import { managerOrUserAgent } from '../../../main/apiserver/patch/manager-name';
 
 const meta = patchMetaFor('apps/v1', 'Deployment');
 const T0 = '2026-11-26T10:00:00Z';
@@ -75,12 +76,24 @@ describe('server-side apply', () => {
     expect(entries(out).map((e) => e.manager).sort()).toEqual(['ci', 'kubectl-create']);
   });
 
-  it('conflicts after kubectl scale, naming the scale subresource', () => {
+  it('conflicts after kubectl scale (manager "kubectl" from the User-Agent, subresource scale)', () => {
+    const manager = managerOrUserAgent(undefined, 'kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07');
+    expect(manager).toBe('kubectl');
     const applied = stored(object(serverSideApply({ live: undefined, applied: manifest({ replicas: 2 }), manager: 'kubectl', force: false, now: T0, meta })));
-    const scaled = recordUpdate({ old: applied, updated: { ...applied, spec: { ...(applied.spec as object), replicas: 5 } }, manager: 'kubectl-scale', operation: 'Update', now: T1, meta, subresource: 'scale' });
+    const scaled = recordUpdate({ old: applied, updated: { ...applied, spec: { ...(applied.spec as object), replicas: 5 } }, manager, operation: 'Update', now: T1, meta, subresource: 'scale' });
+    expect(entries(scaled).map((e) => [e.manager, e.operation, e.subresource ?? ''])).toEqual([['kubectl', 'Apply', ''], ['kubectl', 'Update', 'scale']]);
     const r = serverSideApply({ live: scaled, applied: manifest({ replicas: 2 }), manager: 'kubectl', force: false, now: T1, meta });
     expect('conflicts' in r).toBe(true);
-    if ('conflicts' in r) expect(conflictMessage(r.conflicts)).toBe('Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas');
+    if ('conflicts' in r) expect(conflictMessage(r.conflicts)).toBe('Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas');
+  });
+
+  it('words several conflicts per manager', () => {
+    const msg = conflictMessage([
+      { manager: 'b', field: '.spec.replicas', operation: 'Update', apiVersion: 'apps/v1' },
+      { manager: 'a', field: '.spec.paused', operation: 'Apply', apiVersion: 'apps/v1' },
+      { manager: 'b', field: '.spec.minReadySeconds', operation: 'Update', apiVersion: 'apps/v1' },
+    ]);
+    expect(msg).toBe('Apply failed with 3 conflicts: conflicts with "a":\n- .spec.paused\nconflicts with "b" using apps/v1:\n- .spec.replicas\n- .spec.minReadySeconds');
   });
 
   it('lets kubectl take over fields a client-side apply left as they are (last-applied upgrade)', () => {
