@@ -86,6 +86,8 @@ export function validatePodUpdate(next: KObject, prev: KObject): Cause[] {
   mungeImages('initContainers');
   munged.activeDeadlineSeconds = old.activeDeadlineSeconds;
   munged.tolerations = old.tolerations;
+  // Binding (pods/binding) is applied here as an update: allow spec.nodeName to go from unset to a node.
+  if (!str(old.nodeName) && str(spec.nodeName)) munged.nodeName = old.nodeName;
   if (typeof old.terminationGracePeriodSeconds === 'number' && old.terminationGracePeriodSeconds < 0 && munged.terminationGracePeriodSeconds === 1) {
     munged.terminationGracePeriodSeconds = old.terminationGracePeriodSeconds;
   }
