@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors } from './status';
+import { PROTOBUF_CONTENT_TYPE, decodeKubernetesProtobuf } from './protobuf/decode';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -94,10 +95,16 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 
 /** Decodes a request body as JSON, or YAML when the content type says so. */
 export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+  const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (ct === PROTOBUF_CONTENT_TYPE) {
+    try {
+      return decodeKubernetesProtobuf(buf);
+    } catch (e) {
+      throw errors.badRequest((e as Error).message);
+    }
+  }
   const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest('the request body is empty');
-  const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
-  if (ct === 'application/vnd.kubernetes.protobuf') throw errors.unsupportedMediaType(ct);
   if (ct.endsWith('yaml')) {
     try {
       return parseYaml(text);

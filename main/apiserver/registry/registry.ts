@@ -473,7 +473,7 @@ export class Registry {
 
 /** Kinds with a spec and a status subresource count spec changes in metadata.generation. */
 function tracksGeneration(r: ResourceInfo): boolean {
-  return r.subresources.some((s) => s.name === 'status') && r.plural !== 'namespaces' && r.plural !== 'nodes';
+  return r.subresources.some((s) => s.name === 'status') && !['namespaces', 'nodes', 'pods', 'services'].includes(r.plural);
 }
 
 function isStoreConflict(e: unknown): boolean {

@@ -157,6 +157,24 @@ describe('kubectl against flotilla', () => {
     expect(JSON.parse(r.text).message).toMatch(/json parse error/);
   });
 
+  it('create generators and run (protobuf request bodies)', async () => {
+    expect(await ok(['create', 'namespace', 'gen'])).toContain('namespace/gen created');
+    expect(await ok(['create', 'configmap', 'gen-cm', '-n', 'gen', '--from-literal=a=b'])).toContain('configmap/gen-cm created');
+    expect(await ok(['create', 'secret', 'generic', 'gen-s', '-n', 'gen', '--from-literal=p=q'])).toContain('secret/gen-s created');
+    expect(await ok(['create', 'deployment', 'gen-d', '-n', 'gen', '--image=docker.io/flotilla/hello:1', '--replicas=2', '--port=8080'])).toContain('deployment.apps/gen-d created');
+    expect(await ok(['run', 'gen-p', '-n', 'gen', '--image=docker.io/flotilla/hello:1', '--env=A=B', '--labels=x=y'])).toContain('pod/gen-p created');
+    expect(await ok(['expose', 'deployment', 'gen-d', '-n', 'gen', '--port=80', '--target-port=8080', '--type=NodePort'])).toContain('service/gen-d exposed');
+    const d = JSON.parse(await ok(['get', 'deploy', 'gen-d', '-n', 'gen', '-o', 'json']));
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.template.spec.containers[0].ports[0].containerPort).toBe(8080);
+    expect(JSON.parse(await ok(['get', 'secret', 'gen-s', '-n', 'gen', '-o', 'json'])).data.p).toBe(Buffer.from('q').toString('base64'));
+    const p = JSON.parse(await ok(['get', 'pod', 'gen-p', '-n', 'gen', '-o', 'json']));
+    expect(p.spec.containers[0].env).toEqual([{ name: 'A', value: 'B' }]);
+    expect(p.metadata.labels).toEqual({ x: 'y' });
+    const svc = JSON.parse(await ok(['get', 'svc', 'gen-d', '-n', 'gen', '-o', 'json']));
+    expect(svc.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+  });
+
   it('a missing object is NotFound', async () => {
     const r = await c.kubectl(['get', 'pod', 'nope']);
     expect(r.code).toBe(1);
