@@ -1,0 +1,37 @@
+// SSH keys the app generates: one client key per data dir (D/ssh/id_ed25519), host keys per sandbox node.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { utils } from 'ssh2';
+
+export interface KeyPair { privateKey: string; publicKey: string }
+
+export function generateKeyPair(comment: string): KeyPair {
+  const k = utils.generateKeyPairSync('ed25519', { comment });
+  return { privateKey: k.private, publicKey: k.public.trim() };
+}
+
+/** Loads or creates a key pair at file / file.pub (0600, in a 0700 directory). */
+export function ensureKeyPair(file: string, comment: string): KeyPair {
+  if (fs.existsSync(file) && fs.existsSync(`${file}.pub`)) {
+    return { privateKey: fs.readFileSync(file, 'utf8'), publicKey: fs.readFileSync(`${file}.pub`, 'utf8').trim() };
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const kp = generateKeyPair(comment);
+  fs.writeFileSync(file, kp.privateKey, { mode: 0o600 });
+  fs.writeFileSync(`${file}.pub`, `${kp.publicKey}\n`, { mode: 0o644 });
+  return kp;
+}
+
+/** The data dir's client key: what every node authorises. */
+export function clientKey(dataDir: string): KeyPair {
+  return ensureKeyPair(path.join(dataDir, 'ssh', 'id_ed25519'), 'flotilla');
+}
+
+/** The SSH wire-format blob of an OpenSSH public key line, for host-key pinning. */
+export function publicKeyBlob(publicKeyLine: string): Buffer {
+  const parsed = utils.parseKey(publicKeyLine);
+  if (parsed instanceof Error) throw new Error(`bad public key: ${parsed.message}`);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key) throw new Error('bad public key: empty');
+  return key.getPublicSSH();
+}

@@ -1,0 +1,114 @@
+// The sandbox provider: worker nodes as namespaces on this Linux host (vm-images/sandbox/).
+import * as fs from 'node:fs';
+import type { MachineProvider } from '../../api/types';
+import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../types';
+import { clientKey, generateKeyPair } from '../keys';
+import { loadSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
+import { allocateIP, hostPathFor, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from '../../../vm-images/sandbox/node-state';
+import { bootNode, destroyNode, haltNode, nodeUp } from '../../../vm-images/sandbox/node';
+import { writeSshdFiles } from '../../../vm-images/sandbox/sshd';
+import { runCmd } from '../exec';
+
+export interface SandboxProviderOptions {
+  dataDir: string;
+  config?: Partial<SandboxConfig>;
+}
+
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((d) => d && fs.existsSync(`${d}/${cmd}`));
+}
+
+export class SandboxProvider implements Provider {
+  readonly name: MachineProvider = 'sandbox';
+  readonly config: SandboxConfig;
+  private readonly dataDir: string;
+  /** Serialises address allocation and host setup within this process. */
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: SandboxProviderOptions) {
+    this.dataDir = opts.dataDir;
+    this.config = loadSandboxConfig(opts.dataDir, opts.config);
+  }
+
+  async available(): Promise<Availability> {
+    if (process.platform !== 'linux') return { ok: false, reason: 'sandbox nodes need Linux (they are network namespaces on this machine)' };
+    if (process.getuid?.() !== 0) return { ok: false, reason: 'sandbox nodes need root (run Flotilla as root, or pick a VM provider)' };
+    const missing = ['containerd', 'runc', 'ctr', 'sshd', 'nsenter', 'unshare', 'ip', 'iptables'].filter((c) => !onPath(c));
+    if (missing.length) return { ok: false, reason: `missing on this machine: ${missing.join(', ')} (run \`npm run setup\`)` };
+    if (!fs.existsSync('/usr/lib/cni/bridge') && !fs.existsSync('/opt/cni/bin/bridge')) return { ok: false, reason: 'the CNI plugins are not installed (containernetworking-plugins; run `npm run setup`)' };
+    return { ok: true, reason: 'a lightweight node in a network namespace on this machine' };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private info(s: SandboxNodeState, up: boolean): MachineInfo {
+    return {
+      name: s.name, provider: 'sandbox', state: up ? 'Running' : 'Stopped', internalIP: s.ip,
+      ssh: { host: s.ip, port: 22, user: 'root', privateKey: clientKey(this.dataDir).privateKey, hostKey: s.hostKey },
+      cgroupParent: `/${s.cgroup}`, services: 'supervise', cniBridge: `${this.config.prefix.slice(0, 6)}c${s.ip.split('.')[3]}`.slice(0, 15),
+    };
+  }
+
+  /** Host path of a path inside the node (under its bound directories), e.g. the containerd socket. */
+  hostPath(name: string, nodePath: string): string {
+    return hostPathFor(this.dataDir, name, nodePath);
+  }
+
+  state(name: string): SandboxNodeState | undefined {
+    return readNodeState(this.dataDir, name);
+  }
+
+  async create(spec: CreateSpec, progress: ProgressFn): Promise<MachineInfo> {
+    const s = await this.serial(async () => {
+      const existing = readNodeState(this.dataDir, spec.name);
+      if (existing) return existing;
+      progress(`allocating an address on ${this.config.bridge} (${this.config.subnet})`);
+      const host = generateKeyPair(`flotilla-${spec.name}`);
+      const fresh: SandboxNodeState = {
+        name: spec.name, ip: allocateIP(this.dataDir, this.config), netns: `${this.config.prefix}-${spec.name}`,
+        cgroup: `${this.config.prefix}-${spec.name}`, veth: vethName(this.config, spec.name), hostKey: host.publicKey,
+      };
+      writeNodeState(this.dataDir, fresh);
+      writeSshdFiles(hostPathFor(this.dataDir, spec.name, '/etc/flotilla'), fresh.ip, host.privateKey, clientKey(this.dataDir).publicKey);
+      return fresh;
+    });
+    progress(`starting sandbox node ${s.name} at ${s.ip} (namespaces, cgroup, sshd)`);
+    await bootNode(this.dataDir, this.config, s);
+    return this.info(s, true);
+  }
+
+  async start(name: string, progress?: ProgressFn): Promise<MachineInfo> {
+    const s = readNodeState(this.dataDir, name);
+    if (!s) throw new Error(`sandbox node ${name} does not exist`);
+    progress?.(`starting sandbox node ${name} at ${s.ip}`);
+    await this.serial(() => bootNode(this.dataDir, this.config, s));
+    return this.info(s, true);
+  }
+
+  async stop(name: string): Promise<void> {
+    const s = readNodeState(this.dataDir, name);
+    if (s) await haltNode(this.dataDir, s);
+  }
+
+  async delete(name: string): Promise<void> {
+    const s = readNodeState(this.dataDir, name);
+    if (s) await destroyNode(this.dataDir, s);
+  }
+
+  async list(): Promise<MachineInfo[]> {
+    const out: MachineInfo[] = [];
+    for (const s of listNodeStates(this.dataDir)) out.push(this.info(s, await nodeUp(s)));
+    return out;
+  }
+
+  /** Whether `ip netns` knows the node (used by `down` and tests). */
+  async netnsPresent(name: string): Promise<boolean> {
+    const s = readNodeState(this.dataDir, name);
+    if (!s) return false;
+    return (await runCmd(['ip', 'netns', 'list'])).stdout.split('\n').some((l) => l.split(' ')[0] === s.netns);
+  }
+}
