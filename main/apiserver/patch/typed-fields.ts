@@ -40,10 +40,13 @@ function walkSet(value: unknown, meta: PatchMeta, path: PathElement[], set: Fiel
 
 export interface Comparison { added: FieldSet; removed: FieldSet; modified: FieldSet }
 
-/** What changed from `lhs` to `rhs`. Absent non-pointer structs count as empty, as in Go's zero object. */
+/**
+ * What changed from `lhs` to `rhs`. A non-pointer struct missing under a present parent counts as
+ * empty, as in Go's typed objects (so `spec` or `template` is never itself added or removed).
+ */
 export function compare(lhs: unknown, rhs: unknown, meta: PatchMeta): Comparison {
   const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
-  walkCompare(lhs, rhs, meta, [], c);
+  walkCompare(lhs, rhs, meta, [], c, true, true);
   return c;
 }
 
@@ -51,9 +54,11 @@ function isEmptyish(v: unknown): boolean {
   return v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
 
-function walkCompare(lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, path: PathElement[], c: Comparison): void {
-  const lhs = lhsIn === undefined && meta.embedded && isObject(rhsIn) ? {} : lhsIn;
-  const rhs = rhsIn === undefined && meta.embedded && isObject(lhsIn) ? {} : rhsIn;
+function walkCompare(
+  lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, path: PathElement[], c: Comparison, lParent: boolean, rParent: boolean,
+): void {
+  const lhs = lhsIn === undefined && meta.embedded && lParent ? {} : lhsIn;
+  const rhs = rhsIn === undefined && meta.embedded && rParent ? {} : rhsIn;
   const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
   const bothMaps = (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
   if (isEmptyish(lhs) && isEmptyish(rhs)) {
@@ -67,7 +72,7 @@ function walkCompare(lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, path: Path
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
     for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {
-      walkCompare(k in l ? l[k] : undefined, k in r ? r[k] : undefined, meta.child(k), [...path, field(k)], c);
+      walkCompare(k in l ? l[k] : undefined, k in r ? r[k] : undefined, meta.child(k), [...path, field(k)], c, lhs !== undefined, rhs !== undefined);
     }
   } else {
     leaf(lhs, rhs, path, c);
@@ -99,7 +104,7 @@ function compareLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta, path: Pat
   const r = index(rhs);
   for (const k of new Set([...l.keys(), ...r.keys()])) {
     const pe = (l.get(k) ?? r.get(k))?.pe as PathElement;
-    walkCompare(l.get(k)?.item, r.get(k)?.item, meta.elem(), [...path, pe], c);
+    walkCompare(l.get(k)?.item, r.get(k)?.item, meta.elem(), [...path, pe], c, false, false);
   }
 }
 

@@ -148,6 +148,15 @@ describe('recording updates', () => {
     expect(Object.keys(f['f:spec'])).not.toContain('.');
   });
 
+  it('owns an empty non-pointer struct of a new list item, as Go compares it', () => {
+    const m = manifest({});
+    (m.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers = [{ name: 'nginx', image: 'nginx', resources: {} }];
+    const out = recordUpdate({ old: undefined, updated: m, manager: 'kubectl-create', operation: 'Update', now: T0, meta });
+    expect(entries(out)[0].fieldsV1).toMatchObject({ 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': {
+      'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:name': {}, 'f:resources': {} },
+    } } } } });
+  });
+
   it('keeps managedFields unchanged when nothing changed and resets them on []', () => {
     const created = stored(recordUpdate({ old: undefined, updated: manifest({}), manager: 'x', operation: 'Update', now: T0, meta }));
     const same = recordUpdate({ old: created, updated: created, manager: 'y', operation: 'Update', now: T1, meta });
