@@ -57,7 +57,7 @@ export function validateDeployment(d: KObject): Cause[] {
   causes.push(...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   const pds = spec.progressDeadlineSeconds;
   if (typeof pds === 'number') {
-    if (pds <= 0) causes.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than 0'));
+    causes.push(...nonNegative(pds, 'spec.progressDeadlineSeconds'));
     const mrs = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;
     if (pds <= mrs) causes.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds'));
   }

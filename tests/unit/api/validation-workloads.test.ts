@@ -108,6 +108,8 @@ describe('Deployment', () => {
     ['Recreate with rollingUpdate', { selector: { matchLabels: { app: 'nginx' } }, template, strategy: { type: 'Recreate', rollingUpdate: {} } }, [['spec.strategy.rollingUpdate', "Forbidden: may not be specified when strategy `type` is 'Recreate'"]]],
     ['bad strategy', { selector: { matchLabels: { app: 'nginx' } }, template, strategy: { type: 'BlueGreen' } }, [['spec.strategy.type', 'Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"']]],
     ['progress deadline', { selector: { matchLabels: { app: 'nginx' } }, template, minReadySeconds: 700 }, [['spec.progressDeadlineSeconds', 'Invalid value: 600: must be greater than minReadySeconds']]],
+    // The message Helm 3.18.0 users saw from real clusters.
+    ['zero progress deadline', { selector: { matchLabels: { app: 'nginx' } }, template, progressDeadlineSeconds: 0 }, [['spec.progressDeadlineSeconds', 'Invalid value: 0: must be greater than minReadySeconds']]],
     ['replicas as string', { replicas: '3', selector: { matchLabels: { app: 'nginx' } }, template }, [['spec.replicas', 'Invalid value: "string": spec.replicas in body must be of type integer: "string"']]],
   ])('%s', (_name, spec, want) => {
     expect(pick(validateObject('Deployment', deployment(spec)))).toEqual(want);
