@@ -195,6 +195,18 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(after.containerStatuses?.[0]?.restartCount).toBe(0);
   });
 
+  it('terminates a pod it has not synced since starting (deleted while the agent was down)', async () => {
+    const pod = await run(makePod('orphan', [{ name: 'web', image: HELLO }]));
+    const before = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    await pm.close();
+    pm = manager();
+    await pm.terminate(pod, 5);
+    const id = (before.containerStatuses?.[0]?.containerID ?? '').replace('containerd://', '');
+    expect((await t.cri.containerStatus(id)).state).toBe('CONTAINER_EXITED');
+    const [box] = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
+    expect(box?.state).toBe('SANDBOX_NOTREADY');
+  });
+
   it('cleans up runtime pods and logs of pods it no longer knows', async () => {
     const pod = await run(makePod('stale', [{ name: 'web', image: HELLO }]));
     await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');

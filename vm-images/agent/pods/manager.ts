@@ -8,11 +8,11 @@ import { Backoff } from './backoff';
 import type { RefLookup } from './env';
 import { removeCgroup } from './cgroups';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels';
-import { containerLogPath, parsePodLogDir, podLogDir } from './log-paths';
+import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
 import { podKey } from './runtime-config';
-import { listPodContainers } from './runtime-state';
+import { stopPod } from './stop-pod';
 
 export interface PodManagerOptions {
   /** Root of the CRI container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log */
@@ -102,20 +102,18 @@ export class PodManager {
     }
     // Not synced since the agent started (deleted while it was down): stop what the runtime still runs.
     const grace = gracePeriodSeconds ?? (typeof pod === 'string' ? 30 : pod.spec?.terminationGracePeriodSeconds ?? 30);
-    const running = (await listPodContainers(this.cri, uid)).filter((c) => c.state === 'CONTAINER_RUNNING');
-    await Promise.all(running.map((c) => this.cri.stopContainer(c.id, grace).catch(() => undefined)));
-    for (const b of await this.cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: uid, [LABEL_MANAGED]: 'true' } })) {
-      await this.cri.stopPodSandbox(b.id).catch(() => undefined);
-    }
+    await stopPod(this.cri, uid, grace, {
+      event: (ev) => { if (typeof pod !== 'string') for (const l of this.eventListeners) l(uid, ev, pod); },
+      error: (err) => { for (const l of this.errorListeners) l(uid, err); },
+    });
   }
 
   /** After the API has forgotten the pod: removes its containers, sandboxes, logs and cgroup. */
   async remove(uid: string): Promise<void> {
     const worker = this.workers.get(uid);
-    const pod = worker?.currentPod();
     if (worker) { await worker.terminate(0); await worker.close(); this.workers.delete(uid); }
     await this.removeRuntimePod(uid);
-    if (pod) rmSync(podLogDir(this.opts.logDir, podKey(pod)), { recursive: true, force: true });
+    for (const d of this.logDirs()) if (parsePodLogDir(d)?.uid === uid) rmSync(join(this.opts.logDir, d), { recursive: true, force: true });
     this.backoff.forget(`${uid}/`);
   }
 
@@ -126,6 +124,10 @@ export class PodManager {
       await this.cri.removePodSandbox(b.id);
     }
     if (this.opts.cgroupParent) removeCgroup(`${this.opts.cgroupParent}/pod${uid}`);
+  }
+
+  private logDirs(): string[] {
+    try { return readdirSync(this.opts.logDir); } catch { return []; }
   }
 
   /** Pods this agent created that the runtime still has (e.g. after an agent restart); sync() them to take over. */
@@ -152,9 +154,7 @@ export class PodManager {
       await this.removeRuntimePod(p.uid);
       removed.add(p.uid);
     }
-    let dirs: string[] = [];
-    try { dirs = readdirSync(this.opts.logDir); } catch { /* no logs yet */ }
-    for (const d of dirs) {
+    for (const d of this.logDirs()) {
       const parsed = parsePodLogDir(d);
       if (!parsed || keepSet.has(parsed.uid)) continue;
       rmSync(join(this.opts.logDir, d), { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { fieldPath, probeName, type PodEvent } from './events';
 import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
 import { containerLogPath, podLogDir } from './log-paths';
 import { ContainerProber } from './prober';
+import { stopPod } from './stop-pod';
 import { containerConfig, containerHash, hostNetwork, podKey, sandboxConfig, type SandboxOptions } from './runtime-config';
 import { instances, listPodContainers, nsToMs, type RuntimeContainer } from './runtime-state';
 import { buildPodStatus, isoSeconds, type ContainerView, type Waiting } from './status';
@@ -379,22 +380,20 @@ export class PodWorker {
   }
 
   private async doTerminate(graceSeconds: number): Promise<void> {
-    const { cri } = this.deps;
     for (const p of this.probers.values()) p.stop();
     this.probers.clear();
-    const all = await listPodContainers(cri, this.uid);
-    const live = all.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
-    for (const c of live) this.event('Normal', 'Killing', `Stopping container ${c.name}`, fieldPath(c.kind, c.name));
-    await Promise.all(live.map((c) => cri.stopContainer(c.id, graceSeconds).catch((err) => this.deps.onError(this.uid, err))));
-    const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
-    for (const b of boxes) await cri.stopPodSandbox(b.id).catch((err) => this.deps.onError(this.uid, err));
+    await stopPod(this.deps.cri, this.uid, graceSeconds, {
+      event: (ev) => this.deps.onEvent(this.uid, ev, this.pod),
+      error: (err) => this.deps.onError(this.uid, err),
+    });
     this.terminated = true;
     this.waiting.clear();
-    this.publish(await listPodContainers(cri, this.uid), this.lastIP(), false);
+    this.publish(await listPodContainers(this.deps.cri, this.uid), this.lastIP(), false);
     const done = this.terminateRequest?.done ?? [];
     this.terminateRequest = undefined;
     for (const d of done) d();
   }
+
 }
 
 function formatDuration(ms: number): string {
