@@ -6,6 +6,7 @@ import { PatchError } from './errors';
 import { deepClone, isObject, jsonKind, show, type JsonObject } from './json';
 import type { PatchMeta } from './patchmeta';
 import { normalizeElementOrder, partition, type ElementKind } from './strategic-order';
+import { goAliasedServerOrder } from './strategic-alias';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -224,7 +225,10 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, meta: PatchM
       original[listKey] = merged;
     } else {
       const [inOrder, serverOnly] = partition(merged, order, mergeKey, kind);
-      original[listKey] = normalizeElementOrder(inOrder, serverOnly, order, origList ?? [], mergeKey, kind);
+      const serverOrder = origList && patchArr && kind === 'map' && listMerges(field)
+        ? goAliasedServerOrder(origList, patchArr, mergeKey)
+        : (origList ?? []);
+      original[listKey] = normalizeElementOrder(inOrder, serverOnly, order, serverOrder, mergeKey, kind);
     }
     delete patch[listKey];
   }

@@ -59,6 +59,13 @@ describe('strategic merge patch', () => {
     expect(out.spec.containers.map((c) => c.name)).toEqual(['server', 'b', 'a', 'new']);
   });
 
+  it('orders like Kubernetes when kubectl apply deletes one container and adds another', () => {
+    const live = { spec: { containers: [{ name: 'c1' }, { name: 'c2', image: 'b' }, { name: 'c4', image: 'c' }] } };
+    const patch = { spec: { '$setElementOrder/containers': [{ name: 'c2' }, { name: 'c3' }], containers: [{ name: 'c3' }, { name: 'c1', $patch: 'delete' }] } };
+    const out = applyStrategicMergePatch(live, patch, podMeta);
+    expect(out).toEqual({ spec: { containers: [{ name: 'c2', image: 'b' }, { name: 'c4', image: 'c' }, { name: 'c3' }] } });
+  });
+
   it('switches RollingUpdate to Recreate with $retainKeys', () => {
     const live = deployment([{ name: 'nginx' }], { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } });
     const out = applyStrategicMergePatch(live, { spec: { strategy: { $retainKeys: ['type'], rollingUpdate: null, type: 'Recreate' } } }, deployMeta);
