@@ -1,0 +1,91 @@
+// Starts the control loops (and the scheduler) on a core: shared informers, one work queue per
+// controller. startControlLoops returns a disposer and registers itself with core.own().
+import type { ApiClient } from '../client/types';
+import { startScheduler } from '../scheduler';
+import type { Controller, ControllerContext } from './controller';
+import { newDeploymentController } from './deployment';
+import { EventRecorder } from './events';
+import { SharedInformers } from './informers';
+import { newReplicaSetController } from './replicaset';
+import { newEndpointsController } from './endpoints';
+import { newEndpointSliceController } from './endpointslices';
+import { newNodeLifecycleController } from './node-lifecycle';
+import { newTaintEvictionController } from './taint-eviction';
+import { newPodGCController } from './pod-gc';
+import { newNodeIpamController } from './node-ipam';
+import { newGarbageCollector } from './garbage-collector';
+import { newNamespaceController } from './namespace';
+import { newDaemonSetController } from './daemonset';
+
+export interface ControlLoopOptions {
+  /** Which loops to run (default: all). */
+  controllers?: string[];
+  scheduler?: boolean;
+  /** Node lifecycle: how long a node's Lease may go unrenewed (default 40 s). */
+  nodeMonitorGracePeriodSeconds?: number;
+  /** How often node health is checked (ms); default min(5 s, grace / 8). */
+  nodeMonitorPeriodMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface CoreLike {
+  client: ApiClient;
+  own(c: { name: string; stop(): Promise<void> | void }): void;
+}
+
+export type ControllerFactory = (ctx: ControllerContext, opts: ControlLoopOptions) => Controller;
+
+const FACTORIES: Record<string, ControllerFactory> = {
+  deployment: (ctx) => newDeploymentController(ctx),
+  replicaset: (ctx) => newReplicaSetController(ctx),
+  daemonset: (ctx) => newDaemonSetController(ctx),
+  endpoints: (ctx) => newEndpointsController(ctx),
+  endpointslice: (ctx) => newEndpointSliceController(ctx),
+  'node-lifecycle': (ctx, o) => newNodeLifecycleController(ctx, { gracePeriodSeconds: o.nodeMonitorGracePeriodSeconds, monitorPeriodMs: o.nodeMonitorPeriodMs }),
+  'taint-eviction': (ctx) => newTaintEvictionController(ctx),
+  'pod-gc': (ctx) => newPodGCController(ctx),
+  'node-ipam': (ctx) => newNodeIpamController(ctx),
+  'garbage-collector': (ctx) => newGarbageCollector(ctx),
+  namespace: (ctx) => newNamespaceController(ctx),
+};
+
+export function registerController(name: string, f: ControllerFactory): void {
+  FACTORIES[name] = f;
+}
+
+export interface ControlLoops {
+  informers: SharedInformers;
+  stop(): void;
+}
+
+export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {}): ControlLoops {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const informers = new SharedInformers(core.client, log);
+  const recorders = new Map<string, EventRecorder>();
+  const ctx: ControllerContext = {
+    client: core.client, informers, log,
+    recorder: (component) => {
+      let r = recorders.get(component);
+      if (!r) recorders.set(component, (r = new EventRecorder(core.client, component)));
+      return r;
+    },
+  };
+  const names = opts.controllers ?? Object.keys(FACTORIES);
+  const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
+  const disposers: Array<() => void> = controllers.map((c) => c.register());
+  const sched = opts.scheduler === false ? undefined : startScheduler(core.client, { informers, log });
+  disposers.push(informers.start());
+  let stopped = false;
+  void informers.waitForSync().then(() => {
+    if (!stopped) for (const c of controllers) disposers.push(c.run());
+  });
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    sched?.stop();
+    for (const d of disposers.reverse()) d();
+    for (const r of recorders.values()) r.stop();
+  };
+  core.own({ name: 'control-loops', stop });
+  return { informers, stop };
+}

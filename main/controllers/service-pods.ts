@@ -1,0 +1,55 @@
+// Which pods back a service, and the ports each pod offers for the service's ports (named
+// targetPorts resolved against the pod's container ports).
+import type { Pod, Service, ServicePort } from '../api/types';
+import { selectorFromSet } from '../api/labels';
+import type { Informer } from './informer';
+import { BY_NAMESPACE } from './informers';
+
+export interface ResolvedPort {
+  name?: string;
+  port: number;
+  protocol: string;
+  appProtocol?: string;
+}
+
+export function servicePods(svc: Service, pods: Informer<Pod>): Pod[] {
+  const sel = svc.spec?.selector;
+  if (!sel || !Object.keys(sel).length) return [];
+  const s = selectorFromSet(sel);
+  return pods.byIndex(BY_NAMESPACE, svc.metadata?.namespace ?? '').filter((p) => s.matches(p.metadata?.labels));
+}
+
+function findPort(pod: Pod, sp: ServicePort): number | undefined {
+  const tp = sp.targetPort ?? sp.port;
+  if (typeof tp === 'number') return tp;
+  if (/^\d+$/.test(tp)) return Number(tp);
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === tp && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
+  }
+  return undefined;
+}
+
+/** The ports of `pod` for the service (ports the pod cannot serve are left out). */
+export function podPorts(svc: Service, pod: Pod): ResolvedPort[] {
+  const out: ResolvedPort[] = [];
+  for (const sp of svc.spec?.ports ?? []) {
+    const port = findPort(pod, sp);
+    if (port === undefined) continue;
+    out.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+  }
+  return out;
+}
+
+/** Whether an endpoint for the pod is published, and whether it is ready / serving / terminating. */
+export function podEndpointState(svc: Service, pod: Pod): { include: boolean; ready: boolean; serving: boolean; terminating: boolean } {
+  const ip = pod.status?.podIP;
+  if (!ip || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return { include: false, ready: false, serving: false, terminating: false };
+  const terminating = !!pod.metadata?.deletionTimestamp;
+  const serving = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const publish = !!svc.spec?.publishNotReadyAddresses;
+  return { include: true, ready: publish || (serving && !terminating), serving: publish || serving, terminating };
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

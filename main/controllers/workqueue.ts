@@ -1,0 +1,148 @@
+// A work queue as client-go's: keys are deduplicated (a key waiting is queued once; a key being
+// processed is re-queued after done()), retries back off exponentially per key, and retries
+// overall are rate limited by a token bucket.
+
+export interface WorkQueueOptions {
+  /** First retry delay (ms); doubles per failure of the same key. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Token bucket for rate-limited adds: sustained rate and burst. */
+  qps?: number;
+  burst?: number;
+}
+
+export class WorkQueue<K = string> {
+  private readonly queue: K[] = [];
+  private head = 0;
+  private readonly dirty = new Set<K>();
+  private readonly processing = new Set<K>();
+  private readonly failures = new Map<K, number>();
+  private readonly timers = new Map<K, NodeJS.Timeout>();
+  private readonly waiters: Array<(k: K | undefined) => void> = [];
+  private shuttingDown = false;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly qps: number;
+  private readonly burst: number;
+  private tokens: number;
+  private lastRefill = Date.now();
+
+  constructor(opts: WorkQueueOptions = {}) {
+    this.baseDelayMs = opts.baseDelayMs ?? 5;
+    this.maxDelayMs = opts.maxDelayMs ?? 60_000;
+    this.qps = opts.qps ?? 50;
+    this.burst = opts.burst ?? 500;
+    this.tokens = this.burst;
+  }
+
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
+  add(key: K): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
+    this.dirty.add(key);
+    if (this.processing.has(key)) return;
+    const w = this.waiters.shift();
+    if (w) {
+      this.dirty.delete(key);
+      this.processing.add(key);
+      w(key);
+      return;
+    }
+    this.queue.push(key);
+  }
+
+  /** Adds the key after `ms`; an earlier pending addAfter of the same key wins. */
+  addAfter(key: K, ms: number): void {
+    if (this.shuttingDown) return;
+    if (ms <= 0) return this.add(key);
+    if (this.timers.has(key)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, ms);
+    t.unref?.();
+    this.timers.set(key, t);
+  }
+
+  /** Re-adds a key that failed: per-key exponential backoff, and the overall token bucket. */
+  addRateLimited(key: K): void {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    const itemDelay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** n);
+    this.addAfter(key, Math.max(itemDelay, this.bucketDelay()));
+  }
+
+  /** Forgets a key's failures (call after a successful sync). */
+  forget(key: K): void {
+    this.failures.delete(key);
+  }
+
+  numRequeues(key: K): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** The next key, or undefined once the queue shuts down. Call done(key) when finished. */
+  get(): Promise<K | undefined> {
+    if (this.head < this.queue.length) {
+      const k = this.queue[this.head++];
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.dirty.delete(k);
+      this.processing.add(k);
+      return Promise.resolve(k);
+    }
+    if (this.shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  done(key: K): void {
+    this.processing.delete(key);
+    if (this.dirty.has(key)) {
+      this.dirty.delete(key);
+      this.add(key);
+    }
+  }
+
+  shutdown(): void {
+    this.shuttingDown = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const w of this.waiters.splice(0)) w(undefined);
+  }
+
+  private bucketDelay(): number {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.qps);
+    this.lastRefill = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.qps) * 1000;
+  }
+}
+
+/**
+ * Runs `workers` loops taking keys from the queue and calling sync; a throw re-queues the key
+ * rate-limited, success forgets its failures. Returns a disposer that shuts the queue down.
+ */
+export function runWorkers<K>(queue: WorkQueue<K>, workers: number, sync: (key: K) => Promise<void>, onError?: (key: K, e: unknown) => void): () => void {
+  const loop = async () => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        await sync(key);
+        queue.forget(key);
+      } catch (e) {
+        onError?.(key, e);
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  for (let i = 0; i < workers; i++) void loop();
+  return () => queue.shutdown();
+}

@@ -1,0 +1,211 @@
+// Hollow nodes: simulated kubelets for tests and benchmarks. Each registers a Node with capacity
+// and Ready conditions, renews its Lease in kube-node-lease every 10 s, marks the pods bound to it
+// Running (IP from its podCIDR, conditions, container statuses) and confirms their deletion with
+// DELETE gracePeriodSeconds=0. They only use the public API: nothing in the control plane knows.
+import type { KObject, Node, Pod } from '../api/types';
+import type { ApiClient } from '../client/types';
+import { isAlreadyExists, isConflict, isNotFound } from '../client/types';
+import { Informer } from '../controllers/informer';
+import { R, keyOf } from '../controllers/refs';
+import { Limiter } from './limiter';
+import type { HollowResources } from './node-object';
+import { leaseObject, microTime, nodeConditions, nodeObject } from './node-object';
+import { runningStatus, withReadiness } from './pod-status';
+
+export interface HollowOptions extends Partial<HollowResources> {
+  count: number;
+  namePrefix?: string;
+  /** Lease renewal interval (ms), default 10 s. */
+  renewIntervalMs?: number;
+  leaseDurationSeconds?: number;
+  /** Maximum concurrent API writes of all hollow nodes together. */
+  maxInFlight?: number;
+  log?: (line: string) => void;
+}
+
+export interface HollowNodes {
+  readonly names: string[];
+  /** Resolves when every node is registered with its lease. */
+  readonly ready: Promise<void>;
+  /** Simulates a dead kubelet: no more lease renewals, pod updates or deletion confirmations. */
+  kill(name: string): void;
+  /** Flips a running pod's readiness (as a readiness probe would). */
+  setPodReady(namespace: string, name: string, ready: boolean): Promise<void>;
+  /** Pods the hollow kubelets have marked Running (for benchmarks). */
+  readonly runningCount: number;
+  stop(): Promise<void>;
+}
+
+interface HollowState {
+  name: string;
+  index: number;
+  dead: boolean;
+  podCIDR?: string;
+  nextIP: number;
+  freeIPs: number[];
+  ips: Map<string, number>;
+  timer?: NodeJS.Timeout;
+}
+
+function clientOf(x: ApiClient | { client: ApiClient }): ApiClient {
+  return 'client' in x && typeof (x as { client: unknown }).client === 'object' ? (x as { client: ApiClient }).client : (x as ApiClient);
+}
+
+export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts: HollowOptions): HollowNodes {
+  const client = clientOf(target);
+  const log = opts.log ?? (() => undefined);
+  const prefix = opts.namePrefix ?? 'hollow-node-';
+  const res: HollowResources = { cpu: opts.cpu ?? '4', memory: opts.memory ?? '8Gi', pods: opts.pods ?? 110 };
+  const renewMs = opts.renewIntervalMs ?? 10_000;
+  const leaseSeconds = opts.leaseDurationSeconds ?? 40;
+  const limiter = new Limiter(opts.maxInFlight ?? 128);
+  const nodes = new Map<string, HollowState>();
+  const names: string[] = [];
+  let stopped = false;
+  let running = 0;
+  const inFlight = new Set<string>();
+  for (let i = 0; i < opts.count; i++) {
+    const name = `${prefix}${i}`;
+    names.push(name);
+    nodes.set(name, { name, index: i + 1, dead: false, nextIP: 2, freeIPs: [], ips: new Map() });
+  }
+
+  const podInf = new Informer<Pod>(client, R.pods, { log });
+  const nodeInf = new Informer<Node>(client, R.nodes, { log });
+
+  async function register(st: HollowState): Promise<void> {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const obj = nodeObject(st.name, st.index, res, now);
+    let node: Node;
+    try {
+      node = await limiter.run(() => client.create(R.nodes, obj as KObject)) as Node;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+      node = await limiter.run(() => client.patch(R.nodes, st.name, { status: { conditions: nodeConditions(now), capacity: obj.status!.capacity, allocatable: obj.status!.allocatable } }, 'strategic', { subresource: 'status' })) as Node;
+    }
+    st.podCIDR = node.spec?.podCIDR;
+    try {
+      await limiter.run(() => client.create(R.leases, leaseObject(node, leaseSeconds) as KObject, { namespace: 'kube-node-lease' }));
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+      await renew(st);
+    }
+    const jitter = Math.floor(Math.random() * renewMs);
+    st.timer = setTimeout(function tick() {
+      if (stopped || st.dead) return;
+      void renew(st).catch((e: unknown) => log(`hollow ${st.name}: lease: ${e instanceof Error ? e.message : String(e)}`));
+      st.timer = setTimeout(tick, renewMs);
+      st.timer.unref?.();
+    }, jitter);
+    st.timer.unref?.();
+  }
+
+  async function renew(st: HollowState): Promise<void> {
+    if (st.dead || stopped) return;
+    await limiter.run(() => client.patch(R.leases, st.name, { spec: { renewTime: microTime(), holderIdentity: st.name, leaseDurationSeconds: leaseSeconds } }, 'merge', { namespace: 'kube-node-lease' }));
+  }
+
+  function allocIP(st: HollowState, uid: string): string {
+    let n = st.ips.get(uid);
+    if (n === undefined) {
+      n = st.freeIPs.pop() ?? st.nextIP++;
+      st.ips.set(uid, n);
+    }
+    const base = (st.podCIDR ?? `10.${128 + (st.index >> 8)}.${st.index & 255}.0/24`).split('/')[0].split('.').map(Number);
+    const v = ((base[0] << 24) >>> 0) + (base[1] << 16) + (base[2] << 8) + base[3] + n;
+    return [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  }
+
+  function releaseIP(st: HollowState, uid: string): void {
+    const n = st.ips.get(uid);
+    if (n === undefined) return;
+    st.ips.delete(uid);
+    st.freeIPs.push(n);
+  }
+
+  function hostIP(st: HollowState): string {
+    return `10.250.${(st.index >> 8) & 255}.${st.index & 255}`;
+  }
+
+  function syncPod(p: Pod): void {
+    const st = nodes.get(p.spec?.nodeName ?? '');
+    if (!st || st.dead || stopped) return;
+    const key = keyOf(p);
+    const uid = p.metadata?.uid ?? '';
+    if (inFlight.has(key)) return;
+    if (p.metadata?.deletionTimestamp) {
+      inFlight.add(key);
+      void limiter.run(() => client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, gracePeriodSeconds: 0, preconditions: { uid } }))
+        .then(() => releaseIP(st, uid))
+        .catch((e: unknown) => {
+          if (isNotFound(e) || isConflict(e)) releaseIP(st, uid);
+          else log(`hollow ${st.name}: deleting ${key}: ${e instanceof Error ? e.message : String(e)}`);
+        })
+        .finally(() => inFlight.delete(key));
+      return;
+    }
+    if (p.status?.phase !== 'Pending' && p.status?.phase !== undefined) return;
+    inFlight.add(key);
+    const status = runningStatus(p, allocIP(st, uid), hostIP(st), true);
+    void limiter.run(() => client.patch(R.pods, p.metadata!.name!, { status }, 'merge', { namespace: p.metadata!.namespace, subresource: 'status' }))
+      .then(() => { running++; })
+      .catch((e: unknown) => {
+        if (!isNotFound(e)) log(`hollow ${st.name}: starting ${key}: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => inFlight.delete(key));
+  }
+
+  function syncNode(n: Node): void {
+    const st = nodes.get(n.metadata?.name ?? '');
+    if (!st || st.dead || stopped) return;
+    st.podCIDR = n.spec?.podCIDR ?? st.podCIDR;
+    // A kubelet that is alive reports Ready again when someone else marked it otherwise.
+    const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready && ready.status !== 'True' && !inFlight.has(`node:${st.name}`)) {
+      inFlight.add(`node:${st.name}`);
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      void limiter.run(() => client.patch(R.nodes, st.name, { status: { conditions: nodeConditions(now) } }, 'strategic', { subresource: 'status' }))
+        .catch(() => undefined).finally(() => inFlight.delete(`node:${st.name}`));
+    }
+  }
+
+  const offs = [
+    podInf.addHandler({ add: syncPod, update: (_o, p) => syncPod(p), delete: (p) => { const st = nodes.get(p.spec?.nodeName ?? ''); if (st) releaseIP(st, p.metadata?.uid ?? ''); } }),
+    nodeInf.addHandler({ add: syncNode, update: (_o, n) => syncNode(n) }),
+  ];
+  const stopNodeInf = nodeInf.start();
+  const ready = (async () => {
+    await Promise.all([...nodes.values()].map((st) => register(st)));
+    await nodeInf.hasSynced;
+  })();
+  let stopPodInf: (() => void) | undefined;
+  void ready.then(() => {
+    if (!stopped) stopPodInf = podInf.start();
+  }, (e: unknown) => log(`hollow nodes: ${e instanceof Error ? e.message : String(e)}`));
+
+  return {
+    names,
+    ready: ready.then(() => podInf.hasSynced),
+    get runningCount() {
+      return running;
+    },
+    kill(name) {
+      const st = nodes.get(name);
+      if (!st) return;
+      st.dead = true;
+      if (st.timer) clearTimeout(st.timer);
+    },
+    async setPodReady(namespace, name, isReady) {
+      const p = await client.get<Pod & KObject>(R.pods, name, namespace);
+      if (!p.status) return;
+      await client.patch(R.pods, name, { status: withReadiness(p.status, isReady) }, 'merge', { namespace, subresource: 'status' });
+    },
+    async stop() {
+      stopped = true;
+      offs.forEach((f) => f());
+      stopNodeInf();
+      stopPodInf?.();
+      for (const st of nodes.values()) if (st.timer) clearTimeout(st.timer);
+    },
+  };
+}

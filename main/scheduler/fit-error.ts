@@ -1,0 +1,18 @@
+// The message of a pod that fits nowhere, as the scheduler's FitError prints it:
+// "0/3 nodes are available: 2 Insufficient cpu, 1 node(s) had untolerated taint {…}. preemption: …"
+import type { FilterFailure } from './types';
+
+export function fitErrorMessage(numNodes: number, failures: FilterFailure[]): string {
+  if (numNodes === 0) return 'no nodes available to schedule pods';
+  const hist = new Map<string, number>();
+  for (const f of failures) {
+    for (const r of f.reasons) hist.set(r, (hist.get(r) ?? 0) + 1);
+  }
+  const parts = [...hist].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([r, n]) => `${n} ${r}`);
+  let msg = `0/${numNodes} nodes are available`;
+  if (parts.length) msg += `: ${parts.join(', ')}.`;
+  else msg += '.';
+  // No lower-priority victims are considered: preemption cannot help on any node.
+  msg += ` preemption: 0/${numNodes} nodes are available: ${numNodes} Preemption is not helpful for scheduling.`;
+  return msg;
+}

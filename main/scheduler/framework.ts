@@ -1,0 +1,93 @@
+// One scheduling cycle: filter nodes (searching from a rotating start and stopping once enough
+// feasible nodes are found, as percentageOfNodesToScore does), score the feasible ones with the
+// weighted score plugins, and pick the best (ties broken at random).
+import type { NodeInfo } from './node-info';
+import { nodeAffinityFilter, nodeAffinityScore } from './plugins/node-affinity';
+import { nodeName } from './plugins/node-name';
+import { nodePorts } from './plugins/node-ports';
+import { nodeResourcesFit } from './plugins/node-resources-fit';
+import { nodeUnschedulable } from './plugins/node-unschedulable';
+import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-toleration';
+import { leastAllocated } from './plugins/least-allocated';
+import { balancedAllocation } from './plugins/balanced-allocation';
+import { ownerSpread } from './plugins/owner-spread';
+import type { FilterFailure, FilterPlugin, PodInfo, ScorePlugin } from './types';
+
+export const FILTERS: readonly FilterPlugin[] = [nodeUnschedulable, nodeName, taintTolerationFilter, nodeAffinityFilter, nodePorts, nodeResourcesFit];
+export const SCORES: readonly ScorePlugin[] = [taintTolerationScore, nodeAffinityScore, leastAllocated, balancedAllocation, ownerSpread];
+
+const MIN_FEASIBLE = 100;
+
+/** numFeasibleNodesToFind with the adaptive percentage (50% - nodes/125, at least 5%). */
+export function feasibleToFind(numNodes: number): number {
+  if (numNodes < MIN_FEASIBLE) return numNodes;
+  const pct = Math.max(5, 50 - numNodes / 125);
+  return Math.max(MIN_FEASIBLE, Math.floor((numNodes * pct) / 100));
+}
+
+export type CycleResult = { node: string } | { failures: FilterFailure[]; numNodes: number };
+
+export class Framework {
+  private nextStart = 0;
+  private scratch = new Float64Array(0);
+  private total = new Float64Array(0);
+
+  constructor(private readonly filters = FILTERS, private readonly scores = SCORES) {}
+
+  schedule(pod: PodInfo, nodes: NodeInfo[]): CycleResult {
+    const n = nodes.length;
+    const want = feasibleToFind(n);
+    const feasible: NodeInfo[] = [];
+    const failures: FilterFailure[] = [];
+    // A pod that names its node only needs that node.
+    let processed = 0;
+    const start = n ? this.nextStart % n : 0;
+    for (; processed < n && feasible.length < want; processed++) {
+      const ni = nodes[(start + processed) % n];
+      const f = this.runFilters(pod, ni);
+      if (f) failures.push(f);
+      else feasible.push(ni);
+    }
+    this.nextStart = n ? (start + processed) % n : 0;
+    if (!feasible.length) return { failures, numNodes: n };
+    if (feasible.length === 1) return { node: feasible[0].name };
+    return { node: this.pickBest(pod, feasible) };
+  }
+
+  private runFilters(pod: PodInfo, ni: NodeInfo): FilterFailure | undefined {
+    for (const f of this.filters) {
+      const r = f.filter(pod, ni);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private pickBest(pod: PodInfo, nodes: NodeInfo[]): string {
+    const n = nodes.length;
+    if (this.scratch.length < n) {
+      this.scratch = new Float64Array(n * 2);
+      this.total = new Float64Array(n * 2);
+    }
+    const total = this.total;
+    total.fill(0, 0, n);
+    for (const s of this.scores) {
+      s.score(pod, nodes, this.scratch);
+      for (let i = 0; i < n; i++) total[i] += this.scratch[i] * s.weight;
+    }
+    let best = -1;
+    let bestScore = -Infinity;
+    let ties = 0;
+    for (let i = 0; i < n; i++) {
+      const s = total[i];
+      if (s > bestScore + 1e-9) {
+        bestScore = s;
+        best = i;
+        ties = 1;
+      } else if (Math.abs(s - bestScore) <= 1e-9) {
+        ties++;
+        if (Math.random() * ties < 1) best = i; // reservoir sampling among equals
+      }
+    }
+    return nodes[best].name;
+  }
+}

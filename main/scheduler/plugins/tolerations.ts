@@ -1,0 +1,18 @@
+// Toleration matching (v1.Toleration.ToleratesTaint).
+import type { Taint, Toleration } from '../../api/types';
+
+export function tolerates(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (t.operator === 'Exists') return true;
+  if (!t.key && t.operator !== 'Exists') return false;
+  return (t.value ?? '') === (taint.value ?? '');
+}
+
+export function untolerated(tolerations: Toleration[], taints: Taint[], effects: readonly string[]): Taint | undefined {
+  for (const taint of taints) {
+    if (!effects.includes(taint.effect)) continue;
+    if (!tolerations.some((t) => tolerates(t, taint))) return taint;
+  }
+  return undefined;
+}

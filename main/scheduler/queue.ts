@@ -1,0 +1,180 @@
+// The scheduling queue: activeQ (pods to try now, FIFO), backoffQ (pods that failed, waiting
+// 1 s doubling to 10 s), and unschedulable pods parked until the cluster changes (a node added or
+// updated, a pod deleted) or 5 minutes pass — never retried in a busy loop.
+import type { PodInfo } from './types';
+
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+const MAX_UNSCHEDULABLE_MS = 5 * 60_000;
+
+interface Entry {
+  info: PodInfo;
+  attempts: number;
+  /** When it may leave backoff. */
+  readyAt: number;
+  parkedAt: number;
+  /** The move counter when it was popped. */
+  poppedAt: number;
+}
+
+export class SchedulingQueue {
+  private active: Entry[] = [];
+  private activeHead = 0;
+  private readonly activeKeys = new Map<string, Entry>();
+  private readonly backoff = new Map<string, Entry>();
+  private readonly unschedulable = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Entry>();
+  private waiter: ((e: Entry | undefined) => void) | undefined;
+  private moveCycle = 0;
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor() {
+    this.timer = setInterval(() => this.flush(), 250);
+    this.timer.unref?.();
+  }
+
+  get pendingCount(): number {
+    return this.active.length - this.activeHead + this.backoff.size + this.unschedulable.size;
+  }
+
+  /** A new or changed pending pod. */
+  add(info: PodInfo): void {
+    const k = info.key;
+    const inActive = this.activeKeys.get(k);
+    if (inActive) {
+      inActive.info = info;
+      return;
+    }
+    const fl = this.inFlight.get(k);
+    if (fl) {
+      fl.info = info;
+      return;
+    }
+    const parked = this.unschedulable.get(k) ?? this.backoff.get(k);
+    if (parked) {
+      parked.info = info;
+      // A changed pod may fit now: try it again (respecting backoff).
+      if (this.unschedulable.delete(k)) this.toBackoffOrActive(parked);
+      return;
+    }
+    this.pushActive({ info, attempts: 0, readyAt: 0, parkedAt: 0, poppedAt: 0 });
+  }
+
+  delete(key: string): void {
+    const e = this.activeKeys.get(key);
+    if (e) {
+      this.activeKeys.delete(key);
+      e.info = { ...e.info, key: '' }; // tombstone: pop skips it
+    }
+    this.backoff.delete(key);
+    this.unschedulable.delete(key);
+    this.inFlight.delete(key);
+  }
+
+  /** The next pod to schedule; undefined when closed. */
+  pop(): Promise<PodInfo | undefined> {
+    for (;;) {
+      if (this.activeHead >= this.active.length) break;
+      const e = this.active[this.activeHead++];
+      if (this.activeHead > 4096 && this.activeHead * 2 > this.active.length) {
+        this.active = this.active.slice(this.activeHead);
+        this.activeHead = 0;
+      }
+      if (!e.info.key) continue;
+      this.activeKeys.delete(e.info.key);
+      return Promise.resolve(this.startAttempt(e));
+    }
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.waiter = (e) => resolve(e ? this.startAttempt(e) : undefined);
+    });
+  }
+
+  /** The attempt is over (bound, or gave up because the pod went away). */
+  done(key: string): void {
+    this.inFlight.delete(key);
+  }
+
+  /** The pod fits nowhere: park it until something changes. */
+  unschedulableAgain(key: string): void {
+    const e = this.inFlight.get(key);
+    if (!e) return;
+    this.inFlight.delete(key);
+    e.readyAt = Date.now() + backoffFor(e.attempts);
+    e.parkedAt = Date.now();
+    // Something changed while it was being scheduled: retry after backoff instead of parking.
+    if (this.moveCycle > e.poppedAt) this.backoff.set(key, e);
+    else this.unschedulable.set(key, e);
+  }
+
+  /** Binding failed or an error happened: retry after backoff. */
+  retry(key: string): void {
+    const e = this.inFlight.get(key);
+    if (!e) return;
+    this.inFlight.delete(key);
+    e.readyAt = Date.now() + backoffFor(e.attempts);
+    this.backoff.set(key, e);
+  }
+
+  /** A cluster event that may make unschedulable pods fit. */
+  moveAllToActiveOrBackoff(): void {
+    this.moveCycle++;
+    if (!this.unschedulable.size) return;
+    for (const [k, e] of this.unschedulable) {
+      this.unschedulable.delete(k);
+      this.toBackoffOrActive(e);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.(undefined);
+  }
+
+  private startAttempt(e: Entry): PodInfo {
+    e.attempts++;
+    e.poppedAt = this.moveCycle;
+    this.inFlight.set(e.info.key, e);
+    return e.info;
+  }
+
+  private toBackoffOrActive(e: Entry): void {
+    if (e.readyAt > Date.now()) this.backoff.set(e.info.key, e);
+    else this.pushActive(e);
+  }
+
+  private pushActive(e: Entry): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(e);
+      return;
+    }
+    this.active.push(e);
+    this.activeKeys.set(e.info.key, e);
+  }
+
+  private flush(): void {
+    const now = Date.now();
+    for (const [k, e] of this.backoff) {
+      if (e.readyAt <= now) {
+        this.backoff.delete(k);
+        this.pushActive(e);
+      }
+    }
+    for (const [k, e] of this.unschedulable) {
+      if (now - e.parkedAt > MAX_UNSCHEDULABLE_MS) {
+        this.unschedulable.delete(k);
+        this.pushActive(e);
+      }
+    }
+  }
+}
+
+function backoffFor(attempts: number): number {
+  return Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
+}

@@ -1,0 +1,172 @@
+// The scheduler: pods without a node come from the pod informer into the scheduling queue; each
+// cycle filters and scores nodes from the cache, assumes the pod on the chosen node (so the next
+// cycle counts it at once) and binds it through pods/binding asynchronously. A pod that fits
+// nowhere gets PodScheduled=False (Unschedulable) and a FailedScheduling event and waits for the
+// cluster to change.
+import type { KObject, Node, Pod } from '../api/types';
+import type { ApiClient } from '../client/types';
+import { isNotFound } from '../client/types';
+import { EventRecorder } from '../controllers/events';
+import type { SharedInformers } from '../controllers/informers';
+import { R } from '../controllers/refs';
+import { SchedulerCache } from './cache';
+import { fitErrorMessage } from './fit-error';
+import { Framework } from './framework';
+import { newPodInfo, podKey } from './pod-info';
+import { SchedulingQueue } from './queue';
+import type { PodInfo } from './types';
+
+export const SCHEDULER_NAME = 'default-scheduler';
+const MAX_BINDS_IN_FLIGHT = 512;
+const YIELD_EVERY_MS = 10;
+
+export interface SchedulerOptions {
+  informers: SharedInformers;
+  log?: (line: string) => void;
+}
+
+export interface Scheduler {
+  /** Pods bound so far (for benchmarks). */
+  readonly scheduledCount: number;
+  stop(): void;
+}
+
+function responsible(p: Pod): boolean {
+  return (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
+}
+
+function pending(p: Pod): boolean {
+  return !p.spec?.nodeName && !p.metadata?.deletionTimestamp && responsible(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+}
+
+export function startScheduler(client: ApiClient, opts: SchedulerOptions): Scheduler {
+  const log = opts.log ?? (() => undefined);
+  const podInf = opts.informers.pods;
+  const nodeInf = opts.informers.nodes;
+  const cache = new SchedulerCache();
+  const queue = new SchedulingQueue();
+  const fw = new Framework();
+  const recorder = new EventRecorder(client, SCHEDULER_NAME);
+  let stopped = false;
+  let scheduled = 0;
+  let bindsInFlight = 0;
+  let bindSlot: (() => void) | undefined;
+
+  const offs = [
+    nodeInf.addHandler({
+      add: (n: Node) => {
+        cache.setNode(n);
+        queue.moveAllToActiveOrBackoff();
+      },
+      update: (_o, n) => {
+        cache.setNode(n);
+        queue.moveAllToActiveOrBackoff();
+      },
+      delete: (n) => cache.removeNode(n.metadata?.name ?? ''),
+    }),
+    podInf.addHandler({
+      add: (p) => {
+        if (p.spec?.nodeName) cache.addOrUpdatePod(p);
+        else if (pending(p)) queue.add(newPodInfo(p));
+      },
+      update: (o, p) => {
+        if (p.spec?.nodeName) {
+          if (!o.spec?.nodeName) queue.delete(podKey(p));
+          cache.addOrUpdatePod(p);
+          if (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) queue.moveAllToActiveOrBackoff();
+        } else if (pending(p)) {
+          if (!sameScheduling(o, p)) queue.add(newPodInfo(p));
+        } else queue.delete(podKey(p));
+      },
+      delete: (p) => {
+        if (p.spec?.nodeName) {
+          cache.removePod(p.metadata?.uid ?? '');
+          queue.moveAllToActiveOrBackoff();
+        } else queue.delete(podKey(p));
+      },
+    }),
+  ];
+
+  async function bind(pi: PodInfo, node: string): Promise<void> {
+    const ns = pi.pod.metadata?.namespace ?? 'default';
+    const name = pi.pod.metadata?.name ?? '';
+    try {
+      await client.bind(ns, name, node);
+      scheduled++;
+      queue.done(pi.key);
+      recorder.event(pi.pod as KObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
+    } catch (e) {
+      cache.forget(pi.uid);
+      if (isNotFound(e) || !podInf.get(pi.key) || podInf.get(pi.key)?.spec?.nodeName) {
+        queue.done(pi.key);
+        return;
+      }
+      log(`scheduler: binding ${pi.key} to ${node}: ${e instanceof Error ? e.message : String(e)}`);
+      queue.retry(pi.key);
+    } finally {
+      bindsInFlight--;
+      const s = bindSlot;
+      bindSlot = undefined;
+      s?.();
+    }
+  }
+
+  async function unschedulable(pi: PodInfo, message: string): Promise<void> {
+    queue.unschedulableAgain(pi.key);
+    recorder.event(pi.pod as KObject, 'Warning', 'FailedScheduling', message);
+    const cur = pi.pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (cur?.status === 'False' && cur.message === message) return;
+    try {
+      await client.patch(R.pods, pi.pod.metadata?.name ?? '', {
+        status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+      }, 'strategic', { namespace: pi.pod.metadata?.namespace, subresource: 'status' });
+    } catch (e) {
+      if (!isNotFound(e)) log(`scheduler: updating ${pi.key}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  async function loop(): Promise<void> {
+    await Promise.all([podInf.hasSynced, nodeInf.hasSynced]);
+    let lastYield = Date.now();
+    while (!stopped) {
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
+      if (bindsInFlight >= MAX_BINDS_IN_FLIGHT) await new Promise<void>((r) => (bindSlot = r));
+      const pi = await queue.pop();
+      if (!pi || stopped) return;
+      const live = podInf.get(pi.key);
+      if (!live || live.metadata?.uid !== pi.uid || !pending(live) || cache.isAssumed(pi.uid)) {
+        queue.done(pi.key);
+        continue;
+      }
+      const res = fw.schedule(pi, cache.nodeList);
+      if ('node' in res) {
+        cache.assume(pi, res.node);
+        bindsInFlight++;
+        void bind(pi, res.node);
+      } else {
+        void unschedulable(pi, fitErrorMessage(res.numNodes, res.failures));
+      }
+    }
+  }
+
+  void loop().catch((e: unknown) => log(`scheduler stopped: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+
+  return {
+    get scheduledCount() {
+      return scheduled;
+    },
+    stop() {
+      stopped = true;
+      queue.close();
+      recorder.stop();
+      offs.forEach((f) => f());
+    },
+  };
+}
+
+function sameScheduling(a: Pod, b: Pod): boolean {
+  return JSON.stringify(a.spec) === JSON.stringify(b.spec) && JSON.stringify(a.metadata?.labels) === JSON.stringify(b.metadata?.labels);
+}

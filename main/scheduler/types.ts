@@ -1,0 +1,48 @@
+// The scheduler framework's vocabulary: a pod's precomputed facts (PodInfo), a node's running
+// totals (NodeInfo, in node-info.ts), and the plugin interfaces.
+import type { Affinity, Pod, Toleration } from '../api/types';
+import type { NodeInfo } from './node-info';
+
+export interface PodInfo {
+  pod: Pod;
+  key: string;
+  uid: string;
+  cpuMilli: number;
+  memBytes: number;
+  /** Requests with Kubernetes' non-zero defaults (100m, 200Mi) for scoring. */
+  nonZeroCpu: number;
+  nonZeroMem: number;
+  hostPorts: string[];
+  tolerations: Toleration[];
+  ownerUid?: string;
+  nodeSelector?: Record<string, string>;
+  affinity?: Affinity;
+}
+
+/** Why a node does not fit: reasons, and whether preemption could help (Unschedulable) or not. */
+export interface FilterFailure {
+  reasons: string[];
+  unresolvable: boolean;
+}
+
+export interface FilterPlugin {
+  name: string;
+  filter(pod: PodInfo, node: NodeInfo): FilterFailure | undefined;
+}
+
+export interface ScorePlugin {
+  name: string;
+  weight: number;
+  /** A raw score for each node (same order as nodes). */
+  score(pod: PodInfo, nodes: NodeInfo[], out: Float64Array): void;
+}
+
+/** Rescales raw scores to 0..100 (higher raw is better unless `reverse`). */
+export function normalize(scores: Float64Array, n: number, reverse: boolean): void {
+  let max = 0;
+  for (let i = 0; i < n; i++) if (scores[i] > max) max = scores[i];
+  for (let i = 0; i < n; i++) {
+    if (max === 0) scores[i] = reverse ? 100 : 0;
+    else scores[i] = reverse ? 100 - (scores[i] * 100) / max : (scores[i] * 100) / max;
+  }
+}
