@@ -13,6 +13,8 @@ import { startApiServer } from './apiserver/server';
 import type { ApiServer } from './apiserver/server';
 import { writeKubeconfig } from './apiserver/kubeconfig';
 import { LocalClient } from './client/local';
+import { startControlLoops } from './controllers';
+import type { ControlLoopOptions } from './controllers';
 
 export interface CoreOptions {
   dataDir: string;
@@ -20,6 +22,8 @@ export interface CoreOptions {
   /** Revisions of history the store keeps (for watch resume and time travel). */
   compactWindow?: number;
   log?: (line: string) => void;
+  /** The scheduler and controllers (main/controllers); false starts none. */
+  controllers?: ControlLoopOptions | false;
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -61,7 +65,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const components: Component[] = [];
   const client = new LocalClient(ctx);
   let stopped = false;
-  return {
+  const core: Core = {
     dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem,
     own: (c) => components.push(c),
     async stop() {
@@ -78,4 +82,6 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       store.close();
     },
   };
+  if (opts.controllers !== false) startControlLoops(core, { log, ...(opts.controllers ?? {}) });
+  return core;
 }

@@ -4,6 +4,7 @@ import { flagInt } from './args';
 import { dataDirFrom } from './data-dir';
 import { startCore } from '../core';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
+import { startHollowNodes } from '../hollow';
 
 export async function serve(args: ParsedArgs): Promise<void> {
   const dataDir = dataDirFrom(args);
@@ -14,6 +15,13 @@ export async function serve(args: ParsedArgs): Promise<void> {
   const ui = await startUiServer(core, { port: flagInt(args, 'ui-port', 7080), staticDir: defaultStaticDir() });
   core.own({ name: 'ui-server', stop: () => ui.stop() });
   console.log(`Flotilla UI: ${ui.url}`);
+  const hollow = flagInt(args, 'hollow-nodes', 0);
+  if (hollow > 0) {
+    const nodes = startHollowNodes(core, { count: hollow, log: (l) => console.error(l) });
+    core.own({ name: 'hollow-nodes', stop: () => nodes.stop() });
+    await nodes.ready;
+    console.log(`hollow nodes: ${hollow} registered`);
+  }
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;
