@@ -46,3 +46,17 @@ export function show(v: unknown): string {
   const s = JSON.stringify(v);
   return s === undefined ? 'null' : s.length > 200 ? `${s.slice(0, 197)}...` : s;
 }
+
+/** JSON as Go's encoding/json writes a map: keys sorted, and <, >, &, U+2028, U+2029 escaped. */
+export function goJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${goString(k)}:${goJson(v[k])}`).join(',')}}`;
+  }
+  if (typeof v === 'string') return goString(v);
+  return JSON.stringify(v ?? null);
+}
+
+function goString(s: string): string {
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -3,7 +3,7 @@
 // allowed, and a successful apply refreshes that annotation (apimachinery lastappliedmanager.go and
 // lastappliedupdater.go).
 import type { KObject } from '../../api/types';
-import { isObject } from './json';
+import { goJson, isObject } from './json';
 import type { FieldSet } from './fieldpath';
 import type { PatchMeta } from './patchmeta';
 import { compare, toFieldSet } from './typed-fields';
@@ -31,13 +31,16 @@ export function allowedFromLastApplied(live: KObject, meta: PatchMeta): FieldSet
   return toFieldSet(last, meta).difference(c.modified).difference(c.added).difference(c.removed);
 }
 
-/** After a successful apply by "kubectl", the annotation is rewritten from the applied config. */
+/** After a successful apply by "kubectl", the annotation is rewritten from the applied config, encoded as Go would. */
 export function refreshLastApplied(object: KObject, applied: KObject, live: KObject | undefined): KObject {
   if (!annotation(live) || !annotation(object)) return object;
-  const annotations = { ...(applied.metadata?.annotations ?? {}) };
-  delete annotations[LAST_APPLIED];
-  const config: KObject = { ...applied, metadata: { ...applied.metadata, annotations } };
-  if (Object.keys(annotations).length === 0 && config.metadata) delete config.metadata.annotations;
-  const value = `${JSON.stringify(config)}\n`;
+  const config: KObject = { ...applied, metadata: { ...applied.metadata } };
+  const own = applied.metadata?.annotations;
+  if (config.metadata && own !== undefined) {
+    const rest = { ...own };
+    delete rest[LAST_APPLIED];
+    config.metadata.annotations = rest;
+  }
+  const value = `${goJson(config)}\n`;
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, [LAST_APPLIED]: value } } };
 }

@@ -102,7 +102,10 @@ describe('server-side apply', () => {
     const created = stored(recordUpdate({ old: undefined, updated: withAnnotation, manager: 'kubectl-client-side-apply', operation: 'Update', now: T0, meta }));
     const ok = object(serverSideApply({ live: created, applied: manifest({ replicas: 4 }), manager: 'kubectl', force: false, now: T1, meta }));
     expect(ok.spec).toMatchObject({ replicas: 4 });
-    expect(JSON.parse(ok.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}')).toMatchObject({ spec: { replicas: 4 } });
+    const refreshed = ok.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '';
+    expect(JSON.parse(refreshed)).toEqual(manifest({ replicas: 4 }));
+    expect(refreshed.startsWith('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"labels":{"app":"web"},"name":"web","namespace":"default"},"spec":{"replicas":4,')).toBe(true);
+    expect(refreshed.endsWith('}\n')).toBe(true);
     const r = serverSideApply({ live: created, applied: manifest({ replicas: 4 }), manager: 'someone', force: false, now: T1, meta });
     expect('conflicts' in r).toBe(true);
   });

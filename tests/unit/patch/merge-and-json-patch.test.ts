@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyMergePatch } from '../../../main/apiserver/patch/merge-patch';
 import { applyJsonPatch } from '../../../main/apiserver/patch/json-patch';
 import { PatchError } from '../../../main/apiserver/patch/errors';
+import { goJson } from '../../../main/apiserver/patch/json';
 
 describe('JSON merge patch (RFC 7386)', () => {
   it('merges objects, deletes with null, replaces arrays and scalars', () => {
@@ -55,5 +56,11 @@ describe('JSON patch (RFC 6902)', () => {
       expect(err).toBeInstanceOf(PatchError);
       expect((err as PatchError).code).toBe(400);
     }
+  });
+});
+
+describe('Go-style JSON', () => {
+  it('sorts keys and escapes HTML characters like encoding/json', () => {
+    expect(goJson({ b: 1, a: ['<x>', { d: true, c: null }], e: 'a&b' })).toBe('{"a":["\\u003cx\\u003e",{"c":null,"d":true}],"b":1,"e":"a\\u0026b"}');
   });
 });
