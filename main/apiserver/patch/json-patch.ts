@@ -13,7 +13,11 @@ export function applyJsonPatch(doc: unknown, ops: unknown): unknown {
     const op = parseOperation(raw, index);
     checkApplies(current, op);
     if (op.op === 'test') return;
-    current = applyOperation(current, deepClone(op), false, true, true).newDocument;
+    try {
+      current = applyOperation(current, deepClone(op), false, true, true).newDocument;
+    } catch (e) {
+      throw new PatchError(`${op.op} operation does not apply: ${(e as Error).message.split('\n')[0]}`);
+    }
   });
   return current;
 }

@@ -46,7 +46,7 @@ const KINDS: Readonly<Record<string, NodeDef>> = {
   'v1/Namespace': kind({ spec: namespaceSpec, status: namespaceStatus }),
   'v1/ConfigMap': kind({ data: dataMap, binaryData: dataMap }),
   'v1/Secret': kind({ data: dataMap, stringData: dataMap }),
-  'v1/Event': kind({ involvedObject: embedded(struct({}, { atomic: true })), source: embedded(struct({})) }),
+  'v1/Event': kind({ involvedObject: embedded(struct({}, { atomic: true })), related: struct({}, { atomic: true }), source: embedded(struct({})) }),
   'apps/v1/Deployment': deployment,
   'apps/v1/ReplicaSet': replicaSet,
   'apps/v1/DaemonSet': daemonSet,

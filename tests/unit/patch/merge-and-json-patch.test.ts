@@ -49,6 +49,12 @@ describe('JSON patch (RFC 6902)', () => {
     expect(() => applyJsonPatch(doc, [{ op: 'move', from: '/nope', path: '/x' }])).toThrow('move operation does not apply: doc is missing from path: /nope');
   });
 
+  it('refuses to touch __proto__', () => {
+    expect(() => applyJsonPatch({}, [{ op: 'add', path: '/__proto__/polluted', value: 1 }])).toThrow(PatchError);
+    expect(() => applyJsonPatch({}, [{ op: 'add', path: '/__proto__', value: { polluted: 1 } }])).toThrow(PatchError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('rejects malformed operations with a 400 PatchError', () => {
     for (const ops of [{}, [{ op: 'jump', path: '/a' }], [{ op: 'add', path: 'a', value: 1 }], [{ op: 'add', path: '/a' }], [{ op: 'copy', path: '/a' }]]) {
       let err: unknown;
