@@ -1,0 +1,133 @@
+// metrics.k8s.io from the nodes' stats: a MetricsSource (set it as core.ctx.metrics) fed with
+// samples — pushed with recordNodeSample/recordPodSample, or scraped from each agent's
+// GET /stats/summary through a caller-supplied fetch (the transport to the node is not our business here).
+import type { MetricsSource } from '../apiserver/context';
+import type { NodeMetrics, PodMetrics } from '../api/types';
+import { isStatsSummary, type StatsSummary } from '../../vm-images/agent/stats/summary';
+
+export interface Usage {
+  /** CPU in nanocores (1e9 = one core). */
+  cpuNanoCores: number;
+  /** Working set in bytes. */
+  memoryBytes: number;
+}
+
+export interface ContainerUsage { name: string; usage: Usage }
+
+export interface MetricsStoreOptions {
+  /** Samples older than this are no longer served (default 120 s). */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+interface NodeSample { at: number; windowSeconds: number; usage: Usage }
+interface PodSample { at: number; windowSeconds: number; namespace: string; name: string; containers: ContainerUsage[] }
+
+export function cpuQuantity(nanoCores: number): string {
+  return `${Math.max(0, Math.round(nanoCores))}n`;
+}
+
+export function memoryQuantity(bytes: number): string {
+  return `${Math.max(0, Math.round(bytes / 1024))}Ki`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class NodeMetricsStore implements MetricsSource {
+  private readonly nodes = new Map<string, NodeSample>();
+  /** node → "namespace/name" → sample */
+  private readonly pods = new Map<string, Map<string, PodSample>>();
+  private readonly lastSummaryAt = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly maxAgeMs: number;
+
+  constructor(opts: MetricsStoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.maxAgeMs = opts.maxAgeMs ?? 120_000;
+  }
+
+  recordNodeSample(node: string, usage: Usage, at: number = this.now(), windowSeconds = 10): void {
+    this.nodes.set(node, { at, windowSeconds, usage });
+  }
+
+  recordPodSample(node: string, namespace: string, name: string, containers: ContainerUsage[], at: number = this.now(), windowSeconds = 10): void {
+    let byPod = this.pods.get(node);
+    if (!byPod) { byPod = new Map(); this.pods.set(node, byPod); }
+    byPod.set(`${namespace}/${name}`, { at, windowSeconds, namespace, name, containers });
+  }
+
+  /** Replaces everything known about the summary's node with its contents. */
+  recordSummary(summary: StatsSummary, at: number = this.now()): void {
+    const node = summary.node.nodeName;
+    const prev = this.lastSummaryAt.get(node);
+    const windowSeconds = prev !== undefined && at > prev ? Math.max(1, Math.round((at - prev) / 1000)) : 10;
+    this.lastSummaryAt.set(node, at);
+    const sampleAt = Date.parse(summary.node.cpu?.time ?? '') || at;
+    this.recordNodeSample(node, {
+      cpuNanoCores: summary.node.cpu?.usageNanoCores ?? 0,
+      memoryBytes: summary.node.memory?.workingSetBytes ?? summary.node.memory?.usageBytes ?? 0,
+    }, sampleAt, windowSeconds);
+    this.pods.set(node, new Map());
+    for (const p of summary.pods) {
+      this.recordPodSample(node, p.podRef.namespace, p.podRef.name, p.containers.map((c) => ({
+        name: c.name, usage: { cpuNanoCores: c.cpu?.usageNanoCores ?? 0, memoryBytes: c.memory?.workingSetBytes ?? c.memory?.usageBytes ?? 0 },
+      })), sampleAt, windowSeconds);
+    }
+  }
+
+  forgetNode(node: string): void {
+    this.nodes.delete(node);
+    this.pods.delete(node);
+    this.lastSummaryAt.delete(node);
+  }
+
+  /** Fetches one node's summary and records it; rejects when the node does not answer or answers nonsense. */
+  async scrape(node: string, fetch: (node: string) => Promise<unknown>): Promise<void> {
+    const summary = await fetch(node);
+    if (!isStatsSummary(summary)) throw new Error(`node ${node}: /stats/summary is not a stats summary`);
+    if (summary.node.nodeName !== node) throw new Error(`node ${node}: summary is for ${summary.node.nodeName}`);
+    this.recordSummary(summary);
+  }
+
+  /** Scrapes every node of `nodes()` every intervalMs; returns the disposer. */
+  startScraping(nodes: () => string[], fetch: (node: string) => Promise<unknown>, intervalMs = 15_000, onError?: (node: string, err: unknown) => void): () => void {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const round = async (): Promise<void> => {
+      await Promise.all(nodes().map((n) => this.scrape(n, fetch).catch((err: unknown) => onError?.(n, err))));
+      if (!stopped) timer = setTimeout(() => void round(), intervalMs);
+    };
+    void round();
+    return () => { stopped = true; if (timer) clearTimeout(timer); };
+  }
+
+  private fresh(at: number): boolean {
+    return this.now() - at <= this.maxAgeMs;
+  }
+
+  nodeMetrics(): NodeMetrics[] {
+    return [...this.nodes.entries()].filter(([, s]) => this.fresh(s.at)).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => ({
+      metadata: { name, creationTimestamp: iso(this.now()) },
+      timestamp: iso(s.at), window: `${s.windowSeconds}s`,
+      usage: { cpu: cpuQuantity(s.usage.cpuNanoCores), memory: memoryQuantity(s.usage.memoryBytes) },
+    }));
+  }
+
+  podMetrics(namespace?: string): PodMetrics[] {
+    const out: PodMetrics[] = [];
+    for (const byPod of this.pods.values()) {
+      for (const s of byPod.values()) {
+        if (namespace && s.namespace !== namespace) continue;
+        if (!this.fresh(s.at)) continue;
+        out.push({
+          metadata: { name: s.name, namespace: s.namespace, creationTimestamp: iso(this.now()) },
+          timestamp: iso(s.at), window: `${s.windowSeconds}s`,
+          containers: s.containers.map((c) => ({ name: c.name, usage: { cpu: cpuQuantity(c.usage.cpuNanoCores), memory: memoryQuantity(c.usage.memoryBytes) } })),
+        });
+      }
+    }
+    return out.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+  }
+}

@@ -1,0 +1,214 @@
+// The agent in-process against a real API server and a real containerd inside a node network
+// namespace: registration, lease, status, pods through the API, probes, deletion, restart, services.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EndpointSlice, Lease, Node, Pod, Service } from '../../../main/api/types';
+import { isNotFound } from '../../../main/client/types';
+import { Agent } from '../../../vm-images/agent/agent';
+import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { skipUnlessRoot } from '../../helpers/netns';
+import { assignPodCIDR, HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
+
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
+const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
+const SLICES = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true };
+const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
+
+describe.skipIf(skipUnlessRoot)('agent in-process', () => {
+  let cluster: TestCluster;
+  let node: TestNode;
+  let agent: Agent;
+  const logs: string[] = [];
+
+  const newAgent = (): Agent => new Agent(node.config, {
+    exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100,
+    reconnectBackoffMs: 100, statsIntervalMs: 500, statusHeartbeatMs: 5000,
+  });
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    node = await startTestNode(cluster);
+    agent = newAgent();
+    const started = agent.start();
+    node.podCIDR = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
+    await started;
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await node?.teardown();
+    await cluster?.stop();
+    if (logs.length) console.log(logs.slice(-40).join('\n'));
+  });
+
+  const getPod = (name: string): Promise<Pod> => cluster.client.get<Pod>(PODS, name, 'default');
+  const waitPod = (name: string, what: string, pred: (p: Pod) => boolean, timeoutMs = 20_000): Promise<Pod> =>
+    waitFor(async () => { const p = await getPod(name); return pred(p) ? p : undefined; }, `${name}: ${what}`, timeoutMs);
+  const createPod = (name: string, spec: Partial<NonNullable<Pod['spec']>>): Promise<Pod> =>
+    cluster.client.create<Pod>(PODS, podSpecOf(name, node.name, spec));
+
+  it('registers the Node, turns it Ready with capacity, nodeInfo, addresses, labels and images', async () => {
+    const n = await waitFor(async () => {
+      const got = await cluster.client.get<Node>(NODES, node.name);
+      return got.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? got : undefined;
+    }, 'node Ready');
+    const st = n.status!;
+    expect(st.addresses).toEqual([{ type: 'InternalIP', address: node.nodeIP }, { type: 'Hostname', address: node.name }]);
+    expect(st.capacity).toMatchObject({ pods: '110' });
+    expect(Number(st.capacity?.cpu)).toBeGreaterThan(0);
+    expect(st.capacity?.memory).toMatch(/^\d+Ki$/);
+    expect(st.capacity?.['ephemeral-storage']).toMatch(/^\d+Ki$/);
+    expect(st.allocatable).toMatchObject({ pods: '110', cpu: st.capacity?.cpu });
+    expect(st.nodeInfo).toMatchObject({ kubeletVersion: 'v1.32.0-flotilla', operatingSystem: 'linux', architecture: expect.stringMatching(/^(amd64|arm64)$/) });
+    expect(st.nodeInfo?.containerRuntimeVersion).toMatch(/^containerd:\/\/1\.6\./);
+    expect(st.nodeInfo?.kernelVersion).toBeTruthy();
+    expect(st.nodeInfo?.osImage).toBeTruthy();
+    expect(n.metadata?.labels).toMatchObject({
+      'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', 'flotilla.dev/provider': 'test',
+      'kubernetes.io/arch': st.nodeInfo?.architecture,
+    });
+    expect(st.images?.some((i) => i.names?.includes(HELLO))).toBe(true);
+    const ready = st.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ reason: 'KubeletReady', message: 'kubelet is posting ready status' });
+    expect(st.conditions?.find((c) => c.type === 'MemoryPressure')).toMatchObject({ status: 'False', reason: 'KubeletHasSufficientMemory' });
+    expect(st.conditions?.find((c) => c.type === 'DiskPressure')).toMatchObject({ status: 'False', reason: 'KubeletHasNoDiskPressure' });
+    expect(st.conditions?.find((c) => c.type === 'PIDPressure')).toMatchObject({ status: 'False', reason: 'KubeletHasSufficientPID' });
+    expect(st.conditions?.find((c) => c.type === 'NetworkUnavailable')).toMatchObject({ status: 'False' });
+    expect(readFileSync(join(node.config.cniConfDir, '10-flotilla.conflist'), 'utf8')).toContain(node.podCIDR);
+    const get = await cluster.kubectl(['get', 'nodes']);
+    expect(get.stdout).toMatch(new RegExp(`${node.name}\\s+Ready`));
+  });
+
+  it('renews its Lease', async () => {
+    const first = await waitFor(() => cluster.client.get<Lease>(LEASES, node.name, 'kube-node-lease'), 'lease');
+    expect(first.spec).toMatchObject({ holderIdentity: node.name, leaseDurationSeconds: 40 });
+    expect(first.spec?.renewTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(first.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: node.name });
+    await waitFor(async () => {
+      const l = await cluster.client.get<Lease>(LEASES, node.name, 'kube-node-lease');
+      return l.spec?.renewTime !== first.spec?.renewTime;
+    }, 'lease renewed', 5000);
+  });
+
+  it('runs a pod bound to the node: Running with a podIP, answers HTTP, shows in kubectl get -o wide', async () => {
+    await createPod('web', { containers: [{ name: 'web', image: HELLO, ports: [{ containerPort: 8080 }] }] });
+    const p = await waitPod('web', 'Running with podIP', (x) => x.status?.phase === 'Running' && !!x.status.podIP && x.status.containerStatuses?.[0]?.ready === true);
+    expect(p.status?.podIP?.startsWith(node.podCIDR.split('.').slice(0, 3).join('.'))).toBe(true);
+    expect(p.status?.hostIP).toBe(node.nodeIP);
+    expect(p.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    const body = await waitFor(async () => { const b = await httpFromNode(node, p.status!.podIP!, 8080); return b.startsWith('Hello') ? b : undefined; }, 'HTTP answer', 10_000);
+    expect(body).toContain(`(${p.status?.podIP})`);
+    const wide = await cluster.kubectl(['get', 'pods', '-o', 'wide']);
+    expect(wide.stdout).toMatch(new RegExp(`web\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${p.status!.podIP!.replace(/\./g, '\\.')}\\s+${node.name}`));
+  });
+
+  it('reports a crashing container as CrashLoopBackOff through the API', async () => {
+    await createPod('crash', { containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo bye; exit 3'] }] });
+    const p = await waitPod('crash', 'CrashLoopBackOff', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 30_000);
+    const cs = p.status!.containerStatuses![0]!;
+    expect(cs.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(cs.state?.waiting?.message).toMatch(/^back-off \d+m?s restarting failed container=c pod=crash_default/);
+    const get = await cluster.kubectl(['get', 'pod', 'crash']);
+    expect(get.stdout).toMatch(/crash\s+0\/1\s+CrashLoopBackOff/);
+  });
+
+  it('restarts a container whose liveness probe fails (restartCount grows)', async () => {
+    await createPod('live', { containers: [{
+      name: 'c', image: HELLO, command: ['sh', '-c', 'sleep 1000'],
+      livenessProbe: { exec: { command: ['cat', '/no-such-file'] }, periodSeconds: 1, failureThreshold: 1, initialDelaySeconds: 0 },
+    }] });
+    const p = await waitPod('live', 'restarted by liveness', (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+    expect(p.status?.containerStatuses?.[0]?.lastState?.terminated).toBeTruthy();
+  });
+
+  it('flips the Ready condition with the readiness probe', async () => {
+    await createPod('ready', { containers: [{
+      name: 'c', image: HELLO, command: ['sh', '-c', 'sleep 1000'],
+      readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1 },
+    }] });
+    const notReady = await waitPod('ready', 'Running, not Ready', (x) => x.status?.phase === 'Running' && !!x.status.containerStatuses?.[0]?.state?.running);
+    expect(notReady.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+    const id = notReady.status!.containerStatuses![0]!.containerID!.replace('containerd://', '');
+    await node.cri.execSync(id, ['sh', '-c', 'echo > /tmp/ready'], 5);
+    await waitPod('ready', 'Ready', (x) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 10_000);
+    await node.cri.execSync(id, ['rm', '/tmp/ready'], 5);
+    const again = await waitPod('ready', 'not Ready again', (x) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'False', 10_000);
+    expect(again.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'ContainersNotReady' });
+  });
+
+  it('resolves env from ConfigMaps through the API', async () => {
+    await cluster.client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greet', namespace: 'default' }, data: { GREETING: 'ahoy' } });
+    await createPod('env', { restartPolicy: 'Never', containers: [{
+      name: 'c', image: HELLO, command: ['sh', '-c', 'echo "greeting=$GREETING"'],
+      env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'greet', key: 'GREETING' } } }],
+    }] });
+    const p = await waitPod('env', 'Succeeded', (x) => x.status?.phase === 'Succeeded');
+    const log = readFileSync(join(node.config.logDir, `default_env_${p.metadata!.uid!}`, 'c', '0.log'), 'utf8');
+    expect(log).toContain('greeting=ahoy');
+  });
+
+  it('pulls an unknown image: ErrImagePull / ImagePullBackOff with the reason through the API', async () => {
+    await createPod('nope', { containers: [{ name: 'c', image: '127.0.0.1:1/flotilla/nope:1' }] });
+    const p = await waitPod('nope', 'image pull failure', (x) => ['ErrImagePull', 'ImagePullBackOff'].includes(x.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ''), 30_000);
+    expect(p.status?.phase).toBe('Pending');
+    expect(p.status?.containerStatuses?.[0]?.state?.waiting?.message).toMatch(/127\.0\.0\.1:1\/flotilla\/nope:1.*(connection refused|connect)/s);
+    await waitPod('nope', 'ImagePullBackOff', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 30_000);
+  });
+
+  it('makes a ClusterIP service reachable from the node', async () => {
+    const web = await getPod('web');
+    const svc = await cluster.client.create<Service>(SERVICES, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    });
+    const clusterIP = svc.spec?.clusterIP ?? '';
+    expect(clusterIP).toMatch(/^10\.96\./);
+    // The endpointslice controller may not be running in this cluster: write the slice by hand if needed.
+    const slices = await cluster.client.list<EndpointSlice>(SLICES, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=web' });
+    if (slices.items.length === 0) {
+      await cluster.client.create<EndpointSlice>(SLICES, {
+        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        metadata: { name: 'web-manual', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+        addressType: 'IPv4', ports: [{ name: '', port: 8080, protocol: 'TCP' }],
+        endpoints: [{ addresses: [web.status!.podIP!], conditions: { ready: true }, nodeName: node.name }],
+      });
+    }
+    const body = await waitFor(async () => { const b = await httpFromNode(node, clusterIP, 80); return b.startsWith('Hello') ? b : undefined; }, 'service answer', 15_000)
+      .catch(async (err: unknown) => { console.log((await node.exec(['iptables-save'])).stdout, JSON.stringify(await cluster.client.list(SLICES, {}))); throw err; });
+    expect(body).toContain(web.status!.podIP!);
+  });
+
+  it('survives an agent restart: same container, same restartCount, still Running', async () => {
+    const before = await getPod('web');
+    const cs = before.status!.containerStatuses![0]!;
+    await agent.stop();
+    agent = newAgent();
+    await agent.start();
+    await new Promise((r) => setTimeout(r, 1500)); // let a few sync passes (200 ms each) happen before comparing
+    const after = await waitPod('web', 'Running', (x) => x.status?.phase === 'Running');
+    expect(after.status?.containerStatuses?.[0]?.containerID).toBe(cs.containerID);
+    expect(after.status?.containerStatuses?.[0]?.restartCount).toBe(cs.restartCount);
+    expect(after.status?.podIP).toBe(before.status?.podIP);
+    expect(await httpFromNode(node, before.status!.podIP!, 8080)).toMatch(/^Hello/);
+  });
+
+  it('stops a deleted pod within its grace period, then it disappears from the API', async () => {
+    const p = await getPod('web');
+    const t0 = Date.now();
+    await cluster.client.delete(PODS, 'web', { namespace: 'default' });
+    await waitFor(async () => { try { await getPod('web'); return false; } catch (e) { return isNotFound(e); } }, 'web gone', 15_000);
+    expect(Date.now() - t0).toBeLessThan((p.spec!.terminationGracePeriodSeconds! + 3) * 1000);
+    const boxes = await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': p.metadata!.uid! } });
+    await waitFor(async () => (await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': p.metadata!.uid! } })).length === 0, 'sandbox removed', 10_000);
+    expect(boxes.every((b) => b.labels[LABEL_MANAGED] === 'true')).toBe(true);
+  });
+
+  it('stops and cleans up a pod that is force-deleted while running', async () => {
+    await createPod('forced', { containers: [{ name: 'c', image: HELLO }] });
+    const p = await waitPod('forced', 'Running', (x) => x.status?.phase === 'Running');
+    await cluster.client.delete(PODS, 'forced', { namespace: 'default', gracePeriodSeconds: 0 });
+    await waitFor(async () => (await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': p.metadata!.uid! } })).length === 0, 'forced pod removed from the runtime', 15_000);
+  });
+});

@@ -1,0 +1,221 @@
+// The node agent (kubelet + kube-proxy): waits for containerd, imports the node's images, registers
+// the Node, renews its Lease, reports its status, configures the pod network once the node has a
+// podCIDR, programs services, and syncs the pods bound to it. Runs as `node agent.js --config FILE`
+// (main.ts) or in-process (tests). stop() leaves pods, rules and routes in place.
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Node } from '../../main/api/types';
+import { HttpClient } from '../../main/client/http';
+import type { AgentConfig } from './config';
+import { CriClient } from './cri/client';
+import { applyNodeSysctls } from './network/sysctls';
+import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
+import { startLeaseRenewer } from './node/lease';
+import { nodeLabels, registerNode } from './node/register';
+import { KUBELET_VERSION } from './node/resources';
+import { NodeStatusReporter } from './node/status-reporter';
+import { pause, rfc3339 } from './node/time';
+import { PodManager } from './pods/manager';
+import { localExec, type Exec } from './proxy/exec';
+import { importImage } from './runtime/containerd';
+import { setUpPodNetwork } from './services/pod-network';
+import { ServiceSync } from './services/service-sync';
+import { StatsCollector } from './stats/collector';
+import type { StatsSummary } from './stats/summary';
+import { apiRefLookup } from './sync/ref-lookup';
+import { PodSync } from './sync/pod-sync';
+
+export interface AgentOptions {
+  /** Runs the node's network commands (iptables, ip, sysctl); default: directly. Tests pass a netns runner. */
+  exec?: Exec;
+  log?: (line: string) => void;
+  /** How often each pod is reconciled (default 1 s). */
+  podSyncIntervalMs?: number;
+  /** Proxier and route rate limit (default 1 s). */
+  proxyMinSyncIntervalMs?: number;
+  /** First reconnect delay when the API or containerd is unreachable (default 200 ms, doubling to 10 s). */
+  reconnectBackoffMs?: number;
+  /** Background stats sampling period (default 10 s; CPU rates are averaged over it). */
+  statsIntervalMs?: number;
+  /** Node status heartbeat when nothing changes (default 60 s). */
+  statusHeartbeatMs?: number;
+  /** The ctr binary for image imports (default: ctr on PATH). */
+  ctrBin?: string;
+}
+
+function portOf(listenAddress: string): number {
+  const port = Number(listenAddress.slice(listenAddress.lastIndexOf(':') + 1));
+  return Number.isInteger(port) && port > 0 ? port : 10250;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Agent {
+  readonly client: HttpClient;
+  readonly cri: CriClient;
+  readonly pods: PodManager;
+  readonly stats: StatsCollector;
+  private readonly exec: Exec;
+  private readonly log: (line: string) => void;
+  private readonly abort = new AbortController();
+  private readonly disposers: Array<() => void | Promise<void>> = [];
+  private podSync?: PodSync;
+  private services?: ServiceSync;
+  private reporter?: NodeStatusReporter;
+  private networkReady = false;
+  private podCIDR = '';
+  private networkWaiters: Array<() => void> = [];
+  private lastSummary?: StatsSummary;
+  readonly startTime = rfc3339();
+
+  constructor(readonly config: AgentConfig, private readonly opts: AgentOptions = {}) {
+    this.exec = opts.exec ?? localExec;
+    this.log = opts.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
+    this.client = new HttpClient({ server: config.apiServer, token: config.token, caCertPem: config.caCertPem, userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})` });
+    this.cri = new CriClient(config.containerdSocket);
+    this.pods = new PodManager(this.cri, {
+      logDir: config.logDir,
+      cgroupParent: config.cgroupParent || undefined,
+      hostIP: config.nodeIP,
+      lookup: apiRefLookup(this.client),
+      backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
+      backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,
+      syncIntervalMs: opts.podSyncIntervalMs,
+    });
+    this.stats = new StatsCollector(this.cri, { nodeName: config.nodeName, cgroupParent: config.cgroupParent || undefined, fsPath: config.stateDir, startTime: this.startTime });
+  }
+
+  get nodeName(): string { return this.config.nodeName; }
+
+  /** The latest stats sample (GET /stats/summary), taking a fresh one when none is recent. */
+  async statsSummary(): Promise<StatsSummary> {
+    const last = this.lastSummary;
+    if (last && Date.now() - Date.parse(last.node.cpu?.time ?? '') < 1000) return last;
+    this.lastSummary = await this.stats.summary();
+    return this.lastSummary;
+  }
+
+  /** Resolves when the node is registered and pods are being synced. */
+  async start(): Promise<void> {
+    const c = this.config;
+    for (const d of [c.stateDir, c.logDir]) mkdirSync(d, { recursive: true });
+    await this.waitForRuntime();
+    await this.importImages();
+    await applyNodeSysctls(this.exec).catch((err: unknown) => this.log(`sysctls: ${message(err)}`));
+    const node = await this.register();
+    this.log(`registered node ${c.nodeName}`);
+
+    this.disposers.push(startLeaseRenewer({
+      client: this.client, nodeName: c.nodeName, nodeUid: node.metadata?.uid, periodMs: (c.leaseRenewSeconds ?? 10) * 1000,
+      onError: (err) => this.log(`lease: ${message(err)}`),
+    }));
+    this.reporter = new NodeStatusReporter({
+      client: this.client, source: this.statusSource(), periodMs: (c.statusReportSeconds ?? 10) * 1000,
+      heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions,
+      onError: (err) => this.log(`node status: ${message(err)}`),
+    });
+    this.disposers.push(this.reporter.start());
+
+    this.services = new ServiceSync({
+      client: this.client, exec: this.exec, nodeName: c.nodeName, nodeIP: c.nodeIP, clusterCIDR: c.clusterCIDR,
+      log: this.log, minSyncIntervalMs: this.opts.proxyMinSyncIntervalMs, backoffMs: this.opts.reconnectBackoffMs,
+      onPodCIDR: (cidr) => void this.podNetwork(cidr),
+    });
+    const services = this.services;
+    this.disposers.push(() => services.stop());
+    services.start();
+
+    const statsTimer = setInterval(() => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); }, this.opts.statsIntervalMs ?? 10_000);
+    this.disposers.push(() => clearInterval(statsTimer));
+
+    await this.waitForNetwork();
+    if (this.abort.signal.aborted) return;
+    this.podSync = new PodSync({ client: this.client, pods: this.pods, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs });
+    this.disposers.push(await this.podSync.start());
+    this.log(`syncing pods of ${c.nodeName}`);
+  }
+
+  /** Stops every loop and closes connections; pods keep running, iptables rules and routes stay. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    for (const w of this.networkWaiters.splice(0)) w();
+    for (const d of this.disposers.splice(0).reverse()) {
+      try { await d(); } catch (err) { this.log(`stop: ${message(err)}`); }
+    }
+    await this.pods.close();
+    this.cri.close();
+    this.client.close();
+  }
+
+  /** Waits for in-flight pod work (terminations, status writes); for tests and shutdown. */
+  async idle(): Promise<void> {
+    await this.podSync?.idle();
+  }
+
+  private statusSource(): NodeStatusSource {
+    const c = this.config;
+    return {
+      nodeName: c.nodeName, nodeIP: c.nodeIP, port: portOf(c.listenAddress), fsPath: c.stateDir,
+      cgroupParent: c.cgroupParent || undefined, cri: this.cri, networkReady: () => this.networkReady,
+    };
+  }
+
+  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const base = this.opts.reconnectBackoffMs ?? 200;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (this.abort.signal.aborted) throw new Error('agent stopped');
+        if (attempt === 0 || attempt % 10 === 0) this.log(`${what}: ${message(err)} (retrying)`);
+        await pause(Math.min(10_000, base * 2 ** Math.min(attempt, 10)), this.abort.signal);
+      }
+    }
+  }
+
+  private async waitForRuntime(): Promise<void> {
+    const v = await this.retrying('waiting for containerd', () => this.cri.version(2000));
+    this.log(`container runtime ${v.runtime_name} ${v.runtime_version}`);
+  }
+
+  private async importImages(): Promise<void> {
+    for (const file of this.config.imageTarballs) {
+      if (!existsSync(file)) { this.log(`image tarball ${file} is missing`); continue; }
+      await this.retrying(`importing ${file}`, () => importImage(this.config.containerdSocket, file, this.opts.ctrBin));
+    }
+  }
+
+  private async register(): Promise<Node> {
+    const c = this.config;
+    return this.retrying('registering node', async () => {
+      const status = await buildNodeStatus(this.statusSource(), undefined, rfc3339());
+      return registerNode(this.client, c.nodeName, nodeLabels(c.nodeName, c.nodeLabels), status);
+    });
+  }
+
+  private async podNetwork(cidr: string): Promise<void> {
+    const c = this.config;
+    try {
+      await setUpPodNetwork({ cniConfDir: c.cniConfDir, cniDataDir: c.cniDataDir, bridgeName: c.bridgeName, clusterCIDR: c.clusterCIDR, exec: this.exec }, cidr);
+    } catch (err) {
+      this.log(`pod network for ${cidr}: ${message(err)}`);
+      return;
+    }
+    this.podCIDR = cidr;
+    this.log(`pod network ${cidr} configured`);
+    if (!this.networkReady) {
+      this.networkReady = true;
+      for (const w of this.networkWaiters.splice(0)) w();
+      void this.reporter?.kick();
+    }
+  }
+
+  private waitForNetwork(): Promise<void> {
+    if (this.networkReady || this.abort.signal.aborted) return Promise.resolve();
+    this.log('waiting for the node\'s podCIDR');
+    return new Promise((resolve) => this.networkWaiters.push(resolve));
+  }
+
+  get podNetworkCIDR(): string { return this.podCIDR; }
+}

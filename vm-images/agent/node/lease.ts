@@ -1,0 +1,64 @@
+// The node's heartbeat Lease (kube-node-lease/<node>), renewed every period as pkg/kubelet/nodelease does:
+// holderIdentity = node name, leaseDurationSeconds 40, renewTime a MicroTime, owned by the Node.
+import type { Lease } from '../../../main/api/types';
+import type { ApiClient } from '../../../main/client/types';
+import { isConflict, isNotFound } from '../../../main/client/types';
+import { LEASES, NODE_LEASE_NAMESPACE } from './resources';
+import { microTime } from './time';
+
+export const LEASE_DURATION_SECONDS = 40;
+
+export interface LeaseOptions {
+  client: ApiClient;
+  nodeName: string;
+  /** The Node's uid, for the owner reference (the lease goes when the Node does). */
+  nodeUid?: string;
+  periodMs: number;
+  onError?: (err: unknown) => void;
+  onRenew?: (lease: Lease) => void;
+}
+
+/** Renews (or creates) the lease once. */
+export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | 'nodeUid'>): Promise<Lease> {
+  const spec = { holderIdentity: o.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS };
+  for (let attempt = 0; ; attempt++) {
+    let current: Lease | undefined;
+    try {
+      current = await o.client.get<Lease>(LEASES, o.nodeName, NODE_LEASE_NAMESPACE);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    try {
+      if (!current) {
+        return await o.client.create<Lease>(LEASES, {
+          apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+          metadata: {
+            name: o.nodeName, namespace: NODE_LEASE_NAMESPACE,
+            ...(o.nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: o.nodeName, uid: o.nodeUid }] } : {}),
+          },
+          spec: { ...spec, renewTime: microTime() },
+        });
+      }
+      return await o.client.update<Lease>(LEASES, { ...current, spec: { ...current.spec, ...spec, renewTime: microTime() } });
+    } catch (err) {
+      if (attempt >= 3 || !(isConflict(err) || isNotFound(err))) throw err;
+    }
+  }
+}
+
+/** Renews now and then every periodMs; returns the disposer. */
+export function startLeaseRenewer(o: LeaseOptions): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async (): Promise<void> => {
+    try {
+      const lease = await renewLease(o);
+      o.onRenew?.(lease);
+    } catch (err) {
+      o.onError?.(err);
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), o.periodMs);
+  };
+  void tick();
+  return () => { stopped = true; if (timer) clearTimeout(timer); };
+}

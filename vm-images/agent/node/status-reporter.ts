@@ -1,0 +1,61 @@
+// Reports the node's status every period: writes it through nodes/<name>/status when anything but
+// the heartbeat changed, and at least once a minute as a heartbeat.
+import type { Node, NodeCondition } from '../../../main/api/types';
+import type { ApiClient } from '../../../main/client/types';
+import { buildNodeStatus, statusFingerprint, type NodeStatusSource } from './node-status';
+import { NODES } from './resources';
+import { rfc3339 } from './time';
+
+export interface StatusReporterOptions {
+  client: ApiClient;
+  source: NodeStatusSource;
+  periodMs: number;
+  /** Heartbeat interval when nothing changes (default 60 s). */
+  heartbeatMs?: number;
+  initialConditions?: NodeCondition[];
+  onError?: (err: unknown) => void;
+  onWrite?: (node: Node) => void;
+}
+
+export class NodeStatusReporter {
+  private conditions: NodeCondition[] | undefined;
+  private lastPrint = '';
+  private lastWrite = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: StatusReporterOptions) {
+    this.conditions = o.initialConditions;
+  }
+
+  /** Starts the periodic reports; returns the disposer. */
+  start(): () => void {
+    const tick = (): void => {
+      this.running = this.report().catch((err) => this.o.onError?.(err)).then(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.o.periodMs);
+      });
+    };
+    tick();
+    return () => { this.stopped = true; if (this.timer) clearTimeout(this.timer); };
+  }
+
+  /** Reports now (e.g. when the network became ready), after a report in progress. */
+  kick(): Promise<void> {
+    this.running = this.running.then(() => this.report()).catch((err) => this.o.onError?.(err));
+    return this.running;
+  }
+
+  private async report(): Promise<void> {
+    const status = await buildNodeStatus(this.o.source, this.conditions, rfc3339());
+    const print = statusFingerprint(status);
+    const due = Date.now() - this.lastWrite >= (this.o.heartbeatMs ?? 60_000);
+    if (print === this.lastPrint && !due) return;
+    const node = await this.o.client.get<Node>(NODES, this.o.source.nodeName);
+    const written = await this.o.client.update<Node>(NODES, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
+    this.conditions = status.conditions;
+    this.lastPrint = print;
+    this.lastWrite = Date.now();
+    this.o.onWrite?.(written);
+  }
+}

@@ -1,0 +1,92 @@
+// Reads a cgroup's CPU and memory accounting under cgroupfs, v2 (unified) or v1, whichever has it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = '/sys/fs/cgroup';
+
+function read(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+}
+
+function num(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (t === '' || t === 'max') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function statField(text: string | undefined, key: string): number | undefined {
+  if (!text) return undefined;
+  for (const line of text.split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k === key) return num(v);
+  }
+  return undefined;
+}
+
+function rel(cgroup: string): string {
+  return cgroup.replace(/^\/+/, '');
+}
+
+/** True when the cgroup exists in either hierarchy. */
+export function cgroupExists(cgroup: string): boolean {
+  return read(join(ROOT, rel(cgroup), 'cgroup.procs')) !== undefined
+    || read(join(ROOT, 'unified', rel(cgroup), 'cgroup.procs')) !== undefined
+    || read(join(ROOT, 'cpuacct', rel(cgroup), 'cpuacct.usage')) !== undefined;
+}
+
+/** Cumulative CPU time of the cgroup in nanoseconds. */
+export function cgroupCpuNanos(cgroup: string): number | undefined {
+  const v1 = num(read(join(ROOT, 'cpuacct', rel(cgroup), 'cpuacct.usage')));
+  if (v1 !== undefined) return v1;
+  for (const base of [ROOT, join(ROOT, 'unified')]) {
+    const usec = statField(read(join(base, rel(cgroup), 'cpu.stat')), 'usage_usec');
+    if (usec !== undefined) return usec * 1000;
+  }
+  return undefined;
+}
+
+export interface CgroupMemory { usageBytes: number; workingSetBytes: number; rssBytes: number; limitBytes?: number }
+
+/** Memory of the cgroup; working set = usage minus inactive file pages, as cAdvisor computes it. */
+export function cgroupMemory(cgroup: string): CgroupMemory | undefined {
+  const v1dir = join(ROOT, 'memory', rel(cgroup));
+  const v1usage = num(read(join(v1dir, 'memory.usage_in_bytes')));
+  if (v1usage !== undefined) {
+    const stat = read(join(v1dir, 'memory.stat'));
+    const inactive = statField(stat, 'total_inactive_file') ?? 0;
+    const limit = num(read(join(v1dir, 'memory.limit_in_bytes')));
+    return {
+      usageBytes: v1usage, workingSetBytes: Math.max(0, v1usage - inactive), rssBytes: statField(stat, 'total_rss') ?? 0,
+      ...(limit !== undefined && limit < 2 ** 62 ? { limitBytes: limit } : {}),
+    };
+  }
+  for (const base of [ROOT, join(ROOT, 'unified')]) {
+    const dir = join(base, rel(cgroup));
+    const usage = num(read(join(dir, 'memory.current')));
+    if (usage === undefined) continue;
+    const stat = read(join(dir, 'memory.stat'));
+    const limit = num(read(join(dir, 'memory.max')));
+    return {
+      usageBytes: usage, workingSetBytes: Math.max(0, usage - (statField(stat, 'inactive_file') ?? 0)), rssBytes: statField(stat, 'anon') ?? 0,
+      ...(limit !== undefined ? { limitBytes: limit } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** CPU limit of the cgroup in cores (quota/period), undefined when unlimited. */
+export function cgroupCpuLimit(cgroup: string): number | undefined {
+  const quota = num(read(join(ROOT, 'cpu', rel(cgroup), 'cpu.cfs_quota_us')));
+  const period = num(read(join(ROOT, 'cpu', rel(cgroup), 'cpu.cfs_period_us')));
+  if (quota !== undefined && period && quota > 0) return quota / period;
+  for (const base of [ROOT, join(ROOT, 'unified')]) {
+    const max = read(join(base, rel(cgroup), 'cpu.max'));
+    if (!max) continue;
+    const [q, p] = max.trim().split(/\s+/);
+    const qn = num(q), pn = num(p);
+    if (qn !== undefined && pn) return qn / pn;
+  }
+  return undefined;
+}

@@ -1,0 +1,151 @@
+// The kubelet's sync loop: watches the pods bound to this node and drives the PodManager. New and
+// changed pods are synced; pods with a deletionTimestamp are stopped within their grace period and
+// then confirmed deleted (DELETE, gracePeriodSeconds 0, uid precondition); pods that vanish from
+// the API (force-deleted, or deleted while the agent was away) are stopped and cleaned up. At start,
+// pods already running in the runtime are adopted, never restarted.
+import type { Pod } from '../../../main/api/types';
+import type { ApiClient } from '../../../main/client/types';
+import { isConflict, isNotFound } from '../../../main/client/types';
+import type { PodManager } from '../pods/manager';
+import { PODS } from '../node/resources';
+import { recordPodEvent } from './event-recorder';
+import { Reflector, type ChangeType } from './reflector';
+import { PodStatusWriter } from './status-writer';
+
+export interface PodSyncOptions {
+  client: ApiClient;
+  pods: PodManager;
+  nodeName: string;
+  log: (line: string) => void;
+  backoffMs?: number;
+  /** Record the runtime's pod events as core/v1 Events (default true). */
+  events?: boolean;
+}
+
+function uidOf(p: Pod): string {
+  return p.metadata?.uid ?? '';
+}
+
+function isTerminal(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+}
+
+/** What the runtime cares about: spec, labels, annotations, deletion. Status-only updates (ours) are not a reason to sync. */
+function desired(p: Pod): string {
+  const m = p.metadata ?? {};
+  return JSON.stringify([m.uid, p.spec, m.labels, m.annotations, m.deletionTimestamp, m.deletionGracePeriodSeconds]);
+}
+
+export class PodSync {
+  private readonly reflector: Reflector<Pod>;
+  private readonly writer: PodStatusWriter;
+  private readonly terminating = new Map<string, Promise<void>>();
+  private readonly removing = new Map<string, Promise<void>>();
+  private readonly disposers: Array<() => void> = [];
+  private adopted = new Set<string>();
+  private started = false;
+
+  constructor(private readonly o: PodSyncOptions) {
+    this.reflector = new Reflector<Pod>({
+      client: o.client, resource: PODS, fieldSelector: `spec.nodeName=${o.nodeName}`, backoffMs: o.backoffMs,
+      onChange: (type, pod, old) => this.onChange(type, pod, old),
+      onSynced: (items) => this.onSynced(items),
+      onError: (err) => o.log(`pods watch: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    this.writer = new PodStatusWriter({
+      client: o.client, retryMs: o.backoffMs,
+      current: (ns, name) => this.reflector.get(ns, name),
+      onError: (err) => o.log(`pod status: ${err instanceof Error ? err.message : String(err)}`),
+    });
+  }
+
+  /** Adopts what the runtime runs, then lists and watches; resolves after the first list was handled. Returns the disposer. */
+  async start(): Promise<() => void> {
+    this.adopted = new Set((await this.o.pods.adopt()).map((p) => p.uid));
+    this.disposers.push(this.o.pods.on('status', (uid, status, pod) => this.writer.set(uid, pod, status)));
+    this.disposers.push(this.o.pods.on('error', (uid, err) => this.o.log(`pod ${uid}: ${err instanceof Error ? err.message : String(err)}`)));
+    if (this.o.events !== false) {
+      this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recordPodEvent(this.o.client, this.o.nodeName, pod, ev)));
+    }
+    this.disposers.push(this.reflector.start());
+    this.started = true;
+    await this.reflector.synced();
+    return () => this.stop();
+  }
+
+  /** Stops watching and writing; pods keep running. */
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    for (const d of this.disposers.splice(0)) d();
+    this.writer.stop();
+  }
+
+  /** Waits for work in progress (terminations, removals, status writes). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.terminating.values(), ...this.removing.values()]);
+    await this.writer.flush();
+  }
+
+  private onSynced(items: Pod[]): void {
+    if (this.adopted.size === 0) return;
+    // Once, after the first list: runtime pods the API no longer has were deleted while we were away.
+    const keep = new Set(items.map(uidOf));
+    const stale = [...this.adopted].filter((uid) => !keep.has(uid));
+    this.adopted.clear();
+    if (stale.length === 0) return;
+    this.o.pods.cleanup(keep).then((removed) => {
+      if (removed.length) this.o.log(`removed ${removed.length} pod(s) deleted while the agent was away`);
+    }, (err: unknown) => this.o.log(`cleanup: ${String(err)}`));
+  }
+
+  private onChange(type: ChangeType, pod: Pod, old: Pod | undefined): void {
+    const uid = uidOf(pod);
+    if (old && uidOf(old) !== uid) this.gone(uidOf(old)); // deleted and recreated under the same name
+    if (type === 'DELETED') { this.gone(uid); return; }
+    if (pod.spec?.nodeName !== this.o.nodeName) return;
+    if (pod.metadata?.deletionTimestamp) { this.terminate(pod); return; }
+    if (old && uidOf(old) === uid && desired(old) === desired(pod)) return;
+    if (isTerminal(pod) && this.o.pods.status(uid) === undefined && !this.adopted.has(uid)) return; // finished before we knew it
+    this.o.pods.sync(pod).catch((err: unknown) => this.o.log(`sync ${pod.metadata?.name}: ${String(err)}`));
+  }
+
+  private terminate(pod: Pod): void {
+    const uid = uidOf(pod);
+    if (this.terminating.has(uid) || this.removing.has(uid)) return;
+    const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const run = (async () => {
+      const known = this.o.pods.status(uid) !== undefined;
+      const running = known || (await this.o.pods.adopt()).some((p) => p.uid === uid);
+      if (running) {
+        if (!known) await this.o.pods.sync(pod);
+        await this.o.pods.terminate(uid, grace);
+        await this.writer.flush(uid);
+      }
+      await this.confirmDeleted(pod);
+    })().catch((err: unknown) => this.o.log(`terminate ${pod.metadata?.name}: ${String(err)}`))
+      .finally(() => this.terminating.delete(uid));
+    this.terminating.set(uid, run);
+  }
+
+  private async confirmDeleted(pod: Pod): Promise<void> {
+    try {
+      await this.o.client.delete(PODS, pod.metadata?.name ?? '', {
+        namespace: pod.metadata?.namespace, gracePeriodSeconds: 0, preconditions: { uid: uidOf(pod) },
+      });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  }
+
+  private gone(uid: string): void {
+    if (!uid || this.removing.has(uid)) return;
+    const run = (async () => {
+      await this.terminating.get(uid);
+      await this.o.pods.remove(uid);
+      this.writer.forget(uid);
+    })().catch((err: unknown) => this.o.log(`remove ${uid}: ${String(err)}`))
+      .finally(() => this.removing.delete(uid));
+    this.removing.set(uid, run);
+  }
+}

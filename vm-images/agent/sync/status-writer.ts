@@ -1,0 +1,86 @@
+// Writes pod statuses through pods/<name>/status: the latest status per pod, coalesced, one write
+// at a time, retried with backoff while the API is unreachable, skipped when unchanged. The pod's
+// original startTime is kept (an adopted pod's worker starts a new clock).
+import type { Pod, PodStatus } from '../../../main/api/types';
+import type { ApiClient } from '../../../main/client/types';
+import { isNotFound } from '../../../main/client/types';
+import { PODS } from '../node/resources';
+import { pause } from '../node/time';
+
+interface Pending { pod: Pod; status: PodStatus }
+
+export interface StatusWriterOptions {
+  client: ApiClient;
+  /** The pod as the API last showed it (from the watch), for startTime and uid checks. */
+  current: (namespace: string, name: string) => Pod | undefined;
+  onError?: (err: unknown) => void;
+  retryMs?: number;
+}
+
+export class PodStatusWriter {
+  private readonly pending = new Map<string, Pending>();
+  private readonly written = new Map<string, string>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private running = false;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly o: StatusWriterOptions) {}
+
+  set(uid: string, pod: Pod, status: PodStatus): void {
+    if (this.abort.signal.aborted) return;
+    this.pending.set(uid, { pod, status });
+    if (!this.running) void this.drain();
+  }
+
+  forget(uid: string): void {
+    this.pending.delete(uid);
+    this.written.delete(uid);
+  }
+
+  /** Resolves when nothing is waiting to be written for `uid` (or for anyone). */
+  async flush(uid?: string): Promise<void> {
+    while (!this.abort.signal.aborted && (uid ? this.pending.has(uid) : this.pending.size > 0)) {
+      await new Promise<void>((r) => this.idleWaiters.push(r));
+    }
+  }
+
+  stop(): void {
+    this.abort.abort();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    let failures = 0;
+    while (this.pending.size > 0 && !this.abort.signal.aborted) {
+      const [uid, item] = this.pending.entries().next().value as [string, Pending];
+      this.pending.delete(uid);
+      try {
+        await this.write(uid, item);
+        failures = 0;
+      } catch (err) {
+        if (isNotFound(err)) { this.written.delete(uid); continue; }
+        this.o.onError?.(err);
+        if (!this.pending.has(uid)) this.pending.set(uid, item);
+        failures++;
+        await pause(Math.min(10_000, (this.o.retryMs ?? 200) * 2 ** Math.min(failures, 8)), this.abort.signal);
+      }
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+    this.running = false;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async write(uid: string, { pod, status }: Pending): Promise<void> {
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const live = this.o.current(namespace, name);
+    // Gone from the API (deleted, or recreated under the same name): nothing of ours to write.
+    if (!live || live.metadata?.uid !== uid) return;
+    const out: PodStatus = { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) };
+    const text = JSON.stringify(out);
+    if (this.written.get(uid) === text) return;
+    await this.o.client.update<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid }, status: out }, { subresource: 'status', fieldManager: 'flotilla-agent' });
+    this.written.set(uid, text);
+  }
+}
