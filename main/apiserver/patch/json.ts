@@ -6,11 +6,25 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+// Keys come from requests: "__proto__" must stay an ordinary own property, never reach a prototype.
+export function hasOwn(o: JsonObject, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+export function getOwn(o: JsonObject, key: string): unknown {
+  return hasOwn(o, key) ? o[key] : undefined;
+}
+
+export function setKey(o: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 export function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map((x: unknown) => deepClone(x)) as T;
   if (isObject(v)) {
     const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) out[k] = deepClone(x);
+    for (const [k, x] of Object.entries(v)) setKey(out, k, deepClone(x));
     return out as T;
   }
   return v;

@@ -1,6 +1,6 @@
 // JSON merge patch (RFC 7386), as `application/merge-patch+json`. Pure: the inputs are not modified
 // and the result shares nothing with them.
-import { deepClone, isObject } from './json';
+import { deepClone, getOwn, isObject, setKey } from './json';
 
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   return merge(deepClone(target), patch);
@@ -11,7 +11,7 @@ function merge(target: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = isObject(target) ? target : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = merge(out[key], value);
+    else setKey(out, key, merge(getOwn(out, key), value));
   }
   return out;
 }

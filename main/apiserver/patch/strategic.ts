@@ -3,7 +3,7 @@
 // IgnoreUnmatchedNulls both on). Directives: `$patch: replace|delete` (maps and list items),
 // `$retainKeys`, `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`. Pure: inputs are cloned.
 import { PatchError } from './errors';
-import { deepClone, isObject, jsonKind, show, type JsonObject } from './json';
+import { deepClone, getOwn, hasOwn, isObject, jsonKind, setKey, show, type JsonObject } from './json';
 import type { PatchMeta } from './patchmeta';
 import { normalizeElementOrder, partition, type ElementKind } from './strategic-order';
 import { goAliasedServerOrder } from './strategic-alias';
@@ -32,17 +32,17 @@ function mergeMap(original: JsonObject, patch: JsonObject, meta: PatchMeta): Jso
       delete original[key];
       continue;
     }
-    if (!(key in original) || jsonKind(original[key]) !== jsonKind(patchV)) {
+    const origV = getOwn(original, key);
+    if (!hasOwn(original, key) || jsonKind(origV) !== jsonKind(patchV)) {
       if (!isDeleteList) setClean(original, key, patchV, field);
       continue;
     }
-    const origV = original[key];
     if (isObject(origV) && isObject(patchV)) {
-      original[key] = mapStrategy(field) === 'replace' ? clean(patchV, field) as JsonObject : mergeMap(origV, patchV, field);
+      setKey(original, key, mapStrategy(field) === 'replace' ? clean(patchV, field) : mergeMap(origV, patchV, field));
     } else if (Array.isArray(origV) && Array.isArray(patchV)) {
-      original[key] = mergeListField(origV, patchV, field, isDeleteList);
+      setKey(original, key, mergeListField(origV, patchV, field, isDeleteList));
     } else if (!isDeleteList) {
-      original[key] = patchV;
+      setKey(original, key, patchV);
     }
   }
   return original;
@@ -110,7 +110,7 @@ function setClean(target: JsonObject, key: string, value: unknown, field: PatchM
     delete target[key];
     return;
   }
-  target[key] = clean(value, field);
+  setKey(target, key, clean(value, field));
 }
 
 function mergeListField(original: unknown[], patch: unknown[], field: PatchMeta, isDeleteList: boolean): unknown[] {
@@ -200,8 +200,8 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, meta: PatchM
     if (!Array.isArray(order)) throw new PatchError('invalid patch format of setElementOrder list');
     const listKey = extractKey(key, SET_ORDER);
     const field = meta.child(listKey);
-    const origList = original[listKey];
-    const patchList = patch[listKey];
+    const origList = getOwn(original, listKey);
+    const patchList = getOwn(patch, listKey);
     if (origList !== undefined && !Array.isArray(origList)) throw new PatchError(`expected a []interface {}, but received a ${jsonKind(origList)}`);
     if (patchList !== undefined && patchList !== null && !Array.isArray(patchList)) {
       throw new PatchError(`expected a []interface {}, but received a ${jsonKind(patchList)}`);
@@ -222,13 +222,13 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, meta: PatchM
     }
     const kind = elementKind(origList, patchArr);
     if (kind === undefined || merged.length === 0) {
-      original[listKey] = merged;
+      setKey(original, listKey, merged);
     } else {
       const [inOrder, serverOnly] = partition(merged, order, mergeKey, kind);
       const serverOrder = origList && patchArr && kind === 'map' && listMerges(field)
         ? goAliasedServerOrder(origList, patchArr, mergeKey)
         : (origList ?? []);
-      original[listKey] = normalizeElementOrder(inOrder, serverOnly, order, serverOrder, mergeKey, kind);
+      setKey(original, listKey, normalizeElementOrder(inOrder, serverOnly, order, serverOrder, mergeKey, kind));
     }
     delete patch[listKey];
   }

@@ -1,6 +1,6 @@
 // Field sets of values (structured-merge-diff ToFieldSet), comparisons of two values (Compare:
 // added / removed / modified paths) and EnsureNamedFieldsAreMembers.
-import { deepEqual, isObject } from './json';
+import { deepEqual, getOwn, isObject } from './json';
 import { FieldSet, field, serializePathElement, type Path, type PathElement } from './fieldpath';
 import type { PatchMeta } from './patchmeta';
 import { isAssociativeList, isGranularMap, itemElement, keysAreNamed } from './typed-walk';
@@ -72,7 +72,7 @@ function walkCompare(
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
     for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {
-      walkCompare(k in l ? l[k] : undefined, k in r ? r[k] : undefined, meta.child(k), [...path, field(k)], c, lhs !== undefined, rhs !== undefined);
+      walkCompare(getOwn(l, k), getOwn(r, k), meta.child(k), [...path, field(k)], c, lhs !== undefined, rhs !== undefined);
     }
   } else {
     leaf(lhs, rhs, path, c);

@@ -1,6 +1,6 @@
 // Merging an applied configuration into a live object (structured-merge-diff typed Merge) and removing
 // the items of a field set from a value (RemoveItems). Both return fresh values.
-import { deepClone } from './json';
+import { deepClone, getOwn, hasOwn, setKey } from './json';
 import { serializePathElement, field, type FieldSet, type PathElement } from './fieldpath';
 import type { PatchMeta } from './patchmeta';
 import { isAssociativeList, isGranularMap, itemElement } from './typed-walk';
@@ -12,9 +12,9 @@ export function mergeTyped(lhs: unknown, rhs: unknown, meta: PatchMeta): unknown
   if (isAssociativeList(meta, lhs) && isAssociativeList(meta, rhs)) return mergeLists(lhs, rhs, meta);
   if (isGranularMap(meta, lhs) && isGranularMap(meta, rhs)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(lhs)) out[k] = k in rhs ? mergeTyped(v, rhs[k], meta.child(k)) : deepClone(v);
-    for (const [k, v] of Object.entries(rhs)) if (!(k in lhs)) out[k] = deepClone(v);
-    for (const k of Object.keys(out)) if (out[k] === null && rhs[k] === null) delete out[k];
+    for (const [k, v] of Object.entries(lhs)) setKey(out, k, hasOwn(rhs, k) ? mergeTyped(v, rhs[k], meta.child(k)) : deepClone(v));
+    for (const [k, v] of Object.entries(rhs)) if (!hasOwn(lhs, k)) setKey(out, k, deepClone(v));
+    for (const k of Object.keys(out)) if (getOwn(out, k) === null && getOwn(rhs, k) === null) delete out[k];
     return out;
   }
   return deepClone(rhs);
@@ -114,7 +114,7 @@ export function removeItems(value: unknown, set: FieldSet, meta: PatchMeta): unk
       if (set.hasMember(pe)) continue;
       const sub = set.withPrefix(pe);
       const kept = sub.isEmpty() ? deepClone(v) : removeItems(v, sub, meta.child(k));
-      if (kept !== undefined) out[k] = kept;
+      if (kept !== undefined) setKey(out, k, kept);
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }
