@@ -109,8 +109,9 @@ export function newGarbageCollector(ctx: ControllerContext): Controller {
       const owner = await ownerState(dep, ref);
       if (!owner) continue;
       const f = owner.metadata?.finalizers ?? [];
+      // An owner being deleted in the foreground takes its dependents along; any other existing
+      // owner (including one orphaning its dependents) keeps them.
       if (owner.metadata?.deletionTimestamp && f.includes('foregroundDeletion')) waiting++;
-      else if (owner.metadata?.deletionTimestamp && f.includes('orphan')) continue;
       else solid++;
     }
     if (solid) return;
