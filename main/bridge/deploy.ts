@@ -4,9 +4,14 @@ import type { DeployAppRequest } from './contract';
 
 export const APP_LABEL = 'app.kubernetes.io/name';
 
+/** Drops undefined fields: the in-process client takes objects as they are, not as JSON. */
+function plain<T>(o: T): T {
+  return JSON.parse(JSON.stringify(o)) as T;
+}
+
 export function deploymentFor(req: DeployAppRequest): Deployment {
   const labels = { [APP_LABEL]: req.name };
-  return {
+  return plain<Deployment>({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: req.name, namespace: req.namespace ?? 'default', labels: { ...labels, 'app.kubernetes.io/managed-by': 'flotilla-ui' } },
@@ -34,12 +39,12 @@ export function deploymentFor(req: DeployAppRequest): Deployment {
         },
       },
     },
-  };
+  });
 }
 
 export function serviceFor(req: DeployAppRequest): Service | undefined {
   if (!req.port || req.expose === 'None') return undefined;
-  return {
+  return plain<Service>({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: req.name, namespace: req.namespace ?? 'default', labels: { [APP_LABEL]: req.name, 'app.kubernetes.io/managed-by': 'flotilla-ui' } },
@@ -48,7 +53,7 @@ export function serviceFor(req: DeployAppRequest): Service | undefined {
       selector: { [APP_LABEL]: req.name },
       ports: [{ name: 'http', port: req.port, targetPort: req.port, protocol: 'TCP' }],
     },
-  };
+  });
 }
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

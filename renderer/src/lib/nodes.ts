@@ -22,9 +22,10 @@ export function problemConditions(n: Node): NodeCondition[] {
   return (n.status?.conditions ?? []).filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True'));
 }
 
-export function nodeProvider(n: Node): string {
+/** The provider that made the node (sandbox, lima, multipass, hollow), when it says. */
+export function nodeProvider(n: Node): string | undefined {
   const labels = n.metadata?.labels ?? {};
-  return labels['flotilla.dev/provider'] ?? (labels['flotilla.dev/hollow'] ? 'hollow' : undefined) ?? n.spec?.providerID?.split(':')[0] ?? 'node';
+  return labels['flotilla.dev/provider'] ?? (labels['flotilla.dev/hollow'] ? 'hollow' : undefined) ?? n.spec?.providerID?.split(':')[0] ?? (n.metadata?.name?.startsWith('hollow-') ? 'hollow' : undefined);
 }
 
 export function allocatable(n: Node): { cpuMillis: number; memoryBytes: number; pods: number } {
