@@ -4,6 +4,7 @@ import { UsageError } from './args';
 
 const BENCHES: Record<string, () => Promise<(args: ParsedArgs) => Promise<void>>> = {
   api: async () => (await import('./bench-api')).benchApi,
+  scheduler: async () => (await import('./bench-scheduler')).benchScheduler,
 };
 
 export async function bench(args: ParsedArgs): Promise<void> {

@@ -1,0 +1,118 @@
+// `flotilla bench scheduler [--nodes N] [--pods M]`: a core in a temp dir with N hollow nodes and
+// every control loop; 100 deployments (M pods in all) are scaled up at once and timed until every
+// pod is scheduled and Running, observed through the API (a watch, like any client).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KObject, Pod } from '../api/types';
+import type { ParsedArgs } from './args';
+import { flagInt } from './args';
+import { startCore } from '../core';
+import { Informer } from '../controllers/informer';
+import { R } from '../controllers/refs';
+import { startHollowNodes } from '../hollow';
+import { nowMs, percentile, printResult, printTable, round } from './bench-report';
+
+const DEPLOYMENTS = 100;
+
+export async function benchScheduler(args: ParsedArgs): Promise<void> {
+  const nodes = flagInt(args, 'nodes', 1000);
+  const pods = flagInt(args, 'pods', 10_000);
+  const timeoutMs = flagInt(args, 'timeout', 600) * 1000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sched-'));
+  const errors: string[] = [];
+  const log = (l: string) => { if (errors.length < 20) errors.push(l); };
+  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log } });
+  try {
+    const tNodes = nowMs();
+    const hollow = startHollowNodes(core, { count: nodes, cpu: '32', memory: '64Gi', pods: 110, maxInFlight: 256, log });
+    await hollow.ready;
+    const nodesMs = nowMs() - tNodes;
+
+    // Observe pods through a watch: first time bound, first time Running.
+    const boundAt = new Map<string, number>();
+    const runningAt = new Map<string, number>();
+    const depOf = new Map<string, string>();
+    const inf = new Informer<Pod>(core.client, R.pods, { namespace: 'default' });
+    const seen = (p: Pod) => {
+      const uid = p.metadata?.uid ?? '';
+      if (!depOf.has(uid)) depOf.set(uid, p.metadata?.labels?.app ?? '');
+      if (p.spec?.nodeName && !boundAt.has(uid)) boundAt.set(uid, nowMs());
+      if (p.status?.phase === 'Running' && !runningAt.has(uid)) runningAt.set(uid, nowMs());
+    };
+    inf.addHandler({ add: seen, update: (_o, p) => seen(p) });
+    const stopInf = inf.start();
+    await inf.hasSynced;
+
+    // Deployments at 0 replicas, then scaled all at once.
+    const per = Math.floor(pods / DEPLOYMENTS);
+    const extra = pods - per * DEPLOYMENTS;
+    const want = Array.from({ length: DEPLOYMENTS }, (_, i) => per + (i < extra ? 1 : 0));
+    for (let i = 0; i < DEPLOYMENTS; i++) {
+      await core.client.create(R.deployments, {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `d${i}`, namespace: 'default' },
+        spec: {
+          replicas: 0, selector: { matchLabels: { app: `d${i}` } },
+          template: { metadata: { labels: { app: `d${i}` } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
+        },
+      } as KObject);
+    }
+    const scaledAt = new Map<string, number>();
+    const t0 = nowMs();
+    await Promise.all(want.map(async (n, i) => {
+      scaledAt.set(`d${i}`, nowMs());
+      await core.client.patch(R.deployments, `d${i}`, { spec: { replicas: n } }, 'merge', { namespace: 'default' });
+    }));
+    const progress: Array<[number, number, number]> = [];
+    let last = 0;
+    const deadline = t0 + timeoutMs;
+    while (runningAt.size < pods && nowMs() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      const t = nowMs() - t0;
+      if (t - last >= 1000) {
+        last = t;
+        progress.push([t, boundAt.size, runningAt.size]);
+        process.stderr.write(`  ${round(t / 1000)} s: ${boundAt.size} scheduled, ${runningAt.size} running\n`);
+      }
+    }
+    const tEnd = nowMs();
+    stopInf();
+    const binds = [...boundAt.values()].sort((a, b) => a - b);
+    const schedWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
+    const podsPerS = binds.length / schedWindow;
+    const e2e: number[] = [];
+    for (const [uid, t] of runningAt) {
+      const s = scaledAt.get(depOf.get(uid) ?? '');
+      if (s !== undefined) e2e.push(t - s);
+    }
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+    const allMs = tEnd - t0;
+    printTable([
+      ['metric', 'value'],
+      ['nodes', nodes],
+      ['pods (wanted)', pods],
+      ['pods scheduled', binds.length],
+      ['pods running', runningAt.size],
+      ['node registration (s)', round(nodesMs / 1000, 2)],
+      ['scheduling throughput (pods/s, first→last bind)', round(podsPerS, 1)],
+      ['end to end (pods/s, scale→all running)', round(runningAt.size / (allMs / 1000), 1)],
+      ['e2e p50 (ms, scaled → Running)', round(percentile(e2e, 50), 0)],
+      ['e2e p99 (ms)', round(percentile(e2e, 99), 0)],
+      ['total (s)', round(allMs / 1000, 2)],
+      ['rss (MB, control plane + hollow nodes)', round(rssMb, 0)],
+      ['heap used (MB)', round(heapMb, 0)],
+    ]);
+    if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 5).join('\n  ')}`);
+    await hollow.stop();
+    printResult({
+      bench: 'scheduler', nodes, pods, scheduled: binds.length, running: runningAt.size,
+      pods_per_s: round(podsPerS, 1), e2e_pods_per_s: round(runningAt.size / (allMs / 1000), 1),
+      e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
+      total_s: round(allMs / 1000, 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
+    });
+  } finally {
+    await core.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
