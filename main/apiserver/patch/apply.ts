@@ -17,6 +17,7 @@ import { validateAppliedConfig } from './apply-validate';
 
 export { conflictMessage, conflictCauses, type ApplyConflict } from './conflicts';
 export { recordUpdate } from './update';
+import { trackUpdate, withoutManagedFields } from './update';
 
 export interface ApplyInput {
   live: KObject | undefined;
@@ -62,13 +63,6 @@ function validate(applied: KObject, live: KObject | undefined): void {
   }
 }
 
-export function withoutManagedFields(obj: KObject): KObject {
-  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
-  const metadata = { ...obj.metadata };
-  delete metadata.managedFields;
-  return { ...obj, metadata };
-}
-
 type Attempt = { object: KObject } | { conflicts: Array<{ conflict: ApplyConflict; path: Path }> };
 
 function applyOnce(input: ApplyInput, force: boolean): Attempt {
@@ -78,6 +72,10 @@ function applyOnce(input: ApplyInput, force: boolean): Attempt {
   const config = (removeItems(applied, ignored, meta) ?? {}) as KObject;
   const liveObj: KObject = live ? withoutManagedFields(live) : {};
   const managers = decodeManagedFields(live?.metadata?.managedFields);
+  if (live && managers.size === 0) {
+    // Fields that exist before the first apply belong to "before-first-apply" (skipNonApplied).
+    trackUpdate(managers, {}, liveObj, { manager: 'before-first-apply', apiVersion: String(live.apiVersion ?? apiVersion), subresource }, now, meta);
+  }
 
   const id = managerId({ manager, operation: 'Apply', apiVersion, subresource });
   const previous = managers.get(id);
@@ -91,20 +89,15 @@ function applyOnce(input: ApplyInput, force: boolean): Attempt {
   const changed = c.modified.union(c.added).recursiveDifference(ignored);
   const removed = c.removed.recursiveDifference(ignored);
   const conflicts: Array<{ conflict: ApplyConflict; path: Path }> = [];
-  const taken = new Map<string, FieldSet>();
   for (const [mid, rec] of [...managers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (mid === id) continue;
     const overlap = rec.set.intersection(changed);
     if (overlap.isEmpty()) continue;
-    taken.set(mid, overlap);
     for (const path of overlap.paths()) conflicts.push({ conflict: describe(rec, pathToString(path)), path });
   }
   if (conflicts.length > 0 && !force) return { conflicts };
 
-  for (const [mid, rec] of managers) {
-    if (mid === id) continue;
-    rec.set = rec.set.difference(taken.get(mid) ?? rec.set.intersection(changed)).difference(removed);
-  }
+  for (const [mid, rec] of managers) if (mid !== id) rec.set = rec.set.difference(changed).difference(removed);
   const self = managers.get(id) as ManagerRecord;
   self.set = self.set.difference(STRIPPED);
   if (!previous || !deepEqual(pruned, liveObj) || self.time === undefined) self.time = now;

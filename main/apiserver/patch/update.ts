@@ -1,7 +1,7 @@
 // Ownership for ordinary writes (create, update, patch): the fields a write changes become owned by
 // its manager's Update entry and leave every other manager's set, so that a later apply of a
 // different value conflicts with this manager (structured-merge-diff Updater.Update together with
-// the API server's managedFieldsUpdater and stripMeta managers).
+// the API server's managedFieldsUpdater, stripMeta and skipNonApplied managers).
 import type { KObject } from '../../api/types';
 import { deepClone } from './json';
 import { FieldSet } from './fieldpath';
@@ -21,8 +21,9 @@ export interface UpdateInput {
   subresource?: string;
 }
 
-function stripManaged(obj: KObject | undefined): KObject {
+export function withoutManagedFields(obj: KObject | undefined): KObject {
   if (!obj) return {};
+  if (!obj.metadata || !Object.prototype.hasOwnProperty.call(obj.metadata, 'managedFields')) return obj;
   const metadata = { ...obj.metadata };
   delete metadata.managedFields;
   return { ...obj, metadata };
@@ -47,28 +48,33 @@ function startingManagers(input: UpdateInput): Map<string, ManagerRecord> {
   return safeDecode(input.old?.metadata?.managedFields) ?? new Map();
 }
 
-export function recordUpdate(input: UpdateInput): KObject {
-  const { updated, manager, now, meta, subresource } = input;
-  const apiVersion = String(updated.apiVersion ?? input.old?.apiVersion ?? '');
-  const ignored = ignoredFields(subresource);
-  const managers = startingManagers(input);
-  const c = compare(stripManaged(input.old), stripManaged(updated), meta);
+export interface Writer { manager: string; apiVersion: string; subresource?: string }
+
+/** Moves the fields changed from `before` to `after` to `writer`'s Update entry (managers is modified). */
+export function trackUpdate(managers: Map<string, ManagerRecord>, before: KObject, after: KObject, writer: Writer, now: string, meta: PatchMeta): void {
+  const ignored = ignoredFields(writer.subresource);
+  const c = compare(withoutManagedFields(before), withoutManagedFields(after), meta);
   // Server-owned metadata (resourceVersion, generation, …) changing alone is not a change by this manager.
   const changed = c.modified.union(c.added).recursiveDifference(ignored).difference(STRIPPED);
   const removed = c.removed.recursiveDifference(ignored);
-
   for (const rec of managers.values()) rec.set = rec.set.difference(changed).difference(removed);
   if (!changed.isEmpty()) {
-    const id = managerId({ manager, operation: 'Update', apiVersion, subresource });
+    const id = managerId({ ...writer, operation: 'Update' });
     const previous = managers.get(id);
-    const set = (previous?.set ?? new FieldSet()).union(changed);
-    managers.set(id, { manager, operation: 'Update', apiVersion, subresource, time: now, set });
+    managers.set(id, { ...writer, operation: 'Update', time: now, set: (previous?.set ?? new FieldSet()).union(changed) });
   }
+  for (const [id, rec] of managers) if (rec.set.isEmpty()) managers.delete(id);
+}
 
-  const out = deepClone(updated);
+export function recordUpdate(input: UpdateInput): KObject {
+  const { updated, manager, now, meta, subresource } = input;
+  const managers = startingManagers(input);
+  const out = deepClone(withoutManagedFields(updated));
+  // An existing object without managed fields is not tracked until its first apply (skipNonApplied).
+  if (managers.size === 0 && input.old?.metadata?.uid) return out;
+  const apiVersion = String(updated.apiVersion ?? input.old?.apiVersion ?? '');
+  trackUpdate(managers, input.old ?? {}, updated, { manager, apiVersion, subresource }, now, meta);
   const entries = encodeManagedFields(managers.values());
-  out.metadata = { ...out.metadata };
-  if (entries.length > 0) out.metadata.managedFields = entries;
-  else delete out.metadata.managedFields;
+  if (entries.length > 0) out.metadata = { ...out.metadata, managedFields: entries };
   return out;
 }

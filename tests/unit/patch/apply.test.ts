@@ -129,6 +129,14 @@ describe('server-side apply', () => {
     const names = ((both.spec as { template: { spec: { containers: Array<{ name: string }> } } }).template.spec.containers).map((c) => c.name);
     expect(names).toEqual(['nginx', 'sidecar']);
   });
+
+  it('gives fields that existed before the first apply to "before-first-apply"', () => {
+    const untracked = stored(manifest({ replicas: 1 }));
+    const r = serverSideApply({ live: untracked, applied: manifest({ replicas: 2 }), manager: 'kubectl', force: false, now: T1, meta });
+    expect('conflicts' in r && conflictMessage(r.conflicts)).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas');
+    const same = object(serverSideApply({ live: untracked, applied: manifest({ replicas: 1 }), manager: 'kubectl', force: false, now: T1, meta }));
+    expect(entries(same).map((e) => [e.manager, e.operation])).toEqual([['kubectl', 'Apply'], ['before-first-apply', 'Update']]);
+  });
 });
 
 describe('recording updates', () => {
@@ -158,6 +166,13 @@ describe('recording updates', () => {
     expect(entries(out)[0].fieldsV1).toMatchObject({ 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': {
       'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:name': {}, 'f:resources': {} },
     } } } } });
+  });
+
+  it('does not start tracking an existing object that has no managed fields', () => {
+    const untracked = stored(manifest({ replicas: 1 }));
+    const out = recordUpdate({ old: untracked, updated: { ...untracked, spec: { ...(untracked.spec as object), replicas: 4 } }, manager: 'kubectl-edit', operation: 'Update', now: T1, meta });
+    expect(out.metadata?.managedFields).toBeUndefined();
+    expect(out.spec).toMatchObject({ replicas: 4 });
   });
 
   it('keeps managedFields unchanged when nothing changed and resets them on []', () => {
