@@ -9,6 +9,7 @@ import { decodeManagedFields, encodeManagedFields, isResetManagedFields, manager
 import type { PatchMeta } from './patchmeta';
 import { compare } from './typed-fields';
 import { ignoredFields, STRIPPED } from './ignored-fields';
+import { capUpdateManagers } from './cap-managers';
 
 export interface UpdateInput {
   old: KObject | undefined;
@@ -74,6 +75,7 @@ export function recordUpdate(input: UpdateInput): KObject {
   if (managers.size === 0 && input.old?.metadata?.uid) return out;
   const apiVersion = String(updated.apiVersion ?? input.old?.apiVersion ?? '');
   trackUpdate(managers, input.old ?? {}, updated, { manager, apiVersion, subresource }, now, meta);
+  capUpdateManagers(managers);
   const entries = encodeManagedFields(managers.values());
   if (entries.length > 0) out.metadata = { ...out.metadata, managedFields: entries };
   return out;

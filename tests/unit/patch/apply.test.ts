@@ -175,6 +175,23 @@ describe('recording updates', () => {
     expect(out.spec).toMatchObject({ replicas: 4 });
   });
 
+  it('merges the oldest of more than 10 Update managers into "ancient-changes"', () => {
+    let obj = stored(recordUpdate({ old: undefined, updated: manifest({ replicas: 0 }), manager: 'creator', operation: 'Update', now: '2026-11-26T00:00:00Z', meta }));
+    for (let i = 1; i <= 11; i++) {
+      const labels = { ...obj.metadata?.labels, [`l${i}`]: 'x' };
+      obj = recordUpdate({ old: obj, updated: { ...obj, metadata: { ...obj.metadata, labels } }, manager: `m${i}`, operation: 'Update', now: `2026-11-26T00:00:${String(i).padStart(2, '0')}Z`, meta });
+    }
+    const managers = entries(obj).map((e) => e.manager);
+    expect(managers).toHaveLength(10);
+    expect(managers[0]).toBe('ancient-changes');
+    expect(managers).not.toContain('creator');
+    expect(managers).not.toContain('m1');
+    expect(managers).not.toContain('m2');
+    const ancient = entries(obj)[0];
+    expect(ancient.time).toBe('2026-11-26T00:00:02Z');
+    expect(ancient.fieldsV1).toMatchObject({ 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:l1': {}, 'f:l2': {} } } });
+  });
+
   it('keeps managedFields unchanged when nothing changed and resets them on []', () => {
     const created = stored(recordUpdate({ old: undefined, updated: manifest({}), manager: 'x', operation: 'Update', now: T0, meta }));
     const same = recordUpdate({ old: created, updated: created, manager: 'y', operation: 'Update', now: T1, meta });
