@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointSlice, Lease, Node, Pod, Service } from '../../../main/api/types';
 import { isNotFound } from '../../../main/client/types';
+import { NodeMetricsStore } from '../../../main/nodes/metrics';
 import { Agent } from '../../../vm-images/agent/agent';
 import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
@@ -180,13 +181,42 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(body).toContain(web.status!.podIP!);
   });
 
+  it('feeds kubectl top nodes and top pods from the agent\'s stats summary through the MetricsSource', async () => {
+    const store = new NodeMetricsStore();
+    cluster.core.ctx.metrics = store;
+    // Over the wire the summary is JSON: fetch it as the scraper would see it.
+    const fetchStats = async (n: string): Promise<unknown> => { expect(n).toBe(node.name); return JSON.parse(JSON.stringify(await agent.stats.summary())) as unknown; };
+    await waitFor(async () => {
+      await store.scrape(node.name, fetchStats);
+      const web = store.podMetrics('default').find((m) => m.metadata.name === 'web');
+      return web && store.nodeMetrics().length === 1 && web.containers[0]?.usage.memory !== '0Ki';
+    }, 'metrics', 10_000, 300);
+    const summary = await agent.stats.summary();
+    expect(summary.node.nodeName).toBe(node.name);
+    expect(summary.node.cpu?.usageNanoCores).toBeGreaterThanOrEqual(0); // a rate: the collector has an earlier sample
+    expect(summary.node.memory?.workingSetBytes).toBeGreaterThan(0);
+    expect(summary.pods.find((p) => p.podRef.name === 'web')?.containers.map((c) => c.name)).toEqual(['web']);
+    const topNodes = await cluster.kubectl(['top', 'nodes']);
+    expect(topNodes.stderr).toBe('');
+    expect(topNodes.stdout).toMatch(/NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)/);
+    expect(topNodes.stdout).toMatch(new RegExp(`${node.name}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%`));
+    const topPods = await cluster.kubectl(['top', 'pods']);
+    expect(topPods.stderr).toBe('');
+    expect(topPods.stdout).toMatch(/web\s+\d+m\s+\d+Mi/);
+    const containers = await cluster.kubectl(['top', 'pods', 'web', '--containers']);
+    expect(containers.stdout).toMatch(/web\s+web\s+\d+m\s+\d+Mi/);
+  });
+
   it('survives an agent restart: same container, same restartCount, still Running', async () => {
     const before = await getPod('web');
     const cs = before.status!.containerStatuses![0]!;
     await agent.stop();
     agent = newAgent();
     await agent.start();
-    await new Promise((r) => setTimeout(r, 1500)); // let a few sync passes (200 ms each) happen before comparing
+    // The new agent's worker has looked at the runtime and found the container running (adopted, not restarted).
+    const adopted = await waitFor(() => agent.pods.status(before.metadata!.uid!)?.containerStatuses?.[0]?.state?.running ? agent.pods.status(before.metadata!.uid!) : undefined, 'adopted');
+    expect(adopted.containerStatuses?.[0]?.containerID).toBe(cs.containerID);
+    await agent.idle();
     const after = await waitPod('web', 'Running', (x) => x.status?.phase === 'Running');
     expect(after.status?.containerStatuses?.[0]?.containerID).toBe(cs.containerID);
     expect(after.status?.containerStatuses?.[0]?.restartCount).toBe(cs.restartCount);
