@@ -35,6 +35,8 @@ export interface MachineInfo {
   services: ServiceManager;
   /** A name unique on this host for the node's CNI bridge. */
   cniBridge: string;
+  /** The Node.js binary that runs the agent on the node (sandbox: this process's; VMs: the distro's `node`). */
+  nodeBinary: string;
   message?: string;
 }
 

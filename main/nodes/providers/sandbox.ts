@@ -4,7 +4,7 @@ import type { MachineProvider } from '../../api/types';
 import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../types';
 import { clientKey, generateKeyPair } from '../keys';
 import { loadSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
-import { allocateIP, hostPathFor, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from '../../../vm-images/sandbox/node-state';
+import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from '../../../vm-images/sandbox/node-state';
 import { bootNode, destroyNode, haltNode, nodeUp } from '../../../vm-images/sandbox/node';
 import { writeSshdFiles } from '../../../vm-images/sandbox/sshd';
 import { runCmd } from '../exec';
@@ -49,13 +49,15 @@ export class SandboxProvider implements Provider {
     return {
       name: s.name, provider: 'sandbox', state: up ? 'Running' : 'Stopped', internalIP: s.ip,
       ssh: { host: s.ip, port: 22, user: 'root', privateKey: clientKey(this.dataDir).privateKey, hostKey: s.hostKey },
-      cgroupParent: `/${s.cgroup}`, services: 'supervise', cniBridge: `${this.config.prefix.slice(0, 6)}c${s.ip.split('.')[3]}`.slice(0, 15),
+      cgroupParent: `/${s.cgroup}`, services: 'supervise', nodeBinary: process.execPath, cniBridge: `${this.config.prefix.slice(0, 6)}c${s.ip.split('.')[3]}`.slice(0, 15),
     };
   }
 
   /** Host path of a path inside the node (under its bound directories), e.g. the containerd socket. */
   hostPath(name: string, nodePath: string): string {
-    return hostPathFor(this.dataDir, name, nodePath);
+    const p = hostPathOf(this.dataDir, name, nodePath);
+    if (!p) throw new Error(`${nodePath} is not under a per-node directory`);
+    return p;
   }
 
   state(name: string): SandboxNodeState | undefined {

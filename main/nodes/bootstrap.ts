@@ -1,0 +1,145 @@
+// Bootstrap: one code path for every provider, over SSH (ssh2). Uploads the agent bundle and the
+// image tarballs, writes containerd's config and the AgentConfig, starts containerd and the agent
+// (systemd units on VMs, supervised processes on sandbox nodes). Every step is idempotent, so
+// bootstrapping a half-bootstrapped node finishes it, and re-running on a healthy node changes nothing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AgentConfig } from '../../vm-images/agent/config';
+import { containerdConfig } from '../../vm-images/agent/runtime/containerd-config';
+import type { MachineInfo } from './types';
+import type { SshSession } from './ssh';
+import { CLUSTER_CIDR, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
+import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from './node-services';
+import { sha256File } from './artifacts';
+import { createHash } from 'node:crypto';
+
+export interface BootstrapInput {
+  machine: MachineInfo;
+  /** Local path of the agent bundle (out/agent/agent.js). */
+  agentBundle: string;
+  imageTarballs: string[];
+  /** The node's API token and the CA that signed the API server's certificate. */
+  token: string;
+  caCertPem: string;
+  /** Token the control plane presents to the agent's server. */
+  serverToken: string;
+  labels?: Record<string, string>;
+  /** Called at the start of each step: (step 1-based of BOOTSTRAP_STEPS, message). */
+  progress: (step: number, message: string) => void;
+  /** Whether to start the agent (false: stop after containerd, for provider-level tests). */
+  startAgent?: boolean;
+}
+
+export const BOOTSTRAP_STEPS = 5;
+
+const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+export function agentConfigFor(input: BootstrapInput): AgentConfig {
+  const m = input.machine;
+  if (!m.internalIP) throw new Error(`machine ${m.name} has no internal IP`);
+  return {
+    nodeName: m.name,
+    apiServer: `https://127.0.0.1:${NODE.apiPort}`,
+    token: input.token,
+    caCertPem: input.caCertPem,
+    nodeIP: m.internalIP,
+    listenAddress: `127.0.0.1:${NODE.agentPort}`,
+    serverToken: input.serverToken,
+    containerdSocket: NODE.containerdSocket,
+    stateDir: NODE.agentStateDir,
+    logDir: NODE.podLogDir,
+    cniConfDir: NODE.cniConfDir,
+    cniBinDir: NODE.cniBinDir,
+    cniDataDir: NODE.cniDataDir,
+    bridgeName: m.cniBridge,
+    clusterCIDR: CLUSTER_CIDR,
+    serviceCIDR: SERVICE_CIDR,
+    cgroupParent: m.cgroupParent,
+    imageTarballs: input.imageTarballs.map((f) => `${NODE.imagesDir}/${path.basename(f)}`),
+    nodeLabels: { 'flotilla.dev/provider': m.provider, ...input.labels },
+  };
+}
+
+/** sha256 of each remote file (missing files absent from the map). */
+async function remoteHashes(s: SshSession, files: string[]): Promise<Map<string, string>> {
+  const r = await s.exec(`sha256sum ${files.map(sq).join(' ')} 2>/dev/null; true`);
+  const out = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
+    if (m) out.set(m[2], m[1]);
+  }
+  return out;
+}
+
+async function putFile(s: SshSession, local: string, remote: string): Promise<void> {
+  const sftp = await s.sftp();
+  try {
+    const tmp = `${remote}.part`;
+    await new Promise<void>((resolve, reject) => sftp.fastPut(local, tmp, (err) => (err ? reject(new Error(`uploading ${path.basename(local)}: ${err.message}`)) : resolve())));
+    await s.run(`mv -f ${sq(tmp)} ${sq(remote)}`);
+  } finally {
+    sftp.end();
+  }
+}
+
+/** Writes content to a remote file if it differs; true when it changed. */
+async function writeIfChanged(s: SshSession, remote: string, content: string, mode = '0644'): Promise<boolean> {
+  const have = (await remoteHashes(s, [remote])).get(remote);
+  if (have === sha(content)) return false;
+  await s.run(`umask 077; cat > ${sq(`${remote}.part`)} && chmod ${mode} ${sq(`${remote}.part`)} && mv -f ${sq(`${remote}.part`)} ${sq(remote)}`, { input: content });
+  return true;
+}
+
+/** Uploads files whose remote copy is missing or different; true when anything changed. */
+async function uploadChanged(s: SshSession, pairs: Array<{ local: string; remote: string }>): Promise<boolean> {
+  const have = await remoteHashes(s, pairs.map((p) => p.remote));
+  const todo = pairs.filter((p) => have.get(p.remote) !== sha256File(p.local));
+  await Promise.all(todo.map((p) => putFile(s, p.local, p.remote)));
+  return todo.length > 0;
+}
+
+export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promise<void> {
+  const m = input.machine;
+  const mgr = m.services;
+  const env = `export PATH=${NODE.path};`;
+  const withAgent = input.startAgent !== false;
+  if (withAgent && !fs.existsSync(input.agentBundle)) throw new Error(`the agent bundle ${input.agentBundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
+
+  input.progress(1, 'preparing the node\'s directories');
+  await s.run(`${env} mkdir -p ${[NODE.binDir, NODE.runDir, NODE.imagesDir, NODE.agentStateDir, NODE.etcDir, NODE.logDir, NODE.podLogDir, NODE.cniConfDir, NODE.cniDataDir, '/var/lib/containerd', '/run/containerd'].join(' ')}`
+    + (mgr === 'systemd' ? ' && { systemctl disable --now containerd.service >/dev/null 2>&1 || true; }' : ''));
+
+  input.progress(2, 'uploading the agent and the images');
+  const agentChanged = withAgent && await uploadChanged(s, [{ local: input.agentBundle, remote: NODE.agentBundle }]);
+  await uploadChanged(s, input.imageTarballs.map((f) => ({ local: f, remote: `${NODE.imagesDir}/${path.basename(f)}` })));
+
+  input.progress(3, 'writing the containerd and agent configuration');
+  if (mgr === 'supervise') await writeIfChanged(s, NODE.supervise, SUPERVISE_SCRIPT, '0755');
+  const ctrdChanged = await writeIfChanged(s, NODE.containerdConfig, containerdConfig(NODE_CONTAINERD, { sandboxImage: 'docker.io/flotilla/pause:1', cniBinDir: NODE.cniBinDir }));
+  const cfgChanged = await writeIfChanged(s, NODE.agentConfig, `${JSON.stringify(agentConfigFor(input), null, 2)}\n`, '0600');
+
+  input.progress(4, 'starting containerd');
+  if (ctrdChanged) await s.run(stopCmd(mgr, 'containerd'));
+  await s.run(`${env} ${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })}`);
+  const wait = `${env} i=0; until ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do i=$((i+1)); if [ $i -gt 400 ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
+  await s.run(wait, { timeoutMs: 30_000 });
+
+  if (!withAgent) return;
+  input.progress(5, 'starting the agent');
+  if (agentChanged || cfgChanged) await s.run(stopCmd(mgr, 'agent'));
+  await s.run(`${env} ${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, NODE.agentBundle, '--config', NODE.agentConfig] })}`);
+  await s.run(`${env} ${isRunningCmd(mgr, 'agent')}`);
+}
+
+/** The last lines of the agent's log on the node, for failure messages. */
+export async function agentLogTail(s: SshSession, lines = 5): Promise<string> {
+  const r = await s.exec(`tail -n ${lines} ${NODE.logDir}/agent.log 2>/dev/null`);
+  return r.stdout.trim();
+}
+
+/** How many times the agent has exited on the node (its supervisor logs each restart). */
+export async function agentExits(s: SshSession): Promise<number> {
+  const r = await s.exec(`grep -c 'agent exited with' ${NODE.logDir}/agent.log 2>/dev/null; true`);
+  return Number(r.stdout.trim() || '0') || 0;
+}

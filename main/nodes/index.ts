@@ -1,0 +1,100 @@
+// The node manager: providers + machine controller + tunnels, started by the core.
+// startNodeManager(core, opts) → a NodeManager whose dialAgent is the NodeDialer the
+// streaming/log proxy uses.
+import type { Duplex } from 'node:stream';
+import type { KObject, Machine, MachineProvider } from '../api/types';
+import type { ApiClient } from '../client/types';
+import { isAlreadyExists } from '../client/types';
+import type { Availability, Provider } from './types';
+import { createProviders, defaultProvider, type ProviderOptions } from './providers';
+import { MachineController } from './machine-controller';
+import { defaultAgentBundle, imageTarballs } from './artifacts';
+import { MACHINES } from './resources';
+import type { NodeDialer } from './tunnels';
+
+export type { NodeDialer } from './tunnels';
+
+/** What the node manager needs of the core (main/core.ts's Core satisfies it). */
+export interface NodeManagerCore {
+  dataDir: string;
+  client: ApiClient;
+  caCertPem: string;
+  api: { port: number };
+  auth: { nodeToken(name: string): string };
+  own(c: { name: string; stop(): Promise<void> | void }): void;
+}
+
+export interface NodeManagerOptions {
+  /** Make sure this many machines of `provider` exist. */
+  nodes?: number;
+  provider?: MachineProvider;
+  sandbox?: ProviderOptions['sandbox'];
+  limactl?: string;
+  multipass?: string;
+  agentBundle?: string;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface NodeManager {
+  providers: Map<MachineProvider, Provider>;
+  controller: MachineController;
+  dialAgent: NodeDialer;
+  /** Bearer token for the node's agent server. */
+  agentToken(node: string): string;
+  availability(): Promise<Array<{ provider: MachineProvider } & Availability>>;
+  ensureNodes(count: number, provider?: MachineProvider): Promise<string[]>;
+  stop(): void;
+}
+
+export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions = {}): NodeManager {
+  const providers = createProviders({ dataDir: core.dataDir, sandbox: opts.sandbox, limactl: opts.limactl, multipass: opts.multipass });
+  const controller = new MachineController({
+    client: core.client, dataDir: core.dataDir, providers, apiPort: core.api.port, caCertPem: core.caCertPem,
+    nodeToken: (n) => core.auth.nodeToken(n),
+    agentBundle: () => opts.agentBundle ?? defaultAgentBundle(),
+    imageTarballs: () => imageTarballs(core.dataDir),
+    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log,
+  });
+  const stopController = controller.start();
+  const mgr: NodeManager = {
+    providers, controller,
+    dialAgent: async (node: string): Promise<Duplex> => {
+      const c = controller.connection(node);
+      if (!c) throw new Error(`node ${node} is not connected`);
+      return c.dialAgent();
+    },
+    agentToken: (node) => controller.serverToken(node),
+    availability: async () => Promise.all([...providers.values()].map(async (p) => ({ provider: p.name, ...(await p.available()) }))),
+    ensureNodes: (count, provider) => ensureMachines(core.client, count, provider ?? opts.provider ?? defaultProvider()),
+    stop: stopController,
+  };
+  core.own({ name: 'node-manager', stop: () => mgr.stop() });
+  if (opts.nodes) {
+    void mgr.ensureNodes(opts.nodes, opts.provider).catch((e: unknown) => opts.log?.(`nodes: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  return mgr;
+}
+
+/** Creates machines node-1, node-2, … until `count` machines of `provider` exist (not being deleted). */
+export async function ensureMachines(client: ApiClient, count: number, provider: MachineProvider): Promise<string[]> {
+  const list = await client.list<Machine & KObject>(MACHINES);
+  const names = new Set(list.items.map((m) => m.metadata?.name ?? ''));
+  const live = list.items.filter((m) => (m.spec?.provider ?? 'sandbox') === provider && !m.metadata?.deletionTimestamp);
+  const created: string[] = [];
+  for (let i = 1; live.length + created.length < count; i++) {
+    const name = `node-${i}`;
+    if (names.has(name)) continue;
+    try {
+      await client.create<Machine & KObject>(MACHINES, {
+        apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name },
+        spec: { provider, cpus: 2, memoryMiB: 2048, diskGiB: 10, running: true },
+      });
+      created.push(name);
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+    names.add(name);
+  }
+  return created;
+}

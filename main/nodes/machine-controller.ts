@@ -1,0 +1,286 @@
+// The machine controller: drives the providers from Machine objects. Pending → Provisioning →
+// Bootstrapping → Running (or Failed, with the reason in plain words and the half-made machine
+// cleaned up); spec.running false/true stops and starts; deletion (finalizer flotilla.dev/machine)
+// drains the node, deletes the Node, destroys the machine, then lets the object go. After a
+// control-plane restart, Running machines are re-attached (tunnels reopened, bootstrap re-checked)
+// without touching their pods.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { KObject, Machine, MachineProvider } from '../api/types';
+import type { ApiClient } from '../client/types';
+import { isNotFound } from '../client/types';
+import type { MachineInfo, Provider } from './types';
+import { MACHINE_FINALIZER, FIELD_MANAGER, MACHINES, NODES } from './resources';
+import { MachineStatusWriter } from './machine-status';
+import { NodeConnection } from './tunnels';
+import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS } from './bootstrap';
+import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
+import { errorMessage } from './exec';
+import { watchNames } from './watch-loop';
+
+export interface MachineControllerOptions {
+  client: ApiClient;
+  dataDir: string;
+  providers: Map<MachineProvider, Provider>;
+  apiPort: number;
+  caCertPem: string;
+  nodeToken(name: string): string;
+  agentBundle: () => string;
+  imageTarballs: () => Promise<string[]>;
+  /** How long a node may take from agent start to Ready, ms (default: 60 s sandbox, 300 s VMs). */
+  readyTimeoutMs?: number;
+  drainTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Overall steps: 1 machine, 2 SSH, 3–7 bootstrap, 8 Ready. */
+export const MACHINE_STEPS = 2 + BOOTSTRAP_STEPS + 1;
+
+type Mode = 'create' | 'start' | 'reattach';
+
+export class MachineController {
+  private readonly conns = new Map<string, NodeConnection>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly pending = new Set<string>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private stopWatch?: () => void;
+  private stopped = false;
+
+  constructor(private readonly o: MachineControllerOptions) {}
+
+  private log(line: string): void {
+    this.o.log?.(`machines: ${line}`);
+  }
+
+  start(): () => void {
+    this.stopWatch = watchNames(this.o.client, MACHINES, (name) => this.enqueue(name), (l) => this.log(l));
+    return () => this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopWatch?.();
+    for (const t of this.retries.values()) clearTimeout(t);
+    for (const c of this.conns.values()) c.close();
+    this.conns.clear();
+  }
+
+  /** Waits for every queued reconcile to finish (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.chains.size) await Promise.all([...this.chains.values()]);
+  }
+
+  connection(node: string): NodeConnection | undefined {
+    return this.conns.get(node);
+  }
+
+  /** The token the control plane presents to the node's agent server (D/machines/<name>/server-token). */
+  serverToken(name: string): string {
+    const file = path.join(this.o.dataDir, 'machines', name, 'server-token');
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const t = randomBytes(24).toString('hex');
+      fs.writeFileSync(file, t, { mode: 0o600 });
+      return t;
+    }
+  }
+
+  enqueue(name: string): void {
+    if (this.stopped || !name) return;
+    if (this.pending.has(name)) return;
+    this.pending.add(name);
+    const prev = this.chains.get(name) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      this.pending.delete(name);
+      try {
+        await this.reconcile(name);
+      } catch (e) {
+        this.log(`${name}: ${errorMessage(e)}`);
+        this.retryLater(name, 2000);
+      }
+    });
+    this.chains.set(name, next);
+    void next.then(() => { if (this.chains.get(name) === next) this.chains.delete(name); });
+  }
+
+  private retryLater(name: string, ms: number): void {
+    if (this.stopped || this.retries.has(name)) return;
+    this.retries.set(name, setTimeout(() => { this.retries.delete(name); this.enqueue(name); }, ms));
+  }
+
+  private async reconcile(name: string): Promise<void> {
+    let m: Machine & KObject;
+    try {
+      m = await this.o.client.get<Machine & KObject>(MACHINES, name);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      this.conns.get(name)?.close();
+      this.conns.delete(name);
+      return;
+    }
+    if (m.metadata?.deletionTimestamp) {
+      if ((m.metadata.finalizers ?? []).includes(MACHINE_FINALIZER)) await this.remove(m);
+      return;
+    }
+    if (!(m.metadata?.finalizers ?? []).includes(MACHINE_FINALIZER)) {
+      await this.o.client.patch(MACHINES, name, { metadata: { finalizers: [...(m.metadata?.finalizers ?? []), MACHINE_FINALIZER], resourceVersion: m.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
+      return; // the update comes back as a watch event
+    }
+    const w = new MachineStatusWriter(this.o.client, name, m.status);
+    const provider = this.o.providers.get(m.spec?.provider ?? 'sandbox');
+    const phase = m.status?.phase;
+    if (!provider) {
+      if (phase !== 'Failed') await w.phaseTo('Failed', `unknown provider "${m.spec?.provider ?? ''}"`);
+      return;
+    }
+    if (phase === 'Failed') return;
+    if (m.spec?.running === false) {
+      if (phase !== 'Stopped') await this.stopMachine(m, provider, w);
+      return;
+    }
+    if (phase === 'Running' && this.conns.has(name)) return;
+    const mode: Mode = phase === 'Running' ? 'reattach' : phase === 'Stopped' ? 'start' : 'create';
+    await this.bringUp(m, provider, w, mode);
+  }
+
+  private async bringUp(m: Machine & KObject, provider: Provider, w: MachineStatusWriter, mode: Mode): Promise<void> {
+    const name = m.metadata?.name ?? '';
+    const T = MACHINE_STEPS;
+    let step = 'checking the provider';
+    const say = async (n: number, msg: string): Promise<void> => {
+      step = msg;
+      if (mode !== 'reattach') await w.progress(n, T, msg);
+    };
+    try {
+      const avail = await provider.available();
+      if (!avail.ok) throw new Error(`${provider.name} is not available here: ${avail.reason}`);
+      if (mode !== 'reattach') await w.phaseTo('Provisioning', `creating ${provider.name} machine ${name}`);
+      await say(1, mode === 'create' ? `creating ${provider.name} machine` : `starting ${provider.name} machine`);
+      const info: MachineInfo = mode === 'create'
+        ? await provider.create({ name, cpus: m.spec?.cpus ?? 2, memoryMiB: m.spec?.memoryMiB ?? 2048, diskGiB: m.spec?.diskGiB ?? 10 }, (msg) => void say(1, msg))
+        : await provider.start(name, (msg) => void say(1, msg));
+      if (!info.ssh) throw new Error(`${provider.name} gave no SSH endpoint for ${name}`);
+      const addresses = [
+        ...(info.internalIP ? [{ type: 'InternalIP' as const, address: info.internalIP }] : []),
+        { type: 'Hostname' as const, address: name },
+        { type: 'SSH' as const, address: `${info.ssh.user}@${info.ssh.host}:${info.ssh.port}` },
+      ];
+      if (mode !== 'reattach') await w.phaseTo('Bootstrapping', `bootstrapping node ${name}`, { addresses, nodeName: name });
+      await w.condition('Provisioned', 'True', 'MachineUp', `${provider.name} machine is up`);
+      await say(2, 'connecting over SSH');
+      this.conns.get(name)?.close();
+      const firstEndpoint = info.ssh;
+      let first = true;
+      const conn = new NodeConnection({
+        name, apiPort: this.o.apiPort, log: this.o.log,
+        endpoint: async () => {
+          if (first) { first = false; return firstEndpoint; }
+          const again = await provider.start(name);
+          if (!again.ssh) throw new Error(`no SSH endpoint for ${name}`);
+          return again.ssh;
+        },
+      });
+      this.conns.set(name, conn);
+      const s = await conn.session();
+      const exitsBefore = await agentExits(s);
+      await bootstrapNode(s, {
+        machine: info, agentBundle: this.o.agentBundle(), imageTarballs: await this.o.imageTarballs(),
+        token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
+        labels: { 'flotilla.dev/machine': name },
+        progress: (n, msg) => void say(2 + n, msg),
+      });
+      await w.condition('Bootstrapped', 'True', 'AgentStarted', 'containerd and the agent are running');
+      await say(T, 'waiting for the node to be Ready');
+      await this.waitReady(name, conn, exitsBefore, info);
+      await w.condition('NodeReady', 'True', 'NodeReady', `node ${name} is Ready`);
+      await w.phaseTo('Running', `node ${name} is Ready`, { nodeName: name, addresses, ...(mode !== 'reattach' ? { progress: { step: T, total: T, message: 'ready' } } : {}) });
+    } catch (e) {
+      const reason = `${step}: ${errorMessage(e)}`;
+      this.conns.get(name)?.close();
+      this.conns.delete(name);
+      if (mode === 'reattach') {
+        // Never destroy a machine that was running: its pods may still be serving. Try again later.
+        this.log(`${name}: re-attaching failed (${reason}); retrying`);
+        await w.condition('Reachable', 'False', 'ReattachFailed', reason);
+        this.retryLater(name, 5000);
+        return;
+      }
+      let cleanup = '';
+      if (mode === 'create') {
+        try {
+          await provider.delete(name);
+          await deleteNodeObject(this.o.client, name);
+          cleanup = '; the half-made machine was removed';
+        } catch (ce) {
+          cleanup = `; cleaning up also failed: ${errorMessage(ce)}`;
+        }
+      }
+      this.log(`${name}: failed: ${reason}${cleanup}`);
+      await w.phaseTo('Failed', `${reason}${cleanup}`);
+      await w.condition('Ready', 'False', 'Failed', reason);
+    }
+  }
+
+  private async waitReady(name: string, conn: NodeConnection, exitsBefore: number, info: MachineInfo): Promise<void> {
+    const timeout = this.o.readyTimeoutMs ?? (info.provider === 'sandbox' ? 60_000 : 300_000);
+    const deadline = Date.now() + timeout;
+    let nextCheck = Date.now() + 1000;
+    for (;;) {
+      try {
+        const node = await this.o.client.get<KObject>(NODES, name);
+        const conds = ((node.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions) ?? [];
+        if (conds.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      if (Date.now() > nextCheck) {
+        nextCheck = Date.now() + 1000;
+        const s = await conn.ready();
+        if ((await agentExits(s)) - exitsBefore >= 2) {
+          throw new Error(`the agent keeps exiting on the node; its log ends with:\n${await agentLogTail(s)}`);
+        }
+      }
+      if (Date.now() > deadline) {
+        const s = await conn.ready().catch(() => undefined);
+        const tail = s ? await agentLogTail(s).catch(() => '') : '';
+        throw new Error(`the node did not become Ready within ${Math.round(timeout / 1000)} s${tail ? `; the agent's log ends with:\n${tail}` : ''}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async stopMachine(m: Machine & KObject, provider: Provider, w: MachineStatusWriter): Promise<void> {
+    const name = m.metadata?.name ?? '';
+    await w.write({ message: `stopping machine ${name}` });
+    this.conns.get(name)?.close();
+    this.conns.delete(name);
+    await provider.stop(name);
+    await w.phaseTo('Stopped', `machine ${name} is stopped`);
+  }
+
+  private async remove(m: Machine & KObject): Promise<void> {
+    const name = m.metadata?.name ?? '';
+    const w = new MachineStatusWriter(this.o.client, name, m.status);
+    const provider = this.o.providers.get(m.spec?.provider ?? 'sandbox');
+    await w.phaseTo('Deleting', `draining node ${name}`);
+    const connected = this.conns.has(name);
+    await drainNode(this.o.client, name, { timeoutMs: connected ? (this.o.drainTimeoutMs ?? 30_000) : 0, log: (l) => this.log(l) });
+    await w.write({ message: `deleting node ${name}` });
+    await deleteNodeObject(this.o.client, name);
+    await forgetPodsOf(this.o.client, name);
+    this.conns.get(name)?.close();
+    this.conns.delete(name);
+    if (provider) {
+      await w.write({ message: `destroying ${provider.name} machine ${name}` });
+      await provider.delete(name);
+    }
+    fs.rmSync(path.join(this.o.dataDir, 'machines', name), { recursive: true, force: true });
+    const fresh = await this.o.client.get<Machine & KObject>(MACHINES, name).catch(() => undefined);
+    if (!fresh) return;
+    const finalizers = (fresh.metadata?.finalizers ?? []).filter((f) => f !== MACHINE_FINALIZER);
+    await this.o.client.patch(MACHINES, name, { metadata: { finalizers, resourceVersion: fresh.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
+  }
+}

@@ -1,0 +1,74 @@
+// How long-running services are started on a node: a supervisor script (sandbox nodes: restart on
+// exit, one instance per service thanks to flock, inside the node's cgroup and namespaces) or
+// systemd units (VMs). Both expose the same shell snippets to bootstrap.
+import type { ServiceManager } from './types';
+import { NODE } from './node-paths';
+
+export const SUPERVISE_SCRIPT = `#!/bin/sh
+# Flotilla node supervisor: supervise NAME CMD... — runs CMD, restarts it when it exits.
+# One supervisor per NAME (flock); pid in ${NODE.runDir}/NAME.pid; SIGTERM stops CMD and itself.
+name=$1; shift
+export PATH=${NODE.path}
+mkdir -p ${NODE.runDir} ${NODE.logDir}
+exec 9>>"${NODE.runDir}/$name.lock"
+flock -n 9 || exit 0
+echo $$ > "${NODE.runDir}/$name.pid"
+child=
+trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; rm -f "${NODE.runDir}/$name.pid"; exit 0' TERM INT
+while :; do
+  "$@" 9>&- &
+  child=$!
+  wait "$child"
+  echo "$(date -Is) $name exited with $?; restarting in 1 s" >&2
+  sleep 1
+done
+`;
+
+export interface ServiceDef {
+  name: string;
+  argv: string[];
+}
+
+const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function unit(def: ServiceDef): string {
+  return `[Unit]
+Description=Flotilla ${def.name}
+After=network-online.target
+
+[Service]
+Environment=PATH=${NODE.path}
+ExecStart=${def.argv.join(' ')}
+Restart=always
+RestartSec=1
+KillMode=process
+Delegate=yes
+LimitNOFILE=1048576
+StandardOutput=append:${NODE.logDir}/${def.name}.log
+StandardError=append:${NODE.logDir}/${def.name}.log
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+/** Shell: is the service running? (exit 0 when yes) */
+export function isRunningCmd(mgr: ServiceManager, name: string): string {
+  if (mgr === 'systemd') return `systemctl is-active --quiet flotilla-${name}`;
+  return `pid=$(cat ${NODE.runDir}/${name}.pid 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null`;
+}
+
+/** Shell: start the service if it is not running (idempotent). */
+export function startCmd(mgr: ServiceManager, def: ServiceDef): string {
+  if (mgr === 'systemd') {
+    return `printf '%s' ${sq(unit(def))} > /etc/systemd/system/flotilla-${def.name}.service && systemctl daemon-reload && systemctl enable --now flotilla-${def.name} >/dev/null 2>&1 && systemctl start flotilla-${def.name}`;
+  }
+  const args = [NODE.supervise, def.name, ...def.argv].map(sq).join(' ');
+  return `mkdir -p ${NODE.logDir} && if ! { ${isRunningCmd(mgr, def.name)}; }; then setsid -f /bin/sh ${args} </dev/null >>${NODE.logDir}/${def.name}.log 2>&1; fi`;
+}
+
+/** Shell: stop the service and wait for it to be gone. */
+export function stopCmd(mgr: ServiceManager, name: string): string {
+  if (mgr === 'systemd') return `systemctl stop flotilla-${name} 2>/dev/null || true`;
+  return `pid=$(cat ${NODE.runDir}/${name}.pid 2>/dev/null); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; fi; true`;
+}

@@ -1,0 +1,34 @@
+// The providers of a data dir, and the default one for this machine.
+import type { MachineProvider } from '../../api/types';
+import type { Provider } from '../types';
+import { SandboxProvider } from './sandbox';
+import { LimaProvider } from './lima';
+import { MultipassProvider } from './multipass';
+import type { SandboxConfig } from '../../../vm-images/sandbox/config';
+
+export interface ProviderOptions {
+  dataDir: string;
+  sandbox?: Partial<SandboxConfig>;
+  /** Command names (tests put stand-ins on PATH or pass absolute paths). */
+  limactl?: string;
+  multipass?: string;
+}
+
+export function createProviders(o: ProviderOptions): Map<MachineProvider, Provider> {
+  const m = new Map<MachineProvider, Provider>();
+  m.set('sandbox', new SandboxProvider({ dataDir: o.dataDir, config: o.sandbox }));
+  m.set('lima', new LimaProvider({ dataDir: o.dataDir, limactl: o.limactl }));
+  m.set('multipass', new MultipassProvider({ dataDir: o.dataDir, multipass: o.multipass }));
+  return m;
+}
+
+/** Sandbox on Linux as root, Lima on macOS, else Multipass. */
+export function defaultProvider(): MachineProvider {
+  if (process.platform === 'linux' && process.getuid?.() === 0) return 'sandbox';
+  if (process.platform === 'darwin') return 'lima';
+  return 'multipass';
+}
+
+export function isProviderName(s: string): s is MachineProvider {
+  return s === 'sandbox' || s === 'lima' || s === 'multipass';
+}
