@@ -69,7 +69,7 @@ function checkDirectiveKeys(patch: JsonObject): void {
 function extractKey(key: string, prefix: string): string {
   const rest = key.slice(prefix.length);
   if (rest === '') {
-    throw new PatchError(prefix === DELETE_FROM ? 'invalid patch format of primitive list' : 'invalid patch format of setElementOrder list');
+    throw new PatchError(prefix === DELETE_FROM ? 'invalid patch format of primitive list' : 'invalid patch format of setElementOrder list', 400);
   }
   return rest;
 }
@@ -86,11 +86,11 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject): void {
   if (!(RETAIN_KEYS in patch)) return;
   const keep = patch[RETAIN_KEYS];
   delete patch[RETAIN_KEYS];
-  if (!Array.isArray(keep)) throw new PatchError('invalid patch format of retainKeys');
+  if (!Array.isArray(keep)) throw new PatchError('invalid patch format of retainKeys', 400);
   const allowed = new Set(keep.map((k) => String(k)));
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || k.startsWith(DELETE_FROM) || k.startsWith(SET_ORDER)) continue;
-    if (!allowed.has(k)) throw new PatchError('invalid patch format of retainKeys');
+    if (!allowed.has(k)) throw new PatchError('invalid patch format of retainKeys', 400);
   }
   for (const k of Object.keys(original)) if (!allowed.has(k)) delete original[k];
 }
@@ -197,7 +197,7 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, meta: PatchM
     if (!key.startsWith(SET_ORDER)) continue;
     const order = patch[key];
     delete patch[key];
-    if (!Array.isArray(order)) throw new PatchError('invalid patch format of setElementOrder list');
+    if (!Array.isArray(order)) throw new PatchError('invalid patch format of setElementOrder list', 400);
     const listKey = extractKey(key, SET_ORDER);
     const field = meta.child(listKey);
     const origList = getOwn(original, listKey);

@@ -76,6 +76,10 @@ describe('strategic merge patch', () => {
     const live = deployment([], { strategy: { type: 'RollingUpdate' } });
     expect(() => applyStrategicMergePatch(live, { spec: { strategy: { $retainKeys: ['type'], rollingUpdate: { maxSurge: 1 } } } }, deployMeta))
       .toThrow('invalid patch format of retainKeys');
+    let err: unknown;
+    try { applyStrategicMergePatch(live, { spec: { strategy: { $retainKeys: 'type' } } }, deployMeta); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(PatchError);
+    expect((err as PatchError).code).toBe(400);
   });
 
   it('unions primitive merge lists and deletes with $deleteFromPrimitiveList', () => {
