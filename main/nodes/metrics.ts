@@ -20,8 +20,9 @@ export interface MetricsStoreOptions {
   now?: () => number;
 }
 
-interface NodeSample { at: number; windowSeconds: number; usage: Usage }
-interface PodSample { at: number; windowSeconds: number; namespace: string; name: string; containers: ContainerUsage[] }
+/** `at`: when the node measured it (served as timestamp); `received`: when we got it (for staleness, immune to node clock skew). */
+interface NodeSample { at: number; received: number; windowSeconds: number; usage: Usage }
+interface PodSample { at: number; received: number; windowSeconds: number; namespace: string; name: string; containers: ContainerUsage[] }
 
 export function cpuQuantity(nanoCores: number): string {
   return `${Math.max(0, Math.round(nanoCores))}n`;
@@ -49,13 +50,13 @@ export class NodeMetricsStore implements MetricsSource {
   }
 
   recordNodeSample(node: string, usage: Usage, at: number = this.now(), windowSeconds = 10): void {
-    this.nodes.set(node, { at, windowSeconds, usage });
+    this.nodes.set(node, { at, received: this.now(), windowSeconds, usage });
   }
 
   recordPodSample(node: string, namespace: string, name: string, containers: ContainerUsage[], at: number = this.now(), windowSeconds = 10): void {
     let byPod = this.pods.get(node);
     if (!byPod) { byPod = new Map(); this.pods.set(node, byPod); }
-    byPod.set(`${namespace}/${name}`, { at, windowSeconds, namespace, name, containers });
+    byPod.set(`${namespace}/${name}`, { at, received: this.now(), windowSeconds, namespace, name, containers });
   }
 
   /** Replaces everything known about the summary's node with its contents. */
@@ -103,12 +104,12 @@ export class NodeMetricsStore implements MetricsSource {
     return () => { stopped = true; if (timer) clearTimeout(timer); };
   }
 
-  private fresh(at: number): boolean {
-    return this.now() - at <= this.maxAgeMs;
+  private fresh(s: { received: number }): boolean {
+    return this.now() - s.received <= this.maxAgeMs;
   }
 
   nodeMetrics(): NodeMetrics[] {
-    return [...this.nodes.entries()].filter(([, s]) => this.fresh(s.at)).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => ({
+    return [...this.nodes.entries()].filter(([, s]) => this.fresh(s)).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => ({
       metadata: { name, creationTimestamp: iso(this.now()) },
       timestamp: iso(s.at), window: `${s.windowSeconds}s`,
       usage: { cpu: cpuQuantity(s.usage.cpuNanoCores), memory: memoryQuantity(s.usage.memoryBytes) },
@@ -120,7 +121,7 @@ export class NodeMetricsStore implements MetricsSource {
     for (const byPod of this.pods.values()) {
       for (const s of byPod.values()) {
         if (namespace && s.namespace !== namespace) continue;
-        if (!this.fresh(s.at)) continue;
+        if (!this.fresh(s)) continue;
         out.push({
           metadata: { name: s.name, namespace: s.namespace, creationTimestamp: iso(this.now()) },
           timestamp: iso(s.at), window: `${s.windowSeconds}s`,

@@ -1,8 +1,8 @@
 // Node capacity and allocatable: CPUs, memory, pods (110), ephemeral storage; bounded by the node's
-// cgroup when it has one. Allocatable subtracts the kubelet's default hard eviction thresholds.
+// cgroup when it has one. Allocatable subtracts the kubelet's default hard eviction thresholds
+// (memory.available 100Mi, nodefs.available 10%).
 import { statfsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { formatMemory } from '../../../main/api/quantity';
 import { cgroupCpuLimit, cgroupMemory } from '../stats/cgroup-files';
 
 export const MAX_PODS = 110;
@@ -38,6 +38,6 @@ export function allocatableOf(c: CapacityNumbers): Resources {
     cpu: String(c.cpus),
     memory: ki(Math.max(0, c.memoryBytes - 100 * 2 ** 20)),
     pods: String(MAX_PODS),
-    'ephemeral-storage': formatMemory(Math.floor(c.storageBytes * 0.9)),
+    'ephemeral-storage': String(Math.floor(c.storageBytes * 0.9)), // plain bytes, as the kubelet reports it
   };
 }

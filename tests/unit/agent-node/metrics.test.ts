@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { NodeMetricsStore, cpuQuantity, memoryQuantity } from '../../../main/nodes/metrics';
+import { isStatsSummary, type StatsSummary } from '../../../vm-images/agent/stats/summary';
+
+const T = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function summary(node: string, pods: Array<[string, string, number, number]>): StatsSummary {
+  const time = new Date(T).toISOString();
+  return {
+    node: { nodeName: node, cpu: { time, usageNanoCores: 250_000_000 }, memory: { time, workingSetBytes: 1500 * 2 ** 20 } },
+    pods: pods.map(([ns, name, cpu, mem]) => ({
+      podRef: { namespace: ns, name, uid: `${name}-uid` },
+      containers: [{ name: 'c', cpu: { time, usageNanoCores: cpu }, memory: { time, workingSetBytes: mem } }],
+    })),
+  };
+}
+
+describe('metrics store', () => {
+  it('turns summaries into NodeMetrics and PodMetrics (metrics.k8s.io shapes)', () => {
+    let now = T;
+    const store = new NodeMetricsStore({ now: () => now });
+    store.recordSummary(summary('n1', [['default', 'web', 1_000_000, 12 * 2 ** 20], ['kube-system', 'dns', 0, 2048]]));
+    expect(store.nodeMetrics()).toEqual([{ metadata: { name: 'n1', creationTimestamp: '2026-01-01T12:00:00Z' }, timestamp: '2026-01-01T12:00:00Z', window: '10s', usage: { cpu: '250000000n', memory: '1536000Ki' } }]);
+    expect(store.podMetrics('default')).toEqual([{
+      metadata: { name: 'web', namespace: 'default', creationTimestamp: '2026-01-01T12:00:00Z' }, timestamp: '2026-01-01T12:00:00Z', window: '10s',
+      containers: [{ name: 'c', usage: { cpu: '1000000n', memory: '12288Ki' } }],
+    }]);
+    expect(store.podMetrics().map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['default/web', 'kube-system/dns']);
+    // A later summary replaces the node's pods; the window is the time between scrapes.
+    now = T + 15_000;
+    store.recordSummary(summary('n1', [['default', 'web', 2_000_000, 2 ** 20]]));
+    expect(store.podMetrics().map((p) => [p.metadata.name, p.window])).toEqual([['web', '15s']]);
+    // Stale samples are not served.
+    now = T + 10 * 60_000;
+    expect(store.nodeMetrics()).toEqual([]);
+    expect(store.podMetrics()).toEqual([]);
+  });
+
+  it('pushed samples and forgetting a node', () => {
+    const store = new NodeMetricsStore();
+    store.recordNodeSample('n2', { cpuNanoCores: 5e6, memoryBytes: 2 ** 20 });
+    store.recordPodSample('n2', 'default', 'p', [{ name: 'c', usage: { cpuNanoCores: 1, memoryBytes: 1024 } }]);
+    expect(store.nodeMetrics()[0]?.usage).toEqual({ cpu: '5000000n', memory: '1024Ki' });
+    expect(store.podMetrics()[0]?.containers[0]?.usage).toEqual({ cpu: '1n', memory: '1Ki' });
+    store.forgetNode('n2');
+    expect(store.nodeMetrics()).toEqual([]);
+    expect(store.podMetrics()).toEqual([]);
+  });
+
+  it('scrape narrows what the node sent and checks whose it is', async () => {
+    const store = new NodeMetricsStore();
+    await expect(store.scrape('n1', async () => ({ node: {} }))).rejects.toThrow('not a stats summary');
+    await expect(store.scrape('n1', async () => summary('n9', []))).rejects.toThrow('summary is for n9');
+    await store.scrape('n1', async () => JSON.parse(JSON.stringify(summary('n1', []))) as unknown);
+    expect(store.nodeMetrics().map((m) => m.metadata.name)).toEqual(['n1']);
+    expect(isStatsSummary(summary('n1', [['a', 'b', 1, 1]]))).toBe(true);
+    expect(isStatsSummary({ node: { nodeName: 'x', cpu: { time: 't', usageNanoCores: 'lots' } }, pods: [] })).toBe(false);
+    expect(cpuQuantity(-1)).toBe('0n');
+    expect(memoryQuantity(1536)).toBe('2Ki');
+  });
+
+  it('startScraping polls every node and returns a disposer', async () => {
+    const store = new NodeMetricsStore();
+    const seen: string[] = [];
+    const stop = store.startScraping(() => ['n1', 'n2'], async (n) => { seen.push(n); return summary(n, []); }, 10_000);
+    const deadline = Date.now() + 2000;
+    while (store.nodeMetrics().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5)); // poll until the first round lands
+    stop();
+    expect(seen.sort()).toEqual(['n1', 'n2']);
+    expect(store.nodeMetrics().map((m) => m.metadata.name)).toEqual(['n1', 'n2']);
+  });
+});
