@@ -59,6 +59,7 @@ export async function benchScheduler(args: ParsedArgs): Promise<void> {
     }
     const scaledAt = new Map<string, number>();
     const t0 = nowMs();
+    const cpu0 = process.cpuUsage();
     await Promise.all(want.map(async (n, i) => {
       scaledAt.set(`d${i}`, nowMs());
       await core.client.patch(R.deployments, `d${i}`, { spec: { replicas: n } }, 'merge', { namespace: 'default' });
@@ -76,6 +77,8 @@ export async function benchScheduler(args: ParsedArgs): Promise<void> {
       }
     }
     const tEnd = nowMs();
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerPod = (cpu.user + cpu.system) / 1000 / Math.max(1, runningAt.size);
     stopInf();
     const binds = [...boundAt.values()].sort((a, b) => a - b);
     const schedWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
@@ -100,6 +103,8 @@ export async function benchScheduler(args: ParsedArgs): Promise<void> {
       ['e2e p50 (ms, scaled → Running)', round(percentile(e2e, 50), 0)],
       ['e2e p99 (ms)', round(percentile(e2e, 99), 0)],
       ['total (s)', round(allMs / 1000, 2)],
+      ['cpu per pod (ms, whole process)', round(cpuMsPerPod, 2)],
+      ['load average (1 min, other processes share the cores)', round(os.loadavg()[0], 2)],
       ['rss (MB, control plane + hollow nodes)', round(rssMb, 0)],
       ['heap used (MB)', round(heapMb, 0)],
     ]);
@@ -109,7 +114,7 @@ export async function benchScheduler(args: ParsedArgs): Promise<void> {
       bench: 'scheduler', nodes, pods, scheduled: binds.length, running: runningAt.size,
       pods_per_s: round(podsPerS, 1), e2e_pods_per_s: round(runningAt.size / (allMs / 1000), 1),
       e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
-      total_s: round(allMs / 1000, 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
+      total_s: round(allMs / 1000, 2), cpu_ms_per_pod: round(cpuMsPerPod, 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
     });
   } finally {
     await core.stop();

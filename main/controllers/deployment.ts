@@ -15,6 +15,8 @@ import { controllerRef, ownerRefFor } from './pod-util';
 import { R, keyOf } from './refs';
 import { WorkQueue, runWorkers } from './workqueue';
 
+const STATUS_COALESCE_MS = 100;
+
 export function newDeploymentController(ctx: ControllerContext): Controller {
   const { client, informers } = ctx;
   const depInf = informers.deployments;
@@ -22,15 +24,21 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
   const queue = new WorkQueue<string>();
   const recorder = ctx.recorder('deployment-controller');
 
-  const enqueueOwner = (rs: ReplicaSet) => {
+  const enqueueOwner = (rs: ReplicaSet, delayMs = 0) => {
     const ref = controllerRef(rs as KObject);
-    if (ref?.kind === 'Deployment') queue.add(`${rs.metadata?.namespace}/${ref.name}`);
+    if (ref?.kind === 'Deployment') queue.addAfter(`${rs.metadata?.namespace}/${ref.name}`, delayMs);
+  };
+  // A ReplicaSet whose status alone changed only moves the deployment's status: coalesce those.
+  const onRSUpdate = (o: ReplicaSet, rs: ReplicaSet) => {
+    const statusOnly = o.metadata?.generation === rs.metadata?.generation && JSON.stringify(o.metadata?.annotations) === JSON.stringify(rs.metadata?.annotations);
+    const settled = (rs.status?.replicas ?? 0) === (rs.spec?.replicas ?? 0) && (rs.status?.availableReplicas ?? 0) === (rs.spec?.replicas ?? 0);
+    enqueueOwner(rs, statusOnly && !settled ? STATUS_COALESCE_MS : 0);
   };
 
   function register(): () => void {
     const offs = [
       depInf.addHandler({ add: (d) => queue.add(keyOf(d)), update: (_o, d) => queue.add(keyOf(d)), delete: (d) => queue.add(keyOf(d)) }),
-      rsInf.addHandler({ add: enqueueOwner, update: (_o, rs) => enqueueOwner(rs), delete: enqueueOwner }),
+      rsInf.addHandler({ add: (rs) => enqueueOwner(rs), update: onRSUpdate, delete: (rs) => enqueueOwner(rs) }),
     ];
     return () => offs.forEach((f) => f());
   }

@@ -16,7 +16,10 @@ interface Recorded {
 }
 
 const MAX_REMEMBERED = 4096;
-const MAX_IN_FLIGHT = 16;
+/** Events are best effort and written behind the work they describe (client-go writes them from a background queue). */
+const MAX_IN_FLIGHT = 4;
+/** Beyond this backlog events are dropped, as client-go's broadcaster does when its queue is full. */
+const MAX_PENDING = 20_000;
 
 export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
@@ -24,12 +27,18 @@ export class EventRecorder {
   private inFlight = 0;
   private stopped = false;
   private idle: Array<() => void> = [];
+  /** Events dropped because the backlog was full. */
+  dropped = 0;
 
   constructor(private readonly client: ApiClient, private readonly component: string, private readonly host?: string) {}
 
   /** Records an event about `obj` (fire and forget). */
   event(obj: KObject, type: EventType, reason: string, message: string): void {
     if (this.stopped) return;
+    if (this.pending.length >= MAX_PENDING) {
+      this.dropped++;
+      return;
+    }
     const ref = referenceOf(obj);
     this.pending.push(() => this.write(ref, type, reason, message));
     this.pump();

@@ -14,6 +14,8 @@ import { R, keyOf, splitKey } from './refs';
 import { WorkQueue, runWorkers } from './workqueue';
 
 const BURST_REPLICAS = 500;
+/** Pod status changes only move the ReplicaSet's status: coalesce them (client-go's queue does the same under load). */
+const STATUS_COALESCE_MS = 100;
 
 export function newReplicaSetController(ctx: ControllerContext): Controller {
   const { client, informers } = ctx;
@@ -51,8 +53,10 @@ export function newReplicaSetController(ctx: ControllerContext): Controller {
         update: (o, p) => {
           const k = ownerKey(p);
           if (!k) return;
-          if (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) exp.observedDel(k);
-          queue.add(k);
+          if (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) {
+            exp.observedDel(k);
+            queue.add(k);
+          } else queue.addAfter(k, STATUS_COALESCE_MS);
         },
         delete: (p) => {
           const k = ownerKey(p);

@@ -70,7 +70,8 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
     nodes.set(name, { name, index: i + 1, dead: false, nextIP: 2, freeIPs: [], ips: new Map() });
   }
 
-  const podInf = new Informer<Pod>(client, R.pods, { log });
+  // Like a kubelet, watch only pods bound to a node (a kubelet selects its own node's pods).
+  const podInf = new Informer<Pod>(client, R.pods, { log, fieldSelector: 'spec.nodeName!=' });
   const nodeInf = new Informer<Node>(client, R.nodes, { log });
 
   async function register(st: HollowState): Promise<void> {
