@@ -16,6 +16,7 @@ import { startKindWatch } from './watches';
 import { streamLogs } from './logs';
 import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
+import { slim } from './slim';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -60,7 +61,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   const impl: Impl = {
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
-      return { items: l.items, resourceVersion: l.metadata.resourceVersion ?? '0' };
+      return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };
     },
     async watch(req) {
       const watchId = nextId('watch');
@@ -78,7 +79,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       return null;
     },
     async get(req) {
-      return client.get(resourceOfKind(req.kind), str(req, 'name'), req.namespace);
+      return slim(await client.get(resourceOfKind(req.kind), str(req, 'name'), req.namespace));
     },
     async delete(req) {
       const r = resourceOfKind(req.kind);

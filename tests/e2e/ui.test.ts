@@ -170,5 +170,21 @@ describe('the web UI', () => {
     await card.waitFor({ timeout: STEP_MS });
     expect(await card.locator('[data-test=phase]').innerText()).toMatch(/Pending|Provisioning|Bootstrapping|Running|Failed/);
     await shot('07-machine');
+    // It provisions (a real sandbox node here) and joins as a node card, or fails and says why.
+    const name = (await card.getAttribute('data-machine')) ?? '';
+    const nodeCard = page.locator(`article[data-node="${name}"]`);
+    const failed = page.locator(`article[data-machine="${name}"].failed`);
+    await until(async () => (await nodeCard.count()) > 0 || (await failed.count()) > 0, `${name} to join or fail`, 120_000);
+    await shot('08-machine-outcome');
+    if (await nodeCard.count()) {
+      await nodeCard.locator('button.name').click();
+      const detail = page.locator('[data-test=node-detail]');
+      await detail.getByRole('button', { name: 'Remove…' }).click();
+      await detail.getByRole('button', { name: `Remove ${name}` }).click();
+    } else {
+      await failed.getByRole('button', { name: 'Remove' }).click();
+    }
+    await until(async () => (await nodeCard.count()) === 0 && (await page.locator(`article[data-machine="${name}"]`).count()) === 0, `${name} to go away`, 90_000);
+    await shot('09-machine-removed');
   });
 });

@@ -7,6 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { HttpClient } from '../../../main/client/http';
 
+const MACHINES = { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false };
+
 export const ROOT = path.resolve(__dirname, '../../..');
 
 export interface ServeProcess {
@@ -36,11 +38,14 @@ function readKubeconfig(file: string): { token: string; caCertPem: string } {
 
 export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promise<ServeProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-'));
+  // Sandbox nodes of this run get their own bridge, subnet and names: no collision with other runs.
+  const n = 20 + (process.pid % 200);
+  const sandboxEnv = { FLOTILLA_SANDBOX_BRIDGE: `fltui${n}`, FLOTILLA_SANDBOX_SUBNET: `10.252.${n}.0/24`, FLOTILLA_SANDBOX_PREFIX: `fltui${n}` };
   const dataDir = path.join(dir, 'data');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') },
+    env: { ...process.env, ...sandboxEnv, FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') },
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,6 +55,7 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const stop = async () => {
+    await removeMachines();
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(pid, 'SIGTERM');
       const killer = setTimeout(() => {
@@ -62,8 +68,30 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
       await exited;
       clearTimeout(killer);
     }
+    // The bridge the sandbox provider made for this run (if it made one).
+    spawnSync('ip', ['link', 'del', sandboxEnv.FLOTILLA_SANDBOX_BRIDGE], { stdio: 'ignore' });
     fs.rmSync(dir, { recursive: true, force: true });
   };
+
+  let client: HttpClient | undefined;
+  /** Machines made by the test are deleted through the API (their controller frees the node) before the server stops. */
+  async function removeMachines(): Promise<void> {
+    if (!client || child.exitCode !== null) return;
+    const list = async () => (await client!.list(MACHINES)).items.map((m) => m.metadata?.name ?? '');
+    try {
+      for (const m of await list()) await client.delete(MACHINES, m).catch(() => undefined);
+      const until = Date.now() + 90_000;
+      while ((await list()).length > 0) {
+        if (Date.now() > until) {
+          process.stderr.write(`machines still present after 90 s: ${(await list()).join(', ')}\n`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } catch (e) {
+      process.stderr.write(`removing machines: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
 
   const deadline = Date.now() + timeoutMs;
   let apiUrl: string | undefined;
@@ -79,13 +107,14 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
     await new Promise((r) => setTimeout(r, 50));
   }
   const kc = readKubeconfig(path.join(dataDir, 'kubeconfig'));
-  const client = new HttpClient({ server: apiUrl, token: kc.token, caCertPem: kc.caCertPem });
+  client = new HttpClient({ server: apiUrl, token: kc.token, caCertPem: kc.caCertPem });
+  const c = client;
   return {
-    pid, dir, apiUrl, uiUrl, client,
+    pid, dir, apiUrl, uiUrl, client: c,
     output: () => out,
     async stop() {
-      client.close();
       await stop();
+      c.close();
     },
   };
 }

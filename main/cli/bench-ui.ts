@@ -1,0 +1,161 @@
+// `flotilla bench ui [--nodes 50] [--pods 2000] [--rate 100] [--seconds 10]`: a core in a temp dir
+// with hollow nodes and every control loop, the web-mode UI, and Debian's chromium. Measures the
+// time to the first full render of the cluster map (every node card and pod chip on screen) and
+// the frame rate while pod updates stream in at --rate per second (requestAnimationFrame in the page).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KObject, Pod } from '../api/types';
+import type { ParsedArgs } from './args';
+import { flagInt, flagString } from './args';
+import { startCore } from '../core';
+import { startHollowNodes } from '../hollow';
+import { defaultStaticDir, startUiServer } from '../bridge/web-server';
+import { nowMs, percentile, printResult, printTable, round } from './bench-report';
+
+const DEPLOYMENTS = 20;
+const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+const DEPLOYS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true };
+
+/**
+ * Runs in the page before the app (a string: this file is compiled without the DOM library). Notes
+ * the first frame showing every node card and pod chip, then the time of every later frame.
+ */
+function pageProbe(nodes: number, pods: number): string {
+  return `(() => {
+    const b = { firstFull: undefined, frames: [] };
+    window.__bench = b;
+    const tick = (t) => {
+      if (b.firstFull === undefined) {
+        if (document.querySelectorAll('article[data-node]').length >= ${nodes} && document.querySelectorAll('article[data-node] [data-pod]').length >= ${pods}) b.firstFull = t;
+      } else b.frames.push(t);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })();`;
+}
+
+async function until(what: string, timeoutMs: number, fn: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function benchUi(args: ParsedArgs): Promise<void> {
+  const nodes = flagInt(args, 'nodes', 50);
+  const pods = flagInt(args, 'pods', 2000);
+  const rate = flagInt(args, 'rate', 100);
+  const seconds = flagInt(args, 'seconds', 10);
+  const chromiumPath = flagString(args, 'chromium', '/usr/bin/chromium') ?? '/usr/bin/chromium';
+  const staticDir = defaultStaticDir();
+  if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error(`the UI is not built (${staticDir}): run \`npm run build\` first`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-ui-'));
+  const errors: string[] = [];
+  const log = (l: string) => {
+    if (errors.length < 20) errors.push(l);
+  };
+  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log, controllers: { log } });
+  const profile = path.join(dir, 'chromium');
+  const { chromium } = await import('playwright-core');
+  let closeBrowser: (() => Promise<void>) | undefined;
+  try {
+    const hollow = startHollowNodes(core, { count: nodes, cpu: '16', memory: '32Gi', pods: 110, log });
+    await hollow.ready;
+
+    // The pods: DEPLOYMENTS deployments of the demo app, all placed by the scheduler and Running.
+    const per = Math.floor(pods / DEPLOYMENTS);
+    for (let i = 0; i < DEPLOYMENTS; i++) {
+      const replicas = per + (i < pods - per * DEPLOYMENTS ? 1 : 0);
+      const labels = { app: `bench-${i}` };
+      await core.client.create(DEPLOYS, {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `bench-${i}`, namespace: 'default' },
+        spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'docker.io/flotilla/hello:1' }] } } },
+      } as KObject, { namespace: 'default' });
+    }
+    const tPods = nowMs();
+    let podList: Array<Pod & KObject> = [];
+    await until(`${pods} running pods`, 300_000, async () => {
+      podList = (await core.client.list<Pod & KObject>(PODS, { namespace: 'default' })).items;
+      return podList.filter((p) => p.status?.phase === 'Running').length >= pods;
+    });
+    const podsMs = nowMs() - tPods;
+
+    const ui = await startUiServer(core, { port: 0, staticDir });
+    core.own({ name: 'ui-server', stop: () => ui.stop() });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    closeBrowser = () => context.close();
+    const page = await context.newPage();
+    await page.addInitScript({ content: pageProbe(nodes, pods) });
+
+    // First full render: from navigation start to the first frame with every card and chip.
+    await page.goto(ui.url);
+    await page.waitForFunction('window.__bench.firstFull !== undefined', undefined, { timeout: 120_000, polling: 100 });
+    const firstRenderMs = Number(await page.evaluate('window.__bench.firstFull'));
+
+    // Frames while pod updates stream in at `rate` per second (Ready toggled, so chips change colour).
+    await page.evaluate('window.__bench.frames = []');
+    const names = podList.map((p) => p.metadata?.name ?? '');
+    const tStart = nowMs();
+    let sent = 0;
+    let failed = 0;
+    const inflight = new Set<Promise<void>>();
+    while (nowMs() - tStart < seconds * 1000) {
+      const due = Math.floor(((nowMs() - tStart) / 1000) * rate);
+      while (sent < due) {
+        const name = names[sent % names.length];
+        const ready = Math.floor(sent / names.length) % 2 === 1;
+        const p = hollow.setPodReady('default', name, ready).catch(() => {
+          failed++;
+        });
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+        sent++;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(inflight);
+    const frames = (await page.evaluate('window.__bench.frames')) as number[];
+
+    // Frames per whole second of the run, and the frame times.
+    const perSecond: number[] = [];
+    if (frames.length > 1) {
+      const t0 = frames[0];
+      const whole = Math.floor((frames[frames.length - 1] - t0) / 1000);
+      for (let s = 0; s < whole; s++) perSecond.push(frames.filter((t) => t >= t0 + s * 1000 && t < t0 + (s + 1) * 1000).length);
+    }
+    const deltas = frames.slice(1).map((t, i) => t - frames[i]);
+    const minFps = perSecond.length ? Math.min(...perSecond) : 0;
+    const avgFps = frames.length > 1 ? ((frames.length - 1) * 1000) / (frames[frames.length - 1] - frames[0]) : 0;
+    const domPods = Number(await page.evaluate("document.querySelectorAll('article[data-node] [data-pod]').length"));
+    await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'bench-ui.png') }).catch(() => undefined);
+
+    printTable([
+      ['measure', 'value'],
+      ['nodes', nodes],
+      ['pods (Running, on the map)', `${pods} (${domPods})`],
+      ['pods Running after', `${round(podsMs / 1000, 1)} s`],
+      ['first full render', `${round(firstRenderMs, 0)} ms`],
+      ['updates sent / failed', `${sent} / ${failed} in ${seconds} s`],
+      ['fps min / avg (per second)', `${minFps} / ${round(avgFps, 1)}`],
+      ['frame time p50 / p99 / max', `${round(percentile(deltas, 50), 1)} / ${round(percentile(deltas, 99), 1)} / ${round(Math.max(0, ...deltas), 1)} ms`],
+    ]);
+    if (errors.length) console.log(`errors (first ${errors.length}):\n  ${errors.join('\n  ')}`);
+    printResult({
+      bench: 'ui', nodes, pods, first_render_ms: round(firstRenderMs, 0), min_fps: minFps, avg_fps: round(avgFps, 1),
+      p99_frame_ms: round(percentile(deltas, 99), 1), updates_per_s: round(sent / seconds, 1), update_failures: failed,
+      target_met: firstRenderMs <= 1500 && minFps >= 30,
+    });
+  } finally {
+    await closeBrowser?.().catch(() => undefined);
+    await core.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
