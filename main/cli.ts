@@ -21,7 +21,17 @@ async function main(argv: string[]): Promise<number> {
       await serve(args);
       return -1; // keeps running
     case 'bench':
-      await bench(args);
+      if (args.positional[1] === 'node-add') await (await import('./cli/bench-node-add')).benchNodeAdd(args);
+      else await bench(args);
+      return 0;
+    case 'node':
+      await (await import('./cli/node')).node(args);
+      return 0;
+    case 'images':
+      await (await import('./cli/images')).images(args);
+      return 0;
+    case 'down':
+      await (await import('./cli/down')).down(args);
       return 0;
     case undefined:
     case 'help':

@@ -15,6 +15,8 @@ import { writeKubeconfig } from './apiserver/kubeconfig';
 import { LocalClient } from './client/local';
 import { startControlLoops } from './controllers';
 import type { ControlLoopOptions } from './controllers';
+import { startNodeManager } from './nodes';
+import type { NodeManager, NodeManagerOptions } from './nodes';
 
 export interface CoreOptions {
   dataDir: string;
@@ -24,6 +26,8 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /** The scheduler and controllers (main/controllers); false starts none. */
   controllers?: ControlLoopOptions | false;
+  /** The node manager (machine controller, providers, SSH tunnels); none unless given. */
+  nodes?: NodeManagerOptions;
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -42,6 +46,8 @@ export interface Core {
   client: LocalClient;
   kubeconfigPath: string;
   caCertPem: string;
+  /** Machines and node tunnels (dialAgent for logs/exec); present when started with `nodes`. */
+  nodes?: NodeManager;
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -83,5 +89,6 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     },
   };
   if (opts.controllers !== false) startControlLoops(core, { log, ...(opts.controllers ?? {}) });
+  if (opts.nodes) core.nodes = startNodeManager(core, { log, ...opts.nodes });
   return core;
 }

@@ -5,11 +5,12 @@ import { dataDirFrom } from './data-dir';
 import { startCore } from '../core';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { startHollowNodes } from '../hollow';
+import { nodeOptionsFrom } from './node';
 
 export async function serve(args: ParsedArgs): Promise<void> {
   const dataDir = dataDirFrom(args);
   const apiPort = flagInt(args, 'api-port', 6443);
-  const core = await startCore({ dataDir, apiPort });
+  const core = await startCore({ dataDir, apiPort, nodes: nodeOptionsFrom(args) });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
   const ui = await startUiServer(core, { port: flagInt(args, 'ui-port', 7080), staticDir: defaultStaticDir() });

@@ -33,8 +33,26 @@ export function sha256File(file: string): string {
 
 let building: Promise<string[]> | undefined;
 
+/** Tarballs added with `flotilla images import` (D/images-extra), shipped to every new node too. */
+export function extraImagesDir(dataDir: string): string {
+  return path.join(dataDir, 'images-extra');
+}
+
+function extraImages(dataDir: string): string[] {
+  try {
+    return fs.readdirSync(extraImagesDir(dataDir)).filter((f) => f.endsWith('.tar')).sort().map((f) => path.join(extraImagesDir(dataDir), f));
+  } catch {
+    return [];
+  }
+}
+
+/** The built images plus the imported ones. */
+export async function imageTarballs(dataDir: string): Promise<string[]> {
+  return [...(await builtImages(dataDir)), ...extraImages(dataDir)];
+}
+
 /** The image tarballs, built into D/images on first use (cached; delete the directory to rebuild). */
-export function imageTarballs(dataDir: string): Promise<string[]> {
+export function builtImages(dataDir: string): Promise<string[]> {
   const dir = path.join(dataDir, 'images');
   const stamp = path.join(dir, 'images.json');
   if (fs.existsSync(stamp)) {

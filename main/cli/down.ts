@@ -1,0 +1,42 @@
+// `flotilla down [--data-dir D]`: removes every machine (through the API of a running serve, so
+// nodes are drained and Machines deleted; then directly, for anything left) and leaves no
+// namespaces, bridges, routes, iptables rules, mounts, cgroups or node processes behind.
+import type { ParsedArgs } from './args';
+import { dataDirFrom } from './data-dir';
+import { serveClient } from './node';
+import { MACHINES } from '../nodes/resources';
+import { downMachines } from '../nodes/down';
+import type { KObject } from '../api/types';
+
+async function deleteThroughApi(dataDir: string, timeoutMs: number): Promise<void> {
+  let client;
+  try {
+    client = await serveClient(dataDir);
+  } catch {
+    return; // no server: clean up directly
+  }
+  try {
+    const items = (await client.list<KObject>(MACHINES)).items;
+    for (const m of items) {
+      const name = m.metadata?.name ?? '';
+      console.log(`deleting machine ${name}`);
+      await client.delete(MACHINES, name).catch(() => undefined);
+    }
+    const deadline = Date.now() + timeoutMs;
+    while ((await client.list(MACHINES)).items.length > 0) {
+      if (Date.now() > deadline) { console.log('machines are still being deleted; removing them directly'); break; }
+      await new Promise((r) => setTimeout(r, 200)); // poll interval
+    }
+  } finally {
+    client.close();
+  }
+}
+
+export async function down(args: ParsedArgs): Promise<void> {
+  const dataDir = dataDirFrom(args);
+  await deleteThroughApi(dataDir, 120_000);
+  const r = await downMachines(dataDir, (l) => console.log(l));
+  for (const e of r.errors) console.error(`flotilla down: ${e}`);
+  if (r.errors.length) throw new Error(`down left ${r.errors.length} problem(s) behind`);
+  console.log('all machines removed');
+}
