@@ -197,10 +197,11 @@ export class Agent {
   private async podNetwork(cidr: string): Promise<void> {
     const c = this.config;
     try {
-      await setUpPodNetwork({ cniConfDir: c.cniConfDir, cniDataDir: c.cniDataDir, bridgeName: c.bridgeName, clusterCIDR: c.clusterCIDR, exec: this.exec }, cidr);
-    } catch (err) {
-      this.log(`pod network for ${cidr}: ${message(err)}`);
-      return;
+      await this.retrying(`pod network for ${cidr}`, () => setUpPodNetwork({
+        cniConfDir: c.cniConfDir, cniDataDir: c.cniDataDir, bridgeName: c.bridgeName, clusterCIDR: c.clusterCIDR, exec: this.exec,
+      }, cidr));
+    } catch {
+      return; // stopped
     }
     this.podCIDR = cidr;
     this.log(`pod network ${cidr} configured`);

@@ -6,10 +6,12 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from '../../../main/api/types';
+import type { Lease, Node, Pod } from '../../../main/api/types';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
 import { HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
+
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
 
 const FORWARDER = `
 const net = require('net');
@@ -35,6 +37,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
   let forwarder: ChildProcess | undefined;
   let agent: ChildProcess | undefined;
   let agentLog = '';
+  let startForwarder: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
     cluster = await startTestCluster();
@@ -50,12 +53,15 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
       c.pipe(u).pipe(c);
     });
     await new Promise<void>((r) => bridge!.listen(sock, r));
-    const fwd = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, '-e', FORWARDER, api.port, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
-    forwarder = fwd;
-    await new Promise<void>((resolve, reject) => {
-      fwd.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
-      fwd.once('exit', (code) => reject(new Error(`forwarder exited ${code}`)));
-    });
+    startForwarder = async (): Promise<void> => {
+      const fwd = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, '-e', FORWARDER, api.port, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+      forwarder = fwd;
+      await new Promise<void>((resolve, reject) => {
+        fwd.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
+        fwd.once('exit', (code) => reject(new Error(`forwarder exited ${code}`)));
+      });
+    };
+    await startForwarder();
     const configFile = join(node.dir, 'agent.json');
     writeFileSync(configFile, JSON.stringify({ ...node.config, apiServer: `https://127.0.0.1:${api.port}` }, null, 2));
     agentLog = join(node.dir, 'agent.log');
@@ -85,6 +91,18 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     }, 'pod Running', 30_000);
     const body = await waitFor(async () => { const b = await httpFromNode(node, p.status!.podIP!, 8080); return b.startsWith('Hello') ? b : undefined; }, 'HTTP', 10_000);
     expect(body).toContain(p.status!.podIP!);
+  });
+
+  it('keeps working across a tunnel drop: a pod created meanwhile runs once the tunnel is back', async () => {
+    const logLength = readFileSync(agentLog, 'utf8').length;
+    await kill(forwarder);
+    await cluster.client.create<Pod>(PODS, podSpecOf('during-drop', node.name, { containers: [{ name: 'web', image: HELLO }] }));
+    await waitFor(() => /pods watch: /.test(readFileSync(agentLog, 'utf8').slice(logLength)), 'the agent notices the drop', 10_000);
+    await startForwarder();
+    await waitFor(async () => (await cluster.client.get<Pod>(PODS, 'during-drop', 'default')).status?.phase === 'Running', 'pod Running after reconnect', 30_000);
+    const renewTime = async (): Promise<string | undefined> => (await cluster.client.get<Lease>(LEASES, node.name, 'kube-node-lease')).spec?.renewTime;
+    const first = await renewTime();
+    await waitFor(async () => (await renewTime()) !== first, 'lease renewed again', 10_000);
   });
 
   it('stops on SIGTERM with exit code 0 and leaves the pod running', async () => {

@@ -22,6 +22,8 @@ export interface ReflectorOptions<T extends ApiObject> {
   maxBackoffMs?: number;
   /** Restart a watch that has been silent this long (default 90 s; the server sends bookmarks). */
   idleTimeoutMs?: number;
+  /** The server ends each watch after this long (default 300–600 s, random); the reflector re-watches from its resourceVersion. */
+  watchTimeoutSeconds?: number;
 }
 
 function keyOf(o: ApiObject): string {
@@ -134,7 +136,7 @@ export class Reflector<T extends ApiObject> {
     const startedAt = Date.now();
     const handle = this.o.client.watch<T>(this.o.resource, {
       resourceVersion: this.rv, fieldSelector: this.o.fieldSelector, labelSelector: this.o.labelSelector,
-      allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+      allowWatchBookmarks: true, timeoutSeconds: this.o.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
     }, (ev) => {
       if (this.watch !== handle) return;
       this.failures = 0;

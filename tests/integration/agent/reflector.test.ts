@@ -1,0 +1,115 @@
+// The agent's list+watch against a real API server through a connection we can cut (as the SSH
+// tunnel may drop): reconnects with backoff and catches up by re-listing (adds, changes and
+// deletions made while away arrive as events), and re-lists when its resourceVersion was compacted (410).
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigMap } from '../../../main/api/types';
+import { HttpClient } from '../../../main/client/http';
+import { Reflector, type ChangeType } from '../../../vm-images/agent/sync/reflector';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+
+const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
+const SECRETS = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
+
+/** A TCP relay to the API server that can be cut (every connection reset) and restored on the same port. */
+class Tunnel {
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+  constructor(private readonly target: number) {}
+  async open(): Promise<void> {
+    const server = net.createServer((c) => {
+      const u = net.connect(this.target, '127.0.0.1');
+      for (const s of [c, u]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); }
+      c.on('close', () => u.destroy());
+      u.on('close', () => c.destroy());
+      c.pipe(u).pipe(c);
+    });
+    this.server = server;
+    await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
+    this.port = (server.address() as net.AddressInfo).port;
+  }
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+describe('reflector', () => {
+  let cluster: TestCluster;
+  let tunnel: Tunnel;
+  let client: HttpClient;
+  const ns = 'default';
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    tunnel = new Tunnel(Number(new URL(cluster.core.api.url).port));
+    await tunnel.open();
+    client = new HttpClient({ server: `https://127.0.0.1:${tunnel.port}`, token: cluster.core.auth.adminToken, caCertPem: cluster.core.caCertPem });
+  });
+  afterAll(async () => {
+    client?.close();
+    await tunnel?.cut();
+    await cluster?.stop();
+  });
+
+  const cm = (name: string, v: string): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { t: 'refl' } }, data: { v } });
+
+  it('catches up after the connection drops: changes made meanwhile arrive as events', async () => {
+    const events: string[] = [];
+    const errors: unknown[] = [];
+    const r = new Reflector<ConfigMap>({
+      client, resource: CONFIGMAPS, labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200,
+      onChange: (type: ChangeType, o) => events.push(`${type} ${o.metadata?.name} ${o.data?.v ?? ''}`), onError: (e) => errors.push(e),
+    });
+    await cluster.client.create(CONFIGMAPS, cm('a', '1'));
+    await cluster.client.create(CONFIGMAPS, cm('b', '1'));
+    const stop = r.start();
+    try {
+      await r.synced();
+      await cluster.client.create(CONFIGMAPS, cm('w', '1'));
+      await waitFor(() => events.includes('ADDED w 1'), 'watch event');
+      expect(events.slice(0, 2).sort()).toEqual(['ADDED a 1', 'ADDED b 1']);
+      await tunnel.cut();
+      await cluster.client.update(CONFIGMAPS, cm('a', '2'));
+      await cluster.client.delete(CONFIGMAPS, 'b', { namespace: ns });
+      await cluster.client.create(CONFIGMAPS, cm('c', '1'));
+      await waitFor(() => errors.length > 0, 'the reflector notices the drop');
+      await tunnel.open();
+      await waitFor(() => ['MODIFIED a 2', 'DELETED b 1', 'ADDED c 1'].every((e) => events.includes(e)), 'caught up', 10_000);
+      expect(r.items().map((o) => o.metadata?.name).sort()).toEqual(['a', 'c', 'w']);
+      await cluster.client.update(CONFIGMAPS, cm('c', '2'));
+      await waitFor(() => events.includes('MODIFIED c 2'), 'watching again');
+    } finally {
+      stop();
+    }
+  });
+
+  it('re-lists when the server says its resourceVersion is gone (410)', async () => {
+    let lists = 0;
+    const events: string[] = [];
+    const errors: string[] = [];
+    const r = new Reflector<ConfigMap>({
+      client, resource: CONFIGMAPS, labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200, watchTimeoutSeconds: 1,
+      onChange: (type, o) => events.push(`${type} ${o.metadata?.name} ${o.data?.v ?? ''}`), onSynced: () => { lists++; },
+      onError: (e) => errors.push(String(e)),
+    });
+    const stop = r.start();
+    try {
+      await r.synced();
+      // Move the store on with objects the reflector does not watch, then compact past its resourceVersion.
+      for (let i = 0; i < 5; i++) await cluster.client.create(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${i}`, namespace: ns } });
+      const rv = Number((await cluster.client.list(SECRETS, { namespace: ns })).metadata.resourceVersion);
+      cluster.core.store.compact(rv);
+      // Each watch ends after 1 s; the next one asks for the compacted resourceVersion and gets 410.
+      await waitFor(() => lists >= 2, 're-list after 410', 15_000);
+      expect(errors.some((e) => /too old|expired|gone|compacted/i.test(e))).toBe(true);
+      await cluster.client.update(CONFIGMAPS, cm('a', '3'));
+      await waitFor(() => events.includes('MODIFIED a 3'), 'watching after the re-list');
+    } finally {
+      stop();
+    }
+  });
+});
