@@ -34,7 +34,7 @@ describe('event recorder', () => {
     const events = (await core.client.list(R.events, { namespace: 'default' })).items as unknown as Array<Event & KObject>;
     const failed = events.filter((e) => e.reason === 'FailedScheduling');
     expect(failed.length).toBe(1);
-    expect(failed[0]).toMatchObject({ count: 3, type: 'Warning', message: 'no room', source: { component: 'test-controller' }, involvedObject: { kind: 'ConfigMap', name: 'x', namespace: 'default', uid: pod.metadata!.uid } });
+    expect(failed[0]).toMatchObject({ count: 3, type: 'Warning', message: 'no room', source: { component: 'test-controller' }, involvedObject: { kind: 'ConfigMap', name: 'x', namespace: 'default', uid: (pod.metadata as { uid?: string }).uid } });
     expect(events.filter((e) => e.reason === 'Scheduled').length).toBe(1);
     rec.stop();
   });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigMap, KList, KObject, WatchEvent } from '../../../main/api/types';
+import type { ApiObject, ConfigMap, KList, KObject, WatchEvent } from '../../../main/api/types';
 import type { Core } from '../../../main/core';
 import { startCore } from '../../../main/core';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from '../../../main/client/types';
@@ -28,18 +28,18 @@ class DroppableClient implements ApiClient {
   private readonly open = new Set<{ h: WatchHandle; close: (e?: Error) => void }>();
   lists = 0;
   constructor(private readonly c: ApiClient) {}
-  get<T extends KObject = KObject>(r: ResourceRef, name: string, ns?: string): Promise<T> { return this.c.get<T>(r, name, ns); }
-  create<T extends KObject = KObject>(r: ResourceRef, o: T, w?: WriteOpts): Promise<T> { return this.c.create<T>(r, o, w); }
-  update<T extends KObject = KObject>(r: ResourceRef, o: T, w?: WriteOpts): Promise<T> { return this.c.update<T>(r, o, w); }
-  patch<T extends KObject = KObject>(r: ResourceRef, name: string, p: unknown, k: PatchKind, o?: PatchOpts): Promise<T> { return this.c.patch<T>(r, name, p, k, o); }
+  get<T extends ApiObject = KObject>(r: ResourceRef, name: string, ns?: string): Promise<T> { return this.c.get<T>(r, name, ns); }
+  create<T extends ApiObject = KObject>(r: ResourceRef, o: T, w?: WriteOpts): Promise<T> { return this.c.create<T>(r, o, w); }
+  update<T extends ApiObject = KObject>(r: ResourceRef, o: T, w?: WriteOpts): Promise<T> { return this.c.update<T>(r, o, w); }
+  patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, p: unknown, k: PatchKind, o?: PatchOpts): Promise<T> { return this.c.patch<T>(r, name, p, k, o); }
   delete(r: ResourceRef, name: string, o?: DeleteOpts): Promise<KObject> { return this.c.delete(r, name, o); }
   bind(ns: string, pod: string, node: string): Promise<void> { return this.c.bind(ns, pod, node); }
   evict(ns: string, pod: string, g?: number): Promise<void> { return this.c.evict(ns, pod, g); }
-  list<T extends KObject = KObject>(r: ResourceRef, o?: ListOptions): Promise<KList<T>> {
+  list<T extends ApiObject = KObject>(r: ResourceRef, o?: ListOptions): Promise<KList<T>> {
     this.lists++;
     return this.c.list<T>(r, o);
   }
-  watch<T extends KObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
+  watch<T extends ApiObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
     const entry = { h: undefined as unknown as WatchHandle, close: onClose };
     entry.h = this.c.watch<T>(r, o, onEvent, (e) => { this.open.delete(entry); onClose(e); });
     this.open.add(entry);
