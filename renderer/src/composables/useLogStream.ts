@@ -88,7 +88,7 @@ export function useLogStream(params: Ref<LogRequest | undefined>): LogStreamStat
       buffer = [];
       held.value = 0;
     }
-  });
+  }, { flush: 'sync' });
 
   onScopeDispose(() => {
     gen++;
