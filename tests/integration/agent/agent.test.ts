@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EndpointSlice, Lease, Node, Pod, Service } from '../../../main/api/types';
+import type { EndpointSlice, Event, Lease, Node, Pod, Service } from '../../../main/api/types';
 import { isNotFound } from '../../../main/client/types';
 import { NodeMetricsStore } from '../../../main/nodes/metrics';
 import { Agent } from '../../../vm-images/agent/agent';
@@ -15,6 +15,7 @@ import { assignPodCIDR, HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNo
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
 const SLICES = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true };
+const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true };
 const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 
 describe.skipIf(skipUnlessRoot)('agent in-process', () => {
@@ -78,8 +79,12 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(st.conditions?.find((c) => c.type === 'PIDPressure')).toMatchObject({ status: 'False', reason: 'KubeletHasSufficientPID' });
     expect(st.conditions?.find((c) => c.type === 'NetworkUnavailable')).toMatchObject({ status: 'False' });
     expect(readFileSync(join(node.config.cniConfDir, '10-flotilla.conflist'), 'utf8')).toContain(node.podCIDR);
-    const get = await cluster.kubectl(['get', 'nodes']);
-    expect(get.stdout).toMatch(new RegExp(`${node.name}\\s+Ready`));
+    const get = await cluster.kubectl(['get', 'nodes', '-o', 'wide']);
+    expect(get.stdout).toMatch(new RegExp(`${node.name}\\s+Ready\\s+<none>\\s+\\S+\\s+v1\\.32\\.0-flotilla\\s+${node.nodeIP.replace(/\./g, '\\.')}`));
+    const describe = await cluster.kubectl(['describe', 'node', node.name]);
+    expect(describe.code).toBe(0);
+    expect(describe.stdout).toMatch(/Ready\s+True\s+.*KubeletReady\s+kubelet is posting ready status/);
+    expect(describe.stdout).toContain(`PodCIDR:                      ${node.podCIDR}`);
   });
 
   it('renews its Lease', async () => {
@@ -101,6 +106,15 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(p.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     const body = await waitFor(async () => { const b = await httpFromNode(node, p.status!.podIP!, 8080); return b.startsWith('Hello') ? b : undefined; }, 'HTTP answer', 10_000);
     expect(body).toContain(`(${p.status?.podIP})`);
+    const events = await waitFor(async () => {
+      const list = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: `involvedObject.name=web` });
+      return list.items.some((e) => e.reason === 'Started') ? list.items : undefined;
+    }, 'kubelet events');
+    expect(events.find((e) => e.reason === 'Started')).toMatchObject({
+      type: 'Normal', source: { component: 'kubelet', host: node.name }, involvedObject: { kind: 'Pod', name: 'web', uid: p.metadata?.uid, fieldPath: 'spec.containers{web}' },
+    });
+    const describe = await cluster.kubectl(['describe', 'pod', 'web']);
+    expect(describe.stdout).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container web/);
     const wide = await cluster.kubectl(['get', 'pods', '-o', 'wide']);
     expect(wide.stdout).toMatch(new RegExp(`web\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${p.status!.podIP!.replace(/\./g, '\\.')}\\s+${node.name}`));
   });
@@ -210,9 +224,14 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   it('survives an agent restart: same container, same restartCount, still Running', async () => {
     const before = await getPod('web');
     const cs = before.status!.containerStatuses![0]!;
+    await createPod('away', { containers: [{ name: 'c', image: HELLO }] });
+    const away = await waitPod('away', 'Running', (x) => x.status?.phase === 'Running');
     await agent.stop();
+    // Deleted for good while the agent is down: the restarted agent must clean it out of the runtime.
+    await cluster.client.delete(PODS, 'away', { namespace: 'default', gracePeriodSeconds: 0 });
     agent = newAgent();
     await agent.start();
+    await waitFor(async () => (await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': away.metadata!.uid! } })).length === 0, 'pod deleted while away removed', 15_000);
     // The new agent's worker has looked at the runtime and found the container running (adopted, not restarted).
     const adopted = await waitFor(() => agent.pods.status(before.metadata!.uid!)?.containerStatuses?.[0]?.state?.running ? agent.pods.status(before.metadata!.uid!) : undefined, 'adopted');
     expect(adopted.containerStatuses?.[0]?.containerID).toBe(cs.containerID);
@@ -233,6 +252,17 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     const boxes = await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': p.metadata!.uid! } });
     await waitFor(async () => (await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': p.metadata!.uid! } })).length === 0, 'sandbox removed', 10_000);
     expect(boxes.every((b) => b.labels[LABEL_MANAGED] === 'true')).toBe(true);
+  });
+
+  it('SIGKILLs a container that ignores SIGTERM when the grace period ends, then confirms the deletion', async () => {
+    await createPod('stubborn', { terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'trap "" TERM; while true; do sleep 1; done'] }] });
+    await waitPod('stubborn', 'Running', (x) => x.status?.phase === 'Running');
+    const t0 = Date.now();
+    await cluster.client.delete(PODS, 'stubborn', { namespace: 'default' });
+    await waitFor(async () => { try { await getPod('stubborn'); return false; } catch (e) { return isNotFound(e); } }, 'stubborn gone', 15_000);
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(1900);
+    expect(elapsed).toBeLessThan(6000);
   });
 
   it('stops and cleans up a pod that is force-deleted while running', async () => {
