@@ -209,8 +209,11 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
     const all = rsInf.byIndex(BY_CONTROLLER, d.metadata?.uid ?? '');
     if (!d.metadata?.deletionTimestamp) {
       if (d.spec?.paused) {
-        const cur = all.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
-        if (cur && specReplicas(cur) !== (d.spec?.replicas ?? 1) && all.every((rs) => rs === cur || specReplicas(rs) === 0)) await scaleRS(d, cur, d.spec?.replicas ?? 1);
+        // Paused: no rollout, but scaling still applies — to the one active ReplicaSet (or the
+        // current template's when none is active), as dc.scale does.
+        const active = all.filter((rs) => specReplicas(rs) > 0);
+        const target = active.length === 1 ? active[0] : active.length === 0 ? all.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template)) : undefined;
+        if (target && specReplicas(target) !== (d.spec?.replicas ?? 1)) await scaleRS(d, target, d.spec?.replicas ?? 1);
       } else if (d.spec?.strategy?.type === 'Recreate') await recreate(d, all);
       else await rolling(d, all);
     }

@@ -64,6 +64,7 @@ export function newNodeLifecycleController(ctx: ControllerContext, opts: NodeLif
     const h = health.get(name);
     if (!h) {
       health.set(name, { probeAt: Date.now(), leaseRenew: renew, heartbeat: hb });
+      if (n) recorder.event(n as KObject, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
       return;
     }
     if (renew !== h.leaseRenew || hb !== h.heartbeat) {

@@ -5,6 +5,7 @@
 import type { KObject, Node, Pod } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/types';
+import { EventRecorder } from '../controllers/events';
 import { Informer } from '../controllers/informer';
 import { R, keyOf } from '../controllers/refs';
 import { Limiter } from './limiter';
@@ -71,6 +72,12 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
   }
 
   // Like a kubelet, watch only pods bound to a node (a kubelet selects its own node's pods).
+  const recorders = new Map<string, EventRecorder>();
+  const recorder = (node: string): EventRecorder => {
+    let r = recorders.get(node);
+    if (!r) recorders.set(node, (r = new EventRecorder(client, 'kubelet', node)));
+    return r;
+  };
   const podInf = new Informer<Pod>(client, R.pods, { log, fieldSelector: 'spec.nodeName!=' });
   const nodeInf = new Informer<Node>(client, R.nodes, { log });
 
@@ -136,6 +143,9 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
     if (inFlight.has(key)) return;
     if (p.metadata?.deletionTimestamp) {
       inFlight.add(key);
+      if (p.status?.phase === 'Running') {
+        for (const c of p.spec?.containers ?? []) recorder(st.name).event(p as KObject, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      }
       void limiter.run(() => client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, gracePeriodSeconds: 0, preconditions: { uid } }))
         .then(() => releaseIP(st, uid))
         .catch((e: unknown) => {
@@ -207,6 +217,7 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
       stopNodeInf();
       stopPodInf?.();
       for (const st of nodes.values()) if (st.timer) clearTimeout(st.timer);
+      for (const r of recorders.values()) r.stop();
     },
   };
 }
