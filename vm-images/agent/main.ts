@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     console.log(`${new Date().toISOString()} ${signal}: stopping (pods keep running)`);
     agent.stop().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
   };
+  // A stray rejection must not take the node's agent down with it: log it and carry on.
+  process.on('unhandledRejection', (err: unknown) => console.error(`${new Date().toISOString()} unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   await agent.start();

@@ -26,7 +26,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
 
   const newAgent = (): Agent => new Agent(node.config, {
     exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100,
-    reconnectBackoffMs: 100, statsIntervalMs: 500, statusHeartbeatMs: 5000,
+    reconnectBackoffMs: 100, statsIntervalMs: 500, statusHeartbeatMs: 60_000,
   });
 
   beforeAll(async () => {
@@ -96,6 +96,14 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
       const l = await cluster.client.get<Lease>(LEASES, node.name, 'kube-node-lease');
       return l.spec?.renewTime !== first.spec?.renewTime;
     }, 'lease renewed', 5000);
+  });
+
+  it('puts its conditions back when someone else overwrote them (e.g. Unknown from the node lifecycle controller)', async () => {
+    const n = await cluster.client.get<Node>(NODES, node.name);
+    const unknown = (n.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' } : c));
+    await cluster.client.update<Node>(NODES, { ...n, status: { ...n.status, conditions: unknown } }, { subresource: 'status' });
+    // Well before the 60 s heartbeat: the reporter compares with what the API holds.
+    await waitFor(async () => (await cluster.client.get<Node>(NODES, node.name)).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'Ready again', 10_000);
   });
 
   it('runs a pod bound to the node: Running with a podIP, answers HTTP, shows in kubectl get -o wide', async () => {
@@ -193,6 +201,17 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     const body = await waitFor(async () => { const b = await httpFromNode(node, clusterIP, 80); return b.startsWith('Hello') ? b : undefined; }, 'service answer', 15_000)
       .catch(async (err: unknown) => { console.log((await node.exec(['iptables-save'])).stdout, JSON.stringify(await cluster.client.list(SLICES, {}))); throw err; });
     expect(body).toContain(web.status!.podIP!);
+  });
+
+  it('routes to other nodes\' podCIDRs via their InternalIP (host-gw), and withdraws them when a node goes', async () => {
+    const other = `other-${node.name}`;
+    await cluster.client.create<Node>(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: other }, spec: { podCIDR: '10.244.200.0/24', podCIDRs: ['10.244.200.0/24'] } });
+    const n = await cluster.client.get<Node>(NODES, other);
+    await cluster.client.update<Node>(NODES, { ...n, status: { addresses: [{ type: 'InternalIP', address: '10.251.0.3' }] } }, { subresource: 'status' });
+    const routes = async (): Promise<string> => (await node.exec(['ip', 'route', 'show', 'proto', '200'])).stdout;
+    await waitFor(async () => (await routes()).includes('10.244.200.0/24 via 10.251.0.3 dev eth0'), 'route to the other node', 10_000);
+    await cluster.client.delete(NODES, other);
+    await waitFor(async () => !(await routes()).includes('10.244.200.0/24'), 'route withdrawn', 10_000);
   });
 
   it('feeds kubectl top nodes and top pods from the agent\'s stats summary through the MetricsSource', async () => {

@@ -18,15 +18,17 @@ export interface LeaseOptions {
   onRenew?: (lease: Lease) => void;
 }
 
-/** Renews (or creates) the lease once. */
-export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | 'nodeUid'>): Promise<Lease> {
+/** Renews (or creates) the lease once; `cached` (the last lease written) saves the GET, as the kubelet does. */
+export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | 'nodeUid'>, cached?: Lease): Promise<Lease> {
   const spec = { holderIdentity: o.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS };
   for (let attempt = 0; ; attempt++) {
-    let current: Lease | undefined;
-    try {
-      current = await o.client.get<Lease>(LEASES, o.nodeName, NODE_LEASE_NAMESPACE);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+    let current: Lease | undefined = attempt === 0 ? cached : undefined;
+    if (!current) {
+      try {
+        current = await o.client.get<Lease>(LEASES, o.nodeName, NODE_LEASE_NAMESPACE);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
     }
     try {
       if (!current) {
@@ -50,11 +52,14 @@ export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | '
 export function startLeaseRenewer(o: LeaseOptions): () => void {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let cached: Lease | undefined;
   const tick = async (): Promise<void> => {
     try {
-      const lease = await renewLease(o);
+      const lease = await renewLease(o, cached);
+      cached = lease;
       o.onRenew?.(lease);
     } catch (err) {
+      cached = undefined;
       o.onError?.(err);
     }
     if (!stopped) timer = setTimeout(() => void tick(), o.periodMs);

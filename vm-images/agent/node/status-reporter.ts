@@ -1,5 +1,5 @@
 // Reports the node's status every period: writes it through nodes/<name>/status when anything but
-// the heartbeat changed, and at least once a minute as a heartbeat.
+// the heartbeat changed (or someone else changed our conditions), and at least once a minute as a heartbeat.
 import type { Node, NodeCondition } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { buildNodeStatus, statusFingerprint, type NodeStatusSource } from './node-status';
@@ -15,6 +15,10 @@ export interface StatusReporterOptions {
   initialConditions?: NodeCondition[];
   onError?: (err: unknown) => void;
   onWrite?: (node: Node) => void;
+}
+
+function conditionsPrint(conditions: NodeCondition[] | undefined): string {
+  return JSON.stringify((conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]).sort());
 }
 
 export class NodeStatusReporter {
@@ -50,8 +54,10 @@ export class NodeStatusReporter {
     const status = await buildNodeStatus(this.o.source, this.conditions, rfc3339());
     const print = statusFingerprint(status);
     const due = Date.now() - this.lastWrite >= (this.o.heartbeatMs ?? 60_000);
-    if (print === this.lastPrint && !due) return;
     const node = await this.o.client.get<Node>(NODES, this.o.source.nodeName);
+    // Someone else (the node lifecycle controller) may have changed our conditions, e.g. to Unknown while we were cut off.
+    const overwritten = conditionsPrint(node.status?.conditions) !== conditionsPrint(status.conditions);
+    if (print === this.lastPrint && !due && !overwritten) return;
     const written = await this.o.client.update<Node>(NODES, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
     this.conditions = status.conditions;
     this.lastPrint = print;
