@@ -6,7 +6,7 @@ import { startCore } from './core';
 import type { Core } from './core';
 import { bridgeDepsOf } from './bridge/handlers';
 import { registerIpcBridge } from './bridge/ipc';
-import { CSP } from './bridge/web-server';
+import { CSP } from './bridge/csp';
 
 let win: BrowserWindow | undefined;
 let core: Core | undefined;

@@ -12,6 +12,7 @@ import { bridgeDepsOf } from './handlers';
 import type { BridgeDeps } from './handlers';
 import { createWsBridge } from './ws';
 import { resolveStatic, sendFile } from './static-files';
+import { CSP } from './csp';
 
 export interface UiServer {
   url: string;
@@ -37,7 +38,6 @@ export function defaultStaticDir(): string {
   return candidates.find((c) => fs.existsSync(path.join(c, 'index.html'))) ?? candidates[0];
 }
 
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 function sameToken(a: string | undefined, b: string): boolean {
   if (!a) return false;

@@ -34,6 +34,25 @@ async function until<T>(fn: () => Promise<T>, what: string, timeoutMs = STEP_MS)
   }
 }
 
+/** Drops a file onto the window the way a file manager does (DataTransfer with a File). */
+async function dropFile(name: string, content: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([${JSON.stringify(content)}], ${JSON.stringify(name)}));
+    for (const type of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+}
+
+/** Dismisses every notice (successes also fade on their own). */
+async function dismissNotices(): Promise<void> {
+  const notices = page.locator('[data-test=notice]');
+  await until(async () => {
+    if ((await notices.count()) === 0) return true;
+    await notices.first().getByRole('button', { name: 'Dismiss' }).click({ timeout: 1000 }).catch(() => undefined);
+    return undefined;
+  }, 'notices to go');
+}
+
 async function nodeNames(): Promise<string[]> {
   const l = await serve.client.list(NODES);
   return l.items.map((n) => n.metadata?.name ?? '');
@@ -112,6 +131,51 @@ describe('the web UI', () => {
     await shot('02-deployed');
   });
 
+  it('pins an app dropped onto a node card to that node', async () => {
+    const names = (await nodeNames()).sort();
+    const target = names[names.length - 1];
+    await page.dragAndDrop('[data-app=counter]', `article[data-node="${target}"]`);
+    await page.locator('[data-test=notice]', { hasText: `Deployed counter (1 replica on ${target})` }).waitFor({ timeout: STEP_MS });
+    await page.locator(`article[data-node="${target}"] [data-pod^="counter-"]`).waitFor({ timeout: STEP_MS });
+    expect(await page.locator('[data-pod^="counter-"]').count()).toBe(1);
+    const deps = await serve.client.get<KObject>({ group: 'apps', version: 'v1', plural: 'deployments', namespaced: true }, 'counter', 'default');
+    expect(JSON.stringify(deps.spec)).toContain(`"values":["${target}"]`);
+    await shot('02b-pinned');
+  });
+
+  it('applies a YAML file dropped onto the window, and shows API errors readably', async () => {
+    const good = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: web-config}', 'data: {MODE: demo}', '---', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web-yaml}',
+      'spec:', '  replicas: 1', '  selector: {matchLabels: {app: web-yaml}}', '  template:', '    metadata: {labels: {app: web-yaml}}', '    spec:', '      containers: [{name: web, image: docker.io/flotilla/hello:1}]', ''].join('\n');
+    await dropFile('web.yaml', good);
+    await page.locator('[data-test=notice]', { hasText: 'Applied web.yaml: configmap/web-config, deployment/web-yaml' }).waitFor({ timeout: STEP_MS });
+    await page.locator('[data-pod^="web-yaml-"]').waitFor({ timeout: STEP_MS });
+
+    await dropFile('broken.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: broken}\nspec: {replicas: three}\n');
+    const err = page.locator('[data-test=notice]', { hasText: 'Could not apply broken.yaml' });
+    await err.waitFor({ timeout: STEP_MS });
+    expect(await err.innerText()).toMatch(/replicas/);
+
+    await dropFile('app.tar', 'not really a tarball');
+    const imp = page.locator('[data-test=notice]', { hasText: 'Could not import app.tar' });
+    await imp.waitFor({ timeout: STEP_MS });
+    expect(await imp.innerText()).toMatch(/not supported yet/);
+    await shot('02c-dropped-files');
+    await dismissNotices();
+  });
+
+  it('says readably why a deploy failed (name taken)', async () => {
+    await page.locator('[data-app=hello] button', { hasText: 'Deploy…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Deploy Hello' });
+    await dialog.locator('input[name=name]').fill('hello');
+    await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+    const err = page.locator('[data-test=notice]', { hasText: 'Could not deploy hello' });
+    await err.waitFor({ timeout: STEP_MS });
+    expect(await err.innerText()).toMatch(/already exists/);
+    await shot('02d-deploy-error');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dismissNotices();
+  });
+
   it('opens a pod and its logs (or the server\'s reason why not)', async () => {
     await page.locator('[data-pod^="hello-"]').first().click();
     const detail = page.locator('[data-test=pod-detail]');
@@ -150,6 +214,19 @@ describe('the web UI', () => {
     await shot('05-workloads');
     await page.getByRole('button', { name: 'Cluster', exact: true }).click();
     await until(async () => ((await page.locator('[data-pod^="hello-"]').count()) === 3 ? true : undefined), 'a third hello pod');
+  });
+
+  it('shows the events timeline, and follows a dark OS theme', async () => {
+    await page.getByRole('button', { name: 'Events', exact: true }).click();
+    await page.locator('.timeline li').first().waitFor({ timeout: STEP_MS });
+    await shot('05b-events');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Cluster', exact: true }).click();
+    await page.locator('article[data-node]').first().waitFor();
+    const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    expect(bg).toBe('rgb(20, 23, 28)');
+    await shot('05c-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('adds a node by clicking: the Machine appears with its phase', async () => {

@@ -9,7 +9,9 @@ export interface Notice {
   detail?: string;
 }
 
-const SUCCESS_MS = 5000;
+const SUCCESS_MS = 4000;
+/** At most this many at once: the newest, errors kept before successes. */
+const MAX = 3;
 
 export const useNoticesStore = defineStore('notices', () => {
   const notices = ref<Notice[]>([]);
@@ -17,7 +19,12 @@ export const useNoticesStore = defineStore('notices', () => {
 
   function push(kind: Notice['kind'], title: string, detail?: string): number {
     const id = ++seq;
-    notices.value = [...notices.value.slice(-4), { id, kind, title, detail }];
+    const all = [...notices.value, { id, kind, title, detail }];
+    while (all.length > MAX) {
+      const i = all.findIndex((n) => n.kind !== 'error');
+      all.splice(i >= 0 && i < all.length - 1 ? i : 0, 1);
+    }
+    notices.value = all;
     if (kind !== 'error') setTimeout(() => dismiss(id), SUCCESS_MS);
     return id;
   }
