@@ -16,7 +16,7 @@ export async function downMachines(dataDir: string, log: (l: string) => void = (
   const report: DownReport = { removed: [], errors: [] };
   const all = providers ?? createProviders({ dataDir });
   for (const p of all.values()) {
-    if (p.name === 'sandbox' && !readSandboxConfig(dataDir)) continue;
+    if (p.name === 'sandbox' && !readSandboxConfig(dataDir)) continue; // never made a sandbox node
     const avail = await p.available();
     if (!avail.ok) continue;
     let machines: Awaited<ReturnType<Provider['list']>> = [];

@@ -157,6 +157,9 @@ export class MachineController {
     try {
       const avail = await provider.available();
       if (!avail.ok) throw new Error(`${provider.name} is not available here: ${avail.reason}`);
+      step = 'checking the agent bundle';
+      const bundle = this.o.agentBundle();
+      if (!fs.existsSync(bundle)) throw new Error(`the agent bundle ${bundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
       if (mode !== 'reattach') await w.phaseTo('Provisioning', `creating ${provider.name} machine ${name}`);
       await say(1, mode === 'create' ? `creating ${provider.name} machine` : `starting ${provider.name} machine`);
       const info: MachineInfo = mode === 'create'

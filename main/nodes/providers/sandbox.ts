@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import type { MachineProvider } from '../../api/types';
 import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../types';
 import { clientKey, generateKeyPair } from '../keys';
-import { loadSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
+import { loadSandboxConfig, readSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
 import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from '../../../vm-images/sandbox/node-state';
 import { bootNode, destroyNode, haltNode, nodeUp } from '../../../vm-images/sandbox/node';
 import { writeSshdFiles } from '../../../vm-images/sandbox/sshd';
@@ -20,14 +20,21 @@ function onPath(cmd: string): boolean {
 
 export class SandboxProvider implements Provider {
   readonly name: MachineProvider = 'sandbox';
-  readonly config: SandboxConfig;
   private readonly dataDir: string;
+  private readonly wanted?: Partial<SandboxConfig>;
+  private cfg?: SandboxConfig;
   /** Serialises address allocation and host setup within this process. */
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(opts: SandboxProviderOptions) {
     this.dataDir = opts.dataDir;
-    this.config = loadSandboxConfig(opts.dataDir, opts.config);
+    this.wanted = opts.config;
+  }
+
+  /** The data dir's bridge, subnet and prefix (saved on first use; a saved one always wins). */
+  get config(): SandboxConfig {
+    this.cfg ??= loadSandboxConfig(this.dataDir, this.wanted);
+    return this.cfg;
   }
 
   async available(): Promise<Availability> {
@@ -103,6 +110,7 @@ export class SandboxProvider implements Provider {
 
   async list(): Promise<MachineInfo[]> {
     const out: MachineInfo[] = [];
+    if (!readSandboxConfig(this.dataDir)) return out;
     for (const s of listNodeStates(this.dataDir)) out.push(this.info(s, await nodeUp(s)));
     return out;
   }

@@ -1,0 +1,81 @@
+// The sandbox provider on real namespaces: create a node, ssh2 in with the pinned host key, run a
+// command, start containerd (bootstrap up to containerd) and ask its CRI for Version, from the host
+// and inside; a wrong host key is refused; delete → the host is clean.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
+import { connectSsh } from '../../../main/nodes/ssh';
+import { generateKeyPair } from '../../../main/nodes/keys';
+import { bootstrapNode } from '../../../main/nodes/bootstrap';
+import { imageTarballs } from '../../../main/nodes/artifacts';
+import { downMachines } from '../../../main/nodes/down';
+import { CriClient } from '../../../vm-images/agent/cri/client';
+import type { MachineInfo } from '../../../main/nodes/types';
+import { leftovers, skipNodes, uniqueSandbox } from './support';
+
+describe.skipIf(skipNodes)('sandbox provider', () => {
+  const cfg = uniqueSandbox(0);
+  let dir: string;
+  let dataDir: string;
+  let p: SandboxProvider;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-nodes-'));
+    dataDir = path.join(dir, 'data');
+    p = new SandboxProvider({ dataDir, config: cfg });
+  });
+
+  afterAll(async () => {
+    await downMachines(dataDir);
+    const left = leftovers(cfg, dataDir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(left).toEqual([]);
+  });
+
+  it('is available as root on Linux', async () => {
+    expect(await p.available()).toMatchObject({ ok: true });
+  });
+
+  it('creates a node reachable over ssh2 with the pinned host key, runs containerd inside, and deletes it cleanly', async () => {
+    const steps: string[] = [];
+    const info: MachineInfo = await p.create({ name: 'pn1', cpus: 1, memoryMiB: 512, diskGiB: 1 }, (m) => steps.push(m));
+    expect(steps.length).toBeGreaterThan(0);
+    expect(info.internalIP).toMatch(/^10\.251\.\d+\.2$/);
+    expect(info.ssh?.hostKey).toMatch(/^ssh-ed25519 /);
+    const s = await connectSsh(info.ssh!);
+    try {
+      const r = await s.exec('hostname; ip -4 -o addr show dev eth0; cat /proc/self/cgroup');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('pn1\n');
+      expect(r.stdout).toContain(`${info.internalIP}/24`);
+      expect(r.stdout).toContain(`/${cfg.prefix}-pn1`);
+
+      await bootstrapNode(s, {
+        machine: info, agentBundle: '/nonexistent', imageTarballs: await imageTarballs(dataDir),
+        token: 't', caCertPem: 'ca', serverToken: 'st', startAgent: false, progress: () => undefined,
+      });
+      const inside = await s.run('PATH=/usr/sbin:/usr/bin:/sbin:/bin crictl --version >/dev/null 2>&1; PATH=/usr/sbin:/usr/bin:/sbin:/bin ctr --address /run/containerd/containerd.sock version');
+      expect(inside).toContain('Server:');
+      const cri = new CriClient(p.hostPath('pn1', '/run/containerd/containerd.sock'));
+      try {
+        expect(await cri.version(5000)).toMatchObject({ runtime_name: 'containerd', runtime_api_version: 'v1' });
+      } finally {
+        cri.close();
+      }
+      // containerd lives in the node's cgroup, not as a child of this process.
+      const pid = Number((await s.run('cat /var/lib/flotilla/run/containerd.pid')).trim());
+      expect(fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(`/${cfg.prefix}-pn1`);
+    } finally {
+      s.close();
+    }
+
+    const wrong = { ...info.ssh!, hostKey: generateKeyPair('other').publicKey };
+    await expect(connectSsh(wrong)).rejects.toThrow(/does not match the pinned key/);
+
+    await p.delete('pn1');
+    expect(leftovers(cfg, dataDir).filter((l) => !l.startsWith('link ' + cfg.bridge) && !l.startsWith('route'))).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'sandbox', 'nodes', 'pn1'))).toBe(false);
+  });
+});

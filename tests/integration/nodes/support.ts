@@ -1,0 +1,47 @@
+// Shared by the node tests: a unique sandbox network per test file (bridge flt<pid%1000><n>,
+// subnet 10.251.<x>.0/24, prefix), and the host-clean check (no namespace, bridge, veth, cgroup,
+// mount, process or iptables chain of ours left).
+import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type { SandboxConfig } from '../../../vm-images/sandbox/config';
+import { hierarchies } from '../../../vm-images/sandbox/cgroup';
+import { forwardChain } from '../../../vm-images/sandbox/host';
+
+export const isRoot = process.getuid?.() === 0;
+/** Skip only when not root, never under CI. */
+export const skipNodes = !isRoot && process.env.CI !== 'true';
+
+export function uniqueSandbox(n: number): SandboxConfig {
+  const id = `flt${process.pid % 1000}${String.fromCharCode(97 + n)}`;
+  const third = 100 + ((process.pid * 7 + n * 13) % 150);
+  return { bridge: id, subnet: `10.251.${third}.0/24`, prefix: id };
+}
+
+/** What of ours is left on the host; empty when clean. */
+export function leftovers(c: SandboxConfig, dataDir: string): string[] {
+  const out: string[] = [];
+  const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(`${c.prefix}-`));
+  out.push(...netns.map((n) => `netns ${n}`));
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n').map((l) => (l.split(': ')[1] ?? '').split('@')[0]).filter((n) => n === c.bridge || n.startsWith(c.prefix.slice(0, 8)));
+  out.push(...links.map((l) => `link ${l}`));
+  for (const h of hierarchies()) {
+    for (const e of fs.readdirSync(h)) if (e.startsWith(`${c.prefix}-`)) out.push(`cgroup ${h}/${e}`);
+  }
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(dataDir));
+  out.push(...mounts.map((m) => `mount ${m}`));
+  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).split('\n').filter((r) => r.includes(c.subnet.replace('.0/24', '.')) || r.includes(c.bridge));
+  out.push(...routes.map((r) => `route ${r}`));
+  try {
+    execFileSync('iptables', ['-w', '-S', forwardChain(c)], { stdio: 'ignore' });
+    out.push(`iptables chain ${forwardChain(c)}`);
+  } catch { /* absent: good */ }
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      // Zombies hold nothing but a PID; the orphaned ones are reaped lazily by PID 1.
+      if (/^\S+ \(.*\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) continue;
+      const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+      if (cg.includes(`/${c.prefix}-`)) out.push(`process ${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 80)}`);
+    } catch { /* exited */ }
+  }
+  return out;
+}
