@@ -115,6 +115,8 @@ async function watcherChild(): Promise<void> {
   const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem });
   const watchers = Number(watchersS);
   const expected = Number(expectedS);
+  let finished!: () => void;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
   const latencies: number[] = [];
   let done = 0;
   let established = 0;
@@ -138,8 +140,9 @@ async function watcherChild(): Promise<void> {
     for (const h of handles) h.stop();
     process.stdout.write(JSON.stringify({ p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length }) + '\n');
     client.close();
-    process.exit(0);
+    finished();
   }
+  await allDone;
 }
 
 export async function benchApi(args: ParsedArgs): Promise<void> {
@@ -157,17 +160,20 @@ export async function benchApi(args: ParsedArgs): Promise<void> {
     // Warm up connections and JIT.
     await runConcurrent(300, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `warm-${i}`)));
 
+    process.stderr.write(`creating ${total} configmaps with ${concurrency} clients...\n`);
     const creates = await runConcurrent(total, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `cm-${String(i).padStart(5, '0')}`)));
     const createsPerS = total / (creates.elapsedMs / 1000);
 
-    const updates = await runConcurrent(2000, concurrency, async (i) => {
+    const updates = await runConcurrent(Math.min(2000, total), concurrency, async (i) => {
       const name = `cm-${String(i).padStart(5, '0')}`;
       await client.patch(CONFIGMAPS, name, { data: { key: `v${i}` } }, 'merge', { namespace: 'bench' });
     });
     const mutating = [...creates.latencies, ...updates.latencies];
 
+    process.stderr.write('updates and gets...\n');
     const gets = await runConcurrent(5000, concurrency, (i) => client.get(CONFIGMAPS, `cm-${String(i % total).padStart(5, '0')}`, 'bench'));
 
+    process.stderr.write(`watch delivery to ${watchers} watchers...\n`);
     // Watch delivery: watchers in another process, creates paced at a steady rate.
     const startRv = (await client.list(CONFIGMAPS, { namespace: 'bench-watch', limit: 1 })).metadata.resourceVersion ?? '0';
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'bench', 'api', '--watcher-child', server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -198,6 +204,7 @@ export async function benchApi(args: ParsedArgs): Promise<void> {
       });
     });
 
+    process.stderr.write('raw SQLite baseline...\n');
     const sqliteTx = sqliteBaseline(dir, 3000);
     const result = {
       bench: 'api',

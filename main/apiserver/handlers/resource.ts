@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject, StoredObject } from '../../api/types';
 import { buildTable } from '../tables';
+import { managerOrUserAgent } from '../patch/manager-name';
 import { ApiError, errors } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
@@ -28,10 +29,9 @@ export function listQuery(q: URLSearchParams): ListQuery {
 export function writeOptions(req: IncomingMessage, q: URLSearchParams): WriteOptions {
   const fv = q.get('fieldValidation');
   const dryRun = q.getAll('dryRun');
-  const ua = req.headers['user-agent'] ?? '';
   return {
     dryRun: dryRun.includes('All'),
-    fieldManager: q.get('fieldManager') ?? (ua ? ua.split('/')[0] : 'unknown'),
+    fieldManager: managerOrUserAgent(q.get('fieldManager') ?? undefined, req.headers['user-agent']) || 'unknown',
     fieldValidation: fv === 'Strict' || fv === 'Ignore' || fv === 'Warn' ? (fv as FieldValidation) : undefined,
   };
 }

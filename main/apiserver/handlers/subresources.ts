@@ -61,7 +61,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
     const o = obj as Replicated;
     if ((o.spec ??= {}).replicas === replicas) return false;
     o.spec.replicas = replicas;
-  }, opts);
+  }, { ...opts, subresource: 'scale' });
   sendJson(res, 200, toScale(updated as Replicated));
 }
 

@@ -6,7 +6,8 @@ import { applyMergePatch } from '../patch/merge-patch';
 import { applyJsonPatch } from '../patch/json-patch';
 import { applyStrategicMergePatch } from '../patch/strategic';
 import { patchMetaFor } from '../patch/patchmeta';
-import { serverSideApply, conflictMessage } from '../patch/apply';
+import { serverSideApply, conflictMessage, conflictCauses } from '../patch/apply';
+import { PatchError } from '../patch/errors';
 import { ApiError, errors } from '../status';
 import { clone } from './objects';
 import type { PatchType } from './options';
@@ -19,6 +20,7 @@ export interface PatchInput {
   manager?: string;
   force?: boolean;
   now: string;
+  subresource?: string;
 }
 
 export function applyPatch(input: PatchInput): KObject {
@@ -38,12 +40,10 @@ export function applyPatch(input: PatchInput): KObject {
         const applied = patch as KObject;
         const manager = input.manager;
         if (!manager) throw errors.badRequest('PATCH with apply requires a fieldManager');
-        const res = serverSideApply({ live: current ? clone(current) : undefined, applied, manager, force: !!input.force, now: input.now, meta });
+        const res = serverSideApply({ live: current ? clone(current) : undefined, applied, manager, force: !!input.force, now: input.now, meta, subresource: input.subresource });
         if ('conflicts' in res) {
           const message = conflictMessage(res.conflicts);
-          throw new ApiError(409, 'Conflict', message, {
-            causes: res.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })),
-          });
+          throw new ApiError(409, 'Conflict', message, { causes: conflictCauses(res.conflicts) });
         }
         return res.object;
       }
@@ -51,6 +51,7 @@ export function applyPatch(input: PatchInput): KObject {
   } catch (e) {
     if (e instanceof ApiError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof PatchError && e.code === 400) throw errors.badRequest(msg);
     throw new ApiError(422, 'Invalid', msg);
   }
 }

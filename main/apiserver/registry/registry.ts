@@ -203,7 +203,7 @@ export class Registry {
         }
         throw errors.notFound(r.group, r.plural, name);
       }
-      const patched = applyPatch({ r, current, patch, type, manager: opts.fieldManager, force: opts.force, now: timestamp(this.now()) });
+      const patched = applyPatch({ r, current, patch, type, manager: opts.fieldManager, force: opts.force, now: timestamp(this.now()), subresource: opts.subresource });
       const pm = (patched.metadata ??= {});
       if (pm.name !== undefined && pm.name !== name) throw errors.badRequest(`the name of the object (${pm.name}) does not match the name on the URL (${name})`);
       // A resourceVersion in the patch is a precondition; otherwise we update what we read.

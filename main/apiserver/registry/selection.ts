@@ -13,7 +13,7 @@ export function compileSelection(kind: string, labelSelector?: string, fieldSele
     try {
       labels = parseLabelSelector(labelSelector);
     } catch (e) {
-      throw errors.badRequest(`unable to parse requirement: ${(e as Error).message}`);
+      throw errors.badRequest((e as Error).message);
     }
     if (labels.empty) labels = undefined;
   }
@@ -21,7 +21,7 @@ export function compileSelection(kind: string, labelSelector?: string, fieldSele
     try {
       fields = parseFieldSelector(fieldSelector);
     } catch (e) {
-      throw errors.badRequest(`invalid field selector: ${(e as Error).message}`);
+      throw errors.badRequest((e as Error).message);
     }
     const bad = unsupportedField(kind, fields);
     if (bad) throw errors.badRequest(`field label not supported: ${bad}`);

@@ -99,6 +99,9 @@ export class ServiceAllocation implements Strategy {
     if (!spec.clusterIP && prev.spec?.clusterIP) {
       spec.clusterIP = prev.spec.clusterIP;
       spec.clusterIPs = prev.spec.clusterIPs;
+    } else if (spec.clusterIP && spec.clusterIPs?.[0] !== spec.clusterIP) {
+      // A changed clusterIP must show in clusterIPs too, so validation sees (and refuses) the change.
+      spec.clusterIPs = [spec.clusterIP, ...(spec.clusterIPs ?? []).slice(1)];
     }
     const claimed: number[] = [];
     try {

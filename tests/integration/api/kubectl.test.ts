@@ -87,7 +87,7 @@ describe('kubectl against flotilla', () => {
     await ok(['create', '-n', 'other', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {k: v}\n');
     const table = await ok(['get', 'deploy']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-    expect(table).toMatch(/web\s+0\/3\s+0\s+0\s+\d+s/);
+    expect(table).toMatch(/web\s+\d\/3\s+\d\s+\d\s+\d+s/);
     const wide = await ok(['get', 'deploy', '-o', 'wide']);
     expect(wide.split('\n')[0]).toMatch(/CONTAINERS\s+IMAGES\s+SELECTOR/);
     expect(wide).toContain('app=web');
