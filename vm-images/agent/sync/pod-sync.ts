@@ -8,6 +8,7 @@ import type { ApiClient } from '../../../main/client/types';
 import { isConflict, isNotFound } from '../../../main/client/types';
 import type { PodManager } from '../pods/manager';
 import { PODS } from '../node/resources';
+import { pause } from '../node/time';
 import { recordPodEvent } from './event-recorder';
 import { Reflector, type ChangeType } from './reflector';
 import { PodStatusWriter } from './status-writer';
@@ -44,6 +45,7 @@ export class PodSync {
   private readonly disposers: Array<() => void> = [];
   private adopted = new Set<string>();
   private started = false;
+  private readonly abort = new AbortController();
 
   constructor(private readonly o: PodSyncOptions) {
     this.reflector = new Reflector<Pod>({
@@ -77,6 +79,7 @@ export class PodSync {
   stop(): void {
     if (!this.started) return;
     this.started = false;
+    this.abort.abort();
     for (const d of this.disposers.splice(0)) d();
     this.writer.stop();
   }
@@ -128,13 +131,19 @@ export class PodSync {
     this.terminating.set(uid, run);
   }
 
+  /** DELETE with grace 0 and the uid as precondition; retried while the API is unreachable (nothing else would retry it). */
   private async confirmDeleted(pod: Pod): Promise<void> {
-    try {
-      await this.o.client.delete(PODS, pod.metadata?.name ?? '', {
-        namespace: pod.metadata?.namespace, gracePeriodSeconds: 0, preconditions: { uid: uidOf(pod) },
-      });
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      try {
+        await this.o.client.delete(PODS, pod.metadata?.name ?? '', {
+          namespace: pod.metadata?.namespace, gracePeriodSeconds: 0, preconditions: { uid: uidOf(pod) },
+        });
+        return;
+      } catch (err) {
+        if (isNotFound(err) || isConflict(err)) return; // gone, or a new pod under that name
+        if (attempt % 10 === 0) this.o.log(`confirming deletion of ${pod.metadata?.name}: ${err instanceof Error ? err.message : String(err)}`);
+        await pause(Math.min(10_000, (this.o.backoffMs ?? 200) * 2 ** Math.min(attempt, 10)), this.abort.signal);
+      }
     }
   }
 
