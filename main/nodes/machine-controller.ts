@@ -188,6 +188,7 @@ export class MachineController {
       });
       this.conns.set(name, conn);
       const s = await conn.session();
+      if (!firstEndpoint.hostKey && s.hostKey) provider.rememberHostKey?.(name, s.hostKey);
       const exitsBefore = await agentExits(s);
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: await this.o.imageTarballs(),

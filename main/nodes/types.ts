@@ -60,4 +60,6 @@ export interface Provider {
   /** Destroys the machine and everything it made on the host; no error when absent. */
   delete(name: string): Promise<void>;
   list(): Promise<MachineInfo[]>;
+  /** VMs: pin the host key learned on the first connection (trust on first use) for later ones. */
+  rememberHostKey?(name: string, hostKey: string): void;
 }
