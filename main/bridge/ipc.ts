@@ -9,27 +9,36 @@ import type { BridgeSession } from './handlers';
 /** Binds the bridge to ipcMain; returns the disposer. */
 export function registerIpcBridge(deps: BridgeDeps): () => void {
   const sessions = new Map<number, BridgeSession>();
+  const watched = new Set<number>();
+  const end = (id: number) => {
+    sessions.get(id)?.dispose();
+    sessions.delete(id);
+  };
   const sessionOf = (wc: WebContents): BridgeSession => {
     let s = sessions.get(wc.id);
     if (!s) {
-      const session = createBridgeSession(deps, (event, payload) => {
+      s = createBridgeSession(deps, (event, payload) => {
         if (!wc.isDestroyed()) wc.send(IPC_EVENT, event, payload);
       });
-      sessions.set(wc.id, session);
-      const end = () => {
-        session.dispose();
-        sessions.delete(wc.id);
-      };
-      wc.once('destroyed', end);
-      // A reload starts a fresh renderer: its old watches must go.
-      wc.on('did-start-navigation', (details) => {
-        if (details.isMainFrame && !details.isSameDocument) end();
+      sessions.set(wc.id, s);
+    }
+    if (!watched.has(wc.id)) {
+      watched.add(wc.id);
+      const id = wc.id;
+      wc.once('destroyed', () => {
+        end(id);
+        watched.delete(id);
       });
-      s = session;
+      // A reload starts a fresh renderer: the old one's watches and streams must go.
+      wc.on('did-start-navigation', (details) => {
+        if (details.isMainFrame && !details.isSameDocument) end(id);
+      });
     }
     return s;
   };
   ipcMain.handle(IPC_CALL, (e, name: unknown, req: unknown) => {
+    // Only the app's own pages (loaded from disk) may use the bridge.
+    if (!e.senderFrame?.url.startsWith('file://')) return { ok: false, error: { code: 403, reason: 'Forbidden', message: 'the bridge serves the app window only' } };
     if (typeof name !== 'string') return { ok: false, error: { code: 400, reason: 'BadRequest', message: 'call name must be a string' } };
     return sessionOf(e.sender).call(name, req);
   });

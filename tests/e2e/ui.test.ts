@@ -188,6 +188,13 @@ describe('the web UI', () => {
       expect(msg).toMatch(/node|host|container|log/i);
     }
     await shot('03-pod-logs');
+    await page.getByRole('tab', { name: 'Status' }).click();
+    await detail.getByText('Container').first().waitFor();
+    await shot('03b-pod-status');
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    await detail.locator('pre.yaml', { hasText: 'kind: Pod' }).waitFor({ timeout: STEP_MS });
+    await shot('03c-pod-yaml');
+    await detail.locator('pre.yaml').focus();
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached', timeout: STEP_MS });
   });

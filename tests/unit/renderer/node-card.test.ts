@@ -18,7 +18,7 @@ describe('NodeCard', () => {
     const states = w.findAll('[data-pod]').map((c) => c.attributes('data-state'));
     expect(states).toEqual(['ready', 'starting', 'pending', 'failed']);
     expect(w.text()).toContain('4.0 CPU');
-    expect(w.text()).toContain('no usage reported yet');
+    expect(w.text()).toContain('No usage reported yet');
   });
 
   it('says why a node is not ready', () => {
