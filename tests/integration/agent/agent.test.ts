@@ -16,6 +16,7 @@ const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', 
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
 const SLICES = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true };
 const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true };
+const SECRETS = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 
 describe.skipIf(skipUnlessRoot)('agent in-process', () => {
@@ -161,15 +162,24 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(again.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'ContainersNotReady' });
   });
 
-  it('resolves env from ConfigMaps through the API', async () => {
+  it('resolves env from ConfigMaps and Secrets through the API; a missing one is CreateContainerConfigError', async () => {
     await cluster.client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greet', namespace: 'default' }, data: { GREETING: 'ahoy' } });
+    await cluster.client.create(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw', namespace: 'default' }, data: { password: Buffer.from('s3cret').toString('base64') } });
     await createPod('env', { restartPolicy: 'Never', containers: [{
-      name: 'c', image: HELLO, command: ['sh', '-c', 'echo "greeting=$GREETING"'],
-      env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'greet', key: 'GREETING' } } }],
+      name: 'c', image: HELLO, command: ['sh', '-c', 'echo "greeting=$GREETING password=$PASSWORD"'],
+      env: [
+        { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'greet', key: 'GREETING' } } },
+        { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'pw', key: 'password' } } },
+      ],
     }] });
     const p = await waitPod('env', 'Succeeded', (x) => x.status?.phase === 'Succeeded');
     const log = readFileSync(join(node.config.logDir, `default_env_${p.metadata!.uid!}`, 'c', '0.log'), 'utf8');
-    expect(log).toContain('greeting=ahoy');
+    expect(log).toContain('greeting=ahoy password=s3cret');
+    await createPod('env-missing', { containers: [{
+      name: 'c', image: HELLO, env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'absent', key: 'k' } } }],
+    }] });
+    const missing = await waitPod('env-missing', 'CreateContainerConfigError', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    expect(missing.status?.containerStatuses?.[0]?.state?.waiting?.message).toBe('configmap "absent" not found');
   });
 
   it('pulls an unknown image: ErrImagePull / ImagePullBackOff with the reason through the API', async () => {
