@@ -4,6 +4,7 @@ import { UsageError } from './args';
 
 const BENCHES: Record<string, () => Promise<(args: ParsedArgs) => Promise<void>>> = {
   api: async () => (await import('./bench-api')).benchApi,
+  proxy: async () => (await import('./bench-proxy')).benchProxyCli,
   ui: async () => (await import('./bench-ui')).benchUi,
   scheduler: async () => (await import('./bench-scheduler')).benchScheduler,
 };
