@@ -8,7 +8,7 @@ import { managerOrUserAgent } from '../patch/manager-name';
 import { ApiError, errors } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
-import type { DeleteOptions, FieldValidation, ListQuery, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
+import type { DeleteOptions, FieldValidation, ListQuery, PatchType, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
 import { PATCH_CONTENT_TYPES } from '../registry/options';
 import { startWatch } from '../registry/watch';
 import type { ApiContext } from '../context';
@@ -43,6 +43,14 @@ export function sendObject(req: IncomingMessage, res: ServerResponse, r: Resourc
     return;
   }
   sendJson(res, code, obj);
+}
+
+/** The patch kind named by the request's Content-Type; 415 for anything else. */
+export function patchType(req: IncomingMessage): PatchType {
+  const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  const type = PATCH_CONTENT_TYPES[ct];
+  if (!type) throw errors.unsupportedMediaType(ct);
+  return type;
 }
 
 async function body(req: IncomingMessage): Promise<unknown> {
@@ -116,11 +124,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'patch': {
-      const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
-      const type = PATCH_CONTENT_TYPES[ct];
-      if (!type) throw errors.unsupportedMediaType(ct);
-      const opts = writeOptions(req, q);
-      const result = await reg.patch(r, ns, info.name!, await body(req), type, { ...opts, force: q.get('force') === 'true' });
+      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: q.get('force') === 'true' });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, result.created ? 201 : 200);
       return;
@@ -155,10 +159,7 @@ export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: S
       return;
     }
     case 'patch': {
-      const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
-      const type = PATCH_CONTENT_TYPES[ct];
-      if (!type) throw errors.unsupportedMediaType(ct);
-      const result = await ctx.registry.patch(r, ns, name, await body(req), type, { ...writeOptions(req, q), subresource: 'status', force: q.get('force') === 'true' });
+      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource: 'status', force: q.get('force') === 'true' });
       sendObject(req, res, r, result.object);
       return;
     }

@@ -8,12 +8,11 @@ import { formatLabelSelector } from '../../api/labels';
 import { errors, successStatus } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
-import { PATCH_CONTENT_TYPES } from '../registry/options';
 import { applyPatch } from '../registry/patching';
 import { timestamp } from '../registry/objects';
 import type { ApiContext } from '../context';
 import { sendJson } from './respond';
-import { writeOptions } from './resource';
+import { patchType, writeOptions } from './resource';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
@@ -40,9 +39,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   if (info.verb === 'update') {
     desired = raw as Scale;
   } else if (info.verb === 'patch') {
-    const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
-    const type = PATCH_CONTENT_TYPES[ct];
-    if (!type) throw errors.unsupportedMediaType(ct);
+    const type = patchType(req);
     const scaleResource = { ...r, group: 'autoscaling', version: 'v1', kind: 'Scale' };
     desired = applyPatch({ r: scaleResource, current: toScale(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
   } else {
