@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRI_API_PROTO } from '../../../vm-images/agent/cri/api-proto';
 import { loadCriServices } from '../../../vm-images/agent/cri/load';
 
 describe('embedded CRI proto', () => {
-  it('is identical to api.proto', () => {
-    expect(CRI_API_PROTO.trim()).toBe(readFileSync(join(__dirname, '../../../vm-images/agent/cri/api.proto'), 'utf8').trim());
+  it('is the runtime.v1 subset with upstream package and field numbers', () => {
+    expect(CRI_API_PROTO).toContain('package runtime.v1;');
+    expect(CRI_API_PROTO).toMatch(/message PodSandboxConfig \{[^}]*PodSandboxMetadata metadata = 1;/);
   });
   it('loads both services with the methods the agent calls', () => {
     const { RuntimeService, ImageService } = loadCriServices();

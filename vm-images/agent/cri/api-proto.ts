@@ -1,4 +1,4 @@
-// Generated from api.proto (kept identical by tests/unit/agent/cri-proto.test.ts): embedded so the bundled agent needs no file.
+// The CRI runtime.v1 subset the agent speaks, embedded as text so the bundled agent needs no .proto file on disk.
 export const CRI_API_PROTO = String.raw`
 // A subset of k8s.io/cri-api runtime.v1 (field numbers as upstream; unused fields omitted).
 syntax = "proto3";
