@@ -62,7 +62,7 @@ export class LimaProvider implements Provider {
   }
 
   async available(): Promise<Availability> {
-    const r = await runCmd([this.limactl, '--version']);
+    const r = await this.run(['--version']);
     if (r.code === 127) return { ok: false, reason: 'limactl is not installed (Lima: https://lima-vm.io; on macOS `brew install lima`)' };
     if (r.code !== 0) return { ok: false, reason: `limactl does not work here: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
     return { ok: true, reason: `a Lima virtual machine (${r.stdout.trim()})` };

@@ -1,0 +1,137 @@
+// Lima and Multipass providers driven end to end against stand-in commands on PATH (see
+// stand-ins.ts): create → list → stop → start → delete, a boot failure with the boot log's tail and
+// the exact command, and the machine controller turning an unreachable VM into Failed with the
+// half-made machine deleted.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LimaProvider } from '../../../main/nodes/providers/lima';
+import { MultipassProvider } from '../../../main/nodes/providers/multipass';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { startNodeManager } from '../../../main/nodes';
+import { MACHINES } from '../../../main/nodes/resources';
+import type { KObject, Machine } from '../../../main/api/types';
+import { writeStandIns, type StandIns } from './stand-ins';
+
+let dir: string;
+let fakes: StandIns;
+const saved: Record<string, string | undefined> = {};
+
+function setEnv(k: string, v: string | undefined): void {
+  if (!(k in saved)) saved[k] = process.env[k];
+  if (v === undefined) delete process.env[k]; else process.env[k] = v;
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-vmprov-'));
+  fakes = writeStandIns(dir);
+  setEnv('PATH', `${fakes.binDir}:${process.env.PATH ?? ''}`);
+  for (const [k, v] of Object.entries(fakes.env)) setEnv(k, v);
+});
+
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('lima provider (stand-in limactl)', () => {
+  it('says plainly when limactl is missing', async () => {
+    const p = new LimaProvider({ dataDir: path.join(dir, 'd0'), limactl: path.join(dir, 'nowhere', 'limactl') });
+    expect(await p.available()).toEqual({ ok: false, reason: expect.stringMatching(/limactl is not installed/) });
+  });
+
+  it('creates, lists, stops, starts and deletes an instance, always with LIMA_HOME under the data dir', async () => {
+    const dataDir = path.join(dir, 'd1');
+    const p = new LimaProvider({ dataDir, timeout: '3m' });
+    expect(await p.available()).toMatchObject({ ok: true, reason: expect.stringMatching(/1\.0\.3/) });
+    const steps: string[] = [];
+    const info = await p.create({ name: 'node-1', cpus: 2, memoryMiB: 2048, diskGiB: 10 }, (m) => steps.push(m));
+    expect(steps[0]).toMatch(/creating Lima instance node-1/);
+    expect(info).toMatchObject({ name: 'node-1', provider: 'lima', state: 'Running', internalIP: '192.168.104.3', services: 'systemd', nodeBinary: 'node' });
+    expect(info.ssh).toMatchObject({ host: '127.0.0.1', port: 60022, user: 'root', hostKey: '' });
+    const start = fakes.calls().find((c) => c.argv[0] === 'start');
+    expect(start?.argv).toContain('--timeout=3m');
+    expect(start?.argv.at(-1)).toMatch(/vm-images\/lima\/worker\.yaml$/);
+
+    p.rememberHostKey('node-1', 'ssh-ed25519 AAAAhost');
+    expect((await p.list()).map((m) => [m.name, m.state, m.ssh?.hostKey])).toEqual([['node-1', 'Running', 'ssh-ed25519 AAAAhost']]);
+    await p.stop('node-1');
+    expect((await p.list()).map((m) => m.state)).toEqual(['Stopped']);
+    expect((await p.start('node-1')).state).toBe('Running');
+    await p.delete('node-1');
+    expect(await p.list()).toEqual([]);
+    expect(fakes.calls().filter((c) => c.limaHome === path.join(dataDir, 'lima')).length).toBeGreaterThan(5);
+    expect(fakes.calls().every((c) => c.limaHome === null || c.limaHome.endsWith('/lima'))).toBe(true);
+  });
+
+  it('a boot that never gets running fails with the command and the tail of serial.log', async () => {
+    setEnv('FAKE_BOOT_FAIL', '1');
+    try {
+      const p = new LimaProvider({ dataDir: path.join(dir, 'd2'), timeout: '1m' });
+      const err = await p.create({ name: 'slow', cpus: 1, memoryMiB: 1024, diskGiB: 5 }, () => undefined).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/`limactl start --name=slow .*` failed \(exit 1\)/);
+      expect(msg).toContain('did not receive an event with the \\"running\\" status');
+      expect(msg).toMatch(/last lines of serial\.log:\n[\s\S]*Temporary failure resolving/);
+    } finally {
+      setEnv('FAKE_BOOT_FAIL', undefined);
+    }
+  });
+});
+
+describe('multipass provider (stand-in multipass)', () => {
+  it('launches with our key in the cloud-init, reads state and IPv4, stops, starts and purges', async () => {
+    const dataDir = path.join(dir, 'd3');
+    const p = new MultipassProvider({ dataDir });
+    expect(await p.available()).toMatchObject({ ok: true });
+    const info = await p.create({ name: 'mp-1', cpus: 2, memoryMiB: 2048, diskGiB: 10 }, () => undefined);
+    expect(info).toMatchObject({ state: 'Running', internalIP: expect.stringMatching(/^10\.74\.70\./), ssh: { port: 22, user: 'root' } });
+    expect(info.ssh?.host).toBe(info.internalIP);
+    const launch = fakes.calls().find((c) => c.argv[0] === 'launch');
+    expect(launch?.argv.slice(0, 4)).toEqual(['launch', '24.04', '--name', 'mp-1']);
+    expect((await p.list()).map((m) => m.name)).toEqual(['mp-1']);
+    await p.stop('mp-1');
+    expect((await p.list())[0].state).toBe('Stopped');
+    expect((await p.start('mp-1')).state).toBe('Running');
+    await p.delete('mp-1');
+    expect(await p.list()).toEqual([]);
+    expect(fakes.calls().some((c) => c.argv[0] === 'delete' && c.argv.includes('--purge'))).toBe(true);
+  });
+
+  it('only lists instances it launched, and says why a launch failed', async () => {
+    const p = new MultipassProvider({ dataDir: path.join(dir, 'd4') });
+    expect(await p.list()).toEqual([]);
+    setEnv('FAKE_BOOT_FAIL', '1');
+    try {
+      await expect(p.create({ name: 'mp-2', cpus: 1, memoryMiB: 1024, diskGiB: 5 }, () => undefined)).rejects.toThrow(/multipass launch 24\.04 --name mp-2 .* failed .*timed out waiting for response/s);
+    } finally {
+      setEnv('FAKE_BOOT_FAIL', undefined);
+    }
+  });
+});
+
+describe('machine controller with a VM provider (stand-in limactl)', () => {
+  let c: TestCluster;
+  beforeAll(async () => { c = await startTestCluster(); });
+  afterAll(async () => { await c.stop(); });
+
+  it('an unreachable VM ends Failed with the reason, and the half-made instance is deleted', async () => {
+    const mgr = startNodeManager(c.core, { log: () => undefined });
+    try {
+      await c.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-1' }, spec: { provider: 'lima', cpus: 2, memoryMiB: 2048, diskGiB: 10, running: true } });
+      const m = await waitFor(async () => {
+        const x = await c.client.get<Machine & KObject>(MACHINES, 'vm-1');
+        return x.status?.phase === 'Failed' ? x : undefined;
+      }, 'vm-1 Failed', 30_000);
+      expect(m.status?.message).toMatch(/^connecting over SSH: ssh to root@127\.0\.0\.1:600\d\d: .*ECONNREFUSED/);
+      expect(m.status?.message).toMatch(/the half-made machine was removed/);
+      expect(await (mgr.providers.get('lima') as LimaProvider).instances()).toEqual([]);
+      await c.client.delete(MACHINES, 'vm-1');
+      await waitFor(async () => { try { await c.client.get(MACHINES, 'vm-1'); return false; } catch { return true; } }, 'vm-1 gone', 10_000);
+    } finally {
+      mgr.stop();
+    }
+  });
+});
