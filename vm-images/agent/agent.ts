@@ -96,7 +96,7 @@ export class Agent {
     return this.lastSummary;
   }
 
-  /** Resolves when the node is registered and pods are being synced. */
+  /** Resolves when the node is registered, pods are being synced and the pod network is configured (or on stop). */
   async start(): Promise<void> {
     const c = this.config;
     for (const d of [c.stateDir, c.logDir]) mkdirSync(d, { recursive: true });
@@ -129,11 +129,14 @@ export class Agent {
     const statsTimer = setInterval(() => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); }, this.opts.statsIntervalMs ?? 10_000);
     this.disposers.push(() => clearInterval(statsTimer));
 
-    await this.waitForNetwork();
-    if (this.abort.signal.aborted) return;
-    this.podSync = new PodSync({ client: this.client, pods: this.pods, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs });
+    // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.
+    this.podSync = new PodSync({
+      client: this.client, pods: this.pods, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs,
+      networkReady: () => this.networkReady,
+    });
     this.disposers.push(await this.podSync.start());
     this.log(`syncing pods of ${c.nodeName}`);
+    await this.waitForNetwork();
   }
 
   /** Stops every loop and closes connections; pods keep running, iptables rules and routes stay. */
@@ -208,6 +211,7 @@ export class Agent {
     if (!this.networkReady) {
       this.networkReady = true;
       for (const w of this.networkWaiters.splice(0)) w();
+      this.podSync?.networkReady();
       void this.reporter?.kick();
     }
   }

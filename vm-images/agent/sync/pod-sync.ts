@@ -21,6 +21,8 @@ export interface PodSyncOptions {
   backoffMs?: number;
   /** Record the runtime's pod events as core/v1 Events (default true). */
   events?: boolean;
+  /** False while the pod network is not configured: pods that need it wait (hostNetwork pods and adopted pods do not). */
+  networkReady?: () => boolean;
 }
 
 function uidOf(p: Pod): string {
@@ -46,6 +48,8 @@ export class PodSync {
   private adopted = new Set<string>();
   private started = false;
   private readonly abort = new AbortController();
+  /** New pods waiting for the pod network, by uid. */
+  private readonly held = new Map<string, Pod>();
 
   constructor(private readonly o: PodSyncOptions) {
     this.reflector = new Reflector<Pod>({
@@ -110,11 +114,27 @@ export class PodSync {
     if (pod.metadata?.deletionTimestamp) { this.terminate(pod); return; }
     if (old && uidOf(old) === uid && desired(old) === desired(pod)) return;
     if (isTerminal(pod) && this.o.pods.status(uid) === undefined && !this.adopted.has(uid)) return; // finished before we knew it
+    const known = this.o.pods.status(uid) !== undefined || this.adopted.has(uid);
+    if (!known && !pod.spec?.hostNetwork && this.o.networkReady && !this.o.networkReady()) {
+      this.held.set(uid, pod);
+      return;
+    }
+    this.held.delete(uid);
     this.o.pods.sync(pod).catch((err: unknown) => this.o.log(`sync ${pod.metadata?.name}: ${String(err)}`));
+  }
+
+  /** The pod network is configured: start the pods that waited for it. */
+  networkReady(): void {
+    for (const [uid, held] of [...this.held]) {
+      this.held.delete(uid);
+      const pod = this.reflector.get(held.metadata?.namespace, held.metadata?.name ?? '');
+      if (pod && uidOf(pod) === uid) this.onChange('MODIFIED', pod, undefined);
+    }
   }
 
   private terminate(pod: Pod): void {
     const uid = uidOf(pod);
+    this.held.delete(uid);
     if (this.terminating.has(uid) || this.removing.has(uid)) return;
     const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     const run = (async () => {
@@ -148,6 +168,7 @@ export class PodSync {
   }
 
   private gone(uid: string): void {
+    this.held.delete(uid);
     if (!uid || this.removing.has(uid)) return;
     const run = (async () => {
       await this.terminating.get(uid);

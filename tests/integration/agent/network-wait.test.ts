@@ -1,0 +1,63 @@
+// Before the control plane gives the node a podCIDR: the node registers NotReady (network not
+// ready, with the kubelet's message), hostNetwork pods run, other pods wait without a sandbox; once
+// the podCIDR arrives the CNI config is written, the node turns Ready and the waiting pods start.
+// No controllers run here, so the test plays IPAM itself.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Node, Pod } from '../../../main/api/types';
+import { Agent } from '../../../vm-images/agent/agent';
+import { NETWORK_NOT_READY } from '../../../vm-images/agent/node/conditions';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { skipUnlessRoot } from '../../helpers/netns';
+import { assignPodCIDR, HELLO, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
+
+describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
+  let cluster: TestCluster;
+  let node: TestNode;
+  let agent: Agent;
+  let started: Promise<void>;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ controllers: false });
+    node = await startTestNode(cluster);
+    agent = new Agent(node.config, { exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100 });
+    started = agent.start();
+    started.catch(() => undefined);
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await node?.teardown();
+    await cluster?.stop();
+  });
+
+  const getPod = (name: string): Promise<Pod> => cluster.client.get<Pod>(PODS, name, 'default');
+
+  it('registers NotReady with NetworkUnavailable and the kubelet\'s network message', async () => {
+    const n = await waitFor(async () => {
+      const got = await cluster.client.get<Node>(NODES, node.name);
+      return got.status?.conditions?.length ? got : undefined;
+    }, 'node registered');
+    expect(n.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'KubeletNotReady', message: NETWORK_NOT_READY });
+    expect(n.status?.conditions?.find((c) => c.type === 'NetworkUnavailable')?.status).toBe('True');
+    expect(existsSync(join(node.config.cniConfDir, '10-flotilla.conflist'))).toBe(false);
+  });
+
+  it('runs hostNetwork pods meanwhile; other pods wait without a sandbox, and start once the podCIDR arrives', async () => {
+    await cluster.client.create<Pod>(PODS, podSpecOf('hostnet', node.name, { hostNetwork: true, containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'sleep 1000'] }] }));
+    await cluster.client.create<Pod>(PODS, podSpecOf('waits', node.name, { containers: [{ name: 'c', image: HELLO }] }));
+    const host = await waitFor(async () => { const p = await getPod('hostnet'); return p.status?.phase === 'Running' ? p : undefined; }, 'hostNetwork pod Running');
+    expect(host.status?.podIP).toBe(node.nodeIP);
+    const waits = await getPod('waits');
+    expect(waits.status?.phase ?? 'Pending').toBe('Pending');
+    expect(await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': waits.metadata!.uid! } })).toEqual([]);
+
+    const cidr = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
+    await started;
+    expect(existsSync(join(node.config.cniConfDir, '10-flotilla.conflist'))).toBe(true);
+    const running = await waitFor(async () => { const p = await getPod('waits'); return p.status?.phase === 'Running' && p.status.podIP ? p : undefined; }, 'pod Running after the podCIDR', 20_000);
+    expect(running.status?.podIP?.startsWith(cidr.split('.').slice(0, 3).join('.'))).toBe(true);
+    await waitFor(async () => (await cluster.client.get<Node>(NODES, node.name)).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'node Ready');
+  });
+});
