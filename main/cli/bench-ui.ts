@@ -99,6 +99,8 @@ export async function benchUi(args: ParsedArgs): Promise<void> {
     await page.goto(ui.url);
     await page.waitForFunction('window.__bench.firstFull !== undefined', undefined, { timeout: 120_000, polling: 100 });
     const firstRenderMs = Number(await page.evaluate('window.__bench.firstFull'));
+    // Where the time went: the app's own marks (script start, each informer's first list).
+    const marks = (await page.evaluate("performance.getEntriesByType('mark').filter((m) => m.name.startsWith('flotilla:')).map((m) => [m.name.slice(9), Math.round(m.startTime)])")) as Array<[string, number]>;
 
     // Frames while pod updates stream in at `rate` per second (Ready toggled, so chips change colour).
     await page.evaluate('window.__bench.frames = []');
@@ -143,6 +145,7 @@ export async function benchUi(args: ParsedArgs): Promise<void> {
       ['pods (Running, on the map)', `${pods} (${domPods})`],
       ['pods Running after', `${round(podsMs / 1000, 1)} s`],
       ['first full render', `${round(firstRenderMs, 0)} ms`],
+      ['  of which (ms since navigation)', marks.map(([n, t]) => `${n} ${t}`).join(', ')],
       ['updates sent / failed', `${sent} / ${failed} in ${seconds} s`],
       ['fps min / avg (per second)', `${minFps} / ${round(avgFps, 1)}`],
       ['frame time p50 / p99 / max', `${round(percentile(deltas, 50), 1)} / ${round(percentile(deltas, 99), 1)} / ${round(Math.max(0, ...deltas), 1)} ms`],

@@ -8,5 +8,6 @@ import { alwaysOpen } from './bridge/transport';
 import { bridgeUrl, takeToken, wsTransport } from './bridge/ws-transport';
 import './styles.css';
 
+performance.mark('flotilla:start');
 setTransport(window.flotilla ? alwaysOpen(window.flotilla) : wsTransport({ url: bridgeUrl(location, takeToken(location, sessionStorage, history)) }));
 createApp(App).use(createPinia()).mount('#app');

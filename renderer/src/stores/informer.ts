@@ -57,6 +57,7 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
       for (const o of l.items) map.set(objectKey(o), o as T);
       items.value = map;
       resourceVersion = l.resourceVersion;
+      if (!synced.value) performance.mark(`flotilla:synced:${kind}`);
       synced.value = true;
     };
 

@@ -1,0 +1,60 @@
+// A fresh cluster with no nodes: the UI tells a new user what to do first, and offers it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
+import type { ServeProcess } from './support/serve-process';
+import { launchBrowser } from './support/browser';
+import type { TestBrowser } from './support/browser';
+
+const SHOTS = path.join(ROOT, 'test-results/ui');
+let serve: ServeProcess;
+let browser: TestBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  ensureRendererBuilt();
+  serve = await startServe(['--nodes', '0']);
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe('an empty cluster', () => {
+  it('explains the first steps and opens the add-node dialog from there', async () => {
+    await page.goto(serve.uiUrl);
+    const empty = page.locator('[data-test=empty-cluster]');
+    await empty.waitFor({ timeout: 30_000 });
+    expect(await empty.innerText()).toMatch(/Add a node[\s\S]*Deploy an app[\s\S]*YAML/);
+    expect(await page.locator('[data-test=summary]').innerText()).toBe('0 nodes · 0 apps · 0 pods');
+    await page.screenshot({ path: path.join(SHOTS, '00-empty-cluster.png') });
+    await empty.getByRole('button', { name: 'Add your first node' }).click();
+    await page.getByRole('dialog', { name: 'Add a node' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('keeps working after a page reload (token kept for the session)', async () => {
+    await page.reload();
+    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-test=empty-cluster]').waitFor();
+  });
+
+  it('is usable from the keyboard: the add-node button is reachable and the dialog traps focus', async () => {
+    await page.locator('[data-test=add-node]').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Add a node' });
+    await dialog.waitFor();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate("document.activeElement?.closest('[role=dialog]') !== null")).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-test')")).toBe('add-node');
+  });
+});
