@@ -1,0 +1,25 @@
+// Turning what the agent answered (a Status JSON, or anything else) into the API's errors.
+import { ApiError, errors, type StatusReason } from '../status';
+
+const REASONS: ReadonlySet<string> = new Set<StatusReason>(['NotFound', 'BadRequest', 'Unauthorized', 'Forbidden', 'InternalError', 'MethodNotAllowed', 'ServiceUnavailable', 'Timeout']);
+
+function isReason(s: unknown): s is StatusReason {
+  return typeof s === 'string' && REASONS.has(s);
+}
+
+export function agentStatusError(code: number, body: string): ApiError {
+  let parsed: unknown;
+  try { parsed = JSON.parse(body); } catch { parsed = undefined; }
+  if (typeof parsed === 'object' && parsed !== null) {
+    const o = parsed as Record<string, unknown>;
+    const message = typeof o.message === 'string' ? o.message : body;
+    if (code === 401) return errors.internal(`the node's agent rejected the control plane's credentials: ${message}`);
+    if (isReason(o.reason)) return new ApiError(code, o.reason, message);
+    return new ApiError(code >= 500 ? 500 : 400, code >= 500 ? 'InternalError' : 'BadRequest', message);
+  }
+  return errors.internal(`the node's agent answered ${code}: ${body.trim()}`);
+}
+
+export function nodeUnreachable(node: string, e: unknown): ApiError {
+  return errors.unavailable(`no connection to node "${node}": ${e instanceof Error ? e.message : String(e)}`);
+}

@@ -1,0 +1,31 @@
+// The PodStreamBackend the API server uses for pods/log, pods/exec and pods/portforward: everything is
+// proxied to the agent server of the pod's node, reached through a NodeDialer.
+import type { PodStreamBackend } from '../context';
+import type { StoredObject } from '../../api/types';
+import type { AgentEndpoint } from './agent-connection';
+import { createExecWebSocketServer, upgradeExec } from './exec';
+import { proxyLogs } from './logs';
+import { createPortForwardWebSocketServer, upgradePortForward } from './port-forward';
+
+type PodLike = StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
+
+export interface PodStreams extends PodStreamBackend {
+  /** Ends every open exec / port-forward WebSocket. */
+  close(): void;
+}
+
+export function createPodStreamBackend(ep: AgentEndpoint): PodStreams {
+  const execWss = createExecWebSocketServer();
+  const pfWss = createPortForwardWebSocketServer();
+  return {
+    logs: (pod, query, req, res) => proxyLogs(ep, pod as PodLike, query, req, res),
+    async upgrade(pod, sub, req, socket, head) {
+      if (sub === 'portforward') upgradePortForward(ep, pfWss, pod as PodLike, req, socket, head);
+      else await upgradeExec(ep, execWss, pod as PodLike, sub, req, socket, head);
+    },
+    close() {
+      for (const c of execWss.clients) c.terminate();
+      for (const c of pfWss.clients) c.terminate();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// kubectl logs / exec / port-forward against a real API server whose pod streams go to our agent server,
+// which serves a real containerd pod (flotilla/hello:1: one log line per HTTP request).
+import * as http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { makePod, skipUnlessRoot, waitFor, waitStatus } from '../agent-runtime/support';
+import { HELLO, PODS, TOKEN, exitOf, startStreamsRig, waitForOutput, type StreamsRig } from './support';
+
+function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ code: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exec, port-forward)', () => {
+  let rig: StreamsRig;
+  let hello: Pod;
+  let podIP = '';
+
+  beforeAll(async () => {
+    rig = await startStreamsRig();
+    hello = await rig.run(makePod('hello', [{ name: 'web', image: HELLO, ports: [{ containerPort: 8080 }] }]));
+    const st = await waitStatus(rig.pm, hello, 'hello Running', (s) => s.phase === 'Running' && !!s.podIP && !!s.containerStatuses?.[0]?.state?.running);
+    podIP = st.podIP ?? '';
+    // The pod's first line is written at start; the API has seen Running.
+    await waitFor('first log line and API status', async () => {
+      const p = await rig.cluster.core.client.get<Pod & { metadata: { name: string } }>(PODS, 'hello', 'default');
+      return p.status?.phase === 'Running' && (await rig.cluster.kubectl(['logs', 'hello'])).stdout.includes('listening on :8080');
+    }, 20_000, 100);
+  });
+  afterAll(async () => {
+    await rig?.teardown();
+  });
+
+  it('the agent server wants its bearer token', async () => {
+    expect((await httpGet(`http://127.0.0.1:${rig.agent.port}/containerLogs/default/hello/web`)).code).toBe(401);
+    expect((await httpGet(`http://127.0.0.1:${rig.agent.port}/containerLogs/default/hello/web`, { Authorization: 'Bearer nope' })).code).toBe(401);
+    const ok = await httpGet(`http://127.0.0.1:${rig.agent.port}/containerLogs/default/hello/web`, { Authorization: `Bearer ${TOKEN}` });
+    expect(ok.code).toBe(200);
+    expect(ok.body).toContain('listening on :8080');
+    const stats = await httpGet(`http://127.0.0.1:${rig.agent.port}/stats/summary`, { Authorization: `Bearer ${TOKEN}` });
+    expect(JSON.parse(stats.body)).toEqual({ node: { nodeName: 'node-streams' } });
+    const missing = await httpGet(`http://127.0.0.1:${rig.agent.port}/containerLogs/default/nope/web`, { Authorization: `Bearer ${TOKEN}` });
+    expect(missing.code).toBe(404);
+  });
+
+  it('kubectl logs, --tail and --timestamps', async () => {
+    for (let i = 0; i < 3; i++) expect((await httpGet(`http://${podIP}:8080/req${i}`)).body).toMatch(/^Hello from hello/);
+    const all = await waitFor('three request lines', async () => {
+      const r = await rig.cluster.kubectl(['logs', 'hello']);
+      return r.stdout.split('\n').filter((l) => / GET \/req\d 200$/.test(l)).length === 3 ? r : undefined;
+    });
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^hello: \S+ listening on :8080$/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/ GET \/req0 200$/), expect.stringMatching(/ GET \/req1 200$/), expect.stringMatching(/ GET \/req2 200$/)]);
+
+    const tail = await rig.cluster.kubectl(['logs', 'hello', '--tail=2']);
+    expect(tail.stdout.trimEnd().split('\n')).toEqual([expect.stringMatching(/GET \/req1 200$/), expect.stringMatching(/GET \/req2 200$/)]);
+
+    const ts = await rig.cluster.kubectl(['logs', 'hello', '--timestamps', '--tail=1']);
+    expect(ts.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(Z|[+-]\d\d:\d\d) \S+ GET \/req2 200\n$/);
+
+    const container = await rig.cluster.kubectl(['logs', 'hello', '-c', 'web', '--tail=1']);
+    expect(container.stdout).toMatch(/GET \/req2 200\n$/);
+    const since = await rig.cluster.kubectl(['logs', 'hello', '--since=1h']);
+    expect(since.stdout).toBe(all.stdout);
+    const limited = await rig.cluster.kubectl(['logs', 'hello', '--limit-bytes=6']);
+    expect(limited.stdout).toBe('hello:');
+  });
+
+  it('kubectl logs -f streams a line written after it started', async () => {
+    const child = rig.spawnKubectl(['logs', '-f', 'hello', '--tail=1']);
+    await waitForOutput(child, /\n/);
+    expect((await httpGet(`http://${podIP}:8080/followed`)).code).toBe(200);
+    // Only what came after the first line: exactly the new request's line.
+    expect(await waitForOutput(child, /GET \/followed 200\n/)).toMatch(/^\S+ GET \/followed 200\n$/);
+    child.kill('SIGTERM');
+    await exitOf(child);
+  });
+
+  it('kubectl logs -f ends when the container exits, as the kubelet does', async () => {
+    const short = await rig.run(makePod('short', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo one; while [ ! -f /tmp/stop ]; do sleep 0.1; done; echo two'] }], { restartPolicy: 'Never' }));
+    await waitStatus(rig.pm, short, 'short Running', (s) => !!s.containerStatuses?.[0]?.state?.running);
+    const child = rig.spawnKubectl(['logs', '-f', 'short']);
+    await waitForOutput(child, /^one\n$/);
+    expect(await rig.cluster.kubectl(['exec', 'short', '--', 'sh', '-c', ': > /tmp/stop'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await waitForOutput(child, /two\n/)).toBe('two\n');
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  it('kubectl logs --previous: the kubelet\'s error without a restart, the last instance after one', async () => {
+    const none = await rig.cluster.kubectl(['logs', 'hello', '--previous']);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('Error from server (BadRequest): previous terminated container "web" in pod "hello" not found');
+
+    const crashy = await rig.run(makePod('crashy', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo "attempt $(cat /proc/sys/kernel/random/uuid)"; exit 1'] }]));
+    await waitStatus(rig.pm, crashy, 'one restart', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && !!s.containerStatuses?.[0]?.lastState?.terminated, 20_000);
+    const prev = await waitFor('previous logs', async () => {
+      const r = await rig.cluster.kubectl(['logs', 'crashy', '--previous']);
+      return r.code === 0 ? r : undefined;
+    });
+    expect(prev.stdout).toMatch(/^attempt [0-9a-f-]{36}\n$/);
+    const cur = await rig.cluster.kubectl(['logs', 'crashy']);
+    expect(cur.code).toBe(0);
+    expect(cur.stdout).toMatch(/^attempt [0-9a-f-]{36}\n$/);
+  });
+
+  it('kubectl exec prints the command\'s output', async () => {
+    const r = await rig.cluster.kubectl(['exec', 'hello', '--', 'cat', '/etc/hostname']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('hello');
+    const both = await rig.cluster.kubectl(['exec', 'hello', '-c', 'web', '--', 'sh', '-c', 'echo out; echo err >&2']);
+    expect(both).toMatchObject({ code: 0, stdout: 'out\n', stderr: 'err\n' });
+  });
+
+  it('kubectl exec never loses output that arrives with the upgrade (repeated)', async () => {
+    const outs: string[] = [];
+    for (let i = 0; i < 15; i++) outs.push((await rig.cluster.kubectl(['exec', 'hello', '--', 'cat', '/etc/hostname'])).stdout);
+    expect(outs).toEqual(Array(15).fill('hello\n'));
+  });
+
+  it('kubectl exec passes the exit code on', async () => {
+    const r = await rig.cluster.kubectl(['exec', 'hello', '--', 'sh', '-c', 'exit 3']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('command terminated with exit code 3');
+  });
+
+  it('kubectl exec -i sends stdin and closes it at EOF', async () => {
+    const r = await rig.cluster.kubectl(['exec', '-i', 'hello', '--', 'sh', '-c', 'cat; echo done'], { input: 'line one\nline two\n' });
+    expect(r.stderr).toBe('');
+    expect(r).toMatchObject({ code: 0, stdout: 'line one\nline two\ndone\n' });
+  });
+
+  it('kubectl exec into an unknown container fails cleanly', async () => {
+    const r = await rig.cluster.kubectl(['exec', 'hello', '-c', 'nope', '--', 'true']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/container nope is not valid for pod hello/);
+  });
+
+  it('kubectl port-forward forwards HTTP to the pod', async () => {
+    const child = rig.spawnKubectl(['port-forward', 'pod/hello', ':8080']);
+    const out = await waitForOutput(child, /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/);
+    const port = Number(/127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1]);
+    for (let i = 0; i < 3; i++) {
+      const r = await httpGet(`http://127.0.0.1:${port}/pf${i}`);
+      expect(r.code).toBe(200);
+      expect(r.body).toMatch(/^Hello from hello \(/);
+    }
+    // The pod logs each request just after answering it.
+    await waitFor('the forwarded request in the pod log', async () => /GET \/pf2 200\n$/.test((await rig.cluster.kubectl(['logs', 'hello', '--tail=1'])).stdout));
+    child.kill('SIGTERM');
+    await exitOf(child);
+  });
+
+  it('kubectl port-forward reports a port nothing listens on', async () => {
+    const child = rig.spawnKubectl(['port-forward', 'pod/hello', ':9999']);
+    const out = await waitForOutput(child, /Forwarding from 127\.0\.0\.1:(\d+) -> 9999/);
+    const port = Number(/127\.0\.0\.1:(\d+) -> 9999/.exec(out)?.[1]);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await expect(httpGet(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    await waitFor('the error on stderr', () => /error forwarding port 9999 to pod hello, uid [\w-]+: .*connect ECONNREFUSED/.test(stderr));
+    child.kill('SIGTERM');
+    await exitOf(child);
+  });
+});

@@ -1,0 +1,101 @@
+// Streams test rig: a private containerd + PodManager, the agent server on a TCP port, a real API server
+// whose ctx.pods is our backend (dialling that port), pods created through the API and run by PodManager
+// with their status written back, and kubectl as a long-running child process when needed.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { connect } from 'node:net';
+import * as path from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { attachPodStreams } from '../../../main/apiserver/streams';
+import { PodManager } from '../../../vm-images/agent/pods/manager';
+import { startAgentServer, type AgentServer } from '../../../vm-images/agent/server';
+import { KUBECTL, startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
+
+export const HELLO = 'docker.io/flotilla/hello:1';
+export const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+export const NODE = 'node-streams';
+export const TOKEN = 'test-agent-token-0123456789';
+
+export interface StreamsRig {
+  t: TestContainerd;
+  pm: PodManager;
+  agent: AgentServer;
+  cluster: TestCluster;
+  /** Creates the pod in the API (bound to NODE) and runs it with PodManager. */
+  run(pod: Pod): Promise<Pod>;
+  /** kubectl as a child process (for -f and port-forward). */
+  spawnKubectl(args: string[]): ChildProcessWithoutNullStreams;
+  teardown(): Promise<void>;
+}
+
+export async function startStreamsRig(): Promise<StreamsRig> {
+  const t = await startTestContainerd();
+  const pm = new PodManager(t.cri, { logDir: t.logDir, cgroupParent: t.cgroupParent, syncIntervalMs: 200, backoffBaseMs: 300, backoffMaxMs: 1000 });
+  const agent = await startAgentServer({ listen: '127.0.0.1:0', token: TOKEN, cri: t.cri, pods: pm, logDir: t.logDir, stats: async () => ({ node: { nodeName: NODE } }) });
+  const cluster = await startTestCluster({ controllers: false });
+  const detach = attachPodStreams(cluster.core, {
+    dial: () => new Promise((resolve, reject) => {
+      const s = connect(agent.port, '127.0.0.1', () => { s.off('error', reject); resolve(s); });
+      s.once('error', reject);
+    }),
+    serverToken: () => TOKEN,
+  });
+  // Status flows back to the API as the agent's sync loop would write it.
+  let writes: Promise<unknown> = Promise.resolve();
+  const off = pm.on('status', (_uid, status, pod) => {
+    writes = writes.then(() => cluster.core.client.patch(PODS, pod.metadata?.name ?? '', { status }, 'merge', { namespace: pod.metadata?.namespace, subresource: 'status' })).catch(() => undefined);
+  });
+  const spawned = new Set<ChildProcessWithoutNullStreams>();
+  const runUids: string[] = [];
+  return {
+    t, pm, agent, cluster,
+    async run(pod) {
+      const created = await cluster.core.client.create(PODS, { ...pod, spec: { ...pod.spec, nodeName: NODE } } as Pod & { metadata: NonNullable<Pod['metadata']> }, { namespace: 'default' });
+      const p = created as unknown as Pod;
+      runUids.push(p.metadata?.uid ?? '');
+      await pm.sync(p);
+      return p;
+    },
+    spawnKubectl(args) {
+      const child = spawn(KUBECTL, args, {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: cluster.core.kubeconfigPath, HOME: path.join(cluster.dir, 'home') },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      spawned.add(child);
+      child.on('close', () => spawned.delete(child));
+      return child;
+    },
+    async teardown() {
+      for (const c of spawned) c.kill('SIGKILL');
+      off();
+      detach();
+      await writes;
+      for (const uid of runUids) await pm.remove(uid).catch(() => undefined);
+      await pm.close();
+      await agent.close();
+      await cluster.stop();
+      await t.teardown();
+    },
+  };
+}
+
+/** Resolves with the child's accumulated stdout once it matches (rejects if it exits first). */
+export function waitForOutput(child: ChildProcessWithoutNullStreams, re: RegExp, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out waiting for ${re} in ${JSON.stringify(out)} (stderr ${JSON.stringify(err)})`)); }, timeoutMs);
+    const onOut = (d: Buffer): void => { out += d.toString(); if (re.test(out)) { cleanup(); resolve(out); } };
+    const onErr = (d: Buffer): void => { err += d.toString(); };
+    const onClose = (code: number | null): void => { cleanup(); reject(new Error(`kubectl exited (${code}) before ${re}: ${JSON.stringify(out)} stderr ${JSON.stringify(err)}`)); };
+    const cleanup = (): void => { clearTimeout(timer); child.stdout.off('data', onOut); child.stderr.off('data', onErr); child.off('close', onClose); };
+    child.stdout.on('data', onOut);
+    child.stderr.on('data', onErr);
+    child.on('close', onClose);
+  });
+}
+
+export function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}

@@ -1,0 +1,71 @@
+// The client side of containerd's CRI streaming server for exec (the kubelet's remotecommand protocol
+// v4.channel.k8s.io over SPDY/3.1): POST <url> with Upgrade: SPDY/3.1, then one SPDY stream per channel.
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import { SpdySession, type SpdyStream } from './spdy/session';
+
+export interface ExecChannels { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
+
+export interface ExecStreams {
+  session: SpdySession;
+  /** Carries the final Status JSON (v4: also on success). */
+  error: SpdyStream;
+  stdin?: SpdyStream;
+  stdout?: SpdyStream;
+  stderr?: SpdyStream;
+  resize?: SpdyStream;
+}
+
+const PROTOCOL = 'v4.channel.k8s.io';
+
+function upgrade(url: string): Promise<{ socket: Socket; head: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': PROTOCOL, 'Content-Length': '0' },
+    });
+    req.on('upgrade', (res, socket, head) => {
+      const negotiated = res.headers['x-stream-protocol-version'];
+      if (negotiated !== undefined && negotiated !== PROTOCOL) {
+        socket.destroy();
+        reject(new Error(`runtime streaming server chose protocol ${String(negotiated)}`));
+        return;
+      }
+      resolve({ socket, head });
+    });
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => reject(new Error(`runtime streaming server refused the upgrade (${res.statusCode}): ${Buffer.concat(parts).toString().trim()}`)));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Connects to the URL CRI Exec returned and opens the streams the exec request asked for. */
+export async function connectExecStreams(url: string, ch: ExecChannels): Promise<ExecStreams> {
+  const { socket, head } = await upgrade(url);
+  const session = new SpdySession(socket, 'client', head);
+  session.on('error', () => undefined);
+  try {
+    // The order client-go uses: error, stdin, stdout, stderr, resize.
+    const error = await session.openStream({ streamtype: 'error' });
+    error.end();
+    const streams: ExecStreams = { session, error };
+    if (ch.stdin) streams.stdin = await session.openStream({ streamtype: 'stdin' });
+    if (ch.stdout) {
+      streams.stdout = await session.openStream({ streamtype: 'stdout' });
+      streams.stdout.end();
+    }
+    if (ch.stderr && !ch.tty) {
+      streams.stderr = await session.openStream({ streamtype: 'stderr' });
+      streams.stderr.end();
+    }
+    if (ch.tty) streams.resize = await session.openStream({ streamtype: 'resize' });
+    return streams;
+  } catch (e) {
+    session.close();
+    throw e;
+  }
+}

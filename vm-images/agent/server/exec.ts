@@ -1,0 +1,106 @@
+// GET /exec/<ns>/<pod>/<container>?command=…&stdin&stdout&stderr&tty upgraded to a WebSocket speaking
+// v5.channel.k8s.io (or v4): CRI Exec, then containerd's streaming server over SPDY, channels translated:
+// 0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize; v5's close signal [255, 0] half-closes stdin.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { rawBuffer } from './ws-data';
+import type { CriClient } from '../cri/client';
+import { connectExecStreams, type ExecChannels, type ExecStreams } from './cri-exec-stream';
+import { badRequest, notFound, rejectUpgrade } from './http-status';
+import { containerStatusOf, runtimeId, type PodLookup } from './pod-lookup';
+
+export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+const CH_STDIN = 0;
+const CH_STDOUT = 1;
+const CH_STDERR = 2;
+const CH_ERROR = 3;
+const CH_RESIZE = 4;
+const CH_CLOSE = 255;
+
+function flag(q: URLSearchParams, k: string): boolean {
+  const v = q.get(k);
+  return v === 'true' || v === '1';
+}
+
+export function execChannels(q: URLSearchParams): ExecChannels {
+  const tty = flag(q, 'tty');
+  return { stdin: flag(q, 'stdin'), stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr') && !tty, tty };
+}
+
+export const execWebSocketServer = (): WebSocketServer => new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: false,
+  handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
+});
+
+function ended(s: Readable | undefined): Promise<void> {
+  if (!s) return Promise.resolve();
+  if (s.readableEnded || s.destroyed) return Promise.resolve();
+  return new Promise((resolve) => { s.once('end', () => resolve()); s.once('close', () => resolve()); });
+}
+
+function collect(s: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  s.on('data', (d: Buffer) => parts.push(d));
+  return ended(s).then(() => Buffer.concat(parts));
+}
+
+function frame(channel: number, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([channel]), data]);
+}
+
+/** Wires the WebSocket to the runtime's streams until the command ends or either side goes away. */
+export function relayExec(ws: WebSocket, s: ExecStreams): void {
+  const v5 = ws.protocol === 'v5.channel.k8s.io';
+  const status = collect(s.error);
+  const send = (ch: number) => (d: Buffer): void => { if (ws.readyState === ws.OPEN) ws.send(frame(ch, d)); };
+  s.stdout?.on('data', send(CH_STDOUT));
+  s.stderr?.on('data', send(CH_STDERR));
+  s.stdin?.on('error', () => undefined);
+  s.resize?.on('error', () => undefined);
+  ws.on('message', (raw: RawData) => {
+    const data = rawBuffer(raw);
+    if (data.length === 0) return;
+    const ch = data[0];
+    const payload = data.subarray(1);
+    if (ch === CH_STDIN && s.stdin && !s.stdin.writableEnded && payload.length) s.stdin.write(payload);
+    else if (ch === CH_RESIZE && s.resize && !s.resize.writableEnded) s.resize.write(payload);
+    else if (v5 && ch === CH_CLOSE && payload[0] === CH_STDIN && s.stdin && !s.stdin.writableEnded) s.stdin.end();
+  });
+  ws.on('close', () => s.session.close());
+  ws.on('error', () => s.session.close());
+  void (async () => {
+    const [st] = await Promise.all([status, ended(s.stdout), ended(s.stderr)]);
+    if (ws.readyState === ws.OPEN) {
+      if (st.length) ws.send(frame(CH_ERROR, st));
+      ws.close(1000);
+    }
+    s.session.close();
+  })();
+}
+
+export async function serveExec(
+  deps: { cri: CriClient; lookup: PodLookup; wss: WebSocketServer },
+  req: IncomingMessage, socket: Duplex, head: Buffer, ns: string, podName: string, container: string, q: URLSearchParams,
+): Promise<void> {
+  let streams: ExecStreams | undefined;
+  try {
+    const command = q.getAll('command');
+    if (!command.length) throw badRequest('you must specify at least one command for the container');
+    const ch = execChannels(q);
+    if (!ch.stdin && !ch.stdout && !ch.stderr) throw badRequest('you must specify at least one of stdin, stdout, stderr');
+    const pod = deps.lookup.find(ns, podName);
+    if (!pod) throw notFound(`pod "${podName}" not found`);
+    const cs = containerStatusOf(pod, container);
+    const id = runtimeId(cs?.containerID);
+    if (!cs || !id || !cs.state?.running) throw badRequest(`container not found ("${container}")`);
+    const url = await deps.cri.exec(id, command, ch);
+    streams = await connectExecStreams(url, ch);
+  } catch (e) {
+    rejectUpgrade(socket, e);
+    return;
+  }
+  const s = streams;
+  deps.wss.handleUpgrade(req, socket, head, (ws) => relayExec(ws, s));
+}

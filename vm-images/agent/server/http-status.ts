@@ -1,0 +1,38 @@
+// Errors the agent's server answers with: Kubernetes Status objects (the control plane passes them on).
+import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export type AgentReason = 'BadRequest' | 'NotFound' | 'Unauthorized' | 'InternalError' | 'MethodNotAllowed';
+
+export class AgentHttpError extends Error {
+  constructor(readonly code: number, readonly reason: AgentReason, message: string) {
+    super(message);
+  }
+}
+
+export const badRequest = (m: string): AgentHttpError => new AgentHttpError(400, 'BadRequest', m);
+export const notFound = (m: string): AgentHttpError => new AgentHttpError(404, 'NotFound', m);
+
+export function statusBody(err: AgentHttpError): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.code });
+}
+
+export function toAgentError(e: unknown): AgentHttpError {
+  if (e instanceof AgentHttpError) return e;
+  return new AgentHttpError(500, 'InternalError', e instanceof Error ? e.message : String(e));
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  const err = toAgentError(e);
+  if (res.headersSent) { res.destroy(); return; }
+  const body = statusBody(err);
+  res.writeHead(err.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Refuses an upgrade request with a plain HTTP error response. */
+export function rejectUpgrade(socket: Duplex, e: unknown): void {
+  const err = toAgentError(e);
+  const body = statusBody(err);
+  socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

@@ -1,0 +1,117 @@
+// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, port-forward and stats,
+// for the control plane only (bearer token). startAgentServer is what the agent's main calls.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { CriClient } from '../cri/client';
+import type { PodManager } from '../pods/manager';
+import { authorized } from './auth';
+import { serveContainerLogs } from './container-logs';
+import { execWebSocketServer, serveExec } from './exec';
+import { AgentHttpError, notFound, rejectUpgrade, sendError } from './http-status';
+import { PodLookup } from './pod-lookup';
+import { portForwardWebSocketServer, servePortForward } from './port-forward';
+import { parseRoute } from './routes';
+
+export interface AgentServerOptions {
+  /** host:port (config.listenAddress, e.g. 127.0.0.1:10250); port 0 picks a free one. */
+  listen: string;
+  /** config.serverToken: the bearer token the control plane presents. */
+  token: string;
+  cri: CriClient;
+  pods: PodManager;
+  /** config.logDir (where the CRI container logs are). */
+  logDir: string;
+  /** GET /stats/summary answers with this (JSON). */
+  stats?: () => Promise<unknown>;
+}
+
+export interface AgentServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const unauthorized = (): AgentHttpError => new AgentHttpError(401, 'Unauthorized', 'Unauthorized');
+
+export function splitHostPort(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  if (i < 0) throw new Error(`listen address needs host:port, got ${JSON.stringify(listen)}`);
+  const host = listen.slice(0, i).replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  const port = Number(listen.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad port in listen address ${JSON.stringify(listen)}`);
+  return { host, port };
+}
+
+export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
+  const lookup = new PodLookup(opts.pods, opts.logDir);
+  const execWss = execWebSocketServer();
+  const pfWss = portForwardWebSocketServer();
+  const sockets = new Set<Duplex>();
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        if (!authorized(req, opts.token)) throw unauthorized();
+        const url = new URL(req.url ?? '/', 'http://agent');
+        const route = parseRoute(url.pathname);
+        if (!route) throw notFound(`no handler for ${url.pathname}`);
+        if (req.method !== 'GET') throw new AgentHttpError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`);
+        switch (route.kind) {
+          case 'logs':
+            return await serveContainerLogs({ pods: opts.pods, lookup }, res, route.namespace, route.pod, route.container, url.searchParams);
+          case 'stats': {
+            if (!opts.stats) throw notFound('stats are not available');
+            const body = JSON.stringify(await opts.stats());
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+            res.end(body);
+            return;
+          }
+          case 'healthz':
+            res.writeHead(200, { 'Content-Type': 'text/plain' });
+            res.end('ok');
+            return;
+          default:
+            throw new AgentHttpError(400, 'BadRequest', `${url.pathname} needs a WebSocket upgrade`);
+        }
+      } catch (e) {
+        sendError(res, e);
+      }
+    })();
+  });
+  server.requestTimeout = 0;
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    void (async () => {
+      try {
+        if (!authorized(req, opts.token)) throw unauthorized();
+        const url = new URL(req.url ?? '/', 'http://agent');
+        const route = parseRoute(url.pathname);
+        if (route?.kind === 'exec') {
+          await serveExec({ cri: opts.cri, lookup, wss: execWss }, req, socket, head, route.namespace, route.pod, route.container, url.searchParams);
+        } else if (route?.kind === 'portForward') {
+          await servePortForward({ lookup, wss: pfWss }, req, socket, head, route.namespace, route.pod, url.searchParams);
+        } else {
+          throw notFound(`no upgrade handler for ${url.pathname}`);
+        }
+      } catch (e) {
+        rejectUpgrade(socket, e);
+      }
+    })();
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+
+  const { host, port } = splitHostPort(opts.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => {
+      lookup.close();
+      for (const c of execWss.clients) c.terminate();
+      for (const c of pfWss.clients) c.terminate();
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    }),
+  };
+}

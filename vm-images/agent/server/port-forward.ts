@@ -1,0 +1,76 @@
+// GET /portForward/<ns>/<pod>?port=N upgraded to a WebSocket that is a plain byte stream to the pod's
+// IP:port, dialled from the node's network namespace (where the agent runs). Binary messages carry bytes;
+// an empty message means "no more bytes from me" (half-close); the WebSocket closes when both sides are done.
+// A connection that cannot be made is refused before the upgrade, with the reason as a Status.
+import type { IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { AgentHttpError, badRequest, notFound, rejectUpgrade } from './http-status';
+import type { PodLookup } from './pod-lookup';
+import { rawBuffer } from './ws-data';
+
+export const PORT_FORWARD_PROTOCOL = 'portforward.flotilla.dev';
+
+export const portForwardWebSocketServer = (): WebSocketServer => new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+function dial(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host, port });
+    s.once('connect', () => { s.off('error', reject); resolve(s); });
+    s.once('error', reject);
+  });
+}
+
+/** Relays a WebSocket (empty message = half-close) and a TCP socket until both directions are done. */
+export function relayBytes(ws: WebSocket, tcp: Socket): void {
+  let inDone = false;
+  let outDone = false;
+  const finish = (): void => { if (inDone && outDone && ws.readyState === ws.OPEN) ws.close(1000); };
+  tcp.on('data', (d: Buffer) => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(d);
+    if (ws.bufferedAmount > 1 << 20) { tcp.pause(); waitDrain(ws, () => tcp.resume()); }
+  });
+  tcp.on('end', () => { if (ws.readyState === ws.OPEN) ws.send(Buffer.alloc(0)); outDone = true; finish(); });
+  tcp.on('error', () => ws.close(1011, 'connection to the pod failed'));
+  tcp.on('close', () => { if (!outDone && ws.readyState === ws.OPEN) ws.close(1011, 'connection to the pod closed'); });
+  ws.on('message', (raw: RawData) => {
+    const d = rawBuffer(raw);
+    if (d.length === 0) { tcp.end(); inDone = true; finish(); return; }
+    tcp.write(d);
+  });
+  ws.on('close', () => tcp.destroy());
+  ws.on('error', () => tcp.destroy());
+}
+
+function waitDrain(ws: WebSocket, cb: () => void): void {
+  const check = (): void => { if (ws.bufferedAmount < 1 << 18 || ws.readyState !== ws.OPEN) cb(); else setTimeout(check, 10); };
+  check();
+}
+
+export async function servePortForward(
+  deps: { lookup: PodLookup; wss: WebSocketServer },
+  req: IncomingMessage, socket: Duplex, head: Buffer, ns: string, podName: string, q: URLSearchParams,
+): Promise<void> {
+  let tcp: Socket;
+  try {
+    const port = Number(q.get('port'));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw badRequest(`invalid port: ${JSON.stringify(q.get('port'))}`);
+    const pod = deps.lookup.find(ns, podName);
+    if (!pod) throw notFound(`pod "${podName}" not found`);
+    const ip = pod.status?.podIP;
+    if (!ip || pod.status?.phase !== 'Running') throw badRequest(`unable to do port forwarding: pod "${podName}" is not running`);
+    try {
+      tcp = await dial(ip, port);
+    } catch (e) {
+      throw new AgentHttpError(500, 'InternalError', `error forwarding port ${port} to pod ${podName}, uid ${pod.uid}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } catch (e) {
+    rejectUpgrade(socket, e);
+    return;
+  }
+  const conn = tcp;
+  socket.once('close', () => { if (!conn.destroyed && conn.listenerCount('data') === 0) conn.destroy(); });
+  deps.wss.handleUpgrade(req, socket, head, (ws) => relayBytes(ws, conn));
+}

@@ -1,0 +1,19 @@
+// The agent server's URL space (the kubelet's): which handler a path goes to.
+export type AgentRoute =
+  | { kind: 'logs'; namespace: string; pod: string; container: string }
+  | { kind: 'exec'; namespace: string; pod: string; container: string }
+  | { kind: 'portForward'; namespace: string; pod: string }
+  | { kind: 'stats' }
+  | { kind: 'healthz' };
+
+export function parseRoute(pathname: string): AgentRoute | undefined {
+  let parts: string[];
+  try { parts = pathname.split('/').filter(Boolean).map(decodeURIComponent); } catch { return undefined; }
+  const [head, a, b, c] = parts;
+  if (head === 'containerLogs' && parts.length === 4 && a && b && c) return { kind: 'logs', namespace: a, pod: b, container: c };
+  if (head === 'exec' && parts.length === 4 && a && b && c) return { kind: 'exec', namespace: a, pod: b, container: c };
+  if (head === 'portForward' && parts.length === 3 && a && b) return { kind: 'portForward', namespace: a, pod: b };
+  if (pathname === '/stats/summary' || pathname === '/stats/summary/') return { kind: 'stats' };
+  if (pathname === '/healthz') return { kind: 'healthz' };
+  return undefined;
+}
