@@ -13,6 +13,8 @@ export interface HttpClientOptions {
   caCertPem: string;
   /** Concurrent connections kept open. Default 16. */
   maxSockets?: number;
+  /** Fail an ordinary request (not a watch) that has seen no socket activity for this long. Default: no limit. */
+  requestTimeoutMs?: number;
   userAgent?: string;
 }
 
@@ -60,6 +62,8 @@ export class HttpClient implements ApiClient {
         res.on('error', reject);
       });
       req.on('error', reject);
+      const limit = this.opts.requestTimeoutMs;
+      if (limit) req.setTimeout(limit, () => req.destroy(new Error(`${method} ${path}: no answer in ${limit} ms`)));
       if (body !== undefined) req.write(body);
       req.end();
     });

@@ -72,7 +72,10 @@ export class Agent {
   constructor(readonly config: AgentConfig, private readonly opts: AgentOptions = {}) {
     this.exec = opts.exec ?? localExec;
     this.log = opts.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
-    this.client = new HttpClient({ server: config.apiServer, token: config.token, caCertPem: config.caCertPem, userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})` });
+    this.client = new HttpClient({ server: config.apiServer, token: config.token, caCertPem: config.caCertPem, userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})`,
+      // A tunnel that dies silently must not hang the lease or status loops.
+      requestTimeoutMs: 30_000,
+    });
     this.cri = new CriClient(config.containerdSocket);
     this.pods = new PodManager(this.cri, {
       logDir: config.logDir,

@@ -87,6 +87,23 @@ describe('reflector', () => {
     }
   });
 
+  it('a silent tunnel (accepts, never answers) fails ordinary requests after requestTimeoutMs instead of hanging', async () => {
+    const sockets = new Set<net.Socket>();
+    const hole = net.createServer((c) => { sockets.add(c); c.on('error', () => undefined); });
+    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
+    const port = (hole.address() as net.AddressInfo).port;
+    const silent = new HttpClient({ server: `https://127.0.0.1:${port}`, token: 't', caCertPem: cluster.core.caCertPem, requestTimeoutMs: 300 });
+    try {
+      const t0 = Date.now();
+      await expect(silent.get(CONFIGMAPS, 'a', ns)).rejects.toThrow(/no answer in 300 ms/);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      silent.close();
+      for (const c of sockets) c.destroy();
+      await new Promise<void>((r) => hole.close(() => r()));
+    }
+  });
+
   it('re-lists when the server says its resourceVersion is gone (410)', async () => {
     let lists = 0;
     const events: string[] = [];
