@@ -102,7 +102,7 @@ export interface BridgeCalls {
   /** Replaces a failed Machine by a new one with the same spec. */
   retryMachine: { req: { name: string }; res: Machine };
   removeMachine: { req: { name: string }; res: null };
-  /** Imports an OCI/Docker image tarball into the nodes. */
+  /** Imports an OCI/Docker image tarball for the nodes (kept for every node bootstrapped from now on). */
   importImage: { req: { fileName: string; dataBase64: string }; res: { message: string } };
   /** Starts a log stream; lines arrive as 'log' events with this streamId. */
   logs: { req: LogRequest; res: { streamId: string } };

@@ -17,6 +17,7 @@ import { streamLogs } from './logs';
 import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
+import { keepImageTarball } from './images';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -27,7 +28,14 @@ export interface BridgeDeps {
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
-  return { client: core.client, api: { url: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem } };
+  const nodes = core.nodes;
+  return {
+    client: core.client,
+    api: { url: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem },
+    // The node manager knows its providers; without one, the same checks made here.
+    providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
+    importImage: async (fileName, data) => keepImageTarball(core.dataDir, fileName, data),
+  };
 }
 
 export type Emit = <E extends EventName>(name: E, payload: BridgeEvents[E]) => void;

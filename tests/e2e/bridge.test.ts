@@ -194,10 +194,19 @@ describe('bridge calls over WebSocket', () => {
     await b.ok('unsubscribeMetrics', { subscriptionId });
   });
 
+  it('keeps an image tarball for the nodes and says what that means for running nodes', async () => {
+    const tar = Buffer.alloc(1536);
+    tar.write('image.json', 0);
+    tar.write('ustar', 257, 'latin1');
+    const r = await b.ok('importImage', { fileName: 'my-app.tar', dataBase64: tar.toString('base64') });
+    expect(r.message).toMatch(/^Saved my-app\.tar: every node added from now on gets it/);
+    expect(fs.existsSync(path.join(c.core.dataDir, 'images-extra', 'my-app.tar'))).toBe(true);
+  });
+
   it('says clearly what is not supported, unknown, or malformed', async () => {
     const imp = await b.call('importImage', { fileName: 'app.tar', dataBase64: 'AAAA' });
-    expect(imp).toMatchObject({ ok: false, error: { code: 501, reason: 'NotImplemented' } });
-    if (!imp.ok) expect(imp.error.message).toContain('not supported yet');
+    expect(imp).toMatchObject({ ok: false, error: { code: 400 } });
+    if (!imp.ok) expect(imp.error.message).toContain('app.tar is not a tar archive');
     const unknown = await b.call('nope' as CallName, null as never);
     expect(unknown).toMatchObject({ ok: false, error: { code: 404 } });
     const badKind = await b.call('list', { kind: 'secrets' as never });

@@ -158,7 +158,7 @@ describe('the web UI', () => {
     await dropFile('app.tar', 'not really a tarball');
     const imp = page.locator('[data-test=notice]', { hasText: 'Could not import app.tar' });
     await imp.waitFor({ timeout: STEP_MS });
-    expect(await imp.innerText()).toMatch(/not supported yet/);
+    expect(await imp.innerText()).toMatch(/app\.tar is not a tar archive/);
     await shot('02c-dropped-files');
     await dismissNotices();
   });
