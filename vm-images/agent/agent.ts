@@ -9,6 +9,7 @@ import type { AgentConfig } from './config';
 import { CriClient } from './cri/client';
 import { applyNodeSysctls } from './network/sysctls';
 import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
+import { importTarball } from './node/image-import';
 import { startLeaseRenewer } from './node/lease';
 import { nodeLabels, registerNode } from './node/register';
 import { KUBELET_VERSION } from './node/resources';
@@ -16,7 +17,6 @@ import { NodeStatusReporter } from './node/status-reporter';
 import { pause, rfc3339 } from './node/time';
 import { PodManager } from './pods/manager';
 import { localExec, type Exec } from './proxy/exec';
-import { importImage } from './runtime/containerd';
 import { setUpPodNetwork } from './services/pod-network';
 import { ServiceSync } from './services/service-sync';
 import { StatsCollector } from './stats/collector';
@@ -188,7 +188,9 @@ export class Agent {
   private async importImages(): Promise<void> {
     for (const file of this.config.imageTarballs) {
       if (!existsSync(file)) { this.log(`image tarball ${file} is missing`); continue; }
-      await this.retrying(`importing ${file}`, () => importImage(this.config.containerdSocket, file, this.opts.ctrBin));
+      await this.retrying(`importing ${file}`, () => importTarball({
+        cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log,
+      }, file));
     }
   }
 

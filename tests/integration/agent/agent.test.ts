@@ -260,6 +260,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     await cluster.client.delete(PODS, 'away', { namespace: 'default', gracePeriodSeconds: 0 });
     agent = newAgent();
     await agent.start();
+    expect(logs).toContain('image docker.io/flotilla/hello:1 already imported'); // not re-imported on restart
     await waitFor(async () => (await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': away.metadata!.uid! } })).length === 0, 'pod deleted while away removed', 15_000);
     // The new agent's worker has looked at the runtime and found the container running (adopted, not restarted).
     const adopted = await waitFor(() => agent.pods.status(before.metadata!.uid!)?.containerStatuses?.[0]?.state?.running ? agent.pods.status(before.metadata!.uid!) : undefined, 'adopted');

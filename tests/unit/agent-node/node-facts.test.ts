@@ -7,6 +7,7 @@ import { microTime, rfc3339 } from '../../../vm-images/agent/node/time';
 import { statusFingerprint } from '../../../vm-images/agent/node/node-status';
 import { procCpuNanos, procMemInfo } from '../../../vm-images/agent/stats/host-usage';
 import { parseAgentConfig } from '../../../vm-images/agent/main';
+import { importedRefs } from '../../../vm-images/agent/node/image-import';
 
 describe('node facts', () => {
   it('capacity and allocatable (minus the hard eviction thresholds)', () => {
@@ -47,6 +48,11 @@ describe('node facts', () => {
     const c = { conditions: [{ type: 'Ready', status: 'False', lastHeartbeatTime: 't2', lastTransitionTime: 't2' }] };
     expect(statusFingerprint(a)).toBe(statusFingerprint(b));
     expect(statusFingerprint(a)).not.toBe(statusFingerprint(c));
+  });
+
+  it('image references from ctr import output', () => {
+    expect(importedRefs('unpacking docker.io/flotilla/hello:1 (sha256:ee)...done\nunpacking docker.io/flotilla/pause:1 (sha256:8c)...done\n'))
+      .toEqual(['docker.io/flotilla/hello:1', 'docker.io/flotilla/pause:1']);
   });
 
   it('/proc parsing', () => {
