@@ -261,6 +261,18 @@ describe('the web UI', () => {
     await until(async () => (await nodeCard.count()) > 0 || (await failed.count()) > 0, `${name} to join or fail`, 120_000);
     await shot('08-machine-outcome');
     if (await nodeCard.count()) {
+      // A real node runs the app: its pod's log shows the app's own output.
+      await page.dragAndDrop('[data-app=hello]', `article[data-node="${name}"]`);
+      const chip = nodeCard.locator('[data-pod][data-state="ready"]').first();
+      await chip.waitFor({ timeout: 90_000 });
+      await chip.click();
+      // The app's output; until the node's agent serves logs, the server's own reason.
+      const output = page.locator('[data-test=log-box] .line', { hasText: 'listening on :8080' });
+      const reason = page.locator('[data-test=log-error]');
+      await output.or(reason).first().waitFor({ timeout: 30_000 });
+      if (await reason.count()) expect(await reason.innerText()).toContain(name);
+      await shot('08b-real-node-logs');
+      await page.keyboard.press('Escape');
       await nodeCard.locator('button.name').click();
       const detail = page.locator('[data-test=node-detail]');
       await detail.getByRole('button', { name: 'Remove…' }).click();
