@@ -91,18 +91,25 @@ export class HeaderDeflater {
 export class HeaderInflater {
   private readonly z: Inflate = createInflate({ dictionary: SPDY3_DICTIONARY });
   private failure: Error | undefined;
+  private pending: ((e: Error) => void) | undefined;
 
   constructor() {
-    this.z.on('error', (e: Error) => { this.failure = e; });
+    this.z.on('error', (e: Error) => {
+      this.failure = new SpdyProtocolError(`header decompression failed: ${e.message}`);
+      this.pending?.(this.failure);
+    });
   }
 
+  /** The decompressed bytes of one header block (calls must not overlap: the session handles frames in order). */
   inflate(block: Buffer): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     if (block.length === 0) return Promise.resolve(Buffer.alloc(0));
     return new Promise((resolve, reject) => {
+      this.pending = reject;
       this.z.write(block);
       this.z.flush(constants.Z_SYNC_FLUSH, () => {
-        if (this.failure) { reject(new SpdyProtocolError(`header decompression failed: ${this.failure.message}`)); return; }
+        this.pending = undefined;
+        if (this.failure) { reject(this.failure); return; }
         const out: Buffer[] = [];
         for (let c: unknown = this.z.read(); c !== null; c = this.z.read()) if (Buffer.isBuffer(c)) out.push(c);
         resolve(Buffer.concat(out));

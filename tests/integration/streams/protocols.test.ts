@@ -1,0 +1,93 @@
+// The wire protocols below kubectl's everyday use, spoken directly to the real API server: exec with a TTY
+// and a resize message (channel 4) over v5.channel.k8s.io, and port-forward over raw SPDY/3.1 (kubectl's
+// fallback when the WebSocket upgrade is refused).
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, type RawData } from 'ws';
+import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
+import { makePod, skipUnlessRoot, waitStatus } from '../agent-runtime/support';
+import { HELLO, startStreamsRig, type StreamsRig } from './support';
+
+function readAll(s: SpdyStream): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    s.on('data', (d: Buffer) => (out += d.toString()));
+    s.on('end', () => resolve(out));
+    s.on('close', () => resolve(out));
+  });
+}
+
+describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the API server', () => {
+  let rig: StreamsRig;
+
+  beforeAll(async () => {
+    rig = await startStreamsRig();
+    const pod = await rig.run(makePod('proto', [{ name: 'web', image: HELLO, ports: [{ containerPort: 8080 }] }]));
+    await waitStatus(rig.pm, pod, 'Running', (s) => s.phase === 'Running' && !!s.containerStatuses?.[0]?.state?.running);
+  });
+  afterAll(async () => {
+    await rig?.teardown();
+  });
+
+  it('exec with tty=true applies a resize before the command reads its size; the status ends the stream', async () => {
+    const { core } = rig.cluster;
+    const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'read x; stty size; exit 7'], ['stdin', 'true'], ['stdout', 'true'], ['tty', 'true']]);
+    const ws = new WebSocket(`wss://127.0.0.1:${core.api.port}/api/v1/namespaces/default/pods/proto/exec?${q}`, ['v5.channel.k8s.io'], {
+      headers: { Authorization: `Bearer ${core.auth.adminToken}` }, ca: core.caCertPem,
+    });
+    let stdout = '';
+    let status = '';
+    const closed = new Promise<number>((resolve) => ws.on('close', (code: number) => resolve(code)));
+    ws.on('message', (raw: RawData) => {
+      const d = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
+      if (d[0] === 1) stdout += d.subarray(1).toString();
+      if (d[0] === 3) status += d.subarray(1).toString();
+    });
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    expect(ws.protocol).toBe('v5.channel.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":101,"Height":33}')]));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('go\n')]));
+    expect(await closed).toBe(1000);
+    expect(stdout).toContain('33 101');
+    expect(JSON.parse(status)).toMatchObject({
+      status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '7' }] },
+    });
+  });
+
+  it('port-forward over raw SPDY/3.1 (Upgrade: SPDY/3.1, portforward.k8s.io)', async () => {
+    const { core } = rig.cluster;
+    const { socket, head } = await new Promise<{ socket: Socket; head: Buffer }>((resolve, reject) => {
+      const req = https.request({
+        host: '127.0.0.1', port: core.api.port, method: 'POST', path: '/api/v1/namespaces/default/pods/proto/portforward', ca: core.caCertPem,
+        headers: { Authorization: `Bearer ${core.auth.adminToken}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
+      });
+      req.on('upgrade', (res, s, h) => {
+        expect(res.headers['x-stream-protocol-version']).toBe('portforward.k8s.io');
+        resolve({ socket: s, head: h });
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    const session = new SpdySession(socket, 'client', head);
+    for (const requestid of ['0', '1']) {
+      const error = await session.openStream({ streamtype: 'error', port: '8080', requestid });
+      error.end();
+      const errText = readAll(error);
+      const data = await session.openStream({ streamtype: 'data', port: '8080', requestid });
+      const body = readAll(data);
+      data.end(`GET /spdy${requestid} HTTP/1.0\r\n\r\n`);
+      expect(await body).toMatch(/^HTTP\/1\.0 200 OK\r\n[\s\S]*Hello from proto \(/);
+      expect(await errText).toBe('');
+    }
+    // A port nothing listens on: the reason comes on the error stream.
+    const error = await session.openStream({ streamtype: 'error', port: '9', requestid: '2' });
+    error.end();
+    const errText = readAll(error);
+    const data = await session.openStream({ streamtype: 'data', port: '9', requestid: '2' });
+    data.resume();
+    expect(await errText).toMatch(/^error forwarding port 9 to pod proto, uid [\w-]+: .*ECONNREFUSED/);
+    session.close();
+  });
+});
