@@ -72,9 +72,10 @@ export class Agent {
   constructor(readonly config: AgentConfig, private readonly opts: AgentOptions = {}) {
     this.exec = opts.exec ?? localExec;
     this.log = opts.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
-    this.client = new HttpClient({ server: config.apiServer, token: config.token, caCertPem: config.caCertPem, userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})`,
-      // A tunnel that dies silently must not hang the lease or status loops.
-      requestTimeoutMs: 30_000,
+    this.client = new HttpClient({
+      server: config.apiServer, token: config.token, caCertPem: config.caCertPem,
+      userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})`,
+      requestTimeoutMs: 30_000, // a tunnel that dies silently must not hang the lease or status loops
     });
     this.cri = new CriClient(config.containerdSocket);
     this.pods = new PodManager(this.cri, {
@@ -105,11 +106,12 @@ export class Agent {
     for (const d of [c.stateDir, c.logDir]) mkdirSync(d, { recursive: true });
     await this.waitForRuntime();
     await this.importImages();
+    if (this.abort.signal.aborted) return;
     await applyNodeSysctls(this.exec).catch((err: unknown) => this.log(`sysctls: ${message(err)}`));
     const node = await this.register();
     this.log(`registered node ${c.nodeName}`);
 
-    this.disposers.push(startLeaseRenewer({
+    this.own(startLeaseRenewer({
       client: this.client, nodeName: c.nodeName, nodeUid: node.metadata?.uid, periodMs: (c.leaseRenewSeconds ?? 10) * 1000,
       onError: (err) => this.log(`lease: ${message(err)}`),
     }));
@@ -118,7 +120,7 @@ export class Agent {
       heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions,
       onError: (err) => this.log(`node status: ${message(err)}`),
     });
-    this.disposers.push(this.reporter.start());
+    this.own(this.reporter.start());
 
     this.services = new ServiceSync({
       client: this.client, exec: this.exec, nodeName: c.nodeName, nodeIP: c.nodeIP, clusterCIDR: c.clusterCIDR,
@@ -126,20 +128,29 @@ export class Agent {
       onPodCIDR: (cidr) => void this.podNetwork(cidr),
     });
     const services = this.services;
-    this.disposers.push(() => services.stop());
     services.start();
+    this.own(() => services.stop());
 
     const statsTimer = setInterval(() => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); }, this.opts.statsIntervalMs ?? 10_000);
-    this.disposers.push(() => clearInterval(statsTimer));
+    this.own(() => clearInterval(statsTimer));
 
     // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.
-    this.podSync = new PodSync({
+    const podSync = new PodSync({
       client: this.client, pods: this.pods, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs,
       networkReady: () => this.networkReady,
     });
-    this.disposers.push(await this.podSync.start());
+    this.podSync = podSync;
+    this.own(() => podSync.stop());
+    await podSync.start();
+    if (this.abort.signal.aborted) return;
     this.log(`syncing pods of ${c.nodeName}`);
     await this.waitForNetwork();
+  }
+
+  /** Registers something to undo on stop; after stop (a stop during start) it is undone at once. */
+  private own(d: () => void | Promise<void>): void {
+    if (this.abort.signal.aborted) void Promise.resolve().then(d).catch((err: unknown) => this.log(`stop: ${message(err)}`));
+    else this.disposers.push(d);
   }
 
   /** Stops every loop and closes connections; pods keep running, iptables rules and routes stay. */

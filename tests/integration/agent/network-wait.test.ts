@@ -34,6 +34,17 @@ describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
 
   const getPod = (name: string): Promise<Pod> => cluster.client.get<Pod>(PODS, name, 'default');
 
+  it('stop() during start (API unreachable) ends start promptly', async () => {
+    const lines: string[] = [];
+    const lost = new Agent({ ...node.config, apiServer: 'https://127.0.0.1:1' }, { exec: node.exec, log: (l) => lines.push(l), reconnectBackoffMs: 50 });
+    const outcome = lost.start().then(() => 'resolved', (err: unknown) => String(err));
+    await waitFor(() => lines.some((l) => l.startsWith('registering node: ') && l.endsWith('(retrying)')), 'registration retrying');
+    const t0 = Date.now();
+    await lost.stop();
+    expect(await outcome).toMatch(/resolved|agent stopped/);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
   it('registers NotReady with NetworkUnavailable and the kubelet\'s network message', async () => {
     const n = await waitFor(async () => {
       const got = await cluster.client.get<Node>(NODES, node.name);

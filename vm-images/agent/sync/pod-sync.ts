@@ -46,7 +46,6 @@ export class PodSync {
   private readonly removing = new Map<string, Promise<void>>();
   private readonly disposers: Array<() => void> = [];
   private adopted = new Set<string>();
-  private started = false;
   private readonly abort = new AbortController();
   /** New pods waiting for the pod network, by uid. */
   private readonly held = new Map<string, Pod>();
@@ -68,21 +67,20 @@ export class PodSync {
   /** Adopts what the runtime runs, then lists and watches; resolves after the first list was handled. Returns the disposer. */
   async start(): Promise<() => void> {
     this.adopted = new Set((await this.o.pods.adopt()).map((p) => p.uid));
+    if (this.abort.signal.aborted) return () => this.stop();
     this.disposers.push(this.o.pods.on('status', (uid, status, pod) => this.writer.set(uid, pod, status)));
     this.disposers.push(this.o.pods.on('error', (uid, err) => this.o.log(`pod ${uid}: ${err instanceof Error ? err.message : String(err)}`)));
     if (this.o.events !== false) {
       this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recordPodEvent(this.o.client, this.o.nodeName, pod, ev)));
     }
     this.disposers.push(this.reflector.start());
-    this.started = true;
-    await this.reflector.synced();
+    const stopped = new Promise<void>((r) => this.abort.signal.addEventListener('abort', () => r(), { once: true }));
+    await Promise.race([this.reflector.synced(), stopped]);
     return () => this.stop();
   }
 
-  /** Stops watching and writing; pods keep running. */
+  /** Stops watching and writing (also during start); pods keep running. */
   stop(): void {
-    if (!this.started) return;
-    this.started = false;
     this.abort.abort();
     for (const d of this.disposers.splice(0)) d();
     this.writer.stop();
