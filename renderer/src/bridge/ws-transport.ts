@@ -29,6 +29,7 @@ export function wsTransport(opts: WsTransportOptions): Transport {
     const ws = new WS(opts.url);
     socket = ws;
     ws.onopen = () => {
+      if (status === 'connecting') performance.mark('flotilla:connected');
       backoff = 250;
       const q = queue;
       queue = [];

@@ -102,12 +102,17 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
             early.set(p.watchId, list);
           }
         }));
+        let lost = false;
         disposers.push(onStatus((s) => {
           // The server forgot our watch with the connection: resume from where we were.
           if (s === 'reconnecting') {
+            lost = true;
             watchId = undefined;
             generation++;
-          } else if (s === 'open') void restart(false, 0);
+          } else if (s === 'open' && lost) {
+            lost = false;
+            void restart(false, 0);
+          }
         }));
         void restart(true, 0);
       }

@@ -14,6 +14,7 @@ export const useMetricsStore = defineStore('metrics', () => {
   let holders = 0;
   let subscriptionId: string | undefined;
   let disposers: Array<() => void> = [];
+  let lost = false;
 
   function record(p: BridgeEvents['metrics']): void {
     available.value = p.available;
@@ -50,7 +51,12 @@ export const useMetricsStore = defineStore('metrics', () => {
       disposers = [
         onEvent('metrics', record),
         onStatus((s) => {
-          if (s === 'open') void subscribe();
+          // A new connection has no subscription: take one again.
+          if (s === 'reconnecting') lost = true;
+          else if (s === 'open' && lost) {
+            lost = false;
+            void subscribe();
+          }
         }),
       ];
       void subscribe();
