@@ -17,6 +17,7 @@ import { startControlLoops } from './controllers';
 import type { ControlLoopOptions } from './controllers';
 import { startNodeManager } from './nodes';
 import type { NodeManager, NodeManagerOptions } from './nodes';
+import { attachPodStreams } from './apiserver/streams';
 
 export interface CoreOptions {
   dataDir: string;
@@ -89,6 +90,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     },
   };
   if (opts.controllers !== false) startControlLoops(core, { log, ...(opts.controllers ?? {}) });
-  if (opts.nodes) core.nodes = startNodeManager(core, { log, ...opts.nodes });
+  if (opts.nodes) {
+    const nodes = startNodeManager(core, { log, ...opts.nodes });
+    core.nodes = nodes;
+    core.own({ name: 'pod-streams', stop: attachPodStreams(core, { dial: nodes.dialAgent, serverToken: (n) => nodes.agentToken(n) }) });
+  }
   return core;
 }

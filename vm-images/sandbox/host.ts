@@ -28,7 +28,17 @@ async function forwardPolicyDrops(): Promise<boolean> {
   return r.code === 0 && /^-P FORWARD (DROP|REJECT)/m.test(r.stdout);
 }
 
-export async function ensureSandboxHost(c: SandboxConfig): Promise<void> {
+const setups = new Map<string, Promise<void>>();
+
+/** Idempotent and safe to call concurrently (serialised per bridge in this process; tolerant of other processes). */
+export function ensureSandboxHost(c: SandboxConfig): Promise<void> {
+  const prev = setups.get(c.bridge) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(() => setupHost(c));
+  setups.set(c.bridge, next);
+  return next;
+}
+
+async function setupHost(c: SandboxConfig): Promise<void> {
   for (const d of NODE_BIND_TARGETS) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation dir
   if (!(await linkExists(c.bridge))) {
@@ -39,7 +49,7 @@ export async function ensureSandboxHost(c: SandboxConfig): Promise<void> {
   const addrs = await mustRun(['ip', '-4', '-o', 'addr', 'show', 'dev', c.bridge]);
   if (!addrs.includes(` ${addr} `)) {
     const r = await runCmd(['ip', 'addr', 'add', addr, 'dev', c.bridge]);
-    if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new Error(`addressing bridge ${c.bridge}: ${r.stderr.trim()}`);
+    if (r.code !== 0 && !/File exists|already assigned/.test(r.stderr)) throw new Error(`addressing bridge ${c.bridge}: ${r.stderr.trim()}`);
   }
   await mustRun(['ip', 'link', 'set', c.bridge, 'up']);
   if (await forwardPolicyDrops()) await ensureForwardAccept(c);
@@ -48,7 +58,9 @@ export async function ensureSandboxHost(c: SandboxConfig): Promise<void> {
 async function ensureForwardAccept(c: SandboxConfig): Promise<void> {
   const chain = forwardChain(c);
   if ((await runCmd(['iptables', '-w', '-S', chain])).code !== 0) {
-    await mustRun(['iptables', '-w', '-N', chain]);
+    const r = await runCmd(['iptables', '-w', '-N', chain]);
+    if (r.code !== 0 && !/already exists/.test(r.stderr)) throw new Error(`iptables -N ${chain}: ${r.stderr.trim()}`);
+    await mustRun(['iptables', '-w', '-F', chain]);
     await mustRun(['iptables', '-w', '-A', chain, '-i', c.bridge, '-j', 'ACCEPT']);
     await mustRun(['iptables', '-w', '-A', chain, '-o', c.bridge, '-j', 'ACCEPT']);
   }
