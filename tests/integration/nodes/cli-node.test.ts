@@ -1,0 +1,105 @@
+// `flotilla node add|ls|stop|start|rm`, `images import` and `down` against a running
+// `flotilla serve --nodes 0` on sandbox nodes: everything goes through the API; add prints each
+// step and returns when the Node is Ready; a provider that cannot run here says why.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downMachines } from '../../../main/nodes/down';
+import { defaultAgentBundle } from '../../../main/nodes/artifacts';
+import { waitFor } from '../../helpers/cluster';
+import { leftovers, skipNodes, uniqueSandbox } from './support';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const cfg = uniqueSandbox(3);
+const env = (): NodeJS.ProcessEnv => ({ ...process.env, FLOTILLA_SANDBOX_BRIDGE: cfg.bridge, FLOTILLA_SANDBOX_SUBNET: cfg.subnet, FLOTILLA_SANDBOX_PREFIX: cfg.prefix, PATH: `/nonexistent-bin:${process.env.PATH ?? ''}` });
+
+function flotilla(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? -1, stdout, stderr }); });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port')))); });
+  });
+}
+
+describe.skipIf(skipNodes || !fs.existsSync(defaultAgentBundle()))('flotilla node … (CLI through the API of flotilla serve)', { timeout: 120_000 }, () => {
+  let dir: string;
+  let dataDir: string;
+  let serve: ChildProcess;
+  let out = '';
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cli-node-'));
+    dataDir = path.join(dir, 'data');
+    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0'],
+      { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    serve.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    serve.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('Flotilla API server: '), 'serve', 60_000);
+  });
+
+  afterAll(async () => {
+    if (serve.exitCode === null) await new Promise<void>((r) => { serve.once('exit', () => r()); serve.kill('SIGTERM'); });
+    await downMachines(dataDir);
+    const left = leftovers(cfg, dataDir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(left).toEqual([]);
+  });
+
+  it('says plainly why a provider cannot be used here', async () => {
+    const r = await flotilla(['node', 'add', '--provider', 'lima', '--data-dir', dataDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot add a lima node: limactl is not installed/);
+  });
+
+  it('node add prints each step and returns once the Node is Ready; ls shows it', async () => {
+    const r = await flotilla(['node', 'add', '--name', 'cli-1', '--cpus', '1', '--memory', '1G', '--data-dir', dataDir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/machine cli-1 \(sandbox\) created/);
+    expect(r.stdout).toMatch(/Provisioning/);
+    expect(r.stdout).toMatch(/Bootstrapping \[\d\/8\] starting containerd/);
+    expect(r.stdout).toMatch(/node cli-1 is Ready\n$/);
+    const ls = await flotilla(['node', 'ls', '--data-dir', dataDir]);
+    expect(ls.stdout).toMatch(/^NAME\s+PROVIDER\s+PHASE\s+INTERNAL-IP\s+NODE\s+MESSAGE/);
+    expect(ls.stdout).toMatch(/cli-1\s+sandbox\s+Running\s+10\.251\.\d+\.\d+\s+Ready/);
+  });
+
+  it('images import puts a tarball into every running node', async () => {
+    const tar = path.join(dataDir, 'images', 'counter.tar');
+    const r = await flotilla(['images', 'import', tar, '--data-dir', dataDir]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/imported into 1 node\(s\)/);
+  });
+
+  it('node stop and node start', async () => {
+    const stop = await flotilla(['node', 'stop', 'cli-1', '--data-dir', dataDir]);
+    expect(stop.stdout).toMatch(/machine cli-1 is Stopped/);
+    const start = await flotilla(['node', 'start', 'cli-1', '--data-dir', dataDir]);
+    expect(start.stdout).toMatch(/machine cli-1 is Running/);
+  });
+
+  it('node rm drains and removes it; down leaves the host clean', async () => {
+    const rm = await flotilla(['node', 'rm', 'cli-1', '--data-dir', dataDir]);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toMatch(/machine cli-1 removed/);
+    const ls = await flotilla(['node', 'ls', '--data-dir', dataDir]);
+    expect(ls.stdout).not.toContain('cli-1');
+    const down = await flotilla(['down', '--data-dir', dataDir]);
+    expect(down.code).toBe(0);
+    expect(leftovers(cfg, dataDir)).toEqual([]);
+  });
+});
