@@ -1,6 +1,6 @@
-// The node agent (kubelet + kube-proxy): waits for containerd, imports the node's images, registers
-// the Node, renews its Lease, reports its status, configures the pod network once the node has a
-// podCIDR, programs services, and syncs the pods bound to it. Runs as `node agent.js --config FILE`
+// The node agent (kubelet + kube-proxy): waits for containerd, imports the node's images, serves
+// logs/exec/port-forward/stats (server/), registers the Node, renews its Lease, reports its status,
+// configures the pod network once the node has a podCIDR, programs services, and syncs the pods bound to it. Runs as `node agent.js --config FILE`
 // (main.ts) or in-process (tests). stop() leaves pods, rules and routes in place.
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Node } from '../../main/api/types';
@@ -11,6 +11,7 @@ import { applyNodeSysctls } from './network/sysctls';
 import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
 import { importTarball } from './node/image-import';
 import { startLeaseRenewer } from './node/lease';
+import { startAgentServer } from './server';
 import { nodeLabels, registerNode } from './node/register';
 import { KUBELET_VERSION } from './node/resources';
 import { NodeStatusReporter } from './node/status-reporter';
@@ -67,6 +68,8 @@ export class Agent {
   private podCIDR = '';
   private networkWaiters: Array<() => void> = [];
   private lastSummary?: StatsSummary;
+  /** The port the agent's server (logs, exec, port-forward, /stats/summary) listens on; 0 before start. */
+  serverPort = 0;
   readonly startTime = rfc3339();
 
   constructor(readonly config: AgentConfig, private readonly opts: AgentOptions = {}) {
@@ -107,6 +110,12 @@ export class Agent {
     await this.waitForRuntime();
     await this.importImages();
     if (this.abort.signal.aborted) return;
+    const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
+      listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
+    }));
+    this.serverPort = server.port;
+    this.own(() => server.close());
+    this.log(`serving logs, exec, port-forward and stats on port ${server.port}`);
     await applyNodeSysctls(this.exec).catch((err: unknown) => this.log(`sysctls: ${message(err)}`));
     const node = await this.register();
     this.log(`registered node ${c.nodeName}`);
@@ -173,7 +182,7 @@ export class Agent {
   private statusSource(): NodeStatusSource {
     const c = this.config;
     return {
-      nodeName: c.nodeName, nodeIP: c.nodeIP, port: portOf(c.listenAddress), fsPath: c.stateDir,
+      nodeName: c.nodeName, nodeIP: c.nodeIP, port: this.serverPort || portOf(c.listenAddress), fsPath: c.stateDir,
       cgroupParent: c.cgroupParent || undefined, cri: this.cri, networkReady: () => this.networkReady,
     };
   }

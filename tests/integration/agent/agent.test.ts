@@ -1,6 +1,7 @@
 // The agent in-process against a real API server and a real containerd inside a node network
 // namespace: registration, lease, status, pods through the API, probes, deletion, restart, services.
 import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointSlice, Event, Lease, Node, Pod, Service } from '../../../main/api/types';
@@ -73,6 +74,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
       'kubernetes.io/arch': st.nodeInfo?.architecture,
     });
     expect(st.images?.some((i) => i.names?.includes(HELLO))).toBe(true);
+    expect(st.daemonEndpoints?.kubeletEndpoint?.Port).toBe(agent.serverPort);
+    expect(agent.serverPort).toBeGreaterThan(0);
     const ready = st.conditions?.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ reason: 'KubeletReady', message: 'kubelet is posting ready status' });
     expect(st.conditions?.find((c) => c.type === 'MemoryPressure')).toMatchObject({ status: 'False', reason: 'KubeletHasSufficientMemory' });
@@ -227,8 +230,21 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   it('feeds kubectl top nodes and top pods from the agent\'s stats summary through the MetricsSource', async () => {
     const store = new NodeMetricsStore();
     cluster.core.ctx.metrics = store;
-    // Over the wire the summary is JSON: fetch it as the scraper would see it.
-    const fetchStats = async (n: string): Promise<unknown> => { expect(n).toBe(node.name); return JSON.parse(JSON.stringify(await agent.stats.summary())) as unknown; };
+    // As the control plane scrapes it: GET /stats/summary on the agent's server, with the server token.
+    const getStats = (token: string): Promise<{ code: number; body: string }> => new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: agent.serverPort, path: '/stats/summary', headers: { Authorization: `Bearer ${token}` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+    expect((await getStats('wrong')).code).toBe(401);
+    const fetchStats = async (n: string): Promise<unknown> => {
+      expect(n).toBe(node.name);
+      const r = await getStats(node.config.serverToken);
+      expect(r.code).toBe(200);
+      return JSON.parse(r.body) as unknown;
+    };
     await waitFor(async () => {
       await store.scrape(node.name, fetchStats);
       const web = store.podMetrics('default').find((m) => m.metadata.name === 'web');

@@ -109,8 +109,8 @@ export async function startTestNode(cluster: TestCluster, overrides: Partial<Age
       token: cluster.core.auth.nodeToken(name),
       caCertPem: cluster.core.caCertPem,
       nodeIP,
-      listenAddress: '127.0.0.1:10250',
-      serverToken: 'unused',
+      listenAddress: '127.0.0.1:0', // in-process agents share the host's loopback: any free port
+      serverToken: `agent-server-${tag}`,
       containerdSocket: containerd.socket,
       stateDir: join(dir, 'state'),
       logDir: join(dir, 'logs'),
