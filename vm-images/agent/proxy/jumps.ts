@@ -1,16 +1,17 @@
 // The jumps from built-in chains into ours. iptables-restore --noflush cannot own a rule inside a
-// built-in chain without owning the whole chain, so these are checked (-C) and inserted (-I) once.
+// built-in chain without owning the whole chain, so these are found missing once (from a fresh
+// iptables-save, `iptables -C` only when the save cannot tell) and inserted (-I) with the sync.
 import type { Exec } from './exec';
 import type { SavedTables } from './saved-chains';
 import {
-  KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_POSTROUTING, KUBE_SERVICES, type Table,
+  KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_POSTROUTING, KUBE_SERVICES, type RuleLine, type Table,
 } from './rules';
 
-export interface Jump { table: Table; from: string; args: string[] }
+export interface Jump { table: Table; from: string; to: string; args: string[] }
 
 function jump(table: Table, from: string, to: string, commentText: string, extra: string[] = []): Jump {
   const c = commentText ? ['-m', 'comment', '--comment', commentText] : [];
-  return { table, from, args: [...extra, ...c, '-j', to] };
+  return { table, from, to, args: [...extra, ...c, '-j', to] };
 }
 
 const NEW = ['-m', 'conntrack', '--ctstate', 'NEW'];
@@ -42,23 +43,19 @@ export function savedForm(j: Jump): string {
 }
 
 /**
- * Inserts each missing jump at the top of its built-in chain; returns how many were inserted.
- * With `saved` (a fresh iptables-save), jumps found there are not checked again: each `iptables -C`
- * reloads the whole table, which is slow once it holds thousands of rules.
+ * The jumps missing from the tables, judged from `saved` (a fresh iptables-save): a jump printed
+ * there exists; a jump to a chain that does not exist cannot; only the rest are checked with
+ * `iptables -C` (each reloads the whole table, which is slow once it holds thousands of rules).
  */
-export async function ensureJumps(exec: Exec, jumps: readonly Jump[] = JUMPS, saved?: SavedTables): Promise<number> {
-  const unknown = saved ? jumps.filter((j) => !saved.get(j.table)?.rules.has(savedForm(j))) : [...jumps];
-  const missing = (await Promise.all(unknown.map(async (j) => ((await exists(exec, j)) ? null : j)))).filter((j): j is Jump => j !== null);
-  if (missing.length === 0) return 0;
-  // One iptables-restore for all inserts: built-in chains that are not declared are not flushed.
-  const lines: string[] = [];
-  for (const table of ['filter', 'nat'] as const) {
-    const js = missing.filter((j) => j.table === table);
-    if (js.length) lines.push(`*${table}`, ...js.map((j) => savedForm(j).replace(/^-A (\S+) /, '-I $1 1 ')), 'COMMIT');
-  }
-  const r = await exec(['iptables-restore', '--noflush', '-w', '5'], `${lines.join('\n')}\n`);
-  if (r.code !== 0) throw new Error(`inserting jumps failed: ${r.stderr.trim()}`);
-  return missing.length;
+export async function missingJumps(exec: Exec, saved: SavedTables, jumps: readonly Jump[] = JUMPS): Promise<Jump[]> {
+  const unknown = jumps.filter((j) => !saved.get(j.table)?.rules.has(savedForm(j)));
+  const checked = await Promise.all(unknown.map(async (j) => (saved.get(j.table)?.chains.has(j.to) && (await exists(exec, j)) ? null : j)));
+  return checked.filter((j): j is Jump => j !== null);
+}
+
+/** Restore lines inserting each jump at the top of its built-in chain (undeclared built-ins are not flushed). */
+export function insertLines(jumps: readonly Jump[]): RuleLine[] {
+  return jumps.map((j) => ({ table: j.table, line: savedForm(j).replace(/^-A (\S+) /, '-I $1 1 ') }));
 }
 
 /** Deletes every copy of each jump (missing ones and missing chains are fine). */

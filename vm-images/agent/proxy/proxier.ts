@@ -1,28 +1,33 @@
 // Keeps a node's iptables in step with the proxy model: `iptables-restore --noflush`, incremental
-// (only KUBE-SERVICES/KUBE-NODEPORTS and the chains of services that changed are rewritten; stale
-// chains are flushed and deleted explicitly), rate-limited, touching no chain but its own.
+// (only the chains of services that changed, and top-level chains whose content changed, are
+// rewritten; stale chains are flushed and deleted explicitly), rate-limited, touching no chain but
+// its own. What one sync writes is planned in sync-plan.ts.
 import { BoundedRunner } from './bounded-runner';
 import type { Exec } from './exec';
-import { JUMPS, ensureJumps, removeJumps, savedForm } from './jumps';
+import { JUMPS, insertLines, missingJumps, removeJumps, savedForm, type Jump } from './jumps';
 import type { ProxyModel } from './model';
 import { isServiceChain } from './names';
+import { RuleCache } from './rule-cache';
 import {
   KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_MARK_MASQ, KUBE_NODEPORTS, KUBE_POSTROUTING,
-  KUBE_SERVICES, buildRules, renderRestore, type Chain, type ChainRef, type Table,
+  KUBE_SERVICES, renderRestore, type ChainRef, type Table,
 } from './rules';
-import { saveTables, type SavedTables } from './saved-chains';
+import { saveTables } from './saved-chains';
+import { emptyWritten, planSync, type WrittenState } from './sync-plan';
 
 export interface ProxierOptions {
   exec: Exec;
   /** Minimum time between the starts of two syncs (bursts of updates coalesce). Default 1000 ms. */
   minSyncIntervalMs?: number;
+  /** Most chains per transaction when a large sync is split (see sync-plan.ts). Default 128. */
+  maxChainsPerCommit?: number;
   onSync?: (result: SyncResult) => void;
   onError?: (err: unknown) => void;
 }
 
 export interface SyncResult {
   full: boolean;
-  /** Exactly what was fed to iptables-restore. */
+  /** Exactly what was fed to iptables-restore ('' when nothing needed writing). */
   restoreInput: string;
   /** Services (`namespace/name`) whose chains were (re)written. */
   changedServices: string[];
@@ -31,20 +36,17 @@ export interface SyncResult {
   durationMs: number;
 }
 
-interface Written { text: string; chains: ChainRef[] }
+export const DEFAULT_MAX_CHAINS_PER_COMMIT = 128;
 
 const FIXED_CHAINS: Record<Table, readonly string[]> = {
   nat: [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ],
   filter: [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_FIREWALL],
 };
 
-function serviceText(chains: Chain[]): string {
-  return chains.map((c) => `${c.table}\n${c.rules.join('\n')}`).join('\n');
-}
-
 export class Proxier {
   private model: ProxyModel | null = null;
-  private written = new Map<string, Written>();
+  private written: WrittenState = emptyWritten();
+  private readonly cache = new RuleCache();
   private needFull = true;
   private last: SyncResult | undefined;
   private readonly runner: BoundedRunner;
@@ -102,7 +104,7 @@ export class Proxier {
     });
     const text = renderRestore([], deletions, extra);
     if (text) await this.restore(text);
-    this.written.clear();
+    this.written = emptyWritten();
     this.needFull = true;
   }
 
@@ -116,43 +118,31 @@ export class Proxier {
     if (!model) return;
     const started = performance.now();
     const full = this.needFull;
-    const rules = buildRules(model);
-    const toWrite: Chain[] = full ? [...rules.fixed, ...rules.top] : [...rules.top];
-    const next = new Map<string, Written>();
-    const changedServices: string[] = [];
-    const wanted = new Set<string>();
-    for (const [key, chains] of rules.services) {
-      const text = serviceText(chains);
-      for (const c of chains) wanted.add(c.name);
-      next.set(key, { text, chains: chains.map((c) => ({ table: c.table, name: c.name })) });
-      if (full || this.written.get(key)?.text !== text) {
-        toWrite.push(...chains);
-        changedServices.push(key);
-      }
-    }
-    const stale = new Set<string>();
-    for (const w of this.written.values()) for (const c of w.chains) if (!wanted.has(c.name)) stale.add(c.name);
-    let saved: SavedTables | undefined;
+    const rules = this.cache.build(model);
+    let savedNatChains: Set<string> | undefined;
+    let jumps: Jump[] = [];
     if (full) {
       // Chains left by an earlier run (agent restart) are only visible in the table itself.
-      saved = await saveTables(this.opts.exec);
-      for (const name of saved.get('nat')?.chains ?? []) if (isServiceChain(name) && !wanted.has(name)) stale.add(name);
+      const saved = await saveTables(this.opts.exec);
+      savedNatChains = saved.get('nat')?.chains ?? new Set();
+      jumps = await missingJumps(this.opts.exec, saved);
     }
-    const deletions: ChainRef[] = [...stale].sort().map((name) => ({ table: 'nat', name }));
-    const restoreInput = renderRestore(toWrite, deletions);
+    const plan = planSync({
+      rules, written: this.written, full, savedNatChains, extra: insertLines(jumps),
+      maxChainsPerCommit: this.opts.maxChainsPerCommit ?? DEFAULT_MAX_CHAINS_PER_COMMIT,
+    });
     try {
-      await this.restore(restoreInput);
+      if (plan.restoreInput) await this.restore(plan.restoreInput);
     } catch (err) {
       // We no longer know what is in the tables: rewrite everything next time.
       this.needFull = true;
       throw err;
     }
-    this.written = next;
-    const jumpsInserted = full ? await ensureJumps(this.opts.exec, undefined, saved) : 0;
+    this.written = plan.written;
     this.needFull = false;
     this.last = {
-      full, restoreInput, changedServices, deletedChains: [...stale].sort(), jumpsInserted,
-      durationMs: performance.now() - started,
+      full, restoreInput: plan.restoreInput, changedServices: plan.changedServices, deletedChains: plan.deletedChains,
+      jumpsInserted: jumps.length, durationMs: performance.now() - started,
     };
     this.opts.onSync?.(this.last);
   }

@@ -3,6 +3,7 @@
 // (DNAT, hairpin mark), KUBE-NODEPORTS → KUBE-EXT-* → KUBE-SVC-*, KUBE-MARK-MASQ / KUBE-POSTROUTING,
 // ClientIP affinity with `-m recent`, and REJECT in the filter table for services without endpoints.
 import type { ProxyModel, ServiceModel, ServicePortModel } from './model';
+import { renderRestore } from './restore-text';
 import {
   endpointChainName, externalChainName, probability, serviceChainName, servicePortName,
 } from './names';
@@ -65,9 +66,16 @@ function endpointsFor(svc: ServiceModel, port: ServicePortModel, spn: string): R
   return [...seen.values()].sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 }
 
-interface Context { clusterCIDR: string; largeCluster: boolean; top: Record<'natServices' | 'natNodePorts' | 'filterServices' | 'filterExternal', string[]> }
+/** What a service's rendering depends on besides the service itself. */
+export interface RenderContext { clusterCIDR: string; largeCluster: boolean }
 
-function servicePortChains(svc: ServiceModel, port: ServicePortModel, ctx: Context): Chain[] {
+/** A service's lines in the shared top-level chains. */
+export interface TopLines { natServices: string[]; natNodePorts: string[]; filterServices: string[]; filterExternal: string[] }
+
+/** One service rendered: its own nat chains and its lines in the top-level chains. */
+export interface ServiceRules { chains: Chain[]; top: TopLines }
+
+function servicePortChains(svc: ServiceModel, port: ServicePortModel, ctx: RenderContext, top: TopLines): Chain[] {
   const spn = servicePortName(svc.namespace, svc.name, port.name);
   const svcChain = serviceChainName(spn, port.protocol);
   const extChain = externalChainName(spn, port.protocol);
@@ -76,18 +84,18 @@ function servicePortChains(svc: ServiceModel, port: ServicePortModel, ctx: Conte
   const dst = `-d ${svc.clusterIP} --dport ${port.port}`;
 
   if (eps.length === 0) {
-    ctx.top.filterServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} has no endpoints`)} ${p} ${dst} -j REJECT`);
+    top.filterServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} has no endpoints`)} ${p} ${dst} -j REJECT`);
     if (port.nodePort) {
-      ctx.top.filterExternal.push(`-A ${KUBE_EXTERNAL_SERVICES} ${comment(`${spn} has no endpoints`)} -m addrtype --dst-type LOCAL ${p} --dport ${port.nodePort} -j REJECT`);
+      top.filterExternal.push(`-A ${KUBE_EXTERNAL_SERVICES} ${comment(`${spn} has no endpoints`)} -m addrtype --dst-type LOCAL ${p} --dport ${port.nodePort} -j REJECT`);
     }
     return [];
   }
 
-  ctx.top.natServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} cluster IP`)} ${p} ${dst} -j ${svcChain}`);
+  top.natServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} cluster IP`)} ${p} ${dst} -j ${svcChain}`);
   const chains: Chain[] = [];
 
   if (port.nodePort) {
-    ctx.top.natNodePorts.push(`-A ${KUBE_NODEPORTS} ${comment(spn)} ${p} --dport ${port.nodePort} -j ${extChain}`);
+    top.natNodePorts.push(`-A ${KUBE_NODEPORTS} ${comment(spn)} ${p} --dport ${port.nodePort} -j ${extChain}`);
     chains.push({
       table: 'nat', name: extChain, rules: [
         `-A ${extChain} ${comment(`masquerade traffic for ${spn} external destinations`)} -j ${KUBE_MARK_MASQ}`,
@@ -146,61 +154,61 @@ function fixedChains(): Chain[] {
   ];
 }
 
-export function buildRules(model: ProxyModel): RuleSet {
+export function renderContext(model: ProxyModel): RenderContext {
   let totalEndpoints = 0;
   for (const svc of model.services) totalEndpoints += svc.endpoints.length * Math.max(1, svc.ports.length);
-  const ctx: Context = {
-    clusterCIDR: model.clusterCIDR,
-    largeCluster: totalEndpoints > LARGE_CLUSTER_ENDPOINTS,
-    top: { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [] },
-  };
+  return { clusterCIDR: model.clusterCIDR, largeCluster: totalEndpoints > LARGE_CLUSTER_ENDPOINTS };
+}
+
+/** The services that get rules (headless ones have none), in the order their rules are written. */
+export function servicesWithRules(model: ProxyModel): ServiceModel[] {
+  return model.services
+    .filter((svc) => svc.clusterIP && svc.clusterIP !== 'None')
+    .sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
+}
+
+/** Pure: one service's chains and top-level lines. */
+export function renderService(svc: ServiceModel, ctx: RenderContext): ServiceRules {
+  const top: TopLines = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [] };
+  return { chains: svc.ports.flatMap((port) => servicePortChains(svc, port, ctx, top)), top };
+}
+
+/** Puts rendered services (in write order) together with the fixed and top-level chains. */
+export function assembleRules(rendered: Iterable<readonly [string, ServiceRules]>): RuleSet {
+  const top: TopLines = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [] };
   const services = new Map<string, Chain[]>();
-  const sorted = [...model.services].sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
-  for (const svc of sorted) {
-    if (!svc.clusterIP || svc.clusterIP === 'None') continue;
-    services.set(serviceKey(svc), svc.ports.flatMap((port) => servicePortChains(svc, port, ctx)));
+  for (const [key, r] of rendered) {
+    services.set(key, r.chains);
+    top.natServices.push(...r.top.natServices);
+    top.natNodePorts.push(...r.top.natNodePorts);
+    top.filterServices.push(...r.top.filterServices);
+    top.filterExternal.push(...r.top.filterExternal);
   }
-  ctx.top.natServices.push(
+  top.natServices.push(
     `-A ${KUBE_SERVICES} ${comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j ${KUBE_NODEPORTS}`,
   );
   return {
     fixed: fixedChains(),
     top: [
-      { table: 'nat', name: KUBE_SERVICES, rules: ctx.top.natServices },
-      { table: 'nat', name: KUBE_NODEPORTS, rules: ctx.top.natNodePorts },
-      { table: 'filter', name: KUBE_SERVICES, rules: ctx.top.filterServices },
-      { table: 'filter', name: KUBE_EXTERNAL_SERVICES, rules: ctx.top.filterExternal },
+      { table: 'nat', name: KUBE_SERVICES, rules: top.natServices },
+      { table: 'nat', name: KUBE_NODEPORTS, rules: top.natNodePorts },
+      { table: 'filter', name: KUBE_SERVICES, rules: top.filterServices },
+      { table: 'filter', name: KUBE_EXTERNAL_SERVICES, rules: top.filterExternal },
     ],
     services,
   };
+}
+
+export function buildRules(model: ProxyModel): RuleSet {
+  const ctx = renderContext(model);
+  return assembleRules(servicesWithRules(model).map((svc) => [serviceKey(svc), renderService(svc, ctx)] as const));
 }
 
 export interface ChainRef { table: Table; name: string }
 
 export interface RuleLine { table: Table; line: string }
 
-/**
- * iptables-restore input (for `--noflush`): every listed chain is declared (which flushes it) and
- * refilled; `extra` lines (e.g. `-D INPUT …`) follow; every deletion is declared (flushed) and then
- * removed with -X after all rules.
- */
-export function renderRestore(chains: Chain[], deletions: ChainRef[] = [], extra: RuleLine[] = []): string {
-  const out: string[] = [];
-  for (const table of ['filter', 'nat'] as const) {
-    const cs = chains.filter((c) => c.table === table);
-    const ds = deletions.filter((d) => d.table === table);
-    const xs = extra.filter((x) => x.table === table);
-    if (cs.length === 0 && ds.length === 0 && xs.length === 0) continue;
-    out.push(`*${table}`);
-    for (const c of cs) out.push(`:${c.name} - [0:0]`);
-    for (const d of ds) out.push(`:${d.name} - [0:0]`);
-    for (const c of cs) for (const r of c.rules) out.push(r);
-    for (const x of xs) out.push(x.line);
-    for (const d of ds) out.push(`-X ${d.name}`);
-    out.push('COMMIT');
-  }
-  return out.length ? `${out.join('\n')}\n` : '';
-}
+export { renderRestore };
 
 export function allChains(rules: RuleSet): Chain[] {
   return [...rules.fixed, ...rules.top, ...[...rules.services.values()].flat()];
