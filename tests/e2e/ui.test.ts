@@ -12,6 +12,7 @@ import type { TestBrowser } from './support/browser';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
+const MACHINES = { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false };
 const STEP_MS = 30_000;
 
 let serve: ServeProcess;
@@ -236,6 +237,19 @@ describe('the web UI', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('shows a machine that failed with its reason, a retry and a remove', async () => {
+    // Lima is not installed here: a Machine asking for it (as `kubectl apply` could) fails, and says why.
+    await serve.client.create(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-1' }, spec: { provider: 'lima', cpus: 2, memoryMiB: 2048, diskGiB: 10 } });
+    const card = page.locator('article[data-machine="vm-1"]');
+    await card.locator('[data-test=phase]', { hasText: 'Failed' }).waitFor({ timeout: STEP_MS });
+    expect(await card.locator('[role=alert]').innerText()).toMatch(/lima/i);
+    await card.getByRole('button', { name: 'Retry' }).waitFor();
+    await shot('06b-machine-failed');
+    await card.getByRole('button', { name: 'Remove' }).click();
+    // Gone, or (while its controller cannot clean up a provider that is not installed) shown as Deleting.
+    await until(async () => (await card.count()) === 0 || (await card.locator('[data-test=phase]').innerText()) === 'Deleting', 'vm-1 to be removed');
+  });
+
   it('adds a node by clicking: the Machine appears with its phase', async () => {
     await page.locator('[data-test=add-node]').click();
     const dialog = page.getByRole('dialog', { name: 'Add a node' });
@@ -250,7 +264,7 @@ describe('the web UI', () => {
     }
     await submit.click();
     await dialog.waitFor({ state: 'detached', timeout: STEP_MS });
-    const card = page.locator('article[data-machine]').first();
+    const card = page.locator('article[data-machine]:not([data-machine="vm-1"])').first();
     await card.waitFor({ timeout: STEP_MS });
     expect(await card.locator('[data-test=phase]').innerText()).toMatch(/Pending|Provisioning|Bootstrapping|Running|Failed/);
     await shot('07-machine');
