@@ -2,10 +2,12 @@
 // namespace: registration, lease, status, pods through the API, probes, deletion, restart, services.
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointSlice, Event, Lease, Node, Pod, Service } from '../../../main/api/types';
 import { isNotFound } from '../../../main/client/types';
+import { attachPodStreams } from '../../../main/apiserver/streams';
 import { NodeMetricsStore } from '../../../main/nodes/metrics';
 import { Agent } from '../../../vm-images/agent/agent';
 import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
@@ -129,6 +131,17 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(describe.stdout).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container web/);
     const wide = await cluster.kubectl(['get', 'pods', '-o', 'wide']);
     expect(wide.stdout).toMatch(new RegExp(`web\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${p.status!.podIP!.replace(/\./g, '\\.')}\\s+${node.name}`));
+  });
+
+  it('serves kubectl logs through the agent\'s server (control plane stream backend dialling it)', async () => {
+    const detach = attachPodStreams(cluster.core, { dial: async () => net.connect(agent.serverPort, '127.0.0.1'), serverToken: () => node.config.serverToken });
+    try {
+      const logsOut = await waitFor(async () => { const r = await cluster.kubectl(['logs', 'web']); return r.stdout.includes('listening on :8080') ? r.stdout : undefined; }, 'kubectl logs');
+      expect(logsOut).toMatch(/GET \/ 200/); // the request the earlier test made
+      // (exec needs containerd's streaming server, which listens inside the node's namespace: bundle.test.ts covers it.)
+    } finally {
+      detach();
+    }
   });
 
   it('reports a crashing container as CrashLoopBackOff through the API', async () => {

@@ -6,12 +6,21 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachPodStreams } from '../../../main/apiserver/streams';
 import type { Lease, Node, Pod } from '../../../main/api/types';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
 import { HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
+
+// The other direction, for the control plane reaching the agent's server: a unix socket → 127.0.0.1:port in the namespace.
+const AGENT_DIALER = `
+const net = require('net');
+const [sock, port] = process.argv.slice(1);
+net.createServer((c) => { const u = net.connect(Number(port), '127.0.0.1'); c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); c.pipe(u).pipe(c); })
+  .listen(sock, () => console.log('ready'));
+`;
 
 const FORWARDER = `
 const net = require('net');
@@ -35,6 +44,8 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
   let node: TestNode;
   let bridge: net.Server | undefined;
   let forwarder: ChildProcess | undefined;
+  let dialer: ChildProcess | undefined;
+  let agentSock = '';
   let agent: ChildProcess | undefined;
   let agentLog = '';
   let startForwarder: () => Promise<void> = async () => undefined;
@@ -63,7 +74,14 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     };
     await startForwarder();
     const configFile = join(node.dir, 'agent.json');
-    writeFileSync(configFile, JSON.stringify({ ...node.config, apiServer: `https://127.0.0.1:${api.port}` }, null, 2));
+    writeFileSync(configFile, JSON.stringify({ ...node.config, apiServer: `https://127.0.0.1:${api.port}`, listenAddress: '127.0.0.1:10250' }, null, 2));
+    agentSock = join(node.dir, 'agent-server.sock');
+    const d = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, '-e', AGENT_DIALER, agentSock, '10250'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    dialer = d;
+    await new Promise<void>((resolve, reject) => {
+      d.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
+      d.once('exit', (code) => reject(new Error(`dialer exited ${code}`)));
+    });
     agentLog = join(node.dir, 'agent.log');
     const fd = openSync(agentLog, 'a');
     agent = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, join(bundleDir, 'agent.js'), '--config', configFile], { stdio: ['ignore', fd, fd] });
@@ -73,6 +91,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
   afterAll(async () => {
     await kill(agent);
     await kill(forwarder);
+    await kill(dialer);
     await new Promise<void>((r) => (bridge ? bridge.close(() => r()) : r()));
     await node?.teardown();
     await cluster?.stop();
@@ -91,6 +110,18 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     }, 'pod Running', 30_000);
     const body = await waitFor(async () => { const b = await httpFromNode(node, p.status!.podIP!, 8080); return b.startsWith('Hello') ? b : undefined; }, 'HTTP', 10_000);
     expect(body).toContain(p.status!.podIP!);
+  });
+
+  it('serves kubectl exec and logs through its server on listenAddress', async () => {
+    const detach = attachPodStreams(cluster.core, { dial: async () => net.connect(agentSock), serverToken: () => node.config.serverToken });
+    try {
+      const exec = await cluster.kubectl(['exec', 'bundled', '--', 'sh', '-c', 'echo "in $(hostname)"']);
+      expect({ code: exec.code, stderr: exec.stderr, out: exec.stdout.trim() }).toEqual({ code: 0, stderr: '', out: 'in bundled' });
+      const logs = await cluster.kubectl(['logs', 'bundled']);
+      expect(logs.stdout).toContain('listening on :8080');
+    } finally {
+      detach();
+    }
   });
 
   it('keeps working across a tunnel drop: a pod created meanwhile runs once the tunnel is back', async () => {
