@@ -73,11 +73,12 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
-  let client: HttpClient | undefined;
+  const conn: { client?: HttpClient } = {};
   /** Machines made by the test are deleted through the API (their controller frees the node) before the server stops. */
   async function removeMachines(): Promise<void> {
+    const client = conn.client;
     if (!client || child.exitCode !== null) return;
-    const list = async () => (await client!.list(MACHINES)).items.map((m) => m.metadata?.name ?? '');
+    const list = async () => (await client.list(MACHINES)).items.map((m) => m.metadata?.name ?? '');
     try {
       for (const m of await list()) await client.delete(MACHINES, m).catch(() => undefined);
       // A machine of a provider that is not installed here never had anything to clean up; its
@@ -113,8 +114,8 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
     await new Promise((r) => setTimeout(r, 50));
   }
   const kc = readKubeconfig(path.join(dataDir, 'kubeconfig'));
-  client = new HttpClient({ server: apiUrl, token: kc.token, caCertPem: kc.caCertPem });
-  const c = client;
+  const c = new HttpClient({ server: apiUrl, token: kc.token, caCertPem: kc.caCertPem });
+  conn.client = c;
   return {
     pid, dir, apiUrl, uiUrl, client: c,
     output: () => out,
