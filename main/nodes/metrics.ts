@@ -1,9 +1,11 @@
 // metrics.k8s.io from the nodes' stats: a MetricsSource (set it as core.ctx.metrics) fed with
 // samples — pushed with recordNodeSample/recordPodSample, or scraped from each agent's
-// GET /stats/summary through a caller-supplied fetch (the transport to the node is not our business here).
+// GET /stats/summary through a fetch (statsFetcher(endpoint) reaches the agent server as pod streams do).
+// Wiring: const m = new NodeMetricsStore(); core.ctx.metrics = m; own(m.startScraping(readyNodes, statsFetcher(ep))).
 import type { MetricsSource } from '../apiserver/context';
 import type { NodeMetrics, PodMetrics } from '../api/types';
-import { isStatsSummary, type StatsSummary } from '../../vm-images/agent/stats/summary';
+import { agentGet, type AgentEndpoint } from '../apiserver/streams/agent-connection';
+import { isStatsSummary, STATS_SUMMARY_PATH, type StatsSummary } from '../../vm-images/agent/stats/summary';
 
 export interface Usage {
   /** CPU in nanocores (1e9 = one core). */
@@ -131,4 +133,25 @@ export class NodeMetricsStore implements MetricsSource {
     }
     return out.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
   }
+}
+
+/** A fetch for scrape/startScraping: GET /stats/summary from the node's agent server through the dialer the pod streams use. */
+export function statsFetcher(ep: AgentEndpoint, timeoutMs = 10_000): (node: string) => Promise<unknown> {
+  return async (node) => {
+    const { res, req } = await agentGet(ep, node, STATS_SUMMARY_PATH);
+    const timer = setTimeout(() => req.destroy(new Error(`node ${node}: /stats/summary took over ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+        res.on('error', reject);
+        req.on('error', reject);
+      });
+      if (res.statusCode !== 200) throw new Error(`node ${node}: /stats/summary answered ${res.statusCode ?? 0}: ${body.slice(0, 200)}`);
+      return JSON.parse(body) as unknown;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointSlice, Event, Lease, Node, Pod, Service } from '../../../main/api/types';
 import { isNotFound } from '../../../main/client/types';
 import { attachPodStreams } from '../../../main/apiserver/streams';
-import { NodeMetricsStore } from '../../../main/nodes/metrics';
+import { NodeMetricsStore, statsFetcher } from '../../../main/nodes/metrics';
 import { Agent } from '../../../vm-images/agent/agent';
 import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
@@ -243,7 +243,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   it('feeds kubectl top nodes and top pods from the agent\'s stats summary through the MetricsSource', async () => {
     const store = new NodeMetricsStore();
     cluster.core.ctx.metrics = store;
-    // As the control plane scrapes it: GET /stats/summary on the agent's server, with the server token.
+    // As the control plane scrapes it: GET /stats/summary on the agent's server, with the server token (statsFetcher).
     const getStats = (token: string): Promise<{ code: number; body: string }> => new Promise((resolve, reject) => {
       http.get({ host: '127.0.0.1', port: agent.serverPort, path: '/stats/summary', headers: { Authorization: `Bearer ${token}` } }, (res) => {
         let body = '';
@@ -252,12 +252,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
       }).on('error', reject);
     });
     expect((await getStats('wrong')).code).toBe(401);
-    const fetchStats = async (n: string): Promise<unknown> => {
-      expect(n).toBe(node.name);
-      const r = await getStats(node.config.serverToken);
-      expect(r.code).toBe(200);
-      return JSON.parse(r.body) as unknown;
-    };
+    expect((await getStats(node.config.serverToken)).code).toBe(200);
+    const fetchStats = statsFetcher({ dial: async () => net.connect(agent.serverPort, '127.0.0.1'), serverToken: () => node.config.serverToken });
     await waitFor(async () => {
       await store.scrape(node.name, fetchStats);
       const web = store.podMetrics('default').find((m) => m.metadata.name === 'web');
