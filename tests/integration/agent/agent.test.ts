@@ -152,6 +152,13 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(cs.state?.waiting?.message).toMatch(/^back-off \d+m?s restarting failed container=c pod=crash_default/);
     const get = await cluster.kubectl(['get', 'pod', 'crash']);
     expect(get.stdout).toMatch(/crash\s+0\/1\s+CrashLoopBackOff/);
+    // Repeats fold into one Event with a count, as the kubelet's recorder does.
+    const started = await waitFor(async () => {
+      const list = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: 'involvedObject.name=crash' });
+      const s = list.items.filter((e) => e.reason === 'Started');
+      return s.length === 1 && (s[0]?.count ?? 0) >= 2 ? s : undefined;
+    }, 'aggregated Started events');
+    expect(started[0]?.message).toBe('Started container c');
   });
 
   it('restarts a container whose liveness probe fails (restartCount grows)', async () => {

@@ -9,7 +9,7 @@ import { isConflict, isNotFound } from '../../../main/client/types';
 import type { PodManager } from '../pods/manager';
 import { PODS } from '../node/resources';
 import { pause } from '../node/time';
-import { recordPodEvent } from './event-recorder';
+import { EventRecorder } from './event-recorder';
 import { Reflector, type ChangeType } from './reflector';
 import { PodStatusWriter } from './status-writer';
 
@@ -47,6 +47,7 @@ export class PodSync {
   private readonly disposers: Array<() => void> = [];
   private adopted = new Set<string>();
   private readonly abort = new AbortController();
+  private recorder?: EventRecorder;
   /** New pods waiting for the pod network, by uid. */
   private readonly held = new Map<string, Pod>();
 
@@ -71,7 +72,9 @@ export class PodSync {
     this.disposers.push(this.o.pods.on('status', (uid, status, pod) => this.writer.set(uid, pod, status)));
     this.disposers.push(this.o.pods.on('error', (uid, err) => this.o.log(`pod ${uid}: ${err instanceof Error ? err.message : String(err)}`)));
     if (this.o.events !== false) {
-      this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recordPodEvent(this.o.client, this.o.nodeName, pod, ev)));
+      const recorder = new EventRecorder(this.o.client, this.o.nodeName);
+      this.recorder = recorder;
+      this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recorder.record(pod, ev)));
     }
     this.disposers.push(this.reflector.start());
     const stopped = new Promise<void>((r) => this.abort.signal.addEventListener('abort', () => r(), { once: true }));
@@ -172,6 +175,7 @@ export class PodSync {
       await this.terminating.get(uid);
       await this.o.pods.remove(uid);
       this.writer.forget(uid);
+      this.recorder?.forget(uid);
     })().catch((err: unknown) => this.o.log(`remove ${uid}: ${String(err)}`))
       .finally(() => this.removing.delete(uid));
     this.removing.set(uid, run);
