@@ -61,15 +61,13 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
   };
 }
 
-/** sha256 of each remote file (missing files absent from the map). */
-async function remoteHashes(s: SshSession, files: string[]): Promise<Map<string, string>> {
-  const r = await s.exec(`sha256sum ${files.map(sq).join(' ')} 2>/dev/null; true`);
-  const out = new Map<string, string>();
-  for (const line of r.stdout.split('\n')) {
+function parseHashes(out: string): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const line of out.split('\n')) {
     const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
-    if (m) out.set(m[2], m[1]);
+    if (m) hashes.set(m[2], m[1]);
   }
-  return out;
+  return hashes;
 }
 
 async function putFile(s: SshSession, local: string, remote: string): Promise<void> {
@@ -83,20 +81,20 @@ async function putFile(s: SshSession, local: string, remote: string): Promise<vo
   }
 }
 
-/** Writes content to a remote file if it differs; true when it changed. */
-async function writeIfChanged(s: SshSession, remote: string, content: string, mode = '0644'): Promise<boolean> {
-  const have = (await remoteHashes(s, [remote])).get(remote);
-  if (have === sha(content)) return false;
+async function putContent(s: SshSession, remote: string, content: string, mode: string): Promise<void> {
   await s.run(`umask 077; cat > ${sq(`${remote}.part`)} && chmod ${mode} ${sq(`${remote}.part`)} && mv -f ${sq(`${remote}.part`)} ${sq(remote)}`, { input: content });
-  return true;
 }
 
-/** Uploads files whose remote copy is missing or different; true when anything changed. */
-async function uploadChanged(s: SshSession, pairs: Array<{ local: string; remote: string }>): Promise<boolean> {
-  const have = await remoteHashes(s, pairs.map((p) => p.remote));
-  const todo = pairs.filter((p) => have.get(p.remote) !== sha256File(p.local));
-  await Promise.all(todo.map((p) => putFile(s, p.local, p.remote)));
-  return todo.length > 0;
+interface FileSpec { remote: string; local?: string; content?: string; mode?: string }
+
+/**
+ * Makes the node's files match (uploading only what is missing or different: one round trip to
+ * compare hashes, then the changes in parallel); returns the remote paths that changed.
+ */
+async function syncFiles(s: SshSession, have: Map<string, string>, files: FileSpec[]): Promise<Set<string>> {
+  const todo = files.filter((f) => have.get(f.remote) !== (f.local ? sha256File(f.local) : sha(f.content ?? '')));
+  await Promise.all(todo.map((f) => (f.local ? putFile(s, f.local, f.remote) : putContent(s, f.remote, f.content ?? '', f.mode ?? '0644'))));
+  return new Set(todo.map((f) => f.remote));
 }
 
 export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promise<void> {
@@ -105,31 +103,39 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   const env = `export PATH=${NODE.path};`;
   const withAgent = input.startAgent !== false;
   if (withAgent && !fs.existsSync(input.agentBundle)) throw new Error(`the agent bundle ${input.agentBundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
+  const uploads: FileSpec[] = [
+    ...(withAgent ? [{ local: input.agentBundle, remote: NODE.agentBundle }] : []),
+    ...input.imageTarballs.map((f) => ({ local: f, remote: `${NODE.imagesDir}/${path.basename(f)}` })),
+  ];
+  const configs: FileSpec[] = [
+    ...(mgr === 'supervise' ? [{ remote: NODE.supervise, content: SUPERVISE_SCRIPT, mode: '0755' }] : []),
+    { remote: NODE.containerdConfig, content: containerdConfig(NODE_CONTAINERD, { sandboxImage: 'docker.io/flotilla/pause:1', cniBinDir: NODE.cniBinDir }) },
+    { remote: NODE.agentConfig, content: `${JSON.stringify(agentConfigFor(input), null, 2)}\n`, mode: '0600' },
+  ];
 
   input.progress(1, 'preparing the node\'s directories');
-  await s.run(`${env} mkdir -p ${[NODE.binDir, NODE.runDir, NODE.imagesDir, NODE.agentStateDir, NODE.etcDir, NODE.logDir, NODE.podLogDir, NODE.cniConfDir, NODE.cniDataDir, '/var/lib/containerd', '/run/containerd'].join(' ')}`
-    + (mgr === 'systemd' ? ' && { systemctl disable --now containerd.service >/dev/null 2>&1 || true; }' : ''));
+  const dirs = [NODE.binDir, NODE.runDir, NODE.imagesDir, NODE.agentStateDir, NODE.etcDir, NODE.logDir, NODE.podLogDir, NODE.cniConfDir, NODE.cniDataDir, '/var/lib/containerd', '/run/containerd'];
+  const prepared = await s.run(`${env} mkdir -p ${dirs.join(' ')}`
+    + (mgr === 'systemd' ? ' && { systemctl disable --now containerd.service >/dev/null 2>&1 || true; }' : '')
+    + ` && { sha256sum ${[...uploads, ...configs].map((f) => sq(f.remote)).join(' ')} 2>/dev/null; true; }`);
+  const have = parseHashes(prepared);
 
   input.progress(2, 'uploading the agent and the images');
-  const agentChanged = withAgent && await uploadChanged(s, [{ local: input.agentBundle, remote: NODE.agentBundle }]);
-  await uploadChanged(s, input.imageTarballs.map((f) => ({ local: f, remote: `${NODE.imagesDir}/${path.basename(f)}` })));
+  const uploaded = await syncFiles(s, have, uploads);
 
   input.progress(3, 'writing the containerd and agent configuration');
-  if (mgr === 'supervise') await writeIfChanged(s, NODE.supervise, SUPERVISE_SCRIPT, '0755');
-  const ctrdChanged = await writeIfChanged(s, NODE.containerdConfig, containerdConfig(NODE_CONTAINERD, { sandboxImage: 'docker.io/flotilla/pause:1', cniBinDir: NODE.cniBinDir }));
-  const cfgChanged = await writeIfChanged(s, NODE.agentConfig, `${JSON.stringify(agentConfigFor(input), null, 2)}\n`, '0600');
+  const written = await syncFiles(s, have, configs);
 
   input.progress(4, 'starting containerd');
-  if (ctrdChanged) await s.run(stopCmd(mgr, 'containerd'));
-  await s.run(`${env} ${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })}`);
-  const wait = `${env} i=0; until ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do i=$((i+1)); if [ $i -gt 400 ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
-  await s.run(wait, { timeoutMs: 30_000 });
+  if (written.has(NODE.containerdConfig)) await s.run(stopCmd(mgr, 'containerd'));
+  const wait = `end=$(($(date +%s) + 20)); until ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do if [ $(date +%s) -gt $end ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
+  await s.run(`${env} ${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })} && ${wait}`, { timeoutMs: 30_000 });
 
   if (!withAgent) return;
   input.progress(5, 'starting the agent');
-  if (agentChanged || cfgChanged) await s.run(stopCmd(mgr, 'agent'));
-  await s.run(`${env} ${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, NODE.agentBundle, '--config', NODE.agentConfig] })}`);
-  await s.run(`${env} ${isRunningCmd(mgr, 'agent')}`);
+  const restart = uploaded.has(NODE.agentBundle) || written.has(NODE.agentConfig) ? `${stopCmd(mgr, 'agent')}; ` : '';
+  const running = `end=$(($(date +%s) + 10)); until ${isRunningCmd(mgr, 'agent')}; do if [ $(date +%s) -gt $end ]; then echo "the agent's supervisor did not start" >&2; exit 1; fi; sleep 0.02; done`;
+  await s.run(`${env} ${restart}${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, NODE.agentBundle, '--config', NODE.agentConfig] })} && ${running}`);
 }
 
 /** The last lines of the agent's log on the node, for failure messages. */

@@ -150,6 +150,7 @@ export class MachineController {
     const name = m.metadata?.name ?? '';
     const T = MACHINE_STEPS;
     let step = 'checking the provider';
+    let touched = false;
     const say = async (n: number, msg: string): Promise<void> => {
       step = msg;
       if (mode !== 'reattach') await w.progress(n, T, msg);
@@ -162,6 +163,7 @@ export class MachineController {
       if (!fs.existsSync(bundle)) throw new Error(`the agent bundle ${bundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
       if (mode !== 'reattach') await w.phaseTo('Provisioning', `creating ${provider.name} machine ${name}`);
       await say(1, mode === 'create' ? `creating ${provider.name} machine` : `starting ${provider.name} machine`);
+      touched = true;
       const info: MachineInfo = mode === 'create'
         ? await provider.create({ name, cpus: m.spec?.cpus ?? 2, memoryMiB: m.spec?.memoryMiB ?? 2048, diskGiB: m.spec?.diskGiB ?? 10 }, (msg) => void say(1, msg))
         : await provider.start(name, (msg) => void say(1, msg));
@@ -213,7 +215,7 @@ export class MachineController {
         return;
       }
       let cleanup = '';
-      if (mode === 'create') {
+      if (mode === 'create' && touched) {
         try {
           await provider.delete(name);
           await deleteNodeObject(this.o.client, name);

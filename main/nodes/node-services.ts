@@ -55,7 +55,8 @@ WantedBy=multi-user.target
 /** Shell: is the service running? (exit 0 when yes) */
 export function isRunningCmd(mgr: ServiceManager, name: string): string {
   if (mgr === 'systemd') return `systemctl is-active --quiet flotilla-${name}`;
-  return `pid=$(cat ${NODE.runDir}/${name}.pid 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null`;
+  // The pid must still be our supervisor of that service (PIDs get reused: pid_max can be 32768).
+  return `pid=$(cat ${NODE.runDir}/${name}.pid 2>/dev/null) && [ -n "$pid" ] && tr '\\0' ' ' < /proc/$pid/cmdline 2>/dev/null | grep -q "supervise ${name} "`;
 }
 
 /** Shell: start the service if it is not running (idempotent). */
@@ -70,5 +71,6 @@ export function startCmd(mgr: ServiceManager, def: ServiceDef): string {
 /** Shell: stop the service and wait for it to be gone. */
 export function stopCmd(mgr: ServiceManager, name: string): string {
   if (mgr === 'systemd') return `systemctl stop flotilla-${name} 2>/dev/null || true`;
-  return `pid=$(cat ${NODE.runDir}/${name}.pid 2>/dev/null); if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; fi; true`;
+  // Only ever signal our own supervisor (checked by its command line, never a bare PID).
+  return `if ${isRunningCmd(mgr, name)}; then kill -TERM "$pid"; i=0; while ${isRunningCmd(mgr, name)} && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; fi; true`;
 }

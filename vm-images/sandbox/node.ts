@@ -120,7 +120,10 @@ export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNode
   await haltNode(dataDir, s);
   await ensureSandboxHost(c);
   for (const t of NODE_BIND_TARGETS) fs.mkdirSync(hostPathFor(dataDir, s.name, t), { recursive: true, mode: t === '/root' ? 0o700 : 0o755 });
-  fs.mkdirSync(path.join(hostPathFor(dataDir, s.name, '/var/lib/flotilla'), 'run'), { recursive: true });
+  // Like /run on a real machine: no pid files survive a boot.
+  const runFiles = path.join(hostPathFor(dataDir, s.name, '/var/lib/flotilla'), 'run');
+  fs.rmSync(runFiles, { recursive: true, force: true });
+  fs.mkdirSync(runFiles, { recursive: true });
   // /run/containerd is a tmpfs on a real machine: empty at every boot.
   const runDir = hostPathFor(dataDir, s.name, '/run/containerd');
   fs.rmSync(runDir, { recursive: true, force: true });

@@ -143,7 +143,8 @@ describe.skipIf(skipNodes || !agentReady)('machine controller (sandbox, real age
     start({ agentBundle: path.join(c.dir, 'missing', 'agent.js') });
     await create('bad2');
     const m2 = await untilPhase('bad2', 'Failed', 30_000);
-    expect(m2.status?.message).toMatch(/agent bundle .* does not exist/);
+    expect(m2.status?.message).toMatch(/^checking the agent bundle: the agent bundle .* does not exist/);
+    expect(m2.status?.message).not.toMatch(/half-made/);
 
     start();
     await c.client.delete(MACHINES, 'bad');
