@@ -5,9 +5,14 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { setTransport } from './bridge/client';
 import { alwaysOpen } from './bridge/transport';
-import { bridgeUrl, takeToken, wsTransport } from './bridge/ws-transport';
+import { bridgeUrl, pageRefused, takeToken, wsTransport } from './bridge/ws-transport';
 import './styles.css';
 
 performance.mark('flotilla:start');
-setTransport(window.flotilla ? alwaysOpen(window.flotilla) : wsTransport({ url: bridgeUrl(location, takeToken(location, sessionStorage, history)) }));
+function webTransport() {
+  const token = takeToken(location, sessionStorage, history);
+  return wsTransport({ url: bridgeUrl(location, token), refusesToken: () => pageRefused(location.origin, token) });
+}
+
+setTransport(window.flotilla ? alwaysOpen(window.flotilla) : webTransport());
 createApp(App).use(createPinia()).mount('#app');

@@ -1,7 +1,8 @@
 // What the stores talk through: the contract's BridgeApi, plus (web mode only) connection status.
 import type { BridgeApi } from '../../../main/bridge/contract';
 
-export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting';
+/** 'forbidden': the server is up but refuses our token (it restarted with a new one). */
+export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'forbidden';
 
 export interface Transport extends BridgeApi {
   /** Connection changes; a transport that never disconnects never calls it. Returns the disposer. */

@@ -7,6 +7,8 @@ export interface WsTransportOptions {
   url: string;
   /** For tests: the WebSocket constructor. */
   WebSocketImpl?: typeof WebSocket;
+  /** Asked after connections keep failing: is the server up but refusing our token? */
+  refusesToken?: () => Promise<boolean>;
 }
 
 export function wsTransport(opts: WsTransportOptions): Transport {
@@ -25,10 +27,14 @@ export function wsTransport(opts: WsTransportOptions): Transport {
     for (const l of statusListeners) l(s);
   };
 
+  let failures = 0;
   const connect = () => {
     const ws = new WS(opts.url);
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
+      failures = 0;
       if (status === 'connecting') performance.mark('flotilla:connected');
       backoff = 250;
       const q = queue;
@@ -56,7 +62,10 @@ export function wsTransport(opts: WsTransportOptions): Transport {
       // Calls in flight on a lost connection fail: their answers would never come.
       for (const done of inflight.values()) done({ ok: false, error: { code: 503, reason: 'ServiceUnavailable', message: 'lost the connection to Flotilla; reconnecting' } });
       inflight.clear();
-      setStatus('reconnecting');
+      if (!opened) failures++;
+      if (failures >= 2 && opts.refusesToken) {
+        void opts.refusesToken().then((refused) => setStatus(refused ? 'forbidden' : 'reconnecting'), () => setStatus('reconnecting'));
+      } else setStatus('reconnecting');
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 5000);
     };
@@ -105,6 +114,12 @@ export function takeToken(loc: Location, storage: Storage, history: History): st
     return fromUrl;
   }
   return storage.getItem('flotilla-token') ?? undefined;
+}
+
+/** True when the server answers but refuses this page's token (a 403 for the page itself). */
+export async function pageRefused(origin: string, token: string | undefined): Promise<boolean> {
+  const r = await fetch(`${origin}/${token ? `?token=${encodeURIComponent(token)}` : ''}`, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
+  return r.status === 403;
 }
 
 export function bridgeUrl(loc: Location, token: string | undefined): string {

@@ -105,7 +105,7 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
         let lost = false;
         disposers.push(onStatus((s) => {
           // The server forgot our watch with the connection: resume from where we were.
-          if (s === 'reconnecting') {
+          if (s === 'reconnecting' || s === 'forbidden') {
             lost = true;
             watchId = undefined;
             generation++;

@@ -52,7 +52,7 @@ export const useMetricsStore = defineStore('metrics', () => {
         onEvent('metrics', record),
         onStatus((s) => {
           // A new connection has no subscription: take one again.
-          if (s === 'reconnecting') lost = true;
+          if (s === 'reconnecting' || s === 'forbidden') lost = true;
           else if (s === 'open' && lost) {
             lost = false;
             void subscribe();

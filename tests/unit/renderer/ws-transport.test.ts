@@ -71,4 +71,18 @@ describe('web-mode transport', () => {
     FakeSocket.instances[1].open();
     expect(statuses.at(-1)).toBe('open');
   });
+
+  it('says when the server refuses the token (restarted with a new one) after connections keep failing', async () => {
+    FakeSocket.instances = [];
+    const t = wsTransport({ url: 'ws://x/bridge', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, refusesToken: async () => true });
+    const statuses: string[] = [];
+    t.onStatus((s) => statuses.push(s));
+    FakeSocket.instances[0].drop();
+    await settle();
+    expect(statuses).toEqual(['reconnecting']);
+    await new Promise((r) => setTimeout(r, 300));
+    FakeSocket.instances[1].drop();
+    await settle();
+    expect(statuses.at(-1)).toBe('forbidden');
+  });
 });
