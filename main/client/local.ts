@@ -38,7 +38,7 @@ export class LocalClient implements ApiClient {
   }
 
   get<T extends ApiObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
-    return wrap(() => structuredClone(this.registry.get(this.info(r), namespace, name)) as unknown as T);
+    return wrap(() => this.registry.get(this.info(r), namespace, name) as unknown as T);
   }
 
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
@@ -89,7 +89,8 @@ export class LocalClient implements ApiClient {
     };
     try {
       dispose = startWatch(this.registry, this.ctx.store, this.info(r), o.namespace, o, (ev) => {
-        queue.push({ type: ev.type, object: structuredClone(ev.object) as unknown as T });
+        // Objects are shared between watchers and frozen (read-only): copy before changing one.
+        queue.push({ type: ev.type, object: ev.object as unknown as T });
         if (!scheduled) {
           scheduled = true;
           queueMicrotask(drain);

@@ -71,6 +71,15 @@ export function specPart(obj: KObject): Record<string, unknown> {
   return out;
 }
 
+/** Freezes an object and everything in it: watch events are shared by every watcher, read-only. */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as Record<string, unknown>)) deepFreeze(x);
+  }
+  return v;
+}
+
 export function clone<T>(v: T): T {
   return structuredClone(v);
 }

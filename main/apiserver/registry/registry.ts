@@ -228,7 +228,7 @@ export class Registry {
   async mutate(r: ResourceInfo, namespace: string | undefined, name: string, fn: (obj: StoredObject) => boolean | void, opts: WriteOptions & { subresource?: string } = {}): Promise<StoredObject> {
     for (let attempt = 0; ; attempt++) {
       const current = this.get(r, namespace, name);
-      const next = clone(current);
+      const next = this.get(r, namespace, name); // a second, independent copy (parsing is cheaper than cloning)
       if (fn(next) === false) return current;
       try {
         return await this.commitUpdate(r, current, next, opts);
@@ -346,10 +346,7 @@ export class Registry {
     next.kind = r.kind;
     if (opts.subresource === 'status') {
       // Only status changes; everything else stays as stored.
-      const status = next.status;
-      const kept = clone(current) as KObject;
-      kept.status = status;
-      next = kept;
+      next = { ...current, metadata: { ...current.metadata }, status: next.status } as KObject;
     } else if (r.subresources.some((s) => s.name === 'status') && r.plural !== 'namespaces' && opts.subresource !== 'finalize') {
       // The main resource does not change status (it has its own subresource).
       if (current.status === undefined) delete next.status;

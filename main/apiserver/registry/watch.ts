@@ -6,7 +6,7 @@ import type { StoredObject, WatchEvent } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 import { storagePrefix } from '../../api/resources';
 import { errors } from '../status';
-import { decode } from './objects';
+import { decode, deepFreeze } from './objects';
 import { compileSelection } from './selection';
 import type { WatchQuery } from './options';
 import type { Registry } from './registry';
@@ -18,7 +18,7 @@ const parsedOld = new WeakMap<StoreEvent, StoredObject | undefined>();
 function newObject(ev: StoreEvent): StoredObject {
   let o = parsedNew.get(ev);
   if (!o) {
-    o = decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision });
+    o = deepFreeze(decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision }));
     parsedNew.set(ev, o);
   }
   return o;
@@ -26,11 +26,12 @@ function newObject(ev: StoreEvent): StoredObject {
 
 function oldObject(ev: StoreEvent): StoredObject | undefined {
   if (parsedOld.has(ev)) return parsedOld.get(ev);
-  const o = ev.prevValue === undefined ? undefined : decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.revision });
+  const o = ev.prevValue === undefined ? undefined : deepFreeze(decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.revision }));
   parsedOld.set(ev, o);
   return o;
 }
 
+/** Receives events whose objects are shared with other watchers and frozen: copy before changing. */
 export type WatchSink = (ev: WatchEvent<StoredObject>) => void;
 
 /**
@@ -47,7 +48,7 @@ export function startWatch(registry: Registry, store: Store, r: ResourceInfo, na
     if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resourceVersion "${rv}"`);
   } else {
     const list = registry.list(r, namespace, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector });
-    for (const item of list.items) sink({ type: 'ADDED', object: item });
+    for (const item of list.items) sink({ type: 'ADDED', object: deepFreeze(item) });
     from = Number(list.metadata.resourceVersion);
   }
   try {
