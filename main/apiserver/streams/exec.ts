@@ -1,5 +1,6 @@
 // pods/exec and pods/attach: accepts kubectl's WebSocket (v5.channel.k8s.io, also v4) and relays its
-// messages verbatim to the node agent's /exec WebSocket (same channel protocol) and back.
+// messages verbatim to the node agent's /exec WebSocket (same channel protocol) and back; kubectl's SPDY
+// fallback is served by exec-spdy.ts.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -7,6 +8,7 @@ import type { StoredObject } from '../../api/types';
 import { errors } from '../status';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
+import { SPDY_EXEC_PROTOCOLS, negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
@@ -18,10 +20,6 @@ export function createExecWebSocketServer(): WebSocketServer {
     perMessageDeflate: false,
     handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
-}
-
-export function isWebSocketUpgrade(req: IncomingMessage): boolean {
-  return (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
 export function execPath(pod: PodLike, query: URLSearchParams): string {
@@ -62,20 +60,35 @@ export async function upgradeExec(
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
   if (container && !names.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
   if (!container && names.length > 1) throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
-  // (kubectl retries a refused WebSocket with SPDY: the container checks come first so both answers agree.)
-  if (!isWebSocketUpgrade(req)) throw errors.badRequest('exec needs a WebSocket upgrade (v5.channel.k8s.io)');
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-  const protocol = CHANNEL_PROTOCOLS.find((p) => offered.includes(p));
-  if (!protocol) throw errors.badRequest(`exec needs one of the WebSocket subprotocols ${CHANNEL_PROTOCOLS.join(', ')}`);
+  const upgrade = (req.headers.upgrade ?? '').toLowerCase();
+  let protocol: string | undefined;
+  let spdyProtocol: string | undefined;
+  if (upgrade === 'websocket') {
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    protocol = CHANNEL_PROTOCOLS.find((p) => offered.includes(p));
+    if (!protocol) throw errors.badRequest(`exec needs one of the WebSocket subprotocols ${CHANNEL_PROTOCOLS.join(', ')}`);
+  } else if (upgrade === 'spdy/3.1') {
+    // kubectl's fallback after a refused WebSocket: same checks (so the same error), then SPDY streams.
+    spdyProtocol = negotiateSpdyExec(req.headers['x-stream-protocol-version']);
+    if (!spdyProtocol) throw errors.badRequest(`exec over SPDY needs stream protocol ${SPDY_EXEC_PROTOCOLS.join(', ')}`);
+  } else {
+    throw errors.badRequest('exec needs a WebSocket (v5.channel.k8s.io) or SPDY/3.1 upgrade');
+  }
   const node = pod.spec?.nodeName ?? '';
   let upstream: WebSocket;
   try {
-    upstream = await agentWebSocket(ep, node, execPath(pod, query), [protocol]);
+    upstream = await agentWebSocket(ep, node, execPath(pod, query), [protocol ?? 'v5.channel.k8s.io']);
   } catch (e) {
     if (e instanceof AgentUpgradeError) throw agentStatusError(e.statusCode, e.body);
     throw nodeUnreachable(node, e);
   }
   if (socket.destroyed) { upstream.terminate(); return; }
+  if (spdyProtocol) {
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${spdyProtocol}\r\n\r\n`);
+    const flag = (k: string): boolean => ['true', '1'].includes(query.get(k) ?? '');
+    serveSpdyExec(socket, head, upstream, { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') });
+    return;
+  }
   wss.handleUpgrade(req, socket, head, (client) => relay(client, upstream));
   socket.once('close', () => { if (upstream.readyState === upstream.OPEN) upstream.close(1000); });
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
 import { makePod, skipUnlessRoot, waitStatus } from '../agent-runtime/support';
-import { HELLO, startStreamsRig, type StreamsRig } from './support';
+import { HELLO, NODE, PODS, startStreamsRig, type StreamsRig } from './support';
 
 function readAll(s: SpdyStream): Promise<string> {
   return new Promise((resolve) => {
@@ -28,6 +28,18 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
   });
   afterAll(async () => {
     await rig?.teardown();
+  });
+
+  const spdyUpgrade = (path: string, versions: string): Promise<{ socket: Socket; head: Buffer; protocol: unknown }> => new Promise((resolve, reject) => {
+    const { core } = rig.cluster;
+    const req = https.request({
+      host: '127.0.0.1', port: core.api.port, method: 'POST', path, ca: core.caCertPem,
+      headers: { Authorization: `Bearer ${core.auth.adminToken}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': versions },
+    });
+    req.on('upgrade', (res, s, h) => resolve({ socket: s, head: h, protocol: res.headers['x-stream-protocol-version'] }));
+    req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+    req.on('error', reject);
+    req.end();
   });
 
   it('exec with tty=true applies a resize before the command reads its size; the status ends the stream', async () => {
@@ -55,21 +67,48 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
     });
   });
 
-  it('port-forward over raw SPDY/3.1 (Upgrade: SPDY/3.1, portforward.k8s.io)', async () => {
+  it('exec over SPDY/3.1 (kubectl\'s fallback): stdin with EOF, stdout, stderr and the exit status', async () => {
+    const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'cat; echo err >&2; exit 4'], ['stdin', 'true'], ['stdout', 'true'], ['stderr', 'true']]);
+    const { socket, head } = await spdyUpgrade(`/api/v1/namespaces/default/pods/proto/exec?${q}`, 'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io');
+    const session = new SpdySession(socket, 'client', head);
+    const error = await session.openStream({ streamtype: 'error' });
+    error.end();
+    const status = readAll(error);
+    const stdin = await session.openStream({ streamtype: 'stdin' });
+    const stdout = await session.openStream({ streamtype: 'stdout' });
+    stdout.end();
+    const out = readAll(stdout);
+    const stderr = await session.openStream({ streamtype: 'stderr' });
+    stderr.end();
+    const err = readAll(stderr);
+    stdin.end('abc\n');
+    expect(await out).toBe('abc\n');
+    expect(await err).toBe('err\n');
+    expect(JSON.parse(await status)).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '4' }] } });
+  });
+
+  it('exec over SPDY answers the agent\'s refusal as the HTTP error, before upgrading', async () => {
     const { core } = rig.cluster;
-    const { socket, head } = await new Promise<{ socket: Socket; head: Buffer }>((resolve, reject) => {
+    // Bound to the node in the API, unknown to the agent.
+    await core.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ghost', namespace: 'default' }, spec: { nodeName: NODE, containers: [{ name: 'c', image: HELLO }] } }, { namespace: 'default' });
+    const res = await new Promise<{ code: number; body: string }>((resolve, reject) => {
       const req = https.request({
-        host: '127.0.0.1', port: core.api.port, method: 'POST', path: '/api/v1/namespaces/default/pods/proto/portforward', ca: core.caCertPem,
-        headers: { Authorization: `Bearer ${core.auth.adminToken}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
+        host: '127.0.0.1', port: core.api.port, method: 'POST', ca: core.caCertPem,
+        path: '/api/v1/namespaces/default/pods/ghost/exec?command=true&stdout=true',
+        headers: { Authorization: `Bearer ${core.auth.adminToken}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' },
       });
-      req.on('upgrade', (res, s, h) => {
-        expect(res.headers['x-stream-protocol-version']).toBe('portforward.k8s.io');
-        resolve({ socket: s, head: h });
-      });
-      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('response', (r) => { let body = ''; r.on('data', (d: Buffer) => (body += d.toString())); r.on('end', () => resolve({ code: r.statusCode ?? 0, body })); });
+      req.on('upgrade', () => reject(new Error('upgraded')));
       req.on('error', reject);
       req.end();
     });
+    expect(res.code).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'pod "ghost" not found' });
+  });
+
+  it('port-forward over raw SPDY/3.1 (Upgrade: SPDY/3.1, portforward.k8s.io)', async () => {
+    const { socket, head, protocol } = await spdyUpgrade('/api/v1/namespaces/default/pods/proto/portforward', 'portforward.k8s.io');
+    expect(protocol).toBe('portforward.k8s.io');
     const session = new SpdySession(socket, 'client', head);
     for (const requestid of ['0', '1']) {
       const error = await session.openStream({ streamtype: 'error', port: '8080', requestid });

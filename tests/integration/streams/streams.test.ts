@@ -121,8 +121,8 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
 
   it('kubectl exec never loses output that arrives with the upgrade (repeated)', async () => {
     const outs: string[] = [];
-    for (let i = 0; i < 15; i++) outs.push((await rig.cluster.kubectl(['exec', 'hello', '--', 'cat', '/etc/hostname'])).stdout);
-    expect(outs).toEqual(Array(15).fill('hello\n'));
+    for (let i = 0; i < 20; i++) outs.push((await rig.cluster.kubectl(['exec', 'hello', '--', 'cat', '/etc/hostname'])).stdout);
+    expect(outs).toEqual(Array(20).fill('hello\n'));
   });
 
   it('kubectl exec passes the exit code on', async () => {

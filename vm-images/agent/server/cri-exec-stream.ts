@@ -49,19 +49,13 @@ export async function connectExecStreams(url: string, ch: ExecChannels): Promise
   const session = new SpdySession(socket, 'client', head);
   session.on('error', () => undefined);
   try {
-    // The order client-go uses: error, stdin, stdout, stderr, resize.
+    // The order client-go uses: error, stdin, stdout, stderr, resize. Nothing is written on the read-only
+    // ones (not even a FIN): the command may finish and the runtime close the connection at any moment now.
     const error = await session.openStream({ streamtype: 'error' });
-    error.end();
     const streams: ExecStreams = { session, error };
     if (ch.stdin) streams.stdin = await session.openStream({ streamtype: 'stdin' });
-    if (ch.stdout) {
-      streams.stdout = await session.openStream({ streamtype: 'stdout' });
-      streams.stdout.end();
-    }
-    if (ch.stderr && !ch.tty) {
-      streams.stderr = await session.openStream({ streamtype: 'stderr' });
-      streams.stderr.end();
-    }
+    if (ch.stdout) streams.stdout = await session.openStream({ streamtype: 'stdout' });
+    if (ch.stderr && !ch.tty) streams.stderr = await session.openStream({ streamtype: 'stderr' });
     if (ch.tty) streams.resize = await session.openStream({ streamtype: 'resize' });
     return streams;
   } catch (e) {

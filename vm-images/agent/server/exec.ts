@@ -102,5 +102,8 @@ export async function serveExec(
     return;
   }
   const s = streams;
-  deps.wss.handleUpgrade(req, socket, head, (ws) => relayExec(ws, s));
+  let accepted = false;
+  // A handshake ws refuses (or a client gone meanwhile) must not leave the runtime's session open.
+  socket.once('close', () => { if (!accepted) s.session.close(); });
+  deps.wss.handleUpgrade(req, socket, head, (ws) => { accepted = true; relayExec(ws, s); });
 }

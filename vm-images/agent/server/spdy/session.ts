@@ -111,16 +111,18 @@ export class SpdySession extends EventEmitter {
   private nextId: number;
   private queue: Promise<void> = Promise.resolve();
   closed = false;
+  private peerEnded = false;
 
   constructor(private readonly io: Duplex, readonly role: SpdyRole, head?: Buffer) {
     super();
     this.nextId = role === 'client' ? 1 : 2;
     io.on('data', (chunk: Buffer) => this.receive(chunk));
-    // Frames already received are handled before the session ends.
-    const ended = (): void => { this.queue = this.queue.then(() => this.shutdown()); };
+    // Frames already received are handled before the session ends. Once the peer has closed its side,
+    // nothing more is written: a write to a closed TCP peer draws a reset, which can discard received data.
+    const ended = (): void => { this.peerEnded = true; this.queue = this.queue.then(() => this.shutdown()); };
     io.on('end', ended);
     io.on('close', ended);
-    io.on('error', (e: Error) => { this.emit('error', e); this.shutdown(); });
+    io.on('error', (e: Error) => { this.emit('error', e); ended(); });
     if (head?.length) this.receive(head);
   }
 
@@ -148,7 +150,7 @@ export class SpdySession extends EventEmitter {
 
   sendFrames(frames: Buffer[], cb?: (err?: Error | null) => void): void {
     // After the session ended, writes go nowhere (the streams have ended or been reset).
-    if (this.closed || this.io.destroyed) { cb?.(); return; }
+    if (this.closed || this.peerEnded || this.io.destroyed) { cb?.(); return; }
     let ok = true;
     for (const f of frames) ok = this.io.write(f) && ok;
     if (!cb) return;
@@ -167,8 +169,11 @@ export class SpdySession extends EventEmitter {
   close(): void {
     if (this.closed) return;
     this.sendFrames([encodeGoAway(this.role === 'server' ? this.lastPeerId : 0)]);
-    this.io.end();
-    this.shutdown();
+    // End our side so what is queued still goes out; the connection is torn down when the peer closes too
+    // (or after a grace period).
+    if (!this.io.writableEnded) this.io.end();
+    setTimeout(() => { if (!this.io.destroyed) this.io.destroy(); }, 5000).unref();
+    this.shutdown(false);
   }
 
   private lastPeerId = 0;
@@ -245,7 +250,7 @@ export class SpdySession extends EventEmitter {
     }
   }
 
-  private shutdown(): void {
+  private shutdown(destroyIo = true): void {
     if (this.closed) return;
     this.closed = true;
     this.inflater.close();
@@ -253,7 +258,7 @@ export class SpdySession extends EventEmitter {
     this.pendingReplies.clear();
     for (const s of [...this.streams.values()]) s.onSessionEnd();
     this.streams.clear();
-    if (!this.io.destroyed) this.io.destroy();
+    if (destroyIo && !this.io.destroyed) this.io.destroy();
     this.emit('close');
   }
 }
