@@ -8,7 +8,8 @@ import { isServiceChain } from './names';
 import { renderRestore } from './restore-text';
 import type { Chain, ChainRef, RuleLine, RuleSet } from './rules';
 
-export interface WrittenService { text: string; chains: ChainRef[] }
+/** A service's chains as last written (the very arrays a cached render returns again). */
+export interface WrittenService { chains: readonly Chain[] }
 
 /** What the last successful sync wrote. */
 export interface WrittenState {
@@ -40,7 +41,7 @@ export const emptyWritten = (): WrittenState => ({ services: new Map(), top: new
 
 const textCache = new WeakMap<readonly Chain[], string>();
 
-/** A service's chains as one comparable string (remembered per chains array: cached renders reuse theirs). */
+/** A service's chains as one comparable string (remembered per chains array). */
 function serviceText(chains: readonly Chain[]): string {
   let text = textCache.get(chains);
   if (text === undefined) {
@@ -48,6 +49,11 @@ function serviceText(chains: readonly Chain[]): string {
     textCache.set(chains, text);
   }
   return text;
+}
+
+/** Same rules: the same array (a cached render, the common case) or the same text. */
+function sameRules(before: readonly Chain[] | undefined, now: readonly Chain[]): boolean {
+  return before !== undefined && (before === now || serviceText(before) === serviceText(now));
 }
 
 /** Splits whole services into groups of at most `max` chains (a larger service is a group alone). */
@@ -77,10 +83,9 @@ export function planSync(input: PlanInput): SyncPlan {
   const early: Chain[][] = [];
   const late: Chain[] = [];
   for (const [key, chains] of rules.services) {
-    const text = serviceText(chains);
     for (const c of chains) wanted.add(c.name);
-    next.services.set(key, { text, chains: chains.map((c) => ({ table: c.table, name: c.name })) });
-    const unchanged = written.services.get(key)?.text === text;
+    next.services.set(key, { chains });
+    const unchanged = sameRules(written.services.get(key)?.chains, chains);
     if (unchanged && !full) continue;
     changedServices.push(key);
     if (unchanged || chains.every((c) => !exists(c.name))) early.push(chains);
