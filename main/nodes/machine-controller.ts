@@ -280,8 +280,19 @@ export class MachineController {
     this.conns.get(name)?.close();
     this.conns.delete(name);
     if (provider) {
-      await w.write({ message: `destroying ${provider.name} machine ${name}` });
-      await provider.delete(name);
+      const avail = await provider.available();
+      if (!avail.ok) {
+        // Nothing can be destroyed through a provider that cannot run here; do not keep the object forever.
+        this.log(`${name}: cannot destroy the ${provider.name} machine (${avail.reason}); letting the object go`);
+      } else {
+        await w.write({ message: `destroying ${provider.name} machine ${name}` });
+        try {
+          await provider.delete(name);
+        } catch (e) {
+          await w.write({ message: `destroying ${provider.name} machine ${name} failed (retrying): ${errorMessage(e)}` });
+          throw e;
+        }
+      }
     }
     fs.rmSync(path.join(this.o.dataDir, 'machines', name), { recursive: true, force: true });
     const fresh = await this.o.client.get<Machine & KObject>(MACHINES, name).catch(() => undefined);

@@ -117,6 +117,22 @@ describe('machine controller with a VM provider (stand-in limactl)', () => {
   beforeAll(async () => { c = await startTestCluster(); });
   afterAll(async () => { await c.stop(); });
 
+  it('a provider that cannot run here: Failed saying why, and the Machine can still be deleted', async () => {
+    const mgr = startNodeManager(c.core, { limactl: path.join(dir, 'nowhere', 'limactl'), log: () => undefined });
+    try {
+      await c.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-0' }, spec: { provider: 'lima', running: true } });
+      const m = await waitFor(async () => {
+        const x = await c.client.get<Machine & KObject>(MACHINES, 'vm-0');
+        return x.status?.phase === 'Failed' ? x : undefined;
+      }, 'vm-0 Failed', 20_000);
+      expect(m.status?.message).toMatch(/^checking the provider: lima is not available here: limactl is not installed/);
+      await c.client.delete(MACHINES, 'vm-0');
+      await waitFor(async () => { try { await c.client.get(MACHINES, 'vm-0'); return false; } catch { return true; } }, 'vm-0 gone', 10_000);
+    } finally {
+      mgr.stop();
+    }
+  });
+
   it('an unreachable VM ends Failed with the reason, and the half-made instance is deleted', async () => {
     const mgr = startNodeManager(c.core, { log: () => undefined });
     try {
