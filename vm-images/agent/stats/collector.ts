@@ -32,16 +32,18 @@ function u64(v: { value: string } | null | undefined): number | undefined {
 }
 
 export class StatsCollector {
-  private nodeSample?: Sample;
+  private nodeSample?: Sample & { source: string };
   private readonly containerSamples = new Map<string, Sample>();
 
   constructor(private readonly cri: CriClient, private readonly opts: StatsCollectorOptions) {}
 
   private nodeCpu(now: number): CpuStats {
     const parent = this.opts.cgroupParent;
-    const nanos = (parent && cgroupExists(parent) ? cgroupCpuNanos(parent) : undefined) ?? procCpuNanos();
-    const cur = { at: now, nanos };
-    const nano = rate(this.nodeSample, cur);
+    const fromCgroup = parent && cgroupExists(parent) ? cgroupCpuNanos(parent) : undefined;
+    const nanos = fromCgroup ?? procCpuNanos();
+    const cur = { at: now, nanos, source: fromCgroup !== undefined ? 'cgroup' : 'proc' };
+    // A rate only between two samples of the same counter (the node cgroup may appear after start).
+    const nano = this.nodeSample?.source === cur.source ? rate(this.nodeSample, cur) : undefined;
     this.nodeSample = cur;
     return { time: new Date(now).toISOString(), usageCoreNanoSeconds: nanos, ...(nano !== undefined ? { usageNanoCores: nano } : {}) };
   }
