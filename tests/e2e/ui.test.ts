@@ -209,6 +209,12 @@ describe('the web UI', () => {
     await detail.getByRole('heading', { name: 'Capacity' }).waitFor();
     expect(await detail.locator('h1').innerText()).toBe(first);
     await shot('04-node-detail');
+    // Cordon and uncordon: the API object and the card follow.
+    await detail.getByRole('button', { name: 'Cordon' }).click();
+    await detail.locator('.pill', { hasText: 'Ready, cordoned' }).waitFor({ timeout: STEP_MS });
+    expect(((await serve.client.get<KObject>(NODES, first)).spec as { unschedulable?: boolean }).unschedulable).toBe(true);
+    await detail.getByRole('button', { name: 'Uncordon' }).click();
+    await detail.locator('.pill', { hasText: /^Ready$/ }).waitFor({ timeout: STEP_MS });
     await page.getByRole('button', { name: 'Close details' }).click();
     await detail.waitFor({ state: 'detached', timeout: STEP_MS });
   });
