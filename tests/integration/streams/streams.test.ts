@@ -1,8 +1,10 @@
 // kubectl logs / exec / port-forward against a real API server whose pod streams go to our agent server,
 // which serves a real containerd pod (flotilla/hello:1: one log line per HTTP request).
 import * as http from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
+import { createPodStreamBackend } from '../../../main/apiserver/streams';
 import { makePod, skipUnlessRoot, waitFor, waitStatus } from '../agent-runtime/support';
 import { HELLO, PODS, TOKEN, exitOf, startStreamsRig, waitForOutput, type StreamsRig } from './support';
 
@@ -125,6 +127,14 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     expect(outs).toEqual(Array(20).fill('hello\n'));
   });
 
+  it('kubectl exec carries a megabyte of output intact', async () => {
+    const r = await rig.cluster.kubectl(['exec', 'hello', '--', 'sh', '-c', 'head -c 1048576 /dev/zero | tr "\\0" a; echo; echo end >&2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(1048577);
+    expect(/^a+\n$/.test(r.stdout)).toBe(true);
+    expect(r.stderr).toBe('end\n');
+  });
+
   it('kubectl exec passes the exit code on', async () => {
     const r = await rig.cluster.kubectl(['exec', 'hello', '--', 'sh', '-c', 'exit 3']);
     expect(r.code).toBe(3);
@@ -156,6 +166,35 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     await waitFor('the forwarded request in the pod log', async () => /GET \/pf2 200\n$/.test((await rig.cluster.kubectl(['logs', 'hello', '--tail=1'])).stdout));
     child.kill('SIGTERM');
     await exitOf(child);
+  });
+
+  it('kubectl port-forward serves concurrent connections', async () => {
+    const child = rig.spawnKubectl(['port-forward', 'pod/hello', ':8080']);
+    const out = await waitForOutput(child, /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/);
+    const port = Number(/127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1]);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => httpGet(`http://127.0.0.1:${port}/par${i}`)));
+    expect(results.map((r) => r.code)).toEqual(Array(8).fill(200));
+    for (const r of results) expect(r.body).toMatch(/^Hello from hello \(/);
+    child.kill('SIGTERM');
+    await exitOf(child);
+  });
+
+  it('errors from the way to the node: unreachable agent, rejected credentials', async () => {
+    const { core } = rig.cluster;
+    const saved = core.ctx.pods;
+    try {
+      core.ctx.pods = createPodStreamBackend({ dial: () => Promise.reject(new Error('ssh tunnel down')), serverToken: () => TOKEN });
+      const down = await rig.cluster.kubectl(['logs', 'hello']);
+      expect(down.stderr).toContain('Error from server (ServiceUnavailable): no connection to node "node-streams": ssh tunnel down');
+      const downExec = await rig.cluster.kubectl(['exec', 'hello', '--', 'true']);
+      expect(downExec.code).not.toBe(0);
+      expect(downExec.stderr).toContain('no connection to node "node-streams": ssh tunnel down');
+      core.ctx.pods = createPodStreamBackend({ dial: () => new Promise((resolve) => { const s = connect(rig.agent.port, '127.0.0.1', () => resolve(s)); }), serverToken: () => 'wrong' });
+      const denied = await rig.cluster.kubectl(['logs', 'hello']);
+      expect(denied.stderr).toContain('the node\'s agent rejected the control plane\'s credentials');
+    } finally {
+      core.ctx.pods = saved;
+    }
   });
 
   it('kubectl port-forward reports a port nothing listens on', async () => {
