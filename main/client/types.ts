@@ -30,7 +30,7 @@ export interface WriteOpts {
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   dryRun?: boolean;
-  subresource?: 'status' | 'scale';
+  subresource?: 'status' | 'scale' | 'finalize';
 }
 
 export interface PatchOpts extends WriteOpts {

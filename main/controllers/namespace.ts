@@ -2,7 +2,7 @@
 // empty its spec.finalizers are emptied through the finalize subresource, and it goes away.
 import type { KObject, Namespace } from '../api/types';
 import { RESOURCES } from '../api/resources';
-import type { ResourceRef, WriteOpts } from '../client/types';
+import type { ResourceRef } from '../client/types';
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { R } from './refs';
@@ -10,8 +10,6 @@ import { WorkQueue, runWorkers } from './workqueue';
 
 const NAMESPACED = RESOURCES.filter((r) => r.namespaced && !r.virtual && r.verbs.includes('delete'));
 const RETRY_MS = 500;
-/** The client contract names status and scale; the registry also takes the namespace finalize subresource. */
-const FINALIZE = 'finalize' as string as WriteOpts['subresource'];
 
 export function newNamespaceController(ctx: ControllerContext): Controller {
   const { client, informers } = ctx;
@@ -51,7 +49,7 @@ export function newNamespaceController(ctx: ControllerContext): Controller {
     }
     const fins = (cur.spec?.finalizers ?? []).filter((f) => f !== 'kubernetes');
     if (fins.length === (cur.spec?.finalizers ?? []).length) return;
-    await client.update<Namespace & KObject>(R.namespaces, { ...cur, spec: { ...cur.spec, finalizers: fins } }, { subresource: FINALIZE });
+    await client.update<Namespace & KObject>(R.namespaces, { ...cur, spec: { ...cur.spec, finalizers: fins } }, { subresource: 'finalize' });
   }
 
   return { name: 'namespace', register, run: () => runWorkers(queue, 2, sync, (k, e) => ctx.log(`namespace ${k}: ${e instanceof Error ? e.message : String(e)}`)) };

@@ -1,5 +1,6 @@
 // The message of a pod that fits nowhere, as the scheduler's FitError prints it:
-// "0/3 nodes are available: 2 Insufficient cpu, 1 node(s) had untolerated taint {…}. preemption: …"
+// "0/3 nodes are available: 1 node(s) had untolerated taint {…}, 2 Insufficient cpu. preemption: …"
+// The "<count> <reason>" strings are sorted as strings, as upstream's sortReasonsHistogram does.
 import type { FilterFailure } from './types';
 
 export function fitErrorMessage(numNodes: number, failures: FilterFailure[]): string {
@@ -8,7 +9,7 @@ export function fitErrorMessage(numNodes: number, failures: FilterFailure[]): st
   for (const f of failures) {
     for (const r of f.reasons) hist.set(r, (hist.get(r) ?? 0) + 1);
   }
-  const parts = [...hist].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([r, n]) => `${n} ${r}`);
+  const parts = [...hist].map(([r, n]) => `${n} ${r}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let msg = `0/${numNodes} nodes are available`;
   if (parts.length) msg += `: ${parts.join(', ')}.`;
   else msg += '.';

@@ -71,7 +71,7 @@ describe('fit error', () => {
       { reasons: ['Insufficient cpu'], unresolvable: false },
       { reasons: ['Insufficient cpu'], unresolvable: false },
     ];
-    expect(fitErrorMessage(3, f)).toBe('0/3 nodes are available: 2 Insufficient cpu, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    expect(fitErrorMessage(3, f)).toBe('0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
     expect(fitErrorMessage(0, [])).toBe('no nodes available to schedule pods');
   });
 });
@@ -107,6 +107,6 @@ describe('framework', () => {
     const fw = new Framework();
     const nodes = [node('a', { taints: [{ key: 't', effect: 'NoSchedule' }] }), node('b', {}, {}, '1'), node('c', {}, {}, '1')];
     const r = fw.schedule(newPodInfo(pod('big', {}, '2')), nodes);
-    expect('failures' in r && fitErrorMessage(r.numNodes, r.failures)).toBe('0/3 nodes are available: 2 Insufficient cpu, 1 node(s) had untolerated taint {t: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    expect('failures' in r && fitErrorMessage(r.numNodes, r.failures)).toBe('0/3 nodes are available: 1 node(s) had untolerated taint {t: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
   });
 });
