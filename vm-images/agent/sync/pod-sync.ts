@@ -114,14 +114,18 @@ export class PodSync {
     if (pod.spec?.nodeName !== this.o.nodeName) return;
     if (pod.metadata?.deletionTimestamp) { this.terminate(pod); return; }
     if (old && uidOf(old) === uid && desired(old) === desired(pod)) return;
-    if (isTerminal(pod) && this.o.pods.status(uid) === undefined && !this.adopted.has(uid)) return; // finished before we knew it
-    const known = this.o.pods.status(uid) !== undefined || this.adopted.has(uid);
+    const known = this.hasWorker(uid) || this.adopted.has(uid);
+    if (isTerminal(pod) && !known) return; // finished before we knew it
     if (!known && !pod.spec?.hostNetwork && this.o.networkReady && !this.o.networkReady()) {
       this.held.set(uid, pod);
       return;
     }
     this.held.delete(uid);
     this.o.pods.sync(pod).catch((err: unknown) => this.o.log(`sync ${pod.metadata?.name}: ${String(err)}`));
+  }
+
+  private hasWorker(uid: string): boolean {
+    return this.o.pods.uids().includes(uid);
   }
 
   /** The pod network is configured: start the pods that waited for it. */
@@ -139,7 +143,7 @@ export class PodSync {
     if (this.terminating.has(uid) || this.removing.has(uid)) return;
     const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     const run = (async () => {
-      const known = this.o.pods.status(uid) !== undefined;
+      const known = this.hasWorker(uid);
       const running = known || (await this.o.pods.adopt()).some((p) => p.uid === uid);
       if (running) {
         if (!known) await this.o.pods.sync(pod);
