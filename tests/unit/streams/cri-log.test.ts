@@ -1,8 +1,15 @@
 // The CRI log parser, P/F joining, the kubelet's timestamp format, and tail/since/limit selection.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LogAssembler, fixedNanoTimestamp, formatEntry, parseCriLine, parseCriLog, splitLines } from '../../../vm-images/agent/server/cri-log';
 import { LogOptionsError, parseLogOptions, type LogOptions } from '../../../vm-images/agent/server/log-options';
-import { ByteLimit, selectInitial } from '../../../vm-images/agent/server/log-select';
+import { ByteLimit } from '../../../vm-images/agent/server/log-select';
+import { streamLogFile } from '../../../vm-images/agent/server/log-stream';
+import { tailOffset } from '../../../vm-images/agent/server/log-tail';
 import { chooseLogInstance } from '../../../vm-images/agent/server/container-logs';
 
 const opts = (o: Partial<LogOptions> = {}): LogOptions => ({ follow: false, previous: false, timestamps: false, ...o });
@@ -60,8 +67,6 @@ describe('CRI log lines', () => {
 });
 
 describe('log options and selection', () => {
-  const entries = parseCriLog([1, 2, 3, 4].map((i) => `2026-11-26T13:00:0${i}Z stdout F line${i}`).join('\n'));
-
   it('parses the pods/log query', () => {
     const now = Date.parse('2026-11-26T13:00:10Z');
     expect(parseLogOptions(new URLSearchParams('follow=true&tailLines=2&timestamps=true&previous=false&limitBytes=10&sinceSeconds=5'), now))
@@ -72,16 +77,48 @@ describe('log options and selection', () => {
     expect(() => parseLogOptions(new URLSearchParams('sinceSeconds=1&sinceTime=2026-11-26T13:00:03Z'))).toThrow('at most one of sinceTime or sinceSeconds');
   });
 
-  it('tails, filters by time and limits bytes', () => {
-    expect(selectInitial(entries, opts())).toEqual(['line1\n', 'line2\n', 'line3\n', 'line4\n']);
-    expect(selectInitial(entries, opts({ tailLines: 2 }))).toEqual(['line3\n', 'line4\n']);
-    expect(selectInitial(entries, opts({ tailLines: 0 }))).toEqual([]);
-    expect(selectInitial(entries, opts({ sinceMs: Date.parse('2026-11-26T13:00:03Z') }))).toEqual(['line3\n', 'line4\n']);
+  const dir = mkdtempSync(join(tmpdir(), 'flt-logs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const render = async (path: string, o: Partial<LogOptions>): Promise<string> => {
+    let out = '';
+    const sink = new Writable({ write(c: Buffer, _e, cb) { out += c.toString(); cb(); } });
+    await streamLogFile(path, opts(o), sink, { running: async () => false });
+    return out;
+  };
+  const fourLines = [1, 2, 3, 4].map((i) => `2026-11-26T13:00:0${i}Z stdout F line${i}`).join('\n') + '\n';
+
+  it('tails, filters by time and limits bytes', async () => {
+    const p = file('four.log', fourLines);
+    expect(await render(p, {})).toBe('line1\nline2\nline3\nline4\n');
+    expect(await render(p, { tailLines: 2 })).toBe('line3\nline4\n');
+    expect(await render(p, { tailLines: 0 })).toBe('');
+    expect(await render(p, { tailLines: 10 })).toBe('line1\nline2\nline3\nline4\n');
+    expect(await render(p, { sinceMs: Date.parse('2026-11-26T13:00:03Z') })).toBe('line3\nline4\n');
+    expect(await render(p, { limitBytes: 8 })).toBe('line1\nli');
+    expect(await render(p, { tailLines: 1, timestamps: true })).toBe('2026-11-26T13:00:04.000000000Z line4\n');
     const limit = new ByteLimit(8);
     expect(limit.cut('line1\n').toString()).toBe('line1\n');
     expect(limit.reached).toBe(false);
     expect(limit.cut('line2\n').toString()).toBe('li');
     expect(limit.reached).toBe(true);
+  });
+
+  it('finds the tail of a large log from its end, never starting inside a P/F entry', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20000; i++) lines.push(`2026-11-26T13:00:00.${String(i).padStart(9, '0')}Z stdout F entry ${i} ${'x'.repeat(40)}`);
+    lines.push('2026-11-26T13:00:01Z stdout P part-a-', '2026-11-26T13:00:01Z stdout P part-b-', '2026-11-26T13:00:01Z stdout F part-c');
+    lines.push('2026-11-26T13:00:02Z stdout F last');
+    const p = file('big.log', lines.join('\n') + '\n2026-11-26T13:00:03Z stdout F unfinished');
+    expect(await render(p, { tailLines: 2 })).toBe('part-a-part-b-part-c\nlast\n');
+    expect((await render(p, { tailLines: 3 })).split('\n')[0]).toMatch(/^entry 19999 x+$/);
+    const fh = await open(p, 'r');
+    const { size } = await fh.stat();
+    const off = await tailOffset(fh, size, 5000);
+    await fh.close();
+    const text = (await render(p, {})).split('\n');
+    expect((await render(p, { tailLines: 5000 })).split('\n')).toEqual(text.slice(text.length - 5001));
+    expect(off).toBeGreaterThan(0);
   });
 
   it('picks the instance or words the error as the kubelet does', () => {

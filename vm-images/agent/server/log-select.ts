@@ -1,12 +1,6 @@
-// Applies tailLines / since / limitBytes to log entries and renders them (pure).
-import { formatEntry, type LogEntry } from './cri-log';
+// The since and limitBytes parts of the log options (tailLines is log-tail.ts).
+import type { LogEntry } from './cri-log';
 import type { LogOptions } from './log-options';
-
-/** Renders the entries already in the file: the last tailLines of them, those since sinceMs. */
-export function selectInitial(entries: LogEntry[], opts: LogOptions): string[] {
-  const tail = opts.tailLines === undefined ? entries : opts.tailLines === 0 ? [] : entries.slice(-opts.tailLines);
-  return tail.filter((e) => passesSince(e, opts)).map((e) => formatEntry(e, opts.timestamps));
-}
 
 export function passesSince(e: LogEntry, opts: LogOptions): boolean {
   return opts.sinceMs === undefined || Number.isNaN(e.ms) || e.ms >= opts.sinceMs;

@@ -5,7 +5,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { LogAssembler, formatEntry, parseCriLine, splitLines, type LogEntry } from './cri-log';
 import type { LogOptions } from './log-options';
-import { ByteLimit, passesSince, selectInitial } from './log-select';
+import { ByteLimit, passesSince } from './log-select';
+import { tailOffset } from './log-tail';
 
 export interface LogStreamDeps {
   /** Whether the container instance that writes this file is still running (checked when following). */
@@ -56,20 +57,28 @@ export async function streamLogFile(path: string, opts: LogOptions, out: Writabl
       }
       return res;
     };
-    const first = await readFrom(fh, 0);
-    for (const text of selectInitial(entriesOf(first.text), opts)) {
-      await write(out, limit.cut(text));
-      if (limit.reached) return;
-    }
-    if (!opts.follow) return;
-    await follow(path, fh, first.offset, out, deps, async (chunk) => {
+    /** Writes the entries in `chunk`; false once limitBytes is reached. */
+    const emit = async (chunk: Buffer): Promise<boolean> => {
       for (const e of entriesOf(chunk)) {
         if (!passesSince(e, opts)) continue;
         await write(out, limit.cut(formatEntry(e, opts.timestamps)));
         if (limit.reached) return false;
       }
       return true;
-    });
+    };
+    const { size } = await fh.stat();
+    let offset = opts.tailLines === undefined ? 0 : await tailOffset(fh, size, opts.tailLines);
+    // What is in the file now, a chunk at a time (up to its size at the start: later lines are "followed").
+    while (offset < size) {
+      const buf = Buffer.alloc(Math.min(CHUNK, size - offset));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+      if (!(await emit(buf.subarray(0, bytesRead)))) return;
+      if (out.destroyed) return;
+    }
+    if (!opts.follow) return;
+    await follow(path, fh, offset, out, deps, emit);
   } finally {
     await fh.close();
   }
@@ -82,7 +91,10 @@ async function follow(path: string, fh: FileHandle, start: number, out: Writable
   let changed = false;
   const poke = (): void => { changed = true; wake?.(); };
   let watcher: FSWatcher | undefined;
-  try { watcher = watch(path, poke); } catch { watcher = undefined; }
+  try {
+    watcher = watch(path, poke);
+    watcher.on('error', poke); // e.g. the file was removed: the running check decides
+  } catch { watcher = undefined; }
   const timer = setInterval(poke, deps.checkIntervalMs ?? 1000);
   const onClose = (): void => poke();
   out.on('close', onClose);
