@@ -18,6 +18,9 @@ import type { ControlLoopOptions } from './controllers';
 import { startNodeManager } from './nodes';
 import type { NodeManager, NodeManagerOptions } from './nodes';
 import { attachPodStreams } from './apiserver/streams';
+import { NodeMetricsStore, statsFetcher } from './nodes/metrics';
+import { resourceFor } from './api/resources';
+import type { Machine } from './api/types';
 
 export interface CoreOptions {
   dataDir: string;
@@ -90,10 +93,22 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     },
   };
   if (opts.controllers !== false) startControlLoops(core, { log, ...(opts.controllers ?? {}) });
+  const metrics = new NodeMetricsStore();
+  ctx.metrics = metrics;
   if (opts.nodes) {
     const nodes = startNodeManager(core, { log, ...opts.nodes });
     core.nodes = nodes;
-    core.own({ name: 'pod-streams', stop: attachPodStreams(core, { dial: nodes.dialAgent, serverToken: (n) => nodes.agentToken(n) }) });
+    const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
+    core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });
+    // metrics.k8s.io: scrape each running machine's agent, as metrics-server scrapes kubelets.
+    const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
+    core.own({ name: 'metrics-scraper', stop: stopScraping });
   }
   return core;
+}
+
+/** The nodes of machines that are up: the ones whose agents can be scraped. */
+function runningMachineNodes(registry: Registry): string[] {
+  const machines = registry.list(resourceFor('flotilla.dev', 'v1alpha1', 'machines')!, undefined).items as Machine[];
+  return machines.filter((m) => m.status?.phase === 'Running' && m.status.nodeName).map((m) => m.status!.nodeName!);
 }
