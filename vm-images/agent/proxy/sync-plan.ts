@@ -109,13 +109,13 @@ export function planSync(input: PlanInput): SyncPlan {
   const earlyCount = early.reduce((n, cs) => n + cs.length, 0);
   let restoreInput: string;
   if (earlyCount <= input.maxChainsPerCommit) {
-    // One transaction, services in their usual order.
+    // One transaction per table, as an unsplit sync always was; services in their usual order.
     const changed = new Set(changedServices);
     const services = [...rules.services.entries()].filter(([k]) => changed.has(k)).flatMap(([, cs]) => cs);
     restoreInput = renderRestore([...fixed, ...top, ...services], deletions, input.extra);
   } else {
-    // The fixed chains never change and only the last commit's jumps refer to them: they go first,
-    // so that the early commits can jump to KUBE-MARK-MASQ.
+    // The fixed chains' content never changes (rewriting them is a no-op for traffic): they go
+    // first, so that the early commits can jump to KUBE-MARK-MASQ.
     const groups = chunk(early, input.maxChainsPerCommit);
     groups[0] = [...fixed, ...(groups[0] ?? [])];
     restoreInput = groups.map((g) => renderRestore(g)).join('') + renderRestore([...top, ...late], deletions, input.extra);
