@@ -2,6 +2,7 @@
 // which serves a real containerd pod (flotilla/hello:1: one log line per HTTP request).
 import * as http from 'node:http';
 import { connect } from 'node:net';
+import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { createPodStreamBackend } from '../../../main/apiserver/streams';
@@ -177,6 +178,38 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     for (const r of results) expect(r.body).toMatch(/^Hello from hello \(/);
     child.kill('SIGTERM');
     await exitOf(child);
+  });
+
+  it('works over a dialled stream that is not a net.Socket (as an ssh2 forwardOut channel is)', async () => {
+    const { core } = rig.cluster;
+    const saved = core.ctx.pods;
+    const tunnel = (): Promise<Duplex> => new Promise((resolve) => {
+      const tcp = connect(rig.agent.port, '127.0.0.1', () => {
+        const d = new Duplex({
+          read() { tcp.resume(); },
+          write(c: Buffer, _e, cb) { tcp.write(c, cb); },
+          final(cb) { tcp.end(); cb(); },
+          destroy(err, cb) { tcp.destroy(); cb(err); },
+        });
+        tcp.on('data', (c: Buffer) => { if (!d.push(c)) tcp.pause(); });
+        tcp.on('end', () => d.push(null));
+        tcp.on('close', () => d.destroy());
+        resolve(d);
+      });
+    });
+    try {
+      core.ctx.pods = createPodStreamBackend({ dial: tunnel, serverToken: () => TOKEN });
+      expect((await rig.cluster.kubectl(['logs', 'hello', '--tail=1'])).code).toBe(0);
+      expect(await rig.cluster.kubectl(['exec', '-i', 'hello', '--', 'cat'], { input: 'via tunnel\n' })).toMatchObject({ code: 0, stdout: 'via tunnel\n' });
+      const child = rig.spawnKubectl(['port-forward', 'pod/hello', ':8080']);
+      const out = await waitForOutput(child, /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/);
+      const port = Number(/127\.0\.0\.1:(\d+) -> 8080/.exec(out)?.[1]);
+      expect((await httpGet(`http://127.0.0.1:${port}/tunnel`)).body).toMatch(/^Hello from hello/);
+      child.kill('SIGTERM');
+      await exitOf(child);
+    } finally {
+      core.ctx.pods = saved;
+    }
   });
 
   it('errors from the way to the node: unreachable agent, rejected credentials', async () => {
