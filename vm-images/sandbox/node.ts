@@ -47,11 +47,17 @@ export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<
   });
 }
 
+export function macFor(ip: string): string {
+  return ['0a', '58', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+}
+
 async function createNetwork(c: SandboxConfig, s: SandboxNodeState): Promise<void> {
   await mustRun(['ip', '-batch', '-'], {
     input: [
       `netns add ${s.netns}`,
-      `link add ${s.veth} type veth peer name eth0 netns ${s.netns}`,
+      // The node's MAC follows from its IP (0a:58 + the 4 address bytes, as pod interfaces do): a node
+      // re-created with the same IP keeps the same MAC, so neighbours' ARP caches stay right.
+      `link add ${s.veth} type veth peer name eth0 address ${macFor(s.ip)} netns ${s.netns}`,
       `link set ${s.veth} master ${c.bridge}`,
       `link set ${s.veth} up`,
     ].join('\n') + '\n',

@@ -54,12 +54,13 @@ const flotilla = (args: string[], timeoutMs = 180_000) => run(process.execPath, 
 const kubectl = (args: string[], timeoutMs = 30_000) => run(KUBECTL, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: path.join(dataDir, 'kubeconfig') }, timeoutMs });
 
 async function startServe(): Promise<void> {
-  serveOut = '';
+  serveOut += '\n--- serve (re)started ---\n';
   serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(apiPort), '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox'],
     { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   serve.stdout?.on('data', (d: Buffer) => (serveOut += d.toString()));
   serve.stderr?.on('data', (d: Buffer) => (serveOut += d.toString()));
-  await waitFor(() => /Flotilla API server: /.test(serveOut), 'serve to start', 60_000);
+  const from = serveOut.length;
+  await waitFor(() => /Flotilla API server: /.test(serveOut.slice(from)), 'serve to start', 60_000);
   client?.close();
   client = new HttpClient(readKubeconfig(path.join(dataDir, 'kubeconfig')));
 }
@@ -130,7 +131,7 @@ describe.skipIf(skipNodes || !fs.existsSync(defaultAgentBundle()))('flotilla ser
     client?.close();
     await downMachines(dataDir);
     const left = leftovers(cfg, dataDir);
-    if (left.length) console.error(serveOut.slice(-4000));
+    if (left.length || process.env.FLOTILLA_TEST_LOGS) console.error(serveOut.slice(-6000));
     fs.rmSync(dir, { recursive: true, force: true });
     expect(left).toEqual([]);
   });
