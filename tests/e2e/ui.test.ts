@@ -253,7 +253,7 @@ describe('the web UI', () => {
     await shot('06b-machine-failed');
     await card.getByRole('button', { name: 'Remove' }).click();
     // Gone, or (while its controller cannot clean up a provider that is not installed) shown as Deleting.
-    await until(async () => (await card.count()) === 0 || (await card.locator('[data-test=phase]').innerText()) === 'Deleting', 'vm-1 to be removed');
+    await until(async () => (await card.count()) === 0 || (await card.locator('[data-test=phase]').innerText({ timeout: 500 })) === 'Deleting', 'vm-1 to be removed');
   });
 
   it('adds a node by clicking: the Machine appears with its phase', async () => {
