@@ -2,12 +2,14 @@
 // and a resize message (channel 4) over v5.channel.k8s.io, and port-forward over raw SPDY/3.1 (kubectl's
 // fallback when the WebSocket upgrade is refused).
 import * as https from 'node:https';
-import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import type { Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
-import { makePod, skipUnlessRoot, waitStatus } from '../agent-runtime/support';
-import { HELLO, NODE, PODS, startStreamsRig, type StreamsRig } from './support';
+import { makePod, skipUnlessRoot, waitFor, waitStatus } from '../agent-runtime/support';
+import { HELLO, NODE, PODS, exitOf, startStreamsRig, waitForOutput, type StreamsRig } from './support';
 
 function readAll(s: SpdyStream): Promise<string> {
   return new Promise((resolve) => {
@@ -24,7 +26,9 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
   beforeAll(async () => {
     rig = await startStreamsRig();
     const pod = await rig.run(makePod('proto', [{ name: 'web', image: HELLO, ports: [{ containerPort: 8080 }] }]));
+    const echo = await rig.run(makePod('echo', [{ name: 'echo', image: HELLO, command: ['nc', '-ll', '-p', '9000', '-e', 'cat'] }]));
     await waitStatus(rig.pm, pod, 'Running', (s) => s.phase === 'Running' && !!s.containerStatuses?.[0]?.state?.running);
+    await waitStatus(rig.pm, echo, 'Running', (s) => s.phase === 'Running' && !!s.containerStatuses?.[0]?.state?.running);
   });
   afterAll(async () => {
     await rig?.teardown();
@@ -104,6 +108,25 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
     });
     expect(res.code).toBe(404);
     expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'pod "ghost" not found' });
+  });
+
+  it('kubectl port-forward carries 4 MiB both ways and passes the half-close on (echo server)', async () => {
+    await waitFor('echo pod Running in the API', async () => (await rig.cluster.core.client.get<Pod & { metadata: { name: string } }>(PODS, 'echo', 'default')).status?.phase === 'Running');
+    const child = rig.spawnKubectl(['port-forward', 'pod/echo', ':9000']);
+    const out = await waitForOutput(child, /Forwarding from 127\.0\.0\.1:(\d+) -> 9000/);
+    const port = Number(/127\.0\.0\.1:(\d+) -> 9000/.exec(out)?.[1]);
+    const payload = randomBytes(4 << 20);
+    const echoed = await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      const s = connect(port, '127.0.0.1', () => s.end(payload));
+      s.on('data', (d: Buffer) => parts.push(d));
+      s.on('end', () => resolve(Buffer.concat(parts)));
+      s.on('error', reject);
+    });
+    expect(echoed.length).toBe(payload.length);
+    expect(echoed.equals(payload)).toBe(true);
+    child.kill('SIGTERM');
+    await exitOf(child);
   });
 
   it('port-forward over raw SPDY/3.1 (Upgrade: SPDY/3.1, portforward.k8s.io)', async () => {

@@ -27,10 +27,13 @@ export function relayBytes(ws: WebSocket, tcp: Socket): void {
   let inDone = false;
   let outDone = false;
   const finish = (): void => { if (inDone && outDone && ws.readyState === ws.OPEN) ws.close(1000); };
+  // Backpressure: stop reading the pod while more than 1 MiB waits to go out on the WebSocket.
+  let paused = false;
+  const sent = (): void => { if (paused && ws.bufferedAmount < 1 << 18) { paused = false; tcp.resume(); } };
   tcp.on('data', (d: Buffer) => {
     if (ws.readyState !== ws.OPEN) return;
-    ws.send(d);
-    if (ws.bufferedAmount > 1 << 20) { tcp.pause(); waitDrain(ws, () => tcp.resume()); }
+    ws.send(d, sent);
+    if (ws.bufferedAmount > 1 << 20 && !paused) { paused = true; tcp.pause(); }
   });
   tcp.on('end', () => { if (ws.readyState === ws.OPEN) ws.send(Buffer.alloc(0)); outDone = true; finish(); });
   tcp.on('error', () => ws.close(1011, 'connection to the pod failed'));
@@ -42,11 +45,6 @@ export function relayBytes(ws: WebSocket, tcp: Socket): void {
   });
   ws.on('close', () => tcp.destroy());
   ws.on('error', () => tcp.destroy());
-}
-
-function waitDrain(ws: WebSocket, cb: () => void): void {
-  const check = (): void => { if (ws.bufferedAmount < 1 << 18 || ws.readyState !== ws.OPEN) cb(); else setTimeout(check, 10); };
-  check();
 }
 
 export async function servePortForward(
