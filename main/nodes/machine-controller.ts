@@ -183,8 +183,9 @@ export class MachineController {
         name, apiPort: this.o.apiPort, log: this.o.log,
         endpoint: async () => {
           if (first) { first = false; return firstEndpoint; }
-          const again = await provider.start(name);
-          if (!again.ssh) throw new Error(`no SSH endpoint for ${name}`);
+          // Reconnecting never boots anything: the endpoint as the provider sees it now (a VM's port may change).
+          const again = (await provider.list()).find((x) => x.name === name);
+          if (!again?.ssh) throw new Error(`machine ${name} is ${again?.state ?? 'gone'}`);
           return again.ssh;
         },
       });
@@ -202,6 +203,7 @@ export class MachineController {
       await say(T, 'waiting for the node to be Ready');
       await this.waitReady(name, conn, exitsBefore, info);
       await w.condition('NodeReady', 'True', 'NodeReady', `node ${name} is Ready`);
+      if (m.status?.conditions?.some((c) => c.type === 'Reachable' && c.status === 'False')) await w.condition('Reachable', 'True', 'Reattached', 'connected over SSH again');
       await w.phaseTo('Running', `node ${name} is Ready`, { nodeName: name, addresses, ...(mode !== 'reattach' ? { progress: { step: T, total: T, message: 'ready' } } : {}) });
     } catch (e) {
       const reason = `${step}: ${errorMessage(e)}`;
