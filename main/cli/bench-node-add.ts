@@ -38,7 +38,7 @@ export async function benchNodeAdd(args: ParsedArgs): Promise<void> {
     dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined,
     nodes: { sandbox: { bridge: `fltb${process.pid % 10000}`, subnet: `10.251.${tag}.0/24`, prefix: `fltb${process.pid % 10000}` } },
   });
-  const rows: Array<Array<string | number>> = [['run', 'machine', 'ready_ms', 'running_ms']];
+  const rows: Array<Array<string | number>> = [['run', 'machine', 'machine_up_ms', 'agent_started_ms', 'ready_ms', 'running_ms']];
   const times: number[] = [];
   try {
     await imageTarballs(core.dataDir); // built once per data dir; not part of a node's time
@@ -46,18 +46,23 @@ export async function benchNodeAdd(args: ParsedArgs): Promise<void> {
       const name = `bench-${i}`;
       const t0 = nowMs();
       await core.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider, running: true } });
+      let upMs = NaN;
+      let agentMs = NaN;
       await until(async () => {
         const n = await core.client.get<KObject>(NODES, name).catch(() => undefined);
         if (n && ready(n)) return true;
         const m = await core.client.get<Machine & KObject>(MACHINES, name);
         if (m.status?.phase === 'Failed') throw new Error(`machine ${name} failed: ${m.status.message ?? ''}`);
+        // Step 2 = the machine is up and SSH is next; step 8 = the agent runs, waiting for Ready.
+        if (Number.isNaN(upMs) && (m.status?.progress?.step ?? 0) >= 2) upMs = nowMs() - t0;
+        if (Number.isNaN(agentMs) && (m.status?.progress?.step ?? 0) >= 8) agentMs = nowMs() - t0;
         return undefined;
       }, 180_000, `node ${name} Ready`);
       const readyMs = nowMs() - t0;
       await until(async () => ((await core.client.get<Machine & KObject>(MACHINES, name)).status?.phase === 'Running' ? true : undefined), 30_000, `machine ${name} Running`);
       const runningMs = nowMs() - t0;
       times.push(readyMs);
-      rows.push([String(i), name, readyMs, runningMs]);
+      rows.push([String(i), name, upMs, agentMs, readyMs, runningMs]);
     }
   } finally {
     for (const m of (await core.client.list(MACHINES)).items) await core.client.delete(MACHINES, m.metadata?.name ?? '').catch(() => undefined);
