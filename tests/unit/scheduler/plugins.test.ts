@@ -65,7 +65,7 @@ describe('filters', () => {
 });
 
 describe('fit error', () => {
-  it('prints the histogram like the scheduler, most frequent first', () => {
+  it('prints the histogram like the scheduler, its entries sorted as strings', () => {
     const f: FilterFailure[] = [
       { reasons: ['node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }'], unresolvable: true },
       { reasons: ['Insufficient cpu'], unresolvable: false },
