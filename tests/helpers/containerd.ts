@@ -37,7 +37,8 @@ function pickSubnet(): string {
   throw new Error('no free 10.250.x.0/24 subnet');
 }
 
-function shimPids(socket: string): number[] {
+/** PIDs of the containerd shims serving `socket` (shims of different containerds look alike: match the socket). */
+export function shimPids(socket: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -49,7 +50,8 @@ function shimPids(socket: string): number[] {
   return pids;
 }
 
-function mountsUnder(dir: string): string[] {
+/** Mount points at or below `dir`, deepest first (the order to unmount them in). */
+export function mountsUnder(dir: string): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
     .map((l) => l.split(' ')[4] ?? '')
     .filter((m) => m === dir || m.startsWith(`${dir}/`))

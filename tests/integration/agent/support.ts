@@ -4,7 +4,7 @@
 // Teardown removes every pod, kills containerd and its shims by PID, unmounts, deletes cgroups,
 // the namespace and the directory.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, Pod } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
@@ -16,6 +16,7 @@ import { startContainerd, type RunningContainerd } from '../../../vm-images/agen
 import { buildImages, type BuiltImage } from '../../../vm-images/images/build-images';
 import type { TestCluster } from '../../helpers/cluster';
 import { createNetns, deleteNetns, ip } from '../../helpers/netns';
+import { mountsUnder, shimPids } from '../../helpers/containerd';
 
 export const HELLO = 'docker.io/flotilla/hello:1';
 export const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
@@ -36,25 +37,6 @@ export interface TestNode {
 }
 
 let counter = 0;
-
-function shimPids(socket: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd[0]?.endsWith('containerd-shim-runc-v2') && cmd.includes(socket)) pids.push(Number(entry));
-    } catch { /* exited */ }
-  }
-  return pids;
-}
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
 
 export async function startTestNode(cluster: TestCluster, overrides: Partial<AgentConfig> = {}): Promise<TestNode> {
   const tag = `${process.pid}x${counter++}`;
