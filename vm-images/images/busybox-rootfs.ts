@@ -21,3 +21,28 @@ export function busyboxRootfs(busyboxPath = '/usr/bin/busybox'): TarEntry[] {
 export function script(path: string, text: string): TarEntry {
   return { type: 'file', path, data: Buffer.from(text), mode: 0o755 };
 }
+
+/**
+ * A demo HTTP app on busybox: `nc` runs /handler.sh per connection on $PORT (default 8080).
+ * `respond` is the handler's shell that sets $body and logs; it runs after the request line is in
+ * $method $path and the headers are consumed.
+ */
+export function httpApp(name: string, respond: string): TarEntry[] {
+  const serve = `#!/bin/sh
+port="\${PORT:-8080}"
+echo "${name}: $(hostname) listening on :$port"
+nc -ll -p "$port" -e /handler.sh &
+trap 'kill $!; exit 0' TERM INT
+wait
+`;
+  // One connection on stdin/stdout: read the request, answer, log a line to the container's stdout (PID 1's).
+  const handler = `#!/bin/sh
+read -r method path version
+while read -r line; do
+  [ -z "$(printf '%s' "$line" | tr -d '\\r')" ] && break
+done
+${respond}
+printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s' "\${#body}" "$body"
+`;
+  return [...busyboxRootfs(), script('serve.sh', serve), script('handler.sh', handler)];
+}
