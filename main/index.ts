@@ -57,7 +57,8 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   buildMenu();
-  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster') });
+  // The node manager runs in the app as in `flotilla serve`: the UI's Add node creates Machines it provisions.
+  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster'), nodes: { nodes: Number(process.env.FLOTILLA_NODES ?? 0) || 0 } });
   unbind = registerIpcBridge(bridgeDepsOf(core));
   win = createWindow();
 }
