@@ -46,9 +46,11 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
     req.end();
   });
 
-  it('exec with tty=true applies a resize before the command reads its size; the status ends the stream', async () => {
+  it('exec with tty=true: the resize reaches the terminal, stdin is read, the status ends the stream', async () => {
     const { core } = rig.cluster;
-    const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'read x; stty size; exit 7'], ['stdin', 'true'], ['stdout', 'true'], ['tty', 'true']]);
+    // The runtime applies a resize asynchronously to stdin (as with a real kubelet): the command waits for it.
+    const script = 'until [ "$(stty size 2>/dev/null)" = "33 101" ]; do sleep 0.05; done; echo resized; read x; echo "got $x"; exit 7';
+    const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', script], ['stdin', 'true'], ['stdout', 'true'], ['tty', 'true']]);
     const ws = new WebSocket(`wss://127.0.0.1:${core.api.port}/api/v1/namespaces/default/pods/proto/exec?${q}`, ['v5.channel.k8s.io'], {
       headers: { Authorization: `Bearer ${core.auth.adminToken}` }, ca: core.caCertPem,
     });
@@ -65,7 +67,8 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
     ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":101,"Height":33}')]));
     ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('go\n')]));
     expect(await closed).toBe(1000);
-    expect(stdout).toContain('33 101');
+    expect(stdout).toContain('resized\r\n');
+    expect(stdout).toContain('got go\r\n');
     expect(JSON.parse(status)).toMatchObject({
       status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '7' }] },
     });

@@ -187,6 +187,22 @@ describe('SPDY session', () => {
     await new Promise<void>((resolve) => { if (server.closed) resolve(); else server.on('close', resolve); });
   });
 
+  it('fails the session on a frame it cannot accept (wrong version), with GOAWAY', async () => {
+    const [a, b] = pipePair();
+    const server = new SpdySession(b, 'server');
+    const errors: string[] = [];
+    server.on('error', (e) => errors.push(e.message));
+    const closed = new Promise<void>((resolve) => server.on('close', resolve));
+    const bad = encodePing(1);
+    bad.writeUInt16BE(0x8002, 0);
+    const parser = new FrameParser();
+    const goaway = new Promise<number>((resolve) => a.on('data', (d: Buffer) => { for (const f of parser.push(d)) if (f.type === 'goaway') resolve(f.status); }));
+    a.write(bad);
+    await closed;
+    expect(errors).toEqual(['unsupported SPDY version 2']);
+    expect(await goaway).toBe(1);
+  });
+
   it('keeps data a peer sent before closing the connection without FIN', async () => {
     const [a, b] = pipePair();
     const client = new SpdySession(a, 'client');

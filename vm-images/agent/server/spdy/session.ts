@@ -165,14 +165,11 @@ export class SpdySession extends EventEmitter {
 
   get streamCount(): number { return this.streams.size; }
 
-  /** Sends GOAWAY and ends the connection; open streams are destroyed. */
+  /** Sends GOAWAY and ends the connection; open streams end (what the peer sent stays readable). */
   close(): void {
     if (this.closed) return;
     this.sendFrames([encodeGoAway(this.role === 'server' ? this.lastPeerId : 0)]);
-    // End our side so what is queued still goes out; the connection is torn down when the peer closes too
-    // (or after a grace period).
-    if (!this.io.writableEnded) this.io.end();
-    setTimeout(() => { if (!this.io.destroyed) this.io.destroy(); }, 5000).unref();
+    this.endIo();
     this.shutdown(false);
   }
 
@@ -193,8 +190,14 @@ export class SpdySession extends EventEmitter {
     const err = e instanceof Error ? e : new Error(String(e));
     if (!this.closed) this.emit('error', err);
     this.sendFrames([encodeGoAway(this.lastPeerId, RST_PROTOCOL_ERROR)]);
-    this.io.destroy();
-    this.shutdown();
+    this.endIo();
+    this.shutdown(false);
+  }
+
+  /** Ends our side so that queued frames still go out; torn down when the peer closes or after a grace period. */
+  private endIo(): void {
+    if (!this.io.writableEnded) this.io.end();
+    setTimeout(() => { if (!this.io.destroyed) this.io.destroy(); }, 5000).unref();
   }
 
   private async handle(f: Frame): Promise<void> {
