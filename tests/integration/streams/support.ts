@@ -62,6 +62,7 @@ export async function startStreamsRig(): Promise<StreamsRig> {
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       spawned.add(child);
+      collected(child);
       child.on('close', () => spawned.delete(child));
       return child;
     },
@@ -79,20 +80,39 @@ export async function startStreamsRig(): Promise<StreamsRig> {
   };
 }
 
-/** Resolves with the child's accumulated stdout once it matches (rejects if it exits first). */
+const outputs = new WeakMap<ChildProcessWithoutNullStreams, { out: string; err: string }>();
+
+/** Everything the child wrote since it was spawned (collected from the start, so nothing is missed between waits). */
+function collected(child: ChildProcessWithoutNullStreams): { out: string; err: string } {
+  let o = outputs.get(child);
+  if (!o) {
+    const acc = { out: '', err: '' };
+    child.stdout.on('data', (d: Buffer) => { acc.out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { acc.err += d.toString(); });
+    outputs.set(child, acc);
+    o = acc;
+  }
+  return o;
+}
+
+/** Resolves with all of the child's stdout so far once it matches `re` (rejects if the child exits first). */
 export function waitForOutput(child: ChildProcessWithoutNullStreams, re: RegExp, timeoutMs = 20_000): Promise<string> {
+  const acc = collected(child);
   return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out waiting for ${re} in ${JSON.stringify(out)} (stderr ${JSON.stringify(err)})`)); }, timeoutMs);
-    const onOut = (d: Buffer): void => { out += d.toString(); if (re.test(out)) { cleanup(); resolve(out); } };
-    const onErr = (d: Buffer): void => { err += d.toString(); };
-    const onClose = (code: number | null): void => { cleanup(); reject(new Error(`kubectl exited (${code}) before ${re}: ${JSON.stringify(out)} stderr ${JSON.stringify(err)}`)); };
-    const cleanup = (): void => { clearTimeout(timer); child.stdout.off('data', onOut); child.stderr.off('data', onErr); child.off('close', onClose); };
+    const check = (): boolean => { if (!re.test(acc.out)) return false; cleanup(); resolve(acc.out); return true; };
+    const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out waiting for ${re} in ${JSON.stringify(acc.out)} (stderr ${JSON.stringify(acc.err)})`)); }, timeoutMs);
+    const onOut = (): void => { check(); };
+    const onClose = (code: number | null): void => { if (!check()) { cleanup(); reject(new Error(`kubectl exited (${code}) before ${re}: ${JSON.stringify(acc.out)} stderr ${JSON.stringify(acc.err)}`)); } };
+    const cleanup = (): void => { clearTimeout(timer); child.stdout.off('data', onOut); child.off('close', onClose); };
     child.stdout.on('data', onOut);
-    child.stderr.on('data', onErr);
     child.on('close', onClose);
+    check();
   });
+}
+
+/** The child's stderr so far. */
+export function stderrOf(child: ChildProcessWithoutNullStreams): string {
+  return collected(child).err;
 }
 
 export function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
