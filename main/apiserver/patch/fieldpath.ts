@@ -3,7 +3,7 @@
 // `i:<index>` — where a node may be a member (the path itself is owned, `".": {}` when it also has
 // children) and have children. Serialized as the `fieldsV1` of managedFields entries.
 import { PatchError } from './errors';
-import { isObject, type JsonObject } from './json';
+import { deepClone, isObject, type JsonObject } from './json';
 
 export type PathElement =
   | { readonly f: string }
@@ -132,13 +132,24 @@ export class FieldSet {
     return s;
   }
 
-  /** Adds a path (builder use; the set operations below never modify their operands). */
+  /** The fieldsV1 encoding, once computed (cleared by insert). */
+  private encoded: JsonObject | undefined;
+
+  /**
+   * Adds a path (builder use: only on a set still being built). The set operations below never
+   * modify their operands, and may return an operand itself when the result equals it.
+   */
   insert(path: Path): this {
-    if (path.length === 0) return this;
-    const [head, ...rest] = path;
-    const key = serializePathElement(head);
-    if (rest.length === 0) this.members.set(key, head);
-    else this.childOrCreate(head).insert(rest);
+    const last = path.length - 1;
+    if (last < 0) return this;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks down from this node
+    let node: FieldSet = this;
+    for (let i = 0; i < last; i++) {
+      node.encoded = undefined;
+      node = node.childOrCreate(path[i]);
+    }
+    node.encoded = undefined;
+    node.members.set(serializePathElement(path[last]), path[last]);
     return this;
   }
 
@@ -153,10 +164,12 @@ export class FieldSet {
   }
 
   has(path: Path): boolean {
-    if (path.length === 0) return false;
-    const key = serializePathElement(path[0]);
-    if (path.length === 1) return this.members.has(key);
-    return this.children.get(key)?.set.has(path.slice(1)) ?? false;
+    const last = path.length - 1;
+    if (last < 0) return false;
+    if (last === 0) return this.members.has(serializePathElement(path[0]));
+    let node: FieldSet | undefined = this.children.get(serializePathElement(path[0]))?.set;
+    for (let i = 1; i < last && node; i++) node = node.children.get(serializePathElement(path[i]))?.set;
+    return node?.members.has(serializePathElement(path[last])) ?? false;
   }
 
   /** Whether `pe` is a member directly under this node. */
@@ -178,12 +191,32 @@ export class FieldSet {
     return out;
   }
 
+  /** This set when `o` adds nothing to it (so that an unchanged set keeps its identity). */
   union(o: FieldSet): FieldSet {
+    if (o === this || o.isEmptyNode()) return this;
+    if (this.isEmptyNode()) return o;
+    let changed = false;
+    for (const k of o.members.keys()) {
+      if (!this.members.has(k)) {
+        changed = true;
+        break;
+      }
+    }
     const children = new Map(this.children);
     for (const [k, n] of o.children) {
       const mine = children.get(k);
-      children.set(k, mine ? { pe: n.pe, set: mine.set.union(n.set) } : n);
+      if (!mine) {
+        children.set(k, n);
+        changed = true;
+        continue;
+      }
+      const u = mine.set.union(n.set);
+      if (u !== mine.set) {
+        children.set(k, { pe: n.pe, set: u });
+        changed = true;
+      }
     }
+    if (!changed) return this;
     return FieldSet.build([...this.members, ...o.members], children);
   }
 
@@ -197,27 +230,51 @@ export class FieldSet {
     return FieldSet.build(members, children);
   }
 
-  /** Members of this set that are not members of `o` (children compared recursively). */
+  /** Members of this set that are not members of `o` (children compared recursively); this set when none is. */
   difference(o: FieldSet): FieldSet {
-    const members = [...this.members].filter(([k]) => !o.members.has(k));
-    const children: Array<[string, Node]> = [];
-    for (const [k, n] of this.children) {
-      const theirs = o.children.get(k);
-      children.push([k, theirs ? { pe: n.pe, set: n.set.difference(theirs.set) } : n]);
-    }
-    return FieldSet.build(members, children);
+    return this.subtract(o, false);
   }
 
   /** Like difference, but a member of `o` also removes everything below it. */
   recursiveDifference(o: FieldSet): FieldSet {
-    const members = [...this.members].filter(([k]) => !o.members.has(k));
-    const children: Array<[string, Node]> = [];
-    for (const [k, n] of this.children) {
-      if (o.members.has(k)) continue;
-      const theirs = o.children.get(k);
-      children.push([k, theirs ? { pe: n.pe, set: n.set.recursiveDifference(theirs.set) } : n]);
+    return this.subtract(o, true);
+  }
+
+  private subtract(o: FieldSet, recursive: boolean): FieldSet {
+    if (o.isEmptyNode() || this.isEmptyNode()) return this;
+    let changed = false;
+    const members: Array<[string, PathElement]> = [];
+    for (const e of this.members) {
+      if (o.members.has(e[0])) changed = true;
+      else members.push(e);
     }
+    const children: Array<[string, Node]> = [];
+    for (const e of this.children) {
+      const [k, n] = e;
+      if (recursive && o.members.has(k)) {
+        changed = true;
+        continue;
+      }
+      const theirs = o.children.get(k);
+      if (!theirs) {
+        children.push(e);
+        continue;
+      }
+      const rest = n.set.subtract(theirs.set, recursive);
+      if (rest === n.set) {
+        children.push(e);
+      } else {
+        changed = true;
+        children.push([k, { pe: n.pe, set: rest }]);
+      }
+    }
+    if (!changed) return this;
     return FieldSet.build(members, children);
+  }
+
+  /** No members and no children at this node (children are never empty sets, so: the empty set). */
+  private isEmptyNode(): boolean {
+    return this.members.size === 0 && this.children.size === 0;
   }
 
   equals(o: FieldSet): boolean {
@@ -250,7 +307,8 @@ export class FieldSet {
 
   /** The managedFields `fieldsV1` encoding. */
   toFieldsV1(): JsonObject {
-    return this.emit(false);
+    this.encoded ??= this.emit(false);
+    return deepClone(this.encoded);
   }
 
   private emit(includeSelf: boolean): JsonObject {

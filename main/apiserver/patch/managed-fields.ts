@@ -4,6 +4,7 @@
 import { PatchError } from './errors';
 import { isObject, type JsonObject } from './json';
 import { FieldSet } from './fieldpath';
+import { decodeFieldsV1 } from './fieldsv1-cache';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -51,7 +52,7 @@ export function decodeManagedFields(entries: unknown): Map<string, ManagerRecord
       manager: str(e.manager) ?? '', operation, apiVersion,
       subresource: str(e.subresource) || undefined,
       time: str(e.time),
-      set: e.fieldsV1 === undefined || e.fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(e.fieldsV1),
+      set: e.fieldsV1 === undefined || e.fieldsV1 === null ? new FieldSet() : decodeFieldsV1(e.fieldsV1),
     };
     out.set(managerId(rec), rec);
   });

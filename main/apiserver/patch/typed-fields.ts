@@ -1,6 +1,6 @@
 // Field sets of values (structured-merge-diff ToFieldSet), comparisons of two values (Compare:
 // added / removed / modified paths) and EnsureNamedFieldsAreMembers.
-import { deepEqual, getOwn, isObject } from './json';
+import { deepEqual, getOwn, hasOwn, isObject } from './json';
 import { FieldSet, field, serializePathElement, type Path, type PathElement } from './fieldpath';
 import type { PatchMeta } from './patchmeta';
 import { isAssociativeList, isGranularMap, itemElement, keysAreNamed } from './typed-walk';
@@ -61,6 +61,8 @@ function walkCompare(
   const rhs = rhsIn === undefined && meta.embedded && rParent ? {} : rhsIn;
   const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
   const bothMaps = (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
+  // Equal values have no added, removed or modified path below them.
+  if (lhs !== undefined && rhs !== undefined && deepEqual(lhs, rhs)) return;
   if (isEmptyish(lhs) && isEmptyish(rhs)) {
     // Both absent or empty: a leaf, which keeps the empty/absent distinction.
     leaf(lhs, rhs, path, c);
@@ -71,9 +73,14 @@ function walkCompare(
   } else if (bothMaps) {
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {
-      walkCompare(getOwn(l, k), getOwn(r, k), meta.child(k), [...path, field(k)], c, lhs !== undefined, rhs !== undefined);
-    }
+    const visit = (k: string): void => {
+      const lv = getOwn(l, k);
+      const rv = getOwn(r, k);
+      if (lv !== undefined && rv !== undefined && deepEqual(lv, rv)) return;
+      walkCompare(lv, rv, meta.child(k), [...path, field(k)], c, lhs !== undefined, rhs !== undefined);
+    };
+    for (const k of Object.keys(l)) visit(k);
+    for (const k of Object.keys(r)) if (!hasOwn(l, k)) visit(k);
   } else {
     leaf(lhs, rhs, path, c);
     return;

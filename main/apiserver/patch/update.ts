@@ -3,7 +3,6 @@
 // different value conflicts with this manager (structured-merge-diff Updater.Update together with
 // the API server's managedFieldsUpdater, stripMeta and skipNonApplied managers).
 import type { KObject } from '../../api/types';
-import { deepClone } from './json';
 import { FieldSet } from './fieldpath';
 import { decodeManagedFields, encodeManagedFields, isResetManagedFields, managerId, type ManagerRecord } from './managed-fields';
 import type { PatchMeta } from './patchmeta';
@@ -67,10 +66,17 @@ export function trackUpdate(managers: Map<string, ManagerRecord>, before: KObjec
   for (const [id, rec] of managers) if (rec.set.isEmpty()) managers.delete(id);
 }
 
+/**
+ * The object to store: `updated` with managed fields recorded. The result shares nested values
+ * with `updated`, which the caller must not change afterwards.
+ */
 export function recordUpdate(input: UpdateInput): KObject {
   const { updated, manager, now, meta, subresource } = input;
   const managers = startingManagers(input);
-  const out = deepClone(withoutManagedFields(updated));
+  // The caller hands `updated` over: only the levels changed here are copied (the top level and
+  // metadata); everything below is shared with `updated`.
+  const base = withoutManagedFields(updated);
+  const out: KObject = base.metadata ? { ...base, metadata: { ...base.metadata } } : { ...base };
   // An existing object without managed fields is not tracked until its first apply (skipNonApplied).
   if (managers.size === 0 && input.old?.metadata?.uid) return out;
   const apiVersion = String(updated.apiVersion ?? input.old?.apiVersion ?? '');

@@ -80,6 +80,29 @@ export function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/**
+ * A deep copy of a JSON-like value (plain objects, arrays, primitives; undefined-valued keys kept).
+ * Anything else inside (a Date, a typed array) is copied by structuredClone, as before; plain data,
+ * which is all the API handles, is copied by hand because that is several times faster.
+ */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return copyValue(v) as T;
+}
+
+function copyValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyValue(v[i]);
+    return out;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return structuredClone(v);
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in src) {
+    if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copyValue(src[k]), enumerable: true, writable: true, configurable: true });
+    else out[k] = copyValue(src[k]);
+  }
+  return out;
 }
