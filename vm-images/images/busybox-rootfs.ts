@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { TarEntry } from './tar';
 
 const APPLETS = ['sh', 'ash', 'wget', 'cat', 'nslookup', 'httpd', 'nc', 'hostname', 'ip', 'echo', 'ls', 'ps', 'sleep',
-  'awk', 'sed', 'grep', 'head', 'tr', 'cut', 'date', 'env', 'expr', 'kill', 'mkdir', 'rm', 'true', 'false', 'test', 'wc', 'ping', 'printf'];
+  'awk', 'sed', 'grep', 'head', 'tr', 'cut', 'date', 'env', 'expr', 'kill', 'mkdir', 'rm', 'true', 'false', 'test', 'wc', 'ping', 'printf',
+  'tar', 'tail', 'vi', 'id', 'uname', 'df', 'free', 'top', 'netstat', 'mv', 'cp', 'touch', 'chmod'];
 
 export function busyboxRootfs(busyboxPath = '/usr/bin/busybox'): TarEntry[] {
   return [
