@@ -49,7 +49,31 @@ export function checkType(causes: Cause[], field: string, v: unknown, t: JsonTyp
 
 /** Go's zero-value-aware deep equality (apiequality.Semantic): "", 0, false, null, [] and {} equal absence. */
 export function semanticEqual(a: unknown, b: unknown): boolean {
+  // Values equal key by key (the usual case: an update that leaves the field alone) normalize equally.
+  if (sameValue(a, b)) return true;
   return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+}
+
+/** Plain deep equality, undefined-valued keys counting as absent; implies equal normal forms. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Obj;
+  const bo = b as Obj;
+  let defined = 0;
+  for (const k in ao) {
+    if (!Object.prototype.hasOwnProperty.call(ao, k) || ao[k] === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !sameValue(ao[k], bo[k])) return false;
+    defined++;
+  }
+  for (const k in bo) if (Object.prototype.hasOwnProperty.call(bo, k) && bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 function normalize(v: unknown): unknown {

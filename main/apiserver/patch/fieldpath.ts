@@ -3,7 +3,7 @@
 // `i:<index>` — where a node may be a member (the path itself is owned, `".": {}` when it also has
 // children) and have children. Serialized as the `fieldsV1` of managedFields entries.
 import { PatchError } from './errors';
-import { deepClone, isObject, type JsonObject } from './json';
+import { isObject, type JsonObject } from './json';
 
 export type PathElement =
   | { readonly f: string }
@@ -122,6 +122,13 @@ export function pathToString(path: Path): string {
 
 interface Node { readonly pe: PathElement; set: FieldSet }
 
+/** A copy of an encoded field set (nested objects only; keys are path elements, never `__proto__`). */
+function copyTree(o: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k in o) out[k] = copyTree(o[k] as JsonObject);
+  return out;
+}
+
 export class FieldSet {
   private readonly members = new Map<string, PathElement>();
   private readonly children = new Map<string, Node>();
@@ -132,8 +139,9 @@ export class FieldSet {
     return s;
   }
 
-  /** The fieldsV1 encoding, once computed (cleared by insert). */
+  /** The fieldsV1 encodings of this node without and with its `"."` entry, once computed (cleared by insert). */
   private encoded: JsonObject | undefined;
+  private encodedSelf: JsonObject | undefined;
 
   /**
    * Adds a path (builder use: only on a set still being built). The set operations below never
@@ -145,10 +153,10 @@ export class FieldSet {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks down from this node
     let node: FieldSet = this;
     for (let i = 0; i < last; i++) {
-      node.encoded = undefined;
+      node.encoded = node.encodedSelf = undefined;
       node = node.childOrCreate(path[i]);
     }
-    node.encoded = undefined;
+    node.encoded = node.encodedSelf = undefined;
     node.members.set(serializePathElement(path[last]), path[last]);
     return this;
   }
@@ -305,21 +313,39 @@ export class FieldSet {
     }).sort((a, b) => comparePathElements(a.pe, b.pe));
   }
 
-  /** The managedFields `fieldsV1` encoding. */
+  /** The managedFields `fieldsV1` encoding (a fresh copy: the encoding is computed once per set). */
   toFieldsV1(): JsonObject {
-    this.encoded ??= this.emit(false);
-    return deepClone(this.encoded);
+    return copyTree(this.emit(false));
   }
 
+  /** The encoding of this node, shared: callers copy it before handing it out. */
   private emit(includeSelf: boolean): JsonObject {
-    const out: JsonObject = {};
-    const entries = this.sortedEntries().filter((e) => e.member || (e.child && !e.child.isEmpty()));
-    if (includeSelf && entries.length > 0) out['.'] = {};
-    for (const e of entries) {
-      const key = serializePathElement(e.pe);
-      out[key] = e.child && !e.child.isEmpty() ? e.child.emit(e.member) : {};
+    const cached = includeSelf ? this.encodedSelf : this.encoded;
+    if (cached) return cached;
+    // Map keys are the serialized path elements. Field names alone sort as their keys do.
+    const keys: string[] = [...this.members.keys()];
+    let fieldsOnly = true;
+    for (const k of keys) if (k.charCodeAt(0) !== 0x66 /* f */) fieldsOnly = false;
+    for (const [k, n] of this.children) {
+      if (this.members.has(k) || n.set.isEmpty()) continue;
+      keys.push(k);
+      if (k.charCodeAt(0) !== 0x66) fieldsOnly = false;
     }
+    if (fieldsOnly) keys.sort(cmpStr);
+    else keys.sort((a, b) => comparePathElements(this.elementOf(a), this.elementOf(b)));
+    const out: JsonObject = {};
+    if (includeSelf && keys.length > 0) out['.'] = {};
+    for (const key of keys) {
+      const child = this.children.get(key)?.set;
+      out[key] = child && !child.isEmpty() ? child.emit(this.members.has(key)) : {};
+    }
+    if (includeSelf) this.encodedSelf = out;
+    else this.encoded = out;
     return out;
+  }
+
+  private elementOf(key: string): PathElement {
+    return this.members.get(key) ?? (this.children.get(key) as Node).pe;
   }
 
   static fromFieldsV1(json: unknown): FieldSet {

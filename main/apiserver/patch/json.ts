@@ -21,10 +21,18 @@ export function setKey(o: JsonObject, key: string, value: unknown): void {
 }
 
 export function deepClone<T>(v: T): T {
-  if (Array.isArray(v)) return v.map((x: unknown) => deepClone(x)) as T;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = deepClone(v[i]);
+    return out as T;
+  }
   if (isObject(v)) {
     const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) setKey(out, k, deepClone(x));
+    for (const k in v) {
+      if (!hasOwn(v, k)) continue;
+      if (k === '__proto__') setKey(out, k, deepClone(v[k]));
+      else out[k] = deepClone(v[k]);
+    }
     return out as T;
   }
   return v;

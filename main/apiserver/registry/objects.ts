@@ -75,7 +75,12 @@ export function specPart(obj: KObject): Record<string, unknown> {
 export function deepFreeze<T>(v: T): T {
   if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
     Object.freeze(v);
-    for (const x of Object.values(v as Record<string, unknown>)) deepFreeze(x);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) deepFreeze(o[k]);
+    }
   }
   return v;
 }

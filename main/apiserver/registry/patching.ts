@@ -28,13 +28,14 @@ export function applyPatch(input: PatchInput): KObject {
   const meta = patchMetaFor(apiVersionOf(r), r.kind);
   try {
     switch (type) {
+      // These three leave their inputs alone and share nothing with them: no copy needed here.
       case 'merge':
-        return asObject(applyMergePatch(clone(current), patch));
+        return asObject(applyMergePatch(current, patch));
       case 'json':
-        return asObject(applyJsonPatch(clone(current), patch));
+        return asObject(applyJsonPatch(current, patch));
       case 'strategic':
-        if (r.group === 'flotilla.dev') return asObject(applyMergePatch(clone(current), patch));
-        return asObject(applyStrategicMergePatch(clone(current), patch, meta));
+        if (r.group === 'flotilla.dev') return asObject(applyMergePatch(current, patch));
+        return asObject(applyStrategicMergePatch(current, patch, meta));
       case 'apply': {
         if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw errors.badRequest('the apply configuration must be an object');
         const applied = patch as KObject;

@@ -2,7 +2,7 @@
 // resource, with defaulting, validation, optimistic concurrency, generation, managed fields,
 // graceful deletion and finalizers. The HTTP handlers and the in-process client both call this.
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/types';
+import type { KV, Store } from '../../store/types';
 import { StoreError } from '../../store/types';
 import type { KList, KObject, ObjectMeta, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
@@ -452,8 +452,7 @@ export class Registry {
     const kv = this.store.get(storageKey(nsr, undefined, namespace));
     if (!kv) throw errors.notFound('', 'namespaces', namespace);
     if (r.plural === 'events') return;
-    const ns = decode(kv);
-    if (ns.metadata.deletionTimestamp) {
+    if (isTerminating(kv)) {
       throw errors.forbidden(`${r.plural} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
     }
   }
@@ -471,6 +470,18 @@ export class Registry {
 /** Kinds with a spec and a status subresource count spec changes in metadata.generation. */
 function tracksGeneration(r: ResourceInfo): boolean {
   return r.subresources.some((s) => s.name === 'status') && !['namespaces', 'nodes', 'pods', 'services'].includes(r.plural);
+}
+
+// Stored values never change (a write replaces the KV), so what a namespace's KV says is remembered.
+const terminating = new WeakMap<KV, boolean>();
+
+function isTerminating(nsKv: KV): boolean {
+  let t = terminating.get(nsKv);
+  if (t === undefined) {
+    t = Boolean(decode(nsKv).metadata.deletionTimestamp);
+    terminating.set(nsKv, t);
+  }
+  return t;
 }
 
 function isStoreConflict(e: unknown): boolean {

@@ -72,5 +72,9 @@ describe('apimachinery string checks', () => {
     expect(semanticEqual({ a: [1] }, { a: [1] })).toBe(true);
     expect(semanticEqual({ a: 1 }, { a: 2 })).toBe(false);
     expect(semanticEqual({ a: { x: 1, y: 2 } }, { a: { y: 2, x: 1 } })).toBe(true);
+    expect(semanticEqual({ a: undefined, b: [{ c: 1 }] }, { b: [{ c: 1 }] })).toBe(true);
+    expect(semanticEqual({ b: [{ c: 1 }] }, { b: [{ c: 1 }], d: 'x' })).toBe(false);
+    expect(semanticEqual({ b: [{ c: 1 }], d: 'x' }, { b: [{ c: 1 }] })).toBe(false);
+    expect(semanticEqual([1, 2], { 0: 1, 1: 2 })).toBe(false);
   });
 });

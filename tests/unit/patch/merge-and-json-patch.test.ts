@@ -12,6 +12,17 @@ describe('JSON merge patch (RFC 7386)', () => {
     expect(target).toEqual({ a: 'b', c: { d: 'e', f: 'g' }, list: [1, 2] });
   });
 
+  it('shares nothing with its inputs (the registry hands it the stored object itself)', () => {
+    const target = { keep: { deep: [{ x: 1 }] }, c: { d: 'e' } };
+    const out = applyMergePatch(target, { c: { d: 'f' } }) as typeof target;
+    out.keep.deep[0].x = 2;
+    expect(target.keep.deep[0].x).toBe(1);
+    const doc = { keep: { deep: [{ x: 1 }] }, n: 1 };
+    const patched = applyJsonPatch(doc, [{ op: 'replace', path: '/n', value: 2 }]) as typeof doc;
+    patched.keep.deep[0].x = 2;
+    expect(doc).toEqual({ keep: { deep: [{ x: 1 }] }, n: 1 });
+  });
+
   it('replaces the whole document with a non-object patch', () => {
     expect(applyMergePatch({ a: 1 }, ['x'])).toEqual(['x']);
     expect(applyMergePatch('x', { a: 1 })).toEqual({ a: 1 });
