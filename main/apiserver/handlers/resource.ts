@@ -112,13 +112,13 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'create': {
-      const result = await reg.create(r, ns, await body(req), writeOptions(req, q));
+      const result = await reg.create(r, ns, await body(req), { ...writeOptions(req, q), bodyOwned: true });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, 201);
       return;
     }
     case 'update': {
-      const result = await reg.update(r, ns, info.name!, await body(req), writeOptions(req, q));
+      const result = await reg.update(r, ns, info.name!, await body(req), { ...writeOptions(req, q), bodyOwned: true });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object);
       return;
@@ -154,7 +154,7 @@ export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: S
       sendObject(req, res, r, ctx.registry.get(r, ns, name));
       return;
     case 'update': {
-      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource: 'status' });
+      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource: 'status', bodyOwned: true });
       sendObject(req, res, r, result.object);
       return;
     }

@@ -148,21 +148,25 @@ export class FieldSet {
    * modify their operands, and may return an operand itself when the result equals it.
    */
   insert(path: Path): this {
+    return this.insertSerialized(path, path.map(serializePathElement));
+  }
+
+  /** insert(path), given each element's serialization (`keys[i]` = serializePathElement(path[i])). */
+  insertSerialized(path: Path, keys: readonly string[]): this {
     const last = path.length - 1;
     if (last < 0) return this;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks down from this node
     let node: FieldSet = this;
     for (let i = 0; i < last; i++) {
       node.encoded = node.encodedSelf = undefined;
-      node = node.childOrCreate(path[i]);
+      node = node.childOrCreate(path[i], keys[i]);
     }
     node.encoded = node.encodedSelf = undefined;
-    node.members.set(serializePathElement(path[last]), path[last]);
+    node.members.set(keys[last], path[last]);
     return this;
   }
 
-  private childOrCreate(pe: PathElement): FieldSet {
-    const key = serializePathElement(pe);
+  private childOrCreate(pe: PathElement, key: string): FieldSet {
     let node = this.children.get(key);
     if (!node) {
       node = { pe, set: new FieldSet() };

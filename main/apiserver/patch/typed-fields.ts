@@ -1,7 +1,7 @@
 // Field sets of values (structured-merge-diff ToFieldSet), comparisons of two values (Compare:
 // added / removed / modified paths) and EnsureNamedFieldsAreMembers.
 import { deepEqual, getOwn, hasOwn, isObject } from './json';
-import { FieldSet, field, serializePathElement, type Path, type PathElement } from './fieldpath';
+import { FieldSet, field, serializePathElement, type PathElement } from './fieldpath';
 import type { PatchMeta } from './patchmeta';
 import { isAssociativeList, isGranularMap, itemElement, keysAreNamed } from './typed-walk';
 
@@ -40,13 +40,16 @@ function walkSet(value: unknown, meta: PatchMeta, path: PathElement[], set: Fiel
 
 export interface Comparison { added: FieldSet; removed: FieldSet; modified: FieldSet }
 
+/** The path being walked, as a stack shared by the whole walk, with each element's serialization. */
+interface Trail { readonly pes: PathElement[]; readonly keys: string[] }
+
 /**
  * What changed from `lhs` to `rhs`. A non-pointer struct missing under a present parent counts as
  * empty, as in Go's typed objects (so `spec` or `template` is never itself added or removed).
  */
 export function compare(lhs: unknown, rhs: unknown, meta: PatchMeta): Comparison {
   const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
-  walkCompare(lhs, rhs, meta, [], c, true, true);
+  walkCompare(lhs, rhs, meta, { pes: [], keys: [] }, c, true, true);
   return c;
 }
 
@@ -55,49 +58,56 @@ function isEmptyish(v: unknown): boolean {
 }
 
 function walkCompare(
-  lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, path: PathElement[], c: Comparison, lParent: boolean, rParent: boolean,
+  lhsIn: unknown, rhsIn: unknown, meta: PatchMeta, t: Trail, c: Comparison, lParent: boolean, rParent: boolean,
 ): void {
   const lhs = lhsIn === undefined && meta.embedded && lParent ? {} : lhsIn;
   const rhs = rhsIn === undefined && meta.embedded && rParent ? {} : rhsIn;
-  const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
-  const bothMaps = (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
   // Equal values have no added, removed or modified path below them.
   if (lhs !== undefined && rhs !== undefined && deepEqual(lhs, rhs)) return;
   if (isEmptyish(lhs) && isEmptyish(rhs)) {
     // Both absent or empty: a leaf, which keeps the empty/absent distinction.
-    leaf(lhs, rhs, path, c);
+    leaf(lhs, rhs, t, c);
     return;
   }
+  const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
+  const bothMaps = !bothLists && (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
   if (bothLists) {
-    compareLists((lhs ?? []) as unknown[], (rhs ?? []) as unknown[], meta, path, c);
+    compareLists((lhs ?? []) as unknown[], (rhs ?? []) as unknown[], meta, t, c);
   } else if (bothMaps) {
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
+    const lDefined = lhs !== undefined;
+    const rDefined = rhs !== undefined;
     const visit = (k: string): void => {
       const lv = getOwn(l, k);
       const rv = getOwn(r, k);
       if (lv !== undefined && rv !== undefined && deepEqual(lv, rv)) return;
-      walkCompare(lv, rv, meta.child(k), [...path, field(k)], c, lhs !== undefined, rhs !== undefined);
+      const pe = field(k);
+      t.pes.push(pe);
+      t.keys.push(serializePathElement(pe));
+      walkCompare(lv, rv, meta.child(k), t, c, lDefined, rDefined);
+      t.pes.pop();
+      t.keys.pop();
     };
     for (const k of Object.keys(l)) visit(k);
     for (const k of Object.keys(r)) if (!hasOwn(l, k)) visit(k);
   } else {
-    leaf(lhs, rhs, path, c);
+    leaf(lhs, rhs, t, c);
     return;
   }
-  if (path.length === 0) return;
-  if (lhs === undefined) c.added.insert(path);
-  else if (rhs === undefined) c.removed.insert(path);
+  if (t.pes.length === 0) return;
+  if (lhs === undefined) c.added.insertSerialized(t.pes, t.keys);
+  else if (rhs === undefined) c.removed.insertSerialized(t.pes, t.keys);
 }
 
-function leaf(lhs: unknown, rhs: unknown, path: Path, c: Comparison): void {
-  if (path.length === 0) return;
-  if (lhs === undefined && rhs !== undefined) c.added.insert(path);
-  else if (rhs === undefined && lhs !== undefined) c.removed.insert(path);
-  else if (!deepEqual(lhs, rhs)) c.modified.insert(path);
+function leaf(lhs: unknown, rhs: unknown, t: Trail, c: Comparison): void {
+  if (t.pes.length === 0) return;
+  if (lhs === undefined && rhs !== undefined) c.added.insertSerialized(t.pes, t.keys);
+  else if (rhs === undefined && lhs !== undefined) c.removed.insertSerialized(t.pes, t.keys);
+  else if (!deepEqual(lhs, rhs)) c.modified.insertSerialized(t.pes, t.keys);
 }
 
-function compareLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta, path: PathElement[], c: Comparison): void {
+function compareLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta, t: Trail, c: Comparison): void {
   const index = (list: unknown[]): Map<string, { pe: PathElement; item: unknown }> => {
     const m = new Map<string, { pe: PathElement; item: unknown }>();
     for (const item of list) {
@@ -109,10 +119,16 @@ function compareLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta, path: Pat
   };
   const l = index(lhs);
   const r = index(rhs);
-  for (const k of new Set([...l.keys(), ...r.keys()])) {
-    const pe = (l.get(k) ?? r.get(k))?.pe as PathElement;
-    walkCompare(l.get(k)?.item, r.get(k)?.item, meta.elem(), [...path, pe], c, false, false);
-  }
+  const elem = meta.elem();
+  const visit = (k: string, pe: PathElement): void => {
+    t.pes.push(pe);
+    t.keys.push(k);
+    walkCompare(l.get(k)?.item, r.get(k)?.item, elem, t, c, false, false);
+    t.pes.pop();
+    t.keys.pop();
+  };
+  for (const [k, e] of l) visit(k, e.pe);
+  for (const [k, e] of r) if (!l.has(k)) visit(k, e.pe);
 }
 
 /** Adds, as members, the named fields above every path of the set (`a.b.c` also owns `a` and `b` if they are struct fields). */

@@ -7,6 +7,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
+  /** The body was decoded for this call alone (an HTTP request's): the registry changes it instead of a copy. */
+  bodyOwned?: boolean;
 }
 
 export interface ListQuery {

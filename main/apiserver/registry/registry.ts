@@ -120,7 +120,7 @@ export class Registry {
   // ---- writes ----
 
   async create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts: WriteOptions): Promise<WriteResult<StoredObject>> {
-    const obj = this.decodeBody(r, body, namespace);
+    const obj = this.decodeBody(r, body, namespace, opts.bodyOwned);
     const warnings = this.checkFields(r, obj, opts);
     const meta = obj.metadata!;
     if (!meta.name) {
@@ -164,7 +164,7 @@ export class Registry {
 
   /** PUT of the object or of its status subresource. */
   async update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions & { subresource?: string }): Promise<WriteResult<StoredObject>> {
-    const obj = this.decodeBody(r, body, namespace);
+    const obj = this.decodeBody(r, body, namespace, opts.bodyOwned);
     const warnings = this.checkFields(r, obj, opts);
     if (obj.metadata!.name !== name) {
       throw errors.badRequest(`the name of the object (${obj.metadata!.name ?? ''}) does not match the name on the URL (${name})`);
@@ -409,9 +409,10 @@ export class Registry {
     return next as StoredObject;
   }
 
-  private decodeBody(r: ResourceInfo, body: unknown, namespace: string | undefined): KObject {
+  /** The body as an object of the resource's kind: a copy, unless the caller handed the body over. */
+  private decodeBody(r: ResourceInfo, body: unknown, namespace: string | undefined, owned = false): KObject {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest(`the body of the request must be a ${r.kind} object`);
-    const obj = clone(body) as KObject;
+    const obj = (owned ? body : clone(body)) as KObject;
     const av = apiVersionOf(r);
     if (obj.apiVersion !== undefined && obj.apiVersion !== av) {
       throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${av})`);
