@@ -76,21 +76,8 @@ function walkCompare(
   } else if (bothMaps) {
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
-    const lDefined = lhs !== undefined;
-    const rDefined = rhs !== undefined;
-    const visit = (k: string): void => {
-      const lv = getOwn(l, k);
-      const rv = getOwn(r, k);
-      if (lv !== undefined && rv !== undefined && deepEqual(lv, rv)) return;
-      const pe = field(k);
-      t.pes.push(pe);
-      t.keys.push(serializePathElement(pe));
-      walkCompare(lv, rv, meta.child(k), t, c, lDefined, rDefined);
-      t.pes.pop();
-      t.keys.pop();
-    };
-    for (const k of Object.keys(l)) visit(k);
-    for (const k of Object.keys(r)) if (!hasOwn(l, k)) visit(k);
+    for (const k of Object.keys(l)) compareField(l, r, k, meta, t, c, lhs !== undefined, rhs !== undefined);
+    for (const k of Object.keys(r)) if (!hasOwn(l, k)) compareField(l, r, k, meta, t, c, lhs !== undefined, rhs !== undefined);
   } else {
     leaf(lhs, rhs, t, c);
     return;
@@ -100,6 +87,21 @@ function walkCompare(
   else if (rhs === undefined) c.removed.insertSerialized(t.pes, t.keys);
 }
 
+// (Plain functions rather than closures: the walk runs on every write.)
+function compareField(
+  l: Record<string, unknown>, r: Record<string, unknown>, k: string, meta: PatchMeta, t: Trail, c: Comparison, lDefined: boolean, rDefined: boolean,
+): void {
+  const lv = getOwn(l, k);
+  const rv = getOwn(r, k);
+  if (lv !== undefined && rv !== undefined && deepEqual(lv, rv)) return;
+  const pe = field(k);
+  t.pes.push(pe);
+  t.keys.push(serializePathElement(pe));
+  walkCompare(lv, rv, meta.child(k), t, c, lDefined, rDefined);
+  t.pes.pop();
+  t.keys.pop();
+}
+
 function leaf(lhs: unknown, rhs: unknown, t: Trail, c: Comparison): void {
   if (t.pes.length === 0) return;
   if (lhs === undefined && rhs !== undefined) c.added.insertSerialized(t.pes, t.keys);
@@ -107,28 +109,33 @@ function leaf(lhs: unknown, rhs: unknown, t: Trail, c: Comparison): void {
   else if (!deepEqual(lhs, rhs)) c.modified.insertSerialized(t.pes, t.keys);
 }
 
+interface ListItem { pe: PathElement; item: unknown }
+
+/** Items by serialized path element; the first of duplicates wins. */
+function indexItems(list: unknown[], meta: PatchMeta): Map<string, ListItem> {
+  const m = new Map<string, ListItem>();
+  for (const item of list) {
+    const pe = itemElement(meta, item);
+    const k = serializePathElement(pe);
+    if (!m.has(k)) m.set(k, { pe, item });
+  }
+  return m;
+}
+
 function compareLists(lhs: unknown[], rhs: unknown[], meta: PatchMeta, t: Trail, c: Comparison): void {
-  const index = (list: unknown[]): Map<string, { pe: PathElement; item: unknown }> => {
-    const m = new Map<string, { pe: PathElement; item: unknown }>();
-    for (const item of list) {
-      const pe = itemElement(meta, item);
-      const k = serializePathElement(pe);
-      if (!m.has(k)) m.set(k, { pe, item });
-    }
-    return m;
-  };
-  const l = index(lhs);
-  const r = index(rhs);
+  const l = indexItems(lhs, meta);
+  const r = indexItems(rhs, meta);
   const elem = meta.elem();
-  const visit = (k: string, pe: PathElement): void => {
-    t.pes.push(pe);
-    t.keys.push(k);
-    walkCompare(l.get(k)?.item, r.get(k)?.item, elem, t, c, false, false);
-    t.pes.pop();
-    t.keys.pop();
-  };
-  for (const [k, e] of l) visit(k, e.pe);
-  for (const [k, e] of r) if (!l.has(k)) visit(k, e.pe);
+  for (const [k, e] of l) compareItem(k, e.pe, e.item, r.get(k)?.item, elem, t, c);
+  for (const [k, e] of r) if (!l.has(k)) compareItem(k, e.pe, undefined, e.item, elem, t, c);
+}
+
+function compareItem(k: string, pe: PathElement, lv: unknown, rv: unknown, elem: PatchMeta, t: Trail, c: Comparison): void {
+  t.pes.push(pe);
+  t.keys.push(k);
+  walkCompare(lv, rv, elem, t, c, false, false);
+  t.pes.pop();
+  t.keys.pop();
 }
 
 /** Adds, as members, the named fields above every path of the set (`a.b.c` also owns `a` and `b` if they are struct fields). */

@@ -23,9 +23,18 @@ export function encode(obj: KObject): string {
   return JSON.stringify(obj);
 }
 
+// Writes come many to a second: the last second's text is kept.
+let lastSecond = NaN;
+let lastStamp = '';
+
 /** RFC 3339 with second precision, as Kubernetes writes metav1.Time. */
 export function timestamp(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond || lastStamp === '') {
+    lastStamp = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastStamp;
 }
 
 /** RFC 3339 with microseconds, as Kubernetes writes metav1.MicroTime (leases, managedFields use Time). */

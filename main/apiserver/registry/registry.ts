@@ -228,7 +228,7 @@ export class Registry {
   async mutate(r: ResourceInfo, namespace: string | undefined, name: string, fn: (obj: StoredObject) => boolean | void, opts: WriteOptions & { subresource?: string } = {}): Promise<StoredObject> {
     for (let attempt = 0; ; attempt++) {
       const current = this.get(r, namespace, name);
-      const next = this.get(r, namespace, name); // a second, independent copy (parsing is cheaper than cloning)
+      const next = clone(current); // a second, independent copy
       if (fn(next) === false) return current;
       try {
         return await this.commitUpdate(r, current, next, opts);
