@@ -166,9 +166,23 @@ export class PodSync {
         return;
       } catch (err) {
         if (isNotFound(err) || isConflict(err)) return; // gone, or a new pod under that name
+        // Already gone (a status write finalizes a pod deleted with grace 0): the API answers a node's
+        // DELETE of a pod it no longer has with 403, not 404; gone() waits for this loop before it
+        // removes the pod from the runtime, so it must end.
+        if (await this.goneFromApi(pod)) return;
         if (attempt % 10 === 0) this.o.log(`confirming deletion of ${pod.metadata?.name}: ${err instanceof Error ? err.message : String(err)}`);
         await pause(Math.min(10_000, (this.o.backoffMs ?? 200) * 2 ** Math.min(attempt, 10)), this.abort.signal);
       }
+    }
+  }
+
+  /** The pod (this uid) is no longer in the API; false when that cannot be told (unreachable). */
+  private async goneFromApi(pod: Pod): Promise<boolean> {
+    try {
+      const live = await this.o.client.get<Pod>(PODS, pod.metadata?.name ?? '', pod.metadata?.namespace);
+      return uidOf(live) !== uidOf(pod);
+    } catch (err) {
+      return isNotFound(err);
     }
   }
 
