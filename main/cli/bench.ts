@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<(args: ParsedArgs) => Promise<void>>
   proxy: async () => (await import('./bench-proxy')).benchProxyCli,
   ui: async () => (await import('./bench-ui')).benchUi,
   scheduler: async () => (await import('./bench-scheduler')).benchScheduler,
+  'pod-startup': async () => (await import('./bench-pod-startup')).benchPodStartup,
 };
 
 export async function bench(args: ParsedArgs): Promise<void> {
