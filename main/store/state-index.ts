@@ -1,5 +1,7 @@
 // The current state (key → KV) held in memory: a Map for get, plus the keys in sorted order for
-// prefix lists with paging and O(log n) counts.
+// prefix lists with paging and O(log n) lookups. The sorted keys are kept in chunks of bounded
+// size, so that an insert or a remove moves at most one chunk's keys (one flat array of 30,000 keys
+// cost tens of microseconds per insert).
 import { compareKeys } from './key-order';
 import type { KV } from './types';
 
@@ -8,18 +10,37 @@ export interface Page {
   more: boolean;
 }
 
+/** A place in the sorted keys: chunk `c`, index `i` in it (`c === chunks.length` past the end). */
+interface Pos {
+  c: number;
+  i: number;
+}
+
+const DEFAULT_CHUNK = 512;
+
 export class StateIndex {
   private readonly byKey = new Map<string, KV>();
-  /** Every key of byKey, in compareKeys order. */
-  private readonly sorted: string[] = [];
+  /** Every key of byKey, in compareKeys order, split into non-empty chunks of at most `maxChunk` keys. */
+  private chunks: string[][] = [];
+
+  constructor(private readonly maxChunk = DEFAULT_CHUNK) {
+    if (maxChunk < 2) throw new RangeError('StateIndex: chunks hold at least 2 keys');
+  }
 
   /** Builds the index from KVs already in key order (as SQLite returns them). */
-  static fromSorted(kvs: Iterable<KV>): StateIndex {
-    const index = new StateIndex();
+  static fromSorted(kvs: Iterable<KV>, maxChunk = DEFAULT_CHUNK): StateIndex {
+    const index = new StateIndex(maxChunk);
+    const half = Math.max(1, maxChunk >>> 1);
+    let chunk: string[] = [];
     for (const kv of kvs) {
       index.byKey.set(kv.key, Object.freeze(kv));
-      index.sorted.push(kv.key);
+      chunk.push(kv.key);
+      if (chunk.length === half) {
+        index.chunks.push(chunk);
+        chunk = [];
+      }
     }
+    if (chunk.length) index.chunks.push(chunk);
     return index;
   }
 
@@ -32,68 +53,117 @@ export class StateIndex {
   }
 
   set(kv: KV): void {
-    if (!this.byKey.has(kv.key)) this.sorted.splice(this.lowerBound(kv.key), 0, kv.key);
+    if (!this.byKey.has(kv.key)) this.insertKey(kv.key);
     this.byKey.set(kv.key, Object.freeze(kv));
   }
 
   remove(key: string): void {
     if (!this.byKey.delete(key)) return;
-    this.sorted.splice(this.lowerBound(key), 1);
+    const { c, i } = this.lowerBound(key);
+    const chunk = this.chunks[c];
+    chunk.splice(i, 1);
+    if (chunk.length === 0) this.chunks.splice(c, 1);
   }
 
   /** Keys under `prefix`, strictly after `startAfter` when given; `limit` <= 0 means no limit. */
   list(prefix: string, startAfter?: string, limit?: number): Page {
-    let i =
+    let { c, i } =
       startAfter !== undefined && compareKeys(startAfter, prefix) >= 0
         ? this.upperBound(startAfter)
         : this.lowerBound(prefix);
     const max = limit !== undefined && limit > 0 ? limit : Infinity;
     const items: KV[] = [];
-    for (; i < this.sorted.length; i++) {
-      const key = this.sorted[i];
-      if (!key.startsWith(prefix)) break;
-      if (items.length >= max) return { items, more: true };
-      const kv = this.byKey.get(key);
-      if (kv) items.push(kv);
+    for (; c < this.chunks.length; c++, i = 0) {
+      const chunk = this.chunks[c];
+      for (; i < chunk.length; i++) {
+        const key = chunk[i];
+        if (!key.startsWith(prefix)) return { items, more: false };
+        if (items.length >= max) return { items, more: true };
+        const kv = this.byKey.get(key);
+        if (kv) items.push(kv);
+      }
     }
     return { items, more: false };
   }
 
   count(prefix: string): number {
-    if (prefix === '') return this.sorted.length;
+    if (prefix === '') return this.byKey.size;
     const start = this.lowerBound(prefix);
-    // Keys under a prefix are contiguous: find the first one after them.
-    let lo = start;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid].startsWith(prefix)) lo = mid + 1;
-      else hi = mid;
+    // Keys under a prefix are contiguous: find the first one after them, chunk by chunk.
+    let c = start.c;
+    let n = 0;
+    let i = start.i;
+    for (; c < this.chunks.length; c++, i = 0) {
+      const chunk = this.chunks[c];
+      if (chunk[chunk.length - 1].startsWith(prefix)) {
+        n += chunk.length - i;
+        continue;
+      }
+      let lo = i;
+      let hi = chunk.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (chunk[mid].startsWith(prefix)) lo = mid + 1;
+        else hi = mid;
+      }
+      return n + lo - i;
     }
-    return lo - start;
+    return n;
   }
 
-  /** First index whose key is >= key. */
-  private lowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareKeys(this.sorted[mid], key) < 0) lo = mid + 1;
-      else hi = mid;
+  private insertKey(key: string): void {
+    if (this.chunks.length === 0) {
+      this.chunks.push([key]);
+      return;
     }
-    return lo;
+    let { c, i } = this.lowerBound(key);
+    if (c === this.chunks.length) {
+      c--;
+      i = this.chunks[c].length;
+    }
+    const chunk = this.chunks[c];
+    chunk.splice(i, 0, key);
+    if (chunk.length > this.maxChunk) {
+      const half = chunk.length >>> 1;
+      this.chunks.splice(c, 1, chunk.slice(0, half), chunk.slice(half));
+    }
   }
 
-  /** First index whose key is > key. */
-  private upperBound(key: string): number {
+  /** First place whose key is >= key. */
+  private lowerBound(key: string): Pos {
+    return this.bound(key, false);
+  }
+
+  /** First place whose key is > key. */
+  private upperBound(key: string): Pos {
+    return this.bound(key, true);
+  }
+
+  private bound(key: string, after: boolean): Pos {
+    // The first chunk whose last key is past `key` holds the place.
     let lo = 0;
-    let hi = this.sorted.length;
+    let hi = this.chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareKeys(this.sorted[mid], key) <= 0) lo = mid + 1;
-      else hi = mid;
+      const chunk = this.chunks[mid];
+      if (isPast(chunk[chunk.length - 1], key, after)) hi = mid;
+      else lo = mid + 1;
     }
-    return lo;
+    if (lo === this.chunks.length) return { c: lo, i: 0 };
+    const chunk = this.chunks[lo];
+    let a = 0;
+    let b = chunk.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (isPast(chunk[mid], key, after)) b = mid;
+      else a = mid + 1;
+    }
+    return { c: lo, i: a };
   }
+}
+
+/** Whether `k` comes after `key` (or equals it, unless `strictly`). */
+function isPast(k: string, key: string, strictly: boolean): boolean {
+  const d = compareKeys(k, key);
+  return strictly ? d > 0 : d >= 0;
 }

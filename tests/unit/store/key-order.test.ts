@@ -40,9 +40,12 @@ describe('key order', () => {
 });
 
 describe('StateIndex', () => {
-  it('list and count match a sorted-array model through random sets and removes', () => {
+  it.each([
+    ['default chunks', undefined],
+    ['chunks of 4 keys (splits and empty chunks)', 4],
+  ])('list and count match a sorted-array model through random sets and removes (%s)', (_name, maxChunk) => {
     const rand = rng(9);
-    const index = new StateIndex();
+    const index = new StateIndex(maxChunk);
     const model = new Map<string, KV>();
     for (let step = 0; step < 3000; step++) {
       const key = randomKey(rand);
@@ -71,5 +74,24 @@ describe('StateIndex', () => {
         expect(index.size).toBe(model.size);
       }
     }
+  });
+
+  it('built from sorted KVs lists, counts and grows like one built by inserts', () => {
+    const keys = Array.from({ length: 50 }, (_, i) => `/registry/pods/ns${i % 3}/p${String(i).padStart(3, '0')}`)
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const kv = (key: string, rev: number): KV => ({ key, value: 'v', createRevision: rev, modRevision: rev });
+    const built = StateIndex.fromSorted(keys.map((k, i) => kv(k, i + 1)), 4);
+    const inserted = new StateIndex(4);
+    [...keys].reverse().forEach((k, i) => inserted.set(kv(k, i + 1)));
+    for (const index of [built, inserted]) {
+      expect(index.list('/registry/pods/').items.map((x) => x.key)).toEqual(keys);
+      expect(index.count('/registry/pods/ns1/')).toBe(keys.filter((k) => k.startsWith('/registry/pods/ns1/')).length);
+      expect(index.list('/registry/pods/ns2/', '/registry/pods/ns2/p005', 2).items.map((x) => x.key)).toEqual(['/registry/pods/ns2/p008', '/registry/pods/ns2/p011']);
+    }
+    built.set(kv('/registry/pods/ns1/p0005', 99));
+    built.remove('/registry/pods/ns0/p000');
+    expect(built.list('/registry/pods/ns').items.map((x) => x.key)).toEqual(
+      [...keys.filter((k) => k !== '/registry/pods/ns0/p000'), '/registry/pods/ns1/p0005'].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
   });
 });
