@@ -165,7 +165,8 @@ async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, 
   }
   if (identity.node && info.resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(info.verb) && info.name) {
     const pod = ctx.registry.tryGet(r, info.namespace, info.name) as { spec?: { nodeName?: string } } | undefined;
-    authorize(identity, info, pod?.spec?.nodeName);
+    // A pod that is gone answers 404 to anyone (a node confirming a deletion must learn it is done).
+    if (pod) authorize(identity, info, pod.spec?.nodeName);
   } else {
     authorize(identity, info);
   }

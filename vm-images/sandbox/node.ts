@@ -121,7 +121,7 @@ function startSshd(dataDir: string, s: SandboxNodeState): void {
 }
 
 /** Brings the node up (idempotent: an up node is left alone, a half-made one is rebuilt). */
-export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNodeState, timeoutMs = 15_000): Promise<void> {
+export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNodeState, timeoutMs = 30_000): Promise<void> {
   if (await nodeUp(s)) return;
   await haltNode(dataDir, s);
   await ensureSandboxHost(c);

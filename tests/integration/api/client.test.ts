@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { ClientError, type ResourceRef } from '../../../main/client/types';
+import { HttpClient } from '../../../main/client/http';
 import type { ConfigMap, KObject, Pod, Service, WatchEvent } from '../../../main/api/types';
 
 const CM: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
@@ -247,6 +248,21 @@ describe('the TypeScript client', () => {
     // The namespace controller empties it, then it goes away.
     await waitFor(async () => (await rejects(c.client.get(NS, 'doomed'))).code === 404, 'the namespace to be removed');
     expect((await rejects(c.client.get(CM, 'inside', 'doomed'))).code).toBe(404);
+  });
+
+  it('a node may touch only its own pods; a pod that is gone is 404 to it, not 403', async () => {
+    const nodeClient = new HttpClient({ server: c.core.api.url, token: c.core.auth.nodeToken('node-x'), caCertPem: c.core.caCertPem });
+    try {
+      const pod = (name: string, node: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: node, containers: [{ name: 'c', image: 'docker.io/flotilla/hello:1' }] } });
+      await c.client.create(PODS, pod('mine', 'node-x'));
+      await c.client.create(PODS, pod('theirs', 'node-y'));
+      expect((await rejects(nodeClient.delete(PODS, 'theirs', { namespace: 'default', gracePeriodSeconds: 0 }))).code).toBe(403);
+      await nodeClient.delete(PODS, 'mine', { namespace: 'default', gracePeriodSeconds: 0 });
+      expect((await rejects(nodeClient.delete(PODS, 'mine', { namespace: 'default', gracePeriodSeconds: 0 }))).code).toBe(404);
+      expect((await rejects(nodeClient.create(CM, cm('not-for-nodes')))).code).toBe(403);
+    } finally {
+      nodeClient.close();
+    }
   });
 
   it('bodies over 3 MiB get 413', async () => {
