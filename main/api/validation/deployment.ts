@@ -2,12 +2,9 @@
 import type { KObject } from '../types';
 import type { Cause } from './cause';
 import { forbidden, invalid, notSupported, required } from './cause';
-import { goLabelSelector } from './gofmt';
 import { checkType, isObj, obj } from './read';
-import { validateLabelSelector, selectorSize } from './selector';
 import {
-  intOrPercentValue, intOrString, notMoreThan100Percent, positiveIntOrPercent, selectorImmutable,
-  validateTemplateForReplicaSet, workloadSelector,
+  intOrPercentValue, intOrString, notMoreThan100Percent, positiveIntOrPercent, selectorImmutable, validateSelectorAndTemplate,
 } from './workload';
 import { nonNegative } from './container';
 
@@ -43,15 +40,7 @@ export function validateDeployment(d: KObject): Cause[] {
     checkType(causes, `spec.${f}`, spec[f], 'integer');
   }
   causes.push(...nonNegative(spec.replicas, 'spec.replicas'));
-  if (!isObj(spec.selector)) {
-    causes.push(required('spec.selector'));
-  } else {
-    causes.push(...validateLabelSelector(spec.selector, 'spec.selector'));
-    if (selectorSize(spec.selector) === 0) causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
-  }
-  const selector = workloadSelector(spec.selector);
-  if (!selector) causes.push(invalid('spec.selector', goLabelSelector(obj(spec.selector)), 'invalid label selector'));
-  else causes.push(...validateTemplateForReplicaSet(spec.template, selector, 'spec.template'));
+  causes.push(...validateSelectorAndTemplate(spec));
   causes.push(...validateStrategy(spec.strategy, 'spec.strategy'));
   causes.push(...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   causes.push(...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));

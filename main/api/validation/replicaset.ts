@@ -1,12 +1,9 @@
 // ReplicaSet validation (apps ValidateReplicaSetSpec / ValidateReplicaSetUpdate).
 import type { KObject } from '../types';
 import type { Cause } from './cause';
-import { invalid, required } from './cause';
 import { nonNegative } from './container';
-import { goLabelSelector } from './gofmt';
-import { checkType, isObj, obj } from './read';
-import { selectorSize, validateLabelSelector } from './selector';
-import { selectorImmutable, validateTemplateForReplicaSet, workloadSelector } from './workload';
+import { checkType, obj } from './read';
+import { selectorImmutable, validateSelectorAndTemplate } from './workload';
 
 export function validateReplicaSet(rs: KObject): Cause[] {
   const causes: Cause[] = [];
@@ -15,16 +12,7 @@ export function validateReplicaSet(rs: KObject): Cause[] {
   checkType(causes, 'spec.minReadySeconds', spec.minReadySeconds, 'integer');
   causes.push(...nonNegative(spec.replicas, 'spec.replicas'));
   causes.push(...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
-  if (!isObj(spec.selector)) {
-    causes.push(required('spec.selector'));
-  } else {
-    causes.push(...validateLabelSelector(spec.selector, 'spec.selector'));
-    // Kubernetes' ReplicaSet validation really does say "deployment" here.
-    if (selectorSize(spec.selector) === 0) causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
-  }
-  const selector = workloadSelector(spec.selector);
-  if (!selector) causes.push(invalid('spec.selector', goLabelSelector(obj(spec.selector)), 'invalid label selector'));
-  else causes.push(...validateTemplateForReplicaSet(spec.template, selector, 'spec.template'));
+  causes.push(...validateSelectorAndTemplate(spec));
   return causes;
 }
 

@@ -3,7 +3,8 @@ import type { LabelSelector } from '../types';
 import { nothing, selectorFromLabelSelector } from '../labels';
 import type { Selector } from '../labels';
 import type { Cause } from './cause';
-import { immutable, invalid, notSupported } from './cause';
+import { immutable, invalid, notSupported, required } from './cause';
+import { selectorSize, validateLabelSelector } from './selector';
 import { GoRepr, goLabelSelector, goStringMap } from './gofmt';
 import { isValidPercent } from './names';
 import { validatePodTemplate } from './podspec';
@@ -20,6 +21,24 @@ export function workloadSelector(sel: unknown): Selector | undefined {
 }
 
 /** ValidatePodTemplateSpecForReplicaSet (also used by Deployments). */
+/**
+ * spec.selector (required, valid, not empty — Kubernetes says "deployment" here for ReplicaSets too)
+ * and spec.template against it: shared by Deployments and ReplicaSets.
+ */
+export function validateSelectorAndTemplate(spec: Record<string, unknown>): Cause[] {
+  const causes: Cause[] = [];
+  if (!isObj(spec.selector)) {
+    causes.push(required('spec.selector'));
+  } else {
+    causes.push(...validateLabelSelector(spec.selector, 'spec.selector'));
+    if (selectorSize(spec.selector) === 0) causes.push(invalid('spec.selector', goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
+  }
+  const selector = workloadSelector(spec.selector);
+  if (!selector) causes.push(invalid('spec.selector', goLabelSelector(obj(spec.selector)), 'invalid label selector'));
+  else causes.push(...validateTemplateForReplicaSet(spec.template, selector, 'spec.template'));
+  return causes;
+}
+
 export function validateTemplateForReplicaSet(tplIn: unknown, selector: Selector, path: string): Cause[] {
   const causes: Cause[] = [];
   const tpl = obj(tplIn);
