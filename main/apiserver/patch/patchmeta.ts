@@ -62,9 +62,18 @@ class DeducedMeta implements PatchMeta {
 }
 const DEDUCED: PatchMeta = new DeducedMeta();
 
+// One root meta per kind schema (metas are immutable), so that a kind's meta keeps one identity.
+const roots = new WeakMap<NodeDef, PatchMeta>();
+
 export function patchMetaFor(apiVersion: string, kind: string): PatchMeta {
   const def = kindSchema(apiVersion, kind);
-  return def ? new SchemaMeta(def) : DEDUCED;
+  if (!def) return DEDUCED;
+  let meta = roots.get(def);
+  if (!meta) {
+    meta = new SchemaMeta(def);
+    roots.set(def, meta);
+  }
+  return meta;
 }
 
 /** The meta of a kind we know nothing about (JSON-merge-like). */

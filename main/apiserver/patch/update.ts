@@ -9,6 +9,7 @@ import type { PatchMeta } from './patchmeta';
 import { compare } from './typed-fields';
 import { ignoredFields, STRIPPED } from './ignored-fields';
 import { capUpdateManagers } from './cap-managers';
+import { createdFields } from './created-fields';
 
 export interface UpdateInput {
   old: KObject | undefined;
@@ -50,13 +51,26 @@ function startingManagers(input: UpdateInput): Map<string, ManagerRecord> {
 
 export interface Writer { manager: string; apiVersion: string; subresource?: string }
 
-/** Moves the fields changed from `before` to `after` to `writer`'s Update entry (managers is modified). */
-export function trackUpdate(managers: Map<string, ManagerRecord>, before: KObject, after: KObject, writer: Writer, now: string, meta: PatchMeta): void {
+/** The fields a write set or changed, and those it removed (none when `before` is empty). */
+function changes(before: KObject, after: KObject, writer: Writer, meta: PatchMeta): { changed: FieldSet; removed: FieldSet } {
   const ignored = ignoredFields(writer.subresource);
   const c = compare(withoutManagedFields(before), withoutManagedFields(after), meta);
   // Server-owned metadata (resourceVersion, generation, …) changing alone is not a change by this manager.
   const changed = c.modified.union(c.added).recursiveDifference(ignored).difference(STRIPPED);
   const removed = c.removed.recursiveDifference(ignored);
+  return { changed, removed };
+}
+
+function isEmptyObject(o: KObject): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
+
+/** Moves the fields changed from `before` to `after` to `writer`'s Update entry (managers is modified). */
+export function trackUpdate(managers: Map<string, ManagerRecord>, before: KObject, after: KObject, writer: Writer, now: string, meta: PatchMeta): void {
+  const { changed, removed } = isEmptyObject(before)
+    ? { changed: createdFields(withoutManagedFields(after), meta, writer.subresource, () => changes({}, after, writer, meta).changed), removed: new FieldSet() }
+    : changes(before, after, writer, meta);
   for (const rec of managers.values()) rec.set = rec.set.difference(changed).difference(removed);
   if (!changed.isEmpty()) {
     const id = managerId({ ...writer, operation: 'Update' });
