@@ -17,7 +17,7 @@ import { streamLogs } from './logs';
 import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
-import { keepImageTarball } from './images';
+import { importImageTarball } from './images';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -34,7 +34,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     api: { url: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem },
     // The node manager knows its providers; without one, the same checks made here.
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
-    importImage: async (fileName, data) => keepImageTarball(core.dataDir, fileName, data),
+    importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data),
   };
 }
 

@@ -194,12 +194,12 @@ describe('bridge calls over WebSocket', () => {
     await b.ok('unsubscribeMetrics', { subscriptionId });
   });
 
-  it('keeps an image tarball for the nodes and says what that means for running nodes', async () => {
+  it('keeps an image tarball for the nodes, imports it into running ones, and says so', async () => {
     const tar = Buffer.alloc(1536);
     tar.write('image.json', 0);
     tar.write('ustar', 257, 'latin1');
     const r = await b.ok('importImage', { fileName: 'my-app.tar', dataBase64: tar.toString('base64') });
-    expect(r.message).toMatch(/^Saved my-app\.tar: every node added from now on gets it/);
+    expect(r.message).toBe('Saved my-app.tar (no node is running yet). Every node added from now on gets it too.');
     expect(fs.existsSync(path.join(c.core.dataDir, 'images-extra', 'my-app.tar'))).toBe(true);
   });
 
