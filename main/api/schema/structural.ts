@@ -74,31 +74,43 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function check(v: unknown, t: ParsedRef, path: string, out: StructureReport): void {
+/** The path of a value: `key` (a field, or an index when a number) under `parent`. */
+function pathOf(parent: string, key: string | number): string {
+  return typeof key === 'number' ? `${parent}[${key}]` : join(parent, key);
+}
+
+// The path of a value is built only when needed (a problem to report, or children to check):
+// most values are primitives that fit.
+function check(v: unknown, t: ParsedRef, parent: string, key: string | number, out: StructureReport): void {
   if (v === null) return; // JSON null decodes to the zero value of any Go type
   switch (t.kind) {
     case 'primitive': {
       const problem = primitiveProblem(t.name, v);
-      if (problem) out.typeErrors.push({ field: path, message: problem });
+      if (problem) out.typeErrors.push({ field: pathOf(parent, key), message: problem });
       return;
     }
-    case 'array':
+    case 'array': {
+      const path = pathOf(parent, key);
       if (!Array.isArray(v)) {
         out.typeErrors.push({ field: path, message: `expected array, got ${describe(v)}` });
         return;
       }
-      v.forEach((item, i) => check(item, t.of, `${path}[${i}]`, out));
+      for (let i = 0; i < v.length; i++) if (i in v) check(v[i], t.of, path, i, out); // (holes skipped, as forEach did)
       return;
-    case 'map':
+    }
+    case 'map': {
+      const path = pathOf(parent, key);
       if (!isObject(v)) {
         out.typeErrors.push({ field: path, message: `expected object, got ${describe(v)}` });
         return;
       }
-      for (const [k, item] of Object.entries(v)) check(item, t.of, join(path, k), out);
+      for (const [k, item] of Object.entries(v)) check(item, t.of, path, k, out);
       return;
+    }
     case 'named': {
       const type = TYPES[t.name];
       if (!type) throw new Error(`schema has no type ${t.name}`);
+      const path = pathOf(parent, key);
       if (!isObject(v)) {
         out.typeErrors.push({ field: path, message: `expected object, got ${describe(v)}` });
         return;
@@ -106,7 +118,7 @@ function check(v: unknown, t: ParsedRef, path: string, out: StructureReport): vo
       for (const [k, item] of Object.entries(v)) {
         const fieldRef = type.fields[k];
         if (fieldRef === undefined) out.unknownFields.push(join(path, k));
-        else check(item, ref(fieldRef), join(path, k), out);
+        else check(item, ref(fieldRef), path, k, out);
       }
     }
   }
@@ -119,7 +131,7 @@ function check(v: unknown, t: ParsedRef, path: string, out: StructureReport): vo
 export function checkStructure(apiVersion: string, kind: string, obj: unknown): StructureReport {
   const out: StructureReport = { unknownFields: [], typeErrors: [] };
   const root = schemaTypeFor(apiVersion, kind);
-  if (root) check(obj, { kind: 'named', name: root }, '', out);
+  if (root) check(obj, { kind: 'named', name: root }, '', '', out);
   return out;
 }
 
