@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointSlice, Event, Lease, Node, Pod, Service } from '../../../main/api/types';
-import { isNotFound } from '../../../main/client/types';
+import { isConflict, isNotFound } from '../../../main/client/types';
 import { attachPodStreams } from '../../../main/apiserver/streams';
 import { NodeMetricsStore, statsFetcher } from '../../../main/nodes/metrics';
 import { Agent } from '../../../vm-images/agent/agent';
@@ -105,9 +105,18 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   });
 
   it('puts its conditions back when someone else overwrote them (e.g. Unknown from the node lifecycle controller)', async () => {
-    const n = await cluster.client.get<Node>(NODES, node.name);
-    const unknown = (n.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' } : c));
-    await cluster.client.update<Node>(NODES, { ...n, status: { ...n.status, conditions: unknown } }, { subresource: 'status' });
+    // Read-modify-write as the lifecycle controller does: the agent may write in between (409), then read again.
+    await waitFor(async () => {
+      const n = await cluster.client.get<Node>(NODES, node.name);
+      const unknown = (n.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' } : c));
+      try {
+        await cluster.client.update<Node>(NODES, { ...n, status: { ...n.status, conditions: unknown } }, { subresource: 'status' });
+        return true;
+      } catch (e) {
+        if (isConflict(e)) return false;
+        throw e;
+      }
+    }, 'the Ready condition overwritten with Unknown', 10_000);
     // Well before the 60 s heartbeat: the reporter compares with what the API holds.
     await waitFor(async () => (await cluster.client.get<Node>(NODES, node.name)).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'Ready again', 10_000);
   });
