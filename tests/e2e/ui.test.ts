@@ -69,15 +69,15 @@ async function createBareNodes(): Promise<void> {
     };
     const created = await serve.client.create<KObject>(NODES, node);
     const now = new Date().toISOString();
-    await serve.client.update(NODES, {
-      ...created,
+    // A patch, not an update with the create's resourceVersion: the node IPAM controller writes the node at once.
+    await serve.client.patch(NODES, created.metadata?.name ?? '', {
       status: {
         capacity: { cpu: '2', memory: '2Gi', pods: '110' },
         allocatable: { cpu: '2', memory: '2Gi', pods: '110' },
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test node', lastHeartbeatTime: now, lastTransitionTime: now }],
         addresses: [{ type: 'InternalIP', address: '10.251.0.9' }],
       },
-    }, { subresource: 'status' });
+    }, 'merge', { subresource: 'status' });
   }
 }
 

@@ -248,8 +248,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   it('routes to other nodes\' podCIDRs via their InternalIP (host-gw), and withdraws them when a node goes', async () => {
     const other = `other-${node.name}`;
     await cluster.client.create<Node>(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: other }, spec: { podCIDR: '10.244.200.0/24', podCIDRs: ['10.244.200.0/24'] } });
-    const n = await cluster.client.get<Node>(NODES, other);
-    await cluster.client.update<Node>(NODES, { ...n, status: { addresses: [{ type: 'InternalIP', address: '10.251.0.3' }] } }, { subresource: 'status' });
+    // A patch, not a read-modify-write: controllers (IPAM, lifecycle) may write the new node meanwhile.
+    await cluster.client.patch<Node>(NODES, other, { status: { addresses: [{ type: 'InternalIP', address: '10.251.0.3' }] } }, 'merge', { subresource: 'status' });
     const routes = async (): Promise<string> => (await node.exec(['ip', 'route', 'show', 'proto', '200'])).stdout;
     await waitFor(async () => (await routes()).includes('10.244.200.0/24 via 10.251.0.3 dev eth0'), 'route to the other node', 10_000);
     await cluster.client.delete(NODES, other);
