@@ -28,7 +28,7 @@ if (electron && hasDisplay) {
 } else {
   const why = !electron ? 'the Electron binary is not installed' : 'there is no display';
   console.log(`Starting the headless server (${why}); open the UI URL it prints in a browser.`);
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main/cli.ts'), 'serve', '--nodes', process.env.FLOTILLA_NODES ?? '2', ...extra], { stdio: 'inherit', cwd: root });
+  child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(root, 'main/cli.ts'), 'serve', '--nodes', process.env.FLOTILLA_NODES ?? '2', ...extra], { stdio: 'inherit', cwd: root });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
