@@ -24,7 +24,7 @@ const extra = process.argv.slice(2);
 
 let child;
 if (electron && hasDisplay) {
-  child = spawn(electron, [join(root, 'out/main/index.js'), ...extra], { stdio: 'inherit', env: { ...process.env, FLOTILLA_NODES: process.env.FLOTILLA_NODES ?? '2' } });
+  child = spawn(electron, ['--js-flags=--max-semi-space-size=64', join(root, 'out/main/index.js'), ...extra], { stdio: 'inherit', env: { ...process.env, FLOTILLA_NODES: process.env.FLOTILLA_NODES ?? '2' } });
 } else {
   const why = !electron ? 'the Electron binary is not installed' : 'there is no display';
   console.log(`Starting the headless server (${why}); open the UI URL it prints in a browser.`);
