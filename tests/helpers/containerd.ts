@@ -37,6 +37,16 @@ function pickSubnet(): string {
   throw new Error('no free 10.250.x.0/24 subnet');
 }
 
+/** Stops and removes every pod sandbox of a test containerd, collecting errors instead of throwing. */
+export async function removeAllSandboxes(cri: CriClient, errors: unknown[]): Promise<void> {
+  try {
+    for (const b of await cri.listPodSandbox()) {
+      await cri.stopPodSandbox(b.id).catch((e) => errors.push(e));
+      await cri.removePodSandbox(b.id).catch((e) => errors.push(e));
+    }
+  } catch (e) { errors.push(e); }
+}
+
 /** PIDs of the containerd shims serving `socket` (shims of different containerds look alike: match the socket). */
 export function shimPids(socket: string): number[] {
   const pids: number[] = [];
@@ -83,12 +93,7 @@ export async function startTestContainerd(opts: { withImages?: boolean } = {}): 
   const teardown = async (): Promise<void> => {
     const errors: unknown[] = [];
     if (cri && containerd) {
-      try {
-        for (const b of await cri.listPodSandbox()) {
-          await cri.stopPodSandbox(b.id).catch((e) => errors.push(e));
-          await cri.removePodSandbox(b.id).catch((e) => errors.push(e));
-        }
-      } catch (e) { errors.push(e); }
+      await removeAllSandboxes(cri, errors);
       cri.close();
     }
     if (containerd) await containerd.stop(5000);

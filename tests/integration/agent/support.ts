@@ -16,7 +16,7 @@ import { startContainerd, type RunningContainerd } from '../../../vm-images/agen
 import { buildImages, type BuiltImage } from '../../../vm-images/images/build-images';
 import type { TestCluster } from '../../helpers/cluster';
 import { createNetns, deleteNetns, ip } from '../../helpers/netns';
-import { mountsUnder, shimPids } from '../../helpers/containerd';
+import { mountsUnder, removeAllSandboxes, shimPids } from '../../helpers/containerd';
 
 export const HELLO = 'docker.io/flotilla/hello:1';
 export const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
@@ -50,14 +50,7 @@ export async function startTestNode(cluster: TestCluster, overrides: Partial<Age
   let cri: CriClient | undefined;
   const teardown = async (): Promise<void> => {
     const errors: unknown[] = [];
-    if (cri && containerd) {
-      try {
-        for (const b of await cri.listPodSandbox()) {
-          await cri.stopPodSandbox(b.id).catch((e) => errors.push(e));
-          await cri.removePodSandbox(b.id).catch((e) => errors.push(e));
-        }
-      } catch (e) { errors.push(e); }
-    }
+    if (cri && containerd) await removeAllSandboxes(cri, errors);
     cri?.close();
     if (containerd) await containerd.stop(5000);
     const socket = join(dir, 'containerd', 'containerd.sock');
