@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downMachines } from '../../../main/nodes/down';
-import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 import { waitFor } from '../../helpers/cluster';
-import { leftovers, skipNodes, uniqueSandbox } from './support';
+import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(3);
@@ -35,7 +34,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe.skipIf(skipNodes || !fs.existsSync(defaultAgentBundle()))('flotilla node … (CLI through the API of flotilla serve)', { timeout: 120_000 }, () => {
+describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flotilla serve)', { timeout: 120_000 }, () => {
   let dir: string;
   let dataDir: string;
   let serve: ChildProcess;

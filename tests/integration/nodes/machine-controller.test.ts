@@ -8,17 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { startNodeManager, type NodeManager, type NodeManagerOptions } from '../../../main/nodes';
 import { MACHINES, NODES, MACHINE_FINALIZER } from '../../../main/nodes/resources';
-import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 import { downMachines } from '../../../main/nodes/down';
 import { nodePids } from '../../../vm-images/sandbox/cgroup';
 import type { KObject, Machine, MachineProgress } from '../../../main/api/types';
-import { leftovers, skipNodes, uniqueSandbox } from './support';
+import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 
 type M = Machine & KObject;
 
-const agentReady = fs.existsSync(defaultAgentBundle());
 
-describe.skipIf(skipNodes || !agentReady)('machine controller (sandbox, real agent)', () => {
+describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', () => {
   const cfg = uniqueSandbox(1);
   let c: TestCluster;
   let mgr: NodeManager | undefined;

@@ -13,10 +13,9 @@ import { HttpClient } from '../../../main/client/http';
 import { readKubeconfig } from '../../../main/apiserver/kubeconfig';
 import { MACHINES, NODES, PODS } from '../../../main/nodes/resources';
 import { downMachines } from '../../../main/nodes/down';
-import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 import type { KObject, Machine } from '../../../main/api/types';
 import { KUBECTL, waitFor } from '../../helpers/cluster';
-import { leftovers, skipNodes, uniqueSandbox } from './support';
+import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(2);
@@ -115,7 +114,7 @@ async function answeredFromNodes(host: string, port: number, nodes: string[], tr
   return seen;
 }
 
-describe.skipIf(skipNodes || !fs.existsSync(defaultAgentBundle()))('flotilla serve --nodes 2 (sandbox nodes, end to end)', { timeout: 150_000 }, () => {
+describe.skipIf(skipWithoutAgent)('flotilla serve --nodes 2 (sandbox nodes, end to end)', { timeout: 150_000 }, () => {
   let nodePort = 0;
   let clusterIP = '';
 

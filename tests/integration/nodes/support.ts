@@ -6,10 +6,16 @@ import { execFileSync } from 'node:child_process';
 import type { SandboxConfig } from '../../../vm-images/sandbox/config';
 import { hierarchies } from '../../../vm-images/sandbox/cgroup';
 import { forwardChain } from '../../../vm-images/sandbox/host';
+import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
 export const skipNodes = !isRoot && process.env.CI !== 'true';
+/**
+ * Tests that run the real agent need its bundle (`npm run build`, which `npm test` runs first). A
+ * developer's quick run without it skips them; under CI a missing bundle must fail, never skip.
+ */
+export const skipWithoutAgent = skipNodes || (!fs.existsSync(defaultAgentBundle()) && process.env.CI !== 'true');
 
 export function uniqueSandbox(n: number): SandboxConfig {
   const id = `flt${process.pid % 1000}${String.fromCharCode(97 + n)}`;
