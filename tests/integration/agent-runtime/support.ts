@@ -4,7 +4,7 @@ import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { PodManager } from '../../../vm-images/agent/pods/manager';
 
 /** Tests need root (containerd, runc, CNI); they may skip only when not root and never in CI. */
-export const skipUnlessRoot = process.getuid?.() !== 0 && process.env.CI !== 'true';
+export { skipUnlessRoot } from '../../helpers/netns';
 
 /** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
 export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
