@@ -9,6 +9,7 @@ import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
 import { launchBrowser } from './support/browser';
 import type { TestBrowser } from './support/browser';
+import { waitFor } from '../helpers/cluster';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
@@ -25,14 +26,8 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-async function until<T>(fn: () => Promise<T>, what: string, timeoutMs = STEP_MS): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(fn: () => Promise<T>, what: string, timeoutMs = STEP_MS): Promise<NonNullable<T>> {
+  return waitFor(fn, what, timeoutMs, 100);
 }
 
 /** Drops a file onto the window the way a file manager does (DataTransfer with a File). */

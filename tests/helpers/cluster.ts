@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { startCore } from '../../main/core';
 import type { Core, CoreOptions } from '../../main/core';
 import { HttpClient } from '../../main/client/http';
+import { pollUntil } from '../../main/nodes/exec';
 
 export interface TestCluster {
   core: Core;
@@ -59,18 +60,7 @@ function runKubectl(args: string[], env: Record<string, string>, o: { input?: st
   });
 }
 
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** Polls `fn` until it returns a truthy value or the deadline passes (errors count as "not yet"). */
+export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
+  return pollUntil(async () => (await fn()) || undefined, timeoutMs, what, intervalMs) as Promise<NonNullable<T>>;
 }

@@ -3,6 +3,7 @@
 // host's), so tests running in parallel cannot collide and teardown is `ip netns del`.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { localExec, netnsExec, run, type Exec } from '../../vm-images/agent/proxy/exec';
+import { pollUntil } from '../../main/nodes/exec';
 
 export const PREFIX = `flt-p${process.pid}`;
 let counter = 0;
@@ -49,17 +50,8 @@ export function liveNamespaces(): string[] {
 }
 
 /** Polls `fn` until it returns a value other than undefined/false, or throws at the deadline. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  return pollUntil(fn, timeoutMs, what, 20);
 }
 
 const SERVER = `

@@ -2,22 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { PodManager } from '../../../vm-images/agent/pods/manager';
+import { pollUntil } from '../../../main/nodes/exec';
 
 /** Tests need root (containerd, runc, CNI); they may skip only when not root and never in CI. */
 export { skipUnlessRoot } from '../../helpers/netns';
 
 /** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) { last = err; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+export function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+  return pollUntil(check, timeoutMs, what, intervalMs);
 }
 
 let seq = 0;
