@@ -1,6 +1,6 @@
 // A pod's log as a live stream: follow, pause (lines keep arriving and are shown on resume),
 // container switch and previous instance restart the stream; the server's message on failure.
-import { onScopeDispose, ref, shallowRef, triggerRef, watch } from 'vue';
+import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { Ref } from 'vue';
 import type { LogRequest } from '../../../main/bridge/contract';
 import { call, errorMessage, onEvent } from '../bridge/client';
@@ -27,11 +27,10 @@ export function useLogStream(params: Ref<LogRequest | undefined>): LogStreamStat
   let streamId: string | undefined;
   let gen = 0;
 
+  /** A new array per batch: what is computed from the lines (search, follow) sees every change. */
   const push = (more: string[]) => {
-    const arr = lines.value;
-    arr.push(...more);
-    if (arr.length > MAX_LINES) arr.splice(0, arr.length - MAX_LINES);
-    triggerRef(lines);
+    const all = lines.value.concat(more);
+    lines.value = all.length > MAX_LINES ? all.slice(all.length - MAX_LINES) : all;
   };
 
   const offLog = onEvent('log', (p) => {

@@ -1,14 +1,15 @@
 // Node CPU and memory samples (metrics.k8s.io) with a short history per node, sampled by the
-// bridge while at least one view holds a subscription.
+// bridge while at least one view holds a subscription. Histories are immutable: a new sample makes
+// a new array (and a new map), so every computed value that reads one sees the change.
 import { defineStore } from 'pinia';
-import { ref, shallowRef, triggerRef } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { BridgeEvents, MetricSample } from '../../../main/bridge/contract';
 import { call, errorMessage, onEvent, onStatus } from '../bridge/client';
 
 export const HISTORY = 60;
 
 export const useMetricsStore = defineStore('metrics', () => {
-  const history = shallowRef(new Map<string, MetricSample[]>());
+  const history = shallowRef<ReadonlyMap<string, readonly MetricSample[]>>(new Map());
   const available = ref(false);
   const message = ref<string | undefined>('waiting for the first sample');
   let holders = 0;
@@ -19,15 +20,14 @@ export const useMetricsStore = defineStore('metrics', () => {
   function record(p: BridgeEvents['metrics']): void {
     available.value = p.available;
     message.value = p.message;
-    const map = history.value;
+    let next: Map<string, readonly MetricSample[]> | undefined;
     for (const s of p.samples) {
-      const h = map.get(s.node) ?? [];
+      const h = (next ?? history.value).get(s.node) ?? [];
       if (h.length > 0 && h[h.length - 1].at === s.at) continue;
-      h.push(s);
-      if (h.length > HISTORY) h.splice(0, h.length - HISTORY);
-      map.set(s.node, h);
+      next ??= new Map(history.value);
+      next.set(s.node, [...h.slice(Math.max(0, h.length + 1 - HISTORY)), s]);
     }
-    triggerRef(history);
+    if (next) history.value = next;
   }
 
   async function subscribe(): Promise<void> {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { effectScope, ref } from 'vue';
+import { computed, effectScope, ref, watch } from 'vue';
 import type { LogRequest } from '../../../main/bridge/contract';
 import { setTransport } from '../../../renderer/src/bridge/client';
 import { useLogStream } from '../../../renderer/src/composables/useLogStream';
@@ -52,6 +52,25 @@ describe('useLogStream', () => {
 
     scope.stop();
     expect(t.callsOf('stopLogs')).toEqual([{ streamId: 's1' }, { streamId: 's2' }]);
+  });
+
+  it('gives every batch of lines as a new array, so what is derived from it (search, follow) keeps up', async () => {
+    const scope = effectScope();
+    const seen: number[] = [];
+    const s = scope.run(() => {
+      const st = useLogStream(ref({ namespace: 'default', pod: 'p' }));
+      const shown = computed(() => st.lines.value);
+      watch(shown, (l) => seen.push(l.length), { flush: 'sync' });
+      return st;
+    })!;
+    await settle();
+    t.emit('log', { streamId: 's1', lines: ['one'] });
+    t.emit('log', { streamId: 's1', lines: ['two', 'three'] });
+    s.paused.value = true;
+    t.emit('log', { streamId: 's1', lines: ['four'] });
+    s.paused.value = false;
+    expect(seen).toEqual([1, 3, 4]);
+    scope.stop();
   });
 
   it('shows the server\'s message when the stream fails', async () => {
