@@ -1,5 +1,7 @@
 // Web mode: the bridge over a WebSocket to the server that served this page, reconnecting with
-// backoff. Calls made while disconnected wait for the connection.
+// backoff. A call made before the connection opens waits for it; when a connection closes (or an
+// attempt fails), every call not yet answered fails with it and is forgotten: a call reported as
+// failed is never sent later.
 import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName, WsServerMessage } from '../../../main/bridge/contract';
 import type { ConnectionStatus, Transport } from './transport';
 
@@ -15,8 +17,8 @@ export function wsTransport(opts: WsTransportOptions): Transport {
   const WS = opts.WebSocketImpl ?? WebSocket;
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
-  const inflight = new Map<number, (r: BridgeResult<unknown>) => void>();
-  let queue: string[] = [];
+  /** Calls not yet answered, in the order made; `sent` once on the wire. */
+  const pending = new Map<number, { msg: string; done: (r: BridgeResult<unknown>) => void; sent: boolean }>();
   let nextId = 1;
   let socket: WebSocket | undefined;
   let status: ConnectionStatus = 'connecting';
@@ -37,9 +39,11 @@ export function wsTransport(opts: WsTransportOptions): Transport {
       failures = 0;
       if (status === 'connecting') performance.mark('flotilla:connected');
       backoff = 250;
-      const q = queue;
-      queue = [];
-      for (const m of q) ws.send(m);
+      for (const p of pending.values()) {
+        if (p.sent) continue;
+        p.sent = true;
+        ws.send(p.msg);
+      }
       setStatus('open');
     };
     ws.onmessage = (ev: MessageEvent) => {
@@ -50,18 +54,20 @@ export function wsTransport(opts: WsTransportOptions): Transport {
         return;
       }
       if ('id' in m) {
-        const done = inflight.get(m.id);
-        inflight.delete(m.id);
-        done?.(m.result);
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        p?.done(m.result);
       } else {
         for (const l of listeners.get(m.event) ?? []) l(m.payload);
       }
     };
     ws.onclose = () => {
       if (socket !== ws) return;
-      // Calls in flight on a lost connection fail: their answers would never come.
-      for (const done of inflight.values()) done({ ok: false, error: { code: 503, reason: 'ServiceUnavailable', message: 'lost the connection to Flotilla; reconnecting' } });
-      inflight.clear();
+      // Every call not answered fails with the connection (sent: its answer would never come;
+      // waiting: it is reported failed now, so it must never be sent later).
+      const failed = [...pending.values()];
+      pending.clear();
+      for (const p of failed) p.done({ ok: false, error: { code: 503, reason: 'ServiceUnavailable', message: p.sent ? 'lost the connection to Flotilla; reconnecting' : 'not connected to Flotilla; reconnecting' } });
       if (!opened) failures++;
       if (failures >= 2 && opts.refusesToken) {
         void opts.refusesToken().then((refused) => setStatus(refused ? 'forbidden' : 'reconnecting'), () => setStatus('reconnecting'));
@@ -80,9 +86,9 @@ export function wsTransport(opts: WsTransportOptions): Transport {
       const id = nextId++;
       const msg = JSON.stringify({ id, call: name, req });
       return new Promise((resolve) => {
-        inflight.set(id, resolve as (r: BridgeResult<unknown>) => void);
-        if (socket && socket.readyState === WS.OPEN) socket.send(msg);
-        else queue.push(msg);
+        const open = socket !== undefined && socket.readyState === WS.OPEN;
+        pending.set(id, { msg, done: resolve as (r: BridgeResult<unknown>) => void, sent: open });
+        if (open) socket?.send(msg);
       });
     },
     on<E extends EventName>(name: E, listener: (payload: BridgeEvents[E]) => void): () => void {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bridgeUrl, takeToken, wsTransport } from '../../../renderer/src/bridge/ws-transport';
 import { settle } from './fake-transport';
 
@@ -31,6 +31,10 @@ class FakeSocket {
   }
 }
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('web-mode transport', () => {
   it('takes the token from the URL into the session and out of the address bar', () => {
     history.replaceState(null, '', '/?token=abc&x=1#map');
@@ -43,6 +47,7 @@ describe('web-mode transport', () => {
   });
 
   it('queues calls until open, matches answers, delivers events, and fails calls lost with the connection', async () => {
+    vi.useFakeTimers();
     FakeSocket.instances = [];
     const t = wsTransport({ url: 'ws://x/bridge', WebSocketImpl: FakeSocket as unknown as typeof WebSocket });
     const statuses: string[] = [];
@@ -65,14 +70,43 @@ describe('web-mode transport', () => {
     ws.drop();
     expect((await lost).ok).toBe(false);
     expect(statuses.at(-1)).toBe('reconnecting');
-    await new Promise((r) => setTimeout(r, 300));
-    await settle();
+    await vi.advanceTimersByTimeAsync(300);
     expect(FakeSocket.instances).toHaveLength(2);
     FakeSocket.instances[1].open();
     expect(statuses.at(-1)).toBe('open');
   });
 
+  it('never sends a call it has reported failed (made while disconnected, failed with the next attempt)', async () => {
+    vi.useFakeTimers();
+    FakeSocket.instances = [];
+    const t = wsTransport({ url: 'ws://x/bridge', WebSocketImpl: FakeSocket as unknown as typeof WebSocket });
+    FakeSocket.instances[0].open();
+    FakeSocket.instances[0].drop();
+    const scale = t.call('scale', { namespace: 'default', name: 'hello', replicas: 3 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.instances[1].drop();
+    const r = await scale;
+    expect(r).toMatchObject({ ok: false, error: { code: 503 } });
+    await vi.advanceTimersByTimeAsync(5000);
+    const next = FakeSocket.instances.at(-1)!;
+    next.open();
+    const after = t.call('providers', null);
+    expect(next.sent.map((m) => (JSON.parse(m) as { call: string }).call)).toEqual(['providers']);
+    next.receive({ id: (JSON.parse(next.sent[0]) as { id: number }).id, result: { ok: true, value: [] } });
+    expect(await after).toEqual({ ok: true, value: [] });
+  });
+
+  it('sends a call made before the first connection once it opens, exactly once', async () => {
+    FakeSocket.instances = [];
+    const t = wsTransport({ url: 'ws://x/bridge', WebSocketImpl: FakeSocket as unknown as typeof WebSocket });
+    void t.call('providers', null);
+    FakeSocket.instances[0].open();
+    expect(FakeSocket.instances[0].sent).toHaveLength(1);
+  });
+
   it('says when the server refuses the token (restarted with a new one) after connections keep failing', async () => {
+    vi.useFakeTimers();
     FakeSocket.instances = [];
     const t = wsTransport({ url: 'ws://x/bridge', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, refusesToken: async () => true });
     const statuses: string[] = [];
@@ -80,7 +114,7 @@ describe('web-mode transport', () => {
     FakeSocket.instances[0].drop();
     await settle();
     expect(statuses).toEqual(['reconnecting']);
-    await new Promise((r) => setTimeout(r, 300));
+    await vi.advanceTimersByTimeAsync(300);
     FakeSocket.instances[1].drop();
     await settle();
     expect(statuses.at(-1)).toBe('forbidden');
