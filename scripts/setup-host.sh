@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the host packages Flotilla needs, idempotently: quick when everything is there.
 # Sandbox nodes need containerd, runc, the CNI plugins, iptables, iproute2 and an sshd;
-# demo images are built from busybox-static and a static C pause; the UI tests need chromium.
+# demo images are built from busybox-static and a static C pause; the UI tests need chromium;
+# a second real API client (the Python one) comes from python3-kubernetes.
 set -euo pipefail
 
-need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod)
+need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod python3-kubernetes)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
