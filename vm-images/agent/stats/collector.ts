@@ -5,9 +5,10 @@ import { statfsSync } from 'node:fs';
 import type { CriClient } from '../cri/client';
 import type { ContainerStats } from '../cri/types';
 import { LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../pods/labels';
-import { cgroupCpuNanos, cgroupExists, cgroupMemory } from './cgroup-files';
-import { procCpuNanos, procMemInfo, procPids } from './host-usage';
-import type { ContainerStatsSummary, CpuStats, FsStats, MemoryStats, PodStatsSummary, StatsSummary } from './summary';
+import { cgroupMemory } from './cgroup-files';
+import { cpuRate, NodeCpuSampler, type CpuSample } from './cpu-rate';
+import { procMemInfo, procPids } from './host-usage';
+import type { ContainerStatsSummary, FsStats, MemoryStats, PodStatsSummary, StatsSummary } from './summary';
 
 export interface StatsCollectorOptions {
   nodeName: string;
@@ -18,13 +19,6 @@ export interface StatsCollectorOptions {
   startTime?: string;
 }
 
-interface Sample { at: number; nanos: number }
-
-function rate(prev: Sample | undefined, cur: Sample): number | undefined {
-  if (!prev || cur.at <= prev.at || cur.nanos < prev.nanos) return undefined;
-  return Math.round(((cur.nanos - prev.nanos) / (cur.at - prev.at)) * 1e6); // ns of CPU per ms of wall → nanocores
-}
-
 function u64(v: { value: string } | null | undefined): number | undefined {
   if (!v) return undefined;
   const n = Number(v.value);
@@ -32,20 +26,11 @@ function u64(v: { value: string } | null | undefined): number | undefined {
 }
 
 export class StatsCollector {
-  private nodeSample?: Sample & { source: string };
-  private readonly containerSamples = new Map<string, Sample>();
+  private readonly nodeCpu: NodeCpuSampler;
+  private readonly containerSamples = new Map<string, CpuSample>();
 
-  constructor(private readonly cri: CriClient, private readonly opts: StatsCollectorOptions) {}
-
-  private nodeCpu(now: number): CpuStats {
-    const parent = this.opts.cgroupParent;
-    const fromCgroup = parent && cgroupExists(parent) ? cgroupCpuNanos(parent) : undefined;
-    const nanos = fromCgroup ?? procCpuNanos();
-    const cur = { at: now, nanos, source: fromCgroup !== undefined ? 'cgroup' : 'proc' };
-    // A rate only between two samples of the same counter (the node cgroup may appear after start).
-    const nano = this.nodeSample?.source === cur.source ? rate(this.nodeSample, cur) : undefined;
-    this.nodeSample = cur;
-    return { time: new Date(now).toISOString(), usageCoreNanoSeconds: nanos, ...(nano !== undefined ? { usageNanoCores: nano } : {}) };
+  constructor(private readonly cri: CriClient, private readonly opts: StatsCollectorOptions) {
+    this.nodeCpu = new NodeCpuSampler(opts.cgroupParent);
   }
 
   private nodeMemory(now: number): MemoryStats {
@@ -78,7 +63,7 @@ export class StatsCollector {
     let nano = u64(st.cpu?.usage_nano_cores);
     if (total !== undefined) {
       const cur = { at: now, nanos: total };
-      if (!nano) nano = rate(this.containerSamples.get(attrs.id), cur);
+      if (!nano) nano = cpuRate(this.containerSamples.get(attrs.id), cur);
       this.containerSamples.set(attrs.id, cur);
     }
     const ws = u64(st.memory?.working_set_bytes);
@@ -127,7 +112,7 @@ export class StatsCollector {
       node: {
         nodeName: this.opts.nodeName,
         ...(this.opts.startTime ? { startTime: this.opts.startTime } : {}),
-        cpu: this.nodeCpu(now),
+        cpu: this.nodeCpu.sample(now),
         memory: this.nodeMemory(now),
         ...(fs ? { fs } : {}),
         ...(rlimit ? { rlimit } : {}),
