@@ -95,7 +95,11 @@ export function authorize(id: Identity, info: RequestInfo, objectNode?: string):
   if (!id.node) return; // admin and in-process clients may do everything
   const node = id.node;
   const deny = () => {
-    throw errors.forbidden(`${id.user} cannot ${info.verb} resource "${info.resource}"${info.subresource ? `/${info.subresource}` : ''}${info.name ? ` "${info.name}"` : ''}: a node may only change its own Node, Lease and the pods bound to it`);
+    // The authorizer's message (User "…" cannot <verb> resource "<resource[/sub]>" in API group "<g>" …) and its reason.
+    const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+    const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+    throw errors.forbidden(info.group, info.resource, info.name ?? '',
+      `User "${id.user}" cannot ${info.verb} resource "${resource}" in API group "${info.group}" ${scope}: a node may only change its own Node, Lease and the pods bound to it`);
   };
   const read = info.verb === 'get' || info.verb === 'list' || info.verb === 'watch';
   if (read) {

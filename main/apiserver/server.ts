@@ -132,14 +132,14 @@ async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, 
     m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
     if (m) {
       const list = apiResourceList(m[1], m[2]);
-      if (!list) throw errors.notFound('', 'groupversions', `${m[1]}/${m[2]}`);
+      if (!list) throw errors.pathNotFound();
       sendJson(res, 200, list);
       return;
     }
     m = /^\/apis\/([^/]+)$/.exec(p);
     if (m) {
       const g = apiGroupInfo(m[1]);
-      if (!g) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      if (!g) throw errors.pathNotFound();
       sendJson(res, 200, g);
       return;
     }
@@ -150,14 +150,14 @@ async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, 
     m = /^\/openapi\/v3\/(.+)$/.exec(p);
     if (m) {
       const d = openapiDocument(m[1]);
-      if (!d) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      if (!d) throw errors.pathNotFound();
       sendJson(res, 200, d);
       return;
     }
-    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    throw errors.pathNotFound();
   }
   const r = resourceFor(info.group, info.version, info.resource);
-  if (!r) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
+  if (!r) throw errors.pathNotFound();
   if (r.group === 'metrics.k8s.io') {
     authorize(identity, info);
     handleMetrics(ctx, res, info);
@@ -173,7 +173,7 @@ async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, 
   const sub = info.subresource;
   if (!sub) return handleResource(ctx, req, res, info, r);
   if (!r.subresources.some((s) => s.name === sub) && !(r.plural === 'namespaces' && sub === 'finalize')) {
-    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    throw errors.pathNotFound();
   }
   switch (sub) {
     case 'status':

@@ -140,7 +140,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     default:
-      throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      throw errors.methodNotAllowed();
   }
 }
 
@@ -164,7 +164,7 @@ export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: S
       return;
     }
     default:
-      throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      throw errors.methodNotAllowed();
   }
 }
 

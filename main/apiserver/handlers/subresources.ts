@@ -43,7 +43,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
     const scaleResource = { ...r, group: 'autoscaling', version: 'v1', kind: 'Scale' };
     desired = applyPatch({ r: scaleResource, current: toScale(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
   } else {
-    throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+    throw errors.methodNotAllowed();
   }
   const replicas = desired.spec?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
@@ -63,7 +63,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
 }
 
 export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
-  if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on pods/binding');
+  if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
   const target = isObject(b) && isObject(b.target) ? b.target : undefined;
   const node = target && typeof target.name === 'string' ? target.name : '';
@@ -83,7 +83,7 @@ export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: strin
 }
 
 export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
-  if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on pods/eviction');
+  if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
   const opts = isObject(b) && isObject(b.deleteOptions) ? b.deleteOptions : {};
   const pod = ctx.registry.get(r, info.namespace, info.name!);
@@ -95,7 +95,7 @@ export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res:
 }
 
 export async function handleLog(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
-  if (info.verb !== 'get') throw errors.methodNotAllowed('only GET is allowed on pods/log');
+  if (info.verb !== 'get') throw errors.methodNotAllowed();
   const pod = ctx.registry.get(r, info.namespace, info.name!) as StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
   const container = info.query.get('container');
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
@@ -111,7 +111,7 @@ export async function handleLog(ctx: ApiContext, req: IncomingMessage, res: Serv
 }
 
 export function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo): void {
-  if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed('metrics are read-only');
+  if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed();
   const now = timestamp();
   if (info.resource === 'nodes') {
     const items = ctx.metrics?.nodeMetrics() ?? [];

@@ -44,7 +44,7 @@ export function applyPatch(input: PatchInput): KObject {
         const res = serverSideApply({ live: current ? clone(current) : undefined, applied, manager, force: !!input.force, now: input.now, meta, subresource: input.subresource });
         if ('conflicts' in res) {
           const message = conflictMessage(res.conflicts);
-          throw new ApiError(409, 'Conflict', message, { causes: conflictCauses(res.conflicts) });
+          throw errors.applyConflict(conflictCauses(res.conflicts), message);
         }
         return res.object;
       }
@@ -53,7 +53,7 @@ export function applyPatch(input: PatchInput): KObject {
     if (e instanceof ApiError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     if (e instanceof PatchError && e.code === 400) throw errors.badRequest(msg);
-    throw new ApiError(422, 'Invalid', msg);
+    throw errors.unprocessable(msg);
   }
 }
 

@@ -128,7 +128,7 @@ export class Registry {
     }
     if (r.namespaced) {
       meta.namespace = namespace ?? meta.namespace ?? 'default';
-      this.checkNamespaceOpen(meta.namespace, r);
+      this.checkNamespaceOpen(meta.namespace, r, meta.name ?? '');
     } else {
       delete meta.namespace;
     }
@@ -448,13 +448,13 @@ export class Registry {
     throw errors.invalid(r.kind, r.group, name, invalidMessage(r.kind, r.group, name, causes), causes);
   }
 
-  private checkNamespaceOpen(namespace: string, r: ResourceInfo): void {
+  private checkNamespaceOpen(namespace: string, r: ResourceInfo, name: string): void {
     const nsr = resourceFor('', 'v1', 'namespaces')!;
     const kv = this.store.get(storageKey(nsr, undefined, namespace));
     if (!kv) throw errors.notFound('', 'namespaces', namespace);
     if (r.plural === 'events') return;
     if (isTerminating(kv)) {
-      throw errors.forbidden(`${r.plural} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+      throw errors.forbidden(r.group, r.plural, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
     }
   }
 

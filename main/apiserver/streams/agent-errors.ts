@@ -1,5 +1,5 @@
 // Turning what the agent answered (a Status JSON, or anything else) into the API's errors.
-import { ApiError, errors, type StatusReason } from '../status';
+import { ApiError, errors, type StatusDetails, type StatusReason } from '../status';
 
 const REASONS: ReadonlySet<string> = new Set<StatusReason>(['NotFound', 'BadRequest', 'Unauthorized', 'Forbidden', 'InternalError', 'MethodNotAllowed', 'ServiceUnavailable', 'Timeout']);
 
@@ -14,8 +14,10 @@ export function agentStatusError(code: number, body: string): ApiError {
     const o = parsed as Record<string, unknown>;
     const message = typeof o.message === 'string' ? o.message : body;
     if (code === 401) return errors.internal(`the node's agent rejected the control plane's credentials: ${message}`);
-    if (isReason(o.reason)) return new ApiError(code, o.reason, message);
-    return new ApiError(code >= 500 ? 500 : 400, code >= 500 ? 'InternalError' : 'BadRequest', message);
+    // The agent's details (if any) are passed on; reasons Kubernetes always details get at least `{}`.
+    const details = typeof o.details === 'object' && o.details !== null ? (o.details as StatusDetails) : undefined;
+    if (isReason(o.reason)) return new ApiError(code, o.reason, message, details);
+    return code >= 500 ? errors.internal(message) : errors.badRequest(message);
   }
   return errors.internal(`the node's agent answered ${code}: ${body.trim()}`);
 }
