@@ -1,4 +1,5 @@
 // Kubernetes' duration.HumanDuration (apimachinery pkg/util/duration) and the printers' translateTimestampSince.
+import { parseTimestamp } from '../../api/timestamp';
 
 /** Human approximation of a duration given in milliseconds, with HumanDuration's exact thresholds. */
 export function humanDuration(ms: number): string {
@@ -32,12 +33,6 @@ export function humanDuration(ms: number): string {
   return `${years}y`;
 }
 
-/** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined when absent/unparseable (Go's zero time). */
-export function parseTimestamp(ts: string | undefined | null): number | undefined {
-  if (!ts) return undefined;
-  const t = Date.parse(ts);
-  return Number.isNaN(t) ? undefined : t;
-}
 
 /** Elapsed time since a timestamp, `<unknown>` when there is none (translateTimestampSince). */
 export function translateTimestampSince(ts: string | undefined | null, now: Date): string {

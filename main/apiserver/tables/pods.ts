@@ -1,30 +1,11 @@
-// Pods: NAME READY STATUS RESTARTS AGE [IP NODE NOMINATED NODE READINESS GATES], with printPod's status reasoning.
-import type { Container, ContainerStatus, KObject, Pod, PodCondition } from '../../api/types';
+// Pods: NAME READY STATUS RESTARTS AGE [IP NODE NOMINATED NODE READINESS GATES], with printPod's status reasoning
+// (shared with the UI in api/pod-status).
+import type { KObject, Pod } from '../../api/types';
+import { podStatusSummary } from '../../api/pod-status';
 import { ageColumn, column, nameColumn, wide } from './columns';
-import { humanDuration, parseTimestamp, translateTimestampSince } from './duration';
+import { humanDuration, translateTimestampSince } from './duration';
 import { view } from './view';
 import type { KindPrinter, TableCell, TableRowCondition } from './types';
-
-const NODE_UNREACHABLE_POD_REASON = 'NodeLost';
-
-function isRestartableInit(c: Container | undefined): boolean {
-  return c?.restartPolicy === 'Always';
-}
-
-function hasCondition(conditions: PodCondition[] | undefined, type: string): boolean {
-  return (conditions ?? []).some((c) => c.type === type && c.status === 'True');
-}
-
-/** Go's `Before` on the last-restart timestamps: keep the later one (undefined = zero time). */
-function later(a: number | undefined, b: number | undefined): number | undefined {
-  if (b === undefined) return a;
-  if (a === undefined) return b;
-  return b > a ? b : a;
-}
-
-function finishedAt(s: ContainerStatus): number | undefined {
-  return parseTimestamp(s.lastState?.terminated?.finishedAt);
-}
 
 interface PodSummary {
   ready: string;
@@ -34,98 +15,12 @@ interface PodSummary {
 
 /** READY, STATUS and RESTARTS of a pod, exactly as `kubectl get pods` shows them. */
 export function summarizePod(pod: Pod, now: Date): PodSummary {
-  const spec = pod.spec;
-  const status = pod.status;
-  const phase = status?.phase ?? '';
-  let reason: string = status?.reason || phase;
-  let restarts = 0;
-  let restartableInitRestarts = 0;
-  let totalContainers = spec?.containers?.length ?? 0;
-  let readyContainers = 0;
-  let lastRestart: number | undefined;
-  let lastRestartableInitRestart: number | undefined;
-
-  for (const c of status?.conditions ?? []) {
-    if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
+  const s = podStatusSummary(pod);
+  let restartsText = String(s.restarts);
+  if (s.restarts !== 0 && s.lastRestart !== undefined) {
+    restartsText = `${s.restarts} (${humanDuration(now.getTime() - s.lastRestart)} ago)`;
   }
-
-  const initContainers = new Map<string, Container>();
-  for (const c of spec?.initContainers ?? []) {
-    initContainers.set(c.name, c);
-    if (isRestartableInit(c)) totalContainers++;
-  }
-
-  let initializing = false;
-  const initStatuses = status?.initContainerStatuses ?? [];
-  for (let i = 0; i < initStatuses.length; i++) {
-    const cs = initStatuses[i];
-    const restartable = isRestartableInit(initContainers.get(cs.name));
-    restarts += cs.restartCount ?? 0;
-    lastRestart = later(lastRestart, finishedAt(cs));
-    if (restartable) {
-      restartableInitRestarts += cs.restartCount ?? 0;
-      lastRestartableInitRestart = later(lastRestartableInitRestart, finishedAt(cs));
-    }
-    const terminated = cs.state?.terminated;
-    const waiting = cs.state?.waiting;
-    if (terminated && (terminated.exitCode ?? 0) === 0) continue;
-    if (restartable && cs.started === true) {
-      if (cs.ready) readyContainers++;
-      continue;
-    }
-    if (terminated) {
-      if (!terminated.reason) {
-        reason = terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode ?? 0}`;
-      } else {
-        reason = `Init:${terminated.reason}`;
-      }
-    } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
-      reason = `Init:${waiting.reason}`;
-    } else {
-      reason = `Init:${i}/${spec?.initContainers?.length ?? 0}`;
-    }
-    initializing = true;
-    break;
-  }
-
-  if (!initializing || hasCondition(status?.conditions, 'Initialized')) {
-    restarts = restartableInitRestarts;
-    lastRestart = lastRestartableInitRestart;
-    let hasRunning = false;
-    const statuses = status?.containerStatuses ?? [];
-    for (let i = statuses.length - 1; i >= 0; i--) {
-      const cs = statuses[i];
-      restarts += cs.restartCount ?? 0;
-      lastRestart = later(lastRestart, finishedAt(cs));
-      const waiting = cs.state?.waiting;
-      const terminated = cs.state?.terminated;
-      if (waiting?.reason) {
-        reason = waiting.reason;
-      } else if (terminated?.reason) {
-        reason = terminated.reason;
-      } else if (terminated) {
-        reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode ?? 0}`;
-      } else if (cs.ready && cs.state?.running) {
-        hasRunning = true;
-        readyContainers++;
-      }
-    }
-    if (reason === 'Completed' && hasRunning) {
-      reason = hasCondition(status?.conditions, 'Ready') ? 'Running' : 'NotReady';
-    }
-  }
-
-  if (pod.metadata?.deletionTimestamp && status?.reason === NODE_UNREACHABLE_POD_REASON) {
-    reason = 'Unknown';
-  } else if (pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') {
-    reason = 'Terminating';
-  }
-
-  let restartsText = String(restarts);
-  if (restarts !== 0 && lastRestart !== undefined) {
-    restartsText = `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)`;
-  }
-  return { ready: `${readyContainers}/${totalContainers}`, reason, restarts: restartsText };
+  return { ready: `${s.readyContainers}/${s.totalContainers}`, reason: s.reason, restarts: restartsText };
 }
 
 function readinessGates(pod: Pod): string {
