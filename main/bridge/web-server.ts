@@ -13,6 +13,7 @@ import type { BridgeDeps } from './handlers';
 import { createWsBridge } from './ws';
 import { resolveStatic, sendFile } from './static-files';
 import { CSP } from './csp';
+import { uiToken } from './ui-token';
 
 export interface UiServer {
   url: string;
@@ -24,7 +25,7 @@ export interface UiServerOptions {
   port: number;
   staticDir: string;
   host?: string;
-  /** Defaults to a fresh random token. */
+  /** Defaults to a fresh random token (startUiServer: the data dir's token, kept across restarts). */
   token?: string;
 }
 
@@ -61,7 +62,7 @@ const FORBIDDEN_PAGE = `<!doctype html><meta charset="utf-8"><title>Flotilla</ti
 <code>http://127.0.0.1:7080/?token=…</code>. The token keeps other local programs and web pages out of your cluster.</p></body>`;
 
 export async function startUiServer(core: Core, opts: UiServerOptions): Promise<UiServer> {
-  return startUiServerWith(bridgeDepsOf(core), opts);
+  return startUiServerWith(bridgeDepsOf(core), { ...opts, token: opts.token ?? uiToken(core.dataDir) });
 }
 
 export async function startUiServerWith(deps: BridgeDeps, opts: UiServerOptions): Promise<UiServer> {

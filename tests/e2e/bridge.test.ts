@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { KObject } from '../../main/api/types';
 import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName, WsServerMessage } from '../../main/bridge/contract';
 import { startUiServer } from '../../main/bridge/web-server';
+import { UI_TOKEN_FILE } from '../../main/bridge/ui-token';
 import type { UiServer } from '../../main/bridge/web-server';
 import { startTestCluster, waitFor } from '../helpers/cluster';
 import type { TestCluster } from '../helpers/cluster';
@@ -19,7 +20,8 @@ let base: string;
 function get(p: string, headers: Record<string, string> = {}): Promise<{ code: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(base);
-    http.get({ host: u.hostname, port: u.port, path: p, headers }, (res) => {
+    // A fresh connection per request: a pooled one may belong to a server stopped meanwhile.
+    http.get({ host: u.hostname, port: u.port, path: p, headers, agent: false }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body }));
@@ -211,5 +213,23 @@ describe('bridge calls over WebSocket', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 404 } });
     const badKind = await b.call('list', { kind: 'secrets' as never });
     expect(badKind).toMatchObject({ ok: false, error: { code: 400, message: 'unknown kind "secrets"' } });
+  });
+});
+
+describe('a restarted UI server', () => {
+  it('keeps its token in the data dir (owner-only) and accepts the open tab\'s token and cookie again', async () => {
+    const file = path.join(c.core.dataDir, UI_TOKEN_FILE);
+    expect(fs.readFileSync(file, 'utf8').trim()).toBe(ui.token);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const port = Number(new URL(base).port);
+    const staticDir = path.join(c.dir, 'ui');
+    const cookie = `flotilla_token_${port}=${ui.token}`;
+    await ui.stop();
+    ui = await startUiServer(c.core, { port, staticDir });
+    expect(ui.url).toBe(base);
+    expect((await get('/assets/app.js', { Cookie: cookie })).code).toBe(200);
+    const b = await WsBridge.open(wsUrl(), { Cookie: cookie });
+    expect((await b.ok('providers', null)).length).toBe(3);
+    b.ws.close();
   });
 });
