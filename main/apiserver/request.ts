@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors } from './status';
 import { PROTOBUF_CONTENT_TYPE, decodeKubernetesProtobuf } from './protobuf/decode';
+import { queryFlag } from './query-bool';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -17,11 +18,16 @@ export interface RequestInfo {
   resource: string;
   name?: string;
   subresource?: string;
+  /** The deprecated watch form `/api/v1/watch/…`: a watch whatever the query says (GET only). */
+  legacyWatch?: boolean;
   path: string;
   query: URLSearchParams;
 }
 
-/** Parses /api/v1/namespaces/ns/pods/name/status and friends. */
+/**
+ * Parses /api/v1/namespaces/ns/pods/name/status and friends, and the deprecated watch paths
+ * (/api/v1/watch/namespaces/ns/pods/name) as Kubernetes' RequestInfoFactory does.
+ */
 export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
   const url = new URL(rawUrl, 'http://x');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -38,6 +44,10 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
     return info;
   }
   info.isResource = true;
+  if (rest[0] === 'watch' && rest.length >= 2) {
+    info.legacyWatch = true;
+    rest = rest.slice(1);
+  }
   // namespaces/{ns}/{resource}/... — but /namespaces/{name} and /namespaces/{name}/status|finalize is the namespace itself
   if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
     info.namespace = rest[1];
@@ -46,8 +56,12 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
   info.resource = rest[0];
   info.name = rest[1];
   info.subresource = rest[2];
-  const watch = url.searchParams.get('watch');
-  const isWatch = watch === 'true' || watch === '1';
+  const isWatch = queryFlag(url.searchParams, 'watch');
+  if (info.legacyWatch) {
+    // Only GET is routed on the watch paths: any other method is refused (verb '' → 405).
+    if (method === 'GET') info.verb = 'watch';
+    return info;
+  }
   switch (method) {
     case 'GET':
     case 'HEAD':

@@ -172,11 +172,13 @@ async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, 
   }
   const sub = info.subresource;
   if (!sub) return handleResource(ctx, req, res, info, r);
+  if (info.legacyWatch) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!r.subresources.some((s) => s.name === sub) && !(r.plural === 'namespaces' && sub === 'finalize')) {
     throw errors.pathNotFound();
   }
   switch (sub) {
     case 'status':
+    case 'ephemeralcontainers':
       return handleStatus(ctx, req, res, info, r);
     case 'finalize':
       return handleStatus(ctx, req, res, { ...info, subresource: 'finalize' }, r);

@@ -8,23 +8,14 @@ import { managerOrUserAgent } from '../patch/manager-name';
 import { ApiError, errors } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
-import type { DeleteOptions, FieldValidation, ListQuery, PatchType, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
+import type { DeleteOptions, FieldValidation, PatchType, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
 import { PATCH_CONTENT_TYPES } from '../registry/options';
 import { startWatch } from '../registry/watch';
 import type { ApiContext } from '../context';
 import { addWarnings, sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
-
-export function listQuery(q: URLSearchParams): ListQuery {
-  const limit = q.get('limit');
-  return {
-    labelSelector: q.get('labelSelector') ?? undefined,
-    fieldSelector: q.get('fieldSelector') ?? undefined,
-    limit: limit ? Number(limit) : undefined,
-    continue: q.get('continue') ?? undefined,
-    resourceVersion: q.get('resourceVersion') ?? undefined,
-  };
-}
+import { listOptions, watchOptions } from './list-options';
+import { queryFlag } from '../query-bool';
 
 export function writeOptions(req: IncomingMessage, q: URLSearchParams): WriteOptions {
   const fv = q.get('fieldValidation');
@@ -94,7 +85,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'list': {
-      const list = reg.list(r, ns, listQuery(q));
+      const list = reg.list(r, ns, listOptions(q));
       if (wantsTable(req)) {
         const table = buildTable(r, list.items, { includeObject: includeObject(q), resourceVersion: list.metadata.resourceVersion, continueToken: list.metadata.continue });
         sendJson(res, 200, table, TABLE_CONTENT_TYPE);
@@ -104,11 +95,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'watch': {
-      const wq: WatchQuery = { ...listQuery(q), allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true' };
-      if (info.name) wq.fieldSelector = [`metadata.name=${info.name}`, wq.fieldSelector].filter(Boolean).join(',');
-      const ts = q.get('timeoutSeconds');
-      if (ts) wq.timeoutSeconds = Number(ts);
-      serveWatch(ctx, req, res, r, ns, wq);
+      serveWatch(ctx, req, res, r, ns, watchOptions(q, info.name));
       return;
     }
     case 'create': {
@@ -124,7 +111,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'patch': {
-      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: q.get('force') === 'true' });
+      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: queryFlag(q, 'force') });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, result.created ? 201 : 200);
       return;
@@ -135,7 +122,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'deletecollection': {
-      const list = await reg.deleteCollection(r, ns, listQuery(q), await deleteOptions(req, q));
+      const list = await reg.deleteCollection(r, ns, listOptions(q), await deleteOptions(req, q));
       sendJson(res, 200, list);
       return;
     }
@@ -159,7 +146,7 @@ export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: S
       return;
     }
     case 'patch': {
-      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource: 'status', force: q.get('force') === 'true' });
+      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource: 'status', force: queryFlag(q, 'force') });
       sendObject(req, res, r, result.object);
       return;
     }
@@ -192,9 +179,16 @@ function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
     sentColumns = true;
     return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
   };
+  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const bookmark = (resourceVersion: string, annotations?: Record<string, string>): KObject =>
+    ({ kind: r.kind, apiVersion, metadata: annotations ? { resourceVersion, annotations } : { resourceVersion } });
+  // sendInitialEvents: the end of the initial state is a bookmark so annotated (for clients that take bookmarks).
+  const onSynced = q.sendInitialEvents && q.allowWatchBookmarks
+    ? (revision: number) => push(encodeEvent('BOOKMARK', bookmark(String(revision), { 'k8s.io/initial-events-end': 'true' })))
+    : undefined;
   let dispose: () => void;
   try {
-    dispose = startWatch(ctx.registry, ctx.store, r, ns, q, (ev) => push(encodeEvent(ev.type, ev.object)));
+    dispose = startWatch(ctx.registry, ctx.store, r, ns, q, (ev) => push(encodeEvent(ev.type, ev.object)), onSynced);
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 410)) throw e;
     // An expired resourceVersion is reported inside the stream, as Kubernetes does.
@@ -217,8 +211,7 @@ function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
   const timeout = q.timeoutSeconds && q.timeoutSeconds > 0 ? q.timeoutSeconds * 1000 : ctx.watchTimeoutMs;
   timers.push(setTimeout(stop, timeout));
   if (q.allowWatchBookmarks) {
-    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-    const t = setInterval(() => push(encodeEvent('BOOKMARK', { kind: r.kind, apiVersion, metadata: { resourceVersion: String(ctx.store.revision) } })), ctx.bookmarkIntervalMs);
+    const t = setInterval(() => push(encodeEvent('BOOKMARK', bookmark(String(ctx.store.revision)))), ctx.bookmarkIntervalMs);
     timers.push(t);
   }
   req.on('close', stop);

@@ -21,6 +21,8 @@ export interface ListQuery {
 
 export interface WatchQuery extends ListQuery {
   allowWatchBookmarks?: boolean;
+  /** Start with the current state (true) or never (false); unset: only when no resourceVersion is given. */
+  sendInitialEvents?: boolean;
   /** Stop after this many seconds (the stream then ends cleanly). */
   timeoutSeconds?: number;
 }

@@ -36,20 +36,30 @@ export type WatchSink = (ev: WatchEvent<StoredObject>) => void;
 
 /**
  * Starts a watch. With a resourceVersion, events after it; without one (or "0"), synthetic ADDED
- * events for what exists now, then changes. Throws 410 Gone when the revision is compacted.
+ * events for what exists now, then changes. `sendInitialEvents` overrides that choice: true sends
+ * the current state whatever the resourceVersion, false never does (and starts from now when no
+ * resourceVersion is given). `onSynced` learns the revision of the initial state once it is sent.
+ * Throws 410 Gone when the revision is compacted.
  */
-export function startWatch(registry: Registry, store: Store, r: ResourceInfo, namespace: string | undefined, q: WatchQuery, sink: WatchSink): () => void {
+export function startWatch(
+  registry: Registry, store: Store, r: ResourceInfo, namespace: string | undefined, q: WatchQuery, sink: WatchSink,
+  onSynced?: (revision: number) => void,
+): () => void {
   const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector);
   const prefix = storagePrefix(r, r.namespaced ? namespace : undefined);
   let from: number;
   const rv = q.resourceVersion;
-  if (rv && rv !== '0') {
-    from = Number(rv);
-    if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resourceVersion "${rv}"`);
-  } else {
+  const latest = !rv || rv === '0';
+  if (q.sendInitialEvents ?? latest) {
     const list = registry.list(r, namespace, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector });
     for (const item of list.items) sink({ type: 'ADDED', object: deepFreeze(item) });
     from = Number(list.metadata.resourceVersion);
+    onSynced?.(from);
+  } else if (latest) {
+    from = store.revision;
+  } else {
+    from = Number(rv);
+    if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resourceVersion "${rv}"`);
   }
   try {
     return store.watch(prefix, from, (events) => {

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { StoredObject } from '../../api/types';
 import { errors } from '../status';
+import { queryFlag } from '../query-bool';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
 import { SPDY_EXEC_PROTOCOLS, negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
@@ -26,10 +27,7 @@ export function execPath(pod: PodLike, query: URLSearchParams): string {
   const container = query.get('container') || pod.spec?.containers?.[0]?.name || '';
   const q = new URLSearchParams();
   for (const c of query.getAll('command')) q.append('command', c);
-  for (const k of ['stdin', 'stdout', 'stderr', 'tty']) {
-    const v = query.get(k);
-    if (v === 'true' || v === '1') q.set(k, 'true');
-  }
+  for (const k of ['stdin', 'stdout', 'stderr', 'tty']) if (queryFlag(query, k)) q.set(k, 'true');
   const seg = encodeURIComponent;
   return `/exec/${seg(pod.metadata.namespace ?? 'default')}/${seg(pod.metadata.name)}/${seg(container)}?${q.toString()}`;
 }
@@ -85,7 +83,7 @@ export async function upgradeExec(
   if (socket.destroyed) { upstream.terminate(); return; }
   if (spdyProtocol) {
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${spdyProtocol}\r\n\r\n`);
-    const flag = (k: string): boolean => ['true', '1'].includes(query.get(k) ?? '');
+    const flag = (k: string): boolean => queryFlag(query, k);
     serveSpdyExec(socket, head, upstream, { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') });
     return;
   }

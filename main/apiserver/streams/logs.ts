@@ -4,8 +4,11 @@ import type { StoredObject } from '../../api/types';
 import type { AgentEndpoint } from './agent-connection';
 import { agentGet } from './agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
+import { queryFlag } from '../query-bool';
 
-const LOG_PARAMS = ['follow', 'tailLines', 'sinceSeconds', 'sinceTime', 'timestamps', 'previous', 'limitBytes'];
+const LOG_PARAMS = ['tailLines', 'sinceSeconds', 'sinceTime', 'limitBytes'];
+/** PodLogOptions' booleans, passed on as `true` when set by Kubernetes' rule and left out otherwise. */
+const LOG_FLAGS = ['follow', 'timestamps', 'previous'];
 
 type PodLike = StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
 
@@ -16,6 +19,7 @@ export function containerLogsPath(pod: PodLike, query: URLSearchParams): string 
     const v = query.get(k);
     if (v !== null && v !== '') q.set(k, v);
   }
+  for (const k of LOG_FLAGS) if (queryFlag(query, k)) q.set(k, 'true');
   const s = q.toString();
   const seg = (x: string): string => encodeURIComponent(x);
   return `/containerLogs/${seg(pod.metadata.namespace ?? 'default')}/${seg(pod.metadata.name)}/${seg(container)}${s ? `?${s}` : ''}`;
