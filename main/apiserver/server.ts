@@ -49,10 +49,22 @@ export interface ApiServer {
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
+/** Where clients reach this server: `host:port` as net.JoinHostPort writes it, for discovery's serverAddressByClientCIDRs. */
+interface Advertised {
+  serverAddress: string;
+}
+
+function advertisedAddress(a: AddressInfo): string {
+  // A wildcard listener is reached on loopback (the server is local by design).
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+  return host.includes(':') ? `[${host}]:${a.port}` : `${host}:${a.port}`;
+}
+
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { ctx } = opts;
+  const advertised: Advertised = { serverAddress: '' };
   const server = https.createServer({ cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, keepAlive: true }, (req, res) => {
-    void handle(opts, req, res);
+    void handle(opts, advertised, req, res);
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 70_000;
@@ -68,6 +80,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     });
   });
   const port = (server.address() as AddressInfo).port;
+  advertised.serverAddress = advertisedAddress(server.address() as AddressInfo);
   const sockets = new Set<Duplex>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -89,10 +102,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
-async function handle(opts: ApiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(opts: ApiServerOptions, advertised: Advertised, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = req.url ?? '/';
-    const pathOnly = url.split('?')[0];
+    const raw = url.split('?')[0];
+    // /version/ is /version (its go-restful web service routes its root with and without the slash).
+    const pathOnly = raw === '/version/' ? '/version' : raw;
     if (PUBLIC_PATHS.has(pathOnly)) {
       if (pathOnly === '/version') sendJson(res, 200, SERVER_VERSION);
       else {
@@ -103,7 +118,7 @@ async function handle(opts: ApiServerOptions, req: IncomingMessage, res: ServerR
     }
     const identity = opts.auth.authenticate(req);
     if (!identity) throw errors.unauthorized();
-    await route(opts.ctx, identity, req, res, parseRequestInfo(req.method ?? 'GET', url));
+    await route(opts.ctx, advertised, identity, req, res, parseRequestInfo(req.method ?? 'GET', url));
   } catch (e) {
     const err = toApiError(e);
     if (err.code >= 500) opts.onInternalError?.(e, req);
@@ -111,12 +126,12 @@ async function handle(opts: ApiServerOptions, req: IncomingMessage, res: ServerR
   }
 }
 
-async function route(ctx: ApiContext, identity: Identity, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+async function route(ctx: ApiContext, advertised: Advertised, identity: Identity, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
   const p = info.path.replace(/\/+$/, '') || '/';
   if (!info.isResource) {
     if (p === '/api') {
       if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregatedDiscovery(true), AGGREGATED_CONTENT_TYPE);
-      else sendJson(res, 200, apiVersions());
+      else sendJson(res, 200, apiVersions(advertised.serverAddress));
       return;
     }
     if (p === '/apis') {
