@@ -2,7 +2,7 @@
 // Kubernetes keeps them, and the identity of a manager (name, operation, subresource, and for
 // updaters the apiVersion — appliers keep one entry whatever version they apply).
 import { PatchError } from './errors';
-import { isObject, type JsonObject } from './json';
+import { deepEqual, isObject, type JsonObject } from './json';
 import { FieldSet } from './fieldpath';
 import { decodeFieldsV1 } from './fieldsv1-cache';
 
@@ -88,4 +88,20 @@ export function isResetManagedFields(entries: unknown): boolean {
   if (!Array.isArray(entries)) return false;
   if (entries.length === 0) return true;
   return entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
+}
+
+/**
+ * Do two managedFields lists differ only in their entries' times? Such a change alone is no change
+ * (Kubernetes' IgnoreManagedFieldsTimestampsTransformer); a manager gained, lost or owning other fields is.
+ */
+export function sameManagedFieldsIgnoringTime(a: unknown, b: unknown): boolean {
+  const x = Array.isArray(a) ? a : [];
+  const y = Array.isArray(b) ? b : [];
+  if (x.length !== y.length) return false;
+  const untimed = (e: unknown): unknown => {
+    if (!isObject(e)) return e;
+    const { time: _time, ...rest } = e;
+    return rest;
+  };
+  return x.every((e, i) => deepEqual(untimed(e), untimed(y[i])));
 }

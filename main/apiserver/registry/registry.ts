@@ -18,6 +18,7 @@ import type { Strategy } from './strategies';
 import { makeStrategies } from './strategies';
 import { applyPatch } from './patching';
 import { recordManagedFields } from './managed';
+import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
 
 const MAX_RETRIES = 16;
 
@@ -396,7 +397,8 @@ export class Registry {
       return gone;
     }
     if (nmOut.finalizers && nmOut.finalizers.length === 0) delete nmOut.finalizers;
-    if (deepEqual(stripRV(next), stripRV(current))) return current; // no-op: no new revision
+    // No-op (no new revision): nothing changed but, at most, the times of managedFields entries.
+    if (deepEqual(stripRV(next), stripRV(current)) && sameManagedFieldsIgnoringTime(nmOut.managedFields, cur.managedFields)) return current;
     if (opts.dryRun) return next as StoredObject;
     let kv;
     try {
