@@ -143,6 +143,7 @@ export class Registry {
     delete meta.resourceVersion;
     const strategy = this.strategies.get(r.plural);
     if (!strategy?.keepStatusOnCreate && r.subresources.some((s) => s.name === 'status')) delete obj.status;
+    strategy?.normalize?.(obj);
     applyDefaults(r.kind, obj);
     this.validate(r, obj, validateObject(r.kind, obj));
     strategy?.beforeCreate?.(obj);
@@ -368,14 +369,17 @@ export class Registry {
         { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' },
       ]);
     }
-    if (opts.subresource !== 'status') applyDefaults(r.kind, next);
+    const strategy = this.strategies.get(r.plural);
+    if (opts.subresource !== 'status') {
+      strategy?.normalize?.(next);
+      applyDefaults(r.kind, next);
+    }
     if (tracksGeneration(r)) {
       nm.generation = cur.generation ?? 1;
       if (!deepEqual(specPart(current), specPart(next))) nm.generation = (cur.generation ?? 1) + 1;
     } else {
       delete nm.generation;
     }
-    const strategy = this.strategies.get(r.plural);
     if (opts.subresource !== 'status') strategy?.beforeUpdate?.(next, current);
     try {
       this.validate(r, next, [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current)]);

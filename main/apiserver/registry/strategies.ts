@@ -1,12 +1,18 @@
 // What differs between resources when objects are created, updated and deleted: status handling,
-// pod defaults the server owns, service IP and port allocation.
+// pod defaults the server owns, service IP and port allocation, secret stringData (secret-strategy.ts).
 import type { KObject, Pod, Service, StoredObject } from '../../api/types';
 import { errors } from '../status';
 import { RangeAllocator, intToIp, ipToInt, newClusterIPAllocator, newNodePortAllocator } from './allocators';
+import { secretStrategy } from './secret-strategy';
 
 export interface Strategy {
   /** Kinds whose status is only written through the status subresource: cleared on create unless `keepStatusOnCreate`. */
   keepStatusOnCreate?: boolean;
+  /**
+   * Called on every write of the main resource (create, update, patch, apply) before defaulting and
+   * validation: what Kubernetes' conversion from the versioned object does to it (Secret stringData).
+   */
+  normalize?(obj: KObject): void;
   /** Called on create after defaults and before validation; may throw an ApiError. */
   beforeCreate?(obj: KObject): void;
   /** Undo whatever beforeCreate claimed, when the write did not happen. */
@@ -165,5 +171,6 @@ export function makeStrategies(): Map<string, Strategy> {
   m.set('nodes', { keepStatusOnCreate: true });
   m.set('services', new ServiceAllocation());
   m.set('namespaces', { keepStatusOnCreate: true });
+  m.set('secrets', secretStrategy);
   return m;
 }
