@@ -10,13 +10,13 @@ import Database from 'better-sqlite3';
 import { HttpClient } from '../client/http';
 import { readKubeconfig } from '../apiserver/kubeconfig';
 import type { ConfigMap } from '../api/types';
-import type { ResourceRef } from '../client/types';
+import { R } from '../controllers/refs';
 import { median, nowMs, percentile, printResult, printTable, round } from './bench-report';
-import type { ParsedArgs } from './args';
-import { flagInt } from './args';
+import type { BenchApiOptions } from './commands';
+import { READY_PROBE, SENT_ANNOTATION, WATCHER_SCRIPT, type WatchResult } from './bench-api-watcher';
 
-const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
-const NAMESPACES: ResourceRef = { group: '', version: 'v1', plural: 'namespaces', namespaced: false };
+const CONFIGMAPS = R.configmaps;
+const NAMESPACES = R.namespaces;
 const CLI = path.join(__dirname, '..', 'cli.ts');
 
 interface ServerProc {
@@ -68,7 +68,7 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 function configMap(ns: string, name: string, sent?: number): ConfigMap {
   return {
     apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name, namespace: ns, labels: { bench: 'api' }, annotations: sent === undefined ? undefined : { 'bench.flotilla.dev/sent': String(sent) } },
+    metadata: { name, namespace: ns, labels: { bench: 'api' }, annotations: sent === undefined ? undefined : { [SENT_ANNOTATION]: String(sent) } },
     data: { key: 'value', other: 'x'.repeat(64) },
   };
 }
@@ -108,49 +108,8 @@ function sqliteBaseline(dir: string, durationMs: number): number {
   return rate;
 }
 
-/** The watcher side, in its own process: N watches, latency from the object's send stamp. */
-async function watcherChild(): Promise<void> {
-  const [kubeconfig, ns, watchersS, expectedS, rv] = process.argv.slice(process.argv.indexOf('--watcher-child') + 1);
-  const kc = readKubeconfig(kubeconfig);
-  const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem });
-  const watchers = Number(watchersS);
-  const expected = Number(expectedS);
-  let finished!: () => void;
-  const allDone = new Promise<void>((resolve) => (finished = resolve));
-  const latencies: number[] = [];
-  let done = 0;
-  let established = 0;
-  const handles = Array.from({ length: watchers }, () => {
-    let seen = 0;
-    return client.watch<ConfigMap>({ ...CONFIGMAPS }, { namespace: ns, resourceVersion: rv }, (ev) => {
-      if (ev.type !== 'ADDED') return;
-      if (ev.object.metadata?.name === 'ready-probe') {
-        // Every watcher has seen the probe: all streams are established.
-        if (++established === watchers) process.stdout.write('ready\n');
-        return;
-      }
-      const sent = Number(ev.object.metadata?.annotations?.['bench.flotilla.dev/sent']);
-      latencies.push(nowMs() - sent);
-      if (++seen === expected && ++done === watchers) finish();
-    }, (err) => {
-      if (err) process.stderr.write(`watch ended: ${err.message}\n`);
-    });
-  });
-  function finish() {
-    for (const h of handles) h.stop();
-    process.stdout.write(JSON.stringify({ p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length }) + '\n');
-    client.close();
-    finished();
-  }
-  await allDone;
-}
-
-export async function benchApi(args: ParsedArgs): Promise<void> {
-  if (args.flags.has('watcher-child')) return watcherChild();
-  const total = flagInt(args, 'count', 5000);
-  const concurrency = flagInt(args, 'clients', 16);
-  const watchers = flagInt(args, 'watchers', 100);
-  const watchEvents = flagInt(args, 'watch-events', 1000);
+export async function benchApi(o: BenchApiOptions): Promise<void> {
+  const { count: total, clients: concurrency, watchers, watchEvents } = o;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-api-'));
   const server = await startServeProcess(path.join(dir, 'data'));
   const kc = readKubeconfig(server.kubeconfig);
@@ -176,7 +135,7 @@ export async function benchApi(args: ParsedArgs): Promise<void> {
     process.stderr.write(`watch delivery to ${watchers} watchers...\n`);
     // Watch delivery: watchers in another process, creates paced at a steady rate.
     const startRv = (await client.list(CONFIGMAPS, { namespace: 'bench-watch', limit: 1 })).metadata.resourceVersion ?? '0';
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'bench', 'api', '--watcher-child', server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WATCHER_SCRIPT, server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
     let childOut = '';
     const ready = new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => {
@@ -185,7 +144,7 @@ export async function benchApi(args: ParsedArgs): Promise<void> {
       });
       child.on('exit', (c) => (c ? reject(new Error(`watcher process exited with ${c}`)) : undefined));
     });
-    await client.create(CONFIGMAPS, configMap('bench-watch', 'ready-probe'));
+    await client.create(CONFIGMAPS, configMap('bench-watch', READY_PROBE));
     await ready;
     const rate = 250; // creates per second while watched
     const t0 = nowMs();
@@ -195,12 +154,12 @@ export async function benchApi(args: ParsedArgs): Promise<void> {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       await client.create(CONFIGMAPS, configMap('bench-watch', `w-${i}`, nowMs()));
     });
-    const watchResult = await new Promise<{ p50: number; p99: number; n: number }>((resolve, reject) => {
+    const watchResult = await new Promise<WatchResult>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('watchers did not receive every event within 60 s')), 60_000);
       child.on('exit', () => {
         clearTimeout(t);
         const line = childOut.trim().split('\n').pop() ?? '';
-        resolve(JSON.parse(line) as { p50: number; p99: number; n: number });
+        resolve(JSON.parse(line) as WatchResult);
       });
     });
 

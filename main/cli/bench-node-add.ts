@@ -4,9 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ParsedArgs } from './args';
-import { flagInt } from './args';
-import { providerFlag } from './node';
+import type { BenchNodeAddOptions } from './commands';
 import { startCore } from '../core';
 import type { KObject, Machine } from '../api/types';
 import { MACHINES, NODES } from '../nodes/resources';
@@ -29,9 +27,7 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, wha
   }
 }
 
-export async function benchNodeAdd(args: ParsedArgs): Promise<void> {
-  const runs = flagInt(args, 'runs', 5);
-  const provider = providerFlag(args) ?? 'sandbox';
+export async function benchNodeAdd({ runs, provider }: BenchNodeAddOptions): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-node-'));
   const tag = (process.pid % 200) + 20;
   const core = await startCore({

@@ -10,8 +10,7 @@ import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Pod } from 'kubernetes-types/core/v1';
-import type { ParsedArgs } from './args';
-import { flagInt } from './args';
+import type { BenchPodStartupOptions } from './commands';
 import { startCore, type Core } from '../core';
 import type { KObject, Machine } from '../api/types';
 import { MACHINES, NODES, PODS } from '../nodes/resources';
@@ -224,11 +223,9 @@ async function teardown(core: Core, dir: string, node: Node | undefined, times: 
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-export async function benchPodStartup(args: ParsedArgs): Promise<void> {
+export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartupOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench pod-startup must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
   if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
-  const pods = flagInt(args, 'pods', 20);
-  const burstPods = flagInt(args, 'burst', 0); // 0: no burst round
   let burstMs = NaN;
   const id = `fltp${process.pid % 10000}`;
   const subnet = await freeSubnet();

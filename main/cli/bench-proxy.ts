@@ -1,14 +1,11 @@
 // `flotilla bench proxy`: the node agent's iptables proxier, 1,000 services × 3 endpoints: a full
 // sync, then the incremental sync after one endpoint changes (root: runs in a throw-away netns).
-import type { ParsedArgs } from './args';
-import { flagInt } from './args';
+import type { BenchProxyOptions } from './commands';
 import { printResult, printTable } from './bench-report';
 import { benchProxy } from '../../vm-images/agent/proxy/bench';
 
-export async function benchProxyCli(args: ParsedArgs): Promise<void> {
+export async function benchProxyCli({ services, runs }: BenchProxyOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench proxy programs iptables in a network namespace: run it as root');
-  const services = flagInt(args, 'services', 1000);
-  const runs = flagInt(args, 'runs', 5);
   const r = await benchProxy({ services, endpointsPerService: 3, runs });
   printTable([
     ['measure (median of ' + runs + ' runs)', 'ms', 'target'],

@@ -5,8 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KObject, Pod } from '../api/types';
-import type { ParsedArgs } from './args';
-import { flagInt } from './args';
+import type { BenchSchedulerOptions } from './commands';
 import { startCore } from '../core';
 import { Informer } from '../controllers/informer';
 import { R } from '../controllers/refs';
@@ -36,10 +35,8 @@ function cycleThroughput(nodes: number, pods: number): number {
 
 const DEPLOYMENTS = 100;
 
-export async function benchScheduler(args: ParsedArgs): Promise<void> {
-  const nodes = flagInt(args, 'nodes', 1000);
-  const pods = flagInt(args, 'pods', 10_000);
-  const timeoutMs = flagInt(args, 'timeout', 600) * 1000;
+export async function benchScheduler({ nodes, pods, timeout }: BenchSchedulerOptions): Promise<void> {
+  const timeoutMs = timeout * 1000;
   const cyclesPerS = cycleThroughput(nodes, pods);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sched-'));
   const errors: string[] = [];

@@ -6,8 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KObject, Pod } from '../api/types';
-import type { ParsedArgs } from './args';
-import { flagInt, flagString } from './args';
+import type { BenchUiOptions } from './commands';
 import { startCore } from '../core';
 import { startHollowNodes } from '../hollow';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
@@ -43,12 +42,7 @@ async function until(what: string, timeoutMs: number, fn: () => Promise<boolean>
   }
 }
 
-export async function benchUi(args: ParsedArgs): Promise<void> {
-  const nodes = flagInt(args, 'nodes', 50);
-  const pods = flagInt(args, 'pods', 2000);
-  const rate = flagInt(args, 'rate', 100);
-  const seconds = flagInt(args, 'seconds', 10);
-  const chromiumPath = flagString(args, 'chromium', '/usr/bin/chromium') ?? '/usr/bin/chromium';
+export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPath }: BenchUiOptions): Promise<void> {
   const staticDir = defaultStaticDir();
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error(`the UI is not built (${staticDir}): run \`npm run build\` first`);
 

@@ -1,8 +1,7 @@
-// `flotilla down [--data-dir D]`: removes every machine (through the API of a running serve, so
+// `flotilla down`: removes every machine (through the API of a running serve, so
 // nodes are drained and Machines deleted; then directly, for anything left) and leaves no
 // namespaces, bridges, routes, iptables rules, mounts, cgroups or node processes behind.
-import type { ParsedArgs } from './args';
-import { dataDirFrom } from './data-dir';
+import type { DataDirOptions } from './commands';
 import { serveClient } from './node';
 import { MACHINES } from '../nodes/resources';
 import { downMachines } from '../nodes/down';
@@ -32,8 +31,7 @@ async function deleteThroughApi(dataDir: string, timeoutMs: number): Promise<voi
   }
 }
 
-export async function down(args: ParsedArgs): Promise<void> {
-  const dataDir = dataDirFrom(args);
+export async function down({ dataDir }: DataDirOptions): Promise<void> {
   await deleteThroughApi(dataDir, 120_000);
   const r = await downMachines(dataDir, (l) => console.log(l));
   for (const e of r.errors) console.error(`flotilla down: ${e}`);

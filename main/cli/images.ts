@@ -1,16 +1,11 @@
-// `flotilla images import FILE.tar [--data-dir D]`: imports an image tarball into every running
+// `flotilla images import FILE.tar`: imports an image tarball into every running
 // node (SFTP + `ctr -n k8s.io images import`), and keeps it so that nodes added later get it too.
 import * as fs from 'node:fs';
-import type { ParsedArgs } from './args';
-import { UsageError } from './args';
-import { dataDirFrom } from './data-dir';
+import type { ImagesImportOptions } from './commands';
 import { importImageIntoNodes, keepImage } from '../nodes/image-import';
 
-export async function images(args: ParsedArgs): Promise<void> {
-  const [, sub, file] = args.positional;
-  if (sub !== 'import' || !file) throw new UsageError('images import FILE.tar');
+export async function imagesImport({ file, dataDir }: ImagesImportOptions): Promise<void> {
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist`);
-  const dataDir = dataDirFrom(args);
   const r = await importImageIntoNodes(dataDir, keepImage(dataDir, file));
   for (const i of r.imported) console.log(`${i.node}: ${i.output}`);
   for (const f of r.failures) console.error(`flotilla images: ${f.node}: ${f.error}`);

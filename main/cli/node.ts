@@ -1,32 +1,17 @@
 // `flotilla node add|ls|rm|stop|start`: manages Machines through the API of a running
-// `flotilla serve` (found via D/kubeconfig); `--nodes N --provider P` options for serve.
+// `flotilla serve` (found via D/kubeconfig).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ParsedArgs } from './args';
-import { flagInt, flagString, UsageError } from './args';
-import { dataDirFrom } from './data-dir';
+import type { DataDirOptions, NamedMachineOptions, NodeAddOptions } from './commands';
 import { readKubeconfig } from '../apiserver/kubeconfig';
 import { HttpClient } from '../client/http';
 import { isNotFound } from '../client/types';
-import type { KObject, Machine, MachineProvider } from '../api/types';
-import type { NodeManagerOptions } from '../nodes';
-import { createProviders, defaultProvider, isProviderName } from '../nodes/providers';
+import type { KObject, Machine } from '../api/types';
+import { createProviders, defaultProvider } from '../nodes/providers';
 import { MACHINES, NODES } from '../nodes/resources';
 
 type M = Machine & KObject;
-
-export function providerFlag(args: ParsedArgs): MachineProvider | undefined {
-  const p = flagString(args, 'provider');
-  if (p === undefined) return undefined;
-  if (!isProviderName(p)) throw new UsageError(`--provider must be sandbox, lima or multipass, got "${p}"`);
-  return p;
-}
-
-/** serve's node options: --nodes N (default 0) and --provider P. */
-export function nodeOptionsFrom(args: ParsedArgs): NodeManagerOptions {
-  return { nodes: flagInt(args, 'nodes', 0), provider: providerFlag(args), log: (l) => console.error(l) };
-}
 
 /** An API client for the running `flotilla serve` of the data dir. */
 export async function serveClient(dataDir: string): Promise<HttpClient> {
@@ -40,14 +25,6 @@ export async function serveClient(dataDir: string): Promise<HttpClient> {
     throw new Error(`\`flotilla serve\` for ${dataDir} is not answering (${e instanceof Error ? e.message : String(e)}): is it running?`);
   }
   return client;
-}
-
-function memoryMiB(v: string | undefined): number {
-  if (v === undefined) return 2048;
-  const m = /^(\d+)\s*(M|Mi|MiB|G|Gi|GiB)?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`--memory must be like 2048, 2048M or 2G, got "${v}"`);
-  const n = Number(m[1]);
-  return m[2] && /^g/i.test(m[2]) ? n * 1024 : n;
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -79,18 +56,18 @@ export async function followMachine(client: HttpClient, name: string, out: (l: s
   }
 }
 
-async function add(client: HttpClient, args: ParsedArgs, dataDir: string): Promise<void> {
-  const provider = providerFlag(args) ?? defaultProvider();
-  const avail = await createProviders({ dataDir }).get(provider)?.available();
+async function add(client: HttpClient, o: NodeAddOptions): Promise<void> {
+  const provider = o.provider ?? defaultProvider();
+  const avail = await createProviders({ dataDir: o.dataDir }).get(provider)?.available();
   if (avail && !avail.ok) throw new Error(`cannot add a ${provider} node: ${avail.reason}`);
-  const name = flagString(args, 'name') ?? `node-${randomBytes(3).toString('hex')}`;
+  const name = o.name ?? `node-${randomBytes(3).toString('hex')}`;
   const m: M = {
     apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name },
-    spec: { provider, cpus: flagInt(args, 'cpus', 2), memoryMiB: memoryMiB(flagString(args, 'memory')), diskGiB: flagInt(args, 'disk', 10), running: true },
+    spec: { provider, cpus: o.cpus, memoryMiB: o.memory, diskGiB: o.disk, running: true },
   };
   await client.create<M>(MACHINES, m);
   console.log(`machine ${name} (${provider}) created`);
-  await followMachine(client, name, (l) => console.log(`  ${l}`), flagInt(args, 'timeout', provider === 'sandbox' ? 180 : 900) * 1000);
+  await followMachine(client, name, (l) => console.log(`  ${l}`), (o.timeout ?? (provider === 'sandbox' ? 180 : 900)) * 1000);
   console.log(`node ${name} is Ready`);
 }
 
@@ -145,27 +122,18 @@ async function setRunning(client: HttpClient, name: string, running: boolean): P
   console.log(`machine ${name} is ${want}`);
 }
 
-export async function node(args: ParsedArgs): Promise<void> {
-  const sub = args.positional[1];
-  const dataDir = dataDirFrom(args);
-  const need = (): string => {
-    const n = args.positional[2] ?? flagString(args, 'name');
-    if (!n) throw new UsageError(`node ${sub} needs a machine name`);
-    return n;
-  };
-  if (!sub || !['add', 'ls', 'list', 'rm', 'delete', 'stop', 'start'].includes(sub)) {
-    throw new UsageError('node needs one of: add [--provider P] [--cpus C] [--memory M] [--name N], ls, rm NAME, stop NAME, start NAME');
-  }
+/** Runs `fn` with a client of the data dir's `flotilla serve`, closed afterwards. */
+async function withServe(dataDir: string, fn: (client: HttpClient) => Promise<void>): Promise<void> {
   const client = await serveClient(dataDir);
   try {
-    switch (sub) {
-      case 'add': await add(client, args, dataDir); break;
-      case 'ls': case 'list': await ls(client); break;
-      case 'rm': case 'delete': await rm(client, need()); break;
-      case 'stop': await setRunning(client, need(), false); break;
-      case 'start': await setRunning(client, need(), true); break;
-    }
+    await fn(client);
   } finally {
     client.close();
   }
 }
+
+export const nodeAdd = (o: NodeAddOptions) => withServe(o.dataDir, (c) => add(c, o));
+export const nodeLs = (o: DataDirOptions) => withServe(o.dataDir, (c) => ls(c));
+export const nodeRm = (o: NamedMachineOptions) => withServe(o.dataDir, (c) => rm(c, o.name));
+export const nodeStop = (o: NamedMachineOptions) => withServe(o.dataDir, (c) => setRunning(c, o.name, false));
+export const nodeStart = (o: NamedMachineOptions) => withServe(o.dataDir, (c) => setRunning(c, o.name, true));

@@ -1,22 +1,17 @@
 // `flotilla serve`: the headless control plane (and, once built, the UI over HTTP).
-import type { ParsedArgs } from './args';
-import { flagInt } from './args';
-import { dataDirFrom } from './data-dir';
+import type { ServeOptions } from './commands';
 import { startCore } from '../core';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { startHollowNodes } from '../hollow';
-import { nodeOptionsFrom } from './node';
 
-export async function serve(args: ParsedArgs): Promise<void> {
-  const dataDir = dataDirFrom(args);
-  const apiPort = flagInt(args, 'api-port', 6443);
-  const core = await startCore({ dataDir, apiPort, nodes: nodeOptionsFrom(args) });
+export async function serve(o: ServeOptions): Promise<void> {
+  const core = await startCore({ dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l) } });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
-  const ui = await startUiServer(core, { port: flagInt(args, 'ui-port', 7080), staticDir: defaultStaticDir() });
+  const ui = await startUiServer(core, { port: o.uiPort, staticDir: defaultStaticDir() });
   core.own({ name: 'ui-server', stop: () => ui.stop() });
   console.log(`Flotilla UI: ${ui.url}`);
-  const hollow = flagInt(args, 'hollow-nodes', 0);
+  const hollow = o.hollowNodes;
   if (hollow > 0) {
     const nodes = startHollowNodes(core, { count: hollow, log: (l) => console.error(l) });
     core.own({ name: 'hollow-nodes', stop: () => nodes.stop() });

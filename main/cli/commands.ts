@@ -1,0 +1,135 @@
+// Every `flotilla` command, its arguments and flags (type, default, description): the one definition
+// from which the parser, each command's --help and the README's "Command line" section are made.
+// Actions are imported only when their command runs, so parsing and help stay quick.
+import { MACHINE_PROVIDERS } from '../api/validation/machine';
+import type { MachineProvider } from '../api/types';
+import { dataDirFlag } from './data-dir';
+import {
+  choiceFlag, customFlag, intFlag, leaf, parseMemoryMiB, positional, stringFlag, type CommandDef, type Values,
+} from './define';
+
+const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
+const PORT = { min: 0, max: 65535 };
+const providerFlag = (description: string) => choiceFlag('--provider <name>', description, MACHINE_PROVIDERS, isProvider, undefined, 'sandbox on Linux as root, lima on macOS, else multipass');
+const POSITIVE = { min: 1 };
+
+const SERVE = {
+  dataDir: dataDirFlag,
+  apiPort: intFlag('--api-port <port>', 'port of the Kubernetes API server (HTTPS; 0: any free port)', 6443, PORT),
+  uiPort: intFlag('--ui-port <port>', 'port of the UI over HTTP (0: any free port)', 7080, PORT),
+  nodes: intFlag('--nodes <n>', 'make sure this many machines of --provider exist', 0),
+  provider: providerFlag('provider of the machines --nodes makes'),
+  hollowNodes: intFlag('--hollow-nodes <n>', 'simulated nodes: they register and run their pods in name only', 0),
+};
+
+const NODE_ADD = {
+  dataDir: dataDirFlag,
+  provider: providerFlag('provider of the machine'),
+  name: stringFlag('--name <name>', 'name of the machine and its node', undefined, 'node-<6 random hex digits>'),
+  cpus: intFlag('--cpus <n>', 'CPUs of the machine', 2, { min: 1, max: 64 }),
+  memory: customFlag('--memory <size>', 'memory of the machine: MiB (2048, 2048M) or GiB (2G)', 2048, parseMemoryMiB, '2048 MiB'),
+  disk: intFlag('--disk <GiB>', 'disk of the machine, in GiB', 10, POSITIVE),
+  timeout: intFlag('--timeout <seconds>', 'how long to wait for the node to be Ready', undefined, POSITIVE, '180 for sandbox, 900 for VMs'),
+};
+
+const NAMED_MACHINE = { name: positional('name', 'the machine'), dataDir: dataDirFlag };
+
+const IMAGES_IMPORT = { file: positional('file', 'an image tarball (docker save / ctr export)'), dataDir: dataDirFlag };
+
+const DATA_DIR = { dataDir: dataDirFlag };
+
+const BENCH_API = {
+  count: intFlag('--count <n>', 'ConfigMaps to create', 5000, POSITIVE),
+  clients: intFlag('--clients <n>', 'concurrent clients', 16, POSITIVE),
+  watchers: intFlag('--watchers <n>', 'concurrent watchers', 100, POSITIVE),
+  watchEvents: intFlag('--watch-events <n>', 'objects created while watched', 1000, POSITIVE),
+};
+
+const BENCH_SCHEDULER = {
+  nodes: intFlag('--nodes <n>', 'hollow nodes', 1000, POSITIVE),
+  pods: intFlag('--pods <n>', 'pods, in 100 deployments', 10_000, POSITIVE),
+  timeout: intFlag('--timeout <seconds>', 'give up waiting for every pod to run after this long', 600, POSITIVE),
+};
+
+const BENCH_PROXY = {
+  services: intFlag('--services <n>', 'services, 3 endpoints each', 1000, POSITIVE),
+  runs: intFlag('--runs <n>', 'runs (the median is reported)', 5, POSITIVE),
+};
+
+const BENCH_POD_STARTUP = {
+  pods: intFlag('--pods <n>', 'pods created one after another', 20, POSITIVE),
+  burst: intFlag('--burst <n>', 'pods of a further round created all at once (0: none)', 0),
+};
+
+const BENCH_NODE_ADD = {
+  runs: intFlag('--runs <n>', 'machines added one after another', 5, POSITIVE),
+  provider: choiceFlag('--provider <name>', 'provider of the machines', MACHINE_PROVIDERS, isProvider, 'sandbox'),
+};
+
+const BENCH_UI = {
+  nodes: intFlag('--nodes <n>', 'hollow nodes', 50, POSITIVE),
+  pods: intFlag('--pods <n>', 'Running pods, in 20 deployments', 2000, POSITIVE),
+  rate: intFlag('--rate <n>', 'pod updates per second while frames are counted', 100, POSITIVE),
+  seconds: intFlag('--seconds <n>', 'how long frames are counted', 10, POSITIVE),
+  chromium: stringFlag('--chromium <path>', 'the chromium binary', '/usr/bin/chromium'),
+};
+
+export type ServeOptions = Values<typeof SERVE>;
+export type NodeAddOptions = Values<typeof NODE_ADD>;
+export type NamedMachineOptions = Values<typeof NAMED_MACHINE>;
+export type ImagesImportOptions = Values<typeof IMAGES_IMPORT>;
+export type DataDirOptions = Values<typeof DATA_DIR>;
+export type BenchApiOptions = Values<typeof BENCH_API>;
+export type BenchSchedulerOptions = Values<typeof BENCH_SCHEDULER>;
+export type BenchProxyOptions = Values<typeof BENCH_PROXY>;
+export type BenchPodStartupOptions = Values<typeof BENCH_POD_STARTUP>;
+export type BenchNodeAddOptions = Values<typeof BENCH_NODE_ADD>;
+export type BenchUiOptions = Values<typeof BENCH_UI>;
+
+export const COMMANDS: readonly CommandDef[] = [
+  leaf({
+    name: 'serve',
+    summary: 'run the control plane and the UI over HTTP; writes D/kubeconfig, prints the API and UI URLs; SIGTERM stops cleanly',
+    fields: SERVE,
+    run: async (o) => {
+      await (await import('./serve')).serve(o);
+      return 'running';
+    },
+  }),
+  {
+    name: 'node',
+    summary: 'manage the worker machines of a running `flotilla serve`',
+    subcommands: [
+      leaf({ name: 'add', summary: 'add a machine; returns when its node is Ready, printing the steps', fields: NODE_ADD, run: async (o) => (await import('./node')).nodeAdd(o) }),
+      leaf({ name: 'ls', aliases: ['list'], summary: 'list the machines and their nodes', fields: DATA_DIR, run: async (o) => (await import('./node')).nodeLs(o) }),
+      leaf({ name: 'rm', aliases: ['delete'], summary: 'drain and remove a machine', fields: NAMED_MACHINE, run: async (o) => (await import('./node')).nodeRm(o) }),
+      leaf({ name: 'stop', summary: 'stop a machine (its node goes NotReady)', fields: NAMED_MACHINE, run: async (o) => (await import('./node')).nodeStop(o) }),
+      leaf({ name: 'start', summary: 'start a stopped machine; returns when its node is Ready', fields: NAMED_MACHINE, run: async (o) => (await import('./node')).nodeStart(o) }),
+    ],
+  },
+  {
+    name: 'images',
+    summary: 'images on the nodes',
+    subcommands: [
+      leaf({ name: 'import', summary: 'import an image tarball into every node (and every node added later)', fields: IMAGES_IMPORT, run: async (o) => (await import('./images')).imagesImport(o) }),
+    ],
+  },
+  {
+    name: 'bench',
+    summary: 'benchmarks: each prints a table, then one JSON object as its last line',
+    subcommands: [
+      leaf({ name: 'api', summary: 'the API server over HTTPS: creates/s, mutating and GET latency, watch delivery, against raw SQLite', fields: BENCH_API, run: async (o) => (await import('./bench-api')).benchApi(o) }),
+      leaf({ name: 'scheduler', summary: 'hollow nodes and 100 deployments scaled up at once: pods scheduled per second', fields: BENCH_SCHEDULER, run: async (o) => (await import('./bench-scheduler')).benchScheduler(o) }),
+      leaf({ name: 'proxy', summary: "the node agent's iptables proxier: full and incremental sync (root)", fields: BENCH_PROXY, run: async (o) => (await import('./bench-proxy')).benchProxyCli(o) }),
+      leaf({ name: 'pod-startup', summary: 'pod create → Running on a sandbox node, against the raw CRI floor and ctr run (root)', fields: BENCH_POD_STARTUP, run: async (o) => (await import('./bench-pod-startup')).benchPodStartup(o) }),
+      leaf({ name: 'node-add', summary: 'a Machine created → its Node Ready', fields: BENCH_NODE_ADD, run: async (o) => (await import('./bench-node-add')).benchNodeAdd(o) }),
+      leaf({ name: 'ui', summary: 'hollow nodes and pods in headless Chromium: first full render of the map, frame rate under updates', fields: BENCH_UI, run: async (o) => (await import('./bench-ui')).benchUi(o) }),
+    ],
+  },
+  leaf({
+    name: 'down',
+    summary: 'remove every machine (through the running serve if any) and leave the host clean',
+    fields: DATA_DIR,
+    run: async (o) => (await import('./down')).down(o),
+  }),
+];
