@@ -68,10 +68,14 @@ export class NodeMetricsStore implements MetricsSource {
     const windowSeconds = prev !== undefined && at > prev ? Math.max(1, Math.round((at - prev) / 1000)) : 10;
     this.lastSummaryAt.set(node, at);
     const sampleAt = Date.parse(summary.node.cpu?.time ?? '') || at;
-    this.recordNodeSample(node, {
-      cpuNanoCores: summary.node.cpu?.usageNanoCores ?? 0,
-      memoryBytes: summary.node.memory?.workingSetBytes ?? summary.node.memory?.usageBytes ?? 0,
-    }, sampleAt, windowSeconds);
+    // A node's first sample has no CPU rate yet: serve nothing rather than 0 (as metrics-server does).
+    const cpu = summary.node.cpu?.usageNanoCores;
+    if (cpu !== undefined) {
+      this.recordNodeSample(node, {
+        cpuNanoCores: cpu,
+        memoryBytes: summary.node.memory?.workingSetBytes ?? summary.node.memory?.usageBytes ?? 0,
+      }, sampleAt, windowSeconds);
+    }
     this.pods.set(node, new Map());
     for (const p of summary.pods) {
       this.recordPodSample(node, p.podRef.namespace, p.podRef.name, p.containers.map((c) => ({

@@ -36,6 +36,16 @@ describe('metrics store', () => {
     expect(store.podMetrics()).toEqual([]);
   });
 
+  it('serves no node CPU before the node has a rate (its first sample), never a made-up 0', () => {
+    const store = new NodeMetricsStore({ now: () => T });
+    const first = summary('n1', []);
+    delete first.node.cpu!.usageNanoCores;
+    store.recordSummary(first);
+    expect(store.nodeMetrics()).toEqual([]);
+    store.recordSummary(summary('n1', []));
+    expect(store.nodeMetrics()[0]?.usage.cpu).toBe('250000000n');
+  });
+
   it('pushed samples and forgetting a node', () => {
     const store = new NodeMetricsStore();
     store.recordNodeSample('n2', { cpuNanoCores: 5e6, memoryBytes: 2 ** 20 });
