@@ -20,6 +20,7 @@ import { PodManager } from './pods/manager';
 import { localExec, type Exec } from './proxy/exec';
 import { setUpPodNetwork } from './services/pod-network';
 import { ServiceSync } from './services/service-sync';
+import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
 import type { StatsSummary } from './stats/summary';
 import { apiRefLookup } from './sync/ref-lookup';
@@ -84,6 +85,7 @@ export class Agent {
     this.pods = new PodManager(this.cri, {
       logDir: config.logDir,
       cgroupParent: config.cgroupParent || undefined,
+      nodeCpuLimit: config.cgroupParent ? cgroupCpuLimit(config.cgroupParent) : undefined,
       hostIP: config.nodeIP,
       lookup: apiRefLookup(this.client),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,

@@ -14,6 +14,9 @@ export interface SandboxNodeState {
   veth: string;
   /** The node's sshd host key, public half (OpenSSH line). */
   hostKey: string;
+  /** The Machine's size, enforced as the node cgroup's limits (absent on nodes made before sizes were honoured). */
+  cpus?: number;
+  memoryMiB?: number;
 }
 
 export interface NodeDirs {

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mustRun, pollUntil, runCmd } from '../../main/nodes/exec';
 import { gatewayIP, type SandboxConfig } from './config';
 import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNodeCgroup } from './cgroup';
+import { applyNodeLimits } from './cgroup-limits';
 import { ensureSandboxHost, NODE_BIND_TARGETS } from './host';
 import { hostPathFor, nodeDirs, type SandboxNodeState } from './node-state';
 import { NODE_SSHD_CONFIG } from './sshd';
@@ -135,6 +136,7 @@ export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNode
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.mkdirSync(runDir, { recursive: true });
   createNodeCgroup(s.cgroup);
+  applyNodeLimits(s.cgroup, { cpus: s.cpus, memoryBytes: s.memoryMiB !== undefined ? s.memoryMiB * 2 ** 20 : undefined });
   await createNetwork(c, s);
   await createNamespaces(dataDir, s);
   startSshd(dataDir, s);

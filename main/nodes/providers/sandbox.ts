@@ -74,18 +74,24 @@ export class SandboxProvider implements Provider {
   async create(spec: CreateSpec, progress: ProgressFn): Promise<MachineInfo> {
     const s = await this.serial(async () => {
       const existing = readNodeState(this.dataDir, spec.name);
-      if (existing) return existing;
+      if (existing) {
+        // A half-made machine: boot it with the size asked for now.
+        const sized = { ...existing, cpus: spec.cpus, memoryMiB: spec.memoryMiB };
+        writeNodeState(this.dataDir, sized);
+        return sized;
+      }
       progress(`allocating an address on ${this.config.bridge} (${this.config.subnet})`);
       const host = generateKeyPair(`flotilla-${spec.name}`);
       const fresh: SandboxNodeState = {
         name: spec.name, ip: allocateIP(this.dataDir, this.config), netns: `${this.config.prefix}-${spec.name}`,
         cgroup: `${this.config.prefix}-${spec.name}`, veth: vethName(this.config, spec.name), hostKey: host.publicKey,
+        cpus: spec.cpus, memoryMiB: spec.memoryMiB,
       };
       writeNodeState(this.dataDir, fresh);
       writeSshdFiles(hostPathFor(this.dataDir, spec.name, '/etc/flotilla'), fresh.ip, host.privateKey, clientKey(this.dataDir).publicKey);
       return fresh;
     });
-    progress(`starting sandbox node ${s.name} at ${s.ip} (namespaces, cgroup, sshd)`);
+    progress(`starting sandbox node ${s.name} at ${s.ip} (${spec.cpus} CPU, ${spec.memoryMiB} MiB; namespaces, cgroup, sshd)`);
     await bootNode(this.dataDir, this.config, s);
     return this.info(s, true);
   }

@@ -19,6 +19,8 @@ export interface PodManagerOptions {
   logDir: string;
   /** cgroupfs parent for pods, e.g. /flotilla → /flotilla/pod<uid>. */
   cgroupParent?: string;
+  /** Cores the node's cgroup may use, if limited (container CPU limits are clamped to it). */
+  nodeCpuLimit?: number;
   clusterDNS?: string[];
   clusterDomain?: string;
   /** The node's IP (status.hostIP, host-network pods' podIP). */
@@ -57,7 +59,7 @@ export class PodManager {
     if (existing) return existing.update(pod);
     const worker = new PodWorker({
       cri: this.cri,
-      sandbox: { logDir: this.opts.logDir, cgroupParent: this.opts.cgroupParent, clusterDNS: this.opts.clusterDNS, clusterDomain: this.opts.clusterDomain },
+      sandbox: { logDir: this.opts.logDir, cgroupParent: this.opts.cgroupParent, nodeCpuLimit: this.opts.nodeCpuLimit, clusterDNS: this.opts.clusterDNS, clusterDomain: this.opts.clusterDomain },
       hostIP: this.opts.hostIP,
       lookup: this.opts.lookup,
       backoff: this.backoff,

@@ -294,7 +294,7 @@ export class PodWorker {
     try {
       const env = await containerEnv(c, { pod: this.pod, podIP: sandbox.ip, hostIP: this.deps.hostIP ?? '', lookup: this.deps.lookup });
       mkdirSync(join(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), c.name), { recursive: true });
-      id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env), sandbox.config);
+      id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env, this.deps.sandbox.nodeCpuLimit), sandbox.config);
     } catch (err) {
       const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
       const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);

@@ -14,6 +14,8 @@ import { expand as expandVars } from './env';
 export interface SandboxOptions {
   logDir: string;
   cgroupParent?: string;
+  /** Cores the node's own cgroup may use (its CFS quota), if limited: container CPU limits beyond it are clamped to it. */
+  nodeCpuLimit?: number;
   clusterDNS?: string[];
   clusterDomain?: string;
 }
@@ -98,7 +100,11 @@ export function qosClass(pod: Pod): QosClass {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-export function containerResources(pod: Pod, c: Container): LinuxContainerResources {
+/**
+ * The CRI resources of a container. A CPU limit above the node's own limit is clamped to it: it could
+ * not be enforced anyway (as on a VM with fewer CPUs), and cgroup v1 refuses a child quota above its parent's.
+ */
+export function containerResources(pod: Pod, c: Container, nodeCpuLimit?: number): LinuxContainerResources {
   const reqCpu = milliCpu(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
   const limCpu = milliCpu(c.resources?.limits?.cpu);
   const limMem = bytes(c.resources?.limits?.memory);
@@ -107,6 +113,7 @@ export function containerResources(pod: Pod, c: Container): LinuxContainerResour
   if (limCpu) {
     res.cpu_period = 100_000;
     res.cpu_quota = Math.max(1000, Math.floor((limCpu * 100_000) / 1000));
+    if (nodeCpuLimit !== undefined) res.cpu_quota = Math.min(res.cpu_quota, Math.floor(nodeCpuLimit * 100_000));
   }
   if (limMem) res.memory_limit_in_bytes = limMem;
   const qos = qosClass(pod);
@@ -123,7 +130,7 @@ export function containerHash(c: Container): string {
 }
 
 export function containerConfig(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, image: string,
-  env: Array<{ key: string; value: string }>): ContainerConfig {
+  env: Array<{ key: string; value: string }>, nodeCpuLimit?: number): ContainerConfig {
   const key = podKey(pod);
   const vars = Object.fromEntries(env.map((e) => [e.key, e.value]));
   const expandAll = (list: string[] | undefined): string[] | undefined => list?.map((s) => expandVars(s, vars));
@@ -144,7 +151,7 @@ export function containerConfig(pod: Pod, c: Container, kind: 'init' | 'app', at
     stdin: c.stdin ?? false,
     tty: c.tty ?? false,
     linux: {
-      resources: containerResources(pod, c),
+      resources: containerResources(pod, c, nodeCpuLimit),
       security_context: {
         privileged: c.securityContext?.privileged ?? false,
         namespace_options: { network: hostNetwork(pod) ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
