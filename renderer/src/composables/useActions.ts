@@ -1,14 +1,19 @@
 // The cluster-changing actions the views offer, each reporting its outcome as a notice:
-// API errors are shown as the server wrote them, never swallowed.
+// API errors are shown as the server wrote them, never swallowed. Without a connection nothing is
+// sent (the views disable their buttons too; drops and keys still land here).
 import type { AddMachineRequest, DeployAppRequest, Kind, ProviderAvailability } from '../../../main/bridge/contract';
 import type { Machine } from '../../../main/api/types';
-import { call, errorMessage } from '../bridge/client';
+import { call, connectionStatus, errorMessage } from '../bridge/client';
 import { useNoticesStore } from '../stores/notices';
 
 export function useActions() {
   const notices = useNoticesStore();
 
   async function attempt<T>(what: string, fn: () => Promise<T>, success?: (v: T) => string | undefined): Promise<T | undefined> {
+    if (connectionStatus() !== 'open') {
+      notices.error(`Could not ${what}`, 'Not connected to Flotilla: nothing was sent. Try again once the connection is back.');
+      return undefined;
+    }
     try {
       const v = await fn();
       const msg = success?.(v);

@@ -1,9 +1,10 @@
 // A pod's log as a live stream: follow, pause (lines keep arriving and are shown on resume),
 // container switch and previous instance restart the stream; the server's message on failure.
+// A stream lost with the connection starts again when the connection is back.
 import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { Ref } from 'vue';
 import type { LogRequest } from '../../../main/bridge/contract';
-import { call, errorMessage, onEvent } from '../bridge/client';
+import { call, errorMessage, onEvent, onStatus } from '../bridge/client';
 
 export const MAX_LINES = 5000;
 
@@ -80,6 +81,18 @@ export function useLogStream(params: Ref<LogRequest | undefined>): LogStreamStat
     }
   };
 
+  let lost = false;
+  const offStatus = onStatus((s) => {
+    if (s === 'open') {
+      if (lost) void start();
+      lost = false;
+    } else if (streamId || status.value === 'starting' || status.value === 'streaming') {
+      // The server forgot the stream with the connection.
+      lost = true;
+      streamId = undefined;
+    }
+  });
+
   watch(params, () => void start(), { immediate: true, deep: true });
   watch(paused, (p) => {
     if (!p && buffer.length > 0) {
@@ -93,6 +106,7 @@ export function useLogStream(params: Ref<LogRequest | undefined>): LogStreamStat
     gen++;
     stop();
     offLog();
+    offStatus();
   });
 
   return { lines, status, error, paused, held, restart: () => void start() };

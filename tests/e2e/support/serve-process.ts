@@ -1,5 +1,5 @@
-// Starts a real `flotilla serve` on free ports with a temp data dir, for e2e tests and the UI bench;
-// stops it by PID.
+// Starts a real `flotilla serve` on free ports with a temp data dir (or again on the data dir and
+// ports of one stopped before), for e2e tests and the UI bench; stops it by PID.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,8 +17,21 @@ export interface ServeProcess {
   apiUrl: string;
   uiUrl: string;
   client: HttpClient;
+  /** The ports it listens on (to start it again on the same ones). */
+  apiPort: number;
+  uiPort: number;
   output(): string;
+  /** Stops the server and removes its data dir (machines made by the test are removed first). */
   stop(): Promise<void>;
+  /** Stops the server only (SIGTERM), keeping its data dir to start again on. */
+  terminate(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** The dir of a ServeProcess stopped with terminate(): start again on its data. */
+  dir?: string;
+  apiPort?: number;
+  uiPort?: number;
 }
 
 /** Builds the renderer when out/renderer is missing (npm test builds it first). */
@@ -36,13 +49,13 @@ function readKubeconfig(file: string): { token: string; caCertPem: string } {
   return { token, caCertPem: Buffer.from(ca, 'base64').toString('utf8') };
 }
 
-export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promise<ServeProcess> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-'));
+export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: ServeOptions = {}): Promise<ServeProcess> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-'));
   // Sandbox nodes of this run get their own bridge, subnet and names: no collision with other runs.
   const n = 20 + (process.pid % 200);
   const sandboxEnv = { FLOTILLA_SANDBOX_BRIDGE: `fltui${n}`, FLOTILLA_SANDBOX_SUBNET: `10.252.${n}.0/24`, FLOTILLA_SANDBOX_PREFIX: `fltui${n}` };
   const dataDir = path.join(dir, 'data');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', ...extraArgs], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(opts.apiPort ?? 0), '--ui-port', String(opts.uiPort ?? 0), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...sandboxEnv, FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') },
@@ -54,8 +67,7 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
   if (!pid) throw new Error('could not start flotilla serve');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const stop = async () => {
-    await removeMachines();
+  const terminate = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(pid, 'SIGTERM');
       const killer = setTimeout(() => {
@@ -68,6 +80,10 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
       await exited;
       clearTimeout(killer);
     }
+  };
+  const stop = async () => {
+    await removeMachines();
+    await terminate();
     // The bridge the sandbox provider made for this run (if it made one).
     spawnSync('ip', ['link', 'del', sandboxEnv.FLOTILLA_SANDBOX_BRIDGE], { stdio: 'ignore' });
     fs.rmSync(dir, { recursive: true, force: true });
@@ -118,9 +134,15 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000): Promi
   conn.client = c;
   return {
     pid, dir, apiUrl, uiUrl, client: c,
+    apiPort: Number(new URL(apiUrl).port),
+    uiPort: Number(new URL(uiUrl).port),
     output: () => out,
     async stop() {
       await stop();
+      c.close();
+    },
+    async terminate() {
+      await terminate();
       c.close();
     },
   };

@@ -25,18 +25,19 @@ const IMAGE = 'docker.io/flotilla/no-such-image:1';
 /** A pod whose container is waiting, as the agent reports it (phase Pending, not ready). */
 function waitingPod(name: string, reason: string, message: string, phase = 'Pending', restartCount = 0): PodObj {
   const p = pod(name, 'n1', phase, false);
-  p.metadata = { ...p.metadata, labels: { app: 'broken' } };
-  p.status = {
-    ...p.status,
-    containerStatuses: [{ name: 'app', image: IMAGE, imageID: '', ready: false, restartCount, state: { waiting: { reason, message } }, ...(restartCount ? { lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2026-01-01T00:00:00Z' } } } : {}) }],
+  return {
+    ...p,
+    metadata: { ...p.metadata, labels: { app: 'broken' } },
+    status: {
+      ...p.status,
+      containerStatuses: [{ name: 'app', image: IMAGE, imageID: '', ready: false, restartCount, state: { waiting: { reason, message } }, ...(restartCount ? { lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2026-01-01T00:00:00Z' } } } : {}) }],
+    },
   };
-  return p;
 }
 
 function runningPod(name: string, restartCount = 0): PodObj {
   const p = pod(name, 'n1', 'Running', true);
-  p.status = { ...p.status, containerStatuses: [{ name: 'app', image: IMAGE, imageID: '', ready: true, restartCount, started: true, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] };
-  return p;
+  return { ...p, status: { ...p.status, containerStatuses: [{ name: 'app', image: IMAGE, imageID: '', ready: true, restartCount, started: true, state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] } };
 }
 
 const PULL = waitingPod('broken-a', 'ErrImagePull', `failed to pull and unpack image "${IMAGE}": not found`);
