@@ -1,7 +1,13 @@
-// The protobuf decoder on hand-encoded bodies: the envelope, nested messages, maps, IntOrString,
-// pointer zeros, and clear errors for what it cannot read.
+// The protobuf decoder on hand-encoded bodies and on bodies real kubectl sent: the envelope, nested
+// messages, maps, IntOrString, times, pointer zeros, unknown fields skipped, and clear errors for what it
+// cannot read.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from '../../../main/apiserver/protobuf/decode';
+import { MESSAGES } from '../../../main/apiserver/protobuf/schema';
+
+const FIXTURES = path.join(__dirname, '../../fixtures/protobuf');
 
 // A tiny protobuf writer for the tests.
 function varint(n: number): number[] {
@@ -46,8 +52,50 @@ describe('kubernetes protobuf decoding', () => {
   it('rejects what it cannot read, clearly', () => {
     expect(() => decodeKubernetesProtobuf(Uint8Array.from([1, 2, 3, 4, 5]))).toThrow(ProtobufDecodeError);
     expect(() => decodeKubernetesProtobuf(envelope('batch/v1', 'Job', []))).toThrow(/Job \(batch\/v1\) are not supported by this server; send JSON/);
-    expect(() => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', [...str(9, 'surprise')]))).toThrow(/protobuf field 9 is not supported/);
     const truncated = envelope('v1', 'ConfigMap', str(1, 'x')).slice(0, -1);
     expect(() => decodeKubernetesProtobuf(truncated)).toThrow(/malformed protobuf body/);
+  });
+
+  it('skips fields it does not know (a newer release), as the generated Go unmarshaller does', () => {
+    expect(decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', [...msg(1, str(1, 'cm')), ...str(99, 'from the future')]))).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+  });
+
+  it('decodes the Pod kubectl debug node/NAME sends (legacy profile: host namespaces, the host\'s / at /host)', () => {
+    const pod = decodeKubernetesProtobuf(fs.readFileSync(path.join(FIXTURES, 'kubectl-debug-node-pod.pb')));
+    expect(pod).toEqual({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'node-debugger-node-1-9wrr9' },
+      spec: {
+        volumes: [{ name: 'host-root', hostPath: { path: '/' } }],
+        containers: [{
+          name: 'debugger', image: 'docker.io/flotilla/hello:1', command: ['sh', '-c', 'echo hi'], resources: {},
+          volumeMounts: [{ name: 'host-root', mountPath: '/host' }], terminationMessagePolicy: 'File',
+        }],
+        restartPolicy: 'Never', nodeName: 'node-1', hostNetwork: true, hostPID: true, hostIPC: true, tolerations: [{ operator: 'Exists' }],
+      },
+      status: {},
+    });
+  });
+
+  it('decodes kubectl debug node --profile=sysadmin -it (privileged, stdin, tty, env)', () => {
+    const pod = decodeKubernetesProtobuf(fs.readFileSync(path.join(FIXTURES, 'kubectl-debug-node-sysadmin-pod.pb'))) as { spec: { containers: Array<Record<string, unknown>> } };
+    expect(pod.spec.containers[0]).toMatchObject({ command: ['sh'], env: [{ name: 'A', value: '1' }], securityContext: { privileged: true }, stdin: true, tty: true });
+  });
+
+  it('has every field of the real generated.proto: ephemeral containers, volumes, security contexts, times', () => {
+    expect(MESSAGES['core/v1.PodSpec']['34']).toEqual(['ephemeralContainers', 'm:core/v1.EphemeralContainer[]']);
+    expect(MESSAGES['core/v1.EphemeralContainer']).toEqual({ 1: ['^ephemeralContainerCommon', 'm:core/v1.EphemeralContainerCommon'], 2: ['targetContainerName', 's'] });
+    expect(MESSAGES['core/v1.VolumeSource']['1']).toEqual(['hostPath', 'm:core/v1.HostPathVolumeSource*']);
+    expect(MESSAGES['core/v1.Probe']['1'][0]).toBe('^handler');
+    const eph = [...str(1, 'debugger'), ...str(2, 'busybox'), ...int(16, 1)];
+    const spec = [...msg(2, str(1, 'app')), ...msg(34, [...msg(1, eph), ...str(2, 'app')]), ...msg(14, int(2, 1000))];
+    const time = (no: number, secs: number, nanos: number) => msg(no, [...int(1, secs), ...int(2, nanos)]);
+    const meta = [...str(1, 'p'), ...time(8, 1700000000, 0), ...msg(12, [...str(1, 'k'), ...str(2, 'v')])];
+    const d = decodeKubernetesProtobuf(envelope('v1', 'Pod', [...msg(1, meta), ...msg(2, spec)])) as { metadata: unknown; spec: Record<string, unknown> };
+    expect(d.metadata).toEqual({ name: 'p', creationTimestamp: '2023-11-14T22:13:20Z', annotations: { k: 'v' } });
+    expect(d.spec.ephemeralContainers).toEqual([{ name: 'debugger', image: 'busybox', stdin: true, targetContainerName: 'app' }]);
+    expect(d.spec.securityContext).toEqual({ runAsUser: 1000 });
+    const ev = decodeKubernetesProtobuf(envelope('v1', 'Event', [...msg(1, str(1, 'e')), ...time(10, 1700000000, 123456789)])) as Record<string, unknown>;
+    expect(ev.eventTime).toBe('2023-11-14T22:13:20.123456Z');
   });
 });
