@@ -93,7 +93,7 @@ export function defaultPodSpec(spec: Obj): void {
   setDefault(spec, 'enableServiceLinks', true);
   if (!asObj(spec.securityContext)) spec.securityContext = {};
   const hostNetwork = spec.hostNetwork === true;
-  for (const list of ['initContainers', 'containers']) {
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     for (const c of asArray(spec[list])) {
       const ctr = asObj(c);
       if (ctr) defaultContainer(ctr, hostNetwork);

@@ -2,7 +2,7 @@
 // OpenAPI document and the clients all read this one table.
 
 export interface SubresourceInfo {
-  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'portforward' | 'proxy';
+  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers';
   /** The kind this subresource speaks (Scale is autoscaling/v1, Eviction is policy/v1). */
   group: string;
   version: string;
@@ -58,7 +58,9 @@ export const RESOURCES: readonly ResourceInfo[] = [
       { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
       { name: 'log', group: '', version: 'v1', kind: 'Pod', verbs: ['get'] },
       { name: 'exec', group: '', version: 'v1', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      { name: 'attach', group: '', version: 'v1', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
       { name: 'portforward', group: '', version: 'v1', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+      { name: 'ephemeralcontainers', group: '', version: 'v1', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
     ],
   }),
   res('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'], subresources: [status('', 'v1', 'Service')] }),

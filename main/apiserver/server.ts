@@ -16,7 +16,7 @@ import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupLis
 import { openapiDocument, openapiIndex } from './openapi';
 import { sendError, sendJson } from './handlers/respond';
 import { handleResource, handleStatus } from './handlers/resource';
-import { handleBinding, handleEviction, handleLog, handleMetrics, handleScale } from './handlers/subresources';
+import { handleBinding, handleEphemeralContainers, handleEviction, handleLog, handleMetrics, handleScale } from './handlers/subresources';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -193,8 +193,9 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   }
   switch (sub) {
     case 'status':
-    case 'ephemeralcontainers':
       return handleStatus(ctx, req, res, info, r);
+    case 'ephemeralcontainers':
+      return handleEphemeralContainers(ctx, req, res, info, r);
     case 'finalize':
       return handleStatus(ctx, req, res, { ...info, subresource: 'finalize' }, r);
     case 'scale':

@@ -6,6 +6,7 @@ import { goValue } from './gofmt';
 export type CauseReason =
   | 'FieldValueInvalid'
   | 'FieldValueRequired'
+  | 'FieldValueNotFound'
   | 'FieldValueNotSupported'
   | 'FieldValueDuplicate'
   | 'FieldValueForbidden'
@@ -32,6 +33,11 @@ export function required(field: string, detail?: string): Cause {
 export function notSupported(field: string, value: unknown, supported: readonly string[]): Cause {
   const detail = supported.length > 0 ? `supported values: ${supported.map((v) => goValue(v)).join(', ')}` : undefined;
   return { reason: 'FieldValueNotSupported', field, message: withDetail(`Unsupported value: ${goValue(value)}`, detail) };
+}
+
+/** `Not found: <value>`. */
+export function notFound(field: string, value: unknown): Cause {
+  return { reason: 'FieldValueNotFound', field, message: `Not found: ${goValue(value)}` };
 }
 
 /** `Duplicate value: <value>`. */

@@ -163,13 +163,17 @@ export function validateContainer(raw: unknown, path: string): Cause[] {
   return causes;
 }
 
+/** validateContainerOnlyForPod: a pod's container (not a template's) names its image exactly. */
+export function validateContainerImage(raw: unknown, path: string): Cause[] {
+  const image = str(obj(raw).image);
+  if (!image) return [required(`${path}.image`)];
+  return image.trim() !== image ? [invalid(`${path}.image`, image, 'must not have leading or trailing whitespace')] : [];
+}
+
 /** The checks validateContainers adds for app containers after the common ones. */
 export function validateAppContainerExtras(raw: unknown, path: string): Cause[] {
   const c = obj(raw);
-  const causes: Cause[] = [];
-  const image = str(c.image);
-  if (!image) causes.push(required(`${path}.image`));
-  else if (image.trim() !== image) causes.push(invalid(`${path}.image`, image, 'must not have leading or trailing whitespace'));
+  const causes: Cause[] = validateContainerImage(raw, path);
   causes.push(...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true));
   causes.push(...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false));
   causes.push(...validateProbe(c.startupProbe, `${path}.startupProbe`, true));

@@ -3,7 +3,7 @@ import type { KObject } from '../types';
 import type { Cause } from './cause';
 import type { NameFn } from './meta';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from './meta';
-import { validatePod, validatePodUpdate } from './pod';
+import { validatePod, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from './pod';
 import { validateService, validateServiceUpdate } from './service';
 import { validateDeployment, validateDeploymentUpdate } from './deployment';
 import { validateReplicaSet, validateReplicaSetUpdate } from './replicaset';
@@ -26,10 +26,17 @@ interface KindRules {
   name: NameFn;
   create: (obj: KObject) => Cause[];
   update?: (obj: KObject, old: KObject) => Cause[];
+  /** Rules only a create checks (fields that can never be set on create). */
+  createOnly?: (obj: KObject) => Cause[];
+  /** Update rules of subresources that replace `update` for their writes. */
+  subresourceUpdate?: Record<string, (obj: KObject, old: KObject) => Cause[]>;
 }
 
 const RULES: Record<string, KindRules> = {
-  Pod: { namespaced: true, name: nameIsDNSSubdomain, create: validatePod, update: validatePodUpdate },
+  Pod: {
+    namespaced: true, name: nameIsDNSSubdomain, create: validatePod, update: validatePodUpdate, createOnly: validatePodCreate,
+    subresourceUpdate: { ephemeralcontainers: validatePodEphemeralContainersUpdate },
+  },
   Service: { namespaced: true, name: nameIsDNS1035Label, create: validateService, update: validateServiceUpdate },
   Deployment: { namespaced: true, name: nameIsDNSSubdomain, create: validateDeployment, update: validateDeploymentUpdate },
   ReplicaSet: { namespaced: true, name: nameIsDNSSubdomain, create: validateReplicaSet, update: validateReplicaSetUpdate },
@@ -53,13 +60,20 @@ export function validateObject(kind: string, obj: KObject): Cause[] {
   return [...validateObjectMeta(obj.metadata, { namespaced: rules.namespaced, nameFn: rules.name }), ...rules.create(obj)];
 }
 
+/** What a create checks: validateObject plus the rules only a create has. */
+export function validateCreate(kind: string, obj: KObject): Cause[] {
+  const createOnly = RULES[kind]?.createOnly;
+  return createOnly ? [...validateObject(kind, obj), ...createOnly(obj)] : validateObject(kind, obj);
+}
+
 /**
- * The checks specific to an update of `old` into `obj` (immutable fields and allowed transitions).
- * Does not repeat validateObject: callers run both and concatenate.
+ * The checks specific to an update of `old` into `obj` (immutable fields and allowed transitions), through
+ * `subresource` if it has rules of its own. Does not repeat validateObject: callers run both and concatenate.
  */
-export function validateUpdate(kind: string, obj: KObject, old: KObject): Cause[] {
+export function validateUpdate(kind: string, obj: KObject, old: KObject, subresource?: string): Cause[] {
   const meta = validateObjectMetaUpdate(obj.metadata, old.metadata);
-  const update = RULES[kind]?.update;
+  const rules = RULES[kind];
+  const update = (subresource && rules?.subresourceUpdate?.[subresource]) || rules?.update;
   return update ? [...meta, ...update(obj, old)] : meta;
 }
 

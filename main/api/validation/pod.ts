@@ -4,10 +4,22 @@ import type { Cause } from './cause';
 import { forbidden, invalid, required } from './cause';
 import { inclusiveRangeError } from './names';
 import { validatePodSpec } from './podspec';
-import { isObj, list, obj, semanticEqual, str } from './read';
+import { list, obj, semanticEqual, str } from './read';
+import { specDiff } from './spec-diff';
+import { validateEphemeralContainersUpdate, validateNoEphemeralOnCreate } from './ephemeral';
 
 export function validatePod(pod: KObject): Cause[] {
   return validatePodSpec(pod.spec, 'spec');
+}
+
+/** ValidatePodCreate's own rules (beyond what every write validates). */
+export function validatePodCreate(pod: KObject): Cause[] {
+  return validateNoEphemeralOnCreate(obj(pod.spec), 'spec');
+}
+
+/** The pods/ephemeralcontainers subresource: only ephemeral containers change, and only by additions. */
+export function validatePodEphemeralContainersUpdate(next: KObject, prev: KObject): Cause[] {
+  return validateEphemeralContainersUpdate(obj(next.spec), obj(prev.spec));
 }
 
 /** The fields a pod update may change, as Kubernetes lists them in its error. */
@@ -34,19 +46,6 @@ function withoutSeconds(t: unknown): unknown {
   const o = { ...obj(t) };
   delete o.tolerationSeconds;
   return o;
-}
-
-/** A compact "what changed" listing standing in for Go's cmp.Diff. */
-function specDiff(prev: unknown, next: unknown, path = 'spec'): string[] {
-  if (semanticEqual(prev, next)) return [];
-  if (isObj(prev) && isObj(next)) {
-    const keys = [...new Set([...Object.keys(prev), ...Object.keys(next)])].sort();
-    return keys.flatMap((k) => specDiff(prev[k], next[k], `${path}.${k}`));
-  }
-  if (Array.isArray(prev) && Array.isArray(next) && prev.length === next.length) {
-    return prev.flatMap((p, i) => specDiff(p, next[i], `${path}[${i}]`));
-  }
-  return [`- ${path}: ${JSON.stringify(prev ?? null)}`, `+ ${path}: ${JSON.stringify(next ?? null)}`];
 }
 
 export function validatePodUpdate(next: KObject, prev: KObject): Cause[] {

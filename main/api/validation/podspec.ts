@@ -3,6 +3,7 @@ import { validateLabels } from '../labels';
 import type { Cause } from './cause';
 import { duplicate, forbidden, invalid, notSupported, required } from './cause';
 import { dns1123Label, validateAppContainerExtras, validateContainer } from './container';
+import { validateEphemeralContainers } from './ephemeral';
 import { validateAnnotations } from './meta';
 import { inclusiveRangeError, isQualifiedName, isValidLabelValue } from './names';
 import { checkType, isObj, list, obj, str, strMap } from './read';
@@ -67,7 +68,7 @@ function validateTolerations(tolerations: unknown, path: string): Cause[] {
 export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   const causes: Cause[] = [];
   const spec = obj(specIn);
-  for (const [k, t] of [['containers', 'array'], ['initContainers', 'array'], ['volumes', 'array'], ['nodeSelector', 'object'], ['tolerations', 'array'], ['nodeName', 'string'], ['hostNetwork', 'boolean']] as const) {
+  for (const [k, t] of [['containers', 'array'], ['initContainers', 'array'], ['ephemeralContainers', 'array'], ['volumes', 'array'], ['nodeSelector', 'object'], ['tolerations', 'array'], ['nodeName', 'string'], ['hostNetwork', 'boolean']] as const) {
     checkType(causes, `${path}.${k}`, spec[k], t);
   }
   causes.push(...validateVolumes(spec.volumes, `${path}.volumes`));
@@ -91,6 +92,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
     names.add(name);
     if (!str(obj(c).image)) causes.push(required(`${p}.image`));
   });
+  causes.push(...validateEphemeralContainers(spec, `${path}.ephemeralContainers`));
 
   const restart = str(spec.restartPolicy);
   if (restart && !RESTART_POLICIES.includes(restart)) causes.push(notSupported(`${path}.restartPolicy`, restart, RESTART_POLICIES));

@@ -12,7 +12,7 @@ import { applyPatch } from '../registry/patching';
 import { timestamp } from '../registry/objects';
 import type { ApiContext } from '../context';
 import { sendJson } from './respond';
-import { patchType, writeOptions } from './resource';
+import { patchType, sendObject, writeOptions } from './resource';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
@@ -60,6 +60,30 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
     o.spec.replicas = replicas;
   }, { ...opts, subresource: 'scale' });
   sendJson(res, 200, toScale(updated as Replicated));
+}
+
+/** pods/ephemeralcontainers: the Pod, written through it only in spec.ephemeralContainers (kubectl debug PATCHes it). */
+export async function handleEphemeralContainers(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const ns = info.namespace;
+  const name = info.name!;
+  const opts = { ...writeOptions(req, info.query), subresource: 'ephemeralcontainers' };
+  switch (info.verb) {
+    case 'get':
+      sendObject(req, res, r, ctx.registry.get(r, ns, name));
+      return;
+    case 'update': {
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
+      sendObject(req, res, r, (await ctx.registry.update(r, ns, name, body, { ...opts, bodyOwned: true })).object);
+      return;
+    }
+    case 'patch': {
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
+      sendObject(req, res, r, (await ctx.registry.patch(r, ns, name, body, patchType(req), opts)).object);
+      return;
+    }
+    default:
+      throw errors.methodNotAllowed();
+  }
 }
 
 export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {

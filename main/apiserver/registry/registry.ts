@@ -8,7 +8,7 @@ import type { KList, KObject, ObjectMeta, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 import { RESOURCES, apiVersionOf, resourceFor, storageKey, storagePrefix } from '../../api/resources';
 import { applyDefaults } from '../../api/defaults';
-import { validateObject, validateUpdate, invalidMessage } from '../../api/validation';
+import { validateCreate, validateObject, validateUpdate, invalidMessage } from '../../api/validation';
 import { checkStructure, strictDecodingMessage } from '../../api/schema/structural';
 import { ApiError, errors } from '../status';
 import { clone, decode, deepEqual, encode, generateName, specPart, timestamp } from './objects';
@@ -145,7 +145,7 @@ export class Registry {
     if (!strategy?.keepStatusOnCreate && r.subresources.some((s) => s.name === 'status')) delete obj.status;
     strategy?.normalize?.(obj);
     applyDefaults(r.kind, obj);
-    this.validate(r, obj, validateObject(r.kind, obj));
+    this.validate(r, obj, validateCreate(r.kind, obj));
     strategy?.beforeCreate?.(obj);
     let managedObj: KObject = obj;
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
@@ -349,6 +349,9 @@ export class Registry {
     if (opts.subresource === 'status') {
       // Only status changes; everything else stays as stored.
       next = { ...current, metadata: { ...current.metadata }, status: next.status } as KObject;
+    } else if (opts.subresource === 'ephemeralcontainers') {
+      // Only spec.ephemeralContainers changes (Kubernetes' dropNonEphemeralContainerUpdates).
+      next = withEphemeralContainersOf(current, next);
     } else if (r.subresources.some((s) => s.name === 'status') && r.plural !== 'namespaces' && opts.subresource !== 'finalize') {
       // The main resource does not change status (it has its own subresource).
       if (current.status === undefined) delete next.status;
@@ -382,7 +385,7 @@ export class Registry {
     }
     if (opts.subresource !== 'status') strategy?.beforeUpdate?.(next, current);
     try {
-      this.validate(r, next, [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current)]);
+      this.validate(r, next, [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
     } catch (e) {
       strategy?.rollbackUpdate?.(next, current);
       throw e;
@@ -472,6 +475,15 @@ export class Registry {
     }
     return e;
   }
+}
+
+/** `current` with the ephemeral containers of `next`: what a write through pods/ephemeralcontainers may change. */
+function withEphemeralContainersOf(current: StoredObject, next: KObject): KObject {
+  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
+  const ephemeral = (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
+  if (ephemeral === undefined || ephemeral === null) delete spec.ephemeralContainers;
+  else spec.ephemeralContainers = ephemeral;
+  return { ...current, metadata: { ...current.metadata }, spec } as KObject;
 }
 
 /** Kinds with a spec and a status subresource count spec changes in metadata.generation. */
