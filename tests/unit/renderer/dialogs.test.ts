@@ -14,6 +14,19 @@ const providers = async () => ({
 });
 
 describe('AddNodeDialog', () => {
+  it('shows commands in a provider\'s reason as code, not literal backticks', async () => {
+    const withCommand = async () => ({
+      list: [{ provider: 'sandbox' as const, available: false, reason: 'containerd is not installed (run `npm run setup`)' }],
+    });
+    const w = mount(AddNodeDialog, { props: { loadProviders: withCommand }, attachTo: document.body });
+    await flushPromises();
+    const why = w.find('.why');
+    expect(why.text()).toBe('Unavailable: containerd is not installed (run npm run setup)');
+    expect(why.find('code').text()).toBe('npm run setup');
+    expect(w.text()).not.toContain('`');
+    w.unmount();
+  });
+
   it('lists providers with the reason when unavailable and picks the first available', async () => {
     const w = mount(AddNodeDialog, { props: { loadProviders: providers }, attachTo: document.body });
     await flushPromises();
