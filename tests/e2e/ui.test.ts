@@ -210,7 +210,11 @@ describe('the web UI', () => {
     expect(((await serve.client.get<KObject>(NODES, first)).spec as { unschedulable?: boolean }).unschedulable).toBe(true);
     await detail.getByRole('button', { name: 'Uncordon' }).click();
     await detail.locator('.pill', { hasText: /^Ready$/ }).waitFor({ timeout: STEP_MS });
-    await page.getByRole('button', { name: 'Close details' }).click();
+    // "Keep" goes away once clicked, taking the focus with it (to the page body): Escape still closes.
+    await detail.getByRole('button', { name: 'Drain…' }).click();
+    await detail.getByRole('button', { name: 'Keep' }).click();
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(true);
+    await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached', timeout: STEP_MS });
   });
 
