@@ -10,6 +10,7 @@ import { RESOURCES, apiVersionOf, resourceFor, storageKey, storagePrefix } from 
 import { applyDefaults } from '../../api/defaults';
 import { validateCreate, validateObject, validateUpdate, invalidMessage } from '../../api/validation';
 import { checkStructure, strictDecodingMessage } from '../../api/schema/structural';
+import { dropNullFields } from '../../api/schema/null-fields';
 import { ApiError, errors } from '../status';
 import { clone, decode, deepEqual, encode, generateName, specPart, timestamp } from './objects';
 import { compileSelection } from './selection';
@@ -143,6 +144,7 @@ export class Registry {
     delete meta.resourceVersion;
     const strategy = this.strategies.get(r.plural);
     if (!strategy?.keepStatusOnCreate && r.subresources.some((s) => s.name === 'status')) delete obj.status;
+    dropNullFields(apiVersionOf(r), r.kind, obj);
     strategy?.normalize?.(obj);
     applyDefaults(r.kind, obj);
     this.validate(r, obj, validateCreate(r.kind, obj));
@@ -374,6 +376,7 @@ export class Registry {
     }
     const strategy = this.strategies.get(r.plural);
     if (opts.subresource !== 'status') {
+      dropNullFields(apiVersionOf(r), r.kind, next);
       strategy?.normalize?.(next);
       applyDefaults(r.kind, next);
     }

@@ -16,6 +16,14 @@ describe('deployment util', () => {
     expect(equalIgnoreHash(t, { ...t, spec: { containers: [{ name: 'c', image: 'y' }] } })).toBe(false);
   });
 
+  it('compares templates as Go structs compare: null, empty and absent fields are alike', () => {
+    const t = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+    // What kubectl rollout undo writes back: the ReplicaSet's template as Go encodes it.
+    const asGoEncodes = { metadata: { creationTimestamp: null, labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'x', resources: {}, env: [] }] } };
+    expect(equalIgnoreHash(t, asGoEncodes as never)).toBe(true);
+    expect(equalIgnoreHash(t, { ...t, spec: { containers: [{ name: 'c', image: 'x', args: ['a'] }] } })).toBe(false);
+  });
+
   it('resolves maxSurge up and maxUnavailable down', () => {
     const d = (ru: Record<string, unknown> | undefined, replicas = 10): Deployment => ({ spec: { replicas, selector: {}, template: {}, strategy: { type: 'RollingUpdate', rollingUpdate: ru } } });
     expect(surgeAndUnavailable(d(undefined))).toEqual({ maxSurge: 3, maxUnavailable: 2 });
