@@ -183,7 +183,7 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     };
     printTable([
       ['measure', 'value', 'target'],
-      ['creates/s (16 clients, HTTPS)', result.creates_per_s, '>= 3000'],
+      [`creates/s (${concurrency} clients, HTTPS)`, result.creates_per_s, '>= 3000'],
       ['mutating p50 ms', result.mutating_p50_ms, ''],
       ['mutating p99 ms', result.mutating_p99_ms, '<= 50'],
       ['GET p50 ms', result.get_p50_ms, ''],

@@ -4,10 +4,10 @@
 // describes a flag.
 import { InvalidArgumentError } from 'commander';
 
-/** A flag: `--name <value>` (takes a value) or `--name` (boolean). */
+/** A flag that takes a value: `--name <value>`. */
 export interface Flag<T> {
   readonly kind: 'flag';
-  /** commander's syntax: '--nodes <n>' or '--verbose'. */
+  /** commander's syntax: '--nodes <n>'. */
   readonly syntax: string;
   readonly description: string;
   /** The value when the flag is not given. */
@@ -118,8 +118,4 @@ export function choiceFlag<C extends string>(syntax: string, description: string
 /** A flag of its own kind of value (parse throws InvalidArgumentError with the reason). */
 export function customFlag<T>(syntax: string, description: string, def: T, parse: (raw: string) => T, defaultHelp?: string): Flag<T> {
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse };
-}
-
-export function boolFlag(syntax: string, description: string): Flag<boolean> {
-  return { kind: 'flag', syntax, description, default: false };
 }

@@ -98,6 +98,7 @@ export function buildProgram(commands: readonly CommandDef[], o: ProgramOptions 
 function showHelp(program: Command, words: readonly string[]): never {
   let cmd = program;
   for (const w of words) {
+    if (w.startsWith('-')) break; // flags after the command words change nothing: `serve --help --nodes 2` is serve's help too
     const sub = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));
     if (!sub) return cmd.error(`unknown command '${w}'`, { code: 'commander.unknownCommand' });
     cmd = sub;

@@ -56,7 +56,7 @@ describe('flotilla (the real command)', { timeout: 30_000 }, () => {
   });
 
   it('help serve prints the same help', async () => {
-    const [a, b] = await Promise.all([flotilla(['help', 'serve']), flotilla(['serve', '--help'])]);
+    const [a, b] = await Promise.all([flotilla(['help', 'serve', ...SAFE_SERVE]), flotilla(['serve', '--help', ...SAFE_SERVE])]);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
   });

@@ -30,10 +30,14 @@ async function run(argv: string[], commands: readonly CommandDef[] = COMMANDS): 
 }
 
 /** Every command that does something, as its words after `flotilla`, with its definition. */
-function leaves(defs: readonly CommandDef[], prefix: string[] = []): Array<{ words: string[]; flags: Flag<unknown>[] }> {
+function leaves(defs: readonly CommandDef[], prefix: string[] = []): Array<{ words: string[]; flags: Flag<unknown>[]; positionals: number }> {
   return defs.flatMap((d) => (isGroup(d)
     ? leaves(d.subcommands, [...prefix, d.name])
-    : [{ words: [...prefix, d.name], flags: Object.values(d.fields).filter((f): f is Flag<unknown> => f.kind === 'flag') }]));
+    : [{
+      words: [...prefix, d.name],
+      flags: Object.values(d.fields).filter((f): f is Flag<unknown> => f.kind === 'flag'),
+      positionals: Object.values(d.fields).filter((f) => f.kind === 'positional').length,
+    }]));
 }
 
 /** The definitions with each action replaced by one that records the values it was given. */
@@ -57,7 +61,7 @@ const ALL = leaves(COMMANDS);
 
 describe('flotilla: usage errors exit 2 and say what was wrong', () => {
   it.each(ALL.map((l) => [l.words.join(' '), l]))('%s rejects an unknown flag, naming it and the command, with its help', async (name, l) => {
-    const r = await run([...l.words, ...(name.match(/^(node (rm|stop|start)|images import)$/) ? ['x'] : []), '--bogus-flag']);
+    const r = await run([...l.words, ...Array<string>(l.positionals).fill('x'), '--bogus-flag']);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.err).toContain(`flotilla ${name}: unknown option '--bogus-flag'`);
     expect(r.err).toContain(`Usage: flotilla ${name}`);
@@ -136,6 +140,16 @@ describe('flotilla: help', () => {
     const viaHelp = await run(['help', ...l.words]);
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.out).toBe(r.out);
+  });
+
+  it('help ignores flags after the command words, and says which word it does not know', async () => {
+    const serve = await run(['serve', '--help']);
+    const withFlags = await run(['help', 'serve', '--nodes', '2']);
+    expect(withFlags.code).toBe(0);
+    expect(withFlags.out).toBe(serve.out);
+    const unknown = await run(['help', 'bench', 'nope']);
+    expect(unknown.code).toBe(EXIT_USAGE);
+    expect(unknown.err).toContain("flotilla bench: unknown command 'nope'");
   });
 
   it('flotilla --help lists every command', async () => {
