@@ -1,0 +1,62 @@
+// A second real client: Debian's python3-kubernetes (the official Python client) against a real
+// Flotilla API server — list, create, a kubernetes.watch.Watch().stream that receives the ADDED
+// event (the client sends watch=True), a Secret from stringData, and /version/ through VersionApi.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+
+/** Debian's interpreter, where python3-kubernetes is installed (a pyenv python3 on PATH may lack it). */
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'python', 'kube_client.py');
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  expect(fs.existsSync(PYTHON), `${PYTHON} must exist (scripts/setup-host.sh installs python3-kubernetes)`).toBe(true);
+  c = await startTestCluster({ controllers: false });
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+function runPython(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [SCRIPT, ...args], { env: { PATH: '/usr/bin:/bin', HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+interface PythonReport {
+  gitVersion: string;
+  namespaces: string[];
+  created: [string, Record<string, string>];
+  events: Array<[string, string]>;
+  secret: [Record<string, string> | null, Record<string, string> | null];
+}
+
+describe('the Python client (python3-kubernetes)', () => {
+  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData and reads /version/', async () => {
+    const r = await runPython([c.core.kubeconfigPath, 'from-python']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as PythonReport;
+    expect(report.gitVersion).toMatch(/^v1\.32/);
+    expect(report.namespaces).toEqual(expect.arrayContaining(['default', 'kube-system']));
+    expect(report.created).toEqual(['from-python', { k: 'v' }]);
+    expect(report.events).toEqual([['ADDED', 'from-python']]);
+    expect(report.secret).toEqual([{ user: Buffer.from('admin').toString('base64') }, null]);
+    // What the client created is really there.
+    const got = await c.client.request('GET', '/api/v1/namespaces/default/configmaps/from-python');
+    expect(got.code).toBe(200);
+  });
+});
