@@ -25,7 +25,7 @@ const SERVE = {
 const NODE_ADD = {
   dataDir: dataDirFlag,
   provider: providerFlag('provider of the machine'),
-  name: stringFlag('--name <name>', 'name of the machine and its node', undefined, 'node-<6 random hex digits>'),
+  name: stringFlag('--name <name>', 'name of the machine and its node', undefined, 'a new name, node-…'),
   cpus: intFlag('--cpus <n>', 'CPUs of the machine', 2, { min: 1, max: 64 }),
   memory: customFlag('--memory <size>', 'memory of the machine: MiB (2048, 2048M) or GiB (2G)', 2048, parseMemoryMiB, '2048 MiB'),
   disk: intFlag('--disk <GiB>', 'disk of the machine, in GiB', 10, POSITIVE),
