@@ -30,7 +30,7 @@ const imageOf = (rs: ReplicaSet) => rs.spec?.template?.spec?.containers?.[0]?.im
 async function setImageThenUndo(app: string): Promise<void> {
   // No nodes run the pods: let the rollout replace the one replica without waiting for availability.
   await ok(['patch', 'deployment', app, '-p', '{"spec":{"strategy":{"rollingUpdate":{"maxSurge":0,"maxUnavailable":1}}}}']);
-  const [first] = await waitFor(async () => { const l = await replicaSets(app); return l.length === 1 && l; }, 'the first ReplicaSet');
+  const [first] = await waitFor(async () => { const l = await replicaSets(app); return l.length === 1 ? l : undefined; }, 'the first ReplicaSet');
   await ok(['set', 'image', `deployment/${app}`, 'hello=docker.io/flotilla/hello:2']);
   await waitFor(async () => {
     const l = await replicaSets(app);
@@ -43,7 +43,7 @@ async function setImageThenUndo(app: string): Promise<void> {
   const after = await waitFor(async () => {
     const l = await replicaSets(app);
     const back = l.find((rs) => rs.metadata!.name === first.metadata!.name);
-    return back?.spec?.replicas === 1 && l.every((rs) => rs === back || rs.spec?.replicas === 0) && l;
+    return back?.spec?.replicas === 1 && l.every((rs) => rs === back || rs.spec?.replicas === 0) ? l : undefined;
   }, 'the first ReplicaSet scaled back up');
   expect(after.map((rs) => [imageOf(rs), rs.spec?.replicas]).sort()).toEqual([['docker.io/flotilla/hello:1', 1], ['docker.io/flotilla/hello:2', 0]]);
   const back = after.find((rs) => rs.metadata!.name === first.metadata!.name)!;
