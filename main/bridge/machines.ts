@@ -1,16 +1,11 @@
 // Adding nodes = creating Machines (flotilla.dev/v1alpha1); a machine controller provisions them.
-import { randomBytes } from 'node:crypto';
 import type { KObject, Machine } from '../api/types';
 import type { ApiClient } from '../client/types';
-import { isAlreadyExists } from '../client/types';
+import { createMachine } from '../nodes/machine-names';
 import type { AddMachineRequest } from './contract';
 import { BridgeFailure } from './errors';
 import { KIND_RESOURCES } from './kinds';
 import { FIELD_MANAGER } from './apply';
-
-export function machineName(): string {
-  return `node-${randomBytes(3).toString('hex')}`;
-}
 
 export function checkMachineRequest(req: AddMachineRequest): string | undefined {
   if (!['sandbox', 'lima', 'multipass'].includes(req.provider)) return `unknown provider "${String(req.provider)}"`;
@@ -24,19 +19,7 @@ export function checkMachineRequest(req: AddMachineRequest): string | undefined 
 export async function addMachine(client: ApiClient, req: AddMachineRequest): Promise<Machine> {
   const problem = checkMachineRequest(req);
   if (problem) throw new BridgeFailure(422, 'Invalid', problem);
-  for (let attempt = 0; ; attempt++) {
-    const m: Machine & KObject = {
-      apiVersion: 'flotilla.dev/v1alpha1',
-      kind: 'Machine',
-      metadata: { name: req.name ?? machineName() },
-      spec: { provider: req.provider, cpus: req.cpus, memoryMiB: req.memoryMiB, diskGiB: req.diskGiB, running: true },
-    };
-    try {
-      return await client.create(KIND_RESOURCES.machines, m, { fieldManager: FIELD_MANAGER });
-    } catch (e) {
-      if (req.name || attempt >= 3 || !isAlreadyExists(e)) throw e;
-    }
-  }
+  return createMachine(client, { provider: req.provider, cpus: req.cpus, memoryMiB: req.memoryMiB, diskGiB: req.diskGiB, running: true }, req.name, { fieldManager: FIELD_MANAGER });
 }
 
 export async function retryMachine(client: ApiClient, name: string): Promise<Machine> {

@@ -2,7 +2,6 @@
 // `flotilla serve` (found via D/kubeconfig).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { DataDirOptions, NamedMachineOptions, NodeAddOptions } from './commands';
 import { readKubeconfig } from '../apiserver/kubeconfig';
 import { HttpClient } from '../client/http';
@@ -10,6 +9,7 @@ import { isNotFound } from '../client/types';
 import type { KObject, Machine } from '../api/types';
 import { createProviders, defaultProvider } from '../nodes/providers';
 import { MACHINES, NODES } from '../nodes/resources';
+import { createMachine } from '../nodes/machine-names';
 
 type M = Machine & KObject;
 
@@ -60,12 +60,8 @@ async function add(client: HttpClient, o: NodeAddOptions): Promise<void> {
   const provider = o.provider ?? defaultProvider();
   const avail = await createProviders({ dataDir: o.dataDir }).get(provider)?.available();
   if (avail && !avail.ok) throw new Error(`cannot add a ${provider} node: ${avail.reason}`);
-  const name = o.name ?? `node-${randomBytes(3).toString('hex')}`;
-  const m: M = {
-    apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name },
-    spec: { provider, cpus: o.cpus, memoryMiB: o.memory, diskGiB: o.disk, running: true },
-  };
-  await client.create<M>(MACHINES, m);
+  const m = await createMachine(client, { provider, cpus: o.cpus, memoryMiB: o.memory, diskGiB: o.disk, running: true }, o.name);
+  const name = m.metadata?.name ?? '';
   console.log(`machine ${name} (${provider}) created`);
   await followMachine(client, name, (l) => console.log(`  ${l}`), (o.timeout ?? (provider === 'sandbox' ? 180 : 900)) * 1000);
   console.log(`node ${name} is Ready`);

@@ -4,12 +4,12 @@
 import type { Duplex } from 'node:stream';
 import type { KObject, Machine, MachineProvider } from '../api/types';
 import type { ApiClient } from '../client/types';
-import { isAlreadyExists } from '../client/types';
 import type { Availability, Provider } from './types';
 import { createProviders, defaultProvider, type ProviderOptions } from './providers';
 import { MachineController } from './machine-controller';
 import { defaultAgentBundle, imageTarballs } from './artifacts';
 import { MACHINES } from './resources';
+import { createMachine } from './machine-names';
 import type { NodeDialer } from './tunnels';
 
 export type { NodeDialer } from './tunnels';
@@ -76,25 +76,14 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
   return mgr;
 }
 
-/** Creates machines node-1, node-2, … until `count` machines of `provider` exist (not being deleted). */
+/** Creates machines (node-N, lowest free N first) until `count` machines of `provider` exist (not being deleted). */
 export async function ensureMachines(client: ApiClient, count: number, provider: MachineProvider): Promise<string[]> {
   const list = await client.list<Machine & KObject>(MACHINES);
-  const names = new Set(list.items.map((m) => m.metadata?.name ?? ''));
   const live = list.items.filter((m) => (m.spec?.provider ?? 'sandbox') === provider && !m.metadata?.deletionTimestamp);
   const created: string[] = [];
-  for (let i = 1; live.length + created.length < count; i++) {
-    const name = `node-${i}`;
-    if (names.has(name)) continue;
-    try {
-      await client.create<Machine & KObject>(MACHINES, {
-        apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name },
-        spec: { provider, cpus: 2, memoryMiB: 2048, diskGiB: 10, running: true },
-      });
-      created.push(name);
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-    }
-    names.add(name);
+  while (live.length + created.length < count) {
+    const m = await createMachine(client, { provider, cpus: 2, memoryMiB: 2048, diskGiB: 10, running: true });
+    created.push(m.metadata?.name ?? '');
   }
   return created;
 }
