@@ -2,25 +2,36 @@
 // with hollow nodes and every control loop, the web-mode UI, and Debian's chromium. Measures the
 // time to the first full render of the cluster map (every node card and pod chip on screen) and
 // the frame rate while pod updates stream in at --rate per second (requestAnimationFrame in the page).
+// The page keeps its strict Content-Security-Policy (no 'unsafe-eval'): what the bench runs in it
+// is a function or an init script, never a string for the page to evaluate.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import type { KObject, Pod } from '../api/types';
 import type { BenchUiOptions } from './commands';
 import { startCore } from '../core';
 import { startHollowNodes } from '../hollow';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
+import { pollUntil } from '../nodes/exec';
 
 const DEPLOYMENTS = 20;
 const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true };
 const DEPLOYS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true };
 
+/** What the probe keeps in the page, as `globalThis.__bench`. */
+interface BenchProbe {
+  firstFull?: number;
+  frames: number[];
+}
+
 /**
- * Runs in the page before the app (a string: this file is compiled without the DOM library). Notes
- * the first frame showing every node card and pod chip, then the time of every later frame.
+ * Runs in the page before the app (an init script, which the page's CSP does not govern; a string:
+ * this file is compiled without the DOM library). Notes the first frame showing every node card
+ * and pod chip, then the time of every later frame.
  */
-function pageProbe(nodes: number, pods: number): string {
+export function pageProbe(nodes: number, pods: number): string {
   return `(() => {
     const b = { firstFull: undefined, frames: [] };
     window.__bench = b;
@@ -34,12 +45,14 @@ function pageProbe(nodes: number, pods: number): string {
   })();`;
 }
 
-async function until(what: string, timeoutMs: number, fn: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/**
+ * Waits for the probe's first full frame and returns its time (ms since navigation). A function,
+ * not a string: Playwright evaluates a string predicate again on every poll inside the page, which
+ * the page's CSP (no 'unsafe-eval') refuses; a function is evaluated once, by the debugger protocol.
+ */
+export async function waitForFullRender(page: Page, timeoutMs: number): Promise<number> {
+  await page.waitForFunction(() => (globalThis as unknown as { __bench?: BenchProbe }).__bench?.firstFull !== undefined, undefined, { timeout: timeoutMs, polling: 100 });
+  return Number(await page.evaluate(() => (globalThis as unknown as { __bench: BenchProbe }).__bench.firstFull));
 }
 
 export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPath }: BenchUiOptions): Promise<void> {
@@ -71,10 +84,10 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     }
     const tPods = nowMs();
     let podList: Array<Pod & KObject> = [];
-    await until(`${pods} running pods`, 300_000, async () => {
+    await pollUntil(async () => {
       podList = (await core.client.list<Pod & KObject>(PODS, { namespace: 'default' })).items;
       return podList.filter((p) => p.status?.phase === 'Running').length >= pods;
-    });
+    }, 300_000, `${pods} running pods`, 250);
     const podsMs = nowMs() - tPods;
 
     const ui = await startUiServer(core, { port: 0, staticDir });
@@ -91,13 +104,14 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
 
     // First full render: from navigation start to the first frame with every card and chip.
     await page.goto(ui.url);
-    await page.waitForFunction('window.__bench.firstFull !== undefined', undefined, { timeout: 120_000, polling: 100 });
-    const firstRenderMs = Number(await page.evaluate('window.__bench.firstFull'));
+    const firstRenderMs = await waitForFullRender(page, 120_000);
     // Where the time went: the app's own marks (script start, each informer's first list).
-    const marks = (await page.evaluate("performance.getEntriesByType('mark').filter((m) => m.name.startsWith('flotilla:')).map((m) => [m.name.slice(9), Math.round(m.startTime)])")) as Array<[string, number]>;
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('flotilla:')).map((m): [string, number] => [m.name.slice(9), Math.round(m.startTime)]));
 
     // Frames while pod updates stream in at `rate` per second (Ready toggled, so chips change colour).
-    await page.evaluate('window.__bench.frames = []');
+    await page.evaluate(() => {
+      (globalThis as unknown as { __bench: BenchProbe }).__bench.frames = [];
+    });
     const names = podList.map((p) => p.metadata?.name ?? '');
     const tStart = nowMs();
     let sent = 0;
@@ -118,7 +132,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
       await new Promise((r) => setTimeout(r, 5));
     }
     await Promise.all(inflight);
-    const frames = (await page.evaluate('window.__bench.frames')) as number[];
+    const frames = await page.evaluate(() => (globalThis as unknown as { __bench: BenchProbe }).__bench.frames);
 
     // Frames per whole second of the run, and the frame times.
     const perSecond: number[] = [];
@@ -130,7 +144,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     const deltas = frames.slice(1).map((t, i) => t - frames[i]);
     const minFps = perSecond.length ? Math.min(...perSecond) : 0;
     const avgFps = frames.length > 1 ? ((frames.length - 1) * 1000) / (frames[frames.length - 1] - frames[0]) : 0;
-    const domPods = Number(await page.evaluate("document.querySelectorAll('article[data-node] [data-pod]').length"));
+    const domPods = await page.locator('article[data-node] [data-pod]').count();
     await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'bench-ui.png') }).catch(() => undefined);
 
     printTable([
