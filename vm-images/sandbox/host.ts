@@ -69,9 +69,23 @@ async function ensureForwardAccept(c: SandboxConfig): Promise<void> {
   }
 }
 
-/** Removes the bridge and the forward chain (if any). Nodes must be gone already. */
+/** Links enslaved to the bridge (the veths of nodes on it). */
+async function portsOf(bridge: string): Promise<string[]> {
+  const r = await runCmd(['ip', '-o', 'link', 'show', 'master', bridge]);
+  return r.code !== 0 ? [] : r.stdout.split('\n').map((l) => (l.split(': ')[1] ?? '').split('@')[0] ?? '').filter(Boolean);
+}
+
+/**
+ * Removes the bridge and the forward chain (if any). This data dir's nodes must be gone already: a
+ * bridge that still carries links (another data dir's nodes, when two share a bridge set by hand) is
+ * left in place, with the forward chain, and reported.
+ */
 export async function teardownSandboxHost(c: SandboxConfig): Promise<void> {
-  if (await linkExists(c.bridge)) await mustRun(['ip', 'link', 'del', c.bridge]);
+  if (await linkExists(c.bridge)) {
+    const ports = await portsOf(c.bridge);
+    if (ports.length) throw new Error(`bridge ${c.bridge} left in place: it still carries ${ports.join(', ')}, not nodes of this data dir`);
+    await mustRun(['ip', 'link', 'del', c.bridge]);
+  }
   const chain = forwardChain(c);
   while ((await runCmd(['iptables', '-w', '-D', 'FORWARD', '-j', chain])).code === 0) { /* remove every jump */ }
   if ((await runCmd(['iptables', '-w', '-S', chain])).code === 0) {

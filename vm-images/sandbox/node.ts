@@ -12,6 +12,7 @@ import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNod
 import { applyNodeLimits } from './cgroup-limits';
 import { ensureSandboxHost, NODE_BIND_TARGETS } from './host';
 import { hostPathFor, nodeDirs, type SandboxNodeState } from './node-state';
+import { ForeignNodeError, nodeOwner } from './ownership';
 import { NODE_SSHD_CONFIG } from './sshd';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -32,9 +33,9 @@ async function netnsExists(ns: string): Promise<boolean> {
   return fs.existsSync(`/run/netns/${ns}`);
 }
 
-/** Is the node up (namespaces present and sshd answering)? */
-export async function nodeUp(s: SandboxNodeState): Promise<boolean> {
-  if (!(await netnsExists(s.netns)) || nodePids(s.cgroup).length === 0) return false;
+/** Is this data dir's node up (namespaces present, its processes running, sshd answering)? */
+export async function nodeUp(dataDir: string, s: SandboxNodeState): Promise<boolean> {
+  if (!(await netnsExists(s.netns)) || nodeOwner(dataDir, s) !== 'ours') return false;
   return tcpOpen(s.ip, 22, 300);
 }
 
@@ -123,7 +124,7 @@ function startSshd(dataDir: string, s: SandboxNodeState): void {
 
 /** Brings the node up (idempotent: an up node is left alone, a half-made one is rebuilt). */
 export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNodeState, timeoutMs = 30_000): Promise<void> {
-  if (await nodeUp(s)) return;
+  if (await nodeUp(dataDir, s)) return;
   await haltNode(dataDir, s);
   await ensureSandboxHost(c);
   for (const t of NODE_BIND_TARGETS) fs.mkdirSync(hostPathFor(dataDir, s.name, t), { recursive: true, mode: t === '/root' ? 0o700 : 0o755 });
@@ -151,14 +152,20 @@ export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNode
   }, timeoutMs, `sshd of node ${s.name} on ${s.ip}:22`);
 }
 
-/** Ends every process of the node and frees its namespaces; keeps its directories (a stopped node). */
+/**
+ * Ends every process of the node and frees its namespaces; keeps its directories (a stopped node).
+ * Throws ForeignNodeError, touching nothing but this data dir's own mounts, when the cgroup and
+ * namespace of that name run another data dir's node.
+ */
 export async function haltNode(dataDir: string, s: SandboxNodeState): Promise<void> {
-  await killNodeCgroup(s.cgroup);
+  const foreign = nodeOwner(dataDir, s) === 'foreign';
+  if (!foreign) await killNodeCgroup(s.cgroup);
   const d = nodeDirs(dataDir, s.name);
   for (const m of mountsUnder(d.dir)) {
     const r = await runCmd(['umount', m]);
     if (r.code !== 0) await mustRun(['umount', '-l', m]);
   }
+  if (foreign) throw new ForeignNodeError(s);
   if (await netnsExists(s.netns)) {
     const r = await runCmd(['ip', 'netns', 'del', s.netns]);
     if (r.code !== 0 && !/No such file/.test(r.stderr)) throw new Error(`ip netns del ${s.netns}: ${r.stderr.trim()}`);
@@ -168,9 +175,13 @@ export async function haltNode(dataDir: string, s: SandboxNodeState): Promise<vo
   await pollUntil(() => { try { removeNodeCgroup(s.cgroup); return true; } catch { return false; } }, 10_000, `cgroup ${s.cgroup} to be removable`);
 }
 
-/** Halts the node and removes its directories. */
+/** Halts the node and removes its directories (another data dir's node of the same names is left alone). */
 export async function destroyNode(dataDir: string, s: SandboxNodeState): Promise<void> {
-  await haltNode(dataDir, s);
+  try {
+    await haltNode(dataDir, s);
+  } catch (e) {
+    if (!(e instanceof ForeignNodeError)) throw e;
+  }
   const d = nodeDirs(dataDir, s.name);
   if (mountsUnder(d.dir).length) throw new Error(`mounts left under ${d.dir}`);
   fs.rmSync(d.dir, { recursive: true, force: true });

@@ -117,7 +117,7 @@ export class SandboxProvider implements Provider {
   async list(): Promise<MachineInfo[]> {
     const out: MachineInfo[] = [];
     if (!readSandboxConfig(this.dataDir)) return out;
-    for (const s of listNodeStates(this.dataDir)) out.push(this.info(s, await nodeUp(s)));
+    for (const s of listNodeStates(this.dataDir)) out.push(this.info(s, await nodeUp(this.dataDir, s)));
     return out;
   }
 

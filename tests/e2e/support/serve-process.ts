@@ -32,6 +32,8 @@ export interface ServeOptions {
   dir?: string;
   apiPort?: number;
   uiPort?: number;
+  /** No FLOTILLA_SANDBOX_* in its environment: the data dir picks its own free sandbox network, as a user's does. */
+  defaultSandbox?: boolean;
 }
 
 /** Builds the renderer when out/renderer is missing (npm test builds it first). */
@@ -54,11 +56,13 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
   // Sandbox nodes of this run get their own bridge, subnet and names: no collision with other runs.
   const n = 20 + (process.pid % 200);
   const sandboxEnv = { FLOTILLA_SANDBOX_BRIDGE: `fltui${n}`, FLOTILLA_SANDBOX_SUBNET: `10.252.${n}.0/24`, FLOTILLA_SANDBOX_PREFIX: `fltui${n}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.defaultSandbox ? {} : sandboxEnv), FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') };
+  if (opts.defaultSandbox) for (const k of Object.keys(sandboxEnv)) delete env[k];
   const dataDir = path.join(dir, 'data');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(opts.apiPort ?? 0), '--ui-port', String(opts.uiPort ?? 0), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...sandboxEnv, FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') },
+    env,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -85,7 +89,7 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
     await removeMachines();
     await terminate();
     // The bridge the sandbox provider made for this run (if it made one).
-    spawnSync('ip', ['link', 'del', sandboxEnv.FLOTILLA_SANDBOX_BRIDGE], { stdio: 'ignore' });
+    if (!opts.defaultSandbox) spawnSync('ip', ['link', 'del', sandboxEnv.FLOTILLA_SANDBOX_BRIDGE], { stdio: 'ignore' });
     fs.rmSync(dir, { recursive: true, force: true });
   };
 

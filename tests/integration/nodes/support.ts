@@ -28,8 +28,13 @@ export function leftovers(c: SandboxConfig, dataDir: string): string[] {
   const out: string[] = [];
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(`${c.prefix}-`));
   out.push(...netns.map((n) => `netns ${n}`));
-  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n').map((l) => (l.split(': ')[1] ?? '').split('@')[0]).filter((n) => n === c.bridge || n.startsWith(c.prefix.slice(0, 8)));
-  out.push(...links.map((l) => `link ${l}`));
+  // The bridge, and host ends of veths whose peer is in one of our node namespaces (by netns, not by a
+  // name prefix that another data dir's veths may share).
+  for (const l of execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n')) {
+    const name = (l.split(': ')[1] ?? '').split('@')[0] ?? '';
+    const peerNs = / link-netns (\S+)/.exec(l)?.[1] ?? '';
+    if (name && (name === c.bridge || peerNs.startsWith(`${c.prefix}-`))) out.push(`link ${name}`);
+  }
   for (const h of hierarchies()) {
     for (const e of fs.readdirSync(h)) if (e.startsWith(`${c.prefix}-`)) out.push(`cgroup ${h}/${e}`);
   }
