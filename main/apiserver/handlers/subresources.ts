@@ -13,6 +13,7 @@ import { timestamp } from '../registry/objects';
 import type { ApiContext } from '../context';
 import { sendJson } from './respond';
 import { patchType, sendObject, writeOptions } from './resource';
+import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
@@ -120,15 +121,8 @@ export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res:
 
 export async function handleLog(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
   if (info.verb !== 'get') throw errors.methodNotAllowed();
-  const pod = ctx.registry.get(r, info.namespace, info.name!) as StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
-  const container = info.query.get('container');
-  const names = (pod.spec?.containers ?? []).map((c) => c.name);
-  if (container && !names.includes(container)) {
-    throw errors.badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
-  }
-  if (!container && names.length > 1) {
-    throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
-  }
+  const pod = ctx.registry.get(r, info.namespace, info.name!) as PodWithContainers & { spec?: { nodeName?: string } };
+  resolveContainer(pod, info.query.get('container'));
   if (!pod.spec?.nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
   if (!ctx.pods) throw errors.unavailable(`no connection to node "${pod.spec.nodeName}" to read logs of pod ${pod.metadata.name}`);
   await ctx.pods.logs(pod, info.query, req, res);

@@ -4,16 +4,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { StoredObject } from '../../api/types';
 import { errors } from '../status';
 import { queryFlag } from '../query-bool';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
 import { SPDY_EXEC_PROTOCOLS, negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
+import { resolveContainer, type PodWithContainers } from './pod-containers';
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
-type PodLike = StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
+type PodLike = PodWithContainers & { spec?: { nodeName?: string } };
 
 export function createExecWebSocketServer(): WebSocketServer {
   return new WebSocketServer({
@@ -23,13 +23,14 @@ export function createExecWebSocketServer(): WebSocketServer {
   });
 }
 
-export function execPath(pod: PodLike, query: URLSearchParams): string {
-  const container = query.get('container') || pod.spec?.containers?.[0]?.name || '';
+/** The agent's /exec or /attach URL for the request's container (resolved already) and streams. */
+export function execPath(pod: PodLike, query: URLSearchParams, sub: 'exec' | 'attach' = 'exec'): string {
+  const container = resolveContainer(pod, query.get('container'));
   const q = new URLSearchParams();
-  for (const c of query.getAll('command')) q.append('command', c);
+  if (sub === 'exec') for (const c of query.getAll('command')) q.append('command', c);
   for (const k of ['stdin', 'stdout', 'stderr', 'tty']) if (queryFlag(query, k)) q.set(k, 'true');
   const seg = encodeURIComponent;
-  return `/exec/${seg(pod.metadata.namespace ?? 'default')}/${seg(pod.metadata.name)}/${seg(container)}?${q.toString()}`;
+  return `/${sub}/${seg(pod.metadata.namespace ?? 'default')}/${seg(pod.metadata.name)}/${seg(container)}?${q.toString()}`;
 }
 
 /** Relays kubectl's WebSocket `a` and the agent's `b` (paused until now) both ways. */
@@ -52,12 +53,8 @@ function relay(a: WebSocket, b: WebSocket): void {
 export async function upgradeExec(
   ep: AgentEndpoint, wss: WebSocketServer, pod: PodLike, sub: 'exec' | 'attach', req: IncomingMessage, socket: Duplex, head: Buffer,
 ): Promise<void> {
-  if (sub === 'attach') throw errors.badRequest('attach is not supported by this cluster\'s nodes; use exec');
   const query = new URL(req.url ?? '/', 'http://api').searchParams;
-  const container = query.get('container');
-  const names = (pod.spec?.containers ?? []).map((c) => c.name);
-  if (container && !names.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
-  if (!container && names.length > 1) throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
+  const path = execPath(pod, query, sub);
   const upgrade = (req.headers.upgrade ?? '').toLowerCase();
   let protocol: string | undefined;
   let spdyProtocol: string | undefined;
@@ -75,7 +72,7 @@ export async function upgradeExec(
   const node = pod.spec?.nodeName ?? '';
   let upstream: WebSocket;
   try {
-    upstream = await agentWebSocket(ep, node, execPath(pod, query), [protocol ?? 'v5.channel.k8s.io']);
+    upstream = await agentWebSocket(ep, node, path, [protocol ?? 'v5.channel.k8s.io']);
   } catch (e) {
     if (e instanceof AgentUpgradeError) throw agentStatusError(e.statusCode, e.body);
     throw nodeUnreachable(node, e);

@@ -1,19 +1,19 @@
 // pods/log: proxied to the node agent's /containerLogs, streamed (follow) until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StoredObject } from '../../api/types';
 import type { AgentEndpoint } from './agent-connection';
 import { agentGet } from './agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
+import { resolveContainer, type PodWithContainers } from './pod-containers';
 import { queryFlag } from '../query-bool';
 
 const LOG_PARAMS = ['tailLines', 'sinceSeconds', 'sinceTime', 'limitBytes'];
 /** PodLogOptions' booleans, passed on as `true` when set by Kubernetes' rule and left out otherwise. */
 const LOG_FLAGS = ['follow', 'timestamps', 'previous'];
 
-type PodLike = StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
+type PodLike = PodWithContainers & { spec?: { nodeName?: string } };
 
 export function containerLogsPath(pod: PodLike, query: URLSearchParams): string {
-  const container = query.get('container') || pod.spec?.containers?.[0]?.name || '';
+  const container = resolveContainer(pod, query.get('container'));
   const q = new URLSearchParams();
   for (const k of LOG_PARAMS) {
     const v = query.get(k);

@@ -125,6 +125,14 @@ export class CriClient {
     return res.url;
   }
 
+  /** The streaming URL for attaching to the container's own stdio (tty must match the container's config). */
+  async attach(id: string, opts: { tty?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean }): Promise<string> {
+    const res = await this.call<{ url: string }>(this.runtime, 'Attach', {
+      container_id: id, tty: opts.tty ?? false, stdin: opts.stdin ?? false, stdout: opts.stdout ?? true, stderr: opts.stderr ?? !opts.tty,
+    });
+    return res.url;
+  }
+
   async containerStats(id: string): Promise<ContainerStats> {
     const res = await this.call<{ stats: ContainerStats }>(this.runtime, 'ContainerStats', { container_id: id });
     return res.stats;

@@ -60,6 +60,7 @@ export interface ContainerConfig {
   annotations?: Labels;
   log_path?: string;
   stdin?: boolean;
+  stdin_once?: boolean;
   tty?: boolean;
   linux?: {
     resources?: LinuxContainerResources;

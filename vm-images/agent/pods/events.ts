@@ -1,4 +1,6 @@
 // Kubernetes-style events about a pod, as the kubelet records them (the agent turns them into core/v1 Events).
+import type { ContainerKind } from './runtime-state';
+
 export interface PodEvent {
   type: 'Normal' | 'Warning';
   reason: string;
@@ -7,8 +9,10 @@ export interface PodEvent {
   fieldPath?: string;
 }
 
-export function fieldPath(kind: 'init' | 'app', name: string): string {
-  return `spec.${kind === 'init' ? 'initContainers' : 'containers'}{${name}}`;
+const LISTS: Record<ContainerKind, string> = { init: 'initContainers', app: 'containers', ephemeral: 'ephemeralContainers' };
+
+export function fieldPath(kind: ContainerKind, name: string): string {
+  return `spec.${LISTS[kind]}{${name}}`;
 }
 
 export function probeName(kind: 'liveness' | 'readiness' | 'startup'): string {

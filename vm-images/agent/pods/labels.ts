@@ -5,7 +5,7 @@ export const LABEL_POD_UID = 'io.kubernetes.pod.uid';
 export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
 /** Marks what this agent created, so adoption and cleanup never touch anything else in the runtime. */
 export const LABEL_MANAGED = 'flotilla.dev/managed';
-/** Container kind: "init" or "app". */
+/** Container kind: "init", "app" or "ephemeral". */
 export const LABEL_CONTAINER_KIND = 'flotilla.dev/container-kind';
 
 export const ANN_CONTAINER_HASH = 'flotilla.dev/container-hash';

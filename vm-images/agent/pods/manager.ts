@@ -82,7 +82,7 @@ export class PodManager {
     if (!worker) return undefined;
     const pod = worker.currentPod();
     const st = worker.currentStatus();
-    const cs = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? [])].find((c) => c.name === container);
+    const cs = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])].find((c) => c.name === container);
     if (!cs) return undefined;
     // Instance n logs to n.log and restartCount is the newest instance (for CrashLoopBackOff, the last one that ran).
     const n = previous ? (cs.restartCount ?? 0) - 1 : (cs.restartCount ?? 0);

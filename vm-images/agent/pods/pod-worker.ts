@@ -2,7 +2,7 @@
 // Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { Container, EphemeralContainer, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import type { PodSandboxConfig } from '../cri/types';
 import { Backoff } from './backoff';
@@ -14,7 +14,8 @@ import { containerLogPath, podLogDir } from './log-paths';
 import { ContainerProber } from './prober';
 import { stopPod } from './stop-pod';
 import { containerConfig, containerHash, hostNetwork, podKey, sandboxConfig, type SandboxOptions } from './runtime-config';
-import { instances, listPodContainers, nsToMs, type RuntimeContainer } from './runtime-state';
+import { instances, listPodContainers, nsToMs, type ContainerKind, type RuntimeContainer } from './runtime-state';
+import { containerMounts } from './volumes';
 import { buildPodStatus, isoSeconds, type ContainerView, type Waiting } from './status';
 
 export interface WorkerDeps {
@@ -29,7 +30,8 @@ export interface WorkerDeps {
   onEvent: (uid: string, event: PodEvent, pod: Pod) => void;
 }
 
-type Kind = 'init' | 'app';
+type Kind = ContainerKind;
+type Sandbox = { id: string; ip: string; config: PodSandboxConfig };
 
 export class PodWorker {
   readonly uid: string;
@@ -136,6 +138,8 @@ export class PodWorker {
       if (initDone) {
         for (const c of this.pod.spec?.containers ?? []) next = Math.min(next, await this.syncContainer(c, 'app', all, sandbox));
       }
+      // Ephemeral containers start once each, initialized or not, and are never restarted.
+      for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await this.syncEphemeral(ec, all, sandbox));
       await this.collectGarbage(all);
       all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       this.publish(all, sandbox.ip, true);
@@ -261,7 +265,30 @@ export class PodWorker {
     return this.start(c, kind, cur.attempt + 1, sandbox);
   }
 
-  private async start(c: Container, kind: Kind, attempt: number, sandbox: { id: string; ip: string; config: PodSandboxConfig }): Promise<number> {
+  private async syncEphemeral(ec: EphemeralContainer, all: RuntimeContainer[], sandbox: Sandbox): Promise<number> {
+    const key = `ephemeral/${ec.name}`;
+    const [cur] = instances(all, ec.name, 'ephemeral');
+    if (cur) {
+      if (cur.state === 'CONTAINER_CREATED') await this.deps.cri.startContainer(cur.id).catch(() => undefined);
+      this.waiting.delete(key);
+      return this.deps.syncIntervalMs;
+    }
+    let targetId: string | undefined;
+    const target = ec.targetContainerName;
+    if (target) {
+      const running = [...instances(all, target, 'app'), ...instances(all, target, 'init')].find((c) => c.state === 'CONTAINER_RUNNING');
+      if (!running) {
+        const message = `unable to find target container ${target}`;
+        if (this.waiting.get(key)?.message !== message) this.event('Warning', 'Failed', `Error: ${message}`, fieldPath('ephemeral', ec.name));
+        this.waiting.set(key, { reason: 'CreateContainerConfigError', message });
+        return this.deps.syncIntervalMs;
+      }
+      targetId = running.id;
+    }
+    return this.start(ec, 'ephemeral', 0, sandbox, targetId);
+  }
+
+  private async start(c: Container, kind: Kind, attempt: number, sandbox: Sandbox, targetId?: string): Promise<number> {
     const key = `${kind}/${c.name}`;
     const pullKey = `${this.uid}/${key}/pull`;
     const { cri } = this.deps;
@@ -294,7 +321,8 @@ export class PodWorker {
     try {
       const env = await containerEnv(c, { pod: this.pod, podIP: sandbox.ip, hostIP: this.deps.hostIP ?? '', lookup: this.deps.lookup });
       mkdirSync(join(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), c.name), { recursive: true });
-      id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env, this.deps.sandbox.nodeCpuLimit), sandbox.config);
+      const mounts = containerMounts(this.pod, c);
+      id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env, this.deps.sandbox.nodeCpuLimit, { targetId, mounts }), sandbox.config);
     } catch (err) {
       const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
       const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
@@ -354,6 +382,7 @@ export class PodWorker {
     const specs: Array<[Kind, Container]> = [
       ...(this.pod.spec?.initContainers ?? []).map((c): [Kind, Container] => ['init', c]),
       ...(this.pod.spec?.containers ?? []).map((c): [Kind, Container] => ['app', c]),
+      ...(this.pod.spec?.ephemeralContainers ?? []).map((c): [Kind, Container] => ['ephemeral', c]),
     ];
     for (const [kind, c] of specs) {
       const key = `${kind}/${c.name}`;
@@ -363,7 +392,7 @@ export class PodWorker {
       const started = running && (!c.startupProbe || prober?.result('startup') === 'success');
       const ready = kind === 'init'
         ? cur?.state === 'CONTAINER_EXITED' && cur.exitCode === 0
-        : started && (!c.readinessProbe || prober?.result('readiness') === 'success') && !this.terminateRequest;
+        : kind === 'app' && started && (!c.readinessProbe || prober?.result('readiness') === 'success') && !this.terminateRequest;
       views.set(key, { waiting: this.terminated ? undefined : this.waiting.get(key), started, ready });
     }
     return views;

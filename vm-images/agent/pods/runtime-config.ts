@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { totalmem } from 'node:os';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
-import type { ContainerConfig, LinuxContainerResources, PodSandboxConfig, PortMapping, Protocol } from '../cri/types';
+import type { ContainerConfig, LinuxContainerResources, NamespaceOption, PodSandboxConfig, PortMapping, Protocol } from '../cri/types';
+import type { ContainerKind } from './runtime-state';
 import {
   ANN_CONTAINER_HASH, ANN_RESTART_COUNT, ANN_TERMINATION_GRACE, LABEL_CONTAINER_KIND, LABEL_CONTAINER_NAME, LABEL_MANAGED,
   LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID,
@@ -129,8 +130,18 @@ export function containerHash(c: Container): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
 
-export function containerConfig(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, image: string,
-  env: Array<{ key: string; value: string }>, nodeCpuLimit?: number): ContainerConfig {
+/** The PID namespace of a container: the node's, the pod's shared one, its own, or (an ephemeral container's) its target's. */
+function pidNamespace(pod: Pod, targetId?: string): NamespaceOption {
+  if (targetId) return { pid: 'TARGET', target_id: targetId };
+  return { pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER') };
+}
+
+/**
+ * The CRI config of a container. `targetId` is the runtime id of the container an ephemeral container
+ * targets (it joins that container's PID namespace); `mounts` are its volume mounts (volumes.ts).
+ */
+export function containerConfig(pod: Pod, c: Container, kind: ContainerKind, attempt: number, image: string,
+  env: Array<{ key: string; value: string }>, nodeCpuLimit?: number, extra: { targetId?: string; mounts?: ContainerConfig['mounts'] } = {}): ContainerConfig {
   const key = podKey(pod);
   const vars = Object.fromEntries(env.map((e) => [e.key, e.value]));
   const expandAll = (list: string[] | undefined): string[] | undefined => list?.map((s) => expandVars(s, vars));
@@ -147,14 +158,16 @@ export function containerConfig(pod: Pod, c: Container, kind: 'init' | 'app', at
       [ANN_RESTART_COUNT]: String(attempt),
       [ANN_TERMINATION_GRACE]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
     },
+    ...(extra.mounts?.length ? { mounts: extra.mounts } : {}),
     log_path: `${c.name}/${attempt}.log`,
     stdin: c.stdin ?? false,
+    stdin_once: c.stdinOnce ?? false,
     tty: c.tty ?? false,
     linux: {
       resources: containerResources(pod, c, nodeCpuLimit),
       security_context: {
         privileged: c.securityContext?.privileged ?? false,
-        namespace_options: { network: hostNetwork(pod) ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
+        namespace_options: { network: hostNetwork(pod) ? 'NODE' : 'POD', ...pidNamespace(pod, extra.targetId), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
         ...(c.securityContext?.runAsUser !== undefined ? { run_as_user: { value: c.securityContext.runAsUser } } : {}),
         ...(c.securityContext?.runAsGroup !== undefined ? { run_as_group: { value: c.securityContext.runAsGroup } } : {}),
       },

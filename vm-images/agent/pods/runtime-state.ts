@@ -3,11 +3,18 @@ import type { CriClient } from '../cri/client';
 import type { ContainerState } from '../cri/types';
 import { ANN_CONTAINER_HASH, LABEL_CONTAINER_KIND, LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_UID } from './labels';
 
+/** Which of a pod's container lists a container comes from. */
+export type ContainerKind = 'init' | 'app' | 'ephemeral';
+
+function kindOf(label: string | undefined): ContainerKind {
+  return label === 'init' || label === 'ephemeral' ? label : 'app';
+}
+
 export interface RuntimeContainer {
   id: string;
   sandboxId: string;
   name: string;
-  kind: 'init' | 'app';
+  kind: ContainerKind;
   attempt: number;
   state: ContainerState;
   createdAt: number;
@@ -37,7 +44,7 @@ export async function listPodContainers(cri: CriClient, uid: string, sandboxId?:
         id: c.id,
         sandboxId: c.pod_sandbox_id,
         name: c.labels[LABEL_CONTAINER_NAME] ?? s.metadata?.name ?? '',
-        kind: c.labels[LABEL_CONTAINER_KIND] === 'init' ? 'init' : 'app',
+        kind: kindOf(c.labels[LABEL_CONTAINER_KIND]),
         attempt: s.metadata?.attempt ?? 0,
         state: s.state,
         createdAt: nsToMs(s.created_at),
@@ -58,6 +65,6 @@ export async function listPodContainers(cri: CriClient, uid: string, sandboxId?:
 }
 
 /** Instances of one container name, newest attempt first. */
-export function instances(all: RuntimeContainer[], name: string, kind: 'init' | 'app'): RuntimeContainer[] {
+export function instances(all: RuntimeContainer[], name: string, kind: ContainerKind): RuntimeContainer[] {
   return all.filter((c) => c.name === name && c.kind === kind).sort((a, b) => b.attempt - a.attempt || b.createdAt - a.createdAt);
 }

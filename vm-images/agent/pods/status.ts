@@ -1,6 +1,6 @@
 // Builds a Pod's status exactly in the shape and vocabulary the kubelet reports.
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
-import type { RuntimeContainer } from './runtime-state';
+import type { ContainerKind, RuntimeContainer } from './runtime-state';
 import { instances } from './runtime-state';
 import { qosClass } from './runtime-config';
 
@@ -42,7 +42,7 @@ function terminatedState(c: RuntimeContainer): ContainerState {
   };
 }
 
-function containerStatus(spec: Container, kind: 'init' | 'app', all: RuntimeContainer[], view: ContainerView | undefined, idleReason: string): ContainerStatus {
+function containerStatus(spec: Container, kind: ContainerKind, all: RuntimeContainer[], view: ContainerView | undefined, idleReason: string): ContainerStatus {
   const [cur, prev] = instances(all, spec.name, kind);
   let state: ContainerState;
   let lastState: ContainerState = prev ? terminatedState(prev) : {};
@@ -61,7 +61,8 @@ function containerStatus(spec: Container, kind: 'init' | 'app', all: RuntimeCont
     image: cur?.image || spec.image || '',
     imageID: cur?.imageRef ?? '',
     ...(cur ? { containerID: `containerd://${cur.id}` } : {}),
-    started: view?.started ?? false,
+    // The kubelet's startup tracking covers regular and init containers only.
+    ...(kind === 'ephemeral' ? {} : { started: view?.started ?? false }),
   };
 }
 
@@ -105,6 +106,8 @@ export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus 
   const init = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`), 'PodInitializing'));
   const initialized = init.every((s) => s.state?.terminated?.exitCode === 0);
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`), initialized ? 'ContainerCreating' : 'PodInitializing'));
+  // Ephemeral containers are reported beside the others and count for neither phase nor readiness.
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c as Container, 'ephemeral', input.containers, input.views.get(`ephemeral/${c.name}`), 'ContainerCreating'));
   const phase = phaseOf(pod, init, app, input.terminated);
   const ts = isoSeconds(now);
   const done = phase === 'Succeeded' || phase === 'Failed';
@@ -128,6 +131,7 @@ export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus 
     ...(init.length ? { initContainerStatuses: init } : {}),
     containerStatuses: app,
     qosClass: qosClass(pod),
+    ...(ephemeral.length ? { ephemeralContainerStatuses: ephemeral } : {}),
   };
   return status;
 }

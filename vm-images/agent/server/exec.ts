@@ -1,6 +1,7 @@
-// GET /exec/<ns>/<pod>/<container>?command=…&stdin&stdout&stderr&tty upgraded to a WebSocket speaking
-// v5.channel.k8s.io (or v4): CRI Exec, then containerd's streaming server over SPDY, channels translated:
-// 0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize; v5's close signal [255, 0] half-closes stdin.
+// GET /exec/<ns>/<pod>/<container>?command=…&stdin&stdout&stderr&tty (and /attach/… without a command)
+// upgraded to a WebSocket speaking v5.channel.k8s.io (or v4): CRI Exec (or Attach), then containerd's
+// streaming server over SPDY, channels translated: 0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize; v5's
+// close signal [255, 0] half-closes stdin.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -80,14 +81,17 @@ export function relayExec(ws: WebSocket, s: ExecStreams): void {
   })();
 }
 
+/** Exec runs a command beside the container's; attach joins the container's own stdio. */
+export type StreamKind = 'exec' | 'attach';
+
 export async function serveExec(
   deps: { cri: CriClient; lookup: PodLookup; wss: WebSocketServer },
-  req: IncomingMessage, socket: Duplex, head: Buffer, ns: string, podName: string, container: string, q: URLSearchParams,
+  req: IncomingMessage, socket: Duplex, head: Buffer, ns: string, podName: string, container: string, q: URLSearchParams, kind: StreamKind = 'exec',
 ): Promise<void> {
   let streams: ExecStreams | undefined;
   try {
     const command = q.getAll('command');
-    if (!command.length) throw badRequest('you must specify at least one command for the container');
+    if (kind === 'exec' && !command.length) throw badRequest('you must specify at least one command for the container');
     const ch = execChannels(q);
     if (!ch.stdin && !ch.stdout && !ch.stderr) throw badRequest('you must specify at least one of stdin, stdout, stderr');
     const pod = deps.lookup.find(ns, podName);
@@ -95,7 +99,7 @@ export async function serveExec(
     const cs = containerStatusOf(pod, container);
     const id = runtimeId(cs?.containerID);
     if (!cs || !id || !cs.state?.running) throw badRequest(`container not found ("${container}")`);
-    const url = await deps.cri.exec(id, command, ch);
+    const url = kind === 'exec' ? await deps.cri.exec(id, command, ch) : await deps.cri.attach(id, ch);
     streams = await connectExecStreams(url, ch);
   } catch (e) {
     rejectUpgrade(socket, e);

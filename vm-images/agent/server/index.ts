@@ -1,4 +1,4 @@
-// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, port-forward and stats,
+// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward and stats,
 // for the control plane only (bearer token). startAgentServer is what the agent's main calls.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,8 +85,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         if (!authorized(req, opts.token)) throw unauthorized();
         const url = new URL(req.url ?? '/', 'http://agent');
         const route = parseRoute(url.pathname);
-        if (route?.kind === 'exec') {
-          await serveExec({ cri: opts.cri, lookup, wss: execWss }, req, socket, head, route.namespace, route.pod, route.container, url.searchParams);
+        if (route?.kind === 'exec' || route?.kind === 'attach') {
+          await serveExec({ cri: opts.cri, lookup, wss: execWss }, req, socket, head, route.namespace, route.pod, route.container, url.searchParams, route.kind);
         } else if (route?.kind === 'portForward') {
           await servePortForward({ lookup, wss: pfWss }, req, socket, head, route.namespace, route.pod, url.searchParams);
         } else {

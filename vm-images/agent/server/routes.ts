@@ -2,6 +2,7 @@
 export type AgentRoute =
   | { kind: 'logs'; namespace: string; pod: string; container: string }
   | { kind: 'exec'; namespace: string; pod: string; container: string }
+  | { kind: 'attach'; namespace: string; pod: string; container: string }
   | { kind: 'portForward'; namespace: string; pod: string }
   | { kind: 'stats' }
   | { kind: 'healthz' };
@@ -12,6 +13,7 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   const [head, a, b, c] = parts;
   if (head === 'containerLogs' && parts.length === 4 && a && b && c) return { kind: 'logs', namespace: a, pod: b, container: c };
   if (head === 'exec' && parts.length === 4 && a && b && c) return { kind: 'exec', namespace: a, pod: b, container: c };
+  if (head === 'attach' && parts.length === 4 && a && b && c) return { kind: 'attach', namespace: a, pod: b, container: c };
   if (head === 'portForward' && parts.length === 3 && a && b) return { kind: 'portForward', namespace: a, pod: b };
   if (pathname === '/stats/summary' || pathname === '/stats/summary/') return { kind: 'stats' };
   if (pathname === '/healthz') return { kind: 'healthz' };

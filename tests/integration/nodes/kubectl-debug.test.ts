@@ -1,0 +1,142 @@
+// kubectl debug and kubectl attach on a real sandbox node (containerd, runc, the real agent bundle):
+// an ephemeral container joins a running pod in its target container's PID namespace, runs, is reported
+// in status.ephemeralContainerStatuses and has readable logs; `kubectl debug -i` attaches to it (pods/attach);
+// `kubectl debug node/NAME` creates its protobuf-encoded host-namespace pod with the node's / at /host.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1';
+import { downMachines } from '../../../main/nodes/down';
+import { NODES, PODS } from '../../../main/nodes/resources';
+import type { KObject } from '../../../main/api/types';
+import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+
+const HELLO = 'docker.io/flotilla/hello:1';
+const COUNTER = 'docker.io/flotilla/counter:1';
+type P = Pod & KObject;
+
+describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', () => {
+  const cfg = uniqueSandbox(3);
+  const logs: string[] = [];
+  let c: TestCluster;
+  let node = '';
+
+  const pod = (name: string): Promise<P> => c.client.get<P>(PODS, name, 'default');
+  const ephemeralStatus = (p: P, name: string): ContainerStatus | undefined => p.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
+  const ok = async (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => {
+    const r = await c.kubectl(args, { input, timeoutMs });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+
+  beforeAll(async () => {
+    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
+    node = await waitFor(async () => {
+      const nodes = (await c.client.list<KObject>(NODES)).items;
+      const ready = nodes.find((n) => ((n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True'));
+      return ready?.metadata?.name;
+    }, 'a Ready sandbox node', 120_000, 500);
+    await ok(['run', 'target', `--image=${HELLO}`, '--restart=Never', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'app', image: HELLO }] } })]);
+    await waitFor(async () => (await pod('target')).status?.containerStatuses?.[0]?.state?.running, 'target running', 90_000, 200);
+  }, 240_000);
+
+  afterAll(async () => {
+    if (!c) return;
+    // The nodes go first (stopping the cluster removes its data dir, where they are recorded).
+    c.core.nodes?.stop();
+    const dataDir = c.core.dataDir;
+    await downMachines(dataDir);
+    const left = leftovers(cfg, dataDir);
+    await c.stop().catch(() => undefined);
+    if (left.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
+    expect(left).toEqual([]);
+  }, 120_000);
+
+  it('kubectl debug --target runs an ephemeral container in the target\'s PID namespace; status and logs', async () => {
+    const out = await ok(['debug', 'target', `--image=${COUNTER}`, '--target=app', '-c', 'dbg', '--', 'sh', '-c', 'echo hi from debug; ps -o pid,args']);
+    expect(out).toContain('Targeting container "app"');
+    const p = await waitFor(async () => {
+      const x = await pod('target');
+      return ephemeralStatus(x, 'dbg')?.state?.terminated ? x : undefined;
+    }, 'the ephemeral container to finish', 60_000, 200);
+    const st = ephemeralStatus(p, 'dbg')!;
+    expect(st).toMatchObject({ name: 'dbg', image: COUNTER, ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+    expect(st.containerID).toMatch(/^containerd:\/\//);
+    // The pod itself is untouched: still Running and Ready.
+    expect(p.status?.phase).toBe('Running');
+    expect(p.status?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+    const log = await ok(['logs', 'target', '-c', 'dbg']);
+    expect(log).toContain('hi from debug');
+    // PID 1 of the target's namespace is the hello server's shell, seen from the debug container.
+    expect(log).toMatch(/^\s*1 \/bin\/sh \/serve\.sh/m);
+    const jsonpath = await ok(['get', 'pod', 'target', '-o', 'jsonpath={.status.ephemeralContainerStatuses[0].name}']);
+    expect(jsonpath).toBe('dbg');
+  });
+
+  it('kubectl debug -i attaches to the ephemeral container (pods/attach), stdin included', async () => {
+    const out = await ok(['debug', '-i', 'target', `--image=${COUNTER}`, '--target=app', '-c', 'dbg2', '--', 'sh'], 'echo attached-$((40+2))\nexit 0\n', 90_000);
+    expect(out).toContain('attached-42');
+    const p = await waitFor(async () => {
+      const x = await pod('target');
+      return ephemeralStatus(x, 'dbg2')?.state?.terminated ? x : undefined;
+    }, 'dbg2 to finish', 60_000, 200);
+    expect(ephemeralStatus(p, 'dbg2')?.state?.terminated?.exitCode).toBe(0);
+  });
+
+  it('kubectl debug -it on a terminal: a shell in the target\'s PID namespace', async () => {
+    // kubectl -t needs its stdin to be a terminal: script(1) gives it one.
+    const cmd = `${KUBECTL} debug -it target --image=${COUNTER} --target=app -c dbg3 -- sh`;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: c.core.kubeconfigPath, HOME: path.join(c.dir, 'home'), TERM: 'dumb' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor(() => out.includes("If you don't see a command prompt"), `kubectl to attach (output so far: ${JSON.stringify(out)})`, 60_000, 100);
+      child.stdin.write('echo tty-$((6*7)) $(cat /proc/1/cmdline | tr "\\0" " ")\r');
+      await waitFor(() => /tty-42 \/bin\/sh \/serve\.sh/.test(out), 'the command\'s output through the terminal', 30_000, 100);
+      child.stdin.write('exit\r');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const p = await waitFor(async () => {
+      const x = await pod('target');
+      return ephemeralStatus(x, 'dbg3')?.state?.terminated ? x : undefined;
+    }, 'dbg3 to finish', 60_000, 200);
+    expect((p.spec?.ephemeralContainers ?? []).find((e) => e.name === 'dbg3')).toMatchObject({ stdin: true, tty: true, targetContainerName: 'app' });
+  });
+
+  it('kubectl attach -i to a pod\'s stdin container', async () => {
+    await ok(['run', 'reader', `--image=${COUNTER}`, '--restart=Never', '-i=false', '--overrides', JSON.stringify({
+      spec: { containers: [{ name: 'r', image: COUNTER, stdin: true, stdinOnce: true, command: ['sh', '-c', 'while read l; do echo got:$l; done; echo bye'] }] },
+    })]);
+    await waitFor(async () => (await pod('reader')).status?.containerStatuses?.[0]?.state?.running, 'reader running', 60_000, 200);
+    const out = await ok(['attach', '-i', 'reader', '-c', 'r'], 'one\ntwo\n', 60_000);
+    expect(out).toContain('got:one');
+    expect(out).toContain('got:two');
+    await waitFor(async () => (await pod('reader')).status?.containerStatuses?.[0]?.state?.terminated, 'reader to end when its stdin closed (stdinOnce)', 30_000, 200);
+    expect(await ok(['logs', 'reader'])).toContain('bye');
+  });
+
+  it('kubectl debug node/NAME: the protobuf Pod is created, runs in the host namespaces with the node\'s / at /host', async () => {
+    const out = await ok(['debug', `node/${node}`, `--image=${COUNTER}`, '--', 'sh', '-c', 'ls /host; echo pid1=$(cat /proc/1/comm)']);
+    const name = /Creating debugging pod (\S+) with container debugger on node/.exec(out)?.[1] ?? '';
+    expect(name).toMatch(/^node-debugger-/);
+    const p = await waitFor(async () => {
+      const x = await pod(name);
+      return x.status?.phase === 'Succeeded' || x.status?.phase === 'Failed' ? x : undefined;
+    }, 'the node debugging pod to finish', 90_000, 200);
+    expect(p.spec).toMatchObject({ nodeName: node, hostPID: true, hostNetwork: true, hostIPC: true, volumes: [{ name: 'host-root', hostPath: { path: '/' } }] });
+    expect(p.status?.phase).toBe('Succeeded');
+    const log = await ok(['logs', name]);
+    expect(log).toMatch(/^etc$/m);
+    expect(log).toMatch(/^usr$/m);
+    // hostPID: the debug container sees the node's processes, not a PID 1 of its own.
+    expect(log).not.toContain('pid1=sh');
+  });
+});
