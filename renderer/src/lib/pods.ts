@@ -2,6 +2,7 @@
 // computed by the same shared code as the API server's table) and a state for its colour.
 import type { Pod } from '../../../main/api/types';
 import { podStatusSummary } from '../../../main/api/pod-status';
+import { podHint } from './pod-hints';
 
 /** 'problem': stuck on an error that the kubelet keeps retrying (image pull, crash loop, config…). */
 export type PodState = 'ready' | 'starting' | 'pending' | 'problem' | 'failed' | 'succeeded' | 'terminating' | 'unknown';
@@ -12,6 +13,8 @@ export interface PodDisplay {
   status: string;
   /** The reason in words, when the pod says (a container's waiting message, a scheduling failure…). */
   message?: string;
+  /** What that means and what to do, for someone new to Kubernetes (common problems only). */
+  hint?: string;
   restarts: number;
 }
 
@@ -50,7 +53,8 @@ export function podDisplay(p: Pod): PodDisplay {
   const s = podStatusSummary(p);
   const status = s.reason || 'Pending';
   const state = stateOf(p, s.reason);
-  return { state, status, message: state === 'ready' ? undefined : podProblem(p), restarts: s.restarts };
+  const trouble = state === 'problem' || state === 'failed';
+  return { state, status, message: state === 'ready' ? undefined : podProblem(p), hint: trouble ? podHint(p, status) : undefined, restarts: s.restarts };
 }
 
 export function podState(p: Pod): PodState {
@@ -72,4 +76,29 @@ export const STATE_TONE: Record<PodState, 'ok' | 'warn' | 'pending' | 'bad' | 'i
 /** A one-line description: "ImagePullBackOff: Back-off pulling image …". */
 export function podSummaryText(d: PodDisplay): string {
   return d.message && !d.message.startsWith(d.status) ? `${d.status}: ${d.message}` : d.message ?? d.status;
+}
+
+/** Pods sharing one not-ready STATUS. */
+export interface PodIssue {
+  /** kubectl's STATUS of the pods concerned, e.g. "ImagePullBackOff". */
+  status: string;
+  state: PodState;
+  count: number;
+  /** The first such pod's reason in words. */
+  detail: string;
+}
+
+const SEVERITY: Partial<Record<PodState, number>> = { problem: 0, failed: 1, unknown: 2, pending: 3, starting: 4, terminating: 5 };
+
+/** The statuses of the pods that are not ready, grouped, the most serious first. */
+export function podIssues(pods: Iterable<Pod>): PodIssue[] {
+  const by = new Map<string, PodIssue>();
+  for (const p of pods) {
+    const d = podDisplay(p);
+    if (SEVERITY[d.state] === undefined) continue;
+    const cur = by.get(d.status);
+    if (cur) cur.count++;
+    else by.set(d.status, { status: d.status, state: d.state, count: 1, detail: podSummaryText(d) });
+  }
+  return [...by.values()].sort((a, b) => (SEVERITY[a.state] ?? 9) - (SEVERITY[b.state] ?? 9) || b.count - a.count);
 }

@@ -32,13 +32,14 @@ describe('MachineCard', () => {
   });
 
   it('shows a machine being deleted as being removed, with what its controller is doing, and no Cancel', async () => {
-    const m = machine('m4', 'Deleting', { message: 'draining node m4', progress: { step: 8, total: 8, message: 'ready' } });
+    const m = machine('m4', 'Deleting', { message: 'draining node m4', progress: { step: 8, total: 8, message: 'ready' }, conditions: [{ type: 'NodeReady', status: 'True', message: 'node m4 is Ready' }] });
     const w = mount(MachineCard, { props: { machine: { ...m, metadata: { ...m.metadata, deletionTimestamp: '2026-01-01T00:01:00Z' } } } });
     expect(w.find('[data-test=phase]').text()).toBe('Deleting');
     expect(w.find('[data-test=machine-message]').text()).toBe('Removing m4: draining node m4');
     expect(w.text()).not.toContain('Step 8 of 8');
     expect(w.text()).not.toContain('ready');
     expect(w.findAll('button')).toHaveLength(0);
+    expect(w.find('.conds').exists()).toBe(false);
     expect(w.find('[role=progressbar]').attributes('aria-label')).toBe('Removing m4');
     // Deleted, before its controller has written anything about it: no stale provisioning step either.
     const running = machine('m5', 'Running', { message: 'node m5 is Ready', progress: { step: 8, total: 8, message: 'ready' } });

@@ -8,6 +8,7 @@ import type { KObject } from '../../../main/api/types';
 import type { Kind } from '../../../main/bridge/contract';
 import { setTransport } from '../../../renderer/src/bridge/client';
 import PodChips from '../../../renderer/src/components/PodChips.vue';
+import NodeCard from '../../../renderer/src/components/NodeCard.vue';
 import LogViewer from '../../../renderer/src/components/LogViewer.vue';
 import PodDetail from '../../../renderer/src/views/PodDetail.vue';
 import WorkloadsView from '../../../renderer/src/views/WorkloadsView.vue';
@@ -18,7 +19,7 @@ import { podDisplay } from '../../../renderer/src/lib/pods';
 import type { PodObj } from '../../../renderer/src/stores/pods';
 import { summarizePod } from '../../../main/apiserver/tables/pods';
 import { FakeTransport } from './fake-transport';
-import { pod } from './fixtures';
+import { node, pod } from './fixtures';
 
 const IMAGE = 'docker.io/flotilla/no-such-image:1';
 
@@ -83,6 +84,13 @@ describe('a pod that cannot start', () => {
     expect(chips[2].attributes('title')).toBe('unscheduled — Pending');
   });
 
+  it('says on the node card, in words, what is wrong with its pods', () => {
+    const w = mount(NodeCard, { props: { node: node('n1'), pods: [PULL, BACKOFF, waitingPod('broken-c', 'ImagePullBackOff', 'x'), CRASH, runningPod('ok'), CREATING] } });
+    const lines = w.findAll('[data-test=pod-trouble]');
+    expect(lines.map((l) => l.text())).toEqual(['2 pods: ImagePullBackOff', '1 pod: ErrImagePull', '1 pod: CrashLoopBackOff']);
+    expect(lines[0].attributes('title')).toContain('Back-off pulling image');
+  });
+
   it('says in Workloads why a deployment has no ready pods', async () => {
     lists = {
       deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'broken' } }, template: { spec: { containers: [{ name: 'app', image: IMAGE }] } } }, status: { readyReplicas: 0 } }],
@@ -109,6 +117,7 @@ describe('a pod that cannot start', () => {
     expect(w.find('[role=tab][aria-selected=true]').text()).toBe('Status');
     expect(w.find('[data-test=pod-status]').text()).toBe('ImagePullBackOff');
     expect(w.find('[data-test=pod-problem]').text()).toContain('Back-off pulling image');
+    expect(w.find('[data-test=pod-hint]').text()).toBe(`The node cannot get the image ${IMAGE}. Check its name and tag, and that its registry can be reached from the node — or drop the image's tarball on this window to import it.`);
     expect(w.find('[data-test=log-error]').exists()).toBe(false);
     expect(t.callsOf('logs')).toHaveLength(0);
     w.unmount();
