@@ -30,6 +30,28 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
     return r.stdout;
   };
 
+  /**
+   * kubectl as a child whose stdin stays open until the test closes it (containerd ends an attach when its
+   * stdin ends, so input must not end before the output it causes has arrived). `tty` runs it under script(1).
+   */
+  const interactive = (args: string[], tty = false): { write(s: string): void; end(): void; until(re: RegExp, what: string): Promise<unknown>; exited: Promise<number | null>; kill(): void } => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: c.core.kubeconfigPath, HOME: path.join(c.dir, 'home'), TERM: 'dumb' };
+    const child = tty
+      ? spawn('script', ['-qfec', [KUBECTL, ...args].join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(KUBECTL, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    return {
+      write: (x) => { child.stdin.write(x); },
+      end: () => { child.stdin.end(); },
+      until: (re, what) => waitFor(() => re.test(out), `${what} (output so far: ${JSON.stringify(out)})`, 60_000, 100),
+      exited,
+      kill: () => { if (child.exitCode === null) child.kill('SIGKILL'); },
+    };
+  };
+
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
     node = await waitFor(async () => {
@@ -75,8 +97,17 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
   });
 
   it('kubectl debug -i attaches to the ephemeral container (pods/attach), stdin included', async () => {
-    const out = await ok(['debug', '-i', 'target', `--image=${COUNTER}`, '--target=app', '-c', 'dbg2', '--', 'sh'], 'echo attached-$((40+2))\nexit 0\n', 90_000);
-    expect(out).toContain('attached-42');
+    const k = interactive(['debug', '-i', 'target', `--image=${COUNTER}`, '--target=app', '-c', 'dbg2', '--', 'sh']);
+    try {
+      await k.until(/If you don't see a command prompt/, 'kubectl to attach');
+      k.write('echo attached-$((40+2))\n');
+      await k.until(/attached-42/, 'the command\'s output through the attach');
+      k.write('exit 0\n');
+      k.end();
+      expect(await k.exited).toBe(0);
+    } finally {
+      k.kill();
+    }
     const p = await waitFor(async () => {
       const x = await pod('target');
       return ephemeralStatus(x, 'dbg2')?.state?.terminated ? x : undefined;
@@ -86,23 +117,15 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
 
   it('kubectl debug -it on a terminal: a shell in the target\'s PID namespace', async () => {
     // kubectl -t needs its stdin to be a terminal: script(1) gives it one.
-    const cmd = `${KUBECTL} debug -it target --image=${COUNTER} --target=app -c dbg3 -- sh`;
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: c.core.kubeconfigPath, HOME: path.join(c.dir, 'home'), TERM: 'dumb' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const k = interactive(['debug', '-it', 'target', `--image=${COUNTER}`, '--target=app', '-c', 'dbg3', '--', 'sh'], true);
     try {
-      await waitFor(() => out.includes("If you don't see a command prompt"), `kubectl to attach (output so far: ${JSON.stringify(out)})`, 60_000, 100);
-      child.stdin.write('echo tty-$((6*7)) $(cat /proc/1/cmdline | tr "\\0" " ")\r');
-      await waitFor(() => /tty-42 \/bin\/sh \/serve\.sh/.test(out), 'the command\'s output through the terminal', 30_000, 100);
-      child.stdin.write('exit\r');
-      expect(await exited).toBe(0);
+      await k.until(/If you don't see a command prompt/, 'kubectl to attach');
+      k.write('echo tty-$((6*7)) $(cat /proc/1/cmdline | tr "\\0" " ")\r');
+      await k.until(/tty-42 \/bin\/sh \/serve\.sh/, 'the command\'s output through the terminal');
+      k.write('exit\r');
+      expect(await k.exited).toBe(0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      k.kill();
     }
     const p = await waitFor(async () => {
       const x = await pod('target');
@@ -138,5 +161,19 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
     expect(log).toMatch(/^usr$/m);
     // hostPID: the debug container sees the node's processes, not a PID 1 of its own.
     expect(log).not.toContain('pid1=sh');
+  });
+
+  it('kubectl debug -i node/NAME attaches to the node debugging pod\'s shell', async () => {
+    const k = interactive(['debug', '-i', `node/${node}`, `--image=${COUNTER}`, '--', 'sh']);
+    try {
+      await k.until(/If you don't see a command prompt/, 'kubectl to attach');
+      k.write('echo node-$((2+3)) host-etc=$(test -d /host/etc && echo yes)\n');
+      await k.until(/node-5 host-etc=yes/, 'the command\'s output through the attach');
+      k.write('exit 0\n');
+      k.end();
+      expect(await k.exited).toBe(0);
+    } finally {
+      k.kill();
+    }
   });
 });
