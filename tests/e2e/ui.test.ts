@@ -294,6 +294,25 @@ describe('the web UI', () => {
       await output.first().waitFor({ timeout: 30_000 });
       await shot('08b-real-node-logs');
       await page.keyboard.press('Escape');
+      // An image that cannot be pulled (a registry on the node's own loopback with nothing there):
+      // its chips say so, and its drawer opens on why, not on a log error.
+      const labels = { app: 'no-such-app' };
+      await serve.client.create({ group: 'apps', version: 'v1', plural: 'deployments', namespaced: true }, {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'no-such-app', namespace: 'default' },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { nodeName: name, containers: [{ name: 'app', image: '127.0.0.1:5999/acme/no-such-app:1.0' }] } } },
+      } as KObject, { namespace: 'default' });
+      const broken = nodeCard.locator('[data-pod^="no-such-app-"][data-state="problem"]');
+      await broken.waitFor({ timeout: 60_000 });
+      expect(await broken.getAttribute('data-status')).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
+      expect(await broken.getAttribute('title')).toMatch(/no-such-app:1\.0/);
+      await nodeCard.locator('[data-test=pod-trouble]', { hasText: /1 pod: (ErrImagePull|ImagePullBackOff)/ }).waitFor({ timeout: STEP_MS });
+      await broken.click();
+      await page.getByRole('tab', { name: 'Status', selected: true }).waitFor({ timeout: STEP_MS });
+      expect(await page.locator('[data-test=pod-hint]').innerText()).toMatch(/cannot get the image 127\.0\.0\.1:5999\/acme\/no-such-app:1\.0/);
+      expect(await page.locator('[data-test=log-error]').count()).toBe(0);
+      await shot('08d-real-node-image-pull');
+      await page.keyboard.press('Escape');
+      await serve.client.delete({ group: 'apps', version: 'v1', plural: 'deployments', namespaced: true }, 'no-such-app', { namespace: 'default' });
       await nodeCard.locator('button.name').click();
       const detail = page.locator('[data-test=node-detail]');
       // The node's CPU and memory, scraped from its agent into metrics.k8s.io, reach the charts.
