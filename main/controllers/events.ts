@@ -98,10 +98,12 @@ export class EventRecorder {
   }
 }
 
+/** The object's reference, without the fields it lacks (a cluster-scoped object has no namespace). */
 export function referenceOf(obj: KObject): ObjectReference {
   const m = obj.metadata ?? {};
-  return {
-    kind: obj.kind, apiVersion: obj.apiVersion, name: m.name, namespace: m.namespace, uid: m.uid,
-    ...(m.resourceVersion ? { resourceVersion: m.resourceVersion } : {}),
+  const ref: ObjectReference = {
+    kind: obj.kind, apiVersion: obj.apiVersion, name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion,
   };
+  for (const k of Object.keys(ref) as Array<keyof ObjectReference>) if (!ref[k]) delete ref[k];
+  return ref;
 }

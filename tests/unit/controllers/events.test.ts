@@ -38,4 +38,15 @@ describe('event recorder', () => {
     expect(events.filter((e) => e.reason === 'Scheduled').length).toBe(1);
     rec.stop();
   });
+
+  it('records events about cluster-scoped objects (no namespace in the reference; the Event goes to default)', async () => {
+    const ns = await core.client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ev-cluster-scoped' } });
+    const rec = new EventRecorder(core.client, 'test-controller');
+    rec.event(ns, 'Normal', 'Seen', 'a cluster-scoped object');
+    await rec.flush();
+    const events = (await core.client.list(R.events, { namespace: 'default' })).items as unknown as Array<Event & KObject>;
+    const e = events.find((x) => x.reason === 'Seen');
+    expect(e?.involvedObject).toEqual({ kind: 'Namespace', apiVersion: 'v1', name: 'ev-cluster-scoped', uid: (ns.metadata as { uid?: string }).uid, resourceVersion: (ns.metadata as { resourceVersion?: string }).resourceVersion });
+    rec.stop();
+  });
 });
