@@ -85,6 +85,16 @@ export interface MachineProgress {
   message: string;
 }
 
+/** A failed provisioning attempt (transient failures are retried with backoff up to a limit). */
+export interface MachineAttempt {
+  /** 1-based. */
+  attempt: number;
+  /** When it failed (RFC 3339). */
+  time: string;
+  /** The step that failed and why, as in status.message. */
+  message: string;
+}
+
 export interface MachineStatus {
   phase?: MachinePhase;
   message?: string;
@@ -92,6 +102,8 @@ export interface MachineStatus {
   addresses?: Array<{ type: 'InternalIP' | 'Hostname' | 'SSH'; address: string }>;
   progress?: MachineProgress;
   conditions?: MachineCondition[];
+  /** The failed attempts of the latest provisioning, oldest first. */
+  attempts?: MachineAttempt[];
 }
 
 export interface Machine {

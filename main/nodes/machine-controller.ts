@@ -1,13 +1,15 @@
 // The machine controller: drives the providers from Machine objects. Pending → Provisioning →
 // Bootstrapping → Running (or Failed, with the reason in plain words and the half-made machine
-// cleaned up); spec.running false/true stops and starts; deletion (finalizer flotilla.dev/machine)
+// cleaned up). A provisioning that fails for a transient reason (a timeout under load) is retried
+// with backoff — each attempt in status.attempts, the status message and a Warning event — before it
+// ends Failed; permanent errors fail at once. spec.running false/true stops and starts; deletion (finalizer flotilla.dev/machine)
 // drains the node, deletes the Node, destroys the machine, then lets the object go. After a
 // control-plane restart, Running machines are re-attached (tunnels reopened, bootstrap re-checked)
 // without touching their pods.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { KObject, Machine, MachineProvider } from '../api/types';
+import type { KObject, Machine, MachineAttempt, MachineProvider } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
 import type { MachineInfo, Provider } from './types';
@@ -18,6 +20,8 @@ import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS } from './boot
 import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
 import { errorMessage } from './exec';
 import { watchNames } from './watch-loop';
+import { isTransient, PermanentError, TransientError } from './provision-errors';
+import { EventRecorder } from '../controllers/events';
 
 export interface MachineControllerOptions {
   client: ApiClient;
@@ -31,8 +35,14 @@ export interface MachineControllerOptions {
   /** How long a node may take from agent start to Ready, ms (default: 60 s sandbox, 300 s VMs). */
   readyTimeoutMs?: number;
   drainTimeoutMs?: number;
+  /** Attempts at provisioning a machine before it ends Failed on transient errors (default 4). */
+  maxAttempts?: number;
+  /** Wait before the second attempt, doubling for each further one (default 2 s: 2, 4, 8 s). */
+  retryBackoffMs?: number;
   log?: (line: string) => void;
 }
+
+export const DEFAULT_MAX_ATTEMPTS = 4;
 
 /** Overall steps: 1 machine, 2 SSH, 3–7 bootstrap, 8 Ready. */
 export const MACHINE_STEPS = 2 + BOOTSTRAP_STEPS + 1;
@@ -44,10 +54,15 @@ export class MachineController {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Machines waiting out a backoff before their next provisioning attempt: not before this time. */
+  private readonly backoffUntil = new Map<string, number>();
+  private readonly events: EventRecorder;
   private stopWatch?: () => void;
   private stopped = false;
 
-  constructor(private readonly o: MachineControllerOptions) {}
+  constructor(private readonly o: MachineControllerOptions) {
+    this.events = new EventRecorder(o.client, 'machine-controller');
+  }
 
   private log(line: string): void {
     this.o.log?.(`machines: ${line}`);
@@ -64,11 +79,13 @@ export class MachineController {
     for (const t of this.retries.values()) clearTimeout(t);
     for (const c of this.conns.values()) c.close();
     this.conns.clear();
+    this.events.stop();
   }
 
   /** Waits for every queued reconcile to finish (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.chains.size) await Promise.all([...this.chains.values()]);
+    await this.events.flush();
   }
 
   connection(node: string): NodeConnection | undefined {
@@ -143,31 +160,40 @@ export class MachineController {
     }
     if (phase === 'Running' && this.conns.has(name)) return;
     const mode: Mode = phase === 'Running' ? 'reattach' : phase === 'Stopped' ? 'start' : 'create';
+    if (mode === 'create' && Date.now() < (this.backoffUntil.get(name) ?? 0)) return; // the retry timer comes back
+    this.backoffUntil.delete(name);
     await this.bringUp(m, provider, w, mode);
   }
 
   private async bringUp(m: Machine & KObject, provider: Provider, w: MachineStatusWriter, mode: Mode): Promise<void> {
     const name = m.metadata?.name ?? '';
     const T = MACHINE_STEPS;
+    const max = this.o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const earlier = mode === 'create' ? (m.status?.attempts ?? []) : [];
+    const attempt = earlier.length + 1;
+    const ofAttempts = attempt > 1 ? ` (attempt ${attempt} of ${max})` : '';
     let step = 'checking the provider';
     let touched = false;
     const say = async (n: number, msg: string): Promise<void> => {
       step = msg;
-      if (mode !== 'reattach') await w.progress(n, T, msg);
+      if (mode !== 'reattach') await w.progress(n, T, `${msg}${ofAttempts}`);
     };
     try {
       const avail = await provider.available();
-      if (!avail.ok) throw new Error(`${provider.name} is not available here: ${avail.reason}`);
+      if (!avail.ok) throw new PermanentError(`${provider.name} is not available here: ${avail.reason}`);
       step = 'checking the agent bundle';
       const bundle = this.o.agentBundle();
-      if (!fs.existsSync(bundle)) throw new Error(`the agent bundle ${bundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
-      if (mode !== 'reattach') await w.phaseTo('Provisioning', `creating ${provider.name} machine ${name}`);
+      if (!fs.existsSync(bundle)) throw new PermanentError(`the agent bundle ${bundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
+      const last = earlier.at(-1);
+      if (mode !== 'reattach') {
+        await w.phaseTo('Provisioning', last ? `attempt ${attempt} of ${max} after: ${last.message}` : `creating ${provider.name} machine ${name}`);
+      }
       await say(1, mode === 'create' ? `creating ${provider.name} machine` : `starting ${provider.name} machine`);
       touched = true;
       const info: MachineInfo = mode === 'create'
         ? await provider.create({ name, cpus: m.spec?.cpus ?? 2, memoryMiB: m.spec?.memoryMiB ?? 2048, diskGiB: m.spec?.diskGiB ?? 10 }, (msg) => void say(1, msg))
         : await provider.start(name, (msg) => void say(1, msg));
-      if (!info.ssh) throw new Error(`${provider.name} gave no SSH endpoint for ${name}`);
+      if (!info.ssh) throw new PermanentError(`${provider.name} gave no SSH endpoint for ${name}`);
       const addresses = [
         ...(info.internalIP ? [{ type: 'InternalIP' as const, address: info.internalIP }] : []),
         { type: 'Hostname' as const, address: name },
@@ -226,9 +252,25 @@ export class MachineController {
           cleanup = `; cleaning up also failed: ${errorMessage(ce)}`;
         }
       }
-      this.log(`${name}: failed: ${reason}${cleanup}`);
-      await w.phaseTo('Failed', `${reason}${cleanup}`);
+      const attempts: MachineAttempt[] | undefined = mode === 'create'
+        ? [...earlier, { attempt, time: new Date().toISOString(), message: `${reason}${cleanup}` }]
+        : undefined;
+      if (mode === 'create' && isTransient(e) && attempt < max && !cleanup.startsWith('; cleaning up also failed')) {
+        const waitMs = (this.o.retryBackoffMs ?? 2000) * 2 ** (attempt - 1);
+        const retry = `attempt ${attempt} of ${max} failed, retrying in ${formatSeconds(waitMs)}: ${reason}${cleanup}`;
+        this.log(`${name}: ${retry}`);
+        this.backoffUntil.set(name, Date.now() + waitMs);
+        await w.write({ phase: 'Provisioning', message: retry, attempts, progress: null });
+        await w.condition('Provisioned', 'False', 'ProvisioningRetry', retry);
+        this.events.event(m as KObject, 'Warning', 'ProvisioningFailed', retry);
+        this.retryLater(name, waitMs);
+        return;
+      }
+      const gaveUp = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
+      this.log(`${name}: failed: ${reason}${cleanup}${gaveUp}`);
+      await w.phaseTo('Failed', `${reason}${cleanup}${gaveUp}`, attempts ? { attempts } : {});
       await w.condition('Ready', 'False', 'Failed', reason);
+      this.events.event(m as KObject, 'Warning', 'ProvisioningFailed', attempt > 1 ? `attempt ${attempt} of ${max} failed, giving up: ${reason}${cleanup}` : `${reason}${cleanup}`);
     }
   }
 
@@ -248,13 +290,13 @@ export class MachineController {
         nextCheck = Date.now() + 1000;
         const s = await conn.ready();
         if ((await agentExits(s)) - exitsBefore >= 2) {
-          throw new Error(`the agent keeps exiting on the node; its log ends with:\n${await agentLogTail(s)}`);
+          throw new PermanentError(`the agent keeps exiting on the node; its log ends with:\n${await agentLogTail(s)}`);
         }
       }
       if (Date.now() > deadline) {
         const s = await conn.ready().catch(() => undefined);
         const tail = s ? await agentLogTail(s).catch(() => '') : '';
-        throw new Error(`the node did not become Ready within ${Math.round(timeout / 1000)} s${tail ? `; the agent's log ends with:\n${tail}` : ''}`);
+        throw new TransientError(`the node did not become Ready within ${Math.round(timeout / 1000)} s${tail ? `; the agent's log ends with:\n${tail}` : ''}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -302,4 +344,8 @@ export class MachineController {
     const finalizers = (fresh.metadata?.finalizers ?? []).filter((f) => f !== MACHINE_FINALIZER);
     await this.o.client.patch(MACHINES, name, { metadata: { finalizers, resourceVersion: fresh.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }

@@ -16,8 +16,10 @@ export const MACHINE_SCHEMA: SchemaDoc = {
       addresses: 'array<MachineAddress>',
       progress: 'MachineProgress',
       conditions: 'array<MachineCondition>',
+      attempts: 'array<MachineAttempt>',
     },
   },
+  MachineAttempt: { fields: { attempt: 'integer', time: 'date', message: 'string' } },
   MachineAddress: { fields: { type: 'string', address: 'string' } },
   MachineProgress: { fields: { step: 'integer', total: 'integer', message: 'string' } },
   MachineCondition: {
