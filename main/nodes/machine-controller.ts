@@ -136,6 +136,7 @@ export class MachineController {
       if (!isNotFound(e)) throw e;
       this.conns.get(name)?.close();
       this.conns.delete(name);
+      this.backoffUntil.delete(name);
       return;
     }
     if (m.metadata?.deletionTimestamp) {
