@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import type { MachineProvider } from '../../api/types';
 import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../types';
 import { clientKey, generateKeyPair } from '../keys';
-import { loadSandboxConfig, readSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
+import { DEFAULT_SANDBOX_CONFIG, loadSandboxConfig, readSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
 import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from '../../../vm-images/sandbox/node-state';
 import { bootNode, destroyNode, haltNode, nodeUp } from '../../../vm-images/sandbox/node';
 import { writeSshdFiles } from '../../../vm-images/sandbox/sshd';
@@ -53,10 +53,12 @@ export class SandboxProvider implements Provider {
   }
 
   private info(s: SandboxNodeState, up: boolean): MachineInfo {
+    // Looking at existing nodes (list, down) never chooses or registers a network: only making and booting nodes does.
+    const prefix = (this.cfg ?? readSandboxConfig(this.dataDir) ?? DEFAULT_SANDBOX_CONFIG).prefix;
     return {
       name: s.name, provider: 'sandbox', state: up ? 'Running' : 'Stopped', internalIP: s.ip,
       ssh: { host: s.ip, port: 22, user: 'root', privateKey: clientKey(this.dataDir).privateKey, hostKey: s.hostKey },
-      cgroupParent: `/${s.cgroup}`, services: 'supervise', nodeBinary: process.execPath, cniBridge: `${this.config.prefix.slice(0, 6)}c${s.ip.split('.')[3]}`.slice(0, 15),
+      cgroupParent: `/${s.cgroup}`, services: 'supervise', nodeBinary: process.execPath, cniBridge: `${prefix.slice(0, 6)}c${s.ip.split('.')[3]}`.slice(0, 15),
     };
   }
 

@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSandboxConfig, numberedSandboxConfig, readSandboxConfig } from '../../../vm-images/sandbox/config';
 import { CLAIMS_DIR, listClaims } from '../../../vm-images/sandbox/claims';
+import { writeNodeState } from '../../../vm-images/sandbox/node-state';
+import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
 import { skipNodes } from './support';
 
 const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
@@ -81,7 +83,7 @@ describe.skipIf(skipNodes)('sandbox network choice', () => {
     expect(index(b.bridge)).toBeLessThanOrEqual(index(a.bridge));
   });
 
-  it('two data dirs that saved the same network: one without nodes takes a free one, one with nodes is told what to do', () => {
+  it('two data dirs that saved the same network: one without nodes takes a free one, one with nodes is told what to do', async () => {
     const a = loadSandboxConfig(dataDir('a'));
     const write = (n: string): void => {
       fs.mkdirSync(path.join(dataDir(n), 'sandbox'), { recursive: true });
@@ -92,8 +94,10 @@ describe.skipIf(skipNodes)('sandbox network choice', () => {
     expect(b.bridge).not.toBe(a.bridge);
     expect(readSandboxConfig(dataDir('b'))).toEqual(b);
     write('c');
-    fs.mkdirSync(path.join(dataDir('c'), 'sandbox', 'nodes', 'node-1'), { recursive: true });
+    writeNodeState(dataDir('c'), { name: 'node-1', ip: '10.251.0.2', netns: 'fltnc-none-node-1', cgroup: 'fltnc-none-node-1', veth: 'fltnc-none', hostKey: '' });
     expect(() => loadSandboxConfig(dataDir('c'))).toThrow(/are both set up for sandbox network .*flotilla down --data-dir/);
     expect(loadSandboxConfig(dataDir('a'))).toEqual(a);
+    // What the message advises works: listing (and so `down`) never needs a network of its own.
+    expect((await new SandboxProvider({ dataDir: dataDir('c') }).list()).map((m) => [m.name, m.state])).toEqual([['node-1', 'Stopped']]);
   });
 });
