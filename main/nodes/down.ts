@@ -1,10 +1,12 @@
 // Removes every machine of a data dir and what the sandbox provider made on the host: node
-// namespaces, cgroups, mounts, processes, the bridge and the forward chain. Used by `flotilla down`
-// after the API (if a server is running) has deleted the Machines, and as its fallback when not.
+// namespaces, cgroups, mounts, processes, the bridge, the forward chain and its network's claim.
+// Used by `flotilla down` after the API (if a server is running) has deleted the Machines, and as
+// its fallback when not.
 import type { Provider } from './types';
 import type { MachineProvider } from '../api/types';
 import { createProviders } from './providers';
 import { readSandboxConfig } from '../../vm-images/sandbox/config';
+import { releaseClaim, withClaimsLock } from '../../vm-images/sandbox/claims';
 import { teardownSandboxHost } from '../../vm-images/sandbox/host';
 import { mountsUnder } from '../../vm-images/sandbox/node';
 import { sandboxDir } from '../../vm-images/sandbox/config';
@@ -43,6 +45,8 @@ export async function downMachines(dataDir: string, log: (l: string) => void = (
     try {
       await teardownSandboxHost(cfg);
       log(`removed bridge ${cfg.bridge}`);
+      // With no nodes left the network is free again; the data dir registers it anew on its next use.
+      withClaimsLock(() => releaseClaim(dataDir, cfg.bridge));
     } catch (e) {
       report.errors.push(`sandbox host: ${errorMessage(e)}`);
     }

@@ -2,7 +2,7 @@
 // /var/lib/flotilla-sandboxes/ saying which data dir uses which bridge, subnet and name prefix, so a
 // new data dir never picks the network of another one whose nodes are stopped (or whose control
 // plane is not running). Changes happen under a lock file; a claim whose data dir no longer has the
-// same saved config is stale and dropped.
+// same saved config is stale and dropped; `down` releases its data dir's claim with its nodes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -84,4 +84,10 @@ export function pruneClaims(live: (c: Claim) => boolean): void {
 /** Records that dataDir uses this network (replacing its own older claim of the bridge). Under the lock. */
 export function writeClaim(c: Claim): void {
   fs.writeFileSync(claimFile(c.bridge), JSON.stringify(c, null, 2));
+}
+
+/** Drops dataDir's claim of the bridge, if it holds it (`down`: its nodes are gone). Under the lock. */
+export function releaseClaim(dataDir: string, bridge: string): void {
+  const mine = listClaims().find((c) => c.bridge === bridge && path.resolve(c.dataDir) === path.resolve(dataDir));
+  if (mine) fs.rmSync(claimFile(bridge), { force: true });
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSandboxConfig, numberedSandboxConfig, readSandboxConfig } from '../../../vm-images/sandbox/config';
-import { CLAIMS_DIR, listClaims } from '../../../vm-images/sandbox/claims';
+import { CLAIMS_DIR, listClaims, releaseClaim, withClaimsLock } from '../../../vm-images/sandbox/claims';
 import { writeNodeState } from '../../../vm-images/sandbox/node-state';
 import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
 import { skipNodes } from './support';
@@ -28,6 +28,7 @@ describe.skipIf(skipNodes)('sandbox network choice', () => {
 
   afterEach(() => {
     for (const l of made.splice(0)) { try { ip('link', 'del', l); } catch { /* gone */ } }
+    withClaimsLock(() => { for (const c of listClaims()) if (c.dataDir.startsWith(`${root}/`)) releaseClaim(c.dataDir, c.bridge); });
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -1,11 +1,13 @@
 // Shared by the node tests: a unique sandbox network per test file (bridge flt<pid%1000><n>,
 // subnet 10.251.<x>.0/24, prefix), and the host-clean check (no namespace, bridge, veth, cgroup,
-// mount, process or iptables chain of ours left).
+// mount, process, iptables chain or network claim of ours left).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SandboxConfig } from '../../../vm-images/sandbox/config';
 import { hierarchies } from '../../../vm-images/sandbox/cgroup';
 import { forwardChain } from '../../../vm-images/sandbox/host';
+import { CLAIMS_DIR, listClaims } from '../../../vm-images/sandbox/claims';
 import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 
 export const isRoot = process.getuid?.() === 0;
@@ -42,6 +44,7 @@ export function leftovers(c: SandboxConfig, dataDir: string): string[] {
   out.push(...mounts.map((m) => `mount ${m}`));
   const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).split('\n').filter((r) => r.includes(c.subnet.replace('.0/24', '.')) || r.includes(c.bridge));
   out.push(...routes.map((r) => `route ${r}`));
+  for (const cl of listClaims()) if (path.resolve(cl.dataDir) === path.resolve(dataDir)) out.push(`claim ${cl.bridge} in ${CLAIMS_DIR}`);
   try {
     execFileSync('iptables', ['-w', '-S', forwardChain(c)], { stdio: 'ignore' });
     out.push(`iptables chain ${forwardChain(c)}`);
