@@ -6,11 +6,10 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1';
-import { downMachines } from '../../../main/nodes/down';
 import { NODES, PODS } from '../../../main/nodes/resources';
 import type { KObject } from '../../../main/api/types';
 import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 const COUNTER = 'docker.io/flotilla/counter:1';
@@ -65,14 +64,7 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
 
   afterAll(async () => {
     if (!c) return;
-    // The nodes go first (stopping the cluster removes its data dir, where they are recorded).
-    c.core.nodes?.stop();
-    const dataDir = c.core.dataDir;
-    await downMachines(dataDir);
-    const left = leftovers(cfg, dataDir);
-    await c.stop().catch(() => undefined);
-    if (left.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
-    expect(left).toEqual([]);
+    await stopClusterWithNodes(c, cfg, logs);
   }, 120_000);
 
   it('kubectl debug --target runs an ephemeral container in the target\'s PID namespace; status and logs', async () => {

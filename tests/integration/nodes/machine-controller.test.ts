@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { startNodeManager, type NodeManager, type NodeManagerOptions } from '../../../main/nodes';
 import { MACHINES, NODES, MACHINE_FINALIZER } from '../../../main/nodes/resources';
-import { downMachines } from '../../../main/nodes/down';
 import { nodePids } from '../../../vm-images/sandbox/cgroup';
 import type { KObject, Machine, MachineProgress } from '../../../main/api/types';
-import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { leftovers, skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 type M = Machine & KObject;
 
@@ -49,12 +48,7 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
 
   afterAll(async () => {
     mgr?.stop();
-    const dataDir = c.core.dataDir;
-    await downMachines(dataDir);
-    const left = leftovers(cfg, dataDir);
-    await c.stop().catch(() => undefined);
-    if (left.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
-    expect(left).toEqual([]);
+    await stopClusterWithNodes(c, cfg, logs);
   });
 
   it('takes a Machine to Running with its Node Ready, showing each step as it happens', async () => {

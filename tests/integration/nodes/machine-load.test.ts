@@ -6,9 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { MACHINES, NODES } from '../../../main/nodes/resources';
-import { downMachines } from '../../../main/nodes/down';
 import type { KObject, Machine } from '../../../main/api/types';
-import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 type M = Machine & KObject;
 const NAMES = ['load-1', 'load-2', 'load-3', 'load-4'];
@@ -29,14 +28,7 @@ describe.skipIf(skipWithoutAgent)('adding four sandbox nodes at once on a satura
 
   afterAll(async () => {
     stopBusy();
-    c.core.nodes?.stop();
-    const dataDir = c.core.dataDir;
-    const r = await downMachines(dataDir);
-    const left = leftovers(cfg, dataDir);
-    await c.stop().catch(() => undefined);
-    if (left.length || r.errors.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
-    expect(r.errors).toEqual([]);
-    expect(left).toEqual([]);
+    await stopClusterWithNodes(c, cfg, logs);
   });
 
   it('ends with all four Running and Ready', async () => {

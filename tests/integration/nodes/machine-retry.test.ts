@@ -9,11 +9,10 @@ import { startTestCluster, waitFor, type TestCluster } from '../../helpers/clust
 import { MachineController } from '../../../main/nodes/machine-controller';
 import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
 import { defaultAgentBundle, imageTarballs } from '../../../main/nodes/artifacts';
-import { downMachines } from '../../../main/nodes/down';
 import { MACHINES, NODES } from '../../../main/nodes/resources';
 import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../../../main/nodes/types';
 import type { Event, KObject, Machine, MachineProvider } from '../../../main/api/types';
-import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { leftovers, skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 type M = Machine & KObject;
 const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true };
@@ -68,13 +67,7 @@ describe.skipIf(skipWithoutAgent)('machine provisioning retries (sandbox, real a
 
   afterAll(async () => {
     controller?.stop();
-    const dataDir = c.core.dataDir;
-    const r = await downMachines(dataDir);
-    const left = leftovers(cfg, dataDir);
-    await c.stop().catch(() => undefined);
-    if (left.length || r.errors.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
-    expect(r.errors).toEqual([]);
-    expect(left).toEqual([]);
+    await stopClusterWithNodes(c, cfg, logs);
   });
 
   it('retries after a transient failure, showing the attempt, and ends Running', async () => {

@@ -6,11 +6,10 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { MACHINES, NODES, PODS } from '../../../main/nodes/resources';
-import { downMachines } from '../../../main/nodes/down';
 import { hierarchies } from '../../../vm-images/sandbox/cgroup';
 import type { KObject, Machine } from '../../../main/api/types';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1';
-import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true };
@@ -51,13 +50,7 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
   });
 
   afterAll(async () => {
-    const dataDir = c.core.dataDir;
-    c.core.nodes?.stop();
-    await downMachines(dataDir);
-    const left = leftovers(cfg, dataDir);
-    await c.stop().catch(() => undefined);
-    if (left.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
-    expect(left).toEqual([]);
+    await stopClusterWithNodes(c, cfg, logs);
   });
 
   it('limits the node cgroup to the Machine\'s cpus and memoryMiB', () => {

@@ -9,6 +9,9 @@ import { hierarchies } from '../../../vm-images/sandbox/cgroup';
 import { forwardChain } from '../../../vm-images/sandbox/host';
 import { CLAIMS_DIR, listClaims } from '../../../vm-images/sandbox/claims';
 import { defaultAgentBundle } from '../../../main/nodes/artifacts';
+import { downMachines } from '../../../main/nodes/down';
+import { expect } from 'vitest';
+import type { TestCluster } from '../../helpers/cluster';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
@@ -58,4 +61,20 @@ export function leftovers(c: SandboxConfig, dataDir: string): string[] {
     } catch { /* exited */ }
   }
   return out;
+}
+
+/**
+ * Tears down an in-process test cluster that has sandbox nodes: the machines first (the cluster's
+ * data dir records them, and stopping the cluster removes it), then the cluster. Fails when `down`
+ * reported an error or the host is not clean; prints the test's logs then (or with FLOTILLA_TEST_LOGS).
+ */
+export async function stopClusterWithNodes(c: TestCluster, cfg: SandboxConfig, logs: string[]): Promise<void> {
+  c.core.nodes?.stop();
+  const dataDir = c.core.dataDir;
+  const r = await downMachines(dataDir);
+  const left = leftovers(cfg, dataDir);
+  await c.stop().catch(() => undefined);
+  if (left.length || r.errors.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
+  expect(r.errors).toEqual([]);
+  expect(left).toEqual([]);
 }
