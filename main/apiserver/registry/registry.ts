@@ -348,12 +348,14 @@ export class Registry {
     next.metadata ??= {};
     next.apiVersion = apiVersionOf(r);
     next.kind = r.kind;
+    const strategy = this.strategies.get(r.plural);
+    const subresourceUpdate = opts.subresource ? strategy?.subresourceUpdates?.[opts.subresource] : undefined;
     if (opts.subresource === 'status') {
       // Only status changes; everything else stays as stored.
       next = { ...current, metadata: { ...current.metadata }, status: next.status } as KObject;
-    } else if (opts.subresource === 'ephemeralcontainers') {
-      // Only spec.ephemeralContainers changes (Kubernetes' dropNonEphemeralContainerUpdates).
-      next = withEphemeralContainersOf(current, next);
+    } else if (subresourceUpdate) {
+      // A subresource of the kind's own changes only what its strategy lets through.
+      next = subresourceUpdate(current, next);
     } else if (r.subresources.some((s) => s.name === 'status') && r.plural !== 'namespaces' && opts.subresource !== 'finalize') {
       // The main resource does not change status (it has its own subresource).
       if (current.status === undefined) delete next.status;
@@ -374,7 +376,6 @@ export class Registry {
         { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' },
       ]);
     }
-    const strategy = this.strategies.get(r.plural);
     if (opts.subresource !== 'status') {
       dropNullFields(apiVersionOf(r), r.kind, next);
       strategy?.normalize?.(next);
@@ -478,15 +479,6 @@ export class Registry {
     }
     return e;
   }
-}
-
-/** `current` with the ephemeral containers of `next`: what a write through pods/ephemeralcontainers may change. */
-function withEphemeralContainersOf(current: StoredObject, next: KObject): KObject {
-  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
-  const ephemeral = (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
-  if (ephemeral === undefined || ephemeral === null) delete spec.ephemeralContainers;
-  else spec.ephemeralContainers = ephemeral;
-  return { ...current, metadata: { ...current.metadata }, spec } as KObject;
 }
 
 /** Kinds with a spec and a status subresource count spec changes in metadata.generation. */

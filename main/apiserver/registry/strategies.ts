@@ -13,6 +13,11 @@ export interface Strategy {
    * validation: what Kubernetes' conversion from the versioned object does to it (Secret stringData).
    */
   normalize?(obj: KObject): void;
+  /**
+   * Writes through a subresource of the kind's own (not status, scale or finalize): what of `next`
+   * may change, applied to `current` (pods/ephemeralcontainers changes only spec.ephemeralContainers).
+   */
+  subresourceUpdates?: Record<string, (current: StoredObject, next: KObject) => KObject>;
   /** Called on create after defaults and before validation; may throw an ApiError. */
   beforeCreate?(obj: KObject): void;
   /** Undo whatever beforeCreate claimed, when the write did not happen. */
@@ -45,7 +50,17 @@ function qosClass(pod: Pod): string {
   return any ? 'Burstable' : 'BestEffort';
 }
 
+/** `current` with the ephemeral containers of `next` (Kubernetes' dropNonEphemeralContainerUpdates). */
+function withEphemeralContainersOf(current: StoredObject, next: KObject): KObject {
+  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
+  const ephemeral = (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
+  if (ephemeral === undefined || ephemeral === null) delete spec.ephemeralContainers;
+  else spec.ephemeralContainers = ephemeral;
+  return { ...current, metadata: { ...current.metadata }, spec } as KObject;
+}
+
 const podStrategy: Strategy = {
+  subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
   beforeCreate(obj) {
     const pod = obj as Pod;
     (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(pod) };
