@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { HttpClient } from '../../../main/client/http';
+import { pollUntil } from '../../../main/nodes/exec';
 
 const MACHINES = { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false };
 
@@ -107,32 +108,24 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
       for (const m of items) {
         if (m.spec?.provider !== 'sandbox' && m.metadata?.name) await client.patch(MACHINES, m.metadata.name, { metadata: { finalizers: null } }, 'merge').catch(() => undefined);
       }
-      const until = Date.now() + 90_000;
-      while ((await list()).length > 0) {
-        if (Date.now() > until) {
-          process.stderr.write(`machines still present after 90 s: ${(await list()).join(', ')}\n`);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await pollUntil(async () => (await list()).length === 0, 90_000, 'the machines to be removed', 200)
+        .catch(async () => process.stderr.write(`machines still present after 90 s: ${(await list()).join(', ')}\n`));
     } catch (e) {
       process.stderr.write(`removing machines: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }
 
-  const deadline = Date.now() + timeoutMs;
-  let apiUrl: string | undefined;
-  let uiUrl: string | undefined;
-  while (!(apiUrl && uiUrl)) {
-    apiUrl = /Flotilla API server: (\S+)/.exec(out)?.[1];
-    uiUrl = /Flotilla UI: (\S+)/.exec(out)?.[1];
-    if (child.exitCode !== null) throw new Error(`flotilla serve exited (${child.exitCode}):\n${out}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`flotilla serve did not print its URLs in time:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const urls = await pollUntil(() => {
+    const api = /Flotilla API server: (\S+)/.exec(out)?.[1];
+    const ui = /Flotilla UI: (\S+)/.exec(out)?.[1];
+    return child.exitCode !== null || (api && ui ? { api, ui } : undefined);
+  }, timeoutMs, 'flotilla serve to print its URLs', 50).catch(async () => {
+    await stop();
+    throw new Error(`flotilla serve did not print its URLs in time:\n${out}`);
+  });
+  if (urls === true) throw new Error(`flotilla serve exited (${child.exitCode}):\n${out}`);
+  const apiUrl = urls.api;
+  const uiUrl = urls.ui;
   const kc = readKubeconfig(path.join(dataDir, 'kubeconfig'));
   const c = new HttpClient({ server: apiUrl, token: kc.token, caCertPem: kc.caCertPem });
   conn.client = c;
