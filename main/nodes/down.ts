@@ -5,11 +5,11 @@
 import type { Provider } from './types';
 import type { MachineProvider } from '../api/types';
 import { createProviders } from './providers';
-import { readSandboxConfig } from '../../vm-images/sandbox/config';
-import { releaseClaim, withClaimsLock } from '../../vm-images/sandbox/claims';
-import { teardownSandboxHost } from '../../vm-images/sandbox/host';
-import { mountsUnder } from '../../vm-images/sandbox/node';
-import { sandboxDir } from '../../vm-images/sandbox/config';
+import { readSandboxConfig } from './providers/sandbox/config';
+import { releaseClaim, withClaimsLock } from './providers/sandbox/claims';
+import { teardownSandboxHost } from './providers/sandbox/host';
+import { mountsUnder } from './providers/sandbox/node';
+import { sandboxDir } from './providers/sandbox/config';
 import { errorMessage, mustRun } from './exec';
 
 export interface DownReport { removed: string[]; errors: string[] }

@@ -1,10 +1,10 @@
 // The providers of a data dir, and the default one for this machine.
 import type { MachineProvider } from '../../api/types';
 import type { Provider } from '../types';
-import { SandboxProvider } from './sandbox';
+import { SandboxProvider } from './sandbox/provider';
 import { LimaProvider } from './lima';
 import { MultipassProvider } from './multipass';
-import type { SandboxConfig } from '../../../vm-images/sandbox/config';
+import type { SandboxConfig } from './sandbox/config';
 
 export interface ProviderOptions {
   dataDir: string;

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeCpuSampler } from '../../../vm-images/agent/stats/cpu-rate';
-import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNodeCgroup } from '../../../vm-images/sandbox/cgroup';
+import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNodeCgroup } from '../../../main/nodes/providers/sandbox/cgroup';
 import { pollUntil } from '../../../main/nodes/exec';
 import { skipUnlessRoot } from '../../helpers/netns';
 

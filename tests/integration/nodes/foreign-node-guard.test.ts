@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
+import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
 import { downMachines } from '../../../main/nodes/down';
-import { nodePids } from '../../../vm-images/sandbox/cgroup';
-import { nodeUp } from '../../../vm-images/sandbox/node';
+import { nodePids } from '../../../main/nodes/providers/sandbox/cgroup';
+import { nodeUp } from '../../../main/nodes/providers/sandbox/node';
 import { leftovers, skipNodes, uniqueSandbox } from './support';
 
 /** The node's supervised sshd loop (it lives as long as the node; sshd's per-connection children come and go). */

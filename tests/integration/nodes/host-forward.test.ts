@@ -11,7 +11,7 @@ import { skipNodes } from './support';
 const NS = `flotilla-hosttest-${process.pid}`;
 const ROOT = path.resolve(__dirname, '../../..');
 const SCRIPT = `
-import { ensureSandboxHost, teardownSandboxHost } from '${path.join(ROOT, 'vm-images/sandbox/host')}';
+import { ensureSandboxHost, teardownSandboxHost } from '${path.join(ROOT, 'main/nodes/providers/sandbox/host')}';
 const c = { bridge: 'fltfwd0', subnet: '10.251.250.0/24', prefix: 'fltfwd' };
 (async () => {
   if (process.argv[2] === 'up') { await ensureSandboxHost(c); await ensureSandboxHost(c); }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { startNodeManager, type NodeManager, type NodeManagerOptions } from '../../../main/nodes';
 import { MACHINES, NODES, MACHINE_FINALIZER } from '../../../main/nodes/resources';
-import { nodePids } from '../../../vm-images/sandbox/cgroup';
+import { nodePids } from '../../../main/nodes/providers/sandbox/cgroup';
 import type { KObject, Machine, MachineProgress } from '../../../main/api/types';
 import { leftovers, skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 

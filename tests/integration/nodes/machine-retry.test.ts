@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { MachineController } from '../../../main/nodes/machine-controller';
-import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
+import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
 import { defaultAgentBundle, imageTarballs } from '../../../main/nodes/artifacts';
 import { MACHINES, NODES } from '../../../main/nodes/resources';
 import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../../../main/nodes/types';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { MACHINES, NODES, PODS } from '../../../main/nodes/resources';
-import { hierarchies } from '../../../vm-images/sandbox/cgroup';
+import { hierarchies } from '../../../main/nodes/providers/sandbox/cgroup';
 import type { KObject, Machine } from '../../../main/api/types';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';

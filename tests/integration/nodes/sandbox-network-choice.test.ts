@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSandboxConfig, numberedSandboxConfig, readSandboxConfig } from '../../../vm-images/sandbox/config';
-import { CLAIMS_DIR, listClaims, releaseClaim, withClaimsLock } from '../../../vm-images/sandbox/claims';
-import { writeNodeState } from '../../../vm-images/sandbox/node-state';
-import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
+import { loadSandboxConfig, numberedSandboxConfig, readSandboxConfig } from '../../../main/nodes/providers/sandbox/config';
+import { CLAIMS_DIR, listClaims, releaseClaim, withClaimsLock } from '../../../main/nodes/providers/sandbox/claims';
+import { writeNodeState } from '../../../main/nodes/providers/sandbox/node-state';
+import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
 import { skipNodes } from './support';
 
 const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxProvider } from '../../../main/nodes/providers/sandbox';
+import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
 import { connectSsh } from '../../../main/nodes/ssh';
 import { generateKeyPair } from '../../../main/nodes/keys';
 import { bootstrapNode } from '../../../main/nodes/bootstrap';

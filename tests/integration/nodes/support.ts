@@ -4,10 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { SandboxConfig } from '../../../vm-images/sandbox/config';
-import { hierarchies } from '../../../vm-images/sandbox/cgroup';
-import { forwardChain } from '../../../vm-images/sandbox/host';
-import { CLAIMS_DIR, listClaims } from '../../../vm-images/sandbox/claims';
+import type { SandboxConfig } from '../../../main/nodes/providers/sandbox/config';
+import { hierarchies } from '../../../main/nodes/providers/sandbox/cgroup';
+import { forwardChain } from '../../../main/nodes/providers/sandbox/host';
+import { CLAIMS_DIR, listClaims } from '../../../main/nodes/providers/sandbox/claims';
 import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 import { downMachines } from '../../../main/nodes/down';
 import { expect } from 'vitest';

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { agentConfigFor } from '../../../main/nodes/bootstrap';
 import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from '../../../main/nodes/node-services';
-import { sshdConfig } from '../../../vm-images/sandbox/sshd';
-import { vethName } from '../../../vm-images/sandbox/node-state';
-import { forwardChain } from '../../../vm-images/sandbox/host';
-import { DEFAULT_SANDBOX_CONFIG } from '../../../vm-images/sandbox/config';
+import { sshdConfig } from '../../../main/nodes/providers/sandbox/sshd';
+import { vethName } from '../../../main/nodes/providers/sandbox/node-state';
+import { forwardChain } from '../../../main/nodes/providers/sandbox/host';
+import { DEFAULT_SANDBOX_CONFIG } from '../../../main/nodes/providers/sandbox/config';
 import type { MachineInfo } from '../../../main/nodes/types';
 
 const machine: MachineInfo = { name: 'node-1', provider: 'sandbox', state: 'Running', internalIP: '10.251.0.2', cgroupParent: '/flotilla-node-1', services: 'supervise', cniBridge: 'flotilc2', nodeBinary: '/usr/bin/node' };

@@ -1,13 +1,13 @@
-// The sandbox provider: worker nodes as namespaces on this Linux host (vm-images/sandbox/).
+// The sandbox provider: worker nodes as namespaces on this Linux host (this folder).
 import * as fs from 'node:fs';
-import type { MachineProvider } from '../../api/types';
-import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../types';
-import { clientKey, generateKeyPair } from '../keys';
-import { DEFAULT_SANDBOX_CONFIG, loadSandboxConfig, readSandboxConfig, type SandboxConfig } from '../../../vm-images/sandbox/config';
-import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from '../../../vm-images/sandbox/node-state';
-import { bootNode, destroyNode, haltNode, nodeUp } from '../../../vm-images/sandbox/node';
-import { writeSshdFiles } from '../../../vm-images/sandbox/sshd';
-import { runCmd } from '../exec';
+import type { MachineProvider } from '../../../api/types';
+import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../../types';
+import { clientKey, generateKeyPair } from '../../keys';
+import { DEFAULT_SANDBOX_CONFIG, loadSandboxConfig, readSandboxConfig, type SandboxConfig } from './config';
+import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from './node-state';
+import { bootNode, destroyNode, haltNode, nodeUp } from './node';
+import { writeSshdFiles } from './sshd';
+import { runCmd } from '../../exec';
 
 export interface SandboxProviderOptions {
   dataDir: string;
