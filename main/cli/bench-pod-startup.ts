@@ -19,7 +19,7 @@ import { defaultAgentBundle, imageTarballs } from '../nodes/artifacts';
 import { NODE } from '../nodes/node-paths';
 import { hostPathOf, readNodeState } from '../nodes/providers/sandbox/node-state';
 import { enterArgv } from '../nodes/providers/sandbox/node';
-import type { AgentConfig } from '../../vm-images/agent/config';
+import type { AgentConfig } from '../protocol/agent-config';
 import { CriClient } from '../../vm-images/agent/cri/client';
 import { containerConfig, sandboxConfig, type SandboxOptions } from '../../vm-images/agent/pods/runtime-config';
 import { podLogDir } from '../../vm-images/agent/pods/log-paths';

@@ -4,8 +4,8 @@
 // bootstrapping a half-bootstrapped node finishes it, and re-running on a healthy node changes nothing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentConfig } from '../../vm-images/agent/config';
-import { containerdConfig } from '../../vm-images/agent/runtime/containerd-config';
+import type { AgentConfig } from '../protocol/agent-config';
+import { containerdConfig } from '../protocol/containerd-config';
 import type { MachineInfo } from './types';
 import type { SshSession } from './ssh';
 import { CLUSTER_CIDR, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';

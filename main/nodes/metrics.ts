@@ -5,7 +5,7 @@
 import type { MetricsSource } from '../apiserver/context';
 import type { NodeMetrics, PodMetrics } from '../api/types';
 import { agentGet, type AgentEndpoint } from '../apiserver/streams/agent-connection';
-import { isStatsSummary, STATS_SUMMARY_PATH, type StatsSummary } from '../../vm-images/agent/stats/summary';
+import { isStatsSummary, STATS_SUMMARY_PATH, type StatsSummary } from '../protocol/stats-summary';
 
 export interface Usage {
   /** CPU in nanocores (1e9 = one core). */

@@ -1,5 +1,5 @@
 // Where things live on every node (VM or sandbox): one layout, so bootstrap is one code path.
-import type { ContainerdPaths } from '../../vm-images/agent/runtime/containerd-config';
+import type { ContainerdPaths } from '../protocol/containerd-config';
 
 export const NODE = {
   libDir: '/var/lib/flotilla',

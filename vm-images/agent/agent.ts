@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Node } from '../../main/api/types';
 import { HttpClient } from '../../main/client/http';
-import type { AgentConfig } from './config';
+import type { AgentConfig } from '../../main/protocol/agent-config';
 import { CriClient } from './cri/client';
 import { applyNodeSysctls } from './network/sysctls';
 import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
@@ -22,7 +22,7 @@ import { setUpPodNetwork } from './services/pod-network';
 import { ServiceSync } from './services/service-sync';
 import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
-import type { StatsSummary } from './stats/summary';
+import type { StatsSummary } from '../../main/protocol/stats-summary';
 import { apiRefLookup } from './sync/ref-lookup';
 import { PodSync } from './sync/pod-sync';
 

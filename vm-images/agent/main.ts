@@ -1,7 +1,7 @@
 // Entry of the bundled agent: `node agent.js --config /etc/flotilla/agent.json`.
 import { readFileSync } from 'node:fs';
 import { Agent } from './agent';
-import { DEFAULT_AGENT_CONFIG_PATH, type AgentConfig } from './config';
+import { DEFAULT_AGENT_CONFIG_PATH, type AgentConfig } from '../../main/protocol/agent-config';
 
 const REQUIRED_STRINGS = [
   'nodeName', 'apiServer', 'token', 'caCertPem', 'nodeIP', 'listenAddress', 'serverToken', 'containerdSocket', 'stateDir',

@@ -4,7 +4,7 @@
 // streams kubectl opens (error, stdin, stdout, stderr, resize) are relayed to the agent's v5 channels.
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
+import { SpdySession, type SpdyStream } from '../../protocol/spdy/session';
 
 export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io'];
 

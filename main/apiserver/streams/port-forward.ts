@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type RawData, type WebSocket } from 'ws';
 import type { StoredObject } from '../../api/types';
-import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
+import { SpdySession, type SpdyStream } from '../../protocol/spdy/session';
 import { errors } from '../status';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
 

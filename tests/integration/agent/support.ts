@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import type { Node, Pod } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
-import type { AgentConfig } from '../../../vm-images/agent/config';
+import type { AgentConfig } from '../../../main/protocol/agent-config';
 import { CriClient } from '../../../vm-images/agent/cri/client';
 import { removeCgroup } from '../../../vm-images/agent/pods/cgroups';
 import { netnsExec, run, type Exec } from '../../../vm-images/agent/proxy/exec';

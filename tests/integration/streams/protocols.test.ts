@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
-import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
+import { SpdySession, type SpdyStream } from '../../../main/protocol/spdy/session';
 import { makePod, skipUnlessRoot, waitFor, waitStatus } from '../agent-runtime/support';
 import { HELLO, NODE, PODS, exitOf, startStreamsRig, waitForOutput, type StreamsRig } from './support';
 

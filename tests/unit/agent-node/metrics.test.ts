@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NodeMetricsStore, cpuQuantity, memoryQuantity } from '../../../main/nodes/metrics';
-import { isStatsSummary, type StatsSummary } from '../../../vm-images/agent/stats/summary';
+import { isStatsSummary, type StatsSummary } from '../../../main/protocol/stats-summary';
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { containerdConfig, containerdPaths } from '../../../vm-images/agent/runtime/containerd-config';
+import { containerdConfig, containerdPaths } from '../../../main/protocol/containerd-config';
 import { containerConfig, sandboxConfig } from '../../../vm-images/agent/pods/runtime-config';
 
 describe('containerd config', () => {

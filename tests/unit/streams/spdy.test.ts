@@ -2,12 +2,12 @@
 import { Duplex } from 'node:stream';
 import { constants, createDeflate, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SPDY3_DICTIONARY } from '../../../vm-images/agent/server/spdy/dictionary';
+import { SPDY3_DICTIONARY } from '../../../main/protocol/spdy/dictionary';
 import {
   FrameParser, encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSettings, encodeSynReply, encodeSynStream, encodeWindowUpdate,
-} from '../../../vm-images/agent/server/spdy/frames';
-import { HeaderDeflater, HeaderInflater, decodeHeaderBlock, encodeHeaderBlock } from '../../../vm-images/agent/server/spdy/header-block';
-import { SpdySession, type SpdyStream } from '../../../vm-images/agent/server/spdy/session';
+} from '../../../main/protocol/spdy/frames';
+import { HeaderDeflater, HeaderInflater, decodeHeaderBlock, encodeHeaderBlock } from '../../../main/protocol/spdy/header-block';
+import { SpdySession, type SpdyStream } from '../../../main/protocol/spdy/session';
 
 function adler32(buf: Buffer): number {
   let a = 1;

@@ -2,7 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { CriClient } from '../cri/client';
-import { containerdConfig, containerdPaths, type ContainerdConfigOptions, type ContainerdPaths } from './containerd-config';
+import { containerdConfig, containerdPaths, type ContainerdConfigOptions, type ContainerdPaths } from '../../../main/protocol/containerd-config';
 
 export interface StartContainerdOptions extends ContainerdConfigOptions {
   /** Directory holding root/, state/, the socket, config.toml and containerd.log. */

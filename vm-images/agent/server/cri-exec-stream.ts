@@ -2,7 +2,7 @@
 // v4.channel.k8s.io over SPDY/3.1): POST <url> with Upgrade: SPDY/3.1, then one SPDY stream per channel.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
-import { SpdySession, type SpdyStream } from './spdy/session';
+import { SpdySession, type SpdyStream } from '../../../main/protocol/spdy/session';
 
 export interface ExecChannels { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
 

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { rawBuffer } from './ws-data';
+import { rawBuffer } from '../../../main/protocol/ws-data';
 import type { CriClient } from '../cri/client';
 import { connectExecStreams, type ExecChannels, type ExecStreams } from './cri-exec-stream';
 import { badRequest, notFound, rejectUpgrade } from './http-status';

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AgentHttpError, badRequest, notFound, rejectUpgrade } from './http-status';
 import type { PodLookup } from './pod-lookup';
-import { rawBuffer } from './ws-data';
+import { rawBuffer } from '../../../main/protocol/ws-data';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.flotilla.dev';
 

@@ -8,7 +8,7 @@ import { LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPAC
 import { cgroupMemory } from './cgroup-files';
 import { cpuRate, NodeCpuSampler, type CpuSample } from './cpu-rate';
 import { procMemInfo, procPids } from './host-usage';
-import type { ContainerStatsSummary, FsStats, MemoryStats, PodStatsSummary, StatsSummary } from './summary';
+import type { ContainerStatsSummary, FsStats, MemoryStats, PodStatsSummary, StatsSummary } from '../../../main/protocol/stats-summary';
 
 export interface StatsCollectorOptions {
   nodeName: string;

@@ -2,7 +2,7 @@
 // CRI's usage_core_nano_seconds), and the node's own sampler that picks the counter (its cgroup, else /proc).
 import { cgroupCpuNanos, cgroupExists } from './cgroup-files';
 import { procCpuNanos } from './host-usage';
-import type { CpuStats } from './summary';
+import type { CpuStats } from '../../../main/protocol/stats-summary';
 
 export interface CpuSample { at: number; nanos: number }
 
