@@ -15,6 +15,8 @@ import { writeKubeconfig } from './apiserver/kubeconfig';
 import { LocalClient } from './client/local';
 import { startControlLoops } from './controllers';
 import type { ControlLoopOptions } from './controllers';
+import { startScheduler } from './scheduler';
+import { SharedInformers } from './client/cache/shared-informers';
 import { startNodeManager } from './nodes';
 import type { NodeManager, NodeManagerOptions } from './nodes';
 import { attachPodStreams } from './apiserver/streams';
@@ -28,8 +30,8 @@ export interface CoreOptions {
   /** Revisions of history the store keeps (for watch resume and time travel). */
   compactWindow?: number;
   log?: (line: string) => void;
-  /** The scheduler and controllers (main/controllers); false starts none. */
-  controllers?: ControlLoopOptions | false;
+  /** The scheduler (unless `scheduler: false`) and the controllers (main/controllers); false starts none. */
+  controllers?: (ControlLoopOptions & { scheduler?: boolean }) | false;
   /** The node manager (machine controller, providers, SSH tunnels); none unless given. */
   nodes?: NodeManagerOptions;
 }
@@ -92,7 +94,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       store.close();
     },
   };
-  if (opts.controllers !== false) startControlLoops(core, { log, ...(opts.controllers ?? {}) });
+  if (opts.controllers !== false) {
+    const { scheduler, ...loops } = opts.controllers ?? {};
+    const informers = new SharedInformers(client, loops.log ?? log);
+    if (scheduler !== false) {
+      const s = startScheduler(client, { informers, log: loops.log ?? log });
+      core.own({ name: 'scheduler', stop: () => s.stop() });
+    }
+    startControlLoops(core, { log, ...loops }, informers);
+  }
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;
   if (opts.nodes) {

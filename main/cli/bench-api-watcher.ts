@@ -6,7 +6,7 @@
 import { HttpClient } from '../client/http';
 import { readKubeconfig } from '../apiserver/kubeconfig';
 import type { ConfigMap } from '../api/types';
-import { R } from '../controllers/refs';
+import { R } from '../client/refs';
 import { nowMs, percentile } from './bench-report';
 
 export const WATCHER_SCRIPT = __filename;

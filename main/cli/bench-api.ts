@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { HttpClient } from '../client/http';
 import { readKubeconfig } from '../apiserver/kubeconfig';
 import type { ConfigMap } from '../api/types';
-import { R } from '../controllers/refs';
+import { R } from '../client/refs';
 import { median, nowMs, percentile, printResult, printTable, round } from './bench-report';
 import type { BenchApiOptions } from './commands';
 import { READY_PROBE, SENT_ANNOTATION, WATCHER_SCRIPT, type WatchResult } from './bench-api-watcher';

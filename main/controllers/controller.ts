@@ -1,7 +1,7 @@
 // What every control loop is: informers feeding keys into a work queue, workers syncing keys.
 import type { ApiClient } from '../client/types';
-import type { EventRecorder } from './events';
-import type { SharedInformers } from './informers';
+import type { EventRecorder } from '../client/record/recorder';
+import type { SharedInformers } from '../client/cache/shared-informers';
 
 export interface ControllerContext {
   client: ApiClient;

@@ -7,11 +7,11 @@ import { isNotFound } from '../client/types';
 import { computeHash } from './deployment-util';
 import type { Controller, ControllerContext } from './controller';
 import { Expectations } from './expectations';
-import { BY_CONTROLLER } from './informers';
+import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
-import { R, keyOf } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
-import { untolerated } from '../scheduler/plugins/tolerations';
+import { R, keyOf } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
+import { untolerated } from '../api/tolerations';
 
 const HASH_LABEL = 'controller-revision-hash';
 

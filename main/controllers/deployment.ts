@@ -10,10 +10,10 @@ import {
   DESIRED_REPLICAS, HASH_LABEL, MAX_REPLICAS, REVISION, SKIPPED_ANNOTATIONS,
   byCreation, computeHash, equalIgnoreHash, revisionOf, specReplicas, surgeAndUnavailable,
 } from './deployment-util';
-import { BY_CONTROLLER } from './informers';
+import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { controllerRef, ownerRefFor } from './pod-util';
-import { R, keyOf } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import { R, keyOf } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 const STATUS_COALESCE_MS = 100;
 

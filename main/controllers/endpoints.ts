@@ -4,11 +4,11 @@ import type { EndpointAddress, EndpointSubset, Endpoints, KObject, Pod, Service 
 import { selectorFromSet } from '../api/labels';
 import { isAlreadyExists, isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
-import type { Informer } from './informer';
-import { BY_NAMESPACE } from './informers';
-import { R, keyOf } from './refs';
+import type { Informer } from '../client/cache/informer';
+import { BY_NAMESPACE } from '../client/cache/shared-informers';
+import { R, keyOf } from '../client/refs';
 import { podEndpointState, podPorts, sameJson, servicePods } from './service-pods';
-import { WorkQueue, runWorkers } from './workqueue';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 /** Enqueues the services (of the pod's namespace) whose selector matches the pod before or after a change. */
 export function enqueueServicesOfPod(services: Informer<Service>, queue: WorkQueue<string>, ...pods: Pod[]): void {

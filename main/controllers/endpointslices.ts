@@ -5,11 +5,11 @@ import type { EndpointSlice, KObject, Service, SliceEndpoint } from '../api/type
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { enqueueServicesOfPod } from './endpoints';
-import { BY_NAMESPACE } from './informers';
-import { R, keyOf, splitKey } from './refs';
+import { BY_NAMESPACE } from '../client/cache/shared-informers';
+import { R, keyOf, splitKey } from '../client/refs';
 import type { ResolvedPort } from './service-pods';
 import { podEndpointState, podPorts, sameJson, servicePods } from './service-pods';
-import { WorkQueue, runWorkers } from './workqueue';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 const MAX_PER_SLICE = 100;
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

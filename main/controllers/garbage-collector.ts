@@ -9,10 +9,10 @@ import { resourceForKind } from '../api/resources';
 import type { ResourceRef } from '../client/types';
 import { isConflict, isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
-import type { Informer } from './informer';
-import type { ResourceName } from './refs';
-import { R, keyOf } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import type { Informer } from '../client/cache/informer';
+import type { ResourceName } from '../client/refs';
+import { R, keyOf } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 export const GC_RESOURCES: ResourceName[] = ['pods', 'replicasets', 'deployments', 'daemonsets', 'endpointslices', 'endpoints', 'services', 'configmaps', 'secrets', 'leases', 'nodes'];
 

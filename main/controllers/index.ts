@@ -1,11 +1,11 @@
-// Starts the control loops (and the scheduler) on a core: shared informers, one work queue per
-// controller. startControlLoops returns a disposer and registers itself with core.own().
+// Starts the control loops on a core: shared informers, one work queue per controller.
+// startControlLoops returns a disposer and registers itself with core.own(). The scheduler is
+// started separately (main/core.ts), on the same shared informers.
 import type { ApiClient } from '../client/types';
-import { startScheduler } from '../scheduler';
 import type { Controller, ControllerContext } from './controller';
 import { newDeploymentController } from './deployment';
-import { EventRecorder } from './events';
-import { SharedInformers } from './informers';
+import { EventRecorder } from '../client/record/recorder';
+import { SharedInformers } from '../client/cache/shared-informers';
 import { newReplicaSetController } from './replicaset';
 import { newEndpointsController } from './endpoints';
 import { newEndpointSliceController } from './endpointslices';
@@ -20,7 +20,6 @@ import { newDaemonSetController } from './daemonset';
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
   controllers?: string[];
-  scheduler?: boolean;
   /** Node lifecycle: how long a node's Lease may go unrenewed (default 40 s). */
   nodeMonitorGracePeriodSeconds?: number;
   /** How often node health is checked (ms); default min(5 s, grace / 8). */
@@ -58,22 +57,22 @@ export interface ControlLoops {
   stop(): void;
 }
 
-export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {}): ControlLoops {
+/** Starts the loops on `informers` (made here unless given, to share them with the scheduler) and starts the informers. */
+export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {}, shared?: SharedInformers): ControlLoops {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const informers = new SharedInformers(core.client, log);
+  const informers = shared ?? new SharedInformers(core.client, log);
   const recorders = new Map<string, EventRecorder>();
   const ctx: ControllerContext = {
     client: core.client, informers, log,
     recorder: (component) => {
       let r = recorders.get(component);
-      if (!r) recorders.set(component, (r = new EventRecorder(core.client, component)));
+      if (!r) recorders.set(component, (r = new EventRecorder(core.client, { component })));
       return r;
     },
   };
   const names = opts.controllers ?? Object.keys(FACTORIES);
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
   const disposers: Array<() => void> = controllers.map((c) => c.register());
-  const sched = opts.scheduler === false ? undefined : startScheduler(core.client, { informers, log });
   disposers.push(informers.start());
   let stopped = false;
   void informers.waitForSync().then(() => {
@@ -82,7 +81,6 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {})
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    sched?.stop();
     for (const d of disposers.reverse()) d();
     for (const r of recorders.values()) r.stop();
   };

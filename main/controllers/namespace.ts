@@ -5,8 +5,8 @@ import { RESOURCES } from '../api/resources';
 import type { ResourceRef } from '../client/types';
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
-import { R } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import { R } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 const NAMESPACED = RESOURCES.filter((r) => r.namespaced && !r.virtual && r.verbs.includes('delete'));
 const RETRY_MS = 500;

@@ -3,8 +3,8 @@
 import type { KObject } from '../api/types';
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
-import { WorkQueue, runWorkers } from './workqueue';
-import { R } from './refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
+import { R } from '../client/refs';
 
 const PREFIX = '10.244.';
 const MAX_NODES = 256;

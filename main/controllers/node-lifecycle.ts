@@ -6,10 +6,10 @@
 import type { KObject, Lease, Node, NodeCondition, Taint } from '../api/types';
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
-import { BY_NODE } from './informers';
+import { BY_NODE } from '../client/cache/shared-informers';
 import { shortTime } from './pod-util';
-import { R } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import { R } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const NOT_READY = 'node.kubernetes.io/not-ready';

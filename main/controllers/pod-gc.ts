@@ -3,9 +3,9 @@
 import type { KObject } from '../api/types';
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
-import { BY_NODE } from './informers';
-import { R, keyOf } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import { BY_NODE } from '../client/cache/shared-informers';
+import { R, keyOf } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 export function newPodGCController(ctx: ControllerContext): Controller {
   const { client, informers } = ctx;

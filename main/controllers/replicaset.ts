@@ -7,11 +7,11 @@ import { selectorFromLabelSelector, selectorFromSet } from '../api/labels';
 import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { Expectations } from './expectations';
-import { BY_CONTROLLER } from './informers';
+import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { compareForDeletion } from './pod-ranking';
 import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
-import { R, keyOf, splitKey } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import { R, keyOf, splitKey } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 const BURST_REPLICAS = 500;
 /** Pod status changes only move the ReplicaSet's status: coalesce them (client-go's queue does the same under load). */

@@ -2,8 +2,8 @@
 // targetPorts resolved against the pod's container ports).
 import type { Pod, Service, ServicePort } from '../api/types';
 import { selectorFromSet } from '../api/labels';
-import type { Informer } from './informer';
-import { BY_NAMESPACE } from './informers';
+import type { Informer } from '../client/cache/informer';
+import { BY_NAMESPACE } from '../client/cache/shared-informers';
 
 export interface ResolvedPort {
   name?: string;

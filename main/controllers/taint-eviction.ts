@@ -3,11 +3,11 @@
 // long after the taint was added; pods that tolerate them forever stay.
 import type { KObject, Pod, Taint, Toleration } from '../api/types';
 import { isNotFound } from '../client/types';
-import { tolerates } from '../scheduler/plugins/tolerations';
+import { tolerates } from '../api/tolerations';
 import type { Controller, ControllerContext } from './controller';
-import { BY_NODE } from './informers';
-import { R, keyOf } from './refs';
-import { WorkQueue, runWorkers } from './workqueue';
+import { BY_NODE } from '../client/cache/shared-informers';
+import { R, keyOf } from '../client/refs';
+import { WorkQueue, runWorkers } from '../client/workqueue';
 
 /** When the pod must go (ms since epoch), Infinity to stay, or undefined when no NoExecute taint applies. */
 export function evictionTime(pod: Pod, taints: Taint[]): number | undefined {

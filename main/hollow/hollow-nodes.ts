@@ -5,9 +5,9 @@
 import type { KObject, Node, Pod } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/types';
-import { EventRecorder } from '../controllers/events';
-import { Informer } from '../controllers/informer';
-import { R, keyOf } from '../controllers/refs';
+import { EventRecorder } from '../client/record/recorder';
+import { Informer } from '../client/cache/informer';
+import { R, keyOf } from '../client/refs';
 import { Limiter } from './limiter';
 import type { HollowResources } from './node-object';
 import { leaseObject, microTime, nodeConditions, nodeObject } from './node-object';
@@ -55,6 +55,7 @@ function clientOf(x: ApiClient | { client: ApiClient }): ApiClient {
 export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts: HollowOptions): HollowNodes {
   const client = clientOf(target);
   const log = opts.log ?? (() => undefined);
+  const informerLog = (e: unknown) => log(`hollow nodes: ${e instanceof Error ? e.message : String(e)}`);
   const prefix = opts.namePrefix ?? 'hollow-node-';
   const res: HollowResources = { cpu: opts.cpu ?? '4', memory: opts.memory ?? '8Gi', pods: opts.pods ?? 110 };
   const renewMs = opts.renewIntervalMs ?? 10_000;
@@ -75,11 +76,11 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
   const recorders = new Map<string, EventRecorder>();
   const recorder = (node: string): EventRecorder => {
     let r = recorders.get(node);
-    if (!r) recorders.set(node, (r = new EventRecorder(client, 'kubelet', node)));
+    if (!r) recorders.set(node, (r = new EventRecorder(client, { component: 'kubelet', host: node })));
     return r;
   };
-  const podInf = new Informer<Pod>(client, R.pods, { log, fieldSelector: 'spec.nodeName!=' });
-  const nodeInf = new Informer<Node>(client, R.nodes, { log });
+  const podInf = new Informer<Pod>(client, R.pods, { onError: informerLog, fieldSelector: 'spec.nodeName!=' });
+  const nodeInf = new Informer<Node>(client, R.nodes, { onError: informerLog });
 
   async function register(st: HollowState): Promise<void> {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

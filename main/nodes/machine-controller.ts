@@ -21,7 +21,7 @@ import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
 import { errorMessage } from './exec';
 import { watchNames } from './watch-loop';
 import { isTransient, PermanentError, TransientError } from './provision-errors';
-import { EventRecorder } from '../controllers/events';
+import { EventRecorder } from '../client/record/recorder';
 
 export interface MachineControllerOptions {
   client: ApiClient;
@@ -61,7 +61,7 @@ export class MachineController {
   private stopped = false;
 
   constructor(private readonly o: MachineControllerOptions) {
-    this.events = new EventRecorder(o.client, 'machine-controller');
+    this.events = new EventRecorder(o.client, { component: 'machine-controller' });
   }
 
   private log(line: string): void {

@@ -6,9 +6,9 @@
 import type { KObject, Node, Pod } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
-import { EventRecorder } from '../controllers/events';
-import type { SharedInformers } from '../controllers/informers';
-import { R } from '../controllers/refs';
+import { EventRecorder } from '../client/record/recorder';
+import type { SharedInformers } from '../client/cache/shared-informers';
+import { R } from '../client/refs';
 import { SchedulerCache } from './cache';
 import { fitErrorMessage } from './fit-error';
 import { Framework } from './framework';
@@ -46,7 +46,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue();
   const fw = new Framework();
-  const recorder = new EventRecorder(client, SCHEDULER_NAME);
+  const recorder = new EventRecorder(client, { component: SCHEDULER_NAME });
   let stopped = false;
   let scheduled = 0;
   let bindsInFlight = 0;

@@ -1,7 +1,7 @@
 // NodeUnschedulable: cordoned nodes take no pods, unless the pod tolerates the
 // node.kubernetes.io/unschedulable:NoSchedule taint.
 import type { FilterPlugin } from '../types';
-import { tolerates } from './tolerations';
+import { tolerates } from '../../api/tolerations';
 
 const TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' as const };
 

@@ -2,7 +2,7 @@
 // score nodes by how few PreferNoSchedule taints the pod does not tolerate.
 import type { FilterPlugin, ScorePlugin } from '../types';
 import { normalize } from '../types';
-import { tolerates, untolerated } from './tolerations';
+import { tolerates, untolerated } from '../../api/tolerations';
 
 const FILTER_EFFECTS = ['NoSchedule', 'NoExecute'] as const;
 

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, KObject, Pod, ReplicaSet } from '../../../main/api/types';
-import { Informer } from '../../../main/controllers/informer';
-import { R } from '../../../main/controllers/refs';
+import { Informer } from '../../../main/client/cache/informer';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { deploymentManifest, eventually, startTestCluster } from './cluster';
 

@@ -2,7 +2,7 @@
 // DaemonSet runs one pod per node (and keeps it on the drained node), deployment pods move away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DaemonSet, KObject, Node, Pod } from '../../../main/api/types';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { deploymentManifest, eventually, startTestCluster } from './cluster';
 

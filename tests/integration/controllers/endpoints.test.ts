@@ -2,7 +2,7 @@
 // readiness flips (through the hollow kubelet's readiness hook).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointSlice, Endpoints, KObject, Pod } from '../../../main/api/types';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { deploymentManifest, eventually, startTestCluster } from './cluster';
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicaSet } from '../../../main/api/types';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { deploymentManifest, eventually, startTestCluster } from './cluster';
 

@@ -1,7 +1,7 @@
 // Deleting a namespace deletes everything in it, then finalizes and removes the namespace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject } from '../../../main/api/types';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { deploymentManifest, eventually, startTestCluster } from './cluster';
 

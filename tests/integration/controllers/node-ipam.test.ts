@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { KObject, Node } from '../../../main/api/types';
 import type { Core } from '../../../main/core';
 import { startCore } from '../../../main/core';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import { eventually } from './cluster';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ipam-'));

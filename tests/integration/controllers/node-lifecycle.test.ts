@@ -3,7 +3,7 @@
 // deleted node's pods are garbage-collected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject, Node, Pod } from '../../../main/api/types';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { deploymentManifest, eventually, startTestCluster } from './cluster';
 

@@ -2,7 +2,7 @@
 // with Kubernetes' message, shown by `kubectl describe pod`. It is scheduled once a node fits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject, Pod } from '../../../main/api/types';
-import { R } from '../../../main/controllers/refs';
+import { R } from '../../../main/client/refs';
 import type { TestCluster } from './cluster';
 import { eventually, startTestCluster } from './cluster';
 

@@ -8,8 +8,8 @@ import type { ApiObject, ConfigMap, KList, KObject, WatchEvent } from '../../../
 import type { Core } from '../../../main/core';
 import { startCore } from '../../../main/core';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from '../../../main/client/types';
-import { Informer } from '../../../main/controllers/informer';
-import { R } from '../../../main/controllers/refs';
+import { Informer } from '../../../main/client/cache/informer';
+import { R } from '../../../main/client/refs';
 
 let core: Core;
 let dir: string;
@@ -68,7 +68,7 @@ describe('informer', () => {
   it('lists, watches, resumes and re-lists after 410', async () => {
     const client = new DroppableClient(core.client);
     await client.create(R.configmaps, cm('a', '1'));
-    const inf = new Informer<ConfigMap & KObject>(client, R.configmaps, { namespace: 'default', retryMs: 10 });
+    const inf = new Informer<ConfigMap & KObject>(client, R.configmaps, { namespace: 'default', backoffMs: 10 });
     const seen: string[] = [];
     inf.addHandler({
       add: (o) => seen.push(`add ${o.metadata!.name!}`),
@@ -96,7 +96,7 @@ describe('informer', () => {
     const inf2Seen: string[] = [];
     await client.delete(R.configmaps, 'a', { namespace: 'default' });
     await client.create(R.configmaps, cm('c', '1'));
-    const inf2 = new Informer<ConfigMap & KObject>(client, R.configmaps, { namespace: 'default', retryMs: 10 });
+    const inf2 = new Informer<ConfigMap & KObject>(client, R.configmaps, { namespace: 'default', backoffMs: 10 });
     inf2.addHandler({ add: (o) => inf2Seen.push(`add ${o.metadata!.name!}`), delete: (o) => inf2Seen.push(`delete ${o.metadata!.name!}`) });
     const stop2 = inf2.start();
     await inf2.hasSynced;

@@ -1,5 +1,5 @@
-// Toleration matching (v1.Toleration.ToleratesTaint).
-import type { Taint, Toleration } from '../../api/types';
+// Toleration matching (v1.Toleration.ToleratesTaint), shared by the scheduler and the controllers that evict or place pods by taints. Pure.
+import type { Taint, Toleration } from './types';
 
 export function tolerates(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
   if (t.effect && t.effect !== taint.effect) return false;

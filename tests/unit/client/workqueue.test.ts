@@ -1,6 +1,6 @@
 // The work queue: dedup, re-queue of keys added while processing, per-key exponential backoff.
 import { describe, expect, it } from 'vitest';
-import { WorkQueue, runWorkers } from '../../../main/controllers/workqueue';
+import { WorkQueue, runWorkers } from '../../../main/client/workqueue';
 
 describe('work queue', () => {
   it('deduplicates waiting keys and re-queues a key added while it is processed', async () => {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, KObject } from '../../../main/api/types';
 import type { Core } from '../../../main/core';
 import { startCore } from '../../../main/core';
-import { EventRecorder } from '../../../main/controllers/events';
-import { R } from '../../../main/controllers/refs';
+import { EventRecorder } from '../../../main/client/record/recorder';
+import { R } from '../../../main/client/refs';
 
 let core: Core;
 let dir: string;
@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('event recorder', () => {
   it('creates an event and aggregates repeats', async () => {
     const pod = await core.client.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } });
-    const rec = new EventRecorder(core.client, 'test-controller');
+    const rec = new EventRecorder(core.client, { component: 'test-controller' });
     rec.event(pod, 'Warning', 'FailedScheduling', 'no room');
     await rec.flush();
     rec.event(pod, 'Warning', 'FailedScheduling', 'no room');
@@ -41,7 +41,7 @@ describe('event recorder', () => {
 
   it('records events about cluster-scoped objects (no namespace in the reference; the Event goes to default)', async () => {
     const ns = await core.client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ev-cluster-scoped' } });
-    const rec = new EventRecorder(core.client, 'test-controller');
+    const rec = new EventRecorder(core.client, { component: 'test-controller' });
     rec.event(ns, 'Normal', 'Seen', 'a cluster-scoped object');
     await rec.flush();
     const events = (await core.client.list(R.events, { namespace: 'default' })).items as unknown as Array<Event & KObject>;

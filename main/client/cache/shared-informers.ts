@@ -1,0 +1,73 @@
+// The shared-informer factory: one informer per resource for every control loop in the process,
+// with the indexes the loops use (objects by namespace, pods by node, objects by controller uid).
+import type { DaemonSet, Deployment, KObject, Lease, Machine, Namespace, Node, Pod, ReplicaSet, Service } from '../../api/types';
+import type { ApiClient } from '../types';
+import type { ResourceName } from '../refs';
+import { R } from '../refs';
+import { Informer } from './informer';
+import type { IndexFunc, MetaObject } from './store';
+
+export const BY_NODE = 'byNode';
+export const BY_CONTROLLER = 'byController';
+export const BY_NAMESPACE = 'byNamespace';
+
+/** The uid of the object's controller (the ownerReference with controller: true), as an index value. */
+export function controllerUid(o: { metadata?: { readonly ownerReferences?: ReadonlyArray<{ controller?: boolean; uid: string }> } }): string[] {
+  const ref = o.metadata?.ownerReferences?.find((r) => r.controller);
+  return ref ? [ref.uid] : [];
+}
+
+/** The indexes each resource's informer keeps besides BY_NAMESPACE. */
+const INDEXES: Partial<Record<ResourceName, Record<string, IndexFunc<KObject>>>> = {
+  pods: { [BY_NODE]: (o) => { const n = (o as Pod).spec?.nodeName; return n ? [n] : []; }, [BY_CONTROLLER]: controllerUid },
+  replicasets: { [BY_CONTROLLER]: controllerUid },
+};
+
+export class SharedInformers {
+  private readonly all = new Map<ResourceName, Informer<KObject>>();
+  private readonly stops: Array<() => void> = [];
+  private started = false;
+
+  constructor(readonly client: ApiClient, private readonly log?: (l: string) => void) {}
+
+  private get<T extends MetaObject>(name: ResourceName): Informer<T> {
+    let inf = this.all.get(name);
+    if (!inf) {
+      const log = this.log;
+      inf = new Informer<KObject>(this.client, R[name], { onError: log && ((e) => log(`informer ${name}: ${e instanceof Error ? e.message : String(e)}`)) });
+      inf.addIndex(BY_NAMESPACE, (o) => (o.metadata?.namespace ? [o.metadata.namespace] : []));
+      for (const [index, fn] of Object.entries(INDEXES[name] ?? {})) inf.addIndex(index, fn);
+      this.all.set(name, inf);
+      if (this.started) this.stops.push(inf.start());
+    }
+    return inf as unknown as Informer<T>;
+  }
+
+  get pods(): Informer<Pod> { return this.get<Pod>('pods'); }
+  get nodes(): Informer<Node> { return this.get<Node>('nodes'); }
+  get namespaces(): Informer<Namespace> { return this.get<Namespace>('namespaces'); }
+  get services(): Informer<Service> { return this.get<Service>('services'); }
+  get deployments(): Informer<Deployment> { return this.get<Deployment>('deployments'); }
+  get replicasets(): Informer<ReplicaSet> { return this.get<ReplicaSet>('replicasets'); }
+  get daemonsets(): Informer<DaemonSet> { return this.get<DaemonSet>('daemonsets'); }
+  get leases(): Informer<Lease> { return this.get<Lease>('leases'); }
+  get machines(): Informer<Machine & KObject> { return this.get<Machine & KObject>('machines'); }
+  /** The informer of any resource, untyped (the same one the typed getters return). */
+  informer(name: ResourceName): Informer<KObject> { return this.get<KObject>(name); }
+
+  /** Starts every informer created so far (and later ones as they are created). */
+  start(): () => void {
+    if (this.started) return () => this.stop();
+    this.started = true;
+    for (const inf of this.all.values()) this.stops.push(inf.start());
+    return () => this.stop();
+  }
+
+  async waitForSync(): Promise<void> {
+    await Promise.all([...this.all.values()].map((i) => i.hasSynced));
+  }
+
+  stop(): void {
+    for (const s of this.stops.splice(0)) s();
+  }
+}

@@ -1,0 +1,48 @@
+// References to the resources the clients read and write, derived from the one table of served
+// resources (main/api/resources.ts), plus the namespace/name keys informers and work queues use.
+// Pure: the agent bundles it.
+import { resourceFor } from '../api/resources';
+import type { ResourceRef } from './types';
+
+/** A resource served by the API as a client ResourceRef; throws if the table does not serve it. */
+export function refFor(group: string, version: string, plural: string): ResourceRef {
+  const r = resourceFor(group, version, plural);
+  if (!r || r.virtual) throw new Error(`resource ${plural}.${group || 'core'}/${version} is not served`);
+  return { group: r.group, version: r.version, plural: r.plural, namespaced: r.namespaced };
+}
+
+/** The stored resources by plural name (the metrics.k8s.io views are not listed: they are not watchable). */
+export const R = {
+  pods: refFor('', 'v1', 'pods'),
+  nodes: refFor('', 'v1', 'nodes'),
+  namespaces: refFor('', 'v1', 'namespaces'),
+  services: refFor('', 'v1', 'services'),
+  endpoints: refFor('', 'v1', 'endpoints'),
+  events: refFor('', 'v1', 'events'),
+  configmaps: refFor('', 'v1', 'configmaps'),
+  secrets: refFor('', 'v1', 'secrets'),
+  deployments: refFor('apps', 'v1', 'deployments'),
+  replicasets: refFor('apps', 'v1', 'replicasets'),
+  daemonsets: refFor('apps', 'v1', 'daemonsets'),
+  endpointslices: refFor('discovery.k8s.io', 'v1', 'endpointslices'),
+  leases: refFor('coordination.k8s.io', 'v1', 'leases'),
+  machines: refFor('flotilla.dev', 'v1alpha1', 'machines'),
+} as const;
+
+export type ResourceName = keyof typeof R;
+
+/** The namespace/name key of an object (name alone for cluster-scoped objects), as client-go's MetaNamespaceKeyFunc. */
+export function keyOf(o: { metadata?: { readonly namespace?: string; readonly name?: string } }): string {
+  const m = o.metadata ?? {};
+  return m.namespace ? `${m.namespace}/${m.name ?? ''}` : (m.name ?? '');
+}
+
+/** The key of a namespace and name. */
+export function keyFor(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
