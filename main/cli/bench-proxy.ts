@@ -2,7 +2,7 @@
 // sync, then the incremental sync after one endpoint changes (root: runs in a throw-away netns).
 import type { BenchProxyOptions } from './commands';
 import { printResult, printTable } from './bench-report';
-import { benchProxy } from '../../vm-images/agent/proxy/bench';
+import { benchProxy } from './bench-proxy-sync';
 
 export async function benchProxyCli({ services, runs }: BenchProxyOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench proxy programs iptables in a network namespace: run it as root');

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { benchProxy } from '../../../vm-images/agent/proxy/bench';
+import { benchProxy } from '../../../main/cli/bench-proxy-sync';
 import { skipUnlessRoot } from '../../helpers/netns';
 
 describe.skipIf(skipUnlessRoot)('benchProxy', () => {

@@ -1,8 +1,10 @@
 // Proxier benchmark (root only): in a throw-away network namespace, a full sync of N services ×
 // M endpoints, then an incremental sync after one endpoint changes. Medians over a few runs.
-import { localExec, netnsExec, run } from './exec';
-import type { ProxyModel, ServiceModel } from './model';
-import { Proxier } from './proxier';
+// It drives the real agent's proxier (boundary rule "bench → agent" in eslint.config.mjs).
+import { localExec, netnsExec, run } from '../../vm-images/agent/proxy/exec';
+import type { ProxyModel, ServiceModel } from '../../vm-images/agent/proxy/model';
+import { Proxier } from '../../vm-images/agent/proxy/proxier';
+import { median, round } from './bench-report';
 
 export interface ProxyBenchResult {
   services: number;
@@ -14,13 +16,6 @@ export interface ProxyBenchOptions {
   services?: number;
   endpointsPerService?: number;
   runs?: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const m = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return Math.round(m * 10) / 10;
 }
 
 function benchModel(services: number, perService: number, changedEndpoint: number): ProxyModel {
@@ -70,5 +65,5 @@ export async function benchProxy(opts: ProxyBenchOptions = {}): Promise<ProxyBen
   } finally {
     await localExec(['ip', 'netns', 'del', ns]);
   }
-  return { services, full_sync_ms: median(full), incremental_sync_ms: median(incremental) };
+  return { services, full_sync_ms: round(median(full)), incremental_sync_ms: round(median(incremental)) };
 }
