@@ -1,7 +1,8 @@
 // The UI bridge contract: every request/response call and every pushed event between the
 // control plane and the renderer, in one map. Electron IPC (preload) and the web-mode WebSocket
 // carry exactly these shapes; the renderer cannot tell which transport it has.
-// Types only: the renderer and the preload import this file with `import type`.
+// Types plus two channel-name constants: the renderer imports it with `import type`; the preload
+// also imports IPC_CALL/IPC_EVENT.
 import type { KObject, Machine, MachineProvider, WatchEventType } from '../api/types';
 
 /** The kinds the UI keeps informers for. */

@@ -23,7 +23,7 @@ export interface BridgeDeps {
   client: ApiClient;
   api: ApiEndpoint;
   providers?: ProviderSource;
-  /** Imports an image tarball into the nodes; absent until the node side supports it. */
+  /** Imports an image tarball into the nodes (`bridgeDepsOf` always sets it; a bridge built by hand may not). */
   importImage?: (fileName: string, data: Buffer) => Promise<string>;
 }
 
@@ -155,7 +155,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     async importImage(req) {
       const fileName = str(req, 'fileName');
       if (!deps.importImage) {
-        throw new BridgeFailure(501, 'NotImplemented', `importing images is not supported yet: the nodes cannot receive ${fileName} from the UI. Use \`flotilla images import ${fileName}\` once the node agent supports it.`);
+        throw new BridgeFailure(501, 'NotImplemented', `cannot import ${fileName}: this bridge was started without an image importer`);
       }
       return { message: await deps.importImage(fileName, Buffer.from(str(req, 'dataBase64'), 'base64')) };
     },
