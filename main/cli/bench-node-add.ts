@@ -11,20 +11,14 @@ import { MACHINES, NODES } from '../nodes/resources';
 import { downMachines } from '../nodes/down';
 import { imageTarballs } from '../nodes/artifacts';
 import { nowMs, percentile, printResult, printTable } from './bench-report';
+import { PollFailure, pollUntil } from '../protocol/poll';
+
+/** Poll interval: bounds the measurement error to ~5 ms. */
+const POLL_MS = 5;
 
 function ready(n: KObject): boolean {
   const conds = (n.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions ?? [];
   return conds.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5)); // poll interval (bounds the measurement error to ~5 ms)
-  }
 }
 
 export async function benchNodeAdd({ runs, provider }: BenchNodeAddOptions): Promise<void> {
@@ -44,25 +38,25 @@ export async function benchNodeAdd({ runs, provider }: BenchNodeAddOptions): Pro
       await core.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider, running: true } });
       let upMs = NaN;
       let agentMs = NaN;
-      await until(async () => {
+      await pollUntil(async () => {
         const n = await core.client.get<KObject>(NODES, name).catch(() => undefined);
         if (n && ready(n)) return true;
         const m = await core.client.get<Machine & KObject>(MACHINES, name);
-        if (m.status?.phase === 'Failed') throw new Error(`machine ${name} failed: ${m.status.message ?? ''}`);
+        if (m.status?.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${m.status.message ?? ''}`);
         // Step 2 = the machine is up and SSH is next; step 8 = the agent runs, waiting for Ready.
         if (Number.isNaN(upMs) && (m.status?.progress?.step ?? 0) >= 2) upMs = nowMs() - t0;
         if (Number.isNaN(agentMs) && (m.status?.progress?.step ?? 0) >= 8) agentMs = nowMs() - t0;
         return undefined;
-      }, 180_000, `node ${name} Ready`);
+      }, 180_000, `node ${name} Ready`, POLL_MS);
       const readyMs = nowMs() - t0;
-      await until(async () => ((await core.client.get<Machine & KObject>(MACHINES, name)).status?.phase === 'Running' ? true : undefined), 30_000, `machine ${name} Running`);
+      await pollUntil(async () => ((await core.client.get<Machine & KObject>(MACHINES, name)).status?.phase === 'Running' ? true : undefined), 30_000, `machine ${name} Running`, POLL_MS);
       const runningMs = nowMs() - t0;
       times.push(readyMs);
       rows.push([String(i), name, upMs, agentMs, readyMs, runningMs]);
     }
   } finally {
     for (const m of (await core.client.list(MACHINES)).items) await core.client.delete(MACHINES, m.metadata?.name ?? '').catch(() => undefined);
-    await until(async () => ((await core.client.list(MACHINES)).items.length === 0 ? true : undefined), 120_000, 'machines deleted').catch(() => undefined);
+    await pollUntil(async () => ((await core.client.list(MACHINES)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', POLL_MS).catch(() => undefined);
     await core.stop();
     await downMachines(core.dataDir);
     fs.rmSync(dir, { recursive: true, force: true });

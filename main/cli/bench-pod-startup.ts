@@ -27,21 +27,19 @@ import { removeCgroup } from '../../vm-images/agent/pods/cgroups';
 import { LABEL_MANAGED, LABEL_POD_UID } from '../../vm-images/agent/pods/labels';
 import { nsToMs } from '../../vm-images/agent/pods/runtime-state';
 import { nowMs, percentile, printResult, printTable } from './bench-report';
+import { PollFailure, pollUntil } from '../protocol/poll';
 
 const IMAGE = 'docker.io/flotilla/hello:1';
 const NS = 'default';
 /** Set by SIGINT/SIGTERM: every wait gives up, and the finally blocks clean up. */
 let interrupted = false;
 
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 5): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (interrupted) throw new Error(`interrupted while waiting for ${what}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** pollUntil that also gives up at once when the bench is interrupted. */
+function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 5): Promise<T> {
+  return pollUntil(() => {
+    if (interrupted) throw new PollFailure(`interrupted while waiting for ${what}`);
+    return fn();
+  }, timeoutMs, what, everyMs);
 }
 
 /** Where the time went, from containerd's own timestamps: ms since t0 at RunPodSandbox received, container created, started; and the end. */
@@ -102,7 +100,7 @@ async function startNode(core: Core): Promise<Node> {
   if (!name) throw new Error('no machine was created');
   await until(async () => {
     const m = await core.client.get<Machine & KObject>(MACHINES, name);
-    if (m.status?.phase === 'Failed') throw new Error(`machine ${name} failed: ${m.status.message ?? ''}`);
+    if (m.status?.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${m.status.message ?? ''}`);
     if (m.status?.phase !== 'Running') return undefined;
     const n = await core.client.get<KObject>(NODES, name).catch(() => undefined);
     const conds = (n?.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions ?? [];

@@ -14,7 +14,7 @@ import { startCore } from '../core';
 import { startHollowNodes } from '../hollow';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
-import { pollUntil } from '../nodes/exec';
+import { pollUntil } from '../protocol/poll';
 
 const DEPLOYMENTS = 20;
 const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true };

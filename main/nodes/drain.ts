@@ -4,7 +4,7 @@ import type { KObject } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
 import { NODES, PODS } from './resources';
-import { pollUntil } from './exec';
+import { pollUntil } from '../protocol/poll';
 
 export interface DrainOptions {
   /** How long to wait for evicted pods to be gone (ms); after that the Node is deleted anyway. */

@@ -3,7 +3,7 @@
 // host's), so tests running in parallel cannot collide and teardown is `ip netns del`.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { localExec, netnsExec, run, type Exec } from '../../vm-images/agent/proxy/exec';
-import { pollUntil } from '../../main/nodes/exec';
+import { pollUntil } from '../../main/protocol/poll';
 
 export const PREFIX = `flt-p${process.pid}`;
 let counter = 0;

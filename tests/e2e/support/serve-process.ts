@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { HttpClient } from '../../../main/client/http';
-import { pollUntil } from '../../../main/nodes/exec';
+import { pollUntil } from '../../../main/protocol/poll';
 
 const MACHINES = { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false };
 

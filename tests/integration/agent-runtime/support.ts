@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { PodManager } from '../../../vm-images/agent/pods/manager';
-import { pollUntil } from '../../../main/nodes/exec';
+import { pollUntil } from '../../../main/protocol/poll';
 
 /** Tests need root (containerd, runc, CNI); they may skip only when not root and never in CI. */
 export { skipUnlessRoot } from '../../helpers/netns';

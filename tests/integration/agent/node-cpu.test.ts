@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeCpuSampler } from '../../../vm-images/agent/stats/cpu-rate';
 import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNodeCgroup } from '../../../main/nodes/providers/sandbox/cgroup';
-import { pollUntil } from '../../../main/nodes/exec';
+import { pollUntil } from '../../../main/protocol/poll';
 import { skipUnlessRoot } from '../../helpers/netns';
 
 /** utime + stime of a process in clock ticks (USER_HZ = 100: 1 tick = 10 ms). */

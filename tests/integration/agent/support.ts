@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Node, Pod } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import type { AgentConfig } from '../../../main/protocol/agent-config';
+import { pollUntil } from '../../../main/protocol/poll';
 import { CriClient } from '../../../vm-images/agent/cri/client';
 import { removeCgroup } from '../../../vm-images/agent/pods/cgroups';
 import { netnsExec, run, type Exec } from '../../../vm-images/agent/proxy/exec';
@@ -113,18 +114,12 @@ export async function startTestNode(cluster: TestCluster, overrides: Partial<Age
 
 /** Plays the node IPAM controller: sets spec.podCIDR once the Node exists (unless someone already did). */
 export async function assignPodCIDR(client: ApiClient, node: string, cidr: string, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const n = await client.get<Node>(NODES, node);
-      if (n.spec?.podCIDR) return n.spec.podCIDR;
-      await client.patch(NODES, node, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, 'merge');
-      return cidr;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 50)); // poll interval until the agent has registered
-  }
+  return pollUntil(async () => {
+    const n = await client.get<Node>(NODES, node);
+    if (n.spec?.podCIDR) return n.spec.podCIDR;
+    await client.patch(NODES, node, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, 'merge');
+    return cidr;
+  }, timeoutMs, `node ${node} registered and given a pod CIDR`, 50);
 }
 
 /** GET http://host:port/ from inside the node's namespace; the body or an error text. */

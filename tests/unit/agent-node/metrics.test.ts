@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeMetricsStore, cpuQuantity, memoryQuantity } from '../../../main/nodes/metrics';
 import { isStatsSummary, type StatsSummary } from '../../../main/protocol/stats-summary';
+import { pollUntil } from '../../../main/protocol/poll';
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -73,8 +74,7 @@ describe('metrics store', () => {
     const store = new NodeMetricsStore();
     const seen: string[] = [];
     const stop = store.startScraping(() => ['n1', 'n2'], async (n) => { seen.push(n); return summary(n, []); }, 10_000);
-    const deadline = Date.now() + 2000;
-    while (store.nodeMetrics().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5)); // poll until the first round lands
+    await pollUntil(() => store.nodeMetrics().length >= 2, 2000, 'the first scrape of both nodes', 5);
     stop();
     expect(seen.sort()).toEqual(['n1', 'n2']);
     expect(store.nodeMetrics().map((m) => m.metadata.name)).toEqual(['n1', 'n2']);

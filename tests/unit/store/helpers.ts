@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore, type OpenStoreOptions, type SqliteStore } from '../../../main/store/sqlite-store';
 import type { StoreEvent } from '../../../main/store/types';
+import { pollUntil } from '../../../main/protocol/poll';
 
 export class TempStores {
   private readonly dirs: string[] = [];
@@ -30,11 +31,7 @@ export class TempStores {
 
 /** Polls `cond` every few ms until it holds; fails after `timeoutMs`. */
 export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 5));
-  }
+  await pollUntil(cond, timeoutMs, what, 5);
 }
 
 /** A watch callback that records every batch. */

@@ -2,6 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { CriClient } from '../cri/client';
+import { PollFailure, pollUntil } from '../../../main/protocol/poll';
 import { containerdConfig, containerdPaths, type ContainerdConfigOptions, type ContainerdPaths } from '../../../main/protocol/containerd-config';
 
 export interface StartContainerdOptions extends ContainerdConfigOptions {
@@ -20,10 +21,6 @@ export interface RunningContainerd {
   paths: ContainerdPaths;
   /** SIGTERM, then SIGKILL after graceMs; resolves when the process has exited. Shims (and pods) keep running. */
   stop(graceMs?: number): Promise<void>;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export async function startContainerd(opts: StartContainerdOptions): Promise<RunningContainerd> {
@@ -50,18 +47,12 @@ export async function startContainerd(opts: StartContainerdOptions): Promise<Run
   };
 
   const cri = new CriClient(paths.socket);
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
   try {
-    for (;;) {
-      if (exited) throw new Error(`containerd exited during startup; see ${paths.log}`);
-      try {
-        await cri.version(1000);
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) throw new Error(`containerd did not answer on ${paths.socket}: ${String(err)}`);
-        await delay(50); // poll interval while waiting for the socket
-      }
-    }
+    await pollUntil(async () => {
+      if (exited) throw new PollFailure(`containerd exited during startup; see ${paths.log}`);
+      await cri.version(1000);
+      return true;
+    }, opts.readyTimeoutMs ?? 20_000, `containerd to answer on ${paths.socket}`, 50);
   } catch (err) {
     await stop(2000);
     throw err;

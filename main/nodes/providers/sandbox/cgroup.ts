@@ -3,7 +3,7 @@
 // found by cgroup and never by name. Works on pure v2, pure v1 and hybrid hosts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pollUntil } from '../../exec';
+import { pollUntil } from '../../../protocol/poll';
 
 const ROOT = '/sys/fs/cgroup';
 
