@@ -96,6 +96,11 @@ for (const r of RESOURCES) {
   if (!r.virtual) byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
 }
 
+/** The key of a resource in per-resource tables (strategies, table columns): `<group>/<plural>`, `/pods` for core. */
+export function resourceKey(r: Pick<ResourceInfo, 'group' | 'plural'>): string {
+  return `${r.group}/${r.plural}`;
+}
+
 /** Look a resource up by the URL parts /apis/<group>/<version>/<plural>. */
 export function resourceFor(group: string, version: string, plural: string): ResourceInfo | undefined {
   return byPath.get(`${group}/${version}/${plural}`);

@@ -131,22 +131,23 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
   }
 }
 
-/** The status subresource: GET, PUT, PATCH of .status only. */
+/** The status subresource (GET, PUT, PATCH of .status only), and namespaces/finalize (PUT of all but status). */
 export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
   const ns = r.namespaced ? info.namespace : undefined;
   const q = info.query;
   const name = info.name!;
+  const subresource = info.subresource ?? 'status';
   switch (info.verb) {
     case 'get':
       sendObject(req, res, r, ctx.registry.get(r, ns, name));
       return;
     case 'update': {
-      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource: 'status', bodyOwned: true });
+      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource, bodyOwned: true });
       sendObject(req, res, r, result.object);
       return;
     }
     case 'patch': {
-      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource: 'status', force: queryFlag(q, 'force') });
+      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force') });
       sendObject(req, res, r, result.object);
       return;
     }

@@ -2,24 +2,28 @@
 // resource, with defaulting, validation, optimistic concurrency, generation, managed fields,
 // graceful deletion and finalizers. The HTTP handlers and the in-process client both call this.
 import { randomUUID } from 'node:crypto';
-import type { KV, Store } from '../../store/types';
+import type { Store } from '../../store/types';
 import { StoreError } from '../../store/types';
 import type { KList, KObject, ObjectMeta, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
-import { RESOURCES, apiVersionOf, resourceFor, storageKey, storagePrefix } from '../../api/resources';
+import { RESOURCES, apiVersionOf, storageKey, storagePrefix } from '../../api/resources';
 import { applyDefaults } from '../../api/defaults';
-import { validateCreate, validateObject, validateUpdate, invalidMessage } from '../../api/validation';
-import { checkStructure, strictDecodingMessage } from '../../api/schema/structural';
+import { validateCreate, validateObject, validateUpdate } from '../../api/validation';
 import { dropNullFields } from '../../api/schema/null-fields';
 import { ApiError, errors } from '../status';
-import { clone, decode, deepEqual, encode, generateName, specPart, timestamp } from './objects';
-import { compileSelection } from './selection';
+import { clone, decode, deepEqual, encode, generateName, timestamp } from './objects';
 import type { DeleteOptions, ListQuery, PatchType, WriteOptions, WriteResult } from './options';
-import type { Strategy } from './strategies';
+import type { StrategyLookup } from './strategies';
 import { makeStrategies } from './strategies';
+import { INITIAL_NAMESPACES, NAMESPACES } from './strategies/namespace';
 import { applyPatch } from './patching';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
+import { checkFields, decodeBody, throwIfInvalid } from './body';
+import { listObjects } from './list';
+import { admitIntoNamespace } from './namespace-lifecycle';
+import { planDeletion } from './delete';
+import { finishesDeletion, hasStatusSubresource, prepareUpdate } from './update';
 
 const MAX_RETRIES = 16;
 
@@ -28,26 +32,25 @@ export interface RegistryOptions {
 }
 
 export class Registry {
-  readonly strategies: Map<string, Strategy>;
+  private readonly strategyOf: StrategyLookup;
   private readonly now: () => Date;
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
-    this.strategies = makeStrategies();
-    for (const [plural, s] of this.strategies) {
-      if (!s.restore) continue;
-      const r = RESOURCES.find((x) => x.plural === plural && !x.virtual)!;
+    this.strategyOf = makeStrategies();
+    for (const r of RESOURCES) {
+      const s = this.strategyOf(r);
+      if (!s.restore || r.virtual) continue;
       for (const kv of store.list(storagePrefix(r)).items) s.restore(decode(kv));
     }
   }
 
   /** Makes the namespaces every cluster starts with. */
   async bootstrap(): Promise<void> {
-    const ns = resourceFor('', 'v1', 'namespaces')!;
-    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-      if (!this.store.get(storageKey(ns, undefined, name))) {
+    for (const name of INITIAL_NAMESPACES) {
+      if (!this.store.get(storageKey(NAMESPACES, undefined, name))) {
         try {
-          await this.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
+          await this.create(NAMESPACES, undefined, { apiVersion: apiVersionOf(NAMESPACES), kind: NAMESPACES.kind, metadata: { name } }, {});
         } catch (e) {
           if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
         }
@@ -73,86 +76,43 @@ export class Registry {
   }
 
   list(r: ResourceInfo, namespace: string | undefined, q: ListQuery = {}): KList<StoredObject> {
-    const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector);
-    let revision: number | undefined;
-    let startAfter: string | undefined;
-    if (q.continue) {
-      try {
-        const c = JSON.parse(Buffer.from(q.continue, 'base64url').toString('utf8')) as { rv: number; start: string };
-        revision = c.rv;
-        startAfter = c.start;
-      } catch {
-        throw errors.badRequest('continue key is not valid: illegal base64 data');
-      }
-    }
-    const prefix = storagePrefix(r, r.namespaced ? namespace : undefined);
-    const limit = q.limit && q.limit > 0 ? q.limit : undefined;
-    const items: StoredObject[] = [];
-    let more = false;
-    let listRev = revision ?? this.store.revision;
-    try {
-      for (;;) {
-        const page = this.store.list(prefix, { revision, startAfter, limit: limit ? limit - items.length : undefined });
-        listRev = page.revision;
-        revision = page.revision;
-        for (const kv of page.items) {
-          const obj = decode(kv);
-          if (!pred || pred(obj)) items.push(obj);
-          startAfter = kv.key;
-        }
-        if (!page.more) break;
-        if (limit && items.length >= limit) {
-          more = true;
-          break;
-        }
-      }
-    } catch (e) {
-      if (e instanceof StoreError && e.code === 'Compacted') {
-        throw errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-      }
-      throw e;
-    }
-    const metadata: KList['metadata'] = { resourceVersion: String(listRev) };
-    if (more && startAfter) {
-      metadata.continue = Buffer.from(JSON.stringify({ rv: listRev, start: startAfter })).toString('base64url');
-    }
-    return { apiVersion: apiVersionOf(r), kind: r.listKind, metadata, items };
+    return listObjects(this.store, r, namespace, q);
   }
 
   // ---- writes ----
 
   async create(r: ResourceInfo, namespace: string | undefined, body: unknown, opts: WriteOptions): Promise<WriteResult<StoredObject>> {
-    const obj = this.decodeBody(r, body, namespace, opts.bodyOwned);
-    const warnings = this.checkFields(r, obj, opts);
+    const obj = decodeBody(r, body, namespace, opts.bodyOwned);
+    const warnings = checkFields(r, obj, opts);
+    const strategy = this.strategyOf(r);
     const meta = obj.metadata!;
     if (!meta.name) {
       if (meta.generateName) meta.name = generateName(meta.generateName);
     }
     if (r.namespaced) {
       meta.namespace = namespace ?? meta.namespace ?? 'default';
-      this.checkNamespaceOpen(meta.namespace, r, meta.name ?? '');
+      admitIntoNamespace(this.store, meta.namespace, r, strategy, meta.name ?? '');
     } else {
       delete meta.namespace;
     }
     const now = this.now();
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp(now);
-    if (tracksGeneration(r)) meta.generation = 1;
+    if (strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
-    const strategy = this.strategies.get(r.plural);
-    if (!strategy?.keepStatusOnCreate && r.subresources.some((s) => s.name === 'status')) delete obj.status;
+    if (!strategy.keepStatusOnCreate && hasStatusSubresource(r)) delete obj.status;
     dropNullFields(apiVersionOf(r), r.kind, obj);
-    strategy?.normalize?.(obj);
+    strategy.normalize?.(obj);
     applyDefaults(r.kind, obj);
-    this.validate(r, obj, validateCreate(r.kind, obj));
-    strategy?.beforeCreate?.(obj);
+    throwIfInvalid(r, obj, validateCreate(r.kind, obj));
+    strategy.beforeCreate?.(obj);
     let managedObj: KObject = obj;
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
     if (opts.dryRun) {
-      strategy?.rollbackCreate?.(obj);
+      strategy.rollbackCreate?.(obj);
       return { object: { ...(managedObj as StoredObject) }, warnings };
     }
     try {
@@ -160,7 +120,7 @@ export class Registry {
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
       return { object: managedObj as StoredObject, warnings };
     } catch (e) {
-      strategy?.rollbackCreate?.(obj);
+      strategy.rollbackCreate?.(obj);
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw errors.alreadyExists(r.group, r.plural, meta.name!);
       throw e;
     }
@@ -168,8 +128,8 @@ export class Registry {
 
   /** PUT of the object or of its status subresource. */
   async update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions & { subresource?: string }): Promise<WriteResult<StoredObject>> {
-    const obj = this.decodeBody(r, body, namespace, opts.bodyOwned);
-    const warnings = this.checkFields(r, obj, opts);
+    const obj = decodeBody(r, body, namespace, opts.bodyOwned);
+    const warnings = checkFields(r, obj, opts);
     if (obj.metadata!.name !== name) {
       throw errors.badRequest(`the name of the object (${obj.metadata!.name ?? ''}) does not match the name on the URL (${name})`);
     }
@@ -214,7 +174,7 @@ export class Registry {
       const precondition = type !== 'apply' && pm.resourceVersion !== current.metadata.resourceVersion ? pm.resourceVersion : undefined;
       if (precondition) throw errors.conflict(r.group, r.plural, name);
       pm.resourceVersion = current.metadata.resourceVersion;
-      const warnings = this.checkFields(r, patched, opts);
+      const warnings = checkFields(r, patched, opts);
       try {
         const object = await this.commitUpdate(r, current, patched, { ...opts, fieldManager: type === 'apply' ? '' : opts.fieldManager });
         return { object, warnings, created: false };
@@ -279,133 +239,46 @@ export class Registry {
   // ---- internals ----
 
   private async deleteOnce(r: ResourceInfo, current: StoredObject, opts: DeleteOptions): Promise<{ object: StoredObject; deleted: boolean }> {
-    const next = clone(current);
-    const meta = next.metadata;
-    const now = this.now();
-    let changed = false;
-
-    // Graceful deletion of pods that a node runs: the node stops them, then confirms with grace 0.
-    if (r.plural === 'pods') {
-      const spec = (next as { spec?: { nodeName?: string; terminationGracePeriodSeconds?: number } }).spec;
-      const phase = (next as { status?: { phase?: string } }).status?.phase;
-      let grace = opts.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? 30;
-      if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' && !spec.nodeName) grace = 0;
-      if (grace > 0 || (spec?.nodeName && opts.gracePeriodSeconds === undefined && meta.deletionTimestamp)) {
-        if (meta.deletionTimestamp && meta.deletionGracePeriodSeconds !== undefined && meta.deletionGracePeriodSeconds <= grace) {
-          return { object: current, deleted: false };
-        }
-        meta.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
-        meta.deletionGracePeriodSeconds = grace;
-        changed = true;
-      } else if (spec?.nodeName && opts.gracePeriodSeconds === undefined) {
-        // grace 0 from the pod spec: still let the node confirm
-        meta.deletionTimestamp ??= timestamp(now);
-        meta.deletionGracePeriodSeconds = 0;
-        changed = true;
-      }
-    }
-    // Propagation policy: the garbage collector honours these finalizers.
-    const finalizers = new Set(meta.finalizers ?? []);
-    const policy = opts.propagationPolicy;
-    if (policy === 'Orphan' && !finalizers.has('orphan')) {
-      finalizers.add('orphan');
-      changed = true;
-    } else if (policy === 'Foreground' && !finalizers.has('foregroundDeletion')) {
-      finalizers.add('foregroundDeletion');
-      changed = true;
-    }
-    meta.finalizers = finalizers.size ? [...finalizers] : undefined;
-    const nsFinalizers = r.plural === 'namespaces' ? ((next as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []) : [];
-    if (finalizers.size || nsFinalizers.length || changed) {
-      if (!meta.deletionTimestamp) {
-        meta.deletionTimestamp = timestamp(now);
-        meta.deletionGracePeriodSeconds ??= 0;
-        changed = true;
-      }
-      if (r.plural === 'namespaces') {
-        const st = ((next as { status?: { phase?: string } }).status ??= {});
-        if (st.phase !== 'Terminating') {
-          st.phase = 'Terminating';
-          changed = true;
-        }
-      }
-      if (!changed) return { object: current, deleted: false };
-      if (opts.dryRun) return { object: next, deleted: false };
-      const kv = await this.store.update(storageKey(r, meta.namespace, meta.name), encode(next), Number(current.metadata.resourceVersion));
-      meta.resourceVersion = String(kv.modRevision);
-      return { object: next, deleted: false };
+    const plan = planDeletion(this.strategyOf(r), current, opts, this.now());
+    if (plan.action === 'none') return { object: current, deleted: false };
+    const key = storageKey(r, current.metadata.namespace, current.metadata.name);
+    const rv = Number(current.metadata.resourceVersion);
+    if (plan.action === 'mark') {
+      if (opts.dryRun) return { object: plan.object, deleted: false };
+      const kv = await this.store.update(key, encode(plan.object), rv);
+      plan.object.metadata.resourceVersion = String(kv.modRevision);
+      return { object: plan.object, deleted: false };
     }
     if (opts.dryRun) return { object: current, deleted: true };
-    const kv = await this.store.delete(storageKey(r, meta.namespace, meta.name), Number(current.metadata.resourceVersion));
-    const gone = decode(kv);
-    this.strategies.get(r.plural)?.afterDelete?.(gone);
-    return { object: gone, deleted: true };
+    return { object: await this.remove(r, key, rv), deleted: true };
   }
 
-  /** Validates and writes `next` over `current` (same name), for PUT, PATCH and mutate. */
-  private async commitUpdate(r: ResourceInfo, current: StoredObject, next: KObject, opts: WriteOptions & { subresource?: string }): Promise<StoredObject> {
+  /** Deletes the stored object at `key` (at revision `rv`) and tells its strategy. */
+  private async remove(r: ResourceInfo, key: string, rv: number): Promise<StoredObject> {
+    const gone = decode(await this.store.delete(key, rv));
+    this.strategyOf(r).afterDelete?.(gone);
+    return gone;
+  }
+
+  /** Validates and writes `input` over `current` (same name), for PUT, PATCH and mutate. */
+  private async commitUpdate(r: ResourceInfo, current: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }): Promise<StoredObject> {
+    const strategy = this.strategyOf(r);
     const cur = current.metadata;
-    next.metadata ??= {};
-    next.apiVersion = apiVersionOf(r);
-    next.kind = r.kind;
-    const strategy = this.strategies.get(r.plural);
-    const subresourceUpdate = opts.subresource ? strategy?.subresourceUpdates?.[opts.subresource] : undefined;
-    if (opts.subresource === 'status') {
-      // Only status changes; everything else stays as stored.
-      next = { ...current, metadata: { ...current.metadata }, status: next.status } as KObject;
-    } else if (subresourceUpdate) {
-      // A subresource of the kind's own changes only what its strategy lets through.
-      next = subresourceUpdate(current, next);
-    } else if (r.subresources.some((s) => s.name === 'status') && r.plural !== 'namespaces' && opts.subresource !== 'finalize') {
-      // The main resource does not change status (it has its own subresource).
-      if (current.status === undefined) delete next.status;
-      else next.status = clone(current.status);
-    }
-    const nm = next.metadata as ObjectMeta;
-    // Fields the server owns.
-    nm.uid = cur.uid;
-    nm.creationTimestamp = cur.creationTimestamp;
-    nm.namespace = cur.namespace;
-    nm.name = cur.name;
-    nm.deletionTimestamp = cur.deletionTimestamp;
-    nm.deletionGracePeriodSeconds = cur.deletionGracePeriodSeconds;
-    if (nm.deletionTimestamp === undefined) delete nm.deletionTimestamp;
-    if (nm.deletionGracePeriodSeconds === undefined) delete nm.deletionGracePeriodSeconds;
-    if (cur.deletionTimestamp && (nm.finalizers ?? []).some((f) => !(cur.finalizers ?? []).includes(f))) {
-      throw errors.invalid(r.kind, r.group, cur.name, `${r.kind} "${cur.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted`, [
-        { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' },
-      ]);
-    }
-    if (opts.subresource !== 'status') {
-      dropNullFields(apiVersionOf(r), r.kind, next);
-      strategy?.normalize?.(next);
-      applyDefaults(r.kind, next);
-    }
-    if (tracksGeneration(r)) {
-      nm.generation = cur.generation ?? 1;
-      if (!deepEqual(specPart(current), specPart(next))) nm.generation = (cur.generation ?? 1) + 1;
-    } else {
-      delete nm.generation;
-    }
-    if (opts.subresource !== 'status') strategy?.beforeUpdate?.(next, current);
+    let next = prepareUpdate(r, strategy, current, input, opts.subresource);
+    if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
-      this.validate(r, next, [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
+      throwIfInvalid(r, next, [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
     } catch (e) {
-      strategy?.rollbackUpdate?.(next, current);
+      strategy.rollbackUpdate?.(next, current);
       throw e;
     }
     if (opts.fieldManager !== '') next = recordManagedFields(current, next, opts.fieldManager ?? 'unknown', timestamp(this.now()), opts.subresource);
     const nmOut = next.metadata as ObjectMeta;
     const key = storageKey(r, cur.namespace, cur.name);
-    // Finalized: an object being deleted with no finalizers left goes away now.
-    const nsFinalizers = r.plural === 'namespaces' ? ((next as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []) : [];
-    const waitsForNode = r.plural === 'pods' && (cur.deletionGracePeriodSeconds ?? 0) > 0;
-    if (cur.deletionTimestamp && !(nmOut.finalizers ?? []).length && !nsFinalizers.length && !waitsForNode) {
+    // Finalized: an object being deleted that nothing holds any more goes away now.
+    if (finishesDeletion(strategy, current, next)) {
       if (opts.dryRun) return next as StoredObject;
-      const kv = await this.store.delete(key, Number(cur.resourceVersion));
-      const gone = decode(kv);
-      strategy?.afterDelete?.(gone);
-      return gone;
+      return this.remove(r, key, Number(cur.resourceVersion));
     }
     if (nmOut.finalizers && nmOut.finalizers.length === 0) delete nmOut.finalizers;
     // No-op (no new revision): nothing changed but, at most, the times of managedFields entries.
@@ -415,60 +288,11 @@ export class Registry {
     try {
       kv = await this.store.update(key, encode(next), Number(cur.resourceVersion));
     } catch (e) {
-      strategy?.rollbackUpdate?.(next, current);
+      strategy.rollbackUpdate?.(next, current);
       throw e;
     }
     nmOut.resourceVersion = String(kv.modRevision);
     return next as StoredObject;
-  }
-
-  /** The body as an object of the resource's kind: a copy, unless the caller handed the body over. */
-  private decodeBody(r: ResourceInfo, body: unknown, namespace: string | undefined, owned = false): KObject {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest(`the body of the request must be a ${r.kind} object`);
-    const obj = (owned ? body : clone(body)) as KObject;
-    const av = apiVersionOf(r);
-    if (obj.apiVersion !== undefined && obj.apiVersion !== av) {
-      throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${av})`);
-    }
-    if (obj.kind !== undefined && obj.kind !== r.kind) {
-      throw errors.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${r.kind})`);
-    }
-    obj.apiVersion = av;
-    obj.kind = r.kind;
-    if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
-    const ns = obj.metadata.namespace;
-    if (r.namespaced && namespace && ns && ns !== namespace) {
-      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
-    }
-    return obj;
-  }
-
-  private checkFields(r: ResourceInfo, obj: KObject, opts: WriteOptions): string[] {
-    const mode = opts.fieldValidation ?? 'Warn';
-    if (mode === 'Ignore') return [];
-    const res = checkStructure(apiVersionOf(r), r.kind, obj);
-    if (res.typeErrors.length) {
-      throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${res.typeErrors.map((t) => `${t.field}: ${t.message}`).join(', ')}`);
-    }
-    if (!res.unknownFields.length) return [];
-    if (mode === 'Strict') throw errors.badRequest(strictDecodingMessage(r.kind, r.version, res.unknownFields));
-    return res.unknownFields.map((f) => `unknown field "${f}"`);
-  }
-
-  private validate(r: ResourceInfo, obj: KObject, causes: ReturnType<typeof validateObject>): void {
-    if (!causes.length) return;
-    const name = obj.metadata?.name ?? '';
-    throw errors.invalid(r.kind, r.group, name, invalidMessage(r.kind, r.group, name, causes), causes);
-  }
-
-  private checkNamespaceOpen(namespace: string, r: ResourceInfo, name: string): void {
-    const nsr = resourceFor('', 'v1', 'namespaces')!;
-    const kv = this.store.get(storageKey(nsr, undefined, namespace));
-    if (!kv) throw errors.notFound('', 'namespaces', namespace);
-    if (r.plural === 'events') return;
-    if (isTerminating(kv)) {
-      throw errors.forbidden(r.group, r.plural, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
-    }
   }
 
   private mapStoreError(e: unknown, r: ResourceInfo, name: string): unknown {
@@ -479,23 +303,6 @@ export class Registry {
     }
     return e;
   }
-}
-
-/** Kinds with a spec and a status subresource count spec changes in metadata.generation. */
-function tracksGeneration(r: ResourceInfo): boolean {
-  return r.subresources.some((s) => s.name === 'status') && !['namespaces', 'nodes', 'pods', 'services'].includes(r.plural);
-}
-
-// Stored values never change (a write replaces the KV), so what a namespace's KV says is remembered.
-const terminating = new WeakMap<KV, boolean>();
-
-function isTerminating(nsKv: KV): boolean {
-  let t = terminating.get(nsKv);
-  if (t === undefined) {
-    t = Boolean(decode(nsKv).metadata.deletionTimestamp);
-    terminating.set(nsKv, t);
-  }
-  return t;
 }
 
 function isStoreConflict(e: unknown): boolean {

@@ -1,29 +1,11 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type SqliteStore } from '../../../main/store/sqlite-store';
-import { Registry } from '../../../main/apiserver/registry/registry';
 import { resourceFor } from '../../../main/api/resources';
 import type { KObject } from '../../../main/api/types';
+import { closeRegistry, openRegistry as registry } from './fixture';
 
 const CM = resourceFor('', 'v1', 'configmaps')!;
-let store: SqliteStore | undefined;
-let dir: string | undefined;
 
-async function registry(): Promise<Registry> {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-body-'));
-  store = openStore({ path: path.join(dir, 'state.db'), autoCompactMs: 0 });
-  const reg = new Registry(store);
-  await reg.bootstrap();
-  return reg;
-}
-
-afterEach(() => {
-  store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  store = dir = undefined;
-});
+afterEach(closeRegistry);
 
 const body = (name: string): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { a: 'b' } }, data: { k: 'v' } });
 

@@ -1,71 +1,9 @@
-// What differs between resources when objects are created, updated and deleted: status handling,
-// pod defaults the server owns, service IP and port allocation, secret stringData (secret-strategy.ts).
-import type { KObject, Pod, Service, StoredObject } from '../../api/types';
-import { errors } from '../status';
-import { RangeAllocator, intToIp, ipToInt, newClusterIPAllocator, newNodePortAllocator } from './allocators';
-import { secretStrategy } from './secret-strategy';
-
-export interface Strategy {
-  /** Kinds whose status is only written through the status subresource: cleared on create unless `keepStatusOnCreate`. */
-  keepStatusOnCreate?: boolean;
-  /**
-   * Called on every write of the main resource (create, update, patch, apply) before defaulting and
-   * validation: what Kubernetes' conversion from the versioned object does to it (Secret stringData).
-   */
-  normalize?(obj: KObject): void;
-  /**
-   * Writes through a subresource of the kind's own (not status, scale or finalize): what of `next`
-   * may change, applied to `current` (pods/ephemeralcontainers changes only spec.ephemeralContainers).
-   */
-  subresourceUpdates?: Record<string, (current: StoredObject, next: KObject) => KObject>;
-  /** Called on create after defaults and before validation; may throw an ApiError. */
-  beforeCreate?(obj: KObject): void;
-  /** Undo whatever beforeCreate claimed, when the write did not happen. */
-  rollbackCreate?(obj: KObject): void;
-  /** Called on a main-resource update before validation; may throw an ApiError. */
-  beforeUpdate?(obj: KObject, old: StoredObject): void;
-  /** Undo whatever beforeUpdate claimed, when the write did not happen. */
-  rollbackUpdate?(obj: KObject, old: StoredObject): void;
-  /** After the object is gone from the store. */
-  afterDelete?(obj: StoredObject): void;
-  /** Rebuild in-memory state from an object found in the store at start. */
-  restore?(obj: StoredObject): void;
-}
-
-function qosClass(pod: Pod): string {
-  const containers = pod.spec?.containers ?? [];
-  let allGuaranteed = containers.length > 0;
-  let any = false;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      const l = lim[r];
-      const q = req[r] ?? l;
-      if (l === undefined || String(q) !== String(l)) allGuaranteed = false;
-    }
-  }
-  if (allGuaranteed && any) return 'Guaranteed';
-  return any ? 'Burstable' : 'BestEffort';
-}
-
-/** `current` with the ephemeral containers of `next` (Kubernetes' dropNonEphemeralContainerUpdates). */
-function withEphemeralContainersOf(current: StoredObject, next: KObject): KObject {
-  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
-  const ephemeral = (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
-  if (ephemeral === undefined || ephemeral === null) delete spec.ephemeralContainers;
-  else spec.ephemeralContainers = ephemeral;
-  return { ...current, metadata: { ...current.metadata }, spec } as KObject;
-}
-
-const podStrategy: Strategy = {
-  subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
-  beforeCreate(obj) {
-    const pod = obj as Pod;
-    (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(pod) };
-  },
-};
+// Services: ClusterIPs and NodePorts are allocated on create and update, and released when a
+// service goes (or a write that claimed them does not happen).
+import type { KObject, Service, StoredObject } from '../../../api/types';
+import { errors } from '../../status';
+import { RangeAllocator, intToIp, ipToInt, newClusterIPAllocator, newNodePortAllocator } from '../allocators';
+import type { Strategy } from '../strategy';
 
 /** Allocates ClusterIPs and NodePorts for services and releases them when services go. */
 export class ServiceAllocation implements Strategy {
@@ -178,14 +116,4 @@ function invalidService(name: string, field: string, value: string | number, det
   const v = typeof value === 'string' ? `"${value}"` : String(value);
   const message = `Invalid value: ${v}: ${detail}`;
   return errors.invalid('Service', '', name, `Service "${name}" is invalid: ${field}: ${message}`, [{ reason: 'FieldValueInvalid', message, field }]);
-}
-
-export function makeStrategies(): Map<string, Strategy> {
-  const m = new Map<string, Strategy>();
-  m.set('pods', podStrategy);
-  m.set('nodes', { keepStatusOnCreate: true });
-  m.set('services', new ServiceAllocation());
-  m.set('namespaces', { keepStatusOnCreate: true });
-  m.set('secrets', secretStrategy);
-  return m;
 }

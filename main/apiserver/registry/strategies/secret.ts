@@ -1,8 +1,8 @@
 // Secrets: stringData is a write-only convenience. Every write merges it into data (base64 of its
 // UTF-8, winning over data for the same key) and drops it, as Kubernetes' conversion of a v1 Secret
 // does before defaulting and validation; so stringData is never stored nor returned.
-import type { KObject } from '../../api/types';
-import type { Strategy } from './strategies';
+import type { KObject } from '../../../api/types';
+import type { Strategy } from '../strategy';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

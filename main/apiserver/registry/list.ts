@@ -1,0 +1,62 @@
+// Lists of a resource: label and field selection, and pages (limit/continue) read at one revision.
+import type { Store } from '../../store/types';
+import { StoreError } from '../../store/types';
+import type { KList, StoredObject } from '../../api/types';
+import type { ResourceInfo } from '../../api/resources';
+import { apiVersionOf, storagePrefix } from '../../api/resources';
+import { errors } from '../status';
+import { decode } from './objects';
+import type { ListQuery } from './options';
+import { compileSelection } from './selection';
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function parseContinue(token: string): ContinueToken {
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+  } catch {
+    throw errors.badRequest('continue key is not valid: illegal base64 data');
+  }
+}
+
+export function listObjects(store: Store, r: ResourceInfo, namespace: string | undefined, q: ListQuery): KList<StoredObject> {
+  const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector);
+  const token = q.continue ? parseContinue(q.continue) : undefined;
+  let revision = token?.rv;
+  let startAfter = token?.start;
+  const prefix = storagePrefix(r, r.namespaced ? namespace : undefined);
+  const limit = q.limit && q.limit > 0 ? q.limit : undefined;
+  const items: StoredObject[] = [];
+  let more = false;
+  let listRev = revision ?? store.revision;
+  try {
+    for (;;) {
+      const page = store.list(prefix, { revision, startAfter, limit: limit ? limit - items.length : undefined });
+      listRev = page.revision;
+      revision = page.revision;
+      for (const kv of page.items) {
+        const obj = decode(kv);
+        if (!pred || pred(obj)) items.push(obj);
+        startAfter = kv.key;
+      }
+      if (!page.more) break;
+      if (limit && items.length >= limit) {
+        more = true;
+        break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'Compacted') {
+      throw errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    }
+    throw e;
+  }
+  const metadata: KList['metadata'] = { resourceVersion: String(listRev) };
+  if (more && startAfter) {
+    metadata.continue = Buffer.from(JSON.stringify({ rv: listRev, start: startAfter })).toString('base64url');
+  }
+  return { apiVersion: apiVersionOf(r), kind: r.listKind, metadata, items };
+}

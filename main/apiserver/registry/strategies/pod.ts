@@ -1,0 +1,59 @@
+// Pods: the server sets the status a new pod starts with (Pending, its QoS class), writes through
+// pods/ephemeralcontainers change only the ephemeral containers, and a pod a node runs is deleted
+// gracefully: it is marked, the node stops it, then confirms with a delete of grace period 0.
+import type { KObject, Pod, StoredObject } from '../../../api/types';
+import type { Strategy } from '../strategy';
+
+/** Pods' terminationGracePeriodSeconds default. */
+const DEFAULT_GRACE_SECONDS = 30;
+
+function qosClass(pod: Pod): string {
+  const containers = pod.spec?.containers ?? [];
+  let allGuaranteed = containers.length > 0;
+  let any = false;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || String(q) !== String(l)) allGuaranteed = false;
+    }
+  }
+  if (allGuaranteed && any) return 'Guaranteed';
+  return any ? 'Burstable' : 'BestEffort';
+}
+
+/** `current` with the ephemeral containers of `next` (Kubernetes' dropNonEphemeralContainerUpdates). */
+function withEphemeralContainersOf(current: StoredObject, next: KObject): KObject {
+  const spec: Record<string, unknown> = { ...(current.spec as Record<string, unknown> | undefined) };
+  const ephemeral = (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
+  if (ephemeral === undefined || ephemeral === null) delete spec.ephemeralContainers;
+  else spec.ephemeralContainers = ephemeral;
+  return { ...current, metadata: { ...current.metadata }, spec } as KObject;
+}
+
+/**
+ * The requested period, else the pod's own; 0 for a pod that is not scheduled or has finished. A pod
+ * bound to a node is marked even with 0, so that its node confirms; only an explicit grace period 0
+ * (the node's confirmation, or --force) deletes it at once.
+ */
+function gracefulDeletion(obj: StoredObject, requested: number | undefined): number | undefined {
+  const pod = obj as Pod;
+  const nodeName = pod.spec?.nodeName;
+  const phase = pod.status?.phase;
+  const grace = !nodeName || phase === 'Succeeded' || phase === 'Failed'
+    ? 0
+    : requested ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  if (grace > 0) return grace;
+  return nodeName && requested === undefined ? 0 : undefined;
+}
+
+export const podStrategy: Strategy = {
+  subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
+  beforeCreate(obj) {
+    (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(obj as Pod) };
+  },
+  gracefulDeletion,
+};

@@ -1,0 +1,62 @@
+// What differs between kinds when objects are created, updated and deleted: the hooks a kind's
+// strategy (registry/strategies/) may fill in. The registry itself is generic: it never asks which
+// kind it writes, only what the kind's strategy says (Kubernetes' RESTCreateStrategy,
+// RESTUpdateStrategy and RESTGracefulDeleteStrategy, reduced to what this server needs).
+import type { KObject, StoredObject } from '../../api/types';
+
+export interface Strategy {
+  /**
+   * Status given on create is kept (Nodes and Namespaces: their creator reports it). Otherwise a
+   * kind with a status subresource starts without one (only the status subresource writes it).
+   */
+  keepStatusOnCreate?: boolean;
+  /**
+   * metadata.generation starts at 1 and goes up by one with every change of the object's spec (all
+   * but metadata and status), never with metadata or status: kinds whose controllers report the
+   * generation they have seen (Deployment, ReplicaSet, DaemonSet, custom resources).
+   */
+  tracksGeneration?: boolean;
+  /** Objects of this kind may still be created in a namespace being deleted (Events report its progress). */
+  createInTerminatingNamespace?: boolean;
+  /**
+   * Called on every write of the main resource (create, update, patch, apply) before defaulting and
+   * validation: what Kubernetes' conversion from the versioned object does to it (Secret stringData).
+   */
+  normalize?(obj: KObject): void;
+  /**
+   * Writes through a subresource of the kind's own (not status or scale): what of `next` may change,
+   * applied to `current` (pods/ephemeralcontainers changes only spec.ephemeralContainers).
+   */
+  subresourceUpdates?: Record<string, (current: StoredObject, next: KObject) => KObject>;
+  /**
+   * A write of the main resource (not a subresource): puts back, from `current`, what only a
+   * subresource may change (a Namespace's spec.finalizers). Status is put back for every kind with
+   * a status subresource, without this hook.
+   */
+  prepareForUpdate?(next: KObject, current: StoredObject): void;
+  /** Called on create after defaults and before validation; may throw an ApiError. */
+  beforeCreate?(obj: KObject): void;
+  /** Undo whatever beforeCreate claimed, when the write did not happen. */
+  rollbackCreate?(obj: KObject): void;
+  /** Called on a main-resource update before validation; may throw an ApiError. */
+  beforeUpdate?(obj: KObject, old: StoredObject): void;
+  /** Undo whatever beforeUpdate claimed, when the write did not happen. */
+  rollbackUpdate?(obj: KObject, old: StoredObject): void;
+  /**
+   * Graceful deletion (Kubernetes' CheckGracefulDelete): the grace period, in seconds, a delete
+   * (asking for `requested`, if anything) marks the object with, or undefined to delete it now. A
+   * marked object stays until a delete with a shorter period (0: the one running it confirms).
+   */
+  gracefulDeletion?(obj: StoredObject, requested: number | undefined): number | undefined;
+  /**
+   * Finalizers the kind keeps outside metadata.finalizers (a Namespace's spec.finalizers): while any
+   * is left, a delete only marks the object, and an update does not finish its deletion.
+   */
+  kindFinalizers?(obj: KObject): readonly string[];
+  /** A delete marks the object: what the kind shows (a Namespace's phase Terminating). True if it changed `obj`. */
+  markTerminating?(obj: KObject): boolean;
+  /** After the object is gone from the store. */
+  afterDelete?(obj: StoredObject): void;
+  /** Rebuild in-memory state from an object found in the store at start. */
+  restore?(obj: StoredObject): void;
+}
