@@ -1,6 +1,6 @@
-// A work queue as client-go's: keys are deduplicated (a key waiting is queued once; a key being
-// processed is re-queued after done()), retries back off exponentially per key, and retries
-// overall are rate limited by a token bucket.
+// A work queue as client-go's (util/workqueue): keys are deduplicated (a key waiting is queued
+// once; a key being processed is re-queued after done()), delayed adds keep the earliest time,
+// retries back off exponentially per key, and retries overall are rate limited by a token bucket.
 
 export interface WorkQueueOptions {
   /** First retry delay (ms); doubles per failure of the same key. */
@@ -17,7 +17,7 @@ export class WorkQueue<K = string> {
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
-  private readonly timers = new Map<K, NodeJS.Timeout>();
+  private readonly timers = new Map<K, { timer: NodeJS.Timeout; at: number }>();
   private readonly waiters: Array<(k: K | undefined) => void> = [];
   private shuttingDown = false;
   private readonly baseDelayMs: number;
@@ -53,17 +53,22 @@ export class WorkQueue<K = string> {
     this.queue.push(key);
   }
 
-  /** Adds the key after `ms`; an earlier pending addAfter of the same key wins. */
+  /** Adds the key after `ms`; if the key is already waiting, the earlier of the two times wins (client-go's delaying queue). */
   addAfter(key: K, ms: number): void {
     if (this.shuttingDown) return;
     if (ms <= 0) return this.add(key);
-    if (this.timers.has(key)) return;
-    const t = setTimeout(() => {
+    const at = Date.now() + ms;
+    const waiting = this.timers.get(key);
+    if (waiting) {
+      if (waiting.at <= at) return;
+      clearTimeout(waiting.timer);
+    }
+    const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, ms);
-    t.unref?.();
-    this.timers.set(key, t);
+    timer.unref?.();
+    this.timers.set(key, { timer, at });
   }
 
   /** Re-adds a key that failed: per-key exponential backoff, and the overall token bucket. */
@@ -109,7 +114,7 @@ export class WorkQueue<K = string> {
 
   shutdown(): void {
     this.shuttingDown = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     for (const w of this.waiters.splice(0)) w(undefined);
   }

@@ -1,19 +1,16 @@
-// What every control loop is: informers feeding keys into a work queue, workers syncing keys.
+// What every control loop gets: the client, the shared informers, an event recorder per component
+// and a log. A controller is built with the reconciler (main/client/reconciler.ts) — or, for the
+// loops not yet moved onto it, from informers, a work queue and workers by hand.
 import type { ApiClient } from '../client/types';
 import type { EventRecorder } from '../client/record/recorder';
 import type { SharedInformers } from '../client/cache/shared-informers';
+import type { ReconcilerContext } from '../client/reconciler';
 
-export interface ControllerContext {
+export type { Controller } from '../client/reconciler';
+
+export interface ControllerContext extends ReconcilerContext {
   client: ApiClient;
   informers: SharedInformers;
   recorder(component: string): EventRecorder;
   log(line: string): void;
-}
-
-export interface Controller {
-  name: string;
-  /** Registers handlers (before informers start); returns a disposer. */
-  register(): () => void;
-  /** Starts the workers once informers have synced; returns a disposer. */
-  run(): () => void;
 }

@@ -2,30 +2,25 @@
 // empty its spec.finalizers are emptied through the finalize subresource, and it goes away.
 import type { KObject, Namespace } from '../api/types';
 import { RESOURCES } from '../api/resources';
-import type { ResourceRef } from '../client/types';
 import { isNotFound } from '../client/types';
-import type { Controller, ControllerContext } from './controller';
+import type { ResourceRef } from '../client/types';
+import { newReconciler } from '../client/reconciler';
+import type { ReconcileResult } from '../client/reconciler';
 import { R } from '../client/refs';
-import { WorkQueue, runWorkers } from '../client/workqueue';
+import type { Controller, ControllerContext } from './controller';
 
 const NAMESPACED = RESOURCES.filter((r) => r.namespaced && !r.virtual && r.verbs.includes('delete'));
-const RETRY_MS = 500;
+/** How soon a namespace whose contents are still going away is looked at again. */
+const RECHECK_MS = 500;
 
 export function newNamespaceController(ctx: ControllerContext): Controller {
   const { client, informers } = ctx;
-  const nsInf = informers.namespaces;
-  const queue = new WorkQueue<string>();
+  const namespaces = informers.namespaces;
+  const terminating = (n: Namespace): boolean => !!n.metadata?.deletionTimestamp;
 
-  function register(): () => void {
-    return nsInf.addHandler({
-      add: (n) => { if (n.metadata?.deletionTimestamp) queue.add(n.metadata.name!); },
-      update: (_o, n) => { if (n.metadata?.deletionTimestamp) queue.add(n.metadata.name!); },
-    });
-  }
-
-  async function sync(name: string): Promise<void> {
-    const ns = nsInf.get(name);
-    if (!ns?.metadata?.deletionTimestamp) return;
+  async function reconcile(name: string): Promise<ReconcileResult | undefined> {
+    const ns = namespaces.get(name);
+    if (!ns || !terminating(ns)) return;
     let remaining = 0;
     for (const r of NAMESPACED) {
       const list = await client.list(r as ResourceRef, { namespace: name });
@@ -39,7 +34,7 @@ export function newNamespaceController(ctx: ControllerContext): Controller {
         }
       }
     }
-    if (remaining) return queue.addAfter(name, RETRY_MS);
+    if (remaining) return { requeueAfter: RECHECK_MS };
     let cur: Namespace & KObject;
     try {
       cur = await client.get<Namespace & KObject>(R.namespaces, name);
@@ -52,5 +47,7 @@ export function newNamespaceController(ctx: ControllerContext): Controller {
     await client.update<Namespace & KObject>(R.namespaces, { ...cur, spec: { ...cur.spec, finalizers: fins } }, { subresource: 'finalize' });
   }
 
-  return { name: 'namespace', register, run: () => runWorkers(queue, 2, sync, (k, e) => ctx.log(`namespace ${k}: ${e instanceof Error ? e.message : String(e)}`)) };
+  return newReconciler(ctx, 'namespace', { workers: 2 })
+    .for<Namespace>('namespaces', { add: terminating, update: (_o, n) => terminating(n), delete: () => false })
+    .complete(reconcile);
 }

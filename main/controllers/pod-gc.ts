@@ -1,34 +1,23 @@
 // Pod garbage collection: pods bound to a node that no longer exists are force-deleted
 // (gracePeriodSeconds 0), whether terminating or not — there is no kubelet left to confirm.
-import type { KObject } from '../api/types';
+import type { KObject, Node, Pod } from '../api/types';
 import { isNotFound } from '../client/types';
-import type { Controller, ControllerContext } from './controller';
 import { BY_NODE } from '../client/cache/shared-informers';
+import { newReconciler } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
-import { WorkQueue, runWorkers } from '../client/workqueue';
+import type { Controller, ControllerContext } from './controller';
 
 export function newPodGCController(ctx: ControllerContext): Controller {
   const { client, informers } = ctx;
-  const nodeInf = informers.nodes;
-  const podInf = informers.pods;
-  const queue = new WorkQueue<string>();
+  const nodes = informers.nodes;
+  const pods = informers.pods;
   const recorder = ctx.recorder('pod-garbage-collector');
+  const orphaned = (p: Pod): boolean => !!p.spec?.nodeName && !nodes.get(p.spec.nodeName);
 
-  function register(): () => void {
-    const offs = [
-      nodeInf.addHandler({ delete: (n) => { for (const p of podInf.byIndex(BY_NODE, n.metadata!.name!)) queue.add(keyOf(p)); } }),
-      podInf.addHandler({
-        add: (p) => { if (p.spec?.nodeName && !nodeInf.get(p.spec.nodeName)) queue.addAfter(keyOf(p), 1000); },
-        update: (o, p) => { if (p.spec?.nodeName && !o.spec?.nodeName && !nodeInf.get(p.spec.nodeName)) queue.addAfter(keyOf(p), 1000); },
-      }),
-    ];
-    return () => offs.forEach((f) => f());
-  }
-
-  async function sync(key: string): Promise<void> {
-    const p = podInf.get(key);
+  async function reconcile(key: string): Promise<void> {
+    const p = pods.get(key);
     const node = p?.spec?.nodeName;
-    if (!p || !node || nodeInf.get(node)) return;
+    if (!p || !node || nodes.get(node)) return;
     // The cache may lag: ask the API before force-deleting.
     try {
       await client.get(R.nodes, node);
@@ -44,5 +33,8 @@ export function newPodGCController(ctx: ControllerContext): Controller {
     }
   }
 
-  return { name: 'pod-gc', register, run: () => runWorkers(queue, 2, sync, (k, e) => ctx.log(`pod-gc ${k}: ${e instanceof Error ? e.message : String(e)}`)) };
+  return newReconciler(ctx, 'pod-gc', { workers: 2 })
+    .for<Pod>('pods', { add: orphaned, update: (o, p) => orphaned(p) && !o.spec?.nodeName, delete: () => false })
+    .watches<Node>('nodes', (n) => pods.byIndex(BY_NODE, n.metadata?.name ?? '').map(keyOf), { add: () => false, update: () => false })
+    .complete(reconcile);
 }
