@@ -5,41 +5,30 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { SpdySession, type SpdyStream } from '../../protocol/spdy/session';
-
-export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io'];
+import { CHANNEL, SPDY_EXEC_PROTOCOL, channelMessage, execStreamTypes, type ExecChannels } from '../../protocol/exec-channels';
+import { rawBuffer } from '../../protocol/ws-data';
 
 export function negotiateSpdyExec(header: string | string[] | undefined): string | undefined {
   const offered = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => s.trim());
-  return SPDY_EXEC_PROTOCOLS.find((p) => offered.includes(p));
-}
-
-export interface ExecFlags { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
-
-function expectedTypes(f: ExecFlags): string[] {
-  const t = ['error'];
-  if (f.stdin) t.push('stdin');
-  if (f.stdout) t.push('stdout');
-  if (f.stderr && !f.tty) t.push('stderr');
-  if (f.tty) t.push('resize');
-  return t;
+  return offered.includes(SPDY_EXEC_PROTOCOL) ? SPDY_EXEC_PROTOCOL : undefined;
 }
 
 /** Takes over `socket` (already answered 101) and relays kubectl's SPDY streams to the agent WebSocket (paused). */
-export function serveSpdyExec(socket: Duplex, head: Buffer, agent: WebSocket, flags: ExecFlags): void {
+export function serveSpdyExec(socket: Duplex, head: Buffer, agent: WebSocket, flags: ExecChannels): void {
   const session = new SpdySession(socket, 'server', head);
   const streams = new Map<string, SpdyStream>();
-  const expected = new Set(expectedTypes(flags));
+  const expected = new Set<string>(execStreamTypes(flags));
   const pendingFromAgent: Buffer[] = [];
   let agentClosed = false;
   session.on('error', () => undefined);
 
   const send = (ch: number, data: Buffer): void => {
-    if (agent.readyState === agent.OPEN) agent.send(Buffer.concat([Buffer.from([ch]), data]));
+    if (agent.readyState === agent.OPEN) agent.send(channelMessage(ch, data));
   };
   const deliver = (msg: Buffer): void => {
     const ch = msg[0];
     const payload = msg.subarray(1);
-    const target = ch === 1 ? streams.get('stdout') : ch === 2 ? streams.get('stderr') : ch === 3 ? streams.get('error') : undefined;
+    const target = ch === CHANNEL.stdout ? streams.get('stdout') : ch === CHANNEL.stderr ? streams.get('stderr') : ch === CHANNEL.error ? streams.get('error') : undefined;
     if (target && !target.writableEnded && payload.length) target.write(payload);
   };
   const finish = (): void => {
@@ -52,7 +41,7 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, agent: WebSocket, fl
   const ready = (): boolean => [...expected].every((t) => streams.has(t));
 
   agent.on('message', (raw: RawData) => {
-    const msg = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
+    const msg = rawBuffer(raw);
     if (!msg.length) return;
     if (ready()) deliver(msg);
     else pendingFromAgent.push(msg);
@@ -71,10 +60,10 @@ export function serveSpdyExec(socket: Duplex, head: Buffer, agent: WebSocket, fl
     streams.set(type, s);
     s.on('error', () => undefined);
     if (type === 'stdin') {
-      s.on('data', (d: Buffer) => send(0, d));
-      s.on('end', () => send(255, Buffer.from([0])));
+      s.on('data', (d: Buffer) => send(CHANNEL.stdin, d));
+      s.on('end', () => send(CHANNEL.close, Buffer.from([CHANNEL.stdin])));
     } else if (type === 'resize') {
-      s.on('data', (d: Buffer) => send(4, d));
+      s.on('data', (d: Buffer) => send(CHANNEL.resize, d));
     } else {
       s.resume();
     }

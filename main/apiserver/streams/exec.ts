@@ -8,10 +8,9 @@ import { errors } from '../status';
 import { queryFlag } from '../query-bool';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
-import { SPDY_EXEC_PROTOCOLS, negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
+import { negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
+import { CHANNEL_PROTOCOLS, SPDY_EXEC_PROTOCOL } from '../../protocol/exec-channels';
 import { resolveContainer, type PodWithContainers } from './pod-containers';
-
-export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
 type PodLike = PodWithContainers & { spec?: { nodeName?: string } };
 
@@ -65,7 +64,7 @@ export async function upgradeExec(
   } else if (upgrade === 'spdy/3.1') {
     // kubectl's fallback after a refused WebSocket: same checks (so the same error), then SPDY streams.
     spdyProtocol = negotiateSpdyExec(req.headers['x-stream-protocol-version']);
-    if (!spdyProtocol) throw errors.badRequest(`exec over SPDY needs stream protocol ${SPDY_EXEC_PROTOCOLS.join(', ')}`);
+    if (!spdyProtocol) throw errors.badRequest(`exec over SPDY needs stream protocol ${SPDY_EXEC_PROTOCOL}`);
   } else {
     throw errors.badRequest('exec needs a WebSocket (v5.channel.k8s.io) or SPDY/3.1 upgrade');
   }

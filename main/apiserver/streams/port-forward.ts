@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type RawData, type WebSocket } from 'ws';
 import type { StoredObject } from '../../api/types';
 import { SpdySession, type SpdyStream } from '../../protocol/spdy/session';
+import { rawBuffer } from '../../protocol/ws-data';
 import { errors } from '../status';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
 
@@ -71,7 +72,7 @@ export function relayDataStream(data: SpdyStream, error: SpdyStream | undefined,
   data.on('close', () => { if (ws.readyState === ws.OPEN) ws.close(1000); });
   data.on('error', () => undefined);
   ws.on('message', (raw: RawData) => {
-    const d = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
+    const d = rawBuffer(raw);
     if (d.length === 0) { if (!data.writableEnded) data.end(); return; }
     if (!data.destroyed && !data.writableEnded) data.write(d);
   });

@@ -3,8 +3,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { SpdySession, type SpdyStream } from '../../../main/protocol/spdy/session';
-
-export interface ExecChannels { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
+import { SPDY_EXEC_PROTOCOL, execStreamTypes, type ExecChannels } from '../../../main/protocol/exec-channels';
 
 export interface ExecStreams {
   session: SpdySession;
@@ -16,17 +15,15 @@ export interface ExecStreams {
   resize?: SpdyStream;
 }
 
-const PROTOCOL = 'v4.channel.k8s.io';
-
 function upgrade(url: string): Promise<{ socket: Socket; head: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST',
-      headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': PROTOCOL, 'Content-Length': '0' },
+      headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': SPDY_EXEC_PROTOCOL, 'Content-Length': '0' },
     });
     req.on('upgrade', (res, socket, head) => {
       const negotiated = res.headers['x-stream-protocol-version'];
-      if (negotiated !== undefined && negotiated !== PROTOCOL) {
+      if (negotiated !== undefined && negotiated !== SPDY_EXEC_PROTOCOL) {
         socket.destroy();
         reject(new Error(`runtime streaming server chose protocol ${String(negotiated)}`));
         return;
@@ -51,12 +48,8 @@ export async function connectExecStreams(url: string, ch: ExecChannels): Promise
   try {
     // The order client-go uses: error, stdin, stdout, stderr, resize. Nothing is written on the read-only
     // ones (not even a FIN): the command may finish and the runtime close the connection at any moment now.
-    const error = await session.openStream({ streamtype: 'error' });
-    const streams: ExecStreams = { session, error };
-    if (ch.stdin) streams.stdin = await session.openStream({ streamtype: 'stdin' });
-    if (ch.stdout) streams.stdout = await session.openStream({ streamtype: 'stdout' });
-    if (ch.stderr && !ch.tty) streams.stderr = await session.openStream({ streamtype: 'stderr' });
-    if (ch.tty) streams.resize = await session.openStream({ streamtype: 'resize' });
+    const streams: ExecStreams = { session, error: await session.openStream({ streamtype: 'error' }) };
+    for (const t of execStreamTypes(ch)) if (t !== 'error') streams[t] = await session.openStream({ streamtype: t });
     return streams;
   } catch (e) {
     session.close();

@@ -7,17 +7,10 @@ import type { Duplex, Readable } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { rawBuffer } from '../../../main/protocol/ws-data';
 import type { CriClient } from '../cri/client';
-import { connectExecStreams, type ExecChannels, type ExecStreams } from './cri-exec-stream';
+import { connectExecStreams, type ExecStreams } from './cri-exec-stream';
+import { CHANNEL, CHANNEL_PROTOCOLS, channelMessage, type ExecChannels } from '../../../main/protocol/exec-channels';
 import { badRequest, notFound, rejectUpgrade } from './http-status';
 import { containerStatusOf, runtimeId, type PodLookup } from './pod-lookup';
-
-export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const CH_STDIN = 0;
-const CH_STDOUT = 1;
-const CH_STDERR = 2;
-const CH_ERROR = 3;
-const CH_RESIZE = 4;
-const CH_CLOSE = 255;
 
 function flag(q: URLSearchParams, k: string): boolean {
   const v = q.get(k);
@@ -32,7 +25,7 @@ export function execChannels(q: URLSearchParams): ExecChannels {
 export const execWebSocketServer = (): WebSocketServer => new WebSocketServer({
   noServer: true,
   perMessageDeflate: false,
-  handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false,
 });
 
 function ended(s: Readable | undefined): Promise<void> {
@@ -47,17 +40,13 @@ function collect(s: Readable): Promise<Buffer> {
   return ended(s).then(() => Buffer.concat(parts));
 }
 
-function frame(channel: number, data: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([channel]), data]);
-}
-
 /** Wires the WebSocket to the runtime's streams until the command ends or either side goes away. */
 export function relayExec(ws: WebSocket, s: ExecStreams): void {
   const v5 = ws.protocol === 'v5.channel.k8s.io';
   const status = collect(s.error);
-  const send = (ch: number) => (d: Buffer): void => { if (ws.readyState === ws.OPEN) ws.send(frame(ch, d)); };
-  s.stdout?.on('data', send(CH_STDOUT));
-  s.stderr?.on('data', send(CH_STDERR));
+  const send = (ch: number) => (d: Buffer): void => { if (ws.readyState === ws.OPEN) ws.send(channelMessage(ch, d)); };
+  s.stdout?.on('data', send(CHANNEL.stdout));
+  s.stderr?.on('data', send(CHANNEL.stderr));
   s.stdin?.on('error', () => undefined);
   s.resize?.on('error', () => undefined);
   ws.on('message', (raw: RawData) => {
@@ -65,16 +54,16 @@ export function relayExec(ws: WebSocket, s: ExecStreams): void {
     if (data.length === 0) return;
     const ch = data[0];
     const payload = data.subarray(1);
-    if (ch === CH_STDIN && s.stdin && !s.stdin.writableEnded && payload.length) s.stdin.write(payload);
-    else if (ch === CH_RESIZE && s.resize && !s.resize.writableEnded) s.resize.write(payload);
-    else if (v5 && ch === CH_CLOSE && payload[0] === CH_STDIN && s.stdin && !s.stdin.writableEnded) s.stdin.end();
+    if (ch === CHANNEL.stdin && s.stdin && !s.stdin.writableEnded && payload.length) s.stdin.write(payload);
+    else if (ch === CHANNEL.resize && s.resize && !s.resize.writableEnded) s.resize.write(payload);
+    else if (v5 && ch === CHANNEL.close && payload[0] === CHANNEL.stdin && s.stdin && !s.stdin.writableEnded) s.stdin.end();
   });
   ws.on('close', () => s.session.close());
   ws.on('error', () => s.session.close());
   void (async () => {
     const [st] = await Promise.all([status, ended(s.stdout), ended(s.stderr)]);
     if (ws.readyState === ws.OPEN) {
-      if (st.length) ws.send(frame(CH_ERROR, st));
+      if (st.length) ws.send(channelMessage(CHANNEL.error, st));
       ws.close(1000);
     }
     s.session.close();
