@@ -76,7 +76,8 @@ export function newReplicaSetController(ctx: ControllerContext): Controller {
     const owned = podInf.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '');
     const active = owned.filter(isPodActive);
     if (exp.satisfied(key) && !rs.metadata?.deletionTimestamp) await manage(rs, active, key);
-    await updateStatus(rs, owned.filter((p) => !p.metadata?.deletionTimestamp), selector.empty ? undefined : rs);
+    // Status counts the active pods, as calculateStatus does (FilterActivePods: not terminated, not terminating).
+    await updateStatus(rs, active, selector.empty ? undefined : rs);
   }
 
   async function manage(rs: ReplicaSet, active: Pod[], key: string): Promise<void> {

@@ -1,5 +1,6 @@
 // Test fixture: a real control plane (store + HTTPS API server) in this process on a free port,
-// a kubectl runner pointed at it, and our own HTTP client.
+// a kubectl runner pointed at it, and our own HTTP client; startHollowCluster adds hollow nodes
+// (simulated kubelets) for tests of the control loops working together.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,12 +8,17 @@ import { spawn } from 'node:child_process';
 import { startCore } from '../../main/core';
 import type { Core, CoreOptions } from '../../main/core';
 import { HttpClient } from '../../main/client/http';
-import { pollUntil } from '../../main/nodes/exec';
+import type { HollowNodes, HollowOptions } from '../../main/hollow';
+import { startHollowNodes } from '../../main/hollow';
+
+export { waitFor } from './wait';
 
 export interface TestCluster {
   core: Core;
   dir: string;
   client: HttpClient;
+  /** What the core (and its control loops) logged. */
+  logs: string[];
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number; token?: string }): Promise<KubectlResult>;
   stop(): Promise<void>;
 }
@@ -27,12 +33,14 @@ export const KUBECTL = '/usr/bin/kubectl';
 
 export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise<TestCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-test-'));
-  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined, ...opts });
+  const logs: string[] = [];
+  const log = (l: string) => logs.push(l);
+  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log, ...opts });
   const client = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem });
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
   return {
-    core, dir, client,
+    core, dir, client, logs,
     kubectl: (args, o = {}) => runKubectl(args, { KUBECONFIG: core.kubeconfigPath, HOME: home }, o, o.token ? core.api.url : undefined),
     async stop() {
       client.close();
@@ -60,7 +68,27 @@ function runKubectl(args: string[], env: Record<string, string>, o: { input?: st
   });
 }
 
-/** Polls `fn` until it returns a truthy value or the deadline passes (errors count as "not yet"). */
-export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
-  return pollUntil(async () => (await fn()) || undefined, timeoutMs, what, intervalMs) as Promise<NonNullable<T>>;
+export interface HollowCluster extends TestCluster {
+  hollow: HollowNodes;
+}
+
+/** A test cluster with `count` hollow nodes registered (and ready) on it, stopped with it. */
+export async function startHollowCluster(count: number, opts: Partial<CoreOptions> & { hollow?: Partial<HollowOptions> } = {}): Promise<HollowCluster> {
+  const { hollow: hollowOpts, ...coreOpts } = opts;
+  const c = await startTestCluster(coreOpts);
+  const hollow = startHollowNodes(c.core, { count, ...(hollowOpts ?? {}) });
+  try {
+    await hollow.ready;
+  } catch (e) {
+    await hollow.stop();
+    await c.stop();
+    throw e;
+  }
+  return {
+    ...c, hollow,
+    async stop() {
+      await hollow.stop();
+      await c.stop();
+    },
+  };
 }

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, KObject, Pod, ReplicaSet } from '../../../main/api/types';
 import { Informer } from '../../../main/client/cache/informer';
 import { R } from '../../../main/client/refs';
-import type { TestCluster } from './cluster';
-import { deploymentManifest, eventually, startTestCluster } from './cluster';
+import { startHollowCluster, waitFor, type HollowCluster } from '../../helpers/cluster';
+import { deploymentManifest } from '../../helpers/manifests';
 
-let c: TestCluster;
+let c: HollowCluster;
 
 beforeAll(async () => {
-  c = await startTestCluster({ nodes: 3 });
+  c = await startHollowCluster(3);
 });
 afterAll(async () => {
   await c?.stop();
@@ -28,24 +28,24 @@ describe('deployment controller', () => {
   it('spreads 10 replicas evenly over 3 nodes, scales with kubectl, rolls and rolls back', async () => {
     const file = path.join(c.dir, 'web.json');
     fs.writeFileSync(file, JSON.stringify(deploymentManifest('web', 10, 'nginx:1.27', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } } })));
-    const applied = await c.kubectl('apply', '-f', file);
+    const applied = await c.kubectl(['apply', '-f', file]);
     expect(applied.stderr).toBe('');
-    const running = await eventually(async () => {
+    const running = await waitFor(async () => {
       const ps = (await pods('web')).filter(ready);
       return ps.length === 10 ? ps : undefined;
-    }, 20_000, '10 ready pods');
+    }, '10 ready pods', 20_000);
     const perNode = new Map<string, number>();
     for (const p of running) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
     expect([...perNode.values()].sort()).toEqual([3, 3, 4]);
-    const st = await c.kubectl('rollout', 'status', 'deployment/web', '--timeout=30s');
+    const st = await c.kubectl(['rollout', 'status', 'deployment/web', '--timeout=30s']);
     expect(st.stdout).toContain('successfully rolled out');
 
     // kubectl scale up and down.
-    expect((await c.kubectl('scale', 'deployment/web', '--replicas=15')).code).toBe(0);
-    await eventually(async () => (await pods('web')).filter(ready).length === 15, 20_000, '15 ready');
-    expect((await c.kubectl('scale', 'deployment/web', '--replicas=10')).code).toBe(0);
-    await eventually(async () => (await pods('web')).length === 10 && (await pods('web')).every(ready), 20_000, 'back to 10');
-    await c.kubectl('rollout', 'status', 'deployment/web', '--timeout=30s');
+    expect((await c.kubectl(['scale', 'deployment/web', '--replicas=15'])).code).toBe(0);
+    await waitFor(async () => (await pods('web')).filter(ready).length === 15, '15 ready', 20_000);
+    expect((await c.kubectl(['scale', 'deployment/web', '--replicas=10'])).code).toBe(0);
+    await waitFor(async () => (await pods('web')).length === 10 && (await pods('web')).every(ready), 'back to 10', 20_000);
+    await c.kubectl(['rollout', 'status', 'deployment/web', '--timeout=30s']);
 
     // Rolling update with maxUnavailable 0: watch ready pods throughout.
     const inf = new Informer<Pod>(c.core.client, R.pods, { namespace: 'default', labelSelector: 'app=web' });
@@ -57,14 +57,14 @@ describe('deployment controller', () => {
     const stopInf = inf.start();
     await inf.hasSynced;
     minReady = inf.list().filter(ready).length;
-    expect((await c.kubectl('set', 'image', 'deployment/web', 'web=nginx:1.28')).code).toBe(0);
-    const rs = await c.kubectl('rollout', 'status', 'deployment/web', '--timeout=60s');
+    expect((await c.kubectl(['set', 'image', 'deployment/web', 'web=nginx:1.28'])).code).toBe(0);
+    const rs = await c.kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 90_000 });
     expect(rs.code).toBe(0);
     expect(rs.stdout).toContain('deployment "web" successfully rolled out');
-    await eventually(async () => {
+    await waitFor(async () => {
       const ps = await pods('web');
       return ps.length === 10 && ps.every((p) => p.spec!.containers[0].image === 'nginx:1.28' && ready(p));
-    }, 20_000, 'all pods on the new image');
+    }, 'all pods on the new image', 20_000);
     stopInf();
     expect(minReady).toBeGreaterThanOrEqual(10);
 
@@ -79,13 +79,13 @@ describe('deployment controller', () => {
     expect(d.status?.conditions?.map((x) => x.reason)).toEqual(['MinimumReplicasAvailable', 'NewReplicaSetAvailable']);
 
     // kubectl rollout undo goes back to the first template (revision 3).
-    const undo = await c.kubectl('rollout', 'undo', 'deployment/web');
+    const undo = await c.kubectl(['rollout', 'undo', 'deployment/web']);
     expect(undo.stdout + undo.stderr).toContain('rolled back');
-    expect((await c.kubectl('rollout', 'status', 'deployment/web', '--timeout=60s')).code).toBe(0);
-    await eventually(async () => {
+    expect((await c.kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 90_000 })).code).toBe(0);
+    await waitFor(async () => {
       const ps = await pods('web');
       return ps.length === 10 && ps.every((p) => p.spec!.containers[0].image === 'nginx:1.27' && ready(p));
-    }, 20_000, 'all pods back on the old image');
+    }, 'all pods back on the old image', 20_000);
     const d2 = await c.core.client.get<Deployment & KObject>(R.deployments, 'web', 'default');
     expect(d2.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
   });

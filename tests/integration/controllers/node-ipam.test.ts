@@ -8,7 +8,7 @@ import type { KObject, Node } from '../../../main/api/types';
 import type { Core } from '../../../main/core';
 import { startCore } from '../../../main/core';
 import { R } from '../../../main/client/refs';
-import { eventually } from './cluster';
+import { waitFor } from '../../helpers/cluster';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ipam-'));
 let core: Core | undefined;
@@ -25,7 +25,7 @@ describe('node ipam', () => {
     const log = () => undefined;
     core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log, controllers: ['node-ipam'], scheduler: false } });
     for (const n of ['a', 'b', 'c']) await core.client.create(R.nodes, node(n));
-    const first = await eventually(async () => { const m = await cidrs(core!); return Object.values(m).every(Boolean) ? m : undefined; }, 10_000, 'cidrs');
+    const first = await waitFor(async () => { const m = await cidrs(core!); return Object.values(m).every(Boolean) ? m : undefined; }, 'cidrs', 10_000);
     expect(Object.values(first).sort()).toEqual(['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24']);
     await core.client.delete(R.nodes, 'b');
     await core.stop();
@@ -33,7 +33,7 @@ describe('node ipam', () => {
     core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log, controllers: ['node-ipam'], scheduler: false } });
     await core.client.create(R.nodes, node('d'));
     await core.client.create(R.nodes, node('e'));
-    const second = await eventually(async () => { const m = await cidrs(core!); return Object.values(m).every(Boolean) && Object.keys(m).length === 4 ? m : undefined; }, 10_000, 'cidrs after restart');
+    const second = await waitFor(async () => { const m = await cidrs(core!); return Object.values(m).every(Boolean) && Object.keys(m).length === 4 ? m : undefined; }, 'cidrs after restart', 10_000);
     expect(second.a).toBe(first.a);
     expect(second.c).toBe(first.c);
     expect([second.d, second.e].sort()).toEqual([first.b, '10.244.3.0/24'].sort());

@@ -1,0 +1,109 @@
+// Test fixture for controller unit tests (what sample-controller's fake clientset is for), without
+// mocks: the real Registry on an in-memory SQLite store, the real in-process LocalClient, and ONE
+// control loop started alone — no API server, no scheduler, no kubelets, no other controllers.
+// The test plays every other part by writing API objects (a pod's status as a kubelet would, a
+// ReplicaSet's status as its controller would) and waits on the API state the loop produces.
+import type { ApiObject, KList, KObject, WatchEvent } from '../../main/api/types';
+import { resourceForKind } from '../../main/api/resources';
+import { Registry } from '../../main/apiserver/registry/registry';
+import { LocalClient } from '../../main/client/local';
+import { isNotFound, type DeleteOpts, type ResourceRef } from '../../main/client/types';
+import { startControlLoops } from '../../main/controllers';
+import type { ControlLoopOptions } from '../../main/controllers';
+import { openStore } from '../../main/store/sqlite-store';
+import type { SqliteStore } from '../../main/store/sqlite-store';
+import { waitFor } from './wait';
+
+export interface ControlPlane {
+  registry: Registry;
+  client: LocalClient;
+  /** What the control loop logged (its sync errors, among others). */
+  logs: string[];
+  /** Starts one control loop by its name in controllers/index.ts; resolves once its informers synced. */
+  startController(name: string, opts?: Omit<ControlLoopOptions, 'controllers'>): Promise<void>;
+  /** Creates an object; the resource comes from its apiVersion and kind. */
+  create<T extends ApiObject>(obj: T): Promise<T>;
+  get<T extends ApiObject>(like: Kinded, name: string, namespace?: string): Promise<T>;
+  /** The object, or undefined once it is gone. */
+  find<T extends ApiObject>(like: Kinded, name: string, namespace?: string): Promise<T | undefined>;
+  list<T extends ApiObject>(like: Kinded, namespace?: string, labelSelector?: string): Promise<T[]>;
+  /** Merge-patches the object. */
+  patch<T extends ApiObject>(like: Kinded, name: string, namespace: string | undefined, body: unknown): Promise<T>;
+  /** Merge-patches the object's status subresource (as a kubelet or another controller would). */
+  patchStatus<T extends ApiObject>(like: Kinded, name: string, namespace: string | undefined, status: unknown): Promise<T>;
+  delete(like: Kinded, name: string, opts?: DeleteOpts): Promise<void>;
+  /** Events recorded about an object (by involvedObject.name), oldest first. */
+  events(name: string, namespace?: string): Promise<Array<{ reason?: string; message?: string; type?: string }>>;
+  /** Records every watch event of a resource from now on (stopped with the plane). */
+  record<T extends ApiObject>(like: Kinded, namespace?: string): Array<WatchEvent<T>>;
+  /** Polls until fn returns a truthy value (errors count as "not yet"); the controller's log is in the timeout error. */
+  waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
+  stop(): Promise<void>;
+}
+
+/** Anything carrying apiVersion and kind: an object, or `{ apiVersion: 'apps/v1', kind: 'ReplicaSet' }`. */
+export interface Kinded {
+  apiVersion?: string;
+  kind?: string;
+}
+
+export function resourceOf(like: Kinded): ResourceRef {
+  const r = resourceForKind(like.apiVersion ?? '', like.kind ?? '');
+  if (!r) throw new Error(`no resource serves ${like.apiVersion}/${like.kind}`);
+  return r;
+}
+
+export async function startControlPlane(): Promise<ControlPlane> {
+  const store: SqliteStore = openStore({ path: ':memory:', autoCompactMs: 0 });
+  const registry = new Registry(store);
+  await registry.bootstrap();
+  const client = new LocalClient({ registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000 });
+  const logs: string[] = [];
+  const stops: Array<() => Promise<void> | void> = [];
+  let closed = false;
+  const plane: ControlPlane = {
+    registry, client, logs,
+    async startController(name, opts = {}) {
+      const loops = startControlLoops({ client, own: (c) => stops.push(() => c.stop()) }, { ...opts, controllers: [name], log: (l) => logs.push(l) });
+      await loops.informers.waitForSync();
+    },
+    create: (obj) => client.create(resourceOf(obj), obj, { namespace: obj.metadata?.namespace }),
+    get: (like, name, namespace) => client.get(resourceOf(like), name, namespace),
+    find: <T extends ApiObject>(like: Kinded, name: string, namespace?: string) => client.get<T>(resourceOf(like), name, namespace).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }),
+    async list<T extends ApiObject>(like: Kinded, namespace?: string, labelSelector?: string) {
+      return ((await client.list(resourceOf(like), { namespace, labelSelector })) as KList<T>).items;
+    },
+    patch: (like, name, namespace, body) => client.patch(resourceOf(like), name, body, 'merge', { namespace }),
+    patchStatus: (like, name, namespace, status) => client.patch(resourceOf(like), name, { status }, 'merge', { namespace, subresource: 'status' }),
+    async delete(like, name, opts = {}) {
+      await client.delete(resourceOf(like), name, opts);
+    },
+    async events(name, namespace) {
+      const l = await client.list(resourceOf({ apiVersion: 'v1', kind: 'Event' }), { namespace, fieldSelector: `involvedObject.name=${name}` });
+      return (l.items as Array<KObject & { reason?: string; message?: string; type?: string }>)
+        .sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
+    },
+    record<T extends ApiObject>(like: Kinded, namespace?: string) {
+      const seen: Array<WatchEvent<T>> = [];
+      const w = client.watch<T>(resourceOf(like), { namespace }, (ev) => seen.push(ev), () => undefined);
+      stops.push(() => w.stop());
+      return seen;
+    },
+    async waitFor(fn, what, timeoutMs = 5_000) {
+      try {
+        return await waitFor(fn, what, timeoutMs);
+      } catch (e) {
+        throw new Error(`${e instanceof Error ? e.message : String(e)}${logs.length ? `\ncontroller log:\n${logs.slice(-20).join('\n')}` : ''}`);
+      }
+    },
+    async stop() {
+      for (const s of stops.splice(0).reverse()) await s();
+      if (!closed) store.close();
+      closed = true;
+    },
+  };
+  return plane;
+}
