@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { BenchNodeAddOptions } from './commands';
 import { startCore } from '../core';
 import type { KObject, Machine } from '../api/types';
-import { MACHINES, NODES } from '../nodes/resources';
+import { R } from '../client/refs';
 import { downMachines } from '../nodes/down';
 import { imageTarballs } from '../nodes/artifacts';
 import { nowMs, percentile, printResult, printTable } from './bench-report';
@@ -35,13 +35,13 @@ export async function benchNodeAdd({ runs, provider }: BenchNodeAddOptions): Pro
     for (let i = 1; i <= runs; i++) {
       const name = `bench-${i}`;
       const t0 = nowMs();
-      await core.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider, running: true } });
+      await core.client.create<Machine & KObject>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider, running: true } });
       let upMs = NaN;
       let agentMs = NaN;
       await pollUntil(async () => {
-        const n = await core.client.get<KObject>(NODES, name).catch(() => undefined);
+        const n = await core.client.get<KObject>(R.nodes, name).catch(() => undefined);
         if (n && ready(n)) return true;
-        const m = await core.client.get<Machine & KObject>(MACHINES, name);
+        const m = await core.client.get<Machine & KObject>(R.machines, name);
         if (m.status?.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${m.status.message ?? ''}`);
         // Step 2 = the machine is up and SSH is next; step 8 = the agent runs, waiting for Ready.
         if (Number.isNaN(upMs) && (m.status?.progress?.step ?? 0) >= 2) upMs = nowMs() - t0;
@@ -49,14 +49,14 @@ export async function benchNodeAdd({ runs, provider }: BenchNodeAddOptions): Pro
         return undefined;
       }, 180_000, `node ${name} Ready`, POLL_MS);
       const readyMs = nowMs() - t0;
-      await pollUntil(async () => ((await core.client.get<Machine & KObject>(MACHINES, name)).status?.phase === 'Running' ? true : undefined), 30_000, `machine ${name} Running`, POLL_MS);
+      await pollUntil(async () => ((await core.client.get<Machine & KObject>(R.machines, name)).status?.phase === 'Running' ? true : undefined), 30_000, `machine ${name} Running`, POLL_MS);
       const runningMs = nowMs() - t0;
       times.push(readyMs);
       rows.push([String(i), name, upMs, agentMs, readyMs, runningMs]);
     }
   } finally {
-    for (const m of (await core.client.list(MACHINES)).items) await core.client.delete(MACHINES, m.metadata?.name ?? '').catch(() => undefined);
-    await pollUntil(async () => ((await core.client.list(MACHINES)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', POLL_MS).catch(() => undefined);
+    for (const m of (await core.client.list(R.machines)).items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
+    await pollUntil(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', POLL_MS).catch(() => undefined);
     await core.stop();
     await downMachines(core.dataDir);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import type { BenchPodStartupOptions } from './commands';
 import { startCore, type Core } from '../core';
 import type { KObject, Machine } from '../api/types';
-import { MACHINES, NODES, PODS } from '../nodes/resources';
+import { R } from '../client/refs';
 import { downMachines } from '../nodes/down';
 import { defaultAgentBundle, imageTarballs } from '../nodes/artifacts';
 import { NODE } from '../nodes/node-paths';
@@ -79,7 +79,7 @@ class PodTimes {
   readonly noIP = new Set<string>();
   private readonly stop: () => void;
   constructor(core: Core, node: string) {
-    const h = core.client.watch<Pod & KObject>(PODS, { namespace: NS, fieldSelector: `spec.nodeName=${node}` }, (ev) => {
+    const h = core.client.watch<Pod & KObject>(R.pods, { namespace: NS, fieldSelector: `spec.nodeName=${node}` }, (ev) => {
       const name = ev.object.metadata?.name ?? '';
       if (ev.type === 'DELETED') this.deleted.add(name);
       else if (ev.object.status?.phase === 'Running' && !this.running.has(name)) {
@@ -99,10 +99,10 @@ async function startNode(core: Core): Promise<Node> {
   const [name] = await core.nodes.ensureNodes(1, 'sandbox');
   if (!name) throw new Error('no machine was created');
   await until(async () => {
-    const m = await core.client.get<Machine & KObject>(MACHINES, name);
+    const m = await core.client.get<Machine & KObject>(R.machines, name);
     if (m.status?.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${m.status.message ?? ''}`);
     if (m.status?.phase !== 'Running') return undefined;
-    const n = await core.client.get<KObject>(NODES, name).catch(() => undefined);
+    const n = await core.client.get<KObject>(R.nodes, name).catch(() => undefined);
     const conds = (n?.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions ?? [];
     return conds.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
   }, 180_000, `node ${name} Ready`, 50);
@@ -128,7 +128,7 @@ function benchPod(name: string, node: string): Pod {
 /** One pod through the API: create → Running seen by the watch; then deleted and gone from the runtime. */
 async function flotillaPod(core: Core, node: Node, times: PodTimes, name: string): Promise<Phases> {
   const t0 = nowMs();
-  const created = await core.client.create<KObject>(PODS, { ...benchPod(name, node.name) }, { namespace: NS });
+  const created = await core.client.create<KObject>(R.pods, { ...benchPod(name, node.name) }, { namespace: NS });
   const end = await until(() => times.running.get(name), 60_000, `pod ${name} Running`);
   if (times.noIP.has(name)) throw new Error(`pod ${name} is Running without a pod IP`);
   const uid = created.metadata?.uid ?? '';
@@ -138,7 +138,7 @@ async function flotillaPod(core: Core, node: Node, times: PodTimes, name: string
 }
 
 async function removePod(core: Core, node: Node, times: PodTimes, name: string, uid: string): Promise<void> {
-  await core.client.delete(PODS, name, { namespace: NS });
+  await core.client.delete(R.pods, name, { namespace: NS });
   await until(async () => (times.deleted.has(name) && (await node.cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: uid } })).length === 0 ? true : undefined), 60_000, `pod ${name} removed`, 20);
 }
 
@@ -146,7 +146,7 @@ async function removePod(core: Core, node: Node, times: PodTimes, name: string, 
 async function burst(core: Core, node: Node, times: PodTimes, pods: number): Promise<number> {
   const names = Array.from({ length: pods }, (_, i) => `burst-${i + 1}`);
   const t0 = nowMs();
-  const created = await Promise.all(names.map((n) => core.client.create<KObject>(PODS, { ...benchPod(n, node.name) }, { namespace: NS })));
+  const created = await Promise.all(names.map((n) => core.client.create<KObject>(R.pods, { ...benchPod(n, node.name) }, { namespace: NS })));
   const last = await until(() => (names.every((n) => times.running.has(n)) ? Math.max(...names.map((n) => times.running.get(n) ?? 0)) : undefined), 120_000, 'burst pods Running', 10);
   await Promise.all(names.map((n, i) => removePod(core, node, times, n, created[i]?.metadata?.uid ?? '')));
   return last - t0;
@@ -209,12 +209,12 @@ async function ctrRun(node: Node, id: string): Promise<number> {
 
 async function teardown(core: Core, dir: string, node: Node | undefined, times: PodTimes | undefined): Promise<void> {
   times?.close();
-  const pods = await core.client.list(PODS, { namespace: NS }).catch(() => ({ items: [] as KObject[] }));
-  for (const p of pods.items) await core.client.delete(PODS, p.metadata?.name ?? '', { namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
+  const pods = await core.client.list(R.pods, { namespace: NS }).catch(() => ({ items: [] as KObject[] }));
+  for (const p of pods.items) await core.client.delete(R.pods, p.metadata?.name ?? '', { namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
   node?.cri.close();
-  const machines = await core.client.list(MACHINES).catch(() => ({ items: [] as KObject[] }));
-  for (const m of machines.items) await core.client.delete(MACHINES, m.metadata?.name ?? '').catch(() => undefined);
-  await until(async () => ((await core.client.list(MACHINES)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', 50).catch(() => undefined);
+  const machines = await core.client.list(R.machines).catch(() => ({ items: [] as KObject[] }));
+  for (const m of machines.items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
+  await until(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', 50).catch(() => undefined);
   await core.stop();
   const report = await downMachines(core.dataDir);
   for (const e of report.errors) console.error(`cleanup: ${e}`);

@@ -3,7 +3,7 @@
 // namespaces, bridges, routes, iptables rules, mounts, cgroups or node processes behind.
 import type { DataDirOptions } from './commands';
 import { serveClient } from './node';
-import { MACHINES } from '../nodes/resources';
+import { R } from '../client/refs';
 import { downMachines } from '../nodes/down';
 import type { KObject } from '../api/types';
 
@@ -15,14 +15,14 @@ async function deleteThroughApi(dataDir: string, timeoutMs: number): Promise<voi
     return; // no server: clean up directly
   }
   try {
-    const items = (await client.list<KObject>(MACHINES)).items;
+    const items = (await client.list<KObject>(R.machines)).items;
     for (const m of items) {
       const name = m.metadata?.name ?? '';
       console.log(`deleting machine ${name}`);
-      await client.delete(MACHINES, name).catch(() => undefined);
+      await client.delete(R.machines, name).catch(() => undefined);
     }
     const deadline = Date.now() + timeoutMs;
-    while ((await client.list(MACHINES)).items.length > 0) {
+    while ((await client.list(R.machines)).items.length > 0) {
       if (Date.now() > deadline) { console.log('machines are still being deleted; removing them directly'); break; }
       await new Promise((r) => setTimeout(r, 200)); // poll interval
     }

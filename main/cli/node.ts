@@ -8,7 +8,7 @@ import { HttpClient } from '../client/http';
 import { isNotFound } from '../client/types';
 import type { KObject, Machine } from '../api/types';
 import { createProviders, defaultProvider } from '../nodes/providers';
-import { MACHINES, NODES } from '../nodes/resources';
+import { R } from '../client/refs';
 import { createMachine } from '../nodes/machine-names';
 
 type M = Machine & KObject;
@@ -19,7 +19,7 @@ export async function serveClient(dataDir: string): Promise<HttpClient> {
   if (!fs.existsSync(kc)) throw new Error(`no Flotilla cluster in ${dataDir} (no kubeconfig): start one with \`flotilla serve --data-dir ${dataDir}\``);
   const client = new HttpClient(readKubeconfig(kc));
   try {
-    await client.list(MACHINES, { limit: 1 });
+    await client.list(R.machines, { limit: 1 });
   } catch (e) {
     client.close();
     throw new Error(`\`flotilla serve\` for ${dataDir} is not answering (${e instanceof Error ? e.message : String(e)}): is it running?`);
@@ -41,14 +41,14 @@ export async function followMachine(client: HttpClient, name: string, out: (l: s
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const m = await client.get<M>(MACHINES, name);
+    const m = await client.get<M>(R.machines, name);
     const st = m.status ?? {};
     const p = st.progress;
     const line = `${st.phase ?? 'Pending'}${p ? ` [${p.step}/${p.total}]` : ''} ${st.message ?? p?.message ?? ''}`.trim();
     if (line !== last) { out(line); last = line; }
     if (st.phase === 'Failed') throw new Error(`machine ${name} failed: ${st.message ?? 'no reason given'}`);
     if (st.phase === 'Running') {
-      const node = await client.get<KObject>(NODES, name).catch(() => undefined);
+      const node = await client.get<KObject>(R.nodes, name).catch(() => undefined);
       if (nodeReady(node)) return m;
     }
     if (Date.now() > deadline) throw new Error(`machine ${name} is not Running after ${Math.round(timeoutMs / 1000)} s (last: ${line})`);
@@ -68,8 +68,8 @@ async function add(client: HttpClient, o: NodeAddOptions): Promise<void> {
 }
 
 async function ls(client: HttpClient): Promise<void> {
-  const machines = (await client.list<M>(MACHINES)).items;
-  const nodes = new Map((await client.list<KObject>(NODES)).items.map((n) => [n.metadata?.name ?? '', n]));
+  const machines = (await client.list<M>(R.machines)).items;
+  const nodes = new Map((await client.list<KObject>(R.nodes)).items.map((n) => [n.metadata?.name ?? '', n]));
   const rows = [['NAME', 'PROVIDER', 'PHASE', 'INTERNAL-IP', 'NODE', 'MESSAGE']];
   for (const m of machines) {
     const name = m.metadata?.name ?? '';
@@ -83,7 +83,7 @@ async function ls(client: HttpClient): Promise<void> {
 
 async function rm(client: HttpClient, name: string): Promise<void> {
   try {
-    await client.delete(MACHINES, name);
+    await client.delete(R.machines, name);
   } catch (e) {
     if (isNotFound(e)) throw new Error(`no machine named ${name}`);
     throw e;
@@ -91,7 +91,7 @@ async function rm(client: HttpClient, name: string): Promise<void> {
   let last = '';
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const m = await client.get<M>(MACHINES, name).catch((e: unknown) => { if (isNotFound(e)) return undefined; throw e; });
+    const m = await client.get<M>(R.machines, name).catch((e: unknown) => { if (isNotFound(e)) return undefined; throw e; });
     if (!m) break;
     const line = m.status?.message ?? '';
     if (line && line !== last) { console.log(`  ${line}`); last = line; }
@@ -102,14 +102,14 @@ async function rm(client: HttpClient, name: string): Promise<void> {
 }
 
 async function setRunning(client: HttpClient, name: string, running: boolean): Promise<void> {
-  await client.patch(MACHINES, name, { spec: { running } }, 'merge');
+  await client.patch(R.machines, name, { spec: { running } }, 'merge');
   const want = running ? 'Running' : 'Stopped';
   if (running) {
     await followMachine(client, name, (l) => console.log(`  ${l}`), 300_000);
   } else {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const m = await client.get<M>(MACHINES, name);
+      const m = await client.get<M>(R.machines, name);
       if (m.status?.phase === want) break;
       if (Date.now() > deadline) throw new Error(`machine ${name} did not stop (${m.status?.message ?? ''})`);
       await sleep(100); // poll interval

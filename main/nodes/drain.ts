@@ -3,7 +3,7 @@
 import type { KObject } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
-import { NODES, PODS } from './resources';
+import { R } from '../client/refs';
 import { pollUntil } from '../protocol/poll';
 
 export interface DrainOptions {
@@ -13,13 +13,13 @@ export interface DrainOptions {
 }
 
 async function podsOn(client: ApiClient, node: string): Promise<KObject[]> {
-  const list = await client.list(PODS, { fieldSelector: `spec.nodeName=${node}` });
+  const list = await client.list(R.pods, { fieldSelector: `spec.nodeName=${node}` });
   return list.items;
 }
 
 export async function drainNode(client: ApiClient, node: string, opts: DrainOptions = {}): Promise<void> {
   try {
-    await client.patch(NODES, node, { spec: { unschedulable: true } }, 'merge');
+    await client.patch(R.nodes, node, { spec: { unschedulable: true } }, 'merge');
   } catch (e) {
     if (isNotFound(e)) return;
     throw e;
@@ -42,7 +42,7 @@ export async function drainNode(client: ApiClient, node: string, opts: DrainOpti
 
 export async function deleteNodeObject(client: ApiClient, node: string): Promise<void> {
   try {
-    await client.delete(NODES, node);
+    await client.delete(R.nodes, node);
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
@@ -52,7 +52,7 @@ export async function deleteNodeObject(client: ApiClient, node: string): Promise
 export async function forgetPodsOf(client: ApiClient, node: string): Promise<void> {
   for (const p of await podsOn(client, node)) {
     try {
-      await client.delete(PODS, p.metadata?.name ?? '', { namespace: p.metadata?.namespace ?? 'default', gracePeriodSeconds: 0 });
+      await client.delete(R.pods, p.metadata?.name ?? '', { namespace: p.metadata?.namespace ?? 'default', gracePeriodSeconds: 0 });
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }

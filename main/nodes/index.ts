@@ -8,7 +8,7 @@ import type { Availability, Provider } from './types';
 import { createProviders, defaultProvider, type ProviderOptions } from './providers';
 import { MachineController } from './machine-controller';
 import { defaultAgentBundle, imageTarballs } from './artifacts';
-import { MACHINES } from './resources';
+import { R } from '../client/refs';
 import { createMachine } from './machine-names';
 import type { NodeDialer } from './tunnels';
 
@@ -78,7 +78,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
 
 /** Creates machines (node-N, lowest free N first) until `count` machines of `provider` exist (not being deleted). */
 export async function ensureMachines(client: ApiClient, count: number, provider: MachineProvider): Promise<string[]> {
-  const list = await client.list<Machine & KObject>(MACHINES);
+  const list = await client.list<Machine & KObject>(R.machines);
   const live = list.items.filter((m) => (m.spec?.provider ?? 'sandbox') === provider && !m.metadata?.deletionTimestamp);
   const created: string[] = [];
   while (live.length + created.length < count) {

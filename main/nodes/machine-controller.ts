@@ -13,7 +13,8 @@ import type { KObject, Machine, MachineAttempt, MachineProvider } from '../api/t
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
 import type { MachineInfo, Provider } from './types';
-import { MACHINE_FINALIZER, FIELD_MANAGER, MACHINES, NODES } from './resources';
+import { MACHINE_FINALIZER, FIELD_MANAGER } from './resources';
+import { R } from '../client/refs';
 import { MachineStatusWriter } from './machine-status';
 import { NodeConnection } from './tunnels';
 import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS } from './bootstrap';
@@ -69,7 +70,7 @@ export class MachineController {
   }
 
   start(): () => void {
-    this.stopWatch = watchNames(this.o.client, MACHINES, (name) => this.enqueue(name), (l) => this.log(l));
+    this.stopWatch = watchNames(this.o.client, R.machines, (name) => this.enqueue(name), (l) => this.log(l));
     return () => this.stop();
   }
 
@@ -131,7 +132,7 @@ export class MachineController {
   private async reconcile(name: string): Promise<void> {
     let m: Machine & KObject;
     try {
-      m = await this.o.client.get<Machine & KObject>(MACHINES, name);
+      m = await this.o.client.get<Machine & KObject>(R.machines, name);
     } catch (e) {
       if (!isNotFound(e)) throw e;
       this.conns.get(name)?.close();
@@ -144,7 +145,7 @@ export class MachineController {
       return;
     }
     if (!(m.metadata?.finalizers ?? []).includes(MACHINE_FINALIZER)) {
-      await this.o.client.patch(MACHINES, name, { metadata: { finalizers: [...(m.metadata?.finalizers ?? []), MACHINE_FINALIZER], resourceVersion: m.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
+      await this.o.client.patch(R.machines, name, { metadata: { finalizers: [...(m.metadata?.finalizers ?? []), MACHINE_FINALIZER], resourceVersion: m.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
       return; // the update comes back as a watch event
     }
     const w = new MachineStatusWriter(this.o.client, name, m.status);
@@ -281,7 +282,7 @@ export class MachineController {
     let nextCheck = Date.now() + 1000;
     for (;;) {
       try {
-        const node = await this.o.client.get<KObject>(NODES, name);
+        const node = await this.o.client.get<KObject>(R.nodes, name);
         const conds = ((node.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions) ?? [];
         if (conds.some((c) => c.type === 'Ready' && c.status === 'True')) return;
       } catch (e) {
@@ -340,10 +341,10 @@ export class MachineController {
       }
     }
     fs.rmSync(path.join(this.o.dataDir, 'machines', name), { recursive: true, force: true });
-    const fresh = await this.o.client.get<Machine & KObject>(MACHINES, name).catch(() => undefined);
+    const fresh = await this.o.client.get<Machine & KObject>(R.machines, name).catch(() => undefined);
     if (!fresh) return;
     const finalizers = (fresh.metadata?.finalizers ?? []).filter((f) => f !== MACHINE_FINALIZER);
-    await this.o.client.patch(MACHINES, name, { metadata: { finalizers, resourceVersion: fresh.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
+    await this.o.client.patch(R.machines, name, { metadata: { finalizers, resourceVersion: fresh.metadata?.resourceVersion } }, 'merge', { fieldManager: FIELD_MANAGER });
   }
 }
 

@@ -3,7 +3,7 @@
 import type { KObject, Machine, MachineSpec } from '../api/types';
 import type { ApiClient, WriteOpts } from '../client/types';
 import { isAlreadyExists } from '../client/types';
-import { MACHINES, NODES } from './resources';
+import { R } from '../client/refs';
 
 export const NODE_NAME_PREFIX = 'node-';
 
@@ -18,7 +18,7 @@ export function lowestFreeNodeName(taken: Iterable<string>): string {
 
 /** Names of every Machine (also those being deleted) and every Node. */
 async function takenNames(client: ApiClient): Promise<string[]> {
-  const [machines, nodes] = await Promise.all([client.list(MACHINES), client.list(NODES)]);
+  const [machines, nodes] = await Promise.all([client.list(R.machines), client.list(R.nodes)]);
   return [...machines.items, ...nodes.items].map((o) => o.metadata?.name ?? '');
 }
 
@@ -28,10 +28,10 @@ async function takenNames(client: ApiClient): Promise<string[]> {
  */
 export async function createMachine(client: ApiClient, spec: MachineSpec, name?: string, opts: WriteOpts = {}): Promise<Machine & KObject> {
   const make = (n: string): Machine & KObject => ({ apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: n }, spec });
-  if (name !== undefined) return client.create<Machine & KObject>(MACHINES, make(name), opts);
+  if (name !== undefined) return client.create<Machine & KObject>(R.machines, make(name), opts);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.create<Machine & KObject>(MACHINES, make(lowestFreeNodeName(await takenNames(client))), opts);
+      return await client.create<Machine & KObject>(R.machines, make(lowestFreeNodeName(await takenNames(client))), opts);
     } catch (e) {
       if (!isAlreadyExists(e) || attempt >= 5) throw e;
     }

@@ -3,7 +3,8 @@
 import type { Machine, MachineCondition, MachinePhase, MachineStatus } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
-import { FIELD_MANAGER, MACHINES } from './resources';
+import { FIELD_MANAGER } from './resources';
+import { R } from '../client/refs';
 
 export class MachineStatusWriter {
   private status: MachineStatus;
@@ -25,7 +26,7 @@ export class MachineStatusWriter {
     // Patches go out in order, even when progress callbacks fire without awaiting.
     const send = async (): Promise<void> => {
       try {
-        await this.client.patch<Machine>(MACHINES, this.name, { status: patch }, 'merge', { subresource: 'status', fieldManager: FIELD_MANAGER });
+        await this.client.patch<Machine>(R.machines, this.name, { status: patch }, 'merge', { subresource: 'status', fieldManager: FIELD_MANAGER });
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }

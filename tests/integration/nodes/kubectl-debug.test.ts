@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1';
-import { NODES, PODS } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
@@ -21,7 +21,7 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
   let c: TestCluster;
   let node = '';
 
-  const pod = (name: string): Promise<P> => c.client.get<P>(PODS, name, 'default');
+  const pod = (name: string): Promise<P> => c.client.get<P>(R.pods, name, 'default');
   const ephemeralStatus = (p: P, name: string): ContainerStatus | undefined => p.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
   const ok = async (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => {
     const r = await c.kubectl(args, { input, timeoutMs });
@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
     node = await waitFor(async () => {
-      const nodes = (await c.client.list<KObject>(NODES)).items;
+      const nodes = (await c.client.list<KObject>(R.nodes)).items;
       const ready = nodes.find((n) => ((n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True'));
       return ready?.metadata?.name;
     }, 'a Ready sandbox node', 120_000, 500);

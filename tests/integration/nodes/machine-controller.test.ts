@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { startNodeManager, type NodeManager, type NodeManagerOptions } from '../../../main/nodes';
-import { MACHINES, NODES, MACHINE_FINALIZER } from '../../../main/nodes/resources';
+import { MACHINE_FINALIZER } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import { nodePids } from '../../../main/nodes/providers/sandbox/cgroup';
 import type { KObject, Machine, MachineProgress } from '../../../main/api/types';
 import { leftovers, skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
@@ -26,8 +27,8 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     mgr = startNodeManager(c.core, { sandbox: cfg, log: (l) => logs.push(`${new Date().toISOString()} ${l}`), readyTimeoutMs: 60_000, ...o });
     return mgr;
   };
-  const create = (name: string): Promise<M> => c.client.create<M>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', running: true } });
-  const phaseOf = async (name: string): Promise<M> => c.client.get<M>(MACHINES, name);
+  const create = (name: string): Promise<M> => c.client.create<M>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', running: true } });
+  const phaseOf = async (name: string): Promise<M> => c.client.get<M>(R.machines, name);
   const untilPhase = (name: string, phase: string, ms = 90_000): Promise<M> => waitFor(async () => {
     const m = await phaseOf(name);
     if (m.status?.phase === 'Failed' && phase !== 'Failed') throw new Error(`machine failed: ${m.status.message}`);
@@ -37,7 +38,7 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     try { await phaseOf(name); return false; } catch { return true; }
   }, `${name} deleted`, 90_000);
   const nodeReady = (name: string): Promise<KObject> => waitFor(async () => {
-    const n = await c.client.get<KObject>(NODES, name);
+    const n = await c.client.get<KObject>(R.nodes, name);
     const conds = (n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? [];
     return conds.some((x) => x.type === 'Ready' && x.status === 'True') ? n : undefined;
   }, `node ${name} Ready`, 60_000);
@@ -55,7 +56,7 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     start();
     const seen: MachineProgress[] = [];
     const phases: string[] = [];
-    const w = c.client.watch<M>(MACHINES, {}, (ev) => {
+    const w = c.client.watch<M>(R.machines, {}, (ev) => {
       const st = ev.object.status;
       if (st?.progress && seen.at(-1)?.message !== st.progress.message) seen.push(st.progress);
       if (st?.phase && phases.at(-1) !== st.phase) phases.push(st.phase);
@@ -105,18 +106,18 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
   });
 
   it('stops and starts a machine (spec.running)', async () => {
-    await c.client.patch(MACHINES, 'm1', { spec: { running: false } }, 'merge');
+    await c.client.patch(R.machines, 'm1', { spec: { running: false } }, 'merge');
     await untilPhase('m1', 'Stopped');
     expect(nodePids(`${cfg.prefix}-m1`)).toEqual([]);
-    await c.client.patch(MACHINES, 'm1', { spec: { running: true } }, 'merge');
+    await c.client.patch(R.machines, 'm1', { spec: { running: true } }, 'merge');
     await untilPhase('m1', 'Running');
     await nodeReady('m1');
   });
 
   it('deletes a machine: Node gone, machine destroyed, then the object', async () => {
-    await c.client.delete(MACHINES, 'm1');
+    await c.client.delete(R.machines, 'm1');
     await gone('m1');
-    await expect(c.client.get(NODES, 'm1')).rejects.toThrow();
+    await expect(c.client.get(R.nodes, 'm1')).rejects.toThrow();
     expect(fs.existsSync(path.join(c.core.dataDir, 'sandbox', 'nodes', 'm1'))).toBe(false);
     expect(leftovers(cfg, c.core.dataDir).filter((l) => l.includes('-m1'))).toEqual([]);
   });
@@ -139,14 +140,14 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     expect(m2.status?.message).not.toMatch(/half-made/);
 
     start();
-    await c.client.delete(MACHINES, 'bad');
-    await c.client.delete(MACHINES, 'bad2');
+    await c.client.delete(R.machines, 'bad');
+    await c.client.delete(R.machines, 'bad2');
     await gone('bad');
     await gone('bad2');
     await create('bad');
     await untilPhase('bad', 'Running');
     await nodeReady('bad');
-    await c.client.delete(MACHINES, 'bad');
+    await c.client.delete(R.machines, 'bad');
     await gone('bad');
   });
 });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { MACHINES, NODES } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import type { KObject, Machine } from '../../../main/api/types';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
@@ -37,18 +37,18 @@ describe.skipIf(skipWithoutAgent)('adding four sandbox nodes at once on a satura
     for (let i = 0; i < 8 * os.cpus().length; i++) busy.push(spawn('/bin/sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
     try {
       const started = Date.now();
-      await Promise.all(NAMES.map((name) => c.client.create<M>(MACHINES, {
+      await Promise.all(NAMES.map((name) => c.client.create<M>(R.machines, {
         apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', cpus: 1, memoryMiB: 1024, running: true },
       })));
       const machines = await waitFor(async () => {
-        const all = await Promise.all(NAMES.map((n) => c.client.get<M>(MACHINES, n)));
+        const all = await Promise.all(NAMES.map((n) => c.client.get<M>(R.machines, n)));
         return all.some((m) => m.status?.phase === 'Failed') || all.every((m) => m.status?.phase === 'Running') ? all : undefined;
       }, 'four machines Running (or one Failed)', 840_000, 500);
       expect(machines.filter((m) => m.status?.phase === 'Failed').map((m) => `${m.metadata?.name ?? ''}: ${m.status?.message ?? ''}`)).toEqual([]);
       const retried = machines.filter((m) => (m.status?.attempts ?? []).length > 0).map((m) => `${m.metadata?.name ?? ''}: ${(m.status?.attempts ?? []).map((a) => a.message).join(' | ')}`);
       logs.push(`all four Running after ${Math.round((Date.now() - started) / 1000)} s; retried: ${retried.length ? retried.join('; ') : 'none'}`);
       for (const name of NAMES) {
-        const n = await c.client.get<KObject>(NODES, name);
+        const n = await c.client.get<KObject>(R.nodes, name);
         expect(((n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True')).toBe(true);
       }
     } finally {

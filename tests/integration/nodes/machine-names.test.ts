@@ -6,7 +6,7 @@ import type { KObject } from '../../../main/api/types';
 import { addMachine } from '../../../main/bridge/machines';
 import { ensureMachines } from '../../../main/nodes';
 import { lowestFreeNodeName } from '../../../main/nodes/machine-names';
-import { MACHINES, NODES } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 
 let c: TestCluster;
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const add = async () => (await addMachine(c.client, { provider: 'lima', cpus: 1, memoryMiB: 1024, diskGiB: 10 })).metadata?.name;
-const names = async () => (await c.client.list(MACHINES)).items.map((m) => m.metadata?.name ?? '').sort();
+const names = async () => (await c.client.list(R.machines)).items.map((m) => m.metadata?.name ?? '').sort();
 
 describe('new node names', () => {
   it('are node-N with the lowest free N', () => {
@@ -30,9 +30,9 @@ describe('new node names', () => {
   it('the UI\'s Add node counts up, skips names Nodes already have, and reuses a freed number', async () => {
     expect(await add()).toBe('node-1');
     expect(await add()).toBe('node-2');
-    await c.client.create<KObject>(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-3' } });
+    await c.client.create<KObject>(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-3' } });
     expect(await add()).toBe('node-4');
-    await c.client.delete(MACHINES, 'node-1');
+    await c.client.delete(R.machines, 'node-1');
     expect(await add()).toBe('node-1');
     expect(await names()).toEqual(['node-1', 'node-2', 'node-4']);
   });

@@ -9,7 +9,7 @@ import { startTestCluster, waitFor, type TestCluster } from '../../helpers/clust
 import { MachineController } from '../../../main/nodes/machine-controller';
 import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
 import { defaultAgentBundle, imageTarballs } from '../../../main/nodes/artifacts';
-import { MACHINES, NODES } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from '../../../main/nodes/types';
 import type { Event, KObject, Machine, MachineProvider } from '../../../main/api/types';
 import { leftovers, skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
@@ -52,9 +52,9 @@ describe.skipIf(skipWithoutAgent)('machine provisioning retries (sandbox, real a
     controller.start();
     return controller;
   };
-  const create = (name: string): Promise<M> => c.client.create<M>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', cpus: 1, memoryMiB: 1024, running: true } });
+  const create = (name: string): Promise<M> => c.client.create<M>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', cpus: 1, memoryMiB: 1024, running: true } });
   const final = (name: string): Promise<M> => waitFor(async () => {
-    const m = await c.client.get<M>(MACHINES, name);
+    const m = await c.client.get<M>(R.machines, name);
     return m.status?.phase === 'Running' || m.status?.phase === 'Failed' ? m : undefined;
   }, `${name} Running or Failed`, 180_000);
   const eventsOf = async (name: string): Promise<Event[]> => (await c.client.list<Event & KObject>(EVENTS, { namespace: 'default' })).items
@@ -74,7 +74,7 @@ describe.skipIf(skipWithoutAgent)('machine provisioning retries (sandbox, real a
     const provider = new TimingOut(new SandboxProvider({ dataDir: c.core.dataDir, config: cfg }), 1);
     run(provider);
     const messages: string[] = [];
-    const w = c.client.watch<M>(MACHINES, {}, (ev) => {
+    const w = c.client.watch<M>(R.machines, {}, (ev) => {
       const msg = ev.object.metadata?.name === 'r1' ? ev.object.status?.message : undefined;
       if (msg && messages.at(-1) !== msg) messages.push(msg);
     }, () => undefined);
@@ -87,7 +87,7 @@ describe.skipIf(skipWithoutAgent)('machine provisioning retries (sandbox, real a
       await waitFor(() => messages.some((x) => /^attempt 2 of 4 after: starting sandbox node r1 .*: timed out after 30 s waiting for sshd/.test(x)), 'the second attempt in the status message', 5000);
       expect(messages.some((x) => /^attempt 1 of 4 failed, retrying in 300 ms: starting sandbox node r1 .*: timed out/.test(x))).toBe(true);
       expect(m.status?.conditions?.find((x) => x.type === 'Provisioned')).toMatchObject({ status: 'True' });
-      const node = await c.client.get<KObject>(NODES, 'r1');
+      const node = await c.client.get<KObject>(R.nodes, 'r1');
       expect(((node.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True')).toBe(true);
       await controller!.idle();
       const ev = await eventsOf('r1');
@@ -98,8 +98,8 @@ describe.skipIf(skipWithoutAgent)('machine provisioning retries (sandbox, real a
     } finally {
       w.stop();
     }
-    await c.client.delete(MACHINES, 'r1');
-    await waitFor(async () => !(await c.client.get<M>(MACHINES, 'r1').catch(() => undefined)), 'r1 deleted', 90_000);
+    await c.client.delete(R.machines, 'r1');
+    await waitFor(async () => !(await c.client.get<M>(R.machines, 'r1').catch(() => undefined)), 'r1 deleted', 90_000);
   });
 
   it('ends Failed after the last attempt, with every attempt shown', async () => {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { MACHINES, NODES, PODS } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import { hierarchies } from '../../../main/nodes/providers/sandbox/cgroup';
 import type { KObject, Machine } from '../../../main/api/types';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1';
@@ -40,11 +40,11 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, log: (l) => logs.push(l), readyTimeoutMs: 90_000 } });
-    await c.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', cpus: 1, memoryMiB: 1024, running: true } });
+    await c.client.create<Machine & KObject>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', cpus: 1, memoryMiB: 1024, running: true } });
     await waitFor(async () => {
-      const m = await c.client.get<Machine & KObject>(MACHINES, name);
+      const m = await c.client.get<Machine & KObject>(R.machines, name);
       if (m.status?.phase === 'Failed') throw new Error(`machine failed: ${m.status.message}`);
-      const n = await c.client.get<Node & KObject>(NODES, name).catch(() => undefined);
+      const n = await c.client.get<Node & KObject>(R.nodes, name).catch(() => undefined);
       return m.status?.phase === 'Running' && n?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
     }, `${name} Running and Ready`, 120_000);
   });
@@ -63,7 +63,7 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
   });
 
   it('reports the same size as the Node\'s capacity and allocatable, in the API and in kubectl describe node', async () => {
-    const n = await c.client.get<Node & KObject>(NODES, name);
+    const n = await c.client.get<Node & KObject>(R.nodes, name);
     expect(n.status?.capacity).toMatchObject({ cpu: '1', memory: '1048576Ki' }); // 1Gi
     expect(n.status?.allocatable).toMatchObject({ cpu: '1', memory: `${1024 * 1024 - 100 * 1024}Ki` }); // less the 100Mi eviction threshold
     const d = await c.kubectl(['describe', 'node', name]);
@@ -75,7 +75,7 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
   });
 
   it('does not schedule a pod that asks for more CPU than the node has (FailedScheduling: Insufficient cpu)', async () => {
-    await c.client.create<Pod & KObject>(PODS, {
+    await c.client.create<Pod & KObject>(R.pods, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'too-big', namespace: 'default' },
       spec: { containers: [{ name: 'c', image: HELLO, resources: { requests: { cpu: '2' } } }] },
     }, { namespace: 'default' });
@@ -83,31 +83,31 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
       .find((e) => e.involvedObject?.name === 'too-big' && e.reason === 'FailedScheduling'), 'FailedScheduling for too-big', 30_000);
     expect(ev.type).toBe('Warning');
     expect(ev.message).toMatch(/0\/1 nodes are available: 1 Insufficient cpu\./);
-    const p = await c.client.get<Pod & KObject>(PODS, 'too-big', 'default');
+    const p = await c.client.get<Pod & KObject>(R.pods, 'too-big', 'default');
     expect(p.spec?.nodeName ?? '').toBe('');
     expect(p.status?.conditions?.find((x) => x.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable' });
-    await c.client.delete(PODS, 'too-big', { namespace: 'default' });
+    await c.client.delete(R.pods, 'too-big', { namespace: 'default' });
   });
 
   it('runs a pod whose CPU limit exceeds the node (the limit clamped to the node\'s quota, as on a 1-CPU VM)', async () => {
-    await c.client.create<Pod & KObject>(PODS, {
+    await c.client.create<Pod & KObject>(R.pods, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wide', namespace: 'default' },
       spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: HELLO, resources: { requests: { cpu: '100m' }, limits: { cpu: '2' } } }] },
     }, { namespace: 'default' });
     // Running means the container itself: runc failing to write the quota shows as a terminated StartError.
     const p = await waitFor(async () => {
-      const x = await c.client.get<Pod & KObject>(PODS, 'wide', 'default');
+      const x = await c.client.get<Pod & KObject>(R.pods, 'wide', 'default');
       const cs = x.status?.containerStatuses?.[0];
       const failed = cs?.state?.terminated ?? cs?.lastState?.terminated ?? (cs?.state?.waiting?.reason === 'CreateContainerError' ? cs.state.waiting : undefined);
       if (failed) throw new Error(`wide: ${failed.reason ?? ''}: ${failed.message ?? ''}`);
       return cs?.state?.running && cs.restartCount === 0 ? x : undefined;
     }, 'the container of pod wide running', 45_000);
     expect(p.spec?.nodeName).toBe(name);
-    await c.client.delete(PODS, 'wide', { namespace: 'default' });
+    await c.client.delete(R.pods, 'wide', { namespace: 'default' });
   });
 
   it('reports the node\'s CPU as a busy pod uses it: about one core, not a thousand', async () => {
-    await c.client.create<Pod & KObject>(PODS, {
+    await c.client.create<Pod & KObject>(R.pods, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'busy', namespace: 'default' },
       spec: { nodeName: name, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'while :; do :; done'] }] },
     }, { namespace: 'default' });
@@ -123,6 +123,6 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
     expect(node).toBeGreaterThanOrEqual(Math.floor(pod * 0.7));
     expect(node).toBeLessThanOrEqual(Math.ceil(pod * 1.3) + 50);
     expect(node).toBeLessThanOrEqual(1300); // one core of quota: ≈ 1000m ± 30 %
-    await c.client.delete(PODS, 'busy', { namespace: 'default' });
+    await c.client.delete(R.pods, 'busy', { namespace: 'default' });
   });
 });

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../main/client/http';
 import { readKubeconfig } from '../../../main/apiserver/kubeconfig';
-import { MACHINES, NODES, PODS } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import { downMachines } from '../../../main/nodes/down';
 import type { KObject, Machine } from '../../../main/api/types';
 import { KUBECTL, waitFor } from '../../helpers/cluster';
@@ -74,16 +74,16 @@ function killServe(signal: NodeJS.Signals): Promise<void> {
 const api = (): HttpClient => { if (!client) throw new Error('no client'); return client; };
 
 async function readyNodes(): Promise<string[]> {
-  const nodes = (await api().list<KObject>(NODES)).items;
+  const nodes = (await api().list<KObject>(R.nodes)).items;
   return nodes.filter((n) => ((n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata?.name ?? '').sort();
 }
 
 async function helloPods(): Promise<Pod[]> {
-  return (await api().list<Pod>(PODS, { namespace: 'default', labelSelector: 'app=hello' })).items.filter((p) => !p.metadata?.deletionTimestamp);
+  return (await api().list<Pod>(R.pods, { namespace: 'default', labelSelector: 'app=hello' })).items.filter((p) => !p.metadata?.deletionTimestamp);
 }
 
 async function nodeIP(name: string): Promise<string> {
-  const m = await api().get<Machine & KObject>(MACHINES, name);
+  const m = await api().get<Machine & KObject>(R.machines, name);
   const ip = m.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
   if (!ip) throw new Error(`no IP for ${name}`);
   return ip;
@@ -137,8 +137,8 @@ describe.skipIf(skipWithoutAgent)('flotilla serve --nodes 2 (sandbox nodes, end 
 
   it('brings up two Ready nodes from `--nodes 2`', async () => {
     await waitFor(async () => (await readyNodes()).join(',') === 'node-1,node-2', 'node-1 and node-2 Ready', 90_000, 100);
-    await waitFor(async () => (await api().list<Machine & KObject>(MACHINES)).items.every((m) => m.status?.phase === 'Running'), 'machines Running', 10_000, 50);
-    const machines = (await api().list<Machine & KObject>(MACHINES)).items;
+    await waitFor(async () => (await api().list<Machine & KObject>(R.machines)).items.every((m) => m.status?.phase === 'Running'), 'machines Running', 10_000, 50);
+    const machines = (await api().list<Machine & KObject>(R.machines)).items;
     expect(machines.map((m) => [m.metadata?.name, m.status?.phase])).toEqual([['node-1', 'Running'], ['node-2', 'Running']]);
   });
 
@@ -178,7 +178,7 @@ describe.skipIf(skipWithoutAgent)('flotilla serve --nodes 2 (sandbox nodes, end 
       spec: { nodeName: 'node-1', restartPolicy: 'Never', containers: [{ name: 'client', image: 'docker.io/flotilla/hello:1',
         command: ['sh', '-c', `for i in $(seq 1 24); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${clusterIP} 80 | tail -1; done; echo DONE`] }] },
     };
-    await api().create<KObject>(PODS, pod, { namespace: 'default' });
+    await api().create<KObject>(R.pods, pod, { namespace: 'default' });
     const logDir = path.join(dataDir, 'sandbox', 'nodes', 'node-1', 'fs', 'var-log-pods');
     const text = await waitFor(() => {
       const d = fs.readdirSync(logDir).find((x) => x.startsWith('default_client_'));
@@ -191,7 +191,7 @@ describe.skipIf(skipWithoutAgent)('flotilla serve --nodes 2 (sandbox nodes, end 
     const answered = new Set([...text.matchAll(/Hello from (\S+)/g)].map((m) => names.get(m[1])));
     expect(answered.has('node-2')).toBe(true);
     expect(answered.has('node-1')).toBe(true);
-    await api().delete(PODS, 'client', { namespace: 'default', gracePeriodSeconds: 0 });
+    await api().delete(R.pods, 'client', { namespace: 'default', gracePeriodSeconds: 0 });
   });
 
   it('kubectl logs and exec work through the SSH tunnel to the agent', async (ctx) => {
@@ -212,7 +212,7 @@ describe.skipIf(skipWithoutAgent)('flotilla serve --nodes 2 (sandbox nodes, end 
       const pods = await helloPods();
       return pods.length === 4 && pods.every((p) => p.spec?.nodeName === 'node-1' && p.status?.phase === 'Running');
     }, 'all hello pods Running on node-1', 60_000, 100);
-    await expect(api().get(NODES, 'node-2')).rejects.toThrow();
+    await expect(api().get(R.nodes, 'node-2')).rejects.toThrow();
     expect(leftovers(cfg, dataDir).filter((l) => l.includes('-node-2'))).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { downMachines } from '../../../main/nodes/down';
-import { NODES } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import type { HttpClient } from '../../../main/client/http';
 import { readSandboxConfig, type SandboxConfig } from '../../../main/nodes/providers/sandbox/config';
@@ -34,7 +34,7 @@ function down(dataDir: string): Promise<{ code: number; out: string }> {
 
 function readyNodes(client: HttpClient, names: string[]): Promise<boolean> {
   return waitFor(async () => {
-    const items = (await client.list<KObject>(NODES)).items;
+    const items = (await client.list<KObject>(R.nodes)).items;
     const ready = (n: string): boolean => items.some((x) => x.metadata?.name === n
       && ((x.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
     return names.every(ready);

@@ -10,7 +10,7 @@ import { LimaProvider } from '../../../main/nodes/providers/lima';
 import { MultipassProvider } from '../../../main/nodes/providers/multipass';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { startNodeManager } from '../../../main/nodes';
-import { MACHINES } from '../../../main/nodes/resources';
+import { R } from '../../../main/client/refs';
 import type { KObject, Machine } from '../../../main/api/types';
 import { writeStandIns, type StandIns } from './stand-ins';
 
@@ -120,14 +120,14 @@ describe('machine controller with a VM provider (stand-in limactl)', () => {
   it('a provider that cannot run here: Failed saying why, and the Machine can still be deleted', async () => {
     const mgr = startNodeManager(c.core, { limactl: path.join(dir, 'nowhere', 'limactl'), log: () => undefined });
     try {
-      await c.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-0' }, spec: { provider: 'lima', running: true } });
+      await c.client.create<Machine & KObject>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-0' }, spec: { provider: 'lima', running: true } });
       const m = await waitFor(async () => {
-        const x = await c.client.get<Machine & KObject>(MACHINES, 'vm-0');
+        const x = await c.client.get<Machine & KObject>(R.machines, 'vm-0');
         return x.status?.phase === 'Failed' ? x : undefined;
       }, 'vm-0 Failed', 20_000);
       expect(m.status?.message).toMatch(/^checking the provider: lima is not available here: limactl is not installed/);
-      await c.client.delete(MACHINES, 'vm-0');
-      await waitFor(async () => { try { await c.client.get(MACHINES, 'vm-0'); return false; } catch { return true; } }, 'vm-0 gone', 10_000);
+      await c.client.delete(R.machines, 'vm-0');
+      await waitFor(async () => { try { await c.client.get(R.machines, 'vm-0'); return false; } catch { return true; } }, 'vm-0 gone', 10_000);
     } finally {
       mgr.stop();
     }
@@ -136,16 +136,16 @@ describe('machine controller with a VM provider (stand-in limactl)', () => {
   it('an unreachable VM ends Failed with the reason, and the half-made instance is deleted', async () => {
     const mgr = startNodeManager(c.core, { log: () => undefined });
     try {
-      await c.client.create<Machine & KObject>(MACHINES, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-1' }, spec: { provider: 'lima', cpus: 2, memoryMiB: 2048, diskGiB: 10, running: true } });
+      await c.client.create<Machine & KObject>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name: 'vm-1' }, spec: { provider: 'lima', cpus: 2, memoryMiB: 2048, diskGiB: 10, running: true } });
       const m = await waitFor(async () => {
-        const x = await c.client.get<Machine & KObject>(MACHINES, 'vm-1');
+        const x = await c.client.get<Machine & KObject>(R.machines, 'vm-1');
         return x.status?.phase === 'Failed' ? x : undefined;
       }, 'vm-1 Failed', 30_000);
       expect(m.status?.message).toMatch(/^connecting over SSH: ssh to root@127\.0\.0\.1:600\d\d: .*ECONNREFUSED/);
       expect(m.status?.message).toMatch(/the half-made machine was removed/);
       expect(await (mgr.providers.get('lima') as LimaProvider).instances()).toEqual([]);
-      await c.client.delete(MACHINES, 'vm-1');
-      await waitFor(async () => { try { await c.client.get(MACHINES, 'vm-1'); return false; } catch { return true; } }, 'vm-1 gone', 10_000);
+      await c.client.delete(R.machines, 'vm-1');
+      await waitFor(async () => { try { await c.client.get(R.machines, 'vm-1'); return false; } catch { return true; } }, 'vm-1 gone', 10_000);
     } finally {
       mgr.stop();
     }
