@@ -33,6 +33,17 @@ export function parseQuantity(q: string | number): number {
   return sign * v;
 }
 
+/** For display: the quantity's value, NaN when it is missing or malformed (never throws). */
+export function quantityOrNaN(q: string | number | undefined): number {
+  if (q === undefined) return NaN;
+  try { return parseQuantity(q); } catch { return NaN; }
+}
+
+/** For display: CPU in millicores (not rounded), NaN when missing or malformed. */
+export function cpuMillisOrNaN(q: string | number | undefined): number {
+  return quantityOrNaN(q) * 1000;
+}
+
 /** True when `q` parses. */
 export function isQuantity(q: unknown): boolean {
   if (typeof q !== 'string' && typeof q !== 'number') return false;

@@ -1,32 +1,18 @@
 // Samples metrics.k8s.io NodeMetrics every few seconds while someone listens.
 import type { NodeMetrics } from '../api/types';
+import { cpuMillisOrNaN, quantityOrNaN } from '../api/quantity';
 import type { BridgeEvents, MetricSample } from './contract';
 import type { ApiEndpoint } from './api-http';
 import { getJson } from './api-http';
 
 export const METRICS_INTERVAL_MS = 5000;
 
-export function parseCpuMillis(q: string): number {
-  if (q.endsWith('n')) return Number(q.slice(0, -1)) / 1e6;
-  if (q.endsWith('u')) return Number(q.slice(0, -1)) / 1e3;
-  if (q.endsWith('m')) return Number(q.slice(0, -1));
-  return Number(q) * 1000;
-}
-
-const BYTE_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-export function parseBytes(q: string): number {
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return NaN;
-  return Number(m[1]) * (m[2] ? BYTE_SUFFIX[m[2]] ?? NaN : 1);
-}
-
 export function samplesOf(items: NodeMetrics[], now: number): MetricSample[] {
   return items.map((m) => ({
     node: m.metadata.name ?? '',
     at: Date.parse(m.timestamp) || now,
-    cpuMillis: parseCpuMillis(m.usage.cpu),
-    memoryBytes: parseBytes(m.usage.memory),
+    cpuMillis: cpuMillisOrNaN(m.usage.cpu),
+    memoryBytes: quantityOrNaN(m.usage.memory),
   }));
 }
 

@@ -1,6 +1,6 @@
 // Reading a Node: readiness, roles, provider, capacity.
 import type { Node, NodeCondition } from '../../../main/api/types';
-import { cpuMillis, parseQuantity } from './quantity';
+import { cpuMillisOrNaN, quantityOrNaN } from '../../../main/api/quantity';
 
 export type NodeHealth = 'ready' | 'notready' | 'unknown' | 'cordoned';
 
@@ -30,7 +30,7 @@ export function nodeProvider(n: Node): string | undefined {
 
 export function allocatable(n: Node): { cpuMillis: number; memoryBytes: number; pods: number } {
   const a = n.status?.allocatable ?? n.status?.capacity ?? {};
-  return { cpuMillis: cpuMillis(a.cpu), memoryBytes: parseQuantity(a.memory), pods: parseQuantity(a.pods) };
+  return { cpuMillis: cpuMillisOrNaN(a.cpu), memoryBytes: quantityOrNaN(a.memory), pods: quantityOrNaN(a.pods) };
 }
 
 export function internalIP(n: Node): string | undefined {

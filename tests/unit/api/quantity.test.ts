@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuantityError, formatCpuMilli, formatMemory, formatMemoryMi, isQuantity, parseQuantity } from '../../../main/api/quantity';
+import { QuantityError, cpuMillisOrNaN, formatCpuMilli, formatMemory, formatMemoryMi, isQuantity, parseQuantity, quantityOrNaN } from '../../../main/api/quantity';
 
 describe('parseQuantity', () => {
   it.each([
@@ -70,5 +70,15 @@ describe('formatting', () => {
   it('formats whole MiB for kubectl top', () => {
     expect(formatMemoryMi(1500 * 1048576)).toBe('1500Mi');
     expect(formatMemoryMi(12.4 * 1048576)).toBe('12Mi');
+  });
+  it('reads quantities for display without throwing (metrics, node capacity)', () => {
+    expect(cpuMillisOrNaN('123456789n')).toBeCloseTo(123.456789, 6);
+    expect(cpuMillisOrNaN('250m')).toBe(250);
+    expect(cpuMillisOrNaN('2')).toBe(2000);
+    expect(quantityOrNaN('16384Ki')).toBe(16 * 2 ** 20);
+    expect(quantityOrNaN(110)).toBe(110);
+    expect(quantityOrNaN(undefined)).toBeNaN();
+    expect(quantityOrNaN('1GB')).toBeNaN();
+    expect(cpuMillisOrNaN('lots')).toBeNaN();
   });
 });
