@@ -96,9 +96,18 @@ for (const r of RESOURCES) {
   if (!r.virtual) byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
 }
 
-/** The key of a resource in per-resource tables (strategies, table columns): `<group>/<plural>`, `/pods` for core. */
-export function resourceKey(r: Pick<ResourceInfo, 'group' | 'plural'>): string {
-  return `${r.group}/${r.plural}`;
+/**
+ * A lookup of what other modules register per resource (a kind's strategy, its table columns), from
+ * `[group, plural, value]` rows. A row naming a resource this table does not serve throws at once.
+ */
+export function perResource<T>(rows: ReadonlyArray<readonly [group: string, plural: string, value: T]>): (r: Pick<ResourceInfo, 'group' | 'plural'>) => T | undefined {
+  const key = (r: Pick<ResourceInfo, 'group' | 'plural'>) => `${r.group}/${r.plural}`;
+  const values = new Map<string, T>();
+  for (const [group, plural, value] of rows) {
+    if (!RESOURCES.some((r) => r.group === group && r.plural === plural)) throw new Error(`no resource ${group}/${plural} is served`);
+    values.set(key({ group, plural }), value);
+  }
+  return (r) => values.get(key(r));
 }
 
 /** Look a resource up by the URL parts /apis/<group>/<version>/<plural>. */

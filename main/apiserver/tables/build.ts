@@ -1,16 +1,16 @@
 // buildTable: the meta.k8s.io/v1 Table for a list (or a watch event) of objects of one resource.
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject } from '../../api/types';
-import { printerFor } from './registry';
+import { tableFor } from './registry';
 import type { BuildTableOptions, Table, TableRow } from './types';
 
 export function buildTable(r: ResourceInfo, objects: KObject[], opts: BuildTableOptions = {}): Table {
-  const printer = printerFor(r);
+  const table = tableFor(r);
   const now = opts.now ?? new Date();
   const include = opts.includeObject ?? 'Metadata';
   const rows = objects.map((obj): TableRow => {
-    const row: TableRow = { cells: printer.cells(obj, now) };
-    const conditions = printer.conditions?.(obj);
+    const row: TableRow = { cells: table.cells(obj, now) };
+    const conditions = table.conditions(obj);
     if (conditions) row.conditions = conditions;
     if (include === 'Object') row.object = obj;
     else if (include === 'Metadata') {
@@ -25,7 +25,7 @@ export function buildTable(r: ResourceInfo, objects: KObject[], opts: BuildTable
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata,
-    columnDefinitions: opts.omitColumnDefinitions ? null : printer.columns.map((c) => ({ ...c })),
+    columnDefinitions: opts.omitColumnDefinitions ? null : table.definitions.map((c) => ({ ...c })),
     rows,
   };
 }

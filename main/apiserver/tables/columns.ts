@@ -1,27 +1,26 @@
-// Column-definition helpers shared by the per-kind printers.
-import type { TableColumnDefinition, TableColumnType } from './types';
+// Columns many kinds share: NAME, AGE, and the wide CONTAINERS and IMAGES of workloads.
+import type { ObjectMeta, PodTemplateSpec } from '../../api/types';
+import { ageOf } from './duration';
+import type { Column } from './types';
 
-export const NAME_DESCRIPTION =
+const NAME_DESCRIPTION =
   'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated.';
-export const AGE_DESCRIPTION =
+const AGE_DESCRIPTION =
   'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.';
 
-export function column(name: string, type: TableColumnType, description: string, priority = 0, format = ''): TableColumnDefinition {
-  return { name, type, format, description, priority };
+interface WithMeta {
+  metadata?: ObjectMeta;
 }
 
-export function nameColumn(priority = 0): TableColumnDefinition {
-  return column('Name', 'string', NAME_DESCRIPTION, priority, 'name');
-}
+export const nameColumn: Column<WithMeta> = { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, cell: (o) => o.metadata?.name ?? '' };
 
-export function ageColumn(): TableColumnDefinition {
-  return column('Age', 'string', AGE_DESCRIPTION);
-}
+export const ageColumn: Column<WithMeta> = { name: 'Age', type: 'string', description: AGE_DESCRIPTION, cell: (o, now) => ageOf(o, now) };
 
-/** A wide (priority 1) column. */
-export function wide(name: string, type: TableColumnType, description: string): TableColumnDefinition {
-  return column(name, type, description, 1);
+/** The wide CONTAINERS and IMAGES columns of a kind with a pod template (layoutContainerCells). */
+export function containerColumns<T>(template: (obj: Partial<T>) => PodTemplateSpec | undefined): Array<Column<T>> {
+  const containers = (obj: Partial<T>) => template(obj)?.spec?.containers ?? [];
+  return [
+    { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.', cell: (o) => containers(o).map((c) => c.name).join(',') },
+    { name: 'Images', type: 'string', priority: 1, description: 'Images referenced by each container in the template.', cell: (o) => containers(o).map((c) => c.image ?? '').join(',') },
+  ];
 }
-
-export const CONTAINERS_DESCRIPTION = 'Names of each container in the template.';
-export const IMAGES_DESCRIPTION = 'Images referenced by each container in the template.';

@@ -1,9 +1,7 @@
 // Endpoints: NAME ENDPOINTS AGE, where ENDPOINTS lists at most three ip:port and then "+ N more...".
-import type { Endpoints, KObject } from '../../api/types';
-import { ageColumn, column, nameColumn } from './columns';
-import { translateTimestampSince } from './duration';
-import { view } from './view';
-import type { KindPrinter, TableCell } from './types';
+import type { Endpoints } from '../../api/types';
+import { ageColumn, nameColumn } from './columns';
+import { defineTable } from './define';
 
 const MAX_SHOWN = 3;
 
@@ -12,7 +10,7 @@ export function joinHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-export function formatEndpoints(ep: Endpoints): string {
+export function formatEndpoints(ep: Partial<Endpoints>): string {
   const subsets = ep.subsets ?? [];
   if (subsets.length === 0) return '<none>';
   const list: string[] = [];
@@ -34,14 +32,10 @@ export function formatEndpoints(ep: Endpoints): string {
   return count > MAX_SHOWN ? `${text} + ${count - MAX_SHOWN} more...` : text;
 }
 
-export const endpointsPrinter: KindPrinter = {
+export const endpointsTable = defineTable<Endpoints>({
   columns: [
-    nameColumn(),
-    column('Endpoints', 'string', 'The set of all endpoints is the union of all subsets.'),
-    ageColumn(),
+    nameColumn,
+    { name: 'Endpoints', type: 'string', description: 'The set of all endpoints is the union of all subsets.', cell: formatEndpoints },
+    ageColumn,
   ],
-  cells(obj: KObject, now: Date): TableCell[] {
-    const ep = view<Endpoints>(obj);
-    return [ep.metadata?.name ?? '', formatEndpoints(ep), translateTimestampSince(ep.metadata?.creationTimestamp, now)];
-  },
-};
+});

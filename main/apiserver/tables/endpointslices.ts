@@ -1,9 +1,7 @@
 // EndpointSlices: NAME ADDRESSTYPE PORTS ENDPOINTS AGE.
-import type { EndpointSlice, KObject } from '../../api/types';
-import { ageColumn, column, nameColumn } from './columns';
-import { translateTimestampSince } from './duration';
-import { view } from './view';
-import type { KindPrinter, TableCell } from './types';
+import type { EndpointSlice } from '../../api/types';
+import { ageColumn, nameColumn } from './columns';
+import { defineTable } from './define';
 
 const MAX_SHOWN = 3;
 
@@ -21,22 +19,12 @@ export function formatSliceEndpoints(slice: Partial<EndpointSlice>): string {
   return listWithMore((slice.endpoints ?? []).flatMap((e) => e.addresses ?? []));
 }
 
-export const endpointSlicePrinter: KindPrinter = {
+export const endpointSliceTable = defineTable<EndpointSlice>({
   columns: [
-    nameColumn(),
-    column('AddressType', 'string', 'addressType specifies the type of address carried by this EndpointSlice.'),
-    column('Ports', 'string', 'ports specifies the list of network ports exposed by each endpoint in this slice.'),
-    column('Endpoints', 'string', 'endpoints is a list of unique endpoints in this slice.'),
-    ageColumn(),
+    nameColumn,
+    { name: 'AddressType', type: 'string', description: 'addressType specifies the type of address carried by this EndpointSlice.', cell: (slice) => slice.addressType ?? '' },
+    { name: 'Ports', type: 'string', description: 'ports specifies the list of network ports exposed by each endpoint in this slice.', cell: formatSlicePorts },
+    { name: 'Endpoints', type: 'string', description: 'endpoints is a list of unique endpoints in this slice.', cell: formatSliceEndpoints },
+    ageColumn,
   ],
-  cells(obj: KObject, now: Date): TableCell[] {
-    const slice = view<EndpointSlice>(obj);
-    return [
-      slice.metadata?.name ?? '',
-      slice.addressType ?? '',
-      formatSlicePorts(slice),
-      formatSliceEndpoints(slice),
-      translateTimestampSince(slice.metadata?.creationTimestamp, now),
-    ];
-  },
-};
+});

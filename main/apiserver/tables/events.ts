@@ -1,9 +1,8 @@
 // Events: LAST SEEN TYPE REASON OBJECT MESSAGE [SUBOBJECT SOURCE FIRST SEEN COUNT NAME] — cells in column order.
-import type { Event, KObject } from '../../api/types';
-import { NAME_DESCRIPTION, column, wide } from './columns';
+import type { Event } from '../../api/types';
+import { nameColumn } from './columns';
+import { defineTable } from './define';
 import { translateTimestampSince } from './duration';
-import { view } from './view';
-import type { KindPrinter, TableCell } from './types';
 
 function isSet(ts: string | undefined | null): ts is string {
   return typeof ts === 'string' && ts !== '';
@@ -22,43 +21,33 @@ export function eventTarget(ev: Partial<Event>): string {
   return ev.involvedObject?.name ? `${kind}/${ev.involvedObject.name}` : kind;
 }
 
-export const eventPrinter: KindPrinter = {
+function firstSeen(ev: Partial<Event>, now: Date): string {
+  return translateTimestampSince(isSet(ev.firstTimestamp) ? ev.firstTimestamp : ev.eventTime, now);
+}
+
+/** LAST SEEN: the series' last observation, else lastTimestamp, else when it was first seen. */
+function lastSeen(ev: Partial<Event>, now: Date): string {
+  if (ev.series) return translateTimestampSince(ev.series.lastObservedTime, now);
+  return isSet(ev.lastTimestamp) ? translateTimestampSince(ev.lastTimestamp, now) : firstSeen(ev, now);
+}
+
+/** COUNT: the series' count, else count; singleton events of the new API carry none and count 1. */
+function count(ev: Partial<Event>): number {
+  if (ev.series) return ev.series.count ?? 0;
+  return ev.count || 1;
+}
+
+export const eventTable = defineTable<Event>({
   columns: [
-    column('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
-    column('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future'),
-    column('Reason', 'string', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
-    column('Object', 'string', 'The object that this event is about.'),
-    wide('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.'),
-    wide('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.'),
-    column('Message', 'string', 'A human-readable description of the status of this operation.'),
-    wide('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)'),
-    wide('Count', 'string', 'The number of times this event has occurred.'),
-    column('Name', 'string', NAME_DESCRIPTION, 1, 'name'),
+    { name: 'Last Seen', type: 'string', description: 'The time at which the most recent occurrence of this event was recorded.', cell: lastSeen },
+    { name: 'Type', type: 'string', description: 'Type of this event (Normal, Warning), new types could be added in the future', cell: (ev) => ev.type ?? '' },
+    { name: 'Reason', type: 'string', description: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", cell: (ev) => ev.reason ?? '' },
+    { name: 'Object', type: 'string', description: 'The object that this event is about.', cell: eventTarget },
+    { name: 'Subobject', type: 'string', priority: 1, description: 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', cell: (ev) => ev.involvedObject?.fieldPath ?? '' },
+    { name: 'Source', type: 'string', priority: 1, description: 'The component reporting this event. Should be a short machine understandable string.', cell: eventSource },
+    { name: 'Message', type: 'string', description: 'A human-readable description of the status of this operation.', cell: (ev) => (ev.message ?? '').trim() },
+    { name: 'First Seen', type: 'string', priority: 1, description: 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', cell: firstSeen },
+    { name: 'Count', type: 'string', priority: 1, description: 'The number of times this event has occurred.', cell: count },
+    { ...nameColumn, priority: 1 },
   ],
-  cells(obj: KObject, now: Date): TableCell[] {
-    const ev = view<Event>(obj);
-    const firstSeen = isSet(ev.firstTimestamp)
-      ? translateTimestampSince(ev.firstTimestamp, now)
-      : translateTimestampSince(ev.eventTime, now);
-    let lastSeen = isSet(ev.lastTimestamp) ? translateTimestampSince(ev.lastTimestamp, now) : firstSeen;
-    let count = ev.count ?? 0;
-    if (ev.series) {
-      lastSeen = translateTimestampSince(ev.series.lastObservedTime, now);
-      count = ev.series.count ?? 0;
-    } else if (count === 0) {
-      count = 1; // singleton events of the new API carry no count
-    }
-    return [
-      lastSeen,
-      ev.type ?? '',
-      ev.reason ?? '',
-      eventTarget(ev),
-      ev.involvedObject?.fieldPath ?? '',
-      eventSource(ev),
-      (ev.message ?? '').trim(),
-      firstSeen,
-      count,
-      ev.metadata?.name ?? '',
-    ];
-  },
-};
+});

@@ -1,8 +1,8 @@
 // Server-side tables for `kubectl get`.
 export { buildTable } from './build';
-export { printerFor } from './registry';
+export { tableFor } from './registry';
 export { humanDuration, translateTimestampSince } from './duration';
 export type {
-  BuildTableOptions, IncludeObject, KindPrinter, PartialObjectMetadata, Table, TableCell, TableColumnDefinition,
-  TableColumnType, TableRow, TableRowCondition,
+  BuildTableOptions, Column, IncludeObject, KindTable, PartialObjectMetadata, Table, TableCell, TableColumnDefinition,
+  TableColumnType, TableRow, TableRowCondition, TableSpec,
 } from './types';

@@ -1,15 +1,13 @@
 // Nodes: NAME STATUS ROLES AGE VERSION [INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME].
-import type { KObject, Node } from '../../api/types';
-import { ageColumn, column, nameColumn, wide } from './columns';
-import { translateTimestampSince } from './duration';
-import { view } from './view';
-import type { KindPrinter, TableCell } from './types';
+import type { Node } from '../../api/types';
+import { ageColumn, nameColumn } from './columns';
+import { defineTable } from './define';
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const NODE_ROLE_LABEL = 'kubernetes.io/role';
 
 /** Ready / NotReady / Unknown, then ",SchedulingDisabled" when cordoned. */
-export function nodeStatus(node: Node): string {
+export function nodeStatus(node: Partial<Node>): string {
   const status: string[] = [];
   const ready = (node.status?.conditions ?? []).filter((c) => c.type === 'Ready').pop();
   if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
@@ -19,7 +17,7 @@ export function nodeStatus(node: Node): string {
 }
 
 /** Roles from node-role.kubernetes.io/<role> labels and the kubernetes.io/role label, sorted; `<none>` if none. */
-export function nodeRoles(node: Node): string {
+export function nodeRoles(node: Partial<Node>): string {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries(node.metadata?.labels ?? {})) {
     if (k.startsWith(NODE_ROLE_PREFIX)) {
@@ -32,37 +30,23 @@ export function nodeRoles(node: Node): string {
   return roles.size === 0 ? '<none>' : [...roles].sort().join(',');
 }
 
-function address(node: Node, type: string): string {
+function address(node: Partial<Node>, type: string): string {
   return (node.status?.addresses ?? []).find((a) => a.type === type)?.address ?? '<none>';
 }
 
-export const nodePrinter: KindPrinter = {
+const nodeInfo = (node: Partial<Node>) => node.status?.nodeInfo;
+
+export const nodeTable = defineTable<Node>({
   columns: [
-    nameColumn(),
-    column('Status', 'string', 'The status of the node'),
-    column('Roles', 'string', 'The roles of the node'),
-    ageColumn(),
-    column('Version', 'string', 'Kubelet Version reported by the node.'),
-    wide('Internal-IP', 'string', 'List of addresses reachable to the node.'),
-    wide('External-IP', 'string', 'List of addresses reachable to the node.'),
-    wide('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).'),
-    wide('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."),
-    wide('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).'),
+    nameColumn,
+    { name: 'Status', type: 'string', description: 'The status of the node', cell: nodeStatus },
+    { name: 'Roles', type: 'string', description: 'The roles of the node', cell: nodeRoles },
+    ageColumn,
+    { name: 'Version', type: 'string', description: 'Kubelet Version reported by the node.', cell: (node) => nodeInfo(node)?.kubeletVersion ?? '' },
+    { name: 'Internal-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: (node) => address(node, 'InternalIP') },
+    { name: 'External-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: (node) => address(node, 'ExternalIP') },
+    { name: 'OS-Image', type: 'string', priority: 1, description: 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', cell: (node) => nodeInfo(node)?.osImage || '<unknown>' },
+    { name: 'Kernel-Version', type: 'string', priority: 1, description: "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", cell: (node) => nodeInfo(node)?.kernelVersion || '<unknown>' },
+    { name: 'Container-Runtime', type: 'string', priority: 1, description: 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', cell: (node) => nodeInfo(node)?.containerRuntimeVersion || '<unknown>' },
   ],
-  cells(obj: KObject, now: Date): TableCell[] {
-    const node = view<Node>(obj);
-    const info = node.status?.nodeInfo;
-    return [
-      node.metadata?.name ?? '',
-      nodeStatus(node),
-      nodeRoles(node),
-      translateTimestampSince(node.metadata?.creationTimestamp, now),
-      info?.kubeletVersion ?? '',
-      address(node, 'InternalIP'),
-      address(node, 'ExternalIP'),
-      info?.osImage || '<unknown>',
-      info?.kernelVersion || '<unknown>',
-      info?.containerRuntimeVersion || '<unknown>',
-    ];
-  },
-};
+});

@@ -1,11 +1,11 @@
 // Pods: NAME READY STATUS RESTARTS AGE [IP NODE NOMINATED NODE READINESS GATES], with printPod's status reasoning
 // (shared with the UI in api/pod-status).
-import type { KObject, Pod } from '../../api/types';
+import type { Pod } from '../../api/types';
 import { podStatusSummary } from '../../api/pod-status';
-import { ageColumn, column, nameColumn, wide } from './columns';
-import { humanDuration, translateTimestampSince } from './duration';
-import { view } from './view';
-import type { KindPrinter, TableCell, TableRowCondition } from './types';
+import { ageColumn, nameColumn } from './columns';
+import { defineTable } from './define';
+import { humanDuration } from './duration';
+import type { TableRowCondition } from './types';
 
 interface PodSummary {
   ready: string;
@@ -23,7 +23,7 @@ export function summarizePod(pod: Pod, now: Date): PodSummary {
   return { ready: `${s.readyContainers}/${s.totalContainers}`, reason: s.reason, restarts: restartsText };
 }
 
-function readinessGates(pod: Pod): string {
+function readinessGates(pod: Partial<Pod>): string {
   const gates = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return '<none>';
   let trueConditions = 0;
@@ -34,38 +34,24 @@ function readinessGates(pod: Pod): string {
   return `${trueConditions}/${gates.length}`;
 }
 
-export const podPrinter: KindPrinter = {
+function podConditions(pod: Partial<Pod>): TableRowCondition[] | undefined {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
+  if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+  return undefined;
+}
+
+export const podTable = defineTable<Pod>({
   columns: [
-    nameColumn(),
-    column('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
-    column('Status', 'string', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
-    ageColumn(),
-    wide('IP', 'string', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.'),
-    wide('Node', 'string', 'NodeName indicates in which node this pod is scheduled.'),
-    wide('Nominated Node', 'string', 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.'),
-    wide('Readiness Gates', 'string', 'If specified, all readiness gates will be evaluated for pod readiness.'),
+    nameColumn,
+    { name: 'Ready', type: 'string', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (pod, now) => summarizePod(pod, now).ready },
+    { name: 'Status', type: 'string', description: 'The aggregate status of the containers in this pod.', cell: (pod, now) => summarizePod(pod, now).reason },
+    { name: 'Restarts', type: 'string', description: 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.', cell: (pod, now) => summarizePod(pod, now).restarts },
+    ageColumn,
+    { name: 'IP', type: 'string', priority: 1, description: 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', cell: (pod) => pod.status?.podIPs?.[0]?.ip || pod.status?.podIP || '<none>' },
+    { name: 'Node', type: 'string', priority: 1, description: 'NodeName indicates in which node this pod is scheduled.', cell: (pod) => pod.spec?.nodeName || '<none>' },
+    { name: 'Nominated Node', type: 'string', priority: 1, description: 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.', cell: (pod) => pod.status?.nominatedNodeName || '<none>' },
+    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: readinessGates },
   ],
-  cells(obj: KObject, now: Date): TableCell[] {
-    const pod = view<Pod>(obj);
-    const s = summarizePod(pod, now);
-    const ip = pod.status?.podIPs?.[0]?.ip || pod.status?.podIP || '<none>';
-    return [
-      pod.metadata?.name ?? '',
-      s.ready,
-      s.reason,
-      s.restarts,
-      translateTimestampSince(pod.metadata?.creationTimestamp, now),
-      ip,
-      pod.spec?.nodeName || '<none>',
-      pod.status?.nominatedNodeName || '<none>',
-      readinessGates(pod),
-    ];
-  },
-  conditions(obj: KObject): TableRowCondition[] | undefined {
-    const phase = (view<Pod>(obj)).status?.phase;
-    if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-    if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
-    return undefined;
-  },
-};
+  conditions: podConditions,
+});

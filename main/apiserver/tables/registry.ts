@@ -1,39 +1,38 @@
-// Which printer renders which resource (by API group and plural); everything else gets the default NAME AGE.
+// Which table each resource has (by API group and plural); everything else gets NAME AGE.
 import type { ResourceInfo } from '../../api/resources';
-import { configMapPrinter } from './configmaps';
-import { daemonSetPrinter } from './daemonsets';
-import { defaultPrinter } from './default';
-import { deploymentPrinter } from './deployments';
-import { endpointsPrinter } from './endpoints';
-import { endpointSlicePrinter } from './endpointslices';
-import { eventPrinter } from './events';
-import { leasePrinter } from './leases';
-import { machinePrinter } from './machines';
-import { namespacePrinter } from './namespaces';
-import { nodePrinter } from './nodes';
-import { podPrinter } from './pods';
-import { replicaSetPrinter } from './replicasets';
-import { secretPrinter } from './secrets';
-import { servicePrinter } from './services';
-import type { KindPrinter } from './types';
+import { perResource } from '../../api/resources';
+import { ageColumn, nameColumn } from './columns';
+import { defineTable } from './define';
+import { endpointsTable } from './endpoints';
+import { endpointSliceTable } from './endpointslices';
+import { eventTable } from './events';
+import { machineTable } from './machines';
+import { nodeTable } from './nodes';
+import { configMapTable, leaseTable, namespaceTable, secretTable } from './plain';
+import { podTable } from './pods';
+import { serviceTable } from './services';
+import type { KindTable } from './types';
+import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 
-const PRINTERS = new Map<string, KindPrinter>([
-  ['/pods', podPrinter],
-  ['/nodes', nodePrinter],
-  ['/services', servicePrinter],
-  ['/endpoints', endpointsPrinter],
-  ['/namespaces', namespacePrinter],
-  ['/configmaps', configMapPrinter],
-  ['/secrets', secretPrinter],
-  ['/events', eventPrinter],
-  ['apps/deployments', deploymentPrinter],
-  ['apps/replicasets', replicaSetPrinter],
-  ['apps/daemonsets', daemonSetPrinter],
-  ['discovery.k8s.io/endpointslices', endpointSlicePrinter],
-  ['coordination.k8s.io/leases', leasePrinter],
-  ['flotilla.dev/machines', machinePrinter],
+const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
+
+const own = perResource<KindTable>([
+  ['', 'pods', podTable],
+  ['', 'nodes', nodeTable],
+  ['', 'services', serviceTable],
+  ['', 'endpoints', endpointsTable],
+  ['', 'namespaces', namespaceTable],
+  ['', 'configmaps', configMapTable],
+  ['', 'secrets', secretTable],
+  ['', 'events', eventTable],
+  ['apps', 'deployments', deploymentTable],
+  ['apps', 'replicasets', replicaSetTable],
+  ['apps', 'daemonsets', daemonSetTable],
+  ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
+  ['coordination.k8s.io', 'leases', leaseTable],
+  ['flotilla.dev', 'machines', machineTable],
 ]);
 
-export function printerFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindPrinter {
-  return PRINTERS.get(`${r.group}/${r.plural}`) ?? defaultPrinter;
+export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
+  return own(r) ?? defaultTable;
 }

@@ -1,14 +1,12 @@
 // Services: NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE [SELECTOR].
-import type { KObject, Service } from '../../api/types';
-import { ageColumn, column, nameColumn, wide } from './columns';
-import { translateTimestampSince } from './duration';
+import type { Service } from '../../api/types';
+import { ageColumn, nameColumn } from './columns';
+import { defineTable } from './define';
 import { formatLabels } from './selector';
-import { view } from './view';
-import type { KindPrinter, TableCell } from './types';
 
 const LOAD_BALANCER_WIDTH = 16;
 
-function loadBalancerIPs(svc: Service, isWide: boolean): string {
+function loadBalancerIPs(svc: Partial<Service>, isWide: boolean): string {
   const set = new Set<string>();
   for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
     if (ing.ip) set.add(ing.ip);
@@ -20,7 +18,7 @@ function loadBalancerIPs(svc: Service, isWide: boolean): string {
 }
 
 /** The EXTERNAL-IP cell (getServiceExternalIP). The server always renders tables wide. */
-export function serviceExternalIP(svc: Service, type: string, isWide = true): string {
+export function serviceExternalIP(svc: Partial<Service>, type: string, isWide = true): string {
   const externalIPs = svc.spec?.externalIPs ?? [];
   switch (type) {
     case 'ClusterIP':
@@ -39,36 +37,24 @@ export function serviceExternalIP(svc: Service, type: string, isWide = true): st
 }
 
 /** `80/TCP,443:30443/TCP`. */
-export function servicePorts(svc: Service): string {
+export function servicePorts(svc: Partial<Service>): string {
   const text = (svc.spec?.ports ?? [])
     .map((p) => (p.nodePort && p.nodePort > 0 ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`))
     .join(',');
   return text || '<none>';
 }
 
-export const servicePrinter: KindPrinter = {
+/** An unset type is what defaulting turns into ClusterIP. */
+const typeOf = (svc: Partial<Service>): string => svc.spec?.type || 'ClusterIP';
+
+export const serviceTable = defineTable<Service>({
   columns: [
-    nameColumn(),
-    column('Type', 'string', 'type determines how the Service is exposed. Defaults to ClusterIP.'),
-    column('Cluster-IP', 'string', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
-    column('External-IP', 'string', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
-    column('Port(s)', 'string', 'The list of ports that are exposed by this service.'),
-    ageColumn(),
-    wide('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.'),
+    nameColumn,
+    { name: 'Type', type: 'string', description: 'type determines how the Service is exposed. Defaults to ClusterIP.', cell: typeOf },
+    { name: 'Cluster-IP', type: 'string', description: 'clusterIP is the IP address of the service and is usually assigned randomly.', cell: (svc) => svc.spec?.clusterIPs?.[0] || svc.spec?.clusterIP || '<none>' },
+    { name: 'External-IP', type: 'string', description: 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.', cell: (svc) => serviceExternalIP(svc, typeOf(svc)) },
+    { name: 'Port(s)', type: 'string', description: 'The list of ports that are exposed by this service.', cell: servicePorts },
+    ageColumn,
+    { name: 'Selector', type: 'string', priority: 1, description: 'Route service traffic to pods with label keys and values matching this selector.', cell: (svc) => formatLabels(svc.spec?.selector) },
   ],
-  cells(obj: KObject, now: Date): TableCell[] {
-    const svc = view<Service>(obj);
-    // An unset type is what defaulting turns into ClusterIP.
-    const type = svc.spec?.type || 'ClusterIP';
-    const clusterIP = svc.spec?.clusterIPs?.[0] || svc.spec?.clusterIP || '<none>';
-    return [
-      svc.metadata?.name ?? '',
-      type,
-      clusterIP,
-      serviceExternalIP(svc, type),
-      servicePorts(svc),
-      translateTimestampSince(svc.metadata?.creationTimestamp, now),
-      formatLabels(svc.spec?.selector),
-    ];
-  },
-};
+});

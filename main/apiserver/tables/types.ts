@@ -1,5 +1,5 @@
 // The meta.k8s.io/v1 Table shape that `kubectl get` asks for (Accept: application/json;as=Table;v=v1;g=meta.k8s.io),
-// and the small contract every per-kind printer implements.
+// and the declarative column tables of the kinds.
 import type { KObject, ObjectMeta } from '../../api/types';
 
 export type TableColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -56,9 +56,30 @@ export interface BuildTableOptions {
   omitColumnDefinitions?: boolean;
 }
 
-/** One kind's printer: its columns (wide ones included) and the cells of one object, in column order. */
-export interface KindPrinter {
-  columns: readonly TableColumnDefinition[];
+/**
+ * One column of a kind's table: its definition as kubectl receives it, and its cell of an object.
+ * `T` is the kind's wire type; the object is read through it with every field optional.
+ */
+export interface Column<T> {
+  name: string;
+  type: TableColumnType;
+  description: string;
+  /** 0 (the default): always shown; 1: only with `-o wide`. */
+  priority?: number;
+  /** 'name' for the column that holds the object's name; '' (the default) otherwise. */
+  format?: string;
+  cell(obj: Partial<T>, now: Date): TableCell;
+}
+
+/** A kind's table, declared: its columns in order (wide ones included) and the conditions of a row. */
+export interface TableSpec<T> {
+  columns: ReadonlyArray<Column<T>>;
+  conditions?(obj: Partial<T>): TableRowCondition[] | undefined;
+}
+
+/** A kind's table, ready to render: column definitions, and the cells and conditions of one object. */
+export interface KindTable {
+  readonly definitions: readonly TableColumnDefinition[];
   cells(obj: KObject, now: Date): TableCell[];
-  conditions?(obj: KObject): TableRowCondition[] | undefined;
+  conditions(obj: KObject): TableRowCondition[] | undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceFor } from '../../../main/api/resources';
+import { RESOURCES, resourceFor } from '../../../main/api/resources';
 import type { KObject } from '../../../main/api/types';
 import { buildTable } from '../../../main/apiserver/tables';
 import { NOW, ago, resource } from './fixtures';
@@ -36,11 +36,13 @@ describe('buildTable', () => {
     expect(JSON.parse(JSON.stringify(t))).toEqual({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { continue: 'abc' }, columnDefinitions: null, rows: [] });
   });
 
-  it('every row has exactly one cell per column, for every resource served', () => {
-    for (const [g, p] of [['', 'pods'], ['', 'nodes'], ['', 'services'], ['', 'endpoints'], ['', 'events'], ['', 'namespaces'], ['', 'configmaps'], ['', 'secrets'],
-      ['apps', 'deployments'], ['apps', 'replicasets'], ['apps', 'daemonsets'], ['discovery.k8s.io', 'endpointslices'], ['coordination.k8s.io', 'leases'], ['flotilla.dev', 'machines']]) {
-      const t = buildTable(resource(g, p), [{ metadata: { name: 'x' } }], { now: NOW });
-      expect(t.rows[0].cells.length, `${g}/${p}`).toBe(t.columnDefinitions?.length);
+  it('column definitions go out in the field order of the Kubernetes apiserver, with format and priority always set', () => {
+    for (const r of RESOURCES) {
+      for (const c of buildTable(r, [], { now: NOW }).columnDefinitions ?? []) {
+        expect(Object.keys(c), `${r.group}/${r.plural} ${c.name}`).toEqual(['name', 'type', 'format', 'description', 'priority']);
+        expect(['', 'name']).toContain(c.format);
+        expect([0, 1]).toContain(c.priority);
+      }
     }
   });
 

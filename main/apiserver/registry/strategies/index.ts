@@ -1,7 +1,7 @@
 // Which strategy each resource has. A resource without one here is written by the generic rules
 // alone. Strategies are made per Registry: the service allocators hold state.
 import type { ResourceInfo } from '../../../api/resources';
-import { RESOURCES, resourceKey } from '../../../api/resources';
+import { perResource } from '../../../api/resources';
 import type { Strategy } from '../strategy';
 import { eventStrategy } from './event';
 import { generationStrategy } from './generation';
@@ -16,18 +16,8 @@ export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural'>) => Stra
 
 const GENERIC: Strategy = Object.freeze({});
 
-/** `[group, plural, strategy]` rows; a row naming no stored resource is a bug, reported at once. */
-function lookup(rows: ReadonlyArray<readonly [group: string, plural: string, strategy: Strategy]>): StrategyLookup {
-  const table = new Map<string, Strategy>();
-  for (const [group, plural, strategy] of rows) {
-    if (!RESOURCES.some((r) => r.group === group && r.plural === plural && !r.virtual)) throw new Error(`strategy for ${group}/${plural}, which is not a stored resource`);
-    table.set(resourceKey({ group, plural }), strategy);
-  }
-  return (r) => table.get(resourceKey(r)) ?? GENERIC;
-}
-
 export function makeStrategies(): StrategyLookup {
-  return lookup([
+  const own = perResource<Strategy>([
     ['', 'pods', podStrategy],
     ['', 'nodes', nodeStrategy],
     ['', 'services', new ServiceAllocation()],
@@ -39,4 +29,5 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'daemonsets', generationStrategy],
     ['flotilla.dev', 'machines', generationStrategy],
   ]);
+  return (r) => own(r) ?? GENERIC;
 }
