@@ -5,13 +5,12 @@
 // ReplicaSet's status as its controller would) and waits on the API state the loop produces.
 import type { ApiObject, KList, KObject, WatchEvent } from '../../main/api/types';
 import { resourceForKind } from '../../main/api/resources';
-import { Registry } from '../../main/apiserver/registry/registry';
-import { LocalClient } from '../../main/client/local';
+import type { Registry } from '../../main/apiserver/registry/registry';
+import type { LocalClient } from '../../main/client/local';
 import { isNotFound, type DeleteOpts, type ResourceRef } from '../../main/client/types';
 import { startControlLoops } from '../../main/controllers';
 import type { ControlLoopOptions } from '../../main/controllers';
-import { openStore } from '../../main/store/sqlite-store';
-import type { SqliteStore } from '../../main/store/sqlite-store';
+import { startInProcessApi } from './in-process-api';
 import { waitFor } from './wait';
 
 export interface ControlPlane {
@@ -54,13 +53,10 @@ export function resourceOf(like: Kinded): ResourceRef {
 }
 
 export async function startControlPlane(): Promise<ControlPlane> {
-  const store: SqliteStore = openStore({ path: ':memory:', autoCompactMs: 0 });
-  const registry = new Registry(store);
-  await registry.bootstrap();
-  const client = new LocalClient({ registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000 });
+  const api = await startInProcessApi();
+  const { registry, client } = api;
   const logs: string[] = [];
   const stops: Array<() => Promise<void> | void> = [];
-  let closed = false;
   const plane: ControlPlane = {
     registry, client, logs,
     async startController(name, opts = {}) {
@@ -101,8 +97,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     },
     async stop() {
       for (const s of stops.splice(0).reverse()) await s();
-      if (!closed) store.close();
-      closed = true;
+      api.close();
     },
   };
   return plane;
