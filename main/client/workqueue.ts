@@ -19,6 +19,7 @@ export class WorkQueue<K = string> {
   private readonly failures = new Map<K, number>();
   private readonly timers = new Map<K, { timer: NodeJS.Timeout; at: number }>();
   private readonly waiters: Array<(k: K | undefined) => void> = [];
+  private readonly drainWaiters: Array<() => void> = [];
   private shuttingDown = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -110,6 +111,13 @@ export class WorkQueue<K = string> {
       this.dirty.delete(key);
       this.add(key);
     }
+    if (!this.length && !this.processing.size) for (const r of this.drainWaiters.splice(0)) r();
+  }
+
+  /** Resolves once nothing is queued or being processed (delayed adds still waiting do not count). */
+  drained(): Promise<void> {
+    if (!this.length && !this.processing.size) return Promise.resolve();
+    return new Promise((r) => this.drainWaiters.push(r));
   }
 
   shutdown(): void {
@@ -117,6 +125,7 @@ export class WorkQueue<K = string> {
     for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     for (const w of this.waiters.splice(0)) w(undefined);
+    for (const r of this.drainWaiters.splice(0)) r();
   }
 
   private bucketDelay(): number {

@@ -5,7 +5,8 @@
 // ends Failed; permanent errors fail at once. spec.running false/true stops and starts; deletion (finalizer flotilla.dev/machine)
 // drains the node, deletes the Node, destroys the machine, then lets the object go. After a
 // control-plane restart, Running machines are re-attached (tunnels reopened, bootstrap re-checked)
-// without touching their pods.
+// without touching their pods. Runs on the client library's reconciler: machines by name through a
+// rate-limited work queue (an error retries the machine with per-machine exponential backoff).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,9 +21,11 @@ import { NodeConnection } from './tunnels';
 import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS } from './bootstrap';
 import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
 import { errorMessage } from './exec';
-import { watchNames } from './watch-loop';
 import { isTransient, PermanentError, TransientError } from './provision-errors';
 import { EventRecorder } from '../client/record/recorder';
+import { SharedInformers } from '../client/cache/shared-informers';
+import { newReconciler, startController } from '../client/reconciler';
+import type { ReconcileResult, ReconcilerBuilder } from '../client/reconciler';
 
 export interface MachineControllerOptions {
   client: ApiClient;
@@ -50,19 +53,25 @@ export const MACHINE_STEPS = 2 + BOOTSTRAP_STEPS + 1;
 
 type Mode = 'create' | 'start' | 'reattach';
 
+/** A machine whose re-attach failed is tried again after this long. */
+const REATTACH_RETRY_MS = 5000;
+/** Machines provisioned at once (each waits minutes on its VM and agent). */
+const WORKERS = 16;
+
 export class MachineController {
   private readonly conns = new Map<string, NodeConnection>();
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly pending = new Set<string>();
-  private readonly retries = new Map<string, NodeJS.Timeout>();
   /** Machines waiting out a backoff before their next provisioning attempt: not before this time. */
   private readonly backoffUntil = new Map<string, number>();
   private readonly events: EventRecorder;
-  private stopWatch?: () => void;
-  private stopped = false;
+  private readonly informers: SharedInformers;
+  private readonly reconciler: ReconcilerBuilder;
+  private stopController?: () => void;
 
   constructor(private readonly o: MachineControllerOptions) {
     this.events = new EventRecorder(o.client, { component: 'machine-controller' });
+    const log = (l: string): void => this.log(l);
+    this.informers = new SharedInformers(o.client, log);
+    this.reconciler = newReconciler({ informers: this.informers, log }, 'machine', { workers: WORKERS, queue: { baseDelayMs: 1000, maxDelayMs: 60_000 } });
   }
 
   private log(line: string): void {
@@ -70,22 +79,20 @@ export class MachineController {
   }
 
   start(): () => void {
-    this.stopWatch = watchNames(this.o.client, R.machines, (name) => this.enqueue(name), (l) => this.log(l));
+    this.stopController = startController(this.reconciler.for('machines').complete((name) => this.reconcile(name)), this.informers);
     return () => this.stop();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.stopWatch?.();
-    for (const t of this.retries.values()) clearTimeout(t);
+    this.stopController?.();
     for (const c of this.conns.values()) c.close();
     this.conns.clear();
     this.events.stop();
   }
 
-  /** Waits for every queued reconcile to finish (tests, shutdown). */
+  /** Waits for every queued reconcile to finish (tests, shutdown); retries waiting out a delay do not count. */
   async idle(): Promise<void> {
-    while (this.chains.size) await Promise.all([...this.chains.values()]);
+    await this.reconciler.queue.drained();
     await this.events.flush();
   }
 
@@ -106,30 +113,7 @@ export class MachineController {
     }
   }
 
-  enqueue(name: string): void {
-    if (this.stopped || !name) return;
-    if (this.pending.has(name)) return;
-    this.pending.add(name);
-    const prev = this.chains.get(name) ?? Promise.resolve();
-    const next = prev.then(async () => {
-      this.pending.delete(name);
-      try {
-        await this.reconcile(name);
-      } catch (e) {
-        this.log(`${name}: ${errorMessage(e)}`);
-        this.retryLater(name, 2000);
-      }
-    });
-    this.chains.set(name, next);
-    void next.then(() => { if (this.chains.get(name) === next) this.chains.delete(name); });
-  }
-
-  private retryLater(name: string, ms: number): void {
-    if (this.stopped || this.retries.has(name)) return;
-    this.retries.set(name, setTimeout(() => { this.retries.delete(name); this.enqueue(name); }, ms));
-  }
-
-  private async reconcile(name: string): Promise<void> {
+  private async reconcile(name: string): Promise<ReconcileResult | undefined> {
     let m: Machine & KObject;
     try {
       m = await this.o.client.get<Machine & KObject>(R.machines, name);
@@ -162,12 +146,13 @@ export class MachineController {
     }
     if (phase === 'Running' && this.conns.has(name)) return;
     const mode: Mode = phase === 'Running' ? 'reattach' : phase === 'Stopped' ? 'start' : 'create';
-    if (mode === 'create' && Date.now() < (this.backoffUntil.get(name) ?? 0)) return; // the retry timer comes back
+    const wait = (this.backoffUntil.get(name) ?? 0) - Date.now();
+    if (mode === 'create' && wait > 0) return { requeueAfter: wait }; // a change during the backoff does not cut it short
     this.backoffUntil.delete(name);
-    await this.bringUp(m, provider, w, mode);
+    return this.bringUp(m, provider, w, mode);
   }
 
-  private async bringUp(m: Machine & KObject, provider: Provider, w: MachineStatusWriter, mode: Mode): Promise<void> {
+  private async bringUp(m: Machine & KObject, provider: Provider, w: MachineStatusWriter, mode: Mode): Promise<ReconcileResult | undefined> {
     const name = m.metadata?.name ?? '';
     const T = MACHINE_STEPS;
     const max = this.o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -241,8 +226,7 @@ export class MachineController {
         // Never destroy a machine that was running: its pods may still be serving. Try again later.
         this.log(`${name}: re-attaching failed (${reason}); retrying`);
         await w.condition('Reachable', 'False', 'ReattachFailed', reason);
-        this.retryLater(name, 5000);
-        return;
+        return { requeueAfter: REATTACH_RETRY_MS };
       }
       let cleanup = '';
       if (mode === 'create' && touched) {
@@ -265,8 +249,7 @@ export class MachineController {
         await w.write({ phase: 'Provisioning', message: retry, attempts, progress: null });
         await w.condition('Provisioned', 'False', 'ProvisioningRetry', retry);
         this.events.event(m as KObject, 'Warning', 'ProvisioningFailed', retry);
-        this.retryLater(name, waitMs);
-        return;
+        return { requeueAfter: waitMs };
       }
       const gaveUp = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
       this.log(`${name}: failed: ${reason}${cleanup}${gaveUp}`);

@@ -1,11 +1,13 @@
-// The agent's list+watch against a real API server through a connection we can cut (as the SSH
-// tunnel may drop): reconnects with backoff and catches up by re-listing (adds, changes and
-// deletions made while away arrive as events), and re-lists when its resourceVersion was compacted (410).
+// The client library's informer, as the agent uses it, against a real API server over HTTPS through a
+// connection we can cut (as the SSH tunnel may drop): reconnects with backoff and catches up (adds,
+// changes and deletions made while away arrive as events), and re-lists when its resourceVersion was
+// compacted (410).
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigMap } from '../../../main/api/types';
 import { HttpClient } from '../../../main/client/http';
-import { Reflector, type ChangeType } from '../../../vm-images/agent/sync/reflector';
+import { Informer } from '../../../main/client/cache/informer';
+import type { ChangeType } from '../../../main/client/cache/reflector';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 
 const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
@@ -37,7 +39,13 @@ class Tunnel {
   }
 }
 
-describe('reflector', () => {
+/** Handlers that log `TYPE name v` lines. */
+function logChanges(inf: Informer<ConfigMap>, events: string[]): void {
+  const log = (type: ChangeType) => (o: ConfigMap) => events.push(`${type} ${o.metadata?.name} ${o.data?.v ?? ''}`);
+  inf.addHandler({ add: log('ADDED'), update: (_old, o) => log('MODIFIED')(o), delete: log('DELETED') });
+}
+
+describe('informer over HTTPS', () => {
   let cluster: TestCluster;
   let tunnel: Tunnel;
   let client: HttpClient;
@@ -60,15 +68,13 @@ describe('reflector', () => {
   it('catches up after the connection drops: changes made meanwhile arrive as events', async () => {
     const events: string[] = [];
     const errors: unknown[] = [];
-    const r = new Reflector<ConfigMap>({
-      client, resource: CONFIGMAPS, labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200,
-      onChange: (type: ChangeType, o) => events.push(`${type} ${o.metadata?.name} ${o.data?.v ?? ''}`), onError: (e) => errors.push(e),
-    });
+    const r = new Informer<ConfigMap>(client, CONFIGMAPS, { labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200, onError: (e) => errors.push(e) });
+    logChanges(r, events);
     await cluster.client.create(CONFIGMAPS, cm('a', '1'));
     await cluster.client.create(CONFIGMAPS, cm('b', '1'));
     const stop = r.start();
     try {
-      await r.synced();
+      await r.hasSynced;
       await cluster.client.create(CONFIGMAPS, cm('w', '1'));
       await waitFor(() => events.includes('ADDED w 1'), 'watch event');
       expect(events.slice(0, 2).sort()).toEqual(['ADDED a 1', 'ADDED b 1']);
@@ -79,7 +85,7 @@ describe('reflector', () => {
       await waitFor(() => errors.length > 0, 'the reflector notices the drop');
       await tunnel.open();
       await waitFor(() => ['MODIFIED a 2', 'DELETED b 1', 'ADDED c 1'].every((e) => events.includes(e)), 'caught up', 10_000);
-      expect(r.items().map((o) => o.metadata?.name).sort()).toEqual(['a', 'c', 'w']);
+      expect(r.list().map((o) => o.metadata?.name).sort()).toEqual(['a', 'c', 'w']);
       await cluster.client.update(CONFIGMAPS, cm('c', '2'));
       await waitFor(() => events.includes('MODIFIED c 2'), 'watching again');
     } finally {
@@ -105,23 +111,19 @@ describe('reflector', () => {
   });
 
   it('re-lists when the server says its resourceVersion is gone (410)', async () => {
-    let lists = 0;
     const events: string[] = [];
     const errors: string[] = [];
-    const r = new Reflector<ConfigMap>({
-      client, resource: CONFIGMAPS, labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200, watchTimeoutSeconds: 1,
-      onChange: (type, o) => events.push(`${type} ${o.metadata?.name} ${o.data?.v ?? ''}`), onSynced: () => { lists++; },
-      onError: (e) => errors.push(String(e)),
-    });
+    const r = new Informer<ConfigMap>(client, CONFIGMAPS, { labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200, watchTimeoutSeconds: 1, onError: (e) => errors.push(String(e)) });
+    logChanges(r, events);
     const stop = r.start();
     try {
-      await r.synced();
+      await r.hasSynced;
       // Move the store on with objects the reflector does not watch, then compact past its resourceVersion.
       for (let i = 0; i < 5; i++) await cluster.client.create(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${i}`, namespace: ns } });
       const rv = Number((await cluster.client.list(SECRETS, { namespace: ns })).metadata.resourceVersion);
       cluster.core.store.compact(rv);
       // Each watch ends after 1 s; the next one asks for the compacted resourceVersion and gets 410.
-      await waitFor(() => lists >= 2, 're-list after 410', 15_000);
+      await waitFor(() => r.lists >= 2, 're-list after 410', 15_000);
       expect(errors.some((e) => /too old|expired|gone|compacted/i.test(e))).toBe(true);
       await cluster.client.update(CONFIGMAPS, cm('a', '3'));
       await waitFor(() => events.includes('MODIFIED a 3'), 'watching after the re-list');

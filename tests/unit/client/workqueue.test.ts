@@ -41,4 +41,30 @@ describe('work queue', () => {
     expect(times[3]).toBeGreaterThanOrEqual(130);
     expect(q.numRequeues('k')).toBe(0);
   });
+
+  it('keeps the earliest time when a waiting key is added again after a delay', async () => {
+    const q = new WorkQueue<string>();
+    const t0 = Date.now();
+    q.addAfter('k', 5_000);
+    q.addAfter('k', 20);
+    q.addAfter('k', 10_000);
+    expect(await q.get()).toBe('k');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    q.done('k');
+    q.shutdown();
+  });
+
+  it('is drained once nothing is queued or processing', async () => {
+    const q = new WorkQueue<string>();
+    q.add('a');
+    let drained = false;
+    const d = q.drained().then(() => { drained = true; });
+    const k = await q.get();
+    await new Promise((r) => setImmediate(r));
+    expect(drained).toBe(false);
+    q.done(k!);
+    await d;
+    expect(drained).toBe(true);
+    q.shutdown();
+  });
 });

@@ -3,7 +3,8 @@
 import type { Lease } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { isConflict, isNotFound } from '../../../main/client/types';
-import { LEASES, NODE_LEASE_NAMESPACE } from './resources';
+import { NODE_LEASE_NAMESPACE } from './resources';
+import { R } from '../../../main/client/refs';
 import { microTime } from './time';
 
 export const LEASE_DURATION_SECONDS = 40;
@@ -25,14 +26,14 @@ export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | '
     let current: Lease | undefined = attempt === 0 ? cached : undefined;
     if (!current) {
       try {
-        current = await o.client.get<Lease>(LEASES, o.nodeName, NODE_LEASE_NAMESPACE);
+        current = await o.client.get<Lease>(R.leases, o.nodeName, NODE_LEASE_NAMESPACE);
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
     }
     try {
       if (!current) {
-        return await o.client.create<Lease>(LEASES, {
+        return await o.client.create<Lease>(R.leases, {
           apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
           metadata: {
             name: o.nodeName, namespace: NODE_LEASE_NAMESPACE,
@@ -41,7 +42,7 @@ export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | '
           spec: { ...spec, renewTime: microTime() },
         });
       }
-      return await o.client.update<Lease>(LEASES, { ...current, spec: { ...current.spec, ...spec, renewTime: microTime() } });
+      return await o.client.update<Lease>(R.leases, { ...current, spec: { ...current.spec, ...spec, renewTime: microTime() } });
     } catch (err) {
       if (attempt >= 3 || !(isConflict(err) || isNotFound(err))) throw err;
     }

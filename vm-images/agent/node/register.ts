@@ -4,7 +4,7 @@ import type { Node, NodeStatus } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { isAlreadyExists, isConflict } from '../../../main/client/types';
 import { goArch } from './node-info';
-import { NODES } from './resources';
+import { R } from '../../../main/client/refs';
 
 export function nodeLabels(nodeName: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -19,21 +19,21 @@ export async function registerNode(client: ApiClient, nodeName: string, labels: 
   const body: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels }, spec: {}, status };
   let node: Node;
   try {
-    node = await client.create<Node>(NODES, body, { fieldManager: 'flotilla-agent' });
+    node = await client.create<Node>(R.nodes, body, { fieldManager: 'flotilla-agent' });
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
     node = await updateLabels(client, nodeName, labels);
   }
-  return client.update<Node>(NODES, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
+  return client.update<Node>(R.nodes, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
 }
 
 async function updateLabels(client: ApiClient, nodeName: string, labels: Record<string, string>): Promise<Node> {
   for (let attempt = 0; ; attempt++) {
-    const current = await client.get<Node>(NODES, nodeName);
+    const current = await client.get<Node>(R.nodes, nodeName);
     const have = current.metadata?.labels ?? {};
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return current;
     try {
-      return await client.update<Node>(NODES, { ...current, metadata: { ...current.metadata, labels: { ...have, ...labels } } }, { fieldManager: 'flotilla-agent' });
+      return await client.update<Node>(R.nodes, { ...current, metadata: { ...current.metadata, labels: { ...have, ...labels } } }, { fieldManager: 'flotilla-agent' });
     } catch (err) {
       if (!isConflict(err) || attempt > 5) throw err;
     }

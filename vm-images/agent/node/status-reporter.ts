@@ -3,7 +3,7 @@
 import type { Node, NodeCondition } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { buildNodeStatus, statusFingerprint, type NodeStatusSource } from './node-status';
-import { NODES } from './resources';
+import { R } from '../../../main/client/refs';
 import { rfc3339 } from './time';
 
 export interface StatusReporterOptions {
@@ -54,11 +54,11 @@ export class NodeStatusReporter {
     const status = await buildNodeStatus(this.o.source, this.conditions, rfc3339());
     const print = statusFingerprint(status);
     const due = Date.now() - this.lastWrite >= (this.o.heartbeatMs ?? 60_000);
-    const node = await this.o.client.get<Node>(NODES, this.o.source.nodeName);
+    const node = await this.o.client.get<Node>(R.nodes, this.o.source.nodeName);
     // Someone else (the node lifecycle controller) may have changed our conditions, e.g. to Unknown while we were cut off.
     const overwritten = conditionsPrint(node.status?.conditions) !== conditionsPrint(status.conditions);
     if (print === this.lastPrint && !due && !overwritten) return;
-    const written = await this.o.client.update<Node>(NODES, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
+    const written = await this.o.client.update<Node>(R.nodes, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
     this.conditions = status.conditions;
     this.lastPrint = print;
     this.lastWrite = Date.now();

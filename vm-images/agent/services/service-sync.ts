@@ -3,13 +3,14 @@
 // (set by the control plane's IPAM) so the pod network can be configured.
 import type { EndpointSlice, Node, Service } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
+import type { Informer } from '../../../main/client/cache/informer';
+import { R } from '../../../main/client/refs';
 import { podRoutesFromNodes, syncPodRoutes } from '../network/routes';
 import { BoundedRunner } from '../proxy/bounded-runner';
 import { buildModel } from '../proxy/build-model';
 import type { Exec } from '../proxy/exec';
 import { Proxier } from '../proxy/proxier';
-import { ENDPOINTSLICES, NODES, SERVICES } from '../node/resources';
-import { Reflector } from '../sync/reflector';
+import { agentInformer } from '../sync/informers';
 
 export interface ServiceSyncOptions {
   client: ApiClient;
@@ -26,9 +27,9 @@ export interface ServiceSyncOptions {
 
 export class ServiceSync {
   readonly proxier: Proxier;
-  private readonly services: Reflector<Service>;
-  private readonly slices: Reflector<EndpointSlice>;
-  private readonly nodes: Reflector<Node>;
+  private readonly services: Informer<Service>;
+  private readonly slices: Informer<EndpointSlice>;
+  private readonly nodes: Informer<Node>;
   private readonly routes: BoundedRunner;
   private readonly disposers: Array<() => void> = [];
   private podCIDR = '';
@@ -37,13 +38,16 @@ export class ServiceSync {
     const err = (what: string) => (e: unknown) => o.log(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     this.proxier = new Proxier({ exec: o.exec, minSyncIntervalMs: o.minSyncIntervalMs, onError: err('proxier') });
     const changed = (): void => this.updateProxy();
-    this.services = new Reflector<Service>({ client: o.client, resource: SERVICES, backoffMs: o.backoffMs, onChange: changed, onSynced: changed, onError: err('services watch') });
-    this.slices = new Reflector<EndpointSlice>({ client: o.client, resource: ENDPOINTSLICES, backoffMs: o.backoffMs, onChange: changed, onSynced: changed, onError: err('endpointslices watch') });
+    const onAny = (f: () => void) => ({ add: f, update: f, delete: f });
+    this.services = agentInformer<Service>(o.client, R.services, { backoffMs: o.backoffMs, onError: err('services watch') });
+    this.slices = agentInformer<EndpointSlice>(o.client, R.endpointslices, { backoffMs: o.backoffMs, onError: err('endpointslices watch') });
+    this.nodes = agentInformer<Node>(o.client, R.nodes, { backoffMs: o.backoffMs, onError: err('nodes watch') });
+    this.services.addHandler(onAny(changed));
+    this.slices.addHandler(onAny(changed));
+    this.nodes.addHandler(onAny(() => this.nodesChanged()));
+    void Promise.all([this.services.hasSynced, this.slices.hasSynced]).then(changed);
+    void this.nodes.hasSynced.then(() => this.nodesChanged());
     this.routes = new BoundedRunner(() => this.syncRoutes(), o.minSyncIntervalMs ?? 1000, err('routes'));
-    this.nodes = new Reflector<Node>({
-      client: o.client, resource: NODES, backoffMs: o.backoffMs, onError: err('nodes watch'),
-      onChange: () => this.nodesChanged(), onSynced: () => this.nodesChanged(),
-    });
   }
 
   /** Starts the watches; returns the disposer (rules and routes stay in place for the pods). */
@@ -60,18 +64,18 @@ export class ServiceSync {
 
   /** Resolves once services and slices have been listed and the rules written. */
   async synced(): Promise<void> {
-    await Promise.all([this.services.synced(), this.slices.synced(), this.nodes.synced()]);
+    await Promise.all([this.services.hasSynced, this.slices.hasSynced, this.nodes.hasSynced]);
     this.updateProxy();
     await this.proxier.syncNow();
   }
 
   private updateProxy(): void {
-    if (!this.services.hasSynced() || !this.slices.hasSynced()) return;
-    this.proxier.update(buildModel(this.services.items(), this.slices.items(), this.o.nodeName, [this.o.nodeIP], this.o.clusterCIDR));
+    if (!this.services.isSynced || !this.slices.isSynced) return;
+    this.proxier.update(buildModel(this.services.list(), this.slices.list(), this.o.nodeName, [this.o.nodeIP], this.o.clusterCIDR));
   }
 
   private nodesChanged(): void {
-    const self = this.nodes.get(undefined, this.o.nodeName);
+    const self = this.nodes.getByName(undefined, this.o.nodeName);
     const cidr = self?.spec?.podCIDR ?? '';
     if (cidr && cidr !== this.podCIDR) {
       this.podCIDR = cidr;
@@ -81,7 +85,7 @@ export class ServiceSync {
   }
 
   private async syncRoutes(): Promise<void> {
-    const r = await syncPodRoutes(this.o.exec, podRoutesFromNodes(this.nodes.items(), this.o.nodeName));
+    const r = await syncPodRoutes(this.o.exec, podRoutesFromNodes(this.nodes.list(), this.o.nodeName));
     if (r.replaced.length || r.removed.length) this.o.log(`routes: +${r.replaced.join(',')} -${r.removed.join(',')}`);
   }
 }

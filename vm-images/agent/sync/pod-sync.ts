@@ -6,11 +6,13 @@
 import type { Pod } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { isConflict, isNotFound } from '../../../main/client/types';
+import type { Informer } from '../../../main/client/cache/informer';
+import { EventRecorder } from '../../../main/client/record/recorder';
+import { referenceOf } from '../../../main/client/record/reference';
+import { R } from '../../../main/client/refs';
 import type { PodManager } from '../pods/manager';
-import { PODS } from '../node/resources';
 import { pause } from '../node/time';
-import { EventRecorder } from './event-recorder';
-import { Reflector, type ChangeType } from './reflector';
+import { agentInformer } from './informers';
 import { PodStatusWriter } from './status-writer';
 
 export interface PodSyncOptions {
@@ -40,27 +42,30 @@ function desired(p: Pod): string {
 }
 
 export class PodSync {
-  private readonly reflector: Reflector<Pod>;
+  private readonly informer: Informer<Pod>;
   private readonly writer: PodStatusWriter;
   private readonly terminating = new Map<string, Promise<void>>();
   private readonly removing = new Map<string, Promise<void>>();
   private readonly disposers: Array<() => void> = [];
   private adopted = new Set<string>();
   private readonly abort = new AbortController();
-  private recorder?: EventRecorder;
   /** New pods waiting for the pod network, by uid. */
   private readonly held = new Map<string, Pod>();
 
   constructor(private readonly o: PodSyncOptions) {
-    this.reflector = new Reflector<Pod>({
-      client: o.client, resource: PODS, fieldSelector: `spec.nodeName=${o.nodeName}`, backoffMs: o.backoffMs,
-      onChange: (type, pod, old) => this.onChange(type, pod, old),
-      onSynced: (items) => this.onSynced(items),
+    // A kubelet watches only the pods bound to its node.
+    this.informer = agentInformer<Pod>(o.client, R.pods, {
+      fieldSelector: `spec.nodeName=${o.nodeName}`, backoffMs: o.backoffMs,
       onError: (err) => o.log(`pods watch: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    this.informer.addHandler({
+      add: (pod) => this.changed(pod, undefined),
+      update: (old, pod) => this.changed(pod, old),
+      delete: (pod) => this.gone(uidOf(pod)),
     });
     this.writer = new PodStatusWriter({
       client: o.client, retryMs: o.backoffMs,
-      current: (ns, name) => this.reflector.get(ns, name),
+      current: (ns, name) => this.informer.getByName(ns, name),
       onError: (err) => o.log(`pod status: ${err instanceof Error ? err.message : String(err)}`),
     });
   }
@@ -72,13 +77,13 @@ export class PodSync {
     this.disposers.push(this.o.pods.on('status', (uid, status, pod) => this.writer.set(uid, pod, status)));
     this.disposers.push(this.o.pods.on('error', (uid, err) => this.o.log(`pod ${uid}: ${err instanceof Error ? err.message : String(err)}`)));
     if (this.o.events !== false) {
-      const recorder = new EventRecorder(this.o.client, this.o.nodeName);
-      this.recorder = recorder;
-      this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recorder.record(pod, ev)));
+      // As the kubelet's recorder: source kubelet on this node, aggregated and counted as client-go does.
+      const recorder = new EventRecorder(this.o.client, { component: 'kubelet', host: this.o.nodeName }, { onError: (err) => this.o.log(`event: ${String(err)}`) });
+      this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recorder.event(referenceOf({ ...pod, apiVersion: 'v1', kind: 'Pod' }, ev.fieldPath), ev.type, ev.reason, ev.message)));
     }
-    this.disposers.push(this.reflector.start());
+    this.disposers.push(this.informer.start());
     const stopped = new Promise<void>((r) => this.abort.signal.addEventListener('abort', () => r(), { once: true }));
-    await Promise.race([this.reflector.synced(), stopped]);
+    await Promise.race([this.informer.hasSynced.then(() => this.onSynced(this.informer.list())), stopped]);
     return () => this.stop();
   }
 
@@ -107,10 +112,9 @@ export class PodSync {
     }, (err: unknown) => this.o.log(`cleanup: ${String(err)}`));
   }
 
-  private onChange(type: ChangeType, pod: Pod, old: Pod | undefined): void {
+  private changed(pod: Pod, old: Pod | undefined): void {
     const uid = uidOf(pod);
     if (old && uidOf(old) !== uid) this.gone(uidOf(old)); // deleted and recreated under the same name
-    if (type === 'DELETED') { this.gone(uid); return; }
     if (pod.spec?.nodeName !== this.o.nodeName) return;
     if (pod.metadata?.deletionTimestamp) { this.terminate(pod); return; }
     if (old && uidOf(old) === uid && desired(old) === desired(pod)) return;
@@ -132,8 +136,8 @@ export class PodSync {
   networkReady(): void {
     for (const [uid, held] of [...this.held]) {
       this.held.delete(uid);
-      const pod = this.reflector.get(held.metadata?.namespace, held.metadata?.name ?? '');
-      if (pod && uidOf(pod) === uid) this.onChange('MODIFIED', pod, undefined);
+      const pod = this.informer.getByName(held.metadata?.namespace, held.metadata?.name ?? '');
+      if (pod && uidOf(pod) === uid) this.changed(pod, undefined);
     }
   }
 
@@ -160,7 +164,7 @@ export class PodSync {
   private async confirmDeleted(pod: Pod): Promise<void> {
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
       try {
-        await this.o.client.delete(PODS, pod.metadata?.name ?? '', {
+        await this.o.client.delete(R.pods, pod.metadata?.name ?? '', {
           namespace: pod.metadata?.namespace, gracePeriodSeconds: 0, preconditions: { uid: uidOf(pod) },
         });
         return;
@@ -179,7 +183,7 @@ export class PodSync {
   /** The pod (this uid) is no longer in the API; false when that cannot be told (unreachable). */
   private async goneFromApi(pod: Pod): Promise<boolean> {
     try {
-      const live = await this.o.client.get<Pod>(PODS, pod.metadata?.name ?? '', pod.metadata?.namespace);
+      const live = await this.o.client.get<Pod>(R.pods, pod.metadata?.name ?? '', pod.metadata?.namespace);
       return uidOf(live) !== uidOf(pod);
     } catch (err) {
       return isNotFound(err);
@@ -193,7 +197,6 @@ export class PodSync {
       await this.terminating.get(uid);
       await this.o.pods.remove(uid);
       this.writer.forget(uid);
-      this.recorder?.forget(uid);
     })().catch((err: unknown) => this.o.log(`remove ${uid}: ${String(err)}`))
       .finally(() => this.removing.delete(uid));
     this.removing.set(uid, run);

@@ -4,7 +4,7 @@
 import type { Pod, PodStatus } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { isNotFound } from '../../../main/client/types';
-import { PODS } from '../node/resources';
+import { R } from '../../../main/client/refs';
 import { pause } from '../node/time';
 
 interface Pending { pod: Pod; status: PodStatus }
@@ -80,7 +80,7 @@ export class PodStatusWriter {
     const out: PodStatus = { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) };
     const text = JSON.stringify(out);
     if (this.written.get(uid) === text) return;
-    await this.o.client.update<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid }, status: out }, { subresource: 'status', fieldManager: 'flotilla-agent' });
+    await this.o.client.update<Pod>(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid }, status: out }, { subresource: 'status', fieldManager: 'flotilla-agent' });
     this.written.set(uid, text);
   }
 }

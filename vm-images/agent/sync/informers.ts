@@ -1,0 +1,19 @@
+// The agent's informers: the client library's informer (main/client/cache) with the agent's watch
+// settings — reconnect backoff while the SSH tunnel is down, and a watch silent for 90 s restarted
+// (the server sends bookmarks more often, so silence means a dead connection).
+import type { ApiClient, ResourceRef } from '../../../main/client/types';
+import { Informer } from '../../../main/client/cache/informer';
+import type { MetaObject } from '../../../main/client/cache/informer';
+
+export const WATCH_IDLE_MS = 90_000;
+
+export interface AgentInformerOptions {
+  fieldSelector?: string;
+  /** First reconnect delay (ms). */
+  backoffMs?: number;
+  onError: (err: unknown) => void;
+}
+
+export function agentInformer<T extends MetaObject>(client: ApiClient, resource: ResourceRef, o: AgentInformerOptions): Informer<T> {
+  return new Informer<T>(client, resource, { fieldSelector: o.fieldSelector, backoffMs: o.backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError: o.onError });
+}
