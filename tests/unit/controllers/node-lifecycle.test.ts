@@ -37,7 +37,7 @@ describe('node lifecycle controller', () => {
   it('marks a node whose Lease stops Unknown, taints it unreachable and its pods not ready; a renewing node stays Ready', async () => {
     await registerNode(cp, 'alive');
     await registerNode(cp, 'silent');
-    const pod = await cp.create<Pod>({ ...POD, metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    const pod = await cp.create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
     await runPod(cp, pod, 'silent', true);
     const renewing = setInterval(() => void renewLease(cp, 'alive').catch(() => undefined), 200);
     try {
