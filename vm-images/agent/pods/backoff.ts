@@ -34,3 +34,10 @@ export class Backoff {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 }
+
+/** A backoff delay as the kubelet words it in CrashLoopBackOff messages ("back-off 1m20s", "10s"). */
+export function formatDuration(ms: number): string {
+  if (ms >= 60_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  if (ms >= 1000) return `${Math.round(ms / 1000)}s`;
+  return `${ms}ms`;
+}

@@ -1,37 +1,27 @@
 // Drives one pod towards its spec: sandbox, init then app containers, restarts with backoff, probes, termination.
 // Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Container, EphemeralContainer, Pod, PodStatus } from 'kubernetes-types/core/v1';
-import type { CriClient } from '../cri/client';
-import type { PodSandboxConfig } from '../cri/types';
-import { Backoff } from './backoff';
-import { ContainerConfigError, containerEnv, type RefLookup } from './env';
-import { ensureImage, ImagePullError } from './images';
+import { formatDuration } from './backoff';
+import { removeOldContainers } from './container-gc';
+import { startContainer, type RunningSandbox, type StartDeps } from './container-start';
+import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
 import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
-import { containerLogPath, podLogDir } from './log-paths';
+import { podLogDir } from './log-paths';
 import { ContainerProber } from './prober';
 import { stopPod } from './stop-pod';
-import { containerConfig, containerHash, hostNetwork, podKey, sandboxConfig, type SandboxOptions } from './runtime-config';
+import { containerHash, hostNetwork, podKey, sandboxConfig } from './runtime-config';
 import { instances, listPodContainers, nsToMs, type ContainerKind, type RuntimeContainer } from './runtime-state';
-import { containerMounts } from './volumes';
-import { buildPodStatus, isoSeconds, type ContainerView, type Waiting } from './status';
+import { buildPodStatus, isoSeconds, type Waiting } from './status';
 
-export interface WorkerDeps {
-  cri: CriClient;
-  sandbox: SandboxOptions;
-  hostIP?: string;
-  lookup?: RefLookup;
-  backoff: Backoff;
-  syncIntervalMs: number;
+export interface WorkerDeps extends StartDeps {
   onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
   onError: (uid: string, err: unknown) => void;
   onEvent: (uid: string, event: PodEvent, pod: Pod) => void;
 }
 
 type Kind = ContainerKind;
-type Sandbox = { id: string; ip: string; config: PodSandboxConfig };
 
 export class PodWorker {
   readonly uid: string;
@@ -140,7 +130,7 @@ export class PodWorker {
       }
       // Ephemeral containers start once each, initialized or not, and are never restarted.
       for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await this.syncEphemeral(ec, all, sandbox));
-      await this.collectGarbage(all);
+      await removeOldContainers(this.deps.cri, this.deps.sandbox.logDir, podKey(this.pod), all);
       all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       this.publish(all, sandbox.ip, true);
       const phase = this.status?.phase;
@@ -158,7 +148,7 @@ export class PodWorker {
     return [...this.sandboxIP.values()].pop();
   }
 
-  private async ensureSandbox(): Promise<{ id: string; ip: string; config: PodSandboxConfig } | undefined> {
+  private async ensureSandbox(): Promise<RunningSandbox | undefined> {
     const { cri } = this.deps;
     const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
     boxes.sort((a, b) => nsToMs(b.created_at) - nsToMs(a.created_at));
@@ -204,7 +194,7 @@ export class PodWorker {
     return { id, ip, config };
   }
 
-  private async syncInit(all: RuntimeContainer[], sandbox: { id: string; ip: string; config: PodSandboxConfig }): Promise<boolean> {
+  private async syncInit(all: RuntimeContainer[], sandbox: RunningSandbox): Promise<boolean> {
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
     for (const c of this.pod.spec?.initContainers ?? []) {
       const [cur] = instances(all, c.name, 'init');
@@ -222,7 +212,7 @@ export class PodWorker {
     return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
   }
 
-  private async syncContainer(c: Container, kind: Kind, all: RuntimeContainer[], sandbox: { id: string; ip: string; config: PodSandboxConfig }): Promise<number> {
+  private async syncContainer(c: Container, kind: Kind, all: RuntimeContainer[], sandbox: RunningSandbox): Promise<number> {
     const key = `${kind}/${c.name}`;
     const backoffKey = `${this.uid}/${key}`;
     const [cur] = instances(all, c.name, kind);
@@ -265,7 +255,7 @@ export class PodWorker {
     return this.start(c, kind, cur.attempt + 1, sandbox);
   }
 
-  private async syncEphemeral(ec: EphemeralContainer, all: RuntimeContainer[], sandbox: Sandbox): Promise<number> {
+  private async syncEphemeral(ec: EphemeralContainer, all: RuntimeContainer[], sandbox: RunningSandbox): Promise<number> {
     const key = `ephemeral/${ec.name}`;
     const [cur] = instances(all, ec.name, 'ephemeral');
     if (cur) {
@@ -288,58 +278,9 @@ export class PodWorker {
     return this.start(ec, 'ephemeral', 0, sandbox, targetId);
   }
 
-  private async start(c: Container, kind: Kind, attempt: number, sandbox: Sandbox, targetId?: string): Promise<number> {
-    const key = `${kind}/${c.name}`;
-    const pullKey = `${this.uid}/${key}/pull`;
-    const { cri } = this.deps;
-    const pullFailure = this.pullFailures.get(key);
-    if (pullFailure && this.deps.backoff.inBackoffSince(pullKey, pullFailure.at)) {
-      if (this.waiting.get(key)?.reason !== 'ImagePullBackOff') this.event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`, fieldPath(kind, c.name));
-      this.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${pullFailure.message}` });
-      return this.deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
-    }
-    if (!this.waiting.has(key) || this.waiting.get(key)?.reason === 'CrashLoopBackOff') this.waiting.set(key, { reason: 'ContainerCreating' });
-    let image: string;
-    try {
-      const path = fieldPath(kind, c.name);
-      const ensured = await ensureImage(cri, c, sandbox.config, () => this.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
-      image = ensured.image;
-      this.event('Normal', 'Pulled', ensured.pulled ? `Successfully pulled image "${c.image}" in ${ensured.ms}ms` : `Container image "${c.image}" already present on machine`, path);
-      this.pullFailures.delete(key);
-    } catch (err) {
-      if (!(err instanceof ImagePullError)) throw err;
-      if (err.reason === 'ErrImagePull') {
-        this.deps.backoff.next(pullKey);
-        this.pullFailures.set(key, { at: Date.now(), message: err.message });
-      }
-      this.waiting.set(key, { reason: err.reason, message: err.message });
-      this.event('Warning', 'Failed', err.reason === 'ErrImagePull' ? `Failed to pull image "${c.image}": ${err.message}` : err.message, fieldPath(kind, c.name));
-      this.event('Warning', 'Failed', `Error: ${err.reason}`, fieldPath(kind, c.name));
-      return this.deps.syncIntervalMs;
-    }
-    let id: string;
-    try {
-      const env = await containerEnv(c, { pod: this.pod, podIP: sandbox.ip, hostIP: this.deps.hostIP ?? '', lookup: this.deps.lookup });
-      mkdirSync(join(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), c.name), { recursive: true });
-      const mounts = containerMounts(this.pod, c);
-      id = await cri.createContainer(sandbox.id, containerConfig(this.pod, c, kind, attempt, image, env, this.deps.sandbox.nodeCpuLimit, { targetId, mounts }), sandbox.config);
-    } catch (err) {
-      const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
-      const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
-      this.waiting.set(key, { reason, message });
-      this.event('Warning', 'Failed', `Error: ${message}`, fieldPath(kind, c.name));
-      return this.deps.syncIntervalMs;
-    }
-    this.event('Normal', 'Created', `Created container ${c.name}`, fieldPath(kind, c.name));
-    try {
-      await cri.startContainer(id);
-      this.event('Normal', 'Started', `Started container ${c.name}`, fieldPath(kind, c.name));
-    } catch (err) {
-      // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
-      this.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, fieldPath(kind, c.name));
-    }
-    this.waiting.delete(key);
-    return 0;
+  private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox, targetId?: string): Promise<number> {
+    const state = { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, event: this.event.bind(this) };
+    return startContainer(this.deps, state, c, kind, attempt, sandbox, targetId);
   }
 
   private ensureProber(c: Container, cur: RuntimeContainer, podIP: string): ContainerProber | undefined {
@@ -363,45 +304,11 @@ export class PodWorker {
     await this.deps.cri.stopContainer(cur.id, graceSeconds);
   }
 
-  /** Keeps the newest two instances of each container (current and previous, for lastState and `logs --previous`). */
-  private async collectGarbage(all: RuntimeContainer[]): Promise<void> {
-    const seen = new Map<string, number>();
-    const sorted = [...all].sort((a, b) => b.attempt - a.attempt);
-    for (const c of sorted) {
-      const k = `${c.kind}/${c.name}`;
-      const n = (seen.get(k) ?? 0) + 1;
-      seen.set(k, n);
-      if (n <= 2 || c.state !== 'CONTAINER_EXITED') continue;
-      await this.deps.cri.removeContainer(c.id).catch(() => undefined);
-      rmSync(containerLogPath(this.deps.sandbox.logDir, podKey(this.pod), c.name, c.attempt), { force: true });
-    }
-  }
-
-  private views(all: RuntimeContainer[]): Map<string, ContainerView> {
-    const views = new Map<string, ContainerView>();
-    const specs: Array<[Kind, Container]> = [
-      ...(this.pod.spec?.initContainers ?? []).map((c): [Kind, Container] => ['init', c]),
-      ...(this.pod.spec?.containers ?? []).map((c): [Kind, Container] => ['app', c]),
-      ...(this.pod.spec?.ephemeralContainers ?? []).map((c): [Kind, Container] => ['ephemeral', c]),
-    ];
-    for (const [kind, c] of specs) {
-      const key = `${kind}/${c.name}`;
-      const [cur] = instances(all, c.name, kind);
-      const running = cur?.state === 'CONTAINER_RUNNING' && !this.terminated;
-      const prober = cur ? this.probers.get(cur.id) : undefined;
-      const started = running && (!c.startupProbe || prober?.result('startup') === 'success');
-      const ready = kind === 'init'
-        ? cur?.state === 'CONTAINER_EXITED' && cur.exitCode === 0
-        : kind === 'app' && started && (!c.readinessProbe || prober?.result('readiness') === 'success') && !this.terminateRequest;
-      views.set(key, { waiting: this.terminated ? undefined : this.waiting.get(key), started, ready });
-    }
-    return views;
-  }
-
   private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
     const status = buildPodStatus({
       pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
-      containers: all, views: this.views(all), terminated: this.terminated, previous: this.status,
+      containers: all,
+      views: containerViews(this.pod, all, { probers: this.probers, waiting: this.waiting, terminated: this.terminated, terminating: !!this.terminateRequest }), terminated: this.terminated, previous: this.status,
     });
     if (JSON.stringify(status) === JSON.stringify(this.status)) return;
     this.status = status;
@@ -422,11 +329,4 @@ export class PodWorker {
     this.terminateRequest = undefined;
     for (const d of done) d();
   }
-
-}
-
-function formatDuration(ms: number): string {
-  if (ms >= 60_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-  if (ms >= 1000) return `${Math.round(ms / 1000)}s`;
-  return `${ms}ms`;
 }

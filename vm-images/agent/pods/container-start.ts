@@ -1,0 +1,95 @@
+// Starting one container of a pod as the kubelet does: the image (pulled, with ImagePullBackOff), the
+// container's config (env, mounts, log dir), create, start; each step's events and waiting reason.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Container, Pod } from 'kubernetes-types/core/v1';
+import type { CriClient } from '../cri/client';
+import type { PodSandboxConfig } from '../cri/types';
+import type { Backoff } from './backoff';
+import { ContainerConfigError, containerEnv, type RefLookup } from './env';
+import { fieldPath, type PodEvent } from './events';
+import { ensureImage, ImagePullError } from './images';
+import { podLogDir } from './log-paths';
+import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
+import type { ContainerKind } from './runtime-state';
+import type { Waiting } from './status';
+import { containerMounts } from './volumes';
+
+/** What a pod's worker needs from the node to start containers. */
+export interface StartDeps {
+  cri: CriClient;
+  sandbox: SandboxOptions;
+  hostIP?: string;
+  lookup?: RefLookup;
+  backoff: Backoff;
+  syncIntervalMs: number;
+}
+
+/** The pod's ready sandbox: its id, IP and the config it was made with. */
+export interface RunningSandbox { id: string; ip: string; config: PodSandboxConfig }
+
+/** The worker's state a start reads and updates: the pod, why containers wait, failed pulls, and its events. */
+export interface StartState {
+  pod: Pod;
+  uid: string;
+  waiting: Map<string, Waiting>;
+  pullFailures: Map<string, { at: number; message: string }>;
+  event(type: PodEvent['type'], reason: string, message: string, path?: string): void;
+}
+
+/** Starts `c` in the sandbox; returns how soon the worker should look again (ms). */
+export async function startContainer(
+  deps: StartDeps, st: StartState, c: Container, kind: ContainerKind, attempt: number, sandbox: RunningSandbox, targetId?: string,
+): Promise<number> {
+  const key = `${kind}/${c.name}`;
+  const pullKey = `${st.uid}/${key}/pull`;
+  const { cri } = deps;
+  const path = fieldPath(kind, c.name);
+  const pullFailure = st.pullFailures.get(key);
+  if (pullFailure && deps.backoff.inBackoffSince(pullKey, pullFailure.at)) {
+    if (st.waiting.get(key)?.reason !== 'ImagePullBackOff') st.event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`, path);
+    st.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${pullFailure.message}` });
+    return deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
+  }
+  if (!st.waiting.has(key) || st.waiting.get(key)?.reason === 'CrashLoopBackOff') st.waiting.set(key, { reason: 'ContainerCreating' });
+  let image: string;
+  try {
+    const ensured = await ensureImage(cri, c, sandbox.config, () => st.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
+    image = ensured.image;
+    st.event('Normal', 'Pulled', ensured.pulled ? `Successfully pulled image "${c.image}" in ${ensured.ms}ms` : `Container image "${c.image}" already present on machine`, path);
+    st.pullFailures.delete(key);
+  } catch (err) {
+    if (!(err instanceof ImagePullError)) throw err;
+    if (err.reason === 'ErrImagePull') {
+      deps.backoff.next(pullKey);
+      st.pullFailures.set(key, { at: Date.now(), message: err.message });
+    }
+    st.waiting.set(key, { reason: err.reason, message: err.message });
+    st.event('Warning', 'Failed', err.reason === 'ErrImagePull' ? `Failed to pull image "${c.image}": ${err.message}` : err.message, path);
+    st.event('Warning', 'Failed', `Error: ${err.reason}`, path);
+    return deps.syncIntervalMs;
+  }
+  let id: string;
+  try {
+    const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup });
+    mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
+    const mounts = containerMounts(st.pod, c);
+    id = await cri.createContainer(sandbox.id, containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts }), sandbox.config);
+  } catch (err) {
+    const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
+    const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
+    st.waiting.set(key, { reason, message });
+    st.event('Warning', 'Failed', `Error: ${message}`, path);
+    return deps.syncIntervalMs;
+  }
+  st.event('Normal', 'Created', `Created container ${c.name}`, path);
+  try {
+    await cri.startContainer(id);
+    st.event('Normal', 'Started', `Started container ${c.name}`, path);
+  } catch (err) {
+    // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
+    st.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, path);
+  }
+  st.waiting.delete(key);
+  return 0;
+}
