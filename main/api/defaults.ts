@@ -2,6 +2,7 @@
 // (pkg/apis/*/v1/defaults.go plus the registry/admission defaults kubectl users see).
 // Mutates the object. Never touches uid, resourceVersion or creationTimestamp.
 import type { KObject } from './types';
+import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
 
 type Obj = Record<string, unknown>;
@@ -111,7 +112,7 @@ function machine(o: KObject): void {
   if (spec.running === undefined || spec.running === null) spec.running = true;
 }
 
-const BY_KIND: Record<string, (o: KObject) => void> = {
+const BY_KIND = perKind<(o: KObject) => void>({
   Pod: pod,
   Deployment: deployment,
   ReplicaSet: replicaSet,
@@ -123,11 +124,11 @@ const BY_KIND: Record<string, (o: KObject) => void> = {
   Endpoints: endpoints,
   EndpointSlice: endpointSlice,
   Machine: machine,
-};
+});
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */
 export function applyDefaults(kind: string, obj: KObject): void {
-  BY_KIND[kind]?.(obj);
+  BY_KIND(kind)?.(obj);
 }
 
 export { defaultPodSpec, defaultPullPolicy } from './defaults-pod';

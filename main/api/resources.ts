@@ -2,7 +2,7 @@
 // OpenAPI document and the clients all read this one table.
 
 export interface SubresourceInfo {
-  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers';
+  name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers';
   /** The kind this subresource speaks (Scale is autoscaling/v1, Eviction is policy/v1). */
   group: string;
   version: string;
@@ -24,6 +24,11 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** Served from live data, not stored (metrics). */
   virtual?: boolean;
+  /**
+   * Defined by this project, not by Kubernetes: served as a custom resource is (metadata.generation
+   * counts spec changes, a strategic merge patch is a merge patch).
+   */
+  custom?: boolean;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -38,17 +43,20 @@ function scale(): SubresourceInfo {
 
 function res(
   group: string, version: string, kind: string, plural: string, namespaced: boolean,
-  opts: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'virtual'>> = {},
+  opts: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'virtual' | 'custom'>> = {},
 ): ResourceInfo {
   return {
     group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced,
     shortNames: opts.shortNames ?? [], categories: opts.categories ?? [], verbs: opts.verbs ?? ALL_VERBS,
-    subresources: opts.subresources ?? [], virtual: opts.virtual,
+    subresources: opts.subresources ?? [], virtual: opts.virtual, custom: opts.custom,
   };
 }
 
 export const RESOURCES: readonly ResourceInfo[] = [
-  res('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: [status('', 'v1', 'Namespace')], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
+  res('', 'v1', 'Namespace', 'namespaces', false, {
+    shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: [{ name: 'finalize', group: '', version: 'v1', kind: 'Namespace', verbs: ['update'] }, status('', 'v1', 'Namespace')],
+  }),
   res('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: [status('', 'v1', 'Node')] }),
   res('', 'v1', 'Pod', 'pods', true, {
     shortNames: ['po'], categories: ['all'],
@@ -73,7 +81,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('apps', 'v1', 'DaemonSet')] }),
   res('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   res('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
-  res('flotilla.dev', 'v1alpha1', 'Machine', 'machines', false, { shortNames: ['ma'], subresources: [status('flotilla.dev', 'v1alpha1', 'Machine')] }),
+  res('flotilla.dev', 'v1alpha1', 'Machine', 'machines', false, { shortNames: ['ma'], subresources: [status('flotilla.dev', 'v1alpha1', 'Machine')], custom: true }),
   res('metrics.k8s.io', 'v1beta1', 'NodeMetrics', 'nodes', false, { verbs: READ_VERBS, virtual: true }),
   res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),
 ];
@@ -91,9 +99,12 @@ export function groupVersions(): Array<{ group: string; version: string }> {
 
 const byPath = new Map<string, ResourceInfo>();
 const byKind = new Map<string, ResourceInfo>();
+const byStoredKind = new Map<string, ResourceInfo>();
 for (const r of RESOURCES) {
   byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
-  if (!r.virtual) byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
+  if (r.virtual) continue;
+  byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
+  byStoredKind.set(r.kind, r);
 }
 
 /**
@@ -118,6 +129,24 @@ export function resourceFor(group: string, version: string, plural: string): Res
 /** Look a stored resource up by apiVersion and kind, as found in an object. */
 export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
   return byKind.get(`${apiVersion}/${kind}`);
+}
+
+/** Look a stored resource up by its kind alone (each kind is served in one version). */
+export function storedResourceOfKind(kind: string): ResourceInfo | undefined {
+  return byStoredKind.get(kind);
+}
+
+/**
+ * What other modules register per kind (defaults, validation rules), as a lookup. A key naming no
+ * stored kind throws at once.
+ */
+export function perKind<T>(rows: Readonly<Record<string, T>>): (kind: string) => T | undefined {
+  const values = new Map<string, T>();
+  for (const [kind, value] of Object.entries(rows)) {
+    if (!storedResourceOfKind(kind)) throw new Error(`no stored resource has kind ${kind}`);
+    values.set(kind, value);
+  }
+  return (kind) => values.get(kind);
 }
 
 /**

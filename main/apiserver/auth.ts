@@ -88,6 +88,14 @@ function same(a: string, b: string): boolean {
 const NODE_READABLE = new Set(['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events']);
 
 /**
+ * Whether authorizing the request needs the spec.nodeName of the object it names: a node changing a
+ * pod, which it may only do to the pods bound to it.
+ */
+export function needsObjectNode(id: Identity, info: RequestInfo): boolean {
+  return Boolean(id.node && info.name && info.resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(info.verb));
+}
+
+/**
  * Throws 403 unless the identity may do this. `objectNode` is the spec.nodeName of the pod the
  * request touches (looked up by the caller for pod writes by a node).
  */

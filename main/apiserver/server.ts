@@ -4,10 +4,11 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { resourceFor } from '../api/resources';
+import type { ResourceInfo, SubresourceInfo } from '../api/resources';
+import { RESOURCES, resourceFor } from '../api/resources';
 import type { Pki } from './pki';
 import type { Identity, TokenAuthenticator } from './auth';
-import { authorize } from './auth';
+import { authorize, needsObjectNode } from './auth';
 import { parseRequestInfo } from './request';
 import type { RequestInfo } from './request';
 import { ApiError, errors, toApiError } from './status';
@@ -15,8 +16,9 @@ import type { ApiContext } from './context';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
 import { openapiDocument, openapiIndex } from './openapi';
 import { sendError, sendJson } from './handlers/respond';
-import { handleResource, handleStatus } from './handlers/resource';
-import { handleBinding, handleEphemeralContainers, handleEviction, handleLog, handleMetrics, handleScale } from './handlers/subresources';
+import { handleObjectSubresource, handleResource } from './handlers/resource';
+import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
+import { handleMetrics } from './handlers/metrics';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -173,43 +175,60 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   }
   const r = resourceFor(info.group, info.version, info.resource);
   if (!r) throw errors.pathNotFound();
-  if (r.group === 'metrics.k8s.io') {
+  if (r.virtual) {
     authorize(identity, info);
-    handleMetrics(ctx, res, info);
+    handleMetrics(ctx, res, info, r);
     return;
   }
-  if (identity.node && info.resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(info.verb) && info.name) {
-    const pod = ctx.registry.tryGet(r, info.namespace, info.name) as { spec?: { nodeName?: string } } | undefined;
-    // A pod that is gone answers 404 to anyone (a node confirming a deletion must learn it is done).
-    if (pod) authorize(identity, info, pod.spec?.nodeName);
+  if (needsObjectNode(identity, info)) {
+    const obj = ctx.registry.tryGet(r, info.namespace, info.name!) as { spec?: { nodeName?: string } } | undefined;
+    // An object that is gone answers 404 to anyone (a node confirming a deletion must learn it is done).
+    if (obj) authorize(identity, info, obj.spec?.nodeName);
   } else {
     authorize(identity, info);
   }
   const sub = info.subresource;
   if (!sub) return handleResource(ctx, req, res, info, r);
   if (info.legacyWatch) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-  if (!r.subresources.some((s) => s.name === sub) && !(r.plural === 'namespaces' && sub === 'finalize')) {
-    throw errors.pathNotFound();
-  }
-  switch (sub) {
-    case 'status':
-      return handleStatus(ctx, req, res, info, r);
-    case 'ephemeralcontainers':
-      return handleEphemeralContainers(ctx, req, res, info, r);
-    case 'finalize':
-      return handleStatus(ctx, req, res, { ...info, subresource: 'finalize' }, r);
-    case 'scale':
-      return handleScale(ctx, req, res, info, r);
-    case 'binding':
-      return handleBinding(ctx, req, res, info, r);
-    case 'eviction':
-      return handleEviction(ctx, req, res, info, r);
-    case 'log':
-      return handleLog(ctx, req, res, info, r);
-    default:
-      throw errors.badRequest(`${sub} needs a streaming (upgrade) connection`);
-  }
+  const served = r.subresources.find((s) => s.name === sub);
+  if (!served) throw errors.pathNotFound();
+  if (!served.verbs.includes(info.verb)) throw errors.methodNotAllowed();
+  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r);
 }
+
+type SubresourceHandler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo) => Promise<void>;
+
+/** Subresources served over an upgraded (streaming) connection only. */
+const STREAMS = ['exec', 'attach', 'portforward'] as const;
+type StreamSubresource = (typeof STREAMS)[number];
+
+function isStream(sub: string | undefined): sub is StreamSubresource {
+  return (STREAMS as readonly string[]).includes(sub ?? '');
+}
+
+const needsUpgrade: SubresourceHandler = (_ctx, _req, _res, info) => {
+  throw errors.badRequest(`${info.subresource} needs a streaming (upgrade) connection`);
+};
+
+/** The handler of every subresource the resource table can name. */
+const SUBRESOURCE_HANDLERS: Record<SubresourceInfo['name'], SubresourceHandler> = {
+  status: handleObjectSubresource,
+  finalize: handleObjectSubresource,
+  ephemeralcontainers: handleObjectSubresource,
+  scale: handleScale,
+  binding: handleBinding,
+  eviction: handleEviction,
+  log: handleLog,
+  exec: needsUpgrade,
+  attach: needsUpgrade,
+  portforward: needsUpgrade,
+  proxy: needsUpgrade,
+};
+
+/** `pods/exec, pods/attach and pods/portforward`: the streaming subresources of the resource table. */
+const STREAM_PATHS = ((paths: string[]) => `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]}`)(
+  RESOURCES.flatMap((r) => r.subresources.filter((s) => isStream(s.name)).map((s) => `${r.plural}/${s.name}`)),
+);
 
 async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const fail = (err: ApiError) => {
@@ -221,11 +240,11 @@ async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socke
     if (!identity) throw errors.unauthorized();
     const info = parseRequestInfo('GET', req.url ?? '/');
     const sub = info.subresource;
-    if (!info.isResource || info.resource !== 'pods' || !info.name || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) {
-      throw errors.badRequest('upgrade requests are only served for pods/exec, pods/attach and pods/portforward');
+    const r = info.isResource ? resourceFor(info.group, info.version, info.resource) : undefined;
+    if (!r || !info.name || !isStream(sub) || !r.subresources.some((s) => s.name === sub)) {
+      throw errors.badRequest(`upgrade requests are only served for ${STREAM_PATHS}`);
     }
     authorize(identity, { ...info, verb: 'create' });
-    const r = resourceFor('', 'v1', 'pods')!;
     const pod = opts.ctx.registry.get(r, info.namespace, info.name);
     const nodeName = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
     if (!nodeName) throw errors.badRequest(`pod ${info.name} does not have a host assigned`);

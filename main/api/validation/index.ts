@@ -1,5 +1,6 @@
 // Validation entry points: metadata plus one validator per kind, on create and on update.
 import type { KObject } from '../types';
+import { perKind, storedResourceOfKind } from '../resources';
 import type { Cause } from './cause';
 import type { NameFn } from './meta';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from './meta';
@@ -22,7 +23,6 @@ export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
 
 interface KindRules {
-  namespaced: boolean;
   name: NameFn;
   create: (obj: KObject) => Cause[];
   update?: (obj: KObject, old: KObject) => Cause[];
@@ -32,37 +32,38 @@ interface KindRules {
   subresourceUpdate?: Record<string, (obj: KObject, old: KObject) => Cause[]>;
 }
 
-const RULES: Record<string, KindRules> = {
-  Pod: {
-    namespaced: true, name: nameIsDNSSubdomain, create: validatePod, update: validatePodUpdate, createOnly: validatePodCreate,
+/** Each kind's rules; whether its objects are namespaced comes from the resource table. */
+const RULES = perKind<KindRules>({
+  Pod: { name: nameIsDNSSubdomain, create: validatePod, update: validatePodUpdate, createOnly: validatePodCreate,
     subresourceUpdate: { ephemeralcontainers: validatePodEphemeralContainersUpdate },
   },
-  Service: { namespaced: true, name: nameIsDNS1035Label, create: validateService, update: validateServiceUpdate },
-  Deployment: { namespaced: true, name: nameIsDNSSubdomain, create: validateDeployment, update: validateDeploymentUpdate },
-  ReplicaSet: { namespaced: true, name: nameIsDNSSubdomain, create: validateReplicaSet, update: validateReplicaSetUpdate },
-  DaemonSet: { namespaced: true, name: nameIsDNSSubdomain, create: validateDaemonSet, update: validateDaemonSetUpdate },
-  Node: { namespaced: false, name: nameIsDNSSubdomain, create: validateNode, update: validateNodeUpdate },
-  ConfigMap: { namespaced: true, name: nameIsDNSSubdomain, create: validateConfigMap, update: validateConfigMapUpdate },
-  Secret: { namespaced: true, name: nameIsDNSSubdomain, create: validateSecret, update: validateSecretUpdate },
-  Namespace: { namespaced: false, name: nameIsDNSLabel, create: validateNamespace },
-  Event: { namespaced: true, name: nameIsDNSSubdomain, create: validateEvent },
-  Lease: { namespaced: true, name: nameIsDNSSubdomain, create: validateLease },
-  Endpoints: { namespaced: true, name: nameIsDNSSubdomain, create: validateEndpoints },
-  EndpointSlice: { namespaced: true, name: nameIsDNSSubdomain, create: validateEndpointSlice },
+  Service: { name: nameIsDNS1035Label, create: validateService, update: validateServiceUpdate },
+  Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: validateDeploymentUpdate },
+  ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: validateReplicaSetUpdate },
+  DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: validateDaemonSetUpdate },
+  Node: { name: nameIsDNSSubdomain, create: validateNode, update: validateNodeUpdate },
+  ConfigMap: { name: nameIsDNSSubdomain, create: validateConfigMap, update: validateConfigMapUpdate },
+  Secret: { name: nameIsDNSSubdomain, create: validateSecret, update: validateSecretUpdate },
+  Namespace: { name: nameIsDNSLabel, create: validateNamespace },
+  Event: { name: nameIsDNSSubdomain, create: validateEvent },
+  Lease: { name: nameIsDNSSubdomain, create: validateLease },
+  Endpoints: { name: nameIsDNSSubdomain, create: validateEndpoints },
+  EndpointSlice: { name: nameIsDNSSubdomain, create: validateEndpointSlice },
   // A Machine's name becomes its node's name and hostname: a DNS-1123 label.
-  Machine: { namespaced: false, name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
-};
+  Machine: { name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
+});
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */
 export function validateObject(kind: string, obj: KObject): Cause[] {
-  const rules = RULES[kind];
-  if (!rules) return validateObjectMeta(obj.metadata, { namespaced: Boolean(obj.metadata?.namespace), nameFn: nameIsDNSSubdomain });
-  return [...validateObjectMeta(obj.metadata, { namespaced: rules.namespaced, nameFn: rules.name }), ...rules.create(obj)];
+  const rules = RULES(kind);
+  const namespaced = storedResourceOfKind(kind)?.namespaced ?? Boolean(obj.metadata?.namespace);
+  const meta = validateObjectMeta(obj.metadata, { namespaced, nameFn: rules?.name ?? nameIsDNSSubdomain });
+  return rules ? [...meta, ...rules.create(obj)] : meta;
 }
 
 /** What a create checks: validateObject plus the rules only a create has. */
 export function validateCreate(kind: string, obj: KObject): Cause[] {
-  const createOnly = RULES[kind]?.createOnly;
+  const createOnly = RULES(kind)?.createOnly;
   return createOnly ? [...validateObject(kind, obj), ...createOnly(obj)] : validateObject(kind, obj);
 }
 
@@ -72,7 +73,7 @@ export function validateCreate(kind: string, obj: KObject): Cause[] {
  */
 export function validateUpdate(kind: string, obj: KObject, old: KObject, subresource?: string): Cause[] {
   const meta = validateObjectMetaUpdate(obj.metadata, old.metadata);
-  const rules = RULES[kind];
+  const rules = RULES(kind);
   const update = (subresource && rules?.subresourceUpdate?.[subresource]) || rules?.update;
   return update ? [...meta, ...update(obj, old)] : meta;
 }

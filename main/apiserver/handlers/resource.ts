@@ -1,5 +1,5 @@
 // HTTP handling of resource paths: verbs on collections and objects, watch, tables, and the
-// status subresource. Other subresources live in subresources.ts.
+// subresources that are the object itself (status, …). Other subresources live in subresources.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject, StoredObject } from '../../api/types';
@@ -131,12 +131,16 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
   }
 }
 
-/** The status subresource (GET, PUT, PATCH of .status only), and namespaces/finalize (PUT of all but status). */
-export async function handleStatus(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+/**
+ * A subresource that is the object itself, of which a write changes only a part (status, namespaces/
+ * finalize, pods/ephemeralcontainers): GET, PUT and PATCH of the object; the registry, with the kind's
+ * strategy, keeps what the subresource may not change.
+ */
+export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
   const ns = r.namespaced ? info.namespace : undefined;
   const q = info.query;
   const name = info.name!;
-  const subresource = info.subresource ?? 'status';
+  const subresource = info.subresource;
   switch (info.verb) {
     case 'get':
       sendObject(req, res, r, ctx.registry.get(r, ns, name));

@@ -1,9 +1,8 @@
-// Subresources other than status: scale (deployments, replicasets), binding and eviction (pods),
-// pod logs (proxied to the node), and the metrics.k8s.io resources.
+// Subresources with a shape of their own: scale (deployments, replicasets), binding and eviction
+// (pods), and pod logs (proxied to the node).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
-import { resourceFor } from '../../api/resources';
-import type { KObject, Scale, StoredObject } from '../../api/types';
+import type { Scale, StoredObject } from '../../api/types';
 import { formatLabelSelector } from '../../api/labels';
 import { errors, successStatus } from '../status';
 import type { RequestInfo } from '../request';
@@ -12,7 +11,7 @@ import { applyPatch } from '../registry/patching';
 import { timestamp } from '../registry/objects';
 import type { ApiContext } from '../context';
 import { sendJson } from './respond';
-import { patchType, sendObject, writeOptions } from './resource';
+import { patchType, writeOptions } from './resource';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
@@ -63,30 +62,6 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   sendJson(res, 200, toScale(updated as Replicated));
 }
 
-/** pods/ephemeralcontainers: the Pod, written through it only in spec.ephemeralContainers (kubectl debug PATCHes it). */
-export async function handleEphemeralContainers(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
-  const ns = info.namespace;
-  const name = info.name!;
-  const opts = { ...writeOptions(req, info.query), subresource: 'ephemeralcontainers' };
-  switch (info.verb) {
-    case 'get':
-      sendObject(req, res, r, ctx.registry.get(r, ns, name));
-      return;
-    case 'update': {
-      const body = decodeBody(await readBody(req), req.headers['content-type']);
-      sendObject(req, res, r, (await ctx.registry.update(r, ns, name, body, { ...opts, bodyOwned: true })).object);
-      return;
-    }
-    case 'patch': {
-      const body = decodeBody(await readBody(req), req.headers['content-type']);
-      sendObject(req, res, r, (await ctx.registry.patch(r, ns, name, body, patchType(req), opts)).object);
-      return;
-    }
-    default:
-      throw errors.methodNotAllowed();
-  }
-}
-
 export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
   if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
@@ -101,8 +76,8 @@ export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: 
 export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: string | undefined, name: string, node: string): Promise<StoredObject> {
   return ctx.registry.mutate(r, namespace, name, (obj) => {
     const pod = obj as StoredObject & { spec?: { nodeName?: string }; status?: { conditions?: Array<Record<string, unknown>> } };
-    if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
-    if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    if (pod.metadata.deletionTimestamp) throw errors.conflict(r.group, r.plural, name, 'pod is being deleted, cannot be assigned to a host');
+    if (pod.spec?.nodeName) throw errors.conflict(r.group, r.plural, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
     (pod.spec ??= {}).nodeName = node;
   }, { fieldManager: '' });
 }
@@ -127,33 +102,3 @@ export async function handleLog(ctx: ApiContext, req: IncomingMessage, res: Serv
   if (!ctx.pods) throw errors.unavailable(`no connection to node "${pod.spec.nodeName}" to read logs of pod ${pod.metadata.name}`);
   await ctx.pods.logs(pod, info.query, req, res);
 }
-
-export function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo): void {
-  if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed();
-  const now = timestamp();
-  if (info.resource === 'nodes') {
-    const items = ctx.metrics?.nodeMetrics() ?? [];
-    if (info.name) {
-      const m = items.find((x) => x.metadata.name === info.name);
-      if (!m) throw errors.notFound('metrics.k8s.io', 'nodes', info.name);
-      sendJson(res, 200, { kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...m });
-      return;
-    }
-    sendJson(res, 200, { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: items.map((m) => ({ ...m, timestamp: m.timestamp || now, window: m.window || '10s' })) });
-    return;
-  }
-  const items = ctx.metrics?.podMetrics(info.namespace) ?? [];
-  if (info.name) {
-    const m = items.find((x) => x.metadata.name === info.name);
-    if (!m) throw errors.notFound('metrics.k8s.io', 'pods', info.name);
-    sendJson(res, 200, { kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...m });
-    return;
-  }
-  sendJson(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
-}
-
-export function podResource(): ResourceInfo {
-  return resourceFor('', 'v1', 'pods')!;
-}
-
-export type { KObject };

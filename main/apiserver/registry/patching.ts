@@ -34,7 +34,8 @@ export function applyPatch(input: PatchInput): KObject {
       case 'json':
         return asObject(applyJsonPatch(current, patch));
       case 'strategic':
-        if (r.group === 'flotilla.dev') return asObject(applyMergePatch(current, patch));
+        // Custom resources have no strategic merge schema: their strategic patches merge as JSON merge patches.
+        if (r.custom) return asObject(applyMergePatch(current, patch));
         return asObject(applyStrategicMergePatch(current, patch, meta));
       case 'apply': {
         if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw errors.badRequest('the apply configuration must be an object');

@@ -1,6 +1,6 @@
 // Kinds whose controllers report the spec generation they have acted on (status.observedGeneration):
 // Deployments, ReplicaSets and DaemonSets (their Kubernetes strategies bump metadata.generation on a
-// spec change) and Machines (a custom resource with a status subresource, which Kubernetes treats the same).
+// spec change), and every custom resource (apiextensions' strategy does the same; here: Machines).
 import type { Strategy } from '../strategy';
 
 export const generationStrategy: Strategy = { tracksGeneration: true };

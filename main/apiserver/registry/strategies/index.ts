@@ -1,5 +1,6 @@
-// Which strategy each resource has. A resource without one here is written by the generic rules
-// alone. Strategies are made per Registry: the service allocators hold state.
+// Which strategy each resource has. A custom resource without one here gets custom resources'
+// (generation tracking); any other resource without one is written by the generic rules alone.
+// Strategies are made per Registry: the service allocators hold state.
 import type { ResourceInfo } from '../../../api/resources';
 import { perResource } from '../../../api/resources';
 import type { Strategy } from '../strategy';
@@ -11,8 +12,8 @@ import { podStrategy } from './pod';
 import { secretStrategy } from './secret';
 import { ServiceAllocation } from './service';
 
-/** The strategy of a resource: its own, or the empty one (generic rules only). */
-export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural'>) => Strategy;
+/** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
+export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural' | 'custom'>) => Strategy;
 
 const GENERIC: Strategy = Object.freeze({});
 
@@ -27,7 +28,6 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'deployments', generationStrategy],
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
-    ['flotilla.dev', 'machines', generationStrategy],
   ]);
-  return (r) => own(r) ?? GENERIC;
+  return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

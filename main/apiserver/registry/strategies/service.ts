@@ -11,11 +11,7 @@ export class ServiceAllocation implements Strategy {
   readonly ports: RangeAllocator = newNodePortAllocator();
 
   restore(obj: StoredObject): void {
-    const svc = obj as Service;
-    const ip = svc.spec?.clusterIP;
-    const n = ip ? ipToInt(ip) : undefined;
-    if (n !== undefined) this.ips.claim(n);
-    for (const p of svc.spec?.ports ?? []) if (p.nodePort) this.ports.claim(p.nodePort);
+    this.forEachHeld(obj as Service, 'claim');
   }
 
   beforeCreate(obj: KObject): void {
@@ -75,11 +71,15 @@ export class ServiceAllocation implements Strategy {
   }
 
   afterDelete(obj: StoredObject): void {
-    const svc = obj as Service;
+    this.forEachHeld(obj as Service, 'release');
+  }
+
+  /** Claims (at start) or releases (when it goes) the ClusterIP and node ports a stored service holds. */
+  private forEachHeld(svc: Service, op: 'claim' | 'release'): void {
     const ip = svc.spec?.clusterIP;
     const n = ip ? ipToInt(ip) : undefined;
-    if (n !== undefined) this.ips.release(n);
-    for (const p of svc.spec?.ports ?? []) if (p.nodePort) this.ports.release(p.nodePort);
+    if (n !== undefined) this.ips[op](n);
+    for (const p of svc.spec?.ports ?? []) if (p.nodePort) this.ports[op](p.nodePort);
   }
 
   private allocatePorts(svc: Service, prev: Service | undefined, claimed: number[]): void {
