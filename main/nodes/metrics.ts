@@ -2,9 +2,8 @@
 // samples — pushed with recordNodeSample/recordPodSample, or scraped from each agent's
 // GET /stats/summary through a fetch (statsFetcher(endpoint) reaches the agent server as pod streams do).
 // Wiring: const m = new NodeMetricsStore(); core.ctx.metrics = m; own(m.startScraping(readyNodes, statsFetcher(ep))).
-import type { MetricsSource } from '../apiserver/context';
 import type { NodeMetrics, PodMetrics } from '../api/types';
-import { agentGet, type AgentEndpoint } from '../apiserver/streams/agent-connection';
+import { agentGet, type AgentEndpoint } from '../protocol/agent-connection';
 import { isStatsSummary, STATS_SUMMARY_PATH, type StatsSummary } from '../protocol/stats-summary';
 
 export interface Usage {
@@ -38,7 +37,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export class NodeMetricsStore implements MetricsSource {
+export class NodeMetricsStore {
   private readonly nodes = new Map<string, NodeSample>();
   /** node → "namespace/name" → sample */
   private readonly pods = new Map<string, Map<string, PodSample>>();

@@ -2,7 +2,7 @@
 // proxied to the agent server of the pod's node, reached through a NodeDialer.
 import type { PodStreamBackend } from '../context';
 import type { StoredObject } from '../../api/types';
-import type { AgentEndpoint } from './agent-connection';
+import type { AgentEndpoint } from '../../protocol/agent-connection';
 import { createExecWebSocketServer, upgradeExec } from './exec';
 import { proxyLogs } from './logs';
 import { createPortForwardWebSocketServer, upgradePortForward } from './port-forward';

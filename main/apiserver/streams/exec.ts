@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { errors } from '../status';
 import { queryFlag } from '../query-bool';
-import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
+import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from '../../protocol/agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
 import { negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
 import { CHANNEL_PROTOCOLS, SPDY_EXEC_PROTOCOL } from '../../protocol/exec-channels';

@@ -1,7 +1,7 @@
 // pods/log: proxied to the node agent's /containerLogs, streamed (follow) until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentEndpoint } from './agent-connection';
-import { agentGet } from './agent-connection';
+import type { AgentEndpoint } from '../../protocol/agent-connection';
+import { agentGet } from '../../protocol/agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
 import { resolveContainer, type PodWithContainers } from './pod-containers';
 import { queryFlag } from '../query-bool';

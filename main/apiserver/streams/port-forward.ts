@@ -10,7 +10,7 @@ import type { StoredObject } from '../../api/types';
 import { SpdySession, type SpdyStream } from '../../protocol/spdy/session';
 import { rawBuffer } from '../../protocol/ws-data';
 import { errors } from '../status';
-import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from './agent-connection';
+import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from '../../protocol/agent-connection';
 
 export const SPDY_WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';

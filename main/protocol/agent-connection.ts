@@ -1,5 +1,6 @@
-// Reaching a node's agent server through a NodeDialer (an SSH forwardOut in production, TCP in tests):
-// plain HTTP requests and WebSockets over the dialled stream, with the agent's bearer token.
+// Reaching a node's agent server from the control plane (API server streams, metrics scraping) through a
+// NodeDialer (an SSH forwardOut in production, TCP in tests): plain HTTP requests and WebSockets over the
+// dialled stream, with the agent's bearer token.
 import * as http from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
