@@ -1,123 +1,103 @@
 // The ReplicaSet controller: keeps spec.replicas active pods that match the selector and that the
 // ReplicaSet controls (ownerReferences controller=true, blockOwnerDeletion), deleting not-ready
 // and newest pods first, and reports status (replicas, fullyLabeledReplicas, readyReplicas,
-// availableReplicas, observedGeneration).
+// availableReplicas, observedGeneration) counting the active pods.
 import type { KObject, Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
 import { selectorFromLabelSelector, selectorFromSet } from '../api/labels';
-import { isNotFound } from '../client/types';
-import type { Controller, ControllerContext } from './controller';
-import { Expectations } from './expectations';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
+import type { EventRecorder } from '../client/record/recorder';
+import { newReconciler } from '../client/reconciler';
+import type { ReconcileResult } from '../client/reconciler';
+import { R, keyOf } from '../client/refs';
+import type { WorkQueue } from '../client/workqueue';
+import type { Controller, ControllerContext } from './controller';
+import { Expectations, podObserver } from './expectations';
+import { withExtras } from './extras';
+import { ignoreNotFound } from './ignore-not-found';
 import { compareForDeletion } from './pod-ranking';
 import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
-import { R, keyOf, splitKey } from '../client/refs';
-import { WorkQueue, runWorkers } from '../client/workqueue';
 
 const BURST_REPLICAS = 500;
 /** Pod status changes only move the ReplicaSet's status: coalesce them (client-go's queue does the same under load). */
 const STATUS_COALESCE_MS = 100;
 
 export function newReplicaSetController(ctx: ControllerContext): Controller {
-  const { client, informers } = ctx;
-  const rsInf = informers.replicasets;
-  const podInf = informers.pods;
-  const queue = new WorkQueue<string>();
-  const exp = new Expectations();
-  const recorder = ctx.recorder('replicaset-controller');
+  const rsc = new ReplicaSetSync(ctx);
+  const deletionStarted = (o: Pod, p: Pod) => !!p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp;
+  const builder = newReconciler(ctx, 'replicaset', { workers: 4 });
+  const controller = builder
+    .for('replicasets')
+    .owns<Pod>('pods', { update: deletionStarted })
+    .complete((key) => rsc.sync(key));
+  return withExtras(controller, { register: () => ctx.informers.pods.addHandler(rsc.podEvents(builder.queue, deletionStarted)) });
+}
 
-  const ownerKey = (pod: Pod): string | undefined => {
+class ReplicaSetSync {
+  private readonly exp = new Expectations();
+  private readonly recorder: EventRecorder;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.recorder = ctx.recorder('replicaset-controller');
+  }
+
+  /** The key of the ReplicaSet that controls the pod (the one with the ownerReference's uid). */
+  private ownerKey(pod: Pod): string | undefined {
     const ref = controllerRef(pod);
     if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-    const rs = rsInf.getByName(pod.metadata?.namespace, ref.name);
+    const rs = this.ctx.informers.replicasets.getByName(pod.metadata?.namespace, ref.name);
     return rs && rs.metadata?.uid === ref.uid ? keyOf(rs) : undefined;
-  };
-
-  function register(): () => void {
-    const offs = [
-      rsInf.addHandler({
-        add: (rs) => queue.add(keyOf(rs)),
-        update: (_o, rs) => queue.add(keyOf(rs)),
-        delete: (rs) => {
-          exp.delete(keyOf(rs));
-          queue.add(keyOf(rs));
-        },
-      }),
-      podInf.addHandler({
-        add: (p) => {
-          const k = ownerKey(p);
-          if (!k) return;
-          if (p.metadata?.deletionTimestamp) exp.observedDel(k);
-          else exp.observedAdd(k);
-          queue.add(k);
-        },
-        update: (o, p) => {
-          const k = ownerKey(p);
-          if (!k) return;
-          if (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) {
-            exp.observedDel(k);
-            queue.add(k);
-          } else queue.addAfter(k, STATUS_COALESCE_MS);
-        },
-        delete: (p) => {
-          const k = ownerKey(p);
-          if (!k) return;
-          if (!p.metadata?.deletionTimestamp) exp.observedDel(k);
-          queue.add(k);
-        },
-      }),
-    ];
-    return () => offs.forEach((f) => f());
   }
 
-  async function sync(key: string): Promise<void> {
-    const rs = rsInf.get(key);
-    if (!rs) return;
-    const selector = selectorFromLabelSelector(rs.spec?.selector);
-    const owned = podInf.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '');
-    const active = owned.filter(isPodActive);
-    if (exp.satisfied(key) && !rs.metadata?.deletionTimestamp) await manage(rs, active, key);
-    // Status counts the active pods, as calculateStatus does (FilterActivePods: not terminated, not terminating).
-    await updateStatus(rs, active, selector.empty ? undefined : rs);
+  /** Expectations from pod events, and pod status changes coalesced into one delayed sync. */
+  podEvents(queue: WorkQueue<string>, deletionStarted: (o: Pod, p: Pod) => boolean) {
+    const observer = podObserver(this.exp, (p) => this.ownerKey(p));
+    return {
+      ...observer,
+      update: (o: Pod, p: Pod) => {
+        observer.update!(o, p);
+        const k = deletionStarted(o, p) ? undefined : this.ownerKey(p);
+        if (k) queue.addAfter(k, STATUS_COALESCE_MS);
+      },
+    };
   }
 
-  async function manage(rs: ReplicaSet, active: Pod[], key: string): Promise<void> {
-    const want = rs.spec?.replicas ?? 1;
-    const diff = active.length - want;
-    if (diff < 0) {
-      const n = Math.min(-diff, BURST_REPLICAS);
-      exp.expect(key, n, 0);
-      // Slow start: batches of 1, 2, 4, … so a failing create does not flood the API.
-      let done = 0;
-      let batch = 1;
-      while (done < n) {
-        const size = Math.min(batch, n - done);
-        const results = await Promise.allSettled(Array.from({ length: size }, () => createPod(rs)));
-        const failed = results.filter((r) => r.status === 'rejected');
-        done += size;
-        if (failed.length) {
-          for (let i = 0; i < failed.length + (n - done); i++) exp.observedAdd(key);
-          const err = (failed[0] as PromiseRejectedResult).reason as unknown;
-          recorder.event(rs as KObject, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
-          throw err;
-        }
-        batch *= 2;
-      }
-    } else if (diff > 0) {
-      const victims = [...active].sort(compareForDeletion).slice(0, Math.min(diff, BURST_REPLICAS));
-      exp.expect(key, 0, victims.length);
-      await Promise.all(victims.map(async (p) => {
-        try {
-          await client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace });
-          recorder.event(rs as KObject, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata!.name!}`);
-        } catch (e) {
-          exp.observedDel(key);
-          if (!isNotFound(e)) throw e;
-        }
-      }));
+  async sync(key: string): Promise<ReconcileResult | undefined> {
+    const rs = this.ctx.informers.replicasets.get(key);
+    if (!rs) {
+      this.exp.delete(key);
+      return;
+    }
+    const active = this.ctx.informers.pods.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '').filter(isPodActive);
+    if (this.exp.satisfied(key) && !rs.metadata?.deletionTimestamp) await this.manage(rs, active, key);
+    await this.updateStatus(rs, active);
+    return this.availabilityRecheck(rs, active);
+  }
+
+  private async manage(rs: ReplicaSet, active: Pod[], key: string): Promise<void> {
+    const diff = active.length - (rs.spec?.replicas ?? 1);
+    if (diff < 0) await this.createPods(rs, Math.min(-diff, BURST_REPLICAS), key);
+    else if (diff > 0) await this.deletePods(rs, [...active].sort(compareForDeletion).slice(0, Math.min(diff, BURST_REPLICAS)), key);
+  }
+
+  /** Slow start: batches of 1, 2, 4, … so that a failing create does not flood the API. */
+  private async createPods(rs: ReplicaSet, n: number, key: string): Promise<void> {
+    this.exp.expect(key, n, 0);
+    let done = 0;
+    for (let batch = 1; done < n; batch *= 2) {
+      const size = Math.min(batch, n - done);
+      const results = await Promise.allSettled(Array.from({ length: size }, () => this.createPod(rs)));
+      done += size;
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (!failed.length) continue;
+      // The creates that failed or were skipped will never be observed.
+      for (let i = 0; i < failed.length + (n - done); i++) this.exp.observedAdd(key);
+      const err = failed[0].reason as unknown;
+      this.recorder.event(rs as KObject, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
     }
   }
 
-  async function createPod(rs: ReplicaSet): Promise<void> {
+  private async createPod(rs: ReplicaSet): Promise<void> {
     const t = rs.spec?.template ?? {};
     const pod: Pod = {
       apiVersion: 'v1', kind: 'Pod',
@@ -130,38 +110,50 @@ export function newReplicaSetController(ctx: ControllerContext): Controller {
       },
       spec: structuredClone(t.spec ?? { containers: [] }),
     };
-    const created = await client.create(R.pods, pod as KObject, { namespace: rs.metadata!.namespace });
-    recorder.event(rs as KObject, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
+    const created = await this.ctx.client.create(R.pods, pod as KObject, { namespace: rs.metadata!.namespace });
+    this.recorder.event(rs as KObject, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
   }
 
-  async function updateStatus(rs: ReplicaSet, pods: Pod[], labelled: ReplicaSet | undefined): Promise<void> {
-    const tmplLabels = selectorFromSet(rs.spec?.template?.metadata?.labels);
-    const minReady = rs.spec?.minReadySeconds ?? 0;
-    const status: ReplicaSetStatus = {
-      replicas: pods.length,
-      fullyLabeledReplicas: labelled ? pods.filter((p) => tmplLabels.matches(p.metadata?.labels)).length : pods.length,
-      readyReplicas: pods.filter(isPodReady).length,
-      availableReplicas: pods.filter((p) => isPodAvailable(p, minReady)).length,
-      observedGeneration: rs.metadata?.generation ?? 0,
-    };
-    if (minReady) {
-      const waiting = pods.filter((p) => isPodReady(p) && !isPodAvailable(p, minReady));
-      if (waiting.length) queue.addAfter(keyOf(rs), minReady * 1000);
-    }
+  private async deletePods(rs: ReplicaSet, victims: Pod[], key: string): Promise<void> {
+    this.exp.expect(key, 0, victims.length);
+    await Promise.all(victims.map(async (p) => {
+      try {
+        const deleted = await ignoreNotFound(this.ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace }));
+        if (deleted) this.recorder.event(rs as KObject, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata!.name!}`);
+        else this.exp.observedDel(key);
+      } catch (e) {
+        this.exp.observedDel(key);
+        throw e;
+      }
+    }));
+  }
+
+  private async updateStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
+    const status = statusOf(rs, pods);
     const cur: ReplicaSetStatus = rs.status ?? { replicas: 0 };
-    if (cur.replicas === status.replicas && cur.fullyLabeledReplicas === status.fullyLabeledReplicas && cur.readyReplicas === status.readyReplicas &&
-      cur.availableReplicas === status.availableReplicas && cur.observedGeneration === status.observedGeneration) return;
-    const { namespace, name } = splitKey(keyOf(rs));
-    try {
-      await client.patch(R.replicasets, name, { status: { ...status, conditions: cur.conditions ?? null } }, 'merge', { namespace, subresource: 'status' });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    const fields = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
+    if (fields.every((f) => cur[f] === status[f])) return;
+    await ignoreNotFound(this.ctx.client.patch(R.replicasets, rs.metadata!.name!, { status: { ...status, conditions: cur.conditions ?? null } }, 'merge', { namespace: rs.metadata!.namespace, subresource: 'status' }));
   }
 
+  /** Ready pods that are not yet available become so minReadySeconds later: look again then. */
+  private availabilityRecheck(rs: ReplicaSet, pods: Pod[]): ReconcileResult | undefined {
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    if (!minReady || !pods.some((p) => isPodReady(p) && !isPodAvailable(p, minReady))) return undefined;
+    return { requeueAfter: minReady * 1000 };
+  }
+}
+
+/** calculateStatus: counts over the active pods the ReplicaSet controls. */
+function statusOf(rs: ReplicaSet, pods: Pod[]): ReplicaSetStatus {
+  const minReady = rs.spec?.minReadySeconds ?? 0;
+  const templateLabels = selectorFromSet(rs.spec?.template?.metadata?.labels);
+  const selectorEmpty = selectorFromLabelSelector(rs.spec?.selector).empty;
   return {
-    name: 'replicaset',
-    register,
-    run: () => runWorkers(queue, 4, sync, (k, e) => ctx.log(`replicaset ${k}: ${e instanceof Error ? e.message : String(e)}`)),
+    replicas: pods.length,
+    fullyLabeledReplicas: selectorEmpty ? pods.length : pods.filter((p) => templateLabels.matches(p.metadata?.labels)).length,
+    readyReplicas: pods.filter(isPodReady).length,
+    availableReplicas: pods.filter((p) => isPodAvailable(p, minReady)).length,
+    observedGeneration: rs.metadata?.generation ?? 0,
   };
 }

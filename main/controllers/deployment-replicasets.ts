@@ -1,0 +1,105 @@
+// A Deployment's ReplicaSets as the deployment controller writes them: the ReplicaSet of the
+// current template (found, or created named <deployment>-<pod-template-hash>, with the next
+// revision), scaling with the desired/max-replicas annotations and a ScalingReplicaSet event, and
+// the deployment's own revision annotation.
+import type { Deployment, KObject, ReplicaSet } from '../api/types';
+import type { ApiClient } from '../client/types';
+import { isAlreadyExists } from '../client/types';
+import type { EventRecorder } from '../client/record/recorder';
+import { R } from '../client/refs';
+import {
+  DESIRED_REPLICAS, HASH_LABEL, MAX_REPLICAS, REVISION, SKIPPED_ANNOTATIONS,
+  byCreation, computeHash, equalIgnoreHash, revisionOf, specReplicas, surgeAndUnavailable,
+} from './deployment-util';
+import { controllerRef, ownerRefFor } from './pod-util';
+
+/** What rollout steps act through. */
+export interface RolloutContext {
+  client: ApiClient;
+  recorder: EventRecorder;
+}
+
+const want = (d: Deployment) => d.spec?.replicas ?? 1;
+
+function annotationsFor(d: Deployment, revision: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) if (!SKIPPED_ANNOTATIONS.has(k)) out[k] = v;
+  out[REVISION] = String(revision);
+  out[DESIRED_REPLICAS] = String(want(d));
+  out[MAX_REPLICAS] = String(want(d) + surgeAndUnavailable(d).maxSurge);
+  return out;
+}
+
+export async function scaleRS(rc: RolloutContext, d: Deployment, rs: ReplicaSet, replicas: number): Promise<ReplicaSet> {
+  const from = specReplicas(rs);
+  const updated = await rc.client.patch<ReplicaSet>(R.replicasets, rs.metadata!.name!, {
+    metadata: { annotations: { [DESIRED_REPLICAS]: String(want(d)), [MAX_REPLICAS]: String(want(d) + surgeAndUnavailable(d).maxSurge) } },
+    spec: { replicas },
+  }, 'merge', { namespace: rs.metadata!.namespace });
+  if (from !== replicas) {
+    rc.recorder.event(d as KObject, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata!.name!} from ${from} to ${replicas}`);
+  }
+  return updated;
+}
+
+export async function setDeploymentRevision(rc: RolloutContext, d: Deployment, revision: number): Promise<void> {
+  if (d.metadata?.annotations?.[REVISION] === String(revision)) return;
+  await rc.client.patch(R.deployments, d.metadata!.name!, { metadata: { annotations: { [REVISION]: String(revision) } } }, 'merge', { namespace: d.metadata!.namespace });
+}
+
+/** The ReplicaSet of the current template (created with `replicas` when `create`), its revision annotation current. */
+export async function newReplicaSet(rc: RolloutContext, d: Deployment, all: ReplicaSet[], old: ReplicaSet[], create: { replicas: number } | undefined): Promise<ReplicaSet | undefined> {
+  const revision = old.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0) + 1;
+  const existing = all.filter((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template)).sort(byCreation)[0];
+  if (existing) return adoptRevision(rc, d, existing, revision);
+  if (!create) return undefined;
+  return createNewReplicaSet(rc, d, revision, create.replicas);
+}
+
+/** An existing ReplicaSet of the template (a rollback) takes the next revision. */
+async function adoptRevision(rc: RolloutContext, d: Deployment, rs: ReplicaSet, revision: number): Promise<ReplicaSet> {
+  if (revisionOf(rs) < revision || rs.metadata?.annotations?.[REVISION] === undefined) {
+    rs = await rc.client.patch<ReplicaSet>(R.replicasets, rs.metadata!.name!, { metadata: { annotations: annotationsFor(d, revision) } }, 'merge', { namespace: rs.metadata!.namespace });
+  }
+  await setDeploymentRevision(rc, d, revisionOf(rs));
+  return rs;
+}
+
+function replicaSetFor(d: Deployment, hash: string, revision: number, replicas: number): ReplicaSet {
+  const template = structuredClone(d.spec?.template ?? {});
+  template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash } };
+  const selector = structuredClone(d.spec?.selector ?? {});
+  selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
+  return {
+    apiVersion: 'apps/v1', kind: 'ReplicaSet',
+    metadata: {
+      name: `${d.metadata!.name!}-${hash}`, namespace: d.metadata!.namespace,
+      labels: { ...(template.metadata.labels ?? {}) },
+      annotations: annotationsFor(d, revision),
+      ownerReferences: [ownerRefFor(d as KObject)],
+    },
+    spec: { replicas, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
+  };
+}
+
+async function createNewReplicaSet(rc: RolloutContext, d: Deployment, revision: number, replicas: number): Promise<ReplicaSet> {
+  const collisions = d.status?.collisionCount ?? 0;
+  const rs = replicaSetFor(d, computeHash(d.spec?.template, collisions), revision, replicas);
+  try {
+    const created = await rc.client.create<ReplicaSet>(R.replicasets, rs, { namespace: d.metadata!.namespace });
+    if (replicas > 0) rc.recorder.event(d as KObject, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata!.name!} from 0 to ${replicas}`);
+    await setDeploymentRevision(rc, d, revision);
+    return created;
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+    return nameClash(rc, d, rs.metadata!.name!, collisions);
+  }
+}
+
+/** A ReplicaSet of that name exists: ours (a stale cache) or a hash collision, which bumps status.collisionCount. */
+async function nameClash(rc: RolloutContext, d: Deployment, name: string, collisions: number): Promise<ReplicaSet> {
+  const clash = await rc.client.get<ReplicaSet>(R.replicasets, name, d.metadata!.namespace);
+  if (controllerRef(clash as KObject)?.uid === d.metadata?.uid && equalIgnoreHash(clash.spec?.template, d.spec?.template)) return clash;
+  await rc.client.patch(R.deployments, d.metadata!.name!, { status: { collisionCount: collisions + 1 } }, 'merge', { namespace: d.metadata!.namespace, subresource: 'status' });
+  throw new Error(`hash collision for ReplicaSet ${name}`);
+}
