@@ -8,11 +8,11 @@ import { newReconciler, startController } from '../../../main/client/reconciler'
 import type { ReconcileFunc } from '../../../main/client/reconciler';
 import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
-import { startApi, type InProcessApi } from './api';
+import { startInProcessApi, type InProcessApi } from '../../helpers/in-process-api';
 
 let api: InProcessApi;
 const stops: Array<() => void> = [];
-beforeAll(async () => { api = await startApi(); });
+beforeAll(async () => { api = await startInProcessApi(); });
 afterEach(() => { for (const s of stops.splice(0)) s(); });
 afterAll(() => api?.close());
 

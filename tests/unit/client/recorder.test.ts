@@ -1,52 +1,91 @@
-// The event recorder against our API server: repeats are aggregated by count and lastTimestamp.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+// The event recorder against a real in-process API, with client-go's correlator: identical events
+// are one Event with a count, more than 10 similar ones (same reason, other messages) within 10
+// minutes become "(combined from similar events)", a source gets 25 events about one object before
+// the spam filter holds it back, and a kubelet's events carry source host and field path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, KObject } from '../../../main/api/types';
-import type { Core } from '../../../main/core';
-import { startCore } from '../../../main/core';
 import { EventRecorder } from '../../../main/client/record/recorder';
+import { referenceOf } from '../../../main/client/record/reference';
 import { R } from '../../../main/client/refs';
+import { startInProcessApi, type InProcessApi } from '../../helpers/in-process-api';
 
-let core: Core;
-let dir: string;
+let api: InProcessApi;
+beforeAll(async () => { api = await startInProcessApi(); });
+afterAll(() => api?.close());
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ev-'));
-  core = await startCore({ dataDir: dir, apiPort: 0, log: () => undefined, controllers: false });
-});
-afterAll(async () => {
-  await core?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+async function eventsAbout(name: string, namespace = 'default'): Promise<Event[]> {
+  const items = (await api.client.list<Event & KObject>(R.events, { namespace })).items;
+  return items.filter((e) => e.involvedObject.name === name);
+}
+
+async function configMap(name: string): Promise<KObject> {
+  return api.client.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
+}
 
 describe('event recorder', () => {
-  it('creates an event and aggregates repeats', async () => {
-    const pod = await core.client.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } });
-    const rec = new EventRecorder(core.client, { component: 'test-controller' });
-    rec.event(pod, 'Warning', 'FailedScheduling', 'no room');
+  it('creates an event and counts identical repeats on it', async () => {
+    const cm = await configMap('x');
+    const rec = new EventRecorder(api.client, { component: 'test-controller' });
+    rec.event(cm, 'Warning', 'FailedScheduling', 'no room');
+    rec.event(cm, 'Warning', 'FailedScheduling', 'no room');
+    rec.event(cm, 'Warning', 'FailedScheduling', 'no room');
+    rec.event(cm, 'Normal', 'Scheduled', 'placed');
     await rec.flush();
-    rec.event(pod, 'Warning', 'FailedScheduling', 'no room');
-    rec.event(pod, 'Warning', 'FailedScheduling', 'no room');
-    rec.event(pod, 'Normal', 'Scheduled', 'placed');
-    await rec.flush();
-    const events = (await core.client.list(R.events, { namespace: 'default' })).items as unknown as Array<Event & KObject>;
+    const events = await eventsAbout('x');
     const failed = events.filter((e) => e.reason === 'FailedScheduling');
     expect(failed.length).toBe(1);
-    expect(failed[0]).toMatchObject({ count: 3, type: 'Warning', message: 'no room', source: { component: 'test-controller' }, involvedObject: { kind: 'ConfigMap', name: 'x', namespace: 'default', uid: (pod.metadata as { uid?: string }).uid } });
+    expect(failed[0]).toMatchObject({
+      count: 3, type: 'Warning', message: 'no room', source: { component: 'test-controller' }, reportingComponent: 'test-controller',
+      involvedObject: { kind: 'ConfigMap', name: 'x', namespace: 'default', uid: cm.metadata?.uid },
+    });
+    expect(failed[0].firstTimestamp! <= failed[0].lastTimestamp!).toBe(true);
     expect(events.filter((e) => e.reason === 'Scheduled').length).toBe(1);
     rec.stop();
   });
 
   it('records events about cluster-scoped objects (no namespace in the reference; the Event goes to default)', async () => {
-    const ns = await core.client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ev-cluster-scoped' } });
-    const rec = new EventRecorder(core.client, { component: 'test-controller' });
+    const ns = await api.client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ev-cluster-scoped' } });
+    const rec = new EventRecorder(api.client, { component: 'test-controller' });
     rec.event(ns, 'Normal', 'Seen', 'a cluster-scoped object');
     await rec.flush();
-    const events = (await core.client.list(R.events, { namespace: 'default' })).items as unknown as Array<Event & KObject>;
-    const e = events.find((x) => x.reason === 'Seen');
-    expect(e?.involvedObject).toEqual({ kind: 'Namespace', apiVersion: 'v1', name: 'ev-cluster-scoped', uid: (ns.metadata as { uid?: string }).uid, resourceVersion: (ns.metadata as { resourceVersion?: string }).resourceVersion });
+    const [e] = await eventsAbout('ev-cluster-scoped');
+    expect(e?.involvedObject).toEqual({ kind: 'Namespace', apiVersion: 'v1', name: 'ev-cluster-scoped', uid: ns.metadata?.uid, resourceVersion: ns.metadata?.resourceVersion });
+    rec.stop();
+  });
+
+  it('combines more than 10 similar events (same reason, other messages) into one', async () => {
+    const cm = await configMap('similar');
+    const rec = new EventRecorder(api.client, { component: 'test-controller' });
+    for (let i = 1; i <= 12; i++) rec.event(cm, 'Warning', 'BackOff', `attempt ${i}`);
+    await rec.flush();
+    const events = await eventsAbout('similar');
+    expect(events.filter((e) => !e.message?.startsWith('(combined')).map((e) => e.message).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => `attempt ${i}`).sort());
+    const combined = events.filter((e) => e.message?.startsWith('(combined from similar events): '));
+    expect(combined.length).toBe(1);
+    expect(combined[0]).toMatchObject({ count: 3, message: '(combined from similar events): attempt 12' });
+    rec.stop();
+  });
+
+  it('holds back a source after 25 events about one object (client-go spam filter)', async () => {
+    const cm = await configMap('spam');
+    const rec = new EventRecorder(api.client, { component: 'test-controller' });
+    for (let i = 0; i < 30; i++) rec.event(cm, 'Normal', 'Tick', 'again');
+    await rec.flush();
+    const events = await eventsAbout('spam');
+    expect(events.map((e) => e.count)).toEqual([25]);
+    rec.stop();
+  });
+
+  it('writes a kubelet\'s events with its host and the container\'s field path', async () => {
+    const cm = await configMap('kubelet');
+    const rec = new EventRecorder(api.client, { component: 'kubelet', host: 'node-1' });
+    rec.event(referenceOf(cm, 'spec.containers{web}'), 'Normal', 'Pulled', 'image pulled');
+    rec.event(referenceOf(cm, 'spec.containers{web}'), 'Normal', 'Pulled', 'image pulled');
+    rec.event(referenceOf(cm, 'spec.containers{side}'), 'Normal', 'Pulled', 'image pulled');
+    await rec.flush();
+    const events = await eventsAbout('kubelet');
+    expect(events.map((e) => [e.involvedObject.fieldPath, e.count]).sort()).toEqual([['spec.containers{side}', 1], ['spec.containers{web}', 2]]);
+    expect(events[0]).toMatchObject({ source: { component: 'kubelet', host: 'node-1' }, reportingComponent: 'kubelet', reportingInstance: 'node-1' });
     rec.stop();
   });
 });

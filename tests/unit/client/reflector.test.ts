@@ -6,10 +6,11 @@ import type { ConfigMap, KObject } from '../../../main/api/types';
 import { Informer } from '../../../main/client/cache/informer';
 import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
-import { FaultyClient, startApi, type InProcessApi } from './api';
+import { startInProcessApi, type InProcessApi } from '../../helpers/in-process-api';
+import { FaultyClient } from './faulty-client';
 
 let api: InProcessApi;
-beforeAll(async () => { api = await startApi(); });
+beforeAll(async () => { api = await startInProcessApi(); });
 afterAll(() => api?.close());
 
 const cm = (ns: string, name: string, v: string): ConfigMap & KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { v } });

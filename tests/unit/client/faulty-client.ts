@@ -1,25 +1,6 @@
-// A real API in-process for the client library's tests: the Registry on an in-memory SQLite store
-// and the LocalClient over it (no HTTP server, no controllers).
+// The real client with faults a test controls, for the client library's tests.
 import type { ApiObject, KList, KObject, WatchEvent } from '../../../main/api/types';
-import { Registry } from '../../../main/apiserver/registry/registry';
-import { LocalClient } from '../../../main/client/local';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from '../../../main/client/types';
-import { openStore } from '../../../main/store/sqlite-store';
-import type { SqliteStore } from '../../../main/store/sqlite-store';
-
-export interface InProcessApi {
-  store: SqliteStore;
-  client: LocalClient;
-  close(): void;
-}
-
-export async function startApi(): Promise<InProcessApi> {
-  const store = openStore({ path: ':memory:', autoCompactMs: 0 });
-  const registry = new Registry(store);
-  await registry.bootstrap();
-  const client = new LocalClient({ registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000 });
-  return { store, client, close: () => store.close() };
-}
 
 /**
  * The real client with faults the test controls: watches it can end (as a server timeout or a
