@@ -1,186 +1,157 @@
-// The DaemonSet controller: one pod per eligible node (node selector, required node affinity,
-// untolerated NoSchedule/NoExecute taints), pinned with node affinity matchFields metadata.name
-// as Kubernetes does, following nodes as they join and leave; pods of an old template are
-// replaced one node at a time (RollingUpdate); status counts.
-import type { DaemonSet, DaemonSetStatus, KObject, Node, NodeSelectorTerm, Pod, Toleration } from '../api/types';
-import { isNotFound } from '../client/types';
-import { computeHash } from './deployment-util';
-import type { Controller, ControllerContext } from './controller';
-import { Expectations } from './expectations';
+// The DaemonSet controller: one pod per eligible node (daemonset-nodes.ts), pinned to it by node
+// affinity and bound by the scheduler (daemonset-pods.ts), following nodes as they join and
+// leave; failed daemon pods are replaced (with backoff); pods of an old template are replaced
+// node by node (daemonset-rollout.ts); status per node (daemonset-status.ts).
+import type { DaemonSet, DaemonSetStatus, KObject, Node, Pod } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
-import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
+import type { EventRecorder } from '../client/record/recorder';
+import { newReconciler } from '../client/reconciler';
+import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
-import { WorkQueue, runWorkers } from '../client/workqueue';
-import { untolerated } from '../api/tolerations';
+import type { Controller, ControllerContext } from './controller';
+import { placement } from './daemonset-nodes';
+import { daemonPodFor, isDeleting, podsByNode } from './daemonset-pods';
+import { rollingUpdateVictims } from './daemonset-rollout';
+import { daemonSetStatus, sameDaemonSetStatus } from './daemonset-status';
+import { computeHash } from './deployment-util';
+import { Expectations, podObserver } from './expectations';
+import { withExtras } from './extras';
+import { ignoreNotFound } from './ignore-not-found';
+import { controllerRef } from './pod-util';
 
-const HASH_LABEL = 'controller-revision-hash';
+/** Failed daemon pods on a node are replaced after 1 s, doubling to 15 min (failedPodsBackoff). */
+const FAILED_BACKOFF_MS = 1000;
+const FAILED_BACKOFF_MAX_MS = 15 * 60_000;
 
-const DAEMON_TOLERATIONS: Toleration[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-];
-
-function withDaemonTolerations(t: Toleration[] | undefined): Toleration[] {
-  const out = [...(t ?? [])];
-  for (const d of DAEMON_TOLERATIONS) if (!out.some((x) => x.key === d.key && x.effect === d.effect)) out.push(d);
-  return out;
-}
-
-function matchTerm(term: NodeSelectorTerm, n: Node): boolean {
-  const labels = n.metadata?.labels ?? {};
-  for (const e of term.matchExpressions ?? []) {
-    const v = labels[e.key];
-    const vals = e.values ?? [];
-    const ok = e.operator === 'In' ? v !== undefined && vals.includes(v) : e.operator === 'NotIn' ? v === undefined || !vals.includes(v)
-      : e.operator === 'Exists' ? v !== undefined : e.operator === 'DoesNotExist' ? v === undefined : false;
-    if (!ok) return false;
-  }
-  for (const f of term.matchFields ?? []) {
-    if (f.key !== 'metadata.name') return false;
-    const inList = (f.values ?? []).includes(n.metadata?.name ?? '');
-    if ((f.operator === 'In') !== inList) return false;
-  }
-  return !!(term.matchExpressions?.length || term.matchFields?.length);
-}
-
-export function shouldRun(ds: DaemonSet, n: Node): boolean {
-  const spec = ds.spec?.template?.spec;
-  const sel = spec?.nodeSelector ?? {};
-  for (const k in sel) if (n.metadata?.labels?.[k] !== sel[k]) return false;
-  const req = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (req && !(req.nodeSelectorTerms ?? []).some((t) => matchTerm(t, n))) return false;
-  return !untolerated(withDaemonTolerations(spec?.tolerations), n.spec?.taints ?? [], ['NoSchedule', 'NoExecute']);
+interface Plan {
+  create: string[];
+  remove: Pod[];
+  /** When a failed pod's backoff ends. */
+  retryAfterMs?: number;
 }
 
 export function newDaemonSetController(ctx: ControllerContext): Controller {
-  const { client, informers } = ctx;
-  const dsInf = informers.daemonsets;
-  const nodeInf = informers.nodes;
-  const podInf = informers.pods;
-  const queue = new WorkQueue<string>();
-  const exp = new Expectations();
-  const recorder = ctx.recorder('daemonset-controller');
+  const dsc = new DaemonSetSync(ctx);
+  const placementChanged = (o: Node, n: Node) => JSON.stringify([o.metadata?.labels, o.spec?.taints]) !== JSON.stringify([n.metadata?.labels, n.spec?.taints]);
+  const controller = newReconciler(ctx, 'daemonset', { workers: 2 })
+    .for('daemonsets')
+    .owns('pods')
+    .watches<Node>('nodes', () => ctx.informers.daemonsets.list().map(keyOf), { update: placementChanged })
+    .complete((key) => dsc.sync(key));
+  return withExtras(controller, { register: () => ctx.informers.pods.addHandler(dsc.podEvents()) });
+}
 
-  const enqueueAll = () => { for (const ds of dsInf.values()) queue.add(keyOf(ds)); };
-  const ownerKey = (p: Pod) => {
-    const ref = controllerRef(p);
-    return ref?.kind === 'DaemonSet' ? `${p.metadata?.namespace}/${ref.name}` : undefined;
-  };
+class DaemonSetSync {
+  private readonly exp = new Expectations();
+  private readonly failedBackoff = new Map<string, { delayMs: number; until: number }>();
+  private readonly recorder: EventRecorder;
 
-  function register(): () => void {
-    const offs = [
-      dsInf.addHandler({ add: (d) => queue.add(keyOf(d)), update: (_o, d) => queue.add(keyOf(d)), delete: (d) => { exp.delete(keyOf(d)); } }),
-      nodeInf.addHandler({ add: enqueueAll, update: (o, n) => { if (JSON.stringify([o.metadata?.labels, o.spec?.taints]) !== JSON.stringify([n.metadata?.labels, n.spec?.taints])) enqueueAll(); }, delete: enqueueAll }),
-      podInf.addHandler({
-        add: (p) => { const k = ownerKey(p); if (k) { exp.observedAdd(k); queue.add(k); } },
-        update: (_o, p) => { const k = ownerKey(p); if (k) queue.add(k); },
-        delete: (p) => { const k = ownerKey(p); if (k) { exp.observedDel(k); queue.add(k); } },
-      }),
-    ];
-    return () => offs.forEach((f) => f());
+  constructor(private readonly ctx: ControllerContext) {
+    this.recorder = ctx.recorder('daemonset-controller');
   }
 
-  function podFor(ds: DaemonSet, node: string, hash: string): Pod {
-    const t = structuredClone(ds.spec?.template ?? {});
-    const spec = t.spec ?? { containers: [] };
-    spec.tolerations = withDaemonTolerations(spec.tolerations);
-    // Pin to the node the way Kubernetes does: node affinity on metadata.name.
-    spec.affinity = {
-      ...(spec.affinity ?? {}),
-      nodeAffinity: {
-        ...(spec.affinity?.nodeAffinity ?? {}),
-        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] },
-      },
-    };
-    return {
-      apiVersion: 'v1', kind: 'Pod',
-      metadata: {
-        generateName: `${ds.metadata!.name!}-`, namespace: ds.metadata!.namespace,
-        labels: { ...(t.metadata?.labels ?? {}), [HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata?.generation ?? 1) },
-        ...(t.metadata?.annotations ? { annotations: t.metadata.annotations } : {}),
-        ownerReferences: [ownerRefFor(ds as KObject)],
-      },
-      spec,
-    };
+  podEvents() {
+    return podObserver(this.exp, (p) => {
+      const ref = controllerRef(p);
+      return ref?.kind === 'DaemonSet' ? `${p.metadata?.namespace}/${ref.name}` : undefined;
+    });
   }
 
-  async function sync(key: string): Promise<void> {
-    const ds = dsInf.get(key);
-    if (!ds) return;
+  async sync(key: string): Promise<ReconcileResult | undefined> {
+    const ds = this.ctx.informers.daemonsets.get(key);
+    if (!ds) {
+      this.exp.delete(key);
+      return;
+    }
     const hash = computeHash(ds.spec?.template);
-    const pods = podInf.byIndex(BY_CONTROLLER, ds.metadata?.uid ?? '').filter(isPodActive);
-    const byNode = new Map<string, Pod[]>();
-    for (const p of pods) {
-      const n = p.spec?.nodeName ?? p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ?? '';
-      const l = byNode.get(n) ?? [];
-      l.push(p);
-      byNode.set(n, l);
+    const nodes = this.ctx.informers.nodes.list();
+    const byNode = podsByNode(this.ctx.informers.pods.byIndex(BY_CONTROLLER, ds.metadata?.uid ?? ''));
+    let retryAfterMs: number | undefined;
+    if (this.exp.satisfied(key) && !ds.metadata?.deletionTimestamp) {
+      const plan = this.manage(ds, key, nodes, byNode);
+      retryAfterMs = plan.retryAfterMs;
+      if (!plan.create.length && !plan.remove.length) plan.remove = rollingUpdateVictims(ds, nodes, byNode, hash);
+      await this.syncNodes(ds, key, plan, hash);
     }
-    const nodes = nodeInf.list();
-    const eligible = nodes.filter((n) => shouldRun(ds, n));
-    const eligibleNames = new Set(eligible.map((n) => n.metadata!.name!));
-    if (exp.satisfied(key) && !ds.metadata?.deletionTimestamp) {
-      const toCreate: string[] = [];
-      const toDelete: Pod[] = [];
-      for (const n of eligible) {
-        const l = byNode.get(n.metadata!.name!) ?? [];
-        if (!l.length) toCreate.push(n.metadata!.name!);
-        else if (l.length > 1) toDelete.push(...l.slice(1));
+    const status = await this.updateStatus(ds, nodes, byNode, hash);
+    return recheck(ds, status, retryAfterMs);
+  }
+
+  /** podsShouldBeOnNode for every node, plus unbound pods meant for nodes that are gone. */
+  private manage(ds: DaemonSet, key: string, nodes: Node[], byNode: Map<string, Pod[]>): Plan {
+    const plan: Plan = { create: [], remove: [] };
+    for (const n of nodes) this.planNode(ds, key, n, byNode.get(n.metadata?.name ?? '') ?? [], plan);
+    const known = new Set(nodes.map((n) => n.metadata?.name ?? ''));
+    for (const [node, pods] of byNode) if (!known.has(node)) plan.remove.push(...pods.filter((p) => !p.spec?.nodeName && !isDeleting(p)));
+    return plan;
+  }
+
+  private planNode(ds: DaemonSet, key: string, n: Node, pods: Pod[], plan: Plan): void {
+    const name = n.metadata?.name ?? '';
+    const { shouldRun, shouldContinueRunning } = placement(ds, n);
+    if (shouldRun && !pods.length) {
+      plan.create.push(name);
+    } else if (shouldContinueRunning) {
+      const running = pods.filter((p) => !isDeleting(p) && p.status?.phase !== 'Failed');
+      const failed = pods.filter((p) => !isDeleting(p) && p.status?.phase === 'Failed');
+      if (failed.length) {
+        const wait = this.failedPodWait(`${key}/${name}`);
+        if (wait > 0) plan.retryAfterMs = Math.min(plan.retryAfterMs ?? wait, wait);
+        else plan.remove.push(...failed);
       }
-      for (const [n, l] of byNode) if (!eligibleNames.has(n)) toDelete.push(...l);
-      // Rolling update: replace one old-template pod at a time once every pod is ready.
-      if (!toCreate.length && !toDelete.length && ds.spec?.updateStrategy?.type !== 'OnDelete') {
-        const old = pods.filter((p) => p.metadata?.labels?.[HASH_LABEL] !== hash);
-        if (old.length && pods.every(isPodReady)) toDelete.push(old[0]);
-      }
-      exp.expect(key, toCreate.length, toDelete.length);
-      for (const n of toCreate) {
-        try {
-          const created = await client.create(R.pods, podFor(ds, n, hash) as KObject, { namespace: ds.metadata!.namespace });
-          recorder.event(ds as KObject, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
-        } catch (e) {
-          exp.observedAdd(key);
-          recorder.event(ds as KObject, 'Warning', 'FailedCreate', `Error creating: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
-      for (const p of toDelete) {
-        try {
-          await client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace });
-          recorder.event(ds as KObject, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata!.name!}`);
-        } catch (e) {
-          exp.observedDel(key);
-          if (!isNotFound(e)) throw e;
-        }
-      }
-    }
-    const scheduled = pods.filter((p) => p.spec?.nodeName);
-    const onEligible = scheduled.filter((p) => eligibleNames.has(p.spec!.nodeName!));
-    const minReady = ds.spec?.minReadySeconds ?? 0;
-    const status: DaemonSetStatus = {
-      currentNumberScheduled: new Set(onEligible.map((p) => p.spec!.nodeName!)).size,
-      numberMisscheduled: new Set(scheduled.filter((p) => !eligibleNames.has(p.spec!.nodeName!)).map((p) => p.spec!.nodeName!)).size,
-      desiredNumberScheduled: eligible.length,
-      numberReady: onEligible.filter(isPodReady).length,
-      numberAvailable: onEligible.filter((p) => isPodAvailable(p, minReady)).length,
-      updatedNumberScheduled: onEligible.filter((p) => p.metadata?.labels?.[HASH_LABEL] === hash).length,
-      observedGeneration: ds.metadata?.generation ?? 0,
-    };
-    status.numberUnavailable = Math.max(0, status.desiredNumberScheduled - (status.numberAvailable ?? 0));
-    if (!status.numberAvailable) delete status.numberAvailable;
-    if (!status.numberUnavailable) delete status.numberUnavailable;
-    const cur = ds.status;
-    const f = (s: DaemonSetStatus | undefined) => JSON.stringify([s?.currentNumberScheduled, s?.numberMisscheduled, s?.desiredNumberScheduled, s?.numberReady, s?.numberAvailable ?? 0, s?.updatedNumberScheduled, s?.observedGeneration, s?.numberUnavailable ?? 0]);
-    if (f(cur) === f(status)) return;
-    try {
-      await client.patch(R.daemonsets, ds.metadata!.name!, { status: { ...status, numberAvailable: status.numberAvailable ?? null, numberUnavailable: status.numberUnavailable ?? null } }, 'merge', { namespace: ds.metadata!.namespace, subresource: 'status' });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
+      plan.remove.push(...running.slice(1)); // more than one: all but the oldest go
+    } else {
+      plan.remove.push(...pods.filter((p) => !isDeleting(p)));
     }
   }
 
-  return { name: 'daemonset', register, run: () => runWorkers(queue, 2, sync, (k, e) => ctx.log(`daemonset ${k}: ${e instanceof Error ? e.message : String(e)}`)) };
+  /** ms until a failed pod on this node may be replaced again; 0 starts the next backoff period now. */
+  private failedPodWait(nodeKey: string): number {
+    const now = Date.now();
+    const b = this.failedBackoff.get(nodeKey);
+    if (b && now < b.until) return b.until - now;
+    const delayMs = b ? Math.min(b.delayMs * 2, FAILED_BACKOFF_MAX_MS) : FAILED_BACKOFF_MS;
+    this.failedBackoff.set(nodeKey, { delayMs, until: now + delayMs });
+    return 0;
+  }
+
+  /** syncNodes: creates and deletes under expectations, with events. */
+  private async syncNodes(ds: DaemonSet, key: string, plan: Plan, hash: string): Promise<void> {
+    if (!plan.create.length && !plan.remove.length) return;
+    this.exp.expect(key, plan.create.length, plan.remove.length);
+    for (const node of plan.create) {
+      try {
+        const created = await this.ctx.client.create(R.pods, daemonPodFor(ds, node, hash) as KObject, { namespace: ds.metadata!.namespace });
+        this.recorder.event(ds as KObject, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
+      } catch (e) {
+        this.exp.observedAdd(key);
+        this.recorder.event(ds as KObject, 'Warning', 'FailedCreate', `Error creating: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    for (const p of plan.remove) {
+      try {
+        const deleted = await ignoreNotFound(this.ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace }));
+        if (deleted) this.recorder.event(ds as KObject, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata!.name!}`);
+        else this.exp.observedDel(key);
+      } catch (e) {
+        this.exp.observedDel(key);
+        throw e;
+      }
+    }
+  }
+
+  private async updateStatus(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): Promise<DaemonSetStatus> {
+    const status = daemonSetStatus(ds, nodes, byNode, hash);
+    if (sameDaemonSetStatus(ds.status, status)) return status;
+    const body = { status: { ...status, numberAvailable: status.numberAvailable ?? null, numberUnavailable: status.numberUnavailable ?? null } };
+    await ignoreNotFound(this.ctx.client.patch(R.daemonsets, ds.metadata!.name!, body, 'merge', { namespace: ds.metadata!.namespace, subresource: 'status' }));
+    return status;
+  }
+}
+
+/** Ready pods become available minReadySeconds later; failed pods wait out their backoff. */
+function recheck(ds: DaemonSet, s: DaemonSetStatus, retryAfterMs: number | undefined): ReconcileResult | undefined {
+  const minReady = ds.spec?.minReadySeconds ?? 0;
+  const waits = [retryAfterMs, minReady && s.numberReady !== (s.numberAvailable ?? 0) ? minReady * 1000 : undefined].filter((x): x is number => !!x);
+  return waits.length ? { requeueAfter: Math.min(...waits) } : undefined;
 }

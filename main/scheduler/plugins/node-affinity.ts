@@ -2,7 +2,7 @@
 // preferredDuringSchedulingIgnoredDuringExecution weights as a score.
 import type { FilterPlugin, ScorePlugin } from '../types';
 import { normalize } from '../types';
-import { anyTermMatches, termMatches } from './node-selector-match';
+import { anyTermMatches, termMatches } from '../../api/node-selector';
 
 export const nodeAffinityFilter: FilterPlugin = {
   name: 'NodeAffinity',

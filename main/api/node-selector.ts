@@ -1,6 +1,12 @@
-// Node selector terms (v1.NodeSelectorTerm) against a node's labels and fields.
-import type { NodeSelectorRequirement, NodeSelectorTerm } from '../../api/types';
-import type { NodeInfo } from '../node-info';
+// Node selector terms (v1.NodeSelectorTerm) against a node's labels and fields. Pure; the
+// scheduler's NodeAffinity filter and the DaemonSet controller's placement share it.
+import type { NodeSelectorRequirement, NodeSelectorTerm } from './types';
+
+/** What a term looks at: the node's name (matchFields metadata.name) and labels. */
+export interface NodeFacts {
+  name: string;
+  labels: Record<string, string>;
+}
 
 function matchReq(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const vals = r.values ?? [];
@@ -15,7 +21,7 @@ function matchReq(r: NodeSelectorRequirement, value: string | undefined): boolea
   }
 }
 
-export function termMatches(term: NodeSelectorTerm, node: NodeInfo): boolean {
+export function termMatches(term: NodeSelectorTerm, node: NodeFacts): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (!exprs.length && !fields.length) return false;
@@ -25,7 +31,7 @@ export function termMatches(term: NodeSelectorTerm, node: NodeInfo): boolean {
 }
 
 /** Required terms are ORed; an empty list matches nothing. */
-export function anyTermMatches(terms: readonly NodeSelectorTerm[], node: NodeInfo): boolean {
+export function anyTermMatches(terms: readonly NodeSelectorTerm[], node: NodeFacts): boolean {
   for (const t of terms) if (termMatches(t, node)) return true;
   return false;
 }
