@@ -44,7 +44,7 @@ describe('event recorder', () => {
   });
 
   it('records events about cluster-scoped objects (no namespace in the reference; the Event goes to default)', async () => {
-    const ns = await api.client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ev-cluster-scoped' } });
+    const ns = await api.client.create<KObject>(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ev-cluster-scoped' } });
     const rec = new EventRecorder(api.client, { component: 'test-controller' });
     rec.event(ns, 'Normal', 'Seen', 'a cluster-scoped object');
     await rec.flush();
