@@ -3,16 +3,21 @@
 // (NodeStatusUnknown, "Kubelet stopped posting node status.") and its pods are marked not ready.
 // Nodes are tainted from their Ready condition: Unknown → node.kubernetes.io/unreachable,
 // False → node.kubernetes.io/not-ready (NoSchedule and NoExecute); the taints go when Ready is True.
-import type { KObject, Lease, Node, NodeCondition, Taint } from '../api/types';
-import { isNotFound } from '../client/types';
-import type { Controller, ControllerContext } from './controller';
+import type { KObject, Lease, Node, NodeCondition, Pod, Taint } from '../api/types';
+import type { Informer } from '../client/cache/informer';
 import { BY_NODE } from '../client/cache/shared-informers';
-import { shortTime } from './pod-util';
+import type { EventRecorder } from '../client/record/recorder';
+import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
-import { WorkQueue, runWorkers } from '../client/workqueue';
+import type { WorkQueue } from '../client/workqueue';
+import type { Controller, ControllerContext } from './controller';
+import { withExtras } from './extras';
+import { ignoreNotFound } from './ignore-not-found';
+import { shortTime } from './pod-util';
 
-export const UNREACHABLE = 'node.kubernetes.io/unreachable';
-export const NOT_READY = 'node.kubernetes.io/not-ready';
+const UNREACHABLE = 'node.kubernetes.io/unreachable';
+const NOT_READY = 'node.kubernetes.io/not-ready';
+const LEASE_NAMESPACE = 'kube-node-lease';
 const UNKNOWN_MESSAGE = 'Kubelet stopped posting node status.';
 
 export interface NodeLifecycleOptions {
@@ -45,108 +50,106 @@ function sameTaints(a: Taint[] | undefined, b: Taint[]): boolean {
   return f(a ?? []) === f(b);
 }
 
+/** Every condition Unknown (a Ready one added when the kubelet never posted one). */
+function unknownConditions(n: Node, now: string): NodeCondition[] {
+  const conditions: NodeCondition[] = (n.status?.conditions ?? []).map((c) => ({
+    type: c.type, status: 'Unknown', reason: 'NodeStatusUnknown', message: UNKNOWN_MESSAGE,
+    lastHeartbeatTime: c.lastHeartbeatTime, lastTransitionTime: now,
+  }));
+  if (!readyOf(n)) conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastTransitionTime: now });
+  return conditions;
+}
+
 export function newNodeLifecycleController(ctx: ControllerContext, opts: NodeLifecycleOptions = {}): Controller {
-  const { client, informers } = ctx;
-  const nodeInf = informers.nodes;
-  const leaseInf = informers.leases;
-  const podInf = informers.pods;
-  const graceMs = (opts.gracePeriodSeconds ?? 40) * 1000;
-  const periodMs = opts.monitorPeriodMs ?? Math.min(5000, Math.max(250, graceMs / 8));
-  const health = new Map<string, Health>();
-  const queue = new WorkQueue<string>();
-  const recorder = ctx.recorder('node-controller');
+  const nlc = new NodeLifecycle(ctx, opts);
+  const builder = newReconciler(ctx, 'node-lifecycle', { workers: 2 });
+  const controller = builder.for('nodes').complete((name) => nlc.sync(name));
+  return withExtras(controller, { register: () => nlc.observeHealth(), run: () => nlc.monitor(builder.queue) });
+}
 
-  function observe(name: string): void {
-    const n = nodeInf.get(name);
-    const lease = leaseInf.getByName('kube-node-lease', name) as Lease | undefined;
-    const renew = lease?.spec?.renewTime;
-    const hb = n ? readyOf(n)?.lastHeartbeatTime : undefined;
-    const h = health.get(name);
+class NodeLifecycle {
+  private readonly health = new Map<string, Health>();
+  private readonly graceMs: number;
+  private readonly periodMs: number;
+  private readonly recorder: EventRecorder;
+  /** Informers are created on first use: taken here, before the shared informers start. */
+  private readonly pods: Informer<Pod>;
+
+  constructor(private readonly ctx: ControllerContext, opts: NodeLifecycleOptions) {
+    this.pods = ctx.informers.pods;
+    this.graceMs = (opts.gracePeriodSeconds ?? 40) * 1000;
+    this.periodMs = opts.monitorPeriodMs ?? Math.min(5000, Math.max(250, this.graceMs / 8));
+    this.recorder = ctx.recorder('node-controller');
+  }
+
+  /** Notes when a node was last heard from (its Lease renewed or its Ready heartbeat moved). */
+  private observe(name: string): void {
+    const n = this.ctx.informers.nodes.get(name);
+    const renew = (this.ctx.informers.leases.getByName(LEASE_NAMESPACE, name) as Lease | undefined)?.spec?.renewTime;
+    const heartbeat = n ? readyOf(n)?.lastHeartbeatTime : undefined;
+    const h = this.health.get(name);
     if (!h) {
-      health.set(name, { probeAt: Date.now(), leaseRenew: renew, heartbeat: hb });
-      if (n) recorder.event(n as KObject, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
-      return;
-    }
-    if (renew !== h.leaseRenew || hb !== h.heartbeat) {
-      h.probeAt = Date.now();
-      h.leaseRenew = renew;
-      h.heartbeat = hb;
+      this.health.set(name, { probeAt: Date.now(), leaseRenew: renew, heartbeat });
+      if (n) this.recorder.event(n as KObject, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
+    } else if (renew !== h.leaseRenew || heartbeat !== h.heartbeat) {
+      Object.assign(h, { probeAt: Date.now(), leaseRenew: renew, heartbeat });
     }
   }
 
-  function register(): () => void {
+  observeHealth(): () => void {
+    const node = (n: Node) => this.observe(n.metadata!.name!);
+    const lease = (l: Lease) => { if (l.metadata?.namespace === LEASE_NAMESPACE) this.observe(l.metadata.name!); };
     const offs = [
-      nodeInf.addHandler({
-        add: (n) => { observe(n.metadata!.name!); queue.add(n.metadata!.name!); },
-        update: (_o, n) => { observe(n.metadata!.name!); queue.add(n.metadata!.name!); },
-        delete: (n) => health.delete(n.metadata!.name!),
-      }),
-      leaseInf.addHandler({
-        add: (l) => { if (l.metadata?.namespace === 'kube-node-lease') observe(l.metadata.name!); },
-        update: (_o, l) => { if (l.metadata?.namespace === 'kube-node-lease') observe(l.metadata.name!); },
-      }),
+      this.ctx.informers.nodes.addHandler({ add: node, update: (_o, n) => node(n) }),
+      this.ctx.informers.leases.addHandler({ add: lease, update: (_o, l) => lease(l) }),
     ];
-    return () => offs.forEach((f) => f());
+    return () => offs.forEach((off) => off());
   }
 
-  async function sync(name: string): Promise<void> {
-    const n = nodeInf.get(name);
-    if (!n) return;
-    const h = health.get(name);
-    const now = shortTime();
-    const ready = readyOf(n);
-    if (h && Date.now() - h.probeAt > graceMs && ready?.status !== 'Unknown') {
-      const conditions: NodeCondition[] = (n.status?.conditions ?? []).map((c) => ({
-        type: c.type, status: 'Unknown', reason: 'NodeStatusUnknown', message: UNKNOWN_MESSAGE,
-        lastHeartbeatTime: c.lastHeartbeatTime, lastTransitionTime: now,
-      }));
-      if (!ready) conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastTransitionTime: now });
-      try {
-        await client.patch(R.nodes, name, { status: { conditions } }, 'strategic', { subresource: 'status' });
-      } catch (e) {
-        if (isNotFound(e)) return;
-        throw e;
-      }
-      recorder.event(n as KObject, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
-      await markPodsNotReady(name);
-      return; // the update comes back through the informer, which taints
-    }
-    const want = desiredTaints(n, now);
-    if (!sameTaints(n.spec?.taints, want)) {
-      try {
-        await client.patch(R.nodes, name, { spec: { taints: want.length ? want : null } }, 'merge');
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
-  }
-
-  async function markPodsNotReady(node: string): Promise<void> {
-    for (const p of podInf.byIndex(BY_NODE, node)) {
-      const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
-      if (!ready || ready.status === 'False') continue;
-      try {
-        await client.patch(R.pods, p.metadata!.name!, { status: { conditions: [{ type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: shortTime() }] } }, 'strategic', { namespace: p.metadata!.namespace, subresource: 'status' });
-      } catch (e) {
-        if (!isNotFound(e)) ctx.log(`node-lifecycle: marking ${p.metadata!.name!} not ready: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  }
-
-  function run(): () => void {
-    const stopWorkers = runWorkers(queue, 2, sync, (k, e) => ctx.log(`node-lifecycle ${k}: ${e instanceof Error ? e.message : String(e)}`));
+  /** monitorNodeHealth: every period, nodes silent beyond the grace period are synced. */
+  monitor(queue: WorkQueue<string>): () => void {
     // Nodes known at start get a full grace period from now.
-    for (const n of nodeInf.values()) observe(n.metadata!.name!);
+    for (const n of this.ctx.informers.nodes.values()) this.observe(n.metadata!.name!);
     const timer = setInterval(() => {
       const t = Date.now();
-      for (const [name, h] of health) if (t - h.probeAt > graceMs) queue.add(name);
-    }, periodMs);
+      for (const [name, h] of this.health) if (t - h.probeAt > this.graceMs) queue.add(name);
+    }, this.periodMs);
     timer.unref?.();
-    return () => {
-      clearInterval(timer);
-      stopWorkers();
-    };
+    return () => clearInterval(timer);
   }
 
-  return { name: 'node-lifecycle', register, run };
+  async sync(name: string): Promise<void> {
+    const n = this.ctx.informers.nodes.get(name);
+    if (!n) {
+      this.health.delete(name);
+      return;
+    }
+    const h = this.health.get(name);
+    if (h && Date.now() - h.probeAt > this.graceMs && readyOf(n)?.status !== 'Unknown') return this.markUnknown(n);
+    const want = desiredTaints(n, shortTime());
+    if (sameTaints(n.spec?.taints, want)) return;
+    await ignoreNotFound(this.ctx.client.patch(R.nodes, name, { spec: { taints: want.length ? want : null } }, 'merge'));
+  }
+
+  /** The node's conditions go Unknown and its pods not ready; the update comes back through the informer, which taints. */
+  private async markUnknown(n: Node): Promise<void> {
+    const name = n.metadata!.name!;
+    const updated = await ignoreNotFound(this.ctx.client.patch(R.nodes, name, { status: { conditions: unknownConditions(n, shortTime()) } }, 'strategic', { subresource: 'status' }));
+    if (!updated) return;
+    this.recorder.event(n as KObject, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    await this.markPodsNotReady(name);
+  }
+
+  private async markPodsNotReady(node: string): Promise<void> {
+    for (const p of this.pods.byIndex(BY_NODE, node)) {
+      const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
+      if (!ready || ready.status === 'False') continue;
+      const patch = { status: { conditions: [{ type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: shortTime() }] } };
+      try {
+        await ignoreNotFound(this.ctx.client.patch(R.pods, p.metadata!.name!, patch, 'strategic', { namespace: p.metadata!.namespace, subresource: 'status' }));
+      } catch (e) {
+        this.ctx.log(`node-lifecycle: marking ${p.metadata!.name!} not ready: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
 }
