@@ -6,6 +6,7 @@ import { serveClient } from './node';
 import { R } from '../client/refs';
 import { downMachines } from '../nodes/down';
 import type { KObject } from '../api/types';
+import { pollUntil } from '../protocol/poll';
 
 async function deleteThroughApi(dataDir: string, timeoutMs: number): Promise<void> {
   let client;
@@ -21,11 +22,8 @@ async function deleteThroughApi(dataDir: string, timeoutMs: number): Promise<voi
       console.log(`deleting machine ${name}`);
       await client.delete(R.machines, name).catch(() => undefined);
     }
-    const deadline = Date.now() + timeoutMs;
-    while ((await client.list(R.machines)).items.length > 0) {
-      if (Date.now() > deadline) { console.log('machines are still being deleted; removing them directly'); break; }
-      await new Promise((r) => setTimeout(r, 200)); // poll interval
-    }
+    await pollUntil(async () => (await client.list(R.machines)).items.length === 0, timeoutMs, 'the machines to be deleted', 200)
+      .catch(() => console.log('machines are still being deleted; removing them directly'));
   } finally {
     client.close();
   }

@@ -10,8 +10,12 @@ import type { KObject, Machine } from '../api/types';
 import { createProviders, defaultProvider } from '../nodes/providers';
 import { R } from '../client/refs';
 import { createMachine } from '../nodes/machine-names';
+import { PollFailure, pollUntil } from '../protocol/poll';
 
 type M = Machine & KObject;
+
+/** How often the commands look at a machine while they wait for it. */
+const POLL_MS = 100;
 
 /** An API client for the running `flotilla serve` of the data dir. */
 export async function serveClient(dataDir: string): Promise<HttpClient> {
@@ -27,8 +31,9 @@ export async function serveClient(dataDir: string): Promise<HttpClient> {
   return client;
 }
 
-async function sleep(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
+/** The machine, for a wait: its disappearing ends the wait at once (other errors are retried). */
+async function machineOrFail(client: HttpClient, name: string): Promise<M> {
+  return client.get<M>(R.machines, name).catch((e: unknown) => { throw isNotFound(e) ? new PollFailure(`machine ${name} was deleted`) : e; });
 }
 
 function nodeReady(n: KObject | undefined): boolean {
@@ -38,22 +43,18 @@ function nodeReady(n: KObject | undefined): boolean {
 
 /** Follows a machine, printing each new step, until Running with its Node Ready (0) or Failed (1). */
 export async function followMachine(client: HttpClient, name: string, out: (l: string) => void, timeoutMs: number): Promise<M> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  for (;;) {
-    const m = await client.get<M>(R.machines, name);
+  return pollUntil(async () => {
+    const m = await machineOrFail(client, name);
     const st = m.status ?? {};
     const p = st.progress;
     const line = `${st.phase ?? 'Pending'}${p ? ` [${p.step}/${p.total}]` : ''} ${st.message ?? p?.message ?? ''}`.trim();
     if (line !== last) { out(line); last = line; }
-    if (st.phase === 'Failed') throw new Error(`machine ${name} failed: ${st.message ?? 'no reason given'}`);
-    if (st.phase === 'Running') {
-      const node = await client.get<KObject>(R.nodes, name).catch(() => undefined);
-      if (nodeReady(node)) return m;
-    }
-    if (Date.now() > deadline) throw new Error(`machine ${name} is not Running after ${Math.round(timeoutMs / 1000)} s (last: ${line})`);
-    await sleep(100); // poll interval
-  }
+    if (st.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${st.message ?? 'no reason given'}`);
+    if (st.phase !== 'Running') return undefined;
+    const node = await client.get<KObject>(R.nodes, name).catch(() => undefined);
+    return nodeReady(node) ? m : undefined;
+  }, timeoutMs, `machine ${name} Running with its Node Ready`, POLL_MS);
 }
 
 async function add(client: HttpClient, o: NodeAddOptions): Promise<void> {
@@ -89,15 +90,13 @@ async function rm(client: HttpClient, name: string): Promise<void> {
     throw e;
   }
   let last = '';
-  const deadline = Date.now() + 180_000;
-  for (;;) {
+  await pollUntil(async () => {
     const m = await client.get<M>(R.machines, name).catch((e: unknown) => { if (isNotFound(e)) return undefined; throw e; });
-    if (!m) break;
+    if (!m) return true;
     const line = m.status?.message ?? '';
     if (line && line !== last) { console.log(`  ${line}`); last = line; }
-    if (Date.now() > deadline) throw new Error(`machine ${name} is still being deleted (${line})`);
-    await sleep(100); // poll interval
-  }
+    return false;
+  }, 180_000, `machine ${name} to be deleted`, POLL_MS);
   console.log(`machine ${name} removed`);
 }
 
@@ -107,13 +106,7 @@ async function setRunning(client: HttpClient, name: string, running: boolean): P
   if (running) {
     await followMachine(client, name, (l) => console.log(`  ${l}`), 300_000);
   } else {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const m = await client.get<M>(R.machines, name);
-      if (m.status?.phase === want) break;
-      if (Date.now() > deadline) throw new Error(`machine ${name} did not stop (${m.status?.message ?? ''})`);
-      await sleep(100); // poll interval
-    }
+    await pollUntil(async () => (await machineOrFail(client, name)).status?.phase === want, 120_000, `machine ${name} to stop`, POLL_MS);
   }
   console.log(`machine ${name} is ${want}`);
 }

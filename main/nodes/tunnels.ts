@@ -7,6 +7,7 @@ import type { SshEndpoint } from './types';
 import { connectSsh, type SshSession } from './ssh';
 import { NODE } from './node-paths';
 import { errorMessage } from './exec';
+import { pollUntil } from '../protocol/poll';
 
 /** How the streaming/log proxy reaches a node's agent. */
 export type NodeDialer = (node: string) => Promise<Duplex>;
@@ -85,7 +86,7 @@ export class NodeConnection {
     return s;
   }
 
-  private reverseApi(s: SshSession): Promise<void> {
+  private async reverseApi(s: SshSession): Promise<void> {
     s.client.on('tcp connection', (info, accept, reject) => {
       if (info.destPort !== NODE.apiPort) { reject(); return; }
       const upstream = net.connect({ host: '127.0.0.1', port: this.opts.apiPort });
@@ -101,18 +102,11 @@ export class NodeConnection {
       });
       upstream.once('error', () => reject());
     });
-    return new Promise((resolve, reject) => {
-      // The remote sshd may still hold the port of a connection that just died: retry briefly.
-      const deadline = Date.now() + 10_000;
-      const attempt = (): void => {
-        s.client.forwardIn('127.0.0.1', NODE.apiPort, (err) => {
-          if (!err) { resolve(); return; }
-          if (Date.now() > deadline) { reject(new Error(`could not open the API tunnel on the node's 127.0.0.1:${NODE.apiPort}: ${err.message}`)); return; }
-          setTimeout(attempt, 100);
-        });
-      };
-      attempt();
+    // The remote sshd may still hold the port of a connection that just died: retry briefly.
+    const forward = (): Promise<true> => new Promise((resolve, reject) => {
+      s.client.forwardIn('127.0.0.1', NODE.apiPort, (err) => (err ? reject(err) : resolve(true)));
     });
+    await pollUntil(forward, 10_000, `the API tunnel on the node's 127.0.0.1:${NODE.apiPort}`, 100);
   }
 
   private dropped(s: SshSession): void {
