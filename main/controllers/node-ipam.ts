@@ -1,10 +1,11 @@
 // Node IPAM: each node gets spec.podCIDR / podCIDRs 10.244.N.0/24, the lowest free N. The
 // allocation is rebuilt from existing nodes (stable across restarts) and released when a node goes.
-import type { KObject } from '../api/types';
-import { isNotFound } from '../client/types';
-import type { Controller, ControllerContext } from './controller';
-import { WorkQueue, runWorkers } from '../client/workqueue';
+import type { KObject, Node } from '../api/types';
+import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
+import type { Controller, ControllerContext } from './controller';
+import { withExtras } from './extras';
+import { ignoreNotFound } from './ignore-not-found';
 
 const PREFIX = '10.244.';
 const MAX_NODES = 256;
@@ -14,57 +15,69 @@ export function cidrIndex(cidr: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function newNodeIpamController(ctx: ControllerContext): Controller {
-  const { client, informers } = ctx;
-  const nodeInf = informers.nodes;
-  const queue = new WorkQueue<string>();
-  const used = new Map<number, string>();
-  const recorder = ctx.recorder('node-ipam-controller');
+/** Which range indexes are taken, and by which node. */
+class RangeAllocator {
+  private readonly used = new Map<number, string>();
 
-  function claim(name: string, cidr: string | undefined): void {
+  claim(node: string, cidr: string | undefined): void {
     const i = cidrIndex(cidr);
-    if (i !== undefined) used.set(i, name);
+    if (i !== undefined) this.used.set(i, node);
   }
 
-  function register(): () => void {
-    const off = nodeInf.addHandler({
-      add: (n) => { claim(n.metadata!.name!, n.spec?.podCIDR); if (!n.spec?.podCIDR) queue.add(n.metadata!.name!); },
-      update: (_o, n) => { claim(n.metadata!.name!, n.spec?.podCIDR); if (!n.spec?.podCIDR) queue.add(n.metadata!.name!); },
-      delete: (n) => {
-        const i = cidrIndex(n.spec?.podCIDR);
-        if (i !== undefined && used.get(i) === n.metadata!.name!) used.delete(i);
-        for (const [k, v] of used) if (v === n.metadata!.name! && k !== i) used.delete(k);
-      },
-    });
-    return off;
+  release(node: string): void {
+    for (const [k, v] of this.used) if (v === node) this.used.delete(k);
   }
 
-  async function sync(name: string): Promise<void> {
-    const n = nodeInf.get(name);
-    if (!n || n.spec?.podCIDR) return;
-    let idx = -1;
-    for (const [k, v] of used) if (v === name) idx = k;
-    if (idx < 0) {
-      for (let i = 0; i < MAX_NODES; i++) {
-        if (!used.has(i)) {
-          idx = i;
-          break;
-        }
-      }
+  /** The node's index (already reserved, or the lowest free one, now reserved), or undefined when all are taken. */
+  allocate(node: string): number | undefined {
+    for (const [k, v] of this.used) if (v === node) return k;
+    for (let i = 0; i < MAX_NODES; i++) {
+      if (this.used.has(i)) continue;
+      this.used.set(i, node);
+      return i;
     }
-    if (idx < 0) {
+    return undefined;
+  }
+
+  free(i: number): void {
+    this.used.delete(i);
+  }
+
+  /** Informer bookkeeping: ranges nodes carry are taken, a deleted node's are released. */
+  handler() {
+    return {
+      add: (n: Node) => this.claim(n.metadata!.name!, n.spec?.podCIDR),
+      update: (_o: Node, n: Node) => this.claim(n.metadata!.name!, n.spec?.podCIDR),
+      delete: (n: Node) => this.release(n.metadata!.name!),
+    };
+  }
+}
+
+export function newNodeIpamController(ctx: ControllerContext): Controller {
+  const nodes = ctx.informers.nodes;
+  const ranges = new RangeAllocator();
+  const recorder = ctx.recorder('node-ipam-controller');
+  const needsCIDR = (n: Node) => !n.spec?.podCIDR;
+
+  async function reconcile(name: string): Promise<void> {
+    const n = nodes.get(name);
+    if (!n || n.spec?.podCIDR) return;
+    const idx = ranges.allocate(name);
+    if (idx === undefined) {
       recorder.event(n as unknown as KObject, 'Warning', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`);
       return;
     }
-    used.set(idx, name);
     const cidr = `${PREFIX}${idx}.0/24`;
+    let patched;
     try {
-      await client.patch(R.nodes, name, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, 'merge');
-    } catch (e) {
-      used.delete(idx);
-      if (!isNotFound(e)) throw e;
+      patched = await ignoreNotFound(ctx.client.patch(R.nodes, name, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, 'merge'));
+    } finally {
+      if (!patched) ranges.free(idx); // failed, or the node is gone
     }
   }
 
-  return { name: 'node-ipam', register, run: () => runWorkers(queue, 1, sync, (k, e) => ctx.log(`node-ipam ${k}: ${e instanceof Error ? e.message : String(e)}`)) };
+  const controller = newReconciler(ctx, 'node-ipam', { workers: 1 })
+    .for<Node>('nodes', { add: needsCIDR, update: (_o, n) => needsCIDR(n), delete: () => false })
+    .complete(reconcile);
+  return withExtras(controller, { register: () => nodes.addHandler(ranges.handler()) });
 }

@@ -1,15 +1,33 @@
-// Which pods back a service, and the ports each pod offers for the service's ports (named
-// targetPorts resolved against the pod's container ports).
+// Which pods back a service (and which services a pod backs), and the ports each pod offers for
+// the service's ports (named targetPorts resolved against the pod's container ports).
 import type { Pod, Service, ServicePort } from '../api/types';
 import { selectorFromSet } from '../api/labels';
 import type { Informer } from '../client/cache/informer';
 import { BY_NAMESPACE } from '../client/cache/shared-informers';
+import { keyOf } from '../client/refs';
 
 export interface ResolvedPort {
   name?: string;
   port: number;
   protocol: string;
   appProtocol?: string;
+}
+
+/** The keys of the services in the pod's namespace whose selector matches it (servicesOfPod / GetPodServiceMemberships). */
+export function servicesOfPod(services: Informer<Service>, pod: Pod): string[] {
+  const out: string[] = [];
+  for (const svc of services.byIndex(BY_NAMESPACE, pod.metadata?.namespace ?? '')) {
+    const sel = svc.spec?.selector;
+    if (sel && Object.keys(sel).length && selectorFromSet(sel).matches(pod.metadata?.labels)) out.push(keyOf(svc));
+  }
+  return out;
+}
+
+/** Whether a pod update can change the endpoints of a service: IP, readiness, termination, labels, node. */
+export function endpointsChanged(o: Pod, p: Pod): boolean {
+  const ready = (x: Pod) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return o.status?.podIP !== p.status?.podIP || ready(o) !== ready(p) || !!o.metadata?.deletionTimestamp !== !!p.metadata?.deletionTimestamp ||
+    !sameJson(o.metadata?.labels, p.metadata?.labels) || o.spec?.nodeName !== p.spec?.nodeName;
 }
 
 export function servicePods(svc: Service, pods: Informer<Pod>): Pod[] {

@@ -1,13 +1,14 @@
 // NoExecute taint eviction (the taint manager): pods on a node with NoExecute taints they do not
 // tolerate are deleted at once; pods that tolerate them for tolerationSeconds are deleted that
 // long after the taint was added; pods that tolerate them forever stay.
-import type { KObject, Pod, Taint, Toleration } from '../api/types';
-import { isNotFound } from '../client/types';
+import type { KObject, Node, Pod, Taint, Toleration } from '../api/types';
 import { tolerates } from '../api/tolerations';
-import type { Controller, ControllerContext } from './controller';
 import { BY_NODE } from '../client/cache/shared-informers';
+import { newReconciler } from '../client/reconciler';
+import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
-import { WorkQueue, runWorkers } from '../client/workqueue';
+import type { Controller, ControllerContext } from './controller';
+import { ignoreNotFound } from './ignore-not-found';
 
 /** When the pod must go (ms since epoch), Infinity to stay, or undefined when no NoExecute taint applies. */
 export function evictionTime(pod: Pod, taints: Taint[]): number | undefined {
@@ -26,45 +27,27 @@ export function evictionTime(pod: Pod, taints: Taint[]): number | undefined {
 }
 
 export function newTaintEvictionController(ctx: ControllerContext): Controller {
-  const { client, informers } = ctx;
-  const nodeInf = informers.nodes;
-  const podInf = informers.pods;
-  const queue = new WorkQueue<string>();
+  const pods = ctx.informers.pods;
+  const nodes = ctx.informers.nodes;
   const recorder = ctx.recorder('taint-eviction-controller');
+  const bound = (p: Pod) => !!p.spec?.nodeName;
+  const taintsChanged = (o: Node, n: Node) => JSON.stringify(o.spec?.taints ?? []) !== JSON.stringify(n.spec?.taints ?? []);
 
-  function register(): () => void {
-    const offs = [
-      nodeInf.addHandler({
-        add: (n) => { for (const p of podInf.byIndex(BY_NODE, n.metadata!.name!)) queue.add(keyOf(p)); },
-        update: (o, n) => {
-          if (JSON.stringify(o.spec?.taints ?? []) === JSON.stringify(n.spec?.taints ?? [])) return;
-          for (const p of podInf.byIndex(BY_NODE, n.metadata!.name!)) queue.add(keyOf(p));
-        },
-      }),
-      podInf.addHandler({
-        add: (p) => { if (p.spec?.nodeName) queue.add(keyOf(p)); },
-        update: (o, p) => { if (p.spec?.nodeName && (!o.spec?.nodeName || JSON.stringify(o.spec?.tolerations) !== JSON.stringify(p.spec?.tolerations))) queue.add(keyOf(p)); },
-      }),
-    ];
-    return () => offs.forEach((f) => f());
-  }
-
-  async function sync(key: string): Promise<void> {
-    const p = podInf.get(key);
+  async function reconcile(key: string): Promise<ReconcileResult | undefined> {
+    const p = pods.get(key);
     if (!p || !p.spec?.nodeName || p.metadata?.deletionTimestamp) return;
-    const n = nodeInf.get(p.spec.nodeName);
+    const n = nodes.get(p.spec.nodeName);
     if (!n) return;
     const at = evictionTime(p, n.spec?.taints ?? []);
     if (at === undefined || at === Infinity) return;
     const wait = at - Date.now();
-    if (wait > 0) return queue.addAfter(key, wait + 5);
+    if (wait > 0) return { requeueAfter: wait + 5 };
     recorder.event(p as KObject, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
-    try {
-      await client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, preconditions: { uid: p.metadata!.uid } });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    await ignoreNotFound(ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, preconditions: { uid: p.metadata!.uid } }));
   }
 
-  return { name: 'taint-eviction', register, run: () => runWorkers(queue, 2, sync, (k, e) => ctx.log(`taint-eviction ${k}: ${e instanceof Error ? e.message : String(e)}`)) };
+  return newReconciler(ctx, 'taint-eviction', { workers: 2 })
+    .for<Pod>('pods', { add: bound, update: (o, p) => bound(p) && (!bound(o) || JSON.stringify(o.spec?.tolerations) !== JSON.stringify(p.spec?.tolerations)), delete: () => false })
+    .watches<Node>('nodes', (n) => pods.byIndex(BY_NODE, n.metadata?.name ?? '').map(keyOf), { update: taintsChanged, delete: () => false })
+    .complete(reconcile);
 }
