@@ -4,7 +4,6 @@
 // node by node (daemonset-rollout.ts); status per node (daemonset-status.ts).
 import type { DaemonSet, DaemonSetStatus, KObject, Node, Pod } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
-import type { EventRecorder } from '../client/record/recorder';
 import { newReconciler } from '../client/reconciler';
 import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
@@ -16,6 +15,7 @@ import { daemonSetStatus, sameDaemonSetStatus } from './daemonset-status';
 import { computeHash } from './deployment-util';
 import { Expectations, podObserver } from './expectations';
 import { withExtras } from './extras';
+import { PodControl } from './pod-control';
 import { ignoreNotFound } from './ignore-not-found';
 import { controllerRef } from './pod-util';
 
@@ -44,10 +44,10 @@ export function newDaemonSetController(ctx: ControllerContext): Controller {
 class DaemonSetSync {
   private readonly exp = new Expectations();
   private readonly failedBackoff = new Map<string, { delayMs: number; until: number }>();
-  private readonly recorder: EventRecorder;
+  private readonly pods: PodControl;
 
   constructor(private readonly ctx: ControllerContext) {
-    this.recorder = ctx.recorder('daemonset-controller');
+    this.pods = new PodControl(ctx.client, ctx.recorder('daemonset-controller'));
   }
 
   podEvents() {
@@ -119,25 +119,8 @@ class DaemonSetSync {
   private async syncNodes(ds: DaemonSet, key: string, plan: Plan, hash: string): Promise<void> {
     if (!plan.create.length && !plan.remove.length) return;
     this.exp.expect(key, plan.create.length, plan.remove.length);
-    for (const node of plan.create) {
-      try {
-        const created = await this.ctx.client.create(R.pods, daemonPodFor(ds, node, hash) as KObject, { namespace: ds.metadata!.namespace });
-        this.recorder.event(ds as KObject, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
-      } catch (e) {
-        this.exp.observedAdd(key);
-        this.recorder.event(ds as KObject, 'Warning', 'FailedCreate', `Error creating: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    for (const p of plan.remove) {
-      try {
-        const deleted = await ignoreNotFound(this.ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace }));
-        if (deleted) this.recorder.event(ds as KObject, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata!.name!}`);
-        else this.exp.observedDel(key);
-      } catch (e) {
-        this.exp.observedDel(key);
-        throw e;
-      }
-    }
+    for (const node of plan.create) await this.pods.create(ds as KObject, daemonPodFor(ds, node, hash)).catch(() => this.exp.observedAdd(key));
+    for (const p of plan.remove) await this.pods.delete(ds as KObject, p, this.exp, key);
   }
 
   private async updateStatus(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): Promise<DaemonSetStatus> {

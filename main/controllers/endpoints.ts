@@ -7,7 +7,7 @@ import { R, splitKey } from '../client/refs';
 import { isAlreadyExists } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
-import { endpointsChanged, podEndpointState, podPorts, sameJson, servicePods, servicesOfPod } from './service-pods';
+import { endpointsChanged, podEndpointState, podPorts, podTargetRef, sameJson, servicePods, servicesOfPod } from './service-pods';
 
 type Group = EndpointSubset & { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[] };
 
@@ -19,7 +19,7 @@ function addressOf(pod: Pod): EndpointAddress {
   return {
     ip: pod.status!.podIP!,
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-    targetRef: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid },
+    targetRef: podTargetRef(pod),
   };
 }
 

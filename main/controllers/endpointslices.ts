@@ -10,7 +10,7 @@ import { R, splitKey } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
 import type { ResolvedPort } from './service-pods';
-import { endpointsChanged, podEndpointState, podPorts, sameJson, servicePods, servicesOfPod } from './service-pods';
+import { endpointsChanged, podEndpointState, podPorts, podTargetRef, sameJson, servicePods, servicesOfPod } from './service-pods';
 
 const MAX_PER_SLICE = 100;
 /** How soon to look again while slices this controller created have not reached its informer. */
@@ -29,7 +29,7 @@ function endpointOf(pod: Pod, st: ReturnType<typeof podEndpointState>): SliceEnd
     addresses: [pod.status!.podIP!],
     conditions: { ready: st.ready, serving: st.serving, terminating: st.terminating },
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-    targetRef: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid },
+    targetRef: podTargetRef(pod),
   };
 }
 

@@ -5,7 +5,6 @@
 import type { KObject, Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
 import { selectorFromLabelSelector, selectorFromSet } from '../api/labels';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
-import type { EventRecorder } from '../client/record/recorder';
 import { newReconciler } from '../client/reconciler';
 import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
@@ -13,6 +12,7 @@ import type { WorkQueue } from '../client/workqueue';
 import type { Controller, ControllerContext } from './controller';
 import { Expectations, podObserver } from './expectations';
 import { withExtras } from './extras';
+import { PodControl } from './pod-control';
 import { ignoreNotFound } from './ignore-not-found';
 import { compareForDeletion } from './pod-ranking';
 import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
@@ -34,10 +34,10 @@ export function newReplicaSetController(ctx: ControllerContext): Controller {
 
 class ReplicaSetSync {
   private readonly exp = new Expectations();
-  private readonly recorder: EventRecorder;
+  private readonly pods: PodControl;
 
   constructor(private readonly ctx: ControllerContext) {
-    this.recorder = ctx.recorder('replicaset-controller');
+    this.pods = new PodControl(ctx.client, ctx.recorder('replicaset-controller'));
   }
 
   /** The key of the ReplicaSet that controls the pod (the one with the ownerReference's uid). */
@@ -91,9 +91,7 @@ class ReplicaSetSync {
       if (!failed.length) continue;
       // The creates that failed or were skipped will never be observed.
       for (let i = 0; i < failed.length + (n - done); i++) this.exp.observedAdd(key);
-      const err = failed[0].reason as unknown;
-      this.recorder.event(rs as KObject, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
+      throw failed[0].reason;
     }
   }
 
@@ -110,22 +108,12 @@ class ReplicaSetSync {
       },
       spec: structuredClone(t.spec ?? { containers: [] }),
     };
-    const created = await this.ctx.client.create(R.pods, pod as KObject, { namespace: rs.metadata!.namespace });
-    this.recorder.event(rs as KObject, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
+    await this.pods.create(rs as KObject, pod);
   }
 
   private async deletePods(rs: ReplicaSet, victims: Pod[], key: string): Promise<void> {
     this.exp.expect(key, 0, victims.length);
-    await Promise.all(victims.map(async (p) => {
-      try {
-        const deleted = await ignoreNotFound(this.ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace }));
-        if (deleted) this.recorder.event(rs as KObject, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata!.name!}`);
-        else this.exp.observedDel(key);
-      } catch (e) {
-        this.exp.observedDel(key);
-        throw e;
-      }
-    }));
+    await Promise.all(victims.map((p) => this.pods.delete(rs as KObject, p, this.exp, key)));
   }
 
   private async updateStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {

@@ -1,6 +1,6 @@
 // Which pods back a service (and which services a pod backs), and the ports each pod offers for
 // the service's ports (named targetPorts resolved against the pod's container ports).
-import type { Pod, Service, ServicePort } from '../api/types';
+import type { ObjectReference, Pod, Service, ServicePort } from '../api/types';
 import { selectorFromSet } from '../api/labels';
 import type { Informer } from '../client/cache/informer';
 import { BY_NAMESPACE } from '../client/cache/shared-informers';
@@ -66,6 +66,11 @@ export function podEndpointState(svc: Service, pod: Pod): { include: boolean; re
   const serving = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const publish = !!svc.spec?.publishNotReadyAddresses;
   return { include: true, ready: publish || (serving && !terminating), serving: publish || serving, terminating };
+}
+
+/** The endpoint's reference to its pod. */
+export function podTargetRef(pod: Pod): ObjectReference {
+  return { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid };
 }
 
 export function sameJson(a: unknown, b: unknown): boolean {

@@ -10,8 +10,11 @@ import type { LocalClient } from '../../main/client/local';
 import { isNotFound, type DeleteOpts, type ResourceRef } from '../../main/client/types';
 import { startControlLoops } from '../../main/controllers';
 import type { ControlLoopOptions } from '../../main/controllers';
+import { afterEach, beforeEach } from 'vitest';
 import { startInProcessApi } from './in-process-api';
 import { waitFor } from './wait';
+
+export type ControllerOptions = Omit<ControlLoopOptions, 'controllers' | 'log'>;
 
 export interface ControlPlane {
   registry: Registry;
@@ -19,7 +22,7 @@ export interface ControlPlane {
   /** What the control loop logged (its sync errors, among others). */
   logs: string[];
   /** Starts one control loop by its name in controllers/index.ts; resolves once its informers synced. */
-  startController(name: string, opts?: Omit<ControlLoopOptions, 'controllers'>): Promise<void>;
+  startController(name: string, opts?: ControllerOptions): Promise<void>;
   /** Creates an object; the resource comes from its apiVersion and kind. */
   create<T extends ApiObject>(obj: T): Promise<T>;
   get<T extends ApiObject>(like: Kinded, name: string, namespace?: string): Promise<T>;
@@ -101,4 +104,27 @@ export async function startControlPlane(): Promise<ControlPlane> {
     },
   };
   return plane;
+}
+
+/**
+ * For a test file: before each test a fresh control plane running `controller` alone (then
+ * `setup`), stopped after it. Returns a handle that always reaches the current test's plane.
+ */
+export function controlPlaneEach(controller: string, opts: ControllerOptions = {}, setup?: (cp: ControlPlane) => Promise<unknown>): ControlPlane {
+  let current: ControlPlane | undefined;
+  beforeEach(async () => {
+    current = await startControlPlane();
+    await current.startController(controller, opts);
+    await setup?.(current);
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return new Proxy({} as ControlPlane, {
+    get: (_t, prop) => {
+      if (!current) throw new Error('the control plane runs only inside a test');
+      return current[prop as keyof ControlPlane];
+    },
+  });
 }

@@ -1,9 +1,9 @@
 // The DaemonSet controller alone on an in-process control plane: the test registers nodes and
 // plays scheduler and kubelet for the daemon pods; it asserts on the pods and status the
 // controller writes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DaemonSet, Pod } from '../../../main/api/types';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 import { daemonSetManifest } from '../../helpers/manifests';
 import { registerNode, runPod } from '../../helpers/node-standin';
 
@@ -11,15 +11,7 @@ const DS = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 const POD = { apiVersion: 'v1', kind: 'Pod' };
 const NODE = { apiVersion: 'v1', kind: 'Node' };
 
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('daemonset');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('daemonset');
 
 const ds = (name: string) => cp.get<DaemonSet>(DS, name, 'default');
 const live = async (app: string) => (await cp.list<Pod>(POD, 'default', `app=${app}`)).filter((p) => !p.metadata?.deletionTimestamp);

@@ -1,24 +1,16 @@
 // The Deployment controller alone on an in-process control plane. The test plays the ReplicaSet
 // controller: it reports each ReplicaSet's pods as created and available (status := spec) one step
 // at a time, and checks every step of a rollout against maxSurge / maxUnavailable.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Deployment, DeploymentCondition, ReplicaSet, WatchEvent } from '../../../main/api/types';
-import { resourceOf, startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach, resourceOf } from '../../helpers/control-plane';
 import { deploymentManifest } from '../../helpers/manifests';
 
 const DEP = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 const REVISION = 'deployment.kubernetes.io/revision';
 
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('deployment');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('deployment');
 
 const dep = (name: string) => cp.get<Deployment>(DEP, name, 'default');
 const replicaSets = async (app: string) => (await cp.list<ReplicaSet>(RS, 'default', `app=${app}`)).sort((a, b) => revisionOf(a) - revisionOf(b));

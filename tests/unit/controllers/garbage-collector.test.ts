@@ -1,22 +1,14 @@
 // The garbage collector alone on an in-process control plane, over ConfigMaps owning ConfigMaps
 // and Secrets: background, foreground and orphan deletion, and owners that do not exist.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KObject, OwnerReference } from '../../../main/api/types';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
 const SECRET = { apiVersion: 'v1', kind: 'Secret' };
 const HOLD = 'example.com/hold';
 
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('garbage-collector');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('garbage-collector');
 
 const refTo = (o: KObject, extra: Partial<OwnerReference> = {}): OwnerReference =>
   ({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, uid: o.metadata!.uid!, ...extra });

@@ -1,8 +1,8 @@
 // The node lifecycle controller alone on an in-process control plane (grace period 1 s): the test
 // plays the kubelets — registering nodes, renewing or not renewing their Leases, posting Ready.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Node, NodeCondition, Pod, Taint } from '../../../main/api/types';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 import { registerNode, renewLease, runPod } from '../../helpers/node-standin';
 
 const NODE = { apiVersion: 'v1', kind: 'Node' };
@@ -10,15 +10,7 @@ const POD = { apiVersion: 'v1', kind: 'Pod' };
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
 const NOT_READY = 'node.kubernetes.io/not-ready';
 
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('node-lifecycle', { nodeMonitorGracePeriodSeconds: 1, nodeMonitorPeriodMs: 100 });
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('node-lifecycle', { nodeMonitorGracePeriodSeconds: 1, nodeMonitorPeriodMs: 100 });
 
 const node = (name: string) => cp.get<Node>(NODE, name);
 const ready = (n: Node): NodeCondition | undefined => n.status?.conditions?.find((c) => c.type === 'Ready');

@@ -1,25 +1,16 @@
 // The ReplicaSet controller alone on an in-process control plane: the test plays the scheduler
 // and the kubelet (binding pods, reporting them Running/Ready) and asserts on the pods and status
 // the controller writes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod, ReplicaSet } from '../../../main/api/types';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 import { replicaSetManifest } from '../../helpers/manifests';
 import { registerNode, runPod, setPodReady } from '../../helpers/node-standin';
 
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 const POD = { apiVersion: 'v1', kind: 'Pod' };
 
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('replicaset');
-  await registerNode(cp, 'n1');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('replicaset', {}, (plane) => registerNode(plane, 'n1'));
 
 const pods = (app: string) => cp.list<Pod>(POD, 'default', `app=${app}`);
 const live = async (app: string) => (await pods(app)).filter((p) => !p.metadata?.deletionTimestamp);
