@@ -7,9 +7,7 @@ import { R, splitKey } from '../client/refs';
 import { isAlreadyExists } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
-import { endpointsChanged, podEndpointState, podPorts, podTargetRef, sameJson, servicePods, servicesOfPod } from './service-pods';
-
-type Group = EndpointSubset & { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[] };
+import { endpointGroups, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
 
 function byIP(a: EndpointAddress, b: EndpointAddress): number {
   return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
@@ -25,24 +23,21 @@ function addressOf(pod: Pod): EndpointAddress {
 
 /** The service's pods as subsets: one per set of resolved ports, addresses sorted by IP. */
 function subsetsFor(svc: Service, pods: Informer<Pod>): EndpointSubset[] {
-  const groups = new Map<string, Group>();
-  for (const pod of servicePods(svc, pods)) {
-    const st = podEndpointState(svc, pod);
-    if (!st.include || (st.terminating && !svc.spec?.publishNotReadyAddresses)) continue;
-    const ports = podPorts(svc, pod);
-    if (!ports.length && (svc.spec?.ports ?? []).length) continue;
-    const gk = JSON.stringify(ports);
-    let g = groups.get(gk);
-    if (!g) groups.set(gk, (g = { addresses: [], notReadyAddresses: [], ports: ports.map((p) => ({ ...p })) }));
-    (st.ready ? g.addresses : g.notReadyAddresses).push(addressOf(pod));
-  }
-  return [...groups.values()].map((g) => {
+  const subsets: EndpointSubset[] = [];
+  const hasPorts = (svc.spec?.ports ?? []).length > 0;
+  for (const g of endpointGroups(svc, pods)) {
+    if (!g.ports.length && hasPorts) continue; // the pod serves none of the service's ports
+    const members = g.members.filter((m) => !m.state.terminating || svc.spec?.publishNotReadyAddresses);
+    if (!members.length) continue;
+    const addresses = members.filter((m) => m.state.ready).map((m) => addressOf(m.pod)).sort(byIP);
+    const notReady = members.filter((m) => !m.state.ready).map((m) => addressOf(m.pod)).sort(byIP);
     const s: EndpointSubset = {};
-    if (g.addresses.length) s.addresses = g.addresses.sort(byIP);
-    if (g.notReadyAddresses.length) s.notReadyAddresses = g.notReadyAddresses.sort(byIP);
-    if (g.ports?.length) s.ports = g.ports;
-    return s;
-  });
+    if (addresses.length) s.addresses = addresses;
+    if (notReady.length) s.notReadyAddresses = notReady;
+    if (g.ports.length) s.ports = g.ports.map((p) => ({ ...p }));
+    subsets.push(s);
+  }
+  return subsets;
 }
 
 export function newEndpointsController(ctx: ControllerContext): Controller {

@@ -9,8 +9,8 @@ import type { ReconcileResult } from '../client/reconciler';
 import { R, splitKey } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
-import type { ResolvedPort } from './service-pods';
-import { endpointsChanged, podEndpointState, podPorts, podTargetRef, sameJson, servicePods, servicesOfPod } from './service-pods';
+import type { EndpointState, ResolvedPort } from './service-pods';
+import { endpointGroups, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
 
 const MAX_PER_SLICE = 100;
 /** How soon to look again while slices this controller created have not reached its informer. */
@@ -24,7 +24,7 @@ interface Desired {
   endpoints: SliceEndpoint[];
 }
 
-function endpointOf(pod: Pod, st: ReturnType<typeof podEndpointState>): SliceEndpoint {
+function endpointOf(pod: Pod, st: EndpointState): SliceEndpoint {
   return {
     addresses: [pod.status!.podIP!],
     conditions: { ready: st.ready, serving: st.serving, terminating: st.terminating },
@@ -35,20 +35,10 @@ function endpointOf(pod: Pod, st: ReturnType<typeof podEndpointState>): SliceEnd
 
 /** The slices the service should have: its endpoints grouped by resolved ports, sorted, cut into slices of 100. */
 function desiredSlices(svc: Service, pods: Informer<Pod>): Desired[] {
-  const groups = new Map<string, Desired>();
-  for (const pod of servicePods(svc, pods)) {
-    const st = podEndpointState(svc, pod);
-    if (!st.include) continue;
-    const ports = podPorts(svc, pod);
-    const k = JSON.stringify(ports);
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { ports, endpoints: [] }));
-    g.endpoints.push(endpointOf(pod, st));
-  }
   const out: Desired[] = [];
-  for (const g of groups.values()) {
-    g.endpoints.sort((a, b) => (a.addresses[0] < b.addresses[0] ? -1 : 1));
-    for (let i = 0; i < g.endpoints.length; i += MAX_PER_SLICE) out.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_PER_SLICE) });
+  for (const g of endpointGroups(svc, pods)) {
+    const endpoints = g.members.map((m) => endpointOf(m.pod, m.state)).sort((a, b) => (a.addresses[0] < b.addresses[0] ? -1 : 1));
+    for (let i = 0; i < endpoints.length; i += MAX_PER_SLICE) out.push({ ports: g.ports, endpoints: endpoints.slice(i, i + MAX_PER_SLICE) });
   }
   if (!out.length) out.push({ ports: [], endpoints: [] });
   return out;

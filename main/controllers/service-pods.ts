@@ -73,6 +73,23 @@ export function podTargetRef(pod: Pod): ObjectReference {
   return { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid };
 }
 
+export type EndpointState = ReturnType<typeof podEndpointState>;
+
+/** The service's pods that publish an endpoint (with their state), grouped by their resolved ports. */
+export function endpointGroups(svc: Service, pods: Informer<Pod>): Array<{ ports: ResolvedPort[]; members: Array<{ pod: Pod; state: EndpointState }> }> {
+  const groups = new Map<string, { ports: ResolvedPort[]; members: Array<{ pod: Pod; state: EndpointState }> }>();
+  for (const pod of servicePods(svc, pods)) {
+    const state = podEndpointState(svc, pod);
+    if (!state.include) continue;
+    const ports = podPorts(svc, pod);
+    const k = JSON.stringify(ports);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { ports, members: [] }));
+    g.members.push({ pod, state });
+  }
+  return [...groups.values()];
+}
+
 export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
