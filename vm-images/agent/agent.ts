@@ -3,6 +3,7 @@
 // configures the pod network once the node has a podCIDR, programs services, and syncs the pods bound to it. Runs as `node agent.js --config FILE`
 // (main.ts) or in-process (tests). stop() leaves pods, rules and routes in place.
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Node } from '../../main/api/types';
 import { HttpClient } from '../../main/client/http';
 import type { AgentConfig } from '../../main/protocol/agent-config';
@@ -24,7 +25,11 @@ import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
 import type { StatsSummary } from '../../main/protocol/stats-summary';
 import { apiRefLookup } from './sync/ref-lookup';
+import { ObjectWatches } from './sync/object-watches';
 import { PodSync } from './sync/pod-sync';
+import { apiTokenRequester } from './sync/token-request';
+import { VolumeManager } from './volumes/manager';
+import { TokenManager } from './volumes/service-account-token';
 
 export interface AgentOptions {
   /** Runs the node's network commands (iptables, ip, sysctl); default: directly. Tests pass a netns runner. */
@@ -58,6 +63,8 @@ export class Agent {
   readonly cri: CriClient;
   readonly pods: PodManager;
   readonly stats: StatsCollector;
+  /** The ConfigMaps and Secrets pods' volumes use, watched while they do. */
+  private readonly objects: ObjectWatches;
   private readonly exec: Exec;
   private readonly log: (line: string) => void;
   private readonly abort = new AbortController();
@@ -82,7 +89,15 @@ export class Agent {
       requestTimeoutMs: 30_000, // a tunnel that dies silently must not hang the lease or status loops
     });
     this.cri = new CriClient(config.containerdSocket);
+    this.objects = new ObjectWatches(this.client, {
+      backoffMs: opts.reconnectBackoffMs, onError: (err) => this.log(`volume objects watch: ${message(err)}`),
+      onChange: (uids) => this.pods.kick(uids),
+    });
+    const volumes = new VolumeManager({
+      podsDir: join(config.stateDir, 'pods'), objects: this.objects, tokens: new TokenManager(apiTokenRequester(this.client)), client: this.client,
+    });
     this.pods = new PodManager(this.cri, {
+      volumes,
       logDir: config.logDir,
       cgroupParent: config.cgroupParent || undefined,
       nodeCpuLimit: config.cgroupParent ? cgroupCpuLimit(config.cgroupParent) : undefined,
@@ -172,6 +187,7 @@ export class Agent {
       try { await d(); } catch (err) { this.log(`stop: ${message(err)}`); }
     }
     await this.pods.close();
+    this.objects.stop();
     this.cri.close();
     this.client.close();
   }

@@ -10,7 +10,8 @@ import { ContainerConfigError } from '../../../vm-images/agent/pods/env';
 import { containerConfig } from '../../../vm-images/agent/pods/runtime-config';
 import type { RuntimeContainer } from '../../../vm-images/agent/pods/runtime-state';
 import { buildPodStatus } from '../../../vm-images/agent/pods/status';
-import { containerMounts } from '../../../vm-images/agent/pods/volumes';
+import { containerMounts, type VolumePath } from '../../../vm-images/agent/volumes/container-mounts';
+import { VolumeManager } from '../../../vm-images/agent/volumes/manager';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-volumes-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -48,33 +49,56 @@ describe('ephemeral containers in the agent', () => {
 });
 
 describe('volumes in the agent', () => {
-  it('mounts hostPath volumes, creating what DirectoryOrCreate/FileOrCreate ask for', () => {
+  const paths = (p: Pod): Promise<Map<string, VolumePath>> => new VolumeManager({ podsDir: path.join(tmp, 'pods') }).setUp(p);
+
+  it('mounts hostPath volumes, creating what DirectoryOrCreate/FileOrCreate ask for', async () => {
     const dir = path.join(tmp, 'made');
     const file = path.join(tmp, 'file');
     const p = pod({ volumes: [{ name: 'root', hostPath: { path: '/' } }, { name: 'd', hostPath: { path: dir, type: 'DirectoryOrCreate' } }, { name: 'f', hostPath: { path: file, type: 'FileOrCreate' } }] });
-    const mounts = containerMounts(p, { name: 'app', volumeMounts: [{ name: 'root', mountPath: '/host' }, { name: 'd', mountPath: '/d', readOnly: true }, { name: 'f', mountPath: '/f' }] });
+    const mounts = containerMounts({ name: 'app', volumeMounts: [{ name: 'root', mountPath: '/host' }, { name: 'd', mountPath: '/d', readOnly: true }, { name: 'f', mountPath: '/f', mountPropagation: 'HostToContainer' }] }, await paths(p), []);
     expect(mounts).toEqual([
       { container_path: '/host', host_path: '/', readonly: false },
       { container_path: '/d', host_path: dir, readonly: true },
-      { container_path: '/f', host_path: file, readonly: false },
+      { container_path: '/f', host_path: file, readonly: false, propagation: 'PROPAGATION_HOST_TO_CONTAINER' },
     ]);
     expect(fs.statSync(dir).isDirectory()).toBe(true);
     expect(fs.statSync(file).isFile()).toBe(true);
   });
 
-  it('fails with the kubelet\'s messages when a type check fails or a volume is missing, and says which types it cannot mount', () => {
-    const check = (volumes: NonNullable<Pod['spec']>['volumes'], name = 'v'): string => {
+  it('fails with the kubelet\'s messages when a type check fails or a volume is missing, and says which types it cannot mount', async () => {
+    const check = async (volumes: NonNullable<Pod['spec']>['volumes'], name = 'v'): Promise<string> => {
       try {
-        containerMounts(pod({ volumes }), { name: 'app', volumeMounts: [{ name, mountPath: '/v' }] });
+        containerMounts({ name: 'app', volumeMounts: [{ name, mountPath: '/v' }] }, await paths(pod({ volumes })), []);
         return 'no error';
       } catch (e) {
         expect(e).toBeInstanceOf(ContainerConfigError);
         return (e as Error).message;
       }
     };
-    expect(check([{ name: 'v', hostPath: { path: path.join(tmp, 'absent'), type: 'Directory' } }])).toBe(`hostPath type check failed: ${path.join(tmp, 'absent')} is not a directory`);
-    expect(check([{ name: 'v', hostPath: { path: tmp, type: 'File' } }])).toBe(`hostPath type check failed: ${tmp} is not a file`);
-    expect(check([], 'nope')).toBe('cannot find volume "nope" to mount into container "app"');
-    expect(check([{ name: 'v', emptyDir: {} }])).toBe('volume "v": emptyDir volumes are not supported by this node yet (only hostPath)');
+    expect(await check([{ name: 'v', hostPath: { path: path.join(tmp, 'absent'), type: 'Directory' } }])).toBe(`hostPath type check failed: ${path.join(tmp, 'absent')} is not a directory`);
+    expect(await check([{ name: 'v', hostPath: { path: tmp, type: 'File' } }])).toBe(`hostPath type check failed: ${tmp} is not a file`);
+    expect(await check([], 'nope')).toBe('cannot find volume "nope" to mount into container "app"');
+    expect(await check([{ name: 'v', nfs: { server: 's', path: '/' } }])).toBe('volume "v": nfs volumes are not supported by this node');
+    expect(await check([{ name: 'v', persistentVolumeClaim: { claimName: 'data' } }])).toBe('persistentVolumeClaim "data": this node has no API client');
+  });
+
+  it('mounts subPath (made if missing) and subPathExpr expanded from the container env, never outside the volume', async () => {
+    const p = pod({ volumes: [{ name: 'scratch', emptyDir: {} }] });
+    const vols = await paths(p);
+    const base = vols.get('scratch')?.hostPath ?? '';
+    expect(base).toBe(path.join(tmp, 'pods', 'u', 'volumes', 'kubernetes.io~empty-dir', 'scratch'));
+    expect(fs.statSync(base).mode & 0o777).toBe(0o777);
+    const mounts = containerMounts({ name: 'app', volumeMounts: [
+      { name: 'scratch', mountPath: '/a', subPath: 'one/two' }, { name: 'scratch', mountPath: '/b', subPathExpr: '$(POD)/logs' },
+    ] }, vols, [{ key: 'POD', value: 'p-1' }]);
+    expect(mounts.map((m) => m.host_path)).toEqual([path.join(base, 'one/two'), path.join(base, 'p-1/logs')]);
+    expect(fs.statSync(path.join(base, 'p-1/logs')).isDirectory()).toBe(true);
+    fs.symlinkSync('/etc', path.join(base, 'escape'));
+    const fail = (m: { subPath?: string; subPathExpr?: string }): string => {
+      try { containerMounts({ name: 'app', volumeMounts: [{ name: 'scratch', mountPath: '/x', ...m }] }, vols, []); return 'no error'; } catch (e) { return (e as Error).message; }
+    };
+    expect(fail({ subPath: 'escape' })).toBe(`subPath "escape" resolves outside volume ${base}`);
+    expect(fail({ subPathExpr: '/abs' })).toBe('error SubPath `/abs` must not be an absolute path');
+    expect(fail({ subPath: 'a/../../x' })).toBe("unable to provision SubPath `a/../../x`: must not contain '..'");
   });
 });

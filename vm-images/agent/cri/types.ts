@@ -48,6 +48,9 @@ export interface LinuxContainerResources {
   cpu_period?: number; cpu_quota?: number; cpu_shares?: number; memory_limit_in_bytes?: number; oom_score_adj?: number;
 }
 
+export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+export interface Mount { container_path: string; host_path: string; readonly?: boolean; propagation?: MountPropagation }
+
 export interface ContainerConfig {
   metadata: { name: string; attempt: number };
   image: { image: string };
@@ -55,7 +58,7 @@ export interface ContainerConfig {
   args?: string[];
   working_dir?: string;
   envs?: Array<{ key: string; value: string }>;
-  mounts?: Array<{ container_path: string; host_path: string; readonly?: boolean }>;
+  mounts?: Mount[];
   labels?: Labels;
   annotations?: Labels;
   log_path?: string;

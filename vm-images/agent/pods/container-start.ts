@@ -1,5 +1,5 @@
 // Starting one container of a pod as the kubelet does: the image (pulled, with ImagePullBackOff), the
-// container's config (env, mounts, log dir), create, start; each step's events and waiting reason.
+// container's config (env, volume mounts, log dir), create, start; each step's events and waiting reason.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
@@ -13,7 +13,7 @@ import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
 import type { ContainerKind } from './runtime-state';
 import type { Waiting } from './status';
-import { containerMounts } from './volumes';
+import { containerMounts, type VolumePath } from '../volumes/container-mounts';
 
 /** What a pod's worker needs from the node to start containers. */
 export interface StartDeps {
@@ -34,6 +34,8 @@ export interface StartState {
   uid: string;
   waiting: Map<string, Waiting>;
   pullFailures: Map<string, { at: number; message: string }>;
+  /** The pod's volumes as set up on the node. */
+  volumes: Map<string, VolumePath>;
   event(type: PodEvent['type'], reason: string, message: string, path?: string): void;
 }
 
@@ -73,7 +75,7 @@ export async function startContainer(
   try {
     const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup });
     mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
-    const mounts = containerMounts(st.pod, c);
+    const mounts = containerMounts(c, st.volumes, env);
     id = await cri.createContainer(sandbox.id, containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts }), sandbox.config);
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';

@@ -34,7 +34,7 @@ export function expand(input: string, vars: Record<string, string>): string {
   return out;
 }
 
-function fieldValue(pod: Pod, path: string, podIP: string, hostIP: string): string {
+export function fieldValue(pod: Pod, path: string, podIP: string, hostIP: string): string {
   const meta = pod.metadata ?? {};
   switch (path) {
     case 'metadata.name': return meta.name ?? '';
@@ -50,7 +50,7 @@ function fieldValue(pod: Pod, path: string, podIP: string, hostIP: string): stri
   throw new ContainerConfigError(`unsupported fieldRef ${path}`);
 }
 
-function resourceValue(container: Container, resource: string, divisor: string | number | undefined): string {
+export function resourceValue(container: Container, resource: string, divisor: string | number | undefined): string {
   const [kind, name] = resource.split('.');
   const source = kind === 'requests' ? container.resources?.requests : container.resources?.limits;
   const raw = source?.[name ?? ''] ?? (kind === 'requests' ? container.resources?.limits?.[name ?? ''] : undefined);

@@ -1,7 +1,7 @@
 // PodManager: the kubelet's pod half. Makes pods bound to this node so, reports their status, adopts running pods.
 // Independent of the API: the agent's sync loop feeds it pods and forwards its 'status' events.
 import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import { Backoff } from './backoff';
@@ -13,6 +13,7 @@ import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
 import { podKey } from './runtime-config';
 import { stopPod } from './stop-pod';
+import { VolumeManager } from '../volumes/manager';
 
 export interface PodManagerOptions {
   /** Root of the CRI container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log */
@@ -32,6 +33,8 @@ export interface PodManagerOptions {
   backoffMaxMs?: number;
   /** How often each pod is reconciled against the runtime (default 1 s). */
   syncIntervalMs?: number;
+  /** The pods' volumes (default: a manager without API access, its pod dirs in a `pods` dir beside logDir). */
+  volumes?: VolumeManager;
 }
 
 export type PodStatusListener = (uid: string, status: PodStatus, pod: Pod) => void;
@@ -47,9 +50,11 @@ export class PodManager {
   private readonly errorListeners = new Set<PodErrorListener>();
   private readonly eventListeners = new Set<PodEventListener>();
   private readonly backoff: Backoff;
+  readonly volumes: VolumeManager;
 
   constructor(private readonly cri: CriClient, private readonly opts: PodManagerOptions) {
     this.backoff = new Backoff(opts.backoffBaseMs ?? 10_000, opts.backoffMaxMs ?? 300_000);
+    this.volumes = opts.volumes ?? new VolumeManager({ podsDir: join(dirname(opts.logDir), 'pods') });
   }
 
   /** Creates or updates the pod; resolves after one reconciliation pass (not when it is Running). */
@@ -64,12 +69,18 @@ export class PodManager {
       lookup: this.opts.lookup,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
+      volumes: this.volumes,
       onStatus: (id, status, p) => { for (const l of this.statusListeners) l(id, status, p); },
       onError: (id, err) => { for (const l of this.errorListeners) l(id, err); },
       onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },
     }, pod);
     this.workers.set(uid, worker);
     return worker.kickAndWait();
+  }
+
+  /** Syncs these pods now (their volumes' ConfigMaps or Secrets changed). */
+  kick(uids: string[]): void {
+    for (const uid of uids) this.workers.get(uid)?.kick();
   }
 
   status(uid: string): PodStatus | undefined {
@@ -110,11 +121,12 @@ export class PodManager {
     });
   }
 
-  /** After the API has forgotten the pod: removes its containers, sandboxes, logs and cgroup. */
+  /** After the API has forgotten the pod: removes its containers, sandboxes, volumes, logs and cgroup. */
   async remove(uid: string): Promise<void> {
     const worker = this.workers.get(uid);
     if (worker) { await worker.terminate(0); await worker.close(); this.workers.delete(uid); }
     await this.removeRuntimePod(uid);
+    await this.volumes.tearDown(uid);
     for (const d of this.logDirs()) if (parsePodLogDir(d)?.uid === uid) rmSync(join(this.opts.logDir, d), { recursive: true, force: true });
     this.backoff.forget(`${uid}/`);
   }
@@ -147,7 +159,7 @@ export class PodManager {
     return [...byUid.values()];
   }
 
-  /** Removes runtime pods and log directories of pods not in `keep` (stale after deletions while the agent was down). */
+  /** Removes runtime pods, volumes and log directories of pods not in `keep` (stale after deletions while the agent was down). */
   async cleanup(keep: Iterable<string>): Promise<string[]> {
     const keepSet = new Set([...keep, ...this.workers.keys()]);
     const removed = new Set<string>();
@@ -162,6 +174,7 @@ export class PodManager {
       rmSync(join(this.opts.logDir, d), { recursive: true, force: true });
       removed.add(parsed.uid);
     }
+    for (const uid of await this.volumes.cleanupOrphans(keepSet)) removed.add(uid);
     return [...removed];
   }
 

@@ -9,11 +9,13 @@ export const WATCH_IDLE_MS = 90_000;
 
 export interface AgentInformerOptions {
   fieldSelector?: string;
+  /** Only this namespace (default: all). */
+  namespace?: string;
   /** First reconnect delay (ms). */
   backoffMs?: number;
   onError: (err: unknown) => void;
 }
 
 export function agentInformer<T extends MetaObject>(client: ApiClient, resource: ResourceRef, o: AgentInformerOptions): Informer<T> {
-  return new Informer<T>(client, resource, { fieldSelector: o.fieldSelector, backoffMs: o.backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError: o.onError });
+  return new Informer<T>(client, resource, { namespace: o.namespace, fieldSelector: o.fieldSelector, backoffMs: o.backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError: o.onError });
 }

@@ -101,12 +101,9 @@ export class PodSync {
   }
 
   private onSynced(items: Pod[]): void {
-    if (this.adopted.size === 0) return;
-    // Once, after the first list: runtime pods the API no longer has were deleted while we were away.
+    // Once, after the first list: runtime pods (and volume directories) the API no longer has were deleted while we were away.
     const keep = new Set(items.map(uidOf));
-    const stale = [...this.adopted].filter((uid) => !keep.has(uid));
     this.adopted.clear();
-    if (stale.length === 0) return;
     this.o.pods.cleanup(keep).then((removed) => {
       if (removed.length) this.o.log(`removed ${removed.length} pod(s) deleted while the agent was away`);
     }, (err: unknown) => this.o.log(`cleanup: ${String(err)}`));

@@ -4,19 +4,15 @@ import type { ApiClient } from '../../../main/client/types';
 import { isNotFound } from '../../../main/client/types';
 import type { RefLookup } from '../pods/env';
 import { R } from '../../../main/client/refs';
+import { secretBytes } from './object-data';
 
 export function apiRefLookup(client: ApiClient): RefLookup {
   return async (kind, namespace, name) => {
     try {
-      if (kind === 'ConfigMap') {
-        const cm = await client.get<ConfigMap>(R.configmaps, name, namespace);
-        return { ...(cm.data ?? {}) };
-      }
-      const secret = await client.get<Secret>(R.secrets, name, namespace);
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(secret.data ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
-      for (const [k, v] of Object.entries(secret.stringData ?? {})) out[k] = v;
-      return out;
+      // Env takes a ConfigMap's data only (not binaryData), as the kubelet.
+      if (kind === 'ConfigMap') return { ...((await client.get<ConfigMap>(R.configmaps, name, namespace)).data ?? {}) };
+      const bytes = secretBytes(await client.get<Secret>(R.secrets, name, namespace));
+      return Object.fromEntries([...bytes].map(([k, v]) => [k, v.toString('utf8')]));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

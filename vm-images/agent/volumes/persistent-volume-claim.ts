@@ -1,0 +1,35 @@
+// persistentVolumeClaim volumes: the claim → its bound PersistentVolume → that volume's path on this
+// node (hostPath or local). Until the API serves the storage kinds, a container mounting a claim
+// fails with CreateContainerConfigError naming the claim.
+import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import { resourceFor } from '../../../main/api/resources';
+import type { ApiClient } from '../../../main/client/types';
+import { isNotFound } from '../../../main/client/types';
+import { ContainerConfigError } from '../pods/env';
+
+const ref = (plural: string) => {
+  const r = resourceFor('', 'v1', plural);
+  return r && !r.virtual ? { group: '', version: 'v1', plural, namespaced: r.namespaced } : undefined;
+};
+
+/** The node path of the claim's bound volume; MountError-worthy failures throw Error, an unserved kind ContainerConfigError. */
+export async function claimPath(client: ApiClient, namespace: string, claimName: string): Promise<string> {
+  const claims = ref('persistentvolumeclaims');
+  const volumes = ref('persistentvolumes');
+  if (!claims || !volumes) {
+    throw new ContainerConfigError(`persistentVolumeClaim "${claimName}": this cluster does not serve PersistentVolumeClaims yet`);
+  }
+  let claim: PersistentVolumeClaim;
+  try {
+    claim = await client.get<PersistentVolumeClaim>(claims, claimName, namespace);
+  } catch (err) {
+    if (isNotFound(err)) throw new Error(`persistentvolumeclaim "${claimName}" not found`);
+    throw err;
+  }
+  const pvName = claim.spec?.volumeName;
+  if (!pvName || claim.status?.phase !== 'Bound') throw new Error(`PVC ${namespace}/${claimName} is not bound`);
+  const pv = await client.get<PersistentVolume>(volumes, pvName);
+  const path = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
+  if (!path) throw new Error(`persistentvolume "${pvName}" has no hostPath or local path this node can mount`);
+  return path;
+}
