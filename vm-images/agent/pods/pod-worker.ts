@@ -14,11 +14,15 @@ import { stopPod } from './stop-pod';
 import { containerHash, hostNetwork, podKey, sandboxConfig } from './runtime-config';
 import { instances, listPodContainers, nsToMs, type ContainerKind, type RuntimeContainer } from './runtime-state';
 import { buildPodStatus, isoSeconds, type Waiting } from './status';
+import type { VolumePath } from '../volumes/container-mounts';
+import { MountError } from '../volumes/errors';
+import type { VolumeManager } from '../volumes/manager';
 
 export interface WorkerDeps extends StartDeps {
   onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
   onError: (uid: string, err: unknown) => void;
   onEvent: (uid: string, event: PodEvent, pod: Pod) => void;
+  volumes: VolumeManager;
 }
 
 type Kind = ContainerKind;
@@ -37,6 +41,8 @@ export class PodWorker {
   private readonly sandboxIP = new Map<string, string>();
   private readonly backoffReported = new Set<string>();
   private readonly nextAttempt = new Map<string, number>();
+  private volumePaths = new Map<string, VolumePath>();
+  private mountFailure?: string;
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
   private closed = false;
@@ -124,6 +130,7 @@ export class PodWorker {
       return this.deps.syncIntervalMs;
     }
     let next = this.deps.syncIntervalMs;
+    if (!(await this.syncVolumes())) return this.deps.syncIntervalMs;
     const sandbox = await this.ensureSandbox();
     if (sandbox) {
       let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
@@ -145,6 +152,26 @@ export class PodWorker {
       this.publish(await listPodContainers(this.deps.cri, this.uid), this.lastIP(), false);
     }
     return next;
+  }
+
+  /**
+   * Sets up the pod's volumes (and brings their content up to date); false while one was never set up:
+   * the pod waits in ContainerCreating with a FailedMount event, as the kubelet's. A running pod whose
+   * volume cannot be updated keeps the last content.
+   */
+  private async syncVolumes(): Promise<boolean> {
+    try {
+      this.volumePaths = await this.deps.volumes.setUp(this.pod);
+      this.mountFailure = undefined;
+      return true;
+    } catch (err) {
+      if (!(err instanceof MountError)) throw err;
+      if (this.mountFailure !== err.message) this.event('Warning', 'FailedMount', err.message);
+      this.mountFailure = err.message;
+      if (this.deps.volumes.allSetUp(this.pod)) return true;
+      if (!this.status) this.publish([], undefined, false);
+      return false;
+    }
   }
 
   private lastIP(): string | undefined {
@@ -287,7 +314,7 @@ export class PodWorker {
   }
 
   private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox, targetId?: string): Promise<number> {
-    const state = { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, event: this.event.bind(this) };
+    const state = { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this) };
     return startContainer(this.deps, state, c, kind, attempt, sandbox, targetId);
   }
 
