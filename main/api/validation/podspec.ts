@@ -1,42 +1,17 @@
 // PodSpec and PodTemplateSpec validation (ValidatePodSpec, ValidatePodTemplateSpec).
 import { validateLabels } from '../labels';
 import type { Cause } from './cause';
-import { duplicate, forbidden, invalid, notSupported, required } from './cause';
+import { duplicate, invalid, notSupported, required } from './cause';
 import { dns1123Label, validateAppContainerExtras, validateContainer } from './container';
 import { validateEphemeralContainers } from './ephemeral';
+import { validateVolumeMounts, validateVolumes } from './pod-volumes';
 import { validateAnnotations } from './meta';
 import { inclusiveRangeError, isQualifiedName, isValidLabelValue } from './names';
-import { checkType, isObj, list, obj, str, strMap } from './read';
+import { checkType, list, obj, str, strMap } from './read';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
-  'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO',
-  'storageos', 'csi', 'ephemeral', 'image'];
-
-function validateVolumes(volumes: unknown, path: string): Cause[] {
-  const causes: Cause[] = [];
-  const names = new Set<string>();
-  list(volumes).forEach((raw, i) => {
-    const v = obj(raw);
-    const p = `${path}[${i}]`;
-    const name = str(v.name);
-    if (!name) causes.push(required(`${p}.name`));
-    else {
-      const errs = dns1123Label(name, `${p}.name`);
-      causes.push(...errs);
-      if (!errs.length && names.has(name)) causes.push(duplicate(`${p}.name`, name));
-      names.add(name);
-    }
-    const sources = VOLUME_SOURCES.filter((s) => isObj(v[s]));
-    if (sources.length === 0) causes.push(required(p, 'must specify a volume type'));
-    for (const s of sources.slice(1)) causes.push(forbidden(`${p}.${s}`, 'may not specify more than 1 volume type'));
-  });
-  return causes;
-}
-
 function validateTolerations(tolerations: unknown, path: string): Cause[] {
   const causes: Cause[] = [];
   list(tolerations).forEach((raw, i) => {
@@ -71,13 +46,14 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   for (const [k, t] of [['containers', 'array'], ['initContainers', 'array'], ['ephemeralContainers', 'array'], ['volumes', 'array'], ['nodeSelector', 'object'], ['tolerations', 'array'], ['nodeName', 'string'], ['hostNetwork', 'boolean']] as const) {
     checkType(causes, `${path}.${k}`, spec[k], t);
   }
-  causes.push(...validateVolumes(spec.volumes, `${path}.volumes`));
+  const volumes = validateVolumes(spec.volumes, `${path}.volumes`);
+  causes.push(...volumes.causes);
 
   const containers = list(spec.containers);
   const names = new Set<string>();
   containers.forEach((c, i) => {
     const p = `${path}.containers[${i}]`;
-    causes.push(...validateContainer(c, p));
+    causes.push(...validateContainer(c, p), ...validateVolumeMounts(c, volumes.names, `${p}.volumeMounts`));
     const name = str(obj(c).name);
     if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
     names.add(name);
@@ -86,7 +62,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   if (containers.length === 0) causes.push(required(`${path}.containers`));
   list(spec.initContainers).forEach((c, i) => {
     const p = `${path}.initContainers[${i}]`;
-    causes.push(...validateContainer(c, p));
+    causes.push(...validateContainer(c, p), ...validateVolumeMounts(c, volumes.names, `${p}.volumeMounts`));
     const name = str(obj(c).name);
     if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
     names.add(name);
