@@ -7,15 +7,16 @@ import { R, splitKey } from '../client/refs';
 import { isAlreadyExists } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
-import { endpointGroups, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
+import { endpointGroups, endpointHostname, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
 
 function byIP(a: EndpointAddress, b: EndpointAddress): number {
   return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
 }
 
-function addressOf(pod: Pod): EndpointAddress {
+function addressOf(svc: Service, pod: Pod): EndpointAddress {
   return {
     ip: pod.status!.podIP!,
+    ...endpointHostname(svc, pod),
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     targetRef: podTargetRef(pod),
   };
@@ -29,8 +30,8 @@ function subsetsFor(svc: Service, pods: Informer<Pod>): EndpointSubset[] {
     if (!g.ports.length && hasPorts) continue; // the pod serves none of the service's ports
     const members = g.members.filter((m) => !m.state.terminating || svc.spec?.publishNotReadyAddresses);
     if (!members.length) continue;
-    const addresses = members.filter((m) => m.state.ready).map((m) => addressOf(m.pod)).sort(byIP);
-    const notReady = members.filter((m) => !m.state.ready).map((m) => addressOf(m.pod)).sort(byIP);
+    const addresses = members.filter((m) => m.state.ready).map((m) => addressOf(svc, m.pod)).sort(byIP);
+    const notReady = members.filter((m) => !m.state.ready).map((m) => addressOf(svc, m.pod)).sort(byIP);
     const s: EndpointSubset = {};
     if (addresses.length) s.addresses = addresses;
     if (notReady.length) s.notReadyAddresses = notReady;

@@ -10,7 +10,7 @@ import { R, splitKey } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
 import type { EndpointState, ResolvedPort } from './service-pods';
-import { endpointGroups, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
+import { endpointGroups, endpointHostname, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
 
 const MAX_PER_SLICE = 100;
 /** How soon to look again while slices this controller created have not reached its informer. */
@@ -24,9 +24,10 @@ interface Desired {
   endpoints: SliceEndpoint[];
 }
 
-function endpointOf(pod: Pod, st: EndpointState): SliceEndpoint {
+function endpointOf(svc: Service, pod: Pod, st: EndpointState): SliceEndpoint {
   return {
     addresses: [pod.status!.podIP!],
+    ...endpointHostname(svc, pod),
     conditions: { ready: st.ready, serving: st.serving, terminating: st.terminating },
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     targetRef: podTargetRef(pod),
@@ -37,7 +38,7 @@ function endpointOf(pod: Pod, st: EndpointState): SliceEndpoint {
 function desiredSlices(svc: Service, pods: Informer<Pod>): Desired[] {
   const out: Desired[] = [];
   for (const g of endpointGroups(svc, pods)) {
-    const endpoints = g.members.map((m) => endpointOf(m.pod, m.state)).sort((a, b) => (a.addresses[0] < b.addresses[0] ? -1 : 1));
+    const endpoints = g.members.map((m) => endpointOf(svc, m.pod, m.state)).sort((a, b) => (a.addresses[0] < b.addresses[0] ? -1 : 1));
     for (let i = 0; i < endpoints.length; i += MAX_PER_SLICE) out.push({ ports: g.ports, endpoints: endpoints.slice(i, i + MAX_PER_SLICE) });
   }
   if (!out.length) out.push({ ports: [], endpoints: [] });

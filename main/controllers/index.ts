@@ -16,6 +16,7 @@ import { newNodeIpamController } from './node-ipam';
 import { newGarbageCollector } from './garbage-collector';
 import { newNamespaceController } from './namespace';
 import { newDaemonSetController } from './daemonset';
+import { newKubeDnsBootstrap } from './kube-dns';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -46,6 +47,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'node-ipam': (ctx) => newNodeIpamController(ctx),
   'garbage-collector': (ctx) => newGarbageCollector(ctx),
   namespace: (ctx) => newNamespaceController(ctx),
+  'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -73,6 +73,12 @@ export function podTargetRef(pod: Pod): ObjectReference {
   return { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid };
 }
 
+/** The endpoint's hostname: the pod's spec.hostname when its spec.subdomain names the service (as Kubernetes' controllers set it). */
+export function endpointHostname(svc: Service, pod: Pod): { hostname?: string } {
+  const h = pod.spec?.hostname;
+  return h && pod.spec?.subdomain === svc.metadata?.name && pod.metadata?.namespace === svc.metadata?.namespace ? { hostname: h } : {};
+}
+
 export type EndpointState = ReturnType<typeof podEndpointState>;
 
 /** The service's pods that publish an endpoint (with their state), grouped by their resolved ports. */

@@ -42,6 +42,14 @@ export interface AgentConfig {
   /** Crash-loop backoff base and cap in seconds (defaults 10 and 300). */
   backoffBaseSeconds?: number;
   backoffMaxSeconds?: number;
+  /** The cluster DNS servers (the kubelet's clusterDNS; default [10.96.0.10], [] for none): pods' nameserver, answered on this node by the agent. */
+  clusterDNS?: string[];
+  /** The cluster's DNS zone (default cluster.local). */
+  clusterDomain?: string;
+  /** The node's resolver configuration: upstreams of the cluster DNS, dnsPolicy Default (default /etc/resolv.conf). */
+  resolvConf?: string;
+  /** The host machine's address as the node reaches it (host.flotilla.internal); default: host.lima.internal's address, else the default gateway. */
+  hostAddress?: string;
   /** Labels put on the Node at registration (e.g. flotilla.dev/provider). */
   nodeLabels?: Record<string, string>;
 }

@@ -18,6 +18,9 @@ import { KUBELET_VERSION } from './node/resources';
 import { NodeStatusReporter } from './node/status-reporter';
 import { pause, rfc3339 } from './node/time';
 import { PodManager } from './pods/manager';
+import { ClusterDns } from './dns/cluster-dns';
+import { DEFAULT_CLUSTER_DNS, DEFAULT_CLUSTER_DOMAIN } from './dns/defaults';
+import { DEFAULT_RESOLV_CONF } from './dns/resolv-conf';
 import { localExec, type Exec } from './proxy/exec';
 import { setUpPodNetwork } from './services/pod-network';
 import { ServiceSync } from './services/service-sync';
@@ -106,6 +109,7 @@ export class Agent {
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,
       syncIntervalMs: opts.podSyncIntervalMs,
+      ...this.dnsSettings(),
     });
     this.stats = new StatsCollector(this.cri, { nodeName: config.nodeName, cgroupParent: config.cgroupParent || undefined, fsPath: config.stateDir, startTime: this.startTime });
   }
@@ -156,6 +160,7 @@ export class Agent {
     const services = this.services;
     services.start();
     this.own(() => services.stop());
+    this.startClusterDns(services);
 
     const statsTimer = setInterval(() => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); }, this.opts.statsIntervalMs ?? 10_000);
     this.own(() => clearInterval(statsTimer));
@@ -195,6 +200,29 @@ export class Agent {
   /** Waits for in-flight pod work (terminations, status writes); for tests and shutdown. */
   async idle(): Promise<void> {
     await this.podSync?.idle();
+  }
+
+  /** The pods' DNS settings (the kubelet's clusterDNS, clusterDomain, resolvConf) and their pods directory (managed /etc/hosts). */
+  private dnsSettings(): { clusterDNS: string[]; clusterDomain: string; resolvConf: string; podsDir: string } {
+    const c = this.config;
+    return {
+      clusterDNS: c.clusterDNS ?? [DEFAULT_CLUSTER_DNS], clusterDomain: c.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+      resolvConf: c.resolvConf ?? DEFAULT_RESOLV_CONF, podsDir: join(c.stateDir, 'pods'),
+    };
+  }
+
+  /** Answers for the cluster DNS address on this node (dns/), binding in the background until it can. */
+  private startClusterDns(services: ServiceSync): void {
+    const s = this.dnsSettings();
+    const dnsIP = s.clusterDNS[0];
+    if (!dnsIP) return;
+    const dns = new ClusterDns({
+      client: this.client, exec: this.exec, log: this.log, dnsIP, domain: s.clusterDomain, resolvConf: s.resolvConf,
+      hostAddress: this.config.hostAddress, services: services.services, slices: services.slices, backoffMs: this.opts.reconnectBackoffMs,
+    });
+    dns.start();
+    this.own(() => dns.stop());
+    this.retrying(`cluster DNS on ${dnsIP}:53`, () => dns.listen()).catch(() => undefined);
   }
 
   private statusSource(): NodeStatusSource {

@@ -20,7 +20,7 @@ describe('CRI configs from a Pod', () => {
     spec: { containers: [{ name: 'c', image: 'img:1', command: ['echo', '$(X)'], ports: [{ containerPort: 80, hostPort: 8080 }] }] },
   };
   it('labels the sandbox, sets hostname, logs, cgroup parent and cluster DNS', () => {
-    const cfg = sandboxConfig(pod, 2, { logDir: '/logs', cgroupParent: '/flotilla', clusterDNS: ['10.96.0.10'] });
+    const cfg = sandboxConfig(pod, 2, { logDir: '/logs', cgroupParent: '/flotilla', clusterDNS: ['10.96.0.10'], resolvConf: '' });
     expect(cfg.metadata).toEqual({ name: 'web', namespace: 'shop', uid: 'u1', attempt: 2 });
     expect(cfg.hostname).toBe('web');
     expect(cfg.log_directory).toBe('/logs/shop_web_u1');
@@ -29,9 +29,11 @@ describe('CRI configs from a Pod', () => {
     expect(cfg.linux?.cgroup_parent).toBe('/flotilla/podu1');
     expect(cfg.dns_config).toEqual({ servers: ['10.96.0.10'], searches: ['shop.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] });
     expect(cfg.port_mappings).toEqual([{ protocol: 'TCP', container_port: 80, host_port: 8080, host_ip: '' }]);
-    const host = sandboxConfig({ ...pod, spec: { ...pod.spec!, hostNetwork: true } }, 0, { logDir: '/logs', clusterDNS: ['10.96.0.10'] });
+    // ClusterFirst on the host network is the node's resolver (here: none configured, the kubelet's localhost fallback).
+    const host = sandboxConfig({ ...pod, spec: { ...pod.spec!, hostNetwork: true } }, 0, { logDir: '/logs', clusterDNS: ['10.96.0.10'], resolvConf: '' });
     expect(host.linux?.security_context?.namespace_options?.network).toBe('NODE');
-    expect(host.dns_config).toBeUndefined();
+    expect(host.hostname).toBe('');
+    expect(host.dns_config).toEqual({ servers: ['127.0.0.1'], searches: ['.'], options: [] });
   });
   it('builds the container config with expanded command and a per-restart log path', () => {
     const cfg = containerConfig(pod, pod.spec!.containers[0]!, 'app', 3, 'img:1', [{ key: 'X', value: 'hi' }]);

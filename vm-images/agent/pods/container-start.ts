@@ -14,6 +14,7 @@ import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
 import type { ContainerKind } from './runtime-state';
 import type { Waiting } from './status';
 import { containerMounts, type VolumePath } from '../volumes/container-mounts';
+import { etcHostsMount } from '../dns/etc-hosts';
 
 /** What a pod's worker needs from the node to start containers. */
 export interface StartDeps {
@@ -75,7 +76,7 @@ export async function startContainer(
   try {
     const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup });
     mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
-    const mounts = containerMounts(c, st.volumes, env);
+    const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox)];
     id = await cri.createContainer(sandbox.id, containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts }), sandbox.config);
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';

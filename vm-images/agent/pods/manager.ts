@@ -24,6 +24,9 @@ export interface PodManagerOptions {
   nodeCpuLimit?: number;
   clusterDNS?: string[];
   clusterDomain?: string;
+  /** The node's resolv.conf and the pods directory (for each pod's managed /etc/hosts): see SandboxOptions. */
+  resolvConf?: string;
+  podsDir?: string;
   /** The node's IP (status.hostIP, host-network pods' podIP). */
   hostIP?: string;
   /** ConfigMap/Secret data for env references; undefined = not found. */
@@ -64,7 +67,10 @@ export class PodManager {
     if (existing) return existing.update(pod);
     const worker = new PodWorker({
       cri: this.cri,
-      sandbox: { logDir: this.opts.logDir, cgroupParent: this.opts.cgroupParent, nodeCpuLimit: this.opts.nodeCpuLimit, clusterDNS: this.opts.clusterDNS, clusterDomain: this.opts.clusterDomain },
+      sandbox: {
+        logDir: this.opts.logDir, cgroupParent: this.opts.cgroupParent, nodeCpuLimit: this.opts.nodeCpuLimit,
+        clusterDNS: this.opts.clusterDNS, clusterDomain: this.opts.clusterDomain, resolvConf: this.opts.resolvConf, podsDir: this.opts.podsDir,
+      },
       hostIP: this.opts.hostIP,
       lookup: this.opts.lookup,
       backoff: this.backoff,

@@ -11,14 +11,23 @@ import {
 import { bytes, milliCpu } from './quantity';
 import { podLogDir } from './log-paths';
 import { expand as expandVars } from './env';
+import { DEFAULT_CLUSTER_DOMAIN } from '../dns/defaults';
+import { podDnsConfig } from '../dns/pod-dns-config';
+import { sandboxHostname } from '../dns/pod-names';
+import { DEFAULT_RESOLV_CONF, readResolvConf } from '../dns/resolv-conf';
 
 export interface SandboxOptions {
   logDir: string;
   cgroupParent?: string;
   /** Cores the node's own cgroup may use (its CFS quota), if limited: container CPU limits beyond it are clamped to it. */
   nodeCpuLimit?: number;
+  /** The cluster DNS servers pods with dnsPolicy ClusterFirst use (the kubelet's clusterDNS). */
   clusterDNS?: string[];
   clusterDomain?: string;
+  /** The node's resolv.conf (default /etc/resolv.conf; '' for none, as the kubelet's --resolv-conf=""). */
+  resolvConf?: string;
+  /** The kubelet's pods directory: <podsDir>/<uid>/etc-hosts is the pod's managed /etc/hosts (none when unset). */
+  podsDir?: string;
 }
 
 export function podKey(pod: Pod): { name: string; namespace: string; uid: string } {
@@ -32,21 +41,9 @@ export function hostNetwork(pod: Pod): boolean {
 }
 
 function dnsConfig(pod: Pod, opts: SandboxOptions): PodSandboxConfig['dns_config'] {
-  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
-  const custom = pod.spec?.dnsConfig;
-  const ns = pod.metadata?.namespace ?? 'default';
-  const domain = opts.clusterDomain ?? 'cluster.local';
-  if (policy === 'None') {
-    return { servers: custom?.nameservers ?? [], searches: custom?.searches ?? [], options: (custom?.options ?? []).map((o) => (o.value ? `${o.name}:${o.value}` : o.name ?? '')) };
-  }
-  // ClusterFirst on the host network falls back to the node's resolv.conf, as in Kubernetes.
-  const useCluster = policy === 'ClusterFirstWithHostNet' || (policy === 'ClusterFirst' && !hostNetwork(pod));
-  if (!useCluster || !opts.clusterDNS?.length) return undefined; // the runtime copies the node's resolv.conf
-  return {
-    servers: [...opts.clusterDNS, ...(custom?.nameservers ?? [])],
-    searches: [`${ns}.svc.${domain}`, `svc.${domain}`, domain, ...(custom?.searches ?? [])],
-    options: ['ndots:5', ...(custom?.options ?? []).map((o) => (o.value ? `${o.name}:${o.value}` : o.name ?? ''))],
-  };
+  const resolvConf = opts.resolvConf ?? DEFAULT_RESOLV_CONF;
+  const host = resolvConf ? readResolvConf(resolvConf) : undefined;
+  return podDnsConfig(pod, { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, host });
 }
 
 function portMappings(pod: Pod): PortMapping[] {
@@ -67,7 +64,7 @@ export function podCgroupParent(pod: Pod, opts: SandboxOptions): string | undefi
 export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): PodSandboxConfig {
   const key = podKey(pod);
   const host = hostNetwork(pod);
-  const hostname = pod.spec?.hostname ?? (host ? '' : key.name.slice(0, 63));
+  const hostname = sandboxHostname(pod, opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
   return {
     metadata: { name: key.name, namespace: key.namespace, uid: key.uid, attempt },
     hostname,

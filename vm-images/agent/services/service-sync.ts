@@ -27,8 +27,9 @@ export interface ServiceSyncOptions {
 
 export class ServiceSync {
   readonly proxier: Proxier;
-  private readonly services: Informer<Service>;
-  private readonly slices: Informer<EndpointSlice>;
+  /** Also read by the node's cluster DNS (dns/cluster-dns.ts). */
+  readonly services: Informer<Service>;
+  readonly slices: Informer<EndpointSlice>;
   private readonly nodes: Informer<Node>;
   private readonly routes: BoundedRunner;
   private readonly disposers: Array<() => void> = [];
