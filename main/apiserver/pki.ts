@@ -32,7 +32,7 @@ function serial(): string {
 }
 
 async function makeCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -51,7 +51,7 @@ async function makeCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPa
 }
 
 async function makeServerCert(ca: { cert: x509.X509Certificate; key: CryptoKey }, hosts: { ips: string[]; dns: string[] }) {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),

@@ -29,12 +29,12 @@ export function deploymentFor(req: DeployAppRequest): Deployment {
           }],
           affinity: req.node
             ? {
-                nodeAffinity: {
-                  requiredDuringSchedulingIgnoredDuringExecution: {
-                    nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [req.node] }] }],
-                  },
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [req.node] }] }],
                 },
-              }
+              },
+            }
             : undefined,
         },
       },

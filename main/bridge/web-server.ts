@@ -39,7 +39,6 @@ export function defaultStaticDir(): string {
   return candidates.find((c) => fs.existsSync(path.join(c, 'index.html'))) ?? candidates[0];
 }
 
-
 function sameToken(a: string | undefined, b: string): boolean {
   if (!a) return false;
   const x = Buffer.from(a);

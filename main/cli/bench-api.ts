@@ -44,8 +44,8 @@ export function startServeProcess(dataDir: string, extra: string[] = []): Promis
         resolve({ child, url: m[1], kubeconfig: path.join(dataDir, 'kubeconfig') });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`flotilla serve exited with ${code}:\n${out}`));
@@ -138,7 +138,7 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', WATCHER_SCRIPT, server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
     let childOut = '';
     const ready = new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         childOut += d.toString();
         if (childOut.includes('ready')) resolve();
       });

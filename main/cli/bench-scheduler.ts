@@ -74,7 +74,7 @@ export async function benchScheduler({ nodes, pods, timeout }: BenchSchedulerOpt
           replicas: 0, selector: { matchLabels: { app: `d${i}` } },
           template: { metadata: { labels: { app: `d${i}` } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
         },
-      } as KObject);
+      });
     }
     const scaledAt = new Map<string, number>();
     const t0 = nowMs();

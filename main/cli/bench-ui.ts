@@ -80,7 +80,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
       await core.client.create(DEPLOYS, {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `bench-${i}`, namespace: 'default' },
         spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'docker.io/flotilla/hello:1' }] } } },
-      } as KObject, { namespace: 'default' });
+      }, { namespace: 'default' });
     }
     const tPods = nowMs();
     let podList: Array<Pod & KObject> = [];

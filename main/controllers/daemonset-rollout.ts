@@ -34,8 +34,7 @@ export function rollingUpdateVictims(ds: DaemonSet, nodes: Node[], byNode: Map<s
   for (const n of eligible) {
     const on = podsOnNode(byNode.get(n.metadata?.name ?? '') ?? [], hash);
     if (!on || (!on.old && !on.fresh) || (on.old && on.fresh)) unavailable++; // manage's business; counts as unavailable
-    else if (on.fresh) { if (!isPodAvailable(on.fresh, minReady)) unavailable++; }
-    else if (!isPodAvailable(on.old!, minReady)) replace.push(on.old!);
+    else if (on.fresh) { if (!isPodAvailable(on.fresh, minReady)) unavailable++; } else if (!isPodAvailable(on.old!, minReady)) replace.push(on.old!);
     else if (unavailable < budget) candidates.push(on.old!);
   }
   return [...replace, ...candidates.slice(0, Math.max(0, budget - unavailable))];

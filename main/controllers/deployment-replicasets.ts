@@ -37,7 +37,7 @@ export async function scaleRS(rc: RolloutContext, d: Deployment, rs: ReplicaSet,
     spec: { replicas },
   }, 'merge', { namespace: rs.metadata!.namespace });
   if (from !== replicas) {
-    rc.recorder.event(d as KObject, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata!.name!} from ${from} to ${replicas}`);
+    rc.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata!.name!} from ${from} to ${replicas}`);
   }
   return updated;
 }
@@ -87,7 +87,7 @@ async function createNewReplicaSet(rc: RolloutContext, d: Deployment, revision: 
   const rs = replicaSetFor(d, computeHash(d.spec?.template, collisions), revision, replicas);
   try {
     const created = await rc.client.create<ReplicaSet>(R.replicasets, rs, { namespace: d.metadata!.namespace });
-    if (replicas > 0) rc.recorder.event(d as KObject, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata!.name!} from 0 to ${replicas}`);
+    if (replicas > 0) rc.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata!.name!} from 0 to ${replicas}`);
     await setDeploymentRevision(rc, d, revision);
     return created;
   } catch (e) {
@@ -99,7 +99,7 @@ async function createNewReplicaSet(rc: RolloutContext, d: Deployment, revision: 
 /** A ReplicaSet of that name exists: ours (a stale cache) or a hash collision, which bumps status.collisionCount. */
 async function nameClash(rc: RolloutContext, d: Deployment, name: string, collisions: number): Promise<ReplicaSet> {
   const clash = await rc.client.get<ReplicaSet>(R.replicasets, name, d.metadata!.namespace);
-  if (controllerRef(clash as KObject)?.uid === d.metadata?.uid && equalIgnoreHash(clash.spec?.template, d.spec?.template)) return clash;
+  if (controllerRef(clash)?.uid === d.metadata?.uid && equalIgnoreHash(clash.spec?.template, d.spec?.template)) return clash;
   await rc.client.patch(R.deployments, d.metadata!.name!, { status: { collisionCount: collisions + 1 } }, 'merge', { namespace: d.metadata!.namespace, subresource: 'status' });
   throw new Error(`hash collision for ReplicaSet ${name}`);
 }

@@ -28,7 +28,7 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
     .complete((key) => syncDeployment(ctx, rc, key));
   const delayStatusSyncs = {
     update: (o: ReplicaSet, rs: ReplicaSet) => {
-      const ref = controllerRef(rs as KObject);
+      const ref = controllerRef(rs);
       if (ref?.kind === 'Deployment' && coalesced(o, rs)) builder.queue.addAfter(`${rs.metadata?.namespace}/${ref.name}`, STATUS_COALESCE_MS);
     },
   };

@@ -23,12 +23,12 @@ export function newNamespaceController(ctx: ControllerContext): Controller {
     if (!ns || !terminating(ns)) return;
     let remaining = 0;
     for (const r of NAMESPACED) {
-      const list = await client.list(r as ResourceRef, { namespace: name });
+      const list = await client.list(r, { namespace: name });
       for (const item of list.items) {
         remaining++;
         if (item.metadata?.deletionTimestamp) continue;
         try {
-          await client.delete(r as ResourceRef, item.metadata!.name!, { namespace: name, propagationPolicy: 'Background' });
+          await client.delete(r, item.metadata!.name!, { namespace: name, propagationPolicy: 'Background' });
         } catch (e) {
           if (!isNotFound(e)) throw e;
         }

@@ -64,7 +64,7 @@ export function newNodeIpamController(ctx: ControllerContext): Controller {
     if (!n || n.spec?.podCIDR) return;
     const idx = ranges.allocate(name);
     if (idx === undefined) {
-      recorder.event(n as unknown as KObject, 'Warning', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`);
+      recorder.event(n, 'Warning', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`);
       return;
     }
     const cidr = `${PREFIX}${idx}.0/24`;

@@ -85,12 +85,12 @@ class NodeLifecycle {
   /** Notes when a node was last heard from (its Lease renewed or its Ready heartbeat moved). */
   private observe(name: string): void {
     const n = this.ctx.informers.nodes.get(name);
-    const renew = (this.ctx.informers.leases.getByName(LEASE_NAMESPACE, name) as Lease | undefined)?.spec?.renewTime;
+    const renew = (this.ctx.informers.leases.getByName(LEASE_NAMESPACE, name))?.spec?.renewTime;
     const heartbeat = n ? readyOf(n)?.lastHeartbeatTime : undefined;
     const h = this.health.get(name);
     if (!h) {
       this.health.set(name, { probeAt: Date.now(), leaseRenew: renew, heartbeat });
-      if (n) this.recorder.event(n as KObject, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
+      if (n) this.recorder.event(n, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
     } else if (renew !== h.leaseRenew || heartbeat !== h.heartbeat) {
       Object.assign(h, { probeAt: Date.now(), leaseRenew: renew, heartbeat });
     }
@@ -136,7 +136,7 @@ class NodeLifecycle {
     const name = n.metadata!.name!;
     const updated = await ignoreNotFound(this.ctx.client.patch(R.nodes, name, { status: { conditions: unknownConditions(n, shortTime()) } }, 'strategic', { subresource: 'status' }));
     if (!updated) return;
-    this.recorder.event(n as KObject, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    this.recorder.event(n, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
     await this.markPodsNotReady(name);
   }
 

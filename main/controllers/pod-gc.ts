@@ -42,7 +42,7 @@ export function newPodGCController(ctx: ControllerContext): Controller {
       if (!isNotFound(e)) throw e;
     }
     quarantine.delete(key);
-    recorder.event(p as KObject, 'Normal', 'PodGCDeleted', `Deleted pod ${key} bound to node ${node} which no longer exists`);
+    recorder.event(p, 'Normal', 'PodGCDeleted', `Deleted pod ${key} bound to node ${node} which no longer exists`);
     try {
       await client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, gracePeriodSeconds: 0, preconditions: { uid: p.metadata!.uid } });
     } catch (e) {

@@ -42,7 +42,7 @@ export function newTaintEvictionController(ctx: ControllerContext): Controller {
     if (at === undefined || at === Infinity) return;
     const wait = at - Date.now();
     if (wait > 0) return { requeueAfter: wait + 5 };
-    recorder.event(p as KObject, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
+    recorder.event(p, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
     await ignoreNotFound(ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, preconditions: { uid: p.metadata!.uid } }));
   }
 

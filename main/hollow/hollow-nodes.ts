@@ -49,7 +49,7 @@ interface HollowState {
 }
 
 function clientOf(x: ApiClient | { client: ApiClient }): ApiClient {
-  return 'client' in x && typeof (x as { client: unknown }).client === 'object' ? (x as { client: ApiClient }).client : (x as ApiClient);
+  return 'client' in x && typeof (x as { client: unknown }).client === 'object' ? (x).client : (x as ApiClient);
 }
 
 export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts: HollowOptions): HollowNodes {
@@ -145,7 +145,7 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
     if (p.metadata?.deletionTimestamp) {
       inFlight.add(key);
       if (p.status?.phase === 'Running') {
-        for (const c of p.spec?.containers ?? []) recorder(st.name).event(p as KObject, 'Normal', 'Killing', `Stopping container ${c.name}`);
+        for (const c of p.spec?.containers ?? []) recorder(st.name).event(p, 'Normal', 'Killing', `Stopping container ${c.name}`);
       }
       void limiter.run(() => client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, gracePeriodSeconds: 0, preconditions: { uid } }))
         .then(() => releaseIP(st, uid))

@@ -248,14 +248,14 @@ export class MachineController {
         this.backoffUntil.set(name, Date.now() + waitMs);
         await w.write({ phase: 'Provisioning', message: retry, attempts, progress: null });
         await w.condition('Provisioned', 'False', 'ProvisioningRetry', retry);
-        this.events.event(m as KObject, 'Warning', 'ProvisioningFailed', retry);
+        this.events.event(m, 'Warning', 'ProvisioningFailed', retry);
         return { requeueAfter: waitMs };
       }
       const gaveUp = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
       this.log(`${name}: failed: ${reason}${cleanup}${gaveUp}`);
       await w.phaseTo('Failed', `${reason}${cleanup}${gaveUp}`, attempts ? { attempts } : {});
       await w.condition('Ready', 'False', 'Failed', reason);
-      this.events.event(m as KObject, 'Warning', 'ProvisioningFailed', attempt > 1 ? `attempt ${attempt} of ${max} failed, giving up: ${reason}${cleanup}` : `${reason}${cleanup}`);
+      this.events.event(m, 'Warning', 'ProvisioningFailed', attempt > 1 ? `attempt ${attempt} of ${max} failed, giving up: ${reason}${cleanup}` : `${reason}${cleanup}`);
     }
   }
 

@@ -22,7 +22,7 @@ export class MachineStatusWriter {
   async write(patch: Partial<Record<keyof MachineStatus, unknown>>): Promise<void> {
     const next = { ...this.status, ...patch } as Record<string, unknown>;
     for (const [k, v] of Object.entries(patch)) if (v === null) delete next[k];
-    this.status = next as MachineStatus;
+    this.status = next;
     // Patches go out in order, even when progress callbacks fire without awaiting.
     const send = async (): Promise<void> => {
       try {

@@ -29,7 +29,7 @@ export interface ServiceDef {
   argv: string[];
 }
 
-const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const sq = (s: string): string => `'${s.replace(/'/g, '\'\\\'\'')}'`;
 
 function unit(def: ServiceDef): string {
   return `[Unit]

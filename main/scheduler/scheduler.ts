@@ -94,7 +94,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       await client.bind(ns, name, node);
       scheduled++;
       queue.done(pi.key);
-      recorder.event(pi.pod as KObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
+      recorder.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
     } catch (e) {
       cache.forget(pi.uid);
       if (isNotFound(e) || !podInf.get(pi.key) || podInf.get(pi.key)?.spec?.nodeName) {
@@ -113,7 +113,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
 
   async function unschedulable(pi: PodInfo, message: string): Promise<void> {
     queue.unschedulableAgain(pi.key);
-    recorder.event(pi.pod as KObject, 'Warning', 'FailedScheduling', message);
+    recorder.event(pi.pod, 'Warning', 'FailedScheduling', message);
     const cur = pi.pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (cur?.status === 'False' && cur.message === message) return;
     try {

@@ -209,7 +209,7 @@ describe('bridge calls over WebSocket', () => {
     const imp = await b.call('importImage', { fileName: 'app.tar', dataBase64: 'AAAA' });
     expect(imp).toMatchObject({ ok: false, error: { code: 400 } });
     if (!imp.ok) expect(imp.error.message).toContain('app.tar is not a tar archive');
-    const unknown = await b.call('nope' as CallName, null as never);
+    const unknown = await b.call('nope' as CallName, null);
     expect(unknown).toMatchObject({ ok: false, error: { code: 404 } });
     const badKind = await b.call('list', { kind: 'secrets' as never });
     expect(badKind).toMatchObject({ ok: false, error: { code: 400, message: 'unknown kind "secrets"' } });

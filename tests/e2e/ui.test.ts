@@ -300,7 +300,7 @@ describe('the web UI', () => {
       await serve.client.create({ group: 'apps', version: 'v1', plural: 'deployments', namespaced: true }, {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'no-such-app', namespace: 'default' },
         spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { nodeName: name, containers: [{ name: 'app', image: '127.0.0.1:5999/acme/no-such-app:1.0' }] } } },
-      } as KObject, { namespace: 'default' });
+      }, { namespace: 'default' });
       const broken = nodeCard.locator('[data-pod^="no-such-app-"][data-state="problem"]');
       await broken.waitFor({ timeout: 60_000 });
       expect(await broken.getAttribute('data-status')).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);

@@ -40,5 +40,5 @@ export async function runPod(cp: ControlPlane, pod: Pod, node: string, ready = t
 /** Flips a running pod's readiness (as a readiness probe would). */
 export async function setPodReady(cp: ControlPlane, pod: Pod, ready: boolean): Promise<Pod> {
   const cur = await cp.get<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace);
-  return cp.patchStatus<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace, withReadiness(cur.status ?? ({} as PodStatus), ready));
+  return cp.patchStatus<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace, withReadiness(cur.status ?? ({}), ready));
 }

@@ -36,7 +36,7 @@ export function goValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return goStrings(v as string[]).text;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return goStrings(v).text;
   if (isStringMap(v)) return goStringMap(v).text;
   return JSON.stringify(v);
 }

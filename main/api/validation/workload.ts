@@ -14,7 +14,7 @@ import { isObj, obj, str, strMap } from './read';
 export function workloadSelector(sel: unknown): Selector | undefined {
   if (!isObj(sel)) return nothing();
   try {
-    return selectorFromLabelSelector(sel as unknown as LabelSelector);
+    return selectorFromLabelSelector(sel);
   } catch {
     return undefined;
   }

@@ -23,7 +23,7 @@ export function writeOptions(req: IncomingMessage, q: URLSearchParams): WriteOpt
   return {
     dryRun: dryRun.includes('All'),
     fieldManager: managerOrUserAgent(q.get('fieldManager') ?? undefined, req.headers['user-agent']) || 'unknown',
-    fieldValidation: fv === 'Strict' || fv === 'Ignore' || fv === 'Warn' ? (fv as FieldValidation) : undefined,
+    fieldValidation: fv === 'Strict' || fv === 'Ignore' || fv === 'Warn' ? (fv) : undefined,
   };
 }
 
@@ -57,7 +57,7 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
       if (typeof b.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = b.gracePeriodSeconds;
       if (typeof b.propagationPolicy === 'string') opts.propagationPolicy = b.propagationPolicy as PropagationPolicy;
       if (b.orphanDependents === true) opts.propagationPolicy = 'Orphan';
-      if (isObject(b.preconditions)) opts.preconditions = b.preconditions as DeleteOptions['preconditions'];
+      if (isObject(b.preconditions)) opts.preconditions = b.preconditions;
       if (Array.isArray(b.dryRun) && b.dryRun.includes('All')) opts.dryRun = true;
     }
   }

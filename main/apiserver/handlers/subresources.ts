@@ -59,7 +59,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
     if ((o.spec ??= {}).replicas === replicas) return false;
     o.spec.replicas = replicas;
   }, { ...opts, subresource: 'scale' });
-  sendJson(res, 200, toScale(updated as Replicated));
+  sendJson(res, 200, toScale(updated));
 }
 
 export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {

@@ -72,10 +72,10 @@ function walkCompare(
   const bothLists = (lhs === undefined || isAssociativeList(meta, lhs)) && (rhs === undefined || isAssociativeList(meta, rhs));
   const bothMaps = !bothLists && (lhs === undefined || isGranularMap(meta, lhs)) && (rhs === undefined || isGranularMap(meta, rhs));
   if (bothLists) {
-    compareLists((lhs ?? []) as unknown[], (rhs ?? []) as unknown[], meta, t, c);
+    compareLists((lhs ?? []), (rhs ?? []), meta, t, c);
   } else if (bothMaps) {
-    const l = (lhs ?? {}) as Record<string, unknown>;
-    const r = (rhs ?? {}) as Record<string, unknown>;
+    const l = (lhs ?? {});
+    const r = (rhs ?? {});
     for (const k of Object.keys(l)) compareField(l, r, k, meta, t, c, lhs !== undefined, rhs !== undefined);
     for (const k of Object.keys(r)) if (!hasOwn(l, k)) compareField(l, r, k, meta, t, c, lhs !== undefined, rhs !== undefined);
   } else {

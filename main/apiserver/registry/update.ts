@@ -17,7 +17,7 @@ export function hasStatusSubresource(r: ResourceInfo): boolean {
 /** What of `next` a write through `subresource` (or the main resource) takes over `current`. */
 function admittedChanges(r: ResourceInfo, strategy: Strategy, current: StoredObject, next: KObject, subresource: string | undefined): KObject {
   // The status subresource changes only status; everything else stays as stored.
-  if (subresource === 'status') return { ...current, metadata: { ...current.metadata }, status: next.status } as KObject;
+  if (subresource === 'status') return { ...current, metadata: { ...current.metadata }, status: next.status };
   // A subresource of the kind's own changes only what its strategy lets through.
   const own = subresource ? strategy.subresourceUpdates?.[subresource] : undefined;
   if (own) return own(current, next);

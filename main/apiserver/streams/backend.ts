@@ -18,10 +18,10 @@ export function createPodStreamBackend(ep: AgentEndpoint): PodStreams {
   const execWss = createExecWebSocketServer();
   const pfWss = createPortForwardWebSocketServer();
   return {
-    logs: (pod, query, req, res) => proxyLogs(ep, pod as PodLike, query, req, res),
+    logs: (pod, query, req, res) => proxyLogs(ep, pod, query, req, res),
     async upgrade(pod, sub, req, socket, head) {
-      if (sub === 'portforward') upgradePortForward(ep, pfWss, pod as PodLike, req, socket, head);
-      else await upgradeExec(ep, execWss, pod as PodLike, sub, req, socket, head);
+      if (sub === 'portforward') upgradePortForward(ep, pfWss, pod, req, socket, head);
+      else await upgradeExec(ep, execWss, pod, sub, req, socket, head);
     },
     close() {
       for (const c of execWss.clients) c.terminate();

@@ -33,7 +33,6 @@ export function humanDuration(ms: number): string {
   return `${years}y`;
 }
 
-
 /** Elapsed time since a timestamp, `<unknown>` when there is none (translateTimestampSince). */
 export function translateTimestampSince(ts: string | undefined | null, now: Date): string {
   const t = parseTimestamp(ts);

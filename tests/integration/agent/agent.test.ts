@@ -130,7 +130,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     const body = await waitFor(async () => { const b = await httpFromNode(node, p.status!.podIP!, 8080); return b.startsWith('Hello') ? b : undefined; }, 'HTTP answer', 10_000);
     expect(body).toContain(`(${p.status?.podIP})`);
     const events = await waitFor(async () => {
-      const list = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: `involvedObject.name=web` });
+      const list = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: 'involvedObject.name=web' });
       return list.items.some((e) => e.reason === 'Started') ? list.items : undefined;
     }, 'kubelet events');
     expect(events.find((e) => e.reason === 'Started')).toMatchObject({
@@ -156,7 +156,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   it('reports a crashing container as CrashLoopBackOff through the API', async () => {
     await createPod('crash', { containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo bye; exit 3'] }] });
     const p = await waitPod('crash', 'CrashLoopBackOff', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 30_000);
-    const cs = p.status!.containerStatuses![0]!;
+    const cs = p.status!.containerStatuses![0];
     expect(cs.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(cs.state?.waiting?.message).toMatch(/^back-off \d+m?s restarting failed container=c pod=crash_default/);
     const get = await cluster.kubectl(['get', 'pod', 'crash']);
@@ -186,7 +186,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     }] });
     const notReady = await waitPod('ready', 'Running, not Ready', (x) => x.status?.phase === 'Running' && !!x.status.containerStatuses?.[0]?.state?.running);
     expect(notReady.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
-    const id = notReady.status!.containerStatuses![0]!.containerID!.replace('containerd://', '');
+    const id = notReady.status!.containerStatuses![0].containerID!.replace('containerd://', '');
     await node.cri.execSync(id, ['sh', '-c', 'echo > /tmp/ready'], 5);
     await waitPod('ready', 'Ready', (x) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 10_000);
     await node.cri.execSync(id, ['rm', '/tmp/ready'], 5);
@@ -293,7 +293,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
 
   it('survives an agent restart: same container, same restartCount, still Running', async () => {
     const before = await getPod('web');
-    const cs = before.status!.containerStatuses![0]!;
+    const cs = before.status!.containerStatuses![0];
     await createPod('away', { containers: [{ name: 'c', image: HELLO }] });
     const away = await waitPod('away', 'Running', (x) => x.status?.phase === 'Running');
     await agent.stop();

@@ -68,7 +68,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
       const fwd = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, '-e', FORWARDER, api.port, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
       forwarder = fwd;
       await new Promise<void>((resolve, reject) => {
-        fwd.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
+        fwd.stdout.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
         fwd.once('exit', (code) => reject(new Error(`forwarder exited ${code}`)));
       });
     };
@@ -79,7 +79,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     const d = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, '-e', AGENT_DIALER, agentSock, '10250'], { stdio: ['ignore', 'pipe', 'inherit'] });
     dialer = d;
     await new Promise<void>((resolve, reject) => {
-      d.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
+      d.stdout.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
       d.once('exit', (code) => reject(new Error(`dialer exited ${code}`)));
     });
     agentLog = join(node.dir, 'agent.log');

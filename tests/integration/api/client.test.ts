@@ -76,7 +76,7 @@ describe('the TypeScript client', () => {
     const nons = await rejects(c.client.create(CM, { ...cm('x'), metadata: { name: 'x', namespace: 'nowhere' } }));
     expect(nons.code).toBe(404);
     expect(nons.message).toBe('namespaces "nowhere" not found');
-    const inv = await rejects(c.client.create(DEPLOY, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Bad', namespace: 'default' }, spec: {} } as KObject));
+    const inv = await rejects(c.client.create(DEPLOY, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Bad', namespace: 'default' }, spec: {} }));
     expect(inv.code).toBe(422);
     const fields = (inv.status?.details?.causes ?? []).map((x) => x.field);
     expect(fields).toContain('metadata.name');

@@ -15,7 +15,6 @@ import { leftovers, skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from
 
 type M = Machine & KObject;
 
-
 describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', () => {
   const cfg = uniqueSandbox(1);
   let c: TestCluster;
@@ -86,7 +85,7 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     await s.exec('kill -9 $PPID').catch(() => undefined);
     await waitFor(() => conn.connects > before, 'a reconnect', 15_000);
     const s2 = await conn.ready();
-    const r = await s2.exec(`bash -c 'exec 3<>/dev/tcp/127.0.0.1/6443 && echo open'`);
+    const r = await s2.exec('bash -c \'exec 3<>/dev/tcp/127.0.0.1/6443 && echo open\'');
     expect(r.stdout.trim()).toBe('open');
     // forwardOut reaches the node: the agent's server answers, or (before it listens) the node refuses.
     const agent = await mgr!.dialAgent('m1').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));

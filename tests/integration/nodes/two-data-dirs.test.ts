@@ -109,7 +109,7 @@ describe.skipIf(skipWithoutAgent)('two data dirs on default sandbox settings', {
 
   it('`flotilla down` of either data dir leaves the other\'s nodes running', async () => {
     // B goes down through its running server's API; A's node (its server stopped) stays.
-    const b = servers[1]!;
+    const b = servers[1];
     const pidsA = pidsOf(dirA, 'node-1');
     const downB = await down(dataDir(dirB));
     expect(downB.out).toMatch(/all machines removed/);

@@ -37,7 +37,7 @@ describe.skipIf(skipUnlessRoot)('incremental and split proxier syncs', () => {
     return {
       namespace: 'default', name, clusterIP, ports: [{ name: 'http', port, protocol: 'TCP' }],
       sessionAffinity: 'None', affinityTimeoutSeconds: 10800,
-      endpoints: pods.map((i) => ({ ip: topo.pods[i]!.ip, ports: { http: PORT }, ready: true })),
+      endpoints: pods.map((i) => ({ ip: topo.pods[i].ip, ports: { http: PORT }, ready: true })),
     };
   }
 
@@ -70,8 +70,8 @@ describe.skipIf(skipUnlessRoot)('incremental and split proxier syncs', () => {
 
   it('a full sync split into many transactions leaves the same tables as one transaction', async () => {
     const services = Array.from({ length: 12 }, (_, i) => svc(`s${i}`, `10.96.2.${i + 1}`, [i % 3, (i + 1) % 3]));
-    services[0]!.ports[0]!.nodePort = 30700;
-    services[1]!.sessionAffinity = 'ClientIP';
+    services[0].ports[0].nodePort = 30700;
+    services[1].sessionAffinity = 'ClientIP';
     const whole = await saveAfterFullSync(services, 100_000);
     expect(commitCount(whole.restoreInput)).toBe(2);
 

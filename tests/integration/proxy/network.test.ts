@@ -100,11 +100,11 @@ describe.skipIf(skipUnlessRoot)('node network setup in a namespace', () => {
       const server = await startServer(topo.client, 9000, 'outside');
       try {
         const before = await iptablesSave(topo.node);
-        const [lost] = await probe(topo.pods[0]!.ns, topo.clientIP, 9000, 1, { timeoutMs: 400 });
+        const [lost] = await probe(topo.pods[0].ns, topo.clientIP, 9000, 1, { timeoutMs: 400 });
         expect(lost?.code).toBe('TIMEOUT'); // the client has no route back to pods
         await ensurePodEgressMasquerade(topo.exec, topo.podCIDR, '10.244.0.0/16');
         await ensurePodEgressMasquerade(topo.exec, topo.podCIDR, '10.244.0.0/16'); // idempotent
-        const [ok] = await probe(topo.pods[0]!.ns, topo.clientIP, 9000, 1);
+        const [ok] = await probe(topo.pods[0].ns, topo.clientIP, 9000, 1);
         expect(ok?.data).toBe(`outside ${topo.nodeIP}`);
         await removePodEgressMasquerade(topo.exec);
         expect(await iptablesSave(topo.node)).toBe(before);

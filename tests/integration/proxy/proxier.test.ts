@@ -48,7 +48,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
       namespace: 'default', name, clusterIP,
       ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
       sessionAffinity: 'None', affinityTimeoutSeconds: 10800,
-      endpoints: pods.map((i) => ({ ip: topo.pods[i]!.ip, ports: { http: PORT }, ready: true })),
+      endpoints: pods.map((i) => ({ ip: topo.pods[i].ip, ports: { http: PORT }, ready: true })),
       ...extra,
     };
   }
@@ -71,14 +71,14 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     expect(r.jumpsInserted).toBeGreaterThan(0);
     const fromNode = await probe(topo.node, '10.96.0.10', 80, 60, { stopAfterDistinct: 3 });
     expect(answeredBy(fromNode)).toEqual(new Set(['pod0', 'pod1', 'pod2']));
-    const fromPod = await probe(topo.pods[0]!.ns, '10.96.0.10', 80, 60, { stopAfterDistinct: 3 });
+    const fromPod = await probe(topo.pods[0].ns, '10.96.0.10', 80, 60, { stopAfterDistinct: 3 });
     expect(answeredBy(fromPod)).toEqual(new Set(['pod0', 'pod1', 'pod2']));
     // pod0 reaching itself was masqueraded (KUBE-SEP hairpin mark) to the bridge address.
     const self = fromPod.find((x) => x.ok && x.data?.startsWith('pod0 '));
     expect(self?.data).toBe(`pod0 ${topo.bridgeIP}`);
     // Pod → other pod keeps the pod's source address (in-cluster: no masquerade).
     const other = fromPod.find((x) => x.ok && x.data?.startsWith('pod1 '));
-    expect(other?.data).toBe(`pod1 ${topo.pods[0]!.ip}`);
+    expect(other?.data).toBe(`pod1 ${topo.pods[0].ip}`);
   });
 
   it('works from API objects: a NodePort Service with a named targetPort and its EndpointSlice', async () => {
@@ -91,9 +91,9 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
       metadata: { name: 'api-x1', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'api' } },
       ports: [{ name: 'web', port: PORT, protocol: 'TCP' }],
       endpoints: [
-        { addresses: [topo.pods[0]!.ip], conditions: { ready: true }, nodeName: 'node-1' },
-        { addresses: [topo.pods[1]!.ip], conditions: { ready: false }, nodeName: 'node-1' },
-        { addresses: [topo.pods[2]!.ip], nodeName: 'node-1' },
+        { addresses: [topo.pods[0].ip], conditions: { ready: true }, nodeName: 'node-1' },
+        { addresses: [topo.pods[1].ip], conditions: { ready: false }, nodeName: 'node-1' },
+        { addresses: [topo.pods[2].ip], nodeName: 'node-1' },
       ],
     };
     await start(buildModel([service], [slice], 'node-1', [topo.nodeIP]));
@@ -103,7 +103,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
 
   it('NodePort answers on the node IP from outside and on 127.0.0.1 inside the node', async () => {
     const s = svc('np', '10.96.0.11', [0, 1, 2]);
-    s.ports[0]!.nodePort = 30080;
+    s.ports[0].nodePort = 30080;
     await start(model([s]));
     const fromClient = await probe(topo.client, topo.nodeIP, 30080, 60, { stopAfterDistinct: 3 });
     expect(answeredBy(fromClient)).toEqual(new Set(['pod0', 'pod1', 'pod2']));
@@ -118,15 +118,15 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     expect(control?.ok).toBe(false);
     expect(control?.code).not.toBe('ECONNREFUSED');
     const s = svc('empty', '10.96.0.12', [0]);
-    s.endpoints[0]!.ready = false;
-    s.ports[0]!.nodePort = 30081;
+    s.endpoints[0].ready = false;
+    s.ports[0].nodePort = 30081;
     const r = await start(model([s]));
     expect(r.restoreInput).toMatch(/-A KUBE-SERVICES .*default\/empty:http has no endpoints.* -j REJECT/);
-    for (const [ns, host, port] of [[topo.node, '10.96.0.12', 80], [topo.pods[1]!.ns, '10.96.0.12', 80], [topo.client, topo.nodeIP, 30081]] as const) {
+    for (const [ns, host, port] of [[topo.node, '10.96.0.12', 80], [topo.pods[1].ns, '10.96.0.12', 80], [topo.client, topo.nodeIP, 30081]] as const) {
       const [res] = await probe(ns, host, port, 1, { timeoutMs: 3000 });
       expect(res?.ok).toBe(false);
       expect(res?.code).toBe('ECONNREFUSED');
-      expect(res!.ms).toBeLessThan(1000);
+      expect(res.ms).toBeLessThan(1000);
     }
   });
 
@@ -135,7 +135,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     const fromNode = await probe(topo.node, '10.96.0.13', 80, 15);
     expect(fromNode.every((x) => x.ok)).toBe(true);
     expect(answeredBy(fromNode).size).toBe(1);
-    const fromPod = await probe(topo.pods[2]!.ns, '10.96.0.13', 80, 15);
+    const fromPod = await probe(topo.pods[2].ns, '10.96.0.13', 80, 15);
     expect(answeredBy(fromPod).size).toBe(1);
     const saved = await iptablesSave(topo.node, 'nat');
     expect(saved).toMatch(/-m recent --rcheck --seconds 600 --reap --name KUBE-SEP-/);
@@ -148,7 +148,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     await start(model([a, b]));
     const chainA = serviceChainName('default/a:http', 'tcp');
     const chainB = serviceChainName('default/b:http', 'tcp');
-    const sepA2 = endpointChainName('default/a:http', 'tcp', `${topo.pods[2]!.ip}:${PORT}`);
+    const sepA2 = endpointChainName('default/a:http', 'tcp', `${topo.pods[2].ip}:${PORT}`);
     restoreInputs.length = 0;
 
     proxier!.update(model([svc('a', '10.96.0.20', [0, 1]), b]));
@@ -223,7 +223,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     await expect.poll(() => starts.length, { timeout: 5000, interval: 20 }).toBe(1);
     for (let i = 0; i < 5; i++) proxier.update(model([svc('burst', '10.96.0.30', [0, 1, 2].slice(0, 1 + (i % 3)))]));
     await expect.poll(() => starts.length, { timeout: 5000, interval: 20 }).toBe(2);
-    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(290);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(290);
     expect(proxier.lastSync?.restoreInput).toContain('default/burst:http');
   });
 
@@ -235,7 +235,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     try {
       const before = await iptablesSave(topo.node);
       const s = svc('tidy', '10.96.0.40', [0, 1], { sessionAffinity: 'ClientIP' });
-      s.ports[0]!.nodePort = 30090;
+      s.ports[0].nodePort = 30090;
       await start(model([s, svc('none', '10.96.0.41', [])]));
       expect(await iptablesSave(topo.node)).not.toEqual(before);
       // A second copy of one of our jumps (say, a crash between check and insert) goes too.

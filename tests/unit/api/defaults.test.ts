@@ -5,7 +5,7 @@ import type { KObject } from '../../../main/api/types';
 function defaulted(kind: string, obj: KObject): Record<string, unknown> {
   const o = structuredClone(obj);
   applyDefaults(kind, o);
-  return o as Record<string, unknown>;
+  return o;
 }
 
 const CONTAINER_DEFAULTS = {

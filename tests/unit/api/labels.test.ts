@@ -81,7 +81,7 @@ describe('parseLabelSelector errors (apimachinery wording)', () => {
     ['x=(', "unable to parse requirement: found '(', expected: identifier"],
     ['a_=b', `unable to parse requirement: <nil>: Invalid value: "a_": ${QNAME_NAME_PART}`],
     ['app=-x', `unable to parse requirement: values[0][app]: Invalid value: "-x": ${LABEL_VALUE}`],
-    ['n>x', `unable to parse requirement: values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer`],
+    ['n>x', 'unable to parse requirement: values[0]: Invalid value: "x": for \'Gt\', \'Lt\' operators, the value must be an integer'],
   ])('%j', (sel, msg) => {
     let err: unknown;
     try { parseLabelSelector(sel); } catch (e) { err = e; }

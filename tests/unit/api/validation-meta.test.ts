@@ -5,7 +5,7 @@ import type { KObject } from '../../../main/api/types';
 import { DNS1035_MSG, LABEL_MSG, SUBDOMAIN_MSG } from './k8s-messages';
 
 function metaCauses(kind: string, metadata: KObject['metadata']): Cause[] {
-  return validateObject(kind, { metadata } as KObject).filter((c) => c.field.startsWith('metadata'));
+  return validateObject(kind, { metadata }).filter((c) => c.field.startsWith('metadata'));
 }
 
 describe('names per kind', () => {

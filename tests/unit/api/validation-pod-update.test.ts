@@ -15,7 +15,7 @@ function pod(mutate: (spec: Record<string, unknown>) => void = () => undefined):
   return p;
 }
 type Ctr = Record<string, unknown>;
-const ctr = (s: Record<string, unknown>, list = 'containers', i = 0): Ctr => (s[list] as Ctr[])[i] as Ctr;
+const ctr = (s: Record<string, unknown>, list = 'containers', i = 0): Ctr => (s[list] as Ctr[])[i];
 
 describe('Pod update', () => {
   const old = pod();
@@ -31,7 +31,7 @@ describe('Pod update', () => {
   });
 
   it('allows changing a toleration only in its tolerationSeconds', () => {
-    const p = pod((s) => { ((s.tolerations as Ctr[])[0] as Ctr).tolerationSeconds = 60; });
+    const p = pod((s) => { ((s.tolerations as Ctr[])[0]).tolerationSeconds = 60; });
     expect(validateUpdate('Pod', p, old)).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ describe('node services', () => {
   it('supervise: starts detached once (flock), checks by pidfile, stops with TERM', () => {
     const s = startCmd('supervise', { name: 'agent', argv: ['/usr/bin/node', '/var/lib/flotilla/agent.js', '--config', '/etc/flotilla/agent.json'] });
     expect(s).toContain('setsid -f /bin/sh');
-    expect(s).toContain(`'/var/lib/flotilla/bin/supervise' 'agent' '/usr/bin/node'`);
+    expect(s).toContain('\'/var/lib/flotilla/bin/supervise\' \'agent\' \'/usr/bin/node\'');
     expect(isRunningCmd('supervise', 'agent')).toContain('/var/lib/flotilla/run/agent.pid');
     expect(stopCmd('supervise', 'agent')).toContain('kill -TERM');
     expect(SUPERVISE_SCRIPT).toContain('flock -n 9 || exit 0');

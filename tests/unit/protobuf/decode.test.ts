@@ -95,7 +95,7 @@ describe('kubernetes protobuf decoding', () => {
     expect(d.metadata).toEqual({ name: 'p', creationTimestamp: '2023-11-14T22:13:20Z', annotations: { k: 'v' } });
     expect(d.spec.ephemeralContainers).toEqual([{ name: 'debugger', image: 'busybox', stdin: true, targetContainerName: 'app' }]);
     expect(d.spec.securityContext).toEqual({ runAsUser: 1000 });
-    const ev = decodeKubernetesProtobuf(envelope('v1', 'Event', [...msg(1, str(1, 'e')), ...time(10, 1700000000, 123456789)])) as Record<string, unknown>;
+    const ev = decodeKubernetesProtobuf(envelope('v1', 'Event', [...msg(1, str(1, 'e')), ...time(10, 1700000000, 123456789)]));
     expect(ev.eventTime).toBe('2023-11-14T22:13:20.123456Z');
   });
 });

@@ -10,7 +10,7 @@ describe('BoundedRunner', () => {
     r.request();
     r.request();
     await expect.poll(() => starts.length, { timeout: 2000, interval: 10 }).toBe(2);
-    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(145);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(145);
     await r.stop();
   });
 

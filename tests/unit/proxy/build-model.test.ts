@@ -34,7 +34,7 @@ describe('buildModel', () => {
     expect(m.clusterCIDR).toBe('10.244.0.0/16');
     expect(m.nodeName).toBe('n1');
     expect(m.services).toHaveLength(1);
-    const s = m.services[0]!;
+    const s = m.services[0];
     expect(s).toMatchObject({ namespace: 'shop', name: 'web', clusterIP: '10.96.1.1', sessionAffinity: 'ClientIP', affinityTimeoutSeconds: 60 });
     expect(s.ports).toEqual([{ name: 'http', port: 80, protocol: 'TCP', nodePort: 30001 }]);
     expect(s.endpoints).toEqual([
@@ -56,9 +56,9 @@ describe('buildModel', () => {
       slice('p4', 'plain', { ports: [{ port: 8000 }], endpoints: [{ addresses: ['10.244.1.9'] }] }),
     ], 'n1', []);
     expect(m.services.map((s) => s.name)).toEqual(['plain']);
-    expect(m.services[0]!.ports).toEqual([{ name: '', port: 80, protocol: 'TCP' }]);
-    expect(m.services[0]!.sessionAffinity).toBe('None');
-    expect(m.services[0]!.affinityTimeoutSeconds).toBe(10800);
-    expect(m.services[0]!.endpoints).toEqual([{ ip: '10.244.1.9', ports: { '': 8000 }, ready: true }]);
+    expect(m.services[0].ports).toEqual([{ name: '', port: 80, protocol: 'TCP' }]);
+    expect(m.services[0].sessionAffinity).toBe('None');
+    expect(m.services[0].affinityTimeoutSeconds).toBe(10800);
+    expect(m.services[0].endpoints).toEqual([{ ip: '10.244.1.9', ports: { '': 8000 }, ready: true }]);
   });
 });

@@ -45,7 +45,7 @@ describe('RuleCache', () => {
     expect(same.services.get('default/s2')).toBe(first.services.get('default/s2'));
 
     const moved = svc(2);
-    moved.endpoints[0]!.ip = '10.244.2.99';
+    moved.endpoints[0].ip = '10.244.2.99';
     const next = cache.build(model([svc(1), moved, svc(3)]));
     expect(cache.rendered).toBe(1);
     expect(next.services.get('default/s1')).toBe(first.services.get('default/s1'));

@@ -91,7 +91,7 @@ describe('rules', () => {
 
   it('route NodePorts through KUBE-EXT (masquerade) to KUBE-SVC', () => {
     const s = svc();
-    s.ports[0]!.nodePort = 30080;
+    s.ports[0].nodePort = 30080;
     const r = buildRules(model([s]));
     const ext = externalChainName('default/web:http', 'tcp');
     expect(r.top.find((c) => c.name === 'KUBE-NODEPORTS')!.rules).toEqual([
@@ -114,7 +114,7 @@ describe('rules', () => {
 
   it('REJECT in the filter table when no endpoint is ready, and no nat chains', () => {
     const s = svc({ endpoints: [{ ip: '10.244.1.10', ports: { http: 8080 }, ready: false }] });
-    s.ports[0]!.nodePort = 30080;
+    s.ports[0].nodePort = 30080;
     const r = buildRules(model([s]));
     expect(r.services.get('default/web')).toEqual([]);
     expect(r.top.find((c) => c.table === 'filter' && c.name === 'KUBE-SERVICES')!.rules).toEqual([

@@ -16,7 +16,7 @@ export function node(name: string, ready: 'True' | 'False' | 'Unknown' = 'True',
       nodeInfo: { kubeletVersion: 'v1.32.0' } as NonNullable<NodeObj['status']>['nodeInfo'],
     },
     ...extra,
-  } as NodeObj;
+  };
 }
 
 export function pod(name: string, nodeName: string | undefined, phase: string, ready = phase === 'Running'): PodObj {
@@ -25,7 +25,7 @@ export function pod(name: string, nodeName: string | undefined, phase: string, r
     metadata: { name, namespace: 'default', uid: `uid-${name}` },
     spec: { nodeName, containers: [{ name: 'app', image: 'docker.io/flotilla/hello:1' }] },
     status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
-  } as PodObj;
+  };
 }
 
 export function machine(name: string, phase: string, status: Record<string, unknown> = {}): MachineObj {

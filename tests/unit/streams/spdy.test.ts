@@ -170,7 +170,7 @@ describe('SPDY session', () => {
     await expect(client.openStream({ streamtype: 'refuse' })).rejects.toThrow('stream 3 refused (RST_STREAM status 3)');
 
     const s3 = await client.openStream({ streamtype: 'data', port: '81' });
-    const srv3 = received[2]!;
+    const srv3 = received[2];
     const closed = new Promise<number>((resolve) => srv3.once('reset', resolve));
     s3.resetStream();
     expect(await closed).toBe(5);

@@ -23,7 +23,7 @@ export function gatewayOf(cidr: string): string {
   if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255) || !(prefix >= 0 && prefix <= 30)) {
     throw new Error(`not an IPv4 CIDR: ${cidr}`);
   }
-  const n = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+  const n = ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
   const gw = ((n & mask) >>> 0) + 1;
   return [gw >>> 24, (gw >>> 16) & 255, (gw >>> 8) & 255, gw & 255].join('.');

@@ -12,7 +12,7 @@ export interface PodRoute { cidr: string; via: string }
 function ipToInt(ip: string): number | null {
   const parts = ip.split('.').map(Number);
   if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return null;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
 }
 
 function parseCIDR(cidr: string): { base: number; bits: number } | null {

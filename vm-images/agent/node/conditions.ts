@@ -43,7 +43,7 @@ export function desiredConditions(h: NodeHealth): Want[] {
       ['KubeletHasInsufficientPID', 'kubelet has insufficient PID available'], ['KubeletHasSufficientPID', 'kubelet has sufficient PID available']),
     errs.length === 0
       ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }
-      : { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: errs.length === 1 ? errs[0]! : `[${errs.join(', ')}]` },
+      : { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: errs.length === 1 ? errs[0] : `[${errs.join(', ')}]` },
   ];
 }
 

@@ -16,7 +16,7 @@ import { hostPathFor, nodeDirs, type SandboxNodeState } from './node-state';
 import { ForeignNodeError, nodeOwner } from './ownership';
 import { NODE_SSHD_CONFIG } from './sshd';
 
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = (s: string): string => `'${s.replace(/'/g, '\'\\\'\'')}'`;
 
 function mountPoints(): Array<{ target: string; source: string; opt: string }> {
   return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((l) => {
