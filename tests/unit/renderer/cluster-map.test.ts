@@ -13,7 +13,7 @@ import { useMachinesStore } from '../../../renderer/src/stores/machines';
 import { useDeploymentsStore } from '../../../renderer/src/stores/deployments';
 import { useNoticesStore } from '../../../renderer/src/stores/notices';
 import { DRAG_TYPE } from '../../../renderer/src/lib/catalog';
-import { FakeTransport } from './fake-transport';
+import { informerTransport, type FakeTransport } from './fake-transport';
 import { machine, node, pod } from './fixtures';
 
 let t: FakeTransport;
@@ -22,11 +22,7 @@ let lists: Partial<Record<Kind, KObject[]>>;
 beforeEach(() => {
   setActivePinia(createPinia());
   lists = {};
-  t = new FakeTransport();
-  t.handle('list', (req) => ({ items: lists[req.kind] ?? [], resourceVersion: '1' }));
-  t.handle('watch', () => ({ watchId: 'w' }));
-  t.handle('subscribeMetrics', () => ({ subscriptionId: 'm' }));
-  t.handle('unsubscribeMetrics', () => null);
+  t = informerTransport(() => lists);
   t.handle('deployApp', (req) => ({ deployment: req.name, service: req.name }));
   setTransport(t);
 });

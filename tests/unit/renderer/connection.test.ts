@@ -12,7 +12,7 @@ import App from '../../../renderer/src/App.vue';
 import { useActions } from '../../../renderer/src/composables/useActions';
 import { useLogStream } from '../../../renderer/src/composables/useLogStream';
 import { useNoticesStore } from '../../../renderer/src/stores/notices';
-import { FakeTransport } from './fake-transport';
+import { informerTransport, type FakeTransport } from './fake-transport';
 import { node } from './fixtures';
 
 let t: FakeTransport;
@@ -21,11 +21,7 @@ let lists: Partial<Record<Kind, KObject[]>>;
 beforeEach(() => {
   setActivePinia(createPinia());
   lists = { nodes: [node('n1')] };
-  t = new FakeTransport();
-  t.handle('list', (req) => ({ items: lists[req.kind] ?? [], resourceVersion: '1' }));
-  t.handle('watch', () => ({ watchId: 'w' }));
-  t.handle('subscribeMetrics', () => ({ subscriptionId: 'm' }));
-  t.handle('unsubscribeMetrics', () => null);
+  t = informerTransport(() => lists);
   t.handle('scale', () => ({}) as never);
   let n = 0;
   t.handle('logs', () => ({ streamId: `s${++n}` }));
@@ -68,7 +64,7 @@ describe('a lost connection', () => {
     t.setStatus('reconnecting');
     expect(await actions.scale('default', 'hello', 3)).toBeUndefined();
     expect(t.callsOf('scale')).toEqual([]);
-    expect(useNoticesStore().notices[0]).toMatchObject({ kind: 'error', title: 'Could not scale hello', detail: expect.stringContaining('nothing was sent') });
+    expect(useNoticesStore().notices[0]).toMatchObject({ kind: 'error', title: 'Could not scale hello', detail: expect.stringContaining('nothing was sent') as unknown });
     t.setStatus('open');
     await actions.scale('default', 'hello', 3);
     expect(t.callsOf('scale')).toHaveLength(1);

@@ -1,6 +1,7 @@
 // A scripted bridge transport for renderer unit tests: answers calls from a table, records them,
 // and pushes events and connection changes on demand.
-import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName } from '../../../main/bridge/contract';
+import type { KObject } from '../../../main/api/types';
+import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName, Kind } from '../../../main/bridge/contract';
 import type { ConnectionStatus, Transport } from '../../../renderer/src/bridge/transport';
 
 type Handler<K extends CallName> = (req: CallReq<K>) => CallRes<K> | Promise<CallRes<K>>;
@@ -54,6 +55,18 @@ export class FakeTransport implements Transport {
   callsOf(name: CallName): unknown[] {
     return this.calls.filter((c) => c.name === name).map((c) => c.req);
   }
+}
+
+/**
+ * A transport whose lists answer from `lists` (read at call time, so a test may change it) and whose
+ * watches and metric subscriptions are accepted: what the stores' informers need to start.
+ */
+export function informerTransport(lists: () => Partial<Record<Kind, KObject[]>>): FakeTransport {
+  return new FakeTransport()
+    .handle('list', (req) => ({ items: lists()[req.kind] ?? [], resourceVersion: '1' }))
+    .handle('watch', () => ({ watchId: 'w' }))
+    .handle('subscribeMetrics', () => ({ subscriptionId: 'm' }))
+    .handle('unsubscribeMetrics', () => null);
 }
 
 /** Lets pending promises and microtasks run. */

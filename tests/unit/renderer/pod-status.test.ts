@@ -18,7 +18,7 @@ import { useServicesStore } from '../../../renderer/src/stores/services';
 import { podDisplay } from '../../../renderer/src/lib/pods';
 import type { PodObj } from '../../../renderer/src/stores/pods';
 import { summarizePod } from '../../../main/apiserver/tables/pods';
-import { FakeTransport } from './fake-transport';
+import { informerTransport, type FakeTransport } from './fake-transport';
 import { node, pod } from './fixtures';
 
 const IMAGE = 'docker.io/flotilla/no-such-image:1';
@@ -52,9 +52,7 @@ let lists: Partial<Record<Kind, KObject[]>>;
 beforeEach(() => {
   setActivePinia(createPinia());
   lists = {};
-  t = new FakeTransport();
-  t.handle('list', (req) => ({ items: lists[req.kind] ?? [], resourceVersion: '1' }));
-  t.handle('watch', () => ({ watchId: 'w' }));
+  t = informerTransport(() => lists);
   t.handle('logs', () => ({ streamId: 's1' }));
   t.handle('stopLogs', () => null);
   setTransport(t);
