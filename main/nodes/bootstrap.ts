@@ -8,6 +8,7 @@ import type { AgentConfig } from '../protocol/agent-config';
 import { containerdConfig } from '../protocol/containerd-config';
 import type { MachineInfo } from './types';
 import type { SshSession } from './ssh';
+import type { SFTPWrapper } from 'ssh2';
 import { CLUSTER_CIDR, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
 import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from './node-services';
 import { sha256File } from './artifacts';
@@ -32,7 +33,7 @@ export interface BootstrapInput {
 
 export const BOOTSTRAP_STEPS = 5;
 
-const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const sq = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export function agentConfigFor(input: BootstrapInput): AgentConfig {
@@ -70,30 +71,37 @@ function parseHashes(out: string): Map<string, string> {
   return hashes;
 }
 
-async function putFile(s: SshSession, local: string, remote: string): Promise<void> {
+export interface FileSpec { remote: string; local?: string; content?: string; mode?: string }
+
+const part = (remote: string): string => `${remote}.part`;
+
+/** Writes one file's new version next to it (remote.part) over the session's one SFTP channel. */
+function putPart(sftp: SFTPWrapper, f: FileSpec): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error | null): void => (err ? reject(new Error(`uploading ${f.local ? path.basename(f.local) : f.remote}: ${err.message}`)) : resolve());
+    if (f.local) { sftp.fastPut(f.local, part(f.remote), done); return; }
+    // A stale .part would keep its old mode when truncated: remove it, then create it with the mode.
+    sftp.unlink(part(f.remote), () => sftp.writeFile(part(f.remote), f.content ?? '', { mode: parseInt(f.mode ?? '0644', 8) }, done));
+  });
+}
+
+/**
+ * Makes the node's files match (uploading only what is missing or different; one round trip to
+ * compare hashes happened before) and returns the remote paths that changed. However many files,
+ * this uses one SFTP channel (uploads in parallel inside it) and then one exec to move them into
+ * place: every exec or SFTP channel is an SSH session, and sshd allows only MaxSessions (10 on
+ * Ubuntu, OpenSSH's default) open at once on a connection, which the tunnels share.
+ */
+export async function syncFiles(s: SshSession, have: Map<string, string>, files: FileSpec[]): Promise<Set<string>> {
+  const todo = files.filter((f) => have.get(f.remote) !== (f.local ? sha256File(f.local) : sha(f.content ?? '')));
+  if (!todo.length) return new Set();
   const sftp = await s.sftp();
   try {
-    const tmp = `${remote}.part`;
-    await new Promise<void>((resolve, reject) => sftp.fastPut(local, tmp, (err) => (err ? reject(new Error(`uploading ${path.basename(local)}: ${err.message}`)) : resolve())));
-    await s.run(`mv -f ${sq(tmp)} ${sq(remote)}`);
+    await Promise.all(todo.map((f) => putPart(sftp, f)));
   } finally {
     sftp.end();
   }
-}
-
-async function putContent(s: SshSession, remote: string, content: string, mode: string): Promise<void> {
-  await s.run(`umask 077; cat > ${sq(`${remote}.part`)} && chmod ${mode} ${sq(`${remote}.part`)} && mv -f ${sq(`${remote}.part`)} ${sq(remote)}`, { input: content });
-}
-
-interface FileSpec { remote: string; local?: string; content?: string; mode?: string }
-
-/**
- * Makes the node's files match (uploading only what is missing or different: one round trip to
- * compare hashes, then the changes in parallel); returns the remote paths that changed.
- */
-async function syncFiles(s: SshSession, have: Map<string, string>, files: FileSpec[]): Promise<Set<string>> {
-  const todo = files.filter((f) => have.get(f.remote) !== (f.local ? sha256File(f.local) : sha(f.content ?? '')));
-  await Promise.all(todo.map((f) => (f.local ? putFile(s, f.local, f.remote) : putContent(s, f.remote, f.content ?? '', f.mode ?? '0644'))));
+  await s.run(todo.map((f) => `${f.local ? '' : `chmod ${f.mode ?? '0644'} ${sq(part(f.remote))} && `}mv -f ${sq(part(f.remote))} ${sq(f.remote)}`).join(' && '));
   return new Set(todo.map((f) => f.remote));
 }
 
