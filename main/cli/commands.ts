@@ -66,6 +66,11 @@ const BENCH_NODE_ADD = {
   provider: choiceFlag('--provider <name>', 'provider of the machines', MACHINE_PROVIDERS, isProvider, 'sandbox'),
 };
 
+const BENCH_DNS = {
+  seconds: intFlag('--seconds <n>', 'how long each row keeps queries in flight', 3, POSITIVE),
+  concurrency: intFlag('--concurrency <n>', 'queries in flight at once', 8, POSITIVE),
+};
+
 const BENCH_UI = {
   nodes: intFlag('--nodes <n>', 'hollow nodes', 50, POSITIVE),
   pods: intFlag('--pods <n>', 'Running pods, in 20 deployments', 2000, POSITIVE),
@@ -85,6 +90,7 @@ export type BenchProxyOptions = Values<typeof BENCH_PROXY>;
 export type BenchPodStartupOptions = Values<typeof BENCH_POD_STARTUP>;
 export type BenchNodeAddOptions = Values<typeof BENCH_NODE_ADD>;
 export type BenchUiOptions = Values<typeof BENCH_UI>;
+export type BenchDnsOptions = Values<typeof BENCH_DNS>;
 
 export const COMMANDS: readonly CommandDef[] = [
   leaf({
@@ -123,6 +129,7 @@ export const COMMANDS: readonly CommandDef[] = [
       leaf({ name: 'proxy', summary: "the node agent's iptables proxier: full and incremental sync (root)", fields: BENCH_PROXY, run: async (o) => (await import('./bench-proxy')).benchProxyCli(o) }),
       leaf({ name: 'pod-startup', summary: 'pod create → Running on a sandbox node, against the raw CRI floor and ctr run (root)', fields: BENCH_POD_STARTUP, run: async (o) => (await import('./bench-pod-startup')).benchPodStartup(o) }),
       leaf({ name: 'node-add', summary: 'a Machine created → its Node Ready', fields: BENCH_NODE_ADD, run: async (o) => (await import('./bench-node-add')).benchNodeAdd(o) }),
+      leaf({ name: 'dns', summary: "the node agent's cluster DNS from a pod's network namespace: queries/s, p50/p99 latency (root)", fields: BENCH_DNS, run: async (o) => (await import('./bench-dns')).benchDns(o) }),
       leaf({ name: 'ui', summary: 'hollow nodes and pods in headless Chromium: first full render of the map, frame rate under updates', fields: BENCH_UI, run: async (o) => (await import('./bench-ui')).benchUi(o) }),
     ],
   },

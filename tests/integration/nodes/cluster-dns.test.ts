@@ -143,7 +143,7 @@ spec: { clusterIP: None, ports: [{ name: x, port: 1 }] }
       apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
       metadata: { name: 'manual-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'manual' } },
       endpoints: [{ addresses: ['10.9.9.9'], conditions: { ready: true } }], ports: [{ name: 'x', port: 1, protocol: 'TCP' }],
-    } as KObject, { namespace: 'default' });
+    }, { namespace: 'default' });
     const written = Date.now();
     await waitFor(async () => (await inClient('nslookup', 'manual.default.svc.cluster.local')).includes('Address: 10.9.9.9'), 'the new endpoint answered', 1000 + 2000, 50);
     // The exec itself takes a few hundred ms: the answer came within the second plus one exec.

@@ -10,6 +10,8 @@ import type { Forwarder } from './forward';
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
 type Rcode = keyof typeof RCODE;
 const EDNS_PAYLOAD = 1232;
+/** Cached replies per generation of the records (a bound against clients asking for ever new names). */
+const MAX_CACHED = 10_000;
 
 export type Responder = (query: Buffer, tcp: boolean) => Promise<Buffer | undefined>;
 
@@ -56,9 +58,24 @@ function encode(query: DecodedPacket, q: Question, out: Answered, tcp: boolean, 
   return packet.encode({ ...reply, flags: (reply.flags ?? 0) | packet.TRUNCATED_RESPONSE, answers: [], authorities: [], additionals: edns ? [edns] : [] });
 }
 
-/** The handler for one query; `context` is read per query (the records as they are now). */
+/**
+ * The handler for one query; `context` is read per query (the records as they are now). Replies the
+ * cluster answers itself are cached by the query's bytes after its ID (same question, flags and EDNS:
+ * the same reply) until the records change (a new context), so a repeated query is a map lookup.
+ */
 export function responder(context: () => AnswerContext, forwarder: Forwarder): Responder {
+  let cached: AnswerContext | undefined;
+  const replies = new Map<string, Buffer>();
   return async (raw, tcp) => {
+    const ctx = context();
+    if (ctx !== cached) { replies.clear(); cached = ctx; }
+    const key = raw.length > 2 ? `${tcp ? 't' : 'u'}${raw.toString('latin1', 2)}` : '';
+    const hit = replies.get(key);
+    if (hit) {
+      const reply = Buffer.from(hit);
+      reply.writeUInt16BE(raw.readUInt16BE(0), 0);
+      return reply;
+    }
     let query: DecodedPacket;
     try {
       query = packet.decode(raw);
@@ -69,10 +86,12 @@ export function responder(context: () => AnswerContext, forwarder: Forwarder): R
     if ((query as DecodedPacket & { opcode?: string }).opcode !== 'QUERY') return bare(raw, 'NOTIMP');
     const q = query.questions?.[0];
     if (!q) return bare(raw, 'FORMERR');
-    const out = answer(context(), q);
+    const out = answer(ctx, q);
     if (out.kind === 'forward') return (await forwarder.forward(raw, tcp)) ?? servfail(query, q);
-    const extra = out.chase ? await chase(forwarder, out.chase, q, tcp) : [];
-    return encode(query, q, out, tcp, extra);
+    if (out.chase) return encode(query, q, out, tcp, await chase(forwarder, out.chase, q, tcp));
+    const reply = encode(query, q, out, tcp, []);
+    if (key && replies.size < MAX_CACHED) replies.set(key, reply);
+    return reply;
   };
 }
 
