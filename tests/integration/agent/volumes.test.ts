@@ -24,10 +24,14 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
   let agent: Agent;
   const logs: string[] = [];
 
+  const newAgent = (): Agent => new Agent(node.config, {
+    exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100,
+  });
+
   beforeAll(async () => {
     cluster = await startTestCluster();
     node = await startTestNode(cluster);
-    agent = new Agent(node.config, { exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100 });
+    agent = newAgent();
     const started = agent.start();
     node.podCIDR = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
     await started;
@@ -165,5 +169,25 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
     const p = await waitPod('waits', 'Running once the ConfigMap exists', running);
     expect(await sh(appId(p), 'cat /cfg/k')).toBe('v');
     await deleteAndCheckClean('waits', created.metadata?.uid ?? '');
+  });
+
+  it('removes the volumes (and their tmpfs) of a pod deleted while the agent was away', async () => {
+    await cluster.client.create(R.secrets, { metadata: { name: 'away-secret', namespace: 'default' }, stringData: { k: 'v' } });
+    const created = await cluster.client.create<Pod>(R.pods, podSpecOf('away', node.name, {
+      automountServiceAccountToken: false,
+      volumes: [{ name: 'secret', secret: { secretName: 'away-secret' } }, { name: 'mem', emptyDir: { medium: 'Memory' } }],
+      containers: [{ name: 'app', image: HELLO, command: ['sh', '-c', 'sleep 1000'], volumeMounts: [{ name: 'secret', mountPath: '/s' }, { name: 'mem', mountPath: '/m' }] }],
+    }));
+    await waitPod('away', 'Running', running);
+    const dir = join(podsDir(), created.metadata?.uid ?? '');
+    expect(mountsUnder(dir)).toHaveLength(2);
+    await agent.stop();
+    await cluster.client.delete(R.pods, 'away', { namespace: 'default', gracePeriodSeconds: 0 });
+    await waitFor(() => cluster.client.get(R.pods, 'away', 'default').then(() => undefined, () => true), 'pod gone from the API', 10_000);
+    expect(existsSync(dir)).toBe(true);
+    agent = newAgent();
+    await agent.start();
+    await waitFor(() => (!existsSync(dir) ? true : undefined), 'the orphaned volume directory removed', 20_000);
+    expect(mountsUnder(dir)).toEqual([]);
   });
 });

@@ -108,13 +108,14 @@ describe('downward API and projected payloads', () => {
     const tokens = new TokenManager(async (_ns, _sa, spec) => ({ token: `t${++n}`, expirationTimestamp: new Date(now + spec.expirationSeconds * 1000).toISOString() }), () => now);
     const spec: TokenRequestSpec = { expirationSeconds: 1000, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'u' } };
     expect(await tokens.get('ns', 'sa', spec)).toBe('t1');
-    expect(tokens.nextRefresh('u')).toBe(now + 800_000);
     now += 799_000;
     expect(await tokens.get('ns', 'sa', spec)).toBe('t1');
     now += 1000;
     expect(await tokens.get('ns', 'sa', spec)).toBe('t2');
+    now += 1000;
+    expect(await tokens.get('ns', 'sa', spec)).toBe('t2');
     tokens.forgetPod('u');
-    expect(tokens.nextRefresh('u')).toBeUndefined();
+    expect(await tokens.get('ns', 'sa', spec)).toBe('t3');
   });
 });
 

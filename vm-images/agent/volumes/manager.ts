@@ -36,7 +36,7 @@ export interface VolumeManagerOptions {
   client?: ApiClient;
 }
 
-/** A pod's volumes as set up: where each is, and the volumes done once (emptyDir, hostPath, claims). */
+/** A pod's volumes as set up: where each is, and the last payload written to each atomic-writer directory. */
 interface PodVolumes { paths: Map<string, VolumePath>; fingerprints: Map<string, string> }
 
 /** The ConfigMaps and Secrets the pod's volumes read. */
@@ -64,23 +64,27 @@ export class VolumeManager {
   constructor(private readonly o: VolumeManagerOptions) {}
 
   /**
-   * Sets up (or brings up to date) every volume of the pod. Throws a MountError for the first volume that
-   * cannot be set up; `known` then still has the paths of volumes set up before (a running pod keeps them).
+   * Sets up (or brings up to date) every volume of the pod and returns where each is. Throws a MountError
+   * for the first volume that cannot be set up (the others are still brought up to date).
    */
   async setUp(pod: Pod): Promise<Map<string, VolumePath>> {
     const uid = pod.metadata?.uid ?? '';
     let state = this.pods.get(uid);
     if (!state) { state = { paths: new Map(), fingerprints: new Map() }; this.pods.set(uid, state); }
     this.o.objects?.use(uid, volumeObjects(pod));
-    let failure: MountError | undefined;
-    for (const v of pod.spec?.volumes ?? []) {
+    const pending = state;
+    // Volumes are independent: set up side by side (token requests, API reads and mounts overlap).
+    const failures = await Promise.all((pod.spec?.volumes ?? []).map(async (v) => {
       try {
-        await this.setUpVolume(pod, uid, v, state);
+        await this.setUpVolume(pod, uid, v, pending);
+        return undefined;
       } catch (err) {
-        if (err instanceof ContainerConfigError) state.paths.set(v.name, { hostPath: '', configError: err.message });
-        else failure ??= new MountError(v.name, err instanceof Error ? err.message : String(err));
+        if (err instanceof ContainerConfigError) pending.paths.set(v.name, { hostPath: '', configError: err.message });
+        else return new MountError(v.name, err instanceof Error ? err.message : String(err));
+        return undefined;
       }
-    }
+    }));
+    const failure = failures.find((f) => f !== undefined);
     if (failure) throw failure;
     return state.paths;
   }
@@ -89,10 +93,6 @@ export class VolumeManager {
   allSetUp(pod: Pod): boolean {
     const state = this.pods.get(pod.metadata?.uid ?? '');
     return (pod.spec?.volumes ?? []).every((v) => state?.paths.has(v.name));
-  }
-
-  paths(uid: string): Map<string, VolumePath> {
-    return this.pods.get(uid)?.paths ?? new Map();
   }
 
   private async setUpVolume(pod: Pod, uid: string, v: Volume, state: PodVolumes): Promise<void> {

@@ -29,17 +29,6 @@ export class TokenManager {
     return issued.token;
   }
 
-  /** When the soonest cached token of a pod needs refreshing (ms since the epoch), if it has any. */
-  nextRefresh(podUid: string): number | undefined {
-    let next: number | undefined;
-    for (const c of this.cache.values()) {
-      if (c.podUid !== podUid) continue;
-      const at = this.refreshAt(c);
-      next = next === undefined ? at : Math.min(next, at);
-    }
-    return next;
-  }
-
   forgetPod(podUid: string): void {
     for (const [k, c] of this.cache) if (c.podUid === podUid) this.cache.delete(k);
   }
