@@ -141,7 +141,8 @@ export class LimaProvider implements Provider {
 
   private async info(inst: LimaInstance, known?: GuestState): Promise<MachineInfo> {
     if (inst.status !== 'Running') return this.base(inst, limaState(inst.status), inst.errors.join('; ') || inst.message);
-    const g = known ?? await this.guest(inst.name);
+    const g = known ?? await this.guest(inst.name).catch((e: unknown) => new Error(errorMessage(e)));
+    if (g instanceof Error) return this.base(inst, 'Starting', `the guest does not answer through limactl shell yet: ${g.message}`);
     if (g.provision === 'failed') return this.base(inst, 'Broken', provisionFailure(g));
     if (g.provision !== 'done') return this.base(inst, 'Starting', 'the node\'s packages are being installed');
     if (!g.ip) throw new Error(`could not find the inter-VM address of Lima instance ${inst.name} (the user-v2 network's interface has no IPv4 address)`);
