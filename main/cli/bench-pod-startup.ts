@@ -1,6 +1,7 @@
 // `flotilla bench pod-startup [--pods 20] [--burst N]`: pod create → Running as a watch sees it, on a private
 // control plane (temp data dir, own bridge/subnet/prefix) with one sandbox node; pods pinned with
-// spec.nodeName and created one after another. In the same run, on the same node, the floors: the
+// spec.nodeName and created one after another, plain and (a second row) with a configMap, a secret, an
+// emptyDir and the service account token mounted. In the same run, on the same node, the floors: the
 // raw CRI sequence (RunPodSandbox with the agent's own sandbox config → CreateContainer →
 // StartContainer) and `ctr run -d`, interleaved with the Flotilla pods so load drift hits all three
 // alike. Everything is removed afterwards, also on failure. Prints a table, then the JSON line.
@@ -115,20 +116,48 @@ async function startNode(core: Core): Promise<Node> {
   const sock = hostPath(config.containerdSocket);
   const state = readNodeState(core.dataDir, name);
   if (!state) throw new Error(`no sandbox state for node ${name}`);
-  return { name, config, sock, cri: new CriClient(sock), hostPath, enter: enterArgv(core.dataDir, state), sandbox: { logDir: config.logDir, cgroupParent: config.cgroupParent || undefined } };
-}
-
-function benchPod(name: string, node: string): Pod {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels: { 'flotilla.dev/bench': 'pod-startup' } },
-    spec: { nodeName: node, terminationGracePeriodSeconds: 0, containers: [{ name: 'hello', image: IMAGE }] },
+    name, config, sock, cri: new CriClient(sock), hostPath, enter: enterArgv(core.dataDir, state),
+    sandbox: { logDir: config.logDir, cgroupParent: config.cgroupParent || undefined },
   };
 }
 
+/** The ConfigMap and Secret the volume pods mount. */
+const BENCH_CONFIG = 'bench-config';
+const BENCH_SECRET = 'bench-secret';
+
+/**
+ * A bench pod: plain (no volumes, no service account token), or with volumes — a configMap, a secret, an
+ * emptyDir and the service account token volume the API server's admission adds.
+ */
+function benchPod(name: string, node: string, volumes = false): Pod {
+  const hello = { name: 'hello', image: IMAGE };
+  const spec: NonNullable<Pod['spec']> = volumes
+    ? {
+      nodeName: node, terminationGracePeriodSeconds: 0,
+      volumes: [{ name: 'config', configMap: { name: BENCH_CONFIG } }, { name: 'secret', secret: { secretName: BENCH_SECRET } }, { name: 'scratch', emptyDir: {} }],
+      containers: [{ ...hello, volumeMounts: [{ name: 'config', mountPath: '/etc/config' }, { name: 'secret', mountPath: '/etc/secret' }, { name: 'scratch', mountPath: '/scratch' }] }],
+    }
+    : { nodeName: node, terminationGracePeriodSeconds: 0, automountServiceAccountToken: false, containers: [hello] };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels: { 'flotilla.dev/bench': 'pod-startup' } }, spec };
+}
+
+async function createVolumeSources(core: Core): Promise<void> {
+  const meta = (name: string): KObject['metadata'] => ({ name, namespace: NS });
+  await core.client.create<KObject>(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(BENCH_CONFIG), data: { 'app.conf': 'x=1' } }, { namespace: NS });
+  await core.client.create<KObject>(R.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: meta(BENCH_SECRET), stringData: { password: 'bench' } }, { namespace: NS });
+}
+
+/** The projected token volume the admission injected into a created pod (whether the cluster serves service accounts). */
+function hasTokenVolume(pod: KObject): boolean {
+  return ((pod as Pod).spec?.volumes ?? []).some((v) => v.projected?.sources?.some((s) => s.serviceAccountToken));
+}
+
 /** One pod through the API: create → Running seen by the watch; then deleted and gone from the runtime. */
-async function flotillaPod(core: Core, node: Node, times: PodTimes, name: string): Promise<Phases> {
+async function flotillaPod(core: Core, node: Node, times: PodTimes, name: string, volumes = false, onCreated?: (pod: KObject) => void): Promise<Phases> {
   const t0 = nowMs();
-  const created = await core.client.create<KObject>(R.pods, { ...benchPod(name, node.name) }, { namespace: NS });
+  const created = await core.client.create<KObject>(R.pods, { ...benchPod(name, node.name, volumes) }, { namespace: NS });
+  onCreated?.(created);
   const end = await until(() => times.running.get(name), 60_000, `pod ${name} Running`);
   if (times.noIP.has(name)) throw new Error(`pod ${name} is Running without a pod IP`);
   const uid = created.metadata?.uid ?? '';
@@ -239,6 +268,9 @@ export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartu
     throw e;
   }
   const flo: Phases[] = [];
+  const vol: Phases[] = [];
+  let tokenVolumes = 0;
+  const countToken = (p: KObject): void => { if (hasTokenVolume(p)) tokenVolumes++; };
   const cri: Phases[] = [];
   const ctr: number[] = [];
   let node: Node | undefined;
@@ -251,12 +283,15 @@ export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartu
     await imageTarballs(core.dataDir);
     node = await startNode(core);
     times = new PodTimes(core, node.name);
+    await createVolumeSources(core);
     // Warm-up (not counted): one of each.
     await flotillaPod(core, node, times, 'warmup');
+    await flotillaPod(core, node, times, 'vol-warmup', true);
     await criPod(node, 'raw-warmup');
     await ctrRun(node, `${id}-ctr-warmup`);
     for (let i = 1; i <= pods && !interrupted; i++) {
       flo.push(await flotillaPod(core, node, times, `pod-${i}`));
+      vol.push(await flotillaPod(core, node, times, `vol-${i}`, true, countToken));
       cri.push(await criPod(node, `raw-${i}`));
       ctr.push(await ctrRun(node, `${id}-ctr-${i}`));
     }
@@ -270,10 +305,13 @@ export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartu
     await teardown(core, dir, node, times);
   }
   const floMs = flo.map((p) => p.end);
+  const volMs = vol.map((p) => p.end);
   const criMs = cri.map((p) => p.end);
+  const tokens = tokenVolumes === vol.length;
   const rows: Array<Array<string | number>> = [['path', 'n', 'p50_ms', 'p99_ms', 'min_ms', 'max_ms']];
   const line = (label: string, v: number[]): void => { rows.push([label, v.length, percentile(v, 50), percentile(v, 99), Math.min(...v), Math.max(...v)]); };
   line('flotilla (API create → watch Running)', floMs);
+  line(`flotilla + configMap, secret, emptyDir${tokens ? ', SA token' : ''} volumes`, volMs);
   line('raw CRI (sandbox+create+start)', criMs);
   line('ctr run -d', ctr);
   if (burstPods > 0) rows.push([`burst: ${burstPods} at once → all Running (wall)`, burstPods, burstMs, '', '', '']);
@@ -283,14 +321,17 @@ export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartu
   const split = (label: string, v: Phases[]): Array<string | number> => [label, med(v, (p) => p.sandbox), med(v, (p) => p.created - p.sandbox),
     med(v, (p) => p.started - p.created), med(v, (p) => p.end - p.started)];
   printTable([['p50 per phase (containerd timestamps)', 'to_RunPodSandbox', 'sandbox+CreateContainer', 'StartContainer', 'started_to_end'],
-    split('flotilla (end: watch sees Running)', flo), split('raw CRI (end: StartContainer returned)', cri)]);
+    split('flotilla (end: watch sees Running)', flo), split('flotilla with volumes', vol), split('raw CRI (end: StartContainer returned)', cri)]);
   const p50 = percentile(floMs, 50);
+  const volP50 = percentile(volMs, 50);
   const criP50 = percentile(criMs, 50);
   printResult({
     bench: 'pod-startup', pods, placement: 'spec.nodeName', order: 'sequential',
     p50_ms: Math.round(p50), p99_ms: Math.round(percentile(floMs, 99)),
     cri_p50_ms: Math.round(criP50), ctr_p50_ms: Math.round(percentile(ctr, 50)),
     ratio_p50: Math.round((p50 / criP50) * 100) / 100, target_ratio_p50: 1.3, target_p99_ms: 1500,
+    volumes_p50_ms: Math.round(volP50), volumes_p99_ms: Math.round(percentile(volMs, 99)),
+    volumes_ratio_p50: Math.round((volP50 / criP50) * 100) / 100, volumes_sa_token: tokens,
     ...(burstPods > 0 ? { burst_pods: burstPods, burst_wall_ms: Math.round(burstMs) } : {}),
   });
 }

@@ -190,4 +190,30 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
     await waitFor(() => (!existsSync(dir) ? true : undefined), 'the orphaned volume directory removed', 20_000);
     expect(mountsUnder(dir)).toEqual([]);
   });
+
+  it('applies the pod\'s fsGroup to its volumes and gives the token file to the containers\' runAsUser', async () => {
+    await cluster.client.create(R.configmaps, { metadata: { name: 'grouped', namespace: 'default' }, data: { k: 'v' } });
+    const created = await cluster.client.create<Pod>(R.pods, podSpecOf('grouped', node.name, {
+      securityContext: { fsGroup: 2000 },
+      volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'grouped' } }],
+      containers: [{
+        name: 'app', image: HELLO, command: ['sh', '-c', 'sleep 1000'], securityContext: { runAsUser: 1000 },
+        volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }, { name: 'cfg', mountPath: '/cfg' }],
+      }],
+    }));
+    const p = await waitPod('grouped', 'Running', running);
+    const uid = created.metadata?.uid ?? '';
+    const vol = (plugin: string, name: string): string => join(podsDir(), uid, 'volumes', `kubernetes.io~${plugin}`, name);
+    const access = p.spec?.volumes?.find((v) => v.name.startsWith('kube-api-access-'))?.name ?? '';
+    const scratch = statSync(vol('empty-dir', 'scratch'));
+    expect([scratch.gid, scratch.mode & 0o7777]).toEqual([2000, 0o2777]);
+    const cfg = statSync(join(vol('configmap', 'cfg'), 'k'));
+    expect([cfg.gid, cfg.mode & 0o7777]).toEqual([2000, 0o644]);
+    const token = statSync(join(vol('projected', access), 'token'));
+    expect([token.uid, token.gid, token.mode & 0o7777]).toEqual([1000, 2000, 0o640]);
+    const id = appId(p);
+    expect(await sh(id, 'id -u; id -G')).toMatch(/^1000\n(.* )?2000( .*)?\n$/);
+    expect(await sh(id, 'touch /scratch/mine && cat /cfg/k /var/run/secrets/kubernetes.io/serviceaccount/token | head -c 3')).toBe('vey');
+    await deleteAndCheckClean('grouped', uid);
+  });
 });

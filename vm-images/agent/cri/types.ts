@@ -67,7 +67,9 @@ export interface ContainerConfig {
   tty?: boolean;
   linux?: {
     resources?: LinuxContainerResources;
-    security_context?: { privileged?: boolean; namespace_options?: NamespaceOption; run_as_user?: Int64Value; run_as_group?: Int64Value };
+    security_context?: {
+      privileged?: boolean; namespace_options?: NamespaceOption; run_as_user?: Int64Value; run_as_group?: Int64Value; supplemental_groups?: number[];
+    };
   };
 }
 

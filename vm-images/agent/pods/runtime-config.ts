@@ -123,8 +123,17 @@ export function containerResources(pod: Pod, c: Container, nodeCpuLimit?: number
 
 /** A stable hash of what, if changed, requires recreating the container. */
 export function containerHash(c: Container): string {
-  const relevant = { image: c.image, command: c.command, args: c.args, env: c.env, envFrom: c.envFrom, workingDir: c.workingDir, ports: c.ports, resources: c.resources };
+  const relevant = {
+    image: c.image, command: c.command, args: c.args, env: c.env, envFrom: c.envFrom, workingDir: c.workingDir, ports: c.ports, resources: c.resources,
+  };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}
+
+/** The pod's fsGroup then its supplementalGroups, as the kubelet gives every container (so volumes' group permissions apply). */
+function supplementalGroups(pod: Pod): { supplemental_groups?: number[] } {
+  const sc = pod.spec?.securityContext;
+  const groups = [...(sc?.fsGroup !== undefined && sc.fsGroup !== null ? [sc.fsGroup] : []), ...(sc?.supplementalGroups ?? [])];
+  return groups.length ? { supplemental_groups: groups } : {};
 }
 
 /** The PID namespace of a container: the node's, the pod's shared one, its own, or (an ephemeral container's) its target's. */
@@ -167,6 +176,7 @@ export function containerConfig(pod: Pod, c: Container, kind: ContainerKind, att
         namespace_options: { network: hostNetwork(pod) ? 'NODE' : 'POD', ...pidNamespace(pod, extra.targetId), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
         ...(c.securityContext?.runAsUser !== undefined ? { run_as_user: { value: c.securityContext.runAsUser } } : {}),
         ...(c.securityContext?.runAsGroup !== undefined ? { run_as_group: { value: c.securityContext.runAsGroup } } : {}),
+        ...supplementalGroups(pod),
       },
     },
   };

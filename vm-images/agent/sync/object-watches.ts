@@ -1,7 +1,8 @@
 // The ConfigMaps and Secrets that pods' volumes use, watched one by one as the kubelet's watch-based
 // manager does (a list+watch per object with the field selector metadata.name=<name>, kept while a pod
-// uses it). Reads come from the watch's cache once it has synced, before that from a GET. A change
-// calls `onChange` with the pods that use the object, so their volumes are rewritten at once.
+// uses it, and for a while after: the next pod using the same object finds it synced). Reads come from the
+// watch's cache once it has synced, before that from a GET. A change calls `onChange` with the pods that
+// use the object, so their volumes are rewritten at once.
 import type { ConfigMap, Secret } from '../../../main/api/types';
 import type { Informer } from '../../../main/client/cache/informer';
 import { R } from '../../../main/client/refs';
@@ -18,7 +19,10 @@ export interface ObjectSource {
   get(ref: ObjectRef): Promise<Watched | undefined>;
 }
 
-interface Watch { informer: Informer<Watched>; stop: () => void; users: Set<string> }
+interface Watch { informer: Informer<Watched>; stop: () => void; users: Set<string>; idle?: ReturnType<typeof setTimeout> }
+
+/** How long a watch no pod uses is kept (default). */
+export const IDLE_WATCH_MS = 5 * 60_000;
 
 const keyOf = (r: ObjectRef): string => `${r.kind}/${r.namespace}/${r.name}`;
 
@@ -27,16 +31,19 @@ export class ObjectWatches implements ObjectSource {
   private readonly byPod = new Map<string, Set<string>>();
 
   constructor(private readonly client: ApiClient, private readonly o: {
-    backoffMs?: number; onError: (err: unknown) => void; onChange: (podUids: string[]) => void;
+    backoffMs?: number; onError: (err: unknown) => void; onChange: (podUids: string[]) => void; idleMs?: number;
   }) {}
 
-  /** The objects pod `uid` uses now: watches start for new ones and stop for ones no pod uses any more. */
+  /** The objects pod `uid` uses now: watches start for new ones; ones no pod uses any more stop after idleMs. */
   use(uid: string, refs: ObjectRef[]): void {
     const wanted = new Set(refs.map(keyOf));
     const had = this.byPod.get(uid) ?? new Set<string>();
-    for (const [i, key] of refs.map((r) => [r, keyOf(r)] as const)) {
+    for (const [ref, key] of refs.map((r) => [r, keyOf(r)] as const)) {
       if (had.has(key)) continue;
-      (this.watches.get(key) ?? this.start(i, key)).users.add(uid);
+      const w = this.watches.get(key) ?? this.start(ref, key);
+      clearTimeout(w.idle);
+      w.idle = undefined;
+      w.users.add(uid);
     }
     for (const key of had) if (!wanted.has(key)) this.drop(uid, key);
     if (wanted.size) this.byPod.set(uid, wanted);
@@ -59,7 +66,7 @@ export class ObjectWatches implements ObjectSource {
   }
 
   stop(): void {
-    for (const w of this.watches.values()) w.stop();
+    for (const w of this.watches.values()) { clearTimeout(w.idle); w.stop(); }
     this.watches.clear();
     this.byPod.clear();
   }
@@ -80,8 +87,12 @@ export class ObjectWatches implements ObjectSource {
     const w = this.watches.get(key);
     if (!w) return;
     w.users.delete(uid);
-    if (w.users.size) return;
-    w.stop();
-    this.watches.delete(key);
+    if (w.users.size || w.idle) return;
+    w.idle = setTimeout(() => {
+      if (w.users.size) return;
+      w.stop();
+      this.watches.delete(key);
+    }, this.o.idleMs ?? IDLE_WATCH_MS);
+    w.idle.unref?.();
   }
 }
