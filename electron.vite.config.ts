@@ -1,14 +1,37 @@
-// Three builds with explicit entries: the Electron main process, the preload script, the renderer.
+// Three builds with explicit entries: the main process (the Electron entry out/main/index.js and the
+// `flotilla` command out/main/cli.js, sharing chunks beside them), the preload script, the renderer.
 // `flotilla serve` serves out/renderer over HTTP (web mode); Electron loads it from disk.
-import { resolve } from 'node:path';
+// The files the node manager hands to other programs are copied to out/assets/ (main/nodes/assets.ts).
+import { cpSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { BUNDLED_ASSETS } from './main/nodes/assets';
+
+function copyAssets(): Plugin {
+  return {
+    name: 'flotilla-assets',
+    writeBundle() {
+      for (const asset of BUNDLED_ASSETS) {
+        const to = resolve(__dirname, 'out/assets', asset);
+        mkdirSync(dirname(to), { recursive: true });
+        cpSync(resolve(__dirname, 'vm-images', asset), to);
+      }
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [copyAssets()],
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(__dirname, 'main/index.ts') } },
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'main/index.ts'), cli: resolve(__dirname, 'main/cli.ts') },
+        // Chunks beside the entries: __dirname is out/main in every file of the bundle.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

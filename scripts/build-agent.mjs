@@ -1,6 +1,6 @@
 // Bundles the node agent into ONE file, out/agent/agent.js (no native modules; Node 18+), and copies
 // the image tarballs beside it (out/agent/images/) when they have been built
-// (`npx tsx vm-images/images/build-images.ts` writes them to vm-images/images/out/).
+// (`npx tsx vm-images/images/build.ts` writes them to vm-images/images/out/).
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -36,4 +36,4 @@ if (existsSync(images)) {
 }
 const size = statSync(join(outDir, 'agent.js')).size;
 const shown = relative(process.cwd(), outDir) || '.';
-console.log(`${join(shown, 'agent.js')} ${(size / 1024).toFixed(0)} KiB${existsSync(imagesOut) ? `, images in ${join(shown, 'images')}/` : ' (no images: npx tsx vm-images/images/build-images.ts)'}`);
+console.log(`${join(shown, 'agent.js')} ${(size / 1024).toFixed(0)} KiB${existsSync(imagesOut) ? `, images in ${join(shown, 'images')}/` : ' (no images: npx tsx vm-images/images/build.ts)'}`);

@@ -14,6 +14,7 @@ import { createWsBridge } from './ws';
 import { resolveStatic, sendFile } from './static-files';
 import { CSP } from './csp';
 import { uiToken } from './ui-token';
+import { bundleRoot } from '../nodes/assets';
 
 export interface UiServer {
   url: string;
@@ -35,8 +36,7 @@ export const BRIDGE_PATH = '/bridge';
 export function defaultStaticDir(): string {
   const env = process.env.FLOTILLA_UI_DIR;
   if (env) return path.resolve(env);
-  const candidates = [path.resolve(__dirname, '../../out/renderer'), path.resolve(__dirname, '../renderer'), path.resolve(process.cwd(), 'out/renderer')];
-  return candidates.find((c) => fs.existsSync(path.join(c, 'index.html'))) ?? candidates[0];
+  return path.join(bundleRoot(), 'renderer');
 }
 
 function sameToken(a: string | undefined, b: string): boolean {

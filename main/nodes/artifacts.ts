@@ -1,23 +1,18 @@
-// What bootstrap ships to a node: the agent bundle (out/agent/agent.js, built by
-// scripts/build-agent.mjs) and the image tarballs (vm-images/images, built once and cached under
-// D/images).
+// What bootstrap ships to a node: the agent bundle (agent/agent.js, built by scripts/build-agent.mjs)
+// and the image tarballs: those shipped beside the agent (agent/images/, prebuilt at `npm run build`),
+// else built once and cached under D/images (needs gcc and busybox-static: Linux only).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { buildImages } from '../../vm-images/images/build-images';
+import { agentDir, assetPath } from './assets';
 
 export interface Artifact { local: string; remote: string; sha256: string }
 
-/** Candidates for out/agent/agent.js: from the source tree (tsx) and from the built main bundle. */
+/** The agent bundle: $FLOTILLA_AGENT_BUNDLE, else agent.js of the running code's build (assets.ts). */
 export function defaultAgentBundle(): string {
   const env = process.env.FLOTILLA_AGENT_BUNDLE;
-  if (env) return path.resolve(env);
-  const candidates = [
-    path.resolve(__dirname, '../../out/agent/agent.js'),
-    path.resolve(__dirname, '../agent/agent.js'),
-    path.resolve(process.cwd(), 'out/agent/agent.js'),
-  ];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+  return env ? path.resolve(env) : path.join(agentDir(), 'agent.js');
 }
 
 const hashes = new Map<string, { mtimeMs: number; size: number; sha: string }>();
@@ -39,11 +34,7 @@ export function extraImagesDir(dataDir: string): string {
 }
 
 function extraImages(dataDir: string): string[] {
-  try {
-    return fs.readdirSync(extraImagesDir(dataDir)).filter((f) => f.endsWith('.tar')).sort().map((f) => path.join(extraImagesDir(dataDir), f));
-  } catch {
-    return [];
-  }
+  return tarsIn(extraImagesDir(dataDir));
 }
 
 /** The built images plus the imported ones. */
@@ -51,8 +42,18 @@ export async function imageTarballs(dataDir: string): Promise<string[]> {
   return [...(await builtImages(dataDir)), ...extraImages(dataDir)];
 }
 
-/** The image tarballs, built into D/images on first use (cached; delete the directory to rebuild). */
+function tarsIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.tar')).sort().map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/** The image tarballs shipped with the build (agent/images/), else built into D/images on first use (cached). */
 export function builtImages(dataDir: string): Promise<string[]> {
+  const shipped = tarsIn(path.join(agentDir(), 'images'));
+  if (shipped.length) return Promise.resolve(shipped);
   const dir = path.join(dataDir, 'images');
   const stamp = path.join(dir, 'images.json');
   if (fs.existsSync(stamp)) {
@@ -63,10 +64,10 @@ export function builtImages(dataDir: string): Promise<string[]> {
     try {
       const tmp = `${dir}.tmp-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      buildImages(tmp);
+      buildImages(tmp, assetPath('images/pause.c'));
       fs.rmSync(dir, { recursive: true, force: true });
       fs.renameSync(tmp, dir);
-      const files = fs.readdirSync(dir).filter((f) => f.endsWith('.tar')).sort().map((f) => path.join(dir, f));
+      const files = tarsIn(dir);
       fs.writeFileSync(stamp, JSON.stringify(files));
       return files;
     } finally {

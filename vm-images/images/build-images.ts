@@ -1,6 +1,6 @@
-// Builds the OCI image tarballs: `npx tsx vm-images/images/build-images.ts [outDir]` (default vm-images/images/out/).
+// Builds the OCI image tarballs (the command is build.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildImageArchive, type ImageSpec } from './oci';
 import { pauseImage } from './pause';
 import { helloImage } from './hello';
@@ -14,18 +14,14 @@ export function imageFileName(ref: string): string {
   return `${repo.slice(0, repo.indexOf(':'))}.tar`;
 }
 
-export function buildImages(outDir: string): BuiltImage[] {
+/** Builds every demo image into outDir; `pauseSource` is pause.c (default: beside pause.ts). */
+export function buildImages(outDir: string, pauseSource?: string): BuiltImage[] {
   mkdirSync(outDir, { recursive: true });
-  const specs: ImageSpec[] = [pauseImage(), helloImage(), counterImage()];
+  const specs: ImageSpec[] = [pauseImage(pauseSource), helloImage(), counterImage()];
   return specs.map((spec) => {
     const data = buildImageArchive(spec);
     const file = join(outDir, imageFileName(spec.ref));
     writeFileSync(file, data);
     return { ref: spec.ref, file, bytes: data.length };
   });
-}
-
-if (require.main === module) {
-  const outDir = resolve(process.argv[2] ?? join(__dirname, 'out'));
-  for (const image of buildImages(outDir)) console.log(`${image.ref}\t${image.file}\t${image.bytes} bytes`);
 }

@@ -5,21 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageSpec } from './oci';
 
-export function compilePause(): Buffer {
+/** Compiles pause.c; `source` is where it is (beside this file in the sources; an app passes its bundled copy). */
+export function compilePause(source = join(__dirname, 'pause.c')): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-pause-'));
   try {
     const out = join(dir, 'pause');
-    execFileSync('gcc', ['-static', '-Os', '-s', '-Wl,--build-id=none', '-o', out, join(__dirname, 'pause.c')], { stdio: 'inherit' });
+    execFileSync('gcc', ['-static', '-Os', '-s', '-Wl,--build-id=none', '-o', out, source], { stdio: 'inherit' });
     return readFileSync(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function pauseImage(): ImageSpec {
+export function pauseImage(source?: string): ImageSpec {
   return {
     ref: 'docker.io/flotilla/pause:1',
-    layer: [{ type: 'file', path: 'pause', data: compilePause(), mode: 0o755 }],
+    layer: [{ type: 'file', path: 'pause', data: compilePause(source), mode: 0o755 }],
     entrypoint: ['/pause'],
   };
 }

@@ -19,6 +19,7 @@ import { decideHostPin, GUEST_STATE_ARGV, parseGuestState, type GuestState } fro
 import { chooseLimaHome, ensureLimaUserKey, socketPathProblem } from './lima-home';
 import { bootLogExcerpt, formatBootLog } from './lima-boot-log';
 import { KnownHosts } from './known-hosts';
+import { assetPath } from '../assets';
 
 export interface LimaProviderOptions {
   dataDir: string;
@@ -33,8 +34,7 @@ export interface LimaProviderOptions {
 }
 
 export function defaultLimaTemplate(): string {
-  const candidates = [path.resolve(__dirname, '../../../vm-images/lima/worker.yaml'), path.resolve(process.cwd(), 'vm-images/lima/worker.yaml')];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+  return assetPath('lima/worker.yaml');
 }
 
 export interface LimaParams { publicKey: string; instanceId: string }

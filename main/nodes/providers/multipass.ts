@@ -14,6 +14,7 @@ import { PermanentError } from '../provision-errors';
 import { managementIPv4, parseMultipassInfo, parseMultipassList, type MultipassInstance } from './multipass-parse';
 import { MAX_INSTANCE_NAME, MultipassRecords, type MultipassRecord } from './multipass-records';
 import { KnownHosts } from './known-hosts';
+import { assetPath } from '../assets';
 
 export interface MultipassProviderOptions {
   dataDir: string;
@@ -25,8 +26,7 @@ export interface MultipassProviderOptions {
 }
 
 export function defaultCloudInit(): string {
-  const c = [path.resolve(__dirname, '../../../vm-images/multipass/cloud-init.yaml'), path.resolve(process.cwd(), 'vm-images/multipass/cloud-init.yaml')];
-  return c.find((f) => fs.existsSync(f)) ?? c[0];
+  return assetPath('multipass/cloud-init.yaml');
 }
 
 /** The cloud-init with our public key in place of __FLOTILLA_PUBKEY__ and the instance's identity in place of __FLOTILLA_INSTANCE_ID__. */
