@@ -142,4 +142,12 @@ describe('volume manager on disk', () => {
     expect(await vm.cleanupOrphans(new Set(['other']))).toEqual(['left-over']);
     expect(fs.readdirSync(path.join(tmp, 'pods'))).toEqual([]);
   });
+
+  it('a persistentVolumeClaim the cluster cannot resolve is a config error naming the claim (the storage kinds are not served yet)', async () => {
+    const vm = new VolumeManager({ podsDir: path.join(tmp, 'pods'), objects, client: api.client });
+    const p: Pod = { ...pod, metadata: { ...pod.metadata, uid: 'uid-pvc' }, spec: { ...pod.spec!, volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] } };
+    const vols = await vm.setUp(p);
+    expect(vols.get('data')).toEqual({ hostPath: '', configError: 'persistentVolumeClaim "data": this cluster does not serve PersistentVolumeClaims yet' });
+    await vm.tearDown('uid-pvc');
+  });
 });

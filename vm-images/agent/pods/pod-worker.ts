@@ -130,8 +130,12 @@ export class PodWorker {
       return this.deps.syncIntervalMs;
     }
     let next = this.deps.syncIntervalMs;
-    if (!(await this.syncVolumes())) return this.deps.syncIntervalMs;
-    const sandbox = await this.ensureSandbox();
+    // Volumes are set up while the runtime makes the sandbox; no container starts before they are ready.
+    const sandboxReady = this.ensureSandbox();
+    sandboxReady.catch(() => undefined); // awaited below (setting up the volumes may fail first)
+    const volumesReady = await this.syncVolumes();
+    const sandbox = await sandboxReady;
+    if (!volumesReady) return this.deps.syncIntervalMs;
     if (sandbox) {
       let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       const initDone = await this.syncInit(all, sandbox);
@@ -314,7 +318,9 @@ export class PodWorker {
   }
 
   private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox, targetId?: string): Promise<number> {
-    const state = { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this) };
+    const state = {
+      pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
+    };
     return startContainer(this.deps, state, c, kind, attempt, sandbox, targetId);
   }
 
@@ -343,7 +349,8 @@ export class PodWorker {
     const status = buildPodStatus({
       pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
       containers: all,
-      views: containerViews(this.pod, all, { probers: this.probers, waiting: this.waiting, terminated: this.terminated, terminating: !!this.terminateRequest }), terminated: this.terminated, previous: this.status,
+      views: containerViews(this.pod, all, { probers: this.probers, waiting: this.waiting, terminated: this.terminated, terminating: !!this.terminateRequest }),
+      terminated: this.terminated, previous: this.status,
     });
     if (JSON.stringify(status) === JSON.stringify(this.status)) return;
     this.status = status;
