@@ -22,6 +22,9 @@ const PACKAGES: Record<string, [string, string]> = {
   'k8s.io.api.policy.v1': ['policy/v1', join(API, 'policy/v1')],
   'k8s.io.api.discovery.v1': ['discovery/v1', join(API, 'discovery/v1')],
   'k8s.io.api.coordination.v1': ['coordination/v1', join(API, 'coordination/v1')],
+  'k8s.io.api.rbac.v1': ['rbac/v1', join(API, 'rbac/v1')],
+  'k8s.io.api.authentication.v1': ['authentication/v1', join(API, 'authentication/v1')],
+  'k8s.io.api.authorization.v1': ['authorization/v1', join(API, 'authorization/v1')],
   'k8s.io.apimachinery.pkg.apis.meta.v1': ['meta/v1', join(MACHINERY, 'pkg/apis/meta/v1')],
   'k8s.io.apimachinery.pkg.runtime': ['runtime', join(MACHINERY, 'pkg/runtime')],
   'k8s.io.apimachinery.pkg.runtime.schema': ['schema', join(MACHINERY, 'pkg/runtime/schema')],
@@ -33,6 +36,7 @@ const PACKAGES: Record<string, [string, string]> = {
 const SPECIAL: Record<string, string> = {
   'meta/v1.Time': 't', 'meta/v1.MicroTime': 'T', 'meta/v1.Duration': 'D', 'meta/v1.FieldsV1': 'r',
   'runtime.RawExtension': 'r', 'resource.Quantity': 'q', 'intstr.IntOrString': 'x',
+  'authentication/v1.ExtraValue': 'l', 'authorization/v1.ExtraValue': 'l',
 };
 
 /** The kinds the server accepts bodies of, by apiVersion/kind. */
@@ -43,6 +47,15 @@ const ROOTS: Record<string, string> = {
   'apps/v1/DaemonSet': 'apps/v1.DaemonSet', 'discovery.k8s.io/v1/EndpointSlice': 'discovery/v1.EndpointSlice',
   'coordination.k8s.io/v1/Lease': 'coordination/v1.Lease', 'policy/v1/Eviction': 'policy/v1.Eviction',
   'v1/DeleteOptions': 'meta/v1.DeleteOptions', 'meta.k8s.io/v1/DeleteOptions': 'meta/v1.DeleteOptions',
+  'v1/ServiceAccount': 'core/v1.ServiceAccount',
+  'rbac.authorization.k8s.io/v1/Role': 'rbac/v1.Role', 'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac/v1.ClusterRole',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'rbac/v1.RoleBinding', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac/v1.ClusterRoleBinding',
+  'authentication.k8s.io/v1/TokenRequest': 'authentication/v1.TokenRequest', 'authentication.k8s.io/v1/TokenReview': 'authentication/v1.TokenReview',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'authentication/v1.SelfSubjectReview',
+  'authorization.k8s.io/v1/SubjectAccessReview': 'authorization/v1.SubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization/v1.SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': 'authorization/v1.LocalSubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
 };
 
 interface ProtoField { name: string; no: number; repeated: boolean; type: string; mapValue?: string }

@@ -115,8 +115,11 @@ const UNREACHABLE = 'node.kubernetes.io/unreachable';
  */
 export function defaultPodAdmission(spec: Obj): void {
   setDefault(spec, 'priority', 0);
+  // v1's deprecated serviceAccount names the account when serviceAccountName does not, and mirrors it
+  // after; the ServiceAccount admission plugin defaults the name to "default".
+  setDefault(spec, 'serviceAccountName', spec.serviceAccount);
   setDefault(spec, 'serviceAccountName', 'default');
-  setDefault(spec, 'serviceAccount', spec.serviceAccountName);
+  spec.serviceAccount = spec.serviceAccountName;
   const tolerations = asArray(spec.tolerations).slice();
   const tolerates = (key: string): boolean => tolerations.some((t) => {
     const o = asObj(t);

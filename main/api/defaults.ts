@@ -112,6 +112,16 @@ function machine(o: KObject): void {
   if (spec.running === undefined || spec.running === null) spec.running = true;
 }
 
+/** RBAC bindings: roleRef.apiGroup and User/Group subjects' apiGroup default to rbac.authorization.k8s.io. */
+function roleBinding(o: KObject): void {
+  const rbac = 'rbac.authorization.k8s.io';
+  setDefault(child(o, 'roleRef'), 'apiGroup', rbac);
+  for (const s of asArray(o.subjects)) {
+    const subject = asObj(s);
+    if (subject && (subject.kind === 'User' || subject.kind === 'Group')) setDefault(subject, 'apiGroup', rbac);
+  }
+}
+
 const BY_KIND = perKind<(o: KObject) => void>({
   Pod: pod,
   Deployment: deployment,
@@ -124,6 +134,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   Endpoints: endpoints,
   EndpointSlice: endpointSlice,
   Machine: machine,
+  RoleBinding: roleBinding,
+  ClusterRoleBinding: roleBinding,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

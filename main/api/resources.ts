@@ -2,7 +2,7 @@
 // OpenAPI document and the clients all read this one table.
 
 export interface SubresourceInfo {
-  name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers';
+  name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token';
   /** The kind this subresource speaks (Scale is autoscaling/v1, Eviction is policy/v1). */
   group: string;
   version: string;
@@ -22,7 +22,7 @@ export interface ResourceInfo {
   categories: string[];
   verbs: string[];
   subresources: SubresourceInfo[];
-  /** Served from live data, not stored (metrics). */
+  /** Served from live data or answered per request, not stored (metrics, the access and token reviews). */
   virtual?: boolean;
   /**
    * Defined by this project, not by Kubernetes: served as a custom resource is (metadata.generation
@@ -33,6 +33,8 @@ export interface ResourceInfo {
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const READ_VERBS = ['get', 'list'];
+const CREATE_ONLY = ['create'];
+const RBAC = 'rbac.authorization.k8s.io';
 
 function status(group: string, version: string, kind: string): SubresourceInfo {
   return { name: 'status', group, version, kind, verbs: ['get', 'patch', 'update'] };
@@ -76,11 +78,25 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   res('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
   res('', 'v1', 'Secret', 'secrets', true),
+  res('', 'v1', 'ServiceAccount', 'serviceaccounts', true, {
+    shortNames: ['sa'],
+    subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
+  }),
   res('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: [status('apps', 'v1', 'Deployment'), scale()] }),
   res('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], subresources: [status('apps', 'v1', 'ReplicaSet'), scale()] }),
   res('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('apps', 'v1', 'DaemonSet')] }),
   res('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   res('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  res(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  res(RBAC, 'v1', 'ClusterRole', 'clusterroles', false),
+  res(RBAC, 'v1', 'RoleBinding', 'rolebindings', true),
+  res(RBAC, 'v1', 'Role', 'roles', true),
+  res('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, { verbs: CREATE_ONLY, virtual: true }),
+  res('authentication.k8s.io', 'v1', 'TokenReview', 'tokenreviews', false, { verbs: CREATE_ONLY, virtual: true }),
+  res('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true, { verbs: CREATE_ONLY, virtual: true }),
+  res('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: CREATE_ONLY, virtual: true }),
+  res('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, { verbs: CREATE_ONLY, virtual: true }),
+  res('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, { verbs: CREATE_ONLY, virtual: true }),
   res('flotilla.dev', 'v1alpha1', 'Machine', 'machines', false, { shortNames: ['ma'], subresources: [status('flotilla.dev', 'v1alpha1', 'Machine')], custom: true }),
   res('metrics.k8s.io', 'v1beta1', 'NodeMetrics', 'nodes', false, { verbs: READ_VERBS, virtual: true }),
   res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),

@@ -14,7 +14,14 @@ export type {
   Service, ServiceSpec, ServicePort, Endpoints, EndpointSubset, EndpointAddress, EndpointPort,
   Namespace, Event, ConfigMap, Secret, Binding, ObjectReference, EnvVar, Probe, ResourceRequirements,
   Affinity, NodeAffinity, NodeSelector, NodeSelectorTerm, NodeSelectorRequirement,
+  ServiceAccount, Volume, VolumeMount,
 } from 'kubernetes-types/core/v1';
+export type { Role, ClusterRole, RoleBinding, ClusterRoleBinding, PolicyRule, Subject, RoleRef, AggregationRule } from 'kubernetes-types/rbac/v1';
+export type { TokenRequest, TokenRequestSpec, SelfSubjectReview, TokenReview, UserInfo } from 'kubernetes-types/authentication/v1';
+export type {
+  SubjectAccessReview, SelfSubjectAccessReview, LocalSubjectAccessReview, SelfSubjectRulesReview,
+  ResourceAttributes, NonResourceAttributes, ResourceRule, NonResourceRule,
+} from 'kubernetes-types/authorization/v1';
 export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
 export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';

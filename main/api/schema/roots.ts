@@ -20,6 +20,12 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'autoscaling/v1/Scale': 'V1Scale',
   'meta.k8s.io/v1/DeleteOptions': 'V1DeleteOptions',
   'v1/DeleteOptions': 'V1DeleteOptions',
+  'v1/ServiceAccount': 'V1ServiceAccount',
+  'rbac.authorization.k8s.io/v1/Role': 'V1Role',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'V1ClusterRole',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'V1RoleBinding',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'V1ClusterRoleBinding',
+  'authentication.k8s.io/v1/TokenRequest': 'AuthenticationV1TokenRequest',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

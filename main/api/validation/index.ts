@@ -18,6 +18,8 @@ import { validateLease } from './lease';
 import { validateEndpoints } from './endpoints';
 import { validateEndpointSlice } from './endpointslice';
 import { validateMachine, validateMachineUpdate } from './machine';
+import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './rbac';
+import { validateServiceAccount } from './serviceaccount';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -49,6 +51,11 @@ const RULES = perKind<KindRules>({
   Lease: { name: nameIsDNSSubdomain, create: validateLease },
   Endpoints: { name: nameIsDNSSubdomain, create: validateEndpoints },
   EndpointSlice: { name: nameIsDNSSubdomain, create: validateEndpointSlice },
+  ServiceAccount: { name: nameIsDNSSubdomain, create: validateServiceAccount },
+  Role: { name: nameIsPathSegment, create: validateRole },
+  ClusterRole: { name: nameIsPathSegment, create: validateClusterRole },
+  RoleBinding: { name: nameIsPathSegment, create: validateRoleBinding, update: validateBindingUpdate },
+  ClusterRoleBinding: { name: nameIsPathSegment, create: validateClusterRoleBinding, update: validateBindingUpdate },
   // A Machine's name becomes its node's name and hostname: a DNS-1123 label.
   Machine: { name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
 });

@@ -154,6 +154,9 @@ function decodeValue(f: WireField, type: string, path: string, keepZero: boolean
       const v = nested(f, path);
       return Number(v.get(1) ?? 0n) === 1 ? strField(f, 3, path) : toSigned(v.get(2) ?? 0n);
     }
+    case 'l':
+      // A list wrapper (ExtraValue: `repeated string items = 1`) whose JSON is the plain array.
+      return readFields(f.bytes ?? new Uint8Array()).filter((e) => e.no === 1).map((e) => str(e, path));
     case 'r': {
       const rawField = readFields(f.bytes ?? new Uint8Array()).find((e) => e.no === 1);
       if (!rawField?.bytes?.length) return undefined;

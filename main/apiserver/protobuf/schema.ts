@@ -2,7 +2,7 @@
 // the table is data (schema.generated.json, made by scripts/gen-protobuf-schema.ts from k8s.io/api and
 // k8s.io/apimachinery), so accepting another kind is a regeneration, not code.
 // Type codes: s string, i integer, b bool, y bytes (base64 in JSON), t Time, T MicroTime, D Duration,
-// q Quantity, x IntOrString, r raw JSON (RawExtension, FieldsV1), m:Name message.
+// q Quantity, x IntOrString, r raw JSON (RawExtension, FieldsV1), l a list of strings (ExtraValue), m:Name message.
 // Suffixes: [] repeated, * a zero value is kept (a Go pointer, or a field JSON writes even when zero);
 // `{code}` is a map of string keys to values of that type.
 // A field named with a leading '^' is embedded inline (Go struct embedding: its fields join the parent).

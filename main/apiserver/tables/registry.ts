@@ -10,6 +10,7 @@ import { machineTable } from './machines';
 import { nodeTable } from './nodes';
 import { configMapTable, leaseTable, namespaceTable, secretTable } from './plain';
 import { podTable } from './pods';
+import { clusterRoleBindingTable, roleBindingTable, roleTable, serviceAccountTable } from './rbac';
 import { serviceTable } from './services';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
@@ -25,6 +26,11 @@ const own = perResource<KindTable>([
   ['', 'configmaps', configMapTable],
   ['', 'secrets', secretTable],
   ['', 'events', eventTable],
+  ['', 'serviceaccounts', serviceAccountTable],
+  ['rbac.authorization.k8s.io', 'roles', roleTable],
+  ['rbac.authorization.k8s.io', 'clusterroles', roleTable],
+  ['rbac.authorization.k8s.io', 'rolebindings', roleBindingTable],
+  ['rbac.authorization.k8s.io', 'clusterrolebindings', clusterRoleBindingTable],
   ['apps', 'deployments', deploymentTable],
   ['apps', 'replicasets', replicaSetTable],
   ['apps', 'daemonsets', daemonSetTable],
