@@ -1,26 +1,42 @@
-// Bearer-token authentication and the node authorizer. Tokens live in <data-dir>/tokens.json:
-// one admin token (also written into the kubeconfig) and one token per node.
+// Bearer-token authentication. Static tokens live in <data-dir>/tokens.json: one admin token (also
+// written into the kubeconfig, group system:masters) and one token per node (the node authorizer's
+// system:node:<name>, group system:nodes). Service-account JWTs are checked by the
+// ServiceAccountAuthenticator (serviceaccount/authenticator.ts). Every authenticated user is also in
+// system:authenticated. Authorization is authz/authorizer.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { errors } from './status';
 import type { RequestInfo } from './request';
+import type { Subject } from './authz/authorizer';
+import { MASTERS } from './authz/authorizer';
 
-export interface Identity {
-  user: string;
-  /** Set for a node's agent: it may only touch its own Node, Lease, pods bound to it, and events. */
-  node?: string;
-}
+export type Identity = Subject;
+
+export const AUTHENTICATED = 'system:authenticated';
+export const ADMIN_USER = 'admin';
 
 interface TokenFile {
   admin: string;
   nodes: Record<string, string>;
 }
 
+/** Validates tokens that are not static ones (service-account JWTs). */
+export interface TokenValidator {
+  authenticateToken(token: string): Promise<Identity | undefined>;
+}
+
+export function nodeIdentity(node: string): Identity {
+  return { name: `system:node:${node}`, groups: ['system:nodes', AUTHENTICATED], node };
+}
+
+export const ADMIN_IDENTITY: Identity = Object.freeze({ name: ADMIN_USER, groups: [MASTERS, AUTHENTICATED] });
+
 export class TokenAuthenticator {
   private data: TokenFile;
   private readonly file: string;
+  /** Service-account tokens; set once the token issuer is loaded. */
+  serviceAccounts?: TokenValidator;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'tokens.json');
@@ -54,19 +70,19 @@ export class TokenAuthenticator {
     }
   }
 
-  authenticateToken(token: string | undefined): Identity | undefined {
+  async authenticateToken(token: string | undefined): Promise<Identity | undefined> {
     if (!token) return undefined;
-    if (same(token, this.data.admin)) return { user: 'admin' };
+    if (same(token, this.data.admin)) return ADMIN_IDENTITY;
     for (const [node, t] of Object.entries(this.data.nodes)) {
-      if (same(token, t)) return { user: `system:node:${node}`, node };
+      if (same(token, t)) return nodeIdentity(node);
     }
-    return undefined;
+    return this.serviceAccounts?.authenticateToken(token);
   }
 
-  authenticate(req: IncomingMessage): Identity | undefined {
+  authenticate(req: IncomingMessage): Promise<Identity | undefined> {
     const h = req.headers.authorization;
     if (h && h.startsWith('Bearer ')) return this.authenticateToken(h.slice(7).trim());
-    return undefined;
+    return Promise.resolve(undefined);
   }
 
   private save(): void {
@@ -85,49 +101,10 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const NODE_READABLE = new Set(['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events']);
-
 /**
  * Whether authorizing the request needs the spec.nodeName of the object it names: a node changing a
  * pod, which it may only do to the pods bound to it.
  */
 export function needsObjectNode(id: Identity, info: RequestInfo): boolean {
   return Boolean(id.node && info.name && info.resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(info.verb));
-}
-
-/**
- * Throws 403 unless the identity may do this. `objectNode` is the spec.nodeName of the pod the
- * request touches (looked up by the caller for pod writes by a node).
- */
-export function authorize(id: Identity, info: RequestInfo, objectNode?: string): void {
-  if (!id.node) return; // admin and in-process clients may do everything
-  const node = id.node;
-  const deny = () => {
-    // The authorizer's message (User "…" cannot <verb> resource "<resource[/sub]>" in API group "<g>" …) and its reason.
-    const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
-    const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
-    throw errors.forbidden(info.group, info.resource, info.name ?? '',
-      `User "${id.user}" cannot ${info.verb} resource "${resource}" in API group "${info.group}" ${scope}: a node may only change its own Node, Lease and the pods bound to it`);
-  };
-  const read = info.verb === 'get' || info.verb === 'list' || info.verb === 'watch';
-  if (read) {
-    if (!NODE_READABLE.has(info.resource)) deny();
-    return;
-  }
-  switch (info.resource) {
-    case 'nodes':
-      if (info.verb === 'create' || info.name === node) return;
-      return deny();
-    case 'leases':
-      if (info.namespace === 'kube-node-lease' && (info.verb === 'create' || info.name === node)) return;
-      return deny();
-    case 'pods':
-      if (objectNode === node) return;
-      return deny();
-    case 'events':
-      if (info.verb === 'create' || info.verb === 'patch' || info.verb === 'update') return;
-      return deny();
-    default:
-      return deny();
-  }
 }

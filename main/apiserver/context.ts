@@ -4,6 +4,16 @@ import type { Duplex } from 'node:stream';
 import type { Store } from '../store/types';
 import type { NodeMetrics, PodMetrics, StoredObject } from '../api/types';
 import type { Registry } from './registry/registry';
+import type { Authorizer } from './authz/authorizer';
+import type { TokenIssuer } from './serviceaccount/issuer';
+import type { ServiceAccountAuthenticator } from './serviceaccount/authenticator';
+
+/** Authorization and service-account tokens: what the review and TokenRequest handlers use. */
+export interface AuthServices {
+  authorizer: Authorizer;
+  issuer: TokenIssuer;
+  serviceAccounts: ServiceAccountAuthenticator;
+}
 
 /** Streams that a pod's node serves: logs, exec and port-forward (proxied to the node's agent). */
 export interface PodStreamBackend {
@@ -23,6 +33,7 @@ export interface ApiContext {
   store: Store;
   pods?: PodStreamBackend;
   metrics?: MetricsSource;
+  auth?: AuthServices;
   watchTimeoutMs: number;
   bookmarkIntervalMs: number;
 }

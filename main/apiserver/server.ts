@@ -8,7 +8,9 @@ import type { ResourceInfo, SubresourceInfo } from '../api/resources';
 import { RESOURCES, resourceFor } from '../api/resources';
 import type { Pki } from './pki';
 import type { Identity, TokenAuthenticator } from './auth';
-import { authorize, needsObjectNode } from './auth';
+import { needsObjectNode } from './auth';
+import { attributesOf } from './authz/attributes';
+import { actingAs } from './authz/impersonation';
 import { parseRequestInfo } from './request';
 import type { RequestInfo } from './request';
 import { ApiError, errors, toApiError } from './status';
@@ -19,6 +21,8 @@ import { sendError, sendJson } from './handlers/respond';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
 import { handleMetrics } from './handlers/metrics';
+import { handleReview } from './handlers/reviews';
+import { handleTokenRequest } from './handlers/token-request';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -118,14 +122,28 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
       }
       return;
     }
-    const identity = opts.auth.authenticate(req);
-    if (!identity) throw errors.unauthorized();
-    await route(opts.ctx, advertised, identity, req, res, parseRequestInfo(req.method ?? 'GET', url));
+    const requester = await opts.auth.authenticate(req);
+    if (!requester) throw errors.unauthorized();
+    const identity = impersonated(opts.ctx, req, requester);
+    const info = parseRequestInfo(req.method ?? 'GET', url);
+    // Discovery, OpenAPI and the other non-resource paths are authorized here; resources in route().
+    if (!info.isResource) authorize(opts.ctx, identity, info, req.method ?? 'GET');
+    await route(opts.ctx, advertised, identity, req, res, info);
   } catch (e) {
     const err = toApiError(e);
     if (err.code >= 500) opts.onInternalError?.(e, req);
     sendError(res, err);
   }
+}
+
+/** The user the request acts as (impersonation headers, checked), or the requester. */
+function impersonated(ctx: ApiContext, req: IncomingMessage, requester: Identity): Identity {
+  return ctx.auth ? actingAs(req, requester, ctx.auth.authorizer) : requester;
+}
+
+/** Throws 403 unless `identity` may make this request; `objectNode` is the node of the pod a node's write touches. */
+function authorize(ctx: ApiContext, identity: Identity, info: RequestInfo, method: string, objectNode?: string): void {
+  ctx.auth?.authorizer.authorize(attributesOf(identity, info, method), objectNode);
 }
 
 async function route(ctx: ApiContext, advertised: Advertised, identity: Identity, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
@@ -175,17 +193,19 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   }
   const r = resourceFor(info.group, info.version, info.resource);
   if (!r) throw errors.pathNotFound();
+  const method = req.method ?? 'GET';
   if (r.virtual) {
-    authorize(identity, info);
-    handleMetrics(ctx, res, info, r);
+    authorize(ctx, identity, info, method);
+    if (r.group === 'metrics.k8s.io') handleMetrics(ctx, res, info, r);
+    else await handleReview(ctx, req, res, info, r, identity);
     return;
   }
   if (needsObjectNode(identity, info)) {
     const obj = ctx.registry.tryGet(r, info.namespace, info.name!) as { spec?: { nodeName?: string } } | undefined;
     // An object that is gone answers 404 to anyone (a node confirming a deletion must learn it is done).
-    if (obj) authorize(identity, info, obj.spec?.nodeName);
+    if (obj) authorize(ctx, identity, info, method, obj.spec?.nodeName);
   } else {
-    authorize(identity, info);
+    authorize(ctx, identity, info, method);
   }
   const sub = info.subresource;
   if (!sub) return handleResource(ctx, req, res, info, r);
@@ -193,10 +213,10 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   const served = r.subresources.find((s) => s.name === sub);
   if (!served) throw errors.pathNotFound();
   if (!served.verbs.includes(info.verb)) throw errors.methodNotAllowed();
-  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r);
+  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r, identity);
 }
 
-type SubresourceHandler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo) => Promise<void>;
+type SubresourceHandler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo, identity: Identity) => Promise<void>;
 
 /** Subresources served over an upgraded (streaming) connection only. */
 const STREAMS = ['exec', 'attach', 'portforward'] as const;
@@ -223,6 +243,7 @@ const SUBRESOURCE_HANDLERS: Record<SubresourceInfo['name'], SubresourceHandler> 
   attach: needsUpgrade,
   portforward: needsUpgrade,
   proxy: needsUpgrade,
+  token: handleTokenRequest,
 };
 
 /** `pods/exec, pods/attach and pods/portforward`: the streaming subresources of the resource table. */
@@ -236,15 +257,16 @@ async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socke
     socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   };
   try {
-    const identity = opts.auth.authenticate(req);
-    if (!identity) throw errors.unauthorized();
+    const requester = await opts.auth.authenticate(req);
+    if (!requester) throw errors.unauthorized();
+    const identity = impersonated(opts.ctx, req, requester);
     const info = parseRequestInfo('GET', req.url ?? '/');
     const sub = info.subresource;
     const r = info.isResource ? resourceFor(info.group, info.version, info.resource) : undefined;
     if (!r || !info.name || !isStream(sub) || !r.subresources.some((s) => s.name === sub)) {
       throw errors.badRequest(`upgrade requests are only served for ${STREAM_PATHS}`);
     }
-    authorize(identity, { ...info, verb: 'create' });
+    authorize(opts.ctx, identity, { ...info, verb: 'create' }, 'POST');
     const pod = opts.ctx.registry.get(r, info.namespace, info.name);
     const nodeName = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
     if (!nodeName) throw errors.badRequest(`pod ${info.name} does not have a host assigned`);

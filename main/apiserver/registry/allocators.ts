@@ -5,8 +5,10 @@ import { randomInt } from 'node:crypto';
 
 export class RangeAllocator {
   private readonly used = new Set<number>();
+  private readonly reserved: ReadonlySet<number>;
+  /** `reserved` values are never handed out by allocate(); a create naming one claims it (the `kubernetes` and `kube-dns` Services). */
   constructor(readonly first: number, readonly last: number, reserved: number[] = []) {
-    for (const r of reserved) this.used.add(r);
+    this.reserved = new Set(reserved);
   }
 
   has(n: number): boolean {
@@ -29,7 +31,7 @@ export class RangeAllocator {
     const size = this.last - this.first + 1;
     let n = this.first + randomInt(size);
     for (let i = 0; i < size; i++) {
-      if (!this.used.has(n)) {
+      if (!this.used.has(n) && !this.reserved.has(n)) {
         this.used.add(n);
         return n;
       }

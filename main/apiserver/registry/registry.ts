@@ -29,14 +29,21 @@ const MAX_RETRIES = 16;
 
 export interface RegistryOptions {
   now?: () => Date;
+  /**
+   * Run the kinds' admission hooks (Strategy.admitCreate: the ServiceAccount plugin for pods). On when
+   * the controllers that make what they check (default ServiceAccounts) run; a bare registry admits as is.
+   */
+  admission?: boolean;
 }
 
 export class Registry {
   private readonly strategyOf: StrategyLookup;
   private readonly now: () => Date;
+  private readonly admission: boolean;
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
+    this.admission = opts.admission ?? false;
     this.strategyOf = makeStrategies();
     for (const r of RESOURCES) {
       const s = this.strategyOf(r);
@@ -86,6 +93,8 @@ export class Registry {
     const warnings = checkFields(r, obj, opts);
     const strategy = this.strategyOf(r);
     const meta = obj.metadata!;
+    // Admission names the object as the request did: its name, else its generateName.
+    const displayName = meta.name || meta.generateName || 'Unknown';
     if (!meta.name) {
       if (meta.generateName) meta.name = generateName(meta.generateName);
     }
@@ -107,6 +116,7 @@ export class Registry {
     dropNullFields(apiVersionOf(r), r.kind, obj);
     strategy.normalize?.(obj);
     applyDefaults(r.kind, obj);
+    if (this.admission) await strategy.admitCreate?.(obj, { namespace: meta.namespace ?? '', displayName, reader: this });
     throwIfInvalid(r, obj, validateCreate(r.kind, obj));
     strategy.beforeCreate?.(obj);
     let managedObj: KObject = obj;

@@ -3,6 +3,19 @@
 // kind it writes, only what the kind's strategy says (Kubernetes' RESTCreateStrategy,
 // RESTUpdateStrategy and RESTGracefulDeleteStrategy, reduced to what this server needs).
 import type { KObject, StoredObject } from '../../api/types';
+import type { ResourceInfo } from '../../api/resources';
+
+/** What an admission hook may read: stored objects. */
+export interface ObjectReader {
+  tryGet(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject | undefined;
+}
+
+/** The create an admission hook looks at: the namespace, and the name a refusal gives (the generateName before one is made). */
+export interface CreateAttributes {
+  namespace: string;
+  displayName: string;
+  reader: ObjectReader;
+}
 
 export interface Strategy {
   /**
@@ -34,6 +47,11 @@ export interface Strategy {
    * a status subresource, without this hook.
    */
   prepareForUpdate?(next: KObject, current: StoredObject): void;
+  /**
+   * Mutating admission on create (Kubernetes' admission plugins of this kind): after defaults, before
+   * validation; may read other objects, change this one, or refuse it with an ApiError.
+   */
+  admitCreate?(obj: KObject, a: CreateAttributes): Promise<void>;
   /** Called on create after defaults and before validation; may throw an ApiError. */
   beforeCreate?(obj: KObject): void;
   /** Undo whatever beforeCreate claimed, when the write did not happen. */

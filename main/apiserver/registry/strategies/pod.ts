@@ -3,6 +3,7 @@
 // gracefully: it is marked, the node stops it, then confirms with a delete of grace period 0.
 import type { KObject, Pod, StoredObject } from '../../../api/types';
 import type { Strategy } from '../strategy';
+import { admitPodServiceAccount } from '../admission/service-account';
 
 /** Pods' terminationGracePeriodSeconds default. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -52,6 +53,7 @@ function gracefulDeletion(obj: StoredObject, requested: number | undefined): num
 
 export const podStrategy: Strategy = {
   subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
+  admitCreate: (obj, a) => admitPodServiceAccount(a.reader, obj, a.namespace, a.displayName),
   beforeCreate(obj) {
     (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(obj as Pod) };
   },

@@ -1,0 +1,65 @@
+// Who may do what: members of system:masters everything (the admin's token; in-process clients do
+// not come through here), a node's agent what the node authorizer allows, everyone else what RBAC
+// grants. A denial is Kubernetes' 403 with forbiddenMessage and the authorizers' reasons.
+import type { PolicyRule } from '../../api/types';
+import { errors } from '../status';
+import type { Registry } from '../registry/registry';
+import type { Attributes, UserInfo } from './attributes';
+import { forbiddenMessage } from './attributes';
+import { NODE_DENIAL, nodeAllows } from './node';
+import { RbacAuthorizer } from './rbac';
+
+export const MASTERS = 'system:masters';
+
+/** A user the API knows as a node's agent (its token, or impersonation of system:node:<name> in system:nodes). */
+export interface Subject extends UserInfo {
+  node?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+export class Authorizer {
+  readonly rbac: RbacAuthorizer;
+
+  constructor(registry: Pick<Registry, 'list' | 'tryGet'>) {
+    this.rbac = new RbacAuthorizer(registry);
+  }
+
+  decide(a: Attributes & { user: Subject }, objectNode?: string): Decision {
+    if (a.user.groups.includes(MASTERS)) return { allowed: true, reason: '' };
+    const node = a.user.node;
+    if (node) {
+      if (nodeAllows(node, a, objectNode)) return { allowed: true, reason: '' };
+      // A node's requests are the node authorizer's alone (its identity has no RBAC bindings).
+      return { allowed: false, reason: NODE_DENIAL };
+    }
+    return this.rbac.authorize(a);
+  }
+
+  /** Throws Kubernetes' 403 unless allowed. */
+  authorize(a: Attributes & { user: Subject }, objectNode?: string): void {
+    const d = this.decide(a, objectNode);
+    if (d.allowed) return;
+    const msg = d.reason ? `${forbiddenMessage(a)}: ${d.reason}` : forbiddenMessage(a);
+    throw errors.forbidden(a.group, a.resource, a.name, msg);
+  }
+
+  /** SelfSubjectRulesReview: the rules of the user in `namespace`, and whether the list may be incomplete. */
+  rulesFor(user: Subject, namespace: string): { resourceRules: PolicyRule[]; nonResourceRules: PolicyRule[]; incomplete: boolean; evaluationError?: string } {
+    if (user.groups.includes(MASTERS)) {
+      return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false };
+    }
+    const { rules, errors: errs } = this.rbac.rulesFor(user, namespace);
+    const out = {
+      resourceRules: rules.filter((r) => !(r.nonResourceURLs ?? []).length)
+        .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
+      nonResourceRules: rules.filter((r) => (r.nonResourceURLs ?? []).length).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+      // The node authorizer cannot list its rules.
+      incomplete: Boolean(user.node),
+    };
+    return errs.length ? { ...out, evaluationError: errs.join(', ') } : out;
+  }
+}

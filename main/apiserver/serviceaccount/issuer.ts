@@ -1,0 +1,90 @@
+// Service-account tokens: JWTs signed with the cluster's service-account key (<pki>/sa.key, made on
+// first start), with Kubernetes' claims (iss, sub, aud, exp, iat, nbf, jti and the kubernetes.io
+// private claim naming the namespace, the service account and the object the token is bound to).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
+import type { CryptoKey, JWTPayload } from 'jose';
+
+/** kube-apiserver's --service-account-issuer as kubeadm sets it; also the API's audience. */
+export const ISSUER = 'https://kubernetes.default.svc.cluster.local';
+export const API_AUDIENCES: readonly string[] = [ISSUER];
+const ALG = 'ES256';
+
+export interface ObjectRef { name: string; uid: string }
+
+/** The kubernetes.io claim. */
+export interface KubernetesClaim {
+  namespace: string;
+  serviceaccount: ObjectRef;
+  pod?: ObjectRef;
+  secret?: ObjectRef;
+  node?: ObjectRef;
+  /** Of an extended token: when a client should have refreshed it (the requested expiry). */
+  warnafter?: number;
+}
+
+export interface TokenClaims extends JWTPayload {
+  'kubernetes.io': KubernetesClaim;
+}
+
+export interface IssueRequest {
+  claim: KubernetesClaim;
+  audiences: readonly string[];
+  /** Seconds from now. */
+  expirationSeconds: number;
+  now?: Date;
+}
+
+export class TokenIssuer {
+  private constructor(private readonly privateKey: CryptoKey, private readonly publicKey: CryptoKey, private readonly kid: string) {}
+
+  /** Loads <dir>/sa.key, making it on first use. */
+  static async load(dir: string): Promise<TokenIssuer> {
+    const file = path.join(dir, 'sa.key');
+    let privateKey: CryptoKey;
+    if (fs.existsSync(file)) {
+      privateKey = await importPKCS8(fs.readFileSync(file, 'utf8'), ALG, { extractable: true });
+    } else {
+      const pair = await generateKeyPair(ALG, { extractable: true });
+      privateKey = pair.privateKey;
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(file, await exportPKCS8(privateKey), { mode: 0o600 });
+    }
+    const jwk = await exportJWK(privateKey);
+    delete jwk.d;
+    const publicKey = (await crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']));
+    return new TokenIssuer(privateKey, publicKey, await calculateJwkThumbprint(jwk));
+  }
+
+  /** A signed token and when it expires. */
+  async issue(req: IssueRequest): Promise<{ token: string; expiresAt: Date }> {
+    const now = req.now ?? new Date();
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + req.expirationSeconds;
+    const sub = `system:serviceaccount:${req.claim.namespace}:${req.claim.serviceaccount.name}`;
+    const token = await new SignJWT({ 'kubernetes.io': req.claim })
+      .setProtectedHeader({ alg: ALG, kid: this.kid })
+      .setIssuer(ISSUER).setSubject(sub).setAudience([...req.audiences])
+      .setIssuedAt(iat).setNotBefore(iat).setExpirationTime(exp).setJti(randomUUID())
+      .sign(this.privateKey);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /**
+   * The claims of a token this issuer signed for one of `audiences`, unexpired at `now`; undefined
+   * for anything else (another issuer's JWT, a bad signature, an expired token).
+   */
+  async verify(token: string, audiences: readonly string[] = API_AUDIENCES, now?: Date): Promise<TokenClaims | undefined> {
+    if (token.split('.').length !== 3) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, { issuer: ISSUER, audience: [...audiences], algorithms: [ALG], currentDate: now });
+      const k = (payload as Partial<TokenClaims>)['kubernetes.io'];
+      if (!k || typeof k.namespace !== 'string' || typeof k.serviceaccount?.name !== 'string') return undefined;
+      return payload as TokenClaims;
+    } catch {
+      return undefined;
+    }
+  }
+}
