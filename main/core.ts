@@ -7,6 +7,10 @@ import { openStore } from './store/sqlite-store';
 import type { SqliteStore } from './store/sqlite-store';
 import { ensurePki } from './apiserver/pki';
 import { TokenAuthenticator } from './apiserver/auth';
+import { Authorizer } from './apiserver/authz/authorizer';
+import { TokenIssuer } from './apiserver/serviceaccount/issuer';
+import { ServiceAccountAuthenticator } from './apiserver/serviceaccount/authenticator';
+import { bootstrapPolicy } from './apiserver/authz/bootstrap';
 import { Registry } from './apiserver/registry/registry';
 import type { ApiContext } from './apiserver/context';
 import { startApiServer } from './apiserver/server';
@@ -65,9 +69,18 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const pki = await ensurePki(path.join(opts.dataDir, 'pki'));
   const auth = new TokenAuthenticator(opts.dataDir);
   const store = openStore({ path: path.join(opts.dataDir, 'state.db'), compactWindow: opts.compactWindow });
-  const registry = new Registry(store);
+  // ServiceAccount admission needs the controllers that make every namespace's default ServiceAccount.
+  const serviceAccountsRun = opts.controllers !== false && (opts.controllers?.controllers ?? ['serviceaccount']).includes('serviceaccount');
+  const registry = new Registry(store, { admission: serviceAccountsRun });
   await registry.bootstrap();
-  const ctx: ApiContext = { registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000 };
+  await bootstrapPolicy(registry);
+  const issuer = await TokenIssuer.load(path.join(opts.dataDir, 'pki'));
+  const serviceAccounts = new ServiceAccountAuthenticator(issuer, registry);
+  auth.serviceAccounts = serviceAccounts;
+  const ctx: ApiContext = {
+    registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000,
+    auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts },
+  };
   const api = await startApiServer({
     pki, auth, ctx, port: opts.apiPort ?? 6443,
     onInternalError: (e, req) => log(`internal error on ${req.method} ${req.url}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
@@ -101,7 +114,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       const s = startScheduler(client, { informers, log: loops.log ?? log });
       core.own({ name: 'scheduler', stop: () => s.stop() });
     }
-    startControlLoops(core, { log, ...loops }, informers);
+    startControlLoops(core, { log, rootCaPem: pki.caCertPem, ...loops }, informers);
   }
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;

@@ -21,6 +21,8 @@ export const R = {
   events: refFor('', 'v1', 'events'),
   configmaps: refFor('', 'v1', 'configmaps'),
   secrets: refFor('', 'v1', 'secrets'),
+  serviceaccounts: refFor('', 'v1', 'serviceaccounts'),
+  clusterroles: refFor('rbac.authorization.k8s.io', 'v1', 'clusterroles'),
   deployments: refFor('apps', 'v1', 'deployments'),
   replicasets: refFor('apps', 'v1', 'replicasets'),
   daemonsets: refFor('apps', 'v1', 'daemonsets'),

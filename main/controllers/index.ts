@@ -16,6 +16,10 @@ import { newNodeIpamController } from './node-ipam';
 import { newGarbageCollector } from './garbage-collector';
 import { newNamespaceController } from './namespace';
 import { newDaemonSetController } from './daemonset';
+import { newServiceAccountsController } from './serviceaccounts';
+import { newRootCaPublisher } from './root-ca-publisher';
+import { newKubernetesServiceController } from './kubernetes-service';
+import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
 
 export interface ControlLoopOptions {
@@ -26,6 +30,8 @@ export interface ControlLoopOptions {
   /** How often node health is checked (ms); default min(5 s, grace / 8). */
   nodeMonitorPeriodMs?: number;
   log?: (line: string) => void;
+  /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
+  rootCaPem?: string;
 }
 
 export interface CoreLike {
@@ -47,6 +53,10 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'node-ipam': (ctx) => newNodeIpamController(ctx),
   'garbage-collector': (ctx) => newGarbageCollector(ctx),
   namespace: (ctx) => newNamespaceController(ctx),
+  serviceaccount: (ctx) => newServiceAccountsController(ctx),
+  'root-ca-cert-publisher': (ctx, o) => newRootCaPublisher(ctx, o.rootCaPem ?? ''),
+  'kubernetes-service': (ctx) => newKubernetesServiceController(ctx),
+  'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
 };
 
@@ -72,7 +82,7 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
       return r;
     },
   };
-  const names = opts.controllers ?? Object.keys(FACTORIES);
+  const names = (opts.controllers ?? Object.keys(FACTORIES)).filter((n) => n !== 'root-ca-cert-publisher' || opts.rootCaPem);
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
   const disposers: Array<() => void> = controllers.map((c) => c.register());
   disposers.push(informers.start());
