@@ -1,7 +1,8 @@
-// The Electron entry: one window, the app menu, a single-instance lock, secure defaults; starts
-// the core and binds the bridge to IPC. Nothing else lives here.
+// The Electron entry: the app's name and data dir, one window, the app menu, a single-instance lock,
+// secure defaults; starts the core and binds the bridge to IPC; a start-up failure is shown in a
+// dialog (a taken API port offers a free one) before the app quits. Nothing else lives here.
 import * as path from 'node:path';
-import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
 import { startCore } from './core';
 import type { Core } from './core';
 import { bridgeDepsOf } from './bridge/handlers';
@@ -51,6 +52,42 @@ function buildMenu(): void {
   ]));
 }
 
+const DEFAULT_API_PORT = 6443;
+
+/** The API server's port: --api-port=N, else $FLOTILLA_API_PORT, else 6443 (0: any free port). */
+function apiPort(): number {
+  const arg = process.argv.find((a) => a.startsWith('--api-port='))?.slice('--api-port='.length);
+  const v = Number(arg ?? process.env.FLOTILLA_API_PORT ?? DEFAULT_API_PORT);
+  return Number.isInteger(v) && v >= 0 && v < 65536 ? v : DEFAULT_API_PORT;
+}
+
+/** A start-up failure: said in a dialog (never a running app without a window); a taken port may be swapped for a free one. */
+async function startFailed(e: unknown): Promise<void> {
+  console.error(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const port = apiPort();
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' && port !== 0) {
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: 'Flotilla could not start',
+      message: `Port ${port} is in use by another program`,
+      detail: `The Kubernetes API server listens on 127.0.0.1:${port}, which another program holds (Docker Desktop's or another local Kubernetes often does).\n\n`
+        + 'Start on a free port instead (kubectl finds it in the kubeconfig Flotilla writes), or quit and start with --api-port=N or FLOTILLA_API_PORT=N.',
+      buttons: ['Start on a free port', 'Quit'],
+      defaultId: 0,
+      cancelId: 1,
+    });
+    if (response === 0) app.relaunch({ args: [...process.argv.slice(1).filter((a) => !a.startsWith('--api-port=')), '--api-port=0'] });
+  } else {
+    await dialog.showMessageBox({ type: 'error', title: 'Flotilla could not start', message: 'Flotilla could not start', detail: message, buttons: ['Quit'] });
+  }
+  const c = core;
+  core = undefined;
+  unbind?.();
+  await c?.stop().catch(() => undefined);
+  app.exit(1);
+}
+
 async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -58,10 +95,16 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   buildMenu();
   // The node manager runs in the app as in `flotilla serve`: the UI's Add node creates Machines it provisions.
-  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster'), nodes: { nodes: Number(process.env.FLOTILLA_NODES ?? 0) || 0 } });
+  const nodes = Number(process.env.FLOTILLA_NODES ?? 0) || 0;
+  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes } });
   unbind = registerIpcBridge(bridgeDepsOf(core));
   win = createWindow();
 }
+
+// Our own name and data dir, whatever started us (the packaged app, `npm start`, or electron with a path):
+// never "Electron"'s, shared with every other unpackaged Electron app.
+app.setName('Flotilla');
+app.setPath('userData', path.join(app.getPath('appData'), 'Flotilla'));
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -84,8 +127,5 @@ if (!app.requestSingleInstanceLock()) {
     unbind?.();
     void c.stop().finally(() => app.exit(0));
   });
-  app.whenReady().then(start, (e: unknown) => {
-    console.error(e);
-    app.exit(1);
-  });
+  app.whenReady().then(start).catch((e: unknown) => startFailed(e)).catch(() => app.exit(1));
 }
