@@ -35,6 +35,19 @@ export interface ServeOptions {
   uiPort?: number;
   /** No FLOTILLA_SANDBOX_* in its environment: the data dir picks its own free sandbox network, as a user's does. */
   defaultSandbox?: boolean;
+  /**
+   * Run the bundle the app ships (out/main/cli.js, with its own renderer, assets and agent) instead of the
+   * sources; default: $FLOTILLA_E2E_BUNDLE=1, which `npm test` sets after building.
+   */
+  bundle?: boolean;
+}
+
+/** The argv that starts `flotilla serve`: from the sources (tsx) or from the bundle in out/. */
+function serveArgv(bundle: boolean): string[] {
+  if (!bundle) return ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve'];
+  const cli = path.join(ROOT, 'out/main/cli.js');
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build`);
+  return [cli, 'serve'];
 }
 
 /** Builds the renderer when out/renderer is missing (npm test builds it first). */
@@ -57,11 +70,14 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
   // Sandbox nodes of this run get their own bridge, subnet and names: no collision with other runs.
   const n = 20 + (process.pid % 200);
   const sandboxEnv = { FLOTILLA_SANDBOX_BRIDGE: `fltui${n}`, FLOTILLA_SANDBOX_SUBNET: `10.252.${n}.0/24`, FLOTILLA_SANDBOX_PREFIX: `fltui${n}` };
-  const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.defaultSandbox ? {} : sandboxEnv), FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') };
+  const bundle = opts.bundle ?? process.env.FLOTILLA_E2E_BUNDLE === '1';
+  // The bundle finds its own renderer (out/renderer); from the sources the build's is named.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.defaultSandbox ? {} : sandboxEnv), ...(bundle ? {} : { FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') }) };
+  if (bundle) delete env.FLOTILLA_UI_DIR;
   if (opts.defaultSandbox) for (const k of Object.keys(sandboxEnv)) delete env[k];
   const dataDir = path.join(dir, 'data');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(opts.apiPort ?? 0), '--ui-port', String(opts.uiPort ?? 0), ...extraArgs], {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(process.execPath, [...serveArgv(bundle), '--data-dir', dataDir, '--api-port', String(opts.apiPort ?? 0), '--ui-port', String(opts.uiPort ?? 0), ...extraArgs], {
+    cwd: bundle ? dir : ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });
