@@ -1,0 +1,60 @@
+// The RBAC authorizer over a real registry: ClusterRoleBindings everywhere, RoleBindings in their
+// namespace, ServiceAccount subjects defaulting to the binding's namespace, a binding to a missing
+// role reported in the reason; system:masters and nodes decided before RBAC.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Registry } from '../../../main/apiserver/registry/registry';
+import { resourceFor } from '../../../main/api/resources';
+import { Authorizer } from '../../../main/apiserver/authz/authorizer';
+import type { Attributes } from '../../../main/apiserver/authz/attributes';
+import { ApiError } from '../../../main/apiserver/status';
+import { closeRegistry, openRegistry } from '../registry/fixture';
+
+const RBAC = 'rbac.authorization.k8s.io';
+const r = (plural: string) => resourceFor(RBAC, 'v1', plural)!;
+const robot = { name: 'system:serviceaccount:shop:robot', groups: ['system:serviceaccounts', 'system:serviceaccounts:shop', 'system:authenticated'] };
+
+let reg: Registry;
+let authz: Authorizer;
+beforeEach(async () => {
+  reg = await openRegistry();
+  authz = new Authorizer(reg);
+  await reg.create(resourceFor('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, {});
+});
+afterEach(() => closeRegistry());
+
+function attrs(verb: string, resource: string, namespace: string, user = robot): Attributes {
+  return { user, verb, resourceRequest: true, path: '', group: '', version: 'v1', resource, subresource: '', namespace, name: '' };
+}
+
+async function create(plural: string, namespace: string | undefined, obj: Record<string, unknown>) {
+  await reg.create(r(plural), namespace, { apiVersion: `${RBAC}/v1`, ...obj }, {});
+}
+
+describe('RBAC authorizer', () => {
+  it('a RoleBinding grants in its namespace only; a ServiceAccount subject defaults to that namespace', async () => {
+    expect(authz.decide(attrs('list', 'pods', 'shop')).allowed).toBe(false);
+    await create('roles', 'shop', { kind: 'Role', metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }] });
+    await create('rolebindings', 'shop', { kind: 'RoleBinding', metadata: { name: 'r' }, roleRef: { kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'robot' }] });
+    expect(authz.decide(attrs('list', 'pods', 'shop')).allowed).toBe(true);
+    expect(authz.decide(attrs('list', 'pods', 'default')).allowed).toBe(false);
+    expect(authz.decide(attrs('list', 'pods', '')).allowed).toBe(false);
+  });
+
+  it('a ClusterRoleBinding to a group grants everywhere; a missing role is the reason', async () => {
+    await create('clusterrolebindings', undefined, { kind: 'ClusterRoleBinding', metadata: { name: 'all-sa' }, roleRef: { kind: 'ClusterRole', name: 'absent' }, subjects: [{ kind: 'Group', name: 'system:serviceaccounts' }] });
+    expect(authz.decide(attrs('get', 'secrets', 'default'))).toEqual({ allowed: false, reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "absent" not found' });
+    const err = (() => { try { authz.authorize(attrs('get', 'secrets', 'default')); } catch (e) { return e; } })();
+    expect((err as ApiError).message).toBe('secrets is forbidden: User "system:serviceaccount:shop:robot" cannot get resource "secrets" in API group "" in the namespace "default": RBAC: clusterrole.rbac.authorization.k8s.io "absent" not found');
+    await create('clusterroles', undefined, { kind: 'ClusterRole', metadata: { name: 'absent' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] });
+    expect(authz.decide(attrs('get', 'secrets', 'default')).allowed).toBe(true);
+  });
+
+  it('system:masters may do anything; a node only what the node authorizer allows', () => {
+    expect(authz.decide(attrs('delete', 'nodes', '', { name: 'admin', groups: ['system:masters'] })).allowed).toBe(true);
+    const node = { name: 'system:node:n1', groups: ['system:nodes'], node: 'n1' };
+    expect(authz.decide({ ...attrs('update', 'nodes', '', node), name: 'n1' }).allowed).toBe(true);
+    expect(authz.decide({ ...attrs('update', 'nodes', '', node), name: 'n2' }).allowed).toBe(false);
+    expect(authz.decide({ ...attrs('create', 'serviceaccounts', 'shop', node), subresource: 'token' }).allowed).toBe(true);
+    expect(authz.rulesFor(node, 'shop').incomplete).toBe(true);
+  });
+});
