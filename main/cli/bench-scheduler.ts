@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { KObject, Pod } from '../api/types';
+import type { Pod } from '../api/types';
 import type { BenchSchedulerOptions } from './commands';
 import { startCore } from '../core';
 import { Informer } from '../client/cache/informer';

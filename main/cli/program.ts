@@ -52,11 +52,11 @@ function addLeaf(cmd: Command, def: Leaf, finish: Finish): void {
     if (f.kind === 'positional') {
       const i = position++;
       cmd.argument(`<${f.name}>`, f.description);
-      readers.push([key, (c) => c.processedArgs[i]]);
+      readers.push([key, (c): unknown => c.processedArgs[i]]);
     } else {
       const o = option(f);
       cmd.addOption(o);
-      readers.push([key, (c) => c.getOptionValue(o.attributeName())]);
+      readers.push([key, (c): unknown => c.getOptionValue(o.attributeName())]);
     }
   }
   cmd.action(async (...params: unknown[]) => {

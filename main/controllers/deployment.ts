@@ -2,7 +2,7 @@
 // deployment.kubernetes.io/revision), rolled by RollingUpdate (maxSurge / maxUnavailable) or
 // Recreate (deployment-rollout.ts), old ReplicaSets pruned to revisionHistoryLimit, paused
 // honoured, and status with the Available / Progressing conditions kubectl rollout status reads.
-import type { Deployment, KObject, ReplicaSet } from '../api/types';
+import type { Deployment, ReplicaSet } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';

@@ -3,7 +3,6 @@
 import type { KObject, Namespace } from '../api/types';
 import { RESOURCES } from '../api/resources';
 import { isNotFound } from '../client/types';
-import type { ResourceRef } from '../client/types';
 import { newReconciler } from '../client/reconciler';
 import type { ReconcileResult } from '../client/reconciler';
 import { R } from '../client/refs';

@@ -1,6 +1,6 @@
 // Node IPAM: each node gets spec.podCIDR / podCIDRs 10.244.N.0/24, the lowest free N. The
 // allocation is rebuilt from existing nodes (stable across restarts) and released when a node goes.
-import type { KObject, Node } from '../api/types';
+import type { Node } from '../api/types';
 import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';

@@ -3,7 +3,7 @@
 // (NodeStatusUnknown, "Kubelet stopped posting node status.") and its pods are marked not ready.
 // Nodes are tainted from their Ready condition: Unknown → node.kubernetes.io/unreachable,
 // False → node.kubernetes.io/not-ready (NoSchedule and NoExecute); the taints go when Ready is True.
-import type { KObject, Lease, Node, NodeCondition, Pod, Taint } from '../api/types';
+import type { Lease, Node, NodeCondition, Pod, Taint } from '../api/types';
 import type { Informer } from '../client/cache/informer';
 import { BY_NODE } from '../client/cache/shared-informers';
 import type { EventRecorder } from '../client/record/recorder';

@@ -3,7 +3,7 @@
 // A pod that shows up bound to an unknown node waits out a short quarantine first (Kubernetes'
 // PodGC waits 40 s; a node that is still registering must not lose its pods), while the pods of
 // a node that was deleted go at once.
-import type { KObject, Node, Pod } from '../api/types';
+import type { Node, Pod } from '../api/types';
 import { isNotFound } from '../client/types';
 import { BY_NODE } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';

@@ -1,7 +1,7 @@
 // NoExecute taint eviction (the taint manager): pods on a node with NoExecute taints they do not
 // tolerate are deleted at once; pods that tolerate them for tolerationSeconds are deleted that
 // long after the taint was added; pods that tolerate them forever stay.
-import type { KObject, Node, Pod, Taint, Toleration } from '../api/types';
+import type { Node, Pod, Taint, Toleration } from '../api/types';
 import { tolerates } from '../api/tolerations';
 import { BY_NODE } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';

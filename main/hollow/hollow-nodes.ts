@@ -87,10 +87,10 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
     const obj = nodeObject(st.name, st.index, res, now);
     let node: Node;
     try {
-      node = await limiter.run(() => client.create(R.nodes, obj as KObject)) as Node;
+      node = await limiter.run(() => client.create<Node>(R.nodes, obj));
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
-      node = await limiter.run(() => client.patch(R.nodes, st.name, { status: { conditions: nodeConditions(now), capacity: obj.status!.capacity, allocatable: obj.status!.allocatable } }, 'strategic', { subresource: 'status' })) as Node;
+      node = await limiter.run(() => client.patch<Node>(R.nodes, st.name, { status: { conditions: nodeConditions(now), capacity: obj.status!.capacity, allocatable: obj.status!.allocatable } }, 'strategic', { subresource: 'status' }));
     }
     st.podCIDR = node.spec?.podCIDR;
     try {

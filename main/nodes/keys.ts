@@ -1,7 +1,7 @@
 // SSH keys the app generates: one client key per data dir (D/ssh/id_ed25519), host keys per sandbox node.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
+import { utils, type ParsedKey } from 'ssh2';
 
 export interface KeyPair { privateKey: string; publicKey: string }
 
@@ -29,7 +29,8 @@ export function clientKey(dataDir: string): KeyPair {
 
 /** The SSH wire-format blob of an OpenSSH public key line, for host-key pinning. */
 export function publicKeyBlob(publicKeyLine: string): Buffer {
-  const parsed = utils.parseKey(publicKeyLine);
+  // ssh2's typings omit that parseKey returns an array for a text holding several OpenSSH keys.
+  const parsed = utils.parseKey(publicKeyLine) as ParsedKey | ParsedKey[] | Error;
   if (parsed instanceof Error) throw new Error(`bad public key: ${parsed.message}`);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key) throw new Error('bad public key: empty');

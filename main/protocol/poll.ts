@@ -10,7 +10,9 @@ export class PollFailure extends Error {
  * Polls fn until it returns a value other than undefined/false; throws `what` at the deadline. An error
  * thrown by fn counts as "not yet" (its message is kept for the timeout error), except a PollFailure.
  */
-export async function pollUntil<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, intervalMs = 25): Promise<T> {
+export async function pollUntil<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -21,7 +23,10 @@ export async function pollUntil<T>(fn: () => Promise<T | undefined | false> | T 
       if (e instanceof PollFailure) throw e;
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (${last instanceof Error ? last.message : String(last)})` : ''}`);
+    if (Date.now() > deadline) {
+      const why = last instanceof Error ? last.message : String(last);
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (${why})` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -3,7 +3,7 @@
 // cycle counts it at once) and binds it through pods/binding asynchronously. A pod that fits
 // nowhere gets PodScheduled=False (Unschedulable) and a FailedScheduling event and waits for the
 // cluster to change.
-import type { KObject, Node, Pod } from '../api/types';
+import type { Node, Pod } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isNotFound } from '../client/types';
 import { EventRecorder } from '../client/record/recorder';

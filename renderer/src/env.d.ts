@@ -1,5 +1,6 @@
 /// <reference types="vite/client" />
-import type { BridgeApi } from '../../main/bridge/contract';
+// A script, not a module (no top-level import): only then is the '*.vue' declaration ambient, which
+// tools without Vue's own resolution (typescript-eslint's typed rules) need; vue-tsc reads the files.
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue';
@@ -7,9 +8,7 @@ declare module '*.vue' {
   export default component;
 }
 
-declare global {
-  interface Window {
-    /** Present in Electron (set by the preload); absent in web mode. */
-    flotilla?: BridgeApi;
-  }
+interface Window {
+  /** Present in Electron (set by the preload); absent in web mode. */
+  flotilla?: import('../../main/bridge/contract').BridgeApi;
 }

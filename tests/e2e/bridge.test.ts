@@ -9,6 +9,7 @@ import type { KObject } from '../../main/api/types';
 import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName, WsServerMessage } from '../../main/bridge/contract';
 import { startUiServer } from '../../main/bridge/web-server';
 import { UI_TOKEN_FILE } from '../../main/bridge/ui-token';
+import { rawBuffer } from '../../main/protocol/ws-data';
 import type { UiServer } from '../../main/bridge/web-server';
 import { startTestCluster, waitFor } from '../helpers/cluster';
 import type { TestCluster } from '../helpers/cluster';
@@ -36,7 +37,7 @@ class WsBridge {
   readonly events: Array<{ event: EventName; payload: unknown }> = [];
   constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as WsServerMessage;
+      const m = JSON.parse(rawBuffer(d).toString()) as WsServerMessage;
       if ('id' in m) this.waiting.get(m.id)?.(m.result);
       else this.events.push({ event: m.event, payload: m.payload });
     });

@@ -3,7 +3,7 @@
 // control loop started alone — no API server, no scheduler, no kubelets, no other controllers.
 // The test plays every other part by writing API objects (a pod's status as a kubelet would, a
 // ReplicaSet's status as its controller would) and waits on the API state the loop produces.
-import type { ApiObject, KList, KObject, WatchEvent } from '../../main/api/types';
+import type { ApiObject, KObject, WatchEvent } from '../../main/api/types';
 import { resourceForKind } from '../../main/api/resources';
 import type { Registry } from '../../main/apiserver/registry/registry';
 import type { LocalClient } from '../../main/client/local';
@@ -73,7 +73,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       throw e;
     }),
     async list<T extends ApiObject>(like: Kinded, namespace?: string, labelSelector?: string) {
-      return ((await client.list(resourceOf(like), { namespace, labelSelector })) as KList<T>).items;
+      return (await client.list<T>(resourceOf(like), { namespace, labelSelector })).items;
     },
     patch: (like, name, namespace, body) => client.patch(resourceOf(like), name, body, 'merge', { namespace }),
     patchStatus: (like, name, namespace, status) => client.patch(resourceOf(like), name, { status }, 'merge', { namespace, subresource: 'status' }),
@@ -124,7 +124,9 @@ export function controlPlaneEach(controller: string, opts: ControllerOptions = {
   return new Proxy({} as ControlPlane, {
     get: (_t, prop) => {
       if (!current) throw new Error('the control plane runs only inside a test');
-      return current[prop as keyof ControlPlane];
+      // Its members are closures (no `this`): handing them out unbound is safe.
+      const members: Record<keyof ControlPlane, unknown> = current;
+      return members[prop as keyof ControlPlane];
     },
   });
 }

@@ -1,7 +1,7 @@
 // Playing the node's part in controller tests without a kubelet: register a Node (and its Lease),
 // bind a pod to it and report it Running/Ready — the same objects hollow nodes write
 // (main/hollow), written once, when the test says so.
-import type { KObject, Node, Pod, PodStatus, Taint } from '../../main/api/types';
+import type { KObject, Node, Pod, Taint } from '../../main/api/types';
 import { leaseObject, microTime, nodeObject } from '../../main/hollow/node-object';
 import { runningStatus, withReadiness } from '../../main/hollow/pod-status';
 import { resourceOf, type ControlPlane } from './control-plane';

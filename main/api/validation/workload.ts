@@ -1,5 +1,4 @@
 // Pieces shared by Deployment, ReplicaSet and DaemonSet validation.
-import type { LabelSelector } from '../types';
 import { nothing, selectorFromLabelSelector } from '../labels';
 import type { Selector } from '../labels';
 import type { Cause } from './cause';

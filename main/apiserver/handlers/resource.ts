@@ -8,7 +8,7 @@ import { managerOrUserAgent } from '../patch/manager-name';
 import { ApiError, errors } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
-import type { DeleteOptions, FieldValidation, PatchType, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
+import type { DeleteOptions, PatchType, PropagationPolicy, WatchQuery, WriteOptions } from '../registry/options';
 import { PATCH_CONTENT_TYPES } from '../registry/options';
 import { startWatch } from '../registry/watch';
 import type { ApiContext } from '../context';

@@ -46,7 +46,7 @@ function startingManagers(input: UpdateInput): Map<string, ManagerRecord> {
     const fromNew = safeDecode(sent);
     if (fromNew && fromNew.size > 0) return fromNew;
   }
-  return safeDecode(input.old?.metadata?.managedFields) ?? new Map();
+  return safeDecode(input.old?.metadata?.managedFields) ?? new Map<string, ManagerRecord>();
 }
 
 export interface Writer { manager: string; apiVersion: string; subresource?: string }

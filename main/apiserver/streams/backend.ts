@@ -1,13 +1,10 @@
 // The PodStreamBackend the API server uses for pods/log, pods/exec and pods/portforward: everything is
 // proxied to the agent server of the pod's node, reached through a NodeDialer.
 import type { PodStreamBackend } from '../context';
-import type { StoredObject } from '../../api/types';
 import type { AgentEndpoint } from '../../protocol/agent-connection';
 import { createExecWebSocketServer, upgradeExec } from './exec';
 import { proxyLogs } from './logs';
 import { createPortForwardWebSocketServer, upgradePortForward } from './port-forward';
-
-type PodLike = StoredObject & { spec?: { nodeName?: string; containers?: Array<{ name: string }> } };
 
 export interface PodStreams extends PodStreamBackend {
   /** Ends every open exec / port-forward WebSocket. */

@@ -87,7 +87,7 @@ export class Store<T extends MetaObject> {
 function indexAdd<T>(index: Index<T>, k: string, o: T): void {
   for (const v of index.fn(o)) {
     let m = index.byValue.get(v);
-    if (!m) index.byValue.set(v, (m = new Map()));
+    if (!m) index.byValue.set(v, (m = new Map<string, T>()));
     m.set(k, o);
   }
 }

@@ -69,7 +69,9 @@ export function encodeData(streamId: number, data: Buffer, fin: boolean): Buffer
   return out;
 }
 
-export function encodeSynStream(streamId: number, headerBlock: Buffer, opts: { fin?: boolean; unidirectional?: boolean; associatedId?: number; priority?: number } = {}): Buffer {
+interface SynStreamOptions { fin?: boolean; unidirectional?: boolean; associatedId?: number; priority?: number }
+
+export function encodeSynStream(streamId: number, headerBlock: Buffer, opts: SynStreamOptions = {}): Buffer {
   const p = Buffer.alloc(10);
   p.writeUInt32BE(streamId & 0x7fffffff, 0);
   p.writeUInt32BE((opts.associatedId ?? 0) & 0x7fffffff, 4);
@@ -113,7 +115,10 @@ function need(p: Buffer, n: number, what: string): void {
   if (p.length < n) throw new SpdyProtocolError(`${what} frame too short`);
 }
 
+const isFrameType = (n: number): n is FrameType => FrameType[n] !== undefined;
+
 function decodeControl(type: number, flags: number, p: Buffer): Frame {
+  if (!isFrameType(type)) return { type: 'unknown', frameType: type };
   const fin = (flags & FLAG_FIN) !== 0;
   switch (type) {
     case FrameType.SynStream:
@@ -151,8 +156,6 @@ function decodeControl(type: number, flags: number, p: Buffer): Frame {
     case FrameType.WindowUpdate:
       need(p, 8, 'WINDOW_UPDATE');
       return { type: 'window_update', streamId: p.readUInt32BE(0) & 0x7fffffff, delta: p.readUInt32BE(4) & 0x7fffffff };
-    default:
-      return { type: 'unknown', frameType: type };
   }
 }
 

@@ -15,7 +15,7 @@ export interface LogStreamState {
   paused: Ref<boolean>;
   /** Lines held back while paused. */
   held: Ref<number>;
-  restart(): void;
+  restart: () => void;
 }
 
 export function useLogStream(params: Ref<LogRequest | undefined>): LogStreamState {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { ClientError, type ResourceRef } from '../../../main/client/types';
 import { HttpClient } from '../../../main/client/http';
-import type { ConfigMap, KObject, Pod, Service, WatchEvent } from '../../../main/api/types';
+import type { ConfigMap, Pod, Service, Status, WatchEvent } from '../../../main/api/types';
 
 const CM: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', namespaced: true };
@@ -190,7 +190,8 @@ describe('the TypeScript client', () => {
   it('many concurrent updates of one object: exactly one per revision wins', async () => {
     const base = await c.client.create(CM, cm('contended', {}, { n: '0' }));
     const rv = base.metadata!.resourceVersion!;
-    const attempts = await Promise.allSettled(Array.from({ length: 24 }, (_, i) => c.client.update(CM, { ...base, data: { n: String(i + 1) }, metadata: { ...base.metadata, resourceVersion: rv } })));
+    const update = (i: number) => c.client.update(CM, { ...base, data: { n: String(i + 1) }, metadata: { ...base.metadata, resourceVersion: rv } });
+    const attempts = await Promise.allSettled(Array.from({ length: 24 }, (_, i) => update(i)));
     const won = attempts.filter((a) => a.status === 'fulfilled');
     const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
     expect(won.length).toBe(1);
@@ -269,6 +270,6 @@ describe('the TypeScript client', () => {
     const big = JSON.stringify(cm('big', {}, { blob: 'x'.repeat(3 * 1024 * 1024 + 10) }));
     const r = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', big);
     expect(r.code).toBe(413);
-    expect(JSON.parse(r.text).reason).toBe('RequestEntityTooLarge');
+    expect((JSON.parse(r.text) as Status).reason).toBe('RequestEntityTooLarge');
   });
 });

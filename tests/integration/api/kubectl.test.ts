@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ConfigMap, Deployment, Pod, Secret, Service, Status } from '../../../main/api/types';
 import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 
 let c: TestCluster;
@@ -46,10 +47,15 @@ async function ok(args: string[], input?: string) {
   return r.stdout;
 }
 
+/** `kubectl get … -o json` of one object. */
+async function getJson<T>(...args: string[]): Promise<T> {
+  return JSON.parse(await ok(['get', ...args, '-o', 'json'])) as T;
+}
+
 describe('kubectl against flotilla', () => {
   it('version and api-resources', async () => {
     const v = await ok(['version', '-o', 'json']);
-    expect(JSON.parse(v).serverVersion.gitVersion).toMatch(/^v1\.32/);
+    expect((JSON.parse(v) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toMatch(/^v1\.32/);
     const res = await ok(['api-resources']);
     for (const r of ['deployments', 'pods', 'services', 'machines', 'endpointslices', 'leases']) expect(res).toContain(r);
     expect(res).toMatch(/deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/);
@@ -64,9 +70,9 @@ describe('kubectl against flotilla', () => {
     expect(await ok(['apply', '-f', f])).toContain('deployment.apps/web created');
     fs.writeFileSync(f, deployment(3, false));
     expect(await ok(['apply', '-f', f])).toContain('deployment.apps/web configured');
-    const d = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
-    expect(d.spec.replicas).toBe(3);
-    expect(d.spec.template.spec.containers.map((x: { name: string }) => x.name)).toEqual(['web']);
+    const d = await getJson<Deployment>('deploy', 'web');
+    expect(d.spec?.replicas).toBe(3);
+    expect(d.spec?.template.spec?.containers.map((x) => x.name)).toEqual(['web']);
     expect(await ok(['apply', '-f', f])).toContain('deployment.apps/web unchanged');
   });
 
@@ -79,7 +85,7 @@ describe('kubectl against flotilla', () => {
     expect(r.stderr).toMatch(/conflict/i);
     expect(r.stderr).toContain('.data.a');
     expect(await ok(['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], cm('3'))).toContain('serverside-applied');
-    expect(JSON.parse(await ok(['get', 'cm', 'ssa', '-o', 'json'])).data.a).toBe('3');
+    expect((await getJson<ConfigMap>('cm', 'ssa')).data?.a).toBe('3');
   });
 
   it('get shows the real column layout', async () => {
@@ -121,20 +127,19 @@ describe('kubectl against flotilla', () => {
     expect(d).toMatch(/Name:\s+web/);
     expect(d).toMatch(/Replicas:\s+3 desired/);
     expect(await ok(['scale', 'deployment', 'web', '--replicas=5'])).toContain('deployment.apps/web scaled');
-    expect(JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json'])).spec.replicas).toBe(5);
+    expect((await getJson<Deployment>('deploy', 'web')).spec?.replicas).toBe(5);
     expect(await ok(['label', 'deployment', 'web', 'stage=test'])).toContain('deployment.apps/web labeled');
     expect(await ok(['annotate', 'deployment', 'web', 'note=hello'])).toContain('deployment.apps/web annotated');
-    const obj = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
-    expect(obj.metadata.labels.stage).toBe('test');
-    expect(obj.metadata.annotations.note).toBe('hello');
+    const obj = await getJson<Deployment>('deploy', 'web');
+    expect(obj.metadata?.labels?.stage).toBe('test');
+    expect(obj.metadata?.annotations?.note).toBe('hello');
     expect((await ok(['get', 'deploy', '-l', 'stage=test', '-o', 'name'])).trim()).toBe('deployment.apps/web');
   });
 
   it('replace with a stale resourceVersion is a conflict', async () => {
-    const obj = JSON.parse(await ok(['get', 'deploy', 'web', '-o', 'json']));
+    const obj = await getJson<Deployment>('deploy', 'web');
     await ok(['label', 'deployment', 'web', 'bump=1']);
-    obj.spec.replicas = 1;
-    const r = await c.kubectl(['replace', '-f', '-'], { input: JSON.stringify(obj) });
+    const r = await c.kubectl(['replace', '-f', '-'], { input: JSON.stringify({ ...obj, spec: { ...obj.spec, replicas: 1 } }) });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again');
   });
@@ -154,7 +159,7 @@ describe('kubectl against flotilla', () => {
   it('malformed input gets a clear error', async () => {
     const r = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", "kind": ', 'application/json');
     expect(r.code).toBe(400);
-    expect(JSON.parse(r.text).message).toMatch(/json parse error/);
+    expect((JSON.parse(r.text) as Status).message).toMatch(/json parse error/);
   });
 
   it('create generators and run (protobuf request bodies)', async () => {
@@ -164,15 +169,15 @@ describe('kubectl against flotilla', () => {
     expect(await ok(['create', 'deployment', 'gen-d', '-n', 'gen', '--image=docker.io/flotilla/hello:1', '--replicas=2', '--port=8080'])).toContain('deployment.apps/gen-d created');
     expect(await ok(['run', 'gen-p', '-n', 'gen', '--image=docker.io/flotilla/hello:1', '--env=A=B', '--labels=x=y'])).toContain('pod/gen-p created');
     expect(await ok(['expose', 'deployment', 'gen-d', '-n', 'gen', '--port=80', '--target-port=8080', '--type=NodePort'])).toContain('service/gen-d exposed');
-    const d = JSON.parse(await ok(['get', 'deploy', 'gen-d', '-n', 'gen', '-o', 'json']));
-    expect(d.spec.replicas).toBe(2);
-    expect(d.spec.template.spec.containers[0].ports[0].containerPort).toBe(8080);
-    expect(JSON.parse(await ok(['get', 'secret', 'gen-s', '-n', 'gen', '-o', 'json'])).data.p).toBe(Buffer.from('q').toString('base64'));
-    const p = JSON.parse(await ok(['get', 'pod', 'gen-p', '-n', 'gen', '-o', 'json']));
-    expect(p.spec.containers[0].env).toEqual([{ name: 'A', value: 'B' }]);
-    expect(p.metadata.labels).toEqual({ x: 'y' });
-    const svc = JSON.parse(await ok(['get', 'svc', 'gen-d', '-n', 'gen', '-o', 'json']));
-    expect(svc.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    const d = await getJson<Deployment>('deploy', 'gen-d', '-n', 'gen');
+    expect(d.spec?.replicas).toBe(2);
+    expect(d.spec?.template.spec?.containers[0]?.ports?.[0]?.containerPort).toBe(8080);
+    expect((await getJson<Secret>('secret', 'gen-s', '-n', 'gen')).data?.p).toBe(Buffer.from('q').toString('base64'));
+    const p = await getJson<Pod>('pod', 'gen-p', '-n', 'gen');
+    expect(p.spec?.containers[0]?.env).toEqual([{ name: 'A', value: 'B' }]);
+    expect(p.metadata?.labels).toEqual({ x: 'y' });
+    const svc = await getJson<Service>('svc', 'gen-d', '-n', 'gen');
+    expect(svc.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
   });
 
   it('a missing object is NotFound', async () => {

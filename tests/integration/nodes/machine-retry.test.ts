@@ -83,7 +83,7 @@ describe.skipIf(skipWithoutAgent)('machine provisioning retries (sandbox, real a
       const m = await final('r1');
       expect(m.status?.phase, m.status?.message).toBe('Running');
       expect(provider.creates).toBe(2);
-      expect(m.status?.attempts).toEqual([{ attempt: 1, time: expect.any(String), message: expect.stringMatching(/^starting sandbox node r1 at .*: timed out after 30 s waiting for sshd of node r1 .*; the half-made machine was removed$/) }]);
+      expect(m.status?.attempts).toEqual([{ attempt: 1, time: expect.any(String) as unknown, message: expect.stringMatching(/^starting sandbox node r1 at .*: timed out after 30 s waiting for sshd of node r1 .*; the half-made machine was removed$/) as unknown }]);
       await waitFor(() => messages.some((x) => /^attempt 2 of 4 after: starting sandbox node r1 .*: timed out after 30 s waiting for sshd/.test(x)), 'the second attempt in the status message', 5000);
       expect(messages.some((x) => /^attempt 1 of 4 failed, retrying in 300 ms: starting sandbox node r1 .*: timed out/.test(x))).toBe(true);
       expect(m.status?.conditions?.find((x) => x.type === 'Provisioned')).toMatchObject({ status: 'True' });

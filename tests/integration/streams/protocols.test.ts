@@ -51,7 +51,7 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
     // The runtime applies a resize asynchronously to stdin (as with a real kubelet): the command waits for it.
     const script = 'until [ "$(stty size 2>/dev/null)" = "33 101" ]; do sleep 0.05; done; echo resized; read x; echo "got $x"; exit 7';
     const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', script], ['stdin', 'true'], ['stdout', 'true'], ['tty', 'true']]);
-    const ws = new WebSocket(`wss://127.0.0.1:${core.api.port}/api/v1/namespaces/default/pods/proto/exec?${q}`, ['v5.channel.k8s.io'], {
+    const ws = new WebSocket(`wss://127.0.0.1:${core.api.port}/api/v1/namespaces/default/pods/proto/exec?${q.toString()}`, ['v5.channel.k8s.io'], {
       headers: { Authorization: `Bearer ${core.auth.adminToken}` }, ca: core.caCertPem,
     });
     let stdout = '';
@@ -76,7 +76,7 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
 
   it('exec over SPDY/3.1 (kubectl\'s fallback): stdin with EOF, stdout, stderr and the exit status', async () => {
     const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'cat; echo err >&2; exit 4'], ['stdin', 'true'], ['stdout', 'true'], ['stderr', 'true']]);
-    const { socket, head } = await spdyUpgrade(`/api/v1/namespaces/default/pods/proto/exec?${q}`, 'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io');
+    const { socket, head } = await spdyUpgrade(`/api/v1/namespaces/default/pods/proto/exec?${q.toString()}`, 'v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io');
     const session = new SpdySession(socket, 'client', head);
     const error = await session.openStream({ streamtype: 'error' });
     error.end();

@@ -36,7 +36,7 @@ describe('CRI configs from a Pod', () => {
     expect(host.dns_config).toEqual({ servers: ['127.0.0.1'], searches: ['.'], options: [] });
   });
   it('builds the container config with expanded command and a per-restart log path', () => {
-    const cfg = containerConfig(pod, pod.spec!.containers[0]!, 'app', 3, 'img:1', [{ key: 'X', value: 'hi' }]);
+    const cfg = containerConfig(pod, pod.spec!.containers[0], 'app', 3, 'img:1', [{ key: 'X', value: 'hi' }]);
     expect(cfg.command).toEqual(['echo', 'hi']);
     expect(cfg.log_path).toBe('c/3.log');
     expect(cfg.metadata).toEqual({ name: 'c', attempt: 3 });

@@ -134,7 +134,7 @@ describe('flotilla: help', () => {
     const text = r.out.replace(/\s+/g, ' ');
     for (const f of l.flags) {
       expect(text).toContain(f.syntax);
-      const def = f.defaultHelp ?? (f.default === undefined ? undefined : String(f.default));
+      const def = f.defaultHelp ?? (f.default === undefined ? undefined : `${f.default as string | number | boolean}`); // flag defaults are primitives
       if (def !== undefined) expect(text).toContain(`default: ${def}`);
     }
     const viaHelp = await run(['help', ...l.words]);

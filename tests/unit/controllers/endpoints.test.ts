@@ -51,7 +51,7 @@ describe('endpointslice controller', () => {
     expect(withPort.metadata?.labels).toMatchObject({ tier: 'front', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
     expect(withPort.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Service', name: 'web', controller: true });
     expect(withPort.addressType).toBe('IPv4');
-    const cond = Object.fromEntries((withPort.endpoints ?? []).map((e) => [e.targetRef?.name, e.conditions]));
+    const cond = Object.fromEntries((withPort.endpoints ?? []).map((e) => [String(e.targetRef?.name), e.conditions]));
     expect(cond).toEqual({
       ready: { ready: true, serving: true, terminating: false },
       unready: { ready: false, serving: false, terminating: false },

@@ -65,7 +65,7 @@ describe('server-side apply', () => {
 
     const forced = object(serverSideApply({ live: created, applied: manifest({ replicas: 3 }), manager: 'other', force: true, now: T1, meta }));
     expect(forced.spec).toMatchObject({ replicas: 3 });
-    const byManager = Object.fromEntries(entries(forced).map((e) => [e.manager, e.fieldsV1 as Record<string, Record<string, unknown>>]));
+    const byManager = Object.fromEntries(entries(forced).map((e) => [String(e.manager), e.fieldsV1 as Record<string, Record<string, unknown>>]));
     expect(byManager.other['f:spec']).toHaveProperty('f:replicas');
     expect(byManager['kubectl-client-side-apply']['f:spec']).not.toHaveProperty('f:replicas');
   });
@@ -144,7 +144,7 @@ describe('recording updates', () => {
     const applied = stored(object(serverSideApply({ live: undefined, applied: manifest({ replicas: 2 }), manager: 'kubectl', force: false, now: T0, meta })));
     const next = { ...applied, spec: { ...(applied.spec as object), replicas: 7 } };
     const out = recordUpdate({ old: applied, updated: next, manager: 'kubectl-edit', operation: 'Update', now: T1, meta });
-    const byManager = Object.fromEntries(entries(out).map((e) => [e.manager, e]));
+    const byManager = Object.fromEntries(entries(out).map((e) => [String(e.manager), e]));
     expect(byManager['kubectl-edit']).toMatchObject({ operation: 'Update', apiVersion: 'apps/v1', time: T1, fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
     expect(byManager.kubectl.fieldsV1).not.toHaveProperty(['f:spec', 'f:replicas']);
     expect(entries(out).map((e) => e.operation)).toEqual(['Apply', 'Update']);

@@ -17,7 +17,7 @@ function deployment(containers: unknown[], extra: Record<string, unknown> = {}):
 describe('strategic merge patch', () => {
   it('applies the patch kubectl apply sends for a changed image and replica count', () => {
     const live = deployment([{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] }, { name: 'side', image: 'busybox' }]);
-    const before = JSON.parse(JSON.stringify(live));
+    const before = JSON.parse(JSON.stringify(live)) as Record<string, unknown>;
     const patch = {
       metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"x":1}\n' } },
       spec: { replicas: 3, template: { spec: { '$setElementOrder/containers': [{ name: 'nginx' }, { name: 'side' }], containers: [{ image: 'nginx:1.28', name: 'nginx' }] } } },

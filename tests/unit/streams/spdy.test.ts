@@ -87,6 +87,12 @@ describe('SPDY frames', () => {
     f.writeUInt16BE(0x8002, 0);
     expect(() => new FrameParser().push(f)).toThrow('unsupported SPDY version 2');
   });
+
+  it('passes a control frame of a type SPDY/3 does not define (5, the old NOOP) through as unknown', () => {
+    const f = encodePing(1);
+    f.writeUInt16BE(5, 2);
+    expect(new FrameParser().push(f)).toEqual([{ type: 'unknown', frameType: 5 }]);
+  });
 });
 
 describe('SPDY header blocks', () => {
