@@ -130,12 +130,24 @@ export class PodWorker {
       return this.deps.syncIntervalMs;
     }
     let next = this.deps.syncIntervalMs;
-    // Volumes are set up while the runtime makes the sandbox; no container starts before they are ready.
-    const sandboxReady = this.ensureSandbox();
-    sandboxReady.catch(() => undefined); // awaited below (setting up the volumes may fail first)
-    const volumesReady = await this.syncVolumes();
-    const sandbox = await sandboxReady;
-    if (!volumesReady) return this.deps.syncIntervalMs;
+    // Volumes are set up while the runtime makes the sandbox (once RunPodSandbox is on its way); no
+    // container starts before they are ready.
+    let volumes: Promise<boolean> | undefined;
+    const startVolumes = (): Promise<boolean> => {
+      if (!volumes) {
+        volumes = this.syncVolumes();
+        volumes.catch(() => undefined); // handled where it is awaited, possibly after the sandbox
+      }
+      return volumes;
+    };
+    let sandbox: RunningSandbox | undefined;
+    try {
+      sandbox = await this.ensureSandbox(() => { void startVolumes(); });
+    } catch (err) {
+      await startVolumes().catch(() => undefined); // never two volume syncs of a pod at once
+      throw err;
+    }
+    if (!(await startVolumes())) return this.deps.syncIntervalMs;
     if (sandbox) {
       let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       const initDone = await this.syncInit(all, sandbox);
@@ -182,7 +194,8 @@ export class PodWorker {
     return [...this.sandboxIP.values()].pop();
   }
 
-  private async ensureSandbox(): Promise<RunningSandbox | undefined> {
+  /** The pod's ready sandbox, made if needed; `creating` is called once RunPodSandbox has been sent. */
+  private async ensureSandbox(creating?: () => void): Promise<RunningSandbox | undefined> {
     const { cri } = this.deps;
     const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
     boxes.sort((a, b) => nsToMs(b.created_at) - nsToMs(a.created_at));
@@ -217,7 +230,9 @@ export class PodWorker {
     mkdirSync(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), { recursive: true });
     let id: string;
     try {
-      id = await cri.runPodSandbox(config);
+      const made = cri.runPodSandbox(config);
+      creating?.();
+      id = await made;
     } catch (err) {
       this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
       throw err;

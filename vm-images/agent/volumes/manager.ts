@@ -146,7 +146,7 @@ export class VolumeManager {
     }
     if (writeAtomic(dir, payload) || !state.paths.has(name)) setVolumeOwnership(dir, fsGroup, true);
     state.fingerprints.set(dir, print);
-    state.paths.set(name, { hostPath: dir });
+    state.paths.set(name, { hostPath: dir, readOnly: true });
   }
 
   /** Unmounts and removes everything of the pod's; refuses to remove anything while a mount is left below it. */
