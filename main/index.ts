@@ -1,6 +1,7 @@
 // The Electron entry: the app's name and data dir, one window, the app menu, a single-instance lock,
 // secure defaults; starts the core and binds the bridge to IPC; a start-up failure is shown in a
 // dialog (a taken API port offers a free one) before the app quits. Nothing else lives here.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
 import { startCore } from './core';
@@ -8,6 +9,7 @@ import type { Core } from './core';
 import { bridgeDepsOf } from './bridge/handlers';
 import { registerIpcBridge } from './bridge/ipc';
 import { CSP } from './bridge/csp';
+import { bundleRoot } from './nodes/assets';
 
 let win: BrowserWindow | undefined;
 let core: Core | undefined;
@@ -104,6 +106,10 @@ async function start(): Promise<void> {
 // Our own name and data dir, whatever started us (the packaged app, `npm start`, or electron with a path):
 // never "Electron"'s, shared with every other unpackaged Electron app.
 app.setName('Flotilla');
+// better-sqlite3 built for Electron's ABI (scripts/electron-native.mjs → out/native/, a package's resources/native/);
+// node_modules keeps the Node build. Without it the store fails to open and the start-up dialog says so.
+const electronSqlite = path.join(bundleRoot(), 'native', 'better_sqlite3.node');
+if (process.versions.electron && !process.env.FLOTILLA_SQLITE_ADDON && fs.existsSync(electronSqlite)) process.env.FLOTILLA_SQLITE_ADDON = electronSqlite;
 app.setPath('userData', path.join(app.getPath('appData'), 'Flotilla'));
 
 if (!app.requestSingleInstanceLock()) {

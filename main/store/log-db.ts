@@ -61,7 +61,8 @@ export class LogDb {
 
   constructor(path: string) {
     // A second process on the same file waits this long for the lock, then fails.
-    this.db = new Database(path, { timeout: 1000 });
+    // FLOTILLA_SQLITE_ADDON: better-sqlite3 built for Electron's ABI (set by main/index.ts; scripts/electron-native.mjs).
+    this.db = new Database(path, { timeout: 1000, nativeBinding: process.env.FLOTILLA_SQLITE_ADDON || undefined });
     try {
       // WAL + NORMAL: a COMMIT reaches the WAL file (the OS keeps it if the process dies) without
       // an fsync per transaction. EXCLUSIVE: one process owns the store, so its in-memory state
