@@ -5,6 +5,22 @@
 # a second real API client (the Python one) comes from python3-kubernetes.
 set -euo pipefail
 
+# macOS: nodes are Lima VMs (sandbox nodes are Linux-only); no apt. The demo images and the agent are
+# built on Linux (`npm run build` there, or a packaged app that ships them) — gcc -static for Linux is not here.
+if [ "$(uname -s)" = Darwin ]; then
+  if ! command -v limactl >/dev/null 2>&1; then
+    echo "flotilla setup: macOS nodes run in Lima VMs, and limactl is not installed." >&2
+    echo "flotilla setup: install it with: brew install lima" >&2
+    exit 1
+  fi
+  echo "flotilla setup: macOS with $(limactl --version 2>/dev/null || echo limactl); skipping the Linux host packages."
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "flotilla setup: this setup knows Debian/Ubuntu (apt-get); install by hand: containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev" >&2
+  exit 1
+fi
+
 need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod python3-kubernetes)
 missing=()
 for p in "${need_pkgs[@]}"; do

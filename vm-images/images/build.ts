@@ -1,7 +1,12 @@
 // `npx tsx vm-images/images/build.ts [outDir]` (default vm-images/images/out/): builds the demo image tarballs.
-// A command of its own, so that bundling build-images.ts into the app never runs it.
+// A command of its own, so that bundling build-images.ts into the app never runs it. The images are Linux
+// binaries (gcc -static, busybox-static): elsewhere (macOS) they are skipped and expected prebuilt.
 import { join, resolve } from 'node:path';
 import { buildImages } from './build-images';
 
 const outDir = resolve(process.argv[2] ?? join(__dirname, 'out'));
-for (const image of buildImages(outDir)) console.log(`${image.ref}\t${image.file}\t${image.bytes} bytes`);
+if (process.platform !== 'linux') {
+  console.log(`Skipping the demo images on ${process.platform}: they are built on Linux (npm run build there) and copied to ${outDir}.`);
+} else {
+  for (const image of buildImages(outDir)) console.log(`${image.ref}\t${image.file}\t${image.bytes} bytes`);
+}
