@@ -10,10 +10,7 @@ import type { ApiClient, ResourceRef } from '../client/types';
 import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
-
-export const KUBERNETES_SERVICE_IP = '10.96.0.1';
-/** Where a node's agent forwards to the API server tunnel. */
-export const NODE_API_PORT = 6443;
+import { KUBERNETES_SERVICE_IP, KUBERNETES_SERVICE_PORT, NODE_API_PORT } from '../api/kubernetes-service';
 const KEY = 'default/kubernetes';
 const NAME = 'kubernetes';
 const NAMESPACE = 'default';
@@ -23,7 +20,7 @@ function desiredService(): Service & KObject {
   return {
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: NAME, namespace: NAMESPACE, labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, sessionAffinity: 'None', ports: [{ name: PORT_NAME, port: 443, protocol: 'TCP', targetPort: NODE_API_PORT }] },
+    spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, sessionAffinity: 'None', ports: [{ name: PORT_NAME, port: KUBERNETES_SERVICE_PORT, protocol: 'TCP', targetPort: NODE_API_PORT }] },
   };
 }
 

@@ -33,6 +33,7 @@ import { PodSync } from './sync/pod-sync';
 import { apiTokenRequester } from './sync/token-request';
 import { VolumeManager } from './volumes/manager';
 import { TokenManager } from './volumes/service-account-token';
+import { ApiServerForwarder } from './services/apiserver-forwarder';
 
 export interface AgentOptions {
   /** Runs the node's network commands (iptables, ip, sysctl); default: directly. Tests pass a netns runner. */
@@ -161,6 +162,7 @@ export class Agent {
     services.start();
     this.own(() => services.stop());
     this.startClusterDns(services);
+    this.startApiServerForwarder();
 
     const statsTimer = setInterval(() => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); }, this.opts.statsIntervalMs ?? 10_000);
     this.own(() => clearInterval(statsTimer));
@@ -223,6 +225,13 @@ export class Agent {
     dns.start();
     this.own(() => dns.stop());
     this.retrying(`cluster DNS on ${dnsIP}:53`, () => dns.listen()).catch(() => undefined);
+  }
+
+  /** Forwards <nodeIP>:6443 to the API tunnel: the endpoint of the `kubernetes` Service on this node. */
+  private startApiServerForwarder(): void {
+    const forwarder = new ApiServerForwarder({ nodeIP: this.config.nodeIP, apiServer: this.config.apiServer, log: this.log });
+    this.own(() => forwarder.stop());
+    this.retrying(`API server forwarder on ${this.config.nodeIP}`, () => forwarder.listen()).catch(() => undefined);
   }
 
   private statusSource(): NodeStatusSource {

@@ -1,0 +1,110 @@
+// A pod's own service-account token on a real sandbox node (containerd, runc, the real agent bundle,
+// real kubectl): the projected volume at /var/run/secrets/kubernetes.io/serviceaccount holds the
+// token, the cluster CA and the namespace, and the pod reaches the API server through the
+// `kubernetes` Service (10.96.0.1:443 → a node's InternalIP:6443 → its tunnel) with that token:
+// listing pods is forbidden until a RoleBinding grants it. The HTTPS client is the host's curl run in
+// the pod's network namespace (busybox's TLS cannot talk to the API server's ECDSA certificate).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { R } from '../../../main/client/refs';
+import type { KObject } from '../../../main/api/types';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const MANIFEST = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: robot, namespace: shop }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: caller, namespace: shop }
+spec:
+  serviceAccountName: robot
+  terminationGracePeriodSeconds: 1
+  containers: [{ name: sh, image: docker.io/flotilla/hello:1, command: [sh, -c, 'sleep 3600'] }]
+`;
+
+/** The host PID of the pod's `sleep` (its container is in a cgroup named after the pod's uid). */
+function podPid(uid: string): number | undefined {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+      if (!cg.includes(uid) && !cg.includes(uid.replace(/-/g, '_'))) continue;
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep')) return Number(pid);
+    } catch { /* exited */ }
+  }
+  return undefined;
+}
+
+/** curl in the pod's network namespace, verifying the server against the pod's ca.crt: `<status> <body>`. */
+function curlFromPod(pid: number, token: string, caFile: string, url: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('nsenter', ['-t', String(pid), '-n', 'curl', '-sS', '--max-time', '10', '--cacert', caFile, '-H', `Authorization: Bearer ${token}`, '-w', '\n%{http_code}', url], (_err, stdout, stderr) => {
+      const i = stdout.lastIndexOf('\n');
+      resolve(`${stdout.slice(i + 1)} ${stdout.slice(0, i)}${stderr}`);
+    });
+  });
+}
+
+describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account token on a sandbox node', () => {
+  const cfg = uniqueSandbox(7);
+  const logs: string[] = [];
+  let c: TestCluster;
+
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await c.kubectl(args, { input, timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const inPod = async (script: string): Promise<string> => {
+    const r = await c.kubectl(['exec', '-n', 'shop', 'caller', '--', 'sh', '-c', script], { timeoutMs: 30_000 });
+    return r.stdout + r.stderr;
+  };
+
+  beforeAll(async () => {
+    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
+    await ok(['apply', '-f', '-'], MANIFEST);
+    await waitFor(async () => (await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop')).status?.containerStatuses?.[0]?.state?.running, 'pod caller running', 120_000, 250);
+  }, 300_000);
+
+  afterAll(async () => {
+    if (!c) return;
+    await stopClusterWithNodes(c, cfg, logs);
+  }, 120_000);
+
+  it('mounts the token, the cluster CA and the namespace', async () => {
+    expect(await inPod(`cat ${SA_DIR}/namespace`)).toBe('shop');
+    expect(await inPod(`cat ${SA_DIR}/ca.crt`)).toBe(c.core.caCertPem);
+    expect((await inPod(`cat ${SA_DIR}/token`)).split('.')).toHaveLength(3);
+  });
+
+  it('lists pods through the kubernetes Service only after a RoleBinding grants it', async () => {
+    const pod = await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop');
+    const pid = await waitFor(() => podPid(pod.metadata!.uid!), 'the pod\'s process', 10_000);
+    const token = await inPod(`cat ${SA_DIR}/token`);
+    const caFile = `${c.dir}/pod-ca.crt`;
+    fs.writeFileSync(caFile, await inPod(`cat ${SA_DIR}/ca.crt`));
+    const listPods = () => curlFromPod(pid, token, caFile, 'https://10.96.0.1/api/v1/namespaces/shop/pods');
+    // curl's own error, when the request does not get through, is the reason the wait reports.
+    const denied = await waitFor(async () => {
+      const out = await listPods();
+      if (!out.startsWith('403 ')) throw new Error(out);
+      return out;
+    }, 'the API answers the pod 403', 30_000, 500);
+    expect((JSON.parse(denied.slice(4)) as { message: string }).message).toBe('pods is forbidden: User "system:serviceaccount:shop:robot" cannot list resource "pods" in API group "" in the namespace "shop"');
+    await ok(['create', 'rolebinding', 'robot-view', '-n', 'shop', '--clusterrole', 'view', '--serviceaccount', 'shop:robot']);
+    const allowed = await waitFor(async () => {
+      const out = await listPods();
+      return out.startsWith('200 ') ? out : undefined;
+    }, 'the pod lists pods', 30_000, 500);
+    expect((JSON.parse(allowed.slice(4)) as { items: Pod[] }).items.map((p) => p.metadata?.name)).toEqual(['caller']);
+  });
+});
