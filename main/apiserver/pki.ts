@@ -97,7 +97,7 @@ export async function ensurePki(dir: string): Promise<Pki> {
   if (!fs.existsSync(file('server.crt')) || !fs.existsSync(file('server.key'))) {
     const server = await makeServerCert({ cert: new x509.X509Certificate(caCertPem), key: caKey }, {
       ips: ['127.0.0.1', '10.96.0.1', '::1'],
-      dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'flotilla-apiserver'],
+      dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'flotilla-apiserver'],
     });
     fs.writeFileSync(file('server.key'), server.keyPem, { mode: 0o600 });
     fs.writeFileSync(file('server.crt'), server.certPem);

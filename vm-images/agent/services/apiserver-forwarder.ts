@@ -24,7 +24,8 @@ export class ApiServerForwarder {
     const target = new URL(this.opts.apiServer);
     const port = Number(target.port || 443);
     const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (host === this.opts.nodeIP && port === NODE_API_PORT) return; // the API server is already there
+    // Nothing to do when the API server is already there, or for a loopback node address pods cannot reach.
+    if ((host === this.opts.nodeIP && port === NODE_API_PORT) || /^127\./.test(this.opts.nodeIP)) return;
     const server = net.createServer((client) => this.relay(client, host, port));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
