@@ -19,7 +19,8 @@ export function checkMachineRequest(req: AddMachineRequest): string | undefined 
 export async function addMachine(client: ApiClient, req: AddMachineRequest): Promise<Machine> {
   const problem = checkMachineRequest(req);
   if (problem) throw new BridgeFailure(422, 'Invalid', problem);
-  return createMachine(client, { provider: req.provider, cpus: req.cpus, memoryMiB: req.memoryMiB, diskGiB: req.diskGiB, running: true }, req.name, { fieldManager: FIELD_MANAGER });
+  const spec = { provider: req.provider, cpus: req.cpus, memoryMiB: req.memoryMiB, diskGiB: req.diskGiB, running: true };
+  return createMachine(client, spec, req.name, { fieldManager: FIELD_MANAGER });
 }
 
 export async function retryMachine(client: ApiClient, name: string): Promise<Machine> {

@@ -51,7 +51,8 @@ export function pageProbe(nodes: number, pods: number): string {
  * the page's CSP (no 'unsafe-eval') refuses; a function is evaluated once, by the debugger protocol.
  */
 export async function waitForFullRender(page: Page, timeoutMs: number): Promise<number> {
-  await page.waitForFunction(() => (globalThis as unknown as { __bench?: BenchProbe }).__bench?.firstFull !== undefined, undefined, { timeout: timeoutMs, polling: 100 });
+  const rendered = () => (globalThis as unknown as { __bench?: BenchProbe }).__bench?.firstFull !== undefined;
+  await page.waitForFunction(rendered, undefined, { timeout: timeoutMs, polling: 100 });
   return Number(await page.evaluate(() => (globalThis as unknown as { __bench: BenchProbe }).__bench.firstFull));
 }
 

@@ -100,14 +100,22 @@ export function intFlag(syntax: string, description: string, def: number | undef
 
 export function stringFlag(syntax: string, description: string, def: string, defaultHelp?: string, parse?: (raw: string) => string): Flag<string>;
 export function stringFlag(syntax: string, description: string, def: undefined, defaultHelp: string, parse?: (raw: string) => string): Flag<string | undefined>;
-export function stringFlag(syntax: string, description: string, def: string | undefined, defaultHelp?: string, parse?: (raw: string) => string): Flag<string | undefined> {
+export function stringFlag(
+  syntax: string, description: string, def: string | undefined, defaultHelp?: string, parse?: (raw: string) => string,
+): Flag<string | undefined> {
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse };
 }
 
 /** One of a fixed set of words; `is` narrows the text to the value type. */
-export function choiceFlag<C extends string>(syntax: string, description: string, choices: readonly string[], is: (s: string) => s is C, def: C): Flag<C>;
-export function choiceFlag<C extends string>(syntax: string, description: string, choices: readonly string[], is: (s: string) => s is C, def: undefined, defaultHelp: string): Flag<C | undefined>;
-export function choiceFlag<C extends string>(syntax: string, description: string, choices: readonly string[], is: (s: string) => s is C, def: C | undefined, defaultHelp?: string): Flag<C | undefined> {
+export function choiceFlag<C extends string>(
+  syntax: string, description: string, choices: readonly string[], is: (s: string) => s is C, def: C,
+): Flag<C>;
+export function choiceFlag<C extends string>(
+  syntax: string, description: string, choices: readonly string[], is: (s: string) => s is C, def: undefined, defaultHelp: string,
+): Flag<C | undefined>;
+export function choiceFlag<C extends string>(
+  syntax: string, description: string, choices: readonly string[], is: (s: string) => s is C, def: C | undefined, defaultHelp?: string,
+): Flag<C | undefined> {
   const parse = (raw: string): C => {
     if (!is(raw)) throw new InvalidArgumentError(`It must be one of ${choices.join(', ')}.`);
     return raw;

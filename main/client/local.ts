@@ -46,19 +46,24 @@ export class LocalClient implements ApiClient {
   }
 
   create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
-    return wrap(async () => (await this.registry.create(this.info(r), o.namespace ?? obj.metadata?.namespace, obj, { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, dryRun: o.dryRun })).object as unknown as T);
+    const opts = { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, dryRun: o.dryRun };
+    return wrap(async () => (await this.registry.create(this.info(r), o.namespace ?? obj.metadata?.namespace, obj, opts)).object as unknown as T);
   }
 
   update<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
-    return wrap(async () => (await this.registry.update(this.info(r), o.namespace ?? obj.metadata?.namespace, obj.metadata?.name ?? '', obj, { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, dryRun: o.dryRun })).object as unknown as T);
+    const opts = { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, dryRun: o.dryRun };
+    const namespace = o.namespace ?? obj.metadata?.namespace;
+    return wrap(async () => (await this.registry.update(this.info(r), namespace, obj.metadata?.name ?? '', obj, opts)).object as unknown as T);
   }
 
   patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
-    return wrap(async () => (await this.registry.patch(this.info(r), o.namespace, name, patch, kind, { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, force: o.force, dryRun: o.dryRun })).object as unknown as T);
+    const opts = { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, force: o.force, dryRun: o.dryRun };
+    return wrap(async () => (await this.registry.patch(this.info(r), o.namespace, name, patch, kind, opts)).object as unknown as T);
   }
 
   delete(r: ResourceRef, name: string, o: DeleteOpts = {}): Promise<KObject> {
-    return wrap(async () => (await this.registry.delete(this.info(r), o.namespace, name, { gracePeriodSeconds: o.gracePeriodSeconds, propagationPolicy: o.propagationPolicy, preconditions: o.preconditions })).object);
+    const opts = { gracePeriodSeconds: o.gracePeriodSeconds, propagationPolicy: o.propagationPolicy, preconditions: o.preconditions };
+    return wrap(async () => (await this.registry.delete(this.info(r), o.namespace, name, opts)).object);
   }
 
   bind(namespace: string, pod: string, node: string): Promise<void> {

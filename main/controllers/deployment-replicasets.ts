@@ -48,7 +48,9 @@ export async function setDeploymentRevision(rc: RolloutContext, d: Deployment, r
 }
 
 /** The ReplicaSet of the current template (created with `replicas` when `create`), its revision annotation current. */
-export async function newReplicaSet(rc: RolloutContext, d: Deployment, all: ReplicaSet[], old: ReplicaSet[], create: { replicas: number } | undefined): Promise<ReplicaSet | undefined> {
+export async function newReplicaSet(
+  rc: RolloutContext, d: Deployment, all: ReplicaSet[], old: ReplicaSet[], create: { replicas: number } | undefined,
+): Promise<ReplicaSet | undefined> {
   const revision = old.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0) + 1;
   const existing = all.filter((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template)).sort(byCreation)[0];
   if (existing) return adoptRevision(rc, d, existing, revision);

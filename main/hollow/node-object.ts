@@ -12,7 +12,8 @@ export function microTime(d = new Date()): string {
 }
 
 export function nodeConditions(now: string): NodeCondition[] {
-  const c = (type: string, status: string, reason: string, message: string): NodeCondition => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+  const c = (type: string, status: string, reason: string, message: string): NodeCondition =>
+    ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
   return [
     c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
     c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),

@@ -14,7 +14,9 @@ import { errorMessage, mustRun } from './exec';
 
 export interface DownReport { removed: string[]; errors: string[] }
 
-export async function downMachines(dataDir: string, log: (l: string) => void = () => undefined, providers?: Map<MachineProvider, Provider>): Promise<DownReport> {
+export async function downMachines(
+  dataDir: string, log: (l: string) => void = () => undefined, providers?: Map<MachineProvider, Provider>,
+): Promise<DownReport> {
   const report: DownReport = { removed: [], errors: [] };
   const all = providers ?? createProviders({ dataDir });
   for (const p of all.values()) {

@@ -177,8 +177,9 @@ export class MachineController {
       }
       await say(1, mode === 'create' ? `creating ${provider.name} machine` : `starting ${provider.name} machine`);
       touched = true;
+      const size = { name, cpus: m.spec?.cpus ?? 2, memoryMiB: m.spec?.memoryMiB ?? 2048, diskGiB: m.spec?.diskGiB ?? 10 };
       const info: MachineInfo = mode === 'create'
-        ? await provider.create({ name, cpus: m.spec?.cpus ?? 2, memoryMiB: m.spec?.memoryMiB ?? 2048, diskGiB: m.spec?.diskGiB ?? 10 }, (msg) => void say(1, msg))
+        ? await provider.create(size, (msg) => void say(1, msg))
         : await provider.start(name, (msg) => void say(1, msg));
       if (!info.ssh) throw new PermanentError(`${provider.name} gave no SSH endpoint for ${name}`);
       const addresses = [

@@ -98,7 +98,9 @@ export class NodeMetricsStore {
   }
 
   /** Scrapes every node of `nodes()` every intervalMs; returns the disposer. */
-  startScraping(nodes: () => string[], fetch: (node: string) => Promise<unknown>, intervalMs = 15_000, onError?: (node: string, err: unknown) => void): () => void {
+  startScraping(
+    nodes: () => string[], fetch: (node: string) => Promise<unknown>, intervalMs = 15_000, onError?: (node: string, err: unknown) => void,
+  ): () => void {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const round = async (): Promise<void> => {
@@ -130,7 +132,9 @@ export class NodeMetricsStore {
         out.push({
           metadata: { name: s.name, namespace: s.namespace, creationTimestamp: iso(this.now()) },
           timestamp: iso(s.at), window: `${s.windowSeconds}s`,
-          containers: s.containers.map((c) => ({ name: c.name, usage: { cpu: cpuQuantity(c.usage.cpuNanoCores), memory: memoryQuantity(c.usage.memoryBytes) } })),
+          containers: s.containers.map((c) => ({
+            name: c.name, usage: { cpu: cpuQuantity(c.usage.cpuNanoCores), memory: memoryQuantity(c.usage.memoryBytes) },
+          })),
         });
       }
     }

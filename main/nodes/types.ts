@@ -15,7 +15,10 @@ export interface SshEndpoint {
   user: string;
   /** OpenSSH-format private key. */
   privateKey: string;
-  /** The host key in OpenSSH public key format ("ssh-ed25519 AAAA…"); the connection must present exactly this. Empty: learn on first connect (trust on first use, VMs). */
+  /**
+   * The host key in OpenSSH public key format ("ssh-ed25519 AAAA…"); the connection must present exactly this.
+   * Empty: learn on first connect (trust on first use, VMs).
+   */
   hostKey: string;
 }
 

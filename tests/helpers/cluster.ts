@@ -50,7 +50,9 @@ export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise
   };
 }
 
-function runKubectl(args: string[], env: Record<string, string>, o: { input?: string; timeoutMs?: number; token?: string }, server?: string): Promise<KubectlResult> {
+function runKubectl(
+  args: string[], env: Record<string, string>, o: { input?: string; timeoutMs?: number; token?: string }, server?: string,
+): Promise<KubectlResult> {
   const full = o.token ? [`--token=${o.token}`, `--server=${server}`, ...args] : args;
   return new Promise((resolve, reject) => {
     const child = spawn(KUBECTL, full, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -110,8 +110,11 @@ export interface ProbeResult { ok: boolean; data?: string; code?: string; ms: nu
  * Connects to host:port from inside `ns` up to `attempts` times (each a new connection), stopping
  * early once `stopAfterDistinct` different servers answered. Bounded by attempts × timeout.
  */
-export async function probe(ns: string, host: string, port: number, attempts: number, opts: { timeoutMs?: number; stopAfterDistinct?: number } = {}): Promise<ProbeResult[]> {
-  const out = await run(netnsExec(ns), [process.execPath, '-e', PROBE, host, String(port), String(attempts), String(opts.timeoutMs ?? 2000), String(opts.stopAfterDistinct ?? 0)]);
+export async function probe(
+  ns: string, host: string, port: number, attempts: number, opts: { timeoutMs?: number; stopAfterDistinct?: number } = {},
+): Promise<ProbeResult[]> {
+  const args = [host, String(port), String(attempts), String(opts.timeoutMs ?? 2000), String(opts.stopAfterDistinct ?? 0)];
+  const out = await run(netnsExec(ns), [process.execPath, '-e', PROBE, ...args]);
   return JSON.parse(out) as ProbeResult[];
 }
 

@@ -12,7 +12,9 @@ const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 let nodeIndex = 0;
 
 /** Registers a Ready node (with labels and taints) and its Lease in kube-node-lease. */
-export async function registerNode(cp: ControlPlane, name: string, o: { labels?: Record<string, string>; taints?: Taint[]; lease?: boolean } = {}): Promise<Node> {
+export async function registerNode(
+  cp: ControlPlane, name: string, o: { labels?: Record<string, string>; taints?: Taint[]; lease?: boolean } = {},
+): Promise<Node> {
   const n = nodeObject(name, ++nodeIndex, { cpu: '4', memory: '8Gi', pods: 110 }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
   n.metadata!.labels = { ...n.metadata!.labels, ...(o.labels ?? {}) };
   if (o.taints) n.spec = { ...n.spec, taints: o.taints };

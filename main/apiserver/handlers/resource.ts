@@ -87,7 +87,8 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     case 'list': {
       const list = reg.list(r, ns, listOptions(q));
       if (wantsTable(req)) {
-        const table = buildTable(r, list.items, { includeObject: includeObject(q), resourceVersion: list.metadata.resourceVersion, continueToken: list.metadata.continue });
+        const { resourceVersion, continue: continueToken } = list.metadata;
+        const table = buildTable(r, list.items, { includeObject: includeObject(q), resourceVersion, continueToken });
         sendJson(res, 200, table, TABLE_CONTENT_TYPE);
       } else {
         sendJson(res, 200, list);

@@ -41,7 +41,9 @@ export function normalizeSliceOrder(toSort: readonly unknown[], order: readonly 
 }
 
 /** Interleaves server-only items (left) into patch items (right) by the server order. */
-export function mergeSortedSlice(left: readonly unknown[], right: readonly unknown[], serverOrder: readonly unknown[], mergeKey: string, kind: ElementKind): unknown[] {
+export function mergeSortedSlice(
+  left: readonly unknown[], right: readonly unknown[], serverOrder: readonly unknown[], mergeKey: string, kind: ElementKind,
+): unknown[] {
   const out: unknown[] = [];
   let i = 0;
   let j = 0;

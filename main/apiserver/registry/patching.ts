@@ -42,7 +42,8 @@ export function applyPatch(input: PatchInput): KObject {
         const applied = patch as KObject;
         const manager = input.manager;
         if (!manager) throw errors.badRequest('PATCH with apply requires a fieldManager');
-        const res = serverSideApply({ live: current ? clone(current) : undefined, applied, manager, force: !!input.force, now: input.now, meta, subresource: input.subresource });
+        const live = current ? clone(current) : undefined;
+        const res = serverSideApply({ live, applied, manager, force: !!input.force, now: input.now, meta, subresource: input.subresource });
         if ('conflicts' in res) {
           const message = conflictMessage(res.conflicts);
           throw errors.applyConflict(conflictCauses(res.conflicts), message);

@@ -26,7 +26,9 @@ function newObject(ev: StoreEvent): StoredObject {
 
 function oldObject(ev: StoreEvent): StoredObject | undefined {
   if (parsedOld.has(ev)) return parsedOld.get(ev);
-  const o = ev.prevValue === undefined ? undefined : deepFreeze(decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.revision }));
+  const o = ev.prevValue === undefined
+    ? undefined
+    : deepFreeze(decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.revision }));
   parsedOld.set(ev, o);
   return o;
 }

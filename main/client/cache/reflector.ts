@@ -56,7 +56,9 @@ export class Reflector<T extends ApiObject> {
   /** Lists done so far (for tests and diagnostics). */
   lists = 0;
 
-  constructor(private readonly client: ApiClient, readonly resource: ResourceRef, private readonly sink: ReflectorSink<T>, private readonly o: ReflectorOptions = {}) {
+  constructor(
+    private readonly client: ApiClient, readonly resource: ResourceRef, private readonly sink: ReflectorSink<T>, private readonly o: ReflectorOptions = {},
+  ) {
     this.backoff = new Backoff(o.backoffMs ?? 200, o.maxBackoffMs ?? 10_000);
     o.signal?.addEventListener('abort', () => this.stop(), { once: true });
   }

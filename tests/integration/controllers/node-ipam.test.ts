@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const node = (name: string): KObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {}, status: {} });
-const cidrs = async (c: Core) => Object.fromEntries(((await c.client.list(R.nodes)).items as unknown as Node[]).map((n) => [n.metadata!.name!, n.spec?.podCIDR]));
+const cidrs = async (c: Core) => Object.fromEntries((await c.client.list<Node>(R.nodes)).items.map((n) => [n.metadata!.name!, n.spec?.podCIDR]));
 
 describe('node ipam', () => {
   it('allocates, keeps allocations across restarts, and reuses released ranges', async () => {

@@ -15,6 +15,15 @@ const HELLO = 'docker.io/flotilla/hello:1';
 const COUNTER = 'docker.io/flotilla/counter:1';
 type P = Pod & KObject;
 
+/** A kubectl child driven by the test: write to its stdin, wait for its output, end or kill it. */
+interface Interactive {
+  write(s: string): void;
+  end(): void;
+  until(re: RegExp, what: string): Promise<unknown>;
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
 describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', () => {
   const cfg = uniqueSandbox(3);
   const logs: string[] = [];
@@ -33,7 +42,7 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
    * kubectl as a child whose stdin stays open until the test closes it (containerd ends an attach when its
    * stdin ends, so input must not end before the output it causes has arrived). `tty` runs it under script(1).
    */
-  const interactive = (args: string[], tty = false): { write(s: string): void; end(): void; until(re: RegExp, what: string): Promise<unknown>; exited: Promise<number | null>; kill(): void } => {
+  const interactive = (args: string[], tty = false): Interactive => {
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: c.core.kubeconfigPath, HOME: path.join(c.dir, 'home'), TERM: 'dumb' };
     const child = tty
       ? spawn('script', ['-qfec', [KUBECTL, ...args].join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })

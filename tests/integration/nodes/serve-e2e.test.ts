@@ -19,7 +19,10 @@ import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(2);
-type Pod = KObject & { spec?: { nodeName?: string }; status?: { phase?: string; podIP?: string; containerStatuses?: Array<{ containerID?: string; restartCount?: number }> } };
+type Pod = KObject & {
+  spec?: { nodeName?: string };
+  status?: { phase?: string; podIP?: string; containerStatuses?: Array<{ containerID?: string; restartCount?: number }> };
+};
 
 let dir: string;
 let dataDir: string;
@@ -35,7 +38,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const c = spawn(cmd, args, { cwd: ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -48,7 +53,9 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input
   });
 }
 
-const env = (): NodeJS.ProcessEnv => ({ ...process.env, FLOTILLA_SANDBOX_BRIDGE: cfg.bridge, FLOTILLA_SANDBOX_SUBNET: cfg.subnet, FLOTILLA_SANDBOX_PREFIX: cfg.prefix });
+const env = (): NodeJS.ProcessEnv => ({
+  ...process.env, FLOTILLA_SANDBOX_BRIDGE: cfg.bridge, FLOTILLA_SANDBOX_SUBNET: cfg.subnet, FLOTILLA_SANDBOX_PREFIX: cfg.prefix,
+});
 const flotilla = (args: string[], timeoutMs = 180_000) => run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), ...args], { env: env(), timeoutMs });
 const kubectl = (args: string[], timeoutMs = 30_000) => run(KUBECTL, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: path.join(dataDir, 'kubeconfig') }, timeoutMs });
 

@@ -59,7 +59,8 @@ describe('pull policy and resources', () => {
   it('maps limits to cpu shares/quota and memory', () => {
     const p = pod({ containers: [{ name: 'c', resources: { requests: { cpu: '100m' }, limits: { cpu: '500m', memory: '32Mi' } } }] });
     expect(qosClass(p)).toBe('Burstable');
-    expect(containerResources(p, p.spec!.containers[0])).toMatchObject({ cpu_shares: 102, cpu_period: 100000, cpu_quota: 50000, memory_limit_in_bytes: 32 * 1024 * 1024 });
+    expect(containerResources(p, p.spec!.containers[0]))
+      .toMatchObject({ cpu_shares: 102, cpu_period: 100000, cpu_quota: 50000, memory_limit_in_bytes: 32 * 1024 * 1024 });
     expect(qosClass(pod())).toBe('BestEffort');
   });
   it('clamps a CPU limit above the node\'s own limit to it (cgroup v1 refuses a child quota above its parent\'s)', () => {

@@ -21,7 +21,9 @@ export class FaultyClient implements ApiClient {
   get<T extends ApiObject = KObject>(r: ResourceRef, name: string, ns?: string): Promise<T> { return this.c.get<T>(r, name, ns); }
   create<T extends ApiObject = KObject>(r: ResourceRef, o: T, w?: WriteOpts): Promise<T> { return this.c.create<T>(r, o, w); }
   update<T extends ApiObject = KObject>(r: ResourceRef, o: T, w?: WriteOpts): Promise<T> { return this.c.update<T>(r, o, w); }
-  patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, p: unknown, k: PatchKind, o?: PatchOpts): Promise<T> { return this.c.patch<T>(r, name, p, k, o); }
+  patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, p: unknown, k: PatchKind, o?: PatchOpts): Promise<T> {
+    return this.c.patch<T>(r, name, p, k, o);
+  }
   delete(r: ResourceRef, name: string, o?: DeleteOpts): Promise<KObject> { return this.c.delete(r, name, o); }
   bind(ns: string, pod: string, node: string): Promise<void> { return this.c.bind(ns, pod, node); }
   evict(ns: string, pod: string, g?: number): Promise<void> { return this.c.evict(ns, pod, g); }

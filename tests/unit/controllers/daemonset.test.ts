@@ -16,7 +16,8 @@ const cp = controlPlaneEach('daemonset');
 const ds = (name: string) => cp.get<DaemonSet>(DS, name, 'default');
 const live = async (app: string) => (await cp.list<Pod>(POD, 'default', `app=${app}`)).filter((p) => !p.metadata?.deletionTimestamp);
 /** The node a daemon pod is pinned to (node affinity on metadata.name, as Kubernetes pins them). */
-const target = (p: Pod) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0];
+const target = (p: Pod) =>
+  p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0];
 const targets = async (app: string) => (await live(app)).map(target).sort();
 const waitTargets = (app: string, nodes: string[]) =>
   cp.waitFor(async () => { const t = await targets(app); return JSON.stringify(t) === JSON.stringify(nodes) ? t : undefined; }, `daemon pods on ${nodes.join(', ') || 'no node'}`);
@@ -43,7 +44,9 @@ describe('daemonset controller', () => {
     await waitTargets('agent', ['n1', 'n2']);
     // Created but not yet bound: already "current" (counted by target node, as Kubernetes does).
     const st = await cp.waitFor(async () => { const s = (await ds('agent')).status; return s?.currentNumberScheduled === 2 ? s : undefined; }, 'current 2');
-    expect(st).toMatchObject({ desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 2, numberUnavailable: 2, observedGeneration: 1 });
+    expect(st).toMatchObject({
+      desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 2, numberUnavailable: 2, observedGeneration: 1,
+    });
     for (const p of await live('agent')) await runPod(cp, p, target(p)!, true);
     const ready = await cp.waitFor(async () => { const s = (await ds('agent')).status; return s?.numberReady === 2 ? s : undefined; }, 'ready 2');
     expect(ready).toMatchObject({ currentNumberScheduled: 2, numberAvailable: 2, updatedNumberScheduled: 2 });

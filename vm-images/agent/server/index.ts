@@ -86,7 +86,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         const url = new URL(req.url ?? '/', 'http://agent');
         const route = parseRoute(url.pathname);
         if (route?.kind === 'exec' || route?.kind === 'attach') {
-          await serveExec({ cri: opts.cri, lookup, wss: execWss }, req, socket, head, route.namespace, route.pod, route.container, url.searchParams, route.kind);
+          const { namespace, pod, container, kind } = route;
+          await serveExec({ cri: opts.cri, lookup, wss: execWss }, req, socket, head, namespace, pod, container, url.searchParams, kind);
         } else if (route?.kind === 'portForward') {
           await servePortForward({ lookup, wss: pfWss }, req, socket, head, route.namespace, route.pod, url.searchParams);
         } else {

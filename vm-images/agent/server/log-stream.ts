@@ -85,7 +85,9 @@ export async function streamLogFile(path: string, opts: LogOptions, out: Writabl
 }
 
 /** Reads what is appended to the file until the container stops, the client goes away or `emit` says stop. */
-async function follow(path: string, fh: FileHandle, start: number, out: Writable, deps: LogStreamDeps, emit: (chunk: Buffer) => Promise<boolean>): Promise<void> {
+async function follow(
+  path: string, fh: FileHandle, start: number, out: Writable, deps: LogStreamDeps, emit: (chunk: Buffer) => Promise<boolean>,
+): Promise<void> {
   let offset = start;
   let wake: (() => void) | undefined;
   let changed = false;

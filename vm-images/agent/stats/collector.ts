@@ -40,7 +40,10 @@ export class StatsCollector {
     const cg = parent ? cgroupMemory(parent) : undefined;
     if (cg) {
       const limit = Math.min(cg.limitBytes ?? host.totalBytes, host.totalBytes);
-      return { time, usageBytes: cg.usageBytes, workingSetBytes: cg.workingSetBytes, rssBytes: cg.rssBytes, availableBytes: Math.max(0, limit - cg.workingSetBytes) };
+      return {
+        time, usageBytes: cg.usageBytes, workingSetBytes: cg.workingSetBytes, rssBytes: cg.rssBytes,
+        availableBytes: Math.max(0, limit - cg.workingSetBytes),
+      };
     }
     const usage = host.totalBytes - host.freeBytes;
     return { time, usageBytes: usage, workingSetBytes: Math.max(0, usage - host.inactiveFileBytes), availableBytes: host.availableBytes };
@@ -67,11 +70,15 @@ export class StatsCollector {
       this.containerSamples.set(attrs.id, cur);
     }
     const ws = u64(st.memory?.working_set_bytes);
+    const usage = u64(st.memory?.usage_bytes);
+    const rss = u64(st.memory?.rss_bytes);
     return {
       name,
       cpu: { time, ...(total !== undefined ? { usageCoreNanoSeconds: total } : {}), ...(nano !== undefined ? { usageNanoCores: nano } : {}) },
-      memory: { time, ...(ws !== undefined ? { workingSetBytes: ws } : {}), ...(u64(st.memory?.usage_bytes) !== undefined ? { usageBytes: u64(st.memory?.usage_bytes) } : {}),
-        ...(u64(st.memory?.rss_bytes) !== undefined ? { rssBytes: u64(st.memory?.rss_bytes) } : {}) },
+      memory: {
+        time, ...(ws !== undefined ? { workingSetBytes: ws } : {}), ...(usage !== undefined ? { usageBytes: usage } : {}),
+        ...(rss !== undefined ? { rssBytes: rss } : {}),
+      },
     };
   }
 

@@ -17,5 +17,6 @@ export interface AgentInformerOptions {
 }
 
 export function agentInformer<T extends MetaObject>(client: ApiClient, resource: ResourceRef, o: AgentInformerOptions): Informer<T> {
-  return new Informer<T>(client, resource, { namespace: o.namespace, fieldSelector: o.fieldSelector, backoffMs: o.backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError: o.onError });
+  const { namespace, fieldSelector, backoffMs, onError } = o;
+  return new Informer<T>(client, resource, { namespace, fieldSelector, backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError });
 }
