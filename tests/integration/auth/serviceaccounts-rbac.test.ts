@@ -142,6 +142,30 @@ data: {greeting: hello}
     expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: vol!.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
   });
 
+  it('create token --bound-object-kind Pod: works until the pod is deleted; another audience is not the API\'s', async () => {
+    const other = (await ok(['create', 'token', 'robot', '-n', 'shop', '--audience', 'vault'])).trim();
+    const refused = await c.kubectl(['--kubeconfig', tokenKubeconfig(other), 'get', 'pods']);
+    expect(refused.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+    const mismatch = await c.kubectl(['create', 'token', 'default', '-n', 'shop', '--bound-object-kind', 'Pod', '--bound-object-name', 'found']);
+    expect(mismatch.stderr).toContain('cannot bind token for serviceaccount "default" to pod running with different serviceaccount name.');
+    const bound = (await ok(['create', 'token', 'robot', '-n', 'shop', '--bound-object-kind', 'Pod', '--bound-object-name', 'found'])).trim();
+    const kc = tokenKubeconfig(bound);
+    expect((await c.kubectl(['--kubeconfig', kc, 'get', 'pods', '-o', 'name'])).stdout).toContain('pod/found');
+    await ok(['delete', 'pod', 'found', '-n', 'shop', '--wait=true']);
+    expect((await c.kubectl(['--kubeconfig', kc, 'get', 'pods'])).stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+    await ok(['run', 'found', '-n', 'shop', '--image', 'docker.io/flotilla/hello:1', '--overrides', '{"spec":{"serviceAccountName":"robot"}}']);
+  });
+
+  it('create clusterrole / clusterrolebinding (protobuf bodies) grant across namespaces', async () => {
+    await ok(['create', 'clusterrole', 'secret-reader', '--verb', 'get,list', '--resource', 'secrets']);
+    await ok(['create', 'clusterrolebinding', 'robot-secrets', '--clusterrole', 'secret-reader', '--serviceaccount', 'shop:robot', '--group', 'auditors']);
+    expect(await ok(['get', 'clusterrolebinding', 'robot-secrets', '-o', 'wide'])).toMatch(/robot-secrets\s+ClusterRole\/secret-reader\s+\S+\s+auditors\s+shop\/robot\n/);
+    expect((await c.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default', '--as', 'system:serviceaccount:shop:robot'])).stdout.trim()).toBe('yes');
+    expect((await c.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default', '--as', 'jane', '--as-group', 'auditors'])).stdout.trim()).toBe('yes');
+    expect((await c.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default', '--as', 'jane'])).stdout.trim()).toBe('no');
+    await ok(['delete', 'clusterrolebinding', 'robot-secrets']);
+  });
+
   it('the python3 kubernetes client lists pods with a service-account token', async () => {
     const token = (await ok(['create', 'token', 'robot', '-n', 'shop'])).trim();
     const kc = tokenKubeconfig(token);
