@@ -29,7 +29,7 @@ export function parseAgentConfig(text: string): AgentConfig {
 
 function configPath(argv: string[]): string {
   const i = argv.indexOf('--config');
-  if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
+  if (i >= 0 && argv[i + 1]) return argv[i + 1];
   const eq = argv.find((a) => a.startsWith('--config='));
   return eq ? eq.slice('--config='.length) : DEFAULT_AGENT_CONFIG_PATH;
 }
