@@ -107,12 +107,15 @@ export class Agent {
       nodeCpuLimit: config.cgroupParent ? cgroupCpuLimit(config.cgroupParent) : undefined,
       hostIP: config.nodeIP,
       lookup: apiRefLookup(this.client),
+      services: () => (this.services?.services.isSynced ? this.services.services.list() : undefined),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,
       syncIntervalMs: opts.podSyncIntervalMs,
       ...this.dnsSettings(),
     });
-    this.stats = new StatsCollector(this.cri, { nodeName: config.nodeName, cgroupParent: config.cgroupParent || undefined, fsPath: config.stateDir, startTime: this.startTime });
+    this.stats = new StatsCollector(this.cri, {
+      nodeName: config.nodeName, cgroupParent: config.cgroupParent || undefined, fsPath: config.stateDir, startTime: this.startTime,
+    });
   }
 
   get nodeName(): string { return this.config.nodeName; }
@@ -164,7 +167,8 @@ export class Agent {
     this.startClusterDns(services);
     this.startApiServerForwarder();
 
-    const statsTimer = setInterval(() => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); }, this.opts.statsIntervalMs ?? 10_000);
+    const sample = (): void => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); };
+    const statsTimer = setInterval(sample, this.opts.statsIntervalMs ?? 10_000);
     this.own(() => clearInterval(statsTimer));
 
     // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.

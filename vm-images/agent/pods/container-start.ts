@@ -2,7 +2,7 @@
 // container's config (env, volume mounts, log dir), create, start; each step's events and waiting reason.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, Pod } from 'kubernetes-types/core/v1';
+import type { Container, Pod, Service } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import type { PodSandboxConfig } from '../cri/types';
 import type { Backoff } from './backoff';
@@ -22,6 +22,8 @@ export interface StartDeps {
   sandbox: SandboxOptions;
   hostIP?: string;
   lookup?: RefLookup;
+  /** The cluster's Services, for the containers' service variables (undefined until first listed). */
+  services?: () => readonly Service[] | undefined;
   backoff: Backoff;
   syncIntervalMs: number;
 }
@@ -74,10 +76,11 @@ export async function startContainer(
   }
   let id: string;
   try {
-    const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup });
+    const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup, services: deps.services });
     mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
     const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox)];
-    id = await cri.createContainer(sandbox.id, containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts }), sandbox.config);
+    const config = containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts });
+    id = await cri.createContainer(sandbox.id, config, sandbox.config);
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
     const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);

@@ -1,8 +1,10 @@
 // Container environment with Kubernetes semantics: envFrom, env (value, fieldRef, resourceFieldRef,
-// configMapKeyRef, secretKeyRef) in order, and $(VAR) expansion in values, command and args.
-import type { Container, Pod } from 'kubernetes-types/core/v1';
+// configMapKeyRef, secretKeyRef) in order, and $(VAR) expansion in values, command and args; the
+// service variables (service-env.ts) fill in every name the container does not set itself.
+import type { Container, Pod, Service } from 'kubernetes-types/core/v1';
 import { cpus, totalmem } from 'node:os';
 import { parseQuantity } from './quantity';
+import { serviceEnvVars, servicesForPod } from './service-env';
 
 export type RefKind = 'ConfigMap' | 'Secret';
 /** Returns a ConfigMap's data or a Secret's decoded data, or undefined when the object does not exist. */
@@ -60,7 +62,11 @@ export function resourceValue(container: Container, resource: string, divisor: s
   return String(Math.ceil(value / div));
 }
 
-export interface EnvContext { pod: Pod; podIP: string; hostIP: string; lookup?: RefLookup }
+export interface EnvContext {
+  pod: Pod; podIP: string; hostIP: string; lookup?: RefLookup;
+  /** The cluster's Services as the node sees them (for the service variables); undefined until first listed. */
+  services?: () => readonly Service[] | undefined;
+}
 
 export async function containerEnv(container: Container, ctx: EnvContext): Promise<Array<{ key: string; value: string }>> {
   const ns = ctx.pod.metadata?.namespace ?? 'default';
@@ -70,7 +76,12 @@ export async function containerEnv(container: Container, ctx: EnvContext): Promi
     if (!cache.has(key)) cache.set(key, ctx.lookup ? await ctx.lookup(kind, ns, name) : undefined);
     return cache.get(key);
   };
+  // As the kubelet: $(VAR) sees the service variables too, and the container's own names win.
+  const services = ctx.services ? ctx.services() : [];
+  if (!services) throw new ContainerConfigError('services have not yet been read at least once, cannot construct envvars');
+  const serviceVars = new Map(serviceEnvVars(servicesForPod(ctx.pod, services)));
   const vars: Record<string, string> = {};
+  const scope = (): Record<string, string> => ({ ...Object.fromEntries(serviceVars), ...vars });
   const order: string[] = [];
   const set = (k: string, v: string): void => { if (!(k in vars)) order.push(k); vars[k] = v; };
 
@@ -86,7 +97,7 @@ export async function containerEnv(container: Container, ctx: EnvContext): Promi
     for (const k of Object.keys(data).sort()) set(`${from.prefix ?? ''}${k}`, data[k] ?? '');
   }
   for (const env of container.env ?? []) {
-    if (env.valueFrom === undefined) { set(env.name, expand(env.value ?? '', vars)); continue; }
+    if (env.valueFrom === undefined) { set(env.name, expand(env.value ?? '', scope())); continue; }
     const vf = env.valueFrom;
     if (vf.fieldRef) set(env.name, fieldValue(ctx.pod, vf.fieldRef.fieldPath, ctx.podIP, ctx.hostIP));
     else if (vf.resourceFieldRef) set(env.name, resourceValue(container, vf.resourceFieldRef.resource, vf.resourceFieldRef.divisor));
@@ -105,5 +116,6 @@ export async function containerEnv(container: Container, ctx: EnvContext): Promi
       set(env.name, value);
     }
   }
+  for (const [k, v] of serviceVars) if (!(k in vars)) set(k, v);
   return order.map((key) => ({ key, value: vars[key] ?? '' }));
 }

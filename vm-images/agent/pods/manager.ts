@@ -2,7 +2,7 @@
 // Independent of the API: the agent's sync loop feeds it pods and forwards its 'status' events.
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { Pod, PodStatus, Service } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import { Backoff } from './backoff';
 import type { RefLookup } from './env';
@@ -31,6 +31,8 @@ export interface PodManagerOptions {
   hostIP?: string;
   /** ConfigMap/Secret data for env references; undefined = not found. */
   lookup?: RefLookup;
+  /** The cluster's Services, for the containers' service variables (undefined until first listed). */
+  services?: () => readonly Service[] | undefined;
   /** Restart backoff: base (default 10 s) doubling up to max (default 5 min). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -73,6 +75,7 @@ export class PodManager {
       },
       hostIP: this.opts.hostIP,
       lookup: this.opts.lookup,
+      services: this.opts.services,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
       volumes: this.volumes,
@@ -99,7 +102,8 @@ export class PodManager {
     if (!worker) return undefined;
     const pod = worker.currentPod();
     const st = worker.currentStatus();
-    const cs = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])].find((c) => c.name === container);
+    const all = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])];
+    const cs = all.find((c) => c.name === container);
     if (!cs) return undefined;
     // Instance n logs to n.log and restartCount is the newest instance (for CrashLoopBackOff, the last one that ran).
     const n = previous ? (cs.restartCount ?? 0) - 1 : (cs.restartCount ?? 0);
@@ -189,7 +193,7 @@ export class PodManager {
   on(event: 'error', listener: PodErrorListener): () => void;
   on(event: 'status' | 'event' | 'error', listener: PodStatusListener | PodEventListener | PodErrorListener): () => void {
     if (event === 'event') {
-      const l = listener as PodEventListener;
+      const l = listener;
       this.eventListeners.add(l);
       return () => { this.eventListeners.delete(l); };
     }
