@@ -137,7 +137,9 @@ export class Registry {
   }
 
   /** PUT of the object or of its status subresource. */
-  async update(r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions & { subresource?: string }): Promise<WriteResult<StoredObject>> {
+  async update(
+    r: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions & { subresource?: string },
+  ): Promise<WriteResult<StoredObject>> {
     const obj = decodeBody(r, body, namespace, opts.bodyOwned);
     const warnings = checkFields(r, obj, opts);
     if (obj.metadata!.name !== name) {
@@ -177,7 +179,9 @@ export class Registry {
         }
         throw errors.notFound(r.group, r.plural, name);
       }
-      const patched = applyPatch({ r, current, patch, type, manager: opts.fieldManager, force: opts.force, now: timestamp(this.now()), subresource: opts.subresource });
+      const patched = applyPatch({
+        r, current, patch, type, manager: opts.fieldManager, force: opts.force, now: timestamp(this.now()), subresource: opts.subresource,
+      });
       const pm = (patched.metadata ??= {});
       if (pm.name !== undefined && pm.name !== name) throw errors.badRequest(`the name of the object (${pm.name}) does not match the name on the URL (${name})`);
       // A resourceVersion in the patch is a precondition; otherwise we update what we read.
@@ -199,7 +203,9 @@ export class Registry {
    * Read-modify-write with retries, for subresources and in-process controllers. `fn` changes the
    * object in place; returning false leaves it untouched.
    */
-  async mutate(r: ResourceInfo, namespace: string | undefined, name: string, fn: (obj: StoredObject) => boolean | void, opts: WriteOptions & { subresource?: string } = {}): Promise<StoredObject> {
+  async mutate(
+    r: ResourceInfo, namespace: string | undefined, name: string, fn: (obj: StoredObject) => boolean | void, opts: WriteOptions & { subresource?: string } = {},
+  ): Promise<StoredObject> {
     for (let attempt = 0; ; attempt++) {
       const current = this.get(r, namespace, name);
       const next = clone(current); // a second, independent copy

@@ -67,7 +67,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(st.capacity?.memory).toMatch(/^\d+Ki$/);
     expect(st.capacity?.['ephemeral-storage']).toMatch(/^\d+Ki$/);
     expect(st.allocatable).toMatchObject({ pods: '110', cpu: st.capacity?.cpu });
-    expect(st.nodeInfo).toMatchObject({ kubeletVersion: 'v1.32.0-flotilla', operatingSystem: 'linux', architecture: expect.stringMatching(/^(amd64|arm64)$/) });
+    expect(st.nodeInfo).toMatchObject({ kubeletVersion: 'v1.32.0-flotilla', operatingSystem: 'linux', architecture: expect.stringMatching(/^(amd64|arm64)$/) as unknown });
     expect(st.nodeInfo?.containerRuntimeVersion).toMatch(/^containerd:\/\/1\.6\./);
     expect(st.nodeInfo?.kernelVersion).toBeTruthy();
     expect(st.nodeInfo?.osImage).toBeTruthy();

@@ -77,8 +77,15 @@ function phaseOf(pod: Pod, init: ContainerStatus[], app: ContainerStatus[], term
   }
   let running = 0, stopped = 0, succeeded = 0, waiting = 0;
   for (const s of app) {
-    if (s.state?.running) running++;
-    else if (s.state?.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; } else if (s.state?.waiting) { if (s.lastState?.terminated) stopped++; else waiting++; }
+    if (s.state?.running) {
+      running++;
+    } else if (s.state?.terminated) {
+      stopped++;
+      if (s.state.terminated.exitCode === 0) succeeded++;
+    } else if (s.state?.waiting) {
+      if (s.lastState?.terminated) stopped++;
+      else waiting++;
+    }
   }
   if (waiting > 0) return 'Pending';
   if (running > 0) return 'Running';

@@ -32,7 +32,7 @@ function withEphemeralContainersOf(current: StoredObject, next: KObject): KObjec
   const ephemeral = (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
   if (ephemeral === undefined || ephemeral === null) delete spec.ephemeralContainers;
   else spec.ephemeralContainers = ephemeral;
-  return { ...current, metadata: { ...current.metadata }, spec } as KObject;
+  return { ...current, metadata: { ...current.metadata }, spec };
 }
 
 /**

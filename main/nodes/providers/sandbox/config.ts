@@ -87,7 +87,9 @@ export function loadSandboxConfig(dataDir: string, wanted: Partial<SandboxConfig
     pruneClaims(claimLive);
     const saved = readSandboxConfig(dir);
     if (saved) {
-      const holder = listClaims().find((x) => path.resolve(x.dataDir) !== dir && (x.bridge === saved.bridge || x.subnet === saved.subnet || x.prefix === saved.prefix));
+      const clashes = (x: { bridge: string; subnet: string; prefix: string }): boolean =>
+        x.bridge === saved.bridge || x.subnet === saved.subnet || x.prefix === saved.prefix;
+      const holder = listClaims().find((x) => path.resolve(x.dataDir) !== dir && clashes(x));
       if (!holder) {
         writeClaim({ dataDir: dir, ...saved });
         return saved;
