@@ -38,7 +38,8 @@ function desiredEndpoints(ips: string[]): Endpoints & KObject {
   return {
     apiVersion: 'v1', kind: 'Endpoints',
     metadata: { name: NAME, namespace: NAMESPACE, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-    subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports: [{ name: PORT_NAME, port: NODE_API_PORT, protocol: 'TCP' }] }] : undefined,
+    // No Ready node: no subsets at all (the key omitted, as Kubernetes stores it).
+    ...(ips.length ? { subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [{ name: PORT_NAME, port: NODE_API_PORT, protocol: 'TCP' }] }] } : {}),
   };
 }
 
@@ -90,7 +91,8 @@ export function newKubernetesServiceController(ctx: ControllerContext): Controll
 
   return newReconciler(ctx, 'kubernetes-service')
     .for<Service>('services', { add: (s) => s.metadata?.name === NAME && s.metadata.namespace === NAMESPACE, update: (_o, s) => s.metadata?.name === NAME && s.metadata.namespace === NAMESPACE })
-    .watches<Node>('nodes', () => [KEY])
+    // Only what changes the endpoints: a node coming, going, or changing Ready-ness or address (not every heartbeat).
+    .watches<Node>('nodes', () => [KEY], { update: (o, n) => apiAddresses([o]).join() !== apiAddresses([n]).join() })
     .watches<KObject>('endpoints', (e) => (e.metadata?.name === NAME && e.metadata.namespace === NAMESPACE ? [KEY] : []))
     .watches<KObject>('endpointslices', (e) => (e.metadata?.name === NAME && e.metadata.namespace === NAMESPACE ? [KEY] : []))
     .watches<KObject>('namespaces', (n) => (n.metadata?.name === NAMESPACE ? [KEY] : []))
