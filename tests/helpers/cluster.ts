@@ -19,9 +19,13 @@ export interface TestCluster {
   client: HttpClient;
   /** What the core (and its control loops) logged. */
   logs: string[];
-  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number; token?: string }): Promise<KubectlResult>;
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** kubectl that must succeed: its stdout, or an error with the command, exit code and output. */
+  kubectlOk(args: string[], opts?: KubectlOptions): Promise<string>;
   stop(): Promise<void>;
 }
+
+export interface KubectlOptions { input?: string; timeoutMs?: number; token?: string }
 
 export interface KubectlResult {
   code: number;
@@ -39,9 +43,15 @@ export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise
   const client = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem });
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
+  const kubectl = (args: string[], o: KubectlOptions = {}): Promise<KubectlResult> =>
+    runKubectl(args, { KUBECONFIG: core.kubeconfigPath, HOME: home }, o, o.token ? core.api.url : undefined);
   return {
-    core, dir, client, logs,
-    kubectl: (args, o = {}) => runKubectl(args, { KUBECONFIG: core.kubeconfigPath, HOME: home }, o, o.token ? core.api.url : undefined),
+    core, dir, client, logs, kubectl,
+    async kubectlOk(args, o = {}) {
+      const r = await kubectl(args, o);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+      return r.stdout;
+    },
     async stop() {
       client.close();
       await core.stop();

@@ -15,11 +15,7 @@ afterAll(async () => {
 
 interface Entry { manager: string; operation: string; fieldsV1?: Record<string, unknown> }
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await c.kubectl(args, { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input });
 
 const manifest = (a: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, labels: {team: x}}\ndata: {a: "${a}", b: "2"}\n`;
 

@@ -14,11 +14,7 @@ afterAll(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await c.kubectl(args, { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input });
 
 async function replicaSets(app: string): Promise<ReplicaSet[]> {
   return (JSON.parse(await ok(['get', 'rs', '-l', `app=${app}`, '-o', 'json'])) as { items: ReplicaSet[] }).items;

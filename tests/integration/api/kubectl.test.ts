@@ -41,11 +41,7 @@ spec:
 `;
 }
 
-async function ok(args: string[], input?: string) {
-  const r = await c.kubectl(args, { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input });
 
 /** `kubectl get … -o json` of one object. */
 async function getJson<T>(...args: string[]): Promise<T> {

@@ -17,11 +17,7 @@ afterAll(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[], opts: { input?: string; token?: string } = {}): Promise<string> {
-  const r = await c.kubectl(args, opts);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = (args: string[], opts: { input?: string; token?: string } = {}): Promise<string> => c.kubectlOk(args, opts);
 
 /** A kubeconfig that authenticates with `token` (TLS verified against the cluster CA). */
 function tokenKubeconfig(token: string): string {

@@ -76,11 +76,7 @@ describe.skipIf(skipWithoutAgent)('cluster DNS on a sandbox node', () => {
   const logs: string[] = [];
   let c: TestCluster;
 
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await c.kubectl(args, { input, timeoutMs: 60_000 });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 60_000 });
   const inClient = async (...cmd: string[]): Promise<string> => {
     const r = await c.kubectl(['exec', 'client', '--', ...cmd], { timeoutMs: 30_000 });
     return r.stdout + r.stderr;

@@ -32,11 +32,7 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
 
   const pod = (name: string): Promise<P> => c.client.get<P>(R.pods, name, 'default');
   const ephemeralStatus = (p: P, name: string): ContainerStatus | undefined => p.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
-  const ok = async (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => {
-    const r = await c.kubectl(args, { input, timeoutMs });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => c.kubectlOk(args, { input, timeoutMs });
 
   /**
    * kubectl as a child whose stdin stays open until the test closes it (containerd ends an attach when its
