@@ -9,11 +9,11 @@ import type { EndpointSlice, Event, Lease, Node, Pod, Service } from '../../../m
 import { isConflict, isNotFound } from '../../../main/client/types';
 import { attachPodStreams } from '../../../main/apiserver/streams';
 import { NodeMetricsStore, statsFetcher } from '../../../main/nodes/metrics';
-import { Agent } from '../../../vm-images/agent/agent';
+import type { Agent } from '../../../vm-images/agent/agent';
 import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { assignPodCIDR, HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
+import { assignPodCIDR, HELLO, httpFromNode, newTestAgent, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
@@ -28,10 +28,7 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   let agent: Agent;
   const logs: string[] = [];
 
-  const newAgent = (): Agent => new Agent(node.config, {
-    exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100,
-    reconnectBackoffMs: 100, statsIntervalMs: 500, statusHeartbeatMs: 60_000,
-  });
+  const newAgent = (): Agent => newTestAgent(node, logs, { statsIntervalMs: 500, statusHeartbeatMs: 60_000 });
 
   beforeAll(async () => {
     cluster = await startTestCluster();

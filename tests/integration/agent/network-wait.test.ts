@@ -10,7 +10,7 @@ import { Agent } from '../../../vm-images/agent/agent';
 import { NETWORK_NOT_READY } from '../../../vm-images/agent/node/conditions';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { assignPodCIDR, HELLO, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
+import { assignPodCIDR, HELLO, newTestAgent, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
 
 describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
   let cluster: TestCluster;
@@ -22,7 +22,7 @@ describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ controllers: false });
     node = await startTestNode(cluster);
-    agent = new Agent(node.config, { exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100 });
+    agent = newTestAgent(node, logs);
     started = agent.start();
     started.catch(() => undefined);
   });

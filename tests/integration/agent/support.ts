@@ -16,6 +16,7 @@ import { netnsExec, run, type Exec } from '../../../vm-images/agent/proxy/exec';
 import { startContainerd, type RunningContainerd } from '../../../vm-images/agent/runtime/containerd';
 import { buildImages, type BuiltImage } from '../../../vm-images/images/build-images';
 import type { TestCluster } from '../../helpers/cluster';
+import { Agent, type AgentOptions } from '../../../vm-images/agent/agent';
 import { createNetns, deleteNetns, ip } from '../../helpers/netns';
 import { mountsUnder, removeAllSandboxes, shimPids } from '../../helpers/containerd';
 
@@ -134,4 +135,11 @@ export function podSpecOf(name: string, nodeName: string, spec: Partial<NonNulla
     metadata: { name, namespace: 'default', labels: { app: name } },
     spec: { nodeName, terminationGracePeriodSeconds: 3, containers: [], ...spec },
   };
+}
+
+/** An agent for the test node, quick to sync and to reconnect, logging into `logs`. */
+export function newTestAgent(node: TestNode, logs: string[], opts: AgentOptions = {}): Agent {
+  return new Agent(node.config, {
+    exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100, ...opts,
+  });
 }

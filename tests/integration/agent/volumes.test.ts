@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, Pod } from '../../../main/api/types';
 import { R, refFor } from '../../../main/client/refs';
 import { ClientError } from '../../../main/client/types';
-import { Agent } from '../../../vm-images/agent/agent';
+import type { Agent } from '../../../vm-images/agent/agent';
 import { mountPoints } from '../../../vm-images/agent/volumes/mounts';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { assignPodCIDR, HELLO, podSpecOf, startTestNode, type TestNode } from './support';
+import { assignPodCIDR, HELLO, newTestAgent, podSpecOf, startTestNode, type TestNode } from './support';
 
 const SERVICE_ACCOUNTS = refFor('', 'v1', 'serviceaccounts');
 
@@ -24,9 +24,7 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
   let agent: Agent;
   const logs: string[] = [];
 
-  const newAgent = (): Agent => new Agent(node.config, {
-    exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100,
-  });
+  const newAgent = (): Agent => newTestAgent(node, logs);
 
   beforeAll(async () => {
     cluster = await startTestCluster();
