@@ -116,13 +116,16 @@ export class Registry {
     dropNullFields(apiVersionOf(r), r.kind, obj);
     strategy.normalize?.(obj);
     applyDefaults(r.kind, obj);
-    if (this.admission) await strategy.admitCreate?.(obj, { namespace: meta.namespace ?? '', displayName, reader: this });
-    throwIfInvalid(r, obj, validateCreate(r.kind, obj));
-    strategy.beforeCreate?.(obj);
+    // As the API server's create handler: the request's managed fields are recorded from the defaulted
+    // object, before mutating admission and the kind's PrepareForCreate, so what those add (a pod's
+    // token volume and Pending status, a Service's allocated IP) belongs to no field manager.
     let managedObj: KObject = obj;
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
+    if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
+    throwIfInvalid(r, managedObj, validateCreate(r.kind, managedObj));
+    strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
-      strategy.rollbackCreate?.(obj);
+      strategy.rollbackCreate?.(managedObj);
       return { object: { ...(managedObj as StoredObject) }, warnings };
     }
     try {
@@ -130,7 +133,7 @@ export class Registry {
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
       return { object: managedObj as StoredObject, warnings };
     } catch (e) {
-      strategy.rollbackCreate?.(obj);
+      strategy.rollbackCreate?.(managedObj);
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw errors.alreadyExists(r.group, r.plural, meta.name!);
       throw e;
     }

@@ -44,6 +44,18 @@ describe('ServiceAccount admission', () => {
     }
   });
 
+  it('records the request\'s managed fields before admission: the token volume and mounts belong to no manager', async () => {
+    const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'owned' }, spec: { containers: [{ name: 'app', image: 'busybox' }] } };
+    const p = (await reg.create(PODS, 'default', body, { fieldManager: 'kubectl-create' })).object as Pod;
+    expect(p.spec?.volumes?.[0]?.name).toMatch(/^kube-api-access-/);
+    const entries = p.metadata?.managedFields ?? [];
+    expect(entries.map((e) => e.manager)).toEqual(['kubectl-create']);
+    const fields = JSON.stringify(entries[0]?.fieldsV1);
+    expect(fields).toContain('"f:image"');
+    expect(fields).not.toContain('f:volumes');
+    expect(fields).not.toContain('f:volumeMounts');
+  });
+
   it('refuses a pod whose account does not exist, naming it by generateName before a name is made', async () => {
     const err = await create({ serviceAccountName: 'ghost' }, { generateName: 'web-' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
