@@ -151,7 +151,13 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
       const x = await pod(name);
       return x.status?.phase === 'Succeeded' || x.status?.phase === 'Failed' ? x : undefined;
     }, 'the node debugging pod to finish', 90_000, 200);
-    expect(p.spec).toMatchObject({ nodeName: node, hostPID: true, hostNetwork: true, hostIPC: true, volumes: [{ name: 'host-root', hostPath: { path: '/' } }] });
+    expect(p.spec).toMatchObject({ nodeName: node, hostPID: true, hostNetwork: true, hostIPC: true });
+    // kubectl's host-root volume, beside the service-account token volume admission adds to every pod.
+    const volumeNames = (p.spec?.volumes ?? []).map((v) => v.name);
+    expect(volumeNames).toHaveLength(2);
+    expect(volumeNames).toContain('host-root');
+    expect(volumeNames.some((n) => n.startsWith('kube-api-access-'))).toBe(true);
+    expect(p.spec?.volumes?.find((v) => v.name === 'host-root')?.hostPath).toEqual({ path: '/' });
     expect(p.status?.phase).toBe('Succeeded');
     const log = await ok(['logs', name]);
     expect(log).toMatch(/^etc$/m);
