@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downMachines } from '../../../main/nodes/down';
 import { waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { builtImages } from '../../../main/nodes/artifacts';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(3);
@@ -78,7 +79,8 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
   });
 
   it('images import puts a tarball into every running node', async () => {
-    const tar = path.join(dataDir, 'images', 'counter.tar');
+    // The counter image as the node manager ships it (the build's agent/images/, else built into the data dir).
+    const tar = (await builtImages(dataDir)).find((f) => path.basename(f) === 'counter.tar') ?? 'counter.tar missing';
     const r = await flotilla(['images', 'import', tar, '--data-dir', dataDir]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/imported into 1 node\(s\)/);
