@@ -77,6 +77,35 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(badSt.containerStatuses?.[0]?.restartCount).toBe(0);
   });
 
+  it('reports the termination message: the file at terminationMessagePath, or the log tail with FallbackToLogsOnError', async () => {
+    const file = await run(makePod('tmfile', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo "disk full" > /dev/termination-log; exit 2'] }], { restartPolicy: 'Never' }));
+    const custom = await run(makePod('tmcustom', [{ name: 'c', image: HELLO, terminationMessagePath: '/tmp/why', command: ['sh', '-c', 'printf bye > /tmp/why'] }], { restartPolicy: 'Never' }));
+    const logs = await run(makePod('tmlogs', [{
+      name: 'c', image: HELLO, terminationMessagePolicy: 'FallbackToLogsOnError', command: ['sh', '-c', 'echo starting; echo "panic: no config"; exit 1'],
+    }], { restartPolicy: 'Never' }));
+    const quiet = await run(makePod('tmquiet', [{ name: 'c', image: HELLO, terminationMessagePolicy: 'FallbackToLogsOnError', command: ['sh', '-c', 'echo fine'] }], { restartPolicy: 'Never' }));
+    const term = async (p: Pod) => (await waitStatus(pm, p, 'finished', (s) => s.phase === 'Succeeded' || s.phase === 'Failed')).containerStatuses?.[0]?.state?.terminated;
+    expect(await term(file)).toMatchObject({ exitCode: 2, reason: 'Error', message: 'disk full\n' });
+    expect(await term(custom)).toMatchObject({ exitCode: 0, message: 'bye' });
+    expect(await term(logs)).toMatchObject({ exitCode: 1, message: 'starting\npanic: no config\n' });
+    // FallbackToLogsOnError takes the log only on failure.
+    expect((await term(quiet))?.message).toBeUndefined();
+  });
+
+  it('shareProcessNamespace: the containers see each other\'s processes; without it they do not', async () => {
+    const containers = [
+      { name: 'sleeper', image: HELLO, command: ['sh', '-c', 'exec sleep 3600'] },
+      { name: 'looker', image: HELLO, command: ['sh', '-c', 'sleep 1; ps; sleep 3600'] },
+    ];
+    const shared = await run(makePod('shared', containers, { shareProcessNamespace: true }));
+    const apart = await run(makePod('apart', containers));
+    const psOf = (p: Pod) => join(t.logDir, `default_${p.metadata?.name}_${uidOf(p)}`, 'looker', '0.log');
+    await waitFor('ps output (shared)', () => logMessages(psOf(shared)).some((m) => /PID/.test(m)) && logMessages(psOf(shared)), 15_000);
+    await waitFor('ps output (apart)', () => logMessages(psOf(apart)).some((m) => /PID/.test(m)) && logMessages(psOf(apart)), 15_000);
+    expect(logMessages(psOf(shared)).some((m) => /sleep 3600$/.test(m) && !/sh -c/.test(m))).toBe(true);
+    expect(logMessages(psOf(apart)).some((m) => /sleep 3600$/.test(m) && !/sh -c/.test(m))).toBe(false);
+  });
+
   it('reports OOMKilled for a container over its memory limit and StartError for a missing executable', async () => {
     const oom = await run(makePod('oom', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'x=$(head -c 64000000 /dev/zero | tr "\\0" a); echo ${#x}'], resources: { limits: { memory: '16Mi' } } }], { restartPolicy: 'Never' }));
     const noexec = await run(makePod('noexec', [{ name: 'c', image: HELLO, command: ['/nonexistent'] }], { restartPolicy: 'Never' }));

@@ -1,7 +1,7 @@
 // Starting one container of a pod as the kubelet does: the image (pulled, with ImagePullBackOff), the
 // container's config (env, volume mounts, log dir), create, start; each step's events and waiting reason.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Container, Pod, Service } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import type { PodSandboxConfig } from '../cri/types';
@@ -15,6 +15,7 @@ import type { ContainerKind } from './runtime-state';
 import type { Waiting } from './status';
 import { containerMounts, type VolumePath } from '../volumes/container-mounts';
 import { etcHostsMount } from '../dns/etc-hosts';
+import { terminationMessageSetup } from './termination-message';
 
 /** What a pod's worker needs from the node to start containers. */
 export interface StartDeps {
@@ -78,8 +79,9 @@ export async function startContainer(
   try {
     const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup, services: deps.services });
     mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
-    const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox)];
-    const config = containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts });
+    const term = terminationMessageSetup(join(deps.sandbox.podsDir ?? join(dirname(deps.sandbox.logDir), 'pods'), podKey(st.pod).uid), c, attempt);
+    const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox), ...(term ? [term.mount] : [])];
+    const config = containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts, annotations: term?.annotations });
     id = await cri.createContainer(sandbox.id, config, sandbox.config);
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';

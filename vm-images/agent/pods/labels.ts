@@ -11,3 +11,7 @@ export const LABEL_CONTAINER_KIND = 'flotilla.dev/container-kind';
 export const ANN_CONTAINER_HASH = 'flotilla.dev/container-hash';
 export const ANN_RESTART_COUNT = 'io.kubernetes.container.restartCount';
 export const ANN_TERMINATION_GRACE = 'io.kubernetes.pod.terminationGracePeriod';
+export const ANN_TERMINATION_MESSAGE_PATH = 'io.kubernetes.container.terminationMessagePath';
+export const ANN_TERMINATION_MESSAGE_POLICY = 'io.kubernetes.container.terminationMessagePolicy';
+/** Where on the node the container's termination message file is (the kubelet finds it among the mounts). */
+export const ANN_TERMINATION_MESSAGE_HOST_PATH = 'flotilla.dev/termination-message-host-path';

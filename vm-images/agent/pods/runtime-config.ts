@@ -75,7 +75,7 @@ export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): 
     annotations: { ...(pod.metadata?.annotations ?? {}) },
     linux: {
       cgroup_parent: podCgroupParent(pod, opts),
-      security_context: { namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : 'CONTAINER', ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' } },
+      security_context: { namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' } },
     },
   };
 }
@@ -147,7 +147,8 @@ function pidNamespace(pod: Pod, targetId?: string): NamespaceOption {
  * targets (it joins that container's PID namespace); `mounts` are its volume mounts (volumes.ts).
  */
 export function containerConfig(pod: Pod, c: Container, kind: ContainerKind, attempt: number, image: string,
-  env: Array<{ key: string; value: string }>, nodeCpuLimit?: number, extra: { targetId?: string; mounts?: ContainerConfig['mounts'] } = {}): ContainerConfig {
+  env: Array<{ key: string; value: string }>, nodeCpuLimit?: number,
+  extra: { targetId?: string; mounts?: ContainerConfig['mounts']; annotations?: Record<string, string> } = {}): ContainerConfig {
   const key = podKey(pod);
   const vars = Object.fromEntries(env.map((e) => [e.key, e.value]));
   const expandAll = (list: string[] | undefined): string[] | undefined => list?.map((s) => expandVars(s, vars));
@@ -163,6 +164,7 @@ export function containerConfig(pod: Pod, c: Container, kind: ContainerKind, att
       [ANN_CONTAINER_HASH]: containerHash(c),
       [ANN_RESTART_COUNT]: String(attempt),
       [ANN_TERMINATION_GRACE]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
+      ...extra.annotations,
     },
     ...(extra.mounts?.length ? { mounts: extra.mounts } : {}),
     log_path: `${c.name}/${attempt}.log`,

@@ -1,6 +1,7 @@
 // What the runtime knows about one pod: its sandbox and container instances, read through CRI.
 import type { CriClient } from '../cri/client';
 import type { ContainerState } from '../cri/types';
+import { terminationMessage } from './termination-message';
 import { ANN_CONTAINER_HASH, LABEL_CONTAINER_KIND, LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_UID } from './labels';
 
 /** Which of a pod's container lists a container comes from. */
@@ -52,7 +53,7 @@ export async function listPodContainers(cri: CriClient, uid: string, sandboxId?:
         finishedAt: nsToMs(s.finished_at),
         exitCode: s.exit_code,
         reason: s.reason,
-        message: s.message,
+        message: withTerminationMessage(s.state, s.message, s.annotations, s.exit_code, s.reason, s.log_path),
         image: s.image?.image ?? '',
         imageRef: s.image_ref,
         hash: s.annotations[ANN_CONTAINER_HASH] ?? '',
@@ -67,4 +68,13 @@ export async function listPodContainers(cri: CriClient, uid: string, sandboxId?:
 /** Instances of one container name, newest attempt first. */
 export function instances(all: RuntimeContainer[], name: string, kind: ContainerKind): RuntimeContainer[] {
   return all.filter((c) => c.name === name && c.kind === kind).sort((a, b) => b.attempt - a.attempt || b.createdAt - a.createdAt);
+}
+
+/** The runtime's message, enriched with the exited container's termination message as the kubelet does. */
+function withTerminationMessage(
+  state: string, message: string, annotations: Record<string, string>, exitCode: number, reason: string, logPath: string,
+): string {
+  if (state !== 'CONTAINER_EXITED') return message;
+  const tm = terminationMessage(annotations, exitCode, reason, logPath);
+  return tm ? `${message ? `${message}: ` : ''}${tm}` : message;
 }
