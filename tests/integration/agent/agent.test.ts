@@ -13,7 +13,7 @@ import type { Agent } from '../../../vm-images/agent/agent';
 import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { assignPodCIDR, HELLO, httpFromNode, newTestAgent, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
+import { HELLO, httpFromNode, newTestAgent, NODES, PODS, podSpecOf, startTestAgent, startTestNode, type TestNode } from './support';
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
@@ -28,15 +28,13 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   let agent: Agent;
   const logs: string[] = [];
 
-  const newAgent = (): Agent => newTestAgent(node, logs, { statsIntervalMs: 500, statusHeartbeatMs: 60_000 });
+  const AGENT_OPTIONS = { statsIntervalMs: 500, statusHeartbeatMs: 60_000 };
+  const newAgent = (): Agent => newTestAgent(node, logs, AGENT_OPTIONS);
 
   beforeAll(async () => {
     cluster = await startTestCluster();
     node = await startTestNode(cluster);
-    agent = newAgent();
-    const started = agent.start();
-    node.podCIDR = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
-    await started;
+    agent = await startTestAgent(cluster, node, logs, AGENT_OPTIONS);
   });
 
   afterAll(async () => {

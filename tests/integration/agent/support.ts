@@ -143,3 +143,12 @@ export function newTestAgent(node: TestNode, logs: string[], opts: AgentOptions 
     exec: node.exec, log: (l) => logs.push(l), podSyncIntervalMs: 200, proxyMinSyncIntervalMs: 100, reconnectBackoffMs: 100, ...opts,
   });
 }
+
+/** Starts an agent for the test node, gives the node its pod CIDR, and resolves once the agent is up. */
+export async function startTestAgent(cluster: TestCluster, node: TestNode, logs: string[], opts: AgentOptions = {}): Promise<Agent> {
+  const agent = newTestAgent(node, logs, opts);
+  const started = agent.start();
+  node.podCIDR = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
+  await started;
+  return agent;
+}

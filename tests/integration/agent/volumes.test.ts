@@ -14,7 +14,7 @@ import type { Agent } from '../../../vm-images/agent/agent';
 import { mountPoints } from '../../../vm-images/agent/volumes/mounts';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { assignPodCIDR, HELLO, newTestAgent, podSpecOf, startTestNode, type TestNode } from './support';
+import { HELLO, newTestAgent, podSpecOf, startTestAgent, startTestNode, type TestNode } from './support';
 
 const SERVICE_ACCOUNTS = refFor('', 'v1', 'serviceaccounts');
 
@@ -29,10 +29,7 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
   beforeAll(async () => {
     cluster = await startTestCluster();
     node = await startTestNode(cluster);
-    agent = newAgent();
-    const started = agent.start();
-    node.podCIDR = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
-    await started;
+    agent = await startTestAgent(cluster, node, logs);
     // The namespace's default ServiceAccount (its controller makes it; pods are refused without it).
     await waitFor(() => cluster.client.get(SERVICE_ACCOUNTS, 'default', 'default').catch(() => undefined), 'the default ServiceAccount', 20_000);
   });
