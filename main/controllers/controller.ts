@@ -1,6 +1,6 @@
 // What every control loop gets: the client, the shared informers, an event recorder per component
-// and a log. A controller is built with the reconciler (main/client/reconciler.ts) — or, for the
-// loops not yet moved onto it, from informers, a work queue and workers by hand.
+// and a log. Every controller is built with the reconciler (main/client/reconciler.ts); what the
+// builder does not express goes in through controllers/extras.ts.
 import type { ApiClient } from '../client/types';
 import type { EventRecorder } from '../client/record/recorder';
 import type { SharedInformers } from '../client/cache/shared-informers';

@@ -2,7 +2,6 @@
 // `flotilla serve --nodes 0` on sandbox nodes: everything goes through the API; add prints each
 // step and returns when the Node is Ready; a provider that cannot run here says why.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +10,7 @@ import { downMachines } from '../../../main/nodes/down';
 import { waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 import { builtImages } from '../../../main/nodes/artifacts';
+import { freePort } from '../../helpers/free-port';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(3);
@@ -25,13 +25,6 @@ function flotilla(args: string[], timeoutMs = 120_000): Promise<{ code: number; 
     c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
     c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? -1, stdout, stderr }); });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port')))); });
   });
 }
 

@@ -16,6 +16,7 @@ import { downMachines } from '../../../main/nodes/down';
 import type { KObject, Machine } from '../../../main/api/types';
 import { KUBECTL, waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { freePort } from '../../helpers/free-port';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(2);
@@ -30,13 +31,6 @@ let serve: ChildProcess | undefined;
 let serveOut = '';
 let client: HttpClient | undefined;
 let apiPort = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port')))); });
-  });
-}
 
 function run(
   cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},

@@ -4,19 +4,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncFiles, type FileSpec } from '../../../main/nodes/bootstrap';
 import { connectSsh, type SshSession } from '../../../main/nodes/ssh';
 import { generateKeyPair } from '../../../main/nodes/keys';
 import { canRunSshd, guestSshdLib, stopAllGuestSshds } from './guest-sshd';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as { port: number }; srv.close(() => resolve(port)); });
-  });
-}
+import { freePort } from '../../helpers/free-port';
 
 describe.skipIf(!canRunSshd)('bootstrap file sync on an sshd with MaxSessions 10', () => {
   let dir: string;
