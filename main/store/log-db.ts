@@ -44,6 +44,7 @@ interface EventRow {
   create_revision: number;
   deleted: number;
   prev_value: string | null;
+  prev_revision: number;
 }
 
 type InsertParams = [number, string, string, number, number, number];
@@ -96,7 +97,7 @@ export class LogDb {
     this.listFromStmt = this.db.prepare<ListParams, StateRow>(listSql('key >= ?'));
     this.listAfterStmt = this.db.prepare<ListParams, StateRow>(listSql('key > ?'));
     this.eventsStmt = this.db.prepare<RangeParams, EventRow>(
-      `SELECT l.id, l.key, l.value, l.create_revision, l.deleted, p.value AS prev_value FROM log l
+      `SELECT l.id, l.key, l.value, l.create_revision, l.deleted, l.prev_revision, p.value AS prev_value FROM log l
          LEFT JOIN log p ON p.id = l.prev_revision AND l.deleted = 0 AND l.create_revision <> l.id
         WHERE l.key >= ? AND l.key < ? AND l.id > ? AND l.id <= ? ORDER BY l.id`,
     );
@@ -218,6 +219,9 @@ function rowToEvent(r: EventRow): StoreEvent {
     value: r.value,
     created,
   };
-  if (!created && r.prev_value !== null) event.prevValue = r.prev_value;
+  if (!created && r.prev_value !== null) {
+    event.prevValue = r.prev_value;
+    event.prevRevision = r.prev_revision;
+  }
   return event;
 }

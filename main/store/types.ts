@@ -21,6 +21,8 @@ export interface StoreEvent {
   value: string;
   /** The value before the write; undefined for a create. */
   prevValue?: string;
+  /** The revision of `prevValue` (for a PUT that replaced a value). */
+  prevRevision?: number;
   /** True when this PUT created the key. */
   created: boolean;
 }

@@ -53,7 +53,10 @@ export function planBatch(
       const kv: KV = { key: req.key, value: req.value, createRevision, modRevision: rev };
       rows.push({ id: rev, key: req.key, value: req.value, createRevision, prevRevision: cur ? cur.modRevision : 0, deleted: false });
       const event: StoreEvent = { type: 'PUT', key: req.key, revision: rev, createRevision, value: req.value, created: !cur };
-      if (cur) event.prevValue = cur.value;
+      if (cur) {
+        event.prevValue = cur.value;
+        event.prevRevision = cur.modRevision;
+      }
       events.push(Object.freeze(event));
       Object.freeze(kv);
       changes.set(req.key, kv);

@@ -12,7 +12,7 @@ import { validateDaemonSet, validateDaemonSetUpdate } from './daemonset';
 import { validateNode, validateNodeUpdate } from './node';
 import { validateConfigMap, validateConfigMapUpdate } from './configmap';
 import { validateSecret, validateSecretUpdate } from './secret';
-import { validateNamespace } from './namespace';
+import { validateNamespace, validateNamespaceStatus } from './namespace';
 import { validateEvent } from './event';
 import { validateLease } from './lease';
 import { validateEndpoints } from './endpoints';
@@ -32,6 +32,8 @@ interface KindRules {
   createOnly?: (obj: KObject) => Cause[];
   /** Update rules of subresources that replace `update` for their writes. */
   subresourceUpdate?: Record<string, (obj: KObject, old: KObject) => Cause[]>;
+  /** What a write through the status subresource checks beyond metadata (its status strategy's ValidateUpdate). */
+  status?: (obj: KObject, old: KObject) => Cause[];
 }
 
 /** Each kind's rules; whether its objects are namespaced comes from the resource table. */
@@ -46,7 +48,7 @@ const RULES = perKind<KindRules>({
   Node: { name: nameIsDNSSubdomain, create: validateNode, update: validateNodeUpdate },
   ConfigMap: { name: nameIsDNSSubdomain, create: validateConfigMap, update: validateConfigMapUpdate },
   Secret: { name: nameIsDNSSubdomain, create: validateSecret, update: validateSecretUpdate },
-  Namespace: { name: nameIsDNSLabel, create: validateNamespace },
+  Namespace: { name: nameIsDNSLabel, create: validateNamespace, status: validateNamespaceStatus },
   Event: { name: nameIsDNSSubdomain, create: validateEvent },
   Lease: { name: nameIsDNSSubdomain, create: validateLease },
   Endpoints: { name: nameIsDNSSubdomain, create: validateEndpoints },
@@ -83,6 +85,21 @@ export function validateUpdate(kind: string, obj: KObject, old: KObject, subreso
   const rules = RULES(kind);
   const update = (subresource && rules?.subresourceUpdate?.[subresource]) || rules?.update;
   return update ? [...meta, ...update(obj, old)] : meta;
+}
+
+/**
+ * What a write through the status subresource checks: metadata and the kind's status rules. Everything
+ * else is the stored object, unchanged (the registry admits only status), so its spec rules are not
+ * run again — as Kubernetes' status strategies validate only metadata and status.
+ */
+export function validateStatusUpdate(kind: string, obj: KObject, old: KObject): Cause[] {
+  const rules = RULES(kind);
+  const namespaced = storedResourceOfKind(kind)?.namespaced ?? Boolean(obj.metadata?.namespace);
+  const causes = [
+    ...validateObjectMeta(obj.metadata, { namespaced, nameFn: rules?.name ?? nameIsDNSSubdomain }),
+    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ];
+  return rules?.status ? [...causes, ...rules.status(obj, old)] : causes;
 }
 
 export { validateLabelSelector } from './selector';

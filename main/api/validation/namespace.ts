@@ -12,12 +12,15 @@ export function validateNamespace(ns: KObject): Cause[] {
   for (const f of list(spec.finalizers).map(str)) {
     for (const m of isQualifiedName(f)) causes.push(invalid('spec.finalizers', f, m));
   }
-  // ValidateNamespaceStatusUpdate's rule (Kubernetes spells the field `status.Phase`).
+  return [...causes, ...validateNamespaceStatus(ns)];
+}
+
+/** ValidateNamespaceStatusUpdate's rule (Kubernetes spells the field `status.Phase`). */
+export function validateNamespaceStatus(ns: KObject): Cause[] {
   const phase = str(obj(ns.status).phase);
-  if (phase) {
-    const deleting = Boolean(ns.metadata?.deletionTimestamp);
-    if (!deleting && phase !== 'Active') causes.push(invalid('status.Phase', phase, "may only be 'Active' if `deletionTimestamp` is empty"));
-    if (deleting && phase !== 'Terminating') causes.push(invalid('status.Phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty"));
-  }
-  return causes;
+  if (!phase) return [];
+  const deleting = Boolean(ns.metadata?.deletionTimestamp);
+  if (!deleting && phase !== 'Active') return [invalid('status.Phase', phase, "may only be 'Active' if `deletionTimestamp` is empty")];
+  if (deleting && phase !== 'Terminating') return [invalid('status.Phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty")];
+  return [];
 }

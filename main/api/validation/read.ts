@@ -49,43 +49,30 @@ export function checkType(causes: Cause[], field: string, v: unknown, t: JsonTyp
 
 /** Go's zero-value-aware deep equality (apiequality.Semantic): "", 0, false, null, [] and {} equal absence. */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  // Values equal key by key (the usual case: an update that leaves the field alone) normalize equally.
-  if (sameValue(a, b)) return true;
-  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
-}
-
-/** Plain deep equality, undefined-valued keys counting as absent; implies equal normal forms. */
-function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+  const az = isZero(a);
+  const bz = isZero(b);
+  if (az || bz) return az && bz;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!semanticEqual(a[i], b[i])) return false;
     return true;
   }
-  if (Array.isArray(b)) return false;
-  const ao = a as Obj;
-  const bo = b as Obj;
-  let defined = 0;
-  for (const k in ao) {
-    if (!Object.prototype.hasOwnProperty.call(ao, k) || ao[k] === undefined) continue;
-    if (!Object.prototype.hasOwnProperty.call(bo, k) || !sameValue(ao[k], bo[k])) return false;
-    defined++;
-  }
-  for (const k in bo) if (Object.prototype.hasOwnProperty.call(bo, k) && bo[k] !== undefined) defined--;
-  return defined === 0;
+  if (!isObj(a) || !isObj(b)) return false;
+  for (const k in a) if (Object.prototype.hasOwnProperty.call(a, k) && !semanticEqual(a[k], hasOwn(b, k) ? b[k] : undefined)) return false;
+  for (const k in b) if (Object.prototype.hasOwnProperty.call(b, k) && !hasOwn(a, k) && !isZero(b[k])) return false;
+  return true;
 }
 
-function normalize(v: unknown): unknown {
-  if (Array.isArray(v)) return v.length ? v.map(normalize) : undefined;
-  if (isObj(v)) {
-    const out: Obj = {};
-    for (const k of Object.keys(v).sort()) {
-      const n = normalize(v[k]);
-      if (n !== undefined) out[k] = n;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  if (v === '' || v === 0 || v === false || v === null) return undefined;
-  return v;
+function hasOwn(o: Obj, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+/** A zero value: absent, "", 0, false, null, an empty list, or a map whose every value is zero. */
+function isZero(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (!isObj(v)) return false;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && !isZero(v[k])) return false;
+  return true;
 }

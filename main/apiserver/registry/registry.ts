@@ -1,6 +1,7 @@
 // The API's semantics over the store: create, read, update, patch, delete and watch of every
 // resource, with defaulting, validation, optimistic concurrency, generation, managed fields,
 // graceful deletion and finalizers. The HTTP handlers and the in-process client both call this.
+import { decodedObjectsOf, type DecodedObjects } from './decoded';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/types';
 import { StoreError } from '../../store/types';
@@ -8,7 +9,7 @@ import type { KList, KObject, ObjectMeta, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 import { RESOURCES, apiVersionOf, storageKey, storagePrefix } from '../../api/resources';
 import { applyDefaults } from '../../api/defaults';
-import { validateCreate, validateObject, validateUpdate } from '../../api/validation';
+import { validateCreate, validateObject, validateStatusUpdate, validateUpdate } from '../../api/validation';
 import { dropNullFields } from '../../api/schema/null-fields';
 import { ApiError, errors } from '../status';
 import { clone, decode, deepEqual, encode, generateName, timestamp } from './objects';
@@ -40,11 +41,13 @@ export class Registry {
   private readonly strategyOf: StrategyLookup;
   private readonly now: () => Date;
   private readonly admission: boolean;
+  private readonly decoded: DecodedObjects;
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.admission = opts.admission ?? false;
     this.strategyOf = makeStrategies();
+    this.decoded = decodedObjectsOf(store);
     for (const r of RESOURCES) {
       const s = this.strategyOf(r);
       if (!s.restore || r.virtual) continue;
@@ -74,12 +77,12 @@ export class Registry {
   get(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject {
     const kv = this.store.get(storageKey(r, namespace, name));
     if (!kv) throw errors.notFound(r.group, r.plural, name);
-    return decode(kv);
+    return this.decoded.copy(kv);
   }
 
   tryGet(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject | undefined {
     const kv = this.store.get(storageKey(r, namespace, name));
-    return kv ? decode(kv) : undefined;
+    return kv ? this.decoded.copy(kv) : undefined;
   }
 
   list(r: ResourceInfo, namespace: string | undefined, q: ListQuery = {}): KList<StoredObject> {
@@ -286,7 +289,9 @@ export class Registry {
     let next = prepareUpdate(r, strategy, current, input, opts.subresource);
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
-      throwIfInvalid(r, next, [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
+      throwIfInvalid(r, next, opts.subresource === 'status'
+        ? validateStatusUpdate(r.kind, next, current)
+        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

@@ -10,25 +10,34 @@ import { decode, deepFreeze } from './objects';
 import { compileSelection } from './selection';
 import type { WatchQuery } from './options';
 import type { Registry } from './registry';
+import { decodedObjectsOf, type DecodedObjects } from './decoded';
 
-// Each store event is parsed once however many watchers see it.
+// Each store event is parsed once however many watchers see it; a write's "before" object is
+// usually the previous write's event object, still held by the store's DecodedObjects.
 const parsedNew = new WeakMap<StoreEvent, StoredObject>();
 const parsedOld = new WeakMap<StoreEvent, StoredObject | undefined>();
 
-function newObject(ev: StoreEvent): StoredObject {
+function newObject(decoded: DecodedObjects, ev: StoreEvent): StoredObject {
   let o = parsedNew.get(ev);
   if (!o) {
-    o = deepFreeze(decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision }));
+    if (ev.type === 'DELETE') {
+      o = deepFreeze(decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision }));
+      decoded.forget(ev.key);
+    } else {
+      o = decoded.frozen(ev.key, ev.revision, ev.value, ev.createRevision);
+    }
     parsedNew.set(ev, o);
   }
   return o;
 }
 
-function oldObject(ev: StoreEvent): StoredObject | undefined {
+function oldObject(decoded: DecodedObjects, ev: StoreEvent): StoredObject | undefined {
   if (parsedOld.has(ev)) return parsedOld.get(ev);
-  const o = ev.prevValue === undefined
-    ? undefined
-    : deepFreeze(decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.revision }));
+  let o: StoredObject | undefined;
+  if (ev.prevValue !== undefined) {
+    o = (ev.prevRevision !== undefined ? decoded.held(ev.key, ev.prevRevision) : undefined)
+      ?? deepFreeze(decode({ key: ev.key, value: ev.prevValue, createRevision: ev.createRevision, modRevision: ev.prevRevision ?? ev.revision }));
+  }
   parsedOld.set(ev, o);
   return o;
 }
@@ -63,10 +72,11 @@ export function startWatch(
     from = Number(rv);
     if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resourceVersion "${rv}"`);
   }
+  const decoded = decodedObjectsOf(store);
   try {
     return store.watch(prefix, from, (events) => {
       for (const ev of events) {
-        const out = translate(ev, pred);
+        const out = translate(decoded, ev, pred);
         if (out) sink(out);
       }
     });
@@ -78,17 +88,17 @@ export function startWatch(
   }
 }
 
-function translate(ev: StoreEvent, pred: ((o: StoredObject) => boolean) | undefined): WatchEvent<StoredObject> | undefined {
+function translate(decoded: DecodedObjects, ev: StoreEvent, pred: ((o: StoredObject) => boolean) | undefined): WatchEvent<StoredObject> | undefined {
   if (ev.type === 'DELETE') {
-    const last = newObject(ev);
+    const last = newObject(decoded, ev);
     if (pred && !pred(last)) return undefined;
     return { type: 'DELETED', object: last };
   }
-  const obj = newObject(ev);
+  const obj = newObject(decoded, ev);
   if (!pred) return { type: ev.created ? 'ADDED' : 'MODIFIED', object: obj };
   const now = pred(obj);
   if (ev.created) return now ? { type: 'ADDED', object: obj } : undefined;
-  const old = oldObject(ev);
+  const old = oldObject(decoded, ev);
   const before = old ? pred(old) : false;
   if (now && before) return { type: 'MODIFIED', object: obj };
   if (now) return { type: 'ADDED', object: obj };

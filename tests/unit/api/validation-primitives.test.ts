@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { goLabelSelector, goQuote, goStringMap, goStrings, goValue } from '../../../main/api/validation/gofmt';
 import { ipFamilyOf, isConfigMapKey, isDNS1123Label, isValidPortName, regexError, utf8Length } from '../../../main/api/validation/names';
 import { nameIsDNSSubdomain } from '../../../main/api/validation/meta';
+import fc from 'fast-check';
 import { semanticEqual } from '../../../main/api/validation/read';
 
 describe('Go formatting', () => {
@@ -76,5 +77,31 @@ describe('apimachinery string checks', () => {
     expect(semanticEqual({ b: [{ c: 1 }] }, { b: [{ c: 1 }], d: 'x' })).toBe(false);
     expect(semanticEqual({ b: [{ c: 1 }], d: 'x' }, { b: [{ c: 1 }] })).toBe(false);
     expect(semanticEqual([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(semanticEqual([0], [])).toBe(false);
+    expect(semanticEqual([{}], [{ a: '' }])).toBe(true);
+    expect(semanticEqual('1', 1)).toBe(false);
+  });
+
+  // The definition: two values are equal when their normal forms (zero values dropped, keys sorted) serialise alike.
+  const normal = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.length ? v.map(normal) : undefined;
+    if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) {
+        const n = normal((v as Record<string, unknown>)[k]);
+        if (n !== undefined) out[k] = n;
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
+    return v === '' || v === 0 || v === false || v === null ? undefined : v;
+  };
+  it('semantic equality agrees with comparing normal forms, for any JSON values', () => {
+    const leaf = fc.oneof(fc.constantFrom('', 0, false, null, 'a', 1, true, undefined), fc.string({ maxLength: 2 }), fc.integer({ min: -2, max: 2 }));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('x', 'y', 'z'), tie('value'), { maxKeys: 3 })),
+    }));
+    // Pairs built to be near each other, so that equal-but-different cases are common.
+    const near = value.chain((a) => fc.tuple(fc.constant(a), fc.oneof(value, fc.constant(JSON.parse(JSON.stringify(a ?? null)) as unknown))));
+    fc.assert(fc.property(near, ([a, b]) => semanticEqual(a, b) === (JSON.stringify(normal(a)) === JSON.stringify(normal(b)))), { numRuns: 5000 });
   });
 });

@@ -152,3 +152,18 @@ describe('metadata.generation', () => {
     expect((await reg.create(PODS, 'default', pod('p'), FM)).object.metadata.generation).toBeUndefined();
   });
 });
+
+describe('status subresource validation', () => {
+  it('checks metadata and the kind status rules, not the rest of the stored object again', async () => {
+    const reg = await openRegistry(opts);
+    const ns = (await reg.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, FM)).object;
+    const bad = await rejection(reg.update(NAMESPACES, undefined, 'shop', { ...ns, status: { phase: 'Terminating' } }, { ...FM, subresource: 'status' }));
+    expect(bad.code).toBe(422);
+    expect(bad.message).toContain("status.Phase: Invalid value: \"Terminating\": may only be 'Active' if `deletionTimestamp` is empty");
+    // A status write cannot change a pod's spec: a spec sent with it is dropped, not validated.
+    const p = (await reg.create(PODS, 'default', pod('p'), FM)).object;
+    const out = (await reg.update(PODS, 'default', 'p', { ...p, spec: { containers: [] }, status: { phase: 'Running' } }, { ...FM, subresource: 'status' })).object;
+    expect(out.status).toMatchObject({ phase: 'Running' });
+    expect((out.spec as { containers: unknown[] }).containers).toHaveLength(1);
+  });
+});

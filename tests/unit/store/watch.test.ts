@@ -19,7 +19,7 @@ describe('store watch', () => {
         { type: 'PUT', key: '/a/1', revision: 1, createRevision: 1, value: 'x', created: true },
         { type: 'PUT', key: '/a/2', revision: 3, createRevision: 3, value: 'y', created: true },
       ],
-      [{ type: 'PUT', key: '/a/1', revision: 4, createRevision: 1, value: 'x2', prevValue: 'x', created: false }],
+      [{ type: 'PUT', key: '/a/1', revision: 4, createRevision: 1, value: 'x2', prevValue: 'x', prevRevision: 1, created: false }],
       [{ type: 'DELETE', key: '/a/2', revision: 5, createRevision: 3, value: 'y', prevValue: 'y', created: false }],
     ]);
   });
