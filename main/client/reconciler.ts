@@ -51,7 +51,7 @@ export interface ReconcilerOptions {
   queue?: WorkQueueOptions;
 }
 
-type Watch = { resource: ResourceName; map: (obj: KObject) => string[]; predicates?: Predicates };
+type Watch = { resource: ResourceName; map: (obj: KObject) => string[]; predicates?: Predicates; fieldSelector?: string };
 
 export class ReconcilerBuilder {
   private forResource?: ResourceName;
@@ -82,9 +82,9 @@ export class ReconcilerBuilder {
     }, predicates);
   }
 
-  /** Any resource: a change enqueues the keys `map` returns. */
-  watches<T = KObject>(resource: ResourceName, map: (obj: T) => string[], predicates?: Predicates<T>): this {
-    this.watchList.push({ resource, map: map as unknown as Watch['map'], predicates: predicates as Predicates | undefined });
+  /** Any resource (or only the objects `fieldSelector` picks): a change enqueues the keys `map` returns. */
+  watches<T = KObject>(resource: ResourceName, map: (obj: T) => string[], predicates?: Predicates<T>, fieldSelector?: string): this {
+    this.watchList.push({ resource, map: map as unknown as Watch['map'], predicates: predicates as Predicates | undefined, fieldSelector });
     return this;
   }
 
@@ -101,7 +101,7 @@ export class ReconcilerBuilder {
     return {
       name,
       register: () => {
-        const offs = watches.map((w) => ctx.informers.informer(w.resource).addHandler(handlerFor(w, enqueue)));
+        const offs = watches.map((w) => ctx.informers.informer(w.resource, w.fieldSelector).addHandler(handlerFor(w, enqueue)));
         return () => offs.forEach((off) => off());
       },
       run: () => runWorkers(queue, workers, sync, (key, e) => ctx.log(`${name} ${key}: ${e instanceof Error ? e.message : String(e)}`)),

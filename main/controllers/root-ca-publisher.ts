@@ -8,12 +8,14 @@ import { R } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
+const ONLY_ROOT_CA = `metadata.name=${ROOT_CA_CONFIGMAP}`;
 const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
 const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 
 export function newRootCaPublisher(ctx: ControllerContext, caPem: string): Controller {
   const { client, informers } = ctx;
-  const configmaps = informers.informer('configmaps');
+  // Only the ConfigMaps of that name: the loop needs no cache of every ConfigMap in the cluster.
+  const configmaps = informers.informer('configmaps', ONLY_ROOT_CA);
 
   async function reconcile(namespace: string): Promise<void> {
     const ns = informers.namespaces.get(namespace);
@@ -43,6 +45,6 @@ export function newRootCaPublisher(ctx: ControllerContext, caPem: string): Contr
 
   return newReconciler(ctx, 'root-ca-cert-publisher')
     .for<Namespace>('namespaces')
-    .watches<ConfigMap>('configmaps', (cm) => (cm.metadata?.name === ROOT_CA_CONFIGMAP ? [cm.metadata.namespace ?? ''] : []))
+    .watches<ConfigMap>('configmaps', (cm) => (cm.metadata?.name === ROOT_CA_CONFIGMAP ? [cm.metadata.namespace ?? ''] : []), undefined, ONLY_ROOT_CA)
     .complete(reconcile);
 }

@@ -24,20 +24,22 @@ const INDEXES: Partial<Record<ResourceName, Record<string, IndexFunc<KObject>>>>
 };
 
 export class SharedInformers {
-  private readonly all = new Map<ResourceName, Informer<KObject>>();
+  /** By resource, or `resource?fieldSelector` for an informer of only the objects a selector picks. */
+  private readonly all = new Map<string, Informer<KObject>>();
   private readonly stops: Array<() => void> = [];
   private started = false;
 
   constructor(readonly client: ApiClient, private readonly log?: (l: string) => void) {}
 
-  private get<T extends MetaObject>(name: ResourceName): Informer<T> {
-    let inf = this.all.get(name);
+  private get<T extends MetaObject>(name: ResourceName, fieldSelector?: string): Informer<T> {
+    const id = fieldSelector ? `${name}?${fieldSelector}` : name;
+    let inf = this.all.get(id);
     if (!inf) {
       const log = this.log;
-      inf = new Informer<KObject>(this.client, R[name], { onError: log && ((e) => log(`informer ${name}: ${e instanceof Error ? e.message : String(e)}`)) });
+      inf = new Informer<KObject>(this.client, R[name], { fieldSelector, onError: log && ((e) => log(`informer ${id}: ${e instanceof Error ? e.message : String(e)}`)) });
       inf.addIndex(BY_NAMESPACE, (o) => (o.metadata?.namespace ? [o.metadata.namespace] : []));
       for (const [index, fn] of Object.entries(INDEXES[name] ?? {})) inf.addIndex(index, fn);
-      this.all.set(name, inf);
+      this.all.set(id, inf);
       if (this.started) this.stops.push(inf.start());
     }
     return inf as unknown as Informer<T>;
@@ -52,8 +54,11 @@ export class SharedInformers {
   get daemonsets(): Informer<DaemonSet> { return this.get<DaemonSet>('daemonsets'); }
   get leases(): Informer<Lease> { return this.get<Lease>('leases'); }
   get machines(): Informer<Machine & KObject> { return this.get<Machine & KObject>('machines'); }
-  /** The informer of any resource, untyped (the same one the typed getters return). */
-  informer(name: ResourceName): Informer<KObject> { return this.get<KObject>(name); }
+  /**
+   * The informer of any resource, untyped (the same one the typed getters return); with a field selector,
+   * a shared informer of only the objects it picks (a loop that cares about one name need not cache them all).
+   */
+  informer(name: ResourceName, fieldSelector?: string): Informer<KObject> { return this.get<KObject>(name, fieldSelector); }
 
   /** Starts every informer created so far (and later ones as they are created). */
   start(): () => void {
