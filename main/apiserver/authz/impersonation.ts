@@ -15,8 +15,19 @@ function values(req: IncomingMessage, header: string): string[] {
   return req.headersDistinct[header] ?? [];
 }
 
+/** Does any header start with `Impersonate-`? (Most requests: no, and then nothing else is parsed.) */
+function asksImpersonation(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length >= 12 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
+}
+
 /** The user the request acts as: the requester, or whom it impersonates (checked against `authz`). */
 export function actingAs(req: IncomingMessage, requester: Subject, authz: Authorizer): Subject {
+  if (!asksImpersonation(req)) return requester;
   const user = values(req, 'impersonate-user')[0];
   const groups = values(req, 'impersonate-group');
   const uid = values(req, 'impersonate-uid')[0];
