@@ -3,11 +3,12 @@
 // grants. A denial is Kubernetes' 403 with forbiddenMessage and the authorizers' reasons.
 import type { PolicyRule } from '../../api/types';
 import { errors } from '../status';
-import type { Registry } from '../registry/registry';
+import type { Store } from '../../store/types';
 import type { Attributes, UserInfo } from './attributes';
 import { forbiddenMessage } from './attributes';
 import { NODE_DENIAL, nodeAllows } from './node';
 import { RbacAuthorizer } from './rbac';
+import { RbacIndex } from './rbac-index';
 
 export const MASTERS = 'system:masters';
 
@@ -23,9 +24,17 @@ export interface Decision {
 
 export class Authorizer {
   readonly rbac: RbacAuthorizer;
+  private readonly index: RbacIndex;
 
-  constructor(registry: Pick<Registry, 'list' | 'tryGet'>) {
-    this.rbac = new RbacAuthorizer(registry);
+  /** Reads the RBAC objects of `source.store` (a Registry will do) once, then follows its watch. */
+  constructor(source: { readonly store: Store }) {
+    this.index = new RbacIndex(source.store);
+    this.rbac = new RbacAuthorizer(this.index);
+  }
+
+  /** Stops following the store. */
+  close(): void {
+    this.index.close();
   }
 
   decide(a: Attributes & { user: Subject }, objectNode?: string): Decision {
