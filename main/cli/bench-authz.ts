@@ -3,7 +3,8 @@
 // many ClusterRoleBindings (one user each); one more RoleBinding lets the measured service account
 // get ConfigMaps. Rows: the authorizer's decision in-process (allowed, and denied — which looks at
 // everything the user could be bound by), and a GET of a ConfigMap over HTTPS with the account's
-// token (authentication, authorization and the read). Each row runs for `seconds` in 100 ms
+// token (authentication, authorization and the read), and the same GET with the admin's token as the
+// floor (system:masters: no RBAC). Each row runs for `seconds` in 100 ms
 // batches; the table gives the median and p99 of the batches' mean per request.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -69,6 +70,7 @@ export async function benchAuthz(o: BenchAuthzOptions): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-authz-'));
   const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, controllers: false, log: () => undefined });
   let http: HttpClient | undefined;
+  let admin: HttpClient | undefined;
   try {
     const client = core.client;
     await client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
@@ -97,15 +99,20 @@ export async function benchAuthz(o: BenchAuthzOptions): Promise<void> {
     process.stderr.write('GETs over HTTPS...\n');
     await measure(0.5, () => http!.get(R.configmaps, 'data', NS)); // warm-up: connections, JIT
     rows.push(row('GET configmap over HTTPS (service account)', await measure(o.seconds, () => http!.get(R.configmaps, 'data', NS))));
+    // The floor: the admin's static token, in system:masters (no token verification, no RBAC).
+    admin = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem });
+    await measure(0.5, () => admin!.get(R.configmaps, 'data', NS));
+    rows.push(row('GET configmap over HTTPS (admin, the floor)', await measure(o.seconds, () => admin!.get(R.configmaps, 'data', NS))));
 
     printTable([['what', 'requests', 'p50 µs', 'p99 µs'], ...rows.map((r) => [r.what, r.n, r.p50_us, r.p99_us])]);
     console.log(`(${o.bindings} RoleBindings in ${NS} and ${o.bindings} ClusterRoleBindings; p50/p99 over ${BATCH_MS} ms batches' mean per request)`);
     printResult({
       bench: 'authz', bindings: o.bindings,
-      decision_allowed_p50_us: rows[0].p50_us, decision_denied_p50_us: rows[1].p50_us, http_get_p50_us: rows[2].p50_us,
+      decision_allowed_p50_us: rows[0].p50_us, decision_denied_p50_us: rows[1].p50_us, http_get_p50_us: rows[2].p50_us, http_get_admin_p50_us: rows[3].p50_us,
     });
   } finally {
     http?.close();
+    admin?.close();
     await core.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
