@@ -15,6 +15,8 @@ export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export interface Requester {
   user: UserInfo;
   authorizer: Authorizer;
+  /** The name on the request's URL: empty for a create (POST), the object's for PUT and PATCH (apply creating it too). */
+  requestName: string;
 }
 
 /** Everything, resources and URLs: what setting an aggregationRule needs (it can gather any rule). */
@@ -32,9 +34,9 @@ function allowed(req: Requester, a: Omit<Attributes, 'user' | 'resourceRequest' 
   return req.authorizer.decide({ ...a, user: req.user, resourceRequest: true, path: '', version: '*', subresource: '' }).allowed;
 }
 
-/** RoleEscalationAuthorized: the `escalate` verb on the roles or clusterroles written (by name: empty on a create). */
-export function roleEscalationAuthorized(req: Requester, resource: 'roles' | 'clusterroles', namespace: string, name: string): boolean {
-  return allowed(req, { verb: 'escalate', group: RBAC_GROUP, resource, namespace, name });
+/** RoleEscalationAuthorized: the `escalate` verb on the roles or clusterroles written, named as the request names them. */
+export function roleEscalationAuthorized(req: Requester, resource: 'roles' | 'clusterroles', namespace: string): boolean {
+  return allowed(req, { verb: 'escalate', group: RBAC_GROUP, resource, namespace, name: req.requestName });
 }
 
 /** BindingAuthorized: the `bind` verb on the referenced role, in the binding's namespace ('' for a ClusterRoleBinding). */

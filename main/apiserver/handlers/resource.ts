@@ -75,15 +75,15 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
 }
 
 /** Who writes, for the kinds whose strategies check it (RBAC); none when the server authorizes no one. */
-function requesterOf(ctx: ApiContext, identity: Identity): Requester | undefined {
-  return ctx.auth ? { user: identity, authorizer: ctx.auth.authorizer } : undefined;
+function requesterOf(ctx: ApiContext, identity: Identity, info: RequestInfo): Requester | undefined {
+  return ctx.auth ? { user: identity, authorizer: ctx.auth.authorizer, requestName: info.name ?? '' } : undefined;
 }
 
 export async function handleResource(
   ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo, identity: Identity,
 ): Promise<void> {
   const reg = ctx.registry;
-  const requester = requesterOf(ctx, identity);
+  const requester = requesterOf(ctx, identity, info);
   const ns = r.namespaced ? info.namespace : undefined;
   const q = info.query;
   if (r.namespaced && info.name && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') {

@@ -16,11 +16,13 @@ const jane = { name: 'jane', groups: ['devs', 'system:authenticated'] };
 
 let reg: Registry;
 let authz: Authorizer;
+/** Jane's requests: POSTs name nothing (req), PUTs and PATCHes the object (named). */
 let req: Requester;
+const named = (name: string): Requester => ({ ...req, requestName: name });
 beforeEach(async () => {
   reg = await openRegistry();
   authz = new Authorizer(reg);
-  req = { user: jane, authorizer: authz };
+  req = { user: jane, authorizer: authz, requestName: '' };
   await reg.create(resourceFor('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, {});
 });
 afterEach(() => {
@@ -78,19 +80,21 @@ describe('RBAC escalation checks in the registry', () => {
     const owned = structuredClone(stored.object);
     owned.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-1' }];
     owned.metadata.finalizers = ['example.com/hold'];
-    const updated = await reg.update(r('roles'), 'shop', 's', owned, { requester: req });
+    const updated = await reg.update(r('roles'), 'shop', 's', owned, { requester: named('s') });
     expect(updated.object.metadata.finalizers).toEqual(['example.com/hold']);
     const labelled = structuredClone(updated.object);
     labelled.metadata.labels = { a: 'b' };
-    expect((await refusal(reg.update(r('roles'), 'shop', 's', labelled, { requester: req }))).code).toBe(403);
+    expect((await refusal(reg.update(r('roles'), 'shop', 's', labelled, { requester: named('s') }))).code).toBe(403);
   });
 
-  it('escalate on a named role serves its updates, not creates (a create names no role)', async () => {
-    await grantRoleWrites(['create', 'update', 'escalate'], ['s']);
+  it('escalate on a named role serves requests naming it (updates, an apply that creates), not a POST (which names none)', async () => {
+    await grantRoleWrites(['create', 'update', 'patch', 'escalate'], ['s', 'u']);
     await reg.create(r('roles'), 'shop', role('s', []), {});
     const current = reg.get(r('roles'), 'shop', 's');
-    await reg.update(r('roles'), 'shop', 's', { ...current, rules: [SECRETS] }, { requester: req });
-    expect((await refusal(reg.create(r('roles'), 'shop', role('t', [SECRETS]), { requester: req }))).code).toBe(403);
+    await reg.update(r('roles'), 'shop', 's', { ...current, rules: [SECRETS] }, { requester: named('s') });
+    const applied = await reg.patch(r('roles'), 'shop', 'u', role('u', [SECRETS]), 'apply', { requester: named('u'), fieldManager: 'jane' });
+    expect(applied.created).toBe(true);
+    expect((await refusal(reg.create(r('roles'), 'shop', role('u2', [SECRETS]), { requester: req }))).code).toBe(403);
   });
 
   it('a binding to a role of an unknown kind is an internal error, to a missing one 404', async () => {

@@ -32,10 +32,10 @@ function nameOf(obj: KObject): string {
   return obj.metadata?.name ?? '';
 }
 
-/** Neither masters nor `escalate` on the role (named by the request: empty on a create). */
+/** Neither masters nor `escalate` on the role (named as the request names it: a create names none). */
 function mustConfirmRole(req: Requester, resource: 'roles' | 'clusterroles', obj: KObject, old: StoredObject | undefined): boolean {
   if (escalationAllowed(req.user)) return false;
-  if (roleEscalationAuthorized(req, resource, namespaceOf(obj), old ? nameOf(obj) : '')) return false;
+  if (roleEscalationAuthorized(req, resource, namespaceOf(obj))) return false;
   return !(old && onlyGCFieldsChange(obj, old));
 }
 
