@@ -208,7 +208,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
     authorize(ctx, identity, info, method);
   }
   const sub = info.subresource;
-  if (!sub) return handleResource(ctx, req, res, info, r);
+  if (!sub) return handleResource(ctx, req, res, info, r, identity);
   if (info.legacyWatch) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const served = r.subresources.find((s) => s.name === sub);
   if (!served) throw errors.pathNotFound();

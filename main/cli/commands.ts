@@ -71,6 +71,11 @@ const BENCH_DNS = {
   concurrency: intFlag('--concurrency <n>', 'queries in flight at once', 8, POSITIVE),
 };
 
+const BENCH_AUTHZ = {
+  bindings: intFlag('--bindings <n>', 'RoleBindings in one namespace, and as many ClusterRoleBindings, for other subjects', 5000, POSITIVE),
+  seconds: intFlag('--seconds <n>', 'how long each row runs', 3, POSITIVE),
+};
+
 const BENCH_UI = {
   nodes: intFlag('--nodes <n>', 'hollow nodes', 50, POSITIVE),
   pods: intFlag('--pods <n>', 'Running pods, in 20 deployments', 2000, POSITIVE),
@@ -91,6 +96,7 @@ export type BenchPodStartupOptions = Values<typeof BENCH_POD_STARTUP>;
 export type BenchNodeAddOptions = Values<typeof BENCH_NODE_ADD>;
 export type BenchUiOptions = Values<typeof BENCH_UI>;
 export type BenchDnsOptions = Values<typeof BENCH_DNS>;
+export type BenchAuthzOptions = Values<typeof BENCH_AUTHZ>;
 
 export const COMMANDS: readonly CommandDef[] = [
   leaf({
@@ -130,6 +136,7 @@ export const COMMANDS: readonly CommandDef[] = [
       leaf({ name: 'pod-startup', summary: 'pod create → Running on a sandbox node, against the raw CRI floor and ctr run (root)', fields: BENCH_POD_STARTUP, run: async (o) => (await import('./bench-pod-startup')).benchPodStartup(o) }),
       leaf({ name: 'node-add', summary: 'a Machine created → its Node Ready', fields: BENCH_NODE_ADD, run: async (o) => (await import('./bench-node-add')).benchNodeAdd(o) }),
       leaf({ name: 'dns', summary: "the node agent's cluster DNS from a pod's network namespace: queries/s, p50/p99 latency (root)", fields: BENCH_DNS, run: async (o) => (await import('./bench-dns')).benchDns(o) }),
+      leaf({ name: 'authz', summary: 'authorization decisions with thousands of RBAC bindings: in-process and a GET over HTTPS as a service account', fields: BENCH_AUTHZ, run: async (o) => (await import('./bench-authz')).benchAuthz(o) }),
       leaf({ name: 'ui', summary: 'hollow nodes and pods in headless Chromium: first full render of the map, frame rate under updates', fields: BENCH_UI, run: async (o) => (await import('./bench-ui')).benchUi(o) }),
     ],
   },

@@ -3,11 +3,12 @@
 // grants. A denial is Kubernetes' 403 with forbiddenMessage and the authorizers' reasons.
 import type { PolicyRule } from '../../api/types';
 import { errors } from '../status';
-import type { Registry } from '../registry/registry';
+import type { Store } from '../../store/types';
 import type { Attributes, UserInfo } from './attributes';
 import { forbiddenMessage } from './attributes';
 import { NODE_DENIAL, nodeAllows } from './node';
 import { RbacAuthorizer } from './rbac';
+import { RbacIndex } from './rbac-index';
 
 export const MASTERS = 'system:masters';
 
@@ -23,9 +24,17 @@ export interface Decision {
 
 export class Authorizer {
   readonly rbac: RbacAuthorizer;
+  private readonly index: RbacIndex;
 
-  constructor(registry: Pick<Registry, 'list' | 'tryGet'>) {
-    this.rbac = new RbacAuthorizer(registry);
+  /** Reads the RBAC objects of `source.store` (a Registry will do) once, then follows its watch. */
+  constructor(source: { readonly store: Store }) {
+    this.index = new RbacIndex(source.store);
+    this.rbac = new RbacAuthorizer(this.index);
+  }
+
+  /** Stops following the store. */
+  close(): void {
+    this.index.close();
   }
 
   decide(a: Attributes & { user: Subject }, objectNode?: string): Decision {
@@ -47,19 +56,21 @@ export class Authorizer {
     throw errors.forbidden(a.group, a.resource, a.name, msg);
   }
 
-  /** SelfSubjectRulesReview: the rules of the user in `namespace`, and whether the list may be incomplete. */
+  /**
+   * SelfSubjectRulesReview: the rules of the user in `namespace` as the rule resolvers give them (the
+   * node authorizer's, which cannot list its rules, then RBAC's — masters too get theirs from RBAC, as
+   * Kubernetes' superuser authorizer lists none), whether the list may be incomplete, and the errors met.
+   */
   rulesFor(user: Subject, namespace: string): { resourceRules: PolicyRule[]; nonResourceRules: PolicyRule[]; incomplete: boolean; evaluationError?: string } {
-    if (user.groups.includes(MASTERS)) {
-      return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false };
-    }
     const { rules, errors: errs } = this.rbac.rulesFor(user, namespace);
+    if (user.node) errs.unshift('node authorizer does not support user rule resolution');
     const out = {
-      resourceRules: rules.filter((r) => !(r.nonResourceURLs ?? []).length)
+      resourceRules: rules.filter((r) => (r.resources ?? []).length)
         .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
       nonResourceRules: rules.filter((r) => (r.nonResourceURLs ?? []).length).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
-      // The node authorizer cannot list its rules.
       incomplete: Boolean(user.node),
     };
-    return errs.length ? { ...out, evaluationError: errs.join(', ') } : out;
+    // An aggregate error prints one error as is, several as [a, b].
+    return errs.length ? { ...out, evaluationError: errs.length === 1 ? errs[0] : `[${errs.join(', ')}]` } : out;
   }
 }

@@ -12,6 +12,8 @@ import type { DeleteOptions, PatchType, PropagationPolicy, WatchQuery, WriteOpti
 import { PATCH_CONTENT_TYPES } from '../registry/options';
 import { startWatch } from '../registry/watch';
 import type { ApiContext } from '../context';
+import type { Identity } from '../auth';
+import type { Requester } from '../authz/escalation';
 import { addWarnings, sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
 import { listOptions, watchOptions } from './list-options';
@@ -72,8 +74,16 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   return opts;
 }
 
-export async function handleResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+/** Who writes, for the kinds whose strategies check it (RBAC); none when the server authorizes no one. */
+function requesterOf(ctx: ApiContext, identity: Identity, info: RequestInfo): Requester | undefined {
+  return ctx.auth ? { user: identity, authorizer: ctx.auth.authorizer, requestName: info.name ?? '' } : undefined;
+}
+
+export async function handleResource(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo, identity: Identity,
+): Promise<void> {
   const reg = ctx.registry;
+  const requester = requesterOf(ctx, identity, info);
   const ns = r.namespaced ? info.namespace : undefined;
   const q = info.query;
   if (r.namespaced && info.name && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') {
@@ -100,19 +110,19 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
       return;
     }
     case 'create': {
-      const result = await reg.create(r, ns, await body(req), { ...writeOptions(req, q), bodyOwned: true });
+      const result = await reg.create(r, ns, await body(req), { ...writeOptions(req, q), bodyOwned: true, requester });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, 201);
       return;
     }
     case 'update': {
-      const result = await reg.update(r, ns, info.name!, await body(req), { ...writeOptions(req, q), bodyOwned: true });
+      const result = await reg.update(r, ns, info.name!, await body(req), { ...writeOptions(req, q), bodyOwned: true, requester });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object);
       return;
     }
     case 'patch': {
-      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: queryFlag(q, 'force') });
+      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, result.created ? 201 : 200);
       return;

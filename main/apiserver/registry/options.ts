@@ -1,4 +1,5 @@
 // Options of registry calls, shared by the HTTP handlers and the in-process client.
+import type { Requester } from '../authz/escalation';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
@@ -9,6 +10,8 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** The body was decoded for this call alone (an HTTP request's): the registry changes it instead of a copy. */
   bodyOwned?: boolean;
+  /** The user writing over the API, checked by the kind's strategy (checkRequester); in-process writes have none. */
+  requester?: Requester;
 }
 
 export interface ListQuery {

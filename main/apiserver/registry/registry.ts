@@ -125,6 +125,7 @@ export class Registry {
     let managedObj: KObject = obj;
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
+    if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, validateCreate(r.kind, managedObj));
     strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
@@ -287,6 +288,7 @@ export class Registry {
     const strategy = this.strategyOf(r);
     const cur = current.metadata;
     let next = prepareUpdate(r, strategy, current, input, opts.subresource);
+    if (opts.requester && !opts.subresource) strategy.checkRequester?.(next, current, opts.requester);
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
       throwIfInvalid(r, next, opts.subresource === 'status'

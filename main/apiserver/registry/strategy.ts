@@ -4,6 +4,7 @@
 // RESTUpdateStrategy and RESTGracefulDeleteStrategy, reduced to what this server needs).
 import type { KObject, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
+import type { Requester } from '../authz/escalation';
 
 /** What an admission hook may read: stored objects. */
 export interface ObjectReader {
@@ -52,6 +53,12 @@ export interface Strategy {
    * validation; may read other objects, change this one, or refuse it with an ApiError.
    */
   admitCreate?(obj: KObject, a: CreateAttributes): Promise<void>;
+  /**
+   * A write of the main resource by a user over the API (not in-process): after defaults and admission,
+   * before validation, refuses (with an ApiError) what this user may not write — RBAC's escalation and
+   * bind checks. `old` is the stored object on an update, undefined on a create.
+   */
+  checkRequester?(obj: KObject, old: StoredObject | undefined, requester: Requester): void;
   /** Called on create after defaults and before validation; may throw an ApiError. */
   beforeCreate?(obj: KObject): void;
   /** Undo whatever beforeCreate claimed, when the write did not happen. */

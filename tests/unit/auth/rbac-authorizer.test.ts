@@ -1,10 +1,12 @@
 // The RBAC authorizer over a real registry: ClusterRoleBindings everywhere, RoleBindings in their
 // namespace, ServiceAccount subjects defaulting to the binding's namespace, a binding to a missing
-// role reported in the reason; system:masters and nodes decided before RBAC.
+// role reported in the reason; system:masters and nodes decided before RBAC. Roles and bindings are
+// read from an index kept by the store's watch: every write counts for the next decision.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Registry } from '../../../main/apiserver/registry/registry';
 import { resourceFor } from '../../../main/api/resources';
 import { Authorizer } from '../../../main/apiserver/authz/authorizer';
+import { bootstrapPolicy } from '../../../main/apiserver/authz/bootstrap';
 import type { Attributes } from '../../../main/apiserver/authz/attributes';
 import { ApiError } from '../../../main/apiserver/status';
 import { closeRegistry, openRegistry } from '../registry/fixture';
@@ -20,7 +22,10 @@ beforeEach(async () => {
   authz = new Authorizer(reg);
   await reg.create(resourceFor('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, {});
 });
-afterEach(() => closeRegistry());
+afterEach(() => {
+  authz.close();
+  closeRegistry();
+});
 
 function attrs(verb: string, resource: string, namespace: string, user = robot): Attributes {
   return { user, verb, resourceRequest: true, path: '', group: '', version: 'v1', resource, subresource: '', namespace, name: '' };
@@ -56,5 +61,47 @@ describe('RBAC authorizer', () => {
     expect(authz.decide({ ...attrs('update', 'nodes', '', node), name: 'n2' }).allowed).toBe(false);
     expect(authz.decide({ ...attrs('create', 'serviceaccounts', 'shop', node), subresource: 'token' }).allowed).toBe(true);
     expect(authz.rulesFor(node, 'shop').incomplete).toBe(true);
+  });
+
+  it('every write of a binding or role counts for the next decision (the index follows the store)', async () => {
+    const get = attrs('get', 'configmaps', 'shop');
+    await create('roles', 'shop', { kind: 'Role', metadata: { name: 'cm' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] });
+    await create('rolebindings', 'shop', { kind: 'RoleBinding', metadata: { name: 'cm' }, roleRef: { kind: 'Role', name: 'cm' }, subjects: [{ kind: 'ServiceAccount', name: 'robot' }] });
+    expect(authz.decide(get).allowed).toBe(true);
+    // The subjects change: the binding is refiled.
+    await reg.mutate(r('rolebindings'), 'shop', 'cm', (b) => {
+      (b as unknown as { subjects: object[] }).subjects = [{ kind: 'User', name: 'jane' }];
+    });
+    expect(authz.decide(get).allowed).toBe(false);
+    expect(authz.decide(attrs('get', 'configmaps', 'shop', { name: 'jane', groups: [] })).allowed).toBe(true);
+    // The role's rules change, then the role goes.
+    await reg.mutate(r('roles'), 'shop', 'cm', (role) => {
+      (role as unknown as { rules: object[] }).rules = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }];
+    });
+    expect(authz.decide(attrs('get', 'configmaps', 'shop', { name: 'jane', groups: [] })).allowed).toBe(false);
+    await reg.delete(r('roles'), 'shop', 'cm', {});
+    expect(authz.decide(attrs('list', 'configmaps', 'shop', { name: 'jane', groups: [] }))).toEqual({ allowed: false, reason: 'RBAC: role.rbac.authorization.k8s.io "cm" not found' });
+    await reg.delete(r('rolebindings'), 'shop', 'cm', {});
+    expect(authz.decide(attrs('list', 'configmaps', 'shop', { name: 'jane', groups: [] }))).toEqual({ allowed: false, reason: '' });
+  });
+
+  it('a binding naming the user twice (as user and by group) counts once; bindings come in name order', async () => {
+    await create('clusterroles', undefined, { kind: 'ClusterRole', metadata: { name: 'a' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+    await create('clusterroles', undefined, { kind: 'ClusterRole', metadata: { name: 'b' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }] });
+    const both = [{ kind: 'ServiceAccount', name: 'robot', namespace: 'shop' }, { kind: 'Group', name: 'system:serviceaccounts' }];
+    await create('clusterrolebindings', undefined, { kind: 'ClusterRoleBinding', metadata: { name: 'z-b' }, roleRef: { kind: 'ClusterRole', name: 'b' }, subjects: both });
+    await create('clusterrolebindings', undefined, { kind: 'ClusterRoleBinding', metadata: { name: 'y-a' }, roleRef: { kind: 'ClusterRole', name: 'a' }, subjects: both });
+    const rules = authz.rulesFor(robot, 'shop').resourceRules.filter((rule) => rule.resources?.[0] === 'pods' || rule.resources?.[0] === 'nodes');
+    expect(rules.map((rule) => rule.resources)).toEqual([['pods'], ['nodes']]);
+  });
+
+  it('SelfSubjectRulesReview: masters get their rules from RBAC (cluster-admin and the authenticated roles); a node is incomplete', async () => {
+    await bootstrapPolicy(reg);
+    const admin = authz.rulesFor({ name: 'admin', groups: ['system:masters', 'system:authenticated'] }, 'default');
+    expect(admin.resourceRules[0]).toEqual({ verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: undefined });
+    expect(admin.nonResourceRules).toContainEqual({ verbs: ['*'], nonResourceURLs: ['*'] });
+    expect(admin.resourceRules).toContainEqual(expect.objectContaining({ resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] }));
+    const node = authz.rulesFor({ name: 'system:node:n1', groups: ['system:nodes'], node: 'n1' }, 'shop');
+    expect(node).toEqual({ resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'node authorizer does not support user rule resolution' });
   });
 });

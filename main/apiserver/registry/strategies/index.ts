@@ -9,6 +9,7 @@ import { generationStrategy } from './generation';
 import { namespaceStrategy } from './namespace';
 import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
+import { RBAC_STRATEGIES } from './rbac';
 import { secretStrategy } from './secret';
 import { ServiceAllocation } from './service';
 
@@ -28,6 +29,7 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'deployments', generationStrategy],
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
+    ...RBAC_STRATEGIES,
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
