@@ -2,7 +2,7 @@
 // kube-root-ca.crt with the CA, a changed or deleted one is put back, and it watches only ConfigMaps
 // of that name (no cache of every ConfigMap).
 import { describe, expect, it } from 'vitest';
-import type { ConfigMap } from '../../../main/api/types';
+import type { ConfigMap, Namespace } from '../../../main/api/types';
 import { controlPlaneEach } from '../../helpers/control-plane';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -38,7 +38,7 @@ describe('root CA publisher', () => {
     await cp.delete(NS, 'going');
     await cp.delete(CM, 'kube-root-ca.crt', { namespace: 'going' });
     // The namespace stays Terminating (no namespace controller runs here): the copy is not made again.
-    await cp.waitFor(async () => (await cp.get<{ status?: { phase?: string } }>(NS, 'going')).status?.phase === 'Terminating', 'terminating');
+    await cp.waitFor(async () => (await cp.get<Namespace>(NS, 'going')).status?.phase === 'Terminating', 'terminating');
     await cp.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'marker' } });
     await cp.waitFor(() => rootCa('marker'), 'a later namespace published (the loop has caught up)');
     expect(await rootCa('going')).toBeUndefined();
