@@ -76,8 +76,10 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
   }, 120_000);
 
   it('applies with kubectl\'s default validation, rolls out, and re-applies unchanged', async () => {
-    const out = await ok(['apply', '-f', FIXTURE]);
-    expect(out.trim().split('\n')).toEqual([
+    const applied = await c.kubectl(['apply', '-f', FIXTURE], { timeoutMs: 60_000 });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout.trim().split('\n')).toEqual([
       'namespace/shop created', 'serviceaccount/shop-app created', 'configmap/shop-config created', 'secret/shop-secret created',
       'deployment.apps/web created', 'service/web created', 'pod/db-0 created', 'service/db created', 'service/backend created',
     ]);
@@ -98,14 +100,19 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
 
   it('mounts the ConfigMap, the Secret and the emptyDir with their content and modes; env from both', async () => {
     expect(await inWeb('cat /etc/shop/greeting; echo; cat /etc/shop/app.properties')).toBe('hello\ncolor=blue\nreplicas=1\n');
-    const config = modes(await inWeb('ls -lnL /etc/shop'));
-    expect(config).toEqual({ 'app.properties': '-rw-r--r--', greeting: '-rw-r--r--' });
+    expect(modes(await inWeb('ls -lnL /etc/shop'))).toEqual({ 'app.properties': '-rw-r--r--', greeting: '-rw-r--r--' });
+    // The kubelet's atomic-writer layout: each key a symlink into ..data, itself a link to a timestamped dir.
+    const layout = modes(await inWeb('ls -lna /etc/shop'));
+    expect(layout).toMatchObject({ 'greeting -> ..data/greeting': expect.stringMatching(/^l/) as unknown, 'app.properties -> ..data/app.properties': expect.stringMatching(/^l/) as unknown });
+    expect(Object.keys(layout).find((k) => k.startsWith('..data -> ..'))).toBeDefined();
     expect(await inWeb('cat /etc/shop-secret/db/password; echo; cat /etc/shop-secret/api-key')).toBe('s3cr3t!\nabc-123');
     const secret = modes(await inWeb('ls -lnL /etc/shop-secret'));
     expect(Object.keys(secret).sort()).toEqual(['api-key', 'db']);
     expect(secret['api-key']).toBe('-r--r-----');
     expect(secret.db).toMatch(/^d/);
     expect(modes(await inWeb('ls -lnL /etc/shop-secret/db'))).toEqual({ password: '-r--------' });
+    // The service-account token volume admission added: projected with Kubernetes' defaultMode 0644.
+    expect(modes(await inWeb(`ls -lnL ${SA_DIR}`))).toEqual({ 'ca.crt': '-rw-r--r--', namespace: '-rw-r--r--', token: '-rw-r--r--' });
     // readOnly: true is enforced by the mount.
     expect(await inWeb('touch /etc/shop-secret/x 2>&1 || echo refused')).toMatch(/Read-only file system[\s\S]*refused/);
     expect(await inWeb('echo "$GREETING $API_KEY"')).toBe('hello abc-123\n');
