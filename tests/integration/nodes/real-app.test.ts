@@ -67,7 +67,10 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
       host!.listen(0, '0.0.0.0', resolve);
     });
     hostPort = (host.address() as AddressInfo).port;
-  }, 180_000);
+    // The node boots in the background (tens of seconds on a busy host): the app's timings start once it is Ready.
+    // (`kubectl wait` fails at once while there is no node yet: it is retried.)
+    await waitFor(async () => (await c.kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=20s'])).code === 0, 'a Ready node', 180_000, 500);
+  }, 360_000);
 
   afterAll(async () => {
     host?.close();
