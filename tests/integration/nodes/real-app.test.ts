@@ -78,7 +78,7 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
     await stopClusterWithNodes(c, cfg, logs);
   }, 120_000);
 
-  it('applies with kubectl\'s default validation, rolls out, and re-applies unchanged', async () => {
+  it('applies with kubectl\'s default validation, rolls out, and re-applies as Kubernetes does (unchanged but the stringData Secret)', async () => {
     const applied = await c.kubectl(['apply', '-f', FIXTURE], { timeoutMs: 60_000 });
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
