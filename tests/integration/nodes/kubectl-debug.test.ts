@@ -2,27 +2,17 @@
 // an ephemeral container joins a running pod in its target container's PID namespace, runs, is reported
 // in status.ephemeralContainerStatuses and has readable logs; `kubectl debug -i` attaches to it (pods/attach);
 // `kubectl debug node/NAME` creates its protobuf-encoded host-namespace pod with the node's / at /host.
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
-import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { interactiveKubectl, type Interactive } from '../../helpers/interactive';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 const COUNTER = 'docker.io/flotilla/counter:1';
 type P = Pod & KObject;
-
-/** A kubectl child driven by the test: write to its stdin, wait for its output, end or kill it. */
-interface Interactive {
-  write(s: string): void;
-  end(): void;
-  until(re: RegExp, what: string): Promise<unknown>;
-  exited: Promise<number | null>;
-  kill(): void;
-}
 
 describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', () => {
   const cfg = uniqueSandbox(3);
@@ -34,27 +24,7 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
   const ephemeralStatus = (p: P, name: string): ContainerStatus | undefined => p.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
   const ok = (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => c.kubectlOk(args, { input, timeoutMs });
 
-  /**
-   * kubectl as a child whose stdin stays open until the test closes it (containerd ends an attach when its
-   * stdin ends, so input must not end before the output it causes has arrived). `tty` runs it under script(1).
-   */
-  const interactive = (args: string[], tty = false): Interactive => {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: c.core.kubeconfigPath, HOME: path.join(c.dir, 'home'), TERM: 'dumb' };
-    const child = tty
-      ? spawn('script', ['-qfec', [KUBECTL, ...args].join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(KUBECTL, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    return {
-      write: (x) => { child.stdin.write(x); },
-      end: () => { child.stdin.end(); },
-      until: (re, what) => waitFor(() => re.test(out), `${what} (output so far: ${JSON.stringify(out)})`, 60_000, 100),
-      exited,
-      kill: () => { if (child.exitCode === null) child.kill('SIGKILL'); },
-    };
-  };
+  const interactive = (args: string[], tty = false): Interactive => interactiveKubectl(c, args, tty);
 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });

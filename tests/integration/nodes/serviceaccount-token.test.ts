@@ -3,15 +3,15 @@
 // token, the cluster CA and the namespace, and the pod reaches the API server through the
 // `kubernetes` Service (10.96.0.1:443 → a node's InternalIP:6443 → its tunnel) with that token:
 // listing pods is forbidden until a RoleBinding grants it. The HTTPS client is the host's curl run in
-// the pod's network namespace (busybox's TLS cannot talk to the API server's ECDSA certificate).
+// the pod's network namespace (pod-net.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { curlFromPod, podPid } from './pod-net';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const MANIFEST = `
@@ -31,28 +31,6 @@ spec:
   terminationGracePeriodSeconds: 1
   containers: [{ name: sh, image: docker.io/flotilla/hello:1, command: [sh, -c, 'sleep 3600'] }]
 `;
-
-/** The host PID of the pod's `sleep` (its container is in a cgroup named after the pod's uid). */
-function podPid(uid: string): number | undefined {
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-      if (!cg.includes(uid) && !cg.includes(uid.replace(/-/g, '_'))) continue;
-      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep')) return Number(pid);
-    } catch { /* exited */ }
-  }
-  return undefined;
-}
-
-/** curl in the pod's network namespace, verifying the server against the pod's ca.crt: `<status> <body>`. */
-function curlFromPod(pid: number, token: string, caFile: string, url: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile('nsenter', ['-t', String(pid), '-n', 'curl', '-sS', '--max-time', '10', '--cacert', caFile, '-H', `Authorization: Bearer ${token}`, '-w', '\n%{http_code}', url], (_err, stdout, stderr) => {
-      const i = stdout.lastIndexOf('\n');
-      resolve(`${stdout.slice(i + 1)} ${stdout.slice(0, i)}${stderr}`);
-    });
-  });
-}
 
 describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account token on a sandbox node', () => {
   const cfg = uniqueSandbox(7);
@@ -84,7 +62,7 @@ describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account 
 
   it('lists pods through the kubernetes Service only after a RoleBinding grants it', async () => {
     const pod = await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop');
-    const pid = await waitFor(() => podPid(pod.metadata!.uid!), 'the pod\'s process', 10_000);
+    const pid = await waitFor(() => podPid(pod.metadata!.uid!, 'sleep'), 'the pod\'s process', 10_000);
     const token = await inPod(`cat ${SA_DIR}/token`);
     const caFile = `${c.dir}/pod-ca.crt`;
     fs.writeFileSync(caFile, await inPod(`cat ${SA_DIR}/ca.crt`));
