@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
 import type { CryptoKey, JWTPayload } from 'jose';
+import { Lru } from '../../protocol/lru';
 
 /** kube-apiserver's --service-account-issuer as kubeadm sets it; also the API's audience. */
 export const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -37,7 +38,17 @@ export interface IssueRequest {
   now?: Date;
 }
 
+/** exp and nbf as jose checks them (no clock tolerance): valid from nbf, until before exp. */
+function withinTimes(claims: TokenClaims, now: Date): boolean {
+  const t = Math.floor(now.getTime() / 1000);
+  if (typeof claims.exp === 'number' && claims.exp <= t) return false;
+  return !(typeof claims.nbf === 'number' && claims.nbf > t);
+}
+
 export class TokenIssuer {
+  /** Tokens whose signature, issuer and audience verified, by audiences and token. */
+  private readonly verified = new Lru<string, TokenClaims>(4096);
+
   private constructor(private readonly privateKey: CryptoKey, private readonly publicKey: CryptoKey, private readonly kid: string) {}
 
   /** Loads <dir>/sa.key, making it on first use. */
@@ -78,10 +89,15 @@ export class TokenIssuer {
    */
   async verify(token: string, audiences: readonly string[] = API_AUDIENCES, now?: Date): Promise<TokenClaims | undefined> {
     if (token.split('.').length !== 3) return undefined;
+    // A token's signature never changes: one that verified is checked again only for its times.
+    const cacheKey = `${audiences.join(' ')}\n${token}`;
+    const hit = this.verified.get(cacheKey);
+    if (hit) return withinTimes(hit, now ?? new Date()) ? hit : undefined;
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { issuer: ISSUER, audience: [...audiences], algorithms: [ALG], currentDate: now });
       const k = (payload as Partial<TokenClaims>)['kubernetes.io'];
       if (!k || typeof k.namespace !== 'string' || typeof k.serviceaccount?.name !== 'string') return undefined;
+      this.verified.set(cacheKey, payload as TokenClaims);
       return payload as TokenClaims;
     } catch {
       return undefined;

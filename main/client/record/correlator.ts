@@ -7,7 +7,7 @@
 //  - spam filter: a source may write 25 events about one object, then 1 every 5 minutes.
 // Pure (time comes from `now`); each cache is an LRU of 4096 entries.
 import type { Event } from '../../api/types';
-import { Lru } from './lru';
+import { Lru } from '../../protocol/lru';
 
 const MAX_LRU_ENTRIES = 4096;
 const AGGREGATE_MAX_EVENTS = 10;

@@ -59,8 +59,14 @@ describe('service-account tokens', () => {
     const { token } = await issuer.issue({ claim: { namespace: 'default', serviceaccount: { name: 'robot', uid: sa.metadata.uid } }, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 600 });
     expect(await authn.authenticateToken(token)).toBeDefined();
     expect(await authn.validate(token, ['vault'])).toBeUndefined();
-    now = new Date(now.getTime() + 601_000);
+    // A verified token is remembered, but only its signature: the times are checked on every use.
+    now = new Date(now.getTime() + 599_000);
+    expect(await authn.authenticateToken(token)).toBeDefined();
+    now = new Date(now.getTime() + 2_000);
     expect(await authn.authenticateToken(token)).toBeUndefined();
+    // Another signature over the same claims is not the remembered token.
+    const [h, p] = token.split('.');
+    expect(await authn.authenticateToken(`${h}.${p}.${'A'.repeat(86)}`)).toBeUndefined();
   });
 
   it('are refused when the bound pod is deleted, or the account is deleted and recreated', async () => {
