@@ -64,7 +64,7 @@ export function builtImages(dataDir: string): Promise<string[]> {
     try {
       const tmp = `${dir}.tmp-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      buildImages(tmp, assetPath('images/pause.c'));
+      buildImages(tmp, { pauseSource: assetPath('images/pause.c') });
       fs.rmSync(dir, { recursive: true, force: true });
       fs.renameSync(tmp, dir);
       const files = tarsIn(dir);
