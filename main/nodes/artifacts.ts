@@ -56,7 +56,8 @@ export function builtImages(dataDir: string): Promise<string[]> {
   const shipped = tarsIn(path.join(agentDir(), 'images'));
   if (shipped.length) return Promise.resolve(shipped);
   const dir = path.join(dataDir, 'images');
-  const stamp = path.join(dir, 'images.json');
+  // v2: the images became OCI indexes for amd64 and arm64; a cache of the single-platform ones is rebuilt.
+  const stamp = path.join(dir, 'images-v2.json');
   if (fs.existsSync(stamp)) {
     const files = JSON.parse(fs.readFileSync(stamp, 'utf8')) as string[];
     if (files.every((f) => fs.existsSync(f))) return Promise.resolve(files);
