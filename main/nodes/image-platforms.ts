@@ -17,12 +17,12 @@ const BLOCK = 512;
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 
-/** The members of a ustar archive that `want` accepts, by path. */
-export function readTarMembers(tar: Buffer, want: (path: string) => boolean): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
+/** Where each regular file of a ustar archive is: path → byte range; `read(offset, length)` reads the archive. */
+function tarMembers(read: (offset: number, length: number) => Buffer, total: number): Map<string, { start: number; size: number }> {
+  const out = new Map<string, { start: number; size: number }>();
   let at = 0;
-  while (at + BLOCK <= tar.length) {
-    const h = tar.subarray(at, at + BLOCK);
+  while (at + BLOCK <= total) {
+    const h = read(at, BLOCK);
     if (h.every((b) => b === 0)) break;
     const field = (start: number, len: number): string => h.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
     const prefix = field(345, 155);
@@ -30,10 +30,17 @@ export function readTarMembers(tar: Buffer, want: (path: string) => boolean): Ma
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1);
     if (Number.isNaN(size)) throw new Error(`not a tar archive (bad size at byte ${at})`);
-    const start = at + BLOCK;
-    if ((type === '0' || type === '') && want(path)) out.set(path, tar.subarray(start, start + size));
-    at = start + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === '0' || type === '') out.set(path, { start: at + BLOCK, size });
+    at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
   }
+  return out;
+}
+
+/** The members of a ustar archive in memory that `want` accepts, by path. */
+export function readTarMembers(tar: Buffer, want: (path: string) => boolean): Map<string, Buffer> {
+  const read = (offset: number, length: number): Buffer => tar.subarray(offset, offset + length);
+  const out = new Map<string, Buffer>();
+  for (const [path, m] of tarMembers(read, tar.length)) if (want(path)) out.set(path, read(m.start, m.size));
   return out;
 }
 
@@ -46,21 +53,29 @@ function parse<T>(data: Buffer | undefined, what: string): T | undefined {
   }
 }
 
-/** The images in an OCI layout tarball's bytes (`file` names it in errors and stands in for a missing name). */
-export function tarballImages(tar: Buffer, file: string): TarballImage[] {
-  const members = readTarMembers(tar, (p) => p === 'index.json' || p.startsWith('blobs/'));
-  const top = parse<Index>(members.get('index.json'), `${file}: index.json`);
+/** The images of an OCI layout archive, reading only index.json and the indexes it names (`file` names it in errors). */
+function imagesIn(read: (offset: number, length: number) => Buffer, total: number, file: string): TarballImage[] {
+  const members = tarMembers(read, total);
+  const member = (path: string): Buffer | undefined => {
+    const m = members.get(path);
+    return m && m.size < 16 * 1024 * 1024 ? read(m.start, m.size) : undefined;
+  };
+  const top = parse<Index>(member('index.json'), `${file}: index.json`);
   if (!top) return [{ ref: file }];
-  const blob = (digest = ''): Buffer | undefined => members.get(`blobs/${digest.replace(':', '/')}`);
   return (top.manifests ?? []).map((d): TarballImage => {
     const ref = d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name'] ?? file;
     if (d.mediaType === INDEX || d.mediaType === DOCKER_LIST) {
-      const inner = parse<Index>(blob(d.digest), `${file}: the index of ${ref}`);
+      const inner = parse<Index>(member(`blobs/${(d.digest ?? '').replace(':', '/')}`), `${file}: the index of ${ref}`);
       const arches = (inner?.manifests ?? []).filter((m) => m.platform?.os === 'linux' && m.platform.architecture).map((m) => m.platform?.architecture ?? '');
       return { ref, arches: arches.length ? arches : undefined };
     }
     return { ref, arches: d.platform?.architecture ? [d.platform.architecture] : undefined };
   });
+}
+
+/** The images in an OCI layout tarball's bytes (`file` names it in errors and stands in for a missing name). */
+export function tarballImages(tar: Buffer, file: string): TarballImage[] {
+  return imagesIn((offset, length) => tar.subarray(offset, offset + length), tar.length, file);
 }
 
 const cache = new Map<string, { mtimeMs: number; size: number; images: TarballImage[] }>();
@@ -70,7 +85,18 @@ export function imagesOfTarball(file: string): TarballImage[] {
   const st = fs.statSync(file);
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.images;
-  const images = tarballImages(fs.readFileSync(file), file);
+  // Read in place: an imported image's tarball may be large, and only its headers and indexes matter.
+  const fd = fs.openSync(file, 'r');
+  let images: TarballImage[];
+  try {
+    images = imagesIn((offset, length) => {
+      const b = Buffer.alloc(length);
+      const n = fs.readSync(fd, b, 0, length, offset);
+      return b.subarray(0, n);
+    }, st.size, file);
+  } finally {
+    fs.closeSync(fd);
+  }
   cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, images });
   return images;
 }
