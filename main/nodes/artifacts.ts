@@ -1,6 +1,7 @@
 // What bootstrap ships to a node: the agent bundle (agent/agent.js, built by scripts/build-agent.mjs)
 // and the image tarballs: those shipped beside the agent (agent/images/, prebuilt at `npm run build`),
-// else built once and cached under D/images (needs gcc and busybox-static: Linux only).
+// else built once and cached under D/images (needs gcc, a cross gcc and busybox-static of amd64 and arm64:
+// Linux only — elsewhere a build without them says so instead).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -55,16 +56,22 @@ export function builtImages(dataDir: string): Promise<string[]> {
   const shipped = tarsIn(path.join(agentDir(), 'images'));
   if (shipped.length) return Promise.resolve(shipped);
   const dir = path.join(dataDir, 'images');
-  const stamp = path.join(dir, 'images.json');
+  // v2: the images became OCI indexes for amd64 and arm64; a cache of the single-platform ones is rebuilt.
+  const stamp = path.join(dir, 'images-v2.json');
   if (fs.existsSync(stamp)) {
     const files = JSON.parse(fs.readFileSync(stamp, 'utf8')) as string[];
     if (files.every((f) => fs.existsSync(f))) return Promise.resolve(files);
+  }
+  if (process.platform !== 'linux') {
+    // The images hold Linux binaries for amd64 and arm64, made with Debian's cross compilers and busybox-static.
+    return Promise.reject(new Error(`the node images are not in this build (${path.join(agentDir(), 'images')} has no .tar), and they can only be built on Linux: `
+      + 'run `npm run build` on Linux and copy vm-images/images/out/ here, or use a package built with them'));
   }
   building ??= (async () => {
     try {
       const tmp = `${dir}.tmp-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      buildImages(tmp, assetPath('images/pause.c'));
+      buildImages(tmp, { pauseSource: assetPath('images/pause.c') });
       fs.rmSync(dir, { recursive: true, force: true });
       fs.renameSync(tmp, dir);
       const files = tarsIn(dir);

@@ -2,6 +2,7 @@
 // image tarballs, writes containerd's config and the AgentConfig, starts containerd and the agent
 // (systemd units on VMs, supervised processes on sandbox nodes). Every step is idempotent, so
 // bootstrapping a half-bootstrapped node finishes it, and re-running on a healthy node changes nothing.
+// A node whose architecture (uname -m) some image has no build for fails before anything is uploaded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentConfig } from '../protocol/agent-config';
@@ -12,6 +13,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { CLUSTER_CIDR, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
 import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from './node-services';
 import { sha256File } from './artifacts';
+import { checkImagesForArch } from './node-arch';
 import { createHash } from 'node:crypto';
 
 export interface BootstrapInput {
@@ -123,10 +125,12 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
 
   input.progress(1, 'preparing the node\'s directories');
   const dirs = [NODE.binDir, NODE.runDir, NODE.imagesDir, NODE.agentStateDir, NODE.etcDir, NODE.logDir, NODE.podLogDir, NODE.cniConfDir, NODE.cniDataDir, '/var/lib/containerd', '/run/containerd'];
-  const prepared = await s.run(`${env} mkdir -p ${dirs.join(' ')}`
+  const prepared = await s.run(`${env} uname -m && mkdir -p ${dirs.join(' ')}`
     + (mgr === 'systemd' ? ' && { systemctl disable --now containerd.service >/dev/null 2>&1 || true; }' : '')
     + ` && { sha256sum ${[...uploads, ...configs].map((f) => sq(f.remote)).join(' ')} 2>/dev/null; true; }`);
   const have = parseHashes(prepared);
+  input.progress(1, 'checking that the images have a build for the node\'s architecture');
+  checkImagesForArch(m.name, prepared.split('\n')[0] ?? '', input.imageTarballs);
 
   input.progress(2, 'uploading the agent and the images');
   const uploaded = await syncFiles(s, have, uploads);

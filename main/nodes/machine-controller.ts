@@ -21,7 +21,7 @@ import { NodeConnection } from './tunnels';
 import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS } from './bootstrap';
 import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
 import { errorMessage } from './exec';
-import { isTransient, PermanentError, TransientError } from './provision-errors';
+import { isTransient, PermanentError, ReasonedError, TransientError } from './provision-errors';
 import { EventRecorder } from '../client/record/recorder';
 import { SharedInformers } from '../client/cache/shared-informers';
 import { newReconciler, startController } from '../client/reconciler';
@@ -171,6 +171,8 @@ export class MachineController {
       step = 'checking the agent bundle';
       const bundle = this.o.agentBundle();
       if (!fs.existsSync(bundle)) throw new PermanentError(`the agent bundle ${bundle} does not exist (build it with \`node scripts/build-agent.mjs\`)`);
+      step = 'building the node images';
+      const images = await this.imageTarballs();
       const last = earlier.at(-1);
       if (mode !== 'reattach') {
         await w.phaseTo('Provisioning', last ? `attempt ${attempt} of ${max} after: ${last.message}` : `creating ${provider.name} machine ${name}`);
@@ -208,7 +210,7 @@ export class MachineController {
       if (!firstEndpoint.hostKey && s.hostKey) provider.rememberHostKey?.(name, s.hostKey);
       const exitsBefore = await agentExits(s);
       await bootstrapNode(s, {
-        machine: info, agentBundle: this.o.agentBundle(), imageTarballs: await this.o.imageTarballs(),
+        machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
         labels: { 'flotilla.dev/machine': name },
         progress: (n, msg) => void say(2 + n, msg),
@@ -255,8 +257,18 @@ export class MachineController {
       const gaveUp = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
       this.log(`${name}: failed: ${reason}${cleanup}${gaveUp}`);
       await w.phaseTo('Failed', `${reason}${cleanup}${gaveUp}`, attempts ? { attempts } : {});
-      await w.condition('Ready', 'False', 'Failed', reason);
-      this.events.event(m, 'Warning', 'ProvisioningFailed', attempt > 1 ? `attempt ${attempt} of ${max} failed, giving up: ${reason}${cleanup}` : `${reason}${cleanup}`);
+      const why = e instanceof ReasonedError ? e.reason : undefined;
+      await w.condition('Ready', 'False', why ?? 'Failed', reason);
+      this.events.event(m, 'Warning', why ?? 'ProvisioningFailed', attempt > 1 ? `attempt ${attempt} of ${max} failed, giving up: ${reason}${cleanup}` : `${reason}${cleanup}`);
+    }
+  }
+
+  /** The image tarballs, with a failure to build them (a missing compiler or busybox) said as that. */
+  private async imageTarballs(): Promise<string[]> {
+    try {
+      return await this.o.imageTarballs();
+    } catch (e) {
+      throw new ReasonedError('ImageBuildFailed', errorMessage(e));
     }
   }
 

@@ -11,6 +11,17 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * A permanent failure with a machine-readable reason (CamelCase, as Kubernetes' condition and event
+ * reasons), which the Machine's Ready condition and the Warning event carry instead of a generic "Failed".
+ */
+export class ReasonedError extends PermanentError {
+  constructor(readonly reason: string, message: string) {
+    super(message);
+    this.name = 'ReasonedError';
+  }
+}
+
 /** A failure that may well not happen on the next attempt (a deadline passed). */
 export class TransientError extends Error {
   constructor(message: string) {

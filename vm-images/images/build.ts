@@ -1,6 +1,7 @@
-// `npx tsx vm-images/images/build.ts [outDir]` (default vm-images/images/out/): builds the demo image tarballs.
-// A command of its own, so that bundling build-images.ts into the app never runs it. The images are Linux
-// binaries (gcc -static, busybox-static): elsewhere (macOS) they are skipped and expected prebuilt.
+// `npx tsx vm-images/images/build.ts [outDir]` (default vm-images/images/out/): builds the demo image tarballs,
+// each for amd64 and arm64 ($FLOTILLA_IMAGE_ARCHES=amd64 for fewer). A command of its own, so that bundling
+// build-images.ts into the app never runs it. The images are Linux binaries (gcc -static and a cross gcc,
+// busybox-static of each architecture): elsewhere (macOS) they are skipped and expected prebuilt.
 import { join, resolve } from 'node:path';
 import { buildImages } from './build-images';
 

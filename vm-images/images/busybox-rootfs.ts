@@ -1,15 +1,18 @@
 // The root filesystem shared by the demo images: static busybox, a few applet links, /tmp, /etc basics.
 import { readFileSync } from 'node:fs';
 import type { TarEntry } from './tar';
+import { checkBinary, type Toolchain } from './platforms';
 
 const APPLETS = ['sh', 'ash', 'wget', 'cat', 'nslookup', 'httpd', 'nc', 'hostname', 'ip', 'echo', 'ls', 'ps', 'sleep',
   'awk', 'sed', 'grep', 'head', 'tr', 'cut', 'date', 'env', 'expr', 'kill', 'mkdir', 'rm', 'true', 'false', 'test', 'wc', 'ping', 'printf',
   'tar', 'tail', 'vi', 'id', 'uname', 'df', 'free', 'top', 'netstat', 'mv', 'cp', 'touch', 'chmod'];
 
-export function busyboxRootfs(busyboxPath = '/usr/bin/busybox'): TarEntry[] {
+/** The rootfs for the toolchain's architecture (its static busybox). */
+export function busyboxRootfs(tc: Toolchain): TarEntry[] {
+  checkBinary(tc.busybox, tc.arch, `a static busybox (Debian's busybox-static:${tc.arch})`);
   return [
     { type: 'dir', path: 'bin' },
-    { type: 'file', path: 'bin/busybox', data: readFileSync(busyboxPath), mode: 0o755 },
+    { type: 'file', path: 'bin/busybox', data: readFileSync(tc.busybox), mode: 0o755 },
     ...APPLETS.map((name): TarEntry => ({ type: 'symlink', path: `bin/${name}`, target: 'busybox' })),
     { type: 'dir', path: 'etc' },
     { type: 'file', path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n') },
@@ -28,7 +31,7 @@ export function script(path: string, text: string): TarEntry {
  * `respond` is the handler's shell that sets $body and logs; it runs after the request line is in
  * $method $path and the headers are consumed.
  */
-export function httpApp(name: string, respond: string): TarEntry[] {
+export function httpApp(tc: Toolchain, name: string, respond: string): TarEntry[] {
   const serve = `#!/bin/sh
 port="\${PORT:-8080}"
 echo "${name}: $(hostname) listening on :$port"
@@ -45,5 +48,5 @@ done
 ${respond}
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s' "\${#body}" "$body"
 `;
-  return [...busyboxRootfs(), script('serve.sh', serve), script('handler.sh', handler)];
+  return [...busyboxRootfs(tc), script('serve.sh', serve), script('handler.sh', handler)];
 }

@@ -1,6 +1,7 @@
 // docker.io/flotilla/counter:1 — each HTTP request on :8080 increments a counter kept in /tmp/count and shows it.
 import { httpApp } from './busybox-rootfs';
 import type { ImageSpec } from './oci';
+import type { Toolchain } from './platforms';
 
 const RESPOND = `n=$(( $(cat /tmp/count 2>/dev/null || echo 0) + 1 ))
 echo "$n" > /tmp/count
@@ -8,10 +9,10 @@ body="count $n from $(hostname)
 "
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $method $path count=$n" > /proc/1/fd/1`;
 
-export function counterImage(): ImageSpec {
+export function counterImage(tc: Toolchain): ImageSpec {
   return {
     ref: 'docker.io/flotilla/counter:1',
-    layer: httpApp('counter', RESPOND),
+    layer: httpApp(tc, 'counter', RESPOND),
     entrypoint: ['/bin/sh', '/serve.sh'],
     exposedPorts: [8080],
   };

@@ -1,6 +1,7 @@
 // docker.io/flotilla/hello:1 — answers every HTTP request on :8080 with its pod name and IP, logs one line per request.
 import { httpApp } from './busybox-rootfs';
 import type { ImageSpec } from './oci';
+import type { Toolchain } from './platforms';
 
 const RESPOND = `name="$(hostname)"
 ip="$(ip -4 -o addr show 2>/dev/null | awk '$2 != "lo" { split($4, a, "/"); print a[1]; exit }')"
@@ -8,10 +9,10 @@ body="Hello from $name ($ip)
 "
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $method $path 200" > /proc/1/fd/1`;
 
-export function helloImage(): ImageSpec {
+export function helloImage(tc: Toolchain): ImageSpec {
   return {
     ref: 'docker.io/flotilla/hello:1',
-    layer: httpApp('hello', RESPOND),
+    layer: httpApp(tc, 'hello', RESPOND),
     entrypoint: ['/bin/sh', '/serve.sh'],
     exposedPorts: [8080],
   };

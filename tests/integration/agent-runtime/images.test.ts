@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../../../vm-images/images/build-images';
 import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
+import { importImage } from '../../../vm-images/agent/runtime/containerd';
+import { goArch } from '../../../vm-images/agent/node/node-info';
+import { readTarMembers } from '../../../main/nodes/image-platforms';
 import { skipUnlessRoot } from './support';
 
 describe.skipIf(skipUnlessRoot)('images', () => {
@@ -31,5 +35,17 @@ describe.skipIf(skipUnlessRoot)('images', () => {
     const hello = await t.cri.imageStatus('docker.io/flotilla/hello:1');
     expect(hello?.id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(await t.cri.imageStatus('docker.io/flotilla/nope:1')).toBeNull();
+  });
+
+  it('holds the content of the node\'s own platform only, and refuses a platform the image lacks', async () => {
+    const content = execFileSync('ctr', ['--address', t.socket, '-n', 'k8s.io', 'content', 'ls', '-q'], { encoding: 'utf8' }).split('\n');
+    for (const img of t.images) {
+      const tar = readTarMembers(readFileSync(img.file), (p) => p.startsWith('blobs/') || p === 'index.json');
+      const top = JSON.parse(tar.get('index.json')?.toString() ?? '') as { manifests: Array<{ digest: string }> };
+      const inner = JSON.parse(tar.get(`blobs/${top.manifests[0]?.digest.replace(':', '/')}`)?.toString() ?? '') as { manifests: Array<{ digest: string; platform: { architecture: string } }> };
+      expect(inner.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+      for (const m of inner.manifests) expect(content.includes(m.digest), `${img.ref} ${m.platform.architecture}`).toBe(m.platform.architecture === goArch());
+    }
+    await expect(importImage(t.socket, t.images[0]?.file ?? '', 'ctr', 'linux/riscv64')).rejects.toThrow(/no match for platform in manifest/);
   });
 });

@@ -2,6 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { CriClient } from '../cri/client';
+import { goArch } from '../node/node-info';
 import { PollFailure, pollUntil } from '../../../main/protocol/poll';
 import { containerdConfig, containerdPaths, type ContainerdConfigOptions, type ContainerdPaths } from '../../../main/protocol/containerd-config';
 
@@ -62,10 +63,13 @@ export async function startContainerd(opts: StartContainerdOptions): Promise<Run
   return { pid, socket: paths.socket, paths, stop };
 }
 
-/** Imports an OCI/docker image tarball into the k8s.io namespace (CRI has no import call). */
-export function importImage(socket: string, tarPath: string, ctrBin = 'ctr'): Promise<string> {
+/**
+ * Imports an OCI/docker image tarball into the k8s.io namespace (CRI has no import call): the content and
+ * snapshot of one platform, the node's own (linux/<GOARCH>) unless another is given.
+ */
+export function importImage(socket: string, tarPath: string, ctrBin = 'ctr', platform = `linux/${goArch()}`): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(ctrBin, ['--address', socket, '-n', 'k8s.io', 'images', 'import', tarPath], (err, stdout, stderr) => {
+    execFile(ctrBin, ['--address', socket, '-n', 'k8s.io', 'images', 'import', '--platform', platform, tarPath], (err, stdout, stderr) => {
       if (err) reject(new Error(`ctr images import ${tarPath}: ${stderr || err.message}`));
       else resolve(stdout);
     });
