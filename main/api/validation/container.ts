@@ -170,12 +170,12 @@ export function validateContainerImage(raw: unknown, path: string): Cause[] {
   return image.trim() !== image ? [invalid(`${path}.image`, image, 'must not have leading or trailing whitespace')] : [];
 }
 
-/** The checks validateContainers adds for app containers after the common ones. */
-export function validateAppContainerExtras(raw: unknown, path: string): Cause[] {
+/** A container's liveness, readiness and startup probes (allowed on app containers and sidecars). */
+export function validateContainerProbes(raw: unknown, path: string): Cause[] {
   const c = obj(raw);
-  const causes: Cause[] = validateContainerImage(raw, path);
-  causes.push(...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true));
-  causes.push(...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false));
-  causes.push(...validateProbe(c.startupProbe, `${path}.startupProbe`, true));
-  return causes;
+  return [
+    ...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true),
+    ...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false),
+    ...validateProbe(c.startupProbe, `${path}.startupProbe`, true),
+  ];
 }

@@ -1,0 +1,126 @@
+// The pod contract on real containerd with the in-process agent against a real API server: sidecar
+// (restartable init) containers — started in order, gating the next init container only until they
+// have started, restarted whatever the pod's restartPolicy, counted in the pod's readiness, stopped
+// after the regular containers in reverse order, and stopped when a Never pod completes.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '../../../main/api/types';
+import { R, refFor } from '../../../main/client/refs';
+import type { Agent } from '../../../vm-images/agent/agent';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { skipUnlessRoot } from '../../helpers/netns';
+import { HELLO, podSpecOf, startTestAgent, startTestNode, type TestNode } from './support';
+
+const SERVICE_ACCOUNTS = refFor('', 'v1', 'serviceaccounts');
+
+describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
+  let cluster: TestCluster;
+  let node: TestNode;
+  let agent: Agent;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    node = await startTestNode(cluster);
+    agent = await startTestAgent(cluster, node, logs);
+    await waitFor(() => cluster.client.get(SERVICE_ACCOUNTS, 'default', 'default').catch(() => undefined), 'the default ServiceAccount', 20_000);
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await node?.teardown();
+    await cluster?.stop();
+    if (logs.length) console.log(logs.slice(-30).join('\n'));
+  });
+
+  const getPod = (name: string): Promise<Pod> => cluster.client.get<Pod>(R.pods, name, 'default');
+  const waitPod = (name: string, what: string, pred: (p: Pod) => boolean, timeoutMs = 30_000): Promise<Pod> =>
+    waitFor(async () => { const p = await getPod(name); return pred(p) ? p : undefined; }, `${name}: ${what}`, timeoutMs);
+  const createPod = (name: string, spec: Partial<NonNullable<Pod['spec']>>): Promise<Pod> =>
+    cluster.client.create<Pod>(R.pods, podSpecOf(name, node.name, { automountServiceAccountToken: false, ...spec }));
+  const initStatus = (p: Pod, name: string): NonNullable<NonNullable<Pod['status']>['initContainerStatuses']>[number] | undefined =>
+    p.status?.initContainerStatuses?.find((s) => s.name === name);
+  const idOf = (cid: string | undefined): string => cid?.replace('containerd://', '') ?? '';
+  const condition = (p: Pod, type: string): string | undefined => p.status?.conditions?.find((c) => c.type === type)?.status;
+  const deletePod = async (name: string): Promise<void> => {
+    await cluster.client.delete(R.pods, name, { namespace: 'default' });
+    await waitFor(() => getPod(name).then(() => undefined, () => true), `${name} gone`, 30_000);
+  };
+
+  it('starts a sidecar before the next init container, keeps it running beside the app, restarts it, and counts its readiness', async () => {
+    await createPod('side', {
+      volumes: [{ name: 'shared', emptyDir: {} }],
+      initContainers: [
+        {
+          name: 'proxy', image: HELLO, restartPolicy: 'Always', command: ['sh', '-c', 'touch /shared/proxy-up; exec sleep 1000'],
+          volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+          startupProbe: { exec: { command: ['test', '-f', '/shared/proxy-up'] }, periodSeconds: 1 },
+          readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+        },
+        // Runs only once the sidecar has started (its file is there), while the sidecar keeps running.
+        { name: 'check', image: HELLO, command: ['sh', '-c', 'test -f /shared/proxy-up'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
+      ],
+      containers: [{ name: 'app', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'] }],
+    });
+    const running = await waitPod('side', 'Running, app running', (p) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running);
+    expect(initStatus(running, 'check')?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(initStatus(running, 'check')?.restartCount).toBe(0);
+    expect(initStatus(running, 'proxy')).toMatchObject({ started: true, ready: false, restartCount: 0 });
+    expect(initStatus(running, 'proxy')?.state?.running).toBeTruthy();
+    expect(condition(running, 'Initialized')).toBe('True');
+    expect(running.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [proxy]',
+    });
+    const get = await cluster.kubectl(['get', 'pod', 'side']);
+    expect(get.stdout).toMatch(/side\s+1\/2\s+Running\s+0/);
+
+    const proxyId = idOf(initStatus(running, 'proxy')?.containerID);
+    await node.cri.execSync(proxyId, ['touch', '/tmp/ready'], 5);
+    const ready = await waitPod('side', 'Ready', (p) => condition(p, 'Ready') === 'True', 15_000);
+    expect(initStatus(ready, 'proxy')?.ready).toBe(true);
+    expect((await cluster.kubectl(['get', 'pod', 'side'])).stdout).toMatch(/side\s+2\/2\s+Running\s+0/);
+
+    // A sidecar that exits is restarted (the pod's restartPolicy is Always; it would be under Never too).
+    await node.cri.stopContainer(proxyId, 0);
+    const restarted = await waitPod('side', 'sidecar restarted', (p) => (initStatus(p, 'proxy')?.restartCount ?? 0) >= 1 && !!initStatus(p, 'proxy')?.state?.running);
+    expect(initStatus(restarted, 'proxy')?.lastState?.terminated).toBeTruthy();
+    expect(initStatus(restarted, 'check')?.restartCount).toBe(0); // the pod stays initialized: plain init containers do not rerun
+    expect(restarted.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect(restarted.status?.phase).toBe('Running');
+    await deletePod('side');
+  });
+
+  it('completes a Never pod when its regular container exits: the sidecar is stopped and the pod Succeeded', async () => {
+    await createPod('job', {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'logger', image: HELLO, restartPolicy: 'Always', command: ['sh', '-c', 'exec sleep 1000'] }],
+      containers: [{ name: 'work', image: HELLO, command: ['sh', '-c', 'sleep 1; echo done'] }],
+    });
+    const done = await waitPod('job', 'Succeeded', (p) => p.status?.phase === 'Succeeded');
+    expect(done.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(initStatus(done, 'logger')?.state?.terminated).toBeTruthy();
+    expect(initStatus(done, 'logger')?.restartCount).toBe(0);
+    expect(done.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    await deletePod('job');
+  });
+
+  it('stops the regular containers first, then the sidecars in reverse order, on deletion', async () => {
+    const dir = join(node.dir, 'order');
+    mkdirSync(dir, { recursive: true });
+    const recorder = (name: string): string[] => ['sh', '-c', `trap 'echo ${name} >> /log/order; exit 0' TERM; while true; do sleep 0.1; done`];
+    const mount = [{ name: 'log', mountPath: '/log' }];
+    await createPod('order', {
+      terminationGracePeriodSeconds: 10,
+      volumes: [{ name: 'log', hostPath: { path: dir } }],
+      initContainers: [
+        { name: 'first', image: HELLO, restartPolicy: 'Always', command: recorder('first'), volumeMounts: mount },
+        { name: 'second', image: HELLO, restartPolicy: 'Always', command: recorder('second'), volumeMounts: mount },
+      ],
+      containers: [{ name: 'app', image: HELLO, command: recorder('app'), volumeMounts: mount }],
+    });
+    await waitPod('order', 'Running', (p) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running);
+    await deletePod('order');
+    expect(readFileSync(join(dir, 'order'), 'utf8').trim().split('\n')).toEqual(['app', 'second', 'first']);
+  });
+});
