@@ -1,11 +1,15 @@
 // The pod contract on real containerd with the in-process agent against a real API server: sidecar
 // (restartable init) containers — started in order, gating the next init container only until they
 // have started, restarted whatever the pod's restartPolicy, counted in the pod's readiness, stopped
-// after the regular containers in reverse order, and stopped when a Never pod completes.
+// after the regular containers in reverse order, and stopped when a Never pod completes; lifecycle
+// hooks — postStart (exec, httpGet) holding the container out of Running until done, a failing one
+// killing it with FailedPostStartHook; preStop (exec, sleep) before SIGTERM, FailedPreStopHook.
 import { mkdirSync, readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pod } from '../../../main/api/types';
+import type { Event, Pod } from '../../../main/api/types';
 import { R, refFor } from '../../../main/client/refs';
 import type { Agent } from '../../../vm-images/agent/agent';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
@@ -43,6 +47,9 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
     p.status?.initContainerStatuses?.find((s) => s.name === name);
   const idOf = (cid: string | undefined): string => cid?.replace('containerd://', '') ?? '';
   const condition = (p: Pod, type: string): string | undefined => p.status?.conditions?.find((c) => c.type === type)?.status;
+  const events = async (name: string): Promise<Event[]> =>
+    (await cluster.client.list<Event>(R.events, { namespace: 'default', fieldSelector: `involvedObject.name=${name}` })).items;
+  const uptime = (): number => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   const deletePod = async (name: string): Promise<void> => {
     await cluster.client.delete(R.pods, name, { namespace: 'default' });
     await waitFor(() => getPod(name).then(() => undefined, () => true), `${name} gone`, 30_000);
@@ -122,5 +129,73 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
     await waitPod('order', 'Running', (p) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running);
     await deletePod('order');
     expect(readFileSync(join(dir, 'order'), 'utf8').trim().split('\n')).toEqual(['app', 'second', 'first']);
+  });
+
+  it('runs postStart right after the start and reports the container Running only once it is done', async () => {
+    // The in-process agent shares the test's network namespace: its httpGet hook reaches a server here (host 127.0.0.1).
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => { requests.push(`${req.method} ${req.url} ${req.headers['user-agent']}`); res.end('ok'); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await createPod('post', {
+        containers: [
+          { name: 'c', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'], lifecycle: { postStart: { exec: { command: ['sh', '-c', 'sleep 2; touch /tmp/post'] } } } },
+          { name: 'http', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'], lifecycle: { postStart: { httpGet: { host: '127.0.0.1', path: '/poststart', port } } } },
+        ],
+      });
+      const p = await waitPod('post', 'Running', (x) => !!x.status?.containerStatuses?.every((s) => s.state?.running));
+      const c = p.status?.containerStatuses?.find((s) => s.name === 'c');
+      expect((await node.cri.execSync(idOf(c?.containerID), ['test', '-f', '/tmp/post'], 5)).exit_code).toBe(0);
+      expect(p.status?.containerStatuses?.map((s) => s.restartCount)).toEqual([0, 0]);
+      expect(requests).toEqual([expect.stringMatching(/^GET \/poststart kube-lifecycle\//)]);
+      await deletePod('post');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('kills a container whose postStart hook fails (FailedPostStartHook) and restarts it per the restartPolicy', async () => {
+    await createPod('postfail', {
+      containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'], lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo no; exit 2'] } } } }],
+    });
+    const p = await waitPod('postfail', 'restarted', (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+    expect(p.status?.containerStatuses?.[0]?.lastState?.terminated).toBeTruthy();
+    const evs = await waitFor(async () => {
+      const list = await events('postfail');
+      return list.some((e) => e.reason === 'FailedPostStartHook') && list.some((e) => e.reason === 'Killing') ? list : undefined;
+    }, 'FailedPostStartHook and Killing events');
+    expect(evs.find((e) => e.reason === 'FailedPostStartHook')).toMatchObject({ type: 'Warning', message: 'PostStartHook failed', involvedObject: { fieldPath: 'spec.containers{c}' } });
+    expect(evs.find((e) => e.reason === 'Killing')).toMatchObject({ type: 'Normal', message: 'FailedPostStartHook' });
+    expect(p.status?.phase).toBe('Running');
+    await deletePod('postfail');
+  });
+
+  it('runs preStop before SIGTERM on deletion (exec and sleep), and reports a failing one as FailedPreStopHook', async () => {
+    const dir = join(node.dir, 'prestop');
+    mkdirSync(dir, { recursive: true });
+    const mount = [{ name: 'log', mountPath: '/log' }];
+    await createPod('pre', {
+      terminationGracePeriodSeconds: 10,
+      volumes: [{ name: 'log', hostPath: { path: dir } }],
+      containers: [
+        {
+          name: 'exec', image: HELLO, volumeMounts: mount, command: ['sh', '-c', "trap 'echo term >> /log/exec; exit 0' TERM; while true; do sleep 0.1; done"],
+          lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop >> /log/exec'] } } },
+        },
+        {
+          name: 'sleep', image: HELLO, volumeMounts: mount, command: ['sh', '-c', "trap 'cut -d\" \" -f1 /proc/uptime > /log/sleep; exit 0' TERM; while true; do sleep 0.1; done"],
+          lifecycle: { preStop: { sleep: { seconds: 2 } } },
+        },
+        { name: 'fails', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'], lifecycle: { preStop: { exec: { command: ['false'] } } } },
+      ],
+    });
+    await waitPod('pre', 'Running', (p) => !!p.status?.containerStatuses?.every((s) => s.state?.running));
+    const deletedAt = uptime();
+    await deletePod('pre');
+    expect(readFileSync(join(dir, 'exec'), 'utf8').trim().split('\n')).toEqual(['prestop', 'term']);
+    expect(Number(readFileSync(join(dir, 'sleep'), 'utf8')) - deletedAt).toBeGreaterThanOrEqual(2);
+    const failed = (await events('pre')).find((e) => e.reason === 'FailedPreStopHook');
+    expect(failed).toMatchObject({ type: 'Warning', message: 'PreStopHook failed', involvedObject: { fieldPath: 'spec.containers{fails}' } });
   });
 });

@@ -15,6 +15,7 @@ import type { ContainerKind } from './runtime-state';
 import type { Waiting } from './status';
 import { containerMounts, type VolumePath } from '../volumes/container-mounts';
 import { etcHostsMount } from '../dns/etc-hosts';
+import { POST_START_LIMIT_SECONDS, runHook, runPreStop } from './lifecycle-hooks';
 import { terminationMessageSetup } from './termination-message';
 
 /** What a pod's worker needs from the node to start containers. */
@@ -97,7 +98,34 @@ export async function startContainer(
   } catch (err) {
     // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
     st.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, path);
+    st.waiting.delete(key);
+    return 0;
   }
-  st.waiting.delete(key);
+  if (c.lifecycle?.postStart) await postStart(deps, st, c, kind, id, sandbox.ip);
+  else st.waiting.delete(key);
   return 0;
+}
+
+/**
+ * The postStart hook, right after the start (the worker waits: the container is not reported Running
+ * before it is done). A failure kills the container (its preStop first, as any kill), with the kubelet's
+ * events; it waits in PostStartHookError until the restart policy takes it from there.
+ */
+async function postStart(deps: StartDeps, st: StartState, c: Container, kind: ContainerKind, id: string, podIP: string): Promise<void> {
+  const key = `${kind}/${c.name}`;
+  const path = fieldPath(kind, c.name);
+  const target = { cri: deps.cri, containerId: id, podIP, container: c, pod: st.pod };
+  try {
+    await runHook(c.lifecycle?.postStart ?? {}, target, POST_START_LIMIT_SECONDS);
+    st.waiting.delete(key);
+  } catch (err) {
+    // As the kubelet: the handler's output stays out of the event (it may hold secrets), the status has it.
+    st.event('Warning', 'FailedPostStartHook', 'PostStartHook failed', path);
+    st.waiting.set(key, { reason: 'PostStartHookError', message: err instanceof Error ? err.message : String(err) });
+    st.event('Normal', 'Killing', 'FailedPostStartHook', path);
+    const grace = st.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const deadline = Date.now() + grace * 1000;
+    await runPreStop(target, grace, () => st.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', path));
+    await deps.cri.stopContainer(id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000))).catch(() => undefined);
+  }
 }

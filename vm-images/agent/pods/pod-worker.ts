@@ -8,6 +8,7 @@ import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
 import { ContainerProber } from './prober';
 import { anyRegularStarted, appRestarts, isSidecar, regularContainersDone, sidecarNames } from './sidecars';
+import { runPreStop } from './lifecycle-hooks';
 import { ensureSandbox } from './pod-sandbox';
 import { stopContainers, stopPod, type StopPlan, type StopReport } from './stop-pod';
 import { containerHash, podKey } from './runtime-config';
@@ -349,9 +350,20 @@ export class PodWorker {
     this.probers.delete(id);
   }
 
+  /** Stops one container as the kubelet's killContainer: its preStop hook, then SIGTERM with the time left. */
   private async kill(cur: RuntimeContainer, graceSeconds: number): Promise<void> {
     this.stopProber(cur.id);
-    await this.deps.cri.stopContainer(cur.id, graceSeconds);
+    const deadline = Date.now() + graceSeconds * 1000;
+    await this.preStop(cur, graceSeconds);
+    await this.deps.cri.stopContainer(cur.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
+  }
+
+  private async preStop(cur: RuntimeContainer, graceSeconds: number): Promise<void> {
+    const list = cur.kind === 'init' ? this.pod.spec?.initContainers : cur.kind === 'app' ? this.pod.spec?.containers : undefined;
+    const container = list?.find((c) => c.name === cur.name);
+    if (!container || cur.state !== 'CONTAINER_RUNNING') return;
+    const target = { cri: this.deps.cri, containerId: cur.id, podIP: this.sandboxIP.get(cur.sandboxId) ?? this.lastIP() ?? '', container, pod: this.pod };
+    await runPreStop(target, graceSeconds, () => this.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath(cur.kind, cur.name)));
   }
 
   private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
@@ -371,7 +383,7 @@ export class PodWorker {
   }
 
   private stopPlan(): StopPlan {
-    return { sidecars: sidecarNames(this.pod) };
+    return { sidecars: sidecarNames(this.pod), preStop: (c, grace) => this.preStop(c, grace) };
   }
 
   private async doTerminate(graceSeconds: number): Promise<void> {
