@@ -5,6 +5,7 @@ import { duplicate, forbidden, invalid, notSupported, required } from './cause';
 import { isDNS1123Label, isQualifiedName, isRelaxedEnvVarName, isValidPortName, isValidPortNum } from './names';
 import { checkType, isObj, list, num, obj, str } from './read';
 import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity';
+import { validateSecurityContext } from './security-context';
 
 export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
@@ -160,6 +161,7 @@ export function validateContainer(raw: unknown, path: string): Cause[] {
   causes.push(...validateResources(c.resources, `${path}.resources`));
   const tmp = str(c.terminationMessagePolicy);
   if (tmp && !MESSAGE_POLICIES.includes(tmp)) causes.push(notSupported(`${path}.terminationMessagePolicy`, tmp, MESSAGE_POLICIES));
+  causes.push(...validateSecurityContext(c.securityContext, `${path}.securityContext`));
   return causes;
 }
 

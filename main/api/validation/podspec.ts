@@ -4,6 +4,7 @@ import type { Cause } from './cause';
 import { duplicate, forbidden, invalid, notSupported, required } from './cause';
 import { dns1123Label, validateContainer, validateContainerImage, validateContainerProbes } from './container';
 import { validateLifecycle } from './lifecycle';
+import { validatePodSecurityContext } from './security-context';
 import { validateEphemeralContainers } from './ephemeral';
 import { validateVolumeMounts, validateVolumes } from './pod-volumes';
 import { validateAnnotations } from './meta';
@@ -104,6 +105,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
     if (str(spec[f])) causes.push(...dns1123Label(str(spec[f]), `${path}.${f}`));
   }
   causes.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
+  causes.push(...validatePodSecurityContext(spec, `${path}.securityContext`));
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const v = spec.activeDeadlineSeconds;
     if (v < 1 || v > 4294967295) causes.push(invalid(`${path}.activeDeadlineSeconds`, v, inclusiveRangeError(1, 4294967295)));

@@ -3,7 +3,9 @@
 // have started, restarted whatever the pod's restartPolicy, counted in the pod's readiness, stopped
 // after the regular containers in reverse order, and stopped when a Never pod completes; lifecycle
 // hooks — postStart (exec, httpGet) holding the container out of Running until done, a failing one
-// killing it with FailedPostStartHook; preStop (exec, sleep) before SIGTERM, FailedPreStopHook.
+// killing it with FailedPostStartHook; preStop (exec, sleep) before SIGTERM, FailedPreStopHook;
+// security contexts proven inside real containers (id, a read-only /, CapEff, NoNewPrivs, devices) and
+// runAsNonRoot refused with the kubelet's CreateContainerConfigError.
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -197,5 +199,62 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
     expect(Number(readFileSync(join(dir, 'sleep'), 'utf8')) - deletedAt).toBeGreaterThanOrEqual(2);
     const failed = (await events('pre')).find((e) => e.reason === 'FailedPreStopHook');
     expect(failed).toMatchObject({ type: 'Warning', message: 'PreStopHook failed', involvedObject: { fieldPath: 'spec.containers{fails}' } });
+  });
+
+  it('applies pod and container security contexts in the real containers', async () => {
+    const sleeper = { image: HELLO, command: ['sh', '-c', 'exec sleep 1000'] };
+    await createPod('secure', {
+      securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000] },
+      volumes: [{ name: 'scratch', emptyDir: {} }],
+      containers: [
+        { name: 'user', ...sleeper },
+        { name: 'override', ...sleeper, securityContext: { runAsUser: 1001 } },
+        { name: 'ro', ...sleeper, securityContext: { readOnlyRootFilesystem: true }, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] },
+        { name: 'caps', ...sleeper, securityContext: { runAsUser: 0, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } } },
+        { name: 'nnp', ...sleeper, securityContext: { runAsUser: 0, allowPrivilegeEscalation: false } },
+        { name: 'plain', ...sleeper, securityContext: { runAsUser: 0 } },
+        { name: 'priv', ...sleeper, securityContext: { runAsUser: 0, privileged: true } },
+      ],
+    });
+    const p = await waitPod('secure', 'every container running', (x) => x.status?.containerStatuses?.length === 7 && x.status.containerStatuses.every((s) => s.state?.running));
+    const run = async (name: string, script: string): Promise<{ code: number; out: string }> => {
+      const id = idOf(p.status?.containerStatuses?.find((s) => s.name === name)?.containerID);
+      const r = await node.cri.execSync(id, ['sh', '-c', script], 5);
+      return { code: r.exit_code, out: `${Buffer.from(r.stdout).toString()}${Buffer.from(r.stderr).toString()}`.trim() };
+    };
+    const status = async (name: string, key: string): Promise<string> => (await run(name, `grep '^${key}:' /proc/self/status`)).out.split(/\s+/)[1] ?? '';
+
+    expect((await run('user', 'id -u; id -g; id -G')).out.split('\n')).toEqual(['1000', '3000', expect.stringMatching(/^3000 (.* )?2000 4000$/)]);
+    expect((await run('override', 'id -u; id -g')).out).toBe('1001\n3000');
+    const ro = await run('ro', 'touch /rootfile');
+    expect(ro.code).not.toBe(0);
+    expect(ro.out).toMatch(/Read-only file system/);
+    expect((await run('ro', 'touch /scratch/ok && echo ok')).out).toBe('ok');
+    expect(await status('caps', 'CapEff')).toBe('0000000000001000'); // CAP_NET_ADMIN (12) alone
+    expect(await status('nnp', 'NoNewPrivs')).toBe('1');
+    expect(await status('plain', 'NoNewPrivs')).toBe('0');
+    expect(await status('plain', 'CapEff')).toBe('00000000a80425fb'); // containerd's default set
+    const hostCaps = readFileSync('/proc/self/status', 'utf8').match(/^CapBnd:\s+(\S+)/m)?.[1];
+    expect(await status('priv', 'CapEff')).toBe(hostCaps);
+    expect((await run('priv', 'test -c /dev/kmsg && echo device')).out).toBe('device');
+    expect((await run('plain', 'test -e /dev/kmsg || echo none')).out).toBe('none');
+    await deletePod('secure');
+  });
+
+  it('refuses to run a root image under runAsNonRoot: CreateContainerConfigError with the kubelet\'s message', async () => {
+    const created = await createPod('nonroot', {
+      securityContext: { runAsNonRoot: true },
+      containers: [
+        { name: 'root', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'] },
+        { name: 'user', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'], securityContext: { runAsUser: 1000 } },
+      ],
+    });
+    const message = `container has runAsNonRoot and image will run as root (pod: "nonroot_default(${created.metadata?.uid})", container: root)`;
+    const p = await waitPod('nonroot', 'root refused, user running', (x) =>
+      x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' && !!x.status.containerStatuses[1]?.state?.running);
+    expect(p.status?.containerStatuses?.[0]?.state?.waiting?.message).toBe(message);
+    const failed = await waitFor(async () => (await events('nonroot')).find((e) => e.reason === 'Failed'), 'Failed event');
+    expect(failed).toMatchObject({ type: 'Warning', message: `Error: ${message}`, involvedObject: { fieldPath: 'spec.containers{root}' } });
+    await deletePod('nonroot');
   });
 });

@@ -64,3 +64,30 @@ describe('lifecycle hooks', () => {
       .toEqual([['spec.containers[0].lifecycle.preStop.sleep', 'Invalid value: 6: must be greater than 0 and less than terminationGracePeriodSeconds (5)']]);
   });
 });
+
+describe('security contexts', () => {
+  it('refuses allowPrivilegeEscalation false with privileged, and IDs out of range', () => {
+    const got = pick({
+      securityContext: { runAsUser: -1, fsGroup: 2147483648, supplementalGroups: [1, -2] },
+      containers: [c({ securityContext: { privileged: true, allowPrivilegeEscalation: false, runAsGroup: -5 } })],
+    });
+    expect(got).toEqual([
+      ['spec.containers[0].securityContext.runAsGroup', 'Invalid value: -5: must be between 0 and 2147483647, inclusive'],
+      ['spec.containers[0].securityContext', expect.stringMatching(
+        /^Invalid value: core\.SecurityContext\{Capabilities:\(\*core\.Capabilities\)\(nil\), Privileged:\(\*bool\)\(0x[0-9a-f]+\), .*AllowPrivilegeEscalation:\(\*bool\)\(0x[0-9a-f]+\), .*\}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true$/) as unknown as string],
+      ['spec.securityContext.fsGroup', 'Invalid value: 2147483648: must be between 0 and 2147483647, inclusive'],
+      ['spec.securityContext.runAsUser', 'Invalid value: -1: must be between 0 and 2147483647, inclusive'],
+      ['spec.securityContext.supplementalGroups[1]', 'Invalid value: -2: must be between 0 and 2147483647, inclusive'],
+    ]);
+  });
+
+  it('refuses CAP_SYS_ADMIN without privilege escalation, and shareProcessNamespace with hostPID', () => {
+    expect(pick({
+      shareProcessNamespace: true, hostPID: true,
+      containers: [c({ securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } } })],
+    }).map(([f, m]) => `${f}: ${m.replace(/core\.SecurityContext\{.*\}/, 'SC')}`)).toEqual([
+      'spec.containers[0].securityContext: Invalid value: SC: cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN',
+      'spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled',
+    ]);
+  });
+});

@@ -8,7 +8,8 @@ import type { PodSandboxConfig } from '../cri/types';
 import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { fieldPath, type PodEvent } from './events';
-import { ensureImage, ImagePullError } from './images';
+import { ensureImage, ImagePullError, type EnsuredImage } from './images';
+import { runAsNonRootError } from './security-context';
 import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
 import type { ContainerKind } from './runtime-state';
@@ -59,10 +60,9 @@ export async function startContainer(
     return deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
   }
   if (!st.waiting.has(key) || st.waiting.get(key)?.reason === 'CrashLoopBackOff') st.waiting.set(key, { reason: 'ContainerCreating' });
-  let image: string;
+  let ensured: EnsuredImage;
   try {
-    const ensured = await ensureImage(cri, c, sandbox.config, () => st.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
-    image = ensured.image;
+    ensured = await ensureImage(cri, c, sandbox.config, () => st.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
     st.event('Normal', 'Pulled', ensured.pulled ? `Successfully pulled image "${c.image}" in ${ensured.ms}ms` : `Container image "${c.image}" already present on machine`, path);
     st.pullFailures.delete(key);
   } catch (err) {
@@ -78,11 +78,14 @@ export async function startContainer(
   }
   let id: string;
   try {
+    const nonRoot = runAsNonRootError(st.pod, c, ensured);
+    if (nonRoot) throw new ContainerConfigError(nonRoot);
     const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup, services: deps.services });
     mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
     const term = terminationMessageSetup(join(deps.sandbox.podsDir ?? join(dirname(deps.sandbox.logDir), 'pods'), podKey(st.pod).uid), c, attempt);
     const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox), ...(term ? [term.mount] : [])];
-    const config = containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts, annotations: term?.annotations });
+    const extra = { targetId, mounts, annotations: term?.annotations };
+    const config = containerConfig(st.pod, c, kind, attempt, ensured.image, env, deps.sandbox.nodeCpuLimit, extra);
     id = await cri.createContainer(sandbox.id, config, sandbox.config);
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';

@@ -4,7 +4,7 @@
 import type { Container, LifecycleHandler, Pod } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import { httpCheck } from './probe-check';
-import { podKey } from './runtime-config';
+import { formatPod } from './pod-format';
 
 export interface HookTarget { cri: CriClient; containerId: string; podIP: string; container: Container; pod: Pod }
 
@@ -17,11 +17,6 @@ export const POST_START_LIMIT_SECONDS = 600;
 export class HookError extends Error {}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function formatPod(pod: Pod): string {
-  const key = podKey(pod);
-  return `${key.name}_${key.namespace}(${key.uid})`;
-}
 
 /** Runs one hook within `timeoutSeconds`; rejects with a HookError worded as the kubelet's on failure. */
 export async function runHook(handler: LifecycleHandler, target: HookTarget, timeoutSeconds: number): Promise<void> {
