@@ -16,6 +16,7 @@ import { instances, listPodContainers, type ContainerKind, type RuntimeContainer
 import { buildPodStatus, isoSeconds, type Waiting } from './status';
 import type { VolumePath } from '../volumes/container-mounts';
 import { MountError } from '../volumes/errors';
+import { MountFailures } from '../volumes/mount-failures';
 import type { VolumeManager } from '../volumes/manager';
 
 export interface WorkerDeps extends StartDeps {
@@ -42,7 +43,7 @@ export class PodWorker {
   private readonly backoffReported = new Set<string>();
   private readonly nextAttempt = new Map<string, number>();
   private volumePaths = new Map<string, VolumePath>();
-  private mountFailure?: string;
+  private readonly mountFailures = new MountFailures();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
   private closed = false;
@@ -180,12 +181,11 @@ export class PodWorker {
   private async syncVolumes(): Promise<boolean> {
     try {
       this.volumePaths = await this.deps.volumes.setUp(this.pod);
-      this.mountFailure = undefined;
+      this.mountFailures.clear();
       return true;
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
-      if (this.mountFailure !== err.message) this.event('Warning', 'FailedMount', err.message);
-      this.mountFailure = err.message;
+      if (this.mountFailures.due(err.message)) this.event('Warning', 'FailedMount', err.message);
       if (this.deps.volumes.allSetUp(this.pod)) return true;
       if (!this.status) this.publish([], undefined, false);
       return false;
