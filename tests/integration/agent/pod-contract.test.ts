@@ -257,4 +257,17 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
     expect(failed).toMatchObject({ type: 'Warning', message: `Error: ${message}`, involvedObject: { fieldPath: 'spec.containers{root}' } });
     await deletePod('nonroot');
   });
+
+  it('starts an ephemeral container (kubectl debug --target) in its target\'s PID namespace, once', async () => {
+    await createPod('debugme', { containers: [{ name: 'app', image: HELLO, command: ['sh', '-c', 'exec sleep 1000'] }] });
+    const running = await waitPod('debugme', 'Running', (p) => !!p.status?.containerStatuses?.[0]?.state?.running);
+    const r = await cluster.kubectl(['debug', 'debugme', `--image=${HELLO}`, '--target=app', '-c', 'dbg', '--', 'sh', '-c', 'cat /proc/1/cmdline']);
+    expect(r.code, r.stderr).toBe(0);
+    const p = await waitPod('debugme', 'dbg finished', (x) => !!x.status?.ephemeralContainerStatuses?.find((s) => s.name === 'dbg')?.state?.terminated);
+    expect(p.status?.ephemeralContainerStatuses?.[0]).toMatchObject({ name: 'dbg', restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+    const uid = running.metadata?.uid ?? '';
+    // PID 1 of the target's namespace is the app's sleep.
+    expect(readFileSync(join(node.config.logDir, `default_debugme_${uid}`, 'dbg', '0.log'), 'utf8')).toContain('sleep');
+    await deletePod('debugme');
+  });
 });

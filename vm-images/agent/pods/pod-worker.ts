@@ -1,9 +1,10 @@
 // Drives one pod towards its spec: sandbox, init then app containers, restarts with backoff, probes, termination.
 // Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
-import type { Container, EphemeralContainer, Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { formatDuration } from './backoff';
 import { removeOldContainers } from './container-gc';
-import { startContainer, type RunningSandbox, type StartDeps } from './container-start';
+import { startContainer, type RunningSandbox, type StartDeps, type StartState } from './container-start';
+import { syncEphemeral } from './ephemeral-sync';
 import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
 import { ContainerProber } from './prober';
@@ -158,7 +159,7 @@ export class PodWorker {
       }
       if (regularContainersDone(this.pod, all) && (await this.stopSidecars(all))) next = 0;
       // Ephemeral containers start once each, initialized or not, and are never restarted.
-      for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await this.syncEphemeral(ec, all, sandbox));
+      for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await syncEphemeral(this.deps, this.startState(), ec, all, sandbox));
       await removeOldContainers(this.deps.cri, this.deps.sandbox.logDir, podKey(this.pod), all);
       all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       this.publish(all, sandbox.ip, true);
@@ -304,34 +305,12 @@ export class PodWorker {
     return this.start(c, kind, cur.attempt + 1, sandbox);
   }
 
-  private async syncEphemeral(ec: EphemeralContainer, all: RuntimeContainer[], sandbox: RunningSandbox): Promise<number> {
-    const key = `ephemeral/${ec.name}`;
-    const [cur] = instances(all, ec.name, 'ephemeral');
-    if (cur) {
-      if (cur.state === 'CONTAINER_CREATED') await this.deps.cri.startContainer(cur.id).catch(() => undefined);
-      this.waiting.delete(key);
-      return this.deps.syncIntervalMs;
-    }
-    let targetId: string | undefined;
-    const target = ec.targetContainerName;
-    if (target) {
-      const running = [...instances(all, target, 'app'), ...instances(all, target, 'init')].find((c) => c.state === 'CONTAINER_RUNNING');
-      if (!running) {
-        const message = `unable to find target container ${target}`;
-        if (this.waiting.get(key)?.message !== message) this.event('Warning', 'Failed', `Error: ${message}`, fieldPath('ephemeral', ec.name));
-        this.waiting.set(key, { reason: 'CreateContainerConfigError', message });
-        return this.deps.syncIntervalMs;
-      }
-      targetId = running.id;
-    }
-    return this.start(ec, 'ephemeral', 0, sandbox, targetId);
+  private startState(): StartState {
+    return { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this) };
   }
 
-  private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox, targetId?: string): Promise<number> {
-    const state = {
-      pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
-    };
-    return startContainer(this.deps, state, c, kind, attempt, sandbox, targetId);
+  private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox): Promise<number> {
+    return startContainer(this.deps, this.startState(), c, kind, attempt, sandbox);
   }
 
   private ensureProber(c: Container, cur: RuntimeContainer, podIP: string): ContainerProber | undefined {
