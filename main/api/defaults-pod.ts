@@ -30,6 +30,14 @@ export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** SetDefaults_HTTPGetAction, for probes and lifecycle hooks alike. */
+function defaultHttpGet(handler: Obj | undefined): void {
+  const http = asObj(handler?.httpGet);
+  if (!http) return;
+  setDefault(http, 'path', '/');
+  setDefault(http, 'scheme', 'HTTP');
+}
+
 function defaultProbe(p: unknown): void {
   const probe = asObj(p);
   if (!probe) return;
@@ -37,11 +45,7 @@ function defaultProbe(p: unknown): void {
   setDefault(probe, 'periodSeconds', 10);
   setDefault(probe, 'successThreshold', 1);
   setDefault(probe, 'failureThreshold', 3);
-  const http = asObj(probe.httpGet);
-  if (http) {
-    setDefault(http, 'path', '/');
-    setDefault(http, 'scheme', 'HTTP');
-  }
+  defaultHttpGet(probe);
 }
 
 function defaultEnv(env: unknown): void {
@@ -65,6 +69,8 @@ function defaultContainer(c: Obj, hostNetwork: boolean): void {
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
+  defaultHttpGet(asObj(asObj(c.lifecycle)?.postStart));
+  defaultHttpGet(asObj(asObj(c.lifecycle)?.preStop));
   defaultEnv(c.env);
   // SetDefaults_Pod: requests default to limits for every resource with a limit but no request.
   const res = asObj(c.resources);

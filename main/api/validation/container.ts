@@ -5,6 +5,7 @@ import { duplicate, forbidden, invalid, notSupported, required } from './cause';
 import { isDNS1123Label, isQualifiedName, isRelaxedEnvVarName, isValidPortName, isValidPortNum } from './names';
 import { checkType, isObj, list, num, obj, str } from './read';
 import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity';
+import { validateSecurityContext } from './security-context';
 
 export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
@@ -160,6 +161,7 @@ export function validateContainer(raw: unknown, path: string): Cause[] {
   causes.push(...validateResources(c.resources, `${path}.resources`));
   const tmp = str(c.terminationMessagePolicy);
   if (tmp && !MESSAGE_POLICIES.includes(tmp)) causes.push(notSupported(`${path}.terminationMessagePolicy`, tmp, MESSAGE_POLICIES));
+  causes.push(...validateSecurityContext(c.securityContext, `${path}.securityContext`));
   return causes;
 }
 
@@ -170,12 +172,12 @@ export function validateContainerImage(raw: unknown, path: string): Cause[] {
   return image.trim() !== image ? [invalid(`${path}.image`, image, 'must not have leading or trailing whitespace')] : [];
 }
 
-/** The checks validateContainers adds for app containers after the common ones. */
-export function validateAppContainerExtras(raw: unknown, path: string): Cause[] {
+/** A container's liveness, readiness and startup probes (allowed on app containers and sidecars). */
+export function validateContainerProbes(raw: unknown, path: string): Cause[] {
   const c = obj(raw);
-  const causes: Cause[] = validateContainerImage(raw, path);
-  causes.push(...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true));
-  causes.push(...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false));
-  causes.push(...validateProbe(c.startupProbe, `${path}.startupProbe`, true));
-  return causes;
+  return [
+    ...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true),
+    ...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false),
+    ...validateProbe(c.startupProbe, `${path}.startupProbe`, true),
+  ];
 }

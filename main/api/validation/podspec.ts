@@ -1,8 +1,10 @@
 // PodSpec and PodTemplateSpec validation (ValidatePodSpec, ValidatePodTemplateSpec).
 import { validateLabels } from '../labels';
 import type { Cause } from './cause';
-import { duplicate, invalid, notSupported, required } from './cause';
-import { dns1123Label, validateAppContainerExtras, validateContainer } from './container';
+import { duplicate, forbidden, invalid, notSupported, required } from './cause';
+import { dns1123Label, validateContainer, validateContainerImage, validateContainerProbes } from './container';
+import { validateLifecycle } from './lifecycle';
+import { validatePodSecurityContext } from './security-context';
 import { validateEphemeralContainers } from './ephemeral';
 import { validateVolumeMounts, validateVolumes } from './pod-volumes';
 import { validateAnnotations } from './meta';
@@ -40,6 +42,27 @@ function validateTolerations(tolerations: unknown, path: string): Cause[] {
   return causes;
 }
 
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+const INIT_ONLY_FOR_SIDECARS = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
+
+/**
+ * validateInitContainers: restartPolicy may only be Always (a sidecar), which allows lifecycle hooks and
+ * probes; a plain init container may have neither.
+ */
+function validateInitContainerExtras(raw: unknown, grace: number | undefined, path: string): Cause[] {
+  const c = obj(raw);
+  const causes: Cause[] = [];
+  if (present(c.restartPolicy) && c.restartPolicy !== 'Always') causes.push(notSupported(`${path}.restartPolicy`, c.restartPolicy, ['Always']));
+  if (c.restartPolicy === 'Always') {
+    causes.push(...validateLifecycle(c.lifecycle, grace, `${path}.lifecycle`), ...validateContainerProbes(c, path));
+  } else {
+    for (const f of INIT_ONLY_FOR_SIDECARS) {
+      if (present(c[f])) causes.push(forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
+    }
+  }
+  return causes;
+}
+
 export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   const causes: Cause[] = [];
   const spec = obj(specIn);
@@ -49,6 +72,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   const volumes = validateVolumes(spec.volumes, `${path}.volumes`);
   causes.push(...volumes.causes);
 
+  const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : undefined;
   const containers = list(spec.containers);
   const names = new Set<string>();
   containers.forEach((c, i) => {
@@ -57,7 +81,8 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
     const name = str(obj(c).name);
     if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
     names.add(name);
-    causes.push(...validateAppContainerExtras(c, p));
+    causes.push(...validateContainerImage(c, p), ...validateLifecycle(obj(c).lifecycle, grace, `${p}.lifecycle`), ...validateContainerProbes(c, p));
+    if (present(obj(c).restartPolicy)) causes.push(forbidden(`${p}.restartPolicy`, 'may not be set for non-init containers'));
   });
   if (containers.length === 0) causes.push(required(`${path}.containers`));
   list(spec.initContainers).forEach((c, i) => {
@@ -67,6 +92,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
     if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
     names.add(name);
     if (!str(obj(c).image)) causes.push(required(`${p}.image`));
+    causes.push(...validateInitContainerExtras(c, grace, p));
   });
   causes.push(...validateEphemeralContainers(spec, `${path}.ephemeralContainers`));
 
@@ -79,6 +105,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
     if (str(spec[f])) causes.push(...dns1123Label(str(spec[f]), `${path}.${f}`));
   }
   causes.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
+  causes.push(...validatePodSecurityContext(spec, `${path}.securityContext`));
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const v = spec.activeDeadlineSeconds;
     if (v < 1 || v > 4294967295) causes.push(invalid(`${path}.activeDeadlineSeconds`, v, inclusiveRangeError(1, 4294967295)));

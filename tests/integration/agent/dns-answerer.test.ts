@@ -1,7 +1,7 @@
 // The agent's cluster DNS answerer (vm-images/agent/dns) on real sockets, fed by informers of a
 // real API server: a DNS client over UDP and TCP, forwarding to an upstream named in a resolv.conf
 // (a tiny upstream server on loopback; the cluster DNS address in the file is skipped), an
-// ExternalName CNAME chased upstream, SERVFAIL once no upstream answers, and an endpoint change
+// ExternalName CNAME chased upstream, SERVFAIL once no upstream answers (cached names still answered), and an endpoint change
 // answered within a second.
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,9 +121,12 @@ describe('cluster DNS answerer on sockets', () => {
     expect(Date.now() - t).toBeLessThan(1000);
   });
 
-  it('answers SERVFAIL when no upstream answers', async () => {
+  it('answers SERVFAIL when no upstream answers, and a name answered before from its cache', async () => {
     await new Promise<void>((r) => upstream!.close(() => r()));
     upstream = undefined;
-    expect((await udpQuery(port, 'example.org')).rcode).toBe('SERVFAIL');
+    expect((await udpQuery(port, 'gone.example.org')).rcode).toBe('SERVFAIL');
+    const cached = await udpQuery(port, 'example.org');
+    expect(cached).toMatchObject({ id: 99, rcode: 'NOERROR' });
+    expect(addresses(cached)).toEqual(['A 192.0.2.53']);
   }, 15_000);
 });

@@ -2,7 +2,7 @@
 // secret, emptyDir shared by an init and an app container, memory-backed emptyDir, downwardAPI and
 // projected volumes — content, modes, the atomic writer's `..data` layout, tmpfs for secrets; a
 // ConfigMap change reaching the running pod (not its subPath mount), labels reaching the downward API;
-// a missing ConfigMap holding the pod in ContainerCreating with FailedMount until it appears; the 422
+// a missing ConfigMap holding the pod in ContainerCreating with FailedMount (repeated as retries fail) until it appears; the 422
 // for a mount naming no volume; and nothing left on the node (directories, mounts) after deletion.
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,6 +160,11 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
       return list.items.find((e) => e.reason === 'FailedMount');
     }, 'FailedMount event');
     expect(event).toMatchObject({ type: 'Warning', message: 'MountVolume.SetUp failed for volume "cfg" : configmap "later" not found', source: { component: 'kubelet', host: node.name } });
+    // Every failed retry (backing off from 500 ms) is recorded again: one Event whose count grows.
+    await waitFor(async () => {
+      const list = await cluster.client.list<Event>(R.events, { namespace: 'default', fieldSelector: 'involvedObject.name=waits' });
+      return (list.items.find((e) => e.reason === 'FailedMount')?.count ?? 0) >= 2;
+    }, 'FailedMount repeated', 10_000);
     const pending = await getPod('waits');
     expect(pending.status?.phase).toBe('Pending');
     expect(pending.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');

@@ -24,7 +24,9 @@ export interface PodSandboxConfig {
   annotations?: Labels;
   linux?: {
     cgroup_parent?: string;
-    security_context?: { namespace_options?: NamespaceOption; privileged?: boolean; run_as_user?: Int64Value; run_as_group?: Int64Value };
+    security_context?: {
+      namespace_options?: NamespaceOption; privileged?: boolean; run_as_user?: Int64Value; run_as_group?: Int64Value; supplemental_groups?: number[];
+    };
     sysctls?: Labels;
   };
 }
@@ -69,6 +71,7 @@ export interface ContainerConfig {
     resources?: LinuxContainerResources;
     security_context?: {
       privileged?: boolean; namespace_options?: NamespaceOption; run_as_user?: Int64Value; run_as_group?: Int64Value; supplemental_groups?: number[];
+      capabilities?: { add_capabilities?: string[]; drop_capabilities?: string[] }; readonly_rootfs?: boolean; no_new_privs?: boolean;
     };
   };
 }
@@ -119,6 +122,7 @@ export interface Image {
   repo_tags: string[];
   repo_digests: string[];
   size: string;
+  uid?: Int64Value | null;
   username: string;
   pinned: boolean;
 }

@@ -1,10 +1,12 @@
 // Forwarding a query the cluster does not answer to the node's upstream resolvers (the nameservers
 // of its resolv.conf, re-read when the file changes, never the cluster DNS itself): each upstream in
 // turn, over the transport the client used (UDP, or TCP with its 2-byte length prefix), with a
-// per-upstream timeout. Undefined when none answered (the server then answers SERVFAIL).
+// per-upstream timeout. Undefined when none answered (the server then answers SERVFAIL). Replies are
+// cached by their TTL (reply-cache.ts), so a repeated query does not leave the node.
 import { createSocket } from 'node:dgram';
 import { statSync } from 'node:fs';
 import { connect } from 'node:net';
+import { ReplyCache } from './reply-cache';
 import { readResolvConf } from './resolv-conf';
 
 export interface ForwarderOptions {
@@ -16,12 +18,18 @@ export interface ForwarderOptions {
   timeoutMs?: number;
   /** Upstreams' port (default 53; tests use another). */
   port?: number;
+  /** The cache of upstream replies (default: a ReplyCache with its defaults). */
+  cache?: ReplyCache;
 }
 
 export class Forwarder {
   private cached: { mtimeMs: number; servers: string[] } | undefined;
 
-  constructor(private readonly o: ForwarderOptions) {}
+  private readonly cache: ReplyCache;
+
+  constructor(private readonly o: ForwarderOptions) {
+    this.cache = o.cache ?? new ReplyCache();
+  }
 
   /** The upstream servers, from the file as it is now. */
   upstreams(): string[] {
@@ -35,9 +43,14 @@ export class Forwarder {
   }
 
   async forward(query: Buffer, tcp: boolean): Promise<Buffer | undefined> {
+    const cached = this.cache.get(query, tcp);
+    if (cached) return cached;
     for (const server of this.upstreams()) {
       const reply = await (tcp ? this.viaTcp(server, query) : this.viaUdp(server, query)).catch(() => undefined);
-      if (reply) return reply;
+      if (reply) {
+        this.cache.put(query, tcp, reply);
+        return reply;
+      }
     }
     return undefined;
   }

@@ -8,13 +8,15 @@ import type { PodSandboxConfig } from '../cri/types';
 import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { fieldPath, type PodEvent } from './events';
-import { ensureImage, ImagePullError } from './images';
+import { ensureImage, ImagePullError, type EnsuredImage } from './images';
+import { runAsNonRootError } from './security-context';
 import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
 import type { ContainerKind } from './runtime-state';
 import type { Waiting } from './status';
 import { containerMounts, type VolumePath } from '../volumes/container-mounts';
 import { etcHostsMount } from '../dns/etc-hosts';
+import { POST_START_LIMIT_SECONDS, runHook, runPreStop } from './lifecycle-hooks';
 import { terminationMessageSetup } from './termination-message';
 
 /** What a pod's worker needs from the node to start containers. */
@@ -58,10 +60,9 @@ export async function startContainer(
     return deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
   }
   if (!st.waiting.has(key) || st.waiting.get(key)?.reason === 'CrashLoopBackOff') st.waiting.set(key, { reason: 'ContainerCreating' });
-  let image: string;
+  let ensured: EnsuredImage;
   try {
-    const ensured = await ensureImage(cri, c, sandbox.config, () => st.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
-    image = ensured.image;
+    ensured = await ensureImage(cri, c, sandbox.config, () => st.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
     st.event('Normal', 'Pulled', ensured.pulled ? `Successfully pulled image "${c.image}" in ${ensured.ms}ms` : `Container image "${c.image}" already present on machine`, path);
     st.pullFailures.delete(key);
   } catch (err) {
@@ -77,11 +78,14 @@ export async function startContainer(
   }
   let id: string;
   try {
+    const nonRoot = runAsNonRootError(st.pod, c, ensured);
+    if (nonRoot) throw new ContainerConfigError(nonRoot);
     const env = await containerEnv(c, { pod: st.pod, podIP: sandbox.ip, hostIP: deps.hostIP ?? '', lookup: deps.lookup, services: deps.services });
     mkdirSync(join(podLogDir(deps.sandbox.logDir, podKey(st.pod)), c.name), { recursive: true });
     const term = terminationMessageSetup(join(deps.sandbox.podsDir ?? join(dirname(deps.sandbox.logDir), 'pods'), podKey(st.pod).uid), c, attempt);
     const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox), ...(term ? [term.mount] : [])];
-    const config = containerConfig(st.pod, c, kind, attempt, image, env, deps.sandbox.nodeCpuLimit, { targetId, mounts, annotations: term?.annotations });
+    const extra = { targetId, mounts, annotations: term?.annotations };
+    const config = containerConfig(st.pod, c, kind, attempt, ensured.image, env, deps.sandbox.nodeCpuLimit, extra);
     id = await cri.createContainer(sandbox.id, config, sandbox.config);
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
@@ -97,7 +101,34 @@ export async function startContainer(
   } catch (err) {
     // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
     st.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, path);
+    st.waiting.delete(key);
+    return 0;
   }
-  st.waiting.delete(key);
+  if (c.lifecycle?.postStart) await postStart(deps, st, c, kind, id, sandbox.ip);
+  else st.waiting.delete(key);
   return 0;
+}
+
+/**
+ * The postStart hook, right after the start (the worker waits: the container is not reported Running
+ * before it is done). A failure kills the container (its preStop first, as any kill), with the kubelet's
+ * events; it waits in PostStartHookError until the restart policy takes it from there.
+ */
+async function postStart(deps: StartDeps, st: StartState, c: Container, kind: ContainerKind, id: string, podIP: string): Promise<void> {
+  const key = `${kind}/${c.name}`;
+  const path = fieldPath(kind, c.name);
+  const target = { cri: deps.cri, containerId: id, podIP, container: c, pod: st.pod };
+  try {
+    await runHook(c.lifecycle?.postStart ?? {}, target, POST_START_LIMIT_SECONDS);
+    st.waiting.delete(key);
+  } catch (err) {
+    // As the kubelet: the handler's output stays out of the event (it may hold secrets), the status has it.
+    st.event('Warning', 'FailedPostStartHook', 'PostStartHook failed', path);
+    st.waiting.set(key, { reason: 'PostStartHookError', message: err instanceof Error ? err.message : String(err) });
+    st.event('Normal', 'Killing', 'FailedPostStartHook', path);
+    const grace = st.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const deadline = Date.now() + grace * 1000;
+    await runPreStop(target, grace, () => st.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', path));
+    await deps.cri.stopContainer(id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000))).catch(() => undefined);
+  }
 }

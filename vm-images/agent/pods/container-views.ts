@@ -3,6 +3,7 @@
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import type { ContainerProber } from './prober';
 import { instances, type ContainerKind, type RuntimeContainer } from './runtime-state';
+import { isSidecar } from './sidecars';
 import type { ContainerView, Waiting } from './status';
 
 export interface ViewState {
@@ -28,9 +29,10 @@ export function containerViews(pod: Pod, all: RuntimeContainer[], st: ViewState)
     const running = cur?.state === 'CONTAINER_RUNNING' && !st.terminated;
     const prober = cur ? st.probers.get(cur.id) : undefined;
     const started = running && (!c.startupProbe || prober?.result('startup') === 'success');
-    const ready = kind === 'init'
+    // A sidecar is ready like a regular container; a plain init container once it has succeeded.
+    const ready = kind === 'init' && !isSidecar(c)
       ? cur?.state === 'CONTAINER_EXITED' && cur.exitCode === 0
-      : kind === 'app' && started && (!c.readinessProbe || prober?.result('readiness') === 'success') && !st.terminating;
+      : kind !== 'ephemeral' && started && (!c.readinessProbe || prober?.result('readiness') === 'success') && !st.terminating;
     views.set(key, { waiting: st.terminated ? undefined : st.waiting.get(key), started, ready });
   }
   return views;

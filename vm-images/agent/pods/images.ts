@@ -2,7 +2,7 @@
 import type { Container } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import { CriError } from '../cri/client';
-import type { PodSandboxConfig } from '../cri/types';
+import type { Image, PodSandboxConfig } from '../cri/types';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
@@ -21,7 +21,12 @@ export function pullPolicy(c: Container): PullPolicy {
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-export interface EnsuredImage { image: string; pulled: boolean; ms: number }
+/** The image to create the container with, whether it was pulled and how long that took, and its user (CRI image status). */
+export interface EnsuredImage { image: string; pulled: boolean; ms: number; uid?: number; username: string }
+
+function user(st: Image | null): { uid?: number; username: string } {
+  return { ...(st?.uid ? { uid: Number(st.uid.value) } : {}), username: st?.username ?? '' };
+}
 
 /** Returns the image reference to create the container with; onPull fires before a pull starts. */
 export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSandboxConfig, onPull?: () => void): Promise<EnsuredImage> {
@@ -29,14 +34,15 @@ export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSand
   const policy = pullPolicy(c);
   if (policy !== 'Always') {
     const present = await cri.imageStatus(image);
-    if (present) return { image, pulled: false, ms: 0 };
+    if (present) return { image, pulled: false, ms: 0, ...user(present) };
     if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
   }
   onPull?.();
   const t0 = Date.now();
   try {
     await cri.pullImage(image, sandbox);
-    return { image, pulled: true, ms: Date.now() - t0 };
+    const ms = Date.now() - t0;
+    return { image, pulled: true, ms, ...user(await cri.imageStatus(image)) };
   } catch (err) {
     const detail = err instanceof CriError ? `rpc error: code = ${grpcCodeName(err.code)} desc = ${err.details}` : String(err);
     throw new ImagePullError('ErrImagePull', detail);

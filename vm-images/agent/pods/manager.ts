@@ -12,6 +12,7 @@ import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
 import { podKey } from './runtime-config';
+import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
 import { VolumeManager } from '../volumes/manager';
 
@@ -128,7 +129,7 @@ export class PodManager {
     await stopPod(this.cri, uid, grace, {
       event: (ev) => { if (typeof pod !== 'string') for (const l of this.eventListeners) l(uid, ev, pod); },
       error: (err) => { for (const l of this.errorListeners) l(uid, err); },
-    });
+    }, { sidecars: typeof pod === 'string' ? [] : sidecarNames(pod) });
   }
 
   /** After the API has forgotten the pod: removes its containers, sandboxes, volumes, logs and cgroup. */

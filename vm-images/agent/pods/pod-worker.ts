@@ -1,21 +1,23 @@
 // Drives one pod towards its spec: sandbox, init then app containers, restarts with backoff, probes, termination.
 // Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
-import { mkdirSync } from 'node:fs';
-import type { Container, EphemeralContainer, Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { formatDuration } from './backoff';
 import { removeOldContainers } from './container-gc';
-import { startContainer, type RunningSandbox, type StartDeps } from './container-start';
+import { startContainer, type RunningSandbox, type StartDeps, type StartState } from './container-start';
+import { syncEphemeral } from './ephemeral-sync';
 import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
-import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
-import { podLogDir } from './log-paths';
 import { ContainerProber } from './prober';
-import { stopPod } from './stop-pod';
-import { containerHash, hostNetwork, podKey, sandboxConfig } from './runtime-config';
-import { instances, listPodContainers, nsToMs, type ContainerKind, type RuntimeContainer } from './runtime-state';
+import { anyRegularStarted, appRestarts, isSidecar, regularContainersDone, sidecarNames } from './sidecars';
+import { runPreStop } from './lifecycle-hooks';
+import { ensureSandbox } from './pod-sandbox';
+import { stopContainers, stopPod, type StopPlan, type StopReport } from './stop-pod';
+import { containerHash, podKey } from './runtime-config';
+import { instances, listPodContainers, type ContainerKind, type RuntimeContainer } from './runtime-state';
 import { buildPodStatus, isoSeconds, type Waiting } from './status';
 import type { VolumePath } from '../volumes/container-mounts';
 import { MountError } from '../volumes/errors';
+import { MountFailures } from '../volumes/mount-failures';
 import type { VolumeManager } from '../volumes/manager';
 
 export interface WorkerDeps extends StartDeps {
@@ -42,7 +44,7 @@ export class PodWorker {
   private readonly backoffReported = new Set<string>();
   private readonly nextAttempt = new Map<string, number>();
   private volumePaths = new Map<string, VolumePath>();
-  private mountFailure?: string;
+  private readonly mountFailures = new MountFailures();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
   private closed = false;
@@ -150,12 +152,14 @@ export class PodWorker {
     if (!(await startVolumes())) return this.deps.syncIntervalMs;
     if (sandbox) {
       let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
-      const initDone = await this.syncInit(all, sandbox);
-      if (initDone) {
+      const init = await this.syncInit(all, sandbox);
+      next = Math.min(next, init.next);
+      if (init.initialized) {
         for (const c of this.pod.spec?.containers ?? []) next = Math.min(next, await this.syncContainer(c, 'app', all, sandbox));
       }
+      if (regularContainersDone(this.pod, all) && (await this.stopSidecars(all))) next = 0;
       // Ephemeral containers start once each, initialized or not, and are never restarted.
-      for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await this.syncEphemeral(ec, all, sandbox));
+      for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await syncEphemeral(this.deps, this.startState(), ec, all, sandbox));
       await removeOldContainers(this.deps.cri, this.deps.sandbox.logDir, podKey(this.pod), all);
       all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
       this.publish(all, sandbox.ip, true);
@@ -178,12 +182,11 @@ export class PodWorker {
   private async syncVolumes(): Promise<boolean> {
     try {
       this.volumePaths = await this.deps.volumes.setUp(this.pod);
-      this.mountFailure = undefined;
+      this.mountFailures.clear();
       return true;
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
-      if (this.mountFailure !== err.message) this.event('Warning', 'FailedMount', err.message);
-      this.mountFailure = err.message;
+      if (this.mountFailures.due(err.message)) this.event('Warning', 'FailedMount', err.message);
       if (this.deps.volumes.allSetUp(this.pod)) return true;
       if (!this.status) this.publish([], undefined, false);
       return false;
@@ -195,70 +198,63 @@ export class PodWorker {
   }
 
   /** The pod's ready sandbox, made if needed; `creating` is called once RunPodSandbox has been sent. */
-  private async ensureSandbox(creating?: () => void): Promise<RunningSandbox | undefined> {
-    const { cri } = this.deps;
-    const boxes = await cri.listPodSandbox({ label_selector: { [LABEL_POD_UID]: this.uid, [LABEL_MANAGED]: 'true' } });
-    boxes.sort((a, b) => nsToMs(b.created_at) - nsToMs(a.created_at));
-    const ready = boxes.find((b) => b.state === 'SANDBOX_READY');
-    if (ready) {
-      const attempt = ready.metadata?.attempt ?? 0;
-      let ip = this.sandboxIP.get(ready.id);
-      if (ip === undefined) {
-        const st = await cri.podSandboxStatus(ready.id);
-        ip = hostNetwork(this.pod) ? (this.deps.hostIP ?? '') : (st.network?.ip ?? '');
-        this.sandboxIP.set(ready.id, ip);
-      }
-      return { id: ready.id, ip, config: sandboxConfig(this.pod, attempt, this.deps.sandbox) };
-    }
-    const policy = this.pod.spec?.restartPolicy ?? 'Always';
-    if (boxes.length > 0 && policy !== 'Always') {
-      const all = await listPodContainers(cri, this.uid);
-      if (all.length > 0) return undefined; // the pod ran and its sandbox is gone: a Never/OnFailure pod is not recreated
-    }
-    // A new sandbox restarts every container; their restart counts (and log file numbers) carry on.
-    for (const c of await listPodContainers(cri, this.uid)) {
-      const key = `${c.kind}/${c.name}`;
-      this.nextAttempt.set(key, Math.max(this.nextAttempt.get(key) ?? 0, c.attempt + 1));
-    }
-    for (const b of boxes) {
-      await cri.stopPodSandbox(b.id).catch(() => undefined);
-      await cri.removePodSandbox(b.id).catch(() => undefined);
-    }
-    const attempt = boxes.reduce((m, b) => Math.max(m, (b.metadata?.attempt ?? 0) + 1), 0);
-    const config = sandboxConfig(this.pod, attempt, this.deps.sandbox);
-    if (!this.status) this.publish([], undefined, false); // Pending / ContainerCreating while the sandbox starts
-    mkdirSync(podLogDir(this.deps.sandbox.logDir, podKey(this.pod)), { recursive: true });
-    let id: string;
-    try {
-      const made = cri.runPodSandbox(config);
-      creating?.();
-      id = await made;
-    } catch (err) {
-      this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
-    }
-    const st = await cri.podSandboxStatus(id);
-    const ip = hostNetwork(this.pod) ? (this.deps.hostIP ?? '') : (st.network?.ip ?? '');
-    this.sandboxIP.set(id, ip);
-    return { id, ip, config };
+  private ensureSandbox(creating?: () => void): Promise<RunningSandbox | undefined> {
+    return ensureSandbox(this.deps, this.pod, { sandboxIP: this.sandboxIP, nextAttempt: this.nextAttempt }, {
+      creating,
+      beforeCreate: () => { if (!this.status) this.publish([], undefined, false); }, // Pending / ContainerCreating while the sandbox starts
+      event: this.event.bind(this),
+    });
   }
 
-  private async syncInit(all: RuntimeContainer[], sandbox: RunningSandbox): Promise<boolean> {
+  /**
+   * Init containers in order (computeInitContainerActions): a regular one must succeed before the next
+   * starts, a sidecar only start (and pass its startup probe); sidecars are kept running (restarted
+   * whatever the pod's restartPolicy) until the pod completes. `initialized` lets the app containers run.
+   */
+  private async syncInit(all: RuntimeContainer[], sandbox: RunningSandbox): Promise<{ initialized: boolean; next: number }> {
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
+    const initializedBefore = anyRegularStarted(all);
+    const completing = regularContainersDone(this.pod, all);
+    let next = this.deps.syncIntervalMs;
     for (const c of this.pod.spec?.initContainers ?? []) {
       const [cur] = instances(all, c.name, 'init');
+      if (isSidecar(c)) {
+        if (completing) continue;
+        next = Math.min(next, await this.syncContainer(c, 'init', all, sandbox));
+        if (!initializedBefore && !this.started(c, cur)) return { initialized: false, next };
+        continue;
+      }
+      if (initializedBefore) continue;
       if (cur && cur.state === 'CONTAINER_EXITED' && cur.exitCode === 0) continue;
-      if (cur && cur.state === 'CONTAINER_EXITED' && policy === 'Never') return false;
-      await this.syncContainer(c, 'init', all, sandbox);
-      return false;
+      if (cur && cur.state === 'CONTAINER_EXITED' && policy === 'Never') return { initialized: false, next };
+      next = Math.min(next, await this.syncContainer(c, 'init', all, sandbox));
+      return { initialized: false, next };
     }
+    return { initialized: true, next };
+  }
+
+  /** Running and past its startup probe, if it has one (the status' `started`). */
+  private started(c: Container, cur: RuntimeContainer | undefined): boolean {
+    if (cur?.state !== 'CONTAINER_RUNNING') return false;
+    return !c.startupProbe || this.probers.get(cur.id)?.result('startup') === 'success';
+  }
+
+  /** A completed pod's sidecars are stopped (last first), not restarted. */
+  private async stopSidecars(all: RuntimeContainer[]): Promise<boolean> {
+    const live = all.filter((c) => c.kind === 'init' && c.state === 'CONTAINER_RUNNING' && isSidecar(this.initSpec(c.name)));
+    if (live.length === 0) return false;
+    for (const c of live) this.stopProber(c.id);
+    await stopContainers(this.deps.cri, live, this.grace(), this.stopReport(), this.stopPlan());
     return true;
   }
 
-  private shouldRestart(kind: Kind, exitCode: number): boolean {
-    const policy = this.pod.spec?.restartPolicy ?? 'Always';
-    if (kind === 'init') return policy !== 'Never' && exitCode !== 0;
-    return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+  private initSpec(name: string): Container | undefined {
+    return this.pod.spec?.initContainers?.find((c) => c.name === name);
+  }
+
+  private shouldRestart(kind: Kind, exitCode: number, c: Container): boolean {
+    if (kind === 'init') return isSidecar(c) || ((this.pod.spec?.restartPolicy ?? 'Always') !== 'Never' && exitCode !== 0);
+    return appRestarts(this.pod, exitCode);
   }
 
   private async syncContainer(c: Container, kind: Kind, all: RuntimeContainer[], sandbox: RunningSandbox): Promise<number> {
@@ -286,7 +282,7 @@ export class PodWorker {
       return 0;
     }
     this.stopProber(cur.id);
-    if (!this.shouldRestart(kind, cur.exitCode)) { this.waiting.delete(key); return this.deps.syncIntervalMs; }
+    if (!this.shouldRestart(kind, cur.exitCode, c)) { this.waiting.delete(key); return this.deps.syncIntervalMs; }
     const finished = cur.finishedAt || Date.now();
     // Let the runtime settle before restarting in place, as the kubelet's once-a-second relist does: a
     // container killed because its sandbox is being stopped restarts once, in the new sandbox, rather
@@ -309,34 +305,12 @@ export class PodWorker {
     return this.start(c, kind, cur.attempt + 1, sandbox);
   }
 
-  private async syncEphemeral(ec: EphemeralContainer, all: RuntimeContainer[], sandbox: RunningSandbox): Promise<number> {
-    const key = `ephemeral/${ec.name}`;
-    const [cur] = instances(all, ec.name, 'ephemeral');
-    if (cur) {
-      if (cur.state === 'CONTAINER_CREATED') await this.deps.cri.startContainer(cur.id).catch(() => undefined);
-      this.waiting.delete(key);
-      return this.deps.syncIntervalMs;
-    }
-    let targetId: string | undefined;
-    const target = ec.targetContainerName;
-    if (target) {
-      const running = [...instances(all, target, 'app'), ...instances(all, target, 'init')].find((c) => c.state === 'CONTAINER_RUNNING');
-      if (!running) {
-        const message = `unable to find target container ${target}`;
-        if (this.waiting.get(key)?.message !== message) this.event('Warning', 'Failed', `Error: ${message}`, fieldPath('ephemeral', ec.name));
-        this.waiting.set(key, { reason: 'CreateContainerConfigError', message });
-        return this.deps.syncIntervalMs;
-      }
-      targetId = running.id;
-    }
-    return this.start(ec, 'ephemeral', 0, sandbox, targetId);
+  private startState(): StartState {
+    return { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this) };
   }
 
-  private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox, targetId?: string): Promise<number> {
-    const state = {
-      pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
-    };
-    return startContainer(this.deps, state, c, kind, attempt, sandbox, targetId);
+  private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox): Promise<number> {
+    return startContainer(this.deps, this.startState(), c, kind, attempt, sandbox);
   }
 
   private ensureProber(c: Container, cur: RuntimeContainer, podIP: string): ContainerProber | undefined {
@@ -355,9 +329,20 @@ export class PodWorker {
     this.probers.delete(id);
   }
 
+  /** Stops one container as the kubelet's killContainer: its preStop hook, then SIGTERM with the time left. */
   private async kill(cur: RuntimeContainer, graceSeconds: number): Promise<void> {
     this.stopProber(cur.id);
-    await this.deps.cri.stopContainer(cur.id, graceSeconds);
+    const deadline = Date.now() + graceSeconds * 1000;
+    await this.preStop(cur, graceSeconds);
+    await this.deps.cri.stopContainer(cur.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
+  }
+
+  private async preStop(cur: RuntimeContainer, graceSeconds: number): Promise<void> {
+    const list = cur.kind === 'init' ? this.pod.spec?.initContainers : cur.kind === 'app' ? this.pod.spec?.containers : undefined;
+    const container = list?.find((c) => c.name === cur.name);
+    if (!container || cur.state !== 'CONTAINER_RUNNING') return;
+    const target = { cri: this.deps.cri, containerId: cur.id, podIP: this.sandboxIP.get(cur.sandboxId) ?? this.lastIP() ?? '', container, pod: this.pod };
+    await runPreStop(target, graceSeconds, () => this.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath(cur.kind, cur.name)));
   }
 
   private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
@@ -372,13 +357,18 @@ export class PodWorker {
     this.deps.onStatus(this.uid, status, this.pod);
   }
 
+  private stopReport(): StopReport {
+    return { event: (ev) => this.deps.onEvent(this.uid, ev, this.pod), error: (err) => this.deps.onError(this.uid, err) };
+  }
+
+  private stopPlan(): StopPlan {
+    return { sidecars: sidecarNames(this.pod), preStop: (c, grace) => this.preStop(c, grace) };
+  }
+
   private async doTerminate(graceSeconds: number): Promise<void> {
     for (const p of this.probers.values()) p.stop();
     this.probers.clear();
-    await stopPod(this.deps.cri, this.uid, graceSeconds, {
-      event: (ev) => this.deps.onEvent(this.uid, ev, this.pod),
-      error: (err) => this.deps.onError(this.uid, err),
-    });
+    await stopPod(this.deps.cri, this.uid, graceSeconds, this.stopReport(), this.stopPlan());
     this.terminated = true;
     this.waiting.clear();
     this.publish(await listPodContainers(this.deps.cri, this.uid), this.lastIP(), false);

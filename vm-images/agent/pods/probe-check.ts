@@ -17,12 +17,13 @@ function resolvePort(port: number | string, container: Container): number {
   throw new Error(`port ${port} not found`);
 }
 
-function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTarget, timeoutMs: number): Promise<ProbeOutcome> {
+/** One HTTP GET as a probe (or, with its own User-Agent, a lifecycle hook) makes it: 2xx and 3xx succeed. */
+export function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTarget, timeoutMs: number, userAgent = 'kube-probe/1.30'): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     let port: number;
     try { port = resolvePort(probe.port, target.container); } catch (err) { resolve({ ok: false, message: String(err) }); return; }
     const https = probe.scheme === 'HTTPS';
-    const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.30', Accept: '*/*' };
+    const headers: Record<string, string> = { 'User-Agent': userAgent, Accept: '*/*' };
     for (const h of probe.httpHeaders ?? []) headers[h.name] = h.value;
     const req = (https ? httpsRequest : httpRequest)({
       host: probe.host || target.podIP, port, path: probe.path ?? '/', method: 'GET', headers, timeout: timeoutMs, rejectUnauthorized: false,

@@ -11,6 +11,7 @@ import {
 import { bytes, milliCpu } from './quantity';
 import { podLogDir } from './log-paths';
 import { expand as expandVars } from './env';
+import { criSecurityContext, hasPrivilegedContainer } from './security-context';
 import { DEFAULT_CLUSTER_DOMAIN } from '../dns/defaults';
 import { podDnsConfig } from '../dns/pod-dns-config';
 import { sandboxHostname } from '../dns/pod-names';
@@ -75,7 +76,11 @@ export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): 
     annotations: { ...(pod.metadata?.annotations ?? {}) },
     linux: {
       cgroup_parent: podCgroupParent(pod, opts),
-      security_context: { namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' } },
+      security_context: {
+        namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
+        // A privileged container needs a privileged sandbox (the kubelet's HasPrivilegedContainer).
+        ...(hasPrivilegedContainer(pod) ? { privileged: true } : {}),
+      },
     },
   };
 }
@@ -129,13 +134,6 @@ export function containerHash(c: Container): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
 
-/** The pod's fsGroup then its supplementalGroups, as the kubelet gives every container (so volumes' group permissions apply). */
-function supplementalGroups(pod: Pod): { supplemental_groups?: number[] } {
-  const sc = pod.spec?.securityContext;
-  const groups = [...(sc?.fsGroup !== undefined && sc.fsGroup !== null ? [sc.fsGroup] : []), ...(sc?.supplementalGroups ?? [])];
-  return groups.length ? { supplemental_groups: groups } : {};
-}
-
 /** The PID namespace of a container: the node's, the pod's shared one, its own, or (an ephemeral container's) its target's. */
 function pidNamespace(pod: Pod, targetId?: string): NamespaceOption {
   if (targetId) return { pid: 'TARGET', target_id: targetId };
@@ -174,11 +172,8 @@ export function containerConfig(pod: Pod, c: Container, kind: ContainerKind, att
     linux: {
       resources: containerResources(pod, c, nodeCpuLimit),
       security_context: {
-        privileged: c.securityContext?.privileged ?? false,
+        ...criSecurityContext(pod, c),
         namespace_options: { network: hostNetwork(pod) ? 'NODE' : 'POD', ...pidNamespace(pod, extra.targetId), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
-        ...(c.securityContext?.runAsUser !== undefined ? { run_as_user: { value: c.securityContext.runAsUser } } : {}),
-        ...(c.securityContext?.runAsGroup !== undefined ? { run_as_group: { value: c.securityContext.runAsGroup } } : {}),
-        ...supplementalGroups(pod),
       },
     },
   };

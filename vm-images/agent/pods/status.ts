@@ -3,6 +3,7 @@ import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, Pod
 import type { ContainerKind, RuntimeContainer } from './runtime-state';
 import { instances } from './runtime-state';
 import { qosClass } from './runtime-config';
+import { isSidecar } from './sidecars';
 
 export interface Waiting { reason: string; message?: string }
 
@@ -66,16 +67,29 @@ function containerStatus(spec: Container, kind: ContainerKind, all: RuntimeConta
   };
 }
 
+/** The kubelet's getPhase: regular init containers gate the pod; sidecars count as running containers once started. */
 function phaseOf(pod: Pod, init: ContainerStatus[], app: ContainerStatus[], terminated: boolean): NonNullable<PodStatus['phase']> {
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (terminated) return app.every((s) => (s.state?.terminated?.exitCode ?? s.lastState?.terminated?.exitCode ?? 0) === 0) ? 'Succeeded' : 'Failed';
-  for (const s of init) {
-    const t = s.state?.terminated;
-    if (t && t.exitCode === 0) continue;
-    if (t && policy === 'Never') return 'Failed';
-    return 'Pending';
-  }
+  const specs = new Map((pod.spec?.initContainers ?? []).map((c) => [c.name, c]));
+  let pendingInit = 0, pendingSidecars = 0, failedInit = 0;
   let running = 0, stopped = 0, succeeded = 0, waiting = 0;
+  for (const s of init) {
+    const sidecar = isSidecar(specs.get(s.name));
+    if (s.state?.running) {
+      if (!sidecar) pendingInit++;
+      else { running++; if (!s.started) pendingSidecars++; }
+    } else if (s.state?.terminated) {
+      if (!sidecar && s.state.terminated.exitCode !== 0) failedInit++;
+    } else if (s.lastState?.terminated) {
+      if (!sidecar && s.lastState.terminated.exitCode !== 0) failedInit++;
+    } else if (sidecar) {
+      pendingSidecars++;
+      waiting++;
+    } else {
+      pendingInit++;
+    }
+  }
   for (const s of app) {
     if (s.state?.running) {
       running++;
@@ -87,7 +101,9 @@ function phaseOf(pod: Pod, init: ContainerStatus[], app: ContainerStatus[], term
       else waiting++;
     }
   }
-  if (waiting > 0) return 'Pending';
+  if (failedInit > 0 && policy === 'Never') return 'Failed';
+  const regularStarted = app.some((s) => s.state?.running || s.state?.terminated || s.lastState?.terminated);
+  if (pendingInit > 0 || (pendingSidecars > 0 && !regularStarted) || waiting > 0) return 'Pending';
   if (running > 0) return 'Running';
   if (stopped > 0) {
     if (policy === 'Always') return 'Running';
@@ -109,21 +125,26 @@ function condition(type: string, ok: boolean, prev: PodStatus | undefined, now: 
 
 export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus {
   const { pod } = input;
-  const init = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`), 'PodInitializing'));
-  const initialized = init.every((s) => s.state?.terminated?.exitCode === 0);
+  const initSpecs = pod.spec?.initContainers ?? [];
+  const init = initSpecs.map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`), 'PodInitializing'));
+  // GeneratePodInitializedCondition: every regular init container succeeded and every sidecar started,
+  // or a regular container has run (the pod was initialized before).
+  const notInit = init.filter((s, i) => (isSidecar(initSpecs[i]) ? !s.started : s.state?.terminated?.exitCode !== 0)).map((s) => s.name);
+  const regularStarted = input.containers.some((c) => c.kind === 'app' && c.startedAt > 0);
+  const initialized = notInit.length === 0 || regularStarted;
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`), initialized ? 'ContainerCreating' : 'PodInitializing'));
   // Ephemeral containers are reported beside the others and count for neither phase nor readiness.
   const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c as Container, 'ephemeral', input.containers, input.views.get(`ephemeral/${c.name}`), 'ContainerCreating'));
   const phase = phaseOf(pod, init, app, input.terminated);
   const ts = isoSeconds(now);
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const notInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
-  const unready = app.filter((s) => !s.ready).map((s) => s.name);
+  // Sidecars' readiness counts toward the pod's, listed before the regular containers.
+  const unready = [...init.filter((s, i) => isSidecar(initSpecs[i]) && !s.ready), ...app.filter((s) => !s.ready)].map((s) => s.name);
   const readyReason = done ? 'PodCompleted' : 'ContainersNotReady';
   const readyMsg = done ? undefined : `containers with unready status: [${unready.join(' ')}]`;
   const conditions: PodCondition[] = [
     condition('PodReadyToStartContainers', input.sandboxReady && !input.terminated, input.previous, ts),
-    condition('Initialized', notInit.length === 0, input.previous, ts, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
+    condition('Initialized', initialized, input.previous, ts, 'ContainersNotInitialized', `containers with incomplete status: [${notInit.join(' ')}]`),
     condition('Ready', unready.length === 0 && !done, input.previous, ts, readyReason, readyMsg),
     condition('ContainersReady', unready.length === 0 && !done, input.previous, ts, readyReason, readyMsg),
     condition('PodScheduled', true, input.previous, ts),
