@@ -76,14 +76,13 @@ export async function bind(d: BinderDeps, pv: PersistentVolume, pvc: PersistentV
   await setClaimStatus(d.client, claim, boundClaimStatus(volume));
 }
 
-async function provision(d: BinderDeps, pvc: PersistentVolumeClaim, sc: StorageClass, node: string): Promise<void> {
+/** Whether a node-local directory can give the claim's access modes (one node: not ReadWriteMany nor ReadOnlyMany). */
+function localModes(pvc: PersistentVolumeClaim): boolean {
   const modes = pvc.spec?.accessModes ?? [];
-  if (modes.includes('ReadWriteMany') || modes.includes('ReadOnlyMany')) {
-    d.provisionerRecorder.event(pvc, 'Warning', 'ProvisioningFailed',
-      `failed to provision volume with StorageClass "${sc.metadata?.name ?? ''}": ${LOCAL_PROVISIONER} provisions node-local volumes only: ` +
-      'access modes ReadWriteMany and ReadOnlyMany are not supported, use ReadWriteOnce or ReadWriteOncePod');
-    return;
-  }
+  return !modes.includes('ReadWriteMany') && !modes.includes('ReadOnlyMany');
+}
+
+async function provision(d: BinderDeps, pvc: PersistentVolumeClaim, sc: StorageClass, node: string): Promise<void> {
   if (pvc.metadata?.annotations?.[ANN_STORAGE_PROVISIONER] !== LOCAL_PROVISIONER) {
     const annotations = {
       ...(pvc.metadata?.annotations ?? {}), [ANN_STORAGE_PROVISIONER]: LOCAL_PROVISIONER, [ANN_BETA_STORAGE_PROVISIONER]: LOCAL_PROVISIONER,
@@ -111,6 +110,12 @@ async function syncUnbound(d: BinderDeps, pvc: PersistentVolumeClaim): Promise<v
   const delayed = isDelayed(sc);
   const pv = findVolume(d, pvc, delayed ? node : undefined);
   if (pv && (!delayed || node || pv.spec?.claimRef)) return bind(d, pv, pvc);
+  if (sc?.provisioner === LOCAL_PROVISIONER && !localModes(pvc)) {
+    d.provisionerRecorder.event(pvc, 'Warning', 'ProvisioningFailed',
+      `failed to provision volume with StorageClass "${className}": ${LOCAL_PROVISIONER} provisions node-local volumes only: ` +
+      'access modes ReadWriteMany and ReadOnlyMany are not supported, use ReadWriteOnce or ReadWriteOncePod');
+    return;
+  }
   if (delayed && !node) {
     d.recorder.event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
     return;

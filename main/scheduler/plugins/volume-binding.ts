@@ -1,11 +1,12 @@
-// VolumeBinding (kube-scheduler's volumebinding plugin, reduced): PreFilter reads the pod's claims — a
-// missing claim, a claim being deleted, or an unbound claim of an Immediate class keep the pod Pending
+// VolumeBinding (kube-scheduler's volumebinding plugin, reduced, with VolumeRestrictions' ReadWriteOncePod
+// check): PreFilter reads the pod's claims — a missing claim, a claim being deleted, a ReadWriteOncePod
+// claim another pod uses, or an unbound claim of an Immediate class keep the pod Pending
 // with Kubernetes' messages; Filter lets a node through only if it satisfies the node affinity of every
 // bound claim's volume and, for each claim waiting for its first consumer, has an available volume or
 // can have one provisioned; PreBind writes volume.kubernetes.io/selected-node on those claims so the
 // PersistentVolume controller binds or provisions on the chosen node. A pod without claims costs one
 // scan of its volumes.
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../api/types';
 import { ANN_SELECTED_NODE, LOCAL_PROVISIONER, claimClass, claimRefMatches, volumeFitsNode, volumeSatisfies } from '../../api/storage';
 import type { Informer } from '../../client/cache/informer';
 import type { SharedInformers } from '../../client/cache/shared-informers';
@@ -18,6 +19,7 @@ const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 const NO_VOLUME = "node(s) didn't find available persistent volumes to bind";
 const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 const BIND_TIMEOUT_MS = 30_000;
+const RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
 
 export const volumeBindingFilter: FilterPlugin = {
   name: 'VolumeBinding',
@@ -43,8 +45,10 @@ export class VolumeBinding {
   private readonly claims: Informer<PersistentVolumeClaim>;
   private readonly volumes: Informer<PersistentVolume>;
   private readonly classes: Informer<StorageClass>;
+  private readonly pods: Informer<Pod>;
 
   constructor(informers: SharedInformers, private readonly client: ApiClient) {
+    this.pods = informers.pods;
     this.claims = informers.informer('persistentvolumeclaims') as unknown as Informer<PersistentVolumeClaim>;
     this.volumes = informers.informer('persistentvolumes') as unknown as Informer<PersistentVolume>;
     this.classes = informers.informer('storageclasses') as unknown as Informer<StorageClass>;
@@ -74,6 +78,7 @@ export class VolumeBinding {
       const claim = this.claims.get(keyFor(ns, name));
       if (!claim) return `persistentvolumeclaim "${name}" not found`;
       if (claim.metadata?.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
+      if (claim.spec?.accessModes?.includes('ReadWriteOncePod') && this.inUseByOther(pod, ns, name)) return RWOP_CONFLICT;
       const volumeName = claim.spec?.volumeName;
       if (volumeName && claim.status?.phase !== 'Lost') {
         const pv = this.volumes.get(volumeName);
@@ -90,6 +95,12 @@ export class VolumeBinding {
     }
     pod.volumes = out;
     return undefined;
+  }
+
+  /** VolumeRestrictions' ReadWriteOncePod check: another pod, scheduled and not finished, uses the claim. */
+  private inUseByOther(pod: PodInfo, ns: string, claim: string): boolean {
+    return this.pods.list().some((p) => p.metadata?.uid !== pod.uid && p.metadata?.namespace === ns && !!p.spec?.nodeName &&
+      p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim));
   }
 
   /**

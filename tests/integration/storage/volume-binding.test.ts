@@ -113,6 +113,23 @@ spec:
     expect(await c.kubectlOk(['get', 'pvc', 'immediate'])).toMatch(/immediate\s+Bound\s+on-gone-node\s+1Gi\s+RWO\s+manual/);
   });
 
+  it('gives a ReadWriteOncePod claim to one pod at a time, and refuses ReadWriteMany on the node-local class', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: claimYaml('solo').replace('[ReadWriteOnce]', '[ReadWriteOncePod]') });
+    await c.kubectlOk(['apply', '-f', '-'], { input: podYaml('solo-a', 'solo') });
+    await scheduledNode('solo-a');
+    await c.kubectlOk(['apply', '-f', '-'], { input: podYaml('solo-b', 'solo') });
+    expect(await unschedulableMessage('solo-b')).toBe(
+      `0/3 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode. ${PREEMPTION}`);
+    await c.kubectlOk(['apply', '-f', '-'], { input: claimYaml('shared').replace('[ReadWriteOnce]', '[ReadWriteMany]') });
+    await c.kubectlOk(['apply', '-f', '-'], { input: podYaml('sharer', 'shared') });
+    expect(await unschedulableMessage('sharer')).toBe(`0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind. ${PREEMPTION}`);
+    const described = await waitFor(async () => {
+      const d = await c.kubectlOk(['describe', 'pvc', 'shared']);
+      return d.includes('ProvisioningFailed') ? d : undefined;
+    }, 'ProvisioningFailed in describe', 10_000);
+    expect(described).toContain('access modes ReadWriteMany and ReadOnlyMany are not supported, use ReadWriteOnce or ReadWriteOncePod');
+  });
+
   it('deletes a namespace\'s claims with it, and their provisioned volumes with them', async () => {
     await c.kubectlOk(['create', 'namespace', 'scratch']);
     await c.kubectlOk(['apply', '-f', '-'], { input: `${claimYaml('tmp', '', 'scratch')}---\n${podYaml('user', 'tmp', 'scratch')}` });

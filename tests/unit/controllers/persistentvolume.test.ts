@@ -108,7 +108,7 @@ describe('PersistentVolume controller', () => {
   });
 
   it('refuses ReadWriteMany on the node-local provisioner with a clear event; the claim stays Pending', async () => {
-    await claim('shared', 'local', '1Gi', { accessModes: ['ReadWriteMany'] }, { [ANN_SELECTED_NODE]: 'node-a' });
+    await claim('shared', 'local', '1Gi', { accessModes: ['ReadWriteMany'] });
     const events = await cp.waitFor(async () => {
       const e = await cp.events('shared', 'default');
       return e.some((x) => x.reason === 'ProvisioningFailed') ? e : undefined;
