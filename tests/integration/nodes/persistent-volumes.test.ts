@@ -1,7 +1,7 @@
 // Persistent volumes on a real sandbox node (containerd, runc, the real agent bundle, real kubectl): a claim
 // of the default class is provisioned as a directory on its first pod's node; what the pod wrote survives
 // the pod's deletion and is there for the next pod (placed on the same node), and survives a restart of
-// the control plane; deleting the claim (reclaim policy Delete) removes the volume and its directory, while
+// the control plane (the claim stays Bound to the same volume); deleting the claim (reclaim policy Delete) removes the volume and its directory, while
 // a Retain class keeps the directory and leaves the volume Released.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -9,6 +9,8 @@ import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../main
 import { R } from '../../../main/client/refs';
 import { isNotFound } from '../../../main/client/types';
 import { hostPathOf } from '../../../main/nodes/providers/sandbox/node-state';
+import { HttpClient } from '../../../main/client/http';
+import { startCore } from '../../../main/core';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
@@ -63,9 +65,28 @@ describe.skipIf(skipWithoutAgent)('persistent volumes on a sandbox node', () => 
   };
   const hostDir = (node: string, pv: PersistentVolume): string => hostPathOf(c.core.dataDir, node, pv.spec?.local?.path ?? '') ?? '';
 
+  const nodeOptions = { sandbox: cfg, nodes: 1, provider: 'sandbox' as const, readyTimeoutMs: 90_000, log: (l: string) => logs.push(l) };
+
   beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
+    c = await startTestCluster({ nodes: nodeOptions });
   }, 300_000);
+
+  /** Stops the control plane (the node and its pods keep running) and starts it again on the same data dir. */
+  async function restartControlPlane(): Promise<void> {
+    const old = c;
+    await old.core.stop();
+    old.client.close();
+    const core = await startCore({ dataDir: old.core.dataDir, apiPort: 0, log: (l) => logs.push(l), nodes: nodeOptions });
+    const client = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem });
+    c = {
+      ...old, core, client,
+      async stop() {
+        client.close();
+        await core.stop();
+        fs.rmSync(old.dir, { recursive: true, force: true });
+      },
+    };
+  }
 
   afterAll(async () => {
     if (!c) return;
@@ -85,6 +106,20 @@ describe.skipIf(skipWithoutAgent)('persistent volumes on a sandbox node', () => 
     await ok(['apply', '-f', '-'], pod('reader', 'data', 'cat /data/file > /dev/termination-log'));
     const reader = await running('reader');
     expect(reader.spec?.nodeName).toBe(node);
+    expect((await ok(['exec', 'reader', '--', 'cat', '/data/file'])).trim()).toBe('kept');
+  });
+
+  it('keeps the claim bound and its data through a restart of the control plane', async () => {
+    const before = await boundVolume('data');
+    await restartControlPlane();
+    await waitFor(async () => (await c.kubectl(['get', 'nodes'])).stdout.includes(' Ready'), 'node Ready after the restart', 90_000, 500);
+    expect((await ok(['exec', 'reader', '--', 'cat', '/data/file'])).trim()).toBe('kept');
+    const after = await boundVolume('data');
+    expect(after.metadata?.uid).toBe(before.metadata?.uid);
+    expect(after.status?.phase).toBe('Bound');
+    await ok(['delete', 'pod', 'reader', '--wait=true']);
+    await ok(['apply', '-f', '-'], pod('reader', 'data', 'true'));
+    await running('reader');
     expect((await ok(['exec', 'reader', '--', 'cat', '/data/file'])).trim()).toBe('kept');
   });
 
