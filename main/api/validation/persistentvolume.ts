@@ -2,6 +2,7 @@
 import type { KObject } from '../types';
 import type { Cause } from './cause';
 import { forbidden, immutable, invalid, notSupported, required } from './cause';
+import { GoRepr, goQuote } from './gofmt';
 import { HOST_PATH_TYPES, noBacksteps } from './pod-volumes';
 import { checkType, isObj, obj, semanticEqual, str } from './read';
 import { specDiff } from './spec-diff';
@@ -14,6 +15,13 @@ export const PV_SOURCES = ['hostPath', 'gcePersistentDisk', 'awsElasticBlockStor
   'iscsi', 'cinder', 'fc', 'flexVolume', 'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'portworxVolume', 'azureDisk', 'scaleIO',
   'local', 'storageos', 'csi'];
 const RECLAIM_POLICIES = ['Delete', 'Recycle', 'Retain'];
+
+/** How Go's %#v prints the capacity (a core.ResourceList) in the NotSupported message; quantities by their string. */
+function resourceListRepr(v: unknown): GoRepr {
+  if (v === undefined || v === null) return new GoRepr('core.ResourceList(nil)');
+  const body = Object.entries(obj(v)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, q]) => `${goQuote(k)}:${goQuote(String(q as string))}`).join(', ');
+  return new GoRepr(`core.ResourceList{${body}}`);
+}
 
 function validateSource(spec: Record<string, unknown>, hasAffinity: boolean): Cause[] {
   const causes: Cause[] = [];
@@ -46,7 +54,7 @@ export function validatePersistentVolume(pv: KObject): Cause[] {
   const capacity = obj(spec.capacity);
   const names = Object.keys(capacity);
   if (names.length === 0) causes.push(required('spec.capacity'));
-  if (!('storage' in capacity) || names.length > 1) causes.push(notSupported('spec.capacity', capacity, ['storage']));
+  if (!('storage' in capacity) || names.length > 1) causes.push(notSupported('spec.capacity', resourceListRepr(spec.capacity), ['storage']));
   for (const n of names) causes.push(...validatePositiveQuantity(capacity[n], `spec.capacity[${n}]`));
   const policy = str(spec.persistentVolumeReclaimPolicy);
   if (policy && !RECLAIM_POLICIES.includes(policy)) causes.push(notSupported('spec.persistentVolumeReclaimPolicy', policy, RECLAIM_POLICIES));
