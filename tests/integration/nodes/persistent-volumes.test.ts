@@ -1,8 +1,9 @@
 // Persistent volumes on a real sandbox node (containerd, runc, the real agent bundle, real kubectl): a claim
 // of the default class is provisioned as a directory on its first pod's node; what the pod wrote survives
 // the pod's deletion and is there for the next pod (placed on the same node), and survives a restart of
-// the control plane (the claim stays Bound to the same volume); deleting the claim (reclaim policy Delete) removes the volume and its directory, while
-// a Retain class keeps the directory and leaves the volume Released.
+// the control plane (the claim stays Bound to the same volume); deleting the claim (reclaim policy Delete),
+// or its namespace, removes the volume and its directory, while a Retain class keeps the directory and
+// leaves the volume Released.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../main/api/types';
@@ -14,20 +15,20 @@ import { startCore } from '../../../main/core';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
-function claim(name: string, cls?: string): string {
+function claim(name: string, cls?: string, ns = 'default'): string {
   return `apiVersion: v1
 kind: PersistentVolumeClaim
-metadata: { name: ${name} }
+metadata: { name: ${name}, namespace: ${ns} }
 spec:
   accessModes: [ReadWriteOnce]
   resources: { requests: { storage: 100Mi } }
 ${cls ? `  storageClassName: ${cls}\n` : ''}`;
 }
 
-function pod(name: string, claimName: string, script: string): string {
+function pod(name: string, claimName: string, script: string, ns = 'default'): string {
   return `apiVersion: v1
 kind: Pod
-metadata: { name: ${name} }
+metadata: { name: ${name}, namespace: ${ns} }
 spec:
   terminationGracePeriodSeconds: 1
   containers: [{ name: sh, image: docker.io/flotilla/hello:1, command: [sh, -c, '${script}; sleep 3600'], volumeMounts: [{ name: data, mountPath: /data }] }]
@@ -49,16 +50,16 @@ describe.skipIf(skipWithoutAgent)('persistent volumes on a sandbox node', () => 
   let c: TestCluster;
 
   const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 60_000 });
-  const running = (name: string) => waitFor(async () => {
-    const p = await c.client.get<Pod>(R.pods, name, 'default');
+  const running = (name: string, ns = 'default') => waitFor(async () => {
+    const p = await c.client.get<Pod>(R.pods, name, ns);
     return p.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
   }, `pod ${name} running`, 120_000, 250);
   const gone = async (r: typeof R.pods, name: string, ns?: string) => {
     try { await c.client.get(r, name, ns); return false; } catch (e) { if (isNotFound(e)) return true; throw e; }
   };
-  const boundVolume = async (claimName: string): Promise<PersistentVolume> => {
+  const boundVolume = async (claimName: string, ns = 'default'): Promise<PersistentVolume> => {
     const pvc = await waitFor(async () => {
-      const x = await c.client.get<PersistentVolumeClaim>(R.persistentvolumeclaims, claimName, 'default');
+      const x = await c.client.get<PersistentVolumeClaim>(R.persistentvolumeclaims, claimName, ns);
       return x.status?.phase === 'Bound' ? x : undefined;
     }, `${claimName} Bound`, 30_000);
     return c.client.get<PersistentVolume>(R.persistentvolumes, pvc.spec?.volumeName ?? '');
@@ -133,6 +134,18 @@ describe.skipIf(skipWithoutAgent)('persistent volumes on a sandbox node', () => 
     await ok(['delete', 'pod', 'reader', '--wait=true']);
     await waitFor(() => gone(R.persistentvolumeclaims, 'data', 'default'), 'claim gone', 30_000);
     await waitFor(() => gone(R.persistentvolumes, pv.metadata?.name ?? ''), 'volume gone', 30_000);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('deletes a namespace\'s claims and, with them, their volumes\' data', async () => {
+    await ok(['create', 'namespace', 'scratch']);
+    await ok(['apply', '-f', '-'], `${claim('tmp', undefined, 'scratch')}---\n${pod('user', 'tmp', 'echo x > /data/file', 'scratch')}`);
+    const user = await running('user', 'scratch');
+    const pv = await boundVolume('tmp', 'scratch');
+    const dir = hostDir(user.spec?.nodeName ?? '', pv);
+    await waitFor(() => fs.existsSync(`${dir}/file`), 'the file on the node', 10_000);
+    await ok(['delete', 'namespace', 'scratch', '--wait=false']);
+    await waitFor(() => gone(R.persistentvolumes, pv.metadata?.name ?? ''), 'volume gone', 60_000);
     expect(fs.existsSync(dir)).toBe(false);
   });
 
