@@ -3,7 +3,7 @@
 // (the TokenRequest handler checks that the token is bound to a pod on that node).
 import type { Attributes } from './attributes';
 
-const NODE_READABLE = new Set(['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events', 'serviceaccounts']);
+const NODE_READABLE = new Set(['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events', 'serviceaccounts', 'persistentvolumeclaims', 'persistentvolumes']);
 
 /**
  * Whether the node `node` may do this. `objectNode` is the spec.nodeName of the pod a pod write
@@ -23,6 +23,9 @@ export function nodeAllows(node: string, a: Attributes, objectNode?: string): bo
       return a.verb === 'create' || a.verb === 'patch' || a.verb === 'update';
     case 'serviceaccounts':
       return a.subresource === 'token' && a.verb === 'create';
+    case 'persistentvolumes':
+      // The node-local provisioner's cleanup: the node drops its finalizer once the directory is gone.
+      return a.verb === 'update' && !a.subresource;
     default:
       return false;
   }

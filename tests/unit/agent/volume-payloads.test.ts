@@ -143,11 +143,26 @@ describe('volume manager on disk', () => {
     expect(fs.readdirSync(path.join(tmp, 'pods'))).toEqual([]);
   });
 
-  it('a persistentVolumeClaim the cluster cannot resolve is a config error naming the claim (the storage kinds are not served yet)', async () => {
+  it('a persistentVolumeClaim mounts its bound volume\'s path; a missing or unbound claim fails the mount naming it', async () => {
     const vm = new VolumeManager({ podsDir: path.join(tmp, 'pods'), objects, client: api.client });
     const p: Pod = { ...pod, metadata: { ...pod.metadata, uid: 'uid-pvc' }, spec: { ...pod.spec!, volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] } };
-    const vols = await vm.setUp(p);
-    expect(vols.get('data')).toEqual({ hostPath: '', configError: 'persistentVolumeClaim "data": this cluster does not serve PersistentVolumeClaims yet' });
+    await expect(vm.setUp(p)).rejects.toThrow('persistentvolumeclaim "data" not found');
+    const ns = pod.metadata?.namespace ?? 'default';
+    const claim = await api.client.create(R.persistentvolumeclaims, {
+      apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: ns },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: '', resources: { requests: { storage: '1Gi' } } },
+    }, { namespace: ns });
+    await expect(vm.setUp(p)).rejects.toThrow(`PVC ${ns}/data is not bound`);
+    const dir = path.join(tmp, 'pv-data');
+    fs.mkdirSync(dir);
+    await api.client.create(R.persistentvolumes, {
+      apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-data' },
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: dir } },
+    });
+    const bound = await api.client.update(R.persistentvolumeclaims, { ...claim, spec: { ...claim.spec as object, volumeName: 'pv-data' } }, { namespace: ns });
+    await api.client.update(R.persistentvolumeclaims, { ...bound, status: { phase: 'Bound' } }, { namespace: ns, subresource: 'status' });
+    expect((await vm.setUp(p)).get('data')).toEqual({ hostPath: dir });
     await vm.tearDown('uid-pvc');
+    expect(fs.existsSync(dir)).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
 import { RBAC_STRATEGIES } from './rbac';
 import { secretStrategy } from './secret';
+import { persistentVolumeStrategy } from './persistentvolume';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
 import { ServiceAllocation } from './service';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
@@ -30,6 +32,8 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
     ...RBAC_STRATEGIES,
+    ['', 'persistentvolumes', persistentVolumeStrategy],
+    ['', 'persistentvolumeclaims', persistentVolumeClaimStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
