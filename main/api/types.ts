@@ -25,7 +25,7 @@ export type {
 export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
 export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';
-export type { Eviction } from 'kubernetes-types/policy/v1';
+export type { Eviction, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1';
 export type { Scale } from 'kubernetes-types/autoscaling/v1';
 
 /** Any API object as it travels on the wire: apiVersion, kind, metadata, and whatever else its kind has. */

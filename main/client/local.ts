@@ -8,6 +8,7 @@ import type { ApiContext } from '../apiserver/context';
 import { startWatch } from '../apiserver/registry/watch';
 import { ApiError } from '../apiserver/status';
 import { bindPod } from '../apiserver/handlers/subresources';
+import { evictPod } from '../apiserver/registry/eviction';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
 import { ClientError } from './types';
 
@@ -74,9 +75,7 @@ export class LocalClient implements ApiClient {
 
   evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void> {
     return wrap(async () => {
-      const r = resourceFor('', 'v1', 'pods')!;
-      const cur = this.registry.get(r, namespace, pod);
-      await this.registry.delete(r, namespace, pod, { gracePeriodSeconds, preconditions: { uid: cur.metadata.uid } });
+      await evictPod(this.registry, namespace, pod, { gracePeriodSeconds });
     });
   }
 

@@ -20,6 +20,7 @@ import { validateEndpointSlice } from './endpointslice';
 import { validateMachine, validateMachineUpdate } from './machine';
 import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './rbac';
 import { validateServiceAccount } from './serviceaccount';
+import { validatePodDisruptionBudget } from './poddisruptionbudget';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -58,6 +59,7 @@ const RULES = perKind<KindRules>({
   ClusterRoleBinding: { name: nameIsPathSegment, create: validateClusterRoleBinding, update: validateBindingUpdate },
   // A Machine's name becomes its node's name and hostname: a DNS-1123 label.
   Machine: { name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
+  PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

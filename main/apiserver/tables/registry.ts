@@ -14,6 +14,7 @@ import { clusterRoleBindingTable, roleBindingTable, roleTable, serviceAccountTab
 import { serviceTable } from './services';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
+import { podDisruptionBudgetTable } from './policy';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -37,6 +38,7 @@ const own = perResource<KindTable>([
   ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],
+  ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
