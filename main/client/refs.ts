@@ -29,6 +29,7 @@ export const R = {
   endpointslices: refFor('discovery.k8s.io', 'v1', 'endpointslices'),
   leases: refFor('coordination.k8s.io', 'v1', 'leases'),
   machines: refFor('flotilla.dev', 'v1alpha1', 'machines'),
+  poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
 } as const;
 
 export type ResourceName = keyof typeof R;

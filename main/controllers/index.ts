@@ -21,6 +21,7 @@ import { newRootCaPublisher } from './root-ca-publisher';
 import { newKubernetesServiceController } from './kubernetes-service';
 import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
+import { newDisruptionController } from './disruption';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -58,6 +59,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'kubernetes-service': (ctx) => newKubernetesServiceController(ctx),
   'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
+  disruption: (ctx) => newDisruptionController(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
