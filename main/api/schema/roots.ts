@@ -17,6 +17,7 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'discovery.k8s.io/v1/EndpointSlice': 'V1EndpointSlice',
   'coordination.k8s.io/v1/Lease': 'V1Lease',
   'policy/v1/Eviction': 'V1Eviction',
+  'policy/v1/PodDisruptionBudget': 'V1PodDisruptionBudget',
   'autoscaling/v1/Scale': 'V1Scale',
   'meta.k8s.io/v1/DeleteOptions': 'V1DeleteOptions',
   'v1/DeleteOptions': 'V1DeleteOptions',
