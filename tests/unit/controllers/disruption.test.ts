@@ -7,8 +7,8 @@ import { ClientError } from '../../../main/client/types';
 import { controlPlaneEach } from '../../helpers/control-plane';
 import { registerNode, runPod, setPodReady } from '../../helpers/node-standin';
 
-const POD = { apiVersion: 'v1', kind: 'Pod' };
-const PDB = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' };
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+const PDB = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' } as const;
 const cp = controlPlaneEach('disruption', {}, (plane) => registerNode(plane, 'n1'));
 
 async function pod(name: string, o: { owner?: KObject; ready?: boolean; run?: boolean } = {}): Promise<Pod> {
