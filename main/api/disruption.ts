@@ -42,7 +42,7 @@ export function updateDisruptionAllowedCondition(status: PodDisruptionBudgetStat
   const allowed = (status.disruptionsAllowed ?? 0) > 0;
   const next: Condition = {
     type: DISRUPTION_ALLOWED, status: allowed ? 'True' : 'False', reason: allowed ? 'SufficientPods' : 'InsufficientPods', message: '',
-    observedGeneration: status.observedGeneration, lastTransitionTime: now,
+    ...(status.observedGeneration !== undefined ? { observedGeneration: status.observedGeneration } : {}), lastTransitionTime: now,
   };
   const conditions = [...(status.conditions ?? [])];
   const i = conditions.findIndex((c) => c.type === DISRUPTION_ALLOWED);

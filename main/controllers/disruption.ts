@@ -79,7 +79,8 @@ export function newDisruptionController(ctx: ControllerContext): Controller {
     const conditions = (cur.conditions ?? []).filter((c) => c.type !== DISRUPTION_ALLOWED);
     const old = cur.conditions?.find((c) => c.type === DISRUPTION_ALLOWED);
     conditions.push({
-      type: DISRUPTION_ALLOWED, status: 'False', reason: 'SyncFailed', message: err.message, observedGeneration: cur.observedGeneration,
+      type: DISRUPTION_ALLOWED, status: 'False', reason: 'SyncFailed', message: err.message,
+      ...(cur.observedGeneration !== undefined ? { observedGeneration: cur.observedGeneration } : {}),
       lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : now,
     });
     await writeStatus(pdb, { ...cur, disruptionsAllowed: 0, conditions });
@@ -108,7 +109,7 @@ export function newDisruptionController(ctx: ControllerContext): Controller {
     const status = updateDisruptionAllowedCondition({
       disruptedPods: Object.keys(map).length ? map : undefined,
       disruptionsAllowed, currentHealthy, desiredHealthy: counts.desiredHealthy, expectedPods: counts.expectedCount,
-      observedGeneration: pdb.metadata?.generation, conditions: pdb.status?.conditions,
+      observedGeneration: pdb.metadata?.generation ?? 1, conditions: pdb.status?.conditions,
     }, shortTime(new Date(now)));
     if (!status.disruptedPods) delete (status as Partial<PodDisruptionBudgetStatus>).disruptedPods;
     try {
