@@ -4,6 +4,7 @@
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+import { horizontalPodAutoscaler } from './defaults-hpa';
 
 type Obj = Record<string, unknown>;
 
@@ -136,6 +137,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   Machine: machine,
   RoleBinding: roleBinding,
   ClusterRoleBinding: roleBinding,
+  HorizontalPodAutoscaler: horizontalPodAutoscaler,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -87,6 +87,9 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('apps', 'v1', 'DaemonSet')] }),
   res('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   res('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  res('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, {
+    shortNames: ['hpa'], categories: ['all'], subresources: [status('autoscaling', 'v2', 'HorizontalPodAutoscaler')],
+  }),
   res('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('policy', 'v1', 'PodDisruptionBudget')] }),
   res(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   res(RBAC, 'v1', 'ClusterRole', 'clusterroles', false),

@@ -30,6 +30,7 @@ export const R = {
   leases: refFor('coordination.k8s.io', 'v1', 'leases'),
   machines: refFor('flotilla.dev', 'v1alpha1', 'machines'),
   poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
+  horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -21,6 +21,7 @@ import { validateMachine, validateMachineUpdate } from './machine';
 import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './rbac';
 import { validateServiceAccount } from './serviceaccount';
 import { validatePodDisruptionBudget } from './poddisruptionbudget';
+import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -60,6 +61,7 @@ const RULES = perKind<KindRules>({
   // A Machine's name becomes its node's name and hostname: a DNS-1123 label.
   Machine: { name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
+  HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

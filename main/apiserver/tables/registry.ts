@@ -15,6 +15,7 @@ import { serviceTable } from './services';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 import { podDisruptionBudgetTable } from './policy';
+import { horizontalPodAutoscalerTable } from './autoscaling';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -39,6 +40,7 @@ const own = perResource<KindTable>([
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
+  ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -29,6 +29,7 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
     ['policy', 'poddisruptionbudgets', generationStrategy],
+    ['autoscaling', 'horizontalpodautoscalers', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
