@@ -22,6 +22,7 @@ import { newKubernetesServiceController } from './kubernetes-service';
 import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
 import { newDisruptionController } from './disruption';
+import { newHpaController } from './hpa';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -31,6 +32,8 @@ export interface ControlLoopOptions {
   /** How often node health is checked (ms); default min(5 s, grace / 8). */
   nodeMonitorPeriodMs?: number;
   log?: (line: string) => void;
+  /** How often each HorizontalPodAutoscaler is synced (ms; default 15 s). */
+  hpaSyncPeriodMs?: number;
   /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
   rootCaPem?: string;
 }
@@ -60,6 +63,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
   disruption: (ctx) => newDisruptionController(ctx),
+  'horizontal-pod-autoscaler': (ctx, o) => newHpaController(ctx, o.hpaSyncPeriodMs),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
