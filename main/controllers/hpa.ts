@@ -27,7 +27,7 @@ type Cond = Omit<HorizontalPodAutoscalerCondition, 'lastTransitionTime'>;
 
 function setCondition(conds: HorizontalPodAutoscalerCondition[], c: Cond, now: string): void {
   const i = conds.findIndex((x) => x.type === c.type);
-  const lastTransitionTime = i >= 0 && conds[i]!.status === c.status ? conds[i]!.lastTransitionTime : now;
+  const lastTransitionTime = i >= 0 && conds[i].status === c.status ? conds[i].lastTransitionTime : now;
   const next = { ...c, lastTransitionTime };
   if (i >= 0) conds[i] = next;
   else conds.push(next);
@@ -154,7 +154,7 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
     }
     status.desiredReplicas = desired;
     if (desired !== current) {
-      await client.patch(ref!, targetName, { spec: { replicas: desired } }, 'merge', { namespace: ns });
+      await client.patch(ref, targetName, { spec: { replicas: desired } }, 'merge', { namespace: ns });
       scaleEvents.get(key)?.push({ at: now, change: desired - current });
       status.lastScaleTime = nowStr;
       status.currentReplicas = current;
@@ -171,7 +171,8 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
   async function writeStatus(hpa: Hpa, status: HorizontalPodAutoscalerStatus): Promise<void> {
     if (status.observedGeneration === undefined) delete status.observedGeneration;
     try {
-      await client.update(R.horizontalpodautoscalers, { ...hpa, status }, { subresource: 'status', namespace: hpa.metadata?.namespace });
+      // A merge patch: the informer's copy may lag our own last write, and status is ours alone.
+      await client.patch(R.horizontalpodautoscalers, hpa.metadata?.name ?? '', { status }, 'merge', { subresource: 'status', namespace: hpa.metadata?.namespace });
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
