@@ -138,6 +138,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   RoleBinding: roleBinding,
   ClusterRoleBinding: roleBinding,
   HorizontalPodAutoscaler: horizontalPodAutoscaler,
+  PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

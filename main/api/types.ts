@@ -27,6 +27,7 @@ export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEnd
 export type { Lease } from 'kubernetes-types/coordination/v1';
 export type { Eviction, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1';
 export type { Scale } from 'kubernetes-types/autoscaling/v1';
+export type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 export type {
   HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerCondition,
   HPAScalingRules, HPAScalingPolicy, MetricSpec, MetricStatus,

@@ -22,6 +22,7 @@ import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validate
 import { validateServiceAccount } from './serviceaccount';
 import { validatePodDisruptionBudget } from './poddisruptionbudget';
 import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
+import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -62,6 +63,7 @@ const RULES = perKind<KindRules>({
   Machine: { name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
   HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
+  PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

@@ -16,6 +16,7 @@ import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
+import { priorityClassTable } from './scheduling';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -41,6 +42,7 @@ const own = perResource<KindTable>([
   ['flotilla.dev', 'machines', machineTable],
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
   ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
+  ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -9,6 +9,7 @@ import { generationStrategy } from './generation';
 import { namespaceStrategy } from './namespace';
 import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
+import { priorityClassStrategy } from './priorityclass';
 import { secretStrategy } from './secret';
 import { ServiceAllocation } from './service';
 
@@ -30,6 +31,7 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'daemonsets', generationStrategy],
     ['policy', 'poddisruptionbudgets', generationStrategy],
     ['autoscaling', 'horizontalpodautoscalers', generationStrategy],
+    ['scheduling.k8s.io', 'priorityclasses', priorityClassStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
