@@ -26,7 +26,9 @@ describe('PriorityClass and Priority admission', () => {
   });
 
   it('gives pods their class priority, the default class otherwise, and refuses unknown classes', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: pc('high', 1000, 'preemptionPolicy: Never\n') });
+    // kubectl create sends protobuf.
+    await c.kubectlOk(['create', 'priorityclass', 'high', '--value=1000', '--preemption-policy=Never', '--description=important']);
+    expect(await c.kubectlOk(['get', 'pc', 'high', '-o', 'jsonpath={.value} {.preemptionPolicy} {.description}'])).toBe('1000 Never important');
     await c.kubectlOk(['apply', '-f', '-'], { input: pod('plain') });
     expect(await c.kubectlOk(['get', 'pod', 'plain', '-o', 'jsonpath={.spec.priority} {.spec.preemptionPolicy}'])).toBe('0 PreemptLowerPriority');
     await c.kubectlOk(['apply', '-f', '-'], { input: pod('important', '  priorityClassName: high\n') });

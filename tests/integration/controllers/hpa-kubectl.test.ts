@@ -48,5 +48,8 @@ describe('kubectl and HorizontalPodAutoscalers', () => {
     const cond = await c.kubectlOk(['get', 'hpa', 'web', '-o', 'jsonpath={.status.conditions[?(@.type=="ScalingActive")].reason}']);
     expect(cond).toBe('FailedGetResourceMetric');
     expect(await c.kubectlOk(['get', 'all'])).toContain('horizontalpodautoscaler.autoscaling/web');
+    const described = await c.kubectlOk(['describe', 'hpa', 'web']);
+    expect(described).toMatch(/Reference:\s+Deployment\/web/);
+    expect(described).toMatch(/Min replicas:\s+1/);
   });
 });

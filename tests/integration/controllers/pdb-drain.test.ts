@@ -32,6 +32,13 @@ describe('PodDisruptionBudget and kubectl drain', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('The PodDisruptionBudget "web" is invalid: spec: Invalid value: policy.PodDisruptionBudgetSpec{MinAvailable:');
     expect(r.stderr).toContain(': minAvailable and maxUnavailable cannot be both set');
+    await c.kubectlOk(['create', 'poddisruptionbudget', 'other', '--selector=app=other', '--max-unavailable=25%']);
+    const described = await waitFor(async () => {
+      const d = await c.kubectlOk(['describe', 'pdb', 'other']);
+      return d.includes('No matching pods found') ? d : undefined;
+    }, 'describe with the NoPods event', 10_000);
+    expect(described).toMatch(/Max unavailable:\s+25%/);
+    expect(described).toMatch(/Selector:\s+app=other/);
     const pct = await c.kubectl(['apply', '-f', '-'], { input: pdbYaml('  minAvailable: 120%\n') });
     expect(pct.stderr).toContain('spec.minAvailable: Invalid value: 120%: must not be greater than 100%');
   });
