@@ -120,7 +120,8 @@ const UNREACHABLE = 'node.kubernetes.io/unreachable';
  * (DefaultTolerationSeconds plugin).
  */
 export function defaultPodAdmission(spec: Obj): void {
-  setDefault(spec, 'priority', 0);
+  // A named class's priority is the Priority admission plugin's to set (registry/admission/priority.ts).
+  if (!spec.priorityClassName) setDefault(spec, 'priority', 0);
   // v1's deprecated serviceAccount names the account when serviceAccountName does not, and mirrors it
   // after; the ServiceAccount admission plugin defaults the name to "default".
   setDefault(spec, 'serviceAccountName', spec.serviceAccount);

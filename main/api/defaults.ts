@@ -5,6 +5,7 @@ import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
+import { horizontalPodAutoscaler } from './defaults-hpa';
 
 type Obj = Record<string, unknown>;
 
@@ -140,6 +141,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   PersistentVolume: defaultPersistentVolume,
   PersistentVolumeClaim: defaultPersistentVolumeClaim,
   StorageClass: defaultStorageClass,
+  HorizontalPodAutoscaler: horizontalPodAutoscaler,
+  PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -90,6 +90,11 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   res('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   res('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
+  res('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, {
+    shortNames: ['hpa'], categories: ['all'], subresources: [status('autoscaling', 'v2', 'HorizontalPodAutoscaler')],
+  }),
+  res('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  res('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('policy', 'v1', 'PodDisruptionBudget')] }),
   res(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   res(RBAC, 'v1', 'ClusterRole', 'clusterroles', false),
   res(RBAC, 'v1', 'RoleBinding', 'rolebindings', true),

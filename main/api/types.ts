@@ -25,13 +25,18 @@ export type {
 export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
 export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';
-export type { Eviction } from 'kubernetes-types/policy/v1';
+export type { Eviction, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1';
 export type { Scale } from 'kubernetes-types/autoscaling/v1';
 export type {
   PersistentVolume, PersistentVolumeSpec, PersistentVolumeStatus, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus,
   PersistentVolumeClaimCondition, VolumeNodeAffinity,
 } from 'kubernetes-types/core/v1';
 export type { StorageClass } from 'kubernetes-types/storage/v1';
+export type { PriorityClass } from 'kubernetes-types/scheduling/v1';
+export type {
+  HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerCondition,
+  HPAScalingRules, HPAScalingPolicy, MetricSpec, MetricStatus,
+} from 'kubernetes-types/autoscaling/v2';
 
 /** Any API object as it travels on the wire: apiVersion, kind, metadata, and whatever else its kind has. */
 export interface KObject {

@@ -95,7 +95,8 @@ export interface BridgeCalls {
   deleteApp: { req: { name: string; namespace: string }; res: null };
   scale: { req: { name: string; namespace: string; replicas: number }; res: null };
   cordon: { req: { node: string; unschedulable: boolean }; res: null };
-  drain: { req: { node: string }; res: { evicted: number } };
+  /** waiting: pods a PodDisruptionBudget keeps for now, each "<ns>/<pod>: <why>". */
+  drain: { req: { node: string }; res: { evicted: number; waiting: string[] } };
   /** Removes a node: its Machine when it has one, else the Node object. */
   removeNode: { req: { node: string }; res: null };
   providers: { req: null; res: ProviderAvailability[] };

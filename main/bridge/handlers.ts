@@ -133,7 +133,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       return null;
     },
     async drain(req) {
-      return { evicted: await drain(client, str(req, 'node')) };
+      return drain(client, str(req, 'node'));
     },
     async removeNode(req) {
       await removeNode(client, str(req, 'node'));

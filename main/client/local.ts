@@ -2,12 +2,14 @@
 // Controllers, the scheduler and the UI bridge in the control-plane process use it.
 import type { ApiObject, KList, KObject, WatchEvent } from '../api/types';
 import type { ResourceInfo } from '../api/resources';
-import { resourceFor } from '../api/resources';
+import { apiVersionOf, resourceFor } from '../api/resources';
 import type { Registry } from '../apiserver/registry/registry';
 import type { ApiContext } from '../apiserver/context';
 import { startWatch } from '../apiserver/registry/watch';
 import { ApiError } from '../apiserver/status';
 import { bindPod } from '../apiserver/handlers/subresources';
+import { evictPod } from '../apiserver/registry/eviction';
+import { metricsItems } from '../apiserver/handlers/metrics';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
 import { ClientError } from './types';
 
@@ -42,7 +44,14 @@ export class LocalClient implements ApiClient {
   }
 
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
-    return wrap(() => this.registry.list(this.info(r), o.namespace, o) as unknown as KList<T>);
+    return wrap(() => {
+      const info = this.info(r);
+      // metrics.k8s.io is live data, not stored: what the API serves for it.
+      if (info.virtual && info.group === 'metrics.k8s.io') {
+        return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata: {}, items: metricsItems(this.ctx, info, o.namespace) } as unknown as KList<T>;
+      }
+      return this.registry.list(info, o.namespace, o) as unknown as KList<T>;
+    });
   }
 
   create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
@@ -74,9 +83,7 @@ export class LocalClient implements ApiClient {
 
   evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void> {
     return wrap(async () => {
-      const r = resourceFor('', 'v1', 'pods')!;
-      const cur = this.registry.get(r, namespace, pod);
-      await this.registry.delete(r, namespace, pod, { gracePeriodSeconds, preconditions: { uid: cur.metadata.uid } });
+      await evictPod(this.registry, namespace, pod, { gracePeriodSeconds });
     });
   }
 

@@ -32,6 +32,8 @@ export const R = {
   persistentvolumes: refFor('', 'v1', 'persistentvolumes'),
   persistentvolumeclaims: refFor('', 'v1', 'persistentvolumeclaims'),
   storageclasses: refFor('storage.k8s.io', 'v1', 'storageclasses'),
+  poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
+  horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
 } as const;
 
 export type ResourceName = keyof typeof R;

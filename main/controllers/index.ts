@@ -24,6 +24,8 @@ import { newKubeDnsBootstrap } from './kube-dns';
 import { newPersistentVolumeBinder, newPersistentVolumeReclaimer } from './persistentvolume';
 import { newPvcProtectionController, newPvProtectionController } from './storage-protection';
 import { newDefaultStorageClassBootstrap } from './default-storage-class';
+import { newDisruptionController } from './disruption';
+import { newHpaController } from './hpa';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -33,6 +35,8 @@ export interface ControlLoopOptions {
   /** How often node health is checked (ms); default min(5 s, grace / 8). */
   nodeMonitorPeriodMs?: number;
   log?: (line: string) => void;
+  /** How often each HorizontalPodAutoscaler is synced (ms; default 15 s). */
+  hpaSyncPeriodMs?: number;
   /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
   rootCaPem?: string;
 }
@@ -66,6 +70,8 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'pvc-protection': (ctx) => newPvcProtectionController(ctx),
   'pv-protection': (ctx) => newPvProtectionController(ctx),
   'default-storage-class': (ctx) => newDefaultStorageClassBootstrap(ctx),
+  disruption: (ctx) => newDisruptionController(ctx),
+  'horizontal-pod-autoscaler': (ctx, o) => newHpaController(ctx, o.hpaSyncPeriodMs),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -5,9 +5,7 @@ export function podCondition(pod: Pod, type: string): PodCondition | undefined {
   return pod.status?.conditions?.find((c) => c.type === type);
 }
 
-export function isPodReady(pod: Pod): boolean {
-  return podCondition(pod, 'Ready')?.status === 'True';
-}
+export { isPodReady } from '../api/disruption';
 
 /** Ready for at least minReadySeconds at `now`. */
 export function isPodAvailable(pod: Pod, minReadySeconds: number, now = Date.now()): boolean {

@@ -315,7 +315,10 @@ export class MachineController {
     const provider = this.o.providers.get(m.spec?.provider ?? 'sandbox');
     await w.phaseTo('Deleting', `draining node ${name}`);
     const connected = this.conns.has(name);
-    await drainNode(this.o.client, name, { timeoutMs: connected ? (this.o.drainTimeoutMs ?? 30_000) : 0, log: (l) => this.log(l) });
+    await drainNode(this.o.client, name, {
+      timeoutMs: connected ? (this.o.drainTimeoutMs ?? 30_000) : 0, log: (l) => this.log(l),
+      onWait: (waiting) => { void w.write({ message: `draining node ${name}: waiting on a disruption budget: ${waiting.join('; ')}` }).catch(() => undefined); },
+    });
     await w.write({ message: `deleting node ${name}` });
     await deleteNodeObject(this.o.client, name);
     await forgetPodsOf(this.o.client, name);

@@ -175,7 +175,7 @@ describe('bridge calls over WebSocket', () => {
   it('cordons and drains a node, and creates Machines', async () => {
     await b.ok('cordon', { node: 'n1', unschedulable: true });
     expect(((await c.client.get<KObject>({ group: '', version: 'v1', plural: 'nodes', namespaced: false }, 'n1')).spec as { unschedulable?: boolean }).unschedulable).toBe(true);
-    expect(await b.ok('drain', { node: 'n1' })).toEqual({ evicted: 0 });
+    expect(await b.ok('drain', { node: 'n1' })).toEqual({ evicted: 0, waiting: [] });
     const m = await b.ok('addMachine', { provider: 'lima', cpus: 2, memoryMiB: 2048, diskGiB: 10, name: 'm1' });
     expect(m.spec).toMatchObject({ provider: 'lima', cpus: 2, memoryMiB: 2048, diskGiB: 10 });
     const invalid = await b.call('addMachine', { provider: 'lima', cpus: 0, memoryMiB: 2048, diskGiB: 10 });

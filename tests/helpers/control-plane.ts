@@ -6,6 +6,7 @@
 import type { ApiObject, KObject, WatchEvent } from '../../main/api/types';
 import { resourceForKind } from '../../main/api/resources';
 import type { Registry } from '../../main/apiserver/registry/registry';
+import type { ApiContext } from '../../main/apiserver/context';
 import type { LocalClient } from '../../main/client/local';
 import { isNotFound, type DeleteOpts, type ResourceRef } from '../../main/client/types';
 import { startControlLoops } from '../../main/controllers';
@@ -17,6 +18,8 @@ import { waitFor } from './wait';
 export type ControllerOptions = Omit<ControlLoopOptions, 'controllers' | 'log'>;
 
 export interface ControlPlane {
+  /** The API context (a test plays the nodes' metrics reports through ctx.metrics). */
+  ctx: ApiContext;
   registry: Registry;
   client: LocalClient;
   /** What the control loop logged (its sync errors, among others). */
@@ -61,7 +64,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const logs: string[] = [];
   const stops: Array<() => Promise<void> | void> = [];
   const plane: ControlPlane = {
-    registry, client, logs,
+    ctx: api.ctx, registry, client, logs,
     async startController(name, opts = {}) {
       const loops = startControlLoops({ client, own: (c) => stops.push(() => c.stop()) }, { ...opts, controllers: [name], log: (l) => logs.push(l) });
       await loops.informers.waitForSync();

@@ -23,6 +23,9 @@ import { validateServiceAccount } from './serviceaccount';
 import { validatePersistentVolume, validatePersistentVolumeUpdate } from './persistentvolume';
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate } from './persistentvolumeclaim';
 import { validateStorageClass, validateStorageClassUpdate } from './storageclass';
+import { validatePodDisruptionBudget } from './poddisruptionbudget';
+import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
+import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -71,6 +74,9 @@ const RULES = perKind<KindRules>({
     name: nameIsDNSSubdomain, create: validatePersistentVolumeClaim, update: validatePersistentVolumeClaimUpdate, subresourceUpdate: { status: () => [] },
   },
   StorageClass: { name: nameIsDNSSubdomain, create: validateStorageClass, update: validateStorageClassUpdate },
+  PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
+  HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
+  PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

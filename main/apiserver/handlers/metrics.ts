@@ -17,11 +17,16 @@ const ITEMS = perResource<Items>([
   ['metrics.k8s.io', 'pods', (source, namespace) => source.podMetrics(namespace)],
 ]);
 
-export function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo, r: ResourceInfo): void {
-  if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed();
+/** The live items of a metrics.k8s.io resource (of one namespace, for pods); empty without a metrics source. */
+export function metricsItems(ctx: ApiContext, r: ResourceInfo, namespace: string | undefined): Array<NodeMetrics | PodMetrics> {
   const items = ITEMS(r);
   if (!items) throw errors.pathNotFound();
-  const all = ctx.metrics ? items(ctx.metrics, r.namespaced ? info.namespace : undefined) : [];
+  return ctx.metrics ? items(ctx.metrics, r.namespaced ? namespace : undefined) : [];
+}
+
+export function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo, r: ResourceInfo): void {
+  if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed();
+  const all = metricsItems(ctx, r, info.namespace);
   const apiVersion = apiVersionOf(r);
   if (info.name) {
     const m = all.find((x) => x.metadata.name === info.name);

@@ -1,5 +1,5 @@
 // Subresources with a shape of their own: scale (deployments, replicasets), binding and eviction
-// (pods), and pod logs (proxied to the node).
+// (pods; the budget checks are registry/eviction.ts), and pod logs (proxied to the node).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
 import type { Scale, StoredObject } from '../../api/types';
@@ -13,6 +13,8 @@ import type { ApiContext } from '../context';
 import { sendJson } from './respond';
 import { patchType, writeOptions } from './resource';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
+import { evictPod } from '../registry/eviction';
+import type { DeleteOptions } from '../registry/options';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
@@ -85,15 +87,16 @@ export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: strin
   }, { fieldManager: '' });
 }
 
-export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, _r: ResourceInfo): Promise<void> {
   if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
-  const opts = isObject(b) && isObject(b.deleteOptions) ? b.deleteOptions : {};
-  const pod = ctx.registry.get(r, info.namespace, info.name!);
-  await ctx.registry.delete(r, info.namespace, info.name!, {
-    gracePeriodSeconds: typeof opts.gracePeriodSeconds === 'number' ? opts.gracePeriodSeconds : undefined,
-    preconditions: { uid: pod.metadata.uid },
-  });
+  const name = info.name!;
+  if (isObject(b) && isObject(b.metadata) && b.metadata.name !== name) throw errors.badRequest('name in URL does not match name in Eviction object');
+  const o = isObject(b) && isObject(b.deleteOptions) ? b.deleteOptions : {};
+  const opts: DeleteOptions = { gracePeriodSeconds: typeof o.gracePeriodSeconds === 'number' ? o.gracePeriodSeconds : undefined };
+  if (isObject(o.preconditions)) opts.preconditions = o.preconditions;
+  if ((Array.isArray(o.dryRun) && o.dryRun.includes('All')) || info.query.getAll('dryRun').includes('All')) opts.dryRun = true;
+  await evictPod(ctx.registry, info.namespace ?? 'default', name, opts);
   sendJson(res, 201, successStatus());
 }
 

@@ -17,6 +17,7 @@ import type { DeleteOptions, ListQuery, PatchType, WriteOptions, WriteResult } f
 import type { StrategyLookup } from './strategies';
 import { makeStrategies } from './strategies';
 import { INITIAL_NAMESPACES, NAMESPACES } from './strategies/namespace';
+import { PRIORITY_CLASSES, missingSystemPriorityClasses } from './strategies/priorityclass';
 import { applyPatch } from './patching';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
@@ -55,7 +56,7 @@ export class Registry {
     }
   }
 
-  /** Makes the namespaces every cluster starts with. */
+  /** Makes the namespaces and the system PriorityClasses every cluster starts with. */
   async bootstrap(): Promise<void> {
     for (const name of INITIAL_NAMESPACES) {
       if (!this.store.get(storageKey(NAMESPACES, undefined, name))) {
@@ -65,6 +66,11 @@ export class Registry {
           if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
         }
       }
+    }
+    for (const pc of missingSystemPriorityClasses((name) => !!this.tryGet(PRIORITY_CLASSES, undefined, name))) {
+      await this.create(PRIORITY_CLASSES, undefined, pc, {}).catch((e: unknown) => {
+        if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
+      });
     }
   }
 

@@ -15,6 +15,9 @@ import { serviceTable } from './services';
 import { persistentVolumeClaimTable, persistentVolumeTable, storageClassTable } from './storage';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
+import { podDisruptionBudgetTable } from './policy';
+import { horizontalPodAutoscalerTable } from './autoscaling';
+import { priorityClassTable } from './scheduling';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -41,6 +44,9 @@ const own = perResource<KindTable>([
   ['', 'persistentvolumes', persistentVolumeTable],
   ['', 'persistentvolumeclaims', persistentVolumeClaimTable],
   ['storage.k8s.io', 'storageclasses', storageClassTable],
+  ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
+  ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
+  ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -32,7 +32,12 @@ export function useActions() {
     scale: (namespace: string, name: string, replicas: number) => attempt(`scale ${name}`, () => call('scale', { namespace, name, replicas })),
     deleteObject: (kind: Kind, name: string, namespace?: string) => attempt(`delete ${name}`, () => call('delete', { kind, name, namespace }), () => `Deleting ${name}`),
     cordon: (node: string, unschedulable: boolean) => attempt(`${unschedulable ? 'cordon' : 'uncordon'} ${node}`, () => call('cordon', { node, unschedulable }), () => `${node} ${unschedulable ? 'cordoned: no new pods will be placed on it' : 'uncordoned'}`),
-    drain: (node: string) => attempt(`drain ${node}`, () => call('drain', { node }), (r) => `Drained ${node}: ${r.evicted} ${r.evicted === 1 ? 'pod' : 'pods'} evicted`),
+    drain: (node: string) => attempt(`drain ${node}`, () => call('drain', { node }), (r) => {
+      const evicted = `${r.evicted} ${r.evicted === 1 ? 'pod' : 'pods'} evicted`;
+      if (!r.waiting.length) return `Drained ${node}: ${evicted}`;
+      notices.info(`Draining ${node}: ${evicted}, ${r.waiting.length} waiting on a disruption budget (drain again later)`, r.waiting.join('\n'));
+      return undefined;
+    }),
     removeNode: (node: string) => attempt(`remove ${node}`, () => call('removeNode', { node }), () => `Removing ${node}`),
     addMachine: (req: AddMachineRequest): Promise<Machine | undefined> => attempt('add a node', () => call('addMachine', req), (m) => `Adding node ${m.metadata?.name ?? ''}`),
     retryMachine: (name: string) => attempt(`retry ${name}`, () => call('retryMachine', { name }), (m) => `Retrying as ${m.metadata?.name ?? ''}`),

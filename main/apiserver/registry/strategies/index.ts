@@ -10,6 +10,7 @@ import { namespaceStrategy } from './namespace';
 import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
 import { RBAC_STRATEGIES } from './rbac';
+import { priorityClassStrategy } from './priorityclass';
 import { secretStrategy } from './secret';
 import { persistentVolumeStrategy } from './persistentvolume';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
@@ -34,6 +35,9 @@ export function makeStrategies(): StrategyLookup {
     ...RBAC_STRATEGIES,
     ['', 'persistentvolumes', persistentVolumeStrategy],
     ['', 'persistentvolumeclaims', persistentVolumeClaimStrategy],
+    ['policy', 'poddisruptionbudgets', generationStrategy],
+    ['autoscaling', 'horizontalpodautoscalers', generationStrategy],
+    ['scheduling.k8s.io', 'priorityclasses', priorityClassStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

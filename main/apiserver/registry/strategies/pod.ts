@@ -4,6 +4,7 @@
 import type { KObject, Pod, StoredObject } from '../../../api/types';
 import type { Strategy } from '../strategy';
 import { admitPodServiceAccount } from '../admission/service-account';
+import { admitPodPriority } from '../admission/priority';
 
 /** Pods' terminationGracePeriodSeconds default. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -53,7 +54,10 @@ function gracefulDeletion(obj: StoredObject, requested: number | undefined): num
 
 export const podStrategy: Strategy = {
   subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
-  admitCreate: (obj, a) => admitPodServiceAccount(a.reader, obj, a.namespace, a.displayName),
+  admitCreate: async (obj, a) => {
+    admitPodPriority(a.reader, obj, a.displayName);
+    await admitPodServiceAccount(a.reader, obj, a.namespace, a.displayName);
+  },
   beforeCreate(obj) {
     (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(obj as Pod) };
   },
