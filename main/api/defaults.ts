@@ -4,6 +4,7 @@
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+import { defaultCronJob, defaultJob } from './defaults-batch';
 
 type Obj = Record<string, unknown>;
 
@@ -127,6 +128,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   Deployment: deployment,
   ReplicaSet: replicaSet,
   DaemonSet: daemonSet,
+  Job: defaultJob,
+  CronJob: defaultCronJob,
   Service: service,
   Secret: (o) => setDefault(o, 'type', 'Opaque'),
   Namespace: namespace,

@@ -52,6 +52,11 @@ export interface Strategy {
    * validation; may read other objects, change this one, or refuse it with an ApiError.
    */
   admitCreate?(obj: KObject, a: CreateAttributes): Promise<void>;
+  /**
+   * Kubernetes' PrepareForCreate: fills in what the server generates from the object itself (a Job's
+   * selector and pod-template labels from its uid), after defaults and before admission and validation.
+   */
+  prepareForCreate?(obj: KObject): void;
   /** Called on create after defaults and before validation; may throw an ApiError. */
   beforeCreate?(obj: KObject): void;
   /** Undo whatever beforeCreate claimed, when the write did not happen. */

@@ -14,6 +14,7 @@ import { clusterRoleBindingTable, roleBindingTable, roleTable, serviceAccountTab
 import { serviceTable } from './services';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
+import { cronJobTable, jobTable } from './batch';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -34,6 +35,8 @@ const own = perResource<KindTable>([
   ['apps', 'deployments', deploymentTable],
   ['apps', 'replicasets', replicaSetTable],
   ['apps', 'daemonsets', daemonSetTable],
+  ['batch', 'jobs', jobTable],
+  ['batch', 'cronjobs', cronJobTable],
   ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],

@@ -10,6 +10,7 @@ import { namespaceStrategy } from './namespace';
 import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
 import { secretStrategy } from './secret';
+import { jobStrategy } from './job';
 import { ServiceAllocation } from './service';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
@@ -28,6 +29,8 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'deployments', generationStrategy],
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
+    ['batch', 'jobs', jobStrategy],
+    ['batch', 'cronjobs', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
