@@ -21,6 +21,7 @@ import { newRootCaPublisher } from './root-ca-publisher';
 import { newKubernetesServiceController } from './kubernetes-service';
 import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
+import { newJobController } from './job';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -32,6 +33,8 @@ export interface ControlLoopOptions {
   log?: (line: string) => void;
   /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
   rootCaPem?: string;
+  /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
+  now?: () => number;
 }
 
 export interface CoreLike {
@@ -58,6 +61,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'kubernetes-service': (ctx) => newKubernetesServiceController(ctx),
   'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
+  job: (ctx, o) => newJobController(ctx, { now: o.now }),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
