@@ -22,6 +22,8 @@ import { newKubernetesServiceController } from './kubernetes-service';
 import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
 import { newJobController } from './job';
+import { newCronJobController } from './cronjob';
+import { newTTLAfterFinishedController } from './ttl-after-finished';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -62,6 +64,8 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
   job: (ctx, o) => newJobController(ctx, { now: o.now }),
+  cronjob: (ctx, o) => newCronJobController(ctx, { now: o.now }),
+  'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
