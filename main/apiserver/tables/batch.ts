@@ -55,7 +55,8 @@ export const cronJobTable = defineTable<CronJob>({
     { name: 'Timezone', type: 'string', description: TIMEZONE_DESCRIPTION, cell: (c) => c.spec?.timeZone ?? '<none>' },
     {
       name: 'Suspend', type: 'boolean', description: 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.',
-      cell: (c) => (c.spec?.suspend === undefined || c.spec.suspend === null ? '<unset>' : c.spec.suspend),
+      // printBoolPtr: "True"/"False" as strings, "<unset>" when absent.
+      cell: (c) => (c.spec?.suspend === undefined || c.spec.suspend === null ? '<unset>' : c.spec.suspend ? 'True' : 'False'),
     },
     { name: 'Active', type: 'integer', description: 'A list of pointers to currently running jobs.', cell: (c) => c.status?.active?.length ?? 0 },
     {
