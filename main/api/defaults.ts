@@ -6,6 +6,7 @@ import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 import { horizontalPodAutoscaler } from './defaults-hpa';
+import { defaultCronJob, defaultJob } from './defaults-batch';
 
 type Obj = Record<string, unknown>;
 
@@ -129,6 +130,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   Deployment: deployment,
   ReplicaSet: replicaSet,
   DaemonSet: daemonSet,
+  Job: defaultJob,
+  CronJob: defaultCronJob,
   Service: service,
   Secret: (o) => setDefault(o, 'type', 'Opaque'),
   Namespace: namespace,

@@ -87,6 +87,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: [status('apps', 'v1', 'Deployment'), scale()] }),
   res('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], subresources: [status('apps', 'v1', 'ReplicaSet'), scale()] }),
   res('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('apps', 'v1', 'DaemonSet')] }),
+  res('batch', 'v1', 'Job', 'jobs', true, { categories: ['all'], subresources: [status('batch', 'v1', 'Job')] }),
+  res('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: ['all'], subresources: [status('batch', 'v1', 'CronJob')] }),
   res('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   res('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   res('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),

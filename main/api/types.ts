@@ -23,6 +23,9 @@ export type {
   ResourceAttributes, NonResourceAttributes, ResourceRule, NonResourceRule,
 } from 'kubernetes-types/authorization/v1';
 export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
+export type {
+  Job, JobSpec, JobStatus, JobCondition, JobTemplateSpec, CronJob, CronJobSpec, CronJobStatus, PodFailurePolicy, PodFailurePolicyRule, UncountedTerminatedPods,
+} from 'kubernetes-types/batch/v1';
 export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';
 export type { Eviction, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1';

@@ -26,6 +26,9 @@ import { newPvcProtectionController, newPvProtectionController } from './storage
 import { newDefaultStorageClassBootstrap } from './default-storage-class';
 import { newDisruptionController } from './disruption';
 import { newHpaController } from './hpa';
+import { newJobController } from './job';
+import { newCronJobController } from './cronjob';
+import { newTTLAfterFinishedController } from './ttl-after-finished';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -39,6 +42,8 @@ export interface ControlLoopOptions {
   hpaSyncPeriodMs?: number;
   /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
   rootCaPem?: string;
+  /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
+  now?: () => number;
 }
 
 export interface CoreLike {
@@ -72,6 +77,9 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'default-storage-class': (ctx) => newDefaultStorageClassBootstrap(ctx),
   disruption: (ctx) => newDisruptionController(ctx),
   'horizontal-pod-autoscaler': (ctx, o) => newHpaController(ctx, o.hpaSyncPeriodMs),
+  job: (ctx, o) => newJobController(ctx, { now: o.now }),
+  cronjob: (ctx, o) => newCronJobController(ctx, { now: o.now }),
+  'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -1,5 +1,5 @@
 // Manifests tests create often: workloads selecting app=<name>, their template labelled the same.
-import type { DaemonSet, Deployment, PodSpec, ReplicaSet } from '../../main/api/types';
+import type { CronJob, DaemonSet, Deployment, Job, PodSpec, ReplicaSet } from '../../main/api/types';
 
 const POD_SPEC: PodSpec = { containers: [{ name: 'app', image: 'app:1' }] };
 
@@ -30,5 +30,23 @@ export function daemonSetManifest(name: string, podSpec: Partial<PodSpec> = {}, 
     apiVersion: 'apps/v1', kind: 'DaemonSet',
     metadata: { name, namespace: 'default' },
     spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { ...POD_SPEC, ...podSpec } }, ...extra },
+  };
+}
+
+/** A Job of one `app` container (restartPolicy Never) labelled app=<name>; `extra` is merged into its spec. */
+export function jobManifest(name: string, extra: Partial<Job['spec']> = {}): Job {
+  return {
+    apiVersion: 'batch/v1', kind: 'Job',
+    metadata: { name, namespace: 'default' },
+    spec: { template: { metadata: { labels: { app: name } }, spec: { ...POD_SPEC, restartPolicy: 'Never' } }, ...extra },
+  };
+}
+
+/** A CronJob whose jobs run jobManifest's template; `extra` is merged into its spec. */
+export function cronJobManifest(name: string, schedule: string, extra: Partial<CronJob['spec']> = {}): CronJob {
+  return {
+    apiVersion: 'batch/v1', kind: 'CronJob',
+    metadata: { name, namespace: 'default' },
+    spec: { schedule, jobTemplate: { spec: { template: { metadata: { labels: { app: name } }, spec: { ...POD_SPEC, restartPolicy: 'Never' } } } }, ...extra },
   };
 }

@@ -44,3 +44,17 @@ export async function setPodReady(cp: ControlPlane, pod: Pod, ready: boolean): P
   const cur = await cp.get<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace);
   return cp.patchStatus<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace, withReadiness(cur.status ?? ({}), ready));
 }
+
+/** Reports the pod's containers terminated with `exitCode` (at `at`, default now): phase Succeeded for 0, else Failed. */
+export async function finishPod(cp: ControlPlane, pod: Pod, exitCode: number, at = new Date()): Promise<Pod> {
+  const cur = await cp.get<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace);
+  const finishedAt = at.toISOString().replace(/\.\d+Z$/, 'Z');
+  const containerStatuses = (cur.spec?.containers ?? []).map((c) => ({
+    name: c.name, image: c.image ?? '', imageID: '', ready: false, restartCount: 0, started: false,
+    state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: finishedAt, finishedAt } },
+  }));
+  const ready = { type: 'Ready', status: 'False', lastTransitionTime: finishedAt };
+  return cp.patchStatus<Pod>(POD, pod.metadata!.name!, pod.metadata!.namespace, {
+    phase: exitCode === 0 ? 'Succeeded' : 'Failed', containerStatuses, conditions: [ready],
+  });
+}

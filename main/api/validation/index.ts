@@ -26,6 +26,8 @@ import { validateStorageClass, validateStorageClassUpdate } from './storageclass
 import { validatePodDisruptionBudget } from './poddisruptionbudget';
 import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
 import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass';
+import { validateJob, validateJobUpdate } from './job';
+import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -51,6 +53,8 @@ const RULES = perKind<KindRules>({
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: validateDeploymentUpdate },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: validateReplicaSetUpdate },
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: validateDaemonSetUpdate },
+  Job: { name: nameIsDNSSubdomain, create: validateJob, update: validateJobUpdate },
+  CronJob: { name: nameIsDNSSubdomain, create: validateCronJob, update: validateCronJobUpdate, createOnly: validateCronJobCreate },
   Node: { name: nameIsDNSSubdomain, create: validateNode, update: validateNodeUpdate },
   ConfigMap: { name: nameIsDNSSubdomain, create: validateConfigMap, update: validateConfigMapUpdate },
   Secret: { name: nameIsDNSSubdomain, create: validateSecret, update: validateSecretUpdate },

@@ -130,6 +130,7 @@ export class Registry {
     // token volume and Pending status, a Service's allocated IP) belongs to no field manager.
     let managedObj: KObject = obj;
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
+    strategy.prepareForCreate?.(managedObj);
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, validateCreate(r.kind, managedObj));

@@ -60,6 +60,11 @@ export interface Strategy {
    * bind checks. `old` is the stored object on an update, undefined on a create.
    */
   checkRequester?(obj: KObject, old: StoredObject | undefined, requester: Requester): void;
+  /**
+   * Kubernetes' PrepareForCreate: fills in what the server generates from the object itself (a Job's
+   * selector and pod-template labels from its uid), after defaults and before admission and validation.
+   */
+  prepareForCreate?(obj: KObject): void;
   /** Called on create after defaults and before validation; may throw an ApiError. */
   beforeCreate?(obj: KObject): void;
   /** Undo whatever beforeCreate claimed, when the write did not happen. */

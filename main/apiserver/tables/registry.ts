@@ -18,6 +18,7 @@ import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
+import { cronJobTable, jobTable } from './batch';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -38,6 +39,8 @@ const own = perResource<KindTable>([
   ['apps', 'deployments', deploymentTable],
   ['apps', 'replicasets', replicaSetTable],
   ['apps', 'daemonsets', daemonSetTable],
+  ['batch', 'jobs', jobTable],
+  ['batch', 'cronjobs', cronJobTable],
   ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],

@@ -14,6 +14,7 @@ import { priorityClassStrategy } from './priorityclass';
 import { secretStrategy } from './secret';
 import { persistentVolumeStrategy } from './persistentvolume';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
+import { jobStrategy } from './job';
 import { ServiceAllocation } from './service';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
@@ -38,6 +39,8 @@ export function makeStrategies(): StrategyLookup {
     ['policy', 'poddisruptionbudgets', generationStrategy],
     ['autoscaling', 'horizontalpodautoscalers', generationStrategy],
     ['scheduling.k8s.io', 'priorityclasses', priorityClassStrategy],
+    ['batch', 'jobs', jobStrategy],
+    ['batch', 'cronjobs', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

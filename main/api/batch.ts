@@ -1,0 +1,31 @@
+// Facts about batch/v1 objects that the API server, the controllers and the UI share: the labels and
+// annotations Jobs put on their pods, and what a Job's conditions say.
+import type { Job, JobCondition } from './types';
+
+export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
+export const LEGACY_JOB_NAME_LABEL = 'job-name';
+export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+/** Annotation and label of an Indexed Job's pods. */
+export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+/** The finalizer that keeps a Job's pods until the Job has counted them. */
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+/** The scheduled time of a CronJob's Job (RFC 3339, in the CronJob's time zone). */
+export const CRONJOB_SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
+
+export function jobCondition(job: Job, type: string): JobCondition | undefined {
+  return job.status?.conditions?.find((c) => c.type === type);
+}
+
+export function isJobConditionTrue(job: Job, type: string): boolean {
+  return jobCondition(job, type)?.status === 'True';
+}
+
+/** Complete or Failed (IsJobFinished); the condition that says so. */
+export function jobFinishedCondition(job: Job): JobCondition | undefined {
+  return job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+}
+
+export function isJobFinished(job: Job): boolean {
+  return jobFinishedCondition(job) !== undefined;
+}
