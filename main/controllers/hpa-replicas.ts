@@ -37,16 +37,18 @@ export function resourceUtilization(pods: Pod[], metrics: PodMetrics[], resource
     if (p.metadata?.deletionTimestamp || p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded') continue;
     const m = byName.get(p.metadata?.name ?? '');
     if (!m) continue;
-    requests += podRequest(p, resource);
-    for (const c of m.containers) usage += parseQuantity(c.usage[resource]);
+    // In whole milli-units, as Kubernetes' metrics client keeps them (MilliValue), so that the
+    // integer division below gives Kubernetes' percentages (0.156 / 0.3 in floating point is 51.99…%).
+    requests += Math.round(podRequest(p, resource) * 1000);
+    for (const c of m.containers) usage += Math.round(parseQuantity(c.usage[resource]) * 1000);
     podCount++;
   }
   if (!podCount) throw new Error(`unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`);
   if (requests <= 0) throw new Error(`no requests for ${resource}`);
-  const avg = usage / podCount;
+  const avgMilli = Math.trunc(usage / podCount);
   return {
     utilization: Math.trunc((usage * 100) / requests), podCount,
-    averageValue: resource === 'cpu' ? `${Math.round(avg * 1000)}m` : String(Math.round(avg)),
+    averageValue: resource === 'cpu' ? `${avgMilli}m` : String(Math.round(avgMilli / 1000)),
   };
 }
 

@@ -14,6 +14,9 @@ describe('hpa arithmetic', () => {
   it('computes utilisation over pods with metrics, and refuses pods without requests', () => {
     const u = resourceUtilization([pod('a', '200m'), pod('b', '200m'), pod('c', '200m')], [metric('a', '100m'), metric('b', '300m')], 'cpu');
     expect(u).toEqual({ utilization: 100, averageValue: '200m', podCount: 2 });
+    // Integer milli-units as Kubernetes computes them: 156m of 300m is 52%, not 51.99…% truncated to 51.
+    const three = ['a', 'b', 'c'];
+    expect(resourceUtilization(three.map((n) => pod(n, '100m')), three.map((n) => metric(n, '52m')), 'cpu')).toEqual({ utilization: 52, averageValue: '52m', podCount: 3 });
     expect(() => resourceUtilization([pod('a')], [metric('a', '1')], 'cpu')).toThrow('missing request for cpu in container c of Pod a');
     expect(() => resourceUtilization([pod('a', '1')], [], 'cpu')).toThrow('no metrics returned from resource metrics API');
   });
