@@ -26,6 +26,8 @@ export const R = {
   deployments: refFor('apps', 'v1', 'deployments'),
   replicasets: refFor('apps', 'v1', 'replicasets'),
   daemonsets: refFor('apps', 'v1', 'daemonsets'),
+  statefulsets: refFor('apps', 'v1', 'statefulsets'),
+  controllerrevisions: refFor('apps', 'v1', 'controllerrevisions'),
   endpointslices: refFor('discovery.k8s.io', 'v1', 'endpointslices'),
   leases: refFor('coordination.k8s.io', 'v1', 'leases'),
   machines: refFor('flotilla.dev', 'v1alpha1', 'machines'),

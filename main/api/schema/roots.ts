@@ -14,6 +14,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'apps/v1/Deployment': 'V1Deployment',
   'apps/v1/ReplicaSet': 'V1ReplicaSet',
   'apps/v1/DaemonSet': 'V1DaemonSet',
+  'apps/v1/StatefulSet': 'V1StatefulSet',
+  'apps/v1/ControllerRevision': 'V1ControllerRevision',
   'discovery.k8s.io/v1/EndpointSlice': 'V1EndpointSlice',
   'coordination.k8s.io/v1/Lease': 'V1Lease',
   'policy/v1/Eviction': 'V1Eviction',

@@ -14,6 +14,7 @@ import { clusterRoleBindingTable, roleBindingTable, roleTable, serviceAccountTab
 import { serviceTable } from './services';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
+import { controllerRevisionTable, statefulSetTable } from './apps-history';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -34,6 +35,8 @@ const own = perResource<KindTable>([
   ['apps', 'deployments', deploymentTable],
   ['apps', 'replicasets', replicaSetTable],
   ['apps', 'daemonsets', daemonSetTable],
+  ['apps', 'statefulsets', statefulSetTable],
+  ['apps', 'controllerrevisions', controllerRevisionTable],
   ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],

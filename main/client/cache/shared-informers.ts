@@ -1,6 +1,6 @@
 // The shared-informer factory: one informer per resource for every control loop in the process,
 // with the indexes the loops use (objects by namespace, pods by node, objects by controller uid).
-import type { DaemonSet, Deployment, KObject, Lease, Machine, Namespace, Node, Pod, ReplicaSet, Service } from '../../api/types';
+import type { ControllerRevision, DaemonSet, Deployment, KObject, Lease, Machine, Namespace, Node, Pod, ReplicaSet, Service, StatefulSet } from '../../api/types';
 import type { ApiClient } from '../types';
 import type { ResourceName } from '../refs';
 import { R } from '../refs';
@@ -21,6 +21,7 @@ export function controllerUid(o: { metadata?: { readonly ownerReferences?: Reado
 const INDEXES: Partial<Record<ResourceName, Record<string, IndexFunc<KObject>>>> = {
   pods: { [BY_NODE]: (o) => { const n = (o as Pod).spec?.nodeName; return n ? [n] : []; }, [BY_CONTROLLER]: controllerUid },
   replicasets: { [BY_CONTROLLER]: controllerUid },
+  controllerrevisions: { [BY_CONTROLLER]: controllerUid },
 };
 
 export class SharedInformers {
@@ -50,6 +51,8 @@ export class SharedInformers {
   get deployments(): Informer<Deployment> { return this.get<Deployment>('deployments'); }
   get replicasets(): Informer<ReplicaSet> { return this.get<ReplicaSet>('replicasets'); }
   get daemonsets(): Informer<DaemonSet> { return this.get<DaemonSet>('daemonsets'); }
+  get statefulsets(): Informer<StatefulSet> { return this.get<StatefulSet>('statefulsets'); }
+  get controllerrevisions(): Informer<ControllerRevision> { return this.get<ControllerRevision>('controllerrevisions'); }
   get leases(): Informer<Lease> { return this.get<Lease>('leases'); }
   get machines(): Informer<Machine & KObject> { return this.get<Machine & KObject>('machines'); }
   /** The informer of any resource, untyped (the same one the typed getters return). */

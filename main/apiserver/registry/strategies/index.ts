@@ -28,6 +28,7 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'deployments', generationStrategy],
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
+    ['apps', 'statefulsets', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
