@@ -4,6 +4,7 @@
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 
 type Obj = Record<string, unknown>;
 
@@ -162,6 +163,9 @@ const BY_KIND = perKind<(o: KObject) => void>({
   Machine: machine,
   RoleBinding: roleBinding,
   ClusterRoleBinding: roleBinding,
+  PersistentVolume: defaultPersistentVolume,
+  PersistentVolumeClaim: defaultPersistentVolumeClaim,
+  StorageClass: defaultStorageClass,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

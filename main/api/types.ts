@@ -29,6 +29,11 @@ export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEnd
 export type { Lease } from 'kubernetes-types/coordination/v1';
 export type { Eviction } from 'kubernetes-types/policy/v1';
 export type { Scale } from 'kubernetes-types/autoscaling/v1';
+export type {
+  PersistentVolume, PersistentVolumeSpec, PersistentVolumeStatus, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus,
+  PersistentVolumeClaimCondition, VolumeNodeAffinity,
+} from 'kubernetes-types/core/v1';
+export type { StorageClass } from 'kubernetes-types/storage/v1';
 
 /** Any API object as it travels on the wire: apiVersion, kind, metadata, and whatever else its kind has. */
 export interface KObject {

@@ -28,6 +28,9 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': 'V1RoleBinding',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'V1ClusterRoleBinding',
   'authentication.k8s.io/v1/TokenRequest': 'AuthenticationV1TokenRequest',
+  'v1/PersistentVolume': 'V1PersistentVolume',
+  'v1/PersistentVolumeClaim': 'V1PersistentVolumeClaim',
+  'storage.k8s.io/v1/StorageClass': 'V1StorageClass',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

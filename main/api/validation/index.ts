@@ -22,6 +22,9 @@ import { validateEndpointSlice } from './endpointslice';
 import { validateMachine, validateMachineUpdate } from './machine';
 import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './rbac';
 import { validateServiceAccount } from './serviceaccount';
+import { validatePersistentVolume, validatePersistentVolumeUpdate } from './persistentvolume';
+import { validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate } from './persistentvolumeclaim';
+import { validateStorageClass, validateStorageClassUpdate } from './storageclass';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -62,6 +65,14 @@ const RULES = perKind<KindRules>({
   ClusterRoleBinding: { name: nameIsPathSegment, create: validateClusterRoleBinding, update: validateBindingUpdate },
   // A Machine's name becomes its node's name and hostname: a DNS-1123 label.
   Machine: { name: nameIsDNSLabel, create: validateMachine, update: validateMachineUpdate },
+  // A status write checks only metadata (ValidatePersistentVolumeStatusUpdate, ValidatePersistentVolumeClaimStatusUpdate).
+  PersistentVolume: {
+    name: nameIsDNSSubdomain, create: validatePersistentVolume, update: validatePersistentVolumeUpdate, subresourceUpdate: { status: () => [] },
+  },
+  PersistentVolumeClaim: {
+    name: nameIsDNSSubdomain, create: validatePersistentVolumeClaim, update: validatePersistentVolumeClaimUpdate, subresourceUpdate: { status: () => [] },
+  },
+  StorageClass: { name: nameIsDNSSubdomain, create: validateStorageClass, update: validateStorageClassUpdate },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

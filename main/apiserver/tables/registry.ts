@@ -12,6 +12,7 @@ import { configMapTable, leaseTable, namespaceTable, secretTable } from './plain
 import { podTable } from './pods';
 import { clusterRoleBindingTable, roleBindingTable, roleTable, serviceAccountTable } from './rbac';
 import { serviceTable } from './services';
+import { persistentVolumeClaimTable, persistentVolumeTable, storageClassTable } from './storage';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
@@ -40,6 +41,9 @@ const own = perResource<KindTable>([
   ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],
+  ['', 'persistentvolumes', persistentVolumeTable],
+  ['', 'persistentvolumeclaims', persistentVolumeClaimTable],
+  ['storage.k8s.io', 'storageclasses', storageClassTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

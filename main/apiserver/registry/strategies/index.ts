@@ -10,6 +10,7 @@ import { namespaceStrategy } from './namespace';
 import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
 import { secretStrategy } from './secret';
+import { persistentVolumeStrategy } from './persistentvolume';
 import { ServiceAllocation } from './service';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
@@ -29,6 +30,7 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
     ['apps', 'statefulsets', generationStrategy],
+    ['', 'persistentvolumes', persistentVolumeStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
