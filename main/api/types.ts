@@ -24,7 +24,6 @@ export type {
 } from 'kubernetes-types/authorization/v1';
 export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
 export type { StatefulSet, StatefulSetSpec, StatefulSetStatus, StatefulSetCondition, ControllerRevision } from 'kubernetes-types/apps/v1';
-export type { PersistentVolumeClaim as PersistentVolumeClaimTemplate } from 'kubernetes-types/core/v1';
 export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';
 export type { Eviction } from 'kubernetes-types/policy/v1';

@@ -2,7 +2,7 @@
 // the pod-name and pod-index labels, hostname = its name and subdomain = serviceName (so
 // `<pod>.<service>` resolves), the revision label, and one claim per volumeClaimTemplate named
 // `<template>-<set>-<ordinal>` mounted in place of a template volume of the same name.
-import type { KObject, ObjectMeta, OwnerReference, PersistentVolumeClaimTemplate, Pod, PodTemplateSpec, StatefulSet } from '../api/types';
+import type { KObject, ObjectMeta, OwnerReference, PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from '../api/types';
 import { REVISION_HASH_LABEL } from './controller-history';
 import { ownerRefFor } from './pod-util';
 
@@ -22,7 +22,7 @@ export function podName(set: StatefulSet, ordinal: number): string {
   return `${set.metadata?.name ?? ''}-${ordinal}`;
 }
 
-export function claimName(set: StatefulSet, template: PersistentVolumeClaimTemplate, ordinal: number): string {
+export function claimName(set: StatefulSet, template: PersistentVolumeClaim, ordinal: number): string {
   return `${template.metadata?.name ?? ''}-${set.metadata?.name ?? ''}-${ordinal}`;
 }
 
@@ -54,7 +54,7 @@ export function newStatefulPod(set: StatefulSet, template: PodTemplateSpec, revi
 }
 
 /** The claims an ordinal's pod mounts (getPersistentVolumeClaims): the template's labels plus the selector's matchLabels. */
-export function claimsFor(set: StatefulSet, ordinal: number, owners: OwnerReference[]): PersistentVolumeClaimTemplate[] {
+export function claimsFor(set: StatefulSet, ordinal: number, owners: OwnerReference[]): PersistentVolumeClaim[] {
   return (set.spec?.volumeClaimTemplates ?? []).map((tpl) => {
     const c = structuredClone(tpl);
     const metadata: ObjectMeta = {

@@ -3,7 +3,7 @@
 // scale-down and rolling update per sync (statefulset-plan.ts), status (statefulset-status.ts),
 // and the claims' retention policy: whenDeleted Delete makes the set an owner of its claims,
 // whenScaled Delete makes a scaled-away pod the owner of its claims (the garbage collector deletes them).
-import type { KObject, OwnerReference, PersistentVolumeClaimTemplate, Pod, StatefulSet, StatefulSetStatus } from '../api/types';
+import type { KObject, OwnerReference, PersistentVolumeClaim, Pod, StatefulSet, StatefulSetStatus } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import type { EventRecorder } from '../client/record/recorder';
 import { newReconciler } from '../client/reconciler';
@@ -72,7 +72,7 @@ class StatefulSetSync {
     const owners: OwnerReference[] = set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete' ? [plainOwnerRef(set as KObject)] : [];
     for (const claim of claimsFor(set, ordinal, owners)) {
       try {
-        await this.ctx.client.create<PersistentVolumeClaimTemplate>(this.claimsRef(), claim, { namespace: set.metadata?.namespace });
+        await this.ctx.client.create<PersistentVolumeClaim>(this.claimsRef(), claim, { namespace: set.metadata?.namespace });
         this.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata?.name ?? ''} Pod ${pod.metadata?.name ?? ''} in StatefulSet ${set.metadata?.name ?? ''} success`);
       } catch (e) {
         if (isAlreadyExists(e)) continue;
@@ -95,7 +95,7 @@ class StatefulSetSync {
     if (set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete') {
       for (const claim of claimsFor(set, ordinalOf(set, pod), [])) {
         const name = claim.metadata!.name!;
-        const existing = await ignoreNotFound(this.ctx.client.get<PersistentVolumeClaimTemplate>(this.claimsRef(), name, set.metadata?.namespace));
+        const existing = await ignoreNotFound(this.ctx.client.get<PersistentVolumeClaim>(this.claimsRef(), name, set.metadata?.namespace));
         if (!existing || existing.metadata?.ownerReferences?.some((r) => r.uid === pod.metadata?.uid)) continue;
         const ownerReferences = [...(existing.metadata?.ownerReferences ?? []), plainOwnerRef(pod as KObject)];
         await ignoreNotFound(this.ctx.client.patch(this.claimsRef(), name, { metadata: { ownerReferences } }, 'merge', { namespace: set.metadata?.namespace }));

@@ -2,7 +2,7 @@
 // plays scheduler and kubelet (binds pods, reports them Running and Ready, finishes graceful
 // deletions); it asserts on the pods, revisions and status the controller writes.
 import { describe, expect, it } from 'vitest';
-import type { ControllerRevision, Pod, StatefulSet } from '../../../main/api/types';
+import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../../main/api/types';
 import { controlPlaneEach } from '../../helpers/control-plane';
 import { registerNode, runPod } from '../../helpers/node-standin';
 
@@ -161,5 +161,51 @@ describe('statefulset controller', () => {
     const revs = async () => (await cp.list<ControllerRevision>(CR, 'default')).map((r) => `${r.metadata?.name}=${r.revision}`).sort();
     await cp.waitFor(async () => (await revs()).includes(`${first}=3`), 'app:1 renumbered 3');
     await cp.waitFor(async () => (await revs()).length === 2, 'history pruned to live + 1');
+  });
+});
+
+describe('statefulset controller: volumeClaimTemplates', () => {
+  const PVC = { apiVersion: 'v1', kind: 'PersistentVolumeClaim' };
+  const claims = async () => (await cp.list<PersistentVolumeClaim>(PVC, 'default')).map((c) => c.metadata!.name!).sort();
+  const withClaims = (policy?: { whenDeleted: string; whenScaled: string }) => manifest('db', 2, {
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+    template: {
+      metadata: { labels: { app: 'db' } },
+      spec: { containers: [{ name: 'app', image: 'app:1', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] },
+    },
+    ...(policy ? { persistentVolumeClaimRetentionPolicy: policy } : {}),
+  });
+
+  it('creates one claim per pod, mounts it, and keeps it when the pod is replaced', async () => {
+    await cp.create(withClaims());
+    await upAll('db', 2);
+    expect(await claims()).toEqual(['data-db-0', 'data-db-1']);
+    const claim = await cp.get<PersistentVolumeClaim>(PVC, 'data-db-0', 'default');
+    expect(claim.metadata?.labels).toEqual({ app: 'db' });
+    expect(claim.metadata?.ownerReferences).toBeUndefined();
+    expect((await pod('db-0')).spec?.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }]);
+    const uid = (await pod('db-0')).metadata?.uid;
+    await finish('db-0');
+    await cp.waitFor(async () => { const p = await cp.find<Pod>(POD, 'db-0', 'default'); return p && p.metadata?.uid !== uid; }, 'db-0 replaced');
+    const again = await cp.get<PersistentVolumeClaim>(PVC, 'data-db-0', 'default');
+    expect(again.metadata).toMatchObject({ name: 'data-db-0' });
+    expect(again.metadata?.uid).toBe(claim.metadata?.uid);
+    // Scaling down (once db-0 is back) keeps claims by default (whenScaled: Retain).
+    await runAll('db');
+    await cp.patch(STS, 'db', 'default', { spec: { replicas: 1 } });
+    await waitTerminating('db-1');
+    expect((await cp.get<PersistentVolumeClaim>(PVC, 'data-db-1', 'default')).metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it('hands claims to the garbage collector as the retention policy says: whenDeleted to the set, whenScaled to the scaled-away pod', async () => {
+    const set = await cp.create(withClaims({ whenDeleted: 'Delete', whenScaled: 'Delete' }));
+    await upAll('db', 2);
+    const owners = async (name: string) => ((await cp.get<PersistentVolumeClaim>(PVC, name, 'default')).metadata?.ownerReferences ?? []).map((o) => `${o.kind}/${o.name}/${o.uid}`);
+    expect(await owners('data-db-0')).toEqual([`StatefulSet/db/${set.metadata!.uid}`]);
+    const p1 = await pod('db-1');
+    await cp.patch(STS, 'db', 'default', { spec: { replicas: 1 } });
+    await waitTerminating('db-1');
+    expect(await owners('data-db-1')).toEqual([`StatefulSet/db/${set.metadata!.uid}`, `Pod/db-1/${p1.metadata!.uid}`]);
+    expect(await owners('data-db-0')).toEqual([`StatefulSet/db/${set.metadata!.uid}`]);
   });
 });
