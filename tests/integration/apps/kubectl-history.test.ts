@@ -1,5 +1,5 @@
-// StatefulSets and their ControllerRevisions through real kubectl, on hollow nodes that run the
-// pods: get columns, scale, rollout status / history / undo / restart, and validation messages.
+// StatefulSets, DaemonSets and their ControllerRevisions through real kubectl, on hollow nodes that
+// run the pods: get columns, scale, rollout status / history / undo / restart, validation messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHollowCluster, waitFor, type HollowCluster } from '../../helpers/cluster';
 import type { Pod, StatefulSet } from '../../../main/api/types';
@@ -91,5 +91,37 @@ describe('StatefulSets with kubectl', () => {
     await ok(['apply', '-f', '-'], manifest('fixed', 1));
     const r2 = await c.kubectl(['patch', 'sts', 'fixed', '-p', '{"spec":{"serviceName":"other"}}']);
     expect(r2.stderr).toContain('spec: Forbidden: updates to statefulset spec for fields other than');
+  });
+});
+
+describe('DaemonSet history with kubectl', () => {
+  const ds = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: app, image: docker.io/flotilla/hello:1}]
+`;
+  const podImages = async () => (JSON.parse(await ok(['get', 'pods', '-l', 'app=agent', '-o', 'json'])) as { items: Pod[] }).items
+    .filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.spec!.containers[0].image);
+
+  it('rollout history lists its revisions and rollout undo brings the previous template back', async () => {
+    await ok(['apply', '-f', '-'], ds);
+    await ok(['rollout', 'status', 'ds/agent', '--timeout=60s']);
+    await ok(['set', 'image', 'ds/agent', 'app=docker.io/flotilla/hello:2']);
+    expect(await ok(['rollout', 'status', 'ds/agent', '--timeout=60s'])).toContain('daemon set "agent" successfully rolled out');
+    expect((await ok(['rollout', 'history', 'ds/agent'])).trim().split('\n').map((l) => l.trim().split(/\s+/))).toEqual([
+      ['daemonset.apps/agent'], ['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>'],
+    ]);
+    expect(await ok(['rollout', 'history', 'ds/agent', '--revision=2'])).toContain('docker.io/flotilla/hello:2');
+    expect(await ok(['rollout', 'undo', 'ds/agent'])).toContain('daemonset.apps/agent rolled back');
+    await ok(['rollout', 'status', 'ds/agent', '--timeout=60s']);
+    await waitFor(async () => (await podImages()).join() === 'docker.io/flotilla/hello:1', 'the pod back at hello:1', 60_000);
+    expect((await ok(['rollout', 'history', 'ds/agent'])).trim().split('\n').slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['2', '3']);
+    const revs = (await ok(['get', 'controllerrevisions', '-l', 'app=agent'])).trim().split('\n').slice(1);
+    expect(revs.every((l) => /\sdaemonset\.apps\/agent\s/.test(l))).toBe(true);
   });
 });
