@@ -31,6 +31,9 @@ export const R = {
   endpointslices: refFor('discovery.k8s.io', 'v1', 'endpointslices'),
   leases: refFor('coordination.k8s.io', 'v1', 'leases'),
   machines: refFor('flotilla.dev', 'v1alpha1', 'machines'),
+  persistentvolumes: refFor('', 'v1', 'persistentvolumes'),
+  persistentvolumeclaims: refFor('', 'v1', 'persistentvolumeclaims'),
+  storageclasses: refFor('storage.k8s.io', 'v1', 'storageclasses'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -22,6 +22,9 @@ import { newRootCaPublisher } from './root-ca-publisher';
 import { newKubernetesServiceController } from './kubernetes-service';
 import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
+import { newPersistentVolumeBinder, newPersistentVolumeReclaimer } from './persistentvolume';
+import { newPvcProtectionController, newPvProtectionController } from './storage-protection';
+import { newDefaultStorageClassBootstrap } from './default-storage-class';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -60,6 +63,11 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'kubernetes-service': (ctx) => newKubernetesServiceController(ctx),
   'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
+  'persistentvolume-binder': (ctx) => newPersistentVolumeBinder(ctx),
+  'persistentvolume-reclaimer': (ctx) => newPersistentVolumeReclaimer(ctx),
+  'pvc-protection': (ctx) => newPvcProtectionController(ctx),
+  'pv-protection': (ctx) => newPvProtectionController(ctx),
+  'default-storage-class': (ctx) => newDefaultStorageClassBootstrap(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -17,3 +17,9 @@ export function fitErrorMessage(numNodes: number, failures: FilterFailure[]): st
   msg += ` preemption: 0/${numNodes} nodes are available: ${numNodes} Preemption is not helpful for scheduling.`;
   return msg;
 }
+
+/** A PreFilter plugin's verdict for every node (FitError with Diagnosis.PreFilterMsg). */
+export function preFilterMessage(numNodes: number, msg: string): string {
+  if (numNodes === 0) return 'no nodes available to schedule pods';
+  return `0/${numNodes} nodes are available: ${msg}. preemption: 0/${numNodes} nodes are available: ${numNodes} Preemption is not helpful for scheduling.`;
+}

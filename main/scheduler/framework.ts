@@ -11,9 +11,12 @@ import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-tol
 import { leastAllocated } from './plugins/least-allocated';
 import { balancedAllocation } from './plugins/balanced-allocation';
 import { ownerSpread } from './plugins/owner-spread';
+import { volumeBindingFilter } from './plugins/volume-binding';
 import type { FilterFailure, FilterPlugin, PodInfo, ScorePlugin } from './types';
 
-export const FILTERS: readonly FilterPlugin[] = [nodeUnschedulable, nodeName, taintTolerationFilter, nodeAffinityFilter, nodePorts, nodeResourcesFit];
+export const FILTERS: readonly FilterPlugin[] = [
+  nodeUnschedulable, nodeName, taintTolerationFilter, nodeAffinityFilter, nodePorts, nodeResourcesFit, volumeBindingFilter,
+];
 export const SCORES: readonly ScorePlugin[] = [taintTolerationScore, nodeAffinityScore, leastAllocated, balancedAllocation, ownerSpread];
 
 const MIN_FEASIBLE = 100;

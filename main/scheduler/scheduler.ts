@@ -10,10 +10,11 @@ import { EventRecorder } from '../client/record/recorder';
 import type { SharedInformers } from '../client/cache/shared-informers';
 import { R } from '../client/refs';
 import { SchedulerCache } from './cache';
-import { fitErrorMessage } from './fit-error';
+import { fitErrorMessage, preFilterMessage } from './fit-error';
 import { Framework } from './framework';
 import { newPodInfo, podKey } from './pod-info';
 import { SchedulingQueue } from './queue';
+import { VolumeBinding } from './plugins/volume-binding';
 import type { PodInfo } from './types';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -46,6 +47,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue();
   const fw = new Framework();
+  const volumes = new VolumeBinding(opts.informers, client);
   const recorder = new EventRecorder(client, { component: SCHEDULER_NAME });
   let stopped = false;
   let scheduled = 0;
@@ -85,12 +87,14 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         } else queue.delete(podKey(p));
       },
     }),
+    ...volumes.onChange(() => queue.moveAllToActiveOrBackoff()),
   ];
 
   async function bind(pi: PodInfo, node: string): Promise<void> {
     const ns = pi.pod.metadata?.namespace ?? 'default';
     const name = pi.pod.metadata?.name ?? '';
     try {
+      await volumes.preBind(pi, node);
       await client.bind(ns, name, node);
       scheduled++;
       queue.done(pi.key);
@@ -126,7 +130,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   }
 
   async function loop(): Promise<void> {
-    await Promise.all([podInf.hasSynced, nodeInf.hasSynced]);
+    await Promise.all([podInf.hasSynced, nodeInf.hasSynced, volumes.hasSynced]);
     let lastYield = Date.now();
     while (!stopped) {
       if (Date.now() - lastYield > YIELD_EVERY_MS) {
@@ -139,6 +143,11 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       const live = podInf.get(pi.key);
       if (!live || live.metadata?.uid !== pi.uid || !pending(live) || cache.isAssumed(pi.uid)) {
         queue.done(pi.key);
+        continue;
+      }
+      const volumeMsg = volumes.preFilter(pi);
+      if (volumeMsg) {
+        void unschedulable(pi, preFilterMessage(cache.nodeList.length, volumeMsg));
         continue;
       }
       const res = fw.schedule(pi, cache.nodeList);

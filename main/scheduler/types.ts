@@ -1,6 +1,6 @@
 // The scheduler framework's vocabulary: a pod's precomputed facts (PodInfo), a node's running
 // totals (NodeInfo, in node-info.ts), and the plugin interfaces.
-import type { Affinity, Pod, Toleration } from '../api/types';
+import type { Affinity, PersistentVolume, PersistentVolumeClaim, Pod, Toleration } from '../api/types';
 import type { NodeInfo } from './node-info';
 
 export interface PodInfo {
@@ -17,6 +17,16 @@ export interface PodInfo {
   ownerUid?: string;
   nodeSelector?: Record<string, string>;
   affinity?: Affinity;
+  /** Set by VolumeBinding's PreFilter for a pod with claims (plugins/volume-binding.ts). */
+  volumes?: PodVolumes;
+}
+
+/** A pod's claims as VolumeBinding sees them in one cycle. */
+export interface PodVolumes {
+  /** Volumes of its bound claims: a node must satisfy their node affinity. */
+  bound: PersistentVolume[];
+  /** Its unbound WaitForFirstConsumer claims: each needs an available volume that fits the node, unless its class provisions one there. */
+  delayed: Array<{ claim: PersistentVolumeClaim; candidates: PersistentVolume[]; provisionable: boolean }>;
 }
 
 /** Why a node does not fit: reasons, and whether preemption could help (Unschedulable) or not. */

@@ -31,6 +31,7 @@ import { apiRefLookup } from './sync/ref-lookup';
 import { ObjectWatches } from './sync/object-watches';
 import { PodSync } from './sync/pod-sync';
 import { apiTokenRequester } from './sync/token-request';
+import { startLocalVolumes } from './volumes/local-volumes';
 import { VolumeManager } from './volumes/manager';
 import { TokenManager } from './volumes/service-account-token';
 import { ApiServerForwarder } from './services/apiserver-forwarder';
@@ -165,6 +166,7 @@ export class Agent {
     services.start();
     this.own(() => services.stop());
     this.startClusterDns(services);
+    this.own(startLocalVolumes({ client: this.client, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs }));
     this.startApiServerForwarder();
 
     const sample = (): void => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); };

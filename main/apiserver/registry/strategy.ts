@@ -2,12 +2,13 @@
 // strategy (registry/strategies/) may fill in. The registry itself is generic: it never asks which
 // kind it writes, only what the kind's strategy says (Kubernetes' RESTCreateStrategy,
 // RESTUpdateStrategy and RESTGracefulDeleteStrategy, reduced to what this server needs).
-import type { KObject, StoredObject } from '../../api/types';
+import type { KList, KObject, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 
 /** What an admission hook may read: stored objects. */
 export interface ObjectReader {
   tryGet(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject | undefined;
+  list(r: ResourceInfo, namespace: string | undefined): KList<StoredObject>;
 }
 
 /** The create an admission hook looks at: the namespace, and the name a refusal gives (the generateName before one is made). */

@@ -1,11 +1,14 @@
 // persistentVolumeClaim volumes: the claim → its bound PersistentVolume → that volume's path on this
-// node (hostPath or local). Until the API serves the storage kinds, a container mounting a claim
-// fails with CreateContainerConfigError naming the claim.
+// node (hostPath or local; a volume of the node-local provisioner has its directory made here if it is
+// not yet). Where the API does not serve the storage kinds, a container mounting a claim fails with
+// CreateContainerConfigError naming the claim.
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import { resourceFor } from '../../../main/api/resources';
 import type { ApiClient } from '../../../main/client/types';
 import { isNotFound } from '../../../main/client/types';
+import { ANN_PROVISIONED_BY, LOCAL_PROVISIONER } from '../../../main/api/storage';
 import { ContainerConfigError } from '../pods/env';
+import { ensureVolumeDir } from './local-volumes';
 
 const ref = (plural: string) => {
   const r = resourceFor('', 'v1', plural);
@@ -31,5 +34,6 @@ export async function claimPath(client: ApiClient, namespace: string, claimName:
   const pv = await client.get<PersistentVolume>(volumes, pvName);
   const path = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
   if (!path) throw new Error(`persistentvolume "${pvName}" has no hostPath or local path this node can mount`);
+  if (pv.spec?.local && pv.metadata?.annotations?.[ANN_PROVISIONED_BY] === LOCAL_PROVISIONER) ensureVolumeDir(path);
   return path;
 }

@@ -11,6 +11,7 @@ import { nodeStrategy } from './node';
 import { podStrategy } from './pod';
 import { secretStrategy } from './secret';
 import { persistentVolumeStrategy } from './persistentvolume';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
 import { ServiceAllocation } from './service';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
@@ -31,6 +32,7 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'daemonsets', generationStrategy],
     ['apps', 'statefulsets', generationStrategy],
     ['', 'persistentvolumes', persistentVolumeStrategy],
+    ['', 'persistentvolumeclaims', persistentVolumeClaimStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

@@ -1,6 +1,7 @@
-// PersistentVolumes: a new volume is Pending since now (status.lastPhaseTransitionTime, as Kubernetes'
+// PersistentVolumes: the pv-protection finalizer on create (admission), and a new volume is Pending since now (status.lastPhaseTransitionTime, as Kubernetes'
 // persistentvolumeStrategy.PrepareForCreate sets it); the binder moves it on through the status subresource.
 import type { KObject } from '../../../api/types';
+import { admitVolume } from '../admission/storage';
 import type { Strategy } from '../strategy';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -8,6 +9,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export const persistentVolumeStrategy: Strategy = {
+  /** StorageObjectInUseProtection: the pv-protection finalizer. */
+  admitCreate(obj: KObject): Promise<void> {
+    admitVolume(obj);
+    return Promise.resolve();
+  },
   beforeCreate(obj: KObject): void {
     const status = isRecord(obj.status) ? obj.status : {};
     status.phase = 'Pending';

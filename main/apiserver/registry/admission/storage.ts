@@ -1,0 +1,42 @@
+// The storage admission plugins: DefaultStorageClass (a claim that names no class — storageClassName unset,
+// not "" — gets the default one; of several defaults the newest, as Kubernetes since 1.26) and
+// StorageObjectInUseProtection (new claims get kubernetes.io/pvc-protection, new volumes kubernetes.io/pv-protection).
+import { resourceForKind } from '../../../api/resources';
+import { isDefaultClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../../../api/storage';
+import type { KObject, PersistentVolumeClaim, StorageClass } from '../../../api/types';
+import type { ObjectReader } from '../strategy';
+
+const STORAGE_CLASSES = resourceForKind('storage.k8s.io/v1', 'StorageClass')!;
+const BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
+
+function addFinalizer(obj: KObject, finalizer: string): void {
+  const meta = (obj.metadata ??= {});
+  const finalizers = meta.finalizers ?? [];
+  if (!finalizers.includes(finalizer)) meta.finalizers = [...finalizers, finalizer];
+}
+
+/** The default class: the newest of those annotated default (ties by name), if any. */
+export function defaultClass(reader: ObjectReader): StorageClass | undefined {
+  const defaults = (reader.list(STORAGE_CLASSES, undefined).items as unknown as StorageClass[]).filter(isDefaultClass);
+  defaults.sort((a, b) => {
+    const ta = a.metadata?.creationTimestamp ?? '';
+    const tb = b.metadata?.creationTimestamp ?? '';
+    if (ta !== tb) return ta < tb ? 1 : -1;
+    return (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1;
+  });
+  return defaults[0];
+}
+
+export function admitClaim(obj: KObject, reader: ObjectReader): void {
+  const pvc = obj as PersistentVolumeClaim & KObject;
+  const spec = pvc.spec as Record<string, unknown> | undefined;
+  if (spec && (spec.storageClassName === undefined || spec.storageClassName === null) && !pvc.metadata?.annotations?.[BETA_CLASS]) {
+    const sc = defaultClass(reader);
+    if (sc?.metadata?.name) spec.storageClassName = sc.metadata.name;
+  }
+  addFinalizer(obj, PVC_PROTECTION_FINALIZER);
+}
+
+export function admitVolume(obj: KObject): void {
+  addFinalizer(obj, PV_PROTECTION_FINALIZER);
+}

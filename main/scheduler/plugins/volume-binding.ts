@@ -1,0 +1,102 @@
+// VolumeBinding (kube-scheduler's volumebinding plugin, reduced): PreFilter reads the pod's claims — a
+// missing claim, a claim being deleted, or an unbound claim of an Immediate class keep the pod Pending
+// with Kubernetes' messages; Filter lets a node through only if it satisfies the node affinity of every
+// bound claim's volume and, for each claim waiting for its first consumer, has an available volume or
+// can have one provisioned; PreBind writes volume.kubernetes.io/selected-node on those claims so the
+// PersistentVolume controller binds or provisions on the chosen node. A pod without claims costs one
+// scan of its volumes.
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types';
+import { ANN_SELECTED_NODE, LOCAL_PROVISIONER, claimClass, claimRefMatches, volumeFitsNode, volumeSatisfies } from '../../api/storage';
+import type { Informer } from '../../client/cache/informer';
+import type { SharedInformers } from '../../client/cache/shared-informers';
+import { R, keyFor } from '../../client/refs';
+import type { ApiClient } from '../../client/types';
+import type { FilterPlugin, PodInfo, PodVolumes } from '../types';
+
+const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+const NO_VOLUME = "node(s) didn't find available persistent volumes to bind";
+const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+
+export const volumeBindingFilter: FilterPlugin = {
+  name: 'VolumeBinding',
+  filter(pod, node) {
+    const v = pod.volumes;
+    if (!v) return undefined;
+    for (const pv of v.bound) if (!volumeFitsNode(pv, node)) return { reasons: [NODE_CONFLICT], unresolvable: true };
+    for (const d of v.delayed) {
+      if (d.provisionable) continue;
+      if (!d.candidates.some((pv) => volumeFitsNode(pv, node))) return { reasons: [NO_VOLUME], unresolvable: true };
+    }
+    return undefined;
+  },
+};
+
+function provisionable(sc: StorageClass, claim: PersistentVolumeClaim): boolean {
+  if (sc.provisioner !== LOCAL_PROVISIONER) return true; // another provisioner is trusted to provision anywhere
+  const modes = claim.spec?.accessModes ?? [];
+  return !modes.includes('ReadWriteMany') && !modes.includes('ReadOnlyMany');
+}
+
+export class VolumeBinding {
+  private readonly claims: Informer<PersistentVolumeClaim>;
+  private readonly volumes: Informer<PersistentVolume>;
+  private readonly classes: Informer<StorageClass>;
+
+  constructor(informers: SharedInformers, private readonly client: ApiClient) {
+    this.claims = informers.informer('persistentvolumeclaims') as unknown as Informer<PersistentVolumeClaim>;
+    this.volumes = informers.informer('persistentvolumes') as unknown as Informer<PersistentVolume>;
+    this.classes = informers.informer('storageclasses') as unknown as Informer<StorageClass>;
+  }
+
+  get hasSynced(): Promise<unknown> {
+    return Promise.all([this.claims.hasSynced, this.volumes.hasSynced, this.classes.hasSynced]);
+  }
+
+  /** Calls `changed` whenever a claim, volume or class changes (a pending pod may fit now). */
+  onChange(changed: () => void): Array<() => void> {
+    const h = { add: changed, update: changed, delete: changed };
+    return [this.claims.addHandler(h), this.volumes.addHandler(h), this.classes.addHandler(h)];
+  }
+
+  /** Fills pod.volumes; returns the message that keeps the pod unschedulable on every node, if any. */
+  preFilter(pod: PodInfo): string | undefined {
+    pod.volumes = undefined;
+    const specVolumes = pod.pod.spec?.volumes;
+    if (!specVolumes?.length) return undefined;
+    const ns = pod.pod.metadata?.namespace ?? 'default';
+    let out: PodVolumes | undefined;
+    for (const vol of specVolumes) {
+      const name = vol.persistentVolumeClaim?.claimName;
+      if (!name) continue;
+      out ??= { bound: [], delayed: [] };
+      const claim = this.claims.get(keyFor(ns, name));
+      if (!claim) return `persistentvolumeclaim "${name}" not found`;
+      if (claim.metadata?.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
+      const volumeName = claim.spec?.volumeName;
+      if (volumeName && claim.status?.phase !== 'Lost') {
+        const pv = this.volumes.get(volumeName);
+        if (!pv) return `persistentvolume "${volumeName}" not found`;
+        out.bound.push(pv);
+        continue;
+      }
+      if (volumeName) return `persistentvolumeclaim "${name}" bound to non-existent persistentvolume "${volumeName}"`;
+      const sc = this.classes.get(claimClass(claim));
+      if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return UNBOUND_IMMEDIATE;
+      const candidates = this.volumes.list().filter((pv) => !pv.metadata?.deletionTimestamp && volumeSatisfies(pv, claim) &&
+        (pv.spec?.claimRef ? claimRefMatches(pv, claim) : pv.status?.phase === 'Available'));
+      out.delayed.push({ claim, candidates, provisionable: provisionable(sc, claim) });
+    }
+    pod.volumes = out;
+    return undefined;
+  }
+
+  /** Before the pod is bound to `node`: its delayed claims are told the node (selected-node). */
+  async preBind(pod: PodInfo, node: string): Promise<void> {
+    for (const d of pod.volumes?.delayed ?? []) {
+      if (d.claim.metadata?.annotations?.[ANN_SELECTED_NODE] === node) continue;
+      await this.client.patch(R.persistentvolumeclaims, d.claim.metadata?.name ?? '', { metadata: { annotations: { [ANN_SELECTED_NODE]: node } } }, 'merge', {
+        namespace: d.claim.metadata?.namespace,
+      });
+    }
+  }
+}
