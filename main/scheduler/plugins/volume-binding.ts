@@ -11,11 +11,13 @@ import type { Informer } from '../../client/cache/informer';
 import type { SharedInformers } from '../../client/cache/shared-informers';
 import { R, keyFor } from '../../client/refs';
 import type { ApiClient } from '../../client/types';
+import { pollUntil } from '../../protocol/poll';
 import type { FilterPlugin, PodInfo, PodVolumes } from '../types';
 
 const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 const NO_VOLUME = "node(s) didn't find available persistent volumes to bind";
 const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+const BIND_TIMEOUT_MS = 30_000;
 
 export const volumeBindingFilter: FilterPlugin = {
   name: 'VolumeBinding',
@@ -90,13 +92,21 @@ export class VolumeBinding {
     return undefined;
   }
 
-  /** Before the pod is bound to `node`: its delayed claims are told the node (selected-node). */
+  /**
+   * Before the pod is bound to `node`: its delayed claims are told the node (selected-node), and the pod
+   * waits (up to BIND_TIMEOUT_MS, then it is scheduled again) until the PersistentVolume controller has
+   * bound them, so its node's agent finds its volumes ready.
+   */
   async preBind(pod: PodInfo, node: string): Promise<void> {
-    for (const d of pod.volumes?.delayed ?? []) {
+    const delayed = pod.volumes?.delayed ?? [];
+    for (const d of delayed) {
       if (d.claim.metadata?.annotations?.[ANN_SELECTED_NODE] === node) continue;
       await this.client.patch(R.persistentvolumeclaims, d.claim.metadata?.name ?? '', { metadata: { annotations: { [ANN_SELECTED_NODE]: node } } }, 'merge', {
         namespace: d.claim.metadata?.namespace,
       });
     }
+    if (!delayed.length) return;
+    const keys = delayed.map((d) => keyFor(d.claim.metadata?.namespace, d.claim.metadata?.name ?? ''));
+    await pollUntil(() => keys.every((k) => this.claims.get(k)?.status?.phase === 'Bound'), BIND_TIMEOUT_MS, `the claims of ${pod.key} to be bound`, 50);
   }
 }
