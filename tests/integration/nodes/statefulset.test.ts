@@ -2,8 +2,10 @@
 // local-path provisioner): two replicas behind a headless Service with a volumeClaimTemplate come
 // up in order (web-1 only once web-0 is Running and Ready); what a pod wrote to its claim survives
 // the pod's deletion (its successor of the same name mounts the same claim); the headless Service
-// publishes each pod under its hostname (`<pod>.<service>` in cluster DNS); a rolling update with
-// partition 1 replaces web-1 only.
+// publishes each pod under its hostname and `<pod>.<service>.<namespace>.svc.cluster.local` resolves
+// from the other pod (busybox nslookup sends a dotted name such as `web-0.web` as it is, without the
+// search path, and this machine has no upstream DNS to answer it); a rolling update with partition 1
+// replaces web-1 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet, WatchEvent } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
@@ -65,7 +67,7 @@ describe.skipIf(skipWithoutAgent)('a StatefulSet on a sandbox node', () => {
     await stopClusterWithNodes(c, cfg, logs);
   }, 120_000);
 
-  it('comes up in order, keeps each pod\'s data across its deletion, publishes <pod>.<service>, and updates only ordinals at or above the partition', async () => {
+  it('comes up in order, keeps each pod\'s data across its deletion, resolves <pod>.<service>, and updates only ordinals at or above the partition', async () => {
     // Watch the pods from the start: when web-1 appears, web-0 must already be Running and Ready.
     const latest = new Map<string, Pod>();
     const readyAtWeb1: boolean[] = [];
@@ -96,10 +98,18 @@ describe.skipIf(skipWithoutAgent)('a StatefulSet on a sandbox node', () => {
     await running('web-0', old0.metadata?.uid);
     expect(await token('web-0')).toBe(t0);
 
-    // The headless Service publishes each pod under its hostname (the DNS name <pod>.<service>).
+    // The headless Service publishes each pod under its hostname: <pod>.<service> in cluster DNS.
     const ip0 = (await running('web-0')).status?.podIP ?? '';
     await waitFor(async () => (await ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o',
       'jsonpath={range .items[*].endpoints[*]}{.hostname}={.addresses[0]} {end}'])).includes(`web-0=${ip0}`), 'web-0 published as web-0.web', 30_000, 250);
+    let answer = '';
+    await waitFor(async () => {
+      const r = await c.kubectl(['exec', 'web-1', '--', 'nslookup', 'web-0.web.default.svc.cluster.local'], { timeoutMs: 30_000 });
+      answer = r.stdout + r.stderr;
+      return answer.includes(`Address: ${ip0}`);
+    }, 'web-0.web.default.svc.cluster.local resolving to web-0', 60_000, 500).catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}: ${answer}`);
+    });
 
     // A rolling update with partition 1: web-1 is replaced at the new revision, web-0 stays.
     const before = (JSON.parse(await ok(['get', 'sts', 'web', '-o', 'json'])) as StatefulSet).status?.currentRevision;
