@@ -3,8 +3,8 @@
 // up in order (web-1 only once web-0 is Running and Ready); what a pod wrote to its claim survives
 // the pod's deletion (its successor of the same name mounts the same claim); the headless Service
 // publishes each pod under its hostname and `<pod>.<service>.<namespace>.svc.cluster.local` resolves
-// from the other pod (busybox nslookup sends a dotted name such as `web-0.web` as it is, without the
-// search path, and this machine has no upstream DNS to answer it); a rolling update with partition 1
+// from the other pod (the short `web-0.web` timed out with busybox nslookup here, as `kubernetes.default`
+// does from any pod: it seems to go out as it is, to upstream DNS this machine lacks); a rolling update with partition 1
 // replaces web-1 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet, WatchEvent } from '../../../main/api/types';
