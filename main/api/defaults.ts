@@ -55,6 +55,31 @@ function daemonSet(o: KObject): void {
   template(spec);
 }
 
+/** SetDefaults_StatefulSet (StatefulSetAutoDeletePVC on, MaxUnavailableStatefulSet off: maxUnavailable is not defaulted). */
+function statefulSet(o: KObject): void {
+  const spec = child(o, 'spec');
+  setDefault(spec, 'podManagementPolicy', 'OrderedReady');
+  const strategy = child(spec, 'updateStrategy');
+  if (!strategy.type) {
+    strategy.type = 'RollingUpdate';
+    child(strategy, 'rollingUpdate');
+  }
+  const ru = asObj(strategy.rollingUpdate);
+  if (strategy.type === 'RollingUpdate' && ru) setDefault(ru, 'partition', 0);
+  const retention = child(spec, 'persistentVolumeClaimRetentionPolicy');
+  setDefault(retention, 'whenDeleted', 'Retain');
+  setDefault(retention, 'whenScaled', 'Retain');
+  setDefault(spec, 'replicas', 1);
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  for (const c of asArray(spec.volumeClaimTemplates)) {
+    const claim = asObj(c);
+    if (!claim) continue;
+    setDefault(child(claim, 'spec'), 'volumeMode', 'Filesystem');
+    setDefault(child(claim, 'status'), 'phase', 'Pending');
+  }
+  template(spec);
+}
+
 function service(o: KObject): void {
   const spec = child(o, 'spec');
   setDefault(spec, 'type', 'ClusterIP');
@@ -132,6 +157,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   DaemonSet: daemonSet,
   Job: defaultJob,
   CronJob: defaultCronJob,
+  StatefulSet: statefulSet,
   Service: service,
   Secret: (o) => setDefault(o, 'type', 'Opaque'),
   Namespace: namespace,

@@ -97,6 +97,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   res('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
   res('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('policy', 'v1', 'PodDisruptionBudget')] }),
+  res('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: ['all'], subresources: [status('apps', 'v1', 'StatefulSet'), scale()] }),
+  res('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
   res(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   res(RBAC, 'v1', 'ClusterRole', 'clusterroles', false),
   res(RBAC, 'v1', 'RoleBinding', 'rolebindings', true),

@@ -26,6 +26,7 @@ export type { Deployment, DeploymentSpec, DeploymentStatus, DeploymentCondition,
 export type {
   Job, JobSpec, JobStatus, JobCondition, JobTemplateSpec, CronJob, CronJobSpec, CronJobStatus, PodFailurePolicy, PodFailurePolicyRule, UncountedTerminatedPods,
 } from 'kubernetes-types/batch/v1';
+export type { StatefulSet, StatefulSetSpec, StatefulSetStatus, StatefulSetCondition, ControllerRevision } from 'kubernetes-types/apps/v1';
 export type { EndpointSlice, Endpoint as SliceEndpoint, EndpointPort as SliceEndpointPort } from 'kubernetes-types/discovery/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';
 export type { Eviction, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1';

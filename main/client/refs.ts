@@ -28,6 +28,8 @@ export const R = {
   daemonsets: refFor('apps', 'v1', 'daemonsets'),
   jobs: refFor('batch', 'v1', 'jobs'),
   cronjobs: refFor('batch', 'v1', 'cronjobs'),
+  statefulsets: refFor('apps', 'v1', 'statefulsets'),
+  controllerrevisions: refFor('apps', 'v1', 'controllerrevisions'),
   endpointslices: refFor('discovery.k8s.io', 'v1', 'endpointslices'),
   leases: refFor('coordination.k8s.io', 'v1', 'leases'),
   machines: refFor('flotilla.dev', 'v1alpha1', 'machines'),

@@ -1,8 +1,10 @@
 // The DaemonSet controller: one pod per eligible node (daemonset-nodes.ts), pinned to it by node
 // affinity and bound by the scheduler (daemonset-pods.ts), following nodes as they join and
 // leave; failed daemon pods are replaced (with backoff); pods of an old template are replaced
-// node by node (daemonset-rollout.ts); status per node (daemonset-status.ts).
-import type { DaemonSet, DaemonSetStatus, KObject, Node, Pod } from '../api/types';
+// node by node, with or without surge (daemonset-rollout.ts); status per node (daemonset-status.ts);
+// each template is a ControllerRevision (controller-history.ts) whose hash labels its pods, so that
+// kubectl rollout history/undo work, pruned beyond revisionHistoryLimit.
+import type { ControllerRevision, DaemonSet, DaemonSetStatus, KObject, Node, Pod } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';
 import type { ReconcileResult } from '../client/reconciler';
@@ -10,14 +12,15 @@ import { R, keyOf } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { placement } from './daemonset-nodes';
 import { daemonPodFor, isDeleting, podsByNode } from './daemonset-pods';
-import { rollingUpdateVictims } from './daemonset-rollout';
+import { maxSurge, rollingUpdateStep } from './daemonset-rollout';
 import { daemonSetStatus, sameDaemonSetStatus } from './daemonset-status';
 import { computeHash } from './deployment-util';
+import { REVISION_HASH_LABEL, ensureRevision, ownedRevisions, truncateHistory } from './controller-history';
 import { Expectations, podObserver } from './expectations';
 import { withExtras } from './extras';
 import { PodControl } from './pod-control';
 import { ignoreNotFound } from './ignore-not-found';
-import { controllerRef } from './pod-util';
+import { controllerRef, isPodReady } from './pod-util';
 
 /** Failed daemon pods on a node are replaced after 1 s, doubling to 15 min (failedPodsBackoff). */
 const FAILED_BACKOFF_MS = 1000;
@@ -37,6 +40,10 @@ export function newDaemonSetController(ctx: ControllerContext): Controller {
     .for('daemonsets')
     .owns('pods')
     .watches<Node>('nodes', () => ctx.informers.daemonsets.list().map(keyOf), { update: placementChanged })
+    .watches<KObject>('controllerrevisions', (cr) => {
+      const ref = controllerRef(cr);
+      return ref?.kind === 'DaemonSet' ? [`${cr.metadata?.namespace}/${ref.name}`] : [];
+    })
     .complete((key) => dsc.sync(key));
   return withExtras(controller, { register: () => ctx.informers.pods.addHandler(dsc.podEvents()) });
 }
@@ -63,30 +70,36 @@ class DaemonSetSync {
       this.exp.delete(key);
       return;
     }
-    const hash = computeHash(ds.spec?.template);
+    const history = ownedRevisions(this.ctx, ds as KObject);
+    const deleting = !!ds.metadata?.deletionTimestamp;
+    const hashFor = (n: number) => computeHash(ds.spec?.template, n);
+    const collisions = ds.status?.collisionCount ?? 0;
+    const revision = deleting ? undefined : (await ensureRevision(this.ctx, ds as KObject, ds.spec?.template, history, collisions, hashFor)).update;
+    const hash = revision?.metadata?.labels?.[REVISION_HASH_LABEL] ?? computeHash(ds.spec?.template, ds.status?.collisionCount);
     const nodes = this.ctx.informers.nodes.list();
     const byNode = podsByNode(this.ctx.informers.pods.byIndex(BY_CONTROLLER, ds.metadata?.uid ?? ''));
     let retryAfterMs: number | undefined;
     if (this.exp.satisfied(key) && !ds.metadata?.deletionTimestamp) {
-      const plan = this.manage(ds, key, nodes, byNode);
+      const plan = this.manage(ds, key, nodes, byNode, hash);
       retryAfterMs = plan.retryAfterMs;
-      if (!plan.create.length && !plan.remove.length) plan.remove = rollingUpdateVictims(ds, nodes, byNode, hash);
+      if (!plan.create.length && !plan.remove.length) ({ remove: plan.remove, create: plan.create } = rollingUpdateStep(ds, nodes, byNode, hash));
       await this.syncNodes(ds, key, plan, hash);
     }
     const status = await this.updateStatus(ds, nodes, byNode, hash);
+    if (revision) await this.cleanupHistory(ds, history, revision, byNode);
     return recheck(ds, status, retryAfterMs);
   }
 
   /** podsShouldBeOnNode for every node, plus unbound pods meant for nodes that are gone. */
-  private manage(ds: DaemonSet, key: string, nodes: Node[], byNode: Map<string, Pod[]>): Plan {
+  private manage(ds: DaemonSet, key: string, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): Plan {
     const plan: Plan = { create: [], remove: [] };
-    for (const n of nodes) this.planNode(ds, key, n, byNode.get(n.metadata?.name ?? '') ?? [], plan);
+    for (const n of nodes) this.planNode(ds, key, n, byNode.get(n.metadata?.name ?? '') ?? [], plan, hash);
     const known = new Set(nodes.map((n) => n.metadata?.name ?? ''));
     for (const [node, pods] of byNode) if (!known.has(node)) plan.remove.push(...pods.filter((p) => !p.spec?.nodeName && !isDeleting(p)));
     return plan;
   }
 
-  private planNode(ds: DaemonSet, key: string, n: Node, pods: Pod[], plan: Plan): void {
+  private planNode(ds: DaemonSet, key: string, n: Node, pods: Pod[], plan: Plan, hash: string): void {
     const name = n.metadata?.name ?? '';
     const { shouldRun, shouldContinueRunning } = placement(ds, n);
     if (shouldRun && !pods.length) {
@@ -99,7 +112,7 @@ class DaemonSetSync {
         if (wait > 0) plan.retryAfterMs = Math.min(plan.retryAfterMs ?? wait, wait);
         else plan.remove.push(...failed);
       }
-      plan.remove.push(...running.slice(1)); // more than one: all but the oldest go
+      plan.remove.push(...(maxSurge(ds, 1) > 0 ? surplusWithSurge(running, hash) : running.slice(1))); // more than one: all but the oldest go
     } else {
       plan.remove.push(...pods.filter((p) => !isDeleting(p)));
     }
@@ -123,6 +136,14 @@ class DaemonSetSync {
     for (const p of plan.remove) await this.pods.delete(ds as KObject, p, this.exp, key);
   }
 
+  /** cleanupHistory: revisions no pod runs, beyond revisionHistoryLimit, oldest first. */
+  private async cleanupHistory(ds: DaemonSet, history: ControllerRevision[], current: ControllerRevision, byNode: Map<string, Pod[]>): Promise<void> {
+    const hashes = new Set([...byNode.values()].flat().map((p) => p.metadata?.labels?.[REVISION_HASH_LABEL]));
+    const live = new Set([current, ...history].filter((r) => hashes.has(r.metadata?.labels?.[REVISION_HASH_LABEL])).map((r) => r.metadata?.name ?? ''));
+    live.add(current.metadata?.name ?? '');
+    await truncateHistory(this.ctx, history.filter((r) => r.metadata?.name !== current.metadata?.name), live, ds.spec?.revisionHistoryLimit ?? 10);
+  }
+
   private async updateStatus(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): Promise<DaemonSetStatus> {
     const status = daemonSetStatus(ds, nodes, byNode, hash);
     if (sameDaemonSetStatus(ds.status, status)) return status;
@@ -130,6 +151,19 @@ class DaemonSetSync {
     await ignoreNotFound(this.ctx.client.patch(R.daemonsets, ds.metadata!.name!, body, 'merge', { namespace: ds.metadata!.namespace, subresource: 'status' }));
     return status;
   }
+}
+
+/**
+ * With surge a node may run an old and a new pod: the old one stays only while it is ready and the new
+ * one is not; any further pods go (and an old pod beside a new one when neither is ready).
+ */
+function surplusWithSurge(running: Pod[], hash: string): Pod[] {
+  const isNew = (p: Pod) => p.metadata?.labels?.[REVISION_HASH_LABEL] === hash;
+  const oldestNew = running.find(isNew);
+  const oldestOld = running.find((p) => !isNew(p));
+  const extra = running.filter((p) => p !== oldestNew && p !== oldestOld);
+  if (oldestNew && oldestOld && (!isPodReady(oldestOld) || isPodReady(oldestNew))) extra.push(oldestOld);
+  return extra;
 }
 
 /** Ready pods become available minReadySeconds later; failed pods wait out their backoff. */

@@ -34,7 +34,12 @@ function fnv32a(s: string): number {
 
 /** controller.ComputeHash: FNV-32a of the template (and collisionCount), safe-encoded. */
 export function computeHash(t: PodTemplateSpec | undefined, collisionCount?: number): string {
-  let s = stable(t ?? {});
+  return hashOf(t ?? {}, collisionCount);
+}
+
+/** The same hash of any JSON value (HashControllerRevision hashes a revision's data this way). */
+export function hashOf(v: unknown, collisionCount?: number): string {
+  let s = stable(v);
   if (collisionCount) s += String(collisionCount);
   return String(fnv32a(s)).split('').map((c) => ALPHANUMS[c.charCodeAt(0) % ALPHANUMS.length]).join('');
 }
@@ -44,7 +49,7 @@ export function computeHash(t: PodTemplateSpec | undefined, collisionCount?: num
  * list and an empty map or struct are all the zero value, the same as an absent field. (So the
  * template kubectl rollout undo writes back, with Go's `resources: {}`, is the ReplicaSet's own.)
  */
-function semantic(v: unknown): string | undefined {
+export function semantic(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (Array.isArray(v)) return v.length ? `[${v.map((x) => semantic(x) ?? 'null').join(',')}]` : undefined;
   if (typeof v === 'object') {

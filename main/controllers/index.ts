@@ -16,6 +16,7 @@ import { newNodeIpamController } from './node-ipam';
 import { newGarbageCollector } from './garbage-collector';
 import { newNamespaceController } from './namespace';
 import { newDaemonSetController } from './daemonset';
+import { newStatefulSetController } from './statefulset';
 import { newServiceAccountsController } from './serviceaccounts';
 import { newRootCaPublisher } from './root-ca-publisher';
 import { newKubernetesServiceController } from './kubernetes-service';
@@ -57,6 +58,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   deployment: (ctx) => newDeploymentController(ctx),
   replicaset: (ctx) => newReplicaSetController(ctx),
   daemonset: (ctx) => newDaemonSetController(ctx),
+  statefulset: (ctx) => newStatefulSetController(ctx),
   endpoints: (ctx) => newEndpointsController(ctx),
   endpointslice: (ctx) => newEndpointSliceController(ctx),
   'node-lifecycle': (ctx, o) => newNodeLifecycleController(ctx, { gracePeriodSeconds: o.nodeMonitorGracePeriodSeconds, monitorPeriodMs: o.nodeMonitorPeriodMs }),

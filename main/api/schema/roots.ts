@@ -16,6 +16,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'apps/v1/DaemonSet': 'V1DaemonSet',
   'batch/v1/Job': 'V1Job',
   'batch/v1/CronJob': 'V1CronJob',
+  'apps/v1/StatefulSet': 'V1StatefulSet',
+  'apps/v1/ControllerRevision': 'V1ControllerRevision',
   'discovery.k8s.io/v1/EndpointSlice': 'V1EndpointSlice',
   'coordination.k8s.io/v1/Lease': 'V1Lease',
   'policy/v1/Eviction': 'V1Eviction',

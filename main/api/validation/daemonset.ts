@@ -22,12 +22,14 @@ function validateUpdateStrategy(strategyIn: unknown, path: string): Cause[] {
     const p = `${path}.rollingUpdate`;
     const surge = ru.maxSurge ?? 0;
     causes.push(...positiveIntOrPercent(ru.maxUnavailable, `${p}.maxUnavailable`));
-    causes.push(...notMoreThan100Percent(ru.maxUnavailable, `${p}.maxUnavailable`));
     causes.push(...positiveIntOrPercent(surge, `${p}.maxSurge`));
+    causes.push(...notMoreThan100Percent(ru.maxUnavailable, `${p}.maxUnavailable`));
     causes.push(...notMoreThan100Percent(surge, `${p}.maxSurge`));
-    if (intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(surge) === 0) {
-      causes.push(invalid(`${p}.maxUnavailable`, intOrString(ru.maxUnavailable), 'cannot be 0 when maxSurge is 0'));
-    }
+    // Exactly one of maxSurge and maxUnavailable is non-zero.
+    const hasUnavailable = intOrPercentValue(ru.maxUnavailable) !== 0;
+    const hasSurge = intOrPercentValue(surge) !== 0;
+    if (hasUnavailable && hasSurge) causes.push(invalid(`${p}.maxSurge`, intOrString(surge), 'may not be set when maxUnavailable is non-zero'));
+    if (!hasUnavailable && !hasSurge) causes.push(required(`${p}.maxUnavailable`, 'cannot be 0 when maxSurge is 0'));
   } else if (type !== 'OnDelete') {
     causes.push(notSupported(`${path}.type`, type, ['OnDelete', 'RollingUpdate']));
   }

@@ -9,6 +9,8 @@ import { validateService, validateServiceUpdate } from './service';
 import { validateDeployment, validateDeploymentUpdate } from './deployment';
 import { validateReplicaSet, validateReplicaSetUpdate } from './replicaset';
 import { validateDaemonSet, validateDaemonSetUpdate } from './daemonset';
+import { validateStatefulSet, validateStatefulSetUpdate } from './statefulset';
+import { validateControllerRevision, validateControllerRevisionUpdate } from './controllerrevision';
 import { validateNode, validateNodeUpdate } from './node';
 import { validateConfigMap, validateConfigMapUpdate } from './configmap';
 import { validateSecret, validateSecretUpdate } from './secret';
@@ -55,6 +57,8 @@ const RULES = perKind<KindRules>({
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: validateDaemonSetUpdate },
   Job: { name: nameIsDNSSubdomain, create: validateJob, update: validateJobUpdate },
   CronJob: { name: nameIsDNSSubdomain, create: validateCronJob, update: validateCronJobUpdate, createOnly: validateCronJobCreate },
+  StatefulSet: { name: nameIsDNSLabel, create: validateStatefulSet, update: validateStatefulSetUpdate },
+  ControllerRevision: { name: nameIsDNSSubdomain, create: validateControllerRevision, update: validateControllerRevisionUpdate },
   Node: { name: nameIsDNSSubdomain, create: validateNode, update: validateNodeUpdate },
   ConfigMap: { name: nameIsDNSSubdomain, create: validateConfigMap, update: validateConfigMapUpdate },
   Secret: { name: nameIsDNSSubdomain, create: validateSecret, update: validateSecretUpdate },

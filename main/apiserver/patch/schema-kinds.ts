@@ -27,6 +27,14 @@ const daemonSet = kind({
   status: workloadStatus,
 });
 
+const statefulSet = kind({
+  spec: embedded(struct({
+    selector: labelSelector, template: podTemplateSpec, updateStrategy: embedded(struct({})),
+    volumeClaimTemplates: atomicList(struct({})), persistentVolumeClaimRetentionPolicy: embedded(struct({})),
+  })),
+  status: workloadStatus,
+});
+
 const endpointSlice = kind({
   endpoints: atomicList(struct({ addresses: primitiveSet(), deprecatedTopology: stringMap() })),
   ports: atomicList(struct({}, { atomic: true })),
@@ -50,6 +58,8 @@ const KINDS: Readonly<Record<string, NodeDef>> = {
   'apps/v1/Deployment': deployment,
   'apps/v1/ReplicaSet': replicaSet,
   'apps/v1/DaemonSet': daemonSet,
+  'apps/v1/StatefulSet': statefulSet,
+  'apps/v1/ControllerRevision': kind({ data: struct({}, { atomic: true }) }),
   'discovery.k8s.io/v1/EndpointSlice': endpointSlice,
   'coordination.k8s.io/v1/Lease': kind({ spec: embedded(struct({})) }),
   'autoscaling/v1/Scale': kind({ spec: embedded(struct({})), status: embedded(struct({})) }),

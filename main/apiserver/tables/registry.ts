@@ -19,6 +19,7 @@ import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
 import { cronJobTable, jobTable } from './batch';
+import { controllerRevisionTable, statefulSetTable } from './apps-history';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -41,6 +42,8 @@ const own = perResource<KindTable>([
   ['apps', 'daemonsets', daemonSetTable],
   ['batch', 'jobs', jobTable],
   ['batch', 'cronjobs', cronJobTable],
+  ['apps', 'statefulsets', statefulSetTable],
+  ['apps', 'controllerrevisions', controllerRevisionTable],
   ['discovery.k8s.io', 'endpointslices', endpointSliceTable],
   ['coordination.k8s.io', 'leases', leaseTable],
   ['flotilla.dev', 'machines', machineTable],

@@ -1,6 +1,8 @@
 // The shared-informer factory: one informer per resource for every control loop in the process,
 // with the indexes the loops use (objects by namespace, pods by node, objects by controller uid).
-import type { CronJob, DaemonSet, Deployment, Job, KObject, Lease, Machine, Namespace, Node, Pod, ReplicaSet, Service } from '../../api/types';
+import type {
+  ControllerRevision, CronJob, DaemonSet, Deployment, Job, KObject, Lease, Machine, Namespace, Node, Pod, ReplicaSet, Service, StatefulSet,
+} from '../../api/types';
 import type { ApiClient } from '../types';
 import type { ResourceName } from '../refs';
 import { R } from '../refs';
@@ -22,6 +24,7 @@ const INDEXES: Partial<Record<ResourceName, Record<string, IndexFunc<KObject>>>>
   pods: { [BY_NODE]: (o) => { const n = (o as Pod).spec?.nodeName; return n ? [n] : []; }, [BY_CONTROLLER]: controllerUid },
   replicasets: { [BY_CONTROLLER]: controllerUid },
   jobs: { [BY_CONTROLLER]: controllerUid },
+  controllerrevisions: { [BY_CONTROLLER]: controllerUid },
 };
 
 export class SharedInformers {
@@ -55,6 +58,8 @@ export class SharedInformers {
   get daemonsets(): Informer<DaemonSet> { return this.get<DaemonSet>('daemonsets'); }
   get jobs(): Informer<Job> { return this.get<Job>('jobs'); }
   get cronjobs(): Informer<CronJob> { return this.get<CronJob>('cronjobs'); }
+  get statefulsets(): Informer<StatefulSet> { return this.get<StatefulSet>('statefulsets'); }
+  get controllerrevisions(): Informer<ControllerRevision> { return this.get<ControllerRevision>('controllerrevisions'); }
   get leases(): Informer<Lease> { return this.get<Lease>('leases'); }
   get machines(): Informer<Machine & KObject> { return this.get<Machine & KObject>('machines'); }
   /**

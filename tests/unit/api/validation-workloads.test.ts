@@ -167,7 +167,10 @@ describe('DaemonSet', () => {
       ['spec.updateStrategy.type', 'Unsupported value: "Sometimes": supported values: "OnDelete", "RollingUpdate"'],
     ]);
     expect(pick(validateObject('DaemonSet', ds({ selector: { matchLabels: { app: 'nginx' } }, template, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } })))).toEqual([
-      ['spec.updateStrategy.rollingUpdate.maxUnavailable', 'Invalid value: 0: cannot be 0 when maxSurge is 0'],
+      ['spec.updateStrategy.rollingUpdate.maxUnavailable', 'Required value: cannot be 0 when maxSurge is 0'],
+    ]);
+    expect(pick(validateObject('DaemonSet', ds({ selector: { matchLabels: { app: 'nginx' } }, template, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: '10%' } } })))).toEqual([
+      ['spec.updateStrategy.rollingUpdate.maxSurge', 'Invalid value: 10%: may not be set when maxUnavailable is non-zero'],
     ]);
   });
   it('selector is immutable', () => {

@@ -41,6 +41,7 @@ export function makeStrategies(): StrategyLookup {
     ['scheduling.k8s.io', 'priorityclasses', priorityClassStrategy],
     ['batch', 'jobs', jobStrategy],
     ['batch', 'cronjobs', generationStrategy],
+    ['apps', 'statefulsets', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
