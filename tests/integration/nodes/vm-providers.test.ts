@@ -135,7 +135,7 @@ describe('machine controller with a VM provider (stand-in limactl)', () => {
       const m = await waitFor(async () => {
         const x = await c.client.get<Machine & KObject>(R.machines, 'vm-1');
         return x.status?.phase === 'Failed' ? x : undefined;
-      }, 'vm-1 Failed', 30_000);
+      }, 'vm-1 Failed', 90_000); // SSH is retried before the machine fails (about 25 s on a quiet machine)
       expect(m.status?.message).toMatch(/^connecting over SSH: ssh to root@127\.0\.0\.1:\d+: .*ECONNREFUSED/);
       expect(m.status?.message).toMatch(/the half-made machine was removed/);
       expect(await (mgr.providers.get('lima') as LimaProvider).instances()).toEqual([]);
@@ -144,5 +144,5 @@ describe('machine controller with a VM provider (stand-in limactl)', () => {
     } finally {
       mgr.stop();
     }
-  });
+  }, 120_000);
 });
