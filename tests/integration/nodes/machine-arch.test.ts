@@ -40,12 +40,13 @@ describe.skipIf(skipWithoutAgent)('machine early failures (sandbox)', () => {
   };
   const failed = async (name: string): Promise<M> => {
     await c.client.create<M>(R.machines, { apiVersion: 'flotilla.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec: { provider: 'sandbox', running: true } });
-    const m = await waitFor(async () => {
+    await waitFor(async () => {
       const x = await c.client.get<M>(R.machines, name);
       return x.status?.phase === 'Running' || x.status?.phase === 'Failed' ? x : undefined;
     }, `${name} Failed`, 120_000);
+    // The phase, conditions and message may land in separate writes: read them once the controller is idle.
     await controller?.idle();
-    return m;
+    return c.client.get<M>(R.machines, name);
   };
   const eventsOf = async (name: string): Promise<Event[]> => (await c.client.list<Event & KObject>(EVENTS, { namespace: 'default' })).items
     .filter((e) => e.involvedObject?.kind === 'Machine' && e.involvedObject.name === name);
