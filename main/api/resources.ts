@@ -114,6 +114,31 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),
 ];
 
+/**
+ * A further version a stored kind is served in: each request converts to and from the stored version
+ * (`storedAs`, same group and plural). Not stored, so not in RESOURCES: routing, discovery and the
+ * OpenAPI document read it; storage, informers and controllers see only the stored version.
+ */
+export interface ConvertedResourceInfo extends ResourceInfo {
+  storedAs: ResourceInfo;
+}
+
+/** Verbs a converted version serves (no watch or patch: those are spoken in the stored version only). */
+const CONVERTED_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'update'];
+
+function converted(stored: ResourceInfo, version: string): ConvertedResourceInfo {
+  const sub = (s: SubresourceInfo): SubresourceInfo =>
+    (s.name === 'status' ? { ...s, version, verbs: s.verbs.filter((v) => v !== 'patch') } : s);
+  return { ...stored, version, verbs: CONVERTED_VERBS, subresources: stored.subresources.map(sub), storedAs: stored };
+}
+
+const storedRow = (group: string, plural: string): ResourceInfo => RESOURCES.find((r) => r.group === group && r.plural === plural)!;
+
+/** Older versions served by conversion (their conversions: api/conversion/). The stored version stays preferred. */
+export const CONVERTED_RESOURCES: readonly ConvertedResourceInfo[] = [
+  converted(storedRow('autoscaling', 'horizontalpodautoscalers'), 'v1'),
+];
+
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
@@ -121,7 +146,7 @@ export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string
 /** Groups in the order discovery lists them (core first). */
 export function groupVersions(): Array<{ group: string; version: string }> {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  for (const r of [...RESOURCES, ...CONVERTED_RESOURCES]) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
   return [...seen.values()];
 }
 
@@ -152,6 +177,11 @@ export function perResource<T>(rows: ReadonlyArray<readonly [group: string, plur
 /** Look a resource up by the URL parts /apis/<group>/<version>/<plural>. */
 export function resourceFor(group: string, version: string, plural: string): ResourceInfo | undefined {
   return byPath.get(`${group}/${version}/${plural}`);
+}
+
+/** A version served by conversion, by the URL parts /apis/<group>/<version>/<plural>. */
+export function convertedResourceFor(group: string, version: string, plural: string): ConvertedResourceInfo | undefined {
+  return CONVERTED_RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
 /** Look a stored resource up by apiVersion and kind, as found in an object. */

@@ -46,11 +46,11 @@ export function patchType(req: IncomingMessage): PatchType {
   return type;
 }
 
-async function body(req: IncomingMessage): Promise<unknown> {
+export async function body(req: IncomingMessage): Promise<unknown> {
   return decodeBody(await readBody(req), req.headers['content-type']);
 }
 
-async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
   const opts: DeleteOptions = {};
   const raw = await readBody(req);
   if (raw.length && raw.toString('utf8').trim()) {
@@ -75,7 +75,7 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
 }
 
 /** Who writes, for the kinds whose strategies check it (RBAC); none when the server authorizes no one. */
-function requesterOf(ctx: ApiContext, identity: Identity, info: RequestInfo): Requester | undefined {
+export function requesterOf(ctx: ApiContext, identity: Identity, info: RequestInfo): Requester | undefined {
   return ctx.auth ? { user: identity, authorizer: ctx.auth.authorizer, requestName: info.name ?? '' } : undefined;
 }
 
