@@ -19,6 +19,7 @@ import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
 import { cronJobTable, jobTable } from './batch';
+import { limitRangeTable, resourceQuotaTable } from './quota';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -50,6 +51,8 @@ const own = perResource<KindTable>([
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
   ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
   ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
+  ['', 'limitranges', limitRangeTable],
+  ['', 'resourcequotas', resourceQuotaTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
