@@ -6,7 +6,7 @@
 import type { Container, KObject, LimitRange, LimitRangeItem, Pod } from '../../../api/types';
 import type { ObjectReader } from '../strategy';
 import { resourceFor } from '../../../api/resources';
-import { quantityOrNaN } from '../../../api/quantity';
+import { formatMemory, quantityOrNaN } from '../../../api/quantity';
 import { errors } from '../../status';
 
 const LIMIT_RANGES = resourceFor('', 'v1', 'limitranges')!;
@@ -95,7 +95,8 @@ function podTotal(pod: Pod, which: 'requests' | 'limits'): ResourceList {
   for (const c of pod.spec?.initContainers ?? []) {
     for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total[k] = Math.max(total[k] ?? 0, quantityOrNaN(String(v)));
   }
-  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, String(v)]));
+  const show = (k: string, v: number) => (k === 'cpu' && !Number.isInteger(v) ? `${Math.round(v * 1000)}m` : k === 'cpu' ? String(v) : formatMemory(v));
+  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, show(k, v)]));
 }
 
 function validatePod(pod: Pod, lr: LimitRange): string[] {
