@@ -6,7 +6,8 @@
 import type { Container, KObject, LimitRange, LimitRangeItem, Pod } from '../../../api/types';
 import type { ObjectReader } from '../strategy';
 import { resourceFor } from '../../../api/resources';
-import { formatMemory, quantityOrNaN } from '../../../api/quantity';
+import { quantityOrNaN } from '../../../api/quantity';
+import { formatResource, podResources } from '../../../api/quota-usage';
 import { errors } from '../../status';
 
 const LIMIT_RANGES = resourceFor('', 'v1', 'limitranges')!;
@@ -86,17 +87,9 @@ function checkItem(item: LimitRangeItem, type: string, req: ResourceList, lim: R
   return out.filter((e): e is string => e !== undefined);
 }
 
-/** Pod requests or limits: containers summed, each init container's taken when larger (podRequests/podLimits). */
+/** Pod requests or limits (podRequests/podLimits), printed as quantities. */
 function podTotal(pod: Pod, which: 'requests' | 'limits'): ResourceList {
-  const total: Record<string, number> = {};
-  for (const c of pod.spec?.containers ?? []) {
-    for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total[k] = (total[k] ?? 0) + quantityOrNaN(String(v));
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total[k] = Math.max(total[k] ?? 0, quantityOrNaN(String(v)));
-  }
-  const show = (k: string, v: number) => (k === 'cpu' && !Number.isInteger(v) ? `${Math.round(v * 1000)}m` : k === 'cpu' ? String(v) : formatMemory(v));
-  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, show(k, v)]));
+  return Object.fromEntries(Object.entries(podResources(pod, which)).map(([k, v]) => [k, formatResource(k, v)]));
 }
 
 function validatePod(pod: Pod, lr: LimitRange): string[] {
