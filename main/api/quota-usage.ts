@@ -66,3 +66,8 @@ export function quotaUsage(hard: ResourceList, objs: NamespaceObjects): Resource
   }
   return used;
 }
+
+/** A quantity's value, 0 when malformed. */
+export function quantityOrZero(q: string): number {
+  return quantityOrNaN(q) || 0;
+}

@@ -77,10 +77,20 @@ describe('LimitRange and LimitRanger admission', () => {
     await c.kubectlOk(['apply', '-f', '-'], { input: claim('modest', '1Gi') });
   });
 
-  it('lists resource quotas with REQUEST and LIMIT columns', async () => {
-    await c.kubectlOk(['create', 'quota', 'q', '-n', 'default', '--hard=pods=2,requests.cpu=1,limits.memory=1Gi']);
-    const table = await c.kubectlOk(['get', 'quota', '-n', 'default']);
+  it('refuses creates over a ResourceQuota with 403, also under concurrent creates, and lists quotas with REQUEST and LIMIT', async () => {
+    await c.kubectlOk(['create', 'namespace', 'rq']);
+    await c.kubectlOk(['create', 'quota', 'q', '-n', 'rq', '--hard=pods=2,configmaps=3,requests.cpu=1,limits.memory=1Gi']);
+    const withCpu = (name: string) => pod('rq', name, '    resources:\n      requests:\n        cpu: 100m\n      limits:\n        memory: 64Mi\n');
+    const results = await Promise.all(['p1', 'p2', 'p3', 'p4'].map((n) => c.kubectl(['apply', '-f', '-'], { input: withCpu(n) })));
+    expect(results.filter((r) => r.code === 0)).toHaveLength(2);
+    const refused = results.filter((r) => r.code !== 0);
+    expect(refused).toHaveLength(2);
+    for (const r of refused) expect(r.stderr).toMatch(/pods "p\d" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2\n/);
+    expect((await c.kubectlOk(['get', 'pods', '-n', 'rq', '-o', 'name'])).trim().split('\n')).toHaveLength(2);
+
+    const table = await c.kubectlOk(['get', 'quota', '-n', 'rq']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+AGE\s+REQUEST\s+LIMIT$/);
-    expect(await c.kubectlOk(['get', 'quota', 'q', '-n', 'default', '-o', 'jsonpath={.spec.hard.pods}'])).toBe('2');
+    const hardOf = await c.kubectlOk(['get', 'quota', 'q', '-n', 'rq', '-o', 'jsonpath={.spec.hard.pods}']);
+    expect(hardOf).toBe('2');
   });
 });
