@@ -88,8 +88,11 @@ describe('LimitRange and LimitRanger admission', () => {
     for (const r of refused) expect(r.stderr).toMatch(/pods "p\d" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2\n/);
     expect((await c.kubectlOk(['get', 'pods', '-n', 'rq', '-o', 'name'])).trim().split('\n')).toHaveLength(2);
 
+    await c.kubectlOk(['wait', '--for=jsonpath={.status.used.pods}=2', 'quota/q', '-n', 'rq', '--timeout=30s']);
     const table = await c.kubectlOk(['get', 'quota', '-n', 'rq']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+AGE\s+REQUEST\s+LIMIT$/);
+    expect(table).toMatch(/\nq\s+\S+\s+configmaps: \d\/3, pods: 2\/2, requests.cpu: 200m\/1\s+limits.memory: 128Mi\/1Gi\n/);
+    expect(await c.kubectlOk(['describe', 'quota', 'q', '-n', 'rq'])).toMatch(/\npods\s+2\s+2\n/);
     const hardOf = await c.kubectlOk(['get', 'quota', 'q', '-n', 'rq', '-o', 'jsonpath={.spec.hard.pods}']);
     expect(hardOf).toBe('2');
   });
