@@ -88,6 +88,8 @@ describe('LimitRange and LimitRanger admission', () => {
     for (const r of refused) expect(r.stderr).toMatch(/pods "p\d" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2\n/);
     expect((await c.kubectlOk(['get', 'pods', '-n', 'rq', '-o', 'name'])).trim().split('\n')).toHaveLength(2);
 
+    const bare = await c.kubectl(['apply', '-f', '-'], { input: pod('rq', 'bare') });
+    expect(bare.stderr).toContain('pods "bare" is forbidden: failed quota: q: must specify limits.memory for: c; requests.cpu for: c\n');
     await c.kubectlOk(['wait', '--for=jsonpath={.status.used.pods}=2', 'quota/q', '-n', 'rq', '--timeout=30s']);
     const table = await c.kubectlOk(['get', 'quota', '-n', 'rq']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+AGE\s+REQUEST\s+LIMIT$/);

@@ -3,7 +3,7 @@
 // requested: pods=1, used: pods=2, limited: pods=2"). Usage is counted from the stored objects plus
 // the creates admitted but not yet written (reserved until the write settles), so concurrent
 // creates cannot overshoot.
-import type { KObject, ResourceQuota } from '../../../api/types';
+import type { KObject, Pod, ResourceQuota } from '../../../api/types';
 import type { ResourceInfo } from '../../../api/resources';
 import { resourceFor } from '../../../api/resources';
 import type { NamespaceObjects } from '../../../api/quota-usage';
@@ -26,6 +26,22 @@ function storedObjects(reader: ObjectReader, namespace: string): NamespaceObject
     (objs[plural] as unknown[]) = reader.list(r, namespace).items;
   }
   return objs;
+}
+
+/**
+ * The podEvaluator's Constraints: a quota on cpu or memory requests or limits needs every container
+ * to give them ("limits.cpu for: a,b; requests.memory for: a"), empty when none is missing.
+ */
+function missingPodResources(pod: Pod, hard: string[]): string {
+  const required = hard.filter((h) => /^((requests|limits)\.)?(cpu|memory)$/.test(h)).sort();
+  const parts: string[] = [];
+  for (const name of required) {
+    const [which, res] = name.includes('.') ? name.split('.') as ['requests' | 'limits', string] : ['requests' as const, name];
+    const lacking = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]
+      .filter((c) => !(res in (c.resources?.[which] ?? {}))).map((c) => c.name).sort();
+    if (lacking.length) parts.push(`${name} for: ${lacking.join(',')}`);
+  }
+  return parts.join('; ');
 }
 
 /** Reservations of admitted creates not yet stored, per namespace. */
@@ -53,6 +69,8 @@ export class QuotaReservations {
   }
 
   private check(q: ResourceQuota, mine: NamespaceObjects, objs: NamespaceObjects, plural: Counted, displayName: string): void {
+    const missing = mine.pods[0] ? missingPodResources(mine.pods[0], Object.keys(q.spec?.hard ?? {})) : '';
+    if (missing) throw errors.forbidden('', plural, displayName, `failed quota: ${q.metadata?.name ?? ''}: must specify ${missing}`);
     const exceeded: Array<[string, number, number, string]> = [];
     for (const [name, hardValue] of Object.entries(q.spec?.hard ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
       const requested = usageOf(name, mine);
