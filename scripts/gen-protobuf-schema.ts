@@ -52,6 +52,7 @@ const ROOTS: Record<string, string> = {
   'coordination.k8s.io/v1/Lease': 'coordination/v1.Lease', 'policy/v1/Eviction': 'policy/v1.Eviction',
   'v1/DeleteOptions': 'meta/v1.DeleteOptions', 'meta.k8s.io/v1/DeleteOptions': 'meta/v1.DeleteOptions',
   'v1/ServiceAccount': 'core/v1.ServiceAccount',
+  'v1/LimitRange': 'core/v1.LimitRange', 'v1/ResourceQuota': 'core/v1.ResourceQuota',
   'policy/v1/PodDisruptionBudget': 'policy/v1.PodDisruptionBudget',
   'autoscaling/v1/HorizontalPodAutoscaler': 'autoscaling/v1.HorizontalPodAutoscaler',
   'autoscaling/v2/HorizontalPodAutoscaler': 'autoscaling/v2.HorizontalPodAutoscaler',

@@ -7,6 +7,7 @@ import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault 
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 import { horizontalPodAutoscaler } from './defaults-hpa';
 import { defaultCronJob, defaultJob } from './defaults-batch';
+import { defaultLimitRange } from './defaults-limitrange';
 
 type Obj = Record<string, unknown>;
 
@@ -172,6 +173,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   StorageClass: defaultStorageClass,
   HorizontalPodAutoscaler: horizontalPodAutoscaler,
   PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
+  LimitRange: defaultLimitRange,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -78,6 +78,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   res('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
   res('', 'v1', 'Secret', 'secrets', true),
+  res('', 'v1', 'LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
+  res('', 'v1', 'ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: [status('', 'v1', 'ResourceQuota')] }),
   res('', 'v1', 'ServiceAccount', 'serviceaccounts', true, {
     shortNames: ['sa'],
     subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],

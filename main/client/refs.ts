@@ -38,6 +38,7 @@ export const R = {
   storageclasses: refFor('storage.k8s.io', 'v1', 'storageclasses'),
   poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
+  resourcequotas: refFor('', 'v1', 'resourcequotas'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -30,6 +30,7 @@ import { newHpaController } from './hpa';
 import { newJobController } from './job';
 import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
+import { newResourceQuotaController } from './resource-quota';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -82,6 +83,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   job: (ctx, o) => newJobController(ctx, { now: o.now }),
   cronjob: (ctx, o) => newCronJobController(ctx, { now: o.now }),
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
+  resourcequota: (ctx) => newResourceQuotaController(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -19,6 +19,7 @@ import { makeStrategies } from './strategies';
 import { INITIAL_NAMESPACES, NAMESPACES } from './strategies/namespace';
 import { PRIORITY_CLASSES, missingSystemPriorityClasses } from './strategies/priorityclass';
 import { applyPatch } from './patching';
+import { QuotaReservations } from './admission/resource-quota';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
 import { checkFields, decodeBody, throwIfInvalid } from './body';
@@ -43,6 +44,7 @@ export class Registry {
   private readonly now: () => Date;
   private readonly admission: boolean;
   private readonly decoded: DecodedObjects;
+  private readonly quotas = new QuotaReservations();
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -139,6 +141,7 @@ export class Registry {
       strategy.rollbackCreate?.(managedObj);
       return { object: { ...(managedObj as StoredObject) }, warnings };
     }
+    const release = this.admission ? this.quotas.admit(this, r, managedObj, meta.namespace ?? '', displayName) : undefined;
     try {
       const kv = await this.store.create(storageKey(r, meta.namespace, meta.name!), encode(managedObj));
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
@@ -147,6 +150,8 @@ export class Registry {
       strategy.rollbackCreate?.(managedObj);
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw errors.alreadyExists(r.group, r.plural, meta.name!);
       throw e;
+    } finally {
+      release?.();
     }
   }
 

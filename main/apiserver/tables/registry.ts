@@ -20,6 +20,7 @@ import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
 import { cronJobTable, jobTable } from './batch';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
+import { limitRangeTable, resourceQuotaTable } from './quota';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -53,6 +54,8 @@ const own = perResource<KindTable>([
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
   ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
   ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
+  ['', 'limitranges', limitRangeTable],
+  ['', 'resourcequotas', resourceQuotaTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
