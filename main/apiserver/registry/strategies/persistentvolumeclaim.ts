@@ -1,6 +1,7 @@
-// PersistentVolumeClaims: the storage admission plugins on create (default class, pvc-protection finalizer).
+// PersistentVolumeClaims: the storage admission plugins on create (default class, pvc-protection finalizer) and
+// on update (PersistentVolumeClaimResize).
 import type { KObject } from '../../../api/types';
-import { admitClaim } from '../admission/storage';
+import { admitClaim, admitClaimResize } from '../admission/storage';
 import type { CreateAttributes, Strategy } from '../strategy';
 
 export const persistentVolumeClaimStrategy: Strategy = {
@@ -8,4 +9,5 @@ export const persistentVolumeClaimStrategy: Strategy = {
     admitClaim(obj, a.reader);
     return Promise.resolve();
   },
+  admitUpdate: admitClaimResize,
 };
