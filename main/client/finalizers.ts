@@ -14,7 +14,8 @@ export async function dropFinalizer(client: ApiClient, r: ResourceRef, name: str
     const finalizers = obj.metadata?.finalizers ?? [];
     if (!finalizers.includes(finalizer)) return;
     try {
-      await client.update(r, { ...obj, metadata: { ...obj.metadata, finalizers: finalizers.filter((f) => f !== finalizer) } }, namespace ? { namespace } : undefined);
+      const next = { ...obj, metadata: { ...obj.metadata, finalizers: finalizers.filter((f) => f !== finalizer) } };
+      await client.update(r, next, namespace ? { namespace } : undefined);
       return;
     } catch (e) {
       if (isNotFound(e)) return;
