@@ -125,7 +125,7 @@ export function choiceFlag<C extends string>(
 
 /** A switch without a value (`--statefulset`): true when given, false otherwise. */
 export function switchFlag(syntax: string, description: string): Flag<boolean> {
-  return { kind: 'flag', syntax, description, default: false };
+  return { kind: 'flag', syntax, description, default: false, defaultHelp: 'off' };
 }
 
 /** A flag of its own kind of value (parse throws InvalidArgumentError with the reason). */
