@@ -33,7 +33,8 @@ const MAX_RETRIES = 16;
 export interface RegistryOptions {
   now?: () => Date;
   /**
-   * Run the kinds' admission hooks (Strategy.admitCreate: the ServiceAccount plugin for pods). On when
+   * Run the kinds' admission hooks (Strategy.admitCreate: the ServiceAccount plugin for pods; Strategy.admitUpdate:
+   * PersistentVolumeClaimResize). On when
    * the controllers that make what they check (default ServiceAccounts) run; a bare registry admits as is.
    */
   admission?: boolean;
@@ -306,6 +307,7 @@ export class Registry {
       throwIfInvalid(r, next, opts.subresource === 'status'
         ? validateStatusUpdate(r.kind, next, current)
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
+      if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

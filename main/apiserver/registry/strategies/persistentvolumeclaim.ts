@@ -1,6 +1,7 @@
-// PersistentVolumeClaims: the storage admission plugins on create (default class, pvc-protection finalizer).
+// PersistentVolumeClaims: the storage admission plugins on create (default class, pvc-protection finalizer) and
+// on update (PersistentVolumeClaimResize).
 import type { KObject } from '../../../api/types';
-import { admitClaim } from '../admission/storage';
+import { admitClaim, admitClaimResize } from '../admission/storage';
 import { admitClaimLimits } from '../admission/limit-ranger';
 import type { CreateAttributes, Strategy } from '../strategy';
 
@@ -10,4 +11,5 @@ export const persistentVolumeClaimStrategy: Strategy = {
     admitClaimLimits(a.reader, obj, a.namespace, a.displayName);
     return Promise.resolve();
   },
+  admitUpdate: admitClaimResize,
 };
