@@ -19,6 +19,7 @@ import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
 import { cronJobTable, jobTable } from './batch';
+import { customResourceDefinitionTable } from './customresourcedefinitions';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -50,6 +51,7 @@ const own = perResource<KindTable>([
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
   ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
   ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
+  ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
