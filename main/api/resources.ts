@@ -29,6 +29,8 @@ export interface ResourceInfo {
    * counts spec changes, a strategic merge patch is a merge patch).
    */
   custom?: boolean;
+  /** Defined by a CustomResourceDefinition (served while it exists; strategic merge patches are refused). */
+  crd?: boolean;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -54,7 +56,7 @@ function res(
   };
 }
 
-export const RESOURCES: readonly ResourceInfo[] = [
+const BUILT_IN: readonly ResourceInfo[] = [
   res('', 'v1', 'Namespace', 'namespaces', false, {
     shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: [{ name: 'finalize', group: '', version: 'v1', kind: 'Namespace', verbs: ['update'] }, status('', 'v1', 'Namespace')],
@@ -115,6 +117,12 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),
 ];
 
+/**
+ * Every resource served now: the built-in table, then those CustomResourceDefinitions define
+ * (serveCustomResources replaces them in place, so readers always iterate the current set).
+ */
+export const RESOURCES: readonly ResourceInfo[] = [...BUILT_IN];
+
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
@@ -129,11 +137,30 @@ export function groupVersions(): Array<{ group: string; version: string }> {
 const byPath = new Map<string, ResourceInfo>();
 const byKind = new Map<string, ResourceInfo>();
 const byStoredKind = new Map<string, ResourceInfo>();
-for (const r of RESOURCES) {
-  byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
-  if (r.virtual) continue;
-  byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
-  byStoredKind.set(r.kind, r);
+
+function index(): void {
+  byPath.clear();
+  byKind.clear();
+  byStoredKind.clear();
+  for (const r of RESOURCES) {
+    byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
+    if (r.virtual) continue;
+    byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
+    // A kind served in several versions: storage is shared, the first (the storage version) names it.
+    if (!byStoredKind.has(r.kind)) byStoredKind.set(r.kind, r);
+  }
+}
+index();
+
+/**
+ * Serves exactly `rows` as the custom resources (replacing those served before): routing, discovery,
+ * OpenAPI and storage keys see them at once. A row that collides with a built-in resource is left out.
+ */
+export function serveCustomResources(rows: readonly ResourceInfo[]): void {
+  const builtInPaths = new Set(BUILT_IN.map((r) => `${r.group}/${r.version}/${r.plural}`));
+  const list = RESOURCES as ResourceInfo[];
+  list.splice(0, list.length, ...BUILT_IN, ...rows.filter((r) => !builtInPaths.has(`${r.group}/${r.version}/${r.plural}`)).map((r) => ({ ...r, crd: true })));
+  index();
 }
 
 /**
@@ -144,7 +171,7 @@ export function perResource<T>(rows: ReadonlyArray<readonly [group: string, plur
   const key = (r: Pick<ResourceInfo, 'group' | 'plural'>) => `${r.group}/${r.plural}`;
   const values = new Map<string, T>();
   for (const [group, plural, value] of rows) {
-    if (!RESOURCES.some((r) => r.group === group && r.plural === plural)) throw new Error(`no resource ${group}/${plural} is served`);
+    if (!BUILT_IN.some((r) => r.group === group && r.plural === plural)) throw new Error(`no resource ${group}/${plural} is served`);
     values.set(key({ group, plural }), value);
   }
   return (r) => values.get(key(r));
@@ -172,7 +199,7 @@ export function storedResourceOfKind(kind: string): ResourceInfo | undefined {
 export function perKind<T>(rows: Readonly<Record<string, T>>): (kind: string) => T | undefined {
   const values = new Map<string, T>();
   for (const [kind, value] of Object.entries(rows)) {
-    if (!storedResourceOfKind(kind)) throw new Error(`no stored resource has kind ${kind}`);
+    if (!BUILT_IN.some((r) => r.kind === kind && !r.virtual)) throw new Error(`no stored resource has kind ${kind}`);
     values.set(kind, value);
   }
   return (kind) => values.get(kind);
