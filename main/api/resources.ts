@@ -1,5 +1,6 @@
 // The table of every resource the API serves. Discovery, routing, storage keys, tables, the
 // OpenAPI document and the clients all read this one table.
+import type { JSONSchemaProps } from './types';
 
 export interface SubresourceInfo {
   name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token';
@@ -31,6 +32,8 @@ export interface ResourceInfo {
   custom?: boolean;
   /** Defined by a CustomResourceDefinition (served while it exists; strategic merge patches are refused). */
   crd?: boolean;
+  /** A CRD version's openAPIV3Schema (its objects are validated against it). */
+  schema?: JSONSchemaProps;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

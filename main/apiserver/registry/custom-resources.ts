@@ -1,7 +1,9 @@
 // The resources CustomResourceDefinitions define, served while their definition is stored: each served
 // version of a CRD becomes a row of the served-resource table (resources.ts serveCustomResources), kept
 // current from a watch of the definitions; a deleted definition takes its objects with it.
-import type { CustomResourceDefinition } from '../../api/types';
+import type { CustomResourceDefinition, KObject } from '../../api/types';
+import type { Cause } from '../../api/validation';
+import { validateCustomObject } from '../../api/validation/custom-object';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
 import { resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
@@ -9,6 +11,11 @@ import type { Store } from '../../store/types';
 const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUB_VERBS = ['get', 'patch', 'update'];
+
+/** What a CRD version's schema refuses in an object of its resource (nothing for other resources). */
+export function schemaCauses(r: ResourceInfo, obj: KObject): Cause[] {
+  return r.schema ? validateCustomObject(r.schema, obj) : [];
+}
 
 /** The rows a definition serves: one per served version, the storage version first. */
 export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
@@ -21,6 +28,7 @@ export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
       group, version: v.name, kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, plural: names.plural,
       singular: names.singular ?? names.kind.toLowerCase(), namespaced: scope === 'Namespaced',
       shortNames: names.shortNames ?? [], categories: names.categories ?? [], verbs: ALL_VERBS, subresources, custom: true, crd: true,
+      schema: v.schema?.openAPIV3Schema,
     };
   });
 }

@@ -88,3 +88,51 @@ describe('custom resources', () => {
     expect(gone.stderr).toContain('NotFound');
   });
 });
+
+describe('custom objects against the schema', () => {
+  it('refuses what the structural schema refuses, with Kubernetes messages', async () => {
+    const schemaCrd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: boxes.stable.example.com
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: boxes, kind: Box}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [size]
+            properties:
+              size: {type: integer, minimum: 1, maximum: 10}
+              color: {type: string, enum: [red, blue]}
+              label: {type: string, pattern: '^[a-z]+$', maxLength: 5}
+`;
+    await c.kubectlOk(['apply', '-f', '-'], { input: schemaCrd });
+    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/boxes.stable.example.com']);
+    const box = (spec: string) => `apiVersion: stable.example.com/v1\nkind: Box\nmetadata:\n  name: b\n  namespace: default\nspec:\n${spec}`;
+    const cases: Array<[string, string]> = [
+      ['  color: red\n', 'The Box "b" is invalid: spec.size: Required value'],
+      ['  size: "big"\n', 'spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"'],
+      ['  size: 11\n', 'spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10'],
+      ['  size: 0\n', 'spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1'],
+      ['  size: 2\n  color: pink\n', 'spec.color: Unsupported value: "pink": supported values: "red", "blue"'],
+      ['  size: 2\n  label: "AB"\n', 'spec.label: Invalid value: "AB": spec.label in body should match \'^[a-z]+$\''],
+      ['  size: 2\n  label: abcdefg\n', 'spec.label: Invalid value: "abcdefg": spec.label in body should be at most 5 chars long'],
+    ];
+    for (const [spec, message] of cases) {
+      const r = await c.kubectl(['apply', '-f', '-'], { input: box(spec) });
+      expect(r.code, spec).not.toBe(0);
+      expect(r.stderr).toContain(message);
+    }
+    await c.kubectlOk(['apply', '-f', '-'], { input: box('  size: 3\n  color: blue\n') });
+    expect(await c.kubectlOk(['get', 'box', 'b', '-o', 'jsonpath={.spec.size}'])).toBe('3');
+  });
+});
