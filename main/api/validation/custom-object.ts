@@ -47,7 +47,7 @@ function check(schema: JSONSchemaProps, v: unknown, path: string, causes: Cause[
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(v)) causes.push(invalid(path, v, `${path} in body should match '${schema.pattern}'`));
   }
   if (Array.isArray(v) && schema.items && !Array.isArray(schema.items)) {
-    const items = schema.items as JSONSchemaProps;
+    const items = schema.items;
     v.forEach((x, i) => check(items, x, `${path}[${i}]`, causes));
   }
   if (isObj(v)) checkObject(schema, v, path, causes);
@@ -57,7 +57,7 @@ function checkObject(schema: JSONSchemaProps, v: Record<string, unknown>, path: 
   const join = (k: string) => (path ? `${path}.${k}` : k);
   for (const name of schema.required ?? []) if (v[name] === undefined) causes.push(required(join(name), ''));
   for (const [k, x] of Object.entries(v)) {
-    const sub = schema.properties?.[k] ?? (isObj(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined);
+    const sub = schema.properties?.[k] ?? (isObj(schema.additionalProperties) ? (schema.additionalProperties) : undefined);
     if (sub) check(sub, x, join(k), causes);
   }
 }
