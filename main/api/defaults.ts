@@ -1,6 +1,7 @@
 // Server-side defaults per kind, as the apiserver applies them on create and update
 // (pkg/apis/*/v1/defaults.go plus the registry/admission defaults kubectl users see).
 // Mutates the object. Never touches uid, resourceVersion or creationTimestamp.
+import { defaultCustomResourceDefinition } from './crd';
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
@@ -152,6 +153,7 @@ function roleBinding(o: KObject): void {
 }
 
 const BY_KIND = perKind<(o: KObject) => void>({
+  CustomResourceDefinition: defaultCustomResourceDefinition,
   Pod: pod,
   Deployment: deployment,
   ReplicaSet: replicaSet,

@@ -39,6 +39,7 @@ export const R = {
   poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
   resourcequotas: refFor('', 'v1', 'resourcequotas'),
+  customresourcedefinitions: refFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
 } as const;
 
 export type ResourceName = keyof typeof R;

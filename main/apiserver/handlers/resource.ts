@@ -38,10 +38,11 @@ export function sendObject(req: IncomingMessage, res: ServerResponse, r: Resourc
   sendJson(res, code, obj);
 }
 
-/** The patch kind named by the request's Content-Type; 415 for anything else. */
-export function patchType(req: IncomingMessage): PatchType {
+/** The patch kind named by the request's Content-Type; 415 for anything else (and for a strategic patch of a CRD's resource). */
+export function patchType(req: IncomingMessage, r: Pick<ResourceInfo, 'crd'>): PatchType {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
   const type = PATCH_CONTENT_TYPES[ct];
+  if (r.crd && (!type || type === 'strategic')) throw errors.unsupportedPatchOfCustomResource();
   if (!type) throw errors.unsupportedMediaType(ct);
   return type;
 }
@@ -122,7 +123,7 @@ export async function handleResource(
       return;
     }
     case 'patch': {
-      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
+      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req, r), { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, result.created ? 201 : 200);
       return;
@@ -162,7 +163,7 @@ export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMess
       return;
     }
     case 'patch': {
-      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force') });
+      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req, r), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force') });
       sendObject(req, res, r, result.object);
       return;
     }

@@ -22,6 +22,7 @@ import { applyPatch } from './patching';
 import { QuotaReservations } from './admission/resource-quota';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
+import { schemaCauses } from './custom-resources';
 import { checkFields, decodeBody, throwIfInvalid } from './body';
 import { listObjects } from './list';
 import { admitIntoNamespace } from './namespace-lifecycle';
@@ -136,7 +137,7 @@ export class Registry {
     strategy.prepareForCreate?.(managedObj);
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
-    throwIfInvalid(r, managedObj, validateCreate(r.kind, managedObj));
+    throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
     strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
       strategy.rollbackCreate?.(managedObj);
@@ -306,7 +307,7 @@ export class Registry {
     try {
       throwIfInvalid(r, next, opts.subresource === 'status'
         ? validateStatusUpdate(r.kind, next, current)
-        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
+        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);

@@ -21,6 +21,7 @@ import { priorityClassTable } from './scheduling';
 import { cronJobTable, jobTable } from './batch';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
 import { limitRangeTable, resourceQuotaTable } from './quota';
+import { customResourceDefinitionTable } from './customresourcedefinitions';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -56,6 +57,7 @@ const own = perResource<KindTable>([
   ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
   ['', 'limitranges', limitRangeTable],
   ['', 'resourcequotas', resourceQuotaTable],
+  ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
