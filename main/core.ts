@@ -11,6 +11,7 @@ import { Authorizer } from './apiserver/authz/authorizer';
 import { TokenIssuer } from './apiserver/serviceaccount/issuer';
 import { ServiceAccountAuthenticator } from './apiserver/serviceaccount/authenticator';
 import { bootstrapPolicy } from './apiserver/authz/bootstrap';
+import { serveDefinedResources } from './apiserver/registry/custom-resources';
 import { Registry } from './apiserver/registry/registry';
 import type { ApiContext } from './apiserver/context';
 import { startApiServer } from './apiserver/server';
@@ -72,6 +73,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   // ServiceAccount admission needs the controllers that make every namespace's default ServiceAccount.
   const serviceAccountsRun = opts.controllers !== false && (opts.controllers?.controllers ?? ['serviceaccount']).includes('serviceaccount');
   const registry = new Registry(store, { admission: serviceAccountsRun });
+  const stopCustomResources = serveDefinedResources(store, log);
   await registry.bootstrap();
   await bootstrapPolicy(registry);
   const issuer = await TokenIssuer.load(path.join(opts.dataDir, 'pki'));
@@ -87,7 +89,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: api.url, caCertPem: pki.caCertPem, token: auth.adminToken });
-  const components: Component[] = [];
+  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }];
   const client = new LocalClient(ctx);
   let stopped = false;
   const core: Core = {

@@ -1,12 +1,14 @@
 // Server-side defaults per kind, as the apiserver applies them on create and update
 // (pkg/apis/*/v1/defaults.go plus the registry/admission defaults kubectl users see).
 // Mutates the object. Never touches uid, resourceVersion or creationTimestamp.
+import { defaultCustomResourceDefinition } from './crd';
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 import { horizontalPodAutoscaler } from './defaults-hpa';
 import { defaultCronJob, defaultJob } from './defaults-batch';
+import { defaultLimitRange } from './defaults-limitrange';
 
 type Obj = Record<string, unknown>;
 
@@ -151,6 +153,7 @@ function roleBinding(o: KObject): void {
 }
 
 const BY_KIND = perKind<(o: KObject) => void>({
+  CustomResourceDefinition: defaultCustomResourceDefinition,
   Pod: pod,
   Deployment: deployment,
   ReplicaSet: replicaSet,
@@ -172,6 +175,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   StorageClass: defaultStorageClass,
   HorizontalPodAutoscaler: horizontalPodAutoscaler,
   PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
+  LimitRange: defaultLimitRange,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -1,5 +1,6 @@
 // The table of every resource the API serves. Discovery, routing, storage keys, tables, the
 // OpenAPI document and the clients all read this one table.
+import type { JSONSchemaProps } from './types';
 
 export interface SubresourceInfo {
   name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token';
@@ -29,6 +30,10 @@ export interface ResourceInfo {
    * counts spec changes, a strategic merge patch is a merge patch).
    */
   custom?: boolean;
+  /** Defined by a CustomResourceDefinition (served while it exists; strategic merge patches are refused). */
+  crd?: boolean;
+  /** A CRD version's openAPIV3Schema (its objects are validated against it). */
+  schema?: JSONSchemaProps;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -54,7 +59,7 @@ function res(
   };
 }
 
-export const RESOURCES: readonly ResourceInfo[] = [
+const BUILT_IN: readonly ResourceInfo[] = [
   res('', 'v1', 'Namespace', 'namespaces', false, {
     shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: [{ name: 'finalize', group: '', version: 'v1', kind: 'Namespace', verbs: ['update'] }, status('', 'v1', 'Namespace')],
@@ -78,6 +83,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   res('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
   res('', 'v1', 'Secret', 'secrets', true),
+  res('', 'v1', 'LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
+  res('', 'v1', 'ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: [status('', 'v1', 'ResourceQuota')] }),
   res('', 'v1', 'ServiceAccount', 'serviceaccounts', true, {
     shortNames: ['sa'],
     subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
@@ -109,9 +116,43 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: CREATE_ONLY, virtual: true }),
   res('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, { verbs: CREATE_ONLY, virtual: true }),
   res('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, { verbs: CREATE_ONLY, virtual: true }),
+  res('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {
+    shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')],
+  }),
   res('flotilla.dev', 'v1alpha1', 'Machine', 'machines', false, { shortNames: ['ma'], subresources: [status('flotilla.dev', 'v1alpha1', 'Machine')], custom: true }),
   res('metrics.k8s.io', 'v1beta1', 'NodeMetrics', 'nodes', false, { verbs: READ_VERBS, virtual: true }),
   res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),
+];
+
+/**
+ * Every resource served now: the built-in table, then those CustomResourceDefinitions define
+ * (serveCustomResources replaces them in place, so readers always iterate the current set).
+ */
+export const RESOURCES: readonly ResourceInfo[] = [...BUILT_IN];
+
+/**
+ * A further version a stored kind is served in: each request converts to and from the stored version
+ * (`storedAs`, same group and plural). Not stored, so not in RESOURCES: routing, discovery and the
+ * OpenAPI document read it; storage, informers and controllers see only the stored version.
+ */
+export interface ConvertedResourceInfo extends ResourceInfo {
+  storedAs: ResourceInfo;
+}
+
+/** Verbs a converted version serves (no watch or patch: those are spoken in the stored version only). */
+const CONVERTED_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'update'];
+
+function converted(stored: ResourceInfo, version: string): ConvertedResourceInfo {
+  const sub = (s: SubresourceInfo): SubresourceInfo =>
+    (s.name === 'status' ? { ...s, version, verbs: s.verbs.filter((v) => v !== 'patch') } : s);
+  return { ...stored, version, verbs: CONVERTED_VERBS, subresources: stored.subresources.map(sub), storedAs: stored };
+}
+
+const storedRow = (group: string, plural: string): ResourceInfo => BUILT_IN.find((r) => r.group === group && r.plural === plural)!;
+
+/** Older versions served by conversion (their conversions: api/conversion/). The stored version stays preferred. */
+export const CONVERTED_RESOURCES: readonly ConvertedResourceInfo[] = [
+  converted(storedRow('autoscaling', 'horizontalpodautoscalers'), 'v1'),
 ];
 
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {
@@ -121,18 +162,37 @@ export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string
 /** Groups in the order discovery lists them (core first). */
 export function groupVersions(): Array<{ group: string; version: string }> {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  for (const r of [...RESOURCES, ...CONVERTED_RESOURCES]) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
   return [...seen.values()];
 }
 
 const byPath = new Map<string, ResourceInfo>();
 const byKind = new Map<string, ResourceInfo>();
 const byStoredKind = new Map<string, ResourceInfo>();
-for (const r of RESOURCES) {
-  byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
-  if (r.virtual) continue;
-  byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
-  byStoredKind.set(r.kind, r);
+
+function index(): void {
+  byPath.clear();
+  byKind.clear();
+  byStoredKind.clear();
+  for (const r of RESOURCES) {
+    byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
+    if (r.virtual) continue;
+    byKind.set(`${apiVersionOf(r)}/${r.kind}`, r);
+    // A kind served in several versions: storage is shared, the first (the storage version) names it.
+    if (!byStoredKind.has(r.kind)) byStoredKind.set(r.kind, r);
+  }
+}
+index();
+
+/**
+ * Serves exactly `rows` as the custom resources (replacing those served before): routing, discovery,
+ * OpenAPI and storage keys see them at once. A row that collides with a built-in resource is left out.
+ */
+export function serveCustomResources(rows: readonly ResourceInfo[]): void {
+  const builtInPaths = new Set(BUILT_IN.map((r) => `${r.group}/${r.version}/${r.plural}`));
+  const list = RESOURCES as ResourceInfo[];
+  list.splice(0, list.length, ...BUILT_IN, ...rows.filter((r) => !builtInPaths.has(`${r.group}/${r.version}/${r.plural}`)).map((r) => ({ ...r, crd: true })));
+  index();
 }
 
 /**
@@ -143,7 +203,7 @@ export function perResource<T>(rows: ReadonlyArray<readonly [group: string, plur
   const key = (r: Pick<ResourceInfo, 'group' | 'plural'>) => `${r.group}/${r.plural}`;
   const values = new Map<string, T>();
   for (const [group, plural, value] of rows) {
-    if (!RESOURCES.some((r) => r.group === group && r.plural === plural)) throw new Error(`no resource ${group}/${plural} is served`);
+    if (!BUILT_IN.some((r) => r.group === group && r.plural === plural)) throw new Error(`no resource ${group}/${plural} is served`);
     values.set(key({ group, plural }), value);
   }
   return (r) => values.get(key(r));
@@ -152,6 +212,11 @@ export function perResource<T>(rows: ReadonlyArray<readonly [group: string, plur
 /** Look a resource up by the URL parts /apis/<group>/<version>/<plural>. */
 export function resourceFor(group: string, version: string, plural: string): ResourceInfo | undefined {
   return byPath.get(`${group}/${version}/${plural}`);
+}
+
+/** A version served by conversion, by the URL parts /apis/<group>/<version>/<plural>. */
+export function convertedResourceFor(group: string, version: string, plural: string): ConvertedResourceInfo | undefined {
+  return CONVERTED_RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
 /** Look a stored resource up by apiVersion and kind, as found in an object. */
@@ -171,7 +236,7 @@ export function storedResourceOfKind(kind: string): ResourceInfo | undefined {
 export function perKind<T>(rows: Readonly<Record<string, T>>): (kind: string) => T | undefined {
   const values = new Map<string, T>();
   for (const [kind, value] of Object.entries(rows)) {
-    if (!storedResourceOfKind(kind)) throw new Error(`no stored resource has kind ${kind}`);
+    if (!BUILT_IN.some((r) => r.kind === kind && !r.virtual)) throw new Error(`no stored resource has kind ${kind}`);
     values.set(kind, value);
   }
   return (kind) => values.get(kind);

@@ -37,6 +37,10 @@ export type {
 } from 'kubernetes-types/core/v1';
 export type { StorageClass } from 'kubernetes-types/storage/v1';
 export type { PriorityClass } from 'kubernetes-types/scheduling/v1';
+export type { LimitRange, LimitRangeItem, ResourceQuota } from 'kubernetes-types/core/v1';
+export type {
+  CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, JSONSchemaProps,
+} from 'kubernetes-types/apiextensions/v1';
 export type {
   HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerCondition,
   HPAScalingRules, HPAScalingPolicy, MetricSpec, MetricStatus,

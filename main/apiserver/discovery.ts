@@ -1,12 +1,17 @@
 // API discovery: the aggregated form kubectl 1.32 asks for first (apidiscovery.k8s.io/v2) and
 // the legacy APIVersions / APIGroupList / APIResourceList it falls back to.
 import type { ResourceInfo } from '../api/resources';
-import { RESOURCES, groupVersions } from '../api/resources';
+import { CONVERTED_RESOURCES, RESOURCES, groupVersions } from '../api/resources';
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export function wantsAggregated(accept: string | undefined): boolean {
   return !!accept && accept.includes('as=APIGroupDiscoveryList') && accept.includes('g=apidiscovery.k8s.io');
+}
+
+/** The resources of one group version, stored or served by conversion. */
+function servedIn(group: string, version: string): ResourceInfo[] {
+  return [...RESOURCES, ...CONVERTED_RESOURCES].filter((r) => r.group === group && r.version === version);
 }
 
 function aggregatedResource(r: ResourceInfo) {
@@ -31,16 +36,16 @@ function aggregatedResource(r: ResourceInfo) {
 
 /** /api (core = true) or /apis, aggregated. */
 export function aggregatedDiscovery(core: boolean) {
-  const items = groupVersions()
-    .filter((gv) => (gv.group === '') === core)
-    .map((gv) => ({
-      metadata: { name: gv.group, creationTimestamp: null },
-      versions: [{
-        version: gv.version,
-        resources: RESOURCES.filter((r) => r.group === gv.group && r.version === gv.version).map(aggregatedResource),
-        freshness: 'Current',
-      }],
-    }));
+  const groups = [...new Set(groupVersions().filter((gv) => (gv.group === '') === core).map((gv) => gv.group))];
+  // One item per group; its versions in preference order (the stored version first).
+  const items = groups.map((group) => ({
+    metadata: { name: group, creationTimestamp: null },
+    versions: groupVersions().filter((gv) => gv.group === group).map((gv) => ({
+      version: gv.version,
+      resources: servedIn(gv.group, gv.version).map(aggregatedResource),
+      freshness: 'Current',
+    })),
+  }));
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }
 
@@ -66,7 +71,7 @@ export function apiGroupInfo(group: string) {
 
 /** Legacy APIResourceList of one group version; subresources appear as `pods/log`. */
 export function apiResourceList(group: string, version: string) {
-  const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
+  const rs = servedIn(group, version);
   if (!rs.length) return undefined;
   const resources: Array<Record<string, unknown>> = [];
   for (const r of rs) {

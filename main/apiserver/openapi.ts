@@ -2,7 +2,7 @@
 // fields itself (fieldValidation): each patchable path carries x-kubernetes-group-version-kind and
 // a fieldValidation parameter.
 import { createHash } from 'node:crypto';
-import { RESOURCES, groupVersions } from '../api/resources';
+import { CONVERTED_RESOURCES, RESOURCES, groupVersions } from '../api/resources';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -17,7 +17,7 @@ const fieldValidationParam = {
 
 function doc(group: string, version: string) {
   const paths: Record<string, unknown> = {};
-  for (const r of RESOURCES.filter((x) => x.group === group && x.version === version && !x.virtual)) {
+  for (const r of [...RESOURCES, ...CONVERTED_RESOURCES].filter((x) => x.group === group && x.version === version && !x.virtual)) {
     const gvk = { group: r.group, version: r.version, kind: r.kind };
     const base = `/${gvPath(group, version)}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}`;
     const op = (verb: string) => ({

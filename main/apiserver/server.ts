@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { ResourceInfo, SubresourceInfo } from '../api/resources';
-import { RESOURCES, resourceFor } from '../api/resources';
+import { RESOURCES, convertedResourceFor, resourceFor } from '../api/resources';
 import type { Pki } from './pki';
 import type { Identity, TokenAuthenticator } from './auth';
 import { needsObjectNode } from './auth';
@@ -19,6 +19,7 @@ import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupLis
 import { openapiDocument, openapiIndex } from './openapi';
 import { sendError, sendJson } from './handlers/respond';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
+import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
 import { handleMetrics } from './handlers/metrics';
 import { handleReview } from './handlers/reviews';
@@ -191,9 +192,15 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
     }
     throw errors.pathNotFound();
   }
+  const method = req.method ?? 'GET';
+  const converted = convertedResourceFor(info.group, info.version, info.resource);
+  if (converted) {
+    if (info.legacyWatch) throw errors.methodNotAllowed();
+    authorize(ctx, identity, info, method);
+    return handleConverted(ctx, req, res, info, converted, identity);
+  }
   const r = resourceFor(info.group, info.version, info.resource);
   if (!r) throw errors.pathNotFound();
-  const method = req.method ?? 'GET';
   if (r.virtual) {
     authorize(ctx, identity, info, method);
     if (r.group === 'metrics.k8s.io') handleMetrics(ctx, res, info, r);

@@ -102,6 +102,9 @@ export const errors = {
   /** A method the route does not serve (go-restful's 405): details are empty. */
   methodNotAllowed: (message: string = GENERIC_MESSAGES[405]) => new ApiError(405, 'MethodNotAllowed', message, {}),
   tooLarge: (limit: number) => new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`),
+  /** A custom resource's patch: no strategic merge patch (NewUnsupportedMediaTypeError with the types it accepts). */
+  unsupportedPatchOfCustomResource: () => new ApiError(415, 'UnsupportedMediaType',
+    'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml'),
   unsupportedMediaType: (type: string) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type})`),
   /** NewTooManyRequests: details always present, with retryAfterSeconds when known. */
   tooManyRequests: (message: string, retryAfterSeconds?: number) => new ApiError(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : {}),

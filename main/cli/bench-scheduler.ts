@@ -1,6 +1,7 @@
 // `flotilla bench scheduler [--nodes N] [--pods M]`: a core in a temp dir with N hollow nodes and
 // every control loop; 100 deployments (M pods in all) are scaled up at once and timed until every
-// pod is scheduled and Running, observed through the API (a watch, like any client).
+// pod is scheduled and Running, observed through the API (a watch, like any client). With --statefulset,
+// one Parallel StatefulSet with claims instead (bench-scheduler-sts.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { nowMs, percentile, printResult, printTable, round } from './bench-repor
 import { Framework } from '../scheduler/framework';
 import { NodeInfo } from '../scheduler/node-info';
 import { newPodInfo } from '../scheduler/pod-info';
+import { benchSchedulerStatefulSet } from './bench-scheduler-sts';
 
 /** The scheduling cycle alone (filters, scores, assume) over an in-memory cache: what the scheduler could do if the API kept up. */
 function cycleThroughput(nodes: number, pods: number): number {
@@ -35,7 +37,13 @@ function cycleThroughput(nodes: number, pods: number): number {
 
 const DEPLOYMENTS = 100;
 
-export async function benchScheduler({ nodes, pods, timeout }: BenchSchedulerOptions): Promise<void> {
+export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
+  const { nodes, timeout } = o;
+  if (o.statefulset) {
+    await benchSchedulerStatefulSet({ nodes, timeout, pods: o.pods ?? 1000 });
+    return;
+  }
+  const pods = o.pods ?? 10_000;
   const timeoutMs = timeout * 1000;
   const cyclesPerS = cycleThroughput(nodes, pods);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sched-'));

@@ -5,7 +5,7 @@ import { MACHINE_PROVIDERS } from '../api/validation/machine';
 import type { MachineProvider } from '../api/types';
 import { dataDirFlag } from './data-dir';
 import {
-  choiceFlag, customFlag, intFlag, leaf, parseMemoryMiB, positional, stringFlag, type CommandDef, type Values,
+  choiceFlag, customFlag, intFlag, leaf, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
 
 const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
@@ -47,8 +47,9 @@ const BENCH_API = {
 
 const BENCH_SCHEDULER = {
   nodes: intFlag('--nodes <n>', 'hollow nodes', 1000, POSITIVE),
-  pods: intFlag('--pods <n>', 'pods, in 100 deployments', 10_000, POSITIVE),
+  pods: intFlag('--pods <n>', 'pods, in 100 deployments (or the replicas of the StatefulSet)', undefined, POSITIVE, '10000; 1000 with --statefulset'),
   timeout: intFlag('--timeout <seconds>', 'give up waiting for every pod to run after this long', 600, POSITIVE),
+  statefulset: switchFlag('--statefulset', 'instead: one Parallel StatefulSet with a volumeClaimTemplate, timed until every pod is Running and every claim Bound'),
 };
 
 const BENCH_PROXY = {

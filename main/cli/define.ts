@@ -123,6 +123,11 @@ export function choiceFlag<C extends string>(
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse, choices };
 }
 
+/** A switch without a value (`--statefulset`): true when given, false otherwise. */
+export function switchFlag(syntax: string, description: string): Flag<boolean> {
+  return { kind: 'flag', syntax, description, default: false, defaultHelp: 'off' };
+}
+
 /** A flag of its own kind of value (parse throws InvalidArgumentError with the reason). */
 export function customFlag<T>(syntax: string, description: string, def: T, parse: (raw: string) => T, defaultHelp?: string): Flag<T> {
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse };

@@ -38,6 +38,8 @@ export const R = {
   storageclasses: refFor('storage.k8s.io', 'v1', 'storageclasses'),
   poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
+  resourcequotas: refFor('', 'v1', 'resourcequotas'),
+  customresourcedefinitions: refFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
 } as const;
 
 export type ResourceName = keyof typeof R;

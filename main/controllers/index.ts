@@ -1,6 +1,7 @@
 // Starts the control loops on a core: shared informers, one work queue per controller.
 // startControlLoops returns a disposer and registers itself with core.own(). The scheduler is
 // started separately (main/core.ts), on the same shared informers.
+import { newCrdEstablishingController } from './crd-establishing';
 import type { ApiClient } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { newDeploymentController } from './deployment';
@@ -30,6 +31,7 @@ import { newHpaController } from './hpa';
 import { newJobController } from './job';
 import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
+import { newResourceQuotaController } from './resource-quota';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -81,7 +83,9 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'horizontal-pod-autoscaler': (ctx, o) => newHpaController(ctx, o.hpaSyncPeriodMs),
   job: (ctx, o) => newJobController(ctx, { now: o.now }),
   cronjob: (ctx, o) => newCronJobController(ctx, { now: o.now }),
+  'crd-establishing': (ctx) => newCrdEstablishingController(ctx),
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
+  resourcequota: (ctx) => newResourceQuotaController(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -35,11 +35,13 @@ function isDelayed(sc: StorageClass | undefined): boolean {
 function findVolume(d: BinderDeps, pvc: PersistentVolumeClaim, node: string | undefined): PersistentVolume | undefined {
   let best: PersistentVolume | undefined;
   for (const pv of d.volumes.list()) {
-    if (pv.metadata?.deletionTimestamp || !volumeSatisfies(pv, pvc)) continue;
+    if (pv.metadata?.deletionTimestamp) continue;
+    // A volume bound to another claim is ruled out before the costlier volumeSatisfies (with many bound volumes, most are).
     if (pv.spec?.claimRef) {
-      if (claimRefMatches(pv, pvc)) return pv;
+      if (claimRefMatches(pv, pvc) && volumeSatisfies(pv, pvc)) return pv;
       continue;
     }
+    if (!volumeSatisfies(pv, pvc)) continue;
     if (pv.status?.phase === 'Released' || pv.status?.phase === 'Failed') continue;
     if (node !== undefined && !volumeFitsNode(pv, { name: node, labels: d.nodeLabels(node) ?? {} })) continue;
     if (!best || storageBytes(pv.spec?.capacity?.storage) < storageBytes(best.spec?.capacity?.storage)) best = pv;

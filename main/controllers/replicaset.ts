@@ -16,6 +16,7 @@ import { PodControl } from './pod-control';
 import { ignoreNotFound } from './ignore-not-found';
 import { compareForDeletion } from './pod-ranking';
 import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
+import { slowStartBatch } from './slow-start';
 
 const BURST_REPLICAS = 500;
 /** Pod status changes only move the ReplicaSet's status: coalesce them (client-go's queue does the same under load). */
@@ -79,20 +80,14 @@ class ReplicaSetSync {
     else if (diff > 0) await this.deletePods(rs, [...active].sort(compareForDeletion).slice(0, Math.min(diff, BURST_REPLICAS)), key);
   }
 
-  /** Slow start: batches of 1, 2, 4, … so that a failing create does not flood the API. */
+  /** Slow start (slow-start.ts): batches of 1, 2, 4, … so that a failing create does not flood the API. */
   private async createPods(rs: ReplicaSet, n: number, key: string): Promise<void> {
     this.exp.expect(key, n, 0);
-    let done = 0;
-    for (let batch = 1; done < n; batch *= 2) {
-      const size = Math.min(batch, n - done);
-      const results = await Promise.allSettled(Array.from({ length: size }, () => this.createPod(rs)));
-      done += size;
-      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (!failed.length) continue;
-      // The creates that failed or were skipped will never be observed.
-      for (let i = 0; i < failed.length + (n - done); i++) this.exp.observedAdd(key);
-      throw failed[0].reason;
-    }
+    const { attempted, failures } = await slowStartBatch(n, () => this.createPod(rs));
+    if (!failures.length) return;
+    // The creates that failed or were skipped will never be observed.
+    for (let i = 0; i < failures.length + (n - attempted); i++) this.exp.observedAdd(key);
+    throw failures[0];
   }
 
   private async createPod(rs: ReplicaSet): Promise<void> {

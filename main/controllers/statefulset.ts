@@ -18,6 +18,7 @@ import { controllerRef } from './pod-util';
 import { planStatefulSet } from './statefulset-plan';
 import { claimsFor, newStatefulPod, ordinalOf, plainOwnerRef, revisionOfPod } from './statefulset-pods';
 import { sameStatefulSetStatus, statefulSetStatus } from './statefulset-status';
+import { slowStartBatch } from './slow-start';
 
 export function newStatefulSetController(ctx: ControllerContext): Controller {
   const sync = new StatefulSetSync(ctx);
@@ -49,9 +50,17 @@ class StatefulSetSync {
     const current = history.find((r) => r.metadata?.name === set.status?.currentRevision) ?? update;
     const currentName = current.metadata?.name ?? '';
     const plan = planStatefulSet({ set, pods, currentRevision: currentName, updateRevision: updateName, currentReplicas: set.status?.currentReplicas ?? 0 });
-    for (const { ordinal, current: atCurrent } of plan.create) {
+    const create = (i: number) => {
+      const { ordinal, current: atCurrent } = plan.create[i];
       const template = atCurrent ? templateOf(current) : set.spec?.template ?? {};
-      await this.createPod(set, newStatefulPod(set, template, atCurrent ? currentName : updateName, ordinal), ordinal);
+      return this.createPod(set, newStatefulPod(set, template, atCurrent ? currentName : updateName, ordinal), ordinal);
+    };
+    if (set.spec?.podManagementPolicy === 'Parallel') {
+      // Kubernetes' runForAll when not monotonic: slowStartBatch over the pods to create.
+      const { failures } = await slowStartBatch(plan.create.length, create);
+      if (failures.length) throw failures[0];
+    } else {
+      for (let i = 0; i < plan.create.length; i++) await create(i);
     }
     for (const p of plan.condemn) await this.condemn(set, p);
     for (const p of plan.remove) await this.deletePod(set, p);

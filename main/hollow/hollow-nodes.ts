@@ -1,7 +1,7 @@
 // Hollow nodes: simulated kubelets for tests and benchmarks. Each registers a Node with capacity
 // and Ready conditions, renews its Lease in kube-node-lease every 10 s, marks the pods bound to it
 // Running (IP from its podCIDR, conditions, container statuses) and confirms their deletion with
-// DELETE gracePeriodSeconds=0. They only use the public API: nothing in the control plane knows.
+// DELETE gracePeriodSeconds=0, and let their deleted local volumes go (local-volumes.ts). They only use the public API: nothing in the control plane knows.
 import type { KObject, Node, Pod } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/types';
@@ -9,6 +9,7 @@ import { EventRecorder } from '../client/record/recorder';
 import { Informer } from '../client/cache/informer';
 import { R, keyOf } from '../client/refs';
 import { Limiter } from './limiter';
+import { hollowLocalVolumes } from './local-volumes';
 import type { HollowResources } from './node-object';
 import { leaseObject, microTime, nodeConditions, nodeObject } from './node-object';
 import { runningStatus, withReadiness } from './pod-status';
@@ -186,6 +187,7 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
     nodeInf.addHandler({ add: syncNode, update: (_o, n) => syncNode(n) }),
   ];
   const stopNodeInf = nodeInf.start();
+  const stopVolumes = hollowLocalVolumes(client, limiter, (node) => { const st = nodes.get(node); return !!st && !st.dead && !stopped; }, log).start();
   const ready = (async () => {
     await Promise.all([...nodes.values()].map((st) => register(st)));
     await nodeInf.hasSynced;
@@ -216,6 +218,7 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
       stopped = true;
       offs.forEach((f) => f());
       stopNodeInf();
+      stopVolumes();
       stopPodInf?.();
       for (const st of nodes.values()) if (st.timer) clearTimeout(st.timer);
       for (const r of recorders.values()) r.stop();

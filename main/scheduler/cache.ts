@@ -64,6 +64,7 @@ export class SchedulerCache {
     const st = this.podStates.get(uid);
     if (st && st.node === node) {
       st.assumed = false;
+      st.info.pod = pod; // preemption reads its start time and deletion
       return;
     }
     if (st) this.removePod(uid);

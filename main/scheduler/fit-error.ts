@@ -3,7 +3,8 @@
 // The "<count> <reason>" strings are sorted as strings, as upstream's sortReasonsHistogram does.
 import type { FilterFailure } from './types';
 
-export function fitErrorMessage(numNodes: number, failures: FilterFailure[]): string {
+/** `postFilter`: preemption's own message ("preemption: …"), empty when it nominated a node. */
+export function fitErrorMessage(numNodes: number, failures: FilterFailure[], postFilter?: string): string {
   if (numNodes === 0) return 'no nodes available to schedule pods';
   const hist = new Map<string, number>();
   for (const f of failures) {
@@ -13,8 +14,8 @@ export function fitErrorMessage(numNodes: number, failures: FilterFailure[]): st
   let msg = `0/${numNodes} nodes are available`;
   if (parts.length) msg += `: ${parts.join(', ')}.`;
   else msg += '.';
-  // No lower-priority victims are considered: preemption cannot help on any node.
-  msg += ` preemption: 0/${numNodes} nodes are available: ${numNodes} Preemption is not helpful for scheduling.`;
+  if (postFilter === undefined) msg += ` preemption: 0/${numNodes} nodes are available: ${numNodes} Preemption is not helpful for scheduling.`;
+  else if (postFilter) msg += ` ${postFilter}`;
   return msg;
 }
 

@@ -2,6 +2,7 @@
 // feasible nodes are found, as percentageOfNodesToScore does), score the feasible ones with the
 // weighted score plugins, and pick the best (ties broken at random).
 import type { NodeInfo } from './node-info';
+import { Nominator } from './nominator';
 import { nodeAffinityFilter, nodeAffinityScore } from './plugins/node-affinity';
 import { nodeName } from './plugins/node-name';
 import { nodePorts } from './plugins/node-ports';
@@ -35,7 +36,11 @@ export class Framework {
   private scratch = new Float64Array(0);
   private total = new Float64Array(0);
 
-  constructor(private readonly filters = FILTERS, private readonly scores = SCORES) {}
+  constructor(
+    private readonly filters = FILTERS,
+    private readonly scores = SCORES,
+    readonly nominator = new Nominator(),
+  ) {}
 
   schedule(pod: PodInfo, nodes: NodeInfo[]): CycleResult {
     const n = nodes.length;
@@ -47,7 +52,7 @@ export class Framework {
     const start = n ? this.nextStart % n : 0;
     for (; processed < n && feasible.length < want; processed++) {
       const ni = nodes[(start + processed) % n];
-      const f = this.runFilters(pod, ni);
+      const f = this.filter(pod, ni);
       if (f) failures.push(f);
       else feasible.push(ni);
     }
@@ -55,6 +60,17 @@ export class Framework {
     if (!feasible.length) return { failures, numNodes: n };
     if (feasible.length === 1) return { node: feasible[0].name };
     return { node: this.pickBest(pod, feasible) };
+  }
+
+  /** Runs the Filter plugins, counting the node's nominated pods of equal or higher priority. */
+  filter(pod: PodInfo, ni: NodeInfo): FilterFailure | undefined {
+    if (!this.nominator.size) return this.runFilters(pod, ni);
+    const added = this.nominator.addTo(pod, ni);
+    try {
+      return this.runFilters(pod, ni);
+    } finally {
+      for (const p of added) ni.removePod(p.uid);
+    }
   }
 
   private runFilters(pod: PodInfo, ni: NodeInfo): FilterFailure | undefined {

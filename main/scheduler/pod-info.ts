@@ -55,5 +55,6 @@ export function newPodInfo(pod: Pod): PodInfo {
     cpuMilli: cpu, memBytes: mem, nonZeroCpu: nzCpu, nonZeroMem: nzMem, hostPorts,
     tolerations: pod.spec?.tolerations ?? [], ownerUid: owner?.uid,
     nodeSelector: pod.spec?.nodeSelector, affinity: pod.spec?.affinity,
+    priority: pod.spec?.priority ?? 0, preempts: pod.spec?.preemptionPolicy !== 'Never',
   };
 }

@@ -1,4 +1,5 @@
-// The scheduling queue: activeQ (pods to try now, FIFO), backoffQ (pods that failed, waiting
+// The scheduling queue: activeQ (pods to try now, higher priority first and FIFO within a priority,
+// as PrioritySort orders it), backoffQ (pods that failed, waiting
 // 1 s doubling to 10 s), and unschedulable pods parked until the cluster changes (a node added or
 // updated, a pod deleted) or 5 minutes pass — never retried in a busy loop.
 import type { PodInfo } from './types';
@@ -17,9 +18,17 @@ interface Entry {
   poppedAt: number;
 }
 
+/** One priority's FIFO. */
+interface Bucket {
+  items: Entry[];
+  head: number;
+}
+
 export class SchedulingQueue {
-  private active: Entry[] = [];
-  private activeHead = 0;
+  private readonly buckets = new Map<number, Bucket>();
+  /** Priorities with a bucket, highest first. */
+  private priorities: number[] = [];
+  private activeCount = 0;
   private readonly activeKeys = new Map<string, Entry>();
   private readonly backoff = new Map<string, Entry>();
   private readonly unschedulable = new Map<string, Entry>();
@@ -35,7 +44,7 @@ export class SchedulingQueue {
   }
 
   get pendingCount(): number {
-    return this.active.length - this.activeHead + this.backoff.size + this.unschedulable.size;
+    return this.activeCount + this.backoff.size + this.unschedulable.size;
   }
 
   /** A new or changed pending pod. */
@@ -74,13 +83,7 @@ export class SchedulingQueue {
 
   /** The next pod to schedule; undefined when closed. */
   pop(): Promise<PodInfo | undefined> {
-    for (;;) {
-      if (this.activeHead >= this.active.length) break;
-      const e = this.active[this.activeHead++];
-      if (this.activeHead > 4096 && this.activeHead * 2 > this.active.length) {
-        this.active = this.active.slice(this.activeHead);
-        this.activeHead = 0;
-      }
+    for (let e = this.shiftActive(); e; e = this.shiftActive()) {
       if (!e.info.key) continue;
       this.activeKeys.delete(e.info.key);
       return Promise.resolve(this.startAttempt(e));
@@ -154,8 +157,36 @@ export class SchedulingQueue {
       w(e);
       return;
     }
-    this.active.push(e);
+    const prio = e.info.priority;
+    let b = this.buckets.get(prio);
+    if (!b) {
+      this.buckets.set(prio, (b = { items: [], head: 0 }));
+      this.priorities.push(prio);
+      this.priorities.sort((x, y) => y - x);
+    }
+    b.items.push(e);
+    this.activeCount++;
     this.activeKeys.set(e.info.key, e);
+  }
+
+  /** The oldest entry of the highest priority (possibly a tombstone), or undefined. */
+  private shiftActive(): Entry | undefined {
+    while (this.priorities.length) {
+      const prio = this.priorities[0];
+      const b = this.buckets.get(prio);
+      if (b && b.head < b.items.length) {
+        const e = b.items[b.head++];
+        this.activeCount--;
+        if (b.head > 4096 && b.head * 2 > b.items.length) {
+          b.items = b.items.slice(b.head);
+          b.head = 0;
+        }
+        return e;
+      }
+      this.buckets.delete(prio);
+      this.priorities.shift();
+    }
+    return undefined;
   }
 
   private flush(): void {

@@ -14,6 +14,7 @@ import { fitErrorMessage, preFilterMessage } from './fit-error';
 import { Framework } from './framework';
 import { newPodInfo, podKey } from './pod-info';
 import { SchedulingQueue } from './queue';
+import { Preemption } from './post-filter';
 import { VolumeBinding } from './plugins/volume-binding';
 import type { PodInfo } from './types';
 
@@ -49,6 +50,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   const fw = new Framework();
   const volumes = new VolumeBinding(opts.informers, client);
   const recorder = new EventRecorder(client, { component: SCHEDULER_NAME });
+  const preemption = new Preemption(opts.informers, client, recorder, cache, fw, SCHEDULER_NAME, log);
   let stopped = false;
   let scheduled = 0;
   let bindsInFlight = 0;
@@ -69,18 +71,34 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     podInf.addHandler({
       add: (p) => {
         if (p.spec?.nodeName) cache.addOrUpdatePod(p);
-        else if (pending(p)) queue.add(newPodInfo(p));
+        else if (pending(p)) {
+          const info = newPodInfo(p);
+          queue.add(info);
+          if (p.status?.nominatedNodeName) fw.nominator.set(info, p.status.nominatedNodeName);
+        }
       },
       update: (o, p) => {
         if (p.spec?.nodeName) {
-          if (!o.spec?.nodeName) queue.delete(podKey(p));
+          if (!o.spec?.nodeName) {
+            queue.delete(podKey(p));
+            fw.nominator.delete(p.metadata?.uid ?? '');
+          }
           cache.addOrUpdatePod(p);
           if (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) queue.moveAllToActiveOrBackoff();
         } else if (pending(p)) {
-          if (!sameScheduling(o, p)) queue.add(newPodInfo(p));
-        } else queue.delete(podKey(p));
+          const same = sameScheduling(o, p);
+          if (!same || o.status?.nominatedNodeName !== p.status?.nominatedNodeName) {
+            const info = newPodInfo(p);
+            if (!same) queue.add(info);
+            fw.nominator.set(info, p.status?.nominatedNodeName);
+          }
+        } else {
+          queue.delete(podKey(p));
+          fw.nominator.delete(p.metadata?.uid ?? '');
+        }
       },
       delete: (p) => {
+        fw.nominator.delete(p.metadata?.uid ?? '');
         if (p.spec?.nodeName) {
           cache.removePod(p.metadata?.uid ?? '');
           queue.moveAllToActiveOrBackoff();
@@ -115,14 +133,15 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     }
   }
 
-  async function unschedulable(pi: PodInfo, message: string): Promise<void> {
+  async function unschedulable(pi: PodInfo, message: string, nominatedNode?: string, live = pi.pod): Promise<void> {
     queue.unschedulableAgain(pi.key);
     recorder.event(pi.pod, 'Warning', 'FailedScheduling', message);
     const cur = pi.pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (cur?.status === 'False' && cur.message === message) return;
+    const nominate = nominatedNode !== undefined && nominatedNode !== (live.status?.nominatedNodeName ?? '');
+    if (cur?.status === 'False' && cur.message === message && !nominate) return;
     try {
       await client.patch(R.pods, pi.pod.metadata?.name ?? '', {
-        status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+        status: { ...(nominate ? { nominatedNodeName: nominatedNode || null } : {}), conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
       }, 'strategic', { namespace: pi.pod.metadata?.namespace, subresource: 'status' });
     } catch (e) {
       if (!isNotFound(e)) log(`scheduler: updating ${pi.key}: ${e instanceof Error ? e.message : String(e)}`);
@@ -130,7 +149,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   }
 
   async function loop(): Promise<void> {
-    await Promise.all([podInf.hasSynced, nodeInf.hasSynced, volumes.hasSynced]);
+    await Promise.all([podInf.hasSynced, nodeInf.hasSynced, volumes.hasSynced, preemption.hasSynced]);
     let lastYield = Date.now();
     while (!stopped) {
       if (Date.now() - lastYield > YIELD_EVERY_MS) {
@@ -153,10 +172,14 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       const res = fw.schedule(pi, cache.nodeList);
       if ('node' in res) {
         cache.assume(pi, res.node);
+        fw.nominator.delete(pi.uid);
         bindsInFlight++;
         void bind(pi, res.node);
+      } else if (!res.numNodes) {
+        void unschedulable(pi, fitErrorMessage(0, res.failures));
       } else {
-        void unschedulable(pi, fitErrorMessage(res.numNodes, res.failures));
+        const post = preemption.postFilter(pi, live);
+        void unschedulable(pi, fitErrorMessage(res.numNodes, res.failures, post.message), post.nominatedNode, live);
       }
     }
   }

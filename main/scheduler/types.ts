@@ -15,6 +15,9 @@ export interface PodInfo {
   hostPorts: string[];
   tolerations: Toleration[];
   ownerUid?: string;
+  /** spec.priority (0 when unset) and whether the pod may preempt (preemptionPolicy is not Never). */
+  priority: number;
+  preempts: boolean;
   nodeSelector?: Record<string, string>;
   affinity?: Affinity;
   /** Set by VolumeBinding's PreFilter for a pod with claims (plugins/volume-binding.ts). */

@@ -35,6 +35,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'authentication.k8s.io/v1/TokenRequest': 'AuthenticationV1TokenRequest',
   'v1/PersistentVolume': 'V1PersistentVolume',
   'v1/PersistentVolumeClaim': 'V1PersistentVolumeClaim',
+  'v1/LimitRange': 'V1LimitRange',
+  'v1/ResourceQuota': 'V1ResourceQuota',
   'storage.k8s.io/v1/StorageClass': 'V1StorageClass',
 };
 

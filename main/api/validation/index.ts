@@ -29,6 +29,7 @@ import { validatePodDisruptionBudget } from './poddisruptionbudget';
 import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
 import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass';
 import { validateJob, validateJobUpdate } from './job';
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './customresourcedefinition';
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 
 export type { Cause, CauseReason } from './cause';
@@ -85,6 +86,7 @@ const RULES = perKind<KindRules>({
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
   HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
+  CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

@@ -29,7 +29,10 @@ export function validatePersistentVolumeClaim(pvc: KObject): Cause[] {
 }
 
 function storageOf(spec: Record<string, unknown>): number {
-  const q = obj(obj(spec.resources).requests).storage;
+  return bytesOf(obj(obj(spec.resources).requests).storage);
+}
+
+function bytesOf(q: unknown): number {
   try {
     return typeof q === 'string' || typeof q === 'number' ? parseQuantity(q) : NaN;
   } catch {
@@ -55,8 +58,12 @@ export function validatePersistentVolumeClaimUpdate(next: KObject, prev: KObject
     const diff = specDiff(old, spec, 'spec').join('\n');
     causes.push(forbidden('spec', `spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n${diff}`));
   }
-  if (storageOf(obj(next.spec)) < storageOf(obj(prev.spec))) {
-    causes.push(forbidden('spec.resources.requests.storage', 'field can not be less than previous value'));
+  // RecoverVolumeExpansionFailure (on by default since 1.32): a request may come down from a failed expansion,
+  // but never to the capacity the claim has (status.capacity; none counts as zero) or below.
+  const size = storageOf(obj(next.spec));
+  if (size < storageOf(obj(prev.spec))) {
+    const capacity = bytesOf(obj(obj(prev.status).capacity).storage);
+    if (size <= (Number.isNaN(capacity) ? 0 : capacity)) causes.push(forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
   }
   if (!semanticEqual(obj(next.spec).volumeMode, obj(prev.spec).volumeMode)) causes.push(immutable('volumeMode', obj(next.spec).volumeMode));
   return causes;

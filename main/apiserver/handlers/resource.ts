@@ -38,19 +38,20 @@ export function sendObject(req: IncomingMessage, res: ServerResponse, r: Resourc
   sendJson(res, code, obj);
 }
 
-/** The patch kind named by the request's Content-Type; 415 for anything else. */
-export function patchType(req: IncomingMessage): PatchType {
+/** The patch kind named by the request's Content-Type; 415 for anything else (and for a strategic patch of a CRD's resource). */
+export function patchType(req: IncomingMessage, r: Pick<ResourceInfo, 'crd'>): PatchType {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
   const type = PATCH_CONTENT_TYPES[ct];
+  if (r.crd && (!type || type === 'strategic')) throw errors.unsupportedPatchOfCustomResource();
   if (!type) throw errors.unsupportedMediaType(ct);
   return type;
 }
 
-async function body(req: IncomingMessage): Promise<unknown> {
+export async function body(req: IncomingMessage): Promise<unknown> {
   return decodeBody(await readBody(req), req.headers['content-type']);
 }
 
-async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
   const opts: DeleteOptions = {};
   const raw = await readBody(req);
   if (raw.length && raw.toString('utf8').trim()) {
@@ -75,7 +76,7 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
 }
 
 /** Who writes, for the kinds whose strategies check it (RBAC); none when the server authorizes no one. */
-function requesterOf(ctx: ApiContext, identity: Identity, info: RequestInfo): Requester | undefined {
+export function requesterOf(ctx: ApiContext, identity: Identity, info: RequestInfo): Requester | undefined {
   return ctx.auth ? { user: identity, authorizer: ctx.auth.authorizer, requestName: info.name ?? '' } : undefined;
 }
 
@@ -122,7 +123,7 @@ export async function handleResource(
       return;
     }
     case 'patch': {
-      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req), { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
+      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req, r), { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, result.created ? 201 : 200);
       return;
@@ -162,7 +163,7 @@ export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMess
       return;
     }
     case 'patch': {
-      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force') });
+      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req, r), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force') });
       sendObject(req, res, r, result.object);
       return;
     }

@@ -44,7 +44,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   if (info.verb === 'update') {
     desired = raw as Scale;
   } else if (info.verb === 'patch') {
-    const type = patchType(req);
+    const type = patchType(req, r);
     const scaleResource = { ...r, group: 'autoscaling', version: 'v1', kind: 'Scale' };
     desired = applyPatch({ r: scaleResource, current: toScale(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
   } else {

@@ -19,8 +19,10 @@ import { makeStrategies } from './strategies';
 import { INITIAL_NAMESPACES, NAMESPACES } from './strategies/namespace';
 import { PRIORITY_CLASSES, missingSystemPriorityClasses } from './strategies/priorityclass';
 import { applyPatch } from './patching';
+import { QuotaReservations } from './admission/resource-quota';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
+import { schemaCauses } from './custom-resources';
 import { checkFields, decodeBody, throwIfInvalid } from './body';
 import { listObjects } from './list';
 import { admitIntoNamespace } from './namespace-lifecycle';
@@ -32,7 +34,8 @@ const MAX_RETRIES = 16;
 export interface RegistryOptions {
   now?: () => Date;
   /**
-   * Run the kinds' admission hooks (Strategy.admitCreate: the ServiceAccount plugin for pods). On when
+   * Run the kinds' admission hooks (Strategy.admitCreate: the ServiceAccount plugin for pods; Strategy.admitUpdate:
+   * PersistentVolumeClaimResize). On when
    * the controllers that make what they check (default ServiceAccounts) run; a bare registry admits as is.
    */
   admission?: boolean;
@@ -43,6 +46,7 @@ export class Registry {
   private readonly now: () => Date;
   private readonly admission: boolean;
   private readonly decoded: DecodedObjects;
+  private readonly quotas = new QuotaReservations();
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -133,12 +137,13 @@ export class Registry {
     strategy.prepareForCreate?.(managedObj);
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
-    throwIfInvalid(r, managedObj, validateCreate(r.kind, managedObj));
+    throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
     strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
       strategy.rollbackCreate?.(managedObj);
       return { object: { ...(managedObj as StoredObject) }, warnings };
     }
+    const release = this.admission ? this.quotas.admit(this, r, managedObj, meta.namespace ?? '', displayName) : undefined;
     try {
       const kv = await this.store.create(storageKey(r, meta.namespace, meta.name!), encode(managedObj));
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
@@ -147,6 +152,8 @@ export class Registry {
       strategy.rollbackCreate?.(managedObj);
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw errors.alreadyExists(r.group, r.plural, meta.name!);
       throw e;
+    } finally {
+      release?.();
     }
   }
 
@@ -300,7 +307,8 @@ export class Registry {
     try {
       throwIfInvalid(r, next, opts.subresource === 'status'
         ? validateStatusUpdate(r.kind, next, current)
-        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource)]);
+        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next)]);
+      if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

@@ -55,6 +55,11 @@ export interface Strategy {
    */
   admitCreate?(obj: KObject, a: CreateAttributes): Promise<void>;
   /**
+   * Validating admission on an update of the main resource (Kubernetes' validating admission plugins of
+   * this kind): after validation, before the write; may read other objects, and refuses with an ApiError.
+   */
+  admitUpdate?(next: KObject, old: StoredObject, reader: ObjectReader): void;
+  /**
    * A write of the main resource by a user over the API (not in-process): after defaults and admission,
    * before validation, refuses (with an ApiError) what this user may not write — RBAC's escalation and
    * bind checks. `old` is the stored object on an update, undefined on a create.

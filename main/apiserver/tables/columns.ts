@@ -14,6 +14,12 @@ interface WithMeta {
 
 export const nameColumn: Column<WithMeta> = { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, cell: (o) => o.metadata?.name ?? '' };
 
+/** CREATED AT of the default table convertor (metav1 Table's "Created At"): time.RFC3339 in UTC, no fractional seconds. */
+export const createdAtColumn: Column<WithMeta> = {
+  name: 'Created At', type: 'date', description: AGE_DESCRIPTION,
+  cell: (o) => (o.metadata?.creationTimestamp ? new Date(o.metadata.creationTimestamp).toISOString().replace(/\.\d{3}Z$/, 'Z') : ''),
+};
+
 export const ageColumn: Column<WithMeta> = { name: 'Age', type: 'string', description: AGE_DESCRIPTION, cell: (o, now) => ageOf(o, now) };
 
 /** The wide CONTAINERS and IMAGES columns of a kind with a pod template (layoutContainerCells). */

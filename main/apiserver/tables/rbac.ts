@@ -2,9 +2,8 @@
 // RoleBindings and ClusterRoleBindings (NAME ROLE AGE, wide USERS GROUPS SERVICEACCOUNTS), as
 // Kubernetes' printers print them.
 import type { ClusterRoleBinding, ObjectMeta, RoleBinding, ServiceAccount, Subject } from '../../api/types';
-import { ageColumn, nameColumn } from './columns';
+import { ageColumn, createdAtColumn, nameColumn } from './columns';
 import { defineTable } from './define';
-import type { Column } from './types';
 
 export const serviceAccountTable = defineTable<ServiceAccount>({
   columns: [
@@ -14,14 +13,7 @@ export const serviceAccountTable = defineTable<ServiceAccount>({
   ],
 });
 
-const createdAt: Column<{ metadata?: ObjectMeta }> = {
-  name: 'Created At', type: 'date',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.',
-  // time.RFC3339 of the UTC time: no fractional seconds.
-  cell: (o) => (o.metadata?.creationTimestamp ? new Date(o.metadata.creationTimestamp).toISOString().replace(/\.\d{3}Z$/, 'Z') : ''),
-};
-
-export const roleTable = defineTable<{ metadata?: ObjectMeta }>({ columns: [nameColumn, createdAt] });
+export const roleTable = defineTable<{ metadata?: ObjectMeta }>({ columns: [nameColumn, createdAtColumn] });
 
 /** rbac.SubjectsStrings: users, groups and namespace/name of service accounts. */
 function subjectsOf(kind: Subject['kind'], subjects: readonly Subject[] | undefined): string {

@@ -20,6 +20,8 @@ import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
 import { cronJobTable, jobTable } from './batch';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
+import { limitRangeTable, resourceQuotaTable } from './quota';
+import { customResourceDefinitionTable } from './customresourcedefinitions';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -53,6 +55,9 @@ const own = perResource<KindTable>([
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
   ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
   ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
+  ['', 'limitranges', limitRangeTable],
+  ['', 'resourcequotas', resourceQuotaTable],
+  ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -1,7 +1,7 @@
 // HorizontalPodAutoscalers with real kubectl: apply an autoscaling/v2 HPA, `kubectl get hpa` with
 // its REFERENCE and TARGETS columns, the controller's status, and Kubernetes' validation message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment, KObject } from '../../../main/api/types';
+import type { Deployment, HorizontalPodAutoscaler, KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { deploymentManifest } from '../../helpers/manifests';
@@ -51,5 +51,44 @@ describe('kubectl and HorizontalPodAutoscalers', () => {
     const described = await c.kubectlOk(['describe', 'hpa', 'web']);
     expect(described).toMatch(/Reference:\s+Deployment\/web/);
     expect(described).toMatch(/Min replicas:\s+1/);
+  });
+
+  it('kubectl autoscale posts autoscaling/v1: stored as v2 with a cpu Utilization metric, read back in both versions', async () => {
+    await c.core.client.create(R.deployments, deploymentManifest('api', 1) as Deployment & KObject);
+    expect(await c.kubectlOk(['autoscale', 'deploy/api', '--cpu-percent=50', '--min=1', '--max=5'])).toContain('horizontalpodautoscaler.autoscaling/api autoscaled');
+    const v2: HorizontalPodAutoscaler = await c.core.client.get(R.horizontalpodautoscalers, 'api', 'default');
+    expect(v2.spec?.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }]);
+    expect(v2.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' });
+
+    // A second metric and a behavior travel to v1 in Kubernetes' round-trip annotations, and come back on a v1 update.
+    await c.kubectlOk(['patch', 'hpa', 'api', '--type=merge', '-p', JSON.stringify({
+      spec: {
+        metrics: [...v2.spec!.metrics!, { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } } }],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 5 } },
+      },
+    })]);
+    const v1 = JSON.parse(await c.kubectlOk(['get', 'horizontalpodautoscalers.v1.autoscaling', 'api', '-o', 'json'])) as KObject & {
+      spec: { targetCPUUtilizationPercentage?: number; maxReplicas: number };
+    };
+    expect(v1.apiVersion).toBe('autoscaling/v1');
+    expect(v1.spec.targetCPUUtilizationPercentage).toBe(50);
+    expect(JSON.parse(v1.metadata!.annotations!['autoscaling.alpha.kubernetes.io/metrics'])).toEqual([
+      { type: 'Resource', resource: { name: 'memory', targetAverageValue: '100Mi' } },
+    ]);
+    expect(v1.metadata!.annotations!['autoscaling.alpha.kubernetes.io/behavior']).toContain('"stabilizationWindowSeconds":5');
+    v1.spec.maxReplicas = 7;
+    await c.kubectlOk(['replace', '-f', '-'], { input: JSON.stringify(v1) });
+    const after: HorizontalPodAutoscaler = await c.core.client.get(R.horizontalpodautoscalers, 'api', 'default');
+    expect(after.spec?.maxReplicas).toBe(7);
+    expect(after.spec?.metrics?.map((m) => m.resource?.name)).toEqual(['cpu', 'memory']);
+    expect(after.spec?.behavior?.scaleDown?.stabilizationWindowSeconds).toBe(5);
+    expect(after.metadata?.annotations ?? {}).toEqual({});
+
+    const groups = JSON.parse(await c.kubectlOk(['get', '--raw', '/apis/autoscaling'])) as { versions: Array<{ version: string }>; preferredVersion: { version: string } };
+    expect(groups.versions.map((v) => v.version)).toEqual(['v2', 'v1']);
+    expect(groups.preferredVersion.version).toBe('v2');
+    expect(await c.kubectlOk(['api-versions'])).toMatch(/autoscaling\/v1\nautoscaling\/v2/);
+    expect(await c.kubectlOk(['get', 'hpa', 'api'])).toMatch(/^api\s+Deployment\/api\s+cpu: <unknown>\/50%, memory: <unknown>\/100Mi\s+1\s+7\s+\d+\s+\d+s$/m);
+    await c.kubectlOk(['delete', 'horizontalpodautoscalers.v1.autoscaling', 'api']);
   });
 });

@@ -14,7 +14,7 @@ afterAll(async () => {
   await c?.stop();
 });
 
-const MESSAGE = '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
+const MESSAGE = '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.';
 
 describe('scheduler', () => {
   it('explains an unschedulable pod in kubectl describe and schedules it when a node fits', async () => {
@@ -32,7 +32,7 @@ describe('scheduler', () => {
       const d = await c.kubectl(['describe', 'pod', 'big']);
       return d.stdout.includes('FailedScheduling') ? d.stdout : undefined;
     }, 'FailedScheduling in describe', 10_000);
-    expect(out).toMatch(/Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/3 nodes are available: 1 node\(s\) had untolerated taint \{node-role.kubernetes.io\/control-plane: \}, 2 Insufficient cpu\. preemption: 0\/3 nodes are available: 3 Preemption is not helpful for scheduling\./);
+    expect(out).toMatch(/Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/3 nodes are available: 1 node\(s\) had untolerated taint \{node-role.kubernetes.io\/control-plane: \}, 2 Insufficient cpu\. preemption: 0\/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod\./);
 
     // A bigger node joins: the parked pod is retried on the node event, not in a busy loop.
     const { startHollowNodes } = await import('../../../main/hollow');

@@ -139,11 +139,7 @@ spec:
       return x.status?.phase === 'Bound' ? x.spec?.volumeName : undefined;
     }, 'claim Bound', 10_000);
     await c.kubectlOk(['delete', 'namespace', 'scratch', '--wait=false']);
-    // The volume is deleted; on hollow nodes no agent removes a directory, so it waits on the node's cleanup finalizer.
-    const pv = await waitFor(async () => {
-      const x = await c.core.client.get<PersistentVolume>(R.persistentvolumes, pvName);
-      return x.metadata?.deletionTimestamp ? x : undefined;
-    }, 'volume deleted', 20_000);
-    expect(pv.metadata?.finalizers).toEqual(['flotilla.dev/local-volume-cleanup']);
+    // The volume is deleted; a hollow node has no directory to remove and drops its cleanup finalizer at once.
+    await waitFor(async () => (await c.kubectl(['get', 'pv', pvName])).stderr.includes('NotFound'), 'volume gone', 20_000);
   });
 });

@@ -66,16 +66,23 @@ describe('PersistentVolumeClaim', () => {
   ])('%s', (_name, spec, want) => {
     expect(pick(validateObject('PersistentVolumeClaim', pvc(spec)))).toEqual(want);
   });
-  it('is immutable but for the binder\'s volumeName and a bound claim\'s request, which may not shrink', () => {
+  it('is immutable but for the binder\'s volumeName and a bound claim\'s request', () => {
     const old = pvc({ ...GOOD_PVC, storageClassName: 'standard' });
     expect(validateUpdate('PersistentVolumeClaim', pvc({ ...GOOD_PVC, storageClassName: 'standard', volumeName: 'pv-1' }), old)).toEqual([]);
     const grown = pvc({ ...GOOD_PVC, storageClassName: 'standard', resources: { requests: { storage: '2Gi' } } });
     expect(pick(validateUpdate('PersistentVolumeClaim', grown, old))[0]?.[1]).toMatch(/^Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n/);
     grown.status = { phase: 'Bound' };
     expect(validateUpdate('PersistentVolumeClaim', grown, old)).toEqual([]);
-    const shrunk = pvc({ ...GOOD_PVC, storageClassName: 'standard', resources: { requests: { storage: '1Mi' } } });
-    shrunk.status = { phase: 'Bound' };
-    expect(pick(validateUpdate('PersistentVolumeClaim', shrunk, old))).toEqual([['spec.resources.requests.storage', 'Forbidden: field can not be less than previous value']]);
+  });
+  it('lets a bound claim\'s request come down from a failed expansion, but not to status.capacity or below (RecoverVolumeExpansionFailure)', () => {
+    const claim = (storage: string) => pvc({ ...GOOD_PVC, storageClassName: 'standard', resources: { requests: { storage } } });
+    const old = claim('3Gi');
+    old.status = { phase: 'Bound', capacity: { storage: '2Gi' } };
+    const withStatus = (c: KObject) => Object.assign(c, { status: old.status });
+    expect(validateUpdate('PersistentVolumeClaim', withStatus(claim('2500Mi')), old)).toEqual([]);
+    const forbiddenShrink = [['spec.resources.requests.storage', 'Forbidden: field can not be less than status.capacity']];
+    expect(pick(validateUpdate('PersistentVolumeClaim', withStatus(claim('2Gi')), old))).toEqual(forbiddenShrink);
+    expect(pick(validateUpdate('PersistentVolumeClaim', withStatus(claim('1Mi')), old))).toEqual(forbiddenShrink);
   });
 });
 

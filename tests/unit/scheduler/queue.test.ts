@@ -18,6 +18,21 @@ describe('scheduling queue', () => {
     expect(q.pendingCount).toBe(0);
   });
 
+  it('pops higher priority first, FIFO within a priority (PrioritySort)', async () => {
+    q = new SchedulingQueue();
+    const prio = (name: string, priority: number) => newPodInfo({ metadata: { name, namespace: 'default', uid: name }, spec: { priority, containers: [] } });
+    for (const p of [prio('low', -5), prio('zero1', 0), prio('high', 1000), prio('zero2', 0), prio('high2', 1000)]) q.add(p);
+    q.delete('default/zero2');
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) order.push((await q.pop())?.pod.metadata?.name ?? '');
+    expect(order).toEqual(['high', 'high2', 'zero1', 'low']);
+    expect(q.pendingCount).toBe(0);
+    // A higher-priority pod added later still goes first.
+    q.add(prio('later-low', 1));
+    q.add(prio('later-high', 7));
+    expect((await q.pop())?.pod.metadata?.name).toBe('later-high');
+  });
+
   it('parks unschedulable pods until something changes, then backs off', async () => {
     q = new SchedulingQueue();
     q.add(info('a'));

@@ -9,7 +9,7 @@ import { ANN_PROVISIONED_BY, LOCAL_PROVISIONER, LOCAL_VOLUME_FINALIZER, LOCAL_VO
 import type { Informer } from '../../../main/client/cache/informer';
 import { R } from '../../../main/client/refs';
 import type { ApiClient } from '../../../main/client/types';
-import { isConflict, isNotFound } from '../../../main/client/types';
+import { dropFinalizer } from '../../../main/client/finalizers';
 import { agentInformer } from '../sync/informers';
 
 const RETRY_MS = 2000;
@@ -37,23 +37,6 @@ export function ensureVolumeDir(path: string): void {
   chmodSync(path, 0o777);
 }
 
-async function dropFinalizer(client: ApiClient, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let pv: PersistentVolume;
-    try { pv = await client.get<PersistentVolume>(R.persistentvolumes, name); } catch (e) { if (isNotFound(e)) return; throw e; }
-    const finalizers = pv.metadata?.finalizers ?? [];
-    if (!finalizers.includes(LOCAL_VOLUME_FINALIZER)) return;
-    try {
-      await client.update(R.persistentvolumes, { ...pv, metadata: { ...pv.metadata, finalizers: finalizers.filter((f) => f !== LOCAL_VOLUME_FINALIZER) } });
-      return;
-    } catch (e) {
-      if (isNotFound(e)) return;
-      if (!isConflict(e)) throw e;
-    }
-  }
-  throw new Error(`persistentvolume "${name}": too many conflicts dropping ${LOCAL_VOLUME_FINALIZER}`);
-}
-
 export function startLocalVolumes(o: LocalVolumesOptions): () => void {
   const dir = o.dir ?? LOCAL_VOLUMES_DIR;
   const inf: Informer<PersistentVolume> = agentInformer<PersistentVolume>(o.client, R.persistentvolumes, {
@@ -76,7 +59,7 @@ export function startLocalVolumes(o: LocalVolumesOptions): () => void {
         rmSync(path, { recursive: true, force: true });
         o.log(`local volume ${name}: removed ${path}`);
       }
-      await dropFinalizer(o.client, name);
+      await dropFinalizer(o.client, R.persistentvolumes, name, LOCAL_VOLUME_FINALIZER);
     })().then(() => busy.delete(name), (err: unknown) => {
       busy.delete(name);
       o.log(`local volume ${name}: ${err instanceof Error ? err.message : String(err)} (retrying)`);

@@ -5,6 +5,7 @@ import type { KObject, Pod, StoredObject } from '../../../api/types';
 import type { Strategy } from '../strategy';
 import { admitPodServiceAccount } from '../admission/service-account';
 import { admitPodPriority } from '../admission/priority';
+import { admitPodLimits } from '../admission/limit-ranger';
 
 /** Pods' terminationGracePeriodSeconds default. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -55,6 +56,7 @@ function gracefulDeletion(obj: StoredObject, requested: number | undefined): num
 export const podStrategy: Strategy = {
   subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
   admitCreate: async (obj, a) => {
+    admitPodLimits(a.reader, obj, a.namespace, a.displayName);
     admitPodPriority(a.reader, obj, a.displayName);
     await admitPodServiceAccount(a.reader, obj, a.namespace, a.displayName);
   },

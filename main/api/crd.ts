@@ -1,0 +1,30 @@
+// CustomResourceDefinition facts every side shares: its defaults (SetDefaults_CustomResourceDefinition)
+// and the conditions the establishing controller reports.
+import type { KObject } from './types';
+import { isObj, list, str } from './validation/read';
+
+/** listKind <kind>List, singular the lower-case kind, conversion None: as apiextensions' defaults do. */
+export function defaultCustomResourceDefinition(o: KObject): void {
+  const spec = isObj(o.spec) ? o.spec : undefined;
+  if (!spec) return;
+  const names = isObj(spec.names) ? spec.names : undefined;
+  const kind = str(names?.kind);
+  if (names && kind) {
+    if (!names.listKind) names.listKind = `${kind}List`;
+    if (!names.singular) names.singular = kind.toLowerCase();
+  }
+  if (!isObj(spec.conversion)) spec.conversion = { strategy: 'None' };
+  for (const v of list(spec.versions)) {
+    if (!isObj(v)) continue;
+    const sub = isObj(v.subresources) ? v.subresources : undefined;
+    const scale = isObj(sub?.scale) ? sub.scale : undefined;
+    if (scale && scale.specReplicasPath === undefined) scale.specReplicasPath = '.spec.replicas';
+  }
+}
+
+/** The name a CRD must have: spec.names.plural + "." + spec.group. */
+export function requiredCrdName(spec: unknown): string {
+  const s = isObj(spec) ? spec : {};
+  const names = isObj(s.names) ? s.names : {};
+  return `${str(names.plural)}.${str(s.group)}`;
+}

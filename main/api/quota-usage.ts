@@ -1,0 +1,73 @@
+// What a ResourceQuota counts (pkg/quota/v1/evaluator/core): per resource name of spec.hard, the
+// usage of the namespace's objects. Pods count (and their requests/limits add up) until they are
+// terminal; object counts are "<plural>" for the core kinds and "count/<plural>[.<group>]".
+import type { PersistentVolumeClaim, Pod } from './types';
+import { formatMemory, quantityOrNaN } from './quantity';
+
+type ResourceList = Record<string, string>;
+
+/** The objects a quota of one namespace looks at. */
+export interface NamespaceObjects {
+  pods: Pod[];
+  services: unknown[];
+  configmaps: unknown[];
+  secrets: unknown[];
+  persistentvolumeclaims: PersistentVolumeClaim[];
+}
+
+const COUNTED = ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims'] as const;
+
+export function podIsTerminal(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+}
+
+/** A pod's requests or limits: containers summed, an init container's taken where larger (as the quota and LimitRanger compute it). */
+export function podResources(p: Pod, which: 'requests' | 'limits'): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const c of p.spec?.containers ?? []) {
+    for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total[k] = (total[k] ?? 0) + quantityOrNaN(String(v));
+  }
+  for (const c of p.spec?.initContainers ?? []) {
+    for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total[k] = Math.max(total[k] ?? 0, quantityOrNaN(String(v)));
+  }
+  return total;
+}
+
+/** A quantity as Kubernetes prints it: CPU whole or in millicores, other resources as binary-SI when exact. */
+export function formatResource(name: string, v: number): string {
+  const base = name.replace(/^(requests|limits)\./, '');
+  if (base === 'cpu') return Number.isInteger(v) ? String(v) : `${Math.round(v * 1000)}m`;
+  if (base === 'pods' || !/memory|storage/.test(base)) return String(Math.round(v * 1000) / 1000);
+  return formatMemory(v);
+}
+
+/** The usage of one quota resource name (undefined: a name this server does not count). */
+export function usageOf(name: string, objs: NamespaceObjects): number | undefined {
+  const live = objs.pods.filter((p) => !podIsTerminal(p));
+  const count = /^count\/([a-z]+)$/.exec(name)?.[1] ?? name;
+  if ((COUNTED as readonly string[]).includes(count)) return (count === 'pods' ? live : objs[count as typeof COUNTED[number]]).length;
+  const m = /^(requests\.|limits\.)?(cpu|memory|ephemeral-storage)$/.exec(name);
+  if (m) {
+    const which = m[1] === 'limits.' ? 'limits' : 'requests';
+    return live.reduce((sum, p) => sum + (podResources(p, which)[m[2]] ?? 0), 0);
+  }
+  if (name === 'requests.storage') {
+    return objs.persistentvolumeclaims.reduce((sum, c) => sum + (quantityOrNaN(String(c.spec?.resources?.requests?.storage ?? '0')) || 0), 0);
+  }
+  return undefined;
+}
+
+/** status.used of a quota with `hard` over `objs` (names this server does not count are left out). */
+export function quotaUsage(hard: ResourceList, objs: NamespaceObjects): ResourceList {
+  const used: ResourceList = {};
+  for (const name of Object.keys(hard).sort()) {
+    const u = usageOf(name, objs);
+    if (u !== undefined) used[name] = formatResource(name, u);
+  }
+  return used;
+}
+
+/** A quantity's value, 0 when malformed. */
+export function quantityOrZero(q: string): number {
+  return quantityOrNaN(q) || 0;
+}

@@ -1,0 +1,121 @@
+// `flotilla bench scheduler --statefulset [--nodes N] [--pods M]`: a core in a temp dir with N hollow nodes
+// and every control loop; one Parallel StatefulSet of M replicas with one volumeClaimTemplate (the default
+// class `standard`: node-local, WaitForFirstConsumer) is created and timed until every pod is Running and
+// every claim Bound, observed through the API. Each pod costs its claim's create, the scheduler's
+// selected-node write, a provisioned PersistentVolume, two binds (volume and claim) and the pod's own writes.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PersistentVolumeClaim, Pod, StatefulSet } from '../api/types';
+import { DEFAULT_STORAGE_CLASS } from '../api/storage';
+import { startCore } from '../core';
+import { Informer } from '../client/cache/informer';
+import { R } from '../client/refs';
+import { startHollowNodes } from '../hollow';
+import { pollUntil } from '../protocol/poll';
+import { nowMs, percentile, printResult, printTable, round } from './bench-report';
+
+const NAME = 'bench';
+
+function statefulSet(replicas: number): StatefulSet {
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: NAME, namespace: 'default' },
+    spec: {
+      replicas, podManagementPolicy: 'Parallel', serviceName: NAME, selector: { matchLabels: { app: NAME } },
+      template: {
+        metadata: { labels: { app: NAME } },
+        spec: {
+          containers: [{
+            name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '128Mi' } },
+            volumeMounts: [{ name: 'data', mountPath: '/data' }],
+          }],
+        },
+      },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+    },
+  };
+}
+
+export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { nodes: number; pods: number; timeout: number }): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sts-'));
+  const errors: string[] = [];
+  const log = (l: string) => { if (errors.length < 20) errors.push(l); };
+  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log } });
+  try {
+    const tNodes = nowMs();
+    const hollow = startHollowNodes(core, { count: nodes, cpu: '32', memory: '64Gi', pods: 110, maxInFlight: 256, log });
+    await hollow.ready;
+    const nodesMs = nowMs() - tNodes;
+    // The claims must get the default class, which the controllers create at start.
+    await pollUntil(() => core.client.get(R.storageclasses, DEFAULT_STORAGE_CLASS).then(() => true), 30_000, `StorageClass ${DEFAULT_STORAGE_CLASS}`);
+
+    const boundAt = new Map<string, number>();
+    const runningAt = new Map<string, number>();
+    const claimBoundAt = new Map<string, number>();
+    const pods$ = new Informer<Pod>(core.client, R.pods, { namespace: 'default' });
+    const claims$ = new Informer<PersistentVolumeClaim>(core.client, R.persistentvolumeclaims, { namespace: 'default' });
+    const seenPod = (p: Pod) => {
+      const uid = p.metadata?.uid ?? '';
+      if (p.spec?.nodeName && !boundAt.has(uid)) boundAt.set(uid, nowMs());
+      if (p.status?.phase === 'Running' && !runningAt.has(uid)) runningAt.set(uid, nowMs());
+    };
+    const seenClaim = (c: PersistentVolumeClaim) => {
+      const uid = c.metadata?.uid ?? '';
+      if (c.status?.phase === 'Bound' && !claimBoundAt.has(uid)) claimBoundAt.set(uid, nowMs());
+    };
+    pods$.addHandler({ add: seenPod, update: (_o, p) => seenPod(p) });
+    claims$.addHandler({ add: seenClaim, update: (_o, c) => seenClaim(c) });
+    const stops = [pods$.start(), claims$.start()];
+    await Promise.all([pods$.hasSynced, claims$.hasSynced]);
+
+    const t0 = nowMs();
+    const cpu0 = process.cpuUsage();
+    await core.client.create(R.statefulsets, statefulSet(pods), { namespace: 'default' });
+    const deadline = t0 + timeout * 1000;
+    let last = 0;
+    const done = () => runningAt.size >= pods && claimBoundAt.size >= pods;
+    while (!done() && nowMs() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      const t = nowMs() - t0;
+      if (t - last >= 1000) {
+        last = t;
+        process.stderr.write(`  ${round(t / 1000)} s: ${claimBoundAt.size} claims bound, ${boundAt.size} scheduled, ${runningAt.size} running\n`);
+      }
+    }
+    const allMs = Math.max(...runningAt.values(), ...claimBoundAt.values(), t0) - t0;
+    const cpu = process.cpuUsage(cpu0);
+    stops.forEach((s) => s());
+    const binds = [...boundAt.values()].sort((a, b) => a - b);
+    const bindWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
+    const e2e = [...runningAt.values()].map((t) => t - t0);
+    const podsPerS = runningAt.size / (allMs / 1000);
+    const complete = done();
+    printTable([
+      ['metric', 'value'],
+      ['nodes', nodes],
+      ['replicas (wanted)', pods],
+      ['pods scheduled', binds.length],
+      ['pods running', runningAt.size],
+      ['claims bound', claimBoundAt.size],
+      ['node registration (s)', round(nodesMs / 1000, 2)],
+      ['end to end (pods/s, StatefulSet created → all Running and Bound)', round(podsPerS, 1)],
+      ['scheduling (pods/s, first→last bind)', round(binds.length / bindWindow, 1)],
+      ['e2e p50 (ms, created → Running)', round(percentile(e2e, 50), 0)],
+      ['e2e p99 (ms)', round(percentile(e2e, 99), 0)],
+      ['total (s)', round(allMs / 1000, 2)],
+      ['cpu per pod (ms, whole process)', round((cpu.user + cpu.system) / 1000 / Math.max(1, runningAt.size), 2)],
+      ['load average (1 min, other processes share the cores)', round(os.loadavg()[0], 2)],
+      ['rss (MB, control plane + hollow nodes)', round(process.memoryUsage().rss / 2 ** 20, 0)],
+    ]);
+    if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 5).join('\n  ')}`);
+    await hollow.stop();
+    printResult({
+      bench: 'scheduler', variant: 'statefulset', nodes, pods, pods_per_s: round(podsPerS, 1),
+      e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
+      claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), complete,
+    });
+  } finally {
+    await core.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,80 @@
+// CustomResourceDefinitions with real kubectl: stored with apiextensions' defaults and validation
+// messages, listed as NAME CREATED AT, and made NamesAccepted and Established by their controller.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  c = await startTestCluster();
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+const SCHEMA = `    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+`;
+
+function crd(o: { name?: string; group?: string; plural?: string; kind?: string; scope?: string; versions?: string } = {}): string {
+  const group = o.group ?? 'example.com';
+  const plural = o.plural ?? 'widgets';
+  const versions = o.versions ?? `  - name: v1\n    served: true\n    storage: true\n${SCHEMA}`;
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${o.name ?? `${plural}.${group}`}
+spec:
+  group: ${group}
+  scope: ${o.scope ?? 'Namespaced'}
+  names:
+    plural: ${plural}
+    kind: ${o.kind ?? 'Widget'}
+    shortNames: [wd]
+  versions:
+${versions}`;
+}
+
+describe('CustomResourceDefinition', () => {
+  it('is stored with its defaults, becomes Established and lists as NAME CREATED AT', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: crd() });
+    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/widgets.example.com']);
+    const names = await c.kubectlOk(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.spec.names.listKind} {.spec.names.singular} {.spec.conversion.strategy}']);
+    expect(names).toBe('WidgetList widget None');
+    const status = await c.kubectlOk([
+      'get', 'customresourcedefinitions', 'widgets.example.com', '-o',
+      'jsonpath={.status.acceptedNames.kind} {.status.storedVersions} {.status.conditions[?(@.type=="NamesAccepted")].reason}',
+    ]);
+    expect(status).toBe('Widget ["v1"] NoConflicts');
+    const out = await c.kubectlOk(['get', 'crds']);
+    expect(out.split('\n')[0]).toMatch(/^NAME\s+CREATED AT$/);
+    expect(out).toMatch(/widgets\.example\.com\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+  });
+
+  it('refuses what apiextensions refuses, with its messages', async () => {
+    const cases: Array<[string, string]> = [
+      [crd({ name: 'wrong.example.com' }), 'metadata.name: Invalid value: "wrong.example.com": must be spec.names.plural+"."+spec.group'],
+      [crd({ group: 'nodots', name: 'widgets.nodots' }), 'spec.group: Invalid value: "nodots": should be a domain with at least one dot'],
+      [crd({ scope: 'Galaxy', plural: 'things', kind: 'Thing' }), 'spec.scope: Unsupported value: "Galaxy": supported values: "Cluster", "Namespaced"'],
+      [crd({ plural: 'gadgets', kind: 'Gadget', versions: '  - name: v1\n    served: true\n    storage: true\n' }),
+        'spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required'],
+      [crd({ plural: 'gizmos', kind: 'Gizmo', versions: `  - name: v1\n    served: true\n    storage: false\n${SCHEMA}` }),
+        'must have exactly one version marked as storage version'],
+      [crd({ plural: 'bolts', kind: 'Bolt', versions: '  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        properties:\n          spec: {}\n' }),
+        'spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields'],
+    ];
+    for (const [body, message] of cases) {
+      const r = await c.kubectl(['apply', '-f', '-'], { input: body });
+      expect(r.code, body).not.toBe(0);
+      expect(r.stderr).toContain(message);
+    }
+    const root = await c.kubectl(['apply', '-f', '-'], { input: crd({ plural: 'bolts', kind: 'Bolt', versions: '  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        properties:\n          spec: {}\n' }) });
+    expect(root.stderr).toContain('spec.versions[0].schema.openAPIV3Schema.type: Required value: must not be empty at the root');
+  });
+});

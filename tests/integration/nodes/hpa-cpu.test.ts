@@ -1,0 +1,74 @@
+// The autoscaler end to end on a real sandbox node: a Deployment whose container burns CPU (busybox
+// `while :; do :; done`, capped by a 200m limit against a 100m request) is scaled up by an HPA made
+// with `kubectl autoscale` (autoscaling/v1) from the agent's CPU stats (metrics.k8s.io); once the burn
+// stops (the Deployment's command patched to sleep) it comes back down to minReplicas after a short
+// scale-down stabilisation window. The HPA syncs every 2 s here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment, HorizontalPodAutoscaler, Node } from '../../../main/api/types';
+import { R } from '../../../main/client/refs';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+
+const IMAGE = 'docker.io/flotilla/hello:1';
+
+function burner(command: string): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'burn', namespace: 'default' },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: 'burn' } },
+      template: {
+        metadata: { labels: { app: 'burn' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'main', image: IMAGE, command: ['sh', '-c', command], resources: { requests: { cpu: '100m' }, limits: { cpu: '200m' } } }],
+        },
+      },
+    },
+  });
+}
+
+describe.skipIf(skipWithoutAgent)('the autoscaler on a sandbox node', () => {
+  const cfg = uniqueSandbox(9);
+  const logs: string[] = [];
+  let c: TestCluster;
+  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 120_000 });
+  const hpa = (): Promise<HorizontalPodAutoscaler> => c.client.get<HorizontalPodAutoscaler>(R.horizontalpodautoscalers, 'burn', 'default');
+
+  beforeAll(async () => {
+    c = await startTestCluster({
+      controllers: { hpaSyncPeriodMs: 2000 },
+      nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
+    });
+    await waitFor(async () => (await c.client.list<Node>(R.nodes)).items.some((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')),
+      'a Ready node', 120_000, 250);
+  }, 300_000);
+
+  afterAll(async () => {
+    if (!c) return;
+    await stopClusterWithNodes(c, cfg, logs);
+  }, 120_000);
+
+  it('scales a CPU-burning Deployment up, and back down once the burn stops', async () => {
+    await ok(['apply', '-f', '-'], burner('while :; do :; done'));
+    await ok(['rollout', 'status', 'deploy/burn', '--timeout=90s']);
+    await ok(['autoscale', 'deploy/burn', '--cpu-percent=50', '--min=1', '--max=3']);
+    await ok(['patch', 'hpa', 'burn', '--type=merge', '-p', '{"spec":{"behavior":{"scaleDown":{"stabilizationWindowSeconds":5}}}}']);
+
+    const up = await waitFor(async () => {
+      const h = await hpa();
+      return (h.status?.desiredReplicas ?? 0) === 3 ? h : undefined;
+    }, 'the HPA to want 3 replicas', 60_000, 500);
+    expect(up.status?.currentMetrics?.[0]?.resource?.current.averageUtilization).toBeGreaterThan(50);
+    await waitFor(async () => (await c.client.get<Deployment>(R.deployments, 'burn', 'default')).spec?.replicas === 3, 'the Deployment scaled to 3', 10_000, 250);
+    expect(await ok(['get', 'hpa', 'burn'])).toMatch(/burn\s+Deployment\/burn\s+cpu: \d+%\/50%\s+1\s+3\s+\d\s+\d+s/);
+
+    await ok(['patch', 'deploy', 'burn', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/command', value: ['sh', '-c', 'sleep 3600'] }])]);
+    await waitFor(async () => (await c.client.get<Deployment>(R.deployments, 'burn', 'default')).spec?.replicas === 1, 'the Deployment back at 1', 90_000, 500);
+    const down = await hpa();
+    expect(down.status?.desiredReplicas).toBe(1);
+    expect(down.status?.currentMetrics?.[0]?.resource?.current.averageUtilization).toBeLessThan(50);
+    const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=burn,involvedObject.kind=HorizontalPodAutoscaler']);
+    expect(events).toMatch(/SuccessfulRescale\s+horizontalpodautoscaler\/burn\s+New size: [23]; reason: cpu resource utilization \(percentage of request\) above target/);
+    expect(events).toMatch(/New size: 1; reason: All metrics below target/);
+  }, 200_000);
+});
