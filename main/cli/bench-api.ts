@@ -25,10 +25,16 @@ interface ServerProc {
   kubeconfig: string;
 }
 
+/** FLOTILLA_BENCH_SERVER_PROFILE=DIR: the server writes a V8 CPU profile there (open it in Chrome's DevTools). */
+function serverProfileArgs(): string[] {
+  const dir = process.env.FLOTILLA_BENCH_SERVER_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts `flotilla serve` as a child process (the server gets its own core) and waits for its URL. */
 export function startServeProcess(dataDir: string, extra: string[] = []): Promise<ServerProc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF_DIR] : []), '--import', 'tsx', CLI, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', ...extra], {
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', ...serverProfileArgs(), '--import', 'tsx', CLI, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
