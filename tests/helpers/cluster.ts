@@ -10,6 +10,9 @@ import type { Core, CoreOptions } from '../../main/core';
 import { HttpClient } from '../../main/client/http';
 import type { HollowNodes, HollowOptions } from '../../main/hollow';
 import { startHollowNodes } from '../../main/hollow';
+import type { Node } from '../../main/api/types';
+import { R } from '../../main/client/refs';
+import { waitFor } from './wait';
 
 export { waitFor } from './wait';
 
@@ -103,4 +106,10 @@ export async function startHollowCluster(count: number, opts: Partial<CoreOption
       await c.stop();
     },
   };
+}
+
+/** Waits until some Node of the cluster is Ready (a sandbox node boots in the background after startTestCluster returns). */
+export async function waitForReadyNode(c: TestCluster, timeoutMs = 120_000): Promise<void> {
+  await waitFor(async () => (await c.client.list<Node>(R.nodes)).items.some((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')),
+    'a Ready node', timeoutMs, 250);
 }

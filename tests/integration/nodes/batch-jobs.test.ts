@@ -4,9 +4,9 @@
 // CronJob with successfulJobsHistoryLimit 1 fires on two consecutive minutes and keeps one Job — the
 // slow part: up to two real minutes for the two firings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CronJob, Job, Node, Pod } from '../../../main/api/types';
+import type { CronJob, Job, Pod } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 const IMAGE = 'docker.io/flotilla/hello:1';
@@ -26,8 +26,7 @@ describe.skipIf(skipWithoutAgent)('Jobs and CronJobs on a sandbox node', () => {
 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
-    await waitFor(async () => (await c.client.list<Node>(R.nodes)).items.some((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')),
-      'a Ready node', 120_000, 250);
+    await waitForReadyNode(c);
   }, 300_000);
 
   afterAll(async () => {

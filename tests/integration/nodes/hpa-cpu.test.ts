@@ -4,9 +4,9 @@
 // stops (the Deployment's command patched to sleep) it comes back down to minReplicas after a short
 // scale-down stabilisation window. The HPA syncs every 2 s here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment, HorizontalPodAutoscaler, Node } from '../../../main/api/types';
+import type { Deployment, HorizontalPodAutoscaler } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 const IMAGE = 'docker.io/flotilla/hello:1';
@@ -39,8 +39,7 @@ describe.skipIf(skipWithoutAgent)('the autoscaler on a sandbox node', () => {
       controllers: { hpaSyncPeriodMs: 2000 },
       nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
     });
-    await waitFor(async () => (await c.client.list<Node>(R.nodes)).items.some((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')),
-      'a Ready node', 120_000, 250);
+    await waitForReadyNode(c);
   }, 300_000);
 
   afterAll(async () => {
