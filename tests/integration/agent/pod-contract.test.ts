@@ -12,13 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, Pod } from '../../../main/api/types';
-import { R, refFor } from '../../../main/client/refs';
+import { R } from '../../../main/client/refs';
 import type { Agent } from '../../../vm-images/agent/agent';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { HELLO, podSpecOf, startTestAgent, startTestNode, type TestNode } from './support';
-
-const SERVICE_ACCOUNTS = refFor('', 'v1', 'serviceaccounts');
+import { HELLO, podSpecOf, startTestAgent, startTestNode, stopTestStack, waitForDefaultServiceAccount, type TestNode } from './support';
 
 describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
   let cluster: TestCluster;
@@ -30,15 +28,10 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
     cluster = await startTestCluster();
     node = await startTestNode(cluster);
     agent = await startTestAgent(cluster, node, logs);
-    await waitFor(() => cluster.client.get(SERVICE_ACCOUNTS, 'default', 'default').catch(() => undefined), 'the default ServiceAccount', 20_000);
+    await waitForDefaultServiceAccount(cluster);
   });
 
-  afterAll(async () => {
-    await agent?.stop();
-    await node?.teardown();
-    await cluster?.stop();
-    if (logs.length) console.log(logs.slice(-30).join('\n'));
-  });
+  afterAll(() => stopTestStack({ agent, node, cluster }, logs));
 
   const getPod = (name: string): Promise<Pod> => cluster.client.get<Pod>(R.pods, name, 'default');
   const waitPod = (name: string, what: string, pred: (p: Pod) => boolean, timeoutMs = 30_000): Promise<Pod> =>

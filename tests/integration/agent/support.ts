@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import type { Node, Pod } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
+import { R } from '../../../main/client/refs';
 import type { AgentConfig } from '../../../main/protocol/agent-config';
 import { pollUntil } from '../../../main/protocol/poll';
 import { CriClient } from '../../../vm-images/agent/cri/client';
@@ -151,4 +152,17 @@ export async function startTestAgent(cluster: TestCluster, node: TestNode, logs:
   node.podCIDR = await assignPodCIDR(cluster.client, node.name, node.podCIDR);
   await started;
   return agent;
+}
+
+/** Waits for the namespace's default ServiceAccount (its controller makes it; pods are refused without it). */
+export async function waitForDefaultServiceAccount(cluster: TestCluster, namespace = 'default'): Promise<void> {
+  await pollUntil(() => cluster.client.get(R.serviceaccounts, 'default', namespace).then(() => true, () => false), 20_000, `the default ServiceAccount of ${namespace}`);
+}
+
+/** Stops what a suite started (each part only if it got that far), then prints the agent's last log lines. */
+export async function stopTestStack(parts: { agent?: Agent; node?: TestNode; cluster?: TestCluster }, logs: string[]): Promise<void> {
+  await parts.agent?.stop();
+  await parts.node?.teardown();
+  await parts.cluster?.stop();
+  if (logs.length) console.log(logs.slice(-30).join('\n'));
 }

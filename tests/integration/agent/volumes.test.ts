@@ -8,15 +8,13 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, Pod } from '../../../main/api/types';
-import { R, refFor } from '../../../main/client/refs';
+import { R } from '../../../main/client/refs';
 import { ClientError } from '../../../main/client/types';
 import type { Agent } from '../../../vm-images/agent/agent';
 import { mountPoints } from '../../../vm-images/agent/volumes/mounts';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { HELLO, newTestAgent, podSpecOf, startTestAgent, startTestNode, type TestNode } from './support';
-
-const SERVICE_ACCOUNTS = refFor('', 'v1', 'serviceaccounts');
+import { HELLO, newTestAgent, podSpecOf, startTestAgent, startTestNode, stopTestStack, waitForDefaultServiceAccount, type TestNode } from './support';
 
 describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
   let cluster: TestCluster;
@@ -30,16 +28,10 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
     cluster = await startTestCluster();
     node = await startTestNode(cluster);
     agent = await startTestAgent(cluster, node, logs);
-    // The namespace's default ServiceAccount (its controller makes it; pods are refused without it).
-    await waitFor(() => cluster.client.get(SERVICE_ACCOUNTS, 'default', 'default').catch(() => undefined), 'the default ServiceAccount', 20_000);
+    await waitForDefaultServiceAccount(cluster);
   });
 
-  afterAll(async () => {
-    await agent?.stop();
-    await node?.teardown();
-    await cluster?.stop();
-    if (logs.length) console.log(logs.slice(-30).join('\n'));
-  });
+  afterAll(() => stopTestStack({ agent, node, cluster }, logs));
 
   const podsDir = (): string => join(node.config.stateDir, 'pods');
   const getPod = (name: string): Promise<Pod> => cluster.client.get<Pod>(R.pods, name, 'default');
