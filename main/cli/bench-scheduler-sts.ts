@@ -3,17 +3,14 @@
 // class `standard`: node-local, WaitForFirstConsumer) is created and timed until every pod is Running and
 // every claim Bound, observed through the API. Each pod costs its claim's create, the scheduler's
 // selected-node write, a provisioned PersistentVolume, two binds (volume and claim) and the pod's own writes.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '../api/types';
 import { DEFAULT_STORAGE_CLASS } from '../api/storage';
-import { startCore } from '../core';
 import { Informer } from '../client/cache/informer';
 import { R } from '../client/refs';
-import { startHollowNodes } from '../hollow';
 import { pollUntil } from '../protocol/poll';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
+import { startHollowBench } from './bench-hollow';
 
 const NAME = 'bench';
 
@@ -37,15 +34,9 @@ function statefulSet(replicas: number): StatefulSet {
 }
 
 export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { nodes: number; pods: number; timeout: number }): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sts-'));
-  const errors: string[] = [];
-  const log = (l: string) => { if (errors.length < 20) errors.push(l); };
-  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log } });
+  const bench = await startHollowBench('flotilla-bench-sts-', nodes);
+  const { core, hollow, nodesMs, errors } = bench;
   try {
-    const tNodes = nowMs();
-    const hollow = startHollowNodes(core, { count: nodes, cpu: '32', memory: '64Gi', pods: 110, maxInFlight: 256, log });
-    await hollow.ready;
-    const nodesMs = nowMs() - tNodes;
     // The claims must get the default class, which the controllers create at start.
     await pollUntil(() => core.client.get(R.storageclasses, DEFAULT_STORAGE_CLASS).then(() => true), 30_000, `StorageClass ${DEFAULT_STORAGE_CLASS}`);
 
@@ -115,7 +106,6 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
       claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), complete,
     });
   } finally {
-    await core.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bench.stop();
   }
 }

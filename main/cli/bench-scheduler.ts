@@ -2,16 +2,13 @@
 // every control loop; 100 deployments (M pods in all) are scaled up at once and timed until every
 // pod is scheduled and Running, observed through the API (a watch, like any client). With --statefulset,
 // one Parallel StatefulSet with claims instead (bench-scheduler-sts.ts).
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Pod } from '../api/types';
 import type { BenchSchedulerOptions } from './commands';
-import { startCore } from '../core';
 import { Informer } from '../client/cache/informer';
 import { R } from '../client/refs';
-import { startHollowNodes } from '../hollow';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
+import { startHollowBench } from './bench-hollow';
 import { Framework } from '../scheduler/framework';
 import { NodeInfo } from '../scheduler/node-info';
 import { newPodInfo } from '../scheduler/pod-info';
@@ -46,15 +43,9 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
   const pods = o.pods ?? 10_000;
   const timeoutMs = timeout * 1000;
   const cyclesPerS = cycleThroughput(nodes, pods);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-sched-'));
-  const errors: string[] = [];
-  const log = (l: string) => { if (errors.length < 20) errors.push(l); };
-  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log } });
+  const bench = await startHollowBench('flotilla-bench-sched-', nodes);
+  const { core, hollow, nodesMs, errors } = bench;
   try {
-    const tNodes = nowMs();
-    const hollow = startHollowNodes(core, { count: nodes, cpu: '32', memory: '64Gi', pods: 110, maxInFlight: 256, log });
-    await hollow.ready;
-    const nodesMs = nowMs() - tNodes;
 
     // Observe pods through a watch: first time bound, first time Running.
     const boundAt = new Map<string, number>();
@@ -145,7 +136,6 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
       total_s: round(allMs / 1000, 2), cpu_ms_per_pod: round(cpuMsPerPod, 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
     });
   } finally {
-    await core.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bench.stop();
   }
 }

@@ -1,0 +1,38 @@
+// The start every hollow-node benchmark shares: a core in a temp dir with every control loop, and N
+// hollow nodes registered (timed); `stop` removes both.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startCore, type Core } from '../core';
+import { startHollowNodes, type HollowNodes } from '../hollow';
+import { nowMs } from './bench-report';
+
+export interface HollowBench {
+  core: Core;
+  hollow: HollowNodes;
+  /** Time for the nodes to register (ms). */
+  nodesMs: number;
+  /** The first 20 lines the core and the nodes logged (errors, mostly). */
+  errors: string[];
+  stop(): Promise<void>;
+}
+
+export async function startHollowBench(tempPrefix: string, nodes: number): Promise<HollowBench> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix));
+  const errors: string[] = [];
+  const log = (l: string) => { if (errors.length < 20) errors.push(l); };
+  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log } });
+  const stop = async (): Promise<void> => {
+    await core.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const tNodes = nowMs();
+    const hollow = startHollowNodes(core, { count: nodes, cpu: '32', memory: '64Gi', pods: 110, maxInFlight: 256, log });
+    await hollow.ready;
+    return { core, hollow, nodesMs: nowMs() - tNodes, errors, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
