@@ -3,11 +3,11 @@
 // backoffLimit with BackoffLimitExceeded (one 10 s back-off between its two pods); a `*/1 * * * *`
 // CronJob with successfulJobsHistoryLimit 1 fires on two consecutive minutes and keeps one Job — the
 // slow part: up to two real minutes for the two firings.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CronJob, Job, Pod } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
-import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { waitFor } from '../../helpers/cluster';
+import { skipWithoutAgent, sandboxCluster } from './support';
 
 const IMAGE = 'docker.io/flotilla/hello:1';
 
@@ -19,20 +19,7 @@ function job(name: string, spec: Record<string, unknown>, script: string): strin
 }
 
 describe.skipIf(skipWithoutAgent)('Jobs and CronJobs on a sandbox node', () => {
-  const cfg = uniqueSandbox(8);
-  const logs: string[] = [];
-  let c: TestCluster;
-  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 150_000 });
-
-  beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
-    await waitForReadyNode(c);
-  }, 300_000);
-
-  afterAll(async () => {
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
+  const { c, ok } = sandboxCluster(8, { okTimeoutMs: 150_000 });
 
   it('runs three completions two at a time to Complete, and kubectl logs job/ reads one', async () => {
     await ok(['apply', '-f', '-'], job('pi', { completions: 3, parallelism: 2 }, 'echo "done on $(hostname)"'));

@@ -3,13 +3,13 @@
 // SRV and PTR records, an ExternalName's CNAME, NXDOMAIN for unknown names and the host as
 // host.flotilla.internal, all through busybox nslookup inside a pod; a new endpoint is answered
 // within a second; pods' /etc/resolv.conf per dnsPolicy and the kubelet-managed /etc/hosts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, Service } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { waitFor } from '../../helpers/cluster';
+import { skipWithoutAgent, sandboxCluster } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 
@@ -72,11 +72,8 @@ spec:
 `;
 
 describe.skipIf(skipWithoutAgent)('cluster DNS on a sandbox node', () => {
-  const cfg = uniqueSandbox(5);
-  const logs: string[] = [];
-  let c: TestCluster;
+  const { c, ok, cfg } = sandboxCluster(5);
 
-  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 60_000 });
   const inClient = async (...cmd: string[]): Promise<string> => {
     const r = await c.kubectl(['exec', 'client', '--', ...cmd], { timeoutMs: 30_000 });
     return r.stdout + r.stderr;
@@ -85,7 +82,6 @@ describe.skipIf(skipWithoutAgent)('cluster DNS on a sandbox node', () => {
   const podIP = async (name: string): Promise<string> => (await c.client.get<Pod & KObject>(R.pods, name, 'default')).status?.podIP ?? '';
 
   beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
     await ok(['apply', '-f', '-'], MANIFEST);
     for (const p of ['web', 'db-0', 'client', 'custom']) {
       await waitFor(async () => (await c.client.get<Pod & KObject>(R.pods, p, 'default')).status?.containerStatuses?.[0]?.state?.running, `pod ${p} running`, 120_000, 250);
@@ -93,11 +89,6 @@ describe.skipIf(skipWithoutAgent)('cluster DNS on a sandbox node', () => {
     // The headless service's endpoint for db-0 (ready) carries its hostname.
     await waitFor(async () => (await ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=db', '-o', 'jsonpath={.items[0].endpoints[0].hostname}'])) === 'db-0', 'db-0 endpoint', 60_000, 250);
   }, 300_000);
-
-  afterAll(async () => {
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
 
   it('the kube-dns Service exists in kube-system at 10.96.0.10 (UDP and TCP 53)', async () => {
     const out = await ok(['get', 'svc', '-n', 'kube-system', 'kube-dns', '--no-headers']);

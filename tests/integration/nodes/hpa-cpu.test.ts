@@ -3,11 +3,11 @@
 // with `kubectl autoscale` (autoscaling/v1) from the agent's CPU stats (metrics.k8s.io); once the burn
 // stops (the Deployment's command patched to sleep) it comes back down to minReplicas after a short
 // scale-down stabilisation window. The HPA syncs every 2 s here.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Deployment, HorizontalPodAutoscaler } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
-import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { waitFor } from '../../helpers/cluster';
+import { skipWithoutAgent, sandboxCluster } from './support';
 
 const IMAGE = 'docker.io/flotilla/hello:1';
 
@@ -28,24 +28,8 @@ function burner(command: string): string {
 }
 
 describe.skipIf(skipWithoutAgent)('the autoscaler on a sandbox node', () => {
-  const cfg = uniqueSandbox(9);
-  const logs: string[] = [];
-  let c: TestCluster;
-  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 120_000 });
+  const { c, ok } = sandboxCluster(9, { core: { controllers: { hpaSyncPeriodMs: 2000 } }, okTimeoutMs: 120_000 });
   const hpa = (): Promise<HorizontalPodAutoscaler> => c.client.get<HorizontalPodAutoscaler>(R.horizontalpodautoscalers, 'burn', 'default');
-
-  beforeAll(async () => {
-    c = await startTestCluster({
-      controllers: { hpaSyncPeriodMs: 2000 },
-      nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
-    });
-    await waitForReadyNode(c);
-  }, 300_000);
-
-  afterAll(async () => {
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
 
   it('scales a CPU-burning Deployment up, and back down once the burn stops', async () => {
     await ok(['apply', '-f', '-'], burner('while :; do :; done'));

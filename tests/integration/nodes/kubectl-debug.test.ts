@@ -2,32 +2,28 @@
 // an ephemeral container joins a running pod in its target container's PID namespace, runs, is reported
 // in status.ephemeralContainerStatuses and has readable logs; `kubectl debug -i` attaches to it (pods/attach);
 // `kubectl debug node/NAME` creates its protobuf-encoded host-namespace pod with the node's / at /host.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { waitFor } from '../../helpers/cluster';
 import { interactiveKubectl, type Interactive } from '../../helpers/interactive';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { skipWithoutAgent, sandboxCluster } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 const COUNTER = 'docker.io/flotilla/counter:1';
 type P = Pod & KObject;
 
 describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', () => {
-  const cfg = uniqueSandbox(3);
-  const logs: string[] = [];
-  let c: TestCluster;
+  const { c, ok } = sandboxCluster(3);
   let node = '';
 
   const pod = (name: string): Promise<P> => c.client.get<P>(R.pods, name, 'default');
   const ephemeralStatus = (p: P, name: string): ContainerStatus | undefined => p.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
-  const ok = (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => c.kubectlOk(args, { input, timeoutMs });
 
   const interactive = (args: string[], tty = false): Interactive => interactiveKubectl(c, args, tty);
 
   beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
     node = await waitFor(async () => {
       const nodes = (await c.client.list<KObject>(R.nodes)).items;
       const ready = nodes.find((n) => ((n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True'));
@@ -36,11 +32,6 @@ describe.skipIf(skipWithoutAgent)('kubectl debug and attach on a sandbox node', 
     await ok(['run', 'target', `--image=${HELLO}`, '--restart=Never', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'app', image: HELLO }] } })]);
     await waitFor(async () => (await pod('target')).status?.containerStatuses?.[0]?.state?.running, 'target running', 90_000, 200);
   }, 240_000);
-
-  afterAll(async () => {
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
 
   it('kubectl debug --target runs an ephemeral container in the target\'s PID namespace; status and logs', async () => {
     const out = await ok(['debug', 'target', `--image=${COUNTER}`, '--target=app', '-c', 'dbg', '--', 'sh', '-c', 'echo hi from debug; ps -o pid,args']);

@@ -13,9 +13,9 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { waitFor } from '../../helpers/cluster';
 import { interactiveKubectl, type Interactive } from '../../helpers/interactive';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { skipWithoutAgent, sandboxCluster } from './support';
 import { curlFromPod, podPid } from './pod-net';
 
 const FIXTURE = path.join(__dirname, '../../fixtures/real-app.yaml');
@@ -35,14 +35,11 @@ function modes(ls: string): Record<string, string> {
 }
 
 describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () => {
-  const cfg = uniqueSandbox(8);
-  const logs: string[] = [];
-  let c: TestCluster;
+  const { c, ok, cfg } = sandboxCluster(8);
   let host: http.Server | undefined;
   let hostPort = 0;
   let web = '';
 
-  const ok = (args: string[], input?: string, timeoutMs = 60_000): Promise<string> => c.kubectlOk(args, { input, timeoutMs });
   /** A shell command in the web pod's container (app unless named): its stdout and stderr. */
   const inWeb = async (script: string, container = 'app'): Promise<string> => {
     const r = await c.kubectl(['exec', '-n', 'shop', web, '-c', container, '--', 'sh', '-c', script], { timeoutMs: 30_000 });
@@ -59,7 +56,6 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
   };
 
   beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
     // Something on the host for the pod to reach (the sandbox bridge comes up with the first node: all addresses).
     host = http.createServer((_req, res) => res.end('hello from the host\n'));
     await new Promise<void>((resolve, reject) => {
@@ -67,16 +63,11 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
       host!.listen(0, '0.0.0.0', resolve);
     });
     hostPort = (host.address() as AddressInfo).port;
-    // The node boots in the background (tens of seconds on a busy host): the app's timings start once it is Ready.
-    // (`kubectl wait` fails at once while there is no node yet: it is retried.)
-    await waitFor(async () => (await c.kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=20s'])).code === 0, 'a Ready node', 180_000, 500);
   }, 360_000);
 
-  afterAll(async () => {
+  afterAll(() => {
     host?.close();
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
+  });
 
   it('applies with kubectl\'s default validation, rolls out, and re-applies as Kubernetes does (unchanged but the stringData Secret)', async () => {
     const applied = await c.kubectl(['apply', '-f', FIXTURE], { timeoutMs: 60_000 });

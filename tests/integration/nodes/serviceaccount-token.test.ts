@@ -4,13 +4,13 @@
 // `kubernetes` Service (10.96.0.1:443 → a node's InternalIP:6443 → its tunnel) with that token:
 // listing pods is forbidden until a RoleBinding grants it. The HTTPS client is the host's curl run in
 // the pod's network namespace (pod-net.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { waitFor } from '../../helpers/cluster';
+import { skipWithoutAgent, sandboxCluster } from './support';
 import { curlFromPod, podPid } from './pod-net';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -33,26 +33,17 @@ spec:
 `;
 
 describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account token on a sandbox node', () => {
-  const cfg = uniqueSandbox(7);
-  const logs: string[] = [];
-  let c: TestCluster;
+  const { c, ok } = sandboxCluster(7);
 
-  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 60_000 });
   const inPod = async (script: string): Promise<string> => {
     const r = await c.kubectl(['exec', '-n', 'shop', 'caller', '--', 'sh', '-c', script], { timeoutMs: 30_000 });
     return r.stdout + r.stderr;
   };
 
   beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
     await ok(['apply', '-f', '-'], MANIFEST);
     await waitFor(async () => (await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop')).status?.containerStatuses?.[0]?.state?.running, 'pod caller running', 120_000, 250);
   }, 300_000);
-
-  afterAll(async () => {
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
 
   it('mounts the token, the cluster CA and the namespace', async () => {
     expect(await inPod(`cat ${SA_DIR}/namespace`)).toBe('shop');

@@ -6,12 +6,12 @@
 // from the other pod (the short `web-0.web` timed out with busybox nslookup here, as `kubernetes.default`
 // does from any pod: it seems to go out as it is, to upstream DNS this machine lacks); a rolling update with partition 1
 // replaces web-1 only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet, WatchEvent } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { isPodReady } from '../../../main/controllers/pod-util';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { waitFor } from '../../helpers/cluster';
+import { skipWithoutAgent, sandboxCluster } from './support';
 
 const MANIFEST = `apiVersion: v1
 kind: Service
@@ -45,11 +45,8 @@ spec:
 `;
 
 describe.skipIf(skipWithoutAgent)('a StatefulSet on a sandbox node', () => {
-  const cfg = uniqueSandbox(13);
-  const logs: string[] = [];
-  let c: TestCluster;
+  const { c, ok } = sandboxCluster(13, { okTimeoutMs: 90_000 });
 
-  const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input, timeoutMs: 90_000 });
   const get = (name: string) => c.client.get<Pod>(R.pods, name, 'default');
   const running = (name: string, notUid?: string) => waitFor(async () => {
     const p = await get(name).catch(() => undefined);
@@ -57,15 +54,6 @@ describe.skipIf(skipWithoutAgent)('a StatefulSet on a sandbox node', () => {
     return up ? p : undefined;
   }, `pod ${name} running and ready`, 120_000, 250);
   const token = async (name: string) => (await ok(['exec', name, '--', 'cat', '/data/token'])).trim();
-
-  beforeAll(async () => {
-    c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
-  }, 300_000);
-
-  afterAll(async () => {
-    if (!c) return;
-    await stopClusterWithNodes(c, cfg, logs);
-  }, 120_000);
 
   it('comes up in order, keeps each pod\'s data across its deletion, resolves <pod>.<service>, and updates only ordinals at or above the partition', async () => {
     // Watch the pods from the start: when web-1 appears, web-0 must already be Running and Ready.

@@ -10,8 +10,9 @@ import { forwardChain } from '../../../main/nodes/providers/sandbox/host';
 import { CLAIMS_DIR, listClaims } from '../../../main/nodes/providers/sandbox/claims';
 import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 import { downMachines } from '../../../main/nodes/down';
-import { expect } from 'vitest';
-import type { TestCluster } from '../../helpers/cluster';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { CoreOptions } from '../../../main/core';
+import { startTestCluster, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
@@ -77,4 +78,40 @@ export async function stopClusterWithNodes(c: TestCluster, cfg: SandboxConfig, l
   if (left.length || r.errors.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
   expect(r.errors).toEqual([]);
   expect(left).toEqual([]);
+}
+
+/** One suite's cluster with one sandbox node: `c` stands for the cluster once beforeAll has started it. */
+export interface SandboxSuite {
+  readonly c: TestCluster;
+  readonly cfg: SandboxConfig;
+  readonly logs: string[];
+  /** kubectl that must succeed; its stdout. */
+  readonly ok: (args: string[], input?: string, timeoutMs?: number) => Promise<string>;
+}
+
+/**
+ * Registers the beforeAll that starts an in-process cluster with one sandbox node (sandbox network
+ * `uniqueSandbox(n)`) and waits until the node is Ready, and the afterAll that tears it down and
+ * checks the host is clean. Hooks the suite registers after this call run after the node is Ready.
+ */
+export function sandboxCluster(n: number, opts: { core?: Partial<CoreOptions>; okTimeoutMs?: number } = {}): SandboxSuite {
+  const cfg = uniqueSandbox(n);
+  const logs: string[] = [];
+  let cluster: TestCluster | undefined;
+  const current = (): TestCluster => {
+    if (!cluster) throw new Error('the sandbox cluster is not started (used outside the suite\'s hooks and tests)');
+    return cluster;
+  };
+  const c = new Proxy({} as TestCluster, { get: (_t, key) => Reflect.get(current(), key) as unknown });
+  beforeAll(async () => {
+    cluster = await startTestCluster({
+      ...opts.core,
+      nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
+    });
+    await waitForReadyNode(cluster, 180_000);
+  }, 300_000);
+  afterAll(async () => {
+    if (cluster) await stopClusterWithNodes(cluster, cfg, logs);
+  }, 120_000);
+  return { c, cfg, logs, ok: (args, input, timeoutMs = opts.okTimeoutMs ?? 60_000) => current().kubectlOk(args, { input, timeoutMs }) };
 }
