@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, Pod } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import type { Agent } from '../../../vm-images/agent/agent';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { HELLO, podSpecOf, startTestAgent, startTestNode, stopTestStack, waitForDefaultServiceAccount, type TestNode } from './support';
+import { HELLO, podSpecOf, startAgentStack, stopTestStack, type TestNode } from './support';
 
 describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
   let cluster: TestCluster;
@@ -25,10 +25,7 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
-    node = await startTestNode(cluster);
-    agent = await startTestAgent(cluster, node, logs);
-    await waitForDefaultServiceAccount(cluster);
+    ({ cluster, node, agent } = await startAgentStack(logs));
   });
 
   afterAll(() => stopTestStack({ agent, node, cluster }, logs));

@@ -16,7 +16,7 @@ import { removeCgroup } from '../../../vm-images/agent/pods/cgroups';
 import { netnsExec, run, type Exec } from '../../../vm-images/agent/proxy/exec';
 import { startContainerd, type RunningContainerd } from '../../../vm-images/agent/runtime/containerd';
 import { buildImages, type BuiltImage } from '../../../vm-images/images/build-images';
-import type { TestCluster } from '../../helpers/cluster';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 import { Agent, type AgentOptions } from '../../../vm-images/agent/agent';
 import { createNetns, deleteNetns, ip } from '../../helpers/netns';
 import { mountsUnder, removeAllSandboxes, shimPids } from '../../helpers/containerd';
@@ -165,4 +165,23 @@ export async function stopTestStack(parts: { agent?: Agent; node?: TestNode; clu
   await parts.node?.teardown();
   await parts.cluster?.stop();
   if (logs.length) console.log(logs.slice(-30).join('\n'));
+}
+
+/**
+ * A control plane, a test node and its agent, up once the default ServiceAccount exists (so pods are
+ * admitted); what got started is stopped again when a later step fails.
+ */
+export async function startAgentStack(logs: string[], opts: AgentOptions = {}): Promise<{ cluster: TestCluster; node: TestNode; agent: Agent }> {
+  const cluster = await startTestCluster();
+  let node: TestNode | undefined;
+  let agent: Agent | undefined;
+  try {
+    node = await startTestNode(cluster);
+    agent = await startTestAgent(cluster, node, logs, opts);
+    await waitForDefaultServiceAccount(cluster);
+    return { cluster, node, agent };
+  } catch (e) {
+    await stopTestStack({ agent, node, cluster }, logs);
+    throw e;
+  }
 }

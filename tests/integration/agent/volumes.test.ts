@@ -12,9 +12,9 @@ import { R } from '../../../main/client/refs';
 import { ClientError } from '../../../main/client/types';
 import type { Agent } from '../../../vm-images/agent/agent';
 import { mountPoints } from '../../../vm-images/agent/volumes/mounts';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { HELLO, newTestAgent, podSpecOf, startTestAgent, startTestNode, stopTestStack, waitForDefaultServiceAccount, type TestNode } from './support';
+import { HELLO, newTestAgent, podSpecOf, startAgentStack, stopTestStack, type TestNode } from './support';
 
 describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
   let cluster: TestCluster;
@@ -25,10 +25,7 @@ describe.skipIf(skipUnlessRoot)('pod volumes on real containerd', () => {
   const newAgent = (): Agent => newTestAgent(node, logs);
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
-    node = await startTestNode(cluster);
-    agent = await startTestAgent(cluster, node, logs);
-    await waitForDefaultServiceAccount(cluster);
+    ({ cluster, node, agent } = await startAgentStack(logs));
   });
 
   afterAll(() => stopTestStack({ agent, node, cluster }, logs));

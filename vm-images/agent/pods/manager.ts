@@ -11,23 +11,13 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } fro
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
-import { podKey } from './runtime-config';
+import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
 import { VolumeManager } from '../volumes/manager';
 
-export interface PodManagerOptions {
-  /** Root of the CRI container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log */
-  logDir: string;
-  /** cgroupfs parent for pods, e.g. /flotilla → /flotilla/pod<uid>. */
-  cgroupParent?: string;
-  /** Cores the node's cgroup may use, if limited (container CPU limits are clamped to it). */
-  nodeCpuLimit?: number;
-  clusterDNS?: string[];
-  clusterDomain?: string;
-  /** The node's resolv.conf and the pods directory (for each pod's managed /etc/hosts): see SandboxOptions. */
-  resolvConf?: string;
-  podsDir?: string;
+/** The sandbox settings (logs, cgroups, DNS, pods directory: see SandboxOptions) and the pod manager's own. */
+export interface PodManagerOptions extends SandboxOptions {
   /** The node's IP (status.hostIP, host-network pods' podIP). */
   hostIP?: string;
   /** ConfigMap/Secret data for env references; undefined = not found. */

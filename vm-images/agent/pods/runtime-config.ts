@@ -18,7 +18,9 @@ import { sandboxHostname } from '../dns/pod-names';
 import { DEFAULT_RESOLV_CONF, readResolvConf } from '../dns/resolv-conf';
 
 export interface SandboxOptions {
+  /** Root of the CRI container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log */
   logDir: string;
+  /** cgroupfs parent for pods, e.g. /flotilla → /flotilla/pod<uid>. */
   cgroupParent?: string;
   /** Cores the node's own cgroup may use (its CFS quota), if limited: container CPU limits beyond it are clamped to it. */
   nodeCpuLimit?: number;
