@@ -7,6 +7,7 @@ import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault 
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 import { horizontalPodAutoscaler } from './defaults-hpa';
 import { defaultCronJob, defaultJob } from './defaults-batch';
+import { networkPolicy } from './defaults-netpol';
 
 type Obj = Record<string, unknown>;
 
@@ -146,6 +147,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   StorageClass: defaultStorageClass,
   HorizontalPodAutoscaler: horizontalPodAutoscaler,
   PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
+  NetworkPolicy: networkPolicy,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

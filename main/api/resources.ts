@@ -97,6 +97,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   res('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
   res('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('policy', 'v1', 'PodDisruptionBudget')] }),
+  res('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
   res(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   res(RBAC, 'v1', 'ClusterRole', 'clusterroles', false),
   res(RBAC, 'v1', 'RoleBinding', 'rolebindings', true),

@@ -36,6 +36,7 @@ export const R = {
   storageclasses: refFor('storage.k8s.io', 'v1', 'storageclasses'),
   poddisruptionbudgets: refFor('policy', 'v1', 'poddisruptionbudgets'),
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
+  networkpolicies: refFor('networking.k8s.io', 'v1', 'networkpolicies'),
 } as const;
 
 export type ResourceName = keyof typeof R;

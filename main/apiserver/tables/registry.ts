@@ -18,6 +18,7 @@ import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
+import { networkPolicyTable } from './networkpolicy';
 import { cronJobTable, jobTable } from './batch';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
@@ -50,6 +51,7 @@ const own = perResource<KindTable>([
   ['policy', 'poddisruptionbudgets', podDisruptionBudgetTable],
   ['autoscaling', 'horizontalpodautoscalers', horizontalPodAutoscalerTable],
   ['scheduling.k8s.io', 'priorityclasses', priorityClassTable],
+  ['networking.k8s.io', 'networkpolicies', networkPolicyTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
