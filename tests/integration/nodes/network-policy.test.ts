@@ -3,7 +3,8 @@
 // a default-deny ingress policy blocks both within seconds, a policy allowing the client's label lets
 // it through again while a pod without the label stays blocked; a default-deny egress policy blocks
 // the client's traffic and its DNS queries to the node-local 10.96.0.10, an egress rule for UDP 53
-// allows DNS only, a rule for the web pods the rest; deleting the policies leaves no rule of ours.
+// allows DNS only, a rule for the web pods the rest (DNS then allowed by an ipBlock of 10.96.0.10);
+// the nodes themselves keep reaching their pods (probes); deleting the policies leaves no rule of ours.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
@@ -60,6 +61,15 @@ describe.skipIf(skipWithoutAgent)('NetworkPolicy on two sandbox nodes', () => {
     await waitFor(async () => (await probe()) === want, what, CHANGE_MS, 50);
     return Date.now() - t0;
   };
+  /** Whether the node itself (its network namespace, as the kubelet's probes) gets the hello page of `to`. */
+  const nodeReaches = (node: string, to: string): boolean => {
+    try {
+      return execFileSync('ip', ['netns', 'exec', `${cfg.prefix}-${node}`, 'busybox', 'timeout', '2', 'busybox', 'wget', '-q', '-O', '-', `http://${ips.get(to)}:8080/`],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(`Hello from ${to}`);
+    } catch {
+      return false;
+    }
+  };
   const ourRules = (node: string): string[] => execFileSync('ip', ['netns', 'exec', `${cfg.prefix}-${node}`, 'iptables-save', '-t', 'filter'], { encoding: 'utf8' })
     .split('\n').filter((l) => l.includes('FLOTILLA-N'));
 
@@ -93,9 +103,14 @@ describe.skipIf(skipWithoutAgent)('NetworkPolicy on two sandbox nodes', () => {
     }
     expect(ourRules(nodeA)).toEqual([]);
     await ok(['apply', '-f', '-'], policy('deny-web', '{ podSelector: { matchLabels: { app: web } }, policyTypes: [Ingress] }'));
+    const applied = Date.now();
+    await waitFor(() => ourRules(nodeB).some((l) => l.startsWith('-A FORWARD ') && l.endsWith('-j FLOTILLA-NETPOL')), 'rules on node B', 2000, 25);
+    expect(Date.now() - applied).toBeLessThan(2000);
     await becomes('client blocked from web-b (other node)', () => reaches('client', 'web-b'), false);
     await becomes('client blocked from web-a (same node)', () => reaches('client', 'web-a'), false);
-    expect(ourRules(nodeB).some((l) => l.startsWith('-A FORWARD ') && l.endsWith('-j FLOTILLA-NETPOL'))).toBe(true);
+    // The node itself (kubelet probes) still reaches its own pods.
+    expect(nodeReaches(nodeA, 'web-a')).toBe(true);
+    expect(nodeReaches(nodeB, 'web-b')).toBe(true);
 
     await ok(['apply', '-f', '-'], policy('allow-client', `
   podSelector: { matchLabels: { app: web } }
@@ -125,7 +140,9 @@ describe.skipIf(skipWithoutAgent)('NetworkPolicy on two sandbox nodes', () => {
     await ok(['apply', '-f', '-'], policy('client-egress', `
   podSelector: { matchLabels: { role: client } }
   policyTypes: [Egress]
-  egress: [{ ports: [{ protocol: UDP, port: 53 }] }, { to: [{ podSelector: { matchLabels: { app: web } } }], ports: [{ port: 8080 }] }]`));
+  egress:
+  - { to: [{ ipBlock: { cidr: 10.96.0.10/32 } }], ports: [{ protocol: UDP, port: 53 }] }
+  - { to: [{ podSelector: { matchLabels: { app: web } } }], ports: [{ port: 8080 }] }`));
     await becomes('client reaches web-b again', () => reaches('client', 'web-b'), true);
     expect(await reaches('client', 'web-a')).toBe(true);
     expect(await resolves('client')).toBe(true);
