@@ -71,4 +71,16 @@ describe('NetworkPolicy rules', () => {
     const none = rules([np('default', 'n', { podSelector: {}, ingress: [{ ports: [{ port: 'nope' }] }] })]);
     expect(none.all.filter((l) => l.includes('--set-xmark 0x10000/0x10000'))).toEqual([]);
   });
+
+  it('a named egress port without peers allows that port on every pod that names it', () => {
+    const peer = pod('other', 'named', '10.244.1.20', {}, 'n2', [{ name: 'http', containerPort: 9090 }]);
+    const r = rules([np('default', 'e', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'http' }, { protocol: 'UDP', port: 53 }] }] })],
+      [web, client, peer]);
+    const marks = r.all.filter((l) => l.includes('--set-xmark 0x10000/0x10000'));
+    expect(marks.map((l) => l.replace(/^-A \S+ /, ''))).toEqual([
+      '-p udp -m udp --dport 53 -j MARK --set-xmark 0x10000/0x10000',
+      '-d 10.244.0.5/32 -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10000/0x10000',
+      '-d 10.244.1.20/32 -p tcp -m tcp --dport 9090 -j MARK --set-xmark 0x10000/0x10000',
+    ]);
+  });
 });

@@ -119,7 +119,16 @@ function addRule(b: Builder, dir: Dir, pod: Pod, np: NetworkPolicy, ports: Netwo
   const frags = (target: Pod | undefined): string[] => (ports.length ? ports.flatMap((p) => portMatches(p, target)) : ['']);
   const dest = (peer: Pod | undefined): Pod | undefined => (dir === 'ingress' ? pod : peer);
   if (!peers.length) {
-    for (const f of frags(dest(undefined))) mark(b, f);
+    const named = dir === 'egress' ? ports.filter((p) => typeof p.port === 'string') : [];
+    if (!named.length) {
+      for (const f of frags(dest(undefined))) mark(b, f);
+      return;
+    }
+    // Any destination: a named egress port stands for that port on every pod that names it.
+    for (const f of ports.filter((p) => !named.includes(p)).flatMap((p) => portMatches(p, undefined))) mark(b, f);
+    for (const other of input.pods.filter((p) => live(p) && podIP(p))) {
+      for (const f of named.flatMap((p) => portMatches(p, other))) mark(b, `-d ${podIP(other)}/32 ${f}`);
+    }
     return;
   }
   for (const peer of peers) {
