@@ -72,7 +72,7 @@ describe('NetworkPolicy rules', () => {
     expect(none.all.filter((l) => l.includes('--set-xmark 0x10000/0x10000'))).toEqual([]);
   });
 
-  it('a named egress port without peers allows that port on every pod that names it', () => {
+  it('a named egress port means that port on each destination pod naming it (no peers: every pod; ipBlock: its pods)', () => {
     const peer = pod('other', 'named', '10.244.1.20', {}, 'n2', [{ name: 'http', containerPort: 9090 }]);
     const r = rules([np('default', 'e', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'http' }, { protocol: 'UDP', port: 53 }] }] })],
       [web, client, peer]);
@@ -81,6 +81,15 @@ describe('NetworkPolicy rules', () => {
       '-p udp -m udp --dport 53 -j MARK --set-xmark 0x10000/0x10000',
       '-d 10.244.0.5/32 -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10000/0x10000',
       '-d 10.244.1.20/32 -p tcp -m tcp --dport 9090 -j MARK --set-xmark 0x10000/0x10000',
+    ]);
+    const block = rules([np('default', 'e', {
+      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '10.244.1.0/24', except: ['10.244.1.7/32'] } }], ports: [{ port: 'http' }] }],
+    })], [web, client, peer, pod('default', 'x', '10.244.1.30', {}, 'n2', [{ name: 'http', containerPort: 7070 }])]);
+    // Only the pods inside the block and outside its except that name the port; no rule for the range itself.
+    expect(block.all.filter((l) => l.includes('--set-xmark 0x10000/0x10000')).map((l) => l.replace(/^-A \S+ /, ''))).toEqual([
+      '-d 10.244.1.20/32 -p tcp -m tcp --dport 9090 -j MARK --set-xmark 0x10000/0x10000',
+      '-d 10.244.1.30/32 -p tcp -m tcp --dport 7070 -j MARK --set-xmark 0x10000/0x10000',
     ]);
   });
 });

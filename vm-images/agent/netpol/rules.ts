@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { selectorFromLabelSelector } from '../../../main/api/labels';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod } from '../../../main/api/types';
+import { cidrWithin } from '../network/routes';
 import { base32Prefix } from '../proxy/names';
 import type { Chain } from '../proxy/rules';
 
@@ -111,6 +112,24 @@ function ipBlockRule(b: Builder, dir: Dir, cidr: string, except: readonly string
   b.rules.push(`-A ${b.chain} ${side} ${cidr}${portFrag ? ` ${portFrag}` : ''} -j ${helper}`);
 }
 
+/** Live pods with an address inside `cidr` and outside every `except` range. */
+function podsInBlock(cidr: string, except: readonly string[], input: NetpolInput): Pod[] {
+  return input.pods.filter((p) => {
+    const ip = live(p) ? podIP(p) : undefined;
+    return !!ip && cidrWithin(ip, cidr) && !except.some((e) => cidrWithin(ip, e));
+  });
+}
+
+/**
+ * Egress ports that name a port: they stand for that port on each destination pod that names it, so
+ * they are resolved per pod (`candidates`: the pods the peer, or no peer, allows) rather than per range.
+ */
+function namedEgress(b: Builder, named: NetworkPolicyPort[], candidates: Pod[]): void {
+  for (const other of candidates) {
+    for (const f of named.flatMap((p) => portMatches(p, other))) mark(b, `-d ${podIP(other)}/32 ${f}`);
+  }
+}
+
 /** The rules one policy rule (ports × peers) adds to a pod's chain. */
 function addRule(b: Builder, dir: Dir, pod: Pod, np: NetworkPolicy, ports: NetworkPolicyPort[], peers: NetworkPolicyPeer[], input: NetpolInput): void {
   const policyNs = np.metadata?.namespace ?? 'default';
@@ -118,22 +137,19 @@ function addRule(b: Builder, dir: Dir, pod: Pod, np: NetworkPolicy, ports: Netwo
   // Each peer target with the port fragments that apply to it (named ports resolve on the destination pod).
   const frags = (target: Pod | undefined): string[] => (ports.length ? ports.flatMap((p) => portMatches(p, target)) : ['']);
   const dest = (peer: Pod | undefined): Pod | undefined => (dir === 'ingress' ? pod : peer);
+  // Port fragments for a destination that is a range, not a pod: an egress rule's named ports are added per pod instead.
+  const named = dir === 'egress' ? ports.filter((p) => typeof p.port === 'string') : [];
+  const rangeFrags = named.length ? ports.filter((p) => !named.includes(p)).flatMap((p) => portMatches(p, undefined)) : frags(dest(undefined));
   if (!peers.length) {
-    const named = dir === 'egress' ? ports.filter((p) => typeof p.port === 'string') : [];
-    if (!named.length) {
-      for (const f of frags(dest(undefined))) mark(b, f);
-      return;
-    }
-    // Any destination: a named egress port stands for that port on every pod that names it.
-    for (const f of ports.filter((p) => !named.includes(p)).flatMap((p) => portMatches(p, undefined))) mark(b, f);
-    for (const other of input.pods.filter((p) => live(p) && podIP(p))) {
-      for (const f of named.flatMap((p) => portMatches(p, other))) mark(b, `-d ${podIP(other)}/32 ${f}`);
-    }
+    for (const f of rangeFrags) mark(b, f);
+    if (named.length) namedEgress(b, named, input.pods.filter((p) => live(p) && podIP(p)));
     return;
   }
   for (const peer of peers) {
     if (peer.ipBlock) {
-      for (const f of frags(dest(undefined))) ipBlockRule(b, dir, peer.ipBlock.cidr, peer.ipBlock.except ?? [], f);
+      const except = peer.ipBlock.except ?? [];
+      for (const f of rangeFrags) ipBlockRule(b, dir, peer.ipBlock.cidr, except, f);
+      if (named.length) namedEgress(b, named, podsInBlock(peer.ipBlock.cidr, except, input));
       continue;
     }
     for (const other of peerPods(peer, policyNs, input)) {
