@@ -58,6 +58,14 @@ describe('NetworkPolicy writer', () => {
     expect(text).not.toContain('INPUT');
   });
 
+  it('without a rewrite fixes only stray chains and misplaced jumps', () => {
+    const state = parseFilterSave(save([jumpLine('FORWARD')], ['-A INPUT -j KUBE-FIREWALL', jumpLine('INPUT')], [NETPOL_CHAIN, POD, OLD]));
+    expect(planRestore(desired, state, false).split('\n')).toEqual([
+      '*filter', `:${OLD} - [0:0]`, jumpLine('INPUT').replace('-A ', '-D '), jumpLine('INPUT').replace('-A INPUT ', '-I INPUT 1 '), `-X ${OLD}`, 'COMMIT', '',
+    ]);
+    expect(planRestore(desired, parseFilterSave(save([jumpLine('FORWARD')], [jumpLine('INPUT')], [NETPOL_CHAIN, POD])), false)).toBe('');
+  });
+
   it('removes every copy of the jumps and every chain of ours when nothing is wanted', () => {
     const text = planRestore([], parseFilterSave(save([jumpLine('FORWARD'), jumpLine('FORWARD')], [jumpLine('INPUT')], [NETPOL_CHAIN, POD])));
     const lines = text.split('\n');

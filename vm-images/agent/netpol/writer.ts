@@ -47,9 +47,10 @@ export function parseFilterSave(text: string): FilterState {
 
 /**
  * Restore input taking the table from `state` to `desired` (no chains: remove everything of ours).
- * With chains, each hook's jump ends up first and once; without, every copy of it goes.
+ * With chains, each hook's jump ends up first and once; without, every copy of it goes. `rewrite`
+ * false: the chains hold what they should, only stale chains and misplaced jumps are fixed.
  */
-export function planRestore(desired: Chain[], state: FilterState): string {
+export function planRestore(desired: Chain[], state: FilterState, rewrite = true): string {
   const wanted = new Set(desired.map((c) => c.name));
   const deletions: ChainRef[] = [...state.ours].filter((n) => !wanted.has(n)).sort().map((name) => ({ table: 'filter', name }));
   const extra: RuleLine[] = [];
@@ -62,7 +63,7 @@ export function planRestore(desired: Chain[], state: FilterState): string {
     for (let i = 0; i < copies; i++) extra.push({ table: 'filter', line: line.replace(/^-A /, '-D ') });
     if (desired.length) extra.push({ table: 'filter', line: line.replace(/^-A (\S+) /, '-I $1 1 ') });
   }
-  return renderRestore(desired, deletions, extra);
+  return renderRestore(rewrite ? desired : [], deletions, extra);
 }
 
 export class NetpolWriter {
@@ -76,10 +77,11 @@ export class NetpolWriter {
   async apply(desired: Chain[], full: boolean): Promise<string> {
     const desiredText = renderRestore(desired);
     if (!full && this.written && desiredText === this.lastText) return '';
-    let state: FilterState;
-    if (full || !this.written) state = parseFilterSave(await run(this.exec, ['iptables-save', '-t', 'filter']));
-    else state = this.assumedState();
-    const text = planRestore(desired, state);
+    const written = this.written;
+    const state = full || !written ? parseFilterSave(await run(this.exec, ['iptables-save', '-t', 'filter'])) : this.assumedState();
+    // A periodic full sync with nothing new: our chains are all there, so only jumps and strays are fixed.
+    const intact = !!written && desiredText === this.lastText && [...written].every((n) => state.ours.has(n));
+    const text = planRestore(desired, state, !intact);
     try {
       if (text) await run(this.exec, ['iptables-restore', '--noflush', '-w', '5'], text);
     } catch (err) {
