@@ -60,6 +60,7 @@ export class NetpolSync {
   }
 
   start(): void {
+    void this.checkBridge();
     this.disposers.push(this.policies.start(), this.namespaces.start());
     void this.synced().then(() => this.runner.request());
     this.timer = setInterval(() => {
@@ -86,6 +87,13 @@ export class NetpolSync {
     for (const d of this.disposers.splice(0)) d();
     await this.runner.stop();
     await this.writer.cleanup();
+  }
+
+  /** Same-node pod traffic crosses the bridge and meets FORWARD only with bridge-nf-call-iptables (network/sysctls.ts): say so when it is off. */
+  private async checkBridge(): Promise<void> {
+    const r = await this.o.exec(['sysctl', '-n', 'net.bridge.bridge-nf-call-iptables']);
+    const value = r.code === 0 ? r.stdout.trim() : 'unavailable';
+    if (value !== '1') this.o.log(`network policies: net.bridge.bridge-nf-call-iptables is ${value}: traffic between pods of this node is not filtered`);
   }
 
   private async sync(): Promise<void> {
