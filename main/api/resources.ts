@@ -106,6 +106,7 @@ const BUILT_IN: readonly ResourceInfo[] = [
   res('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('policy', 'v1', 'PodDisruptionBudget')] }),
   res('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: ['all'], subresources: [status('apps', 'v1', 'StatefulSet'), scale()] }),
   res('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
+  res('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
   res(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   res(RBAC, 'v1', 'ClusterRole', 'clusterroles', false),
   res(RBAC, 'v1', 'RoleBinding', 'rolebindings', true),

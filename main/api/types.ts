@@ -32,6 +32,9 @@ export type { Lease } from 'kubernetes-types/coordination/v1';
 export type { Eviction, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1';
 export type { Scale } from 'kubernetes-types/autoscaling/v1';
 export type {
+  NetworkPolicy, NetworkPolicySpec, NetworkPolicyIngressRule, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, IPBlock,
+} from 'kubernetes-types/networking/v1';
+export type {
   PersistentVolume, PersistentVolumeSpec, PersistentVolumeStatus, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus,
   PersistentVolumeClaimCondition, VolumeNodeAffinity,
 } from 'kubernetes-types/core/v1';

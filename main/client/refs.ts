@@ -40,6 +40,7 @@ export const R = {
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
   resourcequotas: refFor('', 'v1', 'resourcequotas'),
   customresourcedefinitions: refFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+  networkpolicies: refFor('networking.k8s.io', 'v1', 'networkpolicies'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -1,11 +1,14 @@
 // The node agent (kubelet + kube-proxy): waits for containerd, imports the node's images, serves
 // logs/exec/port-forward/stats (server/), registers the Node, renews its Lease, reports its status,
 // configures the pod network once the node has a podCIDR, programs services, and syncs the pods bound to it. Runs as `node agent.js --config FILE`
-// (main.ts) or in-process (tests). stop() leaves pods, rules and routes in place.
+// (main.ts) or in-process (tests). stop() leaves pods, service rules and routes in place, and removes the
+// NetworkPolicy chains (netpol/).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node } from '../../main/api/types';
+import type { Node, Pod } from '../../main/api/types';
+import type { Informer } from '../../main/client/cache/informer';
 import { HttpClient } from '../../main/client/http';
+import { R } from '../../main/client/refs';
 import type { AgentConfig } from '../../main/protocol/agent-config';
 import { CriClient } from './cri/client';
 import { applyNodeSysctls } from './network/sysctls';
@@ -21,12 +24,14 @@ import { PodManager } from './pods/manager';
 import { ClusterDns } from './dns/cluster-dns';
 import { DEFAULT_CLUSTER_DNS, DEFAULT_CLUSTER_DOMAIN } from './dns/defaults';
 import { DEFAULT_RESOLV_CONF } from './dns/resolv-conf';
+import { NetpolSync } from './netpol/netpol-sync';
 import { localExec, type Exec } from './proxy/exec';
 import { setUpPodNetwork } from './services/pod-network';
 import { ServiceSync } from './services/service-sync';
 import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
 import type { StatsSummary } from '../../main/protocol/stats-summary';
+import { agentInformer } from './sync/informers';
 import { apiRefLookup } from './sync/ref-lookup';
 import { ObjectWatches } from './sync/object-watches';
 import { PodSync } from './sync/pod-sync';
@@ -44,6 +49,8 @@ export interface AgentOptions {
   podSyncIntervalMs?: number;
   /** Proxier and route rate limit (default 1 s). */
   proxyMinSyncIntervalMs?: number;
+  /** NetworkPolicy sync rate limit (default 250 ms). */
+  netpolMinSyncIntervalMs?: number;
   /** First reconnect delay when the API or containerd is unreachable (default 200 ms, doubling to 10 s). */
   reconnectBackoffMs?: number;
   /** Background stats sampling period (default 10 s; CPU rates are averaged over it). */
@@ -165,7 +172,10 @@ export class Agent {
     const services = this.services;
     services.start();
     this.own(() => services.stop());
-    this.startClusterDns(services);
+    const allPods = agentInformer<Pod>(this.client, R.pods, { backoffMs: this.opts.reconnectBackoffMs, onError: (e) => this.log(`pods watch: ${message(e)}`) });
+    this.startClusterDns(services, allPods);
+    this.startNetworkPolicies(allPods);
+    this.own(allPods.start());
     this.own(startLocalVolumes({ client: this.client, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs }));
     this.startApiServerForwarder();
 
@@ -192,7 +202,7 @@ export class Agent {
     else this.disposers.push(d);
   }
 
-  /** Stops every loop and closes connections; pods keep running, iptables rules and routes stay. */
+  /** Stops every loop and closes connections; pods keep running, service rules and routes stay, NetworkPolicy rules go. */
   async stop(): Promise<void> {
     this.abort.abort();
     for (const w of this.networkWaiters.splice(0)) w();
@@ -220,17 +230,27 @@ export class Agent {
   }
 
   /** Answers for the cluster DNS address on this node (dns/), binding in the background until it can. */
-  private startClusterDns(services: ServiceSync): void {
+  private startClusterDns(services: ServiceSync, pods: Informer<Pod>): void {
     const s = this.dnsSettings();
     const dnsIP = s.clusterDNS[0];
     if (!dnsIP) return;
     const dns = new ClusterDns({
       client: this.client, exec: this.exec, log: this.log, dnsIP, domain: s.clusterDomain, resolvConf: s.resolvConf,
-      hostAddress: this.config.hostAddress, services: services.services, slices: services.slices, backoffMs: this.opts.reconnectBackoffMs,
+      hostAddress: this.config.hostAddress, services: services.services, slices: services.slices, pods, backoffMs: this.opts.reconnectBackoffMs,
     });
     dns.start();
     this.own(() => dns.stop());
     this.retrying(`cluster DNS on ${dnsIP}:53`, () => dns.listen()).catch(() => undefined);
+  }
+
+  /** Enforces NetworkPolicies for this node's pods (netpol/); its chains and jumps are removed on stop. */
+  private startNetworkPolicies(pods: Informer<Pod>): void {
+    const netpol = new NetpolSync({
+      client: this.client, exec: this.exec, nodeName: this.config.nodeName, pods, log: this.log,
+      minSyncIntervalMs: this.opts.netpolMinSyncIntervalMs, backoffMs: this.opts.reconnectBackoffMs,
+    });
+    netpol.start();
+    this.own(() => netpol.stop());
   }
 
   /** Forwards <nodeIP>:6443 to the API tunnel: the endpoint of the `kubernetes` Service on this node. */

@@ -25,6 +25,7 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'autoscaling/v1/Scale': 'V1Scale',
   'autoscaling/v2/HorizontalPodAutoscaler': 'V2HorizontalPodAutoscaler',
   'scheduling.k8s.io/v1/PriorityClass': 'V1PriorityClass',
+  'networking.k8s.io/v1/NetworkPolicy': 'V1NetworkPolicy',
   'meta.k8s.io/v1/DeleteOptions': 'V1DeleteOptions',
   'v1/DeleteOptions': 'V1DeleteOptions',
   'v1/ServiceAccount': 'V1ServiceAccount',

@@ -26,6 +26,7 @@ import { validatePersistentVolume, validatePersistentVolumeUpdate } from './pers
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate } from './persistentvolumeclaim';
 import { validateStorageClass, validateStorageClassUpdate } from './storageclass';
 import { validatePodDisruptionBudget } from './poddisruptionbudget';
+import { validateNetworkPolicy } from './networkpolicy';
 import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
 import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass';
 import { validateJob, validateJobUpdate } from './job';
@@ -84,6 +85,7 @@ const RULES = perKind<KindRules>({
   },
   StorageClass: { name: nameIsDNSSubdomain, create: validateStorageClass, update: validateStorageClassUpdate },
   PodDisruptionBudget: { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
+  NetworkPolicy: { name: nameIsDNSSubdomain, create: validateNetworkPolicy },
   HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
   CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },

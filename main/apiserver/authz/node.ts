@@ -3,7 +3,10 @@
 // (the TokenRequest handler checks that the token is bound to a pod on that node).
 import type { Attributes } from './attributes';
 
-const NODE_READABLE = new Set(['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events', 'serviceaccounts', 'persistentvolumeclaims', 'persistentvolumes']);
+const NODE_READABLE = new Set([
+  'nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events', 'serviceaccounts',
+  'persistentvolumeclaims', 'persistentvolumes', 'networkpolicies',
+]);
 
 /**
  * Whether the node `node` may do this. `objectNode` is the spec.nodeName of the pod a pod write

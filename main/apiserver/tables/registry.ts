@@ -18,6 +18,7 @@ import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
 import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
+import { networkPolicyTable } from './networkpolicy';
 import { cronJobTable, jobTable } from './batch';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
 import { limitRangeTable, resourceQuotaTable } from './quota';
@@ -58,6 +59,7 @@ const own = perResource<KindTable>([
   ['', 'limitranges', limitRangeTable],
   ['', 'resourcequotas', resourceQuotaTable],
   ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
+  ['networking.k8s.io', 'networkpolicies', networkPolicyTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -30,6 +30,8 @@ export interface ClusterDnsOptions {
   hostAddress?: string;
   services: Informer<Service>;
   slices: Informer<EndpointSlice>;
+  /** A cluster-wide pod informer started by its owner (the agent shares it); default: one of its own. */
+  pods?: Informer<Pod>;
   backoffMs?: number;
   /** Where to listen instead of dnsIP:53 on the node (tests, benchmarks): no node setup then. */
   listen?: { address: string; port: number };
@@ -40,6 +42,7 @@ export interface ClusterDnsOptions {
 export class ClusterDns {
   readonly respond: Responder;
   private readonly pods: Informer<Pod>;
+  private readonly ownPods: boolean;
   private readonly hosts = new Map<string, string>();
   private readonly disposers: Array<() => void> = [];
   private listener?: DnsListener;
@@ -47,7 +50,8 @@ export class ClusterDns {
   private serial = Math.floor(Date.now() / 1000);
 
   constructor(private readonly o: ClusterDnsOptions) {
-    this.pods = agentInformer<Pod>(o.client, R.pods, { backoffMs: o.backoffMs, onError: (e) => o.log(`dns pods watch: ${e instanceof Error ? e.message : String(e)}`) });
+    this.ownPods = !o.pods;
+    this.pods = o.pods ?? agentInformer<Pod>(o.client, R.pods, { backoffMs: o.backoffMs, onError: (e) => o.log(`dns pods watch: ${e instanceof Error ? e.message : String(e)}`) });
     const stale = (): void => { this.ctx = undefined; };
     for (const inf of [o.services, o.slices, this.pods] as Array<Informer<Service | EndpointSlice | Pod>>) {
       this.disposers.push(inf.addHandler({ add: stale, update: stale, delete: stale }));
@@ -65,9 +69,9 @@ export class ClusterDns {
     return this.ctx;
   }
 
-  /** Starts the pod watch and finds the host's address; the services and slices informers are started by their owner. */
+  /** Starts its own pod watch, if any, and finds the host's address; the other informers are started by their owners. */
   start(): void {
-    this.disposers.push(this.pods.start());
+    if (this.ownPods) this.disposers.push(this.pods.start());
     void hostAddress(this.o.hostAddress).then((ip) => {
       if (!ip) { this.o.log(`dns: no address for ${HOST_NAME}`); return; }
       this.hosts.set(HOST_NAME, ip);
