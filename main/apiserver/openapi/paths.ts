@@ -17,6 +17,8 @@ const PATCH = 'io.k8s.apimachinery.pkg.apis.meta.v1.Patch';
 const STATUS = 'io.k8s.apimachinery.pkg.apis.meta.v1.Status';
 const DELETE_OPTIONS = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
 const PATCH_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+/** Custom kinds take no strategic merge patch (kubectl reads the patch body types to choose its patch). */
+const CUSTOM_PATCH_TYPES = PATCH_TYPES.filter((t) => t !== 'application/strategic-merge-patch+json');
 
 interface Param { name: string; in: 'path' | 'query'; description: string; required?: boolean }
 
@@ -105,7 +107,7 @@ export function resourcePaths(res: PathResource, flavor: Flavor): Record<string,
     const ops: Rendered = {};
     if (has('get')) ops.get = item(`read${gv}${ns}${r.kind}${suffix}`, { verb: `read ${what} the specified`, action: 'get', params: [], response: kindRef, codes: ['200'] });
     if (has('update')) ops.put = item(`replace${gv}${ns}${r.kind}${suffix}`, { verb: `replace ${what} the specified`, action: 'put', params: write, body: kindRef, response: kindRef, codes: ['200', '201'] });
-    if (has('patch')) ops.patch = item(`patch${gv}${ns}${r.kind}${suffix}`, { verb: `partially update ${what} the specified`, action: 'patch', params: [...write, P.force], body: PATCH, bodyTypes: PATCH_TYPES, response: kindRef, codes: ['200', '201'] });
+    if (has('patch')) ops.patch = item(`patch${gv}${ns}${r.kind}${suffix}`, { verb: `partially update ${what} the specified`, action: 'patch', params: [...write, P.force], body: PATCH, bodyTypes: r.custom || r.crd ? CUSTOM_PATCH_TYPES : PATCH_TYPES, response: kindRef, codes: ['200', '201'] });
     if (has('delete') && !suffix) ops.delete = item(`delete${gv}${ns}${r.kind}`, { verb: 'delete a', action: 'delete', params: [P.dryRun], body: DELETE_OPTIONS, response: STATUS, codes: ['200', '202'] });
     return ops;
   };
