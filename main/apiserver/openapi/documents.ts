@@ -1,13 +1,15 @@
 // The OpenAPI documents: /openapi/v2 (Swagger 2.0, every served kind) and the /openapi/v3 index with one document
 // per group version (`api/v1`, `apis/apps/v1`), each with its paths (paths.ts) and the schemas they reach
 // (components.schemas): built-in kinds from the generated definitions, CustomResourceDefinitions' kinds from their
-// openAPIV3Schema (custom.ts). Built lazily at the first request and cached; a group version's document is rebuilt
-// when the rows it serves change (a CRD stored, changed or deleted), which changes its hash in the index.
+// openAPIV3Schema (custom.ts), our own kinds from their structural schema (own-kinds.ts). Built lazily at the first
+// request and cached; a group version's document is rebuilt when the rows it serves change (a CRD stored, changed or
+// deleted), which changes its hash in the index.
 import { createHash } from 'node:crypto';
 import type { ResourceInfo } from '../../api/resources';
 import { CONVERTED_RESOURCES, RESOURCES, groupVersions } from '../../api/resources';
 import { builtinDefinitions, definitionsDigest } from './definitions';
 import { customDefinitionName, customDefinitions } from './custom';
+import { ownKindSchema } from './own-kinds';
 import type { PathResource } from './paths';
 import { resourcePaths } from './paths';
 import type { Flavor, Rendered } from './schemas';
@@ -51,8 +53,9 @@ function build(rows: readonly ResourceInfo[], flavor: Flavor): { paths: Record<s
   const paths: Record<string, Rendered> = {};
   for (const row of rows) {
     const res: PathResource = { row };
-    if (row.crd) {
-      Object.assign(schemas, customDefinitions(row, flavor));
+    const own = row.crd ? undefined : ownKindSchema(row);
+    if (row.crd || own) {
+      Object.assign(schemas, customDefinitions(own ? { ...row, schema: own } : row, flavor));
       res.kindRef = customDefinitionName(row);
       res.listRef = `${res.kindRef}List`;
       roots.add('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').add('io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta');

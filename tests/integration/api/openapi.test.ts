@@ -112,6 +112,12 @@ describe('OpenAPI', () => {
     ]) expect(out).toMatch(line);
   });
 
+  it('kubectl explain a kind of our own (Machine)', async () => {
+    const out = await c.kubectlOk(['explain', 'machines.spec']);
+    expect(out).toMatch(/^GROUP:\s+flotilla\.dev\nKIND:\s+Machine\nVERSION:\s+v1alpha1\n/);
+    expect(out).toMatch(/running\t<boolean>\n\s+Desired power state;/);
+  });
+
   it('kubectl explain a custom kind reads its CRD schema, and sees the CRD change', async () => {
     await c.kubectlOk(['apply', '-f', '-'], { input: crontabs() });
     await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/crontabs.stable.example.com']);

@@ -101,6 +101,15 @@ describe('OpenAPI v3 documents', () => {
   });
 });
 
+describe('our own kinds', () => {
+  it('serves Machine from its structural schema', () => {
+    const s = v3('apis/flotilla.dev/v1alpha1').components.schemas['dev.flotilla.v1alpha1.Machine'];
+    expect(s['x-kubernetes-group-version-kind']).toEqual([{ group: 'flotilla.dev', kind: 'Machine', version: 'v1alpha1' }]);
+    expect(s.properties!.spec.properties!.running).toMatchObject({ type: 'boolean', description: expect.stringMatching(/^Desired power state/) as unknown });
+    expect(s.properties!.status.properties!.attempts.items!.properties!.time).toEqual({ type: 'string', format: 'date-time' });
+  });
+});
+
 describe('OpenAPI v2 document', () => {
   it('is Swagger 2.0 with references beside their descriptions and no v3 defaults', () => {
     const doc = v2();
