@@ -102,8 +102,6 @@ export interface GoField {
 export interface GoStruct {
   /** The doc comment right above `type X struct`. */
   comments: string[];
-  /** The comment group before that one (where generators' tags such as +genclient often stand). */
-  previousComments: string[];
   fields: GoField[];
   /** Fields with a protobuf tag, by protobuf field number. */
   byNumber: Map<number, GoField>;
@@ -146,13 +144,12 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
     const path = join(pkg.dir, file);
     if (!existsSync(path)) throw new Error(`no ${path}`);
     let group: string[] = [];
-    let previous: string[] = [];
     let struct: GoStruct | undefined;
     let inConst = false;
     for (const raw of readFileSync(path, 'utf8').split('\n')) {
       if (/^\s*\/\//.test(raw)) { group.push(commentText(raw)); continue; }
       const comments = group;
-      if (raw.trim() === '') { if (group.length) previous = group; group = []; continue; }
+      if (raw.trim() === '') { group = []; continue; }
       group = [];
       if (struct) {
         if (/^\}/.test(raw)) { struct = undefined; continue; }
@@ -164,7 +161,7 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
       }
       const start = /^type (\w+) struct ?\{/.exec(raw);
       if (start) {
-        struct = { comments, previousComments: previous, fields: [], byNumber: new Map() };
+        struct = { comments, fields: [], byNumber: new Map() };
         structs.set(start[1], struct);
         if (/\}\s*$/.test(raw)) struct = undefined;
         continue;
@@ -175,7 +172,6 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
       if (inConst && /^\)/.test(raw)) { inConst = false; continue; }
       const c = /^(?:const |\t)(\w+)\s+(\w+)\s*=\s*"([^"]*)"/.exec(raw);
       if (c && (inConst || raw.startsWith('const '))) constValues.push({ name: c[1], type: c[2], value: c[3], comments });
-      previous = [];
     }
   }
   for (const v of constValues) enums.get(v.type)?.values.push({ name: v.name, value: v.value, comments: v.comments });
