@@ -16,7 +16,7 @@ import type { RequestInfo } from './request';
 import { ApiError, errors, toApiError } from './status';
 import type { ApiContext } from './context';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
-import { openapiDocument, openapiIndex } from './openapi';
+import { serveOpenAPI } from './openapi/handler';
 import { sendError, sendJson } from './handlers/respond';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
@@ -179,17 +179,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
       sendJson(res, 200, g);
       return;
     }
-    if (p === '/openapi/v3') {
-      sendJson(res, 200, openapiIndex());
-      return;
-    }
-    m = /^\/openapi\/v3\/(.+)$/.exec(p);
-    if (m) {
-      const d = openapiDocument(m[1]);
-      if (!d) throw errors.pathNotFound();
-      sendJson(res, 200, d);
-      return;
-    }
+    if (serveOpenAPI(req, res, p, info.query)) return;
     throw errors.pathNotFound();
   }
   const method = req.method ?? 'GET';
