@@ -8,6 +8,11 @@ export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 /** Annotation and label of an Indexed Job's pods. */
 export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+/** Failures of an index so far (backoffLimitPerIndex), and those a podFailurePolicy Ignore rule matched. */
+export const JOB_INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
+export const JOB_INDEX_IGNORED_FAILURE_COUNT = 'batch.kubernetes.io/job-index-ignored-failure-count';
+/** spec.managedBy of a Job the built-in job controller manages (also when unset). */
+export const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 /** The finalizer that keeps a Job's pods until the Job has counted them. */
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /** The scheduled time of a CronJob's Job (RFC 3339, in the CronJob's time zone). */
@@ -28,4 +33,10 @@ export function jobFinishedCondition(job: Job): JobCondition | undefined {
 
 export function isJobFinished(job: Job): boolean {
   return jobFinishedCondition(job) !== undefined;
+}
+
+/** The controller named by spec.managedBy when it is not the built-in one (managedByExternalController). */
+export function jobManagedElsewhere(job: Job): string | undefined {
+  const by = job.spec?.managedBy;
+  return by && by !== JOB_CONTROLLER_NAME ? by : undefined;
 }

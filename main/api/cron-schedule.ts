@@ -1,6 +1,8 @@
 // The syntax check of a CronJob's schedule as Kubernetes does it (robfig/cron's ParseStandard: five
-// fields or an @-descriptor), with robfig's error messages. Pure: the next-run computation lives in the
-// CronJob controller (cron-parser); this only says whether a schedule is valid and why not.
+// fields or an @-descriptor, `@every <Go duration>` included), with robfig's error messages. Pure: the
+// next-run computation lives in the CronJob controller (cron-parser); this only says whether a schedule
+// is valid and why not, and what interval an `@every` schedule has.
+import { parseGoDuration } from './go-duration';
 
 interface Bounds { min: number; max: number; names?: readonly string[] }
 
@@ -15,6 +17,23 @@ export const CRON_DESCRIPTORS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
   '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
 };
+
+const EVERY = '@every ';
+
+/**
+ * The interval of an `@every <duration>` schedule in ms (robfig's Every: at least a second, whole
+ * seconds), undefined for any other schedule; throws robfig's error for a bad duration.
+ */
+export function everyInterval(schedule: string): number | undefined {
+  if (!schedule.startsWith(EVERY)) return undefined;
+  let ms: number;
+  try {
+    ms = parseGoDuration(schedule.slice(EVERY.length));
+  } catch (e) {
+    throw new Error(`failed to parse duration ${schedule}: ${(e as Error).message}`);
+  }
+  return ms < 1000 ? 1000 : ms - (ms % 1000);
+}
 
 /** Go's strconv.Atoi error text. */
 function atoi(s: string): number {
@@ -62,16 +81,13 @@ function checkRange(expr: string, b: Bounds): void {
   if (start > end) throw new Error(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
 }
 
-/**
- * The schedule's problem as robfig/cron's ParseStandard words it, or undefined when it parses.
- * (`@every <duration>` is not supported here: its error says so.)
- */
+/** The schedule's problem as robfig/cron's ParseStandard words it, or undefined when it parses. */
 export function cronScheduleError(schedule: string): string | undefined {
   const s = schedule.trim();
   if (s.length === 0) return 'empty spec string';
   try {
     if (s.startsWith('@')) {
-      if (CRON_DESCRIPTORS[s]) return undefined;
+      if (CRON_DESCRIPTORS[s] || everyInterval(s) !== undefined) return undefined;
       return `unrecognized descriptor: ${s}`;
     }
     let fields = s.split(/\s+/);

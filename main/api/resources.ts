@@ -140,12 +140,11 @@ export interface ConvertedResourceInfo extends ResourceInfo {
   storedAs: ResourceInfo;
 }
 
-/** Verbs a converted version serves (no watch or patch: those are spoken in the stored version only). */
-const CONVERTED_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'update'];
+/** Verbs a converted version serves (patches apply to the served form; watch events are converted). */
+const CONVERTED_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function converted(stored: ResourceInfo, version: string): ConvertedResourceInfo {
-  const sub = (s: SubresourceInfo): SubresourceInfo =>
-    (s.name === 'status' ? { ...s, version, verbs: s.verbs.filter((v) => v !== 'patch') } : s);
+  const sub = (s: SubresourceInfo): SubresourceInfo => (s.name === 'status' ? { ...s, version } : s);
   return { ...stored, version, verbs: CONVERTED_VERBS, subresources: stored.subresources.map(sub), storedAs: stored };
 }
 

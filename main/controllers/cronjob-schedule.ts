@@ -1,8 +1,8 @@
 // When a CronJob runs (the cronjob controller's utils.go): the schedule's next time after a moment,
-// in the CronJob's time zone (cron-parser), the most recent unmet scheduled time with the count of
+// in the CronJob's time zone (cron-parser; `@every` as a constant interval), the most recent unmet scheduled time with the count of
 // missed ones, the name of the Job of a scheduled time, and the times as Kubernetes prints them.
 import { CronExpressionParser } from 'cron-parser';
-import { standardCronFields } from '../api/cron-schedule';
+import { everyInterval, standardCronFields } from '../api/cron-schedule';
 
 export interface Schedule {
   /** The first scheduled time strictly after `t` (ms). */
@@ -10,6 +10,9 @@ export interface Schedule {
 }
 
 export function parseSchedule(schedule: string, timeZone?: string): Schedule {
+  // robfig's ConstantDelaySchedule: the interval after `t` rounded down to the second.
+  const every = everyInterval(schedule.trim());
+  if (every !== undefined) return { next: (t) => t - (t % 1000) + every };
   const fields = standardCronFields(schedule);
   CronExpressionParser.parse(fields, { tz: timeZone }); // throws when unparseable
   return { next: (t) => CronExpressionParser.parse(fields, { currentDate: new Date(t), tz: timeZone }).next().getTime() };

@@ -2,7 +2,8 @@
 // desiredHealthy, currentHealthy (ready, not terminating, not just evicted), disruptionsAllowed
 // and the DisruptionAllowed condition — and forgets status.disruptedPods entries whose pods are
 // gone or that the eviction recorded more than DELETION_TIMEOUT_MS ago without the pod going.
-// The eviction subresource (apiserver/registry/eviction.ts) reads what this writes.
+// The eviction subresource (apiserver/registry/eviction.ts) reads what this writes. Beside it runs the
+// reset of stale DisruptionTarget pod conditions (disruption-stale.ts).
 import type { KObject, Mutable, Pod, PodDisruptionBudget, PodDisruptionBudgetStatus } from '../api/types';
 import { budgetsCovering, isPodReady, pdbSelector, updateDisruptionAllowedCondition, DISRUPTION_ALLOWED } from '../api/disruption';
 import { isConflict, isNotFound } from '../client/types';
@@ -12,6 +13,8 @@ import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { expectedCounts, NoControllersError } from './disruption-expected';
+import { newStaleDisruptionController, type StaleDisruptionOptions } from './disruption-stale';
+import { together } from './extras';
 import { shortTime } from './pod-util';
 import { semanticEqual } from '../api/validation/read';
 
@@ -50,7 +53,7 @@ function sameStatus(a: PodDisruptionBudgetStatus | undefined, b: PodDisruptionBu
   return semanticEqual(a ?? {}, b);
 }
 
-export function newDisruptionController(ctx: ControllerContext): Controller {
+export function newDisruptionController(ctx: ControllerContext, stale: StaleDisruptionOptions = {}): Controller {
   const { client, informers } = ctx;
   const pdbs = informers.informer('poddisruptionbudgets');
   const pods = informers.pods;
@@ -125,10 +128,11 @@ export function newDisruptionController(ctx: ControllerContext): Controller {
     budgetsCovering(pdbs.byIndex(BY_NAMESPACE, p.metadata?.namespace ?? '') as PodDisruptionBudget[], p).map((b) => keyOf(b));
   const budgetsInNamespace = (o: KObject): string[] => pdbs.byIndex(BY_NAMESPACE, o.metadata?.namespace ?? '').map((b) => keyOf(b));
 
-  return newReconciler(ctx, 'disruption', { workers: 2 })
+  const budgets = newReconciler(ctx, 'disruption', { workers: 2 })
     .for('poddisruptionbudgets')
     .watches<Pod>('pods', budgetsOfPod)
     .watches('replicasets', budgetsInNamespace, { update: (o, n) => JSON.stringify(o.spec) !== JSON.stringify(n.spec) })
     .watches('deployments', budgetsInNamespace, { update: (o, n) => JSON.stringify(o.spec) !== JSON.stringify(n.spec) })
     .complete(reconcile);
+  return together('disruption', budgets, newStaleDisruptionController(ctx, stale));
 }

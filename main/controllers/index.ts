@@ -45,6 +45,8 @@ export interface ControlLoopOptions {
   hpaSyncPeriodMs?: number;
   /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
   rootCaPem?: string;
+  /** Disruption: how long a DisruptionTarget=True condition may stay on a pod not deleted (ms; default 2 min). */
+  stalePodDisruptionTimeoutMs?: number;
   /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
   now?: () => number;
 }
@@ -79,7 +81,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'pvc-protection': (ctx) => newPvcProtectionController(ctx),
   'pv-protection': (ctx) => newPvProtectionController(ctx),
   'default-storage-class': (ctx) => newDefaultStorageClassBootstrap(ctx),
-  disruption: (ctx) => newDisruptionController(ctx),
+  disruption: (ctx, o) => newDisruptionController(ctx, { timeoutMs: o.stalePodDisruptionTimeoutMs }),
   'horizontal-pod-autoscaler': (ctx, o) => newHpaController(ctx, o.hpaSyncPeriodMs),
   job: (ctx, o) => newJobController(ctx, { now: o.now }),
   cronjob: (ctx, o) => newCronJobController(ctx, { now: o.now }),

@@ -20,19 +20,28 @@ export function wantActive(job: Job, active: number, succeeded: number): number 
   return Math.max(0, Math.min(completions - succeeded, parallelism));
 }
 
-/** Indexes neither succeeded nor held by an active pod, lowest first. */
-function pendingIndexes(job: Job, active: Pod[], succeeded: Set<number>): number[] {
-  const held = new Set(active.map(completionIndex));
+/** What else holds back pods: terminating ones (counted only when podReplacementPolicy is Failed) and failed indexes. */
+export interface PlanLimits {
+  terminating?: Pod[];
+  failedIndexes?: Set<number>;
+}
+
+/** firstPendingIndexes: indexes neither succeeded, failed, nor held by an active (or, with `limits.terminating`, terminating) pod, lowest first. */
+function pendingIndexes(job: Job, active: Pod[], succeeded: Set<number>, limits: PlanLimits): number[] {
+  const held = new Set([...active, ...(limits.terminating ?? [])].map(completionIndex));
   const out: number[] = [];
-  for (let i = 0; i < (job.spec?.completions ?? 0); i++) if (!succeeded.has(i) && !held.has(i)) out.push(i);
+  for (let i = 0; i < (job.spec?.completions ?? 0); i++) if (!succeeded.has(i) && !held.has(i) && !limits.failedIndexes?.has(i)) out.push(i);
   return out;
 }
 
 /**
  * The plan for a Job that is neither suspended nor finishing. Indexed Jobs also lose active pods
- * whose index is out of range, already succeeded, or held twice.
+ * whose index is out of range, already succeeded, or held twice. Pods still terminating are waited
+ * for when the caller passes them (podReplacementPolicy Failed).
  */
-export function planPods(job: Job, active: Pod[], succeeded: number, succeededIndexes: Set<number>, rank: (a: Pod, b: Pod) => number): ManagePlan {
+export function planPods(
+  job: Job, active: Pod[], succeeded: number, succeededIndexes: Set<number>, rank: (a: Pod, b: Pod) => number, limits: PlanLimits = {},
+): ManagePlan {
   const indexed = job.spec?.completionMode === 'Indexed';
   const extra: Pod[] = [];
   let keep = active;
@@ -50,7 +59,7 @@ export function planPods(job: Job, active: Pod[], succeeded: number, succeededIn
   }
   const want = wantActive(job, keep.length, indexed ? succeededIndexes.size : succeeded);
   if (keep.length > want) return { create: [], delete: [...extra, ...[...keep].sort(rank).slice(0, keep.length - want)] };
-  const n = want - keep.length;
+  const n = Math.max(0, want - (limits.terminating?.length ?? 0) - keep.length);
   if (!indexed) return { create: Array.from({ length: n }, () => undefined), delete: extra };
-  return { create: pendingIndexes(job, keep, succeededIndexes).slice(0, n), delete: extra };
+  return { create: pendingIndexes(job, keep, succeededIndexes, limits).slice(0, n), delete: extra };
 }

@@ -7,7 +7,7 @@ import type { Container, ContainerStatus, Job, KObject, Pod, PodCondition } from
 import { parseTimestamp } from '../api/timestamp';
 import { ownerRefFor } from './pod-util';
 
-export type PolicyAction = 'FailJob' | 'Ignore' | 'Count';
+export type PolicyAction = 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
 
 export function hasTrackingFinalizer(pod: Pod): boolean {
   return pod.metadata?.finalizers?.includes(JOB_TRACKING_FINALIZER) ?? false;
@@ -17,8 +17,13 @@ export function isPodTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+/** CountTerminatingPods: being deleted and not yet Succeeded or Failed. */
+export function isTerminating(p: Pod): boolean {
+  return !!p.metadata?.deletionTimestamp && !isPodTerminal(p);
+}
+
 /** Only failed pods are replaced (podReplacementPolicy Failed, the default with a podFailurePolicy). */
-function onlyReplaceFailedPods(job: Job): boolean {
+export function onlyReplaceFailedPods(job: Job): boolean {
   return job.spec?.podReplacementPolicy === 'Failed' || !!job.spec?.podFailurePolicy;
 }
 
@@ -98,6 +103,7 @@ export function matchPodFailurePolicy(job: Job, pod: Pod): PolicyVerdict {
     if (subject === undefined) continue;
     if (action === 'Ignore') return { countFailed: false, action };
     if (action === 'Count') return { countFailed: true, action };
+    if (action === 'FailIndex' && job.spec?.backoffLimitPerIndex !== undefined && job.spec.backoffLimitPerIndex !== null) return { countFailed: true, action };
     if (action === 'FailJob') return { countFailed: true, action, failJobMessage: `${subject} matching FailJob rule at index ${index}` };
   }
   return { countFailed: true };
@@ -111,8 +117,8 @@ function withIndexEnv(c: Container): Container {
   return { ...c, env: [...(c.env ?? []), { name: INDEX_ENV, valueFrom: { fieldRef } }] };
 }
 
-/** The pod the Job creates: its template, controlled by the Job, with the tracking finalizer; Indexed pods carry their index. */
-export function podFromTemplate(job: Job, index?: number): Pod {
+/** The pod the Job creates: its template, controlled by the Job, with the tracking finalizer; Indexed pods carry their index (and `annotations`). */
+export function podFromTemplate(job: Job, index?: number, annotations: Record<string, string> = {}): Pod {
   const t = structuredClone(job.spec?.template ?? {});
   const name = job.metadata?.name ?? '';
   const pod: Pod = {
@@ -121,7 +127,7 @@ export function podFromTemplate(job: Job, index?: number): Pod {
       generateName: index === undefined ? `${name}-` : `${name}-${index}-`,
       namespace: job.metadata?.namespace,
       labels: { ...(t.metadata?.labels ?? {}) },
-      annotations: { ...(t.metadata?.annotations ?? {}) },
+      annotations: { ...(t.metadata?.annotations ?? {}), ...annotations },
       finalizers: [...(t.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER],
       ownerReferences: [ownerRefFor({ ...(job as KObject), apiVersion: 'batch/v1', kind: 'Job' })],
     },

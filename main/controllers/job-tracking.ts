@@ -2,8 +2,8 @@
 // keep it until the Job has counted them (their uids go to status.uncountedTerminatedPods first, so a
 // restart never counts one twice); removals done but not yet seen in the informer are remembered so
 // the next sync does not count the same pod again. Pods whose Job is gone are released by a small
-// reconciler of their own.
-import { JOB_TRACKING_FINALIZER, isJobFinished } from '../api/batch';
+// reconciler of their own (not those of a Job that spec.managedBy gives to another controller).
+import { JOB_TRACKING_FINALIZER, isJobFinished, jobManagedElsewhere } from '../api/batch';
 import type { Job, Pod } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';
@@ -62,7 +62,8 @@ export function newJobOrphanReleaser(ctx: ControllerContext): Controller {
           throw e;
         });
       }
-      if (job && job.metadata?.uid === ref.uid && !isJobFinished(job)) return;
+      // Pods of a Job another controller manages are that controller's to release.
+      if (job && job.metadata?.uid === ref.uid && (!isJobFinished(job) || jobManagedElsewhere(job))) return;
     }
     await releasePod(ctx, pod);
   };

@@ -3,8 +3,9 @@
 // 10 min) until spec.backoffLimit, honouring activeDeadlineSeconds, suspend, Indexed completion and
 // the podFailurePolicy; it counts pods through the tracking finalizer (job-tracking.ts) and finishes
 // in two steps as Kubernetes ≥ 1.31 does: the interim SuccessCriteriaMet/FailureTarget condition, then
-// Complete/Failed once no pod is left running.
-import { isJobFinished } from '../api/batch';
+// Complete/Failed once no pod is left running. Indexed Jobs' per-index rules (backoffLimitPerIndex,
+// successPolicy) are in job-indexes.ts; a Job whose spec.managedBy names another controller is left alone.
+import { isJobFinished, jobManagedElsewhere } from '../api/batch';
 import type { Job, JobCondition, JobStatus, KObject, Pod } from '../api/types';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';
@@ -14,11 +15,15 @@ import type { Controller, ControllerContext } from './controller';
 import { Expectations, podObserver } from './expectations';
 import { together, withExtras } from './extras';
 import { ignoreNotFound } from './ignore-not-found';
-import { backoffDelay, ensureCondition, failureTarget, interimCondition, successCriteriaMet, terminalFor } from './job-conditions';
-import { planPods } from './job-manage';
+import { backoffDelay, ensureCondition, failureTarget, interimCondition, newCondition, successCriteriaMet, terminalFor } from './job-conditions';
 import {
-  type PolicyVerdict, completionIndex, formatIndexes, hasTrackingFinalizer, isPodFailed, matchPodFailurePolicy, parseIndexes, podFinishTime,
-  podFromTemplate, restartCount,
+  delayedDeletion, failedIndexes, hasBackoffLimitPerIndex, indexBackoffRemaining, matchSuccessPolicy, replacementAnnotations,
+} from './job-indexes';
+import { planPods } from './job-manage';
+import { sameStatus, statusPatch } from './job-status';
+import {
+  type PolicyVerdict, completionIndex, formatIndexes, hasTrackingFinalizer, isPodFailed, isTerminating, matchPodFailurePolicy, onlyReplaceFailedPods,
+  parseIndexes, podFinishTime, podFromTemplate, restartCount,
 } from './job-pods';
 import { FinalizerExpectations, newJobOrphanReleaser, releasePod } from './job-tracking';
 import { PodControl } from './pod-control';
@@ -83,7 +88,7 @@ class JobSync {
       this.released.delete(key);
       return undefined;
     }
-    if (isJobFinished(job) || job.metadata?.deletionTimestamp) return undefined;
+    if (isJobFinished(job) || job.metadata?.deletionTimestamp || jobManagedElsewhere(job)) return undefined;
     return new JobPass(this.ctx, job, key, this.now(), {
       pods: this.pods, exp: this.exp, released: this.released, backoffs: this.backoffs, recorder: this.recorder,
       written: (j) => this.written.set(key, j),
@@ -108,6 +113,9 @@ class JobPass {
   private requeue: number | undefined;
   /** The status as stored (the Job from the cache is never modified). */
   private stored: JobStatus;
+  /** With backoffLimitPerIndex: the failed indexes, and per index waiting for a replacement its last failed pod. */
+  private failedIx?: Set<number>;
+  private delayed = new Map<number, Pod>();
 
   constructor(
     private readonly ctx: ControllerContext, private readonly job: Job, private readonly key: string,
@@ -151,8 +159,22 @@ class JobPass {
     }
     this.recordFinished(fresh, uncounted);
     const active = this.all.filter(isPodActive);
+    const tracked = this.all.filter((p) => hasTrackingFinalizer(p) && !pendingRelease.has(p.metadata?.uid ?? ''));
+    if (hasBackoffLimitPerIndex(this.job)) {
+      this.failedIx = failedIndexes(this.job, tracked);
+      this.status.failedIndexes = formatIndexes(this.failedIx);
+    }
     let interim = interimCondition(this.job);
     if (!interim) interim = this.finishing(active, uncounted, succeededIndexes, failJobMessage);
+    if (interim) this.releaseAll(fresh, uncounted, ignored, interim);
+    if (this.failedIx && !interim) {
+      this.delayed = delayedDeletion(this.job, tracked, active, this.indexesWith(succeededIndexes, uncounted.succeeded), this.failedIx, this.now);
+      for (const p of this.delayed.values()) {
+        if (!fresh.includes(p)) continue;
+        uncounted.failed.delete(p.metadata?.uid ?? '');
+        if (ignored.includes(p)) ignored.splice(ignored.indexOf(p), 1);
+      }
+    }
     if (interim && !this.conditions.some((c) => c.type === interim.type)) this.conditions.push(interim);
     let activeAfter = active;
     if (interim) {
@@ -165,12 +187,25 @@ class JobPass {
       if (this.d.exp.satisfied(this.key)) activeAfter = await this.manage(active, uncounted, succeededIndexes);
     }
     await this.track(uncounted, ignored, succeededIndexes);
+    // Pods deleted in this pass are terminating although the snapshot does not show it yet.
+    this.status.terminating = this.all.filter(isTerminating).length + active.length - activeAfter.length;
     this.finish(interim, activeAfter);
     this.status.active = activeAfter.length;
     this.status.ready = activeAfter.filter(isPodReady).length;
-    this.status.terminating = this.all.filter((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length;
     await this.writeStatus();
     return this.requeue === undefined ? undefined : { requeueAfter: this.requeue };
+  }
+
+  /** A finishing Job lets go of every pod: those not yet terminated count as failed if it fails (trackJobStatusAndRemoveFinalizers). */
+  private releaseAll(fresh: Pod[], uncounted: Uncounted, ignored: Pod[], interim: JobCondition): void {
+    for (const p of fresh) {
+      const uid = p.metadata?.uid ?? '';
+      if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid) || ignored.includes(p)) continue;
+      const ix = completionIndex(p);
+      const valid = !this.indexed || (ix !== undefined && ix < (this.job.spec?.completions ?? 0));
+      if (interim.type === 'FailureTarget' && valid && p.status?.phase !== 'Succeeded') uncounted.failed.add(uid);
+      else ignored.push(p);
+    }
   }
 
   /** The back-off record (newBackoffRecord): consecutive failures since the last success, and when the latest failed. */
@@ -203,7 +238,17 @@ class JobPass {
       if (left <= 0) return failureTarget('DeadlineExceeded', 'Job was active longer than specified deadline', this.now);
       this.later(left);
     }
-    const succeeded = this.indexed ? this.indexesWith(succeededIndexes, uncounted.succeeded).size : (this.status.succeeded ?? 0) + uncounted.succeeded.size;
+    const succeededIx = this.indexesWith(succeededIndexes, uncounted.succeeded);
+    if (this.failedIx) {
+      const max = spec.maxFailedIndexes;
+      if (max !== undefined && max !== null && this.failedIx.size > max) {
+        return failureTarget('MaxFailedIndexesExceeded', 'Job has exceeded the specified maximal number of failed indexes', this.now);
+      }
+      if (this.failedIx.size > 0 && this.failedIx.size + succeededIx.size >= (spec.completions ?? 0)) return failureTarget('FailedIndexes', 'Job has failed indexes', this.now);
+    }
+    const policyMatch = this.indexed ? matchSuccessPolicy(this.job, succeededIx) : undefined;
+    if (policyMatch) return newCondition('SuccessCriteriaMet', 'True', 'SuccessPolicy', policyMatch, this.now);
+    const succeeded = this.indexed ? succeededIx.size : (this.status.succeeded ?? 0) + uncounted.succeeded.size;
     const completions = spec.completions;
     const done = completions === undefined || completions === null ? succeeded > 0 && active.length === 0 : succeeded >= completions && active.length === 0;
     return done ? successCriteriaMet(this.now) : undefined;
@@ -241,7 +286,9 @@ class JobPass {
   /** Creates or deletes pods towards the wanted number of active ones; returns the active pods that stay. */
   private async manage(active: Pod[], uncounted: { succeeded: Set<string> }, succeededIndexes: Set<number>): Promise<Pod[]> {
     const succeeded = (this.status.succeeded ?? 0) + uncounted.succeeded.size;
-    const plan = planPods(this.job, active, succeeded, this.indexesWith(succeededIndexes, uncounted.succeeded), compareForDeletion);
+    const terminating = onlyReplaceFailedPods(this.job) ? this.all.filter(isTerminating) : undefined;
+    const limits = { terminating, failedIndexes: this.failedIx };
+    const plan = planPods(this.job, active, succeeded, this.indexesWith(succeededIndexes, uncounted.succeeded), compareForDeletion, limits);
     if (plan.delete.length) {
       this.d.exp.expect(this.key, 0, plan.delete.length);
       await Promise.all(plan.delete.map((p) => this.d.pods.delete(this.job as KObject, p, this.d.exp, this.key)));
@@ -249,22 +296,33 @@ class JobPass {
     }
     if (!plan.create.length) return active;
     const record = this.d.backoffs.get(this.key);
-    const wait = record ? record.lastFailure + backoffDelay(record.failures) - this.now : 0;
+    const wait = record && !this.failedIx ? record.lastFailure + backoffDelay(record.failures) - this.now : 0;
     if (wait > 0) {
       this.later(wait);
       return active;
     }
-    await this.createPods(plan.create.slice(0, MAX_PODS_PER_SYNC));
+    const create = this.failedIx ? this.indexesOutOfBackoff(plan.create) : plan.create;
+    if (create.length) await this.createPods(create.slice(0, MAX_PODS_PER_SYNC));
     return active;
+  }
+
+  /** getPodCreationInfoForIndependentIndexes: the indexes whose own back-off is over; else come back when the first one's is. */
+  private indexesOutOfBackoff(indexes: Array<number | undefined>): Array<number | undefined> {
+    const waits = indexes.map((ix) => indexBackoffRemaining(ix === undefined ? undefined : this.delayed.get(ix), this.now));
+    const ready = indexes.filter((_, i) => waits[i] === 0);
+    if (!ready.length && waits.length) this.later(Math.min(...waits));
+    return ready;
   }
 
   /** Slow start (batches of 1, 2, 4, …) so that a failing create does not flood the API. */
   private async createPods(indexes: Array<number | undefined>): Promise<void> {
     this.d.exp.expect(this.key, indexes.length, 0);
     let done = 0;
+    const counts = (ix: number | undefined) => (this.failedIx && ix !== undefined ? replacementAnnotations(this.job, this.delayed.get(ix)) : {});
+    const pod = (ix: number | undefined) => podFromTemplate(this.job, ix, counts(ix));
     for (let batch = 1; done < indexes.length; batch *= 2) {
       const slice = indexes.slice(done, done + batch);
-      const results = await Promise.allSettled(slice.map((ix) => this.d.pods.create(this.job as KObject, podFromTemplate(this.job, ix))));
+      const results = await Promise.allSettled(slice.map((ix) => this.d.pods.create(this.job as KObject, pod(ix))));
       done += slice.length;
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (!failed.length) continue;
@@ -309,7 +367,7 @@ class JobPass {
   private finish(interim: JobCondition | undefined, active: Pod[]): void {
     if (!interim || active.length) return;
     const left = this.all.some((p) => hasTrackingFinalizer(p) && !this.d.released.pending(this.key, this.all).has(p.metadata?.uid ?? ''))
-      || this.all.some((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+      || (this.status.terminating ?? 0) > 0;
     if (left) return;
     const terminal = terminalFor(interim, this.now);
     this.conditions.push(terminal);
@@ -323,14 +381,8 @@ class JobPass {
 
   private async writeStatus(): Promise<void> {
     this.status.conditions = this.conditions.length ? this.conditions : undefined;
-    const next = this.status;
-    if (JSON.stringify(normal(this.stored)) === JSON.stringify(normal(next))) return;
-    // A merge patch: what is to go is sent as null (an empty uncountedTerminatedPods list as well).
-    const u = next.uncountedTerminatedPods;
-    const uncountedTerminatedPods = { succeeded: u?.succeeded?.length ? u.succeeded : null, failed: u?.failed?.length ? u.failed : null };
-    const body = {
-      ...next, uncountedTerminatedPods, startTime: next.startTime ?? null, completionTime: next.completionTime ?? null, conditions: next.conditions ?? null,
-    };
+    if (sameStatus(this.stored, this.status)) return;
+    const body = statusPatch(this.status);
     const opts = { namespace: this.job.metadata!.namespace, subresource: 'status' as const };
     const job = await ignoreNotFound(this.ctx.client.patch<Job>(R.jobs, this.job.metadata!.name!, { status: body }, 'merge', opts));
     if (job) {
@@ -338,10 +390,4 @@ class JobPass {
       this.stored = structuredClone(job.status ?? {});
     }
   }
-}
-
-function normal(s: JobStatus): unknown {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s).sort(([a], [b]) => a.localeCompare(b))) if (v !== undefined && v !== null) out[k] = v;
-  return out;
 }

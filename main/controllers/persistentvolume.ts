@@ -1,6 +1,7 @@
 // The PersistentVolume controller, as two reconcilers on the shared informers: the binder (claims: bind,
 // provision, expand, Lost) and the reclaimer (volumes: Available, Bound, Released, reclaim). Each hears of
-// the other side's changes: a volume's claimRef names its claim, a claim's volumeName its volume.
+// the other side's changes: a volume's claimRef names its claim, a claim's volumeName its volume. Local
+// volumes of a deleted node are let go beside the reclaimer (local-volume-orphans.ts).
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types';
 import { claimClass } from '../api/storage';
 import type { Informer } from '../client/cache/informer';
@@ -9,6 +10,8 @@ import { keyFor, keyOf } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { syncClaim } from './pv-binder';
 import { syncVolume } from './pv-reclaimer';
+import { newLocalVolumeOrphans } from './local-volume-orphans';
+import { together } from './extras';
 
 interface StorageInformers {
   claims: Informer<PersistentVolumeClaim>;
@@ -55,8 +58,9 @@ export function newPersistentVolumeReclaimer(ctx: ControllerContext): Controller
     if (c.spec?.volumeName && !out.includes(c.spec.volumeName)) out.push(c.spec.volumeName);
     return out;
   };
-  return newReconciler(ctx, 'persistentvolume-reclaimer', { workers: 2 })
+  const reclaimer = newReconciler(ctx, 'persistentvolume-reclaimer', { workers: 2 })
     .for<PersistentVolume>('persistentvolumes')
     .watches<PersistentVolumeClaim>('persistentvolumeclaims', volumesOf)
     .complete((key) => syncVolume(deps, key));
+  return together('persistentvolume-reclaimer', reclaimer, newLocalVolumeOrphans(ctx, volumes));
 }

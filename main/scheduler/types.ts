@@ -30,6 +30,8 @@ export interface PodVolumes {
   bound: PersistentVolume[];
   /** Its unbound WaitForFirstConsumer claims: each needs an available volume that fits the node, unless its class provisions one there. */
   delayed: Array<{ claim: PersistentVolumeClaim; candidates: PersistentVolume[]; provisionable: boolean }>;
+  /** A bound claim names a volume that does not exist: no node fits. */
+  boundVolumeMissing?: boolean;
 }
 
 /** Why a node does not fit: reasons, and whether preemption could help (Unschedulable) or not. */

@@ -1,9 +1,11 @@
 // The autoscaling/v1 shapes of HPA metrics, as Kubernetes keeps the metrics v1 cannot express in the
 // `autoscaling.alpha.kubernetes.io/metrics` and `.../current-metrics` annotations (k8s.io/api/autoscaling/v1
 // MetricSpec and MetricStatus: targetAverageUtilization, targetAverageValue, metricName, …), and their
-// conversion to and from the autoscaling/v2 MetricSpec and MetricStatus.
+// conversion to and from the autoscaling/v2 MetricSpec and MetricStatus. A spec and a status convert
+// alike: v2 holds the numbers in `target` (a MetricTarget, typed) or `current` (a MetricValueStatus), v1
+// spells them `target…` or `current…` beside the metric; one converter serves both sides.
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
-import type { CrossVersionObjectReference, MetricSpec, MetricStatus, MetricTarget } from 'kubernetes-types/autoscaling/v2';
+import type { CrossVersionObjectReference, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus } from 'kubernetes-types/autoscaling/v2';
 
 interface V1ResourceSource { name: string; container?: string; targetAverageUtilization?: number; targetAverageValue?: string }
 interface V1ResourceStatus { name: string; container?: string; currentAverageUtilization?: number; currentAverageValue: string }
@@ -26,130 +28,86 @@ export interface V1MetricStatus {
   external?: { metricName: string; metricSelector?: LabelSelector; currentValue: string; currentAverageValue?: string };
 }
 
+type Side = 'target' | 'current';
+
+/** The v1 names of a side's numbers. */
+const KEYS = {
+  target: { util: 'targetAverageUtilization', avg: 'targetAverageValue', value: 'targetValue' },
+  current: { util: 'currentAverageUtilization', avg: 'currentAverageValue', value: 'currentValue' },
+} as const;
+
+interface Numbers { averageUtilization?: number; averageValue?: string | number; value?: string | number }
+type V1Any = Record<string, unknown>;
+
 const q = (v: string | number | undefined): string | undefined => (v === undefined ? undefined : String(v));
 const q0 = (v: string | number | undefined): string => q(v) ?? '0';
 
-export function metricSpecToV1(m: MetricSpec): V1MetricSpec {
-  const out: V1MetricSpec = { type: m.type };
-  if (m.resource) {
-    out.resource = {
-      name: m.resource.name, targetAverageUtilization: m.resource.target.averageUtilization,
-      targetAverageValue: q(m.resource.target.averageValue),
-    };
-  }
-  if (m.containerResource) {
-    const c = m.containerResource;
-    out.containerResource = {
-      name: c.name, container: c.container,
-      targetAverageUtilization: c.target.averageUtilization, targetAverageValue: q(c.target.averageValue),
-    };
-  }
-  if (m.pods) out.pods = { metricName: m.pods.metric.name, selector: m.pods.metric.selector, targetAverageValue: q0(m.pods.target.averageValue) };
-  if (m.object) {
-    const o = m.object;
-    out.object = {
-      target: o.describedObject, metricName: o.metric.name, selector: o.metric.selector,
-      targetValue: q0(o.target.value), averageValue: q(o.target.averageValue),
-    };
-  }
-  if (m.external) {
-    const e = m.external;
-    out.external = {
-      metricName: e.metric.name, metricSelector: e.metric.selector,
-      targetValue: q(e.target.value), targetAverageValue: q(e.target.averageValue),
-    };
-  }
-  return out;
+/** The side's numbers of a v2 source or status. */
+function numbers(side: Side, x: { target?: MetricTarget; current?: MetricValueStatus }): Numbers {
+  return (side === 'target' ? x.target : x.current) ?? {};
 }
 
-function target(utilization: number | undefined, averageValue: string | undefined): MetricTarget {
-  if (utilization !== undefined) return { type: 'Utilization', averageUtilization: utilization };
-  return { type: 'AverageValue', averageValue };
-}
-
-export function metricSpecFromV1(m: V1MetricSpec): MetricSpec {
-  const out: MetricSpec = { type: m.type };
-  if (m.resource) out.resource = { name: m.resource.name, target: target(m.resource.targetAverageUtilization, m.resource.targetAverageValue) };
-  if (m.containerResource) {
-    const c = m.containerResource;
-    out.containerResource = { name: c.name, container: c.container, target: target(c.targetAverageUtilization, c.targetAverageValue) };
-  }
-  if (m.pods) out.pods = {
-    metric: { name: m.pods.metricName, selector: m.pods.selector },
-    target: { type: 'AverageValue', averageValue: m.pods.targetAverageValue },
+function toV1(m: MetricSpec | MetricStatus, side: Side): V1Any {
+  const k = KEYS[side];
+  // Quantities v1 holds as values (not pointers) are "0" when unset: the status's current values, pods' and object's.
+  const status = side === 'current';
+  const out: V1Any = { type: m.type };
+  const resource = (r: { name: string; target?: MetricTarget; current?: MetricValueStatus }) => {
+    const n = numbers(side, r);
+    return { name: r.name, [k.util]: n.averageUtilization, [k.avg]: status ? q0(n.averageValue) : q(n.averageValue) };
   };
+  if (m.resource) out.resource = resource(m.resource);
+  if (m.containerResource) out.containerResource = { ...resource(m.containerResource), container: m.containerResource.container };
+  if (m.pods) out.pods = { metricName: m.pods.metric.name, selector: m.pods.metric.selector, [k.avg]: q0(numbers(side, m.pods).averageValue) };
   if (m.object) {
-    const o = m.object;
-    out.object = {
-      describedObject: o.target, metric: { name: o.metricName, selector: o.selector },
-      target: o.averageValue !== undefined ? { type: 'AverageValue', averageValue: o.averageValue } : { type: 'Value', value: o.targetValue },
-    };
+    const n = numbers(side, m.object);
+    const { describedObject: target, metric } = m.object;
+    out.object = { target, metricName: metric.name, selector: metric.selector, [k.value]: q0(n.value), averageValue: q(n.averageValue) };
   }
   if (m.external) {
-    const e = m.external;
-    out.external = {
-      metric: { name: e.metricName, selector: e.metricSelector },
-      target: e.targetAverageValue !== undefined ? { type: 'AverageValue', averageValue: e.targetAverageValue } : { type: 'Value', value: e.targetValue },
-    };
+    const n = numbers(side, m.external);
+    const { metric } = m.external;
+    out.external = { metricName: metric.name, metricSelector: metric.selector, [k.value]: status ? q0(n.value) : q(n.value), [k.avg]: q(n.averageValue) };
   }
   return out;
 }
 
-export function metricStatusToV1(m: MetricStatus): V1MetricStatus {
-  const out: V1MetricStatus = { type: m.type };
-  if (m.resource) {
-    const c = m.resource.current;
-    out.resource = { name: m.resource.name, currentAverageUtilization: c.averageUtilization, currentAverageValue: q0(c.averageValue) };
-  }
+/** v2's numbers of a side: a status keeps them all; a target is typed by the one it holds (`fallback` when none). */
+function measure(side: Side, n: Numbers, fallback: 'AverageValue' | 'Value'): { target?: MetricTarget; current?: MetricValueStatus } {
+  if (side === 'current') return { current: { averageUtilization: n.averageUtilization, averageValue: q(n.averageValue), value: q(n.value) } };
+  if (n.averageUtilization !== undefined) return { target: { type: 'Utilization', averageUtilization: n.averageUtilization } };
+  if (n.averageValue !== undefined || fallback === 'AverageValue') return { target: { type: 'AverageValue', averageValue: q(n.averageValue) } };
+  return { target: { type: 'Value', value: q(n.value) } };
+}
+
+const field = <T>(o: V1Any, key: string): T | undefined => o[key] as T | undefined;
+
+function fromV1(m: V1MetricSpec | V1MetricStatus, side: Side): V1Any {
+  const k = KEYS[side];
+  const out: V1Any = { type: m.type };
+  const num = (o: object, keys: { util?: string; avg?: string; value?: string }): Numbers => ({
+    averageUtilization: keys.util ? field<number>(o as V1Any, keys.util) : undefined,
+    averageValue: keys.avg ? field<string>(o as V1Any, keys.avg) : undefined,
+    value: keys.value ? field<string>(o as V1Any, keys.value) : undefined,
+  });
+  if (m.resource) out.resource = { name: m.resource.name, ...measure(side, num(m.resource, { util: k.util, avg: k.avg }), 'AverageValue') };
   if (m.containerResource) {
-    const r = m.containerResource;
-    out.containerResource = {
-      name: r.name, container: r.container,
-      currentAverageUtilization: r.current.averageUtilization, currentAverageValue: q0(r.current.averageValue),
-    };
+    const c = m.containerResource;
+    out.containerResource = { name: c.name, container: c.container, ...measure(side, num(c, { util: k.util, avg: k.avg }), 'AverageValue') };
   }
-  if (m.pods) out.pods = { metricName: m.pods.metric.name, selector: m.pods.metric.selector, currentAverageValue: q0(m.pods.current.averageValue) };
+  if (m.pods) out.pods = { metric: { name: m.pods.metricName, selector: m.pods.selector }, ...measure(side, num(m.pods, { avg: k.avg }), 'AverageValue') };
   if (m.object) {
     const o = m.object;
-    out.object = {
-      target: o.describedObject, metricName: o.metric.name, selector: o.metric.selector,
-      currentValue: q0(o.current.value), averageValue: q(o.current.averageValue),
-    };
+    out.object = { describedObject: o.target, metric: { name: o.metricName, selector: o.selector }, ...measure(side, num(o, { avg: 'averageValue', value: k.value }), 'Value') };
   }
   if (m.external) {
     const e = m.external;
-    out.external = {
-      metricName: e.metric.name, metricSelector: e.metric.selector,
-      currentValue: q0(e.current.value), currentAverageValue: q(e.current.averageValue),
-    };
+    out.external = { metric: { name: e.metricName, selector: e.metricSelector }, ...measure(side, num(e, { avg: k.avg, value: k.value }), 'Value') };
   }
   return out;
 }
 
-export function metricStatusFromV1(m: V1MetricStatus): MetricStatus {
-  const out: MetricStatus = { type: m.type };
-  if (m.resource) {
-    const r = m.resource;
-    out.resource = { name: r.name, current: { averageUtilization: r.currentAverageUtilization, averageValue: r.currentAverageValue } };
-  }
-  if (m.containerResource) {
-    const r = m.containerResource;
-    out.containerResource = {
-      name: r.name, container: r.container,
-      current: { averageUtilization: r.currentAverageUtilization, averageValue: r.currentAverageValue },
-    };
-  }
-  if (m.pods) out.pods = { metric: { name: m.pods.metricName, selector: m.pods.selector }, current: { averageValue: m.pods.currentAverageValue } };
-  if (m.object) {
-    const o = m.object;
-    out.object = {
-      describedObject: o.target, metric: { name: o.metricName, selector: o.selector },
-      current: { value: o.currentValue, averageValue: o.averageValue },
-    };
-  }
-  if (m.external) {
-    const e = m.external;
-    out.external = { metric: { name: e.metricName, selector: e.metricSelector }, current: { value: e.currentValue, averageValue: e.currentAverageValue } };
-  }
-  return out;
-}
+export const metricSpecToV1 = (m: MetricSpec): V1MetricSpec => toV1(m, 'target') as unknown as V1MetricSpec;
+export const metricStatusToV1 = (m: MetricStatus): V1MetricStatus => toV1(m, 'current') as unknown as V1MetricStatus;
+export const metricSpecFromV1 = (m: V1MetricSpec): MetricSpec => fromV1(m, 'target') as unknown as MetricSpec;
+export const metricStatusFromV1 = (m: V1MetricStatus): MetricStatus => fromV1(m, 'current') as unknown as MetricStatus;

@@ -5,6 +5,7 @@ import { duplicate, invalid, notSupported, required } from './cause';
 import { nonNegative } from './container';
 import { GoRepr } from './gofmt';
 import { isQualifiedName } from './names';
+import { validateIndexLimits, validateManagedBy, validateSuccessPolicy } from './job-policies';
 import { validatePodTemplate } from './podspec';
 import { checkType, isObj, list, obj, str } from './read';
 
@@ -88,6 +89,7 @@ export function validateJobSpec(specIn: unknown, path: string): Cause[] {
     if (checkType(causes, `${path}.${f}`, spec[f], 'integer')) causes.push(...nonNegative(spec[f], `${path}.${f}`));
   }
   if (isSet(spec.maxFailedIndexes) && !isSet(spec.backoffLimitPerIndex)) causes.push(required(`${path}.backoffLimitPerIndex`, 'when maxFailedIndexes is specified'));
+  causes.push(...validateManagedBy(spec, `${path}.managedBy`));
   const mode = isSet(spec.completionMode) ? str(spec.completionMode) : undefined;
   if (mode !== undefined && mode !== 'NonIndexed' && mode !== 'Indexed') causes.push(notSupported(`${path}.completionMode`, mode, ['NonIndexed', 'Indexed']));
   if (mode === 'Indexed') {
@@ -95,11 +97,13 @@ export function validateJobSpec(specIn: unknown, path: string): Cause[] {
     if (typeof spec.parallelism === 'number' && spec.parallelism > MAX_PARALLELISM_INDEXED) {
       causes.push(invalid(`${path}.parallelism`, spec.parallelism, `must be less than or equal to ${MAX_PARALLELISM_INDEXED} when completion mode is Indexed`));
     }
+    causes.push(...validateIndexLimits(spec, path));
   } else {
     if (isSet(spec.backoffLimitPerIndex)) causes.push(invalid(`${path}.backoffLimitPerIndex`, spec.backoffLimitPerIndex, 'requires indexed completion mode'));
     if (isSet(spec.maxFailedIndexes)) causes.push(invalid(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, 'requires indexed completion mode'));
   }
   if (isObj(spec.podFailurePolicy)) causes.push(...validatePodFailurePolicy(spec, `${path}.podFailurePolicy`));
+  causes.push(...validateSuccessPolicy(spec, `${path}.successPolicy`));
   if (isSet(spec.podReplacementPolicy)) {
     const prp = str(spec.podReplacementPolicy);
     if (isObj(spec.podFailurePolicy)) {

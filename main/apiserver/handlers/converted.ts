@@ -1,6 +1,7 @@
 // HTTP handling of a version served by conversion (api/resources.ts CONVERTED_RESOURCES): a body in the
 // served version is converted to the stored version before the registry sees it, and every object answered
-// is converted back. Tables are built from the stored objects (the columns are the kind's, whatever the version).
+// (watch events included) is converted back; patches apply to the served form (converted-patch.ts). Tables
+// are built from the stored objects (the columns are the kind's, whatever the version).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConvertedResourceInfo } from '../../api/resources';
 import { apiVersionOf } from '../../api/resources';
@@ -15,8 +16,9 @@ import type { ApiContext } from '../context';
 import type { Identity } from '../auth';
 import { addWarnings, sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
-import { listOptions } from './list-options';
-import { body, deleteOptions, requesterOf, writeOptions } from './resource';
+import { listOptions, watchOptions } from './list-options';
+import { body, deleteOptions, patchType, requesterOf, serveWatch, writeOptions } from './resource';
+import { patchConverted } from './converted-patch';
 
 /** A request body in the stored version: one already in it passes as is (as Kubernetes decodes any served version). */
 function toStored(r: ConvertedResourceInfo, conv: Conversion, b: unknown): unknown {
@@ -50,7 +52,7 @@ export async function handleConverted(
     throw r.subresources.some((s) => s.name === sub) ? errors.methodNotAllowed() : errors.pathNotFound();
   }
   if (!sub && !r.verbs.includes(info.verb)) throw errors.methodNotAllowed();
-  if (r.namespaced && info.name && !info.namespace && info.verb !== 'list') throw errors.notFound(r.group, r.plural, info.name);
+  if (r.namespaced && info.name && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') throw errors.notFound(r.group, r.plural, info.name);
   switch (info.verb) {
     case 'get':
       send(req, res, r, conv, reg.get(stored, ns, info.name!));
@@ -63,6 +65,19 @@ export async function handleConverted(
       } else {
         sendJson(res, 200, { ...list, apiVersion: apiVersionOf(r), items: list.items.map((o) => conv.fromStored(o)) });
       }
+      return;
+    }
+    case 'watch':
+      serveWatch(ctx, req, res, stored, ns, watchOptions(q, info.name), { apiVersion: apiVersionOf(r), convert: (o) => conv.fromStored(o) });
+      return;
+    case 'patch': {
+      const requester = sub ? undefined : requesterOf(ctx, identity, info);
+      const result = await patchConverted({
+        reg, r, conv, namespace: ns, name: info.name!, patch: await body(req), type: patchType(req, r),
+        opts: { ...writeOptions(req, q), requester, subresource: sub }, toStored: (o) => toStored(r, conv, o),
+      });
+      addWarnings(res, result.warnings);
+      send(req, res, r, conv, result.object);
       return;
     }
     case 'create': {

@@ -172,7 +172,16 @@ export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMess
   }
 }
 
-function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery): void {
+/** A watch of a version served by conversion: its apiVersion, and its objects made from the stored ones. */
+export interface ServedVersion {
+  apiVersion: string;
+  convert(obj: KObject): KObject;
+}
+
+/** A watch stream of `r` (stored); with `served`, the objects (not tables) are sent in that version. */
+export function serveWatch(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery, served?: ServedVersion,
+): void {
   const table = wantsTable(req);
   let sentColumns = false;
   const lines: string[] = [];
@@ -191,12 +200,12 @@ function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
     }
   };
   const encodeEvent = (type: string, obj: KObject): string => {
-    if (!table || type === 'BOOKMARK' || type === 'ERROR') return `{"type":"${type}","object":${jsonOf(obj)}}\n`;
+    if (!table || type === 'BOOKMARK' || type === 'ERROR') return `{"type":"${type}","object":${jsonOf(obj, type === 'BOOKMARK' || type === 'ERROR' ? undefined : served)}}\n`;
     const t = buildTable(r, [obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion, omitColumnDefinitions: sentColumns });
     sentColumns = true;
     return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
   };
-  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const apiVersion = served?.apiVersion ?? (r.group ? `${r.group}/${r.version}` : r.version);
   const bookmark = (resourceVersion: string, annotations?: Record<string, string>): KObject =>
     ({ kind: r.kind, apiVersion, metadata: annotations ? { resourceVersion, annotations } : { resourceVersion } });
   // sendInitialEvents: the end of the initial state is a bookmark so annotated (for clients that take bookmarks).
@@ -235,9 +244,17 @@ function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
   res.on('close', stop);
 }
 
-// Many watchers get the same object: serialise it once.
+// Many watchers get the same object: serialise it once (once per served version).
 const jsonCache = new WeakMap<object, string>();
-function jsonOf(obj: KObject): string {
+const convertedJsonCache = new WeakMap<object, Map<string, string>>();
+function jsonOf(obj: KObject, served?: ServedVersion): string {
+  if (served) {
+    let byVersion = convertedJsonCache.get(obj);
+    if (!byVersion) convertedJsonCache.set(obj, (byVersion = new Map<string, string>()));
+    let c = byVersion.get(served.apiVersion);
+    if (c === undefined) byVersion.set(served.apiVersion, (c = JSON.stringify(served.convert(obj))));
+    return c;
+  }
   let s = jsonCache.get(obj);
   if (s === undefined) {
     s = JSON.stringify(obj);

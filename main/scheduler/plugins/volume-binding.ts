@@ -3,7 +3,8 @@
 // claim another pod uses, or an unbound claim of an Immediate class keep the pod Pending
 // with Kubernetes' messages; Filter lets a node through only if it satisfies the node affinity of every
 // bound claim's volume and, for each claim waiting for its first consumer, has an available volume or
-// can have one provisioned; PreBind writes volume.kubernetes.io/selected-node on those claims so the
+// can have one provisioned, and no bound claim names a missing volume (each failing node with all of
+// kube-scheduler's reasons that apply); PreBind writes volume.kubernetes.io/selected-node on those claims so the
 // PersistentVolume controller binds or provisions on the chosen node. A pod without claims costs one
 // scan of its volumes.
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../api/types';
@@ -17,21 +18,22 @@ import type { FilterPlugin, PodInfo, PodVolumes } from '../types';
 
 const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 const NO_VOLUME = "node(s) didn't find available persistent volumes to bind";
+const PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
 const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 const BIND_TIMEOUT_MS = 30_000;
 const RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
 
 export const volumeBindingFilter: FilterPlugin = {
   name: 'VolumeBinding',
+  // FindPodVolumes: every reason that applies, in its order.
   filter(pod, node) {
     const v = pod.volumes;
     if (!v) return undefined;
-    for (const pv of v.bound) if (!volumeFitsNode(pv, node)) return { reasons: [NODE_CONFLICT], unresolvable: true };
-    for (const d of v.delayed) {
-      if (d.provisionable) continue;
-      if (!d.candidates.some((pv) => volumeFitsNode(pv, node))) return { reasons: [NO_VOLUME], unresolvable: true };
-    }
-    return undefined;
+    const reasons: string[] = [];
+    if (v.bound.some((pv) => !volumeFitsNode(pv, node))) reasons.push(NODE_CONFLICT);
+    if (v.delayed.some((d) => !d.provisionable && !d.candidates.some((pv) => volumeFitsNode(pv, node)))) reasons.push(NO_VOLUME);
+    if (v.boundVolumeMissing) reasons.push(PV_NOT_EXIST);
+    return reasons.length ? { reasons, unresolvable: true } : undefined;
   },
 };
 
@@ -82,8 +84,8 @@ export class VolumeBinding {
       const volumeName = claim.spec?.volumeName;
       if (volumeName && claim.status?.phase !== 'Lost') {
         const pv = this.volumes.get(volumeName);
-        if (!pv) return `persistentvolume "${volumeName}" not found`;
-        out.bound.push(pv);
+        if (pv) out.bound.push(pv);
+        else out.boundVolumeMissing = true;
         continue;
       }
       if (volumeName) return `persistentvolumeclaim "${name}" bound to non-existent persistentvolume "${volumeName}"`;

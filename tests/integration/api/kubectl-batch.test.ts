@@ -1,5 +1,6 @@
 // Jobs and CronJobs through real kubectl: the typed create commands (protobuf bodies), get columns,
-// wait --for=condition=complete, create job --from=cronjob, and Kubernetes' validation messages. No
+// wait --for=condition=complete, create job --from=cronjob, and Kubernetes' validation messages (schedules,
+// managedBy, successPolicy). No
 // nodes: the test plays the kubelet by reporting the Job's pod Succeeded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,5 +71,26 @@ describe('kubectl and batch/v1', () => {
     expect(tz.stderr).toContain('spec.schedule: Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
     const fields = await c.kubectl(['create', 'cronjob', 'four', '--image=busybox:1.36', '--schedule=* * * *']);
     expect(fields.stderr).toContain('spec.schedule: Invalid value: "* * * *": expected exactly 5 fields, found 4: [* * * *]');
+    const crontz = await c.kubectl(['create', 'cronjob', 'crontz', '--image=busybox:1.36', '--schedule=CRON_TZ=Europe/Paris 0 * * * *']);
+    expect(crontz.stderr).toContain('spec.schedule: Invalid value: "CRON_TZ=Europe/Paris 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
+    // robfig's @every is a schedule Kubernetes accepts; a bad duration is refused with Go's words.
+    await c.kubectlOk(['create', 'cronjob', 'often', '--image=busybox:1.36', '--schedule=@every 90s']);
+    const every = await c.kubectl(['create', 'cronjob', 'bad-every', '--image=busybox:1.36', '--schedule=@every 5']);
+    expect(every.stderr).toContain('spec.schedule: Invalid value: "@every 5": failed to parse duration @every 5: time: missing unit in duration "5"');
+  });
+
+  it('refuses a bad managedBy or successPolicy and keeps managedBy immutable', async () => {
+    const file = path.join(c.dir, 'policies.json');
+    const write = (spec: Partial<Job['spec']>) => fs.writeFileSync(file, JSON.stringify(jobManifest('pol', spec)));
+    write({ managedBy: 'kueue' });
+    const by = await c.kubectl(['apply', '-f', file]);
+    expect(by.stderr).toContain('The Job "pol" is invalid: spec.managedBy: Invalid value: "kueue": must be a domain-prefixed path (such as "acme.io/foo")');
+    write({ completionMode: 'Indexed', completions: 2, parallelism: 2, successPolicy: { rules: [{ succeededIndexes: '0-2' }] } });
+    const sp = await c.kubectl(['apply', '-f', file]);
+    expect(sp.stderr).toContain('spec.successPolicy.rules[0].succeededIndexes: Invalid value: "0-2": error parsing succeededIndexes: too large index: "2"');
+    write({ managedBy: 'example.com/batch', suspend: true });
+    await c.kubectlOk(['apply', '-f', file]);
+    const patched = await c.kubectl(['patch', 'job', 'pol', '--type=merge', '-p', '{"spec":{"managedBy":"example.com/other"}}']);
+    expect(patched.stderr).toContain('spec.managedBy: Invalid value: "example.com/other": field is immutable');
   });
 });

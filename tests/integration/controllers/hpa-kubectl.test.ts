@@ -1,10 +1,12 @@
 // HorizontalPodAutoscalers with real kubectl: apply an autoscaling/v2 HPA, `kubectl get hpa` with
-// its REFERENCE and TARGETS columns, the controller's status, and Kubernetes' validation message.
+// its REFERENCE and TARGETS columns, the controller's status, and Kubernetes' validation message; the
+// autoscaling/v1 version served by conversion (get, replace, patch, watch).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, HorizontalPodAutoscaler, KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { deploymentManifest } from '../../helpers/manifests';
+import { rawWatch } from '../../helpers/raw-watch';
 
 let c: TestCluster;
 
@@ -90,5 +92,36 @@ describe('kubectl and HorizontalPodAutoscalers', () => {
     expect(await c.kubectlOk(['api-versions'])).toMatch(/autoscaling\/v1\nautoscaling\/v2/);
     expect(await c.kubectlOk(['get', 'hpa', 'api'])).toMatch(/^api\s+Deployment\/api\s+cpu: <unknown>\/50%, memory: <unknown>\/100Mi\s+1\s+7\s+\d+\s+\d+s$/m);
     await c.kubectlOk(['delete', 'horizontalpodautoscalers.v1.autoscaling', 'api']);
+  });
+
+  it('patches autoscaling/v1 in its own form (merge, JSON, strategic) and watches it converted', async () => {
+    await c.core.client.create(R.deployments, deploymentManifest('v1web', 1) as Deployment & KObject);
+    await c.kubectlOk(['autoscale', 'deploy/v1web', '--cpu-percent=60', '--min=1', '--max=4']);
+    const v1 = 'horizontalpodautoscalers.v1.autoscaling';
+    const base = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
+    const w = rawWatch(c, `${base}?watch=1&fieldSelector=metadata.name%3Dv1web`);
+    expect((await w.response).code).toBe(200);
+    await waitFor(() => w.events.find((e) => e.type === 'ADDED'), 'ADDED');
+    expect(w.events[0].object.apiVersion).toBe('autoscaling/v1');
+
+    await c.kubectlOk(['patch', v1, 'v1web', '--type=merge', '-p', '{"spec":{"targetCPUUtilizationPercentage":75}}']);
+    await c.kubectlOk(['patch', v1, 'v1web', '--type=json', '-p', '[{"op":"replace","path":"/spec/maxReplicas","value":9}]']);
+    await c.kubectlOk(['patch', v1, 'v1web', '-p', '{"spec":{"minReplicas":2}}']);
+    const stored: HorizontalPodAutoscaler = await c.core.client.get(R.horizontalpodautoscalers, 'v1web', 'default');
+    expect(stored.spec).toMatchObject({ minReplicas: 2, maxReplicas: 9 });
+    expect(stored.spec?.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 75 } } }]);
+    type V1 = KObject & { spec?: { targetCPUUtilizationPercentage?: number; minReplicas?: number; maxReplicas?: number } };
+    // The controller writes status meanwhile: wait for the event of the last patch.
+    const last = await waitFor(() => w.events.map((e) => e.object as V1).find((o) => o.spec?.minReplicas === 2), 'the event of the last patch');
+    expect(last.spec).toMatchObject({ targetCPUUtilizationPercentage: 75, minReplicas: 2, maxReplicas: 9 });
+    expect(w.events.filter((e) => e.type === 'MODIFIED').length).toBeGreaterThanOrEqual(3);
+    for (const e of w.events) expect(e.object.apiVersion).toBe('autoscaling/v1');
+
+    // A resourceVersion in the patch is a precondition; a patch that does not convert is refused.
+    const stale = await c.kubectl(['patch', v1, 'v1web', '--type=merge', '-p', '{"metadata":{"resourceVersion":"1"},"spec":{"maxReplicas":3}}']);
+    expect(stale.stderr).toContain('Operation cannot be fulfilled on horizontalpodautoscalers.autoscaling "v1web"');
+    const bad = await c.kubectl(['patch', v1, 'v1web', '--type=merge', '-p', '{"spec":{"maxReplicas":0}}']);
+    expect(bad.stderr).toContain('spec.maxReplicas: Invalid value: 0: must be greater than 0');
+    w.close();
   });
 });

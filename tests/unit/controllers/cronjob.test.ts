@@ -110,4 +110,15 @@ describe('cronjob controller', () => {
     await cp.waitFor(async () => (await cronJob('held')).metadata?.annotations?.poke === String(t1 + 100_000), 'poked');
     expect((await jobs()).map((j) => j.metadata?.name)).toEqual([`held-${t1 / 60_000}`]);
   });
+
+  it('runs an @every schedule at a constant interval from its creation (robfig\'s ConstantDelaySchedule)', async () => {
+    const created = await cp.create(cronJobManifest('often', '@every 90s'));
+    const t0 = Date.parse(created.metadata!.creationTimestamp!);
+    await at('often', t0 + 95_000);
+    await jobNamed(`often-${Math.floor((t0 + 90_000) / 60_000)}`);
+    const st = await cp.waitFor(async () => (await cronJob('often')).status?.lastScheduleTime, 'lastScheduleTime');
+    expect(Date.parse(st)).toBe(t0 + 90_000);
+    await at('often', t0 + 185_000);
+    await jobNamed(`often-${Math.floor((t0 + 180_000) / 60_000)}`);
+  });
 });

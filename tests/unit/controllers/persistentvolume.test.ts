@@ -5,8 +5,11 @@
 // its local volume; access modes a node-local directory cannot give are refused with a clear event.
 import { describe, expect, it } from 'vitest';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../main/api/types';
-import { ANN_BIND_COMPLETED, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, LOCAL_PROVISIONER, LOCAL_VOLUMES_DIR } from '../../../main/api/storage';
+import {
+  ANN_BIND_COMPLETED, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, LOCAL_PROVISIONER, LOCAL_VOLUME_FINALIZER, LOCAL_VOLUMES_DIR,
+} from '../../../main/api/storage';
 import { controlPlaneEach } from '../../helpers/control-plane';
+import { registerNode } from '../../helpers/node-standin';
 
 const PV = { apiVersion: 'v1', kind: 'PersistentVolume' };
 const PVC = { apiVersion: 'v1', kind: 'PersistentVolumeClaim' };
@@ -83,7 +86,8 @@ describe('PersistentVolume controller', () => {
     expect((await claim('web2', 'manual', '1Gi').then(() => bound('web2'))).spec?.volumeName).toBe('big');
   });
 
-  it('deletes a provisioned volume whose claim is gone (Delete); a static one it cannot delete is Failed', async () => {
+  it('deletes a provisioned volume whose claim is gone (Delete), lets it go when its node is deleted; a static one it cannot delete is Failed', async () => {
+    await registerNode(cp, 'node-a');
     const c = await claim('scratch', 'local', '1Gi', {}, { [ANN_SELECTED_NODE]: 'node-a' });
     await bound('scratch');
     await staticVolume('static-del', '1Gi', 'Delete');
@@ -97,6 +101,19 @@ describe('PersistentVolume controller', () => {
       return v.status?.phase === 'Failed' ? v : undefined;
     }, 'static volume Failed');
     expect(failed.status?.message).toBe('error getting deleter volume plugin for volume "static-del": no deletable volume plugin matched');
+    // No agent of node-a runs here: the volume waits for one while the node exists, and goes with the node.
+    const pvName = `pvc-${c.metadata!.uid!}`;
+    expect((await cp.get<PersistentVolume>(PV, pvName)).metadata?.finalizers).toContain(LOCAL_VOLUME_FINALIZER);
+    await cp.delete({ apiVersion: 'v1', kind: 'Node' }, 'node-a');
+    // (pv-protection, another controller's finalizer, is all that is left then.)
+    await cp.waitFor(async () => {
+      const v = (await cp.list<PersistentVolume>(PV)).find((x) => x.metadata?.name === pvName);
+      return !v?.metadata?.finalizers?.includes(LOCAL_VOLUME_FINALIZER);
+    }, 'volume of the deleted node let go');
+    const events = await cp.waitFor(async () => { const e = await cp.events(pvName); return e.length ? e : undefined; }, 'event');
+    expect(events.find((e) => e.reason === 'VolumeNodeGone')).toMatchObject({
+      type: 'Warning', message: 'node "node-a" is gone: its local volume\'s directory cannot be removed, the volume is let go',
+    });
   });
 
   it('expands a bound local volume when its claim asks for more and the class allows it', async () => {

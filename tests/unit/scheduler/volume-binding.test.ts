@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../main/api/types';
 import { NodeInfo } from '../../../main/scheduler/node-info';
 import { newPodInfo } from '../../../main/scheduler/pod-info';
-import { preFilterMessage } from '../../../main/scheduler/fit-error';
+import { fitErrorMessage, preFilterMessage } from '../../../main/scheduler/fit-error';
 import { volumeBindingFilter } from '../../../main/scheduler/plugins/volume-binding';
 
 const node = (name: string) => new NodeInfo({ metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: {}, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' } } });
@@ -35,6 +35,20 @@ describe('VolumeBinding filter', () => {
     expect(volumeBindingFilter.filter(pi, node('b'))).toEqual({ reasons: ["node(s) didn't find available persistent volumes to bind"], unresolvable: true });
     pi.volumes.delayed[0].provisionable = true;
     expect(volumeBindingFilter.filter(pi, node('b'))).toBeUndefined();
+  });
+
+  it('gives every reason that applies, as FindPodVolumes does, and words the FitError as kube-scheduler', () => {
+    const pi = pod();
+    pi.volumes = { bound: [onNode('pv', 'a')], delayed: [{ claim, candidates: [onNode('pv2', 'a')], provisionable: false }], boundVolumeMissing: true };
+    const failure = volumeBindingFilter.filter(pi, node('b'))!;
+    expect(failure).toEqual({
+      reasons: ['node(s) had volume node affinity conflict', "node(s) didn't find available persistent volumes to bind",
+        'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)'],
+      unresolvable: true,
+    });
+    const noVolume = { reasons: ["node(s) didn't find available persistent volumes to bind"], unresolvable: true };
+    expect(fitErrorMessage(2, [noVolume, noVolume])).toBe(
+      "0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.");
   });
 
   it('words a PreFilter verdict as Kubernetes\' FitError does', () => {

@@ -1,0 +1,22 @@
+// How the job controller writes a Job's status: as a merge patch of the status subresource, sent only
+// when something changed; what is to go is sent as null (an empty uncountedTerminatedPods list as well).
+import type { JobStatus } from '../api/types';
+
+function normal(s: JobStatus): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s).sort(([a], [b]) => a.localeCompare(b))) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+}
+
+export function sameStatus(a: JobStatus, b: JobStatus): boolean {
+  return JSON.stringify(normal(a)) === JSON.stringify(normal(b));
+}
+
+/** The merge patch body that makes the stored status `next`. */
+export function statusPatch(next: JobStatus): Record<string, unknown> {
+  const u = next.uncountedTerminatedPods;
+  const uncountedTerminatedPods = { succeeded: u?.succeeded?.length ? u.succeeded : null, failed: u?.failed?.length ? u.failed : null };
+  return {
+    ...next, uncountedTerminatedPods, startTime: next.startTime ?? null, completionTime: next.completionTime ?? null, conditions: next.conditions ?? null,
+  };
+}
