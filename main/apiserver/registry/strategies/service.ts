@@ -103,6 +103,8 @@ export class ServiceAllocation implements Strategy {
           port.nodePort = before;
           continue;
         }
+        // A LoadBalancer with allocateLoadBalancerNodePorts: false gets node ports only where the user gave them.
+        if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === false) continue;
         const n = this.ports.allocate();
         if (n === undefined) throw errors.internal('failed to allocate a nodePort: range is full');
         claimed.push(n);
