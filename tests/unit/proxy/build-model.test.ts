@@ -78,6 +78,6 @@ describe('buildModel: traffic from outside', () => {
 
   it('leaves them out for a plain ClusterIP service (its model is what it always was)', () => {
     const m = buildModel([svc({ clusterIP: '10.96.1.3', externalTrafficPolicy: 'Local', ports: [{ port: 80, protocol: 'TCP' }] })], [], 'n1', ['10.251.0.2']);
-    expect(Object.keys(m.services[0]!).sort()).toEqual(['affinityTimeoutSeconds', 'clusterIP', 'endpoints', 'name', 'namespace', 'ports', 'sessionAffinity']);
+    expect(Object.keys(m.services[0]).sort()).toEqual(['affinityTimeoutSeconds', 'clusterIP', 'endpoints', 'name', 'namespace', 'ports', 'sessionAffinity']);
   });
 });

@@ -69,7 +69,7 @@ describe('externalTrafficPolicy: Local', () => {
   });
 
   it('DROPs outside traffic on a node without local endpoints (not REJECT: the service has endpoints)', () => {
-    const r = rulesOf(svc({ loadBalancerIPs: ['10.250.0.1'], externalTrafficPolicy: 'Local', endpoints: [svc().endpoints[1]!] }));
+    const r = rulesOf(svc({ loadBalancerIPs: ['10.250.0.1'], externalTrafficPolicy: 'Local', endpoints: [svc().endpoints[1]] }));
     expect(top(r, 'filter', 'KUBE-EXTERNAL-SERVICES')).toEqual([
       `-A KUBE-EXTERNAL-SERVICES -m comment --comment "${SPN} has no local endpoints" -m tcp -p tcp -d 10.250.0.1 --dport 80 -j DROP`,
       `-A KUBE-EXTERNAL-SERVICES -m comment --comment "${SPN} has no local endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30080 -j DROP`,
@@ -88,7 +88,7 @@ describe('internalTrafficPolicy: Local', () => {
   });
 
   it('DROPs ClusterIP traffic on a node without local endpoints', () => {
-    const r = rulesOf(svc({ ports: [{ name: 'http', port: 80, protocol: 'TCP' }], internalTrafficPolicy: 'Local', endpoints: [svc().endpoints[1]!] }));
+    const r = rulesOf(svc({ ports: [{ name: 'http', port: 80, protocol: 'TCP' }], internalTrafficPolicy: 'Local', endpoints: [svc().endpoints[1]] }));
     expect(top(r, 'filter', 'KUBE-SERVICES')).toEqual([
       `-A KUBE-SERVICES -m comment --comment "${SPN} has no local endpoints" -m tcp -p tcp -d 10.96.0.10 --dport 80 -j DROP`,
     ]);
