@@ -6,7 +6,7 @@ import type { Service } from '../../../main/api/types';
 import { LOAD_BALANCER_CLEANUP_FINALIZER } from '../../../main/api/load-balancer';
 import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
 
-const SVC = { apiVersion: 'v1', kind: 'Service' };
+const SVC = { apiVersion: 'v1', kind: 'Service' } as const;
 let cp: ControlPlane;
 
 beforeEach(async () => {
