@@ -5,13 +5,18 @@ import * as http from 'node:http';
 import { execFile } from 'node:child_process';
 
 const IMAGE = 'docker.io/flotilla/counter:1';
-/** httpd with one CGI: the client's address as the pod saw it, and the pod's name. */
+/** httpd with one CGI: the client's address as the pod saw it, and the pod's name (CGI headers end in CRLF). */
 const WHO_AM_I = [
+  'set -e',
   'mkdir -p /www/cgi-bin',
-  'printf \'#!/bin/sh\\necho "Content-Type: text/plain"\\necho\\necho "$REMOTE_ADDR $(hostname)"\\n\' > /www/cgi-bin/ip',
+  "cat > /www/cgi-bin/ip <<'EOF'",
+  '#!/bin/sh',
+  "printf 'Content-Type: text/plain\\r\\n\\r\\n'",
+  'echo "$REMOTE_ADDR $(hostname)"',
+  'EOF',
   'chmod +x /www/cgi-bin/ip',
   'exec httpd -f -p 8080 -h /www',
-].join(' && ');
+].join('\n');
 
 function podTemplate(app: string, nodeName?: string): Record<string, unknown> {
   return {
@@ -33,7 +38,7 @@ function service(name: string, app: string, spec: Record<string, unknown> = {}):
 
 export const EXTERNAL_IP = '203.0.113.10';
 
-/** Everything the test applies, as one kubectl List. */
+/** Everything the test applies, as a stream of JSON documents. */
 export function appManifest(soloNode: string): string {
   const items = [
     { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: podTemplate('web') } },
@@ -49,7 +54,7 @@ export function appManifest(soloNode: string): string {
     service('solo-lb', 'solo', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }),
     service('solo-itp', 'solo', { internalTrafficPolicy: 'Local' }),
   ];
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+  return items.map((i) => JSON.stringify(i)).join('\n');
 }
 
 export type HttpAnswer = { status: number; body: string } | { error: string };
@@ -67,10 +72,10 @@ export function httpGet(host: string, port: number, path: string, timeoutMs = 30
   });
 }
 
-/** The body of a 200 answer, else undefined (for waitFor). */
+/** The body of a 200 answer, else undefined (for waitFor); httpd's IPv4-mapped "[::ffff:a.b.c.d]" shown as a.b.c.d. */
 export async function answer(host: string, port: number, path = '/cgi-bin/ip'): Promise<string | undefined> {
   const r = await httpGet(host, port, path);
-  return 'status' in r && r.status === 200 ? r.body : undefined;
+  return 'status' in r && r.status === 200 ? r.body.replace(/^\[::ffff:([\d.]+)\]/, '$1') : undefined;
 }
 
 /** curl run in a node's network namespace: the body, or '' when it failed. */
