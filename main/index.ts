@@ -98,7 +98,7 @@ async function start(): Promise<void> {
   buildMenu();
   // The node manager runs in the app as in `flotilla serve`: the UI's Add node creates Machines it provisions.
   const nodes = Number(process.env.FLOTILLA_NODES ?? 0) || 0;
-  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes } });
+  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes, hostRoutes: true } });
   unbind = registerIpcBridge(bridgeDepsOf(core));
   win = createWindow();
 }

@@ -2,7 +2,7 @@
 # Installs the host packages Flotilla needs, idempotently: quick when everything is there.
 # Sandbox nodes need containerd, runc, the CNI plugins, iptables, iproute2 and an sshd;
 # demo images are built from busybox-static and a static C pause, for amd64 and arm64; the UI tests need chromium;
-# a second real API client (the Python one) comes from python3-kubernetes.
+# a second real API client (the Python one) comes from python3-kubernetes; the agent flushes stale UDP conntrack entries with conntrack.
 set -euo pipefail
 
 # macOS: nodes are Lima VMs (sandbox nodes are Linux-only); no apt. The demo images and the agent are
@@ -31,7 +31,7 @@ case "$(dpkg --print-architecture)" in
 esac
 
 need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod
-  python3-kubernetes "${cross_pkgs[@]}" qemu-user-static skopeo)
+  python3-kubernetes "${cross_pkgs[@]}" qemu-user-static skopeo conntrack)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,7 +5,9 @@ import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { startHollowNodes } from '../hollow';
 
 export async function serve(o: ServeOptions): Promise<void> {
-  const core = await startCore({ dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l) } });
+  const core = await startCore({ dataDir: o.dataDir, apiPort: o.apiPort, nodes: {
+    nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: true,
+  } });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
   const ui = await startUiServer(core, { port: o.uiPort, staticDir: defaultStaticDir() });

@@ -32,6 +32,7 @@ import { newJobController } from './job';
 import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
 import { newResourceQuotaController } from './resource-quota';
+import { newServiceLoadBalancerController } from './service-lb';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -88,6 +89,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'crd-establishing': (ctx) => newCrdEstablishingController(ctx),
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
   resourcequota: (ctx) => newResourceQuotaController(ctx),
+  'service-lb': (ctx) => newServiceLoadBalancerController(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -11,6 +11,10 @@ import { defaultAgentBundle, imageTarballs } from './artifacts';
 import { R } from '../client/refs';
 import { createMachine } from './machine-names';
 import type { NodeDialer } from './tunnels';
+import { SandboxProvider } from './providers/sandbox/provider';
+import { startHostRoutes, type HostRoutes } from './host-routes';
+import { SERVICE_CIDR } from './node-paths';
+import { LOAD_BALANCER_POOL } from '../api/load-balancer';
 
 export type { NodeDialer } from './tunnels';
 
@@ -34,6 +38,12 @@ export interface NodeManagerOptions {
   agentBundle?: string;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * Route the service CIDR, the load balancer pool and the podCIDRs from the host to this data dir's sandbox nodes
+   * (host-routes.ts). One cluster per host can hold them: `flotilla serve` and the app turn it on; tests only when they
+   * test it.
+   */
+  hostRoutes?: boolean;
 }
 
 export interface NodeManager {
@@ -44,6 +54,8 @@ export interface NodeManager {
   agentToken(node: string): string;
   availability(): Promise<Array<{ provider: MachineProvider } & Availability>>;
   ensureNodes(count: number, provider?: MachineProvider): Promise<string[]>;
+  /** Present when started with hostRoutes. */
+  hostRoutes?: HostRoutes;
   stop(): void;
 }
 
@@ -70,6 +82,15 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     stop: stopController,
   };
   core.own({ name: 'node-manager', stop: () => mgr.stop() });
+  if (opts.hostRoutes) {
+    const sandbox = providers.get('sandbox');
+    const routes = startHostRoutes({
+      client: core.client, log: opts.log ?? ((l) => console.error(l)), serviceCIDR: SERVICE_CIDR, loadBalancerPool: LOAD_BALANCER_POOL,
+      routable: (name, ip) => sandbox instanceof SandboxProvider && sandbox.state(name)?.ip === ip,
+    });
+    mgr.hostRoutes = routes;
+    core.own({ name: 'host-routes', stop: () => routes.stop() });
+  }
   if (opts.nodes) {
     void mgr.ensureNodes(opts.nodes, opts.provider).catch((e: unknown) => opts.log?.(`nodes: ${e instanceof Error ? e.message : String(e)}`));
   }

@@ -62,3 +62,22 @@ describe('buildModel', () => {
     expect(m.services[0].endpoints).toEqual([{ ip: '10.244.1.9', ports: { '': 8000 }, ready: true }]);
   });
 });
+
+describe('buildModel: traffic from outside', () => {
+  const svc = (spec: Service['spec'], status?: Service['status']): Service => ({ ...service('lb', spec), status });
+
+  it('takes externalIPs, VIP load balancer addresses (not ipMode Proxy), traffic policies and the health check port', () => {
+    const m = buildModel([svc({
+      clusterIP: '10.96.1.2', type: 'LoadBalancer', externalIPs: ['192.0.2.9', 'fd00::1'], externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local',
+      healthCheckNodePort: 32100, ports: [{ port: 80, protocol: 'TCP', nodePort: 30002 }],
+    }, { loadBalancer: { ingress: [{ ip: '10.250.0.1', ipMode: 'VIP' }, { ip: '10.250.0.2', ipMode: 'Proxy' }, { hostname: 'lb.example' }] } })], [], 'n1', ['10.251.0.2']);
+    expect(m.services[0]).toMatchObject({
+      externalIPs: ['192.0.2.9'], loadBalancerIPs: ['10.250.0.1'], externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local', healthCheckNodePort: 32100,
+    });
+  });
+
+  it('leaves them out for a plain ClusterIP service (its model is what it always was)', () => {
+    const m = buildModel([svc({ clusterIP: '10.96.1.3', externalTrafficPolicy: 'Local', ports: [{ port: 80, protocol: 'TCP' }] })], [], 'n1', ['10.251.0.2']);
+    expect(Object.keys(m.services[0]).sort()).toEqual(['affinityTimeoutSeconds', 'clusterIP', 'endpoints', 'name', 'namespace', 'ports', 'sessionAffinity']);
+  });
+});

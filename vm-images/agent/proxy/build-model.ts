@@ -50,6 +50,24 @@ function endpointsOf(slices: EndpointSlice[], ports: ServicePortModel[]): Endpoi
   return [...byIP.values()];
 }
 
+const ipv4 = (ip: string | undefined): ip is string => !!ip && !ip.includes(':');
+
+/** externalIPs, load balancer addresses and traffic policies, present only when set (older models stay as they were). */
+function trafficFields(svc: Service): Partial<ServiceModel> {
+  const spec = svc.spec;
+  const out: Partial<ServiceModel> = {};
+  const externalIPs = (spec?.externalIPs ?? []).filter(ipv4);
+  if (externalIPs.length) out.externalIPs = externalIPs;
+  // ipMode Proxy means the load balancer rewrites the destination itself: kube-proxy leaves such addresses alone.
+  const lbIPs = spec?.type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ipMode !== 'Proxy').map((i) => i.ip).filter(ipv4) : [];
+  if (lbIPs.length) out.loadBalancerIPs = lbIPs;
+  const external = spec?.type === 'NodePort' || spec?.type === 'LoadBalancer' || externalIPs.length > 0;
+  if (external && spec?.externalTrafficPolicy === 'Local') out.externalTrafficPolicy = 'Local';
+  if (spec?.internalTrafficPolicy === 'Local') out.internalTrafficPolicy = 'Local';
+  if (spec?.type === 'LoadBalancer' && spec.healthCheckNodePort) out.healthCheckNodePort = spec.healthCheckNodePort;
+  return out;
+}
+
 /** Builds the proxy model for the node `nodeName` (NodePorts answer on its `nodeIPs`). */
 export function buildModel(
   services: Service[],
@@ -82,6 +100,7 @@ export function buildModel(
       sessionAffinity: clientIP ? 'ClientIP' : 'None',
       affinityTimeoutSeconds: svc.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS,
       endpoints: endpointsOf(slicesBySvc.get(`${namespace}/${name}`) ?? [], ports),
+      ...trafficFields(svc),
     });
   }
   return { services: models, nodeIPs: [...nodeIPs], clusterCIDR, nodeName };

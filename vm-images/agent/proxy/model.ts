@@ -28,6 +28,16 @@ export interface ServiceModel {
   /** ClientIP affinity timeout; Kubernetes' default is 10800 s. */
   affinityTimeoutSeconds: number;
   endpoints: EndpointModel[];
+  /** spec.externalIPs: answered like the LoadBalancer addresses (KUBE-EXT), kube-proxy's semantics. */
+  externalIPs?: string[];
+  /** status.loadBalancer.ingress[].ip whose ipMode is VIP (or unset). */
+  loadBalancerIPs?: string[];
+  /** Local: external traffic (NodePort, externalIPs, load balancer) only to this node's endpoints, source kept. */
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+  /** Local: ClusterIP traffic only to this node's endpoints. */
+  internalTrafficPolicy?: 'Cluster' | 'Local';
+  /** Served by the agent (services/health-check.ts) for externalTrafficPolicy Local LoadBalancers. */
+  healthCheckNodePort?: number;
 }
 
 export interface ProxyModel {

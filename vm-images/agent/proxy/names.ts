@@ -51,6 +51,11 @@ export function externalChainName(svcPortName: string, protocol: string): string
   return `KUBE-EXT-${hash16(svcPortName + protocol.toLowerCase())}`;
 }
 
+/** KUBE-SVL-<same hash>: the service port's local endpoints only (traffic policy Local). */
+export function localChainName(svcPortName: string, protocol: string): string {
+  return `KUBE-SVL-${hash16(svcPortName + protocol.toLowerCase())}`;
+}
+
 /** KUBE-SEP-<hash(servicePortName + protocol + "ip:port")>. */
 export function endpointChainName(svcPortName: string, protocol: string, endpoint: string): string {
   return `KUBE-SEP-${hash16(svcPortName + protocol.toLowerCase() + endpoint)}`;

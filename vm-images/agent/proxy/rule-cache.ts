@@ -21,7 +21,7 @@ export class RuleCache {
 
   build(model: ProxyModel): RuleSet {
     const ctx = renderContext(model);
-    const context = `${ctx.clusterCIDR}|${ctx.largeCluster}`;
+    const context = `${ctx.clusterCIDR}|${ctx.largeCluster}|${ctx.nodeName ?? ''}`;
     if (context !== this.context) this.entries.clear();
     this.context = context;
     this.rendered = 0;

@@ -5,7 +5,7 @@
 import type { ProxyModel, ServiceModel, ServicePortModel } from './model';
 import { renderRestore } from './restore-text';
 import {
-  endpointChainName, externalChainName, probability, serviceChainName, servicePortName,
+  endpointChainName, externalChainName, localChainName, probability, serviceChainName, servicePortName,
 } from './names';
 
 export type Table = 'filter' | 'nat';
@@ -52,22 +52,23 @@ function proto(p: ServicePortModel): string {
   return `-m ${l} -p ${l}`;
 }
 
-interface ResolvedEndpoint { endpoint: string; ip: string; chain: string }
+interface ResolvedEndpoint { endpoint: string; ip: string; chain: string; local: boolean }
 
 /** Ready endpoints serving this port, de-duplicated, sorted by "ip:port" like kube-proxy's endpoints map. */
-function endpointsFor(svc: ServiceModel, port: ServicePortModel, spn: string): ResolvedEndpoint[] {
+function endpointsFor(svc: ServiceModel, port: ServicePortModel, spn: string, nodeName: string | undefined): ResolvedEndpoint[] {
   const seen = new Map<string, ResolvedEndpoint>();
   for (const ep of svc.endpoints) {
     const target = ep.ports[port.name];
     if (!ep.ready || target === undefined || target <= 0 || ep.ip === '') continue;
     const endpoint = `${ep.ip}:${target}`;
-    if (!seen.has(endpoint)) seen.set(endpoint, { endpoint, ip: ep.ip, chain: endpointChainName(spn, port.protocol, endpoint) });
+    const local = !!nodeName && ep.nodeName === nodeName;
+    if (!seen.has(endpoint)) seen.set(endpoint, { endpoint, ip: ep.ip, chain: endpointChainName(spn, port.protocol, endpoint), local });
   }
   return [...seen.values()].sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 }
 
 /** What a service's rendering depends on besides the service itself. */
-export interface RenderContext { clusterCIDR: string; largeCluster: boolean }
+export interface RenderContext { clusterCIDR: string; largeCluster: boolean; nodeName?: string }
 
 /** A service's lines in the shared top-level chains. */
 export interface TopLines { natServices: string[]; natNodePorts: string[]; filterServices: string[]; filterExternal: string[] }
@@ -75,50 +76,93 @@ export interface TopLines { natServices: string[]; natNodePorts: string[]; filte
 /** One service rendered: its own nat chains and its lines in the top-level chains. */
 export interface ServiceRules { chains: Chain[]; top: TopLines }
 
-function servicePortChains(svc: ServiceModel, port: ServicePortModel, ctx: RenderContext, top: TopLines): Chain[] {
-  const spn = servicePortName(svc.namespace, svc.name, port.name);
-  const svcChain = serviceChainName(spn, port.protocol);
-  const extChain = externalChainName(spn, port.protocol);
-  const p = proto(port);
-  const eps = endpointsFor(svc, port, spn);
-  const dst = `-d ${svc.clusterIP} --dport ${port.port}`;
-
-  if (eps.length === 0) {
-    top.filterServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} has no endpoints`)} ${p} ${dst} -j REJECT`);
-    if (port.nodePort) {
-      top.filterExternal.push(`-A ${KUBE_EXTERNAL_SERVICES} ${comment(`${spn} has no endpoints`)} -m addrtype --dst-type LOCAL ${p} --dport ${port.nodePort} -j REJECT`);
-    }
-    return [];
-  }
-
-  top.natServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} cluster IP`)} ${p} ${dst} -j ${svcChain}`);
-  const chains: Chain[] = [];
-
-  if (port.nodePort) {
-    top.natNodePorts.push(`-A ${KUBE_NODEPORTS} ${comment(spn)} ${p} --dport ${port.nodePort} -j ${extChain}`);
-    chains.push({
-      table: 'nat', name: extChain, rules: [
-        `-A ${extChain} ${comment(`masquerade traffic for ${spn} external destinations`)} -j ${KUBE_MARK_MASQ}`,
-        `-A ${extChain} -j ${svcChain}`,
-      ],
-    });
-  }
-
-  // Off-cluster sources (the node itself, other hosts) reaching the ClusterIP are masqueraded.
-  const svcRules = [`-A ${svcChain} ${comment(`${spn} cluster IP`)} ${p} ${dst} ! -s ${ctx.clusterCIDR} -j ${KUBE_MARK_MASQ}`];
+/** A policy chain (KUBE-SVC- or KUBE-SVL-) spreading over `eps`, with ClientIP affinity first when asked. */
+function policyRules(svc: ServiceModel, spn: string, chain: string, eps: ResolvedEndpoint[], ctx: RenderContext): string[] {
+  const rules: string[] = [];
   const epComment = (ep: ResolvedEndpoint): string => (ctx.largeCluster ? '' : ` ${comment(`${spn} -> ${ep.endpoint}`)}`);
   if (svc.sessionAffinity === 'ClientIP') {
     for (const ep of eps) {
-      svcRules.push(`-A ${svcChain}${epComment(ep)} -m recent --name ${ep.chain} --rcheck --seconds ${svc.affinityTimeoutSeconds} --reap -j ${ep.chain}`);
+      rules.push(`-A ${chain}${epComment(ep)} -m recent --name ${ep.chain} --rcheck --seconds ${svc.affinityTimeoutSeconds} --reap -j ${ep.chain}`);
     }
   }
   eps.forEach((ep, i) => {
     const stat = i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(eps.length - i)}` : '';
-    svcRules.push(`-A ${svcChain}${epComment(ep)}${stat} -j ${ep.chain}`);
+    rules.push(`-A ${chain}${epComment(ep)}${stat} -j ${ep.chain}`);
   });
-  chains.push({ table: 'nat', name: svcChain, rules: svcRules });
+  return rules;
+}
 
-  for (const ep of eps) {
+/**
+ * One service port, as kube-proxy's syncProxyRules writes it: the ClusterIP to the internal policy chain
+ * (KUBE-SVC-, or KUBE-SVL- for internalTrafficPolicy Local), externalIPs, load balancer addresses and the NodePort
+ * to KUBE-EXT- (masquerade + KUBE-SVC-, or for externalTrafficPolicy Local: pods' and the node's own traffic to
+ * KUBE-SVC-, the rest to KUBE-SVL- unmasqueraded), REJECT without endpoints, DROP without local ones.
+ */
+function servicePortChains(svc: ServiceModel, port: ServicePortModel, ctx: RenderContext, top: TopLines): Chain[] {
+  const spn = servicePortName(svc.namespace, svc.name, port.name);
+  const svcChain = serviceChainName(spn, port.protocol);
+  const svlChain = localChainName(spn, port.protocol);
+  const extChain = externalChainName(spn, port.protocol);
+  const p = proto(port);
+  const dst = `-d ${svc.clusterIP} --dport ${port.port}`;
+  const externalIPs = svc.externalIPs ?? [];
+  const lbIPs = svc.loadBalancerIPs ?? [];
+  const internalLocal = svc.internalTrafficPolicy === 'Local';
+  const externallyAccessible = !!port.nodePort || externalIPs.length > 0 || lbIPs.length > 0;
+  const externalLocal = externallyAccessible && svc.externalTrafficPolicy === 'Local';
+  const ready = endpointsFor(svc, port, spn, ctx.nodeName);
+  // Cluster endpoints serve external traffic even under externalTrafficPolicy Local (pods' and the node's own).
+  const clusterEps = !internalLocal || externallyAccessible ? ready : [];
+  const localEps = internalLocal || externalLocal ? ready.filter((ep) => ep.local) : [];
+  // kube-proxy's hasAnyEndpoints: ready endpoints anywhere (the difference between REJECT and DROP).
+  const hasEndpoints = ready.length > 0;
+  const hasInternal = internalLocal ? localEps.length > 0 : clusterEps.length > 0;
+  const hasExternal = externalLocal ? localEps.length > 0 : clusterEps.length > 0;
+  const noEndpoints = comment(`${spn} has no endpoints`);
+  const noLocal = comment(`${spn} has no local endpoints`);
+  const internalChain = internalLocal ? svlChain : svcChain;
+  const [extTarget, extComment] = hasEndpoints ? ['DROP', noLocal] : ['REJECT', noEndpoints];
+
+  if (hasInternal) top.natServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} cluster IP`)} ${p} ${dst} -j ${internalChain}`);
+  else top.filterServices.push(`-A ${KUBE_SERVICES} ${hasEndpoints ? noLocal : noEndpoints} ${p} ${dst} -j ${hasEndpoints ? 'DROP' : 'REJECT'}`);
+  for (const ip of externalIPs) {
+    if (hasEndpoints) top.natServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} external IP`)} ${p} -d ${ip} --dport ${port.port} -j ${extChain}`);
+    if (!hasExternal) top.filterExternal.push(`-A ${KUBE_EXTERNAL_SERVICES} ${extComment} ${p} -d ${ip} --dport ${port.port} -j ${extTarget}`);
+  }
+  for (const ip of lbIPs) {
+    if (hasEndpoints) top.natServices.push(`-A ${KUBE_SERVICES} ${comment(`${spn} loadbalancer IP`)} ${p} -d ${ip} --dport ${port.port} -j ${extChain}`);
+  }
+  if (!hasExternal) for (const ip of lbIPs) top.filterExternal.push(`-A ${KUBE_EXTERNAL_SERVICES} ${extComment} ${p} -d ${ip} --dport ${port.port} -j ${extTarget}`);
+  if (port.nodePort) {
+    if (hasEndpoints) top.natNodePorts.push(`-A ${KUBE_NODEPORTS} ${comment(spn)} ${p} --dport ${port.nodePort} -j ${extChain}`);
+    if (!hasExternal) top.filterExternal.push(`-A ${KUBE_EXTERNAL_SERVICES} ${extComment} -m addrtype --dst-type LOCAL ${p} --dport ${port.nodePort} -j ${extTarget}`);
+  }
+  if (!hasEndpoints) return [];
+
+  const chains: Chain[] = [];
+  if (externallyAccessible) {
+    const ext: string[] = [];
+    if (!externalLocal) {
+      ext.push(`-A ${extChain} ${comment(`masquerade traffic for ${spn} external destinations`)} -j ${KUBE_MARK_MASQ}`);
+    } else {
+      ext.push(
+        `-A ${extChain} ${comment(`pod traffic for ${spn} external destinations`)} -s ${ctx.clusterCIDR} -j ${svcChain}`,
+        `-A ${extChain} ${comment(`masquerade LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j ${KUBE_MARK_MASQ}`,
+        `-A ${extChain} ${comment(`route LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j ${svcChain}`,
+      );
+    }
+    if (hasExternal) ext.push(`-A ${extChain} -j ${externalLocal ? svlChain : svcChain}`);
+    chains.push({ table: 'nat', name: extChain, rules: ext });
+  }
+  // Off-cluster sources (the node itself, other hosts) reaching the ClusterIP are masqueraded.
+  const masq = hasInternal ? [`-A ${internalChain} ${comment(`${spn} cluster IP`)} ${p} ${dst} ! -s ${ctx.clusterCIDR} -j ${KUBE_MARK_MASQ}`] : [];
+  if (clusterEps.length) {
+    chains.push({ table: 'nat', name: svcChain, rules: [...(internalChain === svcChain ? masq : []), ...policyRules(svc, spn, svcChain, clusterEps, ctx)] });
+  }
+  if (localEps.length) {
+    chains.push({ table: 'nat', name: svlChain, rules: [...(internalChain === svlChain ? masq : []), ...policyRules(svc, spn, svlChain, localEps, ctx)] });
+  }
+  for (const ep of clusterEps.length ? clusterEps : localEps) {
     const c = ctx.largeCluster ? '' : ` ${comment(spn)}`;
     const affinity = svc.sessionAffinity === 'ClientIP' ? ` -m recent --name ${ep.chain} --set` : '';
     chains.push({
@@ -157,7 +201,7 @@ function fixedChains(): Chain[] {
 export function renderContext(model: ProxyModel): RenderContext {
   let totalEndpoints = 0;
   for (const svc of model.services) totalEndpoints += svc.endpoints.length * Math.max(1, svc.ports.length);
-  return { clusterCIDR: model.clusterCIDR, largeCluster: totalEndpoints > LARGE_CLUSTER_ENDPOINTS };
+  return { clusterCIDR: model.clusterCIDR, largeCluster: totalEndpoints > LARGE_CLUSTER_ENDPOINTS, nodeName: model.nodeName };
 }
 
 /** The services that get rules (headless ones have none), in the order their rules are written. */

@@ -11,6 +11,9 @@ import { buildModel } from '../proxy/build-model';
 import type { Exec } from '../proxy/exec';
 import { Proxier } from '../proxy/proxier';
 import { agentInformer } from '../sync/informers';
+import { ServiceHealthServer } from './health-check';
+import { ConntrackCleaner } from '../proxy/conntrack';
+import type { ProxyModel } from '../proxy/model';
 
 export interface ServiceSyncOptions {
   client: ApiClient;
@@ -27,6 +30,8 @@ export interface ServiceSyncOptions {
 
 export class ServiceSync {
   readonly proxier: Proxier;
+  /** healthCheckNodePorts of externalTrafficPolicy Local load balancers. */
+  readonly health: ServiceHealthServer;
   /** Also read by the node's cluster DNS (dns/cluster-dns.ts). */
   readonly services: Informer<Service>;
   readonly slices: Informer<EndpointSlice>;
@@ -34,10 +39,17 @@ export class ServiceSync {
   private readonly routes: BoundedRunner;
   private readonly disposers: Array<() => void> = [];
   private podCIDR = '';
+  /** The last model handed to the proxier (what its next sync writes). */
+  private model?: ProxyModel;
 
   constructor(private readonly o: ServiceSyncOptions) {
     const err = (what: string) => (e: unknown) => o.log(`${what}: ${e instanceof Error ? e.message : String(e)}`);
-    this.proxier = new Proxier({ exec: o.exec, minSyncIntervalMs: o.minSyncIntervalMs, onError: err('proxier') });
+    const conntrack = new ConntrackCleaner(o.exec, o.log);
+    this.proxier = new Proxier({
+      exec: o.exec, minSyncIntervalMs: o.minSyncIntervalMs, onError: err('proxier'),
+      onSync: () => { if (this.model) void conntrack.synced(this.model).catch(err('conntrack')); },
+    });
+    this.health = new ServiceHealthServer({ proxyHealthy: () => this.proxier.lastSync !== undefined, log: o.log });
     const changed = (): void => this.updateProxy();
     const onAny = (f: () => void) => ({ add: f, update: f, delete: f });
     this.services = agentInformer<Service>(o.client, R.services, { backoffMs: o.backoffMs, onError: err('services watch') });
@@ -59,6 +71,7 @@ export class ServiceSync {
 
   async stop(): Promise<void> {
     for (const d of this.disposers.splice(0)) d();
+    this.health.stop();
     await this.routes.stop();
     await this.proxier.stop();
   }
@@ -72,7 +85,10 @@ export class ServiceSync {
 
   private updateProxy(): void {
     if (!this.services.isSynced || !this.slices.isSynced) return;
-    this.proxier.update(buildModel(this.services.list(), this.slices.list(), this.o.nodeName, [this.o.nodeIP], this.o.clusterCIDR));
+    const model = buildModel(this.services.list(), this.slices.list(), this.o.nodeName, [this.o.nodeIP], this.o.clusterCIDR);
+    this.model = model;
+    this.proxier.update(model);
+    this.health.sync(model);
   }
 
   private nodesChanged(): void {

@@ -65,9 +65,12 @@ export class ServiceAllocation implements Strategy {
       for (const p of claimed) this.ports.release(p);
       throw e;
     }
-    // Release the node ports the new spec no longer has.
+    // Release the node ports (and health check port) the new spec no longer has.
     const keep = new Set((spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p));
+    if (spec.healthCheckNodePort) keep.add(spec.healthCheckNodePort);
     for (const p of prev.spec?.ports ?? []) if (p.nodePort && !keep.has(p.nodePort)) this.ports.release(p.nodePort);
+    const prevHealth = prev.spec?.healthCheckNodePort;
+    if (prevHealth && !keep.has(prevHealth)) this.ports.release(prevHealth);
   }
 
   afterDelete(obj: StoredObject): void {
@@ -80,6 +83,37 @@ export class ServiceAllocation implements Strategy {
     const n = ip ? ipToInt(ip) : undefined;
     if (n !== undefined) this.ips[op](n);
     for (const p of svc.spec?.ports ?? []) if (p.nodePort) this.ports[op](p.nodePort);
+    if (svc.spec?.healthCheckNodePort) this.ports[op](svc.spec.healthCheckNodePort);
+  }
+
+  /**
+   * healthCheckNodePort, from the node port range, for a LoadBalancer with externalTrafficPolicy Local (the one given,
+   * else the one it had, else a free one); wiped by an update that no longer needs it, as Kubernetes does.
+   */
+  private allocateHealthCheckPort(svc: Service, prev: Service | undefined, claimed: number[]): void {
+    const spec = svc.spec!;
+    const before = prev?.spec?.healthCheckNodePort;
+    if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') {
+      if (before && spec.healthCheckNodePort === before) delete spec.healthCheckNodePort;
+      return;
+    }
+    const given = spec.healthCheckNodePort;
+    if (given && given === before) return;
+    if (!given && before) {
+      spec.healthCheckNodePort = before;
+      return;
+    }
+    const field = 'spec.healthCheckNodePort';
+    if (given) {
+      if (!this.ports.inRange(given)) throw invalidService(svc.metadata?.name ?? '', field, given, 'provided port is not in the valid range. The range of valid ports is 30000-32767');
+      if (!this.ports.claim(given)) throw invalidService(svc.metadata?.name ?? '', field, given, 'provided port is already allocated');
+      claimed.push(given);
+      return;
+    }
+    const n = this.ports.allocate();
+    if (n === undefined) throw errors.internal('failed to allocate a nodePort: range is full');
+    claimed.push(n);
+    spec.healthCheckNodePort = n;
   }
 
   private allocatePorts(svc: Service, prev: Service | undefined, claimed: number[]): void {
@@ -103,12 +137,15 @@ export class ServiceAllocation implements Strategy {
           port.nodePort = before;
           continue;
         }
+        // A LoadBalancer with allocateLoadBalancerNodePorts: false gets node ports only where the user gave them.
+        if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === false) continue;
         const n = this.ports.allocate();
         if (n === undefined) throw errors.internal('failed to allocate a nodePort: range is full');
         claimed.push(n);
         port.nodePort = n;
       }
     }
+    this.allocateHealthCheckPort(svc, prev, claimed);
   }
 }
 
