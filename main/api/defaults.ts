@@ -9,6 +9,7 @@ import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageCl
 import { horizontalPodAutoscaler } from './defaults-hpa';
 import { defaultCronJob, defaultJob } from './defaults-batch';
 import { defaultLimitRange } from './defaults-limitrange';
+import { defaultIngressClass } from './defaults-ingress';
 
 type Obj = Record<string, unknown>;
 
@@ -176,6 +177,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   HorizontalPodAutoscaler: horizontalPodAutoscaler,
   PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
   LimitRange: defaultLimitRange,
+  IngressClass: defaultIngressClass,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

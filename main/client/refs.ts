@@ -40,6 +40,8 @@ export const R = {
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
   resourcequotas: refFor('', 'v1', 'resourcequotas'),
   customresourcedefinitions: refFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+  ingresses: refFor('networking.k8s.io', 'v1', 'ingresses'),
+  ingressclasses: refFor('networking.k8s.io', 'v1', 'ingressclasses'),
 } as const;
 
 export type ResourceName = keyof typeof R;

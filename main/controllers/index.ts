@@ -32,6 +32,7 @@ import { newJobController } from './job';
 import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
 import { newResourceQuotaController } from './resource-quota';
+import { newIngressClassBootstrap } from './ingress-class';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -86,6 +87,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'crd-establishing': (ctx) => newCrdEstablishingController(ctx),
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
   resourcequota: (ctx) => newResourceQuotaController(ctx),
+  'ingress-class': (ctx) => newIngressClassBootstrap(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

@@ -22,6 +22,7 @@ import { cronJobTable, jobTable } from './batch';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
 import { limitRangeTable, resourceQuotaTable } from './quota';
 import { customResourceDefinitionTable } from './customresourcedefinitions';
+import { ingressClassTable, ingressTable } from './networking';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -58,6 +59,8 @@ const own = perResource<KindTable>([
   ['', 'limitranges', limitRangeTable],
   ['', 'resourcequotas', resourceQuotaTable],
   ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
+  ['networking.k8s.io', 'ingresses', ingressTable],
+  ['networking.k8s.io', 'ingressclasses', ingressClassTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
