@@ -5,9 +5,16 @@ import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { startHollowNodes } from '../hollow';
 
 export async function serve(o: ServeOptions): Promise<void> {
-  const core = await startCore({ dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l) } });
+  const core = await startCore({
+    dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l) },
+    ingress: { httpPort: o.ingressPort, httpsPort: o.ingressHttpsPort },
+  });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
+  const ing = core.ingress;
+  if (ing && (ing.httpPort || ing.httpsPort)) {
+    console.log(`Ingress: ${[ing.httpPort && `http://<host>:${ing.httpPort}`, ing.httpsPort && `https://<host>:${ing.httpsPort}`].filter(Boolean).join('  ')}   (an Ingress host shop.localhost: http://shop.localhost:${ing.httpPort || ing.httpsPort})`);
+  }
   const ui = await startUiServer(core, { port: o.uiPort, staticDir: defaultStaticDir() });
   core.own({ name: 'ui-server', stop: () => ui.stop() });
   console.log(`Flotilla UI: ${ui.url}`);

@@ -5,7 +5,7 @@ import { resourceForKind } from '../../../api/resources';
 import { ANN_INGRESS_CLASS, isDefaultIngressClass } from '../../../api/ingress';
 import type { IngressClass, KObject } from '../../../api/types';
 import type { ObjectReader } from '../strategy';
-import { newestDefault } from './newest-default';
+import { newestDefault } from '../../../api/newest-default';
 
 const INGRESS_CLASSES = resourceForKind('networking.k8s.io/v1', 'IngressClass')!;
 

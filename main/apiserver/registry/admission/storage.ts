@@ -7,7 +7,7 @@ import { claimClass, isDefaultClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FIN
 import type { KObject, PersistentVolumeClaim, StorageClass } from '../../../api/types';
 import { errors } from '../../status';
 import type { ObjectReader } from '../strategy';
-import { newestDefault } from './newest-default';
+import { newestDefault } from '../../../api/newest-default';
 
 const STORAGE_CLASSES = resourceForKind('storage.k8s.io/v1', 'StorageClass')!;
 const BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';

@@ -1,6 +1,6 @@
-// What DefaultStorageClass and DefaultIngressClass share: of the classes marked default, the newest wins
-// (ties by name), as Kubernetes picks since 1.26 (storage) and 1.29 (ingress).
-import type { ApiObject } from '../../../api/types';
+// What DefaultStorageClass, DefaultIngressClass and the ingress proxy share: of the classes marked default,
+// the newest wins (ties by name), as Kubernetes picks since 1.26 (storage) and 1.29 (ingress).
+import type { ApiObject } from './types';
 
 export function newestDefault<T extends ApiObject>(classes: readonly T[], isDefault: (c: T) => boolean): T | undefined {
   const defaults = classes.filter(isDefault);
