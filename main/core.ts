@@ -40,8 +40,8 @@ export interface CoreOptions {
   controllers?: (ControlLoopOptions & { scheduler?: boolean }) | false;
   /** The node manager (machine controller, providers, SSH tunnels); none unless given. */
   nodes?: NodeManagerOptions;
-  /** The built-in ingress proxy on the host (needs `nodes`: it reaches pods through the agents); none unless given. 0: that listener off. */
-  ingress?: { httpPort: number; httpsPort: number; host?: string };
+  /** The built-in ingress proxy on the host (needs `nodes`: it reaches pods through the agents); a port left out is not listened on, 0 is any free one. */
+  ingress?: { httpPort?: number; httpsPort?: number; host?: string };
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */

@@ -7,7 +7,7 @@ import { startHollowNodes } from '../hollow';
 export async function serve(o: ServeOptions): Promise<void> {
   const core = await startCore({
     dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l) },
-    ingress: { httpPort: o.ingressPort, httpsPort: o.ingressHttpsPort },
+    ingress: { httpPort: o.ingressPort || undefined, httpsPort: o.ingressHttpsPort || undefined },
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

@@ -11,10 +11,10 @@ import { startStatusWriter } from './status';
 import { SniContexts, type CertPair } from './tls';
 
 export interface IngressProxyOptions {
-  /** HTTP port on the host; 0: no HTTP listener. */
-  httpPort: number;
-  /** HTTPS port on the host; 0: no HTTPS listener. */
-  httpsPort: number;
+  /** HTTP port on the host (0: any free port); none without. */
+  httpPort?: number;
+  /** HTTPS port on the host (0: any free port); none without. */
+  httpsPort?: number;
   /** Where to listen (default 127.0.0.1: `*.localhost` names reach it from a browser without /etc/hosts). */
   host?: string;
   /** The certificate for server names no Ingress's TLS covers. */
@@ -23,7 +23,7 @@ export interface IngressProxyOptions {
 }
 
 export interface IngressProxy {
-  /** The ports listened on (0 when off). */
+  /** The ports listened on (0 when that listener is off). */
   httpPort: number;
   httpsPort: number;
   stop(): Promise<void>;
@@ -49,10 +49,10 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
-/** Starts the proxy; without a port (both 0) it starts nothing. A port in use rejects with a message naming it. */
+/** Starts the proxy; without a port it starts nothing. A port in use rejects with a message naming it. */
 export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint, o: IngressProxyOptions): Promise<IngressProxy> {
   const host = o.host ?? '127.0.0.1';
-  if (o.httpPort === 0 && o.httpsPort === 0) return { httpPort: 0, httpsPort: 0, stop: () => Promise.resolve() };
+  if (o.httpPort === undefined && o.httpsPort === undefined) return { httpPort: 0, httpsPort: 0, stop: () => Promise.resolve() };
   const state = new IngressState(client, o.log);
   const forwarder = new Forwarder(state, agents);
   const servers: http.Server[] = [];
@@ -63,13 +63,13 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
   let httpPort = 0;
   let httpsPort = 0;
   try {
-    if (o.httpPort !== 0) {
+    if (o.httpPort !== undefined) {
       const s = http.createServer((req, res) => forwarder.handle(req, res, 'http'));
       s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'http'));
       servers.push(s);
       httpPort = await listen(s, host, o.httpPort, 'HTTP');
     }
-    if (o.httpsPort !== 0) {
+    if (o.httpsPort !== undefined) {
       const sni = new SniContexts(state, o.defaultCert, o.log);
       const s = https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem }, (req, res) => forwarder.handle(req, res, 'https'));
       s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'https'));

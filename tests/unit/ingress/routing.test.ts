@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { HTTPIngressPath, Ingress } from '../../../main/api/types';
 import { buildRoutes, requestHost, requestPath, route, tlsSecretFor } from '../../../main/ingress/routing';
 
-const path = (p: string, pathType: string, service: string): HTTPIngressPath => ({ path: p, pathType, backend: { service: { name: service, port: { number: 80 } } } });
+const path = (p: string, pathType: string, service: string): HTTPIngressPath =>
+  ({ path: p, pathType, backend: { service: { name: service, port: { number: 80 } } } });
 
 function ingress(name: string, created: string, spec: Ingress['spec']): Ingress {
   return { metadata: { name, namespace: 'default', creationTimestamp: created }, spec };
