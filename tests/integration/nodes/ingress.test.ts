@@ -18,14 +18,14 @@ import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support
 const run = promisify(execFile);
 const IMAGE = 'docker.io/flotilla/hello:1';
 
-function app(name: string, replicas: number, portName: string): string {
+function app(name: string, replicas: number, portName: string): object[] {
   return [
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
       spec: { replicas, selector: { matchLabels: { app: name } },
         template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 1,
           containers: [{ name: 'hello', image: IMAGE, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }] } } } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ name: portName, port: 80, targetPort: 8080 }] } },
-  ].map((o) => JSON.stringify(o)).join('\n---\n');
+  ];
 }
 
 const INGRESS = `apiVersion: networking.k8s.io/v1
@@ -90,7 +90,7 @@ describe.skipIf(skipWithoutAgent)('the ingress proxy on a sandbox node', () => {
     httpPort = c.core.ingress?.httpPort ?? 0;
     httpsPort = c.core.ingress?.httpsPort ?? 0;
     await waitForReadyNode(c);
-    await ok(['apply', '-f', '-'], `${app('web', 2, 'http')}\n---\n${app('api', 1, 'rest')}`);
+    for (const o of [...app('web', 2, 'http'), ...app('api', 1, 'rest')]) await ok(['apply', '-f', '-'], JSON.stringify(o));
     await ok(['rollout', 'status', 'deployment/web', '--timeout=150s']);
     await ok(['rollout', 'status', 'deployment/api', '--timeout=150s']);
     await ok(['apply', '-f', '-'], INGRESS);
