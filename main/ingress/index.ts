@@ -80,6 +80,8 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
     await stopAll();
     throw e;
   }
+  // Tunnels to pods that left every EndpointSlice are closed with their agents.
+  const stopPruning = state.onSlicesChange(() => forwarder.agents.retain(state.liveTargets()));
   const stopInformers = state.start();
   const stopStatus = startStatusWriter(client, state, { ip: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, hostname: 'localhost',
     ports: [httpPort, httpsPort].filter((p) => p !== 0) }, o.log);
@@ -88,6 +90,7 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
     httpPort, httpsPort,
     async stop() {
       stopStatus();
+      stopPruning();
       stopInformers();
       await stopAll();
     },

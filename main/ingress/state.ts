@@ -9,7 +9,7 @@ import type { Informer } from '../client/cache/informer';
 import type { ApiClient } from '../client/types';
 import { keyFor } from '../client/refs';
 import { buildRoutes, type RouteTable } from './routing';
-import { serviceTargets, type Targets } from './endpoints';
+import { serviceTargets, type Target, type Targets } from './endpoints';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -62,6 +62,27 @@ export class IngressState {
     if (!svc) return { problem: `backend ${backend.resource?.kind ?? 'resource'} "${backend.resource?.name ?? ''}" is not a Service (resource backends are not supported)` };
     const slices = this.slices.byIndex(BY_NAMESPACE, namespace).filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === svc.name);
     return serviceTargets(this.services.get(keyFor(namespace, svc.name)), slices, namespace, svc.name, svc.port ?? {});
+  }
+
+  /** Every pod port some EndpointSlice names now (the tunnels worth keeping). */
+  liveTargets(): Target[] {
+    const out: Target[] = [];
+    for (const slice of this.slices.list()) {
+      const namespace = slice.metadata?.namespace ?? '';
+      for (const p of slice.ports ?? []) {
+        for (const ep of slice.endpoints ?? []) {
+          if (p.port && ep.targetRef?.kind === 'Pod' && ep.targetRef.name && ep.nodeName) {
+            out.push({ namespace, pod: ep.targetRef.name, node: ep.nodeName, ip: ep.addresses[0] ?? '', port: p.port });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Called after any change of EndpointSlices. */
+  onSlicesChange(l: () => void): () => void {
+    return this.slices.addHandler({ update: l, delete: l });
   }
 
   secret(namespace: string, name: string): Secret | undefined {

@@ -132,6 +132,20 @@ describe.skipIf(skipWithoutAgent)('the ingress proxy on a sandbox node', () => {
     expect(stdout).toMatch(/^Hello from web-/);
   });
 
+  it('passes an upgrade request through to the pod and relays its bytes back', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: httpPort }, () => {
+        s.write('GET /chat HTTP/1.1\r\nHost: shop.local\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n'
+          + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+      });
+      let got = '';
+      s.setEncoding('utf8').on('data', (d: string) => (got += d)).on('end', () => resolve(got)).on('error', reject);
+    });
+    // The hello pod speaks no WebSocket: it answers the request as plain HTTP, and that answer comes back through the tunnel.
+    expect(answer).toMatch(/^HTTP\/1\.[01] 200 /);
+    expect(answer).toContain('Hello from web-');
+  });
+
   it('answers 404 from the proxy when no rule matches', async () => {
     const r = await get(httpPort, 'nowhere.local', '/');
     expect(r).toEqual({ status: 404, body: '404 Not Found: no Ingress rule matches host "nowhere.local" and path "/", and no Ingress has a default backend\n' });
