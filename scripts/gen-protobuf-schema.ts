@@ -27,6 +27,7 @@ const PACKAGES: Record<string, [string, string]> = {
   'k8s.io.api.discovery.v1': ['discovery/v1', join(API, 'discovery/v1')],
   'k8s.io.api.coordination.v1': ['coordination/v1', join(API, 'coordination/v1')],
   'k8s.io.api.rbac.v1': ['rbac/v1', join(API, 'rbac/v1')],
+  'k8s.io.api.networking.v1': ['networking/v1', join(API, 'networking/v1')],
   'k8s.io.api.authentication.v1': ['authentication/v1', join(API, 'authentication/v1')],
   'k8s.io.api.authorization.v1': ['authorization/v1', join(API, 'authorization/v1')],
   'k8s.io.apimachinery.pkg.apis.meta.v1': ['meta/v1', join(MACHINERY, 'pkg/apis/meta/v1')],
@@ -66,6 +67,7 @@ const ROOTS: Record<string, string> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization/v1.SelfSubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'authorization/v1.LocalSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
+  'networking.k8s.io/v1/Ingress': 'networking/v1.Ingress', 'networking.k8s.io/v1/IngressClass': 'networking/v1.IngressClass',
 };
 
 interface ProtoField { name: string; no: number; repeated: boolean; type: string; mapValue?: string }

@@ -90,6 +90,14 @@ describe('Ingress', () => {
     expect(row).toContain('80, 443');
   });
 
+  it('takes `kubectl create ingress` as the README shows it', async () => {
+    await c.kubectlOk(['create', 'ingress', 'readme', '--rule=shop.localhost/*=shop:80']);
+    expect(JSON.parse(await c.kubectlOk(['get', 'ingress', 'readme', '-o', 'jsonpath={.spec}']))).toEqual({
+      ingressClassName: 'flotilla',
+      rules: [{ host: 'shop.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }],
+    });
+  });
+
   it('requires pathType and a backend, with Kubernetes\' field paths', async () => {
     expect(await invalidCauses(`apiVersion: networking.k8s.io/v1
 kind: Ingress
