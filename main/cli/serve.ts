@@ -13,7 +13,9 @@ export async function serve(o: ServeOptions): Promise<void> {
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
   const ing = core.ingress;
   if (ing && (ing.httpPort || ing.httpsPort)) {
-    console.log(`Ingress: ${[ing.httpPort && `http://<host>:${ing.httpPort}`, ing.httpsPort && `https://<host>:${ing.httpsPort}`].filter(Boolean).join('  ')}   (an Ingress host shop.localhost: http://shop.localhost:${ing.httpPort || ing.httpsPort})`);
+    const urls = [ing.httpPort && `http://127.0.0.1:${ing.httpPort}`, ing.httpsPort && `https://127.0.0.1:${ing.httpsPort}`].filter(Boolean).join('  ');
+    const example = ing.httpPort ? `http://shop.localhost:${ing.httpPort}/` : `https://shop.localhost:${ing.httpsPort}/`;
+    console.log(`Ingress proxy: ${urls}   (an Ingress host shop.localhost answers at ${example})`);
   }
   const ui = await startUiServer(core, { port: o.uiPort, staticDir: defaultStaticDir() });
   core.own({ name: 'ui-server', stop: () => ui.stop() });
