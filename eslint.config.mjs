@@ -11,7 +11,7 @@ import boundaries from 'eslint-plugin-boundaries';
 const ELEMENTS = [
   ['api', 'main/api'], ['apiserver', 'main/apiserver'], ['store', 'main/store'], ['client', 'main/client'],
   ['controllers', 'main/controllers'], ['scheduler', 'main/scheduler'], ['nodes', 'main/nodes'], ['hollow', 'main/hollow'],
-  ['bridge', 'main/bridge'], ['cli', 'main/cli'], ['protocol', 'main/protocol'],
+  ['bridge', 'main/bridge'], ['cli', 'main/cli'], ['protocol', 'main/protocol'], ['ingress', 'main/ingress'],
   ['agent', 'vm-images/agent'], ['images', 'vm-images/images'],
   ['renderer', 'renderer'], ['preload', 'preload'], ['tests', 'tests'], ['scripts', 'scripts'],
 ].map(([type, pattern]) => ({ type, pattern, partialMatch: false, stopMatching: true }));
@@ -53,10 +53,11 @@ const POLICIES = [
   allow('controllers', ['api', 'client', 'protocol']),
   allow('nodes', ['api', 'client', 'protocol']),
   allow('hollow', ['api', 'client', 'protocol']),
+  allow('ingress', ['api', 'client', 'protocol']), // the built-in ingress proxy: informers, and pods through the agents' tunnels
   {
     // core.ts wires everything; index.ts (Electron) and cli.ts start it, the bridge and the commands.
     from: wiring,
-    allow: { to: [wiring, element(['api', 'store', 'apiserver', 'client', 'scheduler', 'controllers', 'nodes', 'hollow', 'bridge', 'cli', 'protocol'])] },
+    allow: { to: [wiring, element(['api', 'store', 'apiserver', 'client', 'scheduler', 'controllers', 'nodes', 'hollow', 'bridge', 'cli', 'protocol', 'ingress'])] },
   },
 
   // The UI and its server side: the renderer and preload see only the contract (and the pure api).

@@ -28,6 +28,7 @@ import { attachPodStreams } from './apiserver/streams';
 import { NodeMetricsStore, statsFetcher } from './nodes/metrics';
 import { resourceFor } from './api/resources';
 import type { Machine } from './api/types';
+import { startIngressProxy } from './ingress';
 
 export interface CoreOptions {
   dataDir: string;
@@ -39,6 +40,8 @@ export interface CoreOptions {
   controllers?: (ControlLoopOptions & { scheduler?: boolean }) | false;
   /** The node manager (machine controller, providers, SSH tunnels); none unless given. */
   nodes?: NodeManagerOptions;
+  /** The built-in ingress proxy on the host (needs `nodes`: it reaches pods through the agents); a port left out is not listened on, 0 is any free one. */
+  ingress?: { httpPort?: number; httpsPort?: number; host?: string };
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -59,6 +62,8 @@ export interface Core {
   caCertPem: string;
   /** Machines and node tunnels (dialAgent for logs/exec); present when started with `nodes`. */
   nodes?: NodeManager;
+  /** The ports the ingress proxy listens on (0: off); present when started with `ingress`. */
+  ingress?: { httpPort: number; httpsPort: number };
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -128,6 +133,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // metrics.k8s.io: scrape each running machine's agent, as metrics-server scrapes kubelets.
     const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
     core.own({ name: 'metrics-scraper', stop: stopScraping });
+    if (opts.ingress) {
+      const proxy = await startIngressProxy(client, agents, { ...opts.ingress, defaultCert: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem }, log })
+        .catch(async (e: unknown) => { await core.stop(); throw e; });
+      core.ingress = { httpPort: proxy.httpPort, httpsPort: proxy.httpsPort };
+      core.own({ name: 'ingress-proxy', stop: () => proxy.stop() });
+    }
   }
   return core;
 }

@@ -50,6 +50,7 @@ const ROOTS: Record<string, string> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization/v1.SelfSubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'authorization/v1.LocalSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
+  'networking.k8s.io/v1/Ingress': 'networking/v1.Ingress', 'networking.k8s.io/v1/IngressClass': 'networking/v1.IngressClass',
 };
 
 const SCALARS: Record<string, string> = { string: 's', bool: 'b', bytes: 'y', int32: 'i', int64: 'i', uint32: 'i', uint64: 'i' };

@@ -10,6 +10,7 @@ import { horizontalPodAutoscaler } from './defaults-hpa';
 import { defaultCronJob, defaultJob } from './defaults-batch';
 import { defaultLimitRange } from './defaults-limitrange';
 import { networkPolicy } from './defaults-netpol';
+import { defaultIngressClass } from './defaults-ingress';
 
 type Obj = Record<string, unknown>;
 
@@ -178,6 +179,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   PriorityClass: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
   LimitRange: defaultLimitRange,
   NetworkPolicy: networkPolicy,
+  IngressClass: defaultIngressClass,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -103,6 +103,8 @@ const BUILT_IN: readonly ResourceInfo[] = [
     shortNames: ['hpa'], categories: ['all'], subresources: [status('autoscaling', 'v2', 'HorizontalPodAutoscaler')],
   }),
   res('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  res('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: [status('networking.k8s.io', 'v1', 'Ingress')] }),
+  res('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', false),
   res('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('policy', 'v1', 'PodDisruptionBudget')] }),
   res('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: ['all'], subresources: [status('apps', 'v1', 'StatefulSet'), scale()] }),
   res('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),

@@ -40,6 +40,7 @@ export type {
 } from 'kubernetes-types/core/v1';
 export type { StorageClass } from 'kubernetes-types/storage/v1';
 export type { PriorityClass } from 'kubernetes-types/scheduling/v1';
+export type { Ingress, IngressSpec, IngressRule, IngressBackend, IngressTLS, HTTPIngressPath, IngressClass } from 'kubernetes-types/networking/v1';
 export type { LimitRange, LimitRangeItem, ResourceQuota } from 'kubernetes-types/core/v1';
 export type {
   CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, JSONSchemaProps,

@@ -20,6 +20,8 @@ const SERVE = {
   nodes: intFlag('--nodes <n>', 'make sure this many machines of --provider exist', 0),
   provider: providerFlag('provider of the machines --nodes makes'),
   hollowNodes: intFlag('--hollow-nodes <n>', 'simulated nodes: they register and run their pods in name only', 0),
+  ingressPort: intFlag('--ingress-port <port>', 'HTTP port of the built-in ingress proxy on the host (0: off; http://<name>.localhost:<port> reaches Ingress host <name>.localhost)', 8080, PORT),
+  ingressHttpsPort: intFlag('--ingress-https-port <port>', 'HTTPS port of the built-in ingress proxy (0: off; certificates by SNI from the Ingresses\' TLS Secrets)', 8443, PORT),
 };
 
 const NODE_ADD = {

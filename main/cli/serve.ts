@@ -5,11 +5,18 @@ import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { startHollowNodes } from '../hollow';
 
 export async function serve(o: ServeOptions): Promise<void> {
-  const core = await startCore({ dataDir: o.dataDir, apiPort: o.apiPort, nodes: {
-    nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: true,
-  } });
+  const core = await startCore({
+    dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: true },
+    ingress: { httpPort: o.ingressPort || undefined, httpsPort: o.ingressHttpsPort || undefined },
+  });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
+  const ing = core.ingress;
+  if (ing && (ing.httpPort || ing.httpsPort)) {
+    const urls = [ing.httpPort && `http://127.0.0.1:${ing.httpPort}`, ing.httpsPort && `https://127.0.0.1:${ing.httpsPort}`].filter(Boolean).join('  ');
+    const example = ing.httpPort ? `http://shop.localhost:${ing.httpPort}/` : `https://shop.localhost:${ing.httpsPort}/`;
+    console.log(`Ingress proxy: ${urls}   (an Ingress host shop.localhost answers at ${example})`);
+  }
   const ui = await startUiServer(core, { port: o.uiPort, staticDir: defaultStaticDir() });
   core.own({ name: 'ui-server', stop: () => ui.stop() });
   console.log(`Flotilla UI: ${ui.url}`);

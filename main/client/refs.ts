@@ -41,6 +41,8 @@ export const R = {
   resourcequotas: refFor('', 'v1', 'resourcequotas'),
   customresourcedefinitions: refFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
   networkpolicies: refFor('networking.k8s.io', 'v1', 'networkpolicies'),
+  ingresses: refFor('networking.k8s.io', 'v1', 'ingresses'),
+  ingressclasses: refFor('networking.k8s.io', 'v1', 'ingressclasses'),
 } as const;
 
 export type ResourceName = keyof typeof R;

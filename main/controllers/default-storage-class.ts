@@ -4,11 +4,9 @@
 import type { StorageClass } from '../api/types';
 import { ANN_DEFAULT_CLASS, DEFAULT_STORAGE_CLASS, LOCAL_PROVISIONER } from '../api/storage';
 import { R } from '../client/refs';
-import { isAlreadyExists } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { storageInformers } from './persistentvolume';
-
-const RETRY_MS = 1000;
+import { newBootstrapObject } from './bootstrap-object';
 
 export function defaultStorageClass(): StorageClass {
   return {
@@ -23,24 +21,8 @@ export function defaultStorageClass(): StorageClass {
 
 export function newDefaultStorageClassBootstrap(ctx: ControllerContext): Controller {
   const { classes } = storageInformers(ctx);
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const attempt = (): void => {
-    ctx.client.create(R.storageclasses, defaultStorageClass()).then(
-      () => ctx.log(`default-storage-class: created StorageClass ${DEFAULT_STORAGE_CLASS}`),
-      (err: unknown) => {
-        if (isAlreadyExists(err) || stopped) return;
-        ctx.log(`default-storage-class: ${err instanceof Error ? err.message : String(err)} (retrying)`);
-        timer = setTimeout(attempt, RETRY_MS);
-      },
-    );
-  };
-  return {
-    name: 'default-storage-class',
-    register: () => () => undefined,
-    run: () => {
-      if (!classes.get(DEFAULT_STORAGE_CLASS)) attempt();
-      return () => { stopped = true; if (timer) clearTimeout(timer); };
-    },
-  };
+  return newBootstrapObject(ctx, {
+    name: 'default-storage-class', ref: R.storageclasses, object: defaultStorageClass,
+    exists: () => Boolean(classes.get(DEFAULT_STORAGE_CLASS)), created: `created StorageClass ${DEFAULT_STORAGE_CLASS}`,
+  });
 }

@@ -33,6 +33,7 @@ import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
 import { newResourceQuotaController } from './resource-quota';
 import { newServiceLoadBalancerController } from './service-lb';
+import { newIngressClassBootstrap } from './ingress-class';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -90,6 +91,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
   resourcequota: (ctx) => newResourceQuotaController(ctx),
   'service-lb': (ctx) => newServiceLoadBalancerController(ctx),
+  'ingress-class': (ctx) => newIngressClassBootstrap(ctx),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {

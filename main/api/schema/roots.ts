@@ -39,6 +39,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'v1/LimitRange': 'V1LimitRange',
   'v1/ResourceQuota': 'V1ResourceQuota',
   'storage.k8s.io/v1/StorageClass': 'V1StorageClass',
+  'networking.k8s.io/v1/Ingress': 'V1Ingress',
+  'networking.k8s.io/v1/IngressClass': 'V1IngressClass',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

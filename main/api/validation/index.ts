@@ -32,6 +32,7 @@ import { validatePriorityClass, validatePriorityClassUpdate } from './prioritycl
 import { validateJob, validateJobUpdate } from './job';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './customresourcedefinition';
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
+import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -89,6 +90,8 @@ const RULES = perKind<KindRules>({
   HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
   CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },
+  Ingress: { name: nameIsDNSSubdomain, create: validateIngress, createOnly: validateIngressCreate, status: validateIngressStatus },
+  IngressClass: { name: nameIsDNSSubdomain, create: validateIngressClass, update: validateIngressClassUpdate },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

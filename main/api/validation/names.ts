@@ -169,3 +169,33 @@ export function isValidIP(v: string): string[] {
 }
 
 export { DNS1123_LABEL_FMT, DNS1123_SUBDOMAIN_FMT };
+
+const WILDCARD_DNS1123_SUBDOMAIN_FMT = `\\*\\.${DNS1123_SUBDOMAIN_FMT}`;
+const WILDCARD_DNS1123_SUBDOMAIN_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, " +
+  "which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character";
+const wildcardSubdomainRe = anchored(WILDCARD_DNS1123_SUBDOMAIN_FMT);
+
+/** IsWildcardDNS1123Subdomain: `*.` then a DNS subdomain (RFC 1034 section 4.3.3). */
+export function isWildcardDNS1123Subdomain(v: string): string[] {
+  const errs: string[] = [];
+  if (utf8Length(v) > 253) errs.push(maxLenError(253));
+  if (!wildcardSubdomainRe.test(v)) errs.push(regexError(WILDCARD_DNS1123_SUBDOMAIN_MSG, WILDCARD_DNS1123_SUBDOMAIN_FMT, '*.example.com'));
+  return errs;
+}
+
+const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const httpPathRe = anchored(HTTP_PATH_FMT);
+
+/**
+ * IsDomainPrefixedPath (`acme.io/foo`): the problems as [bad value, message] pairs, since Kubernetes reports
+ * the host or the path part as the bad value, not the whole string. Empty input is the caller's Required.
+ */
+export function domainPrefixedPathProblems(v: string): Array<[value: string, message: string]> {
+  const slash = v.indexOf('/');
+  const host = slash < 0 ? v : v.slice(0, slash);
+  const path = slash < 0 ? '' : v.slice(slash + 1);
+  if (slash < 0 || !host || !path) return [[v, 'must be a domain-prefixed path (such as "acme.io/foo")']];
+  const problems: Array<[string, string]> = isDNS1123Subdomain(host).map((m) => [host, m]);
+  if (!httpPathRe.test(path)) problems.push([path, regexError('Invalid path', HTTP_PATH_FMT)]);
+  return problems;
+}

@@ -23,6 +23,7 @@ import { cronJobTable, jobTable } from './batch';
 import { controllerRevisionTable, statefulSetTable } from './apps-history';
 import { limitRangeTable, resourceQuotaTable } from './quota';
 import { customResourceDefinitionTable } from './customresourcedefinitions';
+import { ingressClassTable, ingressTable } from './networking';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -60,6 +61,8 @@ const own = perResource<KindTable>([
   ['', 'resourcequotas', resourceQuotaTable],
   ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
   ['networking.k8s.io', 'networkpolicies', networkPolicyTable],
+  ['networking.k8s.io', 'ingresses', ingressTable],
+  ['networking.k8s.io', 'ingressclasses', ingressClassTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -6,9 +6,10 @@ import { formatLabels } from './selector';
 
 const LOAD_BALANCER_WIDTH = 16;
 
-function loadBalancerIPs(svc: Partial<Service>, isWide: boolean): string {
+/** The load balancer's addresses, sorted, each once (loadBalancerStatusStringer; Ingresses' ADDRESS too), clipped unless wide. */
+export function loadBalancerAddresses(entries: ReadonlyArray<{ ip?: string; hostname?: string }> | undefined, isWide: boolean): string {
   const set = new Set<string>();
-  for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
+  for (const ing of entries ?? []) {
     if (ing.ip) set.add(ing.ip);
     else if (ing.hostname) set.add(ing.hostname);
   }
@@ -25,7 +26,7 @@ export function serviceExternalIP(svc: Partial<Service>, type: string, isWide = 
     case 'NodePort':
       return externalIPs.length > 0 ? externalIPs.join(',') : '<none>';
     case 'LoadBalancer': {
-      const lb = loadBalancerIPs(svc, isWide);
+      const lb = loadBalancerAddresses(svc.status?.loadBalancer?.ingress, isWide);
       if (externalIPs.length > 0) return [...(lb ? lb.split(',') : []), ...externalIPs].join(',');
       return lb || '<pending>';
     }

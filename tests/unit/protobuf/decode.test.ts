@@ -51,7 +51,7 @@ describe('kubernetes protobuf decoding', () => {
 
   it('rejects what it cannot read, clearly', () => {
     expect(() => decodeKubernetesProtobuf(Uint8Array.from([1, 2, 3, 4, 5]))).toThrow(ProtobufDecodeError);
-    expect(() => decodeKubernetesProtobuf(envelope('networking.k8s.io/v1', 'Ingress', []))).toThrow(/Ingress \(networking.k8s.io\/v1\) are not supported by this server; send JSON/);
+    expect(() => decodeKubernetesProtobuf(envelope('networking.k8s.io/v1', 'NetworkPolicy', []))).toThrow(/NetworkPolicy \(networking.k8s.io\/v1\) are not supported by this server; send JSON/);
     const truncated = envelope('v1', 'ConfigMap', str(1, 'x')).slice(0, -1);
     expect(() => decodeKubernetesProtobuf(truncated)).toThrow(/malformed protobuf body/);
   });

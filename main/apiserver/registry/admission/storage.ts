@@ -7,6 +7,7 @@ import { claimClass, isDefaultClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FIN
 import type { KObject, PersistentVolumeClaim, StorageClass } from '../../../api/types';
 import { errors } from '../../status';
 import type { ObjectReader } from '../strategy';
+import { newestDefault } from '../../../api/newest-default';
 
 const STORAGE_CLASSES = resourceForKind('storage.k8s.io/v1', 'StorageClass')!;
 const BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
@@ -19,14 +20,7 @@ function addFinalizer(obj: KObject, finalizer: string): void {
 
 /** The default class: the newest of those annotated default (ties by name), if any. */
 export function defaultClass(reader: ObjectReader): StorageClass | undefined {
-  const defaults = (reader.list(STORAGE_CLASSES, undefined).items as unknown as StorageClass[]).filter(isDefaultClass);
-  defaults.sort((a, b) => {
-    const ta = a.metadata?.creationTimestamp ?? '';
-    const tb = b.metadata?.creationTimestamp ?? '';
-    if (ta !== tb) return ta < tb ? 1 : -1;
-    return (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1;
-  });
-  return defaults[0];
+  return newestDefault(reader.list(STORAGE_CLASSES, undefined).items as unknown as StorageClass[], isDefaultClass);
 }
 
 export function admitClaim(obj: KObject, reader: ObjectReader): void {

@@ -16,6 +16,7 @@ import { persistentVolumeStrategy } from './persistentvolume';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
 import { jobStrategy } from './job';
 import { ServiceAllocation } from './service';
+import { ingressStrategy } from './ingress';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
 export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural' | 'custom'>) => Strategy;
@@ -42,6 +43,7 @@ export function makeStrategies(): StrategyLookup {
     ['batch', 'jobs', jobStrategy],
     ['batch', 'cronjobs', generationStrategy],
     ['apps', 'statefulsets', generationStrategy],
+    ['networking.k8s.io', 'ingresses', ingressStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

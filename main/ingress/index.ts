@@ -1,0 +1,98 @@
+// The built-in ingress proxy: serves the Ingresses of the `flotilla` class (controller flotilla.dev/ingress) on the
+// host, HTTP and HTTPS (SNI), reaching pods through the node agents' port-forward tunnels. Wired in main/core.ts.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ApiClient } from '../client/types';
+import type { AgentEndpoint } from '../protocol/agent-connection';
+import { Forwarder } from './forward';
+import { IngressState } from './state';
+import { startStatusWriter } from './status';
+import { SniContexts, type CertPair } from './tls';
+
+export interface IngressProxyOptions {
+  /** HTTP port on the host (0: any free port); none without. */
+  httpPort?: number;
+  /** HTTPS port on the host (0: any free port); none without. */
+  httpsPort?: number;
+  /** Where to listen (default 127.0.0.1: `*.localhost` names reach it from a browser without /etc/hosts). */
+  host?: string;
+  /** The certificate for server names no Ingress's TLS covers. */
+  defaultCert: CertPair;
+  log: (l: string) => void;
+}
+
+export interface IngressProxy {
+  /** The ports listened on (0 when that listener is off). */
+  httpPort: number;
+  httpsPort: number;
+  stop(): Promise<void>;
+}
+
+function listen(server: http.Server, host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      reject(e.code === 'EADDRINUSE'
+        ? new Error(`the ingress proxy cannot listen for ${what} on ${host}:${port}: the port is in use (pick another with --ingress-${what === 'HTTP' ? '' : 'https-'}port, 0 for none)`)
+        : new Error(`the ingress proxy cannot listen for ${what} on ${host}:${port}: ${e.message}`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => { server.off('error', onError); resolve((server.address() as AddressInfo).port); });
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) { resolve(); return; }
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Starts the proxy; without a port it starts nothing. A port in use rejects with a message naming it. */
+export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint, o: IngressProxyOptions): Promise<IngressProxy> {
+  const host = o.host ?? '127.0.0.1';
+  if (o.httpPort === undefined && o.httpsPort === undefined) return { httpPort: 0, httpsPort: 0, stop: () => Promise.resolve() };
+  const state = new IngressState(client, o.log);
+  const forwarder = new Forwarder(state, agents);
+  const servers: http.Server[] = [];
+  const stopAll = async (): Promise<void> => {
+    forwarder.close();
+    await Promise.all(servers.map(close));
+  };
+  let httpPort = 0;
+  let httpsPort = 0;
+  try {
+    if (o.httpPort !== undefined) {
+      const s = http.createServer((req, res) => forwarder.handle(req, res, 'http'));
+      s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'http'));
+      servers.push(s);
+      httpPort = await listen(s, host, o.httpPort, 'HTTP');
+    }
+    if (o.httpsPort !== undefined) {
+      const sni = new SniContexts(state, o.defaultCert, o.log);
+      const s = https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem }, (req, res) => forwarder.handle(req, res, 'https'));
+      s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'https'));
+      servers.push(s);
+      httpsPort = await listen(s, host, o.httpsPort, 'HTTPS');
+    }
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  // Tunnels to pods that left every EndpointSlice are closed with their agents.
+  const stopPruning = state.onSlicesChange(() => forwarder.agents.retain(state.liveTargets()));
+  const stopInformers = state.start();
+  const stopStatus = startStatusWriter(client, state, { ip: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, hostname: 'localhost',
+    ports: [httpPort, httpsPort].filter((p) => p !== 0) }, o.log);
+  o.log(`ingress proxy: ${[httpPort && `http://${host}:${httpPort}`, httpsPort && `https://${host}:${httpsPort}`].filter(Boolean).join(' ')}`);
+  return {
+    httpPort, httpsPort,
+    async stop() {
+      stopStatus();
+      stopPruning();
+      stopInformers();
+      await stopAll();
+    },
+  };
+}
