@@ -20,15 +20,17 @@ export function schemaCauses(r: ResourceInfo, obj: KObject): Cause[] {
 /** The rows a definition serves: one per served version, the storage version first. */
 export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
   const { group, names, scope } = crd.spec;
+  const storageVersion = crd.spec.versions.find((v) => v.storage)?.name;
   const versions = [...crd.spec.versions].filter((v) => v.served).sort((a, b) => Number(b.storage) - Number(a.storage));
   return versions.map((v) => {
     const subresources: SubresourceInfo[] = [];
     if (v.subresources?.status) subresources.push({ name: 'status', group, version: v.name, kind: names.kind, verbs: SUB_VERBS });
+    if (v.subresources?.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUB_VERBS });
     return {
       group, version: v.name, kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, plural: names.plural,
       singular: names.singular ?? names.kind.toLowerCase(), namespaced: scope === 'Namespaced',
       shortNames: names.shortNames ?? [], categories: names.categories ?? [], verbs: ALL_VERBS, subresources, custom: true, crd: true,
-      schema: v.schema?.openAPIV3Schema,
+      schema: v.schema?.openAPIV3Schema, crdVersion: v, storageVersion,
     };
   });
 }
