@@ -28,3 +28,19 @@ export function requiredCrdName(spec: unknown): string {
   const names = isObj(s.names) ? s.names : {};
   return `${str(names.plural)}.${str(s.group)}`;
 }
+
+const KUBE_VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/**
+ * Kubernetes' version priority (CompareKubeAwareVersionStrings) as a sort comparator, highest first:
+ * GA before beta before alpha, higher numbers first; versions not of that form last, alphabetically.
+ */
+export function byVersionPriority(a: string, b: string): number {
+  const ma = KUBE_VERSION.exec(a);
+  const mb = KUBE_VERSION.exec(b);
+  if (!ma || !mb) return ma ? -1 : mb ? 1 : a.localeCompare(b);
+  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0);
+  if (rank(ma) !== rank(mb)) return rank(mb) - rank(ma);
+  if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
+  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
+}

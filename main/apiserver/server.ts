@@ -17,7 +17,8 @@ import { ApiError, errors, toApiError } from './status';
 import type { ApiContext } from './context';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
 import { openapiDocument, openapiIndex } from './openapi';
-import { sendError, sendJson } from './handlers/respond';
+import { addWarnings, sendError, sendJson } from './handlers/respond';
+import { deprecationWarnings } from './registry/custom-resources';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
@@ -214,6 +215,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   } else {
     authorize(ctx, identity, info, method);
   }
+  addWarnings(res, deprecationWarnings(r));
   const sub = info.subresource;
   if (!sub) return handleResource(ctx, req, res, info, r, identity);
   if (info.legacyWatch) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');

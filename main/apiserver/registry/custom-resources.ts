@@ -1,12 +1,14 @@
 // The resources CustomResourceDefinitions define, served while their definition is stored: each served
 // version of a CRD becomes a row of the served-resource table (resources.ts serveCustomResources), kept
-// current from a watch of the definitions; a deleted definition takes its objects with it.
+// current from a watch of the definitions; a deleted definition takes its objects with it. Requests to a
+// deprecated version get its deprecation warning.
 import type { CustomResourceDefinition, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
 import { resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
+import { byVersionPriority } from '../../api/crd';
 
 const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -17,11 +19,11 @@ export function schemaCauses(r: ResourceInfo, obj: KObject): Cause[] {
   return r.schema ? validateCustomObject(r.schema, obj) : [];
 }
 
-/** The rows a definition serves: one per served version, the storage version first. */
+/** The rows a definition serves: one per served version, in Kubernetes' version priority (the preferred version first). */
 export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
   const { group, names, scope } = crd.spec;
   const storageVersion = crd.spec.versions.find((v) => v.storage)?.name;
-  const versions = [...crd.spec.versions].filter((v) => v.served).sort((a, b) => Number(b.storage) - Number(a.storage));
+  const versions = [...crd.spec.versions].filter((v) => v.served).sort((a, b) => byVersionPriority(a.name, b.name));
   return versions.map((v) => {
     const subresources: SubresourceInfo[] = [];
     if (v.subresources?.status) subresources.push({ name: 'status', group, version: v.name, kind: names.kind, verbs: SUB_VERBS });
@@ -48,9 +50,34 @@ async function deleteObjectsOf(store: Store, crd: CustomResourceDefinition): Pro
   }
 }
 
+const deprecations = new Map<string, string>();
+
+/** defaultDeprecationWarning: `<group>/<version> <Kind> is deprecated; use <group>/<newer served version> <Kind>`. */
+function deprecationWarning(spec: CustomResourceDefinition['spec'], version: string): string {
+  const msg = `${spec.group}/${version} ${spec.names.kind} is deprecated`;
+  const newer = spec.versions.filter((v) => v.served && !v.deprecated && byVersionPriority(v.name, version) < 0).map((v) => v.name).sort(byVersionPriority);
+  return newer.length ? `${msg}; use ${spec.group}/${newer[0]} ${spec.names.kind}` : msg;
+}
+
+function servePaths(crds: CustomResourceDefinition[]): void {
+  deprecations.clear();
+  for (const crd of crds) {
+    for (const v of crd.spec.versions) {
+      if (v.served && v.deprecated) deprecations.set(`${crd.spec.group}/${v.name}/${crd.spec.names.plural}`, v.deprecationWarning ?? deprecationWarning(crd.spec, v.name));
+    }
+  }
+  serveCustomResources(crds.flatMap(resourcesOf));
+}
+
+/** The Warning a request to a deprecated CRD version gets (none for other resources). */
+export function deprecationWarnings(r: ResourceInfo): string[] {
+  const w = r.crd ? deprecations.get(`${r.group}/${r.version}/${r.plural}`) : undefined;
+  return w ? [w] : [];
+}
+
 /** Serves what the stored definitions define, now and on every change; returns the stop function. */
 export function serveDefinedResources(store: Store, log: (l: string) => void): () => void {
-  const refresh = () => serveCustomResources(definitions(store).flatMap(resourcesOf));
+  const refresh = () => servePaths(definitions(store));
   refresh();
   const stopWatch = store.watch(storagePrefix(CRDS), store.revision, (events) => {
     refresh();
@@ -61,6 +88,6 @@ export function serveDefinedResources(store: Store, log: (l: string) => void): (
   });
   return () => {
     stopWatch();
-    serveCustomResources([]);
+    servePaths([]);
   };
 }
