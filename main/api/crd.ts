@@ -44,3 +44,6 @@ export function byVersionPriority(a: string, b: string): number {
   if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
   return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
 }
+
+/** The finalizer a deleted CRD holds while its objects are removed (apiextensions' CustomResourceCleanupFinalizer). */
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';

@@ -8,6 +8,7 @@ import { validateCustomObject } from '../../api/validation/custom-object';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
 import { resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
+import { ApiError } from '../status';
 import { byVersionPriority } from '../../api/crd';
 
 const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
@@ -51,6 +52,7 @@ async function deleteObjectsOf(store: Store, crd: CustomResourceDefinition): Pro
 }
 
 const deprecations = new Map<string, string>();
+const terminating = new Set<string>();
 
 /** defaultDeprecationWarning: `<group>/<version> <Kind> is deprecated; use <group>/<newer served version> <Kind>`. */
 function deprecationWarning(spec: CustomResourceDefinition['spec'], version: string): string {
@@ -61,7 +63,9 @@ function deprecationWarning(spec: CustomResourceDefinition['spec'], version: str
 
 function servePaths(crds: CustomResourceDefinition[]): void {
   deprecations.clear();
+  terminating.clear();
   for (const crd of crds) {
+    if (crd.status?.conditions?.some((c) => c.type === 'Terminating' && c.status === 'True')) terminating.add(`${crd.spec.group}/${crd.spec.names.plural}`);
     for (const v of crd.spec.versions) {
       if (v.served && v.deprecated) deprecations.set(`${crd.spec.group}/${v.name}/${crd.spec.names.plural}`, v.deprecationWarning ?? deprecationWarning(crd.spec, v.name));
     }
@@ -73,6 +77,12 @@ function servePaths(crds: CustomResourceDefinition[]): void {
 export function deprecationWarnings(r: ResourceInfo): string[] {
   const w = r.crd ? deprecations.get(`${r.group}/${r.version}/${r.plural}`) : undefined;
   return w ? [w] : [];
+}
+
+/** A create of an object of a definition being deleted: 405, as apiextensions answers it. */
+export function refuseCreateWhileTerminating(r: ResourceInfo, verb: string): void {
+  if (verb !== 'create' || !r.crd || !terminating.has(`${r.group}/${r.plural}`)) return;
+  throw new ApiError(405, 'MethodNotAllowed', 'create not allowed while custom resource definition is terminating', { group: r.group, kind: r.plural });
 }
 
 /** Serves what the stored definitions define, now and on every change; returns the stop function. */

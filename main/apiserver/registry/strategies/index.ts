@@ -16,6 +16,7 @@ import { persistentVolumeStrategy } from './persistentvolume';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
 import { jobStrategy } from './job';
 import { ServiceAllocation } from './service';
+import { customResourceDefinitionStrategy } from './customresourcedefinition';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
 export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural' | 'custom'>) => Strategy;
@@ -42,6 +43,7 @@ export function makeStrategies(): StrategyLookup {
     ['batch', 'jobs', jobStrategy],
     ['batch', 'cronjobs', generationStrategy],
     ['apps', 'statefulsets', generationStrategy],
+    ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
