@@ -5,6 +5,7 @@
 import type { CustomResourceDefinition, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
+import { celCauses } from './custom-cel';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
 import { resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
@@ -15,9 +16,11 @@ const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinition
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUB_VERBS = ['get', 'patch', 'update'];
 
-/** What a CRD version's schema refuses in an object of its resource (nothing for other resources). */
-export function schemaCauses(r: ResourceInfo, obj: KObject): Cause[] {
-  return r.schema ? validateCustomObject(r.schema, obj) : [];
+/** What a CRD version's schema and its CEL rules refuse in an object of its resource (nothing for other resources). */
+export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Cause[] {
+  if (!r.schema) return [];
+  const causes = validateCustomObject(r.schema, obj);
+  return causes.length ? causes : celCauses(r.schema, obj, old);
 }
 
 /** The rows a definition serves: one per served version, in Kubernetes' version priority (the preferred version first). */

@@ -309,8 +309,8 @@ export class Registry {
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
       throwIfInvalid(r, next, opts.subresource === 'status'
-        ? validateStatusUpdate(r.kind, next, current)
-        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next)]);
+        ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
+        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
