@@ -7,7 +7,7 @@ import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
 import { celCauses } from './custom-cel';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
-import { resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
+import { RESOURCES, resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
 import { ApiError } from '../status';
 import { byVersionPriority } from '../../api/crd';
@@ -52,6 +52,11 @@ async function deleteObjectsOf(store: Store, crd: CustomResourceDefinition): Pro
   for (const kv of store.list(storagePrefix({ ...row, namespaced: false })).items) {
     await store.delete(kv.key).catch(() => undefined);
   }
+}
+
+/** The rows CRDs serve now (each version's schema in `schema`, the whole version in `crdVersion`), e.g. for OpenAPI. */
+export function servedCustomResources(): ResourceInfo[] {
+  return RESOURCES.filter((r) => r.crd);
 }
 
 const deprecations = new Map<string, string>();
