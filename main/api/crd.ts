@@ -3,7 +3,7 @@
 import type { KObject } from './types';
 import { isObj, list, str } from './validation/read';
 
-/** listKind <kind>List, singular the lower-case kind, conversion None: as apiextensions' defaults do. */
+/** listKind <kind>List, singular the lower-case kind, conversion None, storedVersions: as apiextensions' v1 defaults do. */
 export function defaultCustomResourceDefinition(o: KObject): void {
   const spec = isObj(o.spec) ? o.spec : undefined;
   if (!spec) return;
@@ -14,12 +14,11 @@ export function defaultCustomResourceDefinition(o: KObject): void {
     if (!names.singular) names.singular = kind.toLowerCase();
   }
   if (!isObj(spec.conversion)) spec.conversion = { strategy: 'None' };
-  for (const v of list(spec.versions)) {
-    if (!isObj(v)) continue;
-    const sub = isObj(v.subresources) ? v.subresources : undefined;
-    const scale = isObj(sub?.scale) ? sub.scale : undefined;
-    if (scale && scale.specReplicasPath === undefined) scale.specReplicasPath = '.spec.replicas';
-  }
+  // status.storedVersions starts as the storage version (SetDefaults_CustomResourceDefinition).
+  const status = isObj(o.status) ? o.status : undefined;
+  const stored = list(status?.storedVersions);
+  const storage = list(spec.versions).find((v) => isObj(v) && v.storage === true);
+  if (!stored.length && isObj(storage) && str(storage.name)) o.status = { ...(status ?? {}), storedVersions: [str(storage.name)] };
 }
 
 /** The name a CRD must have: spec.names.plural + "." + spec.group. */

@@ -89,5 +89,8 @@ describe('status and scale subresources of custom resources', () => {
     expect(r.stderr).toContain('spec.versions[0].subresources.scale.specReplicasPath: Invalid value: ".replicas": should be a json path under .spec');
     expect(r.stderr).toContain('spec.versions[0].subresources.scale.statusReplicasPath: Invalid value: "status.ready": must be a simple json path starting with .');
     expect(r.stderr).toContain('spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: ".sel": should be a json path under either .spec or .status');
+    const missing = await c.kubectl(['apply', '-f', '-'], { input: crd('bads', 'Bad', '    subresources:\n      scale: {statusReplicasPath: .status.ready}\n') });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('spec.versions[0].subresources.scale.specReplicasPath: Required value');
   });
 });
