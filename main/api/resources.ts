@@ -1,6 +1,6 @@
 // The table of every resource the API serves. Discovery, routing, storage keys, tables, the
 // OpenAPI document and the clients all read this one table.
-import type { JSONSchemaProps } from './types';
+import type { CustomResourceDefinitionVersion, JSONSchemaProps } from './types';
 
 export interface SubresourceInfo {
   name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token';
@@ -34,6 +34,9 @@ export interface ResourceInfo {
   crd?: boolean;
   /** A CRD version's openAPIV3Schema (its objects are validated against it). */
   schema?: JSONSchemaProps;
+  /** The CRD version this row serves (printer columns, scale subresource, deprecation), and the CRD's storage version. */
+  crdVersion?: CustomResourceDefinitionVersion;
+  storageVersion?: string;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -17,7 +17,8 @@ import { ApiError, errors, toApiError } from './status';
 import type { ApiContext } from './context';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupInfo, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
 import { serveOpenAPI } from './openapi/handler';
-import { sendError, sendJson } from './handlers/respond';
+import { addWarnings, sendError, sendJson } from './handlers/respond';
+import { deprecationWarnings, refuseCreateWhileTerminating } from './registry/custom-resources';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
@@ -204,6 +205,8 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   } else {
     authorize(ctx, identity, info, method);
   }
+  addWarnings(res, deprecationWarnings(r));
+  refuseCreateWhileTerminating(r, info.verb);
   const sub = info.subresource;
   if (!sub) return handleResource(ctx, req, res, info, r, identity);
   if (info.legacyWatch) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');

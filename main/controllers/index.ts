@@ -2,6 +2,7 @@
 // startControlLoops returns a disposer and registers itself with core.own(). The scheduler is
 // started separately (main/core.ts), on the same shared informers.
 import { newCrdEstablishingController } from './crd-establishing';
+import { newCrdFinalizerController } from './crd-finalizer';
 import type { ApiClient } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { newDeploymentController } from './deployment';
@@ -88,6 +89,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   job: (ctx, o) => newJobController(ctx, { now: o.now }),
   cronjob: (ctx, o) => newCronJobController(ctx, { now: o.now }),
   'crd-establishing': (ctx) => newCrdEstablishingController(ctx),
+  'crd-finalizer': (ctx) => newCrdFinalizerController(ctx),
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
   resourcequota: (ctx) => newResourceQuotaController(ctx),
   'service-lb': (ctx) => newServiceLoadBalancerController(ctx),

@@ -146,3 +146,10 @@ export function strictDecodingMessage(kind: string, version: string, unknown: st
   const errs = unknown.map((f) => `unknown field "${f}"`).join(', ');
   return `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${errs}`;
 }
+
+/** Unknown fields and type errors of a value of the named schema type found at field `field` (`metadata` of a custom object). */
+export function checkStructureOf(typeName: string, value: unknown, field: string): StructureReport {
+  const out: StructureReport = { unknownFields: [], typeErrors: [] };
+  check(value, { kind: 'named', name: typeName }, '', field, out);
+  return out;
+}

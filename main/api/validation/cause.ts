@@ -11,6 +11,7 @@ export type CauseReason =
   | 'FieldValueDuplicate'
   | 'FieldValueForbidden'
   | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
   | 'FieldValueTypeInvalid';
 
 export type Cause = { reason: CauseReason; message: string; field: string };

@@ -1,10 +1,11 @@
 // A custom object against its CRD version's structural schema, with the messages Kubernetes' OpenAPI
-// validation gives (type, required, enum, minimum/maximum, pattern, minLength/maxLength). Only
+// validation gives (type, required, enum, minimum/maximum, pattern, minLength/maxLength; the rest in custom-object-extras.ts). Only
 // spec, status and other top-level fields are checked: apiVersion, kind and metadata are the server's.
 import type { JSONSchemaProps } from '../types';
 import type { Cause } from './cause';
 import { invalid, notSupported, required } from './cause';
 import { isObj } from './read';
+import { checkExtras } from './custom-object-extras';
 
 function typeOf(v: unknown): string {
   if (Array.isArray(v)) return 'array';
@@ -46,6 +47,7 @@ function check(schema: JSONSchemaProps, v: unknown, path: string, causes: Cause[
     if (schema.minLength !== undefined && len < schema.minLength) causes.push(invalid(path, v, `${path} in body should be at least ${schema.minLength} chars long`));
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(v)) causes.push(invalid(path, v, `${path} in body should match '${schema.pattern}'`));
   }
+  checkExtras(schema, v, path, causes);
   if (Array.isArray(v) && schema.items && !Array.isArray(schema.items)) {
     const items = schema.items;
     v.forEach((x, i) => check(items, x, `${path}[${i}]`, causes));

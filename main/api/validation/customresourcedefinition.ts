@@ -5,6 +5,7 @@ import { requiredCrdName } from '../crd';
 import type { Cause } from './cause';
 import { invalid, notSupported, required } from './cause';
 import { isDNS1035Label, isDNS1123Subdomain } from './names';
+import { validateVersionExtras } from './customresourcedefinition-version';
 import { isObj, list, obj, str } from './read';
 
 const SCOPES = ['Cluster', 'Namespaced'] as const;
@@ -66,6 +67,7 @@ function validateVersions(versions: unknown[]): Cause[] {
     const schema = obj(ver.schema).openAPIV3Schema;
     if (!isObj(schema)) causes.push(required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
     else validateStructural(schema, `${path}.schema.openAPIV3Schema`, 'root', causes);
+    causes.push(...validateVersionExtras(ver, path));
   });
   if (!unique) causes.push(invalid('spec.versions', versions, 'must contain unique version names'));
   if (storage !== 1) causes.push(invalid('spec.versions', versions, 'must have exactly one version marked as storage version'));

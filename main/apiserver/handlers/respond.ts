@@ -16,7 +16,10 @@ export function sendError(res: ServerResponse, err: ApiError): void {
   sendJson(res, err.code, err.toStatus());
 }
 
+/** Adds Warning headers (after those already set). */
 export function addWarnings(res: ServerResponse, warnings: string[]): void {
   if (!warnings.length) return;
-  res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  const had = res.getHeader('Warning');
+  const before = Array.isArray(had) ? had : had === undefined ? [] : [String(had)];
+  res.setHeader('Warning', [...before, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
 }

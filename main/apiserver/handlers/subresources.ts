@@ -1,4 +1,4 @@
-// Subresources with a shape of their own: scale (deployments, replicasets), binding and eviction
+// Subresources with a shape of their own: scale (deployments, replicasets; a CRD's by its paths in custom-scale.ts), binding and eviction
 // (pods; the budget checks are registry/eviction.ts), and pod logs (proxied to the node).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
@@ -15,6 +15,7 @@ import { patchType, writeOptions } from './resource';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 import { evictPod } from '../registry/eviction';
 import type { DeleteOptions } from '../registry/options';
+import { customScale, customScalePaths, setCustomReplicas } from './custom-scale';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
@@ -35,8 +36,10 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   const ns = info.namespace;
   const name = info.name!;
   const current = ctx.registry.get(r, ns, name) as Replicated;
+  const paths = customScalePaths(r);
+  const scaleOf = (o: StoredObject) => (paths ? customScale(o, paths) : toScale(o));
   if (info.verb === 'get') {
-    sendJson(res, 200, toScale(current));
+    sendJson(res, 200, scaleOf(current));
     return;
   }
   const raw = decodeBody(await readBody(req), req.headers['content-type']);
@@ -46,7 +49,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   } else if (info.verb === 'patch') {
     const type = patchType(req, r);
     const scaleResource = { ...r, group: 'autoscaling', version: 'v1', kind: 'Scale' };
-    desired = applyPatch({ r: scaleResource, current: toScale(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
+    desired = applyPatch({ r: scaleResource, current: scaleOf(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
   } else {
     throw errors.methodNotAllowed();
   }
@@ -60,11 +63,12 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   const opts = writeOptions(req, info.query);
   const updated = await ctx.registry.mutate(r, ns, name, (obj) => {
     if (precondition && info.verb === 'update' && obj.metadata.resourceVersion !== precondition) throw errors.conflict(r.group, r.plural, name);
+    if (paths) return setCustomReplicas(obj, paths, replicas);
     const o = obj as Replicated;
     if ((o.spec ??= {}).replicas === replicas) return false;
     o.spec.replicas = replicas;
   }, { ...opts, subresource: 'scale' });
-  sendJson(res, 200, toScale(updated));
+  sendJson(res, 200, scaleOf(updated));
 }
 
 export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {

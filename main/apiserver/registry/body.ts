@@ -9,6 +9,7 @@ import { checkStructure, strictDecodingMessage } from '../../api/schema/structur
 import { errors } from '../status';
 import { clone } from './objects';
 import type { WriteOptions } from './options';
+import { admitCustomObject } from './custom-objects';
 
 /** The body as an object of the resource's kind: a copy, unless the caller handed the body over. */
 export function decodeBody(r: ResourceInfo, body: unknown, namespace: string | undefined, owned = false): KObject {
@@ -31,9 +32,13 @@ export function decodeBody(r: ResourceInfo, body: unknown, namespace: string | u
   return obj;
 }
 
-/** Unknown fields: warnings (Warn, the default), an error (Strict) or nothing (Ignore); wrong types always fail. */
+/**
+ * Unknown fields: warnings (Warn, the default), an error (Strict) or nothing (Ignore); wrong types always fail.
+ * A CRD's object is pruned to its schema and defaulted here (custom-objects.ts).
+ */
 export function checkFields(r: ResourceInfo, obj: KObject, opts: WriteOptions): string[] {
   const mode = opts.fieldValidation ?? 'Warn';
+  if (r.crd) return admitCustomObject(r, obj, mode);
   if (mode === 'Ignore') return [];
   const res = checkStructure(apiVersionOf(r), r.kind, obj);
   if (res.typeErrors.length) {

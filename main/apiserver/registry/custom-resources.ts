@@ -1,34 +1,42 @@
 // The resources CustomResourceDefinitions define, served while their definition is stored: each served
 // version of a CRD becomes a row of the served-resource table (resources.ts serveCustomResources), kept
-// current from a watch of the definitions; a deleted definition takes its objects with it.
+// current from a watch of the definitions; a deleted definition takes its objects with it. Requests to a
+// deprecated version get its deprecation warning.
 import type { CustomResourceDefinition, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
+import { celCauses } from './custom-cel';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
-import { resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
+import { RESOURCES, resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
+import { ApiError } from '../status';
+import { byVersionPriority } from '../../api/crd';
 
 const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUB_VERBS = ['get', 'patch', 'update'];
 
-/** What a CRD version's schema refuses in an object of its resource (nothing for other resources). */
-export function schemaCauses(r: ResourceInfo, obj: KObject): Cause[] {
-  return r.schema ? validateCustomObject(r.schema, obj) : [];
+/** What a CRD version's schema and its CEL rules refuse in an object of its resource (nothing for other resources). */
+export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Cause[] {
+  if (!r.schema) return [];
+  const causes = validateCustomObject(r.schema, obj);
+  return causes.length ? causes : celCauses(r.schema, obj, old);
 }
 
-/** The rows a definition serves: one per served version, the storage version first. */
+/** The rows a definition serves: one per served version, in Kubernetes' version priority (the preferred version first). */
 export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
   const { group, names, scope } = crd.spec;
-  const versions = [...crd.spec.versions].filter((v) => v.served).sort((a, b) => Number(b.storage) - Number(a.storage));
+  const storageVersion = crd.spec.versions.find((v) => v.storage)?.name;
+  const versions = [...crd.spec.versions].filter((v) => v.served).sort((a, b) => byVersionPriority(a.name, b.name));
   return versions.map((v) => {
     const subresources: SubresourceInfo[] = [];
     if (v.subresources?.status) subresources.push({ name: 'status', group, version: v.name, kind: names.kind, verbs: SUB_VERBS });
+    if (v.subresources?.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUB_VERBS });
     return {
       group, version: v.name, kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, plural: names.plural,
       singular: names.singular ?? names.kind.toLowerCase(), namespaced: scope === 'Namespaced',
       shortNames: names.shortNames ?? [], categories: names.categories ?? [], verbs: ALL_VERBS, subresources, custom: true, crd: true,
-      schema: v.schema?.openAPIV3Schema,
+      schema: v.schema?.openAPIV3Schema, crdVersion: v, storageVersion,
     };
   });
 }
@@ -46,9 +54,48 @@ async function deleteObjectsOf(store: Store, crd: CustomResourceDefinition): Pro
   }
 }
 
+/** The rows CRDs serve now (each version's schema in `schema`, the whole version in `crdVersion`), e.g. for OpenAPI. */
+export function servedCustomResources(): ResourceInfo[] {
+  return RESOURCES.filter((r) => r.crd);
+}
+
+const deprecations = new Map<string, string>();
+const terminating = new Set<string>();
+
+/** defaultDeprecationWarning: `<group>/<version> <Kind> is deprecated; use <group>/<newer served version> <Kind>`. */
+function deprecationWarning(spec: CustomResourceDefinition['spec'], version: string): string {
+  const msg = `${spec.group}/${version} ${spec.names.kind} is deprecated`;
+  const newer = spec.versions.filter((v) => v.served && !v.deprecated && byVersionPriority(v.name, version) < 0).map((v) => v.name).sort(byVersionPriority);
+  return newer.length ? `${msg}; use ${spec.group}/${newer[0]} ${spec.names.kind}` : msg;
+}
+
+function servePaths(crds: CustomResourceDefinition[]): void {
+  deprecations.clear();
+  terminating.clear();
+  for (const crd of crds) {
+    if (crd.status?.conditions?.some((c) => c.type === 'Terminating' && c.status === 'True')) terminating.add(`${crd.spec.group}/${crd.spec.names.plural}`);
+    for (const v of crd.spec.versions) {
+      if (v.served && v.deprecated) deprecations.set(`${crd.spec.group}/${v.name}/${crd.spec.names.plural}`, v.deprecationWarning ?? deprecationWarning(crd.spec, v.name));
+    }
+  }
+  serveCustomResources(crds.flatMap(resourcesOf));
+}
+
+/** The Warning a request to a deprecated CRD version gets (none for other resources). */
+export function deprecationWarnings(r: ResourceInfo): string[] {
+  const w = r.crd ? deprecations.get(`${r.group}/${r.version}/${r.plural}`) : undefined;
+  return w ? [w] : [];
+}
+
+/** A create of an object of a definition being deleted: 405, as apiextensions answers it. */
+export function refuseCreateWhileTerminating(r: ResourceInfo, verb: string): void {
+  if (verb !== 'create' || !r.crd || !terminating.has(`${r.group}/${r.plural}`)) return;
+  throw new ApiError(405, 'MethodNotAllowed', 'create not allowed while custom resource definition is terminating', { group: r.group, kind: r.plural });
+}
+
 /** Serves what the stored definitions define, now and on every change; returns the stop function. */
 export function serveDefinedResources(store: Store, log: (l: string) => void): () => void {
-  const refresh = () => serveCustomResources(definitions(store).flatMap(resourcesOf));
+  const refresh = () => servePaths(definitions(store));
   refresh();
   const stopWatch = store.watch(storagePrefix(CRDS), store.revision, (events) => {
     refresh();
@@ -59,6 +106,6 @@ export function serveDefinedResources(store: Store, log: (l: string) => void): (
   });
   return () => {
     stopWatch();
-    serveCustomResources([]);
+    servePaths([]);
   };
 }

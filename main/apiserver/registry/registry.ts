@@ -24,6 +24,7 @@ import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
 import { schemaCauses } from './custom-resources';
 import { checkFields, decodeBody, throwIfInvalid } from './body';
+import { asServed, inStorageVersion } from './custom-objects';
 import { listObjects } from './list';
 import { admitIntoNamespace } from './namespace-lifecycle';
 import { planDeletion } from './delete';
@@ -87,16 +88,18 @@ export class Registry {
   get(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject {
     const kv = this.store.get(storageKey(r, namespace, name));
     if (!kv) throw errors.notFound(r.group, r.plural, name);
-    return this.decoded.copy(kv);
+    return asServed(r, this.decoded.copy(kv));
   }
 
   tryGet(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject | undefined {
     const kv = this.store.get(storageKey(r, namespace, name));
-    return kv ? this.decoded.copy(kv) : undefined;
+    return kv ? asServed(r, this.decoded.copy(kv)) : undefined;
   }
 
   list(r: ResourceInfo, namespace: string | undefined, q: ListQuery = {}): KList<StoredObject> {
-    return listObjects(this.store, r, namespace, q);
+    const list = listObjects(this.store, r, namespace, q);
+    if (r.crd) list.items.forEach((o) => asServed(r, o));
+    return list;
   }
 
   // ---- writes ----
@@ -145,7 +148,7 @@ export class Registry {
     }
     const release = this.admission ? this.quotas.admit(this, r, managedObj, meta.namespace ?? '', displayName) : undefined;
     try {
-      const kv = await this.store.create(storageKey(r, meta.namespace, meta.name!), encode(managedObj));
+      const kv = await this.store.create(storageKey(r, meta.namespace, meta.name!), encode(inStorageVersion(r, managedObj)));
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
       return { object: managedObj as StoredObject, warnings };
     } catch (e) {
@@ -282,7 +285,7 @@ export class Registry {
     const rv = Number(current.metadata.resourceVersion);
     if (plan.action === 'mark') {
       if (opts.dryRun) return { object: plan.object, deleted: false };
-      const kv = await this.store.update(key, encode(plan.object), rv);
+      const kv = await this.store.update(key, encode(inStorageVersion(r, plan.object)), rv);
       plan.object.metadata.resourceVersion = String(kv.modRevision);
       return { object: plan.object, deleted: false };
     }
@@ -292,7 +295,7 @@ export class Registry {
 
   /** Deletes the stored object at `key` (at revision `rv`) and tells its strategy. */
   private async remove(r: ResourceInfo, key: string, rv: number): Promise<StoredObject> {
-    const gone = decode(await this.store.delete(key, rv));
+    const gone = asServed(r, decode(await this.store.delete(key, rv)));
     this.strategyOf(r).afterDelete?.(gone);
     return gone;
   }
@@ -306,8 +309,8 @@ export class Registry {
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
       throwIfInvalid(r, next, opts.subresource === 'status'
-        ? validateStatusUpdate(r.kind, next, current)
-        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next)]);
+        ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
+        : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
@@ -327,7 +330,7 @@ export class Registry {
     if (opts.dryRun) return next as StoredObject;
     let kv;
     try {
-      kv = await this.store.update(key, encode(next), Number(cur.resourceVersion));
+      kv = await this.store.update(key, encode(inStorageVersion(r, next)), Number(cur.resourceVersion));
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

@@ -10,6 +10,11 @@ import { errors } from '../status';
 import { clone, deepEqual, specPart } from './objects';
 import type { Strategy } from './strategy';
 
+function withoutMetadata(o: KObject): KObject {
+  const { metadata: _, ...rest } = o;
+  return rest;
+}
+
 export function hasStatusSubresource(r: ResourceInfo): boolean {
   return r.subresources.some((s) => s.name === 'status');
 }
@@ -63,7 +68,9 @@ export function prepareUpdate(r: ResourceInfo, strategy: Strategy, current: Stor
   }
   if (strategy.tracksGeneration) {
     const generation = cur.generation ?? 1;
-    nm.generation = deepEqual(specPart(current), specPart(next)) ? generation : generation + 1;
+    // A CRD's object without a status subresource counts every change but metadata (its status too).
+    const part = r.crd && !hasStatusSubresource(r) ? withoutMetadata : specPart;
+    nm.generation = deepEqual(part(current), part(next)) ? generation : generation + 1;
   } else {
     delete nm.generation;
   }

@@ -6,7 +6,8 @@ import type { StoredObject, WatchEvent } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 import { storagePrefix } from '../../api/resources';
 import { errors } from '../status';
-import { decode, deepFreeze } from './objects';
+import { clone, decode, deepFreeze } from './objects';
+import { asServed } from './custom-objects';
 import { compileSelection } from './selection';
 import type { WatchQuery } from './options';
 import type { Registry } from './registry';
@@ -77,7 +78,7 @@ export function startWatch(
     return store.watch(prefix, from, (events) => {
       for (const ev of events) {
         const out = translate(decoded, ev, pred);
-        if (out) sink(out);
+        if (out) sink(r.crd ? { ...out, object: deepFreeze(asServed(r, clone(out.object))) } : out);
       }
     });
   } catch (e) {

@@ -2,10 +2,11 @@
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject } from '../../api/types';
 import { tableFor } from './registry';
+import { customResourceTable } from './custom-columns';
 import type { BuildTableOptions, Table, TableRow } from './types';
 
 export function buildTable(r: ResourceInfo, objects: KObject[], opts: BuildTableOptions = {}): Table {
-  const table = tableFor(r);
+  const table = r.crd ? customResourceTable(r) : tableFor(r);
   const now = opts.now ?? new Date();
   const include = opts.includeObject ?? 'Metadata';
   const rows = objects.map((obj): TableRow => {

@@ -14,8 +14,8 @@ export interface TableColumnDefinition {
   priority: number;
 }
 
-/** A cell as it goes on the wire: kubectl prints it with Go's %v. */
-export type TableCell = string | number | boolean;
+/** A cell as it goes on the wire: kubectl prints it with Go's %v (null, a custom column's missing value, as <none>). */
+export type TableCell = string | number | boolean | null;
 
 export interface TableRowCondition {
   type: 'Completed';

@@ -17,6 +17,7 @@ import { persistentVolumeClaimStrategy } from './persistentvolumeclaim';
 import { jobStrategy } from './job';
 import { ServiceAllocation } from './service';
 import { ingressStrategy } from './ingress';
+import { customResourceDefinitionStrategy } from './customresourcedefinition';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
 export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural' | 'custom'>) => Strategy;
@@ -44,6 +45,7 @@ export function makeStrategies(): StrategyLookup {
     ['batch', 'cronjobs', generationStrategy],
     ['apps', 'statefulsets', generationStrategy],
     ['networking.k8s.io', 'ingresses', ingressStrategy],
+    ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

@@ -1,0 +1,45 @@
+// Objects of the resources CRDs define, between the request and the store: a write is pruned to its
+// version's schema (the dropped fields reported as fieldValidation asks) and defaulted, and stored in the
+// CRD's storage version; a read from storage is served in the requested version (conversion None: the
+// apiVersion rewritten) and defaulted again, as apiextensions does on every read.
+import type { ResourceInfo } from '../../api/resources';
+import type { KObject } from '../../api/types';
+import { checkStructureOf, strictDecodingMessage } from '../../api/schema/structural';
+import { pruneCustomObject } from '../../api/schema/custom-pruning';
+import { defaultCustomObject } from '../../api/schema/custom-defaulting';
+import { errors } from '../status';
+import type { FieldValidation } from './options';
+
+function groupVersion(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+/**
+ * Prunes and defaults a custom object about to be written, in place. Unknown fields (pruned ones and unknown
+ * metadata fields) are warnings (Warn), a 400 (Strict) or nothing (Ignore); a metadata field of the wrong type is a 400.
+ */
+export function admitCustomObject(r: ResourceInfo, obj: KObject, mode: FieldValidation): string[] {
+  const meta = checkStructureOf('V1ObjectMeta', obj.metadata, 'metadata');
+  if (meta.typeErrors.length) {
+    throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${meta.typeErrors.map((t) => `${t.field}: ${t.message}`).join(', ')}`);
+  }
+  const unknown = [...meta.unknownFields, ...(r.schema ? pruneCustomObject(r.schema, obj) : [])];
+  if (r.schema) defaultCustomObject(r.schema, obj);
+  if (mode === 'Ignore' || !unknown.length) return [];
+  if (mode === 'Strict') throw errors.badRequest(strictDecodingMessage(r.kind, r.version, unknown));
+  return unknown.map((f) => `unknown field "${f}"`);
+}
+
+/** The object as stored: in the CRD's storage version (a shallow copy when that differs from the row's). */
+export function inStorageVersion<T extends KObject>(r: ResourceInfo, obj: T): T {
+  if (!r.crd || !r.storageVersion || r.storageVersion === r.version) return obj;
+  return { ...obj, apiVersion: groupVersion(r.group, r.storageVersion) };
+}
+
+/** A private copy of a stored object, served in the row's version and defaulted by its schema (changed in place). */
+export function asServed<T extends KObject>(r: ResourceInfo, obj: T): T {
+  if (!r.crd) return obj;
+  obj.apiVersion = groupVersion(r.group, r.version);
+  if (r.schema) defaultCustomObject(r.schema, obj);
+  return obj;
+}
