@@ -132,7 +132,7 @@ export const RESOURCES: readonly ResourceInfo[] = [...BUILT_IN];
 
 /**
  * A further version a stored kind is served in: each request converts to and from the stored version
- * (`storedAs`, same group and plural). Not stored, so not in RESOURCES: routing, discovery and the
+ * (`storedAs`, same plural; the same group but for events.k8s.io). Not stored, so not in RESOURCES: routing, discovery and the
  * OpenAPI document read it; storage, informers and controllers see only the stored version.
  */
 export interface ConvertedResourceInfo extends ResourceInfo {
@@ -150,9 +150,15 @@ function converted(stored: ResourceInfo, version: string): ConvertedResourceInfo
 
 const storedRow = (group: string, plural: string): ResourceInfo => BUILT_IN.find((r) => r.group === group && r.plural === plural)!;
 
+/** A kind served in a second group as well (events.k8s.io/v1 Event is core/v1's): every verb, converted per request. */
+function servedInGroup(stored: ResourceInfo, group: string, version: string): ConvertedResourceInfo {
+  return { ...stored, group, version, storedAs: stored };
+}
+
 /** Older versions served by conversion (their conversions: api/conversion/). The stored version stays preferred. */
 export const CONVERTED_RESOURCES: readonly ConvertedResourceInfo[] = [
   converted(storedRow('autoscaling', 'horizontalpodautoscalers'), 'v1'),
+  servedInGroup(storedRow('', 'events'), 'events.k8s.io', 'v1'),
 ];
 
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {

@@ -172,7 +172,16 @@ export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMess
   }
 }
 
-function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery): void {
+/** A watch answered in another version than the stored one (api/resources.ts CONVERTED_RESOURCES): its apiVersion and conversion. */
+export interface ServedAs {
+  apiVersion: string;
+  convert(obj: KObject): KObject;
+}
+
+/** A watch of the stored resource `r`; with `served`, objects and bookmarks are answered in that version (tables stay the kind's). */
+export function serveWatch(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery, served?: ServedAs,
+): void {
   const table = wantsTable(req);
   let sentColumns = false;
   const lines: string[] = [];
@@ -191,12 +200,15 @@ function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, 
     }
   };
   const encodeEvent = (type: string, obj: KObject): string => {
-    if (!table || type === 'BOOKMARK' || type === 'ERROR') return `{"type":"${type}","object":${jsonOf(obj)}}\n`;
+    if (!table || type === 'BOOKMARK' || type === 'ERROR') {
+      const json = served && type !== 'BOOKMARK' && type !== 'ERROR' ? jsonOfServed(obj, served) : jsonOf(obj);
+      return `{"type":"${type}","object":${json}}\n`;
+    }
     const t = buildTable(r, [obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion, omitColumnDefinitions: sentColumns });
     sentColumns = true;
     return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
   };
-  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const apiVersion = served?.apiVersion ?? (r.group ? `${r.group}/${r.version}` : r.version);
   const bookmark = (resourceVersion: string, annotations?: Record<string, string>): KObject =>
     ({ kind: r.kind, apiVersion, metadata: annotations ? { resourceVersion, annotations } : { resourceVersion } });
   // sendInitialEvents: the end of the initial state is a bookmark so annotated (for clients that take bookmarks).
@@ -242,6 +254,22 @@ function jsonOf(obj: KObject): string {
   if (s === undefined) {
     s = JSON.stringify(obj);
     jsonCache.set(obj, s);
+  }
+  return s;
+}
+
+// The same for watches answered in a served version: one conversion per object and version.
+const servedJsonCache = new WeakMap<object, Map<string, string>>();
+function jsonOfServed(obj: KObject, served: ServedAs): string {
+  let byVersion = servedJsonCache.get(obj);
+  if (!byVersion) {
+    byVersion = new Map<string, string>();
+    servedJsonCache.set(obj, byVersion);
+  }
+  let s = byVersion.get(served.apiVersion);
+  if (s === undefined) {
+    s = JSON.stringify(served.convert(obj));
+    byVersion.set(served.apiVersion, s);
   }
   return s;
 }
