@@ -29,6 +29,7 @@ const PACKAGES: Record<string, [string, string]> = {
   'k8s.io.api.rbac.v1': ['rbac/v1', join(API, 'rbac/v1')],
   'k8s.io.api.authentication.v1': ['authentication/v1', join(API, 'authentication/v1')],
   'k8s.io.api.authorization.v1': ['authorization/v1', join(API, 'authorization/v1')],
+  'k8s.io.api.certificates.v1': ['certificates/v1', join(API, 'certificates/v1')],
   'k8s.io.apimachinery.pkg.apis.meta.v1': ['meta/v1', join(MACHINERY, 'pkg/apis/meta/v1')],
   'k8s.io.apimachinery.pkg.runtime': ['runtime', join(MACHINERY, 'pkg/runtime')],
   'k8s.io.apimachinery.pkg.runtime.schema': ['schema', join(MACHINERY, 'pkg/runtime/schema')],
@@ -40,7 +41,7 @@ const PACKAGES: Record<string, [string, string]> = {
 const SPECIAL: Record<string, string> = {
   'meta/v1.Time': 't', 'meta/v1.MicroTime': 'T', 'meta/v1.Duration': 'D', 'meta/v1.FieldsV1': 'r',
   'runtime.RawExtension': 'r', 'resource.Quantity': 'q', 'intstr.IntOrString': 'x',
-  'authentication/v1.ExtraValue': 'l', 'authorization/v1.ExtraValue': 'l',
+  'authentication/v1.ExtraValue': 'l', 'authorization/v1.ExtraValue': 'l', 'certificates/v1.ExtraValue': 'l',
 };
 
 /** The kinds the server accepts bodies of, by apiVersion/kind. */
@@ -66,6 +67,7 @@ const ROOTS: Record<string, string> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization/v1.SelfSubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'authorization/v1.LocalSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'certificates/v1.CertificateSigningRequest',
 };
 
 interface ProtoField { name: string; no: number; repeated: boolean; type: string; mapValue?: string }

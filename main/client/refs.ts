@@ -40,6 +40,7 @@ export const R = {
   horizontalpodautoscalers: refFor('autoscaling', 'v2', 'horizontalpodautoscalers'),
   resourcequotas: refFor('', 'v1', 'resourcequotas'),
   customresourcedefinitions: refFor('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+  certificatesigningrequests: refFor('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -32,6 +32,8 @@ import { newJobController } from './job';
 import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
 import { newResourceQuotaController } from './resource-quota';
+import type { CsrSigner } from './csr-signing';
+import { newCsrSigningController } from './csr-signing';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -45,6 +47,8 @@ export interface ControlLoopOptions {
   hpaSyncPeriodMs?: number;
   /** The cluster CA (PEM) the root-CA publisher puts in every namespace; without it that loop does not run. */
   rootCaPem?: string;
+  /** Signs approved CertificateSigningRequests with the cluster CA; without it the csrsigning loop does not run. */
+  signCertificate?: CsrSigner;
   /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
   now?: () => number;
 }
@@ -86,6 +90,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'crd-establishing': (ctx) => newCrdEstablishingController(ctx),
   'ttl-after-finished': (ctx, o) => newTTLAfterFinishedController(ctx, { now: o.now }),
   resourcequota: (ctx) => newResourceQuotaController(ctx),
+  csrsigning: (ctx, o) => newCsrSigningController(ctx, o.signCertificate!),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
@@ -110,7 +115,8 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
       return r;
     },
   };
-  const names = (opts.controllers ?? Object.keys(FACTORIES)).filter((n) => n !== 'root-ca-cert-publisher' || opts.rootCaPem);
+  const names = (opts.controllers ?? Object.keys(FACTORIES))
+    .filter((n) => (n !== 'root-ca-cert-publisher' || opts.rootCaPem) && (n !== 'csrsigning' || opts.signCertificate));
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
   const disposers: Array<() => void> = controllers.map((c) => c.register());
   disposers.push(informers.start());

@@ -38,6 +38,7 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'v1/LimitRange': 'V1LimitRange',
   'v1/ResourceQuota': 'V1ResourceQuota',
   'storage.k8s.io/v1/StorageClass': 'V1StorageClass',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'V1CertificateSigningRequest',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

@@ -31,6 +31,7 @@ import { validatePriorityClass, validatePriorityClassUpdate } from './prioritycl
 import { validateJob, validateJobUpdate } from './job';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './customresourcedefinition';
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
+import * as csr from './certificatesigningrequest';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -87,6 +88,11 @@ const RULES = perKind<KindRules>({
   HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
   CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },
+  // Any name is a CSR's name (ValidateCertificateRequestName).
+  CertificateSigningRequest: {
+    name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,
+    subresourceUpdate: { approval: csr.validateCertificateSigningRequestApprovalUpdate }, status: csr.validateCertificateSigningRequestStatusUpdate,
+  },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

@@ -5,6 +5,7 @@ import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 import { endpointsTable } from './endpoints';
 import { endpointSliceTable } from './endpointslices';
+import { certificateSigningRequestTable } from './certificates';
 import { eventTable } from './events';
 import { machineTable } from './machines';
 import { nodeTable } from './nodes';
@@ -58,6 +59,7 @@ const own = perResource<KindTable>([
   ['', 'limitranges', limitRangeTable],
   ['', 'resourcequotas', resourceQuotaTable],
   ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
+  ['certificates.k8s.io', 'certificatesigningrequests', certificateSigningRequestTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
