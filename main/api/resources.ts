@@ -119,6 +119,10 @@ const BUILT_IN: readonly ResourceInfo[] = [
   res('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {
     shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')],
   }),
+  res('', 'v1', 'PodTemplate', 'podtemplates', true),
+  res('node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', false),
+  res('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
+  res('storage.k8s.io', 'v1', 'CSINode', 'csinodes', false),
   res('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', false, {
     shortNames: ['csr'], subresources: [
       status('certificates.k8s.io', 'v1', 'CertificateSigningRequest'),

@@ -32,6 +32,7 @@ import { validateJob, validateJobUpdate } from './job';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './customresourcedefinition';
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 import * as csr from './certificatesigningrequest';
+import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -88,6 +89,8 @@ const RULES = perKind<KindRules>({
   HorizontalPodAutoscaler: { name: nameIsDNSSubdomain, create: validateHorizontalPodAutoscaler },
   PriorityClass: { name: nameIsDNSSubdomain, create: validatePriorityClass, update: validatePriorityClassUpdate },
   CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },
+  RuntimeClass: { name: nameIsDNSSubdomain, create: validateRuntimeClass, update: validateRuntimeClassUpdate },
+  PodTemplate: { name: nameIsDNSSubdomain, create: validatePodTemplateObject },
   // Any name is a CSR's name (ValidateCertificateRequestName).
   CertificateSigningRequest: {
     name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,

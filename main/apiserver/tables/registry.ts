@@ -5,6 +5,7 @@ import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 import { endpointsTable } from './endpoints';
 import { endpointSliceTable } from './endpointslices';
+import { csiDriverTable, csiNodeTable, podTemplateTable, runtimeClassTable } from './node-kinds';
 import { certificateSigningRequestTable } from './certificates';
 import { eventTable } from './events';
 import { machineTable } from './machines';
@@ -60,6 +61,10 @@ const own = perResource<KindTable>([
   ['', 'resourcequotas', resourceQuotaTable],
   ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionTable],
   ['certificates.k8s.io', 'certificatesigningrequests', certificateSigningRequestTable],
+  ['', 'podtemplates', podTemplateTable],
+  ['node.k8s.io', 'runtimeclasses', runtimeClassTable],
+  ['storage.k8s.io', 'csidrivers', csiDriverTable],
+  ['storage.k8s.io', 'csinodes', csiNodeTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {
