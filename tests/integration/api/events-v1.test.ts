@@ -2,7 +2,6 @@
 // (note/regarding/reportingController/deprecated*), strict validation of events.k8s.io creates, field selectors
 // in the group's own labels, watch and merge patch in both groups, and `kubectl events`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { rawWatch } from '../../helpers/raw-watch';
@@ -57,7 +56,7 @@ describe('events.k8s.io/v1 Event', () => {
       apiVersion: 'v1', kind: 'Event', metadata: { name: 'via-core', namespace: 'default' },
       involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'web', namespace: 'default' }, reason: 'Pulled', message: 'image pulled',
       source: { component: 'kubelet', host: 'n1' }, count: 3, firstTimestamp: '2026-12-03T05:00:00Z', lastTimestamp: '2026-12-03T05:10:00Z', type: 'Normal',
-    } as KObject);
+    });
     const v1 = json(await c.kubectlOk(['get', 'events.v1.events.k8s.io', 'via-core', '-o', 'json']));
     expect(v1).toMatchObject({
       apiVersion: 'events.k8s.io/v1', kind: 'Event', note: 'image pulled', regarding: { kind: 'Pod', name: 'web' },
@@ -84,7 +83,7 @@ describe('events.k8s.io/v1 Event', () => {
     await c.core.client.create(R.events, {
       apiVersion: 'v1', kind: 'Event', metadata: { name: 'lenient', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
       count: 2, type: 'Odd',
-    } as KObject);
+    });
     const noTime = await c.kubectl(['create', '-f', '-'], { input: eventsV1Yaml('no-time').replace(/^eventTime: .*$/m, '') });
     expect(noTime.stderr).toContain('eventTime: Required value');
   });
