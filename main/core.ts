@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { openStore } from './store/sqlite-store';
 import type { SqliteStore } from './store/sqlite-store';
 import { ensurePki } from './apiserver/pki';
+import { loadCertificateSigner } from './apiserver/csr-signer';
 import { TokenAuthenticator } from './apiserver/auth';
 import { Authorizer } from './apiserver/authz/authorizer';
 import { TokenIssuer } from './apiserver/serviceaccount/issuer';
@@ -121,7 +122,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       const s = startScheduler(client, { informers, log: loops.log ?? log });
       core.own({ name: 'scheduler', stop: () => s.stop() });
     }
-    startControlLoops(core, { log, rootCaPem: pki.caCertPem, ...loops }, informers);
+    const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
+    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, ...loops }, informers);
   }
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;

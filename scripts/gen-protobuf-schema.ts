@@ -24,7 +24,7 @@ const PACKAGES = k8sPackages({ api: API, apimachinery: MACHINERY });
 const SPECIAL: Record<string, string> = {
   'meta/v1.Time': 't', 'meta/v1.MicroTime': 'T', 'meta/v1.Duration': 'D', 'meta/v1.FieldsV1': 'r',
   'runtime.RawExtension': 'r', 'resource.Quantity': 'q', 'intstr.IntOrString': 'x',
-  'authentication/v1.ExtraValue': 'l', 'authorization/v1.ExtraValue': 'l',
+  'authentication/v1.ExtraValue': 'l', 'authorization/v1.ExtraValue': 'l', 'certificates/v1.ExtraValue': 'l',
 };
 
 /** The kinds the server accepts bodies of, by apiVersion/kind. */
@@ -51,6 +51,7 @@ const ROOTS: Record<string, string> = {
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'authorization/v1.LocalSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
   'networking.k8s.io/v1/Ingress': 'networking/v1.Ingress', 'networking.k8s.io/v1/IngressClass': 'networking/v1.IngressClass',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'certificates/v1.CertificateSigningRequest',
 };
 
 const SCALARS: Record<string, string> = { string: 's', bool: 'b', bytes: 'y', int32: 'i', int64: 'i', uint32: 'i', uint64: 'i' };

@@ -64,7 +64,7 @@ const SPECIAL: Record<string, Omit<Definition, 'description'>> = {
 };
 
 /** Named slices of strings (`type ExtraValue []string`): written inline as arrays. */
-const STRING_LISTS = new Set(['authentication/v1.ExtraValue', 'authorization/v1.ExtraValue', 'meta/v1.Verbs']);
+const STRING_LISTS = new Set(['authentication/v1.ExtraValue', 'authorization/v1.ExtraValue', 'certificates/v1.ExtraValue', 'meta/v1.Verbs']);
 
 const SCALAR_SCHEMAS: Record<string, SchemaNode> = {
   string: { type: 'string' }, bytes: { type: 'string', format: 'byte' }, bool: { type: 'boolean' },

@@ -5,6 +5,7 @@ import { defaultCustomResourceDefinition } from './crd';
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+import { defaultCSIDriver, defaultPodTemplate } from './defaults-node-kinds';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 import { horizontalPodAutoscaler } from './defaults-hpa';
 import { defaultCronJob, defaultJob } from './defaults-batch';
@@ -180,6 +181,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   LimitRange: defaultLimitRange,
   NetworkPolicy: networkPolicy,
   IngressClass: defaultIngressClass,
+  PodTemplate: defaultPodTemplate,
+  CSIDriver: defaultCSIDriver,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -1,7 +1,8 @@
 // What a ResourceQuota counts (pkg/quota/v1/evaluator/core): per resource name of spec.hard, the
 // usage of the namespace's objects. Pods count (and their requests/limits add up) until they are
-// terminal; object counts are "<plural>" for the core kinds and "count/<plural>[.<group>]".
-import type { PersistentVolumeClaim, Pod } from './types';
+// terminal; object counts are "<plural>" for the core kinds and "count/<plural>[.<group>]"; services.nodeports and
+// services.loadbalancers count what NodePort and LoadBalancer Services take.
+import type { PersistentVolumeClaim, Pod, Service } from './types';
 import { formatMemory, quantityOrNaN } from './quantity';
 
 type ResourceList = Record<string, string>;
@@ -41,6 +42,16 @@ export function formatResource(name: string, v: number): string {
   return formatMemory(v);
 }
 
+function serviceType(svc: unknown): string {
+  return (svc as Service).spec?.type ?? 'ClusterIP';
+}
+
+/** The node ports a Service takes (the serviceEvaluator: every port of a NodePort or LoadBalancer Service). */
+function nodePortsOf(svc: unknown): number {
+  const type = serviceType(svc);
+  return type === 'NodePort' || type === 'LoadBalancer' ? ((svc as Service).spec?.ports ?? []).length : 0;
+}
+
 /** The usage of one quota resource name (undefined: a name this server does not count). */
 export function usageOf(name: string, objs: NamespaceObjects): number | undefined {
   const live = objs.pods.filter((p) => !podIsTerminal(p));
@@ -51,6 +62,8 @@ export function usageOf(name: string, objs: NamespaceObjects): number | undefine
     const which = m[1] === 'limits.' ? 'limits' : 'requests';
     return live.reduce((sum, p) => sum + (podResources(p, which)[m[2]] ?? 0), 0);
   }
+  if (name === 'services.loadbalancers') return objs.services.filter((svc) => serviceType(svc) === 'LoadBalancer').length;
+  if (name === 'services.nodeports') return objs.services.reduce((sum: number, svc) => sum + nodePortsOf(svc), 0);
   if (name === 'requests.storage') {
     return objs.persistentvolumeclaims.reduce((sum, c) => sum + (quantityOrNaN(String(c.spec?.resources?.requests?.storage ?? '0')) || 0), 0);
   }

@@ -3,7 +3,7 @@
 import type { CustomResourceDefinitionVersion, JSONSchemaProps } from './types';
 
 export interface SubresourceInfo {
-  name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token';
+  name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token' | 'approval';
   /** The kind this subresource speaks (Scale is autoscaling/v1, Eviction is policy/v1). */
   group: string;
   version: string;
@@ -125,6 +125,16 @@ const BUILT_IN: readonly ResourceInfo[] = [
   res('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {
     shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')],
   }),
+  res('', 'v1', 'PodTemplate', 'podtemplates', true),
+  res('node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', false),
+  res('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
+  res('storage.k8s.io', 'v1', 'CSINode', 'csinodes', false),
+  res('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', false, {
+    shortNames: ['csr'], subresources: [
+      status('certificates.k8s.io', 'v1', 'CertificateSigningRequest'),
+      { name: 'approval', group: 'certificates.k8s.io', version: 'v1', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] },
+    ],
+  }),
   res('flotilla.dev', 'v1alpha1', 'Machine', 'machines', false, { shortNames: ['ma'], subresources: [status('flotilla.dev', 'v1alpha1', 'Machine')], custom: true }),
   res('metrics.k8s.io', 'v1beta1', 'NodeMetrics', 'nodes', false, { verbs: READ_VERBS, virtual: true }),
   res('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true, { verbs: READ_VERBS, virtual: true }),
@@ -138,7 +148,7 @@ export const RESOURCES: readonly ResourceInfo[] = [...BUILT_IN];
 
 /**
  * A further version a stored kind is served in: each request converts to and from the stored version
- * (`storedAs`, same group and plural). Not stored, so not in RESOURCES: routing, discovery and the
+ * (`storedAs`, same plural; the same group but for events.k8s.io). Not stored, so not in RESOURCES: routing, discovery and the
  * OpenAPI document read it; storage, informers and controllers see only the stored version.
  */
 export interface ConvertedResourceInfo extends ResourceInfo {
@@ -155,9 +165,15 @@ function converted(stored: ResourceInfo, version: string): ConvertedResourceInfo
 
 const storedRow = (group: string, plural: string): ResourceInfo => BUILT_IN.find((r) => r.group === group && r.plural === plural)!;
 
+/** A kind served in a second group as well (events.k8s.io/v1 Event is core/v1's): every verb, converted per request. */
+function servedInGroup(stored: ResourceInfo, group: string, version: string): ConvertedResourceInfo {
+  return { ...stored, group, version, storedAs: stored };
+}
+
 /** Older versions served by conversion (their conversions: api/conversion/). The stored version stays preferred. */
 export const CONVERTED_RESOURCES: readonly ConvertedResourceInfo[] = [
   converted(storedRow('autoscaling', 'horizontalpodautoscalers'), 'v1'),
+  servedInGroup(storedRow('', 'events'), 'events.k8s.io', 'v1'),
 ];
 
 export function apiVersionOf(r: Pick<ResourceInfo, 'group' | 'version'>): string {

@@ -42,6 +42,10 @@ export type { StorageClass } from 'kubernetes-types/storage/v1';
 export type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 export type { Ingress, IngressSpec, IngressRule, IngressBackend, IngressTLS, HTTPIngressPath, IngressClass } from 'kubernetes-types/networking/v1';
 export type { LimitRange, LimitRangeItem, ResourceQuota } from 'kubernetes-types/core/v1';
+export type { CertificateSigningRequest, CertificateSigningRequestCondition } from 'kubernetes-types/certificates/v1';
+export type { PodTemplate } from 'kubernetes-types/core/v1';
+export type { RuntimeClass } from 'kubernetes-types/node/v1';
+export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';
 export type {
   CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, JSONSchemaProps,
 } from 'kubernetes-types/apiextensions/v1';

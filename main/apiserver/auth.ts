@@ -1,5 +1,6 @@
-// Bearer-token authentication. Static tokens live in <data-dir>/tokens.json: one admin token (also
-// written into the kubeconfig, group system:masters) and one token per node (the node authorizer's
+// Authentication: x509 client certificates signed by the cluster CA (client-cert.ts), then bearer tokens.
+// Static tokens live in <data-dir>/tokens.json: one admin token (also written into the kubeconfig, group
+// system:masters) and one token per node (the node authorizer's
 // system:node:<name>, group system:nodes). Service-account JWTs are checked by the
 // ServiceAccountAuthenticator (serviceaccount/authenticator.ts). Every authenticated user is also in
 // system:authenticated. Authorization is authz/authorizer.ts.
@@ -10,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestInfo } from './request';
 import type { Subject } from './authz/authorizer';
 import { MASTERS } from './authz/authorizer';
+import { clientCertIdentity } from './client-cert';
 
 export type Identity = Subject;
 
@@ -79,7 +81,10 @@ export class TokenAuthenticator {
     return this.serviceAccounts?.authenticateToken(token);
   }
 
+  /** A client certificate the cluster CA signed first (as kube-apiserver's x509 authenticator comes first), then a bearer token. */
   authenticate(req: IncomingMessage): Promise<Identity | undefined> {
+    const fromCert = clientCertIdentity(req);
+    if (fromCert) return Promise.resolve(fromCert);
     const h = req.headers.authorization;
     if (h && h.startsWith('Bearer ')) return this.authenticateToken(h.slice(7).trim());
     return Promise.resolve(undefined);

@@ -71,7 +71,9 @@ function advertisedAddress(a: AddressInfo): string {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { ctx } = opts;
   const advertised: Advertised = { serverAddress: '' };
-  const server = https.createServer({ cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, keepAlive: true }, (req, res) => {
+  // Client certificates are asked for, verified against the cluster CA, never required (auth.ts, client-cert.ts).
+  const tls = { cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, ca: opts.pki.caCertPem, requestCert: true, rejectUnauthorized: false };
+  const server = https.createServer({ ...tls, keepAlive: true }, (req, res) => {
     void handle(opts, advertised, req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -234,6 +236,7 @@ const needsUpgrade: SubresourceHandler = (_ctx, _req, _res, info) => {
 const SUBRESOURCE_HANDLERS: Record<SubresourceInfo['name'], SubresourceHandler> = {
   status: handleObjectSubresource,
   finalize: handleObjectSubresource,
+  approval: handleObjectSubresource,
   ephemeralcontainers: handleObjectSubresource,
   scale: handleScale,
   binding: handleBinding,

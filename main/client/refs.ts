@@ -43,6 +43,7 @@ export const R = {
   networkpolicies: refFor('networking.k8s.io', 'v1', 'networkpolicies'),
   ingresses: refFor('networking.k8s.io', 'v1', 'ingresses'),
   ingressclasses: refFor('networking.k8s.io', 'v1', 'ingressclasses'),
+  certificatesigningrequests: refFor('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -35,6 +35,8 @@ import { newTTLAfterFinishedController } from './ttl-after-finished';
 import { newResourceQuotaController } from './resource-quota';
 import { newServiceLoadBalancerController } from './service-lb';
 import { newIngressClassBootstrap } from './ingress-class';
+import type { CsrSigner } from './csr-signing';
+import { newCsrSigningController } from './csr-signing';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -50,6 +52,8 @@ export interface ControlLoopOptions {
   rootCaPem?: string;
   /** Disruption: how long a DisruptionTarget=True condition may stay on a pod not deleted (ms; default 2 min). */
   stalePodDisruptionTimeoutMs?: number;
+  /** Signs approved CertificateSigningRequests with the cluster CA; without it the csrsigning loop does not run. */
+  signCertificate?: CsrSigner;
   /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
   now?: () => number;
 }
@@ -94,6 +98,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   resourcequota: (ctx) => newResourceQuotaController(ctx),
   'service-lb': (ctx) => newServiceLoadBalancerController(ctx),
   'ingress-class': (ctx) => newIngressClassBootstrap(ctx),
+  csrsigning: (ctx, o) => newCsrSigningController(ctx, o.signCertificate!),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
@@ -118,7 +123,8 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
       return r;
     },
   };
-  const names = (opts.controllers ?? Object.keys(FACTORIES)).filter((n) => n !== 'root-ca-cert-publisher' || opts.rootCaPem);
+  const names = (opts.controllers ?? Object.keys(FACTORIES))
+    .filter((n) => (n !== 'root-ca-cert-publisher' || opts.rootCaPem) && (n !== 'csrsigning' || opts.signCertificate));
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
   const disposers: Array<() => void> = controllers.map((c) => c.register());
   disposers.push(informers.start());

@@ -6,11 +6,25 @@ import { CONVERTED_RESOURCES } from '../resources';
 import { hpaFromV1, hpaToV1 } from './hpa-v1';
 import type { HorizontalPodAutoscaler as V1 } from 'kubernetes-types/autoscaling/v1';
 import type { HorizontalPodAutoscaler as V2 } from 'kubernetes-types/autoscaling/v2';
+import type { Event as CoreEvent } from 'kubernetes-types/core/v1';
+import type { Event as EventsV1 } from 'kubernetes-types/events/v1';
+import { eventFromEventsV1, eventToEventsV1, eventsV1FieldLabel } from './event-v1';
+import type { Cause } from '../validation/cause';
+import { validateEvent } from '../validation/event';
+import { validateEventsV1Create, validateEventsV1Update } from '../validation/event-v1';
 
 export interface Conversion {
   /** An object of the served version to the stored version; throws on an object that cannot convert. */
   toStored(obj: KObject): KObject;
   fromStored(obj: KObject): KObject;
+  /** The stored version's field label of a served one (field selectors); undefined for a label not supported. Unset: the same names. */
+  fieldLabel?(label: string): string | undefined;
+  /**
+   * What a create or update through this version checks beyond the stored kind's rules (Kubernetes validates
+   * by request version), on the converted object; the kind's own rules are included so one 422 names all.
+   */
+  validateCreate?(stored: KObject): Cause[];
+  validateUpdate?(stored: KObject, old: KObject): Cause[];
 }
 
 /** Conversions build objects with optional fields left undefined; the wire form omits them. */
@@ -20,6 +34,13 @@ const CONVERSIONS: Record<string, Conversion> = {
   'autoscaling/v1/horizontalpodautoscalers': {
     toStored: (obj) => omitUndefined(hpaFromV1(obj as V1)),
     fromStored: (obj) => omitUndefined(hpaToV1(obj as V2)),
+  },
+  'events.k8s.io/v1/events': {
+    toStored: (obj) => omitUndefined(eventFromEventsV1(obj as unknown as EventsV1)),
+    fromStored: (obj) => omitUndefined(eventToEventsV1(obj as unknown as CoreEvent)),
+    fieldLabel: eventsV1FieldLabel,
+    validateCreate: (obj) => [...validateEvent(obj), ...validateEventsV1Create(obj)],
+    validateUpdate: (obj, old) => [...validateEvent(obj), ...validateEventsV1Update(obj, old)],
   },
 };
 

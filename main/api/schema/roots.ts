@@ -41,6 +41,11 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'storage.k8s.io/v1/StorageClass': 'V1StorageClass',
   'networking.k8s.io/v1/Ingress': 'V1Ingress',
   'networking.k8s.io/v1/IngressClass': 'V1IngressClass',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'V1CertificateSigningRequest',
+  'v1/PodTemplate': 'V1PodTemplate',
+  'node.k8s.io/v1/RuntimeClass': 'V1RuntimeClass',
+  'storage.k8s.io/v1/CSIDriver': 'V1CSIDriver',
+  'storage.k8s.io/v1/CSINode': 'V1CSINode',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

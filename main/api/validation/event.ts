@@ -27,8 +27,8 @@ export function validateEvent(ev: KObject): Cause[] {
   } else {
     if (!ioNs && ns !== 'default' && ns !== 'kube-system') causes.push(invalid('involvedObject.namespace', ioNs, 'does not match event.namespace'));
     const rc = str(ev.reportingComponent);
-    if (!rc) causes.push(required('reportingComponent'));
-    for (const m of isQualifiedName(rc)) causes.push(invalid('reportingComponent', rc, m));
+    if (!rc) causes.push(required('reportingController'));
+    for (const m of isQualifiedName(rc)) causes.push(invalid('reportingController', rc, m));
     const ri = str(ev.reportingInstance);
     if (!ri) causes.push(required('reportingInstance'));
     if (ri.length > REPORTING_INSTANCE_LIMIT) causes.push(invalid('reportingInstance', '', `can have at most ${REPORTING_INSTANCE_LIMIT} characters`));

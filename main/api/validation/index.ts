@@ -33,6 +33,8 @@ import { validateJob, validateJobUpdate } from './job';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './customresourcedefinition';
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
+import * as csr from './certificatesigningrequest';
+import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -92,6 +94,13 @@ const RULES = perKind<KindRules>({
   CustomResourceDefinition: { name: nameIsDNSSubdomain, create: validateCustomResourceDefinition, update: validateCustomResourceDefinitionUpdate },
   Ingress: { name: nameIsDNSSubdomain, create: validateIngress, createOnly: validateIngressCreate, status: validateIngressStatus },
   IngressClass: { name: nameIsDNSSubdomain, create: validateIngressClass, update: validateIngressClassUpdate },
+  RuntimeClass: { name: nameIsDNSSubdomain, create: validateRuntimeClass, update: validateRuntimeClassUpdate },
+  PodTemplate: { name: nameIsDNSSubdomain, create: validatePodTemplateObject },
+  // Any name is a CSR's name (ValidateCertificateRequestName).
+  CertificateSigningRequest: {
+    name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,
+    subresourceUpdate: { approval: csr.validateCertificateSigningRequestApprovalUpdate }, status: csr.validateCertificateSigningRequestStatusUpdate,
+  },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

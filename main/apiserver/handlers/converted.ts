@@ -19,6 +19,8 @@ import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
 import { listOptions, watchOptions } from './list-options';
 import { body, deleteOptions, patchType, requesterOf, serveWatch, writeOptions } from './resource';
 import { patchConverted } from './converted-patch';
+import { servedFieldSelector } from './converted-fields';
+import { checkServedWrite } from './converted-validate';
 
 /** A request body in the stored version: one already in it passes as is (as Kubernetes decodes any served version). */
 function toStored(r: ConvertedResourceInfo, conv: Conversion, b: unknown): unknown {
@@ -58,7 +60,7 @@ export async function handleConverted(
       send(req, res, r, conv, reg.get(stored, ns, info.name!));
       return;
     case 'list': {
-      const list = reg.list(stored, ns, listOptions(q));
+      const list = reg.list(stored, ns, servedFieldSelector(conv, listOptions(q)));
       if (wantsTable(req)) {
         const { resourceVersion, continue: continueToken } = list.metadata;
         sendJson(res, 200, buildTable(stored, list.items, { includeObject: includeObject(q), resourceVersion, continueToken }), TABLE_CONTENT_TYPE);
@@ -68,21 +70,15 @@ export async function handleConverted(
       return;
     }
     case 'watch':
-      serveWatch(ctx, req, res, stored, ns, watchOptions(q, info.name), { apiVersion: apiVersionOf(r), convert: (o) => conv.fromStored(o) });
-      return;
-    case 'patch': {
-      const requester = sub ? undefined : requesterOf(ctx, identity, info);
-      const result = await patchConverted({
-        reg, r, conv, namespace: ns, name: info.name!, patch: await body(req), type: patchType(req, r),
-        opts: { ...writeOptions(req, q), requester, subresource: sub }, toStored: (o) => toStored(r, conv, o),
+      serveWatch(ctx, req, res, stored, ns, servedFieldSelector(conv, watchOptions(q, info.name)), {
+        apiVersion: apiVersionOf(r), convert: (o) => conv.fromStored(o),
       });
-      addWarnings(res, result.warnings);
-      send(req, res, r, conv, result.object);
       return;
-    }
     case 'create': {
       const requester = requesterOf(ctx, identity, info);
-      const result = await reg.create(stored, ns, toStored(r, conv, await body(req)), { ...writeOptions(req, q), bodyOwned: true, requester });
+      const obj = toStored(r, conv, await body(req));
+      checkServedWrite(r, conv, ns, obj);
+      const result = await reg.create(stored, ns, obj, { ...writeOptions(req, q), bodyOwned: true, requester });
       addWarnings(res, result.warnings);
       send(req, res, r, conv, result.object, 201);
       return;
@@ -90,7 +86,18 @@ export async function handleConverted(
     case 'update': {
       const requester = sub ? undefined : requesterOf(ctx, identity, info);
       const opts = { ...writeOptions(req, q), bodyOwned: true, requester, subresource: sub };
-      const result = await reg.update(stored, ns, info.name!, toStored(r, conv, await body(req)), opts);
+      const obj = toStored(r, conv, await body(req));
+      const old = reg.tryGet(stored, ns, info.name!);
+      if (old) checkServedWrite(r, conv, ns, obj, old);
+      const result = await reg.update(stored, ns, info.name!, obj, opts);
+      addWarnings(res, result.warnings);
+      send(req, res, r, conv, result.object);
+      return;
+    }
+    case 'patch': {
+      const requester = requesterOf(ctx, identity, info);
+      const opts = { ...writeOptions(req, q), requester, subresource: sub };
+      const result = await patchConverted(reg, r, conv, ns, info.name!, await body(req), patchType(req, r), opts);
       addWarnings(res, result.warnings);
       send(req, res, r, conv, result.object);
       return;
@@ -101,7 +108,7 @@ export async function handleConverted(
       return;
     }
     case 'deletecollection': {
-      const list = await reg.deleteCollection(stored, ns, listOptions(q), await deleteOptions(req, q));
+      const list = await reg.deleteCollection(stored, ns, servedFieldSelector(conv, listOptions(q)), await deleteOptions(req, q));
       sendJson(res, 200, { ...list, apiVersion: apiVersionOf(r), items: list.items.map((o) => conv.fromStored(o)) });
       return;
     }

@@ -172,15 +172,15 @@ export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMess
   }
 }
 
-/** A watch of a version served by conversion: its apiVersion, and its objects made from the stored ones. */
-export interface ServedVersion {
+/** A watch answered in another version than the stored one (api/resources.ts CONVERTED_RESOURCES): its apiVersion and conversion. */
+export interface ServedAs {
   apiVersion: string;
   convert(obj: KObject): KObject;
 }
 
-/** A watch stream of `r` (stored); with `served`, the objects (not tables) are sent in that version. */
+/** A watch of the stored resource `r`; with `served`, objects and bookmarks are answered in that version (tables stay the kind's). */
 export function serveWatch(
-  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery, served?: ServedVersion,
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, r: ResourceInfo, ns: string | undefined, q: WatchQuery, served?: ServedAs,
 ): void {
   const table = wantsTable(req);
   let sentColumns = false;
@@ -200,7 +200,10 @@ export function serveWatch(
     }
   };
   const encodeEvent = (type: string, obj: KObject): string => {
-    if (!table || type === 'BOOKMARK' || type === 'ERROR') return `{"type":"${type}","object":${jsonOf(obj, type === 'BOOKMARK' || type === 'ERROR' ? undefined : served)}}\n`;
+    if (!table || type === 'BOOKMARK' || type === 'ERROR') {
+      const json = served && type !== 'BOOKMARK' && type !== 'ERROR' ? jsonOfServed(obj, served) : jsonOf(obj);
+      return `{"type":"${type}","object":${json}}\n`;
+    }
     const t = buildTable(r, [obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion, omitColumnDefinitions: sentColumns });
     sentColumns = true;
     return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
@@ -244,21 +247,29 @@ export function serveWatch(
   res.on('close', stop);
 }
 
-// Many watchers get the same object: serialise it once (once per served version).
+// Many watchers get the same object: serialise it once.
 const jsonCache = new WeakMap<object, string>();
-const convertedJsonCache = new WeakMap<object, Map<string, string>>();
-function jsonOf(obj: KObject, served?: ServedVersion): string {
-  if (served) {
-    let byVersion = convertedJsonCache.get(obj);
-    if (!byVersion) convertedJsonCache.set(obj, (byVersion = new Map<string, string>()));
-    let c = byVersion.get(served.apiVersion);
-    if (c === undefined) byVersion.set(served.apiVersion, (c = JSON.stringify(served.convert(obj))));
-    return c;
-  }
+function jsonOf(obj: KObject): string {
   let s = jsonCache.get(obj);
   if (s === undefined) {
     s = JSON.stringify(obj);
     jsonCache.set(obj, s);
+  }
+  return s;
+}
+
+// The same for watches answered in a served version: one conversion per object and version.
+const servedJsonCache = new WeakMap<object, Map<string, string>>();
+function jsonOfServed(obj: KObject, served: ServedAs): string {
+  let byVersion = servedJsonCache.get(obj);
+  if (!byVersion) {
+    byVersion = new Map<string, string>();
+    servedJsonCache.set(obj, byVersion);
+  }
+  let s = byVersion.get(served.apiVersion);
+  if (s === undefined) {
+    s = JSON.stringify(served.convert(obj));
+    byVersion.set(served.apiVersion, s);
   }
   return s;
 }

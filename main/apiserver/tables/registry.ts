@@ -5,6 +5,8 @@ import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 import { endpointsTable } from './endpoints';
 import { endpointSliceTable } from './endpointslices';
+import { csiDriverTable, csiNodeTable, podTemplateTable, runtimeClassTable } from './node-kinds';
+import { certificateSigningRequestTable } from './certificates';
 import { eventTable } from './events';
 import { machineTable } from './machines';
 import { nodeTable } from './nodes';
@@ -63,6 +65,11 @@ const own = perResource<KindTable>([
   ['networking.k8s.io', 'networkpolicies', networkPolicyTable],
   ['networking.k8s.io', 'ingresses', ingressTable],
   ['networking.k8s.io', 'ingressclasses', ingressClassTable],
+  ['certificates.k8s.io', 'certificatesigningrequests', certificateSigningRequestTable],
+  ['', 'podtemplates', podTemplateTable],
+  ['node.k8s.io', 'runtimeclasses', runtimeClassTable],
+  ['storage.k8s.io', 'csidrivers', csiDriverTable],
+  ['storage.k8s.io', 'csinodes', csiNodeTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -98,4 +98,18 @@ describe('LimitRange and LimitRanger admission', () => {
     const hardOf = await c.kubectlOk(['get', 'quota', 'q', '-n', 'rq', '-o', 'jsonpath={.spec.hard.pods}']);
     expect(hardOf).toBe('2');
   });
+
+  it('counts the node ports and load balancers of Services', async () => {
+    await c.kubectlOk(['create', 'namespace', 'sq']);
+    await c.kubectlOk(['create', 'quota', 'sq', '-n', 'sq', '--hard=services.nodeports=1,services.loadbalancers=0']);
+    const two = await c.kubectl(['create', 'service', 'nodeport', 'two', '-n', 'sq', '--tcp=80:80', '--tcp=443:443']);
+    expect(two.stderr).toContain(
+      'services "two" is forbidden: exceeded quota: sq, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1',
+    );
+    const lb = await c.kubectl(['create', 'service', 'loadbalancer', 'lb', '-n', 'sq', '--tcp=80:80']);
+    expect(lb.stderr).toContain('services "lb" is forbidden: exceeded quota: sq, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0');
+    await c.kubectlOk(['create', 'service', 'nodeport', 'one', '-n', 'sq', '--tcp=80:80']);
+    await c.kubectlOk(['create', 'service', 'clusterip', 'plain', '-n', 'sq', '--tcp=80:80']);
+    await c.kubectlOk(['wait', '--for=jsonpath={.status.used.services\\.nodeports}=1', 'quota/sq', '-n', 'sq', '--timeout=30s']);
+  });
 });

@@ -151,9 +151,9 @@ describe('Event, Lease, Endpoints, EndpointSlice', () => {
       ['involvedObject.namespace', 'Invalid value: "other": does not match event.namespace'],
     ]);
     expect(pick(validateObject('Event', ev({ involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, eventTime: '2026-01-01T00:00:00.000000Z' })))).toEqual([
-      ['reportingComponent', 'Required value'],
-      ['reportingComponent', 'Invalid value: "": name part must be non-empty'],
-      ['reportingComponent', "Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+      ['reportingController', 'Required value'],
+      ['reportingController', 'Invalid value: "": name part must be non-empty'],
+      ['reportingController', "Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
       ['reportingInstance', 'Required value'],
       ['action', 'Required value'],
       ['reason', 'Required value'],

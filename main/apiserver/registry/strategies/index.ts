@@ -18,6 +18,7 @@ import { jobStrategy } from './job';
 import { ServiceAllocation } from './service';
 import { ingressStrategy } from './ingress';
 import { customResourceDefinitionStrategy } from './customresourcedefinition';
+import { csrStrategy } from './csr';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
 export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural' | 'custom'>) => Strategy;
@@ -32,6 +33,7 @@ export function makeStrategies(): StrategyLookup {
     ['', 'namespaces', namespaceStrategy],
     ['', 'events', eventStrategy],
     ['', 'secrets', secretStrategy],
+    ['certificates.k8s.io', 'certificatesigningrequests', csrStrategy],
     ['apps', 'deployments', generationStrategy],
     ['apps', 'replicasets', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],

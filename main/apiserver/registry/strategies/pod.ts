@@ -6,6 +6,7 @@ import type { Strategy } from '../strategy';
 import { admitPodServiceAccount } from '../admission/service-account';
 import { admitPodPriority } from '../admission/priority';
 import { admitPodLimits } from '../admission/limit-ranger';
+import { admitPodRuntimeClass } from '../admission/runtime-class';
 
 /** Pods' terminationGracePeriodSeconds default. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -58,6 +59,7 @@ export const podStrategy: Strategy = {
   admitCreate: async (obj, a) => {
     admitPodLimits(a.reader, obj, a.namespace, a.displayName);
     admitPodPriority(a.reader, obj, a.displayName);
+    admitPodRuntimeClass(a.reader, obj, a.displayName);
     await admitPodServiceAccount(a.reader, obj, a.namespace, a.displayName);
   },
   beforeCreate(obj) {
