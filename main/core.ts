@@ -42,7 +42,11 @@ export interface CoreOptions {
   /** The node manager (machine controller, providers, SSH tunnels); none unless given. */
   nodes?: NodeManagerOptions;
   /** The built-in ingress proxy on the host (needs `nodes`: it reaches pods through the agents); a port left out is not listened on, 0 is any free one. */
-  ingress?: { httpPort?: number; httpsPort?: number; host?: string };
+  ingress?: {
+    httpPort?: number; httpsPort?: number; host?: string;
+    /** A listener that cannot start (its port taken) is logged and the core runs on without the proxy (the desktop app); else the start fails. */
+    optional?: boolean;
+  };
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -136,10 +140,20 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
     core.own({ name: 'metrics-scraper', stop: stopScraping });
     if (opts.ingress) {
-      const proxy = await startIngressProxy(client, agents, { ...opts.ingress, defaultCert: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem }, log })
-        .catch(async (e: unknown) => { await core.stop(); throw e; });
-      core.ingress = { httpPort: proxy.httpPort, httpsPort: proxy.httpsPort };
-      core.own({ name: 'ingress-proxy', stop: () => proxy.stop() });
+      const { optional, ...ports } = opts.ingress;
+      const proxy = await startIngressProxy(client, agents, { ...ports, defaultCert: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem }, log })
+        .catch(async (e: unknown) => {
+          if (optional) {
+            log(`ingress proxy not started: ${e instanceof Error ? e.message : String(e)}`);
+            return undefined;
+          }
+          await core.stop();
+          throw e;
+        });
+      if (proxy) {
+        core.ingress = { httpPort: proxy.httpPort, httpsPort: proxy.httpsPort };
+        core.own({ name: 'ingress-proxy', stop: () => proxy.stop() });
+      }
     }
   }
   return core;

@@ -98,7 +98,11 @@ async function start(): Promise<void> {
   buildMenu();
   // The node manager runs in the app as in `flotilla serve`: the UI's Add node creates Machines it provisions.
   const nodes = Number(process.env.FLOTILLA_NODES ?? 0) || 0;
-  core = await startCore({ dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes, hostRoutes: true } });
+  // The ingress proxy on the ports `flotilla serve` uses by default; a port another program holds leaves it off (logged).
+  core = await startCore({
+    dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes, hostRoutes: true },
+    ingress: { httpPort: 8080, httpsPort: 8443, optional: true },
+  });
   unbind = registerIpcBridge(bridgeDepsOf(core));
   win = createWindow();
 }

@@ -42,7 +42,10 @@ export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-test-'));
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
-  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log, ...opts });
+  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log, ...opts }).catch((e: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   const client = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem });
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
