@@ -66,7 +66,10 @@ function seconds(t: string | undefined): number {
 
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
 
-/** Encodes the records, dropping empty ones, sorted by operation, time, manager, apiVersion, subresource. */
+/**
+ * Encodes the records, dropping empty ones, sorted by operation, time, manager, apiVersion, subresource.
+ * Each entry's fieldsV1 is its set's frozen encoding, shared: copy an entry before changing it.
+ */
 export function encodeManagedFields(records: Iterable<ManagerRecord>): ManagedFieldsEntry[] {
   return [...records]
     .filter((r) => !r.set.isEmpty())
@@ -76,7 +79,7 @@ export function encodeManagedFields(records: Iterable<ManagerRecord>): ManagedFi
       const e: ManagedFieldsEntry = {
         manager: r.manager, operation: r.operation, apiVersion: r.apiVersion,
         ...(r.time !== undefined ? { time: r.time } : {}),
-        fieldsType: 'FieldsV1', fieldsV1: r.set.toFieldsV1(),
+        fieldsType: 'FieldsV1', fieldsV1: r.set.frozenFieldsV1(),
         ...(r.subresource ? { subresource: r.subresource } : {}),
       };
       return e;
