@@ -71,11 +71,12 @@ function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; 
  * Each entry's fieldsV1 is its set's frozen encoding, shared: copy an entry before changing it.
  */
 export function encodeManagedFields(records: Iterable<ManagerRecord>): ManagedFieldsEntry[] {
-  return [...records]
-    .filter((r) => !r.set.isEmpty())
-    .sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager)
+  const kept: Array<{ r: ManagerRecord; s: number }> = [];
+  for (const r of records) if (!r.set.isEmpty()) kept.push({ r, s: seconds(r.time) });
+  return kept
+    .sort(({ r: p, s: ps }, { r: q, s: qs }) => cmp(p.operation, q.operation) || ps - qs || cmp(p.manager, q.manager)
       || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''))
-    .map((r) => {
+    .map(({ r }) => {
       const e: ManagedFieldsEntry = {
         manager: r.manager, operation: r.operation, apiVersion: r.apiVersion,
         ...(r.time !== undefined ? { time: r.time } : {}),

@@ -369,9 +369,7 @@ function owned(o: StoredObject): StoredObject {
   return Object.isFrozen(o) ? clone(o) : o;
 }
 
+/** `o` without resourceVersion and managedFields, for comparing (undefined keys count as absent in deepEqual). */
 function stripRV(o: KObject): KObject {
-  const c = { ...o, metadata: { ...(o.metadata ?? {}) } };
-  delete c.metadata.resourceVersion;
-  delete c.metadata.managedFields;
-  return c;
+  return { ...o, metadata: { ...(o.metadata ?? {}), resourceVersion: undefined, managedFields: undefined } };
 }
