@@ -4,21 +4,42 @@
 // The revision before the latest is held too: a watch event's old object (for selector transitions)
 // is the previous write's object, and its new object has just replaced it here.
 // Held by WeakRef: an object stays while a watcher's cache holds it, and costs nothing after.
+// A write through `write` tells what object its text encodes: its watch event's object is then a
+// frozen copy of that object (json-copy.ts), which is several times cheaper than parsing the text.
 import type { KV, Store } from '../../store/types';
-import type { StoredObject } from '../../api/types';
-import { clone, decode, deepFreeze } from './objects';
+import type { KObject, StoredObject } from '../../api/types';
+import { clone, decode, deepFreeze, encode } from './objects';
+import { frozenStoredCopy } from './json-copy';
 
 interface Held { revision: number; ref: WeakRef<StoredObject> }
 interface Entry { latest: Held; previous?: Held }
 
 export class DecodedObjects {
   private readonly byKey = new Map<string, Entry>();
+  /** The objects being written, by key, with the text the store gets. */
+  private readonly writing = new Map<string, { text: string; obj: KObject }>();
+
+  /**
+   * Writes `obj` (encoded here) through `put`. While the write is under way, the watch event of
+   * exactly this text is made from `obj`, which must not change until `put` settles.
+   */
+  async write(key: string, obj: KObject, put: (text: string) => Promise<KV>): Promise<KV> {
+    const text = encode(obj);
+    this.writing.set(key, { text, obj });
+    try {
+      return await put(text);
+    } finally {
+      if (this.writing.get(key)?.text === text) this.writing.delete(key);
+    }
+  }
 
   /** The frozen object of `key` at `revision`, parsing `value` only when it is not held. */
   frozen(key: string, revision: number, value: string, createRevision: number): StoredObject {
     const held = this.held(key, revision);
     if (held) return held;
-    const obj = deepFreeze(decode({ key, value, createRevision, modRevision: revision }));
+    const w = this.writing.get(key);
+    const obj = (w && w.text === value ? frozenStoredCopy(w.obj, revision) : undefined)
+      ?? deepFreeze(decode({ key, value, createRevision, modRevision: revision }));
     const e = this.byKey.get(key);
     const latest = { revision, ref: new WeakRef(obj) };
     if (!e) this.byKey.set(key, { latest });

@@ -154,7 +154,8 @@ export class Registry {
     }
     const release = this.admission ? this.quotas.admit(this, r, managedObj, meta.namespace ?? '', displayName) : undefined;
     try {
-      const kv = await this.store.create(storageKey(r, meta.namespace, meta.name!), encode(managedObj));
+      const key = storageKey(r, meta.namespace, meta.name!);
+      const kv = await this.decoded.write(key, managedObj, (text) => this.store.create(key, text));
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
       return { object: managedObj as StoredObject, warnings };
     } catch (e) {
@@ -341,7 +342,7 @@ export class Registry {
     if (opts.dryRun) return next as StoredObject;
     let kv;
     try {
-      kv = await this.store.update(key, encode(next), Number(cur.resourceVersion));
+      kv = await this.decoded.write(key, next, (text) => this.store.update(key, text, Number(cur.resourceVersion)));
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;
