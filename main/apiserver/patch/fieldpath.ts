@@ -129,6 +129,13 @@ function copyTree(o: JsonObject): JsonObject {
   return out;
 }
 
+/** Freezes an encoded field set (nested objects only); a frozen node's children are frozen already. */
+function deepFreezeTree(o: JsonObject): JsonObject {
+  if (Object.isFrozen(o)) return o;
+  for (const k in o) deepFreezeTree(o[k] as JsonObject);
+  return Object.freeze(o);
+}
+
 export class FieldSet {
   private readonly members = new Map<string, PathElement>();
   private readonly children = new Map<string, Node>();
@@ -320,6 +327,14 @@ export class FieldSet {
   /** The managedFields `fieldsV1` encoding (a fresh copy: the encoding is computed once per set). */
   toFieldsV1(): JsonObject {
     return copyTree(this.emit(false));
+  }
+
+  /**
+   * The same encoding without the copy: the set's own, frozen, shared by every object that records
+   * this set (the managedFields the registry writes; nothing changes an entry's fieldsV1 in place).
+   */
+  frozenFieldsV1(): JsonObject {
+    return deepFreezeTree(this.emit(false));
   }
 
   /** The encoding of this node, shared: callers copy it before handing it out. */

@@ -66,17 +66,21 @@ function seconds(t: string | undefined): number {
 
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
 
-/** Encodes the records, dropping empty ones, sorted by operation, time, manager, apiVersion, subresource. */
+/**
+ * Encodes the records, dropping empty ones, sorted by operation, time, manager, apiVersion, subresource.
+ * Each entry's fieldsV1 is its set's frozen encoding, shared: copy an entry before changing it.
+ */
 export function encodeManagedFields(records: Iterable<ManagerRecord>): ManagedFieldsEntry[] {
-  return [...records]
-    .filter((r) => !r.set.isEmpty())
-    .sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager)
+  const kept: Array<{ r: ManagerRecord; s: number }> = [];
+  for (const r of records) if (!r.set.isEmpty()) kept.push({ r, s: seconds(r.time) });
+  return kept
+    .sort(({ r: p, s: ps }, { r: q, s: qs }) => cmp(p.operation, q.operation) || ps - qs || cmp(p.manager, q.manager)
       || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''))
-    .map((r) => {
+    .map(({ r }) => {
       const e: ManagedFieldsEntry = {
         manager: r.manager, operation: r.operation, apiVersion: r.apiVersion,
         ...(r.time !== undefined ? { time: r.time } : {}),
-        fieldsType: 'FieldsV1', fieldsV1: r.set.toFieldsV1(),
+        fieldsType: 'FieldsV1', fieldsV1: r.set.frozenFieldsV1(),
         ...(r.subresource ? { subresource: r.subresource } : {}),
       };
       return e;

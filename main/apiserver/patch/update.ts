@@ -24,9 +24,13 @@ export interface UpdateInput {
 
 export function withoutManagedFields(obj: KObject | undefined): KObject {
   if (!obj) return {};
-  if (!obj.metadata || !Object.prototype.hasOwnProperty.call(obj.metadata, 'managedFields')) return obj;
-  const metadata = { ...obj.metadata };
-  delete metadata.managedFields;
+  const m = obj.metadata;
+  if (!m || !Object.prototype.hasOwnProperty.call(m, 'managedFields')) return obj;
+  // Copied key by key rather than spread and `delete`d: a deleted key turns the copy into a slow dictionary object.
+  const metadata: Record<string, unknown> = {};
+  for (const k in m) {
+    if (k !== 'managedFields' && Object.prototype.hasOwnProperty.call(m, k)) metadata[k] = m[k as keyof typeof m];
+  }
   return { ...obj, metadata };
 }
 

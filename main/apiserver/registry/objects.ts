@@ -14,11 +14,14 @@ export function decode(kv: KV): StoredObject {
 export function encode(obj: KObject): string {
   const meta = obj.metadata;
   if (meta && meta.resourceVersion !== undefined) {
+    // Set to undefined (which JSON leaves out) rather than deleted: `delete` would make metadata a slow dictionary object.
     const rv = meta.resourceVersion;
-    delete meta.resourceVersion;
-    const s = JSON.stringify(obj);
-    meta.resourceVersion = rv;
-    return s;
+    meta.resourceVersion = undefined;
+    try {
+      return JSON.stringify(obj);
+    } finally {
+      meta.resourceVersion = rv;
+    }
   }
   return JSON.stringify(obj);
 }

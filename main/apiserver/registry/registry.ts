@@ -96,6 +96,15 @@ export class Registry {
     return kv ? asServed(r, this.decoded.copy(kv)) : undefined;
   }
 
+  /**
+   * The stored object an update starts from, to read and never change: the watch's shared, frozen
+   * object when it is held (no copy), else a fresh parse. Whatever of it a write hands on is copied.
+   */
+  private readForUpdate(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject | undefined {
+    const kv = this.store.get(storageKey(r, namespace, name));
+    return kv ? this.decoded.readOnly(kv) : undefined;
+  }
+
   list(r: ResourceInfo, namespace: string | undefined, q: ListQuery = {}): KList<StoredObject> {
     const list = listObjects(this.store, r, namespace, q);
     if (r.crd) list.items.forEach((o) => asServed(r, o));
@@ -148,7 +157,8 @@ export class Registry {
     }
     const release = this.admission ? this.quotas.admit(this, r, managedObj, meta.namespace ?? '', displayName) : undefined;
     try {
-      const kv = await this.store.create(storageKey(r, meta.namespace, meta.name!), encode(inStorageVersion(r, managedObj)));
+      const key = storageKey(r, meta.namespace, meta.name!);
+      const kv = await this.decoded.write(key, inStorageVersion(r, managedObj), (text) => this.store.create(key, text));
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
       return { object: managedObj as StoredObject, warnings };
     } catch (e) {
@@ -173,7 +183,7 @@ export class Registry {
     const expected = rv ? Number(rv) : undefined;
     if (rv && !Number.isInteger(expected)) throw errors.badRequest(`invalid resourceVersion "${rv}"`);
     for (let attempt = 0; ; attempt++) {
-      const current = this.tryGet(r, namespace, name);
+      const current = this.readForUpdate(r, namespace, name);
       if (!current) throw errors.notFound(r.group, r.plural, name);
       if (expected !== undefined && Number(current.metadata.resourceVersion) !== expected) throw errors.conflict(r.group, r.plural, name);
       try {
@@ -191,7 +201,8 @@ export class Registry {
     opts: WriteOptions & { subresource?: string; force?: boolean },
   ): Promise<WriteResult<StoredObject> & { created: boolean }> {
     for (let attempt = 0; ; attempt++) {
-      const current = this.tryGet(r, namespace, name);
+      // Every patch type builds its result from a copy of `current` (patching.ts).
+      const current = this.readForUpdate(r, namespace, name);
       if (!current) {
         if (type === 'apply' && !opts.subresource) {
           const applied = applyPatch({ r, current: undefined, patch, type, manager: opts.fieldManager, force: opts.force, now: timestamp(this.now()) });
@@ -231,9 +242,10 @@ export class Registry {
     r: ResourceInfo, namespace: string | undefined, name: string, fn: (obj: StoredObject) => boolean | void, opts: WriteOptions & { subresource?: string } = {},
   ): Promise<StoredObject> {
     for (let attempt = 0; ; attempt++) {
-      const current = this.get(r, namespace, name);
-      const next = clone(current); // a second, independent copy
-      if (fn(next) === false) return current;
+      const current = this.readForUpdate(r, namespace, name);
+      if (!current) throw errors.notFound(r.group, r.plural, name);
+      const next = clone(current); // the caller's copy to change
+      if (fn(next) === false) return owned(current);
       try {
         return await this.commitUpdate(r, current, next, opts);
       } catch (e) {
@@ -301,8 +313,11 @@ export class Registry {
   }
 
   /** Validates and writes `input` over `current` (same name), for PUT, PATCH and mutate. */
-  private async commitUpdate(r: ResourceInfo, current: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }): Promise<StoredObject> {
+  private async commitUpdate(r: ResourceInfo, stored: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }): Promise<StoredObject> {
     const strategy = this.strategyOf(r);
+    // A subresource write keeps the parts it does not change from `current` itself (update.ts): they
+    // go to the caller with the result, so they must be a copy, not the watch's shared object.
+    const current = opts.subresource ? owned(stored) : stored;
     const cur = current.metadata;
     let next = prepareUpdate(r, strategy, current, input, opts.subresource);
     if (opts.requester && !opts.subresource) strategy.checkRequester?.(next, current, opts.requester);
@@ -326,11 +341,11 @@ export class Registry {
     }
     if (nmOut.finalizers && nmOut.finalizers.length === 0) delete nmOut.finalizers;
     // No-op (no new revision): nothing changed but, at most, the times of managedFields entries.
-    if (deepEqual(stripRV(next), stripRV(current)) && sameManagedFieldsIgnoringTime(nmOut.managedFields, cur.managedFields)) return current;
+    if (deepEqual(stripRV(next), stripRV(current)) && sameManagedFieldsIgnoringTime(nmOut.managedFields, cur.managedFields)) return owned(current);
     if (opts.dryRun) return next as StoredObject;
     let kv;
     try {
-      kv = await this.store.update(key, encode(inStorageVersion(r, next)), Number(cur.resourceVersion));
+      kv = await this.decoded.write(key, inStorageVersion(r, next), (text) => this.store.update(key, text, Number(cur.resourceVersion)));
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;
@@ -353,9 +368,12 @@ function isStoreConflict(e: unknown): boolean {
   return e instanceof StoreError && (e.code === 'Conflict');
 }
 
+/** `o`, or a private copy of it when it is the watch's shared, frozen object. */
+function owned(o: StoredObject): StoredObject {
+  return Object.isFrozen(o) ? clone(o) : o;
+}
+
+/** `o` without resourceVersion and managedFields, for comparing (undefined keys count as absent in deepEqual). */
 function stripRV(o: KObject): KObject {
-  const c = { ...o, metadata: { ...(o.metadata ?? {}) } };
-  delete c.metadata.resourceVersion;
-  delete c.metadata.managedFields;
-  return c;
+  return { ...o, metadata: { ...(o.metadata ?? {}), resourceVersion: undefined, managedFields: undefined } };
 }

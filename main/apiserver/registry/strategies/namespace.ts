@@ -30,7 +30,7 @@ export const namespaceStrategy: Strategy = {
     const spec: Record<string, unknown> = { ...(next.spec as Record<string, unknown> | undefined) };
     const kept = (current as Namespace).spec?.finalizers;
     if (kept === undefined) delete spec.finalizers;
-    else spec.finalizers = kept;
+    else spec.finalizers = [...kept]; // `current` may be the watch's shared object
     next.spec = spec;
   },
   kindFinalizers: specFinalizers,

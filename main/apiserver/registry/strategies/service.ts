@@ -53,7 +53,7 @@ export class ServiceAllocation implements Strategy {
     // The ClusterIP is immutable; an update that leaves it out keeps the allocated one.
     if (!spec.clusterIP && prev.spec?.clusterIP) {
       spec.clusterIP = prev.spec.clusterIP;
-      spec.clusterIPs = prev.spec.clusterIPs;
+      spec.clusterIPs = prev.spec.clusterIPs && [...prev.spec.clusterIPs]; // `old` may be the watch's shared object
     } else if (spec.clusterIP && spec.clusterIPs?.[0] !== spec.clusterIP) {
       // A changed clusterIP must show in clusterIPs too, so validation sees (and refuses) the change.
       spec.clusterIPs = [spec.clusterIP, ...(spec.clusterIPs ?? []).slice(1)];
