@@ -29,7 +29,9 @@ import { attachPodStreams } from './apiserver/streams';
 import { NodeMetricsStore, statsFetcher } from './nodes/metrics';
 import { resourceFor } from './api/resources';
 import type { Machine } from './api/types';
+import type { LoadBalancerMode } from './api/load-balancer';
 import { startIngressProxy } from './ingress';
+import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
 
 export interface CoreOptions {
   dataDir: string;
@@ -47,7 +49,14 @@ export interface CoreOptions {
     /** A listener that cannot start (its port taken) is logged and the core runs on without the proxy (the desktop app); else the start fails. */
     optional?: boolean;
   };
+  /**
+   * How LoadBalancer Services are reached from the host: 'pool' (default) gives each an address of the routed pool
+   * (controllers/service-lb.ts; the host reaches it with host routes, sandbox nodes only); 'localhost' listens on
+   * 127.0.0.1:<port> for each of their ports and forwards through the agents (ingress/localhost-lb.ts; needs `nodes`).
+   */
+  loadBalancer?: LoadBalancerMode;
 }
+
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
 export interface Component {
@@ -127,7 +136,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       core.own({ name: 'scheduler', stop: () => s.stop() });
     }
     const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
-    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, ...loops }, informers);
+    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, ...loops }, informers);
   }
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;
@@ -139,6 +148,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // metrics.k8s.io: scrape each running machine's agent, as metrics-server scrapes kubelets.
     const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
     core.own({ name: 'metrics-scraper', stop: stopScraping });
+    if (opts.loadBalancer === 'localhost') {
+      const lb = startLocalhostLoadBalancer(client, agents, { log });
+      core.own({ name: 'localhost-load-balancer', stop: () => lb.stop() });
+    }
     if (opts.ingress) {
       const { optional, ...ports } = opts.ingress;
       const proxy = await startIngressProxy(client, agents, { ...ports, defaultCert: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem }, log })

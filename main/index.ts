@@ -10,6 +10,8 @@ import { bridgeDepsOf } from './bridge/handlers';
 import { registerIpcBridge } from './bridge/ipc';
 import { CSP } from './bridge/csp';
 import { bundleRoot } from './nodes/assets';
+import { defaultProvider } from './nodes/providers';
+import { defaultLoadBalancerMode } from './api/load-balancer';
 
 let win: BrowserWindow | undefined;
 let core: Core | undefined;
@@ -101,7 +103,7 @@ async function start(): Promise<void> {
   // The ingress proxy on the ports `flotilla serve` uses by default; a port another program holds leaves it off (logged).
   core = await startCore({
     dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes, hostRoutes: true },
-    ingress: { httpPort: 8080, httpsPort: 8443, optional: true },
+    ingress: { httpPort: 8080, httpsPort: 8443, optional: true }, loadBalancer: defaultLoadBalancerMode(defaultProvider(), true),
   });
   unbind = registerIpcBridge(bridgeDepsOf(core));
   win = createWindow();

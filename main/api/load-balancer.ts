@@ -2,6 +2,15 @@
 // hands out addresses: controllers/service-lb.ts) and the node manager (which routes them from the host to the
 // nodes: nodes/host-routes.ts). Pure: no imports.
 
+/** How LoadBalancer Services are reached from the host: an address of the routed pool, or 127.0.0.1:<port>. */
+export type LoadBalancerMode = 'pool' | 'localhost';
+export const LOAD_BALANCER_MODES: readonly LoadBalancerMode[] = ['pool', 'localhost'];
+
+/** The pool when the host routes to the nodes (sandbox nodes with host routes), else localhost (VMs: Lima, Multipass). */
+export function defaultLoadBalancerMode(provider: string, hostRoutes: boolean): LoadBalancerMode {
+  return provider === 'sandbox' && hostRoutes ? 'pool' : 'localhost';
+}
+
 /** The addresses LoadBalancer Services get (status.loadBalancer.ingress[].ip), one each. */
 export const LOAD_BALANCER_POOL = '10.250.0.0/24';
 

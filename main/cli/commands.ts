@@ -3,6 +3,7 @@
 // Actions are imported only when their command runs, so parsing and help stay quick.
 import { MACHINE_PROVIDERS } from '../api/validation/machine';
 import type { MachineProvider } from '../api/types';
+import { LOAD_BALANCER_MODES, type LoadBalancerMode } from '../api/load-balancer';
 import { dataDirFlag } from './data-dir';
 import {
   choiceFlag, customFlag, intFlag, leaf, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
@@ -12,6 +13,7 @@ const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includ
 const PORT = { min: 0, max: 65535 };
 const providerFlag = (description: string) => choiceFlag('--provider <name>', description, MACHINE_PROVIDERS, isProvider, undefined, 'sandbox on Linux as root, lima on macOS, else multipass');
 const POSITIVE = { min: 1 };
+const isLoadBalancerMode = (s: string): s is LoadBalancerMode => LOAD_BALANCER_MODES.includes(s as LoadBalancerMode);
 
 const SERVE = {
   dataDir: dataDirFlag,
@@ -22,6 +24,8 @@ const SERVE = {
   hollowNodes: intFlag('--hollow-nodes <n>', 'simulated nodes: they register and run their pods in name only', 0),
   ingressPort: intFlag('--ingress-port <port>', 'HTTP port of the built-in ingress proxy on the host (0: off; http://<name>.localhost:<port> reaches Ingress host <name>.localhost)', 8080, PORT),
   ingressHttpsPort: intFlag('--ingress-https-port <port>', 'HTTPS port of the built-in ingress proxy (0: off; certificates by SNI from the Ingresses\' TLS Secrets)', 8443, PORT),
+  loadBalancer: choiceFlag('--load-balancer <mode>', 'how LoadBalancer Services are reached from the host: pool (an address routed to the nodes) or localhost (127.0.0.1:<port>)',
+    LOAD_BALANCER_MODES, isLoadBalancerMode, undefined, 'pool for sandbox nodes, else localhost'),
 };
 
 const NODE_ADD = {

@@ -3,11 +3,14 @@ import type { ServeOptions } from './commands';
 import { startCore } from '../core';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { startHollowNodes } from '../hollow';
+import { defaultLoadBalancerMode } from '../api/load-balancer';
+import { defaultProvider } from '../nodes/providers';
 
 export async function serve(o: ServeOptions): Promise<void> {
   const core = await startCore({
     dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: true },
     ingress: { httpPort: o.ingressPort || undefined, httpsPort: o.ingressHttpsPort || undefined },
+    loadBalancer: o.loadBalancer ?? defaultLoadBalancerMode(o.provider ?? defaultProvider(), true),
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

@@ -34,6 +34,7 @@ import { newCronJobController } from './cronjob';
 import { newTTLAfterFinishedController } from './ttl-after-finished';
 import { newResourceQuotaController } from './resource-quota';
 import { newServiceLoadBalancerController } from './service-lb';
+import type { LoadBalancerMode } from '../api/load-balancer';
 import { newIngressClassBootstrap } from './ingress-class';
 import type { CsrSigner } from './csr-signing';
 import { newCsrSigningController } from './csr-signing';
@@ -54,6 +55,8 @@ export interface ControlLoopOptions {
   stalePodDisruptionTimeoutMs?: number;
   /** Signs approved CertificateSigningRequests with the cluster CA; without it the csrsigning loop does not run. */
   signCertificate?: CsrSigner;
+  /** 'localhost': LoadBalancer Services are served by the core's localhost load balancer, so service-lb does not run. */
+  loadBalancer?: LoadBalancerMode;
   /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
   now?: () => number;
 }
@@ -124,7 +127,8 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
     },
   };
   const names = (opts.controllers ?? Object.keys(FACTORIES))
-    .filter((n) => (n !== 'root-ca-cert-publisher' || opts.rootCaPem) && (n !== 'csrsigning' || opts.signCertificate));
+    .filter((n) => (n !== 'root-ca-cert-publisher' || opts.rootCaPem) && (n !== 'csrsigning' || opts.signCertificate)
+      && (n !== 'service-lb' || opts.loadBalancer !== 'localhost'));
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
   const disposers: Array<() => void> = controllers.map((c) => c.register());
   disposers.push(informers.start());

@@ -18,6 +18,14 @@ export interface ServicePortRef {
   number?: number;
 }
 
+/** The label that ties an EndpointSlice to its Service. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** The EndpointSlices (of one namespace) that belong to the Service `name`. */
+export function slicesOfService(slices: readonly EndpointSlice[], name: string): EndpointSlice[] {
+  return slices.filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === name);
+}
+
 const describePort = (p: ServicePortRef): string => (p.name ? `port "${p.name}"` : `port ${p.number ?? 0}`);
 
 /** The ready pod endpoints of `svc` behind the port `ref` names, or why there are none. */

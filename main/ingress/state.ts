@@ -9,9 +9,7 @@ import type { Informer } from '../client/cache/informer';
 import type { ApiClient } from '../client/types';
 import { keyFor } from '../client/refs';
 import { buildRoutes, type RouteTable } from './routing';
-import { serviceTargets, type Target, type Targets } from './endpoints';
-
-const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+import { serviceTargets, slicesOfService, type Target, type Targets } from './endpoints';
 
 export class IngressState {
   readonly informers: SharedInformers;
@@ -60,7 +58,7 @@ export class IngressState {
   targets(namespace: string, backend: IngressBackend): Targets {
     const svc = backend.service;
     if (!svc) return { problem: `backend ${backend.resource?.kind ?? 'resource'} "${backend.resource?.name ?? ''}" is not a Service (resource backends are not supported)` };
-    const slices = this.slices.byIndex(BY_NAMESPACE, namespace).filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === svc.name);
+    const slices = slicesOfService(this.slices.byIndex(BY_NAMESPACE, namespace), svc.name);
     return serviceTargets(this.services.get(keyFor(namespace, svc.name)), slices, namespace, svc.name, svc.port ?? {});
   }
 
