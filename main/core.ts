@@ -57,7 +57,6 @@ export interface CoreOptions {
   loadBalancer?: LoadBalancerMode;
 }
 
-
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
 export interface Component {
   name: string;
