@@ -1,0 +1,63 @@
+// The localhost load balancer in a core without machines (real API server and kubectl): a LoadBalancer Service gets
+// 127.0.0.1 and a listener, pool mode's service-lb stays off, a connection without ready endpoints is closed with the
+// reason logged, a second Service on the same port is told which Service holds it, and stopping the core closes
+// every listener. Pods are reached on real nodes in tests/integration/nodes/localhost-lb.test.ts.
+import * as net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { startTestCluster, waitFor } from '../../helpers/cluster';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+const service = (name: string, port: number): string => JSON.stringify({
+  apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port, targetPort: 8080 }] },
+});
+
+/** Connects and reads until the server closes: what it sent, or an error. */
+const exchange = (port: number): Promise<string> => new Promise((resolve, reject) => {
+  const s = net.connect({ host: '127.0.0.1', port });
+  let got = '';
+  s.setEncoding('utf8').on('data', (d: string) => (got += d)).on('close', () => resolve(got)).on('error', reject);
+});
+
+const refused = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const s = net.connect({ host: '127.0.0.1', port });
+  s.once('connect', () => { s.destroy(); resolve(false); });
+  s.once('error', () => resolve(true));
+});
+
+describe('the localhost load balancer without machines', () => {
+  it('listens for a LoadBalancer Service, refuses a second one its port, and closes with the core', async () => {
+    const c = await startTestCluster({ nodes: { nodes: 0, provider: 'sandbox' }, loadBalancer: 'localhost' });
+    const port = await freePort();
+    try {
+      await c.kubectlOk(['apply', '-f', '-'], { input: service('first', port) });
+      const ingress = await waitFor(async () => {
+        const out = await c.kubectlOk(['get', 'service', 'first', '-o', 'jsonpath={.status.loadBalancer.ingress}']);
+        return out ? out : undefined;
+      }, 'the address', 20_000);
+      expect(JSON.parse(ingress)).toEqual([{ ip: '127.0.0.1', ipMode: 'Proxy' }]);
+      expect(await c.kubectlOk(['get', 'service', 'first', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('');
+
+      expect(await exchange(port)).toBe('');
+      await waitFor(async () => (c.logs.some((l) => l.includes(`load balancer 127.0.0.1:${port}: service "default/first" has no ready endpoints`)) ? true : undefined),
+        'the reason logged', 10_000);
+
+      await c.kubectlOk(['apply', '-f', '-'], { input: service('second', port) });
+      const msg = await waitFor(async () => (await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=second,reason=SyncLoadBalancerFailed',
+        '-o', 'jsonpath={.items[*].message}'])).trim() || undefined, 'the Warning event', 20_000);
+      expect(msg).toBe(`Error syncing load balancer: failed to ensure load balancer: port ${port} on 127.0.0.1 is already in use by service default/first`);
+      expect(await c.kubectlOk(['get', 'service', 'second', '-o', 'jsonpath={.status.loadBalancer.ingress}'])).toBe('');
+    } finally {
+      await c.stop();
+    }
+    expect(await refused(port)).toBe(true);
+  }, 60_000);
+});
