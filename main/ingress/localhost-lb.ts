@@ -5,6 +5,7 @@
 // proxiers leave Proxy addresses alone); a port another program (or an older Service) holds gets no listener and a
 // Warning event naming it, and is tried again every retryMs. Listeners close when their Service goes, changes type or
 // ports, and on stop.
+import { FLOTILLA_LOAD_BALANCER_CLASS, LOAD_BALANCER_CLEANUP_FINALIZER } from '../api/load-balancer';
 import type { EndpointSlice, Service } from '../api/types';
 import type { Informer } from '../client/cache/informer';
 import { BY_NAMESPACE, SharedInformers } from '../client/cache/shared-informers';
@@ -71,6 +72,16 @@ export function startLocalhostLoadBalancer(client: ApiClient, agents: AgentEndpo
       .catch((e: unknown) => o.log(`load balancer ${ns}/${svc.metadata?.name ?? ''}: status: ${message(e)}`));
   }
 
+  /** Pool mode's finalizer, left by an earlier run in that mode: nothing here needs it, and it would hold the Service forever. */
+  async function dropPoolFinalizer(svc: Service): Promise<void> {
+    const finalizers = svc.metadata?.finalizers ?? [];
+    const cls = svc.spec?.loadBalancerClass;
+    if (!finalizers.includes(LOAD_BALANCER_CLEANUP_FINALIZER) || (cls && cls !== FLOTILLA_LOAD_BALANCER_CLASS)) return;
+    const metadata = { finalizers: finalizers.filter((f) => f !== LOAD_BALANCER_CLEANUP_FINALIZER), resourceVersion: svc.metadata?.resourceVersion };
+    await client.patch(R.services, svc.metadata?.name ?? '', { metadata }, 'merge', { namespace: svc.metadata?.namespace ?? 'default' })
+      .catch((e: unknown) => o.log(`load balancer ${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}: finalizer: ${message(e)}`));
+  }
+
   async function syncOnce(): Promise<void> {
     const plan = planLoadBalancers(services.list());
     for (const [port, l] of listeners) {
@@ -96,6 +107,7 @@ export function startLocalhostLoadBalancer(client: ApiClient, agents: AgentEndpo
     const served = new Set([...listeners.values()].map((l) => l.claim.key));
     for (const id of failed.keys()) if (![...plan.ports.values(), ...plan.conflicts.map((x) => x.claim)].some((c) => `${c.key}:${c.port}` === id)) failed.delete(id);
     for (const svc of services.list()) {
+      await dropPoolFinalizer(svc);
       const key = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
       const current = svc.status?.loadBalancer?.ingress;
       if (served.has(key)) {

@@ -1,6 +1,7 @@
 // The localhost load balancer in a core without machines (real API server and kubectl): a LoadBalancer Service gets
 // 127.0.0.1 and a listener, pool mode's service-lb stays off, a connection without ready endpoints is closed with the
-// reason logged, a second Service on the same port is told which Service holds it, and stopping the core closes
+// reason logged, a second Service on the same port is told which Service holds it,
+// pool mode's finalizer left from an earlier run does not hold a Service, and stopping the core closes
 // every listener. Pods are reached on real nodes in tests/integration/nodes/localhost-lb.test.ts.
 import * as net from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,12 @@ describe('the localhost load balancer without machines', () => {
         '-o', 'jsonpath={.items[*].message}'])).trim() || undefined, 'the Warning event', 20_000);
       expect(msg).toBe(`Error syncing load balancer: failed to ensure load balancer: port ${port} on 127.0.0.1 is already in use by service default/first`);
       expect(await c.kubectlOk(['get', 'service', 'second', '-o', 'jsonpath={.status.loadBalancer.ingress}'])).toBe('');
+
+      // A Service left with pool mode's finalizer (the data dir ran in pool mode before) is not held by it.
+      const pooled = JSON.parse(service('pooled', await freePort())) as { metadata: object };
+      pooled.metadata = { name: 'pooled', finalizers: ['service.kubernetes.io/load-balancer-cleanup'] };
+      await c.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(pooled) });
+      await c.kubectlOk(['delete', 'service', 'pooled', '--timeout=20s']);
     } finally {
       await c.stop();
     }
