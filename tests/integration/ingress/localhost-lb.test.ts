@@ -1,7 +1,7 @@
 // The localhost load balancer in a core without machines (real API server and kubectl): a LoadBalancer Service gets
 // 127.0.0.1 and a listener, pool mode's service-lb stays off, a connection without ready endpoints is closed with the
 // reason logged, a second Service on the same port is told which Service holds it,
-// pool mode's finalizer left from an earlier run does not hold a Service, and stopping the core closes
+// pool mode's finalizer left from an earlier run does not hold a Service, a changed port moves the listener, and stopping the core closes
 // every listener. Pods are reached on real nodes in tests/integration/nodes/localhost-lb.test.ts.
 import * as net from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,7 @@ describe('the localhost load balancer without machines', () => {
   it('listens for a LoadBalancer Service, refuses a second one its port, and closes with the core', async () => {
     const c = await startTestCluster({ nodes: { nodes: 0, provider: 'sandbox' }, loadBalancer: 'localhost' });
     const port = await freePort();
+    let moved = 0;
     try {
       await c.kubectlOk(['apply', '-f', '-'], { input: service('first', port) });
       const ingress = await waitFor(async () => {
@@ -62,9 +63,18 @@ describe('the localhost load balancer without machines', () => {
       pooled.metadata = { name: 'pooled', finalizers: ['service.kubernetes.io/load-balancer-cleanup'] };
       await c.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(pooled) });
       await c.kubectlOk(['delete', 'service', 'pooled', '--timeout=20s']);
+
+      // A changed port: the old listener closes, the new one opens (and the freed port goes to the Service waiting for it).
+      moved = await freePort();
+      await c.kubectlOk(['patch', 'service', 'first', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/ports/0/port', value: moved }])]);
+      await waitFor(async () => ((await refused(moved)) ? undefined : true), 'the new port listened on', 20_000);
+      await waitFor(async () => ((await c.kubectlOk(['get', 'service', 'second', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) === '127.0.0.1' ? true : undefined),
+        'the freed port taken by the waiting Service', 20_000);
+      await c.kubectlOk(['delete', 'service', 'second']);
+      await waitFor(async () => ((await refused(port)) ? true : undefined), 'the old port closed', 20_000);
     } finally {
       await c.stop();
     }
-    expect(await refused(port)).toBe(true);
+    expect(await refused(moved)).toBe(true);
   }, 60_000);
 });
