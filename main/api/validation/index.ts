@@ -34,6 +34,7 @@ import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdat
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
 import * as csr from './certificatesigningrequest';
+import { validateResourceQuota } from './resourcequota';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 
 export type { Cause, CauseReason } from './cause';
@@ -96,6 +97,7 @@ const RULES = perKind<KindRules>({
   IngressClass: { name: nameIsDNSSubdomain, create: validateIngressClass, update: validateIngressClassUpdate },
   RuntimeClass: { name: nameIsDNSSubdomain, create: validateRuntimeClass, update: validateRuntimeClassUpdate },
   PodTemplate: { name: nameIsDNSSubdomain, create: validatePodTemplateObject },
+  ResourceQuota: { name: nameIsDNSSubdomain, create: validateResourceQuota },
   // Any name is a CSR's name (ValidateCertificateRequestName).
   CertificateSigningRequest: {
     name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,
