@@ -35,6 +35,7 @@ import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from '.
 import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
 import * as csr from './certificatesigningrequest';
 import { validateResourceQuota } from './resourcequota';
+import { validateLimitRange } from './limitrange';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 
 export type { Cause, CauseReason } from './cause';
@@ -98,6 +99,7 @@ const RULES = perKind<KindRules>({
   RuntimeClass: { name: nameIsDNSSubdomain, create: validateRuntimeClass, update: validateRuntimeClassUpdate },
   PodTemplate: { name: nameIsDNSSubdomain, create: validatePodTemplateObject },
   ResourceQuota: { name: nameIsDNSSubdomain, create: validateResourceQuota },
+  LimitRange: { name: nameIsDNSSubdomain, create: validateLimitRange },
   // Any name is a CSR's name (ValidateCertificateRequestName).
   CertificateSigningRequest: {
     name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,

@@ -1,6 +1,6 @@
 // ResourceQuota scopes with real kubectl: a scoped quota counts only the pods in its scopes, in admission
 // (a pod outside them is admitted past a full quota) and in status.used; and ResourceQuota validation's
-// scope messages (kubectl create quota --scopes, scopeSelector operators).
+// scope messages (kubectl create quota --scopes, scopeSelector operators), and LimitRange validation (bounds in order).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 
@@ -65,5 +65,18 @@ describe('ResourceQuota scopes', () => {
     const fraction = await c.kubectl(['create', 'quota', 'q', '-n', 'scoped-bad', '--hard=pods=1500m']);
     expect(fraction.stderr).toContain('spec.hard[pods]: Invalid value: "1500m": must be an integer');
     expect(await c.kubectl(['get', 'quota', '-n', 'scoped-bad', '-o', 'name'])).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('refuses LimitRange items whose bounds are out of order, and defaults on a Pod item', async () => {
+    const r = await c.kubectl(['apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: lr\n  namespace: scoped-bad\nspec:\n  limits:\n'
+        + '  - type: Container\n    min: {cpu: "2"}\n    max: {cpu: "1", memory: 1Gi}\n    defaultRequest: {memory: 2Gi}\n'
+        + '  - type: Pod\n    default: {cpu: "1"}\n',
+    });
+    expect(r.stderr).toContain('LimitRange "lr" is invalid: ');
+    expect(r.stderr).toContain('spec.limits[0].min[cpu]: Invalid value: "2": min value 2 is greater than max value 1');
+    expect(r.stderr).toContain('spec.limits[0].defaultRequest[memory]: Invalid value: "2Gi": default request value 2Gi is greater than max value 1Gi');
+    expect(r.stderr).toContain('spec.limits[1].default: Forbidden: may not be specified when `type` is \'Pod\'');
+    expect((await c.kubectl(['get', 'limits', 'lr', '-n', 'scoped-bad'])).code).not.toBe(0);
   });
 });
