@@ -1,8 +1,10 @@
 // The resource quota controller: each ResourceQuota's status.hard is its spec.hard and status.used
 // the namespace's usage of those names (api/quota-usage.ts), recomputed when the quota or an object
-// it counts (pods, services, configmaps, secrets, claims) changes in its namespace.
+// it counts (pods, services, configmaps, secrets, claims) changes in its namespace; a scoped quota
+// counts only the pods in its scopes (api/quota-scopes.ts).
 import type { KObject, Pod, PersistentVolumeClaim, ResourceQuota } from '../api/types';
 import { quotaUsage } from '../api/quota-usage';
+import { objectsInScope } from '../api/quota-scopes';
 import { BY_NAMESPACE } from '../client/cache/shared-informers';
 import { isNotFound } from '../client/types';
 import { newReconciler } from '../client/reconciler';
@@ -21,13 +23,13 @@ export function newResourceQuotaController(ctx: ControllerContext): Controller {
     if (!q) return;
     const ns = q.metadata?.namespace ?? '';
     const hard = { ...(q.spec?.hard ?? {}) };
-    const used = quotaUsage(hard, {
+    const used = quotaUsage(hard, objectsInScope(q, {
       pods: inNamespace('pods', ns) as Pod[],
       services: inNamespace('services', ns),
       configmaps: inNamespace('configmaps', ns),
       secrets: inNamespace('secrets', ns),
       persistentvolumeclaims: inNamespace('persistentvolumeclaims', ns) as PersistentVolumeClaim[],
-    });
+    }));
     if (JSON.stringify(q.status?.hard ?? {}) === JSON.stringify(hard) && JSON.stringify(q.status?.used ?? {}) === JSON.stringify(used)) return;
     try {
       // A merge patch keeps map keys it does not name: names dropped from spec.hard are set to null.

@@ -34,6 +34,8 @@ import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdat
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
 import * as csr from './certificatesigningrequest';
+import { validateResourceQuota } from './resourcequota';
+import { validateLimitRange } from './limitrange';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 
 export type { Cause, CauseReason } from './cause';
@@ -96,6 +98,8 @@ const RULES = perKind<KindRules>({
   IngressClass: { name: nameIsDNSSubdomain, create: validateIngressClass, update: validateIngressClassUpdate },
   RuntimeClass: { name: nameIsDNSSubdomain, create: validateRuntimeClass, update: validateRuntimeClassUpdate },
   PodTemplate: { name: nameIsDNSSubdomain, create: validatePodTemplateObject },
+  ResourceQuota: { name: nameIsDNSSubdomain, create: validateResourceQuota },
+  LimitRange: { name: nameIsDNSSubdomain, create: validateLimitRange },
   // Any name is a CSR's name (ValidateCertificateRequestName).
   CertificateSigningRequest: {
     name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,

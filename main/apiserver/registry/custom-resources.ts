@@ -6,6 +6,7 @@ import type { CustomResourceDefinition, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
 import { celCauses } from './custom-cel';
+import { crdRuleCauses } from './crd-cel-compile';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
 import { RESOURCES, resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
@@ -16,8 +17,10 @@ const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinition
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUB_VERBS = ['get', 'patch', 'update'];
 
-/** What a CRD version's schema and its CEL rules refuse in an object of its resource (nothing for other resources). */
+/** What a CRD version's schema and its CEL rules refuse in an object of its resource; for a definition, its rules' compile errors. */
 export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Cause[] {
+  // A definition's own CEL rules compile when its spec is written (not on status writes or unchanged specs).
+  if (r.group === CRDS.group && r.plural === CRDS.plural) return old && JSON.stringify(old.spec) === JSON.stringify(obj.spec) ? [] : crdRuleCauses(obj);
   if (!r.schema) return [];
   const causes = validateCustomObject(r.schema, obj);
   return causes.length ? causes : celCauses(r.schema, obj, old);

@@ -46,4 +46,15 @@ describe('resource quota controller', () => {
       'configmaps': String(configmaps), 'count/pods': '0', 'limits.memory': '0', 'pods': '0', 'requests.cpu': '0', 'requests.storage': '1Gi',
     });
   });
+
+  it('counts in a scoped quota only the pods in its scopes', async () => {
+    const hard = { 'pods': '5', 'requests.cpu': '4' };
+    await cp.create<ResourceQuota>({ ...RQ, metadata: { name: 'q', namespace: 'default' }, spec: { hard, scopes: ['Terminating'] } });
+    await pod('a', '250m', '256Mi');
+    await cp.create<Pod>({
+      ...POD, metadata: { name: 't', namespace: 'default' },
+      spec: { activeDeadlineSeconds: 30, containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '500m' } } }] },
+    });
+    await usedWhere({ 'pods': '1', 'requests.cpu': '500m' });
+  });
 });

@@ -2,12 +2,13 @@
 // quota's resource past its hard limit is refused with Kubernetes' 403 ("exceeded quota: q,
 // requested: pods=1, used: pods=2, limited: pods=2"). Usage is counted from the stored objects plus
 // the creates admitted but not yet written (reserved until the write settles), so concurrent
-// creates cannot overshoot.
+// creates cannot overshoot. A quota with scopes counts only the pods that match them (api/quota-scopes.ts).
 import type { KObject, Pod, ResourceQuota } from '../../../api/types';
 import type { ResourceInfo } from '../../../api/resources';
 import { resourceFor } from '../../../api/resources';
 import type { NamespaceObjects } from '../../../api/quota-usage';
 import { formatResource, quantityOrZero, usageOf } from '../../../api/quota-usage';
+import { objectsInScope } from '../../../api/quota-scopes';
 import type { ObjectReader } from '../strategy';
 import { errors } from '../../status';
 
@@ -68,7 +69,11 @@ export class QuotaReservations {
     };
   }
 
-  private check(q: ResourceQuota, mine: NamespaceObjects, objs: NamespaceObjects, plural: Counted, displayName: string): void {
+  private check(q: ResourceQuota, created: NamespaceObjects, stored: NamespaceObjects, plural: Counted, displayName: string): void {
+    // A quota whose scopes the object does not match does not count it (nor what is stored outside them).
+    const mine = objectsInScope(q, created);
+    if (mine[plural].length === 0) return;
+    const objs = objectsInScope(q, stored);
     const missing = mine.pods[0] ? missingPodResources(mine.pods[0], Object.keys(q.spec?.hard ?? {})) : '';
     if (missing) throw errors.forbidden('', plural, displayName, `failed quota: ${q.metadata?.name ?? ''}: must specify ${missing}`);
     const exceeded: Array<[string, number, number, string]> = [];

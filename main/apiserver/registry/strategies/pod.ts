@@ -7,27 +7,10 @@ import { admitPodServiceAccount } from '../admission/service-account';
 import { admitPodPriority } from '../admission/priority';
 import { admitPodLimits } from '../admission/limit-ranger';
 import { admitPodRuntimeClass } from '../admission/runtime-class';
+import { qosClass } from '../../../api/pod-qos';
 
 /** Pods' terminationGracePeriodSeconds default. */
 const DEFAULT_GRACE_SECONDS = 30;
-
-function qosClass(pod: Pod): string {
-  const containers = pod.spec?.containers ?? [];
-  let allGuaranteed = containers.length > 0;
-  let any = false;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      const l = lim[r];
-      const q = req[r] ?? l;
-      if (l === undefined || String(q) !== String(l)) allGuaranteed = false;
-    }
-  }
-  if (allGuaranteed && any) return 'Guaranteed';
-  return any ? 'Burstable' : 'BestEffort';
-}
 
 /** `current` with the ephemeral containers of `next` (Kubernetes' dropNonEphemeralContainerUpdates). */
 function withEphemeralContainersOf(current: StoredObject, next: KObject): KObject {

@@ -1,0 +1,79 @@
+// A CRD's x-kubernetes-validations are compiled when the definition is created or updated, with real kubectl:
+// a syntax error, an undeclared field or function, a rule that cannot be a bool and a messageExpression that
+// cannot be a string are refused with apiextensions' 422 (path, ValidationRule value, message); valid rules pass.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  c = await startTestCluster();
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+const crd = (plural: string, rules: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${plural}.cc.example.com
+spec:
+  group: cc.example.com
+  scope: Namespaced
+  names: {plural: ${plural}, kind: ${plural[0].toUpperCase()}${plural.slice(1, -1)}}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+${rules}
+            properties:
+              replicas: {type: integer}
+              name: {type: string}
+              labels: {type: object, additionalProperties: {type: string}}
+`;
+
+const RULE = (r: string, m = '') => `apiextensions.ValidationRule{Rule:"${r}", Message:"", MessageExpression:"${m}", `
+  + 'Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}';
+const PATH = 'spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations';
+
+describe('CRD CEL rules compiled at create and update', () => {
+  it('refuses rules that do not compile or are not bools, and messageExpressions that are not strings', async () => {
+    const r = await c.kubectl(['apply', '-f', '-'], {
+      input: crd('gadgets', [
+        '            - rule: "self.replicas >"',
+        '            - rule: "self.nope == 1"',
+        '            - rule: "nosuch(self.name)"',
+        '            - rule: "self.replicas + 1"',
+        '            - rule: "self.replicas > 0"',
+        '              messageExpression: "self.replicas > 1"',
+      ].join('\n')),
+    });
+    expect(r.code).not.toBe(0);
+    const err = r.stderr;
+    expect(err).toContain('CustomResourceDefinition "gadgets.cc.example.com" is invalid: ');
+    expect(err).toContain(`${PATH}[0].rule: Invalid value: ${RULE('self.replicas >')}: compilation failed: ERROR: <input>:1:15: Syntax error: `);
+    expect(err).toContain(`${PATH}[1].rule: Invalid value: ${RULE('self.nope == 1')}: compilation failed: ERROR: <input>:1:5: undefined field 'nope'\n | self.nope == 1\n | ....^`);
+    expect(err).toContain(`${PATH}[2].rule: Invalid value: ${RULE('nosuch(self.name)')}: compilation failed: ERROR: <input>:1:7: undeclared reference to 'nosuch' (in container '')`);
+    expect(err).toContain(`${PATH}[3].rule: Invalid value: ${RULE('self.replicas + 1')}: cel expression must evaluate to a bool`);
+    expect(err).toContain(`${PATH}[4].messageExpression: Invalid value: ${RULE('self.replicas > 0', 'self.replicas > 1')}: messageExpression must evaluate to a string`);
+    expect((await c.kubectl(['get', 'crd', 'gadgets.cc.example.com'])).code).not.toBe(0);
+  });
+
+  it('accepts rules that compile, and refuses an update that breaks one', async () => {
+    const good = [
+      '            - rule: "self.replicas >= 0 && self.name.startsWith(\'a\') && self.labels.all(k, k.size() < 10)"',
+      '              messageExpression: "\'bad: \' + self.name"',
+      '            - rule: "!has(self.labels) || self.labels.anyKey == \'x\' || true"',
+    ].join('\n');
+    await c.kubectlOk(['apply', '-f', '-'], { input: crd('widgets', good) });
+    const bad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.replicaz > 1"') });
+    expect(bad.stderr).toContain(`${PATH}[0].rule: Invalid value: ${RULE('self.replicaz > 1')}: compilation failed: ERROR: <input>:1:5: undefined field 'replicaz'`);
+  });
+});
