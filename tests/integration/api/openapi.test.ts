@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'python', 'openapi_v2.py');
@@ -65,21 +66,7 @@ ${extra}  selector:
         image: busybox
 `;
 
-const crontabs = (extraField = '') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: crontabs.stable.example.com
-spec:
-  group: stable.example.com
-  scope: Namespaced
-  names: {plural: crontabs, kind: CronTab}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        description: CronTab runs a command on a schedule.
+const crontabs = (extraField = '') => crdManifest({ group: 'stable.example.com', plural: 'crontabs', kind: 'CronTab' }, storedVersion(`        description: CronTab runs a command on a schedule.
         type: object
         properties:
           spec:
@@ -89,7 +76,7 @@ spec:
             properties:
               cronSpec: {type: string, description: The schedule in cron format.}
               replicas: {type: integer, minimum: 1}
-${extraField}`;
+${extraField}`));
 
 describe('OpenAPI', () => {
   it('kubectl explain deployment.spec.strategy shows the field, its type, enum and description', async () => {
@@ -119,8 +106,7 @@ describe('OpenAPI', () => {
   });
 
   it('kubectl explain a custom kind reads its CRD schema, and sees the CRD change', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: crontabs() });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/crontabs.stable.example.com']);
+    await defineCrd(c, crontabs(), 'crontabs.stable.example.com');
     const out = await c.kubectlOk(['explain', 'crontabs.spec']);
     expect(out).toMatch(/^GROUP:\s+stable\.example\.com\nKIND:\s+CronTab\nVERSION:\s+v1\n/);
     expect(out).toContain('FIELD: spec <Object>');
