@@ -1,11 +1,11 @@
 // x-kubernetes-validations (CEL) on custom objects with real kubectl: rules on self, transition rules on
 // oldSelf (skipped on create), message, messageExpression, fieldPath, reason, the default
 // `failed rule:` message, root rules, and Kubernetes' error shape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
 import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
 const CRD = crdManifest({ group: 'cel.example.com', plural: 'valves', kind: 'Valve' }, storedVersion(`        type: object
         x-kubernetes-validations:
@@ -39,11 +39,7 @@ const CRD = crdManifest({ group: 'cel.example.com', plural: 'valves', kind: 'Val
 `));
 
 beforeAll(async () => {
-  c = await startTestCluster();
   await defineCrd(c, CRD, 'valves.cel.example.com');
-});
-afterAll(async () => {
-  await c?.stop();
 });
 
 const valve = (name: string, spec: string) => `apiVersion: cel.example.com/v1\nkind: Valve\nmetadata: {name: ${name}, namespace: default}\nspec: ${spec}\n`;

@@ -1,18 +1,11 @@
 // Deleting a CRD with real kubectl: it is marked (customresourcecleanup finalizer, Terminating), its objects
 // are deleted (those held by finalizers wait), creates are refused meanwhile, and once the last object is
 // gone the definition and its resource disappear from the store and from discovery.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll, waitFor } from '../../helpers/cluster';
 import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const CRD = crdManifest({ group: 'del.example.com', plural: 'drones', kind: 'Drone' }, storedVersion(PRESERVE_UNKNOWN_FIELDS));
 const drone = (name: string, finalizers = '') => `apiVersion: del.example.com/v1\nkind: Drone\nmetadata:\n  name: ${name}\n  namespace: default\n${finalizers}`;

@@ -1,18 +1,11 @@
 // `kubectl get` of custom resources with real kubectl: the version's additionalPrinterColumns (JSONPath with
 // filters, typed cells, missing values as null cells, priority > 0 only with -o wide), NAME AGE when none are
 // declared, and the CRD validation of its columns with apiextensions' messages.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
 import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const crd = (plural: string, kind: string, columns: string) =>
   crdManifest({ group: 'print.example.com', plural, kind }, storedVersion(PRESERVE_UNKNOWN_FIELDS, columns));

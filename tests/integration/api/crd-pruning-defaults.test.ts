@@ -1,18 +1,14 @@
 // Custom objects against their schema with real kubectl: unknown fields pruned (a warning, or a 400 with
 // --validate=strict) unless x-kubernetes-preserve-unknown-fields keeps them, embedded resources, defaults
 // on writes and on reads from storage, nullable, and the size, uniqueness, multipleOf and format checks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
 import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
 beforeAll(async () => {
-  c = await startTestCluster();
   await defineCrd(c, gizmoCrd(''), 'gizmos.schema.example.com');
-});
-afterAll(async () => {
-  await c?.stop();
 });
 
 function gizmoCrd(extraProperty: string): string {

@@ -2,18 +2,11 @@
 // plural and short name, merge and JSON patches, server-side apply, a strategic merge patch refused with
 // 415, a watch of custom objects, cluster scope, the status subresource, and objects gone with their CRD.
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { KUBECTL, testClusterAll, waitFor } from '../../helpers/cluster';
 import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const crd = (plural: string, kind: string, scope: string, extra = '') => crdManifest(
   { group: 'stable.example.com', plural, kind, scope, shortNames: [`${plural.slice(0, 2)}x`], categories: ['all'] },

@@ -1,18 +1,11 @@
 // The status and scale subresources of custom resources with real kubectl: status ignored on main-resource
 // writes and everything but status ignored on /status; generation counting non-status changes (every
 // non-metadata change without a status subresource); `kubectl scale` through the version's scale paths.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
 import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const crd = (plural: string, kind: string, subresources: string) =>
   crdManifest({ group: 'sub.example.com', plural, kind }, storedVersion(PRESERVE_UNKNOWN_FIELDS, subresources));

@@ -1,18 +1,11 @@
 // A CRD with several versions (conversion None) with real kubectl: served versions in discovery with the
 // preferred one by Kubernetes' version priority, objects stored in the storage version and read in any
 // served one, deprecation warnings (default and declared), status.storedVersions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll, waitFor } from '../../helpers/cluster';
 import { crdManifest, defineCrd } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const SCHEMA = '    schema:\n      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n';
 const crd = (storage: 'v1beta1' | 'v1', alphaWarning = '') => crdManifest({ group: 'versions.example.com', plural: 'robots', kind: 'Robot' }, `  - name: v1beta1

@@ -1,17 +1,10 @@
 // CustomResourceDefinitions with real kubectl: stored with apiextensions' defaults and validation
 // messages, listed as NAME CREATED AT, and made NamesAccepted and Established by their controller.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
 import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const SCHEMA = `        type: object
         properties:
