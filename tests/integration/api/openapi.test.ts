@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testClusterAll, waitFor } from '../../helpers/cluster';
 import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
+import { deploymentManifest } from '../../helpers/manifests';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'python', 'openapi_v2.py');
@@ -39,25 +40,11 @@ function curl(urlPath: string, headers: string[]): Promise<{ code: number; stdou
   return run('/usr/bin/curl', [...args, `${c.core.api.url}${urlPath}`]);
 }
 
-const deployment = (image: string, extra = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: default
-spec:
-  replicas: 1
-${extra}  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: ${image}
-      - name: side
-        image: busybox
-`;
+/** Deployment web (app=web) with containers web (this image) and side; `spec` adds fields to its spec, unknown ones too. */
+const deployment = (image: string, spec: Record<string, unknown> = {}) => JSON.stringify(deploymentManifest('web', 1, image, {
+  template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }, { name: 'side', image: 'busybox' }] } },
+  ...spec,
+}));
 
 const crontabs = (extraField = '') => crdManifest({ group: 'stable.example.com', plural: 'crontabs', kind: 'CronTab' }, storedVersion(`        description: CronTab runs a command on a schedule.
         type: object
@@ -130,7 +117,7 @@ describe('OpenAPI', () => {
     expect(got).toBe('nginx:2 busybox test');
 
     for (const validate of ['--validate=strict', '--validate=true']) {
-      const bad = await c.kubectl(['apply', '-f', '-', validate], { input: deployment('nginx:2', '  replicaz: 3\n') });
+      const bad = await c.kubectl(['apply', '-f', '-', validate], { input: deployment('nginx:2', { replicaz: 3 }) });
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz"');
     }
