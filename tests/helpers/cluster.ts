@@ -12,6 +12,7 @@ import type { HollowNodes, HollowOptions } from '../../main/hollow';
 import { startHollowNodes } from '../../main/hollow';
 import type { Node } from '../../main/api/types';
 import { R } from '../../main/client/refs';
+import { hooked } from './hooked';
 import { waitFor } from './wait';
 
 export { waitFor } from './wait';
@@ -64,6 +65,11 @@ export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One test cluster for all tests of the file: started before them, stopped after them; to be used inside tests only. */
+export function testClusterAll(opts: Partial<CoreOptions> = {}): TestCluster {
+  return hooked({ per: 'all', what: 'the test cluster', start: () => startTestCluster(opts), stop: (c) => c.stop() });
 }
 
 function runKubectl(

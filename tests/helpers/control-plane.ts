@@ -11,7 +11,7 @@ import type { LocalClient } from '../../main/client/local';
 import { isNotFound, type DeleteOpts, type ResourceRef } from '../../main/client/types';
 import { startControlLoops } from '../../main/controllers';
 import type { ControlLoopOptions } from '../../main/controllers';
-import { afterEach, beforeEach } from 'vitest';
+import { hooked } from './hooked';
 import { startInProcessApi } from './in-process-api';
 import { waitFor } from './wait';
 
@@ -114,22 +114,15 @@ export async function startControlPlane(): Promise<ControlPlane> {
  * `setup`), stopped after it. Returns a handle that always reaches the current test's plane.
  */
 export function controlPlaneEach(controller: string, opts: ControllerOptions = {}, setup?: (cp: ControlPlane) => Promise<unknown>): ControlPlane {
-  let current: ControlPlane | undefined;
-  beforeEach(async () => {
-    current = await startControlPlane();
-    await current.startController(controller, opts);
-    await setup?.(current);
-  });
-  afterEach(async () => {
-    await current?.stop();
-    current = undefined;
-  });
-  return new Proxy({} as ControlPlane, {
-    get: (_t, prop) => {
-      if (!current) throw new Error('the control plane runs only inside a test');
-      // Its members are closures (no `this`): handing them out unbound is safe.
-      const members: Record<keyof ControlPlane, unknown> = current;
-      return members[prop as keyof ControlPlane];
+  return hooked({
+    per: 'each',
+    what: 'the control plane',
+    start: async () => {
+      const plane = await startControlPlane();
+      await plane.startController(controller, opts);
+      await setup?.(plane);
+      return plane;
     },
+    stop: (plane) => plane.stop(),
   });
 }

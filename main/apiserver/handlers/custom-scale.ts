@@ -1,6 +1,6 @@
 // The scale subresource of a CRD's resource (apiextensions' scale REST): Scale's spec.replicas, status.replicas
 // and status.selector read from the version's specReplicasPath, statusReplicasPath and labelSelectorPath,
-// and a new spec.replicas written at specReplicasPath.
+// and a new spec.replicas written at specReplicasPath; newScale is the Scale object subresources.ts builds too.
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject, Scale, StoredObject } from '../../api/types';
 
@@ -28,9 +28,8 @@ function int(v: unknown): number {
   return typeof v === 'number' && Number.isInteger(v) ? v : 0;
 }
 
-/** scaleFromCustomResource. */
-export function customScale(obj: StoredObject, paths: ScalePaths): Scale {
-  const selector = paths.labelSelectorPath ? nested(obj, paths.labelSelectorPath) : undefined;
+/** An autoscaling/v1 Scale of `obj` (its name, namespace, uid, resourceVersion and creationTimestamp) with these replicas. */
+export function newScale(obj: StoredObject, specReplicas: number, status: NonNullable<Scale['status']>): Scale {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -38,9 +37,16 @@ export function customScale(obj: StoredObject, paths: ScalePaths): Scale {
       name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid,
       resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp,
     },
-    spec: { replicas: int(nested(obj, paths.specReplicasPath)) },
-    status: { replicas: int(nested(obj, paths.statusReplicasPath)), ...(typeof selector === 'string' && selector ? { selector } : {}) },
+    spec: { replicas: specReplicas },
+    status,
   };
+}
+
+/** scaleFromCustomResource. */
+export function customScale(obj: StoredObject, paths: ScalePaths): Scale {
+  const selector = paths.labelSelectorPath ? nested(obj, paths.labelSelectorPath) : undefined;
+  const status = { replicas: int(nested(obj, paths.statusReplicasPath)), ...(typeof selector === 'string' && selector ? { selector } : {}) };
+  return newScale(obj, int(nested(obj, paths.specReplicasPath)), status);
 }
 
 /** Writes `replicas` at specReplicasPath (making the objects on the way); false when it is already so. */

@@ -15,21 +15,12 @@ import { patchType, writeOptions } from './resource';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 import { evictPod } from '../registry/eviction';
 import type { DeleteOptions } from '../registry/options';
-import { customScale, customScalePaths, setCustomReplicas } from './custom-scale';
+import { customScale, customScalePaths, newScale, setCustomReplicas } from './custom-scale';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
 function toScale(obj: Replicated): Scale {
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid,
-      resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp,
-    },
-    spec: { replicas: obj.spec?.replicas ?? 0 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector) },
-  };
+  return newScale(obj, obj.spec?.replicas ?? 0, { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector) });
 }
 
 export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {

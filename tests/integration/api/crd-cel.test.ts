@@ -1,26 +1,13 @@
 // x-kubernetes-validations (CEL) on custom objects with real kubectl: rules on self, transition rules on
 // oldSelf (skipped on create), message, messageExpression, fieldPath, reason, the default
 // `failed rule:` message, root rules, and Kubernetes' error shape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
+import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
-const CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: valves.cel.example.com
-spec:
-  group: cel.example.com
-  scope: Namespaced
-  names: {plural: valves, kind: Valve}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
+const CRD = crdManifest({ group: 'cel.example.com', plural: 'valves', kind: 'Valve' }, storedVersion(`        type: object
         x-kubernetes-validations:
         - rule: "!has(self.spec) || self.metadata.name != 'forbidden'"
           message: this name is reserved
@@ -49,15 +36,10 @@ spec:
                   type: integer
                   x-kubernetes-validations:
                   - rule: self > 1024
-`;
+`));
 
 beforeAll(async () => {
-  c = await startTestCluster();
-  await c.kubectlOk(['apply', '-f', '-'], { input: CRD });
-  await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/valves.cel.example.com']);
-});
-afterAll(async () => {
-  await c?.stop();
+  await defineCrd(c, CRD, 'valves.cel.example.com');
 });
 
 const valve = (name: string, spec: string) => `apiVersion: cel.example.com/v1\nkind: Valve\nmetadata: {name: ${name}, namespace: default}\nspec: ${spec}\n`;

@@ -1,33 +1,13 @@
 // Deleting a CRD with real kubectl: it is marked (customresourcecleanup finalizer, Terminating), its objects
 // are deleted (those held by finalizers wait), creates are refused meanwhile, and once the last object is
 // gone the definition and its resource disappear from the store and from discovery.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll, waitFor } from '../../helpers/cluster';
+import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
-
-const CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: drones.del.example.com
-spec:
-  group: del.example.com
-  scope: Namespaced
-  names: {plural: drones, kind: Drone}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-`;
+const CRD = crdManifest({ group: 'del.example.com', plural: 'drones', kind: 'Drone' }, storedVersion(PRESERVE_UNKNOWN_FIELDS));
 const drone = (name: string, finalizers = '') => `apiVersion: del.example.com/v1\nkind: Drone\nmetadata:\n  name: ${name}\n  namespace: default\n${finalizers}`;
 
 interface Condition { type: string; status: string; reason: string; message: string }
@@ -39,8 +19,7 @@ async function terminating(): Promise<Condition | undefined> {
 
 describe('deleting a CustomResourceDefinition', () => {
   it('deletes its objects while Terminating, refuses creates, and then disappears with its resource', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: CRD });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/drones.del.example.com']);
+    await defineCrd(c, CRD, 'drones.del.example.com');
     await c.kubectlOk(['apply', '-f', '-'], { input: `${drone('free')}---\n${drone('held', '  finalizers: [example.com/hold]\n')}` });
 
     await c.kubectlOk(['delete', 'crd', 'drones.del.example.com', '--wait=false']);

@@ -1,35 +1,14 @@
 // `kubectl get` of custom resources with real kubectl: the version's additionalPrinterColumns (JSONPath with
 // filters, typed cells, missing values as null cells, priority > 0 only with -o wide), NAME AGE when none are
 // declared, and the CRD validation of its columns with apiextensions' messages.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
+import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
-
-const crd = (plural: string, kind: string, columns: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: ${plural}.print.example.com
-spec:
-  group: print.example.com
-  scope: Namespaced
-  names: {plural: ${plural}, kind: ${kind}}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-${columns}    schema:
-      openAPIV3Schema:
-        type: object
-        x-kubernetes-preserve-unknown-fields: true
-`;
+const crd = (plural: string, kind: string, columns: string) =>
+  crdManifest({ group: 'print.example.com', plural, kind }, storedVersion(PRESERVE_UNKNOWN_FIELDS, columns));
 
 const COLUMNS = `    additionalPrinterColumns:
     - {name: Replicas, type: integer, jsonPath: .spec.replicas}
@@ -40,14 +19,9 @@ const COLUMNS = `    additionalPrinterColumns:
     - {name: Started, type: date, jsonPath: .status.startedAt}
 `;
 
-async function established(yaml: string, name: string): Promise<void> {
-  await c.kubectlOk(['apply', '-f', '-'], { input: yaml });
-  await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', `crd/${name}`]);
-}
-
 describe('printer columns of custom resources', () => {
   it('prints the declared columns, typed, empty for missing values and wide columns only with -o wide', async () => {
-    await established(crd('widgets', 'Widget', COLUMNS), 'widgets.print.example.com');
+    await defineCrd(c, crd('widgets', 'Widget', COLUMNS), 'widgets.print.example.com');
     const started = new Date(Date.now() - 3 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await c.kubectlOk(['apply', '-f', '-'], {
       input: `apiVersion: print.example.com/v1
@@ -93,7 +67,7 @@ spec: {replicas: "three"}
   });
 
   it('prints NAME AGE when the version declares no columns', async () => {
-    await established(crd('gadgets', 'Gadget', ''), 'gadgets.print.example.com');
+    await defineCrd(c, crd('gadgets', 'Gadget', ''), 'gadgets.print.example.com');
     await c.kubectlOk(['apply', '-f', '-'], { input: 'apiVersion: print.example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: default}\n' });
     const lines = (await c.kubectlOk(['get', 'gadgets'])).trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
     expect(lines[0]).toEqual(['NAME', 'AGE']);

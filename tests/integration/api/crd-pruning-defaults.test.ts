@@ -1,36 +1,18 @@
 // Custom objects against their schema with real kubectl: unknown fields pruned (a warning, or a 400 with
 // --validate=strict) unless x-kubernetes-preserve-unknown-fields keeps them, embedded resources, defaults
 // on writes and on reads from storage, nullable, and the size, uniqueness, multipleOf and format checks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
+import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
 beforeAll(async () => {
-  c = await startTestCluster();
-  await c.kubectlOk(['apply', '-f', '-'], { input: gizmoCrd('') });
-  await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/gizmos.schema.example.com']);
-});
-afterAll(async () => {
-  await c?.stop();
+  await defineCrd(c, gizmoCrd(''), 'gizmos.schema.example.com');
 });
 
 function gizmoCrd(extraProperty: string): string {
-  return `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gizmos.schema.example.com
-spec:
-  group: schema.example.com
-  scope: Namespaced
-  names: {plural: gizmos, kind: Gizmo}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
+  return crdManifest({ group: 'schema.example.com', plural: 'gizmos', kind: 'Gizmo' }, storedVersion(`        type: object
         properties:
           spec:
             type: object
@@ -50,7 +32,7 @@ spec:
                 x-kubernetes-embedded-resource: true
                 properties:
                   spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
-${extraProperty}`;
+${extraProperty}`));
 }
 
 const gizmo = (name: string, spec: string) => `apiVersion: schema.example.com/v1\nkind: Gizmo\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n${spec}`;

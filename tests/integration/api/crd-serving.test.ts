@@ -2,44 +2,20 @@
 // plural and short name, merge and JSON patches, server-side apply, a strategic merge patch refused with
 // 415, a watch of custom objects, cluster scope, the status subresource, and objects gone with their CRD.
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { KUBECTL, testClusterAll, waitFor } from '../../helpers/cluster';
+import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
-
-const crd = (plural: string, kind: string, scope: string, extra = '') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: ${plural}.stable.example.com
-spec:
-  group: stable.example.com
-  scope: ${scope}
-  names:
-    plural: ${plural}
-    kind: ${kind}
-    shortNames: [${plural.slice(0, 2)}x]
-    categories: [all]
-  versions:
-  - name: v1
-    served: true
-    storage: true
-${extra}    schema:
-      openAPIV3Schema:
-        type: object
-        x-kubernetes-preserve-unknown-fields: true
-`;
+const crd = (plural: string, kind: string, scope: string, extra = '') => crdManifest(
+  { group: 'stable.example.com', plural, kind, scope, shortNames: [`${plural.slice(0, 2)}x`], categories: ['all'] },
+  storedVersion(PRESERVE_UNKNOWN_FIELDS, extra),
+);
 
 describe('custom resources', () => {
   it('serves a namespaced resource at once: discovery, create, get, patch, apply, watch, delete', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: crd('crontabs', 'CronTab', 'Namespaced', '    subresources:\n      status: {}\n') });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/crontabs.stable.example.com']);
+    await defineCrd(c, crd('crontabs', 'CronTab', 'Namespaced', '    subresources:\n      status: {}\n'), 'crontabs.stable.example.com');
     const resources = await c.kubectlOk(['api-resources', '--api-group=stable.example.com']);
     expect(resources).toMatch(/crontabs\s+crx\s+stable\.example\.com\/v1\s+true\s+CronTab/);
 
@@ -77,8 +53,7 @@ describe('custom resources', () => {
   });
 
   it('serves cluster scope, and a deleted CRD takes its objects and its resource with it', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: crd('planets', 'Planet', 'Cluster') });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/planets.stable.example.com']);
+    await defineCrd(c, crd('planets', 'Planet', 'Cluster'), 'planets.stable.example.com');
     await c.kubectlOk(['apply', '-f', '-'], { input: 'apiVersion: stable.example.com/v1\nkind: Planet\nmetadata:\n  name: earth\nspec:\n  moons: 1\n' });
     expect(await c.kubectlOk(['get', 'planets', 'earth', '-o', 'jsonpath={.spec.moons} {.metadata.namespace}'])).toBe('1 ');
     await c.kubectlOk(['delete', 'crd', 'planets.stable.example.com']);
@@ -91,21 +66,7 @@ describe('custom resources', () => {
 
 describe('custom objects against the schema', () => {
   it('refuses what the structural schema refuses, with Kubernetes messages', async () => {
-    const schemaCrd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: boxes.stable.example.com
-spec:
-  group: stable.example.com
-  scope: Namespaced
-  names: {plural: boxes, kind: Box}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
+    const schemaCrd = crdManifest({ group: 'stable.example.com', plural: 'boxes', kind: 'Box' }, storedVersion(`        type: object
         properties:
           spec:
             type: object
@@ -114,9 +75,8 @@ spec:
               size: {type: integer, minimum: 1, maximum: 10}
               color: {type: string, enum: [red, blue]}
               label: {type: string, pattern: '^[a-z]+$', maxLength: 5}
-`;
-    await c.kubectlOk(['apply', '-f', '-'], { input: schemaCrd });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/boxes.stable.example.com']);
+`));
+    await defineCrd(c, schemaCrd, 'boxes.stable.example.com');
     const box = (spec: string) => `apiVersion: stable.example.com/v1\nkind: Box\nmetadata:\n  name: b\n  namespace: default\nspec:\n${spec}`;
     const cases: Array<[string, string]> = [
       ['  color: red\n', 'The Box "b" is invalid: spec.size: Required value'],

@@ -1,51 +1,25 @@
 // The status and scale subresources of custom resources with real kubectl: status ignored on main-resource
 // writes and everything but status ignored on /status; generation counting non-status changes (every
 // non-metadata change without a status subresource); `kubectl scale` through the version's scale paths.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
+import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
-
-const crd = (plural: string, kind: string, subresources: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: ${plural}.sub.example.com
-spec:
-  group: sub.example.com
-  scope: Namespaced
-  names: {plural: ${plural}, kind: ${kind}}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-${subresources}    schema:
-      openAPIV3Schema:
-        type: object
-        x-kubernetes-preserve-unknown-fields: true
-`;
+const crd = (plural: string, kind: string, subresources: string) =>
+  crdManifest({ group: 'sub.example.com', plural, kind }, storedVersion(PRESERVE_UNKNOWN_FIELDS, subresources));
 
 const SCALED = `    subresources:
       status: {}
       scale: {specReplicasPath: .spec.size.replicas, statusReplicasPath: .status.ready, labelSelectorPath: .status.selector}
 `;
 
-async function define(yaml: string, name: string): Promise<void> {
-  await c.kubectlOk(['apply', '-f', '-'], { input: yaml });
-  await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', `crd/${name}`]);
-}
-
 const get = (kind: string, name: string, path: string) => c.kubectlOk(['get', kind, name, '-o', `jsonpath=${path}`]);
 
 describe('status and scale subresources of custom resources', () => {
   it('keeps status to /status and spec to the main resource, counting generations of spec changes', async () => {
-    await define(crd('pools', 'Pool', SCALED), 'pools.sub.example.com');
+    await defineCrd(c, crd('pools', 'Pool', SCALED), 'pools.sub.example.com');
     await c.kubectlOk(['create', '-f', '-'], {
       input: 'apiVersion: sub.example.com/v1\nkind: Pool\nmetadata: {name: p, namespace: default}\nspec: {size: {replicas: 2}}\nstatus: {ready: 9}\n',
     });
@@ -71,7 +45,7 @@ describe('status and scale subresources of custom resources', () => {
   });
 
   it('counts status changes in the generation when there is no status subresource', async () => {
-    await define(crd('tanks', 'Tank', ''), 'tanks.sub.example.com');
+    await defineCrd(c, crd('tanks', 'Tank', ''), 'tanks.sub.example.com');
     await c.kubectlOk(['create', '-f', '-'], { input: 'apiVersion: sub.example.com/v1\nkind: Tank\nmetadata: {name: t, namespace: default}\nstatus: {level: 1}\n' });
     expect(await get('tank', 't', '{.status.level} {.metadata.generation}')).toBe('1 1');
     await c.kubectlOk(['patch', 'tank', 't', '--type=merge', '-p', '{"status":{"level":2}}']);

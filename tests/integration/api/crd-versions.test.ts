@@ -1,29 +1,14 @@
 // A CRD with several versions (conversion None) with real kubectl: served versions in discovery with the
 // preferred one by Kubernetes' version priority, objects stored in the storage version and read in any
 // served one, deprecation warnings (default and declared), status.storedVersions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll, waitFor } from '../../helpers/cluster';
+import { crdManifest, defineCrd } from '../../helpers/crd';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const SCHEMA = '    schema:\n      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n';
-const crd = (storage: 'v1beta1' | 'v1', alphaWarning = '') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: robots.versions.example.com
-spec:
-  group: versions.example.com
-  scope: Namespaced
-  names: {plural: robots, kind: Robot}
-  versions:
-  - name: v1beta1
+const crd = (storage: 'v1beta1' | 'v1', alphaWarning = '') => crdManifest({ group: 'versions.example.com', plural: 'robots', kind: 'Robot' }, `  - name: v1beta1
     served: true
     storage: ${storage === 'v1beta1'}
     deprecated: true
@@ -37,15 +22,14 @@ ${SCHEMA}  - name: v1alpha1
 ${alphaWarning}${SCHEMA}  - name: v2alpha1
     served: false
     storage: false
-${SCHEMA}`;
+${SCHEMA}`);
 
 const robot = (version: string, name: string) => `apiVersion: versions.example.com/${version}\nkind: Robot\nmetadata: {name: ${name}, namespace: default}\nspec: {arms: 2}\n`;
 const storedApiVersion = (name: string) => (JSON.parse(c.core.store.get(`/registry/versions.example.com/robots/default/${name}`)!.value) as { apiVersion: string }).apiVersion;
 
 describe('custom resources in several versions', () => {
   it('serves every served version, prefers the highest, stores in the storage version and reads in any', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: crd('v1beta1', '    deprecationWarning: "v1alpha1 is gone soon"\n') });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/robots.versions.example.com']);
+    await defineCrd(c, crd('v1beta1', '    deprecationWarning: "v1alpha1 is gone soon"\n'), 'robots.versions.example.com');
     const versions = (await c.kubectlOk(['api-versions'])).split('\n').filter((l) => l.startsWith('versions.example.com/'));
     expect(versions.sort()).toEqual(['versions.example.com/v1', 'versions.example.com/v1alpha1', 'versions.example.com/v1beta1']);
     const group = JSON.parse(await c.kubectlOk(['get', '--raw', '/apis/versions.example.com'])) as { preferredVersion: { version: string }; versions: Array<{ version: string }> };

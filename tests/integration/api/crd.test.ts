@@ -1,20 +1,12 @@
 // CustomResourceDefinitions with real kubectl: stored with apiextensions' defaults and validation
 // messages, listed as NAME CREATED AT, and made NamesAccepted and Established by their controller.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
+import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
-let c: TestCluster;
+const c = testClusterAll();
 
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
-
-const SCHEMA = `    schema:
-      openAPIV3Schema:
-        type: object
+const SCHEMA = `        type: object
         properties:
           spec:
             type: object
@@ -23,28 +15,13 @@ const SCHEMA = `    schema:
 `;
 
 function crd(o: { name?: string; group?: string; plural?: string; kind?: string; scope?: string; versions?: string } = {}): string {
-  const group = o.group ?? 'example.com';
-  const plural = o.plural ?? 'widgets';
-  const versions = o.versions ?? `  - name: v1\n    served: true\n    storage: true\n${SCHEMA}`;
-  return `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: ${o.name ?? `${plural}.${group}`}
-spec:
-  group: ${group}
-  scope: ${o.scope ?? 'Namespaced'}
-  names:
-    plural: ${plural}
-    kind: ${o.kind ?? 'Widget'}
-    shortNames: [wd]
-  versions:
-${versions}`;
+  const header = { group: o.group ?? 'example.com', plural: o.plural ?? 'widgets', kind: o.kind ?? 'Widget', scope: o.scope, name: o.name, shortNames: ['wd'] };
+  return crdManifest(header, o.versions ?? storedVersion(SCHEMA));
 }
 
 describe('CustomResourceDefinition', () => {
   it('is stored with its defaults, becomes Established and lists as NAME CREATED AT', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: crd() });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/widgets.example.com']);
+    await defineCrd(c, crd(), 'widgets.example.com');
     const names = await c.kubectlOk(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.spec.names.listKind} {.spec.names.singular} {.spec.conversion.strategy}']);
     expect(names).toBe('WidgetList widget None');
     const status = await c.kubectlOk([
@@ -64,7 +41,7 @@ describe('CustomResourceDefinition', () => {
       [crd({ scope: 'Galaxy', plural: 'things', kind: 'Thing' }), 'spec.scope: Unsupported value: "Galaxy": supported values: "Cluster", "Namespaced"'],
       [crd({ plural: 'gadgets', kind: 'Gadget', versions: '  - name: v1\n    served: true\n    storage: true\n' }),
         'spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required'],
-      [crd({ plural: 'gizmos', kind: 'Gizmo', versions: `  - name: v1\n    served: true\n    storage: false\n${SCHEMA}` }),
+      [crd({ plural: 'gizmos', kind: 'Gizmo', versions: `  - name: v1\n    served: true\n    storage: false\n    schema:\n      openAPIV3Schema:\n${SCHEMA}` }),
         'must have exactly one version marked as storage version'],
       [crd({ plural: 'bolts', kind: 'Bolt', versions: '  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        properties:\n          spec: {}\n' }),
         'spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields'],

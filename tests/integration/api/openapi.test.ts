@@ -5,20 +5,15 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll, waitFor } from '../../helpers/cluster';
+import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
+import { deploymentManifest } from '../../helpers/manifests';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'python', 'openapi_v2.py');
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -45,41 +40,13 @@ function curl(urlPath: string, headers: string[]): Promise<{ code: number; stdou
   return run('/usr/bin/curl', [...args, `${c.core.api.url}${urlPath}`]);
 }
 
-const deployment = (image: string, extra = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: default
-spec:
-  replicas: 1
-${extra}  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: ${image}
-      - name: side
-        image: busybox
-`;
+/** Deployment web (app=web) with containers web (this image) and side; `spec` adds fields to its spec, unknown ones too. */
+const deployment = (image: string, spec: Record<string, unknown> = {}) => JSON.stringify(deploymentManifest('web', 1, image, {
+  template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }, { name: 'side', image: 'busybox' }] } },
+  ...spec,
+}));
 
-const crontabs = (extraField = '') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: crontabs.stable.example.com
-spec:
-  group: stable.example.com
-  scope: Namespaced
-  names: {plural: crontabs, kind: CronTab}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        description: CronTab runs a command on a schedule.
+const crontabs = (extraField = '') => crdManifest({ group: 'stable.example.com', plural: 'crontabs', kind: 'CronTab' }, storedVersion(`        description: CronTab runs a command on a schedule.
         type: object
         properties:
           spec:
@@ -89,7 +56,7 @@ spec:
             properties:
               cronSpec: {type: string, description: The schedule in cron format.}
               replicas: {type: integer, minimum: 1}
-${extraField}`;
+${extraField}`));
 
 describe('OpenAPI', () => {
   it('kubectl explain deployment.spec.strategy shows the field, its type, enum and description', async () => {
@@ -119,8 +86,7 @@ describe('OpenAPI', () => {
   });
 
   it('kubectl explain a custom kind reads its CRD schema, and sees the CRD change', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: crontabs() });
-    await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/crontabs.stable.example.com']);
+    await defineCrd(c, crontabs(), 'crontabs.stable.example.com');
     const out = await c.kubectlOk(['explain', 'crontabs.spec']);
     expect(out).toMatch(/^GROUP:\s+stable\.example\.com\nKIND:\s+CronTab\nVERSION:\s+v1\n/);
     expect(out).toContain('FIELD: spec <Object>');
@@ -151,7 +117,7 @@ describe('OpenAPI', () => {
     expect(got).toBe('nginx:2 busybox test');
 
     for (const validate of ['--validate=strict', '--validate=true']) {
-      const bad = await c.kubectl(['apply', '-f', '-', validate], { input: deployment('nginx:2', '  replicaz: 3\n') });
+      const bad = await c.kubectl(['apply', '-f', '-', validate], { input: deployment('nginx:2', { replicaz: 3 }) });
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz"');
     }

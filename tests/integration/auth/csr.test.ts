@@ -44,6 +44,19 @@ function writeCa(): string {
   return caFile;
 }
 
+/** Writes a kubeconfig (file `name` in the cluster's dir) that logs in with this client certificate and key only. */
+function certKubeconfig(name: string, user: string, crt: string, key: string): string {
+  const kubeconfig = path.join(c.dir, name);
+  fs.writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${c.core.api.url}", certificate-authority: ${writeCa()}}}]
+users: [{name: ${user}, user: {client-certificate: ${crt}, client-key: ${key}}}]
+contexts: [{name: c, context: {cluster: c, user: ${user}}}]
+current-context: c
+`);
+  return kubeconfig;
+}
+
 async function certificateOf(name: string): Promise<string> {
   return waitFor(async () => {
     const b64 = await c.kubectlOk(['get', 'csr', name, '-o', 'jsonpath={.status.certificate}']);
@@ -90,15 +103,7 @@ describe('CertificateSigningRequest', () => {
     // The signed certificate is a login: kubectl with it and no token is jane, in her groups.
     const certFile = path.join(c.dir, 'jane.crt');
     fs.writeFileSync(certFile, pem);
-    const kubeconfig = path.join(c.dir, 'jane.kubeconfig');
-    const caFile = writeCa();
-    fs.writeFileSync(kubeconfig, `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${c.core.api.url}", certificate-authority: ${caFile}}}]
-users: [{name: jane, user: {client-certificate: ${certFile}, client-key: ${key}}}]
-contexts: [{name: c, context: {cluster: c, user: jane}}]
-current-context: c
-`);
+    const kubeconfig = certKubeconfig('jane.kubeconfig', 'jane', certFile, key);
     const whoami = await c.kubectlOk([`--kubeconfig=${kubeconfig}`, 'auth', 'whoami']);
     expect(whoami).toMatch(/Username\s+jane/);
     expect(whoami).toMatch(/Groups\s+\[devs qa system:authenticated\]/);
@@ -110,15 +115,7 @@ current-context: c
     const key = path.join(c.dir, 'self.key');
     const crt = path.join(c.dir, 'self.crt');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-subj', '/CN=admin/O=system:masters', '-days', '1', '-out', crt], { stdio: 'ignore' });
-    const caFile = writeCa();
-    const kubeconfig = path.join(c.dir, 'self.kubeconfig');
-    fs.writeFileSync(kubeconfig, `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${c.core.api.url}", certificate-authority: ${caFile}}}]
-users: [{name: u, user: {client-certificate: ${crt}, client-key: ${key}}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-`);
+    const kubeconfig = certKubeconfig('self.kubeconfig', 'u', crt, key);
     const r = await c.kubectl([`--kubeconfig=${kubeconfig}`, 'get', 'pods']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Unauthorized');

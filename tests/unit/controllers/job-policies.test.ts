@@ -3,34 +3,19 @@
 // FailedIndexes / MaxFailedIndexesExceeded, FailIndex), successPolicy, managedBy and
 // podReplacementPolicy Failed. The test plays the kubelet.
 import { describe, expect, it } from 'vitest';
-import type { Job, JobCondition, Pod } from '../../../main/api/types';
-import { controlPlaneEach } from '../../helpers/control-plane';
+import type { Job, Pod } from '../../../main/api/types';
+import { condition as cond, jobPlaneEach, POD } from '../../helpers/job-plane';
 import { jobManifest } from '../../helpers/manifests';
-import { finishPod, registerNode, runPod } from '../../helpers/node-standin';
+import { finishPod, runPod } from '../../helpers/node-standin';
 
-const JOB = { apiVersion: 'batch/v1', kind: 'Job' };
-const POD = { apiVersion: 'v1', kind: 'Pod' };
 const FINALIZER = 'batch.kubernetes.io/job-tracking';
 const INDEX = 'batch.kubernetes.io/job-completion-index';
 const FAILURES = 'batch.kubernetes.io/job-index-failure-count';
 
-let skew = 0;
-const cp = controlPlaneEach('job', { now: () => Date.now() + skew }, async (plane) => {
-  skew = 0;
-  await registerNode(plane, 'n1');
-});
+const { cp, advance, now, job, pods, live, poke, waitLive } = jobPlaneEach();
 
-const job = (name: string) => cp.get<Job>(JOB, name, 'default');
-const pods = (name: string) => cp.list<Pod>(POD, 'default', `job-name=${name}`);
-const live = async (name: string) => (await pods(name)).filter((p) => !p.metadata?.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
-const cond = (j: Job, type: string): JobCondition | undefined => j.status?.conditions?.find((c) => c.type === type);
-const poke = (name: string) => cp.patch(JOB, name, 'default', { metadata: { annotations: { poke: String(Date.now()) } } });
 const index = (p: Pod) => p.metadata?.annotations?.[INDEX];
-const now = () => new Date(Date.now() + skew);
 
-async function waitLive(name: string, n: number): Promise<Pod[]> {
-  return cp.waitFor(async () => { const l = await live(name); return l.length === n ? l : undefined; }, `${n} live pods of ${name}`);
-}
 async function waitCondition(name: string, type: string): Promise<Job> {
   return cp.waitFor(async () => { const j = await job(name); return cond(j, type) ? j : undefined; }, `${name} ${type}`);
 }
@@ -53,7 +38,7 @@ describe('job controller: per-index back-off', () => {
     const st = await cp.waitFor(async () => { const j = await job('pi'); return j.status?.failedIndexes === '' ? j.status : undefined; }, 'failedIndexes ""');
     expect(st.failed ?? 0).toBe(0);
     expect((await cp.get<Pod>(POD, zero.metadata!.name!, 'default')).metadata?.finalizers).toEqual([FINALIZER]);
-    skew += 11_000;
+    advance(11_000);
     await poke('pi');
     const retry = await cp.waitFor(async () => (await live('pi')).find((p) => index(p) === '0'), 'index 0 again');
     expect(retry.metadata?.annotations?.[FAILURES]).toBe('1');
@@ -141,7 +126,7 @@ describe('job controller: successPolicy, managedBy, podReplacementPolicy', () =>
     expect(await live('patient')).toHaveLength(0);
     expect((await job('patient')).status?.active).toBe(0);
     await finishPod(cp, p, 137, now());
-    skew += 11_000;
+    advance(11_000);
     await poke('patient');
     const [next] = await waitLive('patient', 1);
     expect(next.metadata?.name).not.toBe(p.metadata?.name);

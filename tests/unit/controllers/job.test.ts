@@ -2,32 +2,14 @@
 // the scheduler and kubelet (running pods, reporting them Succeeded or Failed) and asserts on the
 // pods, status, conditions and events the controller writes.
 import { describe, expect, it } from 'vitest';
-import type { Job, JobCondition, Pod } from '../../../main/api/types';
-import { controlPlaneEach } from '../../helpers/control-plane';
+import type { Pod } from '../../../main/api/types';
+import { condition as cond, JOB, jobPlaneEach, POD } from '../../helpers/job-plane';
 import { jobManifest } from '../../helpers/manifests';
-import { finishPod, registerNode, runPod } from '../../helpers/node-standin';
+import { finishPod, runPod } from '../../helpers/node-standin';
 
-const JOB = { apiVersion: 'batch/v1', kind: 'Job' };
-const POD = { apiVersion: 'v1', kind: 'Pod' };
 const FINALIZER = 'batch.kubernetes.io/job-tracking';
 
-/** Real time plus what the test adds: back-offs and deadlines pass without waiting for them. */
-let skew = 0;
-const cp = controlPlaneEach('job', { now: () => Date.now() + skew }, async (plane) => {
-  skew = 0;
-  await registerNode(plane, 'n1');
-});
-
-const job = (name: string) => cp.get<Job>(JOB, name, 'default');
-const pods = (name: string) => cp.list<Pod>(POD, 'default', `job-name=${name}`);
-const live = async (name: string) => (await pods(name)).filter((p) => !p.metadata?.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
-const cond = (j: Job, type: string): JobCondition | undefined => j.status?.conditions?.find((c) => c.type === type);
-/** Any change to the Job makes the controller look again (after the test moved the clock). */
-const poke = (name: string) => cp.patch(JOB, name, 'default', { metadata: { annotations: { poke: String(Date.now()) } } });
-
-async function waitLive(name: string, n: number): Promise<Pod[]> {
-  return cp.waitFor(async () => { const l = await live(name); return l.length === n ? l : undefined; }, `${n} live pods of ${name}`);
-}
+const { cp, advance, now, job, pods, live, poke, waitLive } = jobPlaneEach();
 
 describe('job controller', () => {
   it('runs three completions two at a time, counts them through the tracking finalizer, and completes', async () => {
@@ -65,17 +47,17 @@ describe('job controller', () => {
     await cp.create(jobManifest('flaky', { backoffLimit: 1 }));
     const [first] = await waitLive('flaky', 1);
     await runPod(cp, first, 'n1');
-    await finishPod(cp, first, 1, new Date(Date.now() + skew));
+    await finishPod(cp, first, 1, now());
     await cp.waitFor(async () => (await job('flaky')).status?.failed === 1, 'one failure counted');
     await poke('flaky');
     // 10 s back-off after the first failure: no replacement yet.
     await cp.waitFor(async () => (await job('flaky')).metadata?.annotations?.poke !== undefined, 'poked');
     expect(await live('flaky')).toHaveLength(0);
-    skew += 11_000;
+    advance(11_000);
     await poke('flaky');
     const [second] = await waitLive('flaky', 1);
     await runPod(cp, second, 'n1');
-    await finishPod(cp, second, 2, new Date(Date.now() + skew));
+    await finishPod(cp, second, 2, now());
     const failed = await cp.waitFor(async () => { const j = await job('flaky'); return cond(j, 'Failed') ? j : undefined; }, 'Failed');
     expect(cond(failed, 'FailureTarget')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(cond(failed, 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
@@ -102,8 +84,8 @@ describe('job controller', () => {
     const st = await cp.waitFor(async () => { const s = (await job('idx')).status; return s?.succeeded === 2 ? s : undefined; }, 'two indexes done');
     expect(st.completedIndexes).toBe('0,2');
     // A failed index is retried (after the back-off) with the same index.
-    await finishPod(cp, byIndex.get('1')!, 1, new Date(Date.now() + skew));
-    skew += 11_000;
+    await finishPod(cp, byIndex.get('1')!, 1, now());
+    advance(11_000);
     await cp.waitFor(async () => (await job('idx')).status?.failed === 1, 'failure counted');
     await poke('idx');
     const [retry] = await waitLive('idx', 1);
@@ -135,7 +117,7 @@ describe('job controller', () => {
     await cp.create(jobManifest('slow', { activeDeadlineSeconds: 30 }));
     const [p] = await waitLive('slow', 1);
     await runPod(cp, p, 'n1');
-    skew += 31_000;
+    advance(31_000);
     await poke('slow');
     const failed = await cp.waitFor(async () => { const j = await job('slow'); return cond(j, 'FailureTarget') ? j : undefined; }, 'FailureTarget');
     expect(cond(failed, 'FailureTarget')).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });

@@ -1,22 +1,15 @@
 // The kubernetes Service controller alone: default/kubernetes at 10.96.0.1:443, its Endpoints and
 // EndpointSlice at the Ready nodes' InternalIPs on 6443 — none (no subsets) while no node is Ready.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Endpoints, Node, Service } from '../../../main/api/types';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 
 const SVC = { apiVersion: 'v1', kind: 'Service' };
 const EP = { apiVersion: 'v1', kind: 'Endpoints' };
 const SLICE = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' };
 const NODE = { apiVersion: 'v1', kind: 'Node' };
 
-let cp: ControlPlane;
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('kubernetes-service');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('kubernetes-service');
 
 async function node(name: string, ip: string, ready: boolean): Promise<void> {
   await cp.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name } });

@@ -1,24 +1,16 @@
 // The pod garbage collector alone on an in-process control plane: pods bound to a node that does
 // not exist are force-deleted — after a short quarantine when the node was never seen (it may be
 // registering), at once when the node was deleted; pods on live nodes are never touched.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../../main/api/types';
 import { ORPHAN_QUARANTINE_MS } from '../../../main/controllers/pod-gc';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 import { registerNode } from '../../helpers/node-standin';
 
 const NODE = { apiVersion: 'v1', kind: 'Node' };
 const POD = { apiVersion: 'v1', kind: 'Pod' };
 
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('pod-gc');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('pod-gc');
 
 const boundPod = (name: string, nodeName: string) => cp.create<Pod>({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName, containers: [{ name: 'c', image: 'x' }] },

@@ -1,21 +1,13 @@
 // The service load balancer alone on an in-process control plane: LoadBalancer Services get a pool address
 // (ipMode VIP) and the cleanup finalizer, spec.loadBalancerIP is honoured or refused with an event, other classes
 // are left alone, and the address is released (status cleared, finalizer gone) on a type change and on deletion.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Service } from '../../../main/api/types';
 import { LOAD_BALANCER_CLEANUP_FINALIZER } from '../../../main/api/load-balancer';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { controlPlaneEach } from '../../helpers/control-plane';
 
 const SVC = { apiVersion: 'v1', kind: 'Service' } as const;
-let cp: ControlPlane;
-
-beforeEach(async () => {
-  cp = await startControlPlane();
-  await cp.startController('service-lb');
-});
-afterEach(async () => {
-  await cp.stop();
-});
+const cp = controlPlaneEach('service-lb');
 
 const lb = (name: string, spec: Partial<NonNullable<Service['spec']>> = {}) => cp.create<Service>({
   ...SVC, metadata: { name, namespace: 'default' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: name }, ...spec },

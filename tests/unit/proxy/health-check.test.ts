@@ -2,23 +2,14 @@
 // externalTrafficPolicy Local Service, 503 until this node has a ready endpoint, then 200, Kubernetes' JSON either
 // way; closed when the Service no longer has the port. Real sockets on 127.0.0.1.
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProxyModel, ServiceModel } from '../../../vm-images/agent/proxy/model';
 import { ServiceHealthServer } from '../../../vm-images/agent/services/health-check';
+import { freePort } from '../../helpers/free-port';
 import { waitFor } from '../../helpers/wait';
 
 let server: ServiceHealthServer | undefined;
 afterEach(() => server?.stop());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number, path = '/healthz'): Promise<{ status: number; type?: string; body: string } | { error: string }> {
   return new Promise((resolve) => {
@@ -38,32 +29,40 @@ const model = (svc: Partial<ServiceModel>): ProxyModel => ({
   }],
 });
 
+type Endpoint = ServiceModel['endpoints'][number];
+
+interface Serving { health: ServiceHealthServer; port: number; first: { status: number; type?: string; body: string } }
+
+/** Starts the health server for the Service with a health check on a free port and these endpoints; its first answer. */
+async function serve(proxyHealthy: boolean, endpoints: Endpoint[]): Promise<Serving> {
+  const port = await freePort();
+  const health = new ServiceHealthServer({ proxyHealthy: () => proxyHealthy, log: () => undefined, host: '127.0.0.1' });
+  server = health;
+  health.sync(model({ healthCheckNodePort: port, endpoints }));
+  const first = await waitFor(async () => { const r = await get(port); return 'status' in r ? r : undefined; }, 'health server up', 5000, 20);
+  return { health, port, first };
+}
+
 describe('service health server', () => {
   it('answers 503 without local endpoints, 200 with them, any path, in Kubernetes\' JSON; closes with the port', async () => {
-    const port = await freePort();
-    server = new ServiceHealthServer({ proxyHealthy: () => true, log: () => undefined, host: '127.0.0.1' });
-    server.sync(model({ healthCheckNodePort: port, endpoints: [{ ip: '10.244.2.5', ports: { '': 8080 }, ready: true, nodeName: 'node-2' }] }));
-    const down = await waitFor(async () => { const r = await get(port); return 'status' in r ? r : undefined; }, 'health server up', 5000, 20);
+    const { health, port, first: down } = await serve(true, [{ ip: '10.244.2.5', ports: { '': 8080 }, ready: true, nodeName: 'node-2' }]);
     expect(down.status).toBe(503);
     expect(down.type).toBe('application/json');
     expect(JSON.parse(down.body)).toEqual({ service: { namespace: 'shop', name: 'web' }, localEndpoints: 0, serviceProxyHealthy: true });
-    server.sync(model({ healthCheckNodePort: port, endpoints: [
+    health.sync(model({ healthCheckNodePort: port, endpoints: [
       { ip: '10.244.1.5', ports: { '': 8080 }, ready: true, nodeName: 'node-1' },
       { ip: '10.244.1.6', ports: { '': 8080 }, ready: false, nodeName: 'node-1' },
     ] }));
     const up = await get(port, '/anything');
     expect(up).toMatchObject({ status: 200 });
     expect('body' in up && up.body).toBe('{\n\t"service": {\n\t\t"namespace": "shop",\n\t\t"name": "web"\n\t},\n\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}');
-    server.sync(model({}));
-    expect(server.ports).toEqual([]);
+    health.sync(model({}));
+    expect(health.ports).toEqual([]);
     await waitFor(async () => 'error' in (await get(port)), 'health server closed', 5000, 20);
   });
 
   it('answers 503 while the proxier is not healthy, even with local endpoints', async () => {
-    const port = await freePort();
-    server = new ServiceHealthServer({ proxyHealthy: () => false, log: () => undefined, host: '127.0.0.1' });
-    server.sync(model({ healthCheckNodePort: port, endpoints: [{ ip: '10.244.1.5', ports: { '': 8080 }, ready: true, nodeName: 'node-1' }] }));
-    const r = await waitFor(async () => { const x = await get(port); return 'status' in x ? x : undefined; }, 'health server up', 5000, 20);
+    const { first: r } = await serve(false, [{ ip: '10.244.1.5', ports: { '': 8080 }, ready: true, nodeName: 'node-1' }]);
     expect(r.status).toBe(503);
     expect(JSON.parse(r.body)).toMatchObject({ localEndpoints: 1, serviceProxyHealthy: false });
   });
