@@ -1,5 +1,5 @@
 // A TCP port free on loopback right now (the kernel's pick), for a server a test starts itself.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -9,5 +9,14 @@ export function freePort(): Promise<number> {
       const a = s.address();
       s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+/** Whether a connection to 127.0.0.1:`port` is refused (nothing listens there). */
+export function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => { s.destroy(); resolve(false); });
+    s.once('error', () => resolve(true));
   });
 }

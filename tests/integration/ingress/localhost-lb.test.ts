@@ -5,17 +5,8 @@
 // every listener. Pods are reached on real nodes in tests/integration/nodes/localhost-lb.test.ts.
 import * as net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../helpers/free-port';
 import { startTestCluster, waitFor } from '../../helpers/cluster';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 const service = (name: string, port: number): string => JSON.stringify({
   apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port, targetPort: 8080 }] },

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionRefused } from '../../helpers/free-port';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
 import type { PodLookup } from '../../../vm-images/agent/server/pod-lookup';
@@ -121,11 +122,6 @@ describe('the ingress proxy through the agent port-forward protocol', () => {
   it('stops listening when stopped', async () => {
     const port = proxy.httpPort;
     await proxy.stop();
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => { s.destroy(); resolve(false); });
-      s.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+    expect(await connectionRefused(port)).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionRefused as refused } from '../../helpers/free-port';
 import { startIngressProxy } from '../../../main/ingress';
 import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
@@ -67,12 +68,6 @@ function getTls(port: number, serverName: string, ca: string): Promise<Reply> {
     req.on('error', reject);
   });
 }
-
-const refused = (port: number): Promise<boolean> => new Promise((resolve) => {
-  const s = net.connect({ host: '127.0.0.1', port });
-  s.once('connect', () => { s.destroy(); resolve(false); });
-  s.once('error', () => resolve(true));
-});
 
 describe.skipIf(skipWithoutAgent)('the ingress proxy on a sandbox node', () => {
   const cfg = uniqueSandbox(17);

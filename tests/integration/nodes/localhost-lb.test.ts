@@ -8,21 +8,12 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionRefused as refused, freePort } from '../../helpers/free-port';
 import { waitFor } from '../../helpers/cluster';
 import { sandboxCluster, skipWithoutAgent } from './support';
 
 const run = promisify(execFile);
 const IMAGE = 'docker.io/flotilla/hello:1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function app(name: string, port: number): object[] {
   return [
@@ -44,12 +35,6 @@ function get(port: number): Promise<string> {
     req.on('error', reject);
   });
 }
-
-const refused = (port: number): Promise<boolean> => new Promise((resolve) => {
-  const s = net.connect({ host: '127.0.0.1', port });
-  s.once('connect', () => { s.destroy(); resolve(false); });
-  s.once('error', () => resolve(true));
-});
 
 describe.skipIf(skipWithoutAgent)('the localhost load balancer on a sandbox node', () => {
   const { ok } = sandboxCluster(19, { core: { loadBalancer: 'localhost' }, okTimeoutMs: 150_000 });
