@@ -1,17 +1,9 @@
 // Sidecar (restartable init) containers and lifecycle hooks with Kubernetes' field paths and messages
 // (validateInitContainers, validateContainers, validateLifecycle, validateHandler, validateSleepAction).
 import { describe, expect, it } from 'vitest';
-import { applyDefaults } from '../../../main/api/defaults';
 import { invalidMessage, validateObject } from '../../../main/api/validation';
-import type { KObject } from '../../../main/api/types';
+import { c, pod, podCauses as pick } from './pod-fixture';
 
-function pod(spec: Record<string, unknown>): KObject {
-  const p: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec };
-  applyDefaults('Pod', p);
-  return p;
-}
-const c = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'c', image: 'nginx:1.27', ...extra });
-const pick = (spec: Record<string, unknown>): Array<[string, string]> => validateObject('Pod', pod(spec)).map((x) => [x.field, x.message]);
 const PROBE = { exec: { command: ['true'] } };
 const HOOKS = { postStart: { exec: { command: ['true'] } }, preStop: { httpGet: { port: 80 } } };
 const NO_INIT = 'Forbidden: may not be set for init containers without restartPolicy=Always';

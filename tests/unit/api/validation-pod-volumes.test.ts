@@ -1,17 +1,9 @@
 // Pod volume and volume mount validation with Kubernetes' field paths and messages (ValidateVolumes,
 // validateVolumeSource, ValidateVolumeMounts).
 import { describe, expect, it } from 'vitest';
-import { applyDefaults } from '../../../main/api/defaults';
 import { invalidMessage, validateObject } from '../../../main/api/validation';
-import type { KObject } from '../../../main/api/types';
+import { c, pod, podCauses as pick } from './pod-fixture';
 
-function pod(spec: Record<string, unknown>): KObject {
-  const p: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec };
-  applyDefaults('Pod', p);
-  return p;
-}
-const c = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'c', image: 'nginx:1.27', ...extra });
-const pick = (spec: Record<string, unknown>): Array<[string, string]> => validateObject('Pod', pod(spec)).map((x) => [x.field, x.message]);
 const MODE = 'must be a number between 0 and 0777 (octal), both inclusive';
 
 describe('pod volumes', () => {

@@ -4,15 +4,10 @@ import { invalidMessage, validateObject, validateUpdate } from '../../../main/ap
 import type { Cause } from '../../../main/api/validation/cause';
 import type { KObject } from '../../../main/api/types';
 import { LABEL_MSG, PORT_RANGE } from './k8s-messages';
+import { c, pod } from './pod-fixture';
 
 const meta = { name: 'web', namespace: 'default' };
 
-function pod(spec: Record<string, unknown>): KObject {
-  const p: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec };
-  applyDefaults('Pod', p);
-  return p;
-}
-const c = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'c', image: 'nginx:1.27', ...extra });
 const pick = (causes: Cause[]): Array<[string, string]> => causes.map((x) => [x.field, x.message]);
 
 describe('Pod', () => {
