@@ -1,18 +1,17 @@
 // A real containerd + CNI bridge: pods start, serve on their IP, finish, get env, terminate, and are adopted.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { PodManager } from '../../../vm-images/agent/pods/manager';
 import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
-import { logMessages, makePod, skipUnlessRoot, uidOf, waitFor, waitStatus } from './support';
+import { logMessages, makePod, podRunner, skipUnlessRoot, uidOf, waitFor, waitStatus } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 
 describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
   let t: TestContainerd;
   let pm: PodManager;
-  const pods: Pod[] = [];
   const manager = (): PodManager => new PodManager(t.cri, {
     logDir: t.logDir, cgroupParent: t.cgroupParent, hostIP: t.gateway, syncIntervalMs: 200, backoffBaseMs: 300,
     lookup: async (kind, ns, name) => (kind === 'ConfigMap' && ns === 'default' && name === 'cfg' ? { GREETING: 'hi', OTHER: 'x' } : undefined),
@@ -22,15 +21,7 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     t = await startTestContainerd();
     pm = manager();
   });
-  afterEach(async () => {
-    for (const p of pods.splice(0)) await pm.remove(uidOf(p));
-  });
-  afterAll(async () => {
-    await pm?.close();
-    await t?.teardown();
-  });
-
-  const run = async (pod: Pod): Promise<Pod> => { pods.push(pod); await pm.sync(pod); return pod; };
+  const run = podRunner(() => ({ pm, t }));
 
   it('runs the hello pod and answers HTTP on the pod IP through the bridge', async () => {
     const pod = makePod('hello', [{ name: 'web', image: HELLO, ports: [{ containerPort: 8080 }] }]);

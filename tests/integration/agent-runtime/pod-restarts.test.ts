@@ -1,19 +1,17 @@
 // Restart policy with backoff, probes and image pulls against a real containerd.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Pod } from 'kubernetes-types/core/v1';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PodManager } from '../../../vm-images/agent/pods/manager';
 import type { PodEvent } from '../../../vm-images/agent/pods/events';
 import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
-import { logMessages, makePod, skipUnlessRoot, uidOf, waitStatus } from './support';
+import { logMessages, makePod, podRunner, skipUnlessRoot, uidOf, waitStatus } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 
 describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
   let t: TestContainerd;
   let pm: PodManager;
-  const pods: Pod[] = [];
   const events: PodEvent[] = [];
 
   beforeAll(async () => {
@@ -21,15 +19,7 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
     pm = new PodManager(t.cri, { logDir: t.logDir, cgroupParent: t.cgroupParent, syncIntervalMs: 200, backoffBaseMs: 400, backoffMaxMs: 3000 });
     pm.on('event', (_uid, ev) => events.push(ev));
   });
-  afterEach(async () => {
-    for (const p of pods.splice(0)) await pm.remove(uidOf(p));
-  });
-  afterAll(async () => {
-    await pm?.close();
-    await t?.teardown();
-  });
-
-  const run = async (pod: Pod): Promise<Pod> => { pods.push(pod); await pm.sync(pod); return pod; };
+  const run = podRunner(() => ({ pm, t }));
 
   it('backs a crashing container off with CrashLoopBackOff and a growing restartCount', async () => {
     const pod = await run(makePod('crasher', [{ name: 'c', image: HELLO, command: ['sh', '-c', 'echo attempt; exit 1'] }]));

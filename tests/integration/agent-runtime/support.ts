@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { PodManager } from '../../../vm-images/agent/pods/manager';
+import { afterAll, afterEach } from 'vitest';
 import { pollUntil } from '../../../main/protocol/poll';
+import type { TestContainerd } from '../../helpers/containerd';
 
 /** Tests need root (containerd, runc, CNI); they may skip only when not root and never in CI. */
 export { skipUnlessRoot } from '../../helpers/netns';
@@ -38,4 +40,25 @@ export function logMessages(path: string): string[] {
   let text = '';
   try { text = readFileSync(path, 'utf8'); } catch { return []; }
   return text.split('\n').filter(Boolean).map((l) => l.split(' ').slice(3).join(' '));
+}
+
+/**
+ * Registers the removal, after each test, of the pods the returned `run` synced, and at the end the close of the
+ * suite's PodManager and containerd (whatever `parts` holds then: a suite may replace its manager); `run` syncs a pod.
+ */
+export function podRunner(parts: () => { pm?: PodManager; t?: TestContainerd }): (pod: Pod) => Promise<Pod> {
+  const pods: Pod[] = [];
+  afterEach(async () => {
+    for (const p of pods.splice(0)) await parts().pm!.remove(uidOf(p));
+  });
+  afterAll(async () => {
+    const { pm, t } = parts();
+    await pm?.close();
+    await t?.teardown();
+  });
+  return async (pod) => {
+    pods.push(pod);
+    await parts().pm!.sync(pod);
+    return pod;
+  };
 }
