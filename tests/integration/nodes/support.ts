@@ -13,6 +13,8 @@ import { downMachines } from '../../../main/nodes/down';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { CoreOptions } from '../../../main/core';
 import { startTestCluster, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
+import type { KObject } from '../../../main/api/types';
+import { R } from '../../../main/client/refs';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
@@ -108,7 +110,12 @@ export function sandboxCluster(n: number, opts: { core?: Partial<CoreOptions>; o
       ...opts.core,
       nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
     });
-    await waitForReadyNode(cluster, 180_000);
+    await waitForReadyNode(cluster, 180_000).catch(async (e: unknown) => {
+      // Say why: the node manager's log and each Machine's phase and message.
+      const machines = await cluster!.client.list<KObject>(R.machines).catch(() => ({ items: [] as KObject[] }));
+      console.error([...logs, ...machines.items.map((m) => `machine ${m.metadata?.name}: ${JSON.stringify(m.status ?? {})}`)].join('\n'));
+      throw e;
+    });
   }, 300_000);
   afterAll(async () => {
     if (cluster) await stopClusterWithNodes(cluster, cfg, logs);
