@@ -32,6 +32,7 @@ export const NODE_CONTAINERD: ContainerdPaths = {
   cniConfDir: NODE.cniConfDir,
   config: NODE.containerdConfig,
   log: `${NODE.logDir}/containerd.log`,
+  certsDir: '/etc/flotilla/certs.d',
 };
 
 export const CLUSTER_CIDR = '10.244.0.0/16';

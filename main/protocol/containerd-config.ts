@@ -10,6 +10,8 @@ export interface ContainerdPaths {
   cniConfDir: string;
   config: string;
   log: string;
+  /** containerd's registry hosts directory (\`config_path\`): <host[:port]>/hosts.toml, read afresh on every pull. */
+  certsDir: string;
 }
 
 export function containerdPaths(dir: string): ContainerdPaths {
@@ -22,6 +24,7 @@ export function containerdPaths(dir: string): ContainerdPaths {
     cniConfDir: join(dir, 'cni', 'net.d'),
     config: join(dir, 'config.toml'),
     log: join(dir, 'containerd.log'),
+    certsDir: join(dir, 'certs.d'),
   };
 }
 
@@ -77,5 +80,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   bin_dir = ${q(opts.cniBinDir ?? '/usr/lib/cni')}
   conf_dir = ${q(paths.cniConfDir)}
   max_conf_num = 1
+
+[${cri}.registry]
+  config_path = ${q(paths.certsDir)}
 `;
 }

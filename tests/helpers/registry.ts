@@ -1,0 +1,116 @@
+// A real OCI distribution registry (Debian's docker-registry) that a test starts on this machine and stops by PID.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { waitFor } from './wait';
+
+export const REGISTRY_BIN = '/usr/bin/docker-registry';
+
+export interface TestRegistryOptions {
+  /** Address to listen on (default 127.0.0.1; a sandbox node reaches the host on its bridge's gateway address). */
+  host?: string;
+  port?: number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { certPem: string; keyPem: string; caPem?: string };
+  /** Require basic auth (htpasswd, bcrypt) for this user. */
+  auth?: { username: string; password: string };
+}
+
+export interface TestRegistry {
+  /** host:port, as an image reference's registry part. */
+  address: string;
+  host: string;
+  port: number;
+  /** http://… or https://… */
+  url: string;
+  dir: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function configYaml(dir: string, addr: string, opts: TestRegistryOptions, htpasswdFile?: string): string {
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(join(dir, 'data'))}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${JSON.stringify(addr)}`,
+  ];
+  if (opts.tls) {
+    lines.push('  tls:', `    certificate: ${JSON.stringify(join(dir, 'tls.crt'))}`, `    key: ${JSON.stringify(join(dir, 'tls.key'))}`);
+  }
+  if (htpasswdFile) {
+    lines.push('auth:', '  htpasswd:', '    realm: flotilla-test', `    path: ${JSON.stringify(htpasswdFile)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function v2Status(url: string, caPem?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const u = new URL('/v2/', url);
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, { method: 'GET', timeout: 2000, ...(caPem ? { ca: caPem } : {}) }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+/** Starts docker-registry with its storage in a fresh temp dir; resolves once /v2/ answers (200, or 401 with auth). */
+export async function startTestRegistry(opts: TestRegistryOptions = {}): Promise<TestRegistry> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-registry-'));
+  let htpasswdFile: string | undefined;
+  if (opts.auth) {
+    htpasswdFile = join(dir, 'htpasswd');
+    const line = execFileSync('htpasswd', ['-Bbn', opts.auth.username, opts.auth.password], { encoding: 'utf8' });
+    writeFileSync(htpasswdFile, line);
+  }
+  if (opts.tls) {
+    writeFileSync(join(dir, 'tls.crt'), opts.tls.certPem);
+    writeFileSync(join(dir, 'tls.key'), opts.tls.keyPem, { mode: 0o600 });
+  }
+  const configFile = join(dir, 'config.yml');
+  writeFileSync(configFile, configYaml(dir, `${host}:${port}`, opts, htpasswdFile));
+  const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => { exited = `exited (${code ?? signal})`; });
+  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      process.kill(child.pid, 'SIGTERM');
+      await Promise.race([gone, waitFor(() => child.exitCode !== null || child.signalCode !== null, 'registry exit', 5000).catch(() => {
+        if (child.pid) process.kill(child.pid, 'SIGKILL');
+      })]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error(`docker-registry ${exited}: ${stderr.trim()}`);
+      const s = await v2Status(url, opts.tls?.caPem ?? opts.tls?.certPem).catch(() => 0);
+      return s === 200 || s === 401;
+    }, `docker-registry answering on ${url}`, 15_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}${exited ? '' : `; stderr: ${stderr.trim()}`}`);
+  }
+  return { address: `${host.includes(':') ? `[${host}]` : host}:${port}`, host, port, url, dir, pid: child.pid ?? 0, stop };
+}
