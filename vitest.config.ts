@@ -1,15 +1,38 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
-// One runner for every test. Unit tests are fast and pure; integration and e2e tests start real
-// processes (the control plane, containerd, chromium) and so get longer timeouts and run one file at a time.
+// One runner for every test, as two projects. `host` tests start real processes on this machine (sandbox nodes,
+// containerd, iptables, chromium) and run one file at a time, since nodes share the host's bridges, routes and cgroups.
+// `in-process` tests (unit tests, and API/controller tests against an in-process API server on a free port) touch
+// nothing host-wide. scripts/run-tests.mjs runs the two projects side by side, so the in-process files fill the time the
+// host files spend waiting on their nodes; `vitest run FILE` still runs any file in its own project.
+const inProcess = [
+  'tests/unit/**/*.test.ts',
+  'tests/integration/api/**/*.test.ts',
+  'tests/integration/auth/**/*.test.ts',
+  'tests/integration/controllers/**/*.test.ts',
+  'tests/integration/storage/**/*.test.ts',
+  'tests/integration/apps/**/*.test.ts',
+  'tests/integration/cli/**/*.test.ts',
+];
+
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['tests/**/*.test.ts', 'main/**/*.test.ts', 'vm-images/**/*.test.ts', 'renderer/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'in-process', include: inProcess } },
+      {
+        extends: true,
+        test: {
+          name: 'host',
+          include: ['tests/**/*.test.ts', 'main/**/*.test.ts', 'vm-images/**/*.test.ts', 'renderer/**/*.test.ts'],
+          exclude: inProcess,
+        },
+      },
+    ],
   },
 });
