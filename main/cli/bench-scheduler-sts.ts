@@ -78,7 +78,7 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
       const t = nowMs() - t0;
       if (t - last >= 1000) {
         last = t;
-        process.stderr.write(`  ${round(t / 1000)} s: ${claimBoundAt.size} claims bound, ${boundAt.size} scheduled, ${runningAt.size} running\n`);
+        process.stderr.write(`  ${round(t / 1000)} s: ${pods$.list().length} pods created, ${claimBoundAt.size} claims bound, ${boundAt.size} scheduled, ${runningAt.size} running\n`);
       }
     }
     const allMs = Math.max(...runningAt.values(), ...claimBoundAt.values(), t0) - t0;
