@@ -59,6 +59,14 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
     const stops = [pods$.start(), claims$.start()];
     await Promise.all([pods$.hasSynced, claims$.hasSynced]);
 
+    // Every store write from here on, by resource: what each pod costs the write path.
+    const writes = new Map<string, number>();
+    const stopCount = core.store.watch('/registry/', core.store.revision, (events) => {
+      for (const e of events) {
+        const resource = e.key.split('/')[3] ?? '';
+        writes.set(resource, (writes.get(resource) ?? 0) + 1);
+      }
+    });
     const t0 = nowMs();
     const cpu0 = process.cpuUsage();
     await core.client.create(R.statefulsets, statefulSet(pods), { namespace: 'default' });
@@ -70,12 +78,16 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
       const t = nowMs() - t0;
       if (t - last >= 1000) {
         last = t;
-        process.stderr.write(`  ${round(t / 1000)} s: ${claimBoundAt.size} claims bound, ${boundAt.size} scheduled, ${runningAt.size} running\n`);
+        process.stderr.write(`  ${round(t / 1000)} s: ${pods$.list().length} pods created, ${claimBoundAt.size} claims bound, ${boundAt.size} scheduled, ${runningAt.size} running\n`);
       }
     }
     const allMs = Math.max(...runningAt.values(), ...claimBoundAt.values(), t0) - t0;
     const cpu = process.cpuUsage(cpu0);
     stops.forEach((s) => s());
+    stopCount();
+    const perPod = (n: number) => round(n / Math.max(1, pods), 2);
+    const writeRows = [...writes].sort((a, b) => b[1] - a[1]).map(([r, n]): [string, number] => [`writes per pod: ${r}`, perPod(n)]);
+    const allWrites = [...writes.values()].reduce((a, b) => a + b, 0);
     const binds = [...boundAt.values()].sort((a, b) => a - b);
     const bindWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
     const e2e = [...runningAt.values()].map((t) => t - t0);
@@ -97,13 +109,15 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
       ['cpu per pod (ms, whole process)', round((cpu.user + cpu.system) / 1000 / Math.max(1, runningAt.size), 2)],
       ['load average (1 min, other processes share the cores)', round(os.loadavg()[0], 2)],
       ['rss (MB, control plane + hollow nodes)', round(process.memoryUsage().rss / 2 ** 20, 0)],
+      ['writes per pod (all resources, until all Running and Bound)', perPod(allWrites)],
+      ...writeRows,
     ]);
     if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 5).join('\n  ')}`);
     await hollow.stop();
     printResult({
       bench: 'scheduler', variant: 'statefulset', nodes, pods, pods_per_s: round(podsPerS, 1),
       e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
-      claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), complete,
+      claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), writes_per_pod: perPod(allWrites), complete,
     });
   } finally {
     await bench.stop();

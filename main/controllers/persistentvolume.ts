@@ -6,6 +6,7 @@ import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../a
 import { claimClass } from '../api/storage';
 import type { Informer } from '../client/cache/informer';
 import { newReconciler } from '../client/reconciler';
+import { BY_CLAIM } from '../client/cache/shared-informers';
 import { keyFor, keyOf } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { syncClaim } from './pv-binder';
@@ -27,6 +28,12 @@ export function storageInformers(ctx: ControllerContext): StorageInformers {
   };
 }
 
+/**
+ * Claims are independent of each other and each sync mostly waits on its writes, so more workers than
+ * Kubernetes' one let a 1,000-claim StatefulSet bind as fast as the scheduler places its pods.
+ */
+const BINDER_WORKERS = 16;
+
 export function newPersistentVolumeBinder(ctx: ControllerContext): Controller {
   const { claims, volumes, classes } = storageInformers(ctx);
   const nodes = ctx.informers.nodes;
@@ -38,7 +45,7 @@ export function newPersistentVolumeBinder(ctx: ControllerContext): Controller {
   };
   const unboundClaims = (match: (c: PersistentVolumeClaim) => boolean): string[] =>
     claims.list().filter((c) => !c.spec?.volumeName && match(c)).map(keyOf);
-  return newReconciler(ctx, 'persistentvolume-binder', { workers: 2 })
+  return newReconciler(ctx, 'persistentvolume-binder', { workers: BINDER_WORKERS })
     .for<PersistentVolumeClaim>('persistentvolumeclaims')
     .watches<PersistentVolume>('persistentvolumes', (pv) => {
       const ref = pv.spec?.claimRef;
@@ -53,8 +60,7 @@ export function newPersistentVolumeReclaimer(ctx: ControllerContext): Controller
   const { claims, volumes } = storageInformers(ctx);
   const deps = { client: ctx.client, claims, volumes, recorder: ctx.recorder('persistentvolume-controller') };
   const volumesOf = (c: PersistentVolumeClaim): string[] => {
-    const names = (pv: PersistentVolume) => pv.spec?.claimRef?.name === c.metadata?.name && pv.spec?.claimRef?.namespace === c.metadata?.namespace;
-    const out = volumes.list().filter(names).map(keyOf);
+    const out = volumes.byIndex(BY_CLAIM, keyFor(c.metadata?.namespace, c.metadata?.name ?? '')).map(keyOf);
     if (c.spec?.volumeName && !out.includes(c.spec.volumeName)) out.push(c.spec.volumeName);
     return out;
   };

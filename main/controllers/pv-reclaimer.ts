@@ -64,8 +64,8 @@ export async function syncVolume(d: ReclaimerDeps, name: string): Promise<void> 
     if (claim.spec?.volumeName === name) {
       await setVolumePhase(d.client, pv, 'Bound');
     } else if (!claim.spec?.volumeName) {
-      // Pre-bound to a claim the binder has yet to bind (it watches volumes).
-      if (pv.status?.phase === 'Pending') await setVolumePhase(d.client, pv, 'Available');
+      // Pre-bound to a claim the binder has yet to bind (it watches volumes, so it hears of this one): as in
+      // Kubernetes, no write here — the binder's setting Bound next would otherwise race this one.
     } else if (pv.metadata?.annotations?.[ANN_BOUND_BY_CONTROLLER]) {
       // The claim went to another volume: this one is free again.
       const spec = { ...pv.spec };

@@ -30,6 +30,7 @@ import { validateNetworkPolicy } from './networkpolicy';
 import { validateHorizontalPodAutoscaler } from './horizontalpodautoscaler';
 import { validatePriorityClass, validatePriorityClassUpdate } from './priorityclass';
 import { validateJob, validateJobUpdate } from './job';
+import { validateJobStatusUpdate } from './job-status';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './customresourcedefinition';
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
@@ -62,7 +63,7 @@ const RULES = perKind<KindRules>({
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: validateDeploymentUpdate },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: validateReplicaSetUpdate },
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: validateDaemonSetUpdate },
-  Job: { name: nameIsDNSSubdomain, create: validateJob, update: validateJobUpdate },
+  Job: { name: nameIsDNSSubdomain, create: validateJob, update: validateJobUpdate, status: validateJobStatusUpdate },
   CronJob: { name: nameIsDNSSubdomain, create: validateCronJob, update: validateCronJobUpdate, createOnly: validateCronJobCreate },
   StatefulSet: { name: nameIsDNSLabel, create: validateStatefulSet, update: validateStatefulSetUpdate },
   ControllerRevision: { name: nameIsDNSSubdomain, create: validateControllerRevision, update: validateControllerRevisionUpdate },

@@ -1,10 +1,12 @@
 // PATCH of a version served by conversion: the patch applies to the object as that version shows it, and
 // the result, converted back, is written as an update of what was read (retried when another write came
-// between, unless the patch itself names a resourceVersion). Server-side apply is spoken in the stored
-// version only: its managed fields name the stored version's fields.
+// between, unless the patch itself names a resourceVersion). Server-side apply too, as Kubernetes' field
+// manager does it: the applied configuration merges into the object in the request's version, the manager's
+// entry records that version (autoscaling/v1) and its fields, and the result is stored converted; an apply
+// of an object that does not exist creates it.
 import type { ConvertedResourceInfo } from '../../api/resources';
 import { apiVersionOf } from '../../api/resources';
-import type { StoredObject } from '../../api/types';
+import type { KObject, StoredObject } from '../../api/types';
 import type { Conversion } from '../../api/conversion';
 import type { Registry } from '../registry/registry';
 import type { PatchType, WriteOptions, WriteResult } from '../registry/options';
@@ -17,31 +19,59 @@ const MAX_ATTEMPTS = 5;
 
 export async function patchConverted(
   reg: Registry, r: ConvertedResourceInfo, conv: Conversion, ns: string | undefined, name: string, patch: unknown, type: PatchType,
-  opts: WriteOptions & { subresource?: string },
-): Promise<WriteResult<StoredObject>> {
-  if (type === 'apply') throw new ApiError(415, 'UnsupportedMediaType', `server-side apply of ${r.plural} is served in ${apiVersionOf(r.storedAs)} only`);
+  opts: WriteOptions & { subresource?: string; force?: boolean },
+): Promise<WriteResult<StoredObject> & { created?: boolean }> {
+  const apply = type === 'apply';
   for (let attempt = 1; ; attempt++) {
-    const current = reg.get(r.storedAs, ns, name);
+    const current = reg.tryGet(r.storedAs, ns, name);
+    if (!current) {
+      if (!apply || opts.subresource) throw errors.notFound(r.group, r.plural, name);
+      return { ...await createByApply(reg, r, conv, ns, name, patch, opts), created: true };
+    }
     const currentRv = current.metadata.resourceVersion;
     const shown = conv.fromStored(current) as StoredObject;
-    const patched = applyPatch({ r, current: shown, patch, type, now: timestamp(new Date()), subresource: opts.subresource });
+    const now = timestamp(new Date());
+    const patched = applyPatch({ r, current: shown, patch, type, manager: opts.fieldManager, force: opts.force, now, subresource: opts.subresource });
     const meta = (patched.metadata ??= {});
-    if (meta.name !== undefined && meta.name !== name) throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
-    // A resourceVersion in the patch is a precondition (met or not on every attempt).
-    if (meta.resourceVersion !== currentRv) throw errors.conflict(r.group, r.plural, name);
-    let next;
-    try {
-      next = conv.toStored({ ...patched, apiVersion: apiVersionOf(r), kind: r.kind });
-    } catch (e) {
-      throw errors.badRequest(`unable to convert ${apiVersionOf(r)} ${r.kind}: ${(e as Error).message}`);
-    }
+    checkName(meta.name, name);
+    // A resourceVersion in the patch is a precondition (met or not on every attempt); an apply updates what it read.
+    if (apply) meta.resourceVersion = currentRv;
+    else if (meta.resourceVersion !== currentRv) throw errors.conflict(r.group, r.plural, name);
+    const next = stored(r, conv, patched);
     checkServedWrite(r, conv, ns, next, current);
     try {
-      return await reg.update(r.storedAs, ns, name, next, { ...opts, bodyOwned: true });
+      // An apply's managed fields are the ones it computed, in the request's version: the registry records none.
+      return await reg.update(r.storedAs, ns, name, next, { ...opts, bodyOwned: true, ...(apply ? { fieldManager: '' } : {}) });
     } catch (e) {
       // Another write came between our read and this one: patch what is there now.
       if (e instanceof ApiError && e.code === 409 && attempt < MAX_ATTEMPTS) continue;
       throw e;
     }
   }
+}
+
+function checkName(inBody: string | undefined, name: string): void {
+  if (inBody !== undefined && inBody !== name) throw errors.badRequest(`the name of the object (${inBody}) does not match the name on the URL (${name})`);
+}
+
+function stored(r: ConvertedResourceInfo, conv: Conversion, obj: KObject): StoredObject {
+  try {
+    return conv.toStored({ ...obj, apiVersion: apiVersionOf(r), kind: r.kind }) as StoredObject;
+  } catch (e) {
+    throw errors.badRequest(`unable to convert ${apiVersionOf(r)} ${r.kind}: ${(e as Error).message}`);
+  }
+}
+
+/** Server-side apply of an object that does not exist: the applied configuration, converted, is created. */
+async function createByApply(
+  reg: Registry, r: ConvertedResourceInfo, conv: Conversion, ns: string | undefined, name: string, patch: unknown,
+  opts: WriteOptions & { force?: boolean },
+): Promise<WriteResult<StoredObject>> {
+  const applied = applyPatch({ r, current: undefined, patch, type: 'apply', manager: opts.fieldManager, force: opts.force, now: timestamp(new Date()) });
+  const meta = (applied.metadata ??= {});
+  checkName(meta.name, name);
+  meta.name = name;
+  const next = stored(r, conv, applied);
+  checkServedWrite(r, conv, ns, next);
+  return reg.create(r.storedAs, ns, next, { ...opts, bodyOwned: true, fieldManager: '' });
 }

@@ -21,6 +21,7 @@ import { body, deleteOptions, patchType, requesterOf, serveWatch, writeOptions }
 import { patchConverted } from './converted-patch';
 import { servedFieldSelector } from './converted-fields';
 import { checkServedWrite } from './converted-validate';
+import { queryFlag } from '../query-bool';
 
 /** A request body in the stored version: one already in it passes as is (as Kubernetes decodes any served version). */
 function toStored(r: ConvertedResourceInfo, conv: Conversion, b: unknown): unknown {
@@ -96,10 +97,10 @@ export async function handleConverted(
     }
     case 'patch': {
       const requester = requesterOf(ctx, identity, info);
-      const opts = { ...writeOptions(req, q), requester, subresource: sub };
+      const opts = { ...writeOptions(req, q), requester, subresource: sub, force: queryFlag(q, 'force') };
       const result = await patchConverted(reg, r, conv, ns, info.name!, await body(req), patchType(req, r), opts);
       addWarnings(res, result.warnings);
-      send(req, res, r, conv, result.object);
+      send(req, res, r, conv, result.object, result.created ? 201 : 200);
       return;
     }
     case 'delete': {

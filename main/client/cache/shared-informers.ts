@@ -1,17 +1,20 @@
 // The shared-informer factory: one informer per resource for every control loop in the process,
 // with the indexes the loops use (objects by namespace, pods by node, objects by controller uid).
 import type {
-  ControllerRevision, CronJob, DaemonSet, Deployment, Job, KObject, Lease, Machine, Namespace, Node, Pod, ReplicaSet, Service, StatefulSet,
+  ControllerRevision, CronJob, DaemonSet, Deployment, Job, KObject, Lease, Machine, Namespace, Node, PersistentVolume, Pod, ReplicaSet, Service,
+  StatefulSet,
 } from '../../api/types';
 import type { ApiClient } from '../types';
 import type { ResourceName } from '../refs';
-import { R } from '../refs';
+import { R, keyFor } from '../refs';
 import { Informer } from './informer';
 import type { IndexFunc, MetaObject } from './store';
 
 export const BY_NODE = 'byNode';
 export const BY_CONTROLLER = 'byController';
 export const BY_NAMESPACE = 'byNamespace';
+/** PersistentVolumes by their claimRef's namespace/name. */
+export const BY_CLAIM = 'byClaim';
 
 /** The uid of the object's controller (the ownerReference with controller: true), as an index value. */
 export function controllerUid(o: { metadata?: { readonly ownerReferences?: ReadonlyArray<{ controller?: boolean; uid: string }> } }): string[] {
@@ -25,6 +28,7 @@ const INDEXES: Partial<Record<ResourceName, Record<string, IndexFunc<KObject>>>>
   replicasets: { [BY_CONTROLLER]: controllerUid },
   jobs: { [BY_CONTROLLER]: controllerUid },
   controllerrevisions: { [BY_CONTROLLER]: controllerUid },
+  persistentvolumes: { [BY_CLAIM]: (o) => { const r = (o as PersistentVolume).spec?.claimRef; return r?.name ? [keyFor(r.namespace, r.name)] : []; } },
 };
 
 export class SharedInformers {

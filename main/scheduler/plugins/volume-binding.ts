@@ -13,8 +13,8 @@ import type { Informer } from '../../client/cache/informer';
 import type { SharedInformers } from '../../client/cache/shared-informers';
 import { R, keyFor } from '../../client/refs';
 import type { ApiClient } from '../../client/types';
-import { pollUntil } from '../../protocol/poll';
 import type { FilterPlugin, PodInfo, PodVolumes } from '../types';
+import { ClaimWaiters } from './claim-waiters';
 
 const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 const NO_VOLUME = "node(s) didn't find available persistent volumes to bind";
@@ -48,22 +48,34 @@ export class VolumeBinding {
   private readonly volumes: Informer<PersistentVolume>;
   private readonly classes: Informer<StorageClass>;
   private readonly pods: Informer<Pod>;
+  private readonly waiters: ClaimWaiters;
 
   constructor(informers: SharedInformers, private readonly client: ApiClient) {
     this.pods = informers.pods;
     this.claims = informers.informer('persistentvolumeclaims') as unknown as Informer<PersistentVolumeClaim>;
     this.volumes = informers.informer('persistentvolumes') as unknown as Informer<PersistentVolume>;
     this.classes = informers.informer('storageclasses') as unknown as Informer<StorageClass>;
+    this.waiters = new ClaimWaiters(this.claims);
   }
 
   get hasSynced(): Promise<unknown> {
     return Promise.all([this.claims.hasSynced, this.volumes.hasSynced, this.classes.hasSynced]);
   }
 
-  /** Calls `changed` whenever a claim, volume or class changes (a pending pod may fit now). */
+  /**
+   * Calls `changed` whenever a claim, volume or class changes (a pending pod may fit now); the claims' handler
+   * also wakes the pods waiting in preBind, so the scheduler must have called this before binding.
+   */
   onChange(changed: () => void): Array<() => void> {
     const h = { add: changed, update: changed, delete: changed };
-    return [this.claims.addHandler(h), this.volumes.addHandler(h), this.classes.addHandler(h)];
+    const claimChanged = (c: PersistentVolumeClaim) => {
+      this.waiters.changed(c);
+      changed();
+    };
+    return [
+      this.claims.addHandler({ add: claimChanged, update: (_old, c) => claimChanged(c), delete: changed }),
+      this.volumes.addHandler(h), this.classes.addHandler(h),
+    ];
   }
 
   /** Fills pod.volumes; returns the message that keeps the pod unschedulable on every node, if any. */
@@ -121,6 +133,6 @@ export class VolumeBinding {
     }
     if (!delayed.length) return;
     const keys = delayed.map((d) => keyFor(d.claim.metadata?.namespace, d.claim.metadata?.name ?? ''));
-    await pollUntil(() => keys.every((k) => this.claims.get(k)?.status?.phase === 'Bound'), BIND_TIMEOUT_MS, `the claims of ${pod.key} to be bound`, 50);
+    await this.waiters.waitBound(keys, BIND_TIMEOUT_MS, `the claims of ${pod.key} to be bound`);
   }
 }

@@ -1,6 +1,6 @@
 // HorizontalPodAutoscalers with real kubectl: apply an autoscaling/v2 HPA, `kubectl get hpa` with
 // its REFERENCE and TARGETS columns, the controller's status, and Kubernetes' validation message; the
-// autoscaling/v1 version served by conversion (get, replace, patch, watch).
+// autoscaling/v1 version served by conversion (get, replace, patch, watch, server-side apply).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, HorizontalPodAutoscaler, KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
@@ -123,5 +123,43 @@ describe('kubectl and HorizontalPodAutoscalers', () => {
     const bad = await c.kubectl(['patch', v1, 'v1web', '--type=merge', '-p', '{"spec":{"maxReplicas":0}}']);
     expect(bad.stderr).toContain('spec.maxReplicas: Invalid value: 0: must be greater than 0');
     w.close();
+  });
+
+  it('applies autoscaling/v1 server-side: created and updated in its own form, managed fields in v1, conflicts with another manager', async () => {
+    await c.core.client.create(R.deployments, deploymentManifest('ssa', 1) as Deployment & KObject);
+    const v1Yaml = (max: number, cpu: number) => `apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: ssa, namespace: default}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ssa}
+  minReplicas: 1
+  maxReplicas: ${max}
+  targetCPUUtilizationPercentage: ${cpu}
+`;
+    expect(await c.kubectlOk(['apply', '--server-side', '-f', '-'], { input: v1Yaml(3, 40) })).toContain('horizontalpodautoscaler.autoscaling/ssa serverside-applied');
+    const created: HorizontalPodAutoscaler = await c.core.client.get(R.horizontalpodautoscalers, 'ssa', 'default');
+    expect(created.spec?.maxReplicas).toBe(3);
+    expect(created.spec?.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 40 } } }]);
+
+    expect(await c.kubectlOk(['apply', '--server-side', '-f', '-'], { input: v1Yaml(6, 70) })).toContain('serverside-applied');
+    type Managed = { manager: string; operation: string; apiVersion: string; fieldsV1: { 'f:spec'?: Record<string, unknown> } };
+    const v1 = JSON.parse(await c.kubectlOk(['get', 'horizontalpodautoscalers.v1.autoscaling', 'ssa', '-o', 'json', '--show-managed-fields'])) as KObject & {
+      spec: { maxReplicas: number; targetCPUUtilizationPercentage: number };
+    };
+    expect(v1.spec).toMatchObject({ maxReplicas: 6, targetCPUUtilizationPercentage: 70 });
+    const entry = (v1.metadata?.managedFields as Managed[] | undefined)?.find((m) => m.manager === 'kubectl' && m.operation === 'Apply');
+    expect(entry?.apiVersion).toBe('autoscaling/v1');
+    expect(Object.keys(entry?.fieldsV1['f:spec'] ?? {}).sort()).toEqual(['.', 'f:maxReplicas', 'f:minReplicas', 'f:scaleTargetRef', 'f:targetCPUUtilizationPercentage']);
+
+    // Another manager takes maxReplicas (through v2): applying another value conflicts until forced.
+    await c.kubectlOk(['patch', 'hpa', 'ssa', '--type=merge', '--field-manager=tuner', '-p', '{"spec":{"maxReplicas":8}}']);
+    const conflict = await c.kubectl(['apply', '--server-side', '-f', '-'], { input: v1Yaml(5, 70) });
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "tuner"');
+    expect(conflict.stderr).toContain('.spec.maxReplicas');
+    await c.kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], { input: v1Yaml(5, 70) });
+    const forced: HorizontalPodAutoscaler = await c.core.client.get(R.horizontalpodautoscalers, 'ssa', 'default');
+    expect(forced.spec?.maxReplicas).toBe(5);
+    expect(forced.spec?.metrics?.[0]?.resource?.target?.averageUtilization).toBe(70);
   });
 });

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../main/api/types';
 import {
-  ANN_BIND_COMPLETED, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, LOCAL_PROVISIONER, LOCAL_VOLUME_FINALIZER, LOCAL_VOLUMES_DIR,
+  ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
+  LOCAL_PROVISIONER, LOCAL_VOLUME_FINALIZER, LOCAL_VOLUMES_DIR,
 } from '../../../main/api/storage';
 import { controlPlaneEach } from '../../helpers/control-plane';
 import { registerNode } from '../../helpers/node-standin';
@@ -54,6 +55,10 @@ describe('PersistentVolume controller', () => {
     expect(b.status?.capacity).toEqual({ storage: '1Gi' });
     expect(b.status?.accessModes).toEqual(['ReadWriteOnce']);
     expect(b.metadata?.annotations?.[ANN_BIND_COMPLETED]).toBe('yes');
+    // The provisioner's annotations, written with the binding rather than on their own.
+    expect(b.metadata?.annotations?.[ANN_STORAGE_PROVISIONER]).toBe(LOCAL_PROVISIONER);
+    expect(b.metadata?.annotations?.[ANN_BETA_STORAGE_PROVISIONER]).toBe(LOCAL_PROVISIONER);
+    expect(b.metadata?.annotations?.[ANN_BOUND_BY_CONTROLLER]).toBe('yes');
     const pv = await cp.waitFor(async () => {
       const v = await cp.get<PersistentVolume>(PV, pvName);
       return v.status?.phase === 'Bound' ? v : undefined;
@@ -65,6 +70,7 @@ describe('PersistentVolume controller', () => {
     expect(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms).toEqual([{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-a'] }] }]);
     const events = await cp.events('data', 'default');
     expect(events).toContainEqual(expect.objectContaining({ reason: 'ProvisioningSucceeded', message: `Successfully provisioned volume ${pvName}` }));
+    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ExternalProvisioning', 'Provisioning']));
   });
 
   it('binds an Immediate claim to the smallest available volume that fits; the volume is Released and retained when the claim goes', async () => {
