@@ -12,6 +12,7 @@ import { defaultCronJob, defaultJob } from './defaults-batch';
 import { defaultLimitRange } from './defaults-limitrange';
 import { networkPolicy } from './defaults-netpol';
 import { defaultIngressClass } from './defaults-ingress';
+import { defaultReplicationController } from './defaults-replicationcontroller';
 
 type Obj = Record<string, unknown>;
 
@@ -160,6 +161,7 @@ const BY_KIND = perKind<(o: KObject) => void>({
   Pod: pod,
   Deployment: deployment,
   ReplicaSet: replicaSet,
+  ReplicationController: defaultReplicationController,
   DaemonSet: daemonSet,
   Job: defaultJob,
   CronJob: defaultCronJob,

@@ -155,6 +155,7 @@ const KIND_FIELDS: Record<string, Extractor> = {
   Secret: (o) => ({ type: str(o.type) }),
   Namespace: (o) => ({ 'status.phase': str(rec(o.status).phase) }),
   ReplicaSet: (o) => ({ 'status.replicas': String(typeof rec(o.status).replicas === 'number' ? rec(o.status).replicas : 0) }),
+  ReplicationController: (o) => ({ 'status.replicas': String(typeof rec(o.status).replicas === 'number' ? rec(o.status).replicas : 0) }),
   Machine: (o) => ({ 'spec.provider': str(rec(o.spec).provider), 'status.phase': str(rec(o.status).phase) }),
 };
 

@@ -1,9 +1,11 @@
 // What a ResourceQuota counts (pkg/quota/v1/evaluator/core): per resource name of spec.hard, the
-// usage of the namespace's objects. Pods count (and their requests/limits add up) until they are
-// terminal; object counts are "<plural>" for the core kinds and "count/<plural>[.<group>]"; services.nodeports and
-// services.loadbalancers count what NodePort and LoadBalancer Services take.
+// usage of the namespace's objects. Pods count as `pods` (and their requests/limits add up) until they are
+// terminal, as `count/pods` while stored; object counts are "<plural>" for the core kinds and "count/<plural>[.<group>]"
+// (api/quota-count.ts) for any served resource; services.nodeports and services.loadbalancers count what NodePort and
+// LoadBalancer Services take.
 import type { PersistentVolumeClaim, Pod, Service } from './types';
 import { formatMemory, quantityOrNaN } from './quantity';
+import { objectCountResource } from './quota-count';
 
 type ResourceList = Record<string, string>;
 
@@ -14,6 +16,8 @@ export interface NamespaceObjects {
   configmaps: unknown[];
   secrets: unknown[];
   persistentvolumeclaims: PersistentVolumeClaim[];
+  /** The objects of any other resource an object count names, by group-resource (`deployments.apps`). */
+  other?: Record<string, unknown[]>;
 }
 
 const COUNTED = ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims'] as const;
@@ -55,8 +59,12 @@ function nodePortsOf(svc: unknown): number {
 /** The usage of one quota resource name (undefined: a name this server does not count). */
 export function usageOf(name: string, objs: NamespaceObjects): number | undefined {
   const live = objs.pods.filter((p) => !podIsTerminal(p));
-  const count = /^count\/([a-z]+)$/.exec(name)?.[1] ?? name;
-  if ((COUNTED as readonly string[]).includes(count)) return (count === 'pods' ? live : objs[count as typeof COUNTED[number]]).length;
+  if (name === 'pods') return live.length;
+  const counted = objectCountResource(name);
+  if (counted !== undefined) {
+    if ((COUNTED as readonly string[]).includes(counted)) return objs[counted as typeof COUNTED[number]].length;
+    return objs.other?.[counted]?.length;
+  }
   const m = /^(requests\.|limits\.)?(cpu|memory|ephemeral-storage)$/.exec(name);
   if (m) {
     const which = m[1] === 'limits.' ? 'limits' : 'requests';

@@ -126,6 +126,7 @@ const BUILT_IN: readonly ResourceInfo[] = [
     shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')],
   }),
   res('', 'v1', 'PodTemplate', 'podtemplates', true),
+  res('', 'v1', 'ReplicationController', 'replicationcontrollers', true, { shortNames: ['rc'], categories: ['all'], subresources: [status('', 'v1', 'ReplicationController'), scale()] }),
   res('node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', false),
   res('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
   res('storage.k8s.io', 'v1', 'CSINode', 'csinodes', false),

@@ -25,6 +25,7 @@ export const R = {
   clusterroles: refFor('rbac.authorization.k8s.io', 'v1', 'clusterroles'),
   deployments: refFor('apps', 'v1', 'deployments'),
   replicasets: refFor('apps', 'v1', 'replicasets'),
+  replicationcontrollers: refFor('', 'v1', 'replicationcontrollers'),
   daemonsets: refFor('apps', 'v1', 'daemonsets'),
   jobs: refFor('batch', 'v1', 'jobs'),
   cronjobs: refFor('batch', 'v1', 'cronjobs'),

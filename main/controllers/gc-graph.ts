@@ -7,7 +7,7 @@ import type { Informer } from '../client/cache/informer';
 import type { ResourceName } from '../client/refs';
 import { keyOf } from '../client/refs';
 
-export const GC_RESOURCES: ResourceName[] = ['pods', 'replicasets', 'deployments', 'daemonsets', 'endpointslices', 'endpoints', 'services', 'configmaps', 'secrets', 'leases', 'nodes'];
+export const GC_RESOURCES: ResourceName[] = ['pods', 'replicasets', 'replicationcontrollers', 'deployments', 'daemonsets', 'endpointslices', 'endpoints', 'services', 'configmaps', 'secrets', 'leases', 'nodes'];
 
 export interface GraphNode {
   res: ResourceName;

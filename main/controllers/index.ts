@@ -9,6 +9,7 @@ import { newDeploymentController } from './deployment';
 import { EventRecorder } from '../client/record/recorder';
 import { SharedInformers } from '../client/cache/shared-informers';
 import { newReplicaSetController } from './replicaset';
+import { newReplicationControllerController } from './replication-controller';
 import { newEndpointsController } from './endpoints';
 import { newEndpointSliceController } from './endpointslices';
 import { newNodeLifecycleController } from './node-lifecycle';
@@ -71,6 +72,7 @@ export type ControllerFactory = (ctx: ControllerContext, opts: ControlLoopOption
 const FACTORIES: Record<string, ControllerFactory> = {
   deployment: (ctx) => newDeploymentController(ctx),
   replicaset: (ctx) => newReplicaSetController(ctx),
+  replicationcontroller: (ctx) => newReplicationControllerController(ctx),
   daemonset: (ctx) => newDaemonSetController(ctx),
   statefulset: (ctx) => newStatefulSetController(ctx),
   endpoints: (ctx) => newEndpointsController(ctx),

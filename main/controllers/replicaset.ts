@@ -1,10 +1,12 @@
 // The ReplicaSet controller: keeps spec.replicas active pods that match the selector and that the
 // ReplicaSet controls (ownerReferences controller=true, blockOwnerDeletion), deleting not-ready
 // and newest pods first, and reports status (replicas, fullyLabeledReplicas, readyReplicas,
-// availableReplicas, observedGeneration) counting the active pods.
-import type { KObject, Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
+// availableReplicas, observedGeneration) counting the active pods. The same logic runs
+// ReplicationControllers (replication-controller.ts), as Kubernetes' ReplicationManager does.
+import type { KObject, Pod, ReplicaSet, ReplicaSetStatus, ReplicationController } from '../api/types';
 import { selectorFromLabelSelector, selectorFromSet } from '../api/labels';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
+import type { Informer } from '../client/cache/informer';
 import { newReconciler } from '../client/reconciler';
 import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
@@ -22,30 +24,56 @@ const BURST_REPLICAS = 500;
 /** Pod status changes only move the ReplicaSet's status: coalesce them (client-go's queue does the same under load). */
 const STATUS_COALESCE_MS = 100;
 
+/** A ReplicaSet or a ReplicationController: the same fields but for the selector's shape. */
+export type Replicated = ReplicaSet | ReplicationController;
+
+/** What differs between the kinds the replica logic runs. */
+export interface ReplicatedKind {
+  resource: 'replicasets' | 'replicationcontrollers';
+  kind: string;
+  /** The controller's name and the events' source component. */
+  controller: string;
+  component: string;
+  /** Whether the object's selector is empty (every pod's labels then count as full). */
+  selectorEmpty(o: Replicated): boolean;
+}
+
+const REPLICA_SET: ReplicatedKind = {
+  resource: 'replicasets', kind: 'ReplicaSet', controller: 'replicaset', component: 'replicaset-controller',
+  selectorEmpty: (o) => selectorFromLabelSelector((o as ReplicaSet).spec?.selector).empty,
+};
+
 export function newReplicaSetController(ctx: ControllerContext): Controller {
-  const rsc = new ReplicaSetSync(ctx);
+  return newReplicaController(ctx, REPLICA_SET);
+}
+
+/** The replica controller for one kind: its objects, the pods they own, and the pods' status changes coalesced. */
+export function newReplicaController(ctx: ControllerContext, kind: ReplicatedKind): Controller {
+  const rsc = new ReplicaSync(ctx, kind);
   const deletionStarted = (o: Pod, p: Pod) => !!p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp;
-  const builder = newReconciler(ctx, 'replicaset', { workers: 4 });
+  const builder = newReconciler(ctx, kind.controller, { workers: 4 });
   const controller = builder
-    .for('replicasets')
+    .for(kind.resource)
     .owns<Pod>('pods', { update: deletionStarted })
     .complete((key) => rsc.sync(key));
   return withExtras(controller, { register: () => ctx.informers.pods.addHandler(rsc.podEvents(builder.queue, deletionStarted)) });
 }
 
-class ReplicaSetSync {
+class ReplicaSync {
   private readonly exp = new Expectations();
   private readonly pods: PodControl;
+  private readonly objects: Informer<Replicated>;
 
-  constructor(private readonly ctx: ControllerContext) {
-    this.pods = new PodControl(ctx.client, ctx.recorder('replicaset-controller'));
+  constructor(private readonly ctx: ControllerContext, private readonly kind: ReplicatedKind) {
+    this.pods = new PodControl(ctx.client, ctx.recorder(kind.component));
+    this.objects = ctx.informers.informer(kind.resource) as unknown as Informer<Replicated>;
   }
 
-  /** The key of the ReplicaSet that controls the pod (the one with the ownerReference's uid). */
+  /** The key of the object of this kind that controls the pod (the one with the ownerReference's uid). */
   private ownerKey(pod: Pod): string | undefined {
     const ref = controllerRef(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-    const rs = this.ctx.informers.replicasets.getByName(pod.metadata?.namespace, ref.name);
+    if (!ref || ref.kind !== this.kind.kind) return undefined;
+    const rs = this.objects.getByName(pod.metadata?.namespace, ref.name);
     return rs && rs.metadata?.uid === ref.uid ? keyOf(rs) : undefined;
   }
 
@@ -63,7 +91,7 @@ class ReplicaSetSync {
   }
 
   async sync(key: string): Promise<ReconcileResult | undefined> {
-    const rs = this.ctx.informers.replicasets.get(key);
+    const rs = this.objects.get(key);
     if (!rs) {
       this.exp.delete(key);
       return;
@@ -74,14 +102,14 @@ class ReplicaSetSync {
     return this.availabilityRecheck(rs, active);
   }
 
-  private async manage(rs: ReplicaSet, active: Pod[], key: string): Promise<void> {
+  private async manage(rs: Replicated, active: Pod[], key: string): Promise<void> {
     const diff = active.length - (rs.spec?.replicas ?? 1);
     if (diff < 0) await this.createPods(rs, Math.min(-diff, BURST_REPLICAS), key);
     else if (diff > 0) await this.deletePods(rs, [...active].sort(compareForDeletion).slice(0, Math.min(diff, BURST_REPLICAS)), key);
   }
 
   /** Slow start (slow-start.ts): batches of 1, 2, 4, … so that a failing create does not flood the API. */
-  private async createPods(rs: ReplicaSet, n: number, key: string): Promise<void> {
+  private async createPods(rs: Replicated, n: number, key: string): Promise<void> {
     this.exp.expect(key, n, 0);
     const { attempted, failures } = await slowStartBatch(n, () => this.createPod(rs));
     if (!failures.length) return;
@@ -90,7 +118,7 @@ class ReplicaSetSync {
     throw failures[0];
   }
 
-  private async createPod(rs: ReplicaSet): Promise<void> {
+  private async createPod(rs: Replicated): Promise<void> {
     const t = rs.spec?.template ?? {};
     const pod: Pod = {
       apiVersion: 'v1', kind: 'Pod',
@@ -106,21 +134,21 @@ class ReplicaSetSync {
     await this.pods.create(rs as KObject, pod);
   }
 
-  private async deletePods(rs: ReplicaSet, victims: Pod[], key: string): Promise<void> {
+  private async deletePods(rs: Replicated, victims: Pod[], key: string): Promise<void> {
     this.exp.expect(key, 0, victims.length);
     await Promise.all(victims.map((p) => this.pods.delete(rs as KObject, p, this.exp, key)));
   }
 
-  private async updateStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
-    const status = statusOf(rs, pods);
+  private async updateStatus(rs: Replicated, pods: Pod[]): Promise<void> {
+    const status = statusOf(rs, pods, this.kind.selectorEmpty(rs));
     const cur: ReplicaSetStatus = rs.status ?? { replicas: 0 };
     const fields = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
     if (fields.every((f) => cur[f] === status[f])) return;
-    await ignoreNotFound(this.ctx.client.patch(R.replicasets, rs.metadata!.name!, { status: { ...status, conditions: cur.conditions ?? null } }, 'merge', { namespace: rs.metadata!.namespace, subresource: 'status' }));
+    await ignoreNotFound(this.ctx.client.patch(R[this.kind.resource], rs.metadata!.name!, { status: { ...status, conditions: cur.conditions ?? null } }, 'merge', { namespace: rs.metadata!.namespace, subresource: 'status' }));
   }
 
   /** Ready pods that are not yet available become so minReadySeconds later: look again then. */
-  private availabilityRecheck(rs: ReplicaSet, pods: Pod[]): ReconcileResult | undefined {
+  private availabilityRecheck(rs: Replicated, pods: Pod[]): ReconcileResult | undefined {
     const minReady = rs.spec?.minReadySeconds ?? 0;
     if (!minReady || !pods.some((p) => isPodReady(p) && !isPodAvailable(p, minReady))) return undefined;
     return { requeueAfter: minReady * 1000 };
@@ -128,10 +156,9 @@ class ReplicaSetSync {
 }
 
 /** calculateStatus: counts over the active pods the ReplicaSet controls. */
-function statusOf(rs: ReplicaSet, pods: Pod[]): ReplicaSetStatus {
+function statusOf(rs: Replicated, pods: Pod[], selectorEmpty: boolean): ReplicaSetStatus {
   const minReady = rs.spec?.minReadySeconds ?? 0;
   const templateLabels = selectorFromSet(rs.spec?.template?.metadata?.labels);
-  const selectorEmpty = selectorFromLabelSelector(rs.spec?.selector).empty;
   return {
     replicas: pods.length,
     fullyLabeledReplicas: selectorEmpty ? pods.length : pods.filter((p) => templateLabels.matches(p.metadata?.labels)).length,

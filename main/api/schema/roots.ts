@@ -43,6 +43,7 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'networking.k8s.io/v1/IngressClass': 'V1IngressClass',
   'certificates.k8s.io/v1/CertificateSigningRequest': 'V1CertificateSigningRequest',
   'v1/PodTemplate': 'V1PodTemplate',
+  'v1/ReplicationController': 'V1ReplicationController',
   'node.k8s.io/v1/RuntimeClass': 'V1RuntimeClass',
   'storage.k8s.io/v1/CSIDriver': 'V1CSIDriver',
   'storage.k8s.io/v1/CSINode': 'V1CSINode',

@@ -8,6 +8,7 @@ import { validatePod, validatePodCreate, validatePodEphemeralContainersUpdate, v
 import { validateService, validateServiceUpdate } from './service';
 import { validateDeployment, validateDeploymentUpdate } from './deployment';
 import { validateReplicaSet, validateReplicaSetUpdate } from './replicaset';
+import { validateReplicationController } from './replicationcontroller';
 import { validateDaemonSet, validateDaemonSetUpdate } from './daemonset';
 import { validateStatefulSet, validateStatefulSetUpdate } from './statefulset';
 import { validateControllerRevision, validateControllerRevisionUpdate } from './controllerrevision';
@@ -62,6 +63,7 @@ const RULES = perKind<KindRules>({
   Service: { name: nameIsDNS1035Label, create: validateService, update: validateServiceUpdate },
   Deployment: { name: nameIsDNSSubdomain, create: validateDeployment, update: validateDeploymentUpdate },
   ReplicaSet: { name: nameIsDNSSubdomain, create: validateReplicaSet, update: validateReplicaSetUpdate },
+  ReplicationController: { name: nameIsDNSSubdomain, create: validateReplicationController },
   DaemonSet: { name: nameIsDNSSubdomain, create: validateDaemonSet, update: validateDaemonSetUpdate },
   Job: { name: nameIsDNSSubdomain, create: validateJob, update: validateJobUpdate, status: validateJobStatusUpdate },
   CronJob: { name: nameIsDNSSubdomain, create: validateCronJob, update: validateCronJobUpdate, createOnly: validateCronJobCreate },

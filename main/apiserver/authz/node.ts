@@ -5,7 +5,7 @@ import type { Attributes } from './attributes';
 
 const NODE_READABLE = new Set([
   'nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'configmaps', 'secrets', 'namespaces', 'leases', 'events', 'serviceaccounts',
-  'persistentvolumeclaims', 'persistentvolumes', 'networkpolicies',
+  'persistentvolumeclaims', 'persistentvolumes', 'networkpolicies', 'runtimeclasses',
 ]);
 
 /**

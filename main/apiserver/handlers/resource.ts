@@ -148,22 +148,25 @@ export async function handleResource(
  * finalize, pods/ephemeralcontainers): GET, PUT and PATCH of the object; the registry, with the kind's
  * strategy, keeps what the subresource may not change.
  */
-export async function handleObjectSubresource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+export async function handleObjectSubresource(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo, identity: Identity,
+): Promise<void> {
   const ns = r.namespaced ? info.namespace : undefined;
   const q = info.query;
   const name = info.name!;
   const subresource = info.subresource;
+  const requester = requesterOf(ctx, identity, info);
   switch (info.verb) {
     case 'get':
       sendObject(req, res, r, ctx.registry.get(r, ns, name));
       return;
     case 'update': {
-      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource, bodyOwned: true });
+      const result = await ctx.registry.update(r, ns, name, await body(req), { ...writeOptions(req, q), subresource, bodyOwned: true, requester });
       sendObject(req, res, r, result.object);
       return;
     }
     case 'patch': {
-      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req, r), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force') });
+      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req, r), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force'), requester });
       sendObject(req, res, r, result.object);
       return;
     }

@@ -1,9 +1,9 @@
-// Subresources with a shape of their own: scale (deployments, replicasets; a CRD's by its paths in custom-scale.ts), binding and eviction
-// (pods; the budget checks are registry/eviction.ts), and pod logs (proxied to the node).
+// Subresources with a shape of their own: scale (deployments, replicasets, replicationcontrollers; a CRD's by its paths in
+// custom-scale.ts), binding and eviction (pods; the budget checks are registry/eviction.ts), and pod logs (proxied to the node).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
 import type { Scale, StoredObject } from '../../api/types';
-import { formatLabelSelector } from '../../api/labels';
+import { formatLabelSelector, selectorFromSet } from '../../api/labels';
 import { errors, successStatus } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
@@ -19,8 +19,11 @@ import { customScale, customScalePaths, newScale, setCustomReplicas } from './cu
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
-function toScale(obj: Replicated): Scale {
-  return newScale(obj, obj.spec?.replicas ?? 0, { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(obj.spec?.selector) });
+function toScale(obj: Replicated, r: ResourceInfo): Scale {
+  // A ReplicationController's selector is a plain label map (labels.SelectorFromSet(...).String()).
+  const plainMap = r.group === '' && r.plural === 'replicationcontrollers';
+  const selector = plainMap ? selectorFromSet(obj.spec?.selector as Record<string, string> | undefined).toString() : formatLabelSelector(obj.spec?.selector);
+  return newScale(obj, obj.spec?.replicas ?? 0, { replicas: obj.status?.replicas ?? 0, selector });
 }
 
 export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
@@ -28,7 +31,7 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   const name = info.name!;
   const current = ctx.registry.get(r, ns, name) as Replicated;
   const paths = customScalePaths(r);
-  const scaleOf = (o: StoredObject) => (paths ? customScale(o, paths) : toScale(o));
+  const scaleOf = (o: StoredObject) => (paths ? customScale(o, paths) : toScale(o, r));
   if (info.verb === 'get') {
     sendJson(res, 200, scaleOf(current));
     return;

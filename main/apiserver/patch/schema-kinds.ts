@@ -48,6 +48,7 @@ const machine = kind({
 const KINDS: Readonly<Record<string, NodeDef>> = {
   'v1/Pod': kind({ spec: embedded(podSpec), status: podStatus }),
   'v1/PodTemplate': kind({ template: podTemplateSpec }),
+  'v1/ReplicationController': kind({ spec: embedded(struct({ selector: stringMap(), template: podTemplateSpec })), status: workloadStatus }),
   'v1/Service': kind({ spec: serviceSpec, status: serviceStatus }),
   'v1/Endpoints': kind({ subsets: endpointsSubsets }),
   'v1/Node': kind({ spec: nodeSpec, status: nodeStatus }),

@@ -327,6 +327,7 @@ export class Registry {
         ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
+      if (opts.requester && opts.subresource) strategy.checkSubresourceRequester?.(opts.subresource, next, current, opts.requester);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

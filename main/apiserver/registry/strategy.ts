@@ -66,6 +66,12 @@ export interface Strategy {
    */
   checkRequester?(obj: KObject, old: StoredObject | undefined, requester: Requester): void;
   /**
+   * A write through a subresource by a user over the API: after validation, refuses (with an ApiError) what this
+   * user may not do there — Kubernetes' validating admission of that subresource (a CSR's approval needs `approve`
+   * on its signer).
+   */
+  checkSubresourceRequester?(subresource: string, next: KObject, old: StoredObject, requester: Requester): void;
+  /**
    * Kubernetes' PrepareForCreate: fills in what the server generates from the object itself (a Job's
    * selector and pod-template labels from its uid), after defaults and before admission and validation.
    */

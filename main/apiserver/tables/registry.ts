@@ -17,6 +17,7 @@ import { serviceTable } from './services';
 import { persistentVolumeClaimTable, persistentVolumeTable, storageClassTable } from './storage';
 import type { KindTable } from './types';
 import { daemonSetTable, deploymentTable, replicaSetTable } from './workloads';
+import { replicationControllerTable } from './replication-controllers';
 import { podDisruptionBudgetTable } from './policy';
 import { horizontalPodAutoscalerTable } from './autoscaling';
 import { priorityClassTable } from './scheduling';
@@ -45,6 +46,7 @@ const own = perResource<KindTable>([
   ['rbac.authorization.k8s.io', 'clusterrolebindings', clusterRoleBindingTable],
   ['apps', 'deployments', deploymentTable],
   ['apps', 'replicasets', replicaSetTable],
+  ['', 'replicationcontrollers', replicationControllerTable],
   ['apps', 'daemonsets', daemonSetTable],
   ['batch', 'jobs', jobTable],
   ['batch', 'cronjobs', cronJobTable],

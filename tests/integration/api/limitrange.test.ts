@@ -112,4 +112,30 @@ describe('LimitRange and LimitRanger admission', () => {
     await c.kubectlOk(['create', 'service', 'clusterip', 'plain', '-n', 'sq', '--tcp=80:80']);
     await c.kubectlOk(['wait', '--for=jsonpath={.status.used.services\\.nodeports}=1', 'quota/sq', '-n', 'sq', '--timeout=30s']);
   });
+
+  it('validates maxLimitRequestRatio and enforces it per Container and per Pod with Kubernetes\' messages', async () => {
+    await c.kubectlOk(['create', 'namespace', 'lr-ratio']);
+    const bad = await c.kubectl(['apply', '-f', '-'], {
+      input: limits('lr-ratio', [
+        '  - type: Container', '    maxLimitRequestRatio:', '      cpu: 500m',
+        '  - type: Pod', '    min:', '      memory: 100Mi', '    max:', '      memory: 1000Mi', '    maxLimitRequestRatio:', '      memory: "20"', '',
+      ].join('\n')),
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('LimitRange "lr" is invalid: \n'
+      + '* spec.limits[0].maxLimitRequestRatio[cpu]: Invalid value: "500m": ratio 500m is less than 1\n'
+      + '* spec.limits[1].maxLimitRequestRatio[memory]: Invalid value: "20": ratio 20 is greater than max/min = 10.000000\n');
+
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: limits('lr-ratio', ['  - type: Container', '    maxLimitRequestRatio:', '      memory: "2"', '  - type: Pod', '    maxLimitRequestRatio:', '      cpu: "3"', ''].join('\n')),
+    });
+    const noLimit = await c.kubectl(['apply', '-f', '-'], { input: pod('lr-ratio', 'nolimit', '    resources:\n      requests:\n        memory: 64Mi\n') });
+    expect(noLimit.stderr).toContain('pods "nolimit" is forbidden: '
+      + '[memory max limit to request ratio per Container is 2, but no limit is specified or limit is 0, '
+      + 'cpu max limit to request ratio per Pod is 3, but no request is specified or request is 0]');
+    const within = '    resources:\n      requests:\n        memory: 64Mi\n        cpu: 100m\n      limits:\n        memory: 128Mi\n        cpu: 300m\n';
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('lr-ratio', 'within', within) });
+    const spiky = await c.kubectl(['apply', '-f', '-'], { input: pod('lr-ratio', 'spiky', within.replace('cpu: 300m', 'cpu: 350m')) });
+    expect(spiky.stderr).toContain('pods "spiky" is forbidden: cpu max limit to request ratio per Pod is 3, but provided ratio is 3.500000\n');
+  });
 });

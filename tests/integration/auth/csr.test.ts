@@ -138,4 +138,36 @@ describe('CertificateSigningRequest', () => {
     expect(message).toBe('invalid usage for client certificate: server auth');
     expect(await c.kubectlOk(['get', 'csr', 'nope', '-o', 'jsonpath={.status.certificate}'])).toBe('');
   });
+
+  it('lets a user approve only for signers it has the approve verb on, by name or by the domain\'s wildcard', async () => {
+    await c.kubectlOk(['create', '-f', '-'], { input: csrYaml('alice-a', request('alice-a', '/CN=alice-a').request) });
+    await c.kubectlOk(['create', '-f', '-'], { input: csrYaml('alice-b', request('alice-b', '/CN=alice-b').request).replace('kubernetes.io/kube-apiserver-client', 'example.com/widgets') });
+    await c.kubectlOk(['create', 'clusterrole', 'csr-approver', '--verb=get,list,watch', '--resource=certificatesigningrequests.certificates.k8s.io']);
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: csr-approval}\n'
+        + 'rules:\n- apiGroups: [certificates.k8s.io]\n  resources: [certificatesigningrequests/approval]\n  verbs: [update]\n',
+    });
+    await c.kubectlOk(['create', 'clusterrolebinding', 'alice-csr', '--clusterrole=csr-approver', '--user=alice']);
+    await c.kubectlOk(['create', 'clusterrolebinding', 'alice-csr-approval', '--clusterrole=csr-approval', '--user=alice']);
+
+    const refused = await c.kubectl(['certificate', 'approve', 'alice-a', '--as=alice']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('certificatesigningrequests.certificates.k8s.io "alice-a" is forbidden: '
+      + 'user not permitted to approve requests with signerName "kubernetes.io/kube-apiserver-client"');
+    const denyRefused = await c.kubectl(['certificate', 'deny', 'alice-b', '--as=alice']);
+    expect(denyRefused.stderr).toContain('certificatesigningrequests.certificates.k8s.io "alice-b" is forbidden: '
+      + 'user not permitted to approve requests with signerName "example.com/widgets"');
+    expect(await c.kubectlOk(['get', 'csr', 'alice-a', 'alice-b', '--no-headers'])).not.toMatch(/Approved|Denied/);
+
+    // `approve` on signers: the domain's wildcard for kubernetes.io, the exact name for example.com.
+    // (Not with kubectl create clusterrole: signers is no served resource, which kubectl checks, as against Kubernetes.)
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: signers}\n'
+        + 'rules:\n- apiGroups: [certificates.k8s.io]\n  resources: [signers]\n  verbs: [approve]\n  resourceNames: ["kubernetes.io/*", example.com/widgets]\n',
+    });
+    await c.kubectlOk(['create', 'clusterrolebinding', 'alice-signers', '--clusterrole=signers', '--user=alice']);
+    expect(await c.kubectlOk(['certificate', 'approve', 'alice-a', '--as=alice'])).toContain('certificatesigningrequest.certificates.k8s.io/alice-a approved');
+    expect(await c.kubectlOk(['certificate', 'deny', 'alice-b', '--as=alice'])).toContain('certificatesigningrequest.certificates.k8s.io/alice-b denied');
+    expect(await c.kubectlOk(['get', 'csr', 'alice-b', '--no-headers'])).toMatch(/\sDenied$/m);
+  });
 });

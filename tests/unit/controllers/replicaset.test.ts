@@ -83,8 +83,10 @@ describe('replicaset controller', () => {
     await scale('web', 1);
     await cp.waitFor(async () => (await cp.get<Pod>(POD, readyNew.metadata!.name!, 'default')).metadata?.deletionTimestamp, 'the newer ready pod terminating');
     expect((await live('web')).map((p) => p.metadata!.name!)).toEqual([readyOld.metadata!.name!]);
-    const reasons = (await cp.events('web', 'default')).map((e) => e.reason);
-    expect(reasons.filter((r) => r === 'SuccessfulDelete')).toHaveLength(3);
+    // The event follows the delete: wait for it rather than read at once.
+    const deletes = async () => (await cp.events('web', 'default')).filter((e) => e.reason === 'SuccessfulDelete').length;
+    await cp.waitFor(async () => (await deletes()) >= 3, 'three SuccessfulDelete events');
+    expect(await deletes()).toBe(3);
   });
 
   it('never creates more pods than asked while its cache catches up (expectations)', async () => {

@@ -36,14 +36,14 @@ describe('resource quota controller', () => {
     });
     expect((await cp.get<ResourceQuota>(RQ, 'q', 'default')).status?.hard).toEqual(hard);
 
-    // A pod that has finished no longer counts.
+    // A pod that has finished no longer counts as `pods` nor its resources; `count/pods` counts every stored pod (PodUsageFunc).
     await cp.patchStatus(POD, 'b', 'default', { phase: 'Succeeded' });
     await usedWhere({
-      'configmaps': String(configmaps), 'count/pods': '1', 'limits.memory': '256Mi', 'pods': '1', 'requests.cpu': '250m', 'requests.storage': '1Gi',
+      'configmaps': String(configmaps), 'count/pods': '2', 'limits.memory': '256Mi', 'pods': '1', 'requests.cpu': '250m', 'requests.storage': '1Gi',
     });
     await cp.delete(POD, 'a', { namespace: 'default', gracePeriodSeconds: 0 });
     await usedWhere({
-      'configmaps': String(configmaps), 'count/pods': '0', 'limits.memory': '0', 'pods': '0', 'requests.cpu': '0', 'requests.storage': '1Gi',
+      'configmaps': String(configmaps), 'count/pods': '1', 'limits.memory': '0', 'pods': '0', 'requests.cpu': '0', 'requests.storage': '1Gi',
     });
   });
 

@@ -57,8 +57,9 @@ export class CriClient {
     return this.call(this.runtime, 'Version', { version: 'v1' }, timeoutMs);
   }
 
-  async runPodSandbox(config: PodSandboxConfig, timeoutMs = 120_000): Promise<string> {
-    const res = await this.call<{ pod_sandbox_id: string }>(this.runtime, 'RunPodSandbox', { config }, timeoutMs);
+  /** `runtimeHandler`: the RuntimeClass's handler (a runtime of containerd's config), '' for the default. */
+  async runPodSandbox(config: PodSandboxConfig, runtimeHandler = '', timeoutMs = 120_000): Promise<string> {
+    const res = await this.call<{ pod_sandbox_id: string }>(this.runtime, 'RunPodSandbox', { config, runtime_handler: runtimeHandler }, timeoutMs);
     return res.pod_sandbox_id;
   }
 

@@ -25,6 +25,8 @@ export interface StartDeps {
   sandbox: SandboxOptions;
   hostIP?: string;
   lookup?: RefLookup;
+  /** The CRI runtime handler of a pod's RuntimeClass ('' without one); the default runtime when not given. */
+  runtimeHandler?: (pod: Pod) => Promise<string>;
   /** The cluster's Services, for the containers' service variables (undefined until first listed). */
   services?: () => readonly Service[] | undefined;
   backoff: Backoff;

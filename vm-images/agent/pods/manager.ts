@@ -22,6 +22,8 @@ export interface PodManagerOptions extends SandboxOptions {
   hostIP?: string;
   /** ConfigMap/Secret data for env references; undefined = not found. */
   lookup?: RefLookup;
+  /** The CRI runtime handler of a pod's RuntimeClass. */
+  runtimeHandler?: (pod: Pod) => Promise<string>;
   /** The cluster's Services, for the containers' service variables (undefined until first listed). */
   services?: () => readonly Service[] | undefined;
   /** Restart backoff: base (default 10 s) doubling up to max (default 5 min). */
@@ -66,6 +68,7 @@ export class PodManager {
       },
       hostIP: this.opts.hostIP,
       lookup: this.opts.lookup,
+      runtimeHandler: this.opts.runtimeHandler,
       services: this.opts.services,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,

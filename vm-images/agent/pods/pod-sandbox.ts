@@ -8,6 +8,15 @@ import { LABEL_MANAGED, LABEL_POD_UID } from './labels';
 import { podLogDir } from './log-paths';
 import { hostNetwork, podKey, sandboxConfig } from './runtime-config';
 import { listPodContainers, nsToMs } from './runtime-state';
+import { CriError } from '../cri/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+
+/** An error as the kubelet prints it: a CRI error as Go's gRPC status (`rpc error: code = Unknown desc = …`). */
+function sandboxError(err: unknown): string {
+  if (!(err instanceof CriError)) return err instanceof Error ? err.message : String(err);
+  const name = (grpcStatus[err.code] ?? 'Unknown').toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u: string, ch: string) => ch.toUpperCase());
+  return `rpc error: code = ${err.code === grpcStatus.OK ? 'OK' : name} desc = ${err.details}`;
+}
 
 /** What the worker remembers across passes: sandbox IPs by id, and the next attempt of each `<kind>/<name>`. */
 export interface SandboxMemory { sandboxIP: Map<string, string>; nextAttempt: Map<string, number> }
@@ -55,11 +64,12 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
   mkdirSync(podLogDir(deps.sandbox.logDir, podKey(pod)), { recursive: true });
   let id: string;
   try {
-    const made = cri.runPodSandbox(config);
+    const handler = (await deps.runtimeHandler?.(pod)) ?? '';
+    const made = cri.runPodSandbox(config, handler);
     hooks.creating?.();
     id = await made;
   } catch (err) {
-    hooks.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+    hooks.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${sandboxError(err)}`);
     throw err;
   }
   return { id, ip: await ipOf(id), config };

@@ -36,6 +36,7 @@ export function makeStrategies(): StrategyLookup {
     ['certificates.k8s.io', 'certificatesigningrequests', csrStrategy],
     ['apps', 'deployments', generationStrategy],
     ['apps', 'replicasets', generationStrategy],
+    ['', 'replicationcontrollers', generationStrategy],
     ['apps', 'daemonsets', generationStrategy],
     ...RBAC_STRATEGIES,
     ['', 'persistentvolumes', persistentVolumeStrategy],
