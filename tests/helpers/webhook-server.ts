@@ -1,11 +1,12 @@
-// A real HTTPS admission webhook on loopback for tests: its own CA (made by the API server's PKI code in a temp
-// dir), one handler per path answering AdmissionReviews, and every review it got. Stopped by the test.
+// A real HTTPS admission webhook for tests (on loopback unless told a host): its own CA and certificate made with
+// openssl (for 127.0.0.1 and the DNS names given, e.g. a Service's `<name>.<namespace>.svc`), one handler per path
+// answering AdmissionReviews, and every review it got. Stopped by the test.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
-import { ensurePki } from '../../main/apiserver/pki';
 
 export interface ReviewRequest {
   uid: string;
@@ -29,15 +30,34 @@ export interface WebhookServer {
   port: number;
   /** The CA bundle (base64 PEM) for clientConfig.caBundle. */
   caBundle: string;
+  caPem: string;
   url(p: string): string;
   reviews: ReviewRequest[];
   stop(): Promise<void>;
 }
 
-export async function startWebhookServer(handlers: Record<string, (r: ReviewRequest) => WebhookAnswer>): Promise<WebhookServer> {
+/** A CA and a server certificate for 127.0.0.1 and `dnsNames`, as PEM. */
+function makeCertificates(dnsNames: string[]): { caCertPem: string; serverCertPem: string; serverKeyPem: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-webhook-'));
-  const pki = await ensurePki(dir);
-  fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const f = (n: string) => path.join(dir, n);
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    execFileSync('openssl', ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', '/CN=flotilla-webhook-test-ca', '-days', '1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', ...ec, '-keyout', f('tls.key'), '-out', f('tls.csr'), '-subj', '/CN=flotilla-webhook-test'], { stdio: 'ignore' });
+    const san = ['IP:127.0.0.1', ...dnsNames.map((d) => `DNS:${d}`)].join(',');
+    fs.writeFileSync(f('ext.cnf'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`);
+    execFileSync('openssl', ['x509', '-req', '-in', f('tls.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('tls.crt'),
+      '-days', '1', '-extfile', f('ext.cnf')], { stdio: 'ignore' });
+    return { caCertPem: fs.readFileSync(f('ca.crt'), 'utf8'), serverCertPem: fs.readFileSync(f('tls.crt'), 'utf8'), serverKeyPem: fs.readFileSync(f('tls.key'), 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function startWebhookServer(
+  handlers: Record<string, (r: ReviewRequest) => WebhookAnswer>, opts: { host?: string; dnsNames?: string[] } = {},
+): Promise<WebhookServer> {
+  const pki = makeCertificates(opts.dnsNames ?? []);
   const reviews: ReviewRequest[] = [];
   const sockets = new Set<Socket>();
   const server = https.createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (req, res) => {
@@ -56,11 +76,11 @@ export async function startWebhookServer(handlers: Record<string, (r: ReviewRequ
     });
   });
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     port, reviews,
-    caBundle: Buffer.from(pki.caCertPem).toString('base64'),
+    caBundle: Buffer.from(pki.caCertPem).toString('base64'), caPem: pki.caCertPem,
     url: (p) => `https://127.0.0.1:${port}${p}`,
     async stop() {
       for (const s of sockets) s.destroy();
