@@ -14,8 +14,10 @@ describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandb
   let hook: WebhookServer | undefined;
 
   beforeAll(async () => {
-    hook = await startWebhookServer({ '/validate': (r) => (r.object?.metadata?.name === 'refused'
-      ? { allowed: false, status: { message: 'refused through the service' } } : { allowed: true }) },
+    hook = await startWebhookServer({
+      '/validate': (r) => (r.object?.metadata?.name === 'refused' ? { allowed: false, status: { message: 'refused through the service' } } : { allowed: true }),
+      '/connect': (r) => (JSON.stringify(r.object).includes('forbidden') ? { allowed: false, status: { message: 'no forbidden commands' } } : { allowed: true }),
+    },
     { host: gatewayIP(cfg), dnsNames: ['relay.default.svc'] });
     const relay = {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'relay' },
@@ -34,12 +36,12 @@ describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandb
     await hook?.stop();
   });
 
-  const configuration = (service: string) => JSON.stringify({
+  const configuration = (service: string, path = '/validate', rule = { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }) => JSON.stringify({
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: `via-${service}` },
     webhooks: [{
       name: 'relay.flotilla.test', sideEffects: 'None', admissionReviewVersions: ['v1'],
-      clientConfig: { service: { namespace: 'default', name: service, path: '/validate' }, caBundle: Buffer.from(hook!.caPem).toString('base64') },
-      rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
+      clientConfig: { service: { namespace: 'default', name: service, path }, caBundle: Buffer.from(hook!.caPem).toString('base64') },
+      rules: [rule],
     }],
   });
 
@@ -50,6 +52,21 @@ describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandb
       expect(refused.stderr).toContain('admission webhook "relay.flotilla.test" denied the request: refused through the service');
       await ok(['create', 'configmap', 'allowed']);
       expect(hook!.reviews.map((r) => r.name)).toEqual(expect.arrayContaining(['refused', 'allowed']));
+    } finally {
+      await ok(['delete', 'validatingwebhookconfiguration', 'via-relay']);
+    }
+  });
+
+  it('CONNECT: kubectl exec is sent to the webhook with its PodExecOptions, and refused when it says so', async () => {
+    await ok(['apply', '-f', '-'], configuration('relay', '/connect', { operations: ['CONNECT'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods/exec'] }));
+    try {
+      expect(await ok(['exec', 'deploy/relay', '--', '/bin/busybox', 'echo', 'fine'])).toBe('fine\n');
+      const review = hook!.reviews.findLast((r) => r.operation === 'CONNECT')!;
+      expect(review).toMatchObject({ kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, resource: { resource: 'pods' }, subResource: 'exec', namespace: 'default' });
+      expect(review.object).toMatchObject({ kind: 'PodExecOptions', apiVersion: 'v1', command: ['/bin/busybox', 'echo', 'fine'], stdout: true });
+      const refused = await c.kubectl(['exec', 'deploy/relay', '--', '/bin/busybox', 'echo', 'forbidden']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('admission webhook "relay.flotilla.test" denied the request: no forbidden commands');
     } finally {
       await ok(['delete', 'validatingwebhookconfiguration', 'via-relay']);
     }

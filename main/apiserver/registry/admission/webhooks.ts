@@ -56,3 +56,33 @@ export async function validateByWebhooks(
   if (operation === 'DELETE') await w.mutate(a, () => {});
   warnings?.push(...await w.validate(a));
 }
+
+/** The CONNECT options object a streaming request names (PodExecOptions, PodAttachOptions, PodPortForwardOptions) from its query. */
+function connectOptions(kind: string, q: URLSearchParams): KObject {
+  const o: Record<string, unknown> = { kind, apiVersion: 'v1' };
+  if (kind === 'PodPortForwardOptions') {
+    const ports = q.getAll('ports').flatMap((p) => p.split(',')).map(Number).filter((n) => Number.isInteger(n));
+    if (ports.length) o.ports = ports;
+    return o;
+  }
+  for (const flag of ['stdin', 'stdout', 'stderr', 'tty']) if (q.get(flag) === 'true' || q.get(flag) === '1') o[flag] = true;
+  if (q.get('container')) o.container = q.get('container');
+  if (kind === 'PodExecOptions' && q.getAll('command').length) o.command = q.getAll('command');
+  return o;
+}
+
+/** The webhooks of a CONNECT (pods/exec, pods/attach, pods/portforward): mutating, then validating; the object is the options. */
+export async function connectByWebhooks(
+  w: WebhookAdmission, r: ResourceInfo, subresource: string, target: KObject, query: URLSearchParams,
+  user: { name: string; uid?: string; groups: readonly string[] },
+): Promise<void> {
+  const sub = r.subresources.find((s) => s.name === subresource);
+  if (!sub) return;
+  const a: AdmissionAttributes = {
+    resource: r, subresource, operation: 'CONNECT', name: target.metadata?.name ?? '', namespace: target.metadata?.namespace ?? '',
+    kind: { group: sub.group, version: sub.version, kind: sub.kind }, object: connectOptions(sub.kind, query), dryRun: false,
+    user: { username: user.name, uid: user.uid, groups: user.groups },
+  };
+  await w.mutate(a, () => {});
+  await w.validate(a);
+}
