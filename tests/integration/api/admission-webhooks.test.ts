@@ -186,6 +186,22 @@ describe('calling webhooks', () => {
     await c.kubectlOk(['delete', 'namespace', 'guarded', 'open', '--wait=false']);
   });
 
+  it('updates and deletes reach the webhooks with the old object, the user and their options', async () => {
+    await c.kubectlOk(['create', '-f', '-'], { input: cm('doomed') });
+    const rules = '[{operations: [UPDATE, DELETE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]';
+    await withConfiguration(configuration('Validating', 'changes', [{ name: 'changes.flotilla.test', rules }]), 'validatingwebhookconfigurations', 'changes', async () => {
+      await c.kubectlOk(['label', 'configmap', 'doomed', 'step=one']);
+      const update = hook.reviews.findLast((r) => r.name === 'doomed' && r.operation === 'UPDATE')!;
+      expect(update).toMatchObject({ userInfo: { username: 'admin' }, options: { kind: 'UpdateOptions' }, object: { metadata: { labels: { step: 'one' } } } });
+      expect(update.oldObject).toMatchObject({ metadata: { name: 'doomed' } });
+      await c.kubectlOk(['delete', 'configmap', 'doomed']);
+      const del = hook.reviews.findLast((r) => r.name === 'doomed' && r.operation === 'DELETE')!;
+      expect(del).toMatchObject({ userInfo: { username: 'admin' }, options: { kind: 'DeleteOptions' } });
+      expect(del.object ?? null).toBeNull();
+      expect(del.oldObject).toMatchObject({ metadata: { name: 'doomed', labels: { step: 'one' } } });
+    });
+  });
+
   it('a webhook that does not answer within timeoutSeconds fails the request under Fail', async () => {
     const slow = configuration('Validating', 'slow', [{ name: 'slow.flotilla.test', path: '/slow', extra: '  timeoutSeconds: 1' }]);
     await withConfiguration(slow, 'validatingwebhookconfigurations', 'slow', async () => {

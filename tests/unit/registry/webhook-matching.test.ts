@@ -56,7 +56,7 @@ describe('webhook rules', () => {
 });
 
 describe('webhook selectors', () => {
-  const labels = (ns: string) => (ns === 'guarded' ? { webhooks: 'on' } : {});
+  const labels = (ns: string): Record<string, string> => (ns === 'guarded' ? { webhooks: 'on' } : {});
   const sel = { matchLabels: { webhooks: 'on' } };
 
   it('namespaceSelector: the namespace\'s labels, a Namespace\'s own, other cluster-scoped objects always', () => {

@@ -11,7 +11,7 @@ import type { DeleteOptions, WriteOptions } from '../options';
 /** Who in-process writers (controllers, the scheduler, the UI bridge) are: the API server's own loopback user. */
 const IN_PROCESS: AdmissionUser = { username: 'system:apiserver', groups: ['system:authenticated', 'system:masters'] };
 
-type Options = (WriteOptions | DeleteOptions) & { subresource?: string; requester?: WriteOptions['requester'] };
+type Options = (WriteOptions | DeleteOptions) & { subresource?: string };
 
 /** Subresources whose writes carry the object itself (status, finalize, …), as webhooks see them. */
 function callsWebhooks(r: ResourceInfo, subresource: string | undefined): boolean {
@@ -54,7 +54,8 @@ export async function validateByWebhooks(
   const operation: Operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
   const a = attributes(r, operation, obj, old, opts);
   if (operation === 'DELETE') await w.mutate(a, () => {});
-  warnings?.push(...await w.validate(a));
+  const out = await w.validate(a); // awaited first: `warnings?.push(...)` would skip the call without a sink
+  warnings?.push(...out);
 }
 
 /** The CONNECT options object a streaming request names (PodExecOptions, PodAttachOptions, PodPortForwardOptions) from its query. */
