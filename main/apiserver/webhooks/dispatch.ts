@@ -42,28 +42,41 @@ export class WebhookAdmission {
     this.configurations = new WebhookConfigurations(store);
   }
 
-  /** The mutating webhooks: `a.object` is patched in place. Resolves with their warnings. */
+  /**
+   * The mutating webhooks: `a.object` is patched in place. A webhook with reinvocationPolicy IfNeeded that saw the
+   * object before a later webhook changed it is called once more, after the others. Resolves with their warnings.
+   */
   async mutate(a: AdmissionAttributes, applyDefaults: (o: KObject) => void): Promise<string[]> {
     if (isExempt(a)) return [];
     const warnings: string[] = [];
-    for (const w of this.matching(this.configurations.mutating(), a)) {
-      const res = await this.call(w, a, true);
-      if (!res) continue;
-      warnings.push(...(res.warnings ?? []));
-      if (!res.allowed) throw denied(w.hook.name, res.status);
-      if (res.patch && a.object) {
-        let patched: KObject;
-        try {
-          patched = applyJsonPatch(a.object, JSON.parse(Buffer.from(res.patch, 'base64').toString('utf8'))) as KObject;
-        } catch (e) {
-          throw errors.internal(e instanceof Error ? e.message : String(e));
-        }
-        applyDefaults(patched);
-        for (const k of Object.keys(a.object)) delete (a.object as Record<string, unknown>)[k];
-        Object.assign(a.object, patched);
-      }
+    const hooks = this.matching(this.configurations.mutating(), a);
+    const seen = new Map<ConfiguredWebhook, string>();
+    for (const w of hooks) {
+      await this.mutateOnce(w, a, applyDefaults, warnings);
+      if ((w.hook as MutatingWebhook).reinvocationPolicy === 'IfNeeded' && a.object) seen.set(w, JSON.stringify(a.object));
+    }
+    const final = JSON.stringify(a.object ?? null);
+    for (const w of hooks) {
+      if (seen.has(w) && seen.get(w) !== final) await this.mutateOnce(w, a, applyDefaults, warnings);
     }
     return warnings;
+  }
+
+  private async mutateOnce(w: ConfiguredWebhook, a: AdmissionAttributes, applyDefaults: (o: KObject) => void, warnings: string[]): Promise<void> {
+    const res = await this.call(w, a, true);
+    if (!res) return;
+    warnings.push(...(res.warnings ?? []));
+    if (!res.allowed) throw denied(w.hook.name, res.status);
+    if (!res.patch || !a.object) return;
+    let patched: KObject;
+    try {
+      patched = applyJsonPatch(a.object, JSON.parse(Buffer.from(res.patch, 'base64').toString('utf8'))) as KObject;
+    } catch (e) {
+      throw errors.internal(e instanceof Error ? e.message : String(e));
+    }
+    applyDefaults(patched);
+    for (const k of Object.keys(a.object)) delete (a.object as Record<string, unknown>)[k];
+    Object.assign(a.object, patched);
   }
 
   /** The validating webhooks, concurrently. Resolves with their warnings; rejects with the first refusal. */

@@ -23,6 +23,10 @@ beforeAll(async () => {
         : [{ op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } }],
     }),
     '/slow': () => 'hang',
+    // Copies label `second` (set by a later webhook) into `copied`: right only when reinvoked.
+    '/copy': (r) => (r.object?.metadata?.labels?.second ? { allowed: true, patch: [{ op: 'add', path: '/metadata/labels/copied', value: r.object.metadata.labels.second }] }
+      : { allowed: true }),
+    '/second': () => ({ allowed: true, patch: [{ op: 'add', path: '/metadata/labels/second', value: 'set' }] }),
   });
 });
 afterAll(async () => {
@@ -149,6 +153,19 @@ describe('calling webhooks', () => {
       expect(await c.kubectlOk(['get', 'configmap', 'mutated-too', '-o', 'jsonpath={.metadata.labels}'])).toBe('{"keep":"me","mutated":"yes"}');
     });
     await c.kubectlOk(['delete', 'configmap', 'mutated', 'mutated-too']);
+  });
+
+  it('reinvocationPolicy IfNeeded: a webhook that ran before a later one changed the object runs once more', async () => {
+    const hooks = configuration('Mutating', 'reinvoke', [
+      { name: 'copy.flotilla.test', path: '/copy', extra: '  reinvocationPolicy: IfNeeded' },
+      { name: 'second.flotilla.test', path: '/second' },
+    ]);
+    await withConfiguration(hooks, 'mutatingwebhookconfigurations', 'reinvoke', async () => {
+      await c.kubectlOk(['create', '-f', '-'], { input: cm('reinvoked', 'default', 'start: "1"') });
+      expect(await c.kubectlOk(['get', 'configmap', 'reinvoked', '-o', 'jsonpath={.metadata.labels}'])).toBe('{"copied":"set","second":"set","start":"1"}');
+      expect(hook.reviews.filter((r) => r.name === 'reinvoked').length).toBe(3);
+    });
+    await c.kubectlOk(['delete', 'configmap', 'reinvoked']);
   });
 
   it('failurePolicy Fail refuses with a 500 naming the call; Ignore lets the request through', async () => {
