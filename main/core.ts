@@ -32,6 +32,7 @@ import type { Machine } from './api/types';
 import type { LoadBalancerMode } from './api/load-balancer';
 import { startIngressProxy } from './ingress';
 import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
+import { serviceDialer } from './ingress/service-dialer';
 
 export interface CoreOptions {
   dataDir: string;
@@ -144,6 +145,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     core.nodes = nodes;
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
     core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });
+    registry.webhooks.dialService = serviceDialer(client, agents);
     // metrics.k8s.io: scrape each running machine's agent, as metrics-server scrapes kubelets.
     const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
     core.own({ name: 'metrics-scraper', stop: stopScraping });

@@ -13,6 +13,7 @@ import { defaultLimitRange } from './defaults-limitrange';
 import { networkPolicy } from './defaults-netpol';
 import { defaultIngressClass } from './defaults-ingress';
 import { defaultReplicationController } from './defaults-replicationcontroller';
+import { defaultMutatingWebhookConfiguration, defaultValidatingWebhookConfiguration } from './defaults-webhook';
 
 type Obj = Record<string, unknown>;
 
@@ -185,6 +186,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   IngressClass: defaultIngressClass,
   PodTemplate: defaultPodTemplate,
   CSIDriver: defaultCSIDriver,
+  MutatingWebhookConfiguration: defaultMutatingWebhookConfiguration,
+  ValidatingWebhookConfiguration: defaultValidatingWebhookConfiguration,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

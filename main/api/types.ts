@@ -48,6 +48,9 @@ export type { ReplicationController, ReplicationControllerSpec, ReplicationContr
 export type { RuntimeClass } from 'kubernetes-types/node/v1';
 export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';
 export type {
+  MatchCondition, MutatingWebhook, MutatingWebhookConfiguration, RuleWithOperations, ValidatingWebhook, ValidatingWebhookConfiguration, WebhookClientConfig,
+} from 'kubernetes-types/admissionregistration/v1';
+export type {
   CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, JSONSchemaProps,
 } from 'kubernetes-types/apiextensions/v1';
 export type {

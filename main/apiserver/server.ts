@@ -25,6 +25,7 @@ import { handleBinding, handleEviction, handleLog, handleScale } from './handler
 import { handleMetrics } from './handlers/metrics';
 import { handleReview } from './handlers/reviews';
 import { handleTokenRequest } from './handlers/token-request';
+import { connectByWebhooks } from './registry/admission/webhooks';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -271,6 +272,7 @@ async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socke
     }
     authorize(opts.ctx, identity, { ...info, verb: 'create' }, 'POST');
     const pod = opts.ctx.registry.get(r, info.namespace, info.name);
+    await connectByWebhooks(opts.ctx.registry.webhooks, r, sub, pod, info.query, identity);
     const nodeName = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
     if (!nodeName) throw errors.badRequest(`pod ${info.name} does not have a host assigned`);
     if (!opts.ctx.pods) throw errors.unavailable(`no connection to node "${nodeName}"`);

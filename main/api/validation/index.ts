@@ -36,6 +36,7 @@ import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdat
 import { validateCronJob, validateCronJobCreate, validateCronJobUpdate } from './cronjob';
 import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatus } from './ingress';
 import * as csr from './certificatesigningrequest';
+import * as webhooks from './webhookconfiguration';
 import { validateResourceQuota } from './resourcequota';
 import { validateLimitRange } from './limitrange';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
@@ -103,6 +104,15 @@ const RULES = perKind<KindRules>({
   PodTemplate: { name: nameIsDNSSubdomain, create: validatePodTemplateObject },
   ResourceQuota: { name: nameIsDNSSubdomain, create: validateResourceQuota },
   LimitRange: { name: nameIsDNSSubdomain, create: validateLimitRange },
+  // An update checks the webhooks with the rules the stored object already met (ValidateXWebhookConfigurationUpdate).
+  MutatingWebhookConfiguration: {
+    name: nameIsDNSSubdomain, create: () => [], createOnly: webhooks.validateMutatingWebhookConfiguration,
+    update: webhooks.validateMutatingWebhookConfigurationUpdate,
+  },
+  ValidatingWebhookConfiguration: {
+    name: nameIsDNSSubdomain, create: () => [], createOnly: webhooks.validateValidatingWebhookConfiguration,
+    update: webhooks.validateValidatingWebhookConfigurationUpdate,
+  },
   // Any name is a CSR's name (ValidateCertificateRequestName).
   CertificateSigningRequest: {
     name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,

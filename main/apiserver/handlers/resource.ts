@@ -129,12 +129,12 @@ export async function handleResource(
       return;
     }
     case 'delete': {
-      const result = await reg.delete(r, ns, info.name!, await deleteOptions(req, q));
+      const result = await reg.delete(r, ns, info.name!, { ...await deleteOptions(req, q), requester });
       sendJson(res, result.deleted ? 200 : 202, result.object);
       return;
     }
     case 'deletecollection': {
-      const list = await reg.deleteCollection(r, ns, listOptions(q), await deleteOptions(req, q));
+      const list = await reg.deleteCollection(r, ns, listOptions(q), { ...await deleteOptions(req, q), requester });
       sendJson(res, 200, list);
       return;
     }

@@ -16,7 +16,7 @@ type Program = (bindings: Record<string, CelInput>) => unknown;
 const env = celEnv({ funcs: strings });
 const programs = new Map<string, Program | Error>();
 
-function compile(expr: string): Program | Error {
+export function compile(expr: string): Program | Error {
   let p = programs.get(expr);
   if (!p) {
     try {
@@ -35,7 +35,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 /** A JSON value as CEL sees it under its schema: integers are ints, objects maps. */
-function celValue(v: unknown, s: JSONSchemaProps | undefined): CelInput {
+export function celValue(v: unknown, s: JSONSchemaProps | undefined): CelInput {
   if (Array.isArray(v)) return v.map((x) => celValue(x, isMap(s?.items) ? (s.items as JSONSchemaProps) : undefined));
   if (isMap(v)) {
     const sub = (k: string) => s?.properties?.[k] ?? (isMap(s?.additionalProperties) ? (s.additionalProperties) : undefined);

@@ -35,6 +35,8 @@ export interface DeleteOptions {
   propagationPolicy?: PropagationPolicy;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
+  /** The user deleting over the API (admission webhooks see it); in-process deletes have none. */
+  requester?: Requester;
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

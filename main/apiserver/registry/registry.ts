@@ -29,6 +29,8 @@ import { listObjects } from './list';
 import { admitIntoNamespace } from './namespace-lifecycle';
 import { planDeletion } from './delete';
 import { finishesDeletion, hasStatusSubresource, prepareUpdate } from './update';
+import { WebhookAdmission } from '../webhooks/dispatch';
+import { mutateByWebhooks, validateByWebhooks } from './admission/webhooks';
 
 const MAX_RETRIES = 16;
 
@@ -48,12 +50,15 @@ export class Registry {
   private readonly admission: boolean;
   private readonly decoded: DecodedObjects;
   private readonly quotas = new QuotaReservations();
+  /** Admission webhooks, called on every write (their service dialer is set by core.ts). */
+  readonly webhooks: WebhookAdmission;
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.admission = opts.admission ?? false;
     this.strategyOf = makeStrategies();
     this.decoded = decodedObjectsOf(store);
+    this.webhooks = new WebhookAdmission(store, (ns) => this.tryGet(NAMESPACES, undefined, ns)?.metadata.labels);
     for (const r of RESOURCES) {
       const s = this.strategyOf(r);
       if (!s.restore || r.virtual) continue;
@@ -148,8 +153,10 @@ export class Registry {
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
     strategy.prepareForCreate?.(managedObj);
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
+    await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings);
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
+    await validateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings);
     strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
       strategy.rollbackCreate?.(managedObj);
@@ -187,7 +194,7 @@ export class Registry {
       if (!current) throw errors.notFound(r.group, r.plural, name);
       if (expected !== undefined && Number(current.metadata.resourceVersion) !== expected) throw errors.conflict(r.group, r.plural, name);
       try {
-        const object = await this.commitUpdate(r, current, clone(obj), opts);
+        const object = await this.commitUpdate(r, current, clone(obj), opts, warnings);
         return { object, warnings };
       } catch (e) {
         if (expected === undefined && attempt < MAX_RETRIES && isStoreConflict(e)) continue;
@@ -225,7 +232,7 @@ export class Registry {
       pm.resourceVersion = current.metadata.resourceVersion;
       const warnings = checkFields(r, patched, opts);
       try {
-        const object = await this.commitUpdate(r, current, patched, { ...opts, fieldManager: type === 'apply' ? '' : opts.fieldManager });
+        const object = await this.commitUpdate(r, current, patched, { ...opts, fieldManager: type === 'apply' ? '' : opts.fieldManager }, warnings);
         return { object, warnings, created: false };
       } catch (e) {
         if (attempt < MAX_RETRIES && isStoreConflict(e)) continue;
@@ -267,6 +274,7 @@ export class Registry {
         throw errors.conflict(r.group, r.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
       try {
+        await validateByWebhooks(this.webhooks, r, undefined, current, opts);
         return await this.deleteOnce(r, current, opts);
       } catch (e) {
         if (attempt < MAX_RETRIES && isStoreConflict(e)) continue;
@@ -313,7 +321,9 @@ export class Registry {
   }
 
   /** Validates and writes `input` over `current` (same name), for PUT, PATCH and mutate. */
-  private async commitUpdate(r: ResourceInfo, stored: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }): Promise<StoredObject> {
+  private async commitUpdate(
+    r: ResourceInfo, stored: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }, warnings?: string[],
+  ): Promise<StoredObject> {
     const strategy = this.strategyOf(r);
     // A subresource write keeps the parts it does not change from `current` itself (update.ts): they
     // go to the caller with the result, so they must be a copy, not the watch's shared object.
@@ -323,11 +333,13 @@ export class Registry {
     if (opts.requester && !opts.subresource) strategy.checkRequester?.(next, current, opts.requester);
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
+      await mutateByWebhooks(this.webhooks, r, next, current, opts, warnings);
       throwIfInvalid(r, next, opts.subresource === 'status'
         ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
       if (opts.requester && opts.subresource) strategy.checkSubresourceRequester?.(opts.subresource, next, current, opts.requester);
+      await validateByWebhooks(this.webhooks, r, next, current, opts, warnings);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

@@ -7,6 +7,7 @@ import { endpointsTable } from './endpoints';
 import { endpointSliceTable } from './endpointslices';
 import { csiDriverTable, csiNodeTable, podTemplateTable, runtimeClassTable } from './node-kinds';
 import { certificateSigningRequestTable } from './certificates';
+import { webhookConfigurationTable } from './webhooks';
 import { eventTable } from './events';
 import { machineTable } from './machines';
 import { nodeTable } from './nodes';
@@ -72,6 +73,8 @@ const own = perResource<KindTable>([
   ['node.k8s.io', 'runtimeclasses', runtimeClassTable],
   ['storage.k8s.io', 'csidrivers', csiDriverTable],
   ['storage.k8s.io', 'csinodes', csiNodeTable],
+  ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', webhookConfigurationTable],
+  ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', webhookConfigurationTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

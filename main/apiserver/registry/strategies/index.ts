@@ -49,6 +49,8 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'statefulsets', generationStrategy],
     ['networking.k8s.io', 'ingresses', ingressStrategy],
     ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy],
+    ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', generationStrategy],
+    ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }

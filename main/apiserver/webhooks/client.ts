@@ -1,0 +1,97 @@
+// Posting an AdmissionReview to a webhook over HTTPS: clientConfig.url (its caBundle, else the host's trust) or
+// clientConfig.service (https://<name>.<namespace>.svc:<port><path>, reached through the ServiceDialer), with the
+// webhook's timeout. Failures are worded as Go's HTTP client words them (`Post "URL?timeout=10s": ...`).
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+import type { WebhookClientConfig } from '../../api/types';
+import type { ServiceDialer } from './types';
+
+/** The URL a webhook is posted to, with the `?timeout=` the API server's client adds. */
+export function webhookUrl(cc: WebhookClientConfig, timeoutSeconds: number): string {
+  let base: string;
+  if (cc.url) base = cc.url;
+  else {
+    const s = cc.service!;
+    const path = s.path ?? '';
+    base = `https://${s.name}.${s.namespace}.svc:${s.port ?? 443}${path.startsWith('/') || path === '' ? path : `/${path}`}`;
+  }
+  return `${base}${base.includes('?') ? '&' : '?'}timeout=${timeoutSeconds}s`;
+}
+
+function goError(e: unknown, url: URL): string {
+  const err = e as NodeJS.ErrnoException;
+  const host = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || '443'}`;
+  const hostPort = host.includes(':') && url.hostname.startsWith('[') ? `[${url.hostname.slice(1, -1)}]:${url.port || '443'}` : host;
+  switch (err.code) {
+    case 'ECONNREFUSED': return `dial tcp ${hostPort}: connect: connection refused`;
+    case 'ENOTFOUND': return `dial tcp: lookup ${url.hostname}: no such host`;
+    case 'EHOSTUNREACH': return `dial tcp ${hostPort}: connect: no route to host`;
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+    case 'ERR_TLS_CERT_ALTNAME_INVALID': return `tls: failed to verify certificate: x509: certificate is not valid for ${url.hostname}`;
+    case 'CERT_HAS_EXPIRED': return 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
+    default: return err.message;
+  }
+}
+
+export interface PostOptions {
+  config: WebhookClientConfig;
+  timeoutSeconds: number;
+  body: unknown;
+  dialService?: ServiceDialer;
+}
+
+/** The webhook's answer parsed, or an Error `Post "URL": cause`. */
+export async function postReview(o: PostOptions): Promise<unknown> {
+  const target = webhookUrl(o.config, o.timeoutSeconds);
+  const url = new URL(target);
+  const ca = o.config.caBundle ? Buffer.from(o.config.caBundle, 'base64').toString('utf8') : undefined;
+  const payload = Buffer.from(JSON.stringify(o.body));
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), o.timeoutSeconds * 1000);
+  try {
+    const socket = o.config.service ? await dialServiceTls(o, url, ca) : undefined;
+    return await new Promise<unknown>((resolve, reject) => {
+      const req = https.request(url, {
+        method: 'POST', ca, signal: controller.signal, agent: socket ? undefined : false,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': payload.length },
+        ...(socket ? { createConnection: () => socket } : {}),
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const code = res.statusCode ?? 0;
+          if (code < 200 || code > 299) {
+            reject(new Error(`the server responded with the status code ${code} but did not return more information`));
+            return;
+          }
+          try {
+            resolve(JSON.parse(text));
+          } catch (e) {
+            reject(new Error(`decoding the response: ${(e as Error).message}`));
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  } catch (e) {
+    if (controller.signal.aborted) throw new Error(`Post "${target}": context deadline exceeded`);
+    if (e instanceof Error && e.message.startsWith('decoding the response')) throw e;
+    throw new Error(`Post "${target}": ${goError(e, url)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A TLS connection over the tunnel to one of the Service's endpoints, verified for `<name>.<namespace>.svc`. */
+async function dialServiceTls(o: PostOptions, url: URL, ca: string | undefined): Promise<tls.TLSSocket> {
+  const s = o.config.service!;
+  if (!o.dialService) throw new Error(`service "${s.namespace}/${s.name}" is not reachable: no nodes`);
+  const stream = await o.dialService(s.namespace, s.name, s.port ?? 443);
+  return tls.connect({ socket: stream, ca, servername: url.hostname });
+}

@@ -1,0 +1,86 @@
+// A clientConfig.service admission webhook on a real sandbox node: the API server reaches the Service's ready pod
+// through the agent's port-forward tunnel (the ingress proxy's dialing). The pod relays TCP to an HTTPS webhook the
+// test runs on the host's side of the sandbox bridge, whose certificate is for `<service>.<namespace>.svc`; with no
+// ready endpoint the call fails as Kubernetes words it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
+import { startWebhookServer, type WebhookServer } from '../../helpers/webhook-server';
+import { sandboxCluster, skipWithoutAgent } from './support';
+
+const IMAGE = 'docker.io/flotilla/counter:1';
+
+describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandbox node', () => {
+  const { c, cfg, ok } = sandboxCluster(21, { okTimeoutMs: 150_000 });
+  let hook: WebhookServer | undefined;
+
+  beforeAll(async () => {
+    hook = await startWebhookServer({
+      '/validate': (r) => (r.object?.metadata?.name === 'refused' ? { allowed: false, status: { message: 'refused through the service' } } : { allowed: true }),
+      '/connect': (r) => (JSON.stringify(r.object).includes('forbidden') ? { allowed: false, status: { message: 'no forbidden commands' } } : { allowed: true }),
+    },
+    { host: gatewayIP(cfg), dnsNames: ['relay.default.svc'] });
+    const relay = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'relay' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'relay' } }, template: { metadata: { labels: { app: 'relay' } }, spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'nc', image: IMAGE, command: ['/bin/busybox', 'nc', '-ll', '-p', '8443', '-e', '/bin/busybox', 'nc', gatewayIP(cfg), String(hook.port)],
+          ports: [{ containerPort: 8443 }], readinessProbe: { tcpSocket: { port: 8443 }, periodSeconds: 1 } }],
+      } } },
+    };
+    await ok(['apply', '-f', '-'], JSON.stringify(relay));
+    await ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'relay' }, spec: { selector: { app: 'relay' }, ports: [{ port: 443, targetPort: 8443 }] } }));
+    await ok(['rollout', 'status', 'deployment/relay', '--timeout=150s']);
+  }, 200_000);
+
+  afterAll(async () => {
+    await hook?.stop();
+  });
+
+  const configuration = (service: string, path = '/validate', rule = { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }) => JSON.stringify({
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: `via-${service}` },
+    webhooks: [{
+      name: 'relay.flotilla.test', sideEffects: 'None', admissionReviewVersions: ['v1'],
+      clientConfig: { service: { namespace: 'default', name: service, path }, caBundle: Buffer.from(hook!.caPem).toString('base64') },
+      rules: [rule],
+    }],
+  });
+
+  it('calls the webhook through the Service\'s ready pod', async () => {
+    await ok(['apply', '-f', '-'], configuration('relay'));
+    try {
+      const refused = await c.kubectl(['create', 'configmap', 'refused']);
+      expect(refused.stderr).toContain('admission webhook "relay.flotilla.test" denied the request: refused through the service');
+      await ok(['create', 'configmap', 'allowed']);
+      expect(hook!.reviews.map((r) => r.name)).toEqual(expect.arrayContaining(['refused', 'allowed']));
+    } finally {
+      await ok(['delete', 'validatingwebhookconfiguration', 'via-relay']);
+    }
+  });
+
+  it('CONNECT: kubectl exec is sent to the webhook with its PodExecOptions, and refused when it says so', async () => {
+    await ok(['apply', '-f', '-'], configuration('relay', '/connect', { operations: ['CONNECT'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods/exec'] }));
+    try {
+      expect(await ok(['exec', 'deploy/relay', '--', '/bin/busybox', 'echo', 'fine'])).toBe('fine\n');
+      const review = hook!.reviews.findLast((r) => r.operation === 'CONNECT')!;
+      expect(review).toMatchObject({ kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, resource: { resource: 'pods' }, subResource: 'exec', namespace: 'default' });
+      expect(review.object).toMatchObject({ kind: 'PodExecOptions', apiVersion: 'v1', command: ['/bin/busybox', 'echo', 'fine'], stdout: true });
+      const refused = await c.kubectl(['exec', 'deploy/relay', '--', '/bin/busybox', 'echo', 'forbidden']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('admission webhook "relay.flotilla.test" denied the request: no forbidden commands');
+    } finally {
+      await ok(['delete', 'validatingwebhookconfiguration', 'via-relay']);
+    }
+  });
+
+  it('a Service with no ready endpoints fails the call as Kubernetes words it', async () => {
+    await ok(['create', 'service', 'clusterip', 'empty', '--tcp=443:8443']);
+    await ok(['apply', '-f', '-'], configuration('empty'));
+    try {
+      const r = await c.kubectl(['create', 'configmap', 'unserved']);
+      expect(r.stderr).toContain('Internal error occurred: failed calling webhook "relay.flotilla.test": failed to call webhook: '
+        + 'Post "https://empty.default.svc:443/validate?timeout=10s": no endpoints available for service "empty"');
+    } finally {
+      await ok(['delete', 'validatingwebhookconfiguration', 'via-empty']);
+    }
+  });
+});
