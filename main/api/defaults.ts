@@ -12,6 +12,7 @@ import { defaultCronJob, defaultJob } from './defaults-batch';
 import { defaultLimitRange } from './defaults-limitrange';
 import { networkPolicy } from './defaults-netpol';
 import { defaultIngressClass } from './defaults-ingress';
+import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from './defaults-admission-policy';
 
 type Obj = Record<string, unknown>;
 
@@ -183,6 +184,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   IngressClass: defaultIngressClass,
   PodTemplate: defaultPodTemplate,
   CSIDriver: defaultCSIDriver,
+  ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

@@ -46,6 +46,7 @@ export type { CertificateSigningRequest, CertificateSigningRequestCondition } fr
 export type { PodTemplate } from 'kubernetes-types/core/v1';
 export type { RuntimeClass } from 'kubernetes-types/node/v1';
 export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';
+export type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-types/admissionregistration/v1';
 export type {
   CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, JSONSchemaProps,
 } from 'kubernetes-types/apiextensions/v1';

@@ -46,6 +46,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'node.k8s.io/v1/RuntimeClass': 'V1RuntimeClass',
   'storage.k8s.io/v1/CSIDriver': 'V1CSIDriver',
   'storage.k8s.io/v1/CSINode': 'V1CSINode',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'V1ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'V1ValidatingAdmissionPolicyBinding',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

@@ -20,6 +20,7 @@ import { INITIAL_NAMESPACES, NAMESPACES } from './strategies/namespace';
 import { PRIORITY_CLASSES, missingSystemPriorityClasses } from './strategies/priorityclass';
 import { applyPatch } from './patching';
 import { QuotaReservations } from './admission/resource-quota';
+import { ValidatingPolicyAdmission, policyAttributes } from './admission/validating-policy';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
 import { schemaCauses } from './custom-resources';
@@ -48,12 +49,14 @@ export class Registry {
   private readonly admission: boolean;
   private readonly decoded: DecodedObjects;
   private readonly quotas = new QuotaReservations();
+  private readonly policies: ValidatingPolicyAdmission;
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.admission = opts.admission ?? false;
     this.strategyOf = makeStrategies();
     this.decoded = decodedObjectsOf(store);
+    this.policies = new ValidatingPolicyAdmission(store, this);
     for (const r of RESOURCES) {
       const s = this.strategyOf(r);
       if (!s.restore || r.virtual) continue;
@@ -150,6 +153,7 @@ export class Registry {
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
+    if (this.admission) warnings.push(...this.policies.admit(policyAttributes(r, 'CREATE', managedObj, undefined, opts)));
     strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
       strategy.rollbackCreate?.(managedObj);
@@ -187,7 +191,7 @@ export class Registry {
       if (!current) throw errors.notFound(r.group, r.plural, name);
       if (expected !== undefined && Number(current.metadata.resourceVersion) !== expected) throw errors.conflict(r.group, r.plural, name);
       try {
-        const object = await this.commitUpdate(r, current, clone(obj), opts);
+        const object = await this.commitUpdate(r, current, clone(obj), opts, warnings);
         return { object, warnings };
       } catch (e) {
         if (expected === undefined && attempt < MAX_RETRIES && isStoreConflict(e)) continue;
@@ -225,7 +229,7 @@ export class Registry {
       pm.resourceVersion = current.metadata.resourceVersion;
       const warnings = checkFields(r, patched, opts);
       try {
-        const object = await this.commitUpdate(r, current, patched, { ...opts, fieldManager: type === 'apply' ? '' : opts.fieldManager });
+        const object = await this.commitUpdate(r, current, patched, { ...opts, fieldManager: type === 'apply' ? '' : opts.fieldManager }, warnings);
         return { object, warnings, created: false };
       } catch (e) {
         if (attempt < MAX_RETRIES && isStoreConflict(e)) continue;
@@ -266,6 +270,7 @@ export class Registry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw errors.conflict(r.group, r.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
+      if (this.admission) this.policies.admit(policyAttributes(r, 'DELETE', undefined, current, opts));
       try {
         return await this.deleteOnce(r, current, opts);
       } catch (e) {
@@ -313,7 +318,9 @@ export class Registry {
   }
 
   /** Validates and writes `input` over `current` (same name), for PUT, PATCH and mutate. */
-  private async commitUpdate(r: ResourceInfo, stored: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }): Promise<StoredObject> {
+  private async commitUpdate(
+    r: ResourceInfo, stored: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }, warnings?: string[],
+  ): Promise<StoredObject> {
     const strategy = this.strategyOf(r);
     // A subresource write keeps the parts it does not change from `current` itself (update.ts): they
     // go to the caller with the result, so they must be a copy, not the watch's shared object.
@@ -327,6 +334,7 @@ export class Registry {
         ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
+      if (this.admission) warnings?.push(...this.policies.admit(policyAttributes(r, 'UPDATE', next, current, opts)));
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);
       throw e;

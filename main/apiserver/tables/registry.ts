@@ -26,6 +26,7 @@ import { controllerRevisionTable, statefulSetTable } from './apps-history';
 import { limitRangeTable, resourceQuotaTable } from './quota';
 import { customResourceDefinitionTable } from './customresourcedefinitions';
 import { ingressClassTable, ingressTable } from './networking';
+import { validatingAdmissionPolicyBindingTable, validatingAdmissionPolicyTable } from './admission-policies';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -70,6 +71,8 @@ const own = perResource<KindTable>([
   ['node.k8s.io', 'runtimeclasses', runtimeClassTable],
   ['storage.k8s.io', 'csidrivers', csiDriverTable],
   ['storage.k8s.io', 'csinodes', csiNodeTable],
+  ['admissionregistration.k8s.io', 'validatingadmissionpolicies', validatingAdmissionPolicyTable],
+  ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', validatingAdmissionPolicyBindingTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -48,6 +48,8 @@ export function makeStrategies(): StrategyLookup {
     ['apps', 'statefulsets', generationStrategy],
     ['networking.k8s.io', 'ingresses', ingressStrategy],
     ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy],
+    ['admissionregistration.k8s.io', 'validatingadmissionpolicies', generationStrategy],
+    ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
