@@ -116,7 +116,7 @@ describe('ValidatingAdmissionPolicy', () => {
     // No params: Deny refuses everything the binding selects.
     await c.kubectlOk(['delete', 'configmap', 'limits', '-n', 'vap-params']);
     const missing = await c.kubectl(deploy('vap-params', 'one', 1));
-    expect(missing.stderr).toContain("denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction");
+    expect(missing.stderr).toContain('denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction');
 
     // A selector finding nothing, with Allow: admitted.
     await c.kubectlOk(['delete', 'validatingadmissionpolicybinding', 'replica-limit-by-name']);
