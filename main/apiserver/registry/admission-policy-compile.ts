@@ -16,8 +16,8 @@ type Plain = 'bool' | 'string' | 'null' | 'dyn' | 'other' | undefined;
 
 interface Scope {
   idents: ReadonlySet<string>;
-  /** Names of spec.variables this expression may read; undefined when `variables` is not declared. */
-  variables?: ReadonlySet<string>;
+  /** The spec.variables this expression may read, with what each certainly yields; undefined when `variables` is not declared. */
+  variables?: ReadonlyMap<string, Plain>;
 }
 
 const BASE = ['object', 'oldObject', 'request', 'namespaceObject'];
@@ -67,7 +67,7 @@ function check(e: Expr | undefined, scope: Scope, locals: ReadonlySet<string>, p
 }
 
 /** What the expression certainly yields, as far as cel-go's checker would tell without schemas. */
-function plainType(e: Expr | undefined): Plain {
+function plainType(e: Expr | undefined, vars: ReadonlyMap<string, Plain>): Plain {
   const k = e?.exprKind;
   if (!k) return undefined;
   switch (k.case) {
@@ -84,16 +84,17 @@ function plainType(e: Expr | undefined): Plain {
       if (k.value.testOnly) return 'bool';
       const op = k.value.operand?.exprKind;
       if (op?.case === 'identExpr' && op.value.name === 'request') return REQUEST_STRINGS.has(k.value.field) ? 'string' : undefined;
-      const under = plainType(k.value.operand);
+      if (op?.case === 'identExpr' && op.value.name === 'variables') return vars.get(k.value.field);
+      const under = plainType(k.value.operand, vars);
       return under === 'dyn' ? 'dyn' : undefined;
     }
     case 'callExpr': {
       const f = k.value.function;
       if (BOOLEAN.has(f)) return 'bool';
-      if (f === '_[_]') return plainType(k.value.args[0]) === 'dyn' ? 'dyn' : undefined;
+      if (f === '_[_]') return plainType(k.value.args[0], vars) === 'dyn' ? 'dyn' : undefined;
       if (f === 'string') return 'string';
       if (ARITHMETIC.has(f) && f === '_+_') {
-        const t = k.value.args.map(plainType);
+        const t = k.value.args.map((x) => plainType(x, vars));
         return t.includes('string') ? 'string' : t.every((x) => x === 'dyn') ? 'dyn' : undefined;
       }
       if (ARITHMETIC.has(f)) return 'other';
@@ -110,8 +111,8 @@ const WANTS: Record<Exclude<Want, 'any'>, { ok: ReadonlySet<Plain>; message: str
   'string-or-null': { ok: new Set(['string', 'null', undefined]), message: 'must evaluate to one of [string null_type]' },
 };
 
-/** The compiler's detail for one expression, or undefined when it compiles. */
-export function policyExpressionError(src: string, scope: Scope, want: Want): string | undefined {
+/** The compiler's detail for one expression, or undefined when it compiles; `type` gets what it certainly yields. */
+export function policyExpressionError(src: string, scope: Scope, want: Want, type?: (t: Plain) => void): string | undefined {
   const parsed = parseExpr(src);
   if ('text' in parsed) return `compilation failed: ${parsed.text}`;
   try {
@@ -120,9 +121,11 @@ export function policyExpressionError(src: string, scope: Scope, want: Want): st
     if (e instanceof CompileIssue) return `compilation failed: ${issueTextOf(src, e)}`;
     throw e;
   }
+  const t = plainType(parsed.ast.expr, scope.variables ?? new Map());
+  type?.(t);
   if (want === 'any') return undefined;
   const w = WANTS[want];
-  return w.ok.has(plainType(parsed.ast.expr)) ? undefined : w.message;
+  return w.ok.has(t) ? undefined : w.message;
 }
 
 interface PolicySpec {
@@ -140,22 +143,26 @@ export function policyCompileCauses(policy: KObject): Cause[] {
   const idents = (extra: string[]) => new Set([...BASE, ...(params ? ['params'] : []), ...extra]);
   const vars = spec.variables ?? [];
   const composed = vars.length > 0;
-  const withVars = (known: string[]): Scope => ({ idents: idents(['authorizer', ...(composed ? ['variables'] : [])]), variables: composed ? new Set(known) : undefined });
+  const known = new Map<string, Plain>();
+  const scoped = (extra: string[]): Scope => ({ idents: idents([...extra, ...(composed ? ['variables'] : [])]), variables: composed ? known : undefined });
   const causes: Cause[] = [];
-  const add = (path: string, src: string | undefined, scope: Scope, want: Want, trim = true) => {
+  const add = (path: string, src: string | undefined, scope: Scope, want: Want, trim = true, type?: (t: Plain) => void) => {
     const text = trim ? (src ?? '').trim() : (src ?? '');
     if (!text.trim()) return;
-    const err = policyExpressionError(text, scope, want);
-    if (err) causes.push(invalid(path, trim ? text : src, err));
+    const err = policyExpressionError(text, scope, want, type);
+    if (err) causes.push(invalid(path, src, err));
   };
   (spec.matchConditions ?? []).forEach((m, i) => add(`spec.matchConditions[${i}].expression`, m.expression, { idents: idents(['authorizer']) }, 'bool'));
-  const names = vars.map((v) => v.name ?? '');
-  vars.forEach((v, i) => add(`spec.variables[${i}].expression`, v.expression, withVars(names.slice(0, i)), 'any', false));
-  (spec.validations ?? []).forEach((v, i) => {
-    add(`spec.validations[${i}].expression`, v.expression, withVars(names), 'bool', false);
-    add(`spec.validations[${i}].messageExpression`, v.messageExpression,
-      { idents: idents(composed ? ['variables'] : []), variables: composed ? new Set(names) : undefined }, 'string', false);
+  vars.forEach((v, i) => {
+    // A variable sees the ones before it, and is known by what its expression yields.
+    add(`spec.variables[${i}].expression`, v.expression, { ...scoped(['authorizer']), variables: composed ? new Map(known) : undefined }, 'any', false,
+      (t) => known.set(v.name ?? '', t));
+    if (!known.has(v.name ?? '')) known.set(v.name ?? '', undefined);
   });
-  (spec.auditAnnotations ?? []).forEach((a, i) => add(`spec.auditAnnotations[${i}].valueExpression`, a.valueExpression, withVars(names), 'string-or-null'));
+  (spec.validations ?? []).forEach((v, i) => {
+    add(`spec.validations[${i}].expression`, v.expression, scoped(['authorizer']), 'bool', false);
+    add(`spec.validations[${i}].messageExpression`, v.messageExpression, scoped([]), 'string', false);
+  });
+  (spec.auditAnnotations ?? []).forEach((a, i) => add(`spec.auditAnnotations[${i}].valueExpression`, a.valueExpression, scoped(['authorizer']), 'string-or-null'));
   return causes;
 }
