@@ -65,6 +65,8 @@ describe('ValidatingAdmissionPolicy', () => {
     expect(await c.kubectlOk(['get', 'validatingadmissionpolicy', 'demo-policy.example.com', '-o',
       'jsonpath={.spec.failurePolicy} {.spec.matchConstraints.matchPolicy} {.spec.matchConstraints.resourceRules[0].scope} {.metadata.generation}']))
       .toBe('Fail Equivalent * 1');
+    const apiResources = await c.kubectlOk(['api-resources', '--api-group=admissionregistration.k8s.io', '--categories=api-extensions', '-o', 'name']);
+    expect(apiResources).toContain('validatingadmissionpolicies.admissionregistration.k8s.io\nvalidatingadmissionpolicybindings.admissionregistration.k8s.io');
     await c.kubectlOk(['delete', 'validatingadmissionpolicybinding', 'demo-binding-test.example.com']);
     await c.kubectlOk(deploy('vap-deny', 'big', 6));
   });
