@@ -172,6 +172,8 @@ describe('ValidatingAdmissionPolicy', () => {
     expect(empty.stderr).toContain('spec.validations: Required value: validations or auditAnnotations must contain at least one item');
     const actions = await c.kubectl(['apply', '-f', '-'], { input: binding('both', '  policyName: p\n  validationActions: [Deny, Warn]\n') });
     expect(actions.stderr).toContain('spec.validationActions: Invalid value: []admissionregistration.ValidationAction{"Deny", "Warn"}: must not contain both Deny and Warn');
+    // kubectl explain reads the kinds' OpenAPI schemas.
+    expect(await c.kubectlOk(['explain', 'validatingadmissionpolicy.spec.validations'])).toContain('messageExpression\t<string>');
     const none = await c.kubectl(['apply', '-f', '-'], { input: binding('none', '  policyName: p\n') });
     expect(none.stderr).toContain('spec.validationActions: Required value: at least one validation action is required');
   });
