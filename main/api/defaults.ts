@@ -14,6 +14,7 @@ import { networkPolicy } from './defaults-netpol';
 import { defaultIngressClass } from './defaults-ingress';
 import { defaultReplicationController } from './defaults-replicationcontroller';
 import { defaultMutatingWebhookConfiguration, defaultValidatingWebhookConfiguration } from './defaults-webhook';
+import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from './defaults-admission-policy';
 
 type Obj = Record<string, unknown>;
 
@@ -188,6 +189,8 @@ const BY_KIND = perKind<(o: KObject) => void>({
   CSIDriver: defaultCSIDriver,
   MutatingWebhookConfiguration: defaultMutatingWebhookConfiguration,
   ValidatingWebhookConfiguration: defaultValidatingWebhookConfiguration,
+  ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

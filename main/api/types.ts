@@ -47,6 +47,7 @@ export type { PodTemplate } from 'kubernetes-types/core/v1';
 export type { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from 'kubernetes-types/core/v1';
 export type { RuntimeClass } from 'kubernetes-types/node/v1';
 export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';
+export type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-types/admissionregistration/v1';
 export type {
   MatchCondition, MutatingWebhook, MutatingWebhookConfiguration, RuleWithOperations, ValidatingWebhook, ValidatingWebhookConfiguration, WebhookClientConfig,
 } from 'kubernetes-types/admissionregistration/v1';

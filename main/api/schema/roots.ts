@@ -49,6 +49,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'storage.k8s.io/v1/CSINode': 'V1CSINode',
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': 'V1MutatingWebhookConfiguration',
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': 'V1ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'V1ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'V1ValidatingAdmissionPolicyBinding',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

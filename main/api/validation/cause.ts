@@ -73,6 +73,11 @@ export function jsonTypeName(v: unknown): string {
 }
 
 /** The message Kubernetes' immutable-field check uses. */
+/** field.TooMany: `Too many: <actual>: must have at most <max> items`. */
+export function tooMany(field: string, actual: number, max: number): Cause {
+  return { reason: 'FieldValueTooMany', field, message: `Too many: ${actual}: must have at most ${max} ${max === 1 ? 'item' : 'items'}` };
+}
+
 export const FIELD_IMMUTABLE = 'field is immutable';
 
 export function immutable(field: string, newValue: unknown): Cause {

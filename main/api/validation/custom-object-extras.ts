@@ -3,7 +3,7 @@
 // kind — with the messages kube-openapi's validator gives and apiextensions turns into field errors.
 import type { JSONSchemaProps } from '../types';
 import type { Cause } from './cause';
-import { invalid, required } from './cause';
+import { invalid, required, tooMany } from './cause';
 import { goValue } from './gofmt';
 import { isObj } from './read';
 
@@ -20,11 +20,6 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   mac: (s) => /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(s),
   byte: (s) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0,
 };
-
-/** field.TooMany: `Too many: <actual>: must have at most <max> items`. */
-function tooMany(field: string, actual: number, max: number): Cause {
-  return { reason: 'FieldValueTooMany', field, message: `Too many: ${actual}: must have at most ${max} ${max === 1 ? 'item' : 'items'}` };
-}
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;

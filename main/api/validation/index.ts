@@ -40,6 +40,7 @@ import * as webhooks from './webhookconfiguration';
 import { validateResourceQuota } from './resourcequota';
 import { validateLimitRange } from './limitrange';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
+import { validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding } from './admission-policy';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -118,6 +119,8 @@ const RULES = perKind<KindRules>({
     name: () => [], create: csr.validateCertificateSigningRequest, update: csr.validateCertificateSigningRequestUpdate,
     subresourceUpdate: { approval: csr.validateCertificateSigningRequestApprovalUpdate }, status: csr.validateCertificateSigningRequestStatusUpdate,
   },
+  ValidatingAdmissionPolicy: { name: nameIsDNSSubdomain, create: validateValidatingAdmissionPolicy, status: () => [] },
+  ValidatingAdmissionPolicyBinding: { name: nameIsDNSSubdomain, create: validateValidatingAdmissionPolicyBinding },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

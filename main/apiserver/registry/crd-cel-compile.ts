@@ -13,7 +13,7 @@ import { invalid } from '../../api/validation/cause';
 import { GoRepr, goQuote } from '../../api/validation/gofmt';
 
 type ParsedExpr = ReturnType<typeof parse>;
-type Expr = NonNullable<ParsedExpr['expr']>;
+export type Expr = NonNullable<ParsedExpr['expr']>;
 
 interface Rule { rule?: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string; optionalOldSelf?: boolean }
 
@@ -24,18 +24,18 @@ const KUBERNETES_FUNCS = new Set(('isSorted sum min max indexOf lastIndexOf find
   + 'isUnspecified isLoopback isLinkLocalMulticast isLinkLocalUnicast isGlobalUnicast isCanonical containsIP containsCIDR masked prefixLength named '
   + 'validate semver isSemver major minor patch charAt upperAscii replace split substring trim join quote reverse format hasValue value orValue or '
   + 'optMap optFlatMap greatest least ceil floor round trunc abs isInf isNaN isFinite bitAnd bitOr bitXor bitNot bitShiftLeft bitShiftRight').split(' '));
-const ARITHMETIC = new Set(['_+_', '_-_', '_*_', '_/_', '_%_', '-_']);
-const BOOLEAN = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false']);
+export const ARITHMETIC = new Set(['_+_', '_-_', '_*_', '_/_', '_%_', '-_']);
+export const BOOLEAN = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false']);
 
 const ext = (s: JSONSchemaProps) => s as Record<string, unknown>;
 
-class CompileIssue extends Error {
+export class CompileIssue extends Error {
   /** `atCall`: cel-go places a call's issue at its opening parenthesis. */
   constructor(readonly offset: number, message: string, readonly atCall = false) { super(message); }
 }
 
 /** cel-go's Issues.String(): `ERROR: <input>:l:c: msg`, the source line and a caret under the column. */
-function issueText(src: string, offset: number, message: string): string {
+export function issueText(src: string, offset: number, message: string): string {
   const before = src.slice(0, offset).split('\n');
   const line = before.length;
   const col = before[before.length - 1].length;
@@ -72,10 +72,7 @@ function checkExpr(e: Expr | undefined, self: JSONSchemaProps, root: boolean, po
       checkExpr(k.value.operand, self, root, pos);
       return;
     case 'callExpr': {
-      const name = k.value.function;
-      if (!name.startsWith('_') && !name.includes('.') && !BOOLEAN.has(name) && !funcs.find(name) && !KUBERNETES_FUNCS.has(name)) {
-        throw new CompileIssue(pos(e), `undeclared reference to '${name}' (in container '')`, true);
-      }
+      checkFunction(e, pos);
       checkExpr(k.value.target, self, root, pos);
       k.value.args.forEach((a) => checkExpr(a, self, root, pos));
       return;
@@ -111,29 +108,48 @@ function plainType(e: Expr | undefined, self: JSONSchemaProps, root: boolean, po
   return undefined;
 }
 
-/** The compile error of one expression ('' when none), worded as apiextensions does after `prefix`. */
-function compileError(src: string, self: JSONSchemaProps, root: boolean, want: 'bool' | 'string'): { kind: 'compile' | 'type'; text: string } | undefined {
+/** A call of a function no CEL library of Kubernetes declares: cel-go's `undeclared reference` issue. */
+export function checkFunction(e: Expr, pos: (e: Expr) => number): void {
+  if (e.exprKind.case !== 'callExpr') return;
+  const name = e.exprKind.value.function;
+  if (!name.startsWith('_') && !name.includes('.') && !BOOLEAN.has(name) && !funcs.find(name) && !KUBERNETES_FUNCS.has(name)) {
+    throw new CompileIssue(pos(e), `undeclared reference to '${name}' (in container '')`, true);
+  }
+}
+
+/** The parsed expression and the source offset of each node, or cel-go's syntax error text. */
+export function parseExpr(src: string): { ast: ParsedExpr; pos: (e: Expr) => number } | { text: string } {
   let ast: ParsedExpr;
   try {
     ast = parse(src);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const m = /^<input>:(\d+):(\d+): (.*)$/s.exec(msg);
-    if (!m) return { kind: 'compile', text: `ERROR: <input>:1:1: Syntax error: ${msg}` };
+    if (!m) return { text: `ERROR: <input>:1:1: Syntax error: ${msg}` };
     const offset = src.split('\n').slice(0, Number(m[1]) - 1).reduce((n, l) => n + l.length + 1, 0) + Number(m[2]) - 1;
-    return { kind: 'compile', text: issueText(src, Math.min(offset, src.length), `Syntax error: ${m[3]}`) };
+    return { text: issueText(src, Math.min(offset, src.length), `Syntax error: ${m[3]}`) };
   }
   const positions = ast.sourceInfo?.positions ?? {};
-  const pos = (e: Expr) => positions[String(e.id)] ?? 0;
+  return { ast, pos: (e: Expr) => positions[String(e.id)] ?? 0 };
+}
+
+/** cel-go's text of an issue found in the AST (a call's issue placed at its opening parenthesis). */
+export function issueTextOf(src: string, e: CompileIssue): string {
+  const paren = e.atCall ? src.indexOf('(', e.offset) : -1;
+  return issueText(src, paren >= 0 ? paren : e.offset, e.message);
+}
+
+/** The compile error of one expression ('' when none), worded as apiextensions does after `prefix`. */
+function compileError(src: string, self: JSONSchemaProps, root: boolean, want: 'bool' | 'string'): { kind: 'compile' | 'type'; text: string } | undefined {
+  const parsed = parseExpr(src);
+  if ('text' in parsed) return { kind: 'compile', text: parsed.text };
+  const { ast, pos } = parsed;
   try {
     checkExpr(ast.expr, self, root, pos);
     const t = plainType(ast.expr, self, root, pos);
     if (t && t !== want) return { kind: 'type', text: '' };
   } catch (e) {
-    if (e instanceof CompileIssue) {
-      const paren = e.atCall ? src.indexOf('(', e.offset) : -1;
-      return { kind: 'compile', text: issueText(src, paren >= 0 ? paren : e.offset, e.message) };
-    }
+    if (e instanceof CompileIssue) return { kind: 'compile', text: issueTextOf(src, e) };
     throw e;
   }
   return undefined;

@@ -11,11 +11,12 @@ import type { Cause } from '../../api/validation';
 import { duplicate, forbidden, invalid, required } from '../../api/validation/cause';
 
 interface Rule { rule: string; message?: string; messageExpression?: string; fieldPath?: string; reason?: string }
-type Program = (bindings: Record<string, CelInput>) => unknown;
+export type Program = (bindings: Record<string, CelInput>) => unknown;
 
 const env = celEnv({ funcs: strings });
 const programs = new Map<string, Program | Error>();
 
+/** The planned program of an expression (cached by its text), or the error that parsing or planning gave. */
 export function compile(expr: string): Program | Error {
   let p = programs.get(expr);
   if (!p) {

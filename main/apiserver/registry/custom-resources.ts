@@ -7,6 +7,7 @@ import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
 import { celCauses } from './custom-cel';
 import { crdRuleCauses } from './crd-cel-compile';
+import { policyCompileCauses } from './admission-policy-compile';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
 import { RESOURCES, resourceFor, serveCustomResources, storagePrefix } from '../../api/resources';
 import type { Store } from '../../store/types';
@@ -21,6 +22,9 @@ const SUB_VERBS = ['get', 'patch', 'update'];
 export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Cause[] {
   // A definition's own CEL rules compile when its spec is written (not on status writes or unchanged specs).
   if (r.group === CRDS.group && r.plural === CRDS.plural) return old && JSON.stringify(old.spec) === JSON.stringify(obj.spec) ? [] : crdRuleCauses(obj);
+  if (r.group === 'admissionregistration.k8s.io' && r.plural === 'validatingadmissionpolicies') {
+    return old && JSON.stringify(old.spec) === JSON.stringify(obj.spec) ? [] : policyCompileCauses(obj);
+  }
   if (!r.schema) return [];
   const causes = validateCustomObject(r.schema, obj);
   return causes.length ? causes : celCauses(r.schema, obj, old);

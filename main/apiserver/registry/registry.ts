@@ -20,6 +20,7 @@ import { INITIAL_NAMESPACES, NAMESPACES } from './strategies/namespace';
 import { PRIORITY_CLASSES, missingSystemPriorityClasses } from './strategies/priorityclass';
 import { applyPatch } from './patching';
 import { QuotaReservations } from './admission/resource-quota';
+import { ValidatingPolicyAdmission, policyAttributes } from './admission/validating-policy';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
 import { schemaCauses } from './custom-resources';
@@ -52,6 +53,7 @@ export class Registry {
   private readonly quotas = new QuotaReservations();
   /** Admission webhooks, called on every write (their service dialer is set by core.ts). */
   readonly webhooks: WebhookAdmission;
+  private readonly policies: ValidatingPolicyAdmission;
 
   constructor(readonly store: Store, opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -59,6 +61,7 @@ export class Registry {
     this.strategyOf = makeStrategies();
     this.decoded = decodedObjectsOf(store);
     this.webhooks = new WebhookAdmission(store, (ns) => this.tryGet(NAMESPACES, undefined, ns)?.metadata.labels);
+    this.policies = new ValidatingPolicyAdmission(store, this);
     for (const r of RESOURCES) {
       const s = this.strategyOf(r);
       if (!s.restore || r.virtual) continue;
@@ -156,6 +159,7 @@ export class Registry {
     await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings);
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
+    if (this.admission) warnings.push(...this.policies.admit(policyAttributes(r, 'CREATE', managedObj, undefined, opts)));
     await validateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings);
     strategy.beforeCreate?.(managedObj);
     if (opts.dryRun) {
@@ -273,6 +277,7 @@ export class Registry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw errors.conflict(r.group, r.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
+      if (this.admission) this.policies.admit(policyAttributes(r, 'DELETE', undefined, current, opts));
       try {
         await validateByWebhooks(this.webhooks, r, undefined, current, opts);
         return await this.deleteOnce(r, current, opts);
@@ -339,6 +344,7 @@ export class Registry {
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
       if (opts.requester && opts.subresource) strategy.checkSubresourceRequester?.(opts.subresource, next, current, opts.requester);
+      if (this.admission) warnings?.push(...this.policies.admit(policyAttributes(r, 'UPDATE', next, current, opts)));
       await validateByWebhooks(this.webhooks, r, next, current, opts, warnings);
     } catch (e) {
       strategy.rollbackUpdate?.(next, current);

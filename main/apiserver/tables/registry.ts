@@ -28,6 +28,7 @@ import { controllerRevisionTable, statefulSetTable } from './apps-history';
 import { limitRangeTable, resourceQuotaTable } from './quota';
 import { customResourceDefinitionTable } from './customresourcedefinitions';
 import { ingressClassTable, ingressTable } from './networking';
+import { validatingAdmissionPolicyBindingTable, validatingAdmissionPolicyTable } from './admission-policies';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -75,6 +76,8 @@ const own = perResource<KindTable>([
   ['storage.k8s.io', 'csinodes', csiNodeTable],
   ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', webhookConfigurationTable],
   ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', webhookConfigurationTable],
+  ['admissionregistration.k8s.io', 'validatingadmissionpolicies', validatingAdmissionPolicyTable],
+  ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', validatingAdmissionPolicyBindingTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

@@ -51,6 +51,8 @@ export function makeStrategies(): StrategyLookup {
     ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy],
     ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', generationStrategy],
     ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', generationStrategy],
+    ['admissionregistration.k8s.io', 'validatingadmissionpolicies', generationStrategy],
+    ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
