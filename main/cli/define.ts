@@ -142,5 +142,5 @@ export function listFlag(syntax: string, description: string, parseItem: (raw: s
       throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
     }
   };
-  return { kind: 'flag', syntax, description, default: [], defaultHelp: 'none; repeatable', parse };
+  return { kind: 'flag', syntax, description, default: [], defaultHelp: 'none', parse };
 }
