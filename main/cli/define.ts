@@ -15,7 +15,7 @@ export interface Flag<T> {
   /** How help shows the default when the value itself would not say it (computed defaults). */
   readonly defaultHelp?: string;
   /** Turns the text given into the value (`previous`: the value so far, for repeatable flags); throws InvalidArgumentError with the reason. */
-  parse?(raw: string, previous: T): T;
+  parse?(this: void, raw: string, previous: T): T;
   readonly choices?: readonly string[];
 }
 
