@@ -11,6 +11,7 @@ import { startBuiltinRegistry } from '../../../main/nodes/registry/builtin';
 import { startCore } from '../../../main/core';
 import { pushTarballToRegistry } from '../../../main/nodes/registry/push-tarball';
 import { builtImages } from '../../../main/nodes/artifacts';
+import { importImageTarball } from '../../../main/bridge/images';
 import { freePort } from '../../helpers/free-port';
 
 const dirs: string[] = [];
@@ -39,6 +40,10 @@ describe('the built-in registry', () => {
     try {
       const hello = (await builtImages(dataDir)).find((f) => path.basename(f) === 'hello.tar')!;
       expect(await pushTarballToRegistry(hello, port)).toEqual([`localhost:${port}/flotilla/hello:1`]);
+      // The UI's tarball drop pushes too.
+      const counter = (await builtImages(dataDir)).find((f) => path.basename(f) === 'counter.tar')!;
+      expect(await importImageTarball(dataDir, 'counter.tar', fs.readFileSync(counter), port))
+        .toBe(`Saved counter.tar (no node is running yet). Every node added from now on gets it too. Pushed to the built-in registry as localhost:${port}/flotilla/counter:1.`);
       await reg.stop();
       expect(alive(reg.pid)).toBe(false);
       reg = await startBuiltinRegistry({ dataDir, port });
