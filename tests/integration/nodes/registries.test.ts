@@ -110,12 +110,18 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     fs.writeFileSync(path.join(s.c.core.dataDir, 'registry-ca.pem'), tls.caCertPem);
     fs.writeFileSync(path.join(s.c.core.dataDir, 'registries.yaml'), [
       'mirrors:', '  docker.io:', '    endpoint:', `      - "http://${gw}:${insecurePort}"`,
-      'configs:', `  "${r.address}":`, '    tls:', '      ca_file: registry-ca.pem', '',
+      'configs:', `  "${r.address}":`, '    tls:', '      ca_file: registry-ca.pem',
+      '  "private.example:5000":', '    auth:', '      username: robot', '      password: s3cret', '',
     ].join('\n'));
     const ca = nodeFile(`/etc/flotilla/certs.d/${r.address}/ca.crt`);
     const hosts = nodeFile(`/etc/flotilla/certs.d/${r.address}/hosts.toml`);
     await waitFor(() => fs.existsSync(hosts) && fs.existsSync(ca), 'the CA and hosts.toml on the node', 30_000);
     expect(fs.readFileSync(ca, 'utf8')).toBe(tls.caCertPem);
+    // Credentials go to the node for the agent (hosts.toml has no place for them), readable by root only.
+    const auth = nodeFile('/etc/flotilla/registry-auth.json');
+    await waitFor(() => fs.existsSync(auth), 'the credentials file on the node', 30_000);
+    expect(JSON.parse(fs.readFileSync(auth, 'utf8'))).toMatchObject({ configs: { 'private.example:5000': { username: 'robot', password: 's3cret' } } });
+    expect(fs.statSync(auth).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(hosts, 'utf8')).toContain(`ca = "/etc/flotilla/certs.d/${r.address}/ca.crt"`);
     await settle('from-tls', `${r.address}/flotilla/counter:2`);
   }, 240_000);
