@@ -10,7 +10,8 @@ import type { CoreOptions } from '../../../main/core';
 import type { Pod } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
-import { hostPathOf } from '../../../main/nodes/providers/sandbox/node-state';
+import { hostPathOf, readNodeState } from '../../../main/nodes/providers/sandbox/node-state';
+import { enterArgv } from '../../../main/nodes/providers/sandbox/node';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { makeCaAndServerCert } from '../../../main/apiserver/pki';
 import { freePort } from '../../helpers/free-port';
@@ -70,6 +71,10 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     // The built-in registry listens on 127.0.0.1 and the bridge's gateway only.
     const listening = execFileSync('ss', ['-Htln', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(/\s+/)[3]).sort();
     expect(listening).toEqual([`${gw}:${port}`, `127.0.0.1:${port}`].sort());
+    // The node resolves host.flotilla.internal to the host (its own /etc/hosts; the host's is untouched).
+    const [cmd, ...args] = enterArgv(s.c.core.dataDir, readNodeState(s.c.core.dataDir, node)!);
+    expect(execFileSync(cmd!, [...args, 'getent', 'hosts', 'host.flotilla.internal'], { encoding: 'utf8' }).split(/\s+/)[0]).toBe(gw);
+    expect(fs.readFileSync('/etc/hosts', 'utf8')).not.toContain(`${gw}\thost.flotilla.internal`);
     push(tarball('hello'), `localhost:${port}/flotilla/hello:1`);
     expect(fs.readFileSync(nodeFile(`/etc/flotilla/certs.d/localhost:${port}/hosts.toml`), 'utf8')).toContain(`server = "http://${gw}:${port}"`);
     expect(nodeImages()).not.toContain(`localhost:${port}/flotilla/hello:1`);
