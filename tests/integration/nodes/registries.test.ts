@@ -73,7 +73,7 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     expect(listening).toEqual([`${gw}:${port}`, `127.0.0.1:${port}`].sort());
     // The node resolves host.flotilla.internal to the host (its own /etc/hosts; the host's is untouched).
     const [cmd, ...args] = enterArgv(s.c.core.dataDir, readNodeState(s.c.core.dataDir, node)!);
-    expect(execFileSync(cmd!, [...args, 'getent', 'hosts', 'host.flotilla.internal'], { encoding: 'utf8' }).split(/\s+/)[0]).toBe(gw);
+    expect(execFileSync(cmd, [...args, 'getent', 'hosts', 'host.flotilla.internal'], { encoding: 'utf8' }).split(/\s+/)[0]).toBe(gw);
     expect(fs.readFileSync('/etc/hosts', 'utf8')).not.toContain(`${gw}\thost.flotilla.internal`);
     push(tarball('hello'), `localhost:${port}/flotilla/hello:1`);
     expect(fs.readFileSync(nodeFile(`/etc/flotilla/certs.d/localhost:${port}/hosts.toml`), 'utf8')).toContain(`server = "http://${gw}:${port}"`);
