@@ -33,6 +33,8 @@ import type { LoadBalancerMode } from './api/load-balancer';
 import { startIngressProxy } from './ingress';
 import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
 import { serviceDialer } from './ingress/service-dialer';
+import { startBuiltinRegistry, type BuiltinRegistry } from './nodes/registry/builtin';
+import { RegistrySettings } from './nodes/registry/registry-settings';
 
 export interface CoreOptions {
   dataDir: string;
@@ -56,6 +58,15 @@ export interface CoreOptions {
    * 127.0.0.1:<port> for each of their ports and forwards through the agents (ingress/localhost-lb.ts; needs `nodes`).
    */
   loadBalancer?: LoadBalancerMode;
+  /**
+   * Image registries: the built-in registry on 127.0.0.1:<port> (0 or absent: none; nodes pull `localhost:<port>/…` from
+   * it), `insecure` plain-HTTP registries, and <data-dir>/registries.yaml (watched), applied to every node.
+   */
+  registry?: {
+    port?: number; insecure?: string[];
+    /** The built-in registry failing to start (its port taken) is logged and the core runs on without it (the desktop app); else the start fails. */
+    optional?: boolean;
+  };
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -78,6 +89,10 @@ export interface Core {
   nodes?: NodeManager;
   /** The ports the ingress proxy listens on (0: off); present when started with `ingress`. */
   ingress?: { httpPort: number; httpsPort: number };
+  /** The built-in image registry (present when started with `registry.port`). */
+  imageRegistry?: { port: number; url: string };
+  /** registries.yaml and --insecure-registry in force (present when started with `registry`). */
+  registrySettings?: RegistrySettings;
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -138,10 +153,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
     startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, ...loops }, informers);
   }
+  const registries = opts.registry && await startRegistries(core, opts.registry, log);
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;
   if (opts.nodes) {
-    const nodes = startNodeManager(core, { log, ...opts.nodes });
+    const nodes = startNodeManager(core, { log, ...opts.nodes, ...(registries ? { registries } : {}) });
     core.nodes = nodes;
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
     core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });
@@ -171,6 +187,32 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
   }
   return core;
+}
+
+/** The built-in registry (unless port 0) and the registry settings; a registry that cannot start stops the core, unless optional. */
+async function startRegistries(
+  core: Core, o: NonNullable<CoreOptions['registry']>, log: (l: string) => void,
+): Promise<{ settings: RegistrySettings; builtin?: BuiltinRegistry }> {
+  let builtin: BuiltinRegistry | undefined;
+  if (o.port) {
+    builtin = await startBuiltinRegistry({ dataDir: core.dataDir, port: o.port, log }).catch(async (e: unknown) => {
+      if (o.optional) {
+        log(`built-in registry not started: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+      await core.stop();
+      throw e;
+    });
+  }
+  if (builtin) {
+    const b = builtin;
+    core.imageRegistry = { port: b.port, url: b.url };
+    core.own({ name: 'builtin-registry', stop: () => b.stop() });
+  }
+  const settings = new RegistrySettings({ dataDir: core.dataDir, insecure: o.insecure, builtinPort: builtin?.port, log });
+  core.registrySettings = settings;
+  core.own({ name: 'registry-settings', stop: settings.watch() });
+  return { settings, ...(builtin ? { builtin } : {}) };
 }
 
 /** The nodes of machines that are up: the ones whose agents can be scraped. */

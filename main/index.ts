@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
 import { startCore } from './core';
+import { DEFAULT_REGISTRY_PORT } from './nodes/registry/builtin';
 import type { Core } from './core';
 import { bridgeDepsOf } from './bridge/handlers';
 import { registerIpcBridge } from './bridge/ipc';
@@ -104,6 +105,7 @@ async function start(): Promise<void> {
   core = await startCore({
     dataDir: path.join(app.getPath('userData'), 'cluster'), apiPort: apiPort(), nodes: { nodes, hostRoutes: true },
     ingress: { httpPort: 8080, httpsPort: 8443, optional: true }, loadBalancer: defaultLoadBalancerMode(defaultProvider(), true),
+    registry: { port: DEFAULT_REGISTRY_PORT, optional: true },
   });
   unbind = registerIpcBridge(bridgeDepsOf(core));
   win = createWindow();

@@ -108,3 +108,11 @@ export async function ensurePki(dir: string): Promise<Pki> {
     serverKeyPem: fs.readFileSync(file('server.key'), 'utf8'),
   };
 }
+
+/** A fresh CA and a serving certificate it signed for these addresses (a TLS image registry in tests, …); nothing is saved. */
+export async function makeCaAndServerCert(hosts: { ips: string[]; dns: string[] }): Promise<{ caCertPem: string; certPem: string; keyPem: string }> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const ca = await makeCa();
+  const server = await makeServerCert({ cert: ca.cert, key: ca.keys.privateKey }, hosts);
+  return { caCertPem: ca.cert.toString('pem') + '\n', ...server };
+}

@@ -34,7 +34,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     api: { url: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem },
     // The node manager knows its providers; without one, the same checks made here.
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
-    importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data),
+    importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
   };
 }
 

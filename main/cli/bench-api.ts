@@ -34,7 +34,7 @@ function serverProfileArgs(): string[] {
 /** Starts `flotilla serve` as a child process (the server gets its own core) and waits for its URL. */
 export function startServeProcess(dataDir: string, extra: string[] = []): Promise<ServerProc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', ...serverProfileArgs(), '--import', 'tsx', CLI, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', ...extra], {
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', ...serverProfileArgs(), '--import', 'tsx', CLI, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

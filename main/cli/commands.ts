@@ -5,8 +5,9 @@ import { MACHINE_PROVIDERS } from '../api/validation/machine';
 import type { MachineProvider } from '../api/types';
 import { LOAD_BALANCER_MODES, type LoadBalancerMode } from '../api/load-balancer';
 import { dataDirFlag } from './data-dir';
+import { parseInsecureRegistry } from '../nodes/registry/settings';
 import {
-  choiceFlag, customFlag, intFlag, leaf, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
+  choiceFlag, customFlag, intFlag, leaf, listFlag, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
 
 const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
@@ -26,6 +27,9 @@ const SERVE = {
   ingressHttpsPort: intFlag('--ingress-https-port <port>', 'HTTPS port of the built-in ingress proxy (0: off; certificates by SNI from the Ingresses\' TLS Secrets)', 8443, PORT),
   loadBalancer: choiceFlag('--load-balancer <mode>', 'how LoadBalancer Services are reached from the host: pool (an address routed to the nodes) or localhost (127.0.0.1:<port>)',
     LOAD_BALANCER_MODES, isLoadBalancerMode, undefined, 'pool for sandbox nodes, else localhost'),
+  registryPort: intFlag('--registry-port <port>', 'port of the built-in image registry on the host (0: off; nodes pull localhost:<port>/<repo>:<tag> from it)', 5000, PORT),
+  insecureRegistry: listFlag('--insecure-registry <host:port>', 'a registry the nodes pull from over plain HTTP (repeatable; more settings in <data-dir>/registries.yaml)',
+    parseInsecureRegistry),
 };
 
 const NODE_ADD = {

@@ -14,8 +14,8 @@ export interface Flag<T> {
   readonly default: T;
   /** How help shows the default when the value itself would not say it (computed defaults). */
   readonly defaultHelp?: string;
-  /** Turns the text given into the value; throws InvalidArgumentError with the reason. */
-  readonly parse?: (raw: string) => T;
+  /** Turns the text given into the value (`previous`: the value so far, for repeatable flags); throws InvalidArgumentError with the reason. */
+  parse?(this: void, raw: string, previous: T): T;
   readonly choices?: readonly string[];
 }
 
@@ -131,4 +131,16 @@ export function switchFlag(syntax: string, description: string): Flag<boolean> {
 /** A flag of its own kind of value (parse throws InvalidArgumentError with the reason). */
 export function customFlag<T>(syntax: string, description: string, def: T, parse: (raw: string) => T, defaultHelp?: string): Flag<T> {
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse };
+}
+
+/** A flag that may be given many times (`--insecure-registry a:5000 --insecure-registry b:5000`): the values in order. */
+export function listFlag(syntax: string, description: string, parseItem: (raw: string) => string): Flag<string[]> {
+  const parse = (raw: string, previous: string[]): string[] => {
+    try {
+      return [...previous, parseItem(raw)];
+    } catch (e) {
+      throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return { kind: 'flag', syntax, description, default: [], defaultHelp: 'none', parse };
 }

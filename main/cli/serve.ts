@@ -11,6 +11,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: true },
     ingress: { httpPort: o.ingressPort || undefined, httpsPort: o.ingressHttpsPort || undefined },
     loadBalancer: o.loadBalancer ?? defaultLoadBalancerMode(o.provider ?? defaultProvider(), true),
+    registry: { port: o.registryPort, insecure: o.insecureRegistry },
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);
@@ -20,6 +21,11 @@ export async function serve(o: ServeOptions): Promise<void> {
     const example = ing.httpPort ? `http://shop.localhost:${ing.httpPort}/` : `https://shop.localhost:${ing.httpsPort}/`;
     console.log(`Ingress proxy: ${urls}   (an Ingress host shop.localhost answers at ${example})`);
   }
+  if (core.imageRegistry) {
+    const p = core.imageRegistry.port;
+    console.log(`Image registry: ${core.imageRegistry.url}   (push localhost:${p}/<repo>:<tag>; every node pulls it as localhost:${p}/<repo>:<tag>)`);
+  }
+  if (core.registrySettings?.lastError) console.error(core.registrySettings.lastError);
   const ui = await startUiServer(core, { port: o.uiPort, staticDir: defaultStaticDir() });
   core.own({ name: 'ui-server', stop: () => ui.stop() });
   console.log(`Flotilla UI: ${ui.url}`);

@@ -64,7 +64,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
   };
 }
 
-function parseHashes(out: string): Map<string, string> {
+export function parseHashes(out: string): Map<string, string> {
   const hashes = new Map<string, string>();
   for (const line of out.split('\n')) {
     const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());

@@ -18,7 +18,8 @@ import { MACHINE_FINALIZER, FIELD_MANAGER } from './resources';
 import { R } from '../client/refs';
 import { MachineStatusWriter } from './machine-status';
 import { NodeConnection } from './tunnels';
-import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS } from './bootstrap';
+import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS, type FileSpec } from './bootstrap';
+import { syncRegistryFiles } from './registry/sync';
 import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
 import { errorMessage } from './exec';
 import { isTransient, PermanentError, ReasonedError, TransientError } from './provision-errors';
@@ -44,6 +45,8 @@ export interface MachineControllerOptions {
   /** Wait before the second attempt, doubling for each further one (default 2 s: 2, 4, 8 s). */
   retryBackoffMs?: number;
   log?: (line: string) => void;
+  /** The registry files (containerd's certs.d, credentials) the machine should have; written before bootstrap and by syncRegistries(). */
+  registryFiles?: (machine: MachineInfo) => Promise<FileSpec[]>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -60,6 +63,8 @@ const WORKERS = 16;
 
 export class MachineController {
   private readonly conns = new Map<string, NodeConnection>();
+  /** The machines bootstrapped over their connection, for syncRegistries(). */
+  private readonly attached = new Map<string, MachineInfo>();
   /** Machines waiting out a backoff before their next provisioning attempt: not before this time. */
   private readonly backoffUntil = new Map<string, number>();
   private readonly events: EventRecorder;
@@ -96,6 +101,25 @@ export class MachineController {
     await this.events.flush();
   }
 
+  /** Writes the registry files to every attached machine (registries.yaml changed); failures are logged and returned. */
+  async syncRegistries(): Promise<Array<{ node: string; error: string }>> {
+    const files = this.o.registryFiles;
+    if (!files) return [];
+    const failures: Array<{ node: string; error: string }> = [];
+    await Promise.all([...this.attached].map(async ([name, info]) => {
+      const conn = this.conns.get(name);
+      if (!conn) return;
+      try {
+        const changed = await syncRegistryFiles(await conn.ready(), await files(info));
+        if (changed.length) this.log(`${name}: registry settings applied (${changed.length} file${changed.length === 1 ? '' : 's'} changed)`);
+      } catch (e) {
+        failures.push({ node: name, error: errorMessage(e) });
+        this.log(`${name}: applying the registry settings failed: ${errorMessage(e)}`);
+      }
+    }));
+    return failures;
+  }
+
   connection(node: string): NodeConnection | undefined {
     return this.conns.get(node);
   }
@@ -121,6 +145,7 @@ export class MachineController {
       if (!isNotFound(e)) throw e;
       this.conns.get(name)?.close();
       this.conns.delete(name);
+      this.attached.delete(name);
       this.backoffUntil.delete(name);
       return;
     }
@@ -209,6 +234,8 @@ export class MachineController {
       const s = await conn.session();
       if (!firstEndpoint.hostKey && s.hostKey) provider.rememberHostKey?.(name, s.hostKey);
       const exitsBefore = await agentExits(s);
+      if (this.o.registryFiles) await syncRegistryFiles(s, await this.o.registryFiles(info));
+      this.attached.set(name, info);
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
@@ -225,6 +252,7 @@ export class MachineController {
       const reason = `${step}: ${errorMessage(e)}`;
       this.conns.get(name)?.close();
       this.conns.delete(name);
+      this.attached.delete(name);
       if (mode === 'reattach') {
         // Never destroy a machine that was running: its pods may still be serving. Try again later.
         this.log(`${name}: re-attaching failed (${reason}); retrying`);
@@ -305,6 +333,7 @@ export class MachineController {
     await w.write({ message: `stopping machine ${name}` });
     this.conns.get(name)?.close();
     this.conns.delete(name);
+    this.attached.delete(name);
     await provider.stop(name);
     await w.phaseTo('Stopped', `machine ${name} is stopped`);
   }
@@ -324,6 +353,7 @@ export class MachineController {
     await forgetPodsOf(this.o.client, name);
     this.conns.get(name)?.close();
     this.conns.delete(name);
+    this.attached.delete(name);
     if (provider) {
       const avail = await provider.available();
       if (!avail.ok) {

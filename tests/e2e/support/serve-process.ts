@@ -77,7 +77,7 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
   if (opts.defaultSandbox) for (const k of Object.keys(sandboxEnv)) delete env[k];
   const dataDir = path.join(dir, 'data');
   const child: ChildProcess = spawn(process.execPath, [...serveArgv(bundle), '--data-dir', dataDir, '--api-port', String(opts.apiPort ?? 0), '--ui-port', String(opts.uiPort ?? 0),
-    '--ingress-port', '0', '--ingress-https-port', '0', ...extraArgs], {
+    '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', ...extraArgs], {
     cwd: bundle ? dir : ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,

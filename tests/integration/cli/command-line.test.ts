@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cli-'));
-const SAFE_SERVE = ['--data-dir', path.join(dir, 'data'), '--api-port', '0', '--ui-port', '0'];
+const SAFE_SERVE = ['--data-dir', path.join(dir, 'data'), '--api-port', '0', '--ui-port', '0', '--registry-port', '0'];
 
 interface Result {
   code: number | null;

@@ -37,7 +37,7 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cli-node-'));
     dataDir = path.join(dir, 'data');
-    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0'],
+    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0'],
       { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     serve.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     serve.stderr?.on('data', (d: Buffer) => (out += d.toString()));

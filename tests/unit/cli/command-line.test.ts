@@ -82,6 +82,8 @@ describe('flotilla: usage errors exit 2 and say what was wrong', () => {
     [['serve', '--api-port', '70000'], '--api-port', '70000'],
     [['serve', '--provider', 'vmware'], '--provider', 'vmware'],
     [['serve', '--load-balancer', 'metallb'], '--load-balancer', 'metallb'],
+    [['serve', '--insecure-registry', 'http://r:5000'], '--insecure-registry', 'http://r:5000'],
+    [['serve', '--registry-port', '-5'], '--registry-port', '-5'],
     [['node', 'add', '--memory', '2T'], '--memory', '2T'],
     [['node', 'add', '--cpus', '0'], '--cpus', '0'],
     [['bench', 'scheduler', '--pods', '0'], '--pods', '0'],
@@ -166,18 +168,20 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
   it('serve, as bench api, the e2e tests, serve-e2e, scripts/start.mjs and the README run it', async () => {
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0'])).toEqual({
       dataDir: '/tmp/d', apiPort: 0, uiPort: 0, nodes: 0, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined,
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [],
     });
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0', '--hollow-nodes', '2'])).toMatchObject({ nodes: 0, hollowNodes: 2 });
     expect(await parsed(['serve', '--data-dir', 'rel', '--api-port', '41234', '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox'])).toMatchObject({ dataDir: path.resolve('rel'), apiPort: 41234, nodes: 2, provider: 'sandbox' });
     expect(await parsed(['serve', '--nodes', '2'])).toEqual({
       dataDir: defaultDataDir(), apiPort: 6443, uiPort: 7080, nodes: 2, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined,
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [],
     });
     expect(await parsed(['serve', '--ingress-port', '0', '--ingress-https-port', '9443'])).toMatchObject({ ingressPort: 0, ingressHttpsPort: 9443 });
     expect(await parsed(['serve', '--load-balancer', 'localhost'])).toMatchObject({ loadBalancer: 'localhost' });
     expect(await parsed(['serve', '--load-balancer=pool'])).toMatchObject({ loadBalancer: 'pool' });
     expect(await parsed(['serve', '--data-dir=/tmp/e', '--nodes=3'])).toMatchObject({ dataDir: '/tmp/e', nodes: 3 });
+    expect(await parsed(['serve', '--registry-port', '0', '--insecure-registry', '10.0.0.1:5000', '--insecure-registry=reg.local:5001']))
+      .toMatchObject({ registryPort: 0, insecureRegistry: ['10.0.0.1:5000', 'reg.local:5001'] });
   });
 
   it('node, images and down, as tests/integration/nodes/cli-node runs them', async () => {

@@ -75,6 +75,17 @@ async function createNetwork(c: SandboxConfig, s: SandboxNodeState): Promise<voi
   });
 }
 
+/** The node's /etc/hosts, in its /etc/flotilla (a per-node directory), bound over /etc/hosts inside the node. */
+const NODE_HOSTS_FILE = '/etc/flotilla/hosts';
+
+/** The host's /etc/hosts plus the name nodes reach the host by (host.flotilla.internal: the bridge's gateway). */
+function writeNodeEtcHosts(dataDir: string, c: SandboxConfig, s: SandboxNodeState): void {
+  let hosts = '';
+  try { hosts = fs.readFileSync('/etc/hosts', 'utf8'); } catch { hosts = '127.0.0.1\tlocalhost\n'; }
+  const own = hosts.split('\n').filter((l) => !/\shost\.flotilla\.internal(\s|$)/.test(l)).join('\n').replace(/\n*$/, '\n');
+  fs.writeFileSync(path.join(hostPathFor(dataDir, s.name, '/etc/flotilla'), 'hosts'), `${own}${gatewayIP(c)}\thost.flotilla.internal\n`);
+}
+
 /** Shell that runs inside the fresh mount + UTS namespaces: hostname, binds, sysfs of the node's network. */
 function setupScript(dataDir: string, s: SandboxNodeState): string {
   const d = nodeDirs(dataDir, s.name);
@@ -83,6 +94,8 @@ function setupScript(dataDir: string, s: SandboxNodeState): string {
     'set -e',
     `hostname ${q(s.name)}`,
     ...binds,
+    // The node's own /etc/hosts (the host's entries plus host.flotilla.internal), written at boot by nodeEtcHosts().
+    `mount --bind ${q(NODE_HOSTS_FILE)} /etc/hosts`,
     // sysfs must come from inside the node's network namespace (/sys/class/net), but keep the cgroup mounts.
     `mount --rbind /sys/fs/cgroup ${q(d.cgTmp)}`,
     'mount -t sysfs sysfs /sys',
@@ -140,6 +153,7 @@ export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNode
   createNodeCgroup(s.cgroup);
   applyNodeLimits(s.cgroup, { cpus: s.cpus, memoryBytes: s.memoryMiB !== undefined ? s.memoryMiB * 2 ** 20 : undefined });
   await createNetwork(c, s);
+  writeNodeEtcHosts(dataDir, c, s);
   await createNamespaces(dataDir, s);
   startSshd(dataDir, s);
   const logFile = path.join(nodeDirs(dataDir, s.name).log, 'sshd.log');
