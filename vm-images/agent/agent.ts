@@ -32,7 +32,7 @@ import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
 import type { StatsSummary } from '../../main/protocol/stats-summary';
 import { agentInformer } from './sync/informers';
-import { apiRefLookup } from './sync/ref-lookup';
+import { apiPullSecretLookup, apiRefLookup } from './sync/ref-lookup';
 import { ObjectWatches } from './sync/object-watches';
 import { PodSync } from './sync/pod-sync';
 import { apiTokenRequester } from './sync/token-request';
@@ -115,6 +115,7 @@ export class Agent {
       nodeCpuLimit: config.cgroupParent ? cgroupCpuLimit(config.cgroupParent) : undefined,
       hostIP: config.nodeIP,
       lookup: apiRefLookup(this.client),
+      pullSecrets: apiPullSecretLookup(this.client),
       services: () => (this.services?.services.isSynced ? this.services.services.list() : undefined),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,

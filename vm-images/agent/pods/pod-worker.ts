@@ -3,7 +3,7 @@
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { formatDuration } from './backoff';
 import { removeOldContainers } from './container-gc';
-import { startContainer, type RunningSandbox, type StartDeps, type StartState } from './container-start';
+import { startContainer, type PullFailure, type RunningSandbox, type StartDeps, type StartState } from './container-start';
 import { syncEphemeral } from './ephemeral-sync';
 import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
@@ -38,7 +38,7 @@ export class PodWorker {
   private status?: PodStatus;
   private readonly startTime = isoSeconds(Date.now());
   private readonly waiting = new Map<string, Waiting>();
-  private readonly pullFailures = new Map<string, { at: number; message: string }>();
+  private readonly pullFailures = new Map<string, PullFailure>();
   private readonly probers = new Map<string, ContainerProber>();
   private readonly sandboxIP = new Map<string, string>();
   private readonly backoffReported = new Set<string>();
