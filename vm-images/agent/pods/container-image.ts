@@ -1,7 +1,8 @@
 // A container's image step as the kubelet's EnsureImageExists and startContainer word it: the events
 // (Pulling, Pulled with durations and size or "already present", Failed, BackOff), the waiting reason
 // (ErrImagePull, then ImagePullBackOff while the per-image back-off lasts, ErrImageNeverPull,
-// InvalidImageName) and the message with the registry's own reason on one line.
+// InvalidImageName) and the message with the registry's own reason on one line. While a pull runs, the
+// waiting ContainerCreating message says how many bytes have come so far (Kubernetes leaves it empty).
 import type { Container } from 'kubernetes-types/core/v1';
 import { formatGoDurationMs } from '../../../main/api/go-duration';
 import type { ContainerKind } from './runtime-state';
@@ -10,9 +11,19 @@ import { fieldPath } from './events';
 import { ensureImage, ImagePullError, type EnsuredImage } from './images';
 import { podPullCredentials } from './pull-credentials';
 import { pullWaitingMessage } from './pull-errors';
+import { contentStoreDir, formatBytes } from './pull-progress';
 
 /** How often the BackOff events repeat while a pull waits out its back-off (the kubelet's pod resync). */
 const BACKOFF_EVENT_EVERY_MS = 10_000;
+
+const contentDirs = new WeakMap<object, Promise<string | undefined>>();
+
+/** The node's containerd content store directory (asked once per CRI client). */
+function contentDir(cri: StartDeps['cri']): Promise<string | undefined> {
+  let dir = contentDirs.get(cri);
+  if (!dir) contentDirs.set(cri, (dir = contentStoreDir(cri)));
+  return dir;
+}
 
 /** The image, or how soon (ms) to look again when the container cannot start yet. */
 export async function ensureContainerImage(
@@ -36,8 +47,18 @@ export async function ensureContainerImage(
     return Math.min(deps.backoff.remainingMs(pullKey, failure.at) + 5, BACKOFF_EVENT_EVERY_MS);
   }
   if (!st.waiting.has(key) || st.waiting.get(key)?.reason === 'CrashLoopBackOff') st.waiting.set(key, { reason: 'ContainerCreating' });
+  const dir = await contentDir(deps.cri);
+  const progress = dir ? {
+    dir,
+    report: (bytes: number) => {
+      if (st.waiting.get(key)?.reason !== 'ContainerCreating') return;
+      st.waiting.set(key, { reason: 'ContainerCreating', message: `Pulling image "${image}": ${formatBytes(bytes)} so far` });
+      st.refresh?.();
+    },
+  } : undefined;
   try {
     const ensured = await ensureImage(deps.cri, c, sandbox.config, {
+      progress,
       onPull: () => st.event('Normal', 'Pulling', `Pulling image "${image}"`, path),
       credentials: () => podPullCredentials(deps, st.pod, image, (type, reason, message) => st.event(type, reason, message)),
     });
@@ -48,6 +69,7 @@ export async function ensureContainerImage(
       st.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, path);
     }
     st.pullFailures.delete(`pull/${image}`);
+    if (st.waiting.get(key)?.message) st.waiting.set(key, { reason: 'ContainerCreating' });
     return ensured;
   } catch (err) {
     if (!(err instanceof ImagePullError)) throw err;

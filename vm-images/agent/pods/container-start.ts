@@ -51,6 +51,8 @@ export interface StartState {
   /** The pod's volumes as set up on the node. */
   volumes: Map<string, VolumePath>;
   event(type: PodEvent['type'], reason: string, message: string, path?: string): void;
+  /** Publishes the status again mid-pass (a pull's progress in the waiting message). */
+  refresh?: () => void;
 }
 
 /** Starts `c` in the sandbox; returns how soon the worker should look again (ms). */

@@ -6,6 +6,7 @@ import type { CriClient } from '../cri/client';
 import type { AuthConfig, Image, PodSandboxConfig } from '../cri/types';
 import { withDefaultTag } from './image-ref';
 import { pullErrorText } from './pull-errors';
+import { PullProgress } from './pull-progress';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
@@ -32,6 +33,26 @@ export interface PullOptions {
   credentials?: () => Promise<AuthConfig[]>;
   /** Fires just before the pull starts (the kubelet's Pulling event). */
   onPull?: () => void;
+  /** While the pull runs: containerd's content store directory and what to call with the bytes fetched so far (every progressEveryMs). */
+  progress?: { dir: string; report: (bytes: number) => void; everyMs?: number };
+}
+
+/** Runs `pull` while sampling the content store; the sampler stops with the pull. */
+async function withProgress(progress: PullOptions['progress'], pull: () => Promise<void>): Promise<void> {
+  if (!progress) return pull();
+  const watch = await PullProgress.start(progress.dir);
+  let last = -1;
+  let sampling = false;
+  const timer = setInterval(() => {
+    if (sampling) return;
+    sampling = true;
+    void watch.bytes().then((n) => { if (n !== last) { last = n; progress.report(n); } }).catch(() => undefined).finally(() => { sampling = false; });
+  }, progress.everyMs ?? 1000);
+  try {
+    await pull();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function user(st: Image | null): { uid?: number; username: string } {
@@ -77,7 +98,7 @@ export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSand
   try {
     opts.onPull?.();
     const creds = opts.credentials ? await opts.credentials() : [];
-    await pullWithCredentials(cri, image, sandbox, creds);
+    await withProgress(opts.progress, () => pullWithCredentials(cri, image, sandbox, creds));
   } catch (err) {
     throw new ImagePullError('ErrImagePull', pullErrorText(err));
   }

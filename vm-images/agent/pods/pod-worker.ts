@@ -44,6 +44,8 @@ export class PodWorker {
   private readonly backoffReported = new Set<string>();
   private readonly nextAttempt = new Map<string, number>();
   private volumePaths = new Map<string, VolumePath>();
+  /** The last publish's runtime view, for a refresh of the status mid-pass. */
+  private lastPublish?: [RuntimeContainer[], string | undefined, boolean];
   private readonly mountFailures = new MountFailures();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
@@ -306,7 +308,10 @@ export class PodWorker {
   }
 
   private startState(): StartState {
-    return { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this) };
+    return {
+      pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
+      refresh: () => { if (this.lastPublish) this.publish(...this.lastPublish); },
+    };
   }
 
   private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox): Promise<number> {
@@ -346,6 +351,7 @@ export class PodWorker {
   }
 
   private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
+    this.lastPublish = [all, podIP, sandboxReady];
     const status = buildPodStatus({
       pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
       containers: all,
