@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatGoDurationMs } from '../../../main/api/go-duration';
 import { parseImageRef, withDefaultTag } from '../../../vm-images/agent/pods/image-ref';
 import { credentialsFor, keyMatches, keyringKey, PullSecretError, type PullSecret } from '../../../vm-images/agent/pods/keyring';
+import { podPullCredentials } from '../../../vm-images/agent/pods/pull-credentials';
 import { oneLine, pullFailureKind, pullWaitingMessage } from '../../../vm-images/agent/pods/pull-errors';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -109,5 +110,29 @@ describe('Go durations in the Pulled event', () => {
     expect(formatGoDurationMs(2000)).toBe('2s');
     expect(formatGoDurationMs(125_100)).toBe('2m5.1s');
     expect(formatGoDurationMs(3_600_000)).toBe('1h0m0s');
+  });
+});
+
+describe('a pod\'s pull credentials', () => {
+  const pod = { metadata: { name: 'p', namespace: 'shop' }, spec: { containers: [], imagePullSecrets: [{ name: 'gone' }, { name: 'reg' }] } };
+  const reg = json('reg', { 'reg:5000': { username: 'pod', password: 'p' } });
+
+  it('reads the pod\'s secrets from its namespace and warns about the missing ones as the kubelet', async () => {
+    const asked: string[] = [];
+    const events: string[] = [];
+    const creds = await podPullCredentials(
+      { pullSecrets: async (ns, name) => { asked.push(`${ns}/${name}`); return name === 'reg' ? reg : undefined; } },
+      pod, 'reg:5000/app:1', (type, reason, message) => events.push(`${type} ${reason} ${message}`),
+    );
+    expect(asked).toEqual(['shop/gone', 'shop/reg']);
+    expect(creds.map((a) => a.username)).toEqual(['pod']);
+    expect(events).toEqual(['Warning FailedToRetrieveImagePullSecret Unable to retrieve some image pull secrets (gone); attempting to pull the image may not succeed.']);
+  });
+
+  it('tries the node\'s own credentials for the registry after the pod\'s', async () => {
+    const node = { username: 'node', password: 'n', auth: '', server_address: '', identity_token: '', registry_token: '' };
+    const creds = await podPullCredentials({ pullSecrets: async (_ns, name) => (name === 'reg' ? reg : undefined), registryAuth: () => [node] },
+      pod, 'reg:5000/app:1', () => undefined);
+    expect(creds.map((a) => a.username)).toEqual(['pod', 'node']);
   });
 });
