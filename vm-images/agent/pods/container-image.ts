@@ -18,10 +18,14 @@ const BACKOFF_EVENT_EVERY_MS = 10_000;
 
 const contentDirs = new WeakMap<object, Promise<string | undefined>>();
 
-/** The node's containerd content store directory (asked once per CRI client). */
+/** The node's containerd content store directory (asked once per CRI client, again while unknown). */
 function contentDir(cri: StartDeps['cri']): Promise<string | undefined> {
   let dir = contentDirs.get(cri);
-  if (!dir) contentDirs.set(cri, (dir = contentStoreDir(cri)));
+  if (!dir) {
+    dir = contentStoreDir(cri);
+    contentDirs.set(cri, dir);
+    void dir.then((d) => { if (!d) contentDirs.delete(cri); });
+  }
   return dir;
 }
 
