@@ -44,3 +44,16 @@ export function parseGoDurationNs(orig: string): bigint {
 export function parseGoDuration(orig: string): number {
   return Number(parseGoDurationNs(orig)) / 1e6;
 }
+
+/** time.Duration's String() of a whole number of milliseconds: "0s", "313ms", "1.594s", "2m5.1s", "1h0m0s". */
+export function formatGoDurationMs(totalMs: number): string {
+  const ms = Math.max(0, Math.trunc(totalMs));
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const rest = ms % 60_000;
+  const secs = `${Math.floor(rest / 1000)}${rest % 1000 ? `.${String(rest % 1000).padStart(3, '0').replace(/0+$/, '')}` : ''}s`;
+  if (h) return `${h}h${m}m${secs}`;
+  return m ? `${m}m${secs}` : secs;
+}

@@ -114,3 +114,11 @@ export async function startTestRegistry(opts: TestRegistryOptions = {}): Promise
   }
   return { address: `${host.includes(':') ? `[${host}]` : host}:${port}`, host, port, url, dir, pid: child.pid ?? 0, stop };
 }
+
+/** Pushes an OCI archive (e.g. the demo images' out/agent/images/hello.tar) to the registry with skopeo; resolves to `address/repoTag`. */
+export function pushOciArchive(reg: TestRegistry, archive: string, repoTag: string, creds?: { username: string; password: string }): string {
+  const dest = `${reg.address}/${repoTag}`;
+  const args = ['copy', '--quiet', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', `${creds.username}:${creds.password}`] : []), `oci-archive:${archive}`, `docker://${dest}`];
+  execFileSync('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+  return dest;
+}

@@ -32,8 +32,9 @@ import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
 import type { StatsSummary } from '../../main/protocol/stats-summary';
 import { agentInformer } from './sync/informers';
-import { apiRefLookup } from './sync/ref-lookup';
+import { apiPullSecretLookup, apiRefLookup } from './sync/ref-lookup';
 import { apiRuntimeHandler } from './sync/runtime-handler';
+import { registryAuthFor } from './pods/registry-auth';
 import { ObjectWatches } from './sync/object-watches';
 import { PodSync } from './sync/pod-sync';
 import { apiTokenRequester } from './sync/token-request';
@@ -117,6 +118,8 @@ export class Agent {
       hostIP: config.nodeIP,
       lookup: apiRefLookup(this.client),
       runtimeHandler: apiRuntimeHandler(this.client),
+      pullSecrets: apiPullSecretLookup(this.client),
+      registryAuth: (image: string) => { const a = registryAuthFor(image); return a ? [a] : []; },
       services: () => (this.services?.services.isSynced ? this.services.services.list() : undefined),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,

@@ -49,12 +49,18 @@ export function podProblem(p: Pod): string | undefined {
   return unsched?.message ?? p.status?.message;
 }
 
+/** What a container on its way says, e.g. the agent's pull progress ("Pulling image "X": 12.3 MB so far"). */
+export function podProgress(p: Pod): string | undefined {
+  const all = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+  return all.find((c) => c.state?.waiting?.reason === 'ContainerCreating' && c.state.waiting.message)?.state?.waiting?.message;
+}
+
 export function podDisplay(p: Pod): PodDisplay {
   const s = podStatusSummary(p);
   const status = s.reason || 'Pending';
   const state = stateOf(p, s.reason);
   const trouble = state === 'problem' || state === 'failed';
-  return { state, status, message: state === 'ready' ? undefined : podProblem(p), hint: trouble ? podHint(p, status) : undefined, restarts: s.restarts };
+  return { state, status, message: state === 'ready' ? undefined : podProblem(p) ?? podProgress(p), hint: trouble ? podHint(p, status) : undefined, restarts: s.restarts };
 }
 
 export function podState(p: Pod): PodState {

@@ -114,7 +114,7 @@ describe('credentials for a pull', () => {
     const f = path.join(tmp(), 'registry-auth.json');
     expect(registryAuthFor('nginx', f)).toBeUndefined();
     fs.writeFileSync(f, JSON.stringify({ configs: { 'docker.io': { username: 'u', password: 'p', identitytoken: 'i' } }, mirrors: {} }));
-    expect(registryAuthFor('nginx', f)).toEqual({ username: 'u', password: 'p', identity_token: 'i' });
+    expect(registryAuthFor('nginx', f)).toEqual({ username: 'u', password: 'p', auth: '', server_address: '', identity_token: 'i', registry_token: '' });
   });
 
   it('names a pushed image\'s repository as it was named', () => {

@@ -82,6 +82,21 @@ describe('a pod that cannot start', () => {
     expect(chips[2].attributes('title')).toBe('unscheduled — Pending');
   });
 
+  it('shows a pull\'s progress while the container is being created, on the chip\'s tooltip', () => {
+    const pulling = waitingPod('pulling', 'ContainerCreating', `Pulling image "${IMAGE}": 12.3 MB so far`);
+    expect(podDisplay(pulling)).toMatchObject({ state: 'starting', status: 'ContainerCreating', message: `Pulling image "${IMAGE}": 12.3 MB so far` });
+    expect(podDisplay(CREATING).message).toBeUndefined();
+    const w = mount(PodChips, { props: { pods: [pulling] } });
+    expect(w.find('.chip').attributes('title')).toBe(`pulling — ContainerCreating: Pulling image "${IMAGE}": 12.3 MB so far`);
+  });
+
+  it('says which pull failure it was: credentials, a missing image or an unreachable registry', () => {
+    const hint = (message: string): string | undefined => podDisplay(waitingPod('x', 'ImagePullBackOff', message)).hint;
+    expect(hint('... 401 Unauthorized (unauthorized: the registry refused the pull credentials (check imagePullSecrets))')).toMatch(/imagePullSecret/);
+    expect(hint('... not found (not found: the registry has no such image or tag)')).toBe(`The registry does not have the image ${IMAGE}. Check its name and tag.`);
+    expect(hint('... connection refused (unreachable: the node could not reach the registry)')).toMatch(/^The node cannot reach the registry of the image/);
+  });
+
   it('says on the node card, in words, what is wrong with its pods', () => {
     const w = mount(NodeCard, { props: { node: node('n1'), pods: [PULL, BACKOFF, waitingPod('broken-c', 'ImagePullBackOff', 'x'), CRASH, runningPod('ok'), CREATING] } });
     const lines = w.findAll('[data-test=pod-trouble]');

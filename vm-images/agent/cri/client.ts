@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadCriServices } from './load';
 import type {
-  Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatus, ExecSyncResult, FilesystemUsage, Image,
+  AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatus, ExecSyncResult, FilesystemUsage, Image,
   PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatus, VersionResponse,
 } from './types';
 
@@ -144,8 +144,9 @@ export class CriClient {
     return res.stats;
   }
 
-  async pullImage(image: string, sandboxConfig?: PodSandboxConfig, timeoutMs = 600_000): Promise<string> {
-    const res = await this.call<{ image_ref: string }>(this.images, 'PullImage', { image: { image }, sandbox_config: sandboxConfig }, timeoutMs);
+  async pullImage(image: string, sandboxConfig?: PodSandboxConfig, timeoutMs = 600_000, auth?: AuthConfig): Promise<string> {
+    const req = { image: { image }, sandbox_config: sandboxConfig, ...(auth ? { auth } : {}) };
+    const res = await this.call<{ image_ref: string }>(this.images, 'PullImage', req, timeoutMs);
     return res.image_ref;
   }
 

@@ -127,4 +127,9 @@ export interface Image {
   pinned: boolean;
 }
 
+/** Registry credentials for one PullImage (runtime.v1 AuthConfig). */
+export interface AuthConfig {
+  username: string; password: string; auth: string; server_address: string; identity_token: string; registry_token: string;
+}
+
 export interface FilesystemUsage { timestamp: string; fs_id: { mountpoint: string } | null; used_bytes: UInt64Value | null; inodes_used: UInt64Value | null }

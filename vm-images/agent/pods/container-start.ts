@@ -4,11 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Container, Pod, Service } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
-import type { PodSandboxConfig } from '../cri/types';
+import type { AuthConfig, PodSandboxConfig } from '../cri/types';
+import type { PullSecretLookup } from './keyring';
 import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { fieldPath, type PodEvent } from './events';
-import { ensureImage, ImagePullError, type EnsuredImage } from './images';
+import { ensureContainerImage } from './container-image';
 import { runAsNonRootError } from './security-context';
 import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
@@ -31,20 +32,29 @@ export interface StartDeps {
   services?: () => readonly Service[] | undefined;
   backoff: Backoff;
   syncIntervalMs: number;
+  /** Reads a pod's imagePullSecrets (through the API client). */
+  pullSecrets?: PullSecretLookup;
+  /** The node's own credentials for an image's registry (registries.yaml), tried after the pull secrets. */
+  registryAuth?: (image: string) => AuthConfig[];
 }
 
 /** The pod's ready sandbox: its id, IP and the config it was made with. */
 export interface RunningSandbox { id: string; ip: string; config: PodSandboxConfig }
+
+export interface PullFailure { at: number; message: string; reportedAt?: number }
 
 /** The worker's state a start reads and updates: the pod, why containers wait, failed pulls, and its events. */
 export interface StartState {
   pod: Pod;
   uid: string;
   waiting: Map<string, Waiting>;
-  pullFailures: Map<string, { at: number; message: string }>;
+  /** The last failed pull of each image (`pull/<image>`): when, its message, and when its BackOff was last reported. */
+  pullFailures: Map<string, PullFailure>;
   /** The pod's volumes as set up on the node. */
   volumes: Map<string, VolumePath>;
   event(type: PodEvent['type'], reason: string, message: string, path?: string): void;
+  /** Publishes the status again mid-pass (a pull's progress in the waiting message). */
+  refresh?: () => void;
 }
 
 /** Starts `c` in the sandbox; returns how soon the worker should look again (ms). */
@@ -52,32 +62,10 @@ export async function startContainer(
   deps: StartDeps, st: StartState, c: Container, kind: ContainerKind, attempt: number, sandbox: RunningSandbox, targetId?: string,
 ): Promise<number> {
   const key = `${kind}/${c.name}`;
-  const pullKey = `${st.uid}/${key}/pull`;
   const { cri } = deps;
   const path = fieldPath(kind, c.name);
-  const pullFailure = st.pullFailures.get(key);
-  if (pullFailure && deps.backoff.inBackoffSince(pullKey, pullFailure.at)) {
-    if (st.waiting.get(key)?.reason !== 'ImagePullBackOff') st.event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`, path);
-    st.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${pullFailure.message}` });
-    return deps.backoff.remainingMs(pullKey, pullFailure.at) + 5;
-  }
-  if (!st.waiting.has(key) || st.waiting.get(key)?.reason === 'CrashLoopBackOff') st.waiting.set(key, { reason: 'ContainerCreating' });
-  let ensured: EnsuredImage;
-  try {
-    ensured = await ensureImage(cri, c, sandbox.config, () => st.event('Normal', 'Pulling', `Pulling image "${c.image}"`, path));
-    st.event('Normal', 'Pulled', ensured.pulled ? `Successfully pulled image "${c.image}" in ${ensured.ms}ms` : `Container image "${c.image}" already present on machine`, path);
-    st.pullFailures.delete(key);
-  } catch (err) {
-    if (!(err instanceof ImagePullError)) throw err;
-    if (err.reason === 'ErrImagePull') {
-      deps.backoff.next(pullKey);
-      st.pullFailures.set(key, { at: Date.now(), message: err.message });
-    }
-    st.waiting.set(key, { reason: err.reason, message: err.message });
-    st.event('Warning', 'Failed', err.reason === 'ErrImagePull' ? `Failed to pull image "${c.image}": ${err.message}` : err.message, path);
-    st.event('Warning', 'Failed', `Error: ${err.reason}`, path);
-    return deps.syncIntervalMs;
-  }
+  const ensured = await ensureContainerImage(deps, st, c, kind, sandbox);
+  if (typeof ensured === 'number') return ensured;
   let id: string;
   try {
     const nonRoot = runAsNonRootError(st.pod, c, ensured);

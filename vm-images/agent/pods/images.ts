@@ -1,14 +1,18 @@
-// Ensures a container's image is present according to imagePullPolicy.
+// Ensures a container's image is present as the kubelet's image manager does (pkg/kubelet/images):
+// the default tag, imagePullPolicy, the per-image pull back-off, the pull with the pod's credentials
+// tried in turn, and what each outcome is called (waiting reason, message, events).
 import type { Container } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
-import { CriError } from '../cri/client';
-import type { Image, PodSandboxConfig } from '../cri/types';
+import type { AuthConfig, Image, PodSandboxConfig } from '../cri/types';
+import { withDefaultTag } from './image-ref';
+import { pullErrorText } from './pull-errors';
+import { PullProgress } from './pull-progress';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
-/** ErrImagePull / ErrImageNeverPull, carrying the message the kubelet would show. */
+/** Why the image is not there, with the kubelet's waiting reason and the message its status shows. */
 export class ImagePullError extends Error {
-  constructor(readonly reason: 'ErrImagePull' | 'ErrImageNeverPull', message: string) { super(message); }
+  constructor(readonly reason: 'ErrImagePull' | 'ErrImageNeverPull' | 'InvalidImageName', message: string) { super(message); }
 }
 
 export function pullPolicy(c: Container): PullPolicy {
@@ -21,36 +25,84 @@ export function pullPolicy(c: Container): PullPolicy {
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-/** The image to create the container with, whether it was pulled and how long that took, and its user (CRI image status). */
-export interface EnsuredImage { image: string; pulled: boolean; ms: number; uid?: number; username: string }
+/** The image to create the container with; when pulled, how long it took and its size; its user (CRI image status). */
+export interface EnsuredImage { image: string; pulled: boolean; ms: number; sizeBytes: number; uid?: number; username: string }
+
+/** What a pull needs besides the container: the credentials to try (looked up only when pulling) and the Pulling hook. */
+export interface PullOptions {
+  credentials?: () => Promise<AuthConfig[]>;
+  /** Fires just before the pull starts (the kubelet's Pulling event). */
+  onPull?: () => void;
+  /** While the pull runs: containerd's content store directory and what to call with the bytes fetched so far (every progressEveryMs). */
+  progress?: { dir: string; report: (bytes: number) => void; everyMs?: number };
+}
+
+/** Runs `pull` while sampling the content store; the sampler stops with the pull. */
+async function withProgress(progress: PullOptions['progress'], pull: () => Promise<void>): Promise<void> {
+  if (!progress) return pull();
+  const watch = await PullProgress.start(progress.dir);
+  let last = -1;
+  let sampling = false;
+  const timer = setInterval(() => {
+    if (sampling) return;
+    sampling = true;
+    void watch.bytes().then((n) => { if (n !== last) { last = n; progress.report(n); } }).catch(() => undefined).finally(() => { sampling = false; });
+  }, progress.everyMs ?? 1000);
+  try {
+    await pull();
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 function user(st: Image | null): { uid?: number; username: string } {
   return { ...(st?.uid ? { uid: Number(st.uid.value) } : {}), username: st?.username ?? '' };
 }
 
-/** Returns the image reference to create the container with; onPull fires before a pull starts. */
-export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSandboxConfig, onPull?: () => void): Promise<EnsuredImage> {
-  const image = c.image ?? '';
+/**
+ * Pulls with each credential in turn until one works (no credentials: one anonymous pull); fails with
+ * every attempt's error, as utilerrors.NewAggregate prints them (one error alone, else `[e1, e2]`).
+ */
+async function pullWithCredentials(cri: CriClient, image: string, sandbox: PodSandboxConfig, creds: AuthConfig[]): Promise<void> {
+  if (!creds.length) {
+    await cri.pullImage(image, sandbox);
+    return;
+  }
+  const errors: string[] = [];
+  for (const auth of creds) {
+    try {
+      await cri.pullImage(image, sandbox, undefined, auth);
+      return;
+    } catch (err) {
+      errors.push(pullErrorText(err));
+    }
+  }
+  throw new Error(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
+}
+
+/** Returns the image reference to create the container with, pulling it when the policy says so. */
+export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSandboxConfig, opts: PullOptions = {}): Promise<EnsuredImage> {
+  let image: string;
+  try {
+    image = withDefaultTag(c.image ?? '');
+  } catch (err) {
+    throw new ImagePullError('InvalidImageName', `Failed to apply default image tag "${c.image ?? ''}": ${(err as Error).message}`);
+  }
   const policy = pullPolicy(c);
   if (policy !== 'Always') {
     const present = await cri.imageStatus(image);
-    if (present) return { image, pulled: false, ms: 0, ...user(present) };
-    if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+    if (present) return { image, pulled: false, ms: 0, sizeBytes: Number(present.size), ...user(present) };
+    if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${c.image ?? ''}" is not present with pull policy of Never`);
   }
-  onPull?.();
   const t0 = Date.now();
   try {
-    await cri.pullImage(image, sandbox);
-    const ms = Date.now() - t0;
-    return { image, pulled: true, ms, ...user(await cri.imageStatus(image)) };
+    opts.onPull?.();
+    const creds = opts.credentials ? await opts.credentials() : [];
+    await withProgress(opts.progress, () => pullWithCredentials(cri, image, sandbox, creds));
   } catch (err) {
-    const detail = err instanceof CriError ? `rpc error: code = ${grpcCodeName(err.code)} desc = ${err.details}` : String(err);
-    throw new ImagePullError('ErrImagePull', detail);
+    throw new ImagePullError('ErrImagePull', pullErrorText(err));
   }
-}
-
-function grpcCodeName(code: number): string {
-  const names = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied',
-    'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
-  return names[code] ?? String(code);
+  const ms = Date.now() - t0;
+  const st = await cri.imageStatus(image);
+  return { image, pulled: true, ms, sizeBytes: Number(st?.size ?? 0), ...user(st) };
 }

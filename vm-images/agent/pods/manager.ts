@@ -15,6 +15,8 @@ import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
 import { VolumeManager } from '../volumes/manager';
+import type { AuthConfig } from '../cri/types';
+import type { PullSecretLookup } from './keyring';
 
 /** The sandbox settings (logs, cgroups, DNS, pods directory: see SandboxOptions) and the pod manager's own. */
 export interface PodManagerOptions extends SandboxOptions {
@@ -31,6 +33,9 @@ export interface PodManagerOptions extends SandboxOptions {
   backoffMaxMs?: number;
   /** How often each pod is reconciled against the runtime (default 1 s). */
   syncIntervalMs?: number;
+  /** Reads a pod's imagePullSecrets; the node's own registry credentials, tried after them. */
+  pullSecrets?: PullSecretLookup;
+  registryAuth?: (image: string) => AuthConfig[];
   /** The pods' volumes (default: a manager without API access, its pod dirs in a `pods` dir beside logDir). */
   volumes?: VolumeManager;
 }
@@ -70,6 +75,8 @@ export class PodManager {
       lookup: this.opts.lookup,
       runtimeHandler: this.opts.runtimeHandler,
       services: this.opts.services,
+      pullSecrets: this.opts.pullSecrets,
+      registryAuth: this.opts.registryAuth,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
       volumes: this.volumes,

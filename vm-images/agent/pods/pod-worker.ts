@@ -3,7 +3,7 @@
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { formatDuration } from './backoff';
 import { removeOldContainers } from './container-gc';
-import { startContainer, type RunningSandbox, type StartDeps, type StartState } from './container-start';
+import { startContainer, type PullFailure, type RunningSandbox, type StartDeps, type StartState } from './container-start';
 import { syncEphemeral } from './ephemeral-sync';
 import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
@@ -38,12 +38,14 @@ export class PodWorker {
   private status?: PodStatus;
   private readonly startTime = isoSeconds(Date.now());
   private readonly waiting = new Map<string, Waiting>();
-  private readonly pullFailures = new Map<string, { at: number; message: string }>();
+  private readonly pullFailures = new Map<string, PullFailure>();
   private readonly probers = new Map<string, ContainerProber>();
   private readonly sandboxIP = new Map<string, string>();
   private readonly backoffReported = new Set<string>();
   private readonly nextAttempt = new Map<string, number>();
   private volumePaths = new Map<string, VolumePath>();
+  /** The last publish's runtime view, for a refresh of the status mid-pass. */
+  private lastPublish?: [RuntimeContainer[], string | undefined, boolean];
   private readonly mountFailures = new MountFailures();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
@@ -306,7 +308,10 @@ export class PodWorker {
   }
 
   private startState(): StartState {
-    return { pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this) };
+    return {
+      pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
+      refresh: () => { if (this.lastPublish) this.publish(...this.lastPublish); },
+    };
   }
 
   private start(c: Container, kind: Kind, attempt: number, sandbox: RunningSandbox): Promise<number> {
@@ -346,6 +351,7 @@ export class PodWorker {
   }
 
   private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
+    this.lastPublish = [all, podIP, sandboxReady];
     const status = buildPodStatus({
       pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
       containers: all,
