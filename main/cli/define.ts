@@ -14,8 +14,8 @@ export interface Flag<T> {
   readonly default: T;
   /** How help shows the default when the value itself would not say it (computed defaults). */
   readonly defaultHelp?: string;
-  /** Turns the text given into the value; throws InvalidArgumentError with the reason. */
-  readonly parse?: (raw: string) => T;
+  /** Turns the text given into the value (given the value so far, for a repeatable flag); throws InvalidArgumentError with the reason. */
+  parse?(this: void, raw: string, previous: T): T; // method syntax: a Flag<string> is a Flag<unknown>
   readonly choices?: readonly string[];
 }
 
@@ -131,4 +131,9 @@ export function switchFlag(syntax: string, description: string): Flag<boolean> {
 /** A flag of its own kind of value (parse throws InvalidArgumentError with the reason). */
 export function customFlag<T>(syntax: string, description: string, def: T, parse: (raw: string) => T, defaultHelp?: string): Flag<T> {
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse };
+}
+
+/** A flag that may be given again and again (`--build-arg A=1 --build-arg B=2`): every value, in order. */
+export function listFlag(syntax: string, description: string, check?: (raw: string) => string): Flag<readonly string[]> {
+  return { kind: 'flag', syntax, description, default: [], defaultHelp: 'none', parse: (raw, previous) => [...previous, check ? check(raw) : raw] };
 }

@@ -1,10 +1,10 @@
 // A real OCI distribution registry (Debian's docker-registry) that a test starts on this machine and stops by PID.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait';
 
@@ -113,4 +113,18 @@ export async function startTestRegistry(opts: TestRegistryOptions = {}): Promise
     throw new Error(`${(err as Error).message}${exited ? '' : `; stderr: ${stderr.trim()}`}`);
   }
   return { address: `${host.includes(':') ? `[${host}]` : host}:${port}`, host, port, url, dir, pid: child.pid ?? 0, stop };
+}
+
+/** Pushes an OCI archive (e.g. out/agent/images/hello.tar, every platform of its index) to a plain-HTTP registry with skopeo. */
+export function pushOciArchive(tar: string, registryAddress: string, repoTag: string): void {
+  execFileSync('skopeo', ['copy', '--all', '--dest-tls-verify=false', `oci-archive:${tar}`, `docker://${registryAddress}/${repoTag}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Lets sandbox nodes pull from a plain-HTTP registry: containerd's certs.d/<host:port>/hosts.toml on each (read afresh on each pull). */
+export function trustOnNodes(hostsTomlPaths: readonly string[], registryUrl: string): void {
+  const toml = `server = ${JSON.stringify(registryUrl)}\n\n[host.${JSON.stringify(registryUrl)}]\n  capabilities = ["pull", "resolve"]\n`;
+  for (const p of hostsTomlPaths) {
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, toml);
+  }
 }
