@@ -62,7 +62,8 @@ describe('a build\'s input', () => {
   });
 
   it('a --build-arg must be KEY=VALUE (or KEY, from the environment)', async () => {
-    const ctx = path.join(dir, 'ctx');
+    const ctx = fs.mkdtempSync(path.join(dir, 'ctx-'));
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\n');
     await expect(buildImage({ dir: ctx, dataDir: dir, buildArgs: ['=x'] })).rejects.toThrow('invalid --build-arg "=x": it must be KEY=VALUE');
     await expect(buildImage({ dir: ctx, dataDir: dir, buildArgs: ['A B'] })).rejects.toThrow('invalid --build-arg "A B": it must be KEY=VALUE');
   });
@@ -75,5 +76,19 @@ describe('a build\'s input', () => {
     expect(conf.match(/\[\[registry\]\]/g)).toHaveLength(1);
     expect(conf).toContain('location = "localhost:5000"\ninsecure = true');
     expect(conf).toContain('unqualified-search-registries = ["docker.io"]');
+  });
+});
+
+describe('without buildah', () => {
+  it('says how to get it', async () => {
+    const ctx = fs.mkdtempSync(path.join(dir, 'ctx-'));
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\n');
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(dir, 'empty-bin');
+    try {
+      await expect(buildImage({ dir: ctx, dataDir: dir })).rejects.toThrow('buildah is not installed: install it with `apt-get install buildah` (Debian/Ubuntu)');
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
