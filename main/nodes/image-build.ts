@@ -10,6 +10,7 @@
 // working container.
 // Only the target registry is declared insecure (plain HTTP, or TLS unverified) in buildah's own
 // registries.conf; other registries keep full TLS, and unqualified names (FROM nginx) mean docker.io.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onPath, runStreaming, type RunResult } from './exec';
@@ -48,9 +49,13 @@ export function buildahContext(dataDir: string, insecureRegistries: readonly str
   const home = path.join(dataDir, 'buildah');
   const dirs = { root: path.join(home, 'storage'), runroot: path.join(home, 'run'), tmp: path.join(home, 'tmp') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
-  const conf = path.join(home, 'registries.conf');
-  const entries = [...new Set(insecureRegistries)].map((r) => `[[registry]]\nlocation = ${JSON.stringify(r)}\ninsecure = true\n`);
-  fs.writeFileSync(conf, ['# Written by Flotilla for its buildah.', 'unqualified-search-registries = ["docker.io"]', '', ...entries].join('\n'));
+  const registries = [...new Set(insecureRegistries)].sort();
+  const entries = registries.map((r) => `[[registry]]\nlocation = ${JSON.stringify(r)}\ninsecure = true\n`);
+  // One file per set of registries, written whole then renamed: builds to different registries at once never see each other's.
+  const conf = path.join(home, `registries-${createHash('sha256').update(registries.join('\n')).digest('hex').slice(0, 12)}.conf`);
+  const tmp = `${conf}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, ['# Written by Flotilla for its buildah.', 'unqualified-search-registries = ["docker.io"]', '', ...entries].join('\n'));
+  fs.renameSync(tmp, conf);
   return {
     globalArgs: ['--root', dirs.root, '--runroot', dirs.runroot, '--storage-driver', 'vfs'],
     env: { ...process.env, TMPDIR: dirs.tmp, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: 'chroot' },
