@@ -64,7 +64,7 @@ function run(argv: string[]): Promise<string> {
 }
 
 /** A /24 of 10.251.0.0/16 in 20–99 (tests use 100–249, the default cluster 0) that no host route uses. */
-async function freeSubnet(): Promise<string> {
+export async function freeSubnet(): Promise<string> {
   const routes = await run(['ip', '-4', 'route', 'show']);
   for (let k = 0; k < 80; k++) {
     const third = 20 + ((process.pid + k) % 80);

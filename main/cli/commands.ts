@@ -46,7 +46,21 @@ const NAMED_MACHINE = { name: positional('name', 'the machine'), dataDir: dataDi
 
 const IMAGES_IMPORT = { file: positional('file', 'an image tarball (docker save / ctr export)'), dataDir: dataDirFlag };
 
+const IMAGES_BUILD = {
+  dir: positional('dir', 'the build context: a folder with a Dockerfile'),
+  tag: stringFlag('-t, --tag <name:tag>', 'the image\'s name and tag, pushed under --registry unless the name has a registry of its own', undefined, 'the folder\'s name, tagged latest'),
+  file: stringFlag('-f, --file <dockerfile>', 'the Dockerfile', undefined, 'DIR/Dockerfile'),
+  registry: stringFlag('--registry <host:port>', 'the registry to push to (plain HTTP allowed)', 'localhost:5000'),
+  buildArg: listFlag('--build-arg <key=value>', 'a build argument (repeatable)'),
+  dataDir: dataDirFlag,
+};
+
 const DATA_DIR = { dataDir: dataDirFlag };
+
+const BENCH_IMAGE = {
+  sizeMb: intFlag('--size-mb <n>', 'size of the image\'s random (incompressible) layer, in MB', 50, POSITIVE),
+  nodes: intFlag('--nodes <n>', 'sandbox nodes that pull it at once', 3, POSITIVE),
+};
 
 const BENCH_API = {
   count: intFlag('--count <n>', 'ConfigMaps to create', 5000, POSITIVE),
@@ -99,6 +113,8 @@ export type ServeOptions = Values<typeof SERVE>;
 export type NodeAddOptions = Values<typeof NODE_ADD>;
 export type NamedMachineOptions = Values<typeof NAMED_MACHINE>;
 export type ImagesImportOptions = Values<typeof IMAGES_IMPORT>;
+export type ImagesBuildOptions = Values<typeof IMAGES_BUILD>;
+export type BenchImageOptions = Values<typeof BENCH_IMAGE>;
 export type DataDirOptions = Values<typeof DATA_DIR>;
 export type BenchApiOptions = Values<typeof BENCH_API>;
 export type BenchSchedulerOptions = Values<typeof BENCH_SCHEDULER>;
@@ -135,6 +151,8 @@ export const COMMANDS: readonly CommandDef[] = [
     summary: 'images on the nodes',
     subcommands: [
       leaf({ name: 'import', summary: 'import an image tarball into every node (and every node added later)', fields: IMAGES_IMPORT, run: async (o) => (await import('./images')).imagesImport(o) }),
+      leaf({ name: 'build', summary: 'build an image from a Dockerfile with buildah and push it to the registry, printing the build\'s progress', fields: IMAGES_BUILD,
+        run: async (o) => (await import('./images')).imagesBuild(o) }),
     ],
   },
   {
@@ -148,6 +166,8 @@ export const COMMANDS: readonly CommandDef[] = [
       leaf({ name: 'node-add', summary: 'a Machine created → its Node Ready', fields: BENCH_NODE_ADD, run: async (o) => (await import('./bench-node-add')).benchNodeAdd(o) }),
       leaf({ name: 'dns', summary: "the node agent's cluster DNS from a pod's network namespace: queries/s, p50/p99 latency (root)", fields: BENCH_DNS, run: async (o) => (await import('./bench-dns')).benchDns(o) }),
       leaf({ name: 'authz', summary: 'authorization decisions with thousands of RBAC bindings: in-process and a GET over HTTPS as a service account', fields: BENCH_AUTHZ, run: async (o) => (await import('./bench-authz')).benchAuthz(o) }),
+      leaf({ name: 'image', summary: 'an image with a random layer pushed to a registry and pulled onto sandbox nodes at once, against skopeo copy between two folders (root)',
+        fields: BENCH_IMAGE, run: async (o) => (await import('./bench-image')).benchImage(o) }),
       leaf({ name: 'ui', summary: 'hollow nodes and pods in headless Chromium: first full render of the map, frame rate under updates', fields: BENCH_UI, run: async (o) => (await import('./bench-ui')).benchUi(o) }),
     ],
   },

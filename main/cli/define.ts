@@ -133,8 +133,8 @@ export function customFlag<T>(syntax: string, description: string, def: T, parse
   return { kind: 'flag', syntax, description, default: def, defaultHelp, parse };
 }
 
-/** A flag that may be given many times (`--insecure-registry a:5000 --insecure-registry b:5000`): the values in order. */
-export function listFlag(syntax: string, description: string, parseItem: (raw: string) => string): Flag<string[]> {
+/** A flag that may be given many times (`--insecure-registry a:5000 --insecure-registry b:5000`): the values in order, each checked by `parseItem`. */
+export function listFlag(syntax: string, description: string, parseItem: (raw: string) => string = (raw) => raw): Flag<string[]> {
   const parse = (raw: string, previous: string[]): string[] => {
     try {
       return [...previous, parseItem(raw)];

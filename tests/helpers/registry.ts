@@ -1,10 +1,10 @@
 // A real OCI distribution registry (Debian's docker-registry) that a test starts on this machine and stops by PID.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait';
 
@@ -115,10 +115,19 @@ export async function startTestRegistry(opts: TestRegistryOptions = {}): Promise
   return { address: `${host.includes(':') ? `[${host}]` : host}:${port}`, host, port, url, dir, pid: child.pid ?? 0, stop };
 }
 
-/** Pushes an OCI archive (e.g. the demo images' out/agent/images/hello.tar) to the registry with skopeo; resolves to `address/repoTag`. */
+/** Pushes an OCI archive (e.g. out/agent/images/hello.tar, every platform of its index) with skopeo; resolves to `address/repoTag`. */
 export function pushOciArchive(reg: TestRegistry, archive: string, repoTag: string, creds?: { username: string; password: string }): string {
   const dest = `${reg.address}/${repoTag}`;
-  const args = ['copy', '--quiet', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', `${creds.username}:${creds.password}`] : []), `oci-archive:${archive}`, `docker://${dest}`];
+  const args = ['copy', '--quiet', '--all', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', `${creds.username}:${creds.password}`] : []), `oci-archive:${archive}`, `docker://${dest}`];
   execFileSync('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
   return dest;
+}
+
+/** Lets sandbox nodes pull from a plain-HTTP registry: containerd's certs.d/<host:port>/hosts.toml on each (read afresh on each pull). */
+export function trustOnNodes(hostsTomlPaths: readonly string[], registryUrl: string): void {
+  const toml = `server = ${JSON.stringify(registryUrl)}\n\n[host.${JSON.stringify(registryUrl)}]\n  capabilities = ["pull", "resolve"]\n`;
+  for (const p of hostsTomlPaths) {
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, toml);
+  }
 }

@@ -107,10 +107,10 @@ describe('flotilla: usage errors exit 2 and say what was wrong', () => {
     expect(r.err).toContain(`unknown command '${argv[argv.length - 1]}'`);
   });
 
-  it.each([[['node', 'rm']], [['node', 'stop']], [['node', 'start']], [['images', 'import']]])('%j: a missing argument is an error', async (argv) => {
+  it.each([[['node', 'rm']], [['node', 'stop']], [['node', 'start']], [['images', 'import']], [['images', 'build']]])('%j: a missing argument is an error', async (argv) => {
     const r = await run(argv);
     expect(r.code).toBe(EXIT_USAGE);
-    expect(r.err).toMatch(/missing required argument '(name|file)'/);
+    expect(r.err).toMatch(/missing required argument '(name|file|dir)'/);
   });
 
   it('extra arguments are an error', async () => {
@@ -190,6 +190,9 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['node', 'ls', '--data-dir', '/d'])).toEqual({ dataDir: '/d' });
     expect(await parsed(['node', 'list', '--data-dir', '/d'])).toEqual({ dataDir: '/d' });
     expect(await parsed(['images', 'import', 'img.tar', '--data-dir', '/d'])).toEqual({ file: 'img.tar', dataDir: '/d' });
+    expect(await parsed(['images', 'build', 'app', '--data-dir', '/d'])).toEqual({ dir: 'app', tag: undefined, file: undefined, registry: 'localhost:5000', buildArg: [], dataDir: '/d' });
+    expect(await parsed(['images', 'build', 'app', '-t', 'web:1', '-f', 'app/Web.Dockerfile', '--registry', '10.0.0.1:5001', '--build-arg', 'A=1', '--build-arg', 'B=x=y']))
+      .toMatchObject({ dir: 'app', tag: 'web:1', file: 'app/Web.Dockerfile', registry: '10.0.0.1:5001', buildArg: ['A=1', 'B=x=y'] });
     for (const sub of ['stop', 'start', 'rm', 'delete']) expect(await parsed(['node', sub, 'cli-1', '--data-dir', '/d'])).toEqual({ name: 'cli-1', dataDir: '/d' });
     expect(await parsed(['down', '--data-dir', '/d'])).toEqual({ dataDir: '/d' });
   });
@@ -200,6 +203,7 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['bench', 'proxy'])).toEqual({ services: 1000, runs: 5 });
     expect(await parsed(['bench', 'pod-startup', '--pods', '20', '--burst', '10'])).toEqual({ pods: 20, burst: 10 });
     expect(await parsed(['bench', 'node-add'])).toEqual({ runs: 5, provider: 'sandbox' });
+    expect(await parsed(['bench', 'image'])).toEqual({ sizeMb: 50, nodes: 3 });
     expect(await parsed(['bench', 'ui', '--nodes', '10', '--pods', '200'])).toEqual({ nodes: 10, pods: 200, rate: 100, seconds: 10, chromium: '/usr/bin/chromium' });
   });
 });

@@ -7,15 +7,11 @@ import { DEFAULT_SANDBOX_CONFIG, loadSandboxConfig, readSandboxConfig, type Sand
 import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from './node-state';
 import { bootNode, destroyNode, haltNode, nodeUp } from './node';
 import { writeSshdFiles } from './sshd';
-import { runCmd } from '../../exec';
+import { onPath, runCmd } from '../../exec';
 
 export interface SandboxProviderOptions {
   dataDir: string;
   config?: Partial<SandboxConfig>;
-}
-
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((d) => d && fs.existsSync(`${d}/${cmd}`));
 }
 
 export class SandboxProvider implements Provider {

@@ -1,0 +1,159 @@
+// `flotilla bench image [--size-mb 50] [--nodes 3]`: an image with one random (incompressible) layer of
+// --size-mb MB, built with buildah (FROM scratch, COPY), pushed with buildah to a real registry
+// (docker-registry on the sandbox bridge's gateway, bench-image-registry.ts) and pulled onto --nodes
+// sandbox nodes at once through each node's containerd (CRI PullImage, as the kubelet pulls). The
+// floor, in the same run: `skopeo copy` of the same image between two OCI folders on the local disk.
+// Everything (nodes, registry, buildah storage) lives in a temp dir removed afterwards, also on
+// failure. Prints a table, then the JSON line.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { BenchImageOptions } from './commands';
+import { startCore, type Core } from '../core';
+import type { KObject, Machine } from '../api/types';
+import { R } from '../client/refs';
+import { downMachines } from '../nodes/down';
+import { defaultAgentBundle } from '../nodes/artifacts';
+import { NODE } from '../nodes/node-paths';
+import { hostPathOf } from '../nodes/providers/sandbox/node-state';
+import { gatewayIP } from '../nodes/providers/sandbox/config';
+import { mustRun, onPath } from '../nodes/exec';
+import { BUILDAH_MISSING, buildahBuild, buildahContext, buildahPush } from '../nodes/image-build';
+import type { AgentConfig } from '../protocol/agent-config';
+import { PollFailure, pollUntil } from '../protocol/poll';
+import { CriClient } from '../../vm-images/agent/cri/client';
+import { freeSubnet } from './bench-pod-startup';
+import { startBenchRegistry, trustRegistryOnNode, type BenchRegistry } from './bench-image-registry';
+import { nowMs, printResult, printTable, round } from './bench-report';
+
+const MB = 1_000_000;
+
+/** A file of random bytes, written in 1 MB pieces. */
+function writeRandomFile(file: string, sizeMb: number): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let i = 0; i < sizeMb; i++) fs.writeSync(fd, randomBytes(MB));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function isReady(n: KObject | undefined): boolean {
+  const conds = (n?.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)?.conditions ?? [];
+  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** Makes the machines and waits until each node is Ready; the CRI client of each. */
+async function startNodes(core: Core, count: number): Promise<Map<string, CriClient>> {
+  if (!core.nodes) throw new Error('the core was started without a node manager');
+  const names = await core.nodes.ensureNodes(count, 'sandbox');
+  await pollUntil(async () => {
+    for (const name of names) {
+      const m = await core.client.get<Machine & KObject>(R.machines, name);
+      if (m.status?.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${m.status.message ?? ''}`);
+      if (!isReady(await core.client.get<KObject>(R.nodes, name).catch(() => undefined))) return undefined;
+    }
+    return true;
+  }, 240_000, `${count} sandbox nodes Ready`, 100);
+  const cris = new Map<string, CriClient>();
+  for (const name of names) {
+    const configFile = hostPathOf(core.dataDir, name, NODE.agentConfig);
+    if (!configFile) throw new Error(`node ${name}: its agent config is not reachable from the host`);
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as AgentConfig;
+    const sock = hostPathOf(core.dataDir, name, config.containerdSocket);
+    if (!sock) throw new Error(`node ${name}: its containerd socket is not reachable from the host`);
+    cris.set(name, new CriClient(sock));
+  }
+  return cris;
+}
+
+async function teardown(core: Core, dir: string, cris: Map<string, CriClient>, reg: BenchRegistry | undefined): Promise<void> {
+  for (const cri of cris.values()) cri.close();
+  await reg?.stop().catch((e: unknown) => console.error(`cleanup: registry: ${String(e)}`));
+  const machines = await core.client.list(R.machines).catch(() => ({ items: [] as KObject[] }));
+  for (const m of machines.items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
+  await pollUntil(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', 50).catch(() => undefined);
+  await core.stop();
+  const report = await downMachines(core.dataDir);
+  for (const e of report.errors) console.error(`cleanup: ${e}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+interface Timings { build: number; push: number; pull: number; floor: number; pulledBytes: number }
+
+async function measure(dir: string, sizeMb: number, cris: Map<string, CriClient>, reg: BenchRegistry): Promise<Timings> {
+  const ctxDir = path.join(dir, 'context');
+  fs.mkdirSync(ctxDir);
+  writeRandomFile(path.join(ctxDir, 'layer.bin'), sizeMb);
+  fs.writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM scratch\nCOPY layer.bin /layer.bin\n');
+  const image = `${reg.address}/bench/random:${sizeMb}mb`;
+  const ctx = buildahContext(path.join(dir, 'build-data'), [reg.address]);
+  let t0 = nowMs();
+  await buildahBuild(ctx, { dir: ctxDir, dockerfile: path.join(ctxDir, 'Dockerfile'), image });
+  const build = nowMs() - t0;
+  t0 = nowMs();
+  await buildahPush(ctx, image);
+  const push = nowMs() - t0;
+  t0 = nowMs();
+  await Promise.all([...cris.values()].map((cri) => cri.pullImage(image)));
+  const pull = nowMs() - t0;
+  let pulledBytes = 0;
+  for (const [name, cri] of cris) {
+    const st = await cri.imageStatus(image);
+    if (!st) throw new Error(`node ${name}: ${image} is not there after the pull`);
+    pulledBytes += Number(st.size);
+  }
+  // The floor: the same image from an OCI folder to another on the local disk (the first copy, from the registry, is not timed).
+  const a = path.join(dir, 'floor-a');
+  const b = path.join(dir, 'floor-b');
+  await mustRun(['skopeo', 'copy', '--src-tls-verify=false', `docker://${image}`, `oci:${a}:bench`]);
+  t0 = nowMs();
+  await mustRun(['skopeo', 'copy', `oci:${a}:bench`, `oci:${b}:bench`]);
+  const floor = nowMs() - t0;
+  return { build, push, pull, floor, pulledBytes };
+}
+
+export async function benchImage({ sizeMb, nodes }: BenchImageOptions): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('bench image must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
+  if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
+  if (!onPath('buildah')) throw new Error(BUILDAH_MISSING);
+  if (!onPath('skopeo')) throw new Error('skopeo is not installed: apt-get install skopeo (or npm run setup)');
+  const id = `flti${process.pid % 10000}`;
+  const subnet = await freeSubnet();
+  const sandbox = { bridge: id, subnet, prefix: id };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-image-'));
+  let core: Core;
+  try {
+    core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined, nodes: { sandbox, readyTimeoutMs: 120_000 } });
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  let cris = new Map<string, CriClient>();
+  let reg: BenchRegistry | undefined;
+  let t: Timings;
+  try {
+    cris = await startNodes(core, nodes);
+    reg = await startBenchRegistry(path.join(dir, 'registry'), gatewayIP(sandbox));
+    for (const name of cris.keys()) trustRegistryOnNode(core.dataDir, name, reg);
+    t = await measure(dir, sizeMb, cris, reg);
+  } finally {
+    await teardown(core, dir, cris, reg);
+  }
+  const s = (ms: number): number => round(ms / 1000, 2);
+  const rate = (mb: number, ms: number): number => round(mb / (ms / 1000), 1);
+  printTable([
+    ['step', 'seconds', 'MB/s'],
+    [`buildah build (FROM scratch, COPY ${sizeMb} MB)`, s(t.build), rate(sizeMb, t.build)],
+    ['push (buildah → registry)', s(t.push), rate(sizeMb, t.push)],
+    [`pull onto ${nodes} nodes at once (CRI PullImage)`, s(t.pull), rate(sizeMb * nodes, t.pull)],
+    ['floor: skopeo copy oci → oci, local disk', s(t.floor), rate(sizeMb, t.floor)],
+  ]);
+  printResult({
+    bench: 'image', size_mb: sizeMb, nodes,
+    build_s: s(t.build), push_s: s(t.push), push_mb_s: rate(sizeMb, t.push),
+    pull_all_nodes_s: s(t.pull), pull_mb_s: rate(sizeMb * nodes, t.pull), pulled_mb: round(t.pulledBytes / MB, 1),
+    floor_s: s(t.floor), floor_mb_s: rate(sizeMb, t.floor), ratio: round(t.pull / t.floor, 2), target_ratio: 2,
+  });
+}
