@@ -3,6 +3,7 @@
 // The update rules relax what the stored object already broke (side effects, review versions, unique names), as
 // Kubernetes' ValidateXWebhookConfigurationUpdate does.
 import type { KObject } from '../types';
+import { FAILURE_POLICIES, MATCH_POLICIES, validateRuleWithOperations } from './admission-rules';
 import type { Cause } from './cause';
 import { duplicate, invalid, notSupported, required } from './cause';
 import { isDNS1035Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum } from './names';
@@ -10,13 +11,9 @@ import { isObj, list, num, obj, str } from './read';
 import { validateLabelSelector } from './selector';
 
 const ACCEPTED_REVIEW_VERSIONS = ['v1', 'v1beta1'];
-const FAILURE_POLICIES = ['Fail', 'Ignore'];
-const MATCH_POLICIES = ['Equivalent', 'Exact'];
 const NO_SIDE_EFFECTS = ['None', 'NoneOnDryRun'];
 const ALL_SIDE_EFFECTS = ['None', 'NoneOnDryRun', 'Some', 'Unknown'];
-const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const REINVOCATION_POLICIES = ['IfNeeded', 'Never'];
-const SCOPES = ['*', 'Cluster', 'Namespaced'];
 const URL_FORM = '; desired format: https://host[/path]';
 
 interface Options { requireNoSideEffects: boolean; requireReviewVersion: boolean; requireUniqueNames: boolean; mutating: boolean }
@@ -115,56 +112,6 @@ function validateReviewVersions(versions: string[], opts: Options, p: string): C
   if (opts.requireReviewVersion && !versions.some((v) => ACCEPTED_REVIEW_VERSIONS.includes(v))) {
     causes.push(invalid(p, versions, `must include at least one of ${ACCEPTED_REVIEW_VERSIONS.join(', ')}`));
   }
-  return causes;
-}
-
-function validateRuleWithOperations(rule: Record<string, unknown>, p: string): Cause[] {
-  const causes: Cause[] = [];
-  const ops = list(rule.operations).map(str);
-  if (ops.length === 0) causes.push(required(`${p}.operations`));
-  if (ops.length > 1 && ops.includes('*')) causes.push(invalid(`${p}.operations`, ops, "if '*' is present, must not specify other operations"));
-  ops.forEach((o, i) => supported(causes, `${p}.operations[${i}]`, o, OPERATIONS));
-  const groups = list(rule.apiGroups).map(str);
-  if (groups.length === 0) causes.push(required(`${p}.apiGroups`));
-  if (groups.length > 1 && groups.includes('*')) causes.push(invalid(`${p}.apiGroups`, groups, "if '*' is present, must not specify other API groups"));
-  const versions = list(rule.apiVersions).map(str);
-  if (versions.length === 0) causes.push(required(`${p}.apiVersions`));
-  if (versions.length > 1 && versions.includes('*')) causes.push(invalid(`${p}.apiVersions`, versions, "if '*' is present, must not specify other API versions"));
-  versions.forEach((v, i) => {
-    if (!v) causes.push(required(`${p}.apiVersions[${i}]`));
-  });
-  causes.push(...validateResources(list(rule.resources).map(str), `${p}.resources`));
-  supported(causes, `${p}.scope`, rule.scope, SCOPES);
-  return causes;
-}
-
-function validateResources(resources: string[], p: string): Cause[] {
-  const causes: Cause[] = [];
-  if (resources.length === 0) causes.push(required(p));
-  const wildcardSubresourceOf = new Set<string>();
-  const wildcardResourceOf = new Set<string>();
-  let single = false;
-  let plain = false;
-  resources.forEach((rs, i) => {
-    if (!rs) {
-      causes.push(required(`${p}[${i}]`));
-      return;
-    }
-    if (rs === '*') single = true;
-    const slash = rs.indexOf('/');
-    if (slash < 0) {
-      plain = rs !== '*';
-      return;
-    }
-    const res = rs.slice(0, slash);
-    const sub = rs.slice(slash + 1);
-    if (wildcardSubresourceOf.has(res)) causes.push(invalid(`${p}[${i}]`, rs, `if '${res}/*' is present, must not specify ${rs}`));
-    if (wildcardResourceOf.has(sub)) causes.push(invalid(`${p}[${i}]`, rs, `if '*/${sub}' is present, must not specify ${rs}`));
-    if (sub === '*') wildcardSubresourceOf.add(res);
-    if (res === '*') wildcardResourceOf.add(sub);
-  });
-  if (resources.length > 1 && resources.includes('*/*')) causes.push(invalid(p, resources, "if '*/*' is present, must not specify other resources"));
-  if (single && plain) causes.push(invalid(p, resources, "if '*' is present, must not specify other resources without subresources"));
   return causes;
 }
 
