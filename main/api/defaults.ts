@@ -113,6 +113,10 @@ function service(o: KObject): void {
 }
 
 function namespace(o: KObject): void {
+  // Kubernetes' SetDefaults_Namespace and the strategy's Canonicalize: every namespace carries its name as a label,
+  // always equal to the name (so namespaceSelectors can pick one namespace by name).
+  const name = o.metadata?.name;
+  if (name) child(child(o, 'metadata'), 'labels')['kubernetes.io/metadata.name'] = name;
   const spec = child(o, 'spec');
   if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
   setDefault(child(o, 'status'), 'phase', 'Active');

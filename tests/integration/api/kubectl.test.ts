@@ -132,6 +132,18 @@ describe('kubectl against flotilla', () => {
     expect((await ok(['get', 'deploy', '-l', 'stage=test', '-o', 'name'])).trim()).toBe('deployment.apps/web');
   });
 
+  it('every namespace carries its name as the kubernetes.io/metadata.name label, kept equal to the name', async () => {
+    expect(await ok(['create', 'namespace', 'labelled'])).toContain('namespace/labelled created');
+    expect((await ok(['get', 'ns', '-l', 'kubernetes.io/metadata.name=labelled', '-o', 'name'])).trim()).toBe('namespace/labelled');
+    expect(await ok(['label', 'ns', 'labelled', 'kubernetes.io/metadata.name=other', '--overwrite'])).toContain('namespace/labelled');
+    const ns = JSON.parse(await ok(['get', 'ns', 'labelled', '-o', 'json'])) as { metadata: { labels?: Record<string, string> } };
+    expect(ns.metadata.labels?.['kubernetes.io/metadata.name']).toBe('labelled');
+    const made = JSON.parse(await ok(['create', '-o', 'json', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {generateName: gen-}\n')) as { metadata: { name: string; labels?: Record<string, string> } };
+    expect(made.metadata.name).toMatch(/^gen-/);
+    expect(made.metadata.labels?.['kubernetes.io/metadata.name']).toBe(made.metadata.name);
+    expect((await ok(['get', 'ns', 'default', '-o', 'jsonpath={.metadata.labels}'])).trim()).toContain('"kubernetes.io/metadata.name":"default"');
+  });
+
   it('replace with a stale resourceVersion is a conflict', async () => {
     const obj = await getJson<Deployment>('deploy', 'web');
     await ok(['label', 'deployment', 'web', 'bump=1']);
