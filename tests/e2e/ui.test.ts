@@ -308,7 +308,7 @@ describe('the web UI', () => {
       await nodeCard.locator('[data-test=pod-trouble]', { hasText: /1 pod: (ErrImagePull|ImagePullBackOff)/ }).waitFor({ timeout: STEP_MS });
       await broken.click();
       await page.getByRole('tab', { name: 'Status', selected: true }).waitFor({ timeout: STEP_MS });
-      expect(await page.locator('[data-test=pod-hint]').innerText()).toMatch(/cannot get the image 127\.0\.0\.1:5999\/acme\/no-such-app:1\.0/);
+      expect(await page.locator('[data-test=pod-hint]').innerText()).toMatch(/cannot reach the registry of the image 127\.0\.0\.1:5999\/acme\/no-such-app:1\.0/);
       expect(await page.locator('[data-test=log-error]').count()).toBe(0);
       await shot('08d-real-node-image-pull');
       await page.keyboard.press('Escape');
