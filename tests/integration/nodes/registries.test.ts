@@ -1,7 +1,7 @@
 // Registries on a real sandbox node (containerd through CRI, the real agent, real kubectl, real docker-registry and
 // skopeo): the built-in registry (`localhost:<port>/…` on every node), a plain-HTTP registry declared with
-// --insecure-registry, a registries.yaml mirror redirecting docker.io/library/x, a TLS registry trusted through its CA
-// from registries.yaml, and a malformed registries.yaml reported by line with the previous settings kept.
+// --insecure-registry, a registries.yaml mirror redirecting docker.io/library/x, a TLS registry with basic auth trusted
+// through its CA and logged in to with the credentials of registries.yaml, and a malformed registries.yaml reported by line with the previous settings kept.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { enterArgv } from '../../../main/nodes/providers/sandbox/node';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { makeCaAndServerCert } from '../../../main/apiserver/pki';
 import { freePort } from '../../helpers/free-port';
-import { startTestRegistry, type TestRegistry } from '../../helpers/registry';
+import { pushOciArchive, startTestRegistry, type TestRegistry } from '../../helpers/registry';
 import { waitFor } from '../../helpers/wait';
 import { sandboxCluster, skipWithoutAgent, uniqueSandbox } from './support';
 
@@ -99,11 +99,12 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     expect(nodeImages()).toContain('docker.io/library/mirrored:7');
   }, 240_000);
 
-  it('pulls from a TLS registry whose CA registries.yaml names', async () => {
+  it('pulls from a TLS registry with basic auth, with the CA and the credentials registries.yaml names (no pull secret)', async () => {
     const tls = await makeCaAndServerCert({ ips: [gw], dns: [] });
-    const r = await startTestRegistry({ host: gw, tls: { certPem: tls.certPem, keyPem: tls.keyPem, caPem: tls.caCertPem } });
+    const robot = { username: 'robot', password: 's3cret' };
+    const r = await startTestRegistry({ host: gw, tls: { certPem: tls.certPem, keyPem: tls.keyPem, caPem: tls.caCertPem }, auth: robot });
     registries.push(r);
-    push(tarball('counter'), `${r.address}/flotilla/counter:2`);
+    pushOciArchive(r, tarball('counter'), 'flotilla/counter:2', robot);
     // Without its CA the node does not trust it.
     await s.ok(['run', 'untrusted', `--image=${r.address}/flotilla/counter:2`, '--restart=Never']);
     const refused = await waitFor(async () => {
@@ -115,8 +116,7 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     fs.writeFileSync(path.join(s.c.core.dataDir, 'registry-ca.pem'), tls.caCertPem);
     fs.writeFileSync(path.join(s.c.core.dataDir, 'registries.yaml'), [
       'mirrors:', '  docker.io:', '    endpoint:', `      - "http://${gw}:${insecurePort}"`,
-      'configs:', `  "${r.address}":`, '    tls:', '      ca_file: registry-ca.pem',
-      '  "private.example:5000":', '    auth:', '      username: robot', '      password: s3cret', '',
+      'configs:', `  "${r.address}":`, '    tls:', '      ca_file: registry-ca.pem', '    auth:', '      username: robot', '      password: s3cret', '',
     ].join('\n'));
     const ca = nodeFile(`/etc/flotilla/certs.d/${r.address}/ca.crt`);
     const hosts = nodeFile(`/etc/flotilla/certs.d/${r.address}/hosts.toml`);
@@ -125,9 +125,10 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     // Credentials go to the node for the agent (hosts.toml has no place for them), readable by root only.
     const auth = nodeFile('/etc/flotilla/registry-auth.json');
     await waitFor(() => fs.existsSync(auth), 'the credentials file on the node', 30_000);
-    expect(JSON.parse(fs.readFileSync(auth, 'utf8'))).toMatchObject({ configs: { 'private.example:5000': { username: 'robot', password: 's3cret' } } });
+    expect(JSON.parse(fs.readFileSync(auth, 'utf8'))).toMatchObject({ configs: { [r.address]: { username: 'robot', password: 's3cret' } } });
     expect(fs.statSync(auth).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(hosts, 'utf8')).toContain(`ca = "/etc/flotilla/certs.d/${r.address}/ca.crt"`);
+    // The pod names no pull secret: the agent sends the registries.yaml credentials with the pull.
     await settle('from-tls', `${r.address}/flotilla/counter:2`);
   }, 240_000);
 
