@@ -3,9 +3,10 @@ import vue from '@vitejs/plugin-vue';
 
 // One runner for every test, as two projects. `host` tests start real processes on this machine (sandbox nodes,
 // containerd, iptables, chromium) and run one file at a time, since nodes share the host's bridges, routes and cgroups.
-// `in-process` tests (unit tests, and API/controller tests against an in-process API server on a free port) touch
-// nothing host-wide. scripts/run-tests.mjs runs the two projects side by side, so the in-process files fill the time the
-// host files spend waiting on their nodes; `vitest run FILE` still runs any file in its own project.
+// `in-process` tests (unit tests, API/controller tests against an in-process API server on a free port, and the few
+// others that start only their own servers or browsers on free loopback ports) touch nothing host-wide.
+// scripts/run-tests.mjs runs the two projects side by side, so the in-process files fill the time the host files
+// spend waiting on their nodes; `vitest run FILE` still runs any file in its own project.
 const inProcess = [
   'tests/unit/**/*.test.ts',
   'tests/integration/api/**/*.test.ts',
@@ -14,6 +15,13 @@ const inProcess = [
   'tests/integration/storage/**/*.test.ts',
   'tests/integration/apps/**/*.test.ts',
   'tests/integration/cli/**/*.test.ts',
+  'tests/integration/registry/**/*.test.ts',
+  'tests/integration/streams/protocols.test.ts',
+  'tests/integration/agent/reflector.test.ts',
+  'tests/integration/agent/dns-answerer.test.ts',
+  'tests/e2e/bridge.test.ts',
+  'tests/e2e/ui-empty.test.ts',
+  'tests/e2e/bench-ui.test.ts',
 ];
 
 export default defineConfig({

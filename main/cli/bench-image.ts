@@ -1,6 +1,6 @@
 // `flotilla bench image [--size-mb 50] [--nodes 3]`: an image with one random (incompressible) layer of
-// --size-mb MB, built with buildah (FROM scratch, COPY), pushed with buildah to a real registry
-// (docker-registry on the sandbox bridge's gateway, bench-image-registry.ts) and pulled onto --nodes
+// --size-mb MB, built with buildah (FROM scratch, COPY), pushed with buildah to the built-in registry
+// (localhost:<port>, as a user pushes; nodes reach it through the bridge's gateway) and pulled onto --nodes
 // sandbox nodes at once through each node's containerd (CRI PullImage, as the kubelet pulls). The
 // floor, in the same run: `skopeo copy` of the same image between two OCI folders on the local disk.
 // Everything (nodes, registry, buildah storage) lives in a temp dir removed afterwards, also on
@@ -17,14 +17,13 @@ import { downMachines } from '../nodes/down';
 import { defaultAgentBundle } from '../nodes/artifacts';
 import { NODE } from '../nodes/node-paths';
 import { hostPathOf } from '../nodes/providers/sandbox/node-state';
-import { gatewayIP } from '../nodes/providers/sandbox/config';
 import { mustRun, onPath } from '../nodes/exec';
 import { BUILDAH_MISSING, buildahBuild, buildahContext, buildahPush } from '../nodes/image-build';
 import type { AgentConfig } from '../protocol/agent-config';
 import { PollFailure, pollUntil } from '../protocol/poll';
 import { CriClient } from '../../vm-images/agent/cri/client';
 import { freeSubnet } from './bench-pod-startup';
-import { startBenchRegistry, trustRegistryOnNode, type BenchRegistry } from './bench-image-registry';
+import { freePort } from '../protocol/free-port';
 import { nowMs, printResult, printTable, round } from './bench-report';
 
 const MB = 1_000_000;
@@ -68,9 +67,8 @@ async function startNodes(core: Core, count: number): Promise<Map<string, CriCli
   return cris;
 }
 
-async function teardown(core: Core, dir: string, cris: Map<string, CriClient>, reg: BenchRegistry | undefined): Promise<void> {
+async function teardown(core: Core, dir: string, cris: Map<string, CriClient>): Promise<void> {
   for (const cri of cris.values()) cri.close();
-  await reg?.stop().catch((e: unknown) => console.error(`cleanup: registry: ${String(e)}`));
   const machines = await core.client.list(R.machines).catch(() => ({ items: [] as KObject[] }));
   for (const m of machines.items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
   await pollUntil(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', 50).catch(() => undefined);
@@ -82,13 +80,14 @@ async function teardown(core: Core, dir: string, cris: Map<string, CriClient>, r
 
 interface Timings { build: number; push: number; pull: number; floor: number; pulledBytes: number }
 
-async function measure(dir: string, sizeMb: number, cris: Map<string, CriClient>, reg: BenchRegistry): Promise<Timings> {
+/** `registry`: the built-in registry's `localhost:<port>`, which every node pulls from as the host's. */
+async function measure(dir: string, sizeMb: number, cris: Map<string, CriClient>, registry: string): Promise<Timings> {
   const ctxDir = path.join(dir, 'context');
   fs.mkdirSync(ctxDir);
   writeRandomFile(path.join(ctxDir, 'layer.bin'), sizeMb);
   fs.writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM scratch\nCOPY layer.bin /layer.bin\n');
-  const image = `${reg.address}/bench/random:${sizeMb}mb`;
-  const ctx = buildahContext(path.join(dir, 'build-data'), [reg.address]);
+  const image = `${registry}/bench/random:${sizeMb}mb`;
+  const ctx = buildahContext(path.join(dir, 'build-data'), [registry]);
   let t0 = nowMs();
   await buildahBuild(ctx, { dir: ctxDir, dockerfile: path.join(ctxDir, 'Dockerfile'), image });
   const build = nowMs() - t0;
@@ -125,28 +124,28 @@ export async function benchImage({ sizeMb, nodes }: BenchImageOptions): Promise<
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-image-'));
   let core: Core;
   try {
-    core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined, nodes: { sandbox, readyTimeoutMs: 120_000 } });
+    core = await startCore({
+      dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined, nodes: { sandbox, readyTimeoutMs: 120_000 }, registry: { port: await freePort() },
+    });
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   let cris = new Map<string, CriClient>();
-  let reg: BenchRegistry | undefined;
   let t: Timings;
   try {
     cris = await startNodes(core, nodes);
-    reg = await startBenchRegistry(path.join(dir, 'registry'), gatewayIP(sandbox));
-    for (const name of cris.keys()) trustRegistryOnNode(core.dataDir, name, reg);
-    t = await measure(dir, sizeMb, cris, reg);
+    if (!core.imageRegistry) throw new Error('the built-in registry did not start');
+    t = await measure(dir, sizeMb, cris, `localhost:${core.imageRegistry.port}`);
   } finally {
-    await teardown(core, dir, cris, reg);
+    await teardown(core, dir, cris);
   }
   const s = (ms: number): number => round(ms / 1000, 2);
   const rate = (mb: number, ms: number): number => round(mb / (ms / 1000), 1);
   printTable([
     ['step', 'seconds', 'MB/s'],
     [`buildah build (FROM scratch, COPY ${sizeMb} MB)`, s(t.build), rate(sizeMb, t.build)],
-    ['push (buildah → registry)', s(t.push), rate(sizeMb, t.push)],
+    ['push (buildah → built-in registry)', s(t.push), rate(sizeMb, t.push)],
     [`pull onto ${nodes} nodes at once (CRI PullImage)`, s(t.pull), rate(sizeMb * nodes, t.pull)],
     ['floor: skopeo copy oci → oci, local disk', s(t.floor), rate(sizeMb, t.floor)],
   ]);
