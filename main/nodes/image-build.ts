@@ -47,8 +47,11 @@ export interface BuildahContext { globalArgs: string[]; env: NodeJS.ProcessEnv }
 
 export function buildahContext(dataDir: string, insecureRegistries: readonly string[]): BuildahContext {
   const home = path.join(dataDir, 'buildah');
-  const dirs = { root: path.join(home, 'storage'), runroot: path.join(home, 'run'), tmp: path.join(home, 'tmp') };
+  const dirs = { root: path.join(home, 'storage'), runroot: path.join(home, 'run'), tmp: path.join(home, 'tmp'), cni: path.join(home, 'cni') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+  // buildah's network library takes a lock in its CNI config dir even with chroot isolation: keep it ours, not /etc/cni/net.d.
+  const containersConf = path.join(home, 'containers.conf');
+  fs.writeFileSync(containersConf, `# Written by Flotilla for its buildah.\n[network]\nnetwork_config_dir = ${JSON.stringify(dirs.cni)}\n`);
   const registries = [...new Set(insecureRegistries)].sort();
   const entries = registries.map((r) => `[[registry]]\nlocation = ${JSON.stringify(r)}\ninsecure = true\n`);
   // One file per set of registries, written whole then renamed: builds to different registries at once never see each other's.
@@ -58,7 +61,7 @@ export function buildahContext(dataDir: string, insecureRegistries: readonly str
   fs.renameSync(tmp, conf);
   return {
     globalArgs: ['--root', dirs.root, '--runroot', dirs.runroot, '--storage-driver', 'vfs'],
-    env: { ...process.env, TMPDIR: dirs.tmp, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: 'chroot' },
+    env: { ...process.env, TMPDIR: dirs.tmp, CONTAINERS_REGISTRIES_CONF: conf, CONTAINERS_CONF: containersConf, BUILDAH_ISOLATION: 'chroot' },
   };
 }
 

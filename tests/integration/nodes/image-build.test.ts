@@ -33,6 +33,9 @@ function flotilla(args: string[], timeoutMs = 240_000): Promise<Result> {
 describe.skipIf(skipWithoutAgent)('flotilla images build: buildah, a registry, and two sandbox nodes', () => {
   const cfg = uniqueSandbox(20);
   const logs: string[] = [];
+  // buildah's network library takes a lock in its CNI config dir: it must be Flotilla's, never the host's /etc/cni/net.d.
+  const hostCniLock = '/etc/cni/net.d/cni.lock';
+  const hostCniLockBefore = fs.existsSync(hostCniLock);
   let c: TestCluster | undefined;
   let reg: TestRegistry | undefined;
   let ctxDir = '';
@@ -65,6 +68,7 @@ describe.skipIf(skipWithoutAgent)('flotilla images build: buildah, a registry, a
   afterAll(async () => {
     await reg?.stop();
     if (c) await stopClusterWithNodes(c, cfg, logs);
+    expect(fs.existsSync(hostCniLock), `${hostCniLock} left on the host`).toBe(hostCniLockBefore);
   }, 120_000);
 
   it('builds FROM the registry with RUN, COPY and a build arg, pushes, and a 2-replica Deployment runs it on both nodes', async () => {
