@@ -1,9 +1,9 @@
 // The stored webhook configurations, read from the store at each request (parsed once per revision): mutating
 // ones in name order, each's webhooks in their order, as Kubernetes' dispatcher calls them.
-import type { ResourceInfo } from '../../api/resources';
-import { resourceFor, storagePrefix } from '../../api/resources';
+import { resourceFor } from '../../api/resources';
 import type { MutatingWebhookConfiguration, ValidatingWebhookConfiguration } from '../../api/types';
 import type { Store } from '../../store/types';
+import { ParsedCache } from '../registry/parsed-cache';
 import type { ConfiguredWebhook } from './types';
 
 type Configuration = MutatingWebhookConfiguration | ValidatingWebhookConfiguration;
@@ -11,37 +11,30 @@ type Configuration = MutatingWebhookConfiguration | ValidatingWebhookConfigurati
 const GROUP = 'admissionregistration.k8s.io';
 
 export class WebhookConfigurations {
-  private readonly parsed = new Map<string, { revision: number; config: Configuration }>();
+  private readonly mutatingConfigs: ParsedCache<Configuration> | undefined;
+  private readonly validatingConfigs: ParsedCache<Configuration> | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(store: Store) {
+    const cache = (plural: string): ParsedCache<Configuration> | undefined => {
+      const r = resourceFor(GROUP, 'v1', plural);
+      return r && new ParsedCache<Configuration>(store, r);
+    };
+    this.mutatingConfigs = cache('mutatingwebhookconfigurations');
+    this.validatingConfigs = cache('validatingwebhookconfigurations');
+  }
 
   mutating(): ConfiguredWebhook[] {
-    return this.webhooks('mutatingwebhookconfigurations');
+    return webhooksOf(this.mutatingConfigs?.all() ?? []);
   }
 
   validating(): ConfiguredWebhook[] {
-    return this.webhooks('validatingwebhookconfigurations');
+    return webhooksOf(this.validatingConfigs?.all() ?? []);
   }
+}
 
-  private webhooks(plural: string): ConfiguredWebhook[] {
-    const r: ResourceInfo | undefined = resourceFor(GROUP, 'v1', plural);
-    if (!r) return [];
-    const prefix = storagePrefix(r);
-    const items = this.store.list(prefix).items;
-    if (items.length === 0) return [];
-    const out: ConfiguredWebhook[] = [];
-    const configs = items.map((kv) => {
-      let hit = this.parsed.get(kv.key);
-      if (hit?.revision !== kv.modRevision) this.parsed.set(kv.key, (hit = { revision: kv.modRevision, config: JSON.parse(kv.value) as Configuration }));
-      return hit.config;
-    });
-    configs.sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
-    for (const c of configs) for (const hook of c.webhooks ?? []) out.push({ configuration: c.metadata?.name ?? '', hook });
-    if (this.parsed.size > items.length * 2 + 16) this.prune(prefix, new Set(items.map((kv) => kv.key)));
-    return out;
-  }
-
-  private prune(prefix: string, live: Set<string>): void {
-    for (const key of this.parsed.keys()) if (key.startsWith(prefix) && !live.has(key)) this.parsed.delete(key);
-  }
+function webhooksOf(configs: Configuration[]): ConfiguredWebhook[] {
+  const out: ConfiguredWebhook[] = [];
+  const sorted = [...configs].sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
+  for (const c of sorted) for (const hook of c.webhooks ?? []) out.push({ configuration: c.metadata?.name ?? '', hook });
+  return out;
 }

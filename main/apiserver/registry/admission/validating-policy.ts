@@ -8,11 +8,11 @@
 // (`ValidatingAdmissionPolicy '<p>' with binding '<b>' denied request: <message>`, reason → code), Warn adds a
 // Warning header, Audit has no audit log here. Admission configuration kinds are exempt, as in Kubernetes.
 import type { KObject, StoredObject, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from '../../../api/types';
-import { resourceFor, resourceForKind, storagePrefix, type ResourceInfo } from '../../../api/resources';
+import { resourceFor, resourceForKind, type ResourceInfo } from '../../../api/resources';
 import { selectorFromLabelSelector } from '../../../api/labels';
 import type { Store } from '../../../store/types';
 import { ApiError, qualifiedResource } from '../../status';
-import { decode } from '../objects';
+import { ParsedCache } from '../parsed-cache';
 import type { ObjectReader } from '../strategy';
 import type { Requester } from '../../authz/escalation';
 import { baseBindings, evaluate, withVariables, type Bindings } from './policy-cel';
@@ -25,32 +25,6 @@ const NAMESPACES = resourceFor('', 'v1', 'namespaces')!;
 const CODES: Record<string, number> = { Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
 
 interface Decision { message: string; reason?: string }
-
-/** Parsed objects of a prefix, reparsed only when their revision changes. */
-class ParsedCache<T> {
-  private readonly byKey = new Map<string, { rev: number; obj: T }>();
-
-  constructor(private readonly store: Store, private readonly r: ResourceInfo) {}
-
-  all(): T[] {
-    const kvs = this.store.list(storagePrefix(this.r)).items;
-    if (kvs.length === 0) {
-      this.byKey.clear();
-      return [];
-    }
-    const seen = new Set<string>();
-    const out = kvs.map((kv) => {
-      seen.add(kv.key);
-      const hit = this.byKey.get(kv.key);
-      if (hit && hit.rev === kv.modRevision) return hit.obj;
-      const obj = decode(kv) as unknown as T;
-      this.byKey.set(kv.key, { rev: kv.modRevision, obj });
-      return obj;
-    });
-    for (const k of this.byKey.keys()) if (!seen.has(k)) this.byKey.delete(k);
-    return out;
-  }
-}
 
 export class ValidatingPolicyAdmission {
   private readonly policies: ParsedCache<ValidatingAdmissionPolicy>;

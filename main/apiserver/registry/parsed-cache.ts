@@ -1,0 +1,31 @@
+// The stored objects of one resource, read from the store at each call and parsed once per revision: for admission
+// steps that consult configuration objects on every write (webhook configurations, admission policies and bindings).
+import { storagePrefix, type ResourceInfo } from '../../api/resources';
+import type { Store } from '../../store/types';
+import { decode } from './objects';
+
+export class ParsedCache<T> {
+  private readonly byKey = new Map<string, { rev: number; obj: T }>();
+
+  constructor(private readonly store: Store, private readonly r: ResourceInfo) {}
+
+  /** Every stored object of the resource, in the store's key order. */
+  all(): T[] {
+    const kvs = this.store.list(storagePrefix(this.r)).items;
+    if (kvs.length === 0) {
+      this.byKey.clear();
+      return [];
+    }
+    const seen = new Set<string>();
+    const out = kvs.map((kv) => {
+      seen.add(kv.key);
+      const hit = this.byKey.get(kv.key);
+      if (hit && hit.rev === kv.modRevision) return hit.obj;
+      const obj = decode(kv) as unknown as T;
+      this.byKey.set(kv.key, { rev: kv.modRevision, obj });
+      return obj;
+    });
+    for (const k of this.byKey.keys()) if (!seen.has(k)) this.byKey.delete(k);
+    return out;
+  }
+}
