@@ -13,7 +13,6 @@ import type { BenchImageOptions } from './commands';
 import { startCore, type Core } from '../core';
 import type { KObject, Machine } from '../api/types';
 import { R } from '../client/refs';
-import { downMachines } from '../nodes/down';
 import { defaultAgentBundle } from '../nodes/artifacts';
 import { NODE } from '../nodes/node-paths';
 import { hostPathOf } from '../nodes/providers/sandbox/node-state';
@@ -22,7 +21,7 @@ import { BUILDAH_MISSING, buildahBuild, buildahContext, buildahPush } from '../n
 import type { AgentConfig } from '../protocol/agent-config';
 import { PollFailure, pollUntil } from '../protocol/poll';
 import { CriClient } from '../../vm-images/agent/cri/client';
-import { freeSubnet } from './bench-pod-startup';
+import { freeSubnet, stopBenchCluster } from './bench-sandbox';
 import { freePort } from '../protocol/free-port';
 import { nowMs, printResult, printTable, round } from './bench-report';
 
@@ -69,13 +68,7 @@ async function startNodes(core: Core, count: number): Promise<Map<string, CriCli
 
 async function teardown(core: Core, dir: string, cris: Map<string, CriClient>): Promise<void> {
   for (const cri of cris.values()) cri.close();
-  const machines = await core.client.list(R.machines).catch(() => ({ items: [] as KObject[] }));
-  for (const m of machines.items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
-  await pollUntil(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', 50).catch(() => undefined);
-  await core.stop();
-  const report = await downMachines(core.dataDir);
-  for (const e of report.errors) console.error(`cleanup: ${e}`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopBenchCluster(core, dir);
 }
 
 interface Timings { build: number; push: number; pull: number; floor: number; pulledBytes: number }

@@ -8,7 +8,7 @@ import type { BenchNodeAddOptions } from './commands';
 import { startCore } from '../core';
 import type { KObject, Machine } from '../api/types';
 import { R } from '../client/refs';
-import { downMachines } from '../nodes/down';
+import { stopBenchCluster } from './bench-sandbox';
 import { imageTarballs } from '../nodes/artifacts';
 import { nowMs, percentile, printResult, printTable } from './bench-report';
 import { PollFailure, pollUntil } from '../protocol/poll';
@@ -55,11 +55,7 @@ export async function benchNodeAdd({ runs, provider }: BenchNodeAddOptions): Pro
       rows.push([String(i), name, upMs, agentMs, readyMs, runningMs]);
     }
   } finally {
-    for (const m of (await core.client.list(R.machines)).items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
-    await pollUntil(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', POLL_MS).catch(() => undefined);
-    await core.stop();
-    await downMachines(core.dataDir);
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stopBenchCluster(core, dir, POLL_MS);
   }
   printTable(rows);
   printResult({

@@ -15,7 +15,7 @@ import type { BenchPodStartupOptions } from './commands';
 import { startCore, type Core } from '../core';
 import type { KObject, Machine } from '../api/types';
 import { R } from '../client/refs';
-import { downMachines } from '../nodes/down';
+import { freeSubnet, stopBenchCluster } from './bench-sandbox';
 import { defaultAgentBundle, imageTarballs } from '../nodes/artifacts';
 import { NODE } from '../nodes/node-paths';
 import { hostPathOf, readNodeState } from '../nodes/providers/sandbox/node-state';
@@ -61,16 +61,6 @@ function run(argv: string[]): Promise<string> {
       else resolve(stdout);
     });
   });
-}
-
-/** A /24 of 10.251.0.0/16 in 20–99 (tests use 100–249, the default cluster 0) that no host route uses. */
-export async function freeSubnet(): Promise<string> {
-  const routes = await run(['ip', '-4', 'route', 'show']);
-  for (let k = 0; k < 80; k++) {
-    const third = 20 + ((process.pid + k) % 80);
-    if (!routes.includes(`10.251.${third}.`)) return `10.251.${third}.0/24`;
-  }
-  throw new Error('no free 10.251.x.0/24 subnet for the bench node');
 }
 
 /** Times from a watch: when each pod was first seen Running, and which pods were deleted. */
@@ -241,13 +231,7 @@ async function teardown(core: Core, dir: string, node: Node | undefined, times: 
   const pods = await core.client.list(R.pods, { namespace: NS }).catch(() => ({ items: [] as KObject[] }));
   for (const p of pods.items) await core.client.delete(R.pods, p.metadata?.name ?? '', { namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
   node?.cri.close();
-  const machines = await core.client.list(R.machines).catch(() => ({ items: [] as KObject[] }));
-  for (const m of machines.items) await core.client.delete(R.machines, m.metadata?.name ?? '').catch(() => undefined);
-  await until(async () => ((await core.client.list(R.machines)).items.length === 0 ? true : undefined), 120_000, 'machines deleted', 50).catch(() => undefined);
-  await core.stop();
-  const report = await downMachines(core.dataDir);
-  for (const e of report.errors) console.error(`cleanup: ${e}`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopBenchCluster(core, dir);
 }
 
 export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartupOptions): Promise<void> {
