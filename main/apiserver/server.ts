@@ -120,6 +120,8 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     // /version/ is /version (its go-restful web service routes its root with and without the slash).
     const pathOnly = raw === '/version/' ? '/version' : raw;
     if (PUBLIC_PATHS.has(pathOnly)) {
+      // Public to anonymous requests only: credentials that are presented must be valid (401 otherwise), as in Kubernetes.
+      if (req.headers.authorization !== undefined && !(await opts.auth.authenticate(req))) throw errors.unauthorized();
       if (pathOnly === '/version') sendJson(res, 200, SERVER_VERSION);
       else {
         res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -3,12 +3,13 @@
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { BridgeError } from './contract';
+import type { ApiCredentials } from '../client/credentials';
+import { authHeaders, tlsOptions } from '../client/credentials';
 
-export interface ApiEndpoint {
+/** Where the API server is and how to call it: this cluster's admin token and CA, or a kubeconfig context's. */
+export interface ApiEndpoint extends ApiCredentials {
   /** https://127.0.0.1:<port> */
   url: string;
-  token: string;
-  caCertPem: string;
 }
 
 /** The server's Status message when the body is one, else the text itself. */
@@ -33,8 +34,8 @@ export interface OpenStream {
 export function openGet(api: ApiEndpoint, path: string, accept = 'application/json'): OpenStream {
   const u = new URL(api.url);
   const req = https.request({
-    host: u.hostname, port: u.port, method: 'GET', path, ca: api.caCertPem,
-    headers: { Authorization: `Bearer ${api.token}`, Accept: accept, 'User-Agent': 'flotilla-ui-bridge' },
+    host: u.hostname, port: u.port, method: 'GET', path, ...tlsOptions(api),
+    headers: { ...authHeaders(api), Accept: accept, 'User-Agent': 'flotilla-ui-bridge' },
   });
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     req.on('response', resolve);

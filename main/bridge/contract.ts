@@ -81,8 +81,44 @@ export interface AppliedObject {
   namespace?: string;
 }
 
+/** The cluster a UI session shows: this Flotilla (id '') or a kubeconfig context. */
+export interface ClusterInfo {
+  id: string;
+  name: string;
+  server: string;
+  /** This Flotilla: nodes can be added, images imported and built; off for any other cluster. */
+  flotilla: boolean;
+  /** The context's namespace, if it names one. */
+  namespace?: string;
+}
+
+/** A context of a kubeconfig file the UI knows. */
+export interface ClusterContextInfo {
+  /** `<file>#<name>` */
+  id: string;
+  name: string;
+  file: string;
+  server?: string;
+  user: string;
+  namespace?: string;
+  /** The file's current-context. */
+  current: boolean;
+  /** Why the UI cannot connect with it (an exec plugin, a missing file…), when it cannot. */
+  problem?: string;
+}
+
+/** Other clusters: the kubeconfig contexts a session may show instead of this Flotilla. */
+export interface ClusterCalls {
+  clusters: { req: null; res: { active: ClusterInfo; contexts: ClusterContextInfo[]; files: Array<{ path: string; added: boolean; error?: string }> } };
+  /** Adds a kubeconfig by its path on this machine, or by its text (an upload: kept in the data dir). */
+  addKubeconfig: { req: { path?: string; fileName?: string; content?: string }; res: { file: string; contexts: ClusterContextInfo[] } };
+  removeKubeconfig: { req: { path: string }; res: null };
+  /** Switches this session to a context (id '' : this Flotilla); the session's watches and streams end. */
+  useCluster: { req: { id: string }; res: ClusterInfo };
+}
+
 /** Request/response calls: name → { req, res }. */
-export interface BridgeCalls {
+export interface BridgeCalls extends ClusterCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
   /** Starts a watch; events arrive as 'watch' events with this watchId until 'unwatch' or a CLOSED event. */
   watch: { req: { kind: Kind; resourceVersion: string }; res: { watchId: string } };

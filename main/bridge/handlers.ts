@@ -2,7 +2,7 @@
 // WebSocket): it owns that client's watches, log streams and metrics subscriptions.
 import type { Core } from '../core';
 import type { ApiClient } from '../client/types';
-import type { BridgeCalls, BridgeEvents, BridgeResult, CallName, EventName } from './contract';
+import type { BridgeCalls, BridgeEvents, BridgeResult, CallName, ClusterCalls, ClusterInfo, EventName } from './contract';
 import type { ApiEndpoint } from './api-http';
 import type { ProviderSource } from './providers';
 import { defaultProviders } from './providers';
@@ -25,6 +25,10 @@ export interface BridgeDeps {
   providers?: ProviderSource;
   /** Imports an image tarball into the nodes (`bridgeDepsOf` always sets it; a bridge built by hand may not). */
   importImage?: (fileName: string, data: Buffer) => Promise<string>;
+  /** The data dir (kubeconfigs added in the UI are remembered there). */
+  dataDir?: string;
+  /** Which cluster these are, when not this Flotilla (a kubeconfig context's). */
+  cluster?: ClusterInfo;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -35,6 +39,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     // The node manager knows its providers; without one, the same checks made here.
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
     importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
+    dataDir: core.dataDir,
   };
 }
 
@@ -46,7 +51,9 @@ export interface BridgeSession {
   dispose(): void;
 }
 
-type Impl = { [K in CallName]: (req: BridgeCalls[K]['req']) => Promise<BridgeCalls[K]['res']> };
+/** The calls a session on one cluster answers; the cluster calls are the switching session's (`clusters/session.ts`). */
+type SessionCall = Exclude<CallName, keyof ClusterCalls>;
+type Impl = { [K in SessionCall]: (req: BridgeCalls[K]['req']) => Promise<BridgeCalls[K]['res']> };
 
 function obj(req: unknown): Record<string, unknown> {
   if (req === null || typeof req !== 'object') throw new BadRequest('the request must be an object');
@@ -59,10 +66,12 @@ function str(req: unknown, field: string): string {
   return v;
 }
 
+/** Stream ids unique in the process: a session that replaces another (a cluster switch) never reuses one. */
+let seq = 0;
+
 export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession {
   const { client } = deps;
   const disposers = new Map<string, () => void>();
-  let seq = 0;
   const nextId = (p: string) => `${p}-${++seq}`;
   let disposed = false;
 
@@ -195,7 +204,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       if (disposed) return { ok: false, error: { code: 503, reason: 'ServiceUnavailable', message: 'the bridge session is closed' } };
       if (!Object.prototype.hasOwnProperty.call(impl, name)) return { ok: false, error: { code: 404, reason: 'NotFound', message: `no bridge call "${name}"` } };
       try {
-        const fn = impl[name as CallName] as (r: unknown) => Promise<unknown>;
+        const fn = impl[name as SessionCall] as (r: unknown) => Promise<unknown>;
         return { ok: true, value: await fn(req) };
       } catch (e) {
         return { ok: false, error: toBridgeError(e) };

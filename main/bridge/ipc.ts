@@ -3,7 +3,7 @@ import { ipcMain } from 'electron';
 import type { WebContents } from 'electron';
 import { IPC_CALL, IPC_EVENT } from './contract';
 import type { BridgeDeps } from './handlers';
-import { createBridgeSession } from './handlers';
+import { createClusterSession } from './clusters/session';
 import type { BridgeSession } from './handlers';
 
 /** Binds the bridge to ipcMain; returns the disposer. */
@@ -17,7 +17,7 @@ export function registerIpcBridge(deps: BridgeDeps): () => void {
   const sessionOf = (wc: WebContents): BridgeSession => {
     let s = sessions.get(wc.id);
     if (!s) {
-      s = createBridgeSession(deps, (event, payload) => {
+      s = createClusterSession(deps, (event, payload) => {
         if (!wc.isDestroyed()) wc.send(IPC_EVENT, event, payload);
       });
       sessions.set(wc.id, s);

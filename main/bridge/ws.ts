@@ -5,7 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { WsClientMessage, WsServerMessage } from './contract';
 import type { BridgeDeps } from './handlers';
-import { createBridgeSession } from './handlers';
+import { createClusterSession } from './clusters/session';
 
 export interface WsBridge {
   /** Handles an HTTP upgrade already checked by the caller (path and token). */
@@ -31,7 +31,7 @@ export function createWsBridge(deps: BridgeDeps): WsBridge {
     const send = (m: WsServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
-    const session = createBridgeSession(deps, (event, payload) => send({ event, payload }));
+    const session = createClusterSession(deps, (event, payload) => send({ event, payload }));
     ws.on('message', (data) => {
       const msg = parseMessage(data);
       if (!msg) {

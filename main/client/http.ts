@@ -5,12 +5,12 @@ import type { IncomingMessage } from 'node:http';
 import type { ApiObject, KList, KObject, Status, WatchEvent } from '../api/types';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
 import { ClientError, PATCH_MEDIA_TYPES } from './types';
+import type { ApiCredentials } from './credentials';
+import { authHeaders, tlsOptions } from './credentials';
 
-export interface HttpClientOptions {
+export interface HttpClientOptions extends ApiCredentials {
   /** https://127.0.0.1:6443 */
   server: string;
-  token: string;
-  caCertPem: string;
   /** Concurrent connections kept open. Default 16. */
   maxSockets?: number;
   /** Fail an ordinary request (not a watch) that has seen no socket activity for this long. Default: no limit. */
@@ -40,7 +40,7 @@ export class HttpClient implements ApiClient {
 
   constructor(readonly opts: HttpClientOptions) {
     this.url = new URL(opts.server);
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.caCertPem });
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tlsOptions(opts) });
   }
 
   close(): void {
@@ -50,7 +50,7 @@ export class HttpClient implements ApiClient {
   /** A raw request; resolves with the status code, headers and body text. */
   request(method: string, path: string, body?: string, contentType = 'application/json', accept = 'application/json'): Promise<{ code: number; headers: IncomingMessage['headers']; text: string }> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { Authorization: `Bearer ${this.opts.token}`, Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+      const headers: Record<string, string | number> = { ...authHeaders(this.opts), Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
       if (body !== undefined) {
         headers['Content-Type'] = contentType;
         headers['Content-Length'] = Buffer.byteLength(body);
@@ -133,8 +133,8 @@ export class HttpClient implements ApiClient {
     });
     // Watches get their own connection so they never queue behind (or block) ordinary calls.
     const req = https.request({
-      host: this.url.hostname, port: this.url.port || 443, method: 'GET', path, ca: this.opts.caCertPem, agent: false,
-      headers: { Authorization: `Bearer ${this.opts.token}`, Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' },
+      host: this.url.hostname, port: this.url.port || 443, method: 'GET', path, ...tlsOptions(this.opts), agent: false,
+      headers: { ...authHeaders(this.opts), Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' },
     }, (res) => {
       if ((res.statusCode ?? 0) >= 400) {
         const chunks: Buffer[] = [];

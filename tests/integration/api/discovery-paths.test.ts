@@ -18,11 +18,11 @@ async function getJson(path: string): Promise<{ code: number; body: Record<strin
   return { code: r.code, body: JSON.parse(r.text) as Record<string, unknown> };
 }
 
-/** A GET without credentials. */
-function anonymousGet(path: string): Promise<{ code: number; text: string }> {
+/** A GET without credentials (or with the given headers only). */
+function anonymousGet(path: string, headers: Record<string, string> = {}): Promise<{ code: number; text: string }> {
   const url = new URL(c.core.api.url);
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: url.hostname, port: url.port, path, ca: c.core.caCertPem, agent: false }, (res) => {
+    const req = https.request({ host: url.hostname, port: url.port, path, ca: c.core.caCertPem, agent: false, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
@@ -40,6 +40,14 @@ describe('discovery paths', () => {
       expect(r.code, path).toBe(200);
       expect((JSON.parse(r.text) as { gitVersion: string }).gitVersion).toMatch(/^v1\.32/);
       expect((await getJson(path)).code).toBe(200);
+    }
+  });
+
+  it('public paths still refuse credentials that are wrong (401), as Kubernetes authenticates first', async () => {
+    for (const path of ['/version', '/healthz']) {
+      const r = await anonymousGet(path, { Authorization: 'Bearer not-a-token' });
+      expect(r.code, path).toBe(401);
+      expect(JSON.parse(r.text)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
     }
   });
 
