@@ -5,6 +5,7 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { setTransport } from './bridge/client';
 import { alwaysOpen } from './bridge/transport';
+import { useClusterStore } from './stores/cluster';
 import { bridgeUrl, pageRefused, takeToken, wsTransport } from './bridge/ws-transport';
 import './styles.css';
 
@@ -15,4 +16,6 @@ function webTransport() {
 }
 
 setTransport(window.flotilla ? alwaysOpen(window.flotilla) : webTransport());
-createApp(App).use(createPinia()).mount('#app');
+const pinia = createPinia();
+// Back on the cluster this window showed before a reload (no wait at all for this Flotilla).
+void useClusterStore(pinia).init().then(() => createApp(App).use(pinia).mount('#app'));

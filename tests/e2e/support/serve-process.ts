@@ -40,6 +40,8 @@ export interface ServeOptions {
    * sources; default: $FLOTILLA_E2E_BUNDLE=1, which `npm test` sets after building.
    */
   bundle?: boolean;
+  /** Added to (or, with undefined values, removed from) the server's environment. */
+  env?: Record<string, string | undefined>;
 }
 
 /** The argv that starts `flotilla serve`: from the sources (tsx) or from the bundle in out/. */
@@ -75,6 +77,10 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
   const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.defaultSandbox ? {} : sandboxEnv), ...(bundle ? {} : { FLOTILLA_UI_DIR: path.join(ROOT, 'out/renderer') }) };
   if (bundle) delete env.FLOTILLA_UI_DIR;
   if (opts.defaultSandbox) for (const k of Object.keys(sandboxEnv)) delete env[k];
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   const dataDir = path.join(dir, 'data');
   const child: ChildProcess = spawn(process.execPath, [...serveArgv(bundle), '--data-dir', dataDir, '--api-port', String(opts.apiPort ?? 0), '--ui-port', String(opts.uiPort ?? 0),
     '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', ...extraArgs], {
