@@ -35,6 +35,10 @@ import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
 import { serviceDialer } from './ingress/service-dialer';
 import { startBuiltinRegistry, type BuiltinRegistry } from './nodes/registry/builtin';
 import { RegistrySettings } from './nodes/registry/registry-settings';
+import { createControlPlaneMetrics } from './apiserver/metrics/registry';
+import { schedulerCollectors, storeCollectors, workQueueMetrics } from './apiserver/metrics/components';
+import type { StoreFigures } from './apiserver/metrics/components';
+import { storedObjectCounts } from './apiserver/metrics/handler';
 
 export interface CoreOptions {
   dataDir: string;
@@ -67,6 +71,8 @@ export interface CoreOptions {
     /** The built-in registry failing to start (its port taken) is logged and the core runs on without it (the desktop app); else the start fails. */
     optional?: boolean;
   };
+  /** Prometheus metrics of the control plane at the API server's /metrics (default on; off: nothing is counted, /metrics is 404). */
+  metrics?: boolean;
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -113,10 +119,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const issuer = await TokenIssuer.load(path.join(opts.dataDir, 'pki'));
   const serviceAccounts = new ServiceAccountAuthenticator(issuer, registry);
   auth.serviceAccounts = serviceAccounts;
+  const instruments = opts.metrics === false ? undefined : createControlPlaneMetrics();
   const ctx: ApiContext = {
     registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000,
-    auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts },
+    auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts }, instruments,
   };
+  const dbFile = path.join(opts.dataDir, 'state.db');
+  if (instruments) storeCollectors(instruments.registry, () => storeFigures(store, dbFile), () => storedObjectCounts(store));
   const api = await startApiServer({
     pki, auth, ctx, port: opts.apiPort ?? 6443,
     onInternalError: (e, req) => log(`internal error on ${req.method} ${req.url}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
@@ -149,9 +158,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     if (scheduler !== false) {
       const s = startScheduler(client, { informers, log: loops.log ?? log });
       core.own({ name: 'scheduler', stop: () => s.stop() });
+      if (instruments) schedulerCollectors(instruments.registry, () => s.stats());
     }
     const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
-    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, ...loops }, informers);
+    const queueMetrics = instruments && workQueueMetrics(instruments.registry);
+    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops }, informers);
   }
   const registries = opts.registry && await startRegistries(core, opts.registry, log);
   const metrics = new NodeMetricsStore();
@@ -219,4 +230,18 @@ async function startRegistries(
 function runningMachineNodes(registry: Registry): string[] {
   const machines = registry.list(resourceFor('flotilla.dev', 'v1alpha1', 'machines')!, undefined).items as Machine[];
   return machines.filter((m) => m.status?.phase === 'Running' && m.status.nodeName).map((m) => m.status!.nodeName!);
+}
+
+/** The store's figures for /metrics: revisions, writes, watchers, and the bytes of its database and WAL files. */
+function storeFigures(store: SqliteStore, dbFile: string): StoreFigures {
+  let sizeBytes = 0;
+  for (const f of [dbFile, `${dbFile}-wal`]) {
+    try {
+      sizeBytes += fs.statSync(f).size;
+    } catch {
+      // no WAL right now
+    }
+  }
+  const { writes, transactions } = store.stats;
+  return { revision: store.revision, compactRevision: store.compactRevision, sizeBytes, writes, transactions, watchers: store.watcherCount };
 }

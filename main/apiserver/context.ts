@@ -7,6 +7,7 @@ import type { Registry } from './registry/registry';
 import type { Authorizer } from './authz/authorizer';
 import type { TokenIssuer } from './serviceaccount/issuer';
 import type { ServiceAccountAuthenticator } from './serviceaccount/authenticator';
+import type { ControlPlaneMetrics } from './metrics/registry';
 
 /** Authorization and service-account tokens: what the review and TokenRequest handlers use. */
 export interface AuthServices {
@@ -33,6 +34,8 @@ export interface ApiContext {
   store: Store;
   pods?: PodStreamBackend;
   metrics?: MetricsSource;
+  /** The control plane's Prometheus metrics (/metrics); unset: nothing is counted. */
+  instruments?: ControlPlaneMetrics;
   auth?: AuthServices;
   watchTimeoutMs: number;
   bookmarkIntervalMs: number;

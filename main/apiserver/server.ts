@@ -26,6 +26,7 @@ import { handleMetrics } from './handlers/metrics';
 import { handleReview } from './handlers/reviews';
 import { handleTokenRequest } from './handlers/token-request';
 import { connectByWebhooks } from './registry/admission/webhooks';
+import { serveMetrics } from './metrics/handler';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -114,6 +115,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 }
 
 async function handle(opts: ApiServerOptions, advertised: Advertised, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const instruments = opts.ctx.instruments;
+  let info: RequestInfo | undefined;
+  if (instruments) {
+    const ended = instruments.requests.begin(req.method ?? 'GET');
+    res.once('close', () => ended(info, res.statusCode, req.headers['content-type']));
+  }
   try {
     const url = req.url ?? '/';
     const raw = url.split('?')[0];
@@ -132,7 +139,8 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     const requester = await opts.auth.authenticate(req);
     if (!requester) throw errors.unauthorized();
     const identity = impersonated(opts.ctx, req, requester);
-    const info = parseRequestInfo(req.method ?? 'GET', url);
+    info = parseRequestInfo(req.method ?? 'GET', url);
+    if (instruments && info.isResource && (info.verb === 'watch' || info.legacyWatch)) res.once('close', instruments.requests.longRunning(info, 'WATCH'));
     // Discovery, OpenAPI and the other non-resource paths are authorized here; resources in route().
     if (!info.isResource) authorize(opts.ctx, identity, info, req.method ?? 'GET');
     await route(opts.ctx, advertised, identity, req, res, info);
@@ -186,6 +194,10 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
       return;
     }
     if (serveOpenAPI(req, res, p, info.query)) return;
+    if (p === '/metrics' && ctx.instruments && (req.method === 'GET' || req.method === 'HEAD')) {
+      await serveMetrics(ctx.instruments.registry, res);
+      return;
+    }
     throw errors.pathNotFound();
   }
   const method = req.method ?? 'GET';

@@ -16,6 +16,7 @@ import { keyFor, keyOf, R } from './refs';
 import type { ResourceName } from './refs';
 import type { WorkQueueOptions } from './workqueue';
 import { WorkQueue, runWorkers } from './workqueue';
+import type { QueueMetricsProvider } from '../protocol/queue-metrics';
 
 export interface ReconcileResult {
   /** Reconcile the key again after this many ms (a timer, not an error: no backoff). */
@@ -43,6 +44,8 @@ export interface Controller {
 export interface ReconcilerContext {
   informers: SharedInformers;
   log(line: string): void;
+  /** Where each controller's queue reports (the control plane's /metrics); none: nothing is counted. */
+  queueMetrics?: QueueMetricsProvider;
 }
 
 export interface ReconcilerOptions {
@@ -60,7 +63,7 @@ export class ReconcilerBuilder {
   readonly queue: WorkQueue<string>;
 
   constructor(private readonly ctx: ReconcilerContext, readonly name: string, private readonly opts: ReconcilerOptions = {}) {
-    this.queue = new WorkQueue<string>(opts.queue);
+    this.queue = new WorkQueue<string>({ ...opts.queue, metrics: ctx.queueMetrics?.forQueue(name, () => this.queue.length) });
   }
 
   /** The controller's own resource: every change to one of its objects enqueues the object's key. */

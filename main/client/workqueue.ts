@@ -2,7 +2,11 @@
 // once; a key being processed is re-queued after done()), delayed adds keep the earliest time,
 // retries back off exponentially per key, and retries overall are rate limited by a token bucket.
 
+import type { WorkQueueMetrics } from '../protocol/queue-metrics';
+
 export interface WorkQueueOptions {
+  /** Reported to on adds, retries and finished work (`runWorkers` times each key). */
+  metrics?: WorkQueueMetrics;
   /** First retry delay (ms); doubles per failure of the same key. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -27,8 +31,10 @@ export class WorkQueue<K = string> {
   private readonly burst: number;
   private tokens: number;
   private lastRefill = Date.now();
+  readonly metrics: WorkQueueMetrics | undefined;
 
   constructor(opts: WorkQueueOptions = {}) {
+    this.metrics = opts.metrics;
     this.baseDelayMs = opts.baseDelayMs ?? 5;
     this.maxDelayMs = opts.maxDelayMs ?? 60_000;
     this.qps = opts.qps ?? 50;
@@ -43,6 +49,7 @@ export class WorkQueue<K = string> {
   add(key: K): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
+    this.metrics?.added();
     if (this.processing.has(key)) return;
     const w = this.waiters.shift();
     if (w) {
@@ -76,6 +83,7 @@ export class WorkQueue<K = string> {
   addRateLimited(key: K): void {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
+    this.metrics?.retried();
     const itemDelay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** n);
     this.addAfter(key, Math.max(itemDelay, this.bucketDelay()));
   }
@@ -146,6 +154,7 @@ export function runWorkers<K>(queue: WorkQueue<K>, workers: number, sync: (key: 
     for (;;) {
       const key = await queue.get();
       if (key === undefined) return;
+      const started = queue.metrics ? performance.now() : 0;
       try {
         await sync(key);
         queue.forget(key);
@@ -153,6 +162,7 @@ export function runWorkers<K>(queue: WorkQueue<K>, workers: number, sync: (key: 
         onError?.(key, e);
         queue.addRateLimited(key);
       } finally {
+        queue.metrics?.workDone((performance.now() - started) / 1000);
         queue.done(key);
       }
     }

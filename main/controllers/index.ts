@@ -39,6 +39,7 @@ import type { LoadBalancerMode } from '../api/load-balancer';
 import { newIngressClassBootstrap } from './ingress-class';
 import type { CsrSigner } from './csr-signing';
 import { newCsrSigningController } from './csr-signing';
+import type { QueueMetricsProvider } from '../protocol/queue-metrics';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -60,6 +61,8 @@ export interface ControlLoopOptions {
   loadBalancer?: LoadBalancerMode;
   /** The clock of the time-driven batch loops (job, cronjob, ttl-after-finished), ms since the epoch; tests pass a controllable one. */
   now?: () => number;
+  /** Where the controllers' work queues report (the control plane's /metrics). */
+  queueMetrics?: QueueMetricsProvider;
 }
 
 export interface CoreLike {
@@ -121,7 +124,7 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
   const informers = shared ?? new SharedInformers(core.client, log);
   const recorders = new Map<string, EventRecorder>();
   const ctx: ControllerContext = {
-    client: core.client, informers, log,
+    client: core.client, informers, log, queueMetrics: opts.queueMetrics,
     recorder: (component) => {
       let r = recorders.get(component);
       if (!r) recorders.set(component, (r = new EventRecorder(core.client, { component })));

@@ -47,6 +47,11 @@ export class SchedulingQueue {
     return this.activeCount + this.backoff.size + this.unschedulable.size;
   }
 
+  /** The sub-queues' sizes (kube-scheduler's scheduler_pending_pods{queue}). */
+  counts(): { active: number; backoff: number; unschedulable: number } {
+    return { active: this.activeCount, backoff: this.backoff.size, unschedulable: this.unschedulable.size };
+  }
+
   /** A new or changed pending pod. */
   add(info: PodInfo): void {
     const k = info.key;

@@ -27,9 +27,16 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
 }
 
+/** The scheduler's figures for /metrics: its queue's sub-queues and its attempts by result, as kube-scheduler reports them. */
+export interface SchedulerStats {
+  pending: { active: number; backoff: number; unschedulable: number };
+  attempts: { scheduled: number; unschedulable: number; error: number };
+}
+
 export interface Scheduler {
   /** Pods bound so far (for benchmarks). */
   readonly scheduledCount: number;
+  stats(): SchedulerStats;
   stop(): void;
 }
 
@@ -53,6 +60,8 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   const preemption = new Preemption(opts.informers, client, recorder, cache, fw, SCHEDULER_NAME, log);
   let stopped = false;
   let scheduled = 0;
+  let errors = 0;
+  let unschedulableAttempts = 0;
   let bindsInFlight = 0;
   let bindSlot: (() => void) | undefined;
 
@@ -124,6 +133,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         return;
       }
       log(`scheduler: binding ${pi.key} to ${node}: ${e instanceof Error ? e.message : String(e)}`);
+      errors++;
       queue.retry(pi.key);
     } finally {
       bindsInFlight--;
@@ -134,6 +144,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   }
 
   async function unschedulable(pi: PodInfo, message: string, nominatedNode?: string, live = pi.pod): Promise<void> {
+    unschedulableAttempts++;
     queue.unschedulableAgain(pi.key);
     recorder.event(pi.pod, 'Warning', 'FailedScheduling', message);
     const cur = pi.pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
@@ -190,6 +201,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     get scheduledCount() {
       return scheduled;
     },
+    stats: () => ({ pending: queue.counts(), attempts: { scheduled, unschedulable: unschedulableAttempts, error: errors } }),
     stop() {
       stopped = true;
       queue.close();

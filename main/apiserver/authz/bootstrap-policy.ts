@@ -78,6 +78,9 @@ export const CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:public-info-viewer', [
     { nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] },
   ]),
+  clusterRole('system:monitoring', [
+    { nonResourceURLs: ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'], verbs: ['get'] },
+  ]),
 ];
 
 function binding(role: string, groups: string[]): ClusterRoleBinding {
@@ -99,4 +102,5 @@ export const CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:basic-user', ['system:authenticated']),
   binding('system:discovery', ['system:authenticated']),
   binding('system:public-info-viewer', ['system:authenticated', 'system:unauthenticated']),
+  binding('system:monitoring', ['system:monitoring']),
 ];

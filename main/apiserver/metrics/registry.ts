@@ -1,0 +1,18 @@
+// The control plane's Prometheus metrics, one registry per core, served at the API server's
+// /metrics (as kube-apiserver serves its own; here the scheduler's, the controllers' queues and
+// the store's are in the same process, so on the same page) in Prometheus' text format.
+import { Registry } from 'prom-client';
+import type { RequestMetrics } from './requests';
+import { requestMetrics } from './requests';
+import { processCollectors } from './process';
+
+export interface ControlPlaneMetrics {
+  registry: Registry;
+  requests: RequestMetrics;
+}
+
+export function createControlPlaneMetrics(): ControlPlaneMetrics {
+  const registry = new Registry();
+  processCollectors(registry);
+  return { registry, requests: requestMetrics(registry) };
+}
