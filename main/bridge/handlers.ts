@@ -18,6 +18,9 @@ import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
 import { importImageTarball } from './images';
+import { createShellSessions } from './shells';
+import { nodeSshOf } from './node-shell';
+import type { SshSession } from '../nodes/ssh';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -25,6 +28,8 @@ export interface BridgeDeps {
   providers?: ProviderSource;
   /** Imports an image tarball into the nodes (`bridgeDepsOf` always sets it; a bridge built by hand may not). */
   importImage?: (fileName: string, data: Buffer) => Promise<string>;
+  /** Shell: the SSH session Flotilla holds to one of its nodes (absent: no node shells). */
+  nodeSsh?: (node: string) => Promise<SshSession>;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -35,6 +40,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     // The node manager knows its providers; without one, the same checks made here.
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
     importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
+    nodeSsh: nodes ? nodeSshOf(nodes) : undefined,
   };
 }
 
@@ -65,6 +71,8 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   let seq = 0;
   const nextId = (p: string) => `${p}-${++seq}`;
   let disposed = false;
+  const shells = createShellSessions(deps, emit);
+  disposers.set('shells', () => shells.dispose());
 
   const impl: Impl = {
     async list(req) {
@@ -188,6 +196,11 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       disposers.delete(id);
       return null;
     },
+    shellStart: (req) => shells.start(req),
+    shellInput: async (req) => { shells.input(req.sessionId, req.dataBase64); return null; },
+    shellResize: async (req) => { shells.resize(req.sessionId, req.cols, req.rows); return null; },
+    shellAck: async (req) => { shells.ack(req.sessionId, req.bytes); return null; },
+    shellStop: async (req) => { shells.stop(req.sessionId); return null; },
   };
 
   return {
