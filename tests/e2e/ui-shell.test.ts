@@ -158,5 +158,5 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('shells and notifications 
     const restarts = page.locator('[data-test=pod-detail] .facts div', { hasText: 'Restarts' }).locator('dd');
     await until(async () => (Number(await restarts.innerText()) >= 2 ? true : undefined), 'another restart shown in the UI', 90_000);
     expect((await page.evaluate<string[]>('window.__notes')).filter((n) => n.startsWith('Pod crash is crash-looping'))).toHaveLength(1);
-  });
+  }, 240_000);
 });

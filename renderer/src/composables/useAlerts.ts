@@ -2,7 +2,6 @@
 // alert tracker finds in the pods and nodes the UI watches: crash loops, image pulls that fail, nodes going NotReady.
 // Checks at most every CHECK_MS, however fast the watch events come.
 import { onScopeDispose, watch } from 'vue';
-import { storeToRefs } from 'pinia';
 import { usePodsStore } from '../stores/pods';
 import { useNodesStore } from '../stores/nodes';
 import { useNoticesStore } from '../stores/notices';
@@ -38,10 +37,9 @@ export function useAlerts(): void {
     }
   };
 
-  // The shallow refs themselves: a watch on them fires on every triggerRef, though the Map is the same object.
-  const { items: podItems, synced: podsSynced } = storeToRefs(pods);
-  const { items: nodeItems, synced: nodesSynced } = storeToRefs(nodes);
-  const stop = watch([podItems, nodeItems, podsSynced, nodesSynced], () => {
+  // A new array on every run of the getter: the callback fires on every triggerRef of the informers' Maps, which stay
+  // the same objects.
+  const stop = watch(() => [pods.items, nodes.items, pods.synced, nodes.synced], () => {
     timer ??= setTimeout(check, CHECK_MS);
   }, { immediate: true });
 

@@ -1,8 +1,19 @@
+// @vitest-environment happy-dom
 // Alerts once per episode: a crash loop, a failing image pull, a node going NotReady raise one alert each, not one per
 // watch event; again only after they recovered (a crash loop: its container ran RECOVERY_MS without crashing) and
 // broke again. Plus the terminal's pure helpers: base64 both ways, how a session's end reads, which containers run,
 // which node is a Machine.
 import { describe, expect, it } from 'vitest';
+import { effectScope } from 'vue';
+import { createPinia, setActivePinia } from 'pinia';
+import { setTransport } from '../../../renderer/src/bridge/client';
+import { usePodsStore } from '../../../renderer/src/stores/pods';
+import { useNodesStore } from '../../../renderer/src/stores/nodes';
+import { useNoticesStore } from '../../../renderer/src/stores/notices';
+import { useNavStore } from '../../../renderer/src/stores/nav';
+import { CHECK_MS, useAlerts } from '../../../renderer/src/composables/useAlerts';
+import { informerTransport } from './fake-transport';
+import { waitFor } from '../../helpers/wait';
 import type { ContainerStatus } from '../../../main/api/types';
 import { AlertTracker, RECOVERY_MS, nodeNotReady, podProblems } from '../../../renderer/src/lib/alerts';
 import { base64ToBytes, bytesToBase64, shellEndText } from '../../../renderer/src/lib/shell-text';
@@ -117,5 +128,31 @@ describe('terminal helpers', () => {
     expect(machineOfNode(ms, 'node-7')?.metadata?.name).toBe('m1');
     expect(machineOfNode(ms, 'node-2')?.metadata?.name).toBe('node-2');
     expect(machineOfNode(ms, 'hollow-1')).toBeUndefined();
+  });
+});
+
+describe('useAlerts', () => {
+  it('turns a crash loop arriving over the watch into one notice whose link opens the pod', async () => {
+    setActivePinia(createPinia());
+    const t = informerTransport(() => ({ pods: [running(0)] })).handle('watch', (req) => ({ watchId: `w-${req.kind}` }));
+    setTransport(t);
+    const scope = effectScope();
+    const stops = [usePodsStore().start(), useNodesStore().start()];
+    scope.run(() => useAlerts());
+    const notices = useNoticesStore();
+    await waitFor(() => usePodsStore().synced && useNodesStore().synced, 'the informers to sync');
+    t.emit('watch', { watchId: 'w-pods', events: [{ type: 'MODIFIED', object: crashing(1) }] });
+    const n = await waitFor(() => notices.notices.find((x) => x.title === 'Pod web is crash-looping'), 'the notice');
+    expect(n.kind).toBe('error');
+    t.emit('watch', { watchId: 'w-pods', events: [{ type: 'MODIFIED', object: running(2) }, { type: 'MODIFIED', object: crashing(2) }] });
+    // Another pod's trouble after those events: once its notice is there, a check has seen the restart too.
+    t.emit('watch', { watchId: 'w-pods', events: [{ type: 'ADDED', object: pulling('ErrImagePull') }] });
+    await waitFor(() => notices.notices.find((x) => x.title === 'Pod pull cannot pull its image'), 'the image pull notice', 5 * CHECK_MS + 5000);
+    expect(notices.notices.filter((x) => x.title === 'Pod web is crash-looping').map((x) => x.count)).toEqual([1]);
+    expect(n.action?.label).toBe('Open pod');
+    n.action?.run();
+    expect(useNavStore().detail).toEqual({ type: 'pod', namespace: 'default', name: 'web' });
+    scope.stop();
+    stops.forEach((s) => s());
   });
 });
