@@ -79,7 +79,9 @@ interface Episode {
 export class AlertTracker {
   /** Object (by uid) → its episodes (by container and problem). */
   private readonly episodes = new Map<string, Map<string, Episode>>();
-  private readonly seen = new Map<string, KObject>();
+  /** The objects last looked at, by uid: an unchanged object (same reference) is not looked at again. */
+  private readonly seenPods = new Map<string, KObject>();
+  private readonly seenNodes = new Map<string, KObject>();
 
   private episode(uid: string, sub: string): Episode {
     let byObject = this.episodes.get(uid);
@@ -134,20 +136,23 @@ export class AlertTracker {
     });
   }
 
-  private sweep<T extends KObject>(prefix: string, objs: Iterable<T>, check: (o: T, uid: string) => Alert[]): Alert[] {
+  private sweep<T extends KObject>(prefix: 'pod' | 'node', objs: Iterable<T>, check: (o: T, uid: string) => Alert[]): Alert[] {
+    const seen = prefix === 'pod' ? this.seenPods : this.seenNodes;
     const alerts: Alert[] = [];
     const present = new Set<string>();
     for (const o of objs) {
-      const uid = `${prefix}:${o.metadata?.uid ?? `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`}`;
+      const uid = o.metadata?.uid ?? `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
       present.add(uid);
-      if (this.seen.get(uid) === o) continue;
-      this.seen.set(uid, o);
-      alerts.push(...check(o, uid));
+      if (seen.get(uid) === o) continue;
+      seen.set(uid, o);
+      alerts.push(...check(o, `${prefix}:${uid}`));
     }
-    for (const uid of this.seen.keys()) {
-      if (!uid.startsWith(`${prefix}:`) || present.has(uid)) continue;
-      this.seen.delete(uid);
-      this.episodes.delete(uid);
+    if (present.size < seen.size) {
+      for (const uid of seen.keys()) {
+        if (present.has(uid)) continue;
+        seen.delete(uid);
+        this.episodes.delete(`${prefix}:${uid}`);
+      }
     }
     return alerts;
   }
