@@ -80,7 +80,7 @@ beforeAll(async () => {
   await running('web');
   await running('bare');
   browser = await launchBrowser({ width: 1024, height: 700 });
-  await browser.context.grantPermissions(['notifications']);
+  await browser.context.grantPermissions(['notifications', 'clipboard-read', 'clipboard-write']);
   // Records the system notifications the page shows (the browser's own Notification still runs).
   await browser.context.addInitScript(`(() => {
     const Real = window.Notification;
@@ -107,6 +107,21 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('shells and notifications 
     await typeInTerminal('hostname');
     await until(async () => (/^web$/m.test(await screenText()) ? true : undefined), 'the pod\'s name in the terminal');
     await shot('01-pod');
+  });
+
+  it('pastes with Ctrl+Shift+V and copies the selection with Ctrl+Shift+C', async () => {
+    await page.evaluate('navigator.clipboard.writeText("echo pasted-$((2*3))")');
+    await page.locator('[data-test=terminal-screen]').click();
+    await page.keyboard.press('Control+Shift+V');
+    await page.keyboard.press('Enter');
+    await until(async () => (/^pasted-6$/m.test(await screenText()) ? true : undefined), 'the pasted command\'s output')
+      .catch(async (e: unknown) => { await shot('01b-paste-failed'); throw e; });
+    expect((await screenText()).match(/pasted-6/g)).toHaveLength(1);
+    const line = page.locator('[data-test=terminal-screen] .xterm-rows > div', { hasText: /^\s*pasted-6\s*$/ });
+    // A double click selects the word; the copy puts it on the clipboard.
+    await line.dblclick({ position: { x: 4, y: 4 }, force: true });
+    await page.keyboard.press('Control+Shift+C');
+    await until(async () => ((await page.evaluate<string>('navigator.clipboard.readText()')) === 'pasted-6' ? true : undefined), 'the selection on the clipboard');
   });
 
   it('after the shell exits, Reconnect starts a new one', async () => {
