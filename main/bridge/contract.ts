@@ -66,6 +66,23 @@ export interface LogRequest {
   tailLines?: number;
 }
 
+/** Shell: what a terminal runs in; a pod's container (a shell found in it) or a node (over Flotilla's SSH connection). */
+export type ShellTarget = { type: 'pod'; namespace: string; pod: string; container?: string } | { type: 'node'; node: string };
+
+export interface ShellStartRequest {
+  target: ShellTarget;
+  cols: number;
+  rows: number;
+}
+
+/** Shell: how a terminal session ended. */
+export interface ShellEnd {
+  /** The shell's exit code, when it exited on its own. */
+  exitCode?: number;
+  /** Why it could not start or was cut off (no shell in the container, connection lost, …). */
+  error?: BridgeError;
+}
+
 export interface MetricSample {
   node: string;
   /** Milliseconds since the epoch of the sample. */
@@ -148,6 +165,14 @@ export interface BridgeCalls extends ClusterCalls {
   /** Sends 'metrics' events every few seconds while at least one subscription is open. */
   subscribeMetrics: { req: null; res: { subscriptionId: string } };
   unsubscribeMetrics: { req: { subscriptionId: string }; res: null };
+  // Shell: a terminal in a container or on a node; output arrives as 'shell' events with this sessionId.
+  shellStart: { req: ShellStartRequest; res: { sessionId: string; command: string } };
+  /** Keystrokes and pasted text, base64 (binary-safe). */
+  shellInput: { req: { sessionId: string; dataBase64: string }; res: null };
+  shellResize: { req: { sessionId: string; cols: number; rows: number }; res: null };
+  /** Output bytes the terminal has drawn: the server holds back output beyond a window of unacknowledged bytes. */
+  shellAck: { req: { sessionId: string; bytes: number }; res: null };
+  shellStop: { req: { sessionId: string }; res: null };
 }
 
 export type CallName = keyof BridgeCalls;
@@ -166,6 +191,8 @@ export interface BridgeEvents {
   /** Log lines, batched; `end` ends the stream (with the server's message when it failed). */
   log: { streamId: string; lines: string[]; end?: { error?: BridgeError } };
   metrics: { samples: MetricSample[]; available: boolean; message?: string };
+  /** Shell: terminal output (base64, batched); `end` ends the session. */
+  shell: { sessionId: string; dataBase64: string; end?: ShellEnd };
 }
 
 export type EventName = keyof BridgeEvents;

@@ -18,6 +18,9 @@ import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
 import { importImageTarball } from './images';
+import { createShellSessions } from './shells';
+import { nodeSshOf } from './node-shell';
+import type { SshSession } from '../nodes/ssh';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -29,6 +32,8 @@ export interface BridgeDeps {
   dataDir?: string;
   /** Which cluster these are, when not this Flotilla (a kubeconfig context's). */
   cluster?: ClusterInfo;
+  /** Shell: the SSH session Flotilla holds to one of its nodes (absent: no node shells). */
+  nodeSsh?: (node: string) => Promise<SshSession>;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -40,6 +45,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
     importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
     dataDir: core.dataDir,
+    nodeSsh: nodes ? nodeSshOf(nodes) : undefined,
   };
 }
 
@@ -74,6 +80,8 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   const disposers = new Map<string, () => void>();
   const nextId = (p: string) => `${p}-${++seq}`;
   let disposed = false;
+  const shells = createShellSessions(deps, emit);
+  disposers.set('shells', () => shells.dispose());
 
   const impl: Impl = {
     async list(req) {
@@ -197,6 +205,11 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       disposers.delete(id);
       return null;
     },
+    shellStart: (req) => shells.start(req),
+    shellInput: async (req) => { shells.input(req.sessionId, req.dataBase64); return null; },
+    shellResize: async (req) => { shells.resize(req.sessionId, req.cols, req.rows); return null; },
+    shellAck: async (req) => { shells.ack(req.sessionId, req.bytes); return null; },
+    shellStop: async (req) => { shells.stop(req.sessionId); return null; },
   };
 
   return {

@@ -4,6 +4,12 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
+/** A button on a notice (e.g. "Open pod"); the notice closes when it is used. */
+export interface NoticeAction {
+  label: string;
+  run: () => void;
+}
+
 export interface Notice {
   id: number;
   kind: 'error' | 'success' | 'info';
@@ -11,6 +17,7 @@ export interface Notice {
   detail?: string;
   /** How many times this same message came (shown as "×N" above 1). */
   count: number;
+  action?: NoticeAction;
 }
 
 export const NOTICE_MS: Record<Notice['kind'], number> = { success: 4000, info: 6000, error: 10000 };
@@ -29,9 +36,9 @@ export const useNoticesStore = defineStore('notices', () => {
     if (!held.has(n.id)) timers.set(n.id, setTimeout(() => dismiss(n.id), NOTICE_MS[n.kind]));
   }
 
-  function push(kind: Notice['kind'], title: string, detail?: string): number {
+  function push(kind: Notice['kind'], title: string, detail?: string, action?: NoticeAction): number {
     const same = notices.value.find((n) => n.kind === kind && n.title === title && n.detail === detail);
-    const notice: Notice = same ? { ...same, count: same.count + 1 } : { id: ++seq, kind, title, detail, count: 1 };
+    const notice: Notice = same ? { ...same, count: same.count + 1 } : { id: ++seq, kind, title, detail, count: 1, action };
     const all = [...notices.value.filter((n) => n !== same), notice];
     while (all.length > MAX_NOTICES) {
       const i = all.findIndex((n) => n.kind !== 'error');
