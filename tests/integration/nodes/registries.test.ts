@@ -155,6 +155,8 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     await waitFor(() => fs.existsSync(auth), 'the credentials file on the node', 30_000);
     expect(JSON.parse(fs.readFileSync(auth, 'utf8'))).toMatchObject({ configs: { [r.address]: { username: 'robot', password: 's3cret' } } });
     expect(fs.statSync(auth).mode & 0o777).toBe(0o600);
+    // The rewrite of the test before is gone with it from registries.yaml, and so is its file on the node.
+    expect(fs.existsSync(nodeFile('/etc/flotilla/registry-rewrite.json'))).toBe(false);
     expect(fs.readFileSync(hosts, 'utf8')).toContain(`ca = "/etc/flotilla/certs.d/${r.address}/ca.crt"`);
     // The pod names no pull secret: the agent sends the registries.yaml credentials with the pull.
     await settle('from-tls', `${r.address}/flotilla/counter:2`);
