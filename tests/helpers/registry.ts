@@ -1,6 +1,7 @@
 // A real OCI distribution registry (Debian's docker-registry) that a test starts on this machine and stops by PID.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -130,4 +131,39 @@ export function trustOnNodes(hostsTomlPaths: readonly string[], registryUrl: str
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, toml);
   }
+}
+
+/**
+ * An OCI archive whose image has an extra environment variable in every platform's config: the same layers under a new
+ * image ID (containerd's CRI keeps one image per ID, so a test's status.image is not another test's tag). Written to dir.
+ */
+export function variantArchive(archive: string, dir: string, env: string): string {
+  const layout = join(dir, 'layout');
+  mkdirSync(layout, { recursive: true });
+  execFileSync('tar', ['-xf', archive, '-C', layout]);
+  const blob = (digest: string): string => join(layout, 'blobs', ...digest.split(':'));
+  const put = (value: unknown): { digest: string; size: number } => {
+    const data = Buffer.from(JSON.stringify(value));
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    writeFileSync(blob(digest), data);
+    return { digest, size: data.length };
+  };
+  type Desc = { mediaType: string; digest: string; size: number };
+  const read = <T>(digest: string): T => JSON.parse(readFileSync(blob(digest), 'utf8')) as T;
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: Array<Desc & { annotations?: Record<string, string> }> };
+  for (const top of index.manifests) {
+    const inner = read<{ manifests: Desc[] }>(top.digest);
+    for (const m of inner.manifests) {
+      const manifest = read<{ config: Desc }>(m.digest);
+      const config = read<{ config: { Env?: string[] } }>(manifest.config.digest);
+      config.config.Env = [...(config.config.Env ?? []), env];
+      Object.assign(manifest.config, put(config));
+      Object.assign(m, put(manifest));
+    }
+    Object.assign(top, put(inner));
+  }
+  writeFileSync(join(layout, 'index.json'), JSON.stringify(index));
+  const out = join(dir, 'variant.tar');
+  execFileSync('tar', ['-cf', out, '-C', layout, '.']);
+  return out;
 }

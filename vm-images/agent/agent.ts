@@ -35,6 +35,7 @@ import { agentInformer } from './sync/informers';
 import { apiPullSecretLookup, apiRefLookup } from './sync/ref-lookup';
 import { apiRuntimeHandler } from './sync/runtime-handler';
 import { registryAuthFor } from './pods/registry-auth';
+import { mirrorRewriter } from './pods/mirror-rewrite';
 import { ObjectWatches } from './sync/object-watches';
 import { PodSync } from './sync/pod-sync';
 import { apiTokenRequester } from './sync/token-request';
@@ -120,6 +121,7 @@ export class Agent {
       runtimeHandler: apiRuntimeHandler(this.client),
       pullSecrets: apiPullSecretLookup(this.client),
       registryAuth: (image: string) => { const a = registryAuthFor(image); return a ? [a] : []; },
+      mirrorRewrite: mirrorRewriter(this.cri),
       services: () => (this.services?.services.isSynced ? this.services.services.list() : undefined),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,

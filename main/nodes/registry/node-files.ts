@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { FileSpec } from '../bootstrap';
 import { NODE_CONTAINERD } from '../node-paths';
 import { endpointHost, REGISTRY_AUTH_FILE, type RegistryAuthFile } from '../../protocol/registry-auth';
+import { REGISTRY_REWRITE_FILE, type RegistryRewriteFile } from '../../protocol/registry-rewrite';
 import { RegistriesFileError, type RegistriesYaml, type RegistryTls } from './settings';
 
 export interface NodeRegistrySettings {
@@ -70,9 +71,11 @@ function urlFor(s: NodeRegistrySettings, hostOrEndpoint: string): string {
   return `https://${hostOrEndpoint}`.replace(/\/+$/, '');
 }
 
-function hostsToml(s: NodeRegistrySettings, host: string, tlsLines: (h: string) => string[]): string {
+/** `endpoint`: the mirror endpoint (scheme and host) this host is known by, when it is one with rewrites and has no entry of its own. */
+function hostsToml(s: NodeRegistrySettings, host: string, tlsLines: (h: string) => string[], endpoint?: string): string {
   const lines: string[] = [`# Written by Flotilla from registries.yaml${s.insecure.length ? ' and --insecure-registry' : ''}; rewritten when they change.`];
-  const server = host === '*' ? undefined : urlFor(s, host);
+  const own = s.settings.mirrors[host] ?? s.settings.configs[host] ?? s.insecure.includes(host);
+  const server = host === '*' ? undefined : urlFor(s, !own && endpoint ? endpoint : host);
   if (server) lines.push(`server = ${q(server)}`, ...tlsLines(host));
   for (const ep of s.settings.mirrors[host]?.endpoint ?? []) {
     lines.push('', `[host.${q(urlFor(s, ep))}]`, '  capabilities = ["pull", "resolve"]', ...tlsLines(endpointHost(ep)).map((l) => `  ${l}`));
@@ -91,14 +94,38 @@ function authFile(s: NodeRegistrySettings): FileSpec | undefined {
   return { remote: REGISTRY_AUTH_FILE, content: `${JSON.stringify(body, null, 2)}\n`, mode: '0600' };
 }
 
+/**
+ * The rewrites file the agent reads (protocol/registry-rewrite.ts), when a mirror has rewrites: the mirrors and their endpoints' hosts.
+ * An endpoint's path is not kept: the agent pulls `<endpoint host>/<rewritten path>`.
+ */
+function rewriteFile(s: NodeRegistrySettings): FileSpec | undefined {
+  const all = Object.entries(s.settings.mirrors);
+  if (!all.some(([, m]) => m.rewrite?.length && m.endpoint.length)) return undefined;
+  // Every mirror, also those without rewrites: a registry's own mirror hides the `*` one.
+  const mirrors: RegistryRewriteFile['mirrors'] = {};
+  for (const [host, m] of all) mirrors[host] = { endpoints: m.endpoint.map(endpointHost), rewrite: m.rewrite ?? [] };
+  return { remote: REGISTRY_REWRITE_FILE, content: `${JSON.stringify({ mirrors }, null, 2)}\n` };
+}
+
+/** The endpoints of mirrors with rewrites by host: the agent pulls from them by name, so each needs its own hosts.toml. */
+function rewriteEndpoints(s: NodeRegistrySettings): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of Object.values(s.settings.mirrors)) {
+    if (!m.rewrite?.length) continue;
+    for (const ep of m.endpoint) if (!out.has(endpointHost(ep))) out.set(endpointHost(ep), ep.replace(/^([a-z]+:\/\/[^/]+).*$/i, '$1'));
+  }
+  return out;
+}
+
 /** Every registry file a node should have (the certs.d tree and the credentials file); nothing else belongs there. */
 export function registryNodeFiles(s: NodeRegistrySettings): FileSpec[] {
   const tls = tlsFiles(s);
   const hosts = new Set<string>([...Object.keys(s.settings.mirrors), ...Object.keys(s.settings.configs), ...s.insecure]);
   if (s.builtin) hosts.add(`localhost:${s.builtin.port}`);
+  const endpoints = rewriteEndpoints(s);
+  for (const h of endpoints.keys()) hosts.add(h);
   const files: FileSpec[] = [...tls.files];
-  for (const h of [...hosts].sort()) files.push({ remote: `${hostsDir(h)}/hosts.toml`, content: hostsToml(s, h, tls.tlsLines) });
-  const auth = authFile(s);
-  if (auth) files.push(auth);
+  for (const h of [...hosts].sort()) files.push({ remote: `${hostsDir(h)}/hosts.toml`, content: hostsToml(s, h, tls.tlsLines, endpoints.get(h)) });
+  for (const extra of [authFile(s), rewriteFile(s)]) if (extra) files.push(extra);
   return files;
 }

@@ -65,10 +65,7 @@ export class RegistrySettings {
     this.lastText = text;
     if (this.lastError) this.o.log?.(`${this.file}: loaded again (the error is fixed)`);
     this.lastError = undefined;
-    if (changed) {
-      this.generation += 1;
-      this.warnUnsupported();
-    }
+    if (changed) this.generation += 1;
     return true;
   }
 
@@ -76,12 +73,6 @@ export class RegistrySettings {
     this.lastError = `${message} (the previous registry settings stay in force)`;
     this.o.log?.(this.lastError);
     return false;
-  }
-
-  private warnUnsupported(): void {
-    for (const [host, m] of Object.entries(this.current.mirrors)) {
-      if (m.rewrite) this.o.log?.(`${this.file}: mirrors.${host}.rewrite is ignored: containerd 1.6's hosts.toml has no rewrites`);
-    }
   }
 
   /** The files a node that reaches the host at hostAddress should have (no built-in mapping without an address). */

@@ -2,12 +2,13 @@
 // A malformed file throws a RegistriesFileError naming the file and line; callers keep the settings they had.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { RegistryCredentials } from '../../protocol/registry-auth';
+import { goRegExp } from '../../protocol/registry-rewrite';
 
 export interface RegistryMirror {
   /** Endpoint URLs tried in order (no scheme: https), before the registry itself. */
   endpoint: string[];
-  /** k3s' repository rewrites (regexp → replacement); containerd 1.6 cannot apply them. */
-  rewrite?: Record<string, string>;
+  /** k3s' repository rewrites (Go regexp → replacement) in the file's order, for pulls from the endpoints (the agent applies them). */
+  rewrite?: Array<[string, string]>;
 }
 
 export interface RegistryTls {
@@ -102,6 +103,18 @@ function checkEndpoint(r: Reader, path: Path, url: string): void {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') r.fail(path, `"${url}": the scheme must be http or https`);
 }
 
+/** Why a rewrite's expression cannot be used (k3s compiles it with Go's RE2: no lookaround, no backreferences), or undefined. */
+function regexpProblem(expr: string): string | undefined {
+  if (/\(\?<?[=!]/.test(expr)) return 'lookahead and lookbehind are not supported (Go RE2 syntax)';
+  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(expr)) return 'backreferences are not supported (Go RE2 syntax)';
+  try {
+    goRegExp(expr);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '');
+  }
+}
+
 function readMirrors(r: Reader): Record<string, RegistryMirror> {
   const out: Record<string, RegistryMirror> = {};
   for (const host of r.keys(['mirrors'])) {
@@ -109,16 +122,13 @@ function readMirrors(r: Reader): Record<string, RegistryMirror> {
     r.keys(['mirrors', host], ['endpoint', 'rewrite']);
     const endpoint = r.strings(['mirrors', host, 'endpoint']);
     endpoint.forEach((e, i) => checkEndpoint(r, ['mirrors', host, 'endpoint', i], e));
-    const rewrite: Record<string, string> = {};
+    const rewrite: Array<[string, string]> = [];
     for (const re of r.keys(['mirrors', host, 'rewrite'])) {
-      try {
-        new RegExp(re);
-      } catch (e) {
-        r.fail(['mirrors', host, 'rewrite', re], `invalid regular expression: ${(e as Error).message}`);
-      }
-      rewrite[re] = r.str(['mirrors', host, 'rewrite', re]) ?? '';
+      const problem = regexpProblem(re);
+      if (problem) r.fail(['mirrors', host, 'rewrite', re], `invalid regular expression: ${problem}`);
+      rewrite.push([re, r.str(['mirrors', host, 'rewrite', re]) ?? '']);
     }
-    out[host] = { endpoint, ...(Object.keys(rewrite).length ? { rewrite } : {}) };
+    out[host] = { endpoint, ...(rewrite.length ? { rewrite } : {}) };
   }
   return out;
 }

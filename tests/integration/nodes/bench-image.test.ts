@@ -28,7 +28,7 @@ describe.skipIf(skipWithoutAgent)('bench image', () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number | string>;
     expect(result).toMatchObject({ bench: 'image', size_mb: 5, nodes: 2, pulled_mb: expect.any(Number) as number });
-    for (const k of ['build_s', 'push_s', 'pull_all_nodes_s', 'floor_s', 'ratio']) expect(result[k], k).toBeGreaterThan(0);
+    for (const k of ['build_s', 'push_s', 'pull_all_nodes_s', 'floor_s', 'ratio', 'floor_unpack_s', 'ratio_unpack']) expect(result[k], k).toBeGreaterThan(0);
     // Both nodes hold the whole image: the random layer at least, once each.
     expect(result.pulled_mb).toBeGreaterThanOrEqual(10);
     expect(r.stdout).toContain('pull onto 2 nodes at once (CRI PullImage)');

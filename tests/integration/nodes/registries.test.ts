@@ -1,13 +1,14 @@
 // Registries on a real sandbox node (containerd through CRI, the real agent, real kubectl, real docker-registry and
 // skopeo): the built-in registry (`localhost:<port>/…` on every node), a plain-HTTP registry declared with
-// --insecure-registry, a registries.yaml mirror redirecting docker.io/library/x, a TLS registry with basic auth trusted
+// --insecure-registry, a registries.yaml mirror redirecting docker.io/library/x (also through a rewrite), a TLS registry with basic auth trusted
 // through its CA and logged in to with the credentials of registries.yaml, and a malformed registries.yaml reported by line with the previous settings kept.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreOptions } from '../../../main/core';
-import type { Pod } from '../../../main/api/types';
+import type { Event, Pod } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
 import { hostPathOf, readNodeState } from '../../../main/nodes/providers/sandbox/node-state';
@@ -15,7 +16,7 @@ import { enterArgv } from '../../../main/nodes/providers/sandbox/node';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { makeCaAndServerCert } from '../../../main/apiserver/pki';
 import { freePort } from '../../helpers/free-port';
-import { pushOciArchive, startTestRegistry, type TestRegistry } from '../../helpers/registry';
+import { pushOciArchive, startTestRegistry, variantArchive, type TestRegistry } from '../../helpers/registry';
 import { waitFor } from '../../helpers/wait';
 import { sandboxCluster, skipWithoutAgent, uniqueSandbox } from './support';
 
@@ -99,6 +100,33 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     expect(nodeImages()).toContain('docker.io/library/mirrored:7');
   }, 240_000);
 
+  it('pulls docker.io/library/x through a mirror rewrite from localhost:<port>/mirrored/x, keeping the pod\'s name', async () => {
+    const port = s.c.core.imageRegistry?.port ?? 0;
+    // Only the rewritten repository exists: neither the mirror's library/rewritten nor Docker Hub can serve it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-rewrite-'));
+    try {
+      push(variantArchive(tarball('counter'), dir, 'FLOTILLA_VARIANT=rewrite'), `localhost:${port}/mirrored/rewritten:3`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const rewrite = nodeFile('/etc/flotilla/registry-rewrite.json');
+    fs.writeFileSync(path.join(s.c.core.dataDir, 'registries.yaml'),
+      `mirrors:\n  docker.io:\n    endpoint:\n      - "http://localhost:${port}"\n    rewrite:\n      "^library/(.*)": "mirrored/$1"\n`);
+    await waitFor(() => fs.existsSync(rewrite), 'the rewrites on the node', 30_000);
+    const pod = await settle('from-rewrite', 'rewritten:3');
+    // As k3s: the image is kept under the name the pod asked for, not the mirror's.
+    expect(nodeImages()).toContain('docker.io/library/rewritten:3');
+    expect(nodeImages().filter((i) => i.includes('mirrored/rewritten'))).toEqual([]);
+    const status = pod.status?.containerStatuses?.[0];
+    expect(status?.image).toBe('docker.io/library/rewritten:3');
+    expect(status?.imageID).toMatch(/^docker\.io\/library\/rewritten@sha256:[0-9a-f]{64}$/);
+    // A second pod finds it present (IfNotPresent): no pull.
+    await settle('from-rewrite-again', 'rewritten:3');
+    const present = 'Container image "rewritten:3" already present on machine';
+    await waitFor(async () => (await s.c.client.list<Event>(R.events, { namespace: 'default', fieldSelector: 'involvedObject.name=from-rewrite-again' }))
+      .items.some((e) => e.message === present), `the event "${present}"`, 30_000);
+  }, 240_000);
+
   it('pulls from a TLS registry with basic auth, with the CA and the credentials registries.yaml names (no pull secret)', async () => {
     const tls = await makeCaAndServerCert({ ips: [gw], dns: [] });
     const robot = { username: 'robot', password: 's3cret' };
@@ -127,6 +155,8 @@ describe.skipIf(skipWithoutAgent)('image registries on a sandbox node', () => {
     await waitFor(() => fs.existsSync(auth), 'the credentials file on the node', 30_000);
     expect(JSON.parse(fs.readFileSync(auth, 'utf8'))).toMatchObject({ configs: { [r.address]: { username: 'robot', password: 's3cret' } } });
     expect(fs.statSync(auth).mode & 0o777).toBe(0o600);
+    // The rewrite of the test before is gone with it from registries.yaml, and so is its file on the node.
+    expect(fs.existsSync(nodeFile('/etc/flotilla/registry-rewrite.json'))).toBe(false);
     expect(fs.readFileSync(hosts, 'utf8')).toContain(`ca = "/etc/flotilla/certs.d/${r.address}/ca.crt"`);
     // The pod names no pull secret: the agent sends the registries.yaml credentials with the pull.
     await settle('from-tls', `${r.address}/flotilla/counter:2`);

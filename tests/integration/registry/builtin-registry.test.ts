@@ -1,4 +1,5 @@
-// The built-in registry as a child process (the real docker-registry and skopeo): it answers on 127.0.0.1, keeps its
+// The built-in registry as a child process (the real docker-registry and skopeo): it answers on 127.0.0.1 (and, by a
+// process of its own on the same storage, on an address nodes reach it at), keeps its
 // images in the data dir across restarts, stops by PID, refuses a port in use by naming it, says how to get a
 // missing binary, and a core started with it fails to start on a taken port.
 import * as fs from 'node:fs';
@@ -7,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBuiltinRegistry } from '../../../main/nodes/registry/builtin';
+import { registryDir, startBuiltinRegistry } from '../../../main/nodes/registry/builtin';
 import { startCore } from '../../../main/core';
 import { pushTarballToRegistry } from '../../../main/nodes/registry/push-tarball';
 import { builtImages } from '../../../main/nodes/artifacts';
@@ -52,6 +53,31 @@ describe('the built-in registry', () => {
     } finally {
       await reg.stop();
     }
+  }, 120_000);
+
+  it('serves another address (a bridge gateway) with a registry process of its own on the same storage, stopped with it', async () => {
+    const dataDir = tmp();
+    const port = await freePort();
+    const reg = await startBuiltinRegistry({ dataDir, port });
+    const pidFile = path.join(registryDir(dataDir), 'registry-127.0.0.2.pid');
+    let pid = 0;
+    try {
+      const hello = (await builtImages(dataDir)).find((f) => path.basename(f) === 'hello.tar')!;
+      await pushTarballToRegistry(hello, port);
+      await Promise.all([reg.exposeOn('127.0.0.2'), reg.exposeOn('127.0.0.2')]);
+      pid = Number(fs.readFileSync(pidFile, 'utf8'));
+      expect(pid).not.toBe(reg.pid);
+      expect(alive(pid)).toBe(true);
+      // Pushed through 127.0.0.1, read through the other address (no cache: the files are read afresh).
+      const tags = execFileSync('/usr/bin/skopeo', ['list-tags', '--tls-verify=false', `docker://127.0.0.2:${port}/flotilla/hello`], { encoding: 'utf8' });
+      expect((JSON.parse(tags) as { Tags: string[] }).Tags).toEqual(['1']);
+      const listening = execFileSync('ss', ['-Htln', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(/\s+/)[3]).sort();
+      expect(listening).toEqual([`127.0.0.1:${port}`, `127.0.0.2:${port}`]);
+    } finally {
+      await reg.stop();
+    }
+    expect(alive(pid)).toBe(false);
+    expect(fs.existsSync(pidFile)).toBe(false);
   }, 120_000);
 
   it('names a port in use and says how to get a missing binary', async () => {

@@ -23,20 +23,30 @@ function lookup(obj: grpc.GrpcObject, path: string[]): grpc.ServiceClientConstru
   return cur as grpc.ServiceClientConstructor;
 }
 
-export function loadCriServices(): CriServices {
-  if (cached) return cached;
+/** A .proto's text as gRPC's package object (written to a temp file for the loader, removed at once). */
+export function loadProtoText(text: string): grpc.GrpcObject {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-cri-'));
   try {
     const file = join(dir, 'api.proto');
-    writeFileSync(file, CRI_API_PROTO);
+    writeFileSync(file, text);
     const def = protoLoader.loadSync(file, { keepCase: true, longs: String, enums: String, defaults: true });
-    const root = grpc.loadPackageDefinition(def);
-    cached = {
-      RuntimeService: lookup(root, ['runtime', 'v1', 'RuntimeService']),
-      ImageService: lookup(root, ['runtime', 'v1', 'ImageService']),
-    };
-    return cached;
+    return grpc.loadPackageDefinition(def);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A service constructor of a loaded package (`['runtime', 'v1', 'RuntimeService']`). */
+export function protoService(root: grpc.GrpcObject, path: string[]): grpc.ServiceClientConstructor {
+  return lookup(root, path);
+}
+
+export function loadCriServices(): CriServices {
+  if (cached) return cached;
+  const root = loadProtoText(CRI_API_PROTO);
+  cached = {
+    RuntimeService: lookup(root, ['runtime', 'v1', 'RuntimeService']),
+    ImageService: lookup(root, ['runtime', 'v1', 'ImageService']),
+  };
+  return cached;
 }

@@ -64,7 +64,8 @@ export async function ensureContainerImage(
     const ensured = await ensureImage(deps.cri, c, sandbox.config, {
       progress,
       onPull: () => st.event('Normal', 'Pulling', `Pulling image "${image}"`, path),
-      credentials: () => podPullCredentials(deps, st.pod, image, (type, reason, message) => st.event(type, reason, message)),
+      credentials: (ref) => podPullCredentials(deps, st.pod, ref, (type, reason, message) => st.event(type, reason, message)),
+      rewrite: deps.mirrorRewrite,
     });
     if (ensured.pulled) {
       const took = formatGoDurationMs(ensured.ms);

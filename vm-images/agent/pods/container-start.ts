@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Container, Pod, Service } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
 import type { AuthConfig, PodSandboxConfig } from '../cri/types';
+import type { MirrorRewriter } from './mirror-rewrite';
 import type { PullSecretLookup } from './keyring';
 import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
@@ -36,6 +37,8 @@ export interface StartDeps {
   pullSecrets?: PullSecretLookup;
   /** The node's own credentials for an image's registry (registries.yaml), tried after the pull secrets. */
   registryAuth?: (image: string) => AuthConfig[];
+  /** registries.yaml's mirror rewrites (pulled from the mirrors under the rewritten name, kept under the pod's). */
+  mirrorRewrite?: MirrorRewriter;
 }
 
 /** The pod's ready sandbox: its id, IP and the config it was made with. */

@@ -7,6 +7,7 @@ import type { AuthConfig, Image, PodSandboxConfig } from '../cri/types';
 import { withDefaultTag } from './image-ref';
 import { pullErrorText } from './pull-errors';
 import { PullProgress } from './pull-progress';
+import type { MirrorRewriter } from './mirror-rewrite';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
@@ -30,7 +31,10 @@ export interface EnsuredImage { image: string; pulled: boolean; ms: number; size
 
 /** What a pull needs besides the container: the credentials to try (looked up only when pulling) and the Pulling hook. */
 export interface PullOptions {
-  credentials?: () => Promise<AuthConfig[]>;
+  /** The credentials to try for a reference pulled (the image, or a mirror's rewritten reference). */
+  credentials?: (ref: string) => Promise<AuthConfig[]>;
+  /** registries.yaml's mirror rewrites: the rewritten references tried first, and the image renamed after such a pull. */
+  rewrite?: MirrorRewriter;
   /** Fires just before the pull starts (the kubelet's Pulling event). */
   onPull?: () => void;
   /** While the pull runs: containerd's content store directory and what to call with the bytes fetched so far (every progressEveryMs). */
@@ -80,6 +84,24 @@ async function pullWithCredentials(cri: CriClient, image: string, sandbox: PodSa
   throw new Error(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
 }
 
+/**
+ * The pull: first from each mirror endpoint whose rewrite applies (k3s' order; a failure there moves on), the image then
+ * named as asked; else the usual pull, where containerd tries the mirrors' endpoints (hosts.toml) and the registry.
+ */
+async function pullThroughMirrors(cri: CriClient, image: string, sandbox: PodSandboxConfig, opts: PullOptions): Promise<void> {
+  const creds = async (ref: string): Promise<AuthConfig[]> => (opts.credentials ? opts.credentials(ref) : []);
+  for (const ref of opts.rewrite?.refs(image) ?? []) {
+    try {
+      await pullWithCredentials(cri, ref, sandbox, await creds(ref));
+    } catch {
+      continue; // the next endpoint, at last the registry itself, whose error the pod shows
+    }
+    await opts.rewrite?.rename(ref, image);
+    return;
+  }
+  await pullWithCredentials(cri, image, sandbox, await creds(image));
+}
+
 /** Returns the image reference to create the container with, pulling it when the policy says so. */
 export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSandboxConfig, opts: PullOptions = {}): Promise<EnsuredImage> {
   let image: string;
@@ -97,8 +119,7 @@ export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSand
   const t0 = Date.now();
   try {
     opts.onPull?.();
-    const creds = opts.credentials ? await opts.credentials() : [];
-    await withProgress(opts.progress, () => pullWithCredentials(cri, image, sandbox, creds));
+    await withProgress(opts.progress, () => pullThroughMirrors(cri, image, sandbox, opts));
   } catch (err) {
     throw new ImagePullError('ErrImagePull', pullErrorText(err));
   }

@@ -16,6 +16,7 @@ import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
 import { VolumeManager } from '../volumes/manager';
 import type { AuthConfig } from '../cri/types';
+import type { MirrorRewriter } from './mirror-rewrite';
 import type { PullSecretLookup } from './keyring';
 
 /** The sandbox settings (logs, cgroups, DNS, pods directory: see SandboxOptions) and the pod manager's own. */
@@ -36,6 +37,7 @@ export interface PodManagerOptions extends SandboxOptions {
   /** Reads a pod's imagePullSecrets; the node's own registry credentials, tried after them. */
   pullSecrets?: PullSecretLookup;
   registryAuth?: (image: string) => AuthConfig[];
+  mirrorRewrite?: MirrorRewriter;
   /** The pods' volumes (default: a manager without API access, its pod dirs in a `pods` dir beside logDir). */
   volumes?: VolumeManager;
 }
@@ -77,6 +79,7 @@ export class PodManager {
       services: this.opts.services,
       pullSecrets: this.opts.pullSecrets,
       registryAuth: this.opts.registryAuth,
+      mirrorRewrite: this.opts.mirrorRewrite,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
       volumes: this.volumes,
