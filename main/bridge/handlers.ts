@@ -18,6 +18,7 @@ import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
 import { importImageTarball } from './images';
+import { imageCalls, type ImageDeps } from './image-calls';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -25,6 +26,8 @@ export interface BridgeDeps {
   providers?: ProviderSource;
   /** Imports an image tarball into the nodes (`bridgeDepsOf` always sets it; a bridge built by hand may not). */
   importImage?: (fileName: string, data: Buffer) => Promise<string>;
+  /** The Images view's node agents, built-in registry and data dir (absent parts answer with a clear error). */
+  images?: ImageDeps;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -35,6 +38,11 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     // The node manager knows its providers; without one, the same checks made here.
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
     importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
+    // A getter: the built-in registry may start after the bridge is set up.
+    get images(): ImageDeps {
+      const agents = nodes ? { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) } : undefined;
+      return { agents, registry: core.imageRegistry, dataDir: core.dataDir };
+    },
   };
 }
 
@@ -67,6 +75,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   let disposed = false;
 
   const impl: Impl = {
+    ...imageCalls({ client, deps: deps.images ?? {}, emit, nextId, track: (id, d) => disposers.set(id, d), untrack: (id) => disposers.delete(id) }),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };
