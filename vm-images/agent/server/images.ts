@@ -1,11 +1,13 @@
 // The agent's image endpoints: the node's images with pinned/in-use flags, pull (with the node's
 // registries.yaml credentials), remove one unused image, remove every unused one. In use means some
-// container on the node was created from it (the kubelet's image GC rule); pinned images are kept.
+// container on the node was created from it (the kubelet's image GC rule); pinned images (CRI pinned, or
+// the sandbox image, as the kubelet's GC keeps it) are kept.
 // After a change the node's status.images is reported again at once (onChanged).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CriClient } from '../cri/client';
 import type { Container, Image } from '../cri/types';
 import type { AgentImage, AgentImageRequest, AgentPruneResult, AgentPullResult } from '../../../main/protocol/node-images';
+import { SANDBOX_IMAGE } from '../../../main/protocol/containerd-config';
 import { withDefaultTag } from '../pods/image-ref';
 import { registryAuthFor } from '../pods/registry-auth';
 import { pullErrorText } from '../pods/pull-errors';
@@ -53,7 +55,10 @@ async function snapshot(cri: CriClient): Promise<AgentImage[]> {
   const [images, containers] = await Promise.all([cri.listImages(), cri.listContainers()]);
   const used = usedIds(images, containers);
   return images
-    .map((i) => ({ id: i.id, repoTags: i.repo_tags, repoDigests: i.repo_digests, sizeBytes: Number(i.size) || 0, pinned: i.pinned, inUse: used.has(i.id) }))
+    .map((i) => ({
+      id: i.id, repoTags: i.repo_tags, repoDigests: i.repo_digests, sizeBytes: Number(i.size) || 0,
+      pinned: i.pinned || i.repo_tags.includes(SANDBOX_IMAGE), inUse: used.has(i.id),
+    }))
     .sort((a, b) => b.sizeBytes - a.sizeBytes);
 }
 
@@ -63,7 +68,8 @@ function find(images: AgentImage[], ref: string): AgentImage | undefined {
   return images.find((i) => i.id === ref || i.repoTags.includes(ref) || i.repoTags.includes(normalized) || i.repoDigests.includes(ref));
 }
 
-const nameOf = (i: AgentImage): string => i.repoTags[0] ?? i.repoDigests[0] ?? i.id;
+/** What removing an image removes: every tag it has (CRI RemoveImage drops the image with all its names), else its digest or id. */
+const namesOf = (i: AgentImage): string[] => (i.repoTags.length ? i.repoTags : [i.repoDigests[0] ?? i.id]);
 
 export async function serveImages(ep: ImageEndpoints, what: 'list' | 'pull' | 'remove' | 'prune', req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (what === 'list') return sendJson(res, 200, { images: await snapshot(ep.cri) });
@@ -72,7 +78,7 @@ export async function serveImages(ep: ImageEndpoints, what: 'list' | 'pull' | 'r
     const out: AgentPruneResult = { removed: [], freedBytes: 0 };
     for (const i of removable) {
       await ep.cri.removeImage(i.id);
-      out.removed.push(nameOf(i));
+      out.removed.push(...namesOf(i));
       out.freedBytes += i.sizeBytes;
     }
     if (out.removed.length) ep.onChanged?.();
@@ -97,5 +103,5 @@ export async function serveImages(ep: ImageEndpoints, what: 'list' | 'pull' | 'r
   if (found.inUse) throw new AgentHttpError(409, 'Conflict', `image ${image} is used by a container on this node: delete its pods first`);
   await ep.cri.removeImage(found.id);
   ep.onChanged?.();
-  return sendJson(res, 200, { removed: [nameOf(found)], freedBytes: found.sizeBytes } satisfies AgentPruneResult);
+  return sendJson(res, 200, { removed: namesOf(found), freedBytes: found.sizeBytes } satisfies AgentPruneResult);
 }
