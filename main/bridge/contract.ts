@@ -136,9 +136,9 @@ export interface ImageCalls {
   nodeImages: { req: { node?: string }; res: NodeImages[] };
   pullNodeImage: { req: { node: string; image: string }; res: { imageRef: string } };
   /** Removes one image nothing on the node uses; pinned and in-use images are refused (409). */
-  removeNodeImage: { req: { node: string; image: string }; res: { removed: string[]; freedBytes: number } };
+  removeNodeImage: { req: { node: string; image: string }; res: { images: number; removed: string[]; freedBytes: number } };
   /** Removes every image no container on the node uses, pinned ones kept. */
-  pruneNodeImages: { req: { node: string }; res: { removed: string[]; freedBytes: number } };
+  pruneNodeImages: { req: { node: string }; res: { images: number; removed: string[]; freedBytes: number } };
   registryImages: { req: null; res: RegistryImages };
   /** Deletes a manifest by digest (every tag pointing at it). */
   deleteRegistryImage: { req: { repository: string; digest: string }; res: null };

@@ -20,5 +20,11 @@ export interface AgentImageRequest { image: string }
 
 export interface AgentPullResult { imageRef: string }
 
-/** POST /images/prune: what was removed (their names, or ids when untagged) and what was kept and why. */
-export interface AgentPruneResult { removed: string[]; freedBytes: number }
+/** POST /images/prune and /images/remove: what was removed (their names, or ids when untagged). */
+export interface AgentPruneResult {
+  /** How many images were removed. */
+  images: number;
+  /** Every name they had. */
+  removed: string[];
+  freedBytes: number;
+}

@@ -90,7 +90,9 @@ describe.skipIf(skipWithoutAgent)('Images view bridge calls on a sandbox node', 
     expect((await fails('removeNodeImage', { node, image: 'localhost:1/none:1' })))
       .toMatchObject({ code: 404, message: `node ${node}: image localhost:1/none:1 is not on this node` });
 
-    const pruned = await call<{ removed: string[]; freedBytes: number }>('pruneNodeImages', { node });
+    const pruned = await call<{ images: number; removed: string[]; freedBytes: number }>('pruneNodeImages', { node });
+    expect(pruned.images).toBeGreaterThan(0);
+    expect(pruned.freedBytes).toBeGreaterThan(0);
     expect(pruned.removed).toContain(counter);
     expect(pruned.removed.some((r) => r.includes('pause') || r.includes('flotilla/hello:1'))).toBe(false);
     await waitFor(async () => !(await statusNames()).includes(counter), 'status.images drops the pruned image', 15_000, 200);
@@ -98,7 +100,7 @@ describe.skipIf(skipWithoutAgent)('Images view bridge calls on a sandbox node', 
     expect(after).toEqual(expect.arrayContaining([`localhost:${port}/flotilla/hello:1`, 'docker.io/flotilla/pause:1']));
     // One unused image by name: pulled again, removed.
     await call('pullNodeImage', { node, image: counter });
-    expect((await call<{ removed: string[] }>('removeNodeImage', { node, image: counter })).removed).toEqual([counter]);
+    expect(await call('removeNodeImage', { node, image: counter })).toMatchObject({ images: 1, removed: [counter] });
   }, 120_000);
 
   it('refuses an unknown node, a bad pull and malformed requests with clear errors', async () => {

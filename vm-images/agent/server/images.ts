@@ -75,9 +75,10 @@ export async function serveImages(ep: ImageEndpoints, what: 'list' | 'pull' | 'r
   if (what === 'list') return sendJson(res, 200, { images: await snapshot(ep.cri) });
   if (what === 'prune') {
     const removable = (await snapshot(ep.cri)).filter((i) => !i.pinned && !i.inUse);
-    const out: AgentPruneResult = { removed: [], freedBytes: 0 };
+    const out: AgentPruneResult = { images: 0, removed: [], freedBytes: 0 };
     for (const i of removable) {
       await ep.cri.removeImage(i.id);
+      out.images++;
       out.removed.push(...namesOf(i));
       out.freedBytes += i.sizeBytes;
     }
@@ -103,5 +104,5 @@ export async function serveImages(ep: ImageEndpoints, what: 'list' | 'pull' | 'r
   if (found.inUse) throw new AgentHttpError(409, 'Conflict', `image ${image} is used by a container on this node: delete its pods first`);
   await ep.cri.removeImage(found.id);
   ep.onChanged?.();
-  return sendJson(res, 200, { removed: namesOf(found), freedBytes: found.sizeBytes } satisfies AgentPruneResult);
+  return sendJson(res, 200, { images: 1, removed: namesOf(found), freedBytes: found.sizeBytes } satisfies AgentPruneResult);
 }
