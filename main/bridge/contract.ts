@@ -4,6 +4,7 @@
 // Types plus two channel-name constants: the renderer imports it with `import type`; the preload
 // also imports IPC_CALL/IPC_EVENT.
 import type { KObject, Machine, MachineProvider, WatchEventType } from '../api/types';
+import type { PodRef } from '../api/image-usage';
 
 /** The kinds the UI keeps informers for. */
 export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines';
@@ -134,8 +135,75 @@ export interface ClusterCalls {
   useCluster: { req: { id: string }; res: ClusterInfo };
 }
 
+// Images view (issue 15): every node's images and the pods using them, the built-in registry, builds from a Dockerfile.
+export interface NodeImage {
+  /** sha256:… (absent when only status.images was available). */
+  id?: string;
+  /** Repo tags, then repo digests. */
+  names: string[];
+  sizeBytes: number;
+  /** Kept by the runtime (the pause image); unknown (absent) from status.images. */
+  pinned?: boolean;
+  pods: PodRef[];
+}
+export interface NodeImages {
+  node: string;
+  images: NodeImage[];
+  /** 'agent': the node's whole list; 'status': Node status.images (at most 50), when the agent could not be asked (error says why). */
+  source: 'agent' | 'status';
+  error?: string;
+}
+export interface RegistryTag {
+  repository: string;
+  tag: string;
+  /** The manifest (or index) digest. */
+  digest: string;
+  /** Config plus layers (for an index, of the manifest for this host's platform). */
+  sizeBytes: number;
+  /** How nodes and pods name it: localhost:<port>/<repository>:<tag>. */
+  image: string;
+  pods: PodRef[];
+}
+export interface RegistryImages {
+  /** localhost:<port>; absent when Flotilla runs no built-in registry. */
+  address?: string;
+  repositories: Array<{ name: string; tags: RegistryTag[] }>;
+  /** Why the list is empty or partial. */
+  message?: string;
+}
+export interface BuildFile {
+  /** Relative to the build context, "/"-separated. */
+  path: string;
+  dataBase64: string;
+}
+export interface BuildImageRequest {
+  /** NAME[:TAG] under the built-in registry (flotilla/web:1), or a whole reference. */
+  name: string;
+  /** A folder on the machine running Flotilla (Electron's dropped folder) … */
+  dir?: string;
+  /** … or the context's files (web mode), at most BUILD_CONTEXT_LIMIT bytes in all. */
+  files?: BuildFile[];
+}
+export const BUILD_CONTEXT_LIMIT = 50 * 1024 * 1024;
+export interface ImageCalls {
+  nodeImages: { req: { node?: string }; res: NodeImages[] };
+  pullNodeImage: { req: { node: string; image: string }; res: { imageRef: string } };
+  /** Removes one image nothing on the node uses; pinned and in-use images are refused (409). */
+  removeNodeImage: { req: { node: string; image: string }; res: { images: number; removed: string[]; freedBytes: number } };
+  /** Removes every image no container on the node uses, pinned ones kept. */
+  pruneNodeImages: { req: { node: string }; res: { images: number; removed: string[]; freedBytes: number } };
+  registryImages: { req: null; res: RegistryImages };
+  /** Deletes a manifest by digest (every tag pointing at it). */
+  deleteRegistryImage: { req: { repository: string; digest: string }; res: null };
+  /** Starts a build; its log arrives as 'build' events with this buildId, the last one with `end`. */
+  buildImage: { req: BuildImageRequest; res: { buildId: string } };
+}
+export interface ImageEvents {
+  build: { buildId: string; lines: string[]; end?: { image?: string; digest?: string; error?: BridgeError } };
+}
+
 /** Request/response calls: name → { req, res }. */
-export interface BridgeCalls extends ClusterCalls {
+export interface BridgeCalls extends ClusterCalls, ImageCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
   /** Starts a watch; events arrive as 'watch' events with this watchId until 'unwatch' or a CLOSED event. */
   watch: { req: { kind: Kind; resourceVersion: string }; res: { watchId: string } };
@@ -185,7 +253,7 @@ export interface WatchEventItem {
 }
 
 /** Pushed events: name → payload. */
-export interface BridgeEvents {
+export interface BridgeEvents extends ImageEvents {
   /** Watch events in arrival order, batched; `closed` ends the watch (error 410: list again). */
   watch: { watchId: string; events: WatchEventItem[]; closed?: { error?: BridgeError } };
   /** Log lines, batched; `end` ends the stream (with the server's message when it failed). */

@@ -21,6 +21,7 @@ import { importImageTarball } from './images';
 import { createShellSessions } from './shells';
 import { nodeSshOf } from './node-shell';
 import type { SshSession } from '../nodes/ssh';
+import { imageCalls, type ImageDeps } from './image-calls';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -34,6 +35,8 @@ export interface BridgeDeps {
   cluster?: ClusterInfo;
   /** Shell: the SSH session Flotilla holds to one of its nodes (absent: no node shells). */
   nodeSsh?: (node: string) => Promise<SshSession>;
+  /** The Images view's node agents, built-in registry and data dir (absent parts answer with a clear error). */
+  images?: ImageDeps;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -46,6 +49,11 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
     dataDir: core.dataDir,
     nodeSsh: nodes ? nodeSshOf(nodes) : undefined,
+    // A getter: the built-in registry may start after the bridge is set up.
+    get images(): ImageDeps {
+      const agents = nodes ? { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) } : undefined;
+      return { agents, registry: core.imageRegistry, dataDir: core.dataDir };
+    },
   };
 }
 
@@ -84,6 +92,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   disposers.set('shells', () => shells.dispose());
 
   const impl: Impl = {
+    ...imageCalls({ client, deps: deps.images ?? {}, emit, nextId, track: (id, d) => disposers.set(id, d), untrack: (id) => disposers.delete(id) }),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentConfig } from '../protocol/agent-config';
-import { containerdConfig } from '../protocol/containerd-config';
+import { containerdConfig, SANDBOX_IMAGE } from '../protocol/containerd-config';
 import type { MachineInfo } from './types';
 import type { SshSession } from './ssh';
 import type { SFTPWrapper } from 'ssh2';
@@ -119,7 +119,7 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   ];
   const configs: FileSpec[] = [
     ...(mgr === 'supervise' ? [{ remote: NODE.supervise, content: SUPERVISE_SCRIPT, mode: '0755' }] : []),
-    { remote: NODE.containerdConfig, content: containerdConfig(NODE_CONTAINERD, { sandboxImage: 'docker.io/flotilla/pause:1', cniBinDir: NODE.cniBinDir }) },
+    { remote: NODE.containerdConfig, content: containerdConfig(NODE_CONTAINERD, { sandboxImage: SANDBOX_IMAGE, cniBinDir: NODE.cniBinDir }) },
     { remote: NODE.agentConfig, content: `${JSON.stringify(agentConfigFor(input), null, 2)}\n`, mode: '0600' },
   ];
 

@@ -46,6 +46,34 @@ export function agentGet(ep: AgentEndpoint, node: string, path: string): Promise
   });
 }
 
+/** A whole request to the agent (method, optional JSON body); resolves with the status code and the body as text. */
+export function agentRequest(
+  ep: AgentEndpoint, node: string, method: string, path: string, body?: unknown, timeoutMs = 600_000,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({
+      method, host: node, path, timeout: timeoutMs,
+      headers: {
+        Authorization: `Bearer ${ep.serverToken(node)}`, Connection: 'close',
+        ...(data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) }),
+      },
+      createConnection: (_o, oncreate) => {
+        ep.dial(node).then((d) => oncreate(null, asSocket(d)), (e: unknown) => oncreate(e instanceof Error ? e : new Error(String(e)), new Socket()));
+        return undefined;
+      },
+    }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 502, body: Buffer.concat(parts).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.once('timeout', () => req.destroy(new Error(`the agent of node ${node} did not answer ${method} ${path} within ${Math.round(timeoutMs / 1000)} s`)));
+    req.once('error', reject);
+    req.end(data);
+  });
+}
+
 export class AgentUpgradeError extends Error {
   constructor(readonly statusCode: number, readonly body: string) {
     super(`agent refused the upgrade (${statusCode}): ${body}`);

@@ -14,6 +14,9 @@ export interface ContainerdPaths {
   certsDir: string;
 }
 
+/** The pod sandbox (pause) image every node's containerd uses; the agent never removes it (containerd 1.6 reports no CRI pinned flag). */
+export const SANDBOX_IMAGE = 'docker.io/flotilla/pause:1';
+
 export function containerdPaths(dir: string): ContainerdPaths {
   return {
     dir,
@@ -57,7 +60,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   path = ${q(join(paths.root, 'opt'))}
 
 [${cri}]
-  sandbox_image = ${q(opts.sandboxImage ?? 'docker.io/flotilla/pause:1')}
+  sandbox_image = ${q(opts.sandboxImage ?? SANDBOX_IMAGE)}
   restrict_oom_score_adj = true
   disable_apparmor = true
   tolerate_missing_hugetlb_controller = true

@@ -152,6 +152,7 @@ export class Agent {
     if (this.abort.signal.aborted) return;
     const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
       listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
+      onImagesChanged: () => void this.reporter?.kick(),
     }));
     this.serverPort = server.port;
     this.own(() => server.close());

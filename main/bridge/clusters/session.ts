@@ -14,7 +14,10 @@ import type { RemoteDeps } from './remote';
 import { connectContext } from './remote';
 
 /** Calls that act on this Flotilla's machines and data dir: refused while another cluster is shown. */
-export const FLOTILLA_ONLY: ReadonlySet<string> = new Set<CallName>(['addMachine', 'retryMachine', 'removeMachine', 'importImage']);
+export const FLOTILLA_ONLY: ReadonlySet<string> = new Set<CallName>([
+  'addMachine', 'retryMachine', 'removeMachine', 'importImage',
+  'nodeImages', 'pullNodeImage', 'removeNodeImage', 'pruneNodeImages', 'registryImages', 'deleteRegistryImage', 'buildImage',
+]);
 
 export const THIS_CLUSTER: ClusterInfo = { id: '', name: 'This Flotilla', server: '', flotilla: true };
 

@@ -1,7 +1,11 @@
-// Files dropped onto the window: YAML is applied (server-side apply), image tarballs imported.
+// Files dropped onto the window: YAML is applied (server-side apply), image tarballs imported, and a
+// folder opens the build dialog of the Images view with its files.
 import { onScopeDispose, ref } from 'vue';
 import { useActions } from './useActions';
 import { useNoticesStore } from '../stores/notices';
+import { useImagesStore } from '../stores/images';
+import { useNavStore } from '../stores/nav';
+import { folderFromEntry } from './useBuildContext';
 
 export type DroppedKind = 'yaml' | 'image' | 'other';
 
@@ -55,6 +59,15 @@ export function useFileDrop(target: Window = window) {
     e.preventDefault();
     depth = 0;
     active.value = false;
+    // Entries must be taken while the drop event runs; a folder goes to the build dialog.
+    const dir = Array.from(e.dataTransfer?.items ?? []).map((i) => i.webkitGetAsEntry?.()).find((en) => en?.isDirectory);
+    if (dir) {
+      void folderFromEntry(dir as FileSystemDirectoryEntry).then((f) => {
+        useNavStore().view = 'images';
+        useImagesStore().openBuild(f);
+      }, (err: unknown) => notices.error(`Cannot read the folder ${dir.name}`, String(err)));
+      return;
+    }
     for (const f of Array.from(e.dataTransfer?.files ?? [])) void handleFile(f);
   };
   target.addEventListener('dragenter', onEnter);

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-export type AgentReason = 'BadRequest' | 'NotFound' | 'Unauthorized' | 'InternalError' | 'MethodNotAllowed';
+export type AgentReason = 'BadRequest' | 'NotFound' | 'Unauthorized' | 'InternalError' | 'MethodNotAllowed' | 'Conflict';
 
 export class AgentHttpError extends Error {
   constructor(readonly code: number, readonly reason: AgentReason, message: string) {

@@ -1,4 +1,4 @@
-// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward and stats,
+// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward, stats and images,
 // for the control plane only (bearer token). startAgentServer is what the agent's main calls.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { AgentHttpError, notFound, rejectUpgrade, sendError } from './http-statu
 import { PodLookup } from './pod-lookup';
 import { portForwardWebSocketServer, servePortForward } from './port-forward';
 import { parseRoute } from './routes';
+import { serveImages } from './images';
 
 export interface AgentServerOptions {
   /** host:port (config.listenAddress, e.g. 127.0.0.1:10250); port 0 picks a free one. */
@@ -24,6 +25,8 @@ export interface AgentServerOptions {
   logDir: string;
   /** GET /stats/summary answers with this (JSON). */
   stats?: () => Promise<unknown>;
+  /** Called after a pull or removal through /images (the node reports its status.images again). */
+  onImagesChanged?: () => void;
 }
 
 export interface AgentServer {
@@ -55,7 +58,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         const url = new URL(req.url ?? '/', 'http://agent');
         const route = parseRoute(url.pathname);
         if (!route) throw notFound(`no handler for ${url.pathname}`);
-        if (req.method !== 'GET') throw new AgentHttpError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`);
+        const method = route.kind === 'images' && route.action !== 'list' ? 'POST' : 'GET';
+        if (req.method !== method) throw new AgentHttpError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`);
         switch (route.kind) {
           case 'logs':
             return await serveContainerLogs({ pods: opts.pods, lookup }, res, route.namespace, route.pod, route.container, url.searchParams);
@@ -66,6 +70,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             res.end(body);
             return;
           }
+          case 'images':
+            return await serveImages({ cri: opts.cri, onChanged: opts.onImagesChanged }, route.action, req, res);
           case 'healthz':
             res.writeHead(200, { 'Content-Type': 'text/plain' });
             res.end('ok');

@@ -5,6 +5,7 @@ export type AgentRoute =
   | { kind: 'attach'; namespace: string; pod: string; container: string }
   | { kind: 'portForward'; namespace: string; pod: string }
   | { kind: 'stats' }
+  | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
   | { kind: 'healthz' };
 
 export function parseRoute(pathname: string): AgentRoute | undefined {
@@ -16,6 +17,8 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (head === 'attach' && parts.length === 4 && a && b && c) return { kind: 'attach', namespace: a, pod: b, container: c };
   if (head === 'portForward' && parts.length === 3 && a && b) return { kind: 'portForward', namespace: a, pod: b };
   if (pathname === '/stats/summary' || pathname === '/stats/summary/') return { kind: 'stats' };
+  if (pathname === '/images') return { kind: 'images', action: 'list' };
+  if (head === 'images' && parts.length === 2 && (a === 'pull' || a === 'remove' || a === 'prune')) return { kind: 'images', action: a };
   if (pathname === '/healthz') return { kind: 'healthz' };
   return undefined;
 }
