@@ -18,6 +18,7 @@ import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
 import { importImageTarball } from './images';
+import { createBrowserCalls } from './browser-calls';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -65,8 +66,10 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   let seq = 0;
   const nextId = (p: string) => `${p}-${++seq}`;
   let disposed = false;
+  const browser = createBrowserCalls({ client, api: deps.api, disposers, nextId, emit: (p) => emit('resourceChanged', p) });
 
   const impl: Impl = {
+    ...browser,
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };
