@@ -4,12 +4,22 @@ import type { Table, TableCell, TableColumnDefinition, TableRow } from '../../..
 
 export interface ShownColumn {
   def: TableColumnDefinition;
-  /** Its index in each row's cells. */
+  /** Its index in each row's cells; NAMESPACE_COLUMN for the namespace kubectl adds with --all-namespaces. */
   index: number;
 }
 
-export function shownColumns(t: Pick<Table, 'columnDefinitions'> | undefined, wide: boolean): ShownColumn[] {
-  return (t?.columnDefinitions ?? []).map((def, index) => ({ def, index })).filter((c) => wide || c.def.priority === 0);
+export const NAMESPACE_COLUMN = -1;
+const NAMESPACE_DEF: TableColumnDefinition = { name: 'Namespace', type: 'string', format: '', description: 'The namespace of the object.', priority: 0 };
+
+/** The columns kubectl prints: priority 0 (all with wide), led by NAMESPACE when listing every namespace (-A). */
+export function shownColumns(t: Pick<Table, 'columnDefinitions'> | undefined, wide: boolean, allNamespaces = false): ShownColumn[] {
+  const cols = (t?.columnDefinitions ?? []).map((def, index) => ({ def, index })).filter((c) => wide || c.def.priority === 0);
+  return allNamespaces ? [{ def: NAMESPACE_DEF, index: NAMESPACE_COLUMN }, ...cols] : cols;
+}
+
+/** A row's cell of a shown column. */
+export function cellOf(r: TableRow, index: number): TableCell | undefined {
+  return index === NAMESPACE_COLUMN ? rowNamespace(r) ?? null : r.cells[index];
 }
 
 /** A cell as kubectl prints it (Go's %v); a missing value prints as nothing. */
@@ -36,7 +46,7 @@ export interface SortBy {
 /** How a column compares: numbers as numbers, ages by the objects' creation (newest first is "smallest age"), the rest naturally. */
 function comparer(def: TableColumnDefinition | undefined, index: number): (a: TableRow, b: TableRow) => number {
   if (def && (def.type === 'integer' || def.type === 'number')) {
-    const n = (r: TableRow) => { const v = Number(r.cells[index]); return Number.isFinite(v) ? v : Number.NEGATIVE_INFINITY; };
+    const n = (r: TableRow) => { const v = Number(r.cells[index]); return r.cells[index] !== null && Number.isFinite(v) ? v : Number.NEGATIVE_INFINITY; };
     return (a, b) => n(a) - n(b);
   }
   if (def && (def.name === 'Age' || def.type === 'date')) {
@@ -44,13 +54,13 @@ function comparer(def: TableColumnDefinition | undefined, index: number): (a: Ta
     const t = (r: TableRow) => Date.parse(r.object?.metadata?.creationTimestamp ?? '') || 0;
     return (a, b) => t(b) - t(a);
   }
-  return (a, b) => cellText(a.cells[index]).localeCompare(cellText(b.cells[index]), undefined, { numeric: true, sensitivity: 'base' });
+  return (a, b) => cellText(cellOf(a, index)).localeCompare(cellText(cellOf(b, index)), undefined, { numeric: true, sensitivity: 'base' });
 }
 
 /** Sorted copy; ties keep the server's order (namespace, then name). */
 export function sortRows(t: Table, by: SortBy | undefined): TableRow[] {
   if (!by) return t.rows;
-  const cmp = comparer(t.columnDefinitions?.[by.index], by.index);
+  const cmp = comparer(by.index === NAMESPACE_COLUMN ? NAMESPACE_DEF : t.columnDefinitions?.[by.index], by.index);
   const indexed = t.rows.map((r, i) => ({ r, i }));
   indexed.sort((a, b) => (by.descending ? -cmp(a.r, b.r) : cmp(a.r, b.r)) || a.i - b.i);
   return indexed.map((x) => x.r);
