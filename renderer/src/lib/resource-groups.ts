@@ -50,10 +50,16 @@ export function sectionOf(t: Pick<ApiResourceType, 'group' | 'resource'>): Secti
 export function pluralLabel(t: Pick<ApiResourceType, 'kind' | 'resource'>): string {
   const k = t.kind;
   if (!k) return t.resource;
-  if (t.resource === k.toLowerCase()) return k;
+  // Already plural: Endpoints (resource endpoints), NodeMetrics (resource nodes).
+  if (t.resource === k.toLowerCase() || /Metrics$/.test(k)) return k;
   if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
   if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
   return `${k}s`;
+}
+
+/** The label with a break opportunity between camel-case words, so a long kind wraps there instead of being cut. */
+export function wrappable(label: string): string {
+  return label.replace(/([a-z])([A-Z])/g, '$1\u200b$2');
 }
 
 export interface SectionList {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiResourceType } from '../../../main/bridge/contract';
 import type { Table, TableRow } from '../../../main/api/table';
-import { groupTypes, pluralLabel, sectionOf } from '../../../renderer/src/lib/resource-groups';
+import { groupTypes, pluralLabel, sectionOf, wrappable } from '../../../renderer/src/lib/resource-groups';
 import { cellOf, NAMESPACE_COLUMN, shownColumns, sortRows, visibleRange } from '../../../renderer/src/lib/table-rows';
 import { actionsOf, conditionsOf, podSelectorOf, replicasOf } from '../../../renderer/src/lib/object-facts';
 
@@ -34,6 +34,8 @@ describe('resource sections', () => {
     expect(pluralLabel({ kind: 'Ingress', resource: 'ingresses' })).toBe('Ingresses');
     expect(pluralLabel({ kind: 'Endpoints', resource: 'endpoints' })).toBe('Endpoints');
     expect(pluralLabel({ kind: 'Gateway', resource: 'gateways' })).toBe('Gateways');
+    expect(pluralLabel({ kind: 'NodeMetrics', resource: 'nodes' })).toBe('NodeMetrics');
+    expect(wrappable('ValidatingAdmissionPolicyBindings')).toBe('Validating\u200bAdmission\u200bPolicy\u200bBindings');
   });
 });
 
