@@ -1,5 +1,5 @@
 // Reads from the API server over its HTTPS port with the admin token, for what the in-process
-// client does not carry: streamed pod logs and the metrics.k8s.io resources.
+// client does not carry: streamed pod logs, the metrics.k8s.io resources, discovery and Tables.
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { BridgeError } from './contract';
@@ -52,8 +52,8 @@ export async function readText(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function getJson<T>(api: ApiEndpoint, path: string): Promise<{ ok: true; value: T } | { ok: false; error: BridgeError }> {
-  const res = await openGet(api, path).response;
+export async function getJson<T>(api: ApiEndpoint, path: string, accept?: string): Promise<{ ok: true; value: T } | { ok: false; error: BridgeError }> {
+  const res = await openGet(api, path, accept).response;
   const text = await readText(res);
   const code = res.statusCode ?? 0;
   if (code >= 400) return { ok: false, error: statusError(code, text) };

@@ -5,6 +5,7 @@
 // also imports IPC_CALL/IPC_EVENT.
 import type { KObject, Machine, MachineProvider, WatchEventType } from '../api/types';
 import type { PodRef } from '../api/image-usage';
+import type { Table } from '../api/table';
 
 /** The kinds the UI keeps informers for. */
 export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines';
@@ -202,6 +203,59 @@ export interface ImageEvents {
   build: { buildId: string; lines: string[]; end?: { image?: string; digest?: string; error?: BridgeError } };
 }
 
+// Resource browser (h-browser): any served kind, found by discovery.
+/** One listable resource the API serves (its preferred version), from discovery. */
+export interface ApiResourceType {
+  group: string;
+  version: string;
+  /** The plural, as in the URL: `deployments`. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  /** Subresource names: `status`, `scale`, … */
+  subresources: string[];
+}
+
+/** A resource to list, optionally in one namespace and with a label selector. */
+export interface ResourceListRequest {
+  group: string;
+  version: string;
+  resource: string;
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** One object of any kind. */
+export interface AnyObjectRef {
+  group: string;
+  version: string;
+  resource: string;
+  name: string;
+  namespace?: string;
+}
+
+/** An object that names another one as an owner. */
+export interface OwnedObject extends AnyObjectRef {
+  kind: string;
+  controller: boolean;
+}
+
+/** One revision of a Deployment (its ReplicaSet) or a StatefulSet/DaemonSet (its ControllerRevision), as `kubectl rollout history`. */
+export interface RolloutRevision {
+  revision: number;
+  /** The kubernetes.io/change-cause annotation, when set. */
+  changeCause?: string;
+  /** The ReplicaSet or ControllerRevision holding it. */
+  source: string;
+  created?: string;
+  /** The revision the object runs now (the highest). */
+  current: boolean;
+  images: string[];
+}
+
 /** Request/response calls: name → { req, res }. */
 export interface BridgeCalls extends ClusterCalls, ImageCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
@@ -241,6 +295,28 @@ export interface BridgeCalls extends ClusterCalls, ImageCalls {
   /** Output bytes the terminal has drawn: the server holds back output beyond a window of unacknowledged bytes. */
   shellAck: { req: { sessionId: string; bytes: number }; res: null };
   shellStop: { req: { sessionId: string }; res: null };
+  // Resource browser (h-browser): discovery, kubectl's tables, any object, its events and owned objects, workload actions.
+  discover: { req: null; res: ApiResourceType[] };
+  /** Objects per resource (`<group>/<resource>`), in one namespace or all. */
+  countResources: { req: { namespace?: string }; res: Record<string, number> };
+  /** The list as a meta.k8s.io/v1 Table, the columns `kubectl get` prints (rows carry the objects' metadata). */
+  listTable: { req: ResourceListRequest; res: Table };
+  /** Watches a resource from a resourceVersion; changes arrive as 'resourceChanged' events (throttled) until 'unwatch'. */
+  watchResource: { req: ResourceListRequest & { resourceVersion: string }; res: { watchId: string } };
+  getObject: { req: AnyObjectRef; res: KObject };
+  /** The events whose involvedObject is this object, oldest first. */
+  objectEvents: { req: AnyObjectRef; res: KObject[] };
+  /** The objects whose ownerReferences name this one (same namespace, or cluster-scoped ones). */
+  ownedObjects: { req: AnyObjectRef; res: OwnedObject[] };
+  rolloutHistory: { req: AnyObjectRef; res: RolloutRevision[] };
+  /** `kubectl rollout undo` (toRevision 0 or unset: the previous one); the message is kubectl's. */
+  rolloutUndo: { req: AnyObjectRef & { toRevision?: number }; res: { message: string } };
+  /** `kubectl rollout restart`: the kubectl.kubernetes.io/restartedAt template annotation. */
+  rolloutRestart: { req: AnyObjectRef; res: null };
+  /** `kubectl scale` through the scale subresource. */
+  scaleObject: { req: AnyObjectRef & { replicas: number }; res: null };
+  /** `kubectl create job --from=cronjob/<name>`; the job is named `<name>-manual-<suffix>` unless given. */
+  triggerCronJob: { req: { namespace: string; name: string; jobName?: string }; res: { job: string } };
 }
 
 export type CallName = keyof BridgeCalls;
@@ -261,6 +337,8 @@ export interface BridgeEvents extends ImageEvents {
   metrics: { samples: MetricSample[]; available: boolean; message?: string };
   /** Shell: terminal output (base64, batched); `end` ends the session. */
   shell: { sessionId: string; dataBase64: string; end?: ShellEnd };
+  /** Resource browser (h-browser): the watched resource changed (list it again); `closed` ends the watch. */
+  resourceChanged: { watchId: string; closed?: { error?: BridgeError } };
 }
 
 export type EventName = keyof BridgeEvents;

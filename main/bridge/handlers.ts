@@ -22,6 +22,7 @@ import { createShellSessions } from './shells';
 import { nodeSshOf } from './node-shell';
 import type { SshSession } from '../nodes/ssh';
 import { imageCalls, type ImageDeps } from './image-calls';
+import { createBrowserCalls } from './browser-calls';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -90,9 +91,11 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   let disposed = false;
   const shells = createShellSessions(deps, emit);
   disposers.set('shells', () => shells.dispose());
+  const browser = createBrowserCalls({ client, api: deps.api, disposers, nextId, emit: (p) => emit('resourceChanged', p) });
 
   const impl: Impl = {
     ...imageCalls({ client, deps: deps.images ?? {}, emit, nextId, track: (id, d) => disposers.set(id, d), untrack: (id) => disposers.delete(id) }),
+    ...browser,
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };

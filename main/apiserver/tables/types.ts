@@ -1,50 +1,10 @@
-// The meta.k8s.io/v1 Table shape that `kubectl get` asks for (Accept: application/json;as=Table;v=v1;g=meta.k8s.io),
-// and the declarative column tables of the kinds.
-import type { KObject, ObjectMeta } from '../../api/types';
+// The declarative column tables of the kinds; the Table's wire shape is main/api/table.ts.
+import type { KObject } from '../../api/types';
 
-export type TableColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
-
-export interface TableColumnDefinition {
-  name: string;
-  type: TableColumnType;
-  /** '' or 'name' (the column holding the object name). */
-  format: string;
-  description: string;
-  /** 0 = always shown; >0 = only with `-o wide`. */
-  priority: number;
-}
-
-/** A cell as it goes on the wire: kubectl prints it with Go's %v (null, a custom column's missing value, as <none>). */
-export type TableCell = string | number | boolean | null;
-
-export interface TableRowCondition {
-  type: 'Completed';
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-}
-
-export interface PartialObjectMetadata {
-  kind: 'PartialObjectMetadata';
-  apiVersion: 'meta.k8s.io/v1';
-  metadata: ObjectMeta;
-}
-
-export interface TableRow {
-  cells: TableCell[];
-  conditions?: TableRowCondition[];
-  /** PartialObjectMetadata (includeObject=Metadata, the default), the full object (Object), absent (None). */
-  object?: PartialObjectMetadata | KObject;
-}
-
-export interface Table {
-  kind: 'Table';
-  apiVersion: 'meta.k8s.io/v1';
-  metadata: { resourceVersion?: string; continue?: string };
-  /** null when omitted (later events of a watch), as the real apiserver sends it. */
-  columnDefinitions: TableColumnDefinition[] | null;
-  rows: TableRow[];
-}
+export type {
+  TableColumnType, TableColumnDefinition, TableCell, TableRowCondition, PartialObjectMetadata, TableRow, Table,
+} from '../../api/table';
+import type { TableColumnDefinition, TableColumnType, TableCell, TableRowCondition } from '../../api/table';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 

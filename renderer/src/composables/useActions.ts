@@ -26,6 +26,8 @@ export function useActions() {
   }
 
   return {
+    /** Any action with the same reporting (the resource browser's workload actions use it). */
+    attempt,
     deploy: (req: DeployAppRequest) =>
       attempt(`deploy ${req.name}`, () => call('deployApp', req), (r) => `Deployed ${r.deployment} (${req.replicas} ${req.replicas === 1 ? 'replica' : 'replicas'}${req.node ? ` on ${req.node}` : ''})${r.service ? `, service ${r.service} (${req.expose})` : ''}`),
     deleteApp: (namespace: string, name: string) => attempt(`delete ${name}`, () => call('deleteApp', { namespace, name }), () => `Deleted ${name}`),
