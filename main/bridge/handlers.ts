@@ -18,6 +18,7 @@ import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
 import { importImageTarball } from './images';
+import { applyDocuments, getObject, openapiSchemas } from './object-yaml';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -188,6 +189,9 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       disposers.delete(id);
       return null;
     },
+    getObject: async (req) => getObject(client, { ...req, apiVersion: str(req, 'apiVersion'), kind: str(req, 'kind'), name: str(req, 'name') }),
+    applyDocuments: async (req) => ({ documents: await applyDocuments(client, str(req, 'yaml'), { namespace: req.namespace, dryRun: req.dryRun === true, force: req.force }) }),
+    openapiSchemas: async (req) => ({ schemas: await openapiSchemas(deps.api, str(req, 'apiVersion')) }),
   };
 
   return {
