@@ -5,14 +5,9 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document } from 'yaml';
 import type { OpenApiSchema } from '../../../main/bridge/contract';
 import type { YamlDiagnostic } from './yaml-fields';
+import { groupVersion } from './group-version';
 
 export type Schemas = Record<string, OpenApiSchema>;
-
-/** The group-version of an apiVersion: "apps/v1" → apps, v1; "v1" → '', v1. */
-export function groupVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
-}
 
 export function kindSchema(schemas: Schemas, apiVersion: string, kind: string): OpenApiSchema | undefined {
   const { group, version } = groupVersion(apiVersion);

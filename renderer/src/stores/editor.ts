@@ -5,7 +5,7 @@ import { ref } from 'vue';
 import type { ObjectKey } from '../../../main/bridge/contract';
 import { call } from '../bridge/client';
 import type { Schemas } from '../lib/yaml-schema';
-import { groupVersion } from '../lib/yaml-schema';
+import { groupVersion } from '../lib/group-version';
 
 export type EditorSource = { object: ObjectKey } | { text: string };
 

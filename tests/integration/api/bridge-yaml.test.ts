@@ -81,8 +81,10 @@ describe('applyDocuments', () => {
     expect(read.metadata?.managedFields).toBeUndefined();
     await c.kubectlOk(['scale', 'deployment', 'race-dep', '--replicas=4']);
     const stale = { ...read, spec: { ...(read.spec as object), replicas: 2 } } as KObject;
-    const withRv = (await call('applyDocuments', { yaml: JSON.stringify(stale), dryRun: true })).documents[0];
+    // Forced (as the editor applies a live object's edit), the stale resourceVersion alone is the conflict, as in Kubernetes.
+    const withRv = (await call('applyDocuments', { yaml: JSON.stringify(stale), dryRun: true, force: true })).documents[0];
     expect(withRv.error).toMatchObject({ code: 409, reason: 'Conflict' });
+    expect(withRv.error?.message).toContain('the object has been modified; please apply your changes to the latest version and try again');
     const { resourceVersion: _rv, ...meta } = read.metadata ?? {};
     const withoutRv = JSON.stringify({ ...stale, metadata: meta });
     const owned = (await call('applyDocuments', { yaml: withoutRv, dryRun: false })).documents[0];
