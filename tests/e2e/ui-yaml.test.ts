@@ -98,7 +98,7 @@ describe('the YAML editor', () => {
     await openDeploymentYaml('web');
     await retype('replicas: 3', 'replicas: "x"');
     // The client's check against the OpenAPI schema, before anything is sent.
-    const marked = line('replicas: "x"').locator('.cm-lintRange-error');
+    const marked = line('replicas: "x"').locator('.cm-lintRange-error').first();
     await marked.waitFor({ timeout: STEP_MS });
     await editor().locator('[data-test=yaml-review]').click();
     const problems = editor().locator('[data-test=yaml-problems]');
@@ -112,7 +112,7 @@ describe('the YAML editor', () => {
 
     // An unknown field: strict field validation refuses it; it is marked where it is.
     await retype('replicas: "x"', 'replicaz: 2');
-    await line('replicaz: 2').locator('.cm-lintRange-error').waitFor({ timeout: STEP_MS });
+    await line('replicaz: 2').locator('.cm-lintRange-error').first().waitFor({ timeout: STEP_MS });
     await editor().locator('[data-test=yaml-review]').click();
     await problems.locator('li', { hasText: 'unknown field "spec.replicaz"' }).first().waitFor({ timeout: STEP_MS });
     expect(await replicas('web')).toBe(3);
@@ -166,7 +166,7 @@ describe('the YAML editor', () => {
     const problems = editor().locator('[data-test=yaml-problems]');
     await problems.locator('li', { hasText: 'spec.replicas: Invalid value: -1: must be greater than or equal to 0' }).waitFor({ timeout: STEP_MS });
     expect(await problems.locator('li').first().innerText()).toContain('Line 13');
-    await line('replicas: -1').locator('.cm-lintRange-error').waitFor();
+    await line('replicas: -1').locator('.cm-lintRange-error').first().waitFor({ timeout: STEP_MS });
     await shot('08-multi-doc-error');
     await expect(serve.client.get(CONFIGMAPS, 'pasted', 'default')).rejects.toThrow(/not found/);
 

@@ -99,7 +99,7 @@ export function yamlEditorExtensions(schemasFor: SchemaSource, onChange: (text: 
     yaml(),
     serverField,
     lintGutter(),
-    linter(lintSource(schemasFor), { delay: 300 }),
+    linter(lintSource(schemasFor), { delay: 300, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(setServer))) }),
     autocompletion({ override: [completionSource(schemasFor)], activateOnTyping: true }),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) onChange(u.state.doc.toString());
