@@ -3,7 +3,7 @@
 // carry exactly these shapes; the renderer cannot tell which transport it has.
 // Types plus two channel-name constants: the renderer imports it with `import type`; the preload
 // also imports IPC_CALL/IPC_EVENT.
-import type { KObject, Machine, MachineProvider, WatchEventType } from '../api/types';
+import type { KObject, Machine, MachineProvider, StatusCause, WatchEventType } from '../api/types';
 import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 
@@ -256,6 +256,50 @@ export interface RolloutRevision {
   images: string[];
 }
 
+// Edit and apply YAML (the YAML editor): objects by apiVersion/kind, per-document (dry-run) apply, OpenAPI v3 schemas.
+/** Any served object, by apiVersion and kind (custom resources included). */
+export interface ObjectKey {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Why one document was refused: the API's Status, with its causes (field paths as Kubernetes words them). */
+export interface DocumentError extends BridgeError {
+  causes?: StatusCause[];
+}
+
+/** One object of a YAML text, applied or dry-run: `document` is its index among the text's documents. */
+export interface DocumentResult {
+  document: number;
+  /** Its index in a `kind: List` document's items. */
+  item?: number;
+  key?: ObjectKey;
+  /** The object before (null: it does not exist yet); without managedFields. Set on dry-runs. */
+  live?: KObject | null;
+  /** What the server made of it (or would make, on a dry-run); without managedFields. */
+  result?: KObject;
+  error?: DocumentError;
+}
+
+/** The parts of an OpenAPI v3 document the editor reads: its schemas. */
+export interface OpenApiSchema {
+  type?: string;
+  format?: string;
+  description?: string;
+  properties?: Record<string, OpenApiSchema>;
+  additionalProperties?: OpenApiSchema | boolean;
+  items?: OpenApiSchema;
+  required?: string[];
+  enum?: unknown[];
+  allOf?: OpenApiSchema[];
+  $ref?: string;
+  'x-kubernetes-group-version-kind'?: Array<{ group: string; version: string; kind: string }>;
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+}
+
 /** Request/response calls: name → { req, res }. */
 export interface BridgeCalls extends ClusterCalls, ImageCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
@@ -287,6 +331,13 @@ export interface BridgeCalls extends ClusterCalls, ImageCalls {
   /** Sends 'metrics' events every few seconds while at least one subscription is open. */
   subscribeMetrics: { req: null; res: { subscriptionId: string } };
   unsubscribeMetrics: { req: { subscriptionId: string }; res: null };
+  // Edit and apply YAML (the YAML editor)
+  /** An object by apiVersion/kind/name, without managedFields. */
+  getObjectByKind: { req: ObjectKey; res: KObject };
+  /** Server-side apply of every document (dryRun: nothing stored); force takes fields other managers own. Errors are per document. */
+  applyDocuments: { req: { yaml: string; namespace?: string; dryRun: boolean; force?: boolean }; res: { documents: DocumentResult[] } };
+  /** The API's OpenAPI v3 schemas of one group-version ("v1", "apps/v1", a CRD's). */
+  openapiSchemas: { req: { apiVersion: string }; res: { schemas: Record<string, OpenApiSchema> } };
   // Shell: a terminal in a container or on a node; output arrives as 'shell' events with this sessionId.
   shellStart: { req: ShellStartRequest; res: { sessionId: string; command: string } };
   /** Keystrokes and pasted text, base64 (binary-safe). */

@@ -23,6 +23,7 @@ import { nodeSshOf } from './node-shell';
 import type { SshSession } from '../nodes/ssh';
 import { imageCalls, type ImageDeps } from './image-calls';
 import { createBrowserCalls } from './browser-calls';
+import { applyDocuments, getObject, openapiSchemas } from './object-yaml';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -222,6 +223,9 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     shellResize: async (req) => { shells.resize(req.sessionId, req.cols, req.rows); return null; },
     shellAck: async (req) => { shells.ack(req.sessionId, req.bytes); return null; },
     shellStop: async (req) => { shells.stop(req.sessionId); return null; },
+    getObjectByKind: async (req) => getObject(client, { ...req, apiVersion: str(req, 'apiVersion'), kind: str(req, 'kind'), name: str(req, 'name') }),
+    applyDocuments: async (req) => ({ documents: await applyDocuments(client, str(req, 'yaml'), { namespace: req.namespace, dryRun: req.dryRun === true, force: req.force }) }),
+    openapiSchemas: async (req) => ({ schemas: await openapiSchemas(deps.api, str(req, 'apiVersion')) }),
   };
 
   return {

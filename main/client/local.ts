@@ -60,13 +60,14 @@ export class LocalClient implements ApiClient {
   }
 
   update<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
-    const opts = { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, dryRun: o.dryRun };
+    const opts = { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, subresource: o.subresource, dryRun: o.dryRun };
     const namespace = o.namespace ?? obj.metadata?.namespace;
     return wrap(async () => (await this.registry.update(this.info(r), namespace, obj.metadata?.name ?? '', obj, opts)).object as unknown as T);
   }
 
   patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
-    const opts = { fieldManager: o.fieldManager ?? this.manager, subresource: o.subresource, force: o.force, dryRun: o.dryRun };
+    const { fieldManager = this.manager, fieldValidation, subresource, force, dryRun } = o;
+    const opts = { fieldManager, fieldValidation, subresource, force, dryRun };
     return wrap(async () => (await this.registry.patch(this.info(r), o.namespace, name, patch, kind, opts)).object as unknown as T);
   }
 

@@ -230,8 +230,8 @@ export class Registry {
       });
       const pm = (patched.metadata ??= {});
       if (pm.name !== undefined && pm.name !== name) throw errors.badRequest(`the name of the object (${pm.name}) does not match the name on the URL (${name})`);
-      // A resourceVersion in the patch is a precondition; otherwise we update what we read.
-      const precondition = type !== 'apply' && pm.resourceVersion !== current.metadata.resourceVersion ? pm.resourceVersion : undefined;
+      // A resourceVersion in the patch (server-side apply's configuration too) is a precondition; otherwise we update what we read.
+      const precondition = pm.resourceVersion !== current.metadata.resourceVersion ? pm.resourceVersion : undefined;
       if (precondition) throw errors.conflict(r.group, r.plural, name);
       pm.resourceVersion = current.metadata.resourceVersion;
       const warnings = checkFields(r, patched, opts);
