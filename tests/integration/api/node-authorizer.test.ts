@@ -147,4 +147,22 @@ describe('node authorizer', () => {
     const own = await c.kubectl(['get', 'lease', 'n1', '-n', 'kube-node-lease'], { token: n1 });
     expect(own.stderr).toContain('NotFound');
   });
+
+  it('NodeRestriction: its own Node only, no restricted labels, no taints of its own', async () => {
+    const node = (name: string, labels: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels } });
+    const other = await c.kubectl(['create', '-f', '-'], { token: n1, input: node('n2', {}) });
+    expect(other.stderr.trim()).toBe('Error from server (Forbidden): error when creating "STDIN": nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"');
+    const restricted = await c.kubectl(['create', '-f', '-'], { token: n1, input: node('n1', { 'node-restriction.kubernetes.io/pool': 'a', 'node-role.kubernetes.io/control-plane': '' }) });
+    expect(restricted.stderr.trim()).toBe('Error from server (Forbidden): error when creating "STDIN": nodes "n1" is forbidden: node "n1" is not allowed to set the following labels: '
+      + 'node-restriction.kubernetes.io/pool, node-role.kubernetes.io/control-plane');
+    await c.kubectlOk(['create', '-f', '-'], { token: n1, input: node('n1', { 'kubernetes.io/hostname': 'n1', 'topology.kubernetes.io/zone': 'z', 'x.node.kubernetes.io/y': '1' }) });
+    await c.kubectlOk(['label', 'node', 'n1', 'team=blue'], { token: n1 });
+    const label = await c.kubectl(['label', 'node', 'n1', 'example.k8s.io/x=1'], { token: n1 });
+    expect(label.stderr.trim()).toBe('Error from server (Forbidden): nodes "n1" is forbidden: node "n1" is not allowed to modify labels: example.k8s.io/x');
+    const taint = await c.kubectl(['taint', 'node', 'n1', 'k=v:NoSchedule'], { token: n1 });
+    expect(taint.stderr.trim()).toBe('Error from server (Forbidden): nodes "n1" is forbidden: node "n1" is not allowed to modify taints');
+    // The admin is not restricted.
+    await c.kubectlOk(['label', 'node', 'n1', 'node-restriction.kubernetes.io/pool=a']);
+    await c.kubectlOk(['label', 'node', 'n1', 'team=red', '--overwrite'], { token: n1 });
+  });
 });
