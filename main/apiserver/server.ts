@@ -10,6 +10,7 @@ import type { Pki } from './pki';
 import type { Identity, TokenAuthenticator } from './auth';
 import { needsObjectNode } from './auth';
 import { attributesOf } from './authz/attributes';
+import { answerClientError } from './client-error';
 import { actingAs } from './authz/impersonation';
 import { parseRequestInfo } from './request';
 import type { RequestInfo } from './request';
@@ -83,6 +84,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(opts, req, socket, head);
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
