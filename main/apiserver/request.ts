@@ -105,6 +105,31 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/**
+ * Waits until the rest of a request body nobody read has arrived (and throws it away), up to `limit`
+ * bytes: an answer sent while the client is still writing can be lost to the connection's reset (Go's
+ * server likewise reads what is left before closing). A body over the limit is not waited for.
+ */
+export function discardBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let size = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) done();
+    };
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
+}
+
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);

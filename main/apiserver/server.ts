@@ -12,7 +12,7 @@ import { needsObjectNode } from './auth';
 import { attributesOf } from './authz/attributes';
 import { answerClientError } from './client-error';
 import { actingAs } from './authz/impersonation';
-import { parseRequestInfo } from './request';
+import { discardBody, parseRequestInfo } from './request';
 import type { RequestInfo } from './request';
 import { ApiError, errors, toApiError } from './status';
 import type { ApiContext } from './context';
@@ -115,6 +115,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 async function handle(opts: ApiServerOptions, advertised: Advertised, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = req.url ?? '/';
@@ -122,6 +124,7 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     // /version/ is /version (its go-restful web service routes its root with and without the slash).
     const pathOnly = raw === '/version/' ? '/version' : raw;
     if (PUBLIC_PATHS.has(pathOnly)) {
+      await discardBody(req);
       if (pathOnly === '/version') sendJson(res, 200, SERVER_VERSION);
       else {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -133,12 +136,15 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     if (!requester) throw errors.unauthorized();
     const identity = impersonated(opts.ctx, req, requester);
     const info = parseRequestInfo(req.method ?? 'GET', url);
+    // Only writes to resources read a body: any other is read to its end first (see discardBody).
+    if (!info.isResource || !BODY_METHODS.has(req.method ?? 'GET')) await discardBody(req);
     // Discovery, OpenAPI and the other non-resource paths are authorized here; resources in route().
     if (!info.isResource) authorize(opts.ctx, identity, info, req.method ?? 'GET');
     await route(opts.ctx, advertised, identity, req, res, info);
   } catch (e) {
     const err = toApiError(e);
     if (err.code >= 500) opts.onInternalError?.(e, req);
+    await discardBody(req);
     sendError(res, err);
   }
 }

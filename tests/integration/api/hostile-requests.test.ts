@@ -17,10 +17,12 @@ const DEADLINE_MS = 15_000;
 interface Answer { code: number; text: string; contentType: string }
 
 /** One request on its own connection, with a deadline: a hang fails the property. */
-function send(method: string, path: string, body: Buffer | undefined, contentType: string | undefined): Promise<Answer> {
+function send(
+  method: string, path: string, body: Buffer | undefined, contentType: string | undefined, extraHeaders: Record<string, string> = {},
+): Promise<Answer> {
   const url = new URL(c.core.api.url);
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${c.core.auth.adminToken}`, Accept: 'application/json' };
+    const headers: Record<string, string> = { Authorization: `Bearer ${c.core.auth.adminToken}`, Accept: 'application/json', ...extraHeaders };
     if (contentType !== undefined) headers['Content-Type'] = contentType;
     if (body) headers['Content-Length'] = String(body.length);
     const req = https.request({ host: url.hostname, port: url.port, method, path, headers, ca: c.core.caCertPem, agent: false }, (res) => {
@@ -120,7 +122,9 @@ const nested = (depth: number, open: string, close: string, inner = '1'): string
 const objectLike = fc.record({
   apiVersion: fc.oneof(fc.constantFrom('v1', 'apps/v1', 'bogus/v9', ''), fc.anything()),
   kind: fc.oneof(fc.constantFrom('ConfigMap', 'Pod', 'Deployment', 'Status', 'List', ''), fc.anything()),
-  metadata: fc.oneof(fc.anything(), fc.record({ name: fc.oneof(fc.string(), fc.anything()), namespace: fc.oneof(fc.string(), fc.anything()), labels: fc.anything() })),
+  metadata: fc.oneof(fc.anything(), fc.record({
+    name: fc.oneof(fc.string(), fc.anything()), namespace: fc.oneof(fc.string(), fc.anything()), labels: fc.anything(),
+  })),
   data: fc.anything(), spec: fc.anything(), items: fc.anything(),
 }, { requiredKeys: [] });
 
@@ -162,6 +166,49 @@ describe('hostile requests', () => {
     await fc.assert(fc.asyncProperty(request, async (r) => {
       const a = await send(r.method, r.path + r.query, r.body, r.contentType);
       expectWellFormed(a, `${r.method} ${(r.path + r.query).slice(0, 200)} [${r.contentType ?? 'no content type'}, ${r.body?.length ?? 0} bytes]`);
-    }), { numRuns: Number(process.env.FC_RUNS ?? 250), seed, path: process.env.FC_PATH, endOnFailure: true, interruptAfterTimeLimit: 50_000, markInterruptAsFailure: false });
+    }), {
+      numRuns: Number(process.env.FC_RUNS ?? 250), seed, path: process.env.FC_PATH, endOnFailure: true,
+      // Within the suite's budget whatever the machine's load: fewer runs rather than a slow suite.
+      interruptAfterTimeLimit: 50_000, markInterruptAsFailure: false,
+    });
   }, 120_000);
+});
+
+// What the property found, each as a plain test.
+describe('hostile requests: regressions', () => {
+  const status = (a: Answer): Status => JSON.parse(a.text) as Status;
+
+  it('a bad escape in the path is 400 (was a 500 "URI malformed")', async () => {
+    const a = await send('GET', '/api/v1/namespaces/default/configmaps/%zz', undefined, undefined);
+    expect(a.code).toBe(400);
+    expect(status(a)).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest', message: 'invalid URL escape "%zz"' });
+  });
+
+  it('a path starting with // is a path, not a host (was a 500 "Invalid URL")', async () => {
+    const a = await send('POST', '//%00/x', Buffer.from('{}'), 'application/json');
+    expect(a.code).toBe(404);
+    expect(status(a)).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound' });
+  });
+
+  it('a method Node\'s parser does not know gets a 400 Status, not a bare 400', async () => {
+    const a = await send('BREW', '/api/v1/namespaces', undefined, undefined);
+    expect(a.code).toBe(400);
+    expect(a.contentType).toBe('application/json');
+    expect(status(a)).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest' });
+  });
+
+  it('a request with a large body nobody reads still gets its whole answer (was a connection reset)', async () => {
+    const big = Buffer.from(nested(100_000, '{"a":', '}'));
+    for (const [method, path] of [['POST', '/openapi/v2'], ['TRACE', '/openapi/v2'], ['POST', '/apis/nope'], ['GET', '/api/v1/namespaces']]) {
+      const a = await send(method, path, big, 'application/json');
+      expectWellFormed(a, `${method} ${path}`);
+      if (a.code === 200) expect((JSON.parse(a.text) as object)).toBeTruthy();
+    }
+  });
+
+  it('a malformed impersonation extra key is kept as sent (was a 500)', async () => {
+    const a = await send('GET', '/api/v1/namespaces', undefined, undefined, { 'Impersonate-User': 'jane', 'Impersonate-Extra-%zz': 'v' });
+    expect(a.code).toBe(403);
+    expect(status(a).message).toBe('namespaces is forbidden: User "jane" cannot list resource "namespaces" in API group "" at the cluster scope');
+  });
 });
