@@ -7,7 +7,7 @@ import { errors } from '../status';
 import type { Store } from '../../store/types';
 import type { Attributes, UserInfo } from './attributes';
 import { forbiddenMessage } from './attributes';
-import { nodeDecide } from './node';
+import { nodeDecide, nodeOfUser } from './node';
 import { NodeGraphIndex } from './node-graph-index';
 import { RbacAuthorizer } from './rbac';
 import { RbacIndex } from './rbac-index';
@@ -44,7 +44,8 @@ export class Authorizer {
 
   decide(a: Attributes & { user: Subject }, objectNode?: string): Decision {
     if (a.user.groups.includes(MASTERS)) return { allowed: true, reason: '' };
-    const node = a.user.node;
+    // A SubjectAccessReview's user is a node by its name and group too, as Kubernetes identifies nodes.
+    const node = a.user.node ?? nodeOfUser(a.user);
     if (!node) return this.rbac.authorize(a);
     const byNode = nodeDecide(node, a, this.nodeGraph.graph, objectNode);
     if (byNode.allowed) return byNode;

@@ -4,16 +4,19 @@
 // reaches an object when a path leads from the object to the node:
 //   node <- pod <- secret | configmap | pvc | serviceaccount
 //   node <- pod <- pvc <- pv <- secret
-// Mirror pods reach only their node (a node must not grant itself access by creating a pod).
+// Mirror pods reach only their node (a node must not grant itself access by creating a pod). Flotilla's
+// own edge: a volume of the node-local provisioner leads to the node it lives on (node <- pv), whose
+// agent removes its directory and finalizer once the claim is gone.
 import type { PersistentVolume, Pod } from 'kubernetes-types/core/v1';
 import { podClaimNames, podConfigMapNames, podSecretNames, pvNodeSecrets } from '../../api/pod-references';
+import { ANN_PROVISIONED_BY, LOCAL_PROVISIONER, localVolumeNode } from '../../api/storage';
 
 export type VertexType = 'pod' | 'secret' | 'configmap' | 'pvc' | 'pv' | 'serviceaccount';
 
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 interface PodEntry { node: string; uid: string; refs: string[] }
-interface PvEntry { claim: string; secrets: string[] }
+interface PvEntry { claim?: string; secrets: string[]; localNode?: string }
 
 const key = (type: VertexType, namespace: string, name: string): string => `${type}/${namespace}/${name}`;
 
@@ -83,18 +86,25 @@ export class NodeGraph {
     for (const r of had.refs) this.podRefs.remove(r, podKey);
   }
 
-  /** A volume as written: it leads to its claim (claimRef) and its secrets lead to it. */
+  /** A volume as written: it leads to its claim (claimRef) and its secrets lead to it; a node-local one leads to its node. */
   putPV(pv: PersistentVolume): void {
     const name = pv.metadata?.name ?? '';
     this.deletePV(name);
     const claimRef = pv.spec?.claimRef;
-    if (!claimRef?.name) return;
+    const localNode = pv.metadata?.annotations?.[ANN_PROVISIONED_BY] === LOCAL_PROVISIONER ? localVolumeNode(pv) : undefined;
+    if (!claimRef?.name && !localNode) return;
     const entry: PvEntry = {
-      claim: key('pvc', claimRef.namespace ?? '', claimRef.name),
-      secrets: pvNodeSecrets(pv).map((s) => key('secret', s.namespace, s.name)),
+      claim: claimRef?.name ? key('pvc', claimRef.namespace ?? '', claimRef.name) : undefined,
+      secrets: claimRef?.name ? pvNodeSecrets(pv).map((s) => key('secret', s.namespace, s.name)) : [],
+      localNode,
     };
     this.pvs.set(name, entry);
     for (const s of entry.secrets) this.pvRefs.add(s, name);
+  }
+
+  /** Whether the volume is one of the node-local provisioner's on `node`. */
+  isLocalVolumeOf(node: string, name: string): boolean {
+    return this.pvs.get(name)?.localNode === node;
   }
 
   deletePV(name: string): void {
@@ -109,7 +119,7 @@ export class NodeGraph {
     if (type === 'pod') return this.pods.get(key('pod', namespace, name))?.node === node;
     if (type === 'pv') {
       const pv = this.pvs.get(name);
-      return Boolean(pv && this.podOnNode(pv.claim, node));
+      return Boolean(pv && (pv.localNode === node || (pv.claim && this.podOnNode(pv.claim, node))));
     }
     const k = key(type, namespace, name);
     if (this.podOnNode(k, node)) return true;
@@ -117,7 +127,7 @@ export class NodeGraph {
     if (type !== 'secret') return false;
     for (const pv of this.pvRefs.of(k)) {
       const entry = this.pvs.get(pv);
-      if (entry && this.podOnNode(entry.claim, node)) return true;
+      if (entry?.claim && this.podOnNode(entry.claim, node)) return true;
     }
     return false;
   }

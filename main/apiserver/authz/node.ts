@@ -8,9 +8,10 @@
 // kube-proxy, the network-policy enforcer and the cluster DNS (one identity instead of several): reading
 // services, endpointslices, namespaces, networkpolicies and every pod and node. Nodes and pods are
 // changed only by their own node (NodeRestriction's rule, decided here where the pod's node is known).
-// The node-local provisioner's half on the node lists and watches PersistentVolumes and drops its
-// finalizer from them (in Kubernetes a provisioner has an identity of its own).
-import type { Attributes } from './attributes';
+// The node-local provisioner's half on the node lists and watches PersistentVolumes, and reads and
+// drops its finalizer from the volumes provisioned on its node (in Kubernetes a provisioner has an
+// identity of its own).
+import type { Attributes, UserInfo } from './attributes';
 import type { NodeGraph, VertexType } from './node-graph';
 
 export interface NodeDecision {
@@ -20,6 +21,13 @@ export interface NodeDecision {
 }
 
 const READ = new Set(['get', 'list', 'watch']);
+const NODE_PREFIX = 'system:node:';
+
+/** The node a user is (Kubernetes' nodeidentifier: name system:node:<name> in group system:nodes), or undefined. */
+export function nodeOfUser(user: UserInfo): string | undefined {
+  if (!user.name.startsWith(NODE_PREFIX) || !user.groups.includes('system:nodes')) return undefined;
+  return user.name.slice(NODE_PREFIX.length) || undefined;
+}
 
 /** Static rules: what every node may read. */
 const NODE_READABLE = new Set([
@@ -43,8 +51,11 @@ export function nodeDecide(node: string, a: Attributes, graph: NodeGraph, object
     return a.subresource === 'status' ? statusUpdate(node, a, graph) : getRelated(node, a, graph, 'pvc');
   }
   if (core && a.resource === 'persistentvolumes') {
-    // The node-local provisioner (see above); a read of one volume is the graph's.
-    if ((a.verb === 'list' || a.verb === 'watch' || a.verb === 'update') && !a.subresource) return ALLOW;
+    // The node-local provisioner (see above) watches every volume and updates its own; a read of one volume is the graph's.
+    if ((a.verb === 'list' || a.verb === 'watch') && !a.subresource) return ALLOW;
+    if (a.verb === 'update' && !a.subresource) {
+      return graph.isLocalVolumeOf(node, a.name) ? ALLOW : deny(`no relationship found between node '${node}' and this object`);
+    }
     return getRelated(node, a, graph, 'pv');
   }
   if (core && a.resource === 'serviceaccounts') return createToken(node, a, graph);

@@ -123,4 +123,17 @@ describe('node graph', () => {
     expect(g.hasPath('n1', 'secret', 'ns', 's')).toBe(false);
     expect(g.hasPath('n1', 'serviceaccount', 'ns', 'sa')).toBe(false);
   });
+
+  it('a node-local volume leads to the node it lives on, bound or not; another provisioner\'s does not', () => {
+    const g = new NodeGraph();
+    const affinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }] }] } };
+    g.putPV({ metadata: { name: 'local', annotations: { 'pv.kubernetes.io/provisioned-by': 'flotilla.dev/local-path' } }, spec: { nodeAffinity: affinity } });
+    g.putPV({ metadata: { name: 'other', annotations: { 'pv.kubernetes.io/provisioned-by': 'example.com/csi' } }, spec: { nodeAffinity: affinity } });
+    expect(g.hasPath('n1', 'pv', '', 'local')).toBe(true);
+    expect(g.isLocalVolumeOf('n1', 'local')).toBe(true);
+    expect(g.hasPath('n2', 'pv', '', 'local')).toBe(false);
+    expect(g.isLocalVolumeOf('n2', 'local')).toBe(false);
+    expect(g.hasPath('n1', 'pv', '', 'other')).toBe(false);
+    expect(g.isLocalVolumeOf('n1', 'other')).toBe(false);
+  });
 });

@@ -5,21 +5,14 @@
 // kubelet.kubernetes.io / node.kubernetes.io namespaces). Others' writes are not its business.
 import type { Node } from '../../../api/types';
 import type { UserInfo } from '../../authz/attributes';
+import { nodeOfUser } from '../../authz/node';
 import { errors } from '../../status';
-
-const NODE_PREFIX = 'system:node:';
 
 const KUBELET_LABELS = new Set([
   'kubernetes.io/hostname', 'topology.kubernetes.io/zone', 'topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone',
   'failure-domain.beta.kubernetes.io/region', 'beta.kubernetes.io/instance-type', 'node.kubernetes.io/instance-type', 'kubernetes.io/os',
   'kubernetes.io/arch', 'beta.kubernetes.io/os', 'beta.kubernetes.io/arch',
 ]);
-
-/** The node a user is (nodeidentifier: name system:node:<name> and group system:nodes), or undefined. */
-export function nodeOfUser(user: UserInfo): string | undefined {
-  if (!user.name.startsWith(NODE_PREFIX) || !user.groups.includes('system:nodes')) return undefined;
-  return user.name.slice(NODE_PREFIX.length) || undefined;
-}
 
 /** The label's prefix (its DNS subdomain), '' without one. */
 function namespaceOf(label: string): string {
