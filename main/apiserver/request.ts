@@ -29,8 +29,8 @@ export interface RequestInfo {
  * (/api/v1/watch/namespaces/ns/pods/name) as Kubernetes' RequestInfoFactory does.
  */
 export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
-  const url = new URL(rawUrl, 'http://x');
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const url = requestUrl(rawUrl);
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeSegment);
   const info: RequestInfo = { isResource: false, verb: '', group: '', version: '', resource: '', path: url.pathname, query: url.searchParams };
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 3) {
@@ -81,6 +81,53 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
       break;
   }
   return info;
+}
+
+/**
+ * The request target as a URL: its path as sent (a path starting with // is a path, not a host), and a
+ * target that is no URL at all is the client's error.
+ */
+export function requestUrl(rawUrl: string): URL {
+  try {
+    return rawUrl.startsWith('/') ? new URL(`http://x${rawUrl}`) : new URL(rawUrl, 'http://x');
+  } catch {
+    throw errors.badRequest(`invalid request URI ${JSON.stringify(rawUrl.slice(0, 200))}`);
+  }
+}
+
+/** A path segment unescaped; a bad escape is the client's error (Go's url package: `invalid URL escape "%zz"`). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    const bad = /%(?![0-9a-fA-F]{2})(.{0,2})/.exec(segment)?.[0] ?? segment;
+    throw errors.badRequest(`invalid URL escape ${JSON.stringify(bad)}`);
+  }
+}
+
+/**
+ * Waits until the rest of a request body nobody read has arrived (and throws it away), up to `limit`
+ * bytes: an answer sent while the client is still writing can be lost to the connection's reset (Go's
+ * server likewise reads what is left before closing). A body over the limit is not waited for.
+ */
+export function discardBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let size = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) done();
+    };
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
 }
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {

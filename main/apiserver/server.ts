@@ -10,8 +10,9 @@ import type { Pki } from './pki';
 import type { Identity, TokenAuthenticator } from './auth';
 import { needsObjectNode } from './auth';
 import { attributesOf } from './authz/attributes';
+import { answerClientError } from './client-error';
 import { actingAs } from './authz/impersonation';
-import { parseRequestInfo } from './request';
+import { discardBody, parseRequestInfo } from './request';
 import type { RequestInfo } from './request';
 import { ApiError, errors, toApiError } from './status';
 import type { ApiContext } from './context';
@@ -84,6 +85,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(opts, req, socket, head);
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
@@ -114,6 +116,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 async function handle(opts: ApiServerOptions, advertised: Advertised, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const instruments = opts.ctx.instruments;
   let info: RequestInfo | undefined;
@@ -129,6 +133,7 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     if (PUBLIC_PATHS.has(pathOnly)) {
       // Public to anonymous requests only: credentials that are presented must be valid (401 otherwise), as in Kubernetes.
       if (req.headers.authorization !== undefined && !(await opts.auth.authenticate(req))) throw errors.unauthorized();
+      await discardBody(req);
       if (pathOnly === '/version') sendJson(res, 200, SERVER_VERSION);
       else {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -141,12 +146,15 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     const identity = impersonated(opts.ctx, req, requester);
     info = parseRequestInfo(req.method ?? 'GET', url);
     if (instruments && info.isResource && (info.verb === 'watch' || info.legacyWatch)) res.once('close', instruments.requests.longRunning(info, 'WATCH'));
+    // Only writes to resources read a body: any other is read to its end first (see discardBody).
+    if (!info.isResource || !BODY_METHODS.has(req.method ?? 'GET')) await discardBody(req);
     // Discovery, OpenAPI and the other non-resource paths are authorized here; resources in route().
     if (!info.isResource) authorize(opts.ctx, identity, info, req.method ?? 'GET');
     await route(opts.ctx, advertised, identity, req, res, info);
   } catch (e) {
     const err = toApiError(e);
     if (err.code >= 500) opts.onInternalError?.(e, req);
+    await discardBody(req);
     sendError(res, err);
   }
 }

@@ -1,6 +1,7 @@
 // What an authorizer decides on (Kubernetes' authorizer.Attributes): who, and either a resource
 // request (verb, group, resource, subresource, namespace, name) or a non-resource one (verb, path).
 import type { RequestInfo } from '../request';
+import { parseFieldSelector, requiresExactMatch } from '../../api/fields';
 
 /** The authenticated (or impersonated) user. */
 export interface UserInfo {
@@ -31,8 +32,25 @@ export function attributesOf(user: UserInfo, info: RequestInfo, method: string):
   }
   return {
     user, verb: info.verb, resourceRequest: true, path: info.path, group: info.group, version: info.version, resource: info.resource,
-    subresource: info.subresource ?? '', namespace: info.namespace ?? '', name: info.name ?? '',
+    subresource: info.subresource ?? '', namespace: info.namespace ?? '', name: info.name ?? nameSelected(info),
   };
+}
+
+/**
+ * A list or watch of one object by the field selector metadata.name=<name> names it (Kubernetes'
+ * RequestInfoFactory): its name when it is a valid path segment, otherwise ''.
+ */
+function nameSelected(info: RequestInfo): string {
+  if (info.verb !== 'list' && info.verb !== 'watch') return '';
+  const given = info.query.get('fieldSelector');
+  if (!given) return '';
+  let name: string | undefined;
+  try {
+    name = requiresExactMatch(parseFieldSelector(given), 'metadata.name');
+  } catch {
+    return '';
+  }
+  return name && name !== '.' && name !== '..' && !/[/%]/.test(name) ? name : '';
 }
 
 /** The message of a denial (apiserver's forbiddenMessage). */

@@ -1,12 +1,14 @@
 // Who may do what: members of system:masters everything (the admin's token; in-process clients do
-// not come through here), a node's agent what the node authorizer allows, everyone else what RBAC
-// grants. A denial is Kubernetes' 403 with forbiddenMessage and the authorizers' reasons.
+// not come through here), a node's agent what the node authorizer allows (its graph kept from the
+// store by node-graph-index.ts), then everyone what RBAC grants. A denial is Kubernetes' 403 with
+// forbiddenMessage and the authorizers' reasons (one a line, as Kubernetes' union authorizer joins them).
 import type { PolicyRule } from '../../api/types';
 import { errors } from '../status';
 import type { Store } from '../../store/types';
 import type { Attributes, UserInfo } from './attributes';
 import { forbiddenMessage } from './attributes';
-import { NODE_DENIAL, nodeAllows } from './node';
+import { nodeDecide, nodeOfUser } from './node';
+import { NodeGraphIndex } from './node-graph-index';
 import { RbacAuthorizer } from './rbac';
 import { RbacIndex } from './rbac-index';
 
@@ -25,27 +27,31 @@ export interface Decision {
 export class Authorizer {
   readonly rbac: RbacAuthorizer;
   private readonly index: RbacIndex;
+  private readonly nodeGraph: NodeGraphIndex;
 
-  /** Reads the RBAC objects of `source.store` (a Registry will do) once, then follows its watch. */
+  /** Reads the RBAC objects, pods and volumes of `source.store` (a Registry will do) once, then follows its watch. */
   constructor(source: { readonly store: Store }) {
     this.index = new RbacIndex(source.store);
     this.rbac = new RbacAuthorizer(this.index);
+    this.nodeGraph = new NodeGraphIndex(source.store);
   }
 
   /** Stops following the store. */
   close(): void {
     this.index.close();
+    this.nodeGraph.close();
   }
 
   decide(a: Attributes & { user: Subject }, objectNode?: string): Decision {
     if (a.user.groups.includes(MASTERS)) return { allowed: true, reason: '' };
-    const node = a.user.node;
-    if (node) {
-      if (nodeAllows(node, a, objectNode)) return { allowed: true, reason: '' };
-      // A node's requests are the node authorizer's alone (its identity has no RBAC bindings).
-      return { allowed: false, reason: NODE_DENIAL };
-    }
-    return this.rbac.authorize(a);
+    // A SubjectAccessReview's user is a node by its name and group too, as Kubernetes identifies nodes.
+    const node = a.user.node ?? nodeOfUser(a.user);
+    if (!node) return this.rbac.authorize(a);
+    const byNode = nodeDecide(node, a, this.nodeGraph.graph, objectNode);
+    if (byNode.allowed) return byNode;
+    const byRbac = this.rbac.authorize(a);
+    if (byRbac.allowed) return byRbac;
+    return { allowed: false, reason: [byNode.reason, byRbac.reason].filter(Boolean).join('\n') };
   }
 
   /** Throws Kubernetes' 403 unless allowed. */

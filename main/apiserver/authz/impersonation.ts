@@ -50,7 +50,7 @@ export function actingAs(req: IncomingMessage, requester: Subject, authz: Author
   if (uid !== undefined) check({ group: 'authentication.k8s.io', resource: 'uids', namespace: '', name: uid });
   const extra: Record<string, string[]> = {};
   for (const h of extraKeys) {
-    const key = decodeURIComponent(h.slice(EXTRA_PREFIX.length));
+    const key = unescapeExtraKey(h.slice(EXTRA_PREFIX.length));
     for (const v of values(req, h)) check({ group: 'authentication.k8s.io', resource: 'userextras', subresource: key, namespace: '', name: v });
     extra[key] = values(req, h);
   }
@@ -60,4 +60,13 @@ export function actingAs(req: IncomingMessage, requester: Subject, authz: Author
   if (uid !== undefined) acting.uid = uid;
   if (node && impersonatedGroups.includes('system:nodes')) acting.node = node;
   return acting;
+}
+
+/** The extra's key unescaped; a malformed escape is kept as sent (Kubernetes' unescapeExtraKey). */
+function unescapeExtraKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }

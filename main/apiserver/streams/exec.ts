@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { errors } from '../status';
 import { queryFlag } from '../query-bool';
+import { requestUrl } from '../request';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from '../../protocol/agent-connection';
 import { agentStatusError, nodeUnreachable } from './agent-errors';
 import { negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
@@ -52,7 +53,7 @@ function relay(a: WebSocket, b: WebSocket): void {
 export async function upgradeExec(
   ep: AgentEndpoint, wss: WebSocketServer, pod: PodLike, sub: 'exec' | 'attach', req: IncomingMessage, socket: Duplex, head: Buffer,
 ): Promise<void> {
-  const query = new URL(req.url ?? '/', 'http://api').searchParams;
+  const query = requestUrl(req.url ?? '/').searchParams;
   const path = execPath(pod, query, sub);
   const upgrade = (req.headers.upgrade ?? '').toLowerCase();
   let protocol: string | undefined;

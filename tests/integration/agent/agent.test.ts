@@ -217,6 +217,18 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     await waitPod('nope', 'ImagePullBackOff', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 30_000);
   });
 
+  it('reads a pod\'s image pull secrets with the node\'s credentials (the node authorizer\'s graph); only a missing one is reported', async () => {
+    await cluster.client.create(SECRETS, {
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'default' }, type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { '127.0.0.1:1': { auth: Buffer.from('u:p').toString('base64') } } })).toString('base64') },
+    });
+    await createPod('pullsecret', { imagePullSecrets: [{ name: 'regcred' }, { name: 'ghost' }], containers: [{ name: 'c', image: '127.0.0.1:1/flotilla/nope:2' }] });
+    await waitPod('pullsecret', 'image pull failure', (x) => ['ErrImagePull', 'ImagePullBackOff'].includes(x.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ''), 30_000);
+    const events = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: 'involvedObject.name=pullsecret' });
+    const failed = events.items.filter((e) => e.reason === 'FailedToRetrieveImagePullSecret').map((e) => e.message);
+    expect(failed[0]).toBe('Unable to retrieve some image pull secrets (ghost); attempting to pull the image may not succeed.');
+  });
+
   it('makes a ClusterIP service reachable from the node', async () => {
     const web = await getPod('web');
     const svc = await cluster.client.create<Service>(SERVICES, {

@@ -67,7 +67,7 @@ describe('Status details', () => {
       const s = await status('DELETE', '/api/v1/namespaces/default/configmaps/cm', undefined, undefined, node);
       expect(s).toMatchObject({
         reason: 'Forbidden', code: 403, details: { name: 'cm', kind: 'configmaps' },
-        message: 'configmaps "cm" is forbidden: User "system:node:n1" cannot delete resource "configmaps" in API group "" in the namespace "default": a node may only change its own Node, Lease and the pods bound to it',
+        message: 'configmaps "cm" is forbidden: User "system:node:n1" cannot delete resource "configmaps" in API group "" in the namespace "default": can only read resources of this type',
       });
     } finally {
       node.close();

@@ -59,8 +59,14 @@ describe('RBAC authorizer', () => {
     const node = { name: 'system:node:n1', groups: ['system:nodes'], node: 'n1' };
     expect(authz.decide({ ...attrs('update', 'nodes', '', node), name: 'n1' }).allowed).toBe(true);
     expect(authz.decide({ ...attrs('update', 'nodes', '', node), name: 'n2' }).allowed).toBe(false);
-    expect(authz.decide({ ...attrs('create', 'serviceaccounts', 'shop', node), subresource: 'token' }).allowed).toBe(true);
+    // A token only for an account a pod bound to the node runs as (node-authorizer.test.ts has the graph).
+    expect(authz.decide({ ...attrs('create', 'serviceaccounts', 'shop', node), subresource: 'token', name: 'robot' }))
+      .toEqual({ allowed: false, reason: "no relationship found between node 'n1' and this object" });
     expect(authz.rulesFor(node, 'shop').incomplete).toBe(true);
+    // A user named as a node in system:nodes is one (a SubjectAccessReview's user has no node field).
+    const reviewed = { name: 'system:node:n1', groups: ['system:nodes'] };
+    expect(authz.decide({ ...attrs('get', 'secrets', 'shop', reviewed), name: 's' })).toEqual({ allowed: false, reason: "no relationship found between node 'n1' and this object" });
+    expect(authz.decide({ ...attrs('update', 'nodes', '', reviewed), name: 'n1' }).allowed).toBe(true);
   });
 
   it('every write of a binding or role counts for the next decision (the index follows the store)', async () => {

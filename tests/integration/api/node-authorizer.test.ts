@@ -1,0 +1,168 @@
+// The node authorizer with real kubectl and a node's token: a node reads the secrets, configmaps,
+// claims and volumes of the pods bound to it and nothing else (Kubernetes' 403 with "no relationship
+// found"), lists or watches one object by metadata.name but not the collection, gets tokens only for
+// its pods' service accounts, and its own Lease only. A binding counts for the very next request.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+
+let c: TestCluster;
+let n1: string;
+let n2: string;
+
+const forbidden = (what: string, verb: string, resource: string, where: string, reason: string, user = 'n1') =>
+  `Error from server (Forbidden): ${what} is forbidden: User "system:node:${user}" cannot ${verb} resource "${resource}" in API group "" ${where}: ${reason}`;
+const noRelation = (node = 'n1') => `no relationship found between node '${node}' and this object`;
+
+const objects = `
+apiVersion: v1
+kind: Secret
+metadata: { name: vol-secret }
+stringData: { a: b }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: pull }
+type: kubernetes.io/dockerconfigjson
+stringData: { .dockerconfigjson: '{"auths":{}}' }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: unrelated }
+stringData: { a: b }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: later }
+stringData: { a: b }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: env-cm }
+data: { A: b }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: robot }
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data }
+spec: { accessModes: [ReadWriteOnce], storageClassName: manual, resources: { requests: { storage: 1Gi } }, volumeName: vol }
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: { name: vol }
+spec:
+  capacity: { storage: 1Gi }
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  hostPath: { path: /tmp/vol }
+  claimRef: { namespace: default, name: data }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web }
+spec:
+  nodeName: n1
+  serviceAccountName: robot
+  imagePullSecrets: [{ name: pull }]
+  containers:
+  - name: c
+    image: busybox
+    envFrom: [{ configMapRef: { name: env-cm } }]
+  volumes:
+  - { name: s, secret: { secretName: vol-secret } }
+  - { name: d, persistentVolumeClaim: { claimName: data } }
+`;
+
+beforeAll(async () => {
+  c = await startTestCluster({ controllers: false });
+  n1 = c.core.auth.nodeToken('n1');
+  n2 = c.core.auth.nodeToken('n2');
+  await c.kubectlOk(['apply', '-f', '-'], { input: objects });
+}, 60_000);
+afterAll(async () => {
+  await c?.stop();
+});
+
+describe('node authorizer', () => {
+  it('a node gets the secrets, configmaps, claim and volume of its pods; another node gets none of them', async () => {
+    for (const obj of ['secret/vol-secret', 'secret/pull', 'configmap/env-cm', 'pvc/data', 'pv/vol']) {
+      expect(await c.kubectlOk(['get', obj, '-o', 'name'], { token: n1 })).toContain(obj.split('/')[1]);
+    }
+    const other = await c.kubectl(['get', 'secret', 'vol-secret'], { token: n2 });
+    expect(other.code).not.toBe(0);
+    expect(other.stderr.trim()).toBe(forbidden('secrets "vol-secret"', 'get', 'secrets', 'in the namespace "default"', noRelation('n2'), 'n2'));
+  });
+
+  it('a secret no pod of the node names is forbidden with Kubernetes\' message', async () => {
+    const r = await c.kubectl(['get', 'secret', 'unrelated'], { token: n1 });
+    expect(r.stderr.trim()).toBe(forbidden('secrets "unrelated"', 'get', 'secrets', 'in the namespace "default"', noRelation()));
+    const pv = await c.kubectl(['get', 'pvc', 'data'], { token: n2 });
+    expect(pv.stderr.trim()).toBe(forbidden('persistentvolumeclaims "data"', 'get', 'persistentvolumeclaims', 'in the namespace "default"', noRelation('n2'), 'n2'));
+  });
+
+  it('list and watch only of one object by metadata.name; the collection is forbidden', async () => {
+    const list = await c.kubectl(['get', 'secrets'], { token: n1 });
+    expect(list.stderr.trim()).toBe(forbidden('secrets', 'list', 'secrets', 'in the namespace "default"', 'No Object name found'));
+    const cms = await c.kubectl(['get', 'configmaps', '-A'], { token: n1 });
+    expect(cms.stderr.trim()).toBe(forbidden('configmaps', 'list', 'configmaps', 'at the cluster scope', 'can only read namespaced object of this type'));
+    expect(await c.kubectlOk(['get', 'secrets', '--field-selector', 'metadata.name=vol-secret', '-o', 'name'], { token: n1 })).toBe('secret/vol-secret\n');
+    const one = await c.kubectl(['get', 'secrets', '--field-selector', 'metadata.name=unrelated'], { token: n1 });
+    expect(one.stderr.trim()).toBe(forbidden('secrets "unrelated"', 'list', 'secrets', 'in the namespace "default"', noRelation()));
+    // The agent's watch of one object (object-watches.ts) as the raw request: it answers (timeoutSeconds ends it).
+    const watch = await c.kubectlOk(['get', '--raw', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Denv-cm&watch=1&timeoutSeconds=1'], { token: n1 });
+    expect(watch).toContain('"name":"env-cm"');
+    const writes = await c.kubectl(['delete', 'configmap', 'env-cm'], { token: n1 });
+    expect(writes.stderr.trim()).toBe(forbidden('configmaps "env-cm"', 'delete', 'configmaps', 'in the namespace "default"', 'can only read resources of this type'));
+  });
+
+  it('binding a pod grants its secret for the very next request; deleting the pod takes it back', async () => {
+    await c.kubectlOk(['run', 'late', '--image=busybox', '--restart=Never', '--overrides',
+      JSON.stringify({ spec: { volumes: [{ name: 'l', secret: { secretName: 'later' } }] } })]);
+    expect((await c.kubectl(['get', 'secret', 'later'], { token: n1 })).code).not.toBe(0);
+    const bind = await c.client.request('POST', '/api/v1/namespaces/default/pods/late/binding',
+      JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'late' }, target: { kind: 'Node', name: 'n1' } }));
+    expect(bind.code).toBe(201);
+    expect(await c.kubectlOk(['get', 'secret', 'later', '-o', 'name'], { token: n1 })).toBe('secret/later\n');
+    await c.kubectlOk(['delete', 'pod', 'late', '--grace-period=0', '--force']);
+    const after = await c.kubectl(['get', 'secret', 'later'], { token: n1 });
+    expect(after.stderr.trim()).toBe(forbidden('secrets "later"', 'get', 'secrets', 'in the namespace "default"', noRelation()));
+  });
+
+  it('tokens only for the service account of a pod on the node, bound to that pod', async () => {
+    const tok = await c.kubectlOk(['create', 'token', 'robot', '--bound-object-kind', 'Pod', '--bound-object-name', 'web'], { token: n1 });
+    expect(tok.split('.')).toHaveLength(3);
+    const other = await c.kubectl(['create', 'token', 'robot', '--bound-object-kind', 'Pod', '--bound-object-name', 'web'], { token: n2 });
+    expect(other.stderr.trim()).toBe(forbidden('serviceaccounts "robot"', 'create', 'serviceaccounts/token', 'in the namespace "default"', noRelation('n2'), 'n2')
+      .replace('Error from server (Forbidden)', 'error: failed to create token'));
+    const read = await c.kubectl(['get', 'serviceaccount', 'robot'], { token: n1 });
+    expect(read.stderr.trim()).toBe(forbidden('serviceaccounts "robot"', 'get', 'serviceaccounts', 'in the namespace "default"', 'can only create tokens for individual service accounts'));
+  });
+
+  it('its own Lease only, in kube-node-lease', async () => {
+    const r = await c.kubectl(['get', 'lease', 'n2', '-n', 'kube-node-lease'], { token: n1 });
+    expect(r.stderr.trim()).toBe('Error from server (Forbidden): leases.coordination.k8s.io "n2" is forbidden: User "system:node:n1" cannot get resource "leases" '
+      + 'in API group "coordination.k8s.io" in the namespace "kube-node-lease": can only access node lease with the same name as the requesting node');
+    const own = await c.kubectl(['get', 'lease', 'n1', '-n', 'kube-node-lease'], { token: n1 });
+    expect(own.stderr).toContain('NotFound');
+  });
+
+  it('NodeRestriction: its own Node only, no restricted labels, no taints of its own', async () => {
+    const node = (name: string, labels: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels } });
+    const other = await c.kubectl(['create', '-f', '-'], { token: n1, input: node('n2', {}) });
+    expect(other.stderr.trim()).toBe('Error from server (Forbidden): error when creating "STDIN": nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"');
+    const restricted = await c.kubectl(['create', '-f', '-'], { token: n1, input: node('n1', { 'node-restriction.kubernetes.io/pool': 'a', 'node-role.kubernetes.io/control-plane': '' }) });
+    expect(restricted.stderr.trim()).toBe('Error from server (Forbidden): error when creating "STDIN": nodes "n1" is forbidden: node "n1" is not allowed to set the following labels: '
+      + 'node-restriction.kubernetes.io/pool, node-role.kubernetes.io/control-plane');
+    await c.kubectlOk(['create', '-f', '-'], { token: n1, input: node('n1', { 'kubernetes.io/hostname': 'n1', 'topology.kubernetes.io/zone': 'z', 'x.node.kubernetes.io/y': '1' }) });
+    await c.kubectlOk(['label', 'node', 'n1', 'team=blue'], { token: n1 });
+    const label = await c.kubectl(['label', 'node', 'n1', 'example.k8s.io/x=1'], { token: n1 });
+    expect(label.stderr.trim()).toBe('Error from server (Forbidden): nodes "n1" is forbidden: node "n1" is not allowed to modify labels: example.k8s.io/x');
+    const taint = await c.kubectl(['taint', 'node', 'n1', 'k=v:NoSchedule'], { token: n1 });
+    expect(taint.stderr.trim()).toBe('Error from server (Forbidden): nodes "n1" is forbidden: node "n1" is not allowed to modify taints');
+    // The admin is not restricted.
+    await c.kubectlOk(['label', 'node', 'n1', 'node-restriction.kubernetes.io/pool=a']);
+    await c.kubectlOk(['label', 'node', 'n1', 'team=red', '--overwrite'], { token: n1 });
+  });
+});
