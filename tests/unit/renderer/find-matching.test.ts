@@ -5,7 +5,8 @@ import { imagesOf, matches, parseQuery, searchFields, textMatches } from '../../
 import { fuzzyRank, fuzzyScore } from '../../../renderer/src/lib/fuzzy';
 
 function pod(name: string, labels: Record<string, string>, images: string[]): KObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } } as KObject;
+  const o: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels } };
+  return { ...o, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } };
 }
 
 const web = pod('web-7d9c-abcde', { app: 'Web', tier: 'frontend' }, ['docker.io/flotilla/hello:1']);

@@ -20,7 +20,10 @@ describe('toHash / fromHash', () => {
       { view: 'map', detail: { type: 'pod', namespace: 'default', name: 'web-1' }, namespaces: ['default'], query: 'web' },
       { view: 'workloads', detail: { type: 'node', name: 'node-1' }, namespaces: [], query: '' },
       { view: 'browser', detail: { type: 'object', group: 'apps', version: 'v1', resource: 'deployments', namespace: 'a b', name: 'web' }, namespaces: [], query: '' },
-      { view: 'browser', detail: { type: 'object', group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', name: 'system:x' }, namespaces: [], query: '' },
+      {
+        view: 'browser', detail: { type: 'object', group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', name: 'system:x' },
+        namespaces: [], query: '',
+      },
       { view: 'browser', detail: { type: 'object', group: '', version: 'v1', resource: 'services', namespace: 'default', name: 'web' }, namespaces: [], query: '' },
       { view: 'map', detail: undefined, namespaces: [], query: 'a&b=c #?%' },
     ];
@@ -51,7 +54,8 @@ describe('toHash / fromHash', () => {
 });
 
 describe('shortcuts', () => {
-  const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+  type Mods = Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }>;
+  const key = (k: string, mods: Mods = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods });
   it('opens the palette with Ctrl+K or Cmd+K even while typing', () => {
     expect(shortcutFor(key('k', { ctrlKey: true }), true)).toEqual({ id: 'palette' });
     expect(shortcutFor(key('K', { metaKey: true }), false)).toEqual({ id: 'palette' });
