@@ -15,6 +15,12 @@ function sameItems(a: PodObj[] | undefined, b: PodObj[]): boolean {
   return true;
 }
 
+function byName(a: PodObj, b: PodObj): number {
+  const x = a.metadata?.name ?? '';
+  const y = b.metadata?.name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[]>> {
   const pods = usePodsStore();
   const find = useFind();
@@ -30,7 +36,8 @@ export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[
       arr.push(p);
     }
     for (const [node, arr] of next) {
-      arr.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+      // Code-unit order (names are DNS labels): far cheaper than localeCompare over 10,000 pods.
+      arr.sort(byName);
       const old = previous.get(node);
       if (old && sameItems(old, arr)) next.set(node, old);
     }

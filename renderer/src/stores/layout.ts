@@ -8,8 +8,8 @@ import { isBoolean, readRemembered, remember } from '../lib/remembered';
 export type Theme = 'system' | 'light' | 'dark';
 const isTheme = (v: unknown): v is Theme => v === 'system' || v === 'light' || v === 'dark';
 
-/** Narrower than this, the sidebar starts as icons only (until the person says otherwise). */
-const NARROW_PX = 1100;
+/** Narrower than this, the sidebar starts as icons only and the catalog folded (until the person says otherwise). */
+const NARROW_PX = 980;
 
 export const useLayoutStore = defineStore('layout', () => {
   const narrow = (globalThis.innerWidth ?? NARROW_PX) < NARROW_PX;
