@@ -94,7 +94,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     await pollUntil(async () => {
       podList = (await core.client.list<Pod & KObject>(PODS, { namespace: 'default' })).items;
       return podList.filter((p) => p.status?.phase === 'Running').length >= pods;
-    }, 300_000, `${pods} running pods`, 250);
+    }, Math.max(300_000, pods * 60), `${pods} running pods`, 250);
     const podsMs = nowMs() - tPods;
 
     const ui = await startUiServer(core, { port: 0, staticDir });

@@ -11,14 +11,15 @@ export function useRouteSync(): () => void {
   const nav = useNavStore();
   const namespaces = useNamespacesStore();
 
-  const readHash = () => {
+  /** At start a hash without namespaces leaves the remembered choice; later (Back) it means all. */
+  const readHash = (initial: boolean) => {
     const s = fromHash(location.hash, isMainView, 'map');
     nav.view = s.view;
     nav.detail = s.detail;
     nav.query = s.query;
-    if (s.namespaces !== undefined) namespaces.set(s.namespaces);
+    if (s.namespaces !== undefined || !initial) namespaces.set(s.namespaces ?? []);
   };
-  readHash();
+  readHash(true);
   const current = () => toHash({ view: nav.view, detail: nav.detail, namespaces: namespaces.selected, query: nav.query });
   history.replaceState(history.state, '', current());
 
@@ -36,7 +37,7 @@ export function useRouteSync(): () => void {
   const onPop = () => {
     if (location.hash === written) return;
     written = location.hash;
-    readHash();
+    readHash(false);
   };
   window.addEventListener('popstate', onPop);
   window.addEventListener('hashchange', onPop);
