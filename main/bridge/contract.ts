@@ -8,7 +8,9 @@ import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 
 /** The kinds the UI keeps informers for. */
-export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines';
+export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines'
+  // Find anything: the namespace selector's list.
+  | 'namespaces';
 
 /** A failed call, readable by a person: the API's Status code, reason and message. */
 export interface BridgeError {

@@ -9,6 +9,7 @@ export const KIND_RESOURCES: Record<Kind, ResourceRef> = {
   services: { group: '', version: 'v1', plural: 'services', namespaced: true },
   events: { group: '', version: 'v1', plural: 'events', namespaced: true },
   machines: { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false },
+  namespaces: { group: '', version: 'v1', plural: 'namespaces', namespaced: false },
 };
 
 export function resourceOfKind(kind: unknown): ResourceRef {

@@ -1,9 +1,11 @@
-// Pods grouped by node for the map. A node's array is reused while its pods are unchanged, so
-// cards whose pods did not change do not re-render when others do.
+// Pods grouped by node (for the map, `filtered`: those the namespace filter and the search show).
+// A node's array is reused while its pods are unchanged, so cards whose pods did not change do not
+// re-render when others do.
 import { computed } from 'vue';
 import type { ComputedRef } from 'vue';
 import { usePodsStore } from '../stores/pods';
 import type { PodObj } from '../stores/pods';
+import { useFind } from './useFind';
 
 export const UNSCHEDULED = '';
 
@@ -13,19 +15,29 @@ function sameItems(a: PodObj[] | undefined, b: PodObj[]): boolean {
   return true;
 }
 
-export function usePodsByNode(): ComputedRef<Map<string, PodObj[]>> {
+function byName(a: PodObj, b: PodObj): number {
+  const x = a.metadata?.name ?? '';
+  const y = b.metadata?.name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[]>> {
   const pods = usePodsStore();
+  const find = useFind();
   let previous = new Map<string, PodObj[]>();
   return computed(() => {
     const next = new Map<string, PodObj[]>();
+    const keep = filtered ? find.predicate.value : undefined;
     for (const p of pods.items.values()) {
+      if (keep && !keep(p)) continue;
       const node = p.spec?.nodeName ?? UNSCHEDULED;
       let arr = next.get(node);
       if (!arr) next.set(node, (arr = []));
       arr.push(p);
     }
     for (const [node, arr] of next) {
-      arr.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+      // Code-unit order (names are DNS labels): far cheaper than localeCompare over 10,000 pods.
+      arr.sort(byName);
       const old = previous.get(node);
       if (old && sameItems(old, arr)) next.set(node, old);
     }

@@ -1,7 +1,9 @@
 // An informer as a Pinia store: list, then one watch per kind into a shallowRef<Map>, resumed from
 // the last resourceVersion after a reconnect or a closed watch (listing again only on 410 Gone).
+// The map changes at once; views hear of it at most once a frame (a burst of watch events over
+// 10,000 pods re-renders once, not once per event).
 import { defineStore } from 'pinia';
-import { ref, shallowRef, triggerRef } from 'vue';
+import { markRaw, ref, shallowRef, triggerRef } from 'vue';
 import type { KObject } from '../../../main/api/types';
 import type { BridgeEvents, Kind, WatchEventItem } from '../../../main/bridge/contract';
 import { BridgeCallError, call, errorMessage, onEvent, onStatus } from '../bridge/client';
@@ -12,6 +14,8 @@ export function objectKey(o: KObject): string {
 }
 
 const RETRY_MS = 1000;
+/** Views are told of changes at most this often. */
+const FRAME_MS = 16;
 
 export function createInformerStore<T extends KObject>(kind: Kind) {
   return defineStore(`informer:${kind}`, () => {
@@ -26,6 +30,23 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
     const disposers: Array<() => void> = [];
     /** Events that arrived before their watch call answered. */
     const early = new Map<string, BridgeEvents['watch'][]>();
+    let lastNotice = -Infinity;
+    let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+    /** triggerRef now if a frame has passed since the last one, else once at the end of this frame. */
+    const notice = () => {
+      if (noticeTimer !== undefined) return;
+      const since = performance.now() - lastNotice;
+      if (since >= FRAME_MS) {
+        lastNotice = performance.now();
+        triggerRef(items);
+        return;
+      }
+      noticeTimer = setTimeout(() => {
+        noticeTimer = undefined;
+        lastNotice = performance.now();
+        triggerRef(items);
+      }, FRAME_MS - since);
+    };
 
     const apply = (events: WatchEventItem[]) => {
       if (events.length === 0) return;
@@ -36,9 +57,9 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
         if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') continue;
         const key = objectKey(ev.object);
         if (ev.type === 'DELETED') map.delete(key);
-        else map.set(key, ev.object as T);
+        else map.set(key, markRaw(ev.object) as T);
       }
-      triggerRef(items);
+      notice();
     };
 
     const handle = (p: BridgeEvents['watch']) => {
@@ -54,7 +75,7 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
     const relist = async () => {
       const l = await call('list', { kind });
       const map = new Map<string, T>();
-      for (const o of l.items) map.set(objectKey(o), o as T);
+      for (const o of l.items) map.set(objectKey(o), markRaw(o) as T);
       items.value = map;
       resourceVersion = l.resourceVersion;
       if (!synced.value) performance.mark(`flotilla:synced:${kind}`);
