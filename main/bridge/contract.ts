@@ -4,6 +4,7 @@
 // Types plus two channel-name constants: the renderer imports it with `import type`; the preload
 // also imports IPC_CALL/IPC_EVENT.
 import type { KObject, Machine, MachineProvider, WatchEventType } from '../api/types';
+import type { ForwardTarget, PortForward } from '../api/port-forward';
 
 /** The kinds the UI keeps informers for. */
 export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines';
@@ -112,6 +113,11 @@ export interface BridgeCalls {
   /** Sends 'metrics' events every few seconds while at least one subscription is open. */
   subscribeMetrics: { req: null; res: { subscriptionId: string } };
   unsubscribeMetrics: { req: { subscriptionId: string }; res: null };
+  // Open from the host: port forwards the control plane keeps (they outlive the session); 'forwards' events on change.
+  forwards: { req: null; res: PortForward[] };
+  /** Without localPort: the forward to this target if there is one, else a new one on a port picked (the target's own when free). */
+  openForward: { req: { target: ForwardTarget; localPort?: number }; res: PortForward };
+  stopForward: { req: { id: string }; res: null };
 }
 
 export type CallName = keyof BridgeCalls;
@@ -130,6 +136,8 @@ export interface BridgeEvents {
   /** Log lines, batched; `end` ends the stream (with the server's message when it failed). */
   log: { streamId: string; lines: string[]; end?: { error?: BridgeError } };
   metrics: { samples: MetricSample[]; available: boolean; message?: string };
+  /** The port forwards, whenever they or their pods' readiness change. */
+  forwards: { forwards: PortForward[] };
 }
 
 export type EventName = keyof BridgeEvents;

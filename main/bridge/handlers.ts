@@ -18,6 +18,8 @@ import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
 import { importImageTarball } from './images';
+import type { PortForwards } from '../tunnel/port-forwards';
+import { forwardApp, listForwards, openForward, stopForward } from './forwards';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -25,6 +27,9 @@ export interface BridgeDeps {
   providers?: ProviderSource;
   /** Imports an image tarball into the nodes (`bridgeDepsOf` always sets it; a bridge built by hand may not). */
   importImage?: (fileName: string, data: Buffer) => Promise<string>;
+  /** The control plane's port forwards (none: the forward calls answer 501). */
+  forwards?: PortForwards;
+  log?: (line: string) => void;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -35,6 +40,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     // The node manager knows its providers; without one, the same checks made here.
     providers: nodes ? async () => (await nodes.availability()).map((a) => ({ provider: a.provider, available: a.ok, reason: a.reason })) : undefined,
     importImage: (fileName, data) => importImageTarball(core.dataDir, fileName, data, core.imageRegistry?.port),
+    forwards: core.forwards,
   };
 }
 
@@ -65,6 +71,8 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   let seq = 0;
   const nextId = (p: string) => `${p}-${++seq}`;
   let disposed = false;
+  const stopForwardEvents = deps.forwards?.onChange((forwards) => emit('forwards', { forwards }));
+  if (stopForwardEvents) disposers.set('forwards', stopForwardEvents);
 
   const impl: Impl = {
     async list(req) {
@@ -110,12 +118,14 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
           const err = toBridgeError(e);
           throw new BridgeFailure(err.code, err.reason, `deployment ${req.name} was created, but its service was not: ${err.message}`);
         }
+        await forwardApp(deps.forwards, svc, deps.log ?? console.log);
       }
       return { deployment: req.name, service: svc ? req.name : undefined };
     },
     async deleteApp(req) {
       const name = str(req, 'name');
       await client.delete(KIND_RESOURCES.deployments, name, { namespace: req.namespace, propagationPolicy: 'Background' });
+      await deps.forwards?.stopApp(req.namespace, name);
       try {
         await client.delete(KIND_RESOURCES.services, name, { namespace: req.namespace });
       } catch (e) {
@@ -188,6 +198,9 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       disposers.delete(id);
       return null;
     },
+    forwards: () => listForwards(deps.forwards),
+    openForward: (req) => openForward(deps.forwards, req),
+    stopForward: (req) => stopForward(deps.forwards, str(req, 'id')),
   };
 
   return {
