@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type MainView = 'map' | 'workloads' | 'events';
+export type MainView = 'map' | 'workloads' | 'events' | 'ports';
 export type Detail = { type: 'pod'; namespace: string; name: string } | { type: 'node'; name: string } | undefined;
 
 export const useNavStore = defineStore('nav', () => {
