@@ -7,7 +7,9 @@ import type { KObject, Machine, MachineProvider, WatchEventType } from '../api/t
 import type { ForwardTarget, PortForward } from '../api/port-forward';
 
 /** The kinds the UI keeps informers for. */
-export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines';
+export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines'
+  // Your app on the map: pods' owners (ReplicaSet → Deployment, Job → CronJob).
+  | 'replicasets' | 'jobs';
 
 /** A failed call, readable by a person: the API's Status code, reason and message. */
 export interface BridgeError {
@@ -118,6 +120,8 @@ export interface BridgeCalls {
   /** Without localPort: the forward to this target if there is one, else a new one on a port picked (the target's own when free). */
   openForward: { req: { target: ForwardTarget; localPort?: number }; res: PortForward };
   stopForward: { req: { id: string }; res: null };
+  // Your app on the map: a Deployment pinned to a node (required node affinity on kubernetes.io/hostname) let go.
+  unpinApp: { req: { name: string; namespace: string }; res: null };
 }
 
 export type CallName = keyof BridgeCalls;

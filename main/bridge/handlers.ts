@@ -20,6 +20,7 @@ import { slim } from './slim';
 import { importImageTarball } from './images';
 import type { PortForwards } from '../tunnel/port-forwards';
 import { forwardApp, listForwards, openForward, stopForward } from './forwards';
+import { unpinApp } from './pin';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -201,6 +202,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     forwards: () => listForwards(deps.forwards),
     openForward: (req) => openForward(deps.forwards, req),
     stopForward: (req) => stopForward(deps.forwards, str(req, 'id')),
+    unpinApp: (req) => unpinApp(client, str(req, 'namespace'), str(req, 'name')),
   };
 
   return {

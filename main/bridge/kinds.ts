@@ -9,6 +9,8 @@ export const KIND_RESOURCES: Record<Kind, ResourceRef> = {
   services: { group: '', version: 'v1', plural: 'services', namespaced: true },
   events: { group: '', version: 'v1', plural: 'events', namespaced: true },
   machines: { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false },
+  replicasets: { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
+  jobs: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
 };
 
 export function resourceOfKind(kind: unknown): ResourceRef {
