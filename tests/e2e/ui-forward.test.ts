@@ -2,13 +2,15 @@
 // Debian's chromium at 1024×700. The hello app dragged from the catalog gets its forward and shows its URL once a pod
 // is ready; "Open" on its Service opens http://127.0.0.1:<port>/ in a new tab, which the host fetches too and sees the
 // app's page; "Forward port…" on a port another program holds says so and offers a free one, which then works; a
-// reload lists the forwards again (they belong to the control plane); Stop ends one. Screenshots: test-results/ui/forward-*.png.
+// reload lists the forwards again (they belong to the control plane); Stop ends one. On the map, pods take their app's
+// colour, the legend names the apps, selecting one dims the others' pods, a chip's tooltip shows on keyboard focus, and an
+// app dropped on the node says it is pinned until "Unpin". Screenshots: test-results/ui/forward-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Node } from '../../main/api/types';
+import type { Deployment, Node } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
 import { launchBrowser } from './support/browser';
@@ -19,11 +21,15 @@ import { freePort } from '../helpers/free-port';
 const SHOTS = path.join(ROOT, 'test-results/ui');
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 const STEP_MS = 30_000;
+const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true };
 
 let serve: ServeProcess;
 let browser: TestBrowser;
 let page: Page;
 let blocker: net.Server | undefined;
+
+/** The browser's window, as far as used here (this file is typed for Node, without the DOM; evaluate runs it in the page). */
+type Win = { getComputedStyle(e: unknown): { backgroundColor: string; opacity: string } };
 
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(SHOTS, `forward-${name}.png`) });
 
@@ -125,5 +131,53 @@ describe('open from the host', () => {
     await waitFor(async () => ((await rows.count()) === 1 ? true : undefined), 'the stopped forward gone', STEP_MS, 100);
     expect(await hostGet(`http://127.0.0.1:${port}/`)).toBeUndefined();
     await shot('06-stopped');
+  });
+});
+
+describe('your app on the map', () => {
+  it('colours pods by app, with a legend; selecting an app dims the others', async () => {
+    await page.getByRole('button', { name: 'Cluster' }).click();
+    const node = (await serve.client.list<Node>(NODES)).items[0].metadata?.name ?? '';
+    await page.dragAndDrop('[data-app=counter]', `article[data-node="${node}"]`);
+    await page.locator('[data-test=notice]', { hasText: `Deployed counter (1 replica on ${node})` }).waitFor({ timeout: STEP_MS });
+    await page.locator('[data-pod^="counter-"][data-state="ready"]').waitFor({ timeout: 120_000 });
+    const legend = page.locator('[data-test=app-legend]');
+    await legend.locator('[data-legend=hello]').waitFor({ timeout: STEP_MS });
+    const colour = (sel: string): Promise<string> => page.locator(sel).first()
+      .evaluate((e) => (globalThis as unknown as Win).getComputedStyle(e).backgroundColor);
+    const hello = await colour('[data-legend=hello] .swatch');
+    expect(await colour('[data-pod^="hello-"][data-state="ready"]')).toBe(hello);
+    expect(await colour('[data-pod^="counter-"][data-state="ready"]')).toBe(await colour('[data-legend=counter] .swatch'));
+    expect(await colour('[data-legend=counter] .swatch')).not.toBe(hello);
+    expect(await page.locator('[data-pod^="hello-"]').first().getAttribute('data-app')).toBe('hello');
+    await shot('07-map-legend');
+
+    await legend.locator('[data-legend=hello] button.app').click();
+    expect(await legend.locator('[data-legend=hello] button.app').getAttribute('aria-pressed')).toBe('true');
+    const opacity = (sel: string): Promise<string> => page.locator(sel).first()
+      .evaluate((e) => (globalThis as unknown as Win).getComputedStyle(e).opacity);
+    await waitFor(async () => ((await opacity('[data-pod^="counter-"]')) !== '1' ? true : undefined), 'the other app dimmed', STEP_MS, 100);
+    expect(await opacity('[data-pod^="hello-"]')).toBe('1');
+    // Keyboard focus (Shift+Tab, Tab onto the chip) shows the tooltip, as hovering does.
+    await page.locator('[data-pod^="hello-"]').first().focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.locator('[data-pod^="hello-"]').first().evaluate((e) => e === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
+    expect(await page.locator('[data-pod^="hello-"]').first().getAttribute('data-tip')).toMatch(/^hello-\S+ — Running\nDeployment hello$/);
+    await shot('08-map-selected-focus');
+    await legend.getByRole('button', { name: 'Show all' }).click();
+    await waitFor(async () => ((await opacity('[data-pod^="counter-"]')) === '1' ? true : undefined), 'nothing dimmed', STEP_MS, 100);
+  }, 180_000);
+
+  it('says a pinned app is pinned and unpins it', async () => {
+    const node = (await serve.client.list<Node>(NODES)).items[0].metadata?.name ?? '';
+    const pin = page.locator('[data-legend=counter] [data-test=pinned]');
+    expect((await pin.textContent())?.replace(/\s+/g, ' ').trim()).toBe(`pinned to ${node} Unpin`);
+    await pin.getByRole('button', { name: 'Unpin counter' }).click();
+    await page.locator('[data-test=notice]', { hasText: 'Unpinned counter' }).waitFor({ timeout: STEP_MS });
+    await pin.waitFor({ state: 'detached', timeout: STEP_MS });
+    const d = await serve.client.get<Deployment>(DEPLOYMENTS, 'counter', 'default');
+    expect(d.spec?.template.spec?.affinity).toBeUndefined();
+    await shot('09-unpinned');
   });
 });

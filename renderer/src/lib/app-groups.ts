@@ -47,11 +47,11 @@ export function appOf(pod: Pod, index: OwnerIndex): AppRef {
 }
 
 /**
- * Twelve hues of similar weight, distinguishable side by side, with enough contrast against white and against the
- * dark theme's surfaces (none too light or too dark); red is left out, it means trouble.
+ * Ten hues of similar weight, far apart from each other, with enough contrast against white and against the dark
+ * theme's surfaces (none too light or too dark); red is left out (it means trouble), and grey (standalone pods).
  */
 export const APP_PALETTE = [
-  '#4e79d8', '#2a9d8f', '#e08a2c', '#8e6bd1', '#3fa34d', '#d0589c', '#1f9bc4', '#b38b1d', '#6c7fa8', '#c0662b', '#5aa88c', '#a05ac8',
+  '#4e79d8', '#e08a2c', '#2a9d8f', '#8e6bd1', '#5fa33a', '#d0589c', '#1fa2cc', '#b8901c', '#a0674b', '#3d5a99',
 ] as const;
 /** Pods of no app: grey, never a palette colour. */
 export const STANDALONE_COLOUR = '#8a94a6';
