@@ -11,7 +11,7 @@ import boundaries from 'eslint-plugin-boundaries';
 const ELEMENTS = [
   ['api', 'main/api'], ['apiserver', 'main/apiserver'], ['store', 'main/store'], ['client', 'main/client'],
   ['controllers', 'main/controllers'], ['scheduler', 'main/scheduler'], ['nodes', 'main/nodes'], ['hollow', 'main/hollow'],
-  ['bridge', 'main/bridge'], ['cli', 'main/cli'], ['protocol', 'main/protocol'], ['ingress', 'main/ingress'],
+  ['bridge', 'main/bridge'], ['cli', 'main/cli'], ['protocol', 'main/protocol'], ['ingress', 'main/ingress'], ['tunnel', 'main/tunnel'],
   ['agent', 'vm-images/agent'], ['images', 'vm-images/images'],
   ['renderer', 'renderer'], ['preload', 'preload'], ['tests', 'tests'], ['scripts', 'scripts'],
 ].map(([type, pattern]) => ({ type, pattern, partialMatch: false, stopMatching: true }));
@@ -53,15 +53,17 @@ const POLICIES = [
   allow('controllers', ['api', 'client', 'protocol']),
   allow('nodes', ['api', 'client', 'protocol']),
   allow('hollow', ['api', 'client', 'protocol']),
-  allow('ingress', ['api', 'client', 'protocol']), // the built-in ingress proxy: informers, and pods through the agents' tunnels
+  allow('tunnel', ['api', 'client', 'protocol']), // connections from the control plane to pods: endpoint picking, tunnels, host listeners, port forwards
+  allow('ingress', ['api', 'client', 'protocol', 'tunnel']), // the built-in ingress proxy: informers, and pods through the agents' tunnels
   {
     // core.ts wires everything; index.ts (Electron) and cli.ts start it, the bridge and the commands.
     from: wiring,
-    allow: { to: [wiring, element(['api', 'store', 'apiserver', 'client', 'scheduler', 'controllers', 'nodes', 'hollow', 'bridge', 'cli', 'protocol', 'ingress'])] },
+    allow: { to: [wiring, element(['api', 'store', 'apiserver', 'client', 'scheduler', 'controllers', 'nodes', 'hollow', 'bridge', 'cli', 'protocol', 'ingress', 'tunnel'])] },
   },
 
   // The UI and its server side: the renderer and preload see only the contract (and the pure api).
-  allow('bridge', ['api', 'client', 'nodes', 'protocol']), // nodes: the UI's machine and image actions are node-manager operations
+  // nodes: the UI's machine and image actions are node-manager operations; tunnel: the UI's port forwards
+  allow('bridge', ['api', 'client', 'nodes', 'protocol', 'tunnel']),
   { from: element('renderer'), allow: { to: [element('bridge', FILES.contract), element('api')] } },
   { from: element('preload'), allow: { to: element('bridge', FILES.contract) } },
 

@@ -33,6 +33,8 @@ import type { LoadBalancerMode } from './api/load-balancer';
 import { startIngressProxy } from './ingress';
 import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
 import { serviceDialer } from './ingress/service-dialer';
+import { agentDialer } from './tunnel/pod-tunnel';
+import { PortForwards } from './tunnel/port-forwards';
 import { startBuiltinRegistry, type BuiltinRegistry } from './nodes/registry/builtin';
 import { RegistrySettings } from './nodes/registry/registry-settings';
 import { createControlPlaneMetrics } from './apiserver/metrics/registry';
@@ -93,6 +95,8 @@ export interface Core {
   caCertPem: string;
   /** Machines and node tunnels (dialAgent for logs/exec); present when started with `nodes`. */
   nodes?: NodeManager;
+  /** The UI's port forwards from 127.0.0.1 to Services and pods (present when started with `nodes`); they end with the core. */
+  forwards?: PortForwards;
   /** The ports the ingress proxy listens on (0: off); present when started with `ingress`. */
   ingress?: { httpPort: number; httpsPort: number };
   /** The built-in image registry (present when started with `registry.port`). */
@@ -173,6 +177,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
     core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });
     registry.webhooks.dialService = serviceDialer(client, agents);
+    const forwards = new PortForwards(client, agentDialer(agents), { log });
+    core.forwards = forwards;
+    core.own({ name: 'port-forwards', stop: () => forwards.close() });
     // metrics.k8s.io: scrape each running machine's agent, as metrics-server scrapes kubelets.
     const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
     core.own({ name: 'metrics-scraper', stop: stopScraping });

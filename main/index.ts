@@ -36,9 +36,9 @@ function createWindow(): BrowserWindow {
     },
   });
   w.once('ready-to-show', () => w.show());
-  // Links open in the browser; the window never navigates away from the app.
+  // Links and port forwards (http://127.0.0.1:<port>/, "Open") open in the browser; the window never navigates away from the app.
   w.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (url.startsWith('https://') || /^http:\/\/127\.0\.0\.1:\d+\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   w.webContents.on('will-navigate', (e) => e.preventDefault());

@@ -6,11 +6,14 @@
 import type { KObject, Machine, MachineProvider, StatusCause, WatchEventType } from '../api/types';
 import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
+import type { ForwardTarget, PortForward } from '../api/port-forward';
 
 /** The kinds the UI keeps informers for. */
 export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines'
   // Find anything: the namespace selector's list.
-  | 'namespaces';
+  | 'namespaces'
+  // Your app on the map: pods' owners (ReplicaSet → Deployment, Job → CronJob).
+  | 'replicasets' | 'jobs';
 
 /** A failed call, readable by a person: the API's Status code, reason and message. */
 export interface BridgeError {
@@ -370,6 +373,13 @@ export interface BridgeCalls extends ClusterCalls, ImageCalls {
   scaleObject: { req: AnyObjectRef & { replicas: number }; res: null };
   /** `kubectl create job --from=cronjob/<name>`; the job is named `<name>-manual-<suffix>` unless given. */
   triggerCronJob: { req: { namespace: string; name: string; jobName?: string }; res: { job: string } };
+  // Open from the host: port forwards the control plane keeps (they outlive the session); 'forwards' events on change.
+  forwards: { req: null; res: PortForward[] };
+  /** Without localPort: the forward to this target if there is one, else a new one on a port picked (the target's own when free). */
+  openForward: { req: { target: ForwardTarget; localPort?: number }; res: PortForward };
+  stopForward: { req: { id: string }; res: null };
+  // Your app on the map: a Deployment pinned to a node (required node affinity on kubernetes.io/hostname) let go.
+  unpinApp: { req: { name: string; namespace: string }; res: null };
 }
 
 export type CallName = keyof BridgeCalls;
@@ -392,6 +402,8 @@ export interface BridgeEvents extends ImageEvents {
   shell: { sessionId: string; dataBase64: string; end?: ShellEnd };
   /** Resource browser (h-browser): the watched resource changed (list it again); `closed` ends the watch. */
   resourceChanged: { watchId: string; closed?: { error?: BridgeError } };
+  /** The port forwards, whenever they or their pods' readiness change. */
+  forwards: { forwards: PortForward[] };
 }
 
 export type EventName = keyof BridgeEvents;

@@ -24,6 +24,9 @@ import type { SshSession } from '../nodes/ssh';
 import { imageCalls, type ImageDeps } from './image-calls';
 import { createBrowserCalls } from './browser-calls';
 import { applyDocuments, getObject, openapiSchemas } from './object-yaml';
+import type { PortForwards } from '../tunnel/port-forwards';
+import { forwardApp, listForwards, openForward, stopForward } from './forwards';
+import { unpinApp } from './pin';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -39,6 +42,9 @@ export interface BridgeDeps {
   nodeSsh?: (node: string) => Promise<SshSession>;
   /** The Images view's node agents, built-in registry and data dir (absent parts answer with a clear error). */
   images?: ImageDeps;
+  /** The control plane's port forwards (none: the forward calls answer 501). */
+  forwards?: PortForwards;
+  log?: (line: string) => void;
 }
 
 export function bridgeDepsOf(core: Core): BridgeDeps {
@@ -56,6 +62,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
       const agents = nodes ? { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) } : undefined;
       return { agents, registry: core.imageRegistry, dataDir: core.dataDir };
     },
+    forwards: core.forwards,
   };
 }
 
@@ -93,6 +100,8 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   const shells = createShellSessions(deps, emit);
   disposers.set('shells', () => shells.dispose());
   const browser = createBrowserCalls({ client, api: deps.api, disposers, nextId, emit: (p) => emit('resourceChanged', p) });
+  const stopForwardEvents = deps.forwards?.onChange((forwards) => emit('forwards', { forwards }));
+  if (stopForwardEvents) disposers.set('forwards', stopForwardEvents);
 
   const impl: Impl = {
     ...imageCalls({ client, deps: deps.images ?? {}, emit, nextId, track: (id, d) => disposers.set(id, d), untrack: (id) => disposers.delete(id) }),
@@ -140,12 +149,14 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
           const err = toBridgeError(e);
           throw new BridgeFailure(err.code, err.reason, `deployment ${req.name} was created, but its service was not: ${err.message}`);
         }
+        await forwardApp(deps.forwards, svc, deps.log ?? console.log);
       }
       return { deployment: req.name, service: svc ? req.name : undefined };
     },
     async deleteApp(req) {
       const name = str(req, 'name');
       await client.delete(KIND_RESOURCES.deployments, name, { namespace: req.namespace, propagationPolicy: 'Background' });
+      await deps.forwards?.stopApp(req.namespace, name);
       try {
         await client.delete(KIND_RESOURCES.services, name, { namespace: req.namespace });
       } catch (e) {
@@ -226,6 +237,10 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     getObjectByKind: async (req) => getObject(client, { ...req, apiVersion: str(req, 'apiVersion'), kind: str(req, 'kind'), name: str(req, 'name') }),
     applyDocuments: async (req) => ({ documents: await applyDocuments(client, str(req, 'yaml'), { namespace: req.namespace, dryRun: req.dryRun === true, force: req.force }) }),
     openapiSchemas: async (req) => ({ schemas: await openapiSchemas(deps.api, str(req, 'apiVersion')) }),
+    forwards: () => listForwards(deps.forwards),
+    openForward: (req) => openForward(deps.forwards, req),
+    stopForward: (req) => stopForward(deps.forwards, str(req, 'id')),
+    unpinApp: (req) => unpinApp(client, str(req, 'namespace'), str(req, 'name')),
   };
 
   return {

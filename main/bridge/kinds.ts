@@ -10,6 +10,8 @@ export const KIND_RESOURCES: Record<Kind, ResourceRef> = {
   events: { group: '', version: 'v1', plural: 'events', namespaced: true },
   machines: { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false },
   namespaces: { group: '', version: 'v1', plural: 'namespaces', namespaced: false },
+  replicasets: { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
+  jobs: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
 };
 
 export function resourceOfKind(kind: unknown): ResourceRef {

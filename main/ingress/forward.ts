@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AgentEndpoint } from '../protocol/agent-connection';
-import { RoundRobin, type Target } from './endpoints';
-import { dialPod, PodAgents } from './pod-tunnel';
+import { RoundRobin, type Target } from '../tunnel/endpoints';
+import { dialPod, PodAgents } from '../tunnel/pod-tunnel';
 import { requestHost, requestPath, route } from './routing';
 import type { IngressState } from './state';
 

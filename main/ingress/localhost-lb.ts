@@ -13,8 +13,9 @@ import { EventRecorder } from '../client/record/recorder';
 import { R } from '../client/refs';
 import type { ApiClient } from '../client/types';
 import type { AgentEndpoint } from '../protocol/agent-connection';
-import { RoundRobin, serviceTargets, slicesOfService, type Target } from './endpoints';
-import { listenPort, type PortListener } from './lb-listener';
+import { agentDialer } from '../tunnel/pod-tunnel';
+import { RoundRobin, serviceTargets, slicesOfService, type Target } from '../tunnel/endpoints';
+import { listenPort, type PortListener } from '../tunnel/port-listener';
 import { planLoadBalancers, sameClaim, wantsLocalLoadBalancer, type PortClaim } from './lb-plan';
 
 export const LOCALHOST = '127.0.0.1';
@@ -44,6 +45,7 @@ export function startLocalhostLoadBalancer(client: ApiClient, agents: AgentEndpo
   const slices = informers.informer('endpointslices') as unknown as Informer<EndpointSlice>;
   const recorder = new EventRecorder(client, { component: 'service-controller' });
   const rr = new RoundRobin();
+  const dial = agentDialer(agents);
   const listeners = new Map<number, { claim: PortClaim; listener: PortListener }>();
   /** `key:port` → the failure last reported, so one failure is one event until it changes. */
   const failed = new Map<string, string>();
@@ -94,7 +96,7 @@ export function startLocalhostLoadBalancer(client: ApiClient, agents: AgentEndpo
     for (const [port, claim] of plan.ports) {
       if (listeners.has(port) || stopped) continue;
       try {
-        const listener = await listenPort(LOCALHOST, port, agents, pick(claim), o.log);
+        const listener = await listenPort({ host: LOCALHOST, port, dial, pick: pick(claim), log: o.log, label: 'load balancer' });
         if (stopped) { await listener.close(); return; }
         listeners.set(port, { claim, listener });
         failed.delete(`${claim.key}:${port}`);

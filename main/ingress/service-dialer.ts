@@ -6,8 +6,8 @@ import type { EndpointSlice, Service } from '../api/types';
 import type { AgentEndpoint } from '../protocol/agent-connection';
 import type { ApiClient } from '../client/types';
 import { R } from '../client/refs';
-import { RoundRobin, SERVICE_NAME_LABEL, serviceTargets } from './endpoints';
-import { dialPod } from './pod-tunnel';
+import { RoundRobin, SERVICE_NAME_LABEL, serviceTargets } from '../tunnel/endpoints';
+import { dialPod } from '../tunnel/pod-tunnel';
 
 export type ServiceDial = (namespace: string, name: string, port: number) => Promise<Duplex>;
 

@@ -9,7 +9,7 @@ import type { Informer } from '../client/cache/informer';
 import type { ApiClient } from '../client/types';
 import { keyFor } from '../client/refs';
 import { buildRoutes, type RouteTable } from './routing';
-import { serviceTargets, slicesOfService, type Target, type Targets } from './endpoints';
+import { serviceTargets, slicesOfService, type Target, type Targets } from '../tunnel/endpoints';
 
 export class IngressState {
   readonly informers: SharedInformers;

@@ -31,6 +31,7 @@ export function useActions() {
     deploy: (req: DeployAppRequest) =>
       attempt(`deploy ${req.name}`, () => call('deployApp', req), (r) => `Deployed ${r.deployment} (${req.replicas} ${req.replicas === 1 ? 'replica' : 'replicas'}${req.node ? ` on ${req.node}` : ''})${r.service ? `, service ${r.service} (${req.expose})` : ''}`),
     deleteApp: (namespace: string, name: string) => attempt(`delete ${name}`, () => call('deleteApp', { namespace, name }), () => `Deleted ${name}`),
+    unpinApp: (namespace: string, name: string) => attempt(`unpin ${name}`, () => call('unpinApp', { namespace, name }), () => `Unpinned ${name}: the scheduler places its pods on any node`),
     scale: (namespace: string, name: string, replicas: number) => attempt(`scale ${name}`, () => call('scale', { namespace, name, replicas })),
     deleteObject: (kind: Kind, name: string, namespace?: string) => attempt(`delete ${name}`, () => call('delete', { kind, name, namespace }), () => `Deleting ${name}`),
     cordon: (node: string, unschedulable: boolean) => attempt(`${unschedulable ? 'cordon' : 'uncordon'} ${node}`, () => call('cordon', { node, unschedulable }), () => `${node} ${unschedulable ? 'cordoned: no new pods will be placed on it' : 'uncordoned'}`),

@@ -77,9 +77,9 @@ describe('a pod that cannot start', () => {
     const chips = w.findAll('[data-pod]');
     expect(chips.map((c) => c.attributes('data-state'))).toEqual(['problem', 'starting', 'pending']);
     expect(chips[0].classes()).toContain('chip-problem');
-    expect(chips[0].attributes('title')).toBe(`broken-b — ImagePullBackOff: Back-off pulling image "${IMAGE}": not found`);
-    expect(chips[1].attributes('title')).toBe('creating — ContainerCreating');
-    expect(chips[2].attributes('title')).toBe('unscheduled — Pending');
+    expect(chips[0].attributes('data-tip')).toBe(`broken-b — ImagePullBackOff: Back-off pulling image "${IMAGE}": not found`);
+    expect(chips[1].attributes('data-tip')).toBe('creating — ContainerCreating');
+    expect(chips[2].attributes('data-tip')).toBe('unscheduled — Pending');
   });
 
   it('shows a pull\'s progress while the container is being created, on the chip\'s tooltip', () => {
@@ -87,7 +87,7 @@ describe('a pod that cannot start', () => {
     expect(podDisplay(pulling)).toMatchObject({ state: 'starting', status: 'ContainerCreating', message: `Pulling image "${IMAGE}": 12.3 MB so far` });
     expect(podDisplay(CREATING).message).toBeUndefined();
     const w = mount(PodChips, { props: { pods: [pulling] } });
-    expect(w.find('.chip').attributes('title')).toBe(`pulling — ContainerCreating: Pulling image "${IMAGE}": 12.3 MB so far`);
+    expect(w.find('.chip').attributes('data-tip')).toBe(`pulling — ContainerCreating: Pulling image "${IMAGE}": 12.3 MB so far`);
   });
 
   it('says which pull failure it was: credentials, a missing image or an unreachable registry', () => {

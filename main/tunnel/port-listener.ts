@@ -1,21 +1,35 @@
-// One listener of the localhost load balancer: 127.0.0.1:<port> on the host, each TCP connection forwarded to a
-// ready endpoint the caller picks (round robin) through the node agent's port-forward tunnel, bytes both ways with
-// half-closes kept. Closing it stops the listening and cuts its open connections.
+// One listener on the host (127.0.0.1:<port>) whose TCP connections each go to a pod the caller picks (a ready
+// endpoint, round robin) through a pod dialer (the agents' port-forward tunnels, or any other), bytes both ways with
+// half-closes kept. Used by the localhost load balancer (ingress/localhost-lb.ts) and the UI's port forwards
+// (port-forwards.ts). Closing it stops the listening and cuts its open connections.
 import * as net from 'node:net';
-import type { AgentEndpoint } from '../protocol/agent-connection';
+import type { Duplex } from 'node:stream';
 import type { Target } from './endpoints';
-import { dialPod } from './pod-tunnel';
+import type { PodDialer } from './pod-tunnel';
 
 /** The pod a new connection goes to, or why there is none (the connection is then closed). */
 export type PickTarget = () => Target | { problem: string };
 
 export interface PortListener {
   port: number;
+  /** Connections open now. */
+  open(): number;
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  host: string;
+  /** 0: any free port (the listener's `port` says which). */
+  port: number;
+  dial: PodDialer;
+  pick: PickTarget;
+  log: (l: string) => void;
+  /** How log lines name the listener, e.g. "load balancer". */
+  label: string;
+}
+
 /** Pipes a client connection and a tunnel into each other; either side's failure tears down both. */
-function splice(client: net.Socket, tunnel: NodeJS.ReadWriteStream & { destroy(e?: Error): void }): void {
+function splice(client: net.Socket, tunnel: Duplex): void {
   const down = (): void => { client.destroy(); tunnel.destroy(); };
   client.on('error', down).on('close', down);
   tunnel.on('error', down).on('close', down);
@@ -24,38 +38,42 @@ function splice(client: net.Socket, tunnel: NodeJS.ReadWriteStream & { destroy(e
 }
 
 /** Listens on host:port; rejects with the listen error (EADDRINUSE when another program holds the port). */
-export function listenPort(host: string, port: number, agents: AgentEndpoint, pick: PickTarget, log: (l: string) => void): Promise<PortListener> {
+export function listenPort(o: ListenOptions): Promise<PortListener> {
   const sockets = new Set<net.Socket>();
+  const name = (): string => `${o.label} ${o.host}:${o.port}`;
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => client.destroy());
-    const t = pick();
+    const t = o.pick();
     if ('problem' in t) {
-      log(`load balancer ${host}:${port}: ${t.problem}`);
+      o.log(`${name()}: ${t.problem}`);
       client.destroy();
       return;
     }
     client.pause();
-    dialPod(agents, t).then(
+    o.dial(t).then(
       (tunnel) => {
         if (client.destroyed) { tunnel.destroy(); return; }
         splice(client, tunnel);
         client.resume();
       },
       (e: unknown) => {
-        log(`load balancer ${host}:${port}: pod ${t.namespace}/${t.pod} port ${t.port}: ${e instanceof Error ? e.message : String(e)}`);
+        o.log(`${name()}: pod ${t.namespace}/${t.pod} port ${t.port}: ${e instanceof Error ? e.message : String(e)}`);
         client.destroy();
       },
     );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(o.port, o.host, () => {
       server.off('error', reject);
-      server.on('error', (e) => log(`load balancer ${host}:${port}: ${e.message}`));
+      server.on('error', (e) => o.log(`${name()}: ${e.message}`));
+      const port = (server.address() as net.AddressInfo).port;
+      o = { ...o, port };
       resolve({
         port,
+        open: () => sockets.size,
         close: () => new Promise<void>((done) => {
           server.close(() => done());
           for (const s of sockets) s.destroy();

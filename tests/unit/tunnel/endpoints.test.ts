@@ -2,7 +2,7 @@
 // pod endpoints only, round robin; and the words a 503 body gives when there are none.
 import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Service } from '../../../main/api/types';
-import { RoundRobin, serviceTargets } from '../../../main/ingress/endpoints';
+import { RoundRobin, serviceTargets } from '../../../main/tunnel/endpoints';
 
 const svc: Service = { metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'metrics', port: 9090 }] } };
 const slice: EndpointSlice = {

@@ -49,6 +49,14 @@ export async function dialPod(ep: AgentEndpoint, t: Target): Promise<TunnelStrea
   return new TunnelStream(await agentWebSocket(ep, t.node, path, []));
 }
 
+/** Opens a byte stream to a pod's port: through the node agents here; for other clusters, pods/portforward over the API. */
+export type PodDialer = (t: Target) => Promise<Duplex>;
+
+/** The dialer through the node agents' port-forward WebSocket. */
+export function agentDialer(ep: AgentEndpoint): PodDialer {
+  return (t) => dialPod(ep, t);
+}
+
 /** A keep-alive http.Agent whose connections are tunnels to one pod's port. */
 class PodAgent extends http.Agent {
   constructor(private readonly ep: AgentEndpoint, private readonly target: Target) {
