@@ -7,13 +7,14 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import type { KObject } from '../../../main/api/types';
-import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName } from '../../../main/bridge/contract';
+import type { BridgeEvents, EventName } from '../../../main/bridge/contract';
 import { bridgeDepsOf } from '../../../main/bridge/handlers';
 import type { BridgeSession } from '../../../main/bridge/handlers';
 import { createClusterSession } from '../../../main/bridge/clusters/session';
 import { kubeconfigSources } from '../../../main/bridge/clusters/sources';
 import { startTestCluster, waitFor } from '../../helpers/cluster';
 import type { TestCluster } from '../../helpers/cluster';
+import { bridgeCalls } from '../../helpers/bridge-calls';
 
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 
@@ -22,14 +23,7 @@ let b: TestCluster;
 let session: BridgeSession;
 const events: Array<{ name: EventName; payload: unknown }> = [];
 
-async function call<K extends CallName>(name: K, req: CallReq<K>): Promise<BridgeResult<CallRes<K>>> {
-  return session.call(name, req) as Promise<BridgeResult<CallRes<K>>>;
-}
-async function ok<K extends CallName>(name: K, req: CallReq<K>): Promise<CallRes<K>> {
-  const r = await call(name, req);
-  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-  return r.value;
-}
+const { call, ok } = bridgeCalls(() => session);
 async function nodeNames(): Promise<string[]> {
   return (await ok('list', { kind: 'nodes' })).items.map((n) => n.metadata?.name ?? '').sort();
 }

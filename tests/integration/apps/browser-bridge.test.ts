@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CronJob, Deployment, Job, KObject } from '../../../main/api/types';
 import type { Table } from '../../../main/api/table';
 import { semantic } from '../../../main/api/semantic';
-import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName } from '../../../main/bridge/contract';
+import type { BridgeEvents, EventName } from '../../../main/bridge/contract';
 import { bridgeDepsOf, createBridgeSession } from '../../../main/bridge/handlers';
 import type { BridgeSession } from '../../../main/bridge/handlers';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
+import { bridgeCalls } from '../../helpers/bridge-calls';
 
 let c: TestCluster;
 let session: BridgeSession;
@@ -24,14 +25,7 @@ afterAll(async () => {
   await c?.stop();
 });
 
-async function call<K extends CallName>(name: K, req: CallReq<K>): Promise<BridgeResult<CallRes<K>>> {
-  return session.call(name, req) as Promise<BridgeResult<CallRes<K>>>;
-}
-async function ok<K extends CallName>(name: K, req: CallReq<K>): Promise<CallRes<K>> {
-  const r = await call(name, req);
-  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-  return r.value;
-}
+const { call, ok } = bridgeCalls(() => session);
 const kubectl = (args: string[], input?: string) => c.kubectlOk(args, { input });
 
 /** kubectl get's lines as cells (split where kubectl pads with two spaces or more). */

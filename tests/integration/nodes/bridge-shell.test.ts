@@ -5,12 +5,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../../main/api/types';
-import type { BridgeEvents, BridgeResult, CallName, CallReq, CallRes } from '../../../main/bridge/contract';
+import type { BridgeEvents } from '../../../main/bridge/contract';
 import { bridgeDepsOf, createBridgeSession, type BridgeSession } from '../../../main/bridge/handlers';
 import { HIGH_WATER } from '../../../main/bridge/shells';
 import { R } from '../../../main/client/refs';
 import { waitFor } from '../../helpers/cluster';
 import { skipWithoutAgent, sandboxCluster } from './support';
+import { bridgeCalls } from '../../helpers/bridge-calls';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 const PAUSE = 'docker.io/flotilla/pause:1';
@@ -23,14 +24,7 @@ describe.skipIf(skipWithoutAgent)('bridge shells on a sandbox node', () => {
   const ends = new Map<string, BridgeEvents['shell']['end']>();
   let node = '';
 
-  async function call<K extends CallName>(name: K, req: CallReq<K>): Promise<BridgeResult<CallRes<K>>> {
-    return session.call(name, req) as Promise<BridgeResult<CallRes<K>>>;
-  }
-  async function value<K extends CallName>(name: K, req: CallReq<K>): Promise<CallRes<K>> {
-    const r = await call(name, req);
-    if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-    return r.value;
-  }
+  const { call, ok: value } = bridgeCalls(() => session);
   const text = (id: string): string => Buffer.concat(output.get(id) ?? []).toString('utf8');
   const bytes = (id: string): number => (output.get(id) ?? []).reduce((n, b) => n + b.length, 0);
   const type = (id: string, s: string): Promise<null> => value('shellInput', { sessionId: id, dataBase64: Buffer.from(s).toString('base64') });
