@@ -29,6 +29,8 @@ interface Health {
   probeAt: number;
   leaseRenew?: string;
   heartbeat?: string;
+  /** The Node's uid, for the RemovingNode event once it is gone. */
+  uid?: string;
 }
 
 function readyOf(n: Node): NodeCondition | undefined {
@@ -89,7 +91,7 @@ class NodeLifecycle {
     const heartbeat = n ? readyOf(n)?.lastHeartbeatTime : undefined;
     const h = this.health.get(name);
     if (!h) {
-      this.health.set(name, { probeAt: Date.now(), leaseRenew: renew, heartbeat });
+      this.health.set(name, { probeAt: Date.now(), leaseRenew: renew, heartbeat, uid: n?.metadata?.uid });
       if (n) this.recorder.event(n, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
     } else if (renew !== h.leaseRenew || heartbeat !== h.heartbeat) {
       Object.assign(h, { probeAt: Date.now(), leaseRenew: renew, heartbeat });
@@ -121,7 +123,9 @@ class NodeLifecycle {
   async sync(name: string): Promise<void> {
     const n = this.ctx.informers.nodes.get(name);
     if (!n) {
+      const gone = this.health.get(name);
       this.health.delete(name);
+      if (gone) this.recorder.event({ apiVersion: 'v1', kind: 'Node', name, uid: gone.uid }, 'Normal', 'RemovingNode', `Node ${name} event: Removing Node ${name} from Controller`);
       return;
     }
     const h = this.health.get(name);

@@ -43,6 +43,7 @@ import { startLocalVolumes } from './volumes/local-volumes';
 import { VolumeManager } from './volumes/manager';
 import { TokenManager } from './volumes/service-account-token';
 import { ApiServerForwarder } from './services/apiserver-forwarder';
+import { EventRecorder } from '../../main/client/record/recorder';
 
 export interface AgentOptions {
   /** Runs the node's network commands (iptables, ip, sysctl); default: directly. Tests pass a netns runner. */
@@ -165,10 +166,16 @@ export class Agent {
       client: this.client, nodeName: c.nodeName, nodeUid: node.metadata?.uid, periodMs: (c.leaseRenewSeconds ?? 10) * 1000,
       onError: (err) => this.log(`lease: ${message(err)}`),
     }));
+    // The kubelet's own node events: on the node as the kubelet references it (uid = the node's name).
+    const nodeEvents = new EventRecorder(this.client, { component: 'kubelet', host: c.nodeName }, { onError: (err) => this.log(`event: ${message(err)}`) });
+    this.own(() => nodeEvents.stop());
+    const nodeRef = { apiVersion: 'v1', kind: 'Node', name: c.nodeName, uid: c.nodeName };
+    nodeEvents.event(nodeRef, 'Normal', 'Starting', 'Starting kubelet.');
     this.reporter = new NodeStatusReporter({
       client: this.client, source: this.statusSource(), periodMs: (c.statusReportSeconds ?? 10) * 1000,
       heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions,
       onError: (err) => this.log(`node status: ${message(err)}`),
+      recordEvent: (e) => nodeEvents.event(nodeRef, e.type, e.reason, e.message),
     });
     this.own(this.reporter.start());
 

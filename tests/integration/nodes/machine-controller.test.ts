@@ -78,6 +78,22 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     }
   });
 
+  type NodeEvent = KObject & { reason?: string; message?: string; source?: { component?: string } };
+  const nodeEvents = async (node: string): Promise<NodeEvent[]> =>
+    (await c.client.list<NodeEvent>(R.events, { fieldSelector: `involvedObject.kind=Node,involvedObject.name=${node}` })).items;
+  const event = (node: string, reason: string): Promise<NodeEvent> =>
+    waitFor(async () => (await nodeEvents(node)).find((e) => e.reason === reason), `a ${reason} event on ${node}`, 30_000);
+
+  it('records the node\'s events as the kubelet and the node controller do: start, conditions, registration, cordon, uncordon', async () => {
+    expect((await event('m1', 'Starting'))).toMatchObject({ message: 'Starting kubelet.', source: { component: 'kubelet' } });
+    expect((await event('m1', 'NodeReady')).message).toBe('Node m1 status is now: NodeReady');
+    expect((await event('m1', 'RegisteredNode')).source?.component).toBe('node-controller');
+    await c.client.patch(R.nodes, 'm1', { spec: { unschedulable: true } }, 'merge');
+    expect((await event('m1', 'NodeNotSchedulable')).message).toBe('Node m1 status is now: NodeNotSchedulable');
+    await c.client.patch(R.nodes, 'm1', { spec: { unschedulable: null } }, 'merge');
+    await event('m1', 'NodeSchedulable');
+  });
+
   it('reconnects when SSH drops and re-opens the API tunnel on the node', async () => {
     const conn = mgr!.controller.connection('m1')!;
     const before = conn.connects;
@@ -117,6 +133,7 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
     await c.client.delete(R.machines, 'm1');
     await gone('m1');
     await expect(c.client.get(R.nodes, 'm1')).rejects.toThrow();
+    expect((await event('m1', 'RemovingNode')).message).toBe('Node m1 event: Removing Node m1 from Controller');
     expect(fs.existsSync(path.join(c.core.dataDir, 'sandbox', 'nodes', 'm1'))).toBe(false);
     expect(leftovers(cfg, c.core.dataDir).filter((l) => l.includes('-m1'))).toEqual([]);
   });

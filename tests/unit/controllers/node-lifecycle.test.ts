@@ -70,4 +70,16 @@ describe('node lifecycle controller', () => {
     const n = await cp.waitFor(async () => { const x = await node('n1'); return taints(x).length === 1 ? x : undefined; }, 'own taints removed');
     expect(n.spec?.taints).toEqual([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }]);
   });
+
+  it('records RegisteredNode when it first sees a node and RemovingNode once the node is deleted', async () => {
+    await registerNode(cp, 'short-lived');
+    const uid = (await node('short-lived')).metadata?.uid;
+    await cp.waitFor(async () => (await cp.events('short-lived')).some((e) => e.reason === 'RegisteredNode') || undefined, 'RegisteredNode event');
+    await cp.delete(NODE, 'short-lived');
+    const events = await cp.waitFor(async () => { const e = await cp.events('short-lived'); return e.some((x) => x.reason === 'RemovingNode') ? e : undefined; }, 'RemovingNode event');
+    expect(events.find((e) => e.reason === 'RegisteredNode')?.message).toBe('Node short-lived event: Registered Node short-lived in Controller');
+    expect(events.find((e) => e.reason === 'RemovingNode')?.message).toBe('Node short-lived event: Removing Node short-lived from Controller');
+    // The node is gone, but the event names the node it was.
+    expect((events.find((e) => e.reason === 'RemovingNode') as { involvedObject?: { kind?: string; uid?: string } }).involvedObject).toMatchObject({ kind: 'Node', uid });
+  });
 });

@@ -5,6 +5,7 @@ import type { ApiClient } from '../../../main/client/types';
 import { buildNodeStatus, statusFingerprint, type NodeStatusSource } from './node-status';
 import { R } from '../../../main/client/refs';
 import { rfc3339 } from './time';
+import { conditionEvents, schedulableEvent, type NodeEvent } from './node-events';
 
 export interface StatusReporterOptions {
   client: ApiClient;
@@ -15,6 +16,8 @@ export interface StatusReporterOptions {
   initialConditions?: NodeCondition[];
   onError?: (err: unknown) => void;
   onWrite?: (node: Node) => void;
+  /** The kubelet's node events: condition changes and cordon/uncordon (node-events.ts). */
+  recordEvent?: (event: NodeEvent) => void;
 }
 
 function conditionsPrint(conditions: NodeCondition[] | undefined): string {
@@ -28,6 +31,8 @@ export class NodeStatusReporter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private running: Promise<void> = Promise.resolve();
+  /** spec.unschedulable when last looked at (false at start, as the kubelet's lastNodeUnschedulable). */
+  private unschedulable = false;
 
   constructor(private readonly o: StatusReporterOptions) {
     this.conditions = o.initialConditions;
@@ -55,10 +60,14 @@ export class NodeStatusReporter {
     const print = statusFingerprint(status);
     const due = Date.now() - this.lastWrite >= (this.o.heartbeatMs ?? 60_000);
     const node = await this.o.client.get<Node>(R.nodes, this.o.source.nodeName);
+    const cordon = schedulableEvent(this.o.source.nodeName, this.unschedulable, node.spec?.unschedulable === true);
+    this.unschedulable = node.spec?.unschedulable === true;
+    if (cordon) this.o.recordEvent?.(cordon);
     // Someone else (the node lifecycle controller) may have changed our conditions, e.g. to Unknown while we were cut off.
     const overwritten = conditionsPrint(node.status?.conditions) !== conditionsPrint(status.conditions);
     if (print === this.lastPrint && !due && !overwritten) return;
     const written = await this.o.client.update<Node>(R.nodes, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, { subresource: 'status', fieldManager: 'flotilla-agent' });
+    for (const e of conditionEvents(this.o.source.nodeName, this.conditions, status.conditions)) this.o.recordEvent?.(e);
     this.conditions = status.conditions;
     this.lastPrint = print;
     this.lastWrite = Date.now();
