@@ -149,7 +149,7 @@ describe('your app on the map', () => {
     expect(await colour('[data-pod^="hello-"][data-state="ready"]')).toBe(hello);
     expect(await colour('[data-pod^="counter-"][data-state="ready"]')).toBe(await colour('[data-legend=counter] .swatch'));
     expect(await colour('[data-legend=counter] .swatch')).not.toBe(hello);
-    expect(await page.locator('[data-pod^="hello-"]').first().getAttribute('data-app')).toBe('hello');
+    expect(await page.locator('[data-pod^="hello-"]').first().getAttribute('data-app-name')).toBe('hello');
     await shot('07-map-legend');
 
     await legend.locator('[data-legend=hello] button.app').click();

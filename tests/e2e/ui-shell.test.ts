@@ -113,6 +113,8 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('shells and notifications 
     await page.evaluate('navigator.clipboard.writeText("echo pasted-$((2*3))")');
     await page.locator('[data-test=terminal-screen]').click();
     await page.keyboard.press('Control+Shift+V');
+    // The paste reads the clipboard asynchronously: Enter only once the text is on the command line.
+    await until(async () => ((await screenText()).includes('echo pasted-$((2*3))') ? true : undefined), 'the pasted text on the command line');
     await page.keyboard.press('Enter');
     await until(async () => (/^pasted-6$/m.test(await screenText()) ? true : undefined), 'the pasted command\'s output')
       .catch(async (e: unknown) => { await shot('01b-paste-failed'); throw e; });

@@ -233,6 +233,18 @@ describe('the web UI', () => {
     await page.getByRole('button', { name: 'Events', exact: true }).click();
     await page.locator('.timeline li').first().waitFor({ timeout: STEP_MS });
     await shot('05b-events');
+    // Filtered to the nodes' events (the node controller registered each), with times as ages; a node opens from its event.
+    await until(async () => ((await page.locator('[data-test=event-kind] option', { hasText: 'Node' }).count()) > 0 ? true : undefined), 'Node in the kind menu');
+    await page.locator('[data-test=event-kind]').selectOption('Node');
+    const objects = await page.locator('.timeline [data-test=event-object]').allInnerTexts();
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.every((o) => o.trim().startsWith('node/'))).toBe(true);
+    expect(await page.locator('.timeline time').first().innerText()).toMatch(/^\d+[smhd] ago$/);
+    await page.locator('.timeline [data-test=event-object]').first().click();
+    await page.getByRole('complementary', { name: 'Node details' }).waitFor({ timeout: STEP_MS });
+    await shot('05b2-events-node');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=event-kind]').selectOption('');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('button', { name: 'Cluster', exact: true }).click();
     await page.locator('article[data-node]').first().waitFor();
@@ -304,7 +316,7 @@ describe('the web UI', () => {
       const broken = nodeCard.locator('[data-pod^="no-such-app-"][data-state="problem"]');
       await broken.waitFor({ timeout: 60_000 });
       expect(await broken.getAttribute('data-status')).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
-      expect(await broken.getAttribute('title')).toMatch(/no-such-app:1\.0/);
+      expect(await broken.getAttribute('data-tip')).toMatch(/no-such-app:1\.0/);
       await nodeCard.locator('[data-test=pod-trouble]', { hasText: /1 pod: (ErrImagePull|ImagePullBackOff)/ }).waitFor({ timeout: STEP_MS });
       await broken.click();
       await page.getByRole('tab', { name: 'Status', selected: true }).waitFor({ timeout: STEP_MS });
