@@ -15,6 +15,7 @@ import type { CoreOptions } from '../../../main/core';
 import { startTestCluster, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
+import { pollUntil } from '../../../main/protocol/poll';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
@@ -75,7 +76,9 @@ export async function stopClusterWithNodes(c: TestCluster, cfg: SandboxConfig, l
   c.core.nodes?.stop();
   const dataDir = c.core.dataDir;
   const r = await downMachines(dataDir);
-  const left = leftovers(cfg, dataDir);
+  // A process caught in the middle of exiting (its cmdline already empty) may still be in the node's cgroup for a moment.
+  let left = leftovers(cfg, dataDir);
+  if (left.length) left = await pollUntil(() => { const l = leftovers(cfg, dataDir); return l.length ? undefined : l; }, 10_000, 'the node\'s last processes to exit', 100).catch(() => leftovers(cfg, dataDir));
   await c.stop().catch(() => undefined);
   if (left.length || r.errors.length || process.env.FLOTILLA_TEST_LOGS) console.error(logs.join('\n'));
   expect(r.errors).toEqual([]);
