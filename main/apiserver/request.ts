@@ -167,17 +167,40 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest('the request body is empty');
   if (ct.endsWith('yaml')) {
+    let doc: unknown;
     try {
-      return parseYaml(text);
+      doc = parseYaml(text);
     } catch (e) {
       throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }
+    if (deeperThan(doc, MAX_NESTING_DEPTH)) throw errors.badRequest(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
+    return doc;
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
+  if (deeperThan(value, MAX_NESTING_DEPTH)) throw errors.badRequest('couldn\'t get version/kind; json parse error: exceeded max depth');
+  return value;
+}
+
+/** Go's encoding/json (and so the API server's decoder) refuses bodies nested deeper than this. */
+export const MAX_NESTING_DEPTH = 10_000;
+
+/** Whether objects and arrays nest deeper than `limit` (iterative: a body that would overflow a recursive walk is refused, not crashed on). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -170,7 +170,9 @@ afterAll(async () => {
 
 describe('hostile requests', () => {
   it('every generated request gets a success or a 4xx Status, never a 5xx or a hang', async () => {
-    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
+    // A fresh seed on every local run explores new requests; CI replays one known seed so a landing is not decided by
+    // chance (a failure found locally is fixed with a plain regression test below, as each one so far).
+    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : process.env.CI === 'true' ? CI_SEED : undefined;
     await fc.assert(fc.asyncProperty(request, async (r) => {
       const a = await send(r.method, r.path + r.query, r.body, r.contentType);
       expectWellFormed(a, `${r.method} ${(r.path + r.query).slice(0, 200)} [${r.contentType ?? 'no content type'}, ${r.body?.length ?? 0} bytes]`);
@@ -183,6 +185,9 @@ describe('hostile requests', () => {
 });
 
 // What the property found, each as a plain test.
+/** The seed CI replays (250 runs pass with it). */
+const CI_SEED = 20261203;
+
 describe('hostile requests: regressions', () => {
   const status = (a: Answer): Status => JSON.parse(a.text) as Status;
 
@@ -190,6 +195,20 @@ describe('hostile requests: regressions', () => {
     const a = await send('GET', '/api/v1/namespaces/default/configmaps/%zz', undefined, undefined);
     expect(a.code).toBe(400);
     expect(status(a)).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest', message: 'invalid URL escape "%zz"' });
+  });
+
+  it('a body nested deeper than Go\'s JSON decoder allows is 400, JSON and YAML alike (was a 500 "Maximum call stack size exceeded")', async () => {
+    const deep = '{"a":'.repeat(60_000) + '1' + '}'.repeat(60_000);
+    const a = await send('POST', '/api/v1/namespaces/default/services//status', Buffer.from(deep), 'application/json');
+    expect(a.code).toBe(400);
+    expect(status(a)).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest', message: 'couldn\'t get version/kind; json parse error: exceeded max depth' });
+    const b = await send('POST', '/api/v1/namespaces/default/configmaps', Buffer.from('['.repeat(10_001) + ']'.repeat(10_001)), 'application/json');
+    expect(b.code).toBe(400);
+    const y = await send('POST', '/api/v1/namespaces/default/configmaps', Buffer.from('- '.repeat(10_001) + 'x'), 'application/yaml');
+    expect(y.code).toBe(400);
+    // At the limit it is decoded (and refused for what it is, not for its depth).
+    const ok = await send('POST', '/api/v1/namespaces/default/configmaps', Buffer.from('['.repeat(10_000) + ']'.repeat(10_000)), 'application/json');
+    expect(status(ok).message).not.toContain('exceeded max depth');
   });
 
   it('a path starting with // is a path, not a host (was a 500 "Invalid URL")', async () => {
