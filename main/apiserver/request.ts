@@ -182,14 +182,20 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   } catch (e) {
     throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
-  if (deeperThan(value, MAX_NESTING_DEPTH)) throw errors.badRequest('couldn\'t get version/kind; json parse error: exceeded max depth');
+  // Each level of JSON takes an opening and a closing bracket: shorter bodies cannot be too deep, and skip the walk.
+  if (text.length > 2 * MAX_NESTING_DEPTH && deeperThan(value, MAX_NESTING_DEPTH)) {
+    throw errors.badRequest('couldn\'t get version/kind; json parse error: exceeded max depth');
+  }
   return value;
 }
 
 /** Go's encoding/json (and so the API server's decoder) refuses bodies nested deeper than this. */
 export const MAX_NESTING_DEPTH = 10_000;
 
-/** Whether objects and arrays nest deeper than `limit` (iterative: a body that would overflow a recursive walk is refused, not crashed on). */
+/**
+ * Whether objects and arrays nest deeper than `limit` (iterative: a body that would overflow a recursive walk is
+ * refused, not crashed on). Callers with the text may skip it for bodies too short to nest that deep.
+ */
 export function deeperThan(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length) {
