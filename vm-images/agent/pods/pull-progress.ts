@@ -36,8 +36,10 @@ export class PullProgress {
   }
 
   async bytes(): Promise<number> {
+    // Committed blobs first, ingests second: containerd commits by renaming an ingest's data into
+    // blobs/, so in this order a blob committed between the two listings is missed once (the next
+    // sample counts it) instead of counted twice.
     let total = 0;
-    for (const key of await names(join(this.dir, 'ingest'))) total += await size(join(this.dir, 'ingest', key, 'data'));
     for (const digest of await names(join(this.dir, 'blobs', 'sha256'))) {
       if (this.before.has(digest)) continue;
       let n = this.committed.get(digest);
@@ -47,6 +49,7 @@ export class PullProgress {
       }
       total += n;
     }
+    for (const key of await names(join(this.dir, 'ingest'))) total += await size(join(this.dir, 'ingest', key, 'data'));
     return total;
   }
 }
