@@ -50,7 +50,8 @@ async function withProgress(progress: PullOptions['progress'], pull: () => Promi
   const timer = setInterval(() => {
     if (sampling) return;
     sampling = true;
-    void watch.bytes().then((n) => { if (n > last) { last = n; progress.report(n); } }) // never reported going back.catch(() => undefined).finally(() => { sampling = false; });
+    // Reported only as it grows: a sample never goes back.
+    void watch.bytes().then((n) => { if (n > last) { last = n; progress.report(n); } }).catch(() => undefined).finally(() => { sampling = false; });
   }, progress.everyMs ?? 1000);
   try {
     await pull();
