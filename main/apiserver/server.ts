@@ -1,6 +1,6 @@
 // The API server: HTTPS on 127.0.0.1, bearer tokens, and routing to discovery, OpenAPI, health
 // and resource handlers.
-import * as https from 'node:https';
+import * as http2 from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,7 @@ import { handleReview } from './handlers/reviews';
 import { handleTokenRequest } from './handlers/token-request';
 import { connectByWebhooks } from './registry/admission/webhooks';
 import { serveMetrics } from './metrics/handler';
+import { MAX_STREAMS_PER_CONNECTION, asHttp1 } from './http2-compat';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -52,7 +53,7 @@ export interface ApiServerOptions {
 }
 
 export interface ApiServer {
-  server: https.Server;
+  server: http2.Http2SecureServer;
   port: number;
   url: string;
   close(): Promise<void>;
@@ -76,12 +77,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const advertised: Advertised = { serverAddress: '' };
   // Client certificates are asked for, verified against the cluster CA, never required (auth.ts, client-cert.ts).
   const tls = { cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, ca: opts.pki.caCertPem, requestCert: true, rejectUnauthorized: false };
-  const server = https.createServer({ ...tls, keepAlive: true }, (req, res) => {
-    void handle(opts, advertised, req, res);
+  // HTTP/2 and HTTP/1.1 by ALPN (http2-compat.ts); upgrades arrive on HTTP/1.1 connections.
+  const server = http2.createSecureServer({ ...tls, allowHTTP1: true, settings: { maxConcurrentStreams: MAX_STREAMS_PER_CONNECTION } }, (req, res) => {
+    const [r1, s1] = asHttp1(req, res);
+    void handle(opts, advertised, r1, s1);
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 70_000;
-  server.requestTimeout = 0; // watches and log follows stay open
+  // The HTTP/1.1 side's timeouts (read by Node's HTTP/1 connection handling on this server).
+  Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 70_000, requestTimeout: 0 }); // watches and log follows stay open
+  server.setTimeout(0);
+  server.on('sessionError', () => undefined); // a broken HTTP/2 session ends its own streams; the server goes on
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(opts, req, socket, head);
   });
@@ -96,14 +100,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = (server.address() as AddressInfo).port;
   advertised.serverAddress = advertisedAddress(server.address() as AddressInfo);
   const sockets = new Set<Duplex>();
-  server.on('connection', (s) => {
+  const track = (s: Duplex) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
-  });
-  server.on('secureConnection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  };
+  server.on('connection', track);
+  server.on('secureConnection', track);
   return {
     server,
     port,

@@ -62,11 +62,16 @@ const BENCH_IMAGE = {
   nodes: intFlag('--nodes <n>', 'sandbox nodes that pull it at once', 3, POSITIVE),
 };
 
+const API_PROTOCOLS = ['http1.1', 'h2'] as const;
+const isApiProtocol = (s: string): s is (typeof API_PROTOCOLS)[number] => (API_PROTOCOLS as readonly string[]).includes(s);
+
 const BENCH_API = {
   count: intFlag('--count <n>', 'ConfigMaps to create', 5000, POSITIVE),
   clients: intFlag('--clients <n>', 'concurrent clients', 16, POSITIVE),
   watchers: intFlag('--watchers <n>', 'concurrent watchers', 100, POSITIVE),
   watchEvents: intFlag('--watch-events <n>', 'objects created while watched', 1000, POSITIVE),
+  protocol: choiceFlag('--protocol <p>', 'HTTP/1.1 (one connection per client) or h2 (HTTP/2, one connection per client, as client-go negotiates)',
+    API_PROTOCOLS, isApiProtocol, 'http1.1'),
 };
 
 const BENCH_SCHEDULER = {

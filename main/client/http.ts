@@ -7,6 +7,7 @@ import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, Resource
 import { ClientError, PATCH_MEDIA_TYPES } from './types';
 import type { ApiCredentials } from './credentials';
 import { authHeaders, tlsOptions } from './credentials';
+import { Http2Transport } from './http2-transport';
 
 export interface HttpClientOptions extends ApiCredentials {
   /** https://127.0.0.1:6443 */
@@ -16,6 +17,8 @@ export interface HttpClientOptions extends ApiCredentials {
   /** Fail an ordinary request (not a watch) that has seen no socket activity for this long. Default: no limit. */
   requestTimeoutMs?: number;
   userAgent?: string;
+  /** Send requests (not watches) over HTTP/2 on `maxSockets` connections, as client-go does. Default: HTTP/1.1. */
+  http2?: boolean;
 }
 
 export function resourcePath(r: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
@@ -37,24 +40,28 @@ function query(params: Record<string, string | number | boolean | undefined>): s
 export class HttpClient implements ApiClient {
   readonly agent: https.Agent;
   private readonly url: URL;
+  private readonly h2?: Http2Transport;
 
   constructor(readonly opts: HttpClientOptions) {
     this.url = new URL(opts.server);
     this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tlsOptions(opts) });
+    if (opts.http2) this.h2 = new Http2Transport(this.url.origin, opts, opts.maxSockets ?? 1);
   }
 
   close(): void {
     this.agent.destroy();
+    this.h2?.close();
   }
 
   /** A raw request; resolves with the status code, headers and body text. */
   request(method: string, path: string, body?: string, contentType = 'application/json', accept = 'application/json'): Promise<{ code: number; headers: IncomingMessage['headers']; text: string }> {
+    const headers: Record<string, string | number> = { ...authHeaders(this.opts), Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType;
+      headers['Content-Length'] = Buffer.byteLength(body);
+    }
+    if (this.h2) return this.h2.request(method, path, headers, body, this.opts.requestTimeoutMs);
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...authHeaders(this.opts), Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
-      if (body !== undefined) {
-        headers['Content-Type'] = contentType;
-        headers['Content-Length'] = Buffer.byteLength(body);
-      }
       const req = https.request({ host: this.url.hostname, port: this.url.port || 443, method, path, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

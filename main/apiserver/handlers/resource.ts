@@ -224,11 +224,11 @@ export function serveWatch(
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 410)) throw e;
     // An expired resourceVersion is reported inside the stream, as Kubernetes does.
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, { 'Content-Type': 'application/json' }); // streamed: chunked on HTTP/1.1, DATA frames on HTTP/2
     res.end(`{"type":"ERROR","object":${JSON.stringify(e.toStatus())}}\n`);
     return;
   }
-  res.writeHead(200, { 'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.writeHead(200, { 'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
   flush();
   const timers: NodeJS.Timeout[] = [];
