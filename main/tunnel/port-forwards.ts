@@ -29,6 +29,8 @@ export interface PortForwardsOptions {
   host?: string;
   /** How long changes are gathered before listeners hear of them (ms; default 200). */
   settleMs?: number;
+  /** How long a forward waits for the first lists of Services, EndpointSlices and pods (ms; default 20,000). */
+  syncMs?: number;
 }
 
 interface Entry {
@@ -62,6 +64,8 @@ export class PortForwards {
   private readonly watchers = new Set<(forwards: PortForward[]) => void>();
   private readonly rr = new RoundRobin();
   private informers?: { shared: SharedInformers; slices: Informer<EndpointSlice>; stop: () => void };
+  /** The informers' last complaint (a list refused by another cluster's RBAC, say), for a forward that cannot start. */
+  private informerError = '';
   private settle?: ReturnType<typeof setTimeout>;
   private lastSent = '';
   private closed = false;
@@ -148,7 +152,7 @@ export class PortForwards {
   /** The lookups, once the informers (started by the first forward) have synced. */
   private async lookups(): Promise<TargetLookups> {
     if (!this.informers) {
-      const shared = new SharedInformers(this.client, this.o.log);
+      const shared = new SharedInformers(this.client, (l) => { this.informerError = l; this.o.log(l); });
       const slices = shared.informer('endpointslices') as unknown as Informer<EndpointSlice>;
       const onChange = { add: () => this.changed(), update: () => this.changed(), delete: () => this.changed() };
       shared.pods.addHandler(onChange);
@@ -156,7 +160,17 @@ export class PortForwards {
       shared.services.addHandler({ ...onChange, delete: (svc) => this.serviceGone(svc) });
       this.informers = { shared, slices, stop: shared.start() };
     }
-    await this.informers.shared.waitForSync();
+    const ms = this.o.syncMs ?? 20_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new ForwardRefused(503, 'ServiceUnavailable',
+        `cannot list the cluster's Services, EndpointSlices and pods (waited ${ms / 1000} s)${this.informerError ? `: ${this.informerError}` : ''}`)), ms);
+    });
+    try {
+      await Promise.race([this.informers.shared.waitForSync(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
     return this.look();
   }
 

@@ -16,6 +16,9 @@ import { kubeconfigSources } from '../../../main/bridge/clusters/sources';
 import { closeRemoteForwards } from '../../../main/bridge/clusters/remote-forwards';
 import { attachPodStreams } from '../../../main/apiserver/streams';
 import { rawBuffer } from '../../../main/protocol/ws-data';
+import { HttpClient } from '../../../main/client/http';
+import { PortForwards } from '../../../main/tunnel/port-forwards';
+import { apiPodDialer } from '../../../main/tunnel/api-pod-dialer';
 import { startTestCluster, waitFor } from '../../helpers/cluster';
 import type { TestCluster } from '../../helpers/cluster';
 import { bridgeCalls } from '../../helpers/bridge-calls';
@@ -119,13 +122,33 @@ describe('port forwards on another cluster', () => {
     expect(await talk(f.localPort, 'hello', 'hello')).toBe('');
     const problem = await waitFor(async () => (await ok('forwards', null)).find((x) => x.localPort === f.localPort)?.problem, 'the forward\'s problem', 10_000);
     expect(problem).toBe('no connection to node "gone": no route to gone');
-    const seen = events.filter((e) => e.name === 'forwards').map((e) => (e.payload as BridgeEvents['forwards']).forwards);
-    expect(seen.some((l) => l.some((x) => x.localPort === f.localPort && x.problem === problem))).toBe(true);
+    // The session hears of it too (the 'forwards' event the Ports view follows).
+    await waitFor(() => events.filter((e) => e.name === 'forwards').map((e) => (e.payload as BridgeEvents['forwards']).forwards)
+      .some((l) => l.some((x) => x.localPort === f.localPort && x.problem === problem)) || undefined, 'a forwards event with the problem', 10_000);
   });
 
   it('refuses a pod the other cluster does not have, in Kubernetes\' words', async () => {
     expect(await call('openForward', { target: { kind: 'pod', namespace: 'default', name: 'nope', port: 80 } }))
       .toEqual({ ok: false, error: { code: 404, reason: 'NotFound', message: 'pods "nope" not found' } });
+  });
+
+  it('refuses a forward in words when the cluster will not let its Services, EndpointSlices and pods be listed', async () => {
+    await b.client.create({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true }, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'limited', namespace: 'default' } });
+    const tr = await b.client.request('POST', '/api/v1/namespaces/default/serviceaccounts/limited/token', JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }));
+    const creds = { server: b.core.api.url, caCertPem: b.core.caCertPem, token: (JSON.parse(tr.text) as { status: { token: string } }).status.token };
+    const client = new HttpClient(creds);
+    const dialer = apiPodDialer(creds);
+    const forwards = new PortForwards(client, dialer.dial, { log: () => undefined, syncMs: 1500 });
+    try {
+      await expect(forwards.open({ target: { kind: 'pod', namespace: 'default', name: 'web', port: 8080 } })).rejects.toMatchObject({
+        code: 503, reason: 'ServiceUnavailable',
+        message: expect.stringMatching(/^cannot list the cluster's Services, EndpointSlices and pods \(waited 1\.5 s\): informer .* is forbidden: User "system:serviceaccount:default:limited" cannot list/) as unknown,
+      });
+    } finally {
+      await forwards.close();
+      dialer.close();
+      client.close();
+    }
   });
 
   it('keeps the forwards when the UI session ends; a new session on the context lists them and can stop them', async () => {
