@@ -90,6 +90,18 @@ function errorText(s: SpdyStream): Promise<string> {
   });
 }
 
+/** Kubernetes' pair for one connection: the error stream (our side finished at once), then the data stream. */
+async function openPair(session: SpdySession, headers: Record<string, string>): Promise<{ error: SpdyStream; data: SpdyStream }> {
+  const error = await session.openStream({ ...headers, streamtype: 'error' });
+  error.end();
+  try {
+    return { error, data: await session.openStream({ ...headers, streamtype: 'data' }) };
+  } catch (e) {
+    error.destroy();
+    throw e;
+  }
+}
+
 export interface ApiPodDialer {
   dial: PodDialer;
   /** Closes every pod's SPDY connection (their streams end). */
@@ -134,18 +146,11 @@ export function apiPodDialer(o: ApiDialerOptions): ApiPodDialer {
     const session = await entry.session;
     clearTimeout(entry.idle);
     const headers = { port: String(t.port), requestid: String(++requestId) };
-    let error: SpdyStream;
-    let data: SpdyStream;
-    try {
-      error = await session.openStream({ ...headers, streamtype: 'error' });
-      error.end();
-      data = await session.openStream({ ...headers, streamtype: 'data' });
-    } catch (e) {
-      // A connection the server ended meanwhile: the next dial opens a new one.
-      drop(key, entry);
-      session.close();
+    const { error, data } = await openPair(session, headers).catch((e: unknown) => {
+      // A connection the server ended meanwhile: the next dial opens a new one (a refused stream leaves the others be).
+      if (session.closed) drop(key, entry);
       throw e;
-    }
+    });
     void errorText(error).then((text) => {
       if (text && !data.destroyed) data.destroy(new Error(text));
     });
