@@ -22,6 +22,7 @@ const inProcess = [
   'tests/e2e/bridge.test.ts',
   'tests/e2e/ui-empty.test.ts',
   'tests/e2e/ui-clusters.test.ts',
+  'tests/e2e/ui-remote.test.ts',
   'tests/e2e/ui-find.test.ts',
   'tests/e2e/ui-browser.test.ts',
   'tests/e2e/ui-yaml.test.ts',

@@ -1,10 +1,10 @@
-// Server-side apply of a YAML text (one or more documents) dropped onto the window.
+// Server-side apply of a YAML text (one or more documents) dropped onto the window; kinds from the shown cluster's discovery.
 import { parseAllDocuments } from 'yaml';
 import type { KObject } from '../api/types';
-import { resourceForKind } from '../api/resources';
 import type { ApiClient } from '../client/types';
 import type { AppliedObject } from './contract';
 import { BridgeFailure } from './errors';
+import type { KindResolver } from './kind-lookup';
 
 export const FIELD_MANAGER = 'flotilla-ui';
 
@@ -24,7 +24,7 @@ export function parseYamlObjects(text: string): KObject[] {
   return out;
 }
 
-export async function applyYaml(client: ApiClient, text: string, defaultNamespace = 'default'): Promise<AppliedObject[]> {
+export async function applyYaml(client: ApiClient, kinds: KindResolver, text: string, defaultNamespace = 'default'): Promise<AppliedObject[]> {
   const objects = parseYamlObjects(text);
   const applied: AppliedObject[] = [];
   for (const obj of objects) {
@@ -34,7 +34,7 @@ export async function applyYaml(client: ApiClient, text: string, defaultNamespac
     const where = applied.length > 0 ? ` (after applying ${applied.map((a) => `${a.kind}/${a.name}`).join(', ')})` : '';
     if (!apiVersion || !kind) throw new BridgeFailure(400, 'BadRequest', `an object has no apiVersion or kind${where}`);
     if (!name) throw new BridgeFailure(400, 'BadRequest', `${kind} has no metadata.name${where}`);
-    const r = resourceForKind(apiVersion, kind);
+    const r = await kinds(apiVersion, kind);
     if (!r) throw new BridgeFailure(404, 'NotFound', `the server does not serve ${kind} in ${apiVersion}${where}`);
     const namespace = r.namespaced ? obj.metadata?.namespace ?? defaultNamespace : undefined;
     try {

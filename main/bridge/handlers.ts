@@ -27,6 +27,7 @@ import { applyDocuments, getObject, openapiSchemas } from './object-yaml';
 import type { PortForwards } from '../tunnel/port-forwards';
 import { forwardApp, listForwards, openForward, stopForward } from './forwards';
 import { unpinApp } from './pin';
+import { kindLookup } from './kind-lookup';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -99,6 +100,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   let disposed = false;
   const shells = createShellSessions(deps, emit);
   disposers.set('shells', () => shells.dispose());
+  const kinds = kindLookup(deps.api);
   const browser = createBrowserCalls({ client, api: deps.api, disposers, nextId, emit: (p) => emit('resourceChanged', p) });
   const stopForwardEvents = deps.forwards?.onChange((forwards) => emit('forwards', { forwards }));
   if (stopForwardEvents) disposers.set('forwards', stopForwardEvents);
@@ -134,7 +136,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       return null;
     },
     async applyYaml(req) {
-      return { applied: await applyYaml(client, str(req, 'yaml'), req.namespace) };
+      return { applied: await applyYaml(client, kinds, str(req, 'yaml'), req.namespace) };
     },
     async deployApp(req) {
       const problem = checkDeployRequest(req);
@@ -234,8 +236,8 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     shellResize: async (req) => { shells.resize(req.sessionId, req.cols, req.rows); return null; },
     shellAck: async (req) => { shells.ack(req.sessionId, req.bytes); return null; },
     shellStop: async (req) => { shells.stop(req.sessionId); return null; },
-    getObjectByKind: async (req) => getObject(client, { ...req, apiVersion: str(req, 'apiVersion'), kind: str(req, 'kind'), name: str(req, 'name') }),
-    applyDocuments: async (req) => ({ documents: await applyDocuments(client, str(req, 'yaml'), { namespace: req.namespace, dryRun: req.dryRun === true, force: req.force }) }),
+    getObjectByKind: async (req) => getObject(client, kinds, { ...req, apiVersion: str(req, 'apiVersion'), kind: str(req, 'kind'), name: str(req, 'name') }),
+    applyDocuments: async (req) => ({ documents: await applyDocuments(client, kinds, str(req, 'yaml'), { namespace: req.namespace, dryRun: req.dryRun === true, force: req.force }) }),
     openapiSchemas: async (req) => ({ schemas: await openapiSchemas(deps.api, str(req, 'apiVersion')) }),
     forwards: () => listForwards(deps.forwards),
     openForward: (req) => openForward(deps.forwards, req),

@@ -4,6 +4,7 @@ import type { WebContents } from 'electron';
 import { IPC_CALL, IPC_EVENT } from './contract';
 import type { BridgeDeps } from './handlers';
 import { createClusterSession } from './clusters/session';
+import { closeRemoteForwards } from './clusters/remote-forwards';
 import type { BridgeSession } from './handlers';
 
 /** Binds the bridge to ipcMain; returns the disposer. */
@@ -46,5 +47,6 @@ export function registerIpcBridge(deps: BridgeDeps): () => void {
     ipcMain.removeHandler(IPC_CALL);
     for (const s of sessions.values()) s.dispose();
     sessions.clear();
+    void closeRemoteForwards(deps);
   };
 }

@@ -1,9 +1,8 @@
 // The YAML editor's calls: any object by apiVersion/kind, server-side apply per document with dry-run
 // (each document's result or its Status with causes, and the live object to diff against), and the API's
-// OpenAPI v3 schemas of a group-version.
+// OpenAPI v3 schemas of a group-version. Kinds are looked up in the shown cluster's discovery (kind-lookup.ts).
 import { parseAllDocuments } from 'yaml';
 import type { KObject } from '../api/types';
-import { resourceForKind } from '../api/resources';
 import type { ResourceRef, ApiClient } from '../client/types';
 import { ClientError, isNotFound } from '../client/types';
 import type { DocumentError, DocumentResult, ObjectKey, OpenApiSchema } from './contract';
@@ -12,15 +11,19 @@ import { getJson } from './api-http';
 import { FIELD_MANAGER } from './apply';
 import { BridgeFailure, toBridgeError } from './errors';
 import { slim } from './slim';
+import type { KindResolver } from './kind-lookup';
 
-function resourceOf(apiVersion: string, kind: string): ResourceRef {
-  const r = resourceForKind(apiVersion, kind);
-  if (!r) throw new BridgeFailure(404, 'NotFound', `the server does not serve ${kind} in ${apiVersion}`);
+/** Kubernetes' words for a kind the server does not serve. */
+export const notServed = (kind: string, apiVersion: string): string => `the server does not serve ${kind} in ${apiVersion}`;
+
+async function resourceOf(kinds: KindResolver, apiVersion: string, kind: string): Promise<ResourceRef> {
+  const r = await kinds(apiVersion, kind);
+  if (!r) throw new BridgeFailure(404, 'NotFound', notServed(kind, apiVersion));
   return r;
 }
 
-export async function getObject(client: ApiClient, key: ObjectKey): Promise<KObject> {
-  const r = resourceOf(key.apiVersion, key.kind);
+export async function getObject(client: ApiClient, kinds: KindResolver, key: ObjectKey): Promise<KObject> {
+  const r = await resourceOf(kinds, key.apiVersion, key.kind);
   return slim(await client.get(r, key.name, r.namespaced ? key.namespace ?? 'default' : undefined));
 }
 
@@ -68,7 +71,7 @@ async function liveOf(client: ApiClient, r: ResourceRef, name: string, namespace
   }
 }
 
-async function applyOne(client: ApiClient, p: Parsed, defaultNamespace: string, dryRun: boolean, force: boolean): Promise<DocumentResult> {
+async function applyOne(client: ApiClient, kinds: KindResolver, p: Parsed, defaultNamespace: string, dryRun: boolean, force: boolean): Promise<DocumentResult> {
   const at = { document: p.document, ...(p.item === undefined ? {} : { item: p.item }) };
   const obj = p.obj;
   if (!obj) return { ...at, error: { code: 400, reason: 'BadRequest', message: p.error ?? 'no object' } };
@@ -76,8 +79,13 @@ async function applyOne(client: ApiClient, p: Parsed, defaultNamespace: string, 
   const kind = obj.kind ?? '';
   const name = obj.metadata?.name ?? '';
   if (!apiVersion || !kind) return { ...at, error: { code: 400, reason: 'BadRequest', message: 'an object needs apiVersion and kind' } };
-  const r = resourceForKind(apiVersion, kind);
-  if (!r) return { ...at, error: { code: 404, reason: 'NotFound', message: `the server does not serve ${kind} in ${apiVersion}` } };
+  let r: ResourceRef | undefined;
+  try {
+    r = await kinds(apiVersion, kind);
+  } catch (e) {
+    return { ...at, error: documentError(e) };
+  }
+  if (!r) return { ...at, error: { code: 404, reason: 'NotFound', message: notServed(kind, apiVersion) } };
   const namespace = r.namespaced ? obj.metadata?.namespace ?? defaultNamespace : undefined;
   const key: ObjectKey = { apiVersion, kind, name, ...(namespace ? { namespace } : {}) };
   if (!name) return { ...at, key, error: { code: 422, reason: 'Invalid', message: `${kind} has no metadata.name`, causes: [{ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name is required' }] } };
@@ -93,12 +101,12 @@ async function applyOne(client: ApiClient, p: Parsed, defaultNamespace: string, 
 
 /** Applies (or dry-runs) every object in the text, in order; one object's failure does not stop the others. */
 export async function applyDocuments(
-  client: ApiClient, text: string, opts: { namespace?: string; dryRun: boolean; force?: boolean },
+  client: ApiClient, kinds: KindResolver, text: string, opts: { namespace?: string; dryRun: boolean; force?: boolean },
 ): Promise<DocumentResult[]> {
   const parsed = objectsOfYaml(text);
   if (parsed.length === 0) throw new BridgeFailure(400, 'BadRequest', 'the text holds no objects');
   const out: DocumentResult[] = [];
-  for (const p of parsed) out.push(await applyOne(client, p, opts.namespace ?? 'default', opts.dryRun, opts.force === true));
+  for (const p of parsed) out.push(await applyOne(client, kinds, p, opts.namespace ?? 'default', opts.dryRun, opts.force === true));
   return out;
 }
 

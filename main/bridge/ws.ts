@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import type { WsClientMessage, WsServerMessage } from './contract';
 import type { BridgeDeps } from './handlers';
 import { createClusterSession } from './clusters/session';
+import { closeRemoteForwards } from './clusters/remote-forwards';
 
 export interface WsBridge {
   /** Handles an HTTP upgrade already checked by the caller (path and token). */
@@ -49,6 +50,7 @@ export function createWsBridge(deps: BridgeDeps): WsBridge {
     },
     close() {
       for (const c of wss.clients) c.terminate();
+      void closeRemoteForwards(deps);
       return new Promise((resolve) => wss.close(() => resolve()));
     },
   };

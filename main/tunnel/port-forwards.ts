@@ -29,6 +29,8 @@ export interface PortForwardsOptions {
   host?: string;
   /** How long changes are gathered before listeners hear of them (ms; default 200). */
   settleMs?: number;
+  /** How long a forward waits for the first lists of Services, EndpointSlices and pods (ms; default 20,000). */
+  syncMs?: number;
 }
 
 interface Entry {
@@ -36,7 +38,11 @@ interface Entry {
   app?: string;
   controller?: string;
   listener: PortListener;
+  /** Why the last connection could not reach its pod (cleared once one does). */
+  failure: Failure;
 }
+
+interface Failure { problem?: string }
 
 const describe = (t: ForwardTarget): string => `${t.kind} ${t.namespace}/${t.name} port ${t.port}`;
 const isPort = (p: unknown): p is number => typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 65535;
@@ -58,6 +64,8 @@ export class PortForwards {
   private readonly watchers = new Set<(forwards: PortForward[]) => void>();
   private readonly rr = new RoundRobin();
   private informers?: { shared: SharedInformers; slices: Informer<EndpointSlice>; stop: () => void };
+  /** The informers' last complaint (a list refused by another cluster's RBAC, say), for a forward that cannot start. */
+  private informerError = '';
   private settle?: ReturnType<typeof setTimeout>;
   private lastSent = '';
   private closed = false;
@@ -86,10 +94,11 @@ export class PortForwards {
     }
     const look = await this.lookups();
     const controller = await this.checkExists(target, look);
+    const failure: Failure = {};
     const listener = req.localPort !== undefined
-      ? await this.listenOn(req.localPort, target, look, controller)
-      : await this.listenAny(target, look, controller);
-    const entry: Entry = { target, listener, ...(req.app ? { app: req.app } : {}), ...(controller ? { controller } : {}) };
+      ? await this.listenOn(req.localPort, target, look, failure, controller)
+      : await this.listenAny(target, look, failure, controller);
+    const entry: Entry = { target, listener, failure, ...(req.app ? { app: req.app } : {}), ...(controller ? { controller } : {}) };
     this.entries.set(listener.port, entry);
     this.o.log(`port forward 127.0.0.1:${listener.port} → ${describe(target)}`);
     this.changed(0);
@@ -126,7 +135,7 @@ export class PortForwards {
       id: String(localPort), target: e.target, localPort, url: `http://${this.host}:${localPort}/`,
       ...(e.app ? { app: e.app } : {}),
       ready: 'targets' in t ? t.targets.length : 0,
-      ...('problem' in t ? { problem: t.problem } : {}),
+      ...('problem' in t ? { problem: t.problem } : e.failure.problem ? { problem: e.failure.problem } : {}),
     };
   }
 
@@ -143,7 +152,7 @@ export class PortForwards {
   /** The lookups, once the informers (started by the first forward) have synced. */
   private async lookups(): Promise<TargetLookups> {
     if (!this.informers) {
-      const shared = new SharedInformers(this.client, this.o.log);
+      const shared = new SharedInformers(this.client, (l) => { this.informerError = l; this.o.log(l); });
       const slices = shared.informer('endpointslices') as unknown as Informer<EndpointSlice>;
       const onChange = { add: () => this.changed(), update: () => this.changed(), delete: () => this.changed() };
       shared.pods.addHandler(onChange);
@@ -151,7 +160,17 @@ export class PortForwards {
       shared.services.addHandler({ ...onChange, delete: (svc) => this.serviceGone(svc) });
       this.informers = { shared, slices, stop: shared.start() };
     }
-    await this.informers.shared.waitForSync();
+    const ms = this.o.syncMs ?? 20_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new ForwardRefused(503, 'ServiceUnavailable',
+        `cannot list the cluster's Services, EndpointSlices and pods (waited ${ms / 1000} s)${this.informerError ? `: ${this.informerError}` : ''}`)), ms);
+    });
+    try {
+      await Promise.race([this.informers.shared.waitForSync(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
     return this.look();
   }
 
@@ -177,27 +196,33 @@ export class PortForwards {
     return controllerOf(pod);
   }
 
-  private listenOn(port: number, target: ForwardTarget, look: TargetLookups, controller?: string): Promise<PortListener> {
+  private listenOn(port: number, target: ForwardTarget, look: TargetLookups, failure: Failure, controller?: string): Promise<PortListener> {
     const holder = this.entries.get(port);
     const held = new Set(this.entries.keys());
     if (holder) return refusal(undefined, port, this.host, held, describe(holder.target)).then((r) => Promise.reject(r));
-    return this.listen(port, target, look, controller).catch(async (e: unknown) => Promise.reject(await refusal(e, port, this.host, held)));
+    return this.listen(port, target, look, failure, controller).catch(async (e: unknown) => Promise.reject(await refusal(e, port, this.host, held)));
   }
 
   /** The preferred port or the next free ones, else any free port. */
-  private async listenAny(target: ForwardTarget, look: TargetLookups, controller?: string): Promise<PortListener> {
+  private async listenAny(target: ForwardTarget, look: TargetLookups, failure: Failure, controller?: string): Promise<PortListener> {
     for (const port of nearbyPorts(preferredLocalPort(target.port))) {
       if (this.entries.has(port)) continue;
-      const l = await this.listen(port, target, look, controller).catch(() => undefined);
+      const l = await this.listen(port, target, look, failure, controller).catch(() => undefined);
       if (l) return l;
     }
-    return this.listen(0, target, look, controller);
+    return this.listen(0, target, look, failure, controller);
   }
 
-  private listen(port: number, target: ForwardTarget, look: TargetLookups, controller?: string): Promise<PortListener> {
+  private listen(port: number, target: ForwardTarget, look: TargetLookups, failure: Failure, controller?: string): Promise<PortListener> {
     const key = `${describe(target)}`;
     return listenPort({
       host: this.host, port, dial: this.dial, log: this.o.log, label: 'port forward',
+      // The last connection's failure shows in the list until a connection gets through.
+      report: (problem) => {
+        if (failure.problem === problem) return;
+        failure.problem = problem;
+        this.changed(0);
+      },
       pick: () => {
         const r = forwardTargets(target, look, controller);
         return 'problem' in r ? r : this.rr.pick(key, r.targets);

@@ -26,13 +26,16 @@ export interface ListenOptions {
   log: (l: string) => void;
   /** How log lines name the listener, e.g. "load balancer". */
   label: string;
+  /** Hears why a connection could not reach its pod, and `undefined` once one did (the pod answered). */
+  report?: (problem: string | undefined) => void;
 }
 
 /** Pipes a client connection and a tunnel into each other; either side's failure tears down both. */
-function splice(client: net.Socket, tunnel: Duplex): void {
+function splice(client: net.Socket, tunnel: Duplex, report?: (problem: string | undefined) => void): void {
   const down = (): void => { client.destroy(); tunnel.destroy(); };
   client.on('error', down).on('close', down);
-  tunnel.on('error', down).on('close', down);
+  tunnel.on('error', (e: Error) => { report?.(e.message); down(); }).on('close', down);
+  if (report) tunnel.once('data', () => report(undefined));
   client.pipe(tunnel);
   tunnel.pipe(client);
 }
@@ -55,11 +58,13 @@ export function listenPort(o: ListenOptions): Promise<PortListener> {
     o.dial(t).then(
       (tunnel) => {
         if (client.destroyed) { tunnel.destroy(); return; }
-        splice(client, tunnel);
+        splice(client, tunnel, o.report);
         client.resume();
       },
       (e: unknown) => {
-        o.log(`${name()}: pod ${t.namespace}/${t.pod} port ${t.port}: ${e instanceof Error ? e.message : String(e)}`);
+        const why = e instanceof Error ? e.message : String(e);
+        o.report?.(why);
+        o.log(`${name()}: pod ${t.namespace}/${t.pod} port ${t.port}: ${why}`);
         client.destroy();
       },
     );

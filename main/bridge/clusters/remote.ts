@@ -5,6 +5,7 @@ import { HttpClient } from '../../client/http';
 import type { BridgeDeps } from '../handlers';
 import { BridgeFailure } from '../errors';
 import type { KubeContext } from './kubeconfig';
+import type { RemoteForwardPool } from './remote-forwards';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -23,8 +24,8 @@ function reachFailure(ctx: KubeContext, server: string, e: unknown): BridgeFailu
   return new BridgeFailure(503, 'ServiceUnavailable', `cannot reach ${server} (context "${ctx.name}"): ${why}`);
 }
 
-/** Connects to a context; refuses one with a problem, or whose server does not answer as a Kubernetes API. */
-export async function connectContext(ctx: KubeContext): Promise<RemoteDeps> {
+/** Connects to a context; refuses one with a problem, or whose server does not answer as a Kubernetes API. Port forwards come from `pool`. */
+export async function connectContext(ctx: KubeContext, pool?: RemoteForwardPool): Promise<RemoteDeps> {
   if (ctx.problem || !ctx.credentials) throw new BridgeFailure(400, 'BadRequest', `cannot use context "${ctx.name}" of ${ctx.file}: ${ctx.problem ?? 'it has no credentials'}`);
   const c = ctx.credentials;
   const client = new HttpClient({ ...c, requestTimeoutMs: CONNECT_TIMEOUT_MS, userAgent: 'flotilla-ui-bridge' });
@@ -47,6 +48,7 @@ export async function connectContext(ctx: KubeContext): Promise<RemoteDeps> {
     client,
     api: { url: c.server.replace(/\/+$/, ''), ...c },
     providers: async () => [],
+    forwards: pool?.forwardsOf({ ...ctx, credentials: c }),
     cluster: { id: ctx.id, name: ctx.name, server: c.server, flotilla: false, namespace: ctx.namespace },
     close: () => client.close(),
   };

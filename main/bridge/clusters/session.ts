@@ -12,6 +12,7 @@ import type { KubeconfigSources } from './sources';
 import { kubeconfigSources } from './sources';
 import type { RemoteDeps } from './remote';
 import { connectContext } from './remote';
+import { remoteForwardsOf } from './remote-forwards';
 
 /** Calls that act on this Flotilla's machines and data dir: refused while another cluster is shown. */
 export const FLOTILLA_ONLY: ReadonlySet<string> = new Set<CallName>([
@@ -58,7 +59,7 @@ export function createClusterSession(local: BridgeDeps, emit: Emit, sources: Kub
     if (id !== '') {
       const ctx = readAll().contexts.find((c) => c.id === id);
       if (!ctx) throw new BridgeFailure(404, 'NotFound', `no context ${id} in the kubeconfigs the UI knows`);
-      next = await connectContext(ctx);
+      next = await connectContext(ctx, remoteForwardsOf(local, local.log ?? console.log));
     }
     inner.dispose();
     remote?.close();
