@@ -1,5 +1,5 @@
 // Bootstrap: one code path for every provider, over SSH (ssh2). Uploads the agent bundle and the
-// image tarballs, writes containerd's config and the AgentConfig, starts containerd and the agent
+// image tarballs, writes containerd's config, the AgentConfig and (VMs) the host's name in /etc/hosts, starts containerd and the agent
 // (systemd units on VMs, supervised processes on sandbox nodes). Every step is idempotent, so
 // bootstrapping a half-bootstrapped node finishes it, and re-running on a healthy node changes nothing.
 // A node whose architecture (uname -m) some image has no build for fails before anything is uploaded.
@@ -15,6 +15,7 @@ import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from './node-servic
 import { sha256File } from './artifacts';
 import { checkImagesForArch } from './node-arch';
 import { createHash } from 'node:crypto';
+import { etcHostsCmd } from './etc-hosts';
 
 export interface BootstrapInput {
   machine: MachineInfo;
@@ -61,6 +62,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
     cgroupParent: m.cgroupParent,
     imageTarballs: input.imageTarballs.map((f) => `${NODE.imagesDir}/${path.basename(f)}`),
     nodeLabels: { 'flotilla.dev/provider': m.provider, ...input.labels },
+    ...(m.hostAddress ? { hostAddress: m.hostAddress } : {}),
   };
 }
 
@@ -137,6 +139,7 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
 
   input.progress(3, 'writing the containerd and agent configuration');
   const written = await syncFiles(s, have, configs);
+  if (m.hostAddress) await s.run(etcHostsCmd(m.hostAddress));
 
   input.progress(4, 'starting containerd');
   if (written.has(NODE.containerdConfig)) await s.run(stopCmd(mgr, 'containerd'));

@@ -5,7 +5,6 @@ import type { Duplex } from 'node:stream';
 import type { KObject, Machine, MachineProvider } from '../api/types';
 import type { ApiClient } from '../client/types';
 import type { Availability, Provider } from './types';
-import type { FileSpec } from './bootstrap';
 import { createProviders, defaultProvider, type ProviderOptions } from './providers';
 import { MachineController } from './machine-controller';
 import { defaultAgentBundle, imageTarballs } from './artifacts';
@@ -16,10 +15,9 @@ import { SandboxProvider } from './providers/sandbox/provider';
 import { startHostRoutes, type HostRoutes } from './host-routes';
 import { SERVICE_CIDR } from './node-paths';
 import { LOAD_BALANCER_POOL } from '../api/load-balancer';
-import { gatewayIP } from './providers/sandbox/config';
-import type { MachineInfo } from './types';
 import type { RegistrySettings } from './registry/registry-settings';
 import type { BuiltinRegistry } from './registry/builtin';
+import { nodeRegistryFiles } from './registry/host-mapping';
 
 export type { NodeDialer } from './tunnels';
 
@@ -107,31 +105,6 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     void mgr.ensureNodes(opts.nodes, opts.provider).catch((e: unknown) => opts.log?.(`nodes: ${e instanceof Error ? e.message : String(e)}`));
   }
   return mgr;
-}
-
-/**
- * How a machine reaches the host (the built-in registry, host.flotilla.internal): a sandbox node at its bridge's gateway
- * (the registry gets a listener there); a Lima VM at host.lima.internal, which Lima forwards to the host's loopback.
- * Multipass: unknown here, so such nodes get no `localhost:<port>` mapping.
- */
-function hostAddressOf(providers: Map<MachineProvider, Provider>, m: MachineInfo): { address: string; listen: boolean } | undefined {
-  const sandbox = providers.get('sandbox');
-  if (m.provider === 'sandbox' && sandbox instanceof SandboxProvider) return { address: gatewayIP(sandbox.config), listen: true };
-  if (m.provider === 'lima') return { address: 'host.lima.internal', listen: false };
-  return undefined;
-}
-
-function nodeRegistryFiles(
-  providers: Map<MachineProvider, Provider>, r: NonNullable<NodeManagerOptions['registries']>, log?: (line: string) => void,
-): (m: MachineInfo) => Promise<FileSpec[]> {
-  return async (m) => {
-    const host = r.builtin ? hostAddressOf(providers, m) : undefined;
-    if (r.builtin && !host) log?.(`node ${m.name}: ${m.provider} nodes get no localhost:${r.builtin.port} registry mapping (the host's address is not known)`);
-    if (host?.listen) {
-      await r.builtin?.exposeOn(host.address).catch((e: unknown) => log?.(`node ${m.name}: ${e instanceof Error ? e.message : String(e)}`));
-    }
-    return r.settings.filesFor(host?.address);
-  };
 }
 
 /** Creates machines (node-N, lowest free N first) until `count` machines of `provider` exist (not being deleted). */

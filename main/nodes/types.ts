@@ -33,6 +33,11 @@ export interface MachineInfo {
   ssh?: SshEndpoint;
   /** The node's address on the inter-node network. */
   internalIP?: string;
+  /**
+   * VMs: the address the machine reaches the host at (host.flotilla.internal, the built-in registry): Lima's network
+   * gateway, which Lima translates to the host's loopback; the host's own address on a Multipass VM's network.
+   */
+  hostAddress?: string;
   /** Pod cgroup parent (sandbox: the node's own cgroup); empty on VMs. */
   cgroupParent: string;
   services: ServiceManager;

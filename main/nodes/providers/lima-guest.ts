@@ -1,9 +1,10 @@
 // What the provider asks a Lima guest, in one `limactl shell` round trip, and what it makes of the
 // answer: the boot id, the identity provisioning stored on the disk, how provisioning went this boot
 // (the template's provision script keeps it in /run/flotilla-provision, cleared on every boot), the
-// SSH host key, and the inter-VM address (the interface of the default route: on Lima's user-v2
-// network the guest's only NIC is eth0 in 192.168.104.0/24). And the host-key pin that follows.
-import { BlockList } from 'node:net';
+// SSH host key, the inter-VM address (the interface of the default route: on Lima's user-v2
+// network the guest's only NIC is eth0 in 192.168.104.0/24) and the gateway, the host as the guest
+// reaches it (Lima's usernet.GatewayIP). And the host-key pin that follows.
+import { BlockList, isIPv4 } from 'node:net';
 import type { HostPin } from './known-hosts';
 import { isPodAddress } from './addresses';
 
@@ -40,6 +41,8 @@ export interface GuestState {
   /** "ssh-ed25519 AAAA…" without the comment; empty when the guest has no ed25519 host key. */
   hostKey: string;
   ip?: string;
+  /** The default route's gateway: Lima's usernet gateway (192.168.104.2 on user-v2, 192.168.5.2 otherwise), NATed to the host's 127.0.0.1. */
+  gateway?: string;
 }
 
 function sections(text: string): Map<string, string> {
@@ -55,7 +58,7 @@ function sections(text: string): Map<string, string> {
 
 interface IpAddrInfo { family?: string; local?: string; scope?: string }
 interface IpLink { ifname?: string; addr_info?: IpAddrInfo[] }
-interface IpRoute { dst?: string; dev?: string; prefsrc?: string }
+interface IpRoute { dst?: string; dev?: string; prefsrc?: string; gateway?: string }
 
 function json<T>(text: string | undefined): T[] {
   try {
@@ -85,6 +88,12 @@ export function guestIP(routeJson: string, addrJson: string): string | undefined
   return links.filter((l) => l.ifname !== 'lo').map(v4).find(usable);
 }
 
+/** The IPv4 gateway of the default route in `ip -4 -j route show default`. */
+export function defaultGateway(routeJson: string): string | undefined {
+  const gw = json<IpRoute>(routeJson).find((r) => r.dst === 'default' && r.gateway)?.gateway;
+  return gw && isIPv4(gw) ? gw : undefined;
+}
+
 /** Parses the output of GUEST_STATE_ARGV. */
 export function parseGuestState(text: string): GuestState {
   const s = sections(text);
@@ -98,6 +107,7 @@ export function parseGuestState(text: string): GuestState {
     provisionError: one('provision_error'),
     hostKey: key.length >= 2 ? `${key[0]} ${key[1]}` : '',
     ip: guestIP(s.get('route') ?? '', s.get('addr') ?? ''),
+    gateway: defaultGateway(s.get('route') ?? ''),
   };
 }
 

@@ -155,6 +155,7 @@ export class LimaProvider implements Provider {
     if (!port) throw new Error(`Lima instance ${inst.name} has no SSH port (limactl list shows sshLocalPort 0)`);
     return {
       ...this.base(inst, 'Running', pin.repinned ? 'its SSH host key changed with a reboot and was pinned again' : undefined), internalIP: g.ip,
+      ...(g.gateway ? { hostAddress: g.gateway } : {}),
       ssh: { host: inst.sshAddress || cfg.hostName || '127.0.0.1', port, user: 'root', privateKey: clientKey(this.o.dataDir).privateKey, hostKey: pin.pin.hostKey },
     };
   }

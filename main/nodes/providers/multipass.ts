@@ -2,7 +2,8 @@
 // (vm-images/multipass/cloud-init.yaml) on stdin — the Linux snap cannot read a file in a hidden
 // directory (snap `home` interface), and both default data dirs are hidden or under one — state and
 // addresses from `multipass info`/`list --format json`, SSH as root to the management address on
-// port 22. Multipass instances are global to the host, so the provider only ever touches the
+// port 22; the host's own address on the VM's network (host-side.ts) is where the node reaches the host.
+// Multipass instances are global to the host, so the provider only ever touches the
 // instances it launched (multipass-records.ts: prefixed names plus a record per instance).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { PermanentError } from '../provision-errors';
 import { managementIPv4, parseMultipassInfo, parseMultipassList, type MultipassInstance } from './multipass-parse';
 import { MAX_INSTANCE_NAME, MultipassRecords, type MultipassRecord } from './multipass-records';
 import { KnownHosts } from './known-hosts';
+import { hostAddressOn, type HostInterfaces } from './host-side';
 import { assetPath } from '../assets';
 
 export interface MultipassProviderOptions {
@@ -23,6 +25,8 @@ export interface MultipassProviderOptions {
   image?: string;
   /** `multipass launch --timeout` in seconds (default 600: cloud-init installs packages). */
   timeoutSeconds?: number;
+  /** The host's network interfaces (default: os.networkInterfaces()), where the host's address on a VM's network is found. */
+  hostInterfaces?: () => HostInterfaces;
 }
 
 export function defaultCloudInit(): string {
@@ -92,10 +96,11 @@ export class MultipassProvider implements Provider {
   private info(machine: string, i: MultipassInstance): MachineInfo {
     const ip = managementIPv4(i.ipv4);
     const running = i.state === 'Running';
+    const hostAddress = running ? hostAddressOn(ip, this.o.hostInterfaces?.()) : undefined;
     return {
       name: machine, provider: 'multipass',
       state: running ? 'Running' : i.state === 'Stopped' || i.state === 'Suspended' ? 'Stopped' : i.state === 'Deleted' ? 'Missing' : 'Starting',
-      internalIP: ip, cgroupParent: '', services: 'systemd', cniBridge: 'cni0', nodeBinary: 'node',
+      internalIP: ip, ...(hostAddress ? { hostAddress } : {}), cgroupParent: '', services: 'systemd', cniBridge: 'cni0', nodeBinary: 'node',
       ssh: running && ip ? { host: ip, port: 22, user: 'root', privateKey: clientKey(this.o.dataDir).privateKey, hostKey: this.known.get(machine).hostKey } : undefined,
     };
   }

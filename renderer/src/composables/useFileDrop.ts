@@ -5,7 +5,7 @@ import { useActions } from './useActions';
 import { useNoticesStore } from '../stores/notices';
 import { useImagesStore } from '../stores/images';
 import { useNavStore } from '../stores/nav';
-import { folderFromEntry } from './useBuildContext';
+import { folderFromEntry, toBase64 } from './useBuildContext';
 
 export type DroppedKind = 'yaml' | 'image' | 'other';
 
@@ -14,13 +14,6 @@ export function classifyFile(name: string): DroppedKind {
   if (n.endsWith('.yaml') || n.endsWith('.yml') || n.endsWith('.json')) return 'yaml';
   if (n.endsWith('.tar') || n.endsWith('.tar.gz') || n.endsWith('.tgz') || n.endsWith('.oci')) return 'image';
   return 'other';
-}
-
-function toBase64(buf: ArrayBuffer): string {
-  const bytes = new Uint8Array(buf);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 function hasFiles(e: DragEvent): boolean {
@@ -37,7 +30,7 @@ export function useFileDrop(target: Window = window) {
   async function handleFile(file: File): Promise<void> {
     const kind = classifyFile(file.name);
     if (kind === 'yaml') await actions.applyYaml(file.name, await file.text());
-    else if (kind === 'image') await actions.importImage(file.name, toBase64(await file.arrayBuffer()));
+    else if (kind === 'image') await actions.importImage(file.name, await toBase64(file));
     else notices.error(`Cannot use ${file.name}`, 'Drop a Kubernetes YAML file (.yaml, .yml, .json) to apply it, or an image tarball (.tar) to import it.');
   }
 
@@ -64,7 +57,7 @@ export function useFileDrop(target: Window = window) {
     if (dir) {
       void folderFromEntry(dir as FileSystemDirectoryEntry).then((f) => {
         useNavStore().view = 'images';
-        useImagesStore().openBuild(f);
+        if (!useImagesStore().openBuild(f)) notices.error(`Cannot build ${f.folder} yet`, 'A build is running: drop the folder again when it has ended.');
       }, (err: unknown) => notices.error(`Cannot read the folder ${dir.name}`, String(err)));
       return;
     }

@@ -55,10 +55,13 @@ export const useImagesStore = defineStore('images', () => {
     });
   }
 
-  function openBuild(chosen?: ChosenFolder): void {
-    folder.value = chosen;
-    if (!build.value?.running) build.value = undefined;
+  /** Opens the build dialog on a folder (or none yet); false, leaving it as it is, while a build runs. */
+  function openBuild(chosen?: ChosenFolder): boolean {
     buildOpen.value = true;
+    if (build.value?.running) return false;
+    folder.value = chosen;
+    build.value = undefined;
+    return true;
   }
 
   /** Sends the folder's files and starts the build; a refused request ends at once with the server's reason. */

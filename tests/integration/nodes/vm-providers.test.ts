@@ -36,6 +36,8 @@ describe('lima provider (stand-in limactl)', () => {
     expect(steps[0]).toMatch(/creating Lima instance node-1/);
     expect(info).toMatchObject({ name: 'node-1', provider: 'lima', state: 'Running', services: 'systemd', nodeBinary: 'node' });
     expect(info.internalIP).toMatch(/^192\.168\.104\.\d+$/);
+    // The host as the guest reaches it (its default route's gateway), for the built-in registry and host.flotilla.internal.
+    expect(info.hostAddress).toBe('192.168.104.2');
     // The host key is the one the guest reports through limactl shell, pinned at once.
     const guestKey = fs.readFileSync(path.join(dataDir, 'lima', 'node-1', 'guest', 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     expect(info.ssh).toMatchObject({ host: '127.0.0.1', user: 'root', hostKey: guestKey });
@@ -77,12 +79,15 @@ describe('lima provider (stand-in limactl)', () => {
 describe('multipass provider (stand-in multipass)', () => {
   it('launches with our key in the cloud-init, reads state and IPv4, stops, starts and purges', async () => {
     const dataDir = path.join(suite.dir, 'd3');
-    const p = new MultipassProvider({ dataDir });
+    // The host's interfaces as on a Linux host with the snap's bridge: the host's address on the VM's network is its address.
+    const mpqemubr0 = { address: '10.74.70.1', netmask: '255.255.255.0', family: 'IPv4' as const, mac: '52:54:00:00:00:01', internal: false, cidr: '10.74.70.1/24' };
+    const p = new MultipassProvider({ dataDir, hostInterfaces: () => ({ mpqemubr0: [mpqemubr0] }) });
     expect(await p.available()).toMatchObject({ ok: true });
     const info = await p.create({ name: 'mp-1', cpus: 2, memoryMiB: 2048, diskGiB: 10 }, () => undefined);
     expect(info).toMatchObject({ name: 'mp-1', state: 'Running', ssh: { port: 22, user: 'root' } });
     expect(info.internalIP).toMatch(/^10\.74\.70\./);
     expect(info.ssh?.host).toBe(info.internalIP);
+    expect(info.hostAddress).toBe('10.74.70.1');
     const launch = suite.fakes.calls().find((c) => c.argv[0] === 'launch');
     expect(launch?.argv.slice(0, 3)).toEqual(['launch', '24.04', '--name']);
     expect(launch?.argv[3]).toMatch(/^fl[0-9a-f]{6}-mp-1$/);

@@ -16,7 +16,7 @@ describe('the guest\'s state', () => {
     const g = parseGuestState(fx('lima-guest-state-ready.txt'));
     expect(g).toEqual({
       bootId: '7c1d2e9a-3f44-4b6e-9a1c-2d5e8f0b7a61', instanceId: '9f2c4e1ab07d4c35a1e6d0b8c2f47a19', provision: 'done', provisionError: '',
-      hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFAkyIH1sxZ06T131oweulqmNP70/gH/DgTLiJtwkCdF', ip: '192.168.104.5',
+      hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFAkyIH1sxZ06T131oweulqmNP70/gH/DgTLiJtwkCdF', ip: '192.168.104.5', gateway: '192.168.104.2',
     });
   });
 
