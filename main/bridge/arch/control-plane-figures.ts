@@ -51,7 +51,7 @@ export class ControlPlaneReader {
     for (const [verb, n] of m.sumBy('apiserver_request_total', 'verb')) {
       if (LONG_RUNNING.has(verb)) continue;
       requests += n;
-      const rate = r.rate(`api.${verb}`, n);
+      const rate = r.rate(`api.${verb}`, n, true);
       if (rate !== null) {
         requestsPerSec[verb] = rate;
         totalPerSec = (totalPerSec ?? 0) + rate;
@@ -80,7 +80,7 @@ export class ControlPlaneReader {
     const done = m.sumBy('workqueue_work_duration_seconds_count', 'name');
     const controllers = [...depths].map(([name, depth]): ControllerFigures => {
       const reconciles = done.get(name) ?? 0;
-      return { name, depth, reconciles, reconcilesPerSec: r.rate(`queue.${name}`, reconciles) };
+      return { name, depth, reconciles, reconcilesPerSec: r.rate(`queue.${name}`, reconciles, true) };
     }).sort((a, b) => a.name.localeCompare(b.name));
     const adds = m.sum('workqueue_adds_total');
     if (adds !== null) push('api-controllers', r.delta('queue.adds', adds));

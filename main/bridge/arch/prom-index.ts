@@ -5,8 +5,13 @@ import type { PromFamily, PromSample } from '../../protocol/prom-text';
 export class PromIndex {
   private readonly byName = new Map<string, PromSample[]>();
 
+  /** Names declared by the page (a family's, and a histogram's or summary's sample names), samples or not. */
+  private readonly declared = new Set<string>();
+
   constructor(families: PromFamily[]) {
     for (const f of families) {
+      this.declared.add(f.name);
+      if (f.type === 'histogram' || f.type === 'summary') for (const suffix of ['_bucket', '_sum', '_count']) this.declared.add(f.name + suffix);
       for (const s of f.samples) {
         const list = this.byName.get(s.name);
         if (list) list.push(s);
@@ -15,18 +20,19 @@ export class PromIndex {
     }
   }
 
+  /** The page declares the metric (a labelled one may have no samples yet). */
   has(name: string): boolean {
-    return this.byName.has(name);
+    return this.declared.has(name) || this.byName.has(name);
   }
 
   samples(name: string): PromSample[] {
     return this.byName.get(name) ?? [];
   }
 
-  /** The sum of the samples whose labels include `match`; null when the metric is absent. */
+  /** The sum of the samples whose labels include `match`; null when the page does not declare the metric. */
   sum(name: string, match: Record<string, string> = {}): number | null {
-    const list = this.byName.get(name);
-    if (!list) return null;
+    if (!this.has(name)) return null;
+    const list = this.byName.get(name) ?? [];
     let total = 0;
     for (const s of list) if (Object.entries(match).every(([k, v]) => s.labels[k] === v)) total += s.value;
     return total;

@@ -17,17 +17,21 @@ export class CounterRates {
     this.nowAt = at;
   }
 
-  /** The increase of counter `key` since the previous reading (its value after a reset); null on the first reading. */
-  delta(key: string, value: number): number | null {
+  /**
+   * The increase of counter `key` since the previous reading (its value after a reset); null on the first reading.
+   * `newIsZero`: a key the previous reading did not have counted from 0 (a label set that appeared since, such as a verb).
+   */
+  delta(key: string, value: number, newIsZero = false): number | null {
     this.now.set(key, value);
-    const prev = this.before.get(key);
-    if (prev === undefined || !this.beforeAt) return null;
+    if (!this.beforeAt) return null;
+    const prev = this.before.get(key) ?? (newIsZero ? 0 : undefined);
+    if (prev === undefined) return null;
     return value >= prev ? value - prev : value;
   }
 
   /** The delta per second; null on the first reading. */
-  rate(key: string, value: number): number | null {
-    const d = this.delta(key, value);
+  rate(key: string, value: number, newIsZero = false): number | null {
+    const d = this.delta(key, value, newIsZero);
     const seconds = (this.nowAt - this.beforeAt) / 1000;
     return d === null || seconds <= 0 ? null : d / seconds;
   }
