@@ -137,7 +137,13 @@ describe.skipIf(skip)('the Architecture view', () => {
     expect(text).toMatch(/Last heartbeat \(Lease\)\s+\d+ s ago/);
     expect(text).toMatch(/Pod syncs\s+[1-9]\d* \((<0\.1|\d+(\.\d)?)\/s\)/);
     await shot('05-kubelet-details');
-  }, 120_000);
+    // A pod on the node opens in the pod drawer (where its journey is shown).
+    await page.locator('[data-test=arch-details]').getByRole('button', { name: 'Close details' }).click();
+    await page.locator(`[data-test="arch-node-${node}"] .pods button`).first().click();
+    const drawer = page.getByRole('complementary', { name: 'Pod details' });
+    await drawer.waitFor({ timeout: STEP_MS });
+    expect(await drawer.innerText()).toContain('arch-web-');
+  }, 180_000);
 
   it('serves the API server\'s /metrics as Prometheus text, to the admin only', async () => {
     const { token } = { token: /token:\s*(\S+)/.exec(fs.readFileSync(path.join(serve.dir, 'data', 'kubeconfig'), 'utf8'))?.[1] ?? '' };
