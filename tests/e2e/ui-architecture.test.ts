@@ -105,8 +105,9 @@ describe.skipIf(skip)('the Architecture view', () => {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'arch-web', namespace: 'default' },
       spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
     }, { namespace: 'default' });
-    // Activity travels along the links while the app is created.
-    await page.locator('[data-dot]').first().waitFor({ state: 'attached', timeout: STEP_MS });
+    // Activity travels along the links while the app is created: the scheduler's attempts, the new pods on the node.
+    await page.locator('[data-dot="api-scheduler"]').first().waitFor({ state: 'attached', timeout: STEP_MS });
+    await page.locator(`[data-dot="api-node:${node}"]`).first().waitFor({ state: 'attached', timeout: STEP_MS });
     await shot('02-activity');
     // kubelet_running_pods counts ready sandboxes; containerd's running containers follow once the images are in.
     await until(async () => (await figure(`kubelet:${node}`, 'pods')) === '2 of 2 running', 'the kubelet running both pods\' sandboxes', 120_000);
@@ -141,8 +142,7 @@ describe.skipIf(skip)('the Architecture view', () => {
     await page.locator('[data-test=arch-details]').getByRole('button', { name: 'Close details' }).click();
     await page.locator(`[data-test="arch-node-${node}"] .pods button`).first().click();
     const drawer = page.getByRole('complementary', { name: 'Pod details' });
-    await drawer.waitFor({ timeout: STEP_MS });
-    expect(await drawer.innerText()).toContain('arch-web-');
+    await until(async () => (await drawer.innerText()).includes('arch-web-'), 'the pod drawer with the pod');
   }, 180_000);
 
   it('serves the API server\'s /metrics as Prometheus text, to the admin only', async () => {
