@@ -26,6 +26,7 @@ const inProcess = [
   'tests/e2e/ui-find.test.ts',
   'tests/e2e/ui-browser.test.ts',
   'tests/e2e/ui-yaml.test.ts',
+  'tests/e2e/ui-architecture-hollow.test.ts',
   'tests/e2e/bench-ui.test.ts',
 ];
 

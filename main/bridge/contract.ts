@@ -7,6 +7,7 @@ import type { KObject, Machine, MachineProvider, StatusCause, WatchEventType } f
 import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 import type { ForwardTarget, PortForward } from '../api/port-forward';
+import type { ArchitectureSnapshot } from '../api/architecture';
 
 /** The kinds the UI keeps informers for. */
 export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines'
@@ -208,6 +209,17 @@ export interface ImageEvents {
   build: { buildId: string; lines: string[]; end?: { image?: string; digest?: string; error?: BridgeError } };
 }
 
+// Architecture view (h-arch): every component's live figures and the activity on the links between them.
+export interface ArchitectureCalls {
+  architectureSnapshot: { req: null; res: ArchitectureSnapshot };
+  /** Sends 'architecture' events (the first at once, then every intervalMs, default 2000, at least 500) until unsubscribed. */
+  subscribeArchitecture: { req: { intervalMs?: number } | null; res: { subscriptionId: string } };
+  unsubscribeArchitecture: { req: { subscriptionId: string }; res: null };
+}
+export interface ArchitectureEvents {
+  architecture: { subscriptionId: string; snapshot?: ArchitectureSnapshot; error?: BridgeError };
+}
+
 // Resource browser (h-browser): any served kind, found by discovery.
 /** One listable resource the API serves (its preferred version), from discovery. */
 export interface ApiResourceType {
@@ -306,7 +318,7 @@ export interface OpenApiSchema {
 }
 
 /** Request/response calls: name → { req, res }. */
-export interface BridgeCalls extends ClusterCalls, ImageCalls {
+export interface BridgeCalls extends ClusterCalls, ImageCalls, ArchitectureCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
   /** Starts a watch; events arrive as 'watch' events with this watchId until 'unwatch' or a CLOSED event. */
   watch: { req: { kind: Kind; resourceVersion: string }; res: { watchId: string } };
@@ -392,7 +404,7 @@ export interface WatchEventItem {
 }
 
 /** Pushed events: name → payload. */
-export interface BridgeEvents extends ImageEvents {
+export interface BridgeEvents extends ImageEvents, ArchitectureEvents {
   /** Watch events in arrival order, batched; `closed` ends the watch (error 410: list again). */
   watch: { watchId: string; events: WatchEventItem[]; closed?: { error?: BridgeError } };
   /** Log lines, batched; `end` ends the stream (with the server's message when it failed). */

@@ -28,6 +28,7 @@ import type { PortForwards } from '../tunnel/port-forwards';
 import { forwardApp, listForwards, openForward, stopForward } from './forwards';
 import { unpinApp } from './pin';
 import { kindLookup } from './kind-lookup';
+import { architectureCalls } from './arch/calls';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -108,6 +109,10 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   const impl: Impl = {
     ...imageCalls({ client, deps: deps.images ?? {}, emit, nextId, track: (id, d) => disposers.set(id, d), untrack: (id) => disposers.delete(id) }),
     ...browser,
+    ...architectureCalls({
+      sources: { client, api: deps.api, agents: () => deps.images?.agents }, emit, nextId,
+      track: (id, d) => disposers.set(id, d), untrack: (id) => { disposers.get(id)?.(); disposers.delete(id); },
+    }),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };

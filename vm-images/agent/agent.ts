@@ -44,6 +44,7 @@ import { VolumeManager } from './volumes/manager';
 import { TokenManager } from './volumes/service-account-token';
 import { ApiServerForwarder } from './services/apiserver-forwarder';
 import { EventRecorder } from '../../main/client/record/recorder';
+import { createAgentMetrics, type AgentMetrics } from './metrics/agent-metrics';
 
 export interface AgentOptions {
   /** Runs the node's network commands (iptables, ip, sysctl); default: directly. Tests pass a netns runner. */
@@ -79,6 +80,8 @@ export class Agent {
   readonly cri: CriClient;
   readonly pods: PodManager;
   readonly stats: StatsCollector;
+  /** GET /metrics: the kubelet's and kube-proxy's figures. */
+  readonly metrics: AgentMetrics;
   /** The ConfigMaps and Secrets pods' volumes use, watched while they do. */
   private readonly objects: ObjectWatches;
   private readonly exec: Exec;
@@ -105,6 +108,7 @@ export class Agent {
       requestTimeoutMs: 30_000, // a tunnel that dies silently must not hang the lease or status loops
     });
     this.cri = new CriClient(config.containerdSocket);
+    this.metrics = createAgentMetrics(config.nodeName, this.cri);
     this.objects = new ObjectWatches(this.client, {
       backoffMs: opts.reconnectBackoffMs, onError: (err) => this.log(`volume objects watch: ${message(err)}`),
       onChange: (uids) => this.pods.kick(uids),
@@ -127,6 +131,7 @@ export class Agent {
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,
       syncIntervalMs: opts.podSyncIntervalMs,
+      metrics: this.metrics,
       ...this.dnsSettings(),
     });
     this.stats = new StatsCollector(this.cri, {
@@ -153,7 +158,7 @@ export class Agent {
     if (this.abort.signal.aborted) return;
     const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
       listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
-      onImagesChanged: () => void this.reporter?.kick(),
+      metrics: this.metrics.registry, onImagesChanged: () => void this.reporter?.kick(),
     }));
     this.serverPort = server.port;
     this.own(() => server.close());
@@ -183,6 +188,7 @@ export class Agent {
       client: this.client, exec: this.exec, nodeName: c.nodeName, nodeIP: c.nodeIP, clusterCIDR: c.clusterCIDR,
       log: this.log, minSyncIntervalMs: this.opts.proxyMinSyncIntervalMs, backoffMs: this.opts.reconnectBackoffMs,
       onPodCIDR: (cidr) => void this.podNetwork(cidr),
+      onProxySync: (r) => this.metrics.proxySync(r.durationMs / 1000, r.rulesByTable),
     });
     const services = this.services;
     services.start();

@@ -13,6 +13,8 @@ import type { Agent } from '../../../vm-images/agent/agent';
 import { LABEL_MANAGED } from '../../../vm-images/agent/pods/labels';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
+import { parsePromText } from '../../../main/protocol/prom-text';
+import { PromIndex } from '../../../main/bridge/arch/prom-index';
 import { HELLO, httpFromNode, newTestAgent, NODES, PODS, podSpecOf, startTestAgent, startTestNode, type TestNode } from './support';
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
@@ -296,6 +298,33 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(topPods.stdout).toMatch(/web\s+\d+m\s+\d+Mi/);
     const containers = await cluster.kubectl(['top', 'pods', 'web', '--containers']);
     expect(containers.stdout).toMatch(/web\s+web\s+\d+m\s+\d+Mi/);
+  });
+
+  it('serves /metrics as Prometheus text with the kubelet\'s and kube-proxy\'s figures, to the control plane\'s token only', async () => {
+    const getMetrics = (headers: Record<string, string>): Promise<{ code: number; type: string; body: string }> => new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: agent.serverPort, path: '/metrics', headers }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+      }).on('error', reject);
+    });
+    expect((await getMetrics({})).code).toBe(401);
+    expect((await getMetrics({ Authorization: 'Bearer wrong' })).code).toBe(401);
+    const ok = await getMetrics({ Authorization: `Bearer ${node.config.serverToken}` });
+    expect(ok.code).toBe(200);
+    expect(ok.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    const m = new PromIndex(parsePromText(ok.body));
+    // Pods ran on this node (web and the probe tests' pods), a Service was programmed, probes were run.
+    expect(m.sum('kubelet_node_name', { node: node.name })).toBe(1);
+    expect(m.sum('kubelet_running_pods')).toBeGreaterThanOrEqual(1);
+    expect(m.sum('kubelet_running_containers', { container_state: 'running' })).toBeGreaterThanOrEqual(1);
+    expect(m.sum('kubelet_pod_worker_duration_seconds_count', { operation_type: 'sync' })).toBeGreaterThan(0);
+    expect(m.sum('kubelet_pod_start_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(m.sum('prober_probe_total', { probe_type: 'readiness' })).toBeGreaterThan(0);
+    expect(m.sum('prober_probe_total', { probe_type: 'liveness', result: 'failed' })).toBeGreaterThan(0);
+    expect(m.sum('kubeproxy_sync_proxy_rules_duration_seconds_count')).toBeGreaterThan(0);
+    expect(m.sum('kubeproxy_sync_proxy_rules_iptables_total', { table: 'nat' })).toBeGreaterThan(0);
+    expect(m.sum('kubeproxy_sync_proxy_rules_last_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 3600);
   });
 
   it('survives an agent restart: same container, same restartCount, still Running', async () => {

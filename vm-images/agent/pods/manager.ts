@@ -10,7 +10,7 @@ import { removeCgroup } from './cgroups';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels';
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
-import { PodWorker } from './pod-worker';
+import { PodWorker, type WorkerDeps } from './pod-worker';
 import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
@@ -40,6 +40,8 @@ export interface PodManagerOptions extends SandboxOptions {
   mirrorRewrite?: MirrorRewriter;
   /** The pods' volumes (default: a manager without API access, its pod dirs in a `pods` dir beside logDir). */
   volumes?: VolumeManager;
+  /** The agent's metrics (pod syncs, starts, probes). */
+  metrics?: WorkerDeps['metrics'];
 }
 
 export type PodStatusListener = (uid: string, status: PodStatus, pod: Pod) => void;
@@ -83,6 +85,7 @@ export class PodManager {
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
       volumes: this.volumes,
+      metrics: this.opts.metrics,
       onStatus: (id, status, p) => { for (const l of this.statusListeners) l(id, status, p); },
       onError: (id, err) => { for (const l of this.errorListeners) l(id, err); },
       onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },

@@ -19,12 +19,15 @@ import type { VolumePath } from '../volumes/container-mounts';
 import { MountError } from '../volumes/errors';
 import { MountFailures } from '../volumes/mount-failures';
 import type { VolumeManager } from '../volumes/manager';
+import type { AgentMetrics } from '../metrics/agent-metrics';
 
 export interface WorkerDeps extends StartDeps {
   onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
   onError: (uid: string, err: unknown) => void;
   onEvent: (uid: string, event: PodEvent, pod: Pod) => void;
   volumes: VolumeManager;
+  /** The agent's metrics: pod-worker passes, pod start durations, probe attempts (none: not counted). */
+  metrics?: Pick<AgentMetrics, 'podSync' | 'podStarted' | 'probe'>;
 }
 
 type Kind = ContainerKind;
@@ -53,6 +56,8 @@ export class PodWorker {
   private wake?: () => void;
   private passWaiters: Array<() => void> = [];
   private readonly loop: Promise<void>;
+  /** When this worker first saw the pod; undefined once its start was counted. */
+  private seenAt: number | undefined = performance.now();
 
   constructor(private readonly deps: WorkerDeps, pod: Pod) {
     this.pod = pod;
@@ -103,11 +108,13 @@ export class PodWorker {
     while (!this.closed) {
       const waiters = this.passWaiters.splice(0);
       let delay = this.deps.syncIntervalMs;
+      const started = performance.now();
       try {
         delay = Math.min(delay, await this.pass());
       } catch (err) {
         this.deps.onError(this.uid, err);
       }
+      this.deps.metrics?.podSync((performance.now() - started) / 1000);
       for (const w of waiters) w();
       if (this.closed) break;
       if (this.passWaiters.length) continue;
@@ -324,7 +331,10 @@ export class PodWorker {
     if (!c.livenessProbe && !c.readinessProbe && !c.startupProbe) return undefined;
     const prober = new ContainerProber({ podIP, containerId: cur.id, container: c, cri: this.deps.cri },
       { liveness: c.livenessProbe, readiness: c.readinessProbe, startup: c.startupProbe }, () => this.kick(),
-      (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)));
+      (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)),
+      (probeType, ok) => this.deps.metrics?.probe({
+        probeType, result: ok ? 'successful' : 'failed', container: c.name, pod: this.pod.metadata?.name ?? '', namespace: this.pod.metadata?.namespace ?? '',
+      }));
     this.probers.set(cur.id, prober);
     return prober;
   }
@@ -360,6 +370,10 @@ export class PodWorker {
     });
     if (JSON.stringify(status) === JSON.stringify(this.status)) return;
     this.status = status;
+    if (status.phase === 'Running' && this.seenAt !== undefined) {
+      this.deps.metrics?.podStarted((performance.now() - this.seenAt) / 1000);
+      this.seenAt = undefined;
+    }
     this.deps.onStatus(this.uid, status, this.pod);
   }
 

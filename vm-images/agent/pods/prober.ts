@@ -12,10 +12,11 @@ export class ContainerProber {
   private stopped = false;
 
   /** onChange fires whenever a probe's thresholded result changes. */
-  /** onFailure fires for every failed attempt (the kubelet's Unhealthy event). */
+  /** onFailure fires for every failed attempt (the kubelet's Unhealthy event); onAttempt for every attempt (prober_probe_total). */
   constructor(private readonly target: ProbeTarget, probes: Partial<Record<ProbeKind, Probe>>,
     private readonly onChange: (kind: ProbeKind, result: ProbeResult, message: string) => void,
-    private readonly onFailure: (kind: ProbeKind, message: string) => void = () => undefined) {
+    private readonly onFailure: (kind: ProbeKind, message: string) => void = () => undefined,
+    private readonly onAttempt: (kind: ProbeKind, ok: boolean) => void = () => undefined) {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       const probe = probes[kind];
       if (probe) this.workers.push({ kind, probe, result: 'unknown', successes: 0, failures: 0, message: '' });
@@ -47,6 +48,7 @@ export class ContainerProber {
     if (active) {
       const outcome = await runProbe(w.probe, this.target);
       if (this.stopped) return;
+      this.onAttempt(w.kind, outcome.ok);
       const before = w.result;
       if (outcome.ok) {
         w.failures = 0;

@@ -10,7 +10,7 @@ import { isServiceChain } from './names';
 import { RuleCache } from './rule-cache';
 import {
   KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_MARK_MASQ, KUBE_NODEPORTS, KUBE_POSTROUTING,
-  KUBE_SERVICES, renderRestore, type ChainRef, type Table,
+  KUBE_SERVICES, renderRestore, type Chain, type ChainRef, type RuleSet, type Table,
 } from './rules';
 import { saveTables } from './saved-chains';
 import { emptyWritten, planSync, type WrittenState } from './sync-plan';
@@ -34,6 +34,17 @@ export interface SyncResult {
   deletedChains: string[];
   jumpsInserted: number;
   durationMs: number;
+  /** Rules the proxier's chains hold after this sync, per table (kubeproxy_sync_proxy_rules_iptables_total). */
+  rulesByTable: Record<Table, number>;
+}
+
+function countRules(rules: RuleSet): Record<Table, number> {
+  const n: Record<Table, number> = { nat: 0, filter: 0 };
+  const add = (chains: Chain[]): void => { for (const c of chains) n[c.table] += c.rules.length; };
+  add(rules.fixed);
+  add(rules.top);
+  for (const chains of rules.services.values()) add(chains);
+  return n;
 }
 
 export const DEFAULT_MAX_CHAINS_PER_COMMIT = 128;
@@ -142,7 +153,7 @@ export class Proxier {
     this.needFull = false;
     this.last = {
       full, restoreInput: plan.restoreInput, changedServices: plan.changedServices, deletedChains: plan.deletedChains,
-      jumpsInserted: jumps.length, durationMs: performance.now() - started,
+      jumpsInserted: jumps.length, durationMs: performance.now() - started, rulesByTable: countRules(rules),
     };
     this.opts.onSync?.(this.last);
   }

@@ -1,8 +1,9 @@
-// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward, stats and images,
+// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward, stats, /metrics and images,
 // for the control plane only (bearer token). startAgentServer is what the agent's main calls.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Registry } from 'prom-client';
 import type { CriClient } from '../cri/client';
 import type { PodManager } from '../pods/manager';
 import { authorized } from './auth';
@@ -25,6 +26,8 @@ export interface AgentServerOptions {
   logDir: string;
   /** GET /stats/summary answers with this (JSON). */
   stats?: () => Promise<unknown>;
+  /** GET /metrics answers with this registry in Prometheus' text format. */
+  metrics?: Registry;
   /** Called after a pull or removal through /images (the node reports its status.images again). */
   onImagesChanged?: () => void;
 }
@@ -68,6 +71,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             const body = JSON.stringify(await opts.stats());
             res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
             res.end(body);
+            return;
+          }
+          case 'metrics': {
+            if (!opts.metrics) throw notFound('metrics are not available');
+            const text = await opts.metrics.metrics();
+            res.writeHead(200, { 'Content-Type': opts.metrics.contentType, 'Content-Length': Buffer.byteLength(text) });
+            res.end(text);
             return;
           }
           case 'images':

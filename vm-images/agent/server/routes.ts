@@ -5,6 +5,7 @@ export type AgentRoute =
   | { kind: 'attach'; namespace: string; pod: string; container: string }
   | { kind: 'portForward'; namespace: string; pod: string }
   | { kind: 'stats' }
+  | { kind: 'metrics' }
   | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
   | { kind: 'healthz' };
 
@@ -20,5 +21,6 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (pathname === '/images') return { kind: 'images', action: 'list' };
   if (head === 'images' && parts.length === 2 && (a === 'pull' || a === 'remove' || a === 'prune')) return { kind: 'images', action: a };
   if (pathname === '/healthz') return { kind: 'healthz' };
+  if (pathname === '/metrics') return { kind: 'metrics' };
   return undefined;
 }

@@ -9,7 +9,7 @@ import { podRoutesFromNodes, syncPodRoutes } from '../network/routes';
 import { BoundedRunner } from '../proxy/bounded-runner';
 import { buildModel } from '../proxy/build-model';
 import type { Exec } from '../proxy/exec';
-import { Proxier } from '../proxy/proxier';
+import { Proxier, type SyncResult } from '../proxy/proxier';
 import { agentInformer } from '../sync/informers';
 import { ServiceHealthServer } from './health-check';
 import { ConntrackCleaner } from '../proxy/conntrack';
@@ -26,6 +26,8 @@ export interface ServiceSyncOptions {
   onPodCIDR: (cidr: string) => void;
   minSyncIntervalMs?: number;
   backoffMs?: number;
+  /** Each successful proxier sync (the agent's kubeproxy_* metrics). */
+  onProxySync?: (result: SyncResult) => void;
 }
 
 export class ServiceSync {
@@ -47,7 +49,10 @@ export class ServiceSync {
     const conntrack = new ConntrackCleaner(o.exec, o.log);
     this.proxier = new Proxier({
       exec: o.exec, minSyncIntervalMs: o.minSyncIntervalMs, onError: err('proxier'),
-      onSync: () => { if (this.model) void conntrack.synced(this.model).catch(err('conntrack')); },
+      onSync: (r) => {
+        o.onProxySync?.(r);
+        if (this.model) void conntrack.synced(this.model).catch(err('conntrack'));
+      },
     });
     this.health = new ServiceHealthServer({ proxyHealthy: () => this.proxier.lastSync !== undefined, log: o.log });
     const changed = (): void => this.updateProxy();
