@@ -105,6 +105,7 @@ export function previousChange(obj: KObject | undefined, revision: number, oldes
 
 /** A revision typed by a person, clamped to the window; undefined when it is no whole number. */
 export function clampRevision(raw: string | number, w: Pick<HistoryWindow, 'oldest' | 'current'>): number | undefined {
+  if (typeof raw === 'string' && !raw.trim()) return undefined;
   const n = typeof raw === 'number' ? raw : Number(raw.trim());
   if (!Number.isSafeInteger(n)) return undefined;
   return Math.min(Math.max(n, w.oldest), w.current);
