@@ -14,6 +14,8 @@ export const useHistoryStore = defineStore('history', () => {
   const window = ref<HistoryWindow | undefined>();
   /** The revision chosen (undefined: none yet — the view starts at the current one). */
   const revision = ref<number | undefined>();
+  /** At the current revision and staying there as the cluster changes (until a past one is picked). */
+  const following = ref(true);
   const snapshot = ref<HistorySnapshot | undefined>();
   const loading = ref(false);
   const error = ref<string | undefined>();
@@ -23,9 +25,14 @@ export const useHistoryStore = defineStore('history', () => {
 
   async function refreshWindow(): Promise<void> {
     try {
-      window.value = await call('historyWindow', null);
-      const w = window.value;
-      if (revision.value !== undefined && revision.value < w.oldest) pick(w.oldest, true);
+      const w = await call('historyWindow', null);
+      const moved = w.current !== window.value?.current;
+      window.value = w;
+      if (following.value) {
+        if (moved || revision.value === undefined) pick(w.current, true);
+      } else if (revision.value !== undefined && revision.value < w.oldest) {
+        pick(w.oldest, true);
+      }
       error.value = undefined;
     } catch (e) {
       error.value = errorMessage(e);
@@ -53,6 +60,7 @@ export const useHistoryStore = defineStore('history', () => {
   /** Picks a revision; `now` loads it at once, otherwise once the slider rests. */
   function pick(rev: number, now = false): void {
     revision.value = rev;
+    following.value = rev >= (window.value?.current ?? rev);
     if (settle) clearTimeout(settle);
     if (now) void load(rev);
     else settle = setTimeout(() => void load(rev), SETTLE_MS);
@@ -64,9 +72,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** Starts the window's refresh and shows the current revision first; returns the stopper. */
   function start(): () => void {
-    void refreshWindow().then(() => {
-      if (revision.value === undefined && window.value) pick(window.value.current, true);
-    });
+    void refreshWindow();
     timer ??= setInterval(() => void refreshWindow(), WINDOW_REFRESH_MS);
     return () => {
       if (timer) clearInterval(timer);
@@ -75,5 +81,12 @@ export const useHistoryStore = defineStore('history', () => {
     };
   }
 
-  return { window, revision, snapshot, loading, error, start, pick, refreshWindow, setIntervalMs };
+  /** Back to the current revision, following it from now on. */
+  async function toNow(): Promise<void> {
+    following.value = true;
+    await refreshWindow();
+    if (window.value) pick(window.value.current, true);
+  }
+
+  return { window, revision, following, snapshot, loading, error, start, pick, toNow, refreshWindow, setIntervalMs };
 });
