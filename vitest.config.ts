@@ -27,6 +27,7 @@ const inProcess = [
   'tests/e2e/ui-browser.test.ts',
   'tests/e2e/ui-yaml.test.ts',
   'tests/e2e/ui-architecture-hollow.test.ts',
+  'tests/e2e/ui-history.test.ts',
   'tests/e2e/bench-ui.test.ts',
 ];
 

@@ -5,6 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore } from './store/sqlite-store';
 import type { SqliteStore } from './store/sqlite-store';
+import { startCompactor, type Compactor } from './store/compactor';
+import { DEFAULT_COMPACTION_INTERVAL_MS } from './api/compaction';
+import { readCompactionSetting, writeCompactionSetting } from './store/compaction-setting';
 import { ensurePki } from './apiserver/pki';
 import { loadCertificateSigner } from './apiserver/csr-signer';
 import { TokenAuthenticator } from './apiserver/auth';
@@ -45,8 +48,10 @@ import { storedObjectCounts } from './apiserver/metrics/handler';
 export interface CoreOptions {
   dataDir: string;
   apiPort?: number;
-  /** Revisions of history the store keeps (for watch resume and time travel). */
+  /** Revisions of history the store keeps (for watch resume and time travel); given, it replaces the interval compactor. */
   compactWindow?: number;
+  /** Time travel: kube-apiserver's compaction interval in ms (0: off); unset: the UI's saved setting, else 5 minutes. */
+  compactionIntervalMs?: number;
   log?: (line: string) => void;
   /** The scheduler (unless `scheduler: false`) and the controllers (main/controllers); false starts none. */
   controllers?: (ControlLoopOptions & { scheduler?: boolean }) | false;
@@ -103,6 +108,8 @@ export interface Core {
   imageRegistry?: { port: number; url: string };
   /** registries.yaml and --insecure-registry in force (present when started with `registry`). */
   registrySettings?: RegistrySettings;
+  /** Time travel: the store's compactor (absent when started with `compactWindow`). */
+  compactor?: Compactor;
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -113,7 +120,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const pki = await ensurePki(path.join(opts.dataDir, 'pki'));
   const auth = new TokenAuthenticator(opts.dataDir);
-  const store = openStore({ path: path.join(opts.dataDir, 'state.db'), compactWindow: opts.compactWindow });
+  const revisionWindow = opts.compactWindow !== undefined;
+  const store = openStore({ path: path.join(opts.dataDir, 'state.db'), compactWindow: opts.compactWindow, autoCompactMs: revisionWindow ? undefined : 0 });
   // ServiceAccount admission needs the controllers that make every namespace's default ServiceAccount.
   const serviceAccountsRun = opts.controllers !== false && (opts.controllers?.controllers ?? ['serviceaccount']).includes('serviceaccount');
   const registry = new Registry(store, { admission: serviceAccountsRun });
@@ -156,6 +164,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       store.close();
     },
   };
+  if (!revisionWindow) {
+    const interval = opts.compactionIntervalMs ?? readCompactionSetting(opts.dataDir) ?? DEFAULT_COMPACTION_INTERVAL_MS;
+    const compactor = startCompactor(store, interval, { onChange: (ms) => writeCompactionSetting(opts.dataDir, ms) });
+    core.compactor = compactor;
+    core.own({ name: 'compactor', stop: () => compactor.stop() });
+  }
   if (opts.controllers !== false) {
     const { scheduler, ...loops } = opts.controllers ?? {};
     const informers = new SharedInformers(client, loops.log ?? log);

@@ -317,6 +317,37 @@ export interface OpenApiSchema {
   'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
+// Time travel (issue 17): the store's history window and the cluster as it was at a past revision (lists at an
+// Exact resourceVersion: read-only, the live cluster untouched).
+export interface HistoryWindow {
+  /** The oldest revision still readable (the compact revision; 1 before the first compaction). */
+  oldest: number;
+  /** The newest revision. */
+  current: number;
+  /** When they were written (ms since the epoch), when the store recorded it. */
+  oldestAt?: number;
+  currentAt?: number;
+  /** How often the store compacts to the revision current one interval earlier (ms; 0: never), as kube-apiserver does. */
+  intervalMs: number;
+  nextCompactionAt?: number;
+  lastCompaction?: { at: number; revision: number };
+}
+/** The cluster map's objects and the events as they were at one revision. */
+export interface HistorySnapshot {
+  revision: number;
+  at?: number;
+  nodes: KObject[];
+  pods: KObject[];
+  deployments: KObject[];
+  events: KObject[];
+}
+/** One object at one revision: null where it did not exist then. */
+export interface HistoryVersion {
+  revision: number;
+  at?: number;
+  object: KObject | null;
+}
+
 /** Request/response calls: name → { req, res }. */
 export interface BridgeCalls extends ClusterCalls, ImageCalls, ArchitectureCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
@@ -392,6 +423,12 @@ export interface BridgeCalls extends ClusterCalls, ImageCalls, ArchitectureCalls
   stopForward: { req: { id: string }; res: null };
   // Your app on the map: a Deployment pinned to a node (required node affinity on kubernetes.io/hostname) let go.
   unpinApp: { req: { name: string; namespace: string }; res: null };
+  // Time travel (issue 17): the history window, the cluster at a revision, one object at several revisions.
+  historyWindow: { req: null; res: HistoryWindow };
+  historyAt: { req: { revision: number }; res: HistorySnapshot };
+  historyObject: { req: ObjectRef & { revisions: number[] }; res: HistoryVersion[] };
+  /** A new compaction interval (kept for the next start); 422 for one that cannot be used. */
+  setCompactionInterval: { req: { intervalMs: number }; res: HistoryWindow };
 }
 
 export type CallName = keyof BridgeCalls;

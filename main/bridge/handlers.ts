@@ -29,6 +29,7 @@ import { forwardApp, listForwards, openForward, stopForward } from './forwards';
 import { unpinApp } from './pin';
 import { kindLookup } from './kind-lookup';
 import { architectureCalls } from './arch/calls';
+import { historyCalls, historyDepsOf, type HistoryDeps } from './history';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -46,6 +47,8 @@ export interface BridgeDeps {
   images?: ImageDeps;
   /** The control plane's port forwards (none: the forward calls answer 501). */
   forwards?: PortForwards;
+  /** Time travel: this Flotilla's store and compactor (absent: no history window). */
+  history?: HistoryDeps;
   log?: (line: string) => void;
 }
 
@@ -65,6 +68,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
       return { agents, registry: core.imageRegistry, dataDir: core.dataDir };
     },
     forwards: core.forwards,
+    history: historyDepsOf(core),
   };
 }
 
@@ -113,6 +117,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       sources: { client, api: deps.api, agents: () => deps.images?.agents }, emit, nextId,
       track: (id, d) => disposers.set(id, d), untrack: (id) => { disposers.get(id)?.(); disposers.delete(id); },
     }),
+    ...historyCalls(client, deps.history),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };

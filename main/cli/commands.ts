@@ -6,6 +6,7 @@ import type { MachineProvider } from '../api/types';
 import { LOAD_BALANCER_MODES, type LoadBalancerMode } from '../api/load-balancer';
 import { dataDirFlag } from './data-dir';
 import { parseInsecureRegistry } from '../nodes/registry/settings';
+import { parseCompactionInterval } from './compaction-interval';
 import {
   choiceFlag, customFlag, intFlag, leaf, listFlag, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
@@ -30,6 +31,9 @@ const SERVE = {
   registryPort: intFlag('--registry-port <port>', 'port of the built-in image registry on the host (0: off; nodes pull localhost:<port>/<repo>:<tag> from it)', 5000, PORT),
   insecureRegistry: listFlag('--insecure-registry <host:port>', 'a registry the nodes pull from over plain HTTP (repeatable; more settings in <data-dir>/registries.yaml)',
     parseInsecureRegistry),
+  compactionInterval: customFlag<number | undefined>('--compaction-interval <time>',
+    'how often the store compacts its history, keeping the last interval readable for watches and the UI\'s History (as kube-apiserver\'s --etcd-compaction-interval; 0: never)',
+    undefined, parseCompactionInterval, '5m, or the interval last chosen in the UI'),
 };
 
 const NODE_ADD = {

@@ -88,7 +88,10 @@ export class HttpClient implements ApiClient {
   }
 
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
-    return this.call<KList<T>>('GET', resourcePath(r, o.namespace) + query({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue }));
+    return this.call<KList<T>>('GET', resourcePath(r, o.namespace) + query({
+      labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue,
+      resourceVersion: o.resourceVersion, resourceVersionMatch: o.resourceVersionMatch,
+    }));
   }
 
   create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {

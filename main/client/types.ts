@@ -17,10 +17,12 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** With resourceVersionMatch 'Exact': the list as it was at this resourceVersion (time travel). */
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
 }
 
 export interface WatchOptions extends ListOptions {
-  resourceVersion?: string;
   allowWatchBookmarks?: boolean;
   timeoutSeconds?: number;
 }

@@ -1,11 +1,12 @@
 // The SQLite side of the store: schema, pragmas and every statement. One table `log` holds every
-// write, its id being the revision; `meta` holds the compact revision. No caching here: callers
-// (sqlite-store.ts) keep the current state in memory.
+// write, its id being the revision; `meta` holds the compact revision; `revision_time` the wall-clock time of each
+// committed transaction (its last revision), so a revision's time is that of the first row at or above it.
+// No caching here: callers (sqlite-store.ts) keep the current state in memory.
 import Database from 'better-sqlite3';
 import { compareKeys, prefixUpperBound } from './key-order';
 import type { KV, StoreEvent } from './types';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
@@ -18,6 +19,7 @@ CREATE TABLE IF NOT EXISTS log (
 );
 CREATE INDEX IF NOT EXISTS log_key_id ON log (key, id);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revision_time (revision INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
 `;
 
 /** One row to append; `id` is the revision. */
@@ -54,7 +56,8 @@ type ListParams = [string, string, number, number];
 export class LogDb {
   private readonly db: Database.Database;
   private readonly insertStmt: Database.Statement<InsertParams>;
-  private readonly appendAll: (rows: readonly LogRow[]) => void;
+  private readonly appendAll: (rows: readonly LogRow[], atMs: number) => void;
+  private readonly timeStmt: Database.Statement<[number], { at_ms: number }>;
   private readonly listFromStmt: Database.Statement<ListParams, StateRow>;
   private readonly listAfterStmt: Database.Statement<ListParams, StateRow>;
   private readonly eventsStmt: Database.Statement<RangeParams, EventRow>;
@@ -82,11 +85,16 @@ export class LogDb {
     this.insertStmt = this.db.prepare<InsertParams>(
       'INSERT INTO log (id, key, value, create_revision, prev_revision, deleted) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.appendAll = this.db.transaction((rows: readonly LogRow[]) => {
+    const insertTime = this.db.prepare<[number, number]>('INSERT OR REPLACE INTO revision_time (revision, at_ms) VALUES (?, ?)');
+    this.appendAll = this.db.transaction((rows: readonly LogRow[], atMs: number) => {
       for (const r of rows) {
         this.insertStmt.run(r.id, r.key, r.value, r.createRevision, r.prevRevision, r.deleted ? 1 : 0);
       }
+      if (rows.length > 0) insertTime.run(rows[rows.length - 1].id, atMs);
     });
+    this.timeStmt = this.db.prepare<[number], { at_ms: number }>(
+      'SELECT at_ms FROM revision_time WHERE revision >= ? ORDER BY revision LIMIT 1',
+    );
     // The latest row of each key at or below the revision, streamed in key order off the
     // (key, id) index: no sort, so LIMIT stops early.
     const listSql = (lower: string): string =>
@@ -112,16 +120,24 @@ export class LogDb {
       `INSERT INTO meta (name, value) VALUES ('compact_revision', ?)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
     );
+    // The time of `to` itself stays: it is the first row at or above `to`.
+    const deleteTimes = this.db.prepare<[number]>('DELETE FROM revision_time WHERE revision < ?');
     this.compactRange = this.db.transaction((from: number, to: number) => {
       deleteSuperseded.run(from, to);
       deleteTombstones.run(from, to);
+      deleteTimes.run(to);
       recordCompact.run(to);
     });
   }
 
-  /** Appends rows in one transaction; returns after COMMIT. */
-  append(rows: readonly LogRow[]): void {
-    this.appendAll(rows);
+  /** Appends rows in one transaction, recording `atMs` as their time; returns after COMMIT. */
+  append(rows: readonly LogRow[], atMs: number): void {
+    this.appendAll(rows, atMs);
+  }
+
+  /** When `revision` was written (ms since the epoch): its transaction's time; undefined when not recorded. */
+  revisionTime(revision: number): number | undefined {
+    return this.timeStmt.get(revision)?.at_ms;
   }
 
   maxRevision(): number {

@@ -46,6 +46,8 @@ export interface StoreStats {
 
 export interface SqliteStore extends Store {
   readonly stats: Readonly<StoreStats>;
+  /** When a revision was written (ms since the epoch; revisions of one transaction share it); undefined when unknown. */
+  revisionTime(revision: number): number | undefined;
   /** Live watchers (for diagnostics and tests). */
   readonly watcherCount: number;
 }
@@ -104,6 +106,12 @@ class SqliteStoreImpl implements SqliteStore {
 
   get watcherCount(): number {
     return this.hub.size;
+  }
+
+  revisionTime(revision: number): number | undefined {
+    this.assertOpen();
+    if (revision < 1 || revision > this.rev) return undefined;
+    return this.db.revisionTime(revision);
   }
 
   get(key: string): KV | undefined {
@@ -206,7 +214,7 @@ class SqliteStoreImpl implements SqliteStore {
     );
     if (plan.rows.length > 0) {
       try {
-        this.db.append(plan.rows);
+        this.db.append(plan.rows, Date.now());
       } catch (err) {
         // Rolled back: nothing changed, no revision used.
         for (const p of batch) p.reject(err);

@@ -19,6 +19,7 @@ export function listQuery(q: URLSearchParams): ListQuery {
     limit: limit ? Number(limit) : undefined,
     continue: q.get('continue') ?? undefined,
     resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
   };
 }
 

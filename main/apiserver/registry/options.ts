@@ -20,6 +20,8 @@ export interface ListQuery {
   limit?: number;
   continue?: string;
   resourceVersion?: string;
+  /** 'Exact': the list as it was at resourceVersion (410 once compacted); 'NotOlderThan' or unset: the current state. */
+  resourceVersionMatch?: string;
 }
 
 export interface WatchQuery extends ListQuery {

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Detail, ObjectRef } from '../lib/route';
 
-export const MAIN_VIEWS = ['map', 'workloads', 'events', 'resources', 'ports', 'images', 'architecture'] as const;
+export const MAIN_VIEWS = ['map', 'workloads', 'events', 'resources', 'ports', 'images', 'architecture', 'history'] as const;
 export type MainView = (typeof MAIN_VIEWS)[number];
 export type { Detail } from '../lib/route';
 

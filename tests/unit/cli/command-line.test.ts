@@ -84,6 +84,8 @@ describe('flotilla: usage errors exit 2 and say what was wrong', () => {
     [['serve', '--load-balancer', 'metallb'], '--load-balancer', 'metallb'],
     [['serve', '--insecure-registry', 'http://r:5000'], '--insecure-registry', 'http://r:5000'],
     [['serve', '--registry-port', '-5'], '--registry-port', '-5'],
+    [['serve', '--compaction-interval', 'soon'], '--compaction-interval', 'soon'],
+    [['serve', '--compaction-interval', '500ms'], '--compaction-interval', '500ms'],
     [['node', 'add', '--memory', '2T'], '--memory', '2T'],
     [['node', 'add', '--cpus', '0'], '--cpus', '0'],
     [['bench', 'scheduler', '--pods', '0'], '--pods', '0'],
@@ -182,6 +184,9 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--data-dir=/tmp/e', '--nodes=3'])).toMatchObject({ dataDir: '/tmp/e', nodes: 3 });
     expect(await parsed(['serve', '--registry-port', '0', '--insecure-registry', '10.0.0.1:5000', '--insecure-registry=reg.local:5001']))
       .toMatchObject({ registryPort: 0, insecureRegistry: ['10.0.0.1:5000', 'reg.local:5001'] });
+    expect(await parsed(['serve', '--compaction-interval', '90s'])).toMatchObject({ compactionInterval: 90_000 });
+    expect(await parsed(['serve', '--compaction-interval=1h30m'])).toMatchObject({ compactionInterval: 5_400_000 });
+    expect(await parsed(['serve', '--compaction-interval', '0'])).toMatchObject({ compactionInterval: 0 });
   });
 
   it('node, images and down, as tests/integration/nodes/cli-node runs them', async () => {
