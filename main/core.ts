@@ -30,6 +30,7 @@ import { NodeMetricsStore, statsFetcher } from './nodes/metrics';
 import { resourceFor } from './api/resources';
 import type { Machine } from './api/types';
 import type { LoadBalancerMode } from './api/load-balancer';
+import { nodeLifecycleSettings, type NodeLifecycleSettings } from './api/node-lifecycle-settings';
 import { startIngressProxy } from './ingress';
 import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
 import { serviceDialer } from './ingress/service-dialer';
@@ -73,6 +74,8 @@ export interface CoreOptions {
     /** The built-in registry failing to start (its port taken) is logged and the core runs on without it (the desktop app); else the start fails. */
     optional?: boolean;
   };
+  /** Node-lifecycle timings (grace period, default toleration seconds); Kubernetes' 40 s / 300 s when left out. */
+  nodeLifecycle?: Partial<NodeLifecycleSettings>;
   /** Prometheus metrics of the control plane at the API server's /metrics (default on; off: nothing is counted, /metrics is 404). */
   metrics?: boolean;
 }
@@ -103,6 +106,8 @@ export interface Core {
   imageRegistry?: { port: number; url: string };
   /** registries.yaml and --insecure-registry in force (present when started with `registry`). */
   registrySettings?: RegistrySettings;
+  /** The node-lifecycle timings in force. */
+  nodeLifecycle: NodeLifecycleSettings;
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -116,7 +121,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const store = openStore({ path: path.join(opts.dataDir, 'state.db'), compactWindow: opts.compactWindow });
   // ServiceAccount admission needs the controllers that make every namespace's default ServiceAccount.
   const serviceAccountsRun = opts.controllers !== false && (opts.controllers?.controllers ?? ['serviceaccount']).includes('serviceaccount');
-  const registry = new Registry(store, { admission: serviceAccountsRun });
+  const controllerGrace = opts.controllers ? opts.controllers.nodeMonitorGracePeriodSeconds : undefined;
+  const nodeLifecycle = nodeLifecycleSettings({ ...opts.nodeLifecycle, nodeMonitorGracePeriodSeconds: opts.nodeLifecycle?.nodeMonitorGracePeriodSeconds ?? controllerGrace });
+  const tolerationSeconds = { notReady: nodeLifecycle.notReadyTolerationSeconds, unreachable: nodeLifecycle.unreachableTolerationSeconds };
+  const registry = new Registry(store, { admission: serviceAccountsRun, defaulting: { tolerationSeconds } });
   const stopCustomResources = serveDefinedResources(store, log);
   await registry.bootstrap();
   await bootstrapPolicy(registry);
@@ -140,7 +148,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const client = new LocalClient(ctx);
   let stopped = false;
   const core: Core = {
-    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem,
+    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle,
     own: (c) => components.push(c),
     async stop() {
       if (stopped) return;
@@ -166,7 +174,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
     const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
     const queueMetrics = instruments && workQueueMetrics(instruments.registry);
-    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops }, informers);
+    const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
+    startControlLoops(core, {
+      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops, nodeMonitorGracePeriodSeconds: grace,
+    }, informers);
   }
   const registries = opts.registry && await startRegistries(core, opts.registry, log);
   const metrics = new NodeMetricsStore();

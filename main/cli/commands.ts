@@ -5,9 +5,10 @@ import { MACHINE_PROVIDERS } from '../api/validation/machine';
 import type { MachineProvider } from '../api/types';
 import { LOAD_BALANCER_MODES, type LoadBalancerMode } from '../api/load-balancer';
 import { dataDirFlag } from './data-dir';
+import { KUBERNETES_NODE_LIFECYCLE } from '../api/node-lifecycle-settings';
 import { parseInsecureRegistry } from '../nodes/registry/settings';
 import {
-  choiceFlag, customFlag, intFlag, leaf, listFlag, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
+  choiceFlag, customFlag, intFlag, leaf, listFlag, parseDurationSeconds, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
 
 const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
@@ -30,6 +31,12 @@ const SERVE = {
   registryPort: intFlag('--registry-port <port>', 'port of the built-in image registry on the host (0: off; nodes pull localhost:<port>/<repo>:<tag> from it)', 5000, PORT),
   insecureRegistry: listFlag('--insecure-registry <host:port>', 'a registry the nodes pull from over plain HTTP (repeatable; more settings in <data-dir>/registries.yaml)',
     parseInsecureRegistry),
+  nodeMonitorGracePeriod: customFlag('--node-monitor-grace-period <duration>', 'how long a node may be silent before it is marked NotReady (kube-controller-manager\'s flag)',
+    KUBERNETES_NODE_LIFECYCLE.nodeMonitorGracePeriodSeconds, parseDurationSeconds, '40s'),
+  defaultNotReadyTolerationSeconds: intFlag('--default-not-ready-toleration-seconds <s>', 'how long pods stay on a NotReady node before eviction (the toleration added to every pod)',
+    KUBERNETES_NODE_LIFECYCLE.notReadyTolerationSeconds),
+  defaultUnreachableTolerationSeconds: intFlag('--default-unreachable-toleration-seconds <s>', 'how long pods stay on an unreachable node before eviction (the toleration added to every pod)',
+    KUBERNETES_NODE_LIFECYCLE.unreachableTolerationSeconds),
 };
 
 const NODE_ADD = {
