@@ -122,7 +122,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   // ServiceAccount admission needs the controllers that make every namespace's default ServiceAccount.
   const serviceAccountsRun = opts.controllers !== false && (opts.controllers?.controllers ?? ['serviceaccount']).includes('serviceaccount');
   const controllerGrace = opts.controllers ? opts.controllers.nodeMonitorGracePeriodSeconds : undefined;
-  const nodeLifecycle = nodeLifecycleSettings({ ...opts.nodeLifecycle, nodeMonitorGracePeriodSeconds: opts.nodeLifecycle?.nodeMonitorGracePeriodSeconds ?? controllerGrace });
+  const nodeLifecycle = nodeLifecycleSettings({
+    ...opts.nodeLifecycle, nodeMonitorGracePeriodSeconds: opts.nodeLifecycle?.nodeMonitorGracePeriodSeconds ?? controllerGrace,
+  });
   const tolerationSeconds = { notReady: nodeLifecycle.notReadyTolerationSeconds, unreachable: nodeLifecycle.unreachableTolerationSeconds };
   const registry = new Registry(store, { admission: serviceAccountsRun, defaulting: { tolerationSeconds } });
   const stopCustomResources = serveDefinedResources(store, log);

@@ -27,6 +27,7 @@ import { applyDocuments, getObject, openapiSchemas } from './object-yaml';
 import type { PortForwards } from '../tunnel/port-forwards';
 import { forwardApp, listForwards, openForward, stopForward } from './forwards';
 import { unpinApp } from './pin';
+import { faultCalls, type FaultDeps } from './faults';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -44,6 +45,8 @@ export interface BridgeDeps {
   images?: ImageDeps;
   /** The control plane's port forwards (none: the forward calls answer 501). */
   forwards?: PortForwards;
+  /** One-click failures and the node-lifecycle timings (this Flotilla's only). */
+  faults?: FaultDeps;
   log?: (line: string) => void;
 }
 
@@ -63,6 +66,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
       return { agents, registry: core.imageRegistry, dataDir: core.dataDir };
     },
     forwards: core.forwards,
+    faults: { faults: nodes?.faults, nodeLifecycle: core.nodeLifecycle },
   };
 }
 
@@ -106,6 +110,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   const impl: Impl = {
     ...imageCalls({ client, deps: deps.images ?? {}, emit, nextId, track: (id, d) => disposers.set(id, d), untrack: (id) => disposers.delete(id) }),
     ...browser,
+    ...faultCalls(deps.faults ?? {}),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };

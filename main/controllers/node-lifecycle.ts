@@ -53,7 +53,7 @@ function desiredTaints(n: Node, now: string): Taint[] {
   const keep = (n.spec?.taints ?? []).filter((t) => !OWN_KEYS.has(t.key ?? ''));
   const pressure: Taint[] = (n.status?.conditions ?? [])
     .filter((c) => c.status === 'True' && PRESSURE_TAINTS[c.type])
-    .map((c) => ({ key: PRESSURE_TAINTS[c.type]!, effect: 'NoSchedule' }));
+    .map((c) => ({ key: PRESSURE_TAINTS[c.type], effect: 'NoSchedule' }));
   if (!key) return [...keep, ...pressure];
   const old = (n.spec?.taints ?? []).find((t) => t.key === key && t.effect === 'NoExecute');
   return [...keep, ...pressure, { key, effect: 'NoSchedule' }, { key, effect: 'NoExecute', timeAdded: old?.timeAdded ?? now }];

@@ -13,6 +13,7 @@ import { R } from '../client/refs';
 import { createMachine } from './machine-names';
 import type { NodeDialer } from './tunnels';
 import { SandboxProvider } from './providers/sandbox/provider';
+import { NodeFaults } from './node-faults';
 import { startHostRoutes, type HostRoutes } from './host-routes';
 import { SERVICE_CIDR } from './node-paths';
 import { LOAD_BALANCER_POOL } from '../api/load-balancer';
@@ -63,6 +64,8 @@ export interface NodeManager {
   ensureNodes(count: number, provider?: MachineProvider): Promise<string[]>;
   /** Present when started with hostRoutes. */
   hostRoutes?: HostRoutes;
+  /** One-click failures on sandbox nodes and their pods, and the heal. */
+  faults: NodeFaults;
   stop(): void;
 }
 
@@ -92,8 +95,10 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     availability: async () => Promise.all([...providers.values()].map(async (p) => ({ provider: p.name, ...(await p.available()) }))),
     ensureNodes: (count, provider) => ensureMachines(core.client, count, provider ?? opts.provider ?? defaultProvider()),
     stop: stopController,
+    faults: new NodeFaults({ dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers), log: opts.log }),
   };
   core.own({ name: 'node-manager', stop: () => mgr.stop() });
+  core.own({ name: 'node-faults', stop: () => mgr.faults.cleanup() });
   if (opts.hostRoutes) {
     const sandbox = providers.get('sandbox');
     const routes = startHostRoutes({
@@ -107,6 +112,11 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     void mgr.ensureNodes(opts.nodes, opts.provider).catch((e: unknown) => opts.log?.(`nodes: ${e instanceof Error ? e.message : String(e)}`));
   }
   return mgr;
+}
+
+function sandboxOf(providers: Map<MachineProvider, Provider>): SandboxProvider | undefined {
+  const p = providers.get('sandbox');
+  return p instanceof SandboxProvider ? p : undefined;
 }
 
 /**

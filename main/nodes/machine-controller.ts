@@ -120,6 +120,16 @@ export class MachineController {
     return failures;
   }
 
+  /**
+   * Connects to a running machine afresh and runs its bootstrap again (the one-click failures' heal): the provider boots it
+   * if it is down, containerd and the agent are started if they are not running, then the node must be Ready.
+   */
+  reattach(name: string): void {
+    this.conns.get(name)?.close();
+    this.conns.delete(name);
+    this.reconciler.queue.add(name);
+  }
+
   connection(node: string): NodeConnection | undefined {
     return this.conns.get(node);
   }
