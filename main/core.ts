@@ -185,7 +185,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;
   if (opts.nodes) {
-    const nodes = startNodeManager(core, { log, ...opts.nodes, ...(registries ? { registries } : {}) });
+    // The kubelet renews its Lease every quarter of the lease duration (10 s of 40 s, the default grace period): a shorter
+    // grace period gets a shorter renewal, or nodes would go Unknown between renewals.
+    const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
+    const leaseRenewSeconds = grace < 40 ? Math.max(0.25, grace / 4) : undefined;
+    const nodes = startNodeManager(core, { log, leaseRenewSeconds, ...opts.nodes, ...(registries ? { registries } : {}) });
     core.nodes = nodes;
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
     core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });

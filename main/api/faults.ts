@@ -2,7 +2,7 @@
 // shows and the Event each records. Shared by the node manager (main/nodes/node-faults.ts), the bridge and the UI.
 
 export type NodeFault = 'stop-agent' | 'kill-containerd' | 'cut-control-plane' | 'cut-nodes' | 'fill-disk' | 'kill-node';
-export type PodFault = 'kill-container' | 'fail-readiness';
+export type PodFault = 'kill-container';
 
 export interface FaultInfo<F extends string> {
   fault: F;
@@ -23,7 +23,6 @@ export const NODE_FAULTS: ReadonlyArray<FaultInfo<NodeFault>> = [
 
 export const POD_FAULTS: ReadonlyArray<FaultInfo<PodFault>> = [
   { fault: 'kill-container', label: 'Kill container', expect: 'The kubelet restarts it by the restart policy, with back-off (10 s, 20 s, … up to 5 min) after repeated crashes.' },
-  { fault: 'fail-readiness', label: 'Fail readiness probe', expect: 'The pod goes NotReady and leaves its Services\' endpoints until healed.' },
 ];
 
 /** The reason of the Event each failure and each heal records. */

@@ -43,6 +43,8 @@ export interface NodeManagerOptions {
   multipass?: string;
   agentBundle?: string;
   readyTimeoutMs?: number;
+  /** The agents' Lease renewal period (the core sets a quarter of a short node-monitor grace period, as the kubelet's 10 s is of 40 s). */
+  leaseRenewSeconds?: number;
   log?: (line: string) => void;
   /**
    * Route the service CIDR, the load balancer pool and the podCIDRs from the host to this data dir's sandbox nodes
@@ -77,7 +79,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     nodeToken: (n) => core.auth.nodeToken(n),
     agentBundle: () => opts.agentBundle ?? defaultAgentBundle(),
     imageTarballs: () => imageTarballs(core.dataDir),
-    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles,
+    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles, leaseRenewSeconds: opts.leaseRenewSeconds,
   });
   if (opts.registries) {
     const off = opts.registries.settings.onChange(() => void controller.syncRegistries());

@@ -115,7 +115,6 @@ export class NodeFaults {
 
   /** SIGKILLs one container of a pod (the first when none is named) through its node's containerd. */
   async podFault(namespace: string, name: string, fault: PodFault, container?: string): Promise<void> {
-    if (fault !== 'kill-container') throw new FaultError(501, `${podFaultLabel(fault)} is not available yet`);
     const pod = await this.o.client.get<Pod>(R.pods, name, namespace);
     const node = pod.spec?.nodeName;
     if (!node) throw new FaultError(409, `pod ${namespace}/${name} is not on a node yet`);
