@@ -8,8 +8,7 @@ import { StoreError } from '../../store/types';
 import type { KList, KObject, ObjectMeta, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 import { RESOURCES, apiVersionOf, storageKey, storagePrefix } from '../../api/resources';
-import { applyDefaults } from '../../api/defaults';
-import type { DefaultingOptions } from '../../api/defaults';
+import { applyDefaults, type DefaultingOptions } from '../../api/defaults';
 import { validateCreate, validateObject, validateStatusUpdate, validateUpdate } from '../../api/validation';
 import { dropNullFields } from '../../api/schema/null-fields';
 import { ApiError, errors } from '../status';
@@ -52,17 +51,15 @@ export class Registry {
   private readonly strategyOf: StrategyLookup;
   private readonly now: () => Date;
   private readonly admission: boolean;
-  readonly defaulting: DefaultingOptions;
   private readonly decoded: DecodedObjects;
   private readonly quotas = new QuotaReservations();
   /** Admission webhooks, called on every write (their service dialer is set by core.ts). */
   readonly webhooks: WebhookAdmission;
   private readonly policies: ValidatingPolicyAdmission;
 
-  constructor(readonly store: Store, opts: RegistryOptions = {}) {
+  constructor(readonly store: Store, private readonly opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.admission = opts.admission ?? false;
-    this.defaulting = opts.defaulting ?? {};
     this.strategyOf = makeStrategies();
     this.decoded = decodedObjectsOf(store);
     this.webhooks = new WebhookAdmission(store, (ns) => this.tryGet(NAMESPACES, undefined, ns)?.metadata.labels);
@@ -153,7 +150,7 @@ export class Registry {
     if (!strategy.keepStatusOnCreate && hasStatusSubresource(r)) delete obj.status;
     dropNullFields(apiVersionOf(r), r.kind, obj);
     strategy.normalize?.(obj);
-    applyDefaults(r.kind, obj, this.defaulting);
+    applyDefaults(r.kind, obj, this.opts.defaulting);
     // As the API server's create handler: the request's managed fields are recorded from the defaulted
     // object, before mutating admission and the kind's PrepareForCreate, so what those add (a pod's
     // token volume and Pending status, a Service's allocated IP) belongs to no field manager.
@@ -161,7 +158,7 @@ export class Registry {
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
     strategy.prepareForCreate?.(managedObj);
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
-    await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings, this.defaulting);
+    await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings, this.opts.defaulting);
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
     if (this.admission) warnings.push(...this.policies.admit(policyAttributes(r, 'CREATE', managedObj, undefined, opts)));
@@ -339,11 +336,11 @@ export class Registry {
     // go to the caller with the result, so they must be a copy, not the watch's shared object.
     const current = opts.subresource ? owned(stored) : stored;
     const cur = current.metadata;
-    let next = prepareUpdate(r, strategy, current, input, opts.subresource, this.defaulting);
+    let next = prepareUpdate(r, strategy, current, input, opts.subresource, this.opts.defaulting);
     if (opts.requester && !opts.subresource) strategy.checkRequester?.(next, current, opts.requester);
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
-      await mutateByWebhooks(this.webhooks, r, next, current, opts, warnings, this.defaulting);
+      await mutateByWebhooks(this.webhooks, r, next, current, opts, warnings, this.opts.defaulting);
       throwIfInvalid(r, next, opts.subresource === 'status'
         ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
