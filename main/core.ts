@@ -33,6 +33,7 @@ import { NodeMetricsStore, statsFetcher } from './nodes/metrics';
 import { resourceFor } from './api/resources';
 import type { Machine } from './api/types';
 import type { LoadBalancerMode } from './api/load-balancer';
+import { nodeLifecycleSettings, type NodeLifecycleSettings } from './api/node-lifecycle-settings';
 import { startIngressProxy } from './ingress';
 import { startLocalhostLoadBalancer } from './ingress/localhost-lb';
 import { serviceDialer } from './ingress/service-dialer';
@@ -78,6 +79,8 @@ export interface CoreOptions {
     /** The built-in registry failing to start (its port taken) is logged and the core runs on without it (the desktop app); else the start fails. */
     optional?: boolean;
   };
+  /** Node-lifecycle timings (grace period, default toleration seconds); Kubernetes' 40 s / 300 s when left out. */
+  nodeLifecycle?: Partial<NodeLifecycleSettings>;
   /** Prometheus metrics of the control plane at the API server's /metrics (default on; off: nothing is counted, /metrics is 404). */
   metrics?: boolean;
 }
@@ -110,6 +113,8 @@ export interface Core {
   registrySettings?: RegistrySettings;
   /** Time travel: the store's compactor (absent when started with `compactWindow`). */
   compactor?: Compactor;
+  /** The node-lifecycle timings in force. */
+  nodeLifecycle: NodeLifecycleSettings;
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -124,7 +129,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const store = openStore({ path: path.join(opts.dataDir, 'state.db'), compactWindow: opts.compactWindow, autoCompactMs: revisionWindow ? undefined : 0 });
   // ServiceAccount admission needs the controllers that make every namespace's default ServiceAccount.
   const serviceAccountsRun = opts.controllers !== false && (opts.controllers?.controllers ?? ['serviceaccount']).includes('serviceaccount');
-  const registry = new Registry(store, { admission: serviceAccountsRun });
+  const controllerGrace = opts.controllers ? opts.controllers.nodeMonitorGracePeriodSeconds : undefined;
+  const nodeLifecycle = nodeLifecycleSettings({
+    ...opts.nodeLifecycle, nodeMonitorGracePeriodSeconds: opts.nodeLifecycle?.nodeMonitorGracePeriodSeconds ?? controllerGrace,
+  });
+  const tolerationSeconds = { notReady: nodeLifecycle.notReadyTolerationSeconds, unreachable: nodeLifecycle.unreachableTolerationSeconds };
+  const registry = new Registry(store, { admission: serviceAccountsRun, defaulting: { tolerationSeconds } });
   const stopCustomResources = serveDefinedResources(store, log);
   await registry.bootstrap();
   await bootstrapPolicy(registry);
@@ -148,7 +158,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const client = new LocalClient(ctx);
   let stopped = false;
   const core: Core = {
-    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem,
+    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle,
     own: (c) => components.push(c),
     async stop() {
       if (stopped) return;
@@ -180,13 +190,20 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
     const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
     const queueMetrics = instruments && workQueueMetrics(instruments.registry);
-    startControlLoops(core, { log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops }, informers);
+    const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
+    startControlLoops(core, {
+      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops, nodeMonitorGracePeriodSeconds: grace,
+    }, informers);
   }
   const registries = opts.registry && await startRegistries(core, opts.registry, log);
   const metrics = new NodeMetricsStore();
   ctx.metrics = metrics;
   if (opts.nodes) {
-    const nodes = startNodeManager(core, { log, ...opts.nodes, ...(registries ? { registries } : {}) });
+    // The kubelet renews its Lease every quarter of the lease duration (10 s of 40 s, the default grace period): a shorter
+    // grace period gets a shorter renewal, or nodes would go Unknown between renewals.
+    const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
+    const leaseRenewSeconds = grace < 40 ? Math.max(0.25, grace / 4) : undefined;
+    const nodes = startNodeManager(core, { log, leaseRenewSeconds, ...opts.nodes, ...(registries ? { registries } : {}) });
     core.nodes = nodes;
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
     core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });

@@ -114,12 +114,20 @@ export function defaultPodSpec(spec: Obj): void {
 const NOT_READY = 'node.kubernetes.io/not-ready';
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
 
+/** kube-apiserver's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds (300 each). */
+export interface DefaultTolerationSeconds {
+  notReady?: number;
+  unreachable?: number;
+}
+
+export const DEFAULT_TOLERATION_SECONDS = 300;
+
 /**
  * What admission adds to a Pod on create: priority 0 (Priority plugin), the service account
  * (ServiceAccount plugin) and 300 s NoExecute tolerations for not-ready/unreachable nodes
- * (DefaultTolerationSeconds plugin).
+ * (DefaultTolerationSeconds plugin; its seconds per cluster, 300 each by default).
  */
-export function defaultPodAdmission(spec: Obj): void {
+export function defaultPodAdmission(spec: Obj, seconds: DefaultTolerationSeconds = {}): void {
   // A named class's priority is the Priority admission plugin's to set (registry/admission/priority.ts).
   if (!spec.priorityClassName) setDefault(spec, 'priority', 0);
   // v1's deprecated serviceAccount names the account when serviceAccountName does not, and mirrors it
@@ -135,8 +143,8 @@ export function defaultPodAdmission(spec: Obj): void {
     const keyOk = o.key === key || ((o.key === undefined || o.key === '') && o.operator === 'Exists');
     return effectOk && keyOk;
   });
-  for (const key of [NOT_READY, UNREACHABLE]) {
-    if (!tolerates(key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  for (const [key, secs] of [[NOT_READY, seconds.notReady], [UNREACHABLE, seconds.unreachable]] as const) {
+    if (!tolerates(key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: secs ?? DEFAULT_TOLERATION_SECONDS });
   }
   spec.tolerations = tolerations;
 }

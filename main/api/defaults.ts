@@ -5,6 +5,7 @@ import { defaultCustomResourceDefinition } from './crd';
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+import type { DefaultTolerationSeconds } from './defaults-pod';
 import { defaultCSIDriver, defaultPodTemplate } from './defaults-node-kinds';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
 import { horizontalPodAutoscaler } from './defaults-hpa';
@@ -23,10 +24,15 @@ function template(spec: Obj): void {
   defaultPodSpec(child(tpl, 'spec'));
 }
 
-function pod(o: KObject): void {
+/** What a cluster sets of the defaults: the DefaultTolerationSeconds admission's seconds. */
+export interface DefaultingOptions {
+  tolerationSeconds?: DefaultTolerationSeconds;
+}
+
+function pod(o: KObject, opts: DefaultingOptions = {}): void {
   const spec = child(o, 'spec');
   defaultPodSpec(spec);
-  defaultPodAdmission(spec);
+  defaultPodAdmission(spec, opts.tolerationSeconds);
 }
 
 function deployment(o: KObject): void {
@@ -162,7 +168,7 @@ function roleBinding(o: KObject): void {
   }
 }
 
-const BY_KIND = perKind<(o: KObject) => void>({
+const BY_KIND = perKind<(o: KObject, opts: DefaultingOptions) => void>({
   CustomResourceDefinition: defaultCustomResourceDefinition,
   Pod: pod,
   Deployment: deployment,
@@ -198,8 +204,9 @@ const BY_KIND = perKind<(o: KObject) => void>({
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */
-export function applyDefaults(kind: string, obj: KObject): void {
-  BY_KIND(kind)?.(obj);
+export function applyDefaults(kind: string, obj: KObject, opts: DefaultingOptions = {}): void {
+  BY_KIND(kind)?.(obj, opts);
 }
 
 export { defaultPodSpec, defaultPullPolicy } from './defaults-pod';
+export type { DefaultTolerationSeconds } from './defaults-pod';

@@ -8,6 +8,8 @@ import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 import type { ForwardTarget, PortForward } from '../api/port-forward';
 import type { ArchitectureSnapshot } from '../api/architecture';
+import type { NodeFault, NodeFaultState, PodFault } from '../api/faults';
+import type { NodeLifecycleSettings } from '../api/node-lifecycle-settings';
 
 /** The kinds the UI keeps informers for. */
 export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'machines'
@@ -348,8 +350,22 @@ export interface HistoryVersion {
   object: KObject | null;
 }
 
+/** One-click failures (h-chaos): failures on this Flotilla's sandbox nodes and pods, the heal, the node-lifecycle timings. */
+export interface FaultCalls {
+  /** The cluster's node-monitor grace period and default toleration seconds (501 for another cluster). */
+  nodeLifecycleSettings: { req: null; res: NodeLifecycleSettings };
+  /** Whether the node takes failures and which are in force. */
+  nodeFaults: { req: { node: string }; res: NodeFaultState };
+  /** Causes a failure on the node, recorded as a Warning Event on it; it stays until healNode. */
+  injectNodeFault: { req: { node: string; fault: NodeFault }; res: NodeFaultState };
+  /** Undoes every failure on the node (rules, fill file), reconnects and bootstraps it again (booted if killed). */
+  healNode: { req: { node: string }; res: NodeFaultState };
+  /** A failure of one container of the pod (the first running one when none is named), recorded as an Event on the pod. */
+  injectPodFault: { req: { namespace: string; name: string; fault: PodFault; container?: string }; res: null };
+}
+
 /** Request/response calls: name → { req, res }. */
-export interface BridgeCalls extends ClusterCalls, ImageCalls, ArchitectureCalls {
+export interface BridgeCalls extends ClusterCalls, ImageCalls, ArchitectureCalls, FaultCalls {
   list: { req: { kind: Kind }; res: { items: KObject[]; resourceVersion: string } };
   /** Starts a watch; events arrive as 'watch' events with this watchId until 'unwatch' or a CLOSED event. */
   watch: { req: { kind: Kind; resourceVersion: string }; res: { watchId: string } };

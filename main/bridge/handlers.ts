@@ -30,6 +30,7 @@ import { unpinApp } from './pin';
 import { kindLookup } from './kind-lookup';
 import { architectureCalls } from './arch/calls';
 import { historyCalls, historyDepsOf, type HistoryDeps } from './history';
+import { faultCalls, type FaultDeps } from './faults';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -49,6 +50,8 @@ export interface BridgeDeps {
   forwards?: PortForwards;
   /** Time travel: this Flotilla's store and compactor (absent: no history window). */
   history?: HistoryDeps;
+  /** One-click failures and the node-lifecycle timings (this Flotilla's only). */
+  faults?: FaultDeps;
   log?: (line: string) => void;
 }
 
@@ -69,6 +72,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     },
     forwards: core.forwards,
     history: historyDepsOf(core),
+    faults: { faults: nodes?.faults, nodeLifecycle: core.nodeLifecycle },
   };
 }
 
@@ -118,6 +122,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
       track: (id, d) => disposers.set(id, d), untrack: (id) => { disposers.get(id)?.(); disposers.delete(id); },
     }),
     ...historyCalls(client, deps.history),
+    ...faultCalls(deps.faults ?? {}),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
       return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };

@@ -5,10 +5,11 @@ import { MACHINE_PROVIDERS } from '../api/validation/machine';
 import type { MachineProvider } from '../api/types';
 import { LOAD_BALANCER_MODES, type LoadBalancerMode } from '../api/load-balancer';
 import { dataDirFlag } from './data-dir';
+import { KUBERNETES_NODE_LIFECYCLE } from '../api/node-lifecycle-settings';
 import { parseInsecureRegistry } from '../nodes/registry/settings';
 import { parseCompactionInterval } from './compaction-interval';
 import {
-  choiceFlag, customFlag, intFlag, leaf, listFlag, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
+  choiceFlag, customFlag, intFlag, leaf, listFlag, parseDurationSeconds, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
 
 const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
@@ -34,6 +35,12 @@ const SERVE = {
   compactionInterval: customFlag<number | undefined>('--compaction-interval <time>',
     'how often the store compacts its history, keeping the last interval readable for watches and the UI\'s History (as kube-apiserver\'s --etcd-compaction-interval; 0: never)',
     undefined, parseCompactionInterval, '5m, or the interval last chosen in the UI'),
+  nodeMonitorGracePeriod: customFlag('--node-monitor-grace-period <duration>', 'how long a node may be silent before it is marked NotReady (kube-controller-manager\'s flag)',
+    KUBERNETES_NODE_LIFECYCLE.nodeMonitorGracePeriodSeconds, parseDurationSeconds, '40s'),
+  defaultNotReadyTolerationSeconds: intFlag('--default-not-ready-toleration-seconds <s>', 'how long pods stay on a NotReady node before eviction (the toleration added to every pod)',
+    KUBERNETES_NODE_LIFECYCLE.notReadyTolerationSeconds),
+  defaultUnreachableTolerationSeconds: intFlag('--default-unreachable-toleration-seconds <s>', 'how long pods stay on an unreachable node before eviction (the toleration added to every pod)',
+    KUBERNETES_NODE_LIFECYCLE.unreachableTolerationSeconds),
 };
 
 const NODE_ADD = {

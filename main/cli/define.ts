@@ -3,6 +3,7 @@
 // all built from these definitions (main/cli/program.ts, main/cli/reference.ts); nothing else
 // describes a flag.
 import { InvalidArgumentError } from 'commander';
+import { parseGoDuration } from '../api/go-duration';
 
 /** A flag that takes a value: `--name <value>`. */
 export interface Flag<T> {
@@ -90,6 +91,18 @@ export function parseMemoryMiB(raw: string): number {
   const n = m ? Number(m[1]) * (m[2] && /^g/i.test(m[2]) ? 1024 : 1) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('It must be like 2048, 2048M or 2G.');
   return n;
+}
+
+/** A Go duration (40s, 1m30s, 500ms) as whole or fractional seconds, more than 0 (as kube-controller-manager's duration flags). */
+export function parseDurationSeconds(raw: string): number {
+  let ms: number;
+  try {
+    ms = parseGoDuration(raw);
+  } catch {
+    throw new InvalidArgumentError('It must be a duration like 40s, 1m30s or 500ms.');
+  }
+  if (!(ms > 0)) throw new InvalidArgumentError('It must be more than 0s.');
+  return ms / 1000;
 }
 
 export function intFlag(syntax: string, description: string, def: number, range?: IntRange): Flag<number>;

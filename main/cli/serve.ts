@@ -13,6 +13,11 @@ export async function serve(o: ServeOptions): Promise<void> {
     loadBalancer: o.loadBalancer ?? defaultLoadBalancerMode(o.provider ?? defaultProvider(), true),
     registry: { port: o.registryPort, insecure: o.insecureRegistry },
     compactionIntervalMs: o.compactionInterval,
+    nodeLifecycle: {
+      nodeMonitorGracePeriodSeconds: o.nodeMonitorGracePeriod,
+      notReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds,
+      unreachableTolerationSeconds: o.defaultUnreachableTolerationSeconds,
+    },
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

@@ -2,7 +2,8 @@
 // heartbeat). A node not heard from within the grace period (default 40 s) gets Ready=Unknown
 // (NodeStatusUnknown, "Kubelet stopped posting node status.") and its pods are marked not ready.
 // Nodes are tainted from their Ready condition: Unknown → node.kubernetes.io/unreachable,
-// False → node.kubernetes.io/not-ready (NoSchedule and NoExecute); the taints go when Ready is True.
+// False → node.kubernetes.io/not-ready (NoSchedule and NoExecute); the taints go when Ready is True. Pressure
+// conditions the kubelet reports True taint NoSchedule (TaintNodesByCondition: memory-, disk-, pid-pressure).
 import type { Lease, Node, NodeCondition, Pod, Taint } from '../api/types';
 import type { Informer } from '../client/cache/informer';
 import { BY_NODE } from '../client/cache/shared-informers';
@@ -37,14 +38,25 @@ function readyOf(n: Node): NodeCondition | undefined {
   return n.status?.conditions?.find((c) => c.type === 'Ready');
 }
 
-/** The taints the node should carry from its Ready condition. */
+/** TaintNodesByCondition: a condition True → its NoSchedule taint (Kubernetes' nodeConditionToTaintKeyStatusMap). */
+const PRESSURE_TAINTS: Readonly<Record<string, string>> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+};
+const OWN_KEYS = new Set([UNREACHABLE, NOT_READY, ...Object.values(PRESSURE_TAINTS)]);
+
+/** The taints the node should carry from its Ready and pressure conditions. */
 function desiredTaints(n: Node, now: string): Taint[] {
   const ready = readyOf(n);
   const key = !ready || ready.status === 'Unknown' ? UNREACHABLE : ready.status === 'False' ? NOT_READY : undefined;
-  const keep = (n.spec?.taints ?? []).filter((t) => t.key !== UNREACHABLE && t.key !== NOT_READY);
-  if (!key) return keep;
+  const keep = (n.spec?.taints ?? []).filter((t) => !OWN_KEYS.has(t.key ?? ''));
+  const pressure: Taint[] = (n.status?.conditions ?? [])
+    .filter((c) => c.status === 'True' && PRESSURE_TAINTS[c.type])
+    .map((c) => ({ key: PRESSURE_TAINTS[c.type], effect: 'NoSchedule' }));
+  if (!key) return [...keep, ...pressure];
   const old = (n.spec?.taints ?? []).find((t) => t.key === key && t.effect === 'NoExecute');
-  return [...keep, { key, effect: 'NoSchedule' }, { key, effect: 'NoExecute', timeAdded: old?.timeAdded ?? now }];
+  return [...keep, ...pressure, { key, effect: 'NoSchedule' }, { key, effect: 'NoExecute', timeAdded: old?.timeAdded ?? now }];
 }
 
 function sameTaints(a: Taint[] | undefined, b: Taint[]): boolean {

@@ -9,6 +9,7 @@ import type { ReconcileResult } from '../client/reconciler';
 import { R, keyOf } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
+import { shortTime } from './pod-util';
 
 /** When the pod must go (ms since epoch), Infinity to stay, or undefined when no NoExecute taint applies. */
 export function evictionTime(pod: Pod, taints: Taint[]): number | undefined {
@@ -43,6 +44,12 @@ export function newTaintEvictionController(ctx: ControllerContext): Controller {
     const wait = at - Date.now();
     if (wait > 0) return { requeueAfter: wait + 5 };
     recorder.event(p, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
+    // addConditionAndDeletePod: DisruptionTarget=True (DeletionByTaintManager) on the status, then the delete.
+    const condition = {
+      type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: shortTime(),
+    };
+    const namespace = p.metadata!.namespace;
+    await ignoreNotFound(ctx.client.patch(R.pods, p.metadata!.name!, { status: { conditions: [condition] } }, 'strategic', { namespace, subresource: 'status' }));
     await ignoreNotFound(ctx.client.delete(R.pods, p.metadata!.name!, { namespace: p.metadata!.namespace, preconditions: { uid: p.metadata!.uid } }));
   }
 

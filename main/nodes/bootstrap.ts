@@ -32,6 +32,8 @@ export interface BootstrapInput {
   progress: (step: number, message: string) => void;
   /** Whether to start the agent (false: stop after containerd, for provider-level tests). */
   startAgent?: boolean;
+  /** The agent's Lease renewal period (default 10 s; shorter for a short node-monitor grace period). */
+  leaseRenewSeconds?: number;
 }
 
 export const BOOTSTRAP_STEPS = 5;
@@ -63,6 +65,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
     imageTarballs: input.imageTarballs.map((f) => `${NODE.imagesDir}/${path.basename(f)}`),
     nodeLabels: { 'flotilla.dev/provider': m.provider, ...input.labels },
     ...(m.hostAddress ? { hostAddress: m.hostAddress } : {}),
+    ...(input.leaseRenewSeconds !== undefined ? { leaseRenewSeconds: input.leaseRenewSeconds } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { R } from '../client/refs';
 import { createMachine } from './machine-names';
 import type { NodeDialer } from './tunnels';
 import { SandboxProvider } from './providers/sandbox/provider';
+import { NodeFaults } from './node-faults';
 import { startHostRoutes, type HostRoutes } from './host-routes';
 import { SERVICE_CIDR } from './node-paths';
 import { LOAD_BALANCER_POOL } from '../api/load-balancer';
@@ -40,6 +41,8 @@ export interface NodeManagerOptions {
   multipass?: string;
   agentBundle?: string;
   readyTimeoutMs?: number;
+  /** The agents' Lease renewal period (the core sets a quarter of a short node-monitor grace period, as the kubelet's 10 s is of 40 s). */
+  leaseRenewSeconds?: number;
   log?: (line: string) => void;
   /**
    * Route the service CIDR, the load balancer pool and the podCIDRs from the host to this data dir's sandbox nodes
@@ -61,6 +64,8 @@ export interface NodeManager {
   ensureNodes(count: number, provider?: MachineProvider): Promise<string[]>;
   /** Present when started with hostRoutes. */
   hostRoutes?: HostRoutes;
+  /** One-click failures on sandbox nodes and their pods, and the heal. */
+  faults: NodeFaults;
   stop(): void;
 }
 
@@ -72,7 +77,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     nodeToken: (n) => core.auth.nodeToken(n),
     agentBundle: () => opts.agentBundle ?? defaultAgentBundle(),
     imageTarballs: () => imageTarballs(core.dataDir),
-    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles,
+    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles, leaseRenewSeconds: opts.leaseRenewSeconds,
   });
   if (opts.registries) {
     const off = opts.registries.settings.onChange(() => void controller.syncRegistries());
@@ -90,8 +95,10 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     availability: async () => Promise.all([...providers.values()].map(async (p) => ({ provider: p.name, ...(await p.available()) }))),
     ensureNodes: (count, provider) => ensureMachines(core.client, count, provider ?? opts.provider ?? defaultProvider()),
     stop: stopController,
+    faults: new NodeFaults({ dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers), log: opts.log }),
   };
   core.own({ name: 'node-manager', stop: () => mgr.stop() });
+  core.own({ name: 'node-faults', stop: () => mgr.faults.cleanup() });
   if (opts.hostRoutes) {
     const sandbox = providers.get('sandbox');
     const routes = startHostRoutes({
@@ -105,6 +112,11 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     void mgr.ensureNodes(opts.nodes, opts.provider).catch((e: unknown) => opts.log?.(`nodes: ${e instanceof Error ? e.message : String(e)}`));
   }
   return mgr;
+}
+
+function sandboxOf(providers: Map<MachineProvider, Provider>): SandboxProvider | undefined {
+  const p = providers.get('sandbox');
+  return p instanceof SandboxProvider ? p : undefined;
 }
 
 /** Creates machines (node-N, lowest free N first) until `count` machines of `provider` exist (not being deleted). */

@@ -39,6 +39,8 @@ export interface MachineControllerOptions {
   imageTarballs: () => Promise<string[]>;
   /** How long a node may take from agent start to Ready, ms (default: 60 s sandbox, 300 s VMs). */
   readyTimeoutMs?: number;
+  /** The agents' Lease renewal period (default: the agent's 10 s). */
+  leaseRenewSeconds?: number;
   drainTimeoutMs?: number;
   /** Attempts at provisioning a machine before it ends Failed on transient errors (default 4). */
   maxAttempts?: number;
@@ -118,6 +120,16 @@ export class MachineController {
       }
     }));
     return failures;
+  }
+
+  /**
+   * Connects to a running machine afresh and runs its bootstrap again (the one-click failures' heal): the provider boots it
+   * if it is down, containerd and the agent are started if they are not running, then the node must be Ready.
+   */
+  reattach(name: string): void {
+    this.conns.get(name)?.close();
+    this.conns.delete(name);
+    this.reconciler.queue.add(name);
   }
 
   connection(node: string): NodeConnection | undefined {
@@ -239,7 +251,7 @@ export class MachineController {
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
-        labels: { 'flotilla.dev/machine': name },
+        labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds,
         progress: (n, msg) => void say(2 + n, msg),
       });
       await w.condition('Bootstrapped', 'True', 'AgentStarted', 'containerd and the agent are running');

@@ -8,7 +8,7 @@ import { StoreError } from '../../store/types';
 import type { KList, KObject, ObjectMeta, StoredObject } from '../../api/types';
 import type { ResourceInfo } from '../../api/resources';
 import { RESOURCES, apiVersionOf, storageKey, storagePrefix } from '../../api/resources';
-import { applyDefaults } from '../../api/defaults';
+import { applyDefaults, type DefaultingOptions } from '../../api/defaults';
 import { validateCreate, validateObject, validateStatusUpdate, validateUpdate } from '../../api/validation';
 import { dropNullFields } from '../../api/schema/null-fields';
 import { ApiError, errors } from '../status';
@@ -43,6 +43,8 @@ export interface RegistryOptions {
    * the controllers that make what they check (default ServiceAccounts) run; a bare registry admits as is.
    */
   admission?: boolean;
+  /** Per-cluster defaults (the DefaultTolerationSeconds admission's seconds). */
+  defaulting?: DefaultingOptions;
 }
 
 export class Registry {
@@ -55,7 +57,7 @@ export class Registry {
   readonly webhooks: WebhookAdmission;
   private readonly policies: ValidatingPolicyAdmission;
 
-  constructor(readonly store: Store, opts: RegistryOptions = {}) {
+  constructor(readonly store: Store, private readonly opts: RegistryOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.admission = opts.admission ?? false;
     this.strategyOf = makeStrategies();
@@ -148,7 +150,7 @@ export class Registry {
     if (!strategy.keepStatusOnCreate && hasStatusSubresource(r)) delete obj.status;
     dropNullFields(apiVersionOf(r), r.kind, obj);
     strategy.normalize?.(obj);
-    applyDefaults(r.kind, obj);
+    applyDefaults(r.kind, obj, this.opts.defaulting);
     // As the API server's create handler: the request's managed fields are recorded from the defaulted
     // object, before mutating admission and the kind's PrepareForCreate, so what those add (a pod's
     // token volume and Pending status, a Service's allocated IP) belongs to no field manager.
@@ -156,7 +158,7 @@ export class Registry {
     if (opts.fieldManager !== '') managedObj = recordManagedFields(undefined, obj, opts.fieldManager ?? 'unknown', timestamp(now));
     strategy.prepareForCreate?.(managedObj);
     if (this.admission) await strategy.admitCreate?.(managedObj, { namespace: meta.namespace ?? '', displayName, reader: this });
-    await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings);
+    await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings, this.opts.defaulting);
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
     if (this.admission) warnings.push(...this.policies.admit(policyAttributes(r, 'CREATE', managedObj, undefined, opts)));
@@ -334,11 +336,11 @@ export class Registry {
     // go to the caller with the result, so they must be a copy, not the watch's shared object.
     const current = opts.subresource ? owned(stored) : stored;
     const cur = current.metadata;
-    let next = prepareUpdate(r, strategy, current, input, opts.subresource);
+    let next = prepareUpdate(r, strategy, current, input, opts.subresource, this.opts.defaulting);
     if (opts.requester && !opts.subresource) strategy.checkRequester?.(next, current, opts.requester);
     if (opts.subresource !== 'status') strategy.beforeUpdate?.(next, current);
     try {
-      await mutateByWebhooks(this.webhooks, r, next, current, opts, warnings);
+      await mutateByWebhooks(this.webhooks, r, next, current, opts, warnings, this.opts.defaulting);
       throwIfInvalid(r, next, opts.subresource === 'status'
         ? [...validateStatusUpdate(r.kind, next, current), ...schemaCauses(r, next, current)]
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);

@@ -5,6 +5,7 @@ import type { ResourceInfo } from '../../api/resources';
 import { apiVersionOf } from '../../api/resources';
 import type { KObject, ObjectMeta, StoredObject } from '../../api/types';
 import { applyDefaults } from '../../api/defaults';
+import type { DefaultingOptions } from '../../api/defaults';
 import { dropNullFields } from '../../api/schema/null-fields';
 import { errors } from '../status';
 import { clone, deepEqual, specPart } from './objects';
@@ -40,7 +41,9 @@ function admittedChanges(r: ResourceInfo, strategy: Strategy, current: StoredObj
  * the server's own metadata, defaults, and the generation. Throws if it adds a finalizer to an
  * object being deleted.
  */
-export function prepareUpdate(r: ResourceInfo, strategy: Strategy, current: StoredObject, input: KObject, subresource: string | undefined): KObject {
+export function prepareUpdate(
+  r: ResourceInfo, strategy: Strategy, current: StoredObject, input: KObject, subresource: string | undefined, defaulting: DefaultingOptions = {},
+): KObject {
   const cur = current.metadata;
   input.metadata ??= {};
   input.apiVersion = apiVersionOf(r);
@@ -64,7 +67,7 @@ export function prepareUpdate(r: ResourceInfo, strategy: Strategy, current: Stor
   if (subresource !== 'status') {
     dropNullFields(apiVersionOf(r), r.kind, next);
     strategy.normalize?.(next);
-    applyDefaults(r.kind, next);
+    applyDefaults(r.kind, next, defaulting);
   }
   if (strategy.tracksGeneration) {
     const generation = cur.generation ?? 1;

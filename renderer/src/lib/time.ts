@@ -13,3 +13,12 @@ export function clockTime(ts: string | undefined): string {
   const d = new Date(ts);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
+
+/** Seconds as people read them in the node-lifecycle timings: "40 s", "5 min", "1 min 30 s". */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '—';
+  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s - m * 60);
+  return rest ? `${m} min ${rest} s` : `${m} min`;
+}

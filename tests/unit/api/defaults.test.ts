@@ -87,6 +87,15 @@ describe('Pod defaults', () => {
     expect((all.spec as { tolerations: unknown[] }).tolerations).toEqual([{ operator: 'Exists' }]);
   });
 
+  it("takes the cluster's default toleration seconds (kube-apiserver's --default-*-toleration-seconds)", () => {
+    const o = structuredClone({ spec: { containers: [] } }) as KObject;
+    applyDefaults('Pod', o, { tolerationSeconds: { notReady: 7, unreachable: 5 } });
+    expect((o.spec as { tolerations: unknown[] }).tolerations).toEqual([
+      { ...NO_EXECUTE_TOLERATIONS[0], tolerationSeconds: 7 },
+      { ...NO_EXECUTE_TOLERATIONS[1], tolerationSeconds: 5 },
+    ]);
+  });
+
   it('is idempotent', () => {
     const once = defaulted('Pod', pod);
     expect(defaulted('Pod', once as KObject)).toEqual(once);

@@ -166,17 +166,20 @@ describe('flotilla: help', () => {
   });
 });
 
+/** serve's node-lifecycle flags at Kubernetes' defaults. */
+const K8S_LIFECYCLE = { nodeMonitorGracePeriod: 40, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 };
+
 describe('flotilla: the invocations the repo uses parse to what they mean', () => {
   it('serve, as bench api, the e2e tests, serve-e2e, scripts/start.mjs and the README run it', async () => {
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0'])).toEqual({
       dataDir: '/tmp/d', apiPort: 0, uiPort: 0, nodes: 0, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [],
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE,
     });
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0', '--hollow-nodes', '2'])).toMatchObject({ nodes: 0, hollowNodes: 2 });
     expect(await parsed(['serve', '--data-dir', 'rel', '--api-port', '41234', '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox'])).toMatchObject({ dataDir: path.resolve('rel'), apiPort: 41234, nodes: 2, provider: 'sandbox' });
     expect(await parsed(['serve', '--nodes', '2'])).toEqual({
       dataDir: defaultDataDir(), apiPort: 6443, uiPort: 7080, nodes: 2, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [],
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE,
     });
     expect(await parsed(['serve', '--ingress-port', '0', '--ingress-https-port', '9443'])).toMatchObject({ ingressPort: 0, ingressHttpsPort: 9443 });
     expect(await parsed(['serve', '--load-balancer', 'localhost'])).toMatchObject({ loadBalancer: 'localhost' });
@@ -187,6 +190,13 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--compaction-interval', '90s'])).toMatchObject({ compactionInterval: 90_000 });
     expect(await parsed(['serve', '--compaction-interval=1h30m'])).toMatchObject({ compactionInterval: 5_400_000 });
     expect(await parsed(['serve', '--compaction-interval', '0'])).toMatchObject({ compactionInterval: 0 });
+    expect(await parsed(['serve', '--node-monitor-grace-period', '4s', '--default-not-ready-toleration-seconds', '5', '--default-unreachable-toleration-seconds=6']))
+      .toMatchObject({ nodeMonitorGracePeriod: 4, defaultNotReadyTolerationSeconds: 5, defaultUnreachableTolerationSeconds: 6 });
+    expect(await parsed(['serve', '--node-monitor-grace-period', '1m30s'])).toMatchObject({ nodeMonitorGracePeriod: 90 });
+    const bad = await run(['serve', '--node-monitor-grace-period', '4']);
+    expect(bad.code).toBe(EXIT_USAGE);
+    expect(bad.err).toContain('It must be a duration like 40s, 1m30s or 500ms.');
+    expect((await run(['serve', '--node-monitor-grace-period', '0s'])).err).toContain('It must be more than 0s.');
   });
 
   it('node, images and down, as tests/integration/nodes/cli-node runs them', async () => {

@@ -62,6 +62,19 @@ describe('node lifecycle controller', () => {
     await cp.waitFor(async () => !taints(await node('n1')).length, 'taints removed');
   });
 
+  it('taints a node reporting DiskPressure disk-pressure:NoSchedule (TaintNodesByCondition), and untaints it when the pressure goes', async () => {
+    await registerNode(cp, 'full');
+    const pressure = async (status: 'True' | 'False') => {
+      const n = await node('full');
+      const conditions = [...(n.status?.conditions ?? []).filter((c) => c.type !== 'DiskPressure'), { type: 'DiskPressure', status, reason: 'KubeletHasDiskPressure' }];
+      await cp.patchStatus(NODE, 'full', undefined, { conditions });
+    };
+    await pressure('True');
+    await cp.waitFor(async () => taints(await node('full')).join() === 'node.kubernetes.io/disk-pressure:NoSchedule', 'disk-pressure taint');
+    await pressure('False');
+    await cp.waitFor(async () => !taints(await node('full')).length, 'disk-pressure taint removed');
+  });
+
   it('keeps taints that are not its own', async () => {
     await registerNode(cp, 'n1', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] });
     await postReady('n1', 'False');

@@ -30,6 +30,8 @@ describe('taint eviction', () => {
     expect(await terminating('forever')).toBe(false);
     const events = await cp.waitFor(async () => { const e = await cp.events('intolerant', 'default'); return e.length ? e : undefined; }, 'eviction event');
     expect(events[0]).toMatchObject({ reason: 'TaintManagerEviction', message: 'Marking for deletion Pod default/intolerant' });
+    const disruption = (await cp.get<Pod>(POD, 'intolerant', 'default')).status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    expect(disruption).toMatchObject({ status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' });
   });
 
   it('ignores NoSchedule taints', async () => {

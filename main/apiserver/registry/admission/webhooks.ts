@@ -3,6 +3,7 @@
 // that are the object itself, e.g. pods/status) and deletes, by users and in-process writers alike.
 import type { ResourceInfo } from '../../../api/resources';
 import { applyDefaults } from '../../../api/defaults';
+import type { DefaultingOptions } from '../../../api/defaults';
 import type { KObject } from '../../../api/types';
 import type { WebhookAdmission } from '../../webhooks/dispatch';
 import type { AdmissionAttributes, AdmissionUser, Operation } from '../../webhooks/types';
@@ -39,10 +40,10 @@ function attributes(r: ResourceInfo, operation: Operation, obj: KObject | undefi
 
 /** The mutating webhooks of a create or update: `obj` is changed in place; their warnings go to `warnings`. */
 export async function mutateByWebhooks(
-  w: WebhookAdmission, r: ResourceInfo, obj: KObject, old: KObject | undefined, opts: Options, warnings?: string[],
+  w: WebhookAdmission, r: ResourceInfo, obj: KObject, old: KObject | undefined, opts: Options, warnings?: string[], defaulting?: DefaultingOptions,
 ): Promise<void> {
   if (!callsWebhooks(r, opts.subresource)) return;
-  const out = await w.mutate(attributes(r, old ? 'UPDATE' : 'CREATE', obj, old, opts), (o) => applyDefaults(r.kind, o));
+  const out = await w.mutate(attributes(r, old ? 'UPDATE' : 'CREATE', obj, old, opts), (o) => applyDefaults(r.kind, o, defaulting));
   warnings?.push(...out);
 }
 

@@ -1,0 +1,146 @@
+// One-click failures on two real sandbox nodes (containerd, runc, the real agent, real kubectl), with short node-lifecycle
+// timings (grace 4 s, tolerations 5 s), through the bridge: cutting node A's network from the control plane marks it
+// NotReady (Unknown), taints it unreachable, evicts its pods after the toleration and the Deployment's pods run on node B;
+// the heal brings A back Ready, untainted and cleaned (the evicted pods stopped there, no rule left). Killing a pod's
+// container restarts it at once, a second kill shows the kubelet's back-off (CrashLoopBackOff, BackOff event).
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { R } from '../../../main/client/refs';
+import type { KObject } from '../../../main/api/types';
+import { bridgeDepsOf, createBridgeSession, type BridgeSession } from '../../../main/bridge/handlers';
+import { NODE } from '../../../main/nodes/node-paths';
+import { hostPathOf } from '../../../main/nodes/providers/sandbox/node-state';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+
+const HELLO = 'docker.io/flotilla/hello:1';
+const APP = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: default }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{ name: app, image: ${HELLO} }]
+`;
+
+describe.skipIf(skipWithoutAgent)('one-click failures on two sandbox nodes', () => {
+  const cfg = uniqueSandbox(17);
+  const logs: string[] = [];
+  let c: TestCluster;
+  let bridge: BridgeSession;
+  let nodeA = '';
+  let nodeB = '';
+
+  const call = async <T>(name: string, req: unknown): Promise<T> => {
+    const r = await bridge.call(name, req);
+    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  };
+  const node = (name: string) => c.client.get<Node & KObject>(R.nodes, name);
+  const ready = (n: Node) => n.status?.conditions?.find((x) => x.type === 'Ready')?.status;
+  const webPods = async () => (await c.client.list<Pod & KObject>(R.pods, { namespace: 'default', labelSelector: 'app=web' })).items;
+  const running = (p: Pod) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp;
+  /** The tasks containerd runs on a node (pause sandboxes included). */
+  const tasks = (name: string): string[] => {
+    const socket = hostPathOf(c.core.dataDir, name, NODE.containerdSocket) ?? '';
+    return execFileSync('ctr', ['--address', socket, '-n', 'k8s.io', 'tasks', 'ls', '-q'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  };
+  const chains = (name: string): string[] => execFileSync('ip', ['netns', 'exec', `${cfg.prefix}-${name}`, 'iptables-save', '-t', 'filter'], { encoding: 'utf8' })
+    .split('\n').filter((l) => l.includes('FLOTILLA-CUT'));
+
+  beforeAll(async () => {
+    c = await startTestCluster({
+      nodes: { sandbox: cfg, nodes: 2, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
+      nodeLifecycle: { nodeMonitorGracePeriodSeconds: 4, notReadyTolerationSeconds: 5, unreachableTolerationSeconds: 5 },
+    });
+    await waitFor(async () => (await c.client.list<Node & KObject>(R.nodes)).items.filter((n) => ready(n) === 'True').length === 2, 'two Ready nodes', 120_000, 250);
+    [nodeA, nodeB] = (await c.client.list<Node & KObject>(R.nodes)).items.map((n) => n.metadata?.name ?? '').sort();
+    bridge = createBridgeSession(bridgeDepsOf(c.core), () => undefined);
+  }, 300_000);
+
+  afterAll(async () => {
+    bridge?.dispose();
+    if (c) await stopClusterWithNodes(c, cfg, logs);
+  }, 120_000);
+
+  it('shows the timings in force and refuses bad input', async () => {
+    expect(await call('nodeLifecycleSettings', null)).toEqual({ nodeMonitorGracePeriodSeconds: 4, notReadyTolerationSeconds: 5, unreachableTolerationSeconds: 5 });
+    expect(await call('nodeFaults', { node: nodeA })).toEqual({ node: nodeA, supported: true, active: [] });
+    const bad = await bridge.call('injectNodeFault', { node: nodeA, fault: 'melt' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 400, message: expect.stringContaining('fault must be one of stop-agent') as unknown } });
+    const unknown = await bridge.call('injectNodeFault', { node: 'no-such-node', fault: 'kill-node' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 409, message: expect.stringContaining('not one of this Flotilla\'s sandbox nodes') as unknown } });
+  });
+
+  it('cut from the control plane: NotReady, pods evicted after the toleration and rescheduled; heal brings the node back cleaned', async () => {
+    // Both replicas on node A: B cordoned while they are placed.
+    await c.kubectlOk(['cordon', nodeB]);
+    await c.kubectlOk(['apply', '-f', '-'], { input: APP });
+    const first = await waitFor(async () => { const p = (await webPods()).filter(running); return p.length === 2 ? p : undefined; }, 'two web pods Running on A', 60_000, 200);
+    expect(first.map((p) => p.spec?.nodeName)).toEqual([nodeA, nodeA]);
+    expect(first[0]?.spec?.tolerations).toContainEqual({ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
+    await c.kubectlOk(['uncordon', nodeB]);
+
+    const cutAt = Date.now();
+    expect(await call('injectNodeFault', { node: nodeA, fault: 'cut-control-plane' })).toMatchObject({ active: ['cut-control-plane'] });
+    expect(chains(nodeA).length).toBeGreaterThan(0);
+    const unknown = await waitFor(async () => { const n = await node(nodeA); return ready(n) === 'Unknown' ? n : undefined; }, 'node A Unknown', 30_000, 200);
+    const notReadyAfter = Date.now() - cutAt;
+    expect(notReadyAfter).toBeGreaterThanOrEqual(3000); // the grace period (4 s), less the last renewal's age
+    expect((unknown.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`)).toEqual(expect.arrayContaining(['node.kubernetes.io/unreachable:NoSchedule']));
+    const tainted = await waitFor(async () => (await node(nodeA)).spec?.taints?.find((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'), 'NoExecute taint', 10_000, 200);
+    // Evicted after the toleration (5 s from the taint), and replaced on B.
+    const evicted = await waitFor(async () => { const p = (await webPods()).filter((x) => x.metadata?.deletionTimestamp); return p.length === 2 ? p : undefined; }, 'both pods evicted', 30_000, 200);
+    expect(Date.parse(evicted[0]?.metadata?.deletionTimestamp ?? '') - Date.parse(tainted.timeAdded ?? '')).toBeGreaterThanOrEqual(4000);
+    expect(evicted[0]?.status?.conditions?.find((x) => x.type === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'DeletionByTaintManager' });
+    await waitFor(async () => (await webPods()).filter((p) => running(p) && p.spec?.nodeName === nodeB).length === 2, 'two web pods Running on B', 60_000, 200);
+    const events = (await c.client.list<KObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>(R.events, { namespace: 'default' })).items;
+    expect(events.find((e) => e.reason === 'FlotillaFault' && e.involvedObject?.name === nodeA)?.message).toContain('Cut network from control plane');
+
+    expect(await call('healNode', { node: nodeA })).toMatchObject({ active: [] });
+    expect(chains(nodeA)).toEqual([]);
+    await waitFor(async () => ready(await node(nodeA)) === 'True', 'node A Ready again', 60_000, 200);
+    await waitFor(async () => !(await node(nodeA)).spec?.taints?.length, 'node A untainted', 20_000, 200);
+    // The evicted pods are stopped on A and confirmed gone; only B's two run, and A runs nothing.
+    await waitFor(async () => (await webPods()).length === 2, 'the evicted pods deleted', 60_000, 200);
+    expect((await webPods()).map((p) => `${p.spec?.nodeName ?? ''} ${p.status?.phase ?? ''} ${p.metadata?.deletionTimestamp ?? ''}`)).toEqual([`${nodeB} Running `, `${nodeB} Running `]);
+    await waitFor(() => tasks(nodeA).length === 0, 'no task left on node A', 30_000, 200);
+    await c.kubectlOk(['delete', 'deployment', 'web', '--wait=false']);
+  }, 240_000);
+
+  it('kill a container: restarted at once, then with back-off', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: crashy, namespace: default }
+spec:
+  nodeName: ${nodeB}
+  terminationGracePeriodSeconds: 1
+  containers: [{ name: app, image: ${HELLO} }]
+` });
+    const get = () => c.client.get<Pod & KObject>(R.pods, 'crashy', 'default');
+    const runningWith = async (restarts: number) => {
+      const cs = (await get()).status?.containerStatuses?.[0];
+      return cs?.restartCount === restarts && !!cs.state?.running;
+    };
+    await waitFor(() => runningWith(0), 'crashy running', 60_000, 200);
+    await call('injectPodFault', { namespace: 'default', name: 'crashy', fault: 'kill-container' });
+    await waitFor(() => runningWith(1), 'restarted once', 30_000, 200);
+    const killedAt = Date.now();
+    await call('injectPodFault', { namespace: 'default', name: 'crashy', fault: 'kill-container' });
+    const waiting = await waitFor(async () => (await get()).status?.containerStatuses?.[0]?.state?.waiting, 'CrashLoopBackOff', 20_000, 100);
+    expect(waiting).toMatchObject({ reason: 'CrashLoopBackOff', message: expect.stringMatching(/^back-off 10s restarting failed container=app pod=crashy_default/) as unknown });
+    await waitFor(() => runningWith(2), 'restarted after the back-off', 30_000, 200);
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(9000);
+    const reasons = (await c.client.list<KObject & { reason?: string; involvedObject?: { name?: string } }>(R.events, { namespace: 'default' })).items
+      .filter((e) => e.involvedObject?.name === 'crashy').map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['FlotillaFault', 'BackOff']));
+    await c.kubectlOk(['delete', 'pod', 'crashy', '--wait=false']);
+  }, 120_000);
+});
