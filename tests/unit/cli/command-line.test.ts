@@ -213,7 +213,8 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
   });
 
   it('each bench with its own flags and defaults', async () => {
-    expect(await parsed(['bench', 'api'])).toEqual({ count: 5000, clients: 16, watchers: 100, watchEvents: 1000 });
+    expect(await parsed(['bench', 'api'])).toEqual({ count: 5000, clients: 16, watchers: 100, watchEvents: 1000, protocol: 'http1.1' });
+    expect(await parsed(['bench', 'api', '--protocol', 'h2'])).toMatchObject({ protocol: 'h2' });
     expect(await parsed(['bench', 'scheduler', '--nodes', '5000', '--pods', '10000'])).toEqual({ nodes: 5000, pods: 10_000, timeout: 600, statefulset: false });
     expect(await parsed(['bench', 'proxy'])).toEqual({ services: 1000, runs: 5 });
     expect(await parsed(['bench', 'pod-startup', '--pods', '20', '--burst', '10'])).toEqual({ pods: 20, burst: 10 });
