@@ -10,6 +10,7 @@ import type { Deployment, KObject, Lease, Machine, Pod, Service } from '../api/t
 import type { HttpClient } from '../client/http';
 import { R } from '../client/refs';
 import { startBenchServe, type BenchServe } from './bench-serve';
+import type { BenchFirstClusterOptions } from './commands';
 import { nowMs, printResult, printTable, round } from './bench-report';
 import { PollFailure, pollUntil } from '../protocol/poll';
 
@@ -126,10 +127,10 @@ async function warmRestart(s: BenchServe): Promise<Warm> {
   return { api, leases, all: nowMs() - t0 };
 }
 
-export async function benchFirstCluster(): Promise<void> {
+export async function benchFirstCluster({ serveBundle }: BenchFirstClusterOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench first-cluster must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
   const t0 = nowMs();
-  const s = await startBenchServe({ prefix: 'flotilla-bench-first-', args: ['--nodes', String(NODES)] });
+  const s = await startBenchServe({ prefix: 'flotilla-bench-first-', args: ['--nodes', String(NODES)], bundle: serveBundle });
   let cold: Cold;
   let warm: Warm;
   try {

@@ -81,8 +81,8 @@ async function runDeployment(c: HttpClient, name: string, replicas: number, time
   }, timeoutMs, `${replicas} pods of ${name} Running`, 500);
 }
 
-async function realNodes(seconds: number, pods: number): Promise<Window[]> {
-  const s = await startBenchServe({ prefix: 'flotilla-bench-footprint-', args: ['--nodes', String(NODES)] });
+async function realNodes(seconds: number, pods: number, bundle: string | undefined): Promise<Window[]> {
+  const s = await startBenchServe({ prefix: 'flotilla-bench-footprint-', args: ['--nodes', String(NODES)], bundle });
   try {
     const c = await s.waitForApi(60_000);
     await pollUntil(async () => {
@@ -110,9 +110,9 @@ async function realNodes(seconds: number, pods: number): Promise<Window[]> {
 }
 
 /** Control plane RSS (MiB) with `pods` pods Running on hollow nodes (no real node). */
-async function hollowPods(pods: number): Promise<number> {
+async function hollowPods(pods: number, bundle: string | undefined): Promise<number> {
   const hollow = Math.max(1, Math.ceil(pods / 100));
-  const s = await startBenchServe({ prefix: 'flotilla-bench-footprint-hollow-', args: ['--hollow-nodes', String(hollow)] });
+  const s = await startBenchServe({ prefix: 'flotilla-bench-footprint-hollow-', args: ['--hollow-nodes', String(hollow)], bundle });
   try {
     const c = await s.waitForApi(60_000);
     await pollUntil(async () => (await c.list(R.nodes)).items.filter(ready).length >= hollow, 120_000, `${hollow} hollow nodes Ready`, 200);
@@ -145,10 +145,10 @@ function print(windows: Window[], seconds: number): void {
 
 const maxRole = (w: Window | undefined, role: string): number => Math.max(...(w?.nodes ?? []).map((n) => n.roles.get(role)?.rssMiB ?? 0));
 
-export async function benchFootprint({ seconds, pods, hollowPods: hollow }: BenchFootprintOptions): Promise<void> {
+export async function benchFootprint({ seconds, pods, hollowPods: hollow, serveBundle }: BenchFootprintOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench footprint must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
-  const windows = await realNodes(seconds, pods);
-  const rss1000 = hollow > 0 ? await hollowPods(hollow) : NaN;
+  const windows = await realNodes(seconds, pods, serveBundle);
+  const rss1000 = hollow > 0 ? await hollowPods(hollow, serveBundle) : NaN;
   print(windows, seconds);
   if (hollow > 0) console.log(`\ncontrol plane RSS with ${hollow} pods Running on hollow nodes (in the same process): ${round(rss1000, 1)} MiB`);
   const [idle, loaded] = windows;

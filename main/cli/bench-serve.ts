@@ -16,8 +16,14 @@ import { bundleRoot } from '../nodes/assets';
 import { PollFailure, pollUntil } from '../protocol/poll';
 import { freeSubnet } from './bench-sandbox';
 
-/** The bundle `npm start` runs: the benches time what users run, not the sources through tsx. */
-export function serveBundle(): string {
+/** The bundle `npm start` runs (the benches time what users run, not the sources through tsx), or another build's `cli.js`. */
+export function serveBundle(other?: string): string {
+  if (other) {
+    const file = path.resolve(other);
+    const agent = path.join(path.dirname(file), '..', 'agent', 'agent.js');
+    if (!fs.existsSync(file) || !fs.existsSync(agent)) throw new Error(`${file} is not the cli.js of a build (with ../agent/agent.js beside it)`);
+    return file;
+  }
   const file = path.join(bundleRoot(), 'main', 'cli.js');
   if (!fs.existsSync(file)) throw new Error(`no ${file}: run npm run build first`);
   if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
@@ -46,10 +52,12 @@ export interface BenchServeOptions {
   prefix: string;
   /** Further `serve` arguments (`--nodes 2`, `--hollow-nodes 5`). */
   args: string[];
+  /** Another build's out/main/cli.js to run (default: this build's). */
+  bundle?: string;
 }
 
 export async function startBenchServe(o: BenchServeOptions): Promise<BenchServe> {
-  const cli = serveBundle();
+  const cli = serveBundle(o.bundle);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), o.prefix));
   const dataDir = path.join(dir, 'data');
   const id = `fltf${process.pid % 10000}`;
