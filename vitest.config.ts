@@ -19,6 +19,7 @@ const inProcess = [
   'tests/integration/streams/protocols.test.ts',
   'tests/integration/agent/reflector.test.ts',
   'tests/integration/agent/dns-answerer.test.ts',
+  'tests/integration/agent/lease-retry.test.ts',
   'tests/e2e/bridge.test.ts',
   'tests/e2e/ui-empty.test.ts',
   'tests/e2e/ui-clusters.test.ts',

@@ -143,7 +143,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   auth.serviceAccounts = serviceAccounts;
   const instruments = opts.metrics === false ? undefined : createControlPlaneMetrics();
   const ctx: ApiContext = {
-    registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000,
+    // Bookmarks once a minute, as kube-apiserver's watch cache (defaultBookmarkFrequency): each is a write to every
+    // watch of every node's agent, so more often only costs idle CPU.
+    registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 60_000,
     auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts }, instruments,
   };
   const dbFile = path.join(opts.dataDir, 'state.db');

@@ -125,6 +125,17 @@ const BENCH_UI = {
   chromium: stringFlag('--chromium <path>', 'the chromium binary', '/usr/bin/chromium'),
 };
 
+const serveBundleFlag = stringFlag('--serve-bundle <cli.js>', 'run serve from another build\'s out/main/cli.js (to compare builds in one session)', undefined, 'this build\'s');
+
+const BENCH_FIRST_CLUSTER = { serveBundle: serveBundleFlag };
+
+const BENCH_FOOTPRINT = {
+  serveBundle: serveBundleFlag,
+  seconds: intFlag('--seconds <n>', 'how long CPU is measured in each window', 60, POSITIVE),
+  pods: intFlag('--pods <n>', 'pods Running on the 2 nodes for the second window (0: none)', 100),
+  hollowPods: intFlag('--hollow-pods <n>', 'pods Running on hollow nodes for the control plane RSS at scale (0: none)', 1000),
+};
+
 export type ServeOptions = Values<typeof SERVE>;
 export type NodeAddOptions = Values<typeof NODE_ADD>;
 export type NamedMachineOptions = Values<typeof NAMED_MACHINE>;
@@ -140,6 +151,8 @@ export type BenchNodeAddOptions = Values<typeof BENCH_NODE_ADD>;
 export type BenchUiOptions = Values<typeof BENCH_UI>;
 export type BenchDnsOptions = Values<typeof BENCH_DNS>;
 export type BenchAuthzOptions = Values<typeof BENCH_AUTHZ>;
+export type BenchFootprintOptions = Values<typeof BENCH_FOOTPRINT>;
+export type BenchFirstClusterOptions = Values<typeof BENCH_FIRST_CLUSTER>;
 
 export const COMMANDS: readonly CommandDef[] = [
   leaf({
@@ -184,6 +197,10 @@ export const COMMANDS: readonly CommandDef[] = [
       leaf({ name: 'authz', summary: 'authorization decisions with thousands of RBAC bindings: in-process and a GET over HTTPS as a service account', fields: BENCH_AUTHZ, run: async (o) => (await import('./bench-authz')).benchAuthz(o) }),
       leaf({ name: 'image', summary: 'an image with a random layer pushed to a registry and pulled onto sandbox nodes at once, against skopeo copy between two folders (root)',
         fields: BENCH_IMAGE, run: async (o) => (await import('./bench-image')).benchImage(o) }),
+      leaf({ name: 'first-cluster', summary: 'serve --nodes 2 on an empty data dir → API, nodes Ready, an app Running, its name in DNS; then a warm restart (root)',
+        fields: BENCH_FIRST_CLUSTER, run: async (o) => (await import('./bench-first-cluster')).benchFirstCluster(o) }),
+      leaf({ name: 'footprint', summary: 'RSS and idle CPU of the control plane and each node\'s processes, idle and with pods; control plane RSS with hollow pods (root)',
+        fields: BENCH_FOOTPRINT, run: async (o) => (await import('./bench-footprint')).benchFootprint(o) }),
       leaf({ name: 'ui', summary: 'hollow nodes and pods in headless Chromium: first full render of the map, frame rate under updates', fields: BENCH_UI, run: async (o) => (await import('./bench-ui')).benchUi(o) }),
     ],
   },

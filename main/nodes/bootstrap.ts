@@ -99,14 +99,27 @@ function putPart(sftp: SFTPWrapper, f: FileSpec): Promise<void> {
  * place: every exec or SFTP channel is an SSH session, and sshd allows only MaxSessions (10 on
  * Ubuntu, OpenSSH's default) open at once on a connection, which the tunnels share.
  */
-export async function syncFiles(s: SshSession, have: Map<string, string>, files: FileSpec[]): Promise<Set<string>> {
+export async function syncFiles(
+  s: SshSession, have: Map<string, string>, files: FileSpec[], hostPath?: (nodePath: string) => string | undefined,
+): Promise<Set<string>> {
   const todo = files.filter((f) => have.get(f.remote) !== (f.local ? sha256File(f.local) : sha(f.content ?? '')));
   if (!todo.length) return new Set();
-  const sftp = await s.sftp();
-  try {
-    await Promise.all(todo.map((f) => putPart(sftp, f)));
-  } finally {
-    sftp.end();
+  // A node whose directories are on this host (sandbox) gets its files copied there: no SFTP, no encryption.
+  const remote: FileSpec[] = [];
+  for (const f of todo) {
+    const onHost = hostPath?.(part(f.remote));
+    if (!onHost) { remote.push(f); continue; }
+    fs.rmSync(onHost, { force: true });
+    if (f.local) fs.copyFileSync(f.local, onHost);
+    else fs.writeFileSync(onHost, f.content ?? '', { mode: parseInt(f.mode ?? '0644', 8) });
+  }
+  if (remote.length) {
+    const sftp = await s.sftp();
+    try {
+      await Promise.all(remote.map((f) => putPart(sftp, f)));
+    } finally {
+      sftp.end();
+    }
   }
   await s.run(todo.map((f) => `${f.local ? '' : `chmod ${f.mode ?? '0644'} ${sq(part(f.remote))} && `}mv -f ${sq(part(f.remote))} ${sq(f.remote)}`).join(' && '));
   return new Set(todo.map((f) => f.remote));
@@ -138,10 +151,10 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   checkImagesForArch(m.name, prepared.split('\n')[0] ?? '', input.imageTarballs);
 
   input.progress(2, 'uploading the agent and the images');
-  const uploaded = await syncFiles(s, have, uploads);
+  const uploaded = await syncFiles(s, have, uploads, m.hostPath);
 
   input.progress(3, 'writing the containerd and agent configuration');
-  const written = await syncFiles(s, have, configs);
+  const written = await syncFiles(s, have, configs, m.hostPath);
   if (m.hostAddress) await s.run(etcHostsCmd(m.hostAddress));
 
   input.progress(4, 'starting containerd');

@@ -45,6 +45,11 @@ export interface MachineInfo {
   cniBridge: string;
   /** The Node.js binary that runs the agent on the node (sandbox: this process's; VMs: the distro's `node`). */
   nodeBinary: string;
+  /**
+   * Where a path of the node is on this host, if it is (sandbox: its directories are bound from the data dir):
+   * bootstrap then copies files there instead of over SFTP.
+   */
+  hostPath?: (nodePath: string) => string | undefined;
   message?: string;
 }
 

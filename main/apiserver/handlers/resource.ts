@@ -243,8 +243,11 @@ export function serveWatch(
   const timeout = q.timeoutSeconds && q.timeoutSeconds > 0 ? q.timeoutSeconds * 1000 : ctx.watchTimeoutMs;
   timers.push(setTimeout(stop, timeout));
   if (q.allowWatchBookmarks) {
-    const t = setInterval(() => push(encodeEvent('BOOKMARK', bookmark(String(ctx.store.revision)))), ctx.bookmarkIntervalMs);
-    timers.push(t);
+    // As kube-apiserver's watch cache: a bookmark every bookmarkIntervalMs, and one 2 s before the deadline so the
+    // client resumes from the newest revision.
+    const send = () => push(encodeEvent('BOOKMARK', bookmark(String(ctx.store.revision))));
+    timers.push(setInterval(send, ctx.bookmarkIntervalMs));
+    if (timeout > 2000) timers.push(setTimeout(send, timeout - 2000));
   }
   req.on('close', stop);
   res.on('close', stop);

@@ -173,7 +173,17 @@ describe('the TypeScript client', () => {
     expect(bookmarks.length).toBeGreaterThanOrEqual(2);
     expect(bookmarks[0].object.kind).toBe('ConfigMap');
     expect(Number(bookmarks[0].object.metadata?.resourceVersion)).toBeGreaterThanOrEqual(Number(rv));
-    c.core.ctx.bookmarkIntervalMs = 10_000;
+    c.core.ctx.bookmarkIntervalMs = 60_000;
+  });
+
+  it('sends a bookmark 2 s before the deadline, as the watch cache, however long the bookmark interval', async () => {
+    expect(c.core.ctx.bookmarkIntervalMs).toBe(60_000); // kube-apiserver's defaultBookmarkFrequency
+    const rv = (await c.client.list(CM, { namespace: 'default' })).metadata.resourceVersion!;
+    const events: Array<WatchEvent<ConfigMap>> = [];
+    await new Promise<Error | undefined>((resolve) => {
+      c.client.watch<ConfigMap>(CM, { namespace: 'default', resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 3 }, (e) => events.push(e), resolve);
+    });
+    expect(events.filter((e) => e.type === 'BOOKMARK').map((e) => e.object.kind)).toEqual(['ConfigMap']);
   });
 
   it('a watch from a compacted revision gets 410 Expired', async () => {

@@ -56,4 +56,24 @@ describe.skipIf(!canRunSshd)('bootstrap file sync on an sshd with MaxSessions 10
     expect(fs.statSync(path.join(remote, 'containerd.toml')).mode & 0o777).toBe(0o644);
     expect(fs.readdirSync(remote).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
+
+  it('copies the files of a node whose directories are on this host (sandbox) there, and moves them into place over SSH', async () => {
+    const local = path.join(dir, 'local-host');
+    const remote = path.join(dir, 'node-host');
+    fs.mkdirSync(local);
+    fs.mkdirSync(remote);
+    const agent = path.join(local, 'agent.js');
+    fs.writeFileSync(agent, 'agent\n'.repeat(1000));
+    fs.writeFileSync(path.join(remote, 'agent.json.part'), 'stale', { mode: 0o644 }); // a leftover of an interrupted sync
+    const files: FileSpec[] = [{ local: agent, remote: path.join(remote, 'agent.js') }, { remote: path.join(remote, 'agent.json'), content: '{"token":"t"}\n', mode: '0600' }];
+    const asked: string[] = [];
+    // Here the node's paths are this host's: the host path of a node path is itself.
+    const changed = await syncFiles(s, new Map(), files, (p) => { asked.push(p); return p; });
+    expect([...changed].sort()).toEqual(files.map((f) => f.remote).sort());
+    expect(asked.sort()).toEqual(files.map((f) => `${f.remote}.part`).sort());
+    expect(fs.readFileSync(path.join(remote, 'agent.js'), 'utf8')).toBe(fs.readFileSync(agent, 'utf8'));
+    expect(fs.readFileSync(path.join(remote, 'agent.json'), 'utf8')).toBe('{"token":"t"}\n');
+    expect(fs.statSync(path.join(remote, 'agent.json')).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(remote).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
 });

@@ -15,7 +15,8 @@ import { computeNetpolRules } from './rules';
 import { NetpolWriter } from './writer';
 
 export const DEFAULT_NETPOL_SYNC_MS = 250;
-export const NETPOL_RESYNC_MS = 30_000;
+/** The full re-read of the table that repairs rules changed behind our back (kube-router's iptables sync period). */
+export const NETPOL_RESYNC_MS = 300_000;
 const RETRY_MS = 2000;
 
 export interface NetpolSyncOptions {

@@ -7,12 +7,20 @@ import { cgroupCpuLimit, cgroupMemory } from '../stats/cgroup-files';
 
 export const MAX_PODS = 110;
 
+let cpuCount: number | undefined;
+
+/** The machine's CPUs, counted once: os.cpus() reads /proc/cpuinfo and every CPU's times, costly on every status report. */
+function onlineCpus(): number {
+  cpuCount ??= cpus().length || 1;
+  return cpuCount;
+}
+
 export type Resources = Record<'cpu' | 'memory' | 'pods' | 'ephemeral-storage', string> & Record<string, string>;
 
 export interface CapacityNumbers { cpus: number; memoryBytes: number; storageBytes: number }
 
 export function measureCapacity(fsPath: string, cgroupParent?: string): CapacityNumbers {
-  let n = cpus().length || 1;
+  let n = onlineCpus();
   let mem = totalmem();
   if (cgroupParent) {
     const limit = cgroupCpuLimit(cgroupParent);

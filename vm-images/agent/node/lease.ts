@@ -49,21 +49,30 @@ export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | '
   }
 }
 
-/** Renews now and then every periodMs; returns the disposer. */
+/** After a failed renewal, the next try: 200 ms doubling up to 7 s, as the kubelet's lease controller (backoffEnsureLease). */
+export const LEASE_RETRY_FIRST_MS = 200;
+export const LEASE_RETRY_MAX_MS = 7000;
+
+/** Renews now and then every periodMs (sooner, with back-off, after a failure); returns the disposer. */
 export function startLeaseRenewer(o: LeaseOptions): () => void {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let cached: Lease | undefined;
+  let failures = 0;
   const tick = async (): Promise<void> => {
+    let next = o.periodMs;
     try {
       const lease = await renewLease(o, cached);
       cached = lease;
+      failures = 0;
       o.onRenew?.(lease);
     } catch (err) {
       cached = undefined;
-      o.onError?.(err);
+      if (failures === 0) o.onError?.(err);
+      next = Math.min(o.periodMs, LEASE_RETRY_MAX_MS, LEASE_RETRY_FIRST_MS * 2 ** Math.min(failures, 10));
+      failures++;
     }
-    if (!stopped) timer = setTimeout(() => void tick(), o.periodMs);
+    if (!stopped) timer = setTimeout(() => void tick(), next);
   };
   void tick();
   return () => { stopped = true; if (timer) clearTimeout(timer); };

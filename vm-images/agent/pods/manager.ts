@@ -11,6 +11,7 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } fro
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker, type WorkerDeps } from './pod-worker';
+import { RuntimeRelister } from './relist';
 import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
@@ -32,8 +33,15 @@ export interface PodManagerOptions extends SandboxOptions {
   /** Restart backoff: base (default 10 s) doubling up to max (default 5 min). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** How often each pod is reconciled against the runtime (default 1 s). */
+  /** How soon a pod with something still to do (a start, a retry) is reconciled again (default 1 s). */
   syncIntervalMs?: number;
+  /**
+   * How often a pod with nothing to do is reconciled anyway (default 10 s): the runtime's changes (a container
+   * exited, a sandbox died) reach it sooner, through the relist of every pod once a second (relist.ts).
+   */
+  resyncIntervalMs?: number;
+  /** How often the runtime is relisted while there are pods (default 1 s). */
+  relistPeriodMs?: number;
   /** Reads a pod's imagePullSecrets; the node's own registry credentials, tried after them. */
   pullSecrets?: PullSecretLookup;
   registryAuth?: (image: string) => AuthConfig[];
@@ -57,11 +65,17 @@ export class PodManager {
   private readonly errorListeners = new Set<PodErrorListener>();
   private readonly eventListeners = new Set<PodEventListener>();
   private readonly backoff: Backoff;
+  private readonly relister: RuntimeRelister;
   readonly volumes: VolumeManager;
 
   constructor(private readonly cri: CriClient, private readonly opts: PodManagerOptions) {
     this.backoff = new Backoff(opts.backoffBaseMs ?? 10_000, opts.backoffMaxMs ?? 300_000);
     this.volumes = opts.volumes ?? new VolumeManager({ podsDir: join(dirname(opts.logDir), 'pods') });
+    this.relister = new RuntimeRelister(cri, {
+      periodMs: opts.relistPeriodMs,
+      onChange: (uids) => this.kick(uids),
+      onError: (err) => { for (const l of this.errorListeners) l('(relist)', new Error(`relisting the runtime: ${err instanceof Error ? err.message : String(err)}`)); },
+    });
   }
 
   /** Creates or updates the pod; resolves after one reconciliation pass (not when it is Running). */
@@ -84,6 +98,7 @@ export class PodManager {
       mirrorRewrite: this.opts.mirrorRewrite,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
+      resyncIntervalMs: this.opts.resyncIntervalMs ?? 10_000,
       volumes: this.volumes,
       metrics: this.opts.metrics,
       onStatus: (id, status, p) => { for (const l of this.statusListeners) l(id, status, p); },
@@ -91,6 +106,7 @@ export class PodManager {
       onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },
     }, pod);
     this.workers.set(uid, worker);
+    this.relister.ensureRunning(() => this.workers.size > 0);
     return worker.kickAndWait();
   }
 
@@ -216,6 +232,7 @@ export class PodManager {
 
   /** Stops all workers and probes; pods keep running. */
   async close(): Promise<void> {
+    this.relister.stop();
     await Promise.all([...this.workers.values()].map((w) => w.close()));
     this.workers.clear();
   }

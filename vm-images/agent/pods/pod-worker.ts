@@ -1,5 +1,7 @@
 // Drives one pod towards its spec: sandbox, init then app containers, restarts with backoff, probes, termination.
-// Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is.
+// Every pass re-reads the runtime, so a new worker on a running pod adopts it as it is. A pod whose containers all
+// run as wanted (or are done) is passed again only every resyncIntervalMs: the manager's relist (relist.ts) kicks
+// it as soon as the runtime changes; anything still to do (a start, a back-off, an error) comes back sooner.
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { formatDuration } from './backoff';
 import { removeOldContainers } from './container-gc';
@@ -28,6 +30,8 @@ export interface WorkerDeps extends StartDeps {
   volumes: VolumeManager;
   /** The agent's metrics: pod-worker passes, pod start durations, probe attempts (none: not counted). */
   metrics?: Pick<AgentMetrics, 'podSync' | 'podStarted' | 'probe'>;
+  /** How soon a pod with nothing to do is passed again (the kubelet's sync frequency). */
+  resyncIntervalMs: number;
 }
 
 type Kind = ContainerKind;
@@ -110,7 +114,7 @@ export class PodWorker {
       let delay = this.deps.syncIntervalMs;
       const started = performance.now();
       try {
-        delay = Math.min(delay, await this.pass());
+        delay = await this.pass();
       } catch (err) {
         this.deps.onError(this.uid, err);
       }
@@ -135,12 +139,12 @@ export class PodWorker {
 
   /** One reconciliation; returns how soon the next pass is wanted (ms). */
   private async pass(): Promise<number> {
-    if (this.terminated) return this.deps.syncIntervalMs;
+    if (this.terminated) return this.deps.resyncIntervalMs;
     if (this.terminateRequest) {
       await this.doTerminate(this.terminateRequest.grace);
       return this.deps.syncIntervalMs;
     }
-    let next = this.deps.syncIntervalMs;
+    let next = this.deps.resyncIntervalMs;
     // Volumes are set up while the runtime makes the sandbox (once RunPodSandbox is on its way); no
     // container starts before they are ready.
     let volumes: Promise<boolean> | undefined;
@@ -224,7 +228,7 @@ export class PodWorker {
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
     const initializedBefore = anyRegularStarted(all);
     const completing = regularContainersDone(this.pod, all);
-    let next = this.deps.syncIntervalMs;
+    let next = this.deps.resyncIntervalMs;
     for (const c of this.pod.spec?.initContainers ?? []) {
       const [cur] = instances(all, c.name, 'init');
       if (isSidecar(c)) {
@@ -278,20 +282,23 @@ export class PodWorker {
       if (cur.hash && cur.hash !== containerHash(c)) {
         this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, fieldPath(kind, c.name));
         await this.kill(cur, this.grace());
-      } else if (livenessFailed) {
+        return this.deps.syncIntervalMs;
+      }
+      if (livenessFailed) {
         const which = prober?.result('startup') === 'failure' ? 'startup' : 'liveness';
         const probe = which === 'startup' ? c.startupProbe : c.livenessProbe;
         this.event('Normal', 'Killing', `Container ${c.name} failed ${which} probe, will be restarted`, fieldPath(kind, c.name));
         await this.kill(cur, probe?.terminationGracePeriodSeconds ?? this.grace());
+        return this.deps.syncIntervalMs;
       }
-      return this.deps.syncIntervalMs;
+      return this.deps.resyncIntervalMs;
     }
     if (cur.state === 'CONTAINER_CREATED') {
       await this.deps.cri.startContainer(cur.id).catch(() => undefined);
       return 0;
     }
     this.stopProber(cur.id);
-    if (!this.shouldRestart(kind, cur.exitCode, c)) { this.waiting.delete(key); return this.deps.syncIntervalMs; }
+    if (!this.shouldRestart(kind, cur.exitCode, c)) { this.waiting.delete(key); return this.deps.resyncIntervalMs; }
     const finished = cur.finishedAt || Date.now();
     // Let the runtime settle before restarting in place, as the kubelet's once-a-second relist does: a
     // container killed because its sandbox is being stopped restarts once, in the new sandbox, rather

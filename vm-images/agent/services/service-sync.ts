@@ -41,6 +41,8 @@ export class ServiceSync {
   private readonly routes: BoundedRunner;
   private readonly disposers: Array<() => void> = [];
   private podCIDR = '';
+  /** The pod routes last written (podRoutesFromNodes as JSON); undefined until a sync succeeds. */
+  private routesApplied: string | undefined;
   /** The last model handed to the proxier (what its next sync writes). */
   private model?: ProxyModel;
 
@@ -103,11 +105,15 @@ export class ServiceSync {
       this.podCIDR = cidr;
       this.o.onPodCIDR(cidr);
     }
-    this.routes.request();
+    // Nodes change with every status report: the routes are rewritten only when the other nodes' podCIDRs or addresses do.
+    if (JSON.stringify(podRoutesFromNodes(this.nodes.list(), this.o.nodeName)) !== this.routesApplied) this.routes.request();
   }
 
   private async syncRoutes(): Promise<void> {
-    const r = await syncPodRoutes(this.o.exec, podRoutesFromNodes(this.nodes.list(), this.o.nodeName));
+    const want = podRoutesFromNodes(this.nodes.list(), this.o.nodeName);
+    this.routesApplied = undefined; // a failed sync is retried on the next node change
+    const r = await syncPodRoutes(this.o.exec, want);
+    this.routesApplied = JSON.stringify(want);
     if (r.replaced.length || r.removed.length) this.o.log(`routes: +${r.replaced.join(',')} -${r.removed.join(',')}`);
   }
 }

@@ -55,6 +55,7 @@ export class SandboxProvider implements Provider {
       name: s.name, provider: 'sandbox', state: up ? 'Running' : 'Stopped', internalIP: s.ip,
       ssh: { host: s.ip, port: 22, user: 'root', privateKey: clientKey(this.dataDir).privateKey, hostKey: s.hostKey },
       cgroupParent: `/${s.cgroup}`, services: 'supervise', nodeBinary: process.execPath, cniBridge: `${prefix.slice(0, 6)}c${s.ip.split('.')[3]}`.slice(0, 15),
+      hostPath: (p) => hostPathOf(this.dataDir, s.name, p),
     };
   }
 
