@@ -6,9 +6,25 @@ import type { MachineProvider } from '../api/types';
 import { LOAD_BALANCER_MODES, type LoadBalancerMode } from '../api/load-balancer';
 import { dataDirFlag } from './data-dir';
 import { parseInsecureRegistry } from '../nodes/registry/settings';
+import { otlpTracesUrl } from '../protocol/tracing/otlp-url';
+import { InvalidArgumentError } from 'commander';
 import {
   choiceFlag, customFlag, intFlag, leaf, listFlag, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
+
+function parseBoolean(raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new InvalidArgumentError('It must be true or false.');
+}
+
+function checkedOtlpUrl(raw: string): string {
+  try {
+    return otlpTracesUrl(raw);
+  } catch (e) {
+    throw new InvalidArgumentError(`${e instanceof Error ? e.message : String(e)}.`);
+  }
+}
 
 const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
 const PORT = { min: 0, max: 65535 };
@@ -30,6 +46,10 @@ const SERVE = {
   registryPort: intFlag('--registry-port <port>', 'port of the built-in image registry on the host (0: off; nodes pull localhost:<port>/<repo>:<tag> from it)', 5000, PORT),
   insecureRegistry: listFlag('--insecure-registry <host:port>', 'a registry the nodes pull from over plain HTTP (repeatable; more settings in <data-dir>/registries.yaml)',
     parseInsecureRegistry),
+  tracing: customFlag('--tracing <true|false>', 'record each pod\'s journey as OpenTelemetry spans (the control plane and every node\'s agent; shown in the pod\'s Journey tab)',
+    true, parseBoolean, 'true'),
+  otlpEndpoint: stringFlag('--otlp-endpoint <url>', 'export the spans over OTLP/HTTP to this collector (e.g. http://localhost:4318)', undefined, 'none: spans stay in memory',
+    checkedOtlpUrl),
 };
 
 const NODE_ADD = {
@@ -67,6 +87,7 @@ const BENCH_API = {
   clients: intFlag('--clients <n>', 'concurrent clients', 16, POSITIVE),
   watchers: intFlag('--watchers <n>', 'concurrent watchers', 100, POSITIVE),
   watchEvents: intFlag('--watch-events <n>', 'objects created while watched', 1000, POSITIVE),
+  tracing: customFlag('--tracing <true|false>', 'the server records pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),
 };
 
 const BENCH_SCHEDULER = {
@@ -84,6 +105,7 @@ const BENCH_PROXY = {
 const BENCH_POD_STARTUP = {
   pods: intFlag('--pods <n>', 'pods created one after another', 20, POSITIVE),
   burst: intFlag('--burst <n>', 'pods of a further round created all at once (0: none)', 0),
+  tracing: customFlag('--tracing <true|false>', 'the control plane and the node record pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),
 };
 
 const BENCH_NODE_ADD = {

@@ -12,6 +12,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     ingress: { httpPort: o.ingressPort || undefined, httpsPort: o.ingressHttpsPort || undefined },
     loadBalancer: o.loadBalancer ?? defaultLoadBalancerMode(o.provider ?? defaultProvider(), true),
     registry: { port: o.registryPort, insecure: o.insecureRegistry },
+    tracing: { enabled: o.tracing, otlpEndpoint: o.otlpEndpoint },
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

@@ -31,6 +31,8 @@ export interface BootstrapInput {
   progress: (step: number, message: string) => void;
   /** Whether to start the agent (false: stop after containerd, for provider-level tests). */
   startAgent?: boolean;
+  /** false: the agent records no journey spans (`flotilla serve --tracing=false`). */
+  tracing?: boolean;
 }
 
 export const BOOTSTRAP_STEPS = 5;
@@ -61,6 +63,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
     cgroupParent: m.cgroupParent,
     imageTarballs: input.imageTarballs.map((f) => `${NODE.imagesDir}/${path.basename(f)}`),
     nodeLabels: { 'flotilla.dev/provider': m.provider, ...input.labels },
+    ...(input.tracing === false ? { tracing: false } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } fro
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
+import { podSeen } from './journey-spans';
 import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
@@ -88,6 +89,7 @@ export class PodManager {
       onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },
     }, pod);
     this.workers.set(uid, worker);
+    podSeen(pod, pod.spec?.nodeName);
     return worker.kickAndWait();
   }
 
