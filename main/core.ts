@@ -78,7 +78,7 @@ export interface CoreOptions {
   };
   /** Prometheus metrics of the control plane at the API server's /metrics (default on; off: nothing is counted, /metrics is 404). */
   metrics?: boolean;
-  /** Pods' journeys as OpenTelemetry spans (default on; `enabled: false` records none, here and on the nodes), exported over OTLP/HTTP when an endpoint is given. */
+  /** Pods' journeys as OpenTelemetry spans (default on; `enabled: false` records none, here and on the nodes), exported over OTLP/HTTP to an endpoint given. */
   tracing?: { enabled?: boolean; otlpEndpoint?: string };
 }
 

@@ -4,6 +4,7 @@
 // Types plus two channel-name constants: the renderer imports it with `import type`; the preload
 // also imports IPC_CALL/IPC_EVENT.
 import type { KObject, Machine, MachineProvider, StatusCause, WatchEventType } from '../api/types';
+import type { PodJourney } from '../api/journey';
 import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 import type { ForwardTarget, PortForward } from '../api/port-forward';
@@ -380,6 +381,8 @@ export interface BridgeCalls extends ClusterCalls, ImageCalls {
   stopForward: { req: { id: string }; res: null };
   // Your app on the map: a Deployment pinned to a node (required node affinity on kubernetes.io/hostname) let go.
   unpinApp: { req: { name: string; namespace: string }; res: null };
+  // A pod's journey (h-journey): its steps through the components, from its trace (the pod's Journey tab).
+  podJourney: { req: { uid: string }; res: PodJourney };
 }
 
 export type CallName = keyof BridgeCalls;

@@ -27,6 +27,7 @@ import { applyDocuments, getObject, openapiSchemas } from './object-yaml';
 import type { PortForwards } from '../tunnel/port-forwards';
 import { forwardApp, listForwards, openForward, stopForward } from './forwards';
 import { unpinApp } from './pin';
+import { podJourney, type JourneySource } from './journey';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -44,6 +45,8 @@ export interface BridgeDeps {
   images?: ImageDeps;
   /** The control plane's port forwards (none: the forward calls answer 501). */
   forwards?: PortForwards;
+  /** A pod's journey spans (absent: tracing is off or this is not Flotilla's control plane). */
+  journeySpans?: JourneySource;
   log?: (line: string) => void;
 }
 
@@ -63,6 +66,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
       return { agents, registry: core.imageRegistry, dataDir: core.dataDir };
     },
     forwards: core.forwards,
+    journeySpans: core.journeySpans,
   };
 }
 
@@ -241,6 +245,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     openForward: (req) => openForward(deps.forwards, req),
     stopForward: (req) => stopForward(deps.forwards, str(req, 'id')),
     unpinApp: (req) => unpinApp(client, str(req, 'namespace'), str(req, 'name')),
+    podJourney: (req) => podJourney(deps.journeySpans, req),
   };
 
   return {

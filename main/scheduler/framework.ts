@@ -96,7 +96,7 @@ export class Framework {
     }
     const total = this.total;
     total.fill(0, 0, n);
-    const plugins = explain ? nodes.map(() => ({}) as Record<string, number>) : undefined;
+    const plugins = explain ? nodes.map((): Record<string, number> => ({})) : undefined;
     for (const s of this.scores) {
       s.score(pod, nodes, this.scratch);
       for (let i = 0; i < n; i++) total[i] += this.scratch[i] * s.weight;

@@ -17,6 +17,7 @@ import { SchedulingQueue } from './queue';
 import { Preemption } from './post-filter';
 import { VolumeBinding } from './plugins/volume-binding';
 import { endAttempt, startAttempt, startBind } from './journey-spans';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { PodInfo } from './types';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -130,7 +131,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       queue.done(pi.key);
       recorder.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
     } catch (e) {
-      span.setStatus({ code: 2, message: e instanceof Error ? e.message : String(e) }).end();
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) }).end();
       cache.forget(pi.uid);
       if (isNotFound(e) || !podInf.get(pi.key) || podInf.get(pi.key)?.spec?.nodeName) {
         queue.done(pi.key);

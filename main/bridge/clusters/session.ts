@@ -16,7 +16,7 @@ import { connectContext } from './remote';
 /** Calls that act on this Flotilla's machines and data dir: refused while another cluster is shown. */
 export const FLOTILLA_ONLY: ReadonlySet<string> = new Set<CallName>([
   'addMachine', 'retryMachine', 'removeMachine', 'importImage',
-  'nodeImages', 'pullNodeImage', 'removeNodeImage', 'pruneNodeImages', 'registryImages', 'deleteRegistryImage', 'buildImage',
+  'podJourney', 'nodeImages', 'pullNodeImage', 'removeNodeImage', 'pruneNodeImages', 'registryImages', 'deleteRegistryImage', 'buildImage',
 ]);
 
 export const THIS_CLUSTER: ClusterInfo = { id: '', name: 'This Flotilla', server: '', flotilla: true };

@@ -1,6 +1,6 @@
 // A finished span as the journey keeps and ships it (the agent's spans travel to the control plane as
 // JSON): IDs as hex, times as epoch milliseconds, the component from the instrumentation scope.
-import type { AttributeValue, HrTime } from '@opentelemetry/api';
+import { SpanStatusCode, type AttributeValue, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 export type SpanValue = string | number | boolean | string[] | number[] | boolean[];
@@ -47,7 +47,7 @@ export function toSpanRecord(s: ReadableSpan): SpanRecord {
     end: hrMs(s.endTime),
     attributes: plain(s.attributes),
     events: s.events.map((e) => ({ name: e.name, time: hrMs(e.time), attributes: plain(e.attributes ?? {}) })),
-    ...(s.status.code === 2 ? { error: s.status.message ?? 'error' } : {}),
+    ...(s.status.code === SpanStatusCode.ERROR ? { error: s.status.message ?? 'error' } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // The kubelet's part of a pod's journey as spans of the pod's trace: seen, sandbox and network, each
 // container's image, create and start, readiness (probes passing), the status reported and graceful
 // termination. The agent keeps them (its PodSpanBuffer) until the control plane asks (GET /traces/<uid>).
-import type { Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { STEP, podSpan, startPodSpan, type PodRef, type StepName } from '../../../main/protocol/tracing/pod-trace';
 
@@ -18,7 +18,7 @@ export async function tracedStep<T>(step: StepName, pod: Pod, attrs: Attributes,
     span.end();
     return r;
   } catch (err) {
-    span.setStatus({ code: 2, message: err instanceof Error ? err.message : String(err) }).end();
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) }).end();
     throw err;
   }
 }

@@ -11,6 +11,7 @@ import { listPodContainers, nsToMs } from './runtime-state';
 import { CriError } from '../cri/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { podRef } from './journey-spans';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { STEP, startPodSpan } from '../../../main/protocol/tracing/pod-trace';
 
 /** An error as the kubelet prints it: a CRI error as Go's gRPC status (`rpc error: code = Unknown desc = …`). */
@@ -73,7 +74,7 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
     id = await made;
   } catch (err) {
     hooks.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${sandboxError(err)}`);
-    span.setStatus({ code: 2, message: sandboxError(err) }).end();
+    span.setStatus({ code: SpanStatusCode.ERROR, message: sandboxError(err) }).end();
     throw err;
   }
   const ip = await ipOf(id);
