@@ -2,7 +2,8 @@
 // took, with its times, and the scheduler's verdict on every node it examined ("why this node").
 
 /** The components of the textbook picture that act on a pod. */
-export type JourneyComponent = 'apiserver' | 'scheduler' | 'kubelet' | 'endpointslice-controller' | 'kube-proxy';
+/** `handoff`: the time between one component's step and the next one's (a watch event on its way, a queue), from the two steps' times. */
+export type JourneyComponent = 'apiserver' | 'scheduler' | 'kubelet' | 'endpointslice-controller' | 'kube-proxy' | 'handoff';
 
 export interface JourneyStep {
   /** The span's name (`apiserver.create`, `kubelet.sandbox`, …). */

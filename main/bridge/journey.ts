@@ -91,11 +91,37 @@ export function buildJourney(uid: string, collected: CollectedSpans): PodJourney
   }
   const created = steps.find((s) => s.step === STEP.create);
   const running = steps.find((s) => s.step === STEP.status && s.title.startsWith('Status reported: Running'));
+  if (created && running) steps.push(...handoffs(steps.filter((s) => MAIN_LINE.has(s.step) && s.start <= running.start && s !== running).concat(running)));
+  steps.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
     uid, steps, ...(scheduling ? { scheduling } : {}),
     ...(created && running ? { createToRunningMs: running.end - created.start } : {}),
     unreachable: collected.unreachable,
   };
+}
+
+/** The steps from the create to the report of Running, one after another (the journey's critical path). */
+const MAIN_LINE: ReadonlySet<string> = new Set([
+  STEP.create, STEP.schedule, STEP.bind, STEP.seen, STEP.sandbox, STEP.image, STEP.createContainer, STEP.startContainer, STEP.status,
+]);
+const HANDOFF_MIN_MS = 2;
+
+/** The waits between consecutive steps of the main line (each from where the steps before it ended). */
+function handoffs(line: JourneyStep[]): JourneyStep[] {
+  const out: JourneyStep[] = [];
+  let end = line[0]?.end ?? 0;
+  let prev = line[0];
+  for (const s of line.slice(1)) {
+    if (s.start - end >= HANDOFF_MIN_MS) {
+      const title = s.component === prev.component ? `Within the ${s.component}, before the next step` : `Hand-off to the ${s.component} (a watch event)`;
+      out.push({ step: 'handoff', component: 'handoff', title, detail: `after: ${prev.title}`, start: end, end: s.start, part: 'start' });
+    }
+    if (s.end > end) {
+      end = s.end;
+      prev = s;
+    }
+  }
+  return out;
 }
 
 export async function podJourney(source: JourneySource | undefined, req: { uid?: unknown }): Promise<PodJourney> {

@@ -1,7 +1,7 @@
 // The kubelet's part of a pod's journey as spans of the pod's trace: seen, sandbox and network, each
 // container's image, create and start, readiness (probes passing), the status reported and graceful
 // termination. The agent keeps them (its PodSpanBuffer) until the control plane asks (GET /traces/<uid>).
-import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { STEP, podSpan, startPodSpan, type PodRef, type StepName } from '../../../main/protocol/tracing/pod-trace';
 
@@ -23,9 +23,23 @@ export async function tracedStep<T>(step: StepName, pod: Pod, attrs: Attributes,
   }
 }
 
+/** Pods seen whose first status is not published yet: the seen step lasts until then (volumes, runtime state read). */
+const seen = new Map<string, Span>();
+
 /** The kubelet saw the pod bound to its node (a worker starts for it). */
 export function podSeen(pod: Pod, node?: string): void {
-  podSpan('kubelet', STEP.seen, podRef(pod), Date.now(), node ? { 'k8s.node.name': node } : undefined);
+  const ref = podRef(pod);
+  seen.get(ref.uid)?.end();
+  const span = startPodSpan('kubelet', STEP.seen, ref, node ? { 'k8s.node.name': node } : undefined);
+  if (span.isRecording()) seen.set(ref.uid, span);
+}
+
+/** The worker published the pod's first status (or is about to make its sandbox): the seen step ends. */
+export function seenDone(uid: string): void {
+  const span = seen.get(uid);
+  if (!span) return;
+  seen.delete(uid);
+  span.end();
 }
 
 function isReady(status: PodStatus | undefined): boolean {
@@ -42,6 +56,7 @@ export class ReadinessMark {
   }
 
   published(pod: Pod, status: PodStatus): void {
+    seenDone(pod.metadata?.uid ?? '');
     const now = isReady(status);
     if (now && !this.ready && this.startedAt !== undefined) {
       const probes = (pod.spec?.containers ?? []).filter((c) => c.readinessProbe).map((c) => c.name);
@@ -51,8 +66,13 @@ export class ReadinessMark {
   }
 }
 
+/** Whether two statuses have the same phase and readiness (a journey's status step is a change of either). */
+export function sameMilestone(a: PodStatus, b: PodStatus): boolean {
+  return a.phase === b.phase && isReady(a) === isReady(b);
+}
+
 /** A status write that changes the pod's phase or readiness, from the worker's publish to the API's answer. */
 export function statusReported(pod: Pod, status: PodStatus, before: PodStatus | undefined, since: number): void {
-  if (before && before.phase === status.phase && isReady(before) === isReady(status)) return;
+  if (before && sameMilestone(before, status)) return;
   podSpan('kubelet', STEP.status, podRef(pod), since, { 'k8s.pod.phase': status.phase ?? '', 'flotilla.pod.ready': isReady(status) });
 }

@@ -11,7 +11,7 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } fro
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker } from './pod-worker';
-import { podSeen } from './journey-spans';
+import { podSeen, seenDone } from './journey-spans';
 import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
@@ -139,6 +139,7 @@ export class PodManager {
 
   /** After the API has forgotten the pod: removes its containers, sandboxes, volumes, logs and cgroup. */
   async remove(uid: string): Promise<void> {
+    seenDone(uid);
     const worker = this.workers.get(uid);
     if (worker) { await worker.terminate(0); await worker.close(); this.workers.delete(uid); }
     await this.removeRuntimePod(uid);

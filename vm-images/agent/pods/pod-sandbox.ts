@@ -10,7 +10,7 @@ import { hostNetwork, podKey, sandboxConfig } from './runtime-config';
 import { listPodContainers, nsToMs } from './runtime-state';
 import { CriError } from '../cri/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { podRef } from './journey-spans';
+import { podRef, seenDone } from './journey-spans';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { STEP, startPodSpan } from '../../../main/protocol/tracing/pod-trace';
 
@@ -64,6 +64,7 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
   const attempt = boxes.reduce((m, b) => Math.max(m, (b.metadata?.attempt ?? 0) + 1), 0);
   const config = sandboxConfig(pod, attempt, deps.sandbox);
   hooks.beforeCreate?.();
+  seenDone(podKey(pod).uid);
   const span = startPodSpan('kubelet', STEP.sandbox, podRef(pod), { 'flotilla.sandbox.attempt': attempt, 'flotilla.host_network': hostNetwork(pod) });
   mkdirSync(podLogDir(deps.sandbox.logDir, podKey(pod)), { recursive: true });
   let id: string;

@@ -6,7 +6,7 @@ import type { ApiClient } from '../../../main/client/types';
 import { isNotFound } from '../../../main/client/types';
 import { R } from '../../../main/client/refs';
 import { pause } from '../node/time';
-import { statusReported } from '../pods/journey-spans';
+import { sameMilestone, statusReported } from '../pods/journey-spans';
 
 interface Pending { pod: Pod; status: PodStatus; since: number }
 
@@ -31,7 +31,10 @@ export class PodStatusWriter {
 
   set(uid: string, pod: Pod, status: PodStatus): void {
     if (this.abort.signal.aborted) return;
-    this.pending.set(uid, { pod, status, since: this.pending.get(uid)?.since ?? Date.now() });
+    // The journey's status step starts when this phase and readiness were first published (a status still waiting with the same ones keeps its time).
+    const waiting = this.pending.get(uid);
+    const same = waiting && sameMilestone(waiting.status, status);
+    this.pending.set(uid, { pod, status, since: same ? waiting.since : Date.now() });
     if (!this.running) void this.drain();
   }
 
