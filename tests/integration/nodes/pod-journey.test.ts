@@ -61,10 +61,10 @@ describe.skipIf(skipWithoutAgent)('a pod\'s journey on a sandbox node', () => {
         }, (err) => reject(err ?? new Error('watch closed')));
       });
       const t0 = Date.now();
-      const created = await s.c.client.create(R.pods, POD, { namespace: 'default' });
+      const created = await s.c.client.create<KObject>(R.pods, POD, { namespace: 'default' });
       await running;
       const measured = runningAt - t0;
-      const uid = created.metadata.uid!;
+      const uid = created.metadata?.uid ?? '';
 
       const j = await waitFor(async () => {
         const got = await journey(uid);
