@@ -89,6 +89,9 @@ export function buildJourney(uid: string, collected: CollectedSpans): PodJourney
     const node = str(s.attributes[NODE_NAME]);
     steps.push({ step: s.name, component: s.component as JourneyStep['component'], ...d, start: s.start, end: s.end, ...(node ? { node } : {}), ...(s.error ? { error: s.error } : {}) });
   }
+  // The kubelet's status reports once the deletion began belong to it (the containers' end).
+  const deleting = steps.find((s) => s.step === STEP.delete)?.start;
+  for (const s of steps) if (deleting !== undefined && s.step === STEP.status && s.start >= deleting) s.part = 'delete';
   const created = steps.find((s) => s.step === STEP.create);
   const running = steps.find((s) => s.step === STEP.status && s.title.startsWith('Status reported: Running'));
   if (created && running) steps.push(...handoffs(steps.filter((s) => MAIN_LINE.has(s.step) && s.start <= running.start && s !== running).concat(running)));

@@ -14,6 +14,7 @@ export function componentName(c: string): string {
 /** 0.4 ms, 12 ms, 1.24 s, 1 min 5 s. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;

@@ -7,6 +7,7 @@ const step = (start: number, end: number, title = 't'): JourneyStep => ({ step: 
 
 describe('the journey timeline', () => {
   it('formats durations from fractions of a millisecond to minutes', () => {
+    expect(formatMs(0)).toBe('0 ms');
     expect(formatMs(0.42)).toBe('0.4 ms');
     expect(formatMs(12.4)).toBe('12 ms');
     expect(formatMs(1240)).toBe('1.24 s');
