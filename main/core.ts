@@ -45,6 +45,9 @@ import { createControlPlaneMetrics } from './apiserver/metrics/registry';
 import { schedulerCollectors, storeCollectors, workQueueMetrics } from './apiserver/metrics/components';
 import type { StoreFigures } from './apiserver/metrics/components';
 import { storedObjectCounts } from './apiserver/metrics/handler';
+import { startTracing } from './protocol/tracing/tracing';
+import { otlpProcessor } from './protocol/tracing/otlp';
+import { collectPodSpans, type CollectedSpans } from './protocol/tracing/collect';
 
 export interface CoreOptions {
   dataDir: string;
@@ -83,6 +86,8 @@ export interface CoreOptions {
   nodeLifecycle?: Partial<NodeLifecycleSettings>;
   /** Prometheus metrics of the control plane at the API server's /metrics (default on; off: nothing is counted, /metrics is 404). */
   metrics?: boolean;
+  /** Pods' journeys as OpenTelemetry spans (default on; `enabled: false` records none, here and on the nodes), exported over OTLP/HTTP to an endpoint given. */
+  tracing?: { enabled?: boolean; otlpEndpoint?: string };
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -115,6 +120,8 @@ export interface Core {
   compactor?: Compactor;
   /** The node-lifecycle timings in force. */
   nodeLifecycle: NodeLifecycleSettings;
+  /** A pod's journey spans, from the control plane and every running node's agent (absent: tracing is off). */
+  journeySpans?: (uid: string) => Promise<CollectedSpans>;
   /** Registers something to stop, in reverse order, when the core stops. */
   own(c: Component): void;
   stop(): Promise<void>;
@@ -142,6 +149,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const serviceAccounts = new ServiceAccountAuthenticator(issuer, registry);
   auth.serviceAccounts = serviceAccounts;
   const instruments = opts.metrics === false ? undefined : createControlPlaneMetrics();
+  const tracingOn = opts.tracing?.enabled !== false;
+  const otlp = tracingOn && opts.tracing?.otlpEndpoint ? [otlpProcessor(opts.tracing.otlpEndpoint)] : [];
+  const tracing = tracingOn ? startTracing('flotilla-control-plane', otlp) : undefined;
   const ctx: ApiContext = {
     // Bookmarks once a minute, as kube-apiserver's watch cache (defaultBookmarkFrequency): each is a write to every
     // watch of every node's agent, so more often only costs idle CPU.
@@ -156,7 +166,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: api.url, caCertPem: pki.caCertPem, token: auth.adminToken });
-  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }];
+  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }, ...(tracing ? [{ name: 'tracing', stop: () => tracing.stop() }] : [])];
   const client = new LocalClient(ctx);
   let stopped = false;
   const core: Core = {
@@ -182,6 +192,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     core.compactor = compactor;
     core.own({ name: 'compactor', stop: () => compactor.stop() });
   }
+  if (tracing) core.journeySpans = (uid) => collectPodSpans(uid, tracing.buffer, undefined, []);
   if (opts.controllers !== false) {
     const { scheduler, ...loops } = opts.controllers ?? {};
     const informers = new SharedInformers(client, loops.log ?? log);
@@ -205,9 +216,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // grace period gets a shorter renewal, or nodes would go Unknown between renewals.
     const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
     const leaseRenewSeconds = grace < 40 ? Math.max(0.25, grace / 4) : undefined;
-    const nodes = startNodeManager(core, { log, leaseRenewSeconds, ...opts.nodes, ...(registries ? { registries } : {}) });
+    const nodes = startNodeManager(core, { log, leaseRenewSeconds, ...opts.nodes, ...(registries ? { registries } : {}), ...(tracingOn ? {} : { tracing: false }) });
     core.nodes = nodes;
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
+    if (tracing) core.journeySpans = (uid) => collectPodSpans(uid, tracing.buffer, agents, runningMachineNodes(registry));
     core.own({ name: 'pod-streams', stop: attachPodStreams(core, agents) });
     registry.webhooks.dialService = serviceDialer(client, agents);
     const forwards = new PortForwards(client, agentDialer(agents), { log });

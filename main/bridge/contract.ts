@@ -4,6 +4,7 @@
 // Types plus two channel-name constants: the renderer imports it with `import type`; the preload
 // also imports IPC_CALL/IPC_EVENT.
 import type { KObject, Machine, MachineProvider, StatusCause, WatchEventType } from '../api/types';
+import type { PodJourney } from '../api/journey';
 import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 import type { ForwardTarget, PortForward } from '../api/port-forward';
@@ -445,6 +446,8 @@ export interface BridgeCalls extends ClusterCalls, ImageCalls, ArchitectureCalls
   historyObject: { req: ObjectRef & { revisions: number[] }; res: HistoryVersion[] };
   /** A new compaction interval (kept for the next start); 422 for one that cannot be used. */
   setCompactionInterval: { req: { intervalMs: number }; res: HistoryWindow };
+  // A pod's journey (h-journey): its steps through the components, from its trace (the pod's Journey tab).
+  podJourney: { req: { uid: string }; res: PodJourney };
 }
 
 export type CallName = keyof BridgeCalls;

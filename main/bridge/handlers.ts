@@ -31,6 +31,7 @@ import { kindLookup } from './kind-lookup';
 import { architectureCalls } from './arch/calls';
 import { historyCalls, historyDepsOf, type HistoryDeps } from './history';
 import { faultCalls, type FaultDeps } from './faults';
+import { podJourney, type JourneySource } from './journey';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -52,6 +53,8 @@ export interface BridgeDeps {
   history?: HistoryDeps;
   /** One-click failures and the node-lifecycle timings (this Flotilla's only). */
   faults?: FaultDeps;
+  /** A pod's journey spans (absent: tracing is off or this is not Flotilla's control plane). */
+  journeySpans?: JourneySource;
   log?: (line: string) => void;
 }
 
@@ -73,6 +76,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     forwards: core.forwards,
     history: historyDepsOf(core),
     faults: { faults: nodes?.faults, nodeLifecycle: core.nodeLifecycle },
+    journeySpans: core.journeySpans,
   };
 }
 
@@ -258,6 +262,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     openForward: (req) => openForward(deps.forwards, req),
     stopForward: (req) => stopForward(deps.forwards, str(req, 'id')),
     unpinApp: (req) => unpinApp(client, str(req, 'namespace'), str(req, 'name')),
+    podJourney: (req) => podJourney(deps.journeySpans, req),
   };
 
   return {

@@ -234,7 +234,7 @@ async function teardown(core: Core, dir: string, node: Node | undefined, times: 
   await stopBenchCluster(core, dir);
 }
 
-export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartupOptions): Promise<void> {
+export async function benchPodStartup({ pods, burst: burstPods, tracing }: BenchPodStartupOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench pod-startup must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
   if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
   let burstMs = NaN;
@@ -245,7 +245,7 @@ export async function benchPodStartup({ pods, burst: burstPods }: BenchPodStartu
   try {
     core = await startCore({
       dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined,
-      nodes: { sandbox: { bridge: id, subnet, prefix: id }, readyTimeoutMs: 120_000 },
+      nodes: { sandbox: { bridge: id, subnet, prefix: id }, readyTimeoutMs: 120_000 }, tracing: { enabled: tracing },
     });
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -8,9 +8,25 @@ import { dataDirFlag } from './data-dir';
 import { KUBERNETES_NODE_LIFECYCLE } from '../api/node-lifecycle-settings';
 import { parseInsecureRegistry } from '../nodes/registry/settings';
 import { parseCompactionInterval } from './compaction-interval';
+import { otlpTracesUrl } from '../protocol/tracing/otlp-url';
+import { InvalidArgumentError } from 'commander';
 import {
   choiceFlag, customFlag, intFlag, leaf, listFlag, parseDurationSeconds, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
+
+function parseBoolean(raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new InvalidArgumentError('It must be true or false.');
+}
+
+function checkedOtlpUrl(raw: string): string {
+  try {
+    return otlpTracesUrl(raw);
+  } catch (e) {
+    throw new InvalidArgumentError(`${e instanceof Error ? e.message : String(e)}.`);
+  }
+}
 
 const isProvider = (s: string): s is MachineProvider => MACHINE_PROVIDERS.includes(s);
 const PORT = { min: 0, max: 65535 };
@@ -41,6 +57,10 @@ const SERVE = {
     KUBERNETES_NODE_LIFECYCLE.notReadyTolerationSeconds),
   defaultUnreachableTolerationSeconds: intFlag('--default-unreachable-toleration-seconds <s>', 'how long pods stay on an unreachable node before eviction (the toleration added to every pod)',
     KUBERNETES_NODE_LIFECYCLE.unreachableTolerationSeconds),
+  tracing: customFlag('--tracing <true|false>', 'record each pod\'s journey as OpenTelemetry spans (the control plane and every node\'s agent; shown in the pod\'s Journey tab)',
+    true, parseBoolean, 'true'),
+  otlpEndpoint: stringFlag('--otlp-endpoint <url>', 'export the spans over OTLP/HTTP to this collector (e.g. http://localhost:4318)', undefined, 'none: spans stay in memory',
+    checkedOtlpUrl),
 };
 
 const NODE_ADD = {
@@ -83,6 +103,7 @@ const BENCH_API = {
   watchEvents: intFlag('--watch-events <n>', 'objects created while watched', 1000, POSITIVE),
   protocol: choiceFlag('--protocol <p>', 'HTTP/1.1 (one connection per client) or h2 (HTTP/2, one connection per client, as client-go negotiates)',
     API_PROTOCOLS, isApiProtocol, 'http1.1'),
+  tracing: customFlag('--tracing <true|false>', 'the server records pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),
 };
 
 const BENCH_SCHEDULER = {
@@ -100,6 +121,7 @@ const BENCH_PROXY = {
 const BENCH_POD_STARTUP = {
   pods: intFlag('--pods <n>', 'pods created one after another', 20, POSITIVE),
   burst: intFlag('--burst <n>', 'pods of a further round created all at once (0: none)', 0),
+  tracing: customFlag('--tracing <true|false>', 'the control plane and the node record pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),
 };
 
 const BENCH_NODE_ADD = {

@@ -18,6 +18,7 @@ export async function serve(o: ServeOptions): Promise<void> {
       notReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds,
       unreachableTolerationSeconds: o.defaultUnreachableTolerationSeconds,
     },
+    tracing: { enabled: o.tracing, otlpEndpoint: o.otlpEndpoint },
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

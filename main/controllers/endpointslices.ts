@@ -9,6 +9,7 @@ import type { ReconcileResult } from '../client/reconciler';
 import { R, splitKey } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
+import { traceSliceWrite } from './endpointslice-spans';
 import type { EndpointState, ResolvedPort } from './service-pods';
 import { endpointGroups, endpointHostname, endpointsChanged, podTargetRef, sameJson, servicesOfPod } from './service-pods';
 
@@ -89,20 +90,29 @@ export function newEndpointSliceController(ctx: ControllerContext): Controller {
     const owner: OwnerReference = { apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true };
     for (const [i, d] of want.entries()) {
       const cur = existing[i];
-      if (!cur) await createSlice(key, namespace, { metadata: { generateName: `${name}-`, namespace, labels, ownerReferences: [owner] }, ...d });
-      else if (!sameJson(cur.endpoints ?? [], d.endpoints) || !sameJson(cur.ports ?? [], d.ports) || !sameJson(cur.metadata?.labels, labels)) {
+      const start = Date.now();
+      if (!cur) {
+        const made = await createSlice(key, namespace, { metadata: { generateName: `${name}-`, namespace, labels, ownerReferences: [owner] }, ...d });
+        traceSliceWrite(name, made, [], d.endpoints, start);
+      } else if (!sameJson(cur.endpoints ?? [], d.endpoints) || !sameJson(cur.ports ?? [], d.ports) || !sameJson(cur.metadata?.labels, labels)) {
         await client.patch(R.endpointslices, cur.metadata!.name!, { metadata: { labels }, endpoints: d.endpoints, ports: d.ports }, 'merge', { namespace });
+        traceSliceWrite(name, cur.metadata!.name!, cur.endpoints ?? [], d.endpoints, start);
       }
     }
-    for (const s of existing.slice(want.length)) await deleteSlice(s);
+    for (const s of existing.slice(want.length)) {
+      const start = Date.now();
+      await deleteSlice(s);
+      traceSliceWrite(name, s.metadata!.name!, s.endpoints ?? [], [], start);
+    }
   }
 
-  async function createSlice(key: string, namespace: string, s: Desired & { metadata: EndpointSlice['metadata'] }): Promise<void> {
+  async function createSlice(key: string, namespace: string, s: Desired & { metadata: EndpointSlice['metadata'] }): Promise<string> {
     const slice: EndpointSlice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', ...s };
     const created = await client.create(R.endpointslices, slice as unknown as KObject, { namespace });
     let w = awaiting.get(key);
     if (!w) awaiting.set(key, (w = new Set()));
     w.add(created.metadata?.name ?? '');
+    return created.metadata?.name ?? '';
   }
 
   async function deleteSlice(s: EndpointSlice): Promise<void> {

@@ -34,6 +34,8 @@ export interface BootstrapInput {
   startAgent?: boolean;
   /** The agent's Lease renewal period (default 10 s; shorter for a short node-monitor grace period). */
   leaseRenewSeconds?: number;
+  /** false: the agent records no journey spans (`flotilla serve --tracing=false`). */
+  tracing?: boolean;
 }
 
 export const BOOTSTRAP_STEPS = 5;
@@ -66,6 +68,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
     nodeLabels: { 'flotilla.dev/provider': m.provider, ...input.labels },
     ...(m.hostAddress ? { hostAddress: m.hostAddress } : {}),
     ...(input.leaseRenewSeconds !== undefined ? { leaseRenewSeconds: input.leaseRenewSeconds } : {}),
+    ...(input.tracing === false ? { tracing: false } : {}),
   };
 }
 

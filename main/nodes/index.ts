@@ -37,6 +37,8 @@ export interface NodeManagerOptions {
   nodes?: number;
   provider?: MachineProvider;
   sandbox?: ProviderOptions['sandbox'];
+  /** false: the nodes' agents record no journey spans. */
+  tracing?: boolean;
   limactl?: string;
   multipass?: string;
   agentBundle?: string;
@@ -74,7 +76,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
   const registryFiles = opts.registries && nodeRegistryFiles(providers, opts.registries, opts.log);
   const controller = new MachineController({
     client: core.client, dataDir: core.dataDir, providers, apiPort: core.api.port, caCertPem: core.caCertPem,
-    nodeToken: (n) => core.auth.nodeToken(n),
+    nodeToken: (n) => core.auth.nodeToken(n), tracing: opts.tracing,
     agentBundle: () => opts.agentBundle ?? defaultAgentBundle(),
     imageTarballs: () => imageTarballs(core.dataDir),
     readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles, leaseRenewSeconds: opts.leaseRenewSeconds,

@@ -34,6 +34,8 @@ export interface MachineControllerOptions {
   providers: Map<MachineProvider, Provider>;
   apiPort: number;
   caCertPem: string;
+  /** false: agents record no journey spans. */
+  tracing?: boolean;
   nodeToken(name: string): string;
   agentBundle: () => string;
   imageTarballs: () => Promise<string[]>;
@@ -251,7 +253,7 @@ export class MachineController {
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
-        labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds,
+        labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds, tracing: this.o.tracing,
         progress: (n, msg) => void say(2 + n, msg),
       });
       await w.condition('Bootstrapped', 'True', 'AgentStarted', 'containerd and the agent are running');

@@ -52,6 +52,8 @@ export interface AgentConfig {
   hostAddress?: string;
   /** Labels put on the Node at registration (e.g. flotilla.dev/provider). */
   nodeLabels?: Record<string, string>;
+  /** Record pods' journey spans (served at GET /traces/<uid>); on unless false (`flotilla serve --tracing=false`). */
+  tracing?: boolean;
 }
 
 export const DEFAULT_AGENT_CONFIG_PATH = '/etc/flotilla/agent.json';

@@ -31,6 +31,12 @@ export function feasibleToFind(numNodes: number): number {
 
 export type CycleResult = { node: string } | { failures: FilterFailure[]; numNodes: number };
 
+/** What a cycle found, for the pod's journey (filled only when asked): each node's filter verdict and each scored node's plugin scores. */
+export interface CycleExplain {
+  filters: Array<{ node: string; reasons: string[] }>;
+  scores: Array<{ node: string; total: number; plugins: Record<string, number> }>;
+}
+
 export class Framework {
   private nextStart = 0;
   private scratch = new Float64Array(0);
@@ -42,7 +48,7 @@ export class Framework {
     readonly nominator = new Nominator(),
   ) {}
 
-  schedule(pod: PodInfo, nodes: NodeInfo[]): CycleResult {
+  schedule(pod: PodInfo, nodes: NodeInfo[], explain?: CycleExplain): CycleResult {
     const n = nodes.length;
     const want = feasibleToFind(n);
     const feasible: NodeInfo[] = [];
@@ -55,11 +61,12 @@ export class Framework {
       const f = this.filter(pod, ni);
       if (f) failures.push(f);
       else feasible.push(ni);
+      explain?.filters.push({ node: ni.name, reasons: f?.reasons ?? [] });
     }
     this.nextStart = n ? (start + processed) % n : 0;
     if (!feasible.length) return { failures, numNodes: n };
     if (feasible.length === 1) return { node: feasible[0].name };
-    return { node: this.pickBest(pod, feasible) };
+    return { node: this.pickBest(pod, feasible, explain) };
   }
 
   /** Runs the Filter plugins, counting the node's nominated pods of equal or higher priority. */
@@ -81,7 +88,7 @@ export class Framework {
     return undefined;
   }
 
-  private pickBest(pod: PodInfo, nodes: NodeInfo[]): string {
+  private pickBest(pod: PodInfo, nodes: NodeInfo[], explain?: CycleExplain): string {
     const n = nodes.length;
     if (this.scratch.length < n) {
       this.scratch = new Float64Array(n * 2);
@@ -89,10 +96,13 @@ export class Framework {
     }
     const total = this.total;
     total.fill(0, 0, n);
+    const plugins = explain ? nodes.map((): Record<string, number> => ({})) : undefined;
     for (const s of this.scores) {
       s.score(pod, nodes, this.scratch);
       for (let i = 0; i < n; i++) total[i] += this.scratch[i] * s.weight;
+      if (plugins) for (let i = 0; i < n; i++) plugins[i][s.name] = Math.round(this.scratch[i] * s.weight);
     }
+    if (plugins) nodes.forEach((ni, i) => explain?.scores.push({ node: ni.name, total: Math.round(total[i]), plugins: plugins[i] }));
     let best = -1;
     let bestScore = -Infinity;
     let ties = 0;

@@ -51,7 +51,7 @@ export function newPodInfo(pod: Pod): PodInfo {
   }
   const owner = pod.metadata?.ownerReferences?.find((r) => r.controller);
   return {
-    pod, key: podKey(pod), uid: pod.metadata?.uid ?? '',
+    pod, key: podKey(pod), uid: pod.metadata?.uid ?? '', queuedAt: Date.now(),
     cpuMilli: cpu, memBytes: mem, nonZeroCpu: nzCpu, nonZeroMem: nzMem, hostPorts,
     tolerations: pod.spec?.tolerations ?? [], ownerUid: owner?.uid,
     nodeSelector: pod.spec?.nodeSelector, affinity: pod.spec?.affinity,

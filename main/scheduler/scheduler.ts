@@ -16,6 +16,8 @@ import { newPodInfo, podKey } from './pod-info';
 import { SchedulingQueue } from './queue';
 import { Preemption } from './post-filter';
 import { VolumeBinding } from './plugins/volume-binding';
+import { endAttempt, startAttempt, startBind } from './journey-spans';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { PodInfo } from './types';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -120,13 +122,16 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   async function bind(pi: PodInfo, node: string): Promise<void> {
     const ns = pi.pod.metadata?.namespace ?? 'default';
     const name = pi.pod.metadata?.name ?? '';
+    const span = startBind(pi, node);
     try {
       await volumes.preBind(pi, node);
       await client.bind(ns, name, node);
+      span.end();
       scheduled++;
       queue.done(pi.key);
       recorder.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
     } catch (e) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) }).end();
       cache.forget(pi.uid);
       if (isNotFound(e) || !podInf.get(pi.key) || podInf.get(pi.key)?.spec?.nodeName) {
         queue.done(pi.key);
@@ -175,12 +180,15 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         queue.done(pi.key);
         continue;
       }
+      const attempt = startAttempt(pi);
       const volumeMsg = volumes.preFilter(pi);
       if (volumeMsg) {
+        endAttempt(attempt, { message: preFilterMessage(cache.nodeList.length, volumeMsg) });
         void unschedulable(pi, preFilterMessage(cache.nodeList.length, volumeMsg));
         continue;
       }
-      const res = fw.schedule(pi, cache.nodeList);
+      const res = fw.schedule(pi, cache.nodeList, attempt.explain);
+      endAttempt(attempt, 'node' in res ? res : { message: fitErrorMessage(res.numNodes, res.failures) });
       if ('node' in res) {
         cache.assume(pi, res.node);
         fw.nominator.delete(pi.uid);

@@ -7,6 +7,8 @@ export interface PodInfo {
   pod: Pod;
   key: string;
   uid: string;
+  /** When the scheduler queued this version of the pod (ms), where its journey's scheduling step starts. */
+  queuedAt: number;
   cpuMilli: number;
   memBytes: number;
   /** Requests with Kubernetes' non-zero defaults (100m, 200Mi) for scoring. */

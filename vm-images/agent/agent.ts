@@ -16,6 +16,7 @@ import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
 import { importTarball } from './node/image-import';
 import { startLeaseRenewer } from './node/lease';
 import { startAgentServer } from './server';
+import { startTracing } from '../../main/protocol/tracing/tracing';
 import { nodeLabels, registerNode } from './node/register';
 import { KUBELET_VERSION } from './node/resources';
 import { NodeStatusReporter } from './node/status-reporter';
@@ -156,9 +157,11 @@ export class Agent {
     await this.waitForRuntime();
     await this.importImages();
     if (this.abort.signal.aborted) return;
+    const tracing = c.tracing === false ? undefined : startTracing('flotilla-agent');
+    if (tracing) this.own(() => tracing.stop());
     const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
       listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
-      metrics: this.metrics.registry, onImagesChanged: () => void this.reporter?.kick(),
+      metrics: this.metrics.registry, onImagesChanged: () => void this.reporter?.kick(), traces: (uid) => tracing?.buffer.spans(uid) ?? [],
     }));
     this.serverPort = server.port;
     this.own(() => server.close());

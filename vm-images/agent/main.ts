@@ -19,6 +19,7 @@ export function parseAgentConfig(text: string): AgentConfig {
   for (const k of OPTIONAL_NUMBERS) if (o[k] !== undefined && typeof o[k] !== 'number') throw new Error(`agent config: ${k} must be a number`);
   for (const k of OPTIONAL_STRINGS) if (o[k] !== undefined && typeof o[k] !== 'string') throw new Error(`agent config: ${k} must be a string`);
   if (o.clusterDNS !== undefined && (!Array.isArray(o.clusterDNS) || !o.clusterDNS.every((t) => typeof t === 'string'))) throw new Error('agent config: clusterDNS must be a list of addresses');
+  if (o.tracing !== undefined && typeof o.tracing !== 'boolean') throw new Error('agent config: tracing must be true or false');
   if (!Array.isArray(o.imageTarballs) || !o.imageTarballs.every((t) => typeof t === 'string')) throw new Error('agent config: imageTarballs must be a list of paths');
   const labels = o.nodeLabels;
   if (labels !== undefined && (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string'))) {

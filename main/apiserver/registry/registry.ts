@@ -28,6 +28,7 @@ import { checkFields, decodeBody, throwIfInvalid } from './body';
 import { asServed, inStorageVersion } from './custom-objects';
 import { listObjects } from './list';
 import { admitIntoNamespace } from './namespace-lifecycle';
+import { tracedDelete, tracedWrite } from './pod-spans';
 import { planDeletion } from './delete';
 import { finishesDeletion, hasStatusSubresource, prepareUpdate } from './update';
 import { WebhookAdmission } from '../webhooks/dispatch';
@@ -173,7 +174,7 @@ export class Registry {
       const key = storageKey(r, meta.namespace, meta.name!);
       const kv = await this.decoded.write(key, inStorageVersion(r, managedObj), (text) => this.store.create(key, text));
       managedObj.metadata!.resourceVersion = String(kv.modRevision);
-      return { object: managedObj as StoredObject, warnings };
+      return { object: tracedWrite(r, 'create', managedObj as StoredObject, now, opts), warnings };
     } catch (e) {
       strategy.rollbackCreate?.(managedObj);
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw errors.alreadyExists(r.group, r.plural, meta.name!);
@@ -282,7 +283,7 @@ export class Registry {
       if (this.admission) this.policies.admit(policyAttributes(r, 'DELETE', undefined, current, opts));
       try {
         await validateByWebhooks(this.webhooks, r, undefined, current, opts);
-        return await this.deleteOnce(r, current, opts);
+        return tracedDelete(r, Date.now(), await this.deleteOnce(r, current, opts));
       } catch (e) {
         if (attempt < MAX_RETRIES && isStoreConflict(e)) continue;
         throw this.mapStoreError(e, r, name);
@@ -331,7 +332,7 @@ export class Registry {
   private async commitUpdate(
     r: ResourceInfo, stored: StoredObject, input: KObject, opts: WriteOptions & { subresource?: string }, warnings?: string[],
   ): Promise<StoredObject> {
-    const strategy = this.strategyOf(r);
+    const strategy = this.strategyOf(r), start = Date.now();
     // A subresource write keeps the parts it does not change from `current` itself (update.ts): they
     // go to the caller with the result, so they must be a copy, not the watch's shared object.
     const current = opts.subresource ? owned(stored) : stored;
@@ -372,7 +373,7 @@ export class Registry {
       throw e;
     }
     nmOut.resourceVersion = String(kv.modRevision);
-    return next as StoredObject;
+    return tracedWrite(r, 'update', next as StoredObject, start, opts);
   }
 
   private mapStoreError(e: unknown, r: ResourceInfo, name: string): unknown {

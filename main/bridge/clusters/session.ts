@@ -17,7 +17,7 @@ import { remoteForwardsOf } from './remote-forwards';
 /** Calls that act on this Flotilla's machines and data dir: refused while another cluster is shown. */
 export const FLOTILLA_ONLY: ReadonlySet<string> = new Set<CallName>([
   'addMachine', 'retryMachine', 'removeMachine', 'importImage',
-  'nodeImages', 'pullNodeImage', 'removeNodeImage', 'pruneNodeImages', 'registryImages', 'deleteRegistryImage', 'buildImage',
+  'podJourney', 'nodeImages', 'pullNodeImage', 'removeNodeImage', 'pruneNodeImages', 'registryImages', 'deleteRegistryImage', 'buildImage',
 ]);
 
 export const THIS_CLUSTER: ClusterInfo = { id: '', name: 'This Flotilla', server: '', flotilla: true };

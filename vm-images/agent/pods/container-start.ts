@@ -20,6 +20,8 @@ import { containerMounts, type VolumePath } from '../volumes/container-mounts';
 import { etcHostsMount } from '../dns/etc-hosts';
 import { POST_START_LIMIT_SECONDS, runHook, runPreStop } from './lifecycle-hooks';
 import { terminationMessageSetup } from './termination-message';
+import { tracedStep } from './journey-spans';
+import { STEP } from '../../../main/protocol/tracing/pod-trace';
 
 /** What a pod's worker needs from the node to start containers. */
 export interface StartDeps {
@@ -58,6 +60,8 @@ export interface StartState {
   event(type: PodEvent['type'], reason: string, message: string, path?: string): void;
   /** Publishes the status again mid-pass (a pull's progress in the waiting message). */
   refresh?: () => void;
+  /** A container was started (the journey's readiness step starts here). */
+  started?: () => void;
 }
 
 /** Starts `c` in the sandbox; returns how soon the worker should look again (ms). */
@@ -67,7 +71,8 @@ export async function startContainer(
   const key = `${kind}/${c.name}`;
   const { cri } = deps;
   const path = fieldPath(kind, c.name);
-  const ensured = await ensureContainerImage(deps, st, c, kind, sandbox);
+  const ensured = await tracedStep(STEP.image, st.pod, { 'k8s.container.name': c.name, 'container.image.name': c.image ?? '' },
+    () => ensureContainerImage(deps, st, c, kind, sandbox), (r) => (typeof r === 'number' ? { 'flotilla.waiting': true } : { 'flotilla.pulled': r.pulled }));
   if (typeof ensured === 'number') return ensured;
   let id: string;
   try {
@@ -79,7 +84,7 @@ export async function startContainer(
     const mounts = [...containerMounts(c, st.volumes, env), ...etcHostsMount(st.pod, c, sandbox.ip, deps.sandbox), ...(term ? [term.mount] : [])];
     const extra = { targetId, mounts, annotations: term?.annotations };
     const config = containerConfig(st.pod, c, kind, attempt, ensured.image, env, deps.sandbox.nodeCpuLimit, extra);
-    id = await cri.createContainer(sandbox.id, config, sandbox.config);
+    id = await tracedStep(STEP.createContainer, st.pod, { 'k8s.container.name': c.name }, () => cri.createContainer(sandbox.id, config, sandbox.config));
   } catch (err) {
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
     const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
@@ -89,7 +94,8 @@ export async function startContainer(
   }
   st.event('Normal', 'Created', `Created container ${c.name}`, path);
   try {
-    await cri.startContainer(id);
+    await tracedStep(STEP.startContainer, st.pod, { 'k8s.container.name': c.name }, () => cri.startContainer(id));
+    st.started?.();
     st.event('Normal', 'Started', `Started container ${c.name}`, path);
   } catch (err) {
     // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.

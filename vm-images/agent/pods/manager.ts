@@ -12,6 +12,7 @@ import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker, type WorkerDeps } from './pod-worker';
 import { RuntimeRelister } from './relist';
+import { podSeen, seenDone } from './journey-spans';
 import { podKey, type SandboxOptions } from './runtime-config';
 import { sidecarNames } from './sidecars';
 import { stopPod } from './stop-pod';
@@ -107,6 +108,7 @@ export class PodManager {
     }, pod);
     this.workers.set(uid, worker);
     this.relister.ensureRunning(() => this.workers.size > 0);
+    podSeen(pod, pod.spec?.nodeName);
     return worker.kickAndWait();
   }
 
@@ -156,6 +158,7 @@ export class PodManager {
 
   /** After the API has forgotten the pod: removes its containers, sandboxes, volumes, logs and cgroup. */
   async remove(uid: string): Promise<void> {
+    seenDone(uid);
     const worker = this.workers.get(uid);
     if (worker) { await worker.terminate(0); await worker.close(); this.workers.delete(uid); }
     await this.removeRuntimePod(uid);

@@ -10,6 +10,9 @@ import { hostNetwork, podKey, sandboxConfig } from './runtime-config';
 import { listPodContainers, nsToMs } from './runtime-state';
 import { CriError } from '../cri/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import { podRef, seenDone } from './journey-spans';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { STEP, startPodSpan } from '../../../main/protocol/tracing/pod-trace';
 
 /** An error as the kubelet prints it: a CRI error as Go's gRPC status (`rpc error: code = Unknown desc = …`). */
 function sandboxError(err: unknown): string {
@@ -61,6 +64,8 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
   const attempt = boxes.reduce((m, b) => Math.max(m, (b.metadata?.attempt ?? 0) + 1), 0);
   const config = sandboxConfig(pod, attempt, deps.sandbox);
   hooks.beforeCreate?.();
+  seenDone(podKey(pod).uid);
+  const span = startPodSpan('kubelet', STEP.sandbox, podRef(pod), { 'flotilla.sandbox.attempt': attempt, 'flotilla.host_network': hostNetwork(pod) });
   mkdirSync(podLogDir(deps.sandbox.logDir, podKey(pod)), { recursive: true });
   let id: string;
   try {
@@ -70,7 +75,11 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
     id = await made;
   } catch (err) {
     hooks.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${sandboxError(err)}`);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: sandboxError(err) }).end();
     throw err;
   }
-  return { id, ip: await ipOf(id), config };
+  const ip = await ipOf(id);
+  span.setAttribute('k8s.pod.ip', ip);
+  span.end();
+  return { id, ip, config };
 }

@@ -22,6 +22,8 @@ import { MountError } from '../volumes/errors';
 import { MountFailures } from '../volumes/mount-failures';
 import type { VolumeManager } from '../volumes/manager';
 import type { AgentMetrics } from '../metrics/agent-metrics';
+import { ReadinessMark, tracedStep } from './journey-spans';
+import { STEP } from '../../../main/protocol/tracing/pod-trace';
 
 export interface WorkerDeps extends StartDeps {
   onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
@@ -54,6 +56,7 @@ export class PodWorker {
   /** The last publish's runtime view, for a refresh of the status mid-pass. */
   private lastPublish?: [RuntimeContainer[], string | undefined, boolean];
   private readonly mountFailures = new MountFailures();
+  private readonly readiness = new ReadinessMark();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
   private closed = false;
@@ -325,6 +328,7 @@ export class PodWorker {
     return {
       pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
       refresh: () => { if (this.lastPublish) this.publish(...this.lastPublish); },
+      started: () => this.readiness.containerStarted(),
     };
   }
 
@@ -381,6 +385,7 @@ export class PodWorker {
       this.deps.metrics?.podStarted((performance.now() - this.seenAt) / 1000);
       this.seenAt = undefined;
     }
+    this.readiness.published(this.pod, status);
     this.deps.onStatus(this.uid, status, this.pod);
   }
 
@@ -395,7 +400,7 @@ export class PodWorker {
   private async doTerminate(graceSeconds: number): Promise<void> {
     for (const p of this.probers.values()) p.stop();
     this.probers.clear();
-    await stopPod(this.deps.cri, this.uid, graceSeconds, this.stopReport(), this.stopPlan());
+    await tracedStep(STEP.terminate, this.pod, { 'flotilla.grace_seconds': graceSeconds }, () => stopPod(this.deps.cri, this.uid, graceSeconds, this.stopReport(), this.stopPlan()));
     this.terminated = true;
     this.waiting.clear();
     this.publish(await listPodContainers(this.deps.cri, this.uid), this.lastIP(), false);

@@ -30,6 +30,8 @@ export interface AgentServerOptions {
   metrics?: Registry;
   /** Called after a pull or removal through /images (the node reports its status.images again). */
   onImagesChanged?: () => void;
+  /** GET /traces/<pod uid>: the pod's journey spans this node recorded (none when tracing is off). */
+  traces?: (podUID: string) => unknown[];
 }
 
 export interface AgentServer {
@@ -82,6 +84,12 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
           }
           case 'images':
             return await serveImages({ cri: opts.cri, onChanged: opts.onImagesChanged }, route.action, req, res);
+          case 'traces': {
+            const body = JSON.stringify(opts.traces?.(route.podUID) ?? []);
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+            res.end(body);
+            return;
+          }
           case 'healthz':
             res.writeHead(200, { 'Content-Type': 'text/plain' });
             res.end('ok');

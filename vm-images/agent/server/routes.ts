@@ -7,6 +7,7 @@ export type AgentRoute =
   | { kind: 'stats' }
   | { kind: 'metrics' }
   | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
+  | { kind: 'traces'; podUID: string }
   | { kind: 'healthz' };
 
 export function parseRoute(pathname: string): AgentRoute | undefined {
@@ -20,6 +21,7 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (pathname === '/stats/summary' || pathname === '/stats/summary/') return { kind: 'stats' };
   if (pathname === '/images') return { kind: 'images', action: 'list' };
   if (head === 'images' && parts.length === 2 && (a === 'pull' || a === 'remove' || a === 'prune')) return { kind: 'images', action: a };
+  if (head === 'traces' && parts.length === 2 && a) return { kind: 'traces', podUID: a };
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/metrics') return { kind: 'metrics' };
   return undefined;

@@ -10,6 +10,7 @@ import { BoundedRunner } from '../proxy/bounded-runner';
 import { buildModel } from '../proxy/build-model';
 import type { Exec } from '../proxy/exec';
 import { Proxier, type SyncResult } from '../proxy/proxier';
+import { ProxyJourney } from './proxy-journey';
 import { agentInformer } from '../sync/informers';
 import { ServiceHealthServer } from './health-check';
 import { ConntrackCleaner } from '../proxy/conntrack';
@@ -45,14 +46,17 @@ export class ServiceSync {
   private routesApplied: string | undefined;
   /** The last model handed to the proxier (what its next sync writes). */
   private model?: ProxyModel;
+  private readonly journey: ProxyJourney;
 
   constructor(private readonly o: ServiceSyncOptions) {
     const err = (what: string) => (e: unknown) => o.log(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     const conntrack = new ConntrackCleaner(o.exec, o.log);
+    this.journey = new ProxyJourney(o.nodeName);
     this.proxier = new Proxier({
       exec: o.exec, minSyncIntervalMs: o.minSyncIntervalMs, onError: err('proxier'),
       onSync: (r) => {
         o.onProxySync?.(r);
+        this.journey.synced();
         if (this.model) void conntrack.synced(this.model).catch(err('conntrack'));
       },
     });
@@ -92,7 +96,9 @@ export class ServiceSync {
 
   private updateProxy(): void {
     if (!this.services.isSynced || !this.slices.isSynced) return;
-    const model = buildModel(this.services.list(), this.slices.list(), this.o.nodeName, [this.o.nodeIP], this.o.clusterCIDR);
+    const slices = this.slices.list();
+    const model = buildModel(this.services.list(), slices, this.o.nodeName, [this.o.nodeIP], this.o.clusterCIDR);
+    this.journey.modelBuilt(slices);
     this.model = model;
     this.proxier.update(model);
     this.health.sync(model);

@@ -6,8 +6,9 @@ import type { ApiClient } from '../../../main/client/types';
 import { isNotFound } from '../../../main/client/types';
 import { R } from '../../../main/client/refs';
 import { pause } from '../node/time';
+import { sameMilestone, statusReported } from '../pods/journey-spans';
 
-interface Pending { pod: Pod; status: PodStatus }
+interface Pending { pod: Pod; status: PodStatus; since: number }
 
 export interface StatusWriterOptions {
   client: ApiClient;
@@ -20,6 +21,8 @@ export interface StatusWriterOptions {
 export class PodStatusWriter {
   private readonly pending = new Map<string, Pending>();
   private readonly written = new Map<string, string>();
+  /** The last status written of each pod, for the journey's status steps. */
+  private readonly lastWritten = new Map<string, PodStatus>();
   private readonly idleWaiters: Array<() => void> = [];
   private running = false;
   private readonly abort = new AbortController();
@@ -28,13 +31,17 @@ export class PodStatusWriter {
 
   set(uid: string, pod: Pod, status: PodStatus): void {
     if (this.abort.signal.aborted) return;
-    this.pending.set(uid, { pod, status });
+    // The journey's status step starts when this phase and readiness were first published (a status still waiting with the same ones keeps its time).
+    const waiting = this.pending.get(uid);
+    const same = waiting && sameMilestone(waiting.status, status);
+    this.pending.set(uid, { pod, status, since: same ? waiting.since : Date.now() });
     if (!this.running) void this.drain();
   }
 
   forget(uid: string): void {
     this.pending.delete(uid);
     this.written.delete(uid);
+    this.lastWritten.delete(uid);
   }
 
   /** Resolves when nothing is waiting to be written for `uid` (or for anyone). */
@@ -71,7 +78,7 @@ export class PodStatusWriter {
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private async write(uid: string, { pod, status }: Pending): Promise<void> {
+  private async write(uid: string, { pod, status, since }: Pending): Promise<void> {
     const name = pod.metadata?.name ?? '';
     const namespace = pod.metadata?.namespace ?? 'default';
     const live = this.o.current(namespace, name);
@@ -82,5 +89,7 @@ export class PodStatusWriter {
     if (this.written.get(uid) === text) return;
     await this.o.client.update<Pod>(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid }, status: out }, { subresource: 'status', fieldManager: 'flotilla-agent' });
     this.written.set(uid, text);
+    statusReported(pod, out, this.lastWritten.get(uid), since);
+    this.lastWritten.set(uid, out);
   }
 }
