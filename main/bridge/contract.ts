@@ -483,6 +483,9 @@ export interface BridgeApi {
   on<E extends EventName>(name: E, listener: (payload: BridgeEvents[E]) => void): () => void;
 }
 
+/** Usage charts (h-uiperf): how often the bridge samples node metrics, so the UI knows the time its history spans. */
+export const METRICS_INTERVAL_MS = 5000;
+
 /** Channel names on Electron IPC. */
 export const IPC_CALL = 'flotilla:call';
 export const IPC_EVENT = 'flotilla:event';

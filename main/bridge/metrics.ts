@@ -1,11 +1,12 @@
 // Samples metrics.k8s.io NodeMetrics every few seconds while someone listens.
 import type { NodeMetrics } from '../api/types';
 import { cpuMillisOrNaN, quantityOrNaN } from '../api/quantity';
+import { METRICS_INTERVAL_MS } from './contract';
 import type { BridgeEvents, MetricSample } from './contract';
 import type { ApiEndpoint } from './api-http';
 import { getJson } from './api-http';
 
-export const METRICS_INTERVAL_MS = 5000;
+export { METRICS_INTERVAL_MS };
 
 export function samplesOf(items: NodeMetrics[], now: number): MetricSample[] {
   return items.map((m) => ({

@@ -17,6 +17,7 @@ import { startHollowNodes } from '../hollow';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
 import { pollUntil } from '../protocol/poll';
+import { startProfile } from './bench-ui-profile';
 
 const DEPLOYMENTS = 20;
 /** The map with the namespace filter and a search on, as a person would have them: both match every pod. */
@@ -32,8 +33,8 @@ interface BenchProbe {
 
 /**
  * Runs in the page before the app (an init script, which the page's CSP does not govern; a string:
- * this file is compiled without the DOM library). Notes the first frame showing every node card
- * and pod chip, then the time of every later frame.
+ * this file is compiled without the DOM library). Notes when the first frame showing every node card
+ * and pod chip runs its callbacks (the map is built, the frame about to paint), then the time of every later frame.
  */
 export function pageProbe(nodes: number, pods: number): string {
   return `(() => {
@@ -41,7 +42,8 @@ export function pageProbe(nodes: number, pods: number): string {
     window.__bench = b;
     const tick = (t) => {
       if (b.firstFull === undefined) {
-        if (document.querySelectorAll('article[data-node]').length >= ${nodes} && document.querySelectorAll('article[data-node] [data-pod]').length >= ${pods}) b.firstFull = t;
+        // performance.now(), not t: t is the frame's start, which a main thread busy building the map makes stale.
+        if (document.querySelectorAll('article[data-node]').length >= ${nodes} && document.querySelectorAll('article[data-node] [data-pod]').length >= ${pods}) b.firstFull = performance.now();
       } else b.frames.push(t);
       requestAnimationFrame(tick);
     };
@@ -60,7 +62,7 @@ export async function waitForFullRender(page: Page, timeoutMs: number): Promise<
   return Number(await page.evaluate(() => (globalThis as unknown as { __bench: BenchProbe }).__bench.firstFull));
 }
 
-export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPath }: BenchUiOptions): Promise<void> {
+export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPath, profile: profileDir }: BenchUiOptions): Promise<void> {
   const staticDir = defaultStaticDir();
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error(`the UI is not built (${staticDir}): run \`npm run build\` first`);
 
@@ -110,8 +112,10 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     await page.addInitScript({ content: pageProbe(nodes, pods) });
 
     // First full render: from navigation start to the first frame with every card and chip.
+    const profiler = profileDir ? await startProfile(page, profileDir, 'first-render', new URL('/healthz', ui.url).href) : undefined;
     await page.goto(`${ui.url}${FILTERED}`);
     const firstRenderMs = await waitForFullRender(page, 120_000);
+    if (profiler) console.log(`profiles of the first render: ${(await profiler.stop()).join(', ')}`);
     // Where the time went: the app's own marks (script start, each informer's first list).
     const marks = await page.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('flotilla:')).map((m): [string, number] => [m.name.slice(9), Math.round(m.startTime)]));
 
@@ -119,6 +123,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     await page.evaluate(() => {
       (globalThis as unknown as { __bench: BenchProbe }).__bench.frames = [];
     });
+    const updatesProfiler = profileDir ? await startProfile(page, profileDir, 'updates') : undefined;
     const names = podList.map((p) => p.metadata?.name ?? '');
     const tStart = nowMs();
     let sent = 0;
@@ -140,6 +145,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     }
     await Promise.all(inflight);
     const frames = await page.evaluate(() => (globalThis as unknown as { __bench: BenchProbe }).__bench.frames);
+    if (updatesProfiler) console.log(`profiles of the updates: ${(await updatesProfiler.stop()).join(', ')}`);
 
     // Frames per whole second of the run, and the frame times.
     const perSecond: number[] = [];

@@ -145,6 +145,7 @@ const BENCH_UI = {
   rate: intFlag('--rate <n>', 'pod updates per second while frames are counted', 100, POSITIVE),
   seconds: intFlag('--seconds <n>', 'how long frames are counted', 10, POSITIVE),
   chromium: stringFlag('--chromium <path>', 'the chromium binary', '/usr/bin/chromium'),
+  profile: stringFlag('--profile <dir>', 'write CPU profiles of the first render (the page and the control plane) into this directory', undefined, 'none'),
 };
 
 const serveBundleFlag = stringFlag('--serve-bundle <cli.js>', 'run serve from another build\'s out/main/cli.js (to compare builds in one session)', undefined, 'this build\'s');

@@ -11,6 +11,7 @@ import { useReplicaSetsStore } from '../stores/replicasets';
 import { useJobsStore } from '../stores/jobs';
 
 export interface AppMap {
+  /** The pod's app (remembered per pod object until the grouping changes). */
   appOf(pod: Pod): AppRef;
   /** The app's colour; undefined outside a map (chips then take their state's colour). */
   colour(app: AppRef): string | undefined;
@@ -18,6 +19,8 @@ export interface AppMap {
   selected: Ref<string | undefined>;
   /** Selects an app, or clears the selection (the same key again, or undefined). */
   toggle(key: string | undefined): void;
+  /** Changes whenever appOf's answers may (an owner changed): what caches of its answers are keyed by. */
+  generation: Readonly<Ref<number>>;
 }
 
 const KEY: InjectionKey<AppMap> = Symbol('app-map');
@@ -28,6 +31,8 @@ type Owned = ReturnType<OwnerIndex['replicaSet']>;
 const owners = shallowRef(new Map<string, Owned>());
 /** The same Map, read without tracking (for the comparison in the effect that writes it). */
 let untracked = owners.value;
+/** Bumped with every new owner index. */
+const generation = ref(0);
 
 function ownersOf(prefix: string, items: Map<string, { metadata?: { ownerReferences?: ReadonlyArray<{ kind: string; name: string; controller?: boolean }> } }>,
   into: Map<string, Owned>): void {
@@ -54,20 +59,36 @@ function watchOwners(): void {
     const next = new Map<string, Owned>();
     ownersOf('rs:', replicasets.items, next);
     ownersOf('job:', jobs.items, next);
-    if (!sameOwners(next, untracked)) owners.value = untracked = next;
+    if (!sameOwners(next, untracked)) {
+      owners.value = untracked = next;
+      generation.value++;
+    }
   });
 }
 
 /** Lookups in the owner index (current while a map is shown). */
 export const ownerIndex: OwnerIndex = { replicaSet: (k) => owners.value.get(`rs:${k}`), job: (k) => owners.value.get(`job:${k}`) };
 
+const known = new WeakMap<Pod, { generation: number; app: AppRef }>();
+
+/** appOf, once per pod object and owner index (reads `generation`, so callers recompute when the index changes). */
+function cachedAppOf(p: Pod): AppRef {
+  const g = generation.value;
+  const hit = known.get(p);
+  if (hit && hit.generation === g) return hit.app;
+  const app = appOf(p, ownerIndex);
+  known.set(p, { generation: g, app });
+  return app;
+}
+
 export function provideAppMap(): AppMap {
   watchOwners();
   const map: AppMap = {
-    appOf: (p) => appOf(p, ownerIndex),
+    appOf: cachedAppOf,
     colour: appColour,
     selected,
     toggle: (key) => (selected.value = key === undefined || key === selected.value ? undefined : key),
+    generation,
   };
   provide(KEY, map);
   return map;
@@ -78,6 +99,7 @@ const NONE: AppMap = {
   colour: () => undefined,
   selected: ref(undefined),
   toggle: () => undefined,
+  generation: ref(0),
 };
 
 export function useAppMap(): AppMap {

@@ -21,6 +21,11 @@ function byName(a: PodObj, b: PodObj): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+function sorted(arr: PodObj[]): boolean {
+  for (let i = 1; i < arr.length; i++) if (byName(arr[i - 1], arr[i]) > 0) return false;
+  return true;
+}
+
 export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[]>> {
   const pods = usePodsStore();
   const find = useFind();
@@ -36,8 +41,9 @@ export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[
       arr.push(p);
     }
     for (const [node, arr] of next) {
-      // Code-unit order (names are DNS labels): far cheaper than localeCompare over 10,000 pods.
-      arr.sort(byName);
+      // Code-unit order (names are DNS labels): far cheaper than localeCompare over 10,000 pods. The informer's Map
+      // keeps its order across updates, so after the first time the arrays usually come sorted: checked, not sorted.
+      if (!sorted(arr)) arr.sort(byName);
       const old = previous.get(node);
       if (old && sameItems(old, arr)) next.set(node, old);
     }

@@ -113,7 +113,10 @@ export class AlertTracker {
   /** New alerts among the pods (unchanged objects are skipped; the episodes of pods gone are forgotten). */
   pods(pods: Iterable<Pod & KObject>, now = Date.now()): Alert[] {
     return this.sweep('pod', pods, (p, uid) => podProblems(p).flatMap((c) => {
-      const raise = AlertTracker.step(this.episode(uid, `${c.container}/${c.kind}`), !!c.alert, c.recovered, c.kind, now);
+      const sub = `${c.container}/${c.kind}`;
+      // No problem and no episode to close: nothing to remember (10,000 healthy pods keep no state).
+      if (!c.alert && !this.episodes.get(uid)?.has(sub)) return [];
+      const raise = AlertTracker.step(this.episode(uid, sub), !!c.alert, c.recovered, c.kind, now);
       return raise && c.alert ? [c.alert] : [];
     }));
   }

@@ -76,11 +76,11 @@ export interface AppSummary {
   pods: number;
 }
 
-/** The apps of these pods with their pod counts, by name. */
-export function summarizeApps(pods: Iterable<Pod>, index: OwnerIndex): AppSummary[] {
+/** The apps of these pods with their pod counts, by name (`of`: appOf on the index, or a cache of it). */
+export function summarizeApps(pods: Iterable<Pod>, index: OwnerIndex, of: (p: Pod) => AppRef = (p) => appOf(p, index)): AppSummary[] {
   const by = new Map<string, AppSummary>();
   for (const p of pods) {
-    const app = appOf(p, index);
+    const app = of(p);
     const s = by.get(app.key);
     if (s) s.pods++;
     else by.set(app.key, { app, colour: appColour(app), pods: 1 });

@@ -55,7 +55,17 @@ export function podProgress(p: Pod): string | undefined {
   return all.find((c) => c.state?.waiting?.reason === 'ContainerCreating' && c.state.waiting.message)?.state?.waiting?.message;
 }
 
-export function podDisplay(p: Pod): PodDisplay {
+/** Displays by pod object: the informers replace a pod's object when it changes, never change it in place. */
+const displayed = new WeakMap<Pod, Readonly<PodDisplay>>();
+
+/** How a pod is shown (made once per pod object). */
+export function podDisplay(p: Pod): Readonly<PodDisplay> {
+  let d = displayed.get(p);
+  if (!d) displayed.set(p, (d = displayOf(p)));
+  return d;
+}
+
+function displayOf(p: Pod): PodDisplay {
   const s = podStatusSummary(p);
   const status = s.reason || 'Pending';
   const state = stateOf(p, s.reason);

@@ -3,10 +3,13 @@
 // a new array (and a new map), so every computed value that reads one sees the change.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { METRICS_INTERVAL_MS } from '../../../main/bridge/contract';
 import type { BridgeEvents, MetricSample } from '../../../main/bridge/contract';
 import { call, errorMessage, onEvent, onStatus } from '../bridge/client';
 
 export const HISTORY = 60;
+/** The time a full history spans (the charts' time axis). */
+export const HISTORY_MS = HISTORY * METRICS_INTERVAL_MS;
 
 export const useMetricsStore = defineStore('metrics', () => {
   const history = shallowRef<ReadonlyMap<string, readonly MetricSample[]>>(new Map());
