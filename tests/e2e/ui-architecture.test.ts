@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { parsePromText } from '../../main/protocol/prom-text';
 import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
-import { launchBrowser, type TestBrowser } from './support/browser';
+import { launchBrowser, type TestBrowser, openUi } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -64,8 +64,7 @@ describe.skipIf(skip)('the Architecture view', () => {
   }, 180_000);
 
   it('lists every component with live figures', async () => {
-    await page.goto(serve.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, serve.uiUrl, STEP_MS);
     await page.getByRole('button', { name: 'Architecture', exact: true }).click();
     for (const c of ['store', 'api', 'scheduler', 'controllers', `kubelet:${node}`, `proxy:${node}`, `containerd:${node}`]) {
       await page.locator(`[data-test="arch-${c}"]`).waitFor({ timeout: STEP_MS });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -41,8 +41,7 @@ describe('an empty cluster', () => {
   });
 
   it('keeps working after a page reload (token kept for the session)', async () => {
-    await page.reload();
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+    await openUi(page, undefined, 30_000);
     await page.locator('[data-test=empty-cluster]').waitFor();
   });
 

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -59,8 +59,7 @@ beforeAll(async () => {
   }, 'a Ready sandbox node', 180_000);
   browser = await launchBrowser({ width: 1024, height: 700 });
   page = await browser.context.newPage();
-  await page.goto(serve.uiUrl);
-  await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+  await openUi(page, serve.uiUrl, STEP_MS);
 }, 300_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/wait';
 
@@ -96,8 +96,7 @@ afterAll(async () => {
 
 describe('finding things', () => {
   it('shows every namespace by default', async () => {
-    await page.goto(serve.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, serve.uiUrl, STEP_MS);
     await expectChips('web 2, cart 1');
     expect(await page.locator('[data-test=namespace-select]').innerText()).toContain('All namespaces');
     await shot('01-map');

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import type { Deployment, Node } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 import { freePort } from '../helpers/free-port';
@@ -63,8 +63,7 @@ afterAll(async () => {
 
 describe('open from the host', () => {
   it('gives a catalog app its URL once a pod is ready', async () => {
-    await page.goto(serve.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, serve.uiUrl, STEP_MS);
     const map = page.locator('[data-test=cluster-map]');
     const box = await map.boundingBox();
     if (!box) throw new Error('no map');
@@ -119,8 +118,7 @@ describe('open from the host', () => {
   });
 
   it('lists the forwards after a reload, and stops one', async () => {
-    await page.reload();
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, undefined, STEP_MS);
     await page.getByRole('button', { name: 'Ports' }).click();
     const rows = page.locator('[data-forward]');
     await waitFor(async () => ((await rows.count()) === 2 ? true : undefined), 'both forwards listed after the reload', STEP_MS, 100);

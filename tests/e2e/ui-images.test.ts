@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import type { Pod } from '../../main/api/types';
 import { builtImages } from '../../main/nodes/artifacts';
 import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
-import { launchBrowser, type TestBrowser } from './support/browser';
+import { launchBrowser, type TestBrowser, openUi } from './support/browser';
 import { freePort } from '../helpers/free-port';
 import { waitFor } from '../helpers/cluster';
 
@@ -82,8 +82,7 @@ describe.skipIf(skip)('the Images view', () => {
   }, 180_000);
 
   it('shows the node\'s images and the registry\'s tags with the pods using them', async () => {
-    await page.goto(serve.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, serve.uiUrl, STEP_MS);
     await page.getByRole('button', { name: 'Images', exact: true }).click();
     // The node holds hello under its imported name and the registry's: one row, both names.
     const row = page.locator(`section[data-node="${node}"] tr`, { hasText: `localhost:${port}/flotilla/hello:1` });

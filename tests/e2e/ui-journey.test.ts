@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { KObject, Node, Pod } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
-import { launchBrowser, type TestBrowser } from './support/browser';
+import { launchBrowser, type TestBrowser, openUi } from './support/browser';
 import { waitFor } from '../helpers/wait';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -60,8 +60,7 @@ describe.skipIf(skip)('the pod\'s Journey tab', () => {
   }, 180_000);
 
   it('shows each component\'s step with its duration and why this node', async () => {
-    await page.goto(serve.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, serve.uiUrl, STEP_MS);
     await page.locator('[data-pod="journey"]').first().click();
     const detail = page.locator('[data-test=pod-detail]');
     await detail.waitFor({ timeout: STEP_MS });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -37,8 +37,7 @@ describe('a tab whose server restarts', () => {
   it('shows the lost connection plainly, then reconnects by itself and refreshes', async () => {
     const s1 = first!;
     await s1.client.create(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'before-restart' } });
-    await page.goto(s1.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, s1.uiUrl, STEP_MS);
     await page.locator('article[data-node="before-restart"]').waitFor({ timeout: STEP_MS });
     const banner = page.locator('[data-test=disconnected]');
     expect(await banner.count()).toBe(0);

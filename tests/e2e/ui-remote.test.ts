@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import type { KObject, Node } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -89,8 +89,7 @@ beforeAll(async () => {
   await setUpB();
   browser = await launchBrowser({ width: 1024, height: 700 });
   page = await browser.context.newPage();
-  await page.goto(a.uiUrl);
-  await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+  await openUi(page, a.uiUrl, STEP_MS);
   await page.locator('[data-test=cluster-picker]').click();
   const dialog = page.getByRole('dialog', { name: 'Clusters' });
   await dialog.locator('[data-test=kubeconfig-path]').fill(path.join(b.dir, 'data', 'kubeconfig'));

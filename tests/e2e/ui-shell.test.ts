@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -89,8 +89,7 @@ beforeAll(async () => {
     window.Notification = Recorded;
   })()`);
   page = await browser.context.newPage();
-  await page.goto(serve.uiUrl);
-  await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+  await openUi(page, serve.uiUrl, STEP_MS);
 }, 300_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -57,8 +57,7 @@ beforeAll(async () => {
       template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'docker.io/flotilla/hello:1' }] } },
     },
   });
-  await page.goto(serve.uiUrl);
-  await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+  await openUi(page, serve.uiUrl, STEP_MS);
   await page.getByRole('button', { name: 'Workloads', exact: true }).click();
   await page.locator('tr[data-deployment="web"]').waitFor({ timeout: STEP_MS });
 }, 120_000);

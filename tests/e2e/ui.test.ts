@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -95,8 +95,7 @@ afterAll(async () => {
 
 describe('the web UI', () => {
   it('opens with its token and shows the node cards', async () => {
-    await page.goto(serve.uiUrl);
-    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
+    await openUi(page, serve.uiUrl, STEP_MS);
     // The token leaves the address bar (kept for the session).
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
     const names = await nodeNames();

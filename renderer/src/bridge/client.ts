@@ -38,6 +38,23 @@ export function onStatus(listener: (s: ConnectionStatus) => void): () => void {
   return transport().onStatus(listener);
 }
 
+/**
+ * Calls `onLost` when the connection drops (the server forgets this connection's subscriptions and watches with it)
+ * and `onBack` once it is open again, so a subscriber can take its subscription again.
+ */
+export function onReconnect(onBack: () => void, onLost?: () => void): () => void {
+  let lost = false;
+  return onStatus((s) => {
+    if (s === 'reconnecting' || s === 'forbidden') {
+      lost = true;
+      onLost?.();
+    } else if (s === 'open' && lost) {
+      lost = false;
+      onBack();
+    }
+  });
+}
+
 export function connectionStatus(): ConnectionStatus {
   return transport().status;
 }

@@ -3,7 +3,7 @@
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import type { ArchitectureSnapshot } from '../../../main/api/architecture';
 import type { BridgeEvents } from '../../../main/bridge/contract';
-import { call, errorMessage, onEvent, onStatus } from '../bridge/client';
+import { call, errorMessage, onEvent, onReconnect } from '../bridge/client';
 
 export const ARCH_INTERVAL_MS = 2000;
 
@@ -12,7 +12,6 @@ export function useArchitecture(onSnapshot: (s: ArchitectureSnapshot) => void) {
   const error = ref<string>();
   let subscriptionId: string | undefined;
   let disposed = false;
-  let lost = false;
   /** An event that arrived before its subscription's id did (the first snapshot is sent at once). */
   let early: BridgeEvents['architecture'] | undefined;
 
@@ -44,13 +43,7 @@ export function useArchitecture(onSnapshot: (s: ArchitectureSnapshot) => void) {
       if (subscriptionId === undefined) early = p;
       else if (p.subscriptionId === subscriptionId) apply(p);
     }),
-    onStatus((s) => {
-      if (s === 'reconnecting' || s === 'forbidden') lost = true;
-      else if (s === 'open' && lost) {
-        lost = false;
-        void subscribe();
-      }
-    }),
+    onReconnect(() => void subscribe()),
   ];
   void subscribe();
   onScopeDispose(() => {

@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef, triggerRef } from 'vue';
 import type { KObject } from '../../../main/api/types';
 import type { BridgeEvents, Kind, WatchEventItem } from '../../../main/bridge/contract';
-import { BridgeCallError, call, errorMessage, onEvent, onStatus } from '../bridge/client';
+import { BridgeCallError, call, errorMessage, onEvent, onReconnect } from '../bridge/client';
 
 export function objectKey(o: KObject): string {
   const m = o.metadata;
@@ -123,17 +123,10 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
             early.set(p.watchId, list);
           }
         }));
-        let lost = false;
-        disposers.push(onStatus((s) => {
-          // The server forgot our watch with the connection: resume from where we were.
-          if (s === 'reconnecting' || s === 'forbidden') {
-            lost = true;
-            watchId = undefined;
-            generation++;
-          } else if (s === 'open' && lost) {
-            lost = false;
-            void restart(false, 0);
-          }
+        // The server forgot our watch with the connection: resume from where we were.
+        disposers.push(onReconnect(() => void restart(false, 0), () => {
+          watchId = undefined;
+          generation++;
         }));
         void restart(true, 0);
       }

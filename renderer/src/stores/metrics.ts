@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { METRICS_INTERVAL_MS } from '../../../main/bridge/contract';
 import type { BridgeEvents, MetricSample } from '../../../main/bridge/contract';
-import { call, errorMessage, onEvent, onStatus } from '../bridge/client';
+import { call, errorMessage, onEvent, onReconnect } from '../bridge/client';
 
 export const HISTORY = 60;
 /** The time a full history spans (the charts' time axis). */
@@ -18,7 +18,6 @@ export const useMetricsStore = defineStore('metrics', () => {
   let holders = 0;
   let subscriptionId: string | undefined;
   let disposers: Array<() => void> = [];
-  let lost = false;
 
   function record(p: BridgeEvents['metrics']): void {
     available.value = p.available;
@@ -53,14 +52,8 @@ export const useMetricsStore = defineStore('metrics', () => {
     if (holders++ === 0) {
       disposers = [
         onEvent('metrics', record),
-        onStatus((s) => {
-          // A new connection has no subscription: take one again.
-          if (s === 'reconnecting' || s === 'forbidden') lost = true;
-          else if (s === 'open' && lost) {
-            lost = false;
-            void subscribe();
-          }
-        }),
+        // A new connection has no subscription: take one again.
+        onReconnect(() => void subscribe()),
       ];
       void subscribe();
     }

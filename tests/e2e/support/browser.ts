@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,4 +28,11 @@ export async function launchBrowser(viewport = { width: 1360, height: 860 }, col
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens the UI at `url` (or reloads it) and waits until it says it is connected to the cluster. */
+export async function openUi(page: Page, url: string | undefined, timeoutMs: number): Promise<void> {
+  if (url === undefined) await page.reload();
+  else await page.goto(url);
+  await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: timeoutMs });
 }
