@@ -216,7 +216,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // grace period gets a shorter renewal, or nodes would go Unknown between renewals.
     const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
     const leaseRenewSeconds = grace < 40 ? Math.max(0.25, grace / 4) : undefined;
-    const nodes = startNodeManager(core, { log, leaseRenewSeconds, ...opts.nodes, ...(registries ? { registries } : {}), ...(tracingOn ? {} : { tracing: false }) });
+    const nodes = startNodeManager(core, {
+      log, leaseRenewSeconds, ...opts.nodes, ...(registries ? { registries } : {}), ...(tracingOn ? {} : { tracing: false }),
+    });
     core.nodes = nodes;
     const agents = { dial: nodes.dialAgent, serverToken: (n: string) => nodes.agentToken(n) };
     if (tracing) core.journeySpans = (uid) => collectPodSpans(uid, tracing.buffer, agents, runningMachineNodes(registry));
