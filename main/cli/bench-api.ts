@@ -117,7 +117,7 @@ function sqliteBaseline(dir: string, durationMs: number): number {
 export async function benchApi(o: BenchApiOptions): Promise<void> {
   const { count: total, clients: concurrency, watchers, watchEvents, protocol } = o;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-api-'));
-  const server = await startServeProcess(path.join(dir, 'data'), [`--tracing=${o.tracing}`]);
+  const server = await startServeProcess(path.join(dir, 'data'), [`--tracing=${o.tracing}`, `--metrics=${o.metrics}`]);
   const kc = readKubeconfig(server.kubeconfig);
   const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem, maxSockets: concurrency, http2: protocol === 'h2' });
   try {
@@ -174,6 +174,8 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     const result = {
       bench: 'api',
       protocol,
+      tracing: o.tracing,
+      metrics: o.metrics,
       creates: total,
       clients: concurrency,
       creates_per_s: round(createsPerS, 0),

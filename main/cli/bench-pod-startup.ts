@@ -234,7 +234,7 @@ async function teardown(core: Core, dir: string, node: Node | undefined, times: 
   await stopBenchCluster(core, dir);
 }
 
-export async function benchPodStartup({ pods, burst: burstPods, tracing }: BenchPodStartupOptions): Promise<void> {
+export async function benchPodStartup({ pods, burst: burstPods, tracing, metrics }: BenchPodStartupOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench pod-startup must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
   if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
   let burstMs = NaN;
@@ -245,7 +245,7 @@ export async function benchPodStartup({ pods, burst: burstPods, tracing }: Bench
   try {
     core = await startCore({
       dataDir: path.join(dir, 'data'), apiPort: 0, log: () => undefined,
-      nodes: { sandbox: { bridge: id, subnet, prefix: id }, readyTimeoutMs: 120_000 }, tracing: { enabled: tracing },
+      nodes: { sandbox: { bridge: id, subnet, prefix: id }, readyTimeoutMs: 120_000 }, tracing: { enabled: tracing }, metrics,
     });
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -310,7 +310,7 @@ export async function benchPodStartup({ pods, burst: burstPods, tracing }: Bench
   const volP50 = percentile(volMs, 50);
   const criP50 = percentile(criMs, 50);
   printResult({
-    bench: 'pod-startup', pods, placement: 'spec.nodeName', order: 'sequential',
+    bench: 'pod-startup', tracing, metrics, pods, placement: 'spec.nodeName', order: 'sequential',
     p50_ms: Math.round(p50), p99_ms: Math.round(percentile(floMs, 99)),
     cri_p50_ms: Math.round(criP50), ctr_p50_ms: Math.round(percentile(ctr, 50)),
     ratio_p50: Math.round((p50 / criP50) * 100) / 100, target_ratio_p50: 1.3, target_p99_ms: 1500,

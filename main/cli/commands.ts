@@ -61,6 +61,8 @@ const SERVE = {
     true, parseBoolean, 'true'),
   otlpEndpoint: stringFlag('--otlp-endpoint <url>', 'export the spans over OTLP/HTTP to this collector (e.g. http://localhost:4318)', undefined, 'none: spans stay in memory',
     checkedOtlpUrl),
+  metrics: customFlag('--metrics <true|false>', 'count the control plane\'s Prometheus metrics, served at the API server\'s /metrics (false: nothing counted, /metrics is 404)',
+    true, parseBoolean, 'true'),
 };
 
 const NODE_ADD = {
@@ -103,7 +105,7 @@ const BENCH_API = {
   watchEvents: intFlag('--watch-events <n>', 'objects created while watched', 1000, POSITIVE),
   protocol: choiceFlag('--protocol <p>', 'HTTP/1.1 (one connection per client) or h2 (HTTP/2, one connection per client, as client-go negotiates)',
     API_PROTOCOLS, isApiProtocol, 'http1.1'),
-  tracing: customFlag('--tracing <true|false>', 'the server records pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),
+  tracing: customFlag('--tracing <true|false>', 'the server records pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),  metrics: customFlag('--metrics <true|false>', 'the server counts its Prometheus metrics (to measure their overhead)', true, parseBoolean, 'true'),
 };
 
 const BENCH_SCHEDULER = {
@@ -121,7 +123,7 @@ const BENCH_PROXY = {
 const BENCH_POD_STARTUP = {
   pods: intFlag('--pods <n>', 'pods created one after another', 20, POSITIVE),
   burst: intFlag('--burst <n>', 'pods of a further round created all at once (0: none)', 0),
-  tracing: customFlag('--tracing <true|false>', 'the control plane and the node record pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),
+  tracing: customFlag('--tracing <true|false>', 'the control plane and the node record pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),  metrics: customFlag('--metrics <true|false>', 'the control plane counts its Prometheus metrics (to measure their overhead)', true, parseBoolean, 'true'),
 };
 
 const BENCH_NODE_ADD = {

@@ -19,6 +19,7 @@ export async function serve(o: ServeOptions): Promise<void> {
       unreachableTolerationSeconds: o.defaultUnreachableTolerationSeconds,
     },
     tracing: { enabled: o.tracing, otlpEndpoint: o.otlpEndpoint },
+    metrics: o.metrics,
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

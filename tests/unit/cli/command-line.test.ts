@@ -173,7 +173,7 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
   it('serve, as bench api, the e2e tests, serve-e2e, scripts/start.mjs and the README run it', async () => {
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0'])).toEqual({
       dataDir: '/tmp/d', apiPort: 0, uiPort: 0, nodes: 0, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined,
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined, metrics: true,
     });
     // Tracing switched off (options starting with --no- would clash with the parser), and a collector's endpoint completed to OTLP's traces path.
     expect(await parsed(['serve', '--tracing=false', '--otlp-endpoint', 'http://localhost:4318'])).toMatchObject({ tracing: false, otlpEndpoint: 'http://localhost:4318/v1/traces' });
@@ -185,7 +185,7 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--data-dir', 'rel', '--api-port', '41234', '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox'])).toMatchObject({ dataDir: path.resolve('rel'), apiPort: 41234, nodes: 2, provider: 'sandbox' });
     expect(await parsed(['serve', '--nodes', '2'])).toEqual({
       dataDir: defaultDataDir(), apiPort: 6443, uiPort: 7080, nodes: 2, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined,
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined, metrics: true,
     });
     expect(await parsed(['serve', '--ingress-port', '0', '--ingress-https-port', '9443'])).toMatchObject({ ingressPort: 0, ingressHttpsPort: 9443 });
     expect(await parsed(['serve', '--load-balancer', 'localhost'])).toMatchObject({ loadBalancer: 'localhost' });
@@ -219,12 +219,13 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
   });
 
   it('each bench with its own flags and defaults', async () => {
-    expect(await parsed(['bench', 'api'])).toEqual({ count: 5000, clients: 16, watchers: 100, watchEvents: 1000, protocol: 'http1.1', tracing: true });
+    expect(await parsed(['bench', 'api'])).toEqual({ count: 5000, clients: 16, watchers: 100, watchEvents: 1000, protocol: 'http1.1', tracing: true, metrics: true });
+    expect(await parsed(['bench', 'api', '--metrics=false', '--tracing=false'])).toMatchObject({ metrics: false, tracing: false });
     expect(await parsed(['bench', 'api', '--protocol', 'h2'])).toMatchObject({ protocol: 'h2' });
     expect(await parsed(['bench', 'api', '--tracing=false'])).toMatchObject({ tracing: false });
     expect(await parsed(['bench', 'scheduler', '--nodes', '5000', '--pods', '10000'])).toEqual({ nodes: 5000, pods: 10_000, timeout: 600, statefulset: false });
     expect(await parsed(['bench', 'proxy'])).toEqual({ services: 1000, runs: 5 });
-    expect(await parsed(['bench', 'pod-startup', '--pods', '20', '--burst', '10'])).toEqual({ pods: 20, burst: 10, tracing: true });
+    expect(await parsed(['bench', 'pod-startup', '--pods', '20', '--burst', '10'])).toEqual({ pods: 20, burst: 10, tracing: true, metrics: true });
     expect(await parsed(['bench', 'node-add'])).toEqual({ runs: 5, provider: 'sandbox' });
     expect(await parsed(['bench', 'image'])).toEqual({ sizeMb: 50, nodes: 3 });
     expect(await parsed(['bench', 'ui', '--nodes', '10', '--pods', '200'])).toEqual({ nodes: 10, pods: 200, rate: 100, seconds: 10, chromium: '/usr/bin/chromium' });
