@@ -5,7 +5,7 @@ import vue from '@vitejs/plugin-vue';
 // containerd, iptables, chromium) and run one file at a time, since nodes share the host's bridges, routes and cgroups.
 // `in-process` tests (unit tests, API/controller tests against an in-process API server on a free port, and the few
 // others that start only their own servers or browsers on free loopback ports) touch nothing host-wide.
-// scripts/run-tests.mjs runs the two projects side by side, so the in-process files fill the time the host files
+// scripts/run-tests.mjs runs the projects side by side, so the in-process files fill the time the host files
 // spend waiting on their nodes; `vitest run FILE` still runs any file in its own project.
 const inProcess = [
   'tests/unit/**/*.test.ts',
@@ -32,6 +32,15 @@ const inProcess = [
   'tests/e2e/bench-ui.test.ts',
 ];
 
+// `node-local` tests run a real containerd (and agent) of their own: in a network namespace named after the test
+// process (tests/helpers/netns.ts) or on a bridge, subnet and cgroup of their own (tests/helpers/containerd.ts), so
+// they touch nothing another test uses and run beside the other two projects.
+const nodeLocal = [
+  'tests/integration/agent/**/*.test.ts',
+  'tests/integration/agent-runtime/**/*.test.ts',
+  'tests/integration/streams/streams.test.ts',
+];
+
 export default defineConfig({
   plugins: [vue()],
   test: {
@@ -41,12 +50,13 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'in-process', include: inProcess } },
+      { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess } },
       {
         extends: true,
         test: {
           name: 'host',
           include: ['tests/**/*.test.ts', 'main/**/*.test.ts', 'vm-images/**/*.test.ts', 'renderer/**/*.test.ts'],
-          exclude: inProcess,
+          exclude: [...inProcess, ...nodeLocal],
         },
       },
     ],
