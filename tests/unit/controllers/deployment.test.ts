@@ -112,6 +112,8 @@ describe('deployment controller', () => {
     await setImage('web', 'app:2');
     // First step: one surge pod for the new ReplicaSet, then one old pod let go (4 available - 3 needed).
     await cp.waitFor(async () => (await replicaSets('web')).length === 2, 'the new ReplicaSet');
+    // Both writes of the first step come from one sync; the watch delivers the second a moment after the list sees the first.
+    await cp.waitFor(() => firstChanges(events).length === 2, 'the first two ReplicaSet changes');
     expect(firstChanges(events)).toEqual([['ADDED', 1], ['MODIFIED', 3]]);
     const [oldRS, newRS] = await replicaSets('web');
     expect(newRS.metadata?.annotations?.[REVISION]).toBe('2');
@@ -130,6 +132,7 @@ describe('deployment controller', () => {
     const events = cp.record<ReplicaSet>(RS, 'default');
     await setImage('web', 'app:2');
     await cp.waitFor(async () => (await replicaSets('web')).length === 2, 'the new ReplicaSet');
+    await cp.waitFor(() => firstChanges(events).length === 2, 'the first two ReplicaSet changes');
     expect(firstChanges(events)).toEqual([['ADDED', 0], ['MODIFIED', 2]]);
     await rollOut('web');
     checkBounds(events, 3, 2);

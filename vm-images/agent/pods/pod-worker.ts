@@ -61,6 +61,8 @@ export class PodWorker {
   private terminated = false;
   private closed = false;
   private wake?: () => void;
+  /** A kick came while a pass ran (the loop was not waiting): pass again at once rather than after the resync period. */
+  private kicked = false;
   private passWaiters: Array<() => void> = [];
   private readonly loop: Promise<void>;
   /** When this worker first saw the pod; undefined once its start was counted. */
@@ -89,7 +91,8 @@ export class PodWorker {
   kick(): void {
     const w = this.wake;
     this.wake = undefined;
-    w?.();
+    if (w) w();
+    else this.kicked = true; // during a pass: another pass follows it at once
   }
 
   /** Stops every container (SIGTERM, SIGKILL after grace seconds) and the sandbox; resolves when done. */
@@ -114,6 +117,7 @@ export class PodWorker {
   private async run(): Promise<void> {
     while (!this.closed) {
       const waiters = this.passWaiters.splice(0);
+      this.kicked = false;
       let delay = this.deps.syncIntervalMs;
       const started = performance.now();
       try {
@@ -124,7 +128,7 @@ export class PodWorker {
       this.deps.metrics?.podSync((performance.now() - started) / 1000);
       for (const w of waiters) w();
       if (this.closed) break;
-      if (this.passWaiters.length) continue;
+      if (this.passWaiters.length || this.kicked) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { this.wake = undefined; resolve(); }, Math.max(10, delay));
         this.wake = () => { clearTimeout(timer); resolve(); };
