@@ -32,13 +32,17 @@ const inProcess = [
   'tests/e2e/bench-ui.test.ts',
 ];
 
-// `node-local` tests run a real containerd (and agent) of their own: in a network namespace named after the test
+// `node-local` tests run a real containerd (and agent), or a VM provider's stand-ins, of their own: in a network namespace named after the test
 // process (tests/helpers/netns.ts) or on a bridge, subnet and cgroup of their own (tests/helpers/containerd.ts), so
 // they touch nothing another test uses and run beside the other two projects.
 const nodeLocal = [
   'tests/integration/agent/**/*.test.ts',
   'tests/integration/agent-runtime/**/*.test.ts',
   'tests/integration/streams/streams.test.ts',
+  // The VM providers against stand-in CLIs; their guests' sshd listen on loopback ports of their own.
+  'tests/integration/nodes/vm-providers.test.ts',
+  'tests/integration/nodes/lima-provider.test.ts',
+  'tests/integration/nodes/multipass-provider.test.ts',
 ];
 
 export default defineConfig({
