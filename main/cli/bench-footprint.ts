@@ -21,6 +21,7 @@ const SETTLE_MS = 15_000;
 interface Window {
   label: string;
   controlPlaneMiB: number;
+  controlPlanePrivateMiB: number;
   controlPlaneCpuPct: number;
   /** Per node: roles' RSS (MiB) and the node cgroup's CPU (% of one core). */
   nodes: Array<{ name: string; roles: RoleUsage; cpuPct: number; roleCpuPct: Map<string, number> }>;
@@ -52,14 +53,18 @@ async function measure(label: string, s: BenchServe, nodes: Array<{ name: string
   await new Promise((r) => setTimeout(r, seconds * 1000)); // the measurement window itself, not a synchronisation
   const el = (nowMs() - t0) / 1000;
   const pct = (cpuS: number): number => (cpuS / el) * 100;
-  const cpMiB = (sampleProcess(pid)?.rssKiB ?? NaN) / 1024;
+  const cp = sampleProcess(pid);
+  const cpMiB = (cp?.rssKiB ?? NaN) / 1024;
   const controlPlaneCpuPct = pct(processCpuSeconds(pid) - cp0);
   const out = nodes.map((n, i) => {
     const roles = sampleNode(n.cgroup);
     const roleCpuPct = new Map([...roles].map(([r, u]) => [r, pct(u.cpuS - (roles0[i]?.get(r)?.cpuS ?? 0))]));
     return { name: n.name, roles, cpuPct: pct(cgroupCpuSeconds(n.cgroup) - (cg0[i] ?? NaN)), roleCpuPct };
   });
-  return { label, controlPlaneMiB: cpMiB, controlPlaneCpuPct, nodes: out, clusterCpuPct: controlPlaneCpuPct + out.reduce((a, n) => a + n.cpuPct, 0) };
+  return {
+    label, controlPlaneMiB: cpMiB, controlPlanePrivateMiB: (cp?.privateKiB ?? NaN) / 1024, controlPlaneCpuPct, nodes: out,
+    clusterCpuPct: controlPlaneCpuPct + out.reduce((a, n) => a + n.cpuPct, 0),
+  };
 }
 
 function deployment(name: string, replicas: number): Deployment {
@@ -127,14 +132,14 @@ async function hollowPods(pods: number, bundle: string | undefined): Promise<num
 const ROLES = ['agent', 'containerd', 'shims', 'sshd', 'supervisors', 'pods'];
 
 function print(windows: Window[], seconds: number): void {
-  const rows: Array<Array<string | number>> = [['process', ...windows.flatMap((w) => [`${w.label}: RSS MiB`, `CPU % of a core over ${seconds} s`])]];
-  rows.push(['control plane (flotilla serve)', ...windows.flatMap((w) => [round(w.controlPlaneMiB, 1), round(w.controlPlaneCpuPct, 2)])]);
+  const rows: Array<Array<string | number>> = [['process', ...windows.flatMap((w) => [`${w.label}: RSS / private MiB`, `CPU % of a core over ${seconds} s`])]];
+  rows.push(['control plane (flotilla serve)', ...windows.flatMap((w) => [`${round(w.controlPlaneMiB, 1)} / ${round(w.controlPlanePrivateMiB, 1)}`, round(w.controlPlaneCpuPct, 2)])]);
   const names = windows[0]?.nodes.map((n) => n.name) ?? [];
   for (const [i, name] of names.entries()) {
     for (const role of ROLES) {
       rows.push([`${name} ${role}`, ...windows.flatMap((w) => {
         const u = w.nodes[i]?.roles.get(role);
-        return [u ? `${round(u.rssMiB, 1)} (${u.count})` : '-', round(w.nodes[i]?.roleCpuPct.get(role) ?? 0, 2)];
+        return [u ? `${round(u.rssMiB, 1)} / ${round(u.privateMiB, 1)} (${u.count})` : '-', round(w.nodes[i]?.roleCpuPct.get(role) ?? 0, 2)];
       })]);
     }
     rows.push([`${name} whole cgroup (CPU)`, ...windows.flatMap((w) => ['', round(w.nodes[i]?.cpuPct ?? NaN, 2)])]);
@@ -143,7 +148,8 @@ function print(windows: Window[], seconds: number): void {
   printTable(rows);
 }
 
-const maxRole = (w: Window | undefined, role: string): number => Math.max(...(w?.nodes ?? []).map((n) => n.roles.get(role)?.rssMiB ?? 0));
+const maxRole = (w: Window | undefined, role: string, of: 'rssMiB' | 'privateMiB' = 'rssMiB'): number =>
+  Math.max(...(w?.nodes ?? []).map((n) => n.roles.get(role)?.[of] ?? 0));
 
 export async function benchFootprint({ seconds, pods, hollowPods: hollow, serveBundle }: BenchFootprintOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench footprint must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
@@ -155,6 +161,7 @@ export async function benchFootprint({ seconds, pods, hollowPods: hollow, serveB
   printResult({
     bench: 'footprint', nodes: NODES, seconds,
     control_plane_rss_mb: round(idle?.controlPlaneMiB ?? NaN, 1), agent_rss_mb: round(maxRole(idle, 'agent'), 1),
+    control_plane_private_mb: round(idle?.controlPlanePrivateMiB ?? NaN, 1), agent_private_mb: round(maxRole(idle, 'agent', 'privateMiB'), 1),
     containerd_rss_mb: round(maxRole(idle, 'containerd'), 1), sshd_rss_mb: round(maxRole(idle, 'sshd'), 1),
     idle_cpu_pct: round(idle?.clusterCpuPct ?? NaN, 2), control_plane_idle_cpu_pct: round(idle?.controlPlaneCpuPct ?? NaN, 2),
     ...(loaded ? {

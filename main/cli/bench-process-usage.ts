@@ -1,4 +1,5 @@
-// Memory and CPU of processes as /proc and the cgroups see them, for `bench footprint`: RSS per process,
+// Memory and CPU of processes as /proc and the cgroups see them, for `bench footprint`: RSS per process and
+// its private part (pages no other process maps: RSS less the shared pages, mostly the node binary's text),
 // CPU as utime+stime+cutime+cstime (children reaped count: the agent's iptables, the serve's `ip`), and a
 // sandbox node's processes found by its cgroup (never by name) and grouped by what they are.
 import * as fs from 'node:fs';
@@ -7,7 +8,18 @@ import { nodePids } from '../nodes/providers/sandbox/cgroup';
 /** Kernel clock ticks per second (USER_HZ): 100 on every Linux this runs on. */
 const TICKS_PER_S = 100;
 
-export interface ProcSample { pid: number; comm: string; argv: string[]; rssKiB: number; cpuTicks: number }
+export interface ProcSample { pid: number; comm: string; argv: string[]; rssKiB: number; privateKiB: number; cpuTicks: number }
+
+/** Private_Clean + Private_Dirty of /proc/PID/smaps_rollup (KiB): memory only this process holds. */
+function privateKiBOf(pid: number): number {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(t)?.[1] ?? 'NaN');
+    return kib('Private_Clean') + kib('Private_Dirty');
+  } catch {
+    return NaN;
+  }
+}
 
 /** One process now; undefined when it is gone. */
 export function sampleProcess(pid: number): ProcSample | undefined {
@@ -21,7 +33,7 @@ export function sampleProcess(pid: number): ProcSample | undefined {
     const cpuTicks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0');
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    return { pid, comm, argv, rssKiB, cpuTicks };
+    return { pid, comm, argv, rssKiB, privateKiB: privateKiBOf(pid), cpuTicks };
   } catch {
     return undefined;
   }
@@ -39,19 +51,21 @@ export function roleOf(p: ProcSample): string {
   return 'pods';
 }
 
-export interface Usage { rssMiB: number; cpuS: number; count: number }
+export interface Usage { rssMiB: number; privateMiB: number; cpuS: number; count: number }
 
 export type RoleUsage = Map<string, Usage>;
 
-/** A node's processes now, by role (RSS summed; CPU ticks summed, for a later difference). */
+/** A node's processes now, by role (RSS and private memory summed; CPU ticks summed, for a later difference). */
 export function sampleNode(cgroup: string): RoleUsage {
   const out: RoleUsage = new Map();
   for (const pid of nodePids(cgroup)) {
     const p = sampleProcess(pid);
     if (!p) continue;
     const r = roleOf(p);
-    const u = out.get(r) ?? { rssMiB: 0, cpuS: 0, count: 0 };
-    out.set(r, { rssMiB: u.rssMiB + p.rssKiB / 1024, cpuS: u.cpuS + p.cpuTicks / TICKS_PER_S, count: u.count + 1 });
+    const u = out.get(r) ?? { rssMiB: 0, privateMiB: 0, cpuS: 0, count: 0 };
+    out.set(r, {
+      rssMiB: u.rssMiB + p.rssKiB / 1024, privateMiB: u.privateMiB + p.privateKiB / 1024, cpuS: u.cpuS + p.cpuTicks / TICKS_PER_S, count: u.count + 1,
+    });
   }
   return out;
 }
