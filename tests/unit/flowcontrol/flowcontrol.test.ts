@@ -7,10 +7,11 @@ import { QueueSet, deal } from '../../../main/apiserver/flowcontrol/queue-set';
 import type { RejectReason } from '../../../main/apiserver/flowcontrol/queue-set';
 import { parseRequestInfo } from '../../../main/apiserver/request';
 import { nodeIdentity, ADMIN_IDENTITY } from '../../../main/apiserver/auth';
+import type { Identity } from '../../../main/apiserver/auth';
 
 const schemas = sortSchemas(FLOW_SCHEMAS);
 const user = (name: string, ...groups: string[]) => ({ name, groups: [...groups, 'system:authenticated'] });
-const schemaOf = (who: { name: string; groups: string[] }, method: string, url: string) => {
+const schemaOf = (who: Identity, method: string, url: string) => {
   const c = classify(schemas, who, parseRequestInfo(method, url), method);
   return `${c.schema.name}/${c.schema.priorityLevel}/${c.distinguisher}`;
 };
