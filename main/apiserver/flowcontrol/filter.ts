@@ -94,7 +94,7 @@ export class FlowControl {
         res.off('close', onClose);
         if (queued) m?.inqueue.dec(labels);
       };
-      const withdraw = queues.submit(flowHash(schema, distinguisher), {
+      const withdraw = queues.submit(() => flowHash(schema, distinguisher), {
         start: () => {
           settle();
           resolve(begin());

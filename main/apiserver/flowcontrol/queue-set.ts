@@ -65,7 +65,8 @@ export class QueueSet {
   }
 
   /** Runs, queues or rejects the request; returns how to withdraw it while it waits (its client went away). */
-  submit(flowHash: bigint, req: QueuedRequest): () => void {
+  /** `flowHash` is asked for only when the request has to queue. */
+  submit(flowHash: bigint | (() => bigint), req: QueuedRequest): () => void {
     if (this.running < this.limit && this.waitingCount === 0) {
       this.running++;
       req.start();
@@ -75,7 +76,7 @@ export class QueueSet {
       req.reject('concurrency-limit');
       return () => undefined;
     }
-    const hand = deal(flowHash, this.queues.length, this.queuing.handSize);
+    const hand = deal(typeof flowHash === 'bigint' ? flowHash : flowHash(), this.queues.length, this.queuing.handSize);
     const queue = hand.reduce((best, i) => (this.queues[i].length < this.queues[best].length ? i : best), hand[0]);
     if (this.queues[queue].length >= this.queuing.queueLengthLimit) {
       req.reject('queue-full');
