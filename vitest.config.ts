@@ -32,6 +32,12 @@ const inProcess = [
   'tests/e2e/bench-ui.test.ts',
 ];
 
+// Files of an in-process folder that run in `node-local`: they mount a file system of their own (a tmpfs), touching
+// nothing another test uses. The in-process project leaves them out; node-local's exclusion of the in-process list
+// leaves their folder's pattern out (node-local includes no other file of that folder).
+const nodeLocalMounts = ['tests/integration/storage/disk-full.test.ts'];
+const mountFolders = ['tests/integration/storage/**/*.test.ts'];
+
 // `node-local` tests run a real containerd (and agent), or a VM provider's stand-ins, of their own: in a network namespace named after the test
 // process (tests/helpers/netns.ts) or on a bridge, subnet and cgroup of their own (tests/helpers/containerd.ts), so
 // they touch nothing another test uses and run beside the other two projects.
@@ -43,6 +49,7 @@ const nodeLocal = [
   'tests/integration/nodes/vm-providers.test.ts',
   'tests/integration/nodes/lima-provider.test.ts',
   'tests/integration/nodes/multipass-provider.test.ts',
+  ...nodeLocalMounts,
 ];
 
 export default defineConfig({
@@ -53,8 +60,8 @@ export default defineConfig({
     fileParallelism: false,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'in-process', include: inProcess } },
-      { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess } },
+      { extends: true, test: { name: 'in-process', include: inProcess, exclude: nodeLocalMounts } },
+      { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess.filter((p) => !mountFolders.includes(p)) } },
       {
         extends: true,
         test: {

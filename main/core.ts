@@ -19,6 +19,7 @@ import { serveDefinedResources } from './apiserver/registry/custom-resources';
 import { Registry } from './apiserver/registry/registry';
 import type { ApiContext } from './apiserver/context';
 import { startApiServer } from './apiserver/server';
+import type { FlowControlOptions } from './apiserver/flowcontrol/filter';
 import type { ApiServer } from './apiserver/server';
 import { writeKubeconfig } from './apiserver/kubeconfig';
 import { LocalClient } from './client/local';
@@ -88,6 +89,8 @@ export interface CoreOptions {
   metrics?: boolean;
   /** Pods' journeys as OpenTelemetry spans (default on; `enabled: false` records none, here and on the nodes), exported over OTLP/HTTP to an endpoint given. */
   tracing?: { enabled?: boolean; otlpEndpoint?: string };
+  /** API Priority and Fairness' seats and queue wait limit (kube-apiserver's defaults: 600 seats, 15 s). */
+  flowControl?: FlowControlOptions;
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -161,7 +164,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const dbFile = path.join(opts.dataDir, 'state.db');
   if (instruments) storeCollectors(instruments.registry, () => storeFigures(store, dbFile), () => storedObjectCounts(store));
   const api = await startApiServer({
-    pki, auth, ctx, port: opts.apiPort ?? 6443,
+    pki, auth, ctx, port: opts.apiPort ?? 6443, flowControl: opts.flowControl,
     onInternalError: (e, req) => log(`internal error on ${req.method} ${req.url}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
   });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');

@@ -29,6 +29,8 @@ import { handleTokenRequest } from './handlers/token-request';
 import { connectByWebhooks } from './registry/admission/webhooks';
 import { serveMetrics } from './metrics/handler';
 import { MAX_STREAMS_PER_CONNECTION, asHttp1 } from './http2-compat';
+import { FlowControl } from './flowcontrol/filter';
+import type { FlowControlOptions } from './flowcontrol/filter';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -50,12 +52,16 @@ export interface ApiServerOptions {
   port: number;
   /** Called once per request that failed with a 5xx, for logs. */
   onInternalError?: (e: unknown, req: IncomingMessage) => void;
+  /** API Priority and Fairness' seats and wait limit (kube-apiserver's defaults when left out). */
+  flowControl?: FlowControlOptions;
 }
 
 export interface ApiServer {
   server: http2.Http2SecureServer;
   port: number;
   url: string;
+  /** API Priority and Fairness: every authenticated request passes it. */
+  flowControl: FlowControl;
   close(): Promise<void>;
 }
 
@@ -75,12 +81,13 @@ function advertisedAddress(a: AddressInfo): string {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { ctx } = opts;
   const advertised: Advertised = { serverAddress: '' };
+  const flowControl = new FlowControl(opts.flowControl, ctx.instruments?.flowControl);
   // Client certificates are asked for, verified against the cluster CA, never required (auth.ts, client-cert.ts).
   const tls = { cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, ca: opts.pki.caCertPem, requestCert: true, rejectUnauthorized: false };
   // HTTP/2 and HTTP/1.1 by ALPN (http2-compat.ts); upgrades arrive on HTTP/1.1 connections.
   const server = http2.createSecureServer({ ...tls, allowHTTP1: true, settings: { maxConcurrentStreams: MAX_STREAMS_PER_CONNECTION } }, (req, res) => {
     const [r1, s1] = asHttp1(req, res);
-    void handle(opts, advertised, r1, s1);
+    void handle(opts, flowControl, advertised, r1, s1);
   });
   // The HTTP/1.1 side's timeouts (read by Node's HTTP/1 connection handling on this server).
   Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 70_000, requestTimeout: 0 }); // watches and log follows stay open
@@ -110,6 +117,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     server,
     port,
     url: `https://127.0.0.1:${port}`,
+    flowControl,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
@@ -120,7 +128,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-async function handle(opts: ApiServerOptions, advertised: Advertised, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(opts: ApiServerOptions, flowControl: FlowControl, advertised: Advertised, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const instruments = opts.ctx.instruments;
   let info: RequestInfo | undefined;
   if (instruments) {
@@ -147,12 +155,19 @@ async function handle(opts: ApiServerOptions, advertised: Advertised, req: Incom
     if (!requester) throw errors.unauthorized();
     const identity = impersonated(opts.ctx, req, requester);
     info = parseRequestInfo(req.method ?? 'GET', url);
-    if (instruments && info.isResource && (info.verb === 'watch' || info.legacyWatch)) res.once('close', instruments.requests.longRunning(info, 'WATCH'));
-    // Only writes to resources read a body: any other is read to its end first (see discardBody).
-    if (!info.isResource || !BODY_METHODS.has(req.method ?? 'GET')) await discardBody(req);
-    // Discovery, OpenAPI and the other non-resource paths are authorized here; resources in route().
-    if (!info.isResource) authorize(opts.ctx, identity, info, req.method ?? 'GET');
-    await route(opts.ctx, advertised, identity, req, res, info);
+    // API Priority and Fairness (after impersonation, before authorization, as kube-apiserver): a seat, a queue or 429.
+    // The seat is held until route() returns: for a watch, once it is initialized; the stream goes on without it.
+    const ticket = await flowControl.admit(identity, info, req.method ?? 'GET', res);
+    try {
+      if (instruments && info.isResource && (info.verb === 'watch' || info.legacyWatch)) res.once('close', instruments.requests.longRunning(info, 'WATCH'));
+      // Only writes to resources read a body: any other is read to its end first (see discardBody).
+      if (!info.isResource || !BODY_METHODS.has(req.method ?? 'GET')) await discardBody(req);
+      // Discovery, OpenAPI and the other non-resource paths are authorized here; resources in route().
+      if (!info.isResource) authorize(opts.ctx, identity, info, req.method ?? 'GET');
+      await route(opts.ctx, advertised, identity, req, res, info);
+    } finally {
+      ticket.release();
+    }
   } catch (e) {
     const err = toApiError(e);
     if (err.code >= 500) opts.onInternalError?.(e, req);

@@ -9,7 +9,8 @@
 // - Writes queue and flush on setImmediate as one transaction; each is checked in call order
 //   against the state as the batch goes. After COMMIT: the in-memory state is updated, watchers
 //   are called (synchronously), then the promises settle. A failed transaction rejects the whole
-//   batch with the SQLite error and uses no revision.
+//   batch with the SQLite error and uses no revision; a full disk (SQLITE_FULL) as StoreError NoSpace
+//   naming the data dir (no-space.ts). Reads, watches and later batches go on as before.
 // - Durability: WAL + synchronous=NORMAL — an acknowledged write survives kill -9 of this process
 //   (not a power cut). The file is opened in EXCLUSIVE locking mode: one process per store.
 // - list(): `limit` <= 0 or absent means all; `revision` below compactRevision throws Compacted,
@@ -25,6 +26,7 @@ import { StateIndex } from './state-index';
 import { StoreError, type KV, type ListOptions, type ListResult, type Store, type WatchCallback } from './types';
 import { WatchHub, Watcher } from './watch-hub';
 import { planBatch, type WriteRequest } from './write-batch';
+import { noSpace } from './no-space';
 
 export interface OpenStoreOptions {
   /** The SQLite file (created when missing). */
@@ -75,8 +77,10 @@ class SqliteStoreImpl implements SqliteStore {
   private flushHandle: NodeJS.Immediate | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly path: string;
 
   constructor(opts: OpenStoreOptions) {
+    this.path = opts.path;
     this.db = new LogDb(opts.path);
     try {
       this.compactRev = this.db.compactRevision();
@@ -216,8 +220,9 @@ class SqliteStoreImpl implements SqliteStore {
       try {
         this.db.append(plan.rows, Date.now());
       } catch (err) {
-        // Rolled back: nothing changed, no revision used.
-        for (const p of batch) p.reject(err);
+        // Rolled back: nothing changed, no revision used; the connection and the next batch are unaffected.
+        const reason = noSpace(err, this.path);
+        for (const p of batch) p.reject(reason);
         return;
       }
       this.stats.transactions++;
@@ -238,7 +243,11 @@ class SqliteStoreImpl implements SqliteStore {
   private autoCompact(): void {
     if (this.closed) return;
     const target = this.rev - this.compactWindow;
-    if (target > this.compactRev) this.compact(target);
+    try {
+      if (target > this.compactRev) this.compact(target);
+    } catch {
+      // A full disk (or another failed transaction): rolled back; the next period tries again.
+    }
   }
 
   private assertOpen(): void {

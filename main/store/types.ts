@@ -43,7 +43,7 @@ export interface ListResult {
   more: boolean;
 }
 
-export type StoreErrorCode = 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'Closed';
+export type StoreErrorCode = 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'Closed' | 'NoSpace';
 
 export class StoreError extends Error {
   constructor(

@@ -13,6 +13,9 @@ export function sendError(res: ServerResponse, err: ApiError): void {
     res.destroy();
     return;
   }
+  // As apiserver's ErrorNegotiated: a 429 or 5xx that says when to retry says it in Retry-After too.
+  const retry = err.details?.retryAfterSeconds;
+  if (retry && (err.code === 429 || err.code >= 500)) res.setHeader('Retry-After', String(retry));
   sendJson(res, err.code, err.toStatus());
 }
 

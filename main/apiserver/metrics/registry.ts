@@ -5,14 +5,18 @@ import { Registry } from 'prom-client';
 import type { RequestMetrics } from './requests';
 import { requestMetrics } from './requests';
 import { processCollectors } from './process';
+import type { FlowControlMetrics } from './flowcontrol';
+import { flowControlMetrics } from './flowcontrol';
 
 export interface ControlPlaneMetrics {
   registry: Registry;
   requests: RequestMetrics;
+  /** API Priority and Fairness (flowcontrol/filter.ts). */
+  flowControl: FlowControlMetrics;
 }
 
 export function createControlPlaneMetrics(): ControlPlaneMetrics {
   const registry = new Registry();
   processCollectors(registry);
-  return { registry, requests: requestMetrics(registry) };
+  return { registry, requests: requestMetrics(registry), flowControl: flowControlMetrics(registry) };
 }

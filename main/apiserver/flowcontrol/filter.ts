@@ -1,0 +1,120 @@
+// API Priority and Fairness in the request path, as kube-apiserver's WithPriorityAndFairness: after authentication
+// and impersonation, before authorization, each request is classified (classify.ts), its response names the
+// matched FlowSchema's and PriorityLevelConfiguration's UIDs, and it runs when its level's QueueSet gives it a seat
+// or gets 429 with Retry-After. A watch holds its seat until it is initialized only (the handler has returned; the
+// stream goes on without it); the other long-running requests (log, exec, attach, port-forward) bypass it.
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Identity } from '../auth';
+import type { RequestInfo } from '../request';
+import { errors } from '../status';
+import type { ApiError } from '../status';
+import type { FlowControlMetrics } from '../metrics/flowcontrol';
+import { DEFAULT_REQUEST_WAIT_LIMIT_MS, DEFAULT_SERVER_CONCURRENCY_LIMIT, FLOW_SCHEMAS, PRIORITY_LEVELS, nominalLimits } from './config';
+import type { FlowSchema, PriorityLevel } from './config';
+import { classify, sortSchemas } from './classify';
+import { QueueSet } from './queue-set';
+import type { RejectReason } from './queue-set';
+
+export interface FlowControlOptions {
+  /** Seats shared out among the limited priority levels by their shares; kube-apiserver's default 600. */
+  serverConcurrencyLimit?: number;
+  /** How long a request may wait in a queue; kube-apiserver's default 15 s (at most 1 min). */
+  requestWaitLimitMs?: number;
+}
+
+/** Held while the request runs: release it when the request is done (a watch: once it is initialized). */
+export interface FlowTicket {
+  release(): void;
+}
+
+export const PF_FLOW_SCHEMA_UID = 'X-Kubernetes-PF-FlowSchema-UID';
+export const PF_PRIORITY_LEVEL_UID = 'X-Kubernetes-PF-PriorityLevel-UID';
+/** kube-apiserver's words for a request APF rejects. */
+export const TOO_MANY_REQUESTS = 'Too many requests, please try again later.';
+
+/** Subresources kube-apiserver serves as long-running (BasicLongRunningRequestCheck): APF does not track them. */
+const LONG_RUNNING = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
+
+const NO_TICKET: FlowTicket = { release: () => undefined };
+
+function flowHash(schema: FlowSchema, distinguisher: string): bigint {
+  return createHash('sha256').update(`${schema.name}\0${distinguisher}`).digest().readBigUInt64BE(0);
+}
+
+export class FlowControl {
+  private readonly schemas: FlowSchema[] = sortSchemas(FLOW_SCHEMAS);
+  private readonly levels = new Map<string, { level: PriorityLevel; queues?: QueueSet }>();
+
+  constructor(opts: FlowControlOptions = {}, private readonly metrics?: FlowControlMetrics) {
+    const limits = nominalLimits(PRIORITY_LEVELS, opts.serverConcurrencyLimit ?? DEFAULT_SERVER_CONCURRENCY_LIMIT);
+    const waitMs = Math.min(opts.requestWaitLimitMs ?? DEFAULT_REQUEST_WAIT_LIMIT_MS, 60_000);
+    for (const level of PRIORITY_LEVELS) {
+      const limit = limits.get(level.name);
+      const queues = level.type === 'Limited' && limit !== undefined ? new QueueSet(limit, level.queuing, waitMs) : undefined;
+      this.levels.set(level.name, { level, queues });
+      if (limit !== undefined) metrics?.nominalLimit.set({ priority_level: level.name }, limit);
+    }
+  }
+
+  /** A priority level's seats and queues (for tests and diagnostics). */
+  queueSet(level: string): QueueSet | undefined {
+    return this.levels.get(level)?.queues;
+  }
+
+  /** Waits for a seat; throws the 429 when the request is rejected. The PF headers are set on `res` either way. */
+  admit(who: Identity, info: RequestInfo, method: string, res: ServerResponse): Promise<FlowTicket> {
+    if (info.isResource && info.subresource && LONG_RUNNING.has(info.subresource)) return Promise.resolve(NO_TICKET);
+    const { schema, distinguisher } = classify(this.schemas, who, info, method);
+    const { level, queues } = this.levels.get(schema.priorityLevel)!;
+    res.setHeader(PF_FLOW_SCHEMA_UID, schema.uid);
+    res.setHeader(PF_PRIORITY_LEVEL_UID, level.uid);
+    const labels = { priority_level: level.name, flow_schema: schema.name };
+    const m = this.metrics;
+    const begin = (): FlowTicket => {
+      m?.dispatched.inc(labels);
+      m?.executing.inc(labels);
+      let held = true;
+      return {
+        release: () => {
+          if (!held) return;
+          held = false;
+          m?.executing.dec(labels);
+          queues?.release();
+        },
+      };
+    };
+    if (!queues) return Promise.resolve(begin());
+    return new Promise<FlowTicket>((resolve, reject) => {
+      let queued = false;
+      let settled = false;
+      const onClose = () => withdraw();
+      const settle = () => {
+        settled = true;
+        res.off('close', onClose);
+        if (queued) m?.inqueue.dec(labels);
+      };
+      const withdraw = queues.submit(() => flowHash(schema, distinguisher), {
+        start: () => {
+          settle();
+          resolve(begin());
+        },
+        reject: (reason: RejectReason) => {
+          settle();
+          m?.rejected.inc({ ...labels, reason });
+          reject(rejection());
+        },
+      });
+      if (!settled) {
+        queued = true;
+        m?.inqueue.inc(labels);
+        res.once('close', onClose);
+      }
+    });
+  }
+}
+
+/** The 429 kube-apiserver answers: its message, and Retry-After (from details.retryAfterSeconds) of one second. */
+function rejection(): ApiError {
+  return errors.tooManyRequests(TOO_MANY_REQUESTS, 1);
+}
