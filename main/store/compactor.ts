@@ -14,6 +14,18 @@ export interface CompactorState {
   nextAt?: number;
   /** When the last compaction ran and to which revision. */
   last?: { at: number; revision: number };
+  /** Compactions run, and how long they held the event loop. */
+  runs: CompactionRuns;
+}
+
+export interface CompactionRuns {
+  count: number;
+  /** The longest synchronous step of the last run (ms): writes and requests wait this long at most. */
+  lastPauseMs: number;
+  /** The longest synchronous step of any run (ms). */
+  maxPauseMs: number;
+  /** Synchronous steps the last run took. */
+  lastSteps: number;
 }
 
 export interface Compactor {
@@ -31,7 +43,7 @@ export interface CompactorOptions {
 
 export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, intervalMs: number, opts: CompactorOptions = {}): Compactor {
   const now = opts.now ?? Date.now;
-  const state: CompactorState = { intervalMs, pendingRevision: 0 };
+  const state: CompactorState = { intervalMs, pendingRevision: 0, runs: { count: 0, lastPauseMs: 0, maxPauseMs: 0, lastSteps: 0 } };
   let timer: NodeJS.Timeout | undefined;
 
   const tick = (): void => {
@@ -40,7 +52,9 @@ export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, inter
     state.pendingRevision = store.revision;
     if (target > 0) {
       try {
+        const t0 = performance.now();
         store.compact(target);
+        recordRun(state.runs, [performance.now() - t0]);
         state.last = { at: now(), revision: target };
       } catch {
         // A closed store: nothing to keep any more.
@@ -75,4 +89,12 @@ export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, inter
       state.nextAt = undefined;
     },
   };
+}
+
+function recordRun(runs: CompactionRuns, stepsMs: readonly number[]): void {
+  const pause = Math.max(0, ...stepsMs);
+  runs.count++;
+  runs.lastPauseMs = pause;
+  runs.maxPauseMs = Math.max(runs.maxPauseMs, pause);
+  runs.lastSteps = stepsMs.length;
 }

@@ -22,6 +22,13 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 CREATE TABLE IF NOT EXISTS revision_time (revision INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
 `;
 
+/** The database's pages: `pages - freePages` of them hold rows and indexes, the free ones wait for reuse. */
+export interface DbSpace {
+  pageSize: number;
+  pages: number;
+  freePages: number;
+}
+
 /** One row to append; `id` is the revision. */
 export interface LogRow {
   id: number;
@@ -195,6 +202,15 @@ export class LogDb {
    */
   compact(from: number, to: number): void {
     this.compactRange(from, to);
+  }
+
+  /** SQLite's page accounting of the database (the WAL's newest pages included). */
+  space(): DbSpace {
+    const n = (name: string): number => {
+      const v = this.db.pragma(name, { simple: true });
+      return typeof v === 'number' ? v : 0;
+    };
+    return { pageSize: n('page_size'), pages: n('page_count'), freePages: n('freelist_count') };
   }
 
   close(): void {

@@ -20,7 +20,7 @@
 //   events are frozen and shared between watchers. A throwing callback goes to onWatchError.
 // - compact(rev) clamps rev to the current revision; a rev at or below compactRevision is a no-op.
 // - Keys are any strings not containing U+10FFFF; lists are in code point (= UTF-8 byte) order.
-import { LogDb } from './log-db';
+import { LogDb, type DbSpace } from './log-db';
 import { StateIndex } from './state-index';
 import { StoreError, type KV, type ListOptions, type ListResult, type Store, type WatchCallback } from './types';
 import { WatchHub, Watcher } from './watch-hub';
@@ -50,6 +50,8 @@ export interface SqliteStore extends Store {
   revisionTime(revision: number): number | undefined;
   /** Live watchers (for diagnostics and tests). */
   readonly watcherCount: number;
+  /** The database's page accounting (for the soak benchmark and diagnostics). */
+  space(): DbSpace;
 }
 
 interface Pending {
@@ -106,6 +108,11 @@ class SqliteStoreImpl implements SqliteStore {
 
   get watcherCount(): number {
     return this.hub.size;
+  }
+
+  space(): DbSpace {
+    this.assertOpen();
+    return this.db.space();
   }
 
   revisionTime(revision: number): number | undefined {
