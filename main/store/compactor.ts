@@ -3,6 +3,7 @@
 // last interval (at most two) stay possible; the first tick only records a revision ("we don't compact on
 // bootstrap"). kube-apiserver's --etcd-compaction-interval defaults to 5 minutes; 0 turns compaction off.
 import type { Store } from './types';
+import type { SqliteStore } from './sqlite-store';
 import { compactionIntervalProblem } from '../api/compaction';
 
 export interface CompactorState {
@@ -41,34 +42,73 @@ export interface CompactorOptions {
   onChange?: (intervalMs: number) => void;
 }
 
-export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, intervalMs: number, opts: CompactorOptions = {}): Compactor {
+/** What the compactor needs of a store; with the steps, it compacts, vacuums and checkpoints a step at a time. */
+export type CompactedStore = Pick<Store, 'revision' | 'compact'> & Partial<Pick<SqliteStore, 'compactStep' | 'vacuumStep' | 'checkpoint'>>;
+
+/** Pages given back to the file system in one step (4 MiB with 4 KiB pages). */
+const VACUUM_STEP_PAGES = 1024;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Compacts to `target` in bounded steps, then gives the freed pages back and truncates the WAL, each step a
+ * synchronous piece between turns of the event loop (writes and requests run between them). Returns each step's ms.
+ */
+async function compactInSteps(store: CompactedStore, target: number, stopped: () => boolean): Promise<number[]> {
+  const steps: number[] = [];
+  const timed = <T>(f: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      steps.push(performance.now() - t0);
+    }
+  };
+  const { compactStep, vacuumStep, checkpoint } = store;
+  if (!compactStep || !vacuumStep || !checkpoint) {
+    timed(() => store.compact(target));
+    return steps;
+  }
+  while (!timed(() => compactStep.call(store, target)).done) {
+    await nextTurn();
+    if (stopped()) return steps;
+  }
+  for (;;) {
+    await nextTurn();
+    if (stopped()) return steps;
+    if (timed(() => vacuumStep.call(store, VACUUM_STEP_PAGES)) === 0) break;
+  }
+  timed(() => checkpoint.call(store));
+  return steps;
+}
+
+export function startCompactor(store: CompactedStore, intervalMs: number, opts: CompactorOptions = {}): Compactor {
   const now = opts.now ?? Date.now;
   const state: CompactorState = { intervalMs, pendingRevision: 0, runs: { count: 0, lastPauseMs: 0, maxPauseMs: 0, lastSteps: 0 } };
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
-  const tick = (): void => {
+  const tick = async (): Promise<void> => {
     timer = undefined;
     const target = state.pendingRevision;
     state.pendingRevision = store.revision;
     if (target > 0) {
       try {
-        const t0 = performance.now();
-        store.compact(target);
-        recordRun(state.runs, [performance.now() - t0]);
+        recordRun(state.runs, await compactInSteps(store, target, () => stopped));
         state.last = { at: now(), revision: target };
       } catch {
         // A closed store: nothing to keep any more.
         return;
       }
     }
-    schedule();
+    if (!stopped) schedule();
   };
   const schedule = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     state.nextAt = undefined;
     if (state.intervalMs <= 0) return;
-    timer = setTimeout(tick, state.intervalMs);
+    timer = setTimeout(() => void tick(), state.intervalMs);
     timer.unref();
     state.nextAt = now() + state.intervalMs;
   };
@@ -84,6 +124,7 @@ export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, inter
       opts.onChange?.(ms);
     },
     stop() {
+      stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       state.nextAt = undefined;

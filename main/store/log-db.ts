@@ -6,7 +6,13 @@ import Database from 'better-sqlite3';
 import { compareKeys, prefixUpperBound } from './key-order';
 import type { KV, StoreEvent } from './types';
 
-const SCHEMA_VERSION = 2;
+// 3: auto_vacuum = INCREMENTAL, so that pages compaction frees go back to the file system (an older database is
+// rebuilt once by VACUUM when opened).
+const SCHEMA_VERSION = 3;
+/** The WAL is checkpointed when it reaches this share of the pages in use (within the bounds below), and truncated to it. */
+const WAL_SHARE = 0.5;
+const WAL_MIN_PAGES = 64;
+const WAL_MAX_PAGES = 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
@@ -68,7 +74,8 @@ export class LogDb {
   private readonly listFromStmt: Database.Statement<ListParams, StateRow>;
   private readonly listAfterStmt: Database.Statement<ListParams, StateRow>;
   private readonly eventsStmt: Database.Statement<RangeParams, EventRow>;
-  private readonly compactRange: (from: number, to: number) => void;
+  private readonly compactRange: (from: number, to: number) => number;
+  private walPages = 0;
 
   constructor(path: string) {
     // A second process on the same file waits this long for the lock, then fails.
@@ -130,11 +137,12 @@ export class LogDb {
     // The time of `to` itself stays: it is the first row at or above `to`.
     const deleteTimes = this.db.prepare<[number]>('DELETE FROM revision_time WHERE revision < ?');
     this.compactRange = this.db.transaction((from: number, to: number) => {
-      deleteSuperseded.run(from, to);
-      deleteTombstones.run(from, to);
+      const rows = deleteSuperseded.run(from, to).changes + deleteTombstones.run(from, to).changes;
       deleteTimes.run(to);
       recordCompact.run(to);
+      return rows;
     });
+    this.sizeWal();
   }
 
   /** Appends rows in one transaction, recording `atMs` as their time; returns after COMMIT. */
@@ -198,10 +206,27 @@ export class LogDb {
   /**
    * Compacts from revision `from` (the current compact revision) to `to`: deletes the rows at or
    * below `to` that a later row at or below `to` supersedes, and the tombstones at or below `to`;
-   * records `to` as the compact revision. One transaction; cost proportional to `to - from`.
+   * records `to` as the compact revision. One transaction; cost proportional to `to - from`. Returns the rows deleted
+   * (at most 2 × (to − from): a superseded value and a tombstone per revision).
    */
-  compact(from: number, to: number): void {
-    this.compactRange(from, to);
+  compact(from: number, to: number): number {
+    return this.compactRange(from, to);
+  }
+
+  /**
+   * Gives at most `pages` free pages back to the file system (auto_vacuum = INCREMENTAL moves the last pages into free
+   * ones and truncates the file); returns how many it freed. A database still without auto_vacuum frees none.
+   */
+  vacuumStep(pages: number): number {
+    const before = this.space().freePages;
+    this.db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(pages))})`);
+    return before - this.space().freePages;
+  }
+
+  /** Copies the WAL into the database and truncates it to nothing; sizes the next WAL to the data now in use. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.sizeWal();
   }
 
   /** SQLite's page accounting of the database (the WAL's newest pages included). */
@@ -217,6 +242,19 @@ export class LogDb {
     this.db.close();
   }
 
+  /**
+   * Automatic checkpoints when the WAL holds half the pages in use (64 to 1000 pages), and a WAL that grew beyond
+   * that truncated back after them: the WAL stays a bounded share of the data, however small the data.
+   */
+  private sizeWal(): void {
+    const { pages, freePages } = this.space();
+    const walPages = Math.min(WAL_MAX_PAGES, Math.max(WAL_MIN_PAGES, Math.floor((pages - freePages) * WAL_SHARE)));
+    if (walPages === this.walPages) return;
+    this.walPages = walPages;
+    this.db.pragma(`wal_autocheckpoint = ${walPages}`);
+    this.db.pragma(`journal_size_limit = ${walPages * this.space().pageSize}`);
+  }
+
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true });
     if (typeof version !== 'number') throw new Error('store: cannot read the schema version');
@@ -224,8 +262,21 @@ export class LogDb {
       throw new Error(`store: database schema version ${version} is newer than this program (${SCHEMA_VERSION})`);
     }
     if (version < SCHEMA_VERSION) {
+      const hasTables = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() !== undefined;
+      // Before the first table the setting takes by itself; an existing database is rebuilt with it by VACUUM, one
+      // statement, all or nothing. When that fails (the disk full: it needs a copy's room), the database is as it was,
+      // compaction's pages are reused but not given back, and the next open tries again.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+      let vacuumed = true;
+      if (hasTables && this.db.pragma('auto_vacuum', { simple: true }) !== 2) {
+        try {
+          this.db.exec('VACUUM');
+        } catch {
+          vacuumed = false;
+        }
+      }
       this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db.pragma(`user_version = ${vacuumed ? SCHEMA_VERSION : Math.max(version, 2)}`);
     }
   }
 }

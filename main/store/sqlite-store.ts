@@ -33,6 +33,8 @@ export interface OpenStoreOptions {
   compactWindow?: number;
   /** Auto-compaction period in ms. Default 60000; 0 disables. */
   autoCompactMs?: number;
+  /** Revisions one compaction step covers (one transaction, at most twice as many rows deleted). Default 1000. */
+  compactBatch?: number;
   /** Called when a watch callback throws. Default: console.error. */
   onWatchError?: (err: unknown) => void;
 }
@@ -52,6 +54,23 @@ export interface SqliteStore extends Store {
   readonly watcherCount: number;
   /** The database's page accounting (for the soak benchmark and diagnostics). */
   space(): DbSpace;
+  /**
+   * One bounded step of compact(revision): one transaction over at most `compactBatch` revisions from the compact
+   * revision. Each step leaves a compacted store (compactRevision moves up to `to`); `done` once at the target.
+   */
+  compactStep(revision: number): CompactStep;
+  /** Gives free pages back to the file system, at most `pages`, while more than an eighth of the pages in use are free; returns how many. */
+  vacuumStep(pages: number): number;
+  /** Copies the WAL into the database and truncates it. */
+  checkpoint(): void;
+}
+
+export interface CompactStep {
+  /** The compact revision after the step. */
+  to: number;
+  /** Log rows deleted. */
+  rows: number;
+  done: boolean;
 }
 
 interface Pending {
@@ -71,6 +90,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly hub = new WatchHub();
   private readonly onWatchError: (err: unknown) => void;
   private readonly compactWindow: number;
+  private readonly compactBatch: number;
   private rev: number;
   private compactRev: number;
   private queue: Pending[] = [];
@@ -91,6 +111,7 @@ class SqliteStoreImpl implements SqliteStore {
     }
     this.onWatchError = opts.onWatchError ?? ((err) => console.error('store: watch callback failed:', err));
     this.compactWindow = opts.compactWindow ?? 10_000;
+    this.compactBatch = Math.max(1, opts.compactBatch ?? 1000);
     const every = opts.autoCompactMs ?? 60_000;
     if (every > 0) {
       this.compactTimer = setInterval(() => this.autoCompact(), every);
@@ -184,11 +205,29 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   compact(revision: number): void {
+    while (!this.compactStep(revision).done);
+  }
+
+  compactStep(revision: number): CompactStep {
     this.assertOpen();
     const target = Math.min(revision, this.rev);
-    if (target <= this.compactRev) return;
-    this.db.compact(this.compactRev, target);
-    this.compactRev = target;
+    if (target <= this.compactRev) return { to: this.compactRev, rows: 0, done: true };
+    const to = Math.min(target, this.compactRev + this.compactBatch);
+    const rows = this.db.compact(this.compactRev, to);
+    this.compactRev = to;
+    return { to, rows, done: to === target };
+  }
+
+  vacuumStep(pages: number): number {
+    this.assertOpen();
+    const { pages: all, freePages } = this.db.space();
+    const excess = freePages - Math.floor((all - freePages) / 8);
+    return excess > 0 ? this.db.vacuumStep(Math.min(pages, excess)) : 0;
+  }
+
+  checkpoint(): void {
+    this.assertOpen();
+    this.db.checkpoint();
   }
 
   close(): void {
