@@ -262,13 +262,13 @@ export class LogDb {
       throw new Error(`store: database schema version ${version} is newer than this program (${SCHEMA_VERSION})`);
     }
     if (version < SCHEMA_VERSION) {
-      const hasTables = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() !== undefined;
-      // Before the first table the setting takes by itself; an existing database is rebuilt with it by VACUUM, one
-      // statement, all or nothing. When that fails (the disk full: it needs a copy's room), the database is as it was,
-      // compaction's pages are reused but not given back, and the next open tries again.
+      // A database file once written (WAL mode writes its header) takes the setting only when rebuilt by VACUUM: at
+      // once for a new one, a copy of every page for an existing one; one statement, all or nothing. When that fails
+      // (the disk full: it needs a copy's room), the database is as it was, compaction's pages are reused but not
+      // given back, and the next open tries again.
       this.db.pragma('auto_vacuum = INCREMENTAL');
       let vacuumed = true;
-      if (hasTables && this.db.pragma('auto_vacuum', { simple: true }) !== 2) {
+      if (this.db.pragma('auto_vacuum', { simple: true }) !== 2) {
         try {
           this.db.exec('VACUUM');
         } catch {
