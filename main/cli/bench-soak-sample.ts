@@ -28,6 +28,8 @@ export interface Sample {
   /** Compactions run in this window, and their longest synchronous step (ms). */
   compactions: number;
   compactionPauseMs: number;
+  /** Of the last compaction in the window: its longest compaction, vacuum and checkpoint step (ms). */
+  phasesMs?: { compact: number; vacuum: number; checkpoint: number };
   rssMb: number;
   heapMb: number;
   /** The event loop's longest delay in the window (ms). */
@@ -86,6 +88,7 @@ export class Sampler {
       latestBytes: latest.bytes, keys: latest.keys,
       revision: this.store.revision, compactRevision: this.store.compactRevision,
       compactions, compactionPauseMs: compactions > 0 && runs ? runs.lastPauseMs : 0,
+      phasesMs: compactions > 0 && runs ? { ...runs.lastPhasesMs } : undefined,
       rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20,
       loopMaxMs: this.loop.max / 1e6,
       calls: calls.length,

@@ -69,7 +69,7 @@ export function summarize(samples: readonly Sample[], calls: readonly Call[], ma
 function sampleRows(samples: readonly Sample[], maxRows: number): Array<Array<string | number>> {
   const every = Math.max(1, Math.ceil(samples.length / maxRows));
   const rows: Array<Array<string | number>> = [[
-    't (s)', 'db MiB', 'wal MiB', 'used MiB', 'latest MiB', 'keys', 'revision', 'compact rev', 'compactions', 'pause ms',
+    't (s)', 'db MiB', 'wal MiB', 'used MiB', 'latest MiB', 'keys', 'revision', 'compact rev', 'compactions', 'pause ms', 'compact/vacuum/ckpt ms',
     'RSS MiB', 'heap MiB', 'loop max ms', 'write p50', 'write p99', 'read p50', 'read p99',
   ]];
   samples.forEach((s, i) => {
@@ -77,7 +77,8 @@ function sampleRows(samples: readonly Sample[], maxRows: number): Array<Array<st
     if (s.compactions === 0 && i % every !== 0 && i !== samples.length - 1) return;
     rows.push([
       String(round(s.t, 0)), s.dbBytes / MIB, (s.walBytes + s.shmBytes) / MIB, s.usedBytes / MIB, s.latestBytes / MIB, s.keys, s.revision,
-      s.compactRevision, s.compactions, round(s.compactionPauseMs, 1), s.rssMb, s.heapMb, s.loopMaxMs,
+      s.compactRevision, s.compactions, round(s.compactionPauseMs, 1),
+      s.phasesMs ? `${round(s.phasesMs.compact, 0)}/${round(s.phasesMs.vacuum, 0)}/${round(s.phasesMs.checkpoint, 0)}` : '', s.rssMb, s.heapMb, s.loopMaxMs,
       s.writeP50, s.writeP99, s.readP50, s.readP99,
     ]);
   });

@@ -27,7 +27,12 @@ export interface CompactionRuns {
   maxPauseMs: number;
   /** Synchronous steps the last run took. */
   lastSteps: number;
+  /** The longest step of each kind in the last run (ms): compaction transactions, page give-backs, the checkpoint. */
+  lastPhasesMs: Record<Phase, number>;
 }
+
+type Phase = 'compact' | 'vacuum' | 'checkpoint';
+interface Step { phase: Phase; ms: number }
 
 export interface Compactor {
   readonly state: CompactorState;
@@ -54,14 +59,15 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * Compacts to `target` in bounded steps, then gives the freed pages back and truncates the WAL, each step a
  * synchronous piece between turns of the event loop (writes and requests run between them). Returns each step's ms.
  */
-async function compactInSteps(store: CompactedStore, target: number, stopped: () => boolean): Promise<number[]> {
-  const steps: number[] = [];
+async function compactInSteps(store: CompactedStore, target: number, stopped: () => boolean): Promise<Step[]> {
+  const steps: Step[] = [];
+  let phase: Phase = 'compact';
   const timed = <T>(f: () => T): T => {
     const t0 = performance.now();
     try {
       return f();
     } finally {
-      steps.push(performance.now() - t0);
+      steps.push({ phase, ms: performance.now() - t0 });
     }
   };
   const { compactStep, vacuumStep, checkpoint } = store;
@@ -73,18 +79,22 @@ async function compactInSteps(store: CompactedStore, target: number, stopped: ()
     await nextTurn();
     if (stopped()) return steps;
   }
+  phase = 'vacuum';
   for (;;) {
     await nextTurn();
     if (stopped()) return steps;
     if (timed(() => vacuumStep.call(store, VACUUM_STEP_PAGES)) === 0) break;
   }
+  phase = 'checkpoint';
   timed(() => checkpoint.call(store));
   return steps;
 }
 
 export function startCompactor(store: CompactedStore, intervalMs: number, opts: CompactorOptions = {}): Compactor {
   const now = opts.now ?? Date.now;
-  const state: CompactorState = { intervalMs, pendingRevision: 0, runs: { count: 0, lastPauseMs: 0, maxPauseMs: 0, lastSteps: 0 } };
+  const state: CompactorState = {
+    intervalMs, pendingRevision: 0, runs: { count: 0, lastPauseMs: 0, maxPauseMs: 0, lastSteps: 0, lastPhasesMs: { compact: 0, vacuum: 0, checkpoint: 0 } },
+  };
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -132,10 +142,12 @@ export function startCompactor(store: CompactedStore, intervalMs: number, opts: 
   };
 }
 
-function recordRun(runs: CompactionRuns, stepsMs: readonly number[]): void {
-  const pause = Math.max(0, ...stepsMs);
+function recordRun(runs: CompactionRuns, steps: readonly Step[]): void {
+  const pause = Math.max(0, ...steps.map((s) => s.ms));
   runs.count++;
   runs.lastPauseMs = pause;
   runs.maxPauseMs = Math.max(runs.maxPauseMs, pause);
-  runs.lastSteps = stepsMs.length;
+  runs.lastSteps = steps.length;
+  runs.lastPhasesMs = { compact: 0, vacuum: 0, checkpoint: 0 };
+  for (const s of steps) runs.lastPhasesMs[s.phase] = Math.max(runs.lastPhasesMs[s.phase], s.ms);
 }

@@ -33,7 +33,7 @@ export interface OpenStoreOptions {
   compactWindow?: number;
   /** Auto-compaction period in ms. Default 60000; 0 disables. */
   autoCompactMs?: number;
-  /** Revisions one compaction step covers (one transaction, at most twice as many rows deleted). Default 1000. */
+  /** Revisions one compaction step covers (one transaction, at most twice as many rows deleted). Default 500. */
   compactBatch?: number;
   /** Called when a watch callback throws. Default: console.error. */
   onWatchError?: (err: unknown) => void;
@@ -111,7 +111,7 @@ class SqliteStoreImpl implements SqliteStore {
     }
     this.onWatchError = opts.onWatchError ?? ((err) => console.error('store: watch callback failed:', err));
     this.compactWindow = opts.compactWindow ?? 10_000;
-    this.compactBatch = Math.max(1, opts.compactBatch ?? 1000);
+    this.compactBatch = Math.max(1, opts.compactBatch ?? 500);
     const every = opts.autoCompactMs ?? 60_000;
     if (every > 0) {
       this.compactTimer = setInterval(() => this.autoCompact(), every);
