@@ -50,8 +50,8 @@ export interface CompactorOptions {
 /** What the compactor needs of a store; with the steps, it compacts, vacuums and checkpoints a step at a time. */
 export type CompactedStore = Pick<Store, 'revision' | 'compact'> & Partial<Pick<SqliteStore, 'compactStep' | 'vacuumStep' | 'checkpoint'>>;
 
-/** Pages given back to the file system in one step (4 MiB with 4 KiB pages). */
-const VACUUM_STEP_PAGES = 1024;
+/** Pages given back to the file system in one step (512 KiB with 4 KiB pages). */
+const VACUUM_STEP_PAGES = 128;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

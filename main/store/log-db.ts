@@ -12,7 +12,7 @@ const SCHEMA_VERSION = 3;
 /** The WAL is checkpointed when it reaches this share of the pages in use (within the bounds below), and truncated to it. */
 const WAL_SHARE = 0.5;
 const WAL_MIN_PAGES = 64;
-const WAL_MAX_PAGES = 1000;
+const WAL_MAX_PAGES = 512;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
@@ -243,7 +243,7 @@ export class LogDb {
   }
 
   /**
-   * Automatic checkpoints when the WAL holds half the pages in use (64 to 1000 pages), and a WAL that grew beyond
+   * Automatic checkpoints when the WAL holds half the pages in use (64 to 512 pages), and a WAL that grew beyond
    * that truncated back after them: the WAL stays a bounded share of the data, however small the data.
    */
   private sizeWal(): void {

@@ -33,7 +33,7 @@ export interface OpenStoreOptions {
   compactWindow?: number;
   /** Auto-compaction period in ms. Default 60000; 0 disables. */
   autoCompactMs?: number;
-  /** Revisions one compaction step covers (one transaction, at most twice as many rows deleted). Default 500. */
+  /** Revisions one compaction step covers (one transaction, at most twice as many rows deleted). Default 200. */
   compactBatch?: number;
   /** Called when a watch callback throws. Default: console.error. */
   onWatchError?: (err: unknown) => void;
@@ -59,7 +59,10 @@ export interface SqliteStore extends Store {
    * revision. Each step leaves a compacted store (compactRevision moves up to `to`); `done` once at the target.
    */
   compactStep(revision: number): CompactStep;
-  /** Gives free pages back to the file system, at most `pages`, while more than an eighth of the pages in use are free; returns how many. */
+  /**
+   * Gives free pages back to the file system, at most `pages` a call, once more than a third of the pages in use are
+   * free and until a sixth are; returns how many (0: nothing more to give back).
+   */
   vacuumStep(pages: number): number;
   /** Copies the WAL into the database and truncates it. */
   checkpoint(): void;
@@ -91,6 +94,8 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly onWatchError: (err: unknown) => void;
   private readonly compactWindow: number;
   private readonly compactBatch: number;
+  /** Giving free pages back, until a sixth of the pages in use are free. */
+  private vacuuming = false;
   private rev: number;
   private compactRev: number;
   private queue: Pending[] = [];
@@ -111,7 +116,7 @@ class SqliteStoreImpl implements SqliteStore {
     }
     this.onWatchError = opts.onWatchError ?? ((err) => console.error('store: watch callback failed:', err));
     this.compactWindow = opts.compactWindow ?? 10_000;
-    this.compactBatch = Math.max(1, opts.compactBatch ?? 500);
+    this.compactBatch = Math.max(1, opts.compactBatch ?? 200);
     const every = opts.autoCompactMs ?? 60_000;
     if (every > 0) {
       this.compactTimer = setInterval(() => this.autoCompact(), every);
@@ -221,7 +226,12 @@ class SqliteStoreImpl implements SqliteStore {
   vacuumStep(pages: number): number {
     this.assertOpen();
     const { pages: all, freePages } = this.db.space();
-    const excess = freePages - Math.floor((all - freePages) / 8);
+    const inUse = all - freePages;
+    // Free pages are reused by the next writes: given back only beyond a third of the pages in use (a burst of
+    // deletes), down to a sixth, so that steady churn does not shrink and regrow the file at every compaction.
+    if (!this.vacuuming && freePages * 3 <= inUse) return 0;
+    const excess = freePages - Math.floor(inUse / 6);
+    this.vacuuming = excess > 0;
     return excess > 0 ? this.db.vacuumStep(Math.min(pages, excess)) : 0;
   }
 

@@ -70,7 +70,7 @@ describe('bounded store', () => {
     expect(disk(path)).toBeLessThan(before.disk);
     expect(disk(path)).toBeLessThanOrEqual(2 * used(s));
     const sp = s.space();
-    expect(sp.freePages).toBeLessThanOrEqual(Math.floor((sp.pages - sp.freePages) / 8));
+    expect(sp.freePages).toBeLessThanOrEqual(Math.floor((sp.pages - sp.freePages) / 6));
     expect(size(`${path}-wal`)).toBe(0);
   });
 
