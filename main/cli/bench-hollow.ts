@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startCore, type Core } from '../core';
+import { startCore, type Core, type CoreOptions } from '../core';
 import { startHollowNodes, type HollowNodes } from '../hollow';
 import { nowMs } from './bench-report';
 
@@ -17,11 +17,11 @@ export interface HollowBench {
   stop(): Promise<void>;
 }
 
-export async function startHollowBench(tempPrefix: string, nodes: number): Promise<HollowBench> {
+export async function startHollowBench(tempPrefix: string, nodes: number, coreOpts: Pick<CoreOptions, 'compactionIntervalMs'> = {}): Promise<HollowBench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix));
   const errors: string[] = [];
   const log = (l: string) => { if (errors.length < 20) errors.push(l); };
-  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log } });
+  const core = await startCore({ dataDir: dir, apiPort: 0, log, controllers: { log }, ...coreOpts });
   const stop = async (): Promise<void> => {
     await core.stop();
     fs.rmSync(dir, { recursive: true, force: true });

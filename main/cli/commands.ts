@@ -161,6 +161,27 @@ const BENCH_FOOTPRINT = {
   hollowPods: intFlag('--hollow-pods <n>', 'pods Running on hollow nodes for the control plane RSS at scale (0: none)', 1000),
 };
 
+function parsePositiveNumber(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('It must be a number more than 0 (0.2 is 12 seconds).');
+  return n;
+}
+
+function parseSoakCompactionInterval(raw: string): number {
+  const ms = parseCompactionInterval(raw);
+  if (ms === 0) throw new InvalidArgumentError('The soak measures compaction: the interval must be at least 1s.');
+  return ms;
+}
+
+const BENCH_SOAK = {
+  minutes: customFlag('--minutes <n>', 'how long the churn runs, in minutes (fractions allowed)', 5, parsePositiveNumber),
+  compactionInterval: customFlag('--compaction-interval <time>', 'the store\'s compaction interval during the soak (short, so that a run compacts several times)',
+    30_000, parseSoakCompactionInterval, '30s'),
+  nodes: intFlag('--nodes <n>', 'hollow nodes renewing their Leases every 10 s', 50, POSITIVE),
+  rate: intFlag('--rate <n>', 'churn calls per second over HTTPS (writes and reads)', 20, POSITIVE),
+  sampleSeconds: intFlag('--sample-seconds <n>', 'seconds between samples', 5, POSITIVE),
+};
+
 export type ServeOptions = Values<typeof SERVE>;
 export type NodeAddOptions = Values<typeof NODE_ADD>;
 export type NamedMachineOptions = Values<typeof NAMED_MACHINE>;
@@ -178,6 +199,7 @@ export type BenchDnsOptions = Values<typeof BENCH_DNS>;
 export type BenchAuthzOptions = Values<typeof BENCH_AUTHZ>;
 export type BenchFootprintOptions = Values<typeof BENCH_FOOTPRINT>;
 export type BenchFirstClusterOptions = Values<typeof BENCH_FIRST_CLUSTER>;
+export type BenchSoakOptions = Values<typeof BENCH_SOAK>;
 
 export const COMMANDS: readonly CommandDef[] = [
   leaf({
@@ -226,6 +248,8 @@ export const COMMANDS: readonly CommandDef[] = [
         fields: BENCH_FIRST_CLUSTER, run: async (o) => (await import('./bench-first-cluster')).benchFirstCluster(o) }),
       leaf({ name: 'footprint', summary: 'RSS and idle CPU of the control plane and each node\'s processes, idle and with pods; control plane RSS with hollow pods (root)',
         fields: BENCH_FOOTPRINT, run: async (o) => (await import('./bench-footprint')).benchFootprint(o) }),
+      leaf({ name: 'soak', summary: 'continuous churn with hollow nodes: store size, WAL, compaction pauses, RSS and p99 over time, against the bounded-store targets',
+        fields: BENCH_SOAK, run: async (o) => (await import('./bench-soak')).benchSoak(o) }),
       leaf({ name: 'ui', summary: 'hollow nodes and pods in headless Chromium: first full render of the map, frame rate under updates', fields: BENCH_UI, run: async (o) => (await import('./bench-ui')).benchUi(o) }),
     ],
   },

@@ -3,6 +3,7 @@
 // last interval (at most two) stay possible; the first tick only records a revision ("we don't compact on
 // bootstrap"). kube-apiserver's --etcd-compaction-interval defaults to 5 minutes; 0 turns compaction off.
 import type { Store } from './types';
+import type { SqliteStore } from './sqlite-store';
 import { compactionIntervalProblem } from '../api/compaction';
 
 export interface CompactorState {
@@ -14,7 +15,24 @@ export interface CompactorState {
   nextAt?: number;
   /** When the last compaction ran and to which revision. */
   last?: { at: number; revision: number };
+  /** Compactions run, and how long they held the event loop. */
+  runs: CompactionRuns;
 }
+
+export interface CompactionRuns {
+  count: number;
+  /** The longest synchronous step of the last run (ms): writes and requests wait this long at most. */
+  lastPauseMs: number;
+  /** The longest synchronous step of any run (ms). */
+  maxPauseMs: number;
+  /** Synchronous steps the last run took. */
+  lastSteps: number;
+  /** The longest step of each kind in the last run (ms): compaction transactions, page give-backs, the checkpoint. */
+  lastPhasesMs: Record<Phase, number>;
+}
+
+type Phase = 'compact' | 'vacuum' | 'checkpoint';
+interface Step { phase: Phase; ms: number }
 
 export interface Compactor {
   readonly state: CompactorState;
@@ -29,32 +47,78 @@ export interface CompactorOptions {
   onChange?: (intervalMs: number) => void;
 }
 
-export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, intervalMs: number, opts: CompactorOptions = {}): Compactor {
-  const now = opts.now ?? Date.now;
-  const state: CompactorState = { intervalMs, pendingRevision: 0 };
-  let timer: NodeJS.Timeout | undefined;
+/** What the compactor needs of a store; with the steps, it compacts, vacuums and checkpoints a step at a time. */
+export type CompactedStore = Pick<Store, 'revision' | 'compact'> & Partial<Pick<SqliteStore, 'compactStep' | 'vacuumStep' | 'checkpoint'>>;
 
-  const tick = (): void => {
+/** Pages given back to the file system in one step (512 KiB with 4 KiB pages). */
+const VACUUM_STEP_PAGES = 128;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Compacts to `target` in bounded steps, then gives the freed pages back and truncates the WAL, each step a
+ * synchronous piece between turns of the event loop (writes and requests run between them). Returns each step's ms.
+ */
+async function compactInSteps(store: CompactedStore, target: number, stopped: () => boolean): Promise<Step[]> {
+  const steps: Step[] = [];
+  let phase: Phase = 'compact';
+  const timed = <T>(f: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      steps.push({ phase, ms: performance.now() - t0 });
+    }
+  };
+  const { compactStep, vacuumStep, checkpoint } = store;
+  if (!compactStep || !vacuumStep || !checkpoint) {
+    timed(() => store.compact(target));
+    return steps;
+  }
+  while (!timed(() => compactStep.call(store, target)).done) {
+    await nextTurn();
+    if (stopped()) return steps;
+  }
+  phase = 'vacuum';
+  for (;;) {
+    await nextTurn();
+    if (stopped()) return steps;
+    if (timed(() => vacuumStep.call(store, VACUUM_STEP_PAGES)) === 0) break;
+  }
+  phase = 'checkpoint';
+  timed(() => checkpoint.call(store));
+  return steps;
+}
+
+export function startCompactor(store: CompactedStore, intervalMs: number, opts: CompactorOptions = {}): Compactor {
+  const now = opts.now ?? Date.now;
+  const state: CompactorState = {
+    intervalMs, pendingRevision: 0, runs: { count: 0, lastPauseMs: 0, maxPauseMs: 0, lastSteps: 0, lastPhasesMs: { compact: 0, vacuum: 0, checkpoint: 0 } },
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const tick = async (): Promise<void> => {
     timer = undefined;
     const target = state.pendingRevision;
     state.pendingRevision = store.revision;
     if (target > 0) {
       try {
-        store.compact(target);
+        recordRun(state.runs, await compactInSteps(store, target, () => stopped));
         state.last = { at: now(), revision: target };
       } catch {
         // A closed store: nothing to keep any more.
         return;
       }
     }
-    schedule();
+    if (!stopped) schedule();
   };
   const schedule = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     state.nextAt = undefined;
     if (state.intervalMs <= 0) return;
-    timer = setTimeout(tick, state.intervalMs);
+    timer = setTimeout(() => void tick(), state.intervalMs);
     timer.unref();
     state.nextAt = now() + state.intervalMs;
   };
@@ -70,9 +134,20 @@ export function startCompactor(store: Pick<Store, 'revision' | 'compact'>, inter
       opts.onChange?.(ms);
     },
     stop() {
+      stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       state.nextAt = undefined;
     },
   };
+}
+
+function recordRun(runs: CompactionRuns, steps: readonly Step[]): void {
+  const pause = Math.max(0, ...steps.map((s) => s.ms));
+  runs.count++;
+  runs.lastPauseMs = pause;
+  runs.maxPauseMs = Math.max(runs.maxPauseMs, pause);
+  runs.lastSteps = steps.length;
+  runs.lastPhasesMs = { compact: 0, vacuum: 0, checkpoint: 0 };
+  for (const s of steps) runs.lastPhasesMs[s.phase] = Math.max(runs.lastPhasesMs[s.phase], s.ms);
 }

@@ -6,7 +6,13 @@ import Database from 'better-sqlite3';
 import { compareKeys, prefixUpperBound } from './key-order';
 import type { KV, StoreEvent } from './types';
 
-const SCHEMA_VERSION = 2;
+// 3: auto_vacuum = INCREMENTAL, so that pages compaction frees go back to the file system (an older database is
+// rebuilt once by VACUUM when opened).
+const SCHEMA_VERSION = 3;
+/** The WAL is checkpointed when it reaches this share of the pages in use (within the bounds below), and truncated to it. */
+const WAL_SHARE = 0.5;
+const WAL_MIN_PAGES = 64;
+const WAL_MAX_PAGES = 512;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log (
@@ -21,6 +27,13 @@ CREATE INDEX IF NOT EXISTS log_key_id ON log (key, id);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS revision_time (revision INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
 `;
+
+/** The database's pages: `pages - freePages` of them hold rows and indexes, the free ones wait for reuse. */
+export interface DbSpace {
+  pageSize: number;
+  pages: number;
+  freePages: number;
+}
 
 /** One row to append; `id` is the revision. */
 export interface LogRow {
@@ -61,7 +74,8 @@ export class LogDb {
   private readonly listFromStmt: Database.Statement<ListParams, StateRow>;
   private readonly listAfterStmt: Database.Statement<ListParams, StateRow>;
   private readonly eventsStmt: Database.Statement<RangeParams, EventRow>;
-  private readonly compactRange: (from: number, to: number) => void;
+  private readonly compactRange: (from: number, to: number) => number;
+  private walPages = 0;
 
   constructor(path: string) {
     // A second process on the same file waits this long for the lock, then fails.
@@ -123,11 +137,12 @@ export class LogDb {
     // The time of `to` itself stays: it is the first row at or above `to`.
     const deleteTimes = this.db.prepare<[number]>('DELETE FROM revision_time WHERE revision < ?');
     this.compactRange = this.db.transaction((from: number, to: number) => {
-      deleteSuperseded.run(from, to);
-      deleteTombstones.run(from, to);
+      const rows = deleteSuperseded.run(from, to).changes + deleteTombstones.run(from, to).changes;
       deleteTimes.run(to);
       recordCompact.run(to);
+      return rows;
     });
+    this.sizeWal();
   }
 
   /** Appends rows in one transaction, recording `atMs` as their time; returns after COMMIT. */
@@ -191,14 +206,53 @@ export class LogDb {
   /**
    * Compacts from revision `from` (the current compact revision) to `to`: deletes the rows at or
    * below `to` that a later row at or below `to` supersedes, and the tombstones at or below `to`;
-   * records `to` as the compact revision. One transaction; cost proportional to `to - from`.
+   * records `to` as the compact revision. One transaction; cost proportional to `to - from`. Returns the rows deleted
+   * (at most 2 × (to − from): a superseded value and a tombstone per revision).
    */
-  compact(from: number, to: number): void {
-    this.compactRange(from, to);
+  compact(from: number, to: number): number {
+    return this.compactRange(from, to);
+  }
+
+  /**
+   * Gives at most `pages` free pages back to the file system (auto_vacuum = INCREMENTAL moves the last pages into free
+   * ones and truncates the file); returns how many it freed. A database still without auto_vacuum frees none.
+   */
+  vacuumStep(pages: number): number {
+    const before = this.space().freePages;
+    this.db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(pages))})`);
+    return before - this.space().freePages;
+  }
+
+  /** Copies the WAL into the database and truncates it to nothing; sizes the next WAL to the data now in use. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.sizeWal();
+  }
+
+  /** SQLite's page accounting of the database (the WAL's newest pages included). */
+  space(): DbSpace {
+    const n = (name: string): number => {
+      const v = this.db.pragma(name, { simple: true });
+      return typeof v === 'number' ? v : 0;
+    };
+    return { pageSize: n('page_size'), pages: n('page_count'), freePages: n('freelist_count') };
   }
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * Automatic checkpoints when the WAL holds half the pages in use (64 to 512 pages), and a WAL that grew beyond
+   * that truncated back after them: the WAL stays a bounded share of the data, however small the data.
+   */
+  private sizeWal(): void {
+    const { pages, freePages } = this.space();
+    const walPages = Math.min(WAL_MAX_PAGES, Math.max(WAL_MIN_PAGES, Math.floor((pages - freePages) * WAL_SHARE)));
+    if (walPages === this.walPages) return;
+    this.walPages = walPages;
+    this.db.pragma(`wal_autocheckpoint = ${walPages}`);
+    this.db.pragma(`journal_size_limit = ${walPages * this.space().pageSize}`);
   }
 
   private migrate(): void {
@@ -208,8 +262,21 @@ export class LogDb {
       throw new Error(`store: database schema version ${version} is newer than this program (${SCHEMA_VERSION})`);
     }
     if (version < SCHEMA_VERSION) {
+      // A database file once written (WAL mode writes its header) takes the setting only when rebuilt by VACUUM: at
+      // once for a new one, a copy of every page for an existing one; one statement, all or nothing. When that fails
+      // (the disk full: it needs a copy's room), the database is as it was, compaction's pages are reused but not
+      // given back, and the next open tries again.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+      let vacuumed = true;
+      if (this.db.pragma('auto_vacuum', { simple: true }) !== 2) {
+        try {
+          this.db.exec('VACUUM');
+        } catch {
+          vacuumed = false;
+        }
+      }
       this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db.pragma(`user_version = ${vacuumed ? SCHEMA_VERSION : Math.max(version, 2)}`);
     }
   }
 }

@@ -21,7 +21,7 @@
 //   events are frozen and shared between watchers. A throwing callback goes to onWatchError.
 // - compact(rev) clamps rev to the current revision; a rev at or below compactRevision is a no-op.
 // - Keys are any strings not containing U+10FFFF; lists are in code point (= UTF-8 byte) order.
-import { LogDb } from './log-db';
+import { LogDb, type DbSpace } from './log-db';
 import { StateIndex } from './state-index';
 import { StoreError, type KV, type ListOptions, type ListResult, type Store, type WatchCallback } from './types';
 import { WatchHub, Watcher } from './watch-hub';
@@ -35,6 +35,8 @@ export interface OpenStoreOptions {
   compactWindow?: number;
   /** Auto-compaction period in ms. Default 60000; 0 disables. */
   autoCompactMs?: number;
+  /** Revisions one compaction step covers (one transaction, at most twice as many rows deleted). Default 200. */
+  compactBatch?: number;
   /** Called when a watch callback throws. Default: console.error. */
   onWatchError?: (err: unknown) => void;
 }
@@ -52,6 +54,28 @@ export interface SqliteStore extends Store {
   revisionTime(revision: number): number | undefined;
   /** Live watchers (for diagnostics and tests). */
   readonly watcherCount: number;
+  /** The database's page accounting (for the soak benchmark and diagnostics). */
+  space(): DbSpace;
+  /**
+   * One bounded step of compact(revision): one transaction over at most `compactBatch` revisions from the compact
+   * revision. Each step leaves a compacted store (compactRevision moves up to `to`); `done` once at the target.
+   */
+  compactStep(revision: number): CompactStep;
+  /**
+   * Gives free pages back to the file system, at most `pages` a call, once more than a third of the pages in use are
+   * free and until a sixth are; returns how many (0: nothing more to give back).
+   */
+  vacuumStep(pages: number): number;
+  /** Copies the WAL into the database and truncates it. */
+  checkpoint(): void;
+}
+
+export interface CompactStep {
+  /** The compact revision after the step. */
+  to: number;
+  /** Log rows deleted. */
+  rows: number;
+  done: boolean;
 }
 
 interface Pending {
@@ -71,6 +95,9 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly hub = new WatchHub();
   private readonly onWatchError: (err: unknown) => void;
   private readonly compactWindow: number;
+  private readonly compactBatch: number;
+  /** Giving free pages back, until a sixth of the pages in use are free. */
+  private vacuuming = false;
   private rev: number;
   private compactRev: number;
   private queue: Pending[] = [];
@@ -93,6 +120,7 @@ class SqliteStoreImpl implements SqliteStore {
     }
     this.onWatchError = opts.onWatchError ?? ((err) => console.error('store: watch callback failed:', err));
     this.compactWindow = opts.compactWindow ?? 10_000;
+    this.compactBatch = Math.max(1, opts.compactBatch ?? 200);
     const every = opts.autoCompactMs ?? 60_000;
     if (every > 0) {
       this.compactTimer = setInterval(() => this.autoCompact(), every);
@@ -110,6 +138,11 @@ class SqliteStoreImpl implements SqliteStore {
 
   get watcherCount(): number {
     return this.hub.size;
+  }
+
+  space(): DbSpace {
+    this.assertOpen();
+    return this.db.space();
   }
 
   revisionTime(revision: number): number | undefined {
@@ -181,11 +214,34 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   compact(revision: number): void {
+    while (!this.compactStep(revision).done);
+  }
+
+  compactStep(revision: number): CompactStep {
     this.assertOpen();
     const target = Math.min(revision, this.rev);
-    if (target <= this.compactRev) return;
-    this.db.compact(this.compactRev, target);
-    this.compactRev = target;
+    if (target <= this.compactRev) return { to: this.compactRev, rows: 0, done: true };
+    const to = Math.min(target, this.compactRev + this.compactBatch);
+    const rows = this.db.compact(this.compactRev, to);
+    this.compactRev = to;
+    return { to, rows, done: to === target };
+  }
+
+  vacuumStep(pages: number): number {
+    this.assertOpen();
+    const { pages: all, freePages } = this.db.space();
+    const inUse = all - freePages;
+    // Free pages are reused by the next writes: given back only beyond a third of the pages in use (a burst of
+    // deletes), down to a sixth, so that steady churn does not shrink and regrow the file at every compaction.
+    if (!this.vacuuming && freePages * 3 <= inUse) return 0;
+    const excess = freePages - Math.floor(inUse / 6);
+    this.vacuuming = excess > 0;
+    return excess > 0 ? this.db.vacuumStep(Math.min(pages, excess)) : 0;
+  }
+
+  checkpoint(): void {
+    this.assertOpen();
+    this.db.checkpoint();
   }
 
   close(): void {
