@@ -206,4 +206,25 @@ spec:
     await c.kubectlOk(['delete', 'pod', 'probed', 'crashy', '--wait=false']);
     await c.kubectlOk(['delete', 'service', 'probed']);
   }, 120_000);
+
+  it('kubectl get --raw through nodes/proxy: the agent\'s /metrics and /healthz, the kubelet\'s 404, RBAC on nodes/proxy', async () => {
+    const metrics = await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`]);
+    expect(metrics).toMatch(/^# HELP kubelet_/m);
+    expect(metrics).toContain(`kubelet_node_name{node="${nodeB}"} 1`);
+    expect(metrics).toMatch(/^kubelet_running_pods \d+$/m);
+    expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeA}/proxy/healthz`])).toBe('ok');
+    const other = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/pods`]);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain('NotFound');
+    const missing = await c.kubectl(['get', '--raw', '/api/v1/nodes/no-such-node/proxy/metrics']);
+    expect(missing.stderr).toContain('nodes "no-such-node" not found');
+    // RBAC checks the subresource: get on nodes/proxy, not on nodes.
+    const denied = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`, '--as=scraper']);
+    expect(denied.stderr).toContain(`nodes "${nodeB}" is forbidden: User "scraper" cannot get resource "nodes/proxy" in API group "" at the cluster scope`);
+    await c.kubectlOk(['create', 'clusterrole', 'node-scraper', '--verb=get', '--resource=nodes/proxy']);
+    await c.kubectlOk(['create', 'clusterrolebinding', 'node-scraper', '--clusterrole=node-scraper', '--user=scraper']);
+    expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`, '--as=scraper'])).toContain('kubelet_node_name');
+    const nodesOnly = await c.kubectl(['get', 'nodes', '--as=scraper']);
+    expect(nodesOnly.stderr).toContain('cannot list resource "nodes"');
+  });
 });
