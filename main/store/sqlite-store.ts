@@ -50,6 +50,10 @@ export interface SqliteStore extends Store {
   revisionTime(revision: number): number | undefined;
   /** Live watchers (for diagnostics and tests). */
   readonly watcherCount: number;
+  /** Events delivered to watchers since the store opened, each once per watcher it reached. */
+  readonly watchEventsDelivered: number;
+  /** When the store last compacted in this process (ms since the epoch); undefined: not since it opened. */
+  readonly lastCompactionAt: number | undefined;
 }
 
 interface Pending {
@@ -71,6 +75,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly compactWindow: number;
   private rev: number;
   private compactRev: number;
+  private lastCompactAt: number | undefined;
   private queue: Pending[] = [];
   private flushHandle: NodeJS.Immediate | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
@@ -106,6 +111,16 @@ class SqliteStoreImpl implements SqliteStore {
 
   get watcherCount(): number {
     return this.hub.size;
+  }
+
+  /** Events delivered to watchers since the store opened, each once per watcher it reached. */
+  get watchEventsDelivered(): number {
+    return this.hub.delivered;
+  }
+
+  /** When compact() last compacted something in this process (ms since the epoch); undefined: not since the store opened. */
+  get lastCompactionAt(): number | undefined {
+    return this.lastCompactAt;
   }
 
   revisionTime(revision: number): number | undefined {
@@ -182,6 +197,7 @@ class SqliteStoreImpl implements SqliteStore {
     if (target <= this.compactRev) return;
     this.db.compact(this.compactRev, target);
     this.compactRev = target;
+    this.lastCompactAt = Date.now();
   }
 
   close(): void {
