@@ -41,7 +41,7 @@ export function startServeProcess(dataDir: string, extra: string[] = []): Promis
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`flotilla serve did not start in time:\n${out}`));
-    }, 60_000);
+    }, 180_000); // a loaded machine compiles the server (tsx) slowly
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /API server: (https:\/\/\S+)/.exec(out);
