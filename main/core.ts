@@ -300,5 +300,6 @@ function storeFigures(store: SqliteStore, dbFile: string): StoreFigures {
     }
   }
   const { writes, transactions } = store.stats;
-  return { revision: store.revision, compactRevision: store.compactRevision, sizeBytes, writes, transactions, watchers: store.watcherCount };
+  return { revision: store.revision, compactRevision: store.compactRevision, sizeBytes, writes, transactions, watchers: store.watcherCount,
+    watchEvents: store.watchEventsDelivered, lastCompactionAt: store.lastCompactionAt ?? 0 };
 }

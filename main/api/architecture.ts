@@ -5,6 +5,8 @@
 /** A link of the textbook picture along which activity flows. */
 export type ArchLink =
   | 'clients-api' | 'api-store' | 'api-scheduler' | 'api-controllers'
+  /** The store's watch events on their way back through the API server to its watchers (scheduler, controllers, agents). */
+  | 'store-api'
   | `api-node:${string}`;
 
 export interface ArchActivity {
@@ -16,6 +18,10 @@ export interface ArchActivity {
 export interface StoreFiguresView {
   revision: number | null;
   compactRevision: number | null;
+  /** ISO time of the store's last compaction (null: none since the control plane started, or unknown). */
+  lastCompactionAt: string | null;
+  /** Watch events delivered per second (each once per watcher reached). */
+  watchEventsPerSec: number | null;
   sizeBytes: number | null;
   writesPerSec: number | null;
   watchers: number | null;

@@ -2,7 +2,7 @@
 // shows and the Event each records. Shared by the node manager (main/nodes/node-faults.ts), the bridge and the UI.
 
 export type NodeFault = 'stop-agent' | 'kill-containerd' | 'cut-control-plane' | 'cut-nodes' | 'fill-disk' | 'kill-node';
-export type PodFault = 'kill-container';
+export type PodFault = 'kill-container' | 'fail-readiness';
 
 export interface FaultInfo<F extends string> {
   fault: F;
@@ -23,7 +23,15 @@ export const NODE_FAULTS: ReadonlyArray<FaultInfo<NodeFault>> = [
 
 export const POD_FAULTS: ReadonlyArray<FaultInfo<PodFault>> = [
   { fault: 'kill-container', label: 'Kill container', expect: 'The kubelet restarts it by the restart policy, with back-off (10 s, 20 s, … up to 5 min) after repeated crashes.' },
+  { fault: 'fail-readiness', label: 'Fail readiness probe', expect: 'After failureThreshold failed probes the pod turns NotReady: it leaves its Services\' endpoints and kube-proxy stops sending it traffic. It is not restarted. Heal restores.' },
 ];
+
+/** The pod failures in force (a failed readiness probe stays until healed; a killed container is a moment, not listed). */
+export interface PodFaultState {
+  namespace: string;
+  name: string;
+  active: Array<{ fault: PodFault; container: string }>;
+}
 
 /** The reason of the Event each failure and each heal records. */
 export const FAULT_EVENT_REASON = 'FlotillaFault';

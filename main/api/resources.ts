@@ -67,7 +67,9 @@ const BUILT_IN: readonly ResourceInfo[] = [
     shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: [{ name: 'finalize', group: '', version: 'v1', kind: 'Namespace', verbs: ['update'] }, status('', 'v1', 'Namespace')],
   }),
-  res('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: [status('', 'v1', 'Node')] }),
+  res('', 'v1', 'Node', 'nodes', false, {
+    shortNames: ['no'], subresources: [status('', 'v1', 'Node'), { name: 'proxy', group: '', version: 'v1', kind: 'NodeProxyOptions', verbs: ['get'] }],
+  }),
   res('', 'v1', 'Pod', 'pods', true, {
     shortNames: ['po'], categories: ['all'],
     subresources: [

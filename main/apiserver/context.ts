@@ -19,6 +19,8 @@ export interface AuthServices {
 /** Streams that a pod's node serves: logs, exec and port-forward (proxied to the node's agent). */
 export interface PodStreamBackend {
   logs(pod: StoredObject, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** nodes/proxy: a GET of `path` on the node's agent (the kubelet's server), answered as it answers. */
+  nodeProxy(node: string, path: string, query: URLSearchParams, res: ServerResponse): Promise<void>;
   /** Takes over an upgraded (WebSocket) connection for exec or port-forward. */
   upgrade(pod: StoredObject, subresource: 'exec' | 'attach' | 'portforward', req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 }

@@ -23,6 +23,7 @@ import { deprecationWarnings, refuseCreateWhileTerminating } from './registry/cu
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
+import { nodeProxyPath } from './streams/node-proxy';
 import { handleMetrics } from './handlers/metrics';
 import { handleReview } from './handlers/reviews';
 import { handleTokenRequest } from './handlers/token-request';
@@ -285,9 +286,16 @@ const SUBRESOURCE_HANDLERS: Record<SubresourceInfo['name'], SubresourceHandler> 
   exec: needsUpgrade,
   attach: needsUpgrade,
   portforward: needsUpgrade,
-  proxy: needsUpgrade,
+  proxy: handleNodeProxy,
   token: handleTokenRequest,
 };
+
+/** nodes/proxy: to the node's agent (its kubelet server), for a Node that exists. */
+async function handleNodeProxy(ctx: ApiContext, _req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const node = ctx.registry.get(r, undefined, info.name!);
+  if (!ctx.pods) throw errors.unavailable(`no connection to node "${node.metadata.name}"`);
+  await ctx.pods.nodeProxy(node.metadata.name, nodeProxyPath(info.path), info.query, res);
+}
 
 /** `pods/exec, pods/attach and pods/portforward`: the streaming subresources of the resource table. */
 const STREAM_PATHS = ((paths: string[]) => `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]}`)(

@@ -9,7 +9,7 @@ import type { PodRef } from '../api/image-usage';
 import type { Table } from '../api/table';
 import type { ForwardTarget, PortForward } from '../api/port-forward';
 import type { ArchitectureSnapshot } from '../api/architecture';
-import type { NodeFault, NodeFaultState, PodFault } from '../api/faults';
+import type { NodeFault, NodeFaultState, PodFault, PodFaultState } from '../api/faults';
 import type { NodeLifecycleSettings } from '../api/node-lifecycle-settings';
 
 /** The kinds the UI keeps informers for. */
@@ -363,6 +363,10 @@ export interface FaultCalls {
   healNode: { req: { node: string }; res: NodeFaultState };
   /** A failure of one container of the pod (the first running one when none is named), recorded as an Event on the pod. */
   injectPodFault: { req: { namespace: string; name: string; fault: PodFault; container?: string }; res: null };
+  /** The pod's failures in force (a failed readiness probe, until healPod or its node's heal). */
+  podFaults: { req: { namespace: string; name: string }; res: PodFaultState };
+  /** Restores the pod's failed readiness probes, recorded as a Normal Event on the pod. */
+  healPod: { req: { namespace: string; name: string }; res: PodFaultState };
 }
 
 /** Request/response calls: name → { req, res }. */

@@ -59,5 +59,7 @@ export function faultCalls(deps: FaultDeps): Impl {
       await local(deps).podFault(text(req, 'namespace'), text(req, 'name'), oneOf<PodFault>(req, POD_FAULTS), container);
       return null;
     }),
+    podFaults: async (req) => local(deps).podState(text(req, 'namespace'), text(req, 'name')),
+    healPod: (req) => mapped(() => local(deps).healPod(text(req, 'namespace'), text(req, 'name'))),
   };
 }

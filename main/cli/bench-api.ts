@@ -41,7 +41,7 @@ export function startServeProcess(dataDir: string, extra: string[] = []): Promis
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`flotilla serve did not start in time:\n${out}`));
-    }, 60_000);
+    }, 180_000); // a loaded machine compiles the server (tsx) slowly
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /API server: (https:\/\/\S+)/.exec(out);
@@ -115,6 +115,10 @@ function sqliteBaseline(dir: string, durationMs: number): number {
 }
 
 export async function benchApi(o: BenchApiOptions): Promise<void> {
+  if (o.overhead > 0) {
+    const args = ['--count', String(o.count), '--clients', String(o.clients), '--watchers', String(o.watchers), '--watch-events', String(o.watchEvents), '--protocol', o.protocol];
+    return (await import('./bench-overhead')).benchOverhead('api', o.overhead, args);
+  }
   const { count: total, clients: concurrency, watchers, watchEvents, protocol } = o;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-api-'));
   const server = await startServeProcess(path.join(dir, 'data'), [`--tracing=${o.tracing}`, `--metrics=${o.metrics}`]);

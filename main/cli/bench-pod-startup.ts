@@ -234,7 +234,8 @@ async function teardown(core: Core, dir: string, node: Node | undefined, times: 
   await stopBenchCluster(core, dir);
 }
 
-export async function benchPodStartup({ pods, burst: burstPods, tracing, metrics }: BenchPodStartupOptions): Promise<void> {
+export async function benchPodStartup({ pods, burst: burstPods, tracing, metrics, overhead }: BenchPodStartupOptions): Promise<void> {
+  if (overhead > 0) return (await import('./bench-overhead')).benchOverhead('pod-startup', overhead, ['--pods', String(pods), '--burst', String(burstPods)]);
   if (process.getuid?.() !== 0) throw new Error('bench pod-startup must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
   if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
   let burstMs = NaN;

@@ -106,6 +106,7 @@ const BENCH_API = {
   protocol: choiceFlag('--protocol <p>', 'HTTP/1.1 (one connection per client) or h2 (HTTP/2, one connection per client, as client-go negotiates)',
     API_PROTOCOLS, isApiProtocol, 'http1.1'),
   tracing: customFlag('--tracing <true|false>', 'the server records pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),  metrics: customFlag('--metrics <true|false>', 'the server counts its Prometheus metrics (to measure their overhead)', true, parseBoolean, 'true'),
+  overhead: intFlag('--overhead <rounds>', 'instead: run it 2 × rounds times, tracing and metrics on and off alternately (ABBA); print the medians and the overhead', 0),
 };
 
 const BENCH_SCHEDULER = {
@@ -124,6 +125,7 @@ const BENCH_POD_STARTUP = {
   pods: intFlag('--pods <n>', 'pods created one after another', 20, POSITIVE),
   burst: intFlag('--burst <n>', 'pods of a further round created all at once (0: none)', 0),
   tracing: customFlag('--tracing <true|false>', 'the control plane and the node record pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),  metrics: customFlag('--metrics <true|false>', 'the control plane counts its Prometheus metrics (to measure their overhead)', true, parseBoolean, 'true'),
+  overhead: intFlag('--overhead <rounds>', 'instead: run it 2 × rounds times, tracing and metrics on and off alternately (ABBA); print the medians and the overhead', 0),
 };
 
 const BENCH_NODE_ADD = {

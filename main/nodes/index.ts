@@ -86,18 +86,21 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     core.own({ name: 'registry-settings-sync', stop: off });
   }
   const stopController = controller.start();
+  const dialAgent = async (node: string): Promise<Duplex> => {
+    const c = controller.connection(node);
+    if (!c) throw new Error(`node ${node} is not connected`);
+    return c.dialAgent();
+  };
+  const agentToken = (node: string): string => controller.serverToken(node);
   const mgr: NodeManager = {
-    providers, controller,
-    dialAgent: async (node: string): Promise<Duplex> => {
-      const c = controller.connection(node);
-      if (!c) throw new Error(`node ${node} is not connected`);
-      return c.dialAgent();
-    },
-    agentToken: (node) => controller.serverToken(node),
+    providers, controller, dialAgent, agentToken,
     availability: async () => Promise.all([...providers.values()].map(async (p) => ({ provider: p.name, ...(await p.available()) }))),
     ensureNodes: (count, provider) => ensureMachines(core.client, count, provider ?? opts.provider ?? defaultProvider()),
     stop: stopController,
-    faults: new NodeFaults({ dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers), log: opts.log }),
+    faults: new NodeFaults({
+      dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers),
+      agents: { dial: dialAgent, serverToken: agentToken }, log: opts.log,
+    }),
   };
   core.own({ name: 'node-manager', stop: () => mgr.stop() });
   core.own({ name: 'node-faults', stop: () => mgr.faults.cleanup() });

@@ -2,8 +2,8 @@
 // recorded as an Event on the node or pod (source flotilla-faults). A failure stays in force until healed; everything a
 // failure adds (iptables chains, the fill file) is removed by the heal and when the node manager stops.
 import type { Node, Pod } from '../api/types';
-import { FAULT_EVENT_REASON, HEAL_EVENT_REASON, nodeFaultLabel, podFaultLabel, type NodeFault, type NodeFaultState, type PodFault } from '../api/faults';
-import type { ApiClient } from '../client/types';
+import { FAULT_EVENT_REASON, HEAL_EVENT_REASON, nodeFaultLabel, podFaultLabel, type NodeFault, type NodeFaultState, type PodFault, type PodFaultState } from '../api/faults';
+import { isNotFound, type ApiClient } from '../client/types';
 import { EventRecorder } from '../client/record/recorder';
 import { R } from '../client/refs';
 import type { MachineController } from './machine-controller';
@@ -11,6 +11,8 @@ import type { SandboxProvider } from './providers/sandbox/provider';
 import type { SandboxNodeState } from './providers/sandbox/node-state';
 import { cutNetwork, healNetwork, type NetworkCut } from './providers/sandbox/partition';
 import { fillDisk, killContainerTask, killNodeService, unfillDisk } from './providers/sandbox/faults';
+import type { AgentEndpoint } from '../protocol/agent-connection';
+import { AgentRefusal, ReadinessFaults } from './readiness-faults';
 
 const CUTS: Partial<Record<NodeFault, NetworkCut>> = { 'cut-control-plane': 'control-plane', 'cut-nodes': 'nodes' };
 
@@ -26,15 +28,19 @@ export interface NodeFaultsOptions {
   controller: MachineController;
   /** The sandbox provider (absent: no node takes failures). */
   sandbox?: SandboxProvider;
+  /** The nodes' agents (a pod's readiness probe is failed by its agent). */
+  agents: AgentEndpoint;
   log?: (line: string) => void;
 }
 
 export class NodeFaults {
   private readonly active = new Map<string, Set<NodeFault>>();
   private readonly events: EventRecorder;
+  private readonly readiness: ReadinessFaults;
 
   constructor(private readonly o: NodeFaultsOptions) {
     this.events = new EventRecorder(o.client, { component: 'flotilla-faults' });
+    this.readiness = new ReadinessFaults(o.agents);
   }
 
   /** The node's sandbox state, or why failures cannot be caused there. */
@@ -99,6 +105,7 @@ export class NodeFaults {
     const { s, reason } = this.target(node);
     if (!s) throw new FaultError(409, reason ?? `node ${node} takes no failures`);
     const healed = [...(this.active.get(node) ?? [])];
+    for (const p of this.readiness.onNode(node)) await this.healPod(p.namespace, p.name).catch((e: unknown) => this.o.log?.(`faults: ${e instanceof Error ? e.message : String(e)}`));
     await this.undo(s);
     this.active.delete(node);
     this.o.controller.reattach(node);
@@ -113,13 +120,18 @@ export class NodeFaults {
     unfillDisk(this.o.dataDir, s);
   }
 
-  /** SIGKILLs one container of a pod (the first when none is named) through its node's containerd. */
+  /**
+   * kill-container: SIGKILLs one container of a pod (the first running one when none is named) through its node's
+   * containerd. fail-readiness: the node's agent fails the container's readiness probe (the first container with one when
+   * none is named) until healed.
+   */
   async podFault(namespace: string, name: string, fault: PodFault, container?: string): Promise<void> {
-    const pod = await this.o.client.get<Pod>(R.pods, name, namespace);
+    const pod = await this.getPod(namespace, name);
     const node = pod.spec?.nodeName;
     if (!node) throw new FaultError(409, `pod ${namespace}/${name} is not on a node yet`);
     const { s, reason } = this.target(node);
     if (!s) throw new FaultError(409, reason ?? `node ${node} takes no failures`);
+    if (fault === 'fail-readiness') return this.failReadiness(pod, node, container);
     const statuses = pod.status?.containerStatuses ?? [];
     const cs = container ? statuses.find((c) => c.name === container) : statuses.find((c) => c.state?.running);
     if (!cs) throw new FaultError(404, container ? `pod ${namespace}/${name} has no container ${container}` : `pod ${namespace}/${name} has no running container`);
@@ -128,8 +140,52 @@ export class NodeFaults {
     this.events.event(pod, 'Warning', FAULT_EVENT_REASON, `${podFaultLabel(fault)} ${cs.name} (Flotilla failure: SIGKILL of its task through containerd)`);
   }
 
+  private async getPod(namespace: string, name: string): Promise<Pod> {
+    try {
+      return await this.o.client.get<Pod>(R.pods, name, namespace);
+    } catch (e) {
+      if (isNotFound(e)) throw new FaultError(404, `pod ${namespace}/${name} not found`);
+      throw e;
+    }
+  }
+
+  private async failReadiness(pod: Pod, node: string, named?: string): Promise<void> {
+    const { namespace = 'default', name = '' } = pod.metadata ?? {};
+    const container = ReadinessFaults.container(pod, named);
+    if (!container) throw new FaultError(409, `pod ${namespace}/${name} has no container with a readiness probe: without one the kubelet counts a running container ready, so there is no probe to fail`);
+    try {
+      await this.readiness.fail(pod, node, container);
+    } catch (e) {
+      if (e instanceof AgentRefusal) throw new FaultError(e.code, e.message);
+      throw e;
+    }
+    this.events.event(pod, 'Warning', FAULT_EVENT_REASON, `${podFaultLabel('fail-readiness')} of container ${container} (Flotilla failure: the node's kubelet fails its readiness probe attempts until healed)`);
+  }
+
+  /** The pod's failures in force. */
+  podState(namespace: string, name: string): PodFaultState {
+    return this.readiness.state(namespace, name);
+  }
+
+  /** Restores the pod's failed readiness probes (the kubelet's next attempts run the probes again). */
+  async healPod(namespace: string, name: string): Promise<PodFaultState> {
+    let restored: string[];
+    try {
+      restored = await this.readiness.heal(namespace, name);
+    } catch (e) {
+      if (e instanceof AgentRefusal) throw new FaultError(e.code, e.message);
+      throw e;
+    }
+    if (restored.length) {
+      const pod = await this.o.client.get<Pod>(R.pods, name, namespace).catch(() => undefined);
+      if (pod) this.events.event(pod, 'Normal', HEAL_EVENT_REASON, `Healed (${podFaultLabel('fail-readiness')} of container ${restored.join(', ')}): the kubelet runs the readiness probe again`);
+    }
+    return this.podState(namespace, name);
+  }
+
   /** Removes every failure's traces (the node manager stopping); nodes are not reconnected. */
   async cleanup(): Promise<void> {
+    await this.readiness.cleanup(this.o.log);
     for (const node of this.active.keys()) {
       const s = this.o.sandbox?.state(node);
       if (s) await this.undo(s).catch((e: unknown) => this.o.log?.(`faults: cleaning up node ${node}: ${e instanceof Error ? e.message : String(e)}`));

@@ -68,6 +68,10 @@ export interface SqliteStore extends Store {
   vacuumStep(pages: number): number;
   /** Copies the WAL into the database and truncates it. */
   checkpoint(): void;
+  /** Events delivered to watchers since the store opened, each once per watcher it reached. */
+  readonly watchEventsDelivered: number;
+  /** When the store last compacted in this process (ms since the epoch); undefined: not since it opened. */
+  readonly lastCompactionAt: number | undefined;
 }
 
 export interface CompactStep {
@@ -100,6 +104,7 @@ class SqliteStoreImpl implements SqliteStore {
   private vacuuming = false;
   private rev: number;
   private compactRev: number;
+  private lastCompactAt: number | undefined;
   private queue: Pending[] = [];
   private flushHandle: NodeJS.Immediate | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
@@ -138,6 +143,16 @@ class SqliteStoreImpl implements SqliteStore {
 
   get watcherCount(): number {
     return this.hub.size;
+  }
+
+  /** Events delivered to watchers since the store opened, each once per watcher it reached. */
+  get watchEventsDelivered(): number {
+    return this.hub.delivered;
+  }
+
+  /** When compact() last compacted something in this process (ms since the epoch); undefined: not since the store opened. */
+  get lastCompactionAt(): number | undefined {
+    return this.lastCompactAt;
   }
 
   space(): DbSpace {
@@ -224,6 +239,7 @@ class SqliteStoreImpl implements SqliteStore {
     const to = Math.min(target, this.compactRev + this.compactBatch);
     const rows = this.db.compact(this.compactRev, to);
     this.compactRev = to;
+    this.lastCompactAt = Date.now();
     return { to, rows, done: to === target };
   }
 

@@ -50,6 +50,8 @@ export class WatchHub {
   private readonly lengths = new Map<number, number>();
   private readonly pending: StoreEvent[][] = [];
   private publishing = false;
+  /** Events handed to watchers since start, each counted once per watcher it reached (etcd's watch fan-out). */
+  delivered = 0;
 
   get size(): number {
     let n = 0;
@@ -106,6 +108,7 @@ export class WatchHub {
     }
     for (const [group, list] of matched) {
       Object.freeze(list);
+      this.delivered += list.length * group.size;
       // A copy: watchers added or removed by a callback do not disturb this round.
       for (const w of [...group]) w.deliver(list);
     }

@@ -1,7 +1,9 @@
 // One-click failures in the real UI: `flotilla serve --nodes 1` (a real sandbox node) with short node-lifecycle timings
 // (--node-monitor-grace-period 4s, tolerations 5 s), Debian's chromium at 1024×700. The node's drawer shows the timings
 // and a "Cause a failure" menu; "Cut network from control plane" makes the node Ready=Unknown (kubectl's NotReady) in the
-// drawer; "Heal" brings it back Ready and removes the rules. A pod's "Kill container" restarts it. Screenshots under
+// drawer; "Heal" brings it back Ready and removes the rules. A pod's "Kill container" restarts it; its "Fail readiness
+// probe" makes it NotReady until the pod's "Heal"; the Architecture view then shows the store's last compaction and
+// watch events. Screenshots under
 // test-results/ui/faults-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -115,4 +117,32 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('one-click failures in the
     await page.getByRole('tab', { name: 'Status' }).click();
     await shot('04-pod-restarted');
   }, 120_000);
+
+  it('fail a pod\'s readiness probe: NotReady, shown in the drawer; Heal: Ready again; the Architecture view', async () => {
+    await serve.client.create(PODS, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probed', namespace: 'default' },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'app', image: HELLO, imagePullPolicy: 'IfNotPresent', readinessProbe: { httpGet: { port: 8080, path: '/' }, periodSeconds: 1, failureThreshold: 1 } }],
+      },
+    }, { namespace: 'default' });
+    const ready = async () => ((await serve.client.get<KObject>(PODS, 'probed', 'default')).status as { conditions?: Cond[] } | undefined)?.conditions?.find((c) => c.type === 'Ready')?.status;
+    await until(async () => (await ready()) === 'True', 'probed Ready', 90_000);
+    await page.getByRole('button', { name: 'Close details' }).click().catch(() => undefined);
+    await page.locator('[data-pod="probed"]').click();
+    await page.locator('[data-test=pod-detail] h1', { hasText: 'probed' }).waitFor({ timeout: STEP_MS });
+    await page.locator('[data-test=fail-readiness]').click();
+    await page.locator('[data-test=pod-active-faults]', { hasText: 'readiness failing: app' }).waitFor({ timeout: STEP_MS });
+    await until(async () => (await ready()) === 'False', 'probed NotReady', STEP_MS);
+    await page.getByRole('tab', { name: 'Status' }).click();
+    await shot('05-readiness-failed');
+    await page.locator('[data-test=heal-pod]').click();
+    await page.locator('[data-test=pod-active-faults]').waitFor({ state: 'detached', timeout: STEP_MS });
+    await until(async () => (await ready()) === 'True', 'probed Ready again', STEP_MS);
+    await page.getByRole('button', { name: 'Close details' }).click();
+    await page.getByRole('button', { name: 'Architecture', exact: true }).click();
+    const store = page.locator('[data-test=architecture]').getByText('last compaction');
+    await store.waitFor({ timeout: STEP_MS });
+    await shot('06-architecture');
+  }, 180_000);
 });

@@ -20,6 +20,10 @@ export interface StoreFigures {
   writes: number;
   transactions: number;
   watchers: number;
+  /** Events delivered to watchers, once per watcher reached. */
+  watchEvents: number;
+  /** When the store last compacted (ms since the epoch), 0 if not since start. */
+  lastCompactionAt: number;
 }
 
 /** A counter whose value is read from a source at scrape time (reset, then set). */
@@ -62,6 +66,9 @@ export function storeCollectors(registry: Registry, figures: () => StoreFigures,
   readCounter(registry, 'flotilla_store_writes_total', 'Rows written to the store.', [], () => [[{}, figures().writes]]);
   readCounter(registry, 'flotilla_store_transactions_total', 'SQLite write transactions committed (group commit).', [], () => [[{}, figures().transactions]]);
   readGauge(registry, 'flotilla_store_watchers', 'Live watchers of the store.', [], () => [[{}, figures().watchers]]);
+  readCounter(registry, 'flotilla_store_watch_events_total', 'Events delivered to the store\'s watchers, each counted once per watcher it reached.', [], () => [[{}, figures().watchEvents]]);
+  readGauge(registry, 'flotilla_store_last_compaction_timestamp_seconds', 'When the store last compacted its history (0: not since start).', [],
+    () => [[{}, figures().lastCompactionAt / 1000]]);
   readGauge(registry, 'apiserver_storage_objects', 'Number of stored objects at the time of last check split by kind.', ['resource'], () => objects().map(([r, n]) => [{ resource: r }, n]));
 }
 

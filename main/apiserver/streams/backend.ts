@@ -4,6 +4,7 @@ import type { PodStreamBackend } from '../context';
 import type { AgentEndpoint } from '../../protocol/agent-connection';
 import { createExecWebSocketServer, upgradeExec } from './exec';
 import { proxyLogs } from './logs';
+import { proxyNode } from './node-proxy';
 import { createPortForwardWebSocketServer, upgradePortForward } from './port-forward';
 
 export interface PodStreams extends PodStreamBackend {
@@ -16,6 +17,7 @@ export function createPodStreamBackend(ep: AgentEndpoint): PodStreams {
   const pfWss = createPortForwardWebSocketServer();
   return {
     logs: (pod, query, req, res) => proxyLogs(ep, pod, query, req, res),
+    nodeProxy: (node, path, query, res) => proxyNode(ep, node, path, query, res),
     async upgrade(pod, sub, req, socket, head) {
       if (sub === 'portforward') upgradePortForward(ep, pfWss, pod, req, socket, head);
       else await upgradeExec(ep, execWss, pod, sub, req, socket, head);

@@ -18,7 +18,10 @@ const LONG_RUNNING = new Set(['WATCH', 'CONNECT']);
 
 export function emptyControlPlane(): ControlPlaneFigures {
   return {
-    store: { revision: null, compactRevision: null, sizeBytes: null, writesPerSec: null, watchers: null, objects: null },
+    store: {
+      revision: null, compactRevision: null, lastCompactionAt: null, sizeBytes: null,
+      writesPerSec: null, watchEventsPerSec: null, watchers: null, objects: null,
+    },
     apiServer: { requestsPerSec: {}, totalPerSec: null, watches: null, p99Ms: null, inflight: null },
     scheduler: { active: null, backoff: null, unschedulable: null, scheduled: null, failed: null },
     controllers: [],
@@ -37,13 +40,18 @@ export class ControlPlaneReader {
     const push = (link: ArchActivity['link'], n: number | null): void => { if (n) activity.push({ link, count: n }); };
 
     const writes = m.sum('flotilla_store_writes_total');
+    const watchEvents = m.sum('flotilla_store_watch_events_total');
+    const compactedAt = m.sum('flotilla_store_last_compaction_timestamp_seconds');
     const store: StoreFiguresView = {
       revision: m.sum('flotilla_store_revision'), compactRevision: m.sum('flotilla_store_compact_revision'),
+      lastCompactionAt: compactedAt ? new Date(compactedAt * 1000).toISOString() : null,
+      watchEventsPerSec: watchEvents === null ? null : r.rate('store.watchEvents', watchEvents),
       sizeBytes: m.sum('apiserver_storage_size_bytes'), watchers: m.sum('flotilla_store_watchers'),
       objects: m.sum('apiserver_storage_objects'),
       writesPerSec: writes === null ? null : r.rate('store.writes', writes),
     };
     if (writes !== null) push('api-store', r.delta('store.writes.activity', writes));
+    if (watchEvents !== null) push('store-api', r.delta('store.watchEvents.activity', watchEvents));
 
     const requestsPerSec: Record<string, number> = {};
     let totalPerSec: number | null = null;

@@ -1,7 +1,7 @@
 // One-click failures from the UI: a node's failures in force (polled while shown), causing one, healing the node, and a
 // pod's container failures; outcomes as notices (useActions' attempt). Only this Flotilla's sandbox nodes take them.
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
-import type { NodeFault, NodeFaultState, PodFault } from '../../../main/api/faults';
+import type { NodeFault, NodeFaultState, PodFault, PodFaultState } from '../../../main/api/faults';
 import { nodeFaultLabel, podFaultLabel } from '../../../main/api/faults';
 import type { NodeLifecycleSettings } from '../../../main/api/node-lifecycle-settings';
 import { call } from '../bridge/client';
@@ -55,18 +55,42 @@ export function useNodeFaults(node: Ref<string>) {
   };
 }
 
-/** A pod's failures. */
-export function usePodFaults() {
+const POD_FAULT_DONE: Record<PodFault, string> = {
+  'kill-container': 'The kubelet restarts it, with back-off when it keeps failing.',
+  'fail-readiness': 'After its failure threshold the pod turns NotReady and leaves its Services\' endpoints.',
+};
+
+/** A pod's failures, and those in force (a failed readiness probe) for the pod given. */
+export function usePodFaults(pod: Ref<{ namespace: string; name: string }>) {
   const { attempt } = useActions();
   const working = ref(false);
+  const state = ref<PodFaultState>();
   let alive = true;
   onBeforeUnmount(() => { alive = false; });
+  async function refresh(): Promise<void> {
+    try {
+      const s = await call('podFaults', pod.value);
+      if (alive) state.value = s;
+    } catch {
+      if (alive) state.value = undefined; // another cluster, or no connection
+    }
+  }
+  watch(() => `${pod.value.namespace}/${pod.value.name}`, () => void refresh(), { immediate: true });
   return {
-    working,
-    inject: async (namespace: string, name: string, fault: PodFault, container?: string) => {
+    working, state,
+    inject: async (fault: PodFault, container?: string) => {
+      const { namespace, name } = pod.value;
       working.value = true;
       await attempt(`${podFaultLabel(fault).toLowerCase()} of ${name}`, () => call('injectPodFault', { namespace, name, fault, container }),
-        () => `${podFaultLabel(fault)}: done on ${name}. The kubelet restarts it, with back-off when it keeps failing.`);
+        () => `${podFaultLabel(fault)}: done on ${name}. ${POD_FAULT_DONE[fault]}`);
+      await refresh();
+      if (alive) working.value = false;
+    },
+    heal: async () => {
+      const { namespace, name } = pod.value;
+      working.value = true;
+      const s = await attempt(`heal ${name}`, () => call('healPod', { namespace, name }), () => `Healing ${name}: its readiness probe runs again`);
+      if (s && alive) state.value = s;
       if (alive) working.value = false;
     },
   };

@@ -3,6 +3,18 @@
 // 100 events/s. A dot carries how many events it stands for; links with dots still in flight get fewer.
 import type { ArchActivity, ArchLink } from '../../../main/api/architecture';
 
+/**
+ * Where each link comes in a change's way through the cluster: a client's request reaches the API server (0), is written
+ * to the store (1), comes back from the store as watch events (2) and reaches the watchers — scheduler, controllers,
+ * agents (3). Dots of a later stage leave later, so a create is seen flowing API server → store → watchers.
+ */
+export function linkStage(link: ArchLink): number {
+  if (link === 'clients-api') return 0;
+  if (link === 'api-store') return 1;
+  if (link === 'store-api') return 2;
+  return 3;
+}
+
 /** Most dots on one link at once. */
 export const MAX_DOTS_PER_LINK = 4;
 
@@ -16,9 +28,12 @@ export interface PlannedDot {
 
 /**
  * Dots for one snapshot: per link, min(events, free slots) dots, the events shared out among them,
- * their departures spread over `spreadMs`. `inFlight` says how many dots each link still shows.
+ * their departures spread over `spreadMs` after the link's stage (`stageMs` each). `inFlight` says how many dots each
+ * link still shows.
  */
-export function planDots(activity: readonly ArchActivity[], inFlight: ReadonlyMap<string, number>, spreadMs: number, cap = MAX_DOTS_PER_LINK): PlannedDot[] {
+export function planDots(
+  activity: readonly ArchActivity[], inFlight: ReadonlyMap<string, number>, spreadMs: number, cap = MAX_DOTS_PER_LINK, stageMs = 0,
+): PlannedDot[] {
   const totals = new Map<ArchLink, number>();
   for (const a of activity) if (a.count > 0) totals.set(a.link, (totals.get(a.link) ?? 0) + Math.round(a.count));
   const out: PlannedDot[] = [];
@@ -31,7 +46,7 @@ export function planDots(activity: readonly ArchActivity[], inFlight: ReadonlyMa
     for (let i = 0; i < dots; i++) {
       const count = base + (rest > 0 ? 1 : 0);
       if (rest > 0) rest--;
-      out.push({ link, count, delayMs: dots === 1 ? 0 : Math.round((spreadMs * i) / dots) });
+      out.push({ link, count, delayMs: linkStage(link) * stageMs + (dots === 1 ? 0 : Math.round((spreadMs * i) / dots)) });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // The architecture view's components: what each one does (two sentences) and its figures as rows of
 // its details table, from one snapshot.
 import type { ArchitectureSnapshot, ArchNode } from '../../../main/api/architecture';
-import { ago, bytes, count, millis, rate, seconds, UNKNOWN, verbRates } from './arch-format';
+import { ago, bytes, clock, count, millis, rate, seconds, UNKNOWN, verbRates } from './arch-format';
 
 export type ComponentId = 'api' | 'store' | 'scheduler' | 'controllers' | `kubelet:${string}` | `proxy:${string}` | `containerd:${string}`;
 
@@ -74,8 +74,9 @@ export function componentInfo(s: ArchitectureSnapshot, id: ComponentId, now = Da
     const st = s.store;
     return {
       title: JOBS.store[0], job: JOBS.store[1], rows: [
-        ['Revision', count(st.revision)], ['Compacted up to', count(st.compactRevision)], ['Size on disk', bytes(st.sizeBytes)],
-        ['Writes', rate(st.writesPerSec)], ['Objects', count(st.objects)], ['Watchers', count(st.watchers)],
+        ['Revision', count(st.revision)], ['Last compaction', st.lastCompactionAt ? `${clock(st.lastCompactionAt)} (${ago(st.lastCompactionAt, now)})` : 'none since start'],
+        ['Compacted up to', count(st.compactRevision)], ['Size on disk', bytes(st.sizeBytes)],
+        ['Writes', rate(st.writesPerSec)], ['Watch events to watchers', rate(st.watchEventsPerSec)], ['Objects', count(st.objects)], ['Watchers', count(st.watchers)],
       ],
     };
   }

@@ -39,6 +39,19 @@ export function ago(iso: string | null | undefined, now: number): string {
   return `${Math.floor(s / 3600)} h ago`;
 }
 
+/** A clock time "21:30:05" from an ISO time (the viewer's local time). */
+export function clock(iso: string | null | undefined): string {
+  if (!iso) return UNKNOWN;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? UNKNOWN : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}
+
+/** The store's last compaction: "21:30:05 (2 min ago) · rev 1234", "none yet · rev 0" before the first. */
+export function compaction(iso: string | null | undefined, revision: number | null | undefined, now: number): string {
+  const rev = revision === null || revision === undefined ? '' : ` · rev ${Math.round(revision)}`;
+  return iso ? `${clock(iso)} (${ago(iso, now)})${rev}` : `none yet${rev}`;
+}
+
 /** The API server's busiest verbs, "POST 3/s · GET 1.2/s", at most `max` of them. */
 export function verbRates(s: ArchitectureSnapshot, max = 3): string {
   const list = Object.entries(s.apiServer.requestsPerSec).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);

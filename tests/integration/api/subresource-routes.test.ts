@@ -71,6 +71,17 @@ describe('subresource routes', () => {
     expect((JSON.parse(refused.text) as { message: string }).message).toBe('upgrade requests are only served for pods/exec, pods/attach and pods/portforward');
   });
 
+  it('nodes/proxy: listed with get, other verbs 405, an unknown node 404, a node without an agent connection 503', async () => {
+    const resources = (await call('GET', '/api/v1')).body.resources as Array<{ name: string; verbs: string[]; kind: string }>;
+    expect(resources.find((r) => r.name === 'nodes/proxy')).toMatchObject({ kind: 'NodeProxyOptions', verbs: ['get'] });
+    expect((await call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'far' } })).code).toBe(201);
+    expect((await call('POST', '/api/v1/nodes/far/proxy/metrics', {})).code).toBe(405);
+    const missing = await call('GET', '/api/v1/nodes/nowhere/proxy/metrics');
+    expect(missing).toMatchObject({ code: 404, body: { reason: 'NotFound', message: 'nodes "nowhere" not found' } });
+    const unreachable = await call('GET', '/api/v1/nodes/far/proxy/metrics');
+    expect(unreachable).toMatchObject({ code: 503, body: { reason: 'ServiceUnavailable', message: 'no connection to node "far"' } });
+  });
+
   it('metrics.k8s.io lists what the nodes report (nothing here) and 404s an unknown node', async () => {
     const list = await call('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
     expect(list).toEqual({ code: 200, body: { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [] } });

@@ -2,7 +2,9 @@
 // timings (grace 4 s, tolerations 5 s), through the bridge: cutting node A's network from the control plane marks it
 // NotReady (Unknown), taints it unreachable, evicts its pods after the toleration and the Deployment's pods run on node B;
 // the heal brings A back Ready, untainted and cleaned (the evicted pods stopped there, no rule left). Killing a pod's
-// container restarts it at once, a second kill shows the kubelet's back-off (CrashLoopBackOff, BackOff event).
+// container restarts it at once, a second kill shows the kubelet's back-off (CrashLoopBackOff, BackOff event). Failing a
+// pod's readiness probe makes it NotReady (the kubelet's Unhealthy events), its EndpointSlice endpoint not ready and the
+// node's kube-proxy rules without it; the pod's heal brings all three back.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
@@ -144,6 +146,85 @@ spec:
     const reasons = (await c.client.list<KObject & { reason?: string; involvedObject?: { name?: string } }>(R.events, { namespace: 'default' })).items
       .filter((e) => e.involvedObject?.name === 'crashy').map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['FlotillaFault', 'BackOff']));
-    await c.kubectlOk(['delete', 'pod', 'crashy', '--wait=false']);
   }, 120_000);
+
+  it('fail a readiness probe: NotReady, out of the endpoints and kube-proxy rules; heal brings it back', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: `
+apiVersion: v1
+kind: Service
+metadata: { name: probed, namespace: default }
+spec: { selector: { app: probed }, ports: [{ port: 80, targetPort: 8080 }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: probed, namespace: default, labels: { app: probed } }
+spec:
+  nodeName: ${nodeB}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: ${HELLO}
+    readinessProbe: { httpGet: { port: 8080, path: / }, periodSeconds: 1, failureThreshold: 2 }
+` });
+    const get = () => c.client.get<Pod & KObject>(R.pods, 'probed', 'default');
+    const podReady = async () => (await get()).status?.conditions?.find((x) => x.type === 'Ready')?.status;
+    type Slice = KObject & { endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean } }> };
+    const sliceReady = async (ip: string) => (await c.client.list<Slice>(R.endpointslices, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=probed' }))
+      .items.flatMap((s) => s.endpoints ?? []).find((e) => e.addresses.includes(ip))?.conditions?.ready;
+    const dnat = (ip: string) => execFileSync('ip', ['netns', 'exec', `${cfg.prefix}-${nodeB}`, 'iptables-save', '-t', 'nat'], { encoding: 'utf8' })
+      .split('\n').some((l) => l.includes(`--to-destination ${ip}:8080`));
+    await waitFor(async () => (await podReady()) === 'True', 'probed Ready', 60_000, 200);
+    const ip = (await get()).status?.podIP ?? '';
+    await waitFor(async () => (await sliceReady(ip)) === true, 'endpoint ready in the slice', 30_000, 200);
+    await waitFor(() => dnat(ip), 'kube-proxy rule to the pod', 30_000, 200);
+
+    // Refusals: a pod without a readiness probe (crashy, of the test before), a container that does not exist, an unknown pod.
+    const none = await bridge.call('injectPodFault', { namespace: 'default', name: 'crashy', fault: 'fail-readiness' });
+    expect(none).toMatchObject({ ok: false, error: { code: 409, message: expect.stringContaining('has no container with a readiness probe') as unknown } });
+    const nosuch = await bridge.call('injectPodFault', { namespace: 'default', name: 'probed', fault: 'fail-readiness', container: 'nope' });
+    expect(nosuch).toMatchObject({ ok: false, error: { code: 404, message: expect.stringContaining('has no container nope') as unknown } });
+    const gone = await bridge.call('injectPodFault', { namespace: 'default', name: 'no-such-pod', fault: 'fail-readiness' });
+    expect(gone).toMatchObject({ ok: false, error: { code: 404, message: 'pod default/no-such-pod not found' } });
+
+    await call('injectPodFault', { namespace: 'default', name: 'probed', fault: 'fail-readiness' });
+    expect(await call('podFaults', { namespace: 'default', name: 'probed' })).toEqual({ namespace: 'default', name: 'probed', active: [{ fault: 'fail-readiness', container: 'app' }] });
+    await waitFor(async () => (await podReady()) === 'False', 'probed NotReady', 30_000, 200);
+    expect((await get()).status?.containerStatuses?.[0]).toMatchObject({ ready: false, restartCount: 0 });
+    await waitFor(async () => (await sliceReady(ip)) === false, 'endpoint not ready in the slice', 30_000, 200);
+    await waitFor(() => !dnat(ip), 'kube-proxy rule to the pod removed', 30_000, 200);
+    type Ev = KObject & { type?: string; reason?: string; message?: string; involvedObject?: { name?: string; fieldPath?: string } };
+    const events = async () => (await c.client.list<Ev>(R.events, { namespace: 'default' })).items.filter((e) => e.involvedObject?.name === 'probed');
+    const unhealthy = (await events()).find((e) => e.reason === 'Unhealthy');
+    expect(unhealthy).toMatchObject({ type: 'Warning', message: expect.stringMatching(/^Readiness probe failed: failed on purpose by a Flotilla/) as unknown,
+      involvedObject: { fieldPath: 'spec.containers{app}' } });
+
+    expect(await call('healPod', { namespace: 'default', name: 'probed' })).toEqual({ namespace: 'default', name: 'probed', active: [] });
+    await waitFor(async () => (await podReady()) === 'True', 'probed Ready again', 30_000, 200);
+    await waitFor(async () => (await sliceReady(ip)) === true, 'endpoint ready again', 30_000, 200);
+    await waitFor(() => dnat(ip), 'kube-proxy rule back', 30_000, 200);
+    expect((await events()).map((e) => e.reason)).toEqual(expect.arrayContaining(['FlotillaFault', 'FlotillaFaultHealed']));
+    await c.kubectlOk(['delete', 'pod', 'probed', 'crashy', '--wait=false']);
+    await c.kubectlOk(['delete', 'service', 'probed']);
+  }, 120_000);
+
+  it('kubectl get --raw through nodes/proxy: the agent\'s /metrics and /healthz, the kubelet\'s 404, RBAC on nodes/proxy', async () => {
+    const metrics = await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`]);
+    expect(metrics).toMatch(/^# HELP kubelet_/m);
+    expect(metrics).toContain(`kubelet_node_name{node="${nodeB}"} 1`);
+    expect(metrics).toMatch(/^kubelet_running_pods \d+$/m);
+    expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeA}/proxy/healthz`])).toBe('ok');
+    const other = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/pods`]);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain('NotFound');
+    const missing = await c.kubectl(['get', '--raw', '/api/v1/nodes/no-such-node/proxy/metrics']);
+    expect(missing.stderr).toContain('nodes "no-such-node" not found');
+    // RBAC checks the subresource: get on nodes/proxy, not on nodes.
+    const denied = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`, '--as=scraper']);
+    expect(denied.stderr).toContain(`nodes "${nodeB}" is forbidden: User "scraper" cannot get resource "nodes/proxy" in API group "" at the cluster scope`);
+    await c.kubectlOk(['create', 'clusterrole', 'node-scraper', '--verb=get', '--resource=nodes/proxy']);
+    await c.kubectlOk(['create', 'clusterrolebinding', 'node-scraper', '--clusterrole=node-scraper', '--user=scraper']);
+    expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`, '--as=scraper'])).toContain('kubelet_node_name');
+    const nodesOnly = await c.kubectl(['get', 'nodes', '--as=scraper']);
+    expect(nodesOnly.stderr).toContain('cannot list resource "nodes"');
+  });
 });

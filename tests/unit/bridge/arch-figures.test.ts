@@ -23,7 +23,9 @@ function info(verb: RequestInfo['verb'], resource: string): RequestInfo {
 describe('the control plane figures', () => {
   it('reads the store, API server, scheduler and work queues from one /metrics page, with rates between readings', async () => {
     const m = createControlPlaneMetrics();
-    const store: StoreFigures = { revision: 40, compactRevision: 5, sizeBytes: 81920, writes: 100, transactions: 50, watchers: 7 };
+    const store: StoreFigures = {
+      revision: 40, compactRevision: 5, sizeBytes: 81920, writes: 100, transactions: 50, watchers: 7, watchEvents: 300, lastCompactionAt: 0,
+    };
     const sched: SchedulerFigures = { pending: { active: 1, backoff: 2, unschedulable: 3 }, attempts: { scheduled: 9, unschedulable: 1, error: 0 } };
     storeCollectors(m.registry, () => store, () => [['pods', 4], ['nodes', 1]]);
     schedulerCollectors(m.registry, () => sched);
@@ -37,7 +39,9 @@ describe('the control plane figures', () => {
     const reader = new ControlPlaneReader(rates);
     rates.begin(10_000);
     const first = reader.read(await page(m.registry));
-    expect(first.store).toEqual({ revision: 40, compactRevision: 5, sizeBytes: 81920, writesPerSec: null, watchers: 7, objects: 5 });
+    expect(first.store).toEqual({
+      revision: 40, compactRevision: 5, lastCompactionAt: null, sizeBytes: 81920, writesPerSec: null, watchEventsPerSec: null, watchers: 7, objects: 5,
+    });
     expect(first.apiServer.watches).toBe(1);
     expect(first.apiServer.totalPerSec).toBeNull();
     expect(first.scheduler).toEqual({ active: 1, backoff: 2, unschedulable: 3, scheduled: 9, failed: 1 });
@@ -47,6 +51,8 @@ describe('the control plane figures', () => {
     // Two seconds later: 20 writes, 6 POSTs and 2 GETs, 4 reconciles, 2 scheduling attempts.
     store.revision = 60;
     store.writes = 120;
+    store.watchEvents = 360;
+    store.lastCompactionAt = Date.parse('2026-12-03T21:30:00.500Z');
     sched.attempts.scheduled = 11;
     for (let i = 0; i < 6; i++) m.requests.begin('POST')(info('create', 'pods'), 201, 'application/json');
     for (let i = 0; i < 2; i++) m.requests.begin('GET')(info('list', 'pods'), 200, undefined);
@@ -59,6 +65,8 @@ describe('the control plane figures', () => {
     rates.begin(12_000);
     const second = reader.read(await page(m.registry));
     expect(second.store.writesPerSec).toBe(10);
+    expect(second.store.watchEventsPerSec).toBe(30);
+    expect(second.store.lastCompactionAt).toBe('2026-12-03T21:30:00.500Z');
     expect(second.apiServer.requestsPerSec).toEqual({ GET: 0, LIST: 1, POST: 3 });
     expect(second.apiServer.totalPerSec).toBe(4);
     expect(second.apiServer.watches).toBe(0);
@@ -67,7 +75,7 @@ describe('the control plane figures', () => {
     expect(second.apiServer.p99Ms).toBeLessThanOrEqual(1000);
     expect(second.controllers).toEqual([{ name: 'deployment', depth: 0, reconciles: 4, reconcilesPerSec: 2 }]);
     expect(second.activity).toEqual([
-      { link: 'api-store', count: 20 }, { link: 'clients-api', count: 8 }, { link: 'api-scheduler', count: 2 }, { link: 'api-controllers', count: 4 },
+      { link: 'api-store', count: 20 }, { link: 'store-api', count: 60 }, { link: 'clients-api', count: 8 }, { link: 'api-scheduler', count: 2 }, { link: 'api-controllers', count: 4 },
     ]);
   });
 

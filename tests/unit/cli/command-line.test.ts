@@ -219,13 +219,15 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
   });
 
   it('each bench with its own flags and defaults', async () => {
-    expect(await parsed(['bench', 'api'])).toEqual({ count: 5000, clients: 16, watchers: 100, watchEvents: 1000, protocol: 'http1.1', tracing: true, metrics: true });
+    expect(await parsed(['bench', 'api'])).toEqual({ count: 5000, clients: 16, watchers: 100, watchEvents: 1000, protocol: 'http1.1', tracing: true, metrics: true, overhead: 0 });
+    expect(await parsed(['bench', 'api', '--overhead', '3'])).toMatchObject({ overhead: 3 });
     expect(await parsed(['bench', 'api', '--metrics=false', '--tracing=false'])).toMatchObject({ metrics: false, tracing: false });
     expect(await parsed(['bench', 'api', '--protocol', 'h2'])).toMatchObject({ protocol: 'h2' });
     expect(await parsed(['bench', 'api', '--tracing=false'])).toMatchObject({ tracing: false });
     expect(await parsed(['bench', 'scheduler', '--nodes', '5000', '--pods', '10000'])).toEqual({ nodes: 5000, pods: 10_000, timeout: 600, statefulset: false });
     expect(await parsed(['bench', 'proxy'])).toEqual({ services: 1000, runs: 5 });
-    expect(await parsed(['bench', 'pod-startup', '--pods', '20', '--burst', '10'])).toEqual({ pods: 20, burst: 10, tracing: true, metrics: true });
+    expect(await parsed(['bench', 'pod-startup', '--pods', '20', '--burst', '10'])).toEqual({ pods: 20, burst: 10, tracing: true, metrics: true, overhead: 0 });
+    expect(await parsed(['bench', 'pod-startup', '--overhead', '2'])).toMatchObject({ overhead: 2 });
     expect(await parsed(['bench', 'node-add'])).toEqual({ runs: 5, provider: 'sandbox' });
     expect(await parsed(['bench', 'image'])).toEqual({ sizeMb: 50, nodes: 3 });
     expect(await parsed(['bench', 'ui', '--nodes', '10', '--pods', '200'])).toEqual({ nodes: 10, pods: 200, rate: 100, seconds: 10, chromium: '/usr/bin/chromium' });

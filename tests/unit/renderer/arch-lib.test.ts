@@ -22,6 +22,15 @@ describe('planDots', () => {
     expect(dots).toEqual([{ link: 'api-store', count: 7, delayMs: 0 }]);
   });
 
+  it('sends each stage of a change later: request, write, watch events back from the store, then the watchers', () => {
+    const dots = planDots([
+      { link: 'api-node:a', count: 1 }, { link: 'store-api', count: 3 }, { link: 'api-store', count: 1 }, { link: 'clients-api', count: 1 }, { link: 'api-scheduler', count: 1 },
+    ], new Map(), 600, MAX_DOTS_PER_LINK, 300);
+    const first = (link: string) => Math.min(...dots.filter((d) => d.link === link).map((d) => d.delayMs));
+    expect([first('clients-api'), first('api-store'), first('store-api'), first('api-scheduler'), first('api-node:a')]).toEqual([0, 300, 600, 900, 900]);
+    expect(dots.filter((d) => d.link === 'store-api').map((d) => d.delayMs)).toEqual([600, 800, 1000]);
+  });
+
   it('sends a node\'s activity to the summary card when its card is not drawn', () => {
     expect(visibleLink('api-node:a', new Set(['a']))).toBe('api-node:a');
     expect(visibleLink('api-node:b', new Set(['a']))).toBe('api-node:*');
@@ -32,7 +41,9 @@ describe('planDots', () => {
 const NOW = Date.parse('2026-01-01T10:00:30Z');
 const snapshot: ArchitectureSnapshot = {
   at: NOW,
-  store: { revision: 120, compactRevision: 20, sizeBytes: 2 * 1024 * 1024, writesPerSec: 3.5, watchers: 12, objects: 80 },
+  store: {
+    revision: 120, compactRevision: 20, lastCompactionAt: '2026-01-01T09:58:30Z', sizeBytes: 2 * 1024 * 1024, writesPerSec: 3.5, watchEventsPerSec: 14, watchers: 12, objects: 80,
+  },
   apiServer: { requestsPerSec: { POST: 2, GET: 0.5, LIST: 0 }, totalPerSec: 2.5, watches: 9, p99Ms: 12.3, inflight: 1 },
   scheduler: { active: 0, backoff: 1, unschedulable: 2, scheduled: 7, failed: 3, lastDecisions: [{ namespace: 'default', pod: 'web-1', node: 'n1', at: '2026-01-01T10:00:25Z' }] },
   controllers: [{ name: 'deployment', depth: 1, reconciles: 40, reconcilesPerSec: 0.5 }],
@@ -45,7 +56,12 @@ describe('componentInfo', () => {
     const api = componentInfo(snapshot, 'api', NOW);
     expect(api?.job.split('. ')).toHaveLength(2);
     expect(api?.rows).toEqual([['Requests', '2.5/s'], ['By verb', 'POST 2.0/s · GET 0.5/s'], ['Open watches', '9'], ['p99 latency', '12 ms'], ['In flight', '1']]);
-    expect(componentInfo(snapshot, 'store', NOW)?.rows).toContainEqual(['Size on disk', '2.0 MiB']);
+    const store = componentInfo(snapshot, 'store', NOW)?.rows;
+    expect(store).toContainEqual(['Size on disk', '2.0 MiB']);
+    expect(store).toContainEqual(['Watch events to watchers', '14/s']);
+    // The last compaction as a clock time (the viewer's zone) and how long ago.
+    expect(store?.find((r) => r[0] === 'Last compaction')?.[1]).toMatch(/^\d\d:58:30 \(2 min ago\)$/);
+    expect(componentInfo({ ...snapshot, store: { ...snapshot.store, lastCompactionAt: null } }, 'store', NOW)?.rows).toContainEqual(['Last compaction', 'none since start']);
     expect(componentInfo(snapshot, 'scheduler', NOW)?.rows).toContainEqual(['default/web-1', '→ n1, 5 s ago']);
     expect(componentInfo(snapshot, 'controllers', NOW)?.rows).toEqual([['deployment', 'queue 1 · 0.5/s · 40 reconciles']]);
   });

@@ -6,6 +6,25 @@ const temp = new TempStores();
 afterEach(() => temp.cleanup());
 
 describe('store watch', () => {
+  it('counts events delivered once per watcher reached, and when it last compacted', async () => {
+    const s = temp.open();
+    const a = recorder();
+    const all = recorder();
+    s.watch('/a/', 0, a.cb);
+    s.watch('', 0, all.cb);
+    await s.create('/a/1', 'x');
+    await s.create('/b/1', 'y');
+    await waitFor(() => all.events().length === 2, 'two events');
+    expect(s.watchEventsDelivered).toBe(3); // /a/1 to both watchers, /b/1 to one
+    expect(s.lastCompactionAt).toBeUndefined();
+    const before = Date.now();
+    s.compact(1);
+    expect(s.lastCompactionAt).toBeGreaterThanOrEqual(before);
+    const at = s.lastCompactionAt;
+    s.compact(1); // nothing left to compact: the time stays
+    expect(s.lastCompactionAt).toBe(at);
+  });
+
   it('delivers live events batched per commit, with value, prevValue and created', async () => {
     const s = temp.open();
     const rec = recorder();

@@ -11,6 +11,7 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } fro
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
 import { PodWorker, type WorkerDeps } from './pod-worker';
+import { ProbeFaults } from './probe-faults';
 import { RuntimeRelister } from './relist';
 import { podSeen, seenDone } from './journey-spans';
 import { podKey, type SandboxOptions } from './runtime-config';
@@ -68,6 +69,8 @@ export class PodManager {
   private readonly backoff: Backoff;
   private readonly relister: RuntimeRelister;
   readonly volumes: VolumeManager;
+  /** Readiness probes failed on purpose (PUT/DELETE /faults/readiness on the agent's server). */
+  readonly probeFaults = new ProbeFaults();
 
   constructor(private readonly cri: CriClient, private readonly opts: PodManagerOptions) {
     this.backoff = new Backoff(opts.backoffBaseMs ?? 10_000, opts.backoffMaxMs ?? 300_000);
@@ -102,6 +105,7 @@ export class PodManager {
       resyncIntervalMs: this.opts.resyncIntervalMs ?? 10_000,
       volumes: this.volumes,
       metrics: this.opts.metrics,
+      probeFaults: this.probeFaults,
       onStatus: (id, status, p) => { for (const l of this.statusListeners) l(id, status, p); },
       onError: (id, err) => { for (const l of this.errorListeners) l(id, err); },
       onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },
@@ -165,6 +169,27 @@ export class PodManager {
     await this.volumes.tearDown(uid);
     for (const d of this.logDirs()) if (parsePodLogDir(d)?.uid === uid) rmSync(join(this.opts.logDir, d), { recursive: true, force: true });
     this.backoff.forget(`${uid}/`);
+    this.probeFaults.forget(uid);
+  }
+
+  /**
+   * Fails (fail true) or restores the readiness probe of one container of a pod this agent runs: what the control plane's
+   * one-click failure asks through PUT/DELETE /faults/readiness. Returns why not when the pod or container is unknown
+   * or the container has no readiness probe (without one the kubelet counts it ready: nothing to fail).
+   */
+  forceReadiness(uid: string, container: string, fail: boolean): { ok: true; changed: boolean } | { ok: false; code: 404 | 409; message: string } {
+    const pod = this.workers.get(uid)?.currentPod();
+    if (!pod) return { ok: false, code: 404, message: `pod ${uid} is not on this node` };
+    const c = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === container);
+    if (!c) return { ok: false, code: 404, message: `pod ${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''} has no container ${container}` };
+    if (!fail) {
+      const changed = this.probeFaults.heal(uid, container);
+      if (changed) this.kick([uid]);
+      return { ok: true, changed };
+    }
+    if (!c.readinessProbe) return { ok: false, code: 409, message: `container ${container} of pod ${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''} has no readiness probe` };
+    this.probeFaults.fail(uid, container);
+    return { ok: true, changed: true };
   }
 
   private async removeRuntimePod(uid: string): Promise<void> {

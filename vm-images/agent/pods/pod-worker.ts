@@ -24,6 +24,7 @@ import type { VolumeManager } from '../volumes/manager';
 import type { AgentMetrics } from '../metrics/agent-metrics';
 import { ReadinessMark, tracedStep } from './journey-spans';
 import { STEP } from '../../../main/protocol/tracing/pod-trace';
+import type { ProbeFaults } from './probe-faults';
 
 export interface WorkerDeps extends StartDeps {
   onStatus: (uid: string, status: PodStatus, pod: Pod) => void;
@@ -34,6 +35,8 @@ export interface WorkerDeps extends StartDeps {
   metrics?: Pick<AgentMetrics, 'podSync' | 'podStarted' | 'probe'>;
   /** How soon a pod with nothing to do is passed again (the kubelet's sync frequency). */
   resyncIntervalMs: number;
+  /** Readiness probes failed on purpose (one-click failures). */
+  probeFaults?: ProbeFaults;
 }
 
 type Kind = ContainerKind;
@@ -349,7 +352,8 @@ export class PodWorker {
       (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)),
       (probeType, ok) => this.deps.metrics?.probe({
         probeType, result: ok ? 'successful' : 'failed', container: c.name, pod: this.pod.metadata?.name ?? '', namespace: this.pod.metadata?.namespace ?? '',
-      }));
+      }),
+      (kind) => (kind === 'readiness' ? this.deps.probeFaults?.forcedReadiness(this.uid, c.name) : undefined));
     this.probers.set(cur.id, prober);
     return prober;
   }

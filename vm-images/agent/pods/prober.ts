@@ -16,7 +16,9 @@ export class ContainerProber {
   constructor(private readonly target: ProbeTarget, probes: Partial<Record<ProbeKind, Probe>>,
     private readonly onChange: (kind: ProbeKind, result: ProbeResult, message: string) => void,
     private readonly onFailure: (kind: ProbeKind, message: string) => void = () => undefined,
-    private readonly onAttempt: (kind: ProbeKind, ok: boolean) => void = () => undefined) {
+    private readonly onAttempt: (kind: ProbeKind, ok: boolean) => void = () => undefined,
+    /** A forced failure's message for the probe (a one-click failure, probe-faults.ts), or undefined: the probe runs. */
+    private readonly forced: (kind: ProbeKind) => string | undefined = () => undefined) {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       const probe = probes[kind];
       if (probe) this.workers.push({ kind, probe, result: 'unknown', successes: 0, failures: 0, message: '' });
@@ -46,7 +48,8 @@ export class ContainerProber {
     // Liveness and readiness wait for a startup probe to succeed; a succeeded startup probe stops probing.
     const active = w.kind === 'startup' ? w.result !== 'success' : this.startupDone();
     if (active) {
-      const outcome = await runProbe(w.probe, this.target);
+      const forced = this.forced(w.kind);
+      const outcome = forced !== undefined ? { ok: false, message: forced } : await runProbe(w.probe, this.target);
       if (this.stopped) return;
       this.onAttempt(w.kind, outcome.ok);
       const before = w.result;

@@ -63,8 +63,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         const url = new URL(req.url ?? '/', 'http://agent');
         const route = parseRoute(url.pathname);
         if (!route) throw notFound(`no handler for ${url.pathname}`);
-        const method = route.kind === 'images' && route.action !== 'list' ? 'POST' : 'GET';
-        if (req.method !== method) throw new AgentHttpError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`);
+        const methods = route.kind === 'readinessFault' ? ['PUT', 'DELETE'] : [route.kind === 'images' && route.action !== 'list' ? 'POST' : 'GET'];
+        if (!methods.includes(req.method ?? '')) throw new AgentHttpError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`);
         switch (route.kind) {
           case 'logs':
             return await serveContainerLogs({ pods: opts.pods, lookup }, res, route.namespace, route.pod, route.container, url.searchParams);
@@ -86,6 +86,14 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             return await serveImages({ cri: opts.cri, onChanged: opts.onImagesChanged }, route.action, req, res);
           case 'traces': {
             const body = JSON.stringify(opts.traces?.(route.podUID) ?? []);
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+            res.end(body);
+            return;
+          }
+          case 'readinessFault': {
+            const r = opts.pods.forceReadiness(route.podUID, route.container, req.method === 'PUT');
+            if (!r.ok) throw new AgentHttpError(r.code, r.code === 404 ? 'NotFound' : 'Conflict', r.message);
+            const body = JSON.stringify({ changed: r.changed });
             res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
             res.end(body);
             return;

@@ -8,6 +8,7 @@ export type AgentRoute =
   | { kind: 'metrics' }
   | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
   | { kind: 'traces'; podUID: string }
+  | { kind: 'readinessFault'; podUID: string; container: string }
   | { kind: 'healthz' };
 
 export function parseRoute(pathname: string): AgentRoute | undefined {
@@ -22,6 +23,7 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (pathname === '/images') return { kind: 'images', action: 'list' };
   if (head === 'images' && parts.length === 2 && (a === 'pull' || a === 'remove' || a === 'prune')) return { kind: 'images', action: a };
   if (head === 'traces' && parts.length === 2 && a) return { kind: 'traces', podUID: a };
+  if (head === 'faults' && a === 'readiness' && parts.length === 4 && b && c) return { kind: 'readinessFault', podUID: b, container: c };
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/metrics') return { kind: 'metrics' };
   return undefined;
