@@ -31,19 +31,27 @@ interface BenchProbe {
   frames: number[];
 }
 
+/** What a chip of the bench's pods says once the map has grouped it under its Deployment (its accessible label's end). */
+export const GROUPED = ', Deployment bench-';
+
 /**
  * Runs in the page before the app (an init script, which the page's CSP does not govern; a string:
  * this file is compiled without the DOM library). Notes when the first frame showing every node card
  * and pod chip runs its callbacks (the map is built, the frame about to paint), then the time of every later frame.
+ * With `grouped`, a chip counts only once its label says it (its app resolved through its ReplicaSet, so it has its
+ * final colour): chips grouped under their ReplicaSet while the owners are still loading are not the finished map.
  */
-export function pageProbe(nodes: number, pods: number): string {
+export function pageProbe(nodes: number, pods: number, grouped?: string): string {
+  const chips = 'article[data-node] [data-pod]';
+  const groupedChips = grouped === undefined ? chips : `${chips}[aria-label*=${JSON.stringify(grouped)}]`;
   return `(() => {
     const b = { firstFull: undefined, frames: [] };
     window.__bench = b;
     const tick = (t) => {
       if (b.firstFull === undefined) {
         // performance.now(), not t: t is the frame's start, which a main thread busy building the map makes stale.
-        if (document.querySelectorAll('article[data-node]').length >= ${nodes} && document.querySelectorAll('article[data-node] [data-pod]').length >= ${pods}) b.firstFull = performance.now();
+        if (document.querySelectorAll('article[data-node]').length >= ${nodes} && document.querySelectorAll(${JSON.stringify(chips)}).length >= ${pods}
+          && document.querySelectorAll(${JSON.stringify(groupedChips)}).length >= ${pods}) b.firstFull = performance.now();
       } else b.frames.push(t);
       requestAnimationFrame(tick);
     };
@@ -109,7 +117,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     });
     closeBrowser = () => context.close();
     const page = await context.newPage();
-    await page.addInitScript({ content: pageProbe(nodes, pods) });
+    await page.addInitScript({ content: pageProbe(nodes, pods, GROUPED) });
 
     // First full render: from navigation start to the first frame with every card and chip.
     const profiler = profileDir ? await startProfile(page, profileDir, 'first-render', new URL('/healthz', ui.url).href) : undefined;

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { pageProbe, waitForFullRender } from '../../main/cli/bench-ui';
+import { GROUPED, pageProbe, waitForFullRender } from '../../main/cli/bench-ui';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
 import { launchBrowser } from './support/browser';
@@ -48,6 +48,24 @@ describe('bench ui', () => {
     expect(await rendered).toBeGreaterThan(0);
     expect(await page.locator('article[data-node]').count()).toBe(2);
   }, 120_000);
+
+  it('counts a chip only once it is grouped under its Deployment', async () => {
+    browser ??= await launchBrowser();
+    const page = await browser.context.newPage();
+    // A stand-in map of one node and two chips, still grouped under their ReplicaSet (the owners not loaded yet).
+    const chip = (n: number) => `<button data-pod="bench-0-abc-${n}" aria-label="Pod bench-0-abc-${n} — Running, ReplicaSet bench-0-abc"></button>`;
+    await page.route('http://probe.test/', (r) => r.fulfill({ contentType: 'text/html', body: `<article data-node="n1">${chip(1)}${chip(2)}</article>` }));
+    await page.addInitScript({ content: pageProbe(1, 2, GROUPED) });
+    await page.goto('http://probe.test/');
+    const rendered = waitForFullRender(page, 30_000);
+    // Every card and chip is on the page, yet the wait goes on: the chips are not grouped as the map finally shows them.
+    // Strings (this file has no DOM types; the stand-in page has no CSP): two frames pass, then the chips are regrouped.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    expect(await page.evaluate(() => (globalThis as unknown as { __bench: { firstFull?: number } }).__bench.firstFull)).toBeUndefined();
+    await page.evaluate('for (const b of document.querySelectorAll("[data-pod]")) b.setAttribute("aria-label", "Pod " + b.dataset.pod + " — Running, Deployment bench-0")');
+    expect(await rendered).toBeGreaterThan(0);
+    await page.close();
+  }, 60_000);
 
   it('runs at a tiny size and ends with its JSON result', async () => {
     ensureRendererBuilt();
