@@ -45,6 +45,7 @@ const nodeLocal = [
   'tests/integration/nodes/multipass-provider.test.ts',
   // kill -9 of serve, an agent, a containerd: sandbox nodes on a uniqueSandbox network, serve without host routes.
   'tests/integration/nodes/faults-control-plane.test.ts',
+  'tests/integration/nodes/faults-node-kill.test.ts',
 ];
 
 export default defineConfig({
