@@ -50,6 +50,9 @@ const nodeLocal = [
   'tests/integration/nodes/lima-provider.test.ts',
   'tests/integration/nodes/multipass-provider.test.ts',
   ...nodeLocalMounts,
+  // kill -9 of serve, an agent, a containerd: sandbox nodes on a uniqueSandbox network, serve without host routes.
+  'tests/integration/nodes/faults-control-plane.test.ts',
+  'tests/integration/nodes/faults-node-kill.test.ts',
 ];
 
 export default defineConfig({

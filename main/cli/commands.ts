@@ -61,6 +61,8 @@ const SERVE = {
     true, parseBoolean, 'true'),
   otlpEndpoint: stringFlag('--otlp-endpoint <url>', 'export the spans over OTLP/HTTP to this collector (e.g. http://localhost:4318)', undefined, 'none: spans stay in memory',
     checkedOtlpUrl),
+  hostRoutes: customFlag('--host-routes <true|false>', 'route the service CIDR, the load balancer pool and the pods\' addresses from this host to its sandbox nodes (false: a second cluster beside one that holds them)',
+    true, parseBoolean, 'true'),
   metrics: customFlag('--metrics <true|false>', 'count the control plane\'s Prometheus metrics, served at the API server\'s /metrics (false: nothing counted, /metrics is 404)',
     true, parseBoolean, 'true'),
 };

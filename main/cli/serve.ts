@@ -8,7 +8,7 @@ import { defaultProvider } from '../nodes/providers';
 
 export async function serve(o: ServeOptions): Promise<void> {
   const core = await startCore({
-    dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: true },
+    dataDir: o.dataDir, apiPort: o.apiPort, nodes: { nodes: o.nodes, provider: o.provider, log: (l) => console.error(l), hostRoutes: o.hostRoutes },
     ingress: { httpPort: o.ingressPort || undefined, httpsPort: o.ingressHttpsPort || undefined },
     loadBalancer: o.loadBalancer ?? defaultLoadBalancerMode(o.provider ?? defaultProvider(), true),
     registry: { port: o.registryPort, insecure: o.insecureRegistry },

@@ -5,7 +5,9 @@ import type { ServiceManager } from './types';
 import { NODE } from './node-paths';
 
 export const SUPERVISE_SCRIPT = `#!/bin/sh
-# Flotilla node supervisor: supervise NAME CMD... — runs CMD, restarts it when it exits.
+# Flotilla node supervisor: supervise NAME CMD... — runs CMD, restarts it when it exits (systemd's Restart=always).
+# The wait before a restart starts at 1 s and doubles up to 30 s while CMD keeps exiting within 10 s of its start
+# (systemd's RestartSteps/RestartMaxDelaySec); a run of 10 s or more resets it. Each exit is logged.
 # One supervisor per NAME (flock); pid in ${NODE.runDir}/NAME.pid; SIGTERM stops CMD and itself.
 name=$1; shift
 export PATH=${NODE.path}
@@ -14,13 +16,23 @@ exec 9>>"${NODE.runDir}/$name.lock"
 flock -n 9 || exit 0
 echo $$ > "${NODE.runDir}/$name.pid"
 child=
-trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; rm -f "${NODE.runDir}/$name.pid"; exit 0' TERM INT
+nap=
+delay=1
+trap 'if [ -n "$nap" ]; then kill "$nap" 2>/dev/null; fi; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; rm -f "${NODE.runDir}/$name.pid"; exit 0' TERM INT
 while :; do
+  started=$(date +%s)
   "$@" 9>&- &
   child=$!
   wait "$child"
-  echo "$(date -Is) $name exited with $?; restarting in 1 s" >&2
-  sleep 1
+  code=$?
+  child=
+  if [ $(($(date +%s) - started)) -ge 10 ]; then delay=1; fi
+  echo "$(date -Is) $name exited with $code; restarting in $delay s" >&2
+  sleep "$delay" 9>&- &
+  nap=$!
+  wait "$nap"
+  nap=
+  delay=$((delay * 2)); if [ "$delay" -gt 30 ]; then delay=30; fi
 done
 `;
 
@@ -35,12 +47,15 @@ function unit(def: ServiceDef): string {
   return `[Unit]
 Description=Flotilla ${def.name}
 After=network-online.target
+StartLimitIntervalSec=0
 
 [Service]
 Environment=PATH=${NODE.path}
 ExecStart=${def.argv.join(' ')}
 Restart=always
 RestartSec=1
+RestartSteps=5
+RestartMaxDelaySec=30
 KillMode=process
 Delegate=yes
 LimitNOFILE=1048576

@@ -173,7 +173,8 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
   it('serve, as bench api, the e2e tests, serve-e2e, scripts/start.mjs and the README run it', async () => {
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0'])).toEqual({
       dataDir: '/tmp/d', apiPort: 0, uiPort: 0, nodes: 0, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined, metrics: true,
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined,
+      hostRoutes: true, metrics: true,
     });
     // Tracing switched off (options starting with --no- would clash with the parser), and a collector's endpoint completed to OTLP's traces path.
     expect(await parsed(['serve', '--tracing=false', '--otlp-endpoint', 'http://localhost:4318'])).toMatchObject({ tracing: false, otlpEndpoint: 'http://localhost:4318/v1/traces' });
@@ -185,10 +186,14 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--data-dir', 'rel', '--api-port', '41234', '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox'])).toMatchObject({ dataDir: path.resolve('rel'), apiPort: 41234, nodes: 2, provider: 'sandbox' });
     expect(await parsed(['serve', '--nodes', '2'])).toEqual({
       dataDir: defaultDataDir(), apiPort: 6443, uiPort: 7080, nodes: 2, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
-      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined, metrics: true,
+      loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined,
+      hostRoutes: true, metrics: true,
     });
     expect(await parsed(['serve', '--ingress-port', '0', '--ingress-https-port', '9443'])).toMatchObject({ ingressPort: 0, ingressHttpsPort: 9443 });
     expect(await parsed(['serve', '--load-balancer', 'localhost'])).toMatchObject({ loadBalancer: 'localhost' });
+    // A second cluster beside one that holds the host's routes (the fault tests' serve runs beside other tests).
+    expect(await parsed(['serve', '--host-routes=false'])).toMatchObject({ hostRoutes: false });
+    expect((await run(['serve', '--host-routes', 'no'])).err).toContain('It must be true or false.');
     expect(await parsed(['serve', '--load-balancer=pool'])).toMatchObject({ loadBalancer: 'pool' });
     expect(await parsed(['serve', '--data-dir=/tmp/e', '--nodes=3'])).toMatchObject({ dataDir: '/tmp/e', nodes: 3 });
     expect(await parsed(['serve', '--registry-port', '0', '--insecure-registry', '10.0.0.1:5000', '--insecure-registry=reg.local:5001']))

@@ -29,12 +29,17 @@ describe('node services', () => {
     expect(isRunningCmd('supervise', 'agent')).toContain('/var/lib/flotilla/run/agent.pid');
     expect(stopCmd('supervise', 'agent')).toContain('kill -TERM');
     expect(SUPERVISE_SCRIPT).toContain('flock -n 9 || exit 0');
+    // Run for real in supervise-script.test.ts.
   });
 
   it('systemd: writes a unit with Restart=always and enables it', () => {
     const s = startCmd('systemd', { name: 'containerd', argv: ['containerd', '--config', '/etc/flotilla/containerd.toml'] });
     expect(s).toContain('/etc/systemd/system/flotilla-containerd.service');
     expect(s).toContain('Restart=always');
+    // Restarted for ever (no start limit), waiting 1 s doubling to 30 s while it keeps failing.
+    expect(s).toContain('StartLimitIntervalSec=0');
+    expect(s).toContain('RestartSteps=5');
+    expect(s).toContain('RestartMaxDelaySec=30');
     expect(s).toContain('systemctl enable --now flotilla-containerd');
   });
 });
