@@ -45,7 +45,7 @@ async function lock(cache: string, hash: string, timeoutMs: number): Promise<() 
 }
 
 /** The image for the recipe: the cached one, or built now (minutes: packages are downloaded and installed). */
-export async function ensureNodeImage(cache: string, recipe: ImageRecipe, progress: (m: string) => void, timeoutMs = 30 * 60_000): Promise<NodeImage> {
+export async function ensureNodeImage(cache: string, recipe: ImageRecipe, progress: (m: string) => void, timeoutMs = 100 * 60_000): Promise<NodeImage> {
   const hash = recipeHash(recipe);
   const dir = path.join(cache, hash);
   const done = (builtNow: boolean, buildMs: number): NodeImage => ({ dir, hash, ...files(dir), builtNow, buildMs });
@@ -71,7 +71,7 @@ async function build(cache: string, hash: string, recipe: ImageRecipe, progress:
     progress(`building the QEMU node image ${hash}: Debian ${recipe.suite} with ${recipe.packages.length} packages (mmdebstrap; minutes, once)`);
     const setup = path.join(work, 'setup');
     writeFiles(setup, recipe.setupFiles);
-    await mustRun(mmdebstrapArgv(recipe, root, setup), { timeoutMs: 25 * 60_000 });
+    await mustRun(mmdebstrapArgv(recipe, root, setup), { timeoutMs: 90 * 60_000 });
     progress('writing the node image\'s own files');
     customise(root, recipe);
     const boot = fs.readdirSync(path.join(root, 'boot'));
