@@ -47,7 +47,7 @@ spec:
 `;
 
 describe.skipIf(skipWithoutAgent)('a QEMU VM node beside a sandbox node', () => {
-  const cfg = uniqueSandbox(19);
+  const cfg = uniqueSandbox(23);
   const logs: string[] = [];
   let c: TestCluster;
   let sandboxNode = '';
