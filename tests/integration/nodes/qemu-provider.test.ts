@@ -69,7 +69,7 @@ describe.skipIf(skipWithoutAgent)('a QEMU VM node beside a sandbox node', () => 
 
   it('flotilla node add --provider qemu boots a VM that becomes a Ready node sized as the Machine', async () => {
     const env = { ...process.env, FLOTILLA_SANDBOX_BRIDGE: cfg.bridge, FLOTILLA_SANDBOX_SUBNET: cfg.subnet, FLOTILLA_SANDBOX_PREFIX: cfg.prefix };
-    const r = await flotilla(['node', 'add', '--provider', 'qemu', '--name', VM, '--cpus', '2', '--memory', '1G', '--disk', '4', '--timeout', '1500', '--data-dir', c.core.dataDir], env, 1_600_000);
+    const r = await flotilla(['node', 'add', '--provider', 'qemu', '--name', VM, '--cpus', '2', '--memory', '1G', '--disk', '5', '--timeout', '1500', '--data-dir', c.core.dataDir], env, 1_600_000);
     if (r.code !== 0) console.error(r.stdout, r.stderr, logs.join('\n'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/machine vm-1 \(qemu\) created/);
@@ -83,8 +83,8 @@ describe.skipIf(skipWithoutAgent)('a QEMU VM node beside a sandbox node', () => 
     // The guest's MemTotal: -m 1024M less what the firmware and kernel keep.
     expect(parseQuantity(cap.memory ?? '0')).toBeGreaterThan(800 * 2 ** 20);
     expect(parseQuantity(cap.memory ?? '0')).toBeLessThanOrEqual(1024 * 2 ** 20);
-    // The root file system grown to the 4 GiB disk at first boot (ext4 keeps some for itself).
-    expect(parseQuantity(cap['ephemeral-storage'] ?? '0')).toBeGreaterThan(3.5 * 2 ** 30);
+    // The root file system grown to the 5 GiB disk at first boot (ext4 keeps some for itself).
+    expect(parseQuantity(cap['ephemeral-storage'] ?? '0')).toBeGreaterThan(4.5 * 2 ** 30);
     const m = await c.client.get<KObject>(R.machines, VM);
     expect(JSON.stringify(m.status)).toMatch(/qemu machine is up \(QEMU (TCG|KVM): /);
     // The kernel is the guest's own (Debian's), not the host's.
@@ -120,7 +120,7 @@ describe.skipIf(skipWithoutAgent)('a QEMU VM node beside a sandbox node', () => 
     const dataDir = c.core.dataDir;
     const sandbox = new SandboxProvider({ dataDir, config: cfg });
     const p = new QemuProvider({ dataDir, sandbox, imageCache: QEMU_TEST_IMAGE_CACHE, kernel: '/nonexistent/vmlinuz' });
-    const err = await p.create({ name: 'vm-broken', cpus: 1, memoryMiB: 512, diskGiB: 4 }, () => undefined).then(() => undefined, (e: unknown) => e as Error);
+    const err = await p.create({ name: 'vm-broken', cpus: 1, memoryMiB: 512, diskGiB: 5 }, () => undefined).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.message).toMatch(/QEMU did not start \(exit 1\): .*\/nonexistent\/vmlinuz/s);
     expect((err as { reason?: string }).reason).toBe('VMBootFailed');
     await p.delete('vm-broken');

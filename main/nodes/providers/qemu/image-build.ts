@@ -87,6 +87,7 @@ async function build(cache: string, hash: string, recipe: ImageRecipe, progress:
     await mustRun(['qemu-img', 'convert', '-O', 'qcow2', raw, f.base]);
     fs.rmSync(raw, { force: true });
     fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(setup, { recursive: true, force: true });
     fs.writeFileSync(f.recipe, `${JSON.stringify({ hash, kernel, initrd, ...recipe, files: recipe.files.map((x) => x.path) }, null, 2)}\n`);
     fs.renameSync(work, path.join(cache, hash));
   } catch (e) {
