@@ -31,7 +31,7 @@ case "$(dpkg --print-architecture)" in
 esac
 
 need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod
-  python3-kubernetes "${cross_pkgs[@]}" qemu-user-static skopeo conntrack docker-registry buildah apache2-utils)
+  python3-kubernetes "${cross_pkgs[@]}" qemu-user-static skopeo conntrack docker-registry buildah apache2-utils qemu-system-x86 qemu-utils mmdebstrap e2fsprogs)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -97,7 +97,7 @@ export interface WatchEvent<T extends ApiObject = KObject> {
 
 // ---- flotilla.dev/v1alpha1 ----
 
-export type MachineProvider = 'sandbox' | 'lima' | 'multipass';
+export type MachineProvider = 'sandbox' | 'lima' | 'multipass' | 'qemu';
 export type MachinePhase = 'Pending' | 'Provisioning' | 'Bootstrapping' | 'Running' | 'Stopped' | 'Failed' | 'Deleting';
 
 export interface MachineSpec {

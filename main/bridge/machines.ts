@@ -8,7 +8,7 @@ import { KIND_RESOURCES } from './kinds';
 import { FIELD_MANAGER } from './apply';
 
 export function checkMachineRequest(req: AddMachineRequest): string | undefined {
-  if (!['sandbox', 'lima', 'multipass'].includes(req.provider)) return `unknown provider "${String(req.provider)}"`;
+  if (!['sandbox', 'lima', 'multipass', 'qemu'].includes(req.provider)) return `unknown provider "${String(req.provider)}"`;
   if (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > 64) return 'CPUs must be a whole number from 1 to 64';
   if (!Number.isInteger(req.memoryMiB) || req.memoryMiB < 128) return 'memory must be at least 128 MiB';
   if (!Number.isInteger(req.diskGiB) || req.diskGiB < 1) return 'disk must be at least 1 GiB';

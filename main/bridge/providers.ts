@@ -28,5 +28,10 @@ export const defaultProviders: ProviderSource = async () => {
   const multipass: ProviderAvailability = onPath('multipass')
     ? { provider: 'multipass', available: true, reason: 'a Multipass virtual machine' }
     : { provider: 'multipass', available: false, reason: 'multipass is not installed (https://multipass.run)' };
-  return [sandbox, lima, multipass];
+  const qemu: ProviderAvailability = process.platform !== 'linux' || !root
+    ? { provider: 'qemu', available: false, reason: 'QEMU nodes need Linux and root (their taps join the cluster bridge)' }
+    : onPath('qemu-system-x86_64')
+      ? { provider: 'qemu', available: true, reason: 'a QEMU virtual machine with its own kernel' }
+      : { provider: 'qemu', available: false, reason: 'QEMU is not installed (apt-get install qemu-system-x86 qemu-utils mmdebstrap e2fsprogs)' };
+  return [sandbox, lima, multipass, qemu];
 };

@@ -12,6 +12,7 @@ import { R } from '../client/refs';
 import { createMachine } from './machine-names';
 import type { NodeDialer } from './tunnels';
 import { SandboxProvider } from './providers/sandbox/provider';
+import { QemuProvider } from './providers/qemu/provider';
 import { NodeFaults } from './node-faults';
 import { startHostRoutes, type HostRoutes } from './host-routes';
 import { SERVICE_CIDR } from './node-paths';
@@ -41,6 +42,8 @@ export interface NodeManagerOptions {
   tracing?: boolean;
   limactl?: string;
   multipass?: string;
+  /** The QEMU provider's image cache and binary. */
+  qemu?: ProviderOptions['qemu'];
   agentBundle?: string;
   readyTimeoutMs?: number;
   /** The agents' Lease renewal period (the core sets a quarter of a short node-monitor grace period, as the kubelet's 10 s is of 40 s). */
@@ -72,7 +75,7 @@ export interface NodeManager {
 }
 
 export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions = {}): NodeManager {
-  const providers = createProviders({ dataDir: core.dataDir, sandbox: opts.sandbox, limactl: opts.limactl, multipass: opts.multipass });
+  const providers = createProviders({ dataDir: core.dataDir, sandbox: opts.sandbox, limactl: opts.limactl, multipass: opts.multipass, qemu: opts.qemu });
   const registryFiles = opts.registries && nodeRegistryFiles(providers, opts.registries, opts.log);
   const controller = new MachineController({
     client: core.client, dataDir: core.dataDir, providers, apiPort: core.api.port, caCertPem: core.caCertPem,
@@ -106,9 +109,10 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
   core.own({ name: 'node-faults', stop: () => mgr.faults.cleanup() });
   if (opts.hostRoutes) {
     const sandbox = providers.get('sandbox');
+    const qemu = providers.get('qemu');
     const routes = startHostRoutes({
       client: core.client, log: opts.log ?? ((l) => console.error(l)), serviceCIDR: SERVICE_CIDR, loadBalancerPool: LOAD_BALANCER_POOL,
-      routable: (name, ip) => sandbox instanceof SandboxProvider && sandbox.state(name)?.ip === ip,
+      routable: (name, ip) => (sandbox instanceof SandboxProvider && sandbox.state(name)?.ip === ip) || (qemu instanceof QemuProvider && qemu.owns(name, ip)),
     });
     mgr.hostRoutes = routes;
     core.own({ name: 'host-routes', stop: () => routes.stop() });

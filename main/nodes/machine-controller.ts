@@ -229,7 +229,7 @@ export class MachineController {
         { type: 'SSH' as const, address: `${info.ssh.user}@${info.ssh.host}:${info.ssh.port}` },
       ];
       if (mode !== 'reattach') await w.phaseTo('Bootstrapping', `bootstrapping node ${name}`, { addresses, nodeName: name });
-      await w.condition('Provisioned', 'True', 'MachineUp', `${provider.name} machine is up`);
+      await w.condition('Provisioned', 'True', 'MachineUp', `${provider.name} machine is up${info.message ? ` (${info.message})` : ''}`);
       await say(2, 'connecting over SSH');
       this.conns.get(name)?.close();
       const firstEndpoint = info.ssh;

@@ -113,7 +113,7 @@ describe('UI server', () => {
     const outside = await get('/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd', { Cookie: cookie.split(';')[0] });
     expect(outside.body).not.toContain('root:');
     const b = await WsBridge.open(wsUrl(), { Cookie: cookie.split(';')[0] });
-    expect((await b.ok('providers', null)).map((p) => p.provider)).toEqual(['sandbox', 'lima', 'multipass']);
+    expect((await b.ok('providers', null)).map((p) => p.provider)).toEqual(['sandbox', 'lima', 'multipass', 'qemu']);
     b.ws.close();
   });
 });

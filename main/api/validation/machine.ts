@@ -5,7 +5,7 @@ import { immutable, invalid, notSupported, required } from './cause';
 import { inclusiveRangeError } from './names';
 import { checkType, obj, str } from './read';
 
-export const MACHINE_PROVIDERS = ['sandbox', 'lima', 'multipass'];
+export const MACHINE_PROVIDERS = ['sandbox', 'lima', 'multipass', 'qemu'];
 
 export function validateMachine(m: KObject): Cause[] {
   const causes: Cause[] = [];

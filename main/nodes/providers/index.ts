@@ -4,6 +4,7 @@ import type { Provider } from '../types';
 import { SandboxProvider } from './sandbox/provider';
 import { LimaProvider } from './lima';
 import { MultipassProvider } from './multipass';
+import { QemuProvider } from './qemu/provider';
 import type { SandboxConfig } from './sandbox/config';
 
 export interface ProviderOptions {
@@ -12,13 +13,17 @@ export interface ProviderOptions {
   /** Command names (tests put stand-ins on PATH or pass absolute paths). */
   limactl?: string;
   multipass?: string;
+  /** The QEMU provider's image cache and binary (default: D/qemu/images, qemu-system-x86_64). */
+  qemu?: { imageCache?: string; binary?: string };
 }
 
 export function createProviders(o: ProviderOptions): Map<MachineProvider, Provider> {
   const m = new Map<MachineProvider, Provider>();
-  m.set('sandbox', new SandboxProvider({ dataDir: o.dataDir, config: o.sandbox }));
+  const sandbox = new SandboxProvider({ dataDir: o.dataDir, config: o.sandbox });
+  m.set('sandbox', sandbox);
   m.set('lima', new LimaProvider({ dataDir: o.dataDir, limactl: o.limactl }));
   m.set('multipass', new MultipassProvider({ dataDir: o.dataDir, multipass: o.multipass }));
+  m.set('qemu', new QemuProvider({ dataDir: o.dataDir, sandbox, imageCache: o.qemu?.imageCache, qemu: o.qemu?.binary }));
   return m;
 }
 
@@ -30,5 +35,5 @@ export function defaultProvider(): MachineProvider {
 }
 
 export function isProviderName(s: string): s is MachineProvider {
-  return s === 'sandbox' || s === 'lima' || s === 'multipass';
+  return s === 'sandbox' || s === 'lima' || s === 'multipass' || s === 'qemu';
 }

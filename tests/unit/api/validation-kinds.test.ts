@@ -197,7 +197,7 @@ describe('Machine', () => {
     expect(validateObject('Machine', machine({ provider: 'lima', cpus: 64, memoryMiB: 512, diskGiB: 5 }))).toEqual([]);
   });
   it.each<[Record<string, unknown>, Array<[string, string]>]>([
-    [{ provider: 'docker' }, [['spec.provider', 'Unsupported value: "docker": supported values: "sandbox", "lima", "multipass"']]],
+    [{ provider: 'docker' }, [['spec.provider', 'Unsupported value: "docker": supported values: "sandbox", "lima", "multipass", "qemu"']]],
     [{ cpus: 0 }, [['spec.cpus', 'Invalid value: 0: must be between 1 and 64, inclusive']]],
     [{ cpus: 65 }, [['spec.cpus', 'Invalid value: 65: must be between 1 and 64, inclusive']]],
     [{ memoryMiB: 511 }, [['spec.memoryMiB', 'Invalid value: 511: must be greater than or equal to 512']]],

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { sandboxDir, subnetBase, type SandboxConfig } from './config';
 import { NODE_BIND_TARGETS } from './host';
+import { listVmStates } from '../qemu/vm-state';
 
 export interface SandboxNodeState {
   name: string;
@@ -75,9 +76,9 @@ export function vethName(c: SandboxConfig, node: string): string {
   return `${c.prefix.slice(0, 8)}${h}`.slice(0, 15);
 }
 
-/** The lowest free address .2–.254 of the subnet not used by another node of this data dir. */
+/** The lowest free address .2–.254 of the subnet not used by another node of this data dir (sandbox nodes and QEMU VMs share the bridge). */
 export function allocateIP(dataDir: string, c: SandboxConfig): string {
-  const used = new Set(listNodeStates(dataDir).map((s) => s.ip));
+  const used = new Set([...listNodeStates(dataDir), ...listVmStates(dataDir)].map((s) => s.ip));
   for (let i = 2; i < 255; i++) {
     const ip = `${subnetBase(c)}.${i}`;
     if (!used.has(ip)) return ip;

@@ -95,6 +95,14 @@ export class SandboxProvider implements Provider {
     return this.info(s, true);
   }
 
+  /**
+   * A free address on this data dir's bridge for a node of another provider that joins it (QEMU VMs),
+   * allocated under the same lock as sandbox nodes' addresses; `take` must record it before returning.
+   */
+  reserveAddress<T>(take: (ip: string, config: SandboxConfig) => T): Promise<T> {
+    return this.serial(async () => take(allocateIP(this.dataDir, this.config), this.config));
+  }
+
   async start(name: string, progress?: ProgressFn): Promise<MachineInfo> {
     const s = readNodeState(this.dataDir, name);
     if (!s) throw new Error(`sandbox node ${name} does not exist`);
