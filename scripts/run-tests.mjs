@@ -3,7 +3,6 @@
 // Extra arguments (e.g. a file filter) go to both runs.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
 
 const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
 const extra = process.argv.slice(2);
@@ -19,16 +18,9 @@ function run(project) {
   return { project, child, done: new Promise((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)))) };
 }
 
-// The QEMU node image (minutes to build, kept in a cache across runs) is built beside the lanes, not inside the host lane.
-const qemuImage = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64') && existsSync('/usr/bin/mmdebstrap')
-  ? spawn(process.execPath, ['--import', 'tsx', new URL('../tests/helpers/build-qemu-image.ts', import.meta.url).pathname], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env })
-  : undefined;
 const runs = [run('host'), run('in-process'), run('node-local')];
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    for (const r of runs) if (r.child.exitCode === null) r.child.kill(sig);
-    if (qemuImage?.exitCode === null) qemuImage.kill(sig);
-  });
+  process.on(sig, () => { for (const r of runs) if (r.child.exitCode === null) r.child.kill(sig); });
 }
 const codes = await Promise.all(runs.map((r) => r.done));
 const failed = runs.filter((_, i) => codes[i] !== 0).map((r) => r.project);
