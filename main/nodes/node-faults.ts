@@ -27,6 +27,8 @@ export interface NodeFaultsOptions {
   /** The sandbox provider (absent: no node takes failures). */
   sandbox?: SandboxProvider;
   log?: (line: string) => void;
+  /** The cluster's pod network, dropped between nodes by the nodes cut (default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 export class NodeFaults {
@@ -64,7 +66,7 @@ export class NodeFaults {
     let how: string;
     const cut = CUTS[fault];
     if (cut) {
-      await cutNetwork(this.o.sandbox!.config, s, cut, { podCIDR: n.spec?.podCIDR });
+      await cutNetwork(this.o.sandbox!.config, s, cut, { podCIDR: n.spec?.podCIDR, clusterCIDR: this.o.clusterCIDR });
       how = cut === 'control-plane' ? 'iptables DROP of the control plane\'s address in the node\'s network namespace'
         : 'iptables DROP of the other nodes\' and their pods\' addresses in the node\'s network namespace';
     } else if (fault === 'stop-agent' || fault === 'kill-containerd') {
