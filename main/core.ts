@@ -212,7 +212,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const queueMetrics = instruments && workQueueMetrics(instruments.registry);
     const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
     startControlLoops(core, {
-      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops, clusterCIDR, nodeMonitorGracePeriodSeconds: grace,
+      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops,
+      clusterCIDR, nodeMonitorGracePeriodSeconds: grace,
     }, informers);
   }
   const registries = opts.registry && await startRegistries(core, opts.registry, log);

@@ -99,7 +99,9 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     availability: async () => Promise.all([...providers.values()].map(async (p) => ({ provider: p.name, ...(await p.available()) }))),
     ensureNodes: (count, provider) => ensureMachines(core.client, count, provider ?? opts.provider ?? defaultProvider()),
     stop: stopController,
-    faults: new NodeFaults({ dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers), log: opts.log, clusterCIDR: core.clusterCIDR }),
+    faults: new NodeFaults({
+      dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers), log: opts.log, clusterCIDR: core.clusterCIDR,
+    }),
   };
   core.own({ name: 'node-manager', stop: () => mgr.stop() });
   core.own({ name: 'node-faults', stop: () => mgr.faults.cleanup() });
