@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downMachines } from '../../../main/nodes/down';
 import { waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { uniqueClusterCIDR } from '../../helpers/unique-network';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { freePort } from '../../helpers/free-port';
 
@@ -37,7 +38,7 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cli-node-'));
     dataDir = path.join(dir, 'data');
-    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0'],
+    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', '--cluster-cidr', uniqueClusterCIDR()],
       { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     serve.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     serve.stderr?.on('data', (d: Buffer) => (out += d.toString()));
