@@ -18,8 +18,6 @@ import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
 import { uniqueSandboxNetwork } from '../../helpers/unique-network';
-import { readClusterCIDRSetting } from '../../../main/store/cluster-network-setting';
-import { cidrContains } from '../../../main/api/load-balancer';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
@@ -32,15 +30,6 @@ export const skipWithoutAgent = skipNodes || (!fs.existsSync(defaultAgentBundle(
 
 export function uniqueSandbox(n: number): SandboxConfig {
   return uniqueSandboxNetwork(n);
-}
-
-/** The cluster CIDR the data dir was started with (undefined when it never was, or is gone). */
-function clusterCIDROf(dataDir: string): string | undefined {
-  try {
-    return readClusterCIDRSetting(dataDir);
-  } catch {
-    return undefined;
-  }
 }
 
 /** What of ours is left on the host; empty when clean. */
@@ -60,14 +49,9 @@ export function leftovers(c: SandboxConfig, dataDir: string): string[] {
   }
   const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(dataDir));
   out.push(...mounts.map((m) => `mount ${m}`));
-  // Routes over the bridge or to its nodes, and host routes into this cluster's pod network (the data dir's cluster CIDR).
-  const pods = clusterCIDROf(dataDir);
-  const inPods = (r: string): boolean => {
-    const dest = r.split(' ')[0] ?? '';
-    return !!pods && dest !== 'default' && cidrContains(pods, dest.split('/')[0] ?? '');
-  };
-  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).split('\n')
-    .filter((r) => r.includes(c.subnet.replace('.0/24', '.')) || r.includes(c.bridge) || inPods(r));
+  // Routes over the bridge or via its nodes (the host routes to this cluster's podCIDRs, service CIDR and pool go via them;
+  // a route into the same cluster CIDR via another data dir's nodes is that data dir's).
+  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).split('\n').filter((r) => r.includes(c.subnet.replace('.0/24', '.')) || r.includes(c.bridge));
   out.push(...routes.map((r) => `route ${r}`));
   for (const cl of listClaims()) if (path.resolve(cl.dataDir) === path.resolve(dataDir)) out.push(`claim ${cl.bridge} in ${CLAIMS_DIR}`);
   try {
