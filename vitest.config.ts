@@ -60,6 +60,45 @@ const nodeLocal = [
 // `FLOTILLA_VM_PACKAGES=1 npm run setup`), never in `npm test`.
 const vm = ['tests/integration/nodes/qemu-provider.test.ts'];
 
+// `nodes` tests run real sandbox clusters beside the `host` lane, one file at a time. A file belongs here when all it
+// touches on the host is its cluster's own: the sandbox network of uniqueSandbox(n) (bridge, subnet, netns/cgroup/veth
+// prefix, its FORWARD chain), the unique cluster CIDR startTestCluster gives a cluster with nodes, free ports (API,
+// ingress, registries, localhost load balancers, port forwards), a throwaway network namespace. It stays in `host` when it
+// uses something one cluster per host holds: host routes (`hostRoutes`, which `flotilla serve` turns on: the service CIDR
+// and the load balancer pool are the same in every cluster), the default numbered sandbox networks and their register
+// (two data dirs, network choice, the e2e servers), chromium with nodes, or fixed host names and ports.
+// Kept in `host` although they would qualify, for balance and because they need CPU of their own (node-size, hpa-cpu):
+// batch-jobs, hpa-cpu, machine-retry, node-size, persistent-volumes, statefulset.
+const nodes = [
+  'tests/integration/nodes/admission-webhook-service.test.ts',
+  'tests/integration/nodes/bench-image.test.ts',
+  'tests/integration/nodes/bridge-shell.test.ts',
+  'tests/integration/nodes/cluster-dns.test.ts',
+  'tests/integration/nodes/foreign-node-guard.test.ts',
+  'tests/integration/nodes/host-forward.test.ts',
+  'tests/integration/nodes/host-route-table.test.ts',
+  'tests/integration/nodes/image-build.test.ts',
+  'tests/integration/nodes/image-pull.test.ts',
+  'tests/integration/nodes/images-bridge.test.ts',
+  'tests/integration/nodes/ingress.test.ts',
+  'tests/integration/nodes/kubectl-debug.test.ts',
+  'tests/integration/nodes/localhost-lb.test.ts',
+  'tests/integration/nodes/machine-arch.test.ts',
+  'tests/integration/nodes/machine-controller.test.ts',
+  'tests/integration/nodes/machine-load.test.ts',
+  'tests/integration/nodes/machine-names.test.ts',
+  'tests/integration/nodes/network-policy.test.ts',
+  'tests/integration/nodes/node-faults.test.ts',
+  'tests/integration/nodes/pod-journey.test.ts',
+  'tests/integration/nodes/port-forwards.test.ts',
+  'tests/integration/nodes/real-app.test.ts',
+  'tests/integration/nodes/registries.test.ts',
+  'tests/integration/nodes/runtime-class.test.ts',
+  'tests/integration/nodes/sandbox-provider.test.ts',
+  'tests/integration/nodes/serviceaccount-token.test.ts',
+  'tests/integration/nodes/ssh-sessions.test.ts',
+];
+
 export default defineConfig({
   plugins: [vue()],
   test: {
@@ -71,12 +110,13 @@ export default defineConfig({
       { extends: true, test: { name: 'in-process', include: inProcess, exclude: nodeLocalMounts } },
       { extends: true, test: { name: 'vm', include: vm } },
       { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess.filter((p) => !mountFolders.includes(p)) } },
+      { extends: true, test: { name: 'nodes', include: nodes, exclude: [...inProcess, ...nodeLocal] } },
       {
         extends: true,
         test: {
           name: 'host',
           include: ['tests/**/*.test.ts', 'main/**/*.test.ts', 'vm-images/**/*.test.ts', 'renderer/**/*.test.ts'],
-          exclude: [...inProcess, ...nodeLocal, ...vm],
+          exclude: [...inProcess, ...nodeLocal, ...nodes, ...vm],
         },
       },
     ],

@@ -8,6 +8,7 @@ import type { SqliteStore } from './store/sqlite-store';
 import { startCompactor, type Compactor } from './store/compactor';
 import { DEFAULT_COMPACTION_INTERVAL_MS } from './api/compaction';
 import { readCompactionSetting, writeCompactionSetting } from './store/compaction-setting';
+import { settleClusterCIDR } from './store/cluster-network-setting';
 import { ensurePki } from './apiserver/pki';
 import { loadCertificateSigner } from './apiserver/csr-signer';
 import { TokenAuthenticator } from './apiserver/auth';
@@ -91,6 +92,8 @@ export interface CoreOptions {
   tracing?: { enabled?: boolean; otlpEndpoint?: string };
   /** API Priority and Fairness' seats and queue wait limit (kube-apiserver's defaults: 600 seats, 15 s). */
   flowControl?: FlowControlOptions;
+  /** The pods' network (kube-controller-manager's --cluster-cidr; default 10.244.0.0/16), kept with the data dir: another one on a later start is refused. */
+  clusterCIDR?: string;
 }
 
 /** Something the core starts and must stop: controllers, the scheduler, node managers, servers. */
@@ -123,6 +126,8 @@ export interface Core {
   compactor?: Compactor;
   /** The node-lifecycle timings in force. */
   nodeLifecycle: NodeLifecycleSettings;
+  /** The pods' network in force (the data dir's). */
+  clusterCIDR: string;
   /** A pod's journey spans, from the control plane and every running node's agent (absent: tracing is off). */
   journeySpans?: (uid: string) => Promise<CollectedSpans>;
   /** Registers something to stop, in reverse order, when the core stops. */
@@ -132,7 +137,9 @@ export interface Core {
 
 export async function startCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log ?? ((l: string) => console.log(l));
+  const isNew = !fs.existsSync(path.join(opts.dataDir, 'state.db'));
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const clusterCIDR = settleClusterCIDR(opts.dataDir, opts.clusterCIDR, isNew);
   const pki = await ensurePki(path.join(opts.dataDir, 'pki'));
   const auth = new TokenAuthenticator(opts.dataDir);
   const revisionWindow = opts.compactWindow !== undefined;
@@ -173,7 +180,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const client = new LocalClient(ctx);
   let stopped = false;
   const core: Core = {
-    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle,
+    dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle, clusterCIDR,
     own: (c) => components.push(c),
     async stop() {
       if (stopped) return;
@@ -208,7 +215,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const queueMetrics = instruments && workQueueMetrics(instruments.registry);
     const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
     startControlLoops(core, {
-      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops, nodeMonitorGracePeriodSeconds: grace,
+      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops,
+      clusterCIDR, nodeMonitorGracePeriodSeconds: grace,
     }, informers);
   }
   const registries = opts.registry && await startRegistries(core, opts.registry, log);

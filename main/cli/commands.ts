@@ -10,6 +10,7 @@ import { parseInsecureRegistry } from '../nodes/registry/settings';
 import { parseCompactionInterval } from './compaction-interval';
 import { otlpTracesUrl } from '../protocol/tracing/otlp-url';
 import { InvalidArgumentError } from 'commander';
+import { parseClusterCIDR } from '../api/cluster-cidr';
 import {
   choiceFlag, customFlag, intFlag, leaf, listFlag, parseDurationSeconds, parseMemoryMiB, positional, stringFlag, switchFlag, type CommandDef, type Values,
 } from './define';
@@ -18,6 +19,14 @@ function parseBoolean(raw: string): boolean {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   throw new InvalidArgumentError('It must be true or false.');
+}
+
+function checkedClusterCIDR(raw: string): string {
+  try {
+    return parseClusterCIDR(raw).cidr;
+  } catch (e) {
+    throw new InvalidArgumentError(`${e instanceof Error ? e.message : String(e)}.`);
+  }
 }
 
 function checkedOtlpUrl(raw: string): string {
@@ -65,6 +74,9 @@ const SERVE = {
     true, parseBoolean, 'true'),
   metrics: customFlag('--metrics <true|false>', 'count the control plane\'s Prometheus metrics, served at the API server\'s /metrics (false: nothing counted, /metrics is 404)',
     true, parseBoolean, 'true'),
+  clusterCIDR: customFlag<string | undefined>('--cluster-cidr <cidr>',
+    'the pods\' network, each node getting a /24 of it (kube-controller-manager\'s flag); kept with the data dir, which refuses another one later',
+    undefined, checkedClusterCIDR, '10.244.0.0/16, or the data dir\'s'),
 };
 
 const NODE_ADD = {

@@ -20,6 +20,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     },
     tracing: { enabled: o.tracing, otlpEndpoint: o.otlpEndpoint },
     metrics: o.metrics,
+    clusterCIDR: o.clusterCIDR,
   });
   console.log(`Flotilla API server: ${core.api.url}`);
   console.log(`kubeconfig: ${core.kubeconfigPath}   (export KUBECONFIG=${core.kubeconfigPath})`);

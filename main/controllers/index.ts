@@ -63,6 +63,8 @@ export interface ControlLoopOptions {
   now?: () => number;
   /** Where the controllers' work queues report (the control plane's /metrics). */
   queueMetrics?: QueueMetricsProvider;
+  /** Node IPAM: the pods' network nodes get their /24s of (--cluster-cidr; default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 export interface CoreLike {
@@ -83,7 +85,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'node-lifecycle': (ctx, o) => newNodeLifecycleController(ctx, { gracePeriodSeconds: o.nodeMonitorGracePeriodSeconds, monitorPeriodMs: o.nodeMonitorPeriodMs }),
   'taint-eviction': (ctx) => newTaintEvictionController(ctx),
   'pod-gc': (ctx) => newPodGCController(ctx),
-  'node-ipam': (ctx) => newNodeIpamController(ctx),
+  'node-ipam': (ctx, o) => newNodeIpamController(ctx, o.clusterCIDR),
   'garbage-collector': (ctx) => newGarbageCollector(ctx),
   namespace: (ctx) => newNamespaceController(ctx),
   serviceaccount: (ctx) => newServiceAccountsController(ctx),

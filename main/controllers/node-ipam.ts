@@ -1,26 +1,22 @@
-// Node IPAM: each node gets spec.podCIDR / podCIDRs 10.244.N.0/24, the lowest free N. The
-// allocation is rebuilt from existing nodes (stable across restarts) and released when a node goes.
+// Node IPAM: each node gets spec.podCIDR / podCIDRs the lowest free /24 of the cluster CIDR (10.244.N.0/24 for the
+// default 10.244.0.0/16). The allocation is rebuilt from existing nodes (stable across restarts) and released when a
+// node goes.
 import type { Node } from '../api/types';
+import { DEFAULT_CLUSTER_CIDR, nodeRange, nodeRangeCount, nodeRangeIndex, parseClusterCIDR, type ClusterCIDR } from '../api/cluster-cidr';
 import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import { withExtras } from './extras';
 import { ignoreNotFound } from './ignore-not-found';
 
-const PREFIX = '10.244.';
-const MAX_NODES = 256;
-
-export function cidrIndex(cidr: string | undefined): number | undefined {
-  const m = cidr ? /^10\.244\.(\d+)\.0\/24$/.exec(cidr) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
 /** Which range indexes are taken, and by which node. */
 class RangeAllocator {
   private readonly used = new Map<number, string>();
 
+  constructor(private readonly cluster: ClusterCIDR) {}
+
   claim(node: string, cidr: string | undefined): void {
-    const i = cidrIndex(cidr);
+    const i = nodeRangeIndex(this.cluster, cidr);
     if (i !== undefined) this.used.set(i, node);
   }
 
@@ -31,7 +27,7 @@ class RangeAllocator {
   /** The node's index (already reserved, or the lowest free one, now reserved), or undefined when all are taken. */
   allocate(node: string): number | undefined {
     for (const [k, v] of this.used) if (v === node) return k;
-    for (let i = 0; i < MAX_NODES; i++) {
+    for (let i = 0; i < nodeRangeCount(this.cluster); i++) {
       if (this.used.has(i)) continue;
       this.used.set(i, node);
       return i;
@@ -53,9 +49,11 @@ class RangeAllocator {
   }
 }
 
-export function newNodeIpamController(ctx: ControllerContext): Controller {
+/** clusterCIDR: kube-controller-manager's --cluster-cidr (default 10.244.0.0/16). */
+export function newNodeIpamController(ctx: ControllerContext, clusterCIDR: string = DEFAULT_CLUSTER_CIDR): Controller {
   const nodes = ctx.informers.nodes;
-  const ranges = new RangeAllocator();
+  const cluster = parseClusterCIDR(clusterCIDR);
+  const ranges = new RangeAllocator(cluster);
   const recorder = ctx.recorder('node-ipam-controller');
   const needsCIDR = (n: Node) => !n.spec?.podCIDR;
 
@@ -67,7 +65,7 @@ export function newNodeIpamController(ctx: ControllerContext): Controller {
       recorder.event(n, 'Warning', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`);
       return;
     }
-    const cidr = `${PREFIX}${idx}.0/24`;
+    const cidr = nodeRange(cluster, idx);
     let patched;
     try {
       patched = await ignoreNotFound(ctx.client.patch(R.nodes, name, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, 'merge'));

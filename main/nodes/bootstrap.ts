@@ -10,7 +10,8 @@ import { containerdConfig, SANDBOX_IMAGE } from '../protocol/containerd-config';
 import type { MachineInfo } from './types';
 import type { SshSession } from './ssh';
 import type { SFTPWrapper } from 'ssh2';
-import { CLUSTER_CIDR, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
+import { NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
+import { DEFAULT_CLUSTER_CIDR } from '../api/cluster-cidr';
 import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from './node-services';
 import { sha256File } from './artifacts';
 import { checkImagesForArch } from './node-arch';
@@ -36,6 +37,8 @@ export interface BootstrapInput {
   leaseRenewSeconds?: number;
   /** false: the agent records no journey spans (`flotilla serve --tracing=false`). */
   tracing?: boolean;
+  /** The cluster's pod network (default 10.244.0.0/16): the agent's routes and masquerade stay inside it. */
+  clusterCIDR?: string;
 }
 
 export const BOOTSTRAP_STEPS = 5;
@@ -61,7 +64,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
     cniBinDir: NODE.cniBinDir,
     cniDataDir: NODE.cniDataDir,
     bridgeName: m.cniBridge,
-    clusterCIDR: CLUSTER_CIDR,
+    clusterCIDR: input.clusterCIDR ?? DEFAULT_CLUSTER_CIDR,
     serviceCIDR: SERVICE_CIDR,
     cgroupParent: m.cgroupParent,
     imageTarballs: input.imageTarballs.map((f) => `${NODE.imagesDir}/${path.basename(f)}`),

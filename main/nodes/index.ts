@@ -31,6 +31,8 @@ export interface NodeManagerCore {
   api: { port: number };
   auth: { nodeToken(name: string): string };
   own(c: { name: string; stop(): Promise<void> | void }): void;
+  /** The pods' network (default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 export interface NodeManagerOptions {
@@ -82,7 +84,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     nodeToken: (n) => core.auth.nodeToken(n), tracing: opts.tracing,
     agentBundle: () => opts.agentBundle ?? defaultAgentBundle(),
     imageTarballs: () => imageTarballs(core.dataDir),
-    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles, leaseRenewSeconds: opts.leaseRenewSeconds,
+    readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles, leaseRenewSeconds: opts.leaseRenewSeconds, clusterCIDR: core.clusterCIDR,
   });
   if (opts.registries) {
     const off = opts.registries.settings.onChange(() => void controller.syncRegistries());
@@ -102,7 +104,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
     stop: stopController,
     faults: new NodeFaults({
       dataDir: core.dataDir, client: core.client, controller, sandbox: sandboxOf(providers),
-      agents: { dial: dialAgent, serverToken: agentToken }, log: opts.log,
+      agents: { dial: dialAgent, serverToken: agentToken }, log: opts.log, clusterCIDR: core.clusterCIDR,
     }),
   };
   core.own({ name: 'node-manager', stop: () => mgr.stop() });

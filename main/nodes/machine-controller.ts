@@ -43,6 +43,8 @@ export interface MachineControllerOptions {
   readyTimeoutMs?: number;
   /** The agents' Lease renewal period (default: the agent's 10 s). */
   leaseRenewSeconds?: number;
+  /** The cluster's pod network, for the agents (default 10.244.0.0/16). */
+  clusterCIDR?: string;
   drainTimeoutMs?: number;
   /** Attempts at provisioning a machine before it ends Failed on transient errors (default 4). */
   maxAttempts?: number;
@@ -253,7 +255,7 @@ export class MachineController {
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
-        labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds, tracing: this.o.tracing,
+        labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds, tracing: this.o.tracing, clusterCIDR: this.o.clusterCIDR,
         progress: (n, msg) => void say(2 + n, msg),
       });
       await w.condition('Bootstrapped', 'True', 'AgentStarted', 'containerd and the agent are running');

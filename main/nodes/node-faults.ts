@@ -31,6 +31,8 @@ export interface NodeFaultsOptions {
   /** The nodes' agents (a pod's readiness probe is failed by its agent). */
   agents: AgentEndpoint;
   log?: (line: string) => void;
+  /** The cluster's pod network, dropped between nodes by the nodes cut (default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 export class NodeFaults {
@@ -70,7 +72,7 @@ export class NodeFaults {
     let how: string;
     const cut = CUTS[fault];
     if (cut) {
-      await cutNetwork(this.o.sandbox!.config, s, cut, { podCIDR: n.spec?.podCIDR });
+      await cutNetwork(this.o.sandbox!.config, s, cut, { podCIDR: n.spec?.podCIDR, clusterCIDR: this.o.clusterCIDR });
       how = cut === 'control-plane' ? 'iptables DROP of the control plane\'s address in the node\'s network namespace'
         : 'iptables DROP of the other nodes\' and their pods\' addresses in the node\'s network namespace';
     } else if (fault === 'stop-agent' || fault === 'kill-containerd') {

@@ -35,5 +35,4 @@ export const NODE_CONTAINERD: ContainerdPaths = {
   certsDir: '/etc/flotilla/certs.d',
 };
 
-export const CLUSTER_CIDR = '10.244.0.0/16';
 export const SERVICE_CIDR = '10.96.0.0/16';

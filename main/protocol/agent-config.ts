@@ -28,7 +28,7 @@ export interface AgentConfig {
   cniDataDir: string;
   /** The CNI bridge on this node (unique per node on a shared host). */
   bridgeName: string;
-  /** All pods' range (10.244.0.0/16) and the services' range (10.96.0.0/16). */
+  /** All pods' range (the cluster CIDR, 10.244.0.0/16 by default) and the services' range (10.96.0.0/16). */
   clusterCIDR: string;
   serviceCIDR: string;
   /** Parent cgroup for pod cgroups (cgroupfs), e.g. /flotilla-node-1. Empty: containerd's default. */

@@ -14,6 +14,7 @@ import type { Node } from '../../main/api/types';
 import { R } from '../../main/client/refs';
 import { hooked } from './hooked';
 import { waitFor } from './wait';
+import { uniqueClusterCIDR } from './unique-network';
 
 export { waitFor } from './wait';
 
@@ -43,7 +44,9 @@ export async function startTestCluster(opts: Partial<CoreOptions> = {}): Promise
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-test-'));
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
-  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log, ...opts }).catch((e: unknown) => {
+  // A cluster with nodes gets a pod network of its own: clusters of files running side by side never share one.
+  const clusterCIDR = opts.clusterCIDR ?? (opts.nodes ? uniqueClusterCIDR() : undefined);
+  const core = await startCore({ dataDir: path.join(dir, 'data'), apiPort: 0, log, ...opts, clusterCIDR }).catch((e: unknown) => {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   });

@@ -9,11 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downMachines } from '../../../main/nodes/down';
 import { waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { uniqueClusterCIDR } from '../../helpers/unique-network';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { freePort } from '../../helpers/free-port';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(3);
+/** The data dir's pod network: the same on every start (another one is refused). */
+const clusterCIDR = uniqueClusterCIDR();
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, FLOTILLA_SANDBOX_BRIDGE: cfg.bridge, FLOTILLA_SANDBOX_SUBNET: cfg.subnet, FLOTILLA_SANDBOX_PREFIX: cfg.prefix, PATH: `/nonexistent-bin:${process.env.PATH ?? ''}` });
 
 function flotilla(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -37,7 +40,7 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cli-node-'));
     dataDir = path.join(dir, 'data');
-    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0'],
+    serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(await freePort()), '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', '--cluster-cidr', clusterCIDR],
       { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     serve.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     serve.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -12,7 +12,7 @@ import { isNotFound } from '../../../main/client/types';
 import { hostPathOf } from '../../../main/nodes/providers/sandbox/node-state';
 import { HttpClient } from '../../../main/client/http';
 import { startCore } from '../../../main/core';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 
 function claim(name: string, cls?: string, ns = 'default'): string {
@@ -70,6 +70,8 @@ describe.skipIf(skipWithoutAgent)('persistent volumes on a sandbox node', () => 
 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: nodeOptions });
+    // The node boots here, not inside the first test's time.
+    await waitForReadyNode(c, 180_000);
   }, 300_000);
 
   /** Stops the control plane (the node and its pods keep running) and starts it again on the same data dir. */

@@ -16,10 +16,13 @@ import { downMachines } from '../../../main/nodes/down';
 import type { KObject, Machine } from '../../../main/api/types';
 import { KUBECTL, waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
+import { uniqueClusterCIDR } from '../../helpers/unique-network';
 import { freePort } from '../../helpers/free-port';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(2);
+/** The data dir's pod network: the same on every start (another one is refused). */
+const clusterCIDR = uniqueClusterCIDR();
 type Pod = KObject & {
   spec?: { nodeName?: string };
   status?: { phase?: string; podIP?: string; containerStatuses?: Array<{ containerID?: string; restartCount?: number }> };
@@ -55,7 +58,7 @@ const kubectl = (args: string[], timeoutMs = 30_000) => run(KUBECTL, args, { env
 
 async function startServe(): Promise<void> {
   serveOut += '\n--- serve (re)started ---\n';
-  serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(apiPort), '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0'],
+  serve = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'serve', '--data-dir', dataDir, '--api-port', String(apiPort), '--ui-port', '0', '--nodes', '2', '--provider', 'sandbox', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', '--cluster-cidr', clusterCIDR],
     { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   serve.stdout?.on('data', (d: Buffer) => (serveOut += d.toString()));
   serve.stderr?.on('data', (d: Buffer) => (serveOut += d.toString()));

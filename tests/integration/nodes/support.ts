@@ -1,6 +1,7 @@
-// Shared by the node tests: a unique sandbox network per test file (bridge flt<pid%1000><n>,
-// subnet 10.251.<x>.0/24, prefix), and the host-clean check (no namespace, bridge, veth, cgroup,
-// mount, process, iptables chain or network claim of ours left).
+// Shared by the node tests: a unique sandbox network per test file (bridge flt<pid base 36><n>,
+// a free subnet 10.251.<x>.0/24, prefix: tests/helpers/unique-network.ts; startTestCluster gives the
+// cluster a unique cluster CIDR), and the host-clean check (no namespace, bridge, veth, cgroup,
+// mount, process, route, iptables chain or network claim of ours left).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { startTestCluster, waitForReadyNode, type TestCluster } from '../../help
 import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
+import { uniqueSandboxNetwork } from '../../helpers/unique-network';
 
 export const isRoot = process.getuid?.() === 0;
 /** Skip only when not root, never under CI. */
@@ -27,9 +29,7 @@ export const skipNodes = !isRoot && process.env.CI !== 'true';
 export const skipWithoutAgent = skipNodes || (!fs.existsSync(defaultAgentBundle()) && process.env.CI !== 'true');
 
 export function uniqueSandbox(n: number): SandboxConfig {
-  const id = `flt${process.pid % 1000}${String.fromCharCode(97 + n)}`;
-  const third = 100 + ((process.pid * 7 + n * 13) % 150);
-  return { bridge: id, subnet: `10.251.${third}.0/24`, prefix: id };
+  return uniqueSandboxNetwork(n);
 }
 
 /** What of ours is left on the host; empty when clean. */
@@ -49,6 +49,8 @@ export function leftovers(c: SandboxConfig, dataDir: string): string[] {
   }
   const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(dataDir));
   out.push(...mounts.map((m) => `mount ${m}`));
+  // Routes over the bridge or via its nodes (the host routes to this cluster's podCIDRs, service CIDR and pool go via them;
+  // a route into the same cluster CIDR via another data dir's nodes is that data dir's).
   const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).split('\n').filter((r) => r.includes(c.subnet.replace('.0/24', '.')) || r.includes(c.bridge));
   out.push(...routes.map((r) => `route ${r}`));
   for (const cl of listClaims()) if (path.resolve(cl.dataDir) === path.resolve(dataDir)) out.push(`claim ${cl.bridge} in ${CLAIMS_DIR}`);

@@ -86,6 +86,8 @@ describe('flotilla: usage errors exit 2 and say what was wrong', () => {
     [['serve', '--registry-port', '-5'], '--registry-port', '-5'],
     [['serve', '--compaction-interval', 'soon'], '--compaction-interval', 'soon'],
     [['serve', '--compaction-interval', '500ms'], '--compaction-interval', '500ms'],
+    [['serve', '--cluster-cidr', '10.244.0.0'], '--cluster-cidr', '10.244.0.0'],
+    [['serve', '--cluster-cidr', '10.244.0.0/25'], '--cluster-cidr', '10.244.0.0/25'],
     [['node', 'add', '--memory', '2T'], '--memory', '2T'],
     [['node', 'add', '--cpus', '0'], '--cpus', '0'],
     [['bench', 'scheduler', '--pods', '0'], '--pods', '0'],
@@ -201,6 +203,8 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--compaction-interval', '90s'])).toMatchObject({ compactionInterval: 90_000 });
     expect(await parsed(['serve', '--compaction-interval=1h30m'])).toMatchObject({ compactionInterval: 5_400_000 });
     expect(await parsed(['serve', '--compaction-interval', '0'])).toMatchObject({ compactionInterval: 0 });
+    expect(await parsed(['serve', '--cluster-cidr', '10.128.16.0/20'])).toMatchObject({ clusterCIDR: '10.128.16.0/20' });
+    expect((await run(['serve', '--cluster-cidr', '10.96.0.0/12'])).err).toContain('it overlaps the service CIDR 10.96.0.0/16');
     expect(await parsed(['serve', '--node-monitor-grace-period', '4s', '--default-not-ready-toleration-seconds', '5', '--default-unreachable-toleration-seconds=6']))
       .toMatchObject({ nodeMonitorGracePeriod: 4, defaultNotReadyTolerationSeconds: 5, defaultUnreachableTolerationSeconds: 6 });
     expect(await parsed(['serve', '--node-monitor-grace-period', '1m30s'])).toMatchObject({ nodeMonitorGracePeriod: 90 });

@@ -2,10 +2,10 @@
 // carry their own `proto` number, so we only ever replace or remove routes we made, and only
 // inside the cluster's pod network.
 import type { Node } from '../../../main/api/types';
+import { DEFAULT_CLUSTER_CIDR } from '../../../main/api/cluster-cidr';
 import { run, type Exec } from '../proxy/exec';
 
 export const FLOTILLA_ROUTE_PROTO = 200;
-export const POD_NETWORK = '10.244.0.0/16';
 
 export interface PodRoute { cidr: string; via: string }
 
@@ -58,7 +58,7 @@ export async function syncPodRoutes(
   opts: { proto?: number; within?: string } = {},
 ): Promise<RouteSyncResult> {
   const proto = String(opts.proto ?? FLOTILLA_ROUTE_PROTO);
-  const within = opts.within ?? POD_NETWORK;
+  const within = opts.within ?? DEFAULT_CLUSTER_CIDR;
   const parsed: unknown = JSON.parse((await run(exec, ['ip', '-j', 'route', 'show', 'proto', proto])) || '[]');
   const current = new Map<string, string>();
   if (Array.isArray(parsed)) {

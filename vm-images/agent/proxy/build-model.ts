@@ -2,13 +2,13 @@
 // (label kubernetes.io/service-name). Target ports come from the slices' ports, which the
 // EndpointSlice controller has already resolved (named targetPorts included), per slice.
 import type { EndpointSlice, Service } from '../../../main/api/types';
+import { DEFAULT_CLUSTER_CIDR } from '../../../main/api/cluster-cidr';
 import {
   DEFAULT_AFFINITY_TIMEOUT_SECONDS, type EndpointModel, type ProxyModel, type ServiceModel,
   type ServicePortModel, type ServiceProtocol,
 } from './model';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 
 function protocolOf(p: string | undefined): ServiceProtocol {
   return p === 'UDP' || p === 'SCTP' ? p : 'TCP';

@@ -118,7 +118,7 @@ export class ServiceSync {
   private async syncRoutes(): Promise<void> {
     const want = podRoutesFromNodes(this.nodes.list(), this.o.nodeName);
     this.routesApplied = undefined; // a failed sync is retried on the next node change
-    const r = await syncPodRoutes(this.o.exec, want);
+    const r = await syncPodRoutes(this.o.exec, want, { within: this.o.clusterCIDR });
     this.routesApplied = JSON.stringify(want);
     if (r.replaced.length || r.removed.length) this.o.log(`routes: +${r.replaced.join(',')} -${r.removed.join(',')}`);
   }

@@ -186,7 +186,8 @@ export async function haltNode(dataDir: string, s: SandboxNodeState): Promise<vo
     if (r.code !== 0 && !/No such file/.test(r.stderr)) throw new Error(`ip netns del ${s.netns}: ${r.stderr.trim()}`);
   }
   const v = await runCmd(['ip', 'link', 'del', s.veth]);
-  if (v.code !== 0 && !/Cannot find device|does not exist/.test(v.stderr)) throw new Error(`ip link del ${s.veth}: ${v.stderr.trim()}`);
+  // The netns going (asynchronously) takes the veth with it: gone before the lookup, or between the lookup and the delete (ENODEV).
+  if (v.code !== 0 && !/Cannot find device|does not exist|No such device/.test(v.stderr)) throw new Error(`ip link del ${s.veth}: ${v.stderr.trim()}`);
   await pollUntil(() => { try { removeNodeCgroup(s.cgroup); return true; } catch { return false; } }, 10_000, `cgroup ${s.cgroup} to be removable`);
 }
 

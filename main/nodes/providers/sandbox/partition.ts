@@ -2,7 +2,7 @@
 // in chains of their own (one per cut) jumped to first from INPUT, OUTPUT and FORWARD. Removing the chains heals the
 // cut; the node's namespace going away (the node deleted or killed) takes them with it.
 import { runCmd } from '../../exec';
-import { CLUSTER_CIDR } from '../../node-paths';
+import { DEFAULT_CLUSTER_CIDR } from '../../../api/cluster-cidr';
 import { gatewayIP, type SandboxConfig } from './config';
 import type { SandboxNodeState } from './node-state';
 
@@ -15,6 +15,8 @@ const HOOKS = ['INPUT', 'OUTPUT', 'FORWARD'] as const;
 export interface NodeAddresses {
   /** The node's podCIDR, when it has one. */
   podCIDR?: string;
+  /** The cluster's pod network (default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 /** The rules of a cut's chain (iptables arguments after `-A <chain>`). */
@@ -28,7 +30,7 @@ export function cutRules(cut: NetworkCut, c: SandboxConfig, s: SandboxNodeState,
     ['-s', gw, '-j', 'RETURN'], ['-d', gw, '-j', 'RETURN'],
     ...(own ? [['-s', own, '-d', s.ip, '-j', 'RETURN'], ['-s', s.ip, '-d', own, '-j', 'RETURN'], ['-s', own, '-d', own, '-j', 'RETURN']] : []),
     ['-s', c.subnet, '-j', 'DROP'], ['-d', c.subnet, '-j', 'DROP'],
-    ['-s', CLUSTER_CIDR, '-d', CLUSTER_CIDR, '-j', 'DROP'],
+    ['-s', a.clusterCIDR ?? DEFAULT_CLUSTER_CIDR, '-d', a.clusterCIDR ?? DEFAULT_CLUSTER_CIDR, '-j', 'DROP'],
   ];
 }
 
