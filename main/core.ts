@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { openStore } from './store/sqlite-store';
 import type { SqliteStore } from './store/sqlite-store';
 import { startCompactor, type Compactor } from './store/compactor';
+import { DEFAULT_EVENT_TTL_MS, startEventExpirer } from './store/event-ttl';
 import { DEFAULT_COMPACTION_INTERVAL_MS } from './api/compaction';
 import { readCompactionSetting, writeCompactionSetting } from './store/compaction-setting';
 import { settleClusterCIDR } from './store/cluster-network-setting';
@@ -58,6 +59,8 @@ export interface CoreOptions {
   compactWindow?: number;
   /** Time travel: kube-apiserver's compaction interval in ms (0: off); unset: the UI's saved setting, else 5 minutes. */
   compactionIntervalMs?: number;
+  /** How long an Event lives after its last write (kube-apiserver's --event-ttl), ms; default 1 h. */
+  eventTTLMs?: number;
   log?: (line: string) => void;
   /** The scheduler (unless `scheduler: false`) and the controllers (main/controllers); false starts none. */
   controllers?: (ControlLoopOptions & { scheduler?: boolean }) | false;
@@ -202,6 +205,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     core.compactor = compactor;
     core.own({ name: 'compactor', stop: () => compactor.stop() });
   }
+  const expirer = startEventExpirer(store, opts.eventTTLMs ?? DEFAULT_EVENT_TTL_MS);
+  core.own({ name: 'event-ttl', stop: () => expirer.stop() });
   if (tracing) core.journeySpans = (uid) => collectPodSpans(uid, tracing.buffer, undefined, []);
   if (opts.controllers !== false) {
     const { scheduler, ...loops } = opts.controllers ?? {};

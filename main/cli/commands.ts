@@ -60,6 +60,7 @@ const SERVE = {
   compactionInterval: customFlag<number | undefined>('--compaction-interval <time>',
     'how often the store compacts its history, keeping the last interval readable for watches and the UI\'s History (as kube-apiserver\'s --etcd-compaction-interval; 0: never)',
     undefined, parseCompactionInterval, '5m, or the interval last chosen in the UI'),
+  eventTtl: customFlag('--event-ttl <duration>', 'how long an Event is kept after its last write (kube-apiserver\'s flag)', 3600, parseDurationSeconds, '1h0m0s'),
   nodeMonitorGracePeriod: customFlag('--node-monitor-grace-period <duration>', 'how long a node may be silent before it is marked NotReady (kube-controller-manager\'s flag)',
     KUBERNETES_NODE_LIFECYCLE.nodeMonitorGracePeriodSeconds, parseDurationSeconds, '40s'),
   defaultNotReadyTolerationSeconds: intFlag('--default-not-ready-toleration-seconds <s>', 'how long pods stay on a NotReady node before eviction (the toleration added to every pod)',

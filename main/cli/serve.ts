@@ -13,6 +13,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     loadBalancer: o.loadBalancer ?? defaultLoadBalancerMode(o.provider ?? defaultProvider(), true),
     registry: { port: o.registryPort, insecure: o.insecureRegistry },
     compactionIntervalMs: o.compactionInterval,
+    eventTTLMs: o.eventTtl * 1000,
     nodeLifecycle: {
       nodeMonitorGracePeriodSeconds: o.nodeMonitorGracePeriod,
       notReadyTolerationSeconds: o.defaultNotReadyTolerationSeconds,

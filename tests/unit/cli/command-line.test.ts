@@ -176,7 +176,7 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--data-dir', '/tmp/d', '--api-port', '0', '--ui-port', '0', '--nodes', '0'])).toEqual({
       dataDir: '/tmp/d', apiPort: 0, uiPort: 0, nodes: 0, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
       loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined,
-      hostRoutes: true, metrics: true,
+      hostRoutes: true, metrics: true, eventTtl: 3600,
     });
     // Tracing switched off (options starting with --no- would clash with the parser), and a collector's endpoint completed to OTLP's traces path.
     expect(await parsed(['serve', '--tracing=false', '--otlp-endpoint', 'http://localhost:4318'])).toMatchObject({ tracing: false, otlpEndpoint: 'http://localhost:4318/v1/traces' });
@@ -189,7 +189,7 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['serve', '--nodes', '2'])).toEqual({
       dataDir: defaultDataDir(), apiPort: 6443, uiPort: 7080, nodes: 2, provider: undefined, hollowNodes: 0, ingressPort: 8080, ingressHttpsPort: 8443,
       loadBalancer: undefined, registryPort: 5000, insecureRegistry: [], ...K8S_LIFECYCLE, tracing: true, otlpEndpoint: undefined,
-      hostRoutes: true, metrics: true,
+      hostRoutes: true, metrics: true, eventTtl: 3600,
     });
     expect(await parsed(['serve', '--ingress-port', '0', '--ingress-https-port', '9443'])).toMatchObject({ ingressPort: 0, ingressHttpsPort: 9443 });
     expect(await parsed(['serve', '--load-balancer', 'localhost'])).toMatchObject({ loadBalancer: 'localhost' });
@@ -212,6 +212,9 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.err).toContain('It must be a duration like 40s, 1m30s or 500ms.');
     expect((await run(['serve', '--node-monitor-grace-period', '0s'])).err).toContain('It must be more than 0s.');
+    expect(await parsed(['serve'])).toMatchObject({ eventTtl: 3600 });
+    expect(await parsed(['serve', '--event-ttl', '10m'])).toMatchObject({ eventTtl: 600 });
+    expect((await run(['serve', '--event-ttl', 'forever'])).err).toContain('It must be a duration like 40s, 1m30s or 500ms.');
   });
 
   it('node, images and down, as tests/integration/nodes/cli-node runs them', async () => {
