@@ -230,7 +230,7 @@ describe('a restarted UI server', () => {
     expect(ui.url).toBe(base);
     expect((await get('/assets/app.js', { Cookie: cookie })).code).toBe(200);
     const b = await WsBridge.open(wsUrl(), { Cookie: cookie });
-    expect((await b.ok('providers', null)).length).toBe(3);
+    expect((await b.ok('providers', null)).length).toBe(4);
     b.ws.close();
   });
 });
