@@ -74,9 +74,15 @@ describe('the resource browser', () => {
   });
 
   it('opens a Deployment: its pods, then restart, scale and roll back from its history', async () => {
-    await page.locator('[data-test=resource-row]', { hasText: 'web' }).click();
     const detail = page.locator('[data-test=object-detail]');
-    await detail.getByRole('heading', { name: 'web' }).waitFor();
+    // The row re-renders while the Deployment's status changes: a click on a row being replaced is lost, so click
+    // again until the drawer shows it.
+    const heading = detail.getByRole('heading', { name: 'web' });
+    await until(async () => {
+      if (await heading.isVisible()) return true;
+      await page.locator('[data-test=resource-row]', { hasText: 'web' }).click({ timeout: 5000 }).catch(() => undefined);
+      return heading.waitFor({ timeout: 5000 }).then(() => true, () => false);
+    }, 'the Deployment web open in the drawer');
     await detail.locator('[data-test=owned]', { hasText: 'ReplicaSet' }).waitFor({ timeout: STEP_MS });
     await shot('2-deployment-overview');
 
