@@ -317,8 +317,14 @@ describe('the web UI', () => {
       expect(await broken.getAttribute('data-status')).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
       expect(await broken.getAttribute('data-tip')).toMatch(/no-such-app:1\.0/);
       await nodeCard.locator('[data-test=pod-trouble]', { hasText: /1 pod: (ErrImagePull|ImagePullBackOff)/ }).waitFor({ timeout: STEP_MS });
-      await broken.click();
-      await page.getByRole('tab', { name: 'Status', selected: true }).waitFor({ timeout: STEP_MS });
+      // The chip is re-drawn as its reason alternates (ErrImagePull, ImagePullBackOff): a click on a chip being
+      // replaced is lost, so click again until the drawer is open on Status.
+      const statusTab = page.getByRole('tab', { name: 'Status', selected: true });
+      await until(async () => {
+        if (await statusTab.isVisible()) return true;
+        await broken.click({ timeout: 5000 }).catch(() => undefined);
+        return statusTab.waitFor({ timeout: 5000 }).then(() => true, () => false);
+      }, 'the broken pod open on its Status tab', STEP_MS);
       expect(await page.locator('[data-test=pod-hint]').innerText()).toMatch(/cannot reach the registry of the image 127\.0\.0\.1:5999\/acme\/no-such-app:1\.0/);
       expect(await page.locator('[data-test=log-error]').count()).toBe(0);
       await shot('08d-real-node-image-pull');
@@ -336,5 +342,5 @@ describe('the web UI', () => {
     }
     await until(async () => (await nodeCard.count()) === 0 && (await page.locator(`article[data-machine="${name}"]`).count()) === 0, `${name} to go away`, 90_000);
     await shot('09-machine-removed');
-  });
+  }, 300_000); // a real node joins, runs an app, fails a pull and is removed: its steps' own deadlines add up past the default
 });
