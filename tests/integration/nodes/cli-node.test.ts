@@ -12,6 +12,7 @@ import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 import { uniqueClusterCIDR } from '../../helpers/unique-network';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { freePort } from '../../helpers/free-port';
+import { runFlotilla, type CliResult } from '../../helpers/flotilla-cli';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(3);
@@ -19,16 +20,8 @@ const cfg = uniqueSandbox(3);
 const clusterCIDR = uniqueClusterCIDR();
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, FLOTILLA_SANDBOX_BRIDGE: cfg.bridge, FLOTILLA_SANDBOX_SUBNET: cfg.subnet, FLOTILLA_SANDBOX_PREFIX: cfg.prefix, PATH: `/nonexistent-bin:${process.env.PATH ?? ''}` });
 
-function flotilla(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? -1, stdout, stderr }); });
-  });
+function flotilla(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+  return runFlotilla(args, env(), timeoutMs);
 }
 
 describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flotilla serve)', { timeout: 120_000 }, () => {

@@ -8,7 +8,7 @@
 // and runs; a new recipe hash builds anew and the older images are pruned by qemu-image.test.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../../main/api/types';
@@ -19,22 +19,12 @@ import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support
 import { QEMU_TEST_IMAGE_CACHE, qemuLeftovers } from './qemu-support';
 import { QemuProvider } from '../../../main/nodes/providers/qemu/provider';
 import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
+import { runFlotilla } from '../../helpers/flotilla-cli';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const HELLO = 'docker.io/flotilla/hello:1';
 const VM = 'vm-1';
 
-function flotilla(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? -1, stdout, stderr }); });
-  });
-}
+const flotilla = runFlotilla;
 
 const pod = (name: string, node: string): string => `
 apiVersion: v1
