@@ -17,6 +17,8 @@ import { controllerRef, ownerRefFor } from './pod-util';
 export interface RolloutContext {
   client: ApiClient;
   recorder: EventRecorder;
+  /** The ReplicaSet's available pods as the pod informer shows them (absent: trust the ReplicaSet's status). */
+  availablePods?: (rs: ReplicaSet, minReadySeconds: number) => number;
 }
 
 const want = (d: Deployment) => d.spec?.replicas ?? 1;

@@ -11,6 +11,19 @@ const want = (d: Deployment) => d.spec?.replicas ?? 1;
 const total = (rss: ReplicaSet[]) => rss.reduce((n, rs) => n + specReplicas(rs), 0);
 const available = (rs: ReplicaSet) => rs.status?.availableReplicas ?? 0;
 
+/**
+ * Available pods for scaling down: the ReplicaSet's status, or fewer when its pods show fewer. A status can be older
+ * than its pods (written before the ReplicaSet controller's last deletions, then the control plane died: after a restart
+ * the Deployment controller may sync first); scaling down on such a count breaks maxUnavailable. Never more than the
+ * status says, so a pod informer that lags only makes the step smaller.
+ */
+function availableForScaleDown(rc: RolloutContext, d: Deployment): (rs: ReplicaSet) => number {
+  return (rs) => {
+    const seen = rc.availablePods?.(rs, d.spec?.minReadySeconds ?? 0);
+    return seen === undefined ? available(rs) : Math.min(available(rs), seen);
+  };
+}
+
 export function oldReplicaSets(d: Deployment, all: ReplicaSet[]): ReplicaSet[] {
   return all.filter((rs) => !equalIgnoreHash(rs.spec?.template, d.spec?.template));
 }
@@ -43,11 +56,12 @@ async function scaleNewUp(rc: RolloutContext, d: Deployment, newRS: ReplicaSet, 
 async function scaleOldDown(rc: RolloutContext, d: Deployment, old: ReplicaSet[], all: ReplicaSet[], newRS: ReplicaSet | undefined): Promise<void> {
   if (!old.length) return;
   const minAvailable = want(d) - surgeAndUnavailable(d).maxUnavailable;
-  const newUnavailable = newRS ? Math.max(0, specReplicas(newRS) - available(newRS)) : 0;
+  const availableNow = availableForScaleDown(rc, d);
+  const newUnavailable = newRS ? Math.max(0, specReplicas(newRS) - availableNow(newRS)) : 0;
   const budget = total(all) - minAvailable - newUnavailable;
   if (budget <= 0) return;
   if (await cleanupUnhealthy(rc, d, old, budget)) return;
-  let down = all.reduce((n, rs) => n + available(rs), 0) - minAvailable;
+  let down = all.reduce((n, rs) => n + availableNow(rs), 0) - minAvailable;
   for (const rs of old) {
     if (down <= 0) break;
     const n = Math.min(specReplicas(rs), down);

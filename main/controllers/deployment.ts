@@ -14,13 +14,26 @@ import { computeStatus, isComplete, sameStatus } from './deployment-status';
 import { byCreation, equalIgnoreHash, revisionOf, specReplicas } from './deployment-util';
 import { withExtras } from './extras';
 import { ignoreNotFound } from './ignore-not-found';
-import { controllerRef } from './pod-util';
+import { controllerRef, isPodActive, isPodAvailable } from './pod-util';
 
 /** A ReplicaSet whose status alone changed only moves its deployment's status: such syncs are coalesced. */
 const STATUS_COALESCE_MS = 100;
+/** How soon a Deployment is synced again when its ReplicaSets' statuses and their pods disagree. */
+const RECHECK_MS = 500;
 
 export function newDeploymentController(ctx: ControllerContext): Controller {
-  const rc: RolloutContext = { client: ctx.client, recorder: ctx.recorder('deployment-controller') };
+  const pods = ctx.informers.pods; // taken before the shared informers start
+  const rc: RolloutContext = {
+    client: ctx.client, recorder: ctx.recorder('deployment-controller'),
+    availablePods: (rs, minReadySeconds) => {
+      const n = pods.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '').filter((p) => isPodActive(p) && isPodAvailable(p, minReadySeconds)).length;
+      // The pods and the ReplicaSet's status disagree (one of the two informers, or the status, is behind): look again soon,
+      // as no event of the Deployment's own may come.
+      const ref = controllerRef(rs);
+      if (n !== (rs.status?.availableReplicas ?? 0) && ref?.kind === 'Deployment') builder.queue.addAfter(`${rs.metadata?.namespace}/${ref.name}`, RECHECK_MS);
+      return n;
+    },
+  };
   const builder = newReconciler(ctx, 'deployment', { workers: 4 });
   const controller = builder
     .for('deployments')

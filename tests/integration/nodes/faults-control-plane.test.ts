@@ -71,7 +71,15 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
         const all = (await pods()).filter(live);
         if (all.length > REPLICAS + MAX_SURGE) violations.push(`${all.length} pods (more than ${REPLICAS} + maxSurge ${MAX_SURGE})`);
         const avail = all.filter(ready).length;
-        if (avail < REPLICAS - MAX_UNAVAILABLE) violations.push(`${avail} ready pods (fewer than ${REPLICAS} - maxUnavailable ${MAX_UNAVAILABLE})`);
+        if (avail < REPLICAS - MAX_UNAVAILABLE) {
+          // What the pods that are not ready show, so a failure names its cause.
+          const notReady = all.filter((p) => !ready(p)).map((p) => {
+            const c = (p.status?.conditions ?? []).find((x) => x.type === 'Ready');
+            const st = p.status?.containerStatuses?.[0];
+            return `${p.metadata?.name}@${p.spec?.nodeName ?? '-'} ${p.status?.phase}/${c?.status ?? '-'} ${c?.reason ?? ''} ${st ? Object.keys(st.state ?? {}).join() : 'no status'}`;
+          });
+          violations.push(`${new Date().toISOString()} ${avail} ready pods (fewer than ${REPLICAS} - maxUnavailable ${MAX_UNAVAILABLE}): ${notReady.join('; ')}`);
+        }
       } catch { /* serve is down: nothing to see */ }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -157,7 +165,9 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
     const runningAtKill = atKill.filter((p) => p.status?.containerStatuses?.[0]?.state?.running);
     expect(runningAtKill.filter((p) => !runningNow.has(p.metadata?.uid ?? '')).map((p) => p.metadata?.name)).toEqual([]);
 
+    const restartAt = new Date().toISOString();
     await start();
+    if (process.env.FLOTILLA_TEST_LOGS) console.error(`serve killed and started again at ${restartAt}, up at ${new Date().toISOString()}`);
     // The rollout completes from the stored state.
     const done = await waitFor(async () => {
       const d = await api().get<D>(R.deployments, 'roll', NS);

@@ -1,13 +1,14 @@
 // The Deployment controller alone on an in-process control plane. The test plays the ReplicaSet
-// controller: it reports each ReplicaSet's pods as created and available (status := spec) one step
-// at a time, and checks every step of a rollout against maxSurge / maxUnavailable.
+// controller: it makes each ReplicaSet's pods and reports them available (pods Ready, status := spec) one
+// step at a time, and checks every step of a rollout against maxSurge / maxUnavailable.
 import { describe, expect, it } from 'vitest';
-import type { Deployment, DeploymentCondition, ReplicaSet, WatchEvent } from '../../../main/api/types';
+import type { Deployment, DeploymentCondition, Pod, ReplicaSet, WatchEvent } from '../../../main/api/types';
 import { controlPlaneEach, resourceOf } from '../../helpers/control-plane';
 import { deploymentManifest } from '../../helpers/manifests';
 
 const DEP = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
+const POD = { apiVersion: 'v1', kind: 'Pod' };
 const REVISION = 'deployment.kubernetes.io/revision';
 
 const cp = controlPlaneEach('deployment');
@@ -20,12 +21,34 @@ const specs = async (app: string) => JSON.stringify((await replicaSets(app)).map
 /** kubectl set image: a strategic merge patch of the one container. */
 const setImage = (name: string, image: string) => cp.client.patch(resourceOf(DEP), name, { spec: { template: { spec: { containers: [{ name: 'web', image }] } } } }, 'strategic', { namespace: 'default' });
 
-/** Plays the ReplicaSet controller: every ReplicaSet's pods exist and are available. */
+/** A ReplicaSet's live pods (by controller reference), named after it. */
+async function podsOf(r: ReplicaSet): Promise<Pod[]> {
+  return (await cp.list<Pod>(POD, 'default')).filter((p) => p.metadata?.ownerReferences?.some((o) => o.controller && o.uid === r.metadata?.uid));
+}
+
+/** Makes `n` pods of the ReplicaSet exist and be Ready (creating and deleting as its controller would). */
+async function podsAvailable(r: ReplicaSet, n: number): Promise<void> {
+  const have = await podsOf(r);
+  for (const p of have.slice(n)) await cp.delete(POD, p.metadata!.name!, { namespace: 'default', gracePeriodSeconds: 0 });
+  for (let i = have.length; i < n; i++) {
+    const name = `${r.metadata!.name!}-${Math.random().toString(36).slice(2, 7)}`;
+    await cp.create<Pod>({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: r.spec?.template?.metadata?.labels,
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: r.metadata!.name!, uid: r.metadata!.uid!, controller: true }] },
+      spec: { containers: [{ name: 'web', image: 'app' }] },
+    });
+    await cp.patchStatus(POD, name, 'default', { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] });
+  }
+}
+
+/** Plays the ReplicaSet controller: every ReplicaSet's pods exist and are available, then its status says so. */
 async function settle(app: string): Promise<void> {
   for (const r of await replicaSets(app)) {
     const n = r.spec?.replicas ?? 0;
     const s = r.status;
     if (s?.replicas === n && s.availableReplicas === n && s.observedGeneration === r.metadata?.generation) continue;
+    await podsAvailable(r, n);
     await cp.patchStatus(RS, r.metadata!.name!, 'default', { replicas: n, fullyLabeledReplicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: r.metadata?.generation });
   }
 }
@@ -124,6 +147,30 @@ describe('deployment controller', () => {
     expect(n.spec?.template?.spec?.containers[0].image).toBe('app:2');
     expect((await dep('web')).metadata?.annotations?.[REVISION]).toBe('2');
     checkBounds(events, 5, 3);
+  });
+
+  it('scales an old ReplicaSet down by what its pods show, not by a status older than they are (a restart after a kill)', async () => {
+    await cp.create(deploymentManifest('web', 4, 'app:1', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }));
+    await rollOut('web');
+    const [first] = await replicaSets('web');
+    // Two of the old pods gone, the ReplicaSet's status not yet told (its controller died before writing it).
+    for (const p of (await podsOf(first)).slice(0, 2)) await cp.delete(POD, p.metadata!.name!, { namespace: 'default', gracePeriodSeconds: 0 });
+    const events = cp.record<ReplicaSet>(RS, 'default');
+    await setImage('web', 'app:2');
+    await cp.waitFor(async () => (await replicaSets('web')).length === 2, 'the new ReplicaSet');
+    // Its status says 4 available, its pods 2: with 3 needed (4 - maxUnavailable 1) the old one is not scaled down.
+    await cp.waitFor(async () => (await replicaSets('web'))[1]?.spec?.replicas === 1, 'the surge pod asked for');
+    await cp.waitFor(async () => (await cp.list<Pod>(POD, 'default')).length === 2, 'the pod informer to see the deletions');
+    // A sync after the deletions: the old ReplicaSet's readyReplicas moves, and the Deployment's status follows it.
+    await cp.patchStatus(RS, first.metadata!.name!, 'default', { readyReplicas: 3 });
+    await cp.waitFor(async () => (await dep('web')).status?.readyReplicas === 3, 'the deployment synced after the deletions');
+    expect((await replicaSets('web'))[0].spec?.replicas).toBe(4);
+    expect(events.filter((e) => e.type === 'MODIFIED' && e.object.metadata?.name === first.metadata?.name && e.object.spec?.replicas !== 4)).toEqual([]);
+    // The ReplicaSet controller's turn: the status tells the truth, then its pods are made again; the rollout goes on.
+    await cp.patchStatus(RS, first.metadata!.name!, 'default', { replicas: 2, readyReplicas: 2, availableReplicas: 2 });
+    await rollOut('web');
+    const [o, n] = await replicaSets('web');
+    expect([o.spec?.replicas, n.spec?.replicas]).toEqual([0, 4]);
   });
 
   it('with maxSurge 0 creates the new ReplicaSet empty and first lets maxUnavailable old pods go', async () => {
