@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
@@ -16,7 +16,7 @@ import { NODE_CONTAINERD } from '../../../main/nodes/node-paths';
 import { builtImages } from '../../../main/nodes/artifacts';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { pushOciArchive, startTestRegistry, trustOnNodes, type TestRegistry } from '../../helpers/registry';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox, waitForReadyNodes } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -43,12 +43,10 @@ describe.skipIf(skipWithoutAgent)('flotilla images build: buildah, a registry, a
 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 2, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
-    const ready = async (): Promise<string[]> => (await c!.client.list<Node & KObject>(R.nodes)).items
-      .filter((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).map((n) => n.metadata?.name ?? '');
-    await waitFor(async () => (await ready()).length === 2, 'two Ready nodes', 150_000, 250);
+    const nodes = await waitForReadyNodes(c, 2, logs);
     // The bridge is up now: the registry listens on its gateway address, which the host and the nodes both reach.
     reg = await startTestRegistry({ host: gatewayIP(cfg) });
-    trustOnNodes((await ready()).map((n) => hostPathOf(c!.core.dataDir, n, `${NODE_CONTAINERD.certsDir}/${reg!.address}/hosts.toml`) ?? ''), reg.url);
+    trustOnNodes(nodes.map((n) => hostPathOf(c!.core.dataDir, n, `${NODE_CONTAINERD.certsDir}/${reg!.address}/hosts.toml`) ?? ''), reg.url);
     const hello = (await builtImages(c.core.dataDir)).find((f) => path.basename(f) === 'hello.tar');
     if (!hello) throw new Error('no hello.tar among the built images');
     pushOciArchive(reg, hello, 'flotilla/hello:1');

@@ -7,11 +7,11 @@
 // the nodes themselves keep reaching their pods (probes); deleting the policies leaves no rule of ours.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox, waitForReadyNodes } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 /**
@@ -75,9 +75,7 @@ describe.skipIf(skipWithoutAgent)('NetworkPolicy on two sandbox nodes', () => {
 
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 2, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) } });
-    await waitFor(async () => (await c.client.list<Node & KObject>(R.nodes)).items
-      .filter((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length === 2, 'two Ready nodes', 120_000, 250);
-    [nodeA, nodeB] = (await c.client.list<Node & KObject>(R.nodes)).items.map((n) => n.metadata?.name ?? '').sort();
+    [nodeA, nodeB] = await waitForReadyNodes(c, 2, logs, 120_000);
     await ok(['apply', '-f', '-'], [
       pod('client', nodeA, { role: 'client' }, false), pod('other', nodeA, { role: 'other' }, false),
       pod('web-a', nodeA, { app: 'web' }, true), pod('web-b', nodeB, { app: 'web' }, true),

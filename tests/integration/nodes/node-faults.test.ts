@@ -4,7 +4,9 @@
 // the heal brings A back Ready, untainted and cleaned (the evicted pods stopped there, no rule left). Killing a pod's
 // container restarts it at once, a second kill shows the kubelet's back-off (CrashLoopBackOff, BackOff event). Failing a
 // pod's readiness probe makes it NotReady (the kubelet's Unhealthy events), its EndpointSlice endpoint not ready and the
-// node's kube-proxy rules without it; the pod's heal brings all three back.
+// node's kube-proxy rules without it; the pod's heal brings all three back. Filling a node's disk (its own ext4 image of the
+// Machine's size) reports DiskPressure and taints it so a new pod stays Pending; the heal schedules it there.
+import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
@@ -12,9 +14,10 @@ import { R } from '../../../main/client/refs';
 import type { KObject } from '../../../main/api/types';
 import { bridgeDepsOf, createBridgeSession, type BridgeSession } from '../../../main/bridge/handlers';
 import { NODE } from '../../../main/nodes/node-paths';
+import { diskImagePath } from '../../../main/nodes/providers/sandbox/disk';
 import { hostPathOf } from '../../../main/nodes/providers/sandbox/node-state';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
+import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox, waitForReadyNodes } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 const APP = `
@@ -61,8 +64,7 @@ describe.skipIf(skipWithoutAgent)('one-click failures on two sandbox nodes', () 
       nodes: { sandbox: cfg, nodes: 2, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
       nodeLifecycle: { nodeMonitorGracePeriodSeconds: 4, notReadyTolerationSeconds: 5, unreachableTolerationSeconds: 5 },
     });
-    await waitFor(async () => (await c.client.list<Node & KObject>(R.nodes)).items.filter((n) => ready(n) === 'True').length === 2, 'two Ready nodes', 120_000, 250);
-    [nodeA, nodeB] = (await c.client.list<Node & KObject>(R.nodes)).items.map((n) => n.metadata?.name ?? '').sort();
+    [nodeA, nodeB] = await waitForReadyNodes(c, 2, logs, 120_000);
     bridge = createBridgeSession(bridgeDepsOf(c.core), () => undefined);
   }, 300_000);
 
@@ -227,4 +229,37 @@ spec:
     const nodesOnly = await c.kubectl(['get', 'nodes', '--as=scraper']);
     expect(nodesOnly.stderr).toContain('cannot list resource "nodes"');
   });
+
+  it('fill the disk: the node has its own disk of the Machine\'s size; DiskPressure, a disk-pressure taint keeps a new pod Pending; heal schedules it', async () => {
+    const machine = await c.client.get<KObject & { spec?: { diskGiB?: number } }>(R.machines, nodeA);
+    const diskGiB = machine.spec?.diskGiB ?? 0;
+    expect(diskGiB).toBeGreaterThanOrEqual(5);
+    // The node's nodefs is its own ext4 disk of the Machine's size (a little less after the filesystem's metadata).
+    const capacity = Number(((await node(nodeA)).status?.capacity?.['ephemeral-storage'] ?? '0').replace(/Ki$/, '')) * 1024;
+    expect(capacity).toBeGreaterThan(diskGiB * 2 ** 30 * 0.95);
+    expect(capacity).toBeLessThanOrEqual(diskGiB * 2 ** 30);
+    const image = diskImagePath(c.core.dataDir, nodeA);
+    const pressure = async () => (await node(nodeA)).status?.conditions?.find((x) => x.type === 'DiskPressure');
+    const taints = async () => ((await node(nodeA)).spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+    expect((await pressure())?.status).toBe('False');
+
+    await call('injectNodeFault', { node: nodeA, fault: 'fill-disk' });
+    // The fill is preallocated space on the node's disk: the sparse image on the host grows by little (metadata).
+    expect(fs.statSync(image).blocks * 512).toBeLessThan(2 ** 30);
+    await waitFor(async () => (await pressure())?.status === 'True', 'DiskPressure=True on the filled node', 60_000, 250);
+    expect(await pressure()).toMatchObject({ reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' });
+    await waitFor(async () => (await taints()).includes('node.kubernetes.io/disk-pressure:NoSchedule'), 'the disk-pressure taint', 30_000, 250);
+    await c.kubectlOk(['run', 'after-fill', `--image=${HELLO}`, `--overrides={"spec":{"nodeSelector":{"kubernetes.io/hostname":"${nodeA}"},"terminationGracePeriodSeconds":1}}`]);
+    const pod = () => c.client.get<Pod & KObject>(R.pods, 'after-fill', 'default');
+    await waitFor(async () => (await pod()).status?.conditions?.find((x) => x.type === 'PodScheduled')?.reason === 'Unschedulable', 'after-fill Unschedulable', 30_000, 250);
+    expect((await pod()).status?.conditions?.find((x) => x.type === 'PodScheduled')?.message)
+      .toContain('1 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }');
+
+    expect(await call('healNode', { node: nodeA })).toMatchObject({ node: nodeA, active: [] });
+    await waitFor(async () => (await pressure())?.status === 'False', 'DiskPressure=False after the heal', 60_000, 250);
+    await waitFor(async () => !(await taints()).includes('node.kubernetes.io/disk-pressure:NoSchedule'), 'the taint removed', 30_000, 250);
+    await waitFor(async () => running(await pod()), 'after-fill Running on the healed node', 60_000, 250);
+    expect((await pod()).spec?.nodeName).toBe(nodeA);
+    await c.kubectlOk(['delete', 'pod', 'after-fill', '--wait=false']);
+  }, 180_000);
 });

@@ -1,13 +1,14 @@
 // Shared by the node tests: a unique sandbox network per test file (bridge flt<pid base 36><n>,
 // a free subnet 10.251.<x>.0/24, prefix: tests/helpers/unique-network.ts; startTestCluster gives the
 // cluster a unique cluster CIDR), and the host-clean check (no namespace, bridge, veth, cgroup,
-// mount, process, route, iptables chain or network claim of ours left).
+// mount, loop device, process, route, iptables chain or network claim of ours left).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SandboxConfig } from '../../../main/nodes/providers/sandbox/config';
 import { hierarchies } from '../../../main/nodes/providers/sandbox/cgroup';
 import { forwardChain } from '../../../main/nodes/providers/sandbox/host';
+import { attachedLoopDevices } from '../../../main/nodes/providers/sandbox/disk';
 import { CLAIMS_DIR, listClaims } from '../../../main/nodes/providers/sandbox/claims';
 import { defaultAgentBundle } from '../../../main/nodes/artifacts';
 import { downMachines } from '../../../main/nodes/down';
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { CoreOptions } from '../../../main/core';
 import { startTestCluster, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import type { KObject } from '../../../main/api/types';
+import type { Node } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
 import { uniqueSandboxNetwork } from '../../helpers/unique-network';
@@ -49,6 +51,7 @@ export function leftovers(c: SandboxConfig, dataDir: string): string[] {
   }
   const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(dataDir));
   out.push(...mounts.map((m) => `mount ${m}`));
+  for (const l of attachedLoopDevices()) if (l.file.startsWith(`${path.resolve(dataDir)}/`)) out.push(`loop ${l.device} ${l.file}`);
   // Routes over the bridge or via its nodes (the host routes to this cluster's podCIDRs, service CIDR and pool go via them;
   // a route into the same cluster CIDR via another data dir's nodes is that data dir's).
   const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).split('\n').filter((r) => r.includes(c.subnet.replace('.0/24', '.')) || r.includes(c.bridge));
@@ -87,6 +90,29 @@ export async function stopClusterWithNodes(c: TestCluster, cfg: SandboxConfig, l
   expect(left).toEqual([]);
 }
 
+/** Says why nodes are not Ready: the node manager's log, each Machine's status and each Node's conditions. */
+async function printWhyNotReady(c: TestCluster, logs: string[]): Promise<void> {
+  const machines = await c.client.list<KObject>(R.machines).catch(() => ({ items: [] as KObject[] }));
+  const nodes = await c.client.list<Node & KObject>(R.nodes).catch(() => ({ items: [] as Array<Node & KObject> }));
+  console.error([
+    ...logs,
+    ...machines.items.map((m) => `machine ${m.metadata?.name}: ${JSON.stringify(m.status ?? {})}`),
+    ...nodes.items.map((n) => `node ${n.metadata?.name}: ${(n.status?.conditions ?? []).map((x) => `${x.type}=${x.status} ${x.reason ?? ''}`).join(', ')}`),
+  ].join('\n'));
+}
+
+/** Waits until `count` nodes are Ready; on the deadline prints why they are not (printWhyNotReady) and fails. */
+export async function waitForReadyNodes(c: TestCluster, count: number, logs: string[], timeoutMs = 150_000): Promise<string[]> {
+  const ready = async () => (await c.client.list<Node & KObject>(R.nodes)).items
+    .filter((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).map((n) => n.metadata?.name ?? '');
+  try {
+    return await pollUntil(async () => { const r = await ready(); return r.length >= count ? r.sort() : undefined; }, timeoutMs, `${count} Ready nodes`, 250);
+  } catch (e) {
+    await printWhyNotReady(c, logs);
+    throw e;
+  }
+}
+
 /** One suite's cluster with one sandbox node: `c` stands for the cluster once beforeAll has started it. */
 export interface SandboxSuite {
   readonly c: TestCluster;
@@ -116,9 +142,7 @@ export function sandboxCluster(n: number, opts: { core?: Partial<CoreOptions>; o
       nodes: { sandbox: cfg, nodes: 1, provider: 'sandbox', readyTimeoutMs: 90_000, log: (l) => logs.push(l) },
     });
     await waitForReadyNode(cluster, 180_000).catch(async (e: unknown) => {
-      // Say why: the node manager's log and each Machine's phase and message.
-      const machines = await cluster!.client.list<KObject>(R.machines).catch(() => ({ items: [] as KObject[] }));
-      console.error([...logs, ...machines.items.map((m) => `machine ${m.metadata?.name}: ${JSON.stringify(m.status ?? {})}`)].join('\n'));
+      await printWhyNotReady(cluster!, logs);
       throw e;
     });
   }, 300_000);

@@ -12,7 +12,7 @@ import { hostPathOf, type SandboxNodeState } from './node-state';
 export const FILL_FILE = `${NODE.libDir}/flotilla-fault-fill`;
 /** The kubelet's nodefs.available hard eviction threshold is 10 %: the fill leaves a little less. */
 const FILL_TO_AVAILABLE = 0.09;
-/** Above this the fill is refused: the node's disk is the host's, and a fill that big would hurt the host. */
+/** Above this the fill is refused on a node without a disk of its own (older nodes): its disk is the host's. */
 export const FILL_LIMIT_BYTES = 4 * 2 ** 30;
 
 /** Where a path inside the node is on the host. */
@@ -75,11 +75,15 @@ export function bytesToFill(dataDir: string, s: SandboxNodeState): number {
   return Math.max(0, Math.ceil((st.bavail - FILL_TO_AVAILABLE * st.blocks) * st.bsize));
 }
 
-/** Fills the node's disk to just under 10 % available with one preallocated file; refuses a fill above FILL_LIMIT_BYTES. */
+/**
+ * Fills the node's disk to just under 10 % available with one preallocated file; on an older node whose disk is the
+ * host's, refuses a fill above FILL_LIMIT_BYTES.
+ */
 export async function fillDisk(dataDir: string, s: SandboxNodeState, limitBytes = FILL_LIMIT_BYTES): Promise<number> {
   const need = bytesToFill(dataDir, s);
   const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
-  if (need > limitBytes) {
+  // A node with its own disk (disk.ts) is filled with unwritten extents: the host's free space is not at stake.
+  if (s.diskGiB === undefined && need > limitBytes) {
     throw new Error(`node ${s.name}'s disk is the host's filesystem: filling it to the eviction threshold would take ${gib(need)}, more than the ${gib(limitBytes)} Flotilla allows`);
   }
   const file = fillFilePath(dataDir, s);

@@ -1,5 +1,6 @@
 // A sandbox node's host-side state: D/sandbox/nodes/<name>/ with node.json (its address and names),
-// ns/ (the persisted mount and UTS namespaces), fs/<dir> (bound over the node's paths) and log/.
+// ns/ (the persisted mount and UTS namespaces), fs/<dir> (bound over the node's paths; fs/ is the mount point of the
+// node's own disk, disk.img) and log/.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -18,6 +19,8 @@ export interface SandboxNodeState {
   /** The Machine's size, enforced as the node cgroup's limits (absent on nodes made before sizes were honoured). */
   cpus?: number;
   memoryMiB?: number;
+  /** The size of the node's own disk (disk.ts); absent on nodes made before they had one (their disk is the host's). */
+  diskGiB?: number;
 }
 
 export interface NodeDirs {

@@ -1,6 +1,6 @@
 // Boots, halts and destroys one sandbox node (the recipe in DESIGN.md "Facts established"):
 // a network namespace on the bridge, persisted mount and UTS namespaces entered with nsenter,
-// per-node directories bound over the node's paths, sysfs remounted for the node's network, and a
+// per-node directories (on the node's own disk, disk.ts) bound over the node's paths, sysfs remounted for the node's network, and a
 // supervised sshd — all started detached inside the node's cgroup so they outlive the control plane.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -12,6 +12,7 @@ import { gatewayIP, type SandboxConfig } from './config';
 import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNodeCgroup } from './cgroup';
 import { applyNodeLimits } from './cgroup-limits';
 import { ensureSandboxHost, NODE_BIND_TARGETS } from './host';
+import { prepareNodeDisk, releaseNodeDisk } from './disk';
 import { hostPathFor, nodeDirs, type SandboxNodeState } from './node-state';
 import { ForeignNodeError, nodeOwner } from './ownership';
 import { NODE_SSHD_CONFIG } from './sshd';
@@ -141,6 +142,7 @@ export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNode
   if (await nodeUp(dataDir, s)) return;
   await haltNode(dataDir, s);
   await ensureSandboxHost(c);
+  if (s.diskGiB !== undefined) await prepareNodeDisk(dataDir, s.name, s.diskGiB);
   for (const t of NODE_BIND_TARGETS) fs.mkdirSync(hostPathFor(dataDir, s.name, t), { recursive: true, mode: t === '/root' ? 0o700 : 0o755 });
   // Like /run on a real machine: no pid files survive a boot.
   const runFiles = path.join(hostPathFor(dataDir, s.name, '/var/lib/flotilla'), 'run');
@@ -180,6 +182,7 @@ export async function haltNode(dataDir: string, s: SandboxNodeState): Promise<vo
     const r = await runCmd(['umount', m]);
     if (r.code !== 0) await mustRun(['umount', '-l', m]);
   }
+  await releaseNodeDisk(dataDir, s.name);
   if (foreign) throw new ForeignNodeError(s);
   if (await netnsExists(s.netns)) {
     const r = await runCmd(['ip', 'netns', 'del', s.netns]);

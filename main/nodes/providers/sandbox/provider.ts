@@ -6,6 +6,7 @@ import { clientKey, generateKeyPair } from '../../keys';
 import { DEFAULT_SANDBOX_CONFIG, loadSandboxConfig, readSandboxConfig, type SandboxConfig } from './config';
 import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from './node-state';
 import { bootNode, destroyNode, haltNode, nodeUp } from './node';
+import { prepareNodeDisk } from './disk';
 import { writeSshdFiles } from './sshd';
 import { onPath, runCmd } from '../../exec';
 
@@ -84,9 +85,11 @@ export class SandboxProvider implements Provider {
       const fresh: SandboxNodeState = {
         name: spec.name, ip: allocateIP(this.dataDir, this.config), netns: `${this.config.prefix}-${spec.name}`,
         cgroup: `${this.config.prefix}-${spec.name}`, veth: vethName(this.config, spec.name), hostKey: host.publicKey,
-        cpus: spec.cpus, memoryMiB: spec.memoryMiB,
+        cpus: spec.cpus, memoryMiB: spec.memoryMiB, diskGiB: spec.diskGiB,
       };
       writeNodeState(this.dataDir, fresh);
+      progress(`making the node's ${spec.diskGiB} GiB disk (a sparse ext4 image, loop-mounted)`);
+      await prepareNodeDisk(this.dataDir, spec.name, spec.diskGiB);
       writeSshdFiles(hostPathFor(this.dataDir, spec.name, '/etc/flotilla'), fresh.ip, host.privateKey, clientKey(this.dataDir).publicKey);
       return fresh;
     });
