@@ -77,7 +77,9 @@ export interface NodeManager {
 }
 
 export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions = {}): NodeManager {
-  const providers = createProviders({ dataDir: core.dataDir, sandbox: opts.sandbox, limactl: opts.limactl, multipass: opts.multipass, qemu: opts.qemu });
+  const providers = createProviders({
+    dataDir: core.dataDir, sandbox: opts.sandbox, limactl: opts.limactl, multipass: opts.multipass, qemu: opts.qemu, clusterCIDR: core.clusterCIDR,
+  });
   const registryFiles = opts.registries && nodeRegistryFiles(providers, opts.registries, opts.log);
   const controller = new MachineController({
     client: core.client, dataDir: core.dataDir, providers, apiPort: core.api.port, caCertPem: core.caCertPem,

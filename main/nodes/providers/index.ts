@@ -15,14 +15,16 @@ export interface ProviderOptions {
   multipass?: string;
   /** The QEMU provider's image cache and binary (default: D/qemu/images, qemu-system-x86_64). */
   qemu?: { imageCache?: string; binary?: string };
+  /** The cluster's pod network (serve --cluster-cidr): a VM's pod-bridge address in it is never the VM's own. */
+  clusterCIDR?: string;
 }
 
 export function createProviders(o: ProviderOptions): Map<MachineProvider, Provider> {
   const m = new Map<MachineProvider, Provider>();
   const sandbox = new SandboxProvider({ dataDir: o.dataDir, config: o.sandbox });
   m.set('sandbox', sandbox);
-  m.set('lima', new LimaProvider({ dataDir: o.dataDir, limactl: o.limactl }));
-  m.set('multipass', new MultipassProvider({ dataDir: o.dataDir, multipass: o.multipass }));
+  m.set('lima', new LimaProvider({ dataDir: o.dataDir, limactl: o.limactl, clusterCIDR: o.clusterCIDR }));
+  m.set('multipass', new MultipassProvider({ dataDir: o.dataDir, multipass: o.multipass, clusterCIDR: o.clusterCIDR }));
   m.set('qemu', new QemuProvider({ dataDir: o.dataDir, sandbox, imageCache: o.qemu?.imageCache, qemu: o.qemu?.binary }));
   return m;
 }

@@ -78,10 +78,10 @@ slirp.addSubnet('192.168.5.0', 24, 'ipv4');
  * global address of the default route's interface; else the first global address that is neither
  * a pod bridge's (cni0, in the cluster CIDR) nor Lima's host-only 192.168.5.0/24.
  */
-export function guestIP(routeJson: string, addrJson: string): string | undefined {
+export function guestIP(routeJson: string, addrJson: string, clusterCIDR?: string): string | undefined {
   const links = json<IpLink>(addrJson);
   const v4 = (l: IpLink | undefined): string | undefined => l?.addr_info?.find((a) => a.family === 'inet' && a.local && a.scope !== 'host')?.local;
-  const usable = (ip: string | undefined): ip is string => !!ip && !isPodAddress(ip) && !slirp.check(ip, 'ipv4');
+  const usable = (ip: string | undefined): ip is string => !!ip && !isPodAddress(ip, clusterCIDR) && !slirp.check(ip, 'ipv4');
   const def = json<IpRoute>(routeJson).find((r) => r.dst === 'default' && r.dev);
   const viaDefault = def ? v4(links.find((l) => l.ifname === def.dev)) : undefined;
   if (usable(viaDefault)) return viaDefault;
@@ -95,7 +95,7 @@ export function defaultGateway(routeJson: string): string | undefined {
 }
 
 /** Parses the output of GUEST_STATE_ARGV. */
-export function parseGuestState(text: string): GuestState {
+export function parseGuestState(text: string, clusterCIDR?: string): GuestState {
   const s = sections(text);
   const one = (k: string): string => (s.get(k) ?? '').trim();
   const state = one('provision').split('\n')[0] ?? '';
@@ -106,7 +106,7 @@ export function parseGuestState(text: string): GuestState {
     provision: state === 'running' || state === 'done' || state === 'failed' ? state : 'pending',
     provisionError: one('provision_error'),
     hostKey: key.length >= 2 ? `${key[0]} ${key[1]}` : '',
-    ip: guestIP(s.get('route') ?? '', s.get('addr') ?? ''),
+    ip: guestIP(s.get('route') ?? '', s.get('addr') ?? '', clusterCIDR),
     gateway: defaultGateway(s.get('route') ?? ''),
   };
 }

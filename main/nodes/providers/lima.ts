@@ -31,6 +31,8 @@ export interface LimaProviderOptions {
   platform?: NodeJS.Platform;
   /** The user's home directory (default os.homedir()): where a short LIMA_HOME goes. */
   homeDir?: string;
+  /** The cluster's pod network: a pod-bridge address in it is never the VM's own (default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 export function defaultLimaTemplate(): string {
@@ -132,7 +134,7 @@ export class LimaProvider implements Provider {
 
   /** Asks the guest (through `limactl shell`, as the Lima user) for its boot, provisioning, host key and address. */
   private async guest(name: string): Promise<GuestState> {
-    return parseGuestState(await this.must(['shell', '--workdir=/', name, ...GUEST_STATE_ARGV], 30_000));
+    return parseGuestState(await this.must(['shell', '--workdir=/', name, ...GUEST_STATE_ARGV], 30_000), this.o.clusterCIDR);
   }
 
   private base(inst: LimaInstance, state: MachineInfo['state'], message?: string): MachineInfo {

@@ -59,6 +59,6 @@ export function parseMultipassList(text: string): MultipassInstance[] {
  * cni0 in the cluster CIDR, and "N/A" when there is none. So: the first real IPv4 address outside
  * the cluster CIDR.
  */
-export function managementIPv4(ipv4: string[]): string | undefined {
-  return ipv4.find((a) => isIPv4(a) && !isPodAddress(a));
+export function managementIPv4(ipv4: string[], clusterCIDR?: string): string | undefined {
+  return ipv4.find((a) => isIPv4(a) && !isPodAddress(a, clusterCIDR));
 }

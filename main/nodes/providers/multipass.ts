@@ -27,6 +27,8 @@ export interface MultipassProviderOptions {
   timeoutSeconds?: number;
   /** The host's network interfaces (default: os.networkInterfaces()), where the host's address on a VM's network is found. */
   hostInterfaces?: () => HostInterfaces;
+  /** The cluster's pod network: a pod-bridge address in it is never the VM's own (default 10.244.0.0/16). */
+  clusterCIDR?: string;
 }
 
 export function defaultCloudInit(): string {
@@ -94,7 +96,7 @@ export class MultipassProvider implements Provider {
   }
 
   private info(machine: string, i: MultipassInstance): MachineInfo {
-    const ip = managementIPv4(i.ipv4);
+    const ip = managementIPv4(i.ipv4, this.o.clusterCIDR);
     const running = i.state === 'Running';
     const hostAddress = running ? hostAddressOn(ip, this.o.hostInterfaces?.()) : undefined;
     return {
@@ -108,7 +110,7 @@ export class MultipassProvider implements Provider {
   private async running(rec: MultipassRecord): Promise<MachineInfo> {
     const i = await this.lookup(rec.instance);
     if (!i) throw new Error(`Multipass instance ${rec.instance} does not exist`);
-    const ip = managementIPv4(i.ipv4);
+    const ip = managementIPv4(i.ipv4, this.o.clusterCIDR);
     if (i.state !== 'Running' || !ip) throw new Error(`Multipass instance ${rec.instance} is ${i.state}${ip ? '' : ` and has no IPv4 address of its own (multipass lists ${i.ipv4.join(', ') || 'none'})`}`);
     return this.info(rec.machine, i);
   }

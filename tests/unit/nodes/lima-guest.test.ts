@@ -30,6 +30,16 @@ describe('the guest\'s state', () => {
     expect(guestIP('not json', 'not json')).toBeUndefined();
   });
 
+  it('skips the pod bridge in the cluster\'s own CIDR (serve --cluster-cidr), and takes a guest address in the default one', () => {
+    const links = JSON.stringify([
+      { ifname: 'cni0', addr_info: [{ family: 'inet', local: '10.128.3.1', scope: 'global' }] },
+      { ifname: 'eth0', addr_info: [{ family: 'inet', local: '10.244.0.9', scope: 'global' }] },
+    ]);
+    expect(guestIP('[]', links, '10.128.0.0/16')).toBe('10.244.0.9');
+    expect(parseGuestState(`@@route\n[]\n@@addr\n${links}\n`, '10.128.0.0/16').ip).toBe('10.244.0.9');
+    expect(guestIP('[]', links)).toBe('10.128.3.1'); // the default cluster CIDR (10.244.0.0/16) rules out eth0's address
+  });
+
   it('reads a failed provisioning with apt\'s error lines, and "pending" when the state file is not there', () => {
     const failed = parseGuestState(fx('lima-guest-state-failed.txt'));
     expect(failed.provision).toBe('failed');

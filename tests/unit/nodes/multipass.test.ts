@@ -40,6 +40,11 @@ describe('the address of a Multipass node', () => {
     expect(managementIPv4(['10.244.3.1', '10.74.70.141'])).toBe('10.74.70.141');
     expect(managementIPv4(['N/A'])).toBeUndefined();
   });
+
+  it('knows the pod bridge in a cluster CIDR of the user\'s (serve --cluster-cidr), where the default one is a real network', () => {
+    expect(managementIPv4(['10.128.3.1', '10.244.0.9'], '10.128.0.0/16')).toBe('10.244.0.9');
+    expect(managementIPv4(['10.128.3.1'], '10.128.0.0/16')).toBeUndefined();
+  });
 });
 
 describe('multipass launch', () => {
