@@ -1,5 +1,5 @@
 // Runs the four vitest projects side by side (see vitest.config.ts), each one file at a time: `host`, `nodes`,
-// `in-process` (as two shards) and `node-local`. Each line is written whole as it comes; the exit code is non-zero if either run failed.
+// `in-process` and `node-local`. Each line is written whole as it comes; the exit code is non-zero if either run failed.
 // Extra arguments (e.g. a file filter) go to both runs.
 // The four outputs interleave, so a failed run's own failure report (vitest's "Failed Tests" section, or the run's
 // last lines if it ended without one) is written again at the end, then the names of what failed, last of all, where a
@@ -14,9 +14,8 @@ const REPORT_LINES = 400;
 // eslint-disable-next-line no-control-regex
 const plain = (line) => line.replace(/\u001b\[[0-9;]*m/g, '');
 
-function run(project, shard) {
-  const args = [vitest, 'run', '--project', project, '--passWithNoTests', ...(shard ? [`--shard=${shard}`] : []), ...extra];
-  const child = spawn(process.execPath, args, {
+function run(project) {
+  const child = spawn(process.execPath, [vitest, 'run', '--project', project, '--passWithNoTests', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
   });
@@ -28,7 +27,7 @@ function run(project, shard) {
     });
   }
   return {
-    project: shard ? `${project} ${shard}` : project,
+    project,
     child,
     kept,
     done: new Promise((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)))),
@@ -45,9 +44,7 @@ function keep(kept, line) {
   }
 }
 
-// The in-process files are the most (≈ 300) and spend most of their time importing: two runs of half of them each, so
-// the lane does not go on alone on one core once the others are done.
-const runs = [run('host'), run('nodes'), run('in-process', '1/2'), run('in-process', '2/2'), run('node-local')];
+const runs = [run('host'), run('nodes'), run('in-process'), run('node-local')];
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => { for (const r of runs) if (r.child.exitCode === null) r.child.kill(sig); });
 }
@@ -61,5 +58,5 @@ for (const r of failedRuns) {
   process.stdout.write(`\n==== ${r.project}: what failed ====\n${r.kept.failedFiles.join('\n') || '(no failing test named: see above)'}\n`);
 }
 const failed = failedRuns.map((r) => r.project);
-process.stdout.write(failed.length ? `\ntests: the ${failed.join(' and ')} run failed\n` : '\ntests: every run (host, nodes, in-process 1/2 and 2/2, node-local) passed\n');
+process.stdout.write(failed.length ? `\ntests: the ${failed.join(' and ')} run failed\n` : '\ntests: every run (host, nodes, in-process, node-local) passed\n');
 process.exit(failed.length ? 1 : 0);
