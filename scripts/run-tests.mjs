@@ -11,7 +11,6 @@ const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pat
 const extra = process.argv.slice(2);
 const TAIL_LINES = 80;
 const REPORT_LINES = 400;
-// eslint-disable-next-line no-control-regex
 const plain = (line) => line.replace(/\u001b\[[0-9;]*m/g, '');
 
 function run(project) {
