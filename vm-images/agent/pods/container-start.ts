@@ -11,6 +11,7 @@ import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { fieldPath, type PodEvent } from './events';
 import { ensureContainerImage } from './container-image';
+import { answerLost } from './lost-start';
 import { runAsNonRootError } from './security-context';
 import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
@@ -62,6 +63,8 @@ export interface StartState {
   refresh?: () => void;
   /** A container was started (the journey's readiness step starts here). */
   started?: () => void;
+  /** Containers whose StartContainer got no answer (the runtime died during it): see lost-start.ts. */
+  lostStarts?: Set<string>;
 }
 
 /** Starts `c` in the sandbox; returns how soon the worker should look again (ms). */
@@ -98,7 +101,9 @@ export async function startContainer(
     st.started?.();
     st.event('Normal', 'Started', `Started container ${c.name}`, path);
   } catch (err) {
-    // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
+    // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here —
+    // unless the answer was lost with the runtime: then the container is made again if it never ran (lost-start.ts).
+    if (answerLost(err)) st.lostStarts?.add(id);
     st.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, path);
     st.waiting.delete(key);
     return 0;
