@@ -40,7 +40,8 @@ describe('a container start the runtime never answered', () => {
     expect(redoLostStart({ ...leftover, message: 'failed to create containerd task: task c2: already exists' }, new Set())).toBe(false);
     expect(redoLostStart({ ...leftover, startedAt: 2 }, new Set())).toBe(false);
     for (const message of ['failed to create containerd task: failed to create shim task: context canceled: unknown',
-      'failed to create containerd task: failed to start shim: start failed: : signal: killed: unknown']) {
+      'failed to create containerd task: failed to start shim: start failed: : signal: killed: unknown',
+      'failed to start containerd task "c1": context deadline exceeded: unknown']) {
       expect(redoLostStart({ ...leftover, message }, new Set())).toBe(true);
     }
     // The container's own failure to start is a restart, as the kubelet counts it.

@@ -29,11 +29,11 @@ export function redoLostStart(cur: RuntimeContainer, lost: ReadonlySet<string>):
 
 /**
  * containerd's StartError for a start cut short by its caller or by its own death, never by the container: the caller's
- * context cancelled (the agent was killed mid-call: the shim's start is cancelled or killed), or a task that an
+ * context cancelled or past its deadline (the agent was killed mid-call, or gave up: the shim's start is cancelled or killed), or a task that an
  * interrupted start left behind (containerd was killed mid-call; its own id: nothing else says it).
  */
 function interruptedStartError(cur: RuntimeContainer): boolean {
   if (cur.state !== 'CONTAINER_EXITED' || cur.reason !== 'StartError') return false;
   const m = cur.message;
-  return m.includes(`task ${cur.id}: already exists`) || m.includes('context canceled') || /failed to start shim: start failed: .*signal: killed/.test(m);
+  return m.includes(`task ${cur.id}: already exists`) || m.includes('context canceled') || m.includes('context deadline exceeded') || /failed to start shim: start failed: .*signal: killed/.test(m);
 }
