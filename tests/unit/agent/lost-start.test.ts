@@ -1,7 +1,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { CriError } from '../../../vm-images/agent/cri/client';
-import { answerLost, redoLostStart } from '../../../vm-images/agent/pods/lost-start';
+import { answerLost, lostCreateKey, redoLostStart } from '../../../vm-images/agent/pods/lost-start';
 import type { RuntimeContainer } from '../../../vm-images/agent/pods/runtime-state';
 
 const ctr = (over: Partial<RuntimeContainer>): RuntimeContainer => ({
@@ -23,6 +23,13 @@ describe('a container start the runtime never answered', () => {
     expect(redoLostStart(ctr({}), lost)).toBe(true);
     expect(redoLostStart(ctr({ state: 'CONTAINER_EXITED', exitCode: 128, reason: 'StartError', message: 'failed to create containerd task: task c1: already exists', finishedAt: 5 }), lost)).toBe(true);
     expect(redoLostStart(ctr({ state: 'CONTAINER_UNKNOWN' }), lost)).toBe(true);
+  });
+
+  it('is made again when its CreateContainer got no answer and it was found created (never started)', () => {
+    const lost = new Set([lostCreateKey('app', 'app', 0)]);
+    expect(redoLostStart(ctr({ id: 'c9' }), lost)).toBe(true);
+    expect(redoLostStart(ctr({ id: 'c9', attempt: 1 }), lost)).toBe(false);
+    expect(redoLostStart(ctr({ id: 'c9', state: 'CONTAINER_RUNNING', startedAt: 3 }), lost)).toBe(false);
   });
 
   it('is left to the restart policy once it ran, while it runs, or when its start was answered', () => {

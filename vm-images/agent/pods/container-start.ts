@@ -11,7 +11,7 @@ import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { fieldPath, type PodEvent } from './events';
 import { ensureContainerImage } from './container-image';
-import { answerLost } from './lost-start';
+import { answerLost, lostCreateKey } from './lost-start';
 import { runAsNonRootError } from './security-context';
 import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
@@ -89,12 +89,15 @@ export async function startContainer(
     const config = containerConfig(st.pod, c, kind, attempt, ensured.image, env, deps.sandbox.nodeCpuLimit, extra);
     id = await tracedStep(STEP.createContainer, st.pod, { 'k8s.container.name': c.name }, () => cri.createContainer(sandbox.id, config, sandbox.config));
   } catch (err) {
+    // A create whose answer was lost may have made the container: found CREATED later, it is made again (lost-start.ts).
+    if (answerLost(err)) st.lostStarts?.add(lostCreateKey(kind, c.name, attempt));
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
     const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
     st.waiting.set(key, { reason, message });
     st.event('Warning', 'Failed', `Error: ${message}`, path);
     return deps.syncIntervalMs;
   }
+  st.lostStarts?.delete(lostCreateKey(kind, c.name, attempt));
   st.event('Normal', 'Created', `Created container ${c.name}`, path);
   try {
     await tracedStep(STEP.startContainer, st.pod, { 'k8s.container.name': c.name }, () => cri.startContainer(id));

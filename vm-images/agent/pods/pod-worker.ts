@@ -10,7 +10,7 @@ import { syncEphemeral } from './ephemeral-sync';
 import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
 import { ContainerProber } from './prober';
-import { answerLost, redoLostStart } from './lost-start';
+import { answerLost, lostCreateKey, redoLostStart } from './lost-start';
 import { anyRegularStarted, appRestarts, isSidecar, regularContainersDone, sidecarNames } from './sidecars';
 import { runPreStop } from './lifecycle-hooks';
 import { ensureSandbox } from './pod-sandbox';
@@ -351,6 +351,7 @@ export class PodWorker {
       return this.deps.syncIntervalMs;
     }
     this.lostStarts.delete(cur.id);
+    this.lostStarts.delete(lostCreateKey(kind, c.name, cur.attempt));
     return this.start(c, kind, cur.attempt, sandbox);
   }
 
