@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1';
-import type { Node, Pod as CorePod } from 'kubernetes-types/core/v1';
+import type { Event, Node, Pod as CorePod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
@@ -193,6 +193,12 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
     // when the control plane died may be started a second time (see the report of issue 18): logged, not failed.
     const restarted = final.filter((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) !== 0).map((p) => p.metadata?.name);
     if (restarted.length) console.error(`restarted after the kill: ${restarted.join(', ')}; made before the kill: ${[...madeBefore.values()].join(', ')}`);
+    // What each restarted pod's previous container ended with, and its kubelet events: the cause, when it happens.
+    for (const p of final.filter((x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) !== 0)) {
+      const events = (await api().list<Event & KObject>(R.events, { namespace: NS })).items.filter((e) => e.involvedObject.uid === p.metadata?.uid);
+      console.error(`restarted ${p.metadata?.name}@${p.spec?.nodeName}: last state ${JSON.stringify(p.status?.containerStatuses?.[0]?.lastState)}; events: ${
+        events.map((e) => `${e.lastTimestamp ?? e.eventTime ?? ''} ${e.reason} x${e.count ?? 1}: ${e.message}`).join(' | ')}`);
+    }
     const uids = new Set(final.map((p) => p.metadata?.uid));
     expect([...madeBefore].filter(([uid]) => !uids.has(uid)).map(([, name]) => name)).toEqual([]);
     // Those that ran before the kill run the same container now (adopted, not made again).

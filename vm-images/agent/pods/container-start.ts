@@ -11,6 +11,7 @@ import type { Backoff } from './backoff';
 import { ContainerConfigError, containerEnv, type RefLookup } from './env';
 import { fieldPath, type PodEvent } from './events';
 import { ensureContainerImage } from './container-image';
+import { answerLost, lostCreateKey } from './lost-start';
 import { runAsNonRootError } from './security-context';
 import { podLogDir } from './log-paths';
 import { containerConfig, podKey, type SandboxOptions } from './runtime-config';
@@ -62,6 +63,8 @@ export interface StartState {
   refresh?: () => void;
   /** A container was started (the journey's readiness step starts here). */
   started?: () => void;
+  /** Containers whose StartContainer got no answer (the runtime died during it): see lost-start.ts. */
+  lostStarts?: Set<string>;
 }
 
 /** Starts `c` in the sandbox; returns how soon the worker should look again (ms). */
@@ -86,19 +89,24 @@ export async function startContainer(
     const config = containerConfig(st.pod, c, kind, attempt, ensured.image, env, deps.sandbox.nodeCpuLimit, extra);
     id = await tracedStep(STEP.createContainer, st.pod, { 'k8s.container.name': c.name }, () => cri.createContainer(sandbox.id, config, sandbox.config));
   } catch (err) {
+    // A create whose answer was lost may have made the container: found CREATED later, it is made again (lost-start.ts).
+    if (answerLost(err)) st.lostStarts?.add(lostCreateKey(kind, c.name, attempt));
     const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
     const message = err instanceof Error ? err.message.replace(/^CRI CreateContainer: /, '') : String(err);
     st.waiting.set(key, { reason, message });
     st.event('Warning', 'Failed', `Error: ${message}`, path);
     return deps.syncIntervalMs;
   }
+  st.lostStarts?.delete(lostCreateKey(kind, c.name, attempt));
   st.event('Normal', 'Created', `Created container ${c.name}`, path);
   try {
     await tracedStep(STEP.startContainer, st.pod, { 'k8s.container.name': c.name }, () => cri.startContainer(id));
     st.started?.();
     st.event('Normal', 'Started', `Started container ${c.name}`, path);
   } catch (err) {
-    // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here.
+    // The runtime records the failed start (exited, reason StartError); the restart policy takes it from here —
+    // unless the answer was lost with the runtime: then the container is made again if it never ran (lost-start.ts).
+    if (answerLost(err)) st.lostStarts?.add(id);
     st.event('Warning', 'Failed', `Error: ${err instanceof Error ? err.message.replace(/^CRI StartContainer: /, '') : String(err)}`, path);
     st.waiting.delete(key);
     return 0;

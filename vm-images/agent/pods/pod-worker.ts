@@ -10,6 +10,7 @@ import { syncEphemeral } from './ephemeral-sync';
 import { containerViews } from './container-views';
 import { fieldPath, probeName, type PodEvent } from './events';
 import { ContainerProber } from './prober';
+import { answerLost, lostCreateKey, redoLostStart } from './lost-start';
 import { anyRegularStarted, appRestarts, isSidecar, regularContainersDone, sidecarNames } from './sidecars';
 import { runPreStop } from './lifecycle-hooks';
 import { ensureSandbox } from './pod-sandbox';
@@ -55,6 +56,10 @@ export class PodWorker {
   private readonly sandboxIP = new Map<string, string>();
   private readonly backoffReported = new Set<string>();
   private readonly nextAttempt = new Map<string, number>();
+  /** Containers whose start the runtime never answered (it died meanwhile): see lost-start.ts. */
+  private readonly lostStarts = new Set<string>();
+  /** Of those, the ones the runtime would not remove: left to the restart policy. */
+  private readonly keptLostStarts = new Set<string>();
   private volumePaths = new Map<string, VolumePath>();
   /** The last publish's runtime view, for a refresh of the status mid-pass. */
   private lastPublish?: [RuntimeContainer[], string | undefined, boolean];
@@ -285,6 +290,8 @@ export class PodWorker {
     const backoffKey = `${this.uid}/${key}`;
     const [cur] = instances(all, c.name, kind);
     if (!cur) return this.start(c, kind, this.nextAttempt.get(key) ?? 0, sandbox);
+    if (!this.keptLostStarts.has(cur.id) && redoLostStart(cur, this.lostStarts)) return this.redoStart(c, kind, cur, sandbox);
+    this.lostStarts.delete(cur.id);
     if (cur.state === 'CONTAINER_RUNNING') {
       this.waiting.delete(key);
       const prober = this.ensureProber(c, cur, sandbox.ip);
@@ -304,7 +311,7 @@ export class PodWorker {
       return this.deps.resyncIntervalMs;
     }
     if (cur.state === 'CONTAINER_CREATED') {
-      await this.deps.cri.startContainer(cur.id).catch(() => undefined);
+      await this.deps.cri.startContainer(cur.id).catch((err: unknown) => { if (answerLost(err)) this.lostStarts.add(cur.id); });
       return 0;
     }
     this.stopProber(cur.id);
@@ -331,11 +338,29 @@ export class PodWorker {
     return this.start(c, kind, cur.attempt + 1, sandbox);
   }
 
+  /**
+   * A container whose start was lost and that never ran: removed and made again as the same attempt (no restart
+   * counted). One the runtime will not remove (its task outlived containerd) follows the restart policy instead.
+   */
+  private async redoStart(c: Container, kind: Kind, cur: RuntimeContainer, sandbox: RunningSandbox): Promise<number> {
+    try {
+      await this.deps.cri.removeContainer(cur.id);
+    } catch (err) {
+      if (!answerLost(err)) { this.lostStarts.delete(cur.id); this.keptLostStarts.add(cur.id); }
+      this.deps.onError(this.uid, new Error(`removing container ${c.name} (${cur.id.slice(0, 12)}) whose start was lost: ${err instanceof Error ? err.message : String(err)}`));
+      return this.deps.syncIntervalMs;
+    }
+    this.lostStarts.delete(cur.id);
+    this.lostStarts.delete(lostCreateKey(kind, c.name, cur.attempt));
+    return this.start(c, kind, cur.attempt, sandbox);
+  }
+
   private startState(): StartState {
     return {
       pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
       refresh: () => { if (this.lastPublish) this.publish(...this.lastPublish); },
       started: () => this.readiness.containerStarted(),
+      lostStarts: this.lostStarts,
     };
   }
 
