@@ -1,5 +1,5 @@
 // Pods as the UI's informer gets them (its list and watch, which hold every pod of the cluster: 10,000 on a big map):
-// without the parts of a pod no view reads from the informer, which are about a third of its JSON — the volumes
+// without the parts of a pod no view reads from the informer, ≈ 40 % of its JSON (2,816 → 1,677 bytes for a Deployment's pod) — the volumes
 // (every pod carries its service-account token's projected volume), the volume mounts, the default tolerations,
 // fields the API server defaults on every pod and a condition's null lastProbeTime. A pod's YAML is read whole
 // (`get`). Copies; never changes the pod it is given.
