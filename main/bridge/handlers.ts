@@ -17,6 +17,7 @@ import { streamLogs } from './logs';
 import { sampleMetrics } from './metrics';
 import { KIND_RESOURCES } from './kinds';
 import { slim } from './slim';
+import { informerObject } from './lean-pod';
 import { importImageTarball } from './images';
 import { createShellSessions } from './shells';
 import { nodeSshOf } from './node-shell';
@@ -129,7 +130,7 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     ...faultCalls(deps.faults ?? {}),
     async list(req) {
       const l = await client.list(resourceOfKind(req.kind));
-      return { items: l.items.map(slim), resourceVersion: l.metadata.resourceVersion ?? '0' };
+      return { items: l.items.map((o) => informerObject(req.kind, o)), resourceVersion: l.metadata.resourceVersion ?? '0' };
     },
     async watch(req) {
       const watchId = nextId('watch');

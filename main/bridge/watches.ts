@@ -3,7 +3,7 @@ import type { ApiClient } from '../client/types';
 import type { BridgeEvents, Kind, WatchEventItem } from './contract';
 import { toBridgeError } from './errors';
 import { resourceOfKind } from './kinds';
-import { slim } from './slim';
+import { informerObject } from './lean-pod';
 
 const FLUSH_MS = 16;
 
@@ -21,7 +21,7 @@ export function startKindWatch(client: ApiClient, watchId: string, kind: Kind, r
   };
   const handle = client.watch(r, { resourceVersion, allowWatchBookmarks: true }, (ev) => {
     if (stopped) return;
-    pending.push({ type: ev.type, object: slim(ev.object) });
+    pending.push({ type: ev.type, object: informerObject(kind, ev.object) });
     if (!timer) timer = setTimeout(flush, FLUSH_MS);
   }, (err) => {
     if (stopped) return;

@@ -63,8 +63,14 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
+/** Colours by app key, hashed once per app (a map of 10,000 pods asks for the colours of a few dozen apps). */
+const colours = new Map<string, string>();
+
 export function appColour(app: AppRef): string {
-  return app.kind === 'Standalone' ? STANDALONE_COLOUR : APP_PALETTE[hash(app.key) % APP_PALETTE.length];
+  if (app.kind === 'Standalone') return STANDALONE_COLOUR;
+  let c = colours.get(app.key);
+  if (c === undefined) colours.set(app.key, (c = APP_PALETTE[hash(app.key) % APP_PALETTE.length]));
+  return c;
 }
 
 /** "Deployment hello", "standalone pods". */
@@ -76,17 +82,35 @@ export interface AppSummary {
   pods: number;
 }
 
+const bySummaryOrder = (a: AppSummary, b: AppSummary): number => Number(a.app.kind === 'Standalone') - Number(b.app.kind === 'Standalone')
+  || a.app.name.localeCompare(b.app.name) || a.app.namespace.localeCompare(b.app.namespace);
+
+/** Pod counts by app, kept as pods come and go (`of`: the pod's app, which must not change while it is counted). */
+export class AppCounts {
+  private readonly by = new Map<string, AppSummary>();
+  constructor(private readonly of: (p: Pod) => AppRef) {}
+
+  /** Counts the pod in (n = 1) or out (n = -1). */
+  add(p: Pod, n: 1 | -1 = 1): void {
+    const app = this.of(p);
+    const s = this.by.get(app.key);
+    if (s) {
+      s.pods += n;
+      if (s.pods <= 0) this.by.delete(app.key);
+    } else if (n > 0) this.by.set(app.key, { app, colour: appColour(app), pods: n });
+  }
+
+  /** The apps with their counts, by name (standalone pods last). */
+  summaries(): AppSummary[] {
+    return [...this.by.values()].map((s) => ({ ...s })).sort(bySummaryOrder);
+  }
+}
+
 /** The apps of these pods with their pod counts, by name (`of`: appOf on the index, or a cache of it). */
 export function summarizeApps(pods: Iterable<Pod>, index: OwnerIndex, of: (p: Pod) => AppRef = (p) => appOf(p, index)): AppSummary[] {
-  const by = new Map<string, AppSummary>();
-  for (const p of pods) {
-    const app = of(p);
-    const s = by.get(app.key);
-    if (s) s.pods++;
-    else by.set(app.key, { app, colour: appColour(app), pods: 1 });
-  }
-  return [...by.values()].sort((a, b) => Number(a.app.kind === 'Standalone') - Number(b.app.kind === 'Standalone') || a.app.name.localeCompare(b.app.name)
-    || a.app.namespace.localeCompare(b.app.namespace));
+  const counts = new AppCounts(of);
+  for (const p of pods) counts.add(p);
+  return counts.summaries();
 }
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';

@@ -1,7 +1,8 @@
 // An informer as a Pinia store: list, then one watch per kind into a shallowRef<Map>, resumed from
 // the last resourceVersion after a reconnect or a closed watch (listing again only on 410 Gone).
 // The map changes at once; views hear of it at most once a frame (a burst of watch events over
-// 10,000 pods re-renders once, not once per event).
+// 10,000 pods re-renders once, not once per event). Views that keep something derived from every object (the map's pods
+// by node, counts) subscribe to the changes themselves and update only what changed (`subscribe`).
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef, triggerRef } from 'vue';
 import type { KObject } from '../../../main/api/types';
@@ -11,6 +12,15 @@ import { BridgeCallError, call, errorMessage, onEvent, onReconnect } from '../br
 export function objectKey(o: KObject): string {
   const m = o.metadata;
   return m?.namespace ? `${m.namespace}/${m.name ?? ''}` : m?.name ?? '';
+}
+
+/** One object's change: before and after (undefined: absent). */
+export type Change<T> = readonly [before: T | undefined, after: T | undefined];
+
+/** What a subscriber is told: each batch of changes as the informer applies it, and `reset` when it lists anew. */
+export interface ChangeListener<T> {
+  changes(changes: ReadonlyArray<Change<T>>): void;
+  reset(): void;
 }
 
 const RETRY_MS = 1000;
@@ -30,6 +40,7 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
     const disposers: Array<() => void> = [];
     /** Events that arrived before their watch call answered. */
     const early = new Map<string, BridgeEvents['watch'][]>();
+    const listeners = new Set<ChangeListener<T>>();
     let lastNotice = -Infinity;
     let noticeTimer: ReturnType<typeof setTimeout> | undefined;
     /** triggerRef now if a frame has passed since the last one, else once at the end of this frame. */
@@ -51,14 +62,23 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
     const apply = (events: WatchEventItem[]) => {
       if (events.length === 0) return;
       const map = items.value;
+      const changes: Array<Change<T>> = [];
       for (const ev of events) {
         const rv = ev.object.metadata?.resourceVersion;
         if (rv) resourceVersion = rv;
         if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') continue;
         const key = objectKey(ev.object);
-        if (ev.type === 'DELETED') map.delete(key);
-        else map.set(key, markRaw(ev.object) as T);
+        const before = map.get(key);
+        if (ev.type === 'DELETED') {
+          map.delete(key);
+          if (before) changes.push([before, undefined]);
+        } else {
+          const after = markRaw(ev.object) as T;
+          map.set(key, after);
+          changes.push([before, after]);
+        }
       }
+      if (changes.length) for (const l of listeners) l.changes(changes);
       notice();
     };
 
@@ -77,6 +97,7 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
       const map = new Map<string, T>();
       for (const o of l.items) map.set(objectKey(o), markRaw(o) as T);
       items.value = map;
+      for (const x of listeners) x.reset();
       resourceVersion = l.resourceVersion;
       if (!synced.value) performance.mark(`flotilla:synced:${kind}`);
       synced.value = true;
@@ -146,6 +167,14 @@ export function createInformerStore<T extends KObject>(kind: Kind) {
       return items.value.get(key);
     }
 
-    return { items, synced, error, start, stop, get };
+    /** Tells `listener` of every change from now on (see ChangeListener). Returns the unsubscriber. */
+    function subscribe(listener: ChangeListener<T>): () => void {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    }
+
+    return { items, synced, error, start, stop, get, subscribe };
   });
 }
