@@ -139,9 +139,13 @@ describe.skipIf(skip)('the Architecture view', () => {
     await shot('05-kubelet-details');
     // A pod on the node opens in the pod drawer (where its journey is shown).
     await page.locator('[data-test=arch-details]').getByRole('button', { name: 'Close details' }).click();
-    await page.locator(`[data-test="arch-node-${node}"] .pods button`).first().click();
     const drawer = page.getByRole('complementary', { name: 'Pod details' });
-    await until(async () => (await drawer.innerText()).includes('arch-web-'), 'the pod drawer with the pod');
+    // The pod's button is re-drawn as the view's figures refresh, which can lose a click: clicked again until the drawer shows it.
+    await until(async () => {
+      if ((await drawer.count()) && (await drawer.innerText()).includes('arch-web-')) return true;
+      await page.locator(`[data-test="arch-node-${node}"] .pods button`).first().click({ timeout: 5_000 }).catch(() => undefined);
+      return false;
+    }, 'the pod drawer with the pod');
   }, 180_000);
 
   it('serves the API server\'s /metrics as Prometheus text, to the admin only', async () => {

@@ -156,8 +156,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     const cs = p.status!.containerStatuses![0];
     expect(cs.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(cs.state?.waiting?.message).toMatch(/^back-off \d+m?s restarting failed container=c pod=crash_default/);
-    const get = await cluster.kubectl(['get', 'pod', 'crash']);
-    expect(get.stdout).toMatch(/crash\s+0\/1\s+CrashLoopBackOff/);
+    // kubectl shows the current state: Error while a restart runs and exits, CrashLoopBackOff while it waits.
+    await waitFor(async () => /crash\s+0\/1\s+CrashLoopBackOff/.test((await cluster.kubectl(['get', 'pod', 'crash'])).stdout), 'kubectl get to show CrashLoopBackOff', 30_000);
     // Repeats fold into one Event with a count, as the kubelet's recorder does.
     const started = await waitFor(async () => {
       const list = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: 'involvedObject.name=crash' });

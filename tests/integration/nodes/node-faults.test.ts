@@ -196,7 +196,9 @@ spec:
     await waitFor(() => !dnat(ip), 'kube-proxy rule to the pod removed', 30_000, 200);
     type Ev = KObject & { type?: string; reason?: string; message?: string; involvedObject?: { name?: string; fieldPath?: string } };
     const events = async () => (await c.client.list<Ev>(R.events, { namespace: 'default' })).items.filter((e) => e.involvedObject?.name === 'probed');
-    const unhealthy = (await events()).find((e) => e.reason === 'Unhealthy');
+    // A probe may also have failed for real while the app was starting (connection refused): the fault's own event is sought.
+    const unhealthy = await waitFor(async () => (await events()).find((e) => e.reason === 'Unhealthy' && /failed on purpose/.test(e.message ?? '')),
+      'the fault\'s Unhealthy event', 30_000, 200);
     expect(unhealthy).toMatchObject({ type: 'Warning', message: expect.stringMatching(/^Readiness probe failed: failed on purpose by a Flotilla/) as unknown,
       involvedObject: { fieldPath: 'spec.containers{app}' } });
 
