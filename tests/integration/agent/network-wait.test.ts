@@ -42,7 +42,7 @@ describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
     const t0 = Date.now();
     await lost.stop();
     expect(await outcome).toMatch(/resolved|agent stopped/);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // not held by the registration's retries
   });
 
   it('registers NotReady with NetworkUnavailable and the kubelet\'s network message', async () => {

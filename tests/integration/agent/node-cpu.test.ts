@@ -44,7 +44,9 @@ describe.skipIf(skipUnlessRoot)('node CPU usage from its cgroup', () => {
     const t1 = Date.now();
     const reported = sampler.sample(t1).usageNanoCores ?? NaN;
     const truth = ((k1 - k0) * 1e7) / ((t1 - t0) * 1e6) * 1e9; // CPU seconds per wall second, in nanocores
-    expect(truth).toBeGreaterThan(0.5e9); // the loop really had (most of) a core
+    // Under load the loop may get well under a core (CI runs four lanes on two cores); what is checked is that the
+    // reported rate is the loop's own, whatever share of a core it had.
+    expect(truth).toBeGreaterThan(0.05e9); // the loop really ran in the window
     expect(truth).toBeLessThan(1.05e9); // and one process cannot use more than one
     expect(reported / truth).toBeGreaterThan(0.7);
     expect(reported / truth).toBeLessThan(1.3);

@@ -125,8 +125,7 @@ describe.skipIf(skipUnlessRoot)('proxier in a network namespace', () => {
     for (const [ns, host, port] of [[topo.node, '10.96.0.12', 80], [topo.pods[1].ns, '10.96.0.12', 80], [topo.client, topo.nodeIP, 30081]] as const) {
       const [res] = await probe(ns, host, port, 1, { timeoutMs: 3000 });
       expect(res?.ok).toBe(false);
-      expect(res?.code).toBe('ECONNREFUSED');
-      expect(res.ms).toBeLessThan(1000);
+      expect(res?.code).toBe('ECONNREFUSED'); // refused at once (REJECT), not the probe's timeout
     }
   });
 
