@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser, openUi } from './support/browser';
+import { launchBrowser, openPodFromMap, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -107,8 +107,7 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('one-click failures in the
       const p = await serve.client.get<KObject>(PODS, 'web', 'default');
       return (p.status as { containerStatuses?: Array<{ state?: { running?: unknown } }> } | undefined)?.containerStatuses?.[0]?.state?.running;
     }, 'pod web running', 90_000);
-    await page.locator('[data-pod="web"]').click();
-    await page.locator('[data-test=pod-detail] h1', { hasText: 'web' }).waitFor({ timeout: STEP_MS });
+    await openPodFromMap(page, 'web', STEP_MS);
     await page.locator('[data-test=kill-container]').click();
     await until(async () => {
       const p = await serve.client.get<KObject>(PODS, 'web', 'default');
@@ -129,8 +128,7 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('one-click failures in the
     const ready = async () => ((await serve.client.get<KObject>(PODS, 'probed', 'default')).status as { conditions?: Cond[] } | undefined)?.conditions?.find((c) => c.type === 'Ready')?.status;
     await until(async () => (await ready()) === 'True', 'probed Ready', 90_000);
     await page.getByRole('button', { name: 'Close details' }).click().catch(() => undefined);
-    await page.locator('[data-pod="probed"]').click();
-    await page.locator('[data-test=pod-detail] h1', { hasText: 'probed' }).waitFor({ timeout: STEP_MS });
+    await openPodFromMap(page, 'probed', STEP_MS);
     await page.locator('[data-test=fail-readiness]').click();
     await page.locator('[data-test=pod-active-faults]', { hasText: 'readiness failing: app' }).waitFor({ timeout: STEP_MS });
     await until(async () => (await ready()) === 'False', 'probed NotReady', STEP_MS);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { KObject, Node, Pod } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
-import { launchBrowser, type TestBrowser, openUi } from './support/browser';
+import { launchBrowser, type TestBrowser, openPodFromMap, openUi } from './support/browser';
 import { waitFor } from '../helpers/wait';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -61,9 +61,8 @@ describe.skipIf(skip)('the pod\'s Journey tab', () => {
 
   it('shows each component\'s step with its duration and why this node', async () => {
     await openUi(page, serve.uiUrl, STEP_MS);
-    await page.locator('[data-pod="journey"]').first().click();
+    await openPodFromMap(page, 'journey', STEP_MS);
     const detail = page.locator('[data-test=pod-detail]');
-    await detail.waitFor({ timeout: STEP_MS });
     await page.getByRole('tab', { name: 'Journey' }).click();
     const steps = detail.locator('[data-test=journey-step]');
     await steps.filter({ hasText: 'kube-proxy\'s rules' }).first().waitFor({ timeout: STEP_MS });

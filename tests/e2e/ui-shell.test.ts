@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser, openUi } from './support/browser';
+import { launchBrowser, openPodFromMap, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -59,10 +59,7 @@ async function typeInTerminal(text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function openPod(name: string): Promise<void> {
-  await page.locator(`[data-pod="${name}"]`).click();
-  await page.locator('[data-test=pod-detail] h1', { hasText: name }).waitFor({ timeout: STEP_MS });
-}
+const openPod = (name: string): Promise<void> => openPodFromMap(page, name, STEP_MS);
 
 beforeAll(async () => {
   if (!isRoot) return;

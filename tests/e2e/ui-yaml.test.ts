@@ -101,9 +101,10 @@ describe('the YAML editor', () => {
     await marked.waitFor({ timeout: STEP_MS });
     await editor().locator('[data-test=yaml-review]').click();
     const problems = editor().locator('[data-test=yaml-problems]');
-    await problems.locator('li', { hasText: 'spec.replicas: expected integer, got string "x"' }).waitFor({ timeout: STEP_MS });
+    const problem = problems.locator('li', { hasText: 'spec.replicas: expected integer, got string "x"' }).first();
+    await problem.waitFor({ timeout: STEP_MS });
     const lineNo = await page.evaluate('[...document.querySelectorAll("[data-test=yaml-code] .cm-line")].findIndex((l) => l.textContent.includes("replicas: \\"x\\"")) + 1');
-    expect(await problems.locator('li').first().innerText()).toContain(`Line ${String(lineNo)}`);
+    expect(await problem.innerText(), `all problems: ${(await problems.locator('li').allInnerTexts()).join(' | ')}`).toContain(`Line ${String(lineNo)}`);
     expect(await editor().locator('[data-test=yaml-status]').innerText()).toContain('nothing was applied');
     await marked.hover();
     await page.locator('.cm-tooltip-lint', { hasText: 'expected integer' }).first().waitFor({ timeout: STEP_MS });

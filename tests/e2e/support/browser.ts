@@ -36,3 +36,25 @@ export async function openUi(page: Page, url: string | undefined, timeoutMs: num
   else await page.goto(url);
   await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: timeoutMs });
 }
+
+/**
+ * Opens a pod from the cluster map by clicking its chip, as a person would, and waits for the pod's drawer. Clicked
+ * again while the drawer does not show the pod: on a loaded machine the map can still move between Playwright's
+ * stability check and its click (seen in CI with four test lanes on two cores). A retry is reported on stderr; on
+ * failure the error says what the drawer showed instead.
+ */
+export async function openPodFromMap(page: Page, name: string, timeoutMs: number): Promise<void> {
+  const heading = page.locator('[data-test=pod-detail] h1').filter({ hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  const deadline = Date.now() + timeoutMs;
+  let clicks = 0;
+  while (Date.now() < deadline) {
+    clicks++;
+    await page.locator(`[data-pod="${name}"]`).first().click({ timeout: Math.max(1000, deadline - Date.now()) }).catch(() => undefined);
+    if (await heading.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+      if (clicks > 1) console.error(`openPodFromMap: pod ${name}'s drawer opened after ${clicks} clicks on its chip`);
+      return;
+    }
+  }
+  const shown = await page.locator('[role=complementary] h1').allInnerTexts().catch(() => [] as string[]);
+  throw new Error(`pod ${name}'s drawer did not open after ${clicks} clicks on its chip in ${timeoutMs} ms; the drawer shows: ${shown.join(', ') || 'nothing'}`);
+}
