@@ -2,7 +2,7 @@
 // WebSocket): it owns that client's watches, log streams and metrics subscriptions.
 import type { Core } from '../core';
 import type { ApiClient } from '../client/types';
-import type { BridgeCalls, BridgeEvents, BridgeResult, CallName, ClusterCalls, ClusterInfo, EventName } from './contract';
+import type { BridgeCalls, BridgeEvents, BridgeResult, CallName, ClusterCalls, ClusterInfo, EventName, Kind } from './contract';
 import type { ApiEndpoint } from './api-http';
 import type { ProviderSource } from './providers';
 import { defaultProviders } from './providers';
@@ -33,6 +33,7 @@ import { architectureCalls } from './arch/calls';
 import { historyCalls, historyDepsOf, type HistoryDeps } from './history';
 import { faultCalls, type FaultDeps } from './faults';
 import { podJourney, type JourneySource } from './journey';
+import { encodedListCache, type EncodedListCache } from './list-cache';
 
 export interface BridgeDeps {
   client: ApiClient;
@@ -56,6 +57,8 @@ export interface BridgeDeps {
   faults?: FaultDeps;
   /** A pod's journey spans (absent: tracing is off or this is not Flotilla's control plane). */
   journeySpans?: JourneySource;
+  /** The big kinds' lists kept encoded (this Flotilla's pods; see list-cache.ts); absent: every list made anew. */
+  listCache?: EncodedListCache;
   log?: (line: string) => void;
 }
 
@@ -78,6 +81,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     history: historyDepsOf(core),
     faults: { faults: nodes?.faults, nodeLifecycle: core.nodeLifecycle },
     journeySpans: core.journeySpans,
+    listCache: encodedListCache(core.client, ['pods']),
   };
 }
 
@@ -85,6 +89,8 @@ export type Emit = <E extends EventName>(name: E, payload: BridgeEvents[E]) => v
 
 export interface BridgeSession {
   call(name: string, req: unknown): Promise<BridgeResult<unknown>>;
+  /** A call's value as JSON text when it is kept encoded (a big kind's list), else undefined: then `call` answers it. */
+  encodedCall?(name: string, req: unknown): Promise<string | undefined>;
   /** Stops everything the client started. */
   dispose(): void;
 }
@@ -267,6 +273,17 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
   };
 
   return {
+    async encodedCall(name, req) {
+      const cache = deps.listCache;
+      const kind = name === 'list' && req !== null && typeof req === 'object' ? (req as { kind?: unknown }).kind : undefined;
+      if (disposed || !cache || typeof kind !== 'string' || !cache.has(kind as Kind)) return undefined;
+      try {
+        return await cache.listJson(kind as Kind);
+      } catch (e) {
+        deps.log?.(`list cache: ${(e as Error).message}; listing directly`);
+        return undefined;
+      }
+    },
     async call(name, req) {
       if (disposed) return { ok: false, error: { code: 503, reason: 'ServiceUnavailable', message: 'the bridge session is closed' } };
       if (!Object.prototype.hasOwnProperty.call(impl, name)) return { ok: false, error: { code: 404, reason: 'NotFound', message: `no bridge call "${name}"` } };

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { WsClientMessage, WsServerMessage } from './contract';
-import type { BridgeDeps } from './handlers';
+import type { BridgeDeps, BridgeSession } from './handlers';
 import { createClusterSession } from './clusters/session';
 import { closeRemoteForwards } from './clusters/remote-forwards';
 
@@ -26,8 +26,22 @@ function parseMessage(data: unknown): WsClientMessage | undefined {
   return undefined;
 }
 
+/** A call's answer as the message's text: a value kept encoded (list-cache.ts) goes into it as it is. */
+async function answer(session: BridgeSession, msg: WsClientMessage): Promise<string> {
+  const encoded = await session.encodedCall?.(msg.call, msg.req);
+  if (encoded !== undefined) {
+    // After the answers to calls that came with it (a page's first lists come together): the small ones are in the
+    // page before the big one ties up its thread.
+    await new Promise((r) => setImmediate(r));
+    return `{"id":${msg.id},"result":{"ok":true,"value":${encoded}}}`;
+  }
+  const reply: WsServerMessage = { id: msg.id, result: await session.call(msg.call, msg.req) };
+  return JSON.stringify(reply);
+}
+
 export function createWsBridge(deps: BridgeDeps): WsBridge {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  deps.listCache?.warm();
   wss.on('connection', (ws: WebSocket) => {
     const send = (m: WsServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
@@ -39,7 +53,9 @@ export function createWsBridge(deps: BridgeDeps): WsBridge {
         ws.close(1003, 'malformed message');
         return;
       }
-      void session.call(msg.call, msg.req).then((result) => send({ id: msg.id, result }));
+      void answer(session, msg).then((text) => {
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      });
     });
     ws.on('close', () => session.dispose());
     ws.on('error', () => session.dispose());
@@ -50,6 +66,7 @@ export function createWsBridge(deps: BridgeDeps): WsBridge {
     },
     close() {
       for (const c of wss.clients) c.terminate();
+      deps.listCache?.stop();
       void closeRemoteForwards(deps);
       return new Promise((resolve) => wss.close(() => resolve()));
     },

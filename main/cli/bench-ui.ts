@@ -17,6 +17,7 @@ import { startHollowNodes } from '../hollow';
 import { defaultStaticDir, startUiServer } from '../bridge/web-server';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
 import { pollUntil } from '../protocol/poll';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { startProfile } from './bench-ui-profile';
 
 const DEPLOYMENTS = 20;
@@ -57,6 +58,30 @@ export function pageProbe(nodes: number, pods: number, grouped?: string): string
     };
     requestAnimationFrame(tick);
   })();`;
+}
+
+/** The first render's target: 1,500 ms for the 2,000-pod row, 3,000 ms for the 10,000-pod row. */
+export function firstRenderTargetMs(pods: number): number {
+  return pods >= 10_000 ? 3000 : 1500;
+}
+
+/** At rest: this share of the event loop idle over a whole window. */
+const SETTLE_IDLE = 0.8;
+const SETTLE_WINDOW_MS = 1000;
+const SETTLE_MAX_MS = 120_000;
+
+/**
+ * Waits until this process's event loop (the control plane's: the core runs in it) was at least `idle` idle over a
+ * whole `windowMs`; returns how long that took, or undefined after `maxMs`.
+ */
+async function settle(idle: number, windowMs: number, maxMs: number): Promise<number | undefined> {
+  const t0 = nowMs();
+  while (nowMs() - t0 < maxMs) {
+    const before = nodePerformance.eventLoopUtilization();
+    await new Promise((r) => setTimeout(r, windowMs));
+    if (nodePerformance.eventLoopUtilization(before).utilization <= 1 - idle) return nowMs() - t0;
+  }
+  return undefined;
 }
 
 /**
@@ -106,6 +131,10 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
       return podList.filter((p) => p.status?.phase === 'Running').length >= pods;
     }, Math.max(300_000, pods * 60), `${pods} running pods`, 250);
     const podsMs = nowMs() - tPods;
+    // The control plane at rest before the page opens, as on a cluster a person opens the UI on: right after the last
+    // pod turns Running, the controllers still write statuses, endpoints and events for seconds, and a first render
+    // then measures that catch-up more than the UI (the lists wait behind it).
+    const settleMs = await settle(SETTLE_IDLE, SETTLE_WINDOW_MS, SETTLE_MAX_MS);
 
     const ui = await startUiServer(core, { port: 0, staticDir });
     core.own({ name: 'ui-server', stop: () => ui.stop() });
@@ -174,6 +203,7 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
       ['filters on', `namespace default, search "app=bench" (${FILTERED})`],
       ['pods (Running, on the map)', `${pods} (${domPods})`],
       ['pods Running after', `${round(podsMs / 1000, 1)} s`],
+      ['control plane at rest after', `${settleMs === undefined ? `not within ${SETTLE_MAX_MS / 1000} s` : `${round(settleMs / 1000, 1)} s more`} (event loop ≥ ${SETTLE_IDLE * 100} % idle for ${SETTLE_WINDOW_MS} ms)`],
       ['first full render', `${round(firstRenderMs, 0)} ms`],
       ['updates sent / failed', `${sent} / ${failed} in ${seconds} s`],
       ['fps min / avg (per second)', `${minFps} / ${round(avgFps, 1)}`],
@@ -184,7 +214,8 @@ export async function benchUi({ nodes, pods, rate, seconds, chromium: chromiumPa
     printResult({
       bench: 'ui', nodes, pods, first_render_ms: round(firstRenderMs, 0), min_fps: minFps, avg_fps: round(avgFps, 1),
       p99_frame_ms: round(percentile(deltas, 99), 1), updates_per_s: round(sent / seconds, 1), update_failures: failed,
-      target_met: firstRenderMs <= 1500 && minFps >= 30,
+      settled: settleMs !== undefined, settle_ms: round(settleMs ?? SETTLE_MAX_MS, 0),
+      target_met: firstRenderMs <= firstRenderTargetMs(pods) && minFps >= 30,
     });
   } finally {
     await closeBrowser?.().catch(() => undefined);

@@ -133,6 +133,12 @@ export function createClusterSession(local: BridgeDeps, emit: Emit, sources: Kub
       }
       return inner.call(name, req);
     },
+    async encodedCall(name, req) {
+      if (Object.prototype.hasOwnProperty.call(clusterImpl, name)) return undefined;
+      await switching;
+      // This Flotilla's lists only: another cluster's are listed by its own API server.
+      return remote ? undefined : inner.encodedCall?.(name, req);
+    },
     dispose() {
       disposed = true;
       inner.dispose();
