@@ -1,12 +1,12 @@
 // The map legend's apps with their pod counts, over every pod the UI watches, kept up to date from the pods informer's
 // changes (a frame in which 3 pods changed counts those 3 out and in again, not the 10,000 pods of a big map); counted
 // again in full when the list is new or the apps' grouping changed (an owner did).
-import { computed, onScopeDispose } from 'vue';
+import { computed } from 'vue';
 import type { ComputedRef } from 'vue';
 import { AppCounts, type AppSummary } from '../lib/app-groups';
 import { usePodsStore } from '../stores/pods';
 import type { PodObj } from '../stores/pods';
-import type { Change } from '../stores/informer';
+import { usePodChanges } from './usePodChanges';
 import type { AppMap } from './useAppMap';
 
 function sameCounts(a: AppSummary[], b: AppSummary[]): boolean {
@@ -17,19 +17,12 @@ export function useAppCounts(apps: AppMap): ComputedRef<AppSummary[]> {
   const pods = usePodsStore();
   let counts: AppCounts | undefined;
   let countedAt = -1;
-  let pending: Array<Change<PodObj>> = [];
   let last: AppSummary[] = [];
   /** The informer's Map counted (a new Map is a new list). */
   let countedItems: Map<string, PodObj> | undefined;
-  onScopeDispose(pods.subscribe({
-    changes: (c) => {
-      if (counts) for (const x of c) pending.push(x);
-    },
-    reset: () => {
-      counts = undefined;
-      pending = [];
-    },
-  }));
+  const changes = usePodChanges(() => counts !== undefined, () => {
+    counts = undefined;
+  });
   return computed(() => {
     const items = pods.items; // triggered (at most once a frame) after the changes were told
     const generation = apps.generation.value;
@@ -38,14 +31,14 @@ export function useAppCounts(apps: AppMap): ComputedRef<AppSummary[]> {
       countedItems = items;
       for (const p of items.values()) counts.add(p);
       countedAt = generation;
-      pending = [];
+      changes.clear();
     } else {
-      if (pending.length === 0) return last;
-      for (const [before, after] of pending) {
+      const todo = changes.take();
+      if (todo.length === 0) return last;
+      for (const [before, after] of todo) {
         if (before) counts.add(before, -1);
         if (after) counts.add(after);
       }
-      pending = [];
     }
     const next = counts.summaries();
     if (!sameCounts(next, last)) last = next;

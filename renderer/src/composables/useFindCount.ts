@@ -1,13 +1,13 @@
 // How many pods the search matches among those the namespace filter shows, for the search box while it filters. Kept
 // up to date from the pods informer's changes (a frame in which 3 pods changed looks at those 3, not at every pod);
 // counted again in full when the list is new or the filter changes.
-import { computed, onScopeDispose } from 'vue';
+import { computed } from 'vue';
 import type { ComputedRef } from 'vue';
 import type { KObject } from '../../../main/api/types';
 import { usePodsStore } from '../stores/pods';
 import type { PodObj } from '../stores/pods';
-import type { Change } from '../stores/informer';
 import { useFind } from './useFind';
+import { usePodChanges } from './usePodChanges';
 
 export interface FindCount {
   /** Pods shown by the namespace filter and matching the search. */
@@ -20,16 +20,9 @@ export function useFindCount(): ComputedRef<FindCount | undefined> {
   const pods = usePodsStore();
   const find = useFind();
   let counted: { items: Map<string, PodObj>; inNs: (o: KObject) => boolean; keep: (o: KObject) => boolean; n: number; total: number } | undefined;
-  let pending: Array<Change<PodObj>> = [];
-  onScopeDispose(pods.subscribe({
-    changes: (c) => {
-      if (counted) for (const x of c) pending.push(x);
-    },
-    reset: () => {
-      counted = undefined;
-      pending = [];
-    },
-  }));
+  const changes = usePodChanges(() => counted !== undefined, () => {
+    counted = undefined;
+  });
   const tally = (p: PodObj, sign: 1 | -1) => {
     if (!counted?.inNs(p)) return;
     counted.total += sign;
@@ -45,14 +38,13 @@ export function useFindCount(): ComputedRef<FindCount | undefined> {
     const keep = find.predicate.value;
     if (!counted || counted.items !== items || counted.inNs !== inNs || counted.keep !== keep) {
       counted = { items, inNs, keep, n: 0, total: 0 };
-      pending = [];
+      changes.clear();
       for (const p of items.values()) tally(p, 1);
     } else {
-      for (const [before, after] of pending) {
+      for (const [before, after] of changes.take()) {
         if (before) tally(before, -1);
         if (after) tally(after, 1);
       }
-      pending = [];
     }
     return { n: counted.n, total: counted.total };
   });

@@ -2,12 +2,13 @@
 // name. Kept up to date from the informer's changes: a frame in which 3 pods changed touches those pods' nodes only,
 // not the 10,000 pods of a big map (grouped again in full only when the list is new or the filter changes). A node's
 // array is reused while its pods are unchanged, so cards whose pods did not change do not re-render when others do.
-import { computed, onScopeDispose } from 'vue';
+import { computed } from 'vue';
 import type { ComputedRef } from 'vue';
 import { usePodsStore } from '../stores/pods';
 import type { PodObj } from '../stores/pods';
 import type { Change } from '../stores/informer';
 import { useFind } from './useFind';
+import { usePodChanges } from './usePodChanges';
 
 export const UNSCHEDULED = '';
 
@@ -93,20 +94,13 @@ export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[
   const find = useFind();
   let grouped = new Map<string, PodObj[]>();
   let keptBy: ((p: PodObj) => boolean) | undefined;
-  let pending: Array<Change<PodObj>> = [];
   /** Group every pod again at the next read (a new list; and at first). */
   let whole = true;
   /** The informer's Map grouped (a new Map is a new list). */
   let groupedItems: Map<string, PodObj> | undefined;
-  onScopeDispose(pods.subscribe({
-    changes: (c) => {
-      if (!whole) for (const x of c) pending.push(x);
-    },
-    reset: () => {
-      whole = true;
-      pending = [];
-    },
-  }));
+  const changes = usePodChanges(() => !whole, () => {
+    whole = true;
+  });
   return computed(() => {
     const items = pods.items; // triggered (at most once a frame) after the changes were told
     const keep = filtered ? find.predicate.value : undefined;
@@ -120,10 +114,10 @@ export function usePodsByNode(filtered = false): ComputedRef<Map<string, PodObj[
       keptBy = keep;
       groupedItems = items;
       whole = false;
-      pending = [];
-    } else if (pending.length) {
-      grouped = applyChanges(grouped, pending, keep);
-      pending = [];
+      changes.clear();
+    } else {
+      const todo = changes.take();
+      if (todo.length) grouped = applyChanges(grouped, todo, keep);
     }
     return grouped;
   });
