@@ -2,11 +2,11 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import { IPC_CALL, IPC_EVENT } from '../main/bridge/contract';
-import type { BridgeApi, BridgeEvents, BridgeResult, CallName, CallReq, CallRes, EventName } from '../main/bridge/contract';
+import type { BridgeEvents, CallName, EventName, IpcReply, PreloadApi } from '../main/bridge/contract';
 
-const api: BridgeApi = {
-  call<K extends CallName>(name: K, req: CallReq<K>): Promise<BridgeResult<CallRes<K>>> {
-    return ipcRenderer.invoke(IPC_CALL, name, req) as Promise<BridgeResult<CallRes<K>>>;
+const api: PreloadApi = {
+  call(name: CallName, req: unknown): Promise<IpcReply> {
+    return ipcRenderer.invoke(IPC_CALL, name, req) as Promise<IpcReply>;
   },
   on<E extends EventName>(name: E, listener: (payload: BridgeEvents[E]) => void): () => void {
     const handler = (_e: IpcRendererEvent, event: unknown, payload: unknown) => {

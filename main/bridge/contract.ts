@@ -490,6 +490,18 @@ export interface BridgeApi {
 /** Usage charts (h-uiperf): how often the bridge samples node metrics, so the UI knows the time its history spans. */
 export const METRICS_INTERVAL_MS = 5000;
 
+/**
+ * What the main process answers an IPC call with: a result, or a value kept encoded (a big kind's list, list-cache.ts)
+ * as JSON text, which the page parses (cheaper than cloning 10,000 objects through IPC and the context bridge).
+ */
+export type IpcReply = BridgeResult<unknown> | { ok: true; encoded: string };
+
+/** What preload exposes as window.flotilla: the bridge as IPC answers it (the page's transport makes it a BridgeApi). */
+export interface PreloadApi {
+  call(name: CallName, req: unknown): Promise<IpcReply>;
+  on: BridgeApi['on'];
+}
+
 /** Channel names on Electron IPC. */
 export const IPC_CALL = 'flotilla:call';
 export const IPC_EVENT = 'flotilla:event';

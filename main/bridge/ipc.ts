@@ -2,10 +2,12 @@
 import { ipcMain } from 'electron';
 import type { WebContents } from 'electron';
 import { IPC_CALL, IPC_EVENT } from './contract';
+import type { IpcReply } from './contract';
 import type { BridgeDeps } from './handlers';
 import { createClusterSession } from './clusters/session';
 import { closeRemoteForwards } from './clusters/remote-forwards';
 import type { BridgeSession } from './handlers';
+import { encodedValue } from './list-cache';
 
 /** Binds the bridge to ipcMain; returns the disposer. */
 export function registerIpcBridge(deps: BridgeDeps): () => void {
@@ -37,14 +39,18 @@ export function registerIpcBridge(deps: BridgeDeps): () => void {
     }
     return s;
   };
-  ipcMain.handle(IPC_CALL, (e, name: unknown, req: unknown) => {
+  deps.listCache?.warm();
+  ipcMain.handle(IPC_CALL, async (e, name: unknown, req: unknown): Promise<IpcReply> => {
     // Only the app's own pages (loaded from disk) may use the bridge.
     if (!e.senderFrame?.url.startsWith('file://')) return { ok: false, error: { code: 403, reason: 'Forbidden', message: 'the bridge serves the app window only' } };
     if (typeof name !== 'string') return { ok: false, error: { code: 400, reason: 'BadRequest', message: 'call name must be a string' } };
-    return sessionOf(e.sender).call(name, req);
+    const session = sessionOf(e.sender);
+    const encoded = await encodedValue(session, name, req);
+    return encoded === undefined ? session.call(name, req) : { ok: true, encoded };
   });
   return () => {
     ipcMain.removeHandler(IPC_CALL);
+    deps.listCache?.stop();
     for (const s of sessions.values()) s.dispose();
     sessions.clear();
     void closeRemoteForwards(deps);

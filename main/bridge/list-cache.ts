@@ -3,12 +3,13 @@
 // its one thread (measured with `bench ui --pods 10000`), during which every other call of the UI waits. The cache
 // lists once, then follows a watch from that list's resourceVersion, keeping each object's encoded informer form
 // (lean-pod.ts) and the revision it is at; a list is then the encoded objects joined, at that revision — exactly what
-// the list call would answer at it, so the UI's watch resumes from there as after any list. The web UI's server keeps
-// it from its start (`warm`: the first page's lists are the ones that matter) to its stop; as kube-apiserver's watch
-// cache, it costs a copy of the kind and an encoding per change.
+// the list call would answer at it, so the UI's watch resumes from there as after any list. Both bridges (the web UI's
+// WebSocket, the window's IPC) keep it from their start (`warm`: the first page's lists are the ones that matter) to
+// their stop; as kube-apiserver's watch cache, it costs a copy of the kind and an encoding per change.
 import type { ApiClient, WatchHandle } from '../client/types';
 import type { KObject } from '../api/types';
 import type { Kind } from './contract';
+import type { BridgeSession } from './handlers';
 import { resourceOfKind } from './kinds';
 import { informerObject } from './lean-pod';
 
@@ -100,4 +101,16 @@ export function encodedListCache(client: ApiClient, kinds: readonly Kind[], log:
     },
     stop: stopAll,
   };
+}
+
+/**
+ * A call's value as JSON text if the session keeps it encoded, else undefined (then `call` answers it). Given after
+ * the answers to the calls that came with it (a page's first lists come together): the small ones are in the page
+ * before the big one ties up its thread.
+ */
+export async function encodedValue(session: BridgeSession, name: string, req: unknown): Promise<string | undefined> {
+  const encoded = await session.encodedCall?.(name, req);
+  if (encoded === undefined) return undefined;
+  await new Promise((r) => setImmediate(r));
+  return encoded;
 }

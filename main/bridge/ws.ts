@@ -7,6 +7,7 @@ import type { WsClientMessage, WsServerMessage } from './contract';
 import type { BridgeDeps, BridgeSession } from './handlers';
 import { createClusterSession } from './clusters/session';
 import { closeRemoteForwards } from './clusters/remote-forwards';
+import { encodedValue } from './list-cache';
 
 export interface WsBridge {
   /** Handles an HTTP upgrade already checked by the caller (path and token). */
@@ -28,13 +29,8 @@ function parseMessage(data: unknown): WsClientMessage | undefined {
 
 /** A call's answer as the message's text: a value kept encoded (list-cache.ts) goes into it as it is. */
 async function answer(session: BridgeSession, msg: WsClientMessage): Promise<string> {
-  const encoded = await session.encodedCall?.(msg.call, msg.req);
-  if (encoded !== undefined) {
-    // After the answers to calls that came with it (a page's first lists come together): the small ones are in the
-    // page before the big one ties up its thread.
-    await new Promise((r) => setImmediate(r));
-    return `{"id":${msg.id},"result":{"ok":true,"value":${encoded}}}`;
-  }
+  const encoded = await encodedValue(session, msg.call, msg.req);
+  if (encoded !== undefined) return `{"id":${msg.id},"result":{"ok":true,"value":${encoded}}}`;
   const reply: WsServerMessage = { id: msg.id, result: await session.call(msg.call, msg.req) };
   return JSON.stringify(reply);
 }

@@ -10,5 +10,5 @@ declare module '*.vue' {
 
 interface Window {
   /** Present in Electron (set by the preload); absent in web mode. */
-  flotilla?: import('../../main/bridge/contract').BridgeApi;
+  flotilla?: import('../../main/bridge/contract').PreloadApi;
 }

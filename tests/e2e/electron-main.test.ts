@@ -53,6 +53,12 @@ describe('the Electron main bundle under Node', () => {
         const { items } = await app.call('list', { kind: 'nodes' });
         return (items as NodeObj[]).some((n) => n.metadata?.name === 'node-1' && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
       }, 120_000, 'node-1 Ready', 250);
+      // The pods' list comes encoded (the window's bridge keeps it, list-cache.ts) and parses to the list call's answer.
+      const pods = await app.reply('list', { kind: 'pods' });
+      expect('encoded' in pods).toBe(true);
+      const listed = JSON.parse((pods as { encoded: string }).encoded) as { items: unknown[]; resourceVersion: string };
+      expect(Array.isArray(listed.items)).toBe(true);
+      expect(Number(listed.resourceVersion)).toBeGreaterThan(0);
       // The demo images were built in the data dir from the bundle's pause.c (this copy ships none prebuilt).
       expect(fs.readdirSync(path.join(dataDir, 'images')).filter((f) => f.endsWith('.tar')).sort()).toEqual(['counter.tar', 'hello.tar', 'pause.tar']);
       expect(await app.quit()).toBe(0);

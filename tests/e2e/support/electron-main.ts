@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
-import type { BridgeResult, CallName, CallReq, CallRes } from '../../../main/bridge/contract';
+import type { CallName, CallReq, CallRes, IpcReply } from '../../../main/bridge/contract';
 import { IPC_CALL } from '../../../main/bridge/contract';
 import { pollUntil } from '../../../main/protocol/poll';
 
@@ -20,7 +20,7 @@ export type FakeElectronMessage =
   | { type: 'relaunch'; args: string[] }
   | { type: 'exit'; code: number }
   | { type: 'send'; channel: string; args: unknown[] }
-  | { type: 'result'; id: number; result: BridgeResult<unknown> };
+  | { type: 'result'; id: number; result: IpcReply };
 
 /** A copy of out/ (main, preload, renderer, assets, agent; `withImages` false leaves out the shipped images) in dir/app/out. */
 export function copyBundle(dir: string, withImages: boolean): string {
@@ -64,12 +64,20 @@ export class ElectronMainProcess {
     }, timeoutMs, `a ${type} from the app`, 20);
   }
 
-  async call<K extends CallName>(name: K, req: CallReq<K>): Promise<CallRes<K>> {
+  /** The main process's answer as IPC carries it (a value kept encoded comes as JSON text). */
+  async reply<K extends CallName>(name: K, req: CallReq<K>): Promise<IpcReply> {
     const id = ++this.id;
     this.child.send({ type: 'call', id, channel: IPC_CALL, args: [name, req] });
     const m = await pollUntil(() => this.messages.find((x): x is Extract<FakeElectronMessage, { type: 'result' }> => x.type === 'result' && x.id === id), 30_000, `the answer to ${name}`, 10);
-    if (!m.result.ok) throw new Error(`${name}: ${m.result.error.message}`);
-    return m.result.value as CallRes<K>;
+    return m.result;
+  }
+
+  /** The call's value, as the page's transport makes it (parsing a value sent encoded). */
+  async call<K extends CallName>(name: K, req: CallReq<K>): Promise<CallRes<K>> {
+    const r = await this.reply(name, req);
+    if ('encoded' in r) return JSON.parse(r.encoded) as CallRes<K>;
+    if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+    return r.value as CallRes<K>;
   }
 
   /** Quits as the app menu would; resolves with the exit code. */
