@@ -74,11 +74,14 @@ describe('bench ui', () => {
     expect(r.code, r.stderr).toBe(0);
     const last = r.stdout.trim().split('\n').at(-1) ?? '';
     const result = JSON.parse(last) as Record<string, unknown>;
-    expect(Object.keys(result)).toEqual(['bench', 'nodes', 'pods', 'first_render_ms', 'min_fps', 'avg_fps', 'p99_frame_ms', 'updates_per_s', 'update_failures', 'target_met']);
+    expect(Object.keys(result)).toEqual(['bench', 'nodes', 'pods', 'first_render_ms', 'min_fps', 'avg_fps', 'p99_frame_ms', 'updates_per_s', 'update_failures', 'settled', 'settle_ms', 'target_met']);
     expect(result).toMatchObject({ bench: 'ui', nodes: 2, pods: 20, update_failures: 0 });
     expect(result.first_render_ms).toBeGreaterThan(0);
     expect(result.avg_fps).toBeGreaterThan(0);
     expect(r.stdout).toContain('pods (Running, on the map)');
     expect(r.stdout).toMatch(/20 \(20\)/);
+    // The page opened once the control plane was at rest (a tiny cluster gets there within the bench's bound).
+    expect(result.settled).toBe(true);
+    expect(r.stdout).toMatch(/control plane at rest after\s+\d+(\.\d)? s more/);
   }, 180_000);
 });
