@@ -2,7 +2,8 @@
 // labels object on every inc(), dec() and set() (its labels() children as well), a microsecond or more a call, and
 // the API server made several such calls per request: figures counted on the request path are kept here instead,
 // one cell per label set found by a single string key, and handed to prom-client (reset, then set) by its collect().
-import { Counter, Gauge } from 'prom-client';
+// A histogram's buckets are counted the same way and exposed by a prom-client Histogram that reads them (below).
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 export type Labels<L extends string> = Record<L, string>;
@@ -99,4 +100,64 @@ export function tallyGauge<L extends string>(registry: Registry, name: string, h
   const t = tally(labelNames);
   readGauge(registry, name, help, labelNames, () => cells(t));
   return t;
+}
+
+/** One label set of a tallied histogram: the observations in each bucket (not cumulative; the last is past every bound). */
+export interface HistogramCell<L extends string> {
+  readonly labels: Readonly<Labels<L>>;
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** Counts `value` into the cell of a histogram with these ascending bounds (a bucket holds values ≤ its bound). */
+export function observeInto<L extends string>(cell: HistogramCell<L>, bounds: readonly number[], value: number): void {
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]) i++;
+  cell.counts[i]++;
+  cell.sum += value;
+  cell.count++;
+}
+
+/** A sample as prom-client's registry formats it: its own labels (le) first, then the label set's. */
+interface HistogramSample { labels: Record<string, string | number>; sharedLabels: Record<string, string>; value: number; metricName: string }
+
+/**
+ * A prom-client histogram whose samples are read from cells: the registry formats a metric from what its
+ * getForPromString() returns (and get(), for JSON, from the same), here the cells' cumulative buckets, +Inf, sum and
+ * count in the shape prom-client's own histogram gives them. Its observe() is not used: observe into the cells.
+ */
+class CellHistogram<L extends string> extends Histogram<L> {
+  constructor(
+    registry: Registry, private readonly family: string, private readonly description: string, labelNames: readonly L[],
+    private readonly bounds: readonly number[], private readonly cells: () => Iterable<HistogramCell<L>>,
+  ) {
+    super({ name: family, help: description, labelNames, buckets: [...bounds], registers: [registry] });
+  }
+
+  getForPromString(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: HistogramSample[] }> {
+    const name = this.family;
+    const values: HistogramSample[] = [];
+    for (const c of this.cells()) {
+      if (c.count === 0) continue; // a label set appears once observed, as in prom-client's own histogram
+      let acc = 0;
+      this.bounds.forEach((le, i) => {
+        acc += c.counts[i];
+        values.push({ labels: { le }, sharedLabels: c.labels, value: acc, metricName: `${name}_bucket` });
+      });
+      values.push({ labels: { le: '+Inf' }, sharedLabels: c.labels, value: c.count, metricName: `${name}_bucket` });
+      values.push({ labels: {}, sharedLabels: c.labels, value: c.sum, metricName: `${name}_sum` });
+      values.push({ labels: {}, sharedLabels: c.labels, value: c.count, metricName: `${name}_count` });
+    }
+    return Promise.resolve({ name, help: this.description, type: 'histogram', aggregator: 'sum', values });
+  }
+}
+
+/** A histogram of `registry` with these bucket bounds, observed into the returned cells (observeInto). */
+export function tallyHistogram<L extends string>(
+  registry: Registry, name: string, help: string, labelNames: readonly L[], bounds: readonly number[],
+): LabelSets<L, HistogramCell<L>> {
+  const sets = new LabelSets(labelNames, (labels): HistogramCell<L> => ({ labels, counts: new Array<number>(bounds.length + 1).fill(0), sum: 0, count: 0 }));
+  new CellHistogram(registry, name, help, labelNames, bounds, () => sets.values());
+  return sets;
 }
