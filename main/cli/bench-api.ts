@@ -73,8 +73,9 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The server's CPU time (all its threads, /proc's 10 ms ticks) since the last restart, per request: unlike the rates,
- * it hardly moves when other processes share the cores. NaN where /proc is missing.
+ * The server's CPU time (all its threads, /proc's 10 ms ticks) since the last restart, per request: it does not count
+ * the time the server waits for a core, as the rates and latencies do, though cores shared with other processes still
+ * move it (±10–15 % run to run at load 3–5 on the 2-core machine). NaN where /proc is missing.
  */
 function serverCpuMeter(pid: number | undefined): { restart(): void; perRequestUs(requests: number): number } {
   const now = () => (pid === undefined ? NaN : processCpuSeconds(pid));
