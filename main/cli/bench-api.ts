@@ -13,6 +13,7 @@ import type { ConfigMap } from '../api/types';
 import { R } from '../client/refs';
 import { median, nowMs, percentile, printResult, printTable, round } from './bench-report';
 import type { BenchApiOptions } from './commands';
+import { processCpuSeconds } from './bench-process-usage';
 import { READY_PROBE, SENT_ANNOTATION, WATCHER_SCRIPT, type WatchResult } from './bench-api-watcher';
 
 const CONFIGMAPS = R.configmaps;
@@ -69,6 +70,22 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The server's CPU time (all its threads, /proc's 10 ms ticks) since the last restart, per request: it does not count
+ * the time the server waits for a core, as the rates and latencies do, though cores shared with other processes still
+ * move it (±10–15 % run to run at load 3–5 on the 2-core machine). NaN where /proc is missing.
+ */
+function serverCpuMeter(pid: number | undefined): { restart(): void; perRequestUs(requests: number): number } {
+  const now = () => (pid === undefined ? NaN : processCpuSeconds(pid));
+  let from = now();
+  return {
+    restart: () => {
+      from = now();
+    },
+    perRequestUs: (requests) => ((now() - from) * 1e6) / requests,
+  };
 }
 
 function configMap(ns: string, name: string, sent?: number): ConfigMap {
@@ -130,8 +147,10 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     await runConcurrent(300, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `warm-${i}`)));
 
     process.stderr.write(`creating ${total} configmaps with ${concurrency} clients...\n`);
+    const serverCpu = serverCpuMeter(server.child.pid);
     const creates = await runConcurrent(total, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `cm-${String(i).padStart(5, '0')}`)));
     const createsPerS = total / (creates.elapsedMs / 1000);
+    const createCpuUs = serverCpu.perRequestUs(total);
 
     const updates = await runConcurrent(Math.min(2000, total), concurrency, async (i) => {
       const name = `cm-${String(i).padStart(5, '0')}`;
@@ -140,7 +159,9 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     const mutating = [...creates.latencies, ...updates.latencies];
 
     process.stderr.write('updates and gets...\n');
+    serverCpu.restart();
     const gets = await runConcurrent(5000, concurrency, (i) => client.get(CONFIGMAPS, `cm-${String(i % total).padStart(5, '0')}`, 'bench'));
+    const getCpuUs = serverCpu.perRequestUs(5000);
 
     process.stderr.write(`watch delivery to ${watchers} watchers...\n`);
     // Watch delivery: watchers in another process, creates paced at a steady rate.
@@ -187,6 +208,8 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
       mutating_p99_ms: round(percentile(mutating, 99), 2),
       get_p50_ms: round(median(gets.latencies), 2),
       get_p99_ms: round(percentile(gets.latencies, 99), 2),
+      ...(Number.isFinite(createCpuUs) ? { server_cpu_us_per_create: round(createCpuUs, 0) } : {}),
+      ...(Number.isFinite(getCpuUs) ? { server_cpu_us_per_get: round(getCpuUs, 0) } : {}),
       watchers,
       watch_events: watchResult.n,
       watch_p50_ms: round(watchResult.p50, 2),
@@ -201,6 +224,8 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
       ['mutating p99 ms', result.mutating_p99_ms, '<= 50'],
       ['GET p50 ms', result.get_p50_ms, ''],
       ['GET p99 ms', result.get_p99_ms, ''],
+      ['server CPU µs per create', result.server_cpu_us_per_create ?? 'n/a', ''],
+      ['server CPU µs per GET', result.server_cpu_us_per_get ?? 'n/a', ''],
       [`watch delivery p50 ms (${watchers} watchers)`, result.watch_p50_ms, ''],
       [`watch delivery p99 ms (${watchers} watchers)`, result.watch_p99_ms, '<= 100'],
       ['raw SQLite insert tx/s (baseline)', result.sqlite_tx_per_s, ''],

@@ -13,7 +13,8 @@ export interface OverheadFigure { key: string; better: 'higher' | 'lower' }
 
 export const OVERHEAD_FIGURES: Record<'api' | 'pod-startup', OverheadFigure[]> = {
   api: [{ key: 'creates_per_s', better: 'higher' }, { key: 'mutating_p50_ms', better: 'lower' }, { key: 'mutating_p99_ms', better: 'lower' },
-    { key: 'get_p50_ms', better: 'lower' }, { key: 'watch_p50_ms', better: 'lower' }],
+    { key: 'get_p50_ms', better: 'lower' }, { key: 'watch_p50_ms', better: 'lower' },
+    { key: 'server_cpu_us_per_create', better: 'lower' }, { key: 'server_cpu_us_per_get', better: 'lower' }],
   'pod-startup': [{ key: 'p50_ms', better: 'lower' }, { key: 'p99_ms', better: 'lower' }],
 };
 

@@ -9,7 +9,7 @@ import type { Identity } from '../auth';
 import type { RequestInfo } from '../request';
 import { errors } from '../status';
 import type { ApiError } from '../status';
-import type { FlowControlMetrics } from '../metrics/flowcontrol';
+import type { FlowControlMetrics, FlowFigures } from '../metrics/flowcontrol';
 import { DEFAULT_REQUEST_WAIT_LIMIT_MS, DEFAULT_SERVER_CONCURRENCY_LIMIT, FLOW_SCHEMAS, PRIORITY_LEVELS, nominalLimits } from './config';
 import type { FlowSchema, PriorityLevel } from './config';
 import { classify, sortSchemas } from './classify';
@@ -45,6 +45,7 @@ function flowHash(schema: FlowSchema, distinguisher: string): bigint {
 export class FlowControl {
   private readonly schemas: FlowSchema[] = sortSchemas(FLOW_SCHEMAS);
   private readonly levels = new Map<string, { level: PriorityLevel; queues?: QueueSet }>();
+  private readonly figuresBySchema = new Map<FlowSchema, FlowFigures>();
 
   constructor(opts: FlowControlOptions = {}, private readonly metrics?: FlowControlMetrics) {
     const limits = nominalLimits(PRIORITY_LEVELS, opts.serverConcurrencyLimit ?? DEFAULT_SERVER_CONCURRENCY_LIMIT);
@@ -55,6 +56,13 @@ export class FlowControl {
       this.levels.set(level.name, { level, queues });
       if (limit !== undefined) metrics?.nominalLimit.set({ priority_level: level.name }, limit);
     }
+  }
+
+  /** The metrics' figures of a schema (and its level), found once per schema. */
+  private figures(schema: FlowSchema, level: PriorityLevel): FlowFigures | undefined {
+    let f = this.figuresBySchema.get(schema);
+    if (!f && this.metrics) this.figuresBySchema.set(schema, (f = this.metrics.flow(level.name, schema.name)));
+    return f;
   }
 
   /** A priority level's seats and queues (for tests and diagnostics). */
@@ -69,17 +77,15 @@ export class FlowControl {
     const { level, queues } = this.levels.get(schema.priorityLevel)!;
     res.setHeader(PF_FLOW_SCHEMA_UID, schema.uid);
     res.setHeader(PF_PRIORITY_LEVEL_UID, level.uid);
-    const labels = { priority_level: level.name, flow_schema: schema.name };
-    const m = this.metrics;
+    const m = this.metrics && this.figures(schema, level);
     const begin = (): FlowTicket => {
-      m?.dispatched.inc(labels);
-      m?.executing.inc(labels);
+      m?.dispatched();
       let held = true;
       return {
         release: () => {
           if (!held) return;
           held = false;
-          m?.executing.dec(labels);
+          m?.released();
           queues?.release();
         },
       };
@@ -92,7 +98,7 @@ export class FlowControl {
       const settle = () => {
         settled = true;
         res.off('close', onClose);
-        if (queued) m?.inqueue.dec(labels);
+        if (queued) m?.queued(-1);
       };
       const withdraw = queues.submit(() => flowHash(schema, distinguisher), {
         start: () => {
@@ -101,13 +107,13 @@ export class FlowControl {
         },
         reject: (reason: RejectReason) => {
           settle();
-          m?.rejected.inc({ ...labels, reason });
+          m?.rejected(reason);
           reject(rejection());
         },
       });
       if (!settled) {
         queued = true;
-        m?.inqueue.inc(labels);
+        m?.queued(1);
         res.once('close', onClose);
       }
     });

@@ -1,7 +1,8 @@
 // The other control-plane components' figures, read when /metrics is scraped, with the names
 // kube-scheduler, kube-controller-manager's work queues and kine/etcd give them.
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { readCounter, readGauge, tallyCounter } from './tally';
 import type { QueueMetricsProvider } from '../../protocol/queue-metrics';
 
 /** client-go's workqueue_work_duration_seconds buckets: 10 ns … 10 s. */
@@ -24,27 +25,6 @@ export interface StoreFigures {
   watchEvents: number;
   /** When the store last compacted (ms since the epoch), 0 if not since start. */
   lastCompactionAt: number;
-}
-
-/** A counter whose value is read from a source at scrape time (reset, then set). */
-function readCounter(registry: Registry, name: string, help: string, labelNames: string[], read: () => Array<[Record<string, string>, number]>): void {
-  new Counter({
-    name, help, labelNames, registers: [registry],
-    collect() {
-      this.reset();
-      for (const [labels, v] of read()) this.inc(labels, v);
-    },
-  });
-}
-
-function readGauge(registry: Registry, name: string, help: string, labelNames: string[], read: () => Array<[Record<string, string>, number]>): void {
-  new Gauge({
-    name, help, labelNames, registers: [registry],
-    collect() {
-      this.reset();
-      for (const [labels, v] of read()) this.set(labels, v);
-    },
-  });
 }
 
 export function schedulerCollectors(registry: Registry, figures: () => SchedulerFigures): void {
@@ -83,16 +63,24 @@ export function workQueueMetrics(registry: Registry): QueueMetricsProvider {
       for (const [name, depth] of depths) this.set({ name }, depth());
     },
   });
-  const adds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers });
-  const retries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers });
+  const adds = tallyCounter(registry, 'workqueue_adds_total', 'Total number of adds handled by workqueue', ['name']);
+  const retries = tallyCounter(registry, 'workqueue_retries_total', 'Total number of retries handled by workqueue', ['name']);
   const work = new Histogram({ name: 'workqueue_work_duration_seconds', help: 'How long in seconds processing an item from workqueue takes.', labelNames: ['name'], buckets: WORK_BUCKETS, registers });
   return {
     forQueue(name, depth) {
       depths.set(name, depth);
-      const a = adds.labels({ name });
-      const r = retries.labels({ name });
+      const a = adds.get([name]);
+      const r = retries.get([name]);
       const w = work.labels({ name });
-      return { added: () => a.inc(), retried: () => r.inc(), workDone: (s) => w.observe(s) };
+      return {
+        added: () => {
+          a.value++;
+        },
+        retried: () => {
+          r.value++;
+        },
+        workDone: (s) => w.observe(s),
+      };
     },
   };
 }

@@ -1,8 +1,9 @@
 // The API server's request metrics, named and labelled as kube-apiserver's: requests by verb,
 // group, version, resource, subresource, scope, component and code; their latency (long-running
 // WATCH and CONNECT excluded, as Kubernetes excludes them); in-flight requests by kind; open watches.
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { LabelSets, observeInto, readCounter, tallyGauge, tallyHistogram, type HistogramCell, type TallyCell } from './tally';
 import type { RequestInfo } from '../request';
 
 /** kube-apiserver's buckets for apiserver_request_duration_seconds. */
@@ -39,29 +40,41 @@ export interface RequestMetrics {
   longRunning(info: RequestInfo, verb: string): () => void;
 }
 
+type Label = (typeof LABELS)[number];
+type LatencyLabel = (typeof LATENCY_LABELS)[number];
+
+/** One label set but the code: its latency histogram cell, and apiserver_request_total's cell of each code. */
+interface RequestKind {
+  latency: HistogramCell<LatencyLabel>;
+  codes: Map<number, TallyCell<Label>>;
+}
+
 export function requestMetrics(registry: Registry): RequestMetrics {
-  const registers = [registry];
-  const total = new Counter({ name: 'apiserver_request_total', help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.', labelNames: LABELS, registers });
-  const duration = new Histogram({
-    name: 'apiserver_request_duration_seconds', help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
-    labelNames: LATENCY_LABELS, buckets: REQUEST_BUCKETS, registers,
+  // Per request: one lookup of its kind (by the label values' key), then plain numbers: its latency's bucket, and its
+  // code's cell in a small map.
+  const latency = tallyHistogram(registry, 'apiserver_request_duration_seconds',
+    'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.', LATENCY_LABELS, REQUEST_BUCKETS);
+  const kinds = new LabelSets(LATENCY_LABELS, (labels): RequestKind => ({ latency: latency.get(LATENCY_LABELS.map((n) => labels[n])), codes: new Map() }));
+  readCounter(registry, 'apiserver_request_total', 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.', LABELS, function* () {
+    for (const k of kinds.values()) for (const c of k.codes.values()) yield [c.labels, c.value] as const;
   });
-  const inflight = new Gauge({ name: 'apiserver_current_inflight_requests', help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.', labelNames: ['request_kind'], registers });
-  const longrunning = new Gauge({ name: 'apiserver_longrunning_requests', help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component.', labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'], registers });
+  const inflight = tallyGauge(registry, 'apiserver_current_inflight_requests', 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.', ['request_kind']);
+  const readOnly = inflight.get(['readOnly']);
+  const mutating = inflight.get(['mutating']);
+  const longrunning = new Gauge({ name: 'apiserver_longrunning_requests', help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component.', labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'], registers: [registry] });
   return {
     begin(method) {
-      const kind = method === 'GET' || method === 'HEAD' ? 'readOnly' : 'mutating';
-      inflight.inc({ request_kind: kind });
+      const kind = method === 'GET' || method === 'HEAD' ? readOnly : mutating;
+      kind.value++;
       const started = performance.now();
       return (info, code, contentType) => {
-        inflight.dec({ request_kind: kind });
+        kind.value--;
         const verb = reportedVerb(info, method, contentType);
-        const base = {
-          verb, dry_run: info?.query.has('dryRun') ? 'All' : '', group: info?.group ?? '', version: info?.version ?? '', resource: info?.resource ?? '',
-          subresource: info?.subresource ?? '', scope: scopeOf(info), component: 'apiserver',
-        };
-        total.inc({ ...base, code: String(code) });
-        if (verb !== 'WATCH' && verb !== 'CONNECT') duration.observe(base, (performance.now() - started) / 1000);
+        const k = kinds.get([verb, info?.query.has('dryRun') ? 'All' : '', info?.group ?? '', info?.version ?? '', info?.resource ?? '', info?.subresource ?? '', scopeOf(info), 'apiserver']);
+        if (verb !== 'WATCH' && verb !== 'CONNECT') observeInto(k.latency, REQUEST_BUCKETS, (performance.now() - started) / 1000);
+        let c = k.codes.get(code);
+        if (!c) k.codes.set(code, (c = { labels: { ...k.latency.labels, code: String(code) }, value: 0 }));
+        c.value++;
       };
     },
     longRunning(info, verb) {

@@ -45,23 +45,32 @@ export function podTraceId(uid: string): string {
   return HEX32.test(hex) && !/^0+$/.test(hex) ? hex : createHash('sha256').update(uid).digest('hex').slice(0, 32);
 }
 
+function rootSpanIdOf(traceId: string): string {
+  const id = traceId.slice(16);
+  return /^0+$/.test(id) ? '0000000000000001' : id;
+}
+
 /** The journey's (virtual) root span: its ID is the trace ID's second half, so every component names the same parent. */
 export function podRootSpanId(uid: string): string {
-  const id = podTraceId(uid).slice(16);
-  return /^0+$/.test(id) ? '0000000000000001' : id;
+  return rootSpanIdOf(podTraceId(uid));
 }
 
 /** The context a pod's spans start in: the remote parent of its trace. */
 export function podContext(uid: string): Context {
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: podTraceId(uid), spanId: podRootSpanId(uid), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  const traceId = podTraceId(uid);
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: rootSpanIdOf(traceId), traceFlags: TraceFlags.SAMPLED, isRemote: true });
 }
 
 export interface PodRef { uid: string; name?: string; namespace?: string }
 
 /** Starts a span of `pod`'s journey by `component`; end it with `span.end()`. */
 export function startPodSpan(component: Component, step: StepName, pod: PodRef, attributes?: Attributes, startTime?: TimeInput): Span {
-  const attrs: Attributes = { [POD_UID]: pod.uid, ...(pod.name ? { [POD_NAME]: pod.name } : {}), ...(pod.namespace ? { [POD_NAMESPACE]: pod.namespace } : {}) };
-  return trace.getTracer(`flotilla/${component}`).startSpan(step, { attributes: { ...attrs, ...attributes }, startTime }, podContext(pod.uid));
+  // One object, filled in place: spreads made three more per span, on every pod write.
+  const attrs: Attributes = { [POD_UID]: pod.uid };
+  if (pod.name) attrs[POD_NAME] = pod.name;
+  if (pod.namespace) attrs[POD_NAMESPACE] = pod.namespace;
+  if (attributes) Object.assign(attrs, attributes);
+  return trace.getTracer(`flotilla/${component}`).startSpan(step, { attributes: attrs, startTime }, podContext(pod.uid));
 }
 
 /** A finished span from `start` to now (or `end`). */
