@@ -81,7 +81,7 @@ export function bridgeDepsOf(core: Core): BridgeDeps {
     history: historyDepsOf(core),
     faults: { faults: nodes?.faults, nodeLifecycle: core.nodeLifecycle },
     journeySpans: core.journeySpans,
-    listCache: encodedListCache(core.client, ['pods']),
+    listCache: encodedListCache(core.client, ['pods'], { storeRevision: () => core.store.revision }),
   };
 }
 

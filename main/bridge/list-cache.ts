@@ -39,7 +39,20 @@ interface KindCache {
   stopped: boolean;
 }
 
-export function encodedListCache(client: ApiClient, kinds: readonly Kind[], log: (line: string) => void = () => undefined): EncodedListCache {
+export interface ListCacheOptions {
+  /**
+   * The store's revision, for a client in the same process as the store (the core's LocalClient): the store hands
+   * its watchers every commit's events in the commit's own turn, so in a later turn the copy is the kind as of this
+   * revision and the answer says so. Without it the answer's revision is the last change of the kind seen — which, on
+   * a kind left unchanged while others are written, falls behind and out of the compaction window (the page's watch
+   * from it would be 410 Gone, and its list again the same).
+   */
+  storeRevision?: () => number;
+  log?: (line: string) => void;
+}
+
+export function encodedListCache(client: ApiClient, kinds: readonly Kind[], opts: ListCacheOptions = {}): EncodedListCache {
+  const log = opts.log ?? (() => undefined);
   const caches = new Map<Kind, KindCache>();
 
   const encode = (kind: Kind, o: KObject) => JSON.stringify(informerObject(kind, o));
@@ -90,6 +103,12 @@ export function encodedListCache(client: ApiClient, kinds: readonly Kind[], log:
       if (!kinds.includes(kind)) throw new Error(`no list cache for ${kind}`);
       const c = caches.get(kind) ?? start(kind);
       await c.ready;
+      if (opts.storeRevision) {
+        // A turn of its own: the events of every commit so far have reached the copy (see ListCacheOptions).
+        await new Promise((r) => setImmediate(r));
+        const now = opts.storeRevision();
+        if (now > Number(c.resourceVersion)) c.resourceVersion = String(now);
+      }
       if (c.stopped) throw new Error(`the ${kind} list cache stopped while listing`);
       // In the list's order (by namespace, then name), as the store lists.
       const keys = [...c.entries.keys()].sort();
