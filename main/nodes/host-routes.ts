@@ -2,6 +2,8 @@
 // (host-route-plan.ts), kept current from the Node and Service informers and a periodic pass (which also re-asks the
 // health check ports of externalTrafficPolicy Local load balancers), applied by HostRouteTable; every route goes
 // when the node manager stops. Only nodes `routable` says the host reaches directly (this data dir's sandbox nodes).
+// The periodic pass comes every resyncMs while there is something to re-ask (a Local load balancer's health checks,
+// a node with an address not routable yet) and every idleResyncMs otherwise: an idle cluster's host wakes up less.
 import * as http from 'node:http';
 import { cidrContains } from '../api/load-balancer';
 import type { ApiClient } from '../client/types';
@@ -16,8 +18,10 @@ export interface HostRoutesOptions {
   routable(name: string, ip: string): boolean;
   serviceCIDR: string;
   loadBalancerPool: string;
-  /** How often routes and health checks are re-examined without a change (default 5 s). */
+  /** How often routes and health checks are re-examined without a change while there is something to re-ask (default 5 s). */
   resyncMs?: number;
+  /** The same when nothing depends on time (no Local load balancer, every node with an address routable; default 60 s). */
+  idleResyncMs?: number;
 }
 
 export interface HostRoutes {
@@ -46,6 +50,16 @@ export function startHostRoutes(o: HostRoutesOptions): HostRoutes {
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
+  /** Whether the last pass asked a health check port or skipped a node it may route later. */
+  let timeDependent = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** (Re)arms the periodic pass's timer for the period the last pass called for. */
+  function resync(): void {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(() => void request().then(resync), timeDependent ? o.resyncMs ?? 5000 : o.idleResyncMs ?? 60_000);
+    timer.unref();
+  }
 
   async function localBackends(routed: RoutedNode[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
@@ -62,10 +76,13 @@ export function startHostRoutes(o: HostRoutesOptions): HostRoutes {
   }
 
   async function pass(): Promise<void> {
-    const routed = nodes.list().map(routedNode).filter((n): n is RoutedNode => !!n && o.routable(n.name, n.ip));
-    const desired = planHostRoutes({
-      nodes: routed, serviceCIDR: o.serviceCIDR, loadBalancerPool: o.loadBalancerPool, localBackends: await localBackends(routed),
-    });
+    const withAddress = nodes.list().map(routedNode).filter((n): n is RoutedNode => !!n);
+    const routed = withAddress.filter((n) => o.routable(n.name, n.ip));
+    const backends = await localBackends(routed);
+    const was = timeDependent;
+    timeDependent = backends.size > 0 || routed.length < withAddress.length;
+    if (timeDependent && !was) resync(); // the idle period's timer would come too late
+    const desired = planHostRoutes({ nodes: routed, serviceCIDR: o.serviceCIDR, loadBalancerPool: o.loadBalancerPool, localBackends: backends });
     if (!stopped) await table.sync(desired);
   }
 
@@ -92,8 +109,7 @@ export function startHostRoutes(o: HostRoutesOptions): HostRoutes {
   nodes.addHandler(onAny);
   services.addHandler(onAny);
   const stopInformers = informers.start();
-  const timer = setInterval(() => void request(), o.resyncMs ?? 5000);
-  timer.unref();
+  resync();
 
   return {
     async synced() {
@@ -107,7 +123,7 @@ export function startHostRoutes(o: HostRoutesOptions): HostRoutes {
     },
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       stopInformers();
       await running;
       await table.clear();

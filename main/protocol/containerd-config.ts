@@ -45,7 +45,9 @@ export function containerdConfig(paths: ContainerdPaths, opts: ContainerdConfigO
   return `version = 2
 root = ${q(paths.root)}
 state = ${q(paths.state)}
-disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp"]
+# restart: the monitor of \`ctr run --restart\` containers, which lists containers every 10 s; CRI does not use it.
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp",
+  "io.containerd.internal.v1.restart"]
 
 [grpc]
   address = ${q(paths.socket)}
@@ -55,6 +57,12 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 
 [debug]
   level = ${q(opts.logLevel ?? 'info')}
+
+# The GC scheduler's idle period: with the default pause_threshold (0.02) it is the last collection's time × 49, about
+# 100 ms for a small node's database, so an idle containerd woke ten times a second; 0 keeps it at 1 s (collections
+# after a deletion still come within a second; CRI image removal collects synchronously).
+[plugins."io.containerd.gc.v1.scheduler"]
+  pause_threshold = 0.0
 
 [plugins."io.containerd.internal.v1.opt"]
   path = ${q(join(paths.root, 'opt'))}
@@ -67,6 +75,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   netns_mounts_under_state_dir = true
   enable_selinux = false
   max_container_log_line_size = 16384
+  # Snapshot (writable layer) disk usage: every 30 s instead of 10 s, an idle node's containerd wakes up less.
+  stats_collect_period = 30
 
 [${cri}.containerd]
   snapshotter = "overlayfs"

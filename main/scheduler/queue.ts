@@ -36,12 +36,8 @@ export class SchedulingQueue {
   private waiter: ((e: Entry | undefined) => void) | undefined;
   private moveCycle = 0;
   private closed = false;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor() {
-    this.timer = setInterval(() => this.flush(), 250);
-    this.timer.unref?.();
-  }
+  /** Flushes backoff and unschedulable every 250 ms, only while either holds a pod (an idle scheduler has no timer). */
+  private timer: NodeJS.Timeout | undefined;
 
   get pendingCount(): number {
     return this.activeCount + this.backoff.size + this.unschedulable.size;
@@ -114,6 +110,7 @@ export class SchedulingQueue {
     // Something changed while it was being scheduled: retry after backoff instead of parking.
     if (this.moveCycle > e.poppedAt) this.backoff.set(key, e);
     else this.unschedulable.set(key, e);
+    this.arm();
   }
 
   /** Binding failed or an error happened: retry after backoff. */
@@ -123,6 +120,7 @@ export class SchedulingQueue {
     this.inFlight.delete(key);
     e.readyAt = Date.now() + backoffFor(e.attempts);
     this.backoff.set(key, e);
+    this.arm();
   }
 
   /** A cluster event that may make unschedulable pods fit. */
@@ -138,6 +136,7 @@ export class SchedulingQueue {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    this.timer = undefined;
     const w = this.waiter;
     this.waiter = undefined;
     w?.(undefined);
@@ -151,8 +150,16 @@ export class SchedulingQueue {
   }
 
   private toBackoffOrActive(e: Entry): void {
-    if (e.readyAt > Date.now()) this.backoff.set(e.info.key, e);
-    else this.pushActive(e);
+    if (e.readyAt > Date.now()) {
+      this.backoff.set(e.info.key, e);
+      this.arm();
+    } else this.pushActive(e);
+  }
+
+  private arm(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.flush(), 250);
+    this.timer.unref?.();
   }
 
   private pushActive(e: Entry): void {
@@ -207,6 +214,10 @@ export class SchedulingQueue {
         this.unschedulable.delete(k);
         this.pushActive(e);
       }
+    }
+    if (!this.backoff.size && !this.unschedulable.size) {
+      clearInterval(this.timer);
+      this.timer = undefined;
     }
   }
 }

@@ -61,7 +61,7 @@ export interface AgentOptions {
   reconnectBackoffMs?: number;
   /** Background stats sampling period (default 10 s; CPU rates are averaged over it). */
   statsIntervalMs?: number;
-  /** Node status heartbeat when nothing changes (default 60 s). */
+  /** Node status heartbeat when nothing changes (default 5 min, the kubelet's nodeStatusReportFrequency). */
   statusHeartbeatMs?: number;
   /** The ctr binary for image imports (default: ctr on PATH). */
   ctrBin?: string;
@@ -142,10 +142,16 @@ export class Agent {
 
   get nodeName(): string { return this.config.nodeName; }
 
-  /** The latest stats sample (GET /stats/summary), taking a fresh one when none is recent. */
+  private statsIntervalMs(): number { return this.opts.statsIntervalMs ?? 10_000; }
+
+  /**
+   * The latest periodic stats sample (GET /stats/summary), as the kubelet answers from cAdvisor's last housekeeping;
+   * a fresh one when the periodic sampling is behind (not started, or its last sample failed).
+   */
   async statsSummary(): Promise<StatsSummary> {
     const last = this.lastSummary;
-    if (last && Date.now() - Date.parse(last.node.cpu?.time ?? '') < 1000) return last;
+    const maxAgeMs = 1.5 * this.statsIntervalMs();
+    if (last && Date.now() - Date.parse(last.node.cpu?.time ?? '') < maxAgeMs) return last;
     this.lastSummary = await this.stats.summary();
     return this.lastSummary;
   }
@@ -204,7 +210,7 @@ export class Agent {
     this.startApiServerForwarder();
 
     const sample = (): void => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); };
-    const statsTimer = setInterval(sample, this.opts.statsIntervalMs ?? 10_000);
+    const statsTimer = setInterval(sample, this.statsIntervalMs());
     this.own(() => clearInterval(statsTimer));
 
     // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.

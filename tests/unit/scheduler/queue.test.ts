@@ -1,5 +1,5 @@
 // The scheduling queue: dedup, unschedulable pods parked until a cluster event, backoff.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SchedulingQueue } from '../../../main/scheduler/queue';
 import { newPodInfo } from '../../../main/scheduler/pod-info';
 
@@ -60,5 +60,23 @@ describe('scheduling queue', () => {
     q.unschedulableAgain(a!.key);
     const p = await Promise.race([q.pop(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
     expect(p?.key).toBe('default/a');
+  });
+
+  it('holds a timer only while a pod waits in backoff or parked (an idle scheduler does not wake up)', async () => {
+    vi.useFakeTimers();
+    try {
+      q = new SchedulingQueue();
+      expect(vi.getTimerCount()).toBe(0);
+      q.add(info('a'));
+      const a = await q.pop();
+      q.retry(a!.key);
+      expect(vi.getTimerCount()).toBe(1);
+      const next = q.pop();
+      await vi.advanceTimersByTimeAsync(1250);
+      expect((await next)?.key).toBe('default/a');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,5 +1,6 @@
-// Reports the node's status every period: writes it through nodes/<name>/status when anything but
-// the heartbeat changed (or someone else changed our conditions), and at least once a minute as a heartbeat.
+// Reports the node's status every period (the kubelet's nodeStatusUpdateFrequency): writes it through
+// nodes/<name>/status when anything but the heartbeat changed (or someone else changed our conditions), and at
+// least every 5 minutes as a heartbeat (its nodeStatusReportFrequency; the Lease is what says the node is alive).
 import type { Node, NodeCondition } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/client/types';
 import { buildNodeStatus, statusFingerprint, type NodeStatusSource } from './node-status';
@@ -7,11 +8,14 @@ import { R } from '../../../main/client/refs';
 import { rfc3339 } from './time';
 import { conditionEvents, schedulableEvent, type NodeEvent } from './node-events';
 
+/** The kubelet's default nodeStatusReportFrequency. */
+export const HEARTBEAT_MS = 5 * 60_000;
+
 export interface StatusReporterOptions {
   client: ApiClient;
   source: NodeStatusSource;
   periodMs: number;
-  /** Heartbeat interval when nothing changes (default 60 s). */
+  /** Heartbeat interval when nothing changes (default 5 min). */
   heartbeatMs?: number;
   initialConditions?: NodeCondition[];
   onError?: (err: unknown) => void;
@@ -58,7 +62,7 @@ export class NodeStatusReporter {
   private async report(): Promise<void> {
     const status = await buildNodeStatus(this.o.source, this.conditions, rfc3339());
     const print = statusFingerprint(status);
-    const due = Date.now() - this.lastWrite >= (this.o.heartbeatMs ?? 60_000);
+    const due = Date.now() - this.lastWrite >= (this.o.heartbeatMs ?? HEARTBEAT_MS);
     const node = await this.o.client.get<Node>(R.nodes, this.o.source.nodeName);
     const cordon = schedulableEvent(this.o.source.nodeName, this.unschedulable, node.spec?.unschedulable === true);
     this.unschedulable = node.spec?.unschedulable === true;
