@@ -12,6 +12,7 @@ import type { Kind } from './contract';
 import type { BridgeSession } from './handlers';
 import { resourceOfKind } from './kinds';
 import { informerObject } from './lean-pod';
+import { keyOf } from '../client/refs';
 
 export interface EncodedListCache {
   /** The kinds it keeps. */
@@ -22,11 +23,6 @@ export interface EncodedListCache {
   warm(): void;
   /** Stops every kind's watch and drops its copy (a later list starts it again). */
   stop(): void;
-}
-
-function keyOf(o: KObject): string {
-  const m = o.metadata;
-  return m?.namespace ? `${m.namespace}/${m.name ?? ''}` : m?.name ?? '';
 }
 
 interface KindCache {
