@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { UNIT_ISOLATED } from './tests/unit-isolated';
 
-// One runner for every test, as two projects. `host` tests start real processes on this machine (sandbox nodes,
+// One runner for every test, as several projects. `host` tests start real processes on this machine (sandbox nodes,
 // containerd, iptables, chromium) and run one file at a time, since nodes share the host's bridges, routes and cgroups.
 // `in-process` tests (unit tests, API/controller tests against an in-process API server on a free port, and the few
 // others that start only their own servers or browsers on free loopback ports) touch nothing host-wide.
@@ -55,10 +56,17 @@ const nodeLocal = [
   'tests/integration/nodes/faults-node-kill.test.ts',
 ];
 
-// `vm` boots a real QEMU VM under TCG (no KVM here): the image build takes ≈ 14 min on a fresh machine and the test
-// ≈ 10 min, which `npm test`'s 30-minute budget cannot hold. It runs on its own with `npm run test:vm` (after
-// `FLOTILLA_VM_PACKAGES=1 npm run setup`), never in `npm test`.
+// `vm` boots a real QEMU VM (TCG where there is no KVM, as here) beside a sandbox node of its own uniqueSandbox
+// network. scripts/run-tests.mjs runs it as a fifth run, after building the node image (≈ 1.5 min on a quiet machine,
+// kept in /var/cache/flotilla/qemu-images); the test takes ≈ 2.5 min quiet under TCG. `npm run test:vm` runs it alone.
 const vm = ['tests/integration/nodes/qemu-provider.test.ts'];
+
+// `unit` is the part of tests/unit that shares one module graph across its files (isolate: false): each file of the
+// other projects imports the control plane's modules anew (≈ 0.7 s each), which for ≈ 180 small files was two thirds
+// of their time. A file stays out (and runs isolated in `in-process`) when it changes what other files would see:
+// module mocks, stubbed globals or environment, fake timers, or a DOM environment of its own (tests/unit-isolated.ts).
+const unitIsolated = UNIT_ISOLATED;
+const unitShared = { include: ['tests/unit/**/*.test.ts'], exclude: unitIsolated };
 
 // `nodes` tests run real sandbox clusters beside the `host` lane, one file at a time. A file belongs here when all it
 // touches on the host is its cluster's own: the sandbox network of uniqueSandbox(n) (bridge, subnet, netns/cgroup/veth
@@ -107,7 +115,8 @@ export default defineConfig({
     fileParallelism: false,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'in-process', include: inProcess, exclude: nodeLocalMounts } },
+      { extends: true, test: { name: 'unit', ...unitShared, isolate: false } },
+      { extends: true, test: { name: 'in-process', include: [...inProcess.filter((p) => p !== unitShared.include[0]), ...unitIsolated], exclude: nodeLocalMounts } },
       { extends: true, test: { name: 'vm', include: vm } },
       { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess.filter((p) => !mountFolders.includes(p)) } },
       { extends: true, test: { name: 'nodes', include: nodes, exclude: [...inProcess, ...nodeLocal] } },

@@ -1,6 +1,7 @@
-// Runs the four vitest projects side by side (see vitest.config.ts), each one file at a time: `host`, `nodes`,
-// `in-process` and `node-local`. Each line is written whole as it comes; the exit code is non-zero if either run failed.
-// Extra arguments (e.g. a file filter) go to both runs.
+// Runs the vitest projects side by side (see vitest.config.ts), each run one file at a time: `host`, `nodes`,
+// `in-process` (after `unit`, in the same run), `node-local`, and `vm`, which first builds the QEMU node image (or finds
+// it in its cache) and then boots a VM. Each line is written whole as it comes; the exit code is non-zero if any run
+// failed. Extra arguments (e.g. a file filter) go to every run.
 // The four outputs interleave, so a failed run's own failure report (vitest's "Failed Tests" section, or the run's
 // last lines if it ended without one) is written again at the end, then the names of what failed, last of all, where a
 // reader of the log's tail finds them.
@@ -13,24 +14,31 @@ const TAIL_LINES = 80;
 const REPORT_LINES = 400;
 const plain = (line) => line.replace(/\u001b\[[0-9;]*m/g, '');
 
-function run(project) {
-  const child = spawn(process.execPath, [vitest, 'run', '--project', project, '--passWithNoTests', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
-  });
-  const kept = { tail: [], report: [], failedFiles: [] };
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+/** One child whose lines are written as they come and kept for the report; resolves to its exit code. */
+function child(argv, kept, current) {
+  const c = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  current.child = c;
+  for (const [stream, out] of [[c.stdout, process.stdout], [c.stderr, process.stderr]]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       out.write(`${line}\n`);
       keep(kept, line);
     });
   }
-  return {
-    project,
-    child,
-    kept,
-    done: new Promise((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)))),
-  };
+  return new Promise((resolve) => c.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+/** A run of the projects, after the steps before it (node scripts, each of which must succeed). */
+function run(name, projects, before = []) {
+  const kept = { tail: [], report: [], failedFiles: [] };
+  const current = { child: undefined };
+  const done = (async () => {
+    for (const argv of before) {
+      const code = await child(argv, kept, current);
+      if (code !== 0) return code;
+    }
+    return child([vitest, 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests', ...extra], kept, current);
+  })();
+  return { project: name, current, kept, done };
 }
 
 function keep(kept, line) {
@@ -43,9 +51,22 @@ function keep(kept, line) {
   }
 }
 
-const runs = [run('host'), run('nodes'), run('in-process'), run('node-local')];
+const QEMU_TEST = 'tests/integration/nodes/qemu-provider.test.ts';
+// The image is built only when the vm run has its file to run (no file filter, or one that names it).
+const filters = extra.filter((a) => !a.startsWith('-'));
+const buildQemuImage = filters.length && !filters.some((f) => QEMU_TEST.includes(f))
+  ? []
+  : [['--import', 'tsx', new URL('../tests/helpers/build-qemu-image.ts', import.meta.url).pathname]];
+const runs = [
+  // First, so that the VM boots while the other runs are still at work rather than after them.
+  run('vm', ['vm'], buildQemuImage),
+  run('host', ['host']),
+  run('nodes', ['nodes']),
+  run('in-process', ['unit', 'in-process']),
+  run('node-local', ['node-local']),
+];
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => { for (const r of runs) if (r.child.exitCode === null) r.child.kill(sig); });
+  process.on(sig, () => { for (const r of runs) if (r.current.child && r.current.child.exitCode === null) r.current.child.kill(sig); });
 }
 const codes = await Promise.all(runs.map((r) => r.done));
 const failedRuns = runs.filter((_, i) => codes[i] !== 0);
@@ -57,5 +78,5 @@ for (const r of failedRuns) {
   process.stdout.write(`\n==== ${r.project}: what failed ====\n${r.kept.failedFiles.join('\n') || '(no failing test named: see above)'}\n`);
 }
 const failed = failedRuns.map((r) => r.project);
-process.stdout.write(failed.length ? `\ntests: the ${failed.join(' and ')} run failed\n` : '\ntests: every run (host, nodes, in-process, node-local) passed\n');
+process.stdout.write(failed.length ? `\ntests: the ${failed.join(' and ')} run failed\n` : `\ntests: every run (${runs.map((r) => r.project).join(', ')}) passed\n`);
 process.exit(failed.length ? 1 : 0);

@@ -32,8 +32,8 @@ esac
 
 need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod
   python3-kubernetes "${cross_pkgs[@]}" qemu-user-static skopeo conntrack docker-registry buildah apache2-utils)
-# QEMU nodes (`--provider qemu`, `npm run test:vm`): only when asked, they are not needed by `npm test`.
-if [ "${FLOTILLA_VM_PACKAGES:-}" = 1 ]; then need_pkgs+=(qemu-system-x86 qemu-utils mmdebstrap e2fsprogs); fi
+# QEMU nodes (`--provider qemu`; `npm test` boots one): on amd64, unless FLOTILLA_VM_PACKAGES=0 says not to.
+if [ "$(dpkg --print-architecture)" = amd64 ] && [ "${FLOTILLA_VM_PACKAGES:-1}" != 0 ]; then need_pkgs+=(qemu-system-x86 qemu-utils mmdebstrap e2fsprogs); fi
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
