@@ -1,5 +1,5 @@
 // Reading a Node: readiness, roles, provider, capacity.
-import type { Node, NodeCondition } from '../../../main/api/types';
+import type { MachineProvider, Node, NodeCondition } from '../../../main/api/types';
 import { cpuMillisOrNaN, quantityOrNaN } from '../../../main/api/quantity';
 
 export type NodeHealth = 'ready' | 'notready' | 'unknown' | 'cordoned';
@@ -14,6 +14,9 @@ export function nodeHealth(n: Node): NodeHealth {
   if (r.status !== 'True') return 'notready';
   return n.spec?.unschedulable ? 'cordoned' : 'ready';
 }
+
+/** A machine provider's name as its makers write it (Sandbox, Lima, Multipass, QEMU). */
+export const PROVIDER_LABEL: Record<MachineProvider, string> = { sandbox: 'Sandbox', lima: 'Lima', multipass: 'Multipass', qemu: 'QEMU' };
 
 export const HEALTH_LABEL: Record<NodeHealth, string> = { ready: 'Ready', notready: 'Not ready', unknown: 'Unknown', cordoned: 'Ready, cordoned' };
 

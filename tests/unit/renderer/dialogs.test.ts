@@ -10,6 +10,7 @@ const providers = async () => ({
     { provider: 'sandbox' as const, available: false, reason: 'sandbox nodes need root' },
     { provider: 'lima' as const, available: true, reason: 'a Lima virtual machine' },
     { provider: 'multipass' as const, available: false, reason: 'multipass is not installed' },
+    { provider: 'qemu' as const, available: true, reason: 'a QEMU virtual machine with its own kernel' },
   ],
 });
 
@@ -31,7 +32,8 @@ describe('AddNodeDialog', () => {
     const w = mount(AddNodeDialog, { props: { loadProviders: providers }, attachTo: document.body });
     await flushPromises();
     const why = w.findAll('.why').map((e) => e.text());
-    expect(why).toEqual(['Unavailable: sandbox nodes need root', 'a Lima virtual machine', 'Unavailable: multipass is not installed']);
+    expect(why).toEqual(['Unavailable: sandbox nodes need root', 'a Lima virtual machine', 'Unavailable: multipass is not installed', 'a QEMU virtual machine with its own kernel']);
+    expect(w.findAll('.pname').map((e) => e.text())).toEqual(['Sandbox', 'Lima', 'Multipass', 'QEMU']);
     expect((w.find('input[value=lima]').element as HTMLInputElement).checked).toBe(true);
     await w.find('input[name=cpus]').setValue('4');
     await w.find('form').trigger('submit');

@@ -79,7 +79,7 @@ export class QemuProvider implements Provider {
     }
     if (!fs.existsSync('/dev/net/tun')) return { ok: false, reason: '/dev/net/tun is missing (the tun module): QEMU nodes need a tap device' };
     const a = this.accel();
-    return { ok: true, reason: `a QEMU virtual machine with its own kernel, ${a.accel.toUpperCase()}: ${a.reason}` };
+    return { ok: true, reason: `a QEMU virtual machine with its own kernel (${a.reason})` };
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
