@@ -74,7 +74,7 @@ class MachineSteps {
       }
       const nodes = (await this.c.list(R.nodes).catch(() => ({ items: [] as KObject[] }))).items;
       for (const n of nodes) {
-        const key = `${n.metadata?.name ?? ''}\tNode ${ready(n) ? 'Ready' : 'registered'}`;
+        const key = `${n.metadata?.name ?? ''}\tNode ${ready(n) ? 'Ready' : (n.spec as { podCIDR?: string } | undefined)?.podCIDR ? 'podCIDR' : 'registered'}`;
         if (!this.seen.has(key)) this.seen.set(key, nowMs() - this.t0);
       }
       if (items.length >= NODES && items.every((m) => m.status?.phase === 'Running')) return;
