@@ -72,6 +72,11 @@ class MachineSteps {
         const key = m.status?.phase === 'Running' ? 'Running' : `${m.status?.progress?.step ?? 0} ${m.status?.progress?.message ?? m.status?.phase ?? ''}`.replace(/ \(attempt.*$/, '');
         if (!this.seen.has(`${m.metadata?.name ?? ''}\t${key}`)) this.seen.set(`${m.metadata?.name ?? ''}\t${key}`, nowMs() - this.t0);
       }
+      const nodes = (await this.c.list(R.nodes).catch(() => ({ items: [] as KObject[] }))).items;
+      for (const n of nodes) {
+        const key = `${n.metadata?.name ?? ''}\tNode ${ready(n) ? 'Ready' : (n.spec as { podCIDR?: string } | undefined)?.podCIDR ? 'podCIDR' : 'registered'}`;
+        if (!this.seen.has(key)) this.seen.set(key, nowMs() - this.t0);
+      }
       if (items.length >= NODES && items.every((m) => m.status?.phase === 'Running')) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
@@ -130,6 +135,7 @@ async function warmRestart(s: BenchServe): Promise<Warm> {
 export async function benchFirstCluster({ serveBundle }: BenchFirstClusterOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench first-cluster must run as root: sandbox nodes need network namespaces, cgroups, mounts and containerd');
   const t0 = nowMs();
+  console.log(`started ${new Date().toISOString()}`);
   const s = await startBenchServe({ prefix: 'flotilla-bench-first-', args: ['--nodes', String(NODES)], bundle: serveBundle });
   let cold: Cold;
   let warm: Warm;

@@ -164,15 +164,21 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   if (m.hostAddress) await s.run(etcHostsCmd(m.hostAddress));
 
   input.progress(4, 'starting containerd');
-  if (written.has(NODE.containerdConfig)) await s.run(stopCmd(mgr, 'containerd'));
-  const wait = `end=$(($(date +%s) + 20)); until ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do if [ $(date +%s) -gt $end ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
-  await s.run(`${env} ${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })} && ${wait}`, { timeoutMs: 30_000 });
-
-  if (!withAgent) return;
+  const restartContainerd = written.has(NODE.containerdConfig) ? `${stopCmd(mgr, 'containerd')}; ` : '';
+  const launchContainerd = `${env} ${restartContainerd}${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })}`;
+  const answers = `end=$(($(date +%s) + 20)); until ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do if [ $(date +%s) -gt $end ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
+  if (!withAgent) {
+    await s.run(`${launchContainerd} && ${answers}`, { timeoutMs: 30_000 });
+    return;
+  }
+  // The agent starts while containerd does (it waits for the runtime itself): node's start and containerd's overlap.
+  await s.run(launchContainerd);
   input.progress(5, 'starting the agent');
   const restart = uploaded.has(NODE.agentBundle) || written.has(NODE.agentConfig) ? `${stopCmd(mgr, 'agent')}; ` : '';
   const running = `end=$(($(date +%s) + 10)); until ${isRunningCmd(mgr, 'agent')}; do if [ $(date +%s) -gt $end ]; then echo "the agent's supervisor did not start" >&2; exit 1; fi; sleep 0.02; done`;
   await s.run(`${env} ${restart}${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, NODE.agentBundle, '--config', NODE.agentConfig] })} && ${running}`);
+  input.progress(5, 'waiting for containerd to answer');
+  await s.run(`${env} ${answers}`, { timeoutMs: 30_000 });
 }
 
 /** The last lines of the agent's log on the node, for failure messages. */

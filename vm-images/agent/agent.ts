@@ -3,7 +3,7 @@
 // configures the pod network once the node has a podCIDR, programs services, and syncs the pods bound to it. Runs as `node agent.js --config FILE`
 // (main.ts) or in-process (tests). stop() leaves pods, service rules and routes in place, and removes the
 // NetworkPolicy chains (netpol/).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, Pod } from '../../main/api/types';
 import type { Informer } from '../../main/client/cache/informer';
@@ -13,7 +13,7 @@ import type { AgentConfig } from '../../main/protocol/agent-config';
 import { CriClient } from './cri/client';
 import { applyNodeSysctls } from './network/sysctls';
 import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
-import { importTarball } from './node/image-import';
+import { importTarballs } from './node/image-import';
 import { startLeaseRenewer } from './node/lease';
 import { startAgentServer } from './server';
 import { startTracing } from '../../main/protocol/tracing/tracing';
@@ -161,7 +161,8 @@ export class Agent {
     const c = this.config;
     for (const d of [c.stateDir, c.logDir]) mkdirSync(d, { recursive: true });
     await this.waitForRuntime();
-    await this.importImages();
+    // The images go in while the node registers and its pod network is set up; status reports (Ready) and pod syncs wait for them.
+    const imported = this.importImages();
     if (this.abort.signal.aborted) return;
     const tracing = c.tracing === false ? undefined : startTracing('flotilla-agent');
     if (tracing) this.own(() => tracing.stop());
@@ -185,13 +186,6 @@ export class Agent {
     this.own(() => nodeEvents.stop());
     const nodeRef = { apiVersion: 'v1', kind: 'Node', name: c.nodeName, uid: c.nodeName };
     nodeEvents.event(nodeRef, 'Normal', 'Starting', 'Starting kubelet.');
-    this.reporter = new NodeStatusReporter({
-      client: this.client, source: this.statusSource(), periodMs: (c.statusReportSeconds ?? 10) * 1000,
-      heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions,
-      onError: (err) => this.log(`node status: ${message(err)}`),
-      recordEvent: (e) => nodeEvents.event(nodeRef, e.type, e.reason, e.message),
-    });
-    this.own(this.reporter.start());
 
     this.services = new ServiceSync({
       client: this.client, exec: this.exec, nodeName: c.nodeName, nodeIP: c.nodeIP, clusterCIDR: c.clusterCIDR,
@@ -212,6 +206,16 @@ export class Agent {
     const sample = (): void => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); };
     const statsTimer = setInterval(sample, this.statsIntervalMs());
     this.own(() => clearInterval(statsTimer));
+
+    await imported;
+    if (this.abort.signal.aborted) return;
+    this.reporter = new NodeStatusReporter({
+      client: this.client, source: this.statusSource(), periodMs: (c.statusReportSeconds ?? 10) * 1000,
+      heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions,
+      onError: (err) => this.log(`node status: ${message(err)}`),
+      recordEvent: (e) => nodeEvents.event(nodeRef, e.type, e.reason, e.message),
+    });
+    this.own(this.reporter.start());
 
     // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.
     const podSync = new PodSync({
@@ -298,8 +302,8 @@ export class Agent {
     };
   }
 
-  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const base = this.opts.reconnectBackoffMs ?? 200;
+  private async retrying<T>(what: string, fn: () => Promise<T>, firstDelayMs?: number): Promise<T> {
+    const base = firstDelayMs ?? this.opts.reconnectBackoffMs ?? 200;
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
@@ -312,17 +316,15 @@ export class Agent {
   }
 
   private async waitForRuntime(): Promise<void> {
-    const v = await this.retrying('waiting for containerd', () => this.cri.version(2000));
+    // Bootstrap starts containerd beside the agent: ask again soon (50 ms, doubling) rather than at the reconnect back-off's 200 ms.
+    const v = await this.retrying('waiting for containerd', () => this.cri.version(2000), 50);
     this.log(`container runtime ${v.runtime_name} ${v.runtime_version}`);
   }
 
+  /** Imports the node's image tarballs; resolves when all are in, or when the agent stops. */
   private async importImages(): Promise<void> {
-    for (const file of this.config.imageTarballs) {
-      if (!existsSync(file)) { this.log(`image tarball ${file} is missing`); continue; }
-      await this.retrying(`importing ${file}`, () => importTarball({
-        cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log,
-      }, file));
-    }
+    const o = { cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log };
+    await importTarballs(o, this.config.imageTarballs, (what, fn) => this.retrying(what, fn)).catch(() => undefined); // rejects only when stopped
   }
 
   private async register(): Promise<Node> {

@@ -1,7 +1,8 @@
 // Imports the node's image tarballs into containerd (ctr, namespace k8s.io) at start, skipping a
 // tarball that was imported before (same size and mtime, recorded in the state dir) whose images the
-// runtime still has — so an agent restart does not re-import everything.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+// runtime still has — so an agent restart does not re-import everything. One at a time: containerd takes
+// three imports side by side more slowly than one after another (measured 1.1–1.7 s against 0.74–1.06 s).
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CriClient } from '../cri/client';
 import { importImage } from '../runtime/containerd';
@@ -22,7 +23,7 @@ export function importedRefs(output: string): string[] {
 }
 
 export interface ImportOptions {
-  cri: CriClient;
+  cri: Pick<CriClient, 'imageStatus'>;
   socket: string;
   stateDir: string;
   ctrBin?: string;
@@ -46,4 +47,15 @@ export async function importTarball(o: ImportOptions, tarball: string): Promise<
   o.log(`imported ${refs.join(', ') || tarball}`);
   writeFileSync(recordFile, JSON.stringify({ ...readRecord(recordFile), [tarball]: { size: st.size, mtimeMs: st.mtimeMs, refs } }, null, 2));
   return refs;
+}
+
+/** Runs `fn` until it succeeds (the agent's retry with back-off); rejects only when the agent stops. */
+export type Retrying = (what: string, fn: () => Promise<string[]>) => Promise<string[]>;
+
+/** Imports the tarballs one after another, each retried until it goes in (a missing file is logged and skipped). */
+export async function importTarballs(o: ImportOptions, tarballs: string[], retrying: Retrying): Promise<void> {
+  for (const file of tarballs) {
+    if (!existsSync(file)) { o.log(`image tarball ${file} is missing`); continue; }
+    await retrying(`importing ${file}`, () => importTarball(o, file));
+  }
 }
