@@ -146,6 +146,7 @@ export class HttpClient implements ApiClient {
       host: this.url.hostname, port: this.url.port || 443, method: 'GET', path, ...tlsOptions(this.opts), agent: false,
       headers: { ...authHeaders(this.opts), Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' },
     }, (res) => {
+      if ((res.statusCode ?? 0) < 400 && !stopped) o.onOpen?.();
       if ((res.statusCode ?? 0) >= 400) {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -113,6 +113,7 @@ export class LocalClient implements ApiClient {
       queueMicrotask(() => onClose(clientError(e) as Error));
       return { stop: () => undefined };
     }
+    if (o.onOpen) queueMicrotask(() => { if (!stopped) o.onOpen?.(); });
     if (o.timeoutSeconds) {
       timer = setTimeout(() => {
         if (stopped) return;

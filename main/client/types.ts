@@ -25,6 +25,8 @@ export interface ListOptions {
 export interface WatchOptions extends ListOptions {
   allowWatchBookmarks?: boolean;
   timeoutSeconds?: number;
+  /** Called once the server has taken the watch (its answer began): the stream is live, whether or not events follow. */
+  onOpen?: () => void;
 }
 
 export interface WriteOpts {

@@ -177,10 +177,11 @@ export class Agent {
     const node = await this.register();
     this.log(`registered node ${c.nodeName}`);
 
-    this.own(startLeaseRenewer({
+    const lease = startLeaseRenewer({
       client: this.client, nodeName: c.nodeName, nodeUid: node.metadata?.uid, periodMs: (c.leaseRenewSeconds ?? 10) * 1000,
       onError: (err) => this.log(`lease: ${message(err)}`),
-    }));
+    });
+    this.own(() => lease.stop());
     // The kubelet's own node events: on the node as the kubelet references it (uid = the node's name).
     const nodeEvents = new EventRecorder(this.client, { component: 'kubelet', host: c.nodeName }, { onError: (err) => this.log(`event: ${message(err)}`) });
     this.own(() => nodeEvents.stop());
@@ -196,7 +197,10 @@ export class Agent {
     const services = this.services;
     services.start();
     this.own(() => services.stop());
-    const allPods = agentInformer<Pod>(this.client, R.pods, { backoffMs: this.opts.reconnectBackoffMs, onError: (e) => this.log(`pods watch: ${message(e)}`) });
+    // The pods' watch taken again after errors: the API server is back (a restarted control plane): heartbeat now.
+    const allPods = agentInformer<Pod>(this.client, R.pods, {
+      backoffMs: this.opts.reconnectBackoffMs, onError: (e) => this.log(`pods watch: ${message(e)}`), onRecover: () => lease.renewNow(),
+    });
     this.startClusterDns(services, allPods);
     this.startNetworkPolicies(allPods);
     this.own(allPods.start());

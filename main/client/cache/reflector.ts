@@ -35,6 +35,8 @@ export interface ReflectorOptions extends ListWatchOptions {
   watchTimeoutSeconds?: number;
   /** Errors the reflector recovers from (failed lists, dropped watches). */
   onError?: (err: unknown) => void;
+  /** Called when a list or watch is taken by the server again after errors (the server is back). */
+  onRecover?: () => void;
   /** Stops the reflector when aborted. */
   signal?: AbortSignal;
 }
@@ -53,6 +55,8 @@ export class Reflector<T extends ApiObject> {
   private timer?: ReturnType<typeof setTimeout>;
   private idleTimer?: ReturnType<typeof setTimeout>;
   private readonly backoff: Backoff;
+  /** Since an error, until a list or watch is taken again. */
+  private failing = false;
   /** Lists done so far (for tests and diagnostics). */
   lists = 0;
 
@@ -88,6 +92,7 @@ export class Reflector<T extends ApiObject> {
 
   private retry(err: unknown, next: () => void): void {
     if (this.stopped) return;
+    this.failing = true;
     this.o.onError?.(err);
     this.timer = setTimeout(next, this.backoff.next());
     this.timer.unref?.();
@@ -105,9 +110,16 @@ export class Reflector<T extends ApiObject> {
     }
     if (this.stopped) return;
     this.backoff.reset();
+    this.recovered();
     this.rv = list.metadata.resourceVersion ?? '';
     this.sink.replace(list.items, this.rv);
     this.startWatch();
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
+    this.o.onRecover?.();
   }
 
   private armIdle(): void {
@@ -129,6 +141,7 @@ export class Reflector<T extends ApiObject> {
     const handle: WatchHandle = this.client.watch<T>(this.resource, {
       ...this.selection, resourceVersion: this.rv, allowWatchBookmarks: true,
       timeoutSeconds: this.o.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
+      onOpen: () => { if (this.watch === handle && !this.stopped) this.recovered(); },
     }, (ev) => {
       if (this.watch !== handle || this.stopped) return;
       if (ev.type === 'ERROR') {

@@ -53,13 +53,25 @@ export async function renewLease(o: Pick<LeaseOptions, 'client' | 'nodeName' | '
 export const LEASE_RETRY_FIRST_MS = 200;
 export const LEASE_RETRY_MAX_MS = 7000;
 
-/** Renews now and then every periodMs (sooner, with back-off, after a failure); returns the disposer. */
-export function startLeaseRenewer(o: LeaseOptions): () => void {
+export interface LeaseRenewer {
+  stop(): void;
+  /**
+   * Renews at once (unless a renewal is under way), then every period from then: for when the agent finds the API
+   * server reachable again after losing it (a restarted control plane sees the node's heartbeat without waiting up to a
+   * period; the Lease's duration and period are unchanged).
+   */
+  renewNow(): void;
+}
+
+/** Renews now and then every periodMs (sooner, with back-off, after a failure). */
+export function startLeaseRenewer(o: LeaseOptions): LeaseRenewer {
   let stopped = false;
+  let inFlight = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let cached: Lease | undefined;
   let failures = 0;
   const tick = async (): Promise<void> => {
+    inFlight = true;
     let next = o.periodMs;
     try {
       const lease = await renewLease(o, cached);
@@ -72,8 +84,16 @@ export function startLeaseRenewer(o: LeaseOptions): () => void {
       next = Math.min(o.periodMs, LEASE_RETRY_MAX_MS, LEASE_RETRY_FIRST_MS * 2 ** Math.min(failures, 10));
       failures++;
     }
+    inFlight = false;
     if (!stopped) timer = setTimeout(() => void tick(), next);
   };
   void tick();
-  return () => { stopped = true; if (timer) clearTimeout(timer); };
+  return {
+    stop: () => { stopped = true; if (timer) clearTimeout(timer); },
+    renewNow: () => {
+      if (stopped || inFlight) return;
+      if (timer) clearTimeout(timer);
+      void tick();
+    },
+  };
 }

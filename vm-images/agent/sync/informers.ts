@@ -14,9 +14,11 @@ export interface AgentInformerOptions {
   /** First reconnect delay (ms). */
   backoffMs?: number;
   onError: (err: unknown) => void;
+  /** The watch or list taken again after errors (the API server is back). */
+  onRecover?: () => void;
 }
 
 export function agentInformer<T extends MetaObject>(client: ApiClient, resource: ResourceRef, o: AgentInformerOptions): Informer<T> {
-  const { namespace, fieldSelector, backoffMs, onError } = o;
-  return new Informer<T>(client, resource, { namespace, fieldSelector, backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError });
+  const { namespace, fieldSelector, backoffMs, onError, onRecover } = o;
+  return new Informer<T>(client, resource, { namespace, fieldSelector, backoffMs, idleTimeoutMs: WATCH_IDLE_MS, onError, onRecover });
 }
