@@ -243,8 +243,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const forwards = new PortForwards(client, agentDialer(agents), { log });
     core.forwards = forwards;
     core.own({ name: 'port-forwards', stop: () => forwards.close() });
-    // metrics.k8s.io: scrape each running machine's agent, as metrics-server scrapes kubelets.
-    const stopScraping = metrics.startScraping(() => runningMachineNodes(registry), statsFetcher(agents), 10_000, (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`));
+    // metrics.k8s.io: scrape each running machine's agent every 10 s, as metrics-server scrapes kubelets, but only while
+    // metrics are read (kubectl top, the HPA's syncs, the UI's charts) and a minute after: an idle cluster is not woken.
+    const stopScraping = metrics.scrapeOnDemand(() => runningMachineNodes(registry), statsFetcher(agents), {
+      intervalMs: 10_000, idleAfterMs: 60_000, onError: (node, e) => log(`metrics from ${node}: ${e instanceof Error ? e.message : String(e)}`),
+    });
     core.own({ name: 'metrics-scraper', stop: stopScraping });
     if (opts.loadBalancer === 'localhost') {
       const lb = startLocalhostLoadBalancer(client, agents, { log });

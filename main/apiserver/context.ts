@@ -29,6 +29,8 @@ export interface PodStreamBackend {
 export interface MetricsSource {
   nodeMetrics(): NodeMetrics[];
   podMetrics(namespace?: string): PodMetrics[];
+  /** Called before each read: a source that gathers only while it is read (re)starts here and may make the read wait. */
+  demand?(): Promise<void>;
 }
 
 export interface ApiContext {

@@ -237,7 +237,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   if (!r) throw errors.pathNotFound();
   if (r.virtual) {
     authorize(ctx, identity, info, method);
-    if (r.group === 'metrics.k8s.io') handleMetrics(ctx, res, info, r);
+    if (r.group === 'metrics.k8s.io') await handleMetrics(ctx, res, info, r);
     else await handleReview(ctx, req, res, info, r, identity);
     return;
   }

@@ -44,11 +44,12 @@ export class LocalClient implements ApiClient {
   }
 
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
-    return wrap(() => {
+    return wrap(async () => {
       const info = this.info(r);
       // metrics.k8s.io is live data, not stored: what the API serves for it.
       if (info.virtual && info.group === 'metrics.k8s.io') {
-        return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata: {}, items: metricsItems(this.ctx, info, o.namespace) } as unknown as KList<T>;
+        const items = await metricsItems(this.ctx, info, o.namespace);
+        return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata: {}, items } as unknown as KList<T>;
       }
       return this.registry.list(info, o.namespace, o) as unknown as KList<T>;
     });

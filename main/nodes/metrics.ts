@@ -1,10 +1,12 @@
 // metrics.k8s.io from the nodes' stats: a MetricsSource (set it as core.ctx.metrics) fed with
 // samples — pushed with recordNodeSample/recordPodSample, or scraped from each agent's
 // GET /stats/summary through a fetch (statsFetcher(endpoint) reaches the agent server as pod streams do).
-// Wiring: const m = new NodeMetricsStore(); core.ctx.metrics = m; own(m.startScraping(readyNodes, statsFetcher(ep))).
+// Wiring: const m = new NodeMetricsStore(); core.ctx.metrics = m; own(m.scrapeOnDemand(readyNodes, statsFetcher(ep))):
+// the nodes are scraped only while someone reads metrics.k8s.io (kubectl top, the HPA, the UI's charts), so an idle
+// cluster nobody looks at is not woken every 10 s; a read after a pause waits for a first round.
 import type { NodeMetrics, PodMetrics } from '../api/types';
 import { agentGet, type AgentEndpoint } from '../protocol/agent-connection';
-import { isStatsSummary, STATS_SUMMARY_PATH, type StatsSummary } from '../protocol/stats-summary';
+import { isStatsSummary, STATS_BASELINE_MS, STATS_MAX_RATE_WINDOW_MS, STATS_SUMMARY_PATH, type StatsSummary } from '../protocol/stats-summary';
 
 export interface Usage {
   /** CPU in nanocores (1e9 = one core). */
@@ -14,6 +16,16 @@ export interface Usage {
 }
 
 export interface ContainerUsage { name: string; usage: Usage }
+
+export interface OnDemandScrapeOptions {
+  /** Between rounds while metrics are read (default 10 s). */
+  intervalMs?: number;
+  /** The rounds stop when nothing read metrics for this long (default 60 s). */
+  idleAfterMs?: number;
+  /** How long a read that restarts the rounds waits for the first one (default 5 s). */
+  firstRoundWaitMs?: number;
+  onError?: (node: string, err: unknown) => void;
+}
 
 export interface MetricsStoreOptions {
   /** Samples older than this are no longer served (default 120 s). */
@@ -44,6 +56,7 @@ export class NodeMetricsStore {
   private readonly lastSummaryAt = new Map<string, number>();
   private readonly now: () => number;
   private readonly maxAgeMs: number;
+  private demandHook?: () => Promise<void>;
 
   constructor(opts: MetricsStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -64,7 +77,10 @@ export class NodeMetricsStore {
   recordSummary(summary: StatsSummary, at: number = this.now()): void {
     const node = summary.node.nodeName;
     const prev = this.lastSummaryAt.get(node);
-    const windowSeconds = prev !== undefined && at > prev ? Math.max(1, Math.round((at - prev) / 1000)) : 10;
+    // The agent's rates cover the time since its previous sample (our previous scrape), or its fresh baseline's second
+    // when that was too long ago (stats-summary.ts).
+    const gap = prev !== undefined && at > prev ? at - prev : undefined;
+    const windowSeconds = gap === undefined ? 10 : gap > STATS_MAX_RATE_WINDOW_MS ? STATS_BASELINE_MS / 1000 : Math.max(1, Math.round(gap / 1000));
     this.lastSummaryAt.set(node, at);
     const sampleAt = Date.parse(summary.node.cpu?.time ?? '') || at;
     // A node's first sample has no CPU rate yet: serve nothing rather than 0 (as metrics-server does).
@@ -109,6 +125,46 @@ export class NodeMetricsStore {
     };
     void round();
     return () => { stopped = true; if (timer) clearTimeout(timer); };
+  }
+
+  /**
+   * Called before metrics are read (the metrics.k8s.io handlers): with scrapeOnDemand, keeps the rounds going, or
+   * restarts them and resolves after the first (at most its firstRoundWaitMs); without it, at once.
+   */
+  demand(): Promise<void> {
+    return this.demandHook?.() ?? Promise.resolve();
+  }
+
+  /**
+   * Scrapes every node of `nodes()` every intervalMs while metrics are read (demand() called within idleAfterMs), as
+   * metrics-server scrapes the kubelets but only while someone looks; returns the disposer.
+   */
+  scrapeOnDemand(nodes: () => string[], fetch: (node: string) => Promise<unknown>, o: OnDemandScrapeOptions = {}): () => void {
+    const intervalMs = o.intervalMs ?? 10_000;
+    const idleAfterMs = o.idleAfterMs ?? 60_000;
+    let stopped = false;
+    let looping = false;
+    let lastDemand = -Infinity;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const loop = async (): Promise<void> => {
+      await Promise.all(nodes().map((n) => this.scrape(n, fetch).catch((err: unknown) => o.onError?.(n, err))));
+      if (stopped || this.now() - lastDemand >= idleAfterMs) { looping = false; return; }
+      timer = setTimeout(() => void loop(), intervalMs);
+    };
+    const hook = async (): Promise<void> => {
+      lastDemand = this.now();
+      if (stopped || looping) return;
+      looping = true;
+      let wait: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([loop(), new Promise<void>((resolve) => { wait = setTimeout(resolve, o.firstRoundWaitMs ?? 5000); })]);
+      clearTimeout(wait);
+    };
+    this.demandHook = hook;
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (this.demandHook === hook) this.demandHook = undefined;
+    };
   }
 
   private fresh(s: { received: number }): boolean {

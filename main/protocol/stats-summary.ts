@@ -53,6 +53,13 @@ export interface StatsSummary {
   pods: PodStatsSummary[];
 }
 
+/**
+ * The agent samples when asked (not on a timer): a summary's rates cover the time since its previous sample, or, when
+ * that is older than STATS_MAX_RATE_WINDOW_MS (nobody asked for a while), a fresh baseline STATS_BASELINE_MS before.
+ */
+export const STATS_MAX_RATE_WINDOW_MS = 60_000;
+export const STATS_BASELINE_MS = 1000;
+
 export const STATS_SUMMARY_PATH = '/stats/summary';
 
 // ---- narrowing of a summary received over the wire ----

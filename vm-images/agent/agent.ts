@@ -32,6 +32,7 @@ import { ServiceSync } from './services/service-sync';
 import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
 import type { StatsSummary } from '../../main/protocol/stats-summary';
+import { OnDemandStats } from './stats/on-demand';
 import { agentInformer } from './sync/informers';
 import { apiPullSecretLookup, apiRefLookup } from './sync/ref-lookup';
 import { apiRuntimeHandler } from './sync/runtime-handler';
@@ -59,7 +60,7 @@ export interface AgentOptions {
   netpolMinSyncIntervalMs?: number;
   /** First reconnect delay when the API or containerd is unreachable (default 200 ms, doubling to 10 s). */
   reconnectBackoffMs?: number;
-  /** Background stats sampling period (default 10 s; CPU rates are averaged over it). */
+  /** The stats scrape period (default 10 s): GET /stats/summary within half of it answers the last sample. */
   statsIntervalMs?: number;
   /** Node status heartbeat when nothing changes (default 5 min, the kubelet's nodeStatusReportFrequency). */
   statusHeartbeatMs?: number;
@@ -95,7 +96,7 @@ export class Agent {
   private networkReady = false;
   private podCIDR = '';
   private networkWaiters: Array<() => void> = [];
-  private lastSummary?: StatsSummary;
+  private statsOnDemand?: OnDemandStats;
   /** The port the agent's server (logs, exec, port-forward, /stats/summary) listens on; 0 before start. */
   serverPort = 0;
   readonly startTime = rfc3339();
@@ -145,15 +146,12 @@ export class Agent {
   private statsIntervalMs(): number { return this.opts.statsIntervalMs ?? 10_000; }
 
   /**
-   * The latest periodic stats sample (GET /stats/summary), as the kubelet answers from cAdvisor's last housekeeping;
-   * a fresh one when the periodic sampling is behind (not started, or its last sample failed).
+   * GET /stats/summary: a sample taken when asked (stats/on-demand.ts), as cAdvisor's housekeeping would have taken it;
+   * no timer, so a node nobody scrapes is not woken. Asks within half the stats interval share the last sample.
    */
-  async statsSummary(): Promise<StatsSummary> {
-    const last = this.lastSummary;
-    const maxAgeMs = 1.5 * this.statsIntervalMs();
-    if (last && Date.now() - Date.parse(last.node.cpu?.time ?? '') < maxAgeMs) return last;
-    this.lastSummary = await this.stats.summary();
-    return this.lastSummary;
+  statsSummary(): Promise<StatsSummary> {
+    this.statsOnDemand ??= new OnDemandStats({ take: () => this.stats.summary(), shareMs: this.statsIntervalMs() / 2, signal: this.abort.signal });
+    return this.statsOnDemand.get();
   }
 
   /** Resolves when the node is registered, pods are being synced and the pod network is configured (or on stop). */
@@ -207,15 +205,11 @@ export class Agent {
     this.own(startLocalVolumes({ client: this.client, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs }));
     this.startApiServerForwarder();
 
-    const sample = (): void => { this.stats.summary().then((s) => { this.lastSummary = s; }, () => undefined); };
-    const statsTimer = setInterval(sample, this.statsIntervalMs());
-    this.own(() => clearInterval(statsTimer));
-
     await imported;
     if (this.abort.signal.aborted) return;
     this.reporter = new NodeStatusReporter({
       client: this.client, source: this.statusSource(), periodMs: (c.statusReportSeconds ?? 10) * 1000,
-      heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions,
+      heartbeatMs: this.opts.statusHeartbeatMs, initialConditions: node.status?.conditions, watched: () => this.services?.watchedNode(),
       onError: (err) => this.log(`node status: ${message(err)}`),
       recordEvent: (e) => nodeEvents.event(nodeRef, e.type, e.reason, e.message),
     });

@@ -18,15 +18,17 @@ const ITEMS = perResource<Items>([
 ]);
 
 /** The live items of a metrics.k8s.io resource (of one namespace, for pods); empty without a metrics source. */
-export function metricsItems(ctx: ApiContext, r: ResourceInfo, namespace: string | undefined): Array<NodeMetrics | PodMetrics> {
+export async function metricsItems(ctx: ApiContext, r: ResourceInfo, namespace: string | undefined): Promise<Array<NodeMetrics | PodMetrics>> {
   const items = ITEMS(r);
   if (!items) throw errors.pathNotFound();
-  return ctx.metrics ? items(ctx.metrics, r.namespaced ? namespace : undefined) : [];
+  if (!ctx.metrics) return [];
+  await ctx.metrics.demand?.();
+  return items(ctx.metrics, r.namespaced ? namespace : undefined);
 }
 
-export function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo, r: ResourceInfo): void {
+export async function handleMetrics(ctx: ApiContext, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
   if (info.verb !== 'get' && info.verb !== 'list') throw errors.methodNotAllowed();
-  const all = metricsItems(ctx, r, info.namespace);
+  const all = await metricsItems(ctx, r, info.namespace);
   const apiVersion = apiVersionOf(r);
   if (info.name) {
     const m = all.find((x) => x.metadata.name === info.name);

@@ -14,6 +14,7 @@ import { startWatch } from '../registry/watch';
 import type { ApiContext } from '../context';
 import type { Identity } from '../auth';
 import type { Requester } from '../authz/escalation';
+import { everyBookmarkPeriod } from './bookmark-ticker';
 import { addWarnings, sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
 import { listOptions, watchOptions } from './list-options';
@@ -232,9 +233,11 @@ export function serveWatch(
   res.flushHeaders();
   flush();
   const timers: NodeJS.Timeout[] = [];
+  let stopBookmarks: (() => void) | undefined;
   const stop = () => {
     dispose();
     for (const t of timers) clearTimeout(t);
+    stopBookmarks?.();
     if (!res.writableEnded) {
       flush();
       res.end();
@@ -243,10 +246,11 @@ export function serveWatch(
   const timeout = q.timeoutSeconds && q.timeoutSeconds > 0 ? q.timeoutSeconds * 1000 : ctx.watchTimeoutMs;
   timers.push(setTimeout(stop, timeout));
   if (q.allowWatchBookmarks) {
-    // As kube-apiserver's watch cache: a bookmark every bookmarkIntervalMs, and one 2 s before the deadline so the
-    // client resumes from the newest revision.
+    // As kube-apiserver's watch cache: a bookmark every bookmarkIntervalMs (on the timer every watch shares, as the
+    // cacher's one dispatch loop: bookmark-ticker.ts), and one 2 s before the deadline so the client resumes from the
+    // newest revision.
     const send = () => push(encodeEvent('BOOKMARK', bookmark(String(ctx.store.revision))));
-    timers.push(setInterval(send, ctx.bookmarkIntervalMs));
+    stopBookmarks = everyBookmarkPeriod(ctx.bookmarkIntervalMs, send);
     if (timeout > 2000) timers.push(setTimeout(send, timeout - 2000));
   }
   req.on('close', stop);

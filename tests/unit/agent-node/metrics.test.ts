@@ -79,4 +79,42 @@ describe('metrics store', () => {
     expect(seen.sort()).toEqual(['n1', 'n2']);
     expect(store.nodeMetrics().map((m) => m.metadata.name)).toEqual(['n1', 'n2']);
   });
+
+  it('scrapeOnDemand: no scrape until metrics are read; a read waits for the first round; rounds stop when nobody reads', async () => {
+    let t = T;
+    const store = new NodeMetricsStore({ now: () => t });
+    let rounds = 0;
+    const stop = store.scrapeOnDemand(() => ['n1'], async (n) => { rounds++; return summary(n, []); }, { intervalMs: 2, idleAfterMs: 1000 });
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      expect(rounds).toBe(0); // nobody asked: the nodes are left alone
+      await store.demand();
+      expect(rounds).toBeGreaterThanOrEqual(1);
+      expect(store.nodeMetrics().map((m) => m.metadata.name)).toEqual(['n1']);
+      await pollUntil(() => rounds >= 3, 2000, 'rounds every intervalMs while read', 1); // t stays within idleAfterMs
+      t += 5000; // nobody read for longer than idleAfterMs: the next round is the last
+      const at = rounds;
+      await pollUntil(() => rounds > at, 2000, 'the round after the pause', 1);
+      const last = rounds;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(rounds).toBe(last);
+      await store.demand(); // a read restarts them, and waits for the first round
+      expect(rounds).toBe(last + 1);
+    } finally {
+      stop();
+    }
+    expect(await store.demand().then(() => 'no hook after stop')).toBe('no hook after stop');
+  });
+
+  it('a summary after a pause longer than the agent\'s rate window is served with the agent\'s baseline window (1s)', () => {
+    let t = T;
+    const store = new NodeMetricsStore({ now: () => t });
+    store.recordSummary(summary('n1', []), t);
+    t += 10_000;
+    store.recordSummary(summary('n1', []), t);
+    expect(store.nodeMetrics()[0]?.window).toBe('10s');
+    t += 3_600_000;
+    store.recordSummary(summary('n1', []), t);
+    expect(store.nodeMetrics()[0]?.window).toBe('1s');
+  });
 });

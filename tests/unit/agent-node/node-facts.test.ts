@@ -37,6 +37,13 @@ describe('node facts', () => {
     ]);
   });
 
+  it('images of equal size: by image ID, descending (the kubelet\'s ByImageSize), whatever order ListImages gave', () => {
+    const img = (id: string, tag: string) => ({ id, repo_tags: [tag], repo_digests: [], size: '10', username: '', pinned: false });
+    const want = [{ names: ['c:1'], sizeBytes: 10 }, { names: ['b:1'], sizeBytes: 10 }, { names: ['a:1'], sizeBytes: 10 }];
+    expect(nodeImages([img('sha256:a', 'a:1'), img('sha256:c', 'c:1'), img('sha256:b', 'b:1')])).toEqual(want);
+    expect(nodeImages([img('sha256:b', 'b:1'), img('sha256:a', 'a:1'), img('sha256:c', 'c:1')])).toEqual(want);
+  });
+
   it('timestamps: Time in seconds, MicroTime with six digits', () => {
     expect(rfc3339(Date.UTC(2026, 0, 2, 3, 4, 5, 678))).toBe('2026-01-02T03:04:05Z');
     expect(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678))).toBe('2026-01-02T03:04:05.678000Z');

@@ -104,6 +104,11 @@ export class ServiceSync {
     this.health.sync(model);
   }
 
+  /** This node as the nodes watch has it, once it has listed (for the status reporter instead of a GET every 10 s). */
+  watchedNode(): Node | undefined {
+    return this.nodes.isSynced ? this.nodes.getByName(undefined, this.o.nodeName) : undefined;
+  }
+
   private nodesChanged(): void {
     const self = this.nodes.getByName(undefined, this.o.nodeName);
     const cidr = self?.spec?.podCIDR ?? '';
