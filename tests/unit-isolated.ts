@@ -8,6 +8,7 @@ export const UNIT_ISOLATED = [
   'tests/unit/nodes/vm-guest-runtime.test.ts',
   'tests/unit/scheduler/queue.test.ts',
   'tests/unit/flowcontrol/flowcontrol.test.ts',
+  'tests/unit/registry/bookmark-ticker.test.ts',
 ];
 
 /** What a unit file does that calls for isolation (the test of the rule looks for these). */
