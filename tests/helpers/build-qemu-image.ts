@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { ensureNodeImage } from '../../main/nodes/providers/qemu/image-build';
 import { hostRecipe } from '../../main/nodes/providers/qemu/image-recipe';
 import { QEMU_TEST_IMAGE_CACHE } from '../integration/nodes/qemu-support';
-import { skipNodes } from '../integration/nodes/support';
+import { skipUnlessRoot } from './root';
 
 const t0 = Date.now();
-if (skipNodes) {
+if (skipUnlessRoot) {
   console.log('qemu image: not built (not root: the QEMU test skips)');
 } else {
   ensureNodeImage(QEMU_TEST_IMAGE_CACHE, hostRecipe(), (m) => console.log(`qemu image: ${m}`)).then((img) => {

@@ -10,9 +10,7 @@ let counter = 0;
 const live = new Set<string>();
 const servers = new Set<ChildProcess>();
 
-export const isRoot = process.getuid?.() === 0;
-/** Tests needing root skip without it, except under CI where they must run (and fail loudly). */
-export const skipUnlessRoot = !isRoot && process.env.CI !== 'true';
+export { isRoot, skipUnlessRoot } from './root';
 
 // Last resort if a test process dies without running its teardown.
 process.once('exit', () => {

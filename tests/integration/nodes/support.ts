@@ -20,10 +20,11 @@ import type { Node } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
 import { uniqueSandboxNetwork } from '../../helpers/unique-network';
+import { skipUnlessRoot } from '../../helpers/root';
 
-export const isRoot = process.getuid?.() === 0;
+export { isRoot } from '../../helpers/root';
 /** Skip only when not root, never under CI. */
-export const skipNodes = !isRoot && process.env.CI !== 'true';
+export const skipNodes = skipUnlessRoot;
 /**
  * Tests that run the real agent need its bundle (`npm run build`, which `npm test` runs first). A
  * developer's quick run without it skips them; under CI a missing bundle must fail, never skip.
