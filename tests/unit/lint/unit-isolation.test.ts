@@ -28,7 +28,7 @@ describe('unit files sharing one module graph', () => {
   });
 
   it('the rule finds what needs isolation', () => {
-    for (const text of ["vi.mock('x')", 'vi.useFakeTimers()', "vi.stubEnv('A', '1')", '// @vitest-environment happy-dom', 'process.env.FOO = "1"', 'delete process.env.FOO']) {
+    for (const text of ["vi.mock('x')", 'vi.useFakeTimers()', "vi.stubEnv('A', '1')", '// @vitest-environment happy-dom', 'process.env.FOO = "1"', 'delete process.env.FOO', 'const cp = controlPlaneEach(\'job\')']) {
       expect(NEEDS_ISOLATION.test(text), text).toBe(true);
     }
     expect(NEEDS_ISOLATION.test('if (process.env.FOO === "1") {}')).toBe(false);
