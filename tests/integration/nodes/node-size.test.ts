@@ -130,8 +130,9 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
     const top = await c.kubectl(['top', 'node', name, '--no-headers']);
     expect(topMilli(top.stdout)).toBeLessThanOrEqual(1300);
     if (process.env.FLOTILLA_TEST_LOGS) console.log(`metrics: node ${node}m, busy pod ${pod}m`);
+    // The node's figure holds the pod's and its own processes' (agent, containerd, shim: 100–200m under a loaded CI
+    // machine, when the pod itself may get well under a core), and the 1-CPU quota caps it.
     expect(node).toBeGreaterThanOrEqual(Math.floor(pod * 0.7));
-    expect(node).toBeLessThanOrEqual(Math.ceil(pod * 1.3) + 50);
     expect(node).toBeLessThanOrEqual(1300); // one core of quota: ≈ 1000m ± 30 %
     await c.client.delete(R.pods, 'busy', { namespace: 'default' });
   });
