@@ -34,12 +34,17 @@ const inProcess = [
 ];
 
 // In-process files that the `node-local` run takes (as the project `in-process-b`), so that the runs end together:
-// in-process was the longest run by ≈ 5 min in CI. They touch nothing host-wide, so any run can hold them.
+// in-process (with unit) was the longest run by ≈ 5 min in CI. They touch nothing host-wide, so any run can hold them.
 const inProcessB = [
   'tests/integration/api/limitrange.test.ts',
   'tests/integration/apps/browser-bridge.test.ts',
   'tests/integration/api/validating-admission-policy.test.ts',
   'tests/integration/auth/serviceaccounts-rbac.test.ts',
+  'tests/integration/api/kubectl.test.ts',
+  'tests/integration/api/admission-webhooks.test.ts',
+  'tests/integration/auth/rbac-escalation.test.ts',
+  'tests/integration/controllers/hpa-kubectl.test.ts',
+  'tests/integration/auth/csr.test.ts',
 ];
 
 // Files of an in-process folder that run in `node-local`: they mount a file system of their own (a tmpfs), touching
