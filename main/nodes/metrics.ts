@@ -113,20 +113,6 @@ export class NodeMetricsStore {
     this.recordSummary(summary);
   }
 
-  /** Scrapes every node of `nodes()` every intervalMs; returns the disposer. */
-  startScraping(
-    nodes: () => string[], fetch: (node: string) => Promise<unknown>, intervalMs = 15_000, onError?: (node: string, err: unknown) => void,
-  ): () => void {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const round = async (): Promise<void> => {
-      await Promise.all(nodes().map((n) => this.scrape(n, fetch).catch((err: unknown) => onError?.(n, err))));
-      if (!stopped) timer = setTimeout(() => void round(), intervalMs);
-    };
-    void round();
-    return () => { stopped = true; if (timer) clearTimeout(timer); };
-  }
-
   /**
    * Called before metrics are read (the metrics.k8s.io handlers): with scrapeOnDemand, keeps the rounds going, or
    * restarts them and resolves after the first (at most its firstRoundWaitMs); without it, at once.
@@ -198,7 +184,7 @@ export class NodeMetricsStore {
   }
 }
 
-/** A fetch for scrape/startScraping: GET /stats/summary from the node's agent server through the dialer the pod streams use. */
+/** A fetch for scrape/scrapeOnDemand: GET /stats/summary from the node's agent server through the dialer the pod streams use. */
 export function statsFetcher(ep: AgentEndpoint, timeoutMs = 10_000): (node: string) => Promise<unknown> {
   return async (node) => {
     const { res, req } = await agentGet(ep, node, STATS_SUMMARY_PATH);

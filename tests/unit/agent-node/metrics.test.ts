@@ -70,10 +70,11 @@ describe('metrics store', () => {
     expect(memoryQuantity(1536)).toBe('2Ki');
   });
 
-  it('startScraping polls every node and returns a disposer', async () => {
+  it('scrapeOnDemand scrapes every node on a read and returns a disposer', async () => {
     const store = new NodeMetricsStore();
     const seen: string[] = [];
-    const stop = store.startScraping(() => ['n1', 'n2'], async (n) => { seen.push(n); return summary(n, []); }, 10_000);
+    const stop = store.scrapeOnDemand(() => ['n1', 'n2'], async (n) => { seen.push(n); return summary(n, []); }, { intervalMs: 10_000 });
+    await store.demand();
     await pollUntil(() => store.nodeMetrics().length >= 2, 2000, 'the first scrape of both nodes', 5);
     stop();
     expect(seen.sort()).toEqual(['n1', 'n2']);
