@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
-import { UNIT_ISOLATED } from './tests/unit-isolated';
+import { filesOf, needingIsolation } from './tests/isolation';
 
 // One runner for every test, as several projects. `host` tests start real processes on this machine (sandbox nodes,
 // containerd, iptables, chromium) and run one file at a time, since nodes share the host's bridges, routes and cgroups.
@@ -33,20 +33,6 @@ const inProcess = [
   'tests/e2e/bench-ui.test.ts',
 ];
 
-// In-process files that the `node-local` run takes (as the project `in-process-b`), so that the runs end together:
-// in-process (with unit) was the longest run by ≈ 5 min in CI. They touch nothing host-wide, so any run can hold them.
-const inProcessB = [
-  'tests/integration/api/limitrange.test.ts',
-  'tests/integration/apps/browser-bridge.test.ts',
-  'tests/integration/api/validating-admission-policy.test.ts',
-  'tests/integration/auth/serviceaccounts-rbac.test.ts',
-  'tests/integration/api/kubectl.test.ts',
-  'tests/integration/api/admission-webhooks.test.ts',
-  'tests/integration/auth/rbac-escalation.test.ts',
-  'tests/integration/controllers/hpa-kubectl.test.ts',
-  'tests/integration/auth/csr.test.ts',
-];
-
 // Files of an in-process folder that run in `node-local`: they mount a file system of their own (a tmpfs), touching
 // nothing another test uses. The in-process project leaves them out; node-local's exclusion of the in-process list
 // leaves their folder's pattern out (node-local includes no other file of that folder).
@@ -75,12 +61,11 @@ const nodeLocal = [
 // kept in /var/cache/flotilla/qemu-images); the test takes ≈ 2.5 min quiet under TCG. `npm run test:vm` runs it alone.
 const vm = ['tests/integration/nodes/qemu-provider.test.ts'];
 
-// `unit` is the part of tests/unit that shares one module graph across its files (isolate: false): each file of the
-// other projects imports the control plane's modules anew (≈ 0.7 s each), which for ≈ 180 small files was two thirds
-// of their time. A file stays out (and runs isolated in `in-process`) when it changes what other files would see:
-// module mocks, stubbed globals or environment, fake timers, or a DOM environment of its own (tests/unit-isolated.ts).
-const unitIsolated = UNIT_ISOLATED;
-const unitShared = { include: ['tests/unit/**/*.test.ts'], exclude: unitIsolated };
+// `in-process` shares one module graph across its files (isolate: false): importing the control plane's modules anew
+// for each of ≈ 200 files was more than half of its time. The files that change what the files after them would see
+// (module mocks, stubbed globals or environment, fake timers, a DOM environment of their own: tests/isolation.ts finds
+// them by reading them) run in `isolated`, each with a graph of its own.
+const isolated = needingIsolation(__dirname, filesOf(__dirname, inProcess).filter((f) => !nodeLocalMounts.includes(f)));
 
 // `nodes` tests run real sandbox clusters beside the `host` lane, one file at a time. A file belongs here when all it
 // touches on the host is its cluster's own: the sandbox network of uniqueSandbox(n) (bridge, subnet, netns/cgroup/veth
@@ -129,9 +114,8 @@ export default defineConfig({
     fileParallelism: false,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', ...unitShared, isolate: false } },
-      { extends: true, test: { name: 'in-process', include: [...inProcess.filter((p) => p !== unitShared.include[0]), ...unitIsolated], exclude: [...nodeLocalMounts, ...inProcessB] } },
-      { extends: true, test: { name: 'in-process-b', include: inProcessB } },
+      { extends: true, test: { name: 'in-process', include: inProcess, exclude: [...nodeLocalMounts, ...isolated], isolate: false } },
+      { extends: true, test: { name: 'isolated', include: isolated } },
       { extends: true, test: { name: 'vm', include: vm } },
       { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess.filter((p) => !mountFolders.includes(p)) } },
       { extends: true, test: { name: 'nodes', include: nodes, exclude: [...inProcess, ...nodeLocal] } },

@@ -1,5 +1,5 @@
 // Runs the vitest projects side by side (see vitest.config.ts), each run one file at a time: `host`, `nodes`,
-// `in-process` (after `unit`, in the same run), `node-local` (with `in-process-b`), and `vm`, which first builds the QEMU node image (or finds
+// `in-process` (after `isolated`, in the same run), `node-local`, and `vm`, which first builds the QEMU node image (or finds
 // it in its cache) and then boots a VM. Each line is written whole as it comes; the exit code is non-zero if any run
 // failed. Extra arguments (e.g. a file filter) go to every run.
 // The four outputs interleave, so a failed run's own failure report (vitest's "Failed Tests" section, or the run's
@@ -62,8 +62,8 @@ const runs = [
   run('vm', ['vm'], buildQemuImage),
   run('host', ['host']),
   run('nodes', ['nodes']),
-  run('in-process', ['unit', 'in-process']),
-  run('node-local', ['node-local', 'in-process-b']),
+  run('in-process', ['isolated', 'in-process']),
+  run('node-local', ['node-local']),
 ];
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => { for (const r of runs) if (r.current.child && r.current.child.exitCode === null) r.current.child.kill(sig); });

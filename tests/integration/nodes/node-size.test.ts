@@ -113,7 +113,8 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
       spec: { nodeName: name, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'while :; do :; done'] }] },
     }, { namespace: 'default' });
     // Both figures from the same scrape (metrics.k8s.io's NodeMetrics and PodMetrics with one timestamp, read with the
-    // real kubectl): the pod spinning (≥ 300m), the node at its 1-CPU quota. Two `kubectl top` calls could straddle a
+    // real kubectl): the pod spinning (≥ 200m: a loaded 2-core CI machine leaves it well under its core), the node at
+    // its 1-CPU quota. Two `kubectl top` calls could straddle a
     // scrape round: the node's figure from the round before the pod spun up, the pod's from the next.
     type Usage = { timestamp?: string; usage?: { cpu?: string }; containers?: Array<{ usage?: { cpu?: string } }> };
     const raw = async (p: string): Promise<Usage | undefined> => {
@@ -125,7 +126,7 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
       const pm = await raw('/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/busy');
       if (!nm?.timestamp || nm.timestamp !== pm?.timestamp) return undefined;
       const fig = { node: cpuMillisOrNaN(nm.usage?.cpu ?? ''), pod: (pm.containers ?? []).reduce((n, x) => n + cpuMillisOrNaN(x.usage?.cpu ?? ''), 0) };
-      return fig.pod >= 300 ? fig : undefined;
+      return fig.pod >= 200 ? fig : undefined;
     }, 'metrics of one scrape to show the busy pod', 90_000, 1000);
     const top = await c.kubectl(['top', 'node', name, '--no-headers']);
     expect(topMilli(top.stdout)).toBeLessThanOrEqual(1300);
@@ -135,5 +136,5 @@ describe.skipIf(skipWithoutAgent)('sandbox node size (real node, real agent)', (
     expect(node).toBeGreaterThanOrEqual(Math.floor(pod * 0.7));
     expect(node).toBeLessThanOrEqual(1300); // one core of quota: ≈ 1000m ± 30 %
     await c.client.delete(R.pods, 'busy', { namespace: 'default' });
-  });
+  }, 120_000);
 });
