@@ -32,6 +32,9 @@ export interface Sample {
   phasesMs?: { compact: number; vacuum: number; checkpoint: number };
   rssMb: number;
   heapMb: number;
+  /** V8's heap as reserved from the system (heapMb is the part in use), and memory outside it held by JS objects (Buffers). */
+  heapTotalMb: number;
+  externalMb: number;
   /** The event loop's longest delay in the window (ms). */
   loopMaxMs: number;
   calls: number;
@@ -89,7 +92,7 @@ export class Sampler {
       revision: this.store.revision, compactRevision: this.store.compactRevision,
       compactions, compactionPauseMs: compactions > 0 && runs ? runs.lastPauseMs : 0,
       phasesMs: compactions > 0 && runs ? { ...runs.lastPhasesMs } : undefined,
-      rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20,
+      rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20, heapTotalMb: mem.heapTotal / 2 ** 20, externalMb: mem.external / 2 ** 20,
       loopMaxMs: this.loop.max / 1e6,
       calls: calls.length,
       writeP50: percentile(writes, 50), writeP99: percentile(writes, 99),

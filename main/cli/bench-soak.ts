@@ -28,6 +28,9 @@ export interface SoakSummary {
   compactionP99StepMs: number;
   /** RSS: median of the last 3 samples minus median of the first 3 after the warm-up. */
   rssGrowthMb: number;
+  /** The same for V8's reserved heap and for external memory: what of the RSS growth they explain. */
+  heapTotalGrowthMb: number;
+  externalGrowthMb: number;
   usedGrowthMb: number;
   p99Ms: number;
   writeP99Ms: number;
@@ -58,6 +61,8 @@ export function summarize(samples: readonly Sample[], calls: readonly Call[], ma
     compactions: samples.reduce((a, s) => a + s.compactions, 0),
     compactionP99StepMs: with_.length && without.length ? median(with_) - median(without) : NaN,
     rssGrowthMb: growth(samples, warmupS, (s) => s.rssMb),
+    heapTotalGrowthMb: growth(samples, warmupS, (s) => s.heapTotalMb),
+    externalGrowthMb: growth(samples, warmupS, (s) => s.externalMb),
     usedGrowthMb: growth(samples, warmupS, (s) => s.usedBytes / MIB),
     p99Ms: percentile(all, 99),
     writeP99Ms: percentile(calls.filter((c) => c.write).map((c) => c.ms), 99),
@@ -70,7 +75,7 @@ function sampleRows(samples: readonly Sample[], maxRows: number): Array<Array<st
   const every = Math.max(1, Math.ceil(samples.length / maxRows));
   const rows: Array<Array<string | number>> = [[
     't (s)', 'db MiB', 'wal MiB', 'used MiB', 'latest MiB', 'keys', 'revision', 'compact rev', 'compactions', 'pause ms', 'compact/vacuum/ckpt ms',
-    'RSS MiB', 'heap MiB', 'loop max ms', 'write p50', 'write p99', 'read p50', 'read p99',
+    'RSS MiB', 'heap MiB', 'heap total', 'external', 'loop max ms', 'write p50', 'write p99', 'read p50', 'read p99',
   ]];
   samples.forEach((s, i) => {
     // Every row with a compaction, else every `every`-th, and the last.
@@ -78,7 +83,7 @@ function sampleRows(samples: readonly Sample[], maxRows: number): Array<Array<st
     rows.push([
       String(round(s.t, 0)), s.dbBytes / MIB, (s.walBytes + s.shmBytes) / MIB, s.usedBytes / MIB, s.latestBytes / MIB, s.keys, s.revision,
       s.compactRevision, s.compactions, round(s.compactionPauseMs, 1),
-      s.phasesMs ? `${round(s.phasesMs.compact, 0)}/${round(s.phasesMs.vacuum, 0)}/${round(s.phasesMs.checkpoint, 0)}` : '', s.rssMb, s.heapMb, s.loopMaxMs,
+      s.phasesMs ? `${round(s.phasesMs.compact, 0)}/${round(s.phasesMs.vacuum, 0)}/${round(s.phasesMs.checkpoint, 0)}` : '', s.rssMb, s.heapMb, s.heapTotalMb, s.externalMb, s.loopMaxMs,
       s.writeP50, s.writeP99, s.readP50, s.readP99,
     ]);
   });
@@ -128,6 +133,7 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       ['longest compaction step (ms)', round(sum.maxCompactionPauseMs, 1), `< ${MAX_PAUSE_MS}`, verdict(sum.maxCompactionPauseMs < MAX_PAUSE_MS)],
       ['p99 step in compaction windows (ms)', round(sum.compactionP99StepMs, 1), `< ${MAX_PAUSE_MS}`, verdict(!(sum.compactionP99StepMs >= MAX_PAUSE_MS))],
       ['RSS growth after warm-up (MiB)', round(sum.rssGrowthMb, 1), 'flat', ''],
+      ['  of it V8 heap reserved / external (MiB)', `${round(sum.heapTotalGrowthMb, 1)} / ${round(sum.externalGrowthMb, 1)}`, '', ''],
       ['used pages growth after warm-up (MiB)', round(sum.usedGrowthMb, 2), 'flat', ''],
       ['p99, all calls (ms)', round(sum.p99Ms, 1), '', ''],
       ['p99 writes / reads (ms)', `${round(sum.writeP99Ms, 1)} / ${round(sum.readP99Ms, 1)}`, '', ''],
@@ -140,7 +146,8 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       bench: 'soak', minutes: o.minutes, nodes: o.nodes, rate: o.rate, compaction_interval_s: o.compactionInterval / 1000,
       disk_to_live_ratio: round(sum.diskToLiveMax, 2), disk_to_live_median: round(sum.diskToLiveMedian, 2), disk_to_latest_ratio: round(sum.diskToLatestMax, 2),
       max_compaction_pause_ms: round(sum.maxCompactionPauseMs, 1), compactions: sum.compactions, compaction_p99_step_ms: round(sum.compactionP99StepMs, 1),
-      rss_growth_mb: round(sum.rssGrowthMb, 1), used_growth_mb: round(sum.usedGrowthMb, 2), rss_mb: round(last?.rssMb ?? NaN, 0),
+      rss_growth_mb: round(sum.rssGrowthMb, 1), heap_total_growth_mb: round(sum.heapTotalGrowthMb, 1), external_growth_mb: round(sum.externalGrowthMb, 1),
+      used_growth_mb: round(sum.usedGrowthMb, 2), rss_mb: round(last?.rssMb ?? NaN, 0),
       disk_mb: round((last?.diskBytes ?? NaN) / MIB, 2), live_mb: round((last?.usedBytes ?? NaN) / MIB, 2),
       keys: last?.keys ?? 0, revision: last?.revision ?? 0,
       p99_ms: round(sum.p99Ms, 1), write_p99_ms: round(sum.writeP99Ms, 1), read_p99_ms: round(sum.readP99Ms, 1), calls: sum.calls, failed_calls: churn.failures,

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseAccel, kernelCmdline, nodeMac, qemuArgv, tapName, type QemuRun } from '../../../main/nodes/providers/qemu/command-line';
+import { afterSilentKvm, chooseAccel, firstStart, kernelCmdline, KVM_SILENCE_MS, nextStart, nodeMac, qemuArgv, tapName, type QemuRun } from '../../../main/nodes/providers/qemu/command-line';
 import { parseSeed, renderSeed, type NodeSeed } from '../../../main/nodes/providers/qemu/seed';
 import { debianSources, hostRecipe, mmdebstrapArgv, recipeHash, type ImageRecipe } from '../../../main/nodes/providers/qemu/image-recipe';
 import { SEED_FW_CFG_NAME, SEED_SCRIPT_TEXT } from '../../../main/nodes/providers/qemu/guest-files';
@@ -66,6 +66,37 @@ describe('chooseAccel', () => {
     // Root opens any file read-write; everyone else is refused.
     expect(choice.accel).toBe(process.getuid?.() === 0 ? 'kvm' : 'tcg');
     fs.rmSync(path.dirname(f), { recursive: true });
+  });
+});
+
+describe('starting again after QEMU exits at once', () => {
+  // QEMU 7.2's words on a host with nested KVM that refuses the host CPU's IA32_ARCH_CAPABILITIES MSR (seen here).
+  const MSR = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\nqemu-system-x86_64: ../../target/i386/kvm/kvm.c:3183: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.\n";
+  const kvm = firstStart({ accel: 'kvm', reason: '/dev/kvm is usable: hardware virtualisation (KVM)' });
+
+  it('starts KVM with the host CPU and TCG with the max model', () => {
+    expect(kvm.cpu).toBe('host');
+    expect(firstStart({ accel: 'tcg', reason: 'no kvm' }).cpu).toBe('max');
+    expect(after(qemuArgv({ ...run, accel: 'kvm', cpu: 'host,-arch-capabilities' }), '-cpu')).toEqual(['host,-arch-capabilities']);
+  });
+
+  it('tries the host CPU without arch-capabilities when KVM refuses that MSR, then TCG, naming what QEMU said', () => {
+    const second = nextStart(kvm, MSR);
+    expect(second).toMatchObject({ accel: 'kvm', cpu: 'host,-arch-capabilities' });
+    expect(second?.reason).toMatch(/KVM refused the CPU's arch-capabilities MSR \(nested virtualisation\)/);
+    const third = nextStart(second!, 'qemu-system-x86_64: failed to initialize kvm: Operation not permitted\n');
+    expect(third).toEqual({ accel: 'tcg', cpu: 'max', reason: 'KVM would not start the VM (QEMU: qemu-system-x86_64: failed to initialize kvm: Operation not permitted): software emulation (TCG), much slower than KVM' });
+  });
+
+  it('takes TCG when KVM started the VM but it stayed silent, saying how long', () => {
+    expect(afterSilentKvm(KVM_SILENCE_MS)).toEqual({
+      accel: 'tcg', cpu: 'max', reason: 'under KVM the VM wrote nothing to its console in 20 s (KVM runs no guest here): software emulation (TCG), much slower than KVM',
+    });
+  });
+
+  it('gives up after TCG, and after a failure that is not KVM\'s', () => {
+    expect(nextStart(firstStart({ accel: 'tcg', reason: 'x' }), MSR)).toBeUndefined();
+    expect(nextStart(kvm, "qemu: could not open kernel file '/nonexistent/vmlinuz': No such file or directory\n")).toBeUndefined();
   });
 });
 

@@ -20,11 +20,47 @@ export function chooseAccel(kvmDevice = '/dev/kvm'): AccelChoice {
   }
 }
 
+/** How a VM is started: the accelerator, QEMU's CPU model, and why (for the progress line and the Machine). */
+export interface StartChoice extends AccelChoice { cpu: string }
+
+export function firstStart(a: AccelChoice): StartChoice {
+  return { ...a, cpu: a.accel === 'kvm' ? 'host' : 'max' };
+}
+
+/**
+ * What to try after QEMU exited at once with `stderr`: under nested virtualisation KVM may refuse the host CPU's
+ * IA32_ARCH_CAPABILITIES MSR (0x10a; QEMU asserts in kvm_buf_set_msrs), so the host model without that feature next;
+ * after any other failure that names KVM, software emulation. Nothing after TCG, nor after a failure that is not KVM's
+ * (a missing kernel fails the same way under TCG): that failure is the answer.
+ */
+export function nextStart(tried: StartChoice, stderr: string): StartChoice | undefined {
+  if (tried.accel !== 'kvm' || !/kvm/i.test(stderr)) return undefined;
+  const said = stderr.trim().split('\n')[0] ?? '';
+  if (tried.cpu === 'host' && /failed to set MSR 0x10a/.test(stderr)) {
+    return { accel: 'kvm', cpu: 'host,-arch-capabilities', reason: `${tried.reason}; KVM refused the CPU's arch-capabilities MSR (nested virtualisation), so the host CPU without it` };
+  }
+  return { accel: 'tcg', cpu: 'max', reason: `KVM would not start the VM (QEMU: ${said}): software emulation (TCG), much slower than KVM` };
+}
+
+/**
+ * How long a VM under KVM may stay silent on its console before KVM is taken as not running guests (a host whose
+ * /dev/kvm opens and QEMU starts, but no vCPU ever runs, as under some nested virtualisation): the kernel writes its
+ * banner to the serial console within a second or two under KVM.
+ */
+export const KVM_SILENCE_MS = 20_000;
+
+/** The choice after a VM under KVM stayed silent for KVM_SILENCE_MS: software emulation, saying why. */
+export function afterSilentKvm(silentMs: number): StartChoice {
+  return { accel: 'tcg', cpu: 'max', reason: `under KVM the VM wrote nothing to its console in ${Math.round(silentMs / 1000)} s (KVM runs no guest here): software emulation (TCG), much slower than KVM` };
+}
+
 export interface QemuRun {
   /** The qemu-system binary. */
   binary: string;
   name: string;
   accel: Accel;
+  /** QEMU's CPU model (default: host under KVM, max under TCG). */
+  cpu?: string;
   cpus: number;
   memoryMiB: number;
   kernel: string;
@@ -58,7 +94,7 @@ export function qemuArgv(r: QemuRun): string[] {
     r.binary,
     '-name', `flotilla-${r.name},process=flotilla-${r.name}`,
     '-machine', r.accel === 'kvm' ? 'q35,accel=kvm' : 'q35,accel=tcg',
-    '-cpu', r.accel === 'kvm' ? 'host' : 'max',
+    '-cpu', r.cpu ?? firstStart({ accel: r.accel, reason: '' }).cpu,
     '-smp', String(r.cpus),
     '-m', `${r.memoryMiB}M`,
     '-kernel', r.kernel,

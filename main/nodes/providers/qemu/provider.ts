@@ -4,7 +4,8 @@
 // network (pods routed host-gw between any of them). Its address comes from the sandbox
 // provider's allocation and is set statically by the first-boot unit from the seed (seed.ts),
 // which also carries the SSH host key made here, so the key is pinned before the first connection.
-// KVM when /dev/kvm is usable, else TCG (and the provider says which).
+// KVM when /dev/kvm is usable, else TCG (and the provider says which); TCG also when KVM fails to start the VM or
+// starts it but runs nothing (its console stays silent), as under some nested virtualisation.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +17,7 @@ import { PermanentError, ReasonedError, TransientError } from '../../provision-e
 import { PollFailure, pollUntil } from '../../../protocol/poll';
 import type { SandboxProvider } from '../sandbox/provider';
 import { ensureSandboxHost } from '../sandbox/host';
-import { chooseAccel, nodeMac, qemuArgv, tapName, type AccelChoice } from './command-line';
+import { afterSilentKvm, chooseAccel, firstStart, KVM_SILENCE_MS, nextStart, nodeMac, qemuArgv, tapName, type AccelChoice, type StartChoice } from './command-line';
 import { ensureNodeImage, type NodeImage } from './image-build';
 import { hostRecipe } from './image-recipe';
 import { renderSeed } from './seed';
@@ -39,6 +40,8 @@ export interface QemuProviderOptions {
   /** How long the guest's sshd may take to answer after QEMU starts (default 10 min under TCG, 2 min with KVM). */
   bootTimeoutMs?: number;
   kvmDevice?: string;
+  /** How long a VM under KVM may stay silent on its console before TCG is used instead (KVM_SILENCE_MS). */
+  kvmSilenceMs?: number;
 }
 
 const TOOLS = ['qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ip'];
@@ -56,6 +59,9 @@ export class QemuProvider implements Provider {
   readonly name: MachineProvider = 'qemu';
   private readonly qemu: string;
   private lock: Promise<unknown> = Promise.resolve();
+
+  /** Set when KVM failed a VM of this provider: how the next VMs start. */
+  private withoutKvm?: StartChoice;
 
   constructor(private readonly o: QemuProviderOptions) {
     this.qemu = o.qemu ?? process.env.FLOTILLA_QEMU ?? 'qemu-system-x86_64';
@@ -140,17 +146,30 @@ export class QemuProvider implements Provider {
     const d = vmDirs(this.o.dataDir, s.name);
     await ensureSandboxHost(this.o.sandbox.config);
     await ensureTap(s.tap, s.bridge);
-    const a = this.accel();
-    progress(`booting QEMU VM ${s.name} at ${s.ip} with ${a.accel.toUpperCase()} (${a.reason}); ${s.cpus} CPU, ${s.memoryMiB} MiB, ${s.diskGiB} GiB`);
-    for (const f of [d.pid, d.qmp, d.console]) fs.rmSync(f, { force: true });
-    const argv = qemuArgv({
-      binary: this.qemu, name: s.name, accel: a.accel, cpus: s.cpus, memoryMiB: s.memoryMiB, kernel: this.o.kernel ?? s.image.kernel,
-      initrd: s.image.initrd, disk: d.disk, seedFile: d.seed, tap: s.tap, mac: s.mac, consoleLog: d.console, pidFile: d.pid, qmpSocket: d.qmp,
-      append: this.o.append,
-    });
+    // Once KVM has failed a VM here, the next ones start with TCG at once.
+    let a: StartChoice = this.withoutKvm ?? firstStart(this.accel());
     const t0 = Date.now();
-    const r = await runCmd(argv, { timeoutMs: 120_000 });
-    if (r.code !== 0) {
+    for (;;) {
+      progress(`booting QEMU VM ${s.name} at ${s.ip} with ${a.accel.toUpperCase()} (${a.reason}); ${s.cpus} CPU, ${s.memoryMiB} MiB, ${s.diskGiB} GiB`);
+      for (const f of [d.pid, d.qmp, d.console]) fs.rmSync(f, { force: true });
+      const argv = qemuArgv({
+        binary: this.qemu, name: s.name, accel: a.accel, cpu: a.cpu, cpus: s.cpus, memoryMiB: s.memoryMiB, kernel: this.o.kernel ?? s.image.kernel,
+        initrd: s.image.initrd, disk: d.disk, seedFile: d.seed, tap: s.tap, mac: s.mac, consoleLog: d.console, pidFile: d.pid, qmpSocket: d.qmp,
+        append: this.o.append,
+      });
+      const r = await runCmd(argv, { timeoutMs: 120_000 });
+      if (r.code === 0) {
+        if (a.accel !== 'kvm' || await this.spoke(d.console, d.pid, this.o.kvmSilenceMs ?? KVM_SILENCE_MS)) break;
+        await stopVm(d.pid, d.qmp, false).catch(() => undefined);
+        a = this.withoutKvm = afterSilentKvm(this.o.kvmSilenceMs ?? KVM_SILENCE_MS);
+        continue;
+      }
+      const next = nextStart(a, r.stderr || r.stdout);
+      if (next) {
+        a = next;
+        if (a.accel === 'tcg') this.withoutKvm = a;
+        continue;
+      }
       await deleteTap(s.tap).catch(() => undefined);
       throw new ReasonedError('VMBootFailed', `QEMU did not start (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n')}${this.consoleSays(s.name)}`);
     }
@@ -171,6 +190,12 @@ export class QemuProvider implements Provider {
     writeVmState(this.o.dataDir, { ...s, lastBoot });
     progress(`VM ${s.name} booted to SSH in ${(lastBoot.bootToSshMs / 1000).toFixed(1)} s (${a.accel.toUpperCase()})`);
     return this.info(s, true, `QEMU ${a.accel.toUpperCase()}: ${a.reason}`);
+  }
+
+  /** Whether the VM wrote to its console within `ms` (or its QEMU ended: the boot wait reports that). */
+  private async spoke(consoleLog: string, pidFile: string, ms: number): Promise<boolean> {
+    const said = (): boolean => { try { return fs.statSync(consoleLog).size > 0; } catch { return false; } };
+    return pollUntil(() => said() || !vmPid(pidFile), ms, 'console output', 250).then(() => true, () => false);
   }
 
   private consoleSays(name: string): string {
