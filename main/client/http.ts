@@ -8,6 +8,7 @@ import { ClientError, PATCH_MEDIA_TYPES } from './types';
 import type { ApiCredentials } from './credentials';
 import { authHeaders, tlsOptions } from './credentials';
 import { Http2Transport } from './http2-transport';
+import { ReachabilityProbe } from './reachability';
 
 export interface HttpClientOptions extends ApiCredentials {
   /** https://127.0.0.1:6443 */
@@ -41,6 +42,7 @@ export class HttpClient implements ApiClient {
   readonly agent: https.Agent;
   private readonly url: URL;
   private readonly h2?: Http2Transport;
+  private reachability?: ReachabilityProbe;
 
   constructor(readonly opts: HttpClientOptions) {
     this.url = new URL(opts.server);
@@ -51,6 +53,11 @@ export class HttpClient implements ApiClient {
   close(): void {
     this.agent.destroy();
     this.h2?.close();
+  }
+
+  whenReachable(cb: () => void): () => void {
+    this.reachability ??= new ReachabilityProbe(this.url.hostname.replace(/^\[|\]$/g, ''), Number(this.url.port || 443));
+    return this.reachability.whenReachable(cb);
   }
 
   /** A raw request; resolves with the status code, headers and body text. */

@@ -98,4 +98,9 @@ export interface ApiClient {
   bind(namespace: string, pod: string, node: string): Promise<void>;
   /** POST pods/eviction. */
   evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void>;
+  /**
+   * For a client of a server across a network: calls `cb` once the server takes connections again after one failed
+   * to connect or was dropped (reflectors retry then instead of at their next back-off step); returns a disposer.
+   */
+  whenReachable?(cb: () => void): () => void;
 }

@@ -7,6 +7,7 @@ import type { ApiObject, KList } from '../../api/types';
 import type { ApiClient, ResourceRef, WatchHandle } from '../types';
 import { ClientError } from '../types';
 import { Backoff } from '../backoff';
+import { isUnreachable } from '../reachability';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -54,6 +55,8 @@ export class Reflector<T extends ApiObject> {
   private stopped = false;
   private timer?: ReturnType<typeof setTimeout>;
   private idleTimer?: ReturnType<typeof setTimeout>;
+  /** While in back-off after the server was unreachable: stops waiting for it to be reachable again. */
+  private unwake?: () => void;
   private readonly backoff: Backoff;
   /** Since an error, until a list or watch is taken again. */
   private failing = false;
@@ -80,6 +83,8 @@ export class Reflector<T extends ApiObject> {
 
   stop(): void {
     this.stopped = true;
+    this.unwake?.();
+    this.unwake = undefined;
     if (this.timer) clearTimeout(this.timer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.watch?.stop();
@@ -94,8 +99,19 @@ export class Reflector<T extends ApiObject> {
     if (this.stopped) return;
     this.failing = true;
     this.o.onError?.(err);
-    this.timer = setTimeout(next, this.backoff.next());
+    // The server unreachable: retried at the back-off's step, or as soon as it takes connections again if sooner.
+    let unwake: (() => void) | undefined;
+    const go = (): void => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      unwake?.();
+      unwake = undefined;
+      this.unwake = undefined;
+      if (!this.stopped) next();
+    };
+    this.timer = setTimeout(go, this.backoff.next());
     this.timer.unref?.();
+    if (isUnreachable(err) && this.client.whenReachable) unwake = this.unwake = this.client.whenReachable(go);
   }
 
   private async list(): Promise<void> {
