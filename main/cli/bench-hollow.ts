@@ -17,7 +17,7 @@ export interface HollowBench {
   stop(): Promise<void>;
 }
 
-export async function startHollowBench(tempPrefix: string, nodes: number, coreOpts: Pick<CoreOptions, 'compactionIntervalMs'> = {}): Promise<HollowBench> {
+export async function startHollowBench(tempPrefix: string, nodes: number, coreOpts: Pick<CoreOptions, 'compactionIntervalMs' | 'eventTTLMs'> = {}): Promise<HollowBench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix));
   const errors: string[] = [];
   const log = (l: string) => { if (errors.length < 20) errors.push(l); };

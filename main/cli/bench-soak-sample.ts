@@ -61,6 +61,16 @@ export function latestBytes(store: Core['store']): { bytes: number; keys: number
   return { bytes, keys: items.length };
 }
 
+/** Live keys per resource (`group/plural`, from the storage key `/registry/<group>/<plural>/…`). */
+export function keysByResource(store: Core['store']): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kv of store.list('/').items) {
+    const resource = kv.key.split('/').slice(2, 4).join('/');
+    counts.set(resource, (counts.get(resource) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export class Sampler {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private readonly t0 = nowMs();

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { HttpClient } from '../client/http';
 import { startHollowBench } from './bench-hollow';
 import { prepareChurn, startChurn, type Call } from './bench-soak-churn';
-import { Sampler, type Sample } from './bench-soak-sample';
+import { keysByResource, Sampler, type Sample } from './bench-soak-sample';
 import { median, percentile, printResult, printTable, round } from './bench-report';
 import type { BenchSoakOptions } from './commands';
 
@@ -94,7 +94,7 @@ const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
 export async function benchSoak(o: BenchSoakOptions): Promise<void> {
   const durationMs = o.minutes * 60_000;
-  const bench = await startHollowBench('flotilla-bench-soak-', o.nodes, { compactionIntervalMs: o.compactionInterval });
+  const bench = await startHollowBench('flotilla-bench-soak-', o.nodes, { compactionIntervalMs: o.compactionInterval, eventTTLMs: o.eventTtl * 1000 });
   const { core } = bench;
   const http = new HttpClient({ server: core.api.url, token: core.auth.adminToken, caCertPem: core.caCertPem, maxSockets: 16 });
   const sampler = new Sampler(core.store, path.join(core.dataDir, 'state.db'), core.compactor?.state);
@@ -102,6 +102,7 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
   const calls: Call[] = [];
   try {
     await prepareChurn(http);
+    const keysBefore = keysByResource(core.store);
     const churn = startChurn(http, o.rate);
     sampler.take([]);
     const end = Date.now() + durationMs;
@@ -118,7 +119,8 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
     const warmupS = Math.min(60, (durationMs / 1000) * 0.2);
     const sum = summarize(samples, calls, core.compactor?.state.runs.maxPauseMs ?? NaN, warmupS);
 
-    console.log(`bench soak: ${o.minutes} min, ${o.nodes} hollow nodes renewing Leases every 10 s, churn ${o.rate} calls/s over HTTPS, compaction every ${o.compactionInterval / 1000} s`);
+    console.log(`bench soak: ${o.minutes} min, ${o.nodes} hollow nodes renewing Leases every 10 s, churn ${o.rate} calls/s over HTTPS, compaction every ${o.compactionInterval / 1000} s, Events kept ${o.eventTtl} s`);
+    console.log('  RSS follows the live data while it grows: until the first Events expire (--event-ttl), RSS growth is no leak by itself.');
     console.log('  disk = database + WAL + shm files; used = SQLite pages holding rows and indexes ((page_count − freelist_count) × page_size:');
     console.log('  live keys\' latest values and the history window the compactor keeps); latest = bytes of every live key and its latest value.');
     console.log(`  RSS is this process: the control plane, ${o.nodes} hollow kubelets and the churn's client. Latencies in ms.`);
@@ -139,11 +141,15 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       ['p99 writes / reads (ms)', `${round(sum.writeP99Ms, 1)} / ${round(sum.readP99Ms, 1)}`, '', ''],
       ['calls (failed)', `${sum.calls} (${churn.failures})`, '', ''],
     ]);
+    console.log('');
+    const keysAfter = keysByResource(core.store);
+    const grown = [...keysAfter].map(([r, n]) => ({ r, before: keysBefore.get(r) ?? 0, after: n })).sort((a, b) => (b.after - b.before) - (a.after - a.before));
+    printTable([['live keys of', 'at the start', 'at the end'], ...grown.slice(0, 8).map((g) => [g.r, g.before, g.after])]);
     for (const f of churn.firstFailures) console.log(`  failed call: ${f}`);
     for (const e of bench.errors.slice(0, 5)) console.log(`  logged: ${e}`);
     const last = samples[samples.length - 1];
     printResult({
-      bench: 'soak', minutes: o.minutes, nodes: o.nodes, rate: o.rate, compaction_interval_s: o.compactionInterval / 1000,
+      bench: 'soak', minutes: o.minutes, nodes: o.nodes, rate: o.rate, compaction_interval_s: o.compactionInterval / 1000, event_ttl_s: o.eventTtl,
       disk_to_live_ratio: round(sum.diskToLiveMax, 2), disk_to_live_median: round(sum.diskToLiveMedian, 2), disk_to_latest_ratio: round(sum.diskToLatestMax, 2),
       max_compaction_pause_ms: round(sum.maxCompactionPauseMs, 1), compactions: sum.compactions, compaction_p99_step_ms: round(sum.compactionP99StepMs, 1),
       rss_growth_mb: round(sum.rssGrowthMb, 1), heap_total_growth_mb: round(sum.heapTotalGrowthMb, 1), external_growth_mb: round(sum.externalGrowthMb, 1),

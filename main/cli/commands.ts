@@ -197,6 +197,7 @@ const BENCH_SOAK = {
   nodes: intFlag('--nodes <n>', 'hollow nodes renewing their Leases every 10 s', 50, POSITIVE),
   rate: intFlag('--rate <n>', 'churn calls per second over HTTPS (writes and reads)', 20, POSITIVE),
   sampleSeconds: intFlag('--sample-seconds <n>', 'seconds between samples', 5, POSITIVE),
+  eventTtl: { ...SERVE.eventTtl, description: 'how long an Event is kept after its last write: the live data grows until the first Events expire, so a leak check wants it short' },
 };
 
 export type ServeOptions = Values<typeof SERVE>;

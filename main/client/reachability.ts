@@ -1,8 +1,8 @@
 // Tells waiters when a server that refused or dropped connections takes them again. A client whose server went away
 // (the agent's watches while the control plane restarts and its SSH tunnel is re-made) retries on a back-off that has
 // grown to seconds by the time the server is back; with this, one TCP connect at a time probes the server (every
-// 100 ms at first, doubling to 1 s) and every waiter retries as soon as one gets through. Only for connection-level
-// failures: an HTTP error means the server is there, and its back-off stands.
+// 100 ms for the first 10 s of an outage, then every second) and every waiter retries as soon as one gets through.
+// Only for connection-level failures: an HTTP error means the server is there, and its back-off stands.
 import * as net from 'node:net';
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
@@ -15,8 +15,9 @@ export function isUnreachable(err: unknown): boolean {
 }
 
 export interface ReachabilityOptions {
-  /** The first probe's delay and the cap it doubles to (ms). */
+  /** How often a refusing server is probed while its outage is young (ms), for how long (ms), and after that. */
   minMs?: number;
+  fastForMs?: number;
   maxMs?: number;
   /** A probe that neither connects nor fails within this counts as failed (ms). */
   connectTimeoutMs?: number;
@@ -26,13 +27,17 @@ export class ReachabilityProbe {
   private readonly waiters = new Set<() => void>();
   private timer?: ReturnType<typeof setTimeout>;
   private probing = false;
+  /** When the probes began failing (0: the last one got through). */
+  private outageSince = 0;
+  /** The delay after a wake: doubles while wakes come within 2 s of each other (connections taken, requests dropped). */
+  private wakeDelayMs: number;
   private delayMs: number;
   private lastWakeAt = 0;
   /** Probes made (for tests). */
   probes = 0;
 
   constructor(private readonly host: string, private readonly port: number, private readonly o: ReachabilityOptions = {}) {
-    this.delayMs = o.minMs ?? 100;
+    this.delayMs = this.wakeDelayMs = o.minMs ?? 100;
   }
 
   /** Calls `cb` once, when a TCP connection to the server next succeeds; returns a disposer. */
@@ -66,17 +71,20 @@ export class ReachabilityProbe {
       sock.on('error', () => undefined);
       sock.destroy();
       this.probing = false;
-      const max = this.o.maxMs ?? 1000;
+      const min = this.o.minMs ?? 100;
+      const now = Date.now();
       if (ok) {
-        // Woken again soon after the last wake: the server takes connections but drops requests; slow down.
-        const now = Date.now();
-        this.delayMs = now - this.lastWakeAt < 2000 ? Math.min(this.delayMs * 2, max) : (this.o.minMs ?? 100);
+        this.outageSince = 0;
+        this.wakeDelayMs = now - this.lastWakeAt < 2000 ? Math.min(this.wakeDelayMs * 2, this.o.maxMs ?? 1000) : min;
+        this.delayMs = this.wakeDelayMs;
         this.lastWakeAt = now;
         const woken = [...this.waiters];
         this.waiters.clear();
         for (const w of woken) w();
       } else {
-        this.delayMs = Math.min(this.delayMs * 2, max);
+        // A refused connect costs next to nothing: probe often while the outage is young (a restart), then seldom.
+        this.outageSince ||= now;
+        this.delayMs = now - this.outageSince < (this.o.fastForMs ?? 10_000) ? Math.max(min, this.wakeDelayMs) : (this.o.maxMs ?? 1000);
       }
       this.schedule();
     };

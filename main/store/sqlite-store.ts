@@ -50,7 +50,7 @@ export interface StoreStats {
 
 export interface SqliteStore extends Store {
   readonly stats: Readonly<StoreStats>;
-  /** When a revision was written (ms since the epoch; revisions of one transaction share it); undefined when unknown. */
+  /** When a revision was written (ms since the epoch; revisions of one transaction share it); undefined when unknown, as below the compact revision. */
   revisionTime(revision: number): number | undefined;
   /** Live watchers (for diagnostics and tests). */
   readonly watcherCount: number;
@@ -162,7 +162,9 @@ class SqliteStoreImpl implements SqliteStore {
 
   revisionTime(revision: number): number | undefined {
     this.assertOpen();
-    if (revision < 1 || revision > this.rev) return undefined;
+    // Compaction deletes the times below the compact revision: the first time left above would be a later write's
+    // (an Event's last write would seem to move forward with every compaction, and it would never expire).
+    if (revision < 1 || revision > this.rev || revision < this.compactRev) return undefined;
     return this.db.revisionTime(revision);
   }
 

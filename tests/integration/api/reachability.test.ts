@@ -44,9 +44,9 @@ describe('reaching a server again', () => {
     expect(isUnreachable('ECONNREFUSED')).toBe(false);
   });
 
-  it('probes a refusing port less and less often, then wakes every waiter once when it takes connections', async () => {
+  it('probes a refusing port often while the outage is young, then seldom, and wakes every waiter once when it takes connections', async () => {
     const port = await freePort();
-    const probe = new ReachabilityProbe('127.0.0.1', port, { minMs: 20, maxMs: 160 });
+    const probe = new ReachabilityProbe('127.0.0.1', port, { minMs: 20, fastForMs: 300, maxMs: 400 });
     const woken: string[] = [];
     probe.whenReachable(() => woken.push('a'));
     probe.whenReachable(() => woken.push('b'));
@@ -54,8 +54,12 @@ describe('reaching a server again', () => {
     gone();
     const t0 = Date.now();
     await waitFor(() => probe.probes >= 5, 'five refused probes', 10_000, 5);
-    // 20 + 40 + 80 + 160 ms at the least before the fifth: doubling, not every 20 ms.
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    await waitFor(() => Date.now() - t0 >= 400, 'the outage 400 ms old', 10_000, 5);
+    const n = probe.probes;
+    const t1 = Date.now();
+    await waitFor(() => probe.probes >= n + 2, 'two more probes', 10_000, 5);
+    // Past the fast 300 ms: a probe every 400 ms, so two more take over 400 ms.
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(400);
     expect(woken).toEqual([]);
     const r = await relay(port, apiPort());
     try {

@@ -54,6 +54,27 @@ describe('event TTL', () => {
     }
   });
 
+  it('expires an Event whose write was compacted away by its own timestamps, not by a later write\'s time', async () => {
+    const s = temp.open();
+    const t1 = Date.now();
+    const e = await s.create('/registry/core/events/default/e', JSON.stringify({ kind: 'Event', metadata: { name: 'e', creationTimestamp: new Date(t1).toISOString() } }));
+    const written = s.revisionTime(e.modRevision)!;
+    await waitFor(() => Date.now() >= written + 50, 'the clock 50 ms on');
+    const later = await s.create('/registry/core/configmaps/default/later', '{"kind":"ConfigMap"}');
+    await s.compact(later.modRevision);
+    // Compaction deleted the time of the Event's write: no time is known for it (the first one left is a later write's).
+    expect(s.revisionTime(e.modRevision)).toBeUndefined();
+    expect(s.revisionTime(later.modRevision)).toBeGreaterThanOrEqual(written + 50);
+    // One TTL after the Event's own write, before one TTL after the later write: the Event expires.
+    const expirer = startEventExpirer(s, 1000, () => written + 1000 + 10);
+    try {
+      expect(await expirer.sweep()).toBe(1);
+      expect(s.get(e.key)).toBeUndefined();
+    } finally {
+      expirer.stop();
+    }
+  });
+
   it('judges an Event by its own timestamps when the store has no time for its write', () => {
     const kv: KV = {
       key: '/registry/core/events/default/x', createRevision: 1, modRevision: 1,
