@@ -91,6 +91,8 @@ export class Sampler {
     const runs = this.compactor?.runs;
     const compactions = runs ? runs.count - this.runsSeen : 0;
     this.runsSeen = runs?.count ?? 0;
+    // Started with --expose-gc (NODE_OPTIONS), each sample follows a full collection: the heap in use is the live heap.
+    (globalThis as { gc?: () => void }).gc?.();
     const mem = process.memoryUsage();
     const writes = calls.filter((c) => c.write).map((c) => c.ms);
     const reads = calls.filter((c) => !c.write).map((c) => c.ms);
