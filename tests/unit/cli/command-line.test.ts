@@ -243,8 +243,9 @@ describe('flotilla: the invocations the repo uses parse to what they mean', () =
     expect(await parsed(['bench', 'node-add'])).toEqual({ runs: 5, provider: 'sandbox' });
     expect(await parsed(['bench', 'image'])).toEqual({ sizeMb: 50, nodes: 3 });
     expect(await parsed(['bench', 'ui', '--nodes', '10', '--pods', '200'])).toEqual({ nodes: 10, pods: 200, rate: 100, seconds: 10, chromium: '/usr/bin/chromium' });
-    expect(await parsed(['bench', 'soak'])).toEqual({ minutes: 5, compactionInterval: 30_000, nodes: 50, rate: 20, sampleSeconds: 5 });
+    expect(await parsed(['bench', 'soak'])).toEqual({ minutes: 5, compactionInterval: 30_000, nodes: 50, rate: 20, sampleSeconds: 5, eventTtl: 3600 });
     expect(await parsed(['bench', 'soak', '--minutes', '0.2', '--compaction-interval', '2s'])).toMatchObject({ minutes: 0.2, compactionInterval: 2000 });
+    expect(await parsed(['bench', 'soak', '--event-ttl', '2m'])).toMatchObject({ eventTtl: 120 });
     for (const [flag, value, message] of [
       ['--minutes', '0', 'It must be a number more than 0'], ['--minutes', 'soon', 'It must be a number more than 0'],
       ['--compaction-interval', '0', 'the interval must be at least 1s'], ['--compaction-interval', '500ms', 'at least 1s'],
