@@ -100,18 +100,16 @@ export class Reflector<T extends ApiObject> {
     this.failing = true;
     this.o.onError?.(err);
     // The server unreachable: retried at the back-off's step, or as soon as it takes connections again if sooner.
-    let unwake: (() => void) | undefined;
     const go = (): void => {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
-      unwake?.();
-      unwake = undefined;
+      this.unwake?.();
       this.unwake = undefined;
       if (!this.stopped) next();
     };
     this.timer = setTimeout(go, this.backoff.next());
     this.timer.unref?.();
-    if (isUnreachable(err) && this.client.whenReachable) unwake = this.unwake = this.client.whenReachable(go);
+    if (isUnreachable(err) && this.client.whenReachable) this.unwake = this.client.whenReachable(go);
   }
 
   private async list(): Promise<void> {

@@ -42,9 +42,10 @@ export class PodSpanBuffer implements SpanProcessor {
     this.pods.set(uid, journey);
     if (journey.spans.length < this.maxSpans) {
       const r = toSpanRecord(span);
+      const w = weightOf(r);
       journey.spans.push(r);
-      journey.weight += weightOf(r);
-      this.total += weightOf(r);
+      journey.weight += w;
+      this.total += w;
     }
     // The pod just touched stays, whatever it weighs.
     while (this.pods.size > 1 && (this.pods.size > this.maxPods || this.total > this.maxWeight)) {

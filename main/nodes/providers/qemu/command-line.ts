@@ -23,8 +23,11 @@ export function chooseAccel(kvmDevice = '/dev/kvm'): AccelChoice {
 /** How a VM is started: the accelerator, QEMU's CPU model, and why (for the progress line and the Machine). */
 export interface StartChoice extends AccelChoice { cpu: string }
 
+/** QEMU's CPU model to try first: the host's own under KVM, the emulator's fullest under TCG. */
+const defaultCpu = (accel: Accel): string => (accel === 'kvm' ? 'host' : 'max');
+
 export function firstStart(a: AccelChoice): StartChoice {
-  return { ...a, cpu: a.accel === 'kvm' ? 'host' : 'max' };
+  return { ...a, cpu: defaultCpu(a.accel) };
 }
 
 /**
@@ -94,7 +97,7 @@ export function qemuArgv(r: QemuRun): string[] {
     r.binary,
     '-name', `flotilla-${r.name},process=flotilla-${r.name}`,
     '-machine', r.accel === 'kvm' ? 'q35,accel=kvm' : 'q35,accel=tcg',
-    '-cpu', r.cpu ?? firstStart({ accel: r.accel, reason: '' }).cpu,
+    '-cpu', r.cpu ?? defaultCpu(r.accel),
     '-smp', String(r.cpus),
     '-m', `${r.memoryMiB}M`,
     '-kernel', r.kernel,

@@ -40,8 +40,6 @@ export interface QemuProviderOptions {
   /** How long the guest's sshd may take to answer after QEMU starts (default 10 min under TCG, 2 min with KVM). */
   bootTimeoutMs?: number;
   kvmDevice?: string;
-  /** How long a VM under KVM may stay silent on its console before TCG is used instead (KVM_SILENCE_MS). */
-  kvmSilenceMs?: number;
 }
 
 const TOOLS = ['qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ip'];
@@ -159,9 +157,9 @@ export class QemuProvider implements Provider {
       });
       const r = await runCmd(argv, { timeoutMs: 120_000 });
       if (r.code === 0) {
-        if (a.accel !== 'kvm' || await this.spoke(d.console, d.pid, this.o.kvmSilenceMs ?? KVM_SILENCE_MS)) break;
+        if (a.accel !== 'kvm' || await this.spoke(d.console, d.pid, KVM_SILENCE_MS)) break;
         await stopVm(d.pid, d.qmp, false).catch(() => undefined);
-        a = this.withoutKvm = afterSilentKvm(this.o.kvmSilenceMs ?? KVM_SILENCE_MS);
+        a = this.withoutKvm = afterSilentKvm(KVM_SILENCE_MS);
         continue;
       }
       const next = nextStart(a, r.stderr || r.stdout);
