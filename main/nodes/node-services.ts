@@ -18,19 +18,33 @@ echo $$ > "${NODE.runDir}/$name.pid"
 child=
 nap=
 delay=1
-trap 'if [ -n "$nap" ]; then kill "$nap" 2>/dev/null; fi; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; rm -f "${NODE.runDir}/$name.pid"; exit 0' TERM INT
+stopping=
+# SIGTERM may come between a fork and the line that records its PID: the trap only marks it and signals what is
+# recorded; every step checks the mark right after recording a PID and after each wait, and finish ends it all. The
+# wait's sleep gets SIGKILL: a TERM sent while its shell is still between fork and exec can be lost.
+stop() { stopping=1; if [ -n "$nap" ]; then kill -KILL "$nap" 2>/dev/null; fi; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi; }
+finish() {
+  if [ -n "$nap" ]; then kill -KILL "$nap" 2>/dev/null; fi
+  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi
+  rm -f "${NODE.runDir}/$name.pid"; exit 0
+}
+trap stop TERM INT
 while :; do
   started=$(date +%s)
   "$@" 9>&- &
   child=$!
+  if [ -n "$stopping" ]; then finish; fi
   wait "$child"
   code=$?
+  if [ -n "$stopping" ]; then finish; fi
   child=
   if [ $(($(date +%s) - started)) -ge 10 ]; then delay=1; fi
   echo "$(date -Is) $name exited with $code; restarting in $delay s" >&2
   sleep "$delay" 9>&- &
   nap=$!
+  if [ -n "$stopping" ]; then finish; fi
   wait "$nap"
+  if [ -n "$stopping" ]; then finish; fi
   nap=
   delay=$((delay * 2)); if [ "$delay" -gt 30 ]; then delay=30; fi
 done

@@ -21,6 +21,17 @@ export class Lru<K, V> {
     if (this.m.size > this.capacity) this.m.delete(this.m.keys().next().value as K);
   }
 
+  /**
+   * Drops least recently used entries while `stale` says so, at most `max` of them; stops at the first it keeps.
+   * For entries that, once old, mean no more than a missing one: a long-running process then keeps only live ones.
+   */
+  evictOldestWhile(stale: (value: V) => boolean, max: number): void {
+    for (const [k, v] of this.m) {
+      if (max-- <= 0 || !stale(v)) return;
+      this.m.delete(k);
+    }
+  }
+
   get size(): number {
     return this.m.size;
   }

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { Deployment } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { explained, launchBrowser } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -78,11 +78,11 @@ describe('the resource browser', () => {
     // The row re-renders while the Deployment's status changes: a click on a row being replaced is lost, so click
     // again until the drawer shows it.
     const heading = detail.getByRole('heading', { name: 'web' });
-    await until(async () => {
+    await explained(browser, () => until(async () => {
       if (await heading.isVisible()) return true;
       await page.locator('[data-test=resource-row]', { hasText: 'web' }).click({ timeout: 5000 }).catch(() => undefined);
       return heading.waitFor({ timeout: 5000 }).then(() => true, () => false);
-    }, 'the Deployment web open in the drawer');
+    }, 'the Deployment web open in the drawer'), async () => `the drawer: ${await page.locator('[role=complementary]').allInnerTexts().then((t) => t.join(' | ') || 'closed')}`);
     await detail.locator('[data-test=owned]', { hasText: 'ReplicaSet' }).waitFor({ timeout: STEP_MS });
     await shot('2-deployment-overview');
 

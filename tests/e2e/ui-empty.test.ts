@@ -1,4 +1,5 @@
-// A fresh cluster with no nodes: the UI tells a new user what to do first, and offers it.
+// A fresh cluster with no nodes: the UI tells a new user what to do first, and offers it. And a part of the app whose
+// code fails to load (the web UI's server gone for a moment) is fetched again, or says so in its place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -55,5 +56,33 @@ describe('an empty cluster', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await page.evaluate("document.activeElement?.getAttribute('data-test')")).toBe('add-node');
+  });
+
+  it('loads a part of the app again when its code failed to load, and says so when it keeps failing', async () => {
+    // The object drawer's code: its first two requests fail, as they would while the server restarts.
+    let refused = 0;
+    await page.route(/\/assets\/ObjectDetail-[^/]*\.js$/, (route) => (refused++ < 2 ? route.abort('connectionrefused') : route.continue()));
+    await page.getByRole('button', { name: 'Resources', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Resource kinds' }).locator('[data-kind="/namespaces"]').click();
+    await page.locator('[data-test=resource-row]', { hasText: 'kube-system' }).click();
+    const detail = page.locator('[data-test=object-detail]');
+    await detail.getByRole('heading', { name: 'kube-system' }).waitFor({ timeout: 30_000 });
+    expect(refused).toBe(3); // two refused, the third let through
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+
+    // The History view's code never loads: after its retries, the view says so and offers a reload.
+    let historyTries = 0;
+    await page.route(/\/assets\/HistoryView-[^/]*\.js$/, (route) => { historyTries++; return route.abort('connectionrefused'); });
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    const failed = page.locator('[data-test=load-failed]');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.innerText()).toContain('This part of Flotilla could not be loaded');
+    expect(historyTries).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: path.join(SHOTS, '00-load-failed.png') });
+    await page.unrouteAll();
+    await failed.getByRole('button', { name: 'Reload the window' }).click();
+    await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-test=load-failed]').waitFor({ state: 'detached', timeout: 30_000 });
   });
 });

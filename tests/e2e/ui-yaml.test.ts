@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser, openUi } from './support/browser';
+import { explained, launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -102,7 +102,7 @@ describe('the YAML editor', () => {
     await editor().locator('[data-test=yaml-review]').click();
     const problems = editor().locator('[data-test=yaml-problems]');
     const problem = problems.locator('li', { hasText: 'spec.replicas: expected integer, got string "x"' }).first();
-    await problem.waitFor({ timeout: STEP_MS });
+    await explained(browser, () => problem.waitFor({ timeout: STEP_MS }), async () => `the editor: ${await editor().locator('[data-test=yaml-status], [data-test=yaml-problems]').allInnerTexts().then((t) => t.join(' | '))}`);
     const lineNo = await page.evaluate('[...document.querySelectorAll("[data-test=yaml-code] .cm-line")].findIndex((l) => l.textContent.includes("replicas: \\"x\\"")) + 1');
     expect(await problem.innerText(), `all problems: ${(await problems.locator('li').allInnerTexts()).join(' | ')}`).toContain(`Line ${String(lineNo)}`);
     expect(await editor().locator('[data-test=yaml-status]').innerText()).toContain('nothing was applied');

@@ -5,7 +5,12 @@
 //  - counting: an Event identical but for its timestamps to one already written is a patch of the
 //    existing Event's count and lastTimestamp instead of a new Event;
 //  - spam filter: a source may write 25 events about one object, then 1 every 5 minutes.
-// Pure (time comes from `now`); each cache is an LRU of 4096 entries.
+// Pure (time comes from `now`); each cache is an LRU of 4096 entries. Beyond client-go: an aggregation record older
+// than its 10 minutes and a spam bucket refilled to its burst mean exactly what no entry means, so the oldest such
+// entries are dropped as new ones come (a few per call): a recorder that has seen thousands of short-lived pods holds
+// only the recent ones instead of filling both caches to 4096.
+/** Stale entries dropped per call, at most: more than one, so they go faster than new ones come. */
+const PRUNE_PER_CALL = 4;
 import type { Event } from '../../api/types';
 import { Lru } from '../../protocol/lru';
 
@@ -58,6 +63,11 @@ export class EventCorrelator {
 
   constructor(private readonly now: () => number = Date.now, private readonly timestamp: (ms: number) => string = rfc3339) {}
 
+  /** How many entries each cache holds (for tests and the soak's accounting). */
+  get sizes(): { aggregates: number; observed: number; spam: number } {
+    return { aggregates: this.aggregates.size, observed: this.observed.size, spam: this.spam.size };
+  }
+
   correlate(input: Event): Correlated {
     const { event: aggregated, key } = this.aggregate(input);
     const { event, patch } = this.observe(aggregated, key);
@@ -72,6 +82,7 @@ export class EventCorrelator {
   private aggregate(e: Event): { event: Event; key: string } {
     const now = this.now();
     const akey = aggregateKey(e);
+    this.aggregates.evictOldestWhile((r) => now - r.last > AGGREGATE_INTERVAL_MS, PRUNE_PER_CALL);
     let rec = this.aggregates.get(akey);
     if (!rec || now - rec.last > AGGREGATE_INTERVAL_MS) rec = { localKeys: new Set(), last: now };
     rec.localKeys.add(e.message ?? '');
@@ -108,14 +119,20 @@ export class EventCorrelator {
   private filtered(e: Event): boolean {
     const now = this.now();
     const k = spamKey(e);
+    this.spam.evictOldestWhile((old) => refilled(old, now) >= SPAM_BURST, PRUNE_PER_CALL);
     const b = this.spam.get(k) ?? { tokens: SPAM_BURST, at: now };
-    b.tokens = Math.min(SPAM_BURST, b.tokens + ((now - b.at) / 1000) * SPAM_QPS);
+    b.tokens = refilled(b, now);
     b.at = now;
     const ok = b.tokens >= 1;
     if (ok) b.tokens -= 1;
     this.spam.set(k, b);
     return !ok;
   }
+}
+
+/** A spam bucket's tokens at `now`: refilled at SPAM_QPS since it was last used, up to the burst. */
+function refilled(b: Bucket, now: number): number {
+  return Math.min(SPAM_BURST, b.tokens + ((now - b.at) / 1000) * SPAM_QPS);
 }
 
 /** An Event's name: the object's name and the time in nanoseconds, in hex (client-go's "%v.%x"). */

@@ -9,8 +9,12 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 export interface TestBrowser {
   context: BrowserContext;
+  /** What went wrong in its pages so far, oldest first (the last 30): errors thrown, console errors, failed requests, HTTP errors. */
+  problems(): string[];
   close(): Promise<void>;
 }
+
+const KEPT_PROBLEMS = 30;
 
 export async function launchBrowser(viewport = { width: 1360, height: 860 }, colorScheme: 'light' | 'dark' = 'light'): Promise<TestBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-chromium-'));
@@ -21,13 +25,41 @@ export async function launchBrowser(viewport = { width: 1360, height: 860 }, col
     colorScheme,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const problems: string[] = [];
+  const note = (what: string): void => {
+    problems.push(`${new Date().toISOString().slice(11, 23)} ${what}`);
+    if (problems.length > KEPT_PROBLEMS) problems.shift();
+  };
+  context.on('weberror', (e) => note(`page error: ${e.error().message}`));
+  context.on('console', (m) => { if (m.type() === 'error') note(`console error: ${m.text()}`); });
+  context.on('requestfailed', (r) => note(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? ''}`));
+  context.on('response', (r) => { if (r.status() >= 400) note(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`); });
   return {
     context,
+    problems: () => [...problems],
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** `problems` as the tail of an error message. */
+export function problemsText(browser: TestBrowser): string {
+  const p = browser.problems();
+  return p.length ? `\nwhat went wrong in the page:\n  ${p.join('\n  ')}` : '\nnothing went wrong in the page (no errors, failed requests or HTTP errors)';
+}
+
+/** Runs `step`; if it throws, throws again with what went wrong in the page and `context()` (what the page shows). */
+export async function explained<T>(browser: TestBrowser, step: () => Promise<T>, context: () => Promise<string> = async () => ''): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    const shown = await context().catch((c: unknown) => `(could not read the page: ${String(c)})`);
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.message = `${err.message}${shown ? `\nthe page shows: ${shown}` : ''}${problemsText(browser)}`;
+    throw err;
+  }
 }
 
 /** Opens the UI at `url` (or reloads it) and waits until it says it is connected to the cluster. */

@@ -21,22 +21,44 @@ function groupMembers(pgid: number): number[] {
   });
 }
 
+/** Writes the script into a temp dir (its node paths moved there) and starts it supervising `cmd`, in a process group of its own. */
+function startSupervisor(dir: string, cmd: string) {
+  const script = SUPERVISE_SCRIPT.replaceAll(NODE.runDir, path.join(dir, 'run')).replaceAll(NODE.logDir, path.join(dir, 'log'));
+  fs.writeFileSync(path.join(dir, 'supervise'), script, { mode: 0o755 });
+  const child = spawn('/bin/sh', [path.join(dir, 'supervise'), 'svc', '/bin/sh', '-c', cmd], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = { log: '' };
+  child.stderr.on('data', (d: Buffer) => (out.log += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out, exited, pgid: child.pid ?? 0 };
+}
+
 describe('supervise (sandbox nodes\' service supervisor)', () => {
   let dir = '';
   afterEach(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
+  it('leaves no process behind when SIGTERM comes right after an exit, while the wait before the restart begins', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-supervise-'));
+    // The exit's log line is written just before the wait's sleep is started and its PID recorded: a signal taken
+    // there found no PID to kill and left the sleep running for its seconds. Each round signals as soon as it reads it.
+    for (let round = 0; round < 20; round++) {
+      const s = startSupervisor(dir, 'exit 3');
+      try {
+        await waitFor(() => s.out.log.includes('exited with'), 'the first exit', 10_000, 1);
+        process.kill(s.pgid, 'SIGTERM');
+        expect(await s.exited).toBe(0);
+        await waitFor(() => groupMembers(s.pgid).length === 0, `no process of the supervisor left (round ${round})`, 500);
+      } finally {
+        for (const pid of groupMembers(s.pgid)) process.kill(pid, 'SIGKILL');
+      }
+    }
+  });
+
   it('restarts a crashing service with a doubling wait, and stops at once on SIGTERM', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-supervise-'));
-    const script = SUPERVISE_SCRIPT.replaceAll(NODE.runDir, path.join(dir, 'run')).replaceAll(NODE.logDir, path.join(dir, 'log'));
-    fs.writeFileSync(path.join(dir, 'supervise'), script, { mode: 0o755 });
-    const child = spawn('/bin/sh', [path.join(dir, 'supervise'), 'svc', '/bin/sh', '-c', 'exit 3'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const pgid = child.pid ?? 0;
+    const { out, exited, pgid } = startSupervisor(dir, 'exit 3');
     try {
-      await waitFor(() => (log.match(/exited with/g) ?? []).length >= 3, 'three exits', 20_000);
-      const waits = [...log.matchAll(/svc exited with 3; restarting in (\d+) s/g)].map((m) => Number(m[1]));
+      await waitFor(() => (out.log.match(/exited with/g) ?? []).length >= 3, 'three exits', 20_000);
+      const waits = [...out.log.matchAll(/svc exited with 3; restarting in (\d+) s/g)].map((m) => Number(m[1]));
       expect(waits.slice(0, 3)).toEqual([1, 2, 4]);
       expect(fs.readFileSync(path.join(dir, 'run', 'svc.pid'), 'utf8').trim()).toBe(String(pgid));
       // It is now waiting 4 s before the next start: SIGTERM ends it and that wait now.
