@@ -6,6 +6,7 @@ import type { KObject, Node, Pod } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/types';
 import { EventRecorder } from '../client/record/recorder';
+import { EventCorrelator } from '../client/record/correlator';
 import { Informer } from '../client/cache/informer';
 import { R, keyOf } from '../client/refs';
 import { Limiter } from './limiter';
@@ -75,9 +76,11 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
 
   // Like a kubelet, watch only pods bound to a node (a kubelet selects its own node's pods).
   const recorders = new Map<string, EventRecorder>();
+  // One correlator for every hollow kubelet: thousands of stand-in nodes keep one event cache, not one each.
+  const correlator = new EventCorrelator();
   const recorder = (node: string): EventRecorder => {
     let r = recorders.get(node);
-    if (!r) recorders.set(node, (r = new EventRecorder(client, { component: 'kubelet', host: node })));
+    if (!r) recorders.set(node, (r = new EventRecorder(client, { component: 'kubelet', host: node }, { correlator })));
     return r;
   };
   const podInf = new Informer<Pod>(client, R.pods, { onError: informerLog, fieldSelector: 'spec.nodeName!=' });

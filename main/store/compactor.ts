@@ -50,8 +50,23 @@ export interface CompactorOptions {
 /** What the compactor needs of a store; with the steps, it compacts, vacuums and checkpoints a step at a time. */
 export type CompactedStore = Pick<Store, 'revision' | 'compact'> & Partial<Pick<SqliteStore, 'compactStep' | 'vacuumStep' | 'checkpoint'>>;
 
-/** Pages given back to the file system in one step (512 KiB with 4 KiB pages). */
+/** Pages given back to the file system in one step at most (512 KiB with 4 KiB pages). */
 const VACUUM_STEP_PAGES = 128;
+/** Revisions compacted in one transaction at most. */
+const COMPACT_STEP_REVISIONS = 200;
+/**
+ * What one synchronous step may take (ms). A step over it halves the next one's size (down to `min`); one under half
+ * of it doubles it (up to `max`). On a busy machine a step's wall time stretches with the CPU it waits for: smaller
+ * steps keep the pause a request can meet short there too, at the cost of more turns.
+ */
+export const STEP_BUDGET_MS = 25;
+
+/** The size of the next step after one of `size` that took `ms`. Pure. */
+export function nextStepSize(size: number, ms: number, min: number, max: number): number {
+  if (ms > STEP_BUDGET_MS) return Math.max(min, Math.floor(size / 2));
+  if (ms < STEP_BUDGET_MS / 2) return Math.min(max, size * 2);
+  return size;
+}
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -75,15 +90,20 @@ async function compactInSteps(store: CompactedStore, target: number, stopped: ()
     timed(() => store.compact(target));
     return steps;
   }
-  while (!timed(() => compactStep.call(store, target)).done) {
+  const lastMs = (): number => steps[steps.length - 1].ms;
+  let revisions = COMPACT_STEP_REVISIONS;
+  while (!timed(() => compactStep.call(store, target, revisions)).done) {
+    revisions = nextStepSize(revisions, lastMs(), 10, COMPACT_STEP_REVISIONS);
     await nextTurn();
     if (stopped()) return steps;
   }
   phase = 'vacuum';
+  let pages = VACUUM_STEP_PAGES;
   for (;;) {
     await nextTurn();
     if (stopped()) return steps;
-    if (timed(() => vacuumStep.call(store, VACUUM_STEP_PAGES)) === 0) break;
+    if (timed(() => vacuumStep.call(store, pages)) === 0) break;
+    pages = nextStepSize(pages, lastMs(), 8, VACUUM_STEP_PAGES);
   }
   phase = 'checkpoint';
   timed(() => checkpoint.call(store));

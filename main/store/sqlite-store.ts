@@ -57,10 +57,11 @@ export interface SqliteStore extends Store {
   /** The database's page accounting (for the soak benchmark and diagnostics). */
   space(): DbSpace;
   /**
-   * One bounded step of compact(revision): one transaction over at most `compactBatch` revisions from the compact
-   * revision. Each step leaves a compacted store (compactRevision moves up to `to`); `done` once at the target.
+   * One bounded step of compact(revision): one transaction over at most `batch` revisions (default `compactBatch`)
+   * from the compact revision. Each step leaves a compacted store (compactRevision moves up to `to`); `done` once at
+   * the target.
    */
-  compactStep(revision: number): CompactStep;
+  compactStep(revision: number, batch?: number): CompactStep;
   /**
    * Gives free pages back to the file system, at most `pages` a call, once more than a third of the pages in use are
    * free and until a sixth are; returns how many (0: nothing more to give back).
@@ -234,11 +235,11 @@ class SqliteStoreImpl implements SqliteStore {
     while (!this.compactStep(revision).done);
   }
 
-  compactStep(revision: number): CompactStep {
+  compactStep(revision: number, batch = this.compactBatch): CompactStep {
     this.assertOpen();
     const target = Math.min(revision, this.rev);
     if (target <= this.compactRev) return { to: this.compactRev, rows: 0, done: true };
-    const to = Math.min(target, this.compactRev + this.compactBatch);
+    const to = Math.min(target, this.compactRev + Math.max(1, Math.floor(batch)));
     const rows = this.db.compact(this.compactRev, to);
     this.compactRev = to;
     this.lastCompactAt = Date.now();

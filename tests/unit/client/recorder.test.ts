@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, KObject } from '../../../main/api/types';
 import { EventRecorder } from '../../../main/client/record/recorder';
+import { EventCorrelator } from '../../../main/client/record/correlator';
 import { referenceOf } from '../../../main/client/record/reference';
 import { R } from '../../../main/client/refs';
 import { startInProcessApi, type InProcessApi } from '../../helpers/in-process-api';
@@ -87,5 +88,25 @@ describe('event recorder', () => {
     expect(events.map((e) => [e.involvedObject.fieldPath, e.count]).sort()).toEqual([['spec.containers{side}', 1], ['spec.containers{web}', 2]]);
     expect(events[0]).toMatchObject({ source: { component: 'kubelet', host: 'node-1' }, reportingComponent: 'kubelet', reportingInstance: 'node-1' });
     rec.stop();
+  });
+
+  it('keeps each source\'s counting and spam filter its own when recorders share one correlator (the hollow kubelets)', async () => {
+    const cm = await configMap('shared');
+    const correlator = new EventCorrelator();
+    const a = new EventRecorder(api.client, { component: 'kubelet', host: 'node-a' }, { correlator });
+    const b = new EventRecorder(api.client, { component: 'kubelet', host: 'node-b' }, { correlator });
+    for (let i = 0; i < 3; i++) a.event(cm, 'Normal', 'Pulled', 'pulled');
+    for (let i = 0; i < 2; i++) b.event(cm, 'Normal', 'Pulled', 'pulled');
+    // node-a fills its spam bucket (25 in all); node-b's stays its own.
+    for (let i = 0; i < 30; i++) a.event(cm, 'Normal', 'Tick', `tick ${i % 5}`);
+    b.event(cm, 'Normal', 'Started', 'started');
+    await Promise.all([a.flush(), b.flush()]);
+    const events = await eventsAbout('shared');
+    const pulled = events.filter((e) => e.reason === 'Pulled').map((e) => [e.source?.host, e.count]).sort();
+    expect(pulled).toEqual([['node-a', 3], ['node-b', 2]]);
+    expect(events.some((e) => e.reason === 'Started' && e.source?.host === 'node-b')).toBe(true);
+    expect(correlator.sizes.observed).toBeGreaterThanOrEqual(4);
+    a.stop();
+    b.stop();
   });
 });

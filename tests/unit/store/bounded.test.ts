@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCompactor } from '../../../main/store/compactor';
+import { nextStepSize, startCompactor, STEP_BUDGET_MS } from '../../../main/store/compactor';
 import type { SqliteStore } from '../../../main/store/sqlite-store';
 import { TempStores, waitFor } from './helpers';
 
@@ -49,6 +49,28 @@ describe('bounded store', () => {
     // The same history either way: every read at or above the compact revision agrees.
     for (const rev of [target, target + 10, a.revision]) expect(a.list('/', { revision: rev })).toEqual(b.list('/', { revision: rev }));
     expect(a.compactStep(target)).toEqual({ to: target, rows: 0, done: true });
+  });
+
+  it('takes a smaller step when asked: one transaction over at most that many revisions', async () => {
+    const s = temp.open();
+    await churn(s, 20, 5);
+    const step = s.compactStep(s.revision, 7);
+    expect(step).toMatchObject({ to: 7, done: false });
+    expect(s.compactRevision).toBe(7);
+  });
+
+  it('sizes its steps to the budget: halved after a slow one, doubled after a quick one, within bounds', () => {
+    expect(nextStepSize(200, STEP_BUDGET_MS * 4, 10, 200)).toBe(100);
+    expect(nextStepSize(12, STEP_BUDGET_MS + 1, 10, 200)).toBe(10);
+    expect(nextStepSize(50, STEP_BUDGET_MS / 4, 10, 200)).toBe(100);
+    expect(nextStepSize(150, 1, 10, 200)).toBe(200);
+    expect(nextStepSize(64, STEP_BUDGET_MS * 0.75, 10, 200)).toBe(64);
+    // A run of slow steps reaches the floor in a few halvings, and quick ones bring it back.
+    let n = 200;
+    for (let i = 0; i < 10; i++) n = nextStepSize(n, 300, 10, 200);
+    expect(n).toBe(10);
+    for (let i = 0; i < 10; i++) n = nextStepSize(n, 2, 10, 200);
+    expect(n).toBe(200);
   });
 
   it('after a compaction run the files are at most twice the pages in use: free pages given back, the WAL truncated', async () => {
