@@ -41,20 +41,42 @@ function nodeReady(n: KObject | undefined): boolean {
   return conds.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-/** Follows a machine, printing each new step, until Running with its Node Ready (0) or Failed (1). */
-export async function followMachine(client: HttpClient, name: string, out: (l: string) => void, timeoutMs: number): Promise<M> {
+/** A machine's state as one line: phase, step of the total, message. */
+function stepLine(m: M): string {
+  const st = m.status ?? {};
+  const p = st.progress;
+  return `${st.phase ?? 'Pending'}${p ? ` [${p.step}/${p.total}]` : ''} ${st.message ?? p?.message ?? ''}`.trim();
+}
+
+/**
+ * Follows a machine until Running with its Node Ready (0) or Failed (1), printing each step its controller writes:
+ * a watch from `resourceVersion` (the create's) sees every write, however quickly the steps pass; the poll decides
+ * when it is done (and prints what the watch missed, should it close).
+ */
+export async function followMachine(client: HttpClient, name: string, out: (l: string) => void, timeoutMs: number, resourceVersion?: string): Promise<M> {
   let last = '';
-  return pollUntil(async () => {
-    const m = await machineOrFail(client, name);
-    const st = m.status ?? {};
-    const p = st.progress;
-    const line = `${st.phase ?? 'Pending'}${p ? ` [${p.step}/${p.total}]` : ''} ${st.message ?? p?.message ?? ''}`.trim();
+  const show = (m: M): void => {
+    const line = stepLine(m);
     if (line !== last) { out(line); last = line; }
-    if (st.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${st.message ?? 'no reason given'}`);
-    if (st.phase !== 'Running') return undefined;
-    const node = await client.get<KObject>(R.nodes, name).catch(() => undefined);
-    return nodeReady(node) ? m : undefined;
-  }, timeoutMs, `machine ${name} Running with its Node Ready`, POLL_MS);
+  };
+  const watch = resourceVersion === undefined ? undefined : client.watch<M>(R.machines, { fieldSelector: `metadata.name=${name}`, resourceVersion }, (ev) => {
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') show(ev.object);
+  }, () => undefined);
+  try {
+    return await pollUntil(async () => {
+      const m = await machineOrFail(client, name);
+      const st = m.status ?? {};
+      if (!watch) show(m);
+      if (st.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${st.message ?? 'no reason given'}`);
+      if (st.phase !== 'Running') return undefined;
+      const node = await client.get<KObject>(R.nodes, name).catch(() => undefined);
+      if (!nodeReady(node)) return undefined;
+      show(m);
+      return m;
+    }, timeoutMs, `machine ${name} Running with its Node Ready`, POLL_MS);
+  } finally {
+    watch?.stop();
+  }
 }
 
 async function add(client: HttpClient, o: NodeAddOptions): Promise<void> {
@@ -64,7 +86,7 @@ async function add(client: HttpClient, o: NodeAddOptions): Promise<void> {
   const m = await createMachine(client, { provider, cpus: o.cpus, memoryMiB: o.memory, diskGiB: o.disk, running: true }, o.name);
   const name = m.metadata?.name ?? '';
   console.log(`machine ${name} (${provider}) created`);
-  await followMachine(client, name, (l) => console.log(`  ${l}`), (o.timeout ?? (provider === 'sandbox' ? 180 : 900)) * 1000);
+  await followMachine(client, name, (l) => console.log(`  ${l}`), (o.timeout ?? (provider === 'sandbox' ? 180 : 900)) * 1000, m.metadata?.resourceVersion);
   console.log(`node ${name} is Ready`);
 }
 
@@ -101,10 +123,10 @@ async function rm(client: HttpClient, name: string): Promise<void> {
 }
 
 async function setRunning(client: HttpClient, name: string, running: boolean): Promise<void> {
-  await client.patch(R.machines, name, { spec: { running } }, 'merge');
+  const patched = await client.patch<M>(R.machines, name, { spec: { running } }, 'merge');
   const want = running ? 'Running' : 'Stopped';
   if (running) {
-    await followMachine(client, name, (l) => console.log(`  ${l}`), 300_000);
+    await followMachine(client, name, (l) => console.log(`  ${l}`), 300_000, patched.metadata?.resourceVersion);
   } else {
     await pollUntil(async () => (await machineOrFail(client, name)).status?.phase === want, 120_000, `machine ${name} to stop`, POLL_MS);
   }

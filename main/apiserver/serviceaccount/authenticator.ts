@@ -8,6 +8,7 @@ import type { Registry } from '../registry/registry';
 import type { Identity, TokenValidator } from '../auth';
 import { AUTHENTICATED } from '../auth';
 import type { KubernetesClaim, ObjectRef, TokenClaims, TokenIssuer } from './issuer';
+import { TOKEN_LEEWAY_S } from './issuer';
 
 const SERVICE_ACCOUNTS = resourceFor('', 'v1', 'serviceaccounts')!;
 const PODS = resourceFor('', 'v1', 'pods')!;
@@ -34,7 +35,8 @@ function live(registry: Reader, r: typeof PODS, namespace: string, ref: ObjectRe
   const obj = registry.tryGet(r, namespace, ref.name);
   if (!obj || obj.metadata.uid !== ref.uid) return undefined;
   const del = obj.metadata.deletionTimestamp;
-  if (del && new Date(del).getTime() < now.getTime()) return undefined;
+  // As Kubernetes: deleted more than the leeway before now (a pod in its grace period, and a minute after, still holds).
+  if (del && new Date(del).getTime() < now.getTime() - TOKEN_LEEWAY_S * 1000) return undefined;
   return obj;
 }
 

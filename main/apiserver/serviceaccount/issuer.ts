@@ -38,11 +38,19 @@ export interface IssueRequest {
   now?: Date;
 }
 
-/** exp and nbf as jose checks them (no clock tolerance): valid from nbf, until before exp. */
-function withinTimes(claims: TokenClaims, now: Date): boolean {
-  const t = Math.floor(now.getTime() / 1000);
-  if (typeof claims.exp === 'number' && claims.exp <= t) return false;
-  return !(typeof claims.nbf === 'number' && claims.nbf > t);
+/**
+ * Kubernetes checks a service-account token's times with go-jose's default leeway (jwt.DefaultLeeway): one minute
+ * either way, so a token is taken up to a minute before its nbf/iat and after its exp, and a bound object deleted less
+ * than a minute ago still holds.
+ */
+export const TOKEN_LEEWAY_S = 60;
+
+/** exp, nbf and iat as go-jose's Claims.Validate checks them at `now`, with the leeway. */
+export function withinTimes(claims: Pick<TokenClaims, 'exp' | 'nbf' | 'iat'>, now: Date): boolean {
+  const t = now.getTime() / 1000;
+  if (typeof claims.nbf === 'number' && t + TOKEN_LEEWAY_S < claims.nbf) return false;
+  if (typeof claims.iat === 'number' && t + TOKEN_LEEWAY_S < claims.iat) return false;
+  return !(typeof claims.exp === 'number' && t - TOKEN_LEEWAY_S > claims.exp);
 }
 
 export class TokenIssuer {
@@ -94,7 +102,11 @@ export class TokenIssuer {
     const hit = this.verified.get(cacheKey);
     if (hit) return withinTimes(hit, now ?? new Date()) ? hit : undefined;
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { issuer: ISSUER, audience: [...audiences], algorithms: [ALG], currentDate: now });
+      // jose's own time checks with the leeway (and a little more: its boundaries are whole seconds), then go-jose's.
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: ISSUER, audience: [...audiences], algorithms: [ALG], currentDate: now, clockTolerance: TOKEN_LEEWAY_S + 1,
+      });
+      if (!withinTimes(payload, now ?? new Date())) return undefined;
       const k = (payload as Partial<TokenClaims>)['kubernetes.io'];
       if (!k || typeof k.namespace !== 'string' || typeof k.serviceaccount?.name !== 'string') return undefined;
       this.verified.set(cacheKey, payload as TokenClaims);

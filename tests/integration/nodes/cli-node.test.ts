@@ -61,6 +61,10 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
     expect(r.stdout).toMatch(/machine cli-1 \(sandbox\) created/);
     expect(r.stdout).toMatch(/Provisioning/);
     expect(r.stdout).toMatch(/Bootstrapping \[\d\/8\] starting containerd/);
+    // Every step the machine controller wrote, in order, however quickly they passed (a watch, not a poll).
+    const steps = [...r.stdout.matchAll(/\[(\d)\/8\]/g)].map((m) => Number(m[1]));
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(new Set(steps)).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));
     expect(r.stdout).toMatch(/node cli-1 is Ready\n$/);
     const ls = await flotilla(['node', 'ls', '--data-dir', dataDir]);
     expect(ls.stdout).toMatch(/^NAME\s+PROVIDER\s+PHASE\s+INTERNAL-IP\s+NODE\s+MESSAGE/);

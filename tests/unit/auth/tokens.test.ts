@@ -54,19 +54,48 @@ describe('service-account tokens', () => {
     expect((await again.authenticateToken(token))?.name).toBe('system:serviceaccount:default:robot');
   });
 
-  it('are refused once expired, and for another audience', async () => {
+  it('are refused once expired (with Kubernetes\' minute of leeway), and for another audience', async () => {
     const sa = await account('robot');
-    const { token } = await issuer.issue({ claim: { namespace: 'default', serviceaccount: { name: 'robot', uid: sa.metadata.uid } }, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 600 });
+    const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const { token } = await issuer.issue({ claim: { namespace: 'default', serviceaccount: { name: 'robot', uid: sa.metadata.uid } }, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 600, now: issuedAt });
     expect(await authn.authenticateToken(token)).toBeDefined();
     expect(await authn.validate(token, ['vault'])).toBeUndefined();
-    // A verified token is remembered, but only its signature: the times are checked on every use.
-    now = new Date(now.getTime() + 599_000);
+    // A verified token is remembered, but only its signature: the times are checked on every use. exp is 600 s after
+    // issue; go-jose's leeway (as kube-apiserver validates) takes it for a minute more.
+    const at = (s: number) => { now = new Date(issuedAt.getTime() + s * 1000); };
+    at(599);
     expect(await authn.authenticateToken(token)).toBeDefined();
-    now = new Date(now.getTime() + 2_000);
+    at(660);
+    expect(await authn.authenticateToken(token)).toBeDefined();
+    at(661);
     expect(await authn.authenticateToken(token)).toBeUndefined();
+    // Before its nbf (a clock behind the issuer's): taken within the minute, refused beyond it.
+    at(-60);
+    expect(await authn.authenticateToken(token)).toBeDefined();
+    at(-61);
+    expect(await authn.authenticateToken(token)).toBeUndefined();
+    // The same on a first use (not yet remembered): a fresh authenticator over a fresh issuer load.
+    const fresh = new ServiceAccountAuthenticator(await TokenIssuer.load(dir), reg, () => now);
+    at(-61);
+    expect(await fresh.authenticateToken(token)).toBeUndefined();
+    at(-59);
+    expect(await fresh.authenticateToken(token)).toBeDefined();
     // Another signature over the same claims is not the remembered token.
     const [h, p] = token.split('.');
     expect(await authn.authenticateToken(`${h}.${p}.${'A'.repeat(86)}`)).toBeUndefined();
+  });
+
+  it('bound to a pod being deleted, hold until a minute after its deletion timestamp (kube-apiserver\'s leeway)', async () => {
+    const sa = await account('robot');
+    const p = (await reg.create(PODS, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'held', finalizers: ['example.com/hold'] }, spec: { serviceAccountName: 'robot', containers: [{ name: 'c', image: 'busybox' }] } }, {})).object;
+    const { token } = await issuer.issue({ claim: { namespace: 'default', serviceaccount: { name: 'robot', uid: sa.metadata.uid }, pod: { name: 'held', uid: p.metadata.uid } }, audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 });
+    await reg.delete(PODS, 'default', 'held', { gracePeriodSeconds: 0 });
+    const deleted = reg.tryGet(PODS, 'default', 'held')?.metadata.deletionTimestamp;
+    expect(deleted).toBeDefined();
+    now = new Date(new Date(deleted!).getTime() + 59_000);
+    expect(await authn.authenticateToken(token)).toBeDefined();
+    now = new Date(new Date(deleted!).getTime() + 61_000);
+    expect(await authn.authenticateToken(token)).toBeUndefined();
   });
 
   it('are refused when the bound pod is deleted, or the account is deleted and recreated', async () => {
