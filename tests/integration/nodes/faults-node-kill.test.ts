@@ -64,13 +64,17 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
       return all.length === expected && all.every(running) ? all : undefined;
     }, `${expected} pods Running`, 90_000, 200).catch(async (e: unknown) => {
       // Say which pods are not there yet and why, and what the runtime holds.
-      const states = (await pods()).filter((p) => !running(p)).map((p) => {
+      const stuck = (await pods()).filter((p) => !running(p));
+      const stuckUids = new Set(stuck.map((p) => p.metadata?.uid));
+      const states = stuck.map((p) => {
         const c = p.status?.containerStatuses?.[0];
         const why = c?.state?.waiting ? `waiting ${c.state.waiting.reason ?? ''} ${c.state.waiting.message ?? ''}` : c?.state?.terminated ? `terminated ${c.state.terminated.reason ?? ''}` : c?.state?.running ? 'running, not Ready' : 'no container status';
         return `${p.metadata?.name ?? ''}: ${p.status?.phase ?? 'no phase'}, ${why.trim()}`;
       });
-      const inv = await inventory().catch((err: unknown) => `(inventory failed: ${String(err)})`);
-      throw new Error(`${e instanceof Error ? e.message : String(e)}; not Running: ${states.join('; ') || 'none (count differs)'}; runtime: ${JSON.stringify(inv).slice(0, 2000)}`);
+      const inv = await inventory().then((i) => ({
+        sandboxes: i.sandboxes.filter((b) => stuckUids.has(b.uid)), containers: i.containers.filter((c) => stuckUids.has(c.uid)),
+      }), (err: unknown) => `(inventory failed: ${String(err)})`);
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; not Running: ${states.join('; ') || 'none (count differs)'}; their sandboxes and containers in the runtime: ${JSON.stringify(inv).slice(0, 3000)}`);
     });
     const byUid = new Map(first.map((p) => [p.metadata?.uid ?? '', p.metadata?.name ?? '']));
     // The runtime settles (a restarted containerd answers once it has reloaded its containers).

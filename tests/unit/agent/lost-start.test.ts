@@ -29,6 +29,8 @@ describe('a container start the runtime never answered', () => {
     const lost = new Set([lostCreateKey('app', 'app', 0)]);
     expect(redoLostStart(ctr({ id: 'c9' }), lost)).toBe(true);
     expect(redoLostStart(ctr({ id: 'c9', attempt: 1 }), lost)).toBe(false);
+    // containerd killed mid-create shows it UNKNOWN after its restart: made again too (it never ran).
+    expect(redoLostStart(ctr({ id: 'c9', state: 'CONTAINER_UNKNOWN' }), lost)).toBe(true);
     expect(redoLostStart(ctr({ id: 'c9', state: 'CONTAINER_RUNNING', startedAt: 3 }), lost)).toBe(false);
   });
 

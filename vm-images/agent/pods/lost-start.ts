@@ -29,7 +29,9 @@ export function answerLost(err: unknown): boolean {
 export function redoLostStart(cur: RuntimeContainer, lost: ReadonlySet<string>): boolean {
   if (cur.startedAt !== 0) return false;
   if (interruptedStartError(cur)) return true; // seen by an agent that did not make the start (it was killed meanwhile)
-  if (!lost.has(cur.id) && !(cur.state === 'CONTAINER_CREATED' && lost.has(lostCreateKey(cur.kind, cur.name, cur.attempt)))) return false;
+  // A create whose answer was lost: containerd, restarted, shows the container CREATED or, when it died mid-create, UNKNOWN.
+  const createLost = (cur.state === 'CONTAINER_CREATED' || cur.state === 'CONTAINER_UNKNOWN') && lost.has(lostCreateKey(cur.kind, cur.name, cur.attempt));
+  if (!lost.has(cur.id) && !createLost) return false;
   return cur.state === 'CONTAINER_CREATED' || cur.state === 'CONTAINER_EXITED' || cur.state === 'CONTAINER_UNKNOWN';
 }
 

@@ -315,8 +315,11 @@ export class PodWorker {
       return 0;
     }
     this.stopProber(cur.id);
+    // Unknown to the runtime (containerd died while making it): killed first, then restarted, as the kubelet does.
+    if (cur.state === 'CONTAINER_UNKNOWN') await this.deps.cri.stopContainer(cur.id, 0).catch(() => undefined);
     if (!this.shouldRestart(kind, cur.exitCode, c)) { this.waiting.delete(key); return this.deps.resyncIntervalMs; }
-    const finished = cur.finishedAt || Date.now();
+    // A container that never finished (unknown) counts from its creation: "now" on every pass would settle forever.
+    const finished = cur.finishedAt || cur.createdAt || Date.now();
     // Let the runtime settle before restarting in place, as the kubelet's once-a-second relist does: a
     // container killed because its sandbox is being stopped restarts once, in the new sandbox, rather
     // than first in the dying one (which counted a second restart).
