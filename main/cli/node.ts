@@ -59,14 +59,15 @@ export async function followMachine(client: HttpClient, name: string, out: (l: s
     const line = stepLine(m);
     if (line !== last) { out(line); last = line; }
   };
+  let watching = resourceVersion !== undefined;
   const watch = resourceVersion === undefined ? undefined : client.watch<M>(R.machines, { fieldSelector: `metadata.name=${name}`, resourceVersion }, (ev) => {
     if (ev.type === 'ADDED' || ev.type === 'MODIFIED') show(ev.object);
-  }, () => undefined);
+  }, () => { watching = false; });
   try {
     return await pollUntil(async () => {
       const m = await machineOrFail(client, name);
       const st = m.status ?? {};
-      if (!watch) show(m);
+      if (!watching) show(m);
       if (st.phase === 'Failed') throw new PollFailure(`machine ${name} failed: ${st.message ?? 'no reason given'}`);
       if (st.phase !== 'Running') return undefined;
       const node = await client.get<KObject>(R.nodes, name).catch(() => undefined);

@@ -46,7 +46,7 @@ export interface IssueRequest {
 export const TOKEN_LEEWAY_S = 60;
 
 /** exp, nbf and iat as go-jose's Claims.Validate checks them at `now`, with the leeway. */
-export function withinTimes(claims: Pick<TokenClaims, 'exp' | 'nbf' | 'iat'>, now: Date): boolean {
+function withinTimes(claims: Pick<TokenClaims, 'exp' | 'nbf' | 'iat'>, now: Date): boolean {
   const t = now.getTime() / 1000;
   if (typeof claims.nbf === 'number' && t + TOKEN_LEEWAY_S < claims.nbf) return false;
   if (typeof claims.iat === 'number' && t + TOKEN_LEEWAY_S < claims.iat) return false;

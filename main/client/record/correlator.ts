@@ -1,7 +1,7 @@
 // client-go's EventCorrelator (tools/record/events_cache.go), which every recorder runs an Event
 // through before writing it:
-//  - aggregation: more than 10 events about one object with the same source, type and reason but
-//    different messages within 10 minutes become one Event "(combined from similar events): <msg>";
+//  - aggregation: from the 10th event about one object with the same source, type and reason but
+//    different messages within 10 minutes, they become one Event "(combined from similar events): <msg>";
 //  - counting: an Event identical but for its timestamps to one already written is a patch of the
 //    existing Event's count and lastTimestamp instead of a new Event;
 //  - spam filter: a source may write 25 events about one object, then 1 every 5 minutes.
@@ -9,11 +9,11 @@
 // than its 10 minutes and a spam bucket refilled to its burst mean exactly what no entry means, so the oldest such
 // entries are dropped as new ones come (a few per call): a recorder that has seen thousands of short-lived pods holds
 // only the recent ones instead of filling both caches to 4096.
-/** Stale entries dropped per call, at most: more than one, so they go faster than new ones come. */
-const PRUNE_PER_CALL = 4;
 import type { Event } from '../../api/types';
 import { Lru } from '../../protocol/lru';
 
+/** Stale entries dropped per call, at most: more than one, so they go faster than new ones come. */
+const PRUNE_PER_CALL = 4;
 const MAX_LRU_ENTRIES = 4096;
 const AGGREGATE_MAX_EVENTS = 10;
 const AGGREGATE_INTERVAL_MS = 600_000;

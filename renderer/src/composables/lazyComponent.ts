@@ -6,24 +6,20 @@ import type { Component } from 'vue';
 import LoadFailed from '../components/LoadFailed.vue';
 
 /** Further attempts after a failed load, and the wait before each (ms, times the attempt's number). */
-export const LOAD_RETRIES = 3;
-export const LOAD_RETRY_MS = 400;
-
-/** What to do after attempt `attempts` failed: try again after a wait, or fail. Pure, for the component and its test. */
-export function nextLoadStep(attempts: number): { retryInMs: number } | { fail: true } {
-  return attempts <= LOAD_RETRIES ? { retryInMs: LOAD_RETRY_MS * attempts } : { fail: true };
-}
+const LOAD_RETRIES = 3;
+const LOAD_RETRY_MS = 400;
 
 export function lazyComponent<T extends Component>(loader: () => Promise<T | { default: T }>): T {
   return defineAsyncComponent<T>({
     loader,
     errorComponent: LoadFailed,
     onError(error, retry, fail, attempts) {
-      const step = nextLoadStep(attempts);
-      if ('fail' in step) {
-        console.error('flotilla: a part of the UI failed to load', error);
-        fail();
-      } else setTimeout(retry, step.retryInMs);
+      if (attempts <= LOAD_RETRIES) {
+        setTimeout(retry, LOAD_RETRY_MS * attempts);
+        return;
+      }
+      console.error('flotilla: a part of the UI failed to load', error);
+      fail();
     },
   });
 }
