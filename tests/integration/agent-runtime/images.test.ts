@@ -6,7 +6,7 @@ import { startTestContainerd, type TestContainerd } from '../../helpers/containe
 import { importImage } from '../../../vm-images/agent/runtime/containerd';
 import { goArch } from '../../../vm-images/agent/node/node-info';
 import { readTarMembers } from '../../../main/nodes/image-platforms';
-import { skipUnlessRoot } from './support';
+import { skipUnlessRoot, waitFor } from './support';
 
 describe.skipIf(skipUnlessRoot)('images', () => {
   let t: TestContainerd;
@@ -38,14 +38,24 @@ describe.skipIf(skipUnlessRoot)('images', () => {
   });
 
   it('holds the content of the node\'s own platform only, and refuses a platform the image lacks', async () => {
-    const content = execFileSync('ctr', ['--address', t.socket, '-n', 'k8s.io', 'content', 'ls', '-q'], { encoding: 'utf8' }).split('\n');
-    for (const img of t.images) {
+    const platforms = t.images.flatMap((img) => {
       const tar = readTarMembers(readFileSync(img.file), (p) => p.startsWith('blobs/') || p === 'index.json');
       const top = JSON.parse(tar.get('index.json')?.toString() ?? '') as { manifests: Array<{ digest: string }> };
       const inner = JSON.parse(tar.get(`blobs/${top.manifests[0]?.digest.replace(':', '/')}`)?.toString() ?? '') as { manifests: Array<{ digest: string; platform: { architecture: string } }> };
       expect(inner.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
-      for (const m of inner.manifests) expect(content.includes(m.digest), `${img.ref} ${m.platform.architecture}`).toBe(m.platform.architecture === goArch());
-    }
+      return inner.manifests.map((m) => ({ what: `${img.ref} ${m.platform.architecture}`, digest: m.digest, own: m.platform.architecture === goArch() }));
+    });
+    const contentNow = (): string[] => execFileSync('ctr', ['--address', t.socket, '-n', 'k8s.io', 'content', 'ls', '-q'], { encoding: 'utf8' }).split('\n');
+    // `ctr images import` writes every blob of the archive, then its lease ends and containerd's garbage collector
+    // (scheduled, not immediate) removes what no image references: the other platform's manifests go soon after.
+    const content = await waitFor('the other platforms\' manifests collected', () => {
+      const now = contentNow();
+      return platforms.every((p) => p.own || !now.includes(p.digest)) && now;
+    }).catch((err: unknown) => {
+      const now = contentNow();
+      throw new Error(`${String(err)}; still held: ${platforms.filter((p) => !p.own && now.includes(p.digest)).map((p) => p.what).join(', ')}`);
+    });
+    for (const p of platforms) expect(content.includes(p.digest), p.what).toBe(p.own);
     await expect(importImage(t.socket, t.images[0]?.file ?? '', 'ctr', 'linux/riscv64')).rejects.toThrow(/no match for platform in manifest/);
   });
 });

@@ -71,7 +71,8 @@ describe('service load balancer', () => {
     await cp.waitFor(() => ingressIP('gone'), 'gone has an address');
     await cp.delete(SVC, 'gone', { namespace: 'default' });
     await cp.waitFor(async () => (await cp.find(SVC, 'gone', 'default')) === undefined, 'gone deleted');
-    expect((await cp.events('gone', 'default')).map((e) => e.reason)).toContain('DeletedLoadBalancer');
+    // As the service controller does, the event is recorded after the finalizer is removed: it may land later.
+    await cp.waitFor(async () => (await cp.events('gone', 'default')).some((e) => e.reason === 'DeletedLoadBalancer'), 'DeletedLoadBalancer recorded');
     await lb('after');
     expect(await cp.waitFor(() => ingressIP('after'), 'after has an address')).toBe('10.250.0.1');
   });
