@@ -1,9 +1,7 @@
 // Loads the embedded CRI .proto into gRPC service constructors (works from a single bundled file: no .proto on disk needed).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { parse } from 'protobufjs';
 import { CRI_API_PROTO } from './api-proto';
 
 export interface CriServices {
@@ -23,17 +21,11 @@ function lookup(obj: grpc.GrpcObject, path: string[]): grpc.ServiceClientConstru
   return cur as grpc.ServiceClientConstructor;
 }
 
-/** A .proto's text as gRPC's package object (written to a temp file for the loader, removed at once). */
+/** A .proto's text as gRPC's package object, parsed in memory (no file: nothing is left behind by a killed process). */
 export function loadProtoText(text: string): grpc.GrpcObject {
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-cri-'));
-  try {
-    const file = join(dir, 'api.proto');
-    writeFileSync(file, text);
-    const def = protoLoader.loadSync(file, { keepCase: true, longs: String, enums: String, defaults: true });
-    return grpc.loadPackageDefinition(def);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { root } = parse(text, { keepCase: true });
+  const def = protoLoader.fromJSON(root.toJSON(), { keepCase: true, longs: String, enums: String, defaults: true });
+  return grpc.loadPackageDefinition(def);
 }
 
 /** A service constructor of a loaded package (`['runtime', 'v1', 'RuntimeService']`). */
