@@ -32,6 +32,12 @@ export interface SoakSummary {
   heapTotalGrowthMb: number;
   externalGrowthMb: number;
   usedGrowthMb: number;
+  /**
+   * RSS and heap in use over the run's second half (median of its first 3 samples against its last 3): what still grows
+   * once the warm-up (caches filling, Events reaching their TTL) is over. With --expose-gc the heap is the live heap.
+   */
+  rssGrowthLastHalfMb: number;
+  heapGrowthLastHalfMb: number;
   p99Ms: number;
   writeP99Ms: number;
   readP99Ms: number;
@@ -61,6 +67,7 @@ export function summarize(samples: readonly Sample[], latencies: Latencies, maxP
   const with_ = samples.filter((s) => s.compactions > 0 && s.calls > 0).map((s) => s.p99);
   const without = samples.filter((s) => s.compactions === 0 && s.calls > 0).map((s) => s.p99);
   const all = [...latencies.write, ...latencies.read];
+  const halfway = (samples[samples.length - 1]?.t ?? 0) / 2;
   return {
     diskToLiveMax: ratios.length ? Math.max(...ratios) : NaN,
     diskToLiveMedian: median(ratios),
@@ -72,6 +79,8 @@ export function summarize(samples: readonly Sample[], latencies: Latencies, maxP
     heapTotalGrowthMb: growth(samples, warmupS, (s) => s.heapTotalMb),
     externalGrowthMb: growth(samples, warmupS, (s) => s.externalMb),
     usedGrowthMb: growth(samples, warmupS, (s) => s.usedBytes / MIB),
+    rssGrowthLastHalfMb: growth(samples, halfway, (s) => s.rssMb),
+    heapGrowthLastHalfMb: growth(samples, halfway, (s) => s.heapMb),
     p99Ms: percentile(all, 99),
     writeP99Ms: percentile(latencies.write, 99),
     readP99Ms: percentile(latencies.read, 99),
@@ -144,6 +153,7 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       ['p99 step in compaction windows (ms)', round(sum.compactionP99StepMs, 1), `< ${MAX_PAUSE_MS}`, verdict(!(sum.compactionP99StepMs >= MAX_PAUSE_MS))],
       ['RSS growth after warm-up (MiB)', round(sum.rssGrowthMb, 1), 'flat', ''],
       ['  of it V8 heap reserved / external (MiB)', `${round(sum.heapTotalGrowthMb, 1)} / ${round(sum.externalGrowthMb, 1)}`, '', ''],
+      ['RSS / heap in use growth over the second half (MiB)', `${round(sum.rssGrowthLastHalfMb, 1)} / ${round(sum.heapGrowthLastHalfMb, 1)}`, 'flat', ''],
       ['used pages growth after warm-up (MiB)', round(sum.usedGrowthMb, 2), 'flat', ''],
       ['p99, all calls (ms)', round(sum.p99Ms, 1), '', ''],
       ['p99 writes / reads (ms)', `${round(sum.writeP99Ms, 1)} / ${round(sum.readP99Ms, 1)}`, '', ''],
@@ -161,6 +171,7 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       disk_to_live_ratio: round(sum.diskToLiveMax, 2), disk_to_live_median: round(sum.diskToLiveMedian, 2), disk_to_latest_ratio: round(sum.diskToLatestMax, 2),
       max_compaction_pause_ms: round(sum.maxCompactionPauseMs, 1), compactions: sum.compactions, compaction_p99_step_ms: round(sum.compactionP99StepMs, 1),
       rss_growth_mb: round(sum.rssGrowthMb, 1), heap_total_growth_mb: round(sum.heapTotalGrowthMb, 1), external_growth_mb: round(sum.externalGrowthMb, 1),
+      rss_growth_last_half_mb: round(sum.rssGrowthLastHalfMb, 1), heap_growth_last_half_mb: round(sum.heapGrowthLastHalfMb, 1),
       used_growth_mb: round(sum.usedGrowthMb, 2), rss_mb: round(last?.rssMb ?? NaN, 0),
       disk_mb: round((last?.diskBytes ?? NaN) / MIB, 2), live_mb: round((last?.usedBytes ?? NaN) / MIB, 2),
       keys: last?.keys ?? 0, revision: last?.revision ?? 0,

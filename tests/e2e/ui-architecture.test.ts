@@ -10,12 +10,11 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { parsePromText } from '../../main/protocol/prom-text';
-import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
+import { ensureRendererBuilt, readySandboxNode, ROOT, startServe, type ServeProcess } from './support/serve-process';
 import { launchBrowser, type TestBrowser, openUi } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
 const STEP_MS = 60_000;
@@ -49,11 +48,7 @@ describe.skipIf(skip)('the Architecture view', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
     serve = await startServe(['--nodes', '1'], 120_000);
-    node = await until(async () => {
-      const n = (await serve.client.list(NODES)).items[0];
-      const ready = (n?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      return ready ? n?.metadata?.name : undefined;
-    }, 'the sandbox node Ready', 240_000);
+    node = await readySandboxNode(serve);
     browser = await launchBrowser({ width: 1024, height: 700 });
     page = await browser.context.newPage();
   }, 420_000);

@@ -10,13 +10,12 @@ import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import type { Pod } from '../../main/api/types';
 import { builtImages } from '../../main/nodes/artifacts';
-import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
+import { ensureRendererBuilt, readySandboxNode, ROOT, startServe, type ServeProcess } from './support/serve-process';
 import { launchBrowser, type TestBrowser, openUi } from './support/browser';
 import { freePort } from '../helpers/free-port';
 import { waitFor } from '../helpers/cluster';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true };
 const STEP_MS = 60_000;
 const skip = process.getuid?.() !== 0 && process.env.CI !== 'true';
@@ -53,11 +52,7 @@ describe.skipIf(skip)('the Images view', () => {
     ensureRendererBuilt();
     port = await freePort();
     serve = await startServe(['--nodes', '1', '--registry-port', String(port)], 120_000);
-    node = await until(async () => {
-      const n = (await serve.client.list(NODES)).items[0];
-      const ready = (n?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      return ready ? n?.metadata?.name : undefined;
-    }, 'the sandbox node Ready', 240_000);
+    node = await readySandboxNode(serve);
     const hello = (await builtImages(path.join(serve.dir, 'data'))).find((f) => path.basename(f) === 'hello.tar') ?? '';
     execFileSync('/usr/bin/skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci-archive:${hello}`, `docker://localhost:${port}/flotilla/hello:1`], { timeout: 120_000 });
     await serve.client.create(PODS, {

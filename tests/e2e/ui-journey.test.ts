@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { KObject, Node, Pod } from '../../main/api/types';
-import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
+import type { KObject, Pod } from '../../main/api/types';
+import { ensureRendererBuilt, readySandboxNode, ROOT, startServe, type ServeProcess } from './support/serve-process';
 import { launchBrowser, type TestBrowser, openPodFromMap, openUi } from './support/browser';
 import { waitFor } from '../helpers/wait';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true };
 const STEP_MS = 60_000;
@@ -33,10 +32,7 @@ describe.skipIf(skip)('the pod\'s Journey tab', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
     serve = await startServe(['--nodes', '1', '--hollow-nodes', '2'], 120_000);
-    node = await until(async () => {
-      const n = (await serve.client.list<Node & KObject>(NODES)).items.find((x) => x.metadata?.labels?.['flotilla.dev/provider'] === 'sandbox');
-      return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? n.metadata?.name : undefined;
-    }, 'the sandbox node Ready', 240_000);
+    node = await readySandboxNode(serve);
     await serve.client.create(SERVICES, {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'journey', namespace: 'default' },
       spec: { selector: { app: 'journey' }, ports: [{ port: 80, targetPort: 8080 }] },

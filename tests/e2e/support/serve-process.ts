@@ -6,9 +6,11 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { HttpClient } from '../../../main/client/http';
+import type { KObject, Node } from '../../../main/api/types';
 import { pollUntil } from '../../../main/protocol/poll';
 
 const MACHINES = { group: 'flotilla.dev', version: 'v1alpha1', plural: 'machines', namespaced: false };
+const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -166,4 +168,12 @@ export async function startServe(extraArgs: string[], timeoutMs = 60_000, opts: 
       c.close();
     },
   };
+}
+
+/** The name of the serve's sandbox node once it is Ready (hollow nodes left out). */
+export function readySandboxNode(serve: ServeProcess, timeoutMs = 240_000): Promise<string> {
+  return pollUntil(async () => {
+    const n = (await serve.client.list<Node & KObject>(NODES)).items.find((x) => x.metadata?.labels?.['flotilla.dev/provider'] === 'sandbox');
+    return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? n.metadata?.name : undefined;
+  }, timeoutMs, 'the sandbox node Ready', 200);
 }
