@@ -107,6 +107,23 @@ describe('bounded store', () => {
     expect(size(`${path}-wal`)).toBeLessThanOrEqual(Math.max(used(s) / 2, 64 * s.space().pageSize) + 512 * 1024);
   });
 
+  it('sizes the WAL of a store filling up as its data grows, not only at checkpoints', async () => {
+    const path = temp.dbPath();
+    const s = temp.open({ path });
+    const page = s.space().pageSize;
+    let largest = 0;
+    // One write a transaction, as an API server's creates under light load: 3,000 values of ~2 KiB (≈ 6 MiB).
+    for (let k = 0; k < 3000; k++) {
+      await s.create(`/fill/${k}`, `${k}:${'v'.repeat(2048)}`);
+      const wal = size(`${path}-wal`);
+      largest = Math.max(largest, wal);
+      expect(wal).toBeLessThanOrEqual(Math.max(used(s) / 2, 64 * page) + 512 * 1024);
+    }
+    // Before it was sized as the data grew, the WAL of a fresh store stayed at 64 pages (a checkpoint, with its fsyncs,
+    // every few transactions) until the first compaction's checkpoint.
+    expect(largest).toBeGreaterThan(256 * page);
+  });
+
   it('rebuilds a schema-2 database once with incremental auto_vacuum, its rows and revisions intact', async () => {
     const path = temp.dbPath();
     const old = new Database(path);
