@@ -21,11 +21,28 @@ delay=1
 stopping=
 # SIGTERM may come between a fork and the line that records its PID: the trap only marks it and signals what is
 # recorded; every step checks the mark right after recording a PID and after each wait, and finish ends it all. The
-# wait's sleep gets SIGKILL: a TERM sent while its shell is still between fork and exec can be lost.
+# wait's sleep gets SIGKILL: a TERM sent while its shell is still between fork and exec can be lost. So can the
+# service's: finish sends it again after 1 s, and SIGKILL after FLOTILLA_STOP_TIMEOUT seconds (default 10: systemd's
+# TimeoutStopSec, shorter) to a service still running. It waits in 1 s ticks: with a CHLD trap set, the end of a
+# tick's sleep interrupts the wait for the service; the service's own end ends the wait and is reaped by it.
 stop() { stopping=1; if [ -n "$nap" ]; then kill -KILL "$nap" 2>/dev/null; fi; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi; }
 finish() {
-  if [ -n "$nap" ]; then kill -KILL "$nap" 2>/dev/null; fi
-  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi
+  if [ -n "$nap" ]; then kill -KILL "$nap" 2>/dev/null; wait "$nap"; nap=; fi
+  if [ -n "$child" ]; then
+    kill -TERM "$child" 2>/dev/null
+    trap : CHLD
+    ticks=0
+    while :; do
+      sleep 1 9>&- &
+      tick=$!
+      wait "$child"
+      kill -KILL "$tick" 2>/dev/null; wait "$tick"
+      kill -0 "$child" 2>/dev/null || break
+      ticks=$((ticks + 1))
+      if [ "$ticks" -eq 1 ]; then kill -TERM "$child" 2>/dev/null; fi
+      if [ "$ticks" -ge "\${FLOTILLA_STOP_TIMEOUT:-10}" ]; then kill -KILL "$child" 2>/dev/null; fi
+    done
+  fi
   rm -f "${NODE.runDir}/$name.pid"; exit 0
 }
 trap stop TERM INT
