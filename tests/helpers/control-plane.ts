@@ -38,13 +38,21 @@ export interface ControlPlane {
   patchStatus<T extends ApiObject>(like: Kinded, name: string, namespace: string | undefined, status: unknown): Promise<T>;
   delete(like: Kinded, name: string, opts?: DeleteOpts): Promise<void>;
   /** Events recorded about an object (by involvedObject.name), oldest first. */
-  events(name: string, namespace?: string): Promise<Array<{ reason?: string; message?: string; type?: string }>>;
+  events(name: string, namespace?: string): Promise<RecordedEvent[]>;
+  /**
+   * Waits until the Events about an object include every one of `wanted` (as `show` renders an Event: its reason by
+   * default), then returns them all. Recorders write Events after the change they tell of, as client-go's do: a test
+   * that has seen the change has not necessarily seen its Event yet.
+   */
+  eventsIncluding(name: string, namespace: string | undefined, wanted: string[], show?: (e: RecordedEvent) => string): Promise<RecordedEvent[]>;
   /** Records every watch event of a resource from now on (stopped with the plane). */
   record<T extends ApiObject>(like: Kinded, namespace?: string): Array<WatchEvent<T>>;
   /** Polls until fn returns a truthy value (errors count as "not yet"); the controller's log is in the timeout error. */
   waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
   stop(): Promise<void>;
 }
+
+export interface RecordedEvent { reason?: string; message?: string; type?: string }
 
 /** Anything carrying apiVersion and kind: an object, or `{ apiVersion: 'apps/v1', kind: 'ReplicaSet' }`. */
 export interface Kinded {
@@ -87,6 +95,18 @@ export async function startControlPlane(): Promise<ControlPlane> {
       const l = await client.list(resourceOf({ apiVersion: 'v1', kind: 'Event' }), { namespace, fieldSelector: `involvedObject.name=${name}` });
       return (l.items as Array<KObject & { reason?: string; message?: string; type?: string }>)
         .sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
+    },
+    async eventsIncluding(name, namespace, wanted, show = (e) => e.reason ?? '') {
+      let seen: RecordedEvent[] = [];
+      try {
+        return await waitFor(async () => {
+          seen = await plane.events(name, namespace);
+          const shown = new Set(seen.map(show));
+          return wanted.every((w) => shown.has(w)) ? seen : undefined;
+        }, `events about ${name} including ${wanted.join(', ')}`, 5_000);
+      } catch (e) {
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; there were: ${seen.map(show).join(' | ') || 'none'}`);
+      }
     },
     record<T extends ApiObject>(like: Kinded, namespace?: string) {
       const seen: Array<WatchEvent<T>> = [];

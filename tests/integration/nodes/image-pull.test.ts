@@ -41,6 +41,11 @@ describe.skipIf(skipWithoutAgent)('image pulls from a registry with auth on a sa
     const list = await c.client.list<Event>(R.events, { namespace: 'default', fieldSelector: `involvedObject.name=${name}` });
     return list.items.filter((e) => e.source?.component === 'kubelet').map((e) => `${e.type} ${e.reason} ${e.message}`);
   };
+  /** The pod's events once one starts with `prefix`: the kubelet records them after what they tell of. */
+  const eventsWith = (name: string, prefix: string): Promise<string[]> => waitFor(async () => {
+    const evs = await events(name);
+    return evs.some((e) => e.startsWith(prefix)) ? evs : undefined;
+  }, `${name}: an event "${prefix}…"`, 30_000, 200);
 
   beforeAll(async () => {
     reg = await startTestRegistry({ host: gatewayIP(cfg), auth: USER });
@@ -62,7 +67,7 @@ describe.skipIf(skipWithoutAgent)('image pulls from a registry with auth on a sa
   it('pulls with the pod\'s imagePullSecret and reports Pulling and Pulled with duration and size', async () => {
     await ok(['apply', '-f', '-'], pod('with-secret', image, { imagePullSecrets: [{ name: 'regcred' }] }));
     await running('with-secret');
-    const evs = await events('with-secret');
+    const evs = await eventsWith('with-secret', 'Normal Pulled ');
     expect(evs).toContain(`Normal Pulling Pulling image "${image}"`);
     const pulled = evs.find((e) => e.startsWith('Normal Pulled '));
     expect(pulled).toMatch(new RegExp(`^Normal Pulled Successfully pulled image "${image.replace(/[.]/g, '\\.')}" in (\\d+ms|[\\d.]+s) \\(\\1 including waiting\\)\\. Image size: [1-9]\\d+ bytes\\.$`));
@@ -92,7 +97,7 @@ describe.skipIf(skipWithoutAgent)('image pulls from a registry with auth on a sa
     const p = await c.client.get<Pod>(R.pods, 'via-sa', 'default');
     expect(p.spec?.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     await running('via-sa');
-    expect((await events('via-sa')).some((e) => e.startsWith(`Normal Pulled Successfully pulled image "${image}"`))).toBe(true);
+    await eventsWith('via-sa', `Normal Pulled Successfully pulled image "${image}"`);
   }, 120_000);
 
   it('says not found for an image the registry does not have', async () => {
@@ -107,7 +112,7 @@ describe.skipIf(skipWithoutAgent)('image pulls from a registry with auth on a sa
       spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
     }));
     await running('present');
-    const evs = await events('present');
+    const evs = await eventsWith('present', 'Normal Pulled ');
     expect(evs).toContain(`Normal Pulled Container image "${image}" already present on machine`);
     expect(evs.some((e) => e.includes('Pulling'))).toBe(false);
   }, 120_000);

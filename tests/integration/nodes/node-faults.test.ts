@@ -206,7 +206,7 @@ spec:
     await waitFor(async () => (await podReady()) === 'True', 'probed Ready again', 30_000, 200);
     await waitFor(async () => (await sliceReady(ip)) === true, 'endpoint ready again', 30_000, 200);
     await waitFor(() => dnat(ip), 'kube-proxy rule back', 30_000, 200);
-    expect((await events()).map((e) => e.reason)).toEqual(expect.arrayContaining(['FlotillaFault', 'FlotillaFaultHealed']));
+    await waitFor(async () => { const r = (await events()).map((e) => e.reason); return r.includes('FlotillaFault') && r.includes('FlotillaFaultHealed'); }, 'the fault\'s and the heal\'s events', 30_000, 200);
     await c.kubectlOk(['delete', 'pod', 'probed', 'crashy', '--wait=false']);
     await c.kubectlOk(['delete', 'service', 'probed']);
   }, 120_000);

@@ -58,11 +58,10 @@ describe('cronjob controller', () => {
     await complete(second.metadata!.name!, t2 + 10_000);
     // Two successful Jobs, history limit 1: the older one goes.
     await cp.waitFor(async () => { const l = await jobs(); return l.length === 1 && l[0].metadata?.name === second.metadata?.name; }, 'older job deleted');
-    const reasons = (await cp.events('tick', 'default')).map((e) => `${e.reason}: ${e.message}`);
-    expect(reasons).toEqual(expect.arrayContaining([
+    await cp.eventsIncluding('tick', 'default', [
       `SuccessfulCreate: Created job ${first.metadata!.name!}`, `SawCompletedJob: Saw completed job: ${first.metadata!.name!}, condition: Complete`,
       `SuccessfulDelete: Deleted job ${first.metadata!.name!}`,
-    ]));
+    ], (e) => `${e.reason ?? ''}: ${e.message ?? ''}`);
   });
 
   it('with Forbid skips a run while one is active', async () => {

@@ -109,8 +109,7 @@ describe('job controller', () => {
     // Suspending again deletes the running pod.
     await cp.patch(JOB, 'later', 'default', { spec: { suspend: true } });
     await cp.waitFor(async () => (await live('later')).length === 0, 'pod deleted on suspend');
-    const names = (await cp.events('later', 'default')).map((e) => e.reason);
-    expect(names).toEqual(expect.arrayContaining(['Suspended', 'Resumed', 'SuccessfulCreate', 'SuccessfulDelete']));
+    await cp.eventsIncluding('later', 'default', ['Suspended', 'Resumed', 'SuccessfulCreate', 'SuccessfulDelete']);
   });
 
   it('fails the Job at activeDeadlineSeconds with DeadlineExceeded and deletes its pods', async () => {

@@ -68,9 +68,8 @@ describe('PersistentVolume controller', () => {
     expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
     expect(pv.spec?.claimRef).toMatchObject({ namespace: 'default', name: 'data', uid: c.metadata!.uid });
     expect(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms).toEqual([{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-a'] }] }]);
-    const events = await cp.events('data', 'default');
+    const events = await cp.eventsIncluding('data', 'default', ['ProvisioningSucceeded', 'ExternalProvisioning', 'Provisioning']);
     expect(events).toContainEqual(expect.objectContaining({ reason: 'ProvisioningSucceeded', message: `Successfully provisioned volume ${pvName}` }));
-    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ExternalProvisioning', 'Provisioning']));
   });
 
   it('binds an Immediate claim to the smallest available volume that fits; the volume is Released and retained when the claim goes', async () => {
@@ -145,6 +144,6 @@ describe('PersistentVolume controller', () => {
     await claim('orphan', 'manual').then(() => bound('orphan'));
     await cp.delete(PV, 'gone');
     await cp.waitFor(async () => (await cp.get<PersistentVolumeClaim>(PVC, 'orphan', 'default')).status?.phase === 'Lost', 'claim Lost');
-    expect(await cp.events('orphan', 'default')).toContainEqual(expect.objectContaining({ reason: 'ClaimLost' }));
+    await cp.eventsIncluding('orphan', 'default', ['ClaimLost']);
   });
 });

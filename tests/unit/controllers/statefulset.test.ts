@@ -69,8 +69,7 @@ describe('statefulset controller', () => {
     const revs = await cp.list<ControllerRevision>(CR, 'default');
     expect(revs.map((r) => [r.metadata?.name, r.revision])).toEqual([[hash, 1]]);
     expect(revs[0].metadata?.labels).toMatchObject({ app: 'web', 'controller-revision-hash': hash!.slice('web-'.length) });
-    const reasons = (await cp.events('web', 'default')).map((e) => e.message);
-    expect(reasons).toContain('create Pod web-0 in StatefulSet web successful');
+    await cp.eventsIncluding('web', 'default', ['create Pod web-0 in StatefulSet web successful'], (e) => e.message ?? '');
   });
 
   it('creates all ordinals at once with Parallel pod management', async () => {
