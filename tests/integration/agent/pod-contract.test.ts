@@ -187,7 +187,7 @@ describe.skipIf(skipUnlessRoot)('the pod contract on real containerd', () => {
     await deletePod('pre');
     expect(readFileSync(join(dir, 'exec'), 'utf8').trim().split('\n')).toEqual(['prestop', 'term']);
     expect(Number(readFileSync(join(dir, 'sleep'), 'utf8')) - deletedAt).toBeGreaterThanOrEqual(2);
-    const failed = (await events('pre')).find((e) => e.reason === 'FailedPreStopHook');
+    const failed = await waitFor(async () => (await events('pre')).find((e) => e.reason === 'FailedPreStopHook'), 'the FailedPreStopHook event');
     expect(failed).toMatchObject({ type: 'Warning', message: 'PreStopHook failed', involvedObject: { fieldPath: 'spec.containers{fails}' } });
   });
 
