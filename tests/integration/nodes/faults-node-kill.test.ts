@@ -102,20 +102,34 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
     expect(ps.map((p) => p.status?.containerStatuses?.[0]?.containerID).filter((id) => !ids.has(id ?? ''))).toEqual([]);
   }
 
-  /** Creates a deployment and kills `service` once the runtime has begun making its pods but not finished. */
-  async function killWhileCreating(service: 'agent' | 'containerd', name: string, replicas: number): Promise<number> {
+  /**
+   * Creates a deployment and kills `service` once the runtime has begun making its pods but not finished. A loaded
+   * machine may make them all between two looks: then the deployment grows by `replicas` more, up to 3 times, and the
+   * kill waits for the new ones. Returns the killed PID and the deployment's replicas.
+   */
+  async function killWhileCreating(service: 'agent' | 'containerd', name: string, replicas: number): Promise<{ pid: number; replicas: number }> {
     const pid = servicePid(service);
     if (!pid) throw new Error(`no ${service} process on ${NODE_NAME}`);
     await s.c.client.create(R.deployments, deployment(name, replicas), { namespace: NS });
-    await waitFor(async () => {
-      const inv = await inventory();
-      const mine = (await pods()).filter((p) => p.metadata?.labels?.app === name).map((p) => p.metadata?.uid);
-      const started = inv.sandboxes.filter((b) => mine.includes(b.uid)).length;
-      const runningCtrs = inv.containers.filter((c) => mine.includes(c.uid) && c.running).length;
-      return started >= 1 && runningCtrs < replicas;
-    }, `${name}'s pods half made`, 60_000, 20);
+    let want = replicas;
+    let made = 0; // sandboxes of this deployment's pods already there before this attempt
+    for (let attempt = 1; ; attempt++) {
+      const seen = await waitFor(async () => {
+        const inv = await inventory();
+        const mine = (await pods()).filter((p) => p.metadata?.labels?.app === name).map((p) => p.metadata?.uid);
+        const started = inv.sandboxes.filter((b) => mine.includes(b.uid)).length;
+        const runningCtrs = inv.containers.filter((c) => mine.includes(c.uid) && c.running).length;
+        if (started > made && runningCtrs < want) return 'half made';
+        return runningCtrs >= want ? 'all made' : undefined;
+      }, `${name}'s pods half made (attempt ${attempt}, ${want} replicas)`, 60_000, 20);
+      if (seen === 'half made') break;
+      if (attempt === 3) throw new Error(`${name}: every attempt made all its pods before one was seen half made`);
+      made = want;
+      want += replicas;
+      await s.c.client.patch(R.deployments, name, { spec: { replicas: want } }, 'merge', { namespace: NS });
+    }
     process.kill(pid, 'SIGKILL');
-    return pid;
+    return { pid, replicas: want };
   }
 
   it('the agent: restarted by the node\'s supervisor, it adopts running pods and finishes the half-made ones once', async () => {
@@ -126,10 +140,10 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
     const starts = await waitFor(async () => { const n = await kubeletStarts(); return n > 0 ? n : undefined; }, 'the kubelet\'s Starting event', 30_000, 200);
 
     const killed = await killWhileCreating('agent', 'fresh', 6);
-    const again = await waitFor(() => { const p = servicePid('agent'); return p && p !== killed ? p : undefined; }, 'a new agent process', 30_000, 100);
-    expect(again).not.toBe(killed);
+    const again = await waitFor(() => { const p = servicePid('agent'); return p && p !== killed.pid ? p : undefined; }, 'a new agent process', 30_000, 100);
+    expect(again).not.toBe(killed.pid);
     await waitFor(async () => (await kubeletStarts()) > starts, 'the restarted kubelet\'s Starting event on the Node', 60_000, 200);
-    await allRunningOnce(before, sandboxesBefore, 9);
+    await allRunningOnce(before, sandboxesBefore, 3 + killed.replicas);
   });
 
   it('containerd: the shims keep containers running, the supervisor restarts it, the agent reconnects to CRI and carries on', async () => {
@@ -137,10 +151,11 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
     const before = snapshot(all);
     const sandboxesBefore = new Set((await inventory()).sandboxes.filter((b) => b.ready).map((b) => b.id));
     const killed = await killWhileCreating('containerd', 'late', 4);
-    await waitFor(() => { const p = servicePid('containerd'); return p && p !== killed ? p : undefined; }, 'a new containerd process', 30_000, 100);
-    await allRunningOnce(before, sandboxesBefore, 13);
+    await waitFor(() => { const p = servicePid('containerd'); return p && p !== killed.pid ? p : undefined; }, 'a new containerd process', 30_000, 100);
+    const total = all.length + killed.replicas;
+    await allRunningOnce(before, sandboxesBefore, total);
     // And a pod made after the restart runs.
-    await s.c.client.patch(R.deployments, 'late', { spec: { replicas: 5 } }, 'merge', { namespace: NS });
-    await waitFor(async () => { const ps = await pods(); return ps.length === 14 && ps.every(running); }, 'a 14th pod Running', 60_000, 200);
+    await s.c.client.patch(R.deployments, 'late', { spec: { replicas: killed.replicas + 1 } }, 'merge', { namespace: NS });
+    await waitFor(async () => { const ps = await pods(); return ps.length === total + 1 && ps.every(running); }, `pod ${total + 1} Running`, 60_000, 200);
   });
 });
