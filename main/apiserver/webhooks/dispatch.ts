@@ -55,6 +55,7 @@ export class WebhookAdmission {
       await this.mutateOnce(w, a, applyDefaults, warnings);
       if ((w.hook as MutatingWebhook).reinvocationPolicy === 'IfNeeded' && a.object) seen.set(w, JSON.stringify(a.object));
     }
+    if (seen.size === 0) return warnings;
     const final = JSON.stringify(a.object ?? null);
     for (const w of hooks) {
       if (seen.has(w) && seen.get(w) !== final) await this.mutateOnce(w, a, applyDefaults, warnings);
