@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { KObject, Node } from '../../main/api/types';
-import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
+import { ensureRendererBuilt, ROOT, startServePair } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
 import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
@@ -79,13 +79,7 @@ async function setUpB(): Promise<void> {
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   ensureRendererBuilt();
-  // A's kubectl files are its own empty home: nothing of this machine's ~/.kube leaks in.
-  const home = fs.mkdtempSync(path.join(ROOT, 'test-results', 'home-'));
-  [a, b] = await Promise.all([
-    startServe(['--nodes', '0'], 60_000, { env: { HOME: home, KUBECONFIG: undefined } }),
-    startServe(['--nodes', '0', '--hollow-nodes', '1']),
-  ]);
-  fs.rmSync(home, { recursive: true, force: true });
+  [a, b] = await startServePair(['--nodes', '0', '--hollow-nodes', '1']);
   await setUpB();
   browser = await launchBrowser({ width: 1024, height: 700 });
   page = await browser.context.newPage();

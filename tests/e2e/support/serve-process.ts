@@ -177,3 +177,19 @@ export function readySandboxNode(serve: ServeProcess, timeoutMs = 240_000): Prom
     return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? n.metadata?.name : undefined;
   }, timeoutMs, 'the sandbox node Ready', 200);
 }
+
+/**
+ * Two serves for the UI-on-another-cluster tests: A with no nodes and an empty home of its own (its kubectl files are
+ * its own: nothing of this machine's ~/.kube leaks in), and B started with `bArgs`.
+ */
+export async function startServePair(bArgs: string[]): Promise<[ServeProcess, ServeProcess]> {
+  const home = fs.mkdtempSync(path.join(ROOT, 'test-results', 'home-'));
+  try {
+    return await Promise.all([
+      startServe(['--nodes', '0'], 60_000, { env: { HOME: home, KUBECONFIG: undefined } }),
+      startServe(bArgs),
+    ]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
