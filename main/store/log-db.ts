@@ -254,12 +254,12 @@ export class LogDb {
    */
   private sizeWal(): void {
     this.appendsSinceSized = 0;
-    const { pages, freePages } = this.space();
+    const { pages, freePages, pageSize } = this.space();
     const walPages = Math.min(WAL_MAX_PAGES, Math.max(WAL_MIN_PAGES, Math.floor((pages - freePages) * WAL_SHARE)));
     if (walPages === this.walPages) return;
     this.walPages = walPages;
     this.db.pragma(`wal_autocheckpoint = ${walPages}`);
-    this.db.pragma(`journal_size_limit = ${walPages * this.space().pageSize}`);
+    this.db.pragma(`journal_size_limit = ${walPages * pageSize}`);
   }
 
   private migrate(): void {

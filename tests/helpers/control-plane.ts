@@ -93,7 +93,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     },
     async events(name, namespace) {
       const l = await client.list(resourceOf({ apiVersion: 'v1', kind: 'Event' }), { namespace, fieldSelector: `involvedObject.name=${name}` });
-      return (l.items as Array<KObject & { reason?: string; message?: string; type?: string }>)
+      return (l.items as Array<KObject & RecordedEvent>)
         .sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
     },
     async eventsIncluding(name, namespace, wanted, show = (e) => e.reason ?? '') {

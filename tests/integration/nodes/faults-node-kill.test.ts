@@ -143,7 +143,7 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
     const again = await waitFor(() => { const p = servicePid('agent'); return p && p !== killed.pid ? p : undefined; }, 'a new agent process', 30_000, 100);
     expect(again).not.toBe(killed.pid);
     await waitFor(async () => (await kubeletStarts()) > starts, 'the restarted kubelet\'s Starting event on the Node', 60_000, 200);
-    await allRunningOnce(before, sandboxesBefore, 3 + killed.replicas);
+    await allRunningOnce(before, sandboxesBefore, steady.length + killed.replicas);
   });
 
   it('containerd: the shims keep containers running, the supervisor restarts it, the agent reconnects to CRI and carries on', async () => {
