@@ -13,7 +13,8 @@ export type {
   Node, NodeSpec, NodeStatus, NodeCondition, NodeAddress, Taint, Toleration,
   Service, ServiceSpec, ServicePort, Endpoints, EndpointSubset, EndpointAddress, EndpointPort,
   Namespace, Event, ConfigMap, Secret, Binding, ObjectReference, EnvVar, Probe, ResourceRequirements,
-  Affinity, NodeAffinity, NodeSelector, NodeSelectorTerm, NodeSelectorRequirement,
+  Affinity, NodeAffinity, NodeSelector, NodeSelectorTerm, NodeSelectorRequirement, PreferredSchedulingTerm,
+  PodAffinity, PodAntiAffinity, PodAffinityTerm, WeightedPodAffinityTerm, TopologySpreadConstraint,
   ServiceAccount, Volume, VolumeMount,
 } from 'kubernetes-types/core/v1';
 export type { Role, ClusterRole, RoleBinding, ClusterRoleBinding, PolicyRule, Subject, RoleRef, AggregationRule } from 'kubernetes-types/rbac/v1';

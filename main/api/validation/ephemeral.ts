@@ -4,7 +4,7 @@
 import type { Cause } from './cause';
 import { duplicate, forbidden, notFound } from './cause';
 import { validateContainer, validateContainerImage } from './container';
-import { isObj, list, obj, semanticEqual, str } from './read';
+import { isObj, isSet, list, obj, semanticEqual, str } from './read';
 import { specDiff } from './spec-diff';
 
 const NOT_FOR_EPHEMERAL = 'cannot be set for an Ephemeral Container';
@@ -14,20 +14,16 @@ const NOT_FOR_EPHEMERAL = 'cannot be set for an Ephemeral Container';
  * way Go sees it: pointers, slices and maps when present (even empty), the resources struct when any of
  * its own fields is.
  */
-const DISALLOWED: Array<[field: string, isSet: (v: unknown) => boolean]> = [
-  ['ports', present],
-  ['resources', (v) => isObj(v) && Object.values(v).some(present)],
-  ['resizePolicy', present],
-  ['restartPolicy', present],
-  ['livenessProbe', present],
-  ['readinessProbe', present],
-  ['startupProbe', present],
-  ['lifecycle', present],
+const DISALLOWED: Array<[field: string, given: (v: unknown) => boolean]> = [
+  ['ports', isSet],
+  ['resources', (v) => isObj(v) && Object.values(v).some(isSet)],
+  ['resizePolicy', isSet],
+  ['restartPolicy', isSet],
+  ['livenessProbe', isSet],
+  ['readinessProbe', isSet],
+  ['startupProbe', isSet],
+  ['lifecycle', isSet],
 ];
-
-function present(v: unknown): boolean {
-  return v !== undefined && v !== null;
-}
 
 /** validateEphemeralContainers: `spec` is the whole PodSpec (names must be unique across all containers). */
 export function validateEphemeralContainers(spec: Record<string, unknown>, path: string): Cause[] {
@@ -45,7 +41,7 @@ export function validateEphemeralContainers(spec: Record<string, unknown>, path:
     else all.add(name);
     const target = str(ec.targetContainerName);
     if (target && !others.has(target)) causes.push(notFound(`${p}.targetContainerName`, target));
-    for (const [field, isSet] of DISALLOWED) if (isSet(ec[field])) causes.push(forbidden(`${p}.${field}`, NOT_FOR_EPHEMERAL));
+    for (const [field, given] of DISALLOWED) if (given(ec[field])) causes.push(forbidden(`${p}.${field}`, NOT_FOR_EPHEMERAL));
     list(ec.volumeMounts).forEach((m, j) => {
       for (const f of ['subPath', 'subPathExpr']) if (str(obj(m)[f])) causes.push(forbidden(`${p}.volumeMounts[${j}].${f}`, NOT_FOR_EPHEMERAL));
     });

@@ -6,7 +6,7 @@ import { invalid, required, tooLong } from './cause';
 import { nonNegative } from './container';
 import { GoRepr } from './gofmt';
 import { isDNS1123Subdomain, regexError, utf8Length } from './names';
-import { list, obj, str } from './read';
+import { isSet, list, obj, str } from './read';
 
 const MAX_MANAGED_BY_LENGTH = 63;
 const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
@@ -16,8 +16,6 @@ const MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024;
 const MAX_FAILED_INDEXES = 100_000;
 const COMPLETIONS_SOFT_LIMIT = 100_000;
 const HIGH_COMPLETIONS_LIMIT = 10_000;
-
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** apimachinery's IsDomainPrefixedPath: "<DNS-1123 subdomain>/<HTTP path>". */
 export function validateDomainPrefixedPath(path: string, value: string): Cause[] {

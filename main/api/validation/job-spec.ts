@@ -7,15 +7,13 @@ import { GoRepr } from './gofmt';
 import { isQualifiedName } from './names';
 import { validateIndexLimits, validateManagedBy, validateSuccessPolicy } from './job-policies';
 import { validatePodTemplate } from './podspec';
-import { checkType, isObj, list, obj, str } from './read';
+import { checkType, isObj, isSet, list, obj, str } from './read';
 
 const ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
 const OPERATORS = ['In', 'NotIn'];
 const CONDITION_STATUSES = ['False', 'True', 'Unknown'];
 const OMIT = new GoRepr('<omitted>');
 const MAX_PARALLELISM_INDEXED = 100000;
-
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 function goInt32s(values: unknown[]): GoRepr {
   return new GoRepr(`[]int32{${values.map(String).join(', ')}}`);

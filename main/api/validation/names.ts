@@ -13,6 +13,9 @@ export function utf8Length(s: string): number {
 export function maxLenError(n: number): string {
   return `must be no more than ${n} characters`;
 }
+/** apimachinery's isNotPositiveErrorMsg. */
+export const NOT_POSITIVE = 'must be greater than zero';
+
 export function emptyError(): string {
   return 'must be non-empty';
 }

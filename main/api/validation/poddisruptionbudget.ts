@@ -3,7 +3,7 @@ import type { KObject } from '../types';
 import type { Cause } from './cause';
 import { invalid, notSupported } from './cause';
 import { GoRepr, goLabelSelector } from './gofmt';
-import { checkType, isObj, obj } from './read';
+import { checkType, isObj, isSet, obj } from './read';
 import { validateLabelSelector } from './selector';
 import { notMoreThan100Percent, positiveIntOrPercent } from './workload';
 import { nonNegative } from './container';
@@ -24,24 +24,20 @@ function goSpec(spec: Record<string, unknown>): GoRepr {
     + `MaxUnavailable:${intOrStringPtr(spec.maxUnavailable)}, UnhealthyPodEvictionPolicy:${policy}}`);
 }
 
-function present(v: unknown): boolean {
-  return v !== undefined && v !== null;
-}
-
 export function validatePodDisruptionBudget(pdb: KObject): Cause[] {
   const causes: Cause[] = [];
   const spec = obj(pdb.spec);
-  if (present(spec.minAvailable) && present(spec.maxUnavailable)) {
+  if (isSet(spec.minAvailable) && isSet(spec.maxUnavailable)) {
     causes.push(invalid('spec', goSpec(spec), 'minAvailable and maxUnavailable cannot be both set'));
   }
   for (const f of ['minAvailable', 'maxUnavailable'] as const) {
-    if (!present(spec[f])) continue;
+    if (!isSet(spec[f])) continue;
     causes.push(...positiveIntOrPercent(spec[f], `spec.${f}`));
     causes.push(...notMoreThan100Percent(spec[f], `spec.${f}`));
   }
   causes.push(...validateLabelSelector(spec.selector, 'spec.selector'));
   const policy = spec.unhealthyPodEvictionPolicy;
-  if (present(policy) && !UNHEALTHY_POD_EVICTION_POLICIES.includes(policy as typeof UNHEALTHY_POD_EVICTION_POLICIES[number])) {
+  if (isSet(policy) && !UNHEALTHY_POD_EVICTION_POLICIES.includes(policy as typeof UNHEALTHY_POD_EVICTION_POLICIES[number])) {
     causes.push(notSupported('spec.unhealthyPodEvictionPolicy', policy, UNHEALTHY_POD_EVICTION_POLICIES));
   }
   const status = obj(pdb.status);

@@ -4,12 +4,15 @@ import type { Cause } from './cause';
 import { duplicate, forbidden, invalid, notSupported, required } from './cause';
 import { dns1123Label, validateContainer, validateContainerImage, validateContainerProbes } from './container';
 import { validateLifecycle } from './lifecycle';
+import { validateAffinity } from './affinity';
+import { validateTopologySpreadConstraints } from './topology-spread';
 import { validatePodSecurityContext } from './security-context';
 import { validateEphemeralContainers } from './ephemeral';
 import { validateVolumeMounts, validateVolumes } from './pod-volumes';
 import { validateAnnotations } from './meta';
 import { inclusiveRangeError, isQualifiedName, isValidLabelValue } from './names';
-import { checkType, list, obj, str, strMap } from './read';
+import type { JsonType } from './read';
+import { checkType, isSet, list, obj, str, strMap } from './read';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -42,7 +45,11 @@ function validateTolerations(tolerations: unknown, path: string): Cause[] {
   return causes;
 }
 
-const present = (v: unknown): boolean => v !== undefined && v !== null;
+/** The JSON types of the spec fields whose contents are read below. */
+const SPEC_FIELD_TYPES: ReadonlyArray<readonly [string, JsonType]> = [
+  ['containers', 'array'], ['initContainers', 'array'], ['ephemeralContainers', 'array'], ['volumes', 'array'], ['nodeSelector', 'object'],
+  ['tolerations', 'array'], ['nodeName', 'string'], ['hostNetwork', 'boolean'], ['affinity', 'object'], ['topologySpreadConstraints', 'array'],
+];
 const INIT_ONLY_FOR_SIDECARS = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
 
 /**
@@ -52,12 +59,12 @@ const INIT_ONLY_FOR_SIDECARS = ['lifecycle', 'livenessProbe', 'readinessProbe', 
 function validateInitContainerExtras(raw: unknown, grace: number | undefined, path: string): Cause[] {
   const c = obj(raw);
   const causes: Cause[] = [];
-  if (present(c.restartPolicy) && c.restartPolicy !== 'Always') causes.push(notSupported(`${path}.restartPolicy`, c.restartPolicy, ['Always']));
+  if (isSet(c.restartPolicy) && c.restartPolicy !== 'Always') causes.push(notSupported(`${path}.restartPolicy`, c.restartPolicy, ['Always']));
   if (c.restartPolicy === 'Always') {
     causes.push(...validateLifecycle(c.lifecycle, grace, `${path}.lifecycle`), ...validateContainerProbes(c, path));
   } else {
     for (const f of INIT_ONLY_FOR_SIDECARS) {
-      if (present(c[f])) causes.push(forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
+      if (isSet(c[f])) causes.push(forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
     }
   }
   return causes;
@@ -66,9 +73,7 @@ function validateInitContainerExtras(raw: unknown, grace: number | undefined, pa
 export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   const causes: Cause[] = [];
   const spec = obj(specIn);
-  for (const [k, t] of [['containers', 'array'], ['initContainers', 'array'], ['ephemeralContainers', 'array'], ['volumes', 'array'], ['nodeSelector', 'object'], ['tolerations', 'array'], ['nodeName', 'string'], ['hostNetwork', 'boolean']] as const) {
-    checkType(causes, `${path}.${k}`, spec[k], t);
-  }
+  for (const [k, t] of SPEC_FIELD_TYPES) checkType(causes, `${path}.${k}`, spec[k], t);
   const volumes = validateVolumes(spec.volumes, `${path}.volumes`);
   causes.push(...volumes.causes);
 
@@ -82,7 +87,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
     if (name && names.has(name)) causes.push(duplicate(`${p}.name`, name));
     names.add(name);
     causes.push(...validateContainerImage(c, p), ...validateLifecycle(obj(c).lifecycle, grace, `${p}.lifecycle`), ...validateContainerProbes(c, p));
-    if (present(obj(c).restartPolicy)) causes.push(forbidden(`${p}.restartPolicy`, 'may not be set for non-init containers'));
+    if (isSet(obj(c).restartPolicy)) causes.push(forbidden(`${p}.restartPolicy`, 'may not be set for non-init containers'));
   });
   if (containers.length === 0) causes.push(required(`${path}.containers`));
   list(spec.initContainers).forEach((c, i) => {
@@ -106,6 +111,8 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   }
   causes.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
   causes.push(...validatePodSecurityContext(spec, `${path}.securityContext`));
+  causes.push(...validateAffinity(spec.affinity, `${path}.affinity`));
+  causes.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const v = spec.activeDeadlineSeconds;
     if (v < 1 || v > 4294967295) causes.push(invalid(`${path}.activeDeadlineSeconds`, v, inclusiveRangeError(1, 4294967295)));

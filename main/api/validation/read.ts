@@ -20,6 +20,16 @@ export function num(v: unknown): number | undefined {
 export function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
+/** Whether an optional field was given (Go's non-nil pointer): present and not null. */
+export function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
+/** Wire JSON read against a `kubernetes-types` shape: its field names, each value still unchecked. */
+export type Wire<T> = { readonly [K in keyof T]?: unknown };
+export function wire<T>(v: unknown): Wire<T> {
+  return obj(v);
+}
 export function strMap(v: unknown): Record<string, string> | undefined {
   if (!isObj(v)) return undefined;
   const out: Record<string, string> = {};

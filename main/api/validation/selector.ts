@@ -5,6 +5,11 @@ import { forbidden, invalid, required } from './cause';
 import { isQualifiedName, isValidLabelValue } from './names';
 import { list, obj, str, strMap } from './read';
 
+/** ValidateLabelName: a label key (a qualified name), one Invalid cause per problem. */
+export function validateLabelName(key: string, path: string): Cause[] {
+  return isQualifiedName(key).map((m) => invalid(path, key, m));
+}
+
 export function validateLabelSelector(selector: unknown, path: string): Cause[] {
   if (selector === undefined || selector === null) return [];
   const ls = obj(selector);
@@ -21,7 +26,7 @@ export function validateLabelSelector(selector: unknown, path: string): Cause[] 
     } else {
       causes.push(invalid(`${p}.operator`, op, 'not a valid selector operator'));
     }
-    for (const m of isQualifiedName(str(expr.key))) causes.push(invalid(`${p}.key`, str(expr.key), m));
+    causes.push(...validateLabelName(str(expr.key), `${p}.key`));
     values.forEach((v, j) => {
       for (const m of isValidLabelValue(v)) causes.push(invalid(`${p}.values[${j}]`, v, m));
     });

@@ -158,6 +158,25 @@ describe('kubectl against flotilla', () => {
     expect(r.stderr).toContain('ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of');
   });
 
+  it('a Deployment spreading its pods with maxSkew 0 gets the 422 message', async () => {
+    const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: x}
+spec:
+  selector: {matchLabels: {app: x}}
+  template:
+    metadata: {labels: {app: x}}
+    spec:
+      containers: [{name: x, image: docker.io/flotilla/hello:1}]
+      topologySpreadConstraints:
+      - {maxSkew: 0, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x}}}
+`;
+    const r = await c.kubectl(['apply', '-f', '-'], { input: manifest });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('The Deployment "x" is invalid: spec.template.spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero');
+    expect((await c.kubectl(['get', 'deployment', 'x'])).stderr).toContain('deployments.apps "x" not found');
+  });
+
   it('unknown fields are rejected under strict validation', async () => {
     const r = await c.kubectl(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndatta: {a: b}\n' });
     expect(r.code).not.toBe(0);
