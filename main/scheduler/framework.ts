@@ -11,14 +11,21 @@ import { nodeUnschedulable } from './plugins/node-unschedulable';
 import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-toleration';
 import { leastAllocated } from './plugins/least-allocated';
 import { balancedAllocation } from './plugins/balanced-allocation';
-import { ownerSpread } from './plugins/owner-spread';
+import { podTopologySpreadFilter, podTopologySpreadPreFilter, podTopologySpreadScore } from './plugins/pod-topology-spread';
+import { interPodAffinityFilter, interPodAffinityPreFilter, interPodAffinityScore } from './plugins/inter-pod-affinity';
 import { volumeBindingFilter } from './plugins/volume-binding';
-import type { FilterFailure, FilterPlugin, PodInfo, ScorePlugin } from './types';
+import type { NamespaceLabels } from './affinity-terms';
+import type { CycleContext, FilterFailure, FilterPlugin, PodInfo, PreFilterPlugin, ScorePlugin } from './types';
 
+/** PreFilter plugins that count over every node (VolumeBinding's, which reads the API's objects, runs in the scheduler before). */
+export const PRE_FILTERS: readonly PreFilterPlugin[] = [podTopologySpreadPreFilter, interPodAffinityPreFilter];
 export const FILTERS: readonly FilterPlugin[] = [
   nodeUnschedulable, nodeName, taintTolerationFilter, nodeAffinityFilter, nodePorts, nodeResourcesFit, volumeBindingFilter,
+  podTopologySpreadFilter, interPodAffinityFilter,
 ];
-export const SCORES: readonly ScorePlugin[] = [taintTolerationScore, nodeAffinityScore, leastAllocated, balancedAllocation, ownerSpread];
+export const SCORES: readonly ScorePlugin[] = [
+  taintTolerationScore, nodeAffinityScore, leastAllocated, balancedAllocation, podTopologySpreadScore, interPodAffinityScore,
+];
 
 const MIN_FEASIBLE = 100;
 
@@ -42,14 +49,26 @@ export class Framework {
   private scratch = new Float64Array(0);
   private total = new Float64Array(0);
 
+  private readonly ctx: CycleContext;
+
   constructor(
     private readonly filters = FILTERS,
     private readonly scores = SCORES,
     readonly nominator = new Nominator(),
-  ) {}
+    namespaceLabels: NamespaceLabels = () => undefined,
+    private readonly preFilters = PRE_FILTERS,
+  ) {
+    this.ctx = { namespaceLabels };
+  }
+
+  /** The PreFilter plugins' state for the pod over these nodes (schedule() runs it; preemption relies on it). */
+  preFilter(pod: PodInfo, nodes: readonly NodeInfo[]): void {
+    for (const p of this.preFilters) p.preFilter(pod, nodes, this.ctx);
+  }
 
   schedule(pod: PodInfo, nodes: NodeInfo[], explain?: CycleExplain): CycleResult {
     const n = nodes.length;
+    this.preFilter(pod, nodes);
     const want = feasibleToFind(n);
     const feasible: NodeInfo[] = [];
     const failures: FilterFailure[] = [];
@@ -66,7 +85,7 @@ export class Framework {
     this.nextStart = n ? (start + processed) % n : 0;
     if (!feasible.length) return { failures, numNodes: n };
     if (feasible.length === 1) return { node: feasible[0].name };
-    return { node: this.pickBest(pod, feasible, explain) };
+    return { node: this.pickBest(pod, feasible, nodes, explain) };
   }
 
   /** Runs the Filter plugins, counting the node's nominated pods of equal or higher priority. */
@@ -88,7 +107,7 @@ export class Framework {
     return undefined;
   }
 
-  private pickBest(pod: PodInfo, nodes: NodeInfo[], explain?: CycleExplain): string {
+  private pickBest(pod: PodInfo, nodes: NodeInfo[], all: readonly NodeInfo[], explain?: CycleExplain): string {
     const n = nodes.length;
     if (this.scratch.length < n) {
       this.scratch = new Float64Array(n * 2);
@@ -98,7 +117,7 @@ export class Framework {
     total.fill(0, 0, n);
     const plugins = explain ? nodes.map((): Record<string, number> => ({})) : undefined;
     for (const s of this.scores) {
-      s.score(pod, nodes, this.scratch);
+      s.score(pod, nodes, this.scratch, all);
       for (let i = 0; i < n; i++) total[i] += this.scratch[i] * s.weight;
       if (plugins) for (let i = 0; i < n; i++) plugins[i][s.name] = Math.round(this.scratch[i] * s.weight);
     }

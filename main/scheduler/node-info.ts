@@ -1,5 +1,5 @@
 // A node's scheduling state: allocatable, the sum of its pods' requests (bound and assumed),
-// used host ports, and pod counts per owner (for spreading).
+// used host ports, pod counts per owner (for spreading) and of pods with inter-pod affinity terms.
 import type { Node, Taint } from '../api/types';
 import { parseQuantity } from '../api/quantity';
 import type { PodInfo } from './types';
@@ -29,6 +29,11 @@ export class NodeInfo {
   readonly pods = new Map<string, PodInfo>();
   readonly ports = new Map<string, number>();
   readonly owners = new Map<string, number>();
+  /** Pods with any pod affinity or anti-affinity term, and those with required anti-affinity (upstream's PodsWithAffinity, PodsWithRequiredAntiAffinity). */
+  withAffinity = 0;
+  withRequiredAntiAffinity = 0;
+  /** Bumped by every pod added or removed: a cycle's state knows whether the node changed since its PreFilter. */
+  generation = 0;
 
   constructor(node: Node) {
     this.setNode(node);
@@ -49,6 +54,11 @@ export class NodeInfo {
   addPod(p: PodInfo): void {
     if (this.pods.has(p.uid)) return;
     this.pods.set(p.uid, p);
+    this.generation++;
+    if (p.interPod) {
+      this.withAffinity++;
+      if (p.interPod.requiredAntiAffinity.length) this.withRequiredAntiAffinity++;
+    }
     this.reqCpu += p.cpuMilli;
     this.reqMem += p.memBytes;
     this.nzCpu += p.nonZeroCpu;
@@ -61,6 +71,11 @@ export class NodeInfo {
     const p = this.pods.get(uid);
     if (!p) return;
     this.pods.delete(uid);
+    this.generation++;
+    if (p.interPod) {
+      this.withAffinity--;
+      if (p.interPod.requiredAntiAffinity.length) this.withRequiredAntiAffinity--;
+    }
     this.reqCpu -= p.cpuMilli;
     this.reqMem -= p.memBytes;
     this.nzCpu -= p.nonZeroCpu;

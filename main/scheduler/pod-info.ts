@@ -3,6 +3,7 @@
 import type { Container, Pod } from '../api/types';
 import { parseQuantity } from '../api/quantity';
 import type { PodInfo } from './types';
+import { podAffinityTerms } from './affinity-terms';
 
 export const DEFAULT_CPU_MILLI = 100;
 export const DEFAULT_MEM_BYTES = 200 * 1024 * 1024;
@@ -56,5 +57,6 @@ export function newPodInfo(pod: Pod): PodInfo {
     tolerations: pod.spec?.tolerations ?? [], ownerUid: owner?.uid,
     nodeSelector: pod.spec?.nodeSelector, affinity: pod.spec?.affinity,
     priority: pod.spec?.priority ?? 0, preempts: pod.spec?.preemptionPolicy !== 'Never',
+    interPod: podAffinityTerms(pod),
   };
 }

@@ -54,9 +54,11 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   const log = opts.log ?? (() => undefined);
   const podInf = opts.informers.pods;
   const nodeInf = opts.informers.nodes;
+  // Namespace labels, for pod affinity terms with a namespaceSelector.
+  const nsInf = opts.informers.namespaces;
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue();
-  const fw = new Framework();
+  const fw = new Framework(undefined, undefined, undefined, (ns) => nsInf.get(ns)?.metadata?.labels);
   const volumes = new VolumeBinding(opts.informers, client);
   const recorder = new EventRecorder(client, { component: SCHEDULER_NAME });
   const preemption = new Preemption(opts.informers, client, recorder, cache, fw, SCHEDULER_NAME, log);
@@ -81,8 +83,11 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     }),
     podInf.addHandler({
       add: (p) => {
-        if (p.spec?.nodeName) cache.addOrUpdatePod(p);
-        else if (pending(p)) {
+        if (p.spec?.nodeName) {
+          cache.addOrUpdatePod(p);
+          // A pod in a node's domain may satisfy a waiting pod's affinity or topology spread (AssignedPodAdd).
+          queue.moveAllToActiveOrBackoff();
+        } else if (pending(p)) {
           const info = newPodInfo(p);
           queue.add(info);
           if (p.status?.nominatedNodeName) fw.nominator.set(info, p.status.nominatedNodeName);
@@ -95,7 +100,8 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
             fw.nominator.delete(p.metadata?.uid ?? '');
           }
           cache.addOrUpdatePod(p);
-          if (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) queue.moveAllToActiveOrBackoff();
+          // Bound now, terminating or relabelled: affinity and topology spread may see it differently (AssignedPodAdd/Update).
+          if (!o.spec?.nodeName || (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) || !sameLabels(o, p)) queue.moveAllToActiveOrBackoff();
         } else if (pending(p)) {
           const same = sameScheduling(o, p);
           if (!same || o.status?.nominatedNodeName !== p.status?.nominatedNodeName) {
@@ -165,7 +171,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
   }
 
   async function loop(): Promise<void> {
-    await Promise.all([podInf.hasSynced, nodeInf.hasSynced, volumes.hasSynced, preemption.hasSynced]);
+    await Promise.all([podInf.hasSynced, nodeInf.hasSynced, nsInf.hasSynced, volumes.hasSynced, preemption.hasSynced]);
     let lastYield = Date.now();
     while (!stopped) {
       if (Date.now() - lastYield > YIELD_EVERY_MS) {
@@ -217,6 +223,10 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       offs.forEach((f) => f());
     },
   };
+}
+
+function sameLabels(a: Pod, b: Pod): boolean {
+  return JSON.stringify(a.metadata?.labels) === JSON.stringify(b.metadata?.labels);
 }
 
 function sameScheduling(a: Pod, b: Pod): boolean {

@@ -2,6 +2,9 @@
 // totals (NodeInfo, in node-info.ts), and the plugin interfaces.
 import type { Affinity, PersistentVolume, PersistentVolumeClaim, Pod, Toleration } from '../api/types';
 import type { NodeInfo } from './node-info';
+import type { NamespaceLabels, PodAffinityTerms } from './affinity-terms';
+import type { SpreadState } from './plugins/pod-topology-spread';
+import type { InterPodState } from './plugins/inter-pod-affinity';
 
 export interface PodInfo {
   pod: Pod;
@@ -24,6 +27,11 @@ export interface PodInfo {
   affinity?: Affinity;
   /** Set by VolumeBinding's PreFilter for a pod with claims (plugins/volume-binding.ts). */
   volumes?: PodVolumes;
+  /** Its pod affinity and anti-affinity terms, compiled (undefined when it has none). */
+  interPod?: PodAffinityTerms;
+  /** Set by the PreFilter of PodTopologySpread and InterPodAffinity for the cycle that runs (undefined: nothing to check). */
+  spread?: SpreadState;
+  interPodState?: InterPodState;
 }
 
 /** A pod's claims as VolumeBinding sees them in one cycle. */
@@ -47,11 +55,22 @@ export interface FilterPlugin {
   filter(pod: PodInfo, node: NodeInfo): FilterFailure | undefined;
 }
 
+/** What every cycle's PreFilter plugins may read besides the nodes. */
+export interface CycleContext {
+  namespaceLabels: NamespaceLabels;
+}
+
+/** Computes the cycle's state for the pod from every node (stored on the PodInfo) before any node is filtered. */
+export interface PreFilterPlugin {
+  name: string;
+  preFilter(pod: PodInfo, nodes: readonly NodeInfo[], ctx: CycleContext): void;
+}
+
 export interface ScorePlugin {
   name: string;
   weight: number;
-  /** A raw score for each node (same order as nodes). */
-  score(pod: PodInfo, nodes: NodeInfo[], out: Float64Array): void;
+  /** A score for each of the feasible `nodes` (same order); `all`: every node of the cycle, feasible or not (`nodes` when left out). */
+  score(pod: PodInfo, nodes: NodeInfo[], out: Float64Array, all?: readonly NodeInfo[]): void;
 }
 
 /** Rescales raw scores to 0..100 (higher raw is better unless `reverse`). */
