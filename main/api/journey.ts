@@ -36,8 +36,8 @@ export interface PodJourney {
   uid: string;
   /** In time order. */
   steps: JourneyStep[];
-  /** The last scheduling attempt's verdicts. */
-  scheduling?: { verdicts: NodeVerdict[]; chosen?: string; message?: string };
+  /** The last scheduling attempt's verdicts (of at most some twenty nodes: the first examined and the best scored) and how many nodes it examined. */
+  scheduling?: { verdicts: NodeVerdict[]; examined: number; chosen?: string; message?: string };
   /** From the create's start to the kubelet's report of phase Running (ms), once it happened. */
   createToRunningMs?: number;
   /** Nodes whose agents could not be asked (their steps are missing). */

@@ -70,13 +70,15 @@ function verdicts(s: SpanRecord): NonNullable<PodJourney['scheduling']> {
       v.fits = e.attributes['flotilla.fits'] === true;
       v.reasons = (e.attributes['flotilla.reasons'] as string[] | undefined) ?? [];
     } else if (e.name === 'score') {
+      v.fits = true; // only nodes that passed every filter are scored
       v.score = Number(e.attributes['flotilla.score']);
       v.plugins = Object.fromEntries(Object.entries(e.attributes).filter(([k]) => k.startsWith('flotilla.score.')).map(([k, x]) => [k.slice('flotilla.score.'.length), Number(x)]));
     }
     byNode.set(node, v);
   }
   const list = [...byNode.values()].sort((a, b) => Number(b.chosen) - Number(a.chosen) || Number(b.fits) - Number(a.fits) || (b.score ?? 0) - (a.score ?? 0));
-  return { verdicts: list, ...(chosen ? { chosen } : { message: str(s.attributes['flotilla.message']) }) };
+  const examined = Math.max(Number(s.attributes['flotilla.nodes_examined'] ?? 0) || 0, list.length);
+  return { verdicts: list, examined, ...(chosen ? { chosen } : { message: str(s.attributes['flotilla.message']) }) };
 }
 
 export function buildJourney(uid: string, collected: CollectedSpans): PodJourney {

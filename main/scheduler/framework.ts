@@ -38,10 +38,19 @@ export function feasibleToFind(numNodes: number): number {
 
 export type CycleResult = { node: string } | { failures: FilterFailure[]; numNodes: number };
 
-/** What a cycle found, for the pod's journey (filled only when asked): each node's filter verdict and each scored node's plugin scores. */
+/**
+ * How many nodes' verdicts an attempt's explanation keeps: the first examined, and the best scored with the
+ * plugins' shares (the chosen node always). With a thousand nodes, recording every verdict cost the scheduler
+ * most of its time, and no reader goes through them all.
+ */
+export const EXPLAIN_NODES = 20;
+
+/** What a cycle found, for the pod's journey (filled only when asked): nodes' filter verdicts and scored nodes' plugin scores. */
 export interface CycleExplain {
   filters: Array<{ node: string; reasons: string[] }>;
   scores: Array<{ node: string; total: number; plugins: Record<string, number> }>;
+  /** Nodes the cycle examined (`filters` holds the first EXPLAIN_NODES of them, and the chosen one). */
+  examined: number;
 }
 
 export class Framework {
@@ -80,12 +89,14 @@ export class Framework {
       const f = this.filter(pod, ni);
       if (f) failures.push(f);
       else feasible.push(ni);
-      explain?.filters.push({ node: ni.name, reasons: f?.reasons ?? [] });
+      if (explain && explain.filters.length < EXPLAIN_NODES) explain.filters.push({ node: ni.name, reasons: f?.reasons ?? [] });
     }
     this.nextStart = n ? (start + processed) % n : 0;
+    if (explain) explain.examined = processed;
     if (!feasible.length) return { failures, numNodes: n };
-    if (feasible.length === 1) return { node: feasible[0].name };
-    return { node: this.pickBest(pod, feasible, nodes, explain) };
+    const node = feasible.length === 1 ? feasible[0].name : this.pickBest(pod, feasible, nodes, explain);
+    if (explain && !explain.filters.some((f) => f.node === node)) explain.filters.push({ node, reasons: [] });
+    return { node };
   }
 
   /** Runs the Filter plugins, counting the node's nominated pods of equal or higher priority. */
@@ -115,13 +126,29 @@ export class Framework {
     }
     const total = this.total;
     total.fill(0, 0, n);
-    const plugins = explain ? nodes.map((): Record<string, number> => ({})) : undefined;
-    for (const s of this.scores) {
+    const weighted = explain ? this.scores.map(() => new Float64Array(n)) : undefined;
+    this.scores.forEach((s, k) => {
       s.score(pod, nodes, this.scratch, all);
-      for (let i = 0; i < n; i++) total[i] += this.scratch[i] * s.weight;
-      if (plugins) for (let i = 0; i < n; i++) plugins[i][s.name] = Math.round(this.scratch[i] * s.weight);
+      const w = weighted?.[k];
+      for (let i = 0; i < n; i++) {
+        const v = this.scratch[i] * s.weight;
+        total[i] += v;
+        if (w) w[i] = v;
+      }
+    });
+    const best = this.highest(total, n);
+    if (explain && weighted) {
+      for (const i of topIndexes(total, n, EXPLAIN_NODES, best)) {
+        const plugins: Record<string, number> = {};
+        this.scores.forEach((s, k) => (plugins[s.name] = Math.round(weighted[k][i])));
+        explain.scores.push({ node: nodes[i].name, total: Math.round(total[i]), plugins });
+      }
     }
-    if (plugins) nodes.forEach((ni, i) => explain?.scores.push({ node: ni.name, total: Math.round(total[i]), plugins: plugins[i] }));
+    return nodes[best].name;
+  }
+
+  /** The index of the highest total, ties broken at random. */
+  private highest(total: Float64Array, n: number): number {
     let best = -1;
     let bestScore = -Infinity;
     let ties = 0;
@@ -136,6 +163,22 @@ export class Framework {
         if (Math.random() * ties < 1) best = i; // reservoir sampling among equals
       }
     }
-    return nodes[best].name;
+    return best;
   }
+}
+
+/** The indexes of the `k` highest of `values[0..n)`, highest first, with `must` among them. */
+function topIndexes(values: Float64Array, n: number, k: number, must: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (top.length === k && values[i] <= values[top[k - 1]]) continue;
+    let j = top.length < k ? top.length : k - 1;
+    while (j > 0 && values[top[j - 1]] < values[i]) {
+      if (j < k) top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = i;
+  }
+  if (!top.includes(must)) top[top.length - 1] = must;
+  return top;
 }

@@ -1,6 +1,7 @@
 // The scheduler's part of a pod's journey: a scheduling attempt as a span from the pod's queueing to
-// the decision, with each examined node's filter verdict and each feasible node's score per plugin as
-// span events ("why this node"), and the binding as a span of its own.
+// the decision, with examined nodes' filter verdicts and feasible nodes' scores per plugin as span events
+// ("why this node"; at most framework.ts' EXPLAIN_NODES of each, the chosen node always), and the binding as a
+// span of its own.
 import type { Span } from '@opentelemetry/api';
 import { NODE_NAME, STEP, startPodSpan } from '../protocol/tracing/pod-trace';
 import type { CycleExplain } from './framework';
@@ -18,7 +19,7 @@ function podRef(pi: PodInfo): { uid: string; name?: string; namespace?: string }
 
 export function startAttempt(pi: PodInfo): TracedAttempt {
   const span = startPodSpan('scheduler', STEP.schedule, podRef(pi), undefined, pi.queuedAt);
-  return { span, explain: span.isRecording() ? { filters: [], scores: [] } : undefined };
+  return { span, explain: span.isRecording() ? { filters: [], scores: [], examined: 0 } : undefined };
 }
 
 /** Ends the attempt: the chosen node, or why none fits. */
@@ -33,8 +34,9 @@ export function endAttempt(a: TracedAttempt, outcome: { node: string } | { messa
     const plugins = Object.fromEntries(Object.entries(s.plugins).map(([k, v]) => [`flotilla.score.${k}`, v]));
     span.addEvent(SCORE_EVENT, { [NODE_NAME]: s.node, 'flotilla.score': s.total, ...plugins }, now);
   }
-  if ('node' in outcome) span.setAttributes({ [NODE_NAME]: outcome.node, 'flotilla.result': 'Scheduled', 'flotilla.nodes_examined': explain.filters.length });
-  else span.setAttributes({ 'flotilla.result': 'Unschedulable', 'flotilla.message': outcome.message, 'flotilla.nodes_examined': explain.filters.length });
+  const examined = Math.max(explain.examined, explain.filters.length);
+  if ('node' in outcome) span.setAttributes({ [NODE_NAME]: outcome.node, 'flotilla.result': 'Scheduled', 'flotilla.nodes_examined': examined });
+  else span.setAttributes({ 'flotilla.result': 'Unschedulable', 'flotilla.message': outcome.message, 'flotilla.nodes_examined': examined });
   span.end(now);
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../main/api/types';
 import { NodeInfo } from '../../../main/scheduler/node-info';
 import { newPodInfo } from '../../../main/scheduler/pod-info';
-import { Framework, feasibleToFind } from '../../../main/scheduler/framework';
+import { EXPLAIN_NODES, Framework, feasibleToFind, type CycleExplain } from '../../../main/scheduler/framework';
 import { fitErrorMessage } from '../../../main/scheduler/fit-error';
 import { nodeResourcesFit } from '../../../main/scheduler/plugins/node-resources-fit';
 import { taintTolerationFilter } from '../../../main/scheduler/plugins/taint-toleration';
@@ -108,5 +108,21 @@ describe('framework', () => {
     const nodes = [node('a', { taints: [{ key: 't', effect: 'NoSchedule' }] }), node('b', {}, {}, '1'), node('c', {}, {}, '1')];
     const r = fw.schedule(newPodInfo(pod('big', {}, '2')), nodes);
     expect('failures' in r && fitErrorMessage(r.numNodes, r.failures)).toBe('0/3 nodes are available: 1 node(s) had untolerated taint {t: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+  });
+
+  it('explains an attempt with the first nodes examined and the best scored, the chosen one always, and how many it examined', () => {
+    const fw = new Framework();
+    const nodes = Array.from({ length: 60 }, (_, i) => node(`n${i}`, {}, {}, i === 45 ? '64' : '4'));
+    const explain = { filters: [], scores: [], examined: 0 } as CycleExplain;
+    const r = fw.schedule(newPodInfo(pod('p', {}, '1')), nodes, explain);
+    // The node with the most room wins on LeastAllocated; it is examined 46th, after the first EXPLAIN_NODES.
+    expect(r).toEqual({ node: 'n45' });
+    expect(explain.examined).toBe(60);
+    expect(explain.filters.length).toBe(EXPLAIN_NODES + 1);
+    expect(explain.filters.slice(0, EXPLAIN_NODES).map((f) => f.node)).toEqual(nodes.slice(0, EXPLAIN_NODES).map((n) => n.name));
+    expect(explain.filters.at(-1)).toEqual({ node: 'n45', reasons: [] });
+    expect(explain.scores.length).toBe(EXPLAIN_NODES);
+    expect(explain.scores[0]).toEqual(expect.objectContaining({ node: 'n45' }));
+    expect(Object.keys(explain.scores[0].plugins).sort()).toEqual(['InterPodAffinity', 'NodeAffinity', 'NodeResourcesBalancedAllocation', 'NodeResourcesFit', 'PodTopologySpread', 'TaintToleration']);
   });
 });
