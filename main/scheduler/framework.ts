@@ -43,7 +43,7 @@ export type CycleResult = { node: string } | { failures: FilterFailure[]; numNod
  * plugins' shares (the chosen node always). With a thousand nodes, recording every verdict cost the scheduler
  * most of its time, and no reader goes through them all.
  */
-export const EXPLAIN_NODES = 20;
+export const EXPLAIN_NODES = 10;
 
 /** What a cycle found, for the pod's journey (filled only when asked): nodes' filter verdicts and scored nodes' plugin scores. */
 export interface CycleExplain {

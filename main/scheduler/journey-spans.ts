@@ -31,8 +31,9 @@ export function endAttempt(a: TracedAttempt, outcome: { node: string } | { messa
     span.addEvent(FILTER_EVENT, { [NODE_NAME]: f.node, 'flotilla.fits': f.reasons.length === 0, 'flotilla.reasons': f.reasons }, now);
   }
   for (const s of explain.scores) {
-    const plugins = Object.fromEntries(Object.entries(s.plugins).map(([k, v]) => [`flotilla.score.${k}`, v]));
-    span.addEvent(SCORE_EVENT, { [NODE_NAME]: s.node, 'flotilla.score': s.total, ...plugins }, now);
+    const attributes: Record<string, string | number> = { [NODE_NAME]: s.node, 'flotilla.score': s.total };
+    for (const k in s.plugins) attributes[`flotilla.score.${k}`] = s.plugins[k];
+    span.addEvent(SCORE_EVENT, attributes, now);
   }
   const examined = Math.max(explain.examined, explain.filters.length);
   if ('node' in outcome) span.setAttributes({ [NODE_NAME]: outcome.node, 'flotilla.result': 'Scheduled', 'flotilla.nodes_examined': examined });
