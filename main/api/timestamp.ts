@@ -6,3 +6,8 @@ export function parseTimestamp(ts: string | undefined | null): number | undefine
   const t = Date.parse(ts);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/** A time as Kubernetes writes metav1.Time: RFC 3339 in UTC, whole seconds (now by default). */
+export function rfc3339Seconds(d = new Date()): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}

@@ -10,6 +10,7 @@ import { R } from '../client/refs';
 import type { ResourceRef } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
+import { rfc3339Seconds } from '../api/timestamp';
 
 type Terminating = Omit<CustomResourceDefinitionCondition, 'type' | 'lastTransitionTime'>;
 
@@ -17,9 +18,6 @@ const IN_PROGRESS: Terminating = { status: 'True', reason: 'InstanceDeletionInPr
 const COMPLETED: Terminating = { status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' };
 const RECHECK_MS = 1000;
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** The served row of the definition's resource (any version: conversion None). */
 function resourceOf(crd: CustomResourceDefinition): ResourceRef | undefined {
@@ -32,7 +30,7 @@ export function newCrdFinalizerController(ctx: ControllerContext): Controller {
     const had = crd.status?.conditions?.find((c) => c.type === 'Terminating');
     if (had?.status === t.status && had.reason === t.reason && had.message === t.message) return;
     const others = (crd.status?.conditions ?? []).filter((c) => c.type !== 'Terminating');
-    const lastTransitionTime = had?.status === t.status ? (had.lastTransitionTime ?? now()) : now();
+    const lastTransitionTime = had?.status === t.status ? (had.lastTransitionTime ?? rfc3339Seconds()) : rfc3339Seconds();
     const conditions = [...others, { type: 'Terminating', ...t, lastTransitionTime }];
     await ignoreNotFound(ctx.client.patch(R.customresourcedefinitions, crd.metadata!.name!, { status: { conditions } }, 'merge', { subresource: 'status' }));
   };

@@ -1,5 +1,6 @@
 // Small facts about pods that several control loops share: readiness, activity, ownership.
 import type { KObject, OwnerReference, Pod, PodCondition } from '../api/types';
+import { rfc3339Seconds } from '../api/timestamp';
 
 export function podCondition(pod: Pod, type: string): PodCondition | undefined {
   return pod.status?.conditions?.find((c) => c.type === type);
@@ -33,9 +34,8 @@ export function ownerRefFor(owner: KObject): OwnerReference {
   };
 }
 
-export function shortTime(d = new Date()): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
-}
+/** metav1.Time's form (the API's shared helper, under the name the controllers use). */
+export const shortTime = rfc3339Seconds;
 
 export function randomSuffix(n = 5): string {
   const chars = 'bcdfghjklmnpqrstvwxz2456789';

@@ -3,10 +3,8 @@
 import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimStatus, PersistentVolumeStatus } from '../api/types';
 import type { ApiClient } from '../client/types';
 import { R } from '../client/refs';
+import { rfc3339Seconds } from '../api/timestamp';
 
-function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** Sets the volume's phase (and message/reason); a no-op when nothing changes. Returns the stored volume. */
 export async function setVolumePhase(
@@ -17,7 +15,7 @@ export async function setVolumePhase(
   const status: PersistentVolumeStatus = { phase };
   if (message) status.message = message;
   if (reason) status.reason = reason;
-  status.lastPhaseTransitionTime = cur.phase === phase ? cur.lastPhaseTransitionTime : nowSeconds();
+  status.lastPhaseTransitionTime = cur.phase === phase ? cur.lastPhaseTransitionTime : rfc3339Seconds();
   return client.update<PersistentVolume>(R.persistentvolumes, { ...pv, status }, { subresource: 'status' });
 }
 

@@ -46,8 +46,10 @@ function responsible(p: Pod): boolean {
   return (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
 }
 
+/** Waiting for this scheduler; a pod with scheduling gates is not, until they are removed (the SchedulingGates PreEnqueue plugin). */
 function pending(p: Pod): boolean {
-  return !p.spec?.nodeName && !p.metadata?.deletionTimestamp && responsible(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+  return !p.spec?.nodeName && !p.metadata?.deletionTimestamp && responsible(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'
+    && !p.spec?.schedulingGates?.length;
 }
 
 export function startScheduler(client: ApiClient, opts: SchedulerOptions): Scheduler {

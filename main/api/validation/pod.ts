@@ -7,6 +7,7 @@ import { validatePodSpec } from './podspec';
 import { list, obj, semanticEqual, str } from './read';
 import { specDiff } from './spec-diff';
 import { validateEphemeralContainersUpdate, validateNoEphemeralOnCreate } from './ephemeral';
+import { validateGatedNodeName, validateOnlyDeletedGates } from './scheduling-gates';
 
 export function validatePod(pod: KObject): Cause[] {
   return validatePodSpec(pod.spec, 'spec');
@@ -14,7 +15,7 @@ export function validatePod(pod: KObject): Cause[] {
 
 /** ValidatePodCreate's own rules (beyond what every write validates). */
 export function validatePodCreate(pod: KObject): Cause[] {
-  return validateNoEphemeralOnCreate(obj(pod.spec), 'spec');
+  return [...validateNoEphemeralOnCreate(obj(pod.spec), 'spec'), ...validateGatedNodeName(obj(pod.spec), 'spec')];
 }
 
 /** The pods/ephemeralcontainers subresource: only ephemeral containers change, and only by additions. */
@@ -76,8 +77,13 @@ export function validatePodUpdate(next: KObject, prev: KObject): Cause[] {
     }
   }
 
+  // A gated pod's scheduling gates may be removed (in any order), never added to.
+  const gated = list(old.schedulingGates).length > 0;
+  if (gated) causes.push(...validateOnlyDeletedGates(spec.schedulingGates, old.schedulingGates, 'spec.schedulingGates'));
+
   if (semanticEqual(spec, old)) return causes;
   const munged: Record<string, unknown> = { ...spec };
+  if (gated) munged.schedulingGates = old.schedulingGates;
   const mungeImages = (k: string): void => {
     munged[k] = list(spec[k]).map((c, i) => ({ ...obj(c), image: obj(list(old[k])[i]).image }));
   };

@@ -6,6 +6,7 @@ import { dns1123Label, validateContainer, validateContainerImage, validateContai
 import { validateLifecycle } from './lifecycle';
 import { validateAffinity } from './affinity';
 import { validateTopologySpreadConstraints } from './topology-spread';
+import { validateSchedulingGates } from './scheduling-gates';
 import { validatePodSecurityContext } from './security-context';
 import { validateEphemeralContainers } from './ephemeral';
 import { validateVolumeMounts, validateVolumes } from './pod-volumes';
@@ -113,6 +114,7 @@ export function validatePodSpec(specIn: unknown, path: string): Cause[] {
   causes.push(...validatePodSecurityContext(spec, `${path}.securityContext`));
   causes.push(...validateAffinity(spec.affinity, `${path}.affinity`));
   causes.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  causes.push(...validateSchedulingGates(spec.schedulingGates, `${path}.schedulingGates`));
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const v = spec.activeDeadlineSeconds;
     if (v < 1 || v > 4294967295) causes.push(invalid(`${path}.activeDeadlineSeconds`, v, inclusiveRangeError(1, 4294967295)));

@@ -16,6 +16,7 @@ import { resolveContainer, type PodWithContainers } from '../streams/pod-contain
 import { evictPod } from '../registry/eviction';
 import type { DeleteOptions } from '../registry/options';
 import { customScale, customScalePaths, newScale, setCustomReplicas } from './custom-scale';
+import { rfc3339Seconds } from '../../api/timestamp';
 
 type Replicated = StoredObject & { spec?: { replicas?: number; selector?: Parameters<typeof formatLabelSelector>[0] }; status?: { replicas?: number } };
 
@@ -81,8 +82,17 @@ export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: strin
     const pod = obj as StoredObject & { spec?: { nodeName?: string }; status?: { conditions?: Array<Record<string, unknown>> } };
     if (pod.metadata.deletionTimestamp) throw errors.conflict(r.group, r.plural, name, 'pod is being deleted, cannot be assigned to a host');
     if (pod.spec?.nodeName) throw errors.conflict(r.group, r.plural, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    if ((pod.spec as { schedulingGates?: unknown[] } | undefined)?.schedulingGates?.length) throw errors.internal(`pod ${name} has non-empty .spec.schedulingGates`);
     (pod.spec ??= {}).nodeName = node;
-  }, { fieldManager: '' });
+    // PodScheduled=True, as the binding's storage sets it (a Pending pod's False/Unschedulable or SchedulingGated ends here).
+    const conditions = ((pod.status ??= {}).conditions ??= []);
+    const at = conditions.findIndex((c) => c.type === 'PodScheduled');
+    if (at < 0 || conditions[at].status !== 'True') {
+      const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339Seconds() };
+      if (at < 0) conditions.push(scheduled);
+      else conditions[at] = scheduled;
+    }
+  }, { fieldManager: '', subresource: 'binding' });
 }
 
 export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, _r: ResourceInfo): Promise<void> {

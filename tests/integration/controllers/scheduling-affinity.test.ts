@@ -1,6 +1,7 @@
-// Pod anti-affinity, pod affinity and topology spread constraints against the real API server, controllers
-// and kubectl: one replica per node (the extra one Pending with Kubernetes' message until a node joins), replicas
-// spread evenly over zones, and a pod waiting for the pod it must run beside, scheduled once that pod is bound.
+// Pod anti-affinity, pod affinity, topology spread constraints and scheduling gates against the real API server,
+// controllers and kubectl: one replica per node (the extra one Pending with Kubernetes' message until a node joins),
+// replicas spread evenly over zones, a pod waiting for the pod it must run beside, scheduled once that pod is bound,
+// and a gated pod left alone (SchedulingGated) until its last gate is removed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject, Pod } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
@@ -110,5 +111,34 @@ describe('inter-pod affinity and topology spread', () => {
     });
     const node = await waitFor(async () => (await c.core.client.get<Pod & KObject>(R.pods, 'web', 'default')).spec?.nodeName, 'web scheduled', 15_000);
     expect(node).toBe('hollow-node-2');
+  });
+
+  it('schedulingGates: the pod stays SchedulingGated, gates may only be removed, and it is scheduled once none is left', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gated', namespace: 'default' },
+        spec: { schedulingGates: [{ name: 'example.com/quota' }, { name: 'example.com/data' }], containers: [{ name: 'c', image: 'busybox' }] },
+      }),
+    });
+    const status = async (): Promise<string> => (await c.kubectlOk(['get', 'pod', 'gated', '--no-headers'])).split(/\s+/)[2];
+    expect(await status()).toBe('SchedulingGated');
+    const cond = (await c.core.client.get<Pod & KObject>(R.pods, 'gated', 'default')).status?.conditions?.find((k) => k.type === 'PodScheduled');
+    expect(cond).toEqual(expect.objectContaining({ status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }));
+
+    const add = await c.kubectl(['patch', 'pod', 'gated', '--type=json', '-p', '[{"op":"add","path":"/spec/schedulingGates/-","value":{"name":"more"}}]']);
+    expect(add.code).not.toBe(0);
+    expect(add.stderr).toContain("spec.schedulingGates[2].name: Forbidden: only deletion is allowed, but found new scheduling gate 'more'");
+
+    await c.kubectlOk(['patch', 'pod', 'gated', '--type=json', '-p', '[{"op":"remove","path":"/spec/schedulingGates/0"}]']);
+    // One gate is left: still not scheduled (a scheduler that ignored gates binds within milliseconds; its queue is idle otherwise).
+    const still = await c.core.client.get<Pod & KObject>(R.pods, 'gated', 'default');
+    expect(still.spec?.schedulingGates).toEqual([{ name: 'example.com/data' }]);
+    await c.kubectlOk(['patch', 'pod', 'gated', '--type=json', '-p', '[{"op":"remove","path":"/spec/schedulingGates"}]']);
+    const bound = await waitFor(async () => {
+      const p = await c.core.client.get<Pod & KObject>(R.pods, 'gated', 'default');
+      return p.spec?.nodeName ? p : undefined;
+    }, 'the pod scheduled once its gates are gone', 15_000);
+    expect(bound.status?.conditions?.find((k) => k.type === 'PodScheduled')?.status).toBe('True');
+    expect(await status()).not.toBe('SchedulingGated');
   });
 });

@@ -1,4 +1,4 @@
-// Pods: the server sets the status a new pod starts with (Pending, its QoS class), writes through
+// Pods: the server sets the status a new pod starts with (Pending, its QoS class, SchedulingGated), writes through
 // pods/ephemeralcontainers change only the ephemeral containers, and a pod a node runs is deleted
 // gracefully: it is marked, the node stops it, then confirms with a delete of grace period 0.
 import type { KObject, Pod, StoredObject } from '../../../api/types';
@@ -37,8 +37,14 @@ function gracefulDeletion(obj: StoredObject, requested: number | undefined): num
   return nodeName && requested === undefined ? 0 : undefined;
 }
 
+/** pods/binding: `current` with the node and the status (its PodScheduled condition) of `next`, as the binding's storage writes them. */
+function withBindingOf(current: StoredObject, next: KObject): KObject {
+  const spec = { ...(current.spec as Record<string, unknown> | undefined), nodeName: (next.spec as { nodeName?: string } | undefined)?.nodeName };
+  return { ...current, metadata: { ...current.metadata }, spec, status: next.status };
+}
+
 export const podStrategy: Strategy = {
-  subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf },
+  subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf, binding: withBindingOf },
   admitCreate: async (obj, a) => {
     admitPodLimits(a.reader, obj, a.namespace, a.displayName);
     admitPodPriority(a.reader, obj, a.displayName);
@@ -46,7 +52,12 @@ export const podStrategy: Strategy = {
     await admitPodServiceAccount(a.reader, obj, a.namespace, a.displayName);
   },
   beforeCreate(obj) {
-    (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(obj as Pod) };
+    const pod = obj as Pod;
+    // A pod with scheduling gates says so from the start (applySchedulingGatedCondition); the scheduler leaves it alone until they are gone.
+    const gated = pod.spec?.schedulingGates?.length
+      ? { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }] }
+      : {};
+    (obj as { status?: unknown }).status = { phase: 'Pending', qosClass: qosClass(pod), ...gated };
   },
   gracefulDeletion,
 };
