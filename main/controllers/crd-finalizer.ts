@@ -18,7 +18,6 @@ const IN_PROGRESS: Terminating = { status: 'True', reason: 'InstanceDeletionInPr
 const COMPLETED: Terminating = { status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' };
 const RECHECK_MS = 1000;
 
-
 /** The served row of the definition's resource (any version: conversion None). */
 function resourceOf(crd: CustomResourceDefinition): ResourceRef | undefined {
   return RESOURCES.find((r) => r.crd && r.group === crd.spec.group && r.plural === crd.spec.names.plural);

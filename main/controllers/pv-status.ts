@@ -5,7 +5,6 @@ import type { ApiClient } from '../client/types';
 import { R } from '../client/refs';
 import { rfc3339Seconds } from '../api/timestamp';
 
-
 /** Sets the volume's phase (and message/reason); a no-op when nothing changes. Returns the stored volume. */
 export async function setVolumePhase(
   client: ApiClient, pv: PersistentVolume, phase: string, message?: string, reason?: string,
