@@ -1,8 +1,9 @@
 // A Deployment's status from its ReplicaSets: counts, and the Available and Progressing
-// conditions with Kubernetes' reasons and messages.
+// conditions with Kubernetes' reasons and messages (Progressing False/ProgressDeadlineExceeded once a rollout
+// made no progress for progressDeadlineSeconds, which `kubectl rollout status` reports as a failure).
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../api/types';
 import { surgeAndUnavailable } from './deployment-util';
-import { shortTime } from './pod-util';
+import { rfc3339Seconds } from '../api/timestamp';
 
 function setCondition(conds: DeploymentCondition[], c: Omit<DeploymentCondition, 'lastUpdateTime' | 'lastTransitionTime'>, now: string): DeploymentCondition[] {
   const old = conds.find((x) => x.type === c.type);
@@ -20,7 +21,62 @@ export function isComplete(d: Deployment, s: DeploymentStatus): boolean {
   return s.updatedReplicas === want && s.replicas === want && s.availableReplicas === want && (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
 }
 
-export function computeStatus(d: Deployment, newRS: ReplicaSet | undefined, all: ReplicaSet[]): DeploymentStatus {
+/** progressDeadlineSeconds, unless unset or MaxInt32 (no deadline). */
+function progressDeadlineMs(d: Deployment): number | undefined {
+  const s = d.spec?.progressDeadlineSeconds;
+  return s === undefined || s === 2147483647 ? undefined : s * 1000;
+}
+
+/** DeploymentProgressing: pods of the new ReplicaSet added, ready or available, or old ones removed, since the stored status. */
+function madeProgress(old: DeploymentStatus, s: DeploymentStatus): boolean {
+  const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
+  const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
+  return (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) || newOld < oldOld
+    || (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) || (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0);
+}
+
+/** The Progressing condition as the deployment controller's syncRolloutStatus keeps it (progress.go), with progressDeadlineSeconds. */
+function progressing(d: Deployment, s: DeploymentStatus, newRS: ReplicaSet, conds: DeploymentCondition[], nowMs: number): DeploymentCondition[] {
+  const deadline = progressDeadlineMs(d);
+  if (deadline === undefined) return conds.filter((c) => c.type !== 'Progressing');
+  const now = rfc3339Seconds(new Date(nowMs));
+  const name = newRS.metadata?.name ?? '';
+  const cur = conds.find((c) => c.type === 'Progressing');
+  const others = conds.filter((c) => c.type !== 'Progressing');
+  const fresh = (reason: string, message: string): DeploymentCondition[] => [...others, {
+    type: 'Progressing', status: 'True', reason, message, lastUpdateTime: now, lastTransitionTime: cur?.status === 'True' ? cur.lastTransitionTime : now,
+  }];
+  // A rollout resumes, or begins (the condition names another ReplicaSet): the deadline counts from now.
+  if (cur?.reason === 'DeploymentPaused') return fresh('DeploymentResumed', 'Deployment is resumed');
+  const named = /"([^"]*)"/.exec(cur?.message ?? '')?.[1];
+  if (!cur || (named !== undefined && named !== name)) {
+    const found = cur?.lastUpdateTime && newRS.metadata?.creationTimestamp && newRS.metadata.creationTimestamp < cur.lastUpdateTime;
+    return found ? fresh('FoundNewReplicaSet', `Found new replica set "${name}"`) : fresh('NewReplicaSetCreated', `Created new replica set "${name}"`);
+  }
+  // The latest rollout completed: nothing to estimate.
+  if (s.replicas === s.updatedReplicas && cur.reason === 'NewReplicaSetAvailable') return conds;
+  if (isComplete(d, s)) {
+    return setCondition(conds, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.` }, now);
+  }
+  if (madeProgress(d.status ?? {}, s)) return fresh('ReplicaSetUpdated', `ReplicaSet "${name}" is progressing.`);
+  if (cur.reason === 'ProgressDeadlineExceeded') return conds;
+  const since = Date.parse(cur.lastUpdateTime ?? '');
+  if (!Number.isNaN(since) && since + deadline < nowMs) {
+    return setCondition(conds, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${name}" has timed out progressing.` }, now);
+  }
+  return conds;
+}
+
+/** requeueStuckDeployment: when a rollout still in progress times out if nothing happens (ms from now), else undefined. */
+export function progressRecheckMs(d: Deployment, s: DeploymentStatus, nowMs = Date.now()): number | undefined {
+  const deadline = progressDeadlineMs(d);
+  const cur = s.conditions?.find((c) => c.type === 'Progressing');
+  if (deadline === undefined || !cur || cur.status !== 'True' || cur.reason === 'NewReplicaSetAvailable' || isComplete(d, s)) return undefined;
+  const since = Date.parse(cur.lastUpdateTime ?? '');
+  return Number.isNaN(since) ? undefined : Math.max(0, since + deadline - nowMs) + 1000;
+}
+
+export function computeStatus(d: Deployment, newRS: ReplicaSet | undefined, all: ReplicaSet[], nowMs = Date.now()): DeploymentStatus {
   const want = d.spec?.replicas ?? 1;
   const sum = (f: (rs: ReplicaSet) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
   const available = sum((rs) => rs.status?.availableReplicas);
@@ -33,7 +89,7 @@ export function computeStatus(d: Deployment, newRS: ReplicaSet | undefined, all:
     unavailableReplicas: Math.max(0, sum((rs) => rs.spec?.replicas) - available),
   };
   if (d.status?.collisionCount) s.collisionCount = d.status.collisionCount;
-  const now = shortTime();
+  const now = rfc3339Seconds(new Date(nowMs));
   let conds = [...(d.status?.conditions ?? [])];
   const { maxUnavailable } = surgeAndUnavailable(d);
   conds = available >= want - maxUnavailable
@@ -42,11 +98,7 @@ export function computeStatus(d: Deployment, newRS: ReplicaSet | undefined, all:
   if (d.spec?.paused) {
     conds = setCondition(conds, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
   } else if (newRS) {
-    const name = newRS.metadata?.name ?? '';
-    const oldActive = all.some((rs) => rs !== newRS && (rs.status?.replicas ?? 0) > 0);
-    conds = isComplete(d, s) && !oldActive
-      ? setCondition(conds, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.` }, now)
-      : setCondition(conds, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${name}" is progressing.` }, now);
+    conds = progressing(d, s, newRS, conds, nowMs);
   }
   // Available first, then Progressing, as the deployment controller writes them.
   s.conditions = conds.sort((a, b) => (a.type === b.type ? 0 : a.type === 'Available' ? -1 : 1));

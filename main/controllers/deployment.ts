@@ -10,7 +10,7 @@ import type { Controller, ControllerContext } from './controller';
 import type { RolloutContext } from './deployment-replicasets';
 import { scaleRS } from './deployment-replicasets';
 import { rolloutRecreate, rolloutRolling } from './deployment-rollout';
-import { computeStatus, isComplete, sameStatus } from './deployment-status';
+import { computeStatus, isComplete, progressRecheckMs, sameStatus } from './deployment-status';
 import { byCreation, equalIgnoreHash, revisionOf, specReplicas } from './deployment-util';
 import { withExtras } from './extras';
 import { ignoreNotFound } from './ignore-not-found';
@@ -38,7 +38,7 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
   const controller = builder
     .for('deployments')
     .owns<ReplicaSet>('replicasets', { update: (o, rs) => !coalesced(o, rs) })
-    .complete((key) => syncDeployment(ctx, rc, key));
+    .complete((key) => syncDeployment(ctx, rc, key, (ms) => builder.queue.addAfter(key, ms)));
   const delayStatusSyncs = {
     update: (o: ReplicaSet, rs: ReplicaSet) => {
       const ref = controllerRef(rs);
@@ -55,7 +55,7 @@ function coalesced(o: ReplicaSet, rs: ReplicaSet): boolean {
   return statusOnly && !settled;
 }
 
-async function syncDeployment(ctx: ControllerContext, rc: RolloutContext, key: string): Promise<void> {
+async function syncDeployment(ctx: ControllerContext, rc: RolloutContext, key: string, requeueAfter: (ms: number) => void): Promise<void> {
   const d = ctx.informers.deployments.get(key);
   if (!d) return;
   const owned = () => ctx.informers.replicasets.byIndex(BY_CONTROLLER, d.metadata?.uid ?? '');
@@ -68,6 +68,9 @@ async function syncDeployment(ctx: ControllerContext, rc: RolloutContext, key: s
   const newRS = fresh.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
   const status = computeStatus(d, newRS, fresh);
   if (isComplete(d, status) && !d.metadata?.deletionTimestamp) await cleanupHistory(rc, d, fresh.filter((rs) => rs !== newRS));
+  // A rollout in progress is looked at again when its deadline passes, progress or not (requeueStuckDeployment).
+  const recheck = progressRecheckMs(d, status);
+  if (recheck !== undefined) requeueAfter(recheck);
   if (sameStatus(d.status, status)) return;
   await ignoreNotFound(ctx.client.patch(R.deployments, d.metadata!.name!, { status }, 'merge', { namespace: d.metadata!.namespace, subresource: 'status' }));
 }

@@ -1,7 +1,8 @@
 // Manifests tests create often: workloads selecting app=<name>, their template labelled the same.
 import type { CronJob, DaemonSet, Deployment, Job, PodSpec, ReplicaSet } from '../../main/api/types';
 
-const POD_SPEC: PodSpec = { containers: [{ name: 'app', image: 'app:1' }] };
+/** A fresh pod spec each time: tests change what they get, and the in-process test files share this module. */
+const basePodSpec = (): PodSpec => ({ containers: [{ name: 'app', image: 'app:1' }] });
 
 export function deploymentManifest(name: string, replicas: number, image = 'nginx:1.27', extra: Partial<Deployment['spec']> = {}): Deployment {
   return {
@@ -20,7 +21,7 @@ export function replicaSetManifest(name: string, replicas: number, extra: Partia
   return {
     apiVersion: 'apps/v1', kind: 'ReplicaSet',
     metadata: { name, namespace: 'default' },
-    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: POD_SPEC }, ...extra },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: basePodSpec() }, ...extra },
   };
 }
 
@@ -29,7 +30,7 @@ export function daemonSetManifest(name: string, podSpec: Partial<PodSpec> = {}, 
   return {
     apiVersion: 'apps/v1', kind: 'DaemonSet',
     metadata: { name, namespace: 'default' },
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { ...POD_SPEC, ...podSpec } }, ...extra },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { ...basePodSpec(), ...podSpec } }, ...extra },
   };
 }
 
@@ -38,7 +39,7 @@ export function jobManifest(name: string, extra: Partial<Job['spec']> = {}): Job
   return {
     apiVersion: 'batch/v1', kind: 'Job',
     metadata: { name, namespace: 'default' },
-    spec: { template: { metadata: { labels: { app: name } }, spec: { ...POD_SPEC, restartPolicy: 'Never' } }, ...extra },
+    spec: { template: { metadata: { labels: { app: name } }, spec: { ...basePodSpec(), restartPolicy: 'Never' } }, ...extra },
   };
 }
 
@@ -47,6 +48,6 @@ export function cronJobManifest(name: string, schedule: string, extra: Partial<C
   return {
     apiVersion: 'batch/v1', kind: 'CronJob',
     metadata: { name, namespace: 'default' },
-    spec: { schedule, jobTemplate: { spec: { template: { metadata: { labels: { app: name } }, spec: { ...POD_SPEC, restartPolicy: 'Never' } } } }, ...extra },
+    spec: { schedule, jobTemplate: { spec: { template: { metadata: { labels: { app: name } }, spec: { ...basePodSpec(), restartPolicy: 'Never' } } } }, ...extra },
   };
 }

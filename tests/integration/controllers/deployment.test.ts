@@ -1,5 +1,6 @@
 // Deployments over hollow nodes with real kubectl: even spreading, scaling, a rolling update that
-// never drops below the desired ready count, rollout status, rollout undo.
+// never drops below the desired ready count, rollout status, rollout undo, and a rollout that makes no
+// progress failing `kubectl rollout status` once progressDeadlineSeconds has passed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,4 +90,22 @@ describe('deployment controller', () => {
     const d2 = await c.core.client.get<Deployment & KObject>(R.deployments, 'web', 'default');
     expect(d2.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
   });
+
+  it('a rollout stuck past progressDeadlineSeconds is Progressing=False/ProgressDeadlineExceeded and kubectl rollout status fails', async () => {
+    // Its pods fit no node, so the rollout can make no progress.
+    await c.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(deploymentManifest('stuck', 2, 'nginx:1.27', {
+      progressDeadlineSeconds: 2,
+      template: { metadata: { labels: { app: 'stuck' } }, spec: { nodeSelector: { disk: 'none-has-it' }, containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+    })) });
+    const r = await c.kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=30s'], { timeoutMs: 45_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('error: deployment "stuck" exceeded its progress deadline');
+    const d = await c.core.client.get<Deployment & KObject>(R.deployments, 'stuck', 'default');
+    const cond = d.status?.conditions?.find((x) => x.type === 'Progressing');
+    expect(cond).toEqual(expect.objectContaining({ status: 'False', reason: 'ProgressDeadlineExceeded' }));
+    expect(cond?.message).toMatch(/^ReplicaSet "stuck-[a-z0-9]+" has timed out progressing\.$/);
+    const described = await c.kubectlOk(['describe', 'deployment', 'stuck']);
+    expect(described).toMatch(/Progressing\s+False\s+ProgressDeadlineExceeded/);
+    await c.kubectlOk(['delete', 'deployment', 'stuck', '--wait=false']);
+  }, 60_000);
 });
