@@ -18,7 +18,10 @@ function deployment(status: DeploymentStatus = {}, spec: Partial<NonNullable<Dep
 }
 
 function rs(name: string, replicas: number, ready: number, created = '2026-01-01T00:00:00Z'): ReplicaSet {
-  return { metadata: { name, creationTimestamp: created }, spec: { replicas, selector: {} }, status: { replicas, readyReplicas: ready, availableReplicas: ready } };
+  return {
+    metadata: { name, creationTimestamp: created }, spec: { replicas, selector: {} },
+    status: { replicas, readyReplicas: ready, availableReplicas: ready },
+  };
 }
 
 const progressing = (s: DeploymentStatus): DeploymentCondition | undefined => s.conditions?.find((c) => c.type === 'Progressing');
