@@ -1,5 +1,5 @@
 // One step of a StatefulSet's control loop (updateStatefulSet in stateful_set_control.go), as a
-// plan: which ordinals to create, which pods to delete, which are scaled away. OrderedReady creates
+// plan: which ordinals to create (from spec.ordinals.start), which pods to delete, which are scaled away. OrderedReady creates
 // ordinals upwards, each once the one below is Running and Ready (and available for minReadySeconds),
 // and removes surplus pods from the highest ordinal down, one at a time; Parallel does both at once.
 // RollingUpdate then replaces pods of an old revision from the highest ordinal down to `partition`,
@@ -31,15 +31,24 @@ export function isHealthy(p: Pod, minReadySeconds: number, now = Date.now()): bo
   return p.status?.phase === 'Running' && !isTerminating(p) && (minReadySeconds ? isPodAvailable(p, minReadySeconds, now) : isPodReady(p));
 }
 
-/** The pods by ordinal below the replica count, and those at or above it (highest first). */
+/** spec.ordinals.start: the first replica's ordinal (0 by default). */
+export function startOrdinal(set: StatefulSet): number {
+  return set.spec?.ordinals?.start ?? 0;
+}
+
+/**
+ * The pods by ordinal within [start, start + replicas) — `replicas[i]` is ordinal start + i — and those outside it
+ * (highest first).
+ */
 export function splitByOrdinal(set: StatefulSet, pods: Pod[]): { replicas: Array<Pod | undefined>; condemned: Pod[] } {
   const n = set.spec?.replicas ?? 1;
+  const start = startOrdinal(set);
   const replicas: Array<Pod | undefined> = new Array<Pod | undefined>(n).fill(undefined);
   const condemned: Pod[] = [];
   for (const p of pods) {
     const ord = ordinalOf(set, p);
     if (ord < 0) continue;
-    if (ord < n) replicas[ord] = p;
+    if (ord >= start && ord < start + n) replicas[ord - start] = p;
     else condemned.push(p);
   }
   condemned.sort((a, b) => ordinalOf(set, b) - ordinalOf(set, a));
@@ -49,8 +58,9 @@ export function splitByOrdinal(set: StatefulSet, pods: Pod[]): { replicas: Array
 /** newVersionedStatefulSetPod: whether an ordinal is created at the current revision rather than the update revision. */
 function atCurrent(set: StatefulSet, ordinal: number, currentReplicas: number): boolean {
   const s = set.spec?.updateStrategy;
-  if (s?.type === 'RollingUpdate' && !s.rollingUpdate) return ordinal < currentReplicas;
-  return !!s?.rollingUpdate && ordinal < (s.rollingUpdate.partition ?? 0);
+  const start = startOrdinal(set);
+  if (s?.type === 'RollingUpdate' && !s.rollingUpdate) return ordinal < start + currentReplicas;
+  return !!s?.rollingUpdate && ordinal < start + (s.rollingUpdate.partition ?? 0);
 }
 
 /** maxUnavailable as a number of pods: an int or a percentage of the replicas rounded down, at least 1; undefined when not set. */
@@ -72,7 +82,9 @@ export function planStatefulSet(input: PlanInput): StatefulPlan {
   const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
   const { replicas, condemned } = splitByOrdinal(set, input.pods);
 
-  for (const [ordinal, p] of replicas.entries()) {
+  const start = startOrdinal(set);
+  for (const [i, p] of replicas.entries()) {
+    const ordinal = start + i;
     if (!p) plan.create.push({ ordinal, current: atCurrent(set, ordinal, input.currentReplicas) });
     else if (isFailedOrSucceeded(p) && !isTerminating(p)) plan.remove.push(p);
     else if (healthy(p)) continue;

@@ -1,6 +1,6 @@
 // planStatefulSet alone, on pods as a lister would return them: the rolling update's
 // maxUnavailable (several outdated pods replaced at once, counting pods already unavailable),
-// Parallel scale-down, and a pod whose name is no ordinal of the set being ignored.
+// Parallel scale-down, a pod whose name is no ordinal of the set being ignored, and spec.ordinals.start.
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '../../../main/api/types';
 import { planStatefulSet } from '../../../main/controllers/statefulset-plan';
@@ -45,5 +45,19 @@ describe('planStatefulSet', () => {
     const s = set(1, { podManagementPolicy: 'Parallel' });
     const pods = [pod(0, 'r'), pod(1, 'r'), pod(2, 'r'), pod(0, 'r', true, 'web-x')];
     expect(names(planStatefulSet({ set: s, pods, currentRevision: 'r', updateRevision: 'r', currentReplicas: 3 }).condemn)).toEqual(['web-2', 'web-1']);
+  });
+
+  it('spec.ordinals.start: replicas are start … start + replicas − 1; moving the start condemns the ordinals left behind', () => {
+    const s = set(3, { podManagementPolicy: 'Parallel', ordinals: { start: 5 }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } });
+    expect(planStatefulSet({ set: s, pods: [], currentRevision: 'old', updateRevision: 'new', currentReplicas: 0 }).create)
+      .toEqual([{ ordinal: 5, current: true }, { ordinal: 6, current: false }, { ordinal: 7, current: false }]);
+    const ordered = set(3, { ordinals: { start: 5 } });
+    expect(planStatefulSet({ set: ordered, pods: [pod(5, 'r')], currentRevision: 'r', updateRevision: 'r', currentReplicas: 1 }).create).toEqual([{ ordinal: 6, current: false }]);
+    const moved = set(3, { podManagementPolicy: 'Parallel', ordinals: { start: 6 } });
+    const plan = planStatefulSet({ set: moved, pods: [5, 6, 7].map((i) => pod(i, 'r')), currentRevision: 'r', updateRevision: 'r', currentReplicas: 3 });
+    expect(plan.create).toEqual([{ ordinal: 8, current: false }]);
+    // Parallel: the missing ordinal is made first; the pod below the new start goes in the next pass.
+    const next = planStatefulSet({ set: moved, pods: [5, 6, 7, 8].map((i) => pod(i, 'r')), currentRevision: 'r', updateRevision: 'r', currentReplicas: 3 });
+    expect(names(next.condemn)).toEqual(['web-5']);
   });
 });

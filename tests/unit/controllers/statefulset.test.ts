@@ -77,6 +77,22 @@ describe('statefulset controller', () => {
     await waitNames('par', ['par-0', 'par-1', 'par-2']);
   });
 
+  it('numbers replicas from spec.ordinals.start, in order, with the pod index label; moving the start replaces the lowest', async () => {
+    await cp.create(manifest('tail', 2, { ordinals: { start: 3 } }));
+    await waitNames('tail', ['tail-3']);
+    expect((await pod('tail-3')).metadata?.labels?.['apps.kubernetes.io/pod-index']).toBe('3');
+    await runAll('tail');
+    await waitNames('tail', ['tail-3', 'tail-4']);
+    await runAll('tail');
+    await waitStatus('tail', (s) => s.readyReplicas === 2, '2 ready');
+    await cp.patch(STS, 'tail', 'default', { spec: { ordinals: { start: 4 } } });
+    await waitNames('tail', ['tail-3', 'tail-4', 'tail-5']);
+    await runAll('tail');
+    await waitTerminating('tail-3');
+    await finish('tail-3');
+    await waitNames('tail', ['tail-4', 'tail-5']);
+  });
+
   it('scales down from the highest ordinal, one pod at a time', async () => {
     await cp.create(manifest('web', 3));
     await upAll('web', 3);
