@@ -21,6 +21,7 @@ const inProcess = [
   'tests/integration/agent/reflector.test.ts',
   'tests/integration/agent/dns-answerer.test.ts',
   'tests/integration/agent/lease-retry.test.ts',
+  'tests/integration/agent/pod-conditions.test.ts',
   'tests/e2e/bridge.test.ts',
   'tests/e2e/ui-empty.test.ts',
   'tests/e2e/ui-clusters.test.ts',

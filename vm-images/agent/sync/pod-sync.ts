@@ -14,6 +14,7 @@ import type { PodManager } from '../pods/manager';
 import { pause } from '../node/time';
 import { agentInformer } from './informers';
 import { PodStatusWriter } from './status-writer';
+import { foreignConditions } from '../pods/pod-conditions';
 
 export interface PodSyncOptions {
   client: ApiClient;
@@ -114,7 +115,11 @@ export class PodSync {
     if (old && uidOf(old) !== uid) this.gone(uidOf(old)); // deleted and recreated under the same name
     if (pod.spec?.nodeName !== this.o.nodeName) return;
     if (pod.metadata?.deletionTimestamp) { this.terminate(pod); return; }
-    if (old && uidOf(old) === uid && desired(old) === desired(pod)) return;
+    if (old && uidOf(old) === uid && desired(old) === desired(pod)) {
+      // A readiness gate's condition changed in the API: Ready is evaluated again with it.
+      if (pod.spec?.readinessGates?.length && JSON.stringify(foreignConditions(old)) !== JSON.stringify(foreignConditions(pod))) this.writer.refresh(uid);
+      return;
+    }
     const known = this.hasWorker(uid) || this.adopted.has(uid);
     if (isTerminal(pod) && !known) return; // finished before we knew it
     if (!known && !pod.spec?.hostNetwork && this.o.networkReady && !this.o.networkReady()) {

@@ -7,6 +7,8 @@ import { isNotFound } from '../../../main/client/types';
 import { R } from '../../../main/client/refs';
 import { pause } from '../node/time';
 import { sameMilestone, statusReported } from '../pods/journey-spans';
+import { withConditionsOf } from '../pods/pod-conditions';
+import { rfc3339Seconds } from '../../../main/api/timestamp';
 
 interface Pending { pod: Pod; status: PodStatus; since: number }
 
@@ -23,8 +25,12 @@ export class PodStatusWriter {
   private readonly written = new Map<string, string>();
   /** The last status written of each pod, for the journey's status steps. */
   private readonly lastWritten = new Map<string, PodStatus>();
+  /** The agent's own status last written of each pod (before the merge with the API's conditions), for refresh(). */
+  private readonly lastOwn = new Map<string, { pod: Pod; status: PodStatus }>();
   private readonly idleWaiters: Array<() => void> = [];
   private running = false;
+  /** The pod whose status is being written (or waited on after a failed write). */
+  private inFlight: string | undefined;
   private readonly abort = new AbortController();
 
   constructor(private readonly o: StatusWriterOptions) {}
@@ -38,15 +44,23 @@ export class PodStatusWriter {
     if (!this.running) void this.drain();
   }
 
+  /** Writes the pod's last status again, merged anew (its readiness gates' conditions changed in the API). */
+  refresh(uid: string): void {
+    const last = this.lastOwn.get(uid);
+    if (last && !this.pending.has(uid)) this.set(uid, last.pod, last.status);
+  }
+
   forget(uid: string): void {
     this.pending.delete(uid);
     this.written.delete(uid);
     this.lastWritten.delete(uid);
+    this.lastOwn.delete(uid);
   }
 
-  /** Resolves when nothing is waiting to be written for `uid` (or for anyone). */
+  /** Resolves when nothing is waiting to be written, or being written, for `uid` (or for anyone). */
   async flush(uid?: string): Promise<void> {
-    while (!this.abort.signal.aborted && (uid ? this.pending.has(uid) : this.pending.size > 0)) {
+    const busy = (): boolean => (uid ? this.pending.has(uid) || this.inFlight === uid : this.pending.size > 0 || this.inFlight !== undefined);
+    while (!this.abort.signal.aborted && busy()) {
       await new Promise<void>((r) => this.idleWaiters.push(r));
     }
   }
@@ -62,6 +76,7 @@ export class PodStatusWriter {
     while (this.pending.size > 0 && !this.abort.signal.aborted) {
       const [uid, item] = this.pending.entries().next().value as [string, Pending];
       this.pending.delete(uid);
+      this.inFlight = uid;
       try {
         await this.write(uid, item);
         failures = 0;
@@ -72,6 +87,7 @@ export class PodStatusWriter {
         failures++;
         await pause(Math.min(10_000, (this.o.retryMs ?? 200) * 2 ** Math.min(failures, 8)), this.abort.signal);
       }
+      this.inFlight = undefined;
       for (const w of this.idleWaiters.splice(0)) w();
     }
     this.running = false;
@@ -84,8 +100,10 @@ export class PodStatusWriter {
     const live = this.o.current(namespace, name);
     // Gone from the API (deleted, or recreated under the same name): nothing of ours to write.
     if (!live || live.metadata?.uid !== uid) return;
-    const out: PodStatus = { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) };
+    // Conditions the kubelet does not own stay as the API has them (DisruptionTarget, readiness gates' conditions).
+    const out: PodStatus = withConditionsOf(live, pod, { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) }, rfc3339Seconds());
     const text = JSON.stringify(out);
+    this.lastOwn.set(uid, { pod, status });
     if (this.written.get(uid) === text) return;
     await this.o.client.update<Pod>(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid }, status: out }, { subresource: 'status', fieldManager: 'flotilla-agent' });
     this.written.set(uid, text);
