@@ -101,7 +101,8 @@ export class PodStatusWriter {
     // Gone from the API (deleted, or recreated under the same name): nothing of ours to write.
     if (!live || live.metadata?.uid !== uid) return;
     // Conditions the kubelet does not own stay as the API has them (DisruptionTarget, readiness gates' conditions).
-    const out: PodStatus = withConditionsOf(live, pod, { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) }, rfc3339Seconds());
+    const own: PodStatus = { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) };
+    const out = withConditionsOf(live, pod, own, rfc3339Seconds());
     const text = JSON.stringify(out);
     this.lastOwn.set(uid, { pod, status });
     if (this.written.get(uid) === text) return;
