@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigMap, Deployment, Pod, Secret, Service, Status } from '../../../main/api/types';
 import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { deploymentManifest } from '../../helpers/manifests';
 
 let c: TestCluster;
 
@@ -159,18 +160,11 @@ describe('kubectl against flotilla', () => {
   });
 
   it('a Deployment spreading its pods with maxSkew 0 gets the 422 message', async () => {
-    const manifest = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: x}
-spec:
-  selector: {matchLabels: {app: x}}
-  template:
-    metadata: {labels: {app: x}}
-    spec:
-      containers: [{name: x, image: docker.io/flotilla/hello:1}]
-      topologySpreadConstraints:
-      - {maxSkew: 0, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x}}}
-`;
+    const d = deploymentManifest('x', 1, 'docker.io/flotilla/hello:1');
+    d.spec!.template.spec!.topologySpreadConstraints = [
+      { maxSkew: 0, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'x' } } },
+    ];
+    const manifest = JSON.stringify(d);
     const r = await c.kubectl(['apply', '-f', '-'], { input: manifest });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('The Deployment "x" is invalid: spec.template.spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero');
