@@ -72,3 +72,25 @@ export function goLabelSelector(ls: SelectorLike | undefined | null): GoRepr {
       `v1.LabelSelectorRequirement{Key:${goQuote(e.key ?? '')}, Operator:${goQuote(e.operator ?? '')}, Values:${goStrings(e.values).text}}`).join(', ')}}`;
   return new GoRepr(`v1.LabelSelector{MatchLabels:${goStringMap(ls.matchLabels).text}, MatchExpressions:${exprs}}`);
 }
+
+interface NodeSelectorTermLike {
+  matchExpressions?: Array<{ key?: string; operator?: string; values?: string[] }>;
+  matchFields?: Array<{ key?: string; operator?: string; values?: string[] }>;
+}
+
+function goNodeSelectorRequirements(rs: NodeSelectorTermLike['matchExpressions'] | null): string {
+  if (rs === undefined || rs === null) return '[]core.NodeSelectorRequirement(nil)';
+  return `[]core.NodeSelectorRequirement{${rs.map((r) =>
+    `core.NodeSelectorRequirement{Key:${goQuote(r.key ?? '')}, Operator:${goQuote(r.operator ?? '')}, Values:${goStrings(r.values).text}}`).join(', ')}}`;
+}
+
+/** %#v of a core.NodeSelectorTerm. */
+export function goNodeSelectorTerm(t: NodeSelectorTermLike): GoRepr {
+  return new GoRepr(`core.NodeSelectorTerm{MatchExpressions:${goNodeSelectorRequirements(t.matchExpressions)}, MatchFields:${goNodeSelectorRequirements(t.matchFields)}}`);
+}
+
+/** %#v of a []core.NodeSelectorTerm. */
+export function goNodeSelectorTerms(ts: readonly NodeSelectorTermLike[] | undefined | null): GoRepr {
+  if (ts === undefined || ts === null) return new GoRepr('[]core.NodeSelectorTerm(nil)');
+  return new GoRepr(`[]core.NodeSelectorTerm{${ts.map((t) => goNodeSelectorTerm(t).text).join(', ')}}`);
+}

@@ -7,7 +7,7 @@ import { validatePodSpec } from './podspec';
 import { list, obj, semanticEqual, str } from './read';
 import { specDiff } from './spec-diff';
 import { validateEphemeralContainersUpdate, validateNoEphemeralOnCreate } from './ephemeral';
-import { validateGatedNodeName, validateOnlyDeletedGates } from './scheduling-gates';
+import { validateGatedNodeName, validateGatedUpdate } from './scheduling-gates';
 
 export function validatePod(pod: KObject): Cause[] {
   return validatePodSpec(pod.spec, 'spec');
@@ -77,13 +77,15 @@ export function validatePodUpdate(next: KObject, prev: KObject): Cause[] {
     }
   }
 
-  // A gated pod's scheduling gates may be removed (in any order), never added to.
-  const gated = list(old.schedulingGates).length > 0;
-  if (gated) causes.push(...validateOnlyDeletedGates(spec.schedulingGates, old.schedulingGates, 'spec.schedulingGates'));
+  // A gated pod's scheduling gates may be removed (in any order), its scheduling directives narrowed.
+  let munged: Record<string, unknown> = { ...spec };
+  if (list(old.schedulingGates).length > 0) {
+    const gated = validateGatedUpdate(spec, old);
+    causes.push(...gated.causes);
+    munged = gated.munged;
+  }
 
   if (semanticEqual(spec, old)) return causes;
-  const munged: Record<string, unknown> = { ...spec };
-  if (gated) munged.schedulingGates = old.schedulingGates;
   const mungeImages = (k: string): void => {
     munged[k] = list(spec[k]).map((c, i) => ({ ...obj(c), image: obj(list(old[k])[i]).image }));
   };

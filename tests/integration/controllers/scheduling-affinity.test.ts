@@ -133,11 +133,14 @@ describe('inter-pod affinity and topology spread', () => {
     // One gate is left: still not scheduled (a scheduler that ignored gates binds within milliseconds; its queue is idle otherwise).
     const still = await c.core.client.get<Pod & KObject>(R.pods, 'gated', 'default');
     expect(still.spec?.schedulingGates).toEqual([{ name: 'example.com/data' }]);
+    // While gated its placement may be narrowed, as Kueue does when it admits the pod.
+    await c.kubectlOk(['patch', 'pod', 'gated', '-p', '{"spec":{"nodeSelector":{"topology.kubernetes.io/zone":"b"}}}']);
     await c.kubectlOk(['patch', 'pod', 'gated', '--type=json', '-p', '[{"op":"remove","path":"/spec/schedulingGates"}]']);
     const bound = await waitFor(async () => {
       const p = await c.core.client.get<Pod & KObject>(R.pods, 'gated', 'default');
       return p.spec?.nodeName ? p : undefined;
     }, 'the pod scheduled once its gates are gone', 15_000);
+    expect(bound.spec?.nodeName).toBe('hollow-node-2');
     expect(bound.status?.conditions?.find((k) => k.type === 'PodScheduled')?.status).toBe('True');
     expect(await status()).not.toBe('SchedulingGated');
   });

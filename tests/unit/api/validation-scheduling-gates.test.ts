@@ -1,5 +1,6 @@
 // A pod's spec.schedulingGates, with kube-apiserver 1.32's paths and messages: qualified names without duplicates,
-// no nodeName while gated (ValidatePodCreate), and updates that may only remove gates (validateOnlyDeletedSchedulingGates).
+// no nodeName while gated (ValidatePodCreate), updates that may only remove gates (validateOnlyDeletedSchedulingGates),
+// and a gated pod's scheduling directives that may only be narrowed (validateNodeSelectorMutation, validateNodeAffinityMutation).
 import { describe, expect, it } from 'vitest';
 import { validateCreate, validateUpdate } from '../../../main/api/validation';
 import type { KObject } from '../../../main/api/types';
@@ -37,5 +38,29 @@ describe('schedulingGates', () => {
     expect(added).toHaveLength(1);
     expect(added[0][0]).toBe('spec');
     expect(added[0][1]).toContain('Forbidden: pod updates may not change fields other than');
+  });
+
+  it('while gated, nodeSelector may gain entries and required node affinity terms requirements; nothing may be taken away', () => {
+    const req = (terms: unknown[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } });
+    const zone = { key: 'zone', operator: 'In', values: ['a'] };
+    const disk = { key: 'disk', operator: 'In', values: ['ssd'] };
+    const gated = pod({ containers: [c()], schedulingGates: gates('kueue'), nodeSelector: { pool: 'x' }, affinity: req([{ matchExpressions: [zone] }]) });
+    const update = (spec: Record<string, unknown>) => causes(validateUpdate('Pod', { ...gated, spec: { ...(gated.spec as object), ...spec } }, gated));
+    // Kueue's admission: more nodeSelector, more requirements, and the gate removed — all at once.
+    expect(update({ schedulingGates: [], nodeSelector: { pool: 'x', flavor: 'on-demand' }, affinity: req([{ matchExpressions: [zone, disk] }]) })).toEqual([]);
+    expect(update({ nodeSelector: { pool: 'y' } })).toEqual([
+      ['spec.nodeSelector', 'Invalid value: map[string]string{"pool":"y"}: only additions to spec.nodeSelector are allowed (no mutations or deletions)'],
+    ]);
+    expect(update({ affinity: req([{ matchExpressions: [disk] }]) })).toEqual([
+      ['spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]',
+        'Invalid value: core.NodeSelectorTerm{MatchExpressions:[]core.NodeSelectorRequirement{core.NodeSelectorRequirement{Key:"disk", Operator:"In", Values:[]string{"ssd"}}}, MatchFields:[]core.NodeSelectorRequirement(nil)}: only additions are allowed (no mutations or deletions)'],
+    ]);
+    expect(update({ affinity: req([{ matchExpressions: [zone] }, { matchExpressions: [disk] }]) })[0]).toEqual([
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms', expect.stringContaining('no additions/deletions to non-empty NodeSelectorTerms list are allowed'),
+    ]);
+    // Once the gates are gone, the usual rule: nothing of the spec but images and the like changes.
+    const released = { ...gated, spec: { ...(gated.spec as object), schedulingGates: [] } };
+    const later = causes(validateUpdate('Pod', { ...released, spec: { ...(released.spec as object), nodeSelector: { pool: 'x', more: '1' } } }, released));
+    expect(later[0]?.[1]).toContain('Forbidden: pod updates may not change fields other than');
   });
 });
