@@ -9,6 +9,8 @@ import { useClusterStore } from './stores/cluster';
 import { bridgeUrl, pageRefused, takeToken, wsTransport } from './bridge/ws-transport';
 import './styles.css';
 
+// Every static import loaded: the start-up reload guard (public/reload-on-load-error.js) stands aside.
+document.documentElement.setAttribute('data-booted', '');
 performance.mark('flotilla:start');
 function webTransport() {
   const token = takeToken(location, sessionStorage, history);

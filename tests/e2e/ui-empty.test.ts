@@ -1,5 +1,6 @@
 // A fresh cluster with no nodes: the UI tells a new user what to do first, and offers it. And a part of the app whose
-// code fails to load (the web UI's server gone for a moment) is fetched again, or says so in its place.
+// code fails to load (the web UI's server gone for a moment) is fetched again, or says so in its place; a page whose
+// start-up code failed to load (net::ERR_NETWORK_CHANGED as a node's bridge appears) reloads itself once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -84,5 +85,33 @@ describe('an empty cluster', () => {
     await failed.getByRole('button', { name: 'Reload the window' }).click();
     await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     await page.locator('[data-test=load-failed]').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('reloads itself once when its start-up code failed to load', async () => {
+    // In the first load the entry's imports are refused, as Chromium aborts requests when a network interface appears.
+    await page.unrouteAll();
+    await openUi(page, serve.uiUrl, 30_000);
+    await page.evaluate("sessionStorage.removeItem('flotilla-reloaded-at')");
+    let loads = 0;
+    let refused = 0;
+    const onRequest = (r: { isNavigationRequest(): boolean }) => { if (r.isNavigationRequest()) loads++; };
+    page.on('request', onRequest);
+    await page.route(/\/assets\/[^/]+\.js$/, (route) => {
+      if (loads <= 1 && !route.request().url().includes('/assets/index-')) {
+        refused++;
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    try {
+      await page.reload();
+      await page.locator('[data-test=empty-cluster]').waitFor({ timeout: 30_000 });
+      expect(refused).toBeGreaterThan(0);
+      expect(loads).toBe(2);
+      expect(await page.evaluate("sessionStorage.getItem('flotilla-reloaded-at') !== null")).toBe(true);
+    } finally {
+      page.off('request', onRequest);
+      await page.unrouteAll();
+    }
   });
 });
