@@ -38,20 +38,25 @@ function compile(ls: LabelSelector | undefined): Selector {
   }
 }
 
-/** The term's labelSelector with the owning pod's values of matchLabelKeys (In) and mismatchLabelKeys (NotIn) added. */
-function withLabelKeys(term: PodAffinityTerm, podLabels: Readonly<Record<string, string>>): LabelSelector | undefined {
-  const ls = term.labelSelector;
-  if (!ls || (!term.matchLabelKeys?.length && !term.mismatchLabelKeys?.length)) return ls;
+/**
+ * `ls` with the owning pod's values of `matchLabelKeys` (`key in (value)`) and `mismatchLabelKeys` (`key notin
+ * (value)`) added, compiled; keys the pod does not carry are left out. For pod affinity terms and topology spread
+ * constraints alike.
+ */
+export function selectorWithLabelKeys(
+  ls: LabelSelector | undefined, podLabels: Readonly<Record<string, string>>, matchLabelKeys: readonly string[] = [], mismatchLabelKeys: readonly string[] = [],
+): Selector {
+  if (!ls || (!matchLabelKeys.length && !mismatchLabelKeys.length)) return compile(ls);
   const exprs = [...(ls.matchExpressions ?? [])];
-  for (const key of term.matchLabelKeys ?? []) if (key in podLabels) exprs.push({ key, operator: 'In', values: [podLabels[key]] });
-  for (const key of term.mismatchLabelKeys ?? []) if (key in podLabels) exprs.push({ key, operator: 'NotIn', values: [podLabels[key]] });
-  return { ...ls, matchExpressions: exprs };
+  for (const key of matchLabelKeys) if (key in podLabels) exprs.push({ key, operator: 'In', values: [podLabels[key]] });
+  for (const key of mismatchLabelKeys) if (key in podLabels) exprs.push({ key, operator: 'NotIn', values: [podLabels[key]] });
+  return compile({ ...ls, matchExpressions: exprs });
 }
 
 export function newAffinityTerm(pod: Pod, term: PodAffinityTerm): AffinityTerm {
   const own = term.namespaces?.length || term.namespaceSelector ? term.namespaces ?? [] : [pod.metadata?.namespace ?? 'default'];
   return {
-    selector: compile(withLabelKeys(term, pod.metadata?.labels ?? {})),
+    selector: selectorWithLabelKeys(term.labelSelector, pod.metadata?.labels ?? {}, term.matchLabelKeys, term.mismatchLabelKeys),
     namespaces: new Set(own),
     namespaceSelector: compile(term.namespaceSelector),
     topologyKey: term.topologyKey ?? '',

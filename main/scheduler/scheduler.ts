@@ -19,6 +19,7 @@ import { VolumeBinding } from './plugins/volume-binding';
 import { endAttempt, startAttempt, startBind } from './journey-spans';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { PodInfo } from './types';
+import { rfc3339Seconds } from '../api/timestamp';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 const MAX_BINDS_IN_FLIGHT = 512;
@@ -165,7 +166,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     if (cur?.status === 'False' && cur.message === message && !nominate) return;
     try {
       await client.patch(R.pods, pi.pod.metadata?.name ?? '', {
-        status: { ...(nominate ? { nominatedNodeName: nominatedNode || null } : {}), conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+        status: { ...(nominate ? { nominatedNodeName: nominatedNode || null } : {}), conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339Seconds() }] },
       }, 'strategic', { namespace: pi.pod.metadata?.namespace, subresource: 'status' });
     } catch (e) {
       if (!isNotFound(e)) log(`scheduler: updating ${pi.key}: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,6 +3,7 @@
 // name its node; an update may only remove gates. While gated, its scheduling directives may be narrowed (as Kueue
 // does when it admits a pod): nodeSelector entries added, required node affinity terms given more requirements,
 // preferred node affinity changed (validateNodeSelectorMutation, validateNodeAffinityMutation).
+import type { NodeSelectorTerm } from '../types';
 import type { Cause } from './cause';
 import { duplicate, forbidden, invalid } from './cause';
 import { isQualifiedName } from './names';
@@ -48,16 +49,13 @@ function nodeSelectorAdditionsOnly(next: unknown, prev: unknown, path: string): 
   return [];
 }
 
-type Requirement = { key?: string; operator?: string; values?: string[] };
-type Term = { matchExpressions?: Requirement[]; matchFields?: Requirement[] };
-
-const requiredTerms = (nodeAffinity: unknown): Term[] | undefined => {
+const requiredTerms = (nodeAffinity: unknown): NodeSelectorTerm[] | undefined => {
   const req = obj(nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution;
-  return req === undefined || req === null ? undefined : list(obj(req).nodeSelectorTerms) as Term[];
+  return req === undefined || req === null ? undefined : list(obj(req).nodeSelectorTerms) as NodeSelectorTerm[];
 };
 
 /** validateNodeSelectorTermHasOnlyAdditions: the old requirements first, unchanged, then any new ones. */
-function onlyAdditions(next: Term, prev: Term): boolean {
+function onlyAdditions(next: NodeSelectorTerm, prev: NodeSelectorTerm): boolean {
   const ne = list(next.matchExpressions), pe = list(prev.matchExpressions), nf = list(next.matchFields), pf = list(prev.matchFields);
   return pe.length <= ne.length && pf.length <= nf.length && pe.every((r, i) => semanticEqual(r, ne[i])) && pf.every((r, i) => semanticEqual(r, nf[i]));
 }

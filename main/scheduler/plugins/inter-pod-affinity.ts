@@ -40,6 +40,10 @@ export interface InterPodState {
 }
 
 const pair = (key: string, value: string): string => `${key}\u0000${value}`;
+const unpair = (k: string): { key: string; value: string } => {
+  const sep = k.indexOf('\u0000');
+  return { key: k.slice(0, sep), value: k.slice(sep + 1) };
+};
 
 function add(m: PairCounts, ni: NodeInfo, key: string, n: number): void {
   const v = ni.labels[key];
@@ -132,8 +136,8 @@ function violatesAntiAffinity(terms: readonly AffinityTerm[], c: Counts, ni: Nod
 function violatesExistingAntiAffinity(c: Counts, ni: NodeInfo): boolean {
   for (const [k, n] of c.existingAnti) {
     if (n <= 0) continue;
-    const sep = k.indexOf('\u0000');
-    if (ni.labels[k.slice(0, sep)] === k.slice(sep + 1)) return true;
+    const { key, value } = unpair(k);
+    if (ni.labels[key] === value) return true;
   }
   return false;
 }
@@ -187,10 +191,7 @@ export const interPodAffinityScore: ScorePlugin = {
       }
     }
     if (!scores.size) return;
-    const pairs = [...scores].map(([k, n]) => {
-      const sep = k.indexOf('\u0000');
-      return { key: k.slice(0, sep), value: k.slice(sep + 1), n };
-    });
+    const pairs = [...scores].map(([k, n]) => ({ ...unpair(k), n }));
     let min = Infinity;
     let max = -Infinity;
     for (let j = 0; j < nodes.length; j++) {

@@ -7,14 +7,14 @@
 // pods: same namespace, not terminating, selected by labelSelector (+ matchLabelKeys). ScheduleAnyway
 // constraints score: fewer matching pods in the node's domain is better. A pod without constraints gets the
 // default spreading of the pods of its controller (owner-spread.ts).
-import type { Pod, TopologySpreadConstraint } from '../../api/types';
+import type { Pod } from '../../api/types';
 import type { Selector } from '../../api/labels';
-import { nothing, selectorFromLabelSelector } from '../../api/labels';
 import type { NodeInfo } from '../node-info';
 import type { FilterPlugin, PodInfo, PreFilterPlugin, ScorePlugin } from '../types';
 import { nodeAffinityFilter } from './node-affinity';
 import { untolerated } from '../../api/tolerations';
 import { ownerSpread } from './owner-spread';
+import { selectorWithLabelKeys } from '../affinity-terms';
 
 export const ERR_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_NODE_LABEL_NOT_MATCH = `${ERR_CONSTRAINTS_NOT_MATCH} (missing required label)`;
@@ -53,23 +53,11 @@ function constraintsOf(pod: Pod, action: 'DoNotSchedule' | 'ScheduleAnyway'): Co
   for (const c of pod.spec?.topologySpreadConstraints ?? []) {
     if (c.whenUnsatisfiable !== action) continue;
     out.push({
-      maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: selectorOf(c, labels), minDomains: c.minDomains ?? 1,
+      maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: selectorWithLabelKeys(c.labelSelector, labels, c.matchLabelKeys), minDomains: c.minDomains ?? 1,
       honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor', honorTaints: c.nodeTaintsPolicy === 'Honor',
     });
   }
   return out;
-}
-
-/** labelSelector with the pod's values of matchLabelKeys merged in (`key in (value)`); nil matches nothing. */
-function selectorOf(c: TopologySpreadConstraint, labels: Readonly<Record<string, string>>): Selector {
-  const ls = c.labelSelector;
-  if (!ls) return nothing();
-  const extra = (c.matchLabelKeys ?? []).filter((k) => k in labels).map((key) => ({ key, operator: 'In', values: [labels[key]] }));
-  try {
-    return selectorFromLabelSelector(extra.length ? { ...ls, matchExpressions: [...(ls.matchExpressions ?? []), ...extra] } : ls);
-  } catch {
-    return nothing();
-  }
 }
 
 /** countPodsMatchSelector: an empty selector counts nothing; terminating pods and other namespaces do not count. */

@@ -8,7 +8,7 @@ import { R } from '../../../main/client/refs';
 import { pause } from '../node/time';
 import { sameMilestone, statusReported } from '../pods/journey-spans';
 import { withConditionsOf } from '../pods/pod-conditions';
-import { rfc3339Seconds } from '../../../main/api/timestamp';
+import { isoSeconds } from '../pods/status';
 
 interface Pending { pod: Pod; status: PodStatus; since: number }
 
@@ -102,7 +102,7 @@ export class PodStatusWriter {
     if (!live || live.metadata?.uid !== uid) return;
     // Conditions the kubelet does not own stay as the API has them (DisruptionTarget, readiness gates' conditions).
     const own: PodStatus = { ...status, ...(live?.status?.startTime ? { startTime: live.status.startTime } : {}) };
-    const out = withConditionsOf(live, pod, own, rfc3339Seconds());
+    const out = withConditionsOf(live, pod, own, isoSeconds(Date.now()));
     const text = JSON.stringify(out);
     this.lastOwn.set(uid, { pod, status });
     if (this.written.get(uid) === text) return;
