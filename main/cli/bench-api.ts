@@ -14,6 +14,7 @@ import { R } from '../client/refs';
 import { median, nowMs, percentile, printResult, printTable, round } from './bench-report';
 import type { BenchApiOptions } from './commands';
 import { processCpuSeconds } from './bench-process-usage';
+import { startCeilingServer } from './bench-api-ceiling';
 import { READY_PROBE, SENT_ANNOTATION, WATCHER_SCRIPT, type WatchResult } from './bench-api-watcher';
 
 const CONFIGMAPS = R.configmaps;
@@ -73,19 +74,63 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The server's CPU time (all its threads, /proc's 10 ms ticks) since the last restart, per request: it does not count
+ * The server's CPU time (all its threads, /proc's 10 ms ticks) from now, per request: it does not count
  * the time the server waits for a core, as the rates and latencies do, though cores shared with other processes still
  * move it (±10–15 % run to run at load 3–5 on the 2-core machine). NaN where /proc is missing.
  */
-function serverCpuMeter(pid: number | undefined): { restart(): void; perRequestUs(requests: number): number } {
+function serverCpuMeter(pid: number | undefined): { perRequestUs(requests: number): number } {
   const now = () => (pid === undefined ? NaN : processCpuSeconds(pid));
-  let from = now();
-  return {
-    restart: () => {
-      from = now();
-    },
-    perRequestUs: (requests) => ((now() - from) * 1e6) / requests,
+  const from = now();
+  return { perRequestUs: (requests) => ((now() - from) * 1e6) / requests };
+}
+
+/** The store's rows and commits so far, from the server's /metrics (NaN when metrics are off). */
+async function storeCommits(client: HttpClient): Promise<{ rows: number; commits: number }> {
+  const res = await client.request('GET', '/metrics', undefined, undefined, 'text/plain');
+  const counter = (name: string): number => {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(res.code === 200 ? res.text : '');
+    return m ? Number(m[1]) : NaN;
   };
+  return { rows: counter('flotilla_store_writes_total'), commits: counter('flotilla_store_transactions_total') };
+}
+
+/** The bench process's own CPU (the client's) per request since `from` (process.cpuUsage()). */
+function clientCpuUs(from: NodeJS.CpuUsage, requests: number): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / requests;
+}
+
+interface CreatePhase {
+  createsPerS: number;
+  latencies: number[];
+  serverCpuUs: number;
+  clientCpuUs: number;
+}
+
+/** `total` ConfigMap creates with `concurrency` workers after 300 to warm connections and JIT, with both sides' CPU. */
+async function createPhase(
+  client: HttpClient, serverPid: number | undefined, ns: string, total: number, concurrency: number,
+): Promise<CreatePhase> {
+  await runConcurrent(300, concurrency, (i) => client.create(CONFIGMAPS, configMap(ns, `warm-${i}`)));
+  const serverCpu = serverCpuMeter(serverPid);
+  const clientFrom = process.cpuUsage();
+  const run = await runConcurrent(total, concurrency, (i) => client.create(CONFIGMAPS, configMap(ns, `cm-${String(i).padStart(5, '0')}`)));
+  return {
+    createsPerS: total / (run.elapsedMs / 1000), latencies: run.latencies,
+    serverCpuUs: serverCpu.perRequestUs(total), clientCpuUs: clientCpuUs(clientFrom, total),
+  };
+}
+
+/** The same creates against a bare HTTP/2 server (bench-api-ceiling.ts) with the same client settings. */
+async function ceilingPhase(pkiDir: string, o: { total: number; concurrency: number; caCertPem: string; http2: boolean }): Promise<CreatePhase> {
+  const ceiling = await startCeilingServer(pkiDir);
+  const client = new HttpClient({ server: ceiling.url, token: 'unused', caCertPem: o.caCertPem, maxSockets: o.concurrency, http2: o.http2 });
+  try {
+    return await createPhase(client, ceiling.child.pid, 'bench', o.total, o.concurrency);
+  } finally {
+    client.close();
+    await stopProcess(ceiling.child);
+  }
 }
 
 function configMap(ns: string, name: string, sent?: number): ConfigMap {
@@ -143,14 +188,11 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
   const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem, maxSockets: concurrency, http2: protocol === 'h2' });
   try {
     for (const ns of ['bench', 'bench-watch']) await client.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    // Warm up connections and JIT.
-    await runConcurrent(300, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `warm-${i}`)));
-
     process.stderr.write(`creating ${total} configmaps with ${concurrency} clients...\n`);
-    const serverCpu = serverCpuMeter(server.child.pid);
-    const creates = await runConcurrent(total, concurrency, (i) => client.create(CONFIGMAPS, configMap('bench', `cm-${String(i).padStart(5, '0')}`)));
-    const createsPerS = total / (creates.elapsedMs / 1000);
-    const createCpuUs = serverCpu.perRequestUs(total);
+    const commitsBefore = await storeCommits(client);
+    const creates = await createPhase(client, server.child.pid, 'bench', total, concurrency);
+    const commitsAfter = await storeCommits(client);
+    const rowsPerCommit = (commitsAfter.rows - commitsBefore.rows) / (commitsAfter.commits - commitsBefore.commits);
 
     const updates = await runConcurrent(Math.min(2000, total), concurrency, async (i) => {
       const name = `cm-${String(i).padStart(5, '0')}`;
@@ -159,7 +201,7 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     const mutating = [...creates.latencies, ...updates.latencies];
 
     process.stderr.write('updates and gets...\n');
-    serverCpu.restart();
+    const serverCpu = serverCpuMeter(server.child.pid);
     const gets = await runConcurrent(5000, concurrency, (i) => client.get(CONFIGMAPS, `cm-${String(i % total).padStart(5, '0')}`, 'bench'));
     const getCpuUs = serverCpu.perRequestUs(5000);
 
@@ -196,6 +238,10 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
 
     process.stderr.write('raw SQLite baseline...\n');
     const sqliteTx = sqliteBaseline(dir, 3000);
+    process.stderr.write('the same creates against a bare HTTP/2 server (the ceiling)...\n');
+    client.close();
+    await stopProcess(server.child); // its compactions and collections would take the ceiling's core
+    const ceiling = await ceilingPhase(path.join(dir, 'data', 'pki'), { total, concurrency, caCertPem: kc.caCertPem, http2: protocol === 'h2' });
     const result = {
       bench: 'api',
       protocol,
@@ -203,19 +249,25 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
       metrics: o.metrics,
       creates: total,
       clients: concurrency,
-      creates_per_s: round(createsPerS, 0),
+      creates_per_s: round(creates.createsPerS, 0),
       mutating_p50_ms: round(median(mutating), 2),
       mutating_p99_ms: round(percentile(mutating, 99), 2),
       get_p50_ms: round(median(gets.latencies), 2),
       get_p99_ms: round(percentile(gets.latencies, 99), 2),
-      ...(Number.isFinite(createCpuUs) ? { server_cpu_us_per_create: round(createCpuUs, 0) } : {}),
+      ...(Number.isFinite(creates.serverCpuUs) ? { server_cpu_us_per_create: round(creates.serverCpuUs, 0) } : {}),
+      client_cpu_us_per_create: round(creates.clientCpuUs, 0),
       ...(Number.isFinite(getCpuUs) ? { server_cpu_us_per_get: round(getCpuUs, 0) } : {}),
+      ...(Number.isFinite(rowsPerCommit) ? { rows_per_commit: round(rowsPerCommit, 2) } : {}),
       watchers,
       watch_events: watchResult.n,
       watch_p50_ms: round(watchResult.p50, 2),
       watch_p99_ms: round(watchResult.p99, 2),
       sqlite_tx_per_s: round(sqliteTx, 0),
-      ratio: round(createsPerS / sqliteTx, 3),
+      ratio: round(creates.createsPerS / sqliteTx, 3),
+      ceiling_creates_per_s: round(ceiling.createsPerS, 0),
+      ...(Number.isFinite(ceiling.serverCpuUs) ? { ceiling_server_cpu_us_per_create: round(ceiling.serverCpuUs, 0) } : {}),
+      ceiling_client_cpu_us_per_create: round(ceiling.clientCpuUs, 0),
+      ratio_to_ceiling: round(creates.createsPerS / ceiling.createsPerS, 3),
     };
     printTable([
       ['measure', 'value', 'target'],
@@ -225,11 +277,17 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
       ['GET p50 ms', result.get_p50_ms, ''],
       ['GET p99 ms', result.get_p99_ms, ''],
       ['server CPU µs per create', result.server_cpu_us_per_create ?? 'n/a', ''],
+      ['client CPU µs per create', result.client_cpu_us_per_create, ''],
       ['server CPU µs per GET', result.server_cpu_us_per_get ?? 'n/a', ''],
+      ['store rows per commit (creates)', result.rows_per_commit ?? 'n/a', ''],
       [`watch delivery p50 ms (${watchers} watchers)`, result.watch_p50_ms, ''],
       [`watch delivery p99 ms (${watchers} watchers)`, result.watch_p99_ms, '<= 100'],
       ['raw SQLite insert tx/s (baseline)', result.sqlite_tx_per_s, ''],
       ['ratio creates/s : SQLite tx/s', result.ratio, ''],
+      ['ceiling: bare HTTP/2 server creates/s', result.ceiling_creates_per_s, ''],
+      ['ceiling: its server CPU µs per create', result.ceiling_server_cpu_us_per_create ?? 'n/a', ''],
+      ['ceiling: client CPU µs per create', result.ceiling_client_cpu_us_per_create, ''],
+      ['ratio creates/s : ceiling', result.ratio_to_ceiling, ''],
     ]);
     printResult(result);
   } finally {
