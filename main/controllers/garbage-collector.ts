@@ -9,23 +9,40 @@
 import type { KObject, OwnerReference } from '../api/types';
 import { resourceForKind } from '../api/resources';
 import { newReconciler } from '../client/reconciler';
-import { R } from '../client/refs';
 import type { ResourceRef } from '../client/types';
 import { isConflict, isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { withExtras, together } from './extras';
 import type { GraphNode, GraphQueues } from './gc-graph';
-import { GC_RESOURCES, OwnerGraph } from './gc-graph';
+import { OwnerGraph } from './gc-graph';
+import { MONITOR_RESYNC_MS, syncMonitors } from './gc-monitors';
 import { ignoreNotFound } from './ignore-not-found';
 
 export function newGarbageCollector(ctx: ControllerContext): Controller {
-  const graph = new OwnerGraph(new Map(GC_RESOURCES.map((r) => [r, ctx.informers.informer(r)])));
   const deleter = newReconciler(ctx, 'garbage-collector', { workers: 4 });
   const owners = newReconciler(ctx, 'garbage-collector owner', { workers: 2 });
   const queues: GraphQueues = { attemptToDelete: (uid) => deleter.queue.add(uid), processOwner: (uid) => owners.queue.add(uid) };
+  const graph = new OwnerGraph(queues);
   const gc = new Collector(ctx, graph, queues);
   const c = together('garbage-collector', deleter.complete((uid) => gc.attemptToDelete(uid)), owners.complete((uid) => gc.processOwner(uid)));
-  return withExtras(c, { register: () => graph.register(queues) });
+  return withExtras(c, { register: () => watchMonitors(ctx, graph) });
+}
+
+/** Monitors every deletable resource now, again when a CustomResourceDefinition changes (once its rows are served) and every 30 s. */
+function watchMonitors(ctx: ControllerContext, graph: OwnerGraph): () => void {
+  const sync = () => syncMonitors(graph, ctx.informers);
+  sync();
+  let queued: NodeJS.Immediate | undefined;
+  const soon = () => { queued ??= setImmediate(() => { queued = undefined; sync(); }); };
+  const offDefinitions = ctx.informers.informer('customresourcedefinitions').addHandler({ add: soon, update: soon, delete: soon });
+  const timer = setInterval(sync, MONITOR_RESYNC_MS);
+  timer.unref?.();
+  return () => {
+    offDefinitions();
+    clearInterval(timer);
+    if (queued) clearImmediate(queued);
+    graph.close();
+  };
 }
 
 interface Owners {
@@ -71,7 +88,7 @@ class Collector {
     const policy = owners.waiting.length && this.graph.dependentsOf(uid).length ? 'Foreground'
       : hasFinalizer(dep, 'orphan') ? 'Orphan' : hasFinalizer(dep, 'foregroundDeletion') ? 'Foreground' : 'Background';
     try {
-      await this.ctx.client.delete(R[n.res], dep.metadata.name!, { namespace: dep.metadata.namespace, preconditions: { uid }, propagationPolicy: policy });
+      await this.ctx.client.delete(n.ref, dep.metadata.name!, { namespace: dep.metadata.namespace, preconditions: { uid }, propagationPolicy: policy });
     } catch (e) {
       if (!isNotFound(e) && !isConflict(e)) throw e;
     }
@@ -81,7 +98,7 @@ class Collector {
   private async dropReferences(n: GraphNode, dep: KObject, ownerUids: string[]): Promise<void> {
     if (!ownerUids.length) return;
     const rest = (dep.metadata?.ownerReferences ?? []).filter((r) => !ownerUids.includes(r.uid));
-    await ignoreNotFound(this.ctx.client.patch(R[n.res], dep.metadata!.name!, { metadata: { ownerReferences: rest.length ? rest : null, resourceVersion: dep.metadata?.resourceVersion } }, 'merge', { namespace: dep.metadata?.namespace }));
+    await ignoreNotFound(this.ctx.client.patch(n.ref, dep.metadata!.name!, { metadata: { ownerReferences: rest.length ? rest : null, resourceVersion: dep.metadata?.resourceVersion } }, 'merge', { namespace: dep.metadata?.namespace }));
   }
 
   async processOwner(uid: string): Promise<void> {
@@ -100,7 +117,7 @@ class Collector {
       const dep = this.graph.object(d);
       if (!dn || !dep) continue;
       const refs = (dep.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid);
-      await ignoreNotFound(this.ctx.client.patch(R[dn.res], dep.metadata!.name!, { metadata: { ownerReferences: refs.length ? refs : null } }, 'merge', { namespace: dep.metadata?.namespace }));
+      await ignoreNotFound(this.ctx.client.patch(dn.ref, dep.metadata!.name!, { metadata: { ownerReferences: refs.length ? refs : null } }, 'merge', { namespace: dep.metadata?.namespace }));
     }
     await this.removeFinalizer(n, owner, 'orphan');
   }
@@ -120,6 +137,6 @@ class Collector {
 
   private async removeFinalizer(n: GraphNode, o: KObject, finalizer: string): Promise<void> {
     const rest = (o.metadata?.finalizers ?? []).filter((f) => f !== finalizer);
-    await this.ctx.client.patch(R[n.res], o.metadata!.name!, { metadata: { finalizers: rest.length ? rest : null, resourceVersion: o.metadata?.resourceVersion } }, 'merge', { namespace: o.metadata?.namespace });
+    await this.ctx.client.patch(n.ref, o.metadata!.name!, { metadata: { finalizers: rest.length ? rest : null, resourceVersion: o.metadata?.resourceVersion } }, 'merge', { namespace: o.metadata?.namespace });
   }
 }

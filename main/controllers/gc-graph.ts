@@ -1,16 +1,15 @@
 // The garbage collector's graph of ownerReferences over the informers' objects (graph_builder.go):
 // which object a uid is, and which objects name a uid as an owner. Informer events keep it current
 // and say what to look at: dependents whose owners are gone or going, owners being deleted in the
-// foreground or orphaning their dependents.
+// foreground or orphaning their dependents. Which resources it watches is gc-monitors.ts's choice:
+// every one that can be listed, watched and deleted, as Kubernetes' monitors.
 import type { KObject } from '../api/types';
 import type { Informer } from '../client/cache/informer';
-import type { ResourceName } from '../client/refs';
 import { keyOf } from '../client/refs';
-
-export const GC_RESOURCES: ResourceName[] = ['pods', 'replicasets', 'replicationcontrollers', 'deployments', 'daemonsets', 'endpointslices', 'endpoints', 'services', 'configmaps', 'secrets', 'leases', 'nodes'];
+import type { ResourceRef } from '../client/types';
 
 export interface GraphNode {
-  res: ResourceName;
+  ref: ResourceRef;
   key: string;
 }
 
@@ -20,13 +19,21 @@ export interface GraphQueues {
   processOwner(uid: string): void;
 }
 
+interface Monitor {
+  ref: ResourceRef;
+  informer: Informer<KObject>;
+  off: () => void;
+}
+
 const uidOf = (o: KObject) => o.metadata?.uid ?? '';
+export const monitorId = (r: ResourceRef): string => `${r.group}/${r.plural}`;
 
 export class OwnerGraph {
   private readonly byUid = new Map<string, GraphNode>();
   private readonly dependents = new Map<string, Set<string>>(); // owner uid → dependent uids
+  private readonly monitors = new Map<string, Monitor>(); // by group/plural
 
-  constructor(readonly informers: Map<ResourceName, Informer<KObject>>) {}
+  constructor(private readonly queues: GraphQueues) {}
 
   node(uid: string): GraphNode | undefined {
     return this.byUid.get(uid);
@@ -35,18 +42,63 @@ export class OwnerGraph {
   /** The object with this uid, as the informers have it now. */
   object(uid: string): KObject | undefined {
     const n = this.byUid.get(uid);
-    return n ? this.informers.get(n.res)!.get(n.key) : undefined;
+    return n ? this.monitors.get(monitorId(n.ref))?.informer.get(n.key) : undefined;
   }
 
   dependentsOf(uid: string): string[] {
     return [...(this.dependents.get(uid) ?? [])];
   }
 
-  private index(res: ResourceName, o: KObject): void {
-    this.byUid.set(uidOf(o), { res, key: keyOf(o) });
-    for (const ref of o.metadata?.ownerReferences ?? []) {
-      let s = this.dependents.get(ref.uid);
-      if (!s) this.dependents.set(ref.uid, (s = new Set()));
+  /** The resources watched now, by group/plural. */
+  monitored(): string[] {
+    return [...this.monitors.keys()];
+  }
+
+  /** The resource (in the version watched) of a group/plural watched now. */
+  monitoredRef(id: string): ResourceRef | undefined {
+    return this.monitors.get(id)?.ref;
+  }
+
+  /** Watches a resource's objects (its informer's current ones at once, if it has listed). */
+  monitor(ref: ResourceRef, informer: Informer<KObject>): void {
+    if (this.monitors.has(monitorId(ref))) return;
+    const m: Monitor = { ref, informer, off: () => undefined };
+    this.monitors.set(monitorId(ref), m);
+    m.off = informer.addHandler({
+      add: (o) => { this.index(ref, o); this.changed(o); },
+      update: (old, o) => { this.unindex(old); this.index(ref, o); this.changed(o); },
+      delete: (o) => { this.unindex(o); this.removed(o); },
+    });
+  }
+
+  /**
+   * Stops watching a resource no longer served (a deleted definition's): its objects leave the graph as if
+   * deleted, so that what they owned is looked at again.
+   */
+  unmonitor(id: string): ResourceRef | undefined {
+    const m = this.monitors.get(id);
+    if (!m) return undefined;
+    m.off();
+    this.monitors.delete(id);
+    for (const o of m.informer.values()) {
+      if (this.byUid.get(uidOf(o))?.ref !== m.ref) continue;
+      this.unindex(o);
+      this.removed(o);
+    }
+    return m.ref;
+  }
+
+  /** Stops watching every resource. */
+  close(): void {
+    for (const m of this.monitors.values()) m.off();
+    this.monitors.clear();
+  }
+
+  private index(ref: ResourceRef, o: KObject): void {
+    this.byUid.set(uidOf(o), { ref, key: keyOf(o) });
+    for (const r of o.metadata?.ownerReferences ?? []) {
+      let s = this.dependents.get(r.uid);
+      if (!s) this.dependents.set(r.uid, (s = new Set()));
       s.add(uidOf(o));
     }
   }
@@ -60,17 +112,8 @@ export class OwnerGraph {
     }
   }
 
-  /** Keeps the graph current from every informer and queues what each change calls for; returns a disposer. */
-  register(queues: GraphQueues): () => void {
-    const offs = [...this.informers].map(([res, inf]) => inf.addHandler({
-      add: (o) => { this.index(res, o); this.changed(o, queues); },
-      update: (old, o) => { this.unindex(old); this.index(res, o); this.changed(o, queues); },
-      delete: (o) => { this.unindex(o); this.removed(o, queues); },
-    }));
-    return () => offs.forEach((off) => off());
-  }
-
-  private changed(o: KObject, q: GraphQueues): void {
+  private changed(o: KObject): void {
+    const q = this.queues;
     const uid = uidOf(o);
     const ownerGoing = (ref: { uid: string }) => { const owner = this.object(ref.uid); return !owner || !!owner.metadata?.deletionTimestamp; };
     if ((o.metadata?.ownerReferences ?? []).some(ownerGoing)) q.attemptToDelete(uid);
@@ -80,7 +123,8 @@ export class OwnerGraph {
     for (const d of this.dependentsOf(uid)) q.attemptToDelete(d);
   }
 
-  private removed(o: KObject, q: GraphQueues): void {
+  private removed(o: KObject): void {
+    const q = this.queues;
     for (const d of this.dependentsOf(uidOf(o))) q.attemptToDelete(d);
     // An owner waiting for its dependents may be done now.
     for (const ref of o.metadata?.ownerReferences ?? []) if (this.byUid.has(ref.uid)) q.processOwner(ref.uid);

@@ -4,7 +4,7 @@ import type {
   ControllerRevision, CronJob, DaemonSet, Deployment, Job, KObject, Lease, Machine, Namespace, Node, PersistentVolume, Pod, ReplicaSet, Service,
   StatefulSet,
 } from '../../api/types';
-import type { ApiClient } from '../types';
+import type { ApiClient, ResourceRef } from '../types';
 import type { ResourceName } from '../refs';
 import { R, keyFor } from '../refs';
 import { Informer } from './informer';
@@ -31,26 +31,34 @@ const INDEXES: Partial<Record<ResourceName, Record<string, IndexFunc<KObject>>>>
   persistentvolumes: { [BY_CLAIM]: (o) => { const r = (o as PersistentVolume).spec?.claimRef; return r?.name ? [keyFor(r.namespace, r.name)] : []; } },
 };
 
+const resourceId = (r: ResourceRef): string => `${r.group}/${r.version}/${r.plural}`;
+
+/** The name `R` gives this resource, if any. */
+function namedResource(ref: ResourceRef): ResourceName | undefined {
+  return (Object.keys(R) as ResourceName[]).find((n) => resourceId(R[n]) === resourceId(ref));
+}
+
 export class SharedInformers {
   /** By resource, or `resource?fieldSelector` for an informer of only the objects a selector picks. */
   private readonly all = new Map<string, Informer<KObject>>();
-  private readonly stops: Array<() => void> = [];
+  private readonly stops = new Map<string, () => void>();
   private started = false;
 
   constructor(readonly client: ApiClient, private readonly log?: (l: string) => void) {}
 
   private get<T extends MetaObject>(name: ResourceName, fieldSelector?: string): Informer<T> {
     const id = fieldSelector ? `${name}?${fieldSelector}` : name;
-    let inf = this.all.get(id);
-    if (!inf) {
-      const log = this.log;
-      inf = new Informer<KObject>(this.client, R[name], { fieldSelector, onError: log && ((e) => log(`informer ${id}: ${e instanceof Error ? e.message : String(e)}`)) });
-      inf.addIndex(BY_NAMESPACE, (o) => (o.metadata?.namespace ? [o.metadata.namespace] : []));
-      for (const [index, fn] of Object.entries(INDEXES[name] ?? {})) inf.addIndex(index, fn);
-      this.all.set(id, inf);
-      if (this.started) this.stops.push(inf.start());
-    }
-    return inf as unknown as Informer<T>;
+    return (this.all.get(id) ?? this.create(id, R[name], fieldSelector, INDEXES[name])) as unknown as Informer<T>;
+  }
+
+  private create(id: string, ref: ResourceRef, fieldSelector?: string, indexes: Record<string, IndexFunc<KObject>> = {}): Informer<KObject> {
+    const log = this.log;
+    const inf = new Informer<KObject>(this.client, ref, { fieldSelector, onError: log && ((e) => log(`informer ${id}: ${e instanceof Error ? e.message : String(e)}`)) });
+    inf.addIndex(BY_NAMESPACE, (o) => (o.metadata?.namespace ? [o.metadata.namespace] : []));
+    for (const [index, fn] of Object.entries(indexes)) inf.addIndex(index, fn);
+    this.all.set(id, inf);
+    if (this.started) this.stops.set(id, inf.start());
+    return inf;
   }
 
   get pods(): Informer<Pod> { return this.get<Pod>('pods'); }
@@ -72,11 +80,31 @@ export class SharedInformers {
    */
   informer(name: ResourceName, fieldSelector?: string): Informer<KObject> { return this.get<KObject>(name, fieldSelector); }
 
+  /**
+   * The informer of any served resource, a custom resource's included (the named one for a resource `R` names).
+   * One another loop no longer needs (a deleted definition's) is stopped with `release`.
+   */
+  forResource(ref: ResourceRef): Informer<KObject> {
+    const name = namedResource(ref);
+    if (name) return this.get<KObject>(name);
+    const id = resourceId(ref);
+    return this.all.get(id) ?? this.create(id, ref);
+  }
+
+  /** Stops and forgets the informer `forResource` made for a resource `R` does not name (those stay for other loops). */
+  release(ref: ResourceRef): void {
+    if (namedResource(ref)) return;
+    const id = resourceId(ref);
+    this.stops.get(id)?.();
+    this.stops.delete(id);
+    this.all.delete(id);
+  }
+
   /** Starts every informer created so far (and later ones as they are created). */
   start(): () => void {
     if (this.started) return () => this.stop();
     this.started = true;
-    for (const inf of this.all.values()) this.stops.push(inf.start());
+    for (const [id, inf] of this.all) this.stops.set(id, inf.start());
     return () => this.stop();
   }
 
@@ -85,6 +113,7 @@ export class SharedInformers {
   }
 
   stop(): void {
-    for (const s of this.stops.splice(0)) s();
+    for (const s of this.stops.values()) s();
+    this.stops.clear();
   }
 }

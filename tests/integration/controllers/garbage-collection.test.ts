@@ -1,5 +1,7 @@
 // Deleting a deployment removes its ReplicaSets and pods: background (kubectl's default),
-// foreground (--cascade=foreground) and orphan (--cascade=orphan) propagation.
+// foreground (--cascade=foreground) and orphan (--cascade=orphan) propagation. Deleting a StatefulSet removes
+// its pods and ControllerRevisions, and a custom resource its dependents, in the background and the
+// foreground (the collector once watched only a fixed list of kinds, so these stayed).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +9,7 @@ import type { ReplicaSet } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { startHollowCluster, waitFor, type HollowCluster } from '../../helpers/cluster';
 import { deploymentManifest } from '../../helpers/manifests';
+import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
 let c: HollowCluster;
 
@@ -69,5 +72,56 @@ describe('garbage collector', () => {
     expect((await count('orph')).pods).toBe(4);
     await c.core.client.delete(R.replicasets, rs.metadata!.name!, { namespace: 'default' });
     await waitFor(async () => (await count('orph')).pods === 0, 'orphan pods gone with their rs', 20_000);
+  });
+
+  it('deletes a StatefulSet\'s pods and ControllerRevisions', async () => {
+    const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: default}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: flotilla/hello:1}]}
+`;
+    await c.kubectlOk(['apply', '-f', '-'], { input: sts });
+    await c.kubectlOk(['rollout', 'status', 'statefulset/db', '--timeout=30s']);
+    const revisions = async () => (await c.core.client.list(R.controllerrevisions, { namespace: 'default', labelSelector: 'app=db' })).items.length;
+    expect(await revisions()).toBe(1);
+    await c.kubectlOk(['delete', 'statefulset', 'db']);
+    await waitFor(async () => (await count('db')).pods === 0 && (await revisions()) === 0, 'the StatefulSet\'s pods and revisions gone', 20_000);
+  });
+
+  it('deletes a custom resource\'s dependents, in the background and in the foreground', async () => {
+    const crd = crdManifest({ group: 'gc.example.com', plural: 'widgets', kind: 'Widget' }, storedVersion(PRESERVE_UNKNOWN_FIELDS));
+    await defineCrd(c, crd, 'widgets.gc.example.com');
+    const widget = async (name: string) => {
+      await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: gc.example.com/v1\nkind: Widget\nmetadata: {name: ${name}, namespace: default}\n` });
+      return (await c.kubectlOk(['get', 'widget', name, '-o', 'jsonpath={.metadata.uid}'])).trim();
+    };
+    const ownedConfigMap = (name: string, owner: string, uid: string, finalizers = '') =>
+      c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+  namespace: default
+  ${finalizers}
+  ownerReferences: [{apiVersion: gc.example.com/v1, kind: Widget, name: ${owner}, uid: ${uid}, blockOwnerDeletion: true}]
+` });
+    const exists = async (kind: string, name: string) => (await c.kubectl(['get', kind, name])).code === 0;
+
+    await ownedConfigMap('bg-config', 'bg', await widget('bg'));
+    await c.kubectlOk(['delete', 'widget', 'bg']);
+    await waitFor(async () => !(await exists('configmap', 'bg-config')), 'the Widget\'s ConfigMap gone', 20_000);
+
+    await ownedConfigMap('fg-config', 'fg', await widget('fg'), 'finalizers: [example.com/hold]');
+    await c.kubectlOk(['delete', 'widget', 'fg', '--cascade=foreground', '--wait=false']);
+    await waitFor(async () => (await c.kubectlOk(['get', 'configmap', 'fg-config', '-o', 'jsonpath={.metadata.deletionTimestamp}'])) !== '', 'the ConfigMap being deleted', 20_000);
+    expect(await c.kubectlOk(['get', 'widget', 'fg', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('["foregroundDeletion"]');
+    await c.kubectlOk(['patch', 'configmap', 'fg-config', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await waitFor(async () => !(await exists('widget', 'fg')), 'the Widget gone once its ConfigMap is', 20_000);
+    await c.kubectlOk(['delete', 'crd', 'widgets.gc.example.com']);
   });
 });

@@ -1,5 +1,7 @@
 // The garbage collector alone on an in-process control plane, over ConfigMaps owning ConfigMaps
-// and Secrets: background, foreground and orphan deletion, and owners that do not exist.
+// and Secrets: background, foreground and orphan deletion, and owners that do not exist; then owners of
+// every other kind it must watch — a Job's pods, a StatefulSet's ControllerRevisions — which it once did not
+// (custom resources: tests/integration/controllers/garbage-collection.test.ts, with the whole control plane).
 import { describe, expect, it } from 'vitest';
 import type { KObject, OwnerReference } from '../../../main/api/types';
 import { controlPlaneEach } from '../../helpers/control-plane';
@@ -9,6 +11,16 @@ const SECRET = { apiVersion: 'v1', kind: 'Secret' };
 const HOLD = 'example.com/hold';
 
 const cp = controlPlaneEach('garbage-collector');
+
+const JOB = { apiVersion: 'batch/v1', kind: 'Job' };
+const POD = { apiVersion: 'v1', kind: 'Pod' };
+const STS = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
+const REVISION = { apiVersion: 'apps/v1', kind: 'ControllerRevision' };
+
+const podSpec = { restartPolicy: 'Never', containers: [{ name: 'c', image: 'flotilla/hello:1' }] };
+const job = (name: string) => cp.create<KObject>({ ...JOB, metadata: { name, namespace: 'default' }, spec: { template: { spec: podSpec } } });
+const pod = (name: string, owners: OwnerReference[], finalizers?: string[]) =>
+  cp.create<KObject>({ ...POD, metadata: { name, namespace: 'default', ownerReferences: owners, ...(finalizers ? { finalizers } : {}) }, spec: podSpec });
 
 const refTo = (o: KObject, extra: Partial<OwnerReference> = {}): OwnerReference =>
   ({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, uid: o.metadata!.uid!, ...extra });
@@ -85,5 +97,29 @@ describe('garbage collector', () => {
     await cp.waitFor(() => gone('owner'), 'owner deleted once its dependents are orphaned');
     expect((await find('dep'))?.metadata?.ownerReferences ?? []).toEqual([]);
     expect((await find('dep-shared'))?.metadata?.ownerReferences?.map((r) => r.name)).toEqual(['other-owner']);
+  });
+
+  it('deletes a deleted Job\'s pods (background), and holds a Job deleted in the foreground until its pod is gone', async () => {
+    const bg = await job('bg');
+    await pod('bg-pod', [refTo(bg, { controller: true, blockOwnerDeletion: true })]);
+    await cp.delete(JOB, 'bg', { namespace: 'default', propagationPolicy: 'Background' });
+    await cp.waitFor(() => gone('bg-pod', POD), "the Job's pod deleted");
+
+    const fg = await job('fg');
+    await pod('fg-pod', [refTo(fg, { controller: true, blockOwnerDeletion: true })], [HOLD]);
+    await cp.delete(JOB, 'fg', { namespace: 'default', propagationPolicy: 'Foreground' });
+    await cp.waitFor(async () => !!(await find('fg-pod', POD))?.metadata?.deletionTimestamp, 'the pod being deleted');
+    expect((await find('fg', JOB))?.metadata?.finalizers).toEqual(['foregroundDeletion']);
+    await cp.patch(POD, 'fg-pod', 'default', { metadata: { finalizers: null } });
+    await cp.waitFor(() => gone('fg', JOB), 'the Job deleted once its pod is gone');
+  });
+
+  it("deletes a deleted StatefulSet's ControllerRevisions", async () => {
+    const sts = await cp.create<KObject>({ ...STS, metadata: { name: 'db', namespace: 'default' }, spec: {
+      serviceName: 'db', selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { ...podSpec, restartPolicy: 'Always' } },
+    } });
+    await cp.create<KObject>({ ...REVISION, metadata: { name: 'db-1', namespace: 'default', ownerReferences: [refTo(sts, { controller: true })] }, revision: 1, data: {} });
+    await cp.delete(STS, 'db', { namespace: 'default' });
+    await cp.waitFor(() => gone('db-1', REVISION), 'the revision deleted');
   });
 });
