@@ -72,6 +72,9 @@ function defaultContainer(c: Obj, hostNetwork: boolean): void {
   defaultHttpGet(asObj(asObj(c.lifecycle)?.postStart));
   defaultHttpGet(asObj(asObj(c.lifecycle)?.preStop));
   defaultEnv(c.env);
+  // ResourceRequirements is a struct in Go, never omitted: a container without resources reads `resources: {}` (and a
+  // template kubectl writes back, which carries it, hashes as the one stored).
+  if (!asObj(c.resources)) c.resources = {};
   // SetDefaults_Pod: requests default to limits for every resource with a limit but no request.
   const res = asObj(c.resources);
   const limits = asObj(res?.limits);

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { Backoff } from '../../../vm-images/agent/pods/backoff';
 import { containerEnv, expand } from '../../../vm-images/agent/pods/env';
 import { pullPolicy } from '../../../vm-images/agent/pods/images';
 import { bytes, milliCpu } from '../../../vm-images/agent/pods/quantity';
-import { containerResources, qosClass } from '../../../vm-images/agent/pods/runtime-config';
+import { containerHash, containerResources, definitionChanged, qosClass } from '../../../vm-images/agent/pods/runtime-config';
 import { buildPodStatus } from '../../../vm-images/agent/pods/status';
 import type { RuntimeContainer } from '../../../vm-images/agent/pods/runtime-state';
 
@@ -68,6 +69,27 @@ describe('pull policy and resources', () => {
     expect(containerResources(p, p.spec!.containers[0], 1)).toMatchObject({ cpu_period: 100000, cpu_quota: 100000 });
     expect(containerResources(p, p.spec!.containers[0], 4)).toMatchObject({ cpu_quota: 200000 });
     expect(containerResources(p, p.spec!.containers[0])).toMatchObject({ cpu_quota: 200000 });
+  });
+});
+
+describe('container hash', () => {
+  it('hashes empty resources as absent ones (a pod stored before the `resources: {}` default keeps its containers), and real ones apart', () => {
+    const c = { name: 'c', image: 'flotilla/hello:1', env: [{ name: 'A', value: '1' }] };
+    expect(containerHash({ ...c, resources: {} })).toBe(containerHash(c));
+    expect(containerHash({ ...c, resources: { limits: {} } })).toBe(containerHash(c));
+    expect(containerHash({ ...c, resources: { limits: { cpu: '1' } } })).not.toBe(containerHash(c));
+    expect(containerHash({ ...c, image: 'flotilla/counter:1' })).not.toBe(containerHash(c));
+  });
+
+  it('a container created before that (hashed with `resources: {}` as written) is not restarted; a changed one is', () => {
+    const c = { name: 'c', image: 'flotilla/hello:1' };
+    const createdWithEmpty = createHash('sha256').update(JSON.stringify({ image: c.image, resources: {} })).digest('hex').slice(0, 16);
+    expect(containerHash({ ...c, resources: {} })).not.toBe(createdWithEmpty);
+    expect(definitionChanged({ ...c, resources: {} }, createdWithEmpty)).toBe(false);
+    expect(definitionChanged(c, createdWithEmpty)).toBe(false);
+    expect(definitionChanged(c, containerHash(c))).toBe(false);
+    expect(definitionChanged({ ...c, image: 'flotilla/counter:1' }, createdWithEmpty)).toBe(true);
+    expect(definitionChanged({ ...c, resources: { limits: { cpu: '1' } } }, containerHash(c))).toBe(true);
   });
 });
 

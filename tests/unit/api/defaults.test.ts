@@ -127,6 +127,20 @@ describe('workload defaults', () => {
     expect(tplSpec.priority).toBeUndefined();
   });
 
+  it('every container of a template reads `resources: {}` (a Go struct), so that the template kubectl writes back hashes the same', async () => {
+    const { computeHash } = await import('../../../main/controllers/deployment-util');
+    const spec = { initContainers: [{ name: 'init', image: 'nginx:1.27' }], containers: [{ name: 'c', image: 'nginx:1.27', resources: { limits: { cpu: '1' } } }] };
+    const o = defaulted('Deployment', { spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec } } });
+    const tpl = (o.spec as { template: { spec: { initContainers: Array<Record<string, unknown>>; containers: Array<Record<string, unknown>> } } }).template;
+    expect(tpl.spec.initContainers[0].resources).toEqual({});
+    expect(tpl.spec.containers[0].resources).toEqual({ limits: { cpu: '1' }, requests: { cpu: '1' } });
+    // kubectl rollout undo sends the ReplicaSet's template as Go prints it: `resources: {}` on each container.
+    const written = defaulted('Deployment', { spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: {
+      ...spec, initContainers: [{ name: 'init', image: 'nginx:1.27', resources: {} }],
+    } } } });
+    expect(computeHash((written.spec as { template: never }).template)).toBe(computeHash(tpl as never));
+  });
+
   it('Deployment keeps replicas 0 and a Recreate strategy without rollingUpdate', () => {
     const o = defaulted('Deployment', { spec: { replicas: 0, strategy: { type: 'Recreate' }, template } });
     expect(o.spec).toMatchObject({ replicas: 0, strategy: { type: 'Recreate' } });

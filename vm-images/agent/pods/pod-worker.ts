@@ -15,7 +15,7 @@ import { anyRegularStarted, appRestarts, isSidecar, regularContainersDone, sidec
 import { runPreStop } from './lifecycle-hooks';
 import { ensureSandbox } from './pod-sandbox';
 import { stopContainers, stopPod, type StopPlan, type StopReport } from './stop-pod';
-import { containerHash, podKey } from './runtime-config';
+import { definitionChanged, podKey } from './runtime-config';
 import { instances, listPodContainers, type ContainerKind, type RuntimeContainer } from './runtime-state';
 import { buildPodStatus, isoSeconds, type Waiting } from './status';
 import type { VolumePath } from '../volumes/container-mounts';
@@ -296,7 +296,7 @@ export class PodWorker {
       this.waiting.delete(key);
       const prober = this.ensureProber(c, cur, sandbox.ip);
       const livenessFailed = prober?.result('liveness') === 'failure' || prober?.result('startup') === 'failure';
-      if (cur.hash && cur.hash !== containerHash(c)) {
+      if (cur.hash && definitionChanged(c, cur.hash)) {
         this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, fieldPath(kind, c.name));
         await this.kill(cur, this.grace());
         return this.deps.syncIntervalMs;

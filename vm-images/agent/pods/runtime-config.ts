@@ -12,6 +12,7 @@ import { bytes, milliCpu } from './quantity';
 import { podLogDir } from './log-paths';
 import { expand as expandVars } from './env';
 import { criSecurityContext, hasPrivilegedContainer } from './security-context';
+import { semantic } from '../../../main/api/semantic';
 import { DEFAULT_CLUSTER_DOMAIN } from '../dns/defaults';
 import { podDnsConfig } from '../dns/pod-dns-config';
 import { sandboxHostname } from '../dns/pod-names';
@@ -128,12 +129,29 @@ export function containerResources(pod: Pod, c: Container, nodeCpuLimit?: number
   return res;
 }
 
-/** A stable hash of what, if changed, requires recreating the container. */
+/**
+ * A stable hash of what, if changed, requires recreating the container. Empty resources (`{}`, the API's default since
+ * 2026-12-05) hash as absent ones.
+ */
 export function containerHash(c: Container): string {
+  return hashOf(c, semantic(c.resources) === undefined ? undefined : c.resources);
+}
+
+function hashOf(c: Container, resources: Container['resources']): string {
   const relevant = {
-    image: c.image, command: c.command, args: c.args, env: c.env, envFrom: c.envFrom, workingDir: c.workingDir, ports: c.ports, resources: c.resources,
+    image: c.image, command: c.command, args: c.args, env: c.env, envFrom: c.envFrom, workingDir: c.workingDir, ports: c.ports, resources,
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Whether a container created with `hash` no longer matches its definition. A container created before empty resources
+ * hashed as absent ones carries the hash of the resources as written then: it matches too, so that neither a pod
+ * stored before the API's `resources: {}` default nor one written with `{}` is restarted by the change.
+ */
+export function definitionChanged(c: Container, hash: string): boolean {
+  if (hash === containerHash(c)) return false;
+  return !(semantic(c.resources) === undefined && (hash === hashOf(c, {}) || hash === hashOf(c, c.resources)));
 }
 
 /** The PID namespace of a container: the node's, the pod's shared one, its own, or (an ephemeral container's) its target's. */
