@@ -1,5 +1,5 @@
 // Manifests tests create often: workloads selecting app=<name>, their template labelled the same.
-import type { CronJob, DaemonSet, Deployment, Job, PodSpec, ReplicaSet } from '../../main/api/types';
+import type { CronJob, DaemonSet, Deployment, Job, PodSpec, ReplicaSet, StatefulSet } from '../../main/api/types';
 
 /** A fresh pod spec each time: tests change what they get, and the in-process test files share this module. */
 const basePodSpec = (): PodSpec => ({ containers: [{ name: 'app', image: 'app:1' }] });
@@ -22,6 +22,17 @@ export function replicaSetManifest(name: string, replicas: number, extra: Partia
     apiVersion: 'apps/v1', kind: 'ReplicaSet',
     metadata: { name, namespace: 'default' },
     spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: basePodSpec() }, ...extra },
+  };
+}
+
+/** A StatefulSet (serviceName = its name) of basePodSpec's container; `extra` is merged into its spec. */
+export function statefulSetManifest(name: string, replicas: number, extra: Partial<StatefulSet['spec']> = {}): StatefulSet {
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      serviceName: name, replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: basePodSpec() }, ...extra,
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicaSet } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { startHollowCluster, waitFor, type HollowCluster } from '../../helpers/cluster';
-import { deploymentManifest } from '../../helpers/manifests';
+import { deploymentManifest, statefulSetManifest } from '../../helpers/manifests';
 import { crdManifest, defineCrd, PRESERVE_UNKNOWN_FIELDS, storedVersion } from '../../helpers/crd';
 
 let c: HollowCluster;
@@ -75,17 +75,7 @@ describe('garbage collector', () => {
   });
 
   it('deletes a StatefulSet\'s pods and ControllerRevisions', async () => {
-    const sts = `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: default}
-spec:
-  serviceName: db
-  replicas: 2
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec: {containers: [{name: db, image: flotilla/hello:1}]}
-`;
+    const sts = JSON.stringify(statefulSetManifest('db', 2));
     await c.kubectlOk(['apply', '-f', '-'], { input: sts });
     await c.kubectlOk(['rollout', 'status', 'statefulset/db', '--timeout=30s']);
     const revisions = async () => (await c.core.client.list(R.controllerrevisions, { namespace: 'default', labelSelector: 'app=db' })).items.length;

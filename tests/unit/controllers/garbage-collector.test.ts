@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject, OwnerReference } from '../../../main/api/types';
 import { controlPlaneEach } from '../../helpers/control-plane';
+import { statefulSetManifest } from '../../helpers/manifests';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
 const SECRET = { apiVersion: 'v1', kind: 'Secret' };
@@ -115,9 +116,7 @@ describe('garbage collector', () => {
   });
 
   it("deletes a deleted StatefulSet's ControllerRevisions", async () => {
-    const sts = await cp.create<KObject>({ ...STS, metadata: { name: 'db', namespace: 'default' }, spec: {
-      serviceName: 'db', selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { ...podSpec, restartPolicy: 'Always' } },
-    } });
+    const sts = await cp.create<KObject>(statefulSetManifest('db', 1) as KObject);
     await cp.create<KObject>({ ...REVISION, metadata: { name: 'db-1', namespace: 'default', ownerReferences: [refTo(sts, { controller: true })] }, revision: 1, data: {} });
     await cp.delete(STS, 'db', { namespace: 'default' });
     await cp.waitFor(() => gone('db-1', REVISION), 'the revision deleted');
