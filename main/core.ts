@@ -220,7 +220,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const queueMetrics = instruments && workQueueMetrics(instruments.registry);
     const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
     startControlLoops(core, {
-      log, rootCaPem: pki.caCertPem, signCertificate, loadBalancer: opts.loadBalancer, queueMetrics, ...loops,
+      log, rootCaPem: pki.caCertPem, signCertificate, legacyTokenSigner: (ref) => issuer.issueLegacy(ref),
+      loadBalancer: opts.loadBalancer, queueMetrics, ...loops,
       clusterCIDR, nodeMonitorGracePeriodSeconds: grace,
     }, informers);
   }

@@ -40,6 +40,8 @@ import { newIngressClassBootstrap } from './ingress-class';
 import type { CsrSigner } from './csr-signing';
 import { newCsrSigningController } from './csr-signing';
 import type { QueueMetricsProvider } from '../protocol/queue-metrics';
+import type { LegacyTokenSigner } from './serviceaccount-token';
+import { newServiceAccountTokenController } from './serviceaccount-token';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -55,6 +57,8 @@ export interface ControlLoopOptions {
   rootCaPem?: string;
   /** Disruption: how long a DisruptionTarget=True condition may stay on a pod not deleted (ms; default 2 min). */
   stalePodDisruptionTimeoutMs?: number;
+  /** Signs the long-lived tokens of `kubernetes.io/service-account-token` Secrets; without it (or rootCaPem) the serviceaccount-token loop does not run. */
+  legacyTokenSigner?: LegacyTokenSigner;
   /** Signs approved CertificateSigningRequests with the cluster CA; without it the csrsigning loop does not run. */
   signCertificate?: CsrSigner;
   /** 'localhost': LoadBalancer Services are served by the core's localhost load balancer, so service-lb does not run. */
@@ -90,6 +94,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   namespace: (ctx) => newNamespaceController(ctx),
   serviceaccount: (ctx) => newServiceAccountsController(ctx),
   'root-ca-cert-publisher': (ctx, o) => newRootCaPublisher(ctx, o.rootCaPem ?? ''),
+  'serviceaccount-token': (ctx, o) => newServiceAccountTokenController(ctx, o.legacyTokenSigner!, o.rootCaPem ?? ''),
   'kubernetes-service': (ctx) => newKubernetesServiceController(ctx),
   'clusterrole-aggregation': (ctx) => newClusterRoleAggregationController(ctx),
   'kube-dns': (ctx) => newKubeDnsBootstrap(ctx),
@@ -135,6 +140,7 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
   };
   const names = (opts.controllers ?? Object.keys(FACTORIES))
     .filter((n) => (n !== 'root-ca-cert-publisher' || opts.rootCaPem) && (n !== 'csrsigning' || opts.signCertificate)
+      && (n !== 'serviceaccount-token' || (opts.legacyTokenSigner && opts.rootCaPem))
       && (n !== 'service-lb' || opts.loadBalancer !== 'localhost'));
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));
   const disposers: Array<() => void> = controllers.map((c) => c.register());

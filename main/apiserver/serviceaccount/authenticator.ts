@@ -1,14 +1,16 @@
 // Authenticates service-account tokens as the API server's legacy-and-bound token validator does:
 // a valid signature and audience, unexpired, and the service account (and the pod or secret the token
-// is bound to) still there with the uid the token names and not being deleted. The user is
+// is bound to) still there with the uid the token names and not being deleted. A legacy token (a
+// `kubernetes.io/service-account-token` Secret's) holds while that Secret, not being deleted, still holds
+// it and its service account is there with the uid it names. The user is
 // system:serviceaccount:<ns>:<name> in system:serviceaccounts and system:serviceaccounts:<ns>.
 import { resourceFor } from '../../api/resources';
 import type { StoredObject } from '../../api/types';
 import type { Registry } from '../registry/registry';
 import type { Identity, TokenValidator } from '../auth';
 import { AUTHENTICATED } from '../auth';
-import type { KubernetesClaim, ObjectRef, TokenClaims, TokenIssuer } from './issuer';
-import { TOKEN_LEEWAY_S } from './issuer';
+import type { KubernetesClaim, LegacyTokenRef, ObjectRef, TokenClaims, TokenIssuer } from './issuer';
+import { API_AUDIENCES, LEGACY_ISSUER, TOKEN_LEEWAY_S } from './issuer';
 
 const SERVICE_ACCOUNTS = resourceFor('', 'v1', 'serviceaccounts')!;
 const PODS = resourceFor('', 'v1', 'pods')!;
@@ -51,6 +53,27 @@ export function staleClaim(registry: Reader, k: KubernetesClaim, now = new Date(
   return undefined;
 }
 
+/** Why a legacy token no longer holds (legacy.go's validator), or undefined if it does. */
+function staleLegacy(registry: Reader, token: string, ref: LegacyTokenRef): string | undefined {
+  const secret = registry.tryGet(SECRETS, ref.namespace, ref.secretName);
+  if (!secret || secret.metadata.deletionTimestamp) return `secret ${ref.namespace}/${ref.secretName} is gone or being deleted`;
+  const held = (secret as StoredObject & { data?: Record<string, string> }).data?.token;
+  if (!held || Buffer.from(held, 'base64').toString('utf8') !== token) return 'Token does not match server\'s copy';
+  const sa = registry.tryGet(SERVICE_ACCOUNTS, ref.namespace, ref.serviceAccountName);
+  if (!sa || sa.metadata.deletionTimestamp) return `serviceaccounts "${ref.serviceAccountName}" not found`;
+  if (sa.metadata.uid !== ref.serviceAccountUid) return `Service account UID (${ref.serviceAccountUid}) does not match claim (${sa.metadata.uid})`;
+  return undefined;
+}
+
+/** A legacy token's reference as the claims the rest of authentication reads (no jti, every API audience). */
+function legacyClaims(registry: Reader, ref: LegacyTokenRef): TokenClaims {
+  const secretUid = registry.tryGet(SECRETS, ref.namespace, ref.secretName)?.metadata.uid ?? '';
+  return {
+    iss: LEGACY_ISSUER, sub: serviceAccountUser(ref.namespace, ref.serviceAccountName), aud: [...API_AUDIENCES],
+    'kubernetes.io': { namespace: ref.namespace, serviceaccount: { name: ref.serviceAccountName, uid: ref.serviceAccountUid }, secret: { name: ref.secretName, uid: secretUid } },
+  };
+}
+
 export function identityOf(claims: TokenClaims): Identity {
   const k = claims['kubernetes.io'];
   const extra: Record<string, string[]> = {};
@@ -78,8 +101,12 @@ export class ServiceAccountAuthenticator implements TokenValidator {
   async validate(token: string, audiences?: readonly string[]): Promise<TokenClaims | undefined> {
     const now = this.now();
     const claims = await this.issuer.verify(token, audiences, now);
-    if (!claims || staleClaim(this.registry, claims['kubernetes.io'], now)) return undefined;
-    return claims;
+    if (claims) return staleClaim(this.registry, claims['kubernetes.io'], now) ? undefined : claims;
+    // A legacy token has no audience: it is good for the API server's own.
+    if (audiences && !audiences.some((a) => API_AUDIENCES.includes(a))) return undefined;
+    const legacy = await this.issuer.verifyLegacy(token);
+    if (!legacy || staleLegacy(this.registry, token, legacy)) return undefined;
+    return legacyClaims(this.registry, legacy);
   }
 
   async authenticateToken(token: string): Promise<Identity | undefined> {

@@ -30,6 +30,24 @@ export interface TokenClaims extends JWTPayload {
   'kubernetes.io': KubernetesClaim;
 }
 
+/** The issuer of the long-lived tokens the token controller puts in `kubernetes.io/service-account-token` Secrets. */
+export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
+
+/** What a legacy token names (its private claims, `kubernetes.io/serviceaccount/...`). */
+export interface LegacyTokenRef {
+  namespace: string;
+  secretName: string;
+  serviceAccountName: string;
+  serviceAccountUid: string;
+}
+
+const LEGACY_CLAIMS = {
+  namespace: 'kubernetes.io/serviceaccount/namespace',
+  secretName: 'kubernetes.io/serviceaccount/secret.name',
+  serviceAccountName: 'kubernetes.io/serviceaccount/service-account.name',
+  serviceAccountUid: 'kubernetes.io/serviceaccount/service-account.uid',
+} as const;
+
 export interface IssueRequest {
   claim: KubernetesClaim;
   audiences: readonly string[];
@@ -56,6 +74,8 @@ function withinTimes(claims: Pick<TokenClaims, 'exp' | 'nbf' | 'iat'>, now: Date
 export class TokenIssuer {
   /** Tokens whose signature, issuer and audience verified, by audiences and token. */
   private readonly verified = new Lru<string, TokenClaims>(4096);
+  /** Legacy tokens whose signature verified, by token. */
+  private readonly verifiedLegacy = new Lru<string, LegacyTokenRef>(1024);
 
   private constructor(private readonly privateKey: CryptoKey, private readonly publicKey: CryptoKey, private readonly kid: string) {}
 
@@ -111,6 +131,38 @@ export class TokenIssuer {
       if (!k || typeof k.namespace !== 'string' || typeof k.serviceaccount?.name !== 'string') return undefined;
       this.verified.set(cacheKey, payload as TokenClaims);
       return payload as TokenClaims;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A legacy token (serviceaccount.LegacyClaims): issuer `kubernetes/serviceaccount`, no audience, no expiry; it holds
+   * while its Secret holds it and the service account is there (ServiceAccountAuthenticator checks both).
+   */
+  async issueLegacy(ref: LegacyTokenRef): Promise<string> {
+    const claims = Object.fromEntries(Object.entries(LEGACY_CLAIMS).map(([k, claim]) => [claim, ref[k as keyof LegacyTokenRef]]));
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid: this.kid })
+      .setIssuer(LEGACY_ISSUER).setSubject(`system:serviceaccount:${ref.namespace}:${ref.serviceAccountName}`)
+      .sign(this.privateKey);
+  }
+
+  /** What a legacy token this issuer signed names; undefined for anything else. */
+  async verifyLegacy(token: string): Promise<LegacyTokenRef | undefined> {
+    if (token.split('.').length !== 3) return undefined;
+    const hit = this.verifiedLegacy.get(token);
+    if (hit) return hit;
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, { issuer: LEGACY_ISSUER, algorithms: [ALG] });
+      const ref: Partial<LegacyTokenRef> = {};
+      for (const [k, claim] of Object.entries(LEGACY_CLAIMS)) {
+        const v = payload[claim];
+        if (typeof v !== 'string' || !v) return undefined;
+        ref[k as keyof LegacyTokenRef] = v;
+      }
+      this.verifiedLegacy.set(token, ref as LegacyTokenRef);
+      return ref as LegacyTokenRef;
     } catch {
       return undefined;
     }
