@@ -1,11 +1,30 @@
-// Serves the OpenAPI documents: GET /openapi/v2 (JSON; a request that accepts only the protobuf encoding gets 406,
-// as kube-openapi answers a format it cannot serve), GET /openapi/v3 (the index) and GET /openapi/v3/<group
+// Serves the OpenAPI documents: GET /openapi/v2 (JSON, or gnostic's protobuf to a client that asks for it first, as
+// kube-openapi negotiates; 406 for anything else), GET /openapi/v3 (the index) and GET /openapi/v3/<group
 // version>. Documents carry an ETag of their hash and answer If-None-Match with 304; a v3 request naming the
 // current hash may be cached for good, as on kube-apiserver.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../status';
 import { sendJson } from '../handlers/respond';
 import { openapiDocument, openapiIndex, openapiV2 } from './documents';
+import { openapiV2Protobuf } from './v2-protobuf';
+
+/** The v2 protobuf media types kube-openapi accepts (the first is deprecated) and the one it answers with. */
+const V2_PROTOBUF = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+const V2_PROTOBUF_CONTENT_TYPE = V2_PROTOBUF[1];
+
+/** The encoding an Accept header picks for /openapi/v2, in the client's order: JSON, protobuf, or none. */
+function v2Encoding(accept: string | undefined): 'json' | 'protobuf' | undefined {
+  if (!accept?.trim()) return 'json';
+  for (const clause of accept.split(',')) {
+    const [type, ...params] = clause.trim().split(';').map((p) => p.trim().toLowerCase());
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) continue;
+    if (V2_PROTOBUF.includes(type)) return 'protobuf';
+    if (acceptsJson(type)) return 'json';
+  }
+  return undefined;
+}
+
+let v2Encoded: { hash: string; body: Buffer } | undefined;
 
 /** Whether an Accept header admits JSON (no header, `*\/*`, `application/*` or `application/json`). */
 export function acceptsJson(accept: string | undefined): boolean {
@@ -33,12 +52,26 @@ function sendDocument(req: IncomingMessage, res: ServerResponse, doc: { body: st
 /** Answers an /openapi/… request; false when `path` is not one. Throws ApiErrors for unknown documents. */
 export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
   if (path === '/openapi/v2') {
-    if (!acceptsJson(req.headers.accept)) {
+    const encoding = v2Encoding(req.headers.accept);
+    if (!encoding) {
       res.writeHead(406, { 'Vary': 'Accept', 'Content-Length': 0 });
       res.end();
       return true;
     }
-    sendDocument(req, res, openapiV2(), false);
+    const doc = openapiV2();
+    if (encoding === 'json') {
+      sendDocument(req, res, doc, false);
+      return true;
+    }
+    if (v2Encoded?.hash !== doc.hash) v2Encoded = { hash: doc.hash, body: openapiV2Protobuf(doc.body) };
+    const etag = `"${doc.hash}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { 'ETag': etag, 'Vary': 'Accept' });
+      res.end();
+      return true;
+    }
+    res.writeHead(200, { 'Content-Type': V2_PROTOBUF_CONTENT_TYPE, 'Content-Length': v2Encoded.body.length, 'ETag': etag, 'Vary': 'Accept', 'Cache-Control': 'no-cache, private' });
+    res.end(v2Encoded.body);
     return true;
   }
   if (path === '/openapi/v3') {

@@ -1,7 +1,8 @@
 // The OpenAPI documents with real clients: kubectl explain on built-in kinds (v3 documents with real schemas) and
 // on a custom kind (its CRD's openAPIV3Schema, refetched when the CRD changes), kubectl apply's strategic merge
 // patch computed from the v3 schema's merge keys, server-side strict field validation, Debian's python3-kubernetes
-// reading /openapi/v2, and curl's content negotiation and ETag revalidation.
+// reading /openapi/v2, kubectl's client-side validation from the protobuf /openapi/v2, and curl's content negotiation
+// and ETag revalidation.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -141,9 +142,12 @@ describe('OpenAPI', () => {
     expect(doc.strategy.properties.type.enum).toEqual(['Recreate', 'RollingUpdate']);
   });
 
-  it('answers 406 to a request for the protobuf encoding only, and 304 to a matching If-None-Match', async () => {
+  it('answers /openapi/v2 in protobuf to a client that asks for it, 406 to one that accepts neither, and 304 to a matching If-None-Match', async () => {
     const proto = await curl('/openapi/v2', ['Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf']);
-    expect(proto.stdout).toMatch(/^HTTP\/(1\.1|2) 406 /);
+    expect(proto.stdout).toMatch(/^HTTP\/(1\.1|2) 200 /);
+    expect(proto.stdout).toMatch(/^content-type: application\/com\.github\.proto-openapi\.spec\.v2\.v1\.0\+protobuf\r?$/im);
+    const neither = await curl('/openapi/v2', ['Accept: application/xml']);
+    expect(neither.stdout).toMatch(/^HTTP\/(1\.1|2) 406 /);
     const json = await curl('/openapi/v2', ['Accept: application/json, application/com.github.proto-openapi.spec.v2@v1.0+protobuf']);
     expect(json.stdout).toMatch(/^HTTP\/(1\.1|2) 200 /);
     const etag = /^etag: (.+?)\r?$/im.exec(json.stdout)?.[1];
@@ -156,5 +160,21 @@ describe('OpenAPI', () => {
     expect(current.stdout).toMatch(/^cache-control: public, immutable\r?$/im);
     const missing = await curl('/openapi/v3/apis/nothing.example.com/v1', []);
     expect(missing.stdout).toMatch(/^HTTP\/(1\.1|2) 404 /);
+  });
+
+  it('lets kubectl validate on the client what the v3 documents give no PATCH for (the review kinds), from the protobuf v2 document', async () => {
+    const review = await c.kubectlOk(['create', '-f', '-', '-o', 'jsonpath={.status.allowed}'], {
+      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } }),
+    });
+    expect(review).toBe('true');
+    const bogus = await c.kubectl(['create', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' }, bogus: 1 } }),
+    });
+    expect(bogus.code).not.toBe(0);
+    expect(bogus.stderr).toContain('unknown field "bogus" in io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec');
+    const token = await c.kubectlOk(['create', '-f', '-', '-o', 'jsonpath={.status.error}'], {
+      input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'not-a-token' } }),
+    });
+    expect(token).toBe('[invalid bearer token, service account token has been invalidated]');
   });
 });
