@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { ConfigMap } from '../api/types';
+import { rfc3339Seconds } from '../api/timestamp';
 
 /** As the API server's (kube-apiserver's --http2-max-streams-per-connection). */
 const MAX_STREAMS_PER_CONNECTION = 1000;
@@ -39,7 +40,7 @@ function serve(pkiDir: string): void {
         res.end('body is not JSON');
         return;
       }
-      obj.metadata = { ...obj.metadata, uid: randomUUID(), resourceVersion: String(++revision), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+      obj.metadata = { ...obj.metadata, uid: randomUUID(), resourceVersion: String(++revision), creationTimestamp: rfc3339Seconds() };
       const body = JSON.stringify(obj);
       res.writeHead(201, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);

@@ -1,7 +1,8 @@
 // References to the resources the clients read and write, derived from the one table of served
 // resources (main/api/resources.ts), plus the namespace/name keys informers and work queues use.
 // Pure: the agent bundles it.
-import { resourceFor } from '../api/resources';
+import type { ResourceInfo } from '../api/resources';
+import { RESOURCES, resourceFor } from '../api/resources';
 import type { ResourceRef } from './types';
 
 /** A resource served by the API as a client ResourceRef; throws if the table does not serve it. */
@@ -9,6 +10,20 @@ export function refFor(group: string, version: string, plural: string): Resource
   const r = resourceFor(group, version, plural);
   if (!r || r.virtual) throw new Error(`resource ${plural}.${group || 'core'}/${version} is not served`);
   return { group: r.group, version: r.version, plural: r.plural, namespaced: r.namespaced };
+}
+
+/**
+ * One ref per stored resource served now that `keep` picks — custom resources included, each in the first version the
+ * table serves it (its preferred one) — keyed `<group>/<plural>`.
+ */
+export function servedRefs(keep: (r: ResourceInfo) => boolean): Map<string, ResourceRef> {
+  const out = new Map<string, ResourceRef>();
+  for (const r of RESOURCES) {
+    const id = `${r.group}/${r.plural}`;
+    if (r.virtual || out.has(id) || !keep(r)) continue;
+    out.set(id, { group: r.group, version: r.version, plural: r.plural, namespaced: r.namespaced });
+  }
+  return out;
 }
 
 /** The stored resources by plural name (the metrics.k8s.io views are not listed: they are not watchable). */

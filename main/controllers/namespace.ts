@@ -2,13 +2,12 @@
 // now, custom resources included — and shows what remains in its conditions (namespace-conditions.ts); once it is
 // empty its spec.finalizers are emptied through the finalize subresource, and it goes away.
 import type { KObject, Namespace } from '../api/types';
-import { RESOURCES } from '../api/resources';
 import { rfc3339Seconds } from '../api/timestamp';
 import type { ResourceRef } from '../client/types';
 import { isNotFound } from '../client/types';
 import { newReconciler } from '../client/reconciler';
 import type { ReconcileResult } from '../client/reconciler';
-import { R } from '../client/refs';
+import { R, servedRefs } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import type { ContentTotals } from './namespace-conditions';
 import { deletionConditions } from './namespace-conditions';
@@ -17,15 +16,7 @@ import { deletionConditions } from './namespace-conditions';
 const RECHECK_MS = 500;
 
 /** Every namespaced resource that can be listed and deleted, as served now (a CRD's too), once each. */
-function namespacedResources(): ResourceRef[] {
-  const out = new Map<string, ResourceRef>();
-  for (const r of RESOURCES) {
-    if (!r.namespaced || r.virtual || !r.verbs.includes('list') || !r.verbs.includes('delete')) continue;
-    const id = `${r.group}/${r.plural}`;
-    if (!out.has(id)) out.set(id, { group: r.group, version: r.version, plural: r.plural, namespaced: true });
-  }
-  return [...out.values()];
-}
+const namespacedResources = (): Iterable<ResourceRef> => servedRefs((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete')).values();
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);

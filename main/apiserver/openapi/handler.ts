@@ -12,32 +12,35 @@ import { openapiV2Protobuf } from './v2-protobuf';
 const V2_PROTOBUF = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
 const V2_PROTOBUF_CONTENT_TYPE = V2_PROTOBUF[1];
 
+/** The media types an Accept header names, in its order, leaving out those it refuses (q=0); undefined for none. */
+function acceptedTypes(accept: string | undefined): string[] | undefined {
+  if (!accept?.trim()) return undefined;
+  return accept.split(',').flatMap((clause) => {
+    const [type, ...params] = clause.trim().split(';').map((p) => p.trim().toLowerCase());
+    return params.some((p) => /^q=0(\.0*)?$/.test(p)) ? [] : [type];
+  });
+}
+
+const isJson = (type: string) => type === '*/*' || type === 'application/*' || type === 'application/json';
+
+/** Whether an Accept header admits JSON (no header, `*\/*`, `application/*` or `application/json`). */
+export function acceptsJson(accept: string | undefined): boolean {
+  return acceptedTypes(accept)?.some(isJson) ?? true;
+}
+
 /** The encoding an Accept header picks for /openapi/v2, in the client's order: JSON, protobuf, or none. */
 function v2Encoding(accept: string | undefined): 'json' | 'protobuf' | undefined {
-  if (!accept?.trim()) return 'json';
-  for (const clause of accept.split(',')) {
-    const [type, ...params] = clause.trim().split(';').map((p) => p.trim().toLowerCase());
-    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) continue;
-    if (V2_PROTOBUF.includes(type)) return 'protobuf';
-    if (acceptsJson(type)) return 'json';
-  }
-  return undefined;
+  const types = acceptedTypes(accept);
+  if (!types) return 'json';
+  const first = types.find((t) => V2_PROTOBUF.includes(t) || isJson(t));
+  return first === undefined ? undefined : isJson(first) ? 'json' : 'protobuf';
 }
 
 let v2Encoded: { hash: string; body: Buffer } | undefined;
 
-/** Whether an Accept header admits JSON (no header, `*\/*`, `application/*` or `application/json`). */
-export function acceptsJson(accept: string | undefined): boolean {
-  if (!accept?.trim()) return true;
-  return accept.split(',').some((clause) => {
-    const [type, ...params] = clause.trim().split(';').map((s) => s.trim().toLowerCase());
-    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) return false;
-    return type === '*/*' || type === 'application/*' || type === 'application/json';
-  });
-}
-
-function sendDocument(req: IncomingMessage, res: ServerResponse, doc: { body: string; hash: string }, immutable: boolean): void {
-  const etag = `"${doc.hash}"`;
+/** A document's caching headers, 304 to a matching If-None-Match, else `send` with 200. */
+function sendDocument(req: IncomingMessage, res: ServerResponse, hash: string, immutable: boolean, send: () => void): void {
+  const etag = `"${hash}"`;
   res.setHeader('ETag', etag);
   res.setHeader('Vary', 'Accept');
   res.setHeader('Cache-Control', immutable ? 'public, immutable' : 'no-cache, private');
@@ -46,7 +49,7 @@ function sendDocument(req: IncomingMessage, res: ServerResponse, doc: { body: st
     res.end();
     return;
   }
-  sendJson(res, 200, doc.body);
+  send();
 }
 
 /** Answers an /openapi/… request; false when `path` is not one. Throws ApiErrors for unknown documents. */
@@ -59,19 +62,12 @@ export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: st
       return true;
     }
     const doc = openapiV2();
-    if (encoding === 'json') {
-      sendDocument(req, res, doc, false);
-      return true;
-    }
-    if (v2Encoded?.hash !== doc.hash) v2Encoded = { hash: doc.hash, body: openapiV2Protobuf(doc.body) };
-    const etag = `"${doc.hash}"`;
-    if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { 'ETag': etag, 'Vary': 'Accept' });
-      res.end();
-      return true;
-    }
-    res.writeHead(200, { 'Content-Type': V2_PROTOBUF_CONTENT_TYPE, 'Content-Length': v2Encoded.body.length, 'ETag': etag, 'Vary': 'Accept', 'Cache-Control': 'no-cache, private' });
-    res.end(v2Encoded.body);
+    sendDocument(req, res, doc.hash, false, () => {
+      if (encoding === 'json') return sendJson(res, 200, doc.body);
+      if (v2Encoded?.hash !== doc.hash) v2Encoded = { hash: doc.hash, body: openapiV2Protobuf(doc.body) };
+      res.writeHead(200, { 'Content-Type': V2_PROTOBUF_CONTENT_TYPE, 'Content-Length': v2Encoded.body.length });
+      res.end(v2Encoded.body);
+    });
     return true;
   }
   if (path === '/openapi/v3') {
@@ -82,6 +78,6 @@ export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: st
   if (!m) return false;
   const doc = openapiDocument(m[1]);
   if (!doc) throw errors.pathNotFound();
-  sendDocument(req, res, doc, query.get('hash') === doc.hash);
+  sendDocument(req, res, doc.hash, query.get('hash') === doc.hash, () => sendJson(res, 200, doc.body));
   return true;
 }

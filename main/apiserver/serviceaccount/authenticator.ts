@@ -53,24 +53,23 @@ export function staleClaim(registry: Reader, k: KubernetesClaim, now = new Date(
   return undefined;
 }
 
-/** Why a legacy token no longer holds (legacy.go's validator), or undefined if it does. */
-function staleLegacy(registry: Reader, token: string, ref: LegacyTokenRef): string | undefined {
+/**
+ * The claims of a legacy token that still holds (legacy.go's validator: its Secret, not being deleted, holds this very
+ * token, and the service account is there with the uid it names), as the rest of authentication reads them (no jti,
+ * every API audience); undefined when it no longer holds.
+ */
+function liveLegacy(registry: Reader, token: string, ref: LegacyTokenRef): TokenClaims | undefined {
   const secret = registry.tryGet(SECRETS, ref.namespace, ref.secretName);
-  if (!secret || secret.metadata.deletionTimestamp) return `secret ${ref.namespace}/${ref.secretName} is gone or being deleted`;
-  const held = (secret as StoredObject & { data?: Record<string, string> }).data?.token;
-  if (!held || Buffer.from(held, 'base64').toString('utf8') !== token) return 'Token does not match server\'s copy';
+  if (!secret || secret.metadata.deletionTimestamp) return undefined;
+  const held = (secret.data as Record<string, string> | undefined)?.token;
+  if (!held || Buffer.from(held, 'base64').toString('utf8') !== token) return undefined;
   const sa = registry.tryGet(SERVICE_ACCOUNTS, ref.namespace, ref.serviceAccountName);
-  if (!sa || sa.metadata.deletionTimestamp) return `serviceaccounts "${ref.serviceAccountName}" not found`;
-  if (sa.metadata.uid !== ref.serviceAccountUid) return `Service account UID (${ref.serviceAccountUid}) does not match claim (${sa.metadata.uid})`;
-  return undefined;
-}
-
-/** A legacy token's reference as the claims the rest of authentication reads (no jti, every API audience). */
-function legacyClaims(registry: Reader, ref: LegacyTokenRef): TokenClaims {
-  const secretUid = registry.tryGet(SECRETS, ref.namespace, ref.secretName)?.metadata.uid ?? '';
+  if (!sa || sa.metadata.deletionTimestamp || sa.metadata.uid !== ref.serviceAccountUid) return undefined;
   return {
     iss: LEGACY_ISSUER, sub: serviceAccountUser(ref.namespace, ref.serviceAccountName), aud: [...API_AUDIENCES],
-    'kubernetes.io': { namespace: ref.namespace, serviceaccount: { name: ref.serviceAccountName, uid: ref.serviceAccountUid }, secret: { name: ref.secretName, uid: secretUid } },
+    'kubernetes.io': {
+      namespace: ref.namespace, serviceaccount: { name: ref.serviceAccountName, uid: ref.serviceAccountUid }, secret: { name: ref.secretName, uid: secret.metadata.uid ?? '' },
+    },
   };
 }
 
@@ -105,8 +104,7 @@ export class ServiceAccountAuthenticator implements TokenValidator {
     // A legacy token has no audience: it is good for the API server's own.
     if (audiences && !audiences.some((a) => API_AUDIENCES.includes(a))) return undefined;
     const legacy = await this.issuer.verifyLegacy(token);
-    if (!legacy || staleLegacy(this.registry, token, legacy)) return undefined;
-    return legacyClaims(this.registry, legacy);
+    return legacy && liveLegacy(this.registry, token, legacy);
   }
 
   async authenticateToken(token: string): Promise<Identity | undefined> {
