@@ -17,7 +17,12 @@ await build({
   target: 'node18',
   format: 'cjs',
   bundle: true,
-  minify: false,
+  // Minified: the bundle's text stays on the agent's heap for as long as it runs (V8 compiles functions lazily from
+  // it), ≈ 1 MB instead of 2 MB, in one-byte characters (a single non-Latin-1 character in a comment made it a 4 MB
+  // two-byte string). Names are kept, so stack traces still say which function.
+  minify: true,
+  keepNames: true,
+  charset: 'ascii',
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

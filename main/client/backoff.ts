@@ -27,3 +27,8 @@ export class Backoff {
 export function jittered(d: number): number {
   return d / 2 + Math.random() * (d / 2);
 }
+
+/** apimachinery's wait.Jitter: a delay drawn from [d, d + maxFactor·d) (maxFactor ≤ 0: 1). */
+export function jitter(d: number, maxFactor: number): number {
+  return d + Math.random() * (maxFactor > 0 ? maxFactor : 1) * d;
+}

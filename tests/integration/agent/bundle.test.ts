@@ -10,6 +10,7 @@ import { attachPodStreams } from '../../../main/apiserver/streams';
 import type { Lease, Node, Pod } from '../../../main/api/types';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
+import { AGENT_NODE_FLAGS } from '../../../main/nodes/node-paths';
 import { HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
@@ -48,6 +49,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
   let agentSock = '';
   let agent: ChildProcess | undefined;
   let agentLog = '';
+  let bundleText = '';
   let startForwarder: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
@@ -55,6 +57,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     node = await startTestNode(cluster);
     const bundleDir = join(node.dir, 'bundle');
     execFileSync(process.execPath, [join(__dirname, '..', '..', '..', 'scripts', 'build-agent.mjs'), bundleDir], { stdio: 'pipe' });
+    bundleText = readFileSync(join(bundleDir, 'agent.js'), 'latin1');
     const api = new URL(cluster.core.api.url);
     const sock = join(node.dir, 'api.sock');
     bridge = net.createServer((c) => {
@@ -84,7 +87,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     });
     agentLog = join(node.dir, 'agent.log');
     const fd = openSync(agentLog, 'a');
-    agent = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, join(bundleDir, 'agent.js'), '--config', configFile], { stdio: ['ignore', fd, fd] });
+    agent = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, ...AGENT_NODE_FLAGS, join(bundleDir, 'agent.js'), '--config', configFile], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
   });
 
@@ -95,6 +98,11 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     await new Promise<void>((r) => (bridge ? bridge.close(() => r()) : r()));
     await node?.teardown();
     await cluster?.stop();
+  });
+
+  it('is ASCII text (a one-byte string on the agent\'s heap, not twice its size)', () => {
+    expect(bundleText.length).toBeGreaterThan(100_000);
+    expect(bundleText.match(/[^\x00-\x7f]/)).toBeNull();
   });
 
   it('registers, turns Ready once IPAM gives it a podCIDR, and runs a pod that answers HTTP', async () => {

@@ -10,7 +10,7 @@ import { removeCgroup } from './cgroups';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './labels';
 import { containerLogPath, parsePodLogDir } from './log-paths';
 import type { PodEvent } from './events';
-import { PodWorker, type WorkerDeps } from './pod-worker';
+import { PodWorker, RESYNC_INTERVAL_MS, type WorkerDeps } from './pod-worker';
 import { ProbeFaults } from './probe-faults';
 import { RuntimeRelister } from './relist';
 import { podSeen, seenDone } from './journey-spans';
@@ -38,8 +38,9 @@ export interface PodManagerOptions extends SandboxOptions {
   /** How soon a pod with something still to do (a start, a retry) is reconciled again (default 1 s). */
   syncIntervalMs?: number;
   /**
-   * How often a pod with nothing to do is reconciled anyway (default 10 s): the runtime's changes (a container
-   * exited, a sandbox died) reach it sooner, through the relist of every pod once a second (relist.ts).
+   * How often a pod with nothing to do is reconciled anyway (default 1 min, jittered: the kubelet's syncFrequency): the
+   * runtime's changes (a container exited, a sandbox died) reach it sooner, through the relist of every pod once a
+   * second (relist.ts).
    */
   resyncIntervalMs?: number;
   /** How often the runtime is relisted while there are pods (default 1 s). */
@@ -102,7 +103,7 @@ export class PodManager {
       mirrorRewrite: this.opts.mirrorRewrite,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
-      resyncIntervalMs: this.opts.resyncIntervalMs ?? 10_000,
+      resyncIntervalMs: this.opts.resyncIntervalMs ?? RESYNC_INTERVAL_MS,
       volumes: this.volumes,
       metrics: this.opts.metrics,
       probeFaults: this.probeFaults,

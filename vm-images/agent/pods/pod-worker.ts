@@ -4,6 +4,7 @@
 // it as soon as the runtime changes; anything still to do (a start, a back-off, an error) comes back sooner.
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { formatDuration } from './backoff';
+import { jitter } from '../../../main/client/backoff';
 import { removeOldContainers } from './container-gc';
 import { startContainer, type PullFailure, type RunningSandbox, type StartDeps, type StartState } from './container-start';
 import { syncEphemeral } from './ephemeral-sync';
@@ -41,6 +42,15 @@ export interface WorkerDeps extends StartDeps {
 }
 
 type Kind = ContainerKind;
+
+/**
+ * The kubelet's syncFrequency (1 min): how often a pod with nothing to do is passed again when nothing kicks it — the
+ * relist (once a second), a change of the pod or of a ConfigMap or Secret it mounts, a probe's result do. Each wait
+ * is drawn from [1, 1.5) times it (pod_workers.go's workerResyncIntervalJitterFactor), so pods started together do
+ * not pass together.
+ */
+export const RESYNC_INTERVAL_MS = 60_000;
+const RESYNC_JITTER_FACTOR = 0.5;
 
 /** How long an exited container is left before it is restarted in the same sandbox. */
 const RESTART_SETTLE_MS = 1000;
@@ -138,7 +148,8 @@ export class PodWorker {
       if (this.closed) break;
       if (this.passWaiters.length || this.kicked) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.wake = undefined; resolve(); }, Math.max(10, delay));
+        const wait = delay >= this.deps.resyncIntervalMs ? jitter(this.deps.resyncIntervalMs, RESYNC_JITTER_FACTOR) : Math.max(10, delay);
+        const timer = setTimeout(() => { this.wake = undefined; resolve(); }, wait);
         this.wake = () => { clearTimeout(timer); resolve(); };
       });
     }
