@@ -97,12 +97,35 @@ export function computeStatus(d: Deployment, newRS: ReplicaSet | undefined, all:
     : setCondition(conds, { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, now);
   if (d.spec?.paused) {
     conds = setCondition(conds, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
-  } else if (newRS) {
-    conds = progressing(d, s, newRS, conds, nowMs);
+  } else {
+    if (newRS) conds = progressing(d, s, newRS, conds, nowMs);
+    conds = withReplicaFailure(conds, replicaFailureOf(newRS, all));
   }
-  // Available first, then Progressing, as the deployment controller writes them.
-  s.conditions = conds.sort((a, b) => (a.type === b.type ? 0 : a.type === 'Available' ? -1 : 1));
+  // Available, Progressing, then ReplicaFailure, as the deployment controller writes them.
+  s.conditions = conds.sort((a, b) => CONDITION_ORDER.indexOf(a.type) - CONDITION_ORDER.indexOf(b.type));
   return s;
+}
+
+const CONDITION_ORDER = ['Available', 'Progressing', 'ReplicaFailure'];
+
+/** getReplicaFailures: the new ReplicaSet's ReplicaFailure condition, else an old one's (ReplicaSetToDeploymentCondition). */
+function replicaFailureOf(newRS: ReplicaSet | undefined, all: ReplicaSet[]): DeploymentCondition | undefined {
+  const of = (rs: ReplicaSet | undefined) => rs?.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
+  const c = of(newRS) ?? all.map(of).find((x) => x !== undefined);
+  if (!c) return undefined;
+  return { type: 'ReplicaFailure', status: c.status, lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message };
+}
+
+/**
+ * syncRolloutStatus moves a ReplicaSet's failure to the Deployment, or removes the Deployment's once none is left.
+ * SetDeploymentCondition: the same status and reason keep the condition as it is.
+ */
+function withReplicaFailure(conds: DeploymentCondition[], failure: DeploymentCondition | undefined): DeploymentCondition[] {
+  const cur = conds.find((c) => c.type === 'ReplicaFailure');
+  if (!failure) return cur ? conds.filter((c) => c !== cur) : conds;
+  if (cur && cur.status === failure.status && cur.reason === failure.reason) return conds;
+  const next = cur && cur.status === failure.status ? { ...failure, lastTransitionTime: cur.lastTransitionTime } : failure;
+  return [...conds.filter((c) => c !== cur), next];
 }
 
 export function sameStatus(a: DeploymentStatus | undefined, b: DeploymentStatus): boolean {

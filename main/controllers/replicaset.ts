@@ -4,6 +4,8 @@
 // availableReplicas, observedGeneration) counting the active pods. The same logic runs
 // ReplicationControllers (replication-controller.ts), as Kubernetes' ReplicationManager does.
 import type { KObject, Pod, ReplicaSet, ReplicaSetStatus, ReplicationController } from '../api/types';
+import type { ReplicaSetCondition } from 'kubernetes-types/apps/v1';
+import { rfc3339Seconds } from '../api/timestamp';
 import { selectorFromLabelSelector, selectorFromSet } from '../api/labels';
 import { BY_CONTROLLER } from '../client/cache/shared-informers';
 import type { Informer } from '../client/cache/informer';
@@ -97,8 +99,15 @@ class ReplicaSync {
       return;
     }
     const active = this.ctx.informers.pods.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '').filter(isPodActive);
-    if (this.exp.satisfied(key) && !rs.metadata?.deletionTimestamp) await this.manage(rs, active, key);
-    await this.updateStatus(rs, active);
+    // syncReplicaSet: the status is written whether or not the creates and deletes went through (a quota refusing a
+    // pod still leaves the counts and observedGeneration true), with the failure as a ReplicaFailure condition; the
+    // error is returned after it, so the key is retried with back-off.
+    let failure: Error | undefined;
+    if (this.exp.satisfied(key) && !rs.metadata?.deletionTimestamp) {
+      try { await this.manage(rs, active, key); } catch (err) { failure = err instanceof Error ? err : new Error(String(err)); }
+    }
+    await this.updateStatus(rs, active, failure);
+    if (failure !== undefined) throw failure;
     return this.availabilityRecheck(rs, active);
   }
 
@@ -139,12 +148,14 @@ class ReplicaSync {
     await Promise.all(victims.map((p) => this.pods.delete(rs as KObject, p, this.exp, key)));
   }
 
-  private async updateStatus(rs: Replicated, pods: Pod[]): Promise<void> {
+  private async updateStatus(rs: Replicated, pods: Pod[], failure: Error | undefined): Promise<void> {
     const status = statusOf(rs, pods, this.kind.selectorEmpty(rs));
     const cur: ReplicaSetStatus = rs.status ?? { replicas: 0 };
+    const before = cur.conditions ?? [];
+    const conditions = replicaFailure(before, rs, pods.length, failure, new Date());
     const fields = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
-    if (fields.every((f) => cur[f] === status[f])) return;
-    await ignoreNotFound(this.ctx.client.patch(R[this.kind.resource], rs.metadata!.name!, { status: { ...status, conditions: cur.conditions ?? null } }, 'merge', { namespace: rs.metadata!.namespace, subresource: 'status' }));
+    if (fields.every((f) => cur[f] === status[f]) && conditions === before) return;
+    await ignoreNotFound(this.ctx.client.patch(R[this.kind.resource], rs.metadata!.name!, { status: { ...status, conditions: conditions.length ? conditions : null } }, 'merge', { namespace: rs.metadata!.namespace, subresource: 'status' }));
   }
 
   /** Ready pods that are not yet available become so minReadySeconds later: look again then. */
@@ -153,6 +164,20 @@ class ReplicaSync {
     if (!minReady || !pods.some((p) => isPodReady(p) && !isPodAvailable(p, minReady))) return undefined;
     return { requeueAfter: minReady * 1000 };
   }
+}
+
+/**
+ * calculateStatus's ReplicaFailure condition: added (reason FailedCreate or FailedDelete, the error's message) when
+ * creating or deleting pods failed and there is none yet, removed once a sync goes through; otherwise the same array
+ * (same reference: nothing to write).
+ */
+export function replicaFailure(conds: ReplicaSetCondition[], rs: Replicated, active: number, failure: Error | undefined, now: Date): ReplicaSetCondition[] {
+  const has = conds.some((c) => c.type === 'ReplicaFailure');
+  if (failure === undefined) return has ? conds.filter((c) => c.type !== 'ReplicaFailure') : conds;
+  if (has) return conds;
+  const diff = active - (rs.spec?.replicas ?? 1);
+  const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
+  return [...conds, { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339Seconds(now), reason, message: failure.message }];
 }
 
 /** calculateStatus: counts over the active pods the ReplicaSet controls. */

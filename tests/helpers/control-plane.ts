@@ -12,7 +12,7 @@ import { isNotFound, type DeleteOpts, type ResourceRef } from '../../main/client
 import { startControlLoops } from '../../main/controllers';
 import type { ControlLoopOptions } from '../../main/controllers';
 import { hooked } from './hooked';
-import { startInProcessApi } from './in-process-api';
+import { startInProcessApi, type InProcessApiOptions } from './in-process-api';
 import { waitFor } from './wait';
 
 export type ControllerOptions = Omit<ControlLoopOptions, 'controllers' | 'log'>;
@@ -66,8 +66,8 @@ export function resourceOf(like: Kinded): ResourceRef {
   return r;
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
-  const api = await startInProcessApi();
+export async function startControlPlane(apiOpts: InProcessApiOptions = {}): Promise<ControlPlane> {
+  const api = await startInProcessApi(apiOpts);
   const { registry, client } = api;
   const logs: string[] = [];
   const stops: Array<() => Promise<void> | void> = [];
@@ -133,12 +133,14 @@ export async function startControlPlane(): Promise<ControlPlane> {
  * For a test file: before each test a fresh control plane running `controller` alone (then
  * `setup`), stopped after it. Returns a handle that always reaches the current test's plane.
  */
-export function controlPlaneEach(controller: string, opts: ControllerOptions = {}, setup?: (cp: ControlPlane) => Promise<unknown>): ControlPlane {
+export function controlPlaneEach(
+  controller: string, opts: ControllerOptions = {}, setup?: (cp: ControlPlane) => Promise<unknown>, apiOpts: InProcessApiOptions = {},
+): ControlPlane {
   return hooked({
     per: 'each',
     what: 'the control plane',
     start: async () => {
-      const plane = await startControlPlane();
+      const plane = await startControlPlane(apiOpts);
       await plane.startController(controller, opts);
       await setup?.(plane);
       return plane;

@@ -15,9 +15,14 @@ export interface InProcessApi {
   close(): void;
 }
 
-export async function startInProcessApi(): Promise<InProcessApi> {
+export interface InProcessApiOptions {
+  /** Run admission as `flotilla serve` does (ResourceQuota, the ServiceAccount plugin, policies); default off. */
+  admission?: boolean;
+}
+
+export async function startInProcessApi(opts: InProcessApiOptions = {}): Promise<InProcessApi> {
   const store = openStore({ path: ':memory:', autoCompactMs: 0 });
-  const registry = new Registry(store);
+  const registry = new Registry(store, { admission: opts.admission });
   await registry.bootstrap();
   const ctx: ApiContext = { registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 10_000 };
   const client = new LocalClient(ctx);
