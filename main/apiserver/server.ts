@@ -32,6 +32,7 @@ import { serveMetrics } from './metrics/handler';
 import { MAX_STREAMS_PER_CONNECTION, asHttp1 } from './http2-compat';
 import { FlowControl } from './flowcontrol/filter';
 import type { FlowControlOptions } from './flowcontrol/filter';
+import { answerHealth, answerHealthCheck, healthChecks, type HealthAnswer, type HealthCheck, type HealthEndpoint } from './health';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -71,6 +72,8 @@ const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 /** Where clients reach this server: `host:port` as net.JoinHostPort writes it, for discovery's serverAddressByClientCIDRs. */
 interface Advertised {
   serverAddress: string;
+  /** The checks of /healthz, /livez and /readyz (health.ts). */
+  health: Record<HealthEndpoint, HealthCheck[]>;
 }
 
 function advertisedAddress(a: AddressInfo): string {
@@ -81,7 +84,8 @@ function advertisedAddress(a: AddressInfo): string {
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { ctx } = opts;
-  const advertised: Advertised = { serverAddress: '' };
+  let stopping = false;
+  const advertised: Advertised = { serverAddress: '', health: healthChecks(ctx.store, () => stopping) };
   const flowControl = new FlowControl(opts.flowControl, ctx.instruments?.flowControl);
   // Client certificates are asked for, verified against the cluster CA, never required (auth.ts, client-cert.ts).
   const tls = { cert: opts.pki.serverCertPem, key: opts.pki.serverKeyPem, ca: opts.pki.caCertPem, requestCert: true, rejectUnauthorized: false };
@@ -120,6 +124,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     url: `https://127.0.0.1:${port}`,
     flowControl,
     close: () => new Promise<void>((resolve) => {
+      stopping = true;
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
       void ctx;
@@ -147,8 +152,8 @@ async function handle(opts: ApiServerOptions, flowControl: FlowControl, advertis
       await discardBody(req);
       if (pathOnly === '/version') sendJson(res, 200, SERVER_VERSION);
       else {
-        res.writeHead(200, { 'Content-Type': 'text/plain' });
-        res.end('ok');
+        const endpoint = pathOnly.slice(1) as HealthEndpoint;
+        sendHealth(res, answerHealth(endpoint, advertised.health[endpoint], new URLSearchParams(url.split('?')[1] ?? '')), (e) => opts.onInternalError?.(e, req));
       }
       return;
     }
@@ -187,9 +192,25 @@ function authorize(ctx: ApiContext, identity: Identity, info: RequestInfo, metho
   ctx.auth?.authorizer.authorize(attributesOf(identity, info, method), objectNode);
 }
 
+/** A health answer as text/plain (healthz.go's headers); failed checks' reasons to the log only. */
+function sendHealth(res: ServerResponse, a: HealthAnswer, log: (e: Error) => void): void {
+  if (a.failures.length) log(new Error(`health check failed: ${a.failures.join('; ')}`));
+  res.writeHead(a.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end(a.body);
+}
+
+const HEALTH_CHECK_PATH = /^\/(healthz|livez|readyz)\/(.+)$/;
+
 async function route(ctx: ApiContext, advertised: Advertised, identity: Identity, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
   const p = info.path.replace(/\/+$/, '') || '/';
   if (!info.isResource) {
+    const health = HEALTH_CHECK_PATH.exec(p);
+    if (health) {
+      const answer = answerHealthCheck(advertised.health[health[1] as HealthEndpoint], health[2]);
+      if (!answer) throw errors.pathNotFound();
+      sendHealth(res, answer, () => undefined);
+      return;
+    }
     if (p === '/api') {
       if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregatedDiscovery(true), AGGREGATED_CONTENT_TYPE);
       else sendJson(res, 200, apiVersions(advertised.serverAddress));
