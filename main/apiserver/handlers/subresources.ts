@@ -2,7 +2,7 @@
 // custom-scale.ts), binding and eviction (pods; the budget checks are registry/eviction.ts), and pod logs (proxied to the node).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
-import type { Scale, StoredObject } from '../../api/types';
+import type { KObject, Scale, StoredObject } from '../../api/types';
 import { formatLabelSelector, selectorFromSet } from '../../api/labels';
 import { errors, successStatus } from '../status';
 import type { RequestInfo } from '../request';
@@ -11,6 +11,9 @@ import { applyPatch } from '../registry/patching';
 import { timestamp } from '../registry/objects';
 import type { ApiContext } from '../context';
 import { sendJson } from './respond';
+import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
+import { tableOf } from '../tables/build';
+import { scaleTable } from '../tables/autoscaling';
 import { patchType, writeOptions } from './resource';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 import { evictPod } from '../registry/eviction';
@@ -34,7 +37,13 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   const paths = customScalePaths(r);
   const scaleOf = (o: StoredObject) => (paths ? customScale(o, paths) : toScale(o, r));
   if (info.verb === 'get') {
-    sendJson(res, 200, scaleOf(current));
+    const scale = scaleOf(current);
+    if (!wantsTable(req)) {
+      sendJson(res, 200, scale);
+      return;
+    }
+    const table = tableOf(scaleTable, [scale as KObject], { includeObject: includeObject(info.query), resourceVersion: scale.metadata?.resourceVersion });
+    sendJson(res, 200, table, TABLE_CONTENT_TYPE);
     return;
   }
   const raw = decodeBody(await readBody(req), req.headers['content-type']);

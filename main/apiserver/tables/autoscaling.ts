@@ -1,6 +1,7 @@
 // autoscaling/v2 HorizontalPodAutoscalers: NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE
 // (printHorizontalPodAutoscaler; TARGETS as formatHPAMetrics: "cpu: 12%/50%", "<unknown>" before a reading).
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus } from '../../api/types';
+import type { Scale } from 'kubernetes-types/autoscaling/v1';
 import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 
@@ -35,6 +36,16 @@ export const horizontalPodAutoscalerTable = defineTable<HorizontalPodAutoscaler>
     { name: 'MinPods', type: 'string', description: 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.', cell: (h) => String(h.spec?.minReplicas ?? 1) },
     { name: 'MaxPods', type: 'integer', description: 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.', cell: (h) => h.spec?.maxReplicas ?? 0 },
     { name: 'Replicas', type: 'string', description: 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.', cell: (h) => String(h.status?.currentReplicas ?? 0) },
+    ageColumn,
+  ],
+});
+
+/** autoscaling/v1 Scale, what `kubectl get <kind> <name> --subresource=scale` shows: NAME DESIRED AVAILABLE AGE (printScale). */
+export const scaleTable = defineTable<Scale>({
+  columns: [
+    { ...nameColumn, format: undefined },
+    { name: 'Desired', type: 'integer', description: 'replicas is the desired number of instances for the scaled object.', cell: (s) => s.spec?.replicas ?? 0 },
+    { name: 'Available', type: 'integer', description: 'replicas is the actual number of observed instances of the scaled object.', cell: (s) => s.status?.replicas ?? 0 },
     ageColumn,
   ],
 });

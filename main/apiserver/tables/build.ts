@@ -3,10 +3,14 @@ import type { ResourceInfo } from '../../api/resources';
 import type { KObject } from '../../api/types';
 import { tableFor } from './registry';
 import { customResourceTable } from './custom-columns';
-import type { BuildTableOptions, Table, TableRow } from './types';
+import type { BuildTableOptions, KindTable, Table, TableRow } from './types';
 
 export function buildTable(r: ResourceInfo, objects: KObject[], opts: BuildTableOptions = {}): Table {
-  const table = r.crd ? customResourceTable(r) : tableFor(r);
+  return tableOf(r.crd ? customResourceTable(r) : tableFor(r), objects, opts);
+}
+
+/** The Table of objects in a given kind's columns (a subresource's own, such as the Scale's). */
+export function tableOf(table: KindTable, objects: KObject[], opts: BuildTableOptions = {}): Table {
   const now = opts.now ?? new Date();
   const include = opts.includeObject ?? 'Metadata';
   const rows = objects.map((obj): TableRow => {

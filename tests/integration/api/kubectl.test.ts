@@ -125,6 +125,12 @@ describe('kubectl against flotilla', () => {
     expect(d).toMatch(/Replicas:\s+3 desired/);
     expect(await ok(['scale', 'deployment', 'web', '--replicas=5'])).toContain('deployment.apps/web scaled');
     expect((await getJson<Deployment>('deploy', 'web')).spec?.replicas).toBe(5);
+    // The Scale subresource in its own columns (printScale): DESIRED the spec's replicas, AVAILABLE the status's.
+    const scale = (await ok(['get', 'deployment', 'web', '--subresource=scale'])).split('\n');
+    expect(scale[0]).toMatch(/^NAME\s+DESIRED\s+AVAILABLE\s+AGE$/);
+    expect(scale[1]).toMatch(/^web\s+5\s+\d+\s+\d+s$/);
+    expect(await ok(['patch', 'deployment', 'web', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":4}}'])).toContain('scale.autoscaling/web patched');
+    expect(await ok(['scale', 'deployment', 'web', '--replicas=5'])).toContain('deployment.apps/web scaled');
     expect(await ok(['label', 'deployment', 'web', 'stage=test'])).toContain('deployment.apps/web labeled');
     expect(await ok(['annotate', 'deployment', 'web', 'note=hello'])).toContain('deployment.apps/web annotated');
     const obj = await getJson<Deployment>('deploy', 'web');
