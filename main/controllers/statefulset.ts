@@ -99,14 +99,22 @@ class StatefulSetSync {
     }
   }
 
-  /** A pod scaled away; with whenScaled Delete its claims are first given the pod as their owner. */
+  /**
+   * A pod scaled away; with whenScaled Delete its claims are first owned by the pod alone of the two (the set's
+   * reference, there under whenDeleted Delete, is removed: the garbage collector deletes an object only once every
+   * owner is gone), as updateClaimOwnerRefForSetAndPod does for a condemned pod.
+   */
   private async condemn(set: StatefulSet, pod: Pod): Promise<void> {
     if (set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete') {
       for (const claim of claimsFor(set, ordinalOf(set, pod), [])) {
         const name = claim.metadata!.name!;
         const existing = await ignoreNotFound(this.ctx.client.get<PersistentVolumeClaim>(this.claimsRef(), name, set.metadata?.namespace));
-        if (!existing || existing.metadata?.ownerReferences?.some((r) => r.uid === pod.metadata?.uid)) continue;
-        const ownerReferences = [...(existing.metadata?.ownerReferences ?? []), plainOwnerRef(pod as KObject)];
+        if (!existing) continue;
+        const refs = existing.metadata?.ownerReferences ?? [];
+        const owned = refs.some((r) => r.uid === pod.metadata?.uid);
+        const others = refs.filter((r) => r.uid !== set.metadata?.uid);
+        if (owned && others.length === refs.length) continue;
+        const ownerReferences = owned ? others : [...others, plainOwnerRef(pod as KObject)];
         await ignoreNotFound(this.ctx.client.patch(this.claimsRef(), name, { metadata: { ownerReferences } }, 'merge', { namespace: set.metadata?.namespace }));
       }
     }

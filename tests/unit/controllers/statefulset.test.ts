@@ -220,7 +220,12 @@ describe('statefulset controller: volumeClaimTemplates', () => {
     const p1 = await pod('db-1');
     await cp.patch(STS, 'db', 'default', { spec: { replicas: 1 } });
     await waitTerminating('db-1');
-    expect(await owners('data-db-1')).toEqual([`StatefulSet/db/${set.metadata!.uid}`, `Pod/db-1/${p1.metadata!.uid}`]);
+    // The pod alone: with the set still an owner, the garbage collector would never delete the claim.
+    expect(await owners('data-db-1')).toEqual([`Pod/db-1/${p1.metadata!.uid}`]);
     expect(await owners('data-db-0')).toEqual([`StatefulSet/db/${set.metadata!.uid}`]);
+    // Once the pod is gone the garbage collector deletes its claim, and only its claim.
+    await cp.startController('garbage-collector');
+    await finish('db-1');
+    await cp.waitFor(async () => (await claims()).join() === 'data-db-0', 'data-db-1 deleted with its pod', 10_000);
   });
 });
