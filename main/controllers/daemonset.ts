@@ -17,6 +17,8 @@ import { daemonSetStatus, sameDaemonSetStatus } from './daemonset-status';
 import { computeHash } from './deployment-util';
 import { REVISION_HASH_LABEL, ensureRevision, ownedRevisions, truncateHistory } from './controller-history';
 import { Expectations, podObserver } from './expectations';
+import { slowStartBatch } from './slow-start';
+import { asError } from '../protocol/as-error';
 import { withExtras } from './extras';
 import { PodControl } from './pod-control';
 import { ignoreNotFound } from './ignore-not-found';
@@ -79,13 +81,17 @@ class DaemonSetSync {
     const nodes = this.ctx.informers.nodes.list();
     const byNode = podsByNode(this.ctx.informers.pods.byIndex(BY_CONTROLLER, ds.metadata?.uid ?? ''));
     let retryAfterMs: number | undefined;
+    let failure: Error | undefined;
     if (this.exp.satisfied(key) && !ds.metadata?.deletionTimestamp) {
       const plan = this.manage(ds, key, nodes, byNode, hash);
       retryAfterMs = plan.retryAfterMs;
       if (!plan.create.length && !plan.remove.length) ({ remove: plan.remove, create: plan.create } = rollingUpdateStep(ds, nodes, byNode, hash));
-      await this.syncNodes(ds, key, plan, hash);
+      failure = await this.syncNodes(ds, key, plan, hash);
     }
+    // syncDaemonSet: the status is written either way, then a failed create or delete is returned, so the key is
+    // retried with back-off (nothing else would bring it back: a quota refusing pods changes no pod or node).
     const status = await this.updateStatus(ds, nodes, byNode, hash);
+    if (failure) throw failure;
     if (revision) await this.cleanupHistory(ds, history, revision, byNode);
     return recheck(ds, status, retryAfterMs);
   }
@@ -128,12 +134,22 @@ class DaemonSetSync {
     return 0;
   }
 
-  /** syncNodes: creates and deletes under expectations, with events. */
-  private async syncNodes(ds: DaemonSet, key: string, plan: Plan, hash: string): Promise<void> {
-    if (!plan.create.length && !plan.remove.length) return;
+  /**
+   * syncNodes: creates (in slow-start batches: a create that keeps failing does not flood the API) and deletes under
+   * expectations, with events; the first failure is returned. Creates that failed or were never tried are observed
+   * at once, as they will never be seen.
+   */
+  private async syncNodes(ds: DaemonSet, key: string, plan: Plan, hash: string): Promise<Error | undefined> {
+    if (!plan.create.length && !plan.remove.length) return undefined;
     this.exp.expect(key, plan.create.length, plan.remove.length);
-    for (const node of plan.create) await this.pods.create(ds as KObject, daemonPodFor(ds, node, hash)).catch(() => this.exp.observedAdd(key));
-    for (const p of plan.remove) await this.pods.delete(ds as KObject, p, this.exp, key);
+    const create = async (i: number): Promise<void> => { await this.pods.create(ds as KObject, daemonPodFor(ds, plan.create[i], hash)); };
+    const { attempted, failures } = await slowStartBatch(plan.create.length, create);
+    for (let i = 0; i < failures.length + (plan.create.length - attempted); i++) this.exp.observedAdd(key);
+    let failure = failures.length ? asError(failures[0]) : undefined;
+    for (const p of plan.remove) {
+      try { await this.pods.delete(ds as KObject, p, this.exp, key); } catch (e) { failure ??= asError(e); }
+    }
+    return failure;
   }
 
   /** cleanupHistory: revisions no pod runs, beyond revisionHistoryLimit, oldest first. */

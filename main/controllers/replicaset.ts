@@ -21,6 +21,7 @@ import { ignoreNotFound } from './ignore-not-found';
 import { compareForDeletion } from './pod-ranking';
 import { controllerRef, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from './pod-util';
 import { slowStartBatch } from './slow-start';
+import { asError } from '../protocol/as-error';
 
 const BURST_REPLICAS = 500;
 /** Pod status changes only move the ReplicaSet's status: coalesce them (client-go's queue does the same under load). */
@@ -104,7 +105,7 @@ class ReplicaSync {
     // error is returned after it, so the key is retried with back-off.
     let failure: Error | undefined;
     if (this.exp.satisfied(key) && !rs.metadata?.deletionTimestamp) {
-      try { await this.manage(rs, active, key); } catch (err) { failure = err instanceof Error ? err : new Error(String(err)); }
+      try { await this.manage(rs, active, key); } catch (err) { failure = asError(err); }
     }
     await this.updateStatus(rs, active, failure);
     if (failure !== undefined) throw failure;

@@ -1,11 +1,13 @@
-// A ReplicaSet whose pods a ResourceQuota refuses (the replicaset, deployment and quota controllers on an in-process
-// control plane): its status still counts the pods it has and observes the new generation, a ReplicaFailure condition
-// (FailedCreate, the API's refusal) says why the rest are missing, the Deployment carries it over, and both go away
-// once the pods can be made — as syncReplicaSet's calculateStatus and syncRolloutStatus do.
+// Workloads whose pods a ResourceQuota refuses (their controllers and the quota controller on an in-process control
+// plane). A ReplicaSet's status still counts the pods it has and observes the new generation, a ReplicaFailure
+// condition (FailedCreate, the API's refusal) says why the rest are missing, the Deployment carries it over, and both
+// go away once the pods can be made — as syncReplicaSet's calculateStatus and syncRolloutStatus do. A DaemonSet
+// writes its status and retries with back-off until the quota allows (syncDaemonSet returns the error).
 import { describe, expect, it } from 'vitest';
-import type { Deployment, ReplicaSet, ResourceQuota } from '../../../main/api/types';
+import type { DaemonSet, Deployment, Pod, ReplicaSet, ResourceQuota } from '../../../main/api/types';
 import { controlPlaneEach } from '../../helpers/control-plane';
-import { deploymentManifest, replicaSetManifest } from '../../helpers/manifests';
+import { daemonSetManifest, deploymentManifest, replicaSetManifest } from '../../helpers/manifests';
+import { registerNode } from '../../helpers/node-standin';
 
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const DEPLOY = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
@@ -17,6 +19,7 @@ const cp = controlPlaneEach('replicaset', {}, async (plane) => {
   await plane.startController('serviceaccount');
   await plane.startController('resourcequota');
   await plane.startController('deployment');
+  await plane.startController('daemonset');
 }, { admission: true });
 
 async function quota(pods: number): Promise<void> {
@@ -69,5 +72,19 @@ describe('ReplicaFailure', () => {
       const x = await cp.get<Deployment>(DEPLOY, 'shop', 'default');
       return x.status?.replicas === 3 && !x.status.conditions?.some((c) => c.type === 'ReplicaFailure');
     }, 'the Deployment without ReplicaFailure', 30_000);
+  });
+
+  it('a DaemonSet refused a pod writes its status, and makes the pod once the quota allows', async () => {
+    for (const n of ['n1', 'n2']) await registerNode(cp, n);
+    await quota(1);
+    await cp.create(daemonSetManifest('agent'));
+    const DS = { apiVersion: 'apps/v1', kind: 'DaemonSet' } as const;
+    await cp.waitFor(async () => {
+      const s = (await cp.get<DaemonSet>(DS, 'agent', 'default')).status;
+      return s?.desiredNumberScheduled === 2 && s.currentNumberScheduled === 1;
+    }, 'status: 2 desired, 1 current');
+    await cp.eventsIncluding('agent', 'default', ['FailedCreate']);
+    await cp.patch(RQ, 'q', 'default', { spec: { hard: { pods: '10' } } });
+    await cp.waitFor(async () => (await cp.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, 'default')).length === 2, 'the second daemon pod', 15_000);
   });
 });
