@@ -236,4 +236,26 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(removed).toContain(uidOf(pod));
     expect((await pm.adopt()).map((a) => a.uid)).not.toContain(uidOf(pod));
   });
+
+  it('fails a pod past its activeDeadlineSeconds (DeadlineExceeded) and stops it, as the kubelet\'s activeDeadlineHandler', async () => {
+    const events: string[] = [];
+    const off = pm.on('event', (_uid, ev) => events.push(`${ev.type} ${ev.reason} ${ev.message}`));
+    try {
+      // sleep as PID 1 ignores SIGTERM: its container runs out the 8 s grace period, and the pod is Failed before that.
+      const pod = await run(makePod('deadline', [{ name: 'c', image: HELLO, command: ['sleep', '300'] }], { restartPolicy: 'Never', activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 8 }));
+      const running = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+      const failing = await waitStatus(pm, pod, 'Failed', (s) => s.phase === 'Failed');
+      expect(failing).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+      expect(failing.containerStatuses?.[0]?.state?.running).toBeDefined();
+      const st = await waitStatus(pm, pod, 'its container stopped', (s) => !!s.containerStatuses?.[0]?.state?.terminated, 20_000);
+      expect(st).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded' });
+      expect(st.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+      expect(Date.parse(st.containerStatuses?.[0]?.state?.terminated?.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(running.startTime ?? '') + 2000);
+      expect(events).toContain('Normal DeadlineExceeded Pod was active on the node longer than the specified deadline');
+      const id = (st.containerStatuses?.[0]?.containerID ?? '').replace('containerd://', '');
+      expect((await t.cri.containerStatus(id)).state).toBe('CONTAINER_EXITED');
+    } finally {
+      off();
+    }
+  });
 });

@@ -77,6 +77,8 @@ export class PodWorker {
   private readonly readiness = new ReadinessMark();
   private terminateRequest?: { grace: number; done: Array<() => void> };
   private terminated = false;
+  /** Set once activeDeadlineSeconds passed: the pod is failed and stopped, for good. */
+  private evicted?: { reason: string; message: string };
   private closed = false;
   private wake?: () => void;
   /** A kick came while a pass ran (the loop was not waiting): pass again at once rather than after the resync period. */
@@ -163,6 +165,17 @@ export class PodWorker {
     return this.pod.spec?.terminationGracePeriodSeconds ?? 30;
   }
 
+  /**
+   * ms left before spec.activeDeadlineSeconds passes, counted from status.startTime (the API's, kept across agent
+   * restarts; else this worker's); undefined without a deadline.
+   */
+  private deadlineLeftMs(): number | undefined {
+    const seconds = this.pod.spec?.activeDeadlineSeconds;
+    if (seconds === undefined) return undefined;
+    const start = Date.parse(this.pod.status?.startTime ?? this.startTime);
+    return start + seconds * 1000 - Date.now();
+  }
+
   /** One reconciliation; returns how soon the next pass is wanted (ms). */
   private async pass(): Promise<number> {
     if (this.terminated) return this.deps.resyncIntervalMs;
@@ -170,7 +183,18 @@ export class PodWorker {
       await this.doTerminate(this.terminateRequest.grace);
       return this.deps.syncIntervalMs;
     }
-    let next = this.deps.resyncIntervalMs;
+    // The kubelet's activeDeadlineHandler: past the deadline the pod fails (DeadlineExceeded) and is stopped with its
+    // grace period; before it, a pass is due when it comes.
+    const left = this.deadlineLeftMs();
+    if (left !== undefined && left <= 0) {
+      this.evicted = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.event('Normal', this.evicted.reason, this.evicted.message);
+      // Failed at once (generateAPIPodStatus), while the containers get their grace period.
+      if (this.lastPublish) this.publish(...this.lastPublish);
+      await this.doTerminate(this.grace());
+      return this.deps.resyncIntervalMs;
+    }
+    let next = left === undefined ? this.deps.resyncIntervalMs : Math.min(this.deps.resyncIntervalMs, left);
     // Volumes are set up while the runtime makes the sandbox (once RunPodSandbox is on its way); no
     // container starts before they are ready.
     let volumes: Promise<boolean> | undefined;
@@ -424,7 +448,7 @@ export class PodWorker {
       pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
       containers: all,
       views: containerViews(this.pod, all, { probers: this.probers, waiting: this.waiting, terminated: this.terminated, terminating: !!this.terminateRequest }),
-      terminated: this.terminated, previous: this.status,
+      terminated: this.terminated, previous: this.status, evicted: this.evicted,
     });
     if (JSON.stringify(status) === JSON.stringify(this.status)) return;
     this.status = status;

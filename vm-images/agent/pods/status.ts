@@ -24,6 +24,8 @@ export interface StatusInput {
   views: Map<string, ContainerView>;
   terminated: boolean;
   previous?: PodStatus;
+  /** The kubelet evicted the pod itself (activeDeadlineSeconds passed): phase Failed with this reason and message. */
+  evicted?: { reason: string; message: string };
 }
 
 export function isoSeconds(ms: number): string {
@@ -135,7 +137,7 @@ export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus 
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`), initialized ? 'ContainerCreating' : 'PodInitializing'));
   // Ephemeral containers are reported beside the others and count for neither phase nor readiness.
   const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c as Container, 'ephemeral', input.containers, input.views.get(`ephemeral/${c.name}`), 'ContainerCreating'));
-  const phase = phaseOf(pod, init, app, input.terminated);
+  const phase = input.evicted ? 'Failed' : phaseOf(pod, init, app, input.terminated);
   const ts = isoSeconds(now);
   const done = phase === 'Succeeded' || phase === 'Failed';
   // Sidecars' readiness counts toward the pod's, listed before the regular containers.
@@ -151,6 +153,7 @@ export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus 
   ];
   const status: PodStatus = {
     phase,
+    ...(input.evicted ? { reason: input.evicted.reason, message: input.evicted.message } : {}),
     conditions,
     ...(input.hostIP ? { hostIP: input.hostIP, hostIPs: [{ ip: input.hostIP }] } : {}),
     ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
