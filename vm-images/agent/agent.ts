@@ -218,7 +218,7 @@ export class Agent {
     // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.
     const podSync = new PodSync({
       client: this.client, pods: this.pods, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs,
-      networkReady: () => this.networkReady,
+      networkReady: () => this.networkReady, allocatable: () => node.status?.allocatable,
     });
     this.podSync = podSync;
     this.own(() => podSync.stop());

@@ -71,4 +71,21 @@ describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
     expect(running.status?.podIP?.startsWith(cidr.split('.').slice(0, 3).join('.'))).toBe(true);
     await waitFor(async () => (await cluster.client.get<Node>(NODES, node.name)).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'node Ready');
   });
+
+  it('rejects a pod bound to it that does not fit its allocatable: Failed OutOfcpu, a Warning event, no sandbox (kubelet admission)', async () => {
+    const spec = { containers: [{ name: 'c', image: HELLO, resources: { requests: { cpu: '1000' } } }] };
+    const created = await cluster.client.create<Pod>(PODS, podSpecOf('too-big', node.name, spec));
+    const failed = await waitFor(async () => { const p = await getPod('too-big'); return p.status?.phase === 'Failed' ? p : undefined; }, 'pod Failed');
+    expect(failed.status?.reason).toBe('OutOfcpu');
+    expect(failed.status?.message).toMatch(/^Pod was rejected: Node didn't have enough resource: cpu, requested: 1000000, used: \d+, capacity: \d+$/);
+    expect(failed.status?.qosClass).toBe('Burstable');
+    const events = await waitFor(async () => {
+      const l = await cluster.client.list<{ reason?: string; type?: string; message?: string; source?: { component?: string } }>(
+        { group: '', version: 'v1', plural: 'events', namespaced: true }, { namespace: 'default', fieldSelector: 'involvedObject.name=too-big' });
+      return l.items.length ? l.items : undefined;
+    }, 'the rejection event');
+    expect(events[0]).toMatchObject({ type: 'Warning', reason: 'OutOfcpu', source: { component: 'kubelet' } });
+    expect(events[0].message).toMatch(/^Node didn't have enough resource: cpu, requested: 1000000, /);
+    expect(await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': created.metadata!.uid! } })).toEqual([]);
+  });
 });

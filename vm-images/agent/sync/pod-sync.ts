@@ -15,6 +15,8 @@ import { pause } from '../node/time';
 import { agentInformer } from './informers';
 import { PodStatusWriter } from './status-writer';
 import { foreignConditions } from '../pods/pod-conditions';
+import { admitResources } from '../pods/admission';
+import { qosClass } from '../../../main/api/pod-qos';
 
 export interface PodSyncOptions {
   client: ApiClient;
@@ -26,6 +28,8 @@ export interface PodSyncOptions {
   events?: boolean;
   /** False while the pod network is not configured: pods that need it wait (hostNetwork pods and adopted pods do not). */
   networkReady?: () => boolean;
+  /** The node's allocatable (status.allocatable): a new pod that does not fit beside the admitted ones is rejected. */
+  allocatable?: () => Record<string, string> | undefined;
 }
 
 function uidOf(p: Pod): string {
@@ -52,6 +56,9 @@ export class PodSync {
   private readonly abort = new AbortController();
   /** New pods waiting for the pod network, by uid. */
   private readonly held = new Map<string, Pod>();
+  /** Pods refused at admission (their Failed status may not be back from the API yet). */
+  private readonly rejected = new Set<string>();
+  private recorder?: EventRecorder;
 
   constructor(private readonly o: PodSyncOptions) {
     // A kubelet watches only the pods bound to its node.
@@ -80,6 +87,7 @@ export class PodSync {
     if (this.o.events !== false) {
       // As the kubelet's recorder: source kubelet on this node, aggregated and counted as client-go does.
       const recorder = new EventRecorder(this.o.client, { component: 'kubelet', host: this.o.nodeName }, { onError: (err) => this.o.log(`event: ${String(err)}`) });
+      this.recorder = recorder;
       this.disposers.push(this.o.pods.on('event', (_uid, ev, pod) => recorder.event(referenceOf({ ...pod, apiVersion: 'v1', kind: 'Pod' }, ev.fieldPath), ev.type, ev.reason, ev.message)));
     }
     this.disposers.push(this.informer.start());
@@ -122,12 +130,29 @@ export class PodSync {
     }
     const known = this.hasWorker(uid) || this.adopted.has(uid);
     if (isTerminal(pod) && !known) return; // finished before we knew it
+    if (!known && (this.rejected.has(uid) || this.reject(pod))) return;
     if (!known && !pod.spec?.hostNetwork && this.o.networkReady && !this.o.networkReady()) {
       this.held.set(uid, pod);
       return;
     }
     this.held.delete(uid);
     this.o.pods.sync(pod).catch((err: unknown) => this.o.log(`sync ${pod.metadata?.name}: ${String(err)}`));
+  }
+
+  /**
+   * HandlePodAdditions' admission: a new pod that does not fit beside the pods this node runs is rejected (rejectPod:
+   * a Warning event, and the status Failed with the reason and "Pod was rejected: <message>"); true when it was.
+   */
+  private reject(pod: Pod): boolean {
+    const uid = uidOf(pod);
+    const running = new Set(this.o.pods.uids());
+    const admitted = this.informer.list().filter((p) => uidOf(p) !== uid && running.has(uidOf(p)) && !isTerminal(p));
+    const r = admitResources(pod, admitted, this.o.allocatable?.());
+    if (!r) return false;
+    this.rejected.add(uid);
+    this.recorder?.event(referenceOf({ ...pod, apiVersion: 'v1', kind: 'Pod' }), 'Warning', r.reason, r.message);
+    this.writer.set(uid, pod, { phase: 'Failed', reason: r.reason, message: `Pod was rejected: ${r.message}`, qosClass: qosClass(pod) });
+    return true;
   }
 
   private hasWorker(uid: string): boolean {
@@ -194,6 +219,7 @@ export class PodSync {
 
   private gone(uid: string): void {
     this.held.delete(uid);
+    this.rejected.delete(uid);
     if (!uid || this.removing.has(uid)) return;
     const run = (async () => {
       await this.terminating.get(uid);
