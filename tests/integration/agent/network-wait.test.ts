@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from '../../../main/api/types';
+import type { Event as CoreEvent, Node, Pod } from '../../../main/api/types';
 import { Agent } from '../../../vm-images/agent/agent';
 import { NETWORK_NOT_READY } from '../../../vm-images/agent/node/conditions';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
@@ -80,7 +80,7 @@ describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
     expect(failed.status?.message).toMatch(/^Pod was rejected: Node didn't have enough resource: cpu, requested: 1000000, used: \d+, capacity: \d+$/);
     expect(failed.status?.qosClass).toBe('Burstable');
     const events = await waitFor(async () => {
-      const l = await cluster.client.list<{ reason?: string; type?: string; message?: string; source?: { component?: string } }>(
+      const l = await cluster.client.list<CoreEvent>(
         { group: '', version: 'v1', plural: 'events', namespaced: true }, { namespace: 'default', fieldSelector: 'involvedObject.name=too-big' });
       return l.items.length ? l.items : undefined;
     }, 'the rejection event');

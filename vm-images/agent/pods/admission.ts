@@ -5,7 +5,7 @@
 // have enough resource: <resource>, requested: <n>, used: <n>, capacity: <n>" (cpu in millicores, memory in bytes).
 import type { Pod } from '../../../main/api/types';
 import { parseQuantity } from '../../../main/api/quantity';
-import { newPodInfo } from '../../../main/scheduler/pod-info';
+import { podRequests } from '../../../main/api/pod-requests';
 
 export interface Rejection { reason: string; message: string }
 
@@ -27,8 +27,8 @@ export function admitResources(pod: Pod, admitted: readonly Pod[], allocatable: 
   if (!allocatable) return undefined;
   const pods = quantity(allocatable.pods);
   if (pods !== undefined && admitted.length + 1 > pods) return shortfall('pods', 1, admitted.length, pods);
-  const want = newPodInfo(pod);
-  const used = admitted.map(newPodInfo).reduce((a, p) => ({ cpu: a.cpu + p.cpuMilli, mem: a.mem + p.memBytes }), { cpu: 0, mem: 0 });
+  const want = podRequests(pod);
+  const used = admitted.map(podRequests).reduce((a, p) => ({ cpu: a.cpu + p.cpuMilli, mem: a.mem + p.memBytes }), { cpu: 0, mem: 0 });
   const cpu = quantity(allocatable.cpu);
   if (cpu !== undefined && want.cpuMilli > 0) {
     const cap = Math.round(cpu * 1000);
