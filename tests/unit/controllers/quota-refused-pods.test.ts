@@ -63,9 +63,12 @@ describe('ReplicaFailure', () => {
     expect(cond).toMatchObject({ status: 'True', reason: 'FailedCreate' });
     expect(cond.message).toMatch(/^pods "shop-[a-z0-9]+-" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1$/);
     expect(cond.lastUpdateTime).toBe(cond.lastTransitionTime);
-    const d = await cp.get<Deployment>(DEPLOY, 'shop', 'default');
+    // The pod that was admitted is counted once the ReplicaSet has seen it (its first status may say 0).
+    const d = await cp.waitFor(async () => {
+      const x = await cp.get<Deployment>(DEPLOY, 'shop', 'default');
+      return x.status?.replicas === 1 ? x : undefined;
+    }, 'the Deployment counting its one pod');
     expect(d.status?.conditions?.map((c) => c.type)).toEqual(['Available', 'Progressing', 'ReplicaFailure']);
-    expect(d.status?.replicas).toBe(1);
 
     await cp.patch(RQ, 'q', 'default', { spec: { hard: { pods: '10' } } });
     await cp.waitFor(async () => {
