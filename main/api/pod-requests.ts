@@ -2,16 +2,10 @@
 // short): its containers' requests summed (a limit stands in for a missing request), each init container's taken
 // as a floor, plus the RuntimeClass overhead. cpu in millicores, memory in bytes.
 import type { Container, Pod } from './types';
-import { parseQuantity } from './quantity';
+import { quantityOrNaN } from './quantity';
 
-function q(v: string | number | undefined): number {
-  if (v === undefined) return 0;
-  try {
-    return parseQuantity(v);
-  } catch {
-    return 0;
-  }
-}
+/** A quantity's value, 0 when missing or malformed. */
+const q = (v: string | number | undefined): number => quantityOrNaN(v) || 0;
 
 /** One container's cpu (millicores) and memory (bytes) requests, and whether each was given. */
 export function containerRequests(c: Container): { cpu: number; mem: number; cpuSet: boolean; memSet: boolean } {

@@ -172,7 +172,7 @@ class ReplicaSync {
  * creating or deleting pods failed and there is none yet, removed once a sync goes through; otherwise the same array
  * (same reference: nothing to write).
  */
-export function replicaFailure(conds: ReplicaSetCondition[], rs: Replicated, active: number, failure: Error | undefined, now: Date): ReplicaSetCondition[] {
+function replicaFailure(conds: ReplicaSetCondition[], rs: Replicated, active: number, failure: Error | undefined, now: Date): ReplicaSetCondition[] {
   const has = conds.some((c) => c.type === 'ReplicaFailure');
   if (failure === undefined) return has ? conds.filter((c) => c.type !== 'ReplicaFailure') : conds;
   if (has) return conds;

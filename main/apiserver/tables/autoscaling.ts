@@ -1,7 +1,6 @@
 // autoscaling/v2 HorizontalPodAutoscalers: NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE
 // (printHorizontalPodAutoscaler; TARGETS as formatHPAMetrics: "cpu: 12%/50%", "<unknown>" before a reading).
-import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus } from '../../api/types';
-import type { Scale } from 'kubernetes-types/autoscaling/v1';
+import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, Scale } from '../../api/types';
 import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 

@@ -4,18 +4,15 @@
 // memory. Checked in Fits' order, the first shortfall is the answer: reason OutOf<resource>, message "Node didn't
 // have enough resource: <resource>, requested: <n>, used: <n>, capacity: <n>" (cpu in millicores, memory in bytes).
 import type { Pod } from '../../../main/api/types';
-import { parseQuantity } from '../../../main/api/quantity';
+import { quantityOrNaN } from '../../../main/api/quantity';
 import { podRequests } from '../../../main/api/pod-requests';
 
 export interface Rejection { reason: string; message: string }
 
+/** An allocatable figure; undefined when the node does not give it (or it is malformed): nothing to check. */
 function quantity(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  try {
-    return parseQuantity(v);
-  } catch {
-    return undefined;
-  }
+  const n = quantityOrNaN(v);
+  return Number.isNaN(n) ? undefined : n;
 }
 
 function shortfall(resource: string, requested: number, used: number, capacity: number): Rejection {
