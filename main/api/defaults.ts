@@ -123,8 +123,7 @@ function namespace(o: KObject): void {
   // always equal to the name (so namespaceSelectors can pick one namespace by name).
   const name = o.metadata?.name;
   if (name) child(child(o, 'metadata'), 'labels')['kubernetes.io/metadata.name'] = name;
-  const spec = child(o, 'spec');
-  if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
+  // (The `kubernetes` finalizer is the strategy's PrepareForCreate: on create only, so it can be removed.)
   setDefault(child(o, 'status'), 'phase', 'Active');
 }
 

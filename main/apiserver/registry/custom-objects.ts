@@ -1,11 +1,12 @@
-// Objects of the resources CRDs define, between the request and the store: a write is pruned to its
-// version's schema (the dropped fields reported as fieldValidation asks) and defaulted, and stored in the
-// CRD's storage version; a read from storage is served in the requested version (conversion None: the
-// apiVersion rewritten) and defaulted again, as apiextensions does on every read.
+// Objects of the resources CRDs define, between the request and the store: a write's metadata is what Go's ObjectMeta
+// keeps of it (no nulls or empty labels), the rest is pruned to its version's schema (the dropped fields reported as
+// fieldValidation asks) and defaulted, and stored in the CRD's storage version; a read from storage is served in the
+// requested version (conversion None: the apiVersion rewritten) and defaulted again, as apiextensions does on every read.
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject } from '../../api/types';
 import { checkStructureOf, strictDecodingMessage } from '../../api/schema/structural';
 import { pruneCustomObject } from '../../api/schema/custom-pruning';
+import { dropOmittedFieldsOf } from '../../api/schema/omitted-fields';
 import { defaultCustomObject } from '../../api/schema/custom-defaulting';
 import { errors } from '../status';
 import type { FieldValidation } from './options';
@@ -23,6 +24,7 @@ export function admitCustomObject(r: ResourceInfo, obj: KObject, mode: FieldVali
   if (meta.typeErrors.length) {
     throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${meta.typeErrors.map((t) => `${t.field}: ${t.message}`).join(', ')}`);
   }
+  dropOmittedFieldsOf('V1ObjectMeta', obj.metadata); // apiextensions sets the metadata back from its Go ObjectMeta
   const unknown = [...meta.unknownFields, ...(r.schema ? pruneCustomObject(r.schema, obj) : [])];
   if (r.schema) defaultCustomObject(r.schema, obj);
   if (mode === 'Ignore' || !unknown.length) return [];

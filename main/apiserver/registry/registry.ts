@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../../api/resources';
 import { RESOURCES, apiVersionOf, storageKey, storagePrefix } from '../../api/resources';
 import { applyDefaults, type DefaultingOptions } from '../../api/defaults';
 import { validateCreate, validateObject, validateStatusUpdate, validateUpdate } from '../../api/validation';
-import { dropNullFields } from '../../api/schema/null-fields';
+import { dropOmittedFields } from '../../api/schema/omitted-fields';
 import { ApiError, errors } from '../status';
 import { clone, decode, deepEqual, encode, generateName, timestamp } from './objects';
 import type { DeleteOptions, ListQuery, PatchType, WriteOptions, WriteResult } from './options';
@@ -149,7 +149,7 @@ export class Registry {
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
     if (!strategy.keepStatusOnCreate && hasStatusSubresource(r)) delete obj.status;
-    dropNullFields(apiVersionOf(r), r.kind, obj);
+    dropOmittedFields(apiVersionOf(r), r.kind, obj);
     strategy.normalize?.(obj);
     applyDefaults(r.kind, obj, this.opts.defaulting);
     // As the API server's create handler: the request's managed fields are recorded from the defaulted

@@ -6,7 +6,7 @@ import { apiVersionOf } from '../../api/resources';
 import type { KObject, ObjectMeta, StoredObject } from '../../api/types';
 import { applyDefaults } from '../../api/defaults';
 import type { DefaultingOptions } from '../../api/defaults';
-import { dropNullFields } from '../../api/schema/null-fields';
+import { dropOmittedFields } from '../../api/schema/omitted-fields';
 import { errors } from '../status';
 import { clone, deepEqual, specPart } from './objects';
 import type { Strategy } from './strategy';
@@ -65,7 +65,7 @@ export function prepareUpdate(
     ]);
   }
   if (subresource !== 'status') {
-    dropNullFields(apiVersionOf(r), r.kind, next);
+    dropOmittedFields(apiVersionOf(r), r.kind, next);
     strategy.normalize?.(next);
     applyDefaults(r.kind, next, defaulting);
   }

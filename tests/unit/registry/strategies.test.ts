@@ -118,6 +118,19 @@ describe('namespace termination', () => {
     expect(reg.tryGet(NAMESPACES, undefined, 'team')).toBeUndefined();
   });
 
+  it('a created namespace gets the kubernetes finalizer beside its own, and one finalized to none keeps none', async () => {
+    const reg = await openRegistry(opts);
+    await reg.create(NAMESPACES, undefined, { metadata: { name: 'own' }, spec: { finalizers: ['example.com/x'] } }, FM);
+    const own = reg.get(NAMESPACES, undefined, 'own');
+    expect(own.spec).toEqual({ finalizers: ['example.com/x', 'kubernetes'] });
+    const out = await reg.update(NAMESPACES, undefined, 'own', { ...own, spec: { finalizers: [] } }, { ...FM, subresource: 'finalize' });
+    // An empty list is not stored (omitempty), and no default puts `kubernetes` back on an update.
+    expect(out.object.spec).toEqual({});
+    const finalized = reg.get(NAMESPACES, undefined, 'own');
+    const again = await reg.update(NAMESPACES, undefined, 'own', { ...finalized, metadata: { ...finalized.metadata, labels: { a: 'b' } } }, FM);
+    expect(again.object.spec).toEqual({});
+  });
+
   it('finalize changes spec.finalizers but not status', async () => {
     const reg = await openRegistry(opts);
     const ns = (await reg.create(NAMESPACES, undefined, { metadata: { name: 'keep' }, spec: { finalizers: ['kubernetes', 'example.com/x'] } }, FM)).object;

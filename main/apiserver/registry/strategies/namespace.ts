@@ -33,6 +33,11 @@ export const namespaceStrategy: Strategy = {
     else spec.finalizers = [...kept]; // `current` may be the watch's shared object
     next.spec = spec;
   },
+  /** PrepareForCreate: every new namespace carries the `kubernetes` finalizer (added to any it was given). */
+  prepareForCreate(obj: KObject): void {
+    const spec = (obj.spec ??= {}) as { finalizers?: string[] };
+    if (!spec.finalizers?.includes('kubernetes')) spec.finalizers = [...(spec.finalizers ?? []), 'kubernetes'];
+  },
   kindFinalizers: specFinalizers,
   markTerminating(obj: KObject): boolean {
     const status = (obj.status ??= {}) as { phase?: string };
