@@ -208,12 +208,22 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const expirer = startEventExpirer(store, opts.eventTTLMs ?? DEFAULT_EVENT_TTL_MS);
   core.own({ name: 'event-ttl', stop: () => expirer.stop() });
   if (tracing) core.journeySpans = (uid) => collectPodSpans(uid, tracing.buffer, undefined, []);
+  // `kubectl get componentstatuses`: the scheduler and the controller manager are healthy while they run here.
+  const running = new Set<string>();
+  const runs = (name: string) => {
+    running.add(name);
+    core.own({ name: `${name} health`, stop: () => { running.delete(name); } });
+  };
+  ctx.components = () => ['scheduler', 'controller-manager'].map((name) => (running.has(name)
+    ? { name, healthy: true, message: 'ok' }
+    : { name, healthy: false, message: `the ${name} is not running in this control plane` }));
   if (opts.controllers !== false) {
     const { scheduler, ...loops } = opts.controllers ?? {};
     const informers = new SharedInformers(client, loops.log ?? log);
     if (scheduler !== false) {
       const s = startScheduler(client, { informers, log: loops.log ?? log });
       core.own({ name: 'scheduler', stop: () => s.stop() });
+      runs('scheduler');
       if (instruments) schedulerCollectors(instruments.registry, () => s.stats());
     }
     const signCertificate = await loadCertificateSigner(path.join(opts.dataDir, 'pki'));
@@ -224,6 +234,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       loadBalancer: opts.loadBalancer, queueMetrics, ...loops,
       clusterCIDR, nodeMonitorGracePeriodSeconds: grace,
     }, informers);
+    runs('controller-manager');
   }
   const registries = opts.registry && await startRegistries(core, opts.registry, log);
   const metrics = new NodeMetricsStore();

@@ -94,6 +94,8 @@ const BUILT_IN: readonly ResourceInfo[] = [
     shortNames: ['sa'],
     subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
   }),
+  // Deprecated in v1.19 but still served (`kubectl get cs`): the control plane's components, checked when read.
+  res('', 'v1', 'ComponentStatus', 'componentstatuses', false, { shortNames: ['cs'], verbs: READ_VERBS, virtual: true }),
   res('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: [status('', 'v1', 'PersistentVolume')] }),
   res('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: [status('', 'v1', 'PersistentVolumeClaim')] }),
   res('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: [status('apps', 'v1', 'Deployment'), scale()] }),

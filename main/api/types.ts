@@ -44,7 +44,7 @@ export type { PriorityClass } from 'kubernetes-types/scheduling/v1';
 export type { Ingress, IngressSpec, IngressRule, IngressBackend, IngressTLS, HTTPIngressPath, IngressClass } from 'kubernetes-types/networking/v1';
 export type { LimitRange, LimitRangeItem, ResourceQuota } from 'kubernetes-types/core/v1';
 export type { CertificateSigningRequest, CertificateSigningRequestCondition } from 'kubernetes-types/certificates/v1';
-export type { PodTemplate } from 'kubernetes-types/core/v1';
+export type { PodTemplate, ComponentStatus, ComponentCondition } from 'kubernetes-types/core/v1';
 export type { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from 'kubernetes-types/core/v1';
 export type { RuntimeClass } from 'kubernetes-types/node/v1';
 export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';

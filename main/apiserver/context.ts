@@ -33,6 +33,14 @@ export interface MetricsSource {
   demand?(): Promise<void>;
 }
 
+/** One of the control plane's components as `kubectl get componentstatuses` reports it. */
+export interface ComponentHealth {
+  name: string;
+  healthy: boolean;
+  /** "ok" when healthy; what is wrong when not. */
+  message: string;
+}
+
 export interface ApiContext {
   registry: Registry;
   store: Store;
@@ -41,6 +49,8 @@ export interface ApiContext {
   /** The control plane's Prometheus metrics (/metrics); unset: nothing is counted. */
   instruments?: ControlPlaneMetrics;
   auth?: AuthServices;
+  /** The scheduler's and the controller manager's health, when they run in this process (etcd-0, the store, is checked here). */
+  components?: () => ComponentHealth[];
   watchTimeoutMs: number;
   bookmarkIntervalMs: number;
 }

@@ -25,6 +25,7 @@ import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
 import { nodeProxyPath } from './streams/node-proxy';
 import { handleMetrics } from './handlers/metrics';
+import { handleComponentStatuses } from './handlers/component-statuses';
 import { handleReview } from './handlers/reviews';
 import { handleTokenRequest } from './handlers/token-request';
 import { connectByWebhooks } from './registry/admission/webhooks';
@@ -259,6 +260,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   if (r.virtual) {
     authorize(ctx, identity, info, method);
     if (r.group === 'metrics.k8s.io') await handleMetrics(ctx, res, info, r);
+    else if (r.group === '' && r.plural === 'componentstatuses') handleComponentStatuses(ctx, req, res, info);
     else await handleReview(ctx, req, res, info, r, identity);
     return;
   }

@@ -8,6 +8,7 @@ import { endpointSliceTable } from './endpointslices';
 import { csiDriverTable, csiNodeTable, podTemplateTable, runtimeClassTable } from './node-kinds';
 import { certificateSigningRequestTable } from './certificates';
 import { webhookConfigurationTable } from './webhooks';
+import { componentStatusTable } from './component-statuses';
 import { eventTable } from './events';
 import { machineTable } from './machines';
 import { nodeTable } from './nodes';
@@ -38,6 +39,7 @@ const own = perResource<KindTable>([
   ['', 'services', serviceTable],
   ['', 'endpoints', endpointsTable],
   ['', 'namespaces', namespaceTable],
+  ['', 'componentstatuses', componentStatusTable],
   ['', 'configmaps', configMapTable],
   ['', 'secrets', secretTable],
   ['', 'events', eventTable],

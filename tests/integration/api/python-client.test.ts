@@ -1,6 +1,7 @@
 // A second real client: Debian's python3-kubernetes (the official Python client) against a real
 // Flotilla API server — list, create, a kubernetes.watch.Watch().stream that receives the ADDED
-// event (the client sends watch=True), a Secret from stringData, and /version/ through VersionApi.
+// event (the client sends watch=True), a Secret from stringData, /version/ through VersionApi, and the component
+// statuses (a control plane started without its scheduler and controllers: they are Unhealthy, the store is not).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -43,10 +44,11 @@ interface PythonReport {
   created: [string, Record<string, string>];
   events: Array<[string, string]>;
   secret: [Record<string, string> | null, Record<string, string> | null];
+  components: Array<[string, string, string]>;
 }
 
 describe('the Python client (python3-kubernetes)', () => {
-  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData and reads /version/', async () => {
+  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData, reads /version/ and the component statuses', async () => {
     const r = await runPython([c.core.kubeconfigPath, 'from-python']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as PythonReport;
@@ -55,6 +57,11 @@ describe('the Python client (python3-kubernetes)', () => {
     expect(report.created).toEqual(['from-python', { k: 'v' }]);
     expect(report.events).toEqual([['ADDED', 'from-python']]);
     expect(report.secret).toEqual([{ user: Buffer.from('admin').toString('base64') }, null]);
+    expect(report.components).toEqual([
+      ['scheduler', 'False', 'the scheduler is not running in this control plane'],
+      ['controller-manager', 'False', 'the controller-manager is not running in this control plane'],
+      ['etcd-0', 'True', 'ok'],
+    ]);
     // What the client created is really there.
     const got = await c.client.request('GET', '/api/v1/namespaces/default/configmaps/from-python');
     expect(got.code).toBe(200);
