@@ -42,6 +42,8 @@ export interface ResourceInfo {
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const READ_VERBS = ['get', 'list'];
 const CREATE_ONLY = ['create'];
+/** pods/proxy and services/proxy: every HTTP method, as the verbs kube-apiserver's discovery lists for them. */
+const PROXY_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
 const RBAC = 'rbac.authorization.k8s.io';
 
 function status(group: string, version: string, kind: string): SubresourceInfo {
@@ -81,9 +83,13 @@ const BUILT_IN: readonly ResourceInfo[] = [
       { name: 'attach', group: '', version: 'v1', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
       { name: 'portforward', group: '', version: 'v1', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
       { name: 'ephemeralcontainers', group: '', version: 'v1', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+      { name: 'proxy', group: '', version: 'v1', kind: 'PodProxyOptions', verbs: PROXY_VERBS },
     ],
   }),
-  res('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'], subresources: [status('', 'v1', 'Service')] }),
+  res('', 'v1', 'Service', 'services', true, {
+    shortNames: ['svc'], categories: ['all'],
+    subresources: [status('', 'v1', 'Service'), { name: 'proxy', group: '', version: 'v1', kind: 'ServiceProxyOptions', verbs: PROXY_VERBS }],
+  }),
   res('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
   res('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   res('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),

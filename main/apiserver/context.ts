@@ -21,6 +21,8 @@ export interface PodStreamBackend {
   logs(pod: StoredObject, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** nodes/proxy: a GET of `path` on the node's agent (the kubelet's server), answered as it answers. */
   nodeProxy(node: string, path: string, query: URLSearchParams, res: ServerResponse): Promise<void>;
+  /** A byte stream to port `port` of a pod on `node` (pods/proxy, services/proxy). */
+  dialPod(node: string, namespace: string, pod: string, port: number): Promise<Duplex>;
   /** Takes over an upgraded (WebSocket) connection for exec or port-forward. */
   upgrade(pod: StoredObject, subresource: 'exec' | 'attach' | 'portforward', req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 }

@@ -24,6 +24,7 @@ import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
 import { nodeProxyPath } from './streams/node-proxy';
+import { handleProxy } from './streams/pod-proxy';
 import { handleMetrics } from './handlers/metrics';
 import { handleComponentStatuses } from './handlers/component-statuses';
 import { handleReview } from './handlers/reviews';
@@ -309,7 +310,7 @@ const SUBRESOURCE_HANDLERS: Record<SubresourceInfo['name'], SubresourceHandler> 
   exec: needsUpgrade,
   attach: needsUpgrade,
   portforward: needsUpgrade,
-  proxy: handleNodeProxy,
+  proxy: (ctx, req, res, info, r) => (r.plural === 'nodes' ? handleNodeProxy(ctx, req, res, info, r) : handleProxy(ctx, req, res, info, r)),
   token: handleTokenRequest,
 };
 

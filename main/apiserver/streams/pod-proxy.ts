@@ -1,0 +1,179 @@
+// pods/proxy and services/proxy (/api/v1/namespaces/<ns>/pods/<[scheme:]name[:port]>/proxy/<path>, and the same for
+// services): kube-apiserver's HTTP proxy to a pod, or to a ready endpoint of a Service port, here reached through the
+// pod's node agent (its port-forward tunnel). As kube-apiserver:
+//   - the target: a pod's port defaults to its first declared container port (80 without one); a pod without an IP is
+//     400 "address not allowed". A Service port is named or numbered (a number is looked up among the Service's ports:
+//     503 `no service port 80 found for service "web"`); an endpoint is picked at random among the Endpoints'
+//     addresses for that port (503 `no endpoints available for service "web"` without one);
+//   - `.../proxy` without a trailing slash is a 301 to `.../proxy/`;
+//   - the request goes on with its method, body, query and headers but the caller's credentials (Authorization and
+//     the hop-by-hop headers dropped), Host the endpoint, X-Forwarded-Uri/-Host/-Proto and -For added;
+//   - the answer comes back as the pod gives it (status, headers, body streamed); a connection that cannot be made is
+//     503 "error trying to reach service: <why>".
+// Not done: rewriting links in HTML answers (kube-apiserver's proxy transport does, for pages that link absolutely),
+// and upgrades (WebSockets) through the proxy.
+import * as http from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
+import { resourceForKind, type ResourceInfo } from '../../api/resources';
+import type { Endpoints, Pod, Service } from '../../api/types';
+import { AgentUpgradeError, asSocket } from '../../protocol/agent-connection';
+import type { ApiContext } from '../context';
+import type { RequestInfo } from '../request';
+import { errors } from '../status';
+
+const ENDPOINTS = resourceForKind('v1', 'Endpoints')!;
+
+/** Where a proxied request goes: a pod's port, through its node. */
+interface ProxyTarget {
+  scheme: 'http' | 'https';
+  node: string;
+  namespace: string;
+  pod: string;
+  ip: string;
+  port: number;
+}
+
+/** utilnet.SplitSchemeNamePort: `name`, `name:port` or `scheme:name:port`, scheme http, https or none. */
+export function splitSchemeNamePort(id: string): { scheme: '' | 'http' | 'https'; name: string; port: string } | undefined {
+  const parts = id.split(':');
+  let scheme = '';
+  let name: string;
+  let port = '';
+  if (parts.length === 1) [name] = parts;
+  else if (parts.length === 2) [name, port] = parts;
+  else if (parts.length === 3) [scheme, name, port] = parts;
+  else return undefined;
+  if (!name || (scheme !== '' && scheme !== 'http' && scheme !== 'https')) return undefined;
+  return { scheme, name, port };
+}
+
+/** The path after `/proxy` in the request path, undefined when the request ends at `/proxy` (no slash). */
+export function proxyPath(requestPath: string): string | undefined {
+  return /^\/api\/v1\/namespaces\/[^/]+\/(?:pods|services)\/[^/]+\/proxy(\/.*)?$/.exec(requestPath)?.[1];
+}
+
+function podTarget(ctx: ApiContext, r: ResourceInfo, namespace: string, id: string): ProxyTarget {
+  const parsed = splitSchemeNamePort(id);
+  if (!parsed) throw errors.badRequest(`invalid pod request "${id}"`);
+  const pod = ctx.registry.get(r, namespace, parsed.name) as Pod;
+  let port = parsed.port;
+  if (port === '') port = String(pod.spec?.containers?.find((c) => (c.ports ?? []).length > 0)?.ports?.[0]?.containerPort ?? '');
+  const ip = pod.status?.podIP;
+  if (!ip) throw errors.badRequest('address not allowed');
+  const portNumber = port === '' ? 80 : Number(port);
+  if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) throw errors.badRequest(`invalid port "${port}" for pod "${parsed.name}"`);
+  if (!pod.spec?.nodeName) throw errors.badRequest('address not allowed');
+  return { scheme: parsed.scheme || 'http', node: pod.spec.nodeName, namespace, pod: parsed.name, ip, port: portNumber };
+}
+
+function serviceTarget(ctx: ApiContext, r: ResourceInfo, namespace: string, id: string): ProxyTarget {
+  const parsed = splitSchemeNamePort(id);
+  if (!parsed) throw errors.badRequest(`invalid service request "${id}"`);
+  const svc = ctx.registry.get(r, namespace, parsed.name) as Service;
+  let portName = parsed.port;
+  if (/^\d+$/.test(portName)) {
+    const declared = (svc.spec?.ports ?? []).find((p) => p.port === Number(portName));
+    if (!declared) throw errors.unavailable(`no service port ${portName} found for service "${parsed.name}"`);
+    portName = declared.name ?? '';
+  }
+  const eps = ctx.registry.get(ENDPOINTS, namespace, parsed.name) as Endpoints;
+  const subsets = eps.subsets ?? [];
+  if (subsets.length === 0) throw errors.unavailable(`no endpoints available for service "${parsed.name}"`);
+  const candidates: ProxyTarget[] = [];
+  for (const ss of subsets) {
+    const port = (ss.ports ?? []).find((p) => (p.name ?? '') === portName);
+    if (!port) continue;
+    for (const a of ss.addresses ?? []) {
+      if (a.targetRef?.kind !== 'Pod' || !a.targetRef.name || !a.nodeName) continue;
+      candidates.push({ scheme: parsed.scheme || 'http', node: a.nodeName, namespace, pod: a.targetRef.name, ip: a.ip, port: port.port });
+    }
+  }
+  if (candidates.length === 0) throw errors.unavailable(`no endpoints available for service "${id}"`);
+  return candidates[Math.floor(Math.random() * candidates.length)];
+}
+
+/** Headers that belong to one connection (RFC 9110 §7.6.1), not to the request or answer they travel with. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function forwardedHeaders(h: IncomingHttpHeaders, drop: ReadonlySet<string>): Record<string, string | string[]> {
+  const listed = new Set(String(h.connection ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined || k.startsWith(':') || HOP_BY_HOP.has(k) || listed.has(k) || drop.has(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** A Go-worded reason for a dial that failed (`connect: connection refused`), from the agent's or Node's. */
+function dialFailure(t: ProxyTarget, e: unknown): string {
+  const text = e instanceof AgentUpgradeError ? e.message : e instanceof Error ? e.message : String(e);
+  const at = `dial tcp ${t.ip}:${t.port}`;
+  if (/ECONNREFUSED/.test(text)) return `${at}: connect: connection refused`;
+  if (/EHOSTUNREACH/.test(text)) return `${at}: connect: no route to host`;
+  if (/ETIMEDOUT/.test(text)) return `${at}: i/o timeout`;
+  return `${at}: ${text}`;
+}
+
+async function connectTo(ctx: ApiContext, t: ProxyTarget): Promise<Duplex> {
+  if (!ctx.pods) throw errors.unavailable(`no connection to node "${t.node}"`);
+  let stream: Duplex;
+  try {
+    stream = await ctx.pods.dialPod(t.node, t.namespace, t.pod, t.port);
+  } catch (e) {
+    throw errors.unavailable(`error trying to reach service: ${dialFailure(t, e)}`);
+  }
+  if (t.scheme === 'http') return stream;
+  // kube-apiserver's proxy transport does not verify a pod's certificate (InsecureSkipVerify).
+  return tls.connect({ socket: asSocket(stream), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+}
+
+export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const ns = info.namespace ?? '';
+  const id = info.name!;
+  const rawQuery = info.query.toString();
+  const rest = proxyPath(info.path);
+  if (rest === undefined) {
+    // UpgradeAwareHandler: a location with an empty path is redirected to the one ending in '/'.
+    res.writeHead(301, { Location: `${info.path}/${rawQuery ? `?${rawQuery}` : ''}` });
+    res.end();
+    return;
+  }
+  const target = r.plural === 'pods' ? podTarget(ctx, r, ns, id) : serviceTarget(ctx, r, ns, id);
+  const stream = await connectTo(ctx, target);
+  const prefix = info.path.slice(0, info.path.length - rest.length);
+  const headers = forwardedHeaders(req.headers, new Set(['authorization', 'host', 'impersonate-user', 'impersonate-group', 'impersonate-uid']));
+  const apiHost = req.headers.host ?? req.headers[':authority'] ?? '';
+  headers.host = `${target.ip}:${target.port}`;
+  headers['x-forwarded-uri'] = `${prefix}${rest}`.replace(/\/{2,}/g, '/');
+  headers['x-forwarded-host'] = `${String(apiHost)}${prefix}`;
+  headers['x-forwarded-proto'] = 'https';
+  const client = req.socket?.remoteAddress;
+  if (client) headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${String(req.headers['x-forwarded-for'])}, ${client}` : client;
+  await new Promise<void>((resolve) => {
+    const upstream = http.request({
+      method: req.method, path: `${rest}${rawQuery ? `?${rawQuery}` : ''}`, headers, // no agent: one connection, the tunnel
+      createConnection: () => asSocket(stream),
+    }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardedHeaders(answer.headers, new Set()));
+      answer.pipe(res);
+      answer.on('end', resolve);
+      answer.on('error', () => { res.destroy(); resolve(); });
+    });
+    upstream.on('error', (e) => {
+      stream.destroy();
+      if (!res.headersSent) {
+        const err = errors.unavailable(`error trying to reach service: ${dialFailure(target, e)}`);
+        res.writeHead(err.code, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(err.toStatus()));
+      } else {
+        res.destroy();
+      }
+      resolve();
+    });
+    res.on('close', () => { if (!res.writableFinished) upstream.destroy(); resolve(); });
+    req.pipe(upstream);
+  });
+}
