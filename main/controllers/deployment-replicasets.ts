@@ -8,7 +8,7 @@ import { isAlreadyExists } from '../client/types';
 import type { EventRecorder } from '../client/record/recorder';
 import { R } from '../client/refs';
 import {
-  DESIRED_REPLICAS, HASH_LABEL, MAX_REPLICAS, REVISION, SKIPPED_ANNOTATIONS,
+  DESIRED_REPLICAS, HASH_LABEL, MAX_REPLICAS, REVISION, REVISION_HISTORY, SKIPPED_ANNOTATIONS,
   byCreation, computeHash, equalIgnoreHash, revisionOf, specReplicas, surgeAndUnavailable,
 } from './deployment-util';
 import { controllerRef, ownerRefFor } from './pod-util';
@@ -60,11 +60,40 @@ export async function newReplicaSet(
   return createNewReplicaSet(rc, d, revision, create.replicas);
 }
 
-/** An existing ReplicaSet of the template (a rollback) takes the next revision. */
+/** kube-controller-manager keeps a ReplicaSet's revision history to this many characters (oldest dropped first). */
+const REVISION_HISTORY_MAX_CHARS = 2000;
+
+/** The revision-history annotation with `old` appended, the oldest revisions dropped to stay within the limit. */
+export function appendRevisionHistory(history: string | undefined, old: string): string | undefined {
+  if (!history) return old;
+  const revisions = history.split(',');
+  let total = history.length + old.length + 1;
+  let start = 0;
+  while (total > REVISION_HISTORY_MAX_CHARS && start < revisions.length) total -= revisions[start++].length + 1;
+  return total <= REVISION_HISTORY_MAX_CHARS ? [...revisions.slice(start), old].join(',') : history;
+}
+
+/**
+ * The current template's existing ReplicaSet, kept in step with its Deployment on every sync (getNewReplicaSet with
+ * SetNewReplicaSetAnnotations): the Deployment's annotations copied (kubernetes.io/change-cause, for `kubectl rollout
+ * history`), the next revision when it is behind (a rollback), the revision it had appended to its revision-history,
+ * and the Deployment's minReadySeconds.
+ */
 async function adoptRevision(rc: RolloutContext, d: Deployment, rs: ReplicaSet, revision: number): Promise<ReplicaSet> {
-  if (revisionOf(rs) < revision || rs.metadata?.annotations?.[REVISION] === undefined) {
-    rs = await rc.client.patch<ReplicaSet>(R.replicasets, rs.metadata!.name!, { metadata: { annotations: annotationsFor(d, revision) } }, 'merge', { namespace: rs.metadata!.namespace });
+  const current = rs.metadata?.annotations ?? {};
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) if (!SKIPPED_ANNOTATIONS.has(k) && current[k] !== v) annotations[k] = v;
+  const had = current[REVISION];
+  if (revisionOf(rs) < revision) {
+    annotations[REVISION] = String(revision);
+    const history = had === undefined ? undefined : appendRevisionHistory(current[REVISION_HISTORY], had);
+    if (history !== undefined && history !== current[REVISION_HISTORY]) annotations[REVISION_HISTORY] = history;
   }
+  const minReadySeconds = d.spec?.minReadySeconds ?? 0;
+  const patch: { metadata?: { annotations: Record<string, string> }; spec?: { minReadySeconds: number } } = {};
+  if (Object.keys(annotations).length) patch.metadata = { annotations };
+  if ((rs.spec?.minReadySeconds ?? 0) !== minReadySeconds) patch.spec = { minReadySeconds };
+  if (patch.metadata || patch.spec) rs = await rc.client.patch<ReplicaSet>(R.replicasets, rs.metadata!.name!, patch, 'merge', { namespace: rs.metadata!.namespace });
   await setDeploymentRevision(rc, d, revisionOf(rs));
   return rs;
 }

@@ -6,9 +6,10 @@ export const HASH_LABEL = 'pod-template-hash';
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
 export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
 /** Deployment annotations that are not copied to its ReplicaSets (and kubectl rollout undo skips). */
 export const SKIPPED_ANNOTATIONS = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration', REVISION, 'deployment.kubernetes.io/revision-history',
+  'kubectl.kubernetes.io/last-applied-configuration', REVISION, REVISION_HISTORY,
   DESIRED_REPLICAS, MAX_REPLICAS, 'deprecated.deployment.rollback.to',
 ]);
 

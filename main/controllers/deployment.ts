@@ -8,8 +8,8 @@ import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
 import type { RolloutContext } from './deployment-replicasets';
-import { scaleRS } from './deployment-replicasets';
-import { rolloutRecreate, rolloutRolling } from './deployment-rollout';
+import { newReplicaSet, scaleRS } from './deployment-replicasets';
+import { oldReplicaSets, rolloutRecreate, rolloutRolling } from './deployment-rollout';
 import { computeStatus, isComplete, progressRecheckMs, sameStatus } from './deployment-status';
 import { byCreation, equalIgnoreHash, revisionOf, specReplicas } from './deployment-util';
 import { withExtras } from './extras';
@@ -80,6 +80,8 @@ async function syncDeployment(ctx: ControllerContext, rc: RolloutContext, key: s
  * template's when none is active), as dc.scale does.
  */
 async function scalePaused(rc: RolloutContext, d: Deployment, all: ReplicaSet[]): Promise<void> {
+  // The current template's ReplicaSet, if there is one, is kept in step (annotations, minReadySeconds), never made.
+  await newReplicaSet(rc, d, all, oldReplicaSets(d, all), undefined);
   const active = all.filter((rs) => specReplicas(rs) > 0);
   const target = active.length === 1 ? active[0] : active.length === 0 ? all.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template)) : undefined;
   const want = d.spec?.replicas ?? 1;

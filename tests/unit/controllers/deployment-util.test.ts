@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../../main/api/types';
 import { computeHash, equalIgnoreHash, surgeAndUnavailable } from '../../../main/controllers/deployment-util';
+import { appendRevisionHistory } from '../../../main/controllers/deployment-replicasets';
 import { compareForDeletion } from '../../../main/controllers/pod-ranking';
 
 describe('deployment util', () => {
@@ -45,5 +46,19 @@ describe('deployment util', () => {
       p('unassigned', undefined, 'Pending', false, '2024-01-01T00:00:00Z'),
     ];
     expect(pods.sort(compareForDeletion).map((x) => x.metadata!.name)).toEqual(['unassigned', 'pending', 'not-ready', 'new-ready', 'old-ready']);
+  });
+});
+
+describe('appendRevisionHistory', () => {
+  it('appends the revision a ReplicaSet had, dropping the oldest past 2,000 characters as kube-controller-manager does', () => {
+    expect(appendRevisionHistory(undefined, '1')).toBe('1');
+    expect(appendRevisionHistory('', '3')).toBe('3');
+    expect(appendRevisionHistory('1,3', '5')).toBe('1,3,5');
+    // 399 revisions of 5 digits: 2,393 characters; with ",99999" 2,399, so the 67 oldest (6 characters each) go.
+    const long = Array.from({ length: 399 }, (_, i) => String(10_000 + i)).join(',');
+    const out = appendRevisionHistory(long, '99999')!;
+    expect(out.length).toBe(1997);
+    expect(out.endsWith(',99999')).toBe(true);
+    expect(out.split(',')[0]).toBe('10067');
   });
 });

@@ -226,8 +226,30 @@ describe('deployment controller', () => {
     expect(l).toHaveLength(2);
     const back = l.find((r) => r.metadata?.name === first)!;
     expect(back.metadata?.annotations?.[REVISION]).toBe('3');
+    // The revision it had is kept in its revision-history (kubectl rollout history lists the ReplicaSet once, as 3).
+    expect(back.metadata?.annotations?.['deployment.kubernetes.io/revision-history']).toBe('1');
     expect(back.spec?.replicas).toBe(2);
     expect((await dep('web')).metadata?.annotations?.[REVISION]).toBe('3');
+  });
+
+  it('keeps the current ReplicaSet in step with the Deployment: change-cause and other annotations, minReadySeconds', async () => {
+    await cp.create(deploymentManifest('web', 1, 'app:1'));
+    await rollOut('web');
+    await setImage('web', 'app:2');
+    await rollOut('web');
+    // kubectl annotate deployment web kubernetes.io/change-cause=…, after the rollout: the current ReplicaSet takes it
+    // (what kubectl rollout history shows in CHANGE-CAUSE); the old one keeps what it had.
+    await cp.patch(DEP, 'web', 'default', { metadata: { annotations: { 'kubernetes.io/change-cause': 'to app:2' } }, spec: { minReadySeconds: 5 } });
+    const current = await cp.waitFor(async () => {
+      const r = (await replicaSets('web'))[1];
+      return r?.metadata?.annotations?.['kubernetes.io/change-cause'] === 'to app:2' && r.spec?.minReadySeconds === 5 ? r : undefined;
+    }, 'the change-cause and minReadySeconds on the current ReplicaSet');
+    expect(current.metadata?.annotations?.[REVISION]).toBe('2');
+    expect(current.metadata?.annotations?.['deployment.kubernetes.io/revision-history']).toBeUndefined();
+    expect((await replicaSets('web'))[0].metadata?.annotations?.['kubernetes.io/change-cause']).toBeUndefined();
+    // Paused, the Deployment's annotations still reach its current ReplicaSet.
+    await cp.patch(DEP, 'web', 'default', { spec: { paused: true }, metadata: { annotations: { team: 'blue' } } });
+    await cp.waitFor(async () => (await replicaSets('web'))[1]?.metadata?.annotations?.team === 'blue' || undefined, 'the annotation while paused');
   });
 
   it('keeps revisionHistoryLimit idle old ReplicaSets, deleting the oldest', async () => {
