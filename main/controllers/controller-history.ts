@@ -58,6 +58,9 @@ export function newRevision(
     metadata: {
       name: revisionName(owner.metadata?.name ?? '', h), namespace: owner.metadata?.namespace,
       labels: { ...(template?.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: h },
+      // The owner's annotations as they are when the revision is made (kubernetes.io/change-cause: the CHANGE-CAUSE
+      // of `kubectl rollout history`), as the StatefulSet and DaemonSet controllers copy them.
+      ...(owner.metadata?.annotations ? { annotations: { ...owner.metadata.annotations } } : {}),
       ownerReferences: [ownerRefFor(owner)],
     },
     data, revision,
