@@ -54,6 +54,8 @@ export function newEndpointsController(ctx: ControllerContext): Controller {
       if (endpoints.get(key)) await ignoreNotFound(client.delete(R.endpoints, name, { namespace }));
       return;
     }
+    // An ExternalName Service gets none, whatever its selector (kubectl create service externalname sets one): issue 105986.
+    if (svc.spec?.type === 'ExternalName') return;
     if (!svc.spec?.selector || !Object.keys(svc.spec.selector).length) return;
     await write(namespace!, name, { ...(svc.metadata?.labels ?? {}) }, subsetsFor(svc, pods), endpoints.get(key) as (Endpoints & KObject) | undefined);
   }

@@ -78,6 +78,8 @@ export function newEndpointSliceController(ctx: ControllerContext): Controller {
       for (const s of existing) await deleteSlice(s);
       return;
     }
+    // An ExternalName Service gets none, whatever its selector (kubectl create service externalname sets one): issue 105986.
+    if (svc.spec?.type === 'ExternalName') return;
     if (!svc.spec?.selector || !Object.keys(svc.spec.selector).length) return;
     await reconcileSlices(key, svc, existing, desiredSlices(svc, pods));
   }

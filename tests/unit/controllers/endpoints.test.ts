@@ -23,6 +23,14 @@ async function scene(cp: ControlPlane): Promise<Record<string, Pod>> {
 }
 const ip = (p: Pod) => p.status!.podIP!;
 
+/**
+ * An ExternalName Service whose selector matches the pods (as `kubectl create service externalname` makes it), created
+ * before `scene`'s Service: once that one's objects are written, the ExternalName one has been reconciled.
+ */
+async function externalName(cp: ControlPlane): Promise<void> {
+  await cp.create<Service>({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'example.com', selector: { app: 'web' } } });
+}
+
 describe('endpoints controller', () => {
   const cp = controlPlaneEach('endpoints');
 
@@ -37,6 +45,13 @@ describe('endpoints controller', () => {
     }]);
     await cp.delete({ apiVersion: 'v1', kind: 'Service' }, 'web', { namespace: 'default' });
     await cp.waitFor(async () => !(await cp.find(EP, 'web', 'default')), 'endpoints deleted with the service');
+  });
+
+  it('makes no Endpoints for an ExternalName Service, even with a selector that matches pods', async () => {
+    await externalName(cp);
+    await scene(cp);
+    await cp.waitFor(async () => (await cp.find<Endpoints>(EP, 'web', 'default'))?.subsets?.[0]?.addresses?.length === 1 || undefined, 'the ClusterIP service\'s endpoints');
+    expect(await cp.find(EP, 'ext', 'default')).toBeUndefined();
   });
 });
 
@@ -58,5 +73,12 @@ describe('endpointslice controller', () => {
       going: { ready: false, serving: true, terminating: true },
     });
     expect(byPorts.get('[]')?.endpoints?.map((e) => e.addresses)).toEqual([[ip(pods.portless)]]);
+  });
+
+  it('makes no EndpointSlices for an ExternalName Service, even with a selector that matches pods', async () => {
+    await externalName(cp);
+    await scene(cp);
+    await cp.waitFor(async () => (await cp.list<EndpointSlice>(SLICE, 'default', 'kubernetes.io/service-name=web')).length === 2 || undefined, 'the ClusterIP service\'s slices');
+    expect(await cp.list<EndpointSlice>(SLICE, 'default', 'kubernetes.io/service-name=ext')).toEqual([]);
   });
 });
