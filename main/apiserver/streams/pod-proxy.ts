@@ -157,7 +157,11 @@ export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: Se
       method: req.method, path: `${rest}${rawQuery ? `?${rawQuery}` : ''}`, headers, // no agent: one connection, the tunnel
       createConnection: () => asSocket(stream),
     }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardedHeaders(answer.headers, new Set()));
+      const code = answer.statusCode ?? 502;
+      const back = forwardedHeaders(answer.headers, new Set());
+      // HTTP/2 has no reason phrase (Node warns when given one).
+      if (req.httpVersionMajor >= 2 || !answer.statusMessage) res.writeHead(code, back);
+      else res.writeHead(code, answer.statusMessage, back);
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', () => { res.destroy(); resolve(); });
