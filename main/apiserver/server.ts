@@ -24,7 +24,7 @@ import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
 import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
 import { nodeProxyPath } from './streams/node-proxy';
-import { handleProxy } from './streams/pod-proxy';
+import { handleProxy, proxyUpgrade } from './streams/pod-proxy';
 import { handleMetrics } from './handlers/metrics';
 import { handleComponentStatuses } from './handlers/component-statuses';
 import { handleReview } from './handlers/reviews';
@@ -321,10 +321,11 @@ async function handleNodeProxy(ctx: ApiContext, _req: IncomingMessage, res: Serv
   await ctx.pods.nodeProxy(node.metadata.name, nodeProxyPath(info.path), info.query, res);
 }
 
-/** `pods/exec, pods/attach and pods/portforward`: the streaming subresources of the resource table. */
-const STREAM_PATHS = ((paths: string[]) => `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]}`)(
-  RESOURCES.flatMap((r) => r.subresources.filter((s) => isStream(s.name)).map((s) => `${r.plural}/${s.name}`)),
-);
+/** `pods/exec, pods/attach, pods/portforward, pods/proxy and services/proxy`: what is served over an upgraded connection. */
+const STREAM_PATHS = ((paths: string[]) => `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]}`)([
+  ...RESOURCES.flatMap((r) => r.subresources.filter((s) => isStream(s.name)).map((s) => `${r.plural}/${s.name}`)),
+  'pods/proxy', 'services/proxy',
+]);
 
 async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const fail = (err: ApiError) => {
@@ -338,6 +339,11 @@ async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socke
     const info = parseRequestInfo('GET', req.url ?? '/');
     const sub = info.subresource;
     const r = info.isResource ? resourceFor(info.group, info.version, info.resource) : undefined;
+    if (r && info.name && sub === 'proxy' && (r.plural === 'pods' || r.plural === 'services') && r.group === '') {
+      authorize(opts.ctx, identity, { ...info, verb: 'get' }, 'GET');
+      await proxyUpgrade(opts.ctx, req, socket, head, info, r);
+      return;
+    }
     if (!r || !info.name || !isStream(sub) || !r.subresources.some((s) => s.name === sub)) {
       throw errors.badRequest(`upgrade requests are only served for ${STREAM_PATHS}`);
     }

@@ -10,8 +10,8 @@
 //     the hop-by-hop headers dropped), Host the endpoint, X-Forwarded-Uri/-Host/-Proto and -For added;
 //   - the answer comes back as the pod gives it (status, headers, body streamed); a connection that cannot be made is
 //     503 "error trying to reach service: <why>".
-// Not done: rewriting links in HTML answers (kube-apiserver's proxy transport does, for pages that link absolutely),
-// and upgrades (WebSockets) through the proxy.
+//   - an upgrade (a WebSocket) goes on with its Connection and Upgrade headers, then the two connections are joined.
+// Not done: rewriting links in HTML answers (kube-apiserver's proxy transport does, for pages that link absolutely).
 import * as http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -97,11 +97,12 @@ function serviceTarget(ctx: ApiContext, r: ResourceInfo, namespace: string, id: 
 /** Headers that belong to one connection (RFC 9110 §7.6.1), not to the request or answer they travel with. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-function forwardedHeaders(h: IncomingHttpHeaders, drop: ReadonlySet<string>): Record<string, string | string[]> {
+/** The end-to-end headers of `h`, less `drop`; `keep` names hop-by-hop ones that go on (an upgrade's Connection, Upgrade). */
+function forwardedHeaders(h: IncomingHttpHeaders, drop: ReadonlySet<string>, keep: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
   const listed = new Set(String(h.connection ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(h)) {
-    if (v === undefined || k.startsWith(':') || HOP_BY_HOP.has(k) || listed.has(k) || drop.has(k)) continue;
+    if (v === undefined || k.startsWith(':') || drop.has(k) || (!keep.has(k) && (HOP_BY_HOP.has(k) || listed.has(k)))) continue;
     out[k] = v;
   }
   return out;
@@ -130,21 +131,20 @@ async function connectTo(ctx: ApiContext, t: ProxyTarget): Promise<Duplex> {
   return tls.connect({ socket: asSocket(stream), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
 }
 
-export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+/** What a proxied request goes on with: its target, path at the target, and headers (credentials out, X-Forwarded-* in). */
+interface Outgoing {
+  target: ProxyTarget;
+  path: string;
+  headers: Record<string, string | string[]>;
+}
+
+function outgoing(ctx: ApiContext, req: IncomingMessage, info: RequestInfo, r: ResourceInfo, rest: string, keep: ReadonlySet<string> = new Set()): Outgoing {
   const ns = info.namespace ?? '';
-  const id = info.name!;
+  const target = r.plural === 'pods' ? podTarget(ctx, r, ns, info.name!) : serviceTarget(ctx, r, ns, info.name!);
   const rawQuery = info.query.toString();
-  const rest = proxyPath(info.path);
-  if (rest === undefined) {
-    // UpgradeAwareHandler: a location with an empty path is redirected to the one ending in '/'.
-    res.writeHead(301, { Location: `${info.path}/${rawQuery ? `?${rawQuery}` : ''}` });
-    res.end();
-    return;
-  }
-  const target = r.plural === 'pods' ? podTarget(ctx, r, ns, id) : serviceTarget(ctx, r, ns, id);
-  const stream = await connectTo(ctx, target);
   const prefix = info.path.slice(0, info.path.length - rest.length);
-  const headers = forwardedHeaders(req.headers, new Set(['authorization', 'host', 'impersonate-user', 'impersonate-group', 'impersonate-uid']));
+  const drop = new Set(['authorization', 'host', 'impersonate-user', 'impersonate-group', 'impersonate-uid']);
+  const headers = forwardedHeaders(req.headers, drop, keep);
   const apiHost = req.headers.host ?? req.headers[':authority'] ?? '';
   headers.host = `${target.ip}:${target.port}`;
   headers['x-forwarded-uri'] = `${prefix}${rest}`.replace(/\/{2,}/g, '/');
@@ -152,9 +152,23 @@ export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: Se
   headers['x-forwarded-proto'] = 'https';
   const client = req.socket?.remoteAddress;
   if (client) headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${String(req.headers['x-forwarded-for'])}, ${client}` : client;
+  return { target, path: `${rest}${rawQuery ? `?${rawQuery}` : ''}`, headers };
+}
+
+export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const rest = proxyPath(info.path);
+  if (rest === undefined) {
+    // UpgradeAwareHandler: a location with an empty path is redirected to the one ending in '/'.
+    const rawQuery = info.query.toString();
+    res.writeHead(301, { Location: `${info.path}/${rawQuery ? `?${rawQuery}` : ''}` });
+    res.end();
+    return;
+  }
+  const { target, path, headers } = outgoing(ctx, req, info, r, rest);
+  const stream = await connectTo(ctx, target);
   await new Promise<void>((resolve) => {
     const upstream = http.request({
-      method: req.method, path: `${rest}${rawQuery ? `?${rawQuery}` : ''}`, headers, // no agent: one connection, the tunnel
+      method: req.method, path, headers, // no agent: one connection, the tunnel
       createConnection: () => asSocket(stream),
     }, (answer) => {
       const code = answer.statusCode ?? 502;
@@ -180,4 +194,23 @@ export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: Se
     res.on('close', () => { if (!res.writableFinished) upstream.destroy(); resolve(); });
     req.pipe(upstream);
   });
+}
+
+/**
+ * An upgrade (a WebSocket) through pods/proxy or services/proxy: the request goes on to the target as it came (its
+ * Connection and Upgrade headers with it, its credentials not), and from there the two connections are joined byte for
+ * byte, the target's 101 and frames included.
+ */
+export async function proxyUpgrade(ctx: ApiContext, req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, r: ResourceInfo): Promise<void> {
+  const { target, path, headers } = outgoing(ctx, req, info, r, proxyPath(info.path) ?? '/', new Set(['connection', 'upgrade']));
+  const stream = await connectTo(ctx, target); // what stops it is answered by the upgrade handler, as a Status
+  const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`];
+  for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+  stream.write(`${lines.join('\r\n')}\r\n\r\n`);
+  if (head.length) stream.write(head);
+  const close = () => { stream.destroy(); socket.destroy(); };
+  stream.on('error', close).on('close', () => socket.end());
+  socket.on('error', close).on('close', () => stream.destroy());
+  stream.pipe(socket);
+  socket.pipe(stream);
 }

@@ -68,7 +68,7 @@ describe('subresource routes', () => {
     expect(exec.body.message).toBe('exec needs a streaming (upgrade) connection');
     const refused = await upgrade('/api/v1/namespaces/default/pods/p/log');
     expect(refused.code).toBe(400);
-    expect((JSON.parse(refused.text) as { message: string }).message).toBe('upgrade requests are only served for pods/exec, pods/attach and pods/portforward');
+    expect((JSON.parse(refused.text) as { message: string }).message).toBe('upgrade requests are only served for pods/exec, pods/attach, pods/portforward, pods/proxy and services/proxy');
   });
 
   it('nodes/proxy: listed with get, other verbs 405, an unknown node 404, a node without an agent connection 503', async () => {

@@ -3,7 +3,8 @@
 // what `kubectl proxy` users, dashboards and the URLs `kubectl cluster-info` prints reach. The request's method, path,
 // query and body arrive, its credentials do not, X-Forwarded-* are added; the failures are kube-apiserver's (503
 // "error trying to reach service: dial tcp …: connect: connection refused", no such service port, no endpoints; 404 for
-// a missing Service; 301 to `…/proxy/`).
+// a missing Service; 301 to `…/proxy/`). An upgrade (a WebSocket) goes through to the pod.
+import * as https from 'node:https';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../../../main/client/refs';
@@ -32,6 +33,20 @@ EOS
 chmod +x /tmp/h.sh
 exec nc -ll -p 9000 -e /tmp/h.sh`;
 
+/** An upgrade endpoint on :9001: logs the request line, answers 101, then echoes every byte back (cat). */
+const UPGRADE_SCRIPT = String.raw`cat > /tmp/u.sh <<'EOS'
+#!/bin/sh
+read -r line
+echo "upgrade: $line" > /proc/1/fd/1
+while IFS= read -r line; do
+  [ -z "$(printf '%s' "$line" | tr -d '\r')" ] && break
+done
+printf 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
+exec cat
+EOS
+chmod +x /tmp/u.sh
+exec nc -ll -p 9001 -e /tmp/u.sh`;
+
 const MANIFESTS = [
   { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
     spec: { replicas: 1, selector: { matchLabels: { app: 'web' } },
@@ -41,6 +56,8 @@ const MANIFESTS = [
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 'empty' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] } },
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'echo' },
     spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'echo', image: HELLO, command: ['/bin/sh', '-c', ECHO_SCRIPT] }] } },
+  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'upgrade' },
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'upgrade', image: HELLO, command: ['/bin/sh', '-c', UPGRADE_SCRIPT] }] } },
 ];
 
 type P = Pod & KObject;
@@ -55,8 +72,8 @@ describe.skipIf(skipWithoutAgent)('pods/proxy and services/proxy on a sandbox no
     const ready = await waitFor(async () => {
       const pods = (await c.client.list<P>(R.pods, { namespace: 'default' })).items;
       const w = pods.find((p) => p.metadata?.labels?.app === 'web' && p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
-      const e = pods.find((p) => p.metadata?.name === 'echo' && p.status?.containerStatuses?.[0]?.state?.running);
-      return w && e ? w : undefined;
+      const running = (name: string) => pods.some((p) => p.metadata?.name === name && p.status?.containerStatuses?.[0]?.state?.running);
+      return w && running('echo') && running('upgrade') ? w : undefined;
     }, 'the web and echo pods', 120_000, 250);
     web = ready.metadata!.name!;
     webIp = ready.status!.podIP!;
@@ -94,6 +111,27 @@ describe.skipIf(skipWithoutAgent)('pods/proxy and services/proxy on a sandbox no
     expect(header('x-forwarded-proto')).toBe('https');
     expect(header('x-forwarded-host')).toMatch(/\/api\/v1\/namespaces\/default\/pods\/echo:9000\/proxy$/);
     expect(header('host')).toMatch(/^10\.\d+\.\d+\.\d+:9000$/);
+  });
+
+  it('carries an upgrade (a WebSocket) through: the pod\'s 101, then bytes both ways', async () => {
+    const url = new URL(c.core.api.url);
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = https.request({
+        host: url.hostname, port: url.port, path: '/api/v1/namespaces/default/pods/upgrade:9001/proxy/socket?x=1', ca: c.core.caCertPem, agent: false,
+        headers: { Authorization: `Bearer ${c.core.auth.adminToken}`, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
+      req.on('upgrade', (res, socket, head) => {
+        expect(res.statusCode).toBe(101);
+        let got = head.toString();
+        socket.on('data', (d: Buffer) => { got += d.toString(); if (got.includes('ping\n')) { socket.destroy(); resolve(got); } });
+        socket.write('ping\n');
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(echoed).toBe('ping\n');
+    expect(await waitFor(async () => (await ok(['logs', 'upgrade'])).includes('upgrade: GET /socket?x=1 HTTP/1.1') || undefined, 'the upgrade request in the log', 10_000, 200)).toBe(true);
   });
 
   it('answers as kube-apiserver when the target cannot be reached or does not exist', async () => {
