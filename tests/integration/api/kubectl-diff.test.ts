@@ -3,17 +3,10 @@
 // stripped its own annotation from, an empty one for an object without annotations (made by server-side apply,
 // `kubectl create`, a controller): the API server drops it as Kubernetes' Go round trip does (omitempty), or every
 // such object looked changed. Empty omitempty lists and maps in a manifest (`labels: {}`, `env: []`) are not stored either.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll } from '../../helpers/cluster';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const configMap = (name: string, v: string) => `apiVersion: v1
 kind: ConfigMap

@@ -1,17 +1,10 @@
 // kubectl rollout history with real kubectl: CHANGE-CAUSE comes from the kubernetes.io/change-cause annotation the
 // controllers copy — a Deployment's to its current ReplicaSet on every sync (so an annotation written after the rollout
 // shows too), a StatefulSet's and a DaemonSet's to each ControllerRevision when it is made.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { testClusterAll, waitFor } from '../../helpers/cluster';
 
-let c: TestCluster;
-
-beforeAll(async () => {
-  c = await startTestCluster();
-});
-afterAll(async () => {
-  await c?.stop();
-});
+const c = testClusterAll();
 
 const ok = (args: string[], input?: string): Promise<string> => c.kubectlOk(args, { input });
 
