@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors } from './status';
+import { goJsonSyntaxError } from './json-syntax';
 import { PROTOBUF_CONTENT_TYPE, decodeKubernetesProtobuf } from './protobuf/decode';
 import { queryFlag } from './query-bool';
 
@@ -180,7 +181,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   try {
     value = JSON.parse(text) as unknown;
   } catch (e) {
-    throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+    throw errors.badRequest(`couldn't get version/kind; json parse error: ${goJsonSyntaxError(text, e)}`);
   }
   // Each level of JSON takes an opening and a closing bracket: shorter bodies cannot be too deep, and skip the walk.
   if (text.length > 2 * MAX_NESTING_DEPTH && deeperThan(value, MAX_NESTING_DEPTH)) {

@@ -186,7 +186,10 @@ describe('kubectl against flotilla', () => {
   it('malformed input gets a clear error', async () => {
     const r = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", "kind": ', 'application/json');
     expect(r.code).toBe(400);
-    expect((JSON.parse(r.text) as Status).message).toMatch(/json parse error/);
+    expect((JSON.parse(r.text) as Status).message).toBe('couldn\'t get version/kind; json parse error: unexpected end of JSON input');
+    const typo = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", kind: "ConfigMap"}', 'application/json');
+    // Go's encoding/json's words, as kube-apiserver answers.
+    expect((JSON.parse(typo.text) as Status).message).toBe('couldn\'t get version/kind; json parse error: invalid character \'k\' looking for beginning of object key string');
   });
 
   it('create generators and run (protobuf request bodies)', async () => {
