@@ -156,7 +156,12 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 }
 
 /** Decodes a request body as JSON, or YAML when the content type says so. */
-export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+/** How a JSON syntax error in a body is said: kube-apiserver's words for an object body (a patch has its own). */
+export type JsonSyntaxWording = (goError: string) => string;
+
+const OBJECT_BODY: JsonSyntaxWording = (go) => `couldn't get version/kind; json parse error: ${go}`;
+
+export function decodeBody(buf: Buffer, contentType: string | undefined, wording: JsonSyntaxWording = OBJECT_BODY): unknown {
   const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   if (ct === PROTOBUF_CONTENT_TYPE) {
     try {
@@ -181,7 +186,7 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
   try {
     value = JSON.parse(text) as unknown;
   } catch (e) {
-    throw errors.badRequest(`couldn't get version/kind; json parse error: ${goJsonSyntaxError(text, e)}`);
+    throw errors.badRequest(wording(goJsonSyntaxError(text, e)));
   }
   // Each level of JSON takes an opening and a closing bracket: shorter bodies cannot be too deep, and skip the walk.
   if (text.length > 2 * MAX_NESTING_DEPTH && deeperThan(value, MAX_NESTING_DEPTH)) {

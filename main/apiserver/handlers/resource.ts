@@ -52,6 +52,16 @@ export async function body(req: IncomingMessage): Promise<unknown> {
   return decodeBody(await readBody(req), req.headers['content-type']);
 }
 
+/**
+ * A patch body. One that is not JSON is refused as kube-apiserver's patchers refuse it: a merge patch with
+ * "error decoding patch: <why>" (its strict decoding; "Invalid JSON Patch" when fieldValidation is Ignore), a JSON or
+ * strategic merge patch with encoding/json's words alone.
+ */
+export async function patchBody(req: IncomingMessage, type: PatchType, q: URLSearchParams): Promise<unknown> {
+  const wording = (go: string) => (type !== 'merge' ? go : q.get('fieldValidation') === 'Ignore' ? 'Invalid JSON Patch' : `error decoding patch: ${go}`);
+  return decodeBody(await readBody(req), req.headers['content-type'], wording);
+}
+
 export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
   const opts: DeleteOptions = {};
   const raw = await readBody(req);
@@ -124,7 +134,8 @@ export async function handleResource(
       return;
     }
     case 'patch': {
-      const result = await reg.patch(r, ns, info.name!, await body(req), patchType(req, r), { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
+      const type = patchType(req, r);
+      const result = await reg.patch(r, ns, info.name!, await patchBody(req, type, q), type, { ...writeOptions(req, q), force: queryFlag(q, 'force'), requester });
       addWarnings(res, result.warnings);
       sendObject(req, res, r, result.object, result.created ? 201 : 200);
       return;
@@ -167,7 +178,8 @@ export async function handleObjectSubresource(
       return;
     }
     case 'patch': {
-      const result = await ctx.registry.patch(r, ns, name, await body(req), patchType(req, r), { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force'), requester });
+      const type = patchType(req, r);
+      const result = await ctx.registry.patch(r, ns, name, await patchBody(req, type, q), type, { ...writeOptions(req, q), subresource, force: queryFlag(q, 'force'), requester });
       sendObject(req, res, r, result.object);
       return;
     }

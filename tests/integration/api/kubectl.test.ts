@@ -190,6 +190,18 @@ describe('kubectl against flotilla', () => {
     const typo = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", kind: "ConfigMap"}', 'application/json');
     // Go's encoding/json's words, as kube-apiserver answers.
     expect((JSON.parse(typo.text) as Status).message).toBe('couldn\'t get version/kind; json parse error: invalid character \'k\' looking for beginning of object key string');
+    // A patch that is not JSON, as each of kube-apiserver's patchers refuses it.
+    await c.kubectlOk(['create', 'configmap', 'patched']);
+    const path = '/api/v1/namespaces/default/configmaps/patched';
+    const refusal = async (type: string, query = '') => {
+      const p = await c.client.request('PATCH', `${path}${query}`, '{data: 1}', type);
+      return [p.code, (JSON.parse(p.text) as Status).message];
+    };
+    const go = 'invalid character \'d\' looking for beginning of object key string';
+    expect(await refusal('application/merge-patch+json')).toEqual([400, `error decoding patch: ${go}`]);
+    expect(await refusal('application/merge-patch+json', '?fieldValidation=Ignore')).toEqual([400, 'Invalid JSON Patch']);
+    expect(await refusal('application/strategic-merge-patch+json')).toEqual([400, go]);
+    expect(await refusal('application/json-patch+json')).toEqual([400, go]);
   });
 
   it('create generators and run (protobuf request bodies)', async () => {
