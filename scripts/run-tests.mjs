@@ -15,8 +15,10 @@ const REPORT_LINES = 400;
 const plain = (line) => line.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** One child whose lines are written as they come and kept for the report; resolves to its exit code. */
-function child(argv, kept, current) {
-  const c = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+function child(argv, kept, current, lane) {
+  // FLOTILLA_TEST_LANE: the run's own share of the test networks (tests/helpers/unique-network.ts), so that two runs
+  // side by side never choose the same subnet in the moment before either has made its bridge.
+  const c = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLOTILLA_TEST_LANE: lane } });
   current.child = c;
   for (const [stream, out] of [[c.stdout, process.stdout], [c.stderr, process.stderr]]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
@@ -33,10 +35,10 @@ function run(name, projects, before = []) {
   const current = { child: undefined };
   const done = (async () => {
     for (const argv of before) {
-      const code = await child(argv, kept, current);
+      const code = await child(argv, kept, current, name);
       if (code !== 0) return code;
     }
-    return child([vitest, 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests', ...extra], kept, current);
+    return child([vitest, 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests', ...extra], kept, current, name);
   })();
   return { project: name, current, kept, done };
 }
