@@ -8,7 +8,7 @@ describe('laneShare', () => {
     const shares = ['vm', 'host', 'nodes', 'in-process', 'node-local'].map((lane) => laneShare(150, lane));
     expect(shares).toEqual([[0, 30], [30, 30], [60, 30], [90, 30], [120, 30]]);
     for (let i = 1; i < shares.length; i++) expect(shares[i][0]).toBeGreaterThanOrEqual(shares[i - 1][0] + shares[i - 1][1]);
-    expect(laneShare(150, undefined)).toEqual([0, 150]);
+    expect(laneShare(150, '')).toEqual([0, 150]); // no run's name (the default is this process's own FLOTILLA_TEST_LANE)
     expect(laneShare(1024, 'nodes')).toEqual([408, 204]);
   });
 });
