@@ -22,6 +22,7 @@ import { AgentUpgradeError, asSocket } from '../../protocol/agent-connection';
 import type { ApiContext } from '../context';
 import type { RequestInfo } from '../request';
 import { errors } from '../status';
+import { sendError } from '../handlers/respond';
 
 const ENDPOINTS = resourceForKind('v1', 'Endpoints')!;
 
@@ -131,6 +132,9 @@ async function connectTo(ctx: ApiContext, t: ProxyTarget): Promise<Duplex> {
   return tls.connect({ socket: asSocket(stream), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
 }
 
+/** The caller's credentials and the API server's Host: never passed on to the pod. */
+const CALLER_ONLY: ReadonlySet<string> = new Set(['authorization', 'host', 'impersonate-user', 'impersonate-group', 'impersonate-uid']);
+
 /** What a proxied request goes on with: its target, path at the target, and headers (credentials out, X-Forwarded-* in). */
 interface Outgoing {
   target: ProxyTarget;
@@ -143,8 +147,7 @@ function outgoing(ctx: ApiContext, req: IncomingMessage, info: RequestInfo, r: R
   const target = r.plural === 'pods' ? podTarget(ctx, r, ns, info.name!) : serviceTarget(ctx, r, ns, info.name!);
   const rawQuery = info.query.toString();
   const prefix = info.path.slice(0, info.path.length - rest.length);
-  const drop = new Set(['authorization', 'host', 'impersonate-user', 'impersonate-group', 'impersonate-uid']);
-  const headers = forwardedHeaders(req.headers, drop, keep);
+  const headers = forwardedHeaders(req.headers, CALLER_ONLY, keep);
   const apiHost = req.headers.host ?? req.headers[':authority'] ?? '';
   headers.host = `${target.ip}:${target.port}`;
   headers['x-forwarded-uri'] = `${prefix}${rest}`.replace(/\/{2,}/g, '/');
@@ -182,13 +185,7 @@ export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: Se
     });
     upstream.on('error', (e) => {
       stream.destroy();
-      if (!res.headersSent) {
-        const err = errors.unavailable(`error trying to reach service: ${dialFailure(target, e)}`);
-        res.writeHead(err.code, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(err.toStatus()));
-      } else {
-        res.destroy();
-      }
+      sendError(res, errors.unavailable(`error trying to reach service: ${dialFailure(target, e)}`));
       resolve();
     });
     res.on('close', () => { if (!res.writableFinished) upstream.destroy(); resolve(); });
