@@ -2,12 +2,15 @@
 // CLI, benchmarks, tests and node agents. No runtime imports from the rest of main/.
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
+import { constants as h2constants } from 'node:http2';
 import type { ApiObject, KList, KObject, Status, WatchEvent } from '../api/types';
 import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, ResourceRef, WatchHandle, WatchOptions, WriteOpts } from './types';
 import { ClientError, PATCH_MEDIA_TYPES } from './types';
 import type { ApiCredentials } from './credentials';
 import { authHeaders, tlsOptions } from './credentials';
-import { Http2Transport } from './http2-transport';
+import { Http2Transport, type Http2HealthCheck } from './http2-transport';
 import { ReachabilityProbe } from './reachability';
 
 export interface HttpClientOptions extends ApiCredentials {
@@ -18,8 +21,13 @@ export interface HttpClientOptions extends ApiCredentials {
   /** Fail an ordinary request (not a watch) that has seen no socket activity for this long. Default: no limit. */
   requestTimeoutMs?: number;
   userAgent?: string;
-  /** Send requests (not watches) over HTTP/2 on `maxSockets` connections, as client-go does. Default: HTTP/1.1. */
+  /**
+   * Requests and watches over HTTP/2 on `maxSockets` connections (default 1), as client-go does: every watch a stream of
+   * the one connection. Default: HTTP/1.1, each watch on a connection of its own.
+   */
   http2?: boolean;
+  /** When an HTTP/2 connection is pinged and given up (default client-go's: quiet 30 s, ping unanswered 15 s). */
+  http2HealthCheck?: Http2HealthCheck;
 }
 
 export function resourcePath(r: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
@@ -43,11 +51,18 @@ export class HttpClient implements ApiClient {
   private readonly url: URL;
   private readonly h2?: Http2Transport;
   private reachability?: ReachabilityProbe;
+  /** The CA, certificate and key parsed once for every connection (Node parses them again for each otherwise). */
+  private readonly secureContext: SecureContext;
 
   constructor(readonly opts: HttpClientOptions) {
     this.url = new URL(opts.server);
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tlsOptions(opts) });
-    if (opts.http2) this.h2 = new Http2Transport(this.url.origin, opts, opts.maxSockets ?? 1);
+    const tls = tlsOptions(opts);
+    this.secureContext = createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tls, secureContext: this.secureContext });
+    if (opts.http2) {
+      const connections = opts.maxSockets ?? 1;
+      this.h2 = new Http2Transport(this.url.origin, opts, { connections, secureContext: this.secureContext, health: opts.http2HealthCheck });
+    }
   }
 
   close(): void {
@@ -148,24 +163,22 @@ export class HttpClient implements ApiClient {
       watch: 'true', resourceVersion: o.resourceVersion, labelSelector: o.labelSelector, fieldSelector: o.fieldSelector,
       allowWatchBookmarks: o.allowWatchBookmarks, timeoutSeconds: o.timeoutSeconds,
     });
-    // Watches get their own connection so they never queue behind (or block) ordinary calls.
-    const req = https.request({
-      host: this.url.hostname, port: this.url.port || 443, method: 'GET', path, ...tlsOptions(this.opts), agent: false,
-      headers: { ...authHeaders(this.opts), Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' },
-    }, (res) => {
-      if ((res.statusCode ?? 0) < 400 && !stopped) o.onOpen?.();
-      if ((res.statusCode ?? 0) >= 400) {
+    const headers = { ...authHeaders(this.opts), Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+    let cancel: () => void;
+    const onResponse = (code: number, body: Readable) => {
+      if (code < 400 && !stopped) o.onOpen?.();
+      if (code >= 400) {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
+        body.on('data', (c: Buffer) => chunks.push(c));
+        body.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          close(toClientError(res.statusCode ?? 0, parseJson(text), text));
+          close(toClientError(code, parseJson(text), text));
         });
         return;
       }
       let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
+      body.setEncoding('utf8');
+      body.on('data', (chunk: string) => {
         buf += chunk;
         let nl: number;
         while ((nl = buf.indexOf('\n')) >= 0) {
@@ -176,21 +189,37 @@ export class HttpClient implements ApiClient {
           if (ev.type === 'ERROR') {
             const st = ev.object as unknown as Status;
             close(new ClientError(st.code ?? 500, st.reason ?? 'InternalError', st.message ?? 'watch error', st));
-            req.destroy();
+            cancel();
             return;
           }
           onEvent(ev);
         }
       });
-      res.on('end', () => close());
-      res.on('error', (e) => close(e));
-    });
-    req.on('error', (e) => close(e));
-    req.end();
+      body.on('end', () => close());
+      body.on('error', (e) => close(e));
+    };
+    if (this.h2) {
+      // A stream of the shared connection (client-go's watches share one too).
+      const stream = this.h2.open('GET', path, headers);
+      cancel = () => { if (!stream.closed) stream.close(h2constants.NGHTTP2_CANCEL); };
+      stream.on('response', (h) => onResponse(Number(h[':status']), stream));
+      stream.on('error', (e: Error) => close(e));
+      // A session that went away (ping unanswered, server gone) closes its streams, with or without an error.
+      stream.on('close', () => close(new Error(`watch ${path}: the HTTP/2 stream closed (code ${stream.rstCode ?? 0})`)));
+    } else {
+      // HTTP/1.1: each watch gets its own connection so it never queues behind (or blocks) ordinary calls.
+      const options: https.RequestOptions & Pick<ConnectionOptions, 'secureContext'> = {
+        host: this.url.hostname, port: this.url.port || 443, method: 'GET', path, ...tlsOptions(this.opts), secureContext: this.secureContext, agent: false, headers,
+      };
+      const req = https.request(options, (res) => onResponse(res.statusCode ?? 0, res));
+      cancel = () => req.destroy();
+      req.on('error', (e) => close(e));
+      req.end();
+    }
     return {
       stop: () => {
         stopped = true;
-        req.destroy();
+        cancel();
       },
     };
   }

@@ -10,7 +10,7 @@ import { containerdConfig, SANDBOX_IMAGE } from '../protocol/containerd-config';
 import type { MachineInfo } from './types';
 import type { SshSession } from './ssh';
 import type { SFTPWrapper } from 'ssh2';
-import { AGENT_NODE_FLAGS, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
+import { AGENT_ENV, AGENT_NODE_FLAGS, NODE, NODE_CONTAINERD, SERVICE_CIDR } from './node-paths';
 import { DEFAULT_CLUSTER_CIDR } from '../api/cluster-cidr';
 import { isRunningCmd, startCmd, stopCmd, SUPERVISE_SCRIPT } from './node-services';
 import { sha256File } from './artifacts';
@@ -176,7 +176,7 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   input.progress(5, 'starting the agent');
   const restart = uploaded.has(NODE.agentBundle) || written.has(NODE.agentConfig) ? `${stopCmd(mgr, 'agent')}; ` : '';
   const running = `end=$(($(date +%s) + 10)); until ${isRunningCmd(mgr, 'agent')}; do if [ $(date +%s) -gt $end ]; then echo "the agent's supervisor did not start" >&2; exit 1; fi; sleep 0.02; done`;
-  await s.run(`${env} ${restart}${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, ...AGENT_NODE_FLAGS, NODE.agentBundle, '--config', NODE.agentConfig] })} && ${running}`);
+  await s.run(`${env} ${restart}${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, ...AGENT_NODE_FLAGS, NODE.agentBundle, '--config', NODE.agentConfig], env: AGENT_ENV })} && ${running}`);
   input.progress(5, 'waiting for containerd to answer');
   await s.run(`${env} ${answers}`, { timeoutMs: 30_000 });
 }

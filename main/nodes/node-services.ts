@@ -70,6 +70,8 @@ done
 export interface ServiceDef {
   name: string;
   argv: string[];
+  /** Environment of the service beyond PATH. */
+  env?: Readonly<Record<string, string>>;
 }
 
 const sq = (s: string): string => `'${s.replace(/'/g, '\'\\\'\'')}'`;
@@ -82,7 +84,7 @@ StartLimitIntervalSec=0
 
 [Service]
 Environment=PATH=${NODE.path}
-ExecStart=${def.argv.join(' ')}
+${Object.entries(def.env ?? {}).map(([k, v]) => `Environment=${k}=${v}\n`).join('')}ExecStart=${def.argv.join(' ')}
 Restart=always
 RestartSec=1
 RestartSteps=5
@@ -111,7 +113,8 @@ export function startCmd(mgr: ServiceManager, def: ServiceDef): string {
     return `printf '%s' ${sq(unit(def))} > /etc/systemd/system/flotilla-${def.name}.service && systemctl daemon-reload && systemctl enable --now flotilla-${def.name} >/dev/null 2>&1 && systemctl start flotilla-${def.name}`;
   }
   const args = [NODE.supervise, def.name, ...def.argv].map(sq).join(' ');
-  return `mkdir -p ${NODE.logDir} && if ! { ${isRunningCmd(mgr, def.name)}; }; then setsid -f /bin/sh ${args} </dev/null >>${NODE.logDir}/${def.name}.log 2>&1; fi`;
+  const env = Object.entries(def.env ?? {}).map(([k, v]) => `${k}=${sq(v)} `).join('');
+  return `mkdir -p ${NODE.logDir} && if ! { ${isRunningCmd(mgr, def.name)}; }; then ${env ? `env ${env}` : ''}setsid -f /bin/sh ${args} </dev/null >>${NODE.logDir}/${def.name}.log 2>&1; fi`;
 }
 
 /** Shell: stop the service and wait for it to be gone. */

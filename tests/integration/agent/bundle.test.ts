@@ -10,7 +10,7 @@ import { attachPodStreams } from '../../../main/apiserver/streams';
 import type { Lease, Node, Pod } from '../../../main/api/types';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
-import { AGENT_NODE_FLAGS } from '../../../main/nodes/node-paths';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../../main/nodes/node-paths';
 import { HELLO, httpFromNode, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
@@ -87,7 +87,7 @@ describe.skipIf(skipUnlessRoot)('bundled agent.js as a process in the node names
     });
     agentLog = join(node.dir, 'agent.log');
     const fd = openSync(agentLog, 'a');
-    agent = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, ...AGENT_NODE_FLAGS, join(bundleDir, 'agent.js'), '--config', configFile], { stdio: ['ignore', fd, fd] });
+    agent = spawn('nsenter', [`--net=/run/netns/${node.ns}`, process.execPath, ...AGENT_NODE_FLAGS, join(bundleDir, 'agent.js'), '--config', configFile], { stdio: ['ignore', fd, fd], env: { ...process.env, ...AGENT_ENV } });
     closeSync(fd);
   });
 

@@ -1,7 +1,8 @@
 // The client library's informer, as the agent uses it, against a real API server over HTTPS through a
 // connection we can cut (as the SSH tunnel may drop): reconnects with backoff and catches up (adds,
 // changes and deletions made while away arrive as events), and re-lists when its resourceVersion was
-// compacted (410).
+// compacted (410). Over HTTP/1.1 (a connection per watch) and HTTP/2 (the agent's: every watch a stream of one
+// connection, which is pinged when quiet and given up when the ping goes unanswered).
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigMap } from '../../../main/api/types';
@@ -18,19 +19,28 @@ class Tunnel {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
+  /** Connections accepted since the tunnel was made. */
+  accepted = 0;
+  private frozen = false;
   constructor(private readonly target: number) {}
   async open(): Promise<void> {
     const server = net.createServer((c) => {
+      this.accepted++;
       const u = net.connect(this.target, '127.0.0.1');
       for (const s of [c, u]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); }
       c.on('close', () => u.destroy());
       u.on('close', () => c.destroy());
-      c.pipe(u).pipe(c);
+      // Bytes are passed on unless the tunnel is frozen (then they are swallowed: a link that died without a word).
+      c.on('data', (d: Buffer) => { if (!this.frozen) u.write(d); });
+      u.on('data', (d: Buffer) => { if (!this.frozen) c.write(d); });
     });
     this.server = server;
     await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
     this.port = (server.address() as net.AddressInfo).port;
   }
+  /** Connections stay open, but nothing passes either way until thaw(). */
+  freeze(): void { this.frozen = true; }
+  thaw(): void { this.frozen = false; }
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -45,7 +55,10 @@ function logChanges(inf: Informer<ConfigMap>, events: string[]): void {
   inf.addHandler({ add: log('ADDED'), update: (_old, o) => log('MODIFIED')(o), delete: log('DELETED') });
 }
 
-describe('informer over HTTPS', () => {
+describe.each([
+  { protocol: 'HTTP/1.1', http2: false },
+  { protocol: 'HTTP/2', http2: true },
+])('informer over HTTPS ($protocol)', ({ http2 }) => {
   let cluster: TestCluster;
   let tunnel: Tunnel;
   let client: HttpClient;
@@ -55,7 +68,9 @@ describe('informer over HTTPS', () => {
     cluster = await startTestCluster();
     tunnel = new Tunnel(Number(new URL(cluster.core.api.url).port));
     await tunnel.open();
-    client = new HttpClient({ server: `https://127.0.0.1:${tunnel.port}`, token: cluster.core.auth.adminToken, caCertPem: cluster.core.caCertPem });
+    client = new HttpClient({
+      server: `https://127.0.0.1:${tunnel.port}`, token: cluster.core.auth.adminToken, caCertPem: cluster.core.caCertPem, http2,
+    });
   });
   afterAll(async () => {
     client?.close();
@@ -128,6 +143,68 @@ describe('informer over HTTPS', () => {
       await cluster.client.update(CONFIGMAPS, cm('a', '3'));
       await waitFor(() => events.includes('MODIFIED a 3'), 'watching after the re-list');
     } finally {
+      stop();
+    }
+  });
+
+  it('watches several kinds at once on one connection over HTTP/2, one connection each over HTTP/1.1', async () => {
+    const before = tunnel.accepted;
+    const kinds = [CONFIGMAPS, SECRETS, { group: '', version: 'v1', plural: 'services', namespaced: true }, { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true }];
+    const informers = kinds.map((k) => new Informer(client, k, { backoffMs: 50, maxBackoffMs: 200 }));
+    const stops = informers.map((i) => i.start());
+    try {
+      await Promise.all(informers.map((i) => i.hasSynced));
+      const events: string[] = [];
+      informers[0].addHandler({ add: (o) => events.push(o.metadata?.name ?? '') });
+      await cluster.client.create(CONFIGMAPS, cm('shared', '1'));
+      await waitFor(() => events.includes('shared'), 'the event on a shared connection');
+      const opened = tunnel.accepted - before;
+      if (http2) expect(opened).toBeLessThanOrEqual(1); // the session may already be open from an earlier test
+      else expect(opened).toBeGreaterThanOrEqual(kinds.length);
+    } finally {
+      for (const stop of stops) stop();
+    }
+  });
+});
+
+describe('HTTP/2 health check', () => {
+  let cluster: TestCluster;
+  let tunnel: Tunnel;
+  let client: HttpClient;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    tunnel = new Tunnel(Number(new URL(cluster.core.api.url).port));
+    await tunnel.open();
+    client = new HttpClient({
+      server: `https://127.0.0.1:${tunnel.port}`, token: cluster.core.auth.adminToken, caCertPem: cluster.core.caCertPem, http2: true,
+      http2HealthCheck: { readIdleMs: 300, pingTimeoutMs: 400 },
+    });
+  });
+  afterAll(async () => {
+    client?.close();
+    await tunnel?.cut();
+    await cluster?.stop();
+  });
+
+  const cm = (name: string, v: string): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels: { t: 'refl' } }, data: { v } });
+
+  it('a connection that goes silent is pinged, given up, and every watch on it opened again', async () => {
+    const events: string[] = [];
+    const errors: string[] = [];
+    const r = new Informer<ConfigMap>(client, CONFIGMAPS, { labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200, onError: (e) => errors.push(String(e)) });
+    logChanges(r, events);
+    const stop = r.start();
+    try {
+      await r.hasSynced;
+      tunnel.freeze();
+      await cluster.client.create(CONFIGMAPS, cm('made-while-silent', '1'));
+      // Quiet for 300 ms, then a ping that gets no answer in 400 ms: the session is destroyed and the watch fails.
+      await waitFor(() => errors.some((e) => /ping/.test(e)), 'the watch to fail on the unanswered ping', 10_000).catch((e: Error) => { throw new Error(`${e.message}; errors: ${errors.join('; ')}`); });
+      tunnel.thaw();
+      await waitFor(() => events.includes('ADDED made-while-silent 1'), 'the change made while silent, after the watch is open again', 10_000);
+    } finally {
+      tunnel.thaw();
       stop();
     }
   });

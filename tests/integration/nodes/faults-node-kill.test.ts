@@ -10,7 +10,7 @@ import type { Event, Pod } from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
-import { NODE } from '../../../main/nodes/node-paths';
+import { AGENT_ENV, AGENT_NODE_FLAGS, NODE } from '../../../main/nodes/node-paths';
 import { hostPathOf } from '../../../main/nodes/providers/sandbox/node-state';
 import { waitFor } from '../../helpers/wait';
 import { sandboxCluster, skipWithoutAgent } from './support';
@@ -142,6 +142,10 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
     const killed = await killWhileCreating('agent', 'fresh', 6);
     const again = await waitFor(() => { const p = servicePid('agent'); return p && p !== killed.pid ? p : undefined; }, 'a new agent process', 30_000, 100);
     expect(again).not.toBe(killed.pid);
+    // The restarted agent runs as the first did: node's flags and the agent's environment (the supervisor keeps both).
+    expect(fs.readFileSync(`/proc/${again}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...AGENT_NODE_FLAGS]));
+    const environ = fs.readFileSync(`/proc/${again}/environ`, 'utf8').split('\0');
+    for (const [k, v] of Object.entries(AGENT_ENV)) expect(environ).toContain(`${k}=${v}`);
     await waitFor(async () => (await kubeletStarts()) > starts, 'the restarted kubelet\'s Starting event on the Node', 60_000, 200);
     await allRunningOnce(before, sandboxesBefore, steady.length + killed.replicas);
   });

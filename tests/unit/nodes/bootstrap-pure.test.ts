@@ -29,6 +29,9 @@ describe('node services', () => {
     expect(isRunningCmd('supervise', 'agent')).toContain('/var/lib/flotilla/run/agent.pid');
     expect(stopCmd('supervise', 'agent')).toContain('kill -TERM');
     expect(SUPERVISE_SCRIPT).toContain('flock -n 9 || exit 0');
+    // The environment is the supervisor's, so each restart of the service has it too.
+    const withEnv = startCmd('supervise', { name: 'agent', argv: ['/usr/bin/node'], env: { MALLOC_MMAP_THRESHOLD_: '131072' } });
+    expect(withEnv).toContain('env MALLOC_MMAP_THRESHOLD_=\'131072\' setsid -f /bin/sh');
     // Run for real in supervise-script.test.ts.
   });
 
@@ -41,6 +44,8 @@ describe('node services', () => {
     expect(s).toContain('RestartSteps=5');
     expect(s).toContain('RestartMaxDelaySec=30');
     expect(s).toContain('systemctl enable --now flotilla-containerd');
+    const withEnv = startCmd('systemd', { name: 'agent', argv: ['/usr/bin/node'], env: { MALLOC_MMAP_THRESHOLD_: '131072' } });
+    expect(withEnv).toMatch(/Environment=PATH=\S+\nEnvironment=MALLOC_MMAP_THRESHOLD_=131072\nExecStart=\/usr\/bin\/node\n/);
   });
 });
 

@@ -18,6 +18,18 @@ export class CriError extends Error {
 type Callback = (err: grpc.ServiceError | null, res: unknown) => void;
 type Unary = (req: unknown, meta: grpc.Metadata, opts: grpc.CallOptions, cb: Callback) => unknown;
 
+/** A unary call by the method's name with a deadline; a failure is a CriError naming `label`. */
+export function unaryCall<T>(client: grpc.Client, method: string, label: string, req: unknown, meta: grpc.Metadata, timeoutMs: number): Promise<T> {
+  const fn: unknown = (client as unknown as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new Error(`CRI: no method ${label}`));
+  return new Promise<T>((resolve, reject) => {
+    (fn as Unary).call(client, req, meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
+      if (err) reject(new CriError(label, err.code, err.details || err.message));
+      else resolve(res as T);
+    });
+  });
+}
+
 export interface CriClientOptions {
   /** Default deadline for quick calls, ms (default 30 s). */
   timeoutMs?: number;
@@ -43,14 +55,7 @@ export class CriClient {
   }
 
   private call<T>(client: grpc.Client, method: string, req: unknown, timeoutMs = this.timeoutMs): Promise<T> {
-    const fn: unknown = (client as unknown as Record<string, unknown>)[method];
-    if (typeof fn !== 'function') return Promise.reject(new Error(`CRI: no method ${method}`));
-    return new Promise<T>((resolve, reject) => {
-      (fn as Unary).call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
-        if (err) reject(new CriError(method, err.code, err.details || err.message));
-        else resolve(res as T);
-      });
-    });
+    return unaryCall(client, method, method, req, new grpc.Metadata(), timeoutMs);
   }
 
   version(timeoutMs?: number): Promise<VersionResponse> {

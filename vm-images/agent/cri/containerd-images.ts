@@ -2,8 +2,8 @@
 // CRI has no call to name an image, and a mirror's rewritten pull must end up under the name the pod asked for. The CRI
 // plugin sees the records change through containerd's image events (ImageCreate/Update/Delete).
 import * as grpc from '@grpc/grpc-js';
-import { loadProtoText, protoService } from './load';
-import { CriError } from './client';
+import { protoServices } from './load';
+import { CriError, unaryCall } from './client';
 
 /** The fields of containerd's images.proto and types/descriptor.proto that naming an image needs (numbers as there). */
 const IMAGES_PROTO = `syntax = "proto3";
@@ -34,14 +34,11 @@ export interface ImageRecord { name: string; labels: Record<string, string>; tar
 
 let ctor: grpc.ServiceClientConstructor | undefined;
 
-type Callback = (err: grpc.ServiceError | null, res: unknown) => void;
-type Unary = (req: unknown, meta: grpc.Metadata, opts: grpc.CallOptions, cb: Callback) => unknown;
-
 export class ContainerdImages {
   private readonly client: grpc.Client;
 
   constructor(socket: string, private readonly timeoutMs = 30_000) {
-    ctor ??= protoService(loadProtoText(IMAGES_PROTO), ['containerd', 'services', 'images', 'v1', 'Images']);
+    ctor ??= protoServices(IMAGES_PROTO, ['containerd.services.images.v1.Images'])[0];
     this.client = new ctor(`unix://${socket}`, grpc.credentials.createInsecure());
   }
 
@@ -50,15 +47,9 @@ export class ContainerdImages {
   }
 
   private call<T>(method: string, req: unknown): Promise<T> {
-    const fn = (this.client as unknown as Record<string, Unary>)[method];
     const meta = new grpc.Metadata();
     meta.set('containerd-namespace', CRI_NAMESPACE);
-    return new Promise<T>((resolve, reject) => {
-      fn.call(this.client, req, meta, { deadline: Date.now() + this.timeoutMs }, (err, res) => {
-        if (err) reject(new CriError(`images.${method}`, err.code, err.details || err.message));
-        else resolve(res as T);
-      });
-    });
+    return unaryCall(this.client, method, `images.${method}`, req, meta, this.timeoutMs);
   }
 
   /** The record of a name, or undefined when there is none. */

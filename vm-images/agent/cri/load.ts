@@ -1,7 +1,7 @@
-// Loads the embedded CRI .proto into gRPC service constructors (works from a single bundled file: no .proto on disk needed).
+// Turns embedded .proto text into gRPC service clients with protobufjs and grpc-js (works from a single bundled file: no
+// .proto on disk needed). protobufjs encodes and decodes; grpc-js's generic client constructor makes the calls.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { parse } from 'protobufjs';
+import { parse, type IConversionOptions, type Service } from 'protobufjs';
 import { CRI_API_PROTO } from './api-proto';
 
 export interface CriServices {
@@ -9,36 +9,47 @@ export interface CriServices {
   ImageService: grpc.ServiceClientConstructor;
 }
 
-let cached: CriServices | undefined;
+/**
+ * How answers decode, which the shapes in types.ts describe: fields named as in the .proto, int64 as decimal strings,
+ * enums by name, a field the runtime left out as its default (empty lists and maps included).
+ */
+const DECODE: IConversionOptions = { longs: String, enums: String, defaults: true };
 
-function lookup(obj: grpc.GrpcObject, path: string[]): grpc.ServiceClientConstructor {
-  let cur: unknown = obj;
-  for (const key of path) {
-    if (typeof cur !== 'object' && typeof cur !== 'function') throw new Error(`CRI proto: ${path.join('.')} missing`);
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  if (typeof cur !== 'function') throw new Error(`CRI proto: ${path.join('.')} is not a service`);
-  return cur as grpc.ServiceClientConstructor;
+function methodDefinition(service: Service, name: string): grpc.MethodDefinition<object, object> {
+  const method = service.methods[name];
+  const request = method.resolvedRequestType;
+  const response = method.resolvedResponseType;
+  if (!request || !response) throw new Error(`proto: ${service.fullName}.${name}'s message types did not resolve`);
+  return {
+    path: `/${service.fullName.slice(1)}/${name}`,
+    requestStream: method.requestStream === true,
+    responseStream: method.responseStream === true,
+    requestSerialize: (value) => Buffer.from(request.encode(request.fromObject(value)).finish()),
+    requestDeserialize: (bytes) => request.toObject(request.decode(bytes), DECODE),
+    responseSerialize: (value) => Buffer.from(response.encode(response.fromObject(value)).finish()),
+    responseDeserialize: (bytes) => response.toObject(response.decode(bytes), DECODE),
+  };
 }
 
-/** A .proto's text as gRPC's package object, parsed in memory (no file: nothing is left behind by a killed process). */
-export function loadProtoText(text: string): grpc.GrpcObject {
+/**
+ * The client constructor of each named service (full names: `runtime.v1.RuntimeService`) of a .proto's text, parsed in
+ * memory (no file: nothing is left behind by a killed process).
+ */
+export function protoServices(text: string, names: readonly string[]): grpc.ServiceClientConstructor[] {
   const { root } = parse(text, { keepCase: true });
-  const def = protoLoader.fromJSON(root.toJSON(), { keepCase: true, longs: String, enums: String, defaults: true });
-  return grpc.loadPackageDefinition(def);
+  root.resolveAll();
+  return names.map((name) => {
+    const service = root.lookupService(name);
+    const methods = Object.fromEntries(Object.keys(service.methods).map((method) => [method, methodDefinition(service, method)]));
+    return grpc.makeGenericClientConstructor(methods, service.name);
+  });
 }
 
-/** A service constructor of a loaded package (`['runtime', 'v1', 'RuntimeService']`). */
-export function protoService(root: grpc.GrpcObject, path: string[]): grpc.ServiceClientConstructor {
-  return lookup(root, path);
-}
+let cached: CriServices | undefined;
 
 export function loadCriServices(): CriServices {
   if (cached) return cached;
-  const root = loadProtoText(CRI_API_PROTO);
-  cached = {
-    RuntimeService: lookup(root, ['runtime', 'v1', 'RuntimeService']),
-    ImageService: lookup(root, ['runtime', 'v1', 'ImageService']),
-  };
+  const [RuntimeService, ImageService] = protoServices(CRI_API_PROTO, ['runtime.v1.RuntimeService', 'runtime.v1.ImageService']);
+  cached = { RuntimeService, ImageService };
   return cached;
 }

@@ -1,4 +1,4 @@
-// TypeScript shapes of the CRI runtime.v1 messages we use, as proto-loader decodes them
+// TypeScript shapes of the CRI runtime.v1 messages we use, as load.ts decodes them
 // (keepCase, longs as strings, enums as strings, defaults filled in).
 
 export type Labels = Record<string, string>;

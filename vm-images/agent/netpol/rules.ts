@@ -7,6 +7,7 @@
 // the node through OUTPUT, not FORWARD, so kubelet probes are never filtered.
 import { createHash } from 'node:crypto';
 import { selectorFromLabelSelector } from '../../../main/api/labels';
+import { compareCodePoints } from '../../../main/api/string-order';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod } from '../../../main/api/types';
 import { cidrWithin } from '../network/routes';
 import { base32Prefix } from '../proxy/names';
@@ -167,7 +168,7 @@ export function computeNetpolRules(input: NetpolInput): NetpolRules {
   const top: Chain = { table: 'filter', name: NETPOL_CHAIN, rules: [`-A ${NETPOL_CHAIN} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`] };
   const chains: Chain[] = [];
   const local = input.pods.filter((p) => p.spec?.nodeName === input.nodeName && live(p) && podIP(p))
-    .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
+    .sort((a, b) => compareCodePoints(`${a.metadata?.namespace}/${a.metadata?.name}`, `${b.metadata?.namespace}/${b.metadata?.name}`));
   for (const pod of local) {
     const key = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
     for (const dir of ['ingress', 'egress'] as const) {

@@ -2,6 +2,7 @@
 // cgroup (config.cgroupParent) or /proc, containers from CRI ListContainerStats. CPU rates are
 // computed between consecutive samples when the runtime does not report them.
 import { statfsSync } from 'node:fs';
+import { compareCodePoints } from '../../../main/api/string-order';
 import type { CriClient } from '../cri/client';
 import type { ContainerStats } from '../cri/types';
 import { LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../pods/labels';
@@ -108,7 +109,7 @@ export class StatsCollector {
     for (const id of [...this.containerSamples.keys()]) if (!live.has(id)) this.containerSamples.delete(id);
     const time = new Date(now).toISOString();
     for (const pod of pods.values()) {
-      pod.containers.sort((a, b) => a.name.localeCompare(b.name));
+      pod.containers.sort((a, b) => compareCodePoints(a.name, b.name));
       pod.cpu = { time, usageNanoCores: pod.containers.reduce((s, c) => s + (c.cpu?.usageNanoCores ?? 0), 0) };
       pod.memory = { time, workingSetBytes: pod.containers.reduce((s, c) => s + (c.memory?.workingSetBytes ?? 0), 0) };
     }
@@ -124,7 +125,7 @@ export class StatsCollector {
         ...(fs ? { fs } : {}),
         ...(rlimit ? { rlimit } : {}),
       },
-      pods: [...pods.values()].sort((a, b) => `${a.podRef.namespace}/${a.podRef.name}`.localeCompare(`${b.podRef.namespace}/${b.podRef.name}`)),
+      pods: [...pods.values()].sort((a, b) => compareCodePoints(`${a.podRef.namespace}/${a.podRef.name}`, `${b.podRef.namespace}/${b.podRef.name}`)),
     };
   }
 }
