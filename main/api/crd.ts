@@ -2,6 +2,7 @@
 // and the conditions the establishing controller reports.
 import type { KObject } from './types';
 import { isObj, list, str } from './validation/read';
+import { compareCodePoints } from './string-order';
 
 /** listKind <kind>List, singular the lower-case kind, conversion None, storedVersions: as apiextensions' v1 defaults do. */
 export function defaultCustomResourceDefinition(o: KObject): void {
@@ -37,7 +38,7 @@ const KUBE_VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
 export function byVersionPriority(a: string, b: string): number {
   const ma = KUBE_VERSION.exec(a);
   const mb = KUBE_VERSION.exec(b);
-  if (!ma || !mb) return ma ? -1 : mb ? 1 : a.localeCompare(b);
+  if (!ma || !mb) return ma ? -1 : mb ? 1 : compareCodePoints(a, b);
   const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0);
   if (rank(ma) !== rank(mb)) return rank(mb) - rank(ma);
   if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);

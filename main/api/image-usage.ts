@@ -3,6 +3,7 @@
 // all normalized as the kubelet parses references (busybox → docker.io/library/busybox:latest).
 import type { Container, ContainerStatus, Pod } from './types';
 import { parseImageRef } from './image-ref';
+import { compareCodePoints } from './string-order';
 
 export interface PodRef { namespace: string; name: string }
 
@@ -44,5 +45,5 @@ export function podsUsingImage(names: readonly string[], pods: readonly Pod[], i
   return pods
     .filter((p) => [...podImageKeys(p)].some((k) => mine.has(k)))
     .map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' }))
-    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+    .sort((a, b) => compareCodePoints(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
 }

@@ -6,6 +6,7 @@ import { selectorFromLabelSelector } from '../api/labels';
 import { newReconciler } from '../client/reconciler';
 import { R } from '../client/refs';
 import type { Controller, ControllerContext } from './controller';
+import { compareCodePoints } from '../api/string-order';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -13,7 +14,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 export function aggregatedRules(role: ClusterRole, roles: readonly ClusterRole[]): PolicyRule[] {
   const selectors = (role.aggregationRule?.clusterRoleSelectors ?? []).map((s) => selectorFromLabelSelector(s));
   const rules: PolicyRule[] = [];
-  const sorted = [...roles].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  const sorted = [...roles].sort((a, b) => compareCodePoints(a.metadata?.name ?? '', b.metadata?.name ?? ''));
   for (const other of sorted) {
     if (other.metadata?.name === role.metadata?.name) continue;
     if (!selectors.some((s) => s.matches(other.metadata?.labels ?? {}))) continue;

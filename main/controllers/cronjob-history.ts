@@ -5,6 +5,7 @@ import type { CronJob, Job } from '../api/types';
 import { R } from '../client/refs';
 import type { ControllerContext } from './controller';
 import { ignoreNotFound } from './ignore-not-found';
+import { compareCodePoints } from '../api/string-order';
 
 type Emit = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
@@ -12,8 +13,8 @@ type Emit = (type: 'Normal' | 'Warning', reason: string, message: string) => voi
 function byStartTime(a: Job, b: Job): number {
   const sa = a.status?.startTime;
   const sb = b.status?.startTime;
-  if (!sa || !sb) return !sa && !sb ? (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '') : sa ? -1 : 1;
-  return sa === sb ? (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '') : Date.parse(sa) - Date.parse(sb);
+  if (!sa || !sb) return !sa && !sb ? compareCodePoints(a.metadata?.name ?? '', b.metadata?.name ?? '') : sa ? -1 : 1;
+  return sa === sb ? compareCodePoints(a.metadata?.name ?? '', b.metadata?.name ?? '') : Date.parse(sa) - Date.parse(sb);
 }
 
 export async function cleanupFinishedJobs(ctx: ControllerContext, cj: CronJob, jobs: Job[], emit: Emit): Promise<void> {

@@ -4,6 +4,7 @@
 import type { DaemonSet, KObject, Pod } from '../api/types';
 import { withDaemonTolerations } from './daemonset-nodes';
 import { ownerRefFor } from './pod-util';
+import { compareCodePoints } from '../api/string-order';
 
 export const HASH_LABEL = 'controller-revision-hash';
 
@@ -57,7 +58,7 @@ function byCreationAndPhase(a: Pod, b: Pod): number {
   const bound = (b.spec?.nodeName ? 1 : 0) - (a.spec?.nodeName ? 1 : 0);
   if (bound) return bound;
   const d = Date.parse(a.metadata?.creationTimestamp ?? '') - Date.parse(b.metadata?.creationTimestamp ?? '');
-  return d || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  return d || compareCodePoints(a.metadata?.name ?? '', b.metadata?.name ?? '');
 }
 
 export const isDeleting = (p: Pod) => !!p.metadata?.deletionTimestamp;

@@ -47,6 +47,7 @@ export function hashOf(v: unknown, collisionCount?: number): string {
 
 export { semantic } from '../api/semantic';
 import { semantic } from '../api/semantic';
+import { compareCodePoints } from '../api/string-order';
 
 function withoutHash(t: PodTemplateSpec | undefined): string {
   const c = structuredClone(t ?? {});
@@ -91,5 +92,5 @@ export function specReplicas(rs: ReplicaSet): number {
 
 export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
   const d = Date.parse(a.metadata?.creationTimestamp ?? '') - Date.parse(b.metadata?.creationTimestamp ?? '');
-  return d !== 0 ? d : (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  return d !== 0 ? d : compareCodePoints(a.metadata?.name ?? '', b.metadata?.name ?? '');
 }

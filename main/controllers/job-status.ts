@@ -1,10 +1,11 @@
 // How the job controller writes a Job's status: as a merge patch of the status subresource, sent only
 // when something changed; what is to go is sent as null (an empty uncountedTerminatedPods list as well).
 import type { JobStatus } from '../api/types';
+import { compareCodePoints } from '../api/string-order';
 
 function normal(s: JobStatus): unknown {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s).sort(([a], [b]) => a.localeCompare(b))) if (v !== undefined && v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(s).sort(([a], [b]) => compareCodePoints(a, b))) if (v !== undefined && v !== null) out[k] = v;
   return out;
 }
 

@@ -7,6 +7,7 @@
 import type { NodeMetrics, PodMetrics } from '../api/types';
 import { agentGet, type AgentEndpoint } from '../protocol/agent-connection';
 import { isStatsSummary, STATS_BASELINE_MS, STATS_MAX_RATE_WINDOW_MS, STATS_SUMMARY_PATH, type StatsSummary } from '../protocol/stats-summary';
+import { compareCodePoints } from '../api/string-order';
 
 export interface Usage {
   /** CPU in nanocores (1e9 = one core). */
@@ -158,7 +159,7 @@ export class NodeMetricsStore {
   }
 
   nodeMetrics(): NodeMetrics[] {
-    return [...this.nodes.entries()].filter(([, s]) => this.fresh(s)).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => ({
+    return [...this.nodes.entries()].filter(([, s]) => this.fresh(s)).sort(([a], [b]) => compareCodePoints(a, b)).map(([name, s]) => ({
       metadata: { name, creationTimestamp: iso(this.now()) },
       timestamp: iso(s.at), window: `${s.windowSeconds}s`,
       usage: { cpu: cpuQuantity(s.usage.cpuNanoCores), memory: memoryQuantity(s.usage.memoryBytes) },
@@ -180,7 +181,7 @@ export class NodeMetricsStore {
         });
       }
     }
-    return out.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    return out.sort((a, b) => compareCodePoints(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
   }
 }
 

@@ -9,6 +9,7 @@ import { resourceFor } from '../../../api/resources';
 import { quantityOrNaN } from '../../../api/quantity';
 import { formatResource, podResources } from '../../../api/quota-usage';
 import { errors } from '../../status';
+import { compareCodePoints } from '../../../api/string-order';
 
 const LIMIT_RANGES = resourceFor('', 'v1', 'limitranges')!;
 export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
@@ -23,7 +24,7 @@ function items(lr: LimitRange, type: string): LimitRangeItem[] {
   return (lr.spec?.limits ?? []).filter((i) => i.type === type);
 }
 function sortedEntries(list: Record<string, unknown> | undefined): Array<[string, string]> {
-  return Object.entries(list ?? {}).map(([k, v]): [string, string] => [k, String(v)]).sort(([a], [b]) => a.localeCompare(b));
+  return Object.entries(list ?? {}).map(([k, v]): [string, string] => [k, String(v)]).sort(([a], [b]) => compareCodePoints(a, b));
 }
 
 function mergeContainer(c: Container, defaults: Requirements, prefix: string, notes: string[]): void {

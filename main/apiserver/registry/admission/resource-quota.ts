@@ -14,6 +14,7 @@ import { objectsInScope } from '../../../api/quota-scopes';
 import { groupResourceOf, objectCountResource } from '../../../api/quota-count';
 import type { ObjectReader } from '../strategy';
 import { errors } from '../../status';
+import { compareCodePoints } from '../../../api/string-order';
 
 const QUOTAS = resourceFor('', 'v1', 'resourcequotas')!;
 const COUNTED = ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims'] as const;
@@ -89,7 +90,7 @@ export class QuotaReservations {
     const missing = mine.pods[0] ? missingPodResources(mine.pods[0], Object.keys(q.spec?.hard ?? {})) : '';
     if (missing) throw errors.forbidden(r.group, r.plural, displayName, `failed quota: ${q.metadata?.name ?? ''}: must specify ${missing}`);
     const exceeded: Array<[string, number, number, string]> = [];
-    for (const [name, hardValue] of Object.entries(q.spec?.hard ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, hardValue] of Object.entries(q.spec?.hard ?? {}).sort(([a], [b]) => compareCodePoints(a, b))) {
       const requested = usageOf(name, mine);
       if (!requested) continue;
       const used = usageOf(name, objs) ?? 0;
