@@ -10,7 +10,7 @@ import type { ApiClient, DeleteOpts, ListOptions, PatchKind, PatchOpts, Resource
 import { ClientError, PATCH_MEDIA_TYPES } from './types';
 import type { ApiCredentials } from './credentials';
 import { authHeaders, tlsOptions } from './credentials';
-import { Http2Transport, type Http2HealthCheck } from './http2-transport';
+import { connectionDropped, Http2Transport, type Http2HealthCheck } from './http2-transport';
 import { ReachabilityProbe } from './reachability';
 
 export interface HttpClientOptions extends ApiCredentials {
@@ -205,7 +205,7 @@ export class HttpClient implements ApiClient {
       stream.on('response', (h) => onResponse(Number(h[':status']), stream));
       stream.on('error', (e: Error) => close(e));
       // A session that went away (ping unanswered, server gone) closes its streams, with or without an error.
-      stream.on('close', () => close(new Error(`watch ${path}: the HTTP/2 stream closed (code ${stream.rstCode ?? 0})`)));
+      stream.on('close', () => close(connectionDropped(`watch ${path}: the HTTP/2 stream closed (code ${stream.rstCode ?? 0})`)));
     } else {
       // HTTP/1.1: each watch gets its own connection so it never queues behind (or blocks) ordinary calls.
       const options: https.RequestOptions & Pick<ConnectionOptions, 'secureContext'> = {

@@ -32,6 +32,11 @@ export function keepSessionChecked(s: http2.ClientHttp2Session, { readIdleMs, pi
   });
 }
 
+/** A stream that ended without its answer because its connection went (HTTP/1.1's ECONNRESET, for reachability). */
+export function connectionDropped(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
+}
+
 export interface Http2TransportOptions {
   /** Sessions opened (lazily) and used round robin. Default 1. */
   connections?: number;
@@ -73,7 +78,7 @@ export class Http2Transport {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => resolve({ code, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') }));
       stream.on('error', reject);
-      stream.on('close', () => reject(new Error(`${method} ${path}: the stream closed without an answer (HTTP/2 code ${stream.rstCode ?? 0})`)));
+      stream.on('close', () => reject(connectionDropped(`${method} ${path}: the stream closed without an answer (HTTP/2 code ${stream.rstCode ?? 0})`)));
       if (timeoutMs) stream.setTimeout(timeoutMs, () => stream.close(http2.constants.NGHTTP2_CANCEL, () => reject(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`))));
       if (body !== undefined) stream.end(body);
     });

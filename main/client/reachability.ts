@@ -9,9 +9,12 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOST
 
 /** Whether `err` says the server could not be reached or dropped the connection (not an answer from it). */
 export function isUnreachable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  return (code !== undefined && UNREACHABLE_CODES.has(code)) || err.message === 'socket hang up';
+  // HTTP/2 reports a failed connect as its streams' cancellation, the connect error as the cause.
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code !== undefined && UNREACHABLE_CODES.has(code)) || e.message === 'socket hang up') return true;
+  }
+  return false;
 }
 
 export interface ReachabilityOptions {

@@ -33,18 +33,22 @@ export const NODE = {
  * core more. --no-node-snapshot: node's own start-up JavaScript is compiled instead of read from the snapshot in the
  * binary, whose pages then stay out of memory (≈ 2.5 MB less, ≈ 60 ms more to start). --bytecode-old-age=2 and
  * --retain-maps-for-n-gc=2: code and object layouts only start-up used are dropped after two full collections
- * instead of five and sixteen (≈ 1 MB). `bench footprint` measures both sides (README).
+ * instead of five and sixteen (≈ 1 MB). --v8-pool-size=1: one V8 worker thread (for the collector; no compiler runs
+ * without the JIT) instead of four. `bench footprint` measures both sides (README).
  */
 export const AGENT_NODE_FLAGS: readonly string[] = [
   '--jitless', '--max-semi-space-size=1', '--optimize-for-size', '--no-node-snapshot', '--bytecode-old-age=2', '--retain-maps-for-n-gc=2',
+  '--v8-pool-size=1',
 ];
 
 /**
  * The agent's environment. glibc raises its threshold for serving an allocation with its own mapping each time such a
  * mapping is freed, so that after start-up (bundle and images read once) later allocations of up to megabytes come from
- * the heap and keep it large: fixed at 128 KiB, the idle agent's malloc heap is ≈ 5 MB instead of 5.7–8.6.
+ * the heap and keep it large: fixed at 128 KiB, the idle agent's malloc heap is ≈ 5 MB instead of 5.7–8.6. One arena
+ * for every thread (MALLOC_ARENA_MAX=1) instead of one per thread that ever allocated: the agent's threads are its
+ * main thread, one V8 worker and libuv's pool, which seldom allocate at once.
  */
-export const AGENT_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };
+export const AGENT_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '1' };
 
 export const NODE_CONTAINERD: ContainerdPaths = {
   dir: '/run/containerd',

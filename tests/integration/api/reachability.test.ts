@@ -42,6 +42,9 @@ describe('reaching a server again', () => {
     expect(isUnreachable(new ClientError(503, 'ServiceUnavailable', 'not ready'))).toBe(false);
     expect(isUnreachable(new Error('request timed out'))).toBe(false);
     expect(isUnreachable('ECONNREFUSED')).toBe(false);
+    // HTTP/2: the streams of a session that could not connect are cancelled, the connect error their cause.
+    expect(isUnreachable(Object.assign(new Error('The pending stream has been canceled'), { code: 'ERR_HTTP2_STREAM_CANCEL', cause: refused }))).toBe(true);
+    expect(isUnreachable(Object.assign(new Error('The pending stream has been canceled'), { code: 'ERR_HTTP2_STREAM_CANCEL' }))).toBe(false);
   });
 
   it('probes a refusing port often while the outage is young, then seldom, and wakes every waiter once when it takes connections', async () => {
@@ -70,9 +73,9 @@ describe('reaching a server again', () => {
     }
   });
 
-  it('a reflector in a 30-s back-off after its server refused it lists as soon as the server is reachable', async () => {
+  it.each([false, true])('a reflector in a 30-s back-off after its server refused it lists as soon as the server is reachable (HTTP/2: %s)', async (http2) => {
     const port = await freePort();
-    const client = new HttpClient({ server: `https://127.0.0.1:${port}`, token: c.core.auth.adminToken, caCertPem: c.core.caCertPem });
+    const client = new HttpClient({ server: `https://127.0.0.1:${port}`, token: c.core.auth.adminToken, caCertPem: c.core.caCertPem, http2 });
     const errors: unknown[] = [];
     const inf = new Informer<ConfigMap & KObject>(client, R.configmaps, { namespace: 'default', backoffMs: 30_000, maxBackoffMs: 60_000, onError: (e) => errors.push(e) });
     const stop = inf.start();
