@@ -31,14 +31,13 @@ export const NODE = {
  * (it grows to 16 under the allocation of 50 pods' status work) and --optimize-for-size has V8 grow the old generation
  * less eagerly: with 50 pods the agent is ≈ 66 MB instead of ≈ 86 MB (semi-space alone ≈ 74), for ≈ 0.2–0.3 % of a
  * core more. --no-node-snapshot: node's own start-up JavaScript is compiled instead of read from the snapshot in the
- * binary, whose pages then stay out of memory (≈ 2.5 MB less, ≈ 60 ms more to start). --bytecode-old-age=2 and
- * --retain-maps-for-n-gc=2: code and object layouts only start-up used are dropped after two full collections
- * instead of five and sixteen (≈ 1 MB). --v8-pool-size=1: one V8 worker thread (for the collector; no compiler runs
- * without the JIT) instead of four. `bench footprint` measures both sides (README).
+ * binary, whose pages then stay out of memory (≈ 2.5 MB less, ≈ 60 ms more to start). --v8-pool-size=1: one V8 worker
+ * thread (for the collector; no compiler runs without the JIT) instead of four. Every one of these is known to node 18
+ * and later; the agent sets its newer V8 tuning itself (vm-images/agent/v8-tuning.ts). `bench footprint` measures both
+ * sides (README).
  */
 export const AGENT_NODE_FLAGS: readonly string[] = [
-  '--jitless', '--max-semi-space-size=1', '--optimize-for-size', '--no-node-snapshot', '--bytecode-old-age=2', '--retain-maps-for-n-gc=2',
-  '--v8-pool-size=1',
+  '--jitless', '--max-semi-space-size=1', '--optimize-for-size', '--no-node-snapshot', '--v8-pool-size=1',
 ];
 
 /**

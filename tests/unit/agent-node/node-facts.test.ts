@@ -6,7 +6,7 @@ import { nodeLabels } from '../../../vm-images/agent/node/register';
 import { microTime, rfc3339 } from '../../../vm-images/agent/node/time';
 import { statusFingerprint } from '../../../vm-images/agent/node/node-status';
 import { procCpuNanos, procMemInfo } from '../../../vm-images/agent/stats/host-usage';
-import { parseAgentConfig } from '../../../vm-images/agent/main';
+import { parseAgentConfig } from '../../../vm-images/agent/config-file';
 import { importedRefs } from '../../../vm-images/agent/node/image-import';
 
 describe('node facts', () => {
