@@ -41,7 +41,13 @@ describe.skipIf(skipWithoutAgent)('kill -9 of a sandbox node\'s agent and contai
       const sup = Number(fs.readFileSync(pidFile, 'utf8').trim());
       const children = fs.readFileSync(`/proc/${sup}/task/${sup}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
       return children.find((c) => {
-        try { return fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0').some((a) => a.endsWith(service === 'agent' ? 'agent.js' : 'containerd')); } catch { return false; }
+        try {
+          const argv = fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0');
+          // A copy of the supervisor between its fork and exec (its `$(date +%s)`, or the service's own start) still
+          // carries the supervisor's argv, the service's among it: not the service.
+          if (argv[0] === '/bin/sh') return false;
+          return argv.some((a) => a.endsWith(service === 'agent' ? 'agent.js' : 'containerd'));
+        } catch { return false; }
       });
     } catch { return undefined; }
   };
