@@ -108,9 +108,10 @@ export class Agent {
       server: config.apiServer, token: config.token, caCertPem: config.caCertPem,
       userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})`,
       requestTimeoutMs: 30_000, // a tunnel that dies silently must not hang the lease or status loops
-      // One HTTP/2 connection for every call and watch, as the kubelet's client-go: one TLS session instead of one per
-      // watch (≈ 20 on an idle node), on the node's side and on the API server's.
-      http2: true,
+      // HTTP/1.1, a connection per watch. HTTP/2 (one connection for every call and watch, as the kubelet's client-go:
+      // ≈ 1 MB less on an idle node) is held back: after a control plane SIGKILL a node stayed NotReady, likely a dead
+      // session that requests kept alive (their writes reset its idle timer, so the health-check ping never came).
+      http2: false,
     });
     this.cri = new CriClient(config.containerdSocket);
     this.metrics = createAgentMetrics(config.nodeName, this.cri);
