@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { GROUPED, pageProbe, waitForFullRender } from '../../main/cli/bench-ui';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, navigate } from './support/browser';
 import type { TestBrowser } from './support/browser';
 
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
@@ -39,7 +39,7 @@ describe('bench ui', () => {
     browser = await launchBrowser();
     const page = await browser.context.newPage();
     await page.addInitScript({ content: pageProbe(2, 0) });
-    await page.goto(serve.uiUrl);
+    await navigate(page, serve.uiUrl);
     expect((await page.request.head(serve.uiUrl)).headers()['content-security-policy']).not.toContain('unsafe-eval');
     await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     // The map is not complete yet: the wait must poll until the two nodes are on it.

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureRendererBuilt, ROOT, startServe, type ServeProcess } from './support/serve-process';
-import { launchBrowser, type TestBrowser } from './support/browser';
+import { launchBrowser, navigate, type TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -35,7 +35,7 @@ describe('the Architecture view with 50 hollow nodes', () => {
   }, 120_000);
 
   it('draws the nodes that fit and sums up the rest', async () => {
-    await page.goto(`${serve.uiUrl}#/architecture`);
+    await navigate(page, `${serve.uiUrl}#/architecture`);
     await page.locator('[data-test=arch-node-summary]').waitFor({ timeout: STEP_MS });
     const cards = await page.locator('[data-test^="arch-node-"]:not([data-test=arch-node-summary])').count();
     expect(cards).toBeGreaterThanOrEqual(1);

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { Deployment } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { explained, launchBrowser } from './support/browser';
+import { explained, launchBrowser, navigate } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/cluster';
 
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe('the resource browser', () => {
   it('lists the discovered kinds by section with counts, and Deployments with kubectl\'s columns', async () => {
-    await page.goto(serve.uiUrl);
+    await navigate(page, serve.uiUrl);
     await page.getByRole('button', { name: 'Resources', exact: true }).click();
     const nav = page.getByRole('navigation', { name: 'Resource kinds' });
     await nav.getByRole('heading', { name: 'Workloads' }).waitFor({ timeout: STEP_MS });

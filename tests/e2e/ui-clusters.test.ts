@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureRendererBuilt, ROOT, startServePair } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser } from './support/browser';
+import { launchBrowser, navigate } from './support/browser';
 import type { TestBrowser } from './support/browser';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('another cluster in the UI', () => {
   it('adds the second control plane by its kubeconfig and shows its nodes', async () => {
-    await page.goto(a.uiUrl);
+    await navigate(page, a.uiUrl);
     await page.locator('[data-test=empty-cluster]').waitFor({ timeout: STEP_MS });
     expect(await page.locator('[data-test=cluster-picker]').innerText()).toContain('This Flotilla');
     await page.locator('[data-test=cluster-picker]').click();
@@ -58,7 +58,7 @@ describe('another cluster in the UI', () => {
   });
 
   it('stays on it across a reload, and goes back to this Flotilla', async () => {
-    await page.reload();
+    await navigate(page);
     await page.locator('[data-test=summary]', { hasText: '2 nodes' }).waitFor({ timeout: STEP_MS });
     await page.locator('[data-test=cluster-picker]').click();
     const dialog = page.getByRole('dialog', { name: 'Clusters' });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser, openUi } from './support/browser';
+import { launchBrowser, navigate, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe('an empty cluster', () => {
   it('explains the first steps and opens the add-node dialog from there', async () => {
-    await page.goto(serve.uiUrl);
+    await navigate(page, serve.uiUrl);
     const empty = page.locator('[data-test=empty-cluster]');
     await empty.waitFor({ timeout: 30_000 });
     expect(await empty.innerText()).toMatch(/Add a node[\s\S]*Deploy an app[\s\S]*YAML/);
@@ -104,7 +104,7 @@ describe('an empty cluster', () => {
       return route.continue();
     });
     try {
-      await page.reload();
+      await navigate(page);
       await page.locator('[data-test=empty-cluster]').waitFor({ timeout: 30_000 });
       expect(refused).toBeGreaterThan(0);
       expect(loads).toBe(2);

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { KObject } from '../../main/api/types';
 import { ensureRendererBuilt, ROOT, startServe } from './support/serve-process';
 import type { ServeProcess } from './support/serve-process';
-import { launchBrowser, openUi } from './support/browser';
+import { launchBrowser, navigate, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/wait';
 
@@ -136,7 +136,7 @@ describe('finding things', () => {
     expect(await page.locator('[data-deployment]').count()).toBe(1);
     await shot('05-workloads-shop');
     // Remembered without the URL saying it (a fresh start of the app).
-    await page.goto(new URL('/', serve.uiUrl).toString());
+    await navigate(page, new URL('/', serve.uiUrl).toString());
     await page.locator('[data-test=cluster-map]').waitFor({ timeout: STEP_MS });
     await expectChips('web 0, cart 1');
     await page.locator('[data-test=namespace-select] .trigger').click();
@@ -163,7 +163,7 @@ describe('finding things', () => {
     const detail = page.locator('[data-test=pod-detail]');
     await detail.locator('h1', { hasText: pod }).waitFor({ timeout: STEP_MS });
     expect(hashParams().get('open')).toBe(`v1/pods/default/${pod}`);
-    await page.reload();
+    await navigate(page);
     await detail.locator('h1', { hasText: pod }).waitFor({ timeout: STEP_MS });
     await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
     await shot('07-deep-link-reloaded');

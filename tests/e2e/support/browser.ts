@@ -62,10 +62,29 @@ export async function explained<T>(browser: TestBrowser, step: () => Promise<T>,
   }
 }
 
+const NAVIGATION_ATTEMPTS = 5;
+
+/**
+ * Loads `url` in the page (or reloads it). Chromium on Linux cancels what is in flight with `net::ERR_NETWORK_CHANGED`
+ * whenever a network interface appears or goes (seen in CI: the sandbox-node lane adds and removes veths and bridges
+ * beside this one), so a navigation cancelled that way is tried again, up to five times; a retry is reported on stderr.
+ */
+export async function navigate(page: Page, url?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (url === undefined) await page.reload();
+      else await page.goto(url);
+      return;
+    } catch (e) {
+      if (attempt >= NAVIGATION_ATTEMPTS || !String(e instanceof Error ? e.message : e).includes('net::ERR_NETWORK_CHANGED')) throw e;
+      console.error(`navigate: ${url ?? 'reload'} cancelled by a network change (attempt ${attempt}), trying again`);
+    }
+  }
+}
+
 /** Opens the UI at `url` (or reloads it) and waits until it says it is connected to the cluster. */
 export async function openUi(page: Page, url: string | undefined, timeoutMs: number): Promise<void> {
-  if (url === undefined) await page.reload();
-  else await page.goto(url);
+  await navigate(page, url);
   await page.locator('[data-test=connection]', { hasText: 'Connected' }).waitFor({ timeout: timeoutMs });
 }
 
