@@ -102,6 +102,11 @@ export class HttpClient implements ApiClient {
     const res = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body), contentType);
     const parsed = parseJson(res.text);
     if (res.code >= 400) throw toClientError(res.code, parsed, res.text);
+    // Every call here answers with an object: none (a connection that went mid-answer) is an error, never a result.
+    if (parsed === undefined || parsed === null || typeof parsed !== 'object') {
+      if (!res.text) throw connectionDropped(`${method} ${path}: HTTP ${res.code} with an empty body`);
+      throw new Error(`${method} ${path}: HTTP ${res.code} with a body that is not a JSON object: ${res.text.slice(0, 200)}`);
+    }
     return parsed as T;
   }
 

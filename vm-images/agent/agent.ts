@@ -108,10 +108,9 @@ export class Agent {
       server: config.apiServer, token: config.token, caCertPem: config.caCertPem,
       userAgent: `flotilla-agent/${KUBELET_VERSION} (${config.nodeName})`,
       requestTimeoutMs: 30_000, // a tunnel that dies silently must not hang the lease or status loops
-      // HTTP/1.1, a connection per watch. HTTP/2 (one connection for every call and watch, as the kubelet's client-go:
-      // ≈ 1 MB less on an idle node) is held back: after a control plane SIGKILL a node stayed NotReady, likely a dead
-      // session that requests kept alive (their writes reset its idle timer, so the health-check ping never came).
-      http2: false,
+      // HTTP/2, as the kubelet's client-go: one connection for every call and watch (≈ 1 MB less on an idle node than a
+      // connection per watch), pinged every 30 s and replaced when a ping or the TLS handshake goes unanswered.
+      http2: true,
     });
     this.cri = new CriClient(config.containerdSocket);
     this.metrics = createAgentMetrics(config.nodeName, this.cri);

@@ -108,16 +108,39 @@ describe.each([
     }
   });
 
-  it('a silent tunnel (accepts, never answers) fails ordinary requests after requestTimeoutMs instead of hanging', async () => {
+  it('a silent tunnel (accepts, never answers) fails requests after requestTimeoutMs, and the next one gets through on a new connection once the server answers', async () => {
     const sockets = new Set<net.Socket>();
-    const hole = net.createServer((c) => { sockets.add(c); c.on('error', () => undefined); });
+    let answering = false;
+    const apiPort = Number(new URL(cluster.core.api.url).port);
+    // Connections accepted while silent stay open and swallow every byte (their TLS handshake never completes).
+    const hole = net.createServer((c) => {
+      sockets.add(c);
+      c.on('error', () => undefined);
+      if (!answering) return;
+      const u = net.connect(apiPort, '127.0.0.1');
+      sockets.add(u);
+      u.on('error', () => undefined);
+      c.pipe(u).pipe(c);
+    });
     await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
     const port = (hole.address() as net.AddressInfo).port;
-    const silent = new HttpClient({ server: `https://127.0.0.1:${port}`, token: 't', caCertPem: cluster.core.caCertPem, requestTimeoutMs: 300 });
+    const silent = new HttpClient({ server: `https://127.0.0.1:${port}`, token: cluster.core.auth.adminToken, caCertPem: cluster.core.caCertPem, requestTimeoutMs: 300, http2 });
     try {
       const t0 = Date.now();
       await expect(silent.get(CONFIGMAPS, 'a', ns)).rejects.toThrow(/no answer in 300 ms/);
       expect(Date.now() - t0).toBeLessThan(3000);
+      answering = true;
+      // The connection that never answered is not used again: a request made now is answered.
+      let last: unknown;
+      await waitFor(async () => {
+        try {
+          await silent.list(CONFIGMAPS, { namespace: ns });
+          return true;
+        } catch (e) {
+          last = e;
+          return false;
+        }
+      }, 'a request answered once the server answers', 10_000).catch((e: Error) => { throw new Error(`${e.message}; the last request failed with: ${String(last)}`); });
     } finally {
       silent.close();
       for (const c of sockets) c.destroy();
@@ -204,6 +227,34 @@ describe('HTTP/2 health check', () => {
       tunnel.thaw();
       await waitFor(() => events.includes('ADDED made-while-silent 1'), 'the change made while silent, after the watch is open again', 10_000);
     } finally {
+      tunnel.thaw();
+      stop();
+    }
+  });
+
+  it('a connection that goes silent is given up even while requests keep going out on it', async () => {
+    const errors: string[] = [];
+    const r = new Informer<ConfigMap>(client, CONFIGMAPS, { labelSelector: 't=refl', backoffMs: 50, maxBackoffMs: 200, onError: (e) => errors.push(String(e)) });
+    const stop = r.start();
+    let sending = true;
+    const sent: Promise<unknown>[] = [];
+    try {
+      await r.hasSynced;
+      tunnel.freeze();
+      // A request every 50 ms (no request timeout: they wait), as an agent's lease and status loops keep writing.
+      const sender = (async () => {
+        while (sending) {
+          sent.push(client.list(SECRETS, { namespace: 'default' }).catch(() => undefined));
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      })();
+      await waitFor(() => errors.some((e) => /ping/.test(e)), 'the watch to fail on the unanswered ping', 10_000).catch((e: Error) => { throw new Error(`${e.message}; errors: ${errors.join('; ')}`); });
+      sending = false;
+      await sender;
+      // Every request on the dead connection failed with it rather than waiting for ever.
+      await Promise.all(sent);
+    } finally {
+      sending = false;
       tunnel.thaw();
       stop();
     }

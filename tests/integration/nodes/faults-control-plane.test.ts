@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject } from '../../../main/api/types';
 import { R } from '../../../main/client/refs';
 import { downMachines } from '../../../main/nodes/down';
+import { hostPathFor } from '../../../main/nodes/providers/sandbox/node-state';
 import { startServe, type ServeProcess } from '../../e2e/support/serve-process';
 import { waitFor } from '../../helpers/wait';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
@@ -83,6 +84,30 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
       } catch { /* serve is down: nothing to see */ }
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** What a stalled rollout shows: the Deployment's status, the nodes, the pods not ready, each agent's last log lines. */
+  async function stateNow(): Promise<string> {
+    const lines: string[] = [];
+    try {
+      const d = await api().get<D>(R.deployments, 'roll', NS);
+      lines.push(`deployment status: ${JSON.stringify(d.status)}`);
+      for (const n of (await api().list<Node & KObject>(R.nodes)).items) {
+        const c = (n.status?.conditions ?? []).find((x) => x.type === 'Ready');
+        lines.push(`node ${n.metadata?.name}: Ready=${c?.status} ${c?.reason ?? ''} since ${c?.lastTransitionTime ?? '-'}, heartbeat ${c?.lastHeartbeatTime ?? '-'}`);
+      }
+      for (const p of (await pods()).filter((x) => !ready(x))) {
+        lines.push(`pod ${p.metadata?.name}@${p.spec?.nodeName ?? '-'} ${p.status?.phase} ${JSON.stringify(p.status?.containerStatuses?.[0]?.state ?? {})}${p.metadata?.deletionTimestamp ? ' (deleting)' : ''}`);
+      }
+    } catch (e) {
+      lines.push(`the API did not answer: ${String(e)}`);
+    }
+    for (const node of ['node-1', 'node-2']) {
+      const log = path.join(hostPathFor(dataDir, node, '/var/log/flotilla'), 'agent.log');
+      const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n  ') : '(no log)';
+      lines.push(`${node}'s agent log, last lines:\n  ${tail}`);
+    }
+    return lines.join('\n');
   }
 
   async function start(): Promise<void> {
@@ -175,7 +200,7 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
       const complete = s?.observedGeneration === d.metadata?.generation && s?.updatedReplicas === REPLICAS && s?.replicas === REPLICAS
         && s?.availableReplicas === REPLICAS && s?.readyReplicas === REPLICAS;
       return complete ? d : undefined;
-    }, 'the rollout to complete after the restart', 150_000, 250);
+    }, 'the rollout to complete after the restart', 150_000, 250).catch(async (e: Error) => { throw new Error(`${e.message}\n${await stateNow()}`); });
     expect((done.status?.conditions ?? []).find((c) => c.type === 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
 
     // Two ReplicaSets, not three: the new one at 20, the old one at 0.
