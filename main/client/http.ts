@@ -75,9 +75,14 @@ export class HttpClient implements ApiClient {
     return this.reachability.whenReachable(cb);
   }
 
+  /** Credentials, Accept and User-Agent: what every request and watch sends. */
+  private headers(accept: string): Record<string, string> {
+    return { ...authHeaders(this.opts), Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+  }
+
   /** A raw request; resolves with the status code, headers and body text. */
   request(method: string, path: string, body?: string, contentType = 'application/json', accept = 'application/json'): Promise<{ code: number; headers: IncomingMessage['headers']; text: string }> {
-    const headers: Record<string, string | number> = { ...authHeaders(this.opts), Accept: accept, 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+    const headers: Record<string, string | number> = this.headers(accept);
     if (body !== undefined) {
       headers['Content-Type'] = contentType;
       headers['Content-Length'] = Buffer.byteLength(body);
@@ -168,7 +173,7 @@ export class HttpClient implements ApiClient {
       watch: 'true', resourceVersion: o.resourceVersion, labelSelector: o.labelSelector, fieldSelector: o.fieldSelector,
       allowWatchBookmarks: o.allowWatchBookmarks, timeoutSeconds: o.timeoutSeconds,
     });
-    const headers = { ...authHeaders(this.opts), Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'flotilla-client/0.1' };
+    const headers = this.headers('application/json');
     let cancel: () => void;
     const onResponse = (code: number, body: Readable) => {
       if (code < 400 && !stopped) o.onOpen?.();
