@@ -6,12 +6,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AgentEndpoint } from '../protocol/agent-connection';
+import { endToEndHeaders } from '../protocol/hop-by-hop';
 import { RoundRobin, type Target } from '../tunnel/endpoints';
 import { dialPod, PodAgents } from '../tunnel/pod-tunnel';
 import { requestHost, requestPath, route } from './routing';
 import type { IngressState } from './state';
-
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization'];
 
 type Picked = { target: Target; key: string } | { status: number; body: string };
 
@@ -51,12 +50,10 @@ export class Forwarder {
   handle(req: IncomingMessage, res: ServerResponse, scheme: 'http' | 'https'): void {
     const p = this.pick(req);
     if ('status' in p) { reply(res, p.status, p.body); return; }
-    const headers: http.OutgoingHttpHeaders = { ...req.headers, ...Forwarder.forwardedHeaders(req, scheme) };
-    for (const h of HOP_BY_HOP) delete headers[h];
+    const headers: http.OutgoingHttpHeaders = { ...endToEndHeaders(req.headers), ...Forwarder.forwardedHeaders(req, scheme) };
     const out = http.request({ agent: this.agents.get(p.target), method: req.method, path: req.url, headers, setHost: false });
     out.on('response', (pres) => {
-      const back: http.OutgoingHttpHeaders = { ...pres.headers };
-      for (const h of HOP_BY_HOP) delete back[h];
+      const back: http.OutgoingHttpHeaders = endToEndHeaders(pres.headers);
       res.writeHead(pres.statusCode ?? 502, pres.statusMessage, back);
       pres.pipe(res);
       pres.on('error', () => res.destroy());

@@ -13,12 +13,13 @@
 //   - an upgrade (a WebSocket) goes on with its Connection and Upgrade headers, then the two connections are joined.
 // Not done: rewriting links in HTML answers (kube-apiserver's proxy transport does, for pages that link absolutely).
 import * as http from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { resourceForKind, type ResourceInfo } from '../../api/resources';
 import type { Endpoints, Pod, Service } from '../../api/types';
 import { AgentUpgradeError, asSocket } from '../../protocol/agent-connection';
+import { endToEndHeaders } from '../../protocol/hop-by-hop';
 import type { ApiContext } from '../context';
 import type { RequestInfo } from '../request';
 import { errors } from '../status';
@@ -95,20 +96,6 @@ function serviceTarget(ctx: ApiContext, r: ResourceInfo, namespace: string, id: 
   return candidates[Math.floor(Math.random() * candidates.length)];
 }
 
-/** Headers that belong to one connection (RFC 9110 §7.6.1), not to the request or answer they travel with. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
-
-/** The end-to-end headers of `h`, less `drop`; `keep` names hop-by-hop ones that go on (an upgrade's Connection, Upgrade). */
-function forwardedHeaders(h: IncomingHttpHeaders, drop: ReadonlySet<string>, keep: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
-  const listed = new Set(String(h.connection ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(h)) {
-    if (v === undefined || k.startsWith(':') || drop.has(k) || (!keep.has(k) && (HOP_BY_HOP.has(k) || listed.has(k)))) continue;
-    out[k] = v;
-  }
-  return out;
-}
-
 /** A Go-worded reason for a dial that failed (`connect: connection refused`), from the agent's or Node's. */
 function dialFailure(t: ProxyTarget, e: unknown): string {
   const text = e instanceof AgentUpgradeError ? e.message : e instanceof Error ? e.message : String(e);
@@ -147,7 +134,7 @@ function outgoing(ctx: ApiContext, req: IncomingMessage, info: RequestInfo, r: R
   const target = r.plural === 'pods' ? podTarget(ctx, r, ns, info.name!) : serviceTarget(ctx, r, ns, info.name!);
   const rawQuery = info.query.toString();
   const prefix = info.path.slice(0, info.path.length - rest.length);
-  const headers = forwardedHeaders(req.headers, CALLER_ONLY, keep);
+  const headers = endToEndHeaders(req.headers, CALLER_ONLY, keep);
   const apiHost = req.headers.host ?? req.headers[':authority'] ?? '';
   headers.host = `${target.ip}:${target.port}`;
   headers['x-forwarded-uri'] = `${prefix}${rest}`.replace(/\/{2,}/g, '/');
@@ -175,7 +162,7 @@ export async function handleProxy(ctx: ApiContext, req: IncomingMessage, res: Se
       createConnection: () => asSocket(stream),
     }, (answer) => {
       const code = answer.statusCode ?? 502;
-      const back = forwardedHeaders(answer.headers, new Set());
+      const back = endToEndHeaders(answer.headers);
       // HTTP/2 has no reason phrase (Node warns when given one).
       if (req.httpVersionMajor >= 2 || !answer.statusMessage) res.writeHead(code, back);
       else res.writeHead(code, answer.statusMessage, back);
