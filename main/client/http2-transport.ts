@@ -68,15 +68,18 @@ export interface Http2TransportOptions {
   health?: Http2HealthCheck;
 }
 
+/** An open session and its health check. */
+interface CheckedSession { session: http2.ClientHttp2Session; check: SessionCheck }
+
 export class Http2Transport {
-  private readonly sessions: ({ session: http2.ClientHttp2Session; check: SessionCheck } | undefined)[];
+  private readonly sessions: (CheckedSession | undefined)[];
   private next = 0;
 
   constructor(private readonly origin: string, private readonly creds: ApiCredentials, private readonly o: Http2TransportOptions = {}) {
-    this.sessions = new Array<{ session: http2.ClientHttp2Session; check: SessionCheck } | undefined>(Math.max(1, o.connections ?? 1)).fill(undefined);
+    this.sessions = new Array<CheckedSession | undefined>(Math.max(1, o.connections ?? 1)).fill(undefined);
   }
 
-  private session(): { session: http2.ClientHttp2Session; check: SessionCheck } {
+  private session(): CheckedSession {
     const i = this.next++ % this.sessions.length;
     const open = this.sessions[i];
     if (open && !open.session.closed && !open.session.destroyed) return open;

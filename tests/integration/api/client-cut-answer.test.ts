@@ -61,23 +61,14 @@ describe.each([
     }
   });
 
-  it('fails the call when a 200 comes with no body at all', async () => {
-    answer = (a) => {
-      a.end();
-    };
+  it.each([
+    { what: 'no body at all', body: undefined, error: /GET \/api\/v1\/namespaces\/default\/configmaps\/x: HTTP 200 with an empty body/ },
+    { what: 'a body that is not JSON', body: '<html>a proxy page</html>', error: /HTTP 200 with a body that is not a JSON object: <html>a proxy page/ },
+  ])('fails the call when a 200 comes with $what', async ({ body, error }) => {
+    answer = (a) => a.end(body);
     const c = client();
     try {
-      await expect(c.get(R.configmaps, 'x', 'default')).rejects.toThrow(/GET \/api\/v1\/namespaces\/default\/configmaps\/x: HTTP 200 with an empty body/);
-    } finally {
-      c.close();
-    }
-  });
-
-  it('fails the call when a 200 comes with a body that is not JSON', async () => {
-    answer = (a) => a.end('<html>a proxy page</html>');
-    const c = client();
-    try {
-      await expect(c.get(R.configmaps, 'x', 'default')).rejects.toThrow(/HTTP 200 with a body that is not a JSON object: <html>a proxy page/);
+      await expect(c.get(R.configmaps, 'x', 'default')).rejects.toThrow(error);
     } finally {
       c.close();
     }
