@@ -57,10 +57,15 @@ describe('pod graceful deletion', () => {
     expect(again.deleted).toBe(false);
     expect(again.object.metadata.resourceVersion).toBe(reg.get(PODS, 'default', 'p').metadata.resourceVersion);
     expect(again.object.metadata.deletionTimestamp).toBe('2030-01-01T00:00:30Z');
-    // A shorter one shortens it.
+    // A shorter one shortens it: the deadline moves back by the difference (30 s → 10 s after the first delete).
     const shorter = await reg.delete(PODS, 'default', 'p', { gracePeriodSeconds: 10 });
     expect(shorter.object.metadata.deletionGracePeriodSeconds).toBe(10);
-    expect(shorter.object.metadata.deletionTimestamp).toBe('2030-01-01T00:00:15Z');
+    expect(shorter.object.metadata.deletionTimestamp).toBe('2030-01-01T00:00:10Z');
+    // Never into the past: a graceful period that has already run out keeps 1 s, from now.
+    clock += 7000;
+    const spent = await reg.delete(PODS, 'default', 'p', { gracePeriodSeconds: 2 });
+    expect(spent.object.metadata.deletionGracePeriodSeconds).toBe(1);
+    expect(spent.object.metadata.deletionTimestamp).toBe('2030-01-01T00:00:12Z');
     // The node's confirmation.
     const gone = await reg.delete(PODS, 'default', 'p', { gracePeriodSeconds: 0 });
     expect(gone.deleted).toBe(true);
@@ -76,6 +81,29 @@ describe('pod graceful deletion', () => {
     expect(marked.deleted).toBe(false);
     expect(marked.object.metadata.deletionGracePeriodSeconds).toBe(0);
     expect((await reg.delete(PODS, 'default', 'quick', { gracePeriodSeconds: 0 })).deleted).toBe(true);
+  });
+
+  it('a marked pod a finalizer holds takes grace period 0 and goes when the finalizer is removed', async () => {
+    const reg = await openRegistry(opts);
+    await reg.create(PODS, 'default', { ...pod('held', { nodeName: 'n1' }), metadata: { name: 'held', finalizers: ['example.com/hold'] } }, FM);
+    expect((await reg.delete(PODS, 'default', 'held', {})).object.metadata.deletionGracePeriodSeconds).toBe(30);
+    clock += 3000;
+    // The node's confirmation arrives while the finalizer is still there: it is recorded, not lost.
+    const confirmed = await reg.delete(PODS, 'default', 'held', { gracePeriodSeconds: 0 });
+    expect(confirmed.deleted).toBe(false);
+    expect(confirmed.object.metadata.deletionGracePeriodSeconds).toBe(0);
+    expect(confirmed.object.metadata.deletionTimestamp).toBe('2030-01-01T00:00:03Z');
+    expect(reg.get(PODS, 'default', 'held').metadata.deletionGracePeriodSeconds).toBe(0);
+    await reg.mutate(PODS, 'default', 'held', (o) => { o.metadata.finalizers = undefined; });
+    expect(reg.tryGet(PODS, 'default', 'held')).toBeUndefined();
+  });
+
+  it('a pod marked with grace period 0 and nothing holding it goes on the next delete', async () => {
+    const reg = await openRegistry(opts);
+    await reg.create(PODS, 'default', pod('quick', { nodeName: 'n1', terminationGracePeriodSeconds: 0 }), FM);
+    expect((await reg.delete(PODS, 'default', 'quick', {})).deleted).toBe(false);
+    expect((await reg.delete(PODS, 'default', 'quick', {})).deleted).toBe(true);
+    expect(reg.tryGet(PODS, 'default', 'quick')).toBeUndefined();
   });
 
   it('a pod no node runs is deleted at once', async () => {
