@@ -181,8 +181,17 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     const args = ['--count', String(o.count), '--clients', String(o.clients), '--watchers', String(o.watchers), '--watch-events', String(o.watchEvents), '--protocol', o.protocol];
     return (await import('./bench-overhead')).benchOverhead('api', o.overhead, args);
   }
-  const { count: total, clients: concurrency, watchers, watchEvents, protocol } = o;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-api-'));
+  try {
+    await measureApi(dir, o);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true }); // also when the server never started
+  }
+}
+
+async function measureApi(dir: string, o: BenchApiOptions): Promise<void> {
+  const { count: total, clients: concurrency, watchers, watchEvents, protocol } = o;
+  let watchProcess: ChildProcess | undefined;
   const server = await startServeProcess(path.join(dir, 'data'), [`--tracing=${o.tracing}`, `--metrics=${o.metrics}`]);
   const kc = readKubeconfig(server.kubeconfig);
   const client = new HttpClient({ server: kc.server, token: kc.token, caCertPem: kc.caCertPem, maxSockets: concurrency, http2: protocol === 'h2' });
@@ -208,14 +217,15 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     process.stderr.write(`watch delivery to ${watchers} watchers...\n`);
     // Watch delivery: watchers in another process, creates paced at a steady rate.
     const startRv = (await client.list(CONFIGMAPS, { namespace: 'bench-watch', limit: 1 })).metadata.resourceVersion ?? '0';
-    const child = spawn(process.execPath, ['--import', 'tsx', WATCHER_SCRIPT, server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const watcher = spawn(process.execPath, ['--import', 'tsx', WATCHER_SCRIPT, server.kubeconfig, 'bench-watch', String(watchers), String(watchEvents), startRv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    watchProcess = watcher;
     let childOut = '';
     const ready = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
+      watcher.stdout.on('data', (d: Buffer) => {
         childOut += d.toString();
         if (childOut.includes('ready')) resolve();
       });
-      child.on('exit', (c) => (c ? reject(new Error(`watcher process exited with ${c}`)) : undefined));
+      watcher.on('exit', (c) => (c ? reject(new Error(`watcher process exited with ${c}`)) : undefined));
     });
     await client.create(CONFIGMAPS, configMap('bench-watch', READY_PROBE));
     await ready;
@@ -229,7 +239,7 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     });
     const watchResult = await new Promise<WatchResult>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('watchers did not receive every event within 60 s')), 60_000);
-      child.on('exit', () => {
+      watcher.on('exit', () => {
         clearTimeout(t);
         const line = childOut.trim().split('\n').pop() ?? '';
         resolve(JSON.parse(line) as WatchResult);
@@ -292,7 +302,7 @@ export async function benchApi(o: BenchApiOptions): Promise<void> {
     printResult(result);
   } finally {
     client.close();
+    if (watchProcess) await stopProcess(watchProcess); // the watchers, when the run failed before they were done
     await stopProcess(server.child);
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
