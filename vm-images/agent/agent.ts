@@ -13,7 +13,7 @@ import type { AgentConfig } from '../../main/protocol/agent-config';
 import { CriClient } from './cri/client';
 import { applyNodeSysctls } from './network/sysctls';
 import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
-import { importTarballs } from './node/image-import';
+import { importNodeImages, type NodeImages } from './node/image-import';
 import { startLeaseRenewer } from './node/lease';
 import { startAgentServer } from './server';
 import { startTracing } from '../../main/protocol/tracing/tracing';
@@ -100,6 +100,8 @@ export class Agent {
   /** The port the agent's server (logs, exec, port-forward, /stats/summary) listens on; 0 before start. */
   serverPort = 0;
   readonly startTime = rfc3339();
+  /** The node's image tarballs going in (from start). */
+  private images?: NodeImages;
 
   constructor(readonly config: AgentConfig, private readonly opts: AgentOptions = {}) {
     this.exec = opts.exec ?? localExec;
@@ -132,6 +134,7 @@ export class Agent {
       pullSecrets: apiPullSecretLookup(this.client),
       registryAuth: (image: string) => { const a = registryAuthFor(image); return a ? [a] : []; },
       mirrorRewrite: mirrorRewriter(this.cri),
+      imagesImported: (image) => this.images?.bringing(image) ?? Promise.resolve(),
       services: () => (this.services?.services.isSynced ? this.services.services.list() : undefined),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,
@@ -162,8 +165,10 @@ export class Agent {
     const c = this.config;
     for (const d of [c.stateDir, c.logDir]) mkdirSync(d, { recursive: true });
     await this.waitForRuntime();
-    // The images go in while the node registers and its pod network is set up; status reports (Ready) and pod syncs wait for them.
-    const imported = this.importImages();
+    // The images go in while the node registers and its pod network is set up; status reports (Ready) and pod syncs wait
+    // for the sandbox image, the first; a pod whose image is not there yet waits for the tarball named after it (moved ahead).
+    const images = this.importImages();
+    this.images = images;
     if (this.abort.signal.aborted) return;
     const tracing = c.tracing === false ? undefined : startTracing('flotilla-agent');
     if (tracing) this.own(() => tracing.stop());
@@ -208,7 +213,7 @@ export class Agent {
     this.own(startLocalVolumes({ client: this.client, nodeName: c.nodeName, log: this.log, backoffMs: this.opts.reconnectBackoffMs }));
     this.startApiServerForwarder();
 
-    await imported;
+    await images.sandbox;
     if (this.abort.signal.aborted) return;
     this.reporter = new NodeStatusReporter({
       client: this.client, source: this.statusSource(), periodMs: (c.statusReportSeconds ?? 10) * 1000,
@@ -322,10 +327,10 @@ export class Agent {
     this.log(`container runtime ${v.runtime_name} ${v.runtime_version}`);
   }
 
-  /** Imports the node's image tarballs; resolves when all are in, or when the agent stops. */
-  private async importImages(): Promise<void> {
+  /** Starts importing the node's image tarballs (the sandbox image's first). */
+  private importImages(): NodeImages {
     const o = { cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log };
-    await importTarballs(o, this.config.imageTarballs, (what, fn) => this.retrying(what, fn)).catch(() => undefined); // rejects only when stopped
+    return importNodeImages(o, this.config.imageTarballs, (what, fn) => this.retrying(what, fn));
   }
 
   private async register(): Promise<Node> {

@@ -66,6 +66,7 @@ export async function ensureContainerImage(
       onPull: () => st.event('Normal', 'Pulling', `Pulling image "${image}"`, path),
       credentials: (ref) => podPullCredentials(deps, st.pod, ref, (type, reason, message) => st.event(type, reason, message)),
       rewrite: deps.mirrorRewrite,
+      imported: deps.imagesImported,
     });
     if (ensured.pulled) {
       const took = formatGoDurationMs(ensured.ms);

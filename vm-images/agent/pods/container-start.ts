@@ -42,6 +42,8 @@ export interface StartDeps {
   registryAuth?: (image: string) => AuthConfig[];
   /** registries.yaml's mirror rewrites (pulled from the mirrors under the rewritten name, kept under the pod's). */
   mirrorRewrite?: MirrorRewriter;
+  /** Resolves once the node's image tarball that may bring the image is in (see PodManagerOptions). */
+  imagesImported?: (image: string) => Promise<void>;
 }
 
 /** The pod's ready sandbox: its id, IP and the config it was made with. */

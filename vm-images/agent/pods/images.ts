@@ -39,6 +39,8 @@ export interface PullOptions {
   onPull?: () => void;
   /** While the pull runs: containerd's content store directory and what to call with the bytes fetched so far (every progressEveryMs). */
   progress?: { dir: string; report: (bytes: number) => void; everyMs?: number };
+  /** Resolves once the node's image tarball that may bring the image is in: an image not present is looked for again after, before any pull. */
+  imported?: (image: string) => Promise<void>;
 }
 
 /** Runs `pull` while sampling the content store; the sampler stops with the pull. */
@@ -113,7 +115,11 @@ export async function ensureImage(cri: CriClient, c: Container, sandbox: PodSand
   }
   const policy = pullPolicy(c);
   if (policy !== 'Always') {
-    const present = await cri.imageStatus(image);
+    let present = await cri.imageStatus(image);
+    if (!present && opts.imported) {
+      await opts.imported(image);
+      present = await cri.imageStatus(image);
+    }
     if (present) return { image, pulled: false, ms: 0, sizeBytes: Number(present.size), ...user(present) };
     if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${c.image ?? ''}" is not present with pull policy of Never`);
   }

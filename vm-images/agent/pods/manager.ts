@@ -49,6 +49,8 @@ export interface PodManagerOptions extends SandboxOptions {
   pullSecrets?: PullSecretLookup;
   registryAuth?: (image: string) => AuthConfig[];
   mirrorRewrite?: MirrorRewriter;
+  /** Resolves once the node's image tarball that may bring the image is in: an image not present is pulled only after. */
+  imagesImported?: (image: string) => Promise<void>;
   /** The pods' volumes (default: a manager without API access, its pod dirs in a `pods` dir beside logDir). */
   volumes?: VolumeManager;
   /** The agent's metrics (pod syncs, starts, probes). */
@@ -101,6 +103,7 @@ export class PodManager {
       pullSecrets: this.opts.pullSecrets,
       registryAuth: this.opts.registryAuth,
       mirrorRewrite: this.opts.mirrorRewrite,
+      imagesImported: this.opts.imagesImported,
       backoff: this.backoff,
       syncIntervalMs: this.opts.syncIntervalMs ?? 1000,
       resyncIntervalMs: this.opts.resyncIntervalMs ?? RESYNC_INTERVAL_MS,
