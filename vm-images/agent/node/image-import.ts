@@ -94,9 +94,15 @@ export function importNodeImages(o: ImportOptions, tarballs: string[], retrying:
   let sandboxIn = (): void => undefined;
   const sandbox = new Promise<void>((resolve) => { sandboxIn = resolve; });
   const all = (async () => {
-    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-      if (!existsSync(file)) o.log(`image tarball ${file} is missing`);
-      else if ((await retrying(`importing ${file}`, () => importTarball(o, file!))).includes(SANDBOX_IMAGE)) sandboxIn();
+    for (;;) {
+      const file = queue.shift();
+      if (file === undefined) break;
+      if (!existsSync(file)) {
+        o.log(`image tarball ${file} is missing`);
+      } else {
+        const refs = await retrying(`importing ${file}`, () => importTarball(o, file));
+        if (refs.includes(SANDBOX_IMAGE)) sandboxIn();
+      }
       done.get(file)?.resolve();
     }
   })().catch(() => undefined).finally(() => {
