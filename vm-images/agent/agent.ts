@@ -222,6 +222,8 @@ export class Agent {
       recordEvent: (e) => nodeEvents.event(nodeRef, e.type, e.reason, e.message),
     });
     this.own(this.reporter.start());
+    // status.images again as soon as the rest are in, not at the next status check.
+    void images.all.then(() => this.reporter?.kick());
 
     // Pods sync right away (running ones are adopted; hostNetwork ones start); the rest wait for the pod network.
     const podSync = new PodSync({

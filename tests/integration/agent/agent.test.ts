@@ -72,7 +72,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
       'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', 'flotilla.dev/provider': 'test',
       'kubernetes.io/arch': st.nodeInfo?.architecture,
     });
-    expect(st.images?.some((i) => i.names?.includes(HELLO))).toBe(true);
+    // Ready comes once the sandbox image is in; the other images are reported as soon as they are in too.
+    await waitFor(async () => (await cluster.client.get<Node>(NODES, node.name)).status?.images?.some((i) => i.names?.includes(HELLO)), 'hello in status.images', 10_000);
     expect(st.daemonEndpoints?.kubeletEndpoint?.Port).toBe(agent.serverPort);
     expect(agent.serverPort).toBeGreaterThan(0);
     const ready = st.conditions?.find((c) => c.type === 'Ready');

@@ -1,37 +1,44 @@
 // The node's images go in while the agent registers the node and sets up its pod network: the Node exists
 // (with its podCIDR's CNI config written) while the imports are still held, but it is reported Ready, and
-// its pods are synced, only once every image is in. A `ctr` stand-in holds the imports until the test lets them go.
+// its pods are synced, only once the sandbox image is in; a pod whose image is still held waits for it (no
+// pull, no ErrImagePull) and runs once it is in. A `ctr` stand-in holds the sandbox image's import and the
+// others' until the test lets each go.
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from '../../../main/api/types';
+import type { Event, Node, Pod } from '../../../main/api/types';
 import type { Agent } from '../../../vm-images/agent/agent';
 import { CNI_CONFIG_FILE } from '../../../vm-images/agent/services/pod-network';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { skipUnlessRoot } from '../../helpers/netns';
 import { assignPodCIDR, HELLO, newTestAgent, NODES, PODS, podSpecOf, startTestNode, type TestNode } from './support';
 
+const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true };
+
 describe.skipIf(skipUnlessRoot)('agent start: images imported while the node registers', () => {
   let cluster: TestCluster;
   let node: TestNode;
   let agent: Agent;
   let started: Promise<void>;
-  let release: string;
+  let releasePause: string;
+  let releaseRest: string;
   const logs: string[] = [];
 
   beforeAll(async () => {
     cluster = await startTestCluster({ controllers: false });
     node = await startTestNode(cluster);
-    release = join(node.dir, 'release-imports');
+    releasePause = join(node.dir, 'release-pause');
+    releaseRest = join(node.dir, 'release-rest');
     const ctr = join(node.dir, 'held-ctr.sh');
-    writeFileSync(ctr, `#!/bin/sh\nwhile [ ! -e '${release}' ]; do sleep 0.05; done\nexec ctr "$@"\n`);
+    writeFileSync(ctr, `#!/bin/sh\ncase "$*" in *pause.tar*) f='${releasePause}';; *) f='${releaseRest}';; esac\n`
+      + 'while [ ! -e "$f" ]; do sleep 0.05; done\nexec ctr "$@"\n');
     chmodSync(ctr, 0o755);
     agent = newTestAgent(node, logs, { ctrBin: ctr });
     started = agent.start();
     started.catch(() => undefined);
   });
   afterAll(async () => {
-    if (release) writeFileSync(release, '');
+    for (const f of [releasePause, releaseRest]) if (f) writeFileSync(f, '');
     await agent?.stop();
     await node?.teardown();
     await cluster?.stop();
@@ -50,11 +57,26 @@ describe.skipIf(skipUnlessRoot)('agent start: images imported while the node reg
     expect((await cluster.client.get<Pod>(PODS, 'early', 'default')).status?.phase ?? 'Pending').toBe('Pending');
   });
 
-  it('turns Ready and runs the pod once the images are in', async () => {
-    writeFileSync(release, '');
+  it('turns Ready once the sandbox image is in; the pod waits for its image instead of pulling it', async () => {
+    writeFileSync(releasePause, '');
     await started;
-    expect(logs.filter((l) => l.startsWith('imported ')).length).toBe(node.config.imageTarballs.length);
-    await waitFor(async () => (await ready()) === 'True', 'node Ready after the imports');
+    await waitFor(async () => (await ready()) === 'True', 'node Ready after the sandbox image');
+    expect(logs.filter((l) => l.startsWith('imported '))).toEqual(['imported docker.io/flotilla/pause:1']);
+    // The pod is synced (its sandbox made) but its container waits for hello.tar: ContainerCreating, no pull.
+    const pod = await waitFor(async () => {
+      const p = await cluster.client.get<Pod>(PODS, 'early', 'default');
+      return p.status?.containerStatuses?.[0]?.state?.waiting ? p : undefined;
+    }, 'the pod synced, its container waiting');
+    expect(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+    expect(logs.filter((l) => l.startsWith('imported ')).length).toBe(1);
+  });
+
+  it('runs the pod once the rest of the images are in', async () => {
+    writeFileSync(releaseRest, '');
     await waitFor(async () => (await cluster.client.get<Pod>(PODS, 'early', 'default')).status?.phase === 'Running', 'pod Running after the imports', 20_000);
+    expect(logs.filter((l) => l.startsWith('imported ')).length).toBe(node.config.imageTarballs.length);
+    const events = await cluster.client.list<Event>(EVENTS, { namespace: 'default', fieldSelector: 'involvedObject.name=early' });
+    expect(events.items.map((e) => e.reason)).not.toContain('Pulling');
+    expect(events.items.map((e) => e.message)).toContain(`Container image "${HELLO}" already present on machine`);
   });
 });
