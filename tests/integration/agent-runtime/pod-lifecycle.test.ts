@@ -242,8 +242,11 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     const off = pm.on('event', (_uid, ev) => events.push(`${ev.type} ${ev.reason} ${ev.message}`));
     try {
       // sleep as PID 1 ignores SIGTERM: its container runs out the 8 s grace period, and the pod is Failed before that.
-      const pod = await run(makePod('deadline', [{ name: 'c', image: HELLO, command: ['sleep', '300'] }], { restartPolicy: 'Never', activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 8 }));
+      const pod = await run(makePod('deadline', [{ name: 'c', image: HELLO, command: ['sleep', '300'] }], { restartPolicy: 'Never', terminationGracePeriodSeconds: 8 }));
       const running = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+      // The deadline set once it runs (a pod may get one later, as the API allows), so that a slow start on a busy
+      // machine cannot pass it before the container is up; counted from status.startTime all the same.
+      await pm.sync({ ...pod, spec: { ...pod.spec!, activeDeadlineSeconds: 2 } });
       const failing = await waitStatus(pm, pod, 'Failed', (s) => s.phase === 'Failed');
       expect(failing).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
       expect(failing.containerStatuses?.[0]?.state?.running).toBeDefined();
