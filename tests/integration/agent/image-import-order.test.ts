@@ -51,13 +51,14 @@ describe.skipIf(skipUnlessRoot)('the node\'s images going into containerd', () =
     await images.sandbox;
     expect(all).toBe(false);
     expect(log).toEqual([`imported ${SANDBOX_IMAGE}`]);
+    // A pod asks for hello:1 now, while another.tar goes in (its import started before this runs): hello.tar goes next.
+    const helloIn = images.bringing('docker.io/flotilla/hello:1');
     expect(await ctd!.cri.imageStatus(SANDBOX_IMAGE)).toBeTruthy();
-    expect(await ctd!.cri.imageStatus('docker.io/flotilla/hello:1')).toBeNull();
 
-    // hello:1 is not there yet: the container waits for the imports (no registry is asked: none answers here).
+    // The container waits for that tarball (no registry is asked: none answers here).
     let pulling = false;
     const ensured = await ensureImage(ctd!.cri, { name: 'c', image: 'docker.io/flotilla/hello:1' }, SANDBOX, {
-      imported: (image) => images.bringing(image), onPull: () => { pulling = true; },
+      imported: () => helloIn, onPull: () => { pulling = true; },
     });
     expect(pulling).toBe(false);
     expect(ensured).toMatchObject({ image: 'docker.io/flotilla/hello:1', pulled: false });
