@@ -65,9 +65,16 @@ export async function explained<T>(browser: TestBrowser, step: () => Promise<T>,
 const NAVIGATION_ATTEMPTS = 5;
 
 /**
- * Loads `url` in the page (or reloads it). Chromium on Linux cancels what is in flight with `net::ERR_NETWORK_CHANGED`
- * whenever a network interface appears or goes (seen in CI: the sandbox-node lane adds and removes veths and bridges
- * beside this one), so a navigation cancelled that way is tried again, up to five times; a retry is reported on stderr.
+ * How Chromium says a load was cut short by a network change: the load fails with `net::ERR_NETWORK_CHANGED`, or its
+ * error page replaces it first (Playwright: "interrupted by another navigation to chrome-error://chromewebdata/").
+ */
+const NETWORK_CHANGED = ['net::ERR_NETWORK_CHANGED', 'interrupted by another navigation to "chrome-error://chromewebdata/"'];
+
+/**
+ * Loads `url` in the page (or reloads it). Chromium on Linux cancels what is in flight whenever a network interface
+ * appears or goes (seen in CI: the sandbox-node lanes add and remove veths and bridges beside this one), so a navigation
+ * cancelled that way is tried again, up to five times, a little later each time (the lanes' changes come in bursts); a
+ * retry is reported on stderr.
  */
 export async function navigate(page: Page, url?: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -76,8 +83,10 @@ export async function navigate(page: Page, url?: string): Promise<void> {
       else await page.goto(url);
       return;
     } catch (e) {
-      if (attempt >= NAVIGATION_ATTEMPTS || !String(e instanceof Error ? e.message : e).includes('net::ERR_NETWORK_CHANGED')) throw e;
-      console.error(`navigate: ${url ?? 'reload'} cancelled by a network change (attempt ${attempt}), trying again`);
+      const text = String(e instanceof Error ? e.message : e);
+      if (attempt >= NAVIGATION_ATTEMPTS || !NETWORK_CHANGED.some((m) => text.includes(m))) throw e;
+      console.error(`navigate: ${url ?? 'reload'} cancelled by a network change (attempt ${attempt}: ${text.split('\n')[0]}), trying again`);
+      await new Promise((r) => setTimeout(r, 250 * attempt));
     }
   }
 }
