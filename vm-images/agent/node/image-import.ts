@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SANDBOX_IMAGE } from '../../../main/protocol/containerd-config';
+import { parseImageRef } from '../pods/image-ref';
 import type { CriClient } from '../cri/client';
 import { importImage } from '../runtime/containerd';
 
@@ -68,9 +69,13 @@ export interface NodeImages {
   bringing(image: string): Promise<void>;
 }
 
-/** An image reference's last path segment without tag or digest: `pause` for registry.example:5000/infra/pause:3.9. */
+/** An image reference's repository's last path segment: `pause` for registry.example:5000/infra/pause:3.9 ('' if malformed). */
 function imageName(ref: string): string {
-  return (ref.split('/').pop() ?? '').replace(/[:@].*$/, '');
+  try {
+    return parseImageRef(ref).repository.split('/').pop() ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** The sandbox image's tarball first (by its name: pause.tar for docker.io/flotilla/pause:1), the rest in their order. */
