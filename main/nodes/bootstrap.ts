@@ -41,7 +41,7 @@ export interface BootstrapInput {
   clusterCIDR?: string;
 }
 
-export const BOOTSTRAP_STEPS = 5;
+export const BOOTSTRAP_STEPS = 4;
 
 const sq = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -156,28 +156,25 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   input.progress(1, 'checking that the images have a build for the node\'s architecture');
   checkImagesForArch(m.name, prepared.split('\n')[0] ?? '', input.imageTarballs);
 
-  input.progress(2, 'uploading the agent and the images');
-  const uploaded = await syncFiles(s, have, uploads, m.hostPath);
-
-  input.progress(3, 'writing the containerd and agent configuration');
-  const written = await syncFiles(s, have, configs, m.hostPath);
+  // One sync for the uploads and the configuration (one exec moves them all into place): each exec is a round trip.
+  input.progress(2, 'uploading the agent, the images and the containerd and agent configuration');
+  const changed = await syncFiles(s, have, [...uploads, ...configs], m.hostPath);
   if (m.hostAddress) await s.run(etcHostsCmd(m.hostAddress));
 
-  input.progress(4, 'starting containerd');
-  const restartContainerd = written.has(NODE.containerdConfig) ? `${stopCmd(mgr, 'containerd')}; ` : '';
+  input.progress(3, withAgent ? 'starting containerd and the agent' : 'starting containerd');
+  const restartContainerd = changed.has(NODE.containerdConfig) ? `${stopCmd(mgr, 'containerd')}; ` : '';
   const launchContainerd = `${env} ${restartContainerd}${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })}`;
-  const answers = `end=$(($(date +%s) + 20)); until ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do if [ $(date +%s) -gt $end ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
+  // ctr (a Go binary, some 30 ms of CPU a run, while containerd and the agent start) only once the socket is there.
+  const answers = `end=$(($(date +%s) + 20)); until [ -S ${NODE.containerdSocket} ] && ctr --address ${NODE.containerdSocket} version >/dev/null 2>&1; do if [ $(date +%s) -gt $end ]; then echo "containerd did not answer within 20 s:" >&2; tail -n 5 ${NODE.logDir}/containerd.log >&2; exit 1; fi; sleep 0.05; done`;
   if (!withAgent) {
     await s.run(`${launchContainerd} && ${answers}`, { timeoutMs: 30_000 });
     return;
   }
-  // The agent starts while containerd does (it waits for the runtime itself): node's start and containerd's overlap.
-  await s.run(launchContainerd);
-  input.progress(5, 'starting the agent');
-  const restart = uploaded.has(NODE.agentBundle) || written.has(NODE.agentConfig) ? `${stopCmd(mgr, 'agent')}; ` : '';
+  // The agent starts with containerd, in the same exec (it waits for the runtime itself): node's start and containerd's overlap.
+  const restart = changed.has(NODE.agentBundle) || changed.has(NODE.agentConfig) ? `${stopCmd(mgr, 'agent')}; ` : '';
   const running = `end=$(($(date +%s) + 10)); until ${isRunningCmd(mgr, 'agent')}; do if [ $(date +%s) -gt $end ]; then echo "the agent's supervisor did not start" >&2; exit 1; fi; sleep 0.02; done`;
-  await s.run(`${env} ${restart}${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, ...AGENT_NODE_FLAGS, NODE.agentBundle, '--config', NODE.agentConfig], env: AGENT_ENV })} && ${running}`);
-  input.progress(5, 'waiting for containerd to answer');
+  await s.run(`${launchContainerd} && { ${restart}${startCmd(mgr, { name: 'agent', argv: [m.nodeBinary, ...AGENT_NODE_FLAGS, NODE.agentBundle, '--config', NODE.agentConfig], env: AGENT_ENV })} && ${running}; }`);
+  input.progress(4, 'waiting for containerd to answer');
   await s.run(`${env} ${answers}`, { timeoutMs: 30_000 });
 }
 

@@ -249,8 +249,9 @@ export class MachineController {
       this.conns.set(name, conn);
       const s = await conn.session();
       if (!firstEndpoint.hostKey && s.hostKey) provider.rememberHostKey?.(name, s.hostKey);
-      const exitsBefore = await agentExits(s);
-      if (this.o.registryFiles) await syncRegistryFiles(s, await this.o.registryFiles(info));
+      // Side by side on the connection (each exec is a round trip): the agent's exits so far, the registry files.
+      const registryFiles = this.o.registryFiles;
+      const [exitsBefore] = await Promise.all([agentExits(s), registryFiles ? registryFiles(info).then((files) => syncRegistryFiles(s, files)) : undefined]);
       this.attached.set(name, info);
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,

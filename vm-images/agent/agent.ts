@@ -66,6 +66,8 @@ export interface AgentOptions {
   statusHeartbeatMs?: number;
   /** The ctr binary for image imports (default: ctr on PATH). */
   ctrBin?: string;
+  /** How long the image tarballs no pod asked for wait once the sandbox image is in (default 10 s: REST_AFTER_MS). */
+  imagesRestAfterMs?: number;
 }
 
 function portOf(listenAddress: string): number {
@@ -135,6 +137,7 @@ export class Agent {
       registryAuth: (image: string) => { const a = registryAuthFor(image); return a ? [a] : []; },
       mirrorRewrite: mirrorRewriter(this.cri),
       imagesImported: (image) => this.images?.bringing(image) ?? Promise.resolve(),
+      imagesWanted: (image) => this.images?.ahead(image),
       services: () => (this.services?.services.isSynced ? this.services.services.list() : undefined),
       backoffBaseMs: (config.backoffBaseSeconds ?? 10) * 1000,
       backoffMaxMs: (config.backoffMaxSeconds ?? 300) * 1000,
@@ -164,6 +167,8 @@ export class Agent {
   async start(): Promise<void> {
     const c = this.config;
     for (const d of [c.stateDir, c.logDir]) mkdirSync(d, { recursive: true });
+    // The node's kernel settings need no runtime: set while containerd starts (bootstrap starts both at once).
+    const sysctls = applyNodeSysctls(this.exec).catch((err: unknown) => this.log(`sysctls: ${message(err)}`));
     await this.waitForRuntime();
     // The images go in while the node registers and its pod network is set up; status reports (Ready) and pod syncs wait
     // for the sandbox image, the first; a pod whose image is not there yet waits for the tarball named after it (moved ahead).
@@ -179,7 +184,7 @@ export class Agent {
     this.serverPort = server.port;
     this.own(() => server.close());
     this.log(`serving logs, exec, port-forward and stats on port ${server.port}`);
-    await applyNodeSysctls(this.exec).catch((err: unknown) => this.log(`sysctls: ${message(err)}`));
+    await sysctls;
     const node = await this.register();
     this.log(`registered node ${c.nodeName}`);
 
@@ -331,7 +336,7 @@ export class Agent {
 
   /** Starts importing the node's image tarballs (the sandbox image's first). */
   private importImages(): NodeImages {
-    const o = { cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log };
+    const o = { cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log, signal: this.abort.signal, restAfterMs: this.opts.imagesRestAfterMs };
     return importNodeImages(o, this.config.imageTarballs, (what, fn) => this.retrying(what, fn));
   }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { PodManager } from '../../../vm-images/agent/pods/manager';
+import { PodManager, type PodManagerOptions } from '../../../vm-images/agent/pods/manager';
 import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
 import { logMessages, makePod, podRunner, skipUnlessRoot, uidOf, waitFor, waitStatus } from './support';
 
@@ -12,9 +12,10 @@ const HELLO = 'docker.io/flotilla/hello:1';
 describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
   let t: TestContainerd;
   let pm: PodManager;
-  const manager = (): PodManager => new PodManager(t.cri, {
+  const manager = (extra: Partial<PodManagerOptions> = {}): PodManager => new PodManager(t.cri, {
     logDir: t.logDir, cgroupParent: t.cgroupParent, hostIP: t.gateway, syncIntervalMs: 200, backoffBaseMs: 300,
     lookup: async (kind, ns, name) => (kind === 'ConfigMap' && ns === 'default' && name === 'cfg' ? { GREETING: 'hi', OTHER: 'x' } : undefined),
+    ...extra,
   });
 
   beforeAll(async () => {
@@ -49,6 +50,21 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(body).toContain(st.podIP);
     const log = join(t.logDir, `default_hello_${uidOf(pod)}`, 'web', '0.log');
     await waitFor('request logged', () => logMessages(log).some((m) => m.includes('GET /ping 200')), 5000);
+  });
+
+  it('names a new pod\'s images, its init containers\' first, as wanted before its first pass makes anything', async () => {
+    // The agent sends the node's tarballs that bring them ahead then, so that they go in while the sandbox is made.
+    const wanted: string[] = [];
+    await pm.close();
+    pm = manager({ imagesWanted: (image) => wanted.push(image) });
+    const pod = makePod('wants', [{ name: 'web', image: HELLO }], { initContainers: [{ name: 'init', image: 'docker.io/flotilla/counter:1', command: ['true'] }] });
+    const first = run(pod);
+    expect(wanted).toEqual(['docker.io/flotilla/counter:1', HELLO]);
+    expect(await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } })).toEqual([]);
+    await first;
+    await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    await pm.sync(pod); // a pod it knows: not wanted again
+    expect(wanted).toEqual(['docker.io/flotilla/counter:1', HELLO]);
   });
 
   it('reports Completed / Succeeded and Error / Failed for exiting containers', async () => {

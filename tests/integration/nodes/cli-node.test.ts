@@ -11,6 +11,7 @@ import { waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 import { uniqueClusterCIDR } from '../../helpers/unique-network';
 import { builtImages } from '../../../main/nodes/artifacts';
+import { MACHINE_STEPS } from '../../../main/nodes/machine-controller';
 import { freePort } from '../../helpers/free-port';
 import { runFlotilla, type CliResult } from '../../helpers/flotilla-cli';
 
@@ -60,11 +61,11 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/machine cli-1 \(sandbox\) created/);
     expect(r.stdout).toMatch(/Provisioning/);
-    expect(r.stdout).toMatch(/Bootstrapping \[\d\/8\] starting containerd/);
+    expect(r.stdout).toMatch(new RegExp(`Bootstrapping \\[\\d/${MACHINE_STEPS}\\] starting containerd and the agent`));
     // Every step the machine controller wrote, in order, however quickly they passed (a watch, not a poll).
-    const steps = [...r.stdout.matchAll(/\[(\d)\/8\]/g)].map((m) => Number(m[1]));
+    const steps = [...r.stdout.matchAll(new RegExp(`\\[(\\d)/${MACHINE_STEPS}\\]`, 'g'))].map((m) => Number(m[1]));
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
-    expect(new Set(steps)).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(new Set(steps)).toEqual(new Set(Array.from({ length: MACHINE_STEPS }, (_, i) => i + 1)));
     expect(r.stdout).toMatch(/node cli-1 is Ready\n$/);
     const ls = await flotilla(['node', 'ls', '--data-dir', dataDir]);
     expect(ls.stdout).toMatch(/^NAME\s+PROVIDER\s+PHASE\s+INTERNAL-IP\s+NODE\s+MESSAGE/);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { startNodeManager, type NodeManager, type NodeManagerOptions } from '../../../main/nodes';
 import { MACHINE_FINALIZER } from '../../../main/nodes/resources';
+import { MACHINE_STEPS } from '../../../main/nodes/machine-controller';
 import { R } from '../../../main/client/refs';
 import { nodePids } from '../../../main/nodes/providers/sandbox/cgroup';
 import type { KObject, Machine, MachineProgress } from '../../../main/api/types';
@@ -72,7 +73,7 @@ describe.skipIf(skipWithoutAgent)('machine controller (sandbox, real agent)', ()
       const steps = seen.map((p) => p.step);
       expect(steps).toEqual([...steps].sort((a, b) => a - b));
       expect(new Set(steps).size).toBeGreaterThanOrEqual(6);
-      expect(seen.every((p) => p.total === 8)).toBe(true);
+      expect(seen.every((p) => p.total === MACHINE_STEPS)).toBe(true);
     } finally {
       w.stop();
     }

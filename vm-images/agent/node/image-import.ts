@@ -3,7 +3,10 @@
 // runtime still has — so an agent restart does not re-import everything. One at a time: containerd takes
 // three imports side by side more slowly than one after another (measured 1.1–1.7 s against 0.74–1.06 s).
 // The sandbox (pause) image's tarball goes first: no pod starts without it, so the node turns Ready and
-// pods sync once it is in, while the others go on (a pod whose image one of them may bring waits for them).
+// pods sync once it is in. The others wait some seconds unless a pod wants one (asked when the pod is first
+// synced, so that its image goes in while its sandbox is made): on a cold start the first pods' sandboxes, and
+// the import of the one image they need, then have the node's CPUs without imports of images nobody runs yet
+// beside them (a pod about to pull an image no tarball is named after starts them at once).
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SANDBOX_IMAGE } from '../../../main/protocol/containerd-config';
@@ -32,7 +35,14 @@ export interface ImportOptions {
   stateDir: string;
   ctrBin?: string;
   log: (line: string) => void;
+  /** How long the tarballs no pod asked for wait once the sandbox image is in (default REST_AFTER_MS; 0: no wait). */
+  restAfterMs?: number;
+  /** The agent's stop: ends that wait. */
+  signal?: AbortSignal;
 }
+
+/** The tarballs no pod asked for go in this long after the sandbox image's: by then a cold start's first pods run and the rest of the start-up's work is done. */
+export const REST_AFTER_MS = 10_000;
 
 /** Imports one tarball unless already imported; resolves with its image references. */
 export async function importTarball(o: ImportOptions, tarball: string): Promise<string[]> {
@@ -64,9 +74,12 @@ export interface NodeImages {
   all: Promise<void>;
   /**
    * Resolves when the tarball named after the image (hello.tar for docker.io/flotilla/hello:1) is in, moving it ahead of
-   * those not started yet; without such a tarball, when every one is in.
+   * those not started yet (and past the wait of the rest); without such a tarball, when every one is in (the rest's wait
+   * ends then).
    */
   bringing(image: string): Promise<void>;
+  /** A pod will need the image soon: the tarball named after it (if any) goes next, past the rest's wait. */
+  ahead(image: string): void;
 }
 
 /** An image reference's repository's last path segment: `pause` for registry.example:5000/infra/pause:3.9 ('' if malformed). */
@@ -85,12 +98,14 @@ export function sandboxFirst(tarballs: string[], sandboxImage = SANDBOX_IMAGE): 
 }
 
 /**
- * Imports the tarballs one after another (the sandbox image's first, then any a pod is waiting for), each retried until it
- * goes in (a missing file is logged and skipped); `retrying` rejects only when the agent stops, which ends the imports
- * and resolves every promise.
+ * Imports the tarballs one after another (the sandbox image's first, then any a pod is waiting for, then the rest once
+ * `restAfterMs` has passed), each retried until it goes in (a missing file is logged and skipped); `retrying` rejects
+ * only when the agent stops, which ends the imports and resolves every promise. Without a sandbox image's tarball
+ * nothing waits (the node's Ready waits for every tarball then).
  */
 export function importNodeImages(o: ImportOptions, tarballs: string[], retrying: Retrying): NodeImages {
   const queue = sandboxFirst(tarballs);
+  const sandboxFile = queue.find((f) => basename(f, '.tar') === imageName(SANDBOX_IMAGE));
   const done = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   for (const file of queue) {
     let resolve = (): void => undefined;
@@ -98,28 +113,58 @@ export function importNodeImages(o: ImportOptions, tarballs: string[], retrying:
   }
   let sandboxIn = (): void => undefined;
   const sandbox = new Promise<void>((resolve) => { sandboxIn = resolve; });
+  // The rest are held until released (the timer, or a pod asking for an image no tarball is named after); a tarball a
+  // pod asked for goes as soon as the one going in is done.
+  const asked = new Set<string>();
+  let released = sandboxFile === undefined || (o.restAfterMs ?? REST_AFTER_MS) <= 0;
+  let wake = (): void => undefined;
+  const release = (): void => { released = true; wake(); };
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    if (o.signal?.aborted) resolve();
+    o.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const held = (file: string): boolean => !released && file !== sandboxFile && !asked.has(file);
   const all = (async () => {
     for (;;) {
-      const file = queue.shift();
-      if (file === undefined) break;
-      if (!existsSync(file)) {
-        o.log(`image tarball ${file} is missing`);
+      const next = queue[0];
+      if (next === undefined || o.signal?.aborted) break;
+      if (held(next)) {
+        timer ??= setTimeout(release, o.restAfterMs ?? REST_AFTER_MS);
+        await Promise.race([new Promise<void>((r) => { wake = r; }), stopped]);
+        continue;
+      }
+      queue.shift();
+      if (!existsSync(next)) {
+        o.log(`image tarball ${next} is missing`);
       } else {
-        const refs = await retrying(`importing ${file}`, () => importTarball(o, file));
+        const refs = await retrying(`importing ${next}`, () => importTarball(o, next));
         if (refs.includes(SANDBOX_IMAGE)) sandboxIn();
       }
-      done.get(file)?.resolve();
+      done.get(next)?.resolve();
     }
   })().catch(() => undefined).finally(() => {
+    clearTimeout(timer);
     sandboxIn();
     for (const d of done.values()) d.resolve();
   });
-  const bringing = (image: string): Promise<void> => {
-    const file = tarballs.find((f) => basename(f, '.tar') === imageName(image));
-    if (file === undefined) return all;
+  const tarballOf = (image: string): string | undefined => tarballs.find((f) => basename(f, '.tar') === imageName(image));
+  const ahead = (image: string): void => {
+    const file = tarballOf(image);
+    if (file === undefined) return;
+    asked.add(file);
     const waiting = queue.indexOf(file);
     if (waiting > 0) queue.unshift(...queue.splice(waiting, 1));
+    wake();
+  };
+  const bringing = (image: string): Promise<void> => {
+    const file = tarballOf(image);
+    if (file === undefined) {
+      release(); // any tarball may bring it
+      return all;
+    }
+    ahead(image);
     return done.get(file)?.promise ?? all;
   };
-  return { sandbox, all, bringing };
+  return { sandbox, all, bringing, ahead };
 }

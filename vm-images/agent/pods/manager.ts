@@ -51,6 +51,8 @@ export interface PodManagerOptions extends SandboxOptions {
   mirrorRewrite?: MirrorRewriter;
   /** Resolves once the node's image tarball that may bring the image is in: an image not present is pulled only after. */
   imagesImported?: (image: string) => Promise<void>;
+  /** A new pod's images, before its sandbox is made: a tarball of the node's that brings one goes in beside that work. */
+  imagesWanted?: (image: string) => void;
   /** The pods' volumes (default: a manager without API access, its pod dirs in a `pods` dir beside logDir). */
   volumes?: VolumeManager;
   /** The agent's metrics (pod syncs, starts, probes). */
@@ -115,6 +117,7 @@ export class PodManager {
       onEvent: (id, ev, p) => { for (const l of this.eventListeners) l(id, ev, p); },
     }, pod);
     this.workers.set(uid, worker);
+    for (const c of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []]) if (c.image) this.opts.imagesWanted?.(c.image);
     this.relister.ensureRunning(() => this.workers.size > 0);
     podSeen(pod, pod.spec?.nodeName);
     return worker.kickAndWait();

@@ -140,7 +140,8 @@ function startSshd(dataDir: string, s: SandboxNodeState): void {
 /** Brings the node up (idempotent: an up node is left alone, a half-made one is rebuilt). */
 export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNodeState, timeoutMs = 30_000): Promise<void> {
   if (await nodeUp(dataDir, s)) return;
-  await haltNode(dataDir, s);
+  // What a half-made node left goes; its disk stays mounted (mounted again at once otherwise: a new node's, just made).
+  await haltNode(dataDir, s, { keepDisk: true });
   await ensureSandboxHost(c);
   if (s.diskGiB !== undefined) await prepareNodeDisk(dataDir, s.name, s.diskGiB);
   for (const t of NODE_BIND_TARGETS) fs.mkdirSync(hostPathFor(dataDir, s.name, t), { recursive: true, mode: t === '/root' ? 0o700 : 0o755 });
@@ -170,19 +171,20 @@ export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNode
 }
 
 /**
- * Ends every process of the node and frees its namespaces; keeps its directories (a stopped node).
- * Throws ForeignNodeError, touching nothing but this data dir's own mounts, when the cgroup and
- * namespace of that name run another data dir's node.
+ * Ends every process of the node and frees its namespaces; keeps its directories (a stopped node), and with
+ * `keepDisk` its disk mounted (for a boot right after). Throws ForeignNodeError, touching nothing but this data dir's
+ * own mounts, when the cgroup and namespace of that name run another data dir's node.
  */
-export async function haltNode(dataDir: string, s: SandboxNodeState): Promise<void> {
+export async function haltNode(dataDir: string, s: SandboxNodeState, o: { keepDisk?: boolean } = {}): Promise<void> {
   const foreign = nodeOwner(dataDir, s) === 'foreign';
   if (!foreign) await killNodeCgroup(s.cgroup);
   const d = nodeDirs(dataDir, s.name);
   for (const m of mountsUnder(d.dir)) {
+    if (o.keepDisk && m === d.fs) continue;
     const r = await runCmd(['umount', m]);
     if (r.code !== 0) await mustRun(['umount', '-l', m]);
   }
-  await releaseNodeDisk(dataDir, s.name);
+  if (!o.keepDisk) await releaseNodeDisk(dataDir, s.name);
   if (foreign) throw new ForeignNodeError(s);
   if (await netnsExists(s.netns)) {
     const r = await runCmd(['ip', 'netns', 'del', s.netns]);
