@@ -336,7 +336,10 @@ export class Agent {
 
   /** Starts importing the node's image tarballs (the sandbox image's first). */
   private importImages(): NodeImages {
-    const o = { cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log, signal: this.abort.signal, restAfterMs: this.opts.imagesRestAfterMs };
+    const o = {
+      cri: this.cri, socket: this.config.containerdSocket, stateDir: this.config.stateDir, ctrBin: this.opts.ctrBin, log: this.log,
+      signal: this.abort.signal, restAfterMs: this.opts.imagesRestAfterMs,
+    };
     return importNodeImages(o, this.config.imageTarballs, (what, fn) => this.retrying(what, fn));
   }
 

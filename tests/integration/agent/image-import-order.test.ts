@@ -85,8 +85,7 @@ describe.skipIf(skipUnlessRoot)('the node\'s images going into containerd', () =
       images.ahead('registry.example:5000/team/app:2'); // no tarball is named after it: nothing is released
       await pollUntil(() => log.includes('imported docker.io/flotilla/hello:1'), 60_000, 'hello.tar imported');
       expect(log).toEqual([`imported ${SANDBOX_IMAGE}`, 'imported docker.io/flotilla/hello:1']);
-      images.bringing('registry.example:5000/team/app:2');
-      await images.all;
+      await Promise.all([images.bringing('registry.example:5000/team/app:2'), images.all]);
       expect(log).toEqual([`imported ${SANDBOX_IMAGE}`, 'imported docker.io/flotilla/hello:1', 'imported docker.io/flotilla/counter:1']);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
@@ -107,7 +106,8 @@ describe.skipIf(skipUnlessRoot)('the node\'s images going into containerd', () =
       const again: string[] = [];
       const copy = join(fresh, 'counter.tar');
       copyFileSync(tarball('counter'), copy);
-      const held = importNodeImages({ cri: ctd!.cri, socket: ctd!.socket, stateDir: fresh, log: (l) => again.push(l), restAfterMs: 600_000, signal: stop.signal },
+      const heldOptions = { cri: ctd!.cri, socket: ctd!.socket, stateDir: fresh, log: (l: string) => again.push(l), restAfterMs: 600_000, signal: stop.signal };
+      const held = importNodeImages(heldOptions,
         [copy, tarball('pause')], (_what, fn) => fn());
       await held.sandbox;
       stop.abort();

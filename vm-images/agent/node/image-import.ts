@@ -41,7 +41,10 @@ export interface ImportOptions {
   signal?: AbortSignal;
 }
 
-/** The tarballs no pod asked for go in this long after the sandbox image's: by then a cold start's first pods run and the rest of the start-up's work is done. */
+/**
+ * The tarballs no pod asked for go in this long after the sandbox image's: by then a cold start's first pods run and the
+ * rest of the start-up's work is done.
+ */
 export const REST_AFTER_MS = 10_000;
 
 /** Imports one tarball unless already imported; resolves with its image references. */
