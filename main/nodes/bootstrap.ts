@@ -39,6 +39,8 @@ export interface BootstrapInput {
   tracing?: boolean;
   /** The cluster's pod network (default 10.244.0.0/16): the agent's routes and masquerade stay inside it. */
   clusterCIDR?: string;
+  /** Work on the node going on beside the bootstrap (the registry files) that must be done before containerd starts. */
+  beforeStart?: Promise<unknown>;
 }
 
 export const BOOTSTRAP_STEPS = 4;
@@ -161,6 +163,7 @@ export async function bootstrapNode(s: SshSession, input: BootstrapInput): Promi
   const changed = await syncFiles(s, have, [...uploads, ...configs], m.hostPath);
   if (m.hostAddress) await s.run(etcHostsCmd(m.hostAddress));
 
+  await input.beforeStart;
   input.progress(3, withAgent ? 'starting containerd and the agent' : 'starting containerd');
   const restartContainerd = changed.has(NODE.containerdConfig) ? `${stopCmd(mgr, 'containerd')}; ` : '';
   const launchContainerd = `${env} ${restartContainerd}${startCmd(mgr, { name: 'containerd', argv: ['containerd', '--config', NODE.containerdConfig] })}`;

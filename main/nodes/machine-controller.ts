@@ -230,9 +230,6 @@ export class MachineController {
         { type: 'Hostname' as const, address: name },
         { type: 'SSH' as const, address: `${info.ssh.user}@${info.ssh.host}:${info.ssh.port}` },
       ];
-      if (mode !== 'reattach') await w.phaseTo('Bootstrapping', `bootstrapping node ${name}`, { addresses, nodeName: name });
-      await w.condition('Provisioned', 'True', 'MachineUp', `${provider.name} machine is up${info.message ? ` (${info.message})` : ''}`);
-      await say(2, 'connecting over SSH');
       this.conns.get(name)?.close();
       const firstEndpoint = info.ssh;
       let first = true;
@@ -247,17 +244,26 @@ export class MachineController {
         },
       });
       this.conns.set(name, conn);
-      const s = await conn.session();
+      // The connection is made while the status says so (each status write is a round trip to the store).
+      const connecting = conn.session();
+      connecting.catch(() => undefined); // awaited below
+      if (mode !== 'reattach') await w.phaseTo('Bootstrapping', `bootstrapping node ${name}`, { addresses, nodeName: name });
+      await w.condition('Provisioned', 'True', 'MachineUp', `${provider.name} machine is up${info.message ? ` (${info.message})` : ''}`);
+      await say(2, 'connecting over SSH');
+      const s = await connecting;
       if (!firstEndpoint.hostKey && s.hostKey) provider.rememberHostKey?.(name, s.hostKey);
-      // Side by side on the connection (each exec is a round trip): the agent's exits so far, the registry files.
+      // Side by side on the connection (each exec is a round trip): the registry files go while the bootstrap
+      // prepares and uploads, and are in before containerd and the agent start; the agent's exits so far before that.
       const registryFiles = this.o.registryFiles;
-      const [exitsBefore] = await Promise.all([agentExits(s), registryFiles ? registryFiles(info).then((files) => syncRegistryFiles(s, files)) : undefined]);
+      const registry = registryFiles ? registryFiles(info).then((files) => syncRegistryFiles(s, files)) : Promise.resolve([]);
+      registry.catch(() => undefined); // awaited by the bootstrap
+      const exitsBefore = await agentExits(s);
       this.attached.set(name, info);
       await bootstrapNode(s, {
         machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
         labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds, tracing: this.o.tracing, clusterCIDR: this.o.clusterCIDR,
-        progress: (n, msg) => void say(2 + n, msg),
+        progress: (n, msg) => void say(2 + n, msg), beforeStart: registry,
       });
       await w.condition('Bootstrapped', 'True', 'AgentStarted', 'containerd and the agent are running');
       await say(T, 'waiting for the node to be Ready');
