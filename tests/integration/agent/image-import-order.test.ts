@@ -107,8 +107,7 @@ describe.skipIf(skipUnlessRoot)('the node\'s images going into containerd', () =
       const copy = join(fresh, 'counter.tar');
       copyFileSync(tarball('counter'), copy);
       const heldOptions = { cri: ctd!.cri, socket: ctd!.socket, stateDir: fresh, log: (l: string) => again.push(l), restAfterMs: 600_000, signal: stop.signal };
-      const held = importNodeImages(heldOptions,
-        [copy, tarball('pause')], (_what, fn) => fn());
+      const held = importNodeImages(heldOptions, [copy, tarball('pause')], (_what, fn) => fn());
       await held.sandbox;
       stop.abort();
       await Promise.all([held.all, held.bringing('docker.io/flotilla/counter:1')]);

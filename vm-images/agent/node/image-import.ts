@@ -108,7 +108,8 @@ export function sandboxFirst(tarballs: string[], sandboxImage = SANDBOX_IMAGE): 
  */
 export function importNodeImages(o: ImportOptions, tarballs: string[], retrying: Retrying): NodeImages {
   const queue = sandboxFirst(tarballs);
-  const sandboxFile = queue.find((f) => basename(f, '.tar') === imageName(SANDBOX_IMAGE));
+  const tarballOf = (image: string): string | undefined => tarballs.find((f) => basename(f, '.tar') === imageName(image));
+  const sandboxFile = tarballOf(SANDBOX_IMAGE);
   const done = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   for (const file of queue) {
     let resolve = (): void => undefined;
@@ -151,14 +152,16 @@ export function importNodeImages(o: ImportOptions, tarballs: string[], retrying:
     sandboxIn();
     for (const d of done.values()) d.resolve();
   });
-  const tarballOf = (image: string): string | undefined => tarballs.find((f) => basename(f, '.tar') === imageName(image));
-  const ahead = (image: string): void => {
-    const file = tarballOf(image);
-    if (file === undefined) return;
+  /** The tarball goes next (unless it is going in or in already), past the rest's wait. */
+  const sendAhead = (file: string): void => {
     asked.add(file);
     const waiting = queue.indexOf(file);
     if (waiting > 0) queue.unshift(...queue.splice(waiting, 1));
     wake();
+  };
+  const ahead = (image: string): void => {
+    const file = tarballOf(image);
+    if (file !== undefined) sendAhead(file);
   };
   const bringing = (image: string): Promise<void> => {
     const file = tarballOf(image);
@@ -166,7 +169,7 @@ export function importNodeImages(o: ImportOptions, tarballs: string[], retrying:
       release(); // any tarball may bring it
       return all;
     }
-    ahead(image);
+    sendAhead(file);
     return done.get(file)?.promise ?? all;
   };
   return { sandbox, all, bringing, ahead };
