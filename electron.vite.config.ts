@@ -8,6 +8,13 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { BUNDLED_ASSETS } from './main/nodes/assets';
+import pkg from './package.json';
+
+// The main process's dependencies are bundled into its chunks: loading them file by file (some 850 files at
+// `flotilla serve`'s start) cost more than compiling one text. Left to node_modules: better-sqlite3 (a native
+// addon found through `bindings`) and ssh2 (its optional native crypto binding is required by a relative path).
+const MAIN_EXTERNAL = ['better-sqlite3', 'ssh2'];
+const MAIN_BUNDLED = Object.keys(pkg.dependencies).filter((d) => !MAIN_EXTERNAL.includes(d));
 
 function copyAssets(): Plugin {
   return {
@@ -27,6 +34,7 @@ export default defineConfig({
     plugins: [copyAssets()],
     build: {
       outDir: 'out/main',
+      externalizeDeps: { exclude: MAIN_BUNDLED },
       rolldownOptions: {
         input: { index: resolve(__dirname, 'main/index.ts'), cli: resolve(__dirname, 'main/cli.ts') },
         // Chunks beside the entries: __dirname is out/main in every file of the bundle.

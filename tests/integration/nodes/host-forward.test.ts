@@ -14,7 +14,8 @@ const SCRIPT = `
 import { ensureSandboxHost, teardownSandboxHost } from '${path.join(ROOT, 'main/nodes/providers/sandbox/host')}';
 const c = { bridge: 'fltfwd0', subnet: '10.251.250.0/24', prefix: 'fltfwd' };
 (async () => {
-  if (process.argv[2] === 'up') { await ensureSandboxHost(c); await ensureSandboxHost(c); }
+  // Two nodes booting at once share one setup; a later call checks again.
+  if (process.argv[2] === 'up') { await Promise.all([ensureSandboxHost(c), ensureSandboxHost(c)]); await ensureSandboxHost(c); }
   else await teardownSandboxHost(c);
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
@@ -44,7 +45,7 @@ describe.skipIf(skipNodes)('sandbox host setup with FORWARD policy DROP (in a th
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('adds its own chain accepting the bridge (once), and removes it on teardown', () => {
+  it('adds its own chain accepting the bridge (once), puts back a flushed address and a downed link, and removes it all on teardown', () => {
     runScript('up');
     const rules = inNs(['iptables', '-w', '-S']);
     expect(rules).toContain('-A FORWARD -j FLTFWD-FWD-fltfwd0');
@@ -52,6 +53,14 @@ describe.skipIf(skipNodes)('sandbox host setup with FORWARD policy DROP (in a th
     expect(rules).toContain('-A FLTFWD-FWD-fltfwd0 -i fltfwd0 -j ACCEPT');
     expect(rules).toContain('-A FLTFWD-FWD-fltfwd0 -o fltfwd0 -j ACCEPT');
     expect(inNs(['ip', '-4', '-o', 'addr', 'show', 'dev', 'fltfwd0'])).toContain('10.251.250.1/24');
+    expect(inNs(['ip', '-o', 'link', 'show', 'dev', 'fltfwd0'])).toMatch(/<[^>]*\bUP\b[^>]*>/);
+    // Its address flushed and the link set down by hand: the next setup puts both back.
+    inNs(['ip', 'addr', 'flush', 'dev', 'fltfwd0']);
+    inNs(['ip', 'link', 'set', 'fltfwd0', 'down']);
+    runScript('up');
+    expect(inNs(['ip', '-4', '-o', 'addr', 'show', 'dev', 'fltfwd0'])).toContain('10.251.250.1/24');
+    expect(inNs(['ip', '-o', 'link', 'show', 'dev', 'fltfwd0'])).toMatch(/<[^>]*\bUP\b[^>]*>/);
+    expect(inNs(['iptables', '-w', '-S']).match(/-A FORWARD -j FLTFWD-FWD-fltfwd0/g)).toHaveLength(1);
     runScript('down');
     const after = inNs(['iptables', '-w', '-S']);
     expect(after).not.toContain('FLTFWD');

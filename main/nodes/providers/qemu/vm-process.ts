@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { mustRun, runCmd } from '../../exec';
 import { pollUntil } from '../../../protocol/poll';
+import { linkExists } from '../sandbox/host';
 
 /** The pid of the node's QEMU when it runs (its pid file names a live process whose command line carries the pid file). */
 export function vmPid(pidFile: string): number | undefined {
@@ -75,7 +76,7 @@ export async function stopVm(pidFile: string, qmpSocket: string, clean: boolean,
 
 /** The node's tap, persistent, on the bridge and up (idempotent). */
 export async function ensureTap(tap: string, bridge: string): Promise<void> {
-  if ((await runCmd(['ip', 'link', 'show', 'dev', tap])).code !== 0) {
+  if (!linkExists(tap)) {
     const r = await runCmd(['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap']);
     if (r.code !== 0 && !/exists|busy/i.test(r.stderr)) throw new Error(`creating tap ${tap}: ${r.stderr.trim()}`);
   }
@@ -84,7 +85,7 @@ export async function ensureTap(tap: string, bridge: string): Promise<void> {
 }
 
 export async function deleteTap(tap: string): Promise<void> {
-  if ((await runCmd(['ip', 'link', 'show', 'dev', tap])).code !== 0) return;
+  if (!linkExists(tap)) return;
   await mustRun(['ip', 'link', 'del', 'dev', tap]);
 }
 

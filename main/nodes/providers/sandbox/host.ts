@@ -2,6 +2,7 @@
 // .1), the node mountpoints every sandbox node binds over, and, only when the host's FORWARD policy
 // drops, an own iptables chain accepting the bridge. teardownSandboxHost() undoes it all.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { mustRun, runCmd } from '../../exec';
 import { gatewayIP, type SandboxConfig } from './config';
 
@@ -19,8 +20,18 @@ export function forwardChain(c: SandboxConfig): string {
   return `${c.prefix.toUpperCase()}-FWD-${c.bridge}`.slice(0, 28);
 }
 
-async function linkExists(name: string): Promise<boolean> {
-  return (await runCmd(['ip', 'link', 'show', 'dev', name])).code === 0;
+/** A link of this network namespace, from sysfs (no `ip` process). */
+export function linkExists(name: string): boolean {
+  return fs.existsSync(`/sys/class/net/${name}`);
+}
+
+/** IFF_UP in the link's flags. */
+function linkUp(name: string): boolean {
+  try {
+    return (Number.parseInt(fs.readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & 1) === 1;
+  } catch {
+    return false;
+  }
 }
 
 async function forwardPolicyDrops(): Promise<boolean> {
@@ -30,28 +41,32 @@ async function forwardPolicyDrops(): Promise<boolean> {
 
 const setups = new Map<string, Promise<void>>();
 
-/** Idempotent and safe to call concurrently (serialised per bridge in this process; tolerant of other processes). */
+/**
+ * Idempotent and safe to call concurrently: calls while a bridge's setup runs share that setup (nodes booting
+ * together wait for one), a later call checks again; tolerant of other processes.
+ */
 export function ensureSandboxHost(c: SandboxConfig): Promise<void> {
-  const prev = setups.get(c.bridge) ?? Promise.resolve();
-  const next = prev.catch(() => undefined).then(() => setupHost(c));
-  setups.set(c.bridge, next);
-  return next;
+  const running = setups.get(c.bridge);
+  if (running) return running;
+  const setup = setupHost(c).finally(() => setups.delete(c.bridge));
+  setups.set(c.bridge, setup);
+  return setup;
 }
 
 async function setupHost(c: SandboxConfig): Promise<void> {
   for (const d of NODE_BIND_TARGETS) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation dir
-  if (!(await linkExists(c.bridge))) {
+  if (!linkExists(c.bridge)) {
     const r = await runCmd(['ip', 'link', 'add', c.bridge, 'type', 'bridge']);
     if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new Error(`creating bridge ${c.bridge}: ${r.stderr.trim()}`);
   }
-  const addr = `${gatewayIP(c)}/24`;
-  const addrs = await mustRun(['ip', '-4', '-o', 'addr', 'show', 'dev', c.bridge]);
-  if (!addrs.includes(` ${addr} `)) {
-    const r = await runCmd(['ip', 'addr', 'add', addr, 'dev', c.bridge]);
+  const gateway = gatewayIP(c);
+  const addressed = (os.networkInterfaces()[c.bridge] ?? []).some((a) => a.family === 'IPv4' && a.cidr === `${gateway}/24`);
+  if (!addressed) {
+    const r = await runCmd(['ip', 'addr', 'add', `${gateway}/24`, 'dev', c.bridge]);
     if (r.code !== 0 && !/File exists|already assigned/.test(r.stderr)) throw new Error(`addressing bridge ${c.bridge}: ${r.stderr.trim()}`);
   }
-  await mustRun(['ip', 'link', 'set', c.bridge, 'up']);
+  if (!linkUp(c.bridge)) await mustRun(['ip', 'link', 'set', c.bridge, 'up']);
   if (await forwardPolicyDrops()) await ensureForwardAccept(c);
 }
 
@@ -81,7 +96,7 @@ async function portsOf(bridge: string): Promise<string[]> {
  * left in place, with the forward chain, and reported.
  */
 export async function teardownSandboxHost(c: SandboxConfig): Promise<void> {
-  if (await linkExists(c.bridge)) {
+  if (linkExists(c.bridge)) {
     const ports = await portsOf(c.bridge);
     if (ports.length) throw new Error(`bridge ${c.bridge} left in place: it still carries ${ports.join(', ')}, not nodes of this data dir`);
     await mustRun(['ip', 'link', 'del', c.bridge]);

@@ -11,7 +11,7 @@ import { pollUntil } from '../../../protocol/poll';
 import { gatewayIP, type SandboxConfig } from './config';
 import { createNodeCgroup, joinCgroupScript, killNodeCgroup, nodePids, removeNodeCgroup } from './cgroup';
 import { applyNodeLimits } from './cgroup-limits';
-import { ensureSandboxHost, NODE_BIND_TARGETS } from './host';
+import { ensureSandboxHost, linkExists, NODE_BIND_TARGETS } from './host';
 import { prepareNodeDisk, releaseNodeDisk } from './disk';
 import { hostPathFor, nodeDirs, type SandboxNodeState } from './node-state';
 import { ForeignNodeError, nodeOwner } from './ownership';
@@ -190,9 +190,11 @@ export async function haltNode(dataDir: string, s: SandboxNodeState, o: { keepDi
     const r = await runCmd(['ip', 'netns', 'del', s.netns]);
     if (r.code !== 0 && !/No such file/.test(r.stderr)) throw new Error(`ip netns del ${s.netns}: ${r.stderr.trim()}`);
   }
-  const v = await runCmd(['ip', 'link', 'del', s.veth]);
-  // The netns going (asynchronously) takes the veth with it: gone before the lookup, or between the lookup and the delete (ENODEV).
-  if (v.code !== 0 && !/Cannot find device|does not exist|No such device/.test(v.stderr)) throw new Error(`ip link del ${s.veth}: ${v.stderr.trim()}`);
+  if (linkExists(s.veth)) {
+    const v = await runCmd(['ip', 'link', 'del', s.veth]);
+    // The netns going (asynchronously) takes the veth with it: gone between the lookup and the delete (ENODEV).
+    if (v.code !== 0 && !/Cannot find device|does not exist|No such device/.test(v.stderr)) throw new Error(`ip link del ${s.veth}: ${v.stderr.trim()}`);
+  }
   await pollUntil(() => { try { removeNodeCgroup(s.cgroup); return true; } catch { return false; } }, 10_000, `cgroup ${s.cgroup} to be removable`);
 }
 
