@@ -1,5 +1,6 @@
 // Pod spec defaults (pkg/apis/core/v1/defaults.go: SetDefaults_PodSpec, _Container, _Probe, …),
 // shared by Pods and by the pod templates of workloads.
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from './tolerations';
 type Obj = Record<string, unknown>;
 
 export function asObj(v: unknown): Obj | undefined {
@@ -114,8 +115,6 @@ export function defaultPodSpec(spec: Obj): void {
   }
 }
 
-const NOT_READY = 'node.kubernetes.io/not-ready';
-const UNREACHABLE = 'node.kubernetes.io/unreachable';
 
 /** kube-apiserver's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds (300 each). */
 export interface DefaultTolerationSeconds {
@@ -146,7 +145,7 @@ export function defaultPodAdmission(spec: Obj, seconds: DefaultTolerationSeconds
     const keyOk = o.key === key || ((o.key === undefined || o.key === '') && o.operator === 'Exists');
     return effectOk && keyOk;
   });
-  for (const [key, secs] of [[NOT_READY, seconds.notReady], [UNREACHABLE, seconds.unreachable]] as const) {
+  for (const [key, secs] of [[TAINT_NODE_NOT_READY, seconds.notReady], [TAINT_NODE_UNREACHABLE, seconds.unreachable]] as const) {
     if (!tolerates(key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: secs ?? DEFAULT_TOLERATION_SECONDS });
   }
   spec.tolerations = tolerations;

@@ -1,6 +1,10 @@
 // Toleration matching (v1.Toleration.ToleratesTaint), shared by the scheduler and the controllers that evict or place pods by taints. Pure.
 import type { Taint, Toleration } from './types';
 
+/** The node taints Kubernetes itself puts (v1.TaintNodeNotReady, v1.TaintNodeUnreachable). */
+export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
+
 export function tolerates(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;

@@ -10,7 +10,7 @@ import { nowMs } from './bench-report';
 export interface HollowBench {
   core: Core;
   hollow: HollowNodes;
-  /** Time for the nodes to register (ms). */
+  /** Time for the nodes to register and become schedulable (their not-ready taint taken off; ms). */
   nodesMs: number;
   /** The first 20 lines the core and the nodes logged (errors, mostly). */
   errors: string[];
@@ -30,6 +30,7 @@ export async function startHollowBench(tempPrefix: string, nodes: number, coreOp
     const tNodes = nowMs();
     const hollow = startHollowNodes(core, { count: nodes, cpu: '32', memory: '64Gi', pods: 110, maxInFlight: 256, log });
     await hollow.ready;
+    await hollow.schedulable;
     return { core, hollow, nodesMs: nowMs() - tNodes, errors, stop };
   } catch (e) {
     await stop();

@@ -5,6 +5,7 @@
 // False → node.kubernetes.io/not-ready (NoSchedule and NoExecute); the taints go when Ready is True. Pressure
 // conditions the kubelet reports True taint NoSchedule (TaintNodesByCondition: memory-, disk-, pid-pressure).
 import type { Lease, Node, NodeCondition, Pod, Taint } from '../api/types';
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from '../api/tolerations';
 import type { Informer } from '../client/cache/informer';
 import { BY_NODE } from '../client/cache/shared-informers';
 import type { EventRecorder } from '../client/record/recorder';
@@ -16,8 +17,8 @@ import { withExtras } from './extras';
 import { ignoreNotFound } from './ignore-not-found';
 import { shortTime } from './pod-util';
 
-const UNREACHABLE = 'node.kubernetes.io/unreachable';
-const NOT_READY = 'node.kubernetes.io/not-ready';
+const UNREACHABLE = TAINT_NODE_UNREACHABLE;
+const NOT_READY = TAINT_NODE_NOT_READY;
 const LEASE_NAMESPACE = 'kube-node-lease';
 const UNKNOWN_MESSAGE = 'Kubelet stopped posting node status.';
 

@@ -9,6 +9,7 @@ import { EventRecorder } from '../client/record/recorder';
 import { EventCorrelator } from '../client/record/correlator';
 import { Informer } from '../client/cache/informer';
 import { R, keyOf } from '../client/refs';
+import { TAINT_NODE_NOT_READY } from '../api/tolerations';
 import { Limiter } from './limiter';
 import { hollowLocalVolumes } from './local-volumes';
 import type { HollowResources } from './node-object';
@@ -30,6 +31,11 @@ export interface HollowNodes {
   readonly names: string[];
   /** Resolves when every node is registered with its lease. */
   readonly ready: Promise<void>;
+  /**
+   * Resolves once no node carries the not-ready taint any more (registered nodes get it at create, and the node
+   * lifecycle controller takes it off once it sees them Ready): pods can be scheduled onto every node.
+   */
+  readonly schedulable: Promise<void>;
   /** Simulates a dead kubelet: no more lease renewals, pod updates or deletion confirmations. */
   kill(name: string): void;
   /** Flips a running pod's readiness (as a readiness probe would). */
@@ -171,9 +177,18 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
       .finally(() => inFlight.delete(key));
   }
 
+  const tainted = new Set(names);
+  let untainted: () => void = () => undefined;
+  const schedulable = new Promise<void>((resolve) => { untainted = resolve; });
+  if (tainted.size === 0) untainted();
+
   function syncNode(n: Node): void {
     const st = nodes.get(n.metadata?.name ?? '');
     if (!st || st.dead || stopped) return;
+    if (tainted.has(st.name) && !(n.spec?.taints ?? []).some((t) => t.key === TAINT_NODE_NOT_READY)) {
+      tainted.delete(st.name);
+      if (tainted.size === 0) untainted();
+    }
     st.podCIDR = n.spec?.podCIDR ?? st.podCIDR;
     // A kubelet that is alive reports Ready again when someone else marked it otherwise.
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
@@ -203,6 +218,7 @@ export function startHollowNodes(target: ApiClient | { client: ApiClient }, opts
   return {
     names,
     ready: ready.then(() => podInf.hasSynced),
+    schedulable,
     get runningCount() {
       return running;
     },

@@ -15,6 +15,7 @@ import { R } from '../../main/client/refs';
 import { hooked } from './hooked';
 import { waitFor } from './wait';
 import { uniqueClusterCIDR } from './unique-network';
+import { readyForPods } from './node-ready';
 
 export { waitFor } from './wait';
 
@@ -106,6 +107,7 @@ export async function startHollowCluster(count: number, opts: Partial<CoreOption
   const hollow = startHollowNodes(c.core, { count, ...(hollowOpts ?? {}) });
   try {
     await hollow.ready;
+    await hollow.schedulable;
   } catch (e) {
     await hollow.stop();
     await c.stop();
@@ -122,6 +124,6 @@ export async function startHollowCluster(count: number, opts: Partial<CoreOption
 
 /** Waits until some Node of the cluster is Ready (a sandbox node boots in the background after startTestCluster returns). */
 export async function waitForReadyNode(c: TestCluster, timeoutMs = 120_000): Promise<void> {
-  await waitFor(async () => (await c.client.list<Node>(R.nodes)).items.some((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')),
+  await waitFor(async () => (await c.client.list<Node>(R.nodes)).items.some(readyForPods),
     'a Ready node', timeoutMs, 250);
 }

@@ -5,20 +5,31 @@ import type { KObject, Node, Pod, Taint } from '../../main/api/types';
 import { leaseObject, microTime, nodeObject } from '../../main/hollow/node-object';
 import { runningStatus, withReadiness } from '../../main/hollow/pod-status';
 import { resourceOf, type ControlPlane } from './control-plane';
+import { TAINT_NODE_NOT_READY } from '../../main/api/tolerations';
 
 const POD = { apiVersion: 'v1', kind: 'Pod' };
+const NODE = { apiVersion: 'v1', kind: 'Node' };
 const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 
 let nodeIndex = 0;
 
-/** Registers a Ready node (with labels and taints) and its Lease in kube-node-lease. */
+/**
+ * Registers a Ready node (with labels and taints) and its Lease in kube-node-lease. With admission on, the Node is
+ * created tainted not-ready:NoSchedule; that taint is taken off as the node lifecycle controller would on seeing the
+ * node Ready (unless the test gave it), so that tests without that controller get a schedulable node.
+ */
 export async function registerNode(
   cp: ControlPlane, name: string, o: { labels?: Record<string, string>; taints?: Taint[]; lease?: boolean } = {},
 ): Promise<Node> {
   const n = nodeObject(name, ++nodeIndex, { cpu: '4', memory: '8Gi', pods: 110 }, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
   n.metadata!.labels = { ...n.metadata!.labels, ...(o.labels ?? {}) };
   if (o.taints) n.spec = { ...n.spec, taints: o.taints };
-  const created = await cp.create(n as KObject) as Node;
+  let created = await cp.create(n as KObject) as Node;
+  const notReady = (t: Taint) => t.key === TAINT_NODE_NOT_READY && t.effect === 'NoSchedule';
+  const taints = created.spec?.taints ?? [];
+  if (taints.some(notReady) && !(o.taints ?? []).some(notReady)) {
+    created = await cp.patch<Node & KObject>(NODE, name, undefined, { spec: { taints: taints.filter((t) => !notReady(t)) } });
+  }
   if (o.lease !== false) await cp.create(leaseObject(created, 40) as KObject);
   return created;
 }

@@ -19,6 +19,7 @@ import { startServe, type ServeProcess } from '../../e2e/support/serve-process';
 import { waitFor } from '../../helpers/wait';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 import { runtimeInventory, runtimeMismatches } from './runtime-inventory';
+import { readyForPods } from '../../helpers/node-ready';
 
 type P = CorePod & KObject;
 type Rs = ReplicaSet & KObject;
@@ -63,7 +64,7 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
   const pods = async (): Promise<P[]> => (await api().list<P>(R.pods, { namespace: NS, labelSelector: 'app=roll' })).items;
   const replicaSets = async (): Promise<Rs[]> => (await api().list<Rs>(R.replicasets, { namespace: NS, labelSelector: 'app=roll' })).items;
   const readyNodes = async (): Promise<number> => (await api().list<Node & KObject>(R.nodes)).items
-    .filter((n) => (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    .filter(readyForPods).length;
 
   /** maxSurge and maxUnavailable, as the pods show them, whenever the API answers (from the first rollout on). */
   async function sample(): Promise<void> {

@@ -13,6 +13,7 @@ import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../help
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
 import { answer, appManifest, curlInNetns, EXTERNAL_IP, httpGet } from './host-access-support';
 import { cidrContains } from '../../../main/api/load-balancer';
+import { readyForPods } from '../../helpers/node-ready';
 
 const ONE_NODE = 'node-1';
 const SOLO_NODE = 'node-2';
@@ -32,7 +33,7 @@ describe.skipIf(skipWithoutAgent)('traffic from the host into a sandbox cluster'
   beforeAll(async () => {
     c = await startTestCluster({ nodes: { sandbox: cfg, nodes: 2, provider: 'sandbox', readyTimeoutMs: 150_000, log: (l) => logs.push(l), hostRoutes: true } });
     await waitFor(async () => {
-      const ready = (await c.client.list<Node>(R.nodes)).items.filter((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
+      const ready = (await c.client.list<Node>(R.nodes)).items.filter(readyForPods);
       for (const n of ready) nodeIP[n.metadata!.name!] = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
       return ready.length === 2 && !!ready.every((n) => n.spec?.podCIDR);
     }, 'two Ready nodes with podCIDRs', 240_000, 500);

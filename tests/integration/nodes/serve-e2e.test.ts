@@ -18,6 +18,7 @@ import { KUBECTL, waitFor } from '../../helpers/cluster';
 import { leftovers, skipWithoutAgent, uniqueSandbox } from './support';
 import { uniqueClusterCIDR } from '../../helpers/unique-network';
 import { freePort } from '../../helpers/free-port';
+import { readyForPods } from '../../helpers/node-ready';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(2);
@@ -79,7 +80,7 @@ const api = (): HttpClient => { if (!client) throw new Error('no client'); retur
 
 async function readyNodes(): Promise<string[]> {
   const nodes = (await api().list<KObject>(R.nodes)).items;
-  return nodes.filter((n) => ((n.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata?.name ?? '').sort();
+  return nodes.filter(readyForPods).map((n) => n.metadata?.name ?? '').sort();
 }
 
 async function helloPods(): Promise<Pod[]> {

@@ -21,6 +21,7 @@ import { R } from '../../../main/client/refs';
 import { pollUntil } from '../../../main/protocol/poll';
 import { uniqueSandboxNetwork } from '../../helpers/unique-network';
 import { skipUnlessRoot } from '../../helpers/root';
+import { readyForPods } from '../../helpers/node-ready';
 
 export { isRoot } from '../../helpers/root';
 /** Skip only when not root, never under CI. */
@@ -102,10 +103,10 @@ async function printWhyNotReady(c: TestCluster, logs: string[]): Promise<void> {
   ].join('\n'));
 }
 
-/** Waits until `count` nodes are Ready; on the deadline prints why they are not (printWhyNotReady) and fails. */
+/** Waits until `count` nodes are Ready (and untainted: pods can be scheduled to them); on the deadline prints why they are not (printWhyNotReady) and fails. */
 export async function waitForReadyNodes(c: TestCluster, count: number, logs: string[], timeoutMs = 150_000): Promise<string[]> {
   const ready = async () => (await c.client.list<Node & KObject>(R.nodes)).items
-    .filter((n) => n.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).map((n) => n.metadata?.name ?? '');
+    .filter(readyForPods).map((n) => n.metadata?.name ?? '');
   try {
     return await pollUntil(async () => { const r = await ready(); return r.length >= count ? r.sort() : undefined; }, timeoutMs, `${count} Ready nodes`, 250);
   } catch (e) {
