@@ -115,7 +115,6 @@ export function defaultPodSpec(spec: Obj): void {
   }
 }
 
-
 /** kube-apiserver's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds (300 each). */
 export interface DefaultTolerationSeconds {
   notReady?: number;

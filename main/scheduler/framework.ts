@@ -113,7 +113,7 @@ export class Framework {
   private runFilters(pod: PodInfo, ni: NodeInfo): FilterFailure | undefined {
     for (const f of this.filters) {
       const r = f.filter(pod, ni);
-      if (r) return r;
+      if (r) return { reasons: r.reasons, unresolvable: r.unresolvable, plugin: f.name };
     }
     return undefined;
   }

@@ -1,7 +1,9 @@
 // The scheduling queue: activeQ (pods to try now, higher priority first and FIFO within a priority,
 // as PrioritySort orders it), backoffQ (pods that failed, waiting
 // 1 s doubling to 10 s), and unschedulable pods parked until the cluster changes (a node added or
-// updated, a pod deleted) or 5 minutes pass — never retried in a busy loop.
+// updated, a pod deleted) or 5 minutes pass — never retried in a busy loop. A change can come with a
+// queueing hint (kube-scheduler's QueueingHint): the parked pods it cannot help stay parked, so a pod is not
+// tried, and its back-off not lengthened, at every change of a node it cannot go to.
 import type { PodInfo } from './types';
 
 const INITIAL_BACKOFF_MS = 1000;
@@ -16,7 +18,16 @@ interface Entry {
   parkedAt: number;
   /** The move counter when it was popped. */
   poppedAt: number;
+  /** The Filter plugins that rejected it in its last attempt (empty: no node, or not known). */
+  rejectedBy: ReadonlySet<string>;
+  /** Its last attempt ended in an error (a failed binding), not a rejection: it waits out its back-off. */
+  failed: boolean;
 }
+
+/** A queueing hint: true when the change cannot make this parked pod schedulable (QueueSkip). */
+export type QueueSkip = (info: PodInfo, rejectedBy: ReadonlySet<string>) => boolean;
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** One priority's FIFO. */
 interface Bucket {
@@ -68,7 +79,7 @@ export class SchedulingQueue {
       if (this.unschedulable.delete(k)) this.toBackoffOrActive(parked);
       return;
     }
-    this.pushActive({ info, attempts: 0, readyAt: 0, parkedAt: 0, poppedAt: 0 });
+    this.pushActive({ info, attempts: 0, readyAt: 0, parkedAt: 0, poppedAt: 0, rejectedBy: NONE, failed: false });
   }
 
   delete(key: string): void {
@@ -82,12 +93,20 @@ export class SchedulingQueue {
     this.inFlight.delete(key);
   }
 
-  /** The next pod to schedule; undefined when closed. */
+  /**
+   * The next pod to schedule; undefined when closed. With nothing active, a pod a cluster change moved to back-off
+   * is taken before its back-off ends (kube-scheduler's SchedulerPopFromBackoffQ): an idle scheduler does not wait.
+   */
   pop(): Promise<PodInfo | undefined> {
     for (let e = this.shiftActive(); e; e = this.shiftActive()) {
       if (!e.info.key) continue;
       this.activeKeys.delete(e.info.key);
       return Promise.resolve(this.startAttempt(e));
+    }
+    const early = this.earliestRejected();
+    if (early) {
+      this.backoff.delete(early.info.key);
+      return Promise.resolve(this.startAttempt(early));
     }
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
@@ -100,11 +119,13 @@ export class SchedulingQueue {
     this.inFlight.delete(key);
   }
 
-  /** The pod fits nowhere: park it until something changes. */
-  unschedulableAgain(key: string): void {
+  /** The pod fits nowhere (these Filter plugins rejected it): park it until something changes. */
+  unschedulableAgain(key: string, rejectedBy: ReadonlySet<string> = NONE): void {
     const e = this.inFlight.get(key);
     if (!e) return;
     this.inFlight.delete(key);
+    e.rejectedBy = rejectedBy;
+    e.failed = false;
     e.readyAt = Date.now() + backoffFor(e.attempts);
     e.parkedAt = Date.now();
     // Something changed while it was being scheduled: retry after backoff instead of parking.
@@ -118,16 +139,21 @@ export class SchedulingQueue {
     const e = this.inFlight.get(key);
     if (!e) return;
     this.inFlight.delete(key);
+    e.failed = true;
     e.readyAt = Date.now() + backoffFor(e.attempts);
     this.backoff.set(key, e);
     this.arm();
   }
 
-  /** A cluster event that may make unschedulable pods fit. */
-  moveAllToActiveOrBackoff(): void {
+  /**
+   * A cluster event that may make unschedulable pods fit; with a hint, the pods it says the event cannot help stay
+   * parked. A pod being scheduled meanwhile is retried after its back-off whatever the hint (as it would miss the event).
+   */
+  moveAllToActiveOrBackoff(skip?: QueueSkip): void {
     this.moveCycle++;
     if (!this.unschedulable.size) return;
     for (const [k, e] of this.unschedulable) {
+      if (skip?.(e.info, e.rejectedBy)) continue;
       this.unschedulable.delete(k);
       this.toBackoffOrActive(e);
     }
@@ -150,10 +176,18 @@ export class SchedulingQueue {
   }
 
   private toBackoffOrActive(e: Entry): void {
-    if (e.readyAt > Date.now()) {
+    // The scheduler waits with nothing to do: a rejected pod goes now rather than after its back-off.
+    if (e.readyAt > Date.now() && !(this.waiter && !e.failed)) {
       this.backoff.set(e.info.key, e);
       this.arm();
     } else this.pushActive(e);
+  }
+
+  /** The rejected (not failed) pod in back-off whose back-off ends first. */
+  private earliestRejected(): Entry | undefined {
+    let best: Entry | undefined;
+    for (const e of this.backoff.values()) if (!e.failed && (!best || e.readyAt < best.readyAt)) best = e;
+    return best;
   }
 
   private arm(): void {

@@ -13,12 +13,14 @@ import { SchedulerCache } from './cache';
 import { fitErrorMessage, preFilterMessage } from './fit-error';
 import { Framework } from './framework';
 import { newPodInfo, podKey } from './pod-info';
-import { SchedulingQueue } from './queue';
+import { SchedulingQueue, type QueueSkip } from './queue';
 import { Preemption } from './post-filter';
 import { VolumeBinding } from './plugins/volume-binding';
 import { endAttempt, startAttempt, startBind } from './journey-spans';
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { PodInfo } from './types';
+import type { FilterFailure, PodInfo } from './types';
+import { TAINT_FILTER_EFFECTS, taintTolerationFilter } from './plugins/taint-toleration';
+import { untolerated } from '../api/tolerations';
 import { rfc3339Seconds } from '../api/timestamp';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -76,11 +78,11 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     nodeInf.addHandler({
       add: (n: Node) => {
         cache.setNode(n);
-        queue.moveAllToActiveOrBackoff();
+        queue.moveAllToActiveOrBackoff(nodeChangeSkips(n));
       },
       update: (_o, n) => {
         cache.setNode(n);
-        queue.moveAllToActiveOrBackoff();
+        queue.moveAllToActiveOrBackoff(nodeChangeSkips(n));
       },
       delete: (n) => cache.removeNode(n.metadata?.name ?? ''),
     }),
@@ -157,9 +159,9 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
     }
   }
 
-  async function unschedulable(pi: PodInfo, message: string, nominatedNode?: string, live = pi.pod): Promise<void> {
+  async function unschedulable(pi: PodInfo, rejectedBy: ReadonlySet<string>, message: string, nominatedNode?: string, live = pi.pod): Promise<void> {
     unschedulableAttempts++;
-    queue.unschedulableAgain(pi.key);
+    queue.unschedulableAgain(pi.key, rejectedBy);
     recorder.event(pi.pod, 'Warning', 'FailedScheduling', message);
     const cur = pi.pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     const nominate = nominatedNode !== undefined && nominatedNode !== (live.status?.nominatedNodeName ?? '');
@@ -193,7 +195,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       const volumeMsg = volumes.preFilter(pi);
       if (volumeMsg) {
         endAttempt(attempt, { message: preFilterMessage(cache.nodeList.length, volumeMsg) });
-        void unschedulable(pi, preFilterMessage(cache.nodeList.length, volumeMsg));
+        void unschedulable(pi, VOLUME_BINDING, preFilterMessage(cache.nodeList.length, volumeMsg));
         continue;
       }
       const res = fw.schedule(pi, cache.nodeList, attempt.explain);
@@ -204,10 +206,10 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         bindsInFlight++;
         void bind(pi, res.node);
       } else if (!res.numNodes) {
-        void unschedulable(pi, fitErrorMessage(0, res.failures));
+        void unschedulable(pi, new Set(), fitErrorMessage(0, res.failures));
       } else {
         const post = preemption.postFilter(pi, live);
-        void unschedulable(pi, fitErrorMessage(res.numNodes, res.failures, post.message), post.nominatedNode, live);
+        void unschedulable(pi, rejectingPlugins(res.failures), fitErrorMessage(res.numNodes, res.failures, post.message), post.nominatedNode, live);
       }
     }
   }
@@ -225,6 +227,26 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
       recorder.stop();
       offs.forEach((f) => f());
     },
+  };
+}
+
+const VOLUME_BINDING: ReadonlySet<string> = new Set(['VolumeBinding']);
+
+function rejectingPlugins(failures: FilterFailure[]): ReadonlySet<string> {
+  return new Set(failures.map((f) => f.plugin ?? ''));
+}
+
+/**
+ * The queueing hints of a Node added or updated: only TaintToleration's (isSchedulableAfterNodeChange) — a pod that
+ * only untolerated taints kept off every node is not helped by a node whose taints it still does not tolerate. Every
+ * other plugin's hint is taken as Queue.
+ */
+function nodeChangeSkips(n: Node): QueueSkip {
+  const taints = n.spec?.taints ?? [];
+  return (info, rejectedBy) => {
+    if (!rejectedBy.size) return false;
+    for (const p of rejectedBy) if (p !== taintTolerationFilter.name) return false;
+    return !!untolerated(info.tolerations, taints, TAINT_FILTER_EFFECTS);
   };
 }
 

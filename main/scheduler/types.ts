@@ -48,6 +48,8 @@ export interface PodVolumes {
 export interface FilterFailure {
   reasons: string[];
   unresolvable: boolean;
+  /** The Filter plugin that failed (set by the framework). */
+  plugin?: string;
 }
 
 export interface FilterPlugin {

@@ -4,13 +4,14 @@ import type { FilterPlugin, ScorePlugin } from '../types';
 import { normalize } from '../types';
 import { tolerates, untolerated } from '../../api/tolerations';
 
-const FILTER_EFFECTS = ['NoSchedule', 'NoExecute'] as const;
+/** The taint effects the filter keeps pods off by. */
+export const TAINT_FILTER_EFFECTS = ['NoSchedule', 'NoExecute'] as const;
 
 export const taintTolerationFilter: FilterPlugin = {
   name: 'TaintToleration',
   filter(pod, node) {
     if (!node.taints.length) return undefined;
-    const t = untolerated(pod.tolerations, node.taints, FILTER_EFFECTS);
+    const t = untolerated(pod.tolerations, node.taints, TAINT_FILTER_EFFECTS);
     if (!t) return undefined;
     return { reasons: [`node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`], unresolvable: true };
   },

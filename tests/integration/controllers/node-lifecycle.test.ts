@@ -47,14 +47,14 @@ describe('node lifecycle', () => {
     try {
       await Promise.all([nodeWatch.response, podWatch.response]);
       const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pinned', namespace: 'default' }, spec: { nodeSelector: { 'kubernetes.io/hostname': name }, containers: [{ name: 'c', image: 'docker.io/flotilla/hello:1' }] } };
-      await c.core.client.create(R.pods, pod as unknown as KObject, { namespace: 'default' });
+      await c.core.client.create(R.pods, pod, { namespace: 'default' });
       late = startHollowNodes(c.core, { count: 1, namePrefix: 'late-hollow-', renewIntervalMs: 500 });
       await late.ready;
       type Ev = { type: string; object: Node & Pod & { metadata: { resourceVersion: string } } };
       const bound = await waitFor(() => (podWatch.events as unknown as Ev[]).find((e) => e.object.spec?.nodeName === name), 'the pod bound', 15_000);
       const nodeEvents = nodeWatch.events as unknown as Ev[];
       expect(nodeEvents[0]?.type).toBe('ADDED');
-      expect(taintsOf(nodeEvents[0]!.object)).toContain(NOT_READY_NO_SCHEDULE);
+      expect(taintsOf(nodeEvents[0].object)).toContain(NOT_READY_NO_SCHEDULE);
       const untainted = nodeEvents.find((e) => !taintsOf(e.object).includes(NOT_READY_NO_SCHEDULE));
       expect(untainted).toBeDefined();
       // One store, one revision order: the binding came after the write that took the taint off.

@@ -76,9 +76,9 @@ describe('PodTopologySpread filter', () => {
     place(n1, pod({ app: 'web' }), pod({ app: 'web' }));
     const incoming = newPodInfo(pod({ app: 'web' }, { topologySpreadConstraints: [spread({ topologyKey: 'kubernetes.io/hostname' })] }));
     fw.preFilter(incoming, [n1, n2, bare]);
-    expect(fw.filter(incoming, bare)).toEqual({ reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"], unresolvable: true });
+    expect(fw.filter(incoming, bare)).toEqual({ reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"], unresolvable: true, plugin: 'PodTopologySpread' });
     // n2 (cordoned, 0 pods) is still a domain: n1 would reach a skew of 3 and is refused; n2 itself fails NodeUnschedulable.
-    expect(fw.filter(incoming, n1)).toEqual({ reasons: NOT_SPREAD, unresolvable: false });
+    expect(fw.filter(incoming, n1)).toEqual({ reasons: NOT_SPREAD, unresolvable: false, plugin: 'PodTopologySpread' });
     expect(fw.filter(incoming, n2)?.reasons).toEqual(['node(s) were unschedulable']);
     const res = fw.schedule(incoming, [n1, n2]);
     expect('failures' in res && fitErrorMessage(res.numNodes, res.failures)).toContain("0/2 nodes are available: 1 node(s) didn't match pod topology spread constraints, 1 node(s) were unschedulable.");
@@ -164,7 +164,7 @@ describe('InterPodAffinity filter', () => {
     expect(verdicts(fw, withAffinity({ app: 'web' }), [a, a2, b])).toEqual({ a: undefined, a2: undefined, b: refused });
     const info = newPodInfo(withAffinity({ app: 'web' }));
     const res = fw.schedule(info, [b]);
-    expect('failures' in res && res.failures).toEqual([{ reasons: refused, unresolvable: true }]);
+    expect('failures' in res && res.failures).toEqual([{ reasons: refused, unresolvable: true, plugin: 'InterPodAffinity' }]);
   });
 
   it('required anti-affinity keeps one replica per node; an existing pod\'s anti-affinity keeps matching pods away', () => {

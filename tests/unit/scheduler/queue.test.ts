@@ -33,7 +33,7 @@ describe('scheduling queue', () => {
     expect((await q.pop())?.pod.metadata?.name).toBe('later-high');
   });
 
-  it('parks unschedulable pods until something changes, then backs off', async () => {
+  it('parks unschedulable pods until something changes; then an idle scheduler takes them at once, a busy one after back-off', async () => {
     q = new SchedulingQueue();
     q.add(info('a'));
     const a = await q.pop();
@@ -44,12 +44,47 @@ describe('scheduling queue', () => {
     void q.pop().then((p) => (popped = p?.key));
     await new Promise((r) => setImmediate(r));
     expect(popped).toBeUndefined();
-    const t0 = Date.now();
+    // The scheduler waits with nothing to do: the moved pod goes before its 1 s back-off ends (SchedulerPopFromBackoffQ).
     q.moveAllToActiveOrBackoff();
-    // First failure: 1 s backoff before it is active again.
-    for (let i = 0; i < 100 && !popped; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setImmediate(r));
     expect(popped).toBe('default/a');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(700);
+    // Parked again and moved while nothing waits: it sits in back-off, and the next pop takes it early.
+    q.unschedulableAgain('default/a');
+    q.moveAllToActiveOrBackoff();
+    expect(q.counts()).toEqual({ active: 0, backoff: 1, unschedulable: 0 });
+    expect((await q.pop())?.key).toBe('default/a');
+    // A failed binding waits out its back-off (2 s after a second attempt) even with nothing else to do.
+    const t0 = Date.now();
+    q.retry('default/a');
+    const again = await Promise.race([q.pop(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+    expect(again?.key).toBe('default/a');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('keeps parked the pods a change\'s queueing hint says it cannot help, and moves the others', async () => {
+    vi.useFakeTimers();
+    try {
+      q = new SchedulingQueue();
+      q.add(info('tainted'));
+      q.add(info('other'));
+      const t = await q.pop();
+      q.unschedulableAgain(t!.key, new Set(['TaintToleration']));
+      const o = await q.pop();
+      q.unschedulableAgain(o!.key, new Set(['NodeResourcesFit']));
+      const seen: Array<[string, string[]]> = [];
+      // A node whose taints the pods still do not tolerate: TaintToleration says QueueSkip.
+      q.moveAllToActiveOrBackoff((i, by) => { seen.push([i.key, [...by]]); return by.has('TaintToleration'); });
+      expect(seen).toEqual([['default/tainted', ['TaintToleration']], ['default/other', ['NodeResourcesFit']]]);
+      expect(q.counts()).toEqual({ active: 0, backoff: 1, unschedulable: 1 });
+      await vi.advanceTimersByTimeAsync(1250);
+      expect((await q.pop())?.key).toBe('default/other');
+      // The taint goes: the parked pod moves, after the 1 s back-off of its one attempt (not a longer one).
+      q.moveAllToActiveOrBackoff(() => false);
+      expect(q.counts()).toEqual({ active: 1, backoff: 0, unschedulable: 0 });
+      expect((await q.pop())?.key).toBe('default/tainted');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a pod that fails while the cluster changed goes to backoff, not to the parked set', async () => {
