@@ -21,6 +21,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { FilterFailure, PodInfo } from './types';
 import { TAINT_FILTER_EFFECTS, taintTolerationFilter } from './plugins/taint-toleration';
 import { untolerated } from '../api/tolerations';
+import { nodeSchedulingPropertiesChanged } from './node-changes';
 import { rfc3339Seconds } from '../api/timestamp';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -80,9 +81,9 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         cache.setNode(n);
         queue.moveAllToActiveOrBackoff(nodeChangeSkips(n));
       },
-      update: (_o, n) => {
+      update: (o, n) => {
         cache.setNode(n);
-        queue.moveAllToActiveOrBackoff(nodeChangeSkips(n));
+        if (nodeSchedulingPropertiesChanged(o, n)) queue.moveAllToActiveOrBackoff(nodeChangeSkips(n));
       },
       delete: (n) => cache.removeNode(n.metadata?.name ?? ''),
     }),
