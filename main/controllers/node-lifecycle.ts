@@ -17,8 +17,6 @@ import { withExtras } from './extras';
 import { ignoreNotFound } from './ignore-not-found';
 import { shortTime } from './pod-util';
 
-const UNREACHABLE = TAINT_NODE_UNREACHABLE;
-const NOT_READY = TAINT_NODE_NOT_READY;
 const LEASE_NAMESPACE = 'kube-node-lease';
 const UNKNOWN_MESSAGE = 'Kubelet stopped posting node status.';
 
@@ -45,12 +43,12 @@ const PRESSURE_TAINTS: Readonly<Record<string, string>> = {
   DiskPressure: 'node.kubernetes.io/disk-pressure',
   PIDPressure: 'node.kubernetes.io/pid-pressure',
 };
-const OWN_KEYS = new Set([UNREACHABLE, NOT_READY, ...Object.values(PRESSURE_TAINTS)]);
+const OWN_KEYS = new Set([TAINT_NODE_UNREACHABLE, TAINT_NODE_NOT_READY, ...Object.values(PRESSURE_TAINTS)]);
 
 /** The taints the node should carry from its Ready and pressure conditions. */
 function desiredTaints(n: Node, now: string): Taint[] {
   const ready = readyOf(n);
-  const key = !ready || ready.status === 'Unknown' ? UNREACHABLE : ready.status === 'False' ? NOT_READY : undefined;
+  const key = !ready || ready.status === 'Unknown' ? TAINT_NODE_UNREACHABLE : ready.status === 'False' ? TAINT_NODE_NOT_READY : undefined;
   const keep = (n.spec?.taints ?? []).filter((t) => !OWN_KEYS.has(t.key ?? ''));
   const pressure: Taint[] = (n.status?.conditions ?? [])
     .filter((c) => c.status === 'True' && PRESSURE_TAINTS[c.type])

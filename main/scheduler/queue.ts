@@ -103,12 +103,12 @@ export class SchedulingQueue {
       this.activeKeys.delete(e.info.key);
       return Promise.resolve(this.startAttempt(e));
     }
+    if (this.closed) return Promise.resolve(undefined);
     const early = this.earliestRejected();
     if (early) {
       this.backoff.delete(early.info.key);
       return Promise.resolve(this.startAttempt(early));
     }
-    if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.waiter = (e) => resolve(e ? this.startAttempt(e) : undefined);
     });

@@ -19,8 +19,7 @@ import { VolumeBinding } from './plugins/volume-binding';
 import { endAttempt, startAttempt, startBind } from './journey-spans';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { FilterFailure, PodInfo } from './types';
-import { TAINT_FILTER_EFFECTS, taintTolerationFilter } from './plugins/taint-toleration';
-import { untolerated } from '../api/tolerations';
+import { taintTolerationFilter, taintTolerationSkipsNode } from './plugins/taint-toleration';
 import { nodeSchedulingPropertiesChanged } from './node-changes';
 import { rfc3339Seconds } from '../api/timestamp';
 
@@ -238,16 +237,15 @@ function rejectingPlugins(failures: FilterFailure[]): ReadonlySet<string> {
 }
 
 /**
- * The queueing hints of a Node added or updated: only TaintToleration's (isSchedulableAfterNodeChange) — a pod that
- * only untolerated taints kept off every node is not helped by a node whose taints it still does not tolerate. Every
- * other plugin's hint is taken as Queue.
+ * The queueing hints of a Node added or updated: the pod stays parked only when every plugin that rejected it says
+ * QueueSkip. Only TaintToleration has a hint here; every other plugin's is taken as Queue.
  */
 function nodeChangeSkips(n: Node): QueueSkip {
   const taints = n.spec?.taints ?? [];
   return (info, rejectedBy) => {
     if (!rejectedBy.size) return false;
     for (const p of rejectedBy) if (p !== taintTolerationFilter.name) return false;
-    return !!untolerated(info.tolerations, taints, TAINT_FILTER_EFFECTS);
+    return taintTolerationSkipsNode(info, taints);
   };
 }
 

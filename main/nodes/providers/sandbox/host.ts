@@ -61,6 +61,7 @@ async function setupHost(c: SandboxConfig): Promise<void> {
     if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new Error(`creating bridge ${c.bridge}: ${r.stderr.trim()}`);
   }
   const gateway = gatewayIP(c);
+  // Node lists the addresses of running links only: a bridge with no port yet is asked again (`File exists` is fine).
   const addressed = (os.networkInterfaces()[c.bridge] ?? []).some((a) => a.family === 'IPv4' && a.cidr === `${gateway}/24`);
   if (!addressed) {
     const r = await runCmd(['ip', 'addr', 'add', `${gateway}/24`, 'dev', c.bridge]);
