@@ -14,6 +14,7 @@ import { fitErrorMessage, preFilterMessage } from './fit-error';
 import { Framework } from './framework';
 import { newPodInfo, podKey } from './pod-info';
 import { SchedulingQueue, type QueueSkip } from './queue';
+import { assignedPodEventSkips } from './pod-changes';
 import { Preemption } from './post-filter';
 import { VolumeBinding } from './plugins/volume-binding';
 import { endAttempt, startAttempt, startBind } from './journey-spans';
@@ -91,7 +92,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         if (p.spec?.nodeName) {
           cache.addOrUpdatePod(p);
           // A pod in a node's domain may satisfy a waiting pod's affinity or topology spread (AssignedPodAdd).
-          queue.moveAllToActiveOrBackoff();
+          queue.moveAllToActiveOrBackoff(assignedPodEventSkips('add'));
         } else if (pending(p)) {
           const info = newPodInfo(p);
           queue.add(info);
@@ -106,7 +107,8 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
           }
           cache.addOrUpdatePod(p);
           // Bound now, terminating or relabelled: affinity and topology spread may see it differently (AssignedPodAdd/Update).
-          if (!o.spec?.nodeName || (p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) || !sameLabels(o, p)) queue.moveAllToActiveOrBackoff();
+          if (!o.spec?.nodeName) queue.moveAllToActiveOrBackoff(assignedPodEventSkips('add'));
+          else if ((p.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) || !sameLabels(o, p)) queue.moveAllToActiveOrBackoff(assignedPodEventSkips('update'));
         } else if (pending(p)) {
           const same = sameScheduling(o, p);
           if (!same || o.status?.nominatedNodeName !== p.status?.nominatedNodeName) {
@@ -123,7 +125,7 @@ export function startScheduler(client: ApiClient, opts: SchedulerOptions): Sched
         fw.nominator.delete(p.metadata?.uid ?? '');
         if (p.spec?.nodeName) {
           cache.removePod(p.metadata?.uid ?? '');
-          queue.moveAllToActiveOrBackoff();
+          queue.moveAllToActiveOrBackoff(assignedPodEventSkips('delete'));
         } else queue.delete(podKey(p));
       },
     }),
