@@ -143,11 +143,16 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
   });
 
   it('recreates a lost sandbox and keeps counting restarts', async () => {
+    const events: string[] = [];
+    const off = pm.on('event', (uid, ev) => events.push(`${uid} ${ev.type} ${ev.reason} ${ev.message}`));
     const pod = await run(makePod('resandbox', [{ name: 'web', image: HELLO }]));
     const before = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
     const [box] = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
     await t.cri.stopPodSandbox(box?.id ?? '');
-    const after = await waitStatus(pm, pod, 'running in a new sandbox', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.restartCount === 1 && s.containerStatuses?.[0]?.ready === true);
+    const after = await waitStatus(pm, pod, 'running in a new sandbox', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.restartCount === 1 && s.containerStatuses?.[0]?.ready === true)
+      .finally(off);
+    // As the kubelet's SyncPod: said once, when the new sandbox is made (not for the pod's first one).
+    expect(events.filter((e) => e.startsWith(uidOf(pod)) && e.includes('Sandbox'))).toEqual([`${uidOf(pod)} Normal SandboxChanged Pod sandbox changed, it will be killed and re-created.`]);
     expect(after.containerStatuses?.[0]?.containerID).not.toBe(before.containerStatuses?.[0]?.containerID);
     const boxes = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
     expect(boxes.map((b) => b.metadata?.attempt)).toEqual([1]);

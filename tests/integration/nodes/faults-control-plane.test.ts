@@ -117,6 +117,15 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
     dataDir = path.join(dir, 'data');
   }
 
+  /** The lines of a pod's node's containerd log about the pod's sandboxes: made, stopped, their shims gone. */
+  function sandboxLog(p: P): string[] {
+    const file = path.join(hostPathFor(dataDir, p.spec?.nodeName ?? '', '/var/log/flotilla'), 'containerd.log');
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+    const ids = lines.filter((l) => l.includes(`Name:${p.metadata?.name},`) && l.includes('returns sandbox id'))
+      .map((l) => /returns sandbox id \\?"([0-9a-f]{64})/.exec(l)?.[1]).filter((id): id is string => !!id);
+    return lines.filter((l) => l.includes(`Name:${p.metadata?.name},`) || ids.some((id) => l.includes(id))).map((l) => l.slice(0, 400));
+  }
+
   /** SIGKILL by PID; resolves when the process is gone. */
   async function kill9(): Promise<void> {
     const s = serve;
@@ -224,6 +233,7 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
       const events = (await api().list<Event & KObject>(R.events, { namespace: NS })).items.filter((e) => e.involvedObject.uid === p.metadata?.uid);
       console.error(`restarted ${p.metadata?.name}@${p.spec?.nodeName}: last state ${JSON.stringify(p.status?.containerStatuses?.[0]?.lastState)}; events: ${
         events.map((e) => `${e.lastTimestamp ?? e.eventTime ?? ''} ${e.reason} x${e.count ?? 1}: ${e.message}`).join(' | ')}`);
+      console.error(`containerd on ${p.spec?.nodeName} about ${p.metadata?.name}'s sandboxes:\n  ${sandboxLog(p).join('\n  ')}`);
     }
     const uids = new Set(final.map((p) => p.metadata?.uid));
     expect([...madeBefore].filter(([uid]) => !uids.has(uid)).map(([, name]) => name)).toEqual([]);

@@ -57,6 +57,8 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
     const key = `${c.kind}/${c.name}`;
     mem.nextAttempt.set(key, Math.max(mem.nextAttempt.get(key) ?? 0, c.attempt + 1));
   }
+  // The kubelet's SyncPod says so when a pod that had a sandbox gets a new one (its containers are made again).
+  if (boxes.length > 0) hooks.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
   for (const b of boxes) {
     await cri.stopPodSandbox(b.id).catch(() => undefined);
     await cri.removePodSandbox(b.id).catch(() => undefined);
