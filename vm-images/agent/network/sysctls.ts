@@ -1,5 +1,6 @@
 // Kernel settings a node needs for pods and services, written through the node's exec runner so
 // they land in the node's network namespace (/proc/sys/net is per namespace).
+import { existsSync } from 'node:fs';
 import { run, type Exec } from '../proxy/exec';
 
 export const NODE_SYSCTLS: Readonly<Record<string, string>> = {
@@ -10,9 +11,12 @@ export const NODE_SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv4.conf.all.route_localnet': '1',
 };
 
-/** Loads br_netfilter (best effort: it may be built in, or loaded by the host) and sets NODE_SYSCTLS. */
+/**
+ * Loads br_netfilter (best effort: it may be built in, or loaded by the host; a module loaded is in /sys/module, which
+ * every namespace sees, and no modprobe is run then) and sets NODE_SYSCTLS.
+ */
 export async function applyNodeSysctls(exec: Exec): Promise<void> {
-  await exec(['modprobe', 'br_netfilter']);
+  if (!existsSync('/sys/module/br_netfilter')) await exec(['modprobe', 'br_netfilter']);
   await run(exec, ['sysctl', '-q', '-w', ...Object.entries(NODE_SYSCTLS).map(([k, v]) => `${k}=${v}`)]);
 }
 

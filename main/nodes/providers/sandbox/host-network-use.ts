@@ -17,6 +17,10 @@ function run(args: string[]): string {
   try { return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return ''; }
 }
 
+function listDir(dir: string): string[] {
+  try { return fs.readdirSync(dir); } catch { return []; }
+}
+
 function toInt(ip: string): number {
   return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 }
@@ -34,7 +38,8 @@ function range(cidr: string): [number, number] | undefined {
 const ROUTE_TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'anycast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat']);
 
 export function hostNetworkUse(): HostNetworkUse {
-  const links = new Set(run(['-o', 'link', 'show']).split('\n').map((l) => (l.split(': ')[1] ?? '').split('@')[0] ?? '').filter(Boolean));
+  // Links and network namespaces as `ip link show` and `ip netns list` find them (sysfs, iproute2's /run/netns): no process.
+  const links = new Set(listDir('/sys/class/net'));
   const ranges: Array<[number, number]> = [];
   // The host's addresses, and their networks down to /16. A broader network or route (a LAN's or a
   // VPN's 10.0.0.0/8) is only shadowed on this host by a more specific /24, as it always was.
@@ -51,7 +56,7 @@ export function hostNetworkUse(): HostNetworkUse {
     const r = dest === 'default' || bits < 16 ? undefined : range(dest);
     if (r) ranges.push(r);
   }
-  const names = run(['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter(Boolean);
+  const names = listDir('/run/netns');
   for (const h of hierarchies()) {
     try { names.push(...fs.readdirSync(h, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)); } catch { /* raced */ }
   }
