@@ -154,9 +154,22 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     // As the kubelet's SyncPod: said once, when the new sandbox is made (not for the pod's first one).
     expect(events.filter((e) => e.startsWith(uidOf(pod)) && e.includes('Sandbox'))).toEqual([`${uidOf(pod)} Normal SandboxChanged Pod sandbox changed, it will be killed and re-created.`]);
     expect(after.containerStatuses?.[0]?.containerID).not.toBe(before.containerStatuses?.[0]?.containerID);
+    // The earlier sandbox is kept, stopped, with its container: the last state and the previous log are read from it.
     const boxes = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
-    expect(boxes.map((b) => b.metadata?.attempt)).toEqual([1]);
+    expect(boxes.map((b) => [b.metadata?.attempt, b.state]).sort()).toEqual([[0, 'SANDBOX_NOTREADY'], [1, 'SANDBOX_READY']]);
+    expect(after.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ containerID: before.containerStatuses?.[0]?.containerID });
+    expect(after.containerStatuses?.[0]?.lastState?.terminated?.finishedAt).toBeTruthy();
     expect(existsSync(join(t.logDir, `default_resandbox_${uidOf(pod)}`, 'web', '1.log'))).toBe(true);
+    expect(pm.logPath(uidOf(pod), 'web', true)).toBe(join(t.logDir, `default_resandbox_${uidOf(pod)}`, 'web', '0.log'));
+    expect(existsSync(pm.logPath(uidOf(pod), 'web', true) ?? '')).toBe(true);
+
+    // Once the container has restarted in the new sandbox its last state is from there: the earlier sandbox goes.
+    await t.cri.stopContainer((after.containerStatuses?.[0]?.containerID ?? '').replace('containerd://', ''), 0);
+    const again = await waitStatus(pm, pod, 'restarted in the new sandbox', (s) => s.containerStatuses?.[0]?.restartCount === 2 && s.containerStatuses?.[0]?.ready === true);
+    expect(again.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ containerID: after.containerStatuses?.[0]?.containerID });
+    await pm.sync(pod);
+    const left = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
+    expect(left.map((b) => [b.metadata?.attempt, b.state])).toEqual([[1, 'SANDBOX_READY']]);
   });
 
   it('passes command, args, env values, downward API and ConfigMap refs', async () => {

@@ -111,4 +111,17 @@ describe('status', () => {
     expect(s.phase).toBe('Running');
     expect(s.containerStatuses?.[0]).toMatchObject({ restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', containerID: 'containerd://id3' } } });
   });
+  it('takes the last state from the earlier sandbox until the container restarted in the new one, and stays Running meanwhile', () => {
+    const killed = { ...exited(137, 2), sandboxId: 'old' };
+    // The new sandbox has no container yet: Running with the earlier container's restart count and last state (getPhase: stopped).
+    const creating = buildPodStatus({ ...base, pod: pod(), containers: [], earlier: [killed], views: new Map() });
+    expect(creating.phase).toBe('Running');
+    expect(creating.containerStatuses?.[0]).toMatchObject({ state: { waiting: { reason: 'ContainerCreating' } }, restartCount: 2, lastState: { terminated: { exitCode: 137, containerID: 'containerd://id2' } } });
+    const running: RuntimeContainer = { ...exited(0, 3), id: 'id3', state: 'CONTAINER_RUNNING', finishedAt: 0 };
+    const started = buildPodStatus({ ...base, pod: pod(), containers: [running], earlier: [killed], views: new Map() });
+    expect(started.containerStatuses?.[0]).toMatchObject({ state: { running: {} }, restartCount: 3, lastState: { terminated: { containerID: 'containerd://id2' } } });
+    // Restarted in the new sandbox since: its own previous instance is the last state.
+    const again = buildPodStatus({ ...base, pod: pod(), containers: [{ ...running, id: 'id4', attempt: 4 }, exited(1, 3)], earlier: [killed], views: new Map() });
+    expect(again.containerStatuses?.[0]).toMatchObject({ restartCount: 4, lastState: { terminated: { exitCode: 1, containerID: 'containerd://id3' } } });
+  });
 });

@@ -47,7 +47,13 @@ export interface StartDeps {
 }
 
 /** The pod's ready sandbox: its id, IP and the config it was made with. */
-export interface RunningSandbox { id: string; ip: string; config: PodSandboxConfig }
+export interface RunningSandbox {
+  id: string;
+  ip: string;
+  config: PodSandboxConfig;
+  /** The pod's earlier sandboxes, stopped, kept for their containers' last state (see pod-sandbox.ts). */
+  earlier?: string[];
+}
 
 export interface PullFailure { at: number; message: string; reportedAt?: number }
 

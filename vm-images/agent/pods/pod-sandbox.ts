@@ -1,5 +1,6 @@
 // A pod's sandbox as the worker needs it: the ready one (and its IP), or a new one — which restarts every
-// container, their restart counts carrying on — unless a finished Never/OnFailure pod lost its sandbox.
+// container, their restart counts carrying on — unless a finished Never/OnFailure pod lost its sandbox. The sandbox
+// before a new one is kept, stopped, for its containers' last state.
 import { mkdirSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { RunningSandbox, StartDeps } from './container-start';
@@ -46,7 +47,8 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
   const ready = boxes.find((b) => b.state === 'SANDBOX_READY');
   if (ready) {
     const ip = mem.sandboxIP.get(ready.id) ?? await ipOf(ready.id);
-    return { id: ready.id, ip, config: sandboxConfig(pod, ready.metadata?.attempt ?? 0, deps.sandbox) };
+    const earlier = boxes.filter((b) => b.id !== ready.id).map((b) => b.id);
+    return { id: ready.id, ip, config: sandboxConfig(pod, ready.metadata?.attempt ?? 0, deps.sandbox), earlier };
   }
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (boxes.length > 0 && policy !== 'Always') {
@@ -59,9 +61,12 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
   }
   // The kubelet's SyncPod says so when a pod that had a sandbox gets a new one (its containers are made again).
   if (boxes.length > 0) hooks.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-  for (const b of boxes) {
+  // The newest earlier sandbox is stopped and kept with its containers, as the kubelet leaves dead ones to its garbage
+  // collection: their last state is the status' lastState and their log `kubectl logs --previous` (PodWorker removes it
+  // once every container has a previous instance in the new sandbox). Any older one goes now.
+  for (const [i, b] of boxes.entries()) {
     await cri.stopPodSandbox(b.id).catch(() => undefined);
-    await cri.removePodSandbox(b.id).catch(() => undefined);
+    if (i > 0) await cri.removePodSandbox(b.id).catch(() => undefined);
   }
   const attempt = boxes.reduce((m, b) => Math.max(m, (b.metadata?.attempt ?? 0) + 1), 0);
   const config = sandboxConfig(pod, attempt, deps.sandbox);
@@ -83,5 +88,5 @@ export async function ensureSandbox(deps: StartDeps, pod: Pod, mem: SandboxMemor
   const ip = await ipOf(id);
   span.setAttribute('k8s.pod.ip', ip);
   span.end();
-  return { id, ip, config };
+  return { id, ip, config, earlier: boxes.slice(0, 1).map((b) => b.id) };
 }

@@ -72,7 +72,7 @@ export class PodWorker {
   private readonly keptLostStarts = new Set<string>();
   private volumePaths = new Map<string, VolumePath>();
   /** The last publish's runtime view, for a refresh of the status mid-pass. */
-  private lastPublish?: [RuntimeContainer[], string | undefined, boolean];
+  private lastPublish?: [RuntimeContainer[], string | undefined, boolean, RuntimeContainer[]];
   private readonly mountFailures = new MountFailures();
   private readonly readiness = new ReadinessMark();
   private terminateRequest?: { grace: number; done: Array<() => void> };
@@ -225,7 +225,7 @@ export class PodWorker {
       for (const ec of this.pod.spec?.ephemeralContainers ?? []) next = Math.min(next, await syncEphemeral(this.deps, this.startState(), ec, all, sandbox));
       await removeOldContainers(this.deps.cri, this.deps.sandbox.logDir, podKey(this.pod), all);
       all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
-      this.publish(all, sandbox.ip, true);
+      this.publish(all, sandbox.ip, true, await this.earlierContainers(sandbox, all));
       const phase = this.status?.phase;
       if ((phase === 'Succeeded' || phase === 'Failed') && (this.pod.spec?.restartPolicy ?? 'Always') !== 'Always') {
         await this.deps.cri.stopPodSandbox(sandbox.id); // a finished pod gives back its IP and pause process
@@ -393,6 +393,19 @@ export class PodWorker {
     return this.start(c, kind, cur.attempt, sandbox);
   }
 
+  /**
+   * The regular containers of the pod's earlier sandbox (pod-sandbox.ts keeps it), for the last state of those not
+   * restarted here since. Once every one of them has a previous instance in this sandbox, nothing reads it: it is
+   * removed, as the kubelet's garbage collection removes a dead sandbox whose containers are gone.
+   */
+  private async earlierContainers(sandbox: RunningSandbox, all: RuntimeContainer[]): Promise<RuntimeContainer[]> {
+    if (!sandbox.earlier?.length) return [];
+    const earlier = (await listPodContainers(this.deps.cri, this.uid)).filter((c) => c.sandboxId !== sandbox.id && c.kind === 'app');
+    if (earlier.some((c) => instances(all, c.name, 'app').length < 2)) return earlier;
+    for (const id of sandbox.earlier) await this.deps.cri.removePodSandbox(id).catch(() => undefined);
+    return [];
+  }
+
   private startState(): StartState {
     return {
       pod: this.pod, uid: this.uid, waiting: this.waiting, pullFailures: this.pullFailures, volumes: this.volumePaths, event: this.event.bind(this),
@@ -442,11 +455,11 @@ export class PodWorker {
     await runPreStop(target, graceSeconds, () => this.event('Warning', 'FailedPreStopHook', 'PreStopHook failed', fieldPath(cur.kind, cur.name)));
   }
 
-  private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean): void {
-    this.lastPublish = [all, podIP, sandboxReady];
+  private publish(all: RuntimeContainer[], podIP: string | undefined, sandboxReady: boolean, earlier: RuntimeContainer[] = []): void {
+    this.lastPublish = [all, podIP, sandboxReady, earlier];
     const status = buildPodStatus({
       pod: this.pod, podIP: podIP || undefined, hostIP: this.deps.hostIP, sandboxReady, startTime: this.startTime,
-      containers: all,
+      containers: all, earlier,
       views: containerViews(this.pod, all, { probers: this.probers, waiting: this.waiting, terminated: this.terminated, terminating: !!this.terminateRequest }),
       terminated: this.terminated, previous: this.status, evicted: this.evicted,
     });

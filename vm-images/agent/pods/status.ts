@@ -21,6 +21,11 @@ export interface StatusInput {
   sandboxReady: boolean;
   startTime: string;
   containers: RuntimeContainer[];
+  /**
+   * The regular containers of the pod's earlier sandbox (stopped when it was made again): a container not restarted in
+   * the new one since has its last state, and its restart count until then, from there.
+   */
+  earlier?: RuntimeContainer[];
   views: Map<string, ContainerView>;
   terminated: boolean;
   previous?: PodStatus;
@@ -45,8 +50,12 @@ function terminatedState(c: RuntimeContainer): ContainerState {
   };
 }
 
-function containerStatus(spec: Container, kind: ContainerKind, all: RuntimeContainer[], view: ContainerView | undefined, idleReason: string): ContainerStatus {
-  const [cur, prev] = instances(all, spec.name, kind);
+function containerStatus(
+  spec: Container, kind: ContainerKind, all: RuntimeContainer[], view: ContainerView | undefined, idleReason: string, earlier: RuntimeContainer[] = [],
+): ContainerStatus {
+  const [cur, prevHere] = instances(all, spec.name, kind);
+  const before = prevHere ? undefined : instances(earlier, spec.name, kind).find((c) => !cur || c.attempt < cur.attempt);
+  const prev = prevHere ?? before;
   let state: ContainerState;
   let lastState: ContainerState = prev ? terminatedState(prev) : {};
   if (cur && cur.state === 'CONTAINER_RUNNING') state = { running: { startedAt: isoSeconds(cur.startedAt) } };
@@ -60,7 +69,7 @@ function containerStatus(spec: Container, kind: ContainerKind, all: RuntimeConta
     state,
     lastState,
     ready: view?.ready ?? false,
-    restartCount: cur?.attempt ?? 0,
+    restartCount: cur?.attempt ?? before?.attempt ?? 0,
     image: cur?.image || spec.image || '',
     imageID: cur?.imageRef ?? '',
     ...(cur ? { containerID: `containerd://${cur.id}` } : {}),
@@ -134,7 +143,8 @@ export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus 
   const notInit = init.filter((s, i) => (isSidecar(initSpecs[i]) ? !s.started : s.state?.terminated?.exitCode !== 0)).map((s) => s.name);
   const regularStarted = input.containers.some((c) => c.kind === 'app' && c.startedAt > 0);
   const initialized = notInit.length === 0 || regularStarted;
-  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`), initialized ? 'ContainerCreating' : 'PodInitializing'));
+  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, 'app', input.containers, input.views.get(`app/${c.name}`),
+    initialized ? 'ContainerCreating' : 'PodInitializing', input.earlier));
   // Ephemeral containers are reported beside the others and count for neither phase nor readiness.
   const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c as Container, 'ephemeral', input.containers, input.views.get(`ephemeral/${c.name}`), 'ContainerCreating'));
   const phase = input.evicted ? 'Failed' : phaseOf(pod, init, app, input.terminated);
