@@ -104,6 +104,9 @@ describe.skipIf(skipUnlessRoot)('node network setup in a namespace', () => {
         expect(lost?.code).toBe('TIMEOUT'); // the client has no route back to pods
         await ensurePodEgressMasquerade(topo.exec, topo.podCIDR, '10.244.0.0/16');
         await ensurePodEgressMasquerade(topo.exec, topo.podCIDR, '10.244.0.0/16'); // idempotent
+        expect((await iptablesSave(topo.node, 'nat')).split('\n').filter((l) => l.startsWith('-A POSTROUTING') && l.includes('FLOTILLA-EGRESS'))).toEqual([
+          '-A POSTROUTING -m comment --comment "flotilla pod egress masquerade" -j FLOTILLA-EGRESS',
+        ]);
         const [ok] = await probe(topo.pods[0].ns, topo.clientIP, 9000, 1);
         expect(ok?.data).toBe(`outside ${topo.nodeIP}`);
         await removePodEgressMasquerade(topo.exec);

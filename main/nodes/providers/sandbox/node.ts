@@ -114,11 +114,9 @@ async function createNamespaces(dataDir: string, s: SandboxNodeState): Promise<v
   const d = nodeDirs(dataDir, s.name);
   fs.mkdirSync(d.ns, { recursive: true });
   fs.mkdirSync(d.cgTmp, { recursive: true });
-  // unshare --mount=FILE needs FILE on a private (non-shared) mount.
-  if (!mountsUnder(d.ns).includes(d.ns)) {
-    await mustRun(['mount', '--bind', d.ns, d.ns]);
-    await mustRun(['mount', '--make-private', d.ns]);
-  }
+  // unshare --mount=FILE needs FILE on a private (non-shared) mount: bound and made private by one mount(8) (util-linux
+  // applies the propagation flag after the bind), one process fewer at a node's start.
+  if (!mountsUnder(d.ns).includes(d.ns)) await mustRun(['mount', '--bind', '--make-private', d.ns, d.ns]);
   fs.writeFileSync(d.mntFile, '');
   fs.writeFileSync(d.utsFile, '');
   await mustRun(['nsenter', `--net=/run/netns/${s.netns}`, 'unshare', `--mount=${d.mntFile}`, `--uts=${d.utsFile}`, '--propagation', 'private', 'sh', '-c', setupScript(dataDir, s)]);
