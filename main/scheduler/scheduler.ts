@@ -13,15 +13,14 @@ import { SchedulerCache } from './cache';
 import { fitErrorMessage, preFilterMessage } from './fit-error';
 import { Framework } from './framework';
 import { newPodInfo, podKey } from './pod-info';
-import { SchedulingQueue, type QueueSkip } from './queue';
+import { SchedulingQueue } from './queue';
 import { assignedPodEventSkips } from './pod-changes';
 import { Preemption } from './post-filter';
 import { VolumeBinding } from './plugins/volume-binding';
 import { endAttempt, startAttempt, startBind } from './journey-spans';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { FilterFailure, PodInfo } from './types';
-import { taintTolerationFilter, taintTolerationSkipsNode } from './plugins/taint-toleration';
-import { nodeSchedulingPropertiesChanged } from './node-changes';
+import { nodeChangeSkips, nodeSchedulingPropertiesChanged } from './node-changes';
 import { rfc3339Seconds } from '../api/timestamp';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -236,19 +235,6 @@ const VOLUME_BINDING: ReadonlySet<string> = new Set(['VolumeBinding']);
 
 function rejectingPlugins(failures: FilterFailure[]): ReadonlySet<string> {
   return new Set(failures.map((f) => f.plugin ?? ''));
-}
-
-/**
- * The queueing hints of a Node added or updated: the pod stays parked only when every plugin that rejected it says
- * QueueSkip. Only TaintToleration has a hint here; every other plugin's is taken as Queue.
- */
-function nodeChangeSkips(n: Node): QueueSkip {
-  const taints = n.spec?.taints ?? [];
-  return (info, rejectedBy) => {
-    if (!rejectedBy.size) return false;
-    for (const p of rejectedBy) if (p !== taintTolerationFilter.name) return false;
-    return taintTolerationSkipsNode(info, taints);
-  };
 }
 
 function sameLabels(a: Pod, b: Pod): boolean {

@@ -7,7 +7,7 @@
 // on a new node, where checking and inserting each rule took thirteen (while the node starts, every process
 // is CPU taken from containerd's and the pods' start).
 import { run, type Exec } from '../proxy/exec';
-import { parseSave } from '../proxy/saved-chains';
+import { parseSave, savedRuleLine, topInsertLine } from '../proxy/saved-chains';
 
 export interface NotrackRule { chain: 'PREROUTING' | 'OUTPUT'; args: string[] }
 
@@ -26,7 +26,7 @@ export function notrackRules(ip: string): NotrackRule[] {
 
 /** The line iptables-save prints for the rule (the comment quoted). */
 export function savedLine(r: NotrackRule): string {
-  return `-A ${r.chain} ${r.args.map((a, i) => (r.args[i - 1] === '--comment' ? `"${a}"` : a)).join(' ')}`;
+  return savedRuleLine(r.chain, r.args);
 }
 
 /**
@@ -52,6 +52,6 @@ export async function setUpDnsAddress(exec: Exec, ip: string): Promise<void> {
   await run(exec, ['ip', 'addr', 'replace', `${ip}/32`, 'dev', 'lo']);
   const missing = await missingNotrackRules(exec, ip);
   if (missing.length === 0) return;
-  const lines = missing.map((r) => savedLine(r).replace(/^-A (\S+) /, '-I $1 1 '));
+  const lines = missing.map((r) => topInsertLine(r.chain, r.args));
   await run(exec, ['iptables-restore', '--noflush', '-w', '5'], `*raw\n${lines.join('\n')}\nCOMMIT\n`);
 }

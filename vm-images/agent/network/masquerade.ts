@@ -2,7 +2,7 @@
 // pods to anything outside the cluster's pod network leaves with the node's address. One chain,
 // one jump from POSTROUTING, nothing else touched.
 import { run, type Exec } from '../proxy/exec';
-import { parseSave } from '../proxy/saved-chains';
+import { parseSave, savedRuleLine } from '../proxy/saved-chains';
 
 export const EGRESS_CHAIN = 'FLOTILLA-EGRESS';
 
@@ -17,7 +17,7 @@ function jumpArgs(): string[] {
  */
 export async function ensurePodEgressMasquerade(exec: Exec, podCIDR: string, clusterCIDR: string): Promise<void> {
   const saved = parseSave(await run(exec, ['iptables-save', '-t', 'nat'])).get('nat');
-  const jump = `-A POSTROUTING ${jumpArgs().map((a, i, all) => (all[i - 1] === '--comment' ? `"${a}"` : a)).join(' ')}`;
+  const jump = savedRuleLine('POSTROUTING', jumpArgs());
   const jumped = !!saved?.rules.has(jump)
     || (!!saved?.chains.has(EGRESS_CHAIN) && (await exec(['iptables', '-w', '5', '-t', 'nat', '-C', 'POSTROUTING', ...jumpArgs()])).code === 0);
   await run(exec, ['iptables-restore', '--noflush', '-w', '5'], [

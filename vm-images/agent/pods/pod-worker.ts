@@ -400,7 +400,8 @@ export class PodWorker {
    */
   private async earlierContainers(sandbox: RunningSandbox, all: RuntimeContainer[]): Promise<RuntimeContainer[]> {
     if (!sandbox.earlier?.length) return [];
-    const earlier = (await listPodContainers(this.deps.cri, this.uid)).filter((c) => c.sandboxId !== sandbox.id && c.kind === 'app');
+    const earlier: RuntimeContainer[] = [];
+    for (const id of sandbox.earlier) earlier.push(...(await listPodContainers(this.deps.cri, this.uid, id)).filter((c) => c.kind === 'app'));
     if (earlier.some((c) => instances(all, c.name, 'app').length < 2)) return earlier;
     for (const id of sandbox.earlier) await this.deps.cri.removePodSandbox(id).catch(() => undefined);
     return [];

@@ -2,7 +2,7 @@
 // built-in chain without owning the whole chain, so these are found missing once (from a fresh
 // iptables-save, `iptables -C` only when the save cannot tell) and inserted (-I) with the sync.
 import type { Exec } from './exec';
-import type { SavedTables } from './saved-chains';
+import { savedRuleLine, topInsertLine, type SavedTables } from './saved-chains';
 import {
   KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_POSTROUTING, KUBE_SERVICES, type RuleLine, type Table,
 } from './rules';
@@ -38,8 +38,7 @@ async function exists(exec: Exec, j: Jump): Promise<boolean> {
 
 /** The line iptables-save prints for a jump (comments quoted, match order kept). */
 export function savedForm(j: Jump): string {
-  const args = j.args.map((a, i) => (j.args[i - 1] === '--comment' ? `"${a}"` : a));
-  return `-A ${j.from} ${args.join(' ')}`;
+  return savedRuleLine(j.from, j.args);
 }
 
 /**
@@ -55,7 +54,7 @@ export async function missingJumps(exec: Exec, saved: SavedTables, jumps: readon
 
 /** Restore lines inserting each jump at the top of its built-in chain (undeclared built-ins are not flushed). */
 export function insertLines(jumps: readonly Jump[]): RuleLine[] {
-  return jumps.map((j) => ({ table: j.table, line: savedForm(j).replace(/^-A (\S+) /, '-I $1 1 ') }));
+  return jumps.map((j) => ({ table: j.table, line: topInsertLine(j.from, j.args) }));
 }
 
 /** Deletes every copy of each jump (missing ones and missing chains are fine). */

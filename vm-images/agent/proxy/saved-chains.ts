@@ -27,6 +27,16 @@ export function parseSave(text: string): SavedTables {
   return tables;
 }
 
+/** A rule as iptables-save prints it once appended to `chain` with these arguments (a comment's text quoted). */
+export function savedRuleLine(chain: string, args: readonly string[]): string {
+  return `-A ${chain} ${args.map((a, i) => (args[i - 1] === '--comment' ? `"${a}"` : a)).join(' ')}`;
+}
+
+/** The restore line inserting that rule at the top of its chain. */
+export function topInsertLine(chain: string, args: readonly string[]): string {
+  return savedRuleLine(chain, args).replace(/^-A (\S+) /, '-I $1 1 ');
+}
+
 /** iptables-save of the given tables (all when none are given). */
 export async function saveTables(exec: Exec, table?: Table): Promise<SavedTables> {
   return parseSave(await run(exec, ['iptables-save', ...(table ? ['-t', table] : [])]));
