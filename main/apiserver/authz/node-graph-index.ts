@@ -1,9 +1,11 @@
 // The node authorizer's graph kept from the store (Kubernetes' graph_populator.go): pods and
 // PersistentVolumes listed once, then followed by their watches. The store calls watchers before a
 // write's promise settles, so a pod bound to a node is in the graph before the binding's response is
-// sent: the node's next read of the pod's secret finds the path.
+// sent: the node's next read of the pod's secret finds the path. An event's object is the one the API's watchers
+// get (DecodedObjects.eventObject: made from the written object, not parsed again).
 import { resourceFor, storagePrefix } from '../../api/resources';
-import type { KV, Store, StoreEvent } from '../../store/types';
+import type { Store, StoreEvent } from '../../store/types';
+import { decodedObjectsOf } from '../registry/decoded';
 import { NodeGraph } from './node-graph';
 
 const POD_PREFIX = storagePrefix(resourceFor('', 'v1', 'pods')!);
@@ -26,11 +28,11 @@ export class NodeGraphIndex {
 
   /** Lists `prefix` and watches it from the listed revision, in one synchronous step. */
   private follow(store: Store, prefix: string, put: (obj: Named) => void, remove: (obj: Named) => void): void {
-    const parse = (kv: Pick<KV, 'value'>): Named => JSON.parse(kv.value) as Named;
+    const decoded = decodedObjectsOf(store);
     const listed = store.list(prefix);
-    for (const kv of listed.items) put(parse(kv));
+    for (const kv of listed.items) put(decoded.readOnly(kv));
     this.stops.push(store.watch(prefix, listed.revision, (events: StoreEvent[]) => {
-      for (const e of events) (e.type === 'PUT' ? put : remove)(parse(e));
+      for (const e of events) (e.type === 'PUT' ? put : remove)(decoded.eventObject(e));
     }));
   }
 }

@@ -6,7 +6,7 @@
 // Held by WeakRef: an object stays while a watcher's cache holds it, and costs nothing after.
 // A write through `write` tells what object its text encodes: its watch event's object is then a
 // frozen copy of that object (json-copy.ts), which is several times cheaper than parsing the text.
-import type { KV, Store } from '../../store/types';
+import type { KV, Store, StoreEvent } from '../../store/types';
 import type { KObject, StoredObject } from '../../api/types';
 import { clone, decode, deepFreeze, encode } from './objects';
 import { frozenStoredCopy } from './json-copy';
@@ -18,6 +18,8 @@ export class DecodedObjects {
   private readonly byKey = new Map<string, Entry>();
   /** The objects being written, by key, with the text the store gets. */
   private readonly writing = new Map<string, { text: string; obj: KObject }>();
+  /** Each store event's object, made once however many watchers (API watches, the authorizers' indexes) read it. */
+  private readonly ofEvent = new WeakMap<StoreEvent, StoredObject>();
 
   /**
    * Writes `obj` (encoded here) through `put`. While the write is under way, the watch event of
@@ -46,6 +48,24 @@ export class DecodedObjects {
     else if (revision > e.latest.revision) this.byKey.set(key, { latest, previous: e.latest });
     else if (!e.previous || revision > e.previous.revision) e.previous = latest;
     return obj;
+  }
+
+  /**
+   * The frozen object a store event carries: a PUT's new value (held by revision like `frozen`), a DELETE's last value
+   * (the key is forgotten). The same object for every caller of the same event.
+   */
+  eventObject(ev: StoreEvent): StoredObject {
+    let o = this.ofEvent.get(ev);
+    if (!o) {
+      if (ev.type === 'DELETE') {
+        o = deepFreeze(decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision }));
+        this.forget(ev.key);
+      } else {
+        o = this.frozen(ev.key, ev.revision, ev.value, ev.createRevision);
+      }
+      this.ofEvent.set(ev, o);
+    }
+    return o;
   }
 
   /** The frozen object of `key` at `revision`, if it is still held. */

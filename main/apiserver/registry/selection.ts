@@ -6,6 +6,19 @@ import { errors } from '../status';
 
 export type Predicate = (obj: KObject) => boolean;
 
+/**
+ * Field labels of frozen objects, by object: a watch event's object is shared and frozen, and every watch with a field
+ * selector on its resource (a kubelet's pods watch per node) asks for its labels, so they are made once per event.
+ */
+const frozenFields = new WeakMap<KObject, Record<string, string>>();
+
+function fieldLabels(kind: string, obj: KObject): Record<string, string> {
+  if (!Object.isFrozen(obj)) return fieldsOf(kind, obj);
+  let f = frozenFields.get(obj);
+  if (!f) frozenFields.set(obj, (f = fieldsOf(kind, obj)));
+  return f;
+}
+
 export function compileSelection(kind: string, labelSelector?: string, fieldSelector?: string): Predicate | undefined {
   let labels: ReturnType<typeof parseLabelSelector> | undefined;
   let fields: ReturnType<typeof parseFieldSelector> | undefined;
@@ -29,5 +42,5 @@ export function compileSelection(kind: string, labelSelector?: string, fieldSele
   if (!labels && !fields) return undefined;
   const l = labels;
   const f = fields;
-  return (obj) => (!l || l.matches(obj.metadata?.labels ?? undefined)) && (!f || fieldSelectorMatches(f, fieldsOf(kind, obj)));
+  return (obj) => (!l || l.matches(obj.metadata?.labels ?? undefined)) && (!f || fieldSelectorMatches(f, fieldLabels(kind, obj)));
 }

@@ -13,24 +13,9 @@ import type { WatchQuery } from './options';
 import type { Registry } from './registry';
 import { decodedObjectsOf, type DecodedObjects } from './decoded';
 
-// Each store event is parsed once however many watchers see it; a write's "before" object is
-// usually the previous write's event object, still held by the store's DecodedObjects.
-const parsedNew = new WeakMap<StoreEvent, StoredObject>();
+// Each store event is parsed once however many watchers see it (DecodedObjects.eventObject); a write's "before"
+// object is usually the previous write's event object, still held by the store's DecodedObjects.
 const parsedOld = new WeakMap<StoreEvent, StoredObject | undefined>();
-
-function newObject(decoded: DecodedObjects, ev: StoreEvent): StoredObject {
-  let o = parsedNew.get(ev);
-  if (!o) {
-    if (ev.type === 'DELETE') {
-      o = deepFreeze(decode({ key: ev.key, value: ev.value, createRevision: ev.createRevision, modRevision: ev.revision }));
-      decoded.forget(ev.key);
-    } else {
-      o = decoded.frozen(ev.key, ev.revision, ev.value, ev.createRevision);
-    }
-    parsedNew.set(ev, o);
-  }
-  return o;
-}
 
 function oldObject(decoded: DecodedObjects, ev: StoreEvent): StoredObject | undefined {
   if (parsedOld.has(ev)) return parsedOld.get(ev);
@@ -91,11 +76,11 @@ export function startWatch(
 
 function translate(decoded: DecodedObjects, ev: StoreEvent, pred: ((o: StoredObject) => boolean) | undefined): WatchEvent<StoredObject> | undefined {
   if (ev.type === 'DELETE') {
-    const last = newObject(decoded, ev);
+    const last = decoded.eventObject(ev);
     if (pred && !pred(last)) return undefined;
     return { type: 'DELETED', object: last };
   }
-  const obj = newObject(decoded, ev);
+  const obj = decoded.eventObject(ev);
   if (!pred) return { type: ev.created ? 'ADDED' : 'MODIFIED', object: obj };
   const now = pred(obj);
   if (ev.created) return now ? { type: 'ADDED', object: obj } : undefined;

@@ -29,4 +29,22 @@ describe('DecodedObjects', () => {
     const notHeld = d.readOnly({ ...kv, modRevision: 9 });
     expect(notHeld.metadata.resourceVersion).toBe('9');
   });
+
+  it("gives every reader of one store event the same frozen object: a PUT's held by revision, a DELETE's last value with the key forgotten", () => {
+    const d = new DecodedObjects();
+    const put = { type: 'PUT' as const, key: '/k', revision: 4, createRevision: 4, value: text('p'), created: true };
+    const obj = d.eventObject(put);
+    expect(obj.metadata.resourceVersion).toBe('4');
+    expect((obj as unknown as { data: { v: string } }).data.v).toBe('p');
+    expect(Object.isFrozen(obj)).toBe(true);
+    expect(d.eventObject(put)).toBe(obj);
+    expect(d.held('/k', 4)).toBe(obj);
+    // Another event of the same write (the same text at the same revision) finds the held object.
+    expect(d.eventObject({ ...put })).toBe(obj);
+    const del = { type: 'DELETE' as const, key: '/k', revision: 5, createRevision: 4, value: text('p'), created: false };
+    const last = d.eventObject(del);
+    expect(last.metadata.resourceVersion).toBe('5');
+    expect(d.eventObject(del)).toBe(last);
+    expect(d.held('/k', 4)).toBeUndefined();
+  });
 });
