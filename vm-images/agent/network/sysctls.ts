@@ -12,11 +12,16 @@ export const NODE_SYSCTLS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Loads br_netfilter (best effort: it may be built in, or loaded by the host; a module loaded is in /sys/module, which
- * every namespace sees, and no modprobe is run then) and sets NODE_SYSCTLS.
+ * br_netfilter is there: loaded (in /sys/module, which every namespace sees) or built into the kernel (not always in
+ * /sys/module then, but its bridge-nf-call-* settings are in every network namespace's /proc/sys/net/bridge).
  */
+export function hasBrNetfilter(): boolean {
+  return existsSync('/sys/module/br_netfilter') || existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables');
+}
+
+/** Loads br_netfilter unless it is there (best effort: modprobe may find no module) and sets NODE_SYSCTLS. */
 export async function applyNodeSysctls(exec: Exec): Promise<void> {
-  if (!existsSync('/sys/module/br_netfilter')) await exec(['modprobe', 'br_netfilter']);
+  if (!hasBrNetfilter()) await exec(['modprobe', 'br_netfilter']);
   await run(exec, ['sysctl', '-q', '-w', ...Object.entries(NODE_SYSCTLS).map(([k, v]) => `${k}=${v}`)]);
 }
 
