@@ -26,6 +26,8 @@ export interface FsStats {
 
 export interface ContainerStatsSummary {
   name: string;
+  /** When the container was created (RFC 3339), as the kubelet's CRI stats provider reports it. */
+  startTime?: string;
   cpu?: CpuStats;
   memory?: MemoryStats;
 }
@@ -78,7 +80,7 @@ function isMemory(v: unknown): boolean {
 }
 
 function isContainer(v: unknown): boolean {
-  return isRec(v) && typeof v.name === 'string' && isCpu(v.cpu) && isMemory(v.memory);
+  return isRec(v) && typeof v.name === 'string' && (v.startTime === undefined || typeof v.startTime === 'string') && isCpu(v.cpu) && isMemory(v.memory);
 }
 
 function isPod(v: unknown): boolean {

@@ -16,6 +16,7 @@ import { buildNodeStatus, type NodeStatusSource } from './node/node-status';
 import { importNodeImages, type NodeImages } from './node/image-import';
 import { startLeaseRenewer } from './node/lease';
 import { startAgentServer } from './server';
+import { kubeletConfigz } from './server/configz';
 import { startTracing } from '../../main/protocol/tracing/tracing';
 import { nodeLabels, registerNode } from './node/register';
 import { KUBELET_VERSION } from './node/resources';
@@ -180,6 +181,7 @@ export class Agent {
     const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
       listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
       metrics: this.metrics.registry, onImagesChanged: () => void this.reporter?.kick(), traces: (uid) => tracing?.buffer.spans(uid) ?? [],
+      configz: () => kubeletConfigz({ config: c, port: this.serverPort, heartbeatMs: this.opts.statusHeartbeatMs }),
     }));
     this.serverPort = server.port;
     this.own(() => server.close());

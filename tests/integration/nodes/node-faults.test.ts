@@ -211,13 +211,17 @@ spec:
     await c.kubectlOk(['delete', 'service', 'probed']);
   }, 120_000);
 
-  it('kubectl get --raw through nodes/proxy: the agent\'s /metrics and /healthz, the kubelet\'s 404, RBAC on nodes/proxy', async () => {
+  it('kubectl get --raw through nodes/proxy: the agent\'s /metrics, /healthz, /pods and /metrics/resource, the kubelet\'s 404, RBAC on nodes/proxy', async () => {
     const metrics = await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`]);
     expect(metrics).toMatch(/^# HELP kubelet_/m);
     expect(metrics).toContain(`kubelet_node_name{node="${nodeB}"} 1`);
     expect(metrics).toMatch(/^kubelet_running_pods \d+$/m);
     expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeA}/proxy/healthz`])).toBe('ok');
-    const other = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/pods`]);
+    const pods = JSON.parse(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/pods`])) as { kind: string; items: Pod[] };
+    expect(pods.kind).toBe('PodList');
+    expect(pods.items.every((p) => p.spec?.nodeName === nodeB)).toBe(true);
+    expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics/resource`])).toMatch(/^node_cpu_usage_seconds_total [\d.e+]+ \d{13}$/m);
+    const other = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/runningpods/`]);
     expect(other.code).not.toBe(0);
     expect(other.stderr).toContain('NotFound');
     const missing = await c.kubectl(['get', '--raw', '/api/v1/nodes/no-such-node/proxy/metrics']);

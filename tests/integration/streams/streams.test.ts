@@ -1,13 +1,17 @@
 // kubectl logs / exec / port-forward against a real API server whose pod streams go to our agent server,
 // which serves a real containerd pod (flotilla/hello:1: one log line per HTTP request).
+import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import { connect } from 'node:net';
+import * as path from 'node:path';
 import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { createPodStreamBackend } from '../../../main/apiserver/streams';
 import { makePod, skipUnlessRoot, waitFor, waitStatus } from '../agent-runtime/support';
-import { HELLO, PODS, TOKEN, exitOf, startStreamsRig, stderrOf, waitForOutput, type StreamsRig } from './support';
+import { R } from '../../../main/client/refs';
+import type { StatsSummary } from '../../../main/protocol/stats-summary';
+import { HELLO, NODE, PODS, TOKEN, exitOf, startStreamsRig, stderrOf, waitForOutput, type StreamsRig } from './support';
 
 function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ code: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -46,9 +50,51 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     expect(ok.code).toBe(200);
     expect(ok.body).toContain('listening on :8080');
     const stats = await httpGet(`http://127.0.0.1:${rig.agent.port}/stats/summary`, { Authorization: `Bearer ${TOKEN}` });
-    expect(JSON.parse(stats.body)).toEqual({ node: { nodeName: 'node-streams' } });
+    const summary = JSON.parse(stats.body) as StatsSummary;
+    expect(summary.node.nodeName).toBe('node-streams');
+    expect(summary.pods.find((p) => p.podRef.name === 'hello')?.containers[0]).toMatchObject({ name: 'web', startTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown });
     const missing = await httpGet(`http://127.0.0.1:${rig.agent.port}/containerLogs/default/nope/web`, { Authorization: `Bearer ${TOKEN}` });
     expect(missing.code).toBe(404);
+  });
+
+  it('kubectl get --raw through nodes/proxy: the kubelet\'s /pods, /configz and /metrics/resource (read by Prometheus\' Python parser)', async () => {
+    const c = rig.cluster;
+    await c.core.client.create(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } });
+    const raw = (p: string): Promise<string> => c.kubectlOk(['get', '--raw', `/api/v1/nodes/${NODE}/proxy${p}`]);
+
+    const pods = JSON.parse(await raw('/pods')) as { kind: string; apiVersion: string; items: Pod[] };
+    expect(pods).toMatchObject({ kind: 'PodList', apiVersion: 'v1' });
+    expect(pods.items.map((p) => p.metadata?.name)).toContain('hello');
+    expect(pods.items.every((p) => p.spec?.nodeName === NODE && p.kind === undefined)).toBe(true);
+
+    const configz = JSON.parse(await raw('/configz')) as { kubeletconfig: Record<string, unknown> };
+    expect(configz.kubeletconfig).toMatchObject({ port: rig.agent.port, clusterDomain: 'cluster.local', nodeStatusUpdateFrequency: '10s', maxPods: 110 });
+    expect(configz.kubeletconfig).not.toHaveProperty('kind');
+
+    type Family = { name: string; type: string; samples: Array<{ name: string; labels: Record<string, string>; value: number; timestamp: number | null }> };
+    const parse = (text: string): Family[] => JSON.parse(execFileSync('/usr/bin/python3', [path.join(__dirname, '../../fixtures/python/prometheus_text.py')], { input: text, encoding: 'utf8' })) as Family[];
+    const families = parse(await raw('/metrics/resource'));
+    const of = (name: string): Family => families.find((f) => f.name === name) ?? ({ name, type: 'missing', samples: [] });
+    const now = Date.now() / 1000;
+    const hello = { container: 'web', namespace: 'default', pod: 'hello' };
+    expect(of('node_cpu_usage_seconds').type).toBe('counter');
+    const nodeCpu = of('node_cpu_usage_seconds').samples[0];
+    expect(nodeCpu?.value).toBeGreaterThan(0);
+    expect(Math.abs((nodeCpu?.timestamp ?? 0) - now)).toBeLessThan(60);
+    expect(of('node_memory_working_set_bytes').samples[0]?.value).toBeGreaterThan(0);
+    const helloCpu = of('container_cpu_usage_seconds').samples.find((x) => x.labels.pod === 'hello');
+    expect(helloCpu?.labels).toEqual(hello);
+    expect(helloCpu?.value).toBeGreaterThan(0);
+    expect(of('container_memory_working_set_bytes').samples.find((x) => x.labels.pod === 'hello')?.value).toBeGreaterThan(0);
+    const started = of('container_start_time_seconds').samples.find((x) => x.labels.pod === 'hello')?.value ?? 0;
+    expect(now - started).toBeGreaterThan(0);
+    expect(now - started).toBeLessThan(600);
+    expect(of('pod_cpu_usage_seconds').samples.find((x) => x.labels.pod === 'hello')?.value).toBeGreaterThanOrEqual(helloCpu?.value ?? Infinity);
+    expect(of('resource_scrape_error').samples).toEqual([{ name: 'resource_scrape_error', labels: {}, value: 0, timestamp: null }]);
+
+    // A path the kubelet does not serve answers as its mux does.
+    const missing = await c.kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/runningpods/`]);
+    expect(missing.stderr).toContain('NotFound');
   });
 
   it('kubectl logs, --tail and --timestamps', async () => {

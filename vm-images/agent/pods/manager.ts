@@ -151,6 +151,11 @@ export class PodManager {
     return [...this.workers.keys()];
   }
 
+  /** The pods this node runs, as last received from the API (the kubelet's pod manager's pods). */
+  pods(): Pod[] {
+    return [...this.workers.values()].map((w) => w.currentPod());
+  }
+
   /** Graceful stop: SIGTERM, SIGKILL after the grace period (default spec.terminationGracePeriodSeconds), then the sandbox. */
   async terminate(pod: Pod | string, gracePeriodSeconds?: number): Promise<void> {
     const uid = typeof pod === 'string' ? pod : podKey(pod).uid;

@@ -14,6 +14,9 @@ import { PodLookup } from './pod-lookup';
 import { portForwardWebSocketServer, servePortForward } from './port-forward';
 import { parseRoute } from './routes';
 import { serveImages } from './images';
+import { kubeletPodList } from './pod-list';
+import { PROMETHEUS_TEXT_TYPE, resourceMetricsText } from './resource-metrics';
+import type { StatsSummary } from '../../../main/protocol/stats-summary';
 
 export interface AgentServerOptions {
   /** host:port (config.listenAddress, e.g. 127.0.0.1:10250); port 0 picks a free one. */
@@ -24,8 +27,10 @@ export interface AgentServerOptions {
   pods: PodManager;
   /** config.logDir (where the CRI container logs are). */
   logDir: string;
-  /** GET /stats/summary answers with this (JSON). */
-  stats?: () => Promise<unknown>;
+  /** GET /stats/summary answers with this (JSON); GET /metrics/resource renders it. */
+  stats?: () => Promise<StatsSummary>;
+  /** GET /configz answers with this (JSON). */
+  configz?: () => unknown;
   /** GET /metrics answers with this registry in Prometheus' text format. */
   metrics?: Registry;
   /** Called after a pull or removal through /images (the node reports its status.images again). */
@@ -50,6 +55,11 @@ export function splitHostPort(listen: string): { host: string; port: number } {
   return { host, port };
 }
 
+function sendBody(res: http.ServerResponse, type: string, body: string): void {
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
 export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
   const lookup = new PodLookup(opts.pods, opts.logDir);
   const execWss = execWebSocketServer();
@@ -70,33 +80,31 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             return await serveContainerLogs({ pods: opts.pods, lookup }, res, route.namespace, route.pod, route.container, url.searchParams);
           case 'stats': {
             if (!opts.stats) throw notFound('stats are not available');
-            const body = JSON.stringify(await opts.stats());
-            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-            res.end(body);
-            return;
+            return sendBody(res, 'application/json', JSON.stringify(await opts.stats()));
           }
           case 'metrics': {
             if (!opts.metrics) throw notFound('metrics are not available');
-            const text = await opts.metrics.metrics();
-            res.writeHead(200, { 'Content-Type': opts.metrics.contentType, 'Content-Length': Buffer.byteLength(text) });
-            res.end(text);
-            return;
+            return sendBody(res, opts.metrics.contentType, await opts.metrics.metrics());
           }
+          case 'resourceMetrics': {
+            let summary: StatsSummary | undefined;
+            try { summary = await opts.stats?.(); } catch { summary = undefined; } // resource_scrape_error 1
+            return sendBody(res, PROMETHEUS_TEXT_TYPE, resourceMetricsText(summary));
+          }
+          case 'pods':
+            return sendBody(res, 'application/json', JSON.stringify(kubeletPodList(opts.pods.pods())));
+          case 'configz':
+            if (!opts.configz) throw notFound('the configuration is not available');
+            return sendBody(res, 'application/json', JSON.stringify(opts.configz()));
           case 'images':
             return await serveImages({ cri: opts.cri, onChanged: opts.onImagesChanged }, route.action, req, res);
           case 'traces': {
-            const body = JSON.stringify(opts.traces?.(route.podUID) ?? []);
-            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-            res.end(body);
-            return;
+            return sendBody(res, 'application/json', JSON.stringify(opts.traces?.(route.podUID) ?? []));
           }
           case 'readinessFault': {
             const r = opts.pods.forceReadiness(route.podUID, route.container, req.method === 'PUT');
             if (!r.ok) throw new AgentHttpError(r.code, r.code === 404 ? 'NotFound' : 'Conflict', r.message);
-            const body = JSON.stringify({ changed: r.changed });
-            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-            res.end(body);
-            return;
+            return sendBody(res, 'application/json', JSON.stringify({ changed: r.changed }));
           }
           case 'healthz':
             res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -6,6 +6,9 @@ export type AgentRoute =
   | { kind: 'portForward'; namespace: string; pod: string }
   | { kind: 'stats' }
   | { kind: 'metrics' }
+  | { kind: 'resourceMetrics' }
+  | { kind: 'pods' }
+  | { kind: 'configz' }
   | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
   | { kind: 'traces'; podUID: string }
   | { kind: 'readinessFault'; podUID: string; container: string }
@@ -26,5 +29,8 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (head === 'faults' && a === 'readiness' && parts.length === 4 && b && c) return { kind: 'readinessFault', podUID: b, container: c };
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/metrics') return { kind: 'metrics' };
+  if (pathname === '/metrics/resource') return { kind: 'resourceMetrics' };
+  if (pathname === '/pods' || pathname === '/pods/') return { kind: 'pods' };
+  if (pathname === '/configz') return { kind: 'configz' };
   return undefined;
 }

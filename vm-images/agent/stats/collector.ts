@@ -58,7 +58,7 @@ export class StatsCollector {
     } catch { return undefined; }
   }
 
-  private container(st: ContainerStats, now: number): ContainerStatsSummary | undefined {
+  private container(st: ContainerStats, now: number, createdAtNs: string | undefined): ContainerStatsSummary | undefined {
     const attrs = st.attributes;
     if (!attrs) return undefined;
     const name = attrs.labels[LABEL_CONTAINER_NAME] ?? attrs.metadata?.name ?? '';
@@ -73,8 +73,10 @@ export class StatsCollector {
     const ws = u64(st.memory?.working_set_bytes);
     const usage = u64(st.memory?.usage_bytes);
     const rss = u64(st.memory?.rss_bytes);
+    const created = Number(createdAtNs ?? 0) / 1e6;
     return {
       name,
+      ...(created > 0 ? { startTime: new Date(created).toISOString() } : {}),
       cpu: { time, ...(total !== undefined ? { usageCoreNanoSeconds: total } : {}), ...(nano !== undefined ? { usageNanoCores: nano } : {}) },
       memory: {
         time, ...(ws !== undefined ? { workingSetBytes: ws } : {}), ...(usage !== undefined ? { usageBytes: usage } : {}),
@@ -90,14 +92,14 @@ export class StatsCollector {
       this.cri.listContainerStats({ label_selector: { [LABEL_MANAGED]: 'true' } }),
       this.cri.listContainers({ state: { state: 'CONTAINER_RUNNING' }, label_selector: { [LABEL_MANAGED]: 'true' } }),
     ]);
-    const live = new Set(running.map((c) => c.id));
+    const live = new Map(running.map((c) => [c.id, c.created_at]));
     const pods = new Map<string, PodStatsSummary>();
     for (const st of stats) {
       const attrs = st.attributes;
       if (!attrs || !live.has(attrs.id)) continue;
       const uid = attrs.labels[LABEL_POD_UID];
       if (!uid) continue;
-      const c = this.container(st, now);
+      const c = this.container(st, now, live.get(attrs.id));
       if (!c) continue;
       let pod = pods.get(uid);
       if (!pod) {
@@ -110,7 +112,12 @@ export class StatsCollector {
     const time = new Date(now).toISOString();
     for (const pod of pods.values()) {
       pod.containers.sort((a, b) => compareCodePoints(a.name, b.name));
-      pod.cpu = { time, usageNanoCores: pod.containers.reduce((s, c) => s + (c.cpu?.usageNanoCores ?? 0), 0) };
+      // The pod's cumulative CPU: its containers' (the kubelet reads the pod's cgroup, which also has the sandbox's pause).
+      const totals = pod.containers.map((c) => c.cpu?.usageCoreNanoSeconds);
+      pod.cpu = {
+        time, usageNanoCores: pod.containers.reduce((s, c) => s + (c.cpu?.usageNanoCores ?? 0), 0),
+        ...(totals.every((t) => t !== undefined) ? { usageCoreNanoSeconds: totals.reduce((s: number, t) => s + (t ?? 0), 0) } : {}),
+      };
       pod.memory = { time, workingSetBytes: pod.containers.reduce((s, c) => s + (c.memory?.workingSetBytes ?? 0), 0) };
     }
     let rlimit: { time: string; maxpid: number; curproc: number } | undefined;
