@@ -303,8 +303,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
   });
 
   it('serves /metrics as Prometheus text with the kubelet\'s and kube-proxy\'s figures, to the control plane\'s token only', async () => {
-    const getMetrics = (headers: Record<string, string>): Promise<{ code: number; type: string; body: string }> => new Promise((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port: agent.serverPort, path: '/metrics', headers }, (res) => {
+    const getMetrics = (headers: Record<string, string>, path = '/metrics'): Promise<{ code: number; type: string; body: string }> => new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: agent.serverPort, path, headers }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => { body += c.toString(); });
         res.on('end', () => resolve({ code: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
@@ -327,6 +327,15 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(m.sum('kubeproxy_sync_proxy_rules_duration_seconds_count')).toBeGreaterThan(0);
     expect(m.sum('kubeproxy_sync_proxy_rules_iptables_total', { table: 'nat' })).toBeGreaterThan(0);
     expect(m.sum('kubeproxy_sync_proxy_rules_last_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 3600);
+    // The kubelet's /metrics/probes: the probes' counter with the pod's uid, and the process's start time.
+    const probes = await getMetrics({ Authorization: `Bearer ${node.config.serverToken}` }, '/metrics/probes');
+    expect(probes.code).toBe(200);
+    const p = new PromIndex(parsePromText(probes.body));
+    const ready = await getPod('ready');
+    expect(p.sum('prober_probe_total', { probe_type: 'readiness', pod: 'ready', pod_uid: ready.metadata?.uid ?? '?' })).toBeGreaterThan(0);
+    expect(p.sum('prober_probe_total', { probe_type: 'liveness', result: 'failed' })).toBe(m.sum('prober_probe_total', { probe_type: 'liveness', result: 'failed' }));
+    expect(p.has('kubelet_node_name')).toBe(false);
+    expect(Math.abs((p.sum('process_start_time_seconds') ?? 0) - (Date.now() / 1000 - process.uptime()))).toBeLessThan(3600);
   });
 
   it('survives an agent restart: same container, same restartCount, still Running', async () => {

@@ -1,7 +1,8 @@
 // The agent's Prometheus metrics (GET /metrics on its server), named as the kubelet's and kube-proxy's:
 // running pods and containers read from containerd at scrape time, pod-worker syncs, probe results,
 // and the proxier's syncs and rule counts. One registry per agent; the control plane's architecture
-// view reads the same page.
+// view reads the same page. The probes' counter is also on the kubelet's /metrics/probes page (its own registry there,
+// with the process's start time).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CriClient } from '../cri/client';
 
@@ -12,10 +13,14 @@ export const POD_START_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 
 
 export type ProbeType = 'liveness' | 'readiness' | 'startup';
 
-export interface ProbeLabels { probeType: ProbeType; result: 'successful' | 'failed' | 'unknown'; container: string; pod: string; namespace: string }
+export interface ProbeLabels {
+  probeType: ProbeType; result: 'successful' | 'failed' | 'unknown'; container: string; pod: string; namespace: string; podUid: string;
+}
 
 export interface AgentMetrics {
   registry: Registry;
+  /** GET /metrics/probes: prober_probe_total and process_start_time_seconds, as the kubelet's prober registry. */
+  probesRegistry: Registry;
   /** One pod-worker pass took this long. */
   podSync(seconds: number): void;
   /** A pod's first Running status, this long after the kubelet first saw it. */
@@ -61,10 +66,13 @@ export function createAgentMetrics(nodeName: string, cri: CriClient): AgentMetri
     name: 'kubelet_pod_start_duration_seconds', help: 'Duration in seconds from kubelet seeing a pod for the first time to the pod starting to run',
     buckets: POD_START_BUCKETS, registers,
   });
+  const probesRegistry = new Registry();
   const probes = new Counter({
     name: 'prober_probe_total', help: 'Cumulative number of a liveness, readiness or startup probe for a container by result.',
-    labelNames: ['probe_type', 'result', 'container', 'pod', 'namespace'], registers,
+    labelNames: ['probe_type', 'result', 'container', 'pod', 'namespace', 'pod_uid'], registers: [registry, probesRegistry],
   });
+  new Gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', registers: [probesRegistry] })
+    .set(Math.round(Date.now() / 1000 - process.uptime()));
   const proxyDuration = new Histogram({
     name: 'kubeproxy_sync_proxy_rules_duration_seconds', help: 'SyncProxyRules latency in seconds', buckets: SYNC_BUCKETS, registers,
   });
@@ -74,9 +82,10 @@ export function createAgentMetrics(nodeName: string, cri: CriClient): AgentMetri
   });
   return {
     registry,
+    probesRegistry,
     podSync: (s) => podWorker.observe({ operation_type: 'sync' }, s),
     podStarted: (s) => podStart.observe(s),
-    probe: (l) => probes.inc({ probe_type: l.probeType, result: l.result, container: l.container, pod: l.pod, namespace: l.namespace }),
+    probe: (l) => probes.inc({ probe_type: l.probeType, result: l.result, container: l.container, pod: l.pod, namespace: l.namespace, pod_uid: l.podUid }),
     proxySync(seconds, rulesByTable) {
       proxyDuration.observe(seconds);
       proxyLast.set(Date.now() / 1000);

@@ -429,6 +429,7 @@ export class PodWorker {
       (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)),
       (probeType, ok) => this.deps.metrics?.probe({
         probeType, result: ok ? 'successful' : 'failed', container: c.name, pod: this.pod.metadata?.name ?? '', namespace: this.pod.metadata?.namespace ?? '',
+        podUid: this.uid,
       }),
       (kind) => (kind === 'readiness' ? this.deps.probeFaults?.forcedReadiness(this.uid, c.name) : undefined));
     this.probers.set(cur.id, prober);

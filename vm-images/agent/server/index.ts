@@ -33,6 +33,8 @@ export interface AgentServerOptions {
   configz?: () => unknown;
   /** GET /metrics answers with this registry in Prometheus' text format. */
   metrics?: Registry;
+  /** GET /metrics/probes answers with this one. */
+  probeMetrics?: Registry;
   /** Called after a pull or removal through /images (the node reports its status.images again). */
   onImagesChanged?: () => void;
   /** GET /traces/<pod uid>: the pod's journey spans this node recorded (none when tracing is off). */
@@ -86,6 +88,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             if (!opts.metrics) throw notFound('metrics are not available');
             return sendBody(res, opts.metrics.contentType, await opts.metrics.metrics());
           }
+          case 'probeMetrics':
+            if (!opts.probeMetrics) throw notFound('probe metrics are not available');
+            return sendBody(res, opts.probeMetrics.contentType, await opts.probeMetrics.metrics());
           case 'resourceMetrics': {
             let summary: StatsSummary | undefined;
             try { summary = await opts.stats?.(); } catch { summary = undefined; } // resource_scrape_error 1

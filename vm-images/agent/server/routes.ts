@@ -7,6 +7,7 @@ export type AgentRoute =
   | { kind: 'stats' }
   | { kind: 'metrics' }
   | { kind: 'resourceMetrics' }
+  | { kind: 'probeMetrics' }
   | { kind: 'pods' }
   | { kind: 'configz' }
   | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
@@ -30,6 +31,7 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/metrics') return { kind: 'metrics' };
   if (pathname === '/metrics/resource') return { kind: 'resourceMetrics' };
+  if (pathname === '/metrics/probes') return { kind: 'probeMetrics' };
   if (pathname === '/pods' || pathname === '/pods/') return { kind: 'pods' };
   if (pathname === '/configz') return { kind: 'configz' };
   return undefined;
