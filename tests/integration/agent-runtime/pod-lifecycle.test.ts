@@ -145,8 +145,9 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
   it('recreates a lost sandbox and keeps counting restarts', async () => {
     const events: string[] = [];
     const off = pm.on('event', (uid, ev) => events.push(`${uid} ${ev.type} ${ev.reason} ${ev.message}`));
-    const pod = await run(makePod('resandbox', [{ name: 'web', image: HELLO }]));
+    const pod = await run(makePod('resandbox', [{ name: 'web', image: HELLO }], { initContainers: [{ name: 'setup', image: HELLO, command: ['true'] }] }));
     const before = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    expect(before.initContainerStatuses?.[0]).toMatchObject({ restartCount: 0, lastState: {}, state: { terminated: { reason: 'Completed' } } });
     const [box] = await t.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uidOf(pod) } });
     await t.cri.stopPodSandbox(box?.id ?? '');
     const after = await waitStatus(pm, pod, 'running in a new sandbox', (s) => s.phase === 'Running' && s.containerStatuses?.[0]?.restartCount === 1 && s.containerStatuses?.[0]?.ready === true)
@@ -159,6 +160,13 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(boxes.map((b) => [b.metadata?.attempt, b.state]).sort()).toEqual([[0, 'SANDBOX_NOTREADY'], [1, 'SANDBOX_READY']]);
     expect(after.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ containerID: before.containerStatuses?.[0]?.containerID });
     expect(after.containerStatuses?.[0]?.lastState?.terminated?.finishedAt).toBeTruthy();
+    // The init container ran again in the new sandbox (as the kubelet's SyncPod does), counted as a restart, its earlier
+    // run its last state.
+    expect(after.initContainerStatuses?.[0]).toMatchObject({
+      restartCount: 1, state: { terminated: { reason: 'Completed', exitCode: 0 } },
+      lastState: { terminated: { reason: 'Completed', containerID: before.initContainerStatuses?.[0]?.containerID } },
+    });
+    expect(after.initContainerStatuses?.[0]?.containerID).not.toBe(before.initContainerStatuses?.[0]?.containerID);
     expect(existsSync(join(t.logDir, `default_resandbox_${uidOf(pod)}`, 'web', '1.log'))).toBe(true);
     expect(pm.logPath(uidOf(pod), 'web', true)).toBe(join(t.logDir, `default_resandbox_${uidOf(pod)}`, 'web', '0.log'));
     expect(existsSync(pm.logPath(uidOf(pod), 'web', true) ?? '')).toBe(true);

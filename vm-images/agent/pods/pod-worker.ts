@@ -394,15 +394,16 @@ export class PodWorker {
   }
 
   /**
-   * The regular containers of the pod's earlier sandbox (pod-sandbox.ts keeps it), for the last state of those not
-   * restarted here since. Once every one of them has a previous instance in this sandbox, nothing reads it: it is
-   * removed, as the kubelet's garbage collection removes a dead sandbox whose containers are gone.
+   * The regular and init containers of the pod's earlier sandbox (pod-sandbox.ts keeps it), for the last state of those
+   * not restarted here since (init containers run again in a new sandbox: their last state is the earlier run). Once
+   * every regular one has a previous instance in this sandbox, it is removed, as the kubelet's garbage collection
+   * removes a dead sandbox whose containers are gone.
    */
   private async earlierContainers(sandbox: RunningSandbox, all: RuntimeContainer[]): Promise<RuntimeContainer[]> {
     if (!sandbox.earlier?.length) return [];
     const earlier: RuntimeContainer[] = [];
-    for (const id of sandbox.earlier) earlier.push(...(await listPodContainers(this.deps.cri, this.uid, id)).filter((c) => c.kind === 'app'));
-    if (earlier.some((c) => instances(all, c.name, 'app').length < 2)) return earlier;
+    for (const id of sandbox.earlier) earlier.push(...(await listPodContainers(this.deps.cri, this.uid, id)).filter((c) => c.kind === 'app' || c.kind === 'init'));
+    if (earlier.some((c) => c.kind === 'app' && instances(all, c.name, 'app').length < 2)) return earlier;
     for (const id of sandbox.earlier) await this.deps.cri.removePodSandbox(id).catch(() => undefined);
     return [];
   }

@@ -22,8 +22,8 @@ export interface StatusInput {
   startTime: string;
   containers: RuntimeContainer[];
   /**
-   * The regular containers of the pod's earlier sandbox (stopped when it was made again): a container not restarted in
-   * the new one since has its last state, and its restart count until then, from there.
+   * The regular and init containers of the pod's earlier sandbox (stopped when it was made again): a container not
+   * restarted in the new one since has its last state, and its restart count until then, from there.
    */
   earlier?: RuntimeContainer[];
   views: Map<string, ContainerView>;
@@ -137,7 +137,7 @@ function condition(type: string, ok: boolean, prev: PodStatus | undefined, now: 
 export function buildPodStatus(input: StatusInput, now = Date.now()): PodStatus {
   const { pod } = input;
   const initSpecs = pod.spec?.initContainers ?? [];
-  const init = initSpecs.map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`), 'PodInitializing'));
+  const init = initSpecs.map((c) => containerStatus(c, 'init', input.containers, input.views.get(`init/${c.name}`), 'PodInitializing', input.earlier));
   // GeneratePodInitializedCondition: every regular init container succeeded and every sidecar started,
   // or a regular container has run (the pod was initialized before).
   const notInit = init.filter((s, i) => (isSidecar(initSpecs[i]) ? !s.started : s.state?.terminated?.exitCode !== 0)).map((s) => s.name);
