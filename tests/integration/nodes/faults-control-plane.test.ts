@@ -126,6 +126,22 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
     return lines.filter((l) => l.includes(`Name:${p.metadata?.name},`) || ids.some((id) => l.includes(id))).map((l) => l.slice(0, 400));
   }
 
+  /** Lines of a node's containerd and agent logs at or after `since` about the runtime's life: (re)starts, dead shims, errors. */
+  function nodeLogSince(node: string, since: string): string[] {
+    const dirOf = hostPathFor(dataDir, node, '/var/log/flotilla');
+    const out: string[] = [];
+    for (const name of ['containerd.log', 'agent.log']) {
+      const file = path.join(dirOf, name);
+      const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+      for (const l of lines) {
+        const at = /time="([^"]+)"/.exec(l)?.[1] ?? /^(\d{4}-\d\d-\d\dT\S+)/.exec(l)?.[1] ?? '';
+        if (at && at < since) continue;
+        if (/exited with|starting containerd|successfully booted|dead shim|shim disconnected|level=(error|warning)|StopPodSandbox|RemovePodSandbox|sandbox|SandboxChanged|adopt/i.test(l)) out.push(`${name}: ${l.slice(0, 300)}`);
+      }
+    }
+    return out.slice(-80);
+  }
+
   /** SIGKILL by PID; resolves when the process is gone. */
   async function kill9(): Promise<void> {
     const s = serve;
@@ -185,6 +201,7 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
       return ok ? fresh.metadata?.labels?.['pod-template-hash'] : undefined;
     }, 'the rollout under way (2 new pods ready)', 120_000, 50);
     const atKill = (await pods()).filter((p) => live(p) && p.metadata?.labels?.['pod-template-hash'] === newHash);
+    const killedAt = new Date().toISOString();
     await kill9(); // the writer's request in flight dies with it (and is not counted)
     writing = false;
     await writer;
@@ -234,6 +251,11 @@ describe.skipIf(skipWithoutAgent)('kill -9 of the control plane during a rolling
       console.error(`restarted ${p.metadata?.name}@${p.spec?.nodeName}: last state ${JSON.stringify(p.status?.containerStatuses?.[0]?.lastState)}; events: ${
         events.map((e) => `${e.lastTimestamp ?? e.eventTime ?? ''} ${e.reason} x${e.count ?? 1}: ${e.message}`).join(' | ')}`);
       console.error(`containerd on ${p.spec?.nodeName} about ${p.metadata?.name}'s sandboxes:\n  ${sandboxLog(p).join('\n  ')}`);
+    }
+    // What else the restarted pods' nodes logged since the kill: containerd's own (re)starts, dead shims, errors, the
+    // supervisor's restarts; the agent's warnings.
+    for (const node of new Set(final.filter((x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) !== 0).map((x) => x.spec?.nodeName ?? ''))) {
+      console.error(`${node} since the kill (${killedAt}):\n  ${nodeLogSince(node, killedAt).join('\n  ')}`);
     }
     const uids = new Set(final.map((p) => p.metadata?.uid));
     expect([...madeBefore].filter(([uid]) => !uids.has(uid)).map(([, name]) => name)).toEqual([]);

@@ -1,11 +1,14 @@
 // The sandbox provider on real namespaces: create a node, ssh2 in with the pinned host key, run a
 // command, start containerd (bootstrap up to containerd) and ask its CRI for Version, from the host
 // and inside; a wrong host key is refused; delete → the host is clean.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
+import { nodePids } from '../../../main/nodes/providers/sandbox/cgroup';
+import { readNodeState } from '../../../main/nodes/providers/sandbox/node-state';
 import { connectSsh } from '../../../main/nodes/ssh';
 import { generateKeyPair } from '../../../main/nodes/keys';
 import { bootstrapNode } from '../../../main/nodes/bootstrap';
@@ -14,6 +17,7 @@ import { downMachines } from '../../../main/nodes/down';
 import { CriClient } from '../../../vm-images/agent/cri/client';
 import type { MachineInfo } from '../../../main/nodes/types';
 import { leftovers, skipNodes, uniqueSandbox } from './support';
+import { waitFor } from '../../helpers/wait';
 
 describe.skipIf(skipNodes)('sandbox provider', () => {
   const cfg = uniqueSandbox(0);
@@ -82,6 +86,32 @@ describe.skipIf(skipNodes)('sandbox provider', () => {
     } finally {
       s.close();
     }
+
+    // Starting a running node whose sshd is slow to answer (here: its SYNs dropped for a while, as a busy host can hold
+    // a starting control plane past a short connect timeout) waits for it and leaves the node as it is: a rebuild
+    // would kill every pod on it.
+    const state = readNodeState(dataDir, 'pn1')!;
+    const containerdPid = (): number => Number(fs.readFileSync(p.hostPath('pn1', '/var/lib/flotilla/run/containerd.pid') ?? '', 'utf8').trim());
+    const before = containerdPid();
+    expect(nodePids(state.cgroup)).toContain(before);
+    const rule = ['-p', 'tcp', '--dport', '22', '-j', 'DROP'];
+    execFileSync('ip', ['netns', 'exec', state.netns, 'iptables', '-w', '-I', 'INPUT', ...rule]);
+    let dropped = true;
+    try {
+      const started = p.start('pn1');
+      const dropCount = (): number => Number(/^\s*(\d+)/m.exec(execFileSync('ip', ['netns', 'exec', state.netns, 'iptables', '-w', '-L', 'INPUT', '-v', '-x', '-n'], { encoding: 'utf8' })
+        .split('\n').find((l) => l.includes('DROP') && l.includes('dpt:22')) ?? '')?.[1] ?? 0);
+      // Unanswered until the start has tried twice (a connect and its SYN's retransmission).
+      await waitFor(() => dropCount() >= 2, 'two SYNs to the node\'s sshd dropped', 10_000, 50);
+      execFileSync('ip', ['netns', 'exec', state.netns, 'iptables', '-w', '-D', 'INPUT', ...rule]);
+      dropped = false;
+      expect((await started).internalIP).toBe(info.internalIP);
+    } finally {
+      if (dropped) execFileSync('ip', ['netns', 'exec', state.netns, 'iptables', '-w', '-D', 'INPUT', ...rule]);
+    }
+    // The same containerd, still running in the node's cgroup (a rebuild kills every process there and starts none).
+    expect(containerdPid()).toBe(before);
+    expect(nodePids(state.cgroup)).toContain(before);
 
     const wrong = { ...info.ssh!, hostKey: generateKeyPair('other').publicKey };
     await expect(connectSsh(wrong)).rejects.toThrow(/does not match the pinned key/);

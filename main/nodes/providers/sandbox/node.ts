@@ -41,6 +41,11 @@ export async function nodeUp(dataDir: string, s: SandboxNodeState): Promise<bool
   return tcpOpen(s.ip, 22, 300);
 }
 
+/** Is this data dir's node running (its namespace there and processes in its cgroup), whether sshd answers or not? */
+async function nodeRunning(dataDir: string, s: SandboxNodeState): Promise<boolean> {
+  return (await netnsExists(s.netns)) && nodeOwner(dataDir, s) === 'ours' && nodePids(s.cgroup).length > 0;
+}
+
 export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host, port });
@@ -135,9 +140,18 @@ function startSshd(dataDir: string, s: SandboxNodeState): void {
   child.unref();
 }
 
-/** Brings the node up (idempotent: an up node is left alone, a half-made one is rebuilt). */
+/**
+ * Brings the node up (idempotent: a running node is left alone, a half-made one is rebuilt). A node whose namespace
+ * and processes are there is running — its pods may be serving — and is never rebuilt because its sshd was slow to
+ * answer (a control plane starting on a busy host can hold its event loop past a short connect timeout): it is waited
+ * for, and if it never answers the start fails with the node left as it is.
+ */
 export async function bootNode(dataDir: string, c: SandboxConfig, s: SandboxNodeState, timeoutMs = 30_000): Promise<void> {
-  if (await nodeUp(dataDir, s)) return;
+  if (await nodeRunning(dataDir, s)) {
+    await ensureSandboxHost(c);
+    await pollUntil(() => tcpOpen(s.ip, 22, 1000), timeoutMs, `sshd of the running node ${s.name} on ${s.ip}:22 (the node is left running)`);
+    return;
+  }
   // What a half-made node left goes; its disk stays mounted (mounted again at once otherwise: a new node's, just made).
   await haltNode(dataDir, s, { keepDisk: true });
   await ensureSandboxHost(c);
