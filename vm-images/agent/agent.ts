@@ -180,7 +180,8 @@ export class Agent {
     if (tracing) this.own(() => tracing.stop());
     const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
       listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
-      metrics: this.metrics.registry, probeMetrics: this.metrics.probesRegistry, onImagesChanged: () => void this.reporter?.kick(), traces: (uid) => tracing?.buffer.spans(uid) ?? [],
+      metrics: this.metrics.registry, probeMetrics: this.metrics.probesRegistry, onImagesChanged: () => void this.reporter?.kick(),
+      traces: (uid) => tracing?.buffer.spans(uid) ?? [],
       configz: () => kubeletConfigz({ config: c, port: this.serverPort, heartbeatMs: this.opts.statusHeartbeatMs }),
     }));
     this.serverPort = server.port;
