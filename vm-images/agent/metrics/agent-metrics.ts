@@ -38,16 +38,16 @@ const CONTAINER_STATES: Record<string, string> = {
 export function createAgentMetrics(nodeName: string, cri: CriClient): AgentMetrics {
   const registry = new Registry();
   const registers = [registry];
-  new Gauge({ name: 'kubelet_node_name', help: 'The node\'s name. The count is always 1.', labelNames: ['node'], registers }).set({ node: nodeName }, 1);
+  new Gauge({ name: 'kubelet_node_name', help: '[ALPHA] The node\'s name. The count is always 1.', labelNames: ['node'], registers }).set({ node: nodeName }, 1);
   new Gauge({
-    name: 'kubelet_running_pods', help: 'Number of pods that have a running pod sandbox', registers,
+    name: 'kubelet_running_pods', help: '[ALPHA] Number of pods that have a running pod sandbox', registers,
     async collect() {
       const sandboxes = await cri.listPodSandbox({ state: { state: 'SANDBOX_READY' } });
       this.set(sandboxes.length);
     },
   });
   new Gauge({
-    name: 'kubelet_running_containers', help: 'Number of containers currently running', labelNames: ['container_state'], registers,
+    name: 'kubelet_running_containers', help: '[ALPHA] Number of containers currently running', labelNames: ['container_state'], registers,
     async collect() {
       const byState = new Map<string, number>(Object.values(CONTAINER_STATES).map((s) => [s, 0]));
       for (const c of await cri.listContainers()) {
@@ -59,26 +59,26 @@ export function createAgentMetrics(nodeName: string, cri: CriClient): AgentMetri
     },
   });
   const podWorker = new Histogram({
-    name: 'kubelet_pod_worker_duration_seconds', help: 'Duration in seconds to sync a single pod. Broken down by operation type: create, update, or sync',
+    name: 'kubelet_pod_worker_duration_seconds', help: '[ALPHA] Duration in seconds to sync a single pod. Broken down by operation type: create, update, or sync',
     labelNames: ['operation_type'], buckets: SYNC_BUCKETS, registers,
   });
   const podStart = new Histogram({
-    name: 'kubelet_pod_start_duration_seconds', help: 'Duration in seconds from kubelet seeing a pod for the first time to the pod starting to run',
+    name: 'kubelet_pod_start_duration_seconds', help: '[ALPHA] Duration in seconds from kubelet seeing a pod for the first time to the pod starting to run',
     buckets: POD_START_BUCKETS, registers,
   });
   const probesRegistry = new Registry();
   const probes = new Counter({
-    name: 'prober_probe_total', help: 'Cumulative number of a liveness, readiness or startup probe for a container by result.',
+    name: 'prober_probe_total', help: '[ALPHA] Cumulative number of a liveness, readiness or startup probe for a container by result.',
     labelNames: ['probe_type', 'result', 'container', 'pod', 'namespace', 'pod_uid'], registers: [registry, probesRegistry],
   });
-  new Gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', registers: [probesRegistry] })
+  new Gauge({ name: 'process_start_time_seconds', help: '[ALPHA] Start time of the process since unix epoch in seconds.', registers: [probesRegistry] })
     .set(Math.round(Date.now() / 1000 - process.uptime()));
   const proxyDuration = new Histogram({
-    name: 'kubeproxy_sync_proxy_rules_duration_seconds', help: 'SyncProxyRules latency in seconds', buckets: SYNC_BUCKETS, registers,
+    name: 'kubeproxy_sync_proxy_rules_duration_seconds', help: '[ALPHA] SyncProxyRules latency in seconds', buckets: SYNC_BUCKETS, registers,
   });
-  const proxyLast = new Gauge({ name: 'kubeproxy_sync_proxy_rules_last_timestamp_seconds', help: 'The last time proxy rules were successfully synced', registers });
+  const proxyLast = new Gauge({ name: 'kubeproxy_sync_proxy_rules_last_timestamp_seconds', help: '[ALPHA] The last time proxy rules were successfully synced', registers });
   const proxyRules = new Gauge({
-    name: 'kubeproxy_sync_proxy_rules_iptables_total', help: 'Total number of iptables rules owned by kube-proxy', labelNames: ['table'], registers,
+    name: 'kubeproxy_sync_proxy_rules_iptables_total', help: '[ALPHA] Total number of iptables rules owned by kube-proxy', labelNames: ['table'], registers,
   });
   return {
     registry,
