@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxProvider } from '../../../main/nodes/providers/sandbox/provider';
 import { downMachines } from '../../../main/nodes/down';
 import { nodePids } from '../../../main/nodes/providers/sandbox/cgroup';
-import { nodeUp } from '../../../main/nodes/providers/sandbox/node';
+import { nodeRunning, tcpOpen } from '../../../main/nodes/providers/sandbox/node';
 import { leftovers, skipNodes, uniqueSandbox } from './support';
 import { MultipassProvider } from '../../../main/nodes/providers/multipass';
 import { MultipassRecords } from '../../../main/nodes/providers/multipass-records';
@@ -56,13 +56,15 @@ describe.skipIf(skipNodes)('a node of another data dir with the same names', () 
     expect(await b.list()).toEqual([expect.objectContaining({ name: 'g1', state: 'Stopped' })]);
     await b.delete('g1');
     expect(b.state('g1')).toBeUndefined();
-    expect(await nodeUp(dataA(), sa)).toBe(true);
+    expect(await nodeRunning(dataA(), sa)).toBe(true);
+    expect(await tcpOpen(sa.ip, 22, 2000)).toBe(true);
     expect(sshdLoop(sa.cgroup)).toBe(before);
 
     const r = await downMachines(dataB());
     expect(r.errors).toEqual([expect.stringMatching(new RegExp(`bridge ${cfg.bridge} left in place: it still carries ${sa.veth}`))]);
     expect(fs.existsSync(`/sys/class/net/${cfg.bridge}`)).toBe(true);
-    expect(await nodeUp(dataA(), sa)).toBe(true);
+    expect(await nodeRunning(dataA(), sa)).toBe(true);
+    expect(await tcpOpen(sa.ip, 22, 2000)).toBe(true);
     expect(sshdLoop(sa.cgroup)).toBe(before);
   });
 });

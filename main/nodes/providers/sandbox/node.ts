@@ -35,14 +35,12 @@ async function netnsExists(ns: string): Promise<boolean> {
   return fs.existsSync(`/run/netns/${ns}`);
 }
 
-/** Is this data dir's node up (namespaces present, its processes running, sshd answering)? */
-export async function nodeUp(dataDir: string, s: SandboxNodeState): Promise<boolean> {
-  if (!(await netnsExists(s.netns)) || nodeOwner(dataDir, s) !== 'ours') return false;
-  return tcpOpen(s.ip, 22, 300);
-}
-
-/** Is this data dir's node running (its namespace there and processes in its cgroup), whether sshd answers or not? */
-async function nodeRunning(dataDir: string, s: SandboxNodeState): Promise<boolean> {
+/**
+ * Is this data dir's node running (its namespace there and processes in its cgroup), whether sshd answers or not? What
+ * a node's state is: a connect to its sshd is no test of that on a busy host (a short timeout can pass before the
+ * answer is read), and a running node is never to be taken for a stopped one.
+ */
+export async function nodeRunning(dataDir: string, s: SandboxNodeState): Promise<boolean> {
   return (await netnsExists(s.netns)) && nodeOwner(dataDir, s) === 'ours' && nodePids(s.cgroup).length > 0;
 }
 

@@ -5,7 +5,7 @@ import type { Availability, CreateSpec, MachineInfo, ProgressFn, Provider } from
 import { clientKey, generateKeyPair } from '../../keys';
 import { DEFAULT_SANDBOX_CONFIG, loadSandboxConfig, readSandboxConfig, type SandboxConfig } from './config';
 import { allocateIP, hostPathFor, hostPathOf, listNodeStates, readNodeState, vethName, writeNodeState, type SandboxNodeState } from './node-state';
-import { bootNode, destroyNode, haltNode, nodeUp } from './node';
+import { bootNode, destroyNode, haltNode, nodeRunning } from './node';
 import { prepareNodeDisk } from './disk';
 import { writeSshdFiles } from './sshd';
 import { onPath, runCmd } from '../../exec';
@@ -127,7 +127,7 @@ export class SandboxProvider implements Provider {
   async list(): Promise<MachineInfo[]> {
     const out: MachineInfo[] = [];
     if (!readSandboxConfig(this.dataDir)) return out;
-    for (const s of listNodeStates(this.dataDir)) out.push(this.info(s, await nodeUp(this.dataDir, s)));
+    for (const s of listNodeStates(this.dataDir)) out.push(this.info(s, await nodeRunning(this.dataDir, s)));
     return out;
   }
 
