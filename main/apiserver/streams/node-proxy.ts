@@ -1,8 +1,8 @@
 // nodes/proxy (GET /api/v1/nodes/<node>/proxy/<path>): kube-apiserver's proxy to the node's kubelet, here the node's
 // agent through its tunnel. The agent's answer (status, content type, body) is passed on as it comes, as the API server's
 // proxy does. Only the kubelet's read-only endpoints the agent has are reachable: /metrics, /metrics/resource,
-// /metrics/probes, /healthz, /stats/summary, /pods and /configz; any other path answers as the kubelet's mux does for a path it does not serve:
-// 404 "404 page not found".
+// /metrics/probes, /healthz, /stats/summary, /pods and /configz; any other path answers as the kubelet's mux does for a
+// path it does not serve: 404 "404 page not found".
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentEndpoint } from '../../protocol/agent-connection';
 import { agentGet } from '../../protocol/agent-connection';

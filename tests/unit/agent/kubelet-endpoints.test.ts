@@ -2,7 +2,8 @@
 // kubelet's families, order and timestamps), /configz's durations and /pods' list.
 import { describe, expect, it } from 'vitest';
 import { goFloat, resourceMetricsText } from '../../../vm-images/agent/server/resource-metrics';
-import { goDuration, kubeletConfigz } from '../../../vm-images/agent/server/configz';
+import { kubeletConfigz } from '../../../vm-images/agent/server/configz';
+import { formatGoDurationMs } from '../../../main/api/go-duration';
 import { kubeletPodList } from '../../../vm-images/agent/server/pod-list';
 import type { StatsSummary } from '../../../main/protocol/stats-summary';
 
@@ -65,7 +66,7 @@ describe('resource metrics (/metrics/resource)', () => {
 
 describe('/configz and /pods', () => {
   it('writes durations as Go does and only the settings in force, without kind or apiVersion', () => {
-    expect([5, 10, 40, 60, 300, 3600, 3725].map(goDuration)).toEqual(['5s', '10s', '40s', '1m0s', '5m0s', '1h0m0s', '1h2m5s']);
+    expect([5, 10, 40, 60, 300, 3600, 3725].map((s) => formatGoDurationMs(s * 1000))).toEqual(['5s', '10s', '40s', '1m0s', '5m0s', '1h0m0s', '1h2m5s']);
     const z = kubeletConfigz({ config: { containerdSocket: '/run/containerd/containerd.sock', logDir: '/var/log/pods', cgroupParent: '', statusReportSeconds: 10 }, port: 10250 });
     expect(z.kubeletconfig).toMatchObject({
       port: 10250, clusterDomain: 'cluster.local', clusterDNS: ['10.96.0.10'], nodeStatusUpdateFrequency: '10s', nodeStatusReportFrequency: '5m0s',

@@ -22,12 +22,20 @@ export function toAgentError(e: unknown): AgentHttpError {
   return new AgentHttpError(500, 'InternalError', e instanceof Error ? e.message : String(e));
 }
 
+/** A whole answer at once: status, content type and a body of known length. */
+export function sendBody(res: ServerResponse, code: number, type: string, body: string): void {
+  res.writeHead(code, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, code: number, value: unknown): void {
+  sendBody(res, code, 'application/json', JSON.stringify(value));
+}
+
 export function sendError(res: ServerResponse, e: unknown): void {
   const err = toAgentError(e);
   if (res.headersSent) { res.destroy(); return; }
-  const body = statusBody(err);
-  res.writeHead(err.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  sendBody(res, err.code, 'application/json', statusBody(err));
 }
 
 /** Refuses an upgrade request with a plain HTTP error response. */

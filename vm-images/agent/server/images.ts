@@ -11,17 +11,11 @@ import { SANDBOX_IMAGE } from '../../../main/protocol/containerd-config';
 import { withDefaultTag } from '../pods/image-ref';
 import { registryAuthFor } from '../pods/registry-auth';
 import { pullErrorText } from '../pods/pull-errors';
-import { AgentHttpError, badRequest } from './http-status';
+import { AgentHttpError, badRequest, sendJson } from './http-status';
 
 export interface ImageEndpoints { cri: CriClient; onChanged?: () => void }
 
 const MAX_BODY = 64 * 1024;
-
-function sendJson(res: ServerResponse, code: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
 async function readRequest(req: IncomingMessage): Promise<AgentImageRequest> {
   const parts: Buffer[] = [];

@@ -9,7 +9,7 @@ import type { PodManager } from '../pods/manager';
 import { authorized } from './auth';
 import { serveContainerLogs } from './container-logs';
 import { execWebSocketServer, serveExec } from './exec';
-import { AgentHttpError, notFound, rejectUpgrade, sendError } from './http-status';
+import { AgentHttpError, notFound, rejectUpgrade, sendBody, sendError, sendJson } from './http-status';
 import { PodLookup } from './pod-lookup';
 import { portForwardWebSocketServer, servePortForward } from './port-forward';
 import { parseRoute } from './routes';
@@ -57,11 +57,6 @@ export function splitHostPort(listen: string): { host: string; port: number } {
   return { host, port };
 }
 
-function sendBody(res: http.ServerResponse, type: string, body: string): void {
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
 export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
   const lookup = new PodLookup(opts.pods, opts.logDir);
   const execWss = execWebSocketServer();
@@ -82,34 +77,34 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             return await serveContainerLogs({ pods: opts.pods, lookup }, res, route.namespace, route.pod, route.container, url.searchParams);
           case 'stats': {
             if (!opts.stats) throw notFound('stats are not available');
-            return sendBody(res, 'application/json', JSON.stringify(await opts.stats()));
+            return sendJson(res, 200, await opts.stats());
           }
           case 'metrics': {
             if (!opts.metrics) throw notFound('metrics are not available');
-            return sendBody(res, opts.metrics.contentType, await opts.metrics.metrics());
+            return sendBody(res, 200, opts.metrics.contentType, await opts.metrics.metrics());
           }
           case 'probeMetrics':
             if (!opts.probeMetrics) throw notFound('probe metrics are not available');
-            return sendBody(res, opts.probeMetrics.contentType, await opts.probeMetrics.metrics());
+            return sendBody(res, 200, opts.probeMetrics.contentType, await opts.probeMetrics.metrics());
           case 'resourceMetrics': {
             let summary: StatsSummary | undefined;
             try { summary = await opts.stats?.(); } catch { summary = undefined; } // resource_scrape_error 1
-            return sendBody(res, PROMETHEUS_TEXT_TYPE, resourceMetricsText(summary));
+            return sendBody(res, 200, PROMETHEUS_TEXT_TYPE, resourceMetricsText(summary));
           }
           case 'pods':
-            return sendBody(res, 'application/json', JSON.stringify(kubeletPodList(opts.pods.pods())));
+            return sendJson(res, 200, kubeletPodList(opts.pods.pods()));
           case 'configz':
             if (!opts.configz) throw notFound('the configuration is not available');
-            return sendBody(res, 'application/json', JSON.stringify(opts.configz()));
+            return sendJson(res, 200, opts.configz());
           case 'images':
             return await serveImages({ cri: opts.cri, onChanged: opts.onImagesChanged }, route.action, req, res);
           case 'traces': {
-            return sendBody(res, 'application/json', JSON.stringify(opts.traces?.(route.podUID) ?? []));
+            return sendJson(res, 200, opts.traces?.(route.podUID) ?? []);
           }
           case 'readinessFault': {
             const r = opts.pods.forceReadiness(route.podUID, route.container, req.method === 'PUT');
             if (!r.ok) throw new AgentHttpError(r.code, r.code === 404 ? 'NotFound' : 'Conflict', r.message);
-            return sendBody(res, 'application/json', JSON.stringify({ changed: r.changed }));
+            return sendJson(res, 200, { changed: r.changed });
           }
           case 'healthz':
             res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -3,9 +3,9 @@
 // (working set), containers' start times and the scrape's error gauge. Each CPU and memory sample carries the time of
 // its stats as the kubelet's do (metrics-server reads rates from them). Families and samples come in the order
 // Prometheus' Go registry writes them (families by name, samples by label values), numbers as Go formats them.
+import { compareCodePoints } from '../../../main/api/string-order';
 import type { CpuStats, MemoryStats, StatsSummary } from '../../../main/protocol/stats-summary';
 
-export const RESOURCE_METRICS_PATH = '/metrics/resource';
 /** What component-base's handler answers with for the text format. */
 export const PROMETHEUS_TEXT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -48,7 +48,7 @@ function family(name: string, help: string, type: Family['type'], samples: Array
   return { name, help, type, samples: samples.filter((s): s is Sample => s !== undefined) };
 }
 
-/** The families of one summary (`scrapeError`: the summary could not be taken; only the error gauges then). */
+/** The families of one summary (undefined: it could not be taken; only the error gauges then, at 1). */
 export function resourceMetricFamilies(summary: StatsSummary | undefined): Family[] {
   const errorValue = summary ? 0 : 1;
   const families: Family[] = [
@@ -72,7 +72,7 @@ export function resourceMetricFamilies(summary: StatsSummary | undefined): Famil
       family('pod_memory_working_set_bytes', '[STABLE] Current working set of the pod in bytes', 'gauge', pods.map((p) => memorySample(p.memory, podLabels(p)))),
     );
   }
-  return families.filter((f) => f.samples.length > 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return families.filter((f) => f.samples.length > 0).sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 const labelKey = (s: Sample): string => s.labels.map(([, v]) => v).join('\u0000');
@@ -82,7 +82,7 @@ export function renderPrometheusText(families: Family[]): string {
   let out = '';
   for (const f of families) {
     out += `# HELP ${f.name} ${f.help}\n# TYPE ${f.name} ${f.type}\n`;
-    for (const s of [...f.samples].sort((a, b) => (labelKey(a) < labelKey(b) ? -1 : labelKey(a) > labelKey(b) ? 1 : 0))) {
+    for (const s of [...f.samples].sort((a, b) => compareCodePoints(labelKey(a), labelKey(b)))) {
       const labels = s.labels.length ? `{${s.labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}` : '';
       out += `${f.name}${labels} ${goFloat(s.value)}${s.timestampMs !== undefined ? ` ${s.timestampMs}` : ''}\n`;
     }
