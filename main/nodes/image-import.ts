@@ -1,4 +1,4 @@
-// Imports an image tarball into every running node (SFTP + `ctr -n k8s.io images import`), used by
+// Imports an image tarball into every running node (SFTP + `ctr -n k8s.io images import` under the node's import lock), used by
 // `flotilla images import` and by the UI when a tarball is dropped on the window. The tarball is also
 // kept in the data dir so nodes added later get it when they are bootstrapped.
 import * as fs from 'node:fs';
@@ -8,6 +8,8 @@ import { extraImagesDir } from './artifacts';
 import { connectSsh } from './ssh';
 import { NODE } from './node-paths';
 import { errorMessage } from './exec';
+import { ctrImportArgv, importFailure } from '../protocol/image-import-lock';
+import { shellQuote } from './shell-quote';
 
 export interface ImageImportResult {
   /** The kept copy, shipped to nodes added later. */
@@ -34,12 +36,23 @@ export async function importImageIntoNodes(dataDir: string, kept: string): Promi
       try {
         const s = await connectSsh(m.ssh);
         try {
+          // Written beside and moved over it: an import of the same tarball the agent may be reading never sees it
+          // half-written.
           const remote = `${NODE.imagesDir}/${path.basename(kept)}`;
+          const part = `${remote}.part-${process.pid}-${Date.now()}`;
           const sftp = await s.sftp();
-          await new Promise<void>((resolve, reject) => sftp.fastPut(kept, remote, (e) => (e ? reject(e) : resolve())));
-          sftp.end();
-          const out = await s.run(`PATH=${NODE.path} ctr --address ${NODE.containerdSocket} -n k8s.io images import ${remote}`);
-          result.imported.push({ node: m.name, output: out.trim() || 'imported' });
+          try {
+            await new Promise<void>((resolve, reject) => sftp.fastPut(kept, part, (e) => (e ? reject(e) : resolve())));
+          } catch (e) {
+            await s.exec(`rm -f ${shellQuote(part)}`).catch(() => undefined);
+            throw e;
+          } finally {
+            sftp.end();
+          }
+          const argv = ctrImportArgv({ ctr: 'ctr', socket: NODE.containerdSocket, tarball: remote });
+          const r = await s.exec(`export PATH=${NODE.path}; mv -f ${shellQuote(part)} ${shellQuote(remote)} && exec ${argv.map(shellQuote).join(' ')}`);
+          if (r.code !== 0) throw new Error(importFailure(remote, r.code, (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join('\n')));
+          result.imported.push({ node: m.name, output: r.stdout.trim() || 'imported' });
         } finally {
           s.close();
         }

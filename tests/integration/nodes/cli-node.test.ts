@@ -14,6 +14,9 @@ import { builtImages } from '../../../main/nodes/artifacts';
 import { MACHINE_STEPS } from '../../../main/nodes/machine-controller';
 import { freePort } from '../../helpers/free-port';
 import { runFlotilla, type CliResult } from '../../helpers/flotilla-cli';
+import { hostPathOf, nodeDirs } from '../../../main/nodes/providers/sandbox/node-state';
+import { IMPORT_LOCK_NAME, importLockFile } from '../../../main/protocol/image-import-lock';
+import { NODE } from '../../../main/nodes/node-paths';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const cfg = uniqueSandbox(3);
@@ -72,12 +75,37 @@ describe.skipIf(skipWithoutAgent)('flotilla node … (CLI through the API of flo
     expect(ls.stdout).toMatch(/cli-1\s+sandbox\s+Running\s+10\.251\.\d+\.\d+\s+Ready/);
   });
 
-  it('images import puts a tarball into every running node', async () => {
+  it('images import puts a tarball into every running node, never beside another import on the node', async () => {
     // The counter image as the node manager ships it (the build's agent/images/, else built into the data dir).
     const tar = (await builtImages(dataDir)).find((f) => path.basename(f) === 'counter.tar') ?? 'counter.tar missing';
-    const r = await flotilla(['images', 'import', tar, '--data-dir', dataDir]);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/imported into 1 node\(s\)/);
+    // Another import holds the node's import lock (the agent's own imports of its tarballs take it too): ours waits.
+    const lock = hostPathOf(dataDir, 'cli-1', importLockFile(`${NODE.imagesDir}/counter.tar`)) ?? 'no host path';
+    const holder = spawn('flock', [lock, 'sh', '-c', 'echo held; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let held = '';
+    holder.stdout?.on('data', (d: Buffer) => (held += d.toString()));
+    try {
+      await waitFor(() => held.includes('held'), 'the lock held');
+      let settled = false;
+      const importing = flotilla(['images', 'import', tar, '--data-dir', dataDir]).finally(() => (settled = true));
+      const nodeMnt = `mnt:[${fs.statSync(nodeDirs(dataDir, 'cli-1').mntFile).ino}]`;
+      const waitingInNode = (): boolean => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((pid) => {
+        try {
+          const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return argv[0] === 'flock' && argv.includes(`${NODE.imagesDir}/${IMPORT_LOCK_NAME}`) && argv.some((a) => a.endsWith('/counter.tar'))
+            && !argv.includes('--platform') && fs.readlinkSync(`/proc/${pid}/ns/mnt`) === nodeMnt;
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
+      await waitFor(() => settled || waitingInNode(), 'the import waiting for the lock, or done', 60_000);
+      expect(settled, 'the import went on while another one held the node\'s import lock').toBe(false);
+      holder.stdin?.end();
+      const r = await importing;
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/imported into 1 node\(s\)/);
+    } finally {
+      if (holder.exitCode === null) await new Promise<void>((resolve) => { holder.once('exit', () => resolve()); holder.stdin?.end(); });
+    }
   });
 
   it('node stop and node start', async () => {

@@ -5,6 +5,7 @@ import { CriClient } from '../cri/client';
 import { goArch } from '../node/node-info';
 import { PollFailure, pollUntil } from '../../../main/protocol/poll';
 import { containerdConfig, containerdPaths, type ContainerdConfigOptions, type ContainerdPaths } from '../../../main/protocol/containerd-config';
+import { ctrImportArgv, importFailure } from '../../../main/protocol/image-import-lock';
 
 export interface StartContainerdOptions extends ContainerdConfigOptions {
   /** Directory holding root/, state/, the socket, config.toml and containerd.log. */
@@ -65,12 +66,14 @@ export async function startContainerd(opts: StartContainerdOptions): Promise<Run
 
 /**
  * Imports an OCI/docker image tarball into the k8s.io namespace (CRI has no import call): the content and
- * snapshot of one platform, the node's own (linux/<GOARCH>) unless another is given.
+ * snapshot of one platform, the node's own (linux/<GOARCH>) unless another is given; under the node's import lock
+ * (main/protocol/image-import-lock.ts), so never beside another import.
  */
 export function importImage(socket: string, tarPath: string, ctrBin = 'ctr', platform = `linux/${goArch()}`): Promise<string> {
+  const [cmd = 'flock', ...args] = ctrImportArgv({ ctr: ctrBin, socket, tarball: tarPath, platform });
   return new Promise((resolve, reject) => {
-    execFile(ctrBin, ['--address', socket, '-n', 'k8s.io', 'images', 'import', '--platform', platform, tarPath], (err, stdout, stderr) => {
-      if (err) reject(new Error(`ctr images import ${tarPath}: ${stderr || err.message}`));
+    execFile(cmd, args, (err, stdout, stderr) => {
+      if (err) reject(new Error(importFailure(tarPath, typeof err.code === 'number' ? err.code : null, stderr || err.message)));
       else resolve(stdout);
     });
   });

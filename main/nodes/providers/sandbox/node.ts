@@ -16,8 +16,9 @@ import { prepareNodeDisk, releaseNodeDisk } from './disk';
 import { hostPathFor, nodeDirs, type SandboxNodeState } from './node-state';
 import { ForeignNodeError, nodeOwner } from './ownership';
 import { NODE_SSHD_CONFIG } from './sshd';
+import { shellQuote } from '../../shell-quote';
 
-const q = (s: string): string => `'${s.replace(/'/g, '\'\\\'\'')}'`;
+const q = shellQuote;
 
 function mountPoints(): Array<{ target: string; source: string; opt: string }> {
   return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((l) => {

@@ -37,7 +37,7 @@ export class SandboxProvider implements Provider {
   async available(): Promise<Availability> {
     if (process.platform !== 'linux') return { ok: false, reason: 'sandbox nodes need Linux (they are network namespaces on this machine)' };
     if (process.getuid?.() !== 0) return { ok: false, reason: 'sandbox nodes need root (run Flotilla as root, or pick a VM provider)' };
-    const missing = ['containerd', 'runc', 'ctr', 'sshd', 'nsenter', 'unshare', 'ip', 'iptables'].filter((c) => !onPath(c));
+    const missing = ['containerd', 'runc', 'ctr', 'flock', 'sshd', 'nsenter', 'unshare', 'ip', 'iptables'].filter((c) => !onPath(c));
     if (missing.length) return { ok: false, reason: `missing on this machine: ${missing.join(', ')} (run \`npm run setup\`)` };
     if (!fs.existsSync('/usr/lib/cni/bridge') && !fs.existsSync('/opt/cni/bin/bridge')) return { ok: false, reason: 'the CNI plugins are not installed (containernetworking-plugins; run `npm run setup`)' };
     return { ok: true, reason: 'a lightweight node in a network namespace on this machine' };
