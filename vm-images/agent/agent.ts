@@ -32,6 +32,7 @@ import { setUpPodNetwork } from './services/pod-network';
 import { ServiceSync } from './services/service-sync';
 import { cgroupCpuLimit } from './stats/cgroup-files';
 import { StatsCollector } from './stats/collector';
+import { CadvisorSource } from './stats/cadvisor-source';
 import type { StatsSummary } from '../../main/protocol/stats-summary';
 import { OnDemandStats } from './stats/on-demand';
 import { agentInformer } from './sync/informers';
@@ -178,11 +179,15 @@ export class Agent {
     if (this.abort.signal.aborted) return;
     const tracing = c.tracing === false ? undefined : startTracing('flotilla-agent');
     if (tracing) this.own(() => tracing.stop());
+    const cadvisor = new CadvisorSource({
+      cri: this.cri, cgroupParent: c.cgroupParent || undefined, fsPath: c.stateDir, sinceMs: Date.parse(this.startTime) || Date.now(),
+    });
     const server = await this.retrying(`serving on ${c.listenAddress}`, () => startAgentServer({
       listen: c.listenAddress, token: c.serverToken, cri: this.cri, pods: this.pods, logDir: c.logDir, stats: () => this.statsSummary(),
       metrics: this.metrics.registry, probeMetrics: this.metrics.probesRegistry, onImagesChanged: () => void this.reporter?.kick(),
       traces: (uid) => tracing?.buffer.spans(uid) ?? [],
       configz: () => kubeletConfigz({ config: c, port: this.serverPort, heartbeatMs: this.opts.statusHeartbeatMs }),
+      cadvisor: () => cadvisor.scrape(),
     }));
     this.serverPort = server.port;
     this.own(() => server.close());

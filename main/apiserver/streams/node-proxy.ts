@@ -1,6 +1,6 @@
 // nodes/proxy (GET /api/v1/nodes/<node>/proxy/<path>): kube-apiserver's proxy to the node's kubelet, here the node's
 // agent through its tunnel. The agent's answer (status, content type, body) is passed on as it comes, as the API server's
-// proxy does. Only the kubelet's read-only endpoints the agent has are reachable: /metrics, /metrics/resource,
+// proxy does. Only the kubelet's read-only endpoints the agent has are reachable: /metrics, /metrics/resource, /metrics/cadvisor,
 // /metrics/probes, /healthz, /stats/summary, /pods and /configz; any other path answers as the kubelet's mux does for a
 // path it does not serve: 404 "404 page not found".
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,7 +9,7 @@ import { agentGet } from '../../protocol/agent-connection';
 import { nodeUnreachable } from './agent-errors';
 
 /** The kubelet's paths the agent serves alike (its other routes are Flotilla's own, not reachable through the proxy). */
-const PROXIED = new Set(['/metrics', '/metrics/resource', '/metrics/probes', '/healthz', '/stats/summary', '/pods', '/pods/', '/configz']);
+const PROXIED = new Set(['/metrics', '/metrics/resource', '/metrics/probes', '/metrics/cadvisor', '/healthz', '/stats/summary', '/pods', '/pods/', '/configz']);
 
 /** The path after `/proxy` in a nodes/proxy request path ("/" when there is none). */
 export function nodeProxyPath(requestPath: string): string {

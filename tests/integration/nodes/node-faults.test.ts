@@ -211,7 +211,7 @@ spec:
     await c.kubectlOk(['delete', 'service', 'probed']);
   }, 120_000);
 
-  it('kubectl get --raw through nodes/proxy: the agent\'s /metrics, /healthz, /pods and /metrics/resource, the kubelet\'s 404, RBAC on nodes/proxy', async () => {
+  it('kubectl get --raw through nodes/proxy: the agent\'s /metrics, /healthz, /pods, /metrics/resource and /metrics/cadvisor, the kubelet\'s 404, RBAC on nodes/proxy', async () => {
     const metrics = await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics`]);
     expect(metrics).toMatch(/^# HELP kubelet_/m);
     expect(metrics).toContain(`kubelet_node_name{node="${nodeB}"} 1`);
@@ -221,6 +221,16 @@ spec:
     expect(pods.kind).toBe('PodList');
     expect(pods.items.every((p) => p.spec?.nodeName === nodeB)).toBe(true);
     expect(await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics/resource`])).toMatch(/^node_cpu_usage_seconds_total [\d.e+]+ \d{13}$/m);
+    // cAdvisor's page of a real node: its own cgroup as the root, every running pod's containers under their pod's cgroup.
+    const cadvisor = await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/metrics/cadvisor`]);
+    expect(cadvisor).toMatch(/^container_cpu_usage_seconds_total\{container="",cpu="total",id="\/",image="",name="",namespace="",pod=""\} [\d.e+]+ \d{13}$/m);
+    const steady = pods.items.filter((x) => x.status?.phase === 'Running' && !x.spec?.hostNetwork && !x.metadata?.deletionTimestamp
+      && (x.status.containerStatuses ?? []).every((cs) => cs.ready && cs.state?.running));
+    for (const p of steady) {
+      const container = p.spec?.containers[0]?.name ?? '';
+      expect(cadvisor, `${p.metadata?.name ?? ''}'s container`).toMatch(new RegExp(`^container_memory_working_set_bytes\\{container="${container}",id="/pod${p.metadata?.uid ?? ''}/[0-9a-f]{64}",.*pod="${p.metadata?.name ?? ''}"\\} [\\d.e+]+ \\d{13}$`, 'm'));
+      expect(cadvisor, `${p.metadata?.name ?? ''}'s network`).toMatch(new RegExp(`^container_network_receive_bytes_total\\{container="",id="/pod${p.metadata?.uid ?? ''}/[0-9a-f]{64}",image="[^"]+",interface="eth0",.*pod="${p.metadata?.name ?? ''}"\\} \\d+ \\d{13}$`, 'm'));
+    }
     const other = await c.kubectl(['get', '--raw', `/api/v1/nodes/${nodeB}/proxy/runningpods/`]);
     expect(other.code).not.toBe(0);
     expect(other.stderr).toContain('NotFound');

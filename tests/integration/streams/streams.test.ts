@@ -57,7 +57,7 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     expect(missing.code).toBe(404);
   });
 
-  it('kubectl get --raw through nodes/proxy: the kubelet\'s /pods, /configz and /metrics/resource (read by Prometheus\' Python parser)', async () => {
+  it('kubectl get --raw through nodes/proxy: the kubelet\'s /pods, /configz, /metrics/resource and /metrics/cadvisor (read by Prometheus\' Python parser)', async () => {
     const c = rig.cluster;
     await c.core.client.create(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } });
     const raw = (p: string): Promise<string> => c.kubectlOk(['get', '--raw', `/api/v1/nodes/${NODE}/proxy${p}`]);
@@ -91,6 +91,32 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     expect(now - started).toBeLessThan(600);
     expect(of('pod_cpu_usage_seconds').samples.find((x) => x.labels.pod === 'hello')?.value).toBeGreaterThanOrEqual(helloCpu?.value ?? Infinity);
     expect(of('resource_scrape_error').samples).toEqual([{ name: 'resource_scrape_error', labels: {}, value: 0, timestamp: null }]);
+
+    // cAdvisor's page: the node's root ("/"), the pod's cgroup, its container and its sandbox, with the kubelet's labels.
+    const uid = pods.items.find((p) => p.metadata?.name === 'hello')?.metadata?.uid ?? 'no uid';
+    const cadvisorNow = async (): Promise<Family[]> => parse(await raw('/metrics/cadvisor'));
+    const cad = await cadvisorNow();
+    const cadOf = (fs: Family[], name: string): Family => fs.find((f) => f.name === name) ?? ({ name, type: 'missing', samples: [] });
+    const cpu = cadOf(cad, 'container_cpu_usage_seconds');
+    expect(cpu.type).toBe('counter');
+    expect(cpu.samples.find((x) => x.labels.id === '/')?.labels).toEqual({ container: '', cpu: 'total', id: '/', image: '', name: '', namespace: '', pod: '' });
+    const web = cpu.samples.find((x) => x.labels.pod === 'hello' && x.labels.container === 'web');
+    expect(web?.labels).toMatchObject({ cpu: 'total', namespace: 'default', image: HELLO, name: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
+    expect(web?.labels.id).toBe(`/pod${uid}/${web?.labels.name ?? ''}`);
+    expect(web?.value).toBeGreaterThan(0);
+    expect(Math.abs((web?.timestamp ?? 0) - now)).toBeLessThan(60);
+    const podCpu = cpu.samples.find((x) => x.labels.pod === 'hello' && x.labels.id === `/pod${uid}`);
+    expect(podCpu?.value).toBeGreaterThanOrEqual(web?.value ?? Infinity);
+    expect(cadOf(cad, 'container_memory_working_set_bytes').samples.find((x) => x.labels.name === web?.labels.name)?.value).toBeGreaterThan(0);
+    expect(cadOf(cad, 'container_spec_cpu_period').samples.find((x) => x.labels.name === web?.labels.name)?.value).toBe(100000);
+    expect(cadOf(cad, 'container_scrape_error').samples).toEqual([{ name: 'container_scrape_error', labels: {}, value: 0, timestamp: null }]);
+    // The pod's network is on its sandbox's series: bytes a request to the pod brings in show there.
+    const received = (fs: Family[]): number | undefined => cadOf(fs, 'container_network_receive_bytes').samples
+      .find((x) => x.labels.pod === 'hello' && x.labels.container === '' && x.labels.interface === 'eth0' && x.labels.image !== '')?.value;
+    const before = received(cad);
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect((await httpGet(`http://${podIP}:8080/metered`)).code).toBe(200);
+    expect(received(await cadvisorNow())).toBeGreaterThan(before ?? Infinity);
 
     // A path the kubelet does not serve answers as its mux does.
     const missing = await c.kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/runningpods/`]);

@@ -8,6 +8,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import { attachPodStreams } from '../../../main/apiserver/streams';
 import { PodManager } from '../../../vm-images/agent/pods/manager';
 import { startAgentServer, type AgentServer } from '../../../vm-images/agent/server';
+import { CadvisorSource } from '../../../vm-images/agent/stats/cadvisor-source';
 import { kubeletConfigz } from '../../../vm-images/agent/server/configz';
 import { StatsCollector } from '../../../vm-images/agent/stats/collector';
 import { KUBECTL, startTestCluster, type TestCluster } from '../../helpers/cluster';
@@ -34,10 +35,12 @@ export async function startStreamsRig(): Promise<StreamsRig> {
   const t = await startTestContainerd();
   const pm = new PodManager(t.cri, { logDir: t.logDir, cgroupParent: t.cgroupParent, syncIntervalMs: 200, backoffBaseMs: 300, backoffMaxMs: 1000 });
   const stats = new StatsCollector(t.cri, { nodeName: NODE, cgroupParent: t.cgroupParent, fsPath: t.dir });
+  const cadvisor = new CadvisorSource({ cri: t.cri, cgroupParent: t.cgroupParent, fsPath: t.dir, sinceMs: Date.now() });
   let port = 0;
   const agent = await startAgentServer({
     listen: '127.0.0.1:0', token: TOKEN, cri: t.cri, pods: pm, logDir: t.logDir, stats: () => stats.summary(),
     configz: () => kubeletConfigz({ config: { containerdSocket: t.socket, logDir: t.logDir, cgroupParent: t.cgroupParent }, port }),
+    cadvisor: () => cadvisor.scrape(),
   });
   port = agent.port;
   const cluster = await startTestCluster({ controllers: false });

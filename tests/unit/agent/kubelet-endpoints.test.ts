@@ -1,7 +1,8 @@
 // The kubelet endpoints the agent serves besides stats: /metrics/resource's text (Go's number formatting, the
 // kubelet's families, order and timestamps), /configz's durations and /pods' list.
 import { describe, expect, it } from 'vitest';
-import { goFloat, resourceMetricsText } from '../../../vm-images/agent/server/resource-metrics';
+import { resourceMetricsText } from '../../../vm-images/agent/server/resource-metrics';
+import { goFloat } from '../../../vm-images/agent/server/prom-render';
 import { kubeletConfigz } from '../../../vm-images/agent/server/configz';
 import { formatGoDurationMs } from '../../../main/api/go-duration';
 import { kubeletPodList } from '../../../vm-images/agent/server/pod-list';

@@ -21,12 +21,15 @@ export function goArch(arch: string = process.arch): string {
   return map[arch] ?? arch;
 }
 
-export function nodeInfo(runtime: VersionResponse): NodeInfo {
+/** The machine's IDs as the kubelet reports them (cAdvisor's machine_id, system_uuid, boot_id too). */
+export function machineIdentity(): { machineID: string; systemUUID: string; bootID: string } {
   const machineID = readTrim('/etc/machine-id');
+  return { machineID, systemUUID: readTrim('/sys/class/dmi/id/product_uuid') || machineID, bootID: readTrim('/proc/sys/kernel/random/boot_id') };
+}
+
+export function nodeInfo(runtime: VersionResponse): NodeInfo {
   return {
-    machineID,
-    systemUUID: readTrim('/sys/class/dmi/id/product_uuid') || machineID,
-    bootID: readTrim('/proc/sys/kernel/random/boot_id'),
+    ...machineIdentity(),
     kernelVersion: release(),
     osImage: osImage(),
     containerRuntimeVersion: `${runtime.runtime_name}://${runtime.runtime_version.replace(/^v/, '')}`,

@@ -1,4 +1,5 @@
-// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward, stats, /metrics and images,
+// The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward, stats, /metrics (and its
+// /resource, /probes and /cadvisor pages) and images,
 // for the control plane only (bearer token). startAgentServer is what the agent's main calls.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,9 @@ import { portForwardWebSocketServer, servePortForward } from './port-forward';
 import { parseRoute } from './routes';
 import { serveImages } from './images';
 import { kubeletPodList } from './pod-list';
-import { PROMETHEUS_TEXT_TYPE, resourceMetricsText } from './resource-metrics';
+import { resourceMetricsText } from './resource-metrics';
+import { PROMETHEUS_TEXT_TYPE, renderPrometheusText } from './prom-render';
+import { cadvisorFamilies, type CadvisorScrape } from './cadvisor-metrics';
 import type { StatsSummary } from '../../../main/protocol/stats-summary';
 
 export interface AgentServerOptions {
@@ -29,6 +32,8 @@ export interface AgentServerOptions {
   logDir: string;
   /** GET /stats/summary answers with this (JSON); GET /metrics/resource renders it. */
   stats?: () => Promise<StatsSummary>;
+  /** GET /metrics/cadvisor renders what this reads. */
+  cadvisor?: () => Promise<CadvisorScrape>;
   /** GET /configz answers with this (JSON). */
   configz?: () => unknown;
   /** GET /metrics answers with this registry in Prometheus' text format. */
@@ -91,6 +96,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
             try { summary = await opts.stats?.(); } catch { summary = undefined; } // resource_scrape_error 1
             return sendBody(res, 200, PROMETHEUS_TEXT_TYPE, resourceMetricsText(summary));
           }
+          case 'cadvisorMetrics':
+            if (!opts.cadvisor) throw notFound('container metrics are not available');
+            return sendBody(res, 200, PROMETHEUS_TEXT_TYPE, renderPrometheusText(cadvisorFamilies(await opts.cadvisor())));
           case 'pods':
             return sendJson(res, 200, kubeletPodList(opts.pods.pods()));
           case 'configz':

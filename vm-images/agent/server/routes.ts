@@ -8,6 +8,7 @@ export type AgentRoute =
   | { kind: 'metrics' }
   | { kind: 'resourceMetrics' }
   | { kind: 'probeMetrics' }
+  | { kind: 'cadvisorMetrics' }
   | { kind: 'pods' }
   | { kind: 'configz' }
   | { kind: 'images'; action: 'list' | 'pull' | 'remove' | 'prune' }
@@ -32,6 +33,7 @@ export function parseRoute(pathname: string): AgentRoute | undefined {
   if (pathname === '/metrics') return { kind: 'metrics' };
   if (pathname === '/metrics/resource') return { kind: 'resourceMetrics' };
   if (pathname === '/metrics/probes') return { kind: 'probeMetrics' };
+  if (pathname === '/metrics/cadvisor') return { kind: 'cadvisorMetrics' };
   if (pathname === '/pods' || pathname === '/pods/') return { kind: 'pods' };
   if (pathname === '/configz') return { kind: 'configz' };
   return undefined;

@@ -2,13 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ROOT = '/sys/fs/cgroup';
+/** Where the cgroup hierarchies are mounted. */
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+const ROOT = CGROUP_ROOT;
 
-function read(path: string): string | undefined {
+/** A cgroup file's text, undefined when it cannot be read. */
+export function readCgroupFile(path: string): string | undefined {
   try { return readFileSync(path, 'utf8'); } catch { return undefined; }
 }
 
-function num(text: string | undefined): number | undefined {
+/** A cgroup file's number; undefined for none, `max` or an empty file. */
+export function cgroupNumber(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const t = text.trim();
   if (t === '' || t === 'max') return undefined;
@@ -16,32 +20,34 @@ function num(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function statField(text: string | undefined, key: string): number | undefined {
+/** One key of a flat-keyed file (`key value` lines: cpu.stat, memory.stat, memory.events). */
+export function statField(text: string | undefined, key: string): number | undefined {
   if (!text) return undefined;
   for (const line of text.split('\n')) {
     const [k, v] = line.split(' ');
-    if (k === key) return num(v);
+    if (k === key) return cgroupNumber(v);
   }
   return undefined;
 }
 
-function rel(cgroup: string): string {
+/** The cgroup path without its leading slashes (to join under a hierarchy). */
+export function relCgroup(cgroup: string): string {
   return cgroup.replace(/^\/+/, '');
 }
 
 /** True when the cgroup exists in either hierarchy. */
 export function cgroupExists(cgroup: string): boolean {
-  return read(join(ROOT, rel(cgroup), 'cgroup.procs')) !== undefined
-    || read(join(ROOT, 'unified', rel(cgroup), 'cgroup.procs')) !== undefined
-    || read(join(ROOT, 'cpuacct', rel(cgroup), 'cpuacct.usage')) !== undefined;
+  return readCgroupFile(join(ROOT, relCgroup(cgroup), 'cgroup.procs')) !== undefined
+    || readCgroupFile(join(ROOT, 'unified', relCgroup(cgroup), 'cgroup.procs')) !== undefined
+    || readCgroupFile(join(ROOT, 'cpuacct', relCgroup(cgroup), 'cpuacct.usage')) !== undefined;
 }
 
 /** Cumulative CPU time of the cgroup in nanoseconds. */
 export function cgroupCpuNanos(cgroup: string): number | undefined {
-  const v1 = num(read(join(ROOT, 'cpuacct', rel(cgroup), 'cpuacct.usage')));
+  const v1 = cgroupNumber(readCgroupFile(join(ROOT, 'cpuacct', relCgroup(cgroup), 'cpuacct.usage')));
   if (v1 !== undefined) return v1;
   for (const base of [ROOT, join(ROOT, 'unified')]) {
-    const usec = statField(read(join(base, rel(cgroup), 'cpu.stat')), 'usage_usec');
+    const usec = statField(readCgroupFile(join(base, relCgroup(cgroup), 'cpu.stat')), 'usage_usec');
     if (usec !== undefined) return usec * 1000;
   }
   return undefined;
@@ -51,23 +57,23 @@ export interface CgroupMemory { usageBytes: number; workingSetBytes: number; rss
 
 /** Memory of the cgroup; working set = usage minus inactive file pages, as cAdvisor computes it. */
 export function cgroupMemory(cgroup: string): CgroupMemory | undefined {
-  const v1dir = join(ROOT, 'memory', rel(cgroup));
-  const v1usage = num(read(join(v1dir, 'memory.usage_in_bytes')));
+  const v1dir = join(ROOT, 'memory', relCgroup(cgroup));
+  const v1usage = cgroupNumber(readCgroupFile(join(v1dir, 'memory.usage_in_bytes')));
   if (v1usage !== undefined) {
-    const stat = read(join(v1dir, 'memory.stat'));
+    const stat = readCgroupFile(join(v1dir, 'memory.stat'));
     const inactive = statField(stat, 'total_inactive_file') ?? 0;
-    const limit = num(read(join(v1dir, 'memory.limit_in_bytes')));
+    const limit = cgroupNumber(readCgroupFile(join(v1dir, 'memory.limit_in_bytes')));
     return {
       usageBytes: v1usage, workingSetBytes: Math.max(0, v1usage - inactive), rssBytes: statField(stat, 'total_rss') ?? 0,
       ...(limit !== undefined && limit < 2 ** 62 ? { limitBytes: limit } : {}),
     };
   }
   for (const base of [ROOT, join(ROOT, 'unified')]) {
-    const dir = join(base, rel(cgroup));
-    const usage = num(read(join(dir, 'memory.current')));
+    const dir = join(base, relCgroup(cgroup));
+    const usage = cgroupNumber(readCgroupFile(join(dir, 'memory.current')));
     if (usage === undefined) continue;
-    const stat = read(join(dir, 'memory.stat'));
-    const limit = num(read(join(dir, 'memory.max')));
+    const stat = readCgroupFile(join(dir, 'memory.stat'));
+    const limit = cgroupNumber(readCgroupFile(join(dir, 'memory.max')));
     return {
       usageBytes: usage, workingSetBytes: Math.max(0, usage - (statField(stat, 'inactive_file') ?? 0)), rssBytes: statField(stat, 'anon') ?? 0,
       ...(limit !== undefined ? { limitBytes: limit } : {}),
@@ -78,14 +84,14 @@ export function cgroupMemory(cgroup: string): CgroupMemory | undefined {
 
 /** CPU limit of the cgroup in cores (quota/period), undefined when unlimited. */
 export function cgroupCpuLimit(cgroup: string): number | undefined {
-  const quota = num(read(join(ROOT, 'cpu', rel(cgroup), 'cpu.cfs_quota_us')));
-  const period = num(read(join(ROOT, 'cpu', rel(cgroup), 'cpu.cfs_period_us')));
+  const quota = cgroupNumber(readCgroupFile(join(ROOT, 'cpu', relCgroup(cgroup), 'cpu.cfs_quota_us')));
+  const period = cgroupNumber(readCgroupFile(join(ROOT, 'cpu', relCgroup(cgroup), 'cpu.cfs_period_us')));
   if (quota !== undefined && period && quota > 0) return quota / period;
   for (const base of [ROOT, join(ROOT, 'unified')]) {
-    const max = read(join(base, rel(cgroup), 'cpu.max'));
+    const max = readCgroupFile(join(base, relCgroup(cgroup), 'cpu.max'));
     if (!max) continue;
     const [q, p] = max.trim().split(/\s+/);
-    const qn = num(q), pn = num(p);
+    const qn = cgroupNumber(q), pn = cgroupNumber(p);
     if (qn !== undefined && pn) return qn / pn;
   }
   return undefined;
