@@ -322,8 +322,8 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(m.sum('kubelet_running_containers', { container_state: 'running' })).toBeGreaterThanOrEqual(1);
     expect(m.sum('kubelet_pod_worker_duration_seconds_count', { operation_type: 'sync' })).toBeGreaterThan(0);
     expect(m.sum('kubelet_pod_start_duration_seconds_count')).toBeGreaterThanOrEqual(1);
-    expect(m.sum('prober_probe_total', { probe_type: 'readiness' })).toBeGreaterThan(0);
-    expect(m.sum('prober_probe_total', { probe_type: 'liveness', result: 'failed' })).toBeGreaterThan(0);
+    expect(m.sum('prober_probe_total', { probe_type: 'Readiness' })).toBeGreaterThan(0);
+    expect(m.sum('prober_probe_total', { probe_type: 'Liveness', result: 'failed' })).toBeGreaterThan(0);
     expect(m.sum('kubeproxy_sync_proxy_rules_duration_seconds_count')).toBeGreaterThan(0);
     expect(m.sum('kubeproxy_sync_proxy_rules_iptables_total', { table: 'nat' })).toBeGreaterThan(0);
     expect(m.sum('kubeproxy_sync_proxy_rules_last_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 3600);
@@ -332,8 +332,13 @@ describe.skipIf(skipUnlessRoot)('agent in-process', () => {
     expect(probes.code).toBe(200);
     const p = new PromIndex(parsePromText(probes.body));
     const ready = await getPod('ready');
-    expect(p.sum('prober_probe_total', { probe_type: 'readiness', pod: 'ready', pod_uid: ready.metadata?.uid ?? '?' })).toBeGreaterThan(0);
-    expect(p.sum('prober_probe_total', { probe_type: 'liveness', result: 'failed' })).toBe(m.sum('prober_probe_total', { probe_type: 'liveness', result: 'failed' }));
+    expect(p.sum('prober_probe_total', { probe_type: 'Readiness', pod: 'ready', pod_uid: ready.metadata?.uid ?? '?' })).toBeGreaterThan(0);
+    expect(p.sum('prober_probe_total', { probe_type: 'Liveness', result: 'failed' })).toBe(m.sum('prober_probe_total', { probe_type: 'Liveness', result: 'failed' }));
+    // prober_probe_duration_seconds: one observation an attempt, whatever its result; on /metrics/probes alone, as the kubelet's.
+    expect(p.sum('prober_probe_duration_seconds_count', { probe_type: 'Readiness', pod: 'ready', container: 'c' }))
+      .toBe(p.sum('prober_probe_total', { probe_type: 'Readiness', pod: 'ready' }));
+    expect(p.sum('prober_probe_duration_seconds_bucket', { probe_type: 'Readiness', pod: 'ready', le: '10' })).toBeGreaterThan(0);
+    expect(m.has('prober_probe_duration_seconds_count')).toBe(false);
     expect(p.has('kubelet_node_name')).toBe(false);
     expect(Math.abs((p.sum('process_start_time_seconds') ?? 0) - (Date.now() / 1000 - process.uptime()))).toBeLessThan(3600);
   });

@@ -97,8 +97,8 @@ describe('the agent figures', () => {
     agent.podSync(0.01);
     agent.podSync(0.02);
     agent.podStarted(1.5);
-    agent.probe({ probeType: 'readiness', result: 'successful', container: 'web', pod: 'p', namespace: 'default', podUid: 'u1' });
-    agent.probe({ probeType: 'liveness', result: 'failed', container: 'web', pod: 'p', namespace: 'default', podUid: 'u1' });
+    agent.probe({ probeType: 'readiness', result: 'successful', container: 'web', pod: 'p', namespace: 'default', podUid: 'u1' }, 0.002);
+    agent.probe({ probeType: 'liveness', result: 'failed', container: 'web', pod: 'p', namespace: 'default', podUid: 'u1' }, 0.003);
     agent.proxySync(0.004, { nat: 31, filter: 6 });
     const rates = new CounterRates();
     rates.begin(1000);

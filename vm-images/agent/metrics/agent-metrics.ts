@@ -19,17 +19,21 @@ export interface ProbeLabels {
 
 export interface AgentMetrics {
   registry: Registry;
-  /** GET /metrics/probes: prober_probe_total and process_start_time_seconds, as the kubelet's prober registry. */
+  /** GET /metrics/probes: prober_probe_total, prober_probe_duration_seconds and process_start_time_seconds, as the kubelet's prober registry. */
   probesRegistry: Registry;
   /** One pod-worker pass took this long. */
   podSync(seconds: number): void;
   /** A pod's first Running status, this long after the kubelet first saw it. */
   podStarted(seconds: number): void;
   /** One probe ran (before thresholds). */
-  probe(labels: ProbeLabels): void;
+  /** One probe attempt and how long it took (prober_probe_total, prober_probe_duration_seconds). */
+  probe(labels: ProbeLabels, seconds: number): void;
   /** One proxier sync: its duration and the rules now programmed per table. */
   proxySync(seconds: number, rulesByTable: Record<string, number>): void;
 }
+
+/** The kubelet's probe_type label: its probeType's String() ("Readiness", not the API's field name). */
+const PROBE_TYPE_LABEL: Record<ProbeType, string> = { liveness: 'Liveness', readiness: 'Readiness', startup: 'Startup' };
 
 const CONTAINER_STATES: Record<string, string> = {
   CONTAINER_CREATED: 'created', CONTAINER_RUNNING: 'running', CONTAINER_EXITED: 'exited', CONTAINER_UNKNOWN: 'unknown',
@@ -71,6 +75,11 @@ export function createAgentMetrics(nodeName: string, cri: CriClient): AgentMetri
     name: 'prober_probe_total', help: '[ALPHA] Cumulative number of a liveness, readiness or startup probe for a container by result.',
     labelNames: ['probe_type', 'result', 'container', 'pod', 'namespace', 'pod_uid'], registers: [registry, probesRegistry],
   });
+  // Registered with the probes' registry alone, as the kubelet's; prometheus' default buckets (none are given there).
+  const probeDuration = new Histogram({
+    name: 'prober_probe_duration_seconds', help: '[ALPHA] Duration in seconds for a probe response.',
+    labelNames: ['probe_type', 'container', 'pod', 'namespace'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [probesRegistry],
+  });
   new Gauge({ name: 'process_start_time_seconds', help: '[ALPHA] Start time of the process since unix epoch in seconds.', registers: [probesRegistry] })
     .set(Math.round(Date.now() / 1000 - process.uptime()));
   const proxyDuration = new Histogram({
@@ -85,7 +94,11 @@ export function createAgentMetrics(nodeName: string, cri: CriClient): AgentMetri
     probesRegistry,
     podSync: (s) => podWorker.observe({ operation_type: 'sync' }, s),
     podStarted: (s) => podStart.observe(s),
-    probe: (l) => probes.inc({ probe_type: l.probeType, result: l.result, container: l.container, pod: l.pod, namespace: l.namespace, pod_uid: l.podUid }),
+    probe(l, seconds) {
+      const probeType = PROBE_TYPE_LABEL[l.probeType];
+      probes.inc({ probe_type: probeType, result: l.result, container: l.container, pod: l.pod, namespace: l.namespace, pod_uid: l.podUid });
+      probeDuration.observe({ probe_type: probeType, container: l.container, pod: l.pod, namespace: l.namespace }, seconds);
+    },
     proxySync(seconds, rulesByTable) {
       proxyDuration.observe(seconds);
       proxyLast.set(Date.now() / 1000);

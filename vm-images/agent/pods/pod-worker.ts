@@ -428,10 +428,10 @@ export class PodWorker {
     const prober = new ContainerProber({ podIP, containerId: cur.id, container: c, cri: this.deps.cri },
       { liveness: c.livenessProbe, readiness: c.readinessProbe, startup: c.startupProbe }, () => this.kick(),
       (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)),
-      (probeType, ok) => this.deps.metrics?.probe({
+      (probeType, ok, seconds) => this.deps.metrics?.probe({
         probeType, result: ok ? 'successful' : 'failed', container: c.name, pod: this.pod.metadata?.name ?? '', namespace: this.pod.metadata?.namespace ?? '',
         podUid: this.uid,
-      }),
+      }, seconds),
       (kind) => (kind === 'readiness' ? this.deps.probeFaults?.forcedReadiness(this.uid, c.name) : undefined));
     this.probers.set(cur.id, prober);
     return prober;

@@ -12,11 +12,14 @@ export class ContainerProber {
   private stopped = false;
 
   /** onChange fires whenever a probe's thresholded result changes. */
-  /** onFailure fires for every failed attempt (the kubelet's Unhealthy event); onAttempt for every attempt (prober_probe_total). */
+  /**
+   * onFailure fires for every failed attempt (the kubelet's Unhealthy event); onAttempt for every attempt with how long it took
+   * (prober_probe_total, prober_probe_duration_seconds).
+   */
   constructor(private readonly target: ProbeTarget, probes: Partial<Record<ProbeKind, Probe>>,
     private readonly onChange: (kind: ProbeKind, result: ProbeResult, message: string) => void,
     private readonly onFailure: (kind: ProbeKind, message: string) => void = () => undefined,
-    private readonly onAttempt: (kind: ProbeKind, ok: boolean) => void = () => undefined,
+    private readonly onAttempt: (kind: ProbeKind, ok: boolean, seconds: number) => void = () => undefined,
     /** A forced failure's message for the probe (a one-click failure, probe-faults.ts), or undefined: the probe runs. */
     private readonly forced: (kind: ProbeKind) => string | undefined = () => undefined) {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
@@ -49,9 +52,10 @@ export class ContainerProber {
     const active = w.kind === 'startup' ? w.result !== 'success' : this.startupDone();
     if (active) {
       const forced = this.forced(w.kind);
+      const started = performance.now();
       const outcome = forced !== undefined ? { ok: false, message: forced } : await runProbe(w.probe, this.target);
       if (this.stopped) return;
-      this.onAttempt(w.kind, outcome.ok);
+      this.onAttempt(w.kind, outcome.ok, (performance.now() - started) / 1000);
       const before = w.result;
       if (outcome.ok) {
         w.failures = 0;
