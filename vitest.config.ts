@@ -25,13 +25,8 @@ const inProcess = [
   'tests/e2e/bridge.test.ts',
   'tests/e2e/ui-empty.test.ts',
   'tests/e2e/ui-clusters.test.ts',
-  'tests/e2e/ui-remote.test.ts',
-  'tests/e2e/ui-find.test.ts',
-  'tests/e2e/ui-browser.test.ts',
-  'tests/e2e/ui-yaml.test.ts',
   'tests/e2e/ui-architecture-hollow.test.ts',
   'tests/e2e/ui-history.test.ts',
-  'tests/e2e/bench-ui.test.ts',
 ];
 
 // Files of an in-process folder that run in `node-local`: they mount a file system of their own (a tmpfs), touching
@@ -55,6 +50,13 @@ const nodeLocal = [
   // kill -9 of serve, an agent, a containerd: sandbox nodes on a uniqueSandbox network, serve without host routes.
   'tests/integration/nodes/faults-control-plane.test.ts',
   'tests/integration/nodes/faults-node-kill.test.ts',
+  // Chromium against a control plane of their own on free loopback ports (in-process would do; here for balance: the
+  // in-process run was the longest, by ≈ 5 min, and these ≈ 2.3 min of it).
+  'tests/e2e/ui-remote.test.ts',
+  'tests/e2e/ui-find.test.ts',
+  'tests/e2e/ui-browser.test.ts',
+  'tests/e2e/ui-yaml.test.ts',
+  'tests/e2e/bench-ui.test.ts',
 ];
 
 // `vm` boots a real QEMU VM (TCG where there is no KVM, as here) beside a sandbox node of its own uniqueSandbox
