@@ -63,6 +63,14 @@ function perDevice(key: 'readBytes' | 'writeBytes' | 'reads' | 'writes'): Def['v
   return (s) => s.usage.io.map((d) => ({ value: d[key], extra: { device: d.device } }));
 }
 
+/** The network families: each interface's counter, from /proc/<pid>/net/dev. */
+const NETWORK: Def[] = ([
+  ['rxBytes', 'receive_bytes_total', 'bytes received'], ['rxPackets', 'receive_packets_total', 'packets received'],
+  ['rxDropped', 'receive_packets_dropped_total', 'packets dropped while receiving'], ['rxErrors', 'receive_errors_total', 'errors encountered while receiving'],
+  ['txBytes', 'transmit_bytes_total', 'bytes transmitted'], ['txPackets', 'transmit_packets_total', 'packets transmitted'],
+  ['txDropped', 'transmit_packets_dropped_total', 'packets dropped while transmitting'], ['txErrors', 'transmit_errors_total', 'errors encountered while transmitting'],
+] as const).map(([key, name, what]) => ({ name: `container_network_${name}`, help: `Cumulative count of ${what}`, type: 'counter', values: perInterface(key) }));
+
 /** The stamped usage families (cAdvisor's containerMetrics for the kubelet's metric set). */
 const USAGE: Def[] = [
   { name: 'container_cpu_user_seconds_total', help: 'Cumulative user cpu time consumed in seconds.', type: 'counter', values: (s) => one(s.usage.cpu?.userNs === undefined ? undefined : s.usage.cpu.userNs / NS) },
@@ -99,14 +107,7 @@ const USAGE: Def[] = [
   { name: 'container_fs_reads_total', help: 'Cumulative count of reads completed', type: 'counter', values: perDevice('reads') },
   { name: 'container_fs_writes_bytes_total', help: 'Cumulative count of bytes written', type: 'counter', values: perDevice('writeBytes') },
   { name: 'container_fs_writes_total', help: 'Cumulative count of writes completed', type: 'counter', values: perDevice('writes') },
-  { name: 'container_network_receive_bytes_total', help: 'Cumulative count of bytes received', type: 'counter', values: perInterface('rxBytes') },
-  { name: 'container_network_receive_packets_total', help: 'Cumulative count of packets received', type: 'counter', values: perInterface('rxPackets') },
-  { name: 'container_network_receive_packets_dropped_total', help: 'Cumulative count of packets dropped while receiving', type: 'counter', values: perInterface('rxDropped') },
-  { name: 'container_network_receive_errors_total', help: 'Cumulative count of errors encountered while receiving', type: 'counter', values: perInterface('rxErrors') },
-  { name: 'container_network_transmit_bytes_total', help: 'Cumulative count of bytes transmitted', type: 'counter', values: perInterface('txBytes') },
-  { name: 'container_network_transmit_packets_total', help: 'Cumulative count of packets transmitted', type: 'counter', values: perInterface('txPackets') },
-  { name: 'container_network_transmit_packets_dropped_total', help: 'Cumulative count of packets dropped while transmitting', type: 'counter', values: perInterface('txDropped') },
-  { name: 'container_network_transmit_errors_total', help: 'Cumulative count of errors encountered while transmitting', type: 'counter', values: perInterface('txErrors') },
+  ...NETWORK,
   { name: 'container_processes', help: 'Number of processes running inside the container.', type: 'gauge', values: (s) => one(s.usage.processes) },
   { name: 'container_oom_events_total', help: 'Count of out of memory events observed for the container', type: 'counter', values: (s) => one(s.usage.memory ? (memory(s, 'oomKills') ?? 0) : undefined) },
 ];
