@@ -93,6 +93,11 @@ describe.skipIf(skipWithoutAgent)('a QEMU VM node beside a sandbox node', () => 
     const exec = await c.kubectlOk(['exec', 'on-vm', '--', 'cat', '/proc/sys/kernel/hostname'], { timeoutMs: 60_000 });
     expect(exec.trim()).toBe('on-vm');
     await waitFor(async () => (await c.kubectl(['logs', 'on-vm'], { timeoutMs: 30_000 })).stdout.length > 0, 'the VM pod\'s logs', 60_000);
+    // cAdvisor's page of a VM node (no node cgroup: the machine's root is id "/", containers are containerd's /k8s.io/<id>).
+    const cadvisor = await c.kubectlOk(['get', '--raw', `/api/v1/nodes/${VM}/proxy/metrics/cadvisor`], { timeoutMs: 60_000 });
+    expect(cadvisor).toMatch(/^container_cpu_usage_seconds_total\{container="",cpu="total",id="\/",image="",name="",namespace="",pod=""\} [\d.e+]+ \d{13}$/m);
+    expect(cadvisor).toMatch(/^container_memory_working_set_bytes\{container="app",id="\/k8s\.io\/[0-9a-f]{64}",image="docker\.io\/flotilla\/hello:1",name="[0-9a-f]{64}",namespace="default",pod="on-vm"\} [\d.e+]+ \d{13}$/m);
+    expect(cadvisor).toMatch(/^container_network_receive_bytes_total\{container="",id="\/k8s\.io\/[0-9a-f]{64}",image="[^"]+",interface="eth0",name="[0-9a-f]{64}",namespace="default",pod="on-vm"\} \d+ \d{13}$/m);
   }, 900_000);
 
   it('removing the Machine drains the node and deletes the VM: no process, tap or disk is left', async () => {
