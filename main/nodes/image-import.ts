@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createProviders } from './providers';
 import { extraImagesDir } from './artifacts';
-import { connectSsh } from './ssh';
+import { connectSsh, failureDetail } from './ssh';
 import { NODE } from './node-paths';
 import { errorMessage } from './exec';
 import { ctrImportArgv, importFailure } from '../protocol/image-import-lock';
@@ -51,7 +51,7 @@ export async function importImageIntoNodes(dataDir: string, kept: string): Promi
           }
           const argv = ctrImportArgv({ ctr: 'ctr', socket: NODE.containerdSocket, tarball: remote });
           const r = await s.exec(`export PATH=${NODE.path}; mv -f ${shellQuote(part)} ${shellQuote(remote)} && exec ${argv.map(shellQuote).join(' ')}`);
-          if (r.code !== 0) throw new Error(importFailure(remote, r.code, (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join('\n')));
+          if (r.code !== 0) throw new Error(importFailure(remote, r.code, failureDetail(r)));
           result.imported.push({ node: m.name, output: r.stdout.trim() || 'imported' });
         } finally {
           s.close();

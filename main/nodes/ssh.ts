@@ -10,6 +10,11 @@ export interface ExecResult { code: number; stdout: string; stderr: string }
 
 export class SshError extends Error {}
 
+/** What a failed command said: the last lines of its stderr, else of its stdout. */
+export function failureDetail(r: ExecResult): string {
+  return (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join('\n');
+}
+
 export interface SshSession {
   client: Client;
   exec(command: string, opts?: { input?: string | Buffer; timeoutMs?: number }): Promise<ExecResult>;
@@ -87,7 +92,7 @@ function session(client: Client, hostKey: string, closed: Promise<void>): SshSes
     async run(command, opts) {
       const r = await exec(command, opts);
       if (r.code !== 0) {
-        const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join('\n');
+        const detail = failureDetail(r);
         throw new SshError(`\`${command.length > 120 ? `${command.slice(0, 117)}...` : command}\` failed on the node (exit ${r.code})${detail ? `: ${detail}` : ''}`);
       }
       return r.stdout;

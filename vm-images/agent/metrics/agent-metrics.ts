@@ -25,8 +25,7 @@ export interface AgentMetrics {
   podSync(seconds: number): void;
   /** A pod's first Running status, this long after the kubelet first saw it. */
   podStarted(seconds: number): void;
-  /** One probe ran (before thresholds). */
-  /** One probe attempt and how long it took (prober_probe_total, prober_probe_duration_seconds). */
+  /** One probe attempt (before thresholds) and how long it took (prober_probe_total, prober_probe_duration_seconds). */
   probe(labels: ProbeLabels, seconds: number): void;
   /** One proxier sync: its duration and the rules now programmed per table. */
   proxySync(seconds: number, rulesByTable: Record<string, number>): void;

@@ -54,6 +54,8 @@ const one = (v: number | undefined): Array<{ value: number }> => (v === undefine
 const NS = 1e9;
 const hasQuota = (u: CgroupUsage): boolean => u.cpuSpec.quotaUs !== undefined;
 const memory = <K extends keyof NonNullable<CgroupUsage['memory']>>(s: CadvisorSeries, k: K): NonNullable<CgroupUsage['memory']>[K] | undefined => s.usage.memory?.[k];
+/** A memory number cAdvisor writes as 0 when the cgroup has memory accounting but not that file. */
+const memoryOrZero = (s: CadvisorSeries, k: 'kernel' | 'swap' | 'failcnt' | 'maxUsage' | 'oomKills'): Array<{ value: number }> => one(s.usage.memory ? (s.usage.memory[k] ?? 0) : undefined);
 
 function perInterface(key: keyof Omit<NetInterface, 'name'>): Def['values'] {
   return (s) => (s.network ?? []).map((i) => ({ value: i[key], extra: { interface: i.name } }));
@@ -82,12 +84,12 @@ const USAGE: Def[] = [
   { name: 'container_cpu_cfs_throttled_seconds_total', help: 'Total time duration the container has been throttled.', type: 'counter', when: hasQuota, values: (s) => one(s.usage.cfs === undefined ? undefined : s.usage.cfs.throttledNs / NS) },
   { name: 'container_memory_cache', help: 'Number of bytes of page cache memory.', type: 'gauge', values: (s) => one(memory(s, 'cache')) },
   { name: 'container_memory_rss', help: 'Size of RSS in bytes.', type: 'gauge', values: (s) => one(memory(s, 'rss')) },
-  { name: 'container_memory_kernel_usage', help: 'Size of kernel memory allocated in bytes.', type: 'gauge', values: (s) => one(s.usage.memory ? (memory(s, 'kernel') ?? 0) : undefined) },
+  { name: 'container_memory_kernel_usage', help: 'Size of kernel memory allocated in bytes.', type: 'gauge', values: (s) => memoryOrZero(s, 'kernel') },
   { name: 'container_memory_mapped_file', help: 'Size of memory mapped files in bytes.', type: 'gauge', values: (s) => one(memory(s, 'mappedFile')) },
-  { name: 'container_memory_swap', help: 'Container swap usage in bytes.', type: 'gauge', values: (s) => one(s.usage.memory ? (memory(s, 'swap') ?? 0) : undefined) },
-  { name: 'container_memory_failcnt', help: 'Number of memory usage hits limits', type: 'counter', values: (s) => one(s.usage.memory ? (memory(s, 'failcnt') ?? 0) : undefined) },
+  { name: 'container_memory_swap', help: 'Container swap usage in bytes.', type: 'gauge', values: (s) => memoryOrZero(s, 'swap') },
+  { name: 'container_memory_failcnt', help: 'Number of memory usage hits limits', type: 'counter', values: (s) => memoryOrZero(s, 'failcnt') },
   { name: 'container_memory_usage_bytes', help: 'Current memory usage in bytes, including all memory regardless of when it was accessed', type: 'gauge', values: (s) => one(memory(s, 'usage')) },
-  { name: 'container_memory_max_usage_bytes', help: 'Maximum memory usage recorded in bytes', type: 'gauge', values: (s) => one(s.usage.memory ? (memory(s, 'maxUsage') ?? 0) : undefined) },
+  { name: 'container_memory_max_usage_bytes', help: 'Maximum memory usage recorded in bytes', type: 'gauge', values: (s) => memoryOrZero(s, 'maxUsage') },
   { name: 'container_memory_working_set_bytes', help: 'Current working set in bytes.', type: 'gauge', values: (s) => one(memory(s, 'workingSet')) },
   { name: 'container_memory_total_active_file_bytes', help: 'Current total active file in bytes.', type: 'gauge', values: (s) => one(memory(s, 'activeFile')) },
   { name: 'container_memory_total_inactive_file_bytes', help: 'Current total inactive file in bytes.', type: 'gauge', values: (s) => one(memory(s, 'inactiveFile')) },
@@ -109,13 +111,13 @@ const USAGE: Def[] = [
   { name: 'container_fs_writes_total', help: 'Cumulative count of writes completed', type: 'counter', values: perDevice('writes') },
   ...NETWORK,
   { name: 'container_processes', help: 'Number of processes running inside the container.', type: 'gauge', values: (s) => one(s.usage.processes) },
-  { name: 'container_oom_events_total', help: 'Count of out of memory events observed for the container', type: 'counter', values: (s) => one(s.usage.memory ? (memory(s, 'oomKills') ?? 0) : undefined) },
+  { name: 'container_oom_events_total', help: 'Count of out of memory events observed for the container', type: 'counter', values: (s) => memoryOrZero(s, 'oomKills') },
 ];
 
 /** cAdvisor's limit value: 0 for none. */
 const orZero = (v: number | undefined): number => v ?? 0;
 
-/** The unstamped spec families (cAdvisor writes them before the usage, from the container's spec). */
+/** The unstamped spec families (from the container's spec). */
 const SPEC: Def[] = [
   { name: 'container_start_time_seconds', help: 'Start time of the container since unix epoch in seconds.', type: 'gauge', values: (s) => one(s.createdMs === undefined ? undefined : Math.floor(s.createdMs / 1000)) },
   { name: 'container_spec_cpu_period', help: 'CPU period of the container.', type: 'gauge', values: (s) => one(s.usage.cpu ? orZero(s.usage.cpuSpec.periodUs) : undefined) },

@@ -7,7 +7,7 @@ import type { CriClient } from '../cri/client';
 import { LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../pods/labels';
 import { measureCapacity } from '../node/capacity';
 import { machineIdentity } from '../node/node-info';
-import { CGROUP_ROOT, readCgroupFile, relCgroup } from './cgroup-files';
+import { CGROUP_ROOT } from './cgroup-files';
 import { readCgroupUsage } from './cgroup-usage';
 import { netDevOf } from './net-dev';
 import type { CadvisorLabels, CadvisorMachine, CadvisorScrape, CadvisorSeries } from '../server/cadvisor-metrics';
@@ -20,21 +20,11 @@ export interface CadvisorSourceOptions {
   fsPath: string;
   /** When the agent started: the machine facts' time. */
   sinceMs: number;
-  sandboxImage?: string;
   /** Where the cgroup hierarchies are (tests). */
   cgroupRoot?: string;
 }
 
 const NO_LABELS: CadvisorLabels = { container: '', id: '', image: '', name: '', namespace: '', pod: '' };
-
-/** The first process of a cgroup (a sandbox's pause), to reach its network namespace. */
-function firstPid(cgroup: string, root: string): number | undefined {
-  for (const dir of [`${root}/memory/${relCgroup(cgroup)}`, `${root}/${relCgroup(cgroup)}`]) {
-    const pid = Number((readCgroupFile(`${dir}/cgroup.procs`) ?? '').split('\n')[0]);
-    if (Number.isInteger(pid) && pid > 0) return pid;
-  }
-  return undefined;
-}
 
 const nsToMs = (ns: string): number | undefined => {
   const n = Number(ns);
@@ -44,6 +34,7 @@ const nsToMs = (ns: string): number | undefined => {
 export class CadvisorSource {
   private readonly parent: string;
   private readonly root: string;
+  private identity?: ReturnType<typeof machineIdentity>;
 
   constructor(private readonly o: CadvisorSourceOptions) {
     this.parent = (o.cgroupParent ?? '').replace(/\/+$/, '');
@@ -67,7 +58,8 @@ export class CadvisorSource {
 
   private machine(): CadvisorMachine {
     const cap = measureCapacity(this.o.fsPath, this.parent || undefined);
-    return { cores: cap.cpus, memoryBytes: cap.memoryBytes, ...machineIdentity(), sinceMs: this.o.sinceMs };
+    this.identity ??= machineIdentity(); // fixed while the agent runs
+    return { cores: cap.cpus, memoryBytes: cap.memoryBytes, ...this.identity, sinceMs: this.o.sinceMs };
   }
 
   async scrape(): Promise<CadvisorScrape> {
@@ -90,10 +82,13 @@ export class CadvisorSource {
         const podSeries = podCg && this.series(podCg.cgroup, { ...NO_LABELS, id: podCg.id, pod: who.pod, namespace: who.namespace });
         if (podSeries) out.push(podSeries);
         const c = this.containerCgroup(uid, sb.id);
-        const pid = firstPid(c.cgroup, this.root);
-        const pauseLabels = { ...NO_LABELS, id: c.id, name: sb.id, image: this.o.sandboxImage ?? SANDBOX_IMAGE, pod: who.pod, namespace: who.namespace };
-        const pause = this.series(c.cgroup, pauseLabels, { createdMs: nsToMs(sb.created_at), ...(pid !== undefined ? { network: netDevOf(pid) } : {}) });
-        if (pause) out.push(pause);
+        const pauseLabels = { ...NO_LABELS, id: c.id, name: sb.id, image: SANDBOX_IMAGE, pod: who.pod, namespace: who.namespace };
+        const pause = this.series(c.cgroup, pauseLabels, { createdMs: nsToMs(sb.created_at) });
+        if (pause) {
+          // The pod's network namespace, reached through its pause process.
+          if (pause.usage.firstPid !== undefined) pause.network = netDevOf(pause.usage.firstPid);
+          out.push(pause);
+        }
       }
       for (const ctr of containers) {
         const who = pods.get(ctr.pod_sandbox_id) ?? { uid: ctr.labels[LABEL_POD_UID] ?? '', pod: ctr.labels[LABEL_POD_NAME] ?? '', namespace: ctr.labels[LABEL_POD_NAMESPACE] ?? '' };

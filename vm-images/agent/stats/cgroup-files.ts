@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 /** Where the cgroup hierarchies are mounted. */
 export const CGROUP_ROOT = '/sys/fs/cgroup';
-const ROOT = CGROUP_ROOT;
+
+/** Above this a memory limit is "unlimited" (the kernel's rounded LONG_MAX), as cAdvisor takes it. */
+export const UNLIMITED_MEMORY = 2 ** 62;
 
 /** A cgroup file's text, undefined when it cannot be read. */
 export function readCgroupFile(path: string): string | undefined {
@@ -37,16 +39,16 @@ export function relCgroup(cgroup: string): string {
 
 /** True when the cgroup exists in either hierarchy. */
 export function cgroupExists(cgroup: string): boolean {
-  return readCgroupFile(join(ROOT, relCgroup(cgroup), 'cgroup.procs')) !== undefined
-    || readCgroupFile(join(ROOT, 'unified', relCgroup(cgroup), 'cgroup.procs')) !== undefined
-    || readCgroupFile(join(ROOT, 'cpuacct', relCgroup(cgroup), 'cpuacct.usage')) !== undefined;
+  return readCgroupFile(join(CGROUP_ROOT, relCgroup(cgroup), 'cgroup.procs')) !== undefined
+    || readCgroupFile(join(CGROUP_ROOT, 'unified', relCgroup(cgroup), 'cgroup.procs')) !== undefined
+    || readCgroupFile(join(CGROUP_ROOT, 'cpuacct', relCgroup(cgroup), 'cpuacct.usage')) !== undefined;
 }
 
 /** Cumulative CPU time of the cgroup in nanoseconds. */
 export function cgroupCpuNanos(cgroup: string): number | undefined {
-  const v1 = cgroupNumber(readCgroupFile(join(ROOT, 'cpuacct', relCgroup(cgroup), 'cpuacct.usage')));
+  const v1 = cgroupNumber(readCgroupFile(join(CGROUP_ROOT, 'cpuacct', relCgroup(cgroup), 'cpuacct.usage')));
   if (v1 !== undefined) return v1;
-  for (const base of [ROOT, join(ROOT, 'unified')]) {
+  for (const base of [CGROUP_ROOT, join(CGROUP_ROOT, 'unified')]) {
     const usec = statField(readCgroupFile(join(base, relCgroup(cgroup), 'cpu.stat')), 'usage_usec');
     if (usec !== undefined) return usec * 1000;
   }
@@ -57,7 +59,7 @@ export interface CgroupMemory { usageBytes: number; workingSetBytes: number; rss
 
 /** Memory of the cgroup; working set = usage minus inactive file pages, as cAdvisor computes it. */
 export function cgroupMemory(cgroup: string): CgroupMemory | undefined {
-  const v1dir = join(ROOT, 'memory', relCgroup(cgroup));
+  const v1dir = join(CGROUP_ROOT, 'memory', relCgroup(cgroup));
   const v1usage = cgroupNumber(readCgroupFile(join(v1dir, 'memory.usage_in_bytes')));
   if (v1usage !== undefined) {
     const stat = readCgroupFile(join(v1dir, 'memory.stat'));
@@ -65,10 +67,10 @@ export function cgroupMemory(cgroup: string): CgroupMemory | undefined {
     const limit = cgroupNumber(readCgroupFile(join(v1dir, 'memory.limit_in_bytes')));
     return {
       usageBytes: v1usage, workingSetBytes: Math.max(0, v1usage - inactive), rssBytes: statField(stat, 'total_rss') ?? 0,
-      ...(limit !== undefined && limit < 2 ** 62 ? { limitBytes: limit } : {}),
+      ...(limit !== undefined && limit < UNLIMITED_MEMORY ? { limitBytes: limit } : {}),
     };
   }
-  for (const base of [ROOT, join(ROOT, 'unified')]) {
+  for (const base of [CGROUP_ROOT, join(CGROUP_ROOT, 'unified')]) {
     const dir = join(base, relCgroup(cgroup));
     const usage = cgroupNumber(readCgroupFile(join(dir, 'memory.current')));
     if (usage === undefined) continue;
@@ -84,10 +86,10 @@ export function cgroupMemory(cgroup: string): CgroupMemory | undefined {
 
 /** CPU limit of the cgroup in cores (quota/period), undefined when unlimited. */
 export function cgroupCpuLimit(cgroup: string): number | undefined {
-  const quota = cgroupNumber(readCgroupFile(join(ROOT, 'cpu', relCgroup(cgroup), 'cpu.cfs_quota_us')));
-  const period = cgroupNumber(readCgroupFile(join(ROOT, 'cpu', relCgroup(cgroup), 'cpu.cfs_period_us')));
+  const quota = cgroupNumber(readCgroupFile(join(CGROUP_ROOT, 'cpu', relCgroup(cgroup), 'cpu.cfs_quota_us')));
+  const period = cgroupNumber(readCgroupFile(join(CGROUP_ROOT, 'cpu', relCgroup(cgroup), 'cpu.cfs_period_us')));
   if (quota !== undefined && period && quota > 0) return quota / period;
-  for (const base of [ROOT, join(ROOT, 'unified')]) {
+  for (const base of [CGROUP_ROOT, join(CGROUP_ROOT, 'unified')]) {
     const max = readCgroupFile(join(base, relCgroup(cgroup), 'cpu.max'));
     if (!max) continue;
     const [q, p] = max.trim().split(/\s+/);

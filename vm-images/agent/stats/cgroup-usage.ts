@@ -3,7 +3,7 @@
 // set on it. cgroup v1 (a hierarchy per controller) or v2 (unified), whichever holds the cgroup; every number is what
 // cAdvisor derives from the same files (v1 CPU user/system from cpuacct.stat's USER_HZ ticks, v2 shares from cpu.weight).
 import { join } from 'node:path';
-import { CGROUP_ROOT, cgroupNumber, readCgroupFile, relCgroup, statField } from './cgroup-files';
+import { CGROUP_ROOT, cgroupNumber, readCgroupFile, relCgroup, statField, UNLIMITED_MEMORY } from './cgroup-files';
 
 export interface IoDevice { device: string; readBytes: number; writeBytes: number; reads: number; writes: number }
 
@@ -24,11 +24,11 @@ export interface CgroupUsage {
   memorySpec: { limit?: number; swapLimit?: number; reservation?: number };
   io: IoDevice[];
   processes?: number;
+  /** Its first process (from the same read). */
+  firstPid?: number;
 }
 
-/** Above this a memory limit is "unlimited" (the kernel's rounded LONG_MAX), as cAdvisor takes it. */
-const UNLIMITED = 2 ** 62;
-const limited = (n: number | undefined): number | undefined => (n !== undefined && n < UNLIMITED ? n : undefined);
+const limited = (n: number | undefined): number | undefined => (n !== undefined && n < UNLIMITED_MEMORY ? n : undefined);
 /** USER_HZ: cpuacct.stat counts in 1/100 s. */
 const TICK_NS = 1e7;
 
@@ -38,9 +38,12 @@ function deviceName(majMin: string): string {
   return name ? `/dev/${name}` : '';
 }
 
-function processCount(dir: string): number | undefined {
+/** The cgroup's processes: how many, and the first (a sandbox's pause, whose network namespace is the pod's). */
+function processes(dir: string): Pick<CgroupUsage, 'processes' | 'firstPid'> | undefined {
   const procs = readCgroupFile(join(dir, 'cgroup.procs'));
-  return procs === undefined ? undefined : procs.split('\n').filter((l) => l.trim() !== '').length;
+  if (procs === undefined) return undefined;
+  const pids = procs.split('\n').filter((l) => l.trim() !== '').map(Number);
+  return { processes: pids.length, ...(pids[0] !== undefined && pids[0] > 0 ? { firstPid: pids[0] } : {}) };
 }
 
 /** v1's blkio.throttle files: `8:0 Read 4096` lines. */
@@ -94,7 +97,7 @@ function v1Usage(root: string, rel: string): CgroupUsage | undefined {
       reservation: limited(cgroupNumber(at('memory', 'memory.soft_limit_in_bytes'))),
     },
     io: v1Io(join(root, 'blkio', rel)),
-    processes: processCount(join(root, 'pids', rel)) ?? processCount(join(root, 'memory', rel)),
+    ...(processes(join(root, 'pids', rel)) ?? processes(join(root, 'memory', rel))),
   };
   if (usageNs !== undefined) {
     const user = statField(acct, 'user');
@@ -136,7 +139,7 @@ function v2Usage(dir: string): CgroupUsage | undefined {
     cpuSpec: { periodUs: cgroupNumber(p), quotaUs: cgroupNumber(q), ...(weight !== undefined ? { shares: weightToShares(weight) } : {}) },
     memorySpec: { limit: cgroupNumber(at('memory.max')), swapLimit: cgroupNumber(at('memory.swap.max')), reservation: cgroupNumber(at('memory.low')) || undefined },
     io: v2Io(dir),
-    processes: processCount(dir),
+    ...processes(dir),
   };
   const usec = statField(cpuStat, 'usage_usec');
   if (usec !== undefined) {
