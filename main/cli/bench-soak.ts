@@ -38,6 +38,13 @@ export interface SoakSummary {
    */
   rssGrowthLastHalfMb: number;
   heapGrowthLastHalfMb: number;
+  /**
+   * Over the second half too, what of the RSS V8 reserves for its heap, and the rest (RSS − V8's reserved heap − external
+   * memory): native allocations — SQLite's page cache (it fills to the database's size, at most better-sqlite3's 16 MB),
+   * the allocator, Node's own. A native leak shows here; a JavaScript one in the heap in use.
+   */
+  heapTotalGrowthLastHalfMb: number;
+  nativeGrowthLastHalfMb: number;
   p99Ms: number;
   writeP99Ms: number;
   readP99Ms: number;
@@ -50,6 +57,9 @@ function growth(samples: readonly Sample[], warmupS: number, pick: (s: Sample) =
   const n = Math.min(3, Math.floor(after.length / 2));
   return median(after.slice(-n).map(pick)) - median(after.slice(0, n).map(pick));
 }
+
+/** RSS outside V8's reserved heap and external memory (Buffers): what native code holds. */
+const nativeMb = (s: Sample): number => s.rssMb - s.heapTotalMb - s.externalMb;
 
 /** Every call's latency (ms), writes and reads apart: plain numbers (8 bytes each), so the run's own record of its calls
  * adds next to nothing to the heap whose growth it measures (≈ 0.6 MB an hour at 20 calls/s). */
@@ -81,6 +91,8 @@ export function summarize(samples: readonly Sample[], latencies: Latencies, maxP
     usedGrowthMb: growth(samples, warmupS, (s) => s.usedBytes / MIB),
     rssGrowthLastHalfMb: growth(samples, halfway, (s) => s.rssMb),
     heapGrowthLastHalfMb: growth(samples, halfway, (s) => s.heapMb),
+    heapTotalGrowthLastHalfMb: growth(samples, halfway, (s) => s.heapTotalMb),
+    nativeGrowthLastHalfMb: growth(samples, halfway, nativeMb),
     p99Ms: percentile(all, 99),
     writeP99Ms: percentile(latencies.write, 99),
     readP99Ms: percentile(latencies.read, 99),
@@ -154,6 +166,7 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       ['RSS growth after warm-up (MiB)', round(sum.rssGrowthMb, 1), 'flat', ''],
       ['  of it V8 heap reserved / external (MiB)', `${round(sum.heapTotalGrowthMb, 1)} / ${round(sum.externalGrowthMb, 1)}`, '', ''],
       ['RSS / heap in use growth over the second half (MiB)', `${round(sum.rssGrowthLastHalfMb, 1)} / ${round(sum.heapGrowthLastHalfMb, 1)}`, 'flat', ''],
+      ['  of the RSS: V8 heap reserved / native (MiB)', `${round(sum.heapTotalGrowthLastHalfMb, 1)} / ${round(sum.nativeGrowthLastHalfMb, 1)}`, '', ''],
       ['used pages growth after warm-up (MiB)', round(sum.usedGrowthMb, 2), 'flat', ''],
       ['p99, all calls (ms)', round(sum.p99Ms, 1), '', ''],
       ['p99 writes / reads (ms)', `${round(sum.writeP99Ms, 1)} / ${round(sum.readP99Ms, 1)}`, '', ''],
@@ -172,6 +185,8 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       max_compaction_pause_ms: round(sum.maxCompactionPauseMs, 1), compactions: sum.compactions, compaction_p99_step_ms: round(sum.compactionP99StepMs, 1),
       rss_growth_mb: round(sum.rssGrowthMb, 1), heap_total_growth_mb: round(sum.heapTotalGrowthMb, 1), external_growth_mb: round(sum.externalGrowthMb, 1),
       rss_growth_last_half_mb: round(sum.rssGrowthLastHalfMb, 1), heap_growth_last_half_mb: round(sum.heapGrowthLastHalfMb, 1),
+      heap_total_growth_last_half_mb: round(sum.heapTotalGrowthLastHalfMb, 1), native_growth_last_half_mb: round(sum.nativeGrowthLastHalfMb, 1),
+      native_mb: round(last ? nativeMb(last) : NaN, 1),
       used_growth_mb: round(sum.usedGrowthMb, 2), rss_mb: round(last?.rssMb ?? NaN, 0),
       disk_mb: round((last?.diskBytes ?? NaN) / MIB, 2), live_mb: round((last?.usedBytes ?? NaN) / MIB, 2),
       keys: last?.keys ?? 0, revision: last?.revision ?? 0,
