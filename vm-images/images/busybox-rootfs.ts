@@ -39,9 +39,11 @@ nc -ll -p "$port" -e /handler.sh &
 trap 'kill $!; exit 0' TERM INT
 wait
 `;
-  // One connection on stdin/stdout: read the request, answer, log a line to the container's stdout (PID 1's).
+  // One connection on stdin/stdout: read the request, answer, log a line to the container's stdout (PID 1's). A connection
+  // closed before its request line (a TCP probe, a port scan) gets no answer and no log line, as a web server's.
   const handler = `#!/bin/sh
 read -r method path version
+[ -n "$method" ] || exit 0
 while read -r line; do
   [ -z "$(printf '%s' "$line" | tr -d '\\r')" ] && break
 done

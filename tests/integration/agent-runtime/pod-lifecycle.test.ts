@@ -1,5 +1,6 @@
 // A real containerd + CNI bridge: pods start, serve on their IP, finish, get env, terminate, and are adopted.
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -50,6 +51,19 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(body).toContain(st.podIP);
     const log = join(t.logDir, `default_hello_${uidOf(pod)}`, 'web', '0.log');
     await waitFor('request logged', () => logMessages(log).some((m) => m.includes('GET /ping 200')), 5000);
+
+    // A connection closed before its request line (a TCP probe) is closed in turn, unanswered and not logged.
+    const answer = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      const sock = connect(8080, st.podIP as string, () => sock.end());
+      sock.on('data', (d: Buffer) => (got += d.toString()));
+      sock.on('error', reject);
+      sock.on('close', () => resolve(got));
+    });
+    expect(answer).toBe('');
+    expect((await fetch(`http://${st.podIP}:8080/after`)).status).toBe(200);
+    await waitFor('second request logged', () => logMessages(log).some((m) => m.includes('GET /after 200')), 5000);
+    expect(logMessages(log).filter((m) => m.endsWith(' 200')).map((m) => m.replace(/^\S+ /, ''))).toEqual(['GET /ping 200', 'GET /after 200']);
   });
 
   it('names a new pod\'s images, its init containers\' first, as wanted before its first pass makes anything', async () => {
