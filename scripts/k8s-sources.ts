@@ -113,7 +113,14 @@ export interface GoEnum {
   values: Array<{ name: string; value: string; comments: string[] }>;
 }
 
-export interface GoPackage { structs: Map<string, GoStruct>; enums: Map<string, GoEnum> }
+export interface GoPackage {
+  structs: Map<string, GoStruct>;
+  enums: Map<string, GoEnum>;
+  /** Other named types (`type Protocol string`, `type ResourceList map[ResourceName]resource.Quantity`): name → the type as written. */
+  named: Map<string, string>;
+  /** Import name → the imported package's name (`metav1` → `v1`: the last element of its path, as Go names these packages). */
+  imports: Map<string, string>;
+}
 
 /** The doc comment text of a `//` line (Go's CommentGroup.Text: the marker and one following space removed). */
 function commentText(line: string): string {
@@ -140,6 +147,8 @@ function parseField(raw: string, comments: string[]): GoField | undefined {
 export function parseGoPackage(pkg: K8sPackage): GoPackage {
   const structs = new Map<string, GoStruct>();
   const enums = new Map<string, GoEnum>();
+  const named = new Map<string, string>();
+  const imports = new Map<string, string>();
   const constValues: Array<{ type: string; name: string; value: string; comments: string[] }> = [];
   for (const file of pkg.goFiles) {
     const path = join(pkg.dir, file);
@@ -147,8 +156,19 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
     let group: string[] = [];
     let struct: GoStruct | undefined;
     let inConst = false;
+    let inImport = false;
     for (const raw of readFileSync(path, 'utf8').split('\n')) {
       if (/^\s*\/\//.test(raw)) { group.push(commentText(raw)); continue; }
+      if (/^import \($/.test(raw)) { inImport = true; continue; }
+      if (inImport) {
+        if (/^\)/.test(raw)) inImport = false;
+        const imp = /^\t(?:(\w+)\s+)?"([^"]+)"/.exec(raw);
+        if (imp) {
+          const pkgName = imp[2].split('/').pop() ?? imp[2];
+          imports.set(imp[1] ?? pkgName, pkgName);
+        }
+        continue;
+      }
       const comments = group;
       if (raw.trim() === '') { group = []; continue; }
       group = [];
@@ -167,6 +187,8 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
         if (/\}\s*$/.test(raw)) struct = undefined;
         continue;
       }
+      const other = /^type (\w+) ([^\s{=][^{]*?)\s*$/.exec(raw);
+      if (other && !/^(struct|interface)\b/.test(other[2])) named.set(other[1], other[2]);
       const str = /^type (\w+) string\s*$/.exec(raw);
       if (str && comments.some((c) => c.trim() === '+enum')) { enums.set(str[1], { comments, values: [] }); continue; }
       if (/^const \($/.test(raw)) { inConst = true; continue; }
@@ -176,5 +198,5 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
     }
   }
   for (const v of constValues) enums.get(v.type)?.values.push({ name: v.name, value: v.value, comments: v.comments });
-  return { structs, enums };
+  return { structs, enums, named, imports };
 }

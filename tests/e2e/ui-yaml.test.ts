@@ -101,13 +101,14 @@ describe('the YAML editor', () => {
     await marked.waitFor({ timeout: STEP_MS });
     await editor().locator('[data-test=yaml-review]').click();
     const problems = editor().locator('[data-test=yaml-problems]');
-    const problem = problems.locator('li', { hasText: 'spec.replicas: expected integer, got string "x"' }).first();
+    // The server's words are kube-apiserver's decoding error (encoding/json's), placed at the field they name.
+    const problem = problems.locator('li', { hasText: 'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32' }).first();
     await explained(browser, () => problem.waitFor({ timeout: STEP_MS }), async () => `the editor: ${await editor().locator('[data-test=yaml-status], [data-test=yaml-problems]').allInnerTexts().then((t) => t.join(' | '))}`);
     const lineNo = await page.evaluate('[...document.querySelectorAll("[data-test=yaml-code] .cm-line")].findIndex((l) => l.textContent.includes("replicas: \\"x\\"")) + 1');
     expect(await problem.innerText(), `all problems: ${(await problems.locator('li').allInnerTexts()).join(' | ')}`).toContain(`Line ${String(lineNo)}`);
     expect(await editor().locator('[data-test=yaml-status]').innerText()).toContain('nothing was applied');
     await marked.hover();
-    await page.locator('.cm-tooltip-lint', { hasText: 'expected integer' }).first().waitFor({ timeout: STEP_MS });
+    await page.locator('.cm-tooltip-lint', { hasText: 'cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas' }).first().waitFor({ timeout: STEP_MS });
     await shot('04-schema-error');
 
     // An unknown field: strict field validation refuses it; it is marked where it is.

@@ -5,10 +5,32 @@ import schema from './schema.generated.json';
 import { parseTypeRef, type ParsedRef, type PrimitiveRef, type SchemaDoc, type TypeSchema } from './format';
 import { MACHINE_SCHEMA } from './machine-schema';
 import { BUILTIN_ROOTS, FLOTILLA_ROOTS } from './roots';
+import { goDecodeProblem, type GoDecodeProblem } from './go-decode';
+import { fitsGoInteger, goElement, goStruct } from './go-types';
 
 export interface StructureReport {
   unknownFields: string[];
   typeErrors: Array<{ field: string; message: string }>;
+  /**
+   * The type errors as kube-apiserver's decoding into Go structs reports them: encoding/json's first error (`json: cannot
+   * unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`), or a custom decoder's (a
+   * Quantity's, a Time's) which stops the decoding at once. Undefined when some error has no Go wording here (a type
+   * outside Kubernetes' Go structs, such as a Machine's); then `typeErrors` say it.
+   */
+  decodeError?: string;
+}
+
+/** Where a value sits in the Go structs: the struct whose field holds it, that field's JSON path, and its Go type. */
+interface GoPlace {
+  struct: string;
+  path: string;
+  type: string | undefined;
+}
+
+/** The report being filled, with what its Go wording needs. */
+interface Collector extends StructureReport {
+  goFirst?: GoDecodeProblem;
+  goIncomplete: boolean;
 }
 
 const GENERATED: SchemaDoc = schema;
@@ -85,49 +107,78 @@ function pathOf(parent: string, key: string | number): string {
   return typeof key === 'number' ? `${parent}[${key}]` : join(parent, key);
 }
 
+function typeError(out: Collector, parent: string, key: string | number, message: string, v: unknown, t: ParsedRef, go: GoPlace | undefined): void {
+  out.typeErrors.push({ field: pathOf(parent, key), message });
+  if (out.goFirst?.stops) return; // decoding stopped there: nothing after it is reported
+  const problem = go ? goDecodeProblem(v, t, go.struct, go.path, go.type) : undefined;
+  if (!problem) out.goIncomplete = true;
+  else if (!out.goFirst || problem.stops) out.goFirst = problem;
+}
+
+/** The place of a struct's field `key` (its Go type from the struct's Go declaration, when known). */
+function fieldPlace(go: GoPlace | undefined, typeName: string, key: string): GoPlace | undefined {
+  const info = go && goStruct(typeName);
+  if (!info) return undefined;
+  return { struct: info.go, path: go?.path ? `${go.path}.${key}` : key, type: info.fields[key] };
+}
+
 // The path of a value is built only when needed (a problem to report, or children to check):
 // most values are primitives that fit.
-function check(v: unknown, t: ParsedRef, parent: string, key: string | number, out: StructureReport): void {
+function check(v: unknown, t: ParsedRef, parent: string, key: string | number, out: Collector, go: GoPlace | undefined): void {
   if (v === null) return; // JSON null decodes to the zero value of any Go type
   switch (t.kind) {
     case 'primitive': {
-      const problem = primitiveProblem(t.name, v);
-      if (problem) out.typeErrors.push({ field: pathOf(parent, key), message: problem });
+      const problem = primitiveProblem(t.name, v) ?? goRangeProblem(t.name, v, go);
+      if (problem) typeError(out, parent, key, problem, v, t, go);
       return;
     }
     case 'array': {
-      const path = pathOf(parent, key);
       if (!Array.isArray(v)) {
-        out.typeErrors.push({ field: path, message: `expected array, got ${describe(v)}` });
+        typeError(out, parent, key, `expected array, got ${describe(v)}`, v, t, go);
         return;
       }
-      for (let i = 0; i < v.length; i++) if (i in v) check(v[i], t.of, path, i, out); // (holes skipped, as forEach did)
+      const path = pathOf(parent, key);
+      // A slice's elements are at the slice's field (encoding/json names no index).
+      const item = go && { struct: go.struct, path: go.path, type: goElement(go.type) };
+      for (let i = 0; i < v.length; i++) if (i in v) check(v[i], t.of, path, i, out, item); // (holes skipped, as forEach did)
       return;
     }
     case 'map': {
-      const path = pathOf(parent, key);
       if (!isObject(v)) {
-        out.typeErrors.push({ field: path, message: `expected object, got ${describe(v)}` });
+        typeError(out, parent, key, `expected object, got ${describe(v)}`, v, t, go);
         return;
       }
-      for (const [k, item] of Object.entries(v)) check(item, t.of, path, k, out);
+      const path = pathOf(parent, key);
+      const item = go && { struct: go.struct, path: go.path, type: goElement(go.type) };
+      for (const [k, value] of Object.entries(v)) check(value, t.of, path, k, out, item);
       return;
     }
     case 'named': {
       const type = TYPES[t.name];
       if (!type) throw new Error(`schema has no type ${t.name}`);
-      const path = pathOf(parent, key);
       if (!isObject(v)) {
-        out.typeErrors.push({ field: path, message: `expected object, got ${describe(v)}` });
+        typeError(out, parent, key, `expected object, got ${describe(v)}`, v, t, go);
         return;
       }
+      const path = pathOf(parent, key);
       for (const [k, item] of Object.entries(v)) {
         const fieldRef = type.fields[k];
         if (fieldRef === undefined) out.unknownFields.push(join(path, k));
-        else check(item, ref(fieldRef), path, k, out);
+        else check(item, ref(fieldRef), path, k, out, fieldPlace(go, t.name, k));
       }
     }
   }
+}
+
+/** A whole number outside its Go integer type's range (`replicas: 3000000000` for an int32), as a problem. */
+function goRangeProblem(name: PrimitiveRef, v: unknown, go: GoPlace | undefined): string | undefined {
+  if (name !== 'integer' || typeof v !== 'number' || !go?.type) return undefined;
+  return fitsGoInteger(go.type, v) === false ? `${v} does not fit in ${go.type}` : undefined;
+}
+
+function report(out: Collector): StructureReport {
+  const { unknownFields, typeErrors } = out;
+  return out.goFirst && !out.goIncomplete ? { unknownFields, typeErrors, decodeError: out.goFirst.message } : { unknownFields, typeErrors };
 }
 
 /**
@@ -135,10 +186,10 @@ function check(v: unknown, t: ParsedRef, parent: string, key: string | number, o
  * Type errors carry the field path and a message without it (`expected integer, got string "3"`).
  */
 export function checkStructure(apiVersion: string, kind: string, obj: unknown): StructureReport {
-  const out: StructureReport = { unknownFields: [], typeErrors: [] };
+  const out: Collector = { unknownFields: [], typeErrors: [], goIncomplete: false };
   const root = schemaTypeFor(apiVersion, kind);
-  if (root) check(obj, { kind: 'named', name: root }, '', '', out);
-  return out;
+  if (root) check(obj, { kind: 'named', name: root }, '', '', out, { struct: '', path: '', type: undefined });
+  return report(out);
 }
 
 /** `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo", …` */
@@ -149,7 +200,7 @@ export function strictDecodingMessage(kind: string, version: string, unknown: st
 
 /** Unknown fields and type errors of a value of the named schema type found at field `field` (`metadata` of a custom object). */
 export function checkStructureOf(typeName: string, value: unknown, field: string): StructureReport {
-  const out: StructureReport = { unknownFields: [], typeErrors: [] };
-  check(value, { kind: 'named', name: typeName }, '', field, out);
-  return out;
+  const out: Collector = { unknownFields: [], typeErrors: [], goIncomplete: false };
+  check(value, { kind: 'named', name: typeName }, '', field, out, undefined);
+  return report(out);
 }

@@ -39,12 +39,13 @@ export function decodeBody(r: ResourceInfo, body: unknown, namespace: string | u
 export function checkFields(r: ResourceInfo, obj: KObject, opts: WriteOptions): string[] {
   const mode = opts.fieldValidation ?? 'Warn';
   if (r.crd) return admitCustomObject(r, obj, mode);
-  if (mode === 'Ignore') return [];
   const res = checkStructure(apiVersionOf(r), r.kind, obj);
   if (res.typeErrors.length) {
-    throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${res.typeErrors.map((t) => `${t.field}: ${t.message}`).join(', ')}`);
+    // Decoding into the Go structs fails whatever fieldValidation says, with encoding/json's first error.
+    const why = res.decodeError ?? res.typeErrors.map((t) => `${t.field}: ${t.message}`).join(', ');
+    throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${why}`);
   }
-  if (!res.unknownFields.length) return [];
+  if (mode === 'Ignore' || !res.unknownFields.length) return [];
   if (mode === 'Strict') throw errors.badRequest(strictDecodingMessage(r.kind, r.version, res.unknownFields));
   return res.unknownFields.map((f) => `unknown field "${f}"`);
 }

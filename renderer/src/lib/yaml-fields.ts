@@ -51,29 +51,38 @@ function keyOf(n: unknown): string | undefined {
 
 /**
  * Where a field is: the key and a scalar value's line, a collection's key, a sequence item's first line. A field that
- * is not in the text (a missing required field) is shown at the deepest part of its path that is.
+ * is not in the text (a missing required field) is shown at the deepest part of its path that is. A path without list
+ * indexes (encoding/json's errors name none: `spec.template.spec.containers.env.value`) is looked for in each item of a
+ * list, the first that has the rest of it.
  */
 export function fieldSpan(text: string, doc: Document.Parsed, segments: Segment[]): Span {
-  let node: unknown = doc.contents;
-  let best = documentTop(text, doc);
-  for (const seg of segments) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => keyOf(p.key) === String(seg));
-      if (!pair || !isScalar(pair.key) || !pair.key.range) break;
-      const value = pair.value as Node | null;
-      const k = pair.key.range;
-      best = value && isScalar(value) && value.range ? lineFrom(text, k[0], value.range[1]) : lineFrom(text, k[0]);
-      node = value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
-      if (!item?.range) break;
-      best = lineFrom(text, item.range[0], item.range[1]);
-      node = item;
-    } else {
-      break;
-    }
+  return walk(text, doc.contents, segments, 0, documentTop(text, doc)).span;
+}
+
+function walk(text: string, node: unknown, segments: Segment[], i: number, best: Span): { span: Span; found: boolean } {
+  if (i === segments.length) return { span: best, found: true };
+  const seg = segments[i];
+  if (isMap(node)) {
+    const pair = node.items.find((p) => keyOf(p.key) === String(seg));
+    if (!pair || !isScalar(pair.key) || !pair.key.range) return { span: best, found: false };
+    const value = pair.value as Node | null;
+    const k = pair.key.range;
+    return walk(text, value, segments, i + 1, value && isScalar(value) && value.range ? lineFrom(text, k[0], value.range[1]) : lineFrom(text, k[0]));
   }
-  return best;
+  if (!isSeq(node)) return { span: best, found: false };
+  if (typeof seg === 'number') {
+    const item = node.items[seg] as Node | undefined;
+    if (!item?.range) return { span: best, found: false };
+    return walk(text, item, segments, i + 1, lineFrom(text, item.range[0], item.range[1]));
+  }
+  let first: { span: Span; found: boolean } | undefined;
+  for (const item of node.items as Array<Node | undefined>) {
+    if (!item?.range) continue;
+    const r = walk(text, item, segments, i, lineFrom(text, item.range[0], item.range[1]));
+    if (r.found) return r;
+    first ??= r;
+  }
+  return first ?? { span: best, found: false };
 }
 
 /** YAML errors (and warnings) of every document, at their positions. */
@@ -86,10 +95,15 @@ export function syntaxDiagnostics(text: string, docs = parseDocuments(text)): Ya
   return out.map((d) => ({ ...d, from: Math.min(d.from, text.length), to: Math.min(d.to, text.length) }));
 }
 
-/** A field path in a message without causes: `unknown field "spec.x"` (strict decoding), `spec.replicas: expected integer…`. */
+/**
+ * A field path in a message without causes: `unknown field "spec.x"` (strict decoding), encoding/json's `… into Go struct
+ * field DeploymentSpec.spec.replicas of type int32`, `spec.replicas: expected integer…`.
+ */
 export function fieldInMessage(message: string): string | undefined {
   const unknown = /unknown field "([^"]+)"/.exec(message);
   if (unknown) return unknown[1];
+  const go = /into Go struct field \w*\.(\S+) of type /.exec(message);
+  if (go) return go[1];
   const prefixed = /(?:^|: )(\.?[a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+|\[[^\]]*\])+): /.exec(message);
   return prefixed?.[1];
 }

@@ -66,7 +66,7 @@ describe('applyDocuments', () => {
     expect(unknown.error?.message).toContain('unknown field "spec.replicaz"');
     const typed = (await call('applyDocuments', { yaml: deployment('typed-dep', '"x"'), dryRun: true })).documents[0];
     expect(typed.error).toMatchObject({ code: 400, reason: 'BadRequest' });
-    expect(typed.error?.message).toContain('spec.replicas: expected integer, got string "x"');
+    expect(typed.error?.message).toContain('json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
   });
 
   it('reports a YAML syntax error and a document without kind in their own documents', async () => {

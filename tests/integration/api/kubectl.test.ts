@@ -183,6 +183,39 @@ describe('kubectl against flotilla', () => {
     expect(r.stderr).toContain('unknown field "datta"');
   });
 
+  it('a value of the wrong type gets encoding/json\'s words, whatever fieldValidation says, and nothing is created', async () => {
+    // The mistakes real manifests make most: a quoted replica count, an unquoted port number as an env value.
+    const manifest = (replicas: string, value: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: typed}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: typed}}
+  template:
+    metadata: {labels: {app: typed}}
+    spec:
+      containers:
+      - name: web
+        image: docker.io/flotilla/hello:1
+        env:
+        - {name: PORT, value: ${value}}
+`;
+    const quoted = await c.kubectl(['create', '-f', '-'], { input: manifest('"3"', '"8080"') });
+    expect(quoted.code).toBe(1);
+    expect(quoted.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    for (const validate of ['--validate=false', '--validate=strict']) {
+      const env = await c.kubectl(['create', '-f', '-', validate], { input: manifest('3', '8080') });
+      expect(env.code, validate).toBe(1);
+      expect(env.stderr).toContain('json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string');
+    }
+    // The Status: 400 BadRequest, as kube-apiserver's decoding failure.
+    const r = await c.client.request('POST', '/apis/apps/v1/namespaces/default/deployments?fieldValidation=Ignore',
+      JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed' }, spec: { replicas: 1.5 } }), 'application/json');
+    expect([r.code, (JSON.parse(r.text) as Status).reason]).toEqual([400, 'BadRequest']);
+    expect((JSON.parse(r.text) as Status).message).toBe('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32');
+    expect((await c.kubectl(['get', 'deploy', 'typed'])).code).toBe(1);
+  });
+
   it('malformed input gets a clear error', async () => {
     const r = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", "kind": ', 'application/json');
     expect(r.code).toBe(400);

@@ -50,6 +50,12 @@ describe('field paths in YAML', () => {
     expect(fieldInMessage('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz"')).toBe('spec.replicaz');
     expect(fieldInMessage('Deployment in version "v1" cannot be handled as a Deployment: spec.replicas: expected integer, got string "x"')).toBe('spec.replicas');
     expect(fieldInMessage('the server is gone')).toBeUndefined();
+    // encoding/json's wording names the path without list indexes: the first item that has the rest of it is marked.
+    const goMessage = 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string';
+    expect(fieldInMessage(goMessage)).toBe('spec.template.spec.containers.env.value');
+    const deploy = 'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n      - name: b\n        env:\n        - name: X\n          value: "1"\n        - name: PORT\n          value: 8080\n';
+    const g = resultDiagnostics(deploy, [{ document: 0, error: { code: 400, reason: 'BadRequest', message: goMessage } }]);
+    expect(deploy.slice(g[0].from, g[0].to)).toBe('value: "1"');
     const list = 'apiVersion: v1\nkind: List\nitems:\n- kind: ConfigMap\n  data: {a: 1}\n';
     const d = resultDiagnostics(list, [{ document: 0, item: 0, error: { code: 422, reason: 'Invalid', message: 'x', causes: [{ field: 'data[a]', message: 'bad' }] } }]);
     expect(list.slice(d[0].from, d[0].to)).toBe('a: 1');

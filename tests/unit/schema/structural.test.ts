@@ -170,6 +170,42 @@ describe('checkStructure: type errors', () => {
     ]);
   });
 
+  it('words the first error as decoding into the Go structs does (encoding/json), for the Status kube-apiserver sends', () => {
+    const d = deployment();
+    const bad = { ...d, spec: { ...d.spec, replicas: '3', template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers: [{ ...d.spec.template.spec.containers[0], env: [{ name: 'PORT', value: 8080 }] }] } } } };
+    // The first in document order; list indexes and map keys are not in the path; the struct is the one holding the field.
+    expect(checkStructure('apps/v1', 'Deployment', bad).decodeError).toBe('json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    const env = { ...bad, spec: { ...bad.spec, replicas: 3 } };
+    expect(checkStructure('apps/v1', 'Deployment', env).decodeError).toBe('json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string');
+    const cases: Array<[string, string, unknown, string]> = [
+      ['v1', 'Pod', { metadata: { labels: ['a'] } }, 'json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type map[string]string'],
+      ['v1', 'Pod', { metadata: { labels: { a: 1 } } }, 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string'],
+      ['v1', 'Pod', { spec: { containers: 5 } }, 'json: cannot unmarshal number into Go struct field PodSpec.spec.containers of type []v1.Container'],
+      ['v1', 'Pod', { spec: { imagePullSecrets: ['regcred'] } }, 'json: cannot unmarshal string into Go struct field PodSpec.spec.imagePullSecrets of type v1.LocalObjectReference'],
+      ['v1', 'Pod', { spec: { restartPolicy: 1 } }, 'json: cannot unmarshal number into Go struct field PodSpec.spec.restartPolicy of type v1.RestartPolicy'],
+      ['v1', 'Pod', { spec: { activeDeadlineSeconds: 1.5 } }, 'json: cannot unmarshal number 1.5 into Go struct field PodSpec.spec.activeDeadlineSeconds of type int64'],
+      ['apps/v1', 'Deployment', { spec: { replicas: 3000000000 } }, 'json: cannot unmarshal number 3000000000 into Go struct field DeploymentSpec.spec.replicas of type int32'],
+      ['v1', 'Secret', { data: { a: 1 } }, 'json: cannot unmarshal number into Go struct field Secret.data of type []uint8'],
+      ['v1', 'ConfigMap', { metadata: 'x' }, 'json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta'],
+      // Types with decoders of their own: IntOrString decodes a non-string as its int32, Time a string first.
+      ['v1', 'Service', { spec: { ports: [{ port: 80, targetPort: true }] } }, 'json: cannot unmarshal bool into Go struct field ServicePort.spec.ports.targetPort of type int32'],
+      ['v1', 'Pod', { metadata: { creationTimestamp: 5 } }, 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string'],
+    ];
+    for (const [apiVersion, kind, obj, message] of cases) expect(checkStructure(apiVersion, kind, obj).decodeError, JSON.stringify(obj)).toBe(message);
+  });
+
+  it('a custom decoder\'s error stops the decoding: it is the one reported, not an earlier one', () => {
+    const pod = { spec: { containers: [{ name: 'a', image: 5, resources: { limits: { cpu: 'lots' } }, readinessProbe: { httpGet: { port: true } } }] } };
+    const r = checkStructure('v1', 'Pod', pod);
+    expect(r.typeErrors.map((t) => t.field)).toEqual(['spec.containers[0].image', 'spec.containers[0].resources.limits.cpu', 'spec.containers[0].readinessProbe.httpGet.port']);
+    expect(r.decodeError).toBe("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  });
+
+  it('has no Go wording where a type is not one of Kubernetes\' Go structs or the error is not worded here', () => {
+    expect(checkStructure('v1', 'Pod', { metadata: { creationTimestamp: 'yesterday' } }).decodeError).toBeUndefined(); // time.Parse's own words
+    expect(checkStructure('flotilla.dev/v1alpha1', 'Machine', { spec: { cpus: '2' } })).not.toHaveProperty('decodeError');
+  });
+
   it('a non-object body is a type error at the root', () => {
     expect(checkStructure('v1', 'Pod', [1, 2])).toEqual({ unknownFields: [], typeErrors: [{ field: '', message: 'expected object, got array' }] });
   });
