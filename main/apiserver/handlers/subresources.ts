@@ -14,7 +14,7 @@ import { sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
 import { tableOf } from '../tables/build';
 import { scaleTable } from '../tables/autoscaling';
-import { patchType, writeOptions } from './resource';
+import { patchBody, patchType, writeOptions } from './resource';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 import { evictPod } from '../registry/eviction';
 import type { DeleteOptions } from '../registry/options';
@@ -46,12 +46,13 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
     sendJson(res, 200, table, TABLE_CONTENT_TYPE);
     return;
   }
-  const raw = decodeBody(await readBody(req), req.headers['content-type']);
   let desired: Scale;
   if (info.verb === 'update') {
-    desired = raw as Scale;
+    desired = decodeBody(await readBody(req), req.headers['content-type']) as Scale;
   } else if (info.verb === 'patch') {
     const type = patchType(req, r);
+    // A patch that is not JSON is refused in the patchers' words, as a patch of the object itself.
+    const raw = await patchBody(req, type, info.query);
     const scaleResource = { ...r, group: 'autoscaling', version: 'v1', kind: 'Scale' };
     desired = applyPatch({ r: scaleResource, current: scaleOf(current) as StoredObject, patch: raw, type: type === 'apply' ? 'merge' : type, now: timestamp() }) as Scale;
   } else {

@@ -226,8 +226,8 @@ spec:
     // A patch that is not JSON, as each of kube-apiserver's patchers refuses it.
     await c.kubectlOk(['create', 'configmap', 'patched']);
     const path = '/api/v1/namespaces/default/configmaps/patched';
-    const refusal = async (type: string, query = '') => {
-      const p = await c.client.request('PATCH', `${path}${query}`, '{data: 1}', type);
+    const refusal = async (type: string, query = '', at = path) => {
+      const p = await c.client.request('PATCH', `${at}${query}`, '{data: 1}', type);
       return [p.code, (JSON.parse(p.text) as Status).message];
     };
     const go = 'invalid character \'d\' looking for beginning of object key string';
@@ -235,6 +235,12 @@ spec:
     expect(await refusal('application/merge-patch+json', '?fieldValidation=Ignore')).toEqual([400, 'Invalid JSON Patch']);
     expect(await refusal('application/strategic-merge-patch+json')).toEqual([400, go]);
     expect(await refusal('application/json-patch+json')).toEqual([400, go]);
+    // The scale subresource's patches go through the same patchers.
+    await c.kubectlOk(['create', 'deployment', 'scaled', '--image=docker.io/flotilla/hello:1']);
+    const scale = '/apis/apps/v1/namespaces/default/deployments/scaled/scale';
+    expect(await refusal('application/merge-patch+json', '', scale)).toEqual([400, `error decoding patch: ${go}`]);
+    expect(await refusal('application/strategic-merge-patch+json', '', scale)).toEqual([400, go]);
+    expect(await refusal('application/json-patch+json', '', scale)).toEqual([400, go]);
   });
 
   it('create generators and run (protobuf request bodies)', async () => {
