@@ -10,20 +10,15 @@
 //   npx tsx scripts/gen-go-types.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import schema from '../main/api/schema/schema.generated.json';
 import type { SchemaDoc } from '../main/api/schema/format';
 import type { GoTypesDoc } from '../main/api/schema/go-types';
 import type { GoPackage } from './k8s-sources';
-import { matchSchemaTypes, parseK8sPackages } from './schema-go-match';
+import { matchSchemaTypes, packagesFromArgs } from './schema-go-match';
 
-const { values } = parseArgs({ options: { api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' } } });
-if (!values.api || !values.apimachinery || !values.apiextensions) {
-  throw new Error('usage: gen-go-types --api DIR --apimachinery DIR --apiextensions DIR');
-}
 const OUT = join(__dirname, '..', 'main', 'api', 'schema', 'go-types.generated.json');
 const SCHEMA: SchemaDoc = schema;
-const parsed = parseK8sPackages({ api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions });
+const parsed = packagesFromArgs('gen-go-types');
 
 /** Go's name for the package of a prefix: the last element of its path (`core/v1` → `v1`). */
 const packageName = (prefix: string): string => prefix.split('/').pop() ?? prefix;

@@ -10,19 +10,14 @@
 //   npx tsx scripts/gen-omit-empty.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import schema from '../main/api/schema/schema.generated.json';
 import type { SchemaDoc } from '../main/api/schema/format';
-import { matchSchemaTypes, parseK8sPackages } from './schema-go-match';
+import { matchSchemaTypes, packagesFromArgs } from './schema-go-match';
 
-const { values } = parseArgs({ options: { api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' } } });
-if (!values.api || !values.apimachinery || !values.apiextensions) {
-  throw new Error('usage: gen-omit-empty --api DIR --apimachinery DIR --apiextensions DIR');
-}
 const OUT = join(__dirname, '..', 'main', 'api', 'schema', 'omit-empty.generated.json');
 const SCHEMA: SchemaDoc = schema;
 
-const parsed = parseK8sPackages({ api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions });
+const parsed = packagesFromArgs('gen-omit-empty');
 
 const sameKeys = (a: Iterable<string>, b: Iterable<string>): boolean => {
   const x = [...a].sort(), y = [...b].sort();

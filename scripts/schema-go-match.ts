@@ -3,6 +3,7 @@
 // generators that take facts from Go: gen-omit-empty.ts and gen-go-types.ts. A schema type matches a struct of its
 // version's packages (and group, when its name carries one) with its name when every JSON field of the struct (inline
 // structs such as TypeMeta flattened, as encoding/json does) is in the schema type (which may be of a later release).
+import { parseArgs } from 'node:util';
 import type { SchemaDoc } from '../main/api/schema/format';
 import { k8sPackages, parseGoPackage, type GoField, type GoPackage, type GoStruct, type SourceDirs } from './k8s-sources';
 
@@ -18,6 +19,15 @@ export interface GoMatch {
 /** Every package of the three modules, parsed, by prefix. */
 export function parseK8sPackages(dirs: SourceDirs): Map<string, GoPackage> {
   return new Map(Object.values(k8sPackages(dirs)).map((p) => [p.prefix, parseGoPackage(p)]));
+}
+
+/** The packages of the checkouts a generator's command line names (`--api DIR --apimachinery DIR --apiextensions DIR`). */
+export function packagesFromArgs(generator: string): Map<string, GoPackage> {
+  const { values } = parseArgs({ options: { api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' } } });
+  if (!values.api || !values.apimachinery || !values.apiextensions) {
+    throw new Error(`usage: ${generator} --api DIR --apimachinery DIR --apiextensions DIR`);
+  }
+  return parseK8sPackages({ api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions });
 }
 
 /** The struct an embedded (inline) field names: `metav1.TypeMeta` from meta/v1, a bare name from the same package. */
