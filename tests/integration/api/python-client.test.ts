@@ -45,10 +45,11 @@ interface PythonReport {
   events: Array<[string, string]>;
   secret: [Record<string, string> | null, Record<string, string> | null];
   components: Array<[string, string, string]>;
+  wrongType: [number, string, string] | string;
 }
 
 describe('the Python client (python3-kubernetes)', () => {
-  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData, reads /version/ and the component statuses', async () => {
+  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData, reads /version/ and the component statuses, and gets a wrongly typed value refused', async () => {
     const r = await runPython([c.core.kubeconfigPath, 'from-python']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as PythonReport;
@@ -62,6 +63,9 @@ describe('the Python client (python3-kubernetes)', () => {
       ['controller-manager', 'False', 'the controller-manager is not running in this control plane'],
       ['etcd-0', 'True', 'ok'],
     ]);
+    // A wrongly typed value: kube-apiserver's 400 and its words, as the client reads them.
+    expect(report.wrongType).toEqual([400, 'BadRequest',
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32']);
     // What the client created is really there.
     const got = await c.client.request('GET', '/api/v1/namespaces/default/configmaps/from-python');
     expect(got.code).toBe(200);
