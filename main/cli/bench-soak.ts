@@ -45,10 +45,24 @@ export interface SoakSummary {
    */
   heapTotalGrowthLastHalfMb: number;
   nativeGrowthLastHalfMb: number;
+  /**
+   * The median RSS of each quarter of the run, and the last quarter's against the second's: RSS swings by tens of MiB as
+   * V8 grows and gives back its heap, so two 3-sample ends can differ by a swing; a quarter's median cannot.
+   */
+  rssQuarterMediansMb: number[];
+  rssLateGrowthMb: number;
   p99Ms: number;
   writeP99Ms: number;
   readP99Ms: number;
   calls: number;
+}
+
+/** The median of `pick` over each quarter of the run (by time; NaN for a quarter without samples). */
+export function quarterMedians(samples: readonly Sample[], pick: (s: Sample) => number): number[] {
+  const end = samples[samples.length - 1]?.t ?? 0;
+  const quarters: number[][] = [[], [], [], []];
+  for (const s of samples) quarters[Math.min(3, Math.floor((4 * s.t) / end))].push(pick(s));
+  return quarters.map((q) => (q.length ? median(q) : NaN));
 }
 
 function growth(samples: readonly Sample[], warmupS: number, pick: (s: Sample) => number): number {
@@ -78,6 +92,7 @@ export function summarize(samples: readonly Sample[], latencies: Latencies, maxP
   const without = samples.filter((s) => s.compactions === 0 && s.calls > 0).map((s) => s.p99);
   const all = [...latencies.write, ...latencies.read];
   const halfway = (samples[samples.length - 1]?.t ?? 0) / 2;
+  const rssQuarters = quarterMedians(samples, (s) => s.rssMb);
   return {
     diskToLiveMax: ratios.length ? Math.max(...ratios) : NaN,
     diskToLiveMedian: median(ratios),
@@ -93,6 +108,8 @@ export function summarize(samples: readonly Sample[], latencies: Latencies, maxP
     heapGrowthLastHalfMb: growth(samples, halfway, (s) => s.heapMb),
     heapTotalGrowthLastHalfMb: growth(samples, halfway, (s) => s.heapTotalMb),
     nativeGrowthLastHalfMb: growth(samples, halfway, nativeMb),
+    rssQuarterMediansMb: rssQuarters,
+    rssLateGrowthMb: rssQuarters[3] - rssQuarters[1],
     p99Ms: percentile(all, 99),
     writeP99Ms: percentile(latencies.write, 99),
     readP99Ms: percentile(latencies.read, 99),
@@ -167,6 +184,8 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       ['  of it V8 heap reserved / external (MiB)', `${round(sum.heapTotalGrowthMb, 1)} / ${round(sum.externalGrowthMb, 1)}`, '', ''],
       ['RSS / heap in use growth over the second half (MiB)', `${round(sum.rssGrowthLastHalfMb, 1)} / ${round(sum.heapGrowthLastHalfMb, 1)}`, 'flat', ''],
       ['  of the RSS: V8 heap reserved / native (MiB)', `${round(sum.heapTotalGrowthLastHalfMb, 1)} / ${round(sum.nativeGrowthLastHalfMb, 1)}`, '', ''],
+      ['RSS median of each quarter (MiB)', sum.rssQuarterMediansMb.map((m) => round(m, 0)).join(' / '), '', ''],
+      ['  the last quarter\'s against the second\'s (MiB)', round(sum.rssLateGrowthMb, 1), 'flat', ''],
       ['used pages growth after warm-up (MiB)', round(sum.usedGrowthMb, 2), 'flat', ''],
       ['p99, all calls (ms)', round(sum.p99Ms, 1), '', ''],
       ['p99 writes / reads (ms)', `${round(sum.writeP99Ms, 1)} / ${round(sum.readP99Ms, 1)}`, '', ''],
@@ -187,6 +206,7 @@ export async function benchSoak(o: BenchSoakOptions): Promise<void> {
       rss_growth_last_half_mb: round(sum.rssGrowthLastHalfMb, 1), heap_growth_last_half_mb: round(sum.heapGrowthLastHalfMb, 1),
       heap_total_growth_last_half_mb: round(sum.heapTotalGrowthLastHalfMb, 1), native_growth_last_half_mb: round(sum.nativeGrowthLastHalfMb, 1),
       native_mb: round(last ? nativeMb(last) : NaN, 1),
+      ...Object.fromEntries(sum.rssQuarterMediansMb.map((m, i) => [`rss_q${i + 1}_mb`, round(m, 1)])), rss_late_growth_mb: round(sum.rssLateGrowthMb, 1),
       used_growth_mb: round(sum.usedGrowthMb, 2), rss_mb: round(last?.rssMb ?? NaN, 0),
       disk_mb: round((last?.diskBytes ?? NaN) / MIB, 2), live_mb: round((last?.usedBytes ?? NaN) / MIB, 2),
       keys: last?.keys ?? 0, revision: last?.revision ?? 0,

@@ -85,7 +85,7 @@ describe('a store under churn stays bounded', () => {
     expect(r.stdout).toContain('used = SQLite pages holding rows and indexes');
     const lines = r.stdout.trim().split('\n');
     const result = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-    for (const key of ['bench', 'minutes', 'disk_to_live_ratio', 'max_compaction_pause_ms', 'rss_growth_mb', 'heap_total_growth_mb', 'external_growth_mb', 'rss_growth_last_half_mb', 'heap_growth_last_half_mb', 'native_growth_last_half_mb', 'p99_ms']) expect(result).toHaveProperty(key);
+    for (const key of ['bench', 'minutes', 'disk_to_live_ratio', 'max_compaction_pause_ms', 'rss_growth_mb', 'heap_total_growth_mb', 'external_growth_mb', 'rss_growth_last_half_mb', 'heap_growth_last_half_mb', 'native_growth_last_half_mb', 'rss_q1_mb', 'rss_q4_mb', 'rss_late_growth_mb', 'p99_ms']) expect(result).toHaveProperty(key);
     expect(result).toMatchObject({ bench: 'soak', minutes: 0.2, failed_calls: 0 });
     expect(result.compactions).toBeGreaterThanOrEqual(1);
     // Native memory: RSS less V8's reserved heap and external memory — some, and less than the RSS.
