@@ -8,7 +8,18 @@ export class QuantityError extends Error {
 /** resource.ErrFormatWrong's text. */
 export const QUANTITY_FORMAT_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
+/** resource.ErrSuffix's text: a quantity of the right shape whose suffix is none of Kubernetes' (`1MM`, `5mi`, `1K`). */
+export const QUANTITY_SUFFIX_MESSAGE = "unable to parse quantity's suffix";
+
 const QUANTITY_RE = /^([+-]?)([0-9]+\.?[0-9]*|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+/** The shape resource.ParseQuantity reads before it looks the suffix up. */
+const QUANTITY_SHAPE_RE = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eEinumkKMGTP]*[-+]?[0-9]*$/;
+
+/** Why a quantity string does not parse, in resource.ParseQuantity's words (ErrFormatWrong, ErrSuffix); undefined when it does. */
+export function quantityProblem(q: string): string | undefined {
+  if (QUANTITY_RE.test(q)) return undefined;
+  return QUANTITY_SHAPE_RE.test(q) ? QUANTITY_SUFFIX_MESSAGE : QUANTITY_FORMAT_MESSAGE;
+}
 
 const SUFFIX: Record<string, number> = {
   '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
@@ -22,7 +33,7 @@ export function parseQuantity(q: string | number): number {
     return q;
   }
   const m = QUANTITY_RE.exec(q.trim() === q ? q : '');
-  if (!m) throw new QuantityError(QUANTITY_FORMAT_MESSAGE);
+  if (!m) throw new QuantityError(quantityProblem(q) ?? QUANTITY_FORMAT_MESSAGE);
   const sign = m[1] === '-' ? -1 : 1;
   const num = Number(m[2]);
   const suffix = m[3] ?? '';

@@ -5,6 +5,7 @@ import schema from './schema.generated.json';
 import { parseTypeRef, type ParsedRef, type PrimitiveRef, type SchemaDoc, type TypeSchema } from './format';
 import { MACHINE_SCHEMA } from './machine-schema';
 import { BUILTIN_ROOTS, FLOTILLA_ROOTS } from './roots';
+import { quantityProblem } from '../quantity';
 import { goDecodeProblem, type GoDecodeProblem } from './go-decode';
 import { fitsGoInteger, goElement, goStruct } from './go-types';
 
@@ -38,8 +39,6 @@ const TYPES: SchemaDoc = { ...GENERATED, ...MACHINE_SCHEMA };
 const ROOTS: Readonly<Record<string, string>> = { ...BUILTIN_ROOTS, ...FLOTILLA_ROOTS };
 const parsed = new Map<string, ParsedRef>();
 
-/** Kubernetes' resource.Quantity grammar (the message it fails with quotes this very expression). */
-const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** A type ref of the schema, parsed once. */
@@ -89,10 +88,12 @@ function primitiveProblem(name: PrimitiveRef, v: unknown): string | undefined {
       return RFC3339_RE.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : `expected RFC 3339 date-time, got ${describe(v)}`;
     case 'int-or-string':
       return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? undefined : `expected integer or string, got ${describe(v)}`;
-    case 'quantity':
+    case 'quantity': {
       if (typeof v === 'number') return undefined;
       if (typeof v !== 'string') return `expected quantity (string or number), got ${describe(v)}`;
-      return QUANTITY_RE.test(v) ? undefined : `quantities must match the regular expression '${QUANTITY_RE.source}', got ${describe(v)}`;
+      const problem = quantityProblem(v);
+      return problem && `${problem}, got ${describe(v)}`;
+    }
     case 'object(free)':
       return isObject(v) ? undefined : `expected object, got ${describe(v)}`;
   }

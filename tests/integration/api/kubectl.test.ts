@@ -214,6 +214,11 @@ spec:
     expect([r.code, (JSON.parse(r.text) as Status).reason]).toEqual([400, 'BadRequest']);
     expect((JSON.parse(r.text) as Status).message).toBe('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32');
     expect((await c.kubectl(['get', 'deploy', 'typed'])).code).toBe(1);
+    // A quantity whose suffix is none of Kubernetes' fails in resource.ParseQuantity's words while decoding (kubectl
+    // itself refuses it first, so the request is sent as a client would without kubectl's typed decoding).
+    const pod = await c.client.request('POST', '/api/v1/namespaces/default/pods',
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'suffix' }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '1MM' } } }] } }), 'application/json');
+    expect([pod.code, (JSON.parse(pod.text) as Status).message]).toEqual([400, 'Pod in version "v1" cannot be handled as a Pod: unable to parse quantity\'s suffix']);
   });
 
   it('malformed input gets a clear error', async () => {

@@ -201,6 +201,17 @@ describe('checkStructure: type errors', () => {
     expect(r.decodeError).toBe("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
   });
 
+  it('a quantity of the right shape with a suffix that is none of Kubernetes\' is ParseQuantity\'s ErrSuffix', () => {
+    const pod = (cpu: string) => ({ spec: { containers: [{ name: 'a', resources: { limits: { cpu } } }] } });
+    for (const cpu of ['1MM', '5mi', '1K', '1e']) {
+      const r = checkStructure('v1', 'Pod', pod(cpu));
+      expect(r.typeErrors, cpu).toEqual([{ field: 'spec.containers[0].resources.limits.cpu', message: `unable to parse quantity's suffix, got string "${cpu}"` }]);
+      expect(r.decodeError).toBe("unable to parse quantity's suffix");
+    }
+    for (const cpu of ['1.2.3', 'lots', '100Mb']) expect(checkStructure('v1', 'Pod', pod(cpu)).decodeError, cpu).toBe("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    for (const cpu of ['1', '250m', '1Ki', '1e3', '1E', '.5', '1.']) expect(checkStructure('v1', 'Pod', pod(cpu)).typeErrors, cpu).toEqual([]);
+  });
+
   it('has no Go wording where a type is not one of Kubernetes\' Go structs or the error is not worded here', () => {
     expect(checkStructure('v1', 'Pod', { metadata: { creationTimestamp: 'yesterday' } }).decodeError).toBeUndefined(); // time.Parse's own words
     expect(checkStructure('flotilla.dev/v1alpha1', 'Machine', { spec: { cpus: '2' } })).not.toHaveProperty('decodeError');
