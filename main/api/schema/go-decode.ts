@@ -40,13 +40,12 @@ export function goDecodeProblem(v: unknown, t: ParsedRef, struct: string, path: 
         return typeof v === 'string' ? undefined : { message: cannotUnmarshal(jsonKind(v), struct, path, 'string'), stops: true };
       case 'object(free)':
         return undefined;
-      case 'integer':
-        if (goType === undefined) return undefined;
-        return { message: cannotUnmarshal(typeof v === 'number' ? `number ${v}` : jsonKind(v), struct, path, goType), stops: false };
       default:
         break;
     }
   }
   if (goType === undefined) return undefined;
-  return { message: cannotUnmarshal(jsonKind(v), struct, path, goType), stops: false };
+  // A number an integer type cannot take (a fraction, out of range) is named with its text; any other value by its kind.
+  const value = typeof v === 'number' && t.kind === 'primitive' && t.name === 'integer' ? `number ${v}` : jsonKind(v);
+  return { message: cannotUnmarshal(value, struct, path, goType), stops: false };
 }

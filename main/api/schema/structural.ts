@@ -32,7 +32,13 @@ interface GoPlace {
 interface Collector extends StructureReport {
   goFirst?: GoDecodeProblem;
   goIncomplete: boolean;
+  /** A whole number beyond int32's range was seen by a walk without Go places: only its field's Go type can judge it. */
+  wideInteger: boolean;
 }
+
+const newCollector = (): Collector => ({ unknownFields: [], typeErrors: [], goIncomplete: false, wideInteger: false });
+/** The place of a whole object: the root of the Go structs' field paths. */
+const ROOT_PLACE: GoPlace = { struct: '', path: '', type: undefined };
 
 const GENERATED: SchemaDoc = schema;
 const TYPES: SchemaDoc = { ...GENERATED, ...MACHINE_SCHEMA };
@@ -123,58 +129,73 @@ function fieldPlace(go: GoPlace | undefined, typeName: string, key: string): GoP
   return { struct: info.go, path: go?.path ? `${go.path}.${key}` : key, type: info.fields[key] };
 }
 
-// The path of a value is built only when needed (a problem to report, or children to check):
-// most values are primitives that fit.
-function check(v: unknown, t: ParsedRef, parent: string, key: string | number, out: Collector, go: GoPlace | undefined): void {
+// The path of a value, and its place in the Go structs, are made only when needed (a problem to report, or children to
+// check): most values are primitives that fit. `go` is the place of the value itself, or, with `inStruct` (the schema
+// type of the struct holding it), the place of that struct: the field's own place is derived from it on demand.
+function check(v: unknown, t: ParsedRef, parent: string, key: string | number, out: Collector, go: GoPlace | undefined, inStruct?: string): void {
   if (v === null) return; // JSON null decodes to the zero value of any Go type
   switch (t.kind) {
     case 'primitive': {
-      const problem = primitiveProblem(t.name, v) ?? goRangeProblem(t.name, v, go);
-      if (problem) typeError(out, parent, key, problem, v, t, go);
+      const problem = primitiveProblem(t.name, v) ?? (go && goRangeProblem(t.name, v, go, inStruct, key));
+      if (problem) typeError(out, parent, key, problem, v, t, placeOf(go, inStruct, key));
+      else if (!go && t.name === 'integer' && beyondInt32(v)) out.wideInteger = true;
       return;
     }
     case 'array': {
+      const here = placeOf(go, inStruct, key);
       if (!Array.isArray(v)) {
-        typeError(out, parent, key, `expected array, got ${describe(v)}`, v, t, go);
+        typeError(out, parent, key, `expected array, got ${describe(v)}`, v, t, here);
         return;
       }
       const path = pathOf(parent, key);
       // A slice's elements are at the slice's field (encoding/json names no index).
-      const item = go && { struct: go.struct, path: go.path, type: goElement(go.type) };
+      const item = here && { struct: here.struct, path: here.path, type: goElement(here.type) };
       for (let i = 0; i < v.length; i++) if (i in v) check(v[i], t.of, path, i, out, item); // (holes skipped, as forEach did)
       return;
     }
     case 'map': {
+      const here = placeOf(go, inStruct, key);
       if (!isObject(v)) {
-        typeError(out, parent, key, `expected object, got ${describe(v)}`, v, t, go);
+        typeError(out, parent, key, `expected object, got ${describe(v)}`, v, t, here);
         return;
       }
       const path = pathOf(parent, key);
-      const item = go && { struct: go.struct, path: go.path, type: goElement(go.type) };
+      const item = here && { struct: here.struct, path: here.path, type: goElement(here.type) };
       for (const [k, value] of Object.entries(v)) check(value, t.of, path, k, out, item);
       return;
     }
     case 'named': {
       const type = TYPES[t.name];
       if (!type) throw new Error(`schema has no type ${t.name}`);
+      const here = placeOf(go, inStruct, key);
       if (!isObject(v)) {
-        typeError(out, parent, key, `expected object, got ${describe(v)}`, v, t, go);
+        typeError(out, parent, key, `expected object, got ${describe(v)}`, v, t, here);
         return;
       }
       const path = pathOf(parent, key);
       for (const [k, item] of Object.entries(v)) {
         const fieldRef = type.fields[k];
         if (fieldRef === undefined) out.unknownFields.push(join(path, k));
-        else check(item, ref(fieldRef), path, k, out, fieldPlace(go, t.name, k));
+        else check(item, ref(fieldRef), path, k, out, here, t.name);
       }
     }
   }
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+const beyondInt32 = (v: unknown): v is number => typeof v === 'number' && (v > INT32_MAX || v < -INT32_MAX - 1);
+
+/** The place of the value at `key`: `go` itself, or the field `key` of the struct (of schema type `inStruct`) at `go`. */
+function placeOf(go: GoPlace | undefined, inStruct: string | undefined, key: string | number): GoPlace | undefined {
+  return inStruct === undefined ? go : fieldPlace(go, inStruct, String(key));
+}
+
 /** A whole number outside its Go integer type's range (`replicas: 3000000000` for an int32), as a problem. */
-function goRangeProblem(name: PrimitiveRef, v: unknown, go: GoPlace | undefined): string | undefined {
-  if (name !== 'integer' || typeof v !== 'number' || !go?.type) return undefined;
-  return fitsGoInteger(go.type, v) === false ? `${v} does not fit in ${go.type}` : undefined;
+function goRangeProblem(name: PrimitiveRef, v: unknown, go: GoPlace | undefined, inStruct: string | undefined, key: string | number): string | undefined {
+  // Every Go integer field of Kubernetes is at least an int32: only a number beyond its range needs the field's type.
+  if (name !== 'integer' || !beyondInt32(v)) return undefined;
+  const type = placeOf(go, inStruct, key)?.type;
+  return type && fitsGoInteger(type, v) === false ? `${v} does not fit in ${type}` : undefined;
 }
 
 function report(out: Collector): StructureReport {
@@ -187,10 +208,17 @@ function report(out: Collector): StructureReport {
  * Type errors carry the field path and a message without it (`expected integer, got string "3"`).
  */
 export function checkStructure(apiVersion: string, kind: string, obj: unknown): StructureReport {
-  const out: Collector = { unknownFields: [], typeErrors: [], goIncomplete: false };
   const root = schemaTypeFor(apiVersion, kind);
-  if (root) check(obj, { kind: 'named', name: root }, '', '', out, { struct: '', path: '', type: undefined });
-  return report(out);
+  if (!root) return { unknownFields: [], typeErrors: [] };
+  const rootRef: ParsedRef = { kind: 'named', name: root };
+  const out = newCollector();
+  check(obj, rootRef, '', '', out, undefined);
+  if (out.typeErrors.length === 0 && !out.wideInteger) return report(out);
+  // Rare (a refused request): walked again with each value's place in the Go structs, for the ranges of their integer
+  // types and kube-apiserver's words. The first walk, on every write, stays free of that bookkeeping.
+  const withGo = newCollector();
+  check(obj, rootRef, '', '', withGo, ROOT_PLACE);
+  return report(withGo);
 }
 
 /** `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo", …` */
@@ -201,7 +229,7 @@ export function strictDecodingMessage(kind: string, version: string, unknown: st
 
 /** Unknown fields and type errors of a value of the named schema type found at field `field` (`metadata` of a custom object). */
 export function checkStructureOf(typeName: string, value: unknown, field: string): StructureReport {
-  const out: Collector = { unknownFields: [], typeErrors: [], goIncomplete: false };
+  const out = newCollector();
   check(value, { kind: 'named', name: typeName }, '', field, out, undefined);
   return report(out);
 }
