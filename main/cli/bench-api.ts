@@ -15,14 +15,16 @@ import { median, nowMs, percentile, printResult, printTable, round } from './ben
 import type { BenchApiOptions } from './commands';
 import { processCpuSeconds } from './bench-process-usage';
 import { startCeilingServer } from './bench-api-ceiling';
+import { serveCommand, type MeasuredCode } from './bench-build';
 import { READY_PROBE, SENT_ANNOTATION, WATCHER_SCRIPT, type WatchResult } from './bench-api-watcher';
 
 const CONFIGMAPS = R.configmaps;
 const NAMESPACES = R.namespaces;
-const CLI = path.join(__dirname, '..', 'cli.ts');
 
 interface ServerProc {
   child: ChildProcess;
+  /** The build or the sources (bench-build.ts). */
+  code: MeasuredCode;
   url: string;
   kubeconfig: string;
 }
@@ -35,8 +37,9 @@ function serverProfileArgs(): string[] {
 
 /** Starts `flotilla serve` as a child process (the server gets its own core) and waits for its URL. */
 export function startServeProcess(dataDir: string, extra: string[] = []): Promise<ServerProc> {
+  const command = serveCommand();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', ...serverProfileArgs(), '--import', 'tsx', CLI, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', ...extra], {
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', ...serverProfileArgs(), ...command.args, 'serve', '--data-dir', dataDir, '--api-port', '0', '--ui-port', '0', '--nodes', '0', '--ingress-port', '0', '--ingress-https-port', '0', '--registry-port', '0', ...extra], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -49,7 +52,7 @@ export function startServeProcess(dataDir: string, extra: string[] = []): Promis
       const m = /API server: (https:\/\/\S+)/.exec(out);
       if (m && fs.existsSync(path.join(dataDir, 'kubeconfig'))) {
         clearTimeout(timer);
-        resolve({ child, url: m[1], kubeconfig: path.join(dataDir, 'kubeconfig') });
+        resolve({ child, code: command.code, url: m[1], kubeconfig: path.join(dataDir, 'kubeconfig') });
       }
     };
     child.stdout.on('data', onData);
@@ -254,6 +257,7 @@ async function measureApi(dir: string, o: BenchApiOptions): Promise<void> {
     const ceiling = await ceilingPhase(path.join(dir, 'data', 'pki'), { total, concurrency, caCertPem: kc.caCertPem, http2: protocol === 'h2' });
     const result = {
       bench: 'api',
+      code: server.code,
       protocol,
       tracing: o.tracing,
       metrics: o.metrics,
@@ -281,6 +285,7 @@ async function measureApi(dir: string, o: BenchApiOptions): Promise<void> {
     };
     printTable([
       ['measure', 'value', 'target'],
+      ['server code (bench-build.ts)', result.code, 'build'],
       [`creates/s (${concurrency} clients, ${protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1'})`, result.creates_per_s, protocol === 'h2' ? '>= 5000' : '>= 3000'],
       ['mutating p50 ms', result.mutating_p50_ms, ''],
       ['mutating p99 ms', result.mutating_p99_ms, '<= 50'],

@@ -37,3 +37,24 @@ export async function startHollowBench(tempPrefix: string, nodes: number, coreOp
     throw e;
   }
 }
+
+/** Counts every store write from now on, by resource (the key's fourth part): what each pod costs the write path. */
+export function countStoreWrites(core: Core): { rows(pods: number): Array<[string, number]>; total(): number; stop(): void } {
+  const writes = new Map<string, number>();
+  const stop = core.store.watch('/registry/', core.store.revision, (events) => {
+    for (const e of events) {
+      const resource = e.key.split('/')[3] ?? '';
+      writes.set(resource, (writes.get(resource) ?? 0) + 1);
+    }
+  });
+  const total = () => [...writes.values()].reduce((a, b) => a + b, 0);
+  const perPod = (n: number, pods: number) => Math.round((n / Math.max(1, pods)) * 100) / 100;
+  return {
+    total,
+    stop,
+    rows: (pods) => [
+      ['writes per pod (all resources)', perPod(total(), pods)],
+      ...[...writes].sort((a, b) => b[1] - a[1]).map(([r, n]): [string, number] => [`writes per pod: ${r}`, perPod(n, pods)]),
+    ],
+  };
+}

@@ -10,7 +10,8 @@ import { Informer } from '../client/cache/informer';
 import { R } from '../client/refs';
 import { pollUntil } from '../protocol/poll';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
-import { startHollowBench } from './bench-hollow';
+import { countStoreWrites, startHollowBench } from './bench-hollow';
+import { runningCode } from './bench-build';
 
 const NAME = 'bench';
 
@@ -59,14 +60,7 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
     const stops = [pods$.start(), claims$.start()];
     await Promise.all([pods$.hasSynced, claims$.hasSynced]);
 
-    // Every store write from here on, by resource: what each pod costs the write path.
-    const writes = new Map<string, number>();
-    const stopCount = core.store.watch('/registry/', core.store.revision, (events) => {
-      for (const e of events) {
-        const resource = e.key.split('/')[3] ?? '';
-        writes.set(resource, (writes.get(resource) ?? 0) + 1);
-      }
-    });
+    const writes = countStoreWrites(core);
     const t0 = nowMs();
     const cpu0 = process.cpuUsage();
     await core.client.create(R.statefulsets, statefulSet(pods), { namespace: 'default' });
@@ -84,10 +78,9 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
     const allMs = Math.max(...runningAt.values(), ...claimBoundAt.values(), t0) - t0;
     const cpu = process.cpuUsage(cpu0);
     stops.forEach((s) => s());
-    stopCount();
+    writes.stop();
     const perPod = (n: number) => round(n / Math.max(1, pods), 2);
-    const writeRows = [...writes].sort((a, b) => b[1] - a[1]).map(([r, n]): [string, number] => [`writes per pod: ${r}`, perPod(n)]);
-    const allWrites = [...writes.values()].reduce((a, b) => a + b, 0);
+    const allWrites = writes.total();
     const binds = [...boundAt.values()].sort((a, b) => a - b);
     const bindWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
     const e2e = [...runningAt.values()].map((t) => t - t0);
@@ -95,6 +88,7 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
     const complete = done();
     printTable([
       ['metric', 'value'],
+      ['code (bench-build.ts)', runningCode()],
       ['nodes', nodes],
       ['replicas (wanted)', pods],
       ['pods scheduled', binds.length],
@@ -109,13 +103,12 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
       ['cpu per pod (ms, whole process)', round((cpu.user + cpu.system) / 1000 / Math.max(1, runningAt.size), 2)],
       ['load average (1 min, other processes share the cores)', round(os.loadavg()[0], 2)],
       ['rss (MB, control plane + hollow nodes)', round(process.memoryUsage().rss / 2 ** 20, 0)],
-      ['writes per pod (all resources, until all Running and Bound)', perPod(allWrites)],
-      ...writeRows,
+      ...writes.rows(pods),
     ]);
     if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 5).join('\n  ')}`);
     await hollow.stop();
     printResult({
-      bench: 'scheduler', variant: 'statefulset', nodes, pods, pods_per_s: round(podsPerS, 1),
+      bench: 'scheduler', variant: 'statefulset', code: runningCode(), nodes, pods, pods_per_s: round(podsPerS, 1),
       e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
       claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), writes_per_pod: perPod(allWrites), complete,
     });

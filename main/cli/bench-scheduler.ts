@@ -8,11 +8,12 @@ import type { BenchSchedulerOptions } from './commands';
 import { Informer } from '../client/cache/informer';
 import { R } from '../client/refs';
 import { nowMs, percentile, printResult, printTable, round } from './bench-report';
-import { startHollowBench } from './bench-hollow';
+import { countStoreWrites, startHollowBench } from './bench-hollow';
 import { Framework } from '../scheduler/framework';
 import { NodeInfo } from '../scheduler/node-info';
 import { newPodInfo } from '../scheduler/pod-info';
 import { benchSchedulerStatefulSet } from './bench-scheduler-sts';
+import { rerunOnBuild, runningCode } from './bench-build';
 
 /** The scheduling cycle alone (filters, scores, assume) over an in-memory cache: what the scheduler could do if the API kept up. */
 function cycleThroughput(nodes: number, pods: number): number {
@@ -35,6 +36,11 @@ function cycleThroughput(nodes: number, pods: number): number {
 const DEPLOYMENTS = 100;
 
 export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
+  const exitCode = await rerunOnBuild();
+  if (exitCode !== undefined) {
+    process.exitCode = exitCode;
+    return;
+  }
   const { nodes, timeout } = o;
   if (o.statefulset) {
     await benchSchedulerStatefulSet({ nodes, timeout, pods: o.pods ?? 1000 });
@@ -76,6 +82,7 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
       });
     }
     const scaledAt = new Map<string, number>();
+    const writes = countStoreWrites(core);
     const t0 = nowMs();
     const cpu0 = process.cpuUsage();
     await Promise.all(want.map(async (n, i) => {
@@ -98,6 +105,7 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     const cpuMsPerPod = (cpu.user + cpu.system) / 1000 / Math.max(1, runningAt.size);
     stopInf();
+    writes.stop();
     const binds = [...boundAt.values()].sort((a, b) => a - b);
     const schedWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
     const podsPerS = binds.length / schedWindow;
@@ -111,6 +119,7 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
     const allMs = tEnd - t0;
     printTable([
       ['metric', 'value'],
+      ['code (bench-build.ts)', runningCode()],
       ['nodes', nodes],
       ['pods (wanted)', pods],
       ['pods scheduled', binds.length],
@@ -126,14 +135,16 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
       ['load average (1 min, other processes share the cores)', round(os.loadavg()[0], 2)],
       ['rss (MB, control plane + hollow nodes)', round(rssMb, 0)],
       ['heap used (MB)', round(heapMb, 0)],
+      ...writes.rows(pods),
     ]);
     if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 5).join('\n  ')}`);
     await hollow.stop();
     printResult({
-      bench: 'scheduler', nodes, pods, scheduled: binds.length, running: runningAt.size,
+      bench: 'scheduler', code: runningCode(), nodes, pods, scheduled: binds.length, running: runningAt.size,
       pods_per_s: round(podsPerS, 1), cycle_pods_per_s: round(cyclesPerS, 0), e2e_pods_per_s: round(runningAt.size / (allMs / 1000), 1),
       e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
-      total_s: round(allMs / 1000, 2), cpu_ms_per_pod: round(cpuMsPerPod, 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
+      total_s: round(allMs / 1000, 2), cpu_ms_per_pod: round(cpuMsPerPod, 2),
+      writes_per_pod: round(writes.total() / Math.max(1, pods), 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
     });
   } finally {
     await bench.stop();

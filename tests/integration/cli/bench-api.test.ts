@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { freshBuild } from '../../../main/cli/bench-build';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -28,6 +29,10 @@ describe('flotilla bench api', { timeout: 300_000 }, () => {
     const lines = r.stdout.trim().split('\n');
     const result = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
     expect(result).toMatchObject({ bench: 'api', protocol: 'h2', creates: 300, clients: 4 });
+    // The server is the build users run when it is up to date, else the sources, said on stderr.
+    const fresh = 'cli' in freshBuild();
+    expect(result.code).toBe(fresh ? 'build' : 'sources');
+    expect(r.stderr.includes('measuring the sources through tsx')).toBe(!fresh);
     for (const key of ['creates_per_s', 'mutating_p99_ms', 'client_cpu_us_per_create', 'rows_per_commit', 'sqlite_tx_per_s', 'ratio', 'ceiling_creates_per_s', 'ratio_to_ceiling']) {
       expect(result[key], key).toBeGreaterThan(0);
     }
