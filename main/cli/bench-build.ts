@@ -4,7 +4,7 @@
 // 910 from the sources). So `bench api` starts its server from the build and `bench scheduler` runs itself on the
 // build — when the build is at least as new as every source file under main/; otherwise they measure the sources and
 // say so (stderr, and `"code": "sources"` in their JSON line), rather than measure stale code.
-// FLOTILLA_BENCH_CODE=sources measures the sources even so (the two compared in one session).
+// FLOTILLA_BENCH_CODE=sources measures the sources even so, FLOTILLA_BENCH_CODE=…/out/main/cli.js another build.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -35,9 +35,17 @@ export function freshBuild(cli = path.join(bundleRoot(), 'main', 'cli.js'), sour
   return { cli };
 }
 
-/** The build when it is fresh, unless FLOTILLA_BENCH_CODE=sources asks for the sources (to compare the two). */
+/**
+ * The build when it is fresh, unless FLOTILLA_BENCH_CODE asks for the sources (`sources`) or for another build (the
+ * path of its out/main/cli.js, e.g. a copy of the build before a change, to compare the two in one session).
+ */
 function wantedBuild(): { cli: string } | { why: string } {
-  if (process.env.FLOTILLA_BENCH_CODE === 'sources') return { why: 'FLOTILLA_BENCH_CODE=sources' };
+  const wanted = process.env.FLOTILLA_BENCH_CODE;
+  if (wanted === 'sources') return { why: 'FLOTILLA_BENCH_CODE=sources' };
+  if (wanted) {
+    if (!wanted.endsWith('cli.js') || !fs.existsSync(wanted)) throw new Error(`FLOTILLA_BENCH_CODE=${wanted}: neither "sources" nor a build's cli.js`);
+    return { cli: path.resolve(wanted) };
+  }
   return freshBuild();
 }
 

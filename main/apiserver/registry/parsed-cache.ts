@@ -6,12 +6,20 @@ import { decode } from './objects';
 
 export class ParsedCache<T> {
   private readonly byKey = new Map<string, { rev: number; obj: T }>();
+  private readonly prefix: string;
 
-  constructor(private readonly store: Store, private readonly r: ResourceInfo) {}
+  constructor(private readonly store: Store, r: ResourceInfo) {
+    this.prefix = storagePrefix(r);
+  }
+
+  /** Whether no object of the resource is stored (a search of the store's sorted keys, nothing listed). */
+  empty(): boolean {
+    return this.store.count(this.prefix) === 0;
+  }
 
   /** Every stored object of the resource, in the store's key order. */
   all(): T[] {
-    const kvs = this.store.list(storagePrefix(this.r)).items;
+    const kvs = this.store.list(this.prefix).items;
     if (kvs.length === 0) {
       this.byKey.clear();
       return [];

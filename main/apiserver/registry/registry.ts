@@ -116,6 +116,10 @@ export class Registry {
     return kv ? this.decoded.readOnly(kv) : undefined;
   }
 
+  count(r: ResourceInfo, namespace: string | undefined): number {
+    return this.store.count(storagePrefix(r, r.namespaced ? namespace : undefined));
+  }
+
   list(r: ResourceInfo, namespace: string | undefined, q: ListQuery = {}): KList<StoredObject> {
     const list = listObjects(this.store, r, namespace, q);
     if (r.crd) list.items.forEach((o) => asServed(r, o));

@@ -10,6 +10,8 @@ import type { Requester } from '../authz/escalation';
 export interface ObjectReader {
   tryGet(r: ResourceInfo, namespace: string | undefined, name: string): StoredObject | undefined;
   list(r: ResourceInfo, namespace: string | undefined): KList<StoredObject>;
+  /** How many objects of the resource are stored (in the namespace, when it is namespaced and one is given). */
+  count(r: ResourceInfo, namespace: string | undefined): number;
 }
 
 /** The create an admission hook looks at: the namespace, and the name a refusal gives (the generateName before one is made). */

@@ -23,6 +23,15 @@ export class WebhookConfigurations {
     this.validatingConfigs = cache('validatingwebhookconfigurations');
   }
 
+  /** Whether any mutating (validating) webhook configuration is stored: a request checks before it builds its attributes. */
+  anyMutating(): boolean {
+    return !!this.mutatingConfigs && !this.mutatingConfigs.empty();
+  }
+
+  anyValidating(): boolean {
+    return !!this.validatingConfigs && !this.validatingConfigs.empty();
+  }
+
   mutating(): ConfiguredWebhook[] {
     return webhooksOf(this.mutatingConfigs?.all() ?? []);
   }

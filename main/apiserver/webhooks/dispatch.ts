@@ -42,6 +42,16 @@ export class WebhookAdmission {
     this.configurations = new WebhookConfigurations(store);
   }
 
+  /** Whether any mutating webhook is configured (none: a request skips the webhooks' steps). */
+  hasMutating(): boolean {
+    return this.configurations.anyMutating();
+  }
+
+  /** Whether any validating webhook is configured. */
+  hasValidating(): boolean {
+    return this.configurations.anyValidating();
+  }
+
   /**
    * The mutating webhooks: `a.object` is patched in place. A webhook with reinvocationPolicy IfNeeded that saw the
    * object before a later webhook changed it is called once more, after the others. Resolves with their warnings.

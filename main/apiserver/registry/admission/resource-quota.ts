@@ -63,6 +63,8 @@ export class QuotaReservations {
   /** Checks `obj` against its namespace's quotas; returns the release of its reservation (undefined when no quota counts it). */
   admit(reader: ObjectReader, r: ResourceInfo, obj: KObject, namespace: string, displayName: string): (() => void) | undefined {
     if (!namespace || !r.namespaced) return undefined;
+    // Most namespaces have no quota: counted (a search of the store's sorted keys) before anything is listed.
+    if (reader.count(QUOTAS, namespace) === 0) return undefined;
     const gr = groupResourceOf(r);
     const quotas = reader.list(QUOTAS, namespace).items as unknown as ResourceQuota[];
     if (quotas.length === 0) return undefined;

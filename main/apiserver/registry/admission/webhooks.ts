@@ -42,7 +42,7 @@ function attributes(r: ResourceInfo, operation: Operation, obj: KObject | undefi
 export async function mutateByWebhooks(
   w: WebhookAdmission, r: ResourceInfo, obj: KObject, old: KObject | undefined, opts: Options, warnings?: string[], defaulting?: DefaultingOptions,
 ): Promise<void> {
-  if (!callsWebhooks(r, opts.subresource)) return;
+  if (!callsWebhooks(r, opts.subresource) || !w.hasMutating()) return;
   const out = await w.mutate(attributes(r, old ? 'UPDATE' : 'CREATE', obj, old, opts), (o) => applyDefaults(r.kind, o, defaulting));
   warnings?.push(...out);
 }
@@ -53,6 +53,7 @@ export async function validateByWebhooks(
 ): Promise<void> {
   if (!callsWebhooks(r, opts.subresource)) return;
   const operation: Operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
+  if (!w.hasValidating() && (operation !== 'DELETE' || !w.hasMutating())) return;
   const a = attributes(r, operation, obj, old, opts);
   if (operation === 'DELETE') await w.mutate(a, () => {});
   const out = await w.validate(a); // awaited first: `warnings?.push(...)` would skip the call without a sink
