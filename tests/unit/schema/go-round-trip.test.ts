@@ -1,0 +1,102 @@
+// What Kubernetes' decode-encode round trip through its Go structs drops from an object of a known kind: nulls (the
+// zero value, i.e. unset) and empty lists and maps of `omitempty` fields. Nulls where the schema has no field
+// (free-form, map values, list items), empty lists and maps Go encodes anyway, and values of the wrong type stay.
+import { describe, expect, it } from 'vitest';
+import { roundTripAsGo, roundTripAsGoOf } from '../../../main/api/schema/go-round-trip';
+
+describe('roundTripAsGo', () => {
+  it('drops null fields at every depth of a known kind, as the Go structs decode them', () => {
+    const d = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', annotations: null },
+      spec: {
+        replicas: null,
+        template: {
+          metadata: { creationTimestamp: null, labels: { app: 'a' } },
+          spec: { containers: [{ name: 'c', image: 'i', resources: {}, command: null }], affinity: null },
+        },
+      },
+    };
+    roundTripAsGo('apps/v1', 'Deployment', d);
+    expect(d).toEqual({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'i', resources: {} }] } } },
+    });
+  });
+
+  it('leaves map values, unknown fields and kinds without a schema alone', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: null } }, data: { k: null }, extra: null };
+    roundTripAsGo('v1', 'ConfigMap', cm);
+    expect(cm).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: null } }, data: { k: null }, extra: null });
+    const other = { apiVersion: 'example.com/v1', kind: 'Thing', spec: { x: null, y: [], z: {} } };
+    roundTripAsGo('example.com/v1', 'Thing', other);
+    expect(other.spec).toEqual({ x: null, y: [], z: {} });
+  });
+
+  it('drops empty lists and maps of omitempty fields at every depth, and keeps empty structs', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: {}, annotations: {}, finalizers: [] },
+      spec: {
+        containers: [{ name: 'c', image: 'i', env: [], args: [], ports: [], resources: { limits: {} }, securityContext: {} }],
+        tolerations: [], volumes: [], nodeSelector: {},
+      },
+    };
+    roundTripAsGo('v1', 'Pod', pod);
+    expect(pod).toEqual({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'i', resources: {}, securityContext: {} }] },
+    });
+  });
+
+  it('keeps the empty lists Go encodes without omitempty', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] } };
+    roundTripAsGo('v1', 'Pod', pod);
+    expect(pod.spec).toEqual({ containers: [] });
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' }, rules: [{ verbs: [], apiGroups: [] }] };
+    roundTripAsGo('rbac.authorization.k8s.io/v1', 'ClusterRole', role);
+    expect(role.rules).toEqual([{ verbs: [] }]);
+    const slice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's' }, addressType: 'IPv4', endpoints: [], ports: [] };
+    roundTripAsGo('discovery.k8s.io/v1', 'EndpointSlice', slice);
+    expect(slice).toMatchObject({ endpoints: [], ports: [] });
+  });
+
+  it('leaves a value of the wrong type for validation to report', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: [] }, spec: { containers: [{ name: 'c', env: {} }] } };
+    roundTripAsGo('v1', 'Pod', pod);
+    expect(pod.metadata.labels).toEqual([]);
+    expect(pod.spec.containers[0].env).toEqual({});
+  });
+
+  it('does the same to the metadata of a custom object', () => {
+    const meta = { name: 'x', labels: {}, annotations: { a: '1' }, ownerReferences: [], generateName: null };
+    roundTripAsGoOf('V1ObjectMeta', meta);
+    expect(meta).toEqual({ name: 'x', annotations: { a: '1' } });
+  });
+
+  it('writes quantities in canonical form wherever the Go types have one: ResourceLists, fields, status, numbers', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { size: '1000m' } },
+      spec: {
+        containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '1000m', memory: '1024Mi' }, limits: { cpu: 1.5, memory: '2048Mi', 'example.com/dev': 1 } } }],
+        volumes: [{ name: 'v', emptyDir: { sizeLimit: '0.5Gi' } }],
+        overhead: { cpu: '0.25' },
+      },
+    };
+    roundTripAsGo('v1', 'Pod', pod);
+    expect(pod.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1500m', memory: '2Gi', 'example.com/dev': '1' } });
+    expect(pod.spec.volumes[0].emptyDir.sizeLimit).toBe('512Mi');
+    expect(pod.spec.overhead.cpu).toBe('250m');
+    expect(pod.metadata.annotations.size).toBe('1000m'); // a string map, not quantities
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status: { capacity: { cpu: '2', memory: '16777216Ki', pods: '110' }, allocatable: { memory: '1073741824' } } };
+    roundTripAsGo('v1', 'Node', node);
+    expect(node.status).toEqual({ capacity: { cpu: '2', memory: '16Gi', pods: '110' }, allocatable: { memory: '1073741824' } });
+    const limits = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '0.5Gi' }, max: { cpu: '2000m' } }] } };
+    roundTripAsGo('v1', 'LimitRange', limits);
+    expect(limits.spec.limits[0]).toEqual({ type: 'Container', default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2' } });
+  });
+
+  it('leaves a quantity that does not parse for validation to report', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu: '1MM', memory: true } } }] } };
+    roundTripAsGo('v1', 'Pod', pod);
+    expect(pod.spec.containers[0].resources.requests).toEqual({ cpu: '1MM', memory: true });
+  });
+});
