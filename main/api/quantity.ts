@@ -11,12 +11,15 @@ export const QUANTITY_FORMAT_MESSAGE = "quantities must match the regular expres
 /** resource.ErrSuffix's text: a quantity of the right shape whose suffix is none of Kubernetes' (`1MM`, `5mi`, `1K`). */
 export const QUANTITY_SUFFIX_MESSAGE = "unable to parse quantity's suffix";
 
-const QUANTITY_RE = /^([+-]?)([0-9]+\.?[0-9]*|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+// resource.ParseQuantity's grammar: the digits may be none at all ("Gi", ".", "-" are zero), a suffix is one of
+// Kubernetes' or an exponent.
+const QUANTITY_RE = /^([+-]?)([0-9]*\.?[0-9]*)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 /** The shape resource.ParseQuantity reads before it looks the suffix up. */
-const QUANTITY_SHAPE_RE = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eEinumkKMGTP]*[-+]?[0-9]*$/;
+const QUANTITY_SHAPE_RE = /^[+-]?[0-9]*\.?[0-9]*[eEinumkKMGTP]*[-+]?[0-9]*$/;
 
 /** Why a quantity string does not parse, in resource.ParseQuantity's words (ErrFormatWrong, ErrSuffix); undefined when it does. */
 export function quantityProblem(q: string): string | undefined {
+  if (q === '') return QUANTITY_FORMAT_MESSAGE;
   if (QUANTITY_RE.test(q)) return undefined;
   return QUANTITY_SHAPE_RE.test(q) ? QUANTITY_SUFFIX_MESSAGE : QUANTITY_FORMAT_MESSAGE;
 }
@@ -32,16 +35,16 @@ export function parseQuantity(q: string | number): number {
     if (!Number.isFinite(q)) throw new QuantityError(QUANTITY_FORMAT_MESSAGE);
     return q;
   }
-  const m = QUANTITY_RE.exec(q.trim() === q ? q : '');
+  const m = q !== '' && q.trim() === q ? QUANTITY_RE.exec(q) : null;
   if (!m) throw new QuantityError(quantityProblem(q) ?? QUANTITY_FORMAT_MESSAGE);
   const sign = m[1] === '-' ? -1 : 1;
-  const num = Number(m[2]);
+  const num = m[2] === '' || m[2] === '.' ? 0 : Number(m[2]);
   const suffix = m[3] ?? '';
   const mult = suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E') ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
   if (mult === undefined || !Number.isFinite(num)) throw new QuantityError(QUANTITY_FORMAT_MESSAGE);
   // Multiply then divide small suffixes to avoid 0.1+0.2-style noise ("250m" → 0.25 exactly).
   const v = mult < 1 ? num / Math.round(1 / mult) : num * mult;
-  return sign * v;
+  return v === 0 ? 0 : sign * v;
 }
 
 /** For display: the quantity's value, NaN when it is missing or malformed (never throws). */

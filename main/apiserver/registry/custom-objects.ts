@@ -6,7 +6,7 @@ import type { ResourceInfo } from '../../api/resources';
 import type { KObject } from '../../api/types';
 import { checkStructureOf, strictDecodingMessage } from '../../api/schema/structural';
 import { pruneCustomObject } from '../../api/schema/custom-pruning';
-import { dropOmittedFieldsOf } from '../../api/schema/omitted-fields';
+import { roundTripAsGoOf } from '../../api/schema/go-round-trip';
 import { defaultCustomObject } from '../../api/schema/custom-defaulting';
 import { errors } from '../status';
 import type { FieldValidation } from './options';
@@ -24,7 +24,7 @@ export function admitCustomObject(r: ResourceInfo, obj: KObject, mode: FieldVali
   if (meta.typeErrors.length) {
     throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${meta.typeErrors.map((t) => `${t.field}: ${t.message}`).join(', ')}`);
   }
-  dropOmittedFieldsOf('V1ObjectMeta', obj.metadata); // apiextensions sets the metadata back from its Go ObjectMeta
+  roundTripAsGoOf('V1ObjectMeta', obj.metadata); // apiextensions sets the metadata back from its Go ObjectMeta
   const unknown = [...meta.unknownFields, ...(r.schema ? pruneCustomObject(r.schema, obj) : [])];
   if (r.schema) defaultCustomObject(r.schema, obj);
   if (mode === 'Ignore' || !unknown.length) return [];

@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../../api/resources';
 import { RESOURCES, apiVersionOf, storageKey, storagePrefix } from '../../api/resources';
 import { applyDefaults, type DefaultingOptions } from '../../api/defaults';
 import { validateCreate, validateObject, validateStatusUpdate, validateUpdate } from '../../api/validation';
-import { dropOmittedFields } from '../../api/schema/omitted-fields';
+import { roundTripAsGo } from '../../api/schema/go-round-trip';
 import { ApiError, errors } from '../status';
 import { clone, decode, deepEqual, encode, generateName, timestamp } from './objects';
 import type { DeleteOptions, ListQuery, PatchType, WriteOptions, WriteResult } from './options';
@@ -153,7 +153,7 @@ export class Registry {
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
     if (!strategy.keepStatusOnCreate && hasStatusSubresource(r)) delete obj.status;
-    dropOmittedFields(apiVersionOf(r), r.kind, obj);
+    roundTripAsGo(apiVersionOf(r), r.kind, obj);
     strategy.normalize?.(obj);
     applyDefaults(r.kind, obj, this.opts.defaulting);
     // As the API server's create handler: the request's managed fields are recorded from the defaulted

@@ -6,7 +6,7 @@ import { apiVersionOf } from '../../api/resources';
 import type { KObject, ObjectMeta, StoredObject } from '../../api/types';
 import { applyDefaults } from '../../api/defaults';
 import type { DefaultingOptions } from '../../api/defaults';
-import { dropOmittedFields } from '../../api/schema/omitted-fields';
+import { canonicalQuantitiesOf, roundTripAsGo } from '../../api/schema/go-round-trip';
 import { errors } from '../status';
 import { clone, deepEqual, specPart } from './objects';
 import type { Strategy } from './strategy';
@@ -64,8 +64,10 @@ export function prepareUpdate(
       { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' },
     ]);
   }
-  if (subresource !== 'status') {
-    dropOmittedFields(apiVersionOf(r), r.kind, next);
+  if (subresource === 'status') {
+    canonicalQuantitiesOf(apiVersionOf(r), r.kind, next); // a Node's capacity, a claim's: stored as Go writes them
+  } else {
+    roundTripAsGo(apiVersionOf(r), r.kind, next);
     strategy.normalize?.(next);
     applyDefaults(r.kind, next, defaulting);
   }

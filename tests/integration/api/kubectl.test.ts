@@ -221,6 +221,32 @@ spec:
     expect([pod.code, (JSON.parse(pod.text) as Status).message]).toEqual([400, 'Pod in version "v1" cannot be handled as a Pod: unable to parse quantity\'s suffix']);
   });
 
+  it('quantities are stored in canonical form, as the Go round trip writes them, and messages name them so', async () => {
+    const pod = (cpu: string, memory: string, limit: string): string => `apiVersion: v1
+kind: Pod
+metadata: {name: sizes}
+spec:
+  containers:
+  - name: c
+    image: docker.io/flotilla/hello:1
+    resources:
+      requests: {cpu: "${cpu}", memory: "${memory}"}
+      limits: {memory: "${limit}"}
+  volumes:
+  - {name: scratch, emptyDir: {sizeLimit: 0.5Gi}}
+`;
+    const r = await c.kubectl(['apply', '-f', '-'], { input: pod('1000m', '1024Mi', '2048Mi') });
+    expect(r.code, r.stderr).toBe(0);
+    const got = await getJson<{ spec: { containers: Array<{ resources: unknown }>; volumes: Array<{ emptyDir: { sizeLimit: string } }> } }>('pod', 'sizes');
+    expect(got.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } });
+    expect(got.spec.volumes[0].emptyDir.sizeLimit).toBe('512Mi');
+    // The same manifest shows no difference from what is stored.
+    expect((await c.kubectl(['diff', '-f', '-'], { input: pod('1000m', '1024Mi', '2048Mi') })).code).toBe(0);
+    const bad = await c.kubectl(['create', '-f', '-'], { input: pod('0.5', '3072Mi', '1024Mi').replace('name: sizes', 'name: too-big') });
+    expect(bad.stderr).toContain('spec.containers[0].resources.requests: Invalid value: "3Gi": must be less than or equal to memory limit of 1Gi');
+    await c.kubectl(['delete', 'pod', 'sizes', '--wait=false']);
+  });
+
   it('malformed input gets a clear error', async () => {
     const r = await c.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion": "v1", "kind": ', 'application/json');
     expect(r.code).toBe(400);

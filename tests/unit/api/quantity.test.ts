@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuantityError, cpuMillisOrNaN, formatCpuMilli, formatMemory, formatMemoryMi, isQuantity, parseQuantity, quantityOrNaN } from '../../../main/api/quantity';
+import { QuantityError, cpuMillisOrNaN, formatCpuMilli, formatMemory, formatMemoryMi, isQuantity, parseQuantity, quantityOrNaN, quantityProblem } from '../../../main/api/quantity';
 
 describe('parseQuantity', () => {
   it.each([
@@ -41,7 +41,7 @@ describe('parseQuantity', () => {
     expect(parseQuantity(0.5)).toBe(0.5);
   });
 
-  it.each(['', 'abc', '1.2.3', '1Kb', 'Mi', '1 Gi', ' 1', '--1', '.'])('rejects %j', (q) => {
+  it.each(['', 'abc', '1.2.3', '1Kb', '1 Gi', ' 1', '1.1.M', '1+1.0M', 'aoeu', '0.1am'])('rejects %j', (q) => {
     expect(() => parseQuantity(q)).toThrow(QuantityError);
     expect(() => parseQuantity(q)).toThrow("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
     expect(isQuantity(q)).toBe(false);
@@ -49,9 +49,15 @@ describe('parseQuantity', () => {
 
   // resource.ParseQuantity reads the shape first, then looks the suffix up: ErrSuffix for a suffix of suffix letters
   // (and exponent digits) that is none of Kubernetes'.
-  it.each(['1kk', '1e', '1i', '1m3', '1K', '5mi', '1MM'])('rejects %j with ErrSuffix', (q) => {
+  it.each(['1kk', '1e', '1i', '1m3', '1K', '5mi', '1MM', '--1', '0.1mi', '.5i', '-3.01i', '-3.01e-'])('rejects %j with ErrSuffix', (q) => {
     expect(() => parseQuantity(q)).toThrow(new QuantityError("unable to parse quantity's suffix"));
     expect(isQuantity(q)).toBe(false);
+  });
+
+  // resource.ParseQuantity takes a number without digits as zero: a suffix alone, a lone point or sign.
+  it.each(['Mi', 'Gi', '.', '-', '+', 'm', 'e3', '-Gi', '.Ki'])('reads %j as zero, as ParseQuantity does', (q) => {
+    expect(parseQuantity(q)).toBe(0);
+    expect(quantityProblem(q)).toBeUndefined();
   });
 
   it('rejects non-finite numbers and other types', () => {

@@ -2,7 +2,7 @@
 // zero value, i.e. unset) and empty lists and maps of `omitempty` fields. Nulls where the schema has no field
 // (free-form, map values, list items), empty lists and maps Go encodes anyway, and values of the wrong type stay.
 import { describe, expect, it } from 'vitest';
-import { roundTripAsGo, roundTripAsGoOf } from '../../../main/api/schema/go-round-trip';
+import { canonicalQuantitiesOf, roundTripAsGo, roundTripAsGoOf } from '../../../main/api/schema/go-round-trip';
 
 describe('roundTripAsGo', () => {
   it('drops null fields at every depth of a known kind, as the Go structs decode them', () => {
@@ -98,5 +98,11 @@ describe('roundTripAsGo', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu: '1MM', memory: true } } }] } };
     roundTripAsGo('v1', 'Pod', pod);
     expect(pod.spec.containers[0].resources.requests).toEqual({ cpu: '1MM', memory: true });
+  });
+
+  it('for a status write, writes the quantities in canonical form and leaves the rest', () => {
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: {} }, status: { phase: 'Bound', capacity: { storage: '1024Mi' }, conditions: [], accessModes: null } };
+    canonicalQuantitiesOf('v1', 'PersistentVolumeClaim', claim);
+    expect(claim).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: {} }, status: { phase: 'Bound', capacity: { storage: '1Gi' }, conditions: [], accessModes: null } });
   });
 });
