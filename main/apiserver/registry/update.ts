@@ -6,7 +6,7 @@ import { apiVersionOf } from '../../api/resources';
 import type { KObject, ObjectMeta, StoredObject } from '../../api/types';
 import { applyDefaults } from '../../api/defaults';
 import type { DefaultingOptions } from '../../api/defaults';
-import { canonicalQuantitiesOf, roundTripAsGo } from '../../api/schema/go-round-trip';
+import { canonicalStatusQuantities, roundTripAsGo } from '../../api/schema/go-round-trip';
 import { errors } from '../status';
 import { clone, deepEqual, specPart } from './objects';
 import type { Strategy } from './strategy';
@@ -65,7 +65,7 @@ export function prepareUpdate(
     ]);
   }
   if (subresource === 'status') {
-    canonicalQuantitiesOf(apiVersionOf(r), r.kind, next); // a Node's capacity, a claim's: stored as Go writes them
+    canonicalStatusQuantities(apiVersionOf(r), r.kind, next); // a Node's capacity, a claim's: stored as Go writes them
   } else {
     roundTripAsGo(apiVersionOf(r), r.kind, next);
     strategy.normalize?.(next);

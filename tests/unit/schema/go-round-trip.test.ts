@@ -2,7 +2,7 @@
 // zero value, i.e. unset) and empty lists and maps of `omitempty` fields. Nulls where the schema has no field
 // (free-form, map values, list items), empty lists and maps Go encodes anyway, and values of the wrong type stay.
 import { describe, expect, it } from 'vitest';
-import { canonicalQuantitiesOf, roundTripAsGo, roundTripAsGoOf } from '../../../main/api/schema/go-round-trip';
+import { canonicalStatusQuantities, roundTripAsGo, roundTripAsGoOf } from '../../../main/api/schema/go-round-trip';
 
 describe('roundTripAsGo', () => {
   it('drops null fields at every depth of a known kind, as the Go structs decode them', () => {
@@ -101,8 +101,11 @@ describe('roundTripAsGo', () => {
   });
 
   it('for a status write, writes the quantities in canonical form and leaves the rest', () => {
-    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: {} }, status: { phase: 'Bound', capacity: { storage: '1024Mi' }, conditions: [], accessModes: null } };
-    canonicalQuantitiesOf('v1', 'PersistentVolumeClaim', claim);
-    expect(claim).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: {} }, status: { phase: 'Bound', capacity: { storage: '1Gi' }, conditions: [], accessModes: null } });
+    // The rest of a status write is the stored object's, which went through the round trip when it was written.
+    const spec = { resources: { requests: { storage: '1024Mi' } } };
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: {} }, spec, status: { phase: 'Bound', capacity: { storage: '1024Mi' }, conditions: [], accessModes: null } };
+    canonicalStatusQuantities('v1', 'PersistentVolumeClaim', claim);
+    expect(claim).toEqual({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', labels: {} }, spec, status: { phase: 'Bound', capacity: { storage: '1Gi' }, conditions: [], accessModes: null } });
+    expect(spec.resources.requests.storage).toBe('1024Mi');
   });
 });
