@@ -1,6 +1,7 @@
 // A shell in a pod's container: /bin/bash, else /bin/sh (kubectl debug's way), each tried through pods/exec. A shell
-// that is missing fails at once with the runtime's "executable file not found" / "no such file or directory"; one that
-// printed something or still runs after a moment has started. Keystrokes typed meanwhile are held and sent to it.
+// that is missing fails at once with the runtime's "executable file not found" / "no such file or directory" (and one
+// that ends at once without a word is passed over too); one that printed something or still runs after a moment has
+// started. Keystrokes typed meanwhile are held and sent to it.
 import type { BridgeError, ShellEnd } from './contract';
 import type { ApiEndpoint } from './api-http';
 import { BridgeFailure } from './errors';
@@ -50,8 +51,9 @@ async function attempt(api: ApiEndpoint, t: PodShellTarget, shell: string, size:
     end: (e) => {
       if (started) { sink.end(e); return; }
       clearTimeout(at.timer);
-      if (isMissingProgram(e.error)) { settle?.({ started: false, end: e }); return; }
-      // It ran and ended (or failed otherwise): that is this session's end.
+      // Missing, or ended at once without a word (whatever the runtime said): not a shell to use; the next one is tried.
+      if (isMissingProgram(e.error) || early.length === 0) { settle?.({ started: false, end: e }); return; }
+      // It ran, said something and ended: that is this session's end.
       started = true;
       settle?.({ started: true, stream: at.stream ?? closedStream() });
       queueMicrotask(() => sink.end(e));
@@ -74,9 +76,13 @@ function closedStream(): TerminalStream {
 export async function openPodShell(
   api: ApiEndpoint, t: PodShellTarget, size: { cols: number; rows: number }, sink: TerminalSink,
 ): Promise<{ stream: TerminalStream; command: string }> {
+  let failure: BridgeError | undefined;
   for (const shell of SHELLS) {
     const a = await attempt(api, t, shell, size, sink);
     if (a.started) return { stream: a.stream, command: shell };
+    if (a.end.error && !isMissingProgram(a.end.error)) failure ??= a.end.error;
   }
+  // A shell that failed for another reason than being missing says why (the pod's container not running, …).
+  if (failure) throw new BridgeFailure(failure.code, failure.reason, failure.message);
   throw new BridgeFailure(404, NO_SHELL_REASON, `This container has no shell (tried ${SHELLS.join(', ')})`);
 }

@@ -49,7 +49,9 @@ describe.skipIf(skipWithoutAgent)('bridge shells on a sandbox node', () => {
 
   it('a shell in a container: /bin/sh when there is no bash, hostname, resize, exit code', async () => {
     const { sessionId: id, command } = await value('shellStart', { target: { type: 'pod', namespace: 'default', pod: 'web' }, cols: 80, rows: 24 });
-    expect(command).toBe('/bin/sh');
+    // Once in a CI run (2026-12-06) the missing /bin/bash was taken for a started shell within 154 ms, cause unknown:
+    // what that session said and how it ended, should it happen again.
+    expect(command, `output ${JSON.stringify(text(id))}, end ${JSON.stringify(ends.get(id))}`).toBe('/bin/sh');
     await type(id, 'hostname\r');
     await waitFor(() => /\r\nweb\r\n/.test(text(id)), 'hostname in the output', 20_000);
     await value('shellResize', { sessionId: id, cols: 132, rows: 40 });
