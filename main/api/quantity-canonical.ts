@@ -9,11 +9,10 @@
 //     without factors of 1024 and Ki … Ei (otherwise it is written as DecimalSI); zero is "0";
 //   - a string already in canonical form as ParseQuantity's fast path sees it is kept as given (so "+1" and "01Gi" stay).
 // Pure: no node imports.
+import { BINARY_SUFFIXES, DECIMAL_SUFFIXES } from './quantity';
 
 type Format = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
-const DECIMAL_SUFFIXES: Record<string, number> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const DECIMAL_BY_EXPONENT = new Map(Object.entries(DECIMAL_SUFFIXES).map(([s, e]) => [e, s]));
 const BINARY_BY_EXPONENT = new Map(Object.entries(BINARY_SUFFIXES).map(([s, e]) => [e, s]));
 const MAX_INT64 = (1n << 63n) - 1n;

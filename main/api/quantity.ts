@@ -24,9 +24,14 @@ export function quantityProblem(q: string): string | undefined {
   return QUANTITY_SHAPE_RE.test(q) ? QUANTITY_SUFFIX_MESSAGE : QUANTITY_FORMAT_MESSAGE;
 }
 
+/** Kubernetes' decimal suffixes and the power of 10 each stands for (quantitySuffixer's table). */
+export const DECIMAL_SUFFIXES: Readonly<Record<string, number>> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+/** Kubernetes' binary suffixes and the power of 2 each stands for. */
+export const BINARY_SUFFIXES: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
 const SUFFIX: Record<string, number> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  ...Object.fromEntries(Object.entries(DECIMAL_SUFFIXES).map(([s, e]) => [s, 10 ** e])),
+  ...Object.fromEntries(Object.entries(BINARY_SUFFIXES).map(([s, e]) => [s, 2 ** e])),
 };
 
 /** Parse a quantity. Numbers pass through. Throws QuantityError when malformed. */

@@ -8,12 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { bundleRoot } from '../nodes/assets';
+import { bundleRoot, fromSources } from '../nodes/assets';
 
 export type MeasuredCode = 'build' | 'sources';
 
-/** Run from the TypeScript sources (tsx) rather than from the build. */
-const fromSources = __filename.endsWith('.ts');
 const SOURCES = path.resolve(__dirname, '..');
 
 function newestSource(dir: string): { file: string; mtimeMs: number } {
@@ -26,8 +24,13 @@ function newestSource(dir: string): { file: string; mtimeMs: number } {
   return newest;
 }
 
+/** The build's `flotilla` command: out/main/cli.js (or the packaged app's). */
+export function builtCli(): string {
+  return path.join(bundleRoot(), 'main', 'cli.js');
+}
+
 /** The build's cli.js when it is present and not older than any source file (.ts, .json) under `sources`; else why not. */
-export function freshBuild(cli = path.join(bundleRoot(), 'main', 'cli.js'), sources = SOURCES): { cli: string } | { why: string } {
+export function freshBuild(cli = builtCli(), sources = SOURCES): { cli: string } | { why: string } {
   if (!fs.existsSync(cli)) return { why: `there is no build (${cli}): npm run build` };
   const built = fs.statSync(cli).mtimeMs;
   const newest = newestSource(sources);

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startCore, type Core, type CoreOptions } from '../core';
 import { startHollowNodes, type HollowNodes } from '../hollow';
-import { nowMs } from './bench-report';
+import { nowMs, round } from './bench-report';
 
 export interface HollowBench {
   core: Core;
@@ -39,7 +39,7 @@ export async function startHollowBench(tempPrefix: string, nodes: number, coreOp
 }
 
 /** Counts every store write from now on, by resource (the key's fourth part): what each pod costs the write path. */
-export function countStoreWrites(core: Core): { rows(pods: number): Array<[string, number]>; total(): number; stop(): void } {
+export function countStoreWrites(core: Core): { rows(pods: number): Array<[string, number]>; perPod(pods: number): number; stop(): void } {
   const writes = new Map<string, number>();
   const stop = core.store.watch('/registry/', core.store.revision, (events) => {
     for (const e of events) {
@@ -47,14 +47,14 @@ export function countStoreWrites(core: Core): { rows(pods: number): Array<[strin
       writes.set(resource, (writes.get(resource) ?? 0) + 1);
     }
   });
-  const total = () => [...writes.values()].reduce((a, b) => a + b, 0);
-  const perPod = (n: number, pods: number) => Math.round((n / Math.max(1, pods)) * 100) / 100;
+  const share = (n: number, pods: number) => round(n / Math.max(1, pods), 2);
+  const perPod = (pods: number) => share([...writes.values()].reduce((a, b) => a + b, 0), pods);
   return {
-    total,
+    perPod,
     stop,
     rows: (pods) => [
-      ['writes per pod (all resources)', perPod(total(), pods)],
-      ...[...writes].sort((a, b) => b[1] - a[1]).map(([r, n]): [string, number] => [`writes per pod: ${r}`, perPod(n, pods)]),
+      ['writes per pod (all resources)', perPod(pods)],
+      ...[...writes].sort((a, b) => b[1] - a[1]).map(([r, n]): [string, number] => [`writes per pod: ${r}`, share(n, pods)]),
     ],
   };
 }

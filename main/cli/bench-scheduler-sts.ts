@@ -79,8 +79,6 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
     const cpu = process.cpuUsage(cpu0);
     stops.forEach((s) => s());
     writes.stop();
-    const perPod = (n: number) => round(n / Math.max(1, pods), 2);
-    const allWrites = writes.total();
     const binds = [...boundAt.values()].sort((a, b) => a - b);
     const bindWindow = binds.length > 1 ? (binds[binds.length - 1] - binds[0]) / 1000 : NaN;
     const e2e = [...runningAt.values()].map((t) => t - t0);
@@ -110,7 +108,7 @@ export async function benchSchedulerStatefulSet({ nodes, pods, timeout }: { node
     printResult({
       bench: 'scheduler', variant: 'statefulset', code: runningCode(), nodes, pods, pods_per_s: round(podsPerS, 1),
       e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
-      claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), writes_per_pod: perPod(allWrites), complete,
+      claims_bound: claimBoundAt.size, total_s: round(allMs / 1000, 2), writes_per_pod: writes.perPod(pods), complete,
     });
   } finally {
     await bench.stop();

@@ -144,7 +144,7 @@ export async function benchScheduler(o: BenchSchedulerOptions): Promise<void> {
       pods_per_s: round(podsPerS, 1), cycle_pods_per_s: round(cyclesPerS, 0), e2e_pods_per_s: round(runningAt.size / (allMs / 1000), 1),
       e2e_p50_ms: round(percentile(e2e, 50), 0), e2e_p99_ms: round(percentile(e2e, 99), 0),
       total_s: round(allMs / 1000, 2), cpu_ms_per_pod: round(cpuMsPerPod, 2),
-      writes_per_pod: round(writes.total() / Math.max(1, pods), 2), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
+      writes_per_pod: writes.perPod(pods), rss_mb: round(rssMb, 0), complete: runningAt.size >= pods,
     });
   } finally {
     await bench.stop();

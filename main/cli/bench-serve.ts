@@ -12,9 +12,9 @@ import { readKubeconfig } from '../apiserver/kubeconfig';
 import { downMachines } from '../nodes/down';
 import { runCmd } from '../nodes/exec';
 import { defaultAgentBundle } from '../nodes/artifacts';
-import { bundleRoot } from '../nodes/assets';
 import { PollFailure, pollUntil } from '../protocol/poll';
 import { freeSubnet } from './bench-sandbox';
+import { builtCli } from './bench-build';
 
 /** The bundle `npm start` runs (the benches time what users run, not the sources through tsx), or another build's `cli.js`. */
 export function serveBundle(other?: string): string {
@@ -24,7 +24,7 @@ export function serveBundle(other?: string): string {
     if (!fs.existsSync(file) || !fs.existsSync(agent)) throw new Error(`${file} is not the cli.js of a build (with ../agent/agent.js beside it)`);
     return file;
   }
-  const file = path.join(bundleRoot(), 'main', 'cli.js');
+  const file = builtCli();
   if (!fs.existsSync(file)) throw new Error(`no ${file}: run npm run build first`);
   if (!fs.existsSync(defaultAgentBundle())) throw new Error(`no agent bundle at ${defaultAgentBundle()}: run npm run build first`);
   return file;

@@ -11,7 +11,7 @@ export const BUNDLED_ASSETS = ['lima/worker.yaml', 'multipass/cloud-init.yaml', 
 export type BundledAsset = (typeof BUNDLED_ASSETS)[number];
 
 /** Run from the TypeScript sources (tsx, vitest) rather than from a bundle. */
-const fromSources = __filename.endsWith('.ts');
+export const fromSources = __filename.endsWith('.ts');
 
 /** The packaged app's resources directory, when this code runs from inside it. */
 function packagedResources(): string | undefined {
