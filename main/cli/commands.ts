@@ -118,8 +118,9 @@ const BENCH_API = {
   clients: intFlag('--clients <n>', 'concurrent clients', 16, POSITIVE),
   watchers: intFlag('--watchers <n>', 'concurrent watchers', 100, POSITIVE),
   watchEvents: intFlag('--watch-events <n>', 'objects created while watched', 1000, POSITIVE),
-  protocol: choiceFlag('--protocol <p>', 'HTTP/1.1 (one connection per client) or h2 (HTTP/2, one connection per client, as client-go negotiates)',
-    API_PROTOCOLS, isApiProtocol, 'http1.1'),
+  protocol: choiceFlag('--protocol <p>', 'HTTP/1.1 or h2 (HTTP/2, as client-go and kubectl negotiate)', API_PROTOCOLS, isApiProtocol, 'http1.1'),
+  connections: intFlag('--connections <n>', 'connections the clients share (HTTP/2 multiplexes the clients\' requests as streams of one connection, as client-go does)',
+    undefined, POSITIVE, '1 with h2; one per client with http1.1'),
   tracing: customFlag('--tracing <true|false>', 'the server records pods\' journey spans (to measure their overhead)', true, parseBoolean, 'true'),  metrics: customFlag('--metrics <true|false>', 'the server counts its Prometheus metrics (to measure their overhead)', true, parseBoolean, 'true'),
   overhead: intFlag('--overhead <rounds>', 'instead: run it 2 × rounds times, tracing and metrics on and off alternately (ABBA); print the medians and the overhead', 0),
 };

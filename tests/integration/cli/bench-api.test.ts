@@ -28,7 +28,7 @@ describe('flotilla bench api', { timeout: 300_000 }, () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const result = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-    expect(result).toMatchObject({ bench: 'api', protocol: 'h2', creates: 300, clients: 4 });
+    expect(result).toMatchObject({ bench: 'api', protocol: 'h2', creates: 300, clients: 4, connections: 1 }); // one shared connection, as client-go
     // The server is the build users run when it is up to date, else the sources, said on stderr.
     const fresh = 'cli' in freshBuild();
     expect(result.code).toBe(fresh ? 'build' : 'sources');
@@ -42,7 +42,7 @@ describe('flotilla bench api', { timeout: 300_000 }, () => {
     // Group commit: never fewer than one row a commit.
     expect(result.rows_per_commit).toBeGreaterThanOrEqual(1);
     expect(r.stdout).toContain('ceiling: bare HTTP/2 server creates/s');
-    expect(r.stdout).toContain('creates/s (4 clients, HTTP/2)');
+    expect(r.stdout).toContain('creates/s (4 clients, 1 HTTP/2 connection)');
     const left = [...benchDirs()].filter((d) => !before.has(d));
     expect(left).toEqual([]);
   });
