@@ -9,7 +9,7 @@
 //     without factors of 1024 and Ki … Ei (otherwise it is written as DecimalSI); zero is "0";
 //   - a string already in canonical form as ParseQuantity's fast path sees it is kept as given (so "+1" and "01Gi" stay).
 // Pure: no node imports.
-import { BINARY_SUFFIXES, DECIMAL_SUFFIXES } from './quantity';
+import { BINARY_SUFFIXES, DECIMAL_SUFFIXES, goTrimSpace } from './quantity';
 
 type Format = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
@@ -180,7 +180,7 @@ function canonical(q: Parsed): string | undefined {
  * parse (the caller's validation reports it) or has no canonical form with a suffix (beyond 999E).
  */
 export function canonicalQuantity(v: string | number): string | undefined {
-  const text = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v.trim();
+  const text = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : goTrimSpace(v); // Quantity.UnmarshalJSON trims the string first
   // Every write of an object makes its quantities' round trip, and a cluster uses few distinct ones ("100m", "128Mi").
   const known = answers.get(text);
   if (known !== undefined || answers.has(text)) return known;

@@ -24,6 +24,22 @@ export function quantityProblem(q: string): string | undefined {
   return QUANTITY_SHAPE_RE.test(q) ? QUANTITY_SUFFIX_MESSAGE : QUANTITY_FORMAT_MESSAGE;
 }
 
+/** Go's unicode.IsSpace set, which strings.TrimSpace trims (JavaScript's trim also takes U+FEFF, and not U+0085). */
+const GO_SPACE_EDGES = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** Go's strings.TrimSpace. */
+export function goTrimSpace(s: string): string {
+  return s.replace(GO_SPACE_EDGES, '');
+}
+
+/**
+ * Why a quantity in a request body does not decode, as Quantity.UnmarshalJSON says it: the string is trimmed of spaces
+ * before ParseQuantity reads it (`cpu: " 1"` is the quantity 1); undefined when it decodes.
+ */
+export function quantityJsonProblem(q: string): string | undefined {
+  return quantityProblem(goTrimSpace(q));
+}
+
 /** Kubernetes' decimal suffixes and the power of 10 each stands for (quantitySuffixer's table). */
 export const DECIMAL_SUFFIXES: Readonly<Record<string, number>> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 /** Kubernetes' binary suffixes and the power of 2 each stands for. */

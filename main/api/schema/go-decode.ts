@@ -3,7 +3,7 @@
 // struct field DeploymentSpec.spec.replicas of type int32`: the struct holding the field, the field's JSON path from
 // the object's root without list indexes or map keys, the Go type it could not take); a type with a decoder of its own
 // (resource.Quantity, intstr.IntOrString, metav1.Time) stops the decoding at its error instead.
-import { QUANTITY_FORMAT_MESSAGE, quantityProblem } from '../quantity';
+import { QUANTITY_FORMAT_MESSAGE, quantityJsonProblem } from '../quantity';
 import type { ParsedRef } from './format';
 
 export interface GoDecodeProblem {
@@ -33,7 +33,7 @@ export function goDecodeProblem(v: unknown, t: ParsedRef, struct: string, path: 
   if (t.kind === 'primitive') {
     switch (t.name) {
       case 'quantity': // Quantity.UnmarshalJSON parses whatever it gets (a JSON `true` as "true")
-        return { message: (typeof v === 'string' && quantityProblem(v)) || QUANTITY_FORMAT_MESSAGE, stops: true };
+        return { message: (typeof v === 'string' && quantityJsonProblem(v)) || QUANTITY_FORMAT_MESSAGE, stops: true };
       case 'int-or-string': // IntOrString.UnmarshalJSON: anything but a string is decoded as its int32
         return { message: cannotUnmarshal(typeof v === 'number' ? `number ${v}` : jsonKind(v), struct, path, 'int32'), stops: true };
       case 'date': // metav1.Time.UnmarshalJSON decodes a string first; a malformed one fails in time.Parse (not worded here)

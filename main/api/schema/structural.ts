@@ -5,7 +5,7 @@ import schema from './schema.generated.json';
 import { parseTypeRef, type ParsedRef, type PrimitiveRef, type SchemaDoc, type TypeSchema } from './format';
 import { MACHINE_SCHEMA } from './machine-schema';
 import { BUILTIN_ROOTS, FLOTILLA_ROOTS } from './roots';
-import { quantityProblem } from '../quantity';
+import { quantityJsonProblem } from '../quantity';
 import { goDecodeProblem, type GoDecodeProblem } from './go-decode';
 import { fitsGoInteger, goElement, goStruct } from './go-types';
 
@@ -97,7 +97,7 @@ function primitiveProblem(name: PrimitiveRef, v: unknown): string | undefined {
     case 'quantity': {
       if (typeof v === 'number') return undefined;
       if (typeof v !== 'string') return `expected quantity (string or number), got ${describe(v)}`;
-      const problem = quantityProblem(v);
+      const problem = quantityJsonProblem(v);
       return problem && `${problem}, got ${describe(v)}`;
     }
     case 'object(free)':

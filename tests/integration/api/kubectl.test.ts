@@ -245,6 +245,15 @@ spec:
     const bad = await c.kubectl(['create', '-f', '-'], { input: pod('0.5', '3072Mi', '1024Mi').replace('name: sizes', 'name: too-big') });
     expect(bad.stderr).toContain('spec.containers[0].resources.requests: Invalid value: "3Gi": must be less than or equal to memory limit of 1Gi');
     await c.kubectl(['delete', 'pod', 'sizes', '--wait=false']);
+    // Spaces around a quantity are trimmed before it is parsed (Quantity.UnmarshalJSON), inside one they are an error.
+    const spaced = await c.kubectl(['create', '-f', '-'], { input: pod(' 250m', '64Mi ', '128Mi').replace('name: sizes', 'name: spaced') });
+    expect(spaced.code, spaced.stderr).toBe(0);
+    expect((await getJson<{ spec: { containers: Array<{ resources: unknown }> } }>('pod', 'spaced')).spec.containers[0].resources)
+      .toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { memory: '128Mi' } });
+    const inside = await c.kubectl(['create', '-f', '-'], { input: pod('250 m', '64Mi', '128Mi').replace('name: sizes', 'name: inside') });
+    expect(inside.code).not.toBe(0);
+    expect(inside.stderr).toContain("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    await c.kubectl(['delete', 'pod', 'spaced', '--wait=false']);
   });
 
   it('malformed input gets a clear error', async () => {

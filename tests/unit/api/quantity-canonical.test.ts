@@ -36,6 +36,9 @@ describe('canonicalQuantity', () => {
     expect(canonicalQuantity(1000)).toBe('1k');
     expect(canonicalQuantity(' 1')).toBe('1');
     expect(canonicalQuantity('1 ')).toBe('1');
+    expect(canonicalQuantity('\t1024Mi\u0085')).toBe('1Gi'); // Go's TrimSpace: U+0085 is a space, U+FEFF is not
+    expect(canonicalQuantity('\ufeff1')).toBeUndefined();
+    expect(canonicalQuantity(' +1 ')).toBe('+1'); // the fast path keeps the trimmed string as given
   });
 
   it('follows the rules of the format: binary only for whole values of 1024 and more, decimal exponents in threes', () => {

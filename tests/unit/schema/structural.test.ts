@@ -209,6 +209,10 @@ describe('checkStructure: type errors', () => {
       expect(r.decodeError).toBe("unable to parse quantity's suffix");
     }
     for (const cpu of ['1.2.3', 'lots', '100Mb']) expect(checkStructure('v1', 'Pod', pod(cpu)).decodeError, cpu).toBe("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    // Quantity.UnmarshalJSON trims the string (strings.TrimSpace) before it parses it: spaces around are no error,
+    // inside they are; a byte-order mark is not one of Go's spaces.
+    for (const cpu of [' 1', '1 ', '\t250m\n', '\u00a01Gi\u0085']) expect(checkStructure('v1', 'Pod', pod(cpu)).typeErrors, JSON.stringify(cpu)).toEqual([]);
+    for (const cpu of ['1 Gi', '\ufeff1']) expect(checkStructure('v1', 'Pod', pod(cpu)).decodeError, JSON.stringify(cpu)).toBe("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
     for (const cpu of ['1', '250m', '1Ki', '1e3', '1E', '.5', '1.']) expect(checkStructure('v1', 'Pod', pod(cpu)).typeErrors, cpu).toEqual([]);
   });
 
