@@ -1,6 +1,6 @@
 // A real containerd + CNI bridge: pods start, serve on their IP, finish, get env, terminate, and are adopted.
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -149,6 +149,27 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(st.initContainerStatuses?.map((c) => c.state?.terminated?.reason)).toEqual(['Completed', 'Completed']);
     expect(st.initContainerStatuses?.map((c) => c.ready)).toEqual([true, true]);
     expect(st.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+
+    // While the app container's image is being pulled, the status already shows the init container done: the pass
+    // that pulls publishes the runtime's state first, as the kubelet's SyncPod does (kubectl: PodInitializing, not
+    // Init:0/1). The image's registry accepts connections and never answers, so the pull lasts until it is closed.
+    const held = new Set<Socket>();
+    const silent = createServer((sock) => { held.add(sock); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const slow = await run(makePod('slowpull', [{ name: 'web', image: `127.0.0.1:${port}/slow:1` }], {
+        initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'echo one'] }],
+      }));
+      const pulling = await waitStatus(pm, slow, 'init done while the app image is pulled', (s) => s.initContainerStatuses?.[0]?.state?.terminated !== undefined);
+      expect(pulling.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
+      expect(pulling.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+      expect(pulling.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+      expect(pm.status(uidOf(slow))?.containerStatuses?.[0]?.state?.running).toBeUndefined(); // still pulling
+    } finally {
+      silent.close();
+      for (const sock of held) sock.destroy();
+    }
 
     const failing = await run(makePod('badinit', [{ name: 'web', image: HELLO }], { restartPolicy: 'Never', initContainers: [{ name: 'boom', image: HELLO, command: ['sh', '-c', 'exit 7'] }] }));
     const f = await waitStatus(pm, failing, 'Failed', (s) => s.phase === 'Failed');
