@@ -1,6 +1,6 @@
 // A real containerd + CNI bridge: pods start, serve on their IP, finish, get env, terminate, and are adopted.
 import { existsSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -150,25 +150,25 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(st.initContainerStatuses?.map((c) => c.ready)).toEqual([true, true]);
     expect(st.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
 
-    // While the app container's image is being pulled, the status already shows the init container done: the pass
-    // that pulls publishes the runtime's state first, as the kubelet's SyncPod does (kubectl: PodInitializing, not
-    // Init:0/1). The image's registry accepts connections and never answers, so the pull lasts until it is closed.
-    const held = new Set<Socket>();
-    const silent = createServer((sock) => { held.add(sock); });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as AddressInfo).port;
+    // While the app container's image is awaited (here the node's image tarball that may bring it, held by the test;
+    // a pull is as long), the status already shows the init container done: the pass that waits publishes the
+    // runtime's state first, as the kubelet's SyncPod does (kubectl: PodInitializing, not Init:0/1).
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const gated = manager({ imagesImported: (image) => (image.includes('/held:') ? held : Promise.resolve()) });
+    const slow = makePod('heldimage', [{ name: 'web', image: '127.0.0.1:1/held:1' }], {
+      initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'echo one'] }],
+    });
     try {
-      const slow = await run(makePod('slowpull', [{ name: 'web', image: `127.0.0.1:${port}/slow:1` }], {
-        initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'echo one'] }],
-      }));
-      const pulling = await waitStatus(pm, slow, 'init done while the app image is pulled', (s) => s.initContainerStatuses?.[0]?.state?.terminated !== undefined);
-      expect(pulling.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
-      expect(pulling.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
-      expect(pulling.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
-      expect(pm.status(uidOf(slow))?.containerStatuses?.[0]?.state?.running).toBeUndefined(); // still pulling
+      await gated.sync(slow);
+      const waiting = await waitStatus(gated, slow, 'init done while the app image is awaited', (s) => s.initContainerStatuses?.[0]?.state?.terminated !== undefined);
+      expect(waiting.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
+      expect(waiting.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+      expect(waiting.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
     } finally {
-      silent.close();
-      for (const sock of held) sock.destroy();
+      release(); // the pull then fails at once (nothing listens on port 1) and the pass ends
+      await gated.remove(uidOf(slow));
+      await gated.close();
     }
 
     const failing = await run(makePod('badinit', [{ name: 'web', image: HELLO }], { restartPolicy: 'Never', initContainers: [{ name: 'boom', image: HELLO, command: ['sh', '-c', 'exit 7'] }] }));
