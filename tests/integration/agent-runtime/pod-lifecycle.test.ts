@@ -156,7 +156,9 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     let release = (): void => undefined;
     const held = new Promise<void>((resolve) => { release = resolve; });
     const gated = manager({ imagesImported: (image) => (image.includes('/held:') ? held : Promise.resolve()) });
-    const slow = makePod('heldimage', [{ name: 'web', image: '127.0.0.1:1/held:1' }], {
+    // imagePullPolicy Never: once the gate opens the image is still absent and the container fails at once
+    // (ErrImageNeverPull), with no network in the test (a pull from a loopback port stalled in CI runs).
+    const slow = makePod('heldimage', [{ name: 'web', image: 'example.invalid/held:1', imagePullPolicy: 'Never' }], {
       initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'echo one'] }],
     });
     try {
@@ -165,8 +167,10 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
       expect(waiting.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
       expect(waiting.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
       expect(waiting.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+      release();
+      await waitStatus(gated, slow, 'ErrImageNeverPull once the gate opens', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull');
     } finally {
-      release(); // the pull then fails at once (nothing listens on port 1) and the pass ends
+      release();
       await gated.remove(uidOf(slow));
       await gated.close();
     }
