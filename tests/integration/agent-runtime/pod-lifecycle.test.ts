@@ -150,31 +150,6 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(st.initContainerStatuses?.map((c) => c.ready)).toEqual([true, true]);
     expect(st.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
 
-    // While the app container's image is awaited (here the node's image tarball that may bring it, held by the test;
-    // a pull is as long), the status already shows the init container done: the pass that waits publishes the
-    // runtime's state first, as the kubelet's SyncPod does (kubectl: PodInitializing, not Init:0/1).
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    const gated = manager({ imagesImported: (image) => (image.includes('/held:') ? held : Promise.resolve()) });
-    // imagePullPolicy Never: once the gate opens the image is still absent and the container fails at once
-    // (ErrImageNeverPull), with no network in the test (a pull from a loopback port stalled in CI runs).
-    const slow = makePod('heldimage', [{ name: 'web', image: 'example.invalid/held:1', imagePullPolicy: 'Never' }], {
-      initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'echo one'] }],
-    });
-    try {
-      await gated.sync(slow);
-      const waiting = await waitStatus(gated, slow, 'init done while the app image is awaited', (s) => s.initContainerStatuses?.[0]?.state?.terminated !== undefined);
-      expect(waiting.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
-      expect(waiting.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
-      expect(waiting.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
-      release();
-      await waitStatus(gated, slow, 'ErrImageNeverPull once the gate opens', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull');
-    } finally {
-      release();
-      await gated.remove(uidOf(slow));
-      await gated.close();
-    }
-
     const failing = await run(makePod('badinit', [{ name: 'web', image: HELLO }], { restartPolicy: 'Never', initContainers: [{ name: 'boom', image: HELLO, command: ['sh', '-c', 'exit 7'] }] }));
     const f = await waitStatus(pm, failing, 'Failed', (s) => s.phase === 'Failed');
     expect(f.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 7, reason: 'Error' });
