@@ -25,7 +25,8 @@ export function quantityProblem(q: string): string | undefined {
 }
 
 /** Go's unicode.IsSpace set, which strings.TrimSpace trims (JavaScript's trim also takes U+FEFF, and not U+0085). */
-const GO_SPACE_EDGES = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.source;
+const GO_SPACE_EDGES = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
 
 /** Go's strings.TrimSpace. */
 export function goTrimSpace(s: string): string {

@@ -129,7 +129,7 @@ async function createPhase(
  * HTTP/2 one, as client-go (its transport keeps one connection to a server and opens another only when the server's
  * stream limit is reached) — a controller's workers and watches, or kubectl's requests, are streams of it.
  */
-export function benchConnections(o: Pick<BenchApiOptions, 'protocol' | 'clients' | 'connections'>): number {
+function benchConnections(o: Pick<BenchApiOptions, 'protocol' | 'clients' | 'connections'>): number {
   return o.connections ?? (o.protocol === 'h2' ? 1 : o.clients);
 }
 
