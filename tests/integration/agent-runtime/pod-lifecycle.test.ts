@@ -156,6 +156,37 @@ describe.skipIf(skipUnlessRoot)('pod lifecycle on containerd', () => {
     expect(f.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
   });
 
+  it('shows the init containers done while the app container\'s image is awaited, as the kubelet\'s SyncPod', async () => {
+    // The pass that waits for the image (here the node's image tarball that may bring it, held by the test; a pull is
+    // as long) publishes the runtime's state first (kubectl: PodInitializing, not Init:0/1).
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const gated = manager({ imagesImported: (image) => (image.includes('/held:') ? held : Promise.resolve()) });
+    // imagePullPolicy Never: once the gate opens the image is still absent and the container fails at once
+    // (ErrImageNeverPull), with no network in the test. The init container outlives the first passes (sleep 1), so
+    // that only the pass held at the gate can show it done.
+    const slow = makePod('heldimage', [{ name: 'web', image: 'example.invalid/held:1', imagePullPolicy: 'Never' }], {
+      initContainers: [{ name: 'one', image: HELLO, command: ['sh', '-c', 'sleep 1; echo one'] }],
+    });
+    // Not awaited before the gate opens: sync() resolves after a full pass, and the pass after the first may be the one
+    // that waits at the gate.
+    const synced = gated.sync(slow);
+    try {
+      const waiting = await waitStatus(gated, slow, 'init done while the app image is awaited', (s) => s.initContainerStatuses?.[0]?.state?.terminated !== undefined, 30_000);
+      expect(waiting.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
+      expect(waiting.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+      expect(waiting.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+      release();
+      await synced;
+      await waitStatus(gated, slow, 'ErrImageNeverPull once the gate opens', (s) => s.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull', 30_000);
+    } finally {
+      release();
+      await synced;
+      await gated.remove(uidOf(slow));
+      await gated.close();
+    }
+  });
+
   it('recreates a lost sandbox and keeps counting restarts', async () => {
     const events: string[] = [];
     const off = pm.on('event', (uid, ev) => events.push(`${uid} ${ev.type} ${ev.reason} ${ev.message}`));

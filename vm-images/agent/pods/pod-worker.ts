@@ -215,6 +215,10 @@ export class PodWorker {
     if (!(await startVolumes())) return this.deps.syncIntervalMs;
     if (sandbox) {
       let all = await listPodContainers(this.deps.cri, this.uid, sandbox.id);
+      // As the kubelet's SyncPod, which sets the pod's status from the runtime's state before it acts: while a long
+      // step runs (the next container's image pull), the status shows what the pass started from — the init
+      // containers done (PodInitializing over), a container that exited — not the state the last pass ended with.
+      if (all.length) this.publish(all, sandbox.ip, true, await this.earlierContainers(sandbox, all));
       const init = await this.syncInit(all, sandbox);
       next = Math.min(next, init.next);
       if (init.initialized) {
