@@ -9,8 +9,12 @@
 //     `annotations: {}` as a change (kubectl's patch sets the empty map it strips its own annotation from).
 //   - a Quantity is written in its canonical form: "1000m" as "1", "1024Mi" as "1Gi", a JSON number 1 as "1"
 //     (quantity-canonical.ts), in fields, ResourceLists and lists alike;
+//   - a `status` left out is the zero struct Go always encodes (a struct field is never omitted): `{}` for a Deployment
+//     no controller has written yet, `{"replicas": 0}` for a ReplicaSet, `{"loadBalancer": {}}` for a Service
+//     (status-zero.generated.json, by scripts/gen-status-zero.ts);
 // Other values inside free-form objects, map values and list items are left alone. Pure: no node imports.
 import omitEmpty from './omit-empty.generated.json';
+import statusZero from './status-zero.generated.json';
 import { canonicalQuantity } from '../quantity-canonical';
 import type { ParsedRef } from './format';
 import { ref, schemaType, schemaTypeFor } from './structural';
@@ -18,6 +22,9 @@ import { ref, schemaType, schemaTypeFor } from './structural';
 const OMIT_EMPTY: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries(omitEmpty as Record<string, string[]>).map(([type, fields]) => [type, new Set(fields)]),
 );
+
+/** A root type → its zero status as JSON text (parsed for each object that gets one). */
+const STATUS_ZERO: ReadonlyMap<string, string> = new Map(Object.entries(statusZero).map(([type, zero]) => [type, JSON.stringify(zero)]));
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,17 +103,27 @@ function walk(v: unknown, t: ParsedRef, drops: boolean): void {
  */
 export function roundTripAsGo(apiVersion: string, kind: string, obj: unknown): void {
   const root = schemaTypeFor(apiVersion, kind);
-  if (root) walk(obj, { kind: 'named', name: root }, true);
+  if (!root) return;
+  walk(obj, { kind: 'named', name: root }, true);
+  zeroStatus(root, obj);
+}
+
+/** An object of a kind whose Go status is a struct gets its zero status when it has none (or a null one). */
+function zeroStatus(root: string, obj: unknown): void {
+  const zero = STATUS_ZERO.get(root);
+  if (zero !== undefined && isObject(obj) && (obj.status === undefined || obj.status === null)) obj.status = JSON.parse(zero);
 }
 
 /**
- * Only the quantities of `obj.status` in canonical form, for a status write: the rest of such a write is the stored
- * object's (already through the round trip), and what it drops is left as before (deleting its nulls on every status
- * update made the objects V8's slower dictionaries, ≈ 8 % of bench scheduler).
+ * Only the quantities of `obj.status` in canonical form (and the zero status for none), for a status write: the rest of
+ * such a write is the stored object's (already through the round trip), and what it drops is left as before (deleting
+ * its nulls on every status update made the objects V8's slower dictionaries, ≈ 8 % of bench scheduler).
  */
 export function canonicalStatusQuantities(apiVersion: string, kind: string, obj: unknown): void {
   const root = schemaTypeFor(apiVersion, kind);
-  const status = root && isObject(obj) ? compiled(root)?.get('status') : undefined;
+  if (!root) return;
+  zeroStatus(root, obj);
+  const status = isObject(obj) ? compiled(root)?.get('status') : undefined;
   if (status && isObject(obj)) walk(obj.status, status.type, false);
 }
 

@@ -20,7 +20,34 @@ describe('roundTripAsGo', () => {
     expect(d).toEqual({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
       spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'i', resources: {} }] } } },
+      status: {},
     });
+  });
+
+  it('gives an object without a status the zero struct Go always encodes, and leaves a status that is there', () => {
+    const rs: Record<string, unknown> = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r' }, spec: { selector: {} } };
+    roundTripAsGo('apps/v1', 'ReplicaSet', rs);
+    expect(rs.status).toEqual({ replicas: 0 }); // ReplicaSetStatus.Replicas has no omitempty
+    const svc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: {}, status: null };
+    roundTripAsGo('v1', 'Service', svc);
+    expect(svc.status).toEqual({ loadBalancer: {} });
+    const pdb: Record<string, unknown> = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: {} };
+    roundTripAsGo('policy/v1', 'PodDisruptionBudget', pdb);
+    expect(pdb.status).toEqual({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
+    const other: Record<string, unknown> = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r2' }, spec: { selector: {} } };
+    roundTripAsGo('apps/v1', 'ReplicaSet', other);
+    (other.status as { replicas: number }).replicas = 3;
+    expect(rs.status).toEqual({ replicas: 0 }); // each object its own zero
+    const running = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: {}, status: { replicas: 2 } };
+    roundTripAsGo('apps/v1', 'Deployment', running);
+    expect(running.status).toEqual({ replicas: 2 });
+    const cm: Record<string, unknown> = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+    roundTripAsGo('v1', 'ConfigMap', cm);
+    expect(cm).not.toHaveProperty('status'); // no status in its Go struct
+    // A status write without one (or with null) stores the zero status, as Go decodes it.
+    const written: Record<string, unknown> = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: {}, status: null };
+    canonicalStatusQuantities('apps/v1', 'StatefulSet', written);
+    expect(written.status).toEqual({ replicas: 0, availableReplicas: 0 });
   });
 
   it('leaves map values, unknown fields and kinds without a schema alone', () => {
@@ -44,6 +71,7 @@ describe('roundTripAsGo', () => {
     expect(pod).toEqual({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
       spec: { containers: [{ name: 'c', image: 'i', resources: {}, securityContext: {} }] },
+      status: {},
     });
   });
 
