@@ -2,7 +2,8 @@
 // is `SPDY/3.1+portforward.k8s.io` (or, as its fallback, raw SPDY after `Upgrade: SPDY/3.1`).
 // Per forwarded connection kubectl opens an error stream and a data stream with the same requestid;
 // the data stream is relayed to the node agent's /portForward WebSocket (bytes; empty message = half-close),
-// and a connection the agent cannot make is reported on the error stream.
+// and a connection the agent cannot make is reported on the error stream. Any other WebSocket speaks the kubelet's
+// channel protocol (port-forward-channels.ts), each port relayed to the agent the same way.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type RawData, type WebSocket } from 'ws';
@@ -11,6 +12,7 @@ import { SpdySession, type SpdyStream } from '../../protocol/spdy/session';
 import { rawBuffer } from '../../protocol/ws-data';
 import { errors } from '../status';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from '../../protocol/agent-connection';
+import { BASE64_CHANNEL_PROTOCOL, CHANNEL_PROTOCOL, channelPorts, serveChannels, type PortConnection, type PortHandlers } from './port-forward-channels';
 
 export const SPDY_WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
@@ -23,7 +25,8 @@ export function createPortForwardWebSocketServer(): WebSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    handleProtocols: (offered) => (offered.has(WS_TOKEN) ? WS_TOKEN : false),
+    // The first the client offers that is served (wsstream's handshake), kubectl's SPDY tunnel always.
+    handleProtocols: (offered) => (offered.has(WS_TOKEN) ? WS_TOKEN : [...offered].find((p) => CHANNEL_PROTOCOLS.includes(p)) ?? false),
   });
   wss.on('headers', (headers: string[]) => {
     const i = headers.indexOf(`Sec-WebSocket-Protocol: ${WS_TOKEN}`);
@@ -31,6 +34,8 @@ export function createPortForwardWebSocketServer(): WebSocketServer {
   });
   return wss;
 }
+
+const CHANNEL_PROTOCOLS = [CHANNEL_PROTOCOL, BASE64_CHANNEL_PROTOCOL];
 
 interface Pair { error?: SpdyStream; data?: SpdyStream }
 
@@ -112,8 +117,15 @@ export function upgradePortForward(ep: AgentEndpoint, wss: WebSocketServer, pod:
   };
   const upgrade = (req.headers.upgrade ?? '').toLowerCase();
   if (upgrade === 'websocket') {
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    if (!offered.includes(SPDY_WS_PROTOCOL)) throw errors.badRequest(`port-forward needs the WebSocket subprotocol ${SPDY_WS_PROTOCOL}`);
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!offered.includes(SPDY_WS_PROTOCOL)) {
+      if (offered.length && !offered.some((p) => CHANNEL_PROTOCOLS.includes(p))) {
+        throw errors.badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${[SPDY_WS_PROTOCOL, ...CHANNEL_PROTOCOLS].join(' ')}]`);
+      }
+      const ports = channelPorts(new URL(req.url ?? '/', 'http://x').searchParams);
+      wss.handleUpgrade(req, socket, head, (ws) => serveChannels(ws, ports, (port, handlers) => agentPort(ep, node, `/portForward/${ns}/${name}?port=${port}`, handlers)));
+      return;
+    }
     req.headers['sec-websocket-protocol'] = WS_TOKEN;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const io = createWebSocketStream(ws, { allowHalfOpen: false });
@@ -130,4 +142,34 @@ export function upgradePortForward(ep: AgentEndpoint, wss: WebSocketServer, pod:
     return;
   }
   throw errors.badRequest('port-forward needs a WebSocket or SPDY/3.1 upgrade');
+}
+
+/** One port of a channel session: the agent's /portForward WebSocket; what the client sends before it is up is kept. */
+function agentPort(ep: AgentEndpoint, node: string, path: string, h: PortHandlers): PortConnection {
+  let ws: WebSocket | undefined;
+  let closed = false;
+  const pending: Buffer[] = [];
+  agentWebSocket(ep, node, path, []).then(
+    (agent) => {
+      if (closed) { agent.close(1000); return; }
+      ws = agent;
+      // The pod's side ending ends the port (the client's channel cannot be half-closed), as containerd's forward
+      // ends when either direction does.
+      agent.on('message', (raw: RawData) => {
+        const d = rawBuffer(raw);
+        if (d.length) { h.data(d); return; }
+        agent.close(1000);
+        h.end();
+      });
+      agent.on('close', (code: number, reason: Buffer) => h.end(code !== 1000 && code !== 1005 ? reason.toString() || `connection to the pod closed (${code})` : undefined));
+      agent.on('error', () => undefined);
+      for (const d of pending.splice(0)) agent.send(d);
+      agent.resume();
+    },
+    (e: unknown) => h.end(e instanceof AgentUpgradeError ? statusMessage(e.body) : `no connection to node "${node}": ${e instanceof Error ? e.message : String(e)}`),
+  );
+  return {
+    write: (d) => { if (ws) { if (ws.readyState === ws.OPEN) ws.send(d); } else pending.push(d); },
+    close: () => { closed = true; if (ws && ws.readyState === ws.OPEN) ws.close(1000); },
+  };
 }

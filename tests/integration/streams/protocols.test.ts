@@ -1,7 +1,10 @@
 // The wire protocols below kubectl's everyday use, spoken directly to the real API server: exec with a TTY
-// and a resize message (channel 4) over v5.channel.k8s.io, and port-forward over raw SPDY/3.1 (kubectl's
-// fallback when the WebSocket upgrade is refused).
+// and a resize message (channel 4) over v5.channel.k8s.io, port-forward over raw SPDY/3.1 (kubectl's
+// fallback when the WebSocket upgrade is refused), and port-forward over WebSocket channels (v4.channel.k8s.io and its
+// base64 form: the kubelet's protocol, which python3-kubernetes speaks — run here too).
+import { execFile } from 'node:child_process';
 import * as https from 'node:https';
+import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -154,5 +157,94 @@ describe.skipIf(skipUnlessRoot)('exec TTY and raw SPDY port-forward against the 
     data.resume();
     expect(await errText).toMatch(/^error forwarding port 9 to pod proto, uid [\w-]+: .*ECONNREFUSED/);
     session.close();
+  });
+
+  /** A port-forward WebSocket to pod `proto` or `echo` with `?ports=`: its messages as they come, and how it closed. */
+  const channelSocket = (pod: string, ports: string, protocols: string[]) => {
+    const { core } = rig.cluster;
+    const ws = new WebSocket(`wss://127.0.0.1:${core.api.port}/api/v1/namespaces/default/pods/${pod}/portforward?ports=${ports}`, protocols, {
+      headers: { Authorization: `Bearer ${core.auth.adminToken}` }, ca: core.caCertPem,
+    });
+    const messages: Buffer[] = [];
+    ws.on('message', (raw: RawData) => messages.push(Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer)));
+    const opened = new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code: number) => resolve(code)));
+    return { ws, messages, opened, closed };
+  };
+
+  it('port-forward over WebSocket channels (v4.channel.k8s.io): each port\'s number first, its bytes, a failed port\'s error, closed when all have ended', async () => {
+    const { ws, messages, opened, closed } = channelSocket('proto', '8080,9', ['v4.channel.k8s.io']);
+    await opened;
+    expect(ws.protocol).toBe('v4.channel.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('GET /channels HTTP/1.0\r\n\r\n')]));
+    expect(await closed).toBe(1000); // the pod closed 8080's connection; 9's was refused
+    const on = (ch: number) => messages.filter((m) => m[0] === ch).map((m) => m.subarray(1));
+    const le = (port: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(port); return b; };
+    // The port, as two bytes little endian, opens each channel: data 2i, error 2i+1.
+    for (const [i, port] of [8080, 9].entries()) {
+      expect(on(2 * i)[0]).toEqual(le(port));
+      expect(on(2 * i + 1)[0]).toEqual(le(port));
+    }
+    expect(Buffer.concat(on(0).slice(1)).toString()).toMatch(/^HTTP\/1\.0 200 OK\r\n[\s\S]*Hello from proto \(/);
+    expect(on(1).length).toBe(1); // no error for 8080
+    expect(on(2).length).toBe(1); // no bytes from 9
+    expect(Buffer.concat(on(3).slice(1)).toString()).toMatch(/^error forwarding port 9 to pod proto, uid [\w-]+: .*ECONNREFUSED/);
+  });
+
+  it('port-forward over v4.base64.channel.k8s.io: text messages, the channel as a digit, base64 both ways (echo server)', async () => {
+    const { ws, messages, opened, closed } = channelSocket('echo', '9000', ['v4.base64.channel.k8s.io']);
+    await opened;
+    expect(ws.protocol).toBe('v4.base64.channel.k8s.io');
+    ws.send(`0${Buffer.from('over base64\n').toString('base64')}`);
+    const echoed = await waitFor('the echo', () => {
+      const data = messages.map((m) => m.toString()).filter((m) => m[0] === '0').map((m) => Buffer.from(m.slice(1), 'base64'));
+      const text = Buffer.concat(data.slice(1)).toString();
+      return text.includes('\n') ? { first: data[0], text } : undefined;
+    });
+    expect(echoed.first.readUInt16LE(0)).toBe(9000);
+    expect(echoed.text).toBe('over base64\n');
+    ws.close(); // the channels cannot be half-closed: the client ends the session
+    expect(await closed).toBe(1005);
+  });
+
+  it('port-forward over WebSocket channels refuses bad ports and unknown subprotocols as the kubelet does', async () => {
+    const refusal = async (ports: string, protocols: string[]) => {
+      const { opened } = channelSocket('proto', ports, protocols);
+      const err = await opened.then(() => undefined, (e: Error) => e.message);
+      return err;
+    };
+    expect(await refusal('', ['v4.channel.k8s.io'])).toContain('400');
+    expect(await refusal('http', ['v4.channel.k8s.io'])).toContain('400');
+    expect(await refusal('8080', ['v9.example'])).toContain('400');
+    const { core } = rig.cluster;
+    const body = (q: string, protocol: string) => new Promise<string>((resolve, reject) => {
+      const req = https.request({
+        host: '127.0.0.1', port: core.api.port, path: `/api/v1/namespaces/default/pods/proto/portforward${q}`, ca: core.caCertPem,
+        headers: { Authorization: `Bearer ${core.auth.adminToken}`, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64'), 'Sec-WebSocket-Protocol': protocol },
+      });
+      req.on('response', (res) => { let t = ''; res.on('data', (d: Buffer) => (t += d.toString())); res.on('end', () => resolve(t)); });
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('error', reject);
+      req.end();
+    });
+    const message = async (q: string, protocol: string) => (JSON.parse(await body(q, protocol)) as { message?: string }).message;
+    expect(JSON.parse(await body('', 'v4.channel.k8s.io'))).toMatchObject({ code: 400, message: 'query parameter "port" is required' });
+    expect(await message('?ports=80,x', 'v4.channel.k8s.io')).toBe('unable to parse "80,x" as a port: strconv.ParseUint: parsing "x": invalid syntax');
+    expect(await message('?ports=0', 'v4.channel.k8s.io')).toBe('port "0" must be > 0');
+    expect(await message('?ports=70000', 'v4.channel.k8s.io')).toContain('value out of range');
+    expect(await message('?ports=80', 'v9.example')).toBe('requested protocol(s) are not supported: [v9.example]; supports [SPDY/3.1+portforward.k8s.io v4.channel.k8s.io v4.base64.channel.k8s.io]');
+  });
+
+  it('python3-kubernetes\' portforward (a second real client, on WebSocket channels): the answer of one port, the error of another', async () => {
+    const script = path.join(__dirname, '..', '..', 'fixtures', 'python', 'port_forward.py');
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile('/usr/bin/python3', [script, rig.cluster.core.kubeconfigPath, 'proto', '8080', '9'], { timeout: 60_000, env: { PATH: '/usr/bin:/bin', HOME: rig.cluster.dir } }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`${err.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+    });
+    const report = JSON.parse(out) as { answer: string; error: string | null };
+    expect(report.answer).toMatch(/^HTTP\/1\.0 200 OK\r\n[\s\S]*Hello from proto \(/);
+    expect(report.error).toMatch(/^error forwarding port 9 to pod proto, uid [\w-]+: .*ECONNREFUSED/);
   });
 });
