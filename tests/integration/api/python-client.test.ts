@@ -46,10 +46,11 @@ interface PythonReport {
   secret: [Record<string, string> | null, Record<string, string> | null];
   components: Array<[string, string, string]>;
   wrongType: [number, string, string] | string;
+  newStatus: [string, number, string, number];
 }
 
 describe('the Python client (python3-kubernetes)', () => {
-  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData, reads /version/ and the component statuses, and gets a wrongly typed value refused', async () => {
+  it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData, reads /version/ and the component statuses, gets a wrongly typed value refused, and reads a new object\'s zero status', async () => {
     const r = await runPython([c.core.kubeconfigPath, 'from-python']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as PythonReport;
@@ -66,6 +67,8 @@ describe('the Python client (python3-kubernetes)', () => {
     // A wrongly typed value: kube-apiserver's 400 and its words, as the client reads them.
     expect(report.wrongType).toEqual([400, 'BadRequest',
       'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32']);
+    // A new ReplicaSet (no controllers run here) has the zero status Go encodes, {replicas: 0}: a model, not None.
+    expect(report.newStatus).toEqual(['V1ReplicaSetStatus', 0, 'V1ReplicaSetStatus', 0]);
     // What the client created is really there.
     const got = await c.client.request('GET', '/api/v1/namespaces/default/configmaps/from-python');
     expect(got.code).toBe(200);
