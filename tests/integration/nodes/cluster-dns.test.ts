@@ -104,9 +104,11 @@ describe.skipIf(skipWithoutAgent)('cluster DNS on a sandbox node', () => {
     expect(await inClient('nslookup', 'db')).toContain(`Address: ${dbIP}`);
   });
 
-  it('SRV for named ports, PTR for a service IP, CNAME for an ExternalName, NXDOMAIN for unknown names', async () => {
+  it('SRV for named ports and under a service\'s own name, PTR for a service IP, CNAME for an ExternalName, NXDOMAIN for unknown names', async () => {
     expect(await inClient('nslookup', '-type=srv', '_http._tcp.web.default.svc.cluster.local')).toMatch(/web\.default\.svc\.cluster\.local/);
     expect(await inClient('nslookup', '-type=srv', '_pg._tcp.db.default.svc.cluster.local')).toMatch(/8080 db-0\.db\.default\.svc\.cluster\.local/);
+    // The service's own name: every port (CoreDNS).
+    expect(await inClient('nslookup', '-type=srv', 'db.default.svc.cluster.local')).toMatch(/service = 0 \d+ 8080 db-0\.db\.default\.svc\.cluster\.local/);
     const ip = await svcIP('web');
     expect(await inClient('nslookup', ip)).toMatch(/name = web\.default\.svc\.cluster\.local/);
     const ext = await inClient('nslookup', 'ext.default.svc.cluster.local');

@@ -4,6 +4,7 @@
 //   <svc>.<ns>.svc.<zone>                     A: the ClusterIP; headless: one per ready endpoint address
 //   <host>.<svc>.<ns>.svc.<zone>              A: an endpoint by its hostname (or its dashed IP, as CoreDNS)
 //   _<port>._<proto>.<svc>.<ns>.svc.<zone>    SRV: named ports (headless: one per endpoint, on its port)
+//   <svc>.<ns>.svc.<zone>                     SRV: every port, named or not (CoreDNS: no port or protocol label matches all)
 //   <svc>.<ns>.svc.<zone>                     CNAME: an ExternalName Service
 //   <d>.<c>.<b>.<a>.in-addr.arpa              PTR: ClusterIPs, endpoints, and other pods (<a-b-c-d>.<ns>.pod.<zone>)
 //   dns-version.<zone>                        TXT "1.0.1"
@@ -110,8 +111,10 @@ function addService(z: Zone, svc: Service, slices: EndpointSlice[]): void {
     const ips = (spec.clusterIPs?.length ? spec.clusterIPs : [spec.clusterIP ?? '']).filter(isIPv4);
     if (!ips.length) return;
     for (const ip of ips) { addA(z, base, ip); addPtr(z, ip, base); }
-    const named = (spec.ports ?? []).filter((p) => p.name);
-    for (const p of named) addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), { priority: 0, weight: 100, port: p.port, target: base });
+    for (const p of spec.ports ?? []) {
+      if (p.name) addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), { priority: 0, weight: 100, port: p.port, target: base });
+      addSrv(z, base, { priority: 0, weight: 100, port: p.port, target: base });
+    }
   }
   for (const ep of endpoints) {
     const host = `${ep.host}.${base}`;
@@ -120,8 +123,9 @@ function addService(z: Zone, svc: Service, slices: EndpointSlice[]): void {
     addPtr(z, ep.ip, host);
     if (!headless) continue;
     for (const p of ep.ports) {
-      if (!p.name || p.port === undefined) continue;
-      addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), { priority: 0, weight: 100, port: p.port, target: host });
+      if (p.port === undefined) continue;
+      if (p.name) addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), { priority: 0, weight: 100, port: p.port, target: host });
+      addSrv(z, base, { priority: 0, weight: 100, port: p.port, target: host });
     }
   }
 }

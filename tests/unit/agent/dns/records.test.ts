@@ -44,20 +44,29 @@ function ask(name: string, type: RecordType) {
 }
 
 describe('cluster DNS records', () => {
-  it('a ClusterIP service: A, SRV for named ports only, PTR', () => {
+  it('a ClusterIP service: A, SRV for named ports and, under its own name, for every port, PTR', () => {
     expect(ask('web.shop.svc.cluster.local', 'A')).toMatchObject({ rcode: 'NOERROR', data: ['10.96.3.4'] });
     expect(ask('WEB.Shop.svc.cluster.local.', 'A')).toMatchObject({ rcode: 'NOERROR', data: ['10.96.3.4'] }); // case-insensitive
     expect(ask('_http._tcp.web.shop.svc.cluster.local', 'SRV').data).toEqual([{ priority: 0, weight: 100, port: 80, target: 'web.shop.svc.cluster.local' }]);
+    // The service's own name has an SRV for every port, named or not (CoreDNS: no port and protocol labels match all).
+    expect(ask('web.shop.svc.cluster.local', 'SRV').data).toEqual([
+      { priority: 0, weight: 50, port: 80, target: 'web.shop.svc.cluster.local' },
+      { priority: 0, weight: 50, port: 81, target: 'web.shop.svc.cluster.local' },
+    ]);
     expect(ask('4.3.96.10.in-addr.arpa', 'PTR').data).toEqual(['web.shop.svc.cluster.local']);
     // An endpoint of a ClusterIP service has a name and PTR too (its dashed IP, as CoreDNS), but the service name stays the ClusterIP.
     expect(ask('10-244-2-9.web.shop.svc.cluster.local', 'A').data).toEqual(['10.244.2.9']);
   });
 
-  it('a headless service: one A per ready endpoint, per-endpoint names, SRV on endpoint ports, PTR', () => {
+  it('a headless service: one A per ready endpoint, per-endpoint names, SRV on endpoint ports (named, and all under its own name), PTR', () => {
     expect(ask('db.shop.svc.cluster.local', 'A').data).toEqual(['10.244.1.5', '10.244.1.6']);
     expect(ask('db-0.db.shop.svc.cluster.local', 'A').data).toEqual(['10.244.1.5']);
     expect(ask('db-2.db.shop.svc.cluster.local', 'A').rcode).toBe('NXDOMAIN'); // not ready
     expect(ask('_pg._tcp.db.shop.svc.cluster.local', 'SRV').data).toEqual([
+      { priority: 0, weight: 50, port: 5432, target: 'db-0.db.shop.svc.cluster.local' },
+      { priority: 0, weight: 50, port: 5432, target: '10-244-1-6.db.shop.svc.cluster.local' },
+    ]);
+    expect(ask('db.shop.svc.cluster.local', 'SRV').data).toEqual([
       { priority: 0, weight: 50, port: 5432, target: 'db-0.db.shop.svc.cluster.local' },
       { priority: 0, weight: 50, port: 5432, target: '10-244-1-6.db.shop.svc.cluster.local' },
     ]);
