@@ -50,11 +50,17 @@ function tcpCheck(probe: NonNullable<Probe['tcpSocket']>, target: ProbeTarget, t
   });
 }
 
+/** The kubelet's exec prober keeps this much of a probe's output (its maxReadLength). */
+const EXEC_OUTPUT_LIMIT = 10 * 1024;
+
 async function execCheck(probe: NonNullable<Probe['exec']>, target: ProbeTarget, timeoutSeconds: number): Promise<ProbeOutcome> {
   try {
     const res = await target.cri.execSync(target.containerId, probe.command ?? [], timeoutSeconds);
     if (res.exit_code === 0) return { ok: true, message: '' };
-    return { ok: false, message: `command ${JSON.stringify(probe.command)} exited with ${res.exit_code}: ${Buffer.from(res.stdout).toString()}${Buffer.from(res.stderr).toString()}`.trim() };
+    // As the kubelet's exec prober: a failure's message is the command's output, stdout then stderr (RunInContainer
+    // appends them), at most 10 KiB: "Liveness probe failed: cat: can't open '/tmp/ok': No such file or directory".
+    const output = Buffer.concat([Buffer.from(res.stdout), Buffer.from(res.stderr)]).subarray(0, EXEC_OUTPUT_LIMIT);
+    return { ok: false, message: output.toString() };
   } catch (err) {
     return { ok: false, message: `command ${JSON.stringify(probe.command)} timed out or failed: ${err instanceof Error ? err.message : String(err)}` };
   }
