@@ -1,8 +1,9 @@
 // Generates main/api/schema/omit-empty.generated.json: for every type of the structural schema (schema.generated.json)
-// that is a Go struct of k8s.io/api, k8s.io/apimachinery or k8s.io/apiextensions-apiserver, its list and map fields
-// whose JSON tag has `omitempty`. kube-apiserver decodes a request into those structs and encodes what it stores, so an
-// empty one (`labels: {}`, `env: []`) is dropped; main/api/schema/null-fields.ts drops it the same way. Lists and maps
-// without `omitempty` (`containers`, ClusterRole's `rules`) are kept when empty, and so is every field of a type or
+// that is a Go struct of k8s.io/api, k8s.io/apimachinery or k8s.io/apiextensions-apiserver, its list, map and scalar
+// (not pointer) fields whose JSON tag has `omitempty`. kube-apiserver decodes a request into those structs and encodes
+// what it stores, so an empty one (`labels: {}`, `env: []`, `unavailableReplicas: 0`, `paused: false`) is dropped;
+// main/api/schema/go-round-trip.ts drops it the same way. Lists, maps and scalars without `omitempty` (`containers`,
+// ClusterRole's `rules`, a ReplicaSet's `replicas`) and pointers are kept when empty, and so is every field of a type or
 // release the sources do not have. A schema type is matched to its Go struct by name and version (and group, when the
 // name carries one) when every JSON field of the struct (inline structs such as TypeMeta flattened) is in the schema
 // type (which may be of a later release); structs of different packages that match must agree.
@@ -12,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import schema from '../main/api/schema/schema.generated.json';
 import type { SchemaDoc } from '../main/api/schema/format';
+import type { GoField } from './k8s-sources';
 import { matchSchemaTypes, packagesFromArgs } from './schema-go-match';
 
 const OUT = join(__dirname, '..', 'main', 'api', 'schema', 'omit-empty.generated.json');
@@ -24,12 +26,26 @@ const sameKeys = (a: Iterable<string>, b: Iterable<string>): boolean => {
   return x.length === y.length && x.every((k, i) => k === y[i]);
 };
 
+/** Schema refs of Go's basic kinds (bool, numbers, strings, []byte), whose zero `omitempty` leaves out. */
+const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
+
+/**
+ * Whether encoding/json leaves the field out when it is empty: a list or map of length 0, or a scalar's zero (false, 0,
+ * ""), with `omitempty` — never a struct (`omitempty` does not apply to one: metav1.Duration, which the schema calls a
+ * string, a Quantity, an IntOrString, a Time) nor a pointer (a pointer to a zero is not nil).
+ */
+function omittedWhenEmpty(ref: string, g: GoField | undefined): boolean {
+  if (!g?.omitEmpty) return false;
+  if (/^(array|map)</.test(ref)) return true;
+  return SCALARS.has(ref) && !g.pointer && !/(^|\.)Duration$/.test(g.goType);
+}
+
 const out: Record<string, string[]> = {};
 const { matches, unmatched } = matchSchemaTypes(SCHEMA, parsed);
 for (const [typeName, found] of matches) {
   const fields = SCHEMA[typeName].fields;
   const omitted = found.map((g) => Object.entries(fields)
-    .filter(([k, ref]) => /^(array|map)</.test(ref) && g.fields.get(k)?.omitEmpty === true)
+    .filter(([k, ref]) => omittedWhenEmpty(ref, g.fields.get(k)))
     .map(([k]) => k).sort());
   if (omitted.some((f) => !sameKeys(f, omitted[0]))) throw new Error(`${typeName}: Go structs of the same fields disagree on omitempty`);
   out[typeName] = omitted[0];

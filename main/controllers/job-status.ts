@@ -3,9 +3,10 @@
 import type { JobStatus } from '../api/types';
 import { compareCodePoints } from '../api/string-order';
 
+/** The status as compared: unset fields and zero counts left out (the API stores `active: 0` as absent: omitempty). */
 function normal(s: JobStatus): unknown {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s).sort(([a], [b]) => compareCodePoints(a, b))) if (v !== undefined && v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(s).sort(([a], [b]) => compareCodePoints(a, b))) if (v !== undefined && v !== null && v !== 0) out[k] = v;
   return out;
 }
 

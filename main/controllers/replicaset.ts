@@ -155,7 +155,8 @@ class ReplicaSync {
     const before = cur.conditions ?? [];
     const conditions = replicaFailure(before, rs, pods.length, failure, new Date());
     const fields = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
-    if (fields.every((f) => cur[f] === status[f]) && conditions === before) return;
+    // A zero count is stored left out (omitempty), so an absent one is 0.
+    if (fields.every((f) => (cur[f] ?? 0) === (status[f] ?? 0)) && conditions === before) return;
     await ignoreNotFound(this.ctx.client.patch(R[this.kind.resource], rs.metadata!.name!, { status: { ...status, conditions: conditions.length ? conditions : null } }, 'merge', { namespace: rs.metadata!.namespace, subresource: 'status' }));
   }
 

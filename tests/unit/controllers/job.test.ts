@@ -32,7 +32,8 @@ describe('job controller', () => {
     await finishPod(cp, b, 0);
     await finishPod(cp, third, 0);
     const done = await cp.waitFor(async () => { const j = await job('pi'); return cond(j, 'Complete') ? j : undefined; }, 'Complete');
-    expect(done.status).toMatchObject({ succeeded: 3, active: 0, ready: 0, uncountedTerminatedPods: {} });
+    expect(done.status).toMatchObject({ succeeded: 3, ready: 0, uncountedTerminatedPods: {} }); // ready is a pointer: its 0 is kept
+    expect(done.status).not.toHaveProperty('active'); // 0: omitempty
     expect(done.status?.failed ?? 0).toBe(0);
     expect(done.status?.completionTime).toBeTruthy();
     expect(cond(done, 'SuccessCriteriaMet')).toMatchObject({ status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
@@ -61,7 +62,8 @@ describe('job controller', () => {
     const failed = await cp.waitFor(async () => { const j = await job('flaky'); return cond(j, 'Failed') ? j : undefined; }, 'Failed');
     expect(cond(failed, 'FailureTarget')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(cond(failed, 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
-    expect(failed.status).toMatchObject({ failed: 2, active: 0 });
+    expect(failed.status).toMatchObject({ failed: 2 });
+    expect(failed.status).not.toHaveProperty('active'); // 0: omitempty
     expect(failed.status?.completionTime).toBeUndefined();
     const events = await cp.waitFor(async () => { const e = await cp.events('flaky', 'default'); return e.some((x) => x.reason === 'BackoffLimitExceeded') ? e : undefined; }, 'event');
     expect(events.find((e) => e.reason === 'BackoffLimitExceeded')).toMatchObject({ type: 'Warning', message: 'Job has reached the specified backoff limit' });

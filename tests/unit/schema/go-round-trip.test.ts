@@ -75,6 +75,32 @@ describe('roundTripAsGo', () => {
     });
   });
 
+  it('drops the zero of an omitempty scalar, keeps a pointer\'s zero and a zero without omitempty, on writes and status writes', () => {
+    const d: Record<string, unknown> = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', generateName: '' },
+      spec: { replicas: 0, paused: false, minReadySeconds: 0, template: { spec: { hostNetwork: false, containers: [{ name: 'c', image: 'i', stdin: false, tty: true }] } } },
+      status: { replicas: 0, unavailableReplicas: 0, availableReplicas: 2 },
+    };
+    roundTripAsGo('apps/v1', 'Deployment', d);
+    expect(d).toEqual({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      spec: { replicas: 0, template: { spec: { containers: [{ name: 'c', image: 'i', tty: true }] } } }, // replicas: a pointer
+      status: { availableReplicas: 2 },
+    });
+    // A value of another type stays for validation to report.
+    const wrong = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { paused: 0, minReadySeconds: '' } };
+    roundTripAsGo('apps/v1', 'Deployment', wrong);
+    expect(wrong.spec).toEqual({ paused: 0, minReadySeconds: '' });
+    // A status write: zero counts go where omitempty has them (a ReplicaSet's `replicas` has none), nulls stay.
+    const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r' }, status: { replicas: 0, readyReplicas: 0, availableReplicas: 1, conditions: null } };
+    canonicalStatusQuantities('apps/v1', 'ReplicaSet', rs);
+    expect(rs.status).toEqual({ replicas: 0, availableReplicas: 1, conditions: null });
+    // A Job's ready and terminating are pointers: their 0 is kept, active's is not.
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, status: { active: 0, ready: 0, terminating: 0, succeeded: 1 } };
+    canonicalStatusQuantities('batch/v1', 'Job', job);
+    expect(job.status).toEqual({ ready: 0, terminating: 0, succeeded: 1 });
+  });
+
   it('keeps the empty lists Go encodes without omitempty', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] } };
     roundTripAsGo('v1', 'Pod', pod);
