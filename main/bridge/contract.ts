@@ -17,7 +17,9 @@ export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'm
   // Find anything: the namespace selector's list.
   | 'namespaces'
   // Your app on the map: pods' owners (ReplicaSet → Deployment, Job → CronJob).
-  | 'replicasets' | 'jobs';
+  | 'replicasets' | 'jobs'
+  // Workloads: the StatefulSets and DaemonSets beside the Deployments.
+  | 'statefulsets' | 'daemonsets';
 
 /** A failed call, readable by a person: the API's Status code, reason and message. */
 export interface BridgeError {

@@ -12,6 +12,8 @@ export const KIND_RESOURCES: Record<Kind, ResourceRef> = {
   namespaces: { group: '', version: 'v1', plural: 'namespaces', namespaced: false },
   replicasets: { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true },
   jobs: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
+  statefulsets: { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
+  daemonsets: { group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
 };
 
 export function resourceOfKind(kind: unknown): ResourceRef {
