@@ -14,6 +14,8 @@ import PodDetail from '../../../renderer/src/views/PodDetail.vue';
 import WorkloadsView from '../../../renderer/src/views/WorkloadsView.vue';
 import { usePodsStore } from '../../../renderer/src/stores/pods';
 import { useDeploymentsStore } from '../../../renderer/src/stores/deployments';
+import { useStatefulSetsStore } from '../../../renderer/src/stores/statefulsets';
+import { useDaemonSetsStore } from '../../../renderer/src/stores/daemonsets';
 import { useServicesStore } from '../../../renderer/src/stores/services';
 import { podDisplay } from '../../../renderer/src/lib/pods';
 import type { PodObj } from '../../../renderer/src/stores/pods';
@@ -109,7 +111,7 @@ describe('a pod that cannot start', () => {
       deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'broken' } }, template: { spec: { containers: [{ name: 'app', image: IMAGE }] } } }, status: { readyReplicas: 0 } }],
       pods: [PULL, BACKOFF, runningPod('other')],
     };
-    for (const s of [useDeploymentsStore(), usePodsStore(), useServicesStore()]) s.start();
+    for (const s of [useDeploymentsStore(), useStatefulSetsStore(), useDaemonSetsStore(), usePodsStore(), useServicesStore()]) s.start();
     const w = mount(WorkloadsView);
     await flushPromises();
     const row = w.find('tr[data-deployment=broken]');
