@@ -82,12 +82,23 @@ export function relayDataStream(data: SpdyStream, error: SpdyStream | undefined,
     if (!data.destroyed && !data.writableEnded) data.write(d);
   });
   ws.on('close', (code: number, reason: Buffer) => {
-    if (code !== 1000 && code !== 1005) reportError(error, reason.toString() || `connection to the pod closed (${code})`);
+    const why = closeProblem(code, reason);
+    if (why) reportError(error, why);
     else if (error && !error.writableEnded && !error.destroyed) error.end();
     if (!data.destroyed && !data.writableEnded) data.end();
   });
   ws.on('error', () => undefined);
   ws.resume();
+}
+
+/** Why the agent's WebSocket to the pod closed, when it did not close normally. */
+function closeProblem(code: number, reason: Buffer): string | undefined {
+  return code !== 1000 && code !== 1005 ? reason.toString() || `connection to the pod closed (${code})` : undefined;
+}
+
+/** Why the agent's WebSocket to the pod could not be opened: the agent's refusal, or the way to the node. */
+function agentFailure(e: unknown, node: string): string {
+  return e instanceof AgentUpgradeError ? statusMessage(e.body) : `no connection to node "${node}": ${e instanceof Error ? e.message : String(e)}`;
 }
 
 function statusMessage(body: string): string {
@@ -109,8 +120,7 @@ export function upgradePortForward(ep: AgentEndpoint, wss: WebSocketServer, pod:
         relayDataStream(data, error, ws);
       },
       (e: unknown) => {
-        const msg = e instanceof AgentUpgradeError ? statusMessage(e.body) : `no connection to node "${node}": ${e instanceof Error ? e.message : String(e)}`;
-        reportError(error, msg);
+        reportError(error, agentFailure(e, node));
         if (!data.destroyed) data.end();
       },
     );
@@ -161,12 +171,12 @@ function agentPort(ep: AgentEndpoint, node: string, path: string, h: PortHandler
         agent.close(1000);
         h.end();
       });
-      agent.on('close', (code: number, reason: Buffer) => h.end(code !== 1000 && code !== 1005 ? reason.toString() || `connection to the pod closed (${code})` : undefined));
+      agent.on('close', (code: number, reason: Buffer) => h.end(closeProblem(code, reason)));
       agent.on('error', () => undefined);
       for (const d of pending.splice(0)) agent.send(d);
       agent.resume();
     },
-    (e: unknown) => h.end(e instanceof AgentUpgradeError ? statusMessage(e.body) : `no connection to node "${node}": ${e instanceof Error ? e.message : String(e)}`),
+    (e: unknown) => h.end(agentFailure(e, node)),
   );
   return {
     write: (d) => { if (ws) { if (ws.readyState === ws.OPEN) ws.send(d); } else pending.push(d); },

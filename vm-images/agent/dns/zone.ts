@@ -84,6 +84,13 @@ function addSrv(z: Zone, name: string, srv: Srv): void {
   addName(z, name);
 }
 
+/** A service port's SRV records, on `target`: under `_<name>._<proto>.<svc>` when the port is named, and under `<svc>`. */
+function addPortSrv(z: Zone, base: string, p: { name?: string; protocol?: string; port: number }, target: string): void {
+  const srv = { priority: 0, weight: 100, port: p.port, target };
+  if (p.name) addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), srv);
+  addSrv(z, base, { ...srv });
+}
+
 /** Ready endpoints of the service's slices, with their address, hostname and ports. */
 function readyEndpoints(slices: EndpointSlice[]): Array<{ ip: string; host: string; ports: NonNullable<EndpointSlice['ports']> }> {
   const out: Array<{ ip: string; host: string; ports: NonNullable<EndpointSlice['ports']> }> = [];
@@ -111,10 +118,7 @@ function addService(z: Zone, svc: Service, slices: EndpointSlice[]): void {
     const ips = (spec.clusterIPs?.length ? spec.clusterIPs : [spec.clusterIP ?? '']).filter(isIPv4);
     if (!ips.length) return;
     for (const ip of ips) { addA(z, base, ip); addPtr(z, ip, base); }
-    for (const p of spec.ports ?? []) {
-      if (p.name) addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), { priority: 0, weight: 100, port: p.port, target: base });
-      addSrv(z, base, { priority: 0, weight: 100, port: p.port, target: base });
-    }
+    for (const p of spec.ports ?? []) addPortSrv(z, base, p, base);
   }
   for (const ep of endpoints) {
     const host = `${ep.host}.${base}`;
@@ -122,11 +126,7 @@ function addService(z: Zone, svc: Service, slices: EndpointSlice[]): void {
     addA(z, host, ep.ip);
     addPtr(z, ep.ip, host);
     if (!headless) continue;
-    for (const p of ep.ports) {
-      if (p.port === undefined) continue;
-      if (p.name) addSrv(z, `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase(), { priority: 0, weight: 100, port: p.port, target: host });
-      addSrv(z, base, { priority: 0, weight: 100, port: p.port, target: host });
-    }
+    for (const p of ep.ports) if (p.port !== undefined) addPortSrv(z, base, { ...p, port: p.port }, host);
   }
 }
 
