@@ -47,6 +47,9 @@ function defaultProbe(p: unknown): void {
   setDefault(probe, 'successThreshold', 1);
   setDefault(probe, 'failureThreshold', 3);
   defaultHttpGet(probe);
+  // GRPCAction.service is `+default=""` (a pointer with no omitempty: left nil it would be written as null).
+  const grpc = asObj(probe.grpc);
+  if (grpc && (grpc.service === undefined || grpc.service === null)) grpc.service = '';
 }
 
 function defaultEnv(env: unknown): void {

@@ -126,6 +126,8 @@ function validateProbe(probe: unknown, path: string, mustSucceedOnce: boolean): 
     if (scheme && scheme !== 'HTTP' && scheme !== 'HTTPS') causes.push(notSupported(`${path}.httpGet.scheme`, scheme, ['HTTP', 'HTTPS']));
   }
   if (isObj(p.tcpSocket)) causes.push(...validatePortNumOrName(p.tcpSocket.port, `${path}.tcpSocket.port`));
+  // validateGRPCAction: the port is an int32, 0 when left out (Go's zero value), so a missing one is out of range.
+  if (isObj(p.grpc)) causes.push(...validatePortNumOrName(p.grpc.port ?? 0, `${path}.grpc.port`));
   if (isObj(p.exec) && list(p.exec.command).length === 0) causes.push(required(`${path}.exec.command`));
   for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
     if (checkType(causes, `${path}.${f}`, p[f], 'integer')) causes.push(...nonNegative(p[f], `${path}.${f}`));

@@ -69,6 +69,31 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
     ]));
   });
 
+  it('runs gRPC probes: a port without the health protocol is never ready, and fails liveness with the kubelet\'s message', async () => {
+    // The hello server answers HTTP/1.1 on 8080 (no gRPC); nothing listens on 9090.
+    const spec = makePod('grpc-live', [{
+      name: 'c', image: HELLO, ports: [{ containerPort: 8080 }],
+      readinessProbe: { grpc: { port: 8080 }, periodSeconds: 1, timeoutSeconds: 1 },
+      livenessProbe: { grpc: { port: 9090, service: 'app' }, periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 1, terminationGracePeriodSeconds: 1 },
+    }]);
+    const mine: PodEvent[] = [];
+    pm.on('event', (uid, ev) => { if (uid === uidOf(spec)) mine.push(ev); });
+    const pod = await run(spec);
+    const first = await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    expect(first.containerStatuses?.[0]?.ready).toBe(false);
+    const ip = first.podIP;
+    const st = await waitStatus(pm, pod, 'restart after gRPC liveness failure', (s) => (s.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+    expect(st.containerStatuses?.[0]?.ready).toBe(false);
+    expect(mine).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'Warning', reason: 'Unhealthy', fieldPath: 'spec.containers{c}',
+        message: `Liveness probe failed: timeout: failed to connect service "${ip}:9090" within 1s: context deadline exceeded` }),
+      // An HTTP/1.1 server is no HTTP/2 peer: the connection never becomes ready, as grpc-go's dial sees it.
+      expect.objectContaining({ type: 'Warning', reason: 'Unhealthy', fieldPath: 'spec.containers{c}',
+        message: `Readiness probe failed: timeout: failed to connect service "${ip}:8080" within 1s: context deadline exceeded` }),
+      expect.objectContaining({ type: 'Normal', reason: 'Killing', message: 'Container c failed liveness probe, will be restarted' }),
+    ]));
+  });
+
   it('reports readiness from readiness probes (httpGet, tcpSocket, exec) and flips false → true', async () => {
     const pod = await run(makePod('ready', [
       { name: 'web', image: HELLO, ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 } },

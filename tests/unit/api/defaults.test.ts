@@ -47,6 +47,7 @@ describe('Pod defaults', () => {
         ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }],
         livenessProbe: { httpGet: { port: 80 } },
         readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 5 },
+        startupProbe: { grpc: { port: 9090 } },
         env: [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
         resources: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m' } },
       }],
@@ -63,6 +64,8 @@ describe('Pod defaults', () => {
       httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3,
     });
     expect(c?.readinessProbe).toMatchObject({ periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
+    // GRPCAction.service defaults to "" (+default=""), never left null.
+    expect(c?.startupProbe).toMatchObject({ grpc: { port: 9090, service: '' } });
     expect(c?.env).toEqual([{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName', apiVersion: 'v1' } } }]);
     expect(c?.resources).toEqual({ limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m', memory: '128Mi' } });
   });

@@ -43,6 +43,8 @@ describe('Pod', () => {
     ['probe without handler', { containers: [c({ livenessProbe: { periodSeconds: 5 } })] }, [['spec.containers[0].livenessProbe', 'Required value: must specify a handler type']]],
     ['liveness successThreshold', { containers: [c({ livenessProbe: { exec: { command: ['true'] }, successThreshold: 2 } })] }, [['spec.containers[0].livenessProbe.successThreshold', 'Invalid value: 2: must be 1']]],
     ['probe port', { containers: [c({ readinessProbe: { httpGet: { port: 0 } } })] }, [['spec.containers[0].readinessProbe.httpGet.port', `Invalid value: 0: ${PORT_RANGE}`]]],
+    ['gRPC probe port out of range', { containers: [c({ startupProbe: { grpc: { port: 70000 } } })] }, [['spec.containers[0].startupProbe.grpc.port', `Invalid value: 70000: ${PORT_RANGE}`]]],
+    ['gRPC probe without a port (0)', { containers: [c({ livenessProbe: { grpc: { service: 'app' } } })] }, [['spec.containers[0].livenessProbe.grpc.port', `Invalid value: 0: ${PORT_RANGE}`]]],
     ['env without name', { containers: [c({ env: [{ value: 'x' }] })] }, [['spec.containers[0].env[0].name', 'Required value']]],
     ['nodeSelector label value', { containers: [c()], nodeSelector: { disk: 'a b' } }, [['spec.nodeSelector', expect.stringContaining('Invalid value: "a b": a valid label must be an empty string')]]],
     ['toleration operator', { containers: [c()], tolerations: [{ key: 'k', operator: 'Maybe' }] }, [['spec.tolerations[0].operator', 'Unsupported value: "Maybe": supported values: "Equal", "Exists"']]],

@@ -10,7 +10,7 @@ import { podLogDir } from './log-paths';
 import { hostNetwork, podKey, sandboxConfig } from './runtime-config';
 import { listPodContainers, nsToMs } from './runtime-state';
 import { CriError } from '../cri/client';
-import { status as grpcStatus } from '@grpc/grpc-js';
+import { rpcErrorText } from '../cri/rpc-error';
 import { podRef, seenDone } from './journey-spans';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { STEP, startPodSpan } from '../../../main/protocol/tracing/pod-trace';
@@ -18,8 +18,7 @@ import { STEP, startPodSpan } from '../../../main/protocol/tracing/pod-trace';
 /** An error as the kubelet prints it: a CRI error as Go's gRPC status (`rpc error: code = Unknown desc = …`). */
 function sandboxError(err: unknown): string {
   if (!(err instanceof CriError)) return err instanceof Error ? err.message : String(err);
-  const name = (grpcStatus[err.code] ?? 'Unknown').toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u: string, ch: string) => ch.toUpperCase());
-  return `rpc error: code = ${err.code === grpcStatus.OK ? 'OK' : name} desc = ${err.details}`;
+  return rpcErrorText(err.code, err.details);
 }
 
 /** What the worker remembers across passes: sandbox IPs by id, and the next attempt of each `<kind>/<name>`. */

@@ -1,12 +1,17 @@
-// One probe attempt: httpGet against the pod IP, tcpSocket connect, or exec through CRI ExecSync.
+// One probe attempt: httpGet against the pod IP, tcpSocket connect, exec through CRI ExecSync, or a gRPC health check
+// (probe-grpc.ts).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { Container, Probe } from 'kubernetes-types/core/v1';
 import type { CriClient } from '../cri/client';
+import { grpcCheck } from './probe-grpc';
 
 export interface ProbeTarget { podIP: string; containerId: string; container: Container; cri: CriClient }
 export interface ProbeOutcome { ok: boolean; message: string }
+
+/** The User-Agent of the kubelet's probes (kube-probe/<major>.<minor>). */
+export const PROBE_USER_AGENT = 'kube-probe/1.30';
 
 function resolvePort(port: number | string, container: Container): number {
   if (typeof port === 'number') return port;
@@ -18,7 +23,7 @@ function resolvePort(port: number | string, container: Container): number {
 }
 
 /** One HTTP GET as a probe (or, with its own User-Agent, a lifecycle hook) makes it: 2xx and 3xx succeed. */
-export function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTarget, timeoutMs: number, userAgent = 'kube-probe/1.30'): Promise<ProbeOutcome> {
+export function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTarget, timeoutMs: number, userAgent = PROBE_USER_AGENT): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     let port: number;
     try { port = resolvePort(probe.port, target.container); } catch (err) { resolve({ ok: false, message: String(err) }); return; }
@@ -71,5 +76,6 @@ export function runProbe(probe: Probe, target: ProbeTarget): Promise<ProbeOutcom
   if (probe.httpGet) return httpCheck(probe.httpGet, target, timeoutSeconds * 1000);
   if (probe.tcpSocket) return tcpCheck(probe.tcpSocket, target, timeoutSeconds * 1000);
   if (probe.exec) return execCheck(probe.exec, target, timeoutSeconds);
+  if (probe.grpc) return grpcCheck(probe.grpc, target.podIP, timeoutSeconds * 1000, PROBE_USER_AGENT);
   return Promise.resolve({ ok: true, message: '' });
 }
