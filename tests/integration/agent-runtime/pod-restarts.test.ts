@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PodManager } from '../../../vm-images/agent/pods/manager';
 import type { PodEvent } from '../../../vm-images/agent/pods/events';
 import { startTestContainerd, type TestContainerd } from '../../helpers/containerd';
-import { logMessages, makePod, podRunner, skipUnlessRoot, uidOf, waitStatus } from './support';
+import { logMessages, makePod, podRunner, skipUnlessRoot, uidOf, waitFor, waitStatus } from './support';
 
 const HELLO = 'docker.io/flotilla/hello:1';
 
@@ -92,6 +92,30 @@ describe.skipIf(skipUnlessRoot)('restarts, probes and pulls', () => {
         message: `Readiness probe failed: timeout: failed to connect service "${ip}:8080" within 1s: context deadline exceeded` }),
       expect.objectContaining({ type: 'Normal', reason: 'Killing', message: 'Container c failed liveness probe, will be restarted' }),
     ]));
+  });
+
+  it('fails an exec probe that times out, and reports one the runtime cannot run as errored without counting it', async () => {
+    const spec = makePod('exec-probes', [
+      { name: 'slow', image: HELLO, command: ['sleep', '1000'], readinessProbe: { exec: { command: ['sleep', '5'] }, periodSeconds: 1, timeoutSeconds: 1 } },
+      { name: 'nobin', image: HELLO, command: ['sleep', '1000'], livenessProbe: { exec: { command: ['/no-such-binary'] }, periodSeconds: 1, failureThreshold: 1 } },
+    ]);
+    const mine: PodEvent[] = [];
+    pm.on('event', (uid, ev) => { if (uid === uidOf(spec)) mine.push(ev); });
+    const pod = await run(spec);
+    await waitStatus(pm, pod, 'Running', (s) => s.phase === 'Running');
+    const errored = (): PodEvent[] => mine.filter((e) => e.fieldPath === 'spec.containers{nobin}' && e.message.startsWith('Liveness probe errored: '));
+    await waitFor('3 errored liveness attempts and a timed-out readiness probe',
+      () => errored().length >= 3 && mine.some((e) => e.fieldPath === 'spec.containers{slow}' && e.reason === 'Unhealthy'), 30_000);
+    // The kubelet's words for the timeout (its CRI client's, for an ExecSync past its deadline).
+    expect(mine).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'Warning', reason: 'Unhealthy', fieldPath: 'spec.containers{slow}', message: 'Readiness probe failed: command "sleep 5" timed out' }),
+    ]));
+    expect(errored()[0]).toMatchObject({ type: 'Warning', reason: 'Unhealthy' });
+    expect(errored()[0]?.message).toMatch(/^Liveness probe errored: rpc error: code = \w+ desc = .*no-such-binary/);
+    // failureThreshold 1, three errored attempts: none counted, so the container was not restarted.
+    const st = pm.status(uidOf(pod));
+    expect(st?.containerStatuses?.find((c) => c.name === 'nobin')?.restartCount).toBe(0);
+    expect(mine.some((e) => e.reason === 'Killing')).toBe(false);
   });
 
   it('reports readiness from readiness probes (httpGet, tcpSocket, exec) and flips false → true', async () => {

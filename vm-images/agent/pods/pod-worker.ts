@@ -431,7 +431,7 @@ export class PodWorker {
     if (!c.livenessProbe && !c.readinessProbe && !c.startupProbe) return undefined;
     const prober = new ContainerProber({ podIP, containerId: cur.id, container: c, cri: this.deps.cri },
       { liveness: c.livenessProbe, readiness: c.readinessProbe, startup: c.startupProbe }, () => this.kick(),
-      (probe, message) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe failed: ${message}`, fieldPath(cur.kind, c.name)),
+      (probe, message, errored) => this.event('Warning', 'Unhealthy', `${probeName(probe)} probe ${errored ? 'errored' : 'failed'}: ${message}`, fieldPath(cur.kind, c.name)),
       (probeType, ok, seconds) => this.deps.metrics?.probe({
         probeType, result: ok ? 'successful' : 'failed', container: c.name, pod: this.pod.metadata?.name ?? '', namespace: this.pod.metadata?.namespace ?? '',
         podUid: this.uid,

@@ -4,11 +4,16 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { Container, Probe } from 'kubernetes-types/core/v1';
-import type { CriClient } from '../cri/client';
+import { CriError, type CriClient } from '../cri/client';
+import { rpcErrorText } from '../cri/rpc-error';
 import { grpcCheck } from './probe-grpc';
 
 export interface ProbeTarget { podIP: string; containerId: string; container: Container; cri: CriClient }
-export interface ProbeOutcome { ok: boolean; message: string }
+/**
+ * An attempt's outcome. `errored`: the probe could not be run (the runtime refused the exec): the kubelet's prober
+ * reports it ("… probe errored: …") and throws the result away, so it counts neither way.
+ */
+export interface ProbeOutcome { ok: boolean; message: string; errored?: boolean }
 
 /** The User-Agent of the kubelet's probes (kube-probe/<major>.<minor>). */
 export const PROBE_USER_AGENT = 'kube-probe/1.30';
@@ -67,7 +72,10 @@ async function execCheck(probe: NonNullable<Probe['exec']>, target: ProbeTarget,
     const output = Buffer.concat([Buffer.from(res.stdout), Buffer.from(res.stderr)]).subarray(0, EXEC_OUTPUT_LIMIT);
     return { ok: false, message: output.toString() };
   } catch (err) {
-    return { ok: false, message: `command ${JSON.stringify(probe.command)} timed out or failed: ${err instanceof Error ? err.message : String(err)}` };
+    // The kubelet's CRI client turns a DeadlineExceeded ExecSync into a timed-out probe, a failure; any other error is
+    // the probe erroring.
+    if (err instanceof CriError && err.deadlineExceeded) return { ok: false, message: `command ${JSON.stringify((probe.command ?? []).join(' '))} timed out` };
+    return { ok: false, errored: true, message: err instanceof CriError ? rpcErrorText(err.code, err.details) : err instanceof Error ? err.message : String(err) };
   }
 }
 

@@ -1,6 +1,6 @@
 // Runs one container's liveness/readiness/startup probes on their periods with Kubernetes thresholds.
 import type { Probe } from 'kubernetes-types/core/v1';
-import { runProbe, type ProbeTarget } from './probe-check';
+import { runProbe, type ProbeOutcome, type ProbeTarget } from './probe-check';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 export type ProbeResult = 'unknown' | 'success' | 'failure';
@@ -18,7 +18,7 @@ export class ContainerProber {
    */
   constructor(private readonly target: ProbeTarget, probes: Partial<Record<ProbeKind, Probe>>,
     private readonly onChange: (kind: ProbeKind, result: ProbeResult, message: string) => void,
-    private readonly onFailure: (kind: ProbeKind, message: string) => void = () => undefined,
+    private readonly onFailure: (kind: ProbeKind, message: string, errored: boolean) => void = () => undefined,
     private readonly onAttempt: (kind: ProbeKind, ok: boolean, seconds: number) => void = () => undefined,
     /** A forced failure's message for the probe (a one-click failure, probe-faults.ts), or undefined: the probe runs. */
     private readonly forced: (kind: ProbeKind) => string | undefined = () => undefined) {
@@ -53,19 +53,23 @@ export class ContainerProber {
     if (active) {
       const forced = this.forced(w.kind);
       const started = performance.now();
-      const outcome = forced !== undefined ? { ok: false, message: forced } : await runProbe(w.probe, this.target);
+      const outcome: ProbeOutcome = forced !== undefined ? { ok: false, message: forced } : await runProbe(w.probe, this.target);
       if (this.stopped) return;
-      this.onAttempt(w.kind, outcome.ok, (performance.now() - started) / 1000);
       const before = w.result;
-      if (outcome.ok) {
+      if (outcome.errored) {
+        // The kubelet's worker throws an errored probe's result away: reported, neither counted nor measured.
+        this.onFailure(w.kind, outcome.message, true);
+      } else if (outcome.ok) {
+        this.onAttempt(w.kind, true, (performance.now() - started) / 1000);
         w.failures = 0;
         w.successes++;
         if (w.successes >= (w.kind === 'readiness' ? (w.probe.successThreshold ?? 1) : 1)) w.result = 'success';
       } else {
+        this.onAttempt(w.kind, false, (performance.now() - started) / 1000);
         w.successes = 0;
         w.failures++;
         w.message = outcome.message;
-        this.onFailure(w.kind, outcome.message);
+        this.onFailure(w.kind, outcome.message, false);
         if (w.failures >= (w.probe.failureThreshold ?? 3)) w.result = 'failure';
       }
       if (w.result !== before) this.onChange(w.kind, w.result, w.message);
