@@ -75,7 +75,8 @@ async function execCheck(probe: NonNullable<Probe['exec']>, target: ProbeTarget,
     // The kubelet's CRI client turns a DeadlineExceeded ExecSync into a timed-out probe, a failure; any other error is
     // the probe erroring.
     if (err instanceof CriError && err.deadlineExceeded) return { ok: false, message: `command ${JSON.stringify((probe.command ?? []).join(' '))} timed out` };
-    return { ok: false, errored: true, message: err instanceof CriError ? rpcErrorText(err.code, err.details) : err instanceof Error ? err.message : String(err) };
+    const message = err instanceof CriError ? rpcErrorText(err.code, err.details) : err instanceof Error ? err.message : String(err);
+    return { ok: false, errored: true, message };
   }
 }
 
