@@ -158,7 +158,8 @@ export function createBridgeSession(deps: BridgeDeps, emit: Emit): BridgeSession
     },
     async delete(req) {
       const r = resourceOfKind(req.kind);
-      await client.delete(r, str(req, 'name'), { namespace: req.namespace });
+      // As kubectl deletes (--cascade=background): a Job's pods go with it, where batch/v1's own default orphans them.
+      await client.delete(r, str(req, 'name'), { namespace: req.namespace, propagationPolicy: 'Background' });
       return null;
     },
     async applyYaml(req) {

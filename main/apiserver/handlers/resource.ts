@@ -70,7 +70,9 @@ export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): P
     if (isObject(b)) {
       if (typeof b.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = b.gracePeriodSeconds;
       if (typeof b.propagationPolicy === 'string') opts.propagationPolicy = b.propagationPolicy as PropagationPolicy;
+      // The deprecated orphanDependents: true orphans, false does not (overriding a kind's default of orphaning).
       if (b.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+      else if (b.orphanDependents === false) opts.propagationPolicy ??= 'Background';
       if (isObject(b.preconditions)) opts.preconditions = b.preconditions;
       if (Array.isArray(b.dryRun) && b.dryRun.includes('All')) opts.dryRun = true;
     }
@@ -79,6 +81,9 @@ export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): P
   if (g !== null) opts.gracePeriodSeconds = Number(g);
   const p = q.get('propagationPolicy');
   if (p) opts.propagationPolicy = p as PropagationPolicy;
+  const orphan = q.get('orphanDependents');
+  if (orphan === 'true') opts.propagationPolicy = 'Orphan';
+  else if (orphan === 'false') opts.propagationPolicy ??= 'Background';
   if (q.getAll('dryRun').includes('All')) opts.dryRun = true;
   if (opts.propagationPolicy && !['Background', 'Foreground', 'Orphan'].includes(opts.propagationPolicy)) {
     throw errors.badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);

@@ -27,7 +27,9 @@ export function planDeletion(strategy: Strategy, current: StoredObject, opts: De
   }
   // Propagation policy: the garbage collector honours these finalizers.
   const finalizers = new Set(meta.finalizers ?? []);
-  const policy = opts.propagationPolicy;
+  // No policy asked for: a GC finalizer the object already has stands, else the kind's default (deletionFinalizersForGarbageCollection).
+  const policy = opts.propagationPolicy
+    ?? (finalizers.has('orphan') || finalizers.has('foregroundDeletion') ? undefined : strategy.defaultGarbageCollectionPolicy);
   if (policy === 'Orphan' && !finalizers.has('orphan')) {
     finalizers.add('orphan');
     changed = true;

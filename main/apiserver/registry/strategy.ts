@@ -97,6 +97,11 @@ export interface Strategy {
    * is left, a delete only marks the object, and an update does not finish its deletion.
    */
   kindFinalizers?(obj: KObject): readonly string[];
+  /**
+   * What a delete that names no propagation policy does to the dependents (DefaultGarbageCollectionPolicy): batch/v1
+   * Jobs orphan their pods, for backwards compatibility; every other kind deletes them in the background.
+   */
+  defaultGarbageCollectionPolicy?: 'Orphan';
   /** A delete marks the object: what the kind shows (a Namespace's phase Terminating). True if it changed `obj`. */
   markTerminating?(obj: KObject): boolean;
   /** After the object is gone from the store. */

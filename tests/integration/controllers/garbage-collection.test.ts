@@ -74,6 +74,31 @@ describe('garbage collector', () => {
     await waitFor(async () => (await count('orph')).pods === 0, 'orphan pods gone with their rs', 20_000);
   });
 
+  it('orphans a batch/v1 Job\'s pods on a delete that names no policy (its default), and deletes them with kubectl\'s', async () => {
+    const job = (name: string) => JSON.stringify({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default' },
+      spec: { parallelism: 2, completions: 2, template: { metadata: { labels: { app: name } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'docker.io/flotilla/hello:1', command: ['sleep', '1000'] }] } } },
+    });
+    const podsOf = async (app: string) => (await c.core.client.list(R.pods, { namespace: 'default', labelSelector: `app=${app}` })).items;
+    for (const name of ['job-default', 'job-kubectl', 'job-no-orphan']) {
+      await c.kubectlOk(['apply', '-f', '-'], { input: job(name) });
+      await waitFor(async () => (await podsOf(name)).length === 2, `${name}'s 2 pods`, 20_000);
+    }
+    // A bare DELETE, as client libraries send one (python's delete_namespaced_job without a body): the pods stay.
+    await c.kubectlOk(['delete', '--raw', '/apis/batch/v1/namespaces/default/jobs/job-default']);
+    await waitFor(async () => c.core.client.get(R.jobs, 'job-default', 'default').then(() => false, () => true), 'job-default gone', 20_000);
+    const orphans = await waitFor(async () => {
+      const l = await podsOf('job-default');
+      return l.length === 2 && l.every((p) => !p.metadata?.ownerReferences?.length) ? l : undefined;
+    }, 'job-default\'s pods orphaned', 20_000);
+    expect(orphans.every((p) => !p.metadata?.deletionTimestamp)).toBe(true);
+    // kubectl asks for background propagation, and orphanDependents: false says not to orphan: the pods go.
+    await c.kubectlOk(['delete', 'job', 'job-kubectl']);
+    await c.kubectlOk(['delete', '--raw', '/apis/batch/v1/namespaces/default/jobs/job-no-orphan?orphanDependents=false']);
+    await waitFor(async () => (await podsOf('job-kubectl')).length === 0 && (await podsOf('job-no-orphan')).length === 0, 'their pods deleted', 20_000);
+    await c.kubectlOk(['delete', 'pods', '-l', 'app=job-default', '--wait=false']);
+  });
+
   it('deletes a StatefulSet\'s pods and ControllerRevisions', async () => {
     const sts = JSON.stringify(statefulSetManifest('db', 2));
     await c.kubectlOk(['apply', '-f', '-'], { input: sts });

@@ -30,4 +30,4 @@ export function generateJobSelector(job: KObject): void {
   if (!(CONTROLLER_UID_LABEL in matchLabels)) matchLabels[CONTROLLER_UID_LABEL] = uid;
 }
 
-export const jobStrategy: Strategy = { tracksGeneration: true, prepareForCreate: generateJobSelector };
+export const jobStrategy: Strategy = { tracksGeneration: true, prepareForCreate: generateJobSelector, defaultGarbageCollectionPolicy: 'Orphan' };
