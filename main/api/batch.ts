@@ -1,5 +1,5 @@
 // Facts about batch/v1 objects that the API server, the controllers and the UI share: the labels and
-// annotations Jobs put on their pods, and what a Job's conditions say.
+// annotations Jobs put on their pods, what a Job's conditions say, and its STATUS and COMPLETIONS as kubectl prints them.
 import type { Job, JobCondition } from './types';
 
 export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
@@ -29,6 +29,25 @@ export function isJobConditionTrue(job: Job, type: string): boolean {
 /** Complete or Failed (IsJobFinished); the condition that says so. */
 export function jobFinishedCondition(job: Job): JobCondition | undefined {
   return job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+}
+
+/** kubectl's STATUS of a Job (printJob): Complete, Failed, Terminating, Suspended, FailureTarget or Running. */
+export function jobPrintStatus(j: Partial<Job>): string {
+  const job = j as Job;
+  if (isJobConditionTrue(job, 'Complete')) return 'Complete';
+  if (isJobConditionTrue(job, 'Failed')) return 'Failed';
+  if (j.metadata?.deletionTimestamp) return 'Terminating';
+  if (isJobConditionTrue(job, 'Suspended')) return 'Suspended';
+  if (isJobConditionTrue(job, 'FailureTarget')) return 'FailureTarget';
+  return 'Running';
+}
+
+/** kubectl's COMPLETIONS of a Job (printJob): `succeeded/completions`, `succeeded/1 of parallelism` without completions. */
+export function jobCompletions(j: Partial<Job>): string {
+  const succeeded = j.status?.succeeded ?? 0;
+  if (j.spec?.completions !== undefined && j.spec.completions !== null) return `${succeeded}/${j.spec.completions}`;
+  const parallelism = j.spec?.parallelism ?? 0;
+  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
 }
 
 export function isJobFinished(job: Job): boolean {

@@ -18,8 +18,8 @@ export type Kind = 'nodes' | 'pods' | 'deployments' | 'services' | 'events' | 'm
   | 'namespaces'
   // Your app on the map: pods' owners (ReplicaSet → Deployment, Job → CronJob).
   | 'replicasets' | 'jobs'
-  // Workloads: the StatefulSets and DaemonSets beside the Deployments.
-  | 'statefulsets' | 'daemonsets';
+  // Workloads: the StatefulSets and DaemonSets beside the Deployments, and the CronJobs beside the Jobs.
+  | 'statefulsets' | 'daemonsets' | 'cronjobs';
 
 /** A failed call, readable by a person: the API's Status code, reason and message. */
 export interface BridgeError {

@@ -14,6 +14,7 @@ export const KIND_RESOURCES: Record<Kind, ResourceRef> = {
   jobs: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
   statefulsets: { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
   daemonsets: { group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
+  cronjobs: { group: 'batch', version: 'v1', plural: 'cronjobs', namespaced: true },
 };
 
 export function resourceOfKind(kind: unknown): ResourceRef {

@@ -1,7 +1,7 @@
 // batch/v1 tables (printJob, printCronJob): Jobs NAME STATUS COMPLETIONS DURATION AGE, CronJobs NAME
 // SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE; each with the wide CONTAINERS IMAGES SELECTOR.
 import type { CronJob, Job } from '../../api/types';
-import { isJobConditionTrue } from '../../api/batch';
+import { jobCompletions, jobPrintStatus } from '../../api/batch';
 import { parseTimestamp } from '../../api/timestamp';
 import { ageColumn, containerColumns, nameColumn } from './columns';
 import { defineTable } from './define';
@@ -11,23 +11,6 @@ import { formatLabelSelector } from './selector';
 const SELECTOR_DESCRIPTION = 'A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors';
 const SUCCEEDED_DESCRIPTION = 'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.';
 const TIMEZONE_DESCRIPTION = 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones';
-
-function jobStatus(j: Partial<Job>): string {
-  const job = j as Job;
-  if (isJobConditionTrue(job, 'Complete')) return 'Complete';
-  if (isJobConditionTrue(job, 'Failed')) return 'Failed';
-  if (j.metadata?.deletionTimestamp) return 'Terminating';
-  if (isJobConditionTrue(job, 'Suspended')) return 'Suspended';
-  if (isJobConditionTrue(job, 'FailureTarget')) return 'FailureTarget';
-  return 'Running';
-}
-
-function completions(j: Partial<Job>): string {
-  const succeeded = j.status?.succeeded ?? 0;
-  if (j.spec?.completions !== undefined && j.spec.completions !== null) return `${succeeded}/${j.spec.completions}`;
-  const parallelism = j.spec?.parallelism ?? 0;
-  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
-}
 
 function jobDuration(j: Partial<Job>, now: Date): string {
   const start = parseTimestamp(j.status?.startTime);
@@ -39,8 +22,8 @@ function jobDuration(j: Partial<Job>, now: Date): string {
 export const jobTable = defineTable<Job>({
   columns: [
     nameColumn,
-    { name: 'Status', type: 'string', description: 'Status of the job.', cell: (j) => jobStatus(j) },
-    { name: 'Completions', type: 'string', description: SUCCEEDED_DESCRIPTION, cell: (j) => completions(j) },
+    { name: 'Status', type: 'string', description: 'Status of the job.', cell: (j) => jobPrintStatus(j) },
+    { name: 'Completions', type: 'string', description: SUCCEEDED_DESCRIPTION, cell: (j) => jobCompletions(j) },
     { name: 'Duration', type: 'string', description: 'Time required to complete the job.', cell: (j, now) => jobDuration(j, now) },
     ageColumn,
     ...containerColumns<Job>((j) => j.spec?.template),

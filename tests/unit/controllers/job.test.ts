@@ -156,7 +156,7 @@ describe('job controller', () => {
     await cp.create(jobManifest('gone', { parallelism: 2, completions: 2 }));
     const [a] = await waitLive('gone', 2);
     // No garbage collector runs here: the pods stay, their Job gone.
-    await cp.delete(JOB, 'gone', { namespace: 'default' });
+    await cp.delete(JOB, 'gone', { namespace: 'default', propagationPolicy: 'Background' });
     await cp.waitFor(async () => ((await cp.get<Pod>(POD, a.metadata!.name!, 'default')).metadata?.finalizers ?? []).length === 0, 'finalizer released');
   });
 });
