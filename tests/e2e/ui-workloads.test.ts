@@ -1,6 +1,8 @@
 // The Workloads list end to end: a real `flotilla serve --nodes 0 --hollow-nodes 2`, Debian's chromium. A Deployment, a
 // StatefulSet and a DaemonSet are listed with their kind and readiness; the StatefulSet is scaled with its + button and
-// the DaemonSet (one pod a node: no scale buttons) deleted from the list. Screenshots: test-results/ui/workloads-*.png.
+// the DaemonSet (one pod a node: no scale buttons) deleted from the list. A CronJob and a Job are listed below with
+// kubectl's STATUS and COMPLETIONS; Run now makes a Job under its CronJob, and a Job deleted from the list takes its
+// pods. Screenshots: test-results/ui/workloads-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +20,9 @@ const R = {
   deployments: { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
   statefulsets: { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
   daemonsets: { group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
+  jobs: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
+  cronjobs: { group: 'batch', version: 'v1', plural: 'cronjobs', namespaced: true },
+  pods: { group: '', version: 'v1', plural: 'pods', namespaced: true },
 };
 
 let serve: ServeProcess;
@@ -77,5 +82,45 @@ describe('the Workloads list', () => {
     await until(async () => serve.client.get(R.daemonsets, 'agent', 'default').then(() => undefined, () => true), 'agent deleted in the API');
     expect(await page.locator('[data-workload]').count()).toBe(2);
     await shot('02-scaled-deleted');
+  });
+
+  it('lists a CronJob and a Job, runs the CronJob now, and deletes the Job with its pods', async () => {
+    const template = { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'docker.io/flotilla/hello:1', command: ['sleep', '1000'] }] } };
+    await serve.client.create(R.cronjobs, {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'default' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template } } },
+    }, { namespace: 'default' });
+    await serve.client.create(R.jobs, {
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'default' }, spec: { template },
+    }, { namespace: 'default' });
+    const migratePods = async () => (await serve.client.list(R.pods, { namespace: 'default', labelSelector: 'batch.kubernetes.io/job-name=migrate' })).items;
+    await until(async () => ((await migratePods()).length === 1 ? true : undefined), 'migrate\'s pod');
+    await until(async () => ((await page.locator('[data-workload="Job/migrate"]').count()) && (await cell('Job/migrate', 'status')) === 'Running' ? true : undefined), 'migrate Running');
+    expect(await cell('Job/migrate', 'progress')).toBe('0/1');
+    await until(async () => ((await page.locator('[data-workload="CronJob/nightly"]').count()) ? true : undefined), 'nightly listed');
+    expect(await cell('CronJob/nightly', 'status')).toBe('Scheduled');
+    expect(await cell('CronJob/nightly', 'progress')).toBe('0 3 * * *');
+    expect(await cell('CronJob/nightly', 'last-run')).toBe('not run yet');
+    await shot('03-jobs');
+
+    await page.getByRole('button', { name: 'Run nightly now' }).click();
+    const child = page.locator('[data-workload^="Job/nightly-"]');
+    await until(async () => ((await child.count()) === 1 ? true : undefined), 'a Job from nightly listed');
+    expect(await child.locator('[data-test=kind]').innerText()).toBe('Job · from cronjob nightly');
+    // Listed right under its CronJob.
+    const rows = await page.locator('[data-workload^="CronJob/"], [data-workload^="Job/"]').all();
+    const order = await Promise.all(rows.map(async (r) => (await r.getAttribute('data-workload')) ?? ''));
+    expect(order.findIndex((k) => k.startsWith('Job/nightly-'))).toBe(order.indexOf('CronJob/nightly') + 1);
+
+    await page.getByRole('button', { name: 'Delete migrate' }).click();
+    await page.locator('[data-workload="Job/migrate"] .danger').click();
+    await until(async () => ((await page.locator('[data-workload="Job/migrate"]').count()) === 0 ? true : undefined), 'migrate gone from the list');
+    await until(async () => ((await migratePods()).length === 0 ? true : undefined), 'migrate\'s pod deleted with it');
+    await shot('04-run-now-deleted');
+    // A narrow window keeps every column in view (the section scrolls only when it must).
+    await page.setViewportSize({ width: 800, height: 800 });
+    const fits = await page.locator('section[aria-label=Workloads]').evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth <= el.clientWidth);
+    await shot('05-narrow');
+    expect(fits).toBe(true);
   });
 });
