@@ -1,7 +1,8 @@
 // Container and pod security contexts (ValidateSecurityContext, validatePodSpecSecurityContext): user and
 // group IDs in range, and no privilege escalation switched off for a privileged container or CAP_SYS_ADMIN.
 import type { Cause } from './cause';
-import { invalid } from './cause';
+import { duplicate, invalid, required } from './cause';
+import { sysctlNamespace } from '../sysctl';
 import { GoRepr } from './gofmt';
 import { inclusiveRangeError } from './names';
 import { isObj, list, obj } from './read';
@@ -52,5 +53,35 @@ export function validatePodSecurityContext(spec: Record<string, unknown>, path: 
   if (spec.shareProcessNamespace === true && spec.hostPID === true) {
     causes.push(invalid(`${path}.shareProcessNamespace`, true, 'ShareProcessNamespace and HostPID cannot both be enabled'));
   }
+  causes.push(...validateSysctls(list(raw.sysctls), spec, `${path}.sysctls`));
+  return causes;
+}
+
+/** IsValidSysctlName's pattern, printed as Go prints the regexp in the message. */
+const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+const SYSCTL_NAME_TEXT = String.raw`^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`;
+const SYSCTL_MAX_LENGTH = 253;
+
+/**
+ * validateSysctls: each name given, valid and not repeated; a network sysctl not with hostNetwork, an IPC one not with
+ * hostIPC (ValidateHostSysctl: the pod would set the node's own).
+ */
+function validateSysctls(sysctls: unknown[], spec: Record<string, unknown>, path: string): Cause[] {
+  const causes: Cause[] = [];
+  const seen = new Set<string>();
+  sysctls.forEach((raw, i) => {
+    const name = obj(raw).name;
+    const at = `${path}[${i}].name`;
+    if (typeof name !== 'string' || name === '') causes.push(required(at));
+    else if (name.length > SYSCTL_MAX_LENGTH || !SYSCTL_NAME.test(name)) {
+      causes.push(invalid(at, name, `must have at most ${SYSCTL_MAX_LENGTH} characters and match regex ${SYSCTL_NAME_TEXT}`));
+    } else if (seen.has(name)) causes.push(duplicate(at, name));
+    if (typeof name === 'string' && name !== '') {
+      const ns = sysctlNamespace(name);
+      if (spec.hostNetwork === true && ns === 'net') causes.push(invalid(at, name, "may not be specified when 'hostNetwork' is true"));
+      else if (spec.hostIPC === true && ns === 'ipc') causes.push(invalid(at, name, "may not be specified when 'hostIPC' is true"));
+      seen.add(name);
+    }
+  });
   return causes;
 }

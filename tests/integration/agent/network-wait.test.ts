@@ -88,4 +88,28 @@ describe.skipIf(skipUnlessRoot)('agent before the node has a podCIDR', () => {
     expect(events[0].message).toMatch(/^Node didn't have enough resource: cpu, requested: 1000000, /);
     expect(await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': created.metadata!.uid! } })).toEqual([]);
   });
+
+  it('sets a pod\'s safe sysctls in its namespaces, and rejects one with an unsafe sysctl (SysctlForbidden)', async () => {
+    const safe = { securityContext: { sysctls: [{ name: 'net.ipv4.ip_local_port_range', value: '40000 50000' }, { name: 'net/ipv4/tcp_syncookies', value: '0' }] },
+      containers: [{ name: 'c', image: HELLO, command: ['sh', '-c', 'sleep 1000'] }] };
+    await cluster.client.create<Pod>(PODS, podSpecOf('sysctl-safe', node.name, safe));
+    const unsafe = { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] }, containers: [{ name: 'c', image: HELLO }] };
+    const refused = await cluster.client.create<Pod>(PODS, podSpecOf('sysctl-unsafe', node.name, unsafe));
+
+    const running = await waitFor(async () => { const p = await getPod('sysctl-safe'); return p.status?.phase === 'Running' ? p : undefined; }, 'sysctl-safe Running', 20_000);
+    const id = (running.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^containerd:\/\//, '');
+    const read = async (path: string) => Buffer.from((await node.cri.execSync(id, ['cat', path], 5)).stdout).toString().trim();
+    expect(await read('/proc/sys/net/ipv4/ip_local_port_range')).toBe('40000\t50000');
+    expect(await read('/proc/sys/net/ipv4/tcp_syncookies')).toBe('0');
+
+    const failed = await waitFor(async () => { const p = await getPod('sysctl-unsafe'); return p.status?.phase === 'Failed' ? p : undefined; }, 'sysctl-unsafe Failed');
+    expect(failed.status).toMatchObject({ reason: 'SysctlForbidden', message: 'Pod was rejected: forbidden sysctl: "kernel.msgmax" not allowlisted' });
+    const events = await waitFor(async () => {
+      const l = await cluster.client.list<CoreEvent>(
+        { group: '', version: 'v1', plural: 'events', namespaced: true }, { namespace: 'default', fieldSelector: 'involvedObject.name=sysctl-unsafe' });
+      return l.items.length ? l.items : undefined;
+    }, 'the rejection event');
+    expect(events[0]).toMatchObject({ type: 'Warning', reason: 'SysctlForbidden', message: 'forbidden sysctl: "kernel.msgmax" not allowlisted' });
+    expect(await node.cri.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': refused.metadata!.uid! } })).toEqual([]);
+  });
 });

@@ -45,6 +45,18 @@ describe('Pod', () => {
     ['probe port', { containers: [c({ readinessProbe: { httpGet: { port: 0 } } })] }, [['spec.containers[0].readinessProbe.httpGet.port', `Invalid value: 0: ${PORT_RANGE}`]]],
     ['gRPC probe port out of range', { containers: [c({ startupProbe: { grpc: { port: 70000 } } })] }, [['spec.containers[0].startupProbe.grpc.port', `Invalid value: 70000: ${PORT_RANGE}`]]],
     ['gRPC probe without a port (0)', { containers: [c({ livenessProbe: { grpc: { service: 'app' } } })] }, [['spec.containers[0].livenessProbe.grpc.port', `Invalid value: 0: ${PORT_RANGE}`]]],
+    ['sysctl name not a sysctl', { containers: [c()], securityContext: { sysctls: [{ name: 'Net.IPv4', value: '1' }] } }, [
+      ['spec.securityContext.sysctls[0].name', String.raw`Invalid value: "Net.IPv4": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`],
+    ]],
+    ['sysctl without a name, and one twice', { containers: [c()], securityContext: { sysctls: [{ value: '1' }, { name: 'net.ipv4.tcp_syncookies', value: '1' }, { name: 'net.ipv4.tcp_syncookies', value: '0' }] } }, [
+      ['spec.securityContext.sysctls[0].name', 'Required value'], ['spec.securityContext.sysctls[2].name', 'Duplicate value: "net.ipv4.tcp_syncookies"'],
+    ]],
+    ['network sysctl with hostNetwork', { containers: [c()], hostNetwork: true, securityContext: { sysctls: [{ name: 'net/ipv4/ip_unprivileged_port_start', value: '0' }] } }, [
+      ['spec.securityContext.sysctls[0].name', 'Invalid value: "net/ipv4/ip_unprivileged_port_start": may not be specified when \'hostNetwork\' is true'],
+    ]],
+    ['IPC sysctl with hostIPC', { containers: [c()], hostIPC: true, securityContext: { sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }] } }, [
+      ['spec.securityContext.sysctls[0].name', 'Invalid value: "kernel.shm_rmid_forced": may not be specified when \'hostIPC\' is true'],
+    ]],
     ['env without name', { containers: [c({ env: [{ value: 'x' }] })] }, [['spec.containers[0].env[0].name', 'Required value']]],
     ['nodeSelector label value', { containers: [c()], nodeSelector: { disk: 'a b' } }, [['spec.nodeSelector', expect.stringContaining('Invalid value: "a b": a valid label must be an empty string')]]],
     ['toleration operator', { containers: [c()], tolerations: [{ key: 'k', operator: 'Maybe' }] }, [['spec.tolerations[0].operator', 'Unsupported value: "Maybe": supported values: "Equal", "Exists"']]],

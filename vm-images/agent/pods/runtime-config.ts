@@ -9,6 +9,7 @@ import {
   LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID,
 } from './labels';
 import { bytes, milliCpu } from './quantity';
+import { sandboxSysctls } from './sysctls';
 import { podLogDir } from './log-paths';
 import { expand as expandVars } from './env';
 import { criSecurityContext, hasPrivilegedContainer } from './security-context';
@@ -79,6 +80,7 @@ export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): 
     annotations: { ...(pod.metadata?.annotations ?? {}) },
     linux: {
       cgroup_parent: podCgroupParent(pod, opts),
+      ...(sandboxSysctls(pod) ? { sysctls: sandboxSysctls(pod) } : {}),
       security_context: {
         namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
         // A privileged container needs a privileged sandbox (the kubelet's HasPrivilegedContainer).

@@ -16,6 +16,7 @@ import { agentInformer } from './informers';
 import { PodStatusWriter } from './status-writer';
 import { foreignConditions } from '../pods/pod-conditions';
 import { admitResources } from '../pods/admission';
+import { admitSysctls } from '../pods/sysctls';
 import { qosClass } from '../../../main/api/pod-qos';
 
 export interface PodSyncOptions {
@@ -147,7 +148,8 @@ export class PodSync {
     const uid = uidOf(pod);
     const running = new Set(this.o.pods.uids());
     const admitted = this.informer.list().filter((p) => uidOf(p) !== uid && running.has(uidOf(p)) && !isTerminal(p));
-    const r = admitResources(pod, admitted, this.o.allocatable?.());
+    // The kubelet's admit handlers in their order: the sysctl allowlist before the resources' predicate.
+    const r = admitSysctls(pod) ?? admitResources(pod, admitted, this.o.allocatable?.());
     if (!r) return false;
     this.rejected.add(uid);
     this.recorder?.event(referenceOf({ ...pod, apiVersion: 'v1', kind: 'Pod' }), 'Warning', r.reason, r.message);
