@@ -27,6 +27,7 @@ import { newClusterRoleAggregationController } from './clusterrole-aggregation';
 import { newKubeDnsBootstrap } from './kube-dns';
 import { newPersistentVolumeBinder, newPersistentVolumeReclaimer } from './persistentvolume';
 import { newPvcProtectionController, newPvProtectionController } from './storage-protection';
+import { newEphemeralVolumeController } from './ephemeral-volume';
 import { newDefaultStorageClassBootstrap } from './default-storage-class';
 import { newDisruptionController } from './disruption';
 import { newHpaController } from './hpa';
@@ -102,6 +103,7 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'persistentvolume-reclaimer': (ctx) => newPersistentVolumeReclaimer(ctx),
   'pvc-protection': (ctx) => newPvcProtectionController(ctx),
   'pv-protection': (ctx) => newPvProtectionController(ctx),
+  'ephemeral-volume': (ctx) => newEphemeralVolumeController(ctx),
   'default-storage-class': (ctx) => newDefaultStorageClassBootstrap(ctx),
   disruption: (ctx, o) => newDisruptionController(ctx, { timeoutMs: o.stalePodDisruptionTimeoutMs }),
   'horizontal-pod-autoscaler': (ctx, o) => newHpaController(ctx, o.hpaSyncPeriodMs),

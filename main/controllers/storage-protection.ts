@@ -3,6 +3,7 @@
 // volume being deleted keeps kubernetes.io/pv-protection while it is Bound.
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../api/types';
 import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../api/storage';
+import { podUsesClaim, podVolumeClaims } from '../api/ephemeral-volumes';
 import { newReconciler } from '../client/reconciler';
 import { R, keyFor, splitKey } from '../client/refs';
 import { isNotFound, type ApiClient } from '../client/types';
@@ -11,7 +12,7 @@ import { storageInformers } from './persistentvolume';
 
 function usesClaim(p: Pod, claim: string): boolean {
   if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return false;
-  return (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim);
+  return podUsesClaim(p, claim);
 }
 
 async function removeFinalizer(client: ApiClient, obj: PersistentVolume | PersistentVolumeClaim, finalizer: string, claim: boolean): Promise<void> {
@@ -39,7 +40,7 @@ export function newPvcProtectionController(ctx: ControllerContext): Controller {
   }
   return newReconciler(ctx, 'pvc-protection')
     .for<PersistentVolumeClaim>('persistentvolumeclaims', { add: deleting, update: (_o, c) => deleting(c), delete: () => false })
-    .watches<Pod>('pods', (p) => (p.spec?.volumes ?? []).filter((v) => v.persistentVolumeClaim).map((v) => keyFor(p.metadata?.namespace, v.persistentVolumeClaim?.claimName ?? '')), {
+    .watches<Pod>('pods', (p) => podVolumeClaims(p).map((c) => keyFor(p.metadata?.namespace, c.claim)), {
       add: () => false,
     })
     .complete(reconcile);

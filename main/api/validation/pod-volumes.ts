@@ -4,6 +4,7 @@
 import type { Cause } from './cause';
 import { duplicate, forbidden, invalid, notFound, notSupported, required } from './cause';
 import { dns1123Label } from './container';
+import { validateClaimSpec } from './persistentvolumeclaim';
 import { isObj, list, num, obj, str, type Obj } from './read';
 
 const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
@@ -124,6 +125,12 @@ function volumeSource(v: Obj, p: string): Cause[] {
   }
   if (isObj(v.persistentVolumeClaim) && !str(v.persistentVolumeClaim.claimName)) causes.push(required(`${p}.persistentVolumeClaim.claimName`));
   if (isObj(v.projected)) causes.push(...projected(v.projected, `${p}.projected`));
+  // validateEphemeralVolumeSource: the claim template is required and its spec a valid claim's.
+  if (isObj(v.ephemeral)) {
+    const template = v.ephemeral.volumeClaimTemplate;
+    if (!isObj(template)) causes.push(required(`${p}.ephemeral.volumeClaimTemplate`));
+    else causes.push(...validateClaimSpec(template.spec ?? {}, `${p}.ephemeral.volumeClaimTemplate.spec`));
+  }
   return causes;
 }
 

@@ -7,6 +7,7 @@
 // kube-scheduler's reasons that apply); PreBind writes volume.kubernetes.io/selected-node on those claims so the
 // PersistentVolume controller binds or provisions on the chosen node. A pod without claims costs one
 // scan of its volumes.
+import { ephemeralClaimNotForPod, podUsesClaim, podVolumeClaims } from '../../api/ephemeral-volumes';
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../api/types';
 import { ANN_SELECTED_NODE, LOCAL_PROVISIONER, claimClass, claimRefMatches, volumeFitsNode, volumeSatisfies } from '../../api/storage';
 import type { Informer } from '../../client/cache/informer';
@@ -85,13 +86,14 @@ export class VolumeBinding {
     if (!specVolumes?.length) return undefined;
     const ns = pod.pod.metadata?.namespace ?? 'default';
     let out: PodVolumes | undefined;
-    for (const vol of specVolumes) {
-      const name = vol.persistentVolumeClaim?.claimName;
-      if (!name) continue;
+    for (const { claim: name, ephemeral } of podVolumeClaims(pod.pod)) {
       out ??= { bound: [], delayed: [] };
       const claim = this.claims.get(keyFor(ns, name));
-      if (!claim) return `persistentvolumeclaim "${name}" not found`;
+      // A generic ephemeral volume's claim is normally missing for a moment after the pod is made (podHasPVCs).
+      if (!claim) return ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found`;
       if (claim.metadata?.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
+      const notForPod = ephemeral ? ephemeralClaimNotForPod(pod.pod, claim) : undefined;
+      if (notForPod) return notForPod;
       if (claim.spec?.accessModes?.includes('ReadWriteOncePod') && this.inUseByOther(pod, ns, name)) return RWOP_CONFLICT;
       const volumeName = claim.spec?.volumeName;
       if (volumeName && claim.status?.phase !== 'Lost') {
@@ -115,7 +117,7 @@ export class VolumeBinding {
   /** VolumeRestrictions' ReadWriteOncePod check: another pod, scheduled and not finished, uses the claim. */
   private inUseByOther(pod: PodInfo, ns: string, claim: string): boolean {
     return this.pods.list().some((p) => p.metadata?.uid !== pod.uid && p.metadata?.namespace === ns && !!p.spec?.nodeName &&
-      p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim));
+      p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && podUsesClaim(p, claim));
   }
 
   /**

@@ -3,7 +3,7 @@
 // the pod's deletion and is there for the next pod (placed on the same node), and survives a restart of
 // the control plane (the claim stays Bound to the same volume); deleting the claim (reclaim policy Delete),
 // or its namespace, removes the volume and its directory, while a Retain class keeps the directory and
-// leaves the volume Released.
+// leaves the volume Released. A generic ephemeral volume's claim is made for its pod and goes with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../main/api/types';
@@ -148,6 +148,26 @@ describe.skipIf(skipWithoutAgent)('persistent volumes on a sandbox node', () => 
     await waitFor(() => fs.existsSync(`${dir}/file`), 'the file on the node', 10_000);
     await ok(['delete', 'namespace', 'scratch', '--wait=false']);
     await waitFor(() => gone(R.persistentvolumes, pv.metadata?.name ?? ''), 'volume gone', 60_000);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('mounts a generic ephemeral volume in its pod, and removes claim, volume and directory with the pod', async () => {
+    await ok(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: { name: scratchy }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{ name: sh, image: docker.io/flotilla/hello:1, command: [sh, -c, 'echo scratch > /scratch/file; sleep 3600'], volumeMounts: [{ name: scratch, mountPath: /scratch }] }]
+  volumes: [{ name: scratch, ephemeral: { volumeClaimTemplate: { spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 50Mi } } } } } }]
+`);
+    const user = await running('scratchy');
+    const pv = await boundVolume('scratchy-scratch');
+    const dir = hostDir(user.spec?.nodeName ?? '', pv);
+    await waitFor(() => fs.existsSync(`${dir}/file`), 'the file on the node', 10_000);
+    expect((await ok(['exec', 'scratchy', '--', 'cat', '/scratch/file'])).trim()).toBe('scratch');
+    await ok(['delete', 'pod', 'scratchy', '--wait=true']);
+    await waitFor(() => gone(R.persistentvolumeclaims, 'scratchy-scratch', 'default'), 'claim gone with its pod', 30_000);
+    await waitFor(() => gone(R.persistentvolumes, pv.metadata?.name ?? ''), 'volume gone', 30_000);
     expect(fs.existsSync(dir)).toBe(false);
   });
 

@@ -41,4 +41,55 @@ describe('local volumes on hollow nodes', () => {
     await c.kubectlOk(['delete', 'pvc', 'data', '--wait=true']);
     await waitFor(async () => (await c.kubectl(['get', 'pv', pv])).stderr.includes('NotFound'), `volume ${pv} gone`, 30_000);
   });
+
+  it('makes a generic ephemeral volume\'s claim for its pod, owned by it, and deletes claim and volume with the pod', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: Pod
+metadata: { name: scratchy }
+spec:
+  containers: [{ name: c, image: registry.k8s.io/pause:3.10, volumeMounts: [{ name: scratch, mountPath: /scratch }] }]
+  volumes:
+  - name: scratch
+    ephemeral:
+      volumeClaimTemplate:
+        metadata: { labels: { type: scratch } }
+        spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+` });
+    await waitFor(async () => (await c.kubectlOk(['get', 'pod', 'scratchy', '-o', 'jsonpath={.status.phase}'])) === 'Running', 'pod scratchy Running');
+    const pvc = JSON.parse(await c.kubectlOk(['get', 'pvc', 'scratchy-scratch', '-o', 'json'])) as {
+      metadata: { labels?: Record<string, string>; ownerReferences?: Array<Record<string, unknown>> };
+      spec: { volumeName?: string };
+      status: { phase?: string };
+    };
+    const podUid = await c.kubectlOk(['get', 'pod', 'scratchy', '-o', 'jsonpath={.metadata.uid}']);
+    expect(pvc.metadata.labels).toEqual({ type: 'scratch' });
+    expect(pvc.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Pod', name: 'scratchy', uid: podUid, controller: true, blockOwnerDeletion: true }]);
+    expect(pvc.status.phase).toBe('Bound');
+    const pv = pvc.spec.volumeName ?? '';
+    await c.kubectlOk(['delete', 'pod', 'scratchy', '--wait=true']);
+    await waitFor(async () => (await c.kubectl(['get', 'pvc', 'scratchy-scratch'])).stderr.includes('NotFound'), 'the claim gone with its pod', 30_000);
+    await waitFor(async () => (await c.kubectl(['get', 'pv', pv])).stderr.includes('NotFound'), `volume ${pv} gone`, 30_000);
+  });
+
+  it('keeps a pod Pending whose ephemeral volume\'s claim name is taken by a claim it does not own', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: taken-scratch }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: taken }
+spec:
+  containers: [{ name: c, image: registry.k8s.io/pause:3.10 }]
+  volumes: [{ name: scratch, ephemeral: { volumeClaimTemplate: { spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } } } }]
+` });
+    const notOwner = 'PVC default/taken-scratch was not created for pod default/taken (pod is not owner)';
+    await waitFor(async () => (await c.kubectlOk(['get', 'pod', 'taken', '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].message}'])).includes(notOwner), 'the scheduler says why');
+    expect(await c.kubectlOk(['get', 'pod', 'taken', '-o', 'jsonpath={.status.phase}'])).toBe('Pending');
+    await waitFor(async () => (await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=taken,reason=FailedBinding', '-o', 'jsonpath={.items[*].message}']))
+      .includes(`ephemeral volume scratch: ${notOwner}`), 'the ephemeral volume controller\'s event');
+    await c.kubectlOk(['delete', 'pod', 'taken', '--wait=true']);
+    await c.kubectlOk(['delete', 'pvc', 'taken-scratch', '--wait=false']);
+  });
 });

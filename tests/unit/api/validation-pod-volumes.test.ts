@@ -52,6 +52,11 @@ describe('pod volumes', () => {
       ['spec.volumes[0].projected', 'Invalid value: "cm": conflicting duplicate paths'],
     ]],
     ['claim without name', { volumes: [{ name: 'v', persistentVolumeClaim: {} }] }, [['spec.volumes[0].persistentVolumeClaim.claimName', 'Required value']]],
+    ['ephemeral volume without a claim template', { volumes: [{ name: 'v', ephemeral: {} }] }, [['spec.volumes[0].ephemeral.volumeClaimTemplate', 'Required value']]],
+    ['ephemeral volume whose claim template has no access mode or size', { volumes: [{ name: 'v', ephemeral: { volumeClaimTemplate: { spec: {} } } }] }, [
+      ['spec.volumes[0].ephemeral.volumeClaimTemplate.spec.accessModes', 'Required value: at least 1 access mode is required'],
+      ['spec.volumes[0].ephemeral.volumeClaimTemplate.spec.resources[storage]', 'Required value'],
+    ]],
   ])('volume: %s', (_name, spec, want) => {
     expect(pick({ containers: [c()], ...spec })).toEqual(want);
   });

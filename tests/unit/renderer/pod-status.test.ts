@@ -15,6 +15,8 @@ import WorkloadsView from '../../../renderer/src/views/WorkloadsView.vue';
 import { usePodsStore } from '../../../renderer/src/stores/pods';
 import { useDeploymentsStore } from '../../../renderer/src/stores/deployments';
 import { useStatefulSetsStore } from '../../../renderer/src/stores/statefulsets';
+import { useJobsStore } from '../../../renderer/src/stores/jobs';
+import { useCronJobsStore } from '../../../renderer/src/stores/cronjobs';
 import { useDaemonSetsStore } from '../../../renderer/src/stores/daemonsets';
 import { useServicesStore } from '../../../renderer/src/stores/services';
 import { podDisplay } from '../../../renderer/src/lib/pods';
@@ -111,7 +113,7 @@ describe('a pod that cannot start', () => {
       deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'broken' } }, template: { spec: { containers: [{ name: 'app', image: IMAGE }] } } }, status: { readyReplicas: 0 } }],
       pods: [PULL, BACKOFF, runningPod('other')],
     };
-    for (const s of [useDeploymentsStore(), useStatefulSetsStore(), useDaemonSetsStore(), usePodsStore(), useServicesStore()]) s.start();
+    for (const s of [useDeploymentsStore(), useStatefulSetsStore(), useDaemonSetsStore(), useJobsStore(), useCronJobsStore(), usePodsStore(), useServicesStore()]) s.start();
     const w = mount(WorkloadsView);
     await flushPromises();
     const row = w.find('tr[data-deployment=broken]');

@@ -2,6 +2,7 @@
 // <podsDir>/<uid>/volumes/kubernetes.io~<plugin>/<name> before its containers start, rewrites the
 // configMap, secret, downwardAPI and projected ones on every sync (atomically; only when the content
 // changed), and tears everything down — tmpfs unmounted, directories removed — when the pod goes.
+import { ephemeralClaimName } from '../../../main/api/pod-references';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Pod, Volume } from 'kubernetes-types/core/v1';
 import type { ApiClient } from '../../../main/client/types';
@@ -105,10 +106,12 @@ export class VolumeManager {
     } else if (v.emptyDir) {
       if (!state.paths.has(v.name)) await setUpEmptyDir(dir('empty-dir'), v.emptyDir, fsGroup);
       state.paths.set(v.name, { hostPath: dir('empty-dir') });
-    } else if (v.persistentVolumeClaim) {
+    } else if (v.persistentVolumeClaim || v.ephemeral) {
       if (state.paths.has(v.name)) return;
-      if (!this.o.client) throw new ContainerConfigError(`persistentVolumeClaim "${v.persistentVolumeClaim.claimName}": this node has no API client`);
-      state.paths.set(v.name, { hostPath: await claimPath(this.o.client, ns, v.persistentVolumeClaim.claimName) });
+      // A generic ephemeral volume is the claim <pod>-<volume> the ephemeral volume controller made for the pod.
+      const claim = v.persistentVolumeClaim?.claimName ?? ephemeralClaimName(pod.metadata?.name ?? '', v.name);
+      if (!this.o.client) throw new ContainerConfigError(`persistentVolumeClaim "${claim}": this node has no API client`);
+      state.paths.set(v.name, { hostPath: await claimPath(this.o.client, ns, claim, v.ephemeral ? pod : undefined) });
     } else if (v.configMap || v.secret || v.downwardAPI || v.projected) {
       const plugin: VolumePlugin = v.configMap ? 'configmap' : v.secret ? 'secret' : v.downwardAPI ? 'downward-api' : 'projected';
       const payload = await this.payload(pod, v);
