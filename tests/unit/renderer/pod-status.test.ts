@@ -113,7 +113,10 @@ describe('a pod that cannot start', () => {
       deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'broken' } }, template: { spec: { containers: [{ name: 'app', image: IMAGE }] } } }, status: { readyReplicas: 0 } }],
       pods: [PULL, BACKOFF, runningPod('other')],
     };
-    for (const s of [useDeploymentsStore(), useStatefulSetsStore(), useDaemonSetsStore(), useJobsStore(), useCronJobsStore(), usePodsStore(), useServicesStore()]) s.start();
+    const stores = [
+      useDeploymentsStore(), useStatefulSetsStore(), useDaemonSetsStore(), useJobsStore(), useCronJobsStore(), usePodsStore(), useServicesStore(),
+    ];
+    for (const s of stores) s.start();
     const w = mount(WorkloadsView);
     await flushPromises();
     const row = w.find('tr[data-deployment=broken]');
