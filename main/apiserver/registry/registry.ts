@@ -1,6 +1,7 @@
 // The API's semantics over the store: create, read, update, patch, delete and watch of every
 // resource, with defaulting, validation, optimistic concurrency, generation, managed fields,
 // graceful deletion and finalizers. The HTTP handlers and the in-process client both call this.
+import { admitPodSecurity } from './admission/pod-security';
 import { decodedObjectsOf, type DecodedObjects } from './decoded';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/types';
@@ -166,6 +167,7 @@ export class Registry {
     await mutateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings, this.opts.defaulting);
     if (opts.requester) strategy.checkRequester?.(managedObj, undefined, opts.requester);
     throwIfInvalid(r, managedObj, [...validateCreate(r.kind, managedObj), ...schemaCauses(r, managedObj)]);
+    if (this.admission) warnings.push(...admitPodSecurity(this, r, managedObj, undefined, undefined));
     if (this.admission) warnings.push(...this.policies.admit(policyAttributes(r, 'CREATE', managedObj, undefined, opts)));
     await validateByWebhooks(this.webhooks, r, managedObj, undefined, opts, warnings);
     strategy.beforeCreate?.(managedObj);
@@ -351,6 +353,7 @@ export class Registry {
         : [...validateObject(r.kind, next), ...validateUpdate(r.kind, next, current, opts.subresource), ...schemaCauses(r, next, current)]);
       if (this.admission && !opts.subresource) strategy.admitUpdate?.(next, current, this);
       if (opts.requester && opts.subresource) strategy.checkSubresourceRequester?.(opts.subresource, next, current, opts.requester);
+      if (this.admission) warnings?.push(...admitPodSecurity(this, r, next, current, opts.subresource));
       if (this.admission) warnings?.push(...this.policies.admit(policyAttributes(r, 'UPDATE', next, current, opts)));
       await validateByWebhooks(this.webhooks, r, next, current, opts, warnings);
     } catch (e) {
