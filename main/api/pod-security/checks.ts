@@ -27,20 +27,35 @@ function setters(pod: boolean, names: string[]): string[] {
   return [...(pod ? ['pod'] : []), ...(names.length ? [containers(names)] : [])];
 }
 
-const appArmorProfile: Check = (_meta, spec) => {
-  const allowed = (t: string | undefined): boolean => t === 'RuntimeDefault' || t === 'Localhost';
-  const bad = new Set<string>();
-  const podType = spec.securityContext?.appArmorProfile?.type;
-  const podBad = spec.securityContext?.appArmorProfile !== undefined && !allowed(podType);
-  if (podBad) bad.add(podType ?? '');
-  const names: string[] = [];
+/** RuntimeDefault and Localhost: the profile types (AppArmor, seccomp) both levels allow. */
+const allowedProfile = (t: string | undefined): boolean => t === 'RuntimeDefault' || t === 'Localhost';
+
+interface ProfileUse { podSet: boolean; podBad: boolean; explicit: string[]; implicit: string[]; values: Set<string> }
+
+/**
+ * Where a profile is set to a type other than RuntimeDefault or Localhost (`explicit`, the pod in `podBad`), its values,
+ * and the containers that set none (`implicit`).
+ */
+function profileUse(spec: PodSpec, field: 'appArmorProfile' | 'seccompProfile'): ProfileUse {
+  const values = new Set<string>();
+  const pod = spec.securityContext?.[field];
+  const podBad = pod !== undefined && !allowedProfile(pod.type);
+  if (podBad) values.add(pod?.type ?? '');
+  const explicit: string[] = [];
+  const implicit: string[] = [];
   for (const c of allContainers(spec)) {
-    const p = c.securityContext?.appArmorProfile;
-    if (p && !allowed(p.type)) { names.push(c.name); bad.add(p.type); }
+    const p = c.securityContext?.[field];
+    if (!p) implicit.push(c.name);
+    else if (!allowedProfile(p.type)) { explicit.push(c.name); values.add(p.type); }
   }
-  const who = setters(podBad, names);
+  return { podSet: pod !== undefined && !podBad, podBad, explicit, implicit, values };
+}
+
+const appArmorProfile: Check = (_meta, spec) => {
+  const use = profileUse(spec, 'appArmorProfile');
+  const who = setters(use.podBad, use.explicit);
   if (!who.length) return undefined;
-  const values = sortedSet(bad);
+  const values = sortedSet(use.values);
   return {
     reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', values.length),
     detail: `${who.join(' and ')} must not set AppArmor profile type to ${joinQuote(values)}`,
@@ -128,22 +143,14 @@ const seLinuxOptions: Check = (_meta, spec) => {
   return { reason: 'seLinuxOptions', detail: `${who.join(' and ')} set forbidden securityContext.seLinuxOptions: ${data.join('; ')}` };
 };
 
-const validSeccomp = (t: string | undefined): boolean => t === 'Localhost' || t === 'RuntimeDefault';
-
-const seccompProfileBaseline: Check = (_meta, spec) => {
-  const bad = new Set<string>();
-  const podProfile = spec.securityContext?.seccompProfile;
-  const podBad = podProfile !== undefined && !validSeccomp(podProfile.type);
-  if (podBad) bad.add(podProfile?.type ?? '');
-  const names: string[] = [];
-  for (const c of allContainers(spec)) {
-    const p = c.securityContext?.seccompProfile;
-    if (p && !validSeccomp(p.type)) { names.push(c.name); bad.add(p.type); }
-  }
-  const who = setters(podBad, names);
+/** Pod or containers that set seccompProfile.type to a forbidden value (both levels' first verdict). */
+function badSeccomp(use: ProfileUse): Violation | undefined {
+  const who = setters(use.podBad, use.explicit);
   if (!who.length) return undefined;
-  return { reason: 'seccompProfile', detail: `${who.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(bad))}` };
-};
+  return { reason: 'seccompProfile', detail: `${who.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(use.values))}` };
+}
+
+const seccompProfileBaseline: Check = (_meta, spec) => badSeccomp(profileUse(spec, 'seccompProfile'));
 
 /** The safe sysctls of policy version 1.29 (the set 1.30 uses). */
 const SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
@@ -231,21 +238,11 @@ const runAsUser: Check = (_meta, spec) => {
 
 const seccompProfileRestricted: Check = (_meta, spec) => {
   if (isWindows(spec)) return undefined;
-  const bad = new Set<string>();
-  const podProfile = spec.securityContext?.seccompProfile;
-  const podBad = podProfile !== undefined && !validSeccomp(podProfile.type);
-  if (podBad) bad.add(podProfile?.type ?? '');
-  const podSet = podProfile !== undefined && !podBad;
-  const explicit: string[] = [];
-  const implicit: string[] = [];
-  for (const c of allContainers(spec)) {
-    const p = c.securityContext?.seccompProfile;
-    if (p) { if (!validSeccomp(p.type)) { explicit.push(c.name); bad.add(p.type); } } else if (!podSet) implicit.push(c.name);
-  }
-  const who = setters(podBad, explicit);
-  if (who.length) return { reason: 'seccompProfile', detail: `${who.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(bad))}` };
-  if (implicit.length) {
-    return { reason: 'seccompProfile', detail: `pod or ${containers(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` };
+  const use = profileUse(spec, 'seccompProfile');
+  const bad = badSeccomp(use);
+  if (bad) return bad;
+  if (!use.podSet && use.implicit.length) {
+    return { reason: 'seccompProfile', detail: `pod or ${containers(use.implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` };
   }
   return undefined;
 };

@@ -92,4 +92,23 @@ describe('the checks', () => {
     expect(podSecurityViolations('restricted', undefined, spec)).toMatch(/^host namespaces \(hostPID=true\), hostPort .*, allowPrivilegeEscalation != false \(containers "a", "b" must set .*\), unrestricted capabilities \(containers "a", "b" must set securityContext\.capabilities\.drop=\["ALL"\]; container "a" must not include "CHOWN", "NET_ADMIN" in securityContext\.capabilities\.add\), runAsNonRoot != true \(pod or containers "a", "b" must set securityContext\.runAsNonRoot=true\), runAsUser=0 \(container "b" must not set runAsUser=0\), seccompProfile/);
     expect(podSecurityViolations('privileged', undefined, spec)).toBeUndefined();
   });
+
+  it('words the AppArmor and seccomp profiles as kube does', () => {
+    const spec = {
+      securityContext: { seccompProfile: { type: 'Unconfined' } },
+      containers: [{ name: 'a', image: 'x', securityContext: { appArmorProfile: { type: 'Unconfined' } } }],
+    };
+    expect(podSecurityViolations('baseline', undefined, spec)).toBe('forbidden AppArmor profile (container "a" must not set AppArmor profile type to "Unconfined"), '
+      + 'seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")');
+    const some = {
+      containers: [
+        { name: 'a', image: 'x', securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+        { name: 'b', image: 'x' },
+      ],
+    };
+    expect(podSecurityViolations('restricted', undefined, some))
+      .toMatch(/, seccompProfile \(pod or container "b" must set securityContext\.seccompProfile\.type to "RuntimeDefault" or "Localhost"\)$/);
+    expect(podSecurityViolations('restricted', undefined, { ...some, securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } } }))
+      .not.toContain('seccompProfile');
+  });
 });
