@@ -259,14 +259,24 @@ const RESTRICTED: ReadonlyArray<[string, Check]> = [
 ];
 const OVERRIDDEN_AT_RESTRICTED = new Set(['capabilities_baseline', 'hostPathVolumes', 'seccompProfile_baseline']);
 
+/** EvaluatePod: the pod's violations of the level, in the checks' order. */
+function evaluate(level: PodSecurityLevel, meta: ObjectMeta | undefined, spec: PodSpec | undefined): Violation[] {
+  if (level === 'privileged' || !spec) return [];
+  const checks = level === 'baseline' ? BASELINE : [...BASELINE.filter(([id]) => !OVERRIDDEN_AT_RESTRICTED.has(id)), ...RESTRICTED];
+  return checks.map(([, check]) => check(meta, spec)).filter((v): v is Violation => v !== undefined);
+}
+
 /**
- * EvaluatePod + AggregateCheckResults: undefined when the pod meets the level, else its violations as kube writes them:
- * `reason (detail), reason (detail)`.
+ * AggregateCheckResults' ForbiddenDetail: undefined when the pod meets the level, else its violations as kube writes
+ * them: `reason (detail), reason (detail)`.
  */
 export function podSecurityViolations(level: PodSecurityLevel, meta: ObjectMeta | undefined, spec: PodSpec | undefined): string | undefined {
-  if (level === 'privileged' || !spec) return undefined;
-  const checks = level === 'baseline' ? BASELINE : [...BASELINE.filter(([id]) => !OVERRIDDEN_AT_RESTRICTED.has(id)), ...RESTRICTED];
-  const found = checks.map(([, check]) => check(meta, spec)).filter((v): v is Violation => v !== undefined);
-  if (!found.length) return undefined;
-  return found.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ');
+  const found = evaluate(level, meta, spec);
+  return found.length ? found.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ') : undefined;
+}
+
+/** ForbiddenReason: the violations' reasons alone (`host namespaces, privileged`), or undefined. */
+export function podSecurityReasons(level: PodSecurityLevel, meta: ObjectMeta | undefined, spec: PodSpec | undefined): string | undefined {
+  const found = evaluate(level, meta, spec);
+  return found.length ? found.map((v) => v.reason).join(', ') : undefined;
 }

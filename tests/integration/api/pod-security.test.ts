@@ -1,7 +1,7 @@
 // Pod Security admission with real kubectl: a namespace's enforce label refuses a pod with kube's message listing each
 // violation, warn admits with kubectl's "Warning: would violate PodSecurity …", a Deployment's template only warns,
-// a pod meeting the level is admitted, an image change of a running pod is checked and a label change is not, and a
-// namespace with an invalid label is refused with the field error.
+// a pod meeting the level is admitted, an image change of a running pod is checked and a label change is not, a stricter
+// enforce label warns about the namespace's pods that break it, and a namespace with an invalid label is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 import { podSecurityViolations } from '../../../main/api/pod-security/checks';
@@ -63,6 +63,24 @@ describe('Pod Security admission', () => {
     const deploy = await c.kubectl(['create', 'deployment', 'web', '-n', 'locked', '--image=docker.io/flotilla/hello:1']);
     expect(deploy.code).toBe(0);
     expect(deploy.stderr).toContain('Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "hello" must set');
+  });
+
+  it('warns, when a namespace\'s enforce level gets stricter, about the pods already there that break it', async () => {
+    await c.kubectlOk(['create', 'namespace', 'open']);
+    for (const name of ['web-1', 'web-2', 'web-3']) await c.kubectlOk(['run', name, '-n', 'open', '--image=docker.io/flotilla/hello:1']);
+    await c.kubectlOk(['run', 'net', '-n', 'open', '--image=docker.io/flotilla/hello:1', '--overrides', JSON.stringify({ spec: { hostNetwork: true } })]);
+    const baseline = await c.kubectl(['label', 'namespace', 'open', 'pod-security.kubernetes.io/enforce=baseline']);
+    expect(baseline.code).toBe(0);
+    expect(baseline.stderr.trim()).toBe('Warning: existing pods in namespace "open" violate the new PodSecurity enforce level "baseline:latest"\n'
+      + 'Warning: net: host namespaces');
+    // Stricter again: every pod now; the same set of reasons once, with the first pod by name and how many others.
+    const restricted = await c.kubectl(['label', 'namespace', 'open', '--overwrite', 'pod-security.kubernetes.io/enforce=restricted']);
+    expect(restricted.stderr.trim()).toBe('Warning: existing pods in namespace "open" violate the new PodSecurity enforce level "restricted:latest"\n'
+      + 'Warning: net: host namespaces, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile\n'
+      + 'Warning: web-1 (and 2 other pods): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile');
+    // Relaxing it warns about nothing.
+    const relaxed = await c.kubectl(['label', 'namespace', 'open', '--overwrite', 'pod-security.kubernetes.io/enforce=baseline']);
+    expect(relaxed.stderr.trim()).toBe('');
   });
 
   it('refuses a namespace whose pod-security labels are invalid', async () => {

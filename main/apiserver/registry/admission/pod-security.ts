@@ -4,18 +4,20 @@
 // "…": …`; a workload's pod template (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController,
 // PodTemplate) only gets the warning. A pod update is checked only when it changes something the policy looks at that
 // may change (an image, the containers, the seccomp annotations: the rest of a pod's spec is immutable). A namespace's
-// pod-security labels must be valid when it is created and whenever they change. No exemptions are configured.
+// pod-security labels must be valid when it is created and whenever they change, and a stricter enforce level warns
+// about the namespace's pods that break it. No exemptions are configured.
 // Audit annotations are not recorded (there is no audit log).
 import type { KObject, ObjectMeta, Pod, PodSpec } from '../../../api/types';
 import { resourceFor, type ResourceInfo } from '../../../api/resources';
 import { invalid } from '../../../api/validation/cause';
-import { podSecurityViolations } from '../../../api/pod-security/checks';
-import { levelVersionText, podSecurityPolicy, type LabelError } from '../../../api/pod-security/policy';
+import { podSecurityReasons, podSecurityViolations } from '../../../api/pod-security/checks';
+import { levelVersionText, podSecurityPolicy, type LabelError, type LevelVersion } from '../../../api/pod-security/policy';
 import { errors } from '../../status';
 import { throwIfInvalid } from '../body';
 import type { ObjectReader } from '../strategy';
 
 const NAMESPACES = resourceFor('', 'v1', 'namespaces')!;
+const PODS = resourceFor('', 'v1', 'pods')!;
 
 /** The pod template of a pod controller, by group/resource. */
 const TEMPLATES: Readonly<Record<string, (o: Record<string, unknown>) => unknown>> = {
@@ -54,15 +56,49 @@ function labelCauses(errs: LabelError[]) {
   return errs.map((e) => invalid(`metadata.labels[${e.label}]`, e.value, e.message));
 }
 
-/** Validates a namespace's pod-security labels (ValidateNamespace). */
-function admitNamespace(r: ResourceInfo, obj: KObject, old: KObject | undefined): void {
-  const { errors: now } = podSecurityPolicy(obj.metadata?.labels);
-  if (!now.length) return;
-  if (old) {
-    const before = podSecurityPolicy(old.metadata?.labels).errors;
-    if (before.length && JSON.stringify(before) === JSON.stringify(now)) return;
+/** namespaceMaxPodsToCheck: a new enforce level is tried against at most this many of the namespace's pods. */
+const MAX_PODS_TO_CHECK = 3000;
+
+/**
+ * EvaluatePodsInNamespace: the warnings a stricter enforce level gives about the namespace's pods already there, one
+ * per distinct set of reasons, naming the first pod by name and how many others (`web-1 (and 2 other pods): privileged`).
+ */
+function existingPodWarnings(reader: ObjectReader, namespace: string, enforce: LevelVersion): string[] {
+  const pods = reader.list(PODS, namespace).items as unknown as Pod[];
+  const checked = pods.slice(0, MAX_PODS_TO_CHECK);
+  const byReasons = new Map<string, { first: string; count: number }>();
+  for (const p of checked) {
+    const reasons = podSecurityReasons(enforce.level, p.metadata, p.spec);
+    if (!reasons) continue;
+    const name = p.metadata?.name ?? '';
+    const seen = byReasons.get(reasons);
+    if (!seen) byReasons.set(reasons, { first: name, count: 1 });
+    else { seen.count++; if (name < seen.first) seen.first = name; }
   }
-  throwIfInvalid(r, obj, labelCauses(now));
+  const warnings: string[] = [];
+  if (checked.length < pods.length) warnings.push(`new PodSecurity enforce level only checked against the first ${checked.length} of ${pods.length} existing pods`);
+  if (byReasons.size) warnings.push(`existing pods in namespace ${JSON.stringify(namespace)} violate the new PodSecurity enforce level ${JSON.stringify(levelVersionText(enforce))}`);
+  const decorated = [...byReasons].map(([reasons, { first, count }]) =>
+    (count === 1 ? `${first}: ${reasons}` : `${first} (and ${count - 1} other ${count === 2 ? 'pod' : 'pods'}): ${reasons}`));
+  return [...warnings, ...decorated.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+}
+
+/**
+ * ValidateNamespace: the pod-security labels valid on create and whenever they change; a stricter enforce level warns
+ * about the pods already there (not when it is unchanged, privileged, or the same version made no stricter).
+ */
+function admitNamespace(reader: ObjectReader, r: ResourceInfo, obj: KObject, old: KObject | undefined): string[] {
+  const { policy, errors: now } = podSecurityPolicy(obj.metadata?.labels);
+  const before = old ? podSecurityPolicy(old.metadata?.labels) : undefined;
+  if (now.length && !(before?.errors.length && JSON.stringify(before.errors) === JSON.stringify(now))) throwIfInvalid(r, obj, labelCauses(now));
+  if (!before) return [];
+  const next = policy.enforce;
+  const prev = before.policy.enforce;
+  if (next.level === prev.level && next.version === prev.version) return [];
+  if (next.level === 'privileged') return [];
+  const strictness = (l: string) => ['privileged', 'baseline', 'restricted'].indexOf(l);
+  if (next.version === prev.version && strictness(next.level) <= strictness(prev.level)) return [];
+  return existingPodWarnings(reader, obj.metadata?.name ?? '', next);
 }
 
 /**
@@ -70,10 +106,7 @@ function admitNamespace(r: ResourceInfo, obj: KObject, old: KObject | undefined)
  * refusal for a pod, returns the warn level's warnings.
  */
 export function admitPodSecurity(reader: ObjectReader, r: ResourceInfo, obj: KObject, old: KObject | undefined, subresource: string | undefined): string[] {
-  if (r.group === '' && r.plural === 'namespaces') {
-    if (!subresource) admitNamespace(r, obj, old);
-    return [];
-  }
+  if (r.group === '' && r.plural === 'namespaces') return subresource ? [] : admitNamespace(reader, r, obj, old);
   const isPod = r.group === '' && r.plural === 'pods';
   const template = isPod ? undefined : TEMPLATES[`${r.group}/${r.plural}`];
   if (!isPod && !template) return [];
