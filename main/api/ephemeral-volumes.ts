@@ -3,12 +3,14 @@
 // volume binding, the PVC protection and the kubelet treat it as the pod's claim once it is the pod's own
 // (ephemeral.VolumeIsForPod). Shared by the controllers, the scheduler and the agent.
 import type { PersistentVolumeClaim, Pod } from './types';
-import { ephemeralClaimName } from './pod-references';
+
+/** The name of a generic ephemeral volume's claim (ephemeral.VolumeClaimName). */
+export function ephemeralClaimName(podName: string, volumeName: string): string {
+  return `${podName}-${volumeName}`;
+}
 
 export interface PodVolumeClaim {
-  /** The pod's volume. */
-  volume: string;
-  /** The claim it uses. */
+  /** The claim a volume uses. */
   claim: string;
   /** A generic ephemeral volume's claim (made for the pod), not one the pod names. */
   ephemeral: boolean;
@@ -18,8 +20,8 @@ export interface PodVolumeClaim {
 export function podVolumeClaims(pod: Pod): PodVolumeClaim[] {
   const out: PodVolumeClaim[] = [];
   for (const v of pod.spec?.volumes ?? []) {
-    if (v.persistentVolumeClaim) out.push({ volume: v.name, claim: v.persistentVolumeClaim.claimName, ephemeral: false });
-    else if (v.ephemeral) out.push({ volume: v.name, claim: ephemeralClaimName(pod.metadata?.name ?? '', v.name), ephemeral: true });
+    if (v.persistentVolumeClaim) out.push({ claim: v.persistentVolumeClaim.claimName, ephemeral: false });
+    else if (v.ephemeral) out.push({ claim: ephemeralClaimName(pod.metadata?.name ?? '', v.name), ephemeral: true });
   }
   return out;
 }

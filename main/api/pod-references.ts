@@ -2,6 +2,7 @@
 // and the claims of its volumes (a persistentVolumeClaim's, or a generic ephemeral volume's
 // <pod>-<volume>), and the secrets a PersistentVolume hands its node (pvutil.VisitPVSecretNames, the
 // kubelet-visible ones). The node authorizer's graph is made of these.
+import { podVolumeClaims } from './ephemeral-volumes';
 import type { Container, EnvFromSource, EnvVar, PersistentVolume, Pod, Volume } from 'kubernetes-types/core/v1';
 
 /** Every container of the spec: init, regular and ephemeral. */
@@ -56,18 +57,10 @@ export function podConfigMapNames(pod: Pod): Set<string> {
   return out;
 }
 
-/** The name of a generic ephemeral volume's claim (ephemeral.VolumeClaimName). */
-export function ephemeralClaimName(podName: string, volumeName: string): string {
-  return `${podName}-${volumeName}`;
-}
-
 /** The PersistentVolumeClaims the pod's volumes use, ephemeral volumes' included. */
 export function podClaimNames(pod: Pod): Set<string> {
   const out = new Set<string>();
-  for (const v of pod.spec?.volumes ?? []) {
-    if (v.persistentVolumeClaim) add(out, v.persistentVolumeClaim.claimName);
-    else if (v.ephemeral) out.add(ephemeralClaimName(pod.metadata?.name ?? '', v.name));
-  }
+  for (const c of podVolumeClaims(pod)) add(out, c.claim);
   return out;
 }
 

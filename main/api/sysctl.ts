@@ -4,6 +4,23 @@
 
 export type SysctlNamespace = 'ipc' | 'net';
 
+/**
+ * The safe sysctls of 1.30: the kubelet's (safe_sysctls.go) and Pod Security's baseline (its 1.29 set, which 1.30
+ * keeps) alike — namespaced, and isolated from the node and other pods.
+ */
+export const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
 /** NormalizeName: a name whose first separator is '/' has its '/' and '.' swapped (a/b.c/d → a.b/c.d). */
 export function normalizeSysctlName(name: string): string {
   const first = name.search(/[./]/);

@@ -3,8 +3,8 @@
 // annotations and spec — with the pod as its controlling owner (blockOwnerDeletion), so the garbage collector deletes
 // it with the pod. A claim of that name the pod does not own is left alone, and the pod told (a FailedBinding event),
 // as the scheduler and the kubelet refuse to use it.
-import type { PersistentVolumeClaim, Pod } from '../api/types';
-import { ephemeralClaimNotForPod, podVolumeClaims } from '../api/ephemeral-volumes';
+import type { PersistentVolumeClaim, Pod, Volume } from '../api/types';
+import { ephemeralClaimName, ephemeralClaimNotForPod } from '../api/ephemeral-volumes';
 import { newReconciler } from '../client/reconciler';
 import type { Controller } from '../client/reconciler';
 import { R, keyFor } from '../client/refs';
@@ -22,11 +22,12 @@ export function newEphemeralVolumeController(ctx: ControllerContext): Controller
   const pods = ctx.informers.pods;
   const recorder = ctx.recorder('ephemeral_volume');
 
-  async function ensureClaim(pod: Pod, volume: string, claim: string): Promise<string | undefined> {
+  async function ensureClaim(pod: Pod, volume: Volume): Promise<string | undefined> {
     const ns = pod.metadata?.namespace ?? 'default';
+    const claim = ephemeralClaimName(pod.metadata?.name ?? '', volume.name);
     const existing = claims.get(keyFor(ns, claim));
     if (existing) return ephemeralClaimNotForPod(pod, existing);
-    const template = pod.spec?.volumes?.find((v) => v.name === volume)?.ephemeral?.volumeClaimTemplate;
+    const template = volume.ephemeral?.volumeClaimTemplate;
     if (!template) return undefined;
     const pvc: PersistentVolumeClaim = {
       apiVersion: 'v1', kind: 'PersistentVolumeClaim',
@@ -49,12 +50,12 @@ export function newEphemeralVolumeController(ctx: ControllerContext): Controller
   async function reconcile(key: string): Promise<void> {
     const pod = pods.get(key);
     if (!pod || pod.metadata?.deletionTimestamp || !hasEphemeral(pod)) return;
-    for (const c of podVolumeClaims(pod)) {
-      if (!c.ephemeral) continue;
-      const problem = await ensureClaim(pod, c.volume, c.claim);
+    for (const v of pod.spec?.volumes ?? []) {
+      if (!v.ephemeral) continue;
+      const problem = await ensureClaim(pod, v);
       if (problem) {
-        recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'FailedBinding', `ephemeral volume ${c.volume}: ${problem}`);
-        throw new Error(`pod ${key}, ephemeral volume ${c.volume}: ${problem}`);
+        recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'FailedBinding', `ephemeral volume ${v.name}: ${problem}`);
+        throw new Error(`pod ${key}, ephemeral volume ${v.name}: ${problem}`);
       }
     }
   }

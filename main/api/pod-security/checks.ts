@@ -4,6 +4,8 @@
 // restricted level, restrictedVolumes, capabilities_restricted and seccompProfile_restricted replace their baseline
 // counterparts. The deprecated seccomp and AppArmor annotations are not checked.
 import type { Container, ObjectMeta, PodSpec } from '../types';
+import { SAFE_SYSCTLS } from '../sysctl';
+import { compareCodePoints } from '../string-order';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -13,8 +15,8 @@ type Check = (meta: ObjectMeta | undefined, spec: PodSpec) => Violation | undefi
 const joinQuote = (items: readonly string[]): string => (items.length ? `"${items.join('", "')}"` : '');
 const pluralize = (singular: string, plural: string, n: number): string => (n === 1 ? singular : plural);
 const containers = (names: readonly string[]): string => `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
-/** Go's sets.String List(): sorted byte-wise. */
-const sortedSet = (s: Set<string>): string[] => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** Go's sets.String List(): sorted in Go's string order. */
+const sortedSet = (s: Set<string>): string[] => [...s].sort(compareCodePoints);
 
 /** visitContainers: init containers, containers, ephemeral containers. */
 function allContainers(spec: PodSpec): Container[] {
@@ -152,13 +154,8 @@ function badSeccomp(use: ProfileUse): Violation | undefined {
 
 const seccompProfileBaseline: Check = (_meta, spec) => badSeccomp(profileUse(spec, 'seccompProfile'));
 
-/** The safe sysctls of policy version 1.29 (the set 1.30 uses). */
-const SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
-  'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
-
 const sysctls: Check = (_meta, spec) => {
-  const bad = (spec.securityContext?.sysctls ?? []).map((s) => s.name).filter((n) => !SYSCTLS.has(n)); // as written: a slash spelling is not in the set
+  const bad = (spec.securityContext?.sysctls ?? []).map((s) => s.name).filter((n) => !SAFE_SYSCTLS.has(n)); // as written: a slash spelling is not in the set
   return bad.length ? { reason: 'forbidden sysctls', detail: bad.join(', ') } : undefined;
 };
 
@@ -247,7 +244,7 @@ const seccompProfileRestricted: Check = (_meta, spec) => {
   return undefined;
 };
 
-/** Baseline checks by ID, in ID order (Go's byte order); the IDs a restricted check replaces are marked. */
+/** Baseline checks by ID, in ID order (Go's string order); OVERRIDDEN_AT_RESTRICTED names those a restricted check replaces. */
 const BASELINE: ReadonlyArray<[string, Check]> = [
   ['appArmorProfile', appArmorProfile], ['capabilities_baseline', capabilitiesBaseline], ['hostNamespaces', hostNamespaces],
   ['hostPathVolumes', hostPathVolumes], ['hostPorts', hostPorts], ['privileged', privileged], ['procMount', procMount],

@@ -18,7 +18,8 @@ export function levelVersionText(lv: LevelVersion): string {
   return `${lv.level}:${lv.version}`;
 }
 
-const strictness = (l: PodSecurityLevel): number => LEVELS.indexOf(l);
+/** CompareLevels' order: privileged < baseline < restricted. */
+export const strictness = (l: PodSecurityLevel): number => LEVELS.indexOf(l);
 
 export function podSecurityPolicy(labels: Readonly<Record<string, string>> | undefined): { policy: PodSecurityPolicy; errors: LabelError[] } {
   const policy: PodSecurityPolicy = {

@@ -69,6 +69,7 @@ export function podCgroupParent(pod: Pod, opts: SandboxOptions): string | undefi
 export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): PodSandboxConfig {
   const key = podKey(pod);
   const host = hostNetwork(pod);
+  const sysctls = sandboxSysctls(pod);
   const hostname = sandboxHostname(pod, opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
   return {
     metadata: { name: key.name, namespace: key.namespace, uid: key.uid, attempt },
@@ -80,7 +81,7 @@ export function sandboxConfig(pod: Pod, attempt: number, opts: SandboxOptions): 
     annotations: { ...(pod.metadata?.annotations ?? {}) },
     linux: {
       cgroup_parent: podCgroupParent(pod, opts),
-      ...(sandboxSysctls(pod) ? { sysctls: sandboxSysctls(pod) } : {}),
+      ...(sysctls ? { sysctls } : {}),
       security_context: {
         namespace_options: { network: host ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : (pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER'), ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' },
         // A privileged container needs a privileged sandbox (the kubelet's HasPrivilegedContainer).

@@ -3,22 +3,8 @@
 // pod shares with the node), and the names and values given to the sandbox (CRI LinuxPodSandboxConfig.sysctls),
 // which the runtime sets in the pod's namespaces.
 import type { Pod } from '../../../main/api/types';
-import { normalizeSysctlName, sysctlNamespace } from '../../../main/api/sysctl';
+import { SAFE_SYSCTLS, normalizeSysctlName, sysctlNamespace } from '../../../main/api/sysctl';
 import type { Rejection } from './admission';
-
-/** The kubelet's safe sysctls (safe_sysctls.go, 1.30): namespaced, and isolated from the node and other pods. */
-export const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
-  'kernel.shm_rmid_forced',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range',
-  'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-]);
 
 /** The allowlist's verdict on one sysctl (validateSysctl), or undefined when it is allowed. */
 function sysctlProblem(raw: string, hostNet: boolean, hostIPC: boolean): string | undefined {

@@ -2,7 +2,7 @@
 // <podsDir>/<uid>/volumes/kubernetes.io~<plugin>/<name> before its containers start, rewrites the
 // configMap, secret, downwardAPI and projected ones on every sync (atomically; only when the content
 // changed), and tears everything down — tmpfs unmounted, directories removed — when the pod goes.
-import { ephemeralClaimName } from '../../../main/api/pod-references';
+import { ephemeralClaimName } from '../../../main/api/ephemeral-volumes';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Pod, Volume } from 'kubernetes-types/core/v1';
 import type { ApiClient } from '../../../main/client/types';

@@ -11,7 +11,8 @@ import type { KObject, ObjectMeta, Pod, PodSpec } from '../../../api/types';
 import { resourceFor, type ResourceInfo } from '../../../api/resources';
 import { invalid } from '../../../api/validation/cause';
 import { podSecurityReasons, podSecurityViolations } from '../../../api/pod-security/checks';
-import { levelVersionText, podSecurityPolicy, type LabelError, type LevelVersion } from '../../../api/pod-security/policy';
+import { levelVersionText, podSecurityPolicy, strictness, type LabelError, type LevelVersion } from '../../../api/pod-security/policy';
+import { compareCodePoints } from '../../../api/string-order';
 import { errors } from '../../status';
 import { throwIfInvalid } from '../body';
 import type { ObjectReader } from '../strategy';
@@ -73,14 +74,14 @@ function existingPodWarnings(reader: ObjectReader, namespace: string, enforce: L
     const name = p.metadata?.name ?? '';
     const seen = byReasons.get(reasons);
     if (!seen) byReasons.set(reasons, { first: name, count: 1 });
-    else { seen.count++; if (name < seen.first) seen.first = name; }
+    else { seen.count++; if (compareCodePoints(name, seen.first) < 0) seen.first = name; }
   }
   const warnings: string[] = [];
   if (checked.length < pods.length) warnings.push(`new PodSecurity enforce level only checked against the first ${checked.length} of ${pods.length} existing pods`);
   if (byReasons.size) warnings.push(`existing pods in namespace ${JSON.stringify(namespace)} violate the new PodSecurity enforce level ${JSON.stringify(levelVersionText(enforce))}`);
   const decorated = [...byReasons].map(([reasons, { first, count }]) =>
     (count === 1 ? `${first}: ${reasons}` : `${first} (and ${count - 1} other ${count === 2 ? 'pod' : 'pods'}): ${reasons}`));
-  return [...warnings, ...decorated.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+  return [...warnings, ...decorated.sort(compareCodePoints)];
 }
 
 /**
@@ -96,7 +97,6 @@ function admitNamespace(reader: ObjectReader, r: ResourceInfo, obj: KObject, old
   const prev = before.policy.enforce;
   if (next.level === prev.level && next.version === prev.version) return [];
   if (next.level === 'privileged') return [];
-  const strictness = (l: string) => ['privileged', 'baseline', 'restricted'].indexOf(l);
   if (next.version === prev.version && strictness(next.level) <= strictness(prev.level)) return [];
   return existingPodWarnings(reader, obj.metadata?.name ?? '', next);
 }
