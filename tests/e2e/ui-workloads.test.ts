@@ -13,17 +13,12 @@ import type { ServeProcess } from './support/serve-process';
 import { launchBrowser, openUi } from './support/browser';
 import type { TestBrowser } from './support/browser';
 import { waitFor } from '../helpers/wait';
+import { KIND_RESOURCES } from '../../main/bridge/kinds';
 
 const SHOTS = path.join(ROOT, 'test-results/ui');
 const STEP_MS = 30_000;
-const R = {
-  deployments: { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
-  statefulsets: { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
-  daemonsets: { group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true },
-  jobs: { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true },
-  cronjobs: { group: 'batch', version: 'v1', plural: 'cronjobs', namespaced: true },
-  pods: { group: '', version: 'v1', plural: 'pods', namespaced: true },
-};
+/** The resources the UI informs on, as the bridge names them. */
+const R = KIND_RESOURCES;
 
 let serve: ServeProcess;
 let browser: TestBrowser;
