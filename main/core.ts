@@ -11,6 +11,7 @@ import { DEFAULT_COMPACTION_INTERVAL_MS } from './api/compaction';
 import { readCompactionSetting, writeCompactionSetting } from './store/compaction-setting';
 import { settleClusterCIDR } from './store/cluster-network-setting';
 import { ensurePki } from './apiserver/pki';
+import { Aggregator } from './apiserver/aggregator/aggregator';
 import { loadCertificateSigner } from './apiserver/csr-signer';
 import { TokenAuthenticator } from './apiserver/auth';
 import { Authorizer } from './apiserver/authz/authorizer';
@@ -171,6 +172,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 60_000,
     auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts }, instruments,
   };
+  const aggregator = new Aggregator({ store, frontProxy: pki.frontProxy, dialService: () => registry.webhooks.dialService });
+  ctx.aggregator = aggregator;
   const dbFile = path.join(opts.dataDir, 'state.db');
   if (instruments) storeCollectors(instruments.registry, () => storeFigures(store, dbFile), () => storedObjectCounts(store));
   const api = await startApiServer({
@@ -179,7 +182,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: api.url, caCertPem: pki.caCertPem, token: auth.adminToken });
-  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }, ...(tracing ? [{ name: 'tracing', stop: () => tracing.stop() }] : [])];
+  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }, { name: 'aggregator', stop: () => aggregator.close() }, ...(tracing ? [{ name: 'tracing', stop: () => tracing.stop() }] : [])];
   const client = new LocalClient(ctx);
   let stopped = false;
   const core: Core = {
@@ -231,7 +234,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const grace = nodeLifecycle.nodeMonitorGracePeriodSeconds;
     startControlLoops(core, {
       log, rootCaPem: pki.caCertPem, signCertificate, legacyTokenSigner: (ref) => issuer.issueLegacy(ref),
-      loadBalancer: opts.loadBalancer, queueMetrics, ...loops,
+      loadBalancer: opts.loadBalancer, queueMetrics,
+      checkAPIServiceDiscovery: (a) => aggregator.checkDiscovery(a),
+      authenticationTrust: { clientCaPem: pki.caCertPem, requestHeaderCaPem: pki.frontProxy.caCertPem }, ...loops,
       clusterCIDR, nodeMonitorGracePeriodSeconds: grace,
     }, informers);
     runs('controller-manager');

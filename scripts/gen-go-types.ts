@@ -6,8 +6,10 @@
 // those structs, and a value of the wrong JSON type fails with encoding/json's words, which name both:
 // `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`
 // (main/api/schema/go-decode.ts says it the same way). Types whose matching structs disagree are left out.
-// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32):
-//   npx tsx scripts/gen-go-types.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver
+// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32), and kube-aggregator's for
+// APIService (optional: without it, APIService's types are left as types of no Go struct):
+//   npx tsx scripts/gen-go-types.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver \
+//     --aggregator ~/src/kube-aggregator
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import schema from '../main/api/schema/schema.generated.json';

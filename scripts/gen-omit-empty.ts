@@ -7,8 +7,10 @@
 // release the sources do not have. A schema type is matched to its Go struct by name and version (and group, when the
 // name carries one) when every JSON field of the struct (inline structs such as TypeMeta flattened) is in the schema
 // type (which may be of a later release); structs of different packages that match must agree.
-// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32):
-//   npx tsx scripts/gen-omit-empty.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver
+// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32), and kube-aggregator's for
+// APIService (optional: without it, APIService's types are left as types of no Go struct):
+//   npx tsx scripts/gen-omit-empty.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver \
+//     --aggregator ~/src/kube-aggregator
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import schema from '../main/api/schema/schema.generated.json';

@@ -1,10 +1,12 @@
 // Generates main/apiserver/openapi/definitions.generated.json: the OpenAPI definitions of every built-in kind the
 // server serves (main/api/resources.ts RESOURCES and CONVERTED_RESOURCES, their lists and the kinds their
 // subresources speak) and of every type they reach, from the Go types and doc comments of k8s.io/api,
-// k8s.io/apimachinery and k8s.io/apiextensions-apiserver (read by k8s-sources.ts, turned into definitions by
-// openapi-definitions.ts). Stored gzip-compressed in base64; the server inflates it at the first OpenAPI request.
-// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32):
-//   npx tsx scripts/gen-openapi.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver
+// k8s.io/apimachinery, k8s.io/apiextensions-apiserver and k8s.io/kube-aggregator (APIService; read by k8s-sources.ts,
+// turned into definitions by openapi-definitions.ts). Stored gzip-compressed in base64; the server inflates it at the
+// first OpenAPI request. Run with checkouts of the modules at the same release (v0.32.x for kubectl 1.32); without
+// --aggregator, APIService is skipped:
+//   npx tsx scripts/gen-openapi.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver \
+//     --aggregator ~/src/kube-aggregator --release v0.32.13
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,18 +17,24 @@ import { k8sPackages, parseGoPackage, parseProto } from './k8s-sources';
 import { DefinitionBuilder, sortKeys, sourcesFrom } from './openapi-definitions';
 
 const { values } = parseArgs({ options: {
-  api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' }, release: { type: 'string' },
+  api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' }, aggregator: { type: 'string' },
+  release: { type: 'string' },
 } });
 if (!values.api || !values.apimachinery || !values.apiextensions) {
-  throw new Error('usage: gen-openapi --api DIR --apimachinery DIR --apiextensions DIR [--release v0.32.9]');
+  throw new Error('usage: gen-openapi --api DIR --apimachinery DIR --apiextensions DIR [--aggregator DIR] [--release v0.32.9]');
 }
 const OUT = join(__dirname, '..', 'main', 'apiserver', 'openapi', 'definitions.generated.json');
 
-const packages = k8sPackages({ api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions });
+const packages = k8sPackages({
+  api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions, aggregator: values.aggregator,
+});
 const sources = sourcesFrom(packages, (pkg) => parseProto(packages, pkg), parseGoPackage);
 const builder = new DefinitionBuilder(sources);
 
-/** The short package prefix of an API group's types: `apps/v1`, `core/v1`, `rbac/v1` (rbac.authorization.k8s.io). */
+/**
+ * The short package prefix of an API group's types: `apps/v1`, `core/v1`, `rbac/v1` (rbac.authorization.k8s.io),
+ * `apiregistration/v1` (apiregistration.k8s.io, kube-aggregator's).
+ */
 function packageOf(group: string, version: string): string {
   return `${group ? group.split('.')[0] : 'core'}/${version}`;
 }

@@ -3,8 +3,10 @@
 // numbers, names and types come from Kubernetes' own generated.proto files; whether a Go field is a pointer,
 // embedded inline, or omitted when empty comes from the Go struct tags in the same packages' types.go
 // (both read by k8s-sources.ts).
-// Run with checkouts of k8s.io/api and k8s.io/apimachinery at the same release (v0.32.x for kubectl 1.32):
-//   npx tsx scripts/gen-protobuf-schema.ts --api ~/src/api --apimachinery ~/src/apimachinery
+// Run with checkouts of k8s.io/api and k8s.io/apimachinery at the same release (v0.32.x for kubectl 1.32), and
+// k8s.io/kube-aggregator's for APIService (optional: without it, APIService bodies are not decoded):
+//   npx tsx scripts/gen-protobuf-schema.ts --api ~/src/api --apimachinery ~/src/apimachinery --aggregator ~/src/kube-aggregator \
+//     --release v0.32.9
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,13 +14,17 @@ import type { ProtobufSchemaFile } from '../main/apiserver/protobuf/schema';
 import type { GoField, ProtoField } from './k8s-sources';
 import { k8sPackages, parseGoPackage, parseProto } from './k8s-sources';
 
-const { values } = parseArgs({ options: { api: { type: 'string' }, apimachinery: { type: 'string' }, release: { type: 'string' } } });
-if (!values.api || !values.apimachinery) throw new Error('usage: gen-protobuf-schema --api DIR --apimachinery DIR [--release v0.32.9]');
+const { values } = parseArgs({ options: {
+  api: { type: 'string' }, apimachinery: { type: 'string' }, aggregator: { type: 'string' }, release: { type: 'string' },
+} });
+if (!values.api || !values.apimachinery) {
+  throw new Error('usage: gen-protobuf-schema --api DIR --apimachinery DIR [--aggregator DIR] [--release v0.32.9]');
+}
 const API = values.api;
 const MACHINERY = values.apimachinery;
 const OUT = join(__dirname, '..', 'main', 'apiserver', 'protobuf', 'schema.generated.json');
 
-const PACKAGES = k8sPackages({ api: API, apimachinery: MACHINERY });
+const PACKAGES = k8sPackages({ api: API, apimachinery: MACHINERY, aggregator: values.aggregator });
 
 /** Messages with their own JSON form, decoded by a scalar type code rather than field by field. */
 const SPECIAL: Record<string, string> = {
@@ -52,6 +58,8 @@ const ROOTS: Record<string, string> = {
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
   'networking.k8s.io/v1/Ingress': 'networking/v1.Ingress', 'networking.k8s.io/v1/IngressClass': 'networking/v1.IngressClass',
   'certificates.k8s.io/v1/CertificateSigningRequest': 'certificates/v1.CertificateSigningRequest',
+  // kube-aggregator's, only with its checkout (--aggregator).
+  ...(values.aggregator ? { 'apiregistration.k8s.io/v1/APIService': 'apiregistration/v1.APIService' } : {}),
 };
 
 const SCALARS: Record<string, string> = { string: 's', bool: 'b', bytes: 'y', int32: 'i', int64: 'i', uint32: 'i', uint64: 'i' };

@@ -5,8 +5,10 @@
 // for a ReplicaSet, `{"loadBalancer": {}}` for a Service; clients read it as there (python3-kubernetes' models make
 // `status` None without it). In the zero struct: pointers, lists, maps and times are null (left out); a scalar is its
 // zero unless `omitempty`; a struct is its own zero struct, recursively.
-// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32):
-//   npx tsx scripts/gen-status-zero.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver
+// Run with checkouts of the three modules at the same release (v0.32.x for kubectl 1.32), and kube-aggregator's for
+// APIService (optional: without it, APIService's types are left as types of no Go struct):
+//   npx tsx scripts/gen-status-zero.ts --api ~/src/api --apimachinery ~/src/apimachinery --apiextensions ~/src/apiextensions-apiserver \
+//     --aggregator ~/src/kube-aggregator
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import schema from '../main/api/schema/schema.generated.json';

@@ -1,8 +1,8 @@
 // Reads Kubernetes' API sources (k8s.io/api, k8s.io/apimachinery, k8s.io/apiextensions-apiserver checkouts at one
-// release) for the generators: the messages of each package's generated.proto (field numbers, names, qualified
-// types) and the Go declarations of its types.go and friends (struct fields with their JSON and protobuf tags, doc
-// comments and comment tags; `+enum` string types with their constants). gen-protobuf-schema.ts and
-// gen-openapi.ts both read through this one parser.
+// release, and kube-aggregator's pkg/apis/apiregistration for APIService) for the generators: the messages of each
+// package's generated.proto (field numbers, names, qualified types) and the Go declarations of its types.go and friends
+// (struct fields with their JSON and protobuf tags, doc comments and comment tags; `+enum` string types with their
+// constants). gen-protobuf-schema.ts and gen-openapi.ts both read through this one parser.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,9 +17,15 @@ export interface K8sPackage {
   openapi: string;
 }
 
-export interface SourceDirs { api: string; apimachinery: string; apiextensions?: string }
+export interface SourceDirs {
+  api: string;
+  apimachinery: string;
+  apiextensions?: string;
+  /** A k8s.io/kube-aggregator checkout (or one holding its pkg/apis/apiregistration): APIService. */
+  aggregator?: string;
+}
 
-/** Proto package → where its sources are. apiextensions only when its checkout is given. */
+/** Proto package → where its sources are. apiextensions and apiregistration only when their checkouts are given. */
 export function k8sPackages(dirs: SourceDirs): Record<string, K8sPackage> {
   const api = (path: string): [string, K8sPackage] => {
     const pkg = `k8s.io.api.${path.replace('/', '.')}`;
@@ -43,6 +49,12 @@ export function k8sPackages(dirs: SourceDirs): Record<string, K8sPackage> {
     out.push(['k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1', {
       prefix: 'apiextensions/v1', dir: join(dirs.apiextensions, 'pkg/apis/apiextensions/v1'), goFiles: ['types.go', 'types_jsonschema.go'],
       openapi: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1',
+    }]);
+  }
+  if (dirs.aggregator) {
+    out.push(['k8s.io.kube_aggregator.pkg.apis.apiregistration.v1', {
+      prefix: 'apiregistration/v1', dir: join(dirs.aggregator, 'pkg/apis/apiregistration/v1'), goFiles: ['types.go'],
+      openapi: 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1',
     }]);
   }
   return Object.fromEntries(out);
@@ -160,6 +172,13 @@ export function parseGoPackage(pkg: K8sPackage): GoPackage {
     for (const raw of readFileSync(path, 'utf8').split('\n')) {
       if (/^\s*\/\//.test(raw)) { group.push(commentText(raw)); continue; }
       if (/^import \($/.test(raw)) { inImport = true; continue; }
+      const single = /^import (?:(\w+)\s+)?"([^"]+)"/.exec(raw); // `import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"`
+      if (single) {
+        const pkgName = single[2].split('/').pop() ?? single[2];
+        imports.set(single[1] ?? pkgName, pkgName);
+        group = [];
+        continue;
+      }
       if (inImport) {
         if (/^\)/.test(raw)) inImport = false;
         const imp = /^\t(?:(\w+)\s+)?"([^"]+)"/.exec(raw);

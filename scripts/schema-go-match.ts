@@ -16,18 +16,23 @@ export interface GoMatch {
   fields: Map<string, GoField>;
 }
 
-/** Every package of the three modules, parsed, by prefix. */
+/** Every package of the three modules (and kube-aggregator's apiregistration, when given), parsed, by prefix. */
 export function parseK8sPackages(dirs: SourceDirs): Map<string, GoPackage> {
   return new Map(Object.values(k8sPackages(dirs)).map((p) => [p.prefix, parseGoPackage(p)]));
 }
 
-/** The packages of the checkouts a generator's command line names (`--api DIR --apimachinery DIR --apiextensions DIR`). */
+/**
+ * The packages of the checkouts a generator's command line names (`--api DIR --apimachinery DIR --apiextensions DIR`,
+ * optionally `--aggregator DIR`: kube-aggregator's, for APIService).
+ */
 export function packagesFromArgs(generator: string): Map<string, GoPackage> {
-  const { values } = parseArgs({ options: { api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' } } });
+  const { values } = parseArgs({ options: {
+    api: { type: 'string' }, apimachinery: { type: 'string' }, apiextensions: { type: 'string' }, aggregator: { type: 'string' },
+  } });
   if (!values.api || !values.apimachinery || !values.apiextensions) {
-    throw new Error(`usage: ${generator} --api DIR --apimachinery DIR --apiextensions DIR`);
+    throw new Error(`usage: ${generator} --api DIR --apimachinery DIR --apiextensions DIR [--aggregator DIR]`);
   }
-  return parseK8sPackages({ api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions });
+  return parseK8sPackages({ api: values.api, apimachinery: values.apimachinery, apiextensions: values.apiextensions, aggregator: values.aggregator });
 }
 
 /** The struct an embedded (inline) field names: `metav1.TypeMeta` from meta/v1, a bare name from the same package. */

@@ -200,6 +200,11 @@ const BY_KIND = perKind<(o: KObject, opts: DefaultingOptions) => void>({
   ValidatingWebhookConfiguration: defaultValidatingWebhookConfiguration,
   ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
+  // kube-aggregator's SetDefaults_ServiceReference.
+  APIService: (o) => {
+    const service = (o.spec as { service?: Record<string, unknown> | null } | undefined)?.service;
+    if (service && typeof service === 'object') setDefault(service, 'port', 443);
+  },
 });
 
 /** Apply the defaults of `kind` to `obj` in place. Unknown kinds are left alone. */

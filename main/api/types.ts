@@ -153,6 +153,47 @@ export interface Machine {
   status?: MachineStatus;
 }
 
+// ---- apiregistration.k8s.io/v1 (kube-aggregator's types) ----
+
+/** Where an aggregated API server is reached: a Service (port 443 by default). */
+export interface APIServiceServiceReference {
+  namespace?: string;
+  name?: string;
+  port?: number;
+}
+
+export interface APIServiceSpec {
+  /** Nil for an API served by this server itself ("Local"). */
+  service?: APIServiceServiceReference | null;
+  group?: string;
+  version?: string;
+  insecureSkipTLSVerify?: boolean;
+  /** PEM CA bundle, base64 on the wire. */
+  caBundle?: string;
+  groupPriorityMinimum: number;
+  versionPriority: number;
+}
+
+export interface APIServiceCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface APIServiceStatus {
+  conditions?: APIServiceCondition[];
+}
+
+export interface APIService {
+  apiVersion?: 'apiregistration.k8s.io/v1';
+  kind?: 'APIService';
+  metadata?: ObjectMeta;
+  spec: APIServiceSpec;
+  status?: APIServiceStatus;
+}
+
 // ---- metrics.k8s.io/v1beta1 ----
 
 export interface NodeMetrics {

@@ -8,6 +8,7 @@ import type { Authorizer } from './authz/authorizer';
 import type { TokenIssuer } from './serviceaccount/issuer';
 import type { ServiceAccountAuthenticator } from './serviceaccount/authenticator';
 import type { ControlPlaneMetrics } from './metrics/registry';
+import type { Aggregator } from './aggregator/aggregator';
 
 /** Authorization and service-account tokens: what the review and TokenRequest handlers use. */
 export interface AuthServices {
@@ -55,4 +56,6 @@ export interface ApiContext {
   components?: () => ComponentHealth[];
   watchTimeoutMs: number;
   bookmarkIntervalMs: number;
+  /** kube-aggregator: APIServices that name a Service are proxied to it; unset: nothing is aggregated. */
+  aggregator?: Aggregator;
 }

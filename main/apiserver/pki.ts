@@ -7,11 +7,17 @@ import { webcrypto } from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import * as x509 from '@peculiar/x509';
+import { FRONT_PROXY_CLIENT_CN } from '../api/apiservices';
 
 export interface Pki {
   caCertPem: string;
   serverCertPem: string;
   serverKeyPem: string;
+  /**
+   * The front proxy's: a CA of its own (requestheader-client-ca-file) and the client certificate the aggregator
+   * presents to aggregated API servers (CN front-proxy-client, requestheader-allowed-names).
+   */
+  frontProxy: { caCertPem: string; clientCertPem: string; clientKeyPem: string };
 }
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -31,12 +37,12 @@ function serial(): string {
   return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
 }
 
-async function makeCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
+async function makeCa(cn = 'flotilla-ca'): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: 'CN=flotilla-ca',
+    name: `CN=${cn}`,
     notBefore: new Date(now - 3600_000),
     notAfter: new Date(now + 10 * 365 * 86400_000),
     keys,
@@ -50,12 +56,23 @@ async function makeCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPa
   return { cert, keys };
 }
 
-async function makeServerCert(ca: { cert: x509.X509Certificate; key: CryptoKey }, hosts: { ips: string[]; dns: string[] }) {
+type Ca = { cert: x509.X509Certificate; key: CryptoKey };
+
+async function makeServerCert(ca: Ca, hosts: { ips: string[]; dns: string[] }) {
+  return makeLeafCert(ca, 'CN=flotilla-apiserver', x509.ExtendedKeyUsage.serverAuth, [
+    new x509.SubjectAlternativeNameExtension([
+      ...hosts.dns.map((value) => ({ type: 'dns' as const, value })),
+      ...hosts.ips.map((value) => ({ type: 'ip' as const, value })),
+    ]),
+  ]);
+}
+
+async function makeLeafCert(ca: Ca, subject: string, usage: string, more: x509.Extension[]) {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: 'CN=flotilla-apiserver',
+    subject,
     issuer: ca.cert.subject,
     notBefore: new Date(now - 3600_000),
     notAfter: new Date(now + 2 * 365 * 86400_000),
@@ -65,11 +82,8 @@ async function makeServerCert(ca: { cert: x509.X509Certificate; key: CryptoKey }
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension([
-        ...hosts.dns.map((value) => ({ type: 'dns' as const, value })),
-        ...hosts.ips.map((value) => ({ type: 'ip' as const, value })),
-      ]),
+      new x509.ExtendedKeyUsageExtension([usage], false),
+      ...more,
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
@@ -106,6 +120,23 @@ export async function ensurePki(dir: string): Promise<Pki> {
     caCertPem,
     serverCertPem: fs.readFileSync(file('server.crt'), 'utf8'),
     serverKeyPem: fs.readFileSync(file('server.key'), 'utf8'),
+    frontProxy: await ensureFrontProxy(file),
+  };
+}
+
+/** The front proxy's CA and client certificate (kubeadm's front-proxy-ca.* and front-proxy-client.*), made once. */
+async function ensureFrontProxy(file: (n: string) => string): Promise<Pki['frontProxy']> {
+  if (!fs.existsSync(file('front-proxy-ca.crt')) || !fs.existsSync(file('front-proxy-client.key'))) {
+    const ca = await makeCa('front-proxy-ca');
+    const client = await makeLeafCert({ cert: ca.cert, key: ca.keys.privateKey }, `CN=${FRONT_PROXY_CLIENT_CN}`, x509.ExtendedKeyUsage.clientAuth, []);
+    fs.writeFileSync(file('front-proxy-ca.crt'), ca.cert.toString('pem') + '\n');
+    fs.writeFileSync(file('front-proxy-client.crt'), client.certPem);
+    fs.writeFileSync(file('front-proxy-client.key'), client.keyPem, { mode: 0o600 });
+  }
+  return {
+    caCertPem: fs.readFileSync(file('front-proxy-ca.crt'), 'utf8'),
+    clientCertPem: fs.readFileSync(file('front-proxy-client.crt'), 'utf8'),
+    clientKeyPem: fs.readFileSync(file('front-proxy-client.key'), 'utf8'),
   };
 }
 

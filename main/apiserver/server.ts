@@ -167,6 +167,15 @@ async function handle(opts: ApiServerOptions, flowControl: FlowControl, advertis
     // The seat is held until route() returns: for a watch, once it is initialized; the stream goes on without it.
     const ticket = await flowControl.admit(identity, info, req.method ?? 'GET', res);
     try {
+      // A group version an APIService serves from elsewhere: authorized here, then handed to its server (the seat
+      // released: the request is delegated, as kube-aggregator's proxy marks it).
+      const remote = opts.ctx.aggregator?.remoteFor(info.path);
+      if (remote) {
+        authorize(opts.ctx, identity, info, req.method ?? 'GET');
+        ticket.release();
+        await opts.ctx.aggregator!.proxy(remote, req, res, identity);
+        return;
+      }
       if (instruments && info.isResource && (info.verb === 'watch' || info.legacyWatch)) res.once('close', instruments.requests.longRunning(info, 'WATCH'));
       // Only writes to resources read a body: any other is read to its end first (see discardBody).
       if (!info.isResource || !BODY_METHODS.has(req.method ?? 'GET')) await discardBody(req);
@@ -219,8 +228,9 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
       return;
     }
     if (p === '/apis') {
-      if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregatedDiscovery(false), AGGREGATED_CONTENT_TYPE);
-      else sendJson(res, 200, apiGroupList());
+      const remote = ctx.aggregator?.remoteGroupVersions() ?? [];
+      if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregatedDiscovery(false, remote), AGGREGATED_CONTENT_TYPE);
+      else sendJson(res, 200, apiGroupList(remote));
       return;
     }
     let m = /^\/api\/(v1)$/.exec(p);
@@ -237,7 +247,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
     }
     m = /^\/apis\/([^/]+)$/.exec(p);
     if (m) {
-      const g = apiGroupInfo(m[1]);
+      const g = apiGroupInfo(m[1], ctx.aggregator?.remoteGroupVersions());
       if (!g) throw errors.pathNotFound();
       sendJson(res, 200, g);
       return;

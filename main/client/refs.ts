@@ -60,6 +60,7 @@ export const R = {
   ingresses: refFor('networking.k8s.io', 'v1', 'ingresses'),
   ingressclasses: refFor('networking.k8s.io', 'v1', 'ingressclasses'),
   certificatesigningrequests: refFor('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
+  apiservices: refFor('apiregistration.k8s.io', 'v1', 'apiservices'),
 } as const;
 
 export type ResourceName = keyof typeof R;

@@ -43,6 +43,11 @@ import { newCsrSigningController } from './csr-signing';
 import type { QueueMetricsProvider } from '../protocol/queue-metrics';
 import type { LegacyTokenSigner } from './serviceaccount-token';
 import { newServiceAccountTokenController } from './serviceaccount-token';
+import { newAPIServiceRegistrationController } from './apiservice-registration';
+import type { DiscoveryCheck } from './apiservice-available';
+import { newAPIServiceAvailabilityController } from './apiservice-available';
+import type { AuthenticationTrust } from './authentication-trust';
+import { newAuthenticationTrustController } from './authentication-trust';
 
 export interface ControlLoopOptions {
   /** Which loops to run (default: all). */
@@ -70,6 +75,10 @@ export interface ControlLoopOptions {
   queueMetrics?: QueueMetricsProvider;
   /** Node IPAM: the pods' network nodes get their /24s of (--cluster-cidr; default 10.244.0.0/16). */
   clusterCIDR?: string;
+  /** The aggregator's discovery call to an APIService's server; without it the apiservice-availability loop does not run. */
+  checkAPIServiceDiscovery?: DiscoveryCheck;
+  /** The CAs aggregated API servers trust (extension-apiserver-authentication); without them that loop does not run. */
+  authenticationTrust?: AuthenticationTrust;
 }
 
 export interface CoreLike {
@@ -116,6 +125,9 @@ const FACTORIES: Record<string, ControllerFactory> = {
   'service-lb': (ctx) => newServiceLoadBalancerController(ctx),
   'ingress-class': (ctx) => newIngressClassBootstrap(ctx),
   csrsigning: (ctx, o) => newCsrSigningController(ctx, o.signCertificate!),
+  'apiservice-registration': (ctx) => newAPIServiceRegistrationController(ctx),
+  'apiservice-availability': (ctx, o) => newAPIServiceAvailabilityController(ctx, o.checkAPIServiceDiscovery!),
+  'cluster-authentication-trust': (ctx, o) => newAuthenticationTrustController(ctx, o.authenticationTrust!),
 };
 
 export function registerController(name: string, f: ControllerFactory): void {
@@ -142,6 +154,7 @@ export function startControlLoops(core: CoreLike, opts: ControlLoopOptions = {},
   };
   const names = (opts.controllers ?? Object.keys(FACTORIES))
     .filter((n) => (n !== 'root-ca-cert-publisher' || opts.rootCaPem) && (n !== 'csrsigning' || opts.signCertificate)
+      && (n !== 'apiservice-availability' || opts.checkAPIServiceDiscovery) && (n !== 'cluster-authentication-trust' || opts.authenticationTrust)
       && (n !== 'serviceaccount-token' || (opts.legacyTokenSigner && opts.rootCaPem))
       && (n !== 'service-lb' || opts.loadBalancer !== 'localhost'));
   const controllers = names.filter((n) => FACTORIES[n]).map((n) => FACTORIES[n](ctx, opts));

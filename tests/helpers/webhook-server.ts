@@ -37,7 +37,7 @@ export interface WebhookServer {
 }
 
 /** A CA and a server certificate for 127.0.0.1 and `dnsNames`, as PEM. */
-function makeCertificates(dnsNames: string[]): { caCertPem: string; serverCertPem: string; serverKeyPem: string } {
+export function makeCertificates(dnsNames: string[]): { caCertPem: string; serverCertPem: string; serverKeyPem: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-webhook-'));
   try {
     const f = (n: string) => path.join(dir, n);

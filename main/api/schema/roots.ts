@@ -51,6 +51,7 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': 'V1ValidatingWebhookConfiguration',
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'V1ValidatingAdmissionPolicy',
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'V1ValidatingAdmissionPolicyBinding',
+  'apiregistration.k8s.io/v1/APIService': 'V1APIService',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

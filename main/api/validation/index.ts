@@ -41,6 +41,7 @@ import { validateResourceQuota } from './resourcequota';
 import { validateLimitRange } from './limitrange';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 import { validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding } from './admission-policy';
+import { validateAPIService, validateAPIServiceStatus } from './apiservice';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -121,6 +122,8 @@ const RULES = perKind<KindRules>({
   },
   ValidatingAdmissionPolicy: { name: nameIsDNSSubdomain, create: validateValidatingAdmissionPolicy, status: () => [] },
   ValidatingAdmissionPolicyBinding: { name: nameIsDNSSubdomain, create: validateValidatingAdmissionPolicyBinding },
+  // The name is a path segment that must be `<version>.<group>` (checked with the spec).
+  APIService: { name: nameIsPathSegment, create: validateAPIService, status: validateAPIServiceStatus },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

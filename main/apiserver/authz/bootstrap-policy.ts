@@ -2,7 +2,8 @@
 // (cluster-admin, admin, edit, view, the last three aggregated from the system:aggregate-to-* roles by
 // label) and the system: roles that let any authenticated user discover the API and review its own
 // access. Rules as plugin/pkg/auth/authorizer/rbac/bootstrappolicy (testdata/cluster-roles.yaml).
-import type { ClusterRole, ClusterRoleBinding, PolicyRule } from '../../api/types';
+import { EXTENSION_AUTHENTICATION_CONFIGMAP } from '../../api/apiservices';
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role } from '../../api/types';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -104,3 +105,18 @@ export const CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:public-info-viewer', ['system:authenticated', 'system:unauthenticated']),
   binding('system:monitoring', ['system:monitoring']),
 ];
+
+/**
+ * The default Roles of kube-system (bootstrappolicy's NamespaceRoles): extension-apiserver-authentication-reader, which
+ * aggregated API servers (metrics-server, …) are bound to so they can read the ConfigMap above.
+ */
+export const KUBE_SYSTEM_ROLES: readonly Role[] = [{
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'Role',
+  metadata: {
+    name: 'extension-apiserver-authentication-reader', namespace: 'kube-system',
+    annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
+    labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+  },
+  rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [EXTENSION_AUTHENTICATION_CONFIGMAP], verbs: ['get', 'list', 'watch'] }],
+}];

@@ -30,6 +30,7 @@ import { limitRangeTable, resourceQuotaTable } from './quota';
 import { customResourceDefinitionTable } from './customresourcedefinitions';
 import { ingressClassTable, ingressTable } from './networking';
 import { validatingAdmissionPolicyBindingTable, validatingAdmissionPolicyTable } from './admission-policies';
+import { apiServiceTable } from './apiservices';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -80,6 +81,7 @@ const own = perResource<KindTable>([
   ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', webhookConfigurationTable],
   ['admissionregistration.k8s.io', 'validatingadmissionpolicies', validatingAdmissionPolicyTable],
   ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', validatingAdmissionPolicyBindingTable],
+  ['apiregistration.k8s.io', 'apiservices', apiServiceTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

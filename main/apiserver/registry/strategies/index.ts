@@ -19,6 +19,7 @@ import { ServiceAllocation } from './service';
 import { ingressStrategy } from './ingress';
 import { customResourceDefinitionStrategy } from './customresourcedefinition';
 import { csrStrategy } from './csr';
+import { apiServiceStrategy } from './apiservice';
 
 /** The strategy of a resource: its own, else custom resources' or the empty one (generic rules only). */
 export type StrategyLookup = (r: Pick<ResourceInfo, 'group' | 'plural' | 'custom'>) => Strategy;
@@ -53,6 +54,7 @@ export function makeStrategies(): StrategyLookup {
     ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', generationStrategy],
     ['admissionregistration.k8s.io', 'validatingadmissionpolicies', generationStrategy],
     ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', generationStrategy],
+    ['apiregistration.k8s.io', 'apiservices', apiServiceStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
