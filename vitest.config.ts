@@ -81,6 +81,7 @@ const isolated = needingIsolation(__dirname, filesOf(__dirname, inProcess).filte
 // batch-jobs, hpa-cpu, machine-retry, node-size, persistent-volumes, statefulset.
 const nodes = [
   'tests/integration/nodes/admission-webhook-service.test.ts',
+  'tests/integration/nodes/aggregated-apiserver.test.ts',
   'tests/integration/nodes/api-proxy.test.ts',
   'tests/integration/nodes/bench-image.test.ts',
   'tests/integration/nodes/bridge-shell.test.ts',

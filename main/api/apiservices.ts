@@ -32,6 +32,11 @@ const PRIORITIES: Readonly<Record<string, readonly [number, number]>> = {
   'metrics.k8s.io/v1beta1': [100, 100],
 };
 
+/** Group versions this server serves that clusters elsewhere get from an add-on (metrics-server): a user's may replace ours. */
+export function isAddOn(a: Pick<APIService, 'spec'>): boolean {
+  return a.spec.group === 'metrics.k8s.io';
+}
+
 /** What the CRD registration gives a custom resource's group version (and our own kinds, served as CRDs are). */
 const CUSTOM_PRIORITY: readonly [number, number] = [1000, 100];
 

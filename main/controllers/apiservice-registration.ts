@@ -1,8 +1,9 @@
 // kube-aggregator's autoregister and CRD registration controllers in one loop: every group version this server serves
 // itself has a Local APIService. Those of built-in groups (and our own kinds) are labelled `onstart`: made, or put back
-// to their built-in spec, once at start and left to the user after (a deleted one returns at the next start); those of
+// to their built-in spec, once at start and left to the user after (a deleted one returns at the next start; one without
+// the label is the user's; metrics.k8s.io, an add-on's group elsewhere, stays pointed at a user's metrics-server); those of
 // CustomResourceDefinitions are labelled `true`: kept in step with the served versions, deleted when none serves it.
-import { AUTOMANAGED_LABEL, localAPIService } from '../api/apiservices';
+import { AUTOMANAGED_LABEL, isAddOn, isRemote, localAPIService } from '../api/apiservices';
 import { RESOURCES, groupVersions } from '../api/resources';
 import type { APIService, CustomResourceDefinition } from '../api/types';
 import { isAlreadyExists } from '../client/types';
@@ -64,7 +65,7 @@ export function newAPIServiceRegistrationController(ctx: ControllerContext): Con
     if (builtInWanted) {
       if (syncedOnStart.has(name)) return;
       if (!current) await ctx.client.create(R.apiservices, builtInWanted).catch((e: unknown) => { if (!isAlreadyExists(e)) throw e; });
-      else if (!sameSpec(current, builtInWanted)) {
+      else if (!sameSpec(current, builtInWanted) && current.metadata?.labels?.[AUTOMANAGED_LABEL] && !(isAddOn(builtInWanted) && isRemote(current))) {
         await ignoreNotFound(ctx.client.update(R.apiservices, resetTo(current, builtInWanted)));
       }
       syncedOnStart.add(name);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 import { startExtensionApiServer, WARDLE_GROUP, type ExtensionServer } from '../../helpers/extension-apiserver';
 import { waitFor } from '../../helpers/wait';
+import { pythonFixture, runPython } from '../../helpers/python';
 import { R } from '../../../main/client/refs';
 import type { APIService, ConfigMap } from '../../../main/api/types';
 
@@ -181,6 +182,17 @@ describe('an aggregated API server', () => {
     const create = ext.requests.find((q) => q.method === 'POST');
     expect(create).toMatchObject({ clientCN: 'front-proxy-client', user: 'admin', authorization: undefined });
     expect(create!.groups).toEqual(expect.arrayContaining(['system:masters', 'system:authenticated']));
+  });
+
+  it('is read by the Python client: APIServices and the aggregated resource', async () => {
+    const { stdout, code, stderr } = await runPython([pythonFixture('apiservices.py'), c.core.kubeconfigPath, WARDLE_GROUP, 'v1alpha1', 'flunders'], c.dir);
+    expect(code, stderr).toBe(0);
+    const got = JSON.parse(stdout) as { names: string[]; service: unknown[]; available: string[]; items: string[]; invalid: unknown[] };
+    expect(got.names).toEqual(expect.arrayContaining(['v1.', 'v1.apps', `v1alpha1.${WARDLE_GROUP}`]));
+    expect(got.service).toEqual(['default', 'wardle', 443]);
+    expect(got.available).toEqual(['True', 'Passed']);
+    expect(got.items).toEqual(['first']);
+    expect(got.invalid).toEqual([422, 'Invalid', `Invalid value: "v9.${WARDLE_GROUP}": must be \`spec.version+"."+spec.group\`: "v8.${WARDLE_GROUP}"`]);
   });
 
   it('is authorized here first: a user RBAC does not allow never reaches it; one it allows is named to it with groups', async () => {

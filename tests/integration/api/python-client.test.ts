@@ -2,15 +2,12 @@
 // Flotilla API server — list, create, a kubernetes.watch.Watch().stream that receives the ADDED
 // event (the client sends watch=True), a Secret from stringData, /version/ through VersionApi, and the component
 // statuses (a control plane started without its scheduler and controllers: they are Unhealthy, the store is not).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { PYTHON, pythonFixture, runPython } from '../../helpers/python';
 
-/** Debian's interpreter, where python3-kubernetes is installed (a pyenv python3 on PATH may lack it). */
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'python', 'kube_client.py');
+const SCRIPT = pythonFixture('kube_client.py');
 
 let c: TestCluster;
 
@@ -22,20 +19,8 @@ afterAll(async () => {
   await c?.stop();
 });
 
-function runPython(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT, ...args], { env: { PATH: '/usr/bin:/bin', HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+function runScript(args: string[], timeoutMs = 60_000) {
+  return runPython([SCRIPT, ...args], c.dir, timeoutMs);
 }
 
 interface PythonReport {
@@ -51,7 +36,7 @@ interface PythonReport {
 
 describe('the Python client (python3-kubernetes)', () => {
   it('lists, creates, watches (receiving the ADDED event), creates a secret from stringData, reads /version/ and the component statuses, gets a wrongly typed value refused, and reads a new object\'s zero status', async () => {
-    const r = await runPython([c.core.kubeconfigPath, 'from-python']);
+    const r = await runScript([c.core.kubeconfigPath, 'from-python']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as PythonReport;
     expect(report.gitVersion).toMatch(/^v1\.32/);

@@ -3,10 +3,10 @@
 // refused with Kubernetes' exact 403 until a RoleBinding grants it, multi-document apply with
 // kubectl's default validation, and the python3-kubernetes client with a service-account token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { runPython } from '../../helpers/python';
 
 let c: TestCluster;
 
@@ -175,16 +175,7 @@ try:
 except kubernetes.client.exceptions.ApiException as e:
     print(e.status, e.reason)
 `;
-    // Debian's interpreter, where python3-kubernetes is installed (a pyenv python3 on PATH may lack it).
-    const r = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn('/usr/bin/python3', ['-c', script, kc], { env: { PATH: '/usr/bin:/bin', HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', () => resolve({ stdout, stderr }));
-    });
+    const r = await runPython(['-c', script, kc], c.dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('found\n403 Forbidden\n');
   });
