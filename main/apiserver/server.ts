@@ -252,7 +252,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
       sendJson(res, 200, g);
       return;
     }
-    if (serveOpenAPI(req, res, p, info.query)) return;
+    if (serveOpenAPI(req, res, p, info.query, ctx.aggregator?.openapiPaths())) return;
     if (p === '/metrics' && ctx.instruments && (req.method === 'GET' || req.method === 'HEAD')) {
       await serveMetrics(ctx.instruments.registry, res);
       return;

@@ -3,7 +3,7 @@
 // client certificate the request-header CA signed whose CN is an allowed name (what kube-system's
 // extension-apiserver-authentication ConfigMap says), and then takes the user from X-Remote-User, X-Remote-Group and
 // X-Remote-Extra-*. It serves wardle.example.com/v1alpha1 flunders (namespaced; shortname fl; list, get, create,
-// watch) from memory, and records every request it was sent.
+// watch) from memory and their OpenAPI v3 document, and records every request it was sent.
 import type { ServerResponse } from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -45,6 +45,24 @@ const RESOURCE_LIST = {
   ],
 };
 
+/** The group version's OpenAPI v3 document (kubectl explain reads it through the aggregator). */
+const OPENAPI_V3 = {
+  openapi: '3.0.0', info: { title: 'wardle', version: WARDLE_VERSION },
+  paths: { [`/apis/${WARDLE_GROUP}/${WARDLE_VERSION}/namespaces/{namespace}/flunders/{name}`]: { get: {
+    'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': { group: WARDLE_GROUP, kind: 'Flunder', version: WARDLE_VERSION },
+    responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/com.example.wardle.v1alpha1.Flunder' } } } } },
+  } } },
+  components: { schemas: { 'com.example.wardle.v1alpha1.Flunder': {
+    type: 'object', description: 'A Flunder is the aggregated test kind.',
+    properties: {
+      apiVersion: { type: 'string', description: 'APIVersion of this object.' }, kind: { type: 'string', description: 'Kind of this object.' },
+      metadata: { type: 'object', description: 'Standard object metadata.' },
+      spec: { type: 'object', description: 'What a flunder wants.', properties: { reference: { type: 'string', description: 'The flunder this one refers to.' } } },
+    },
+    'x-kubernetes-group-version-kind': [{ group: WARDLE_GROUP, kind: 'Flunder', version: WARDLE_VERSION }],
+  } } },
+};
+
 function status(code: number, reason: string, message: string) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
@@ -82,6 +100,7 @@ export async function startExtensionApiServer(opts: {
       if (!trusted) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       const base = `/apis/${WARDLE_GROUP}/${WARDLE_VERSION}`;
       if (url.pathname === base) return send(res, 200, RESOURCE_LIST);
+      if (url.pathname === `/openapi/v3${base}`) return send(res, 200, OPENAPI_V3);
       const m = new RegExp(`^${base.replace(/\./g, '\\.')}/namespaces/([^/]+)/flunders(?:/([^/]+))?$`).exec(url.pathname);
       if (!m) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
       const [, ns, name] = m;

@@ -21,7 +21,8 @@ import type { RemoteResourceList } from './remote-discovery';
 
 const API_SERVICES = resourceFor('apiregistration.k8s.io', 'v1', 'apiservices')!;
 const SERVICES = resourceFor('', 'v1', 'services')!;
-const GROUP_VERSION_PATH = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/;
+/** A group version's requests, and its OpenAPI v3 document (served by its server too). */
+const GROUP_VERSION_PATH = /^(?:\/openapi\/v3)?\/apis\/([^/]+)\/([^/]+)(?:\/|$)/;
 /** kube-aggregator's discovery client timeout. */
 const DISCOVERY_TIMEOUT_MS = 5000;
 
@@ -72,12 +73,17 @@ export class Aggregator {
     return this.remote;
   }
 
-  /** The remote APIService serving this request's path (`/apis/<group>/<version>/…`), if any. */
+  /** The remote APIService serving this request's path (`/apis/<group>/<version>/…`, `/openapi/v3/apis/<group>/<version>`), if any. */
   remoteFor(path: string): APIService | undefined {
     const m = GROUP_VERSION_PATH.exec(path);
     if (!m) return undefined;
     const remotes = this.remotes();
     return remotes.size ? remotes.get(`${m[1]}/${m[2]}`) : undefined;
+  }
+
+  /** The /openapi/v3 index's paths of the remote group versions that are Available (`apis/<group>/<version>`). */
+  openapiPaths(): string[] {
+    return [...this.remotes().values()].filter((a) => availableConditionOf(a)?.status === 'True').map((a) => `apis/${a.spec.group ?? ''}/${a.spec.version ?? ''}`);
   }
 
   /** Every remote group version, with what its server answered discovery with. */

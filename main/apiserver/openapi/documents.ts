@@ -101,8 +101,11 @@ function v3Entry(group: string, version: string): Cached {
   return entry;
 }
 
-/** GET /openapi/v3: every group version's document with the hash of its current content. */
-export function openapiIndex(): { paths: Record<string, { serverRelativeURL: string }> } {
+/**
+ * GET /openapi/v3: every group version's document with the hash of its current content; `remote` are the paths
+ * (`apis/<group>/<version>`) aggregated servers serve, listed without a hash (their documents are theirs).
+ */
+export function openapiIndex(remote: readonly string[] = []): { paths: Record<string, { serverRelativeURL: string }> } {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   const served = new Set<string>();
   for (const gv of groupVersions()) {
@@ -111,6 +114,7 @@ export function openapiIndex(): { paths: Record<string, { serverRelativeURL: str
     paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${v3Entry(gv.group, gv.version).hash}` };
   }
   for (const p of v3.keys()) if (!served.has(p)) v3.delete(p);
+  for (const p of remote) paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
   return { paths };
 }
 

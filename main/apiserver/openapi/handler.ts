@@ -52,8 +52,11 @@ function sendDocument(req: IncomingMessage, res: ServerResponse, hash: string, i
   send();
 }
 
-/** Answers an /openapi/… request; false when `path` is not one. Throws ApiErrors for unknown documents. */
-export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
+/**
+ * Answers an /openapi/… request; false when `path` is not one. Throws ApiErrors for unknown documents. `remote`: the
+ * v3 paths aggregated servers serve (their requests are proxied before they get here).
+ */
+export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, remote: readonly string[] = []): boolean {
   if (path === '/openapi/v2') {
     const encoding = v2Encoding(req.headers.accept);
     if (!encoding) {
@@ -71,7 +74,7 @@ export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: st
     return true;
   }
   if (path === '/openapi/v3') {
-    sendJson(res, 200, openapiIndex());
+    sendJson(res, 200, openapiIndex(remote));
     return true;
   }
   const m = /^\/openapi\/v3\/(.+)$/.exec(path);

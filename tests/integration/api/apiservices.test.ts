@@ -177,6 +177,12 @@ describe('an aggregated API server', () => {
     expect(await c.kubectlOk(['get', 'fl', '-o', 'name'])).toBe(`flunder.${WARDLE_GROUP}/first\n`);
     const got = JSON.parse(await c.kubectlOk(['get', 'flunder', 'first', '-o', 'json'])) as { metadata: { namespace: string } };
     expect(got.metadata.namespace).toBe('default');
+    // kubectl explain reads the server's OpenAPI v3 document through the aggregator's index.
+    const index = JSON.parse(await c.kubectlOk(['get', '--raw', '/openapi/v3'])) as { paths: Record<string, { serverRelativeURL: string }> };
+    expect(index.paths[`apis/${WARDLE_GROUP}/v1alpha1`]).toEqual({ serverRelativeURL: `/openapi/v3/apis/${WARDLE_GROUP}/v1alpha1` });
+    const explained = await c.kubectlOk(['explain', 'flunders.spec']);
+    expect(explained).toContain('What a flunder wants.');
+    expect(explained).toMatch(/reference\s+<string>/);
     const missing = await c.kubectl(['get', 'flunder', 'nope']);
     expect(missing.stderr).toContain(`Error from server (NotFound): flunders.${WARDLE_GROUP} "nope" not found`);
     const create = ext.requests.find((q) => q.method === 'POST');
