@@ -26,6 +26,7 @@ import type { FlowControlOptions } from './apiserver/flowcontrol/filter';
 import type { ApiServer } from './apiserver/server';
 import { writeKubeconfig } from './apiserver/kubeconfig';
 import { LocalClient } from './client/local';
+import { HttpClient } from './client/http';
 import { startControlLoops } from './controllers';
 import type { ControlLoopOptions } from './controllers';
 import { startScheduler } from './scheduler';
@@ -184,6 +185,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   writeKubeconfig(kubeconfigPath, { server: api.url, caCertPem: pki.caCertPem, token: auth.adminToken });
   const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }, { name: 'aggregator', stop: () => aggregator.close() }, ...(tracing ? [{ name: 'tracing', stop: () => tracing.stop() }] : [])];
   const client = new LocalClient(ctx);
+  // Resources aggregated API servers serve: through this server over HTTPS (as the admin), whose aggregator proxies them.
+  const aggregatedClient = new HttpClient({ server: api.url, token: auth.adminToken, caCertPem: pki.caCertPem });
+  client.aggregated = aggregatedClient;
+  components.push({ name: 'aggregated-client', stop: () => aggregatedClient.close() });
   let stopped = false;
   const core: Core = {
     dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle, clusterCIDR,

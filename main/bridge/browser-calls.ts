@@ -58,7 +58,8 @@ export function createBrowserCalls(s: BrowserSession): BrowserCalls {
           const l = await client.list(ref, { namespace: t.namespaced ? namespace : undefined });
           counts[`${t.group}/${t.resource}`] = l.items.length;
         } catch (e) {
-          if (![403, 404, 405].includes(toBridgeError(e).code)) throw e;
+          // Not countable here: forbidden, not listable, or an aggregated API whose server is down (503).
+          if (![403, 404, 405, 503].includes(toBridgeError(e).code)) throw e;
         }
       }));
       return counts;

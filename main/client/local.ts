@@ -28,9 +28,19 @@ async function wrap<T>(fn: () => T | Promise<T>): Promise<T> {
 
 export class LocalClient implements ApiClient {
   private readonly registry: Registry;
+  /**
+   * Where a resource this server does not serve itself goes (one an aggregated API server serves): a client of this
+   * server over HTTPS, whose requests the aggregator proxies. Unset: such a resource is not found.
+   */
+  aggregated?: ApiClient;
 
   constructor(private readonly ctx: ApiContext, private readonly manager = 'flotilla-controller') {
     this.registry = ctx.registry;
+  }
+
+  /** The client for a resource not served here, when there is one. */
+  private elsewhere(r: ResourceRef): ApiClient | undefined {
+    return this.aggregated && !resourceFor(r.group, r.version, r.plural) ? this.aggregated : undefined;
   }
 
   private info(r: ResourceRef): ResourceInfo {
@@ -40,10 +50,14 @@ export class LocalClient implements ApiClient {
   }
 
   get<T extends ApiObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
+    const other = this.elsewhere(r);
+    if (other) return other.get<T>(r, name, namespace);
     return wrap(() => this.registry.get(this.info(r), namespace, name) as unknown as T);
   }
 
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
+    const other = this.elsewhere(r);
+    if (other) return other.list<T>(r, o);
     return wrap(async () => {
       const info = this.info(r);
       // metrics.k8s.io is live data, not stored: what the API serves for it.
@@ -56,23 +70,31 @@ export class LocalClient implements ApiClient {
   }
 
   create<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+    const other = this.elsewhere(r);
+    if (other) return other.create<T>(r, obj, o);
     const opts = { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, dryRun: o.dryRun };
     return wrap(async () => (await this.registry.create(this.info(r), o.namespace ?? obj.metadata?.namespace, obj, opts)).object as unknown as T);
   }
 
   update<T extends ApiObject = KObject>(r: ResourceRef, obj: T, o: WriteOpts = {}): Promise<T> {
+    const other = this.elsewhere(r);
+    if (other) return other.update<T>(r, obj, o);
     const opts = { fieldManager: o.fieldManager ?? this.manager, fieldValidation: o.fieldValidation, subresource: o.subresource, dryRun: o.dryRun };
     const namespace = o.namespace ?? obj.metadata?.namespace;
     return wrap(async () => (await this.registry.update(this.info(r), namespace, obj.metadata?.name ?? '', obj, opts)).object as unknown as T);
   }
 
   patch<T extends ApiObject = KObject>(r: ResourceRef, name: string, patch: unknown, kind: PatchKind, o: PatchOpts = {}): Promise<T> {
+    const other = this.elsewhere(r);
+    if (other) return other.patch<T>(r, name, patch, kind, o);
     const { fieldManager = this.manager, fieldValidation, subresource, force, dryRun } = o;
     const opts = { fieldManager, fieldValidation, subresource, force, dryRun };
     return wrap(async () => (await this.registry.patch(this.info(r), o.namespace, name, patch, kind, opts)).object as unknown as T);
   }
 
   delete(r: ResourceRef, name: string, o: DeleteOpts = {}): Promise<KObject> {
+    const other = this.elsewhere(r);
+    if (other) return other.delete(r, name, o);
     const opts = { gracePeriodSeconds: o.gracePeriodSeconds, propagationPolicy: o.propagationPolicy, preconditions: o.preconditions };
     return wrap(async () => (await this.registry.delete(this.info(r), o.namespace, name, opts)).object);
   }
@@ -90,6 +112,8 @@ export class LocalClient implements ApiClient {
   }
 
   watch<T extends ApiObject = KObject>(r: ResourceRef, o: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle {
+    const other = this.elsewhere(r);
+    if (other) return other.watch<T>(r, o, onEvent, onClose);
     let dispose: (() => void) | undefined;
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;

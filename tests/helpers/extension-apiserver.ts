@@ -3,7 +3,7 @@
 // client certificate the request-header CA signed whose CN is an allowed name (what kube-system's
 // extension-apiserver-authentication ConfigMap says), and then takes the user from X-Remote-User, X-Remote-Group and
 // X-Remote-Extra-*. It serves wardle.example.com/v1alpha1 flunders (namespaced; shortname fl; list, get, create,
-// watch) from memory and their OpenAPI v3 document, and records every request it was sent.
+// watch; Tables as k8s.io/apiserver's default) from memory and their OpenAPI v3 document, and records every request it was sent.
 import type { ServerResponse } from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -101,15 +101,17 @@ export async function startExtensionApiServer(opts: {
       const base = `/apis/${WARDLE_GROUP}/${WARDLE_VERSION}`;
       if (url.pathname === base) return send(res, 200, RESOURCE_LIST);
       if (url.pathname === `/openapi/v3${base}`) return send(res, 200, OPENAPI_V3);
-      const m = new RegExp(`^${base.replace(/\./g, '\\.')}/namespaces/([^/]+)/flunders(?:/([^/]+))?$`).exec(url.pathname);
+      const m = new RegExp(`^${base.replace(/\./g, '\\.')}(?:/namespaces/([^/]+))?/flunders(?:/([^/]+))?$`).exec(url.pathname);
       if (!m) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
-      const [, ns, name] = m;
+      // No namespace: every namespace's (a list or watch across them).
+      const [, ns, name] = m as unknown as [string, string | undefined, string | undefined];
+      if ((req.method === 'POST' || name) && !ns) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
       if (req.method === 'POST' && !name) {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { metadata: { name: string } };
         const key = `${ns}/${body.metadata.name}`;
         if (flunders.has(key)) return send(res, 409, status(409, 'AlreadyExists', `flunders.${WARDLE_GROUP} "${body.metadata.name}" already exists`));
         const f: Flunder = { apiVersion: `${WARDLE_GROUP}/${WARDLE_VERSION}`, kind: 'Flunder', metadata: {
-          name: body.metadata.name, namespace: ns, uid: `uid-${rv}`, resourceVersion: String(++rv), creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          name: body.metadata.name, namespace: ns ?? '', uid: `uid-${rv}`, resourceVersion: String(++rv), creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
         } };
         flunders.set(key, f);
         for (const w of watches) w.write(`${JSON.stringify({ type: 'ADDED', object: f })}\n`);
@@ -120,13 +122,21 @@ export async function startExtensionApiServer(opts: {
         const f = flunders.get(`${ns}/${name}`);
         return f ? send(res, 200, f) : send(res, 404, status(404, 'NotFound', `flunders.${WARDLE_GROUP} "${name}" not found`));
       }
-      const items = [...flunders.values()].filter((f) => f.metadata.namespace === ns);
+      const items = [...flunders.values()].filter((f) => ns === undefined || f.metadata.namespace === ns);
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         for (const f of items) res.write(`${JSON.stringify({ type: 'ADDED', object: f })}\n`);
         watches.add(res);
         res.on('close', () => watches.delete(res));
         return undefined;
+      }
+      // As k8s.io/apiserver's default table convertor: NAME and CREATED AT, each row with the object's metadata.
+      if ((req.headers.accept ?? '').includes('as=Table')) {
+        return send(res, 200, {
+          kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: String(rv) },
+          columnDefinitions: [{ name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 0 }, { name: 'Created At', type: 'date', format: '', description: 'Created At', priority: 0 }],
+          rows: items.map((f) => ({ cells: [f.metadata.name, f.metadata.creationTimestamp], object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: f.metadata } })),
+        });
       }
       return send(res, 200, { apiVersion: `${WARDLE_GROUP}/${WARDLE_VERSION}`, kind: 'FlunderList', metadata: { resourceVersion: String(rv) }, items });
     });

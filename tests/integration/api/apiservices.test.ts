@@ -13,10 +13,14 @@ import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 import { startExtensionApiServer, WARDLE_GROUP, type ExtensionServer } from '../../helpers/extension-apiserver';
 import { waitFor } from '../../helpers/wait';
 import { pythonFixture, runPython } from '../../helpers/python';
+import { bridgeCalls } from '../../helpers/bridge-calls';
+import { bridgeDepsOf, createBridgeSession, type BridgeSession } from '../../../main/bridge/handlers';
 import { R } from '../../../main/client/refs';
 import type { APIService, ConfigMap } from '../../../main/api/types';
 
 let c: TestCluster;
+let session: BridgeSession;
+const bridge = bridgeCalls(() => session);
 let ext: ExtensionServer;
 let extPort = 0;
 
@@ -28,6 +32,7 @@ beforeAll(async () => {
     dnsNames: ['wardle.default.svc'],
   });
   extPort = ext.port;
+  session = createBridgeSession(bridgeDepsOf(c.core), () => undefined);
   // The Service's one endpoint is the server on loopback.
   c.core.registry.webhooks.dialService = (namespace, name, port) => {
     if (namespace !== 'default' || name !== 'wardle' || port !== 443) return Promise.reject(new Error(`unexpected service ${namespace}/${name}:${port}`));
@@ -35,6 +40,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  session?.dispose();
   await ext?.stop();
   await c?.stop();
 });
@@ -183,6 +189,14 @@ describe('an aggregated API server', () => {
     const explained = await c.kubectlOk(['explain', 'flunders.spec']);
     expect(explained).toContain('What a flunder wants.');
     expect(explained).toMatch(/reference\s+<string>/);
+    // The UI's resource browser finds and counts the aggregated kind.
+    const types = await bridge.ok('discover', null);
+    expect(types).toEqual(expect.arrayContaining([expect.objectContaining({ group: WARDLE_GROUP, resource: 'flunders', kind: 'Flunder', namespaced: true })]));
+    expect((await bridge.ok('countResources', {}))[`${WARDLE_GROUP}/flunders`]).toBe(1);
+    const table = await bridge.ok('listTable', { group: WARDLE_GROUP, version: 'v1alpha1', resource: 'flunders', namespace: 'default' });
+    expect(table.rows.map((r) => r.cells[0])).toEqual(['first']);
+    expect(await bridge.ok('getObject', { group: WARDLE_GROUP, version: 'v1alpha1', resource: 'flunders', namespace: 'default', name: 'first' }))
+      .toMatchObject({ kind: 'Flunder', metadata: { name: 'first' } });
     const missing = await c.kubectl(['get', 'flunder', 'nope']);
     expect(missing.stderr).toContain(`Error from server (NotFound): flunders.${WARDLE_GROUP} "nope" not found`);
     const create = ext.requests.find((q) => q.method === 'POST');
@@ -238,6 +252,10 @@ describe('an aggregated API server', () => {
     expect(reason).toContain(`dial tcp ${svc.spec.clusterIP}:443: connect: connection refused`);
     const r = await c.kubectl(['get', 'flunders']);
     expect(r.stderr).toContain('Error from server (ServiceUnavailable): the server is currently unable to handle the request');
+    // The UI's resource browser still counts everything else.
+    const counts = await bridge.ok('countResources', {});
+    expect(counts['apps/deployments']).toBe(0);
+    expect(counts[`${WARDLE_GROUP}/flunders`]).toBeUndefined();
     // Back again, it is found and used again.
     ext = await startExtensionApiServer({
       requestHeaderCaPem: (await c.client.get<ConfigMap>(R.configmaps, 'extension-apiserver-authentication', 'kube-system')).data!['requestheader-client-ca-file'],
