@@ -12,6 +12,8 @@ import { readCompactionSetting, writeCompactionSetting } from './store/compactio
 import { settleClusterCIDR } from './store/cluster-network-setting';
 import { ensurePki } from './apiserver/pki';
 import { Aggregator } from './apiserver/aggregator/aggregator';
+import { ensureFlowControlConfiguration } from './apiserver/flowcontrol/ensure';
+import { startFlowControlConfig } from './apiserver/flowcontrol/config-consumer';
 import { loadCertificateSigner } from './apiserver/csr-signer';
 import { TokenAuthenticator } from './apiserver/auth';
 import { Authorizer } from './apiserver/authz/authorizer';
@@ -160,6 +162,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const stopCustomResources = serveDefinedResources(store, log);
   await registry.bootstrap();
   await bootstrapPolicy(registry);
+  await ensureFlowControlConfiguration(registry);
   const issuer = await TokenIssuer.load(path.join(opts.dataDir, 'pki'));
   const serviceAccounts = new ServiceAccountAuthenticator(issuer, registry);
   auth.serviceAccounts = serviceAccounts;
@@ -183,7 +186,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: api.url, caCertPem: pki.caCertPem, token: auth.adminToken });
-  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }, { name: 'aggregator', stop: () => aggregator.close() }, ...(tracing ? [{ name: 'tracing', stop: () => tracing.stop() }] : [])];
+  const stopFlowControlConfig = startFlowControlConfig(store, registry, api.flowControl, log);
+  const components: Component[] = [{ name: 'custom-resources', stop: stopCustomResources }, { name: 'aggregator', stop: () => aggregator.close() },
+    { name: 'flowcontrol-config', stop: stopFlowControlConfig }, ...(tracing ? [{ name: 'tracing', stop: () => tracing.stop() }] : [])];
   const client = new LocalClient(ctx);
   // Resources aggregated API servers serve: through this server over HTTPS (as the admin), whose aggregator proxies them.
   const aggregatedClient = new HttpClient({ server: api.url, token: auth.adminToken, caCertPem: pki.caCertPem });

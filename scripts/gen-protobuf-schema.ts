@@ -58,6 +58,8 @@ const ROOTS: Record<string, string> = {
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization/v1.SelfSubjectRulesReview',
   'networking.k8s.io/v1/Ingress': 'networking/v1.Ingress', 'networking.k8s.io/v1/IngressClass': 'networking/v1.IngressClass',
   'certificates.k8s.io/v1/CertificateSigningRequest': 'certificates/v1.CertificateSigningRequest',
+  'flowcontrol.apiserver.k8s.io/v1/FlowSchema': 'flowcontrol/v1.FlowSchema',
+  'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration': 'flowcontrol/v1.PriorityLevelConfiguration',
   // kube-aggregator's, only with its checkout (--aggregator).
   ...(values.aggregator ? { 'apiregistration.k8s.io/v1/APIService': 'apiregistration/v1.APIService' } : {}),
 };

@@ -38,7 +38,7 @@ export function k8sPackages(dirs: SourceDirs): Record<string, K8sPackage> {
   const out: Array<[string, K8sPackage]> = [
     ...['core/v1', 'apps/v1', 'policy/v1', 'autoscaling/v1', 'autoscaling/v2', 'scheduling/v1', 'batch/v1', 'discovery/v1', 'coordination/v1',
       'rbac/v1', 'authentication/v1', 'authorization/v1', 'storage/v1', 'networking/v1',
-      'certificates/v1', 'node/v1', 'events/v1', 'admissionregistration/v1'].map(api),
+      'certificates/v1', 'node/v1', 'events/v1', 'admissionregistration/v1', 'flowcontrol/v1'].map(api),
     machinery('pkg/apis/meta/v1', 'meta/v1', ['types.go', 'duration.go', 'time.go', 'micro_time.go', 'watch.go']),
     machinery('pkg/runtime', 'runtime', ['types.go']),
     machinery('pkg/runtime/schema', 'schema', []),

@@ -5,6 +5,7 @@ import { defaultCustomResourceDefinition } from './crd';
 import type { KObject } from './types';
 import { perKind } from './resources';
 import { asArray, asObj, child, defaultPodAdmission, defaultPodSpec, setDefault } from './defaults-pod';
+import { defaultFlowSchema, defaultPriorityLevelConfiguration } from './defaults-flowcontrol';
 import type { DefaultTolerationSeconds } from './defaults-pod';
 import { defaultCSIDriver, defaultPodTemplate } from './defaults-node-kinds';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from './defaults-storage';
@@ -200,6 +201,8 @@ const BY_KIND = perKind<(o: KObject, opts: DefaultingOptions) => void>({
   ValidatingWebhookConfiguration: defaultValidatingWebhookConfiguration,
   ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
+  FlowSchema: defaultFlowSchema,
+  PriorityLevelConfiguration: defaultPriorityLevelConfiguration,
   // kube-aggregator's SetDefaults_ServiceReference.
   APIService: (o) => {
     const service = (o.spec as { service?: Record<string, unknown> | null } | undefined)?.service;

@@ -152,6 +152,10 @@ const BUILT_IN: readonly ResourceInfo[] = [
     categories: ['api-extensions'], subresources: [status('admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicy')],
   }),
   res('admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicyBinding', 'validatingadmissionpolicybindings', false, { categories: ['api-extensions'] }),
+  res('flowcontrol.apiserver.k8s.io', 'v1', 'FlowSchema', 'flowschemas', false, { subresources: [status('flowcontrol.apiserver.k8s.io', 'v1', 'FlowSchema')] }),
+  res('flowcontrol.apiserver.k8s.io', 'v1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, {
+    subresources: [status('flowcontrol.apiserver.k8s.io', 'v1', 'PriorityLevelConfiguration')],
+  }),
   res('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', false, {
     categories: ['api-extensions'], subresources: [status('apiregistration.k8s.io', 'v1', 'APIService')],
   }),

@@ -49,6 +49,7 @@ export type { ReplicationController, ReplicationControllerSpec, ReplicationContr
 export type { RuntimeClass } from 'kubernetes-types/node/v1';
 export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';
 export type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-types/admissionregistration/v1';
+export type { FlowSchema, PriorityLevelConfiguration } from 'kubernetes-types/flowcontrol/v1';
 export type {
   MatchCondition, MutatingWebhook, MutatingWebhookConfiguration, RuleWithOperations, ValidatingWebhook, ValidatingWebhookConfiguration, WebhookClientConfig,
 } from 'kubernetes-types/admissionregistration/v1';

@@ -52,6 +52,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'V1ValidatingAdmissionPolicy',
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'V1ValidatingAdmissionPolicyBinding',
   'apiregistration.k8s.io/v1/APIService': 'V1APIService',
+  'flowcontrol.apiserver.k8s.io/v1/FlowSchema': 'V1FlowSchema',
+  'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration': 'V1PriorityLevelConfiguration',
 };
 
 export const FLOTILLA_ROOTS: Readonly<Record<string, string>> = {

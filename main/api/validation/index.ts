@@ -42,6 +42,7 @@ import { validateLimitRange } from './limitrange';
 import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUpdate } from './runtimeclass';
 import { validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding } from './admission-policy';
 import { validateAPIService, validateAPIServiceStatus } from './apiservice';
+import { validateFlowControlStatus, validateFlowSchema, validatePriorityLevelConfiguration } from './flowcontrol';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -124,6 +125,8 @@ const RULES = perKind<KindRules>({
   ValidatingAdmissionPolicyBinding: { name: nameIsDNSSubdomain, create: validateValidatingAdmissionPolicyBinding },
   // The name is a path segment that must be `<version>.<group>` (checked with the spec).
   APIService: { name: nameIsPathSegment, create: validateAPIService, status: validateAPIServiceStatus },
+  FlowSchema: { name: nameIsDNSSubdomain, create: validateFlowSchema, status: validateFlowControlStatus },
+  PriorityLevelConfiguration: { name: nameIsDNSSubdomain, create: validatePriorityLevelConfiguration, status: validateFlowControlStatus },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

@@ -12,7 +12,7 @@ import type { Identity } from '../auth';
 import type { Pki } from '../pki';
 import { ParsedCache } from '../registry/parsed-cache';
 import { decode } from '../registry/objects';
-import { storageKey } from '../../api/resources';
+import { storageKey, storagePrefix } from '../../api/resources';
 import type { ServiceDialer } from '../webhooks/types';
 import { backendOf } from './transport';
 import type { TransportDeps } from './transport';
@@ -56,7 +56,7 @@ export class Aggregator {
       },
     };
     // Any APIService write makes the remote set be read again at the next request.
-    this.stopWatch = opts.store.watch(`${storageKey(API_SERVICES, undefined, '')}`, opts.store.revision, () => { this.remote = undefined; });
+    this.stopWatch = opts.store.watch(storagePrefix(API_SERVICES), opts.store.revision, () => { this.remote = undefined; });
   }
 
   close(): void {

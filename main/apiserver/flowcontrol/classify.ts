@@ -6,7 +6,8 @@ import type { RequestInfo } from '../request';
 import type { FlowSchema, NonResourceRule, ResourceRule, Subject } from './config';
 
 export interface Classification {
-  schema: FlowSchema;
+  /** Undefined only with no schemas at all. */
+  schema: FlowSchema | undefined;
   /** The flow's distinguisher: the user name (ByUser), the namespace (ByNamespace) or "". */
   distinguisher: string;
 }
@@ -44,16 +45,16 @@ function nonResourceRuleMatches(r: NonResourceRule, path: string, verb: string):
 }
 
 export function schemaMatches(fs: FlowSchema, who: Identity, info: RequestInfo, method: string): boolean {
-  if (!fs.subjects.some((s) => subjectMatches(s, who))) return false;
   const verb = verbOf(info, method);
-  return info.isResource
-    ? fs.resourceRules.some((r) => resourceRuleMatches(r, info, verb))
-    : fs.nonResourceRules.some((r) => nonResourceRuleMatches(r, info.path, verb));
+  return fs.rules.some((rule) => rule.subjects.some((s) => subjectMatches(s, who)) && (info.isResource
+    ? rule.resourceRules.some((r) => resourceRuleMatches(r, info, verb))
+    : rule.nonResourceRules.some((r) => nonResourceRuleMatches(r, info.path, verb))));
 }
 
 /** `schemas` sorted by matchingPrecedence then name; the last is catch-all, which every authenticated or anonymous user matches. */
 export function classify(schemas: readonly FlowSchema[], who: Identity, info: RequestInfo, method: string): Classification {
   const schema = schemas.find((fs) => schemaMatches(fs, who, info, method)) ?? schemas[schemas.length - 1];
+  if (!schema) return { schema, distinguisher: '' };
   const distinguisher = schema.distinguisher === 'ByUser' ? who.name : schema.distinguisher === 'ByNamespace' ? info.namespace ?? '' : '';
   return { schema, distinguisher };
 }

@@ -1,8 +1,10 @@
-// API Priority and Fairness: the priority levels and flow schemas kube-apiserver starts with (the mandatory and
-// suggested configuration of k8s.io/apiserver/pkg/apis/flowcontrol/bootstrap), as this server's fixed
-// configuration: same names, matching precedences, subjects, rules, distinguishers, nominal concurrency shares and
-// queuing. Not served as flowcontrol.apiserver.k8s.io objects (yet): they cannot be changed at run time.
+// API Priority and Fairness' configuration as the filter uses it: priority levels and flow schemas compiled from the
+// flowcontrol.apiserver.k8s.io objects (their UIDs are the ones the PF headers name), and the bootstrap
+// configuration (main/api/flowcontrol-bootstrap.ts, kube-apiserver's mandatory and suggested objects) compiled the same
+// way for a server that has not read its stored configuration (yet).
 import { createHash } from 'node:crypto';
+import type { FlowSchema as FlowSchemaObject, PriorityLevelConfiguration } from '../../api/types';
+import { MANDATORY_FLOW_SCHEMAS, MANDATORY_PRIORITY_LEVELS, SUGGESTED_FLOW_SCHEMAS, SUGGESTED_PRIORITY_LEVELS } from '../../api/flowcontrol-bootstrap';
 
 export type DistinguisherMethod = 'ByUser' | 'ByNamespace';
 
@@ -14,7 +16,7 @@ export interface QueuingConfiguration {
 
 export interface PriorityLevel {
   name: string;
-  /** Stable across restarts (derived from the name), sent in X-Kubernetes-PF-PriorityLevel-UID. */
+  /** The object's UID, sent in X-Kubernetes-PF-PriorityLevel-UID. */
   uid: string;
   type: 'Exempt' | 'Limited';
   /** Limited levels: nominalConcurrencyShares. */
@@ -44,80 +46,71 @@ export interface NonResourceRule {
   nonResourceURLs: string[];
 }
 
+/** One of a schema's rules: a request matches when one of its subjects and one of its rules do. */
+export interface PolicyRules {
+  subjects: Subject[];
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+}
+
 export interface FlowSchema {
   name: string;
   uid: string;
   priorityLevel: string;
   matchingPrecedence: number;
   distinguisher?: DistinguisherMethod;
-  subjects: Subject[];
-  resourceRules: ResourceRule[];
-  nonResourceRules: NonResourceRule[];
+  rules: PolicyRules[];
 }
 
-/** A UUID made from a name, so the headers name the same configuration object across restarts. */
+/** A UUID made from a name: the bootstrap configuration's UIDs before the stored objects are read. */
 function uidOf(kind: string, name: string): string {
   const h = createHash('sha1').update(`flowcontrol.apiserver.k8s.io/${kind}/${name}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function level(name: string, shares: number, queuing?: QueuingConfiguration): PriorityLevel {
-  return { name, uid: uidOf('PriorityLevelConfiguration', name), type: 'Limited', shares, queuing };
+/** A stored PriorityLevelConfiguration as the filter uses it. */
+export function compileLevel(o: PriorityLevelConfiguration): PriorityLevel {
+  const name = o.metadata?.name ?? '';
+  const uid = o.metadata?.uid ?? uidOf('PriorityLevelConfiguration', name);
+  if (o.spec?.type === 'Exempt') return { name, uid, type: 'Exempt', shares: 0 };
+  const l = o.spec?.limited;
+  const q = l?.limitResponse?.type === 'Queue' ? l.limitResponse.queuing : undefined;
+  return {
+    name, uid, type: 'Limited', shares: l?.nominalConcurrencyShares ?? 30,
+    queuing: q ? { queues: q.queues ?? 64, handSize: q.handSize ?? 8, queueLengthLimit: q.queueLengthLimit ?? 50 } : undefined,
+  };
 }
 
-const q = (queues: number, handSize: number, queueLengthLimit: number): QueuingConfiguration => ({ queues, handSize, queueLengthLimit });
-
-export const PRIORITY_LEVELS: readonly PriorityLevel[] = [
-  { name: 'exempt', uid: uidOf('PriorityLevelConfiguration', 'exempt'), type: 'Exempt', shares: 0 },
-  level('system', 30, q(64, 6, 50)),
-  level('node-high', 40, q(64, 6, 50)),
-  level('leader-election', 10, q(16, 4, 50)),
-  level('workload-high', 40, q(128, 6, 50)),
-  level('workload-low', 100, q(128, 6, 50)),
-  level('global-default', 20, q(128, 6, 50)),
-  level('catch-all', 5),
-];
-
-const ALL_RESOURCES: ResourceRule = { verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true };
-const ALL_NON_RESOURCES: NonResourceRule = { verbs: ['*'], nonResourceURLs: ['*'] };
-const groups = (...names: string[]): Subject[] => names.map((name) => ({ kind: 'Group', name }));
-const users = (...names: string[]): Subject[] => names.map((name) => ({ kind: 'User', name }));
-const KUBE_SYSTEM_SERVICE_ACCOUNTS: Subject[] = [{ kind: 'ServiceAccount', namespace: 'kube-system', name: '*' }];
-const LEADER_ELECTION = (namespaces: string[]): ResourceRule[] => [
-  { verbs: ['get', 'create', 'update'], apiGroups: [''], resources: ['endpoints', 'configmaps'], namespaces, clusterScope: false },
-  { verbs: ['get', 'create', 'update'], apiGroups: ['coordination.k8s.io'], resources: ['leases'], namespaces: ['*'], clusterScope: false },
-];
-
-function schema(
-  name: string, priorityLevel: string, matchingPrecedence: number, distinguisher: DistinguisherMethod | undefined,
-  subjects: Subject[], resourceRules: ResourceRule[] = [ALL_RESOURCES], nonResourceRules: NonResourceRule[] = [ALL_NON_RESOURCES],
-): FlowSchema {
-  return { name, uid: uidOf('FlowSchema', name), priorityLevel, matchingPrecedence, distinguisher, subjects, resourceRules, nonResourceRules };
+/** A stored FlowSchema as the filter uses it. */
+export function compileSchema(o: FlowSchemaObject): FlowSchema {
+  const name = o.metadata?.name ?? '';
+  const spec = o.spec;
+  const method = spec?.distinguisherMethod?.type;
+  return {
+    name, uid: o.metadata?.uid ?? uidOf('FlowSchema', name), priorityLevel: spec?.priorityLevelConfiguration.name ?? '',
+    matchingPrecedence: spec?.matchingPrecedence ?? 1000, distinguisher: method === 'ByUser' || method === 'ByNamespace' ? method : undefined,
+    rules: (spec?.rules ?? []).map((r) => ({
+      subjects: r.subjects.flatMap((s): Subject[] => {
+        if (s.kind === 'Group' && s.group) return [{ kind: 'Group', name: s.group.name }];
+        if (s.kind === 'User' && s.user) return [{ kind: 'User', name: s.user.name }];
+        const sa = s.serviceAccount;
+        if (s.kind === 'ServiceAccount' && sa) return [{ kind: 'ServiceAccount', namespace: sa.namespace, name: sa.name }];
+        return [];
+      }),
+      resourceRules: (r.resourceRules ?? []).map((x) => ({
+        verbs: [...x.verbs], apiGroups: [...x.apiGroups], resources: [...x.resources], namespaces: [...(x.namespaces ?? [])],
+        clusterScope: x.clusterScope ?? false,
+      })),
+      nonResourceRules: (r.nonResourceRules ?? []).map((x) => ({ verbs: [...x.verbs], nonResourceURLs: [...x.nonResourceURLs] })),
+    })),
+  };
 }
 
-/** In matching order: ascending matchingPrecedence, then name (as the APF controller sorts them). */
-export const FLOW_SCHEMAS: readonly FlowSchema[] = [
-  schema('exempt', 'exempt', 1, undefined, groups('system:masters')),
-  schema('probes', 'exempt', 2, undefined, groups('system:unauthenticated', 'system:authenticated'), [],
-    [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/readyz', '/livez'] }]),
-  schema('system-leader-election', 'leader-election', 100, 'ByUser',
-    [...users('system:kube-controller-manager', 'system:kube-scheduler'), ...KUBE_SYSTEM_SERVICE_ACCOUNTS], LEADER_ELECTION(['kube-system']), []),
-  schema('endpoint-controller', 'workload-high', 150, 'ByUser',
-    [...users('system:kube-controller-manager'), { kind: 'ServiceAccount', namespace: 'kube-system', name: 'endpoint-controller' }],
-    [{ verbs: ['get', 'create', 'update'], apiGroups: [''], resources: ['endpoints'], namespaces: ['*'], clusterScope: false }], []),
-  schema('workload-leader-election', 'leader-election', 200, 'ByUser', KUBE_SYSTEM_SERVICE_ACCOUNTS, LEADER_ELECTION(['*']), []),
-  schema('system-node-high', 'node-high', 400, 'ByUser', groups('system:nodes'), [
-    { verbs: ['*'], apiGroups: [''], resources: ['nodes', 'nodes/status'], namespaces: ['*'], clusterScope: true },
-    { verbs: ['*'], apiGroups: ['coordination.k8s.io'], resources: ['leases'], namespaces: ['*'], clusterScope: false },
-  ], []),
-  schema('system-nodes', 'system', 500, 'ByUser', groups('system:nodes')),
-  schema('kube-controller-manager', 'workload-high', 800, 'ByNamespace', users('system:kube-controller-manager')),
-  schema('kube-scheduler', 'workload-high', 800, 'ByNamespace', users('system:kube-scheduler')),
-  schema('kube-system-service-accounts', 'workload-high', 900, 'ByNamespace', KUBE_SYSTEM_SERVICE_ACCOUNTS),
-  schema('service-accounts', 'workload-low', 9000, 'ByUser', groups('system:serviceaccounts')),
-  schema('global-default', 'global-default', 9900, 'ByUser', groups('system:unauthenticated', 'system:authenticated')),
-  schema('catch-all', 'catch-all', 10000, 'ByUser', groups('system:unauthenticated', 'system:authenticated')),
-];
+/** The bootstrap priority levels, compiled. */
+export const PRIORITY_LEVELS: readonly PriorityLevel[] = [...MANDATORY_PRIORITY_LEVELS, ...SUGGESTED_PRIORITY_LEVELS].map(compileLevel);
+
+/** The bootstrap flow schemas, compiled (in no particular order: classify sorts them). */
+export const FLOW_SCHEMAS: readonly FlowSchema[] = [...MANDATORY_FLOW_SCHEMAS, ...SUGGESTED_FLOW_SCHEMAS].map(compileSchema);
 
 /** kube-apiserver's default server concurrency limit: --max-requests-inflight (400) + --max-mutating-requests-inflight (200). */
 export const DEFAULT_SERVER_CONCURRENCY_LIMIT = 600;

@@ -43,19 +43,38 @@ function flowHash(schema: FlowSchema, distinguisher: string): bigint {
 }
 
 export class FlowControl {
-  private readonly schemas: FlowSchema[] = sortSchemas(FLOW_SCHEMAS);
-  private readonly levels = new Map<string, { level: PriorityLevel; queues?: QueueSet }>();
+  private schemas: FlowSchema[] = sortSchemas(FLOW_SCHEMAS);
+  private levels = new Map<string, { level: PriorityLevel; queues?: QueueSet }>();
   private readonly figuresBySchema = new Map<FlowSchema, FlowFigures>();
+  private readonly serverConcurrencyLimit: number;
+  private readonly waitMs: number;
 
   constructor(opts: FlowControlOptions = {}, private readonly metrics?: FlowControlMetrics) {
-    const limits = nominalLimits(PRIORITY_LEVELS, opts.serverConcurrencyLimit ?? DEFAULT_SERVER_CONCURRENCY_LIMIT);
-    const waitMs = Math.min(opts.requestWaitLimitMs ?? DEFAULT_REQUEST_WAIT_LIMIT_MS, 60_000);
-    for (const level of PRIORITY_LEVELS) {
+    this.serverConcurrencyLimit = opts.serverConcurrencyLimit ?? DEFAULT_SERVER_CONCURRENCY_LIMIT;
+    this.waitMs = Math.min(opts.requestWaitLimitMs ?? DEFAULT_REQUEST_WAIT_LIMIT_MS, 60_000);
+    this.configure(PRIORITY_LEVELS, FLOW_SCHEMAS);
+  }
+
+  /**
+   * Takes a configuration (the stored objects, compiled): each level's seats from its share of the server's, a level
+   * whose seats and queuing are unchanged keeps its queues (and the requests in them); a schema whose level is not
+   * there is left out, as kube-apiserver leaves out a dangling one. Requests already admitted finish on the seats
+   * they hold.
+   */
+  configure(levels: readonly PriorityLevel[], schemas: readonly FlowSchema[]): void {
+    const limits = nominalLimits(levels, this.serverConcurrencyLimit);
+    const next = new Map<string, { level: PriorityLevel; queues?: QueueSet }>();
+    for (const level of levels) {
       const limit = limits.get(level.name);
-      const queues = level.type === 'Limited' && limit !== undefined ? new QueueSet(limit, level.queuing, waitMs) : undefined;
-      this.levels.set(level.name, { level, queues });
-      if (limit !== undefined) metrics?.nominalLimit.set({ priority_level: level.name }, limit);
+      const had = this.levels.get(level.name);
+      const same = had?.queues && limit !== undefined && had.queues.limit === limit && JSON.stringify(had.level.queuing) === JSON.stringify(level.queuing);
+      const queues = same ? had.queues : level.type === 'Limited' && limit !== undefined ? new QueueSet(limit, level.queuing, this.waitMs) : undefined;
+      next.set(level.name, { level, queues });
+      if (limit !== undefined) this.metrics?.nominalLimit.set({ priority_level: level.name }, limit);
     }
+    this.levels = next;
+    this.schemas = sortSchemas(schemas.filter((fs) => next.has(fs.priorityLevel)));
+    this.figuresBySchema.clear();
   }
 
   /** The metrics' figures of a schema (and its level), found once per schema. */
@@ -74,6 +93,8 @@ export class FlowControl {
   admit(who: Identity, info: RequestInfo, method: string, res: ServerResponse): Promise<FlowTicket> {
     if (info.isResource && info.subresource && LONG_RUNNING.has(info.subresource)) return Promise.resolve(NO_TICKET);
     const { schema, distinguisher } = classify(this.schemas, who, info, method);
+    // A configuration without a schema for this request (no catch-all yet): the request runs, unclassified.
+    if (!schema) return Promise.resolve(NO_TICKET);
     const { level, queues } = this.levels.get(schema.priorityLevel)!;
     res.setHeader(PF_FLOW_SCHEMA_UID, schema.uid);
     res.setHeader(PF_PRIORITY_LEVEL_UID, level.uid);

@@ -31,6 +31,7 @@ import { customResourceDefinitionTable } from './customresourcedefinitions';
 import { ingressClassTable, ingressTable } from './networking';
 import { validatingAdmissionPolicyBindingTable, validatingAdmissionPolicyTable } from './admission-policies';
 import { apiServiceTable } from './apiservices';
+import { flowSchemaTable, priorityLevelConfigurationTable } from './flowcontrol';
 
 const defaultTable = defineTable({ columns: [nameColumn, ageColumn] });
 
@@ -82,6 +83,8 @@ const own = perResource<KindTable>([
   ['admissionregistration.k8s.io', 'validatingadmissionpolicies', validatingAdmissionPolicyTable],
   ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', validatingAdmissionPolicyBindingTable],
   ['apiregistration.k8s.io', 'apiservices', apiServiceTable],
+  ['flowcontrol.apiserver.k8s.io', 'flowschemas', flowSchemaTable],
+  ['flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', priorityLevelConfigurationTable],
 ]);
 
 export function tableFor(r: Pick<ResourceInfo, 'group' | 'plural'>): KindTable {

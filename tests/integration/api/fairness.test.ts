@@ -7,12 +7,14 @@ import * as http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 import { waitFor } from '../../helpers/wait';
-import { FLOW_SCHEMAS, PRIORITY_LEVELS } from '../../../main/apiserver/flowcontrol/config';
+import { resourceFor } from '../../../main/api/resources';
 import { TOO_MANY_REQUESTS } from '../../../main/apiserver/flowcontrol/filter';
 import { R, refFor } from '../../../main/client/refs';
 
-const uidOfSchema = (name: string) => FLOW_SCHEMAS.find((s) => s.name === name)!.uid;
-const uidOfLevel = (name: string) => PRIORITY_LEVELS.find((l) => l.name === name)!.uid;
+// The PF headers name the stored configuration objects.
+const uidOf = (plural: string, name: string) => c.core.registry.get(resourceFor('flowcontrol.apiserver.k8s.io', 'v1', plural)!, undefined, name).metadata.uid;
+const uidOfSchema = (name: string) => uidOf('flowschemas', name);
+const uidOfLevel = (name: string) => uidOf('prioritylevelconfigurations', name);
 
 interface Answer { status: number; headers: http2.IncomingHttpHeaders; body: string }
 

@@ -13,7 +13,7 @@ const schemas = sortSchemas(FLOW_SCHEMAS);
 const user = (name: string, ...groups: string[]) => ({ name, groups: [...groups, 'system:authenticated'] });
 const schemaOf = (who: Identity, method: string, url: string) => {
   const c = classify(schemas, who, parseRequestInfo(method, url), method);
-  return `${c.schema.name}/${c.schema.priorityLevel}/${c.distinguisher}`;
+  return `${c.schema!.name}/${c.schema!.priorityLevel}/${c.distinguisher}`;
 };
 
 describe('classification with the default flow schemas', () => {

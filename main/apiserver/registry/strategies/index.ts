@@ -55,6 +55,8 @@ export function makeStrategies(): StrategyLookup {
     ['admissionregistration.k8s.io', 'validatingadmissionpolicies', generationStrategy],
     ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings', generationStrategy],
     ['apiregistration.k8s.io', 'apiservices', apiServiceStrategy],
+    ['flowcontrol.apiserver.k8s.io', 'flowschemas', generationStrategy],
+    ['flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', generationStrategy],
   ]);
   return (r) => own(r) ?? (r.custom ? generationStrategy : GENERIC);
 }
