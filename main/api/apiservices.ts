@@ -27,6 +27,7 @@ const PRIORITIES: Readonly<Record<string, readonly [number, number]>> = {
   'coordination.k8s.io/v1': [16500, 15],
   'node.k8s.io/v1': [16300, 15],
   'discovery.k8s.io/v1': [16200, 15],
+  'flowcontrol.apiserver.k8s.io/v1': [16100, 21],
   'apiregistration.k8s.io/v1': [18000, 15],
   // Served here, by add-ons elsewhere: metrics-server's APIService has 100/100.
   'metrics.k8s.io/v1beta1': [100, 100],

@@ -128,10 +128,12 @@ export class Aggregator {
       connect().then((s) => {
         socket = s;
         if (done) return void s.destroy();
+        let answer: IncomingMessage | undefined;
         const req = https.request({
           method: 'GET', path, createConnection: () => s,
           headers: { Accept: 'application/json', 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters' },
         }, (res) => {
+          answer = res;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', (e) => finish(failing(`Get "${url}": ${e.message}`)));
@@ -141,7 +143,8 @@ export class Aggregator {
             else finish(undefined, Buffer.concat(chunks).toString('utf8'));
           });
         });
-        req.on('error', (e) => finish(failing(`Get "${url}": ${e.message}`)));
+        // The connection closed once the answer is whole is no failure: its end is on its way.
+        req.on('error', (e) => { if (!answer?.complete) finish(failing(`Get "${url}": ${e.message}`)); });
         req.end();
       }, (e: unknown) => finish(failing(`Get "${url}": ${e instanceof Error ? e.message : String(e)}`)));
     });

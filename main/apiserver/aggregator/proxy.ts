@@ -42,19 +42,24 @@ export async function proxyToBackend(
     return;
   }
   await new Promise<void>((resolve) => {
+    let answered: IncomingMessage | undefined;
     const upstream = https.request({
       method: req.method, path: req.url, createConnection: () => socket,
       headers: proxiedRequestHeaders(req.headers, identity),
     }, (answer) => {
+      answered = answer;
       const headers: OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(answer.headers)) if (forwardable(k) && v !== undefined) headers[k] = v;
       res.writeHead(answer.statusCode ?? 502, headers);
       // Flush each chunk as it comes: watch events must not wait in a buffer.
       answer.on('data', (c: Buffer) => { res.write(c); });
       answer.on('end', () => { res.end(); resolve(); });
-      answer.on('error', () => { res.destroy(); resolve(); });
+      answer.on('error', () => { if (!res.writableEnded) res.destroy(); resolve(); });
     });
     upstream.on('error', (e) => {
+      // The connection closing once the answer is whole (the server closes it, and the tunnel with it) is no error of
+      // the answer's: its end is on its way.
+      if (res.writableEnded || answered?.complete) return;
       if (!res.headersSent) sendText(res, 503, `error trying to reach service: ${e.message}`);
       else res.destroy();
       resolve();

@@ -5,9 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
 import { startWebhookServer, type WebhookServer } from '../../helpers/webhook-server';
-import { sandboxCluster, skipWithoutAgent } from './support';
-
-const IMAGE = 'docker.io/flotilla/counter:1';
+import { sandboxCluster, skipWithoutAgent, startTcpRelay } from './support';
 
 describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandbox node', () => {
   const { c, cfg, ok } = sandboxCluster(21, { okTimeoutMs: 150_000 });
@@ -19,17 +17,7 @@ describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandb
       '/connect': (r) => (JSON.stringify(r.object).includes('forbidden') ? { allowed: false, status: { message: 'no forbidden commands' } } : { allowed: true }),
     },
     { host: gatewayIP(cfg), dnsNames: ['relay.default.svc'] });
-    const relay = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'relay' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'relay' } }, template: { metadata: { labels: { app: 'relay' } }, spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [{ name: 'nc', image: IMAGE, command: ['/bin/busybox', 'nc', '-ll', '-p', '8443', '-e', '/bin/busybox', 'nc', gatewayIP(cfg), String(hook.port)],
-          ports: [{ containerPort: 8443 }], readinessProbe: { tcpSocket: { port: 8443 }, periodSeconds: 1 } }],
-      } } },
-    };
-    await ok(['apply', '-f', '-'], JSON.stringify(relay));
-    await ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'relay' }, spec: { selector: { app: 'relay' }, ports: [{ port: 443, targetPort: 8443 }] } }));
-    await ok(['rollout', 'status', 'deployment/relay', '--timeout=150s']);
+    await startTcpRelay(ok, 'relay', gatewayIP(cfg), hook.port);
   }, 200_000);
 
   afterAll(async () => {

@@ -153,3 +153,21 @@ export function sandboxCluster(n: number, opts: { core?: Partial<CoreOptions>; o
   }, 120_000);
   return { c, cfg, logs, ok: (args, input, timeoutMs = opts.okTimeoutMs ?? 60_000) => current().kubectlOk(args, { input, timeoutMs }) };
 }
+
+/**
+ * A Service `name` (port 443) in front of one ready pod that relays each TCP connection on 8443 to `host:port` (a
+ * server the test runs on the host's side of the sandbox bridge), rolled out.
+ */
+export async function startTcpRelay(ok: SandboxSuite['ok'], name: string, host: string, port: number): Promise<void> {
+  const relay = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+    spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: {
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'nc', image: 'docker.io/flotilla/counter:1', command: ['/bin/busybox', 'nc', '-ll', '-p', '8443', '-e', '/bin/busybox', 'nc', host, String(port)],
+        ports: [{ containerPort: 8443 }], readinessProbe: { tcpSocket: { port: 8443 }, periodSeconds: 1 } }],
+    } } },
+  };
+  await ok(['apply', '-f', '-'], JSON.stringify(relay));
+  await ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }] } }));
+  await ok(['rollout', 'status', `deployment/${name}`, '--timeout=150s']);
+}
