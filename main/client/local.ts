@@ -3,10 +3,11 @@
 import type { ApiObject, KList, KObject, WatchEvent } from '../api/types';
 import type { ResourceInfo } from '../api/resources';
 import { apiVersionOf, resourceFor } from '../api/resources';
+import { componentStatuses } from '../apiserver/handlers/component-statuses';
 import type { Registry } from '../apiserver/registry/registry';
 import type { ApiContext } from '../apiserver/context';
 import { startWatch } from '../apiserver/registry/watch';
-import { ApiError } from '../apiserver/status';
+import { ApiError, errors } from '../apiserver/status';
 import { bindPod } from '../apiserver/handlers/subresources';
 import { evictPod } from '../apiserver/registry/eviction';
 import { metricsItems } from '../apiserver/handlers/metrics';
@@ -52,7 +53,15 @@ export class LocalClient implements ApiClient {
   get<T extends ApiObject = KObject>(r: ResourceRef, name: string, namespace?: string): Promise<T> {
     const other = this.elsewhere(r);
     if (other) return other.get<T>(r, name, namespace);
-    return wrap(() => this.registry.get(this.info(r), namespace, name) as unknown as T);
+    return wrap(() => {
+      const info = this.info(r);
+      if (info.virtual && info.group === '' && info.plural === 'componentstatuses') {
+        const one = componentStatuses(this.ctx).find((cs) => cs.metadata.name === name);
+        if (!one) throw errors.internal(`Component not found: ${name}`);
+        return one as unknown as T;
+      }
+      return this.registry.get(info, namespace, name) as unknown as T;
+    });
   }
 
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
@@ -64,6 +73,10 @@ export class LocalClient implements ApiClient {
       if (info.virtual && info.group === 'metrics.k8s.io') {
         const items = await metricsItems(this.ctx, info, o.namespace);
         return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata: {}, items } as unknown as KList<T>;
+      }
+      // Checked when read, as the API serves them.
+      if (info.virtual && info.group === '' && info.plural === 'componentstatuses') {
+        return { apiVersion: 'v1', kind: info.listKind, metadata: {}, items: componentStatuses(this.ctx) } as unknown as KList<T>;
       }
       return this.registry.list(info, o.namespace, o) as unknown as KList<T>;
     });

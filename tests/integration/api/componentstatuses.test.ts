@@ -1,10 +1,12 @@
 // `kubectl get componentstatuses` with real kubectl: v1 ComponentStatus (deprecated in v1.19, still served) lists the
 // scheduler, the controller manager and etcd-0 (the store), each checked when read, in the API server's columns; every
 // answer carries the deprecation warning; get and list only, a field selector on metadata.name, and kube-apiserver's
-// 500 for a name it does not know. A control plane running without its scheduler and controllers says so.
+// 500 for a name it does not know; the UI's resource browser counts and opens them. A control plane running without its scheduler and controllers says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
 import type { ComponentStatus } from '../../../main/api/types';
+import { bridgeDepsOf, createBridgeSession } from '../../../main/bridge/handlers';
+import { bridgeCalls } from '../../helpers/bridge-calls';
 
 const WARNING = 'Warning: v1 ComponentStatus is deprecated in v1.19+';
 
@@ -38,6 +40,18 @@ describe('componentstatuses', () => {
     const list = JSON.parse(await c.kubectlOk(['get', '--raw', '/api/v1/componentstatuses'])) as { kind: string; items: ComponentStatus[] };
     expect(list.kind).toBe('ComponentStatusList');
     expect(list.items.map((i) => i.metadata?.name)).toEqual(['scheduler', 'controller-manager', 'etcd-0']);
+  });
+
+  it('are counted and opened in the UI\'s resource browser as kubectl shows them', async () => {
+    const session = createBridgeSession(bridgeDepsOf(c.core), () => undefined);
+    try {
+      const { ok } = bridgeCalls(() => session);
+      expect((await ok('countResources', {}))['/componentstatuses']).toBe(3);
+      expect(await ok('getObject', { group: '', version: 'v1', resource: 'componentstatuses', name: 'etcd-0' }))
+        .toMatchObject({ kind: 'ComponentStatus', conditions: [{ type: 'Healthy', status: 'True' }] });
+    } finally {
+      session.dispose();
+    }
   });
 
   it('selects by metadata.name, refuses other field labels, answers 500 for an unknown name and 405 for writes', async () => {
