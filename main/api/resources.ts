@@ -100,6 +100,8 @@ const BUILT_IN: readonly ResourceInfo[] = [
     shortNames: ['sa'],
     subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
   }),
+  // The older schedulers' path to bind a pod (POST only; the scheduler here uses pods/binding).
+  res('', 'v1', 'Binding', 'bindings', true, { verbs: CREATE_ONLY, virtual: true }),
   // Deprecated in v1.19 but still served (`kubectl get cs`): the control plane's components, checked when read.
   res('', 'v1', 'ComponentStatus', 'componentstatuses', false, { shortNames: ['cs'], verbs: READ_VERBS, virtual: true }),
   res('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: [status('', 'v1', 'PersistentVolume')] }),

@@ -22,7 +22,7 @@ import { addWarnings, sendError, sendJson } from './handlers/respond';
 import { deprecationWarnings, refuseCreateWhileTerminating } from './registry/custom-resources';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
-import { handleBinding, handleEviction, handleLog, handleScale } from './handlers/subresources';
+import { handleBinding, handleEviction, handleLegacyBinding, handleLog, handleScale } from './handlers/subresources';
 import { nodeProxyPath } from './streams/node-proxy';
 import { handleProxy, proxyUpgrade } from './streams/pod-proxy';
 import { handleMetrics } from './handlers/metrics';
@@ -272,6 +272,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
     authorize(ctx, identity, info, method);
     if (r.group === 'metrics.k8s.io') await handleMetrics(ctx, res, info, r);
     else if (r.group === '' && r.plural === 'componentstatuses') handleComponentStatuses(ctx, req, res, info);
+    else if (r.group === '' && r.plural === 'bindings') await handleLegacyBinding(ctx, req, res, info);
     else await handleReview(ctx, req, res, info, r, identity);
     return;
   }

@@ -2,6 +2,10 @@
 // custom-scale.ts), binding and eviction (pods; the budget checks are registry/eviction.ts), and pod logs (proxied to the node).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/resources';
+import { resourceFor } from '../../api/resources';
+import type { Cause } from '../../api/validation';
+import { invalidMessage } from '../../api/validation';
+import { notSupported, required } from '../../api/validation/cause';
 import type { KObject, Scale, StoredObject } from '../../api/types';
 import { formatLabelSelector, selectorFromSet } from '../../api/labels';
 import { errors, successStatus } from '../status';
@@ -76,13 +80,35 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   sendJson(res, 200, scaleOf(updated));
 }
 
+/** A Binding's node (ValidatePodBinding: a Node target with a name), for the pod it names. */
+function bindingTarget(b: unknown, pod: string): string {
+  const target = isObject(b) && isObject(b.target) ? b.target : {};
+  const kind = typeof target.kind === 'string' ? target.kind : '';
+  const node = typeof target.name === 'string' ? target.name : '';
+  const causes: Cause[] = [];
+  if (kind && kind !== 'Node') causes.push(notSupported('target.kind', kind, ['Node', '<empty>']));
+  if (!node) causes.push(required('target.name'));
+  if (causes.length) throw errors.invalid('Binding', '', pod, invalidMessage('Binding', '', pod, causes), causes);
+  return node;
+}
+
+/** pods/binding: the Binding's name, when it has one, must be the pod's. */
 export async function handleBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo): Promise<void> {
   if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
-  const target = isObject(b) && isObject(b.target) ? b.target : undefined;
-  const node = target && typeof target.name === 'string' ? target.name : '';
-  if (!node) throw errors.badRequest('binding target.name (the node) is required');
-  await bindPod(ctx, r, info.namespace, info.name!, node);
+  const named = isObject(b) && isObject(b.metadata) && typeof b.metadata.name === 'string' ? b.metadata.name : '';
+  if (named && named !== info.name) throw errors.badRequest('name in URL does not match name in Binding object');
+  await bindPod(ctx, r, info.namespace, info.name!, bindingTarget(b, info.name!));
+  sendJson(res, 201, successStatus());
+}
+
+/** v1 bindings (POST /api/v1/namespaces/<ns>/bindings, the older schedulers' path): binds the pod the Binding names. */
+export async function handleLegacyBinding(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+  if (info.verb !== 'create') throw errors.methodNotAllowed();
+  const b = decodeBody(await readBody(req), req.headers['content-type']);
+  const pod = isObject(b) && isObject(b.metadata) && typeof b.metadata.name === 'string' ? b.metadata.name : '';
+  if (!pod) throw errors.badRequest('name parameter required.');
+  await bindPod(ctx, resourceFor('', 'v1', 'pods')!, info.namespace, pod, bindingTarget(b, pod));
   sendJson(res, 201, successStatus());
 }
 

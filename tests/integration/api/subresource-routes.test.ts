@@ -58,6 +58,29 @@ describe('subresource routes', () => {
     expect((await call('GET', '/api/v1/namespaces/doomed')).code).toBe(404);
   });
 
+  it('binds a pod through pods/binding and through v1 bindings, with Kubernetes\' checks of the Binding', async () => {
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    expect((await call('POST', '/api/v1/namespaces/default/pods', pod('b1'))).code).toBe(201);
+    expect((await call('POST', '/api/v1/namespaces/default/pods', pod('b2'))).code).toBe(201);
+    const binding = (name: string, target: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name }, target });
+    const mismatch = await call('POST', '/api/v1/namespaces/default/pods/b1/binding', binding('b2', { name: 'n1' }));
+    expect(mismatch).toMatchObject({ code: 400, body: { message: 'name in URL does not match name in Binding object' } });
+    const bad = await call('POST', '/api/v1/namespaces/default/pods/b1/binding', binding('b1', { kind: 'Pod' }));
+    expect(bad.code).toBe(422);
+    expect(bad.body.message).toBe('Binding "b1" is invalid: [target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>", target.name: Required value]');
+    expect((await call('POST', '/api/v1/namespaces/default/pods/b1/binding', binding('b1', { name: 'n1' }))).code).toBe(201);
+    // The older schedulers' path: the Binding names the pod.
+    const legacy = await call('POST', '/api/v1/namespaces/default/bindings', binding('b2', { kind: 'Node', name: 'n2' }));
+    expect(legacy).toMatchObject({ code: 201, body: { kind: 'Status', status: 'Success' } });
+    const bound = await call('GET', '/api/v1/namespaces/default/pods/b2');
+    expect((bound.body.spec as { nodeName: string }).nodeName).toBe('n2');
+    expect((await call('POST', '/api/v1/namespaces/default/bindings', binding('b2', { name: 'n3' }))).body.message).toBe('Operation cannot be fulfilled on pods "b2": pod b2 is already assigned to node "n2"');
+    expect((await call('GET', '/api/v1/namespaces/default/bindings')).code).toBe(405);
+    const discovered = ((await call('GET', '/api/v1')).body.resources as Array<{ name: string; verbs: string[]; kind: string; namespaced: boolean }>).find((r) => r.name === 'bindings');
+    expect(discovered).toEqual(expect.objectContaining({ kind: 'Binding', verbs: ['create'], namespaced: true }));
+    for (const name of ['b1', 'b2']) await call('DELETE', `/api/v1/namespaces/default/pods/${name}?gracePeriodSeconds=0`);
+  });
+
   it('a subresource answers only its verbs, and streams need an upgraded connection', async () => {
     expect((await call('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } })).code).toBe(201);
     expect((await call('GET', '/api/v1/namespaces/default/pods/p/binding')).code).toBe(405);
