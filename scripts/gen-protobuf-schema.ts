@@ -60,6 +60,7 @@ const ROOTS: Record<string, string> = {
   'certificates.k8s.io/v1/CertificateSigningRequest': 'certificates/v1.CertificateSigningRequest',
   'flowcontrol.apiserver.k8s.io/v1/FlowSchema': 'flowcontrol/v1.FlowSchema',
   'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration': 'flowcontrol/v1.PriorityLevelConfiguration',
+  'storage.k8s.io/v1/VolumeAttachment': 'storage/v1.VolumeAttachment', 'storage.k8s.io/v1/CSIStorageCapacity': 'storage/v1.CSIStorageCapacity',
   // kube-aggregator's, only with its checkout (--aggregator).
   ...(values.aggregator ? { 'apiregistration.k8s.io/v1/APIService': 'apiregistration/v1.APIService' } : {}),
 };

@@ -142,6 +142,8 @@ const BUILT_IN: readonly ResourceInfo[] = [
   res('node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', false),
   res('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
   res('storage.k8s.io', 'v1', 'CSINode', 'csinodes', false),
+  res('storage.k8s.io', 'v1', 'VolumeAttachment', 'volumeattachments', false, { subresources: [status('storage.k8s.io', 'v1', 'VolumeAttachment')] }),
+  res('storage.k8s.io', 'v1', 'CSIStorageCapacity', 'csistoragecapacities', true),
   res('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', false, {
     shortNames: ['csr'], subresources: [
       status('certificates.k8s.io', 'v1', 'CertificateSigningRequest'),

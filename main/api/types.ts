@@ -47,7 +47,7 @@ export type { CertificateSigningRequest, CertificateSigningRequestCondition } fr
 export type { PodTemplate, ComponentStatus, ComponentCondition } from 'kubernetes-types/core/v1';
 export type { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from 'kubernetes-types/core/v1';
 export type { RuntimeClass } from 'kubernetes-types/node/v1';
-export type { CSIDriver, CSINode } from 'kubernetes-types/storage/v1';
+export type { CSIDriver, CSINode, CSIStorageCapacity, VolumeAttachment } from 'kubernetes-types/storage/v1';
 export type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-types/admissionregistration/v1';
 export type { FlowSchema, PriorityLevelConfiguration } from 'kubernetes-types/flowcontrol/v1';
 export type {

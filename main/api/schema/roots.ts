@@ -47,6 +47,8 @@ export const BUILTIN_ROOTS: Readonly<Record<string, string>> = {
   'node.k8s.io/v1/RuntimeClass': 'V1RuntimeClass',
   'storage.k8s.io/v1/CSIDriver': 'V1CSIDriver',
   'storage.k8s.io/v1/CSINode': 'V1CSINode',
+  'storage.k8s.io/v1/VolumeAttachment': 'V1VolumeAttachment',
+  'storage.k8s.io/v1/CSIStorageCapacity': 'V1CSIStorageCapacity',
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': 'V1MutatingWebhookConfiguration',
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': 'V1ValidatingWebhookConfiguration',
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'V1ValidatingAdmissionPolicy',

@@ -43,6 +43,7 @@ import { validatePodTemplateObject, validateRuntimeClass, validateRuntimeClassUp
 import { validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding } from './admission-policy';
 import { validateAPIService, validateAPIServiceStatus } from './apiservice';
 import { validateFlowControlStatus, validateFlowSchema, validatePriorityLevelConfiguration } from './flowcontrol';
+import * as csiStorage from './csi-storage';
 
 export type { Cause, CauseReason } from './cause';
 export { invalidMessage, causeString } from './message';
@@ -127,6 +128,11 @@ const RULES = perKind<KindRules>({
   APIService: { name: nameIsPathSegment, create: validateAPIService, status: validateAPIServiceStatus },
   FlowSchema: { name: nameIsDNSSubdomain, create: validateFlowSchema, status: validateFlowControlStatus },
   PriorityLevelConfiguration: { name: nameIsDNSSubdomain, create: validatePriorityLevelConfiguration, status: validateFlowControlStatus },
+  VolumeAttachment: {
+    name: nameIsDNSSubdomain, create: csiStorage.validateVolumeAttachment, update: csiStorage.validateVolumeAttachmentUpdate,
+    status: csiStorage.validateVolumeAttachmentStatus,
+  },
+  CSIStorageCapacity: { name: nameIsDNSSubdomain, create: csiStorage.validateCSIStorageCapacity, update: csiStorage.validateCSIStorageCapacityUpdate },
 });
 
 /** Validate an object of `kind` (after defaulting): metadata, then the kind's own rules. */

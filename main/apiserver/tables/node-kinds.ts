@@ -1,7 +1,8 @@
 // Stored kinds of node runtimes and storage drivers, as Kubernetes prints them: PodTemplates (NAME CONTAINERS IMAGES
 // POD LABELS), RuntimeClasses (NAME HANDLER AGE), CSIDrivers (NAME ATTACHREQUIRED PODINFOONMOUNT STORAGECAPACITY
-// TOKENREQUESTS REQUIRESREPUBLISH MODES AGE) and CSINodes (NAME DRIVERS AGE).
-import type { CSIDriver, CSINode, PodTemplate, RuntimeClass } from '../../api/types';
+// TOKENREQUESTS REQUIRESREPUBLISH MODES AGE), CSINodes (NAME DRIVERS AGE), VolumeAttachments (NAME ATTACHER PV NODE
+// ATTACHED AGE) and CSIStorageCapacities (NAME STORAGECLASSNAME CAPACITY).
+import type { CSIDriver, CSINode, CSIStorageCapacity, PodTemplate, RuntimeClass, VolumeAttachment } from '../../api/types';
 import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 import { formatLabels } from './selector';
@@ -44,5 +45,24 @@ export const csiNodeTable = defineTable<CSINode>({
     nameColumn,
     { name: 'Drivers', type: 'integer', description: 'Drivers indicates the number of CSI drivers registered on the node', cell: (n) => n.spec?.drivers?.length ?? 0 },
     ageColumn,
+  ],
+});
+
+export const volumeAttachmentTable = defineTable<VolumeAttachment>({
+  columns: [
+    nameColumn,
+    { name: 'Attacher', type: 'string', format: 'name', description: 'Attacher indicates the name of the volume driver that MUST handle this request.', cell: (v) => v.spec?.attacher ?? '' },
+    { name: 'PV', type: 'string', description: 'persistentVolumeName represents the name of the persistent volume to attach.', cell: (v) => v.spec?.source?.persistentVolumeName ?? '' },
+    { name: 'Node', type: 'string', description: 'nodeName represents the node that the volume should be attached to.', cell: (v) => v.spec?.nodeName ?? '' },
+    { name: 'Attached', type: 'boolean', description: 'attached indicates the volume is successfully attached.', cell: (v) => v.status?.attached ?? false },
+    ageColumn,
+  ],
+});
+
+export const csiStorageCapacityTable = defineTable<CSIStorageCapacity>({
+  columns: [
+    nameColumn,
+    { name: 'StorageClassName', type: 'string', description: 'storageClassName represents the name of the StorageClass that the reported capacity applies to.', cell: (c) => c.storageClassName ?? '' },
+    { name: 'Capacity', type: 'string', description: 'capacity is the value reported by the CSI driver in its GetCapacityResponse.', cell: (c) => c.capacity ?? '<unset>' },
   ],
 });

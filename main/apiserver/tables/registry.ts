@@ -5,7 +5,7 @@ import { ageColumn, nameColumn } from './columns';
 import { defineTable } from './define';
 import { endpointsTable } from './endpoints';
 import { endpointSliceTable } from './endpointslices';
-import { csiDriverTable, csiNodeTable, podTemplateTable, runtimeClassTable } from './node-kinds';
+import { csiDriverTable, csiNodeTable, csiStorageCapacityTable, podTemplateTable, runtimeClassTable, volumeAttachmentTable } from './node-kinds';
 import { certificateSigningRequestTable } from './certificates';
 import { webhookConfigurationTable } from './webhooks';
 import { componentStatusTable } from './component-statuses';
@@ -78,6 +78,8 @@ const own = perResource<KindTable>([
   ['node.k8s.io', 'runtimeclasses', runtimeClassTable],
   ['storage.k8s.io', 'csidrivers', csiDriverTable],
   ['storage.k8s.io', 'csinodes', csiNodeTable],
+  ['storage.k8s.io', 'volumeattachments', volumeAttachmentTable],
+  ['storage.k8s.io', 'csistoragecapacities', csiStorageCapacityTable],
   ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', webhookConfigurationTable],
   ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', webhookConfigurationTable],
   ['admissionregistration.k8s.io', 'validatingadmissionpolicies', validatingAdmissionPolicyTable],
