@@ -64,6 +64,9 @@ const COLLECTIONS = [
   '/apis/batch/v1/namespaces/default/jobs', '/apis/rbac.authorization.k8s.io/v1/clusterroles', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
   '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers', '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
   '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authentication.k8s.io/v1/tokenreviews', '/apis/metrics.k8s.io/v1beta1/pods',
+  '/apis/apiregistration.k8s.io/v1/apiservices', '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas',
+  '/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations', '/apis/storage.k8s.io/v1/volumeattachments',
+  '/apis/storage.k8s.io/v1/namespaces/default/csistoragecapacities', '/api/v1/namespaces/default/bindings',
 ];
 const SUBRESOURCES = ['status', 'scale', 'binding', 'eviction', 'log', 'token', 'finalize', 'ephemeralcontainers', 'approval', 'exec', 'proxy', 'nope'];
 const OTHER_PATHS = ['/api', '/apis', '/api/v1', '/apis/apps', '/apis/apps/v1', '/openapi/v2', '/openapi/v3', '/openapi/v3/apis/apps/v1', '/version', '/healthz', '/', '/metrics'];
