@@ -1,6 +1,7 @@
 // Posting an AdmissionReview to a webhook over HTTPS: clientConfig.url (its caBundle, else the host's trust) or
 // clientConfig.service (https://<name>.<namespace>.svc:<port><path>, reached through the ServiceDialer), with the
 // webhook's timeout. Failures are worded as Go's HTTP client words them (`Post "URL?timeout=10s": ...`).
+import type { IncomingMessage } from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import type { WebhookClientConfig } from '../../api/types';
@@ -54,11 +55,13 @@ export async function postReview(o: PostOptions): Promise<unknown> {
   try {
     const socket = o.config.service ? await dialServiceTls(o, url, ca) : undefined;
     return await new Promise<unknown>((resolve, reject) => {
+      let answer: IncomingMessage | undefined;
       const req = https.request(url, {
         method: 'POST', ca, signal: controller.signal, agent: socket ? undefined : false,
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': payload.length },
         ...(socket ? { createConnection: () => socket } : {}),
       }, (res) => {
+        answer = res;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -76,7 +79,8 @@ export async function postReview(o: PostOptions): Promise<unknown> {
           }
         });
       });
-      req.on('error', reject);
+      // The connection closing once the answer is whole (through a pod's tunnel, as an error) is no failure: its end is on its way.
+      req.on('error', (e) => { if (!answer?.complete) reject(e); });
       req.end(payload);
     });
   } catch (e) {
