@@ -3,7 +3,8 @@
 // client certificate the request-header CA signed whose CN is an allowed name (what kube-system's
 // extension-apiserver-authentication ConfigMap says), and then takes the user from X-Remote-User, X-Remote-Group and
 // X-Remote-Extra-*. It serves wardle.example.com/v1alpha1 flunders (namespaced; shortname fl; list, get, create,
-// watch; Tables as k8s.io/apiserver's default) from memory and their OpenAPI v3 document, and records every request it was sent.
+// watch; Tables as k8s.io/apiserver's default) from memory and their OpenAPI v3 document, external.metrics.k8s.io/v1beta1
+// metrics as KEDA's metrics server serves them, and records every request it was sent.
 import type { ServerResponse } from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -32,6 +33,8 @@ export interface ExtensionServer {
   requests: ExtensionRequest[];
   /** Watches open now. */
   openWatches(): number;
+  /** external.metrics.k8s.io/v1beta1: the value of an external metric (as KEDA's metrics server serves them); undefined removes it. */
+  setExternalMetric(name: string, value: string | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startExtensionApiServer(opts: {
   const requests: ExtensionRequest[] = [];
   const sockets = new Set<Socket>();
   const flunders = new Map<string, Flunder>();
+  const externalMetrics = new Map<string, string>();
   const watches = new Set<ServerResponse>();
   let rv = 1;
   const send = (res: ServerResponse, code: number, body: unknown) => {
@@ -98,6 +102,8 @@ export async function startExtensionApiServer(opts: {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (!trusted) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+      const external = /^\/apis\/external\.metrics\.k8s\.io\/v1beta1(?:\/namespaces\/([^/]+)\/([^/]+))?$/.exec(url.pathname);
+      if (external) return serveExternal(res, external[1], external[2]);
       const base = `/apis/${WARDLE_GROUP}/${WARDLE_VERSION}`;
       if (url.pathname === base) return send(res, 200, RESOURCE_LIST);
       if (url.pathname === `/openapi/v3${base}`) return send(res, 200, OPENAPI_V3);
@@ -141,12 +147,26 @@ export async function startExtensionApiServer(opts: {
       return send(res, 200, { apiVersion: `${WARDLE_GROUP}/${WARDLE_VERSION}`, kind: 'FlunderList', metadata: { resourceVersion: String(rv) }, items });
     });
   });
+  const serveExternal = (res: ServerResponse, ns: string | undefined, metric: string | undefined): void => {
+    if (!ns || !metric) {
+      return send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'external.metrics.k8s.io/v1beta1', resources: [
+        { name: 'externalmetrics', singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] },
+      ] });
+    }
+    const value = externalMetrics.get(metric);
+    if (value === undefined) return send(res, 404, status(404, 'NotFound', `no metric ${metric} in namespace ${ns}`));
+    return send(res, 200, {
+      kind: 'ExternalMetricValueList', apiVersion: 'external.metrics.k8s.io/v1beta1', metadata: {},
+      items: [{ metricName: metric, metricLabels: {}, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), value }],
+    });
+  };
   server.on('secureConnection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     port, requests, caPem: pki.caCertPem, caBundle: Buffer.from(pki.caCertPem).toString('base64'),
     openWatches: () => watches.size,
+    setExternalMetric: (name, value) => { if (value === undefined) externalMetrics.delete(name); else externalMetrics.set(name, value); },
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

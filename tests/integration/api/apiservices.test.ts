@@ -25,7 +25,10 @@ let ext: ExtensionServer;
 let extPort = 0;
 
 beforeAll(async () => {
-  c = await startTestCluster({ controllers: { controllers: ['apiservice-registration', 'apiservice-availability', 'cluster-authentication-trust', 'crd-establishing', 'crd-finalizer'] } });
+  c = await startTestCluster({ controllers: {
+    controllers: ['apiservice-registration', 'apiservice-availability', 'cluster-authentication-trust', 'crd-establishing', 'crd-finalizer', 'horizontal-pod-autoscaler'],
+    hpaSyncPeriodMs: 200,
+  } });
   const trust = await waitFor(() => c.client.get<ConfigMap>(R.configmaps, 'extension-apiserver-authentication', 'kube-system').catch(() => undefined), 'extension-apiserver-authentication');
   ext = await startExtensionApiServer({
     requestHeaderCaPem: trust.data!['requestheader-client-ca-file'], allowedNames: JSON.parse(trust.data!['requestheader-allowed-names']) as string[],
@@ -240,6 +243,50 @@ describe('an aggregated API server', () => {
     expect(ext.openWatches()).toBe(1);
     req.destroy();
     await waitFor(() => ext.openWatches() === 0, 'the watch ended on the server');
+  });
+
+  it('serves an External metric the HPA scales a Deployment on, as with KEDA', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: apiService(ext.caBundle).replace(/wardle\.example\.com/g, 'external.metrics.k8s.io').replace(/v1alpha1/g, 'v1beta1') });
+    await waitFor(async () => {
+      const a = await c.client.get<APIService>(R.apiservices, 'v1beta1.external.metrics.k8s.io').catch(() => undefined);
+      return a?.status?.conditions?.some((x) => x.type === 'Available' && x.status === 'True');
+    }, 'v1beta1.external.metrics.k8s.io Available');
+    ext.setExternalMetric('queue_depth', '35');
+    await c.kubectlOk(['create', 'deployment', 'worker', '--image=busybox', '--replicas=1']);
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: worker}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+  - type: External
+    external:
+      metric: {name: queue_depth, selector: {matchLabels: {queue: jobs}}}
+      target: {type: AverageValue, averageValue: "10"}
+` });
+    // 35 waiting over 10 a replica: 4 replicas.
+    await waitFor(async () => (await c.kubectlOk(['get', 'deployment', 'worker', '-o', 'jsonpath={.spec.replicas}'])) === '4', 'worker scaled to 4', 30_000, 100);
+    const asked = ext.requests.find((q) => q.path === '/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_depth');
+    expect(asked?.clientCN).toBe('front-proxy-client');
+    const hpa = JSON.parse(await c.kubectlOk(['get', 'hpa', 'worker', '-o', 'json'])) as { status: { currentMetrics: unknown[]; conditions: Array<{ type: string; reason: string; message: string }> } };
+    expect(hpa.status.currentMetrics[0]).toMatchObject({ type: 'External', external: { metric: { name: 'queue_depth', selector: { matchLabels: { queue: 'jobs' } } } } });
+    const selector = '&LabelSelector{MatchLabels:map[string]string{queue: jobs,},MatchExpressions:[]LabelSelectorRequirement{},}';
+    const events = await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=worker,reason=SuccessfulRescale', '-o', 'jsonpath={.items[*].message}']);
+    expect(events).toContain(`New size: 4; reason: external metric queue_depth(${selector}) above target`);
+    // The metric gone: the HPA says so and keeps the size.
+    ext.setExternalMetric('queue_depth', undefined);
+    const active = await waitFor(async () => {
+      const h = JSON.parse(await c.kubectlOk(['get', 'hpa', 'worker', '-o', 'json'])) as typeof hpa;
+      const cond = h.status.conditions.find((x) => x.type === 'ScalingActive');
+      return cond?.reason === 'FailedGetExternalMetric' ? cond : undefined;
+    }, 'ScalingActive False FailedGetExternalMetric', 30_000, 100);
+    expect(active.message).toContain(`the HPA was unable to compute the replica count: unable to get external metric default/queue_depth/${selector}: `);
+    expect(await c.kubectlOk(['get', 'deployment', 'worker', '-o', 'jsonpath={.spec.replicas}'])).toBe('4');
+    await c.kubectlOk(['delete', 'hpa', 'worker']);
+    await c.kubectlOk(['delete', 'deployment', 'worker']);
+    await c.kubectlOk(['delete', 'apiservice', 'v1beta1.external.metrics.k8s.io']);
   });
 
   it('answers 503 while its server is down, and says why in its condition', async () => {
