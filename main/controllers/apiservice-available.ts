@@ -5,6 +5,7 @@
 // 30 s; a cluster without remote APIServices does nothing after start.
 import { availableConditionOf, isRemote, localAvailableCondition } from '../api/apiservices';
 import type { APIService, APIServiceCondition, EndpointSlice, Service } from '../api/types';
+import { rfc3339Seconds } from '../api/timestamp';
 import { BY_NAMESPACE } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';
 import { R, keyFor } from '../client/refs';
@@ -15,10 +16,6 @@ import { ignoreNotFound } from './ignore-not-found';
 export type DiscoveryCheck = (a: APIService) => Promise<void>;
 
 const RECHECK_MS = 30_000;
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 type Verdict = Omit<APIServiceCondition, 'type' | 'lastTransitionTime'>;
 
@@ -68,7 +65,7 @@ export function newAPIServiceAvailabilityController(ctx: ControllerContext, chec
   const write = async (a: APIService, v: Verdict): Promise<void> => {
     const had = availableConditionOf(a);
     if (had && had.status === v.status && had.reason === v.reason && had.message === v.message) return;
-    const condition: APIServiceCondition = { type: 'Available', ...v, lastTransitionTime: had?.status === v.status ? had.lastTransitionTime ?? now() : now() };
+    const condition: APIServiceCondition = { type: 'Available', ...v, lastTransitionTime: had?.status === v.status ? had.lastTransitionTime ?? rfc3339Seconds() : rfc3339Seconds() };
     const conditions = [...(a.status?.conditions ?? []).filter((c) => c.type !== 'Available'), condition];
     await ignoreNotFound(ctx.client.update(R.apiservices, { ...a, status: { ...a.status, conditions } }, { subresource: 'status' }));
   };
@@ -81,7 +78,7 @@ export function newAPIServiceAvailabilityController(ctx: ControllerContext, chec
       const a = apiServices.get(name) as unknown as APIService | undefined;
       if (!a || a.metadata?.deletionTimestamp) return;
       if (!isRemote(a)) {
-        const { type: _t, lastTransitionTime: _l, ...local } = localAvailableCondition(now());
+        const { type: _t, lastTransitionTime: _l, ...local } = localAvailableCondition(rfc3339Seconds());
         await write(a, local);
         return;
       }

@@ -4,6 +4,7 @@ import { apiServiceNameOf } from '../apiservices';
 import type { Cause } from './cause';
 import { invalid, notSupported, required } from './cause';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortNum } from './names';
+import { nameIsPathSegment } from './rbac';
 import { isSet, list, num, obj, str, wire } from './read';
 
 /** Bytes a base64 caBundle decodes to (what kube-aggregator's message counts). */
@@ -20,7 +21,7 @@ export function validateAPIService(o: KObject): Cause[] {
   const name = o.metadata?.name;
   const requiredName = apiServiceNameOf(group, version);
   // ValidateObjectMeta's name function: after the path-segment rules (the resource's name function), the name itself.
-  if (name && !name.includes('/') && !name.includes('%') && name !== '.' && name !== '..' && name !== requiredName) {
+  if (name && nameIsPathSegment(name, false).length === 0 && name !== requiredName) {
     causes.push(invalid('metadata.name', name, `must be \`spec.version+"."+spec.group\`: ${JSON.stringify(requiredName)}`));
   }
   if (!group && version !== 'v1') causes.push(required('spec.group', 'only v1 may have an empty group and it better be legacy kube'));

@@ -6,6 +6,7 @@ import * as tls from 'node:tls';
 import type { APIService, Service } from '../../api/types';
 import type { Pki } from '../pki';
 import type { ServiceDialer } from '../webhooks/types';
+import { goDialError } from '../go-dial-error';
 
 export interface Backend {
   /** `https://<clusterIP>:<port>`: where kube-aggregator's service resolver sends requests (for messages). */
@@ -19,22 +20,6 @@ export interface TransportDeps {
   service: (namespace: string, name: string) => Service | undefined;
 }
 
-/** Go's dial error for a refused or unreachable endpoint, else the error's own words. */
-export function dialErrorText(e: unknown, hostPort: string): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ECONNREFUSED': return `dial tcp ${hostPort}: connect: connection refused`;
-    case 'EHOSTUNREACH': return `dial tcp ${hostPort}: connect: no route to host`;
-    case 'ETIMEDOUT': return `dial tcp ${hostPort}: i/o timeout`;
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
-    case 'ERR_TLS_CERT_ALTNAME_INVALID': return 'tls: failed to verify certificate: x509: certificate is not valid for the service\'s name';
-    default: return err instanceof Error ? err.message : String(e);
-  }
-}
-
 export function backendOf(a: APIService, deps: TransportDeps): Backend {
   const ref = a.spec.service!;
   const namespace = ref.namespace ?? '';
@@ -43,6 +28,7 @@ export function backendOf(a: APIService, deps: TransportDeps): Backend {
   const svc = deps.service(namespace, name);
   const ip = svc?.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : `${name}.${namespace}.svc`;
   const hostPort = ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+  const servername = `${name}.${namespace}.svc`;
   const ca = a.spec.caBundle ? Buffer.from(a.spec.caBundle, 'base64').toString('utf8') : undefined;
   return {
     origin: `https://${hostPort}`,
@@ -53,15 +39,15 @@ export function backendOf(a: APIService, deps: TransportDeps): Backend {
       try {
         stream = await dial(namespace, name, port);
       } catch (e) {
-        throw new Error(e instanceof Error && !(e as NodeJS.ErrnoException).code ? e.message : dialErrorText(e, hostPort));
+        throw new Error(e instanceof Error && !(e as NodeJS.ErrnoException).code ? e.message : goDialError(e, hostPort, servername));
       }
       return await new Promise<tls.TLSSocket>((resolve, reject) => {
         const socket = tls.connect({
-          socket: stream, servername: `${name}.${namespace}.svc`, ca, rejectUnauthorized: !a.spec.insecureSkipTLSVerify,
+          socket: stream, servername, ca, rejectUnauthorized: !a.spec.insecureSkipTLSVerify,
           cert: deps.frontProxy.clientCertPem, key: deps.frontProxy.clientKeyPem, ALPNProtocols: ['http/1.1'],
         });
         socket.once('secureConnect', () => resolve(socket));
-        socket.once('error', (e) => { socket.destroy(); reject(new Error(dialErrorText(e, hostPort))); });
+        socket.once('error', (e) => { socket.destroy(); reject(new Error(goDialError(e, hostPort, servername))); });
       });
     },
   };

@@ -6,6 +6,7 @@ import * as https from 'node:https';
 import * as tls from 'node:tls';
 import type { WebhookClientConfig } from '../../api/types';
 import type { ServiceDialer } from './types';
+import { goDialError } from '../go-dial-error';
 
 /** The URL a webhook is posted to, with the `?timeout=` the API server's client adds. */
 export function webhookUrl(cc: WebhookClientConfig, timeoutSeconds: number): string {
@@ -19,22 +20,11 @@ export function webhookUrl(cc: WebhookClientConfig, timeoutSeconds: number): str
   return `${base}${base.includes('?') ? '&' : '?'}timeout=${timeoutSeconds}s`;
 }
 
+/** The dial's failure for `url` in Go's words. */
 function goError(e: unknown, url: URL): string {
-  const err = e as NodeJS.ErrnoException;
   const host = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || '443'}`;
   const hostPort = host.includes(':') && url.hostname.startsWith('[') ? `[${url.hostname.slice(1, -1)}]:${url.port || '443'}` : host;
-  switch (err.code) {
-    case 'ECONNREFUSED': return `dial tcp ${hostPort}: connect: connection refused`;
-    case 'ENOTFOUND': return `dial tcp: lookup ${url.hostname}: no such host`;
-    case 'EHOSTUNREACH': return `dial tcp ${hostPort}: connect: no route to host`;
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
-    case 'ERR_TLS_CERT_ALTNAME_INVALID': return `tls: failed to verify certificate: x509: certificate is not valid for ${url.hostname}`;
-    case 'CERT_HAS_EXPIRED': return 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
-    default: return err.message;
-  }
+  return goDialError(e, hostPort, url.hostname);
 }
 
 export interface PostOptions {
