@@ -10,7 +10,7 @@ import { DEFAULT_EVENT_TTL_MS, startEventExpirer } from './store/event-ttl';
 import { DEFAULT_COMPACTION_INTERVAL_MS } from './api/compaction';
 import { readCompactionSetting, writeCompactionSetting } from './store/compaction-setting';
 import { settleClusterCIDR } from './store/cluster-network-setting';
-import { ensurePki } from './apiserver/pki';
+import { ensurePki, kubeletServingSigner, type KubeletServingSigner } from './apiserver/pki';
 import { Aggregator } from './apiserver/aggregator/aggregator';
 import { ensureFlowControlConfiguration } from './apiserver/flowcontrol/ensure';
 import { startFlowControlConfig } from './apiserver/flowcontrol/config-consumer';
@@ -119,6 +119,8 @@ export interface Core {
   client: LocalClient;
   kubeconfigPath: string;
   caCertPem: string;
+  /** Signs nodes' kubelet serving certificates with the cluster CA. */
+  kubeletServing: KubeletServingSigner;
   /** Machines and node tunnels (dialAgent for logs/exec); present when started with `nodes`. */
   nodes?: NodeManager;
   /** The UI's port forwards from 127.0.0.1 to Services and pods (present when started with `nodes`); they end with the core. */
@@ -174,7 +176,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // Bookmarks once a minute, as kube-apiserver's watch cache (defaultBookmarkFrequency): each is a write to every
     // watch of every node's agent, so more often only costs idle CPU.
     registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 60_000,
-    auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts }, instruments,
+    auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts, staticTokens: auth }, instruments,
   };
   const aggregator = new Aggregator({ store, frontProxy: pki.frontProxy, dialService: () => registry.webhooks.dialService });
   ctx.aggregator = aggregator;
@@ -197,6 +199,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   let stopped = false;
   const core: Core = {
     dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle, clusterCIDR,
+    kubeletServing: await kubeletServingSigner(path.join(opts.dataDir, 'pki')),
     own: (c) => components.push(c),
     async stop() {
       if (stopped) return;

@@ -72,13 +72,18 @@ export class TokenAuthenticator {
     }
   }
 
-  async authenticateToken(token: string | undefined): Promise<Identity | undefined> {
-    if (!token) return undefined;
+  /** Whose static token this is (the admin's or a node's), if it is one. */
+  staticIdentity(token: string): Identity | undefined {
     if (same(token, this.data.admin)) return ADMIN_IDENTITY;
     for (const [node, t] of Object.entries(this.data.nodes)) {
       if (same(token, t)) return nodeIdentity(node);
     }
-    return this.serviceAccounts?.authenticateToken(token);
+    return undefined;
+  }
+
+  async authenticateToken(token: string | undefined): Promise<Identity | undefined> {
+    if (!token) return undefined;
+    return this.staticIdentity(token) ?? this.serviceAccounts?.authenticateToken(token);
   }
 
   /** A client certificate the cluster CA signed first (as kube-apiserver's x509 authenticator comes first), then a bearer token. */

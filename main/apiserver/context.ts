@@ -7,6 +7,7 @@ import type { Registry } from './registry/registry';
 import type { Authorizer } from './authz/authorizer';
 import type { TokenIssuer } from './serviceaccount/issuer';
 import type { ServiceAccountAuthenticator } from './serviceaccount/authenticator';
+import type { Identity } from './auth';
 import type { ControlPlaneMetrics } from './metrics/registry';
 import type { Aggregator } from './aggregator/aggregator';
 
@@ -15,6 +16,8 @@ export interface AuthServices {
   authorizer: Authorizer;
   issuer: TokenIssuer;
   serviceAccounts: ServiceAccountAuthenticator;
+  /** The static tokens (the admin's, the nodes'): a TokenReview authenticates them as the API server does. */
+  staticTokens?: { staticIdentity(token: string): Identity | undefined };
 }
 
 /** Streams that a pod's node serves: logs, exec and port-forward (proxied to the node's agent). */

@@ -58,13 +58,13 @@ async function makeCa(cn = 'flotilla-ca'): Promise<{ cert: x509.X509Certificate;
 
 type Ca = { cert: x509.X509Certificate; key: CryptoKey };
 
+const sanExtension = (hosts: { ips: string[]; dns: string[] }): x509.Extension => new x509.SubjectAlternativeNameExtension([
+  ...hosts.dns.map((value) => ({ type: 'dns' as const, value })),
+  ...hosts.ips.map((value) => ({ type: 'ip' as const, value })),
+]);
+
 async function makeServerCert(ca: Ca, hosts: { ips: string[]; dns: string[] }) {
-  return makeLeafCert(ca, 'CN=flotilla-apiserver', x509.ExtendedKeyUsage.serverAuth, [
-    new x509.SubjectAlternativeNameExtension([
-      ...hosts.dns.map((value) => ({ type: 'dns' as const, value })),
-      ...hosts.ips.map((value) => ({ type: 'ip' as const, value })),
-    ]),
-  ]);
+  return makeLeafCert(ca, 'CN=flotilla-apiserver', x509.ExtendedKeyUsage.serverAuth, [sanExtension(hosts)]);
 }
 
 async function makeLeafCert(ca: Ca, subject: string, usage: string, more: x509.Extension[]) {
@@ -90,6 +90,28 @@ async function makeLeafCert(ca: Ca, subject: string, usage: string, more: x509.E
   return { certPem: cert.toString('pem') + '\n', keyPem: toPem(pkcs8, 'PRIVATE KEY') };
 }
 
+async function loadCa(dir: string): Promise<{ caCertPem: string; caKey: CryptoKey }> {
+  const caCertPem = fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8');
+  const caKey = await webcrypto.subtle.importKey('pkcs8', fromPem(fs.readFileSync(path.join(dir, 'ca.key'), 'utf8')), ALG, true, ['sign']);
+  return { caCertPem, caKey };
+}
+
+/** A node's name and addresses, for its kubelet serving certificate. */
+export interface KubeletServingHosts { node: string; ips: string[]; dns: string[] }
+export type KubeletServingSigner = (hosts: KubeletServingHosts) => Promise<{ certPem: string; keyPem: string }>;
+
+/**
+ * Signs kubelets' serving certificates with the cluster CA under <dir> (made by ensurePki), as kube's signer issues
+ * approved kubernetes.io/kubelet-serving requests: CN system:node:<name>, O system:nodes, server auth, the node's name
+ * and addresses. Clients that trust the cluster CA (a pod's service-account ca.crt: metrics-server's default) verify it.
+ */
+export async function kubeletServingSigner(dir: string): Promise<KubeletServingSigner> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const { caCertPem, caKey } = await loadCa(dir);
+  const ca: Ca = { cert: new x509.X509Certificate(caCertPem), key: caKey };
+  return (h) => makeLeafCert(ca, `CN=system:node:${h.node}, O=system:nodes`, x509.ExtendedKeyUsage.serverAuth, [sanExtension(h)]);
+}
+
 /** Loads the PKI from <dir>, creating whatever is missing. */
 export async function ensurePki(dir: string): Promise<Pki> {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -98,8 +120,7 @@ export async function ensurePki(dir: string): Promise<Pki> {
   let caCertPem: string;
   let caKey: CryptoKey;
   if (fs.existsSync(file('ca.crt')) && fs.existsSync(file('ca.key'))) {
-    caCertPem = fs.readFileSync(file('ca.crt'), 'utf8');
-    caKey = await webcrypto.subtle.importKey('pkcs8', fromPem(fs.readFileSync(file('ca.key'), 'utf8')), ALG, true, ['sign']);
+    ({ caCertPem, caKey } = await loadCa(dir));
   } else {
     const ca = await makeCa();
     caCertPem = ca.cert.toString('pem') + '\n';

@@ -17,6 +17,7 @@ import { sha256File } from './artifacts';
 import { checkImagesForArch } from './node-arch';
 import { createHash } from 'node:crypto';
 import { etcHostsCmd } from './etc-hosts';
+import type { ServingCert } from './kubelet-serving';
 
 export interface BootstrapInput {
   machine: MachineInfo;
@@ -28,6 +29,8 @@ export interface BootstrapInput {
   caCertPem: string;
   /** Token the control plane presents to the agent's server. */
   serverToken: string;
+  /** The kubelet serving certificate (kubelet-serving.ts): the agent serves the kubelet's secure port with it. */
+  serving?: ServingCert;
   labels?: Record<string, string>;
   /** Called at the start of each step: (step 1-based of BOOTSTRAP_STEPS, message). */
   progress: (step: number, message: string) => void;
@@ -59,6 +62,7 @@ export function agentConfigFor(input: BootstrapInput): AgentConfig {
     nodeIP: m.internalIP,
     listenAddress: `127.0.0.1:${NODE.agentPort}`,
     serverToken: input.serverToken,
+    ...(input.serving ? { servingCertPem: input.serving.certPem, servingKeyPem: input.serving.keyPem } : {}),
     containerdSocket: NODE.containerdSocket,
     stateDir: NODE.agentStateDir,
     logDir: NODE.podLogDir,

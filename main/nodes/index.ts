@@ -20,6 +20,7 @@ import { LOAD_BALANCER_POOL } from '../api/load-balancer';
 import type { RegistrySettings } from './registry/registry-settings';
 import type { BuiltinRegistry } from './registry/builtin';
 import { nodeRegistryFiles } from './registry/host-mapping';
+import type { ServingSigner } from './kubelet-serving';
 
 export type { NodeDialer } from './tunnels';
 
@@ -30,6 +31,8 @@ export interface NodeManagerCore {
   caCertPem: string;
   api: { port: number };
   auth: { nodeToken(name: string): string };
+  /** Signs nodes' kubelet serving certificates with the cluster CA. */
+  kubeletServing?: ServingSigner;
   own(c: { name: string; stop(): Promise<void> | void }): void;
   /** The pods' network (default 10.244.0.0/16). */
   clusterCIDR?: string;
@@ -83,7 +86,7 @@ export function startNodeManager(core: NodeManagerCore, opts: NodeManagerOptions
   const registryFiles = opts.registries && nodeRegistryFiles(providers, opts.registries, opts.log);
   const controller = new MachineController({
     client: core.client, dataDir: core.dataDir, providers, apiPort: core.api.port, caCertPem: core.caCertPem,
-    nodeToken: (n) => core.auth.nodeToken(n), tracing: opts.tracing,
+    nodeToken: (n) => core.auth.nodeToken(n), kubeletServing: core.kubeletServing, tracing: opts.tracing,
     agentBundle: () => opts.agentBundle ?? defaultAgentBundle(),
     imageTarballs: () => imageTarballs(core.dataDir),
     readyTimeoutMs: opts.readyTimeoutMs, log: opts.log, registryFiles, leaseRenewSeconds: opts.leaseRenewSeconds, clusterCIDR: core.clusterCIDR,

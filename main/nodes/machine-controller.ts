@@ -19,6 +19,7 @@ import { R } from '../client/refs';
 import { MachineStatusWriter } from './machine-status';
 import { NodeConnection } from './tunnels';
 import { agentExits, agentLogTail, bootstrapNode, BOOTSTRAP_STEPS, type FileSpec } from './bootstrap';
+import { kubeletServingCert, type ServingSigner } from './kubelet-serving';
 import { syncRegistryFiles } from './registry/sync';
 import { deleteNodeObject, drainNode, forgetPodsOf } from './drain';
 import { errorMessage } from './exec';
@@ -37,6 +38,8 @@ export interface MachineControllerOptions {
   /** false: agents record no journey spans. */
   tracing?: boolean;
   nodeToken(name: string): string;
+  /** Signs a node's kubelet serving certificate (the cluster CA); without it agents serve no secure port. */
+  kubeletServing?: ServingSigner;
   agentBundle: () => string;
   imageTarballs: () => Promise<string[]>;
   /** How long a node may take from agent start to Ready, ms (default: 60 s sandbox, 300 s VMs). */
@@ -259,8 +262,11 @@ export class MachineController {
       registry.catch(() => undefined); // awaited by the bootstrap
       const exitsBefore = await agentExits(s);
       this.attached.set(name, info);
+      const serving = this.o.kubeletServing && info.internalIP
+        ? await kubeletServingCert(path.join(this.o.dataDir, 'machines', name), { node: name, ips: [info.internalIP], dns: [name] }, this.o.caCertPem, this.o.kubeletServing)
+        : undefined;
       await bootstrapNode(s, {
-        machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images,
+        machine: info, agentBundle: this.o.agentBundle(), imageTarballs: images, serving,
         token: this.o.nodeToken(name), caCertPem: this.o.caCertPem, serverToken: this.serverToken(name),
         labels: { 'flotilla.dev/machine': name }, leaseRenewSeconds: this.o.leaseRenewSeconds, tracing: this.o.tracing, clusterCIDR: this.o.clusterCIDR,
         progress: (n, msg) => void say(2 + n, msg), beforeStart: registry,

@@ -16,6 +16,13 @@ export interface AgentConfig {
   listenAddress: string;
   /** The bearer token the control plane presents to the agent's server; anything else gets 401. */
   serverToken: string;
+  /**
+   * The kubelet's serving certificate and key (PEM; the cluster CA signed it for the node's name and InternalIP): with
+   * them the agent also serves the kubelet's secure port on nodeIP and listenAddress's port, for in-cluster clients
+   * (metrics-server, Prometheus) authenticated and authorized through the API server.
+   */
+  servingCertPem?: string;
+  servingKeyPem?: string;
   /** containerd's CRI socket. */
   containerdSocket: string;
   /** Directory for the agent's own state (checkpoints). */

@@ -46,6 +46,7 @@ import { apiTokenRequester } from './sync/token-request';
 import { startLocalVolumes } from './volumes/local-volumes';
 import { VolumeManager } from './volumes/manager';
 import { TokenManager } from './volumes/service-account-token';
+import { KubeletAuth } from './server/kubelet-auth';
 import { ApiServerForwarder } from './services/apiserver-forwarder';
 import { EventRecorder } from '../../main/client/record/recorder';
 import { createAgentMetrics, type AgentMetrics } from './metrics/agent-metrics';
@@ -188,10 +189,14 @@ export class Agent {
       traces: (uid) => tracing?.buffer.spans(uid) ?? [],
       configz: () => kubeletConfigz({ config: c, port: this.serverPort, heartbeatMs: this.opts.statusHeartbeatMs }),
       cadvisor: () => cadvisor.scrape(),
+      secure: c.servingCertPem && c.servingKeyPem ? {
+        host: c.nodeIP, certPem: c.servingCertPem, keyPem: c.servingKeyPem, clientCaPem: c.caCertPem, nodeName: c.nodeName,
+        auth: new KubeletAuth({ api: this.client }), log: this.log,
+      } : undefined,
     }));
     this.serverPort = server.port;
     this.own(() => server.close());
-    this.log(`serving logs, exec, port-forward and stats on port ${server.port}`);
+    this.log(`serving logs, exec, port-forward and stats on port ${server.port}${server.securePort ? `, and as the kubelet's secure port on ${c.nodeIP}` : ''}`);
     await sysctls;
     const node = await this.register();
     this.log(`registered node ${c.nodeName}`);

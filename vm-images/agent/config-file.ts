@@ -6,7 +6,7 @@ const REQUIRED_STRINGS = [
   'logDir', 'cniConfDir', 'cniBinDir', 'cniDataDir', 'bridgeName', 'clusterCIDR', 'serviceCIDR', 'cgroupParent',
 ] as const;
 const OPTIONAL_NUMBERS = ['leaseRenewSeconds', 'statusReportSeconds', 'backoffBaseSeconds', 'backoffMaxSeconds'] as const;
-const OPTIONAL_STRINGS = ['clusterDomain', 'resolvConf', 'hostAddress'] as const;
+const OPTIONAL_STRINGS = ['clusterDomain', 'resolvConf', 'hostAddress', 'servingCertPem', 'servingKeyPem'] as const;
 
 /** Parses and checks the config file's JSON; throws with the offending field. */
 export function parseAgentConfig(text: string): AgentConfig {
@@ -16,6 +16,7 @@ export function parseAgentConfig(text: string): AgentConfig {
   for (const k of REQUIRED_STRINGS) if (typeof o[k] !== 'string') throw new Error(`agent config: ${k} must be a string`);
   for (const k of OPTIONAL_NUMBERS) if (o[k] !== undefined && typeof o[k] !== 'number') throw new Error(`agent config: ${k} must be a number`);
   for (const k of OPTIONAL_STRINGS) if (o[k] !== undefined && typeof o[k] !== 'string') throw new Error(`agent config: ${k} must be a string`);
+  if ((o.servingCertPem === undefined) !== (o.servingKeyPem === undefined)) throw new Error('agent config: servingCertPem and servingKeyPem go together');
   if (o.clusterDNS !== undefined && (!Array.isArray(o.clusterDNS) || !o.clusterDNS.every((t) => typeof t === 'string'))) throw new Error('agent config: clusterDNS must be a list of addresses');
   if (o.tracing !== undefined && typeof o.tracing !== 'boolean') throw new Error('agent config: tracing must be true or false');
   if (!Array.isArray(o.imageTarballs) || !o.imageTarballs.every((t) => typeof t === 'string')) throw new Error('agent config: imageTarballs must be a list of paths');

@@ -64,8 +64,16 @@ export function nodeDecide(node: string, a: Attributes, graph: NodeGraph, object
   return staticRules(node, a, objectNode);
 }
 
+/** Kubernetes' NodeRules "needed to check API access" (the kubelet's webhook authentication and authorization). */
+function accessReview(a: Attributes): boolean {
+  if (a.verb !== 'create') return false;
+  if (a.group === 'authentication.k8s.io') return a.resource === 'tokenreviews';
+  return a.group === 'authorization.k8s.io' && (a.resource === 'subjectaccessreviews' || a.resource === 'localsubjectaccessreviews');
+}
+
 function staticRules(node: string, a: Attributes, objectNode?: string): NodeDecision {
   if (READ.has(a.verb) && NODE_READABLE.has(a.resource)) return ALLOW;
+  if (accessReview(a)) return ALLOW;
   switch (a.resource) {
     case 'nodes':
       return a.verb === 'create' || a.name === node ? ALLOW : deny();

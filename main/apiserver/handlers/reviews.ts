@@ -15,6 +15,7 @@ import { errors } from '../status';
 import type { Attributes } from '../authz/attributes';
 import type { Subject } from '../authz/authorizer';
 import { identityOf } from '../serviceaccount/authenticator';
+import { API_AUDIENCES } from '../serviceaccount/issuer';
 import { sendJson } from './respond';
 
 type Body = Record<string, unknown> & { spec?: Record<string, unknown> };
@@ -59,6 +60,11 @@ const REVIEWS: Record<string, Review> = {
   selfsubjectreviews: async (_a, _b, _s, identity) => ({ userInfo: userInfo(identity) }),
   tokenreviews: async (auth, _b, spec) => {
     const audiences = Array.isArray(spec.audiences) && spec.audiences.length ? (spec.audiences as string[]) : undefined;
+    // A static token (the admin's, a node's) is good for the API server's own audiences, as kube's audience-agnostic
+    // token authenticators: a kubelet's TokenReview (no audiences) authenticates it as a request to the API would.
+    const fixed = typeof spec.token === 'string' ? auth.staticTokens?.staticIdentity(spec.token) : undefined;
+    const apiAudiences = audiences ? audiences.filter((a) => API_AUDIENCES.includes(a)) : [...API_AUDIENCES];
+    if (fixed && apiAudiences.length) return { authenticated: true, user: userInfo(fixed), audiences: apiAudiences };
     const claims = typeof spec.token === 'string' ? await auth.serviceAccounts.validate(spec.token, audiences) : undefined;
     if (!claims) return { user: {}, error: '[invalid bearer token, service account token has been invalidated]' };
     return { authenticated: true, user: userInfo(identityOf(claims)), audiences: audiences ?? (Array.isArray(claims.aud) ? claims.aud : [claims.aud]) };

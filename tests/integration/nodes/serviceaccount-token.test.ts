@@ -72,4 +72,24 @@ describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account 
     }, 'the pod lists pods', 30_000, 500);
     expect((JSON.parse(allowed.slice(4)) as { items: Pod[] }).items.map((p) => p.metadata?.name)).toEqual(['caller']);
   });
+
+  it("scrapes its node's kubelet port (status.hostIP:10250) with the same token and CA, as metrics-server does", async () => {
+    const pod = await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop');
+    const pid = await waitFor(() => podPid(pod.metadata!.uid!, 'sleep'), 'the pod\'s process', 10_000);
+    const token = await inPod(`cat ${SA_DIR}/token`);
+    const caFile = `${c.dir}/pod-ca.crt`;
+    fs.writeFileSync(caFile, await inPod(`cat ${SA_DIR}/ca.crt`));
+    const kubelet = (p: string) => curlFromPod(pid, token, caFile, `https://${pod.status!.hostIP!}:10250${p}`);
+    // The serving certificate verifies against the cluster CA for the node's address; the answer is the kubelet's.
+    expect(await kubelet('/stats/summary')).toBe('403 Forbidden (user=system:serviceaccount:shop:robot, verb=get, resource=nodes, subresource=stats)');
+    expect(await kubelet('/pods')).toBe('403 Forbidden (user=system:serviceaccount:shop:robot, verb=get, resource=nodes, subresource=proxy)');
+    await ok(['create', 'clusterrole', 'robot-node-metrics', '--verb=get', '--resource=nodes/metrics']);
+    await ok(['create', 'clusterrolebinding', 'robot-node-metrics', '--clusterrole=robot-node-metrics', '--serviceaccount=shop:robot']);
+    // nodes/metrics was not asked before (the kubelet remembers a denial 30 s): allowed at once.
+    const metrics = await kubelet('/metrics/resource');
+    expect(metrics.slice(0, 4)).toBe('200 ');
+    expect(metrics).toMatch(/^container_memory_working_set_bytes\{container="sh",namespace="shop",pod="caller"\} \d+ \d+$/m);
+    expect(metrics).toMatch(/^node_cpu_usage_seconds_total \S+ \d+$/m);
+    expect(await kubelet('/pods')).toMatch(/^403 Forbidden \(user=system:serviceaccount:shop:robot, verb=get, resource=nodes, subresource=proxy\)$/);
+  }, 90_000);
 });

@@ -79,5 +79,7 @@ describe('node facts', () => {
     expect(() => parseAgentConfig(JSON.stringify({ ...good, imageTarballs: [1] }))).toThrow('imageTarballs');
     expect(() => parseAgentConfig(JSON.stringify({ ...good, leaseRenewSeconds: '10' }))).toThrow('leaseRenewSeconds');
     expect(() => parseAgentConfig('[]')).toThrow('not a JSON object');
+    expect(parseAgentConfig(JSON.stringify({ ...good, servingCertPem: 'C', servingKeyPem: 'K' })).servingKeyPem).toBe('K');
+    expect(() => parseAgentConfig(JSON.stringify({ ...good, servingCertPem: 'C' }))).toThrow('servingCertPem and servingKeyPem go together');
   });
 });

@@ -2,10 +2,11 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-export type AgentReason = 'BadRequest' | 'NotFound' | 'Unauthorized' | 'InternalError' | 'MethodNotAllowed' | 'Conflict';
+export type AgentReason = 'BadRequest' | 'NotFound' | 'Unauthorized' | 'Forbidden' | 'InternalError' | 'MethodNotAllowed' | 'Conflict';
 
 export class AgentHttpError extends Error {
-  constructor(readonly code: number, readonly reason: AgentReason, message: string) {
+  /** plain: the body is the message as text, as the kubelet's authentication and authorization answers are. */
+  constructor(readonly code: number, readonly reason: AgentReason, message: string, readonly plain = false) {
     super(message);
   }
 }
@@ -32,15 +33,19 @@ export function sendJson(res: ServerResponse, code: number, value: unknown): voi
   sendBody(res, code, 'application/json', JSON.stringify(value));
 }
 
+const PLAIN_TEXT = 'text/plain; charset=utf-8';
+
 export function sendError(res: ServerResponse, e: unknown): void {
   const err = toAgentError(e);
   if (res.headersSent) { res.destroy(); return; }
-  sendBody(res, err.code, 'application/json', statusBody(err));
+  if (err.plain) sendBody(res, err.code, PLAIN_TEXT, err.message);
+  else sendBody(res, err.code, 'application/json', statusBody(err));
 }
 
 /** Refuses an upgrade request with a plain HTTP error response. */
 export function rejectUpgrade(socket: Duplex, e: unknown): void {
   const err = toAgentError(e);
-  const body = statusBody(err);
-  socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const body = err.plain ? err.message : statusBody(err);
+  const type = err.plain ? PLAIN_TEXT : 'application/json';
+  socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -1,7 +1,10 @@
 // The agent's streaming/metrics server (the kubelet's :10250): logs, exec, attach, port-forward, stats, /metrics (and its
-// /resource, /probes and /cadvisor pages) and images,
-// for the control plane only (bearer token). startAgentServer is what the agent's main calls.
+// /resource, /probes and /cadvisor pages) and images. On 127.0.0.1 for the control plane only (its bearer token, through
+// the SSH tunnel); with a serving certificate also on the node's address over HTTPS as the kubelet's secure port, for
+// whoever in the cluster the API server says may (kubelet-auth.ts: metrics-server, Prometheus), the kubelet's own paths
+// only. startAgentServer is what the agent's main calls.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
@@ -13,7 +16,9 @@ import { execWebSocketServer, serveExec } from './exec';
 import { AgentHttpError, notFound, rejectUpgrade, sendBody, sendError, sendJson } from './http-status';
 import { PodLookup } from './pod-lookup';
 import { portForwardWebSocketServer, servePortForward } from './port-forward';
-import { parseRoute } from './routes';
+import { parseRoute, type AgentRoute } from './routes';
+import type { KubeletAuth } from './kubelet-auth';
+import { kubeletAuthorizationError, kubeletForbidden, kubeletRequestAttributes } from './kubelet-attributes';
 import { serveImages } from './images';
 import { kubeletPodList } from './pod-list';
 import { resourceMetricsText } from './resource-metrics';
@@ -44,11 +49,64 @@ export interface AgentServerOptions {
   onImagesChanged?: () => void;
   /** GET /traces/<pod uid>: the pod's journey spans this node recorded (none when tracing is off). */
   traces?: (podUID: string) => unknown[];
+  /** The kubelet's secure port on the node's address; none without a serving certificate. */
+  secure?: SecurePortOptions;
+}
+
+export interface SecurePortOptions {
+  /** The node's InternalIP: served at the same port as `listen`'s (the kubelet has one port). */
+  host: string;
+  certPem: string;
+  keyPem: string;
+  /** Client certificates this CA signed authenticate (the cluster CA, the kubelet's clientCAFile). */
+  clientCaPem: string;
+  nodeName: string;
+  auth: KubeletAuth;
+  log?: (line: string) => void;
 }
 
 export interface AgentServer {
   port: number;
+  /** The secure port's, when it serves. */
+  securePort?: number;
   close(): Promise<void>;
+}
+
+/** Lets a request through or throws its answer (401, 403, …). */
+type Gate = (req: http.IncomingMessage, pathname: string, route: AgentRoute | undefined) => Promise<void>;
+
+/** Flotilla's own paths, for the control plane only: not on the secure port. */
+const CONTROL_PLANE_ONLY = new Set<AgentRoute['kind']>(['images', 'traces', 'readinessFault']);
+
+function controlPlaneGate(token: string): Gate {
+  return (req) => (authorized(req, token) ? Promise.resolve() : Promise.reject(unauthorized()));
+}
+
+/** The kubelet's filter: authenticate (else 401 "Unauthorized"), authorize the request's attributes (else 403). */
+function kubeletGate(o: SecurePortOptions): Gate {
+  return async (req, pathname, route) => {
+    const user = await o.auth.authenticate(req).catch((e: unknown) => {
+      o.log?.(`kubelet authentication: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (!user) throw new AgentHttpError(401, 'Unauthorized', 'Unauthorized', true);
+    const attrs = kubeletRequestAttributes(req.method ?? '', pathname, o.nodeName);
+    const allowed = await o.auth.authorize(user, attrs).catch((e: unknown) => {
+      o.log?.(`kubelet authorization: ${e instanceof Error ? e.message : String(e)}`);
+      throw new AgentHttpError(500, 'InternalError', kubeletAuthorizationError(user.name, attrs), true);
+    });
+    if (!allowed) throw new AgentHttpError(403, 'Forbidden', kubeletForbidden(user.name, attrs), true);
+    if (route && CONTROL_PLANE_ONLY.has(route.kind)) throw notFound(`no handler for ${pathname}`);
+  };
+}
+
+async function listenOn(server: http.Server, listen: string): Promise<number> {
+  const { host, port } = splitHostPort(listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 const unauthorized = (): AgentHttpError => new AgentHttpError(401, 'Unauthorized', 'Unauthorized');
@@ -68,12 +126,12 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   const pfWss = portForwardWebSocketServer();
   const sockets = new Set<Duplex>();
 
-  const server = http.createServer((req, res) => {
+  const serve = (gate: Gate) => (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void (async () => {
       try {
-        if (!authorized(req, opts.token)) throw unauthorized();
         const url = new URL(req.url ?? '/', 'http://agent');
         const route = parseRoute(url.pathname);
+        await gate(req, url.pathname, route);
         if (!route) throw notFound(`no handler for ${url.pathname}`);
         const methods = route.kind === 'readinessFault' ? ['PUT', 'DELETE'] : [route.kind === 'images' && route.action !== 'list' ? 'POST' : 'GET'];
         if (!methods.includes(req.method ?? '')) throw new AgentHttpError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`);
@@ -125,14 +183,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         sendError(res, e);
       }
     })();
-  });
-  server.requestTimeout = 0;
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  };
+  const upgrade = (gate: Gate) => (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     void (async () => {
       try {
-        if (!authorized(req, opts.token)) throw unauthorized();
         const url = new URL(req.url ?? '/', 'http://agent');
         const route = parseRoute(url.pathname);
+        await gate(req, url.pathname, route);
         if (route?.kind === 'exec' || route?.kind === 'attach') {
           const { namespace, pod, container, kind } = route;
           await serveExec({ cri: opts.cri, lookup, wss: execWss }, req, socket, head, namespace, pod, container, url.searchParams, kind);
@@ -145,22 +202,41 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         rejectUpgrade(socket, e);
       }
     })();
-  });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-
-  const { host, port } = splitHostPort(opts.listen);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      lookup.close();
-      for (const c of execWss.clients) c.terminate();
-      for (const c of pfWss.clients) c.terminate();
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    }),
   };
+  const servers: http.Server[] = [];
+  const add = (server: http.Server, gate: Gate, connectionEvent: string): http.Server => {
+    server.requestTimeout = 0;
+    server.on('request', serve(gate));
+    server.on('upgrade', upgrade(gate));
+    server.on(connectionEvent, (s: Duplex) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    servers.push(server);
+    return server;
+  };
+  const close = (): Promise<void> => {
+    lookup.close();
+    for (const c of execWss.clients) c.terminate();
+    for (const c of pfWss.clients) c.terminate();
+    const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const s of sockets) s.destroy();
+    return closed.then(() => undefined);
+  };
+  try {
+    const port = await listenOn(add(http.createServer(), controlPlaneGate(opts.token), 'connection'), opts.listen);
+    const o = opts.secure;
+    let securePort: number | undefined;
+    if (o) {
+      const secure = add(https.createServer({ cert: o.certPem, key: o.keyPem, ca: o.clientCaPem, requestCert: true, rejectUnauthorized: false }), kubeletGate(o), 'secureConnection');
+      // Without it the node still runs its pods and the control plane still reaches it: said, not fatal.
+      const at = `${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+      securePort = await listenOn(secure, at).catch((e: unknown) => {
+        o.log?.(`not serving the kubelet's secure port on ${at}: ${e instanceof Error ? e.message : String(e)}`);
+        servers.splice(servers.indexOf(secure), 1);
+        return undefined;
+      });
+    }
+    return { port, ...(securePort ? { securePort } : {}), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
