@@ -119,6 +119,10 @@ export class HttpClient implements ApiClient {
     return this.call<T>('GET', resourcePath(r, namespace, name));
   }
 
+  getPath<T>(r: ResourceRef, name: string, rest: string, o: { namespace?: string; query?: Record<string, string | undefined> } = {}): Promise<T> {
+    return this.call<T>('GET', resourcePath(r, o.namespace, name, rest) + query(o.query ?? {}));
+  }
+
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
     return this.call<KList<T>>('GET', resourcePath(r, o.namespace) + query({
       labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue,

@@ -64,6 +64,13 @@ export class LocalClient implements ApiClient {
     });
   }
 
+  /** Only what an aggregated server serves has such paths (custom.metrics.k8s.io). */
+  getPath<T>(r: ResourceRef, name: string, rest: string, o: { namespace?: string; query?: Record<string, string | undefined> } = {}): Promise<T> {
+    const other = this.elsewhere(r);
+    if (other?.getPath) return other.getPath<T>(r, name, rest, o);
+    return Promise.reject(new ClientError(404, 'NotFound', `the server could not find the requested resource (get ${r.plural}.${r.group} ${name})`));
+  }
+
   list<T extends ApiObject = KObject>(r: ResourceRef, o: ListOptions = {}): Promise<KList<T>> {
     const other = this.elsewhere(r);
     if (other) return other.list<T>(r, o);

@@ -94,6 +94,12 @@ export interface ApiClient {
    * (a 410 Expired arrives as a ClientError with code 410).
    */
   watch<T extends ApiObject = KObject>(r: ResourceRef, opts: WatchOptions, onEvent: (ev: WatchEvent<T>) => void, onClose: (err?: Error) => void): WatchHandle;
+  /**
+   * GET of a path under an object that is no subresource of a stored kind: custom.metrics.k8s.io's
+   * `<resource>/<name>/<metric>` (the name `*` for every pod a label selector picks), served by an aggregated API
+   * server. Absent on a client that cannot reach one.
+   */
+  getPath?<T>(r: ResourceRef, name: string, rest: string, o?: { namespace?: string; query?: Record<string, string | undefined> }): Promise<T>;
   /** POST pods/binding. */
   bind(namespace: string, pod: string, node: string): Promise<void>;
   /** POST pods/eviction. */

@@ -17,9 +17,10 @@ export interface Utilization {
   podCount: number;
 }
 
-function podRequest(pod: Pod, resource: string): number {
+function podRequest(pod: Pod, resource: string, container?: string): number {
   let total = 0;
   for (const c of pod.spec?.containers ?? []) {
+    if (container !== undefined && c.name !== container) continue;
     const req = c.resources?.requests?.[resource];
     if (req === undefined) throw new Error(`missing request for ${resource} in container ${c.name} of Pod ${pod.metadata?.name ?? ''}`);
     total += parseQuantity(req);
@@ -27,8 +28,11 @@ function podRequest(pod: Pod, resource: string): number {
   return total;
 }
 
-/** Utilisation of `resource` over the running, not-terminating pods that have metrics; throws when none have. */
-export function resourceUtilization(pods: Pod[], metrics: PodMetrics[], resource: 'cpu' | 'memory'): Utilization {
+/**
+ * Utilisation of `resource` over the running, not-terminating pods that have metrics — of one container's usage and
+ * request when `container` is given (a ContainerResource metric) —; throws when none have.
+ */
+export function resourceUtilization(pods: Pod[], metrics: PodMetrics[], resource: 'cpu' | 'memory', container?: string): Utilization {
   const byName = new Map(metrics.map((m) => [m.metadata.name ?? '', m]));
   let usage = 0;
   let requests = 0;
@@ -39,8 +43,11 @@ export function resourceUtilization(pods: Pod[], metrics: PodMetrics[], resource
     if (!m) continue;
     // In whole milli-units, as Kubernetes' metrics client keeps them (MilliValue), so that the
     // integer division below gives Kubernetes' percentages (0.156 / 0.3 in floating point is 51.99…%).
-    requests += Math.round(podRequest(p, resource) * 1000);
-    for (const c of m.containers) usage += Math.round(parseQuantity(c.usage[resource]) * 1000);
+    requests += Math.round(podRequest(p, resource, container) * 1000);
+    if (container !== undefined && !m.containers.some((c) => c.name === container)) {
+      throw new Error(`unable to get metrics for resource ${resource}: container ${container} not present in metrics for pod ${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`);
+    }
+    for (const c of m.containers) if (container === undefined || c.name === container) usage += Math.round(parseQuantity(c.usage[resource]) * 1000);
     podCount++;
   }
   if (!podCount) throw new Error(`unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`);
@@ -57,6 +64,74 @@ export function proposeReplicas(current: number, u: Utilization, target: number)
   const ratio = u.utilization / target;
   if (Math.abs(1 - ratio) <= TOLERANCE) return current;
   return Math.ceil(ratio * u.podCount);
+}
+
+/** GetMetricUsageRatio: the average of the values (milli-units, integer division as Go's) over the target. */
+function usageRatio(values: Iterable<number>, targetMilli: number): { ratio: number; usage: number } {
+  let total = 0;
+  let n = 0;
+  for (const v of values) { total += v; n++; }
+  const usage = Math.trunc(total / n);
+  return { ratio: usage / targetMilli, usage };
+}
+
+/**
+ * calcPlainMetricReplicas (a Pods metric): the pods' values in milli-units by pod name against a per-pod target.
+ * Deleted and failed pods are left out, pending ones count as unready, pods without a value count at the target
+ * when scaling down and at 0 when scaling up; no change within tolerance or when those guesses reverse the direction.
+ */
+export function plainMetricReplicas(
+  pods: Pod[], metrics: ReadonlyMap<string, number>, current: number, targetMilli: number,
+): { replicas: number; usage: number } {
+  if (!pods.length) throw new Error('no pods returned by selector while calculating replica count');
+  const values = new Map(metrics);
+  const unready: string[] = [];
+  const missing: string[] = [];
+  for (const p of pods) {
+    const name = p.metadata?.name ?? '';
+    if (p.metadata?.deletionTimestamp || p.status?.phase === 'Failed') { values.delete(name); continue; }
+    if (p.status?.phase === 'Pending') { unready.push(name); values.delete(name); continue; }
+    if (!values.has(name)) missing.push(name);
+  }
+  if (!values.size) throw new Error('did not receive metrics for targeted pods (pods might be unready)');
+  const { ratio, usage } = usageRatio(values.values(), targetMilli);
+  const scaleUpWithUnready = unready.length > 0 && ratio > 1;
+  if (!scaleUpWithUnready && !missing.length) {
+    return { replicas: Math.abs(1 - ratio) <= TOLERANCE ? current : Math.ceil(ratio * values.size), usage };
+  }
+  for (const name of missing) values.set(name, ratio < 1 ? targetMilli : 0);
+  if (scaleUpWithUnready) for (const name of unready) values.set(name, 0);
+  const next = usageRatio(values.values(), targetMilli).ratio;
+  if (Math.abs(1 - next) <= TOLERANCE || (ratio < 1 && next > 1) || (ratio > 1 && next < 1)) return { replicas: current, usage };
+  const replicas = Math.ceil(next * values.size);
+  if ((next < 1 && replicas > current) || (next > 1 && replicas < current)) return { replicas: current, usage };
+  return { replicas, usage };
+}
+
+/** getReadyPodsCount: the selected pods Running and Ready; none selected is an error. */
+export function readyPodCount(pods: Pod[]): number {
+  if (!pods.length) throw new Error('unable to calculate ready pods: no pods returned by selector while calculating replica count');
+  return pods.filter((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+}
+
+/**
+ * getUsageRatioReplicaCount (an Object or External metric with a Value target): unchanged within tolerance, else the
+ * ratio times the ready pods; from 0 replicas, the ratio alone.
+ */
+export function usageRatioReplicas(current: number, ratio: number, pods: Pod[]): number {
+  if (current === 0) return Math.ceil(ratio);
+  if (Math.abs(1 - ratio) <= TOLERANCE) return current;
+  return Math.ceil(ratio * readyPodCount(pods));
+}
+
+/**
+ * GetObjectPerPodMetricReplicas and GetExternalPerPodMetricReplicas (an AverageValue target): the total over the
+ * per-pod target, unless within tolerance of the current replicas; the average per current replica, rounded up.
+ */
+export function perPodReplicas(current: number, usageMilli: number, targetMilli: number): { replicas: number; average: number } {
+  const ratio = usageMilli / (targetMilli * current);
+  const replicas = Math.abs(1 - ratio) > TOLERANCE ? Math.ceil(usageMilli / targetMilli) : current;
+  return { replicas, average: Math.ceil(usageMilli / current) };
 }
 
 export interface Recommendation { at: number; replicas: number }

@@ -1,12 +1,13 @@
 // The horizontal pod autoscaler: every sync period, each HPA reads its target's replicas and pod
-// selector, the pods' CPU/memory from metrics.k8s.io against their requests and External metrics from
-// external.metrics.k8s.io (an aggregated server: KEDA, prometheus-adapter), proposes a count per
-// metric (the largest wins), stabilises it and applies the behavior's rate limits and the
-// min/max bounds, scales the target and reports status with the AbleToScale, ScalingActive and
-// ScalingLimited conditions and SuccessfulRescale events.
+// selector, the pods' CPU/memory from metrics.k8s.io against their requests, Pods and Object metrics from
+// custom.metrics.k8s.io (prometheus-adapter) and External metrics from external.metrics.k8s.io (KEDA,
+// prometheus-adapter) — both through aggregated servers —, proposes a count per metric (the largest wins;
+// a metric that cannot be read is left out unless all are, or the rest would scale down), stabilises it
+// and applies the behavior's rate limits and the min/max bounds, scales the target and reports status
+// with the AbleToScale, ScalingActive and ScalingLimited conditions and SuccessfulRescale events.
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus, KObject, MetricStatus, Pod, PodMetrics } from '../api/types';
 import { storedResourceOfKind } from '../api/resources';
-import { formatLabelSelector, nothing, selectorFromLabelSelector } from '../api/labels';
+import { nothing, selectorFromLabelSelector } from '../api/labels';
 import { parseQuantity } from '../api/quantity';
 import { canonicalQuantity } from '../api/quantity-canonical';
 import { BY_NAMESPACE } from '../client/cache/shared-informers';
@@ -18,27 +19,42 @@ import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { shortTime } from './pod-util';
 import type { Recommendation, ScaleEvent } from './hpa-replicas';
-import { TOLERANCE, effectiveRules, limitReplicas, proposeReplicas, resourceUtilization, stabilize } from './hpa-replicas';
+import { TOLERANCE, effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, proposeReplicas, resourceUtilization, stabilize, usageRatioReplicas } from './hpa-replicas';
 
 /** --horizontal-pod-autoscaler-sync-period. */
 export const HPA_SYNC_PERIOD_MS = 15_000;
 const POD_METRICS: ResourceRef = { group: 'metrics.k8s.io', version: 'v1beta1', plural: 'pods', namespaced: true };
 
 type Hpa = HorizontalPodAutoscaler & KObject;
-type Target = KObject & { spec?: { replicas?: number; selector?: Parameters<typeof selectorFromLabelSelector>[0] } };
+type Target = KObject & { spec?: { replicas?: number; selector?: Parameters<typeof selectorFromLabelSelector>[0] }; status?: { replicas?: number } };
 type Cond = Omit<HorizontalPodAutoscalerCondition, 'lastTransitionTime'>;
 type MetricSpec = NonNullable<NonNullable<HorizontalPodAutoscaler['spec']>['metrics']>[number];
 
 /** external.metrics.k8s.io/v1beta1 ExternalMetricValue (what KEDA's or prometheus-adapter's server answers). */
 interface ExternalMetricValue { metricName?: string; metricLabels?: Record<string, string>; timestamp?: string; value: string }
+/** custom.metrics.k8s.io MetricValueList (v1beta2 and v1beta1 alike in what is read here). */
+interface CustomMetricValueList { items?: Array<{ describedObject?: { name?: string }; value: string }> }
 
 /** A metric's replica proposal, the name the HPA's messages give it, and its status entry. */
 interface Proposal { replicas: number; name: string; status: MetricStatus }
 
-/** A metric that could not be read: the condition's and the event's reason (FailedGetResourceMetric, FailedGetExternalMetric). */
+/**
+ * A metric that could not be read: the condition's and the event's reason (FailedGetResourceMetric, FailedGetPodsMetric,
+ * …) and message, and the error computeReplicasForMetric wraps it in (the first one is FailedComputeMetricsReplicas').
+ */
 class MetricError extends Error {
-  constructor(readonly reason: string, message: string) {
+  constructor(readonly reason: string, message: string, readonly wrapped: string = message) {
     super(message);
+  }
+}
+
+/** A label selector as a query parameter: nothing for none or an empty one. */
+function selectorQuery(sel: Selector | undefined): string | undefined {
+  if (!sel) return undefined;
+  try {
+    return selectorFromLabelSelector(sel).toString() || undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -82,80 +98,202 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
   const recommendations = new Map<string, Recommendation[]>();
   const scaleEvents = new Map<string, ScaleEvent[]>();
 
-  /** One Resource metric's proposal (cpu or memory against the pods' requests, from metrics.k8s.io). */
+  /**
+   * One Resource or ContainerResource metric's proposal (cpu or memory against the pods' requests, from
+   * metrics.k8s.io; a ContainerResource metric counts that container alone).
+   */
   async function resourceProposal(hpa: Hpa, spec: MetricSpec, current: number, selected: Pod[]): Promise<Proposal> {
-    const res = spec.resource;
-    if (!res || (res.name !== 'cpu' && res.name !== 'memory')) throw new MetricError('FailedGetResourceMetric', `unsupported metric type ${spec.type}`);
+    const container = spec.type === 'ContainerResource' ? spec.containerResource?.container : undefined;
+    const res = spec.type === 'ContainerResource' ? spec.containerResource : spec.resource;
+    const reason = container === undefined ? 'FailedGetResourceMetric' : 'FailedGetContainerResourceMetric';
+    const wrap = (m: string) => (container === undefined ? `failed to get ${res?.name ?? ''} resource metric value: ${m}` : `failed to get ${container} container metric value: ${m}`);
+    if (!res || (res.name !== 'cpu' && res.name !== 'memory')) throw new MetricError(reason, `unsupported resource ${res?.name ?? ''}`);
     const list = await client.list<PodMetrics & KObject>(POD_METRICS, { namespace: hpa.metadata?.namespace });
     let u;
     try {
-      u = resourceUtilization(selected, list.items, res.name);
+      u = resourceUtilization(selected, list.items, res.name, container);
     } catch (e) {
-      throw new MetricError('FailedGetResourceMetric', `failed to get ${res.name} utilization: ${(e as Error).message}`);
+      const m = `failed to get ${res.name} utilization: ${(e as Error).message}`;
+      throw new MetricError(reason, m, wrap(m));
     }
-    let p: number;
+    const kind = container === undefined ? 'resource' : 'container resource';
+    let replicas: number;
+    let name: string;
+    let currentValue: { averageUtilization?: number; averageValue: string };
     if (res.target.type === 'Utilization') {
-      p = proposeReplicas(current, u, res.target.averageUtilization ?? 80);
+      replicas = proposeReplicas(current, u, res.target.averageUtilization ?? 80);
+      name = `${res.name} ${kind} utilization (percentage of request)`;
+      currentValue = { averageUtilization: u.utilization, averageValue: u.averageValue };
     } else {
-      const target = Number(res.target.averageValue ?? 0);
-      p = target > 0 ? Math.ceil((u.podCount * Number(u.averageValue.replace(/m$/, ''))) / (res.name === 'cpu' ? target * 1000 : target)) : current;
+      // GetRawResourceReplicas: the average per pod against the per-pod target, in milli-units.
+      const ratio = Math.round(parseQuantity(u.averageValue) * 1000) / Math.round(parseQuantity(res.target.averageValue ?? '0') * 1000);
+      replicas = Math.abs(1 - ratio) <= TOLERANCE ? current : Math.ceil(ratio * u.podCount);
+      name = `${res.name} resource`;
+      currentValue = { averageValue: u.averageValue };
     }
-    return {
-      replicas: p, name: `${res.name} resource utilization (percentage of request)`,
-      status: { type: 'Resource', resource: { name: res.name, current: { averageUtilization: u.utilization, averageValue: u.averageValue } } },
-    };
+    const status: MetricStatus = container === undefined
+      ? { type: 'Resource', resource: { name: res.name, current: currentValue } }
+      : { type: 'ContainerResource', containerResource: { name: res.name, container, current: currentValue } };
+    return { replicas, name, status };
+  }
+
+  /** custom.metrics.k8s.io's version: v1beta2 when its APIService is there (prometheus-adapter serves both), else v1beta1. */
+  async function customMetricsVersion(): Promise<string> {
+    const v2 = await client.get(R.apiservices, 'v1beta2.custom.metrics.k8s.io').catch(() => undefined);
+    return v2 ? 'v1beta2' : 'v1beta1';
+  }
+
+  /** GET of custom metrics (the custom metrics client): `resource` is `pods` or `<plural>.<group>`, `name` `*` for every selected pod. */
+  async function customMetrics(
+    ns: string, resource: string, name: string, metric: string, query: Record<string, string | undefined>,
+  ): Promise<CustomMetricValueList> {
+    if (!client.getPath) throw new Error('the custom metrics API is not reachable');
+    const version = await customMetricsVersion();
+    const namespaceScoped = resource !== 'namespaces';
+    const ref: ResourceRef = { group: 'custom.metrics.k8s.io', version, plural: resource, namespaced: namespaceScoped };
+    const rest = namespaceScoped ? encodeURIComponent(metric) : `metrics/${encodeURIComponent(metric)}`;
+    return client.getPath<CustomMetricValueList>(ref, namespaceScoped ? name : ns, rest, { namespace: ns, query });
+  }
+
+  /** One Pods metric's proposal (GetMetricReplicas): each selected pod's value against the per-pod target. */
+  async function podsProposal(hpa: Hpa, spec: MetricSpec, current: number, selected: Pod[], podSelector: string): Promise<Proposal> {
+    const pm = spec.pods!;
+    const metricName = pm.metric.name;
+    const fail = (m: string) => new MetricError('FailedGetPodsMetric', m, `failed to get pods metric value: ${m}`);
+    const values = new Map<string, number>();
+    try {
+      let list: CustomMetricValueList;
+      try {
+        list = await customMetrics(hpa.metadata?.namespace ?? '', 'pods', '*', metricName, { labelSelector: podSelector || undefined, metricLabelSelector: selectorQuery(pm.metric.selector) });
+      } catch (e) {
+        throw new Error(`unable to fetch metrics from custom metrics API: ${(e as Error).message}`);
+      }
+      if (!list.items?.length) throw new Error('no metrics returned from custom metrics API');
+      for (const item of list.items) values.set(item.describedObject?.name ?? '', Math.round(parseQuantity(item.value) * 1000));
+    } catch (e) {
+      throw fail(`unable to get metric ${metricName}: ${(e as Error).message}`);
+    }
+    let r;
+    try {
+      r = plainMetricReplicas(selected, values, current, Math.round(parseQuantity(pm.target.averageValue ?? '0') * 1000));
+    } catch (e) {
+      throw fail((e as Error).message);
+    }
+    const metric = { name: metricName, ...(pm.metric.selector ? { selector: pm.metric.selector } : {}) };
+    return { replicas: r.replicas, name: `pods metric ${metricName}`, status: { type: 'Pods', pods: { metric, current: { averageValue: milliQuantity(r.usage) } } } };
+  }
+
+  /** One Object metric's proposal (GetObjectMetricReplicas / GetObjectPerPodMetricReplicas): the described object's value. */
+  async function objectProposal(hpa: Hpa, spec: MetricSpec, current: number, statusReplicas: number, selected: Pod[]): Promise<Proposal> {
+    const om = spec.object!;
+    const ns = hpa.metadata?.namespace ?? '';
+    const obj = om.describedObject;
+    const metricName = om.metric.name;
+    const metric = { name: metricName, ...(om.metric.selector ? { selector: om.metric.selector } : {}) };
+    const valueTarget = om.target.type === 'Value' && om.target.value !== undefined;
+    const averageTarget = om.target.type === 'AverageValue' && om.target.averageValue !== undefined;
+    if (!valueTarget && !averageTarget) {
+      throw new MetricError('FailedGetObjectMetric', 'invalid object metric source: neither a value target nor an average value target was set',
+        'failed to get object metric value: invalid object metric source: neither a value target nor an average value target was set');
+    }
+    const wrap = (m: string) => (averageTarget ? `failed to get object metric value: failed to get ${metricName} object metric: ${m}` : `failed to get object metric value: ${m}`);
+    let usage: number;
+    try {
+      const group = obj.apiVersion?.includes('/') ? obj.apiVersion.split('/')[0] : '';
+      const r = storedResourceOfKind(obj.kind);
+      if (!r || r.group !== group) throw new Error(`no matches for kind "${obj.kind}" in group "${group}"`);
+      const list = await customMetrics(ns, r.group ? `${r.plural}.${r.group}` : r.plural, obj.name, metricName, { metricLabelSelector: selectorQuery(om.metric.selector) });
+      const n = list.items?.length ?? 0;
+      if (n !== 1) throw new Error(`the custom metrics API server returned ${n} results when we asked for exactly one`);
+      usage = Math.round(parseQuantity(list.items![0].value) * 1000);
+    } catch (e) {
+      // Go's words, arguments and all: fmt.Errorf("unable to get metric %s: %v on %s %s/%s", metricName, objectRef.Kind, namespace, objectRef.Name, err).
+      const m = `unable to get metric ${metricName}: ${obj.kind} on ${ns} ${obj.name}/unable to fetch metrics from custom metrics API: ${(e as Error).message}`;
+      throw new MetricError('FailedGetObjectMetric', m, wrap(m));
+    }
+    if (averageTarget) {
+      const { replicas, average } = perPodReplicas(statusReplicas, usage, Math.round(parseQuantity(om.target.averageValue!) * 1000));
+      // As kube-controller-manager writes it: no described object in this status, and the External metrics' wording.
+      return {
+        replicas, name: `external metric ${metricName}(${labelSelectorString(om.metric.selector)})`,
+        status: { type: 'Object', object: { describedObject: { kind: '', name: '' }, metric, current: { averageValue: milliQuantity(average) } } },
+      };
+    }
+    let replicas: number;
+    try {
+      replicas = usageRatioReplicas(current, usage / Math.round(parseQuantity(om.target.value!) * 1000), selected);
+    } catch (e) {
+      throw new MetricError('FailedGetObjectMetric', (e as Error).message, wrap((e as Error).message));
+    }
+    return { replicas, name: `${obj.kind} metric ${metricName}`, status: { type: 'Object', object: { describedObject: obj, metric, current: { value: milliQuantity(usage) } } } };
   }
 
   /** One External metric's proposal (GetExternalMetricReplicas / GetExternalPerPodMetricReplicas): its values summed. */
-  async function externalProposal(hpa: Hpa, spec: MetricSpec, current: number, selected: Pod[]): Promise<Proposal> {
+  async function externalProposal(hpa: Hpa, spec: MetricSpec, current: number, statusReplicas: number, selected: Pod[]): Promise<Proposal> {
     const ext = spec.external!;
     const ns = hpa.metadata?.namespace ?? '';
     const selectorText = labelSelectorString(ext.metric.selector);
-    let values: number[];
+    const averageTarget = ext.target.type === 'AverageValue';
+    const wrap = (m: string) => `failed to get ${ext.metric.name} external metric value: ${averageTarget ? `failed to get ${ext.metric.name} external metric` : `failed to get external metric ${ext.metric.name}`}: ${m}`;
+    let usageMilli: number;
     try {
-      const labelSelector = ext.metric.selector ? formatLabelSelector(ext.metric.selector) : undefined;
       const ref: ResourceRef = { group: 'external.metrics.k8s.io', version: 'v1beta1', plural: ext.metric.name, namespaced: true };
-      const list = await client.list<ExternalMetricValue & KObject>(ref, { namespace: ns, labelSelector: labelSelector || undefined });
+      const list = await client.list<ExternalMetricValue & KObject>(ref, { namespace: ns, labelSelector: selectorQuery(ext.metric.selector) });
       if (!list.items.length) throw new Error('no metrics returned from external metrics API');
-      values = list.items.map((v) => parseQuantity(v.value));
+      // In milli-units, as the metrics client sums MilliValue()s.
+      usageMilli = list.items.reduce((a, v) => a + Math.round(parseQuantity(v.value) * 1000), 0);
     } catch (e) {
-      throw new MetricError('FailedGetExternalMetric', `unable to get external metric ${ns}/${ext.metric.name}/${selectorText}: ${(e as Error).message}`);
+      const m = `unable to get external metric ${ns}/${ext.metric.name}/${selectorText}: ${(e as Error).message}`;
+      throw new MetricError('FailedGetExternalMetric', m, wrap(m));
     }
-    // In milli-units, as the metrics client sums MilliValue()s.
-    const usage = values.reduce((a, b) => a + Math.round(b * 1000), 0) / 1000;
     const name = `external metric ${ext.metric.name}(${selectorText})`;
     const metric = { name: ext.metric.name, ...(ext.metric.selector ? { selector: ext.metric.selector } : {}) };
-    if (ext.target.type === 'AverageValue') {
-      const perPod = parseQuantity(ext.target.averageValue ?? '0');
-      let replicas = perPod > 0 ? Math.ceil(usage / perPod) : current;
-      if (current > 0 && perPod > 0 && Math.abs(1 - usage / (perPod * current)) <= TOLERANCE) replicas = current;
-      const average = milliQuantity(Math.trunc((usage * 1000) / Math.max(1, current)));
-      return { replicas, name, status: { type: 'External', external: { metric, current: { averageValue: average } } } };
+    if (averageTarget) {
+      const { replicas, average } = perPodReplicas(statusReplicas, usageMilli, Math.round(parseQuantity(ext.target.averageValue ?? '0') * 1000));
+      return { replicas, name, status: { type: 'External', external: { metric, current: { averageValue: milliQuantity(average) } } } };
     }
-    const target = parseQuantity(ext.target.value ?? '0');
-    const ratio = target > 0 ? usage / target : 1;
-    const ready = selected.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running'
-      && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-    const replicas = current === 0 ? Math.ceil(ratio) : Math.abs(1 - ratio) <= TOLERANCE ? current : Math.ceil(ratio * ready);
-    return { replicas, name, status: { type: 'External', external: { metric, current: { value: milliQuantity(Math.round(usage * 1000)) } } } };
+    let replicas: number;
+    try {
+      replicas = usageRatioReplicas(current, usageMilli / Math.round(parseQuantity(ext.target.value ?? '0') * 1000), selected);
+    } catch (e) {
+      throw new MetricError('FailedGetExternalMetric', (e as Error).message, wrap((e as Error).message));
+    }
+    return { replicas, name, status: { type: 'External', external: { metric, current: { value: milliQuantity(usageMilli) } } } };
   }
 
-  async function computeReplicas(hpa: Hpa, current: number, selected: Pod[]): Promise<{ proposal: number; metrics: MetricStatus[]; name: string }> {
+  /**
+   * computeReplicasForMetrics: each metric's proposal, the largest winning; a metric that cannot be read says so in
+   * an event and is counted, the first one's condition and error kept.
+   */
+  async function computeReplicas(hpa: Hpa, current: number, statusReplicas: number, selected: Pod[], podSelector: string) {
     let proposal = 0;
     let name = '';
+    let invalid = 0;
+    let first: MetricError | undefined;
     const metrics: MetricStatus[] = [];
-    for (const spec of hpa.spec?.metrics ?? []) {
+    const specs = hpa.spec?.metrics ?? [];
+    for (const spec of specs) {
       let p: Proposal;
-      if (spec.type === 'Resource') p = await resourceProposal(hpa, spec, current, selected);
-      else if (spec.type === 'External' && spec.external) p = await externalProposal(hpa, spec, current, selected);
-      else throw new MetricError('FailedGetResourceMetric', `unsupported metric type ${spec.type}`);
+      try {
+        if (spec.type === 'Resource' || spec.type === 'ContainerResource') p = await resourceProposal(hpa, spec, current, selected);
+        else if (spec.type === 'Pods' && spec.pods) p = await podsProposal(hpa, spec, current, selected, podSelector);
+        else if (spec.type === 'Object' && spec.object) p = await objectProposal(hpa, spec, current, statusReplicas, selected);
+        else if (spec.type === 'External' && spec.external) p = await externalProposal(hpa, spec, current, statusReplicas, selected);
+        else throw new MetricError('InvalidMetricSourceType', `unknown metric source type "${spec.type}"`);
+      } catch (e) {
+        const err = e instanceof MetricError ? e : new MetricError('FailedGetResourceMetric', (e as Error).message);
+        recorder.event(hpa, 'Warning', err.reason, err.message);
+        invalid++;
+        first ??= err;
+        continue;
+      }
       metrics.push(p.status);
       if (p.replicas > proposal) {
         proposal = p.replicas;
         name = p.name;
       }
     }
-    return { proposal, metrics, name };
+    return { proposal, metrics, name, invalid, total: specs.length, first };
   }
 
   async function reconcile(key: string): Promise<ReconcileResult | void> {
@@ -202,16 +340,13 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
         sel = nothing();
       }
       const selected = pods.byIndex(BY_NAMESPACE, ns ?? '').filter((p) => sel.matches(p.metadata?.labels ?? {}));
-      let computed;
-      try {
-        computed = await computeReplicas(hpa, current, selected);
-      } catch (e) {
-        const m = (e as Error).message;
-        const why = e instanceof MetricError ? e.reason : 'FailedGetResourceMetric';
-        recorder.event(hpa, 'Warning', why, m);
-        recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (1 invalid out of 1), first error is: ${m}`);
+      const statusReplicas = target.status?.replicas ?? current;
+      const computed = await computeReplicas(hpa, current, statusReplicas, selected, sel.toString());
+      const first = computed.first;
+      if (first && (computed.invalid >= computed.total || computed.proposal < current)) {
+        recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (${computed.invalid} invalid out of ${computed.total}), first error is: ${first.wrapped}`);
         setCondition(conds, { type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: 'the HPA controller was able to get the target\'s current scale' }, nowStr);
-        setCondition(conds, { type: 'ScalingActive', status: 'False', reason: why, message: `the HPA was unable to compute the replica count: ${m}` }, nowStr);
+        setCondition(conds, { type: 'ScalingActive', status: 'False', reason: first.reason, message: `the HPA was unable to compute the replica count: ${first.message}` }, nowStr);
         await writeStatus(hpa, status);
         return { requeueAfter: syncPeriodMs };
       }

@@ -24,6 +24,8 @@ export interface ExtensionRequest {
   groups: string[];
   extra: Record<string, string[]>;
   authorization?: string;
+  /** The query string, decoded. */
+  query: Record<string, string>;
 }
 
 export interface ExtensionServer {
@@ -35,6 +37,11 @@ export interface ExtensionServer {
   openWatches(): number;
   /** external.metrics.k8s.io/v1beta1: the value of an external metric (as KEDA's metrics server serves them); undefined removes it. */
   setExternalMetric(name: string, value: string | undefined): void;
+  /**
+   * custom.metrics.k8s.io/v1beta2 (as prometheus-adapter serves it): the value of `metric` for the object `name` of
+   * `resource` (`pods`, or `<plural>.<group>`, core kinds by plural) in `namespace`; undefined removes it.
+   */
+  setCustomMetric(namespace: string, resource: string, name: string, metric: string, value: string | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -78,6 +85,8 @@ export async function startExtensionApiServer(opts: {
   const sockets = new Set<Socket>();
   const flunders = new Map<string, Flunder>();
   const externalMetrics = new Map<string, string>();
+  /** `<namespace>/<resource>/<metric>` → object name → value. */
+  const customMetrics = new Map<string, Map<string, string>>();
   const watches = new Set<ServerResponse>();
   let rv = 1;
   const send = (res: ServerResponse, code: number, body: unknown) => {
@@ -96,7 +105,7 @@ export async function startExtensionApiServer(opts: {
     const url = new URL(req.url ?? '/', 'https://x');
     requests.push({
       method: req.method ?? 'GET', path: url.pathname, clientCN, user: trusted ? header('X-Remote-User')[0] : undefined,
-      groups: trusted ? header('X-Remote-Group') : [], extra, authorization: req.headers.authorization,
+      groups: trusted ? header('X-Remote-Group') : [], extra, authorization: req.headers.authorization, query: Object.fromEntries(url.searchParams),
     });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -104,6 +113,8 @@ export async function startExtensionApiServer(opts: {
       if (!trusted) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       const external = /^\/apis\/external\.metrics\.k8s\.io\/v1beta1(?:\/namespaces\/([^/]+)\/([^/]+))?$/.exec(url.pathname);
       if (external) return serveExternal(res, external[1], external[2]);
+      const custom = /^\/apis\/custom\.metrics\.k8s\.io\/v1beta2(?:\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+))?$/.exec(url.pathname);
+      if (custom) return serveCustom(res, custom.slice(1).map((x) => (x === undefined ? undefined : decodeURIComponent(x))));
       const base = `/apis/${WARDLE_GROUP}/${WARDLE_VERSION}`;
       if (url.pathname === base) return send(res, 200, RESOURCE_LIST);
       if (url.pathname === `/openapi/v3${base}`) return send(res, 200, OPENAPI_V3);
@@ -160,6 +171,24 @@ export async function startExtensionApiServer(opts: {
       items: [{ metricName: metric, metricLabels: {}, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), value }],
     });
   };
+  const serveCustom = (res: ServerResponse, [ns, resource, name, metric]: Array<string | undefined>): void => {
+    if (!ns || !resource || !name || !metric) {
+      return send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'custom.metrics.k8s.io/v1beta2', resources: [
+        ...new Set([...customMetrics.keys()].map((k) => k.split('/').slice(1).join('/'))),
+      ].map((r) => ({ name: r, singularName: '', namespaced: true, kind: 'MetricValueList', verbs: ['get'] })) });
+    }
+    const values = customMetrics.get(`${ns}/${resource}/${metric}`);
+    const names = name === '*' ? [...(values?.keys() ?? [])] : values?.has(name) ? [name] : [];
+    if (!names.length) return send(res, 404, status(404, 'NotFound', `the server could not find the metric ${metric} for ${resource}${name === '*' ? '' : ` ${name}`}`));
+    const kind = resource === 'pods' ? 'Pod' : resource.split('.')[0].replace(/s$/, '').replace(/^./, (ch) => ch.toUpperCase());
+    return send(res, 200, {
+      kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {},
+      items: names.map((n) => ({
+        describedObject: { kind, namespace: ns, name: n, apiVersion: '/v1' }, metric: { name: metric },
+        timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), windowSeconds: 60, value: values!.get(n),
+      })),
+    });
+  };
   server.on('secureConnection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -167,6 +196,13 @@ export async function startExtensionApiServer(opts: {
     port, requests, caPem: pki.caCertPem, caBundle: Buffer.from(pki.caCertPem).toString('base64'),
     openWatches: () => watches.size,
     setExternalMetric: (name, value) => { if (value === undefined) externalMetrics.delete(name); else externalMetrics.set(name, value); },
+    setCustomMetric: (ns, resource, name, metric, value) => {
+      const key = `${ns}/${resource}/${metric}`;
+      const values = customMetrics.get(key) ?? new Map<string, string>();
+      customMetrics.set(key, values);
+      if (value === undefined) values.delete(name);
+      else values.set(name, value);
+    },
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

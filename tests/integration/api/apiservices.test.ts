@@ -16,7 +16,8 @@ import { pythonFixture, runPython } from '../../helpers/python';
 import { bridgeCalls } from '../../helpers/bridge-calls';
 import { bridgeDepsOf, createBridgeSession, type BridgeSession } from '../../../main/bridge/handlers';
 import { R } from '../../../main/client/refs';
-import type { APIService, ConfigMap } from '../../../main/api/types';
+import type { APIService, ConfigMap, KObject, Pod } from '../../../main/api/types';
+import { runningStatus } from '../../../main/hollow/pod-status';
 
 let c: TestCluster;
 let session: BridgeSession;
@@ -287,6 +288,81 @@ spec:
     await c.kubectlOk(['delete', 'hpa', 'worker']);
     await c.kubectlOk(['delete', 'deployment', 'worker']);
     await c.kubectlOk(['delete', 'apiservice', 'v1beta1.external.metrics.k8s.io']);
+  });
+
+  it('serves Pods and Object metrics (custom.metrics.k8s.io) the HPA scales Deployments on, as with prometheus-adapter', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: apiService(ext.caBundle).replace(/wardle\.example\.com/g, 'custom.metrics.k8s.io').replace(/v1alpha1/g, 'v1beta2') });
+    await waitFor(async () => {
+      const a = await c.client.get<APIService>(R.apiservices, 'v1beta2.custom.metrics.k8s.io').catch(() => undefined);
+      return a?.status?.conditions?.some((x) => x.type === 'Available' && x.status === 'True');
+    }, 'v1beta2.custom.metrics.k8s.io Available');
+    // Two running, ready pods of each Deployment, as their nodes would report them.
+    for (const app of ['api', 'web']) {
+      await c.kubectlOk(['create', 'deployment', app, '--image=busybox', '--replicas=2']);
+      for (let i = 0; i < 2; i++) {
+        const pod = await c.client.create<Pod & KObject>(R.pods, {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: `${app}-${i}`, namespace: 'default', labels: { app } }, spec: { containers: [{ name: 'c', image: 'busybox' }] },
+        });
+        await c.client.patch(R.pods, `${app}-${i}`, { status: runningStatus(pod, `10.244.0.${i + 10}`, '10.10.0.2', true) }, 'merge', { namespace: 'default', subresource: 'status' });
+      }
+    }
+    await c.kubectlOk(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
+    ext.setCustomMetric('default', 'pods', 'api-0', 'http_requests', '30');
+    ext.setCustomMetric('default', 'pods', 'api-1', 'http_requests', '50');
+    ext.setCustomMetric('default', 'services', 'web', 'requests_per_second', '250');
+    const hpa = (name: string, metric: string) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: ${name}}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ${name}}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+${metric}`;
+    await c.kubectlOk(['apply', '-f', '-'], { input: hpa('api', `  - type: Pods
+    pods:
+      metric: {name: http_requests}
+      target: {type: AverageValue, averageValue: "20"}
+`) });
+    await c.kubectlOk(['apply', '-f', '-'], { input: hpa('web', `  - type: Object
+    object:
+      describedObject: {apiVersion: v1, kind: Service, name: web}
+      metric: {name: requests_per_second}
+      target: {type: Value, value: "100"}
+`) });
+    // api: 40 a pod on average over 20 a pod, 2 pods: 4. web: 250 over 100 with 2 ready pods: ceil(2.5 × 2) = 5.
+    const size = (name: string) => c.kubectlOk(['get', 'deployment', name, '-o', 'jsonpath={.spec.replicas}']);
+    await waitFor(async () => (await size('api')) === '4', 'api scaled to 4', 30_000, 100);
+    await waitFor(async () => (await size('web')) === '5', 'web scaled to 5', 30_000, 100);
+    const asked = ext.requests.find((q) => q.path === '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/http_requests');
+    expect(asked?.query).toEqual({ labelSelector: 'app=api' });
+    expect(ext.requests.some((q) => q.path === '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/services/web/requests_per_second')).toBe(true);
+    const status = async (name: string) => (JSON.parse(await c.kubectlOk(['get', 'hpa', name, '-o', 'json'])) as {
+      status: { currentMetrics?: unknown[]; conditions: Array<{ type: string; reason: string; message: string }> };
+    }).status;
+    expect((await status('api')).currentMetrics).toEqual([{ type: 'Pods', pods: { metric: { name: 'http_requests' }, current: { averageValue: '40' } } }]);
+    expect((await status('web')).currentMetrics).toEqual([{
+      type: 'Object', object: { describedObject: { apiVersion: 'v1', kind: 'Service', name: 'web' }, metric: { name: 'requests_per_second' }, current: { value: '250' } },
+    }]);
+    const events = await c.kubectlOk(['get', 'events', '--field-selector', 'reason=SuccessfulRescale', '-o', 'jsonpath={.items[*].message}']);
+    expect(events).toContain('New size: 4; reason: pods metric http_requests above target');
+    expect(events).toContain('New size: 5; reason: Service metric requests_per_second above target');
+    // kubectl describes them as it does on a cluster with prometheus-adapter.
+    expect(await c.kubectlOk(['get', 'hpa', 'api', 'web', '--no-headers'])).toMatch(/^api\s+Deployment\/api\s+40\/20\s+1\s+10\s+\d+\s+\S+\nweb\s+Deployment\/web\s+250\/100\s+1\s+10\s+\d+\s+\S+\n$/);
+    // The Service's metric gone: kube's words (arguments in Go's order) and the size kept.
+    ext.setCustomMetric('default', 'services', 'web', 'requests_per_second', undefined);
+    const failed = await waitFor(async () => {
+      const cond = (await status('web')).conditions.find((x) => x.type === 'ScalingActive');
+      return cond?.reason === 'FailedGetObjectMetric' ? cond : undefined;
+    }, 'ScalingActive False FailedGetObjectMetric', 30_000, 100);
+    expect(failed.message).toBe('the HPA was unable to compute the replica count: unable to get metric requests_per_second: Service on default web/unable to fetch '
+      + 'metrics from custom metrics API: the server could not find the metric requests_per_second for services web');
+    const warnings = await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=web,reason=FailedComputeMetricsReplicas', '-o', 'jsonpath={.items[*].message}']);
+    expect(warnings).toContain('invalid metrics (1 invalid out of 1), first error is: failed to get object metric value: unable to get metric requests_per_second: Service on default web/');
+    expect(await size('web')).toBe('5');
+    for (const app of ['api', 'web']) await c.kubectlOk(['delete', 'hpa,deployment', app]);
+    await c.kubectlOk(['delete', 'pods,services', '-l', 'app in (api,web)']);
+    await c.kubectlOk(['delete', 'apiservice', 'v1beta2.custom.metrics.k8s.io']);
   });
 
   it('answers 503 while its server is down, and says why in its condition', async () => {

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, PodMetrics } from '../../../main/api/types';
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP } from '../../../main/api/defaults-hpa';
-import { effectiveRules, limitReplicas, proposeReplicas, resourceUtilization, stabilize, type Recommendation } from '../../../main/controllers/hpa-replicas';
+import {
+  effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, proposeReplicas, resourceUtilization, stabilize, usageRatioReplicas, type Recommendation,
+} from '../../../main/controllers/hpa-replicas';
 
 const pod = (name: string, cpu?: string): Pod => ({
   metadata: { name }, spec: { containers: [{ name: 'c', image: 'x', ...(cpu ? { resources: { requests: { cpu } } } : {}) }] }, status: { phase: 'Running' },
@@ -49,5 +51,47 @@ describe('hpa arithmetic', () => {
     expect(limitReplicas(20, 6, 1, 10, [{ at: -5_000, change: 4 }], rules, 0)).toMatchObject({ replicas: 6, reason: 'ScaleUpLimit' });
     const slowDown = { ...rules, down: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } };
     expect(limitReplicas(1, 5, 1, 10, [], slowDown, 0)).toMatchObject({ replicas: 4, reason: 'ScaleDownLimit' });
+  });
+});
+
+describe('hpa arithmetic of Pods, Object and External metrics (replica_calculator.go)', () => {
+  const running = (name: string, phase = 'Running', ready = true): Pod => ({
+    metadata: { name }, spec: { containers: [{ name: 'c', image: 'x' }] },
+    status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  });
+  const values = (o: Record<string, number>) => new Map(Object.entries(o));
+
+  it('averages the pods\' values in milli-units against the per-pod target, unchanged within tolerance', () => {
+    // (30 + 50) / 2 = 40 a pod over 20: twice the pods.
+    expect(plainMetricReplicas([running('a'), running('b')], values({ a: 30_000, b: 50_000 }), 2, 20_000)).toEqual({ replicas: 4, usage: 40_000 });
+    // 21 over 20 is within 10 %.
+    expect(plainMetricReplicas([running('a'), running('b')], values({ a: 21_000, b: 21_000 }), 2, 20_000)).toEqual({ replicas: 2, usage: 21_000 });
+    // Go's integer division: (1 + 2) / 2 = 1 milli.
+    expect(plainMetricReplicas([running('a'), running('b')], values({ a: 1, b: 2 }), 2, 1).usage).toBe(1);
+  });
+
+  it('leaves out deleted and failed pods, counts pending ones as unready and pods without values conservatively', () => {
+    const deleted = { ...running('d'), metadata: { name: 'd', deletionTimestamp: '2026-01-01T00:00:00Z' } };
+    expect(plainMetricReplicas([running('a'), deleted, running('f', 'Failed')], values({ a: 40_000, d: 1e9, f: 1e9 }), 3, 20_000)).toEqual({ replicas: 2, usage: 40_000 });
+    // Scaling up, a pod without a value counts as 0: (40 + 0) / 2 = 20 is at target, so no change.
+    expect(plainMetricReplicas([running('a'), running('m')], values({ a: 40_000 }), 2, 20_000)).toEqual({ replicas: 2, usage: 40_000 });
+    // Scaling down, pods without a value count at the target: (5 + 20 + 20) / 3 = 15 over 20 → ceil(0.75 × 3) = 3, as now.
+    expect(plainMetricReplicas([running('a'), running('m'), running('n')], values({ a: 5_000 }), 3, 20_000)).toEqual({ replicas: 3, usage: 5_000 });
+    // Scaling up with a pending pod: it counts as 0 too. (60 + 0) / 2 = 30 over 20 → ceil(1.5 × 2) = 3.
+    expect(plainMetricReplicas([running('a'), running('p', 'Pending')], values({ a: 60_000 }), 2, 20_000)).toEqual({ replicas: 3, usage: 60_000 });
+    expect(() => plainMetricReplicas([], values({}), 1, 1)).toThrow('no pods returned by selector while calculating replica count');
+    expect(() => plainMetricReplicas([running('p', 'Pending')], values({ p: 5 }), 1, 1)).toThrow('did not receive metrics for targeted pods (pods might be unready)');
+  });
+
+  it('scales a value target by the ready pods, and a per-pod average by the total', () => {
+    expect(usageRatioReplicas(2, 2.5, [running('a'), running('b'), running('c', 'Running', false)])).toBe(5);
+    expect(usageRatioReplicas(2, 1.05, [running('a')])).toBe(2);
+    expect(usageRatioReplicas(0, 2.5, [])).toBe(3);
+    expect(() => usageRatioReplicas(2, 3, [])).toThrow('unable to calculate ready pods: no pods returned by selector while calculating replica count');
+    // 35 over 10 a pod from 1: 4, the average 35; within tolerance of 4 × 9: unchanged.
+    expect(perPodReplicas(1, 35_000, 10_000)).toEqual({ replicas: 4, average: 35_000 });
+    expect(perPodReplicas(4, 37_000, 9_000)).toEqual({ replicas: 4, average: 9_250 });
+    // The average is rounded up (math.Ceil), not down.
+    expect(perPodReplicas(3, 10_000, 1_000).average).toBe(3_334);
   });
 });

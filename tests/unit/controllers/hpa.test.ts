@@ -114,4 +114,26 @@ describe('horizontal pod autoscaler', () => {
     const h = await cp.get<HorizontalPodAutoscaler>(HPA, 'web', 'default');
     expect(h.spec?.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
   });
+
+  it("scales on one container's CPU (ContainerResource) and names the container when its metrics are missing", async () => {
+    await deployment(1);
+    await pods(1, 150);
+    await hpa({ metrics: [{ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'c', target: { type: 'Utilization', averageUtilization: 50 } } }] });
+    await cp.waitFor(async () => (await replicas()) === 3, 'scaled to 3');
+    const s = await cp.waitFor(async () => { const x = await status(); return x?.currentMetrics?.length ? x : undefined; }, 'status');
+    expect(s.currentMetrics?.[0]).toEqual({ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'c', current: { averageUtilization: 150, averageValue: '150m' } } });
+    const ev = await cp.waitFor(async () => (await cp.events('web', 'default')).find((e) => e.reason === 'SuccessfulRescale'), 'rescale event');
+    expect(ev.message).toBe('New size: 3; reason: cpu container resource utilization (percentage of request) above target');
+    await cp.patch<HorizontalPodAutoscaler>(HPA, 'web', 'default', { spec: { metrics: [
+      { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'sidecar', target: { type: 'Utilization', averageUtilization: 50 } } },
+    ] } });
+    const failed = await cp.waitFor(async () => (await status())?.conditions?.find((c) => c.type === 'ScalingActive' && c.status === 'False'), 'ScalingActive False');
+    expect(failed).toMatchObject({
+      reason: 'FailedGetContainerResourceMetric',
+      message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: container sidecar not present in metrics for pod default/web-0',
+    });
+    const warning = await cp.waitFor(async () => (await cp.events('web', 'default')).find((e) => e.reason === 'FailedComputeMetricsReplicas'), 'warning');
+    expect(warning.message).toBe('invalid metrics (1 invalid out of 1), first error is: failed to get sidecar container metric value: failed to get cpu utilization: '
+      + 'unable to get metrics for resource cpu: container sidecar not present in metrics for pod default/web-0');
+  });
 });
