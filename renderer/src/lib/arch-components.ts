@@ -24,7 +24,8 @@ const JOBS = {
   controllers: ['Controller manager', 'The controller manager runs the control loops that turn what you asked for into objects: a Deployment into ReplicaSets, '
     + 'a ReplicaSet into pods, a Service into endpoints. Each loop has a work queue of objects to reconcile.'],
   kubelet: ['Agent (kubelet)', 'The kubelet watches the pods bound to its node and makes them so through the container runtime, then writes their status back. '
-    + 'It renews the node\'s Lease every few seconds: that is the heartbeat the control plane checks.'],
+    + 'It renews the node\'s Lease every few seconds: that is the heartbeat the control plane checks. '
+    + 'On port 10250 it serves logs, exec and metrics, asking the API server who each caller is and what it may do.'],
   proxy: ['kube-proxy', 'kube-proxy turns Services and their endpoints into iptables rules on its node, so a Service\'s virtual IP reaches a ready pod. '
     + 'It rewrites only what changed, at most once per sync interval.'],
   containerd: ['containerd', 'containerd is the container runtime the kubelet drives through CRI: it pulls images and creates pod sandboxes and containers (with runc). '
