@@ -61,6 +61,15 @@ spec:
   versionPriority: 15
 ${extra}`;
 
+/** The test server registered for a metrics API group version, as KEDA or prometheus-adapter register theirs; waits until Available. */
+async function registerMetricsApi(group: string, version: string): Promise<void> {
+  await c.kubectlOk(['apply', '-f', '-'], { input: apiService(ext.caBundle).replace(/wardle\.example\.com/g, group).replace(/v1alpha1/g, version) });
+  await waitFor(async () => {
+    const a = await c.client.get<APIService>(R.apiservices, `${version}.${group}`).catch(() => undefined);
+    return a?.status?.conditions?.some((x) => x.type === 'Available' && x.status === 'True');
+  }, `${version}.${group} Available`);
+}
+
 const serviceAndSlice = `apiVersion: v1
 kind: Service
 metadata: {name: wardle}
@@ -247,11 +256,7 @@ describe('an aggregated API server', () => {
   });
 
   it('serves an External metric the HPA scales a Deployment on, as with KEDA', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: apiService(ext.caBundle).replace(/wardle\.example\.com/g, 'external.metrics.k8s.io').replace(/v1alpha1/g, 'v1beta1') });
-    await waitFor(async () => {
-      const a = await c.client.get<APIService>(R.apiservices, 'v1beta1.external.metrics.k8s.io').catch(() => undefined);
-      return a?.status?.conditions?.some((x) => x.type === 'Available' && x.status === 'True');
-    }, 'v1beta1.external.metrics.k8s.io Available');
+    await registerMetricsApi('external.metrics.k8s.io', 'v1beta1');
     ext.setExternalMetric('queue_depth', '35');
     await c.kubectlOk(['create', 'deployment', 'worker', '--image=busybox', '--replicas=1']);
     await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: autoscaling/v2
@@ -291,11 +296,7 @@ spec:
   });
 
   it('serves Pods and Object metrics (custom.metrics.k8s.io) the HPA scales Deployments on, as with prometheus-adapter', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: apiService(ext.caBundle).replace(/wardle\.example\.com/g, 'custom.metrics.k8s.io').replace(/v1alpha1/g, 'v1beta2') });
-    await waitFor(async () => {
-      const a = await c.client.get<APIService>(R.apiservices, 'v1beta2.custom.metrics.k8s.io').catch(() => undefined);
-      return a?.status?.conditions?.some((x) => x.type === 'Available' && x.status === 'True');
-    }, 'v1beta2.custom.metrics.k8s.io Available');
+    await registerMetricsApi('custom.metrics.k8s.io', 'v1beta2');
     // Two running, ready pods of each Deployment, as their nodes would report them.
     for (const app of ['api', 'web']) {
       await c.kubectlOk(['create', 'deployment', app, '--image=busybox', '--replicas=2']);

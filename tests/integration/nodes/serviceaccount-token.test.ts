@@ -40,6 +40,16 @@ describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account 
     return r.stdout + r.stderr;
   };
 
+  /** The pod, its process on the host, and its own token and CA (written to a file for curl). */
+  const podCredentials = async () => {
+    const pod = await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop');
+    const pid = await waitFor(() => podPid(pod.metadata!.uid!, 'sleep'), 'the pod\'s process', 10_000);
+    const token = await inPod(`cat ${SA_DIR}/token`);
+    const caFile = `${c.dir}/pod-ca.crt`;
+    fs.writeFileSync(caFile, await inPod(`cat ${SA_DIR}/ca.crt`));
+    return { pod, pid, token, caFile };
+  };
+
   beforeAll(async () => {
     await ok(['apply', '-f', '-'], MANIFEST);
     await waitFor(async () => (await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop')).status?.containerStatuses?.[0]?.state?.running, 'pod caller running', 120_000, 250);
@@ -52,11 +62,7 @@ describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account 
   });
 
   it('lists pods through the kubernetes Service only after a RoleBinding grants it', async () => {
-    const pod = await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop');
-    const pid = await waitFor(() => podPid(pod.metadata!.uid!, 'sleep'), 'the pod\'s process', 10_000);
-    const token = await inPod(`cat ${SA_DIR}/token`);
-    const caFile = `${c.dir}/pod-ca.crt`;
-    fs.writeFileSync(caFile, await inPod(`cat ${SA_DIR}/ca.crt`));
+    const { pid, token, caFile } = await podCredentials();
     const listPods = () => curlFromPod(pid, token, caFile, 'https://10.96.0.1/api/v1/namespaces/shop/pods');
     // curl's own error, when the request does not get through, is the reason the wait reports.
     const denied = await waitFor(async () => {
@@ -74,11 +80,7 @@ describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account 
   });
 
   it("scrapes its node's kubelet port (status.hostIP:10250) with the same token and CA, as metrics-server does", async () => {
-    const pod = await c.client.get<Pod & KObject>(R.pods, 'caller', 'shop');
-    const pid = await waitFor(() => podPid(pod.metadata!.uid!, 'sleep'), 'the pod\'s process', 10_000);
-    const token = await inPod(`cat ${SA_DIR}/token`);
-    const caFile = `${c.dir}/pod-ca.crt`;
-    fs.writeFileSync(caFile, await inPod(`cat ${SA_DIR}/ca.crt`));
+    const { pod, pid, token, caFile } = await podCredentials();
     const kubelet = (p: string) => curlFromPod(pid, token, caFile, `https://${pod.status!.hostIP!}:10250${p}`);
     // The serving certificate verifies against the cluster CA for the node's address; the answer is the kubelet's.
     expect(await kubelet('/stats/summary')).toBe('403 Forbidden (user=system:serviceaccount:shop:robot, verb=get, resource=nodes, subresource=stats)');
