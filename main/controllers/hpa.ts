@@ -19,7 +19,9 @@ import { isNotFound } from '../client/types';
 import type { Controller, ControllerContext } from './controller';
 import { shortTime } from './pod-util';
 import type { Recommendation, ScaleEvent } from './hpa-replicas';
-import { TOLERANCE, effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, proposeReplicas, resourceUtilization, stabilize, usageRatioReplicas } from './hpa-replicas';
+import {
+  effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, resourceMetricValues, resourceReplicas, stabilize, usageRatioReplicas, type PodValues,
+} from './hpa-replicas';
 
 /** --horizontal-pod-autoscaler-sync-period. */
 export const HPA_SYNC_PERIOD_MS = 15_000;
@@ -99,42 +101,42 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
   const scaleEvents = new Map<string, ScaleEvent[]>();
 
   /**
-   * One Resource or ContainerResource metric's proposal (cpu or memory against the pods' requests, from
-   * metrics.k8s.io; a ContainerResource metric counts that container alone).
+   * One Resource or ContainerResource metric's proposal (GetResourceReplicas, GetRawResourceReplicas): the selected
+   * pods' cpu or memory from metrics.k8s.io against their requests or a per-pod value; a ContainerResource metric
+   * counts that container alone.
    */
   async function resourceProposal(hpa: Hpa, spec: MetricSpec, current: number, selected: Pod[]): Promise<Proposal> {
     const container = spec.type === 'ContainerResource' ? spec.containerResource?.container : undefined;
     const res = spec.type === 'ContainerResource' ? spec.containerResource : spec.resource;
     const reason = container === undefined ? 'FailedGetResourceMetric' : 'FailedGetContainerResourceMetric';
     const wrap = (m: string) => (container === undefined ? `failed to get ${res?.name ?? ''} resource metric value: ${m}` : `failed to get ${container} container metric value: ${m}`);
-    if (!res || (res.name !== 'cpu' && res.name !== 'memory')) throw new MetricError(reason, `unsupported resource ${res?.name ?? ''}`);
-    const list = await client.list<PodMetrics & KObject>(POD_METRICS, { namespace: hpa.metadata?.namespace });
-    let u;
+    const fail = (m: string) => new MetricError(reason, `failed to get ${res?.name ?? ''} utilization: ${m}`, wrap(`failed to get ${res?.name ?? ''} utilization: ${m}`));
+    if (!res) throw fail('no resource named');
+    let values;
     try {
-      u = resourceUtilization(selected, list.items, res.name, container);
+      const names = new Set(selected.map((p) => p.metadata?.name ?? ''));
+      const list = await client.list<PodMetrics & KObject>(POD_METRICS, { namespace: hpa.metadata?.namespace });
+      values = resourceMetricValues(list.items.filter((m) => names.has(m.metadata.name ?? '')), res.name, container);
     } catch (e) {
-      const m = `failed to get ${res.name} utilization: ${(e as Error).message}`;
-      throw new MetricError(reason, m, wrap(m));
+      throw fail(`unable to get metrics for resource ${res.name}: ${(e as Error).message}`);
     }
     const kind = container === undefined ? 'resource' : 'container resource';
-    let replicas: number;
-    let name: string;
-    let currentValue: { averageUtilization?: number; averageValue: string };
-    if (res.target.type === 'Utilization') {
-      replicas = proposeReplicas(current, u, res.target.averageUtilization ?? 80);
-      name = `${res.name} ${kind} utilization (percentage of request)`;
-      currentValue = { averageUtilization: u.utilization, averageValue: u.averageValue };
-    } else {
-      // GetRawResourceReplicas: the average per pod against the per-pod target, in milli-units.
-      const ratio = Math.round(parseQuantity(u.averageValue) * 1000) / Math.round(parseQuantity(res.target.averageValue ?? '0') * 1000);
-      replicas = Math.abs(1 - ratio) <= TOLERANCE ? current : Math.ceil(ratio * u.podCount);
-      name = `${res.name} resource`;
-      currentValue = { averageValue: u.averageValue };
+    const statusOf = (v: MetricStatus['resource']): MetricStatus => (container === undefined
+      ? { type: 'Resource', resource: v }
+      : { type: 'ContainerResource', containerResource: { ...v!, container } });
+    try {
+      if (res.target.type === 'Utilization') {
+        const r = resourceReplicas(selected, values, res.name, current, res.target.averageUtilization ?? 80, container);
+        return {
+          replicas: r.replicas, name: `${res.name} ${kind} utilization (percentage of request)`,
+          status: statusOf({ name: res.name, current: { averageUtilization: r.utilization, averageValue: milliQuantity(r.rawAverage) } }),
+        };
+      }
+      const r = plainMetricReplicas(selected, values, current, Math.round(parseQuantity(res.target.averageValue ?? '0') * 1000), res.name);
+      return { replicas: r.replicas, name: `${res.name} resource`, status: statusOf({ name: res.name, current: { averageValue: milliQuantity(r.usage) } }) };
+    } catch (e) {
+      throw fail((e as Error).message);
     }
-    const status: MetricStatus = container === undefined
-      ? { type: 'Resource', resource: { name: res.name, current: currentValue } }
-      : { type: 'ContainerResource', containerResource: { name: res.name, container, current: currentValue } };
-    return { replicas, name, status };
   }
 
   /** custom.metrics.k8s.io's version: v1beta2 when its APIService is there (prometheus-adapter serves both), else v1beta1. */
@@ -160,7 +162,7 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
     const pm = spec.pods!;
     const metricName = pm.metric.name;
     const fail = (m: string) => new MetricError('FailedGetPodsMetric', m, `failed to get pods metric value: ${m}`);
-    const values = new Map<string, number>();
+    const values: PodValues = new Map();
     try {
       let list: CustomMetricValueList;
       try {
@@ -169,7 +171,7 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
         throw new Error(`unable to fetch metrics from custom metrics API: ${(e as Error).message}`);
       }
       if (!list.items?.length) throw new Error('no metrics returned from custom metrics API');
-      for (const item of list.items) values.set(item.describedObject?.name ?? '', Math.round(parseQuantity(item.value) * 1000));
+      for (const item of list.items) values.set(item.describedObject?.name ?? '', { value: Math.round(parseQuantity(item.value) * 1000) });
     } catch (e) {
       throw fail(`unable to get metric ${metricName}: ${(e as Error).message}`);
     }

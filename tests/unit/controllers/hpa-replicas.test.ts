@@ -4,29 +4,55 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, PodMetrics } from '../../../main/api/types';
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP } from '../../../main/api/defaults-hpa';
 import {
-  effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, proposeReplicas, resourceUtilization, stabilize, usageRatioReplicas, type Recommendation,
+  effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, resourceMetricValues, resourceReplicas, stabilize, usageRatioReplicas,
+  type Recommendation,
 } from '../../../main/controllers/hpa-replicas';
 
 const pod = (name: string, cpu?: string): Pod => ({
-  metadata: { name }, spec: { containers: [{ name: 'c', image: 'x', ...(cpu ? { resources: { requests: { cpu } } } : {}) }] }, status: { phase: 'Running' },
+  metadata: { name }, spec: { containers: [{ name: 'c', image: 'x', ...(cpu ? { resources: { requests: { cpu } } } : {}) }] },
+  status: { phase: 'Running', startTime: '2026-12-07T09:00:00Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-12-07T09:00:00Z' }] },
 });
-const metric = (name: string, cpu: string): PodMetrics => ({ metadata: { name }, timestamp: '', window: '10s', containers: [{ name: 'c', usage: { cpu, memory: '1Mi' } }] });
+const NOW = Date.parse('2026-12-07T10:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const metric = (name: string, cpu: string): PodMetrics => ({ metadata: { name }, timestamp: iso(NOW), window: '10s', containers: [{ name: 'c', usage: { cpu, memory: '1Mi' } }] });
 
 describe('hpa arithmetic', () => {
   it('computes utilisation over pods with metrics, and refuses pods without requests', () => {
-    const u = resourceUtilization([pod('a', '200m'), pod('b', '200m'), pod('c', '200m')], [metric('a', '100m'), metric('b', '300m')], 'cpu');
-    expect(u).toEqual({ utilization: 100, averageValue: '200m', podCount: 2 });
+    const u = resourceReplicas([pod('a', '200m'), pod('b', '200m'), pod('c', '200m')], resourceMetricValues([metric('a', '100m'), metric('b', '300m')], 'cpu'), 'cpu', 3, 100, undefined, NOW);
+    // a and b at 100 % together; c without a sample, at target: no change.
+    expect(u).toEqual({ replicas: 3, utilization: 100, rawAverage: 200 });
     // Integer milli-units as Kubernetes computes them: 156m of 300m is 52%, not 51.99…% truncated to 51.
     const three = ['a', 'b', 'c'];
-    expect(resourceUtilization(three.map((n) => pod(n, '100m')), three.map((n) => metric(n, '52m')), 'cpu')).toEqual({ utilization: 52, averageValue: '52m', podCount: 3 });
-    expect(() => resourceUtilization([pod('a')], [metric('a', '1')], 'cpu')).toThrow('missing request for cpu in container c of Pod a');
-    expect(() => resourceUtilization([pod('a', '1')], [], 'cpu')).toThrow('no metrics returned from resource metrics API');
+    expect(resourceReplicas(three.map((n) => pod(n, '100m')), resourceMetricValues(three.map((n) => metric(n, '52m')), 'cpu'), 'cpu', 3, 50, undefined, NOW))
+      .toEqual({ replicas: 3, utilization: 52, rawAverage: 52 });
+    expect(() => resourceReplicas([pod('a')], resourceMetricValues([metric('a', '1')], 'cpu'), 'cpu', 1, 50, undefined, NOW)).toThrow('missing request for cpu in container c of Pod a');
+    expect(() => resourceMetricValues([], 'cpu')).toThrow('no metrics returned from resource metrics API');
   });
 
-  it('keeps the count within tolerance 0.1, otherwise scales by the ratio, rounding up', () => {
-    expect(proposeReplicas(4, { utilization: 54, averageValue: '', podCount: 4 }, 50)).toBe(4);
-    expect(proposeReplicas(4, { utilization: 56, averageValue: '', podCount: 4 }, 50)).toBe(5);
-    expect(proposeReplicas(4, { utilization: 10, averageValue: '', podCount: 4 }, 50)).toBe(1);
+  it('keeps the count within tolerance 0.1, otherwise scales by the ratio of the ready pods, rounding up', () => {
+    const four = ['a', 'b', 'c', 'd'];
+    const at = (m: string, target: number) => resourceReplicas(four.map((n) => pod(n, '100m')), resourceMetricValues(four.map((n) => metric(n, m)), 'cpu'), 'cpu', 4, target, undefined, NOW);
+    expect(at('54m', 50).replicas).toBe(4);
+    expect(at('56m', 50).replicas).toBe(5);
+    expect(at('10m', 50).replicas).toBe(1);
+  });
+
+  it('leaves out CPU samples of pods not yet ready, or ready for less than a window in their first 5 minutes (groupPods)', () => {
+    const started = (name: string, startAgoMs: number, readyAgoMs: number, ready = true): Pod => ({
+      ...pod(name, '100m'),
+      status: { phase: 'Running', startTime: iso(NOW - startAgoMs), conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: iso(NOW - readyAgoMs) }] },
+    });
+    const samples = resourceMetricValues(['old', 'fresh'].map((n) => metric(n, '200m')), 'cpu');
+    // 'fresh' turned Ready 5 s ago: its 10 s sample does not cover a window since, so it is unready and, scaling up, counts as 0.
+    expect(resourceReplicas([started('old', 600_000, 600_000), started('fresh', 60_000, 5_000)], samples, 'cpu', 2, 50, undefined, NOW))
+      .toEqual({ replicas: 4, utilization: 200, rawAverage: 200 });
+    // Ready 20 s ago: counted. Both at 200 % of a 50 % target: 8.
+    expect(resourceReplicas([started('old', 600_000, 600_000), started('fresh', 60_000, 20_000)], samples, 'cpu', 2, 50, undefined, NOW).replicas).toBe(8);
+    // Past its first 5 minutes, a pod unready since it started (never ready) is left out; memory has no such rule.
+    expect(resourceReplicas([started('old', 600_000, 600_000), started('fresh', 600_000, 590_000, false)], samples, 'cpu', 2, 50, undefined, NOW).replicas).toBe(4);
+    const mem = resourceMetricValues(['old', 'fresh'].map((n) => ({ ...metric(n, '1m'), containers: [{ name: 'c', usage: { cpu: '1m', memory: '200Mi' } }] })), 'memory');
+    const memPod = (p: Pod): Pod => ({ ...p, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { memory: '100Mi' } } }] } });
+    expect(resourceReplicas([memPod(started('old', 600_000, 600_000)), memPod(started('fresh', 60_000, 5_000))], mem, 'memory', 2, 50, undefined, NOW).replicas).toBe(8);
   });
 
   it('scales down only to the highest recommendation of the last 300 s by default; scales up at once', () => {
@@ -59,7 +85,7 @@ describe('hpa arithmetic of Pods, Object and External metrics (replica_calculato
     metadata: { name }, spec: { containers: [{ name: 'c', image: 'x' }] },
     status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   });
-  const values = (o: Record<string, number>) => new Map(Object.entries(o));
+  const values = (o: Record<string, number>) => new Map(Object.entries(o).map(([k, value]) => [k, { value }]));
 
   it('averages the pods\' values in milli-units against the per-pod target, unchanged within tolerance', () => {
     // (30 + 50) / 2 = 40 a pod over 20: twice the pods.

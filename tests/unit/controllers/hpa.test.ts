@@ -18,7 +18,7 @@ const cp = controlPlaneEach('horizontal-pod-autoscaler', { hpaSyncPeriodMs: 100 
   plane.ctx.metrics = {
     nodeMetrics: () => [],
     podMetrics: () => [...usage].map(([name, m]): PodMetrics => ({
-      metadata: { name, namespace: 'default' }, timestamp: '', window: '10s', containers: [{ name: 'c', usage: { cpu: `${m}m`, memory: '1Mi' } }],
+      metadata: { name, namespace: 'default' }, timestamp: new Date().toISOString(), window: '10s', containers: [{ name: 'c', usage: { cpu: `${m}m`, memory: '1Mi' } }],
     })),
   };
   await registerNode(plane, 'n1');
@@ -40,7 +40,8 @@ async function pods(n: number, milli: number): Promise<void> {
       ...POD, metadata: { name: `web-${i}`, namespace: 'default', labels: { app: 'web' } },
       spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' } } }] },
     });
-    await runPod(cp, p, 'n1');
+    // Ready for a minute already: the autoscaler counts a new pod's CPU only once a sample covers a whole window since.
+    await runPod(cp, p, 'n1', true, new Date(Date.now() - 60_000));
     usage.set(`web-${i}`, milli);
   }
 }
