@@ -135,8 +135,10 @@ describe("the kubelet's secure port", () => {
     const pods = await get('/pods', { token: admin });
     expect(pods.code).toBe(200);
     expect(JSON.parse(pods.body)).toMatchObject({ kind: 'PodList', apiVersion: 'v1' });
-    expect((await get('/images', { token: admin })).code).toBe(404);
-    expect((await get('/traces/some-uid', { token: admin })).code).toBe(404);
+    const notFound = { code: 404, type: 'text/plain; charset=utf-8', body: '404 page not found\n' };
+    expect(await get('/images', { token: admin })).toEqual(notFound);
+    expect(await get('/traces/some-uid', { token: admin })).toEqual(notFound);
+    expect(await get('/no/such/path', { token: admin })).toEqual(notFound);
     // The control plane's own token is no API token: refused here; it works only on 127.0.0.1.
     expect(await get('/pods', { token: SERVER_TOKEN })).toMatchObject({ code: 401, body: 'Unauthorized' });
   });

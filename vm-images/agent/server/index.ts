@@ -96,7 +96,8 @@ function kubeletGate(o: SecurePortOptions): Gate {
       throw new AgentHttpError(500, 'InternalError', kubeletAuthorizationError(user.name, attrs), true);
     });
     if (!allowed) throw new AgentHttpError(403, 'Forbidden', kubeletForbidden(user.name, attrs), true);
-    if (route && CONTROL_PLANE_ONLY.has(route.kind)) throw notFound(`no handler for ${pathname}`);
+    // A path the kubelet has no handler for (Flotilla's own included): Go's http.NotFound, as the kubelet's mux answers.
+    if (!route || CONTROL_PLANE_ONLY.has(route.kind)) throw new AgentHttpError(404, 'NotFound', '404 page not found\n', true);
   };
 }
 
