@@ -71,9 +71,16 @@ function accessReview(a: Attributes): boolean {
   return a.group === 'authorization.k8s.io' && (a.resource === 'subjectaccessreviews' || a.resource === 'localsubjectaccessreviews');
 }
 
+/**
+ * The subresources the static rules grant, as Kubernetes' NodeRules do: nodes/status and pods/status writes, pods/eviction.
+ * No other: not nodes/proxy (a node reaching other kubelets, exec included), not pods/log, exec, attach or portforward.
+ */
+const STATIC_SUBRESOURCES: Record<string, ReadonlySet<string>> = { nodes: new Set(['', 'status']), pods: new Set(['', 'status', 'eviction']) };
+
 function staticRules(node: string, a: Attributes, objectNode?: string): NodeDecision {
-  if (READ.has(a.verb) && NODE_READABLE.has(a.resource)) return ALLOW;
   if (accessReview(a)) return ALLOW;
+  if (a.subresource && !STATIC_SUBRESOURCES[a.resource]?.has(a.subresource)) return deny();
+  if (READ.has(a.verb) && NODE_READABLE.has(a.resource) && !a.subresource) return ALLOW;
   switch (a.resource) {
     case 'nodes':
       return a.verb === 'create' || a.name === node ? ALLOW : deny();

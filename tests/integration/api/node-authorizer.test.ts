@@ -165,4 +165,28 @@ describe('node authorizer', () => {
     await c.kubectlOk(['label', 'node', 'n1', 'node-restriction.kubernetes.io/pool=a']);
     await c.kubectlOk(['label', 'node', 'n1', 'team=red', '--overwrite'], { token: n1 });
   });
+
+  it("no node reaches a kubelet's proxy, a pod's logs or exec, even of its own pods (NodeRules grant no such subresource)", async () => {
+    const logs = await c.kubectl(['logs', 'web'], { token: n1 });
+    expect(logs.stderr.trim()).toBe('Error from server (Forbidden): pods "web" is forbidden: User "system:node:n1" cannot get resource "pods/log" in API group "" in the namespace "default"');
+    const proxy = await c.kubectl(['get', '--raw', '/api/v1/nodes/n2/proxy/pods'], { token: n1 });
+    expect(proxy.stderr.trim()).toBe('Error from server (Forbidden): nodes "n2" is forbidden: User "system:node:n1" cannot get resource "nodes/proxy" in API group "" at the cluster scope');
+    // What a kubelet asks the API server before running another node's exec on its secure port.
+    const review = (verb: string, resource: string, subresource: string, name: string, namespace = '') => c.kubectlOk(['create', '-f', '-', '-o', 'jsonpath={.status.allowed}'], {
+      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: {
+        user: 'system:node:n1', groups: ['system:nodes', 'system:authenticated'], resourceAttributes: { verb, resource, subresource, name, namespace },
+      } }),
+    });
+    expect(await review('create', 'nodes', 'proxy', 'n2')).toBe('false');
+    expect(await review('get', 'nodes', 'proxy', 'n1')).toBe('false');
+    expect(await review('create', 'pods', 'exec', 'web', 'default')).toBe('false');
+    // What a node does need stays: its own Node's status, any pod read, the reviews a kubelet posts.
+    expect(await review('patch', 'nodes', 'status', 'n1')).toBe('true');
+    expect(await review('patch', 'nodes', 'status', 'n2')).toBe('false');
+    expect(await review('list', 'pods', '', '')).toBe('true');
+    // (--validate=false: kubectl's validation lists CRDs, which a node may not, as on any cluster.)
+    expect(await c.kubectlOk(['create', '--validate=false', '-f', '-', '-o', 'jsonpath={.status.authenticated}'], {
+      token: n1, input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: n2 } }),
+    })).toBe('true');
+  });
 });
