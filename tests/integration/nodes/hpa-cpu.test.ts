@@ -50,8 +50,14 @@ describe.skipIf(skipWithoutAgent)('the autoscaler on a sandbox node', () => {
     const down = await hpa();
     expect(down.status?.desiredReplicas).toBe(1);
     expect(down.status?.currentMetrics?.[0]?.resource?.current.averageUtilization).toBeLessThan(50);
+    expect(down.status?.conditions?.find((x) => x.type === 'AbleToScale')?.message).toMatch(/^the HPA controller was able to update the target scale to 1$|^recommended size matches current size$/);
     const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=burn,involvedObject.kind=HorizontalPodAutoscaler']);
     expect(events).toMatch(/SuccessfulRescale\s+horizontalpodautoscaler\/burn\s+New size: [23]; reason: cpu resource utilization \(percentage of request\) above target/);
-    expect(events).toMatch(/New size: 1; reason: All metrics below target/);
+    // While the rollout's new pods have no CPU sample a whole window after turning Ready, the HPA cannot compute (as
+    // kube's: FailedGetResourceMetric, "did not receive metrics for targeted pods (pods might be unready)"), two warning
+    // events a sync at this test's 2 s period; past the event spam filter's burst of 25 for the HPA, its later events,
+    // the scale-down's among them, are dropped, as kube-controller-manager's are. So the scale-down is read from the
+    // status above, not from an event.
+    expect(events).toMatch(/FailedGetResourceMetric|New size: 1; reason: All metrics below target/);
   }, 200_000);
 });
