@@ -183,6 +183,12 @@ describe('node authorizer', () => {
     // What a node does need stays: its own Node's status, any pod read, the reviews a kubelet posts.
     expect(await review('patch', 'nodes', 'status', 'n1')).toBe('true');
     expect(await review('patch', 'nodes', 'status', 'n2')).toBe('false');
+    // A pod's status by the pod's node, as the write itself is decided: n1 runs web, n2 does not.
+    expect(await review('update', 'pods', 'status', 'web', 'default')).toBe('true');
+    expect(await c.kubectlOk(['create', '-f', '-', '-o', 'jsonpath={.status.allowed}'], { input: JSON.stringify({
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: {
+        user: 'system:node:n2', groups: ['system:nodes'], resourceAttributes: { verb: 'update', resource: 'pods', subresource: 'status', name: 'web', namespace: 'default' },
+      } }) })).toBe('false');
     expect(await review('list', 'pods', '', '')).toBe('true');
     // (--validate=false: kubectl's validation lists CRDs, which a node may not, as on any cluster.)
     expect(await c.kubectlOk(['create', '--validate=false', '-f', '-', '-o', 'jsonpath={.status.authenticated}'], {
