@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../main/client/http';
 import { CriClient } from '../../../vm-images/agent/cri/client';
@@ -30,17 +31,19 @@ let scraperToken = '';
 
 interface Answer { code: number; type: string; body: string }
 
-function get(urlPath: string, o: { token?: string; cert?: string; key?: string; method?: string } = {}): Promise<Answer> {
+function get(urlPath: string, o: { token?: string; cert?: string; key?: string; method?: string; authorization?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
+    const authorization = o.authorization ?? (o.token ? `Bearer ${o.token}` : undefined);
     const req = https.request({
       host: NODE_IP, port: agent.securePort, path: urlPath, method: o.method ?? 'GET', ca: c.core.caCertPem, cert: o.cert, key: o.key,
-      headers: o.token ? { Authorization: `Bearer ${o.token}` } : {},
+      headers: authorization ? { Authorization: authorization } : {}, timeout: 10_000,
     }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => { body += d; });
       res.on('end', () => resolve({ code: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
     });
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${o.method ?? 'GET'} ${urlPath} in 10 s`)));
     req.on('error', reject);
     req.end();
   });
@@ -153,4 +156,32 @@ describe("the kubelet's secure port", () => {
     for (let i = 0; i < 3; i++) expect((await get('/metrics/probes', { token: other })).code).toBe(404); // allowed; no probe registry here
     expect(reviews.slice(before)).toEqual(['/apis/authentication.k8s.io/v1/tokenreviews', '/apis/authorization.k8s.io/v1/subjectaccessreviews']);
   });
+
+  it('answers generated paths, methods and credentials with 401 unauthenticated and 403 beyond what was granted — never a 5xx or a hang', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '%2F', '%2e%2e', '%', '%zz', '%00', 'images', 'traces', 'faults', 'readiness', 'exec', 'pods', 'metrics', 'stats', 'summary', 'x'.repeat(300)),
+      fc.string({ unit: 'grapheme', maxLength: 12 }).map(encodeURIComponent),
+    );
+    const request = fc.record({
+      path: fc.array(segment, { maxLength: 5 }).map((segs) => `/${segs.join('/')}`),
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'),
+      authorization: fc.oneof(
+        fc.constant(undefined), fc.constant(`Bearer ${SERVER_TOKEN}`), fc.constant('Bearer'), fc.constant('Basic YTpi'),
+        fc.string({ maxLength: 60 }).filter((t) => /^[\x21-\x7e]*$/.test(t)).map((t) => `Bearer ${t}`),
+        fc.constant(`Bearer ${'a'.repeat(4000)}`),
+      ),
+    });
+    await fc.assert(fc.asyncProperty(request, async (r) => {
+      const a = await get(r.path, { method: r.method, authorization: r.authorization });
+      // The scraper's token is not among them: no request here is authenticated, so none gets past 401.
+      expect([400, 401], `${r.method} ${r.path.slice(0, 120)} → ${a.code} ${a.body.slice(0, 120)}`).toContain(a.code);
+    }), { numRuns: 150, seed: 20261207, endOnFailure: true });
+    // And with the scraper's token, whatever the path: only nodes/stats and nodes/metrics are let through.
+    await fc.assert(fc.asyncProperty(request, async (r) => {
+      const a = await get(r.path, { method: r.method, token: scraperToken });
+      const allowed = r.method === 'GET' || r.method === 'HEAD' ? /^\/(stats|metrics)(\/|$)/.test(new URL(r.path, 'https://x').pathname) : false;
+      expect(a.code < 500, `${r.method} ${r.path.slice(0, 120)} → ${a.code} ${a.body.slice(0, 120)}`).toBe(true);
+      if (!allowed) expect([400, 403], `${r.method} ${r.path.slice(0, 120)} → ${a.code}`).toContain(a.code);
+    }), { numRuns: 150, seed: 20261207, endOnFailure: true });
+  }, 120_000);
 });
