@@ -10,7 +10,8 @@ import { DEFAULT_EVENT_TTL_MS, startEventExpirer } from './store/event-ttl';
 import { DEFAULT_COMPACTION_INTERVAL_MS } from './api/compaction';
 import { readCompactionSetting, writeCompactionSetting } from './store/compaction-setting';
 import { settleClusterCIDR } from './store/cluster-network-setting';
-import { ensurePki, kubeletServingSigner, type KubeletServingSigner } from './apiserver/pki';
+import { ensurePki, kubeletServingSigner } from './apiserver/pki';
+import type { ServingSigner } from './protocol/kubelet-serving';
 import { Aggregator } from './apiserver/aggregator/aggregator';
 import { ensureFlowControlConfiguration } from './apiserver/flowcontrol/ensure';
 import { startFlowControlConfig } from './apiserver/flowcontrol/config-consumer';
@@ -120,7 +121,7 @@ export interface Core {
   kubeconfigPath: string;
   caCertPem: string;
   /** Signs nodes' kubelet serving certificates with the cluster CA. */
-  kubeletServing: KubeletServingSigner;
+  kubeletServing: ServingSigner;
   /** Machines and node tunnels (dialAgent for logs/exec); present when started with `nodes`. */
   nodes?: NodeManager;
   /** The UI's port forwards from 127.0.0.1 to Services and pods (present when started with `nodes`); they end with the core. */
@@ -199,7 +200,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   let stopped = false;
   const core: Core = {
     dataDir: opts.dataDir, store, registry, ctx, api, auth, client, kubeconfigPath, caCertPem: pki.caCertPem, nodeLifecycle, clusterCIDR,
-    kubeletServing: await kubeletServingSigner(path.join(opts.dataDir, 'pki')),
+    kubeletServing: kubeletServingSigner(path.join(opts.dataDir, 'pki')),
     own: (c) => components.push(c),
     async stop() {
       if (stopped) return;

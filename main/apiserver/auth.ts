@@ -116,5 +116,10 @@ function same(a: string, b: string): boolean {
  * pod, which it may only do to the pods bound to it.
  */
 export function needsObjectNode(id: Identity, info: RequestInfo): boolean {
-  return Boolean(id.node && info.name && info.resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(info.verb));
+  return Boolean(id.node) && isPodChange(info.resource, info.name, info.verb);
+}
+
+/** A change to one named pod (no read, no create): what a node may do only to the pods bound to it. */
+export function isPodChange(resource: string, name: string | undefined, verb: string): boolean {
+  return Boolean(name) && resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(verb);
 }

@@ -8,6 +8,7 @@ type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import * as x509 from '@peculiar/x509';
 import { FRONT_PROXY_CLIENT_CN } from '../api/apiservices';
+import type { ServingSigner } from '../protocol/kubelet-serving';
 
 export interface Pki {
   caCertPem: string;
@@ -96,20 +97,21 @@ async function loadCa(dir: string): Promise<{ caCertPem: string; caKey: CryptoKe
   return { caCertPem, caKey };
 }
 
-/** A node's name and addresses, for its kubelet serving certificate. */
-export interface KubeletServingHosts { node: string; ips: string[]; dns: string[] }
-export type KubeletServingSigner = (hosts: KubeletServingHosts) => Promise<{ certPem: string; keyPem: string }>;
-
 /**
  * Signs kubelets' serving certificates with the cluster CA under <dir> (made by ensurePki), as kube's signer issues
  * approved kubernetes.io/kubelet-serving requests: CN system:node:<name>, O system:nodes, server auth, the node's name
  * and addresses. Clients that trust the cluster CA (a pod's service-account ca.crt: metrics-server's default) verify it.
+ * The CA is read at the first signing, not at start.
  */
-export async function kubeletServingSigner(dir: string): Promise<KubeletServingSigner> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const { caCertPem, caKey } = await loadCa(dir);
-  const ca: Ca = { cert: new x509.X509Certificate(caCertPem), key: caKey };
-  return (h) => makeLeafCert(ca, `CN=system:node:${h.node}, O=system:nodes`, x509.ExtendedKeyUsage.serverAuth, [sanExtension(h)]);
+export function kubeletServingSigner(dir: string): ServingSigner {
+  let ca: Promise<Ca> | undefined;
+  return async (h) => {
+    ca ??= loadCa(dir).then(({ caCertPem, caKey }) => {
+      x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+      return { cert: new x509.X509Certificate(caCertPem), key: caKey };
+    });
+    return makeLeafCert(await ca, `CN=system:node:${h.node}, O=system:nodes`, x509.ExtendedKeyUsage.serverAuth, [sanExtension(h)]);
+  };
 }
 
 /** Loads the PKI from <dir>, creating whatever is missing. */

@@ -20,7 +20,8 @@ export type PodValues = Map<string, PodValue>;
 const CPU_INITIALIZATION_MS = 5 * 60_000;
 const INITIAL_READINESS_DELAY_MS = 30_000;
 
-const milli = (q: string): number => Math.round(parseQuantity(q) * 1000);
+/** A quantity in whole milli-units, as the HPA's metrics client reads them (MilliValue). */
+export const milli = (q: string): number => Math.round(parseQuantity(q) * 1000);
 
 /**
  * The metrics client's getPodMetrics / getContainerMetrics: each pod's usage of `resource` in milli-units from

@@ -8,7 +8,6 @@
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus, KObject, MetricStatus, Pod, PodMetrics } from '../api/types';
 import { storedResourceOfKind } from '../api/resources';
 import { nothing, selectorFromLabelSelector } from '../api/labels';
-import { parseQuantity } from '../api/quantity';
 import { canonicalQuantity } from '../api/quantity-canonical';
 import { BY_NAMESPACE } from '../client/cache/shared-informers';
 import { newReconciler } from '../client/reconciler';
@@ -20,7 +19,8 @@ import type { Controller, ControllerContext } from './controller';
 import { shortTime } from './pod-util';
 import type { Recommendation, ScaleEvent } from './hpa-replicas';
 import {
-  effectiveRules, limitReplicas, perPodReplicas, plainMetricReplicas, resourceMetricValues, resourceReplicas, stabilize, usageRatioReplicas, type PodValues,
+  effectiveRules, limitReplicas, milli, perPodReplicas, plainMetricReplicas, resourceMetricValues, resourceReplicas, stabilize, usageRatioReplicas,
+  type PodValues,
 } from './hpa-replicas';
 
 /** --horizontal-pod-autoscaler-sync-period. */
@@ -132,7 +132,7 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
           status: statusOf({ name: res.name, current: { averageUtilization: r.utilization, averageValue: milliQuantity(r.rawAverage) } }),
         };
       }
-      const r = plainMetricReplicas(selected, values, current, Math.round(parseQuantity(res.target.averageValue ?? '0') * 1000), res.name);
+      const r = plainMetricReplicas(selected, values, current, milli(res.target.averageValue ?? '0'), res.name);
       return { replicas: r.replicas, name: `${res.name} resource`, status: statusOf({ name: res.name, current: { averageValue: milliQuantity(r.usage) } }) };
     } catch (e) {
       throw fail((e as Error).message);
@@ -171,13 +171,13 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
         throw new Error(`unable to fetch metrics from custom metrics API: ${(e as Error).message}`);
       }
       if (!list.items?.length) throw new Error('no metrics returned from custom metrics API');
-      for (const item of list.items) values.set(item.describedObject?.name ?? '', { value: Math.round(parseQuantity(item.value) * 1000) });
+      for (const item of list.items) values.set(item.describedObject?.name ?? '', { value: milli(item.value) });
     } catch (e) {
       throw fail(`unable to get metric ${metricName}: ${(e as Error).message}`);
     }
     let r;
     try {
-      r = plainMetricReplicas(selected, values, current, Math.round(parseQuantity(pm.target.averageValue ?? '0') * 1000));
+      r = plainMetricReplicas(selected, values, current, milli(pm.target.averageValue ?? '0'));
     } catch (e) {
       throw fail((e as Error).message);
     }
@@ -207,14 +207,14 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
       const list = await customMetrics(ns, r.group ? `${r.plural}.${r.group}` : r.plural, obj.name, metricName, { metricLabelSelector: selectorQuery(om.metric.selector) });
       const n = list.items?.length ?? 0;
       if (n !== 1) throw new Error(`the custom metrics API server returned ${n} results when we asked for exactly one`);
-      usage = Math.round(parseQuantity(list.items![0].value) * 1000);
+      usage = milli(list.items![0].value);
     } catch (e) {
       // Go's words, arguments and all: fmt.Errorf("unable to get metric %s: %v on %s %s/%s", metricName, objectRef.Kind, namespace, objectRef.Name, err).
       const m = `unable to get metric ${metricName}: ${obj.kind} on ${ns} ${obj.name}/unable to fetch metrics from custom metrics API: ${(e as Error).message}`;
       throw new MetricError('FailedGetObjectMetric', m, wrap(m));
     }
     if (averageTarget) {
-      const { replicas, average } = perPodReplicas(statusReplicas, usage, Math.round(parseQuantity(om.target.averageValue!) * 1000));
+      const { replicas, average } = perPodReplicas(statusReplicas, usage, milli(om.target.averageValue!));
       // As kube-controller-manager writes it: no described object in this status, and the External metrics' wording.
       return {
         replicas, name: `external metric ${metricName}(${labelSelectorString(om.metric.selector)})`,
@@ -223,7 +223,7 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
     }
     let replicas: number;
     try {
-      replicas = usageRatioReplicas(current, usage / Math.round(parseQuantity(om.target.value!) * 1000), selected);
+      replicas = usageRatioReplicas(current, usage / milli(om.target.value!), selected);
     } catch (e) {
       throw new MetricError('FailedGetObjectMetric', (e as Error).message, wrap((e as Error).message));
     }
@@ -243,7 +243,7 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
       const list = await client.list<ExternalMetricValue & KObject>(ref, { namespace: ns, labelSelector: selectorQuery(ext.metric.selector) });
       if (!list.items.length) throw new Error('no metrics returned from external metrics API');
       // In milli-units, as the metrics client sums MilliValue()s.
-      usageMilli = list.items.reduce((a, v) => a + Math.round(parseQuantity(v.value) * 1000), 0);
+      usageMilli = list.items.reduce((a, v) => a + milli(v.value), 0);
     } catch (e) {
       const m = `unable to get external metric ${ns}/${ext.metric.name}/${selectorText}: ${(e as Error).message}`;
       throw new MetricError('FailedGetExternalMetric', m, wrap(m));
@@ -251,12 +251,12 @@ export function newHpaController(ctx: ControllerContext, syncPeriodMs = HPA_SYNC
     const name = `external metric ${ext.metric.name}(${selectorText})`;
     const metric = { name: ext.metric.name, ...(ext.metric.selector ? { selector: ext.metric.selector } : {}) };
     if (averageTarget) {
-      const { replicas, average } = perPodReplicas(statusReplicas, usageMilli, Math.round(parseQuantity(ext.target.averageValue ?? '0') * 1000));
+      const { replicas, average } = perPodReplicas(statusReplicas, usageMilli, milli(ext.target.averageValue ?? '0'));
       return { replicas, name, status: { type: 'External', external: { metric, current: { averageValue: milliQuantity(average) } } } };
     }
     let replicas: number;
     try {
-      replicas = usageRatioReplicas(current, usageMilli / Math.round(parseQuantity(ext.target.value ?? '0') * 1000), selected);
+      replicas = usageRatioReplicas(current, usageMilli / milli(ext.target.value ?? '0'), selected);
     } catch (e) {
       throw new MetricError('FailedGetExternalMetric', (e as Error).message, wrap((e as Error).message));
     }

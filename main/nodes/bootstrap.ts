@@ -17,7 +17,7 @@ import { sha256File } from './artifacts';
 import { checkImagesForArch } from './node-arch';
 import { createHash } from 'node:crypto';
 import { etcHostsCmd } from './etc-hosts';
-import type { ServingCert } from './kubelet-serving';
+import type { ServingCert } from '../protocol/kubelet-serving';
 
 export interface BootstrapInput {
   machine: MachineInfo;

@@ -20,7 +20,7 @@ import { LOAD_BALANCER_POOL } from '../api/load-balancer';
 import type { RegistrySettings } from './registry/registry-settings';
 import type { BuiltinRegistry } from './registry/builtin';
 import { nodeRegistryFiles } from './registry/host-mapping';
-import type { ServingSigner } from './kubelet-serving';
+import type { ServingSigner } from '../protocol/kubelet-serving';
 
 export type { NodeDialer } from './tunnels';
 

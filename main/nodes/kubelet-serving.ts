@@ -5,10 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 
-/** The node's name and addresses the certificate is for. */
-export interface ServingHosts { node: string; ips: string[]; dns: string[] }
-export interface ServingCert { certPem: string; keyPem: string }
-export type ServingSigner = (hosts: ServingHosts) => Promise<ServingCert>;
+import type { ServingCert, ServingHosts, ServingSigner } from '../protocol/kubelet-serving';
 
 const RENEW_BEFORE_MS = 30 * 86400_000;
 

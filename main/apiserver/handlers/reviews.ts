@@ -8,7 +8,7 @@ import { invalidMessage } from '../../api/validation';
 import { invalid, required } from '../../api/validation/cause';
 import type { Cause } from '../../api/validation';
 import type { ApiContext, AuthServices } from '../context';
-import type { Identity } from '../auth';
+import { isPodChange, type Identity } from '../auth';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
 import { errors } from '../status';
@@ -47,12 +47,14 @@ function checkAttributes(kind: string, spec: Record<string, unknown>): void {
   if (causes.length) throw errors.invalid(kind, 'authorization.k8s.io', '', invalidMessage(kind, 'authorization.k8s.io', '', causes), causes);
 }
 
+const PODS = resourceFor('', 'v1', 'pods')!;
+
 /** The node of a stored pod, for a review of a node's write to it (as the request itself would be decided). */
 type PodNode = (namespace: string, name: string) => string | undefined;
 
 function accessStatus(auth: AuthServices, user: Subject, spec: Record<string, unknown>, podNode?: PodNode) {
   const a = reviewAttributes(user, spec);
-  const podWrite = a.resourceRequest && a.group === '' && a.resource === 'pods' && a.name && !['get', 'list', 'watch', 'create'].includes(a.verb);
+  const podWrite = a.resourceRequest && a.group === '' && isPodChange(a.resource, a.name, a.verb);
   const d = auth.authorizer.decide(a, podWrite ? podNode?.(a.namespace, a.name) : undefined);
   const status: SubjectAccessReview['status'] = { allowed: d.allowed };
   if (d.reason) status.reason = d.reason;
@@ -108,8 +110,7 @@ export async function handleReview(
   if (!isObject(raw)) throw errors.badRequest(`the body is not a ${r.kind}`);
   const body = raw as Body;
   const spec = body.spec ?? {};
-  const pods = resourceFor('', 'v1', 'pods')!;
-  const podNode: PodNode = (namespace, name) => (ctx.registry.tryGet(pods, namespace, name) as { spec?: { nodeName?: string } } | undefined)?.spec?.nodeName;
+  const podNode: PodNode = (namespace, name) => (ctx.registry.tryGet(PODS, namespace, name) as { spec?: { nodeName?: string } } | undefined)?.spec?.nodeName;
   const status = await REVIEWS[r.plural](ctx.auth, body, spec, identity, info, podNode);
   const metadata = { ...((body.metadata as object | undefined) ?? {}) } as Record<string, unknown>;
   if (r.namespaced) metadata.namespace = info.namespace;

@@ -10,18 +10,18 @@ const UNKNOWN = '<unknown>';
 /** A nil *resource.Quantity's String(). */
 const NIL = '<nil>';
 
-type Target = { averageValue?: string; averageUtilization?: number; value?: string };
-type Current = { averageValue?: string; averageUtilization?: number; value?: string } | undefined;
+/** A metric's target or current value (MetricTarget, MetricValueStatus): the fields printed. */
+type Value = { averageValue?: string; averageUtilization?: number; value?: string };
 
 /** A Resource or ContainerResource metric: `cpu: 12%/50%`, `memory: 10Mi/100Mi`. */
-function resourceText(name: string, target: Target, cur: Current): string {
+function resourceText(name: string, target: Value, cur: Value | undefined): string {
   if (target.averageValue !== undefined) return `${name}: ${cur ? cur.averageValue ?? NIL : UNKNOWN}/${target.averageValue}`;
   const current = cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : UNKNOWN;
   return `${name}: ${current}/${target.averageUtilization !== undefined ? `${target.averageUtilization}%` : '<auto>'}`;
 }
 
 /** A value or per-pod average target (External, Object): `35/10 (avg)`, `250/100`. */
-function valueText(target: Target, cur: Current): string {
+function valueText(target: Value, cur: Value | undefined): string {
   if (target.averageValue !== undefined) return `${cur?.averageValue ?? UNKNOWN}/${target.averageValue} (avg)`;
   return `${cur ? cur.value ?? NIL : UNKNOWN}/${target.value ?? NIL}`;
 }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePki, kubeletServingSigner } from '../../../main/apiserver/pki';
-import { kubeletServingCert, type ServingSigner } from '../../../main/nodes/kubelet-serving';
+import { kubeletServingCert } from '../../../main/nodes/kubelet-serving';
+import type { ServingSigner } from '../../../main/protocol/kubelet-serving';
 
 let dir: string;
 let caCertPem: string;
@@ -16,7 +17,7 @@ let issued = 0;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-kubelet-serving-'));
   caCertPem = (await ensurePki(path.join(dir, 'pki'))).caCertPem;
-  const signer = await kubeletServingSigner(path.join(dir, 'pki'));
+  const signer = kubeletServingSigner(path.join(dir, 'pki'));
   sign = (h) => { issued++; return signer(h); };
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +46,7 @@ describe('kubeletServingCert', () => {
     expect(new X509Certificate(moved.certPem).subjectAltName).toBe('DNS:n1, IP Address:10.10.0.9');
     // A new data dir's CA (the cluster made again): its signer issues anew, since the kept one does not verify.
     const otherCa = (await ensurePki(path.join(dir, 'pki-2'))).caCertPem;
-    const otherSigner = await kubeletServingSigner(path.join(dir, 'pki-2'));
+    const otherSigner = kubeletServingSigner(path.join(dir, 'pki-2'));
     sign = (h) => { issued++; return otherSigner(h); };
     const reissued = await kubeletServingCert(machine(), { ...hosts, ips: ['10.10.0.9'] }, otherCa, sign);
     expect(new X509Certificate(reissued.certPem).verify(new X509Certificate(otherCa).publicKey)).toBe(true);

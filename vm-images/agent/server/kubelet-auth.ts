@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { KubeletRequestAttributes } from './kubelet-attributes';
+import { Lru } from '../../../main/protocol/lru';
 
 /** An authenticated user as the API server's reviews name it. */
 export interface KubeletUser {
@@ -31,25 +32,21 @@ export interface KubeletAuthOptions {
 }
 
 const AUTHENTICATED = 'system:authenticated';
-/** Entries each cache holds at most (the oldest go first): a scraper's few tokens fit many times over. */
+/** Entries each cache holds at most: a scraper's few tokens fit many times over. */
 const CACHE_MAX = 1024;
 
+/** Answers kept until they expire, the least recently used dropped beyond CACHE_MAX. */
 class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number }>();
+  private readonly entries = new Lru<string, { value: V; until: number }>(CACHE_MAX);
 
   constructor(private readonly now: () => number) {}
 
   get(key: string): V | undefined {
     const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.until > this.now()) return e.value;
-    this.entries.delete(key);
-    return undefined;
+    return e && e.until > this.now() ? e.value : undefined;
   }
 
   set(key: string, value: V, ttlMs: number): void {
-    this.entries.delete(key);
-    if (this.entries.size >= CACHE_MAX) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { value, until: this.now() + ttlMs });
   }
 }
