@@ -61,6 +61,17 @@ const ROOTS: Record<string, string> = {
   'flowcontrol.apiserver.k8s.io/v1/FlowSchema': 'flowcontrol/v1.FlowSchema',
   'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration': 'flowcontrol/v1.PriorityLevelConfiguration',
   'storage.k8s.io/v1/VolumeAttachment': 'storage/v1.VolumeAttachment', 'storage.k8s.io/v1/CSIStorageCapacity': 'storage/v1.CSIStorageCapacity',
+  'storage.k8s.io/v1/StorageClass': 'storage/v1.StorageClass', 'storage.k8s.io/v1/CSIDriver': 'storage/v1.CSIDriver',
+  'storage.k8s.io/v1/CSINode': 'storage/v1.CSINode',
+  'v1/PersistentVolume': 'core/v1.PersistentVolume', 'v1/PersistentVolumeClaim': 'core/v1.PersistentVolumeClaim',
+  'v1/PodTemplate': 'core/v1.PodTemplate', 'v1/ReplicationController': 'core/v1.ReplicationController',
+  'apps/v1/StatefulSet': 'apps/v1.StatefulSet', 'apps/v1/ControllerRevision': 'apps/v1.ControllerRevision',
+  'autoscaling/v1/Scale': 'autoscaling/v1.Scale', 'events.k8s.io/v1/Event': 'events/v1.Event',
+  'networking.k8s.io/v1/NetworkPolicy': 'networking/v1.NetworkPolicy', 'node.k8s.io/v1/RuntimeClass': 'node/v1.RuntimeClass',
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': 'admissionregistration/v1.ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': 'admissionregistration/v1.MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'admissionregistration/v1.ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'admissionregistration/v1.ValidatingAdmissionPolicyBinding',
   // kube-aggregator's, only with its checkout (--aggregator).
   ...(values.aggregator ? { 'apiregistration.k8s.io/v1/APIService': 'apiregistration/v1.APIService' } : {}),
 };

@@ -37,7 +37,8 @@ export function newScale(obj: StoredObject, specReplicas: number, status: NonNul
       name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid,
       resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp,
     },
-    spec: { replicas: specReplicas },
+    // ScaleSpec.replicas is omitempty: a Scale of zero has an empty spec, as kube-apiserver writes it.
+    spec: specReplicas ? { replicas: specReplicas } : {},
     status,
   };
 }

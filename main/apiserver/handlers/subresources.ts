@@ -12,9 +12,10 @@ import { errors, successStatus } from '../status';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
 import { applyPatch } from '../registry/patching';
+import { checkFields } from '../registry/body';
 import { timestamp } from '../registry/objects';
 import type { ApiContext } from '../context';
-import { sendJson } from './respond';
+import { addWarnings, sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
 import { tableOf } from '../tables/build';
 import { scaleTable } from '../tables/autoscaling';
@@ -51,8 +52,11 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
     return;
   }
   let desired: Scale;
+  const opts = writeOptions(req, info.query);
   if (info.verb === 'update') {
     desired = decodeBody(await readBody(req), req.headers['content-type']) as Scale;
+    // Decoded into autoscaling/v1's Go Scale as kube-apiserver does: a wrong type is a 400, unknown fields warn (or fail).
+    addWarnings(res, checkFields({ ...r, group: 'autoscaling', version: 'v1', kind: 'Scale', crd: false }, desired as KObject, opts));
   } else if (info.verb === 'patch') {
     const type = patchType(req, r);
     // A patch that is not JSON is refused in the patchers' words, as a patch of the object itself.
@@ -62,14 +66,14 @@ export async function handleScale(ctx: ApiContext, req: IncomingMessage, res: Se
   } else {
     throw errors.methodNotAllowed();
   }
-  const replicas = desired.spec?.replicas;
+  // spec.replicas is a plain int32: left out (JSON's omitempty, protobuf's zero) it is 0.
+  const replicas = desired.spec?.replicas ?? 0;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
     throw errors.invalid('Scale', 'autoscaling', name, `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, [
       { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' },
     ]);
   }
   const precondition = desired.metadata?.resourceVersion;
-  const opts = writeOptions(req, info.query);
   const updated = await ctx.registry.mutate(r, ns, name, (obj) => {
     if (precondition && info.verb === 'update' && obj.metadata.resourceVersion !== precondition) throw errors.conflict(r.group, r.plural, name);
     if (paths) return setCustomReplicas(obj, paths, replicas);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigMap, Deployment, Pod, Secret, Service, Status } from '../../../main/api/types';
+import type { ConfigMap, Deployment, Pod, Scale, Secret, Service, Status } from '../../../main/api/types';
 import { KUBECTL, startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { deploymentManifest } from '../../helpers/manifests';
 
@@ -281,6 +281,15 @@ spec:
     expect(await refusal('application/merge-patch+json', '', scale)).toEqual([400, `error decoding patch: ${go}`]);
     expect(await refusal('application/strategic-merge-patch+json', '', scale)).toEqual([400, go]);
     expect(await refusal('application/json-patch+json', '', scale)).toEqual([400, go]);
+    // A Scale is decoded into Go's autoscaling/v1 Scale: a wrong type is a 400 in encoding/json's words, and a left-out
+    // spec.replicas (a plain int32, omitted when zero in JSON and protobuf alike) is 0.
+    const put = async (spec: string) => c.client.request('PUT', scale, `{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"scaled","namespace":"default"},"spec":${spec}}`);
+    const wrong = await put('{"replicas":"3"}');
+    expect([wrong.code, (JSON.parse(wrong.text) as Status).message]).toEqual([400, 'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32']);
+    const zero = await put('{}');
+    expect(zero.code, zero.text).toBe(200);
+    expect((JSON.parse(zero.text) as Scale).spec).toEqual({});
+    expect((await getJson<Deployment>('deploy', 'scaled')).spec?.replicas).toBe(0);
   });
 
   it('create generators and run (protobuf request bodies)', async () => {
