@@ -1,6 +1,6 @@
 // The table of every resource the API serves. Discovery, routing, storage keys, tables, the
 // OpenAPI document and the clients all read this one table.
-import type { CustomResourceDefinitionVersion, JSONSchemaProps } from './types';
+import type { CustomResourceDefinitionVersion, JSONSchemaProps, WebhookConversion } from './types';
 
 export interface SubresourceInfo {
   name: 'status' | 'finalize' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'token' | 'approval';
@@ -37,6 +37,10 @@ export interface ResourceInfo {
   /** The CRD version this row serves (printer columns, scale subresource, deprecation), and the CRD's storage version. */
   crdVersion?: CustomResourceDefinitionVersion;
   storageVersion?: string;
+  /** The CRD's conversion webhook (spec.conversion.strategy Webhook): its objects change version only through it. */
+  conversionWebhook?: WebhookConversion;
+  /** With a conversion webhook: the row of the CRD's storage version (served or not), which its objects are stored through. */
+  storageRow?: ResourceInfo;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

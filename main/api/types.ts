@@ -55,6 +55,7 @@ export type {
 } from 'kubernetes-types/admissionregistration/v1';
 export type {
   CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion, JSONSchemaProps,
+  WebhookConversion,
 } from 'kubernetes-types/apiextensions/v1';
 export type {
   HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerCondition,

@@ -22,6 +22,7 @@ import { addWarnings, sendError, sendJson } from './handlers/respond';
 import { deprecationWarnings, refuseCreateWhileTerminating } from './registry/custom-resources';
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
+import { webhookConverted } from './registry/crd-converted';
 import { handleBinding, handleEviction, handleLegacyBinding, handleLog, handleScale } from './handlers/subresources';
 import { nodeProxyPath } from './streams/node-proxy';
 import { handleProxy, proxyUpgrade } from './streams/pod-proxy';
@@ -286,12 +287,19 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   addWarnings(res, deprecationWarnings(r));
   refuseCreateWhileTerminating(r, info.verb);
   const sub = info.subresource;
+  // A CRD with a conversion webhook: its objects change version through it (the scale subresource reads and writes
+  // them in the storage version, by that version's scale paths).
+  const viaWebhook = sub === 'scale' ? undefined : webhookConverted(r);
+  if (viaWebhook) {
+    if (info.legacyWatch) throw errors.methodNotAllowed();
+    return handleConverted(ctx, req, res, info, viaWebhook, identity);
+  }
   if (!sub) return handleResource(ctx, req, res, info, r, identity);
   if (info.legacyWatch) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const served = r.subresources.find((s) => s.name === sub);
   if (!served) throw errors.pathNotFound();
   if (!served.verbs.includes(info.verb)) throw errors.methodNotAllowed();
-  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r, identity);
+  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r.conversionWebhook && r.storageRow ? r.storageRow : r, identity);
 }
 
 type SubresourceHandler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo, identity: Identity) => Promise<void>;

@@ -15,8 +15,15 @@ import { validateEventsV1Create, validateEventsV1Update } from '../validation/ev
 
 export interface Conversion {
   /** An object of the served version to the stored version; throws on an object that cannot convert. */
-  toStored(obj: KObject): KObject;
-  fromStored(obj: KObject): KObject;
+  toStored(obj: KObject): KObject | Promise<KObject>;
+  fromStored(obj: KObject): KObject | Promise<KObject>;
+  /** A list's items to the served version at once (one call for them all); unset: each by fromStored. */
+  fromStoredList?(objs: KObject[]): Promise<KObject[]>;
+  /**
+   * What a write's body goes through in the served version before it is converted (a CRD version's pruning, defaulting
+   * and schema: apiextensions admits an object in the request's version); its warnings.
+   */
+  admit?(obj: KObject, opts: { fieldValidation?: 'Ignore' | 'Warn' | 'Strict' }): string[];
   /** The stored version's field label of a served one (field selectors); undefined for a label not supported. Unset: the same names. */
   fieldLabel?(label: string): string | undefined;
   /**
@@ -27,10 +34,16 @@ export interface Conversion {
   validateUpdate?(stored: KObject, old: KObject): Cause[];
 }
 
+/** A conversion done in the process (the built-in versions'). */
+export interface SyncConversion extends Conversion {
+  toStored(obj: KObject): KObject;
+  fromStored(obj: KObject): KObject;
+}
+
 /** Conversions build objects with optional fields left undefined; the wire form omits them. */
 const omitUndefined = (obj: object): KObject => JSON.parse(JSON.stringify(obj)) as KObject;
 
-const CONVERSIONS: Record<string, Conversion> = {
+const CONVERSIONS: Record<string, SyncConversion> = {
   'autoscaling/v1/horizontalpodautoscalers': {
     toStored: (obj) => omitUndefined(hpaFromV1(obj as V1)),
     fromStored: (obj) => omitUndefined(hpaToV1(obj as V2)),
@@ -48,6 +61,6 @@ for (const r of CONVERTED_RESOURCES) {
   if (!CONVERSIONS[`${r.group}/${r.version}/${r.plural}`]) throw new Error(`no conversion for ${r.group}/${r.version} ${r.plural}`);
 }
 
-export function conversionFor(r: ConvertedResourceInfo): Conversion {
+export function conversionFor(r: ConvertedResourceInfo): SyncConversion {
   return CONVERSIONS[`${r.group}/${r.version}/${r.plural}`];
 }

@@ -3,7 +3,8 @@
 import type { KObject } from '../types';
 import { requiredCrdName } from '../crd';
 import type { Cause } from './cause';
-import { invalid, notSupported, required } from './cause';
+import { forbidden, invalid, notSupported, required } from './cause';
+import { validateClientConfig, validateReviewVersions } from './webhookconfiguration';
 import { isDNS1035Label, isDNS1123Subdomain } from './names';
 import { validateVersionExtras } from './customresourcedefinition-version';
 import { isObj, list, obj, str } from './read';
@@ -89,6 +90,32 @@ export function validateCustomResourceDefinition(crd: KObject): Cause[] {
   else if (!(SCOPES as readonly string[]).includes(scope)) causes.push(notSupported('spec.scope', scope, SCOPES));
   causes.push(...validateVersions(list(spec.versions)));
   causes.push(...validateNames(obj(spec.names)));
+  if (isObj(spec.conversion)) causes.push(...validateConversion(spec.conversion));
+  return causes;
+}
+
+const CONVERSION_STRATEGIES = ['None', 'Webhook'];
+
+/**
+ * validateCustomResourceConversion. Its paths are the internal type's, as kube-apiserver's messages name them:
+ * `spec.conversion.webhookClientConfig` for v1's spec.conversion.webhook.clientConfig.
+ */
+function validateConversion(conversion: Record<string, unknown>): Cause[] {
+  const causes: Cause[] = [];
+  const strategy = str(conversion.strategy);
+  if (!strategy) causes.push(required('spec.conversion.strategy', ''));
+  else if (!CONVERSION_STRATEGIES.includes(strategy)) causes.push(notSupported('spec.conversion.strategy', strategy, CONVERSION_STRATEGIES));
+  const webhook = isObj(conversion.webhook) ? conversion.webhook : undefined;
+  const clientConfig = isObj(webhook?.clientConfig) ? webhook.clientConfig : undefined;
+  const reviewVersions = list(webhook?.conversionReviewVersions).map(str);
+  if (strategy === 'Webhook') {
+    if (!clientConfig) causes.push(required('spec.conversion.webhookClientConfig', 'required when strategy is set to Webhook'));
+    else causes.push(...validateClientConfig(clientConfig, 'spec.conversion.webhookClientConfig'));
+    causes.push(...validateReviewVersions(reviewVersions, { requireReviewVersion: true }, 'spec.conversion.conversionReviewVersions', ''));
+  } else {
+    if (clientConfig) causes.push(forbidden('spec.conversion.webhookClientConfig', 'should not be set when strategy is not set to Webhook'));
+    if (reviewVersions.length) causes.push(forbidden('spec.conversion.conversionReviewVersions', 'should not be set when strategy is not set to Webhook'));
+  }
   return causes;
 }
 

@@ -97,8 +97,14 @@ function fullyQualifiedName(field: string, nameIn: string): Cause[] {
   return [];
 }
 
-function validateReviewVersions(versions: string[], opts: Options, p: string): Cause[] {
-  if (versions.length < 1) return [required(p, `must specify one of ${ACCEPTED_REVIEW_VERSIONS.join(', ')}`)];
+/**
+ * admissionReviewVersions (and a CRD's conversionReviewVersions): unique DNS-1035 labels, one of them v1 or v1beta1 when
+ * required. An empty list is refused with `emptyDetail` (the CRD's rule words it with none).
+ */
+export function validateReviewVersions(
+  versions: string[], opts: Pick<Options, 'requireReviewVersion'>, p: string, emptyDetail = `must specify one of ${ACCEPTED_REVIEW_VERSIONS.join(', ')}`,
+): Cause[] {
+  if (versions.length < 1) return [required(p, emptyDetail)];
   const causes: Cause[] = [];
   const seen = new Set<string>();
   versions.forEach((v, i) => {
@@ -115,7 +121,8 @@ function validateReviewVersions(versions: string[], opts: Options, p: string): C
   return causes;
 }
 
-function validateClientConfig(cc: Record<string, unknown>, p: string): Cause[] {
+/** A webhook's clientConfig (a CRD's conversion webhook's too): exactly one of url (https) and service. */
+export function validateClientConfig(cc: Record<string, unknown>, p: string): Cause[] {
   const hasUrl = typeof cc.url === 'string';
   const hasService = isObj(cc.service);
   if (hasUrl === hasService) return [required(p, 'exactly one of url or service is required')];

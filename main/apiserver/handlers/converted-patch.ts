@@ -6,7 +6,7 @@
 // of an object that does not exist creates it.
 import type { ConvertedResourceInfo } from '../../api/resources';
 import { apiVersionOf } from '../../api/resources';
-import type { KObject, StoredObject } from '../../api/types';
+import type { StoredObject } from '../../api/types';
 import type { Conversion } from '../../api/conversion';
 import type { Registry } from '../registry/registry';
 import type { PatchType, WriteOptions, WriteResult } from '../registry/options';
@@ -14,6 +14,7 @@ import { applyPatch } from '../registry/patching';
 import { timestamp } from '../registry/objects';
 import { ApiError, errors } from '../status';
 import { checkServedWrite } from './converted-validate';
+import { convertedBody } from './converted';
 
 const MAX_ATTEMPTS = 5;
 
@@ -29,7 +30,7 @@ export async function patchConverted(
       return { ...await createByApply(reg, r, conv, ns, name, patch, opts), created: true };
     }
     const currentRv = current.metadata.resourceVersion;
-    const shown = conv.fromStored(current) as StoredObject;
+    const shown = (await conv.fromStored(current)) as StoredObject;
     const now = timestamp(new Date());
     const patched = applyPatch({ r, current: shown, patch, type, manager: opts.fieldManager, force: opts.force, now, subresource: opts.subresource });
     const meta = (patched.metadata ??= {});
@@ -37,11 +38,13 @@ export async function patchConverted(
     // A resourceVersion in the patch is a precondition (met or not on every attempt); an apply updates what it read.
     if (apply) meta.resourceVersion = currentRv;
     else if (meta.resourceVersion !== currentRv) throw errors.conflict(r.group, r.plural, name);
-    const next = stored(r, conv, patched);
+    const warnings: string[] = [];
+    const next = await convertedBody(r, conv, { ...patched, apiVersion: apiVersionOf(r), kind: r.kind }, opts, warnings);
     checkServedWrite(r, conv, ns, next, current);
     try {
       // An apply's managed fields are the ones it computed, in the request's version: the registry records none.
-      return await reg.update(r.storedAs, ns, name, next, { ...opts, bodyOwned: true, ...(apply ? { fieldManager: '' } : {}) });
+      const result = await reg.update(r.storedAs, ns, name, next, { ...opts, bodyOwned: true, ...(apply ? { fieldManager: '' } : {}) });
+      return { ...result, warnings: [...warnings, ...result.warnings] };
     } catch (e) {
       // Another write came between our read and this one: patch what is there now.
       if (e instanceof ApiError && e.code === 409 && attempt < MAX_ATTEMPTS) continue;
@@ -54,14 +57,6 @@ function checkName(inBody: string | undefined, name: string): void {
   if (inBody !== undefined && inBody !== name) throw errors.badRequest(`the name of the object (${inBody}) does not match the name on the URL (${name})`);
 }
 
-function stored(r: ConvertedResourceInfo, conv: Conversion, obj: KObject): StoredObject {
-  try {
-    return conv.toStored({ ...obj, apiVersion: apiVersionOf(r), kind: r.kind }) as StoredObject;
-  } catch (e) {
-    throw errors.badRequest(`unable to convert ${apiVersionOf(r)} ${r.kind}: ${(e as Error).message}`);
-  }
-}
-
 /** Server-side apply of an object that does not exist: the applied configuration, converted, is created. */
 async function createByApply(
   reg: Registry, r: ConvertedResourceInfo, conv: Conversion, ns: string | undefined, name: string, patch: unknown,
@@ -71,7 +66,9 @@ async function createByApply(
   const meta = (applied.metadata ??= {});
   checkName(meta.name, name);
   meta.name = name;
-  const next = stored(r, conv, applied);
+  const warnings: string[] = [];
+  const next = await convertedBody(r, conv, { ...applied, apiVersion: apiVersionOf(r), kind: r.kind }, opts, warnings);
   checkServedWrite(r, conv, ns, next);
-  return reg.create(r.storedAs, ns, next, { ...opts, bodyOwned: true, fieldManager: '' });
+  const result = await reg.create(r.storedAs, ns, next, { ...opts, bodyOwned: true, fieldManager: '' });
+  return { ...result, warnings: [...warnings, ...result.warnings] };
 }

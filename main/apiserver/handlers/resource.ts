@@ -196,7 +196,12 @@ export async function handleObjectSubresource(
 /** A watch answered in another version than the stored one (api/resources.ts CONVERTED_RESOURCES): its apiVersion and conversion. */
 export interface ServedAs {
   apiVersion: string;
-  convert(obj: KObject): KObject;
+  /** The conversion of each event's object, in the process (one per object and version, shared by every watcher). */
+  convert?: (obj: KObject) => KObject;
+  /** Or an asynchronous one (a CRD's conversion webhook): events wait for the ones before them. */
+  convertAsync?: (obj: KObject) => Promise<KObject>;
+  /** The row whose columns tables take (a CRD version's own); unset: the stored kind's. */
+  tableResource?: ResourceInfo;
 }
 
 /** A watch of the stored resource `r`; with `served`, objects and bookmarks are answered in that version (tables stay the kind's). */
@@ -220,12 +225,14 @@ export function serveWatch(
       setImmediate(flush);
     }
   };
-  const encodeEvent = (type: string, obj: KObject): string => {
+  /** One event's line; `shown` is the object already converted to the served version (asynchronously). */
+  const encodeEvent = (type: string, obj: KObject, shown?: KObject): string => {
     if (!table || type === 'BOOKMARK' || type === 'ERROR') {
-      const json = served && type !== 'BOOKMARK' && type !== 'ERROR' ? jsonOfServed(obj, served) : jsonOf(obj);
+      const convert = served?.convert;
+      const json = shown ? JSON.stringify(shown) : convert && type !== 'BOOKMARK' && type !== 'ERROR' ? jsonOfServed(obj, served.apiVersion, convert) : jsonOf(obj);
       return `{"type":"${type}","object":${json}}\n`;
     }
-    const t = buildTable(r, [obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion, omitColumnDefinitions: sentColumns });
+    const t = buildTable(served?.tableResource ?? r, [shown ?? obj], { includeObject: 'Metadata', resourceVersion: obj.metadata?.resourceVersion, omitColumnDefinitions: sentColumns });
     sentColumns = true;
     return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
   };
@@ -233,12 +240,38 @@ export function serveWatch(
   const bookmark = (resourceVersion: string, annotations?: Record<string, string>): KObject =>
     ({ kind: r.kind, apiVersion, metadata: annotations ? { resourceVersion, annotations } : { resourceVersion } });
   // sendInitialEvents: the end of the initial state is a bookmark so annotated (for clients that take bookmarks).
+  // Events go out in order: while an asynchronous conversion is pending, the events after it wait their turn.
+  let pending = Promise.resolve();
+  let waiting = 0;
+  const later = (f: () => Promise<void> | void) => {
+    waiting++;
+    pending = pending.then(f).finally(() => { waiting--; });
+  };
+  const emit = (type: string, obj: KObject): void => {
+    const convertAsync = served?.convertAsync;
+    if (convertAsync && type !== 'BOOKMARK' && type !== 'ERROR') {
+      const shown = convertAsync(obj); // started now, written in turn
+      shown.catch(() => undefined);
+      later(async () => {
+        try {
+          push(encodeEvent(type, obj, await shown));
+        } catch (e) {
+          // A conversion that fails ends the watch with its Status, as kube-apiserver's watch does.
+          push(`{"type":"ERROR","object":${JSON.stringify(e instanceof ApiError ? e.toStatus() : errors.internal(String(e)).toStatus())}}\n`);
+          stop();
+        }
+      });
+      return;
+    }
+    if (waiting) later(() => push(encodeEvent(type, obj)));
+    else push(encodeEvent(type, obj));
+  };
   const onSynced = q.sendInitialEvents && q.allowWatchBookmarks
-    ? (revision: number) => push(encodeEvent('BOOKMARK', bookmark(String(revision), { 'k8s.io/initial-events-end': 'true' })))
+    ? (revision: number) => emit('BOOKMARK', bookmark(String(revision), { 'k8s.io/initial-events-end': 'true' }))
     : undefined;
-  let dispose: () => void;
+  let dispose: () => void = () => undefined;
   try {
-    dispose = startWatch(ctx.registry, ctx.store, r, ns, q, (ev) => push(encodeEvent(ev.type, ev.object)), onSynced);
+    dispose = startWatch(ctx.registry, ctx.store, r, ns, q, (ev) => emit(ev.type, ev.object), onSynced);
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 410)) throw e;
     // An expired resourceVersion is reported inside the stream, as Kubernetes does.
@@ -266,7 +299,7 @@ export function serveWatch(
     // As kube-apiserver's watch cache: a bookmark every bookmarkIntervalMs (on the timer every watch shares, as the
     // cacher's one dispatch loop: bookmark-ticker.ts), and one 2 s before the deadline so the client resumes from the
     // newest revision.
-    const send = () => push(encodeEvent('BOOKMARK', bookmark(String(ctx.store.revision))));
+    const send = () => emit('BOOKMARK', bookmark(String(ctx.store.revision)));
     stopBookmarks = everyBookmarkPeriod(ctx.bookmarkIntervalMs, send);
     if (timeout > 2000) timers.push(setTimeout(send, timeout - 2000));
   }
@@ -287,16 +320,16 @@ function jsonOf(obj: KObject): string {
 
 // The same for watches answered in a served version: one conversion per object and version.
 const servedJsonCache = new WeakMap<object, Map<string, string>>();
-function jsonOfServed(obj: KObject, served: ServedAs): string {
+function jsonOfServed(obj: KObject, apiVersion: string, convert: (obj: KObject) => KObject): string {
   let byVersion = servedJsonCache.get(obj);
   if (!byVersion) {
     byVersion = new Map<string, string>();
     servedJsonCache.set(obj, byVersion);
   }
-  let s = byVersion.get(served.apiVersion);
+  let s = byVersion.get(apiVersion);
   if (s === undefined) {
-    s = JSON.stringify(served.convert(obj));
-    byVersion.set(served.apiVersion, s);
+    s = JSON.stringify(convert(obj));
+    byVersion.set(apiVersion, s);
   }
   return s;
 }

@@ -1,7 +1,8 @@
 // Objects of the resources CRDs define, between the request and the store: a write's metadata is what Go's ObjectMeta
 // keeps of it (no nulls or empty labels), the rest is pruned to its version's schema (the dropped fields reported as
 // fieldValidation asks) and defaulted, and stored in the CRD's storage version; a read from storage is served in the
-// requested version (conversion None: the apiVersion rewritten) and defaulted again, as apiextensions does on every read.
+// requested version (conversion None: the apiVersion rewritten; a conversion webhook's objects are converted by
+// registry/crd-converted.ts) and defaulted again, as apiextensions does on every read.
 import type { ResourceInfo } from '../../api/resources';
 import type { KObject } from '../../api/types';
 import { checkStructureOf, strictDecodingMessage } from '../../api/schema/structural';
@@ -35,13 +36,22 @@ export function admitCustomObject(r: ResourceInfo, obj: KObject, mode: FieldVali
 /** The object as stored: in the CRD's storage version (a shallow copy when that differs from the row's). */
 export function inStorageVersion<T extends KObject>(r: ResourceInfo, obj: T): T {
   if (!r.crd || !r.storageVersion || r.storageVersion === r.version) return obj;
+  if (r.conversionWebhook) {
+    // A conversion webhook's objects change version only through it: one read from storage and written back (a
+    // deletion's, a finalizer's) keeps its version; a body in this row's version must have been converted first.
+    if (obj.apiVersion !== groupVersion(r.group, r.version)) return obj;
+    throw errors.internal(`${r.kind} objects of ${groupVersion(r.group, r.version)} must be converted to ${r.storageVersion} by the conversion webhook before they are stored`);
+  }
   return { ...obj, apiVersion: groupVersion(r.group, r.storageVersion) };
 }
 
 /** A private copy of a stored object, served in the row's version and defaulted by its schema (changed in place). */
 export function asServed<T extends KObject>(r: ResourceInfo, obj: T): T {
   if (!r.crd) return obj;
-  obj.apiVersion = groupVersion(r.group, r.version);
+  const served = groupVersion(r.group, r.version);
+  // One stored in another version changes version only through the conversion webhook (registry/crd-converted.ts).
+  if (r.conversionWebhook && obj.apiVersion !== served) return obj;
+  obj.apiVersion = served;
   if (r.schema) defaultCustomObject(r.schema, obj);
   return obj;
 }

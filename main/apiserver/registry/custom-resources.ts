@@ -34,8 +34,9 @@ export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Caus
 export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
   const { group, names, scope } = crd.spec;
   const storageVersion = crd.spec.versions.find((v) => v.storage)?.name;
-  const versions = [...crd.spec.versions].filter((v) => v.served).sort((a, b) => byVersionPriority(a.name, b.name));
-  return versions.map((v) => {
+  const versions = [...crd.spec.versions].sort((a, b) => byVersionPriority(a.name, b.name));
+  const webhook = crd.spec.conversion?.strategy === 'Webhook' ? crd.spec.conversion.webhook : undefined;
+  const rows = versions.map((v): ResourceInfo => {
     const subresources: SubresourceInfo[] = [];
     if (v.subresources?.status) subresources.push({ name: 'status', group, version: v.name, kind: names.kind, verbs: SUB_VERBS });
     if (v.subresources?.scale) subresources.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUB_VERBS });
@@ -43,9 +44,11 @@ export function resourcesOf(crd: CustomResourceDefinition): ResourceInfo[] {
       group, version: v.name, kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, plural: names.plural,
       singular: names.singular ?? names.kind.toLowerCase(), namespaced: scope === 'Namespaced',
       shortNames: names.shortNames ?? [], categories: names.categories ?? [], verbs: ALL_VERBS, subresources, custom: true, crd: true,
-      schema: v.schema?.openAPIV3Schema, crdVersion: v, storageVersion,
+      schema: v.schema?.openAPIV3Schema, crdVersion: v, storageVersion, ...(webhook ? { conversionWebhook: webhook } : {}),
     };
   });
+  const storageRow = webhook ? rows.find((row) => row.version === storageVersion) : undefined;
+  return rows.filter((row) => row.crdVersion?.served).map((row) => (storageRow ? { ...row, storageRow } : row));
 }
 
 function definitions(store: Store): CustomResourceDefinition[] {
