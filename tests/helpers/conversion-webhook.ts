@@ -1,4 +1,5 @@
-// A real HTTPS CRD conversion webhook for tests, on loopback with its own CA (webhook-server.ts's certificates): it
+// A real HTTPS CRD conversion webhook for tests, on loopback unless told a host, with its own CA (webhook-server.ts's
+// certificates, for 127.0.0.1 and the DNS names given, e.g. a Service's `<name>.<namespace>.svc`): it
 // answers apiextensions.k8s.io/v1 ConversionReviews with what the test's `convert` makes of each object, or
 // misbehaves as `mode` says; every review it got is kept. Stopped by the test.
 import * as https from 'node:https';
@@ -15,6 +16,7 @@ export interface ConversionRequest {
 export type ConversionMode = 'ok' | 'fail' | 'wrong-uid' | 'rename' | 'stale-version';
 
 export interface ConversionWebhook {
+  port: number;
   caBundle: string;
   url(p: string): string;
   reviews: ConversionRequest[];
@@ -23,12 +25,12 @@ export interface ConversionWebhook {
 }
 
 export async function startConversionWebhook(
-  convert: (obj: Record<string, unknown>, desired: string) => Record<string, unknown>,
+  convert: (obj: Record<string, unknown>, desired: string) => Record<string, unknown>, opts: { host?: string; dnsNames?: string[] } = {},
 ): Promise<ConversionWebhook> {
-  const pki = makeCertificates([]);
+  const pki = makeCertificates(opts.dnsNames ?? []);
   const sockets = new Set<Socket>();
   const hook: ConversionWebhook = {
-    caBundle: Buffer.from(pki.caCertPem).toString('base64'), reviews: [], mode: 'ok', url: () => '', stop: async () => undefined,
+    port: 0, caBundle: Buffer.from(pki.caCertPem).toString('base64'), reviews: [], mode: 'ok', url: () => '', stop: async () => undefined,
   };
   const server = https.createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -59,8 +61,9 @@ export async function startConversionWebhook(
     });
   });
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  hook.port = port;
   hook.url = (p: string) => `https://127.0.0.1:${port}${p}`;
   hook.stop = () => new Promise<void>((resolve) => {
     for (const s of sockets) s.destroy();

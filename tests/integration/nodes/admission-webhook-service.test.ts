@@ -1,15 +1,18 @@
 // A clientConfig.service admission webhook on a real sandbox node: the API server reaches the Service's ready pod
 // through the agent's port-forward tunnel (the ingress proxy's dialing). The pod relays TCP to an HTTPS webhook the
 // test runs on the host's side of the sandbox bridge, whose certificate is for `<service>.<namespace>.svc`; with no
-// ready endpoint the call fails as Kubernetes words it.
+// ready endpoint the call fails as Kubernetes words it. A CRD's conversion webhook is reached the same way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayIP } from '../../../main/nodes/providers/sandbox/config';
 import { startWebhookServer, type WebhookServer } from '../../helpers/webhook-server';
+import { startConversionWebhook, type ConversionWebhook } from '../../helpers/conversion-webhook';
+import { crdManifest, defineCrd } from '../../helpers/crd';
 import { sandboxCluster, skipWithoutAgent, startTcpRelay } from './support';
 
 describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandbox node', () => {
   const { c, cfg, ok } = sandboxCluster(21, { okTimeoutMs: 150_000 });
   let hook: WebhookServer | undefined;
+  let conversion: ConversionWebhook | undefined;
 
   beforeAll(async () => {
     hook = await startWebhookServer({
@@ -18,10 +21,17 @@ describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandb
     },
     { host: gatewayIP(cfg), dnsNames: ['relay.default.svc'] });
     await startTcpRelay(ok, 'relay', gatewayIP(cfg), hook.port);
+    // v1's spec.size is v2's spec.replicas.
+    conversion = await startConversionWebhook((o, desired) => {
+      const { size, replicas, ...spec } = (o.spec ?? {}) as Record<string, unknown>;
+      return { ...o, apiVersion: desired, spec: desired.endsWith('/v2') ? { ...spec, replicas: size } : { ...spec, size: replicas } };
+    }, { host: gatewayIP(cfg), dnsNames: ['convert.default.svc'] });
+    await startTcpRelay(ok, 'convert', gatewayIP(cfg), conversion.port);
   }, 200_000);
 
   afterAll(async () => {
     await hook?.stop();
+    await conversion?.stop();
   });
 
   const configuration = (service: string, path = '/validate', rule = { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }) => JSON.stringify({
@@ -58,6 +68,25 @@ describe.skipIf(skipWithoutAgent)('a service-backed admission webhook on a sandb
     } finally {
       await ok(['delete', 'validatingwebhookconfiguration', 'via-relay']);
     }
+  });
+
+  it('converts a CRD\'s objects through its conversion webhook\'s Service', async () => {
+    const version = (name: string, field: string, storage: boolean) => `  - name: ${name}
+    served: true
+    storage: ${storage}
+    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {${field}: {type: integer}}}}}}
+`;
+    await defineCrd(c, crdManifest({ group: 'svcconv.flotilla.test', plural: 'gizmos', kind: 'Gizmo' }, `${version('v1', 'size', true)}${version('v2', 'replicas', false)}  conversion:
+    strategy: Webhook
+    webhook:
+      conversionReviewVersions: [v1]
+      clientConfig: {service: {namespace: default, name: convert, path: /convert}, caBundle: ${conversion!.caBundle}}
+`), 'gizmos.svcconv.flotilla.test');
+    await ok(['apply', '-f', '-'], 'apiVersion: svcconv.flotilla.test/v2\nkind: Gizmo\nmetadata: {name: g}\nspec: {replicas: 4}\n');
+    expect(await ok(['get', 'gizmos.v1.svcconv.flotilla.test', 'g', '-o', 'jsonpath={.spec.size}'])).toBe('4');
+    expect(await ok(['get', 'gizmos.v2.svcconv.flotilla.test', 'g', '-o', 'jsonpath={.spec.replicas}'])).toBe('4');
+    // The create's body to the storage version, its answer back to v2, then the v2 read (the v1 read needs none).
+    expect(conversion!.reviews.map((r) => r.desiredAPIVersion)).toEqual(['svcconv.flotilla.test/v1', 'svcconv.flotilla.test/v2', 'svcconv.flotilla.test/v2']);
   });
 
   it('a Service with no ready endpoints fails the call as Kubernetes words it', async () => {
