@@ -2,7 +2,7 @@
 # Installs the host packages Flotilla needs, idempotently: quick when everything is there.
 # Sandbox nodes need containerd, runc, the CNI plugins, iptables, iproute2 and an sshd;
 # demo images are built from busybox-static and a static C pause, for amd64 and arm64; the UI tests need chromium;
-# a second real API client (the Python one) comes from python3-kubernetes, a second reader of the Prometheus text format from python3-prometheus-client; the agent flushes stale UDP conntrack entries with conntrack.
+# a second real API client (the Python one) comes from python3-kubernetes, a second reader of the Prometheus text format from python3-prometheus-client, a relying party checking service-account tokens against the issuer's published keys from python3-jwt; the agent flushes stale UDP conntrack entries with conntrack.
 set -euo pipefail
 
 # macOS: nodes are Lima VMs (sandbox nodes are Linux-only); no apt. The demo images and the agent are
@@ -31,7 +31,7 @@ case "$(dpkg --print-architecture)" in
 esac
 
 need_pkgs=(containerd runc containernetworking-plugins iptables iproute2 openssh-server busybox-static gcc libc6-dev chromium util-linux procps kmod
-  python3-kubernetes python3-prometheus-client "${cross_pkgs[@]}" qemu-user-static skopeo conntrack docker-registry buildah apache2-utils)
+  python3-kubernetes python3-prometheus-client python3-jwt "${cross_pkgs[@]}" qemu-user-static skopeo conntrack docker-registry buildah apache2-utils)
 # QEMU nodes (`--provider qemu`; `npm test` boots one): on amd64, unless FLOTILLA_VM_PACKAGES=0 says not to.
 if [ "$(dpkg --print-architecture)" = amd64 ] && [ "${FLOTILLA_VM_PACKAGES:-1}" != 0 ]; then need_pkgs+=(qemu-system-x86 qemu-utils mmdebstrap e2fsprogs); fi
 missing=()

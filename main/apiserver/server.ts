@@ -23,6 +23,7 @@ import { deprecationWarnings, refuseCreateWhileTerminating } from './registry/cu
 import { handleObjectSubresource, handleResource } from './handlers/resource';
 import { handleConverted } from './handlers/converted';
 import { webhookConverted } from './registry/crd-converted';
+import { DISCOVERY_CACHE_CONTROL, JWKS_CONTENT_TYPE, JWKS_PATH, OPENID_CONFIGURATION_PATH, openIDMetadata } from './serviceaccount/issuer-discovery';
 import { handleBinding, handleEviction, handleLegacyBinding, handleLog, handleScale } from './handlers/subresources';
 import { nodeProxyPath } from './streams/node-proxy';
 import { handleProxy, proxyUpgrade } from './streams/pod-proxy';
@@ -221,6 +222,13 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
       const answer = answerHealthCheck(advertised.health[health[1] as HealthEndpoint], health[2]);
       if (!answer) throw errors.pathNotFound();
       sendHealth(res, answer, () => undefined);
+      return;
+    }
+    if ((p === OPENID_CONFIGURATION_PATH || p === JWKS_PATH) && ctx.auth && (req.method === 'GET' || req.method === 'HEAD')) {
+      const keys = [ctx.auth.issuer.verificationKey()];
+      const jwks = p === JWKS_PATH;
+      res.setHeader('Cache-Control', DISCOVERY_CACHE_CONTROL);
+      sendJson(res, 200, jwks ? { keys } : openIDMetadata(keys), jwks ? JWKS_CONTENT_TYPE : 'application/json');
       return;
     }
     if (p === '/api') {

@@ -79,6 +79,9 @@ export const CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:public-info-viewer', [
     { nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] },
   ]),
+  clusterRole('system:service-account-issuer-discovery', [
+    { nonResourceURLs: ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'], verbs: ['get'] },
+  ]),
   clusterRole('system:monitoring', [
     { nonResourceURLs: ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'], verbs: ['get'] },
   ]),
@@ -104,6 +107,7 @@ export const CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:discovery', ['system:authenticated']),
   binding('system:public-info-viewer', ['system:authenticated', 'system:unauthenticated']),
   binding('system:monitoring', ['system:monitoring']),
+  binding('system:service-account-issuer-discovery', ['system:serviceaccounts']),
 ];
 
 /**

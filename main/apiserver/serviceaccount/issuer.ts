@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, jwtVerify } from 'jose';
-import type { CryptoKey, JWTPayload } from 'jose';
+import type { CryptoKey, JWK, JWTPayload } from 'jose';
 import { Lru } from '../../protocol/lru';
 
 /** kube-apiserver's --service-account-issuer as kubeadm sets it; also the API's audience. */
@@ -77,7 +77,18 @@ export class TokenIssuer {
   /** Legacy tokens whose signature verified, by token. */
   private readonly verifiedLegacy = new Lru<string, LegacyTokenRef>(1024);
 
-  private constructor(private readonly privateKey: CryptoKey, private readonly publicKey: CryptoKey, private readonly kid: string) {}
+  private constructor(
+    private readonly privateKey: CryptoKey, private readonly publicKey: CryptoKey, private readonly kid: string, private readonly publicJwk: JWK,
+  ) {}
+
+  /** The signing algorithm of every token this issuer signs. */
+  readonly algorithm = ALG;
+
+  /** The public key as the issuer's JWKS lists it (go-jose's JSONWebKey: use, kty, kid, crv, alg, x, y). */
+  verificationKey(): JWK {
+    const { kty, crv, x, y } = this.publicJwk;
+    return { use: 'sig', kty, kid: this.kid, crv, alg: ALG, x, y };
+  }
 
   /** Loads <dir>/sa.key, making it on first use. */
   static async load(dir: string): Promise<TokenIssuer> {
@@ -94,7 +105,7 @@ export class TokenIssuer {
     const jwk = await exportJWK(privateKey);
     delete jwk.d;
     const publicKey = (await crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']));
-    return new TokenIssuer(privateKey, publicKey, await calculateJwkThumbprint(jwk));
+    return new TokenIssuer(privateKey, publicKey, await calculateJwkThumbprint(jwk), jwk);
   }
 
   /** A signed token and when it expires. */

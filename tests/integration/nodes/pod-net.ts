@@ -17,9 +17,10 @@ export function podPid(uid: string, command: string): number | undefined {
 }
 
 /** curl in the pod's network namespace with a bearer token, verifying the server against `caFile`: `<status> <body>`. */
-export function curlFromPod(pid: number, token: string, caFile: string, url: string): Promise<string> {
+export function curlFromPod(pid: number, token: string, caFile: string, url: string, curlArgs: string[] = []): Promise<string> {
   return new Promise((resolve) => {
-    execFile('nsenter', ['-t', String(pid), '-n', 'curl', '-sS', '--max-time', '10', '--cacert', caFile, '-H', `Authorization: Bearer ${token}`, '-w', '\n%{http_code}', url], (_err, stdout, stderr) => {
+    const args = ['-t', String(pid), '-n', 'curl', '-sS', '--max-time', '10', '--cacert', caFile, '-H', `Authorization: Bearer ${token}`, '-w', '\n%{http_code}', ...curlArgs, url];
+    execFile('nsenter', args, (_err, stdout, stderr) => {
       const i = stdout.lastIndexOf('\n');
       resolve(`${stdout.slice(i + 1)} ${stdout.slice(0, i)}${stderr}`);
     });

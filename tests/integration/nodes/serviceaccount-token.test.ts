@@ -79,6 +79,19 @@ describe.skipIf(skipWithoutAgent)('a pod calls the API with its service-account 
     expect((JSON.parse(allowed.slice(4)) as { items: Pod[] }).items.map((p) => p.metadata?.name)).toEqual(['caller']);
   });
 
+  it('reads the issuer\'s keys at the discovery document\'s jwks_uri, the in-cluster name of the API server', async () => {
+    const { pid, token, caFile } = await podCredentials();
+    // The name as the cluster DNS answers it (10.96.0.1); the serving certificate is checked for the name.
+    const get = (url: string) => curlFromPod(pid, token, caFile, url, ['--resolve', 'kubernetes.default.svc.cluster.local:443:10.96.0.1']);
+    const discovery = await get('https://kubernetes.default.svc.cluster.local/.well-known/openid-configuration');
+    expect(discovery.slice(0, 4)).toBe('200 ');
+    const jwksUri = (JSON.parse(discovery.slice(4)) as { jwks_uri: string }).jwks_uri;
+    const jwks = await get(jwksUri);
+    expect(jwks.slice(0, 4)).toBe('200 ');
+    const kid = (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+    expect((JSON.parse(jwks.slice(4)) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)).toEqual([kid]);
+  });
+
   it("scrapes its node's kubelet port (status.hostIP:10250) with the same token and CA, as metrics-server does", async () => {
     const { pod, pid, token, caFile } = await podCredentials();
     const kubelet = (p: string) => curlFromPod(pid, token, caFile, `https://${pod.status!.hostIP!}:10250${p}`);
