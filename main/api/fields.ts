@@ -1,6 +1,7 @@
 // Field selectors (`spec.nodeName=n1,status.phase!=Failed`) and the field labels each kind
 // exposes, following apimachinery pkg/fields and the per-kind GetAttrs/field-label conversion funcs.
 import type { KObject } from './types';
+import type { ResourceInfo } from './resources';
 
 export interface FieldTerm {
   readonly field: string;
@@ -159,12 +160,34 @@ const KIND_FIELDS: Record<string, Extractor> = {
   Machine: (o) => ({ 'spec.provider': str(rec(o.spec).provider), 'status.phase': str(rec(o.status).phase) }),
 };
 
-/** The field labels of an object: metadata.name and metadata.namespace for all kinds, plus the kind's own. */
-export function fieldsOf(kind: string, obj: KObject): Record<string, string> {
+/**
+ * A CRD version's selectable fields as field labels (`spec.color` for jsonPath `.spec.color`); undefined for a built-in
+ * resource, whose labels are its kind's.
+ */
+export function customFieldLabels(r: Pick<ResourceInfo, 'crd' | 'crdVersion'>): readonly string[] | undefined {
+  return r.crd ? (r.crdVersion?.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, '')) : undefined;
+}
+
+/** A selectable field's value as apiextensions' GetAttrs gives it: fmt.Sprint of the value, "" when missing. */
+function customFieldValue(obj: KObject, label: string): string {
+  let v: unknown = obj;
+  for (const step of label.split('.')) v = rec(v)[step];
+  return v === undefined || v === null ? '' : str(v);
+}
+
+/**
+ * The field labels of an object: metadata.name and metadata.namespace for all kinds, plus the kind's own — or, for a
+ * custom resource (`custom` given), its version's selectable fields.
+ */
+export function fieldsOf(kind: string, obj: KObject, custom?: readonly string[]): Record<string, string> {
   const base: Record<string, string> = {
     'metadata.name': obj.metadata?.name ?? '',
     'metadata.namespace': obj.metadata?.namespace ?? '',
   };
+  if (custom) {
+    for (const label of custom) base[label] = customFieldValue(obj, label);
+    return base;
+  }
   const extra = KIND_FIELDS[kind];
   return extra ? { ...base, ...extra(obj) } : base;
 }
@@ -173,13 +196,13 @@ const SUPPORTED: Record<string, ReadonlySet<string>> = Object.fromEntries(
   Object.entries(KIND_FIELDS).map(([k, f]) => [k, new Set(Object.keys(f({})))]),
 );
 
-/** The field labels a kind supports in selectors. */
-export function supportedFields(kind: string): string[] {
-  return ['metadata.name', 'metadata.namespace', ...(SUPPORTED[kind] ?? [])];
+/** The field labels a kind (or a custom resource's version, `custom`) supports in selectors. */
+export function supportedFields(kind: string, custom?: readonly string[]): string[] {
+  return ['metadata.name', 'metadata.namespace', ...(custom ?? SUPPORTED[kind] ?? [])];
 }
 
 /** The first term naming a field the kind does not support (answer 400 `field label not supported: X`). */
-export function unsupportedField(kind: string, fs: FieldSelector): string | undefined {
-  const ok = new Set(supportedFields(kind));
+export function unsupportedField(kind: string, fs: FieldSelector, custom?: readonly string[]): string | undefined {
+  const ok = new Set(supportedFields(kind, custom));
   return fs.terms.find((t) => !ok.has(t.field))?.field;
 }

@@ -1,7 +1,8 @@
 // What apiextensions checks of one CRD version beyond its schema: its additionalPrinterColumns
-// (ValidateCustomResourceColumnDefinition) and its scale subresource's paths (validateCustomResourceDefinitionSubresources).
+// (ValidateCustomResourceColumnDefinition), its scale subresource's paths (validateCustomResourceDefinitionSubresources)
+// and its selectableFields (ValidateCustomResourceSelectableFields).
 import type { Cause } from './cause';
-import { invalid, required } from './cause';
+import { duplicate, invalid, required, tooMany } from './cause';
 import { isObj, list, obj, str } from './read';
 
 const COLUMN_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
@@ -47,9 +48,73 @@ function validateScale(scale: Record<string, unknown>, path: string): Cause[] {
   return causes;
 }
 
-/** The printer columns and subresources of `spec.versions[i]`. */
+/** At most this many selectable fields a version (MaxSelectableFields). */
+const MAX_SELECTABLE_FIELDS = 8;
+
+/**
+ * cel.ValidFieldPath without array notation: `.a.b` walked through the schema's properties (or additionalProperties,
+ * whose keys any name is); the schema found, or why the path is not one.
+ */
+export function fieldPathSchema(jsonPath: string, root: Record<string, unknown>): { path: string[]; schema: Record<string, unknown> } | string {
+  const tokens = jsonPath.split(/([.[\]])/).filter((t) => t !== '');
+  let schema = root;
+  const path: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    if (tok === '[') return 'array notation is not allowed';
+    if (tok !== '.') return `expected [ or . but got: ${tok}`;
+    const name = tokens[++i];
+    if (name === undefined) return 'unexpected end of JSON path';
+    if (isObj(schema.properties)) {
+      if (!isObj(schema.properties[name])) return 'does not refer to a valid field';
+      schema = schema.properties[name];
+    } else if (isObj(schema.additionalProperties)) {
+      schema = schema.additionalProperties;
+    } else {
+      return 'does not refer to a valid field';
+    }
+    path.push(name);
+  }
+  return { path, schema };
+}
+
+function validateSelectableFields(fields: unknown[], schema: Record<string, unknown>, path: string): Cause[] {
+  const causes: Cause[] = [];
+  const unique = new Set<string>();
+  fields.forEach((f, i) => {
+    const at = `${path}[${i}].jsonPath`;
+    const jsonPath = str(obj(f).jsonPath);
+    if (!jsonPath) {
+      causes.push(required(at, ''));
+      return;
+    }
+    const found = fieldPathSchema(jsonPath, schema);
+    if (typeof found === 'string') {
+      causes.push(invalid(at, jsonPath, `is an invalid path: ${found}`));
+      return;
+    }
+    if (found.path[0] === 'metadata') causes.push(invalid(at, jsonPath, 'must not point to fields in metadata'));
+    if (!['string', 'boolean', 'integer'].includes(str(found.schema.type))) {
+      causes.push(invalid(at, jsonPath, 'must point to a field of type string, boolean or integer. Enum string fields and strings with formats are allowed.'));
+    }
+    const key = found.path.join('.');
+    if (unique.has(key)) causes.push(duplicate(at, jsonPath));
+    else unique.add(key);
+  });
+  if (unique.size > MAX_SELECTABLE_FIELDS) causes.push(tooMany(path, unique.size, MAX_SELECTABLE_FIELDS));
+  return causes;
+}
+
+/** The printer columns, subresources and selectable fields of `spec.versions[i]`. */
 export function validateVersionExtras(version: Record<string, unknown>, path: string): Cause[] {
   const causes: Cause[] = [];
+  const selectable = list(version.selectableFields);
+  if (selectable.length) {
+    const schema = obj(version.schema).openAPIV3Schema;
+    // (kube-apiserver's words, "not" included.)
+    if (!isObj(schema)) causes.push(invalid(`${path}.selectableFields`, '', 'selectableFields may only be set when version.schema.openAPIV3Schema is not included'));
+    else causes.push(...validateSelectableFields(selectable, schema, `${path}.selectableFields`));
+  }
   list(version.additionalPrinterColumns).forEach((c, j) => causes.push(...validateColumn(obj(c), `${path}.additionalPrinterColumns[${j}]`)));
   const sub = obj(version.subresources);
   if (isObj(sub.scale)) causes.push(...validateScale(sub.scale, `${path}.subresources.scale`));

@@ -8,6 +8,7 @@ import { ApiError, errors } from '../status';
 import { decode } from './objects';
 import type { ListQuery } from './options';
 import { compileSelection } from './selection';
+import { customFieldLabels } from '../../api/fields';
 
 interface ContinueToken {
   rv: number;
@@ -45,7 +46,7 @@ function exactRevision(store: Store, q: ListQuery): number | undefined {
 const LIST_EXPIRED = 'The resourceVersion for the provided list is too old.';
 
 export function listObjects(store: Store, r: ResourceInfo, namespace: string | undefined, q: ListQuery): KList<StoredObject> {
-  const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector);
+  const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector, customFieldLabels(r));
   const token = q.continue ? parseContinue(q.continue) : undefined;
   const exact = exactRevision(store, q);
   let revision = token?.rv ?? exact;

@@ -12,14 +12,16 @@ export type Predicate = (obj: KObject) => boolean;
  */
 const frozenFields = new WeakMap<KObject, Record<string, string>>();
 
-function fieldLabels(kind: string, obj: KObject): Record<string, string> {
-  if (!Object.isFrozen(obj)) return fieldsOf(kind, obj);
+function fieldLabels(kind: string, obj: KObject, custom: readonly string[] | undefined): Record<string, string> {
+  // A custom resource's labels depend on the version asked for: not cached.
+  if (custom || !Object.isFrozen(obj)) return fieldsOf(kind, obj, custom);
   let f = frozenFields.get(obj);
   if (!f) frozenFields.set(obj, (f = fieldsOf(kind, obj)));
   return f;
 }
 
-export function compileSelection(kind: string, labelSelector?: string, fieldSelector?: string): Predicate | undefined {
+/** `custom`: a custom resource's selectable fields (api/fields.ts customFieldLabels), which replace the kind's labels. */
+export function compileSelection(kind: string, labelSelector?: string, fieldSelector?: string, custom?: readonly string[]): Predicate | undefined {
   let labels: ReturnType<typeof parseLabelSelector> | undefined;
   let fields: ReturnType<typeof parseFieldSelector> | undefined;
   if (labelSelector && labelSelector.trim()) {
@@ -36,11 +38,11 @@ export function compileSelection(kind: string, labelSelector?: string, fieldSele
     } catch (e) {
       throw errors.badRequest((e as Error).message);
     }
-    const bad = unsupportedField(kind, fields);
+    const bad = unsupportedField(kind, fields, custom);
     if (bad) throw errors.badRequest(`field label not supported: ${bad}`);
   }
   if (!labels && !fields) return undefined;
   const l = labels;
   const f = fields;
-  return (obj) => (!l || l.matches(obj.metadata?.labels ?? undefined)) && (!f || fieldSelectorMatches(f, fieldLabels(kind, obj)));
+  return (obj) => (!l || l.matches(obj.metadata?.labels ?? undefined)) && (!f || fieldSelectorMatches(f, fieldLabels(kind, obj, custom)));
 }

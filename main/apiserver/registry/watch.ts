@@ -9,6 +9,7 @@ import { errors } from '../status';
 import { clone, decode, deepFreeze } from './objects';
 import { asServed } from './custom-objects';
 import { compileSelection } from './selection';
+import { customFieldLabels } from '../../api/fields';
 import type { WatchQuery } from './options';
 import type { Registry } from './registry';
 import { decodedObjectsOf, type DecodedObjects } from './decoded';
@@ -42,7 +43,7 @@ export function startWatch(
   registry: Registry, store: Store, r: ResourceInfo, namespace: string | undefined, q: WatchQuery, sink: WatchSink,
   onSynced?: (revision: number) => void,
 ): () => void {
-  const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector);
+  const pred = compileSelection(r.kind, q.labelSelector, q.fieldSelector, customFieldLabels(r));
   const prefix = storagePrefix(r, r.namespaced ? namespace : undefined);
   let from: number;
   const rv = q.resourceVersion;
