@@ -51,9 +51,9 @@ export function forbidden(field: string, detail: string): Cause {
   return { reason: 'FieldValueForbidden', field, message: withDetail('Forbidden', detail) };
 }
 
-/** `Too long: must have at most N bytes` (the value is never printed). */
+/** `Too long: may not be more than N bytes` (1.32's field.TooLong; the value is never printed). */
 export function tooLong(field: string, maxBytes: number): Cause {
-  return { reason: 'FieldValueTooLong', field, message: `Too long: must have at most ${maxBytes} bytes` };
+  return { reason: 'FieldValueTooLong', field, message: `Too long: may not be more than ${maxBytes} bytes` };
 }
 
 /** A JSON type mismatch, in the form the apiserver's schema validation uses. */

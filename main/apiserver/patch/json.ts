@@ -38,20 +38,7 @@ export function deepClone<T>(v: T): T {
   return v;
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
+export { deepEqual } from '../../api/deep-equal';
 
 /** The JSON "kind" of a value, as Go's reflect would tell map / slice / string / float64 / bool / nil apart. */
 export function jsonKind(v: unknown): 'map' | 'slice' | 'string' | 'number' | 'bool' | 'null' {

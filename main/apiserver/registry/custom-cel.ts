@@ -3,12 +3,15 @@
 // objects as maps) and, for transition rules, `oldSelf` to the value the stored object had (a rule
 // using oldSelf is skipped on create and where the old object has no value). A false rule is
 // `<path>: Invalid value: "<type>": <message>` — message, messageExpression or `failed rule: <rule>` —
-// at fieldPath when given; reason FieldValueForbidden/Required/Duplicate changes the error's type.
+// at fieldPath when given; reason FieldValueForbidden/Required/Duplicate changes the error's type. On an update, a rule
+// that does not use oldSelf is let through where the value (or its nearest correlated ancestor) is unchanged
+// (validation ratcheting, api/validation/ratcheting.ts); map-list items are correlated with their old items by keys.
 import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { JSONSchemaProps } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { duplicate, forbidden, invalid, required } from '../../api/validation/cause';
+import { correlatedField, correlatedItem, unchanged } from '../../api/validation/ratcheting';
 
 interface Rule { rule: string; message?: string; messageExpression?: string; fieldPath?: string; reason?: string }
 export type Program = (bindings: Record<string, CelInput>) => unknown;
@@ -68,13 +71,15 @@ function failure(rule: Rule, path: string, type: string, bindings: Record<string
   }
 }
 
-function checkRules(s: JSONSchemaProps, v: unknown, old: unknown, path: string, causes: Cause[]): void {
+/** `ratchet`: the value, or its nearest correlated ancestor, is unchanged by the update. */
+function checkRules(s: JSONSchemaProps, v: unknown, old: unknown, path: string, causes: Cause[], ratchet: boolean): void {
   const rules = (s as Record<string, unknown>)['x-kubernetes-validations'];
   if (!Array.isArray(rules)) return;
   const type = s.type ?? (isMap(v) ? 'object' : Array.isArray(v) ? 'array' : typeof v);
   for (const rule of rules as Rule[]) {
     const transition = /\boldSelf\b/.test(rule.rule);
     if (transition && old === undefined) continue;
+    if (!transition && ratchet) continue;
     const bindings: Record<string, CelInput> = { self: celValue(v, s) };
     if (transition) bindings.oldSelf = celValue(old, s);
     const p = compile(rule.rule);
@@ -88,29 +93,46 @@ function checkRules(s: JSONSchemaProps, v: unknown, old: unknown, path: string, 
   }
 }
 
-function walk(s: JSONSchemaProps, v: unknown, old: unknown, path: string, causes: Cause[]): void {
+/** `old`: the correlated old value (undefined when there is none); `inherited`: the ratcheting of the nearest correlated ancestor. */
+function walk(s: JSONSchemaProps, v: unknown, old: unknown, path: string, causes: Cause[], inherited: boolean): void {
   if (v === undefined || v === null) return;
-  checkRules(s, v, old, path, causes);
+  const ratchet = old === undefined ? inherited : unchanged(v, old);
+  checkRules(s, v, old, path, causes, ratchet);
   if (isMap(v)) {
-    const oldMap = isMap(old) ? old : undefined;
     for (const [k, x] of Object.entries(v)) {
       const sub = s.properties?.[k] ?? (isMap(s.additionalProperties) ? (s.additionalProperties) : undefined);
-      if (sub) walk(sub, x, oldMap?.[k], join(path, k), causes);
+      if (sub) walk(sub, x, correlatedField(v, old, k), join(path, k), causes, ratchet);
     }
   } else if (Array.isArray(v) && isMap(s.items)) {
     const items = s.items as JSONSchemaProps;
-    v.forEach((x, i) => walk(items, x, undefined, `${path}[${i}]`, causes));
+    v.forEach((x, i) => walk(items, x, correlatedItem(s, old, x), `${path}[${i}]`, causes, ratchet));
   }
+}
+
+const withRules = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether a version's schema has any x-kubernetes-validations (apiextensions makes no CEL validator otherwise). */
+export function hasRules(schema: JSONSchemaProps): boolean {
+  let has = withRules.get(schema);
+  if (has === undefined) {
+    const any = (v: unknown): boolean => (Array.isArray(v) ? v.some(any) : isMap(v) && (Array.isArray(v['x-kubernetes-validations']) || Object.values(v).some(any)));
+    has = any(schema);
+    withRules.set(schema, has);
+  }
+  return has;
 }
 
 /** What the version's CEL rules refuse in `obj` (`old`: the stored object, on updates). */
 export function celCauses(schema: JSONSchemaProps, obj: Record<string, unknown>, old?: Record<string, unknown>): Cause[] {
   const causes: Cause[] = [];
   const rest = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'apiVersion' && k !== 'kind'));
-  checkRules(schema, rest(obj), old ? rest(old) : undefined, '<nil>', causes);
+  const root = rest(obj);
+  const oldRoot = old ? rest(old) : undefined;
+  const ratchet = unchanged(root, oldRoot);
+  checkRules(schema, root, oldRoot, '<nil>', causes, ratchet);
   for (const [k, x] of Object.entries(obj)) {
     const sub = schema.properties?.[k];
-    if (sub && k !== 'metadata') walk(sub, x, old?.[k], k, causes);
+    if (sub && k !== 'metadata') walk(sub, x, correlatedField(obj, old, k), k, causes, ratchet);
   }
   return causes;
 }

@@ -5,7 +5,8 @@
 import type { CustomResourceDefinition, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
-import { celCauses } from './custom-cel';
+import { invalid } from '../../api/validation/cause';
+import { celCauses, hasRules } from './custom-cel';
 import { crdRuleCauses } from './crd-cel-compile';
 import { policyCompileCauses } from './admission-policy-compile';
 import type { ResourceInfo, SubresourceInfo } from '../../api/resources';
@@ -18,6 +19,10 @@ const CRDS = resourceFor('apiextensions.k8s.io', 'v1', 'customresourcedefinition
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUB_VERBS = ['get', 'patch', 'update'];
 
+/** Schema errors after which the CEL rules are not run (hasBlockingErr). */
+const BLOCKING = new Set(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
+const RULES_NOT_CHECKED = 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+
 /** What a CRD version's schema and its CEL rules refuse in an object of its resource; for a definition, its rules' compile errors. */
 export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Cause[] {
   // A definition's own CEL rules compile when its spec is written (not on status writes or unchanged specs).
@@ -26,8 +31,11 @@ export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Caus
     return old && JSON.stringify(old.spec) === JSON.stringify(obj.spec) ? [] : policyCompileCauses(obj);
   }
   if (!r.schema) return [];
-  const causes = validateCustomObject(r.schema, obj);
-  return causes.length ? causes : celCauses(r.schema, obj, old);
+  const causes = validateCustomObject(r.schema, obj, old);
+  // As apiextensions' strategy: the CEL rules run unless the schema found an error that makes them meaningless.
+  if (!hasRules(r.schema)) return causes;
+  if (causes.some((c) => BLOCKING.has(c.reason))) return [...causes, invalid('<nil>', 'null', RULES_NOT_CHECKED)];
+  return [...causes, ...celCauses(r.schema, obj, old)];
 }
 
 /** The rows a definition serves: one per served version, in Kubernetes' version priority (the preferred version first). */

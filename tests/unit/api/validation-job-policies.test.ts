@@ -36,7 +36,7 @@ describe('Job spec.managedBy', () => {
     ['empty path', 'acme.io/', [['spec.managedBy', 'Invalid value: "acme.io/": must be a domain-prefixed path (such as "acme.io/foo")']]],
     ['bad host', 'Acme.io/x', [['spec.managedBy', expect.stringContaining('Invalid value: "Acme.io": a lowercase RFC 1123 subdomain') as string]]],
     ['bad path', 'acme.io/a b', [['spec.managedBy', 'Invalid value: "a b": Invalid path (regex used for validation is \'[A-Za-z0-9/\\-._~%!$&\'()*+,;=:]+\')']]],
-    ['too long', `acme.io/${'x'.repeat(60)}`, [['spec.managedBy', 'Too long: must have at most 63 bytes']]],
+    ['too long', `acme.io/${'x'.repeat(60)}`, [['spec.managedBy', 'Too long: may not be more than 63 bytes']]],
   ])('refuses %s', (_, managedBy, want) => {
     expect(pick(validateObject('Job', job({ managedBy })))).toEqual(want);
   });

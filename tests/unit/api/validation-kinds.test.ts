@@ -72,7 +72,7 @@ describe('ConfigMap', () => {
     ]);
     expect(validateObject('ConfigMap', make('ConfigMap', { data: { a: 'x'.repeat(1024 * 1024) } }))).toEqual([]);
     expect(validateObject('ConfigMap', make('ConfigMap', { data: { a: 'x'.repeat(1024 * 1024), b: 'y' } }))).toEqual([
-      { reason: 'FieldValueTooLong', field: '', message: 'Too long: must have at most 1048576 bytes' },
+      { reason: 'FieldValueTooLong', field: '', message: 'Too long: may not be more than 1048576 bytes' },
     ]);
   });
   it('immutable configmaps', () => {
@@ -97,7 +97,7 @@ describe('Secret', () => {
       ['data[username]', 'Required value'], ['data[password]', 'Required value'],
     ]);
     const big = 'A'.repeat(Math.ceil((1024 * 1024 + 3) / 3) * 4);
-    expect(pick(validateObject('Secret', make('Secret', { data: { a: big } })))).toEqual([['data', 'Too long: must have at most 1048576 bytes']]);
+    expect(pick(validateObject('Secret', make('Secret', { data: { a: big } })))).toEqual([['data', 'Too long: may not be more than 1048576 bytes']]);
   });
   it('type is immutable; immutable secrets keep their data', () => {
     const old = make('Secret', { data: { a: 'eA==' } });

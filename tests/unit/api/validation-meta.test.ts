@@ -82,7 +82,7 @@ describe('names per kind', () => {
 
   it('annotations may hold at most 256 KiB', () => {
     const causes = metaCauses('ConfigMap', { name: 'c', namespace: 'd', annotations: { a: 'x'.repeat(256 * 1024) } });
-    expect(causes).toEqual([{ reason: 'FieldValueTooLong', field: 'metadata.annotations', message: 'Too long: must have at most 262144 bytes' }]);
+    expect(causes).toEqual([{ reason: 'FieldValueTooLong', field: 'metadata.annotations', message: 'Too long: may not be more than 262144 bytes' }]);
   });
 
   it('reports JSON type mismatches', () => {
