@@ -21,9 +21,10 @@ export interface Conversion {
   fromStoredList?(objs: KObject[]): Promise<KObject[]>;
   /**
    * What a write's body goes through in the served version before it is converted (a CRD version's pruning, defaulting
-   * and schema: apiextensions admits an object in the request's version); its warnings.
+   * and schema: apiextensions admits an object in the request's version); its warnings. `old`: on updates, the stored
+   * object in the served version (what validation ratchets against).
    */
-  admit?(obj: KObject, opts: { fieldValidation?: 'Ignore' | 'Warn' | 'Strict' }): string[];
+  admit?(obj: KObject, opts: { fieldValidation?: 'Ignore' | 'Warn' | 'Strict' }, old?: KObject): string[];
   /** The stored version's field label of a served one (field selectors); undefined for a label not supported. Unset: the same names. */
   fieldLabel?(label: string): string | undefined;
   /**

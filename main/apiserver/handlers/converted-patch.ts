@@ -39,7 +39,7 @@ export async function patchConverted(
     if (apply) meta.resourceVersion = currentRv;
     else if (meta.resourceVersion !== currentRv) throw errors.conflict(r.group, r.plural, name);
     const warnings: string[] = [];
-    const next = await convertedBody(r, conv, { ...patched, apiVersion: apiVersionOf(r), kind: r.kind }, opts, warnings);
+    const next = await convertedBody(r, conv, { ...patched, apiVersion: apiVersionOf(r), kind: r.kind }, opts, warnings, shown);
     checkServedWrite(r, conv, ns, next, current);
     try {
       // An apply's managed fields are the ones it computed, in the request's version: the registry records none.

@@ -26,16 +26,23 @@ import type { WriteOptions } from '../registry/options';
 import { webhookConversion } from '../registry/crd-converted';
 
 /** A request body in the stored version: one already in it passes as is (as Kubernetes decodes any served version). */
-async function toStored(r: ConvertedResourceInfo, conv: Conversion, b: unknown, opts: WriteOptions, warnings: string[]): Promise<unknown> {
+async function toStored(
+  r: ConvertedResourceInfo, conv: Conversion, b: unknown, opts: WriteOptions, warnings: string[], old?: () => Promise<KObject | undefined>,
+): Promise<unknown> {
   if (!isObject(b) || b.apiVersion === apiVersionOf(r.storedAs)) return b;
   if (b.apiVersion !== undefined && b.apiVersion !== apiVersionOf(r)) return b; // the registry rejects the mismatch
-  return convertedBody(r, conv, b, opts, warnings);
+  return convertedBody(r, conv, b, opts, warnings, conv.admit && old ? await old() : undefined);
 }
 
-/** `obj` (in the served version) admitted in that version, then converted to the stored one. */
-export async function convertedBody(r: ConvertedResourceInfo, conv: Conversion, obj: KObject, opts: WriteOptions, warnings: string[]): Promise<KObject> {
+/**
+ * `obj` (in the served version) admitted in that version, then converted to the stored one; `old`, on updates, the
+ * stored object as the served version shows it.
+ */
+export async function convertedBody(
+  r: ConvertedResourceInfo, conv: Conversion, obj: KObject, opts: WriteOptions, warnings: string[], old?: KObject,
+): Promise<KObject> {
   const served = conv.admit ? { ...obj, apiVersion: apiVersionOf(r), kind: r.kind } : obj;
-  if (conv.admit) warnings.push(...conv.admit(served, opts));
+  if (conv.admit) warnings.push(...conv.admit(served, opts, old));
   try {
     return await conv.toStored(served);
   } catch (e) {
@@ -122,8 +129,9 @@ export async function handleConverted(
     case 'update': {
       const requester = sub ? undefined : requesterOf(ctx, identity, info);
       const opts = { ...writeOptions(req, q), bodyOwned: true, requester, subresource: sub };
-      const obj = await toStored(r, conv, await body(req), opts, warnings);
-      const old = reg.tryGet(stored, ns, info.name!);
+      const current = reg.tryGet(stored, ns, info.name!);
+      const obj = await toStored(r, conv, await body(req), opts, warnings, async () => (current ? conv.fromStored(current) : undefined));
+      const old = current;
       if (old) checkServedWrite(r, conv, ns, obj, old);
       const result = await reg.update(stored, ns, info.name!, obj, opts);
       addWarnings(res, [...warnings, ...result.warnings]);

@@ -34,9 +34,9 @@ export function webhookConversion(r: ConvertedResourceInfo, dialService: Service
       const converted = await convertByWebhook(r, objs, served, { dialService, list: true });
       return converted.map((o, i) => shown(o, objs[i]));
     },
-    admit(obj, opts) {
+    admit(obj, opts, old) {
       const warnings = checkFields(r, obj, opts);
-      throwIfInvalid(r, obj, schemaCauses(r, obj));
+      throwIfInvalid(r, obj, schemaCauses(r, obj, old));
       return warnings;
     },
   };
