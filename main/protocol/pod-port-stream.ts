@@ -17,7 +17,13 @@ export class PodPortStream extends Duplex {
       if (d.length === 0) { this.push(null); return; }
       if (!this.push(d)) ws.pause();
     });
-    ws.on('close', () => { this.push(null); this.destroy(); });
+    // The pod's side closed: what it sent is still read to the end, then the stream goes ('end' first, so that a
+    // response delimited by the close is whole, not "aborted").
+    ws.on('close', () => {
+      this.push(null);
+      if (this.readableEnded) this.destroy();
+      else this.once('end', () => this.destroy());
+    });
     ws.on('error', (e: Error) => this.destroy(e));
   }
 

@@ -3,7 +3,8 @@
 // what `kubectl proxy` users, dashboards and the URLs `kubectl cluster-info` prints reach. The request's method, path,
 // query and body arrive, its credentials do not, X-Forwarded-* are added; the failures are kube-apiserver's (503
 // "error trying to reach service: dial tcp …: connect: connection refused", no such service port, no endpoints; 404 for
-// a missing Service; 301 to `…/proxy/`). An upgrade (a WebSocket) goes through to the pod.
+// a missing Service; 301 to `…/proxy/`). An upgrade (a WebSocket) goes through to the pod. A response that ends with the
+// pod's connection (HTTP/1.0, no Content-Length) arrives whole.
 import * as https from 'node:https';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -31,6 +32,15 @@ done
 printf 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\necho'
 EOS
 chmod +x /tmp/h.sh
+cat > /tmp/c.sh <<'EOS'
+#!/bin/sh
+while IFS= read -r line; do [ -z "$(printf '%s' "$line" | tr -d '\r')" ] && break; done
+printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n'
+head -c 65536 /dev/zero | tr '\0' a
+printf 'end'
+EOS
+chmod +x /tmp/c.sh
+nc -ll -p 9002 -e /tmp/c.sh &
 exec nc -ll -p 9000 -e /tmp/h.sh`;
 
 /** An upgrade endpoint on :9001: logs the request line, answers 101, then echoes every byte back (cat). */
@@ -111,6 +121,12 @@ describe.skipIf(skipWithoutAgent)('pods/proxy and services/proxy on a sandbox no
     expect(header('x-forwarded-proto')).toBe('https');
     expect(header('x-forwarded-host')).toMatch(/\/api\/v1\/namespaces\/default\/pods\/echo:9000\/proxy$/);
     expect(header('host')).toMatch(/^10\.\d+\.\d+\.\d+:9000$/);
+  });
+
+  it('carries a response delimited by the pod closing its connection whole (no Content-Length)', async () => {
+    const body = await ok(['get', '--raw', '/api/v1/namespaces/default/pods/echo:9002/proxy/']);
+    expect(body.length).toBe(65536 + 3);
+    expect(body.endsWith('aaaend')).toBe(true);
   });
 
   it('carries an upgrade (a WebSocket) through: the pod\'s 101, then bytes both ways', async () => {
