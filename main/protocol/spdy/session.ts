@@ -75,11 +75,18 @@ export class SpdyStream extends Duplex {
     this.maybeDone();
   }
 
-  /** @internal the peer reset the stream (or the session ended) */
+  /**
+   * @internal the peer reset the stream. What it sent before stays readable, then the stream ends and goes: the
+   * runtime's streaming server resets every stream right after an exec's output and status (apimachinery's
+   * httpstream/spdy Close), often in the same read as the output. Nothing more can be written.
+   */
   onReset(status: number): void {
     this.reset = true;
     this.emit('reset', status);
-    this.destroy();
+    this.localFin = true;
+    if (!this.remoteFin) { this.remoteFin = true; this.push(null); }
+    if (this.readableEnded || this.readableLength === 0 && this.listenerCount('data') === 0) this.destroy();
+    else this.once('end', () => this.destroy());
   }
 
   /** @internal the connection ended: streams the peer finished keep their unread data. */

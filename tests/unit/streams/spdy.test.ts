@@ -209,6 +209,29 @@ describe('SPDY session', () => {
     expect(await goaway).toBe(1);
   });
 
+  it('keeps data a peer sent before resetting the stream, as the runtime does after an exec (httpstream Close resets every stream)', async () => {
+    const [a, b] = pipePair();
+    const client = new SpdySession(a, 'client');
+    const server = new SpdySession(b, 'server');
+    // The reply, the output and the reset reach the client together: its reader is attached only once openStream
+    // has resolved, after the frames are already queued behind the reply.
+    server.on('stream', (s) => { s.reply(); s.write('hello\n'); s.resetStream(); });
+    const s = await client.openStream({ streamtype: 'stdout' });
+    const resets: number[] = [];
+    s.on('reset', (status: number) => resets.push(status));
+    let out = '';
+    let ended = false;
+    s.on('data', (d: Buffer) => (out += d.toString()));
+    s.once('end', () => { ended = true; });
+    await new Promise<void>((resolve) => s.once('close', () => resolve()));
+    expect(out).toBe('hello\n');
+    expect(ended).toBe(true);
+    expect(resets).toEqual([5]);
+    // Nothing can be written on a reset stream.
+    await expect(new Promise<void>((resolve, reject) => s.write('late', (e) => (e ? reject(e) : resolve())))).rejects.toThrow();
+    client.close();
+  });
+
   it('keeps data a peer sent before closing the connection without FIN', async () => {
     const [a, b] = pipePair();
     const client = new SpdySession(a, 'client');
