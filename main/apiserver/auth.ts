@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RequestInfo } from './request';
 import type { Subject } from './authz/authorizer';
 import { MASTERS } from './authz/authorizer';
 import { clientCertIdentity } from './client-cert';
@@ -111,15 +110,3 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/**
- * Whether authorizing the request needs the spec.nodeName of the object it names: a node changing a
- * pod, which it may only do to the pods bound to it.
- */
-export function needsObjectNode(id: Identity, info: RequestInfo): boolean {
-  return Boolean(id.node) && isPodChange(info.resource, info.name, info.verb);
-}
-
-/** A change to one named pod (no read, no create): what a node may do only to the pods bound to it. */
-export function isPodChange(resource: string, name: string | undefined, verb: string): boolean {
-  return Boolean(name) && resource === 'pods' && !['get', 'list', 'watch', 'create'].includes(verb);
-}

@@ -8,7 +8,6 @@ import type { ResourceInfo, SubresourceInfo } from '../api/resources';
 import { RESOURCES, convertedResourceFor, resourceFor } from '../api/resources';
 import type { Pki } from './pki';
 import type { Identity, TokenAuthenticator } from './auth';
-import { needsObjectNode } from './auth';
 import { attributesOf } from './authz/attributes';
 import { answerClientError } from './client-error';
 import { actingAs } from './authz/impersonation';
@@ -200,9 +199,9 @@ function impersonated(ctx: ApiContext, req: IncomingMessage, requester: Identity
   return ctx.auth ? actingAs(req, requester, ctx.auth.authorizer) : requester;
 }
 
-/** Throws 403 unless `identity` may make this request; `objectNode` is the node of the pod a node's write touches. */
-function authorize(ctx: ApiContext, identity: Identity, info: RequestInfo, method: string, objectNode?: string): void {
-  ctx.auth?.authorizer.authorize(attributesOf(identity, info, method), objectNode);
+/** Throws 403 unless `identity` may make this request. */
+function authorize(ctx: ApiContext, identity: Identity, info: RequestInfo, method: string): void {
+  ctx.auth?.authorizer.authorize(attributesOf(identity, info, method));
 }
 
 /** A health answer as text/plain (healthz.go's headers); failed checks' reasons to the log only. */
@@ -285,13 +284,7 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
     else await handleReview(ctx, req, res, info, r, identity);
     return;
   }
-  if (needsObjectNode(identity, info)) {
-    const obj = ctx.registry.tryGet(r, info.namespace, info.name!) as { spec?: { nodeName?: string } } | undefined;
-    // An object that is gone answers 404 to anyone (a node confirming a deletion must learn it is done).
-    if (obj) authorize(ctx, identity, info, method, obj.spec?.nodeName);
-  } else {
-    authorize(ctx, identity, info, method);
-  }
+  authorize(ctx, identity, info, method);
   addWarnings(res, deprecationWarnings(r));
   refuseCreateWhileTerminating(r, info.verb);
   const sub = info.subresource;

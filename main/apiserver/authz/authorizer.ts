@@ -42,12 +42,12 @@ export class Authorizer {
     this.nodeGraph.close();
   }
 
-  decide(a: Attributes & { user: Subject }, objectNode?: string): Decision {
+  decide(a: Attributes & { user: Subject }): Decision {
     if (a.user.groups.includes(MASTERS)) return { allowed: true, reason: '' };
     // A SubjectAccessReview's user is a node by its name and group too, as Kubernetes identifies nodes.
     const node = a.user.node ?? nodeOfUser(a.user);
     if (!node) return this.rbac.authorize(a);
-    const byNode = nodeDecide(node, a, this.nodeGraph.graph, objectNode);
+    const byNode = nodeDecide(node, a, this.nodeGraph.graph);
     if (byNode.allowed) return byNode;
     const byRbac = this.rbac.authorize(a);
     if (byRbac.allowed) return byRbac;
@@ -55,8 +55,8 @@ export class Authorizer {
   }
 
   /** Throws Kubernetes' 403 unless allowed. */
-  authorize(a: Attributes & { user: Subject }, objectNode?: string): void {
-    const d = this.decide(a, objectNode);
+  authorize(a: Attributes & { user: Subject }): void {
+    const d = this.decide(a);
     if (d.allowed) return;
     const msg = d.reason ? `${forbiddenMessage(a)}: ${d.reason}` : forbiddenMessage(a);
     throw errors.forbidden(a.group, a.resource, a.name, msg);

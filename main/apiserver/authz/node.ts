@@ -6,8 +6,9 @@
 //
 // The static rules are Kubernetes' system:node rules, with what this agent needs because it is also
 // kube-proxy, the network-policy enforcer and the cluster DNS (one identity instead of several): reading
-// services, endpointslices, namespaces, networkpolicies and every pod and node. Nodes and pods are
-// changed only by their own node (NodeRestriction's rule, decided here where the pod's node is known).
+// services, endpointslices, namespaces, networkpolicies and every pod and node. As Kubernetes' NodeRules, a node may
+// create, change and delete Nodes, create and delete pods, write pods' status and evict pods: NodeRestriction admission
+// (registry/admission/node-restriction*.ts) then keeps it to its own Node and the pods bound to it.
 // The node-local provisioner's half on the node lists and watches PersistentVolumes, and reads and
 // drops its finalizer from the volumes provisioned on its node (in Kubernetes a provisioner has an
 // identity of its own).
@@ -37,11 +38,8 @@ const NODE_READABLE = new Set([
 const ALLOW: NodeDecision = { allowed: true, reason: '' };
 const deny = (reason = ''): NodeDecision => ({ allowed: false, reason });
 
-/**
- * Whether the node `node` may do this. `objectNode` is the spec.nodeName of the pod a pod write
- * touches (looked up by the caller: see needsObjectNode).
- */
-export function nodeDecide(node: string, a: Attributes, graph: NodeGraph, objectNode?: string): NodeDecision {
+/** Whether the node `node` may do this. */
+export function nodeDecide(node: string, a: Attributes, graph: NodeGraph): NodeDecision {
   if (!a.resourceRequest) return ALLOW;
   const core = a.group === '';
   if (core && (a.resource === 'secrets' || a.resource === 'configmaps')) {
@@ -61,7 +59,7 @@ export function nodeDecide(node: string, a: Attributes, graph: NodeGraph, object
   if (core && a.resource === 'serviceaccounts') return createToken(node, a, graph);
   if (a.group === 'coordination.k8s.io' && a.resource === 'leases') return lease(node, a);
   if (a.group === 'storage.k8s.io' && a.resource === 'csinodes') return csiNode(node, a);
-  return staticRules(node, a, objectNode);
+  return staticRules(a);
 }
 
 /** Kubernetes' NodeRules "needed to check API access" (the kubelet's webhook authentication and authorization). */
@@ -77,15 +75,20 @@ function accessReview(a: Attributes): boolean {
  */
 const STATIC_SUBRESOURCES: Record<string, ReadonlySet<string>> = { nodes: new Set(['', 'status']), pods: new Set(['', 'status', 'eviction']) };
 
-function staticRules(node: string, a: Attributes, objectNode?: string): NodeDecision {
+const WRITE = new Set(['update', 'patch']);
+
+function staticRules(a: Attributes): NodeDecision {
   if (accessReview(a)) return ALLOW;
   if (a.subresource && !STATIC_SUBRESOURCES[a.resource]?.has(a.subresource)) return deny();
   if (READ.has(a.verb) && NODE_READABLE.has(a.resource) && !a.subresource) return ALLOW;
   switch (a.resource) {
     case 'nodes':
-      return a.verb === 'create' || a.name === node ? ALLOW : deny();
+      if (a.subresource === 'status') return WRITE.has(a.verb) ? ALLOW : deny();
+      return a.verb === 'create' || a.verb === 'delete' || WRITE.has(a.verb) ? ALLOW : deny();
     case 'pods':
-      return objectNode === node ? ALLOW : deny();
+      if (a.subresource === 'status') return WRITE.has(a.verb) ? ALLOW : deny();
+      if (a.subresource === 'eviction') return a.verb === 'create' ? ALLOW : deny();
+      return a.verb === 'create' || a.verb === 'delete' ? ALLOW : deny();
     case 'events':
       return a.verb === 'create' || a.verb === 'patch' || a.verb === 'update' ? ALLOW : deny();
     default:

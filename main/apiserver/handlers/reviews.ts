@@ -2,13 +2,13 @@
 // SubjectAccessReview, LocalSubjectAccessReview, SelfSubjectAccessReview (`kubectl auth can-i`) and
 // SelfSubjectRulesReview (`kubectl auth can-i --list`). Each answers the posted object with its status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resourceFor, type ResourceInfo } from '../../api/resources';
+import type { ResourceInfo } from '../../api/resources';
 import type { NonResourceAttributes, ResourceAttributes, SubjectAccessReview } from '../../api/types';
 import { invalidMessage } from '../../api/validation';
 import { invalid, required } from '../../api/validation/cause';
 import type { Cause } from '../../api/validation';
 import type { ApiContext, AuthServices } from '../context';
-import { isPodChange, type Identity } from '../auth';
+import type { Identity } from '../auth';
 import type { RequestInfo } from '../request';
 import { decodeBody, isObject, readBody } from '../request';
 import { errors } from '../status';
@@ -47,21 +47,15 @@ function checkAttributes(kind: string, spec: Record<string, unknown>): void {
   if (causes.length) throw errors.invalid(kind, 'authorization.k8s.io', '', invalidMessage(kind, 'authorization.k8s.io', '', causes), causes);
 }
 
-const PODS = resourceFor('', 'v1', 'pods')!;
-
-/** The node of a stored pod, for a review of a node's write to it (as the request itself would be decided). */
-type PodNode = (namespace: string, name: string) => string | undefined;
-
-function accessStatus(auth: AuthServices, user: Subject, spec: Record<string, unknown>, podNode?: PodNode) {
+function accessStatus(auth: AuthServices, user: Subject, spec: Record<string, unknown>) {
   const a = reviewAttributes(user, spec);
-  const podWrite = a.resourceRequest && a.group === '' && isPodChange(a.resource, a.name, a.verb);
-  const d = auth.authorizer.decide(a, podWrite ? podNode?.(a.namespace, a.name) : undefined);
+  const d = auth.authorizer.decide(a);
   const status: SubjectAccessReview['status'] = { allowed: d.allowed };
   if (d.reason) status.reason = d.reason;
   return status;
 }
 
-type Review = (auth: AuthServices, body: Body, spec: Record<string, unknown>, identity: Identity, info: RequestInfo, podNode: PodNode) => Promise<object>;
+type Review = (auth: AuthServices, body: Body, spec: Record<string, unknown>, identity: Identity, info: RequestInfo) => Promise<object>;
 
 const REVIEWS: Record<string, Review> = {
   selfsubjectreviews: async (_a, _b, _s, identity) => ({ userInfo: userInfo(identity) }),
@@ -76,11 +70,11 @@ const REVIEWS: Record<string, Review> = {
     if (!claims) return { user: {}, error: '[invalid bearer token, service account token has been invalidated]' };
     return { authenticated: true, user: userInfo(identityOf(claims)), audiences: audiences ?? (Array.isArray(claims.aud) ? claims.aud : [claims.aud]) };
   },
-  selfsubjectaccessreviews: async (auth, _b, spec, identity, _info, podNode) => {
+  selfsubjectaccessreviews: async (auth, _b, spec, identity) => {
     checkAttributes('SelfSubjectAccessReview', spec);
-    return accessStatus(auth, identity, spec, podNode);
+    return accessStatus(auth, identity, spec);
   },
-  subjectaccessreviews: async (auth, _b, spec, _i, _info, podNode) => {
+  subjectaccessreviews: async (auth, _b, spec) => {
     checkAttributes('SubjectAccessReview', spec);
     const user = typeof spec.user === 'string' ? spec.user : '';
     const groups = Array.isArray(spec.groups) ? (spec.groups as string[]) : [];
@@ -88,15 +82,15 @@ const REVIEWS: Record<string, Review> = {
       const causes = [required('spec.user', 'at least one of user or group must be specified')];
       throw errors.invalid('SubjectAccessReview', 'authorization.k8s.io', '', invalidMessage('SubjectAccessReview', 'authorization.k8s.io', '', causes), causes);
     }
-    return accessStatus(auth, { name: user, groups, uid: typeof spec.uid === 'string' ? spec.uid : undefined }, spec, podNode);
+    return accessStatus(auth, { name: user, groups, uid: typeof spec.uid === 'string' ? spec.uid : undefined }, spec);
   },
-  localsubjectaccessreviews: async (auth, body, spec, _i, info, podNode) => {
+  localsubjectaccessreviews: async (auth, body, spec, _i, info) => {
     const ra = spec.resourceAttributes as ResourceAttributes | undefined;
     if (ra && ra.namespace !== info.namespace) {
       const causes = [invalid('spec.resourceAttributes.namespace', ra.namespace ?? '', 'must match metadata.namespace')];
       throw errors.invalid('LocalSubjectAccessReview', 'authorization.k8s.io', '', invalidMessage('LocalSubjectAccessReview', 'authorization.k8s.io', '', causes), causes);
     }
-    return REVIEWS.subjectaccessreviews(auth, body, spec, _i, info, podNode);
+    return REVIEWS.subjectaccessreviews(auth, body, spec, _i, info);
   },
   selfsubjectrulesreviews: async (auth, _b, spec, identity) => auth.authorizer.rulesFor(identity, typeof spec.namespace === 'string' ? spec.namespace : ''),
 };
@@ -110,8 +104,7 @@ export async function handleReview(
   if (!isObject(raw)) throw errors.badRequest(`the body is not a ${r.kind}`);
   const body = raw as Body;
   const spec = body.spec ?? {};
-  const podNode: PodNode = (namespace, name) => (ctx.registry.tryGet(PODS, namespace, name) as { spec?: { nodeName?: string } } | undefined)?.spec?.nodeName;
-  const status = await REVIEWS[r.plural](ctx.auth, body, spec, identity, info, podNode);
+  const status = await REVIEWS[r.plural](ctx.auth, body, spec, identity, info);
   const metadata = { ...((body.metadata as object | undefined) ?? {}) } as Record<string, unknown>;
   if (r.namespaced) metadata.namespace = info.namespace;
   sendJson(res, 201, { kind: r.kind, apiVersion: `${r.group}/${r.version}`, metadata, spec: r.plural === 'selfsubjectreviews' ? undefined : spec, status });

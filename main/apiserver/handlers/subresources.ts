@@ -19,7 +19,8 @@ import { addWarnings, sendJson } from './respond';
 import { TABLE_CONTENT_TYPE, includeObject, wantsTable } from './negotiate';
 import { tableOf } from '../tables/build';
 import { scaleTable } from '../tables/autoscaling';
-import { patchBody, patchType, writeOptions } from './resource';
+import { patchBody, patchType, requesterOf, writeOptions } from './resource';
+import type { Identity } from '../auth';
 import { resolveContainer, type PodWithContainers } from '../streams/pod-containers';
 import { evictPod } from '../registry/eviction';
 import type { DeleteOptions } from '../registry/options';
@@ -135,7 +136,9 @@ export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: strin
   }, { fieldManager: '', subresource: 'binding' });
 }
 
-export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, _r: ResourceInfo): Promise<void> {
+export async function handleEviction(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, _r: ResourceInfo, identity?: Identity,
+): Promise<void> {
   if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
   const name = info.name!;
@@ -144,6 +147,7 @@ export async function handleEviction(ctx: ApiContext, req: IncomingMessage, res:
   const opts: DeleteOptions = { gracePeriodSeconds: typeof o.gracePeriodSeconds === 'number' ? o.gracePeriodSeconds : undefined };
   if (isObject(o.preconditions)) opts.preconditions = o.preconditions;
   if ((Array.isArray(o.dryRun) && o.dryRun.includes('All')) || info.query.getAll('dryRun').includes('All')) opts.dryRun = true;
+  if (identity) opts.requester = requesterOf(ctx, identity, info);
   await evictPod(ctx.registry, info.namespace ?? 'default', name, opts);
   sendJson(res, 201, successStatus());
 }

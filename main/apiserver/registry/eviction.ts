@@ -4,6 +4,7 @@
 // eviction takes (status.disruptionsAllowed - 1, the pod recorded in status.disruptedPods for the
 // disruption controller) before the pod gets the DisruptionTarget condition and is deleted.
 // Refusals are Kubernetes' 429 with a DisruptionBudget cause, which `kubectl drain` retries.
+import { admitNodePodRemoval } from './admission/node-restriction-pods';
 import type { Mutable, Pod, PodCondition, PodDisruptionBudget, PodDisruptionBudgetStatus, StatusCause, StoredObject } from '../../api/types';
 import { resourceFor } from '../../api/resources';
 import { DISRUPTION_BUDGET_CAUSE, EVICTION_REFUSED, budgetsCovering, isPodReady, updateDisruptionAllowedCondition } from '../../api/disruption';
@@ -105,6 +106,7 @@ function withResourceVersion(opts: DeleteOptions, rv: string): DeleteOptions {
 /** Evicts `name` in `namespace` with the eviction's deleteOptions; throws the ApiError Kubernetes would answer. */
 export async function evictPod(registry: Registry, namespace: string, name: string, opts: DeleteOptions): Promise<void> {
   const pod = registry.get(PODS, namespace, name) as StoredPod;
+  if (opts.requester) admitNodePodRemoval(opts.requester.user, pod, 'evict');
   const rvUnset = !opts.preconditions?.resourceVersion;
   if (canIgnoreBudgets(pod)) {
     const o = shouldEnforceResourceVersion(pod) && rvUnset ? withResourceVersion(opts, pod.metadata.resourceVersion) : opts;

@@ -286,6 +286,7 @@ export class Registry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw errors.conflict(r.group, r.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
+      if (opts.requester) this.strategyOf(r).checkDeleteRequester?.(current, opts.requester);
       if (this.admission) this.policies.admit(policyAttributes(r, 'DELETE', undefined, current, opts));
       try {
         await validateByWebhooks(this.webhooks, r, undefined, current, opts);

@@ -73,6 +73,8 @@ export interface Strategy {
    * on its signer).
    */
   checkSubresourceRequester?(subresource: string, next: KObject, old: StoredObject, requester: Requester): void;
+  /** A delete by a user over the API: refuses (with an ApiError) what this user may not delete (NodeRestriction). */
+  checkDeleteRequester?(obj: StoredObject, requester: Requester): void;
   /**
    * Kubernetes' PrepareForCreate: fills in what the server generates from the object itself (a Job's
    * selector and pod-template labels from its uid), after defaults and before admission and validation.

@@ -14,4 +14,6 @@ export const nodeStrategy: Strategy = {
   },
   checkRequester: (obj, old, requester) => admitNodeWrite(requester.user, obj as Node, old as Node | undefined),
   checkSubresourceRequester: (_sub, next, old, requester) => admitNodeWrite(requester.user, next as Node, old as Node),
+  // A node deletes only its own Node (the rest of NodeRestriction's rules are about what a write changes).
+  checkDeleteRequester: (obj, requester) => admitNodeWrite(requester.user, obj as Node, obj as Node),
 };

@@ -1,6 +1,7 @@
 // Pods: the server sets the status a new pod starts with (Pending, its QoS class, SchedulingGated), writes through
 // pods/ephemeralcontainers change only the ephemeral containers, and a pod a node runs is deleted
 // gracefully: it is marked, the node stops it, then confirms with a delete of grace period 0.
+import { admitNodePodCreate, admitNodePodRemoval, admitNodePodStatus } from '../admission/node-restriction-pods';
 import type { KObject, Pod, StoredObject } from '../../../api/types';
 import type { Strategy } from '../strategy';
 import { admitPodServiceAccount } from '../admission/service-account';
@@ -45,6 +46,10 @@ function withBindingOf(current: StoredObject, next: KObject): KObject {
 
 export const podStrategy: Strategy = {
   subresourceUpdates: { ephemeralcontainers: withEphemeralContainersOf, binding: withBindingOf },
+  // NodeRestriction: a node creates only its mirror pods, writes the status and deletes only the pods bound to it.
+  checkRequester: (obj, old, requester) => { if (!old) admitNodePodCreate(requester.user, obj as Pod); },
+  checkSubresourceRequester: (sub, next, old, requester) => { if (sub === 'status') admitNodePodStatus(requester.user, next as Pod, old as Pod); },
+  checkDeleteRequester: (obj, requester) => admitNodePodRemoval(requester.user, obj as Pod, 'delete'),
   admitCreate: async (obj, a) => {
     admitPodLimits(a.reader, obj, a.namespace, a.displayName);
     admitPodPriority(a.reader, obj, a.displayName);
