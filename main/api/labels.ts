@@ -6,6 +6,7 @@ import type { Cause } from './validation/cause';
 import { invalid } from './validation/cause';
 import { goStrings, goQuote } from './validation/gofmt';
 import { isQualifiedName, isValidLabelValue } from './validation/names';
+import { aggregateMessage, causeString } from './validation/message';
 
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
 
@@ -67,13 +68,7 @@ function requirementString(r: Requirement): string {
 
 /** Field-style error text, as field.Error.Error() prints it (nil path prints as `<nil>`). */
 function fieldErr(path: string, value: unknown, detail: string): string {
-  const c = invalid(path, value, detail);
-  return `${c.field}: ${c.message}`;
-}
-
-function aggregate(msgs: string[]): string {
-  const uniq = [...new Set(msgs)];
-  return uniq.length === 1 ? (uniq[0] ?? '') : `[${uniq.join(', ')}]`;
+  return causeString(invalid(path, value, detail));
 }
 
 /** Build and validate one requirement (apimachinery NewRequirement). Throws SelectorError. */
@@ -104,7 +99,7 @@ export function newRequirement(key: string, operator: LabelOperator, values: rea
     const vErrs = isValidLabelValue(v);
     if (vErrs.length) errs.push(fieldErr(`${p('values')}[${i}][${key}]`, v, vErrs.join('; ')));
   });
-  if (errs.length) throw new SelectorError(aggregate(errs));
+  if (errs.length) throw new SelectorError(aggregateMessage(errs));
   return { key, operator, values: sorted };
 }
 

@@ -300,7 +300,8 @@ async function route(ctx: ApiContext, advertised: Advertised, identity: Identity
   const served = r.subresources.find((s) => s.name === sub);
   if (!served) throw errors.pathNotFound();
   if (!served.verbs.includes(info.verb)) throw errors.methodNotAllowed();
-  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r.conversionWebhook && r.storageRow ? r.storageRow : r, identity);
+  // (Only the scale subresource of a webhook-converted CRD comes here; it goes through the storage version's row.)
+  return SUBRESOURCE_HANDLERS[served.name](ctx, req, res, info, r.storageRow ?? r, identity);
 }
 
 type SubresourceHandler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ResourceInfo, identity: Identity) => Promise<void>;

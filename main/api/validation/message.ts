@@ -7,6 +7,12 @@ export function causeString(c: Cause): string {
   return `${c.field}: ${c.message}`;
 }
 
+/** utilerrors.NewAggregate's text (and field.ErrorList.ToAggregate's): duplicates dropped, several in brackets. */
+export function aggregateMessage(msgs: readonly string[]): string {
+  const unique = [...new Set(msgs)];
+  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
+}
+
 /**
  * `Deployment.apps "x" is invalid: [spec.selector: Required value, …]` — one cause without
  * brackets, duplicates dropped, the group omitted for core kinds.
@@ -14,7 +20,5 @@ export function causeString(c: Cause): string {
 export function invalidMessage(kind: string, group: string, name: string, causes: Cause[]): string {
   const qualified = group ? `${kind}.${group}` : kind;
   const head = `${qualified} ${goQuote(name)} is invalid`;
-  const msgs = [...new Set(causes.map(causeString))];
-  if (msgs.length === 0) return head;
-  return `${head}: ${msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`}`;
+  return causes.length ? `${head}: ${aggregateMessage(causes.map(causeString))}` : head;
 }

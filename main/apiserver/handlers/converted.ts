@@ -129,9 +129,8 @@ export async function handleConverted(
     case 'update': {
       const requester = sub ? undefined : requesterOf(ctx, identity, info);
       const opts = { ...writeOptions(req, q), bodyOwned: true, requester, subresource: sub };
-      const current = reg.tryGet(stored, ns, info.name!);
-      const obj = await toStored(r, conv, await body(req), opts, warnings, async () => (current ? conv.fromStored(current) : undefined));
-      const old = current;
+      const old = reg.tryGet(stored, ns, info.name!);
+      const obj = await toStored(r, conv, await body(req), opts, warnings, async () => (old ? conv.fromStored(old) : undefined));
       if (old) checkServedWrite(r, conv, ns, obj, old);
       const result = await reg.update(stored, ns, info.name!, obj, opts);
       addWarnings(res, [...warnings, ...result.warnings]);

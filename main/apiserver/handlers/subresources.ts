@@ -137,7 +137,7 @@ export async function bindPod(ctx: ApiContext, r: ResourceInfo, namespace: strin
 }
 
 export async function handleEviction(
-  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, _r: ResourceInfo, identity?: Identity,
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, _r: ResourceInfo, identity: Identity,
 ): Promise<void> {
   if (info.verb !== 'create') throw errors.methodNotAllowed();
   const b = decodeBody(await readBody(req), req.headers['content-type']);
@@ -147,7 +147,7 @@ export async function handleEviction(
   const opts: DeleteOptions = { gracePeriodSeconds: typeof o.gracePeriodSeconds === 'number' ? o.gracePeriodSeconds : undefined };
   if (isObject(o.preconditions)) opts.preconditions = o.preconditions;
   if ((Array.isArray(o.dryRun) && o.dryRun.includes('All')) || info.query.getAll('dryRun').includes('All')) opts.dryRun = true;
-  if (identity) opts.requester = requesterOf(ctx, identity, info);
+  opts.requester = requesterOf(ctx, identity, info);
   await evictPod(ctx.registry, info.namespace ?? 'default', name, opts);
   sendJson(res, 201, successStatus());
 }

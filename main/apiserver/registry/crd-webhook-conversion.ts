@@ -10,8 +10,7 @@ import type { ResourceInfo } from '../../api/resources';
 import type { KObject, ObjectMeta, WebhookClientConfig } from '../../api/types';
 import { validateLabels } from '../../api/labels';
 import { validateAnnotations } from '../../api/validation/meta';
-import { causeString } from '../../api/validation/message';
-import type { Cause } from '../../api/validation/cause';
+import { aggregateMessage, causeString } from '../../api/validation/message';
 import { postReview } from '../webhooks/client';
 import type { ServiceDialer } from '../webhooks/types';
 import { errors } from '../status';
@@ -60,12 +59,6 @@ function sameObject(original: KObject, converted: KObject): string | undefined {
   return undefined;
 }
 
-/** `one cause` or `[cause, cause]`, as field.ErrorList.ToAggregate() prints. */
-function aggregate(causes: Cause[]): string {
-  const msgs = causes.map(causeString);
-  return msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
-}
-
 /** restoreObjectMeta: the original's metadata with the converted object's labels and annotations (checked when changed). */
 function restoreMetadata(original: KObject, converted: KObject): KObject {
   if (!('metadata' in converted)) throw new Error('missing metadata in converted object');
@@ -88,7 +81,7 @@ function restoreMetadata(original: KObject, converted: KObject): KObject {
     if (changed) {
       // kube-apiserver names the annotations' path metadata.annotation here.
       const causes = field === 'labels' ? validateLabels(map, 'metadata.labels') : validateAnnotations(map, 'metadata.annotation');
-      if (causes.length) throw new Error(aggregate(causes));
+      if (causes.length) throw new Error(aggregateMessage(causes.map(causeString)));
     }
     meta[field] = map;
   }

@@ -9,6 +9,7 @@ import { resourceFor } from '../../../api/resources';
 import { quantityOrNaN } from '../../../api/quantity';
 import { formatResource, podResources } from '../../../api/quota-usage';
 import { errors } from '../../status';
+import { aggregateMessage } from '../../../api/validation/message';
 import { compareCodePoints } from '../../../api/string-order';
 
 const LIMIT_RANGES = resourceFor('', 'v1', 'limitranges')!;
@@ -104,22 +105,16 @@ function validatePod(pod: Pod, lr: LimitRange): string[] {
   return errs;
 }
 
-/** utilerrors.NewAggregate's text: duplicates dropped, several in brackets. */
-function aggregate(errs: string[]): string {
-  const unique = [...new Set(errs)];
-  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
-}
-
 export function admitPodLimits(reader: ObjectReader, obj: KObject, namespace: string, displayName: string): void {
   const pod = obj as unknown as Pod;
   const ranges = limitRanges(reader, namespace);
   for (const lr of ranges) mutatePod(pod, lr);
   const errs = ranges.flatMap((lr) => validatePod(pod, lr));
-  if (errs.length) throw errors.forbidden('', 'pods', displayName, aggregate(errs));
+  if (errs.length) throw errors.forbidden('', 'pods', displayName, aggregateMessage(errs));
 }
 
 export function admitClaimLimits(reader: ObjectReader, obj: KObject, namespace: string, displayName: string): void {
   const requests = ((obj.spec as { resources?: { requests?: ResourceList } } | undefined)?.resources?.requests ?? {});
   const errs = limitRanges(reader, namespace).flatMap((lr) => items(lr, 'PersistentVolumeClaim').flatMap((item) => checkItem(item, 'PersistentVolumeClaim', requests, undefined)));
-  if (errs.length) throw errors.forbidden('', 'persistentvolumeclaims', displayName, aggregate(errs));
+  if (errs.length) throw errors.forbidden('', 'persistentvolumeclaims', displayName, aggregateMessage(errs));
 }
