@@ -94,3 +94,16 @@ export function goNodeSelectorTerms(ts: readonly NodeSelectorTermLike[] | undefi
   if (ts === undefined || ts === null) return new GoRepr('[]core.NodeSelectorTerm(nil)');
   return new GoRepr(`[]core.NodeSelectorTerm{${ts.map((t) => goNodeSelectorTerm(t).text).join(', ')}}`);
 }
+
+/** %#v of a decoded JSON value held in an interface{} (unstructured content: int64, float64, string, bool, maps, slices). */
+export function goInterface(v: unknown): GoRepr {
+  const inner = (x: unknown): string => {
+    if (x === null || x === undefined) return 'interface {}(nil)';
+    if (typeof x === 'string') return goQuote(x);
+    if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+    if (Array.isArray(x)) return `[]interface {}{${x.map(inner).join(', ')}}`;
+    const m = x as Record<string, unknown>;
+    return `map[string]interface {}{${Object.keys(m).sort().map((k) => `${goQuote(k)}:${inner(m[k])}`).join(', ')}}`;
+  };
+  return new GoRepr(inner(v));
+}

@@ -5,6 +5,7 @@
 import type { CustomResourceDefinition, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { validateCustomObject } from '../../api/validation/custom-object';
+import { listSetAndMapCauses } from '../../api/validation/custom-list-types';
 import { invalid } from '../../api/validation/cause';
 import { celCauses, hasRules } from './custom-cel';
 import { crdRuleCauses } from './crd-cel-compile';
@@ -32,6 +33,8 @@ export function schemaCauses(r: ResourceInfo, obj: KObject, old?: KObject): Caus
   }
   if (!r.schema) return [];
   const causes = validateCustomObject(r.schema, obj, old);
+  // Duplicates in list-type sets and maps; on an update only when the stored object had none (their ratcheting).
+  if (!old || listSetAndMapCauses(r.schema, old).length === 0) causes.push(...listSetAndMapCauses(r.schema, obj));
   // As apiextensions' strategy: the CEL rules run unless the schema found an error that makes them meaningless.
   if (!hasRules(r.schema)) return causes;
   if (causes.some((c) => BLOCKING.has(c.reason))) return [...causes, invalid('<nil>', 'null', RULES_NOT_CHECKED)];
