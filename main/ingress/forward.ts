@@ -1,7 +1,8 @@
-// Forwarding one request (or one upgrade) to the backend a route names: a pod behind the Service, round robin,
-// through the agents' port-forward tunnels. The proxy's own answers are plain text: 404 when no rule (and no default
-// backend) takes the request, 503 when the backend has no ready endpoint (the body says why), 502 when the pod
-// cannot be reached.
+// Forwarding one request (or one upgrade) to the backend a route names — an HTTPRoute of a Gateway listener that
+// takes the request's host (main/gateway), else an Ingress rule: a pod behind the Service, round robin, through the
+// agents' port-forward tunnels. The proxy's own answers are plain text: 404 when no rule (and no default backend)
+// takes the request, 503 when the backend has no ready endpoint (the body says why), 502 when the pod cannot be
+// reached; under the Gateway API also redirects and 500 for a rule without a valid backend.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,18 +10,39 @@ import type { AgentEndpoint } from '../protocol/agent-connection';
 import { endToEndHeaders } from '../protocol/hop-by-hop';
 import { RoundRobin, type Target } from '../tunnel/endpoints';
 import { dialPod, PodAgents } from '../tunnel/pod-tunnel';
+import type { IngressBackend } from '../api/types';
+import { modifyHeaders, type Headers } from './gateway/filters';
+import { decide, type GatewayDecision, type ServiceBackend } from './gateway/router';
+import type { GatewayState } from './gateway/state';
+import type { HeaderModifier } from './gateway/types';
 import { requestHost, requestPath, route } from './routing';
 import type { IngressState } from './state';
 
 type Picked = { target: Target; key: string } | { status: number; body: string };
+
+/** How a request goes on: its path, headers, and what to change in the answer's headers. */
+interface Outgoing {
+  path: string;
+  headers: http.OutgoingHttpHeaders;
+  responseHeaders?: readonly HeaderModifier[];
+}
 
 export class Forwarder {
   private readonly rr = new RoundRobin();
   readonly agents: PodAgents;
   private readonly upgraded = new Set<Duplex>();
 
-  constructor(private readonly state: IngressState, private readonly ep: AgentEndpoint) {
+  constructor(private readonly state: IngressState, private readonly ep: AgentEndpoint, private readonly gateway?: GatewayState) {
     this.agents = new PodAgents(ep);
+  }
+
+  /** A ready pod behind a Service port (round robin), or the 503 that says why there is none. */
+  private pickService(namespace: string, backend: IngressBackend, owner: string): Picked {
+    const t = this.state.targets(namespace, backend);
+    if ('problem' in t) return { status: 503, body: `503 Service Unavailable: ${t.problem} (${owner})\n` };
+    const port = backend.service?.port;
+    const key = `${namespace}/${backend.service?.name ?? ''}:${port?.name ?? port?.number ?? ''}`;
+    return { target: this.rr.pick(key, t.targets), key };
   }
 
   private pick(req: IncomingMessage): Picked {
@@ -28,11 +50,16 @@ export class Forwarder {
     const path = requestPath(req.url);
     const r = route(this.state.routes(), host, path);
     if (!r) return { status: 404, body: `404 Not Found: no Ingress rule matches host "${host}" and path "${path}", and no Ingress has a default backend\n` };
-    const t = this.state.targets(r.namespace, r.backend);
-    if ('problem' in t) return { status: 503, body: `503 Service Unavailable: ${t.problem} (Ingress ${r.ingress})\n` };
-    const port = r.backend.service?.port;
-    const key = `${r.namespace}/${r.backend.service?.name ?? ''}:${port?.name ?? port?.number ?? ''}`;
-    return { target: this.rr.pick(key, t.targets), key };
+    return this.pickService(r.namespace, r.backend, `Ingress ${r.ingress}`);
+  }
+
+  private gatewayDecision(req: IncomingMessage, scheme: 'http' | 'https', listenerPort: number | undefined): GatewayDecision {
+    if (!this.gateway?.installed) return { kind: 'none' };
+    const d = decide(this.gateway.current(), this.gateway.grants(), {
+      scheme, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, localPort: req.socket.localPort ?? 0, listenerPort,
+    });
+    // A listener's own port serves only the Gateway API: what no listener there takes is not the Ingresses'.
+    return d.kind === 'none' && listenerPort !== undefined ? { kind: 'reply', status: 404, body: `404 Not Found: no HTTPRoute on port ${listenerPort} takes host "${requestHost(req.headers.host)}"\n` } : d;
   }
 
   private static forwardedHeaders(req: IncomingMessage, scheme: 'http' | 'https'): Record<string, string> {
@@ -46,35 +73,70 @@ export class Forwarder {
     };
   }
 
-  /** Serves one HTTP request. */
-  handle(req: IncomingMessage, res: ServerResponse, scheme: 'http' | 'https'): void {
+  /**
+   * Serves one HTTP request: the Gateway API's routes first, then the Ingresses'; `listenerPort` when it came in on a
+   * Gateway listener's own port rather than the proxy's.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, scheme: 'http' | 'https', listenerPort?: number): void {
+    const g = this.gatewayDecision(req, scheme, listenerPort);
+    if (g.kind === 'reply') { reply(res, g.status, g.body, g.headers); return; }
+    if (g.kind === 'forward') {
+      const p = this.pickService(g.backend.namespace, serviceBackend(g.backend), `HTTPRoute ${g.route}`);
+      if ('status' in p) { reply(res, p.status, p.body); return; }
+      const headers = { ...endToEndHeaders(g.headers), ...Forwarder.forwardedHeaders(req, scheme) };
+      for (const m of g.mirrors) if (Math.random() * 100 < m.percent) this.mirror(req, m.backend, { path: g.path, headers });
+      this.send(req, res, p.target, { path: g.path, headers, responseHeaders: g.responseHeaders });
+      return;
+    }
     const p = this.pick(req);
     if ('status' in p) { reply(res, p.status, p.body); return; }
-    const headers: http.OutgoingHttpHeaders = { ...endToEndHeaders(req.headers), ...Forwarder.forwardedHeaders(req, scheme) };
-    const out = http.request({ agent: this.agents.get(p.target), method: req.method, path: req.url, headers, setHost: false });
+    this.send(req, res, p.target, { path: req.url ?? '/', headers: { ...endToEndHeaders(req.headers), ...Forwarder.forwardedHeaders(req, scheme) } });
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, target: Target, o: Outgoing): void {
+    const out = http.request({ agent: this.agents.get(target), method: req.method, path: o.path, headers: o.headers, setHost: false });
     out.on('response', (pres) => {
-      const back: http.OutgoingHttpHeaders = endToEndHeaders(pres.headers);
-      res.writeHead(pres.statusCode ?? 502, pres.statusMessage, back);
+      const back = endToEndHeaders(pres.headers) as Headers;
+      for (const m of o.responseHeaders ?? []) modifyHeaders(back, m);
+      res.writeHead(pres.statusCode ?? 502, pres.statusMessage, back as http.OutgoingHttpHeaders);
       pres.pipe(res);
       pres.on('error', () => res.destroy());
     });
     out.on('error', (e) => {
-      if (!res.headersSent) reply(res, 502, `502 Bad Gateway: pod ${p.target.namespace}/${p.target.pod} port ${p.target.port}: ${e.message}\n`);
+      if (!res.headersSent) reply(res, 502, `502 Bad Gateway: pod ${target.namespace}/${target.pod} port ${target.port}: ${e.message}\n`);
       else res.destroy();
     });
     res.on('close', () => { if (!out.writableFinished || !res.writableFinished) out.destroy(); });
     req.pipe(out);
   }
 
+  /** A copy of the request to a mirror backend, its answer dropped (RequestMirror); nothing when it has no ready pod. */
+  private mirror(req: IncomingMessage, backend: ServiceBackend, o: Outgoing): void {
+    const p = this.pickService(backend.namespace, serviceBackend(backend), 'mirror');
+    if ('status' in p) return;
+    const out = http.request({ agent: this.agents.get(p.target), method: req.method, path: o.path, headers: o.headers, setHost: false });
+    out.on('response', (r) => r.resume());
+    out.on('error', () => undefined);
+    req.pipe(out);
+  }
+
   /** Passes an upgrade (WebSocket) through: the request as it came, then bytes both ways. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, scheme: 'http' | 'https'): void {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, scheme: 'http' | 'https', listenerPort?: number): void {
     socket.on('error', () => socket.destroy());
-    const p = this.pick(req);
+    const g = this.gatewayDecision(req, scheme, listenerPort);
+    if (g.kind === 'reply') { rejectUpgrade(socket, g.status, g.body, g.headers); return; }
+    const p = g.kind === 'forward' ? this.pickService(g.backend.namespace, serviceBackend(g.backend), `HTTPRoute ${g.route}`) : this.pick(req);
     if ('status' in p) { rejectUpgrade(socket, p.status, p.body); return; }
+    const path = g.kind === 'forward' ? g.path : req.url ?? '/';
+    const headerLines: string[] = [];
+    if (g.kind === 'forward') {
+      for (const [k, v] of Object.entries(g.headers)) for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) headerLines.push(`${k}: ${x}`);
+    } else {
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headerLines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    }
     dialPod(this.ep, p.target).then((tunnel) => {
       if (socket.destroyed) { tunnel.destroy(); return; }
-      const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, ...headerLines];
       for (const [k, v] of Object.entries(Forwarder.forwardedHeaders(req, scheme))) lines.push(`${k}: ${v}`);
       tunnel.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length) tunnel.write(head);
@@ -96,12 +158,15 @@ export class Forwarder {
   }
 }
 
-function reply(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+const serviceBackend = (b: ServiceBackend): IngressBackend => ({ service: { name: b.name, port: { number: b.port } } });
+
+function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
-function rejectUpgrade(socket: Duplex, status: number, body: string): void {
+function rejectUpgrade(socket: Duplex, status: number, body: string, headers: Record<string, string> = {}): void {
   const text = http.STATUS_CODES[status] ?? '';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -1,10 +1,15 @@
-// The built-in ingress proxy: serves the Ingresses of the `flotilla` class (controller flotilla.dev/ingress) on the
-// host, HTTP and HTTPS (SNI), reaching pods through the node agents' port-forward tunnels. Wired in main/core.ts.
+// The built-in ingress proxy: serves the Ingresses of the `flotilla` class (controller flotilla.dev/ingress) and,
+// while the Gateway API's CRDs are installed, the HTTPRoutes of Gateways of the `flotilla` GatewayClass (controller
+// flotilla.dev/gateway; main/gateway) on the host, HTTP and HTTPS (SNI), reaching pods through the node agents'
+// port-forward tunnels. Wired in main/core.ts.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ApiClient } from '../client/types';
 import type { AgentEndpoint } from '../protocol/agent-connection';
+import { GatewayPorts, type Scheme } from './gateway/ports';
+import { GatewayState } from './gateway/state';
+import { startGatewayStatus } from './gateway/status';
 import { Forwarder } from './forward';
 import { IngressState } from './state';
 import { startStatusWriter } from './status';
@@ -54,25 +59,34 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
   const host = o.host ?? '127.0.0.1';
   if (o.httpPort === undefined && o.httpsPort === undefined) return { httpPort: 0, httpsPort: 0, stop: () => Promise.resolve() };
   const state = new IngressState(client, o.log);
-  const forwarder = new Forwarder(state, agents);
+  const gateway = new GatewayState(state.informers);
+  const forwarder = new Forwarder(state, agents, gateway);
   const servers: http.Server[] = [];
   const stopAll = async (): Promise<void> => {
     forwarder.close();
     await Promise.all(servers.map(close));
   };
+  const sni = new SniContexts({ routes: () => state.routes(), secret: (ns, name) => state.secret(ns, name), gatewayCert: (n) => gateway.certFor(n) },
+    o.defaultCert, o.log);
+  // A server of either scheme; `listenerPort` for a Gateway listener's own port.
+  const makeServer = (scheme: Scheme, listenerPort?: number): http.Server => {
+    const s = scheme === 'http'
+      ? http.createServer((req, res) => forwarder.handle(req, res, 'http', listenerPort))
+      : https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem },
+        (req, res) => forwarder.handle(req, res, 'https', listenerPort));
+    s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, scheme, listenerPort));
+    return s;
+  };
   let httpPort = 0;
   let httpsPort = 0;
   try {
     if (o.httpPort !== undefined) {
-      const s = http.createServer((req, res) => forwarder.handle(req, res, 'http'));
-      s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'http'));
+      const s = makeServer('http');
       servers.push(s);
       httpPort = await listen(s, host, o.httpPort, 'HTTP');
     }
     if (o.httpsPort !== undefined) {
-      const sni = new SniContexts(state, o.defaultCert, o.log);
-      const s = https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem }, (req, res) => forwarder.handle(req, res, 'https'));
-      s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'https'));
+      const s = makeServer('https');
       servers.push(s);
       httpsPort = await listen(s, host, o.httpsPort, 'HTTPS');
     }
@@ -80,16 +94,25 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
     await stopAll();
     throw e;
   }
+  const ports = new GatewayPorts(host, (scheme, port) => makeServer(scheme, port), new Set([httpPort, httpsPort].filter((p) => p !== 0)),
+    () => gateway.poke(), o.log);
+  const stopPorts = gateway.onChange(() => ports.sync(gateway.installed ? gateway.current().ports : new Map()));
   // Tunnels to pods that left every EndpointSlice are closed with their agents.
   const stopPruning = state.onSlicesChange(() => forwarder.agents.retain(state.liveTargets()));
   const stopInformers = state.start();
-  const stopStatus = startStatusWriter(client, state, { ip: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, hostname: 'localhost',
-    ports: [httpPort, httpsPort].filter((p) => p !== 0) }, o.log);
+  const ip = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const stopStatus = startStatusWriter(client, state, { ip, hostname: 'localhost', ports: [httpPort, httpsPort].filter((p) => p !== 0) }, o.log);
+  const stopGatewayStatus = startGatewayStatus(client, gateway, { ip, portProblem: (p) => ports.problem(p),
+    servedAt: (scheme) => (scheme === 'http' ? httpPort : httpsPort) }, o.log);
   o.log(`ingress proxy: ${[httpPort && `http://${host}:${httpPort}`, httpsPort && `https://${host}:${httpsPort}`].filter(Boolean).join(' ')}`);
   return {
     httpPort, httpsPort,
     async stop() {
       stopStatus();
+      stopGatewayStatus();
+      stopPorts();
+      ports.stop();
+      gateway.stop();
       stopPruning();
       stopInformers();
       await stopAll();

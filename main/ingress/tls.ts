@@ -1,4 +1,5 @@
-// TLS by SNI: the server name picks the Secret an Ingress's spec.tls names for that host (exact, then wildcard);
+// TLS by SNI: the server name picks the Secret of a Gateway's HTTPS listener for that host, else the one an
+// Ingress's spec.tls names for it (exact, then wildcard);
 // its kubernetes.io/tls certificate and key make the secure context (cached by the Secret's resourceVersion). A name
 // no Ingress covers, a missing Secret or a bad one gets the default certificate (the control plane's serving one).
 import * as tls from 'node:tls';
@@ -12,6 +13,8 @@ export interface CertPair {
 
 export interface SecretSource {
   routes(): RouteTable;
+  /** A Gateway HTTPS listener's certificate Secret for the name, which comes before the Ingresses'. */
+  gatewayCert?(serverName: string): { namespace: string; secretName: string } | undefined;
   secret(namespace: string, name: string): Secret | undefined;
 }
 
@@ -25,7 +28,7 @@ export class SniContexts {
 
   /** The context for a server name (for https.createServer's SNICallback). */
   contextFor(serverName: string): tls.SecureContext {
-    const ref = tlsSecretFor(this.source.routes(), serverName);
+    const ref = this.source.gatewayCert?.(serverName) ?? tlsSecretFor(this.source.routes(), serverName);
     if (!ref) return this.fallback;
     const secret = this.source.secret(ref.namespace, ref.secretName);
     const key = `${ref.namespace}/${ref.secretName}`;

@@ -3,28 +3,17 @@
 // local HTTP + WebSocket server. Checks what the sandbox acceptance cannot see: a WebSocket echo through the proxy,
 // tunnels reused across requests (keep-alive), the default backend, and a 503 naming a missing Service.
 import * as http from 'node:http';
-import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionRefused } from '../../helpers/free-port';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
-import type { PodLookup } from '../../../vm-images/agent/server/pod-lookup';
-import { portForwardWebSocketServer, servePortForward } from '../../../vm-images/agent/server/port-forward';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { closeServer as close, listenLocal as listen, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
 
 let c: TestCluster;
 let pod: http.Server;
-let agent: http.Server;
+let agent: StandinAgent;
 let proxy: IngressProxy;
-let tunnels = 0;
-
-const listen = (s: http.Server): Promise<number> => new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
-const close = (s: http.Server | undefined): Promise<void> => new Promise((resolve) => {
-  if (!s?.listening) { resolve(); return; }
-  s.close(() => resolve());
-  s.closeAllConnections();
-});
 
 function get(host: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -41,22 +30,8 @@ beforeAll(async () => {
   const echo = new WebSocketServer({ server: pod });
   echo.on('connection', (ws) => ws.on('message', (m: Buffer) => ws.send(`echo ${m.toString()}`)));
   const podPort = await listen(pod);
-  // The stand-in agent: its one pod runs at 127.0.0.1.
-  const lookup = { find: (namespace: string, name: string) => ({ uid: 'u1', namespace, name, status: { phase: 'Running', podIP: '127.0.0.1' } }) };
-  const wss = portForwardWebSocketServer();
-  agent = http.createServer((_req, res) => { res.statusCode = 404; res.end(); });
-  agent.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://agent');
-    const [, , ns, name] = url.pathname.split('/');
-    tunnels++;
-    void servePortForward({ lookup: lookup as unknown as PodLookup, wss }, req, socket, head, ns, name, url.searchParams);
-  });
-  const agentPort = await listen(agent);
-  const dial = (): Promise<net.Socket> => new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port: agentPort }, () => resolve(s));
-    s.once('error', reject);
-  });
-  proxy = await startIngressProxy(c.core.client, { dial, serverToken: () => 'token' }, { httpPort: 0, defaultCert: { certPem: '', keyPem: '' }, log: (l) => c.logs.push(l) });
+  agent = await startStandinAgent();
+  proxy = await startIngressProxy(c.core.client, agent.endpoint, { httpPort: 0, defaultCert: { certPem: '', keyPem: '' }, log: (l) => c.logs.push(l) });
   await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
 kind: Service
 metadata: { name: echo }
@@ -84,16 +59,16 @@ spec:
 
 afterAll(async () => {
   await proxy?.stop();
-  await close(agent);
+  await agent?.close();
   await close(pod);
   await c?.stop();
 });
 
 describe('the ingress proxy through the agent port-forward protocol', () => {
   it('sends what no rule takes to the default backend, reusing one tunnel for sequential requests', async () => {
-    const before = tunnels;
+    const before = agent.tunnels();
     for (const p of ['/a', '/b?x=1', '/c']) expect(await get('any.local', p)).toEqual({ status: 200, body: `pod ${p}` });
-    expect(tunnels - before).toBe(0); // the tunnel of the first (waiting) request is still open and reused
+    expect(agent.tunnels() - before).toBe(0); // the tunnel of the first (waiting) request is still open and reused
   });
 
   it('passes a WebSocket through', async () => {

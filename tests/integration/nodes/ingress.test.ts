@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionRefused as refused } from '../../helpers/free-port';
+import { connectionRefused as refused, freePort } from '../../helpers/free-port';
 import { startIngressProxy } from '../../../main/ingress';
 import { startTestCluster, waitFor, waitForReadyNode, type TestCluster } from '../../helpers/cluster';
 import { skipWithoutAgent, stopClusterWithNodes, uniqueSandbox } from './support';
@@ -125,6 +125,35 @@ describe.skipIf(skipWithoutAgent)('the ingress proxy on a sandbox node', () => {
   it('answers http://shop.localhost:<port>/ as a browser resolves it, with real curl', async () => {
     const { stdout } = await run('curl', ['-sS', '--max-time', '20', `http://shop.localhost:${httpPort}/`]);
     expect(stdout).toMatch(/^Hello from web-/);
+  });
+
+  it('serves a Gateway API HTTPRoute to the pods, on the listener\'s own port and the proxy\'s, with real curl', async () => {
+    await ok(['apply', '--server-side', '-f', path.join(__dirname, '../../fixtures/gateway-api/crds')]);
+    const listener = await freePort();
+    await ok(['apply', '-f', '-'], `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw }
+spec:
+  gatewayClassName: flotilla
+  listeners: [{ name: http, port: ${listener}, protocol: HTTP, hostname: "*.localhost" }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: api }
+spec:
+  parentRefs: [{ name: gw }]
+  hostnames: [api.localhost]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /v1 } }]
+    filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: / } } }]
+    backendRefs: [{ name: api, port: 80 }]
+`);
+    const curl = async (port: number): Promise<string> => (await run('curl', ['-sS', '--max-time', '20', `http://api.localhost:${port}/v1/items`])).stdout;
+    expect(await waitFor(async () => ((await curl(listener).catch(() => '')).startsWith('Hello from api-') ? 'ok' : undefined), 'the route on its port', 60_000)).toBe('ok');
+    expect(await curl(httpPort)).toMatch(/^Hello from api-/);
+    expect((await ok(['get', 'gateway', 'gw', '--no-headers'])).trim().split(/\s+/).slice(0, 4)).toEqual(['gw', 'flotilla', '127.0.0.1', 'True']);
+    // Hosts the listener does not take stay the Ingresses'.
+    expect((await get(httpPort, 'shop.local', '/')).body).toMatch(/^Hello from web-/);
   });
 
   it('passes an upgrade request through to the pod and relays its bytes back', async () => {

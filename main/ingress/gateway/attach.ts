@@ -1,0 +1,256 @@
+// Which HTTPRoutes attach to which listeners of the built-in gateway's Gateways, and the status every one of them
+// gets (pure: the world is passed in). Follows the Gateway API's rules and condition reasons:
+// - a GatewayClass whose controllerName is ours is Accepted;
+// - a Gateway of such a class is Accepted (ListenersNotValid when some listener is not) and Programmed while a
+//   listener is; a listener serves HTTP or HTTPS (Terminate, certificates from kubernetes.io/tls Secrets, across
+//   namespaces only with a ReferenceGrant) and HTTPRoutes (UnsupportedProtocol, InvalidRouteKinds,
+//   InvalidCertificateRef, RefNotPermitted otherwise);
+// - a route's parentRef (by sectionName and/or port) attaches it to each listener that allows its namespace (Same,
+//   All, Selector) and kind and shares a hostname with it (NotAllowedByListeners, NoMatchingListenerHostname,
+//   NoMatchingParent); its backendRefs resolve to Services (InvalidKind, BackendNotFound, RefNotPermitted); a filter
+//   the gateway does not implement makes it UnsupportedValue.
+import type { Condition } from 'kubernetes-types/meta/v1';
+import type { Namespace, Secret, Service } from '../../api/types';
+import { selectorFromLabelSelector } from '../../api/labels';
+import { intersectHostnames } from './hostnames';
+import {
+  FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type BackendObjectReference, type Gateway, type GatewayClass, type HTTPRoute, type HTTPRouteFilter,
+  type Listener, type ListenerStatus, type ParentReference, type ReferenceGrant, type RouteParentStatus,
+} from './types';
+
+export interface GatewayWorld {
+  classes: readonly GatewayClass[];
+  gateways: readonly Gateway[];
+  routes: readonly HTTPRoute[];
+  grants: readonly ReferenceGrant[];
+  namespace(name: string): Namespace | undefined;
+  service(namespace: string, name: string): Service | undefined;
+  secret(namespace: string, name: string): Secret | undefined;
+}
+
+/** A condition as the plan wants it (the status writer keeps lastTransitionTime while status is unchanged). */
+export type PlannedCondition = Omit<Condition, 'lastTransitionTime'>;
+
+/** One route attached to one listener, with the hostnames both accept ('' = any). */
+export interface Attachment {
+  gateway: string;
+  listener: Listener;
+  hostnames: string[];
+  route: HTTPRoute;
+}
+
+/** A listener's TLS certificate Secret for its hostname ('' = any). */
+export interface ListenerCert { hostname: string; namespace: string; name: string }
+
+export interface GatewayPlan {
+  /** Our GatewayClasses by name, with their Accepted condition. */
+  classes: Map<string, PlannedCondition[]>;
+  /** Our Gateways by namespace/name, with the status they should have. */
+  gateways: Map<string, { gateway: Gateway; conditions: PlannedCondition[]; listeners: Array<Omit<ListenerStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
+  /** Routes naming one of our Gateways, by namespace/name, with our parents' entries. */
+  routes: Map<string, { route: HTTPRoute; parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
+  attachments: Attachment[];
+  certs: ListenerCert[];
+  /** The host ports usable HTTP and HTTPS listeners name, with their scheme (the first listener's, on a clash). */
+  ports: Map<number, 'http' | 'https'>;
+}
+
+/** The filter types the built-in gateway implements. */
+export const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror']);
+const HTTP_ROUTE_KIND = { group: GATEWAY_GROUP, kind: 'HTTPRoute' };
+
+const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
+const cond = (type: string, ok: boolean, reason: string, message: string, generation: number | undefined): PlannedCondition =>
+  ({ type, status: ok ? 'True' : 'False', reason, message, observedGeneration: generation ?? 0 });
+
+/** Whether a ReferenceGrant in the target's namespace lets `from` (group, kind, namespace) refer to it. */
+export function granted(grants: readonly ReferenceGrant[], from: { group: string; kind: string; namespace: string },
+  to: { group: string; kind: string; namespace: string; name: string }): boolean {
+  if (from.namespace === to.namespace) return true;
+  return grants.some((g) => g.metadata?.namespace === to.namespace
+    && (g.spec?.from ?? []).some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace)
+    && (g.spec?.to ?? []).some((t) => t.group === to.group && t.kind === to.kind && (!t.name || t.name === to.name)));
+}
+
+interface ListenerVerdict {
+  listener: Listener;
+  kinds: Array<{ group?: string; kind: string }>;
+  conditions: PlannedCondition[];
+  usable: boolean;
+  certs: ListenerCert[];
+}
+
+function certVerdict(w: GatewayWorld, gw: Gateway, l: Listener): { problem?: { reason: string; message: string }; certs: ListenerCert[] } {
+  const ns = gw.metadata?.namespace ?? '';
+  const refs = l.tls?.certificateRefs ?? [];
+  if ((l.tls?.mode ?? 'Terminate') !== 'Terminate') return { problem: { reason: 'UnsupportedValue', message: `tls mode ${l.tls?.mode ?? ''} is not supported on an HTTPS listener` }, certs: [] };
+  if (!refs.length) return { problem: { reason: 'InvalidCertificateRef', message: 'an HTTPS listener needs a certificateRef' }, certs: [] };
+  const certs: ListenerCert[] = [];
+  for (const ref of refs) {
+    const refNs = ref.namespace ?? ns;
+    const what = `Secret ${refNs}/${ref.name}`;
+    if ((ref.group ?? '') !== '' || (ref.kind ?? 'Secret') !== 'Secret') {
+      return { problem: { reason: 'InvalidCertificateRef', message: `certificateRef ${ref.group ?? ''}/${ref.kind ?? ''} ${ref.name} is not a core Secret` }, certs };
+    }
+    if (!granted(w.grants, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns }, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
+      return { problem: { reason: 'RefNotPermitted', message: `${what} is in another namespace and no ReferenceGrant there allows it` }, certs };
+    }
+    const s = w.secret(refNs, ref.name);
+    if (!s) return { problem: { reason: 'InvalidCertificateRef', message: `${what} does not exist` }, certs };
+    if (s.type !== 'kubernetes.io/tls' || !s.data?.['tls.crt'] || !s.data['tls.key']) {
+      return { problem: { reason: 'InvalidCertificateRef', message: `${what} is not a kubernetes.io/tls Secret with tls.crt and tls.key` }, certs };
+    }
+    certs.push({ hostname: l.hostname ?? '', namespace: refNs, name: ref.name });
+  }
+  return { certs };
+}
+
+function judgeListener(w: GatewayWorld, gw: Gateway, l: Listener): ListenerVerdict {
+  const gen = gw.metadata?.generation;
+  const ok = (t: string, reason: string, message: string) => cond(t, true, reason, message, gen);
+  const bad = (t: string, reason: string, message: string) => cond(t, false, reason, message, gen);
+  if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') {
+    const m = `protocol ${l.protocol} is not supported by ${FLOTILLA_GATEWAY_CONTROLLER} (HTTP and HTTPS are)`;
+    return { listener: l, kinds: [], usable: false, certs: [], conditions: [
+      bad('Accepted', 'UnsupportedProtocol', m), bad('Programmed', 'Invalid', m), ok('ResolvedRefs', 'ResolvedRefs', 'References resolved'),
+      cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen)] };
+  }
+  const asked = l.allowedRoutes?.kinds;
+  const kinds = asked === undefined ? [HTTP_ROUTE_KIND] : asked.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute')
+    .map(() => HTTP_ROUTE_KIND).slice(0, 1);
+  const problems: Array<{ reason: string; message: string }> = [];
+  if (asked !== undefined && kinds.length < asked.length) {
+    problems.push({ reason: 'InvalidRouteKinds', message: `only HTTPRoute can attach to an ${l.protocol} listener` });
+  }
+  let certs: ListenerCert[] = [];
+  if (l.protocol === 'HTTPS') {
+    const v = certVerdict(w, gw, l);
+    certs = v.certs;
+    if (v.problem) problems.push(v.problem);
+  }
+  const usable = problems.length === 0 || (problems.every((p) => p.reason === 'InvalidRouteKinds') && kinds.length > 0);
+  const refProblem = problems[0];
+  return {
+    listener: l, kinds, usable, certs: usable ? certs : [],
+    conditions: [
+      ok('Accepted', 'Accepted', 'Listener accepted'),
+      usable ? ok('Programmed', 'Programmed', 'Listener programmed') : bad('Programmed', 'Invalid', refProblem?.message ?? ''),
+      refProblem ? bad('ResolvedRefs', refProblem.reason, refProblem.message) : ok('ResolvedRefs', 'ResolvedRefs', 'References resolved'),
+      cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen),
+    ],
+  };
+}
+
+function namespaceAllowed(w: GatewayWorld, gw: Gateway, l: Listener, routeNs: string): boolean {
+  const from = l.allowedRoutes?.namespaces?.from ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') return routeNs === gw.metadata?.namespace;
+  const ns = w.namespace(routeNs);
+  return Boolean(ns) && selectorFromLabelSelector(l.allowedRoutes?.namespaces?.selector).matches(ns?.metadata?.labels);
+}
+
+const isGatewayRef = (p: ParentReference): boolean => (p.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (p.kind ?? 'Gateway') === 'Gateway';
+
+function backendProblem(w: GatewayWorld, routeNs: string, ref: BackendObjectReference): { reason: string; message: string } | undefined {
+  const ns = ref.namespace ?? routeNs;
+  if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') {
+    return { reason: 'InvalidKind', message: `backendRef ${ref.group ?? ''}/${ref.kind ?? ''} ${ref.name}: only Services are supported` };
+  }
+  if (!granted(w.grants, { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: routeNs }, { group: '', kind: 'Service', namespace: ns, name: ref.name })) {
+    return { reason: 'RefNotPermitted', message: `backendRef Service ${ns}/${ref.name} is in another namespace and no ReferenceGrant there allows it` };
+  }
+  if (!w.service(ns, ref.name)) return { reason: 'BackendNotFound', message: `Service ${ns}/${ref.name} not found` };
+  return undefined;
+}
+
+/** Every backend a route names (rules' backendRefs and mirrors), for ResolvedRefs. */
+function backendRefsOf(route: HTTPRoute): BackendObjectReference[] {
+  const out: BackendObjectReference[] = [];
+  const mirrors = (fs: readonly HTTPRouteFilter[] | undefined) => { for (const f of fs ?? []) if (f.type === 'RequestMirror' && f.requestMirror) out.push(f.requestMirror.backendRef); };
+  for (const rule of route.spec?.rules ?? []) {
+    mirrors(rule.filters);
+    for (const b of rule.backendRefs ?? []) { out.push(b); mirrors(b.filters); }
+  }
+  return out;
+}
+
+function unsupportedFilter(route: HTTPRoute): string | undefined {
+  for (const rule of route.spec?.rules ?? []) {
+    for (const f of [...(rule.filters ?? []), ...(rule.backendRefs ?? []).flatMap((b) => b.filters ?? [])]) {
+      if (!SUPPORTED_FILTERS.has(f.type)) return f.type;
+    }
+  }
+  return undefined;
+}
+
+/** The plan for everything of ours in the world. */
+export function planGateways(w: GatewayWorld): GatewayPlan {
+  const plan: GatewayPlan = { classes: new Map(), gateways: new Map(), routes: new Map(), attachments: [], certs: [], ports: new Map() };
+  for (const c of w.classes) {
+    if (c.spec?.controllerName !== FLOTILLA_GATEWAY_CONTROLLER) continue;
+    plan.classes.set(c.metadata?.name ?? '', [cond('Accepted', true, 'Accepted', `Handled by ${FLOTILLA_GATEWAY_CONTROLLER}`, c.metadata?.generation)]);
+  }
+  const verdicts = new Map<string, { gw: Gateway; listeners: ListenerVerdict[]; attached: number[] }>();
+  for (const gw of w.gateways) {
+    if (!plan.classes.has(gw.spec?.gatewayClassName ?? '')) continue;
+    const k = key(gw.metadata?.namespace, gw.metadata?.name);
+    const listeners = (gw.spec?.listeners ?? []).map((l) => judgeListener(w, gw, l));
+    verdicts.set(k, { gw, listeners, attached: listeners.map(() => 0) });
+    for (const v of listeners) plan.certs.push(...v.certs);
+  }
+  for (const route of w.routes) {
+    const routeNs = route.metadata?.namespace ?? '';
+    const gen = route.metadata?.generation;
+    const parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> = [];
+    const unsupported = unsupportedFilter(route);
+    const problem = backendRefsOf(route).map((b) => backendProblem(w, routeNs, b)).find((p) => p !== undefined);
+    const resolved = problem ? cond('ResolvedRefs', false, problem.reason, problem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', 'Resolved all the Object references for the Route', gen);
+    for (const p of route.spec?.parentRefs ?? []) {
+      if (!isGatewayRef(p)) continue;
+      const v = verdicts.get(key(p.namespace ?? routeNs, p.name));
+      if (!v) continue;
+      const parentRef: ParentReference = { group: GATEWAY_GROUP, kind: 'Gateway', ...p };
+      const accept = (reason: string, message: string, ok: boolean) => parents.push({ parentRef, controllerName: FLOTILLA_GATEWAY_CONTROLLER,
+        conditions: [cond('Accepted', ok, reason, message, gen), resolved] });
+      if (unsupported) { accept('UnsupportedValue', `filter type ${unsupported} is not supported by ${FLOTILLA_GATEWAY_CONTROLLER}`, false); continue; }
+      const candidates = v.listeners.map((lv, i) => ({ lv, i })).filter(({ lv }) => (p.sectionName === undefined || lv.listener.name === p.sectionName)
+        && (p.port === undefined || lv.listener.port === p.port));
+      if (!candidates.length) {
+        accept('NoMatchingParent', `no listener of Gateway ${key(v.gw.metadata?.namespace, v.gw.metadata?.name)} matches the parentRef's sectionName and port`, false);
+        continue;
+      }
+      const allowed = candidates.filter(({ lv }) => lv.usable && lv.kinds.length > 0 && namespaceAllowed(w, v.gw, lv.listener, routeNs));
+      if (!allowed.length) { accept('NotAllowedByListeners', 'no listener the parentRef names allows this route', false); continue; }
+      const withHosts = allowed.map((c) => ({ ...c, hostnames: intersectHostnames(c.lv.listener.hostname, route.spec?.hostnames) }))
+        .filter((c) => c.hostnames.length > 0);
+      if (!withHosts.length) { accept('NoMatchingListenerHostname', 'no listener hostname matches the route\'s hostnames', false); continue; }
+      for (const c of withHosts) {
+        v.attached[c.i] = (v.attached[c.i] ?? 0) + 1;
+        plan.attachments.push({ gateway: key(v.gw.metadata?.namespace, v.gw.metadata?.name), listener: c.lv.listener, hostnames: c.hostnames, route });
+      }
+      accept('Accepted', 'Route is accepted', true);
+    }
+    if (parents.length) plan.routes.set(key(routeNs, route.metadata?.name), { route, parents });
+  }
+  for (const [k, v] of verdicts) {
+    const gen = v.gw.metadata?.generation;
+    const allValid = v.listeners.every((l) => l.usable);
+    const anyProgrammed = v.listeners.some((l) => l.usable);
+    const addresses = (v.gw.spec?.addresses ?? []).filter((a) => !((a.type ?? 'IPAddress') === 'IPAddress' && a.value === '127.0.0.1'));
+    const conditions = addresses.length
+      ? [cond('Accepted', false, 'UnsupportedAddress', `only the address 127.0.0.1 is served; ${addresses.map((a) => a.value).join(', ')} cannot be`, gen),
+        cond('Programmed', false, 'AddressNotAssigned', 'the requested addresses cannot be assigned', gen)]
+      : [allValid ? cond('Accepted', true, 'Accepted', 'Gateway accepted', gen) : cond('Accepted', true, 'ListenersNotValid', 'Some listeners are not valid', gen),
+        anyProgrammed ? cond('Programmed', true, 'Programmed', 'Gateway programmed on the built-in proxy', gen) : cond('Programmed', false, 'Invalid', 'No listener is programmed', gen)];
+    plan.gateways.set(k, { gateway: v.gw, conditions, listeners: v.listeners.map((lv, i) => ({
+      name: lv.listener.name, supportedKinds: lv.kinds, attachedRoutes: v.attached[i] ?? 0, conditions: lv.conditions })) });
+    if (addresses.length) {
+      plan.attachments = plan.attachments.filter((a) => a.gateway !== k);
+      continue;
+    }
+    for (const lv of v.listeners) {
+      if (lv.usable && !plan.ports.has(lv.listener.port)) plan.ports.set(lv.listener.port, lv.listener.protocol === 'HTTPS' ? 'https' : 'http');
+    }
+  }
+  return plan;
+}

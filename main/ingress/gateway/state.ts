@@ -1,0 +1,138 @@
+// What the built-in gateway knows, from informers: while the Gateway API's CRDs (GatewayClass, Gateway, HTTPRoute;
+// ReferenceGrant when installed) are established, their objects — watched from when the definitions appear, let go
+// when they are deleted — and the Namespaces, Services and Secrets its routes and listeners name (shared with the
+// ingress proxy). The plan (attach.ts) is rebuilt after any change.
+import type { CustomResourceDefinition, KObject, Namespace, Secret, Service } from '../../api/types';
+import type { Informer } from '../../client/cache/informer';
+import type { SharedInformers } from '../../client/cache/shared-informers';
+import { keyFor } from '../../client/refs';
+import type { ResourceRef } from '../../client/types';
+import { planGateways, type GatewayPlan } from './attach';
+import { hostSpecificity } from './hostnames';
+import type { GatewayGrants } from './router';
+import { GATEWAY_GROUP, type Gateway, type GatewayClass, type HTTPRoute, type ReferenceGrant } from './types';
+
+const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'] as const;
+type Kind = (typeof KINDS)[number];
+const REQUIRED: readonly Kind[] = ['gatewayclasses', 'gateways', 'httproutes'];
+
+/** The version the gateway reads a kind in: v1 when the definition serves it, else v1beta1 (older ReferenceGrants). */
+function servedRef(crd: CustomResourceDefinition | undefined, plural: Kind): ResourceRef | undefined {
+  if (!crd || !(crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True')) return undefined;
+  const served = new Set(crd.spec.versions.filter((v) => v.served).map((v) => v.name));
+  const version = ['v1', 'v1beta1'].find((v) => served.has(v));
+  return version ? { group: GATEWAY_GROUP, version, plural, namespaced: plural !== 'gatewayclasses' } : undefined;
+}
+
+export class GatewayState {
+  private readonly crds: Informer<CustomResourceDefinition & KObject>;
+  private readonly namespaces: Informer<Namespace>;
+  private readonly services: Informer<Service>;
+  private readonly secrets: Informer<Secret>;
+  private readonly watched = new Map<Kind, { ref: ResourceRef; informer: Informer<KObject>; off: () => void }>();
+  private plan?: GatewayPlan;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly informers: SharedInformers) {
+    this.crds = informers.informer('customresourcedefinitions') as unknown as Informer<CustomResourceDefinition & KObject>;
+    this.namespaces = informers.namespaces;
+    this.services = informers.services;
+    this.secrets = informers.informer('secrets') as unknown as Informer<Secret>;
+    const crdsChanged = (): void => this.follow();
+    this.crds.addHandler({ add: crdsChanged, update: crdsChanged, delete: crdsChanged });
+    const changed = { add: () => this.changed(), update: () => this.changed(), delete: () => this.changed() };
+    this.namespaces.addHandler(changed);
+    this.services.addHandler(changed);
+    this.secrets.addHandler(changed);
+  }
+
+  /** Starts or stops the informers of the Gateway API kinds as their definitions come and go. */
+  private follow(): void {
+    for (const kind of KINDS) {
+      const ref = servedRef(this.crds.get(`${kind}.${GATEWAY_GROUP}`), kind);
+      const have = this.watched.get(kind);
+      if (have && (!ref || ref.version !== have.ref.version)) {
+        have.off();
+        this.informers.release(have.ref);
+        this.watched.delete(kind);
+        this.changed();
+      }
+      if (ref && !this.watched.has(kind)) {
+        const informer = this.informers.forResource(ref);
+        const off = informer.addHandler({ add: () => this.changed(), update: () => this.changed(), delete: () => this.changed() });
+        this.watched.set(kind, { ref, informer, off });
+      }
+    }
+  }
+
+  /** Whether the Gateway API's required kinds are served (and so watched). */
+  get installed(): boolean {
+    return REQUIRED.every((k) => this.watched.has(k));
+  }
+
+  private list<T>(kind: Kind): T[] {
+    return (this.watched.get(kind)?.informer.list() ?? []) as unknown as T[];
+  }
+
+  private changed(): void {
+    this.plan = undefined;
+    for (const l of this.listeners) l();
+  }
+
+  /** Tells the listeners something outside the informers changed (a listener port opened or failed). */
+  poke(): void {
+    this.changed();
+  }
+
+  /** Called after any change the plan depends on. */
+  onChange(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  current(): GatewayPlan {
+    return (this.plan ??= planGateways({
+      classes: this.installed ? this.list<GatewayClass>('gatewayclasses') : [],
+      gateways: this.installed ? this.list<Gateway>('gateways') : [],
+      routes: this.installed ? this.list<HTTPRoute>('httproutes') : [],
+      grants: this.list<ReferenceGrant>('referencegrants'),
+      namespace: (name) => this.namespaces.get(name),
+      service: (ns, name) => this.services.get(keyFor(ns, name)),
+      secret: (ns, name) => this.secrets.get(keyFor(ns, name)),
+    }));
+  }
+
+  /** What the router checks a backendRef against. */
+  grants(): GatewayGrants {
+    return { grants: this.list<ReferenceGrant>('referencegrants'), serviceExists: (ns, name) => Boolean(this.services.get(keyFor(ns, name))) };
+  }
+
+  /** The Secret of the most specific HTTPS listener hostname matching a server name (SNI). */
+  certFor(serverName: string): { namespace: string; secretName: string } | undefined {
+    let best: { namespace: string; secretName: string; s: number } | undefined;
+    for (const c of this.installed ? this.current().certs : []) {
+      const s = hostSpecificity(c.hostname, serverName.toLowerCase());
+      if (s >= 0 && (!best || s > best.s)) best = { namespace: c.namespace, secretName: c.name, s };
+    }
+    return best && { namespace: best.namespace, secretName: best.secretName };
+  }
+
+  classes(): GatewayClass[] { return this.list<GatewayClass>('gatewayclasses'); }
+  routes(): HTTPRoute[] { return this.list<HTTPRoute>('httproutes'); }
+
+  /** Whether every informer the gateway uses now has listed once. */
+  async synced(): Promise<void> {
+    await this.crds.hasSynced;
+    await Promise.all([...this.watched.values()].map((w) => w.informer.hasSynced));
+  }
+
+  /** The Gateway API refs being watched now (for status writes). */
+  refOf(kind: Kind): ResourceRef | undefined {
+    return this.watched.get(kind)?.ref;
+  }
+
+  stop(): void {
+    for (const w of this.watched.values()) { w.off(); this.informers.release(w.ref); }
+    this.watched.clear();
+  }
+}

@@ -1,0 +1,88 @@
+// The Gateway API kinds (gateway.networking.k8s.io, standard channel) as the built-in gateway reads and writes them:
+// the fields it serves, with the defaults the CRDs' schemas give (so every optional field may still be absent on
+// objects written before a default existed).
+import type { Condition, LabelSelector, ObjectMeta } from 'kubernetes-types/meta/v1';
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+/** The GatewayClass every cluster with the Gateway API CRDs gets, and its controller: the built-in gateway. */
+export const FLOTILLA_GATEWAY_CLASS = 'flotilla';
+export const FLOTILLA_GATEWAY_CONTROLLER = 'flotilla.dev/gateway';
+
+interface GatewayObject<Spec, Status> {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: Spec;
+  status?: Status;
+}
+
+export type GatewayClass = GatewayObject<{ controllerName?: string; description?: string }, {
+  conditions?: Condition[];
+  supportedFeatures?: Array<{ name: string }>;
+}>;
+
+export interface SecretObjectReference { group?: string; kind?: string; name: string; namespace?: string }
+
+export interface Listener {
+  name: string;
+  hostname?: string;
+  port: number;
+  protocol: string;
+  tls?: { mode?: string; certificateRefs?: SecretObjectReference[] };
+  allowedRoutes?: {
+    namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
+    kinds?: Array<{ group?: string; kind: string }>;
+  };
+}
+
+export interface ListenerStatus {
+  name: string;
+  supportedKinds: Array<{ group?: string; kind: string }>;
+  attachedRoutes: number;
+  conditions: Condition[];
+}
+
+export type Gateway = GatewayObject<{ gatewayClassName?: string; listeners?: Listener[]; addresses?: Array<{ type?: string; value: string }> }, {
+  addresses?: Array<{ type?: string; value: string }>;
+  conditions?: Condition[];
+  listeners?: ListenerStatus[];
+}>;
+
+export interface ParentReference { group?: string; kind?: string; namespace?: string; name: string; sectionName?: string; port?: number }
+
+export interface HTTPHeader { name: string; value: string }
+export interface HeaderModifier { set?: HTTPHeader[]; add?: HTTPHeader[]; remove?: string[] }
+export interface PathModifier { type: 'ReplaceFullPath' | 'ReplacePrefixMatch'; replaceFullPath?: string; replacePrefixMatch?: string }
+
+export interface HTTPRouteFilter {
+  type: string;
+  requestHeaderModifier?: HeaderModifier;
+  responseHeaderModifier?: HeaderModifier;
+  requestRedirect?: { scheme?: string; hostname?: string; path?: PathModifier; port?: number; statusCode?: number };
+  urlRewrite?: { hostname?: string; path?: PathModifier };
+  requestMirror?: { backendRef: BackendObjectReference; percent?: number; fraction?: { numerator: number; denominator?: number } };
+  extensionRef?: { group: string; kind: string; name: string };
+}
+
+export interface BackendObjectReference { group?: string; kind?: string; name: string; namespace?: string; port?: number }
+export interface HTTPBackendRef extends BackendObjectReference { weight?: number; filters?: HTTPRouteFilter[] }
+
+export interface HTTPRouteMatch {
+  path?: { type?: 'Exact' | 'PathPrefix' | 'RegularExpression'; value?: string };
+  headers?: Array<{ type?: 'Exact' | 'RegularExpression'; name: string; value: string }>;
+  queryParams?: Array<{ type?: 'Exact' | 'RegularExpression'; name: string; value: string }>;
+  method?: string;
+}
+
+export interface HTTPRouteRule { name?: string; matches?: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: HTTPBackendRef[] }
+
+export interface RouteParentStatus { parentRef: ParentReference; controllerName: string; conditions: Condition[] }
+
+export type HTTPRoute = GatewayObject<{ parentRefs?: ParentReference[]; hostnames?: string[]; rules?: HTTPRouteRule[] }, {
+  parents?: RouteParentStatus[];
+}>;
+
+export type ReferenceGrant = GatewayObject<{
+  from: Array<{ group: string; kind: string; namespace: string }>;
+  to: Array<{ group: string; kind: string; name?: string }>;
+}, never>;

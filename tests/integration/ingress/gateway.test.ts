@@ -1,0 +1,298 @@
+// The Gateway API on the built-in proxy without nodes: the upstream v1.6.1 CRDs installed with kubectl as a user
+// does, a real API server, the proxy with the real agent port-forward handler in a stand-in agent whose "pods" are
+// local HTTP servers. The GatewayClass `flotilla` appears and is Accepted; a Gateway gets its address and listener
+// status (kubectl's columns); HTTPRoutes route by hostname, path, method, header and query; filters rewrite, redirect,
+// modify headers both ways and mirror; weights split traffic; a backend in another namespace needs a ReferenceGrant;
+// HTTPS listeners serve their Secret's certificate by SNI; a listener's own port is listened on; Ingresses still
+// take hosts no Gateway listener takes; a WebSocket passes through a route.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
+import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
+import { connectionRefused, freePort } from '../../helpers/free-port';
+import { closeServer, listenLocal, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
+
+const run = promisify(execFile);
+const FIXTURE = path.join(__dirname, '../../fixtures/gateway-api/crds');
+
+let c: TestCluster;
+let agent: StandinAgent;
+let proxy: IngressProxy;
+const pods: http.Server[] = [];
+const mirrored: string[] = [];
+let listenerPort = 0;
+// Listener ports are free ones: the proxy listens on each (as root, port 80 or 443 would be the host's).
+let httpListener = 0;
+let httpsListener = 0;
+
+interface Echo { pod: string; method: string; url: string; headers: Record<string, string> }
+interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+/** A "pod": answers with its name and the request it got (and records requests when it is the mirror). */
+async function pod(name: string): Promise<number> {
+  const s = http.createServer((req, res) => {
+    if (name === 'mirror') mirrored.push(`${req.method ?? ''} ${req.url ?? ''}`);
+    res.setHeader('x-pod', name);
+    res.setHeader('x-drop-me', 'yes');
+    res.end(JSON.stringify({ pod: name, method: req.method, url: req.url, headers: req.headers }));
+  });
+  if (name === 'web') new WebSocketServer({ server: s }).on('connection', (ws, req) => ws.on('message', (m: Buffer) => ws.send(`${req.url ?? ''} ${m.toString()}`)));
+  pods.push(s);
+  return listenLocal(s);
+}
+
+function request(host: string, p: string, o: { method?: string; headers?: Record<string, string>; port?: number } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: o.port ?? proxy.httpPort, path: p, method: o.method ?? 'GET', headers: { Host: host, ...o.headers }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const echo = async (host: string, p: string, o: Parameters<typeof request>[2] = {}): Promise<Echo> => {
+  const r = await request(host, p, o);
+  if (r.status !== 200) throw new Error(`${host}${p}: ${r.status} ${r.body}`);
+  return JSON.parse(r.body) as Echo;
+};
+
+/** A Service named `name` in `ns` whose one endpoint is the local server on `port`. */
+function service(name: string, port: number, ns = 'default'): string {
+  return `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${ns} }
+spec: { ports: [{ name: http, port: 80 }] }
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${name}-1, namespace: ${ns}, labels: { kubernetes.io/service-name: ${name} } }
+addressType: IPv4
+ports: [{ name: http, port: ${port}, protocol: TCP }]
+endpoints:
+- { addresses: [127.0.0.1], conditions: { ready: true }, nodeName: n1, targetRef: { kind: Pod, name: ${name}-0, namespace: ${ns} } }
+---
+`;
+}
+
+const condition = async (kind: string, name: string, jsonpath: string): Promise<string> => c.kubectlOk(['get', kind, name, '-o', `jsonpath=${jsonpath}`]);
+
+beforeAll(async () => {
+  c = await startTestCluster();
+  await c.kubectlOk(['apply', '--server-side', '-f', FIXTURE], { timeoutMs: 60_000 });
+  agent = await startStandinAgent();
+  proxy = await startIngressProxy(c.core.client, agent.endpoint, { httpPort: 0, httpsPort: 0, defaultCert: { certPem: '', keyPem: '' }, log: (l) => c.logs.push(l) });
+  await c.kubectlOk(['create', 'namespace', 'other']);
+  const ports = { web: await pod('web'), api: await pod('api'), canary: await pod('canary'), mirror: await pod('mirror'), remote: await pod('remote') };
+  listenerPort = await freePort();
+  httpListener = await freePort();
+  httpsListener = await freePort();
+  await c.kubectlOk(['apply', '-f', '-'], { input: `${service('web', ports.web)}${service('api', ports.api)}${service('canary', ports.canary)}${service('mirror', ports.mirror)}${service('remote', ports.remote, 'other')}
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw }
+spec:
+  gatewayClassName: flotilla
+  listeners:
+  - { name: http, port: ${httpListener}, protocol: HTTP }
+  - { name: own-port, port: ${listenerPort}, protocol: HTTP, hostname: own.local }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: shop }
+spec:
+  parentRefs: [{ name: gw, sectionName: http }]
+  hostnames: [shop.local]
+  rules:
+  - backendRefs: [{ name: web, port: 80 }]
+  - matches: [{ path: { type: PathPrefix, value: /api } }]
+    filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier: { set: [{ name: x-env, value: test }], add: [{ name: x-tag, value: b }], remove: [x-secret] }
+    - type: ResponseHeaderModifier
+      responseHeaderModifier: { add: [{ name: x-served-by, value: gateway }], remove: [x-drop-me] }
+    backendRefs: [{ name: api, port: 80 }]
+  - matches: [{ path: { type: PathPrefix, value: /api }, method: DELETE }]
+    backendRefs: [{ name: remote, namespace: other, port: 80 }]
+  - matches: [{ path: { type: PathPrefix, value: /api }, headers: [{ name: x-canary, value: "yes" }] }, { path: { type: PathPrefix, value: /api }, queryParams: [{ name: canary, value: "1" }] }]
+    backendRefs: [{ name: canary, port: 80 }]
+  - matches: [{ path: { type: PathPrefix, value: /store } }]
+    filters: [{ type: URLRewrite, urlRewrite: { hostname: store.internal, path: { type: ReplacePrefixMatch, replacePrefixMatch: /v2 } } }]
+    backendRefs: [{ name: web, port: 80 }]
+  - matches: [{ path: { type: Exact, value: /old } }]
+    filters: [{ type: RequestRedirect, requestRedirect: { scheme: https, path: { type: ReplaceFullPath, replaceFullPath: /new }, statusCode: 301 } }]
+  - matches: [{ path: { type: PathPrefix, value: /copy } }]
+    filters: [{ type: RequestMirror, requestMirror: { backendRef: { name: mirror, port: 80 } } }]
+    backendRefs: [{ name: web, port: 80 }]
+  - matches: [{ path: { type: PathPrefix, value: /split } }]
+    backendRefs: [{ name: web, port: 80, weight: 1 }, { name: canary, port: 80, weight: 1 }, { name: api, port: 80, weight: 0 }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: own }
+spec:
+  parentRefs: [{ name: gw, sectionName: own-port }]
+  rules: [{ backendRefs: [{ name: canary, port: 80 }] }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: legacy }
+spec:
+  rules:
+  - host: legacy.local
+    http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }] }
+` });
+  await waitFor(async () => (await request('shop.local', '/')).status === 200, 'the gateway to route shop.local', 30_000);
+}, 90_000);
+
+afterAll(async () => {
+  await proxy?.stop();
+  await agent?.close();
+  for (const s of pods) await closeServer(s);
+  await c?.stop();
+});
+
+describe('the Gateway API on the built-in proxy', () => {
+  it('installs and accepts its GatewayClass, and programs the Gateway with its address and listener status', async () => {
+    await waitFor(async () => (await condition('gatewayclass', 'flotilla', '{.status.conditions[?(@.type=="Accepted")].status}')) === 'True', 'the class accepted', 20_000);
+    expect(await condition('gatewayclass', 'flotilla', '{.spec.controllerName}')).toBe('flotilla.dev/gateway');
+    const row = await waitFor(async () => {
+      const r = (await c.kubectlOk(['get', 'gateway', 'gw', '--no-headers'])).trim().split(/\s+/);
+      return r[3] === 'True' ? r : undefined;
+    }, 'the Gateway programmed', 20_000);
+    expect(row.slice(0, 4)).toEqual(['gw', 'flotilla', '127.0.0.1', 'True']);
+    const attached = await waitFor(async () => {
+      const a = await condition('gateway', 'gw', '{.status.listeners[*].attachedRoutes}');
+      return a === '1 1' ? a : undefined;
+    }, 'both routes counted', 20_000);
+    expect(attached).toBe('1 1');
+    const parents = JSON.parse(await condition('httproute', 'shop', '{.status.parents}')) as Array<{ controllerName: string; conditions: Array<{ type: string; status: string; reason: string }> }>;
+    expect(parents.map((p) => p.controllerName)).toEqual(['flotilla.dev/gateway']);
+    // The DELETE rule's backend is in another namespace without a ReferenceGrant.
+    expect(parents[0]?.conditions.map((x) => `${x.type}=${x.status}/${x.reason}`)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']);
+  });
+
+  it('routes by path, method, header and query, modifying request and response headers', async () => {
+    expect((await echo('shop.local', '/anything')).pod).toBe('web');
+    const api = await request('shop.local', '/api/items', { headers: { 'x-tag': 'a', 'x-secret': 'hide', 'x-env': 'prod' } });
+    const got = JSON.parse(api.body) as Echo;
+    expect(got.pod).toBe('api');
+    expect([got.headers['x-env'], got.headers['x-tag'], got.headers['x-secret']]).toEqual(['test', 'a,b', undefined]);
+    expect([api.headers['x-served-by'], api.headers['x-drop-me'], api.headers['x-pod']]).toEqual(['gateway', undefined, 'api']);
+    expect((await echo('shop.local', '/api/items', { headers: { 'x-canary': 'yes' } })).pod).toBe('canary');
+    expect((await echo('shop.local', '/api/items?canary=1')).pod).toBe('canary');
+    expect((await echo('SHOP.local:80', '/api')).pod).toBe('api');
+  });
+
+  it('answers 500 for a backend in another namespace until a ReferenceGrant allows it', async () => {
+    const before = await request('shop.local', '/api/x', { method: 'DELETE' });
+    expect(before.status).toBe(500);
+    expect(before.body).toBe('500 Internal Server Error: backendRef Service other/remote of HTTPRoute default/shop is not valid (see the route\'s ResolvedRefs condition)\n');
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: { name: from-default, namespace: other }
+spec:
+  from: [{ group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default }]
+  to: [{ group: "", kind: Service }]
+` });
+    const after = await waitFor(async () => {
+      const r = await request('shop.local', '/api/x', { method: 'DELETE' });
+      return r.status === 200 ? JSON.parse(r.body) as Echo : undefined;
+    }, 'the granted backend', 20_000);
+    expect(after.pod).toBe('remote');
+    await waitFor(async () => (await condition('httproute', 'shop', '{.status.parents[0].conditions[?(@.type=="ResolvedRefs")].status}')) === 'True',
+      'ResolvedRefs true', 20_000);
+  });
+
+  it('rewrites, redirects and mirrors', async () => {
+    const rewritten = await echo('shop.local', '/store/cart?id=7');
+    expect([rewritten.pod, rewritten.url, rewritten.headers.host]).toEqual(['web', '/v2/cart?id=7', 'store.internal']);
+    const moved = await request('shop.local:8080', '/old?x=1');
+    expect([moved.status, moved.headers.location]).toEqual([301, 'https://shop.local/new?x=1']);
+    mirrored.length = 0;
+    expect((await echo('shop.local', '/copy/me', { method: 'POST' })).pod).toBe('web');
+    await waitFor(async () => Promise.resolve(mirrored.includes('POST /copy/me')), 'the mirror to get a copy', 10_000);
+  });
+
+  it('splits traffic by weight, never to a weight of 0', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) seen.add((await echo('shop.local', '/split')).pod);
+    expect([...seen].sort()).toEqual(['canary', 'web']);
+  });
+
+  it('passes a WebSocket through a route', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${proxy.httpPort}/store/chat`, { headers: { Host: 'shop.local' } });
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.once('open', () => ws.send('hi'));
+      ws.once('message', (m: Buffer) => resolve(m.toString()));
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(reply).toBe('/v2/chat hi');
+  });
+
+  it('listens on a listener\'s own port, serving only that listener\'s routes', async () => {
+    expect((await echo('own.local', '/', { port: listenerPort })).pod).toBe('canary');
+    const wrongHost = await request('shop.local', '/', { port: listenerPort });
+    expect(wrongHost.status).toBe(404);
+    expect((await echo('own.local', '/')).pod).toBe('canary'); // the proxy's own port serves every listener
+  });
+
+  it('leaves hosts no listener takes to the Ingresses', async () => {
+    await c.kubectlOk(['patch', 'gateway', 'gw', '--type=json', '-p', '[{"op":"add","path":"/spec/listeners/0/hostname","value":"shop.local"}]']);
+    await waitFor(async () => (await echo('legacy.local', '/').catch(() => undefined))?.pod === 'api', 'the Ingress to take legacy.local', 20_000);
+    expect((await echo('shop.local', '/')).pod).toBe('web');
+  });
+
+  it('serves an HTTPS listener\'s certificate by SNI, and reports a missing one', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: secure }
+spec:
+  gatewayClassName: flotilla
+  listeners: [{ name: https, port: ${httpsListener}, protocol: HTTPS, hostname: secure.local, tls: { certificateRefs: [{ name: secure-tls }] } }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: secure }
+spec:
+  parentRefs: [{ name: secure }]
+  rules: [{ backendRefs: [{ name: api, port: 80 }] }]
+` });
+    const refused = await waitFor(async () => {
+      const r = await condition('gateway', 'secure', '{.status.listeners[0].conditions[?(@.type=="ResolvedRefs")].reason}');
+      return r || undefined;
+    }, 'the listener status', 20_000);
+    expect(refused).toBe('InvalidCertificateRef');
+    const dir = fs.mkdtempSync(path.join(c.dir, 'tls-'));
+    const crt = path.join(dir, 'tls.crt');
+    const key = path.join(dir, 'tls.key');
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=secure.local',
+      '-keyout', key, '-out', crt]);
+    await c.kubectlOk(['create', 'secret', 'tls', 'secure-tls', `--cert=${crt}`, `--key=${key}`]);
+    const ca = fs.readFileSync(crt);
+    const get = (port: number) => new Promise<string | undefined>((resolve) => {
+      https.get({ host: '127.0.0.1', port, path: '/', servername: 'secure.local', headers: { Host: 'secure.local' }, ca, agent: false,
+        checkServerIdentity: () => undefined }, (res) => {
+        let b = '';
+        res.setEncoding('utf8').on('data', (d: string) => (b += d)).on('end', () => resolve(res.statusCode === 200 ? b : undefined));
+      }).on('error', () => resolve(undefined));
+    });
+    const body = await waitFor(() => get(proxy.httpsPort), 'the Secret\'s certificate served', 30_000);
+    expect((JSON.parse(body) as Echo).pod).toBe('api');
+    const own = await waitFor(() => get(httpsListener), 'the listener\'s own HTTPS port', 30_000);
+    expect((JSON.parse(own) as Echo).pod).toBe('api');
+  });
+
+  it('stops listening on the listener\'s port when the listener goes', async () => {
+    await c.kubectlOk(['patch', 'gateway', 'gw', '--type=json', '-p', '[{"op":"remove","path":"/spec/listeners/1"}]']);
+    await waitFor(() => connectionRefused(listenerPort), 'the listener port closed', 20_000);
+  });
+});
