@@ -5,6 +5,7 @@
 // Gateway's), then the longest PathPrefix (whole path elements: /foo matches /foo and /foo/bar, not /foobar), then a
 // method match, then the most header matches, then the most query parameter matches; on a tie
 // the oldest route, then the route's namespace/name, then the rule and match order.
+import { RE2JS } from 're2js';
 import type { Attachment } from './attach';
 import { hostSpecificity } from './hostnames';
 import type { HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from './types';
@@ -31,14 +32,16 @@ export interface RouteChoice {
 
 const DEFAULT_MATCH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
-const regexCache = new Map<string, RegExp | null>();
+// Regular expressions are RE2's, as Go and Envoy read them: linear time, so no route can stall the proxy (and with it
+// the control plane) on a crafted path; one that RE2 does not accept matches nothing.
+const regexCache = new Map<string, RE2JS | null>();
 function fullMatch(pattern: string, s: string): boolean {
   let re = regexCache.get(pattern);
   if (re === undefined) {
-    try { re = new RegExp(`^(?:${pattern})$`, 'u'); } catch { re = null; }
+    try { re = RE2JS.compile(pattern); } catch { re = null; }
     regexCache.set(pattern, re);
   }
-  return re?.test(s) ?? false;
+  return re?.matches(s) ?? false;
 }
 
 /** Whether a PathPrefix value matches a path by whole elements (a trailing slash of the prefix is ignored). */

@@ -105,6 +105,16 @@ describe('gateway route choice', () => {
     expect(prefixMatches('/foo', '/foobar')).toBe(false);
   });
 
+  it('matches regular expressions as RE2 does: linear in the path, Perl-only syntax matching nothing', () => {
+    const gw2 = gateway('gw', [{ name: 'http', port: 80, protocol: 'HTTP' }]);
+    const re = (value: string, port: number) => ({ matches: [{ path: { type: 'RegularExpression' as const, value } }], backendRefs: [{ name: 'web', port }] });
+    const p = planGateways(world({ gateways: [gw2], routes: [route('re', { parentRefs: [{ name: 'gw' }], rules: [re('/(a+)+', 1), re('/(?=x).*', 2)] })] }));
+    // A backtracking engine would not finish this within the test's timeout.
+    expect(chooseRoute(p.attachments, request('h', `/${'a'.repeat(5000)}!`)).choice).toBeUndefined();
+    expect(chooseRoute(p.attachments, request('h', `/${'a'.repeat(50)}`)).choice?.ruleIndex).toBe(0);
+    expect(chooseRoute(p.attachments, request('h', '/xyz')).choice).toBeUndefined();
+  });
+
   it('serves only the listeners of the port a request came in on', () => {
     const two = gateway('two', [{ name: 'a', port: 8001, protocol: 'HTTP' }, { name: 'b', port: 8002, protocol: 'HTTP' }]);
     const ra = route('ra', { parentRefs: [{ name: 'two', sectionName: 'a' }], rules: [{ backendRefs: [{ name: 'web', port: 1 }] }] });
