@@ -18,7 +18,33 @@ function record(v: unknown): Record<string, unknown> | undefined {
 
 /** status.conditions, when the object has them in Kubernetes' shape. */
 export function conditionsOf(o: KObject | undefined): GenericCondition[] {
-  const list = record(o?.status)?.conditions;
+  return conditionList(record(o?.status)?.conditions);
+}
+
+/**
+ * Conditions an object keeps per part of its status, as the Gateway API does: a route's per parent
+ * (`status.parents[]`, each with its controller) and a Gateway's per listener (`status.listeners[]`).
+ */
+export function partConditionsOf(o: KObject | undefined): Array<{ title: string; conditions: GenericCondition[] }> {
+  const status = record(o?.status);
+  const out: Array<{ title: string; conditions: GenericCondition[] }> = [];
+  for (const p of Array.isArray(status?.parents) ? status.parents : []) {
+    const ref = record(record(p)?.parentRef);
+    const name = [ref?.namespace, ref?.name].filter((x) => typeof x === 'string').join('/');
+    const section = typeof ref?.sectionName === 'string' ? ` (listener ${ref.sectionName})` : '';
+    const controller = record(p)?.controllerName;
+    out.push({ title: `${typeof ref?.kind === 'string' ? ref.kind : 'Parent'} ${name}${section}${typeof controller === 'string' ? ` · ${controller}` : ''}`,
+      conditions: conditionList(record(p)?.conditions) });
+  }
+  for (const l of Array.isArray(status?.listeners) ? status.listeners : []) {
+    const r = record(l);
+    const routes = typeof r?.attachedRoutes === 'number' ? ` · ${r.attachedRoutes} route${r.attachedRoutes === 1 ? '' : 's'}` : '';
+    out.push({ title: `Listener ${typeof r?.name === 'string' ? r.name : ''}${routes}`, conditions: conditionList(r?.conditions) });
+  }
+  return out.filter((x) => x.conditions.length > 0);
+}
+
+function conditionList(list: unknown): GenericCondition[] {
   if (!Array.isArray(list)) return [];
   return list.flatMap((c): GenericCondition[] => {
     const r = record(c);

@@ -10,12 +10,16 @@ export function typeKey(t: Pick<ApiResourceType, 'group' | 'resource'>): string 
   return `${t.group}/${t.resource}`;
 }
 
+/** The Gateway API's kinds (CRDs, but Kubernetes' own networking API: listed with Ingresses, as Headlamp does). */
+const GATEWAY_API = ['gateways', 'httproutes', 'gatewayclasses', 'grpcroutes', 'tlsroutes', 'tcproutes', 'udproutes', 'referencegrants',
+  'backendtlspolicies', 'listenersets'].map((r) => `gateway.networking.k8s.io/${r}`);
+
 /** Well-known types by key, in the order they are listed within their section. */
 const KNOWN: ReadonlyArray<readonly [Section, readonly string[]]> = [
   ['Workloads', ['/pods', 'apps/deployments', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', 'batch/cronjobs', 'apps/replicasets',
     '/replicationcontrollers', 'autoscaling/horizontalpodautoscalers', 'policy/poddisruptionbudgets', '/podtemplates', 'apps/controllerrevisions']],
-  ['Network', ['/services', 'networking.k8s.io/ingresses', 'networking.k8s.io/ingressclasses', 'networking.k8s.io/networkpolicies', '/endpoints',
-    'discovery.k8s.io/endpointslices', 'networking.k8s.io/ipaddresses', 'networking.k8s.io/servicecidrs']],
+  ['Network', ['/services', 'networking.k8s.io/ingresses', 'networking.k8s.io/ingressclasses', ...GATEWAY_API, 'networking.k8s.io/networkpolicies',
+    '/endpoints', 'discovery.k8s.io/endpointslices', 'networking.k8s.io/ipaddresses', 'networking.k8s.io/servicecidrs']],
   ['Config & Storage', ['/configmaps', '/secrets', '/persistentvolumeclaims', '/persistentvolumes', 'storage.k8s.io/storageclasses',
     '/resourcequotas', '/limitranges', 'storage.k8s.io/csidrivers', 'storage.k8s.io/csinodes', 'storage.k8s.io/volumeattachments',
     'storage.k8s.io/csistoragecapacities', 'storage.k8s.io/volumeattributesclasses']],

@@ -5,7 +5,7 @@ import type { ApiResourceType } from '../../../main/bridge/contract';
 import type { Table, TableRow } from '../../../main/api/table';
 import { groupTypes, pluralLabel, sectionOf, wrappable } from '../../../renderer/src/lib/resource-groups';
 import { cellOf, NAMESPACE_COLUMN, shownColumns, sortRows, visibleRange } from '../../../renderer/src/lib/table-rows';
-import { actionsOf, conditionsOf, podSelectorOf, replicasOf } from '../../../renderer/src/lib/object-facts';
+import { actionsOf, conditionsOf, partConditionsOf, podSelectorOf, replicasOf } from '../../../renderer/src/lib/object-facts';
 
 const type = (group: string, resource: string, kind: string, subresources: string[] = []): ApiResourceType =>
   ({ group, version: 'v1', resource, kind, namespaced: true, verbs: ['list'], subresources });
@@ -17,10 +17,11 @@ describe('resource sections', () => {
       type('browse.example.com', 'gadgets', 'Gadget'), type('rbac.authorization.k8s.io', 'roles', 'Role'),
       type('events.k8s.io', 'events', 'Event'), type('', 'events', 'Event'), type('networking.k8s.io', 'ingresses', 'Ingress'),
       type('storage.k8s.io', 'newthings', 'NewThing'), type('apps', 'statefulsets', 'StatefulSet'),
+      type('gateway.networking.k8s.io', 'httproutes', 'HTTPRoute'), type('gateway.networking.k8s.io', 'gateways', 'Gateway'),
     ];
     expect(groupTypes(types).map((s) => [s.section, s.types.map((t) => t.resource)])).toEqual([
       ['Workloads', ['pods', 'deployments', 'statefulsets']],
-      ['Network', ['ingresses']],
+      ['Network', ['ingresses', 'gateways', 'httproutes']],
       ['Config & Storage', ['configmaps', 'newthings']],
       ['Access control', ['roles']],
       ['Cluster', ['events']],
@@ -86,6 +87,14 @@ describe('object facts', () => {
     expect(conditionsOf({ status: { conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { bad: 1 }] } }))
       .toEqual([{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: undefined, lastTransitionTime: undefined }]);
     expect(conditionsOf({ status: { conditions: 'no' } })).toEqual([]);
+    const accepted = { type: 'Accepted', status: 'True', reason: 'Accepted' };
+    expect(partConditionsOf({ status: {
+      parents: [{ parentRef: { kind: 'Gateway', namespace: 'web', name: 'gw', sectionName: 'http' }, controllerName: 'flotilla.dev/gateway', conditions: [accepted] }],
+      listeners: [{ name: 'http', attachedRoutes: 2, conditions: [accepted] }, { name: 'none', attachedRoutes: 0, conditions: [] }],
+    } })).toEqual([
+      { title: 'Gateway web/gw (listener http) · flotilla.dev/gateway', conditions: [accepted] },
+      { title: 'Listener http · 2 routes', conditions: [accepted] },
+    ]);
   });
 
   it('finds a workload\'s pod selector (a ReplicationController\'s plain map too), none for other kinds', () => {
