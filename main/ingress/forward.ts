@@ -45,6 +45,12 @@ export class Forwarder {
     return { target: this.rr.pick(key, t.targets), key };
   }
 
+  /** A ready pod behind a Service port, or why there is none (for TCP and TLS routes). */
+  pickTarget(b: ServiceBackend): Target | { problem: string } {
+    const p = this.pickService(b.namespace, serviceBackend(b), '');
+    return 'status' in p ? { problem: p.body.trim() } : p.target;
+  }
+
   private pick(req: IncomingMessage): Picked {
     const host = requestHost(req.headers.host);
     const path = requestPath(req.url);

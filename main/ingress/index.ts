@@ -4,9 +4,13 @@
 // port-forward tunnels. Wired in main/core.ts.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { ApiClient } from '../client/types';
 import type { AgentEndpoint } from '../protocol/agent-connection';
+import { dialPod } from '../tunnel/pod-tunnel';
+import { L4Forwarder } from './gateway/l4';
 import { GatewayPorts, type Scheme } from './gateway/ports';
 import { GatewayState } from './gateway/state';
 import { startGatewayStatus } from './gateway/status';
@@ -68,8 +72,17 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
   };
   const sni = new SniContexts({ routes: () => state.routes(), secret: (ns, name) => state.secret(ns, name), gatewayCert: (n) => gateway.certFor(n) },
     o.defaultCert, o.log);
-  // A server of either scheme; `listenerPort` for a Gateway listener's own port.
-  const makeServer = (scheme: Scheme, listenerPort?: number): http.Server => {
+  const l4 = new L4Forwarder({
+    plan: () => gateway.current(), grants: () => gateway.grants(), pick: (b) => forwarder.pickTarget(b), dial: (t) => dialPod(agents, t), log: o.log,
+  });
+  // A server of a scheme; `listenerPort` for a Gateway listener's own port (the only place TCP and TLS are served).
+  const makeServer = (scheme: Scheme, listenerPort?: number): net.Server => {
+    if (scheme === 'tcp') return net.createServer({ allowHalfOpen: true }, (c) => l4.tcp(c, listenerPort ?? 0));
+    if (scheme === 'tls-passthrough') return net.createServer({ allowHalfOpen: true }, (c) => l4.passthrough(c, listenerPort ?? 0));
+    if (scheme === 'tls-terminate') {
+      return tls.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem },
+        (c) => l4.terminated(c, listenerPort ?? 0));
+    }
     const s = scheme === 'http'
       ? http.createServer((req, res) => forwarder.handle(req, res, 'http', listenerPort))
       : https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem },
@@ -77,16 +90,17 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
     s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, scheme, listenerPort));
     return s;
   };
+  const httpServer = (scheme: 'http' | 'https'): http.Server => makeServer(scheme) as http.Server;
   let httpPort = 0;
   let httpsPort = 0;
   try {
     if (o.httpPort !== undefined) {
-      const s = makeServer('http');
+      const s = httpServer('http');
       servers.push(s);
       httpPort = await listen(s, host, o.httpPort, 'HTTP');
     }
     if (o.httpsPort !== undefined) {
-      const s = makeServer('https');
+      const s = httpServer('https');
       servers.push(s);
       httpsPort = await listen(s, host, o.httpsPort, 'HTTPS');
     }
@@ -103,7 +117,7 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
   const ip = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const stopStatus = startStatusWriter(client, state, { ip, hostname: 'localhost', ports: [httpPort, httpsPort].filter((p) => p !== 0) }, o.log);
   const stopGatewayStatus = startGatewayStatus(client, gateway, { ip, portProblem: (p) => ports.problem(p),
-    servedAt: (scheme) => (scheme === 'http' ? httpPort : httpsPort) }, o.log);
+    servedAt: (protocol) => (protocol === 'HTTP' ? httpPort : protocol === 'HTTPS' ? httpsPort : 0) }, o.log);
   o.log(`ingress proxy: ${[httpPort && `http://${host}:${httpPort}`, httpsPort && `https://${host}:${httpsPort}`].filter(Boolean).join(' ')}`);
   return {
     httpPort, httpsPort,

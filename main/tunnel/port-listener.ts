@@ -31,7 +31,7 @@ export interface ListenOptions {
 }
 
 /** Pipes a client connection and a tunnel into each other; either side's failure tears down both. */
-function splice(client: net.Socket, tunnel: Duplex, report?: (problem: string | undefined) => void): void {
+export function splice(client: net.Socket, tunnel: Duplex, report?: (problem: string | undefined) => void): void {
   const down = (): void => { client.destroy(); tunnel.destroy(); };
   client.on('error', down).on('close', down);
   tunnel.on('error', (e: Error) => { report?.(e.message); down(); }).on('close', down);

@@ -3,8 +3,8 @@
 // - a GatewayClass whose controllerName is ours is Accepted;
 // - a Gateway of such a class is Accepted (ListenersNotValid when some listener is not) and Programmed while a
 //   listener is; a listener serves HTTP or HTTPS (Terminate, certificates from kubernetes.io/tls Secrets, across
-//   namespaces only with a ReferenceGrant) and HTTPRoutes (UnsupportedProtocol, InvalidRouteKinds,
-//   InvalidCertificateRef, RefNotPermitted otherwise);
+//   namespaces only with a ReferenceGrant) and HTTPRoutes; TCP (TCPRoutes) and TLS, Passthrough or Terminate
+//   (TLSRoutes); UDP is UnsupportedProtocol, and InvalidRouteKinds, InvalidCertificateRef, RefNotPermitted say the rest;
 // - a route's parentRef (by sectionName and/or port) attaches it to each listener that allows its namespace (Same,
 //   All, Selector) and kind and shares a hostname with it (NotAllowedByListeners, NoMatchingListenerHostname,
 //   NoMatchingParent); its backendRefs resolve to Services (InvalidKind, BackendNotFound, RefNotPermitted); a filter
@@ -15,13 +15,16 @@ import { selectorFromLabelSelector } from '../../api/labels';
 import { intersectHostnames } from './hostnames';
 import {
   FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type BackendObjectReference, type Gateway, type GatewayClass, type HTTPRoute, type HTTPRouteFilter,
-  type Listener, type ListenerStatus, type ParentReference, type ReferenceGrant, type RouteParentStatus,
+  type HTTPRouteRule,
+  KIND_OF_PROTOCOL, type L4Route, type Listener, type ListenerStatus, type ParentReference, type ReferenceGrant, type RouteKind, type RouteParentStatus,
 } from './types';
 
 export interface GatewayWorld {
   classes: readonly GatewayClass[];
   gateways: readonly Gateway[];
   routes: readonly HTTPRoute[];
+  tcpRoutes?: readonly L4Route[];
+  tlsRoutes?: readonly L4Route[];
   grants: readonly ReferenceGrant[];
   namespace(name: string): Namespace | undefined;
   service(namespace: string, name: string): Service | undefined;
@@ -32,12 +35,8 @@ export interface GatewayWorld {
 export type PlannedCondition = Omit<Condition, 'lastTransitionTime'>;
 
 /** One route attached to one listener, with the hostnames both accept ('' = any). */
-export interface Attachment {
-  gateway: string;
-  listener: Listener;
-  hostnames: string[];
-  route: HTTPRoute;
-}
+export type Attachment = { gateway: string; listener: Listener; hostnames: string[] }
+  & ({ kind: 'HTTPRoute'; route: HTTPRoute } | { kind: 'TCPRoute' | 'TLSRoute'; route: L4Route });
 
 /** A listener's TLS certificate Secret for its hostname ('' = any). */
 export interface ListenerCert { hostname: string; namespace: string; name: string }
@@ -47,17 +46,24 @@ export interface GatewayPlan {
   classes: Map<string, PlannedCondition[]>;
   /** Our Gateways by namespace/name, with the status they should have. */
   gateways: Map<string, { gateway: Gateway; conditions: PlannedCondition[]; listeners: Array<Omit<ListenerStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
-  /** Routes naming one of our Gateways, by namespace/name, with our parents' entries. */
-  routes: Map<string, { route: HTTPRoute; parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
+  /** Routes naming one of our Gateways, by `<kind> <namespace>/<name>`, with our parents' entries. */
+  routes: Map<string, { kind: RouteKind; route: HTTPRoute | L4Route; parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
   attachments: Attachment[];
   certs: ListenerCert[];
-  /** The host ports usable HTTP and HTTPS listeners name, with their scheme (the first listener's, on a clash). */
-  ports: Map<number, 'http' | 'https'>;
+  /** The host ports usable listeners name, with what serves them (the first listener's, on a clash). */
+  ports: Map<number, PortScheme>;
+}
+
+/** What a listener's port speaks: HTTP, HTTPS, TCP, TLS passed through (by SNI) or terminated. */
+export type PortScheme = 'http' | 'https' | 'tcp' | 'tls-passthrough' | 'tls-terminate';
+
+export function portScheme(l: Listener): PortScheme {
+  if (l.protocol === 'TLS') return (l.tls?.mode ?? 'Terminate') === 'Passthrough' ? 'tls-passthrough' : 'tls-terminate';
+  return l.protocol === 'HTTPS' ? 'https' : l.protocol === 'TCP' ? 'tcp' : 'http';
 }
 
 /** The filter types the built-in gateway implements. */
 export const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror']);
-const HTTP_ROUTE_KIND = { group: GATEWAY_GROUP, kind: 'HTTPRoute' };
 
 const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
 const cond = (type: string, ok: boolean, reason: string, message: string, generation: number | undefined): PlannedCondition =>
@@ -83,8 +89,7 @@ interface ListenerVerdict {
 function certVerdict(w: GatewayWorld, gw: Gateway, l: Listener): { problem?: { reason: string; message: string }; certs: ListenerCert[] } {
   const ns = gw.metadata?.namespace ?? '';
   const refs = l.tls?.certificateRefs ?? [];
-  if ((l.tls?.mode ?? 'Terminate') !== 'Terminate') return { problem: { reason: 'UnsupportedValue', message: `tls mode ${l.tls?.mode ?? ''} is not supported on an HTTPS listener` }, certs: [] };
-  if (!refs.length) return { problem: { reason: 'InvalidCertificateRef', message: 'an HTTPS listener needs a certificateRef' }, certs: [] };
+  if (!refs.length) return { problem: { reason: 'InvalidCertificateRef', message: 'a listener terminating TLS needs a certificateRef' }, certs: [] };
   const certs: ListenerCert[] = [];
   for (const ref of refs) {
     const refNs = ref.namespace ?? ns;
@@ -109,21 +114,25 @@ function judgeListener(w: GatewayWorld, gw: Gateway, l: Listener): ListenerVerdi
   const gen = gw.metadata?.generation;
   const ok = (t: string, reason: string, message: string) => cond(t, true, reason, message, gen);
   const bad = (t: string, reason: string, message: string) => cond(t, false, reason, message, gen);
-  if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') {
-    const m = `protocol ${l.protocol} is not supported by ${FLOTILLA_GATEWAY_CONTROLLER} (HTTP and HTTPS are)`;
+  const routeKind = KIND_OF_PROTOCOL[l.protocol];
+  if (!routeKind) {
+    const m = `protocol ${l.protocol} is not supported by ${FLOTILLA_GATEWAY_CONTROLLER} (HTTP, HTTPS, TCP and TLS are)`;
     return { listener: l, kinds: [], usable: false, certs: [], conditions: [
       bad('Accepted', 'UnsupportedProtocol', m), bad('Programmed', 'Invalid', m), ok('ResolvedRefs', 'ResolvedRefs', 'References resolved'),
       cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen)] };
   }
+  const own = { group: GATEWAY_GROUP, kind: routeKind };
   const asked = l.allowedRoutes?.kinds;
-  const kinds = asked === undefined ? [HTTP_ROUTE_KIND] : asked.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute')
-    .map(() => HTTP_ROUTE_KIND).slice(0, 1);
+  const kinds = asked === undefined ? [own]
+    : asked.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === routeKind).map(() => own).slice(0, 1);
   const problems: Array<{ reason: string; message: string }> = [];
   if (asked !== undefined && kinds.length < asked.length) {
-    problems.push({ reason: 'InvalidRouteKinds', message: `only HTTPRoute can attach to an ${l.protocol} listener` });
+    problems.push({ reason: 'InvalidRouteKinds', message: `only ${routeKind} can attach to a ${l.protocol} listener` });
   }
   let certs: ListenerCert[] = [];
-  if (l.protocol === 'HTTPS') {
+  if (l.protocol === 'HTTPS' && (l.tls?.mode ?? 'Terminate') !== 'Terminate') {
+    problems.push({ reason: 'UnsupportedValue', message: `tls mode ${l.tls?.mode ?? ''} is not supported on an HTTPS listener` });
+  } else if (portScheme(l) === 'https' || portScheme(l) === 'tls-terminate') {
     const v = certVerdict(w, gw, l);
     certs = v.certs;
     if (v.problem) problems.push(v.problem);
@@ -151,12 +160,12 @@ function namespaceAllowed(w: GatewayWorld, gw: Gateway, l: Listener, routeNs: st
 
 const isGatewayRef = (p: ParentReference): boolean => (p.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (p.kind ?? 'Gateway') === 'Gateway';
 
-function backendProblem(w: GatewayWorld, routeNs: string, ref: BackendObjectReference): { reason: string; message: string } | undefined {
+function backendProblem(w: GatewayWorld, kind: RouteKind, routeNs: string, ref: BackendObjectReference): { reason: string; message: string } | undefined {
   const ns = ref.namespace ?? routeNs;
   if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') {
     return { reason: 'InvalidKind', message: `backendRef ${ref.group ?? ''}/${ref.kind ?? ''} ${ref.name}: only Services are supported` };
   }
-  if (!granted(w.grants, { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: routeNs }, { group: '', kind: 'Service', namespace: ns, name: ref.name })) {
+  if (!granted(w.grants, { group: GATEWAY_GROUP, kind, namespace: routeNs }, { group: '', kind: 'Service', namespace: ns, name: ref.name })) {
     return { reason: 'RefNotPermitted', message: `backendRef Service ${ns}/${ref.name} is in another namespace and no ReferenceGrant there allows it` };
   }
   if (!w.service(ns, ref.name)) return { reason: 'BackendNotFound', message: `Service ${ns}/${ref.name} not found` };
@@ -164,10 +173,10 @@ function backendProblem(w: GatewayWorld, routeNs: string, ref: BackendObjectRefe
 }
 
 /** Every backend a route names (rules' backendRefs and mirrors), for ResolvedRefs. */
-function backendRefsOf(route: HTTPRoute): BackendObjectReference[] {
+function backendRefsOf(route: HTTPRoute | L4Route): BackendObjectReference[] {
   const out: BackendObjectReference[] = [];
   const mirrors = (fs: readonly HTTPRouteFilter[] | undefined) => { for (const f of fs ?? []) if (f.type === 'RequestMirror' && f.requestMirror) out.push(f.requestMirror.backendRef); };
-  for (const rule of route.spec?.rules ?? []) {
+  for (const rule of (route.spec?.rules ?? []) as HTTPRouteRule[]) {
     mirrors(rule.filters);
     for (const b of rule.backendRefs ?? []) { out.push(b); mirrors(b.filters); }
   }
@@ -198,12 +207,17 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
     verdicts.set(k, { gw, listeners, attached: listeners.map(() => 0) });
     for (const v of listeners) plan.certs.push(...v.certs);
   }
-  for (const route of w.routes) {
+  const all: Array<{ kind: RouteKind; route: HTTPRoute | L4Route }> = [
+    ...w.routes.map((route) => ({ kind: 'HTTPRoute' as const, route })),
+    ...(w.tcpRoutes ?? []).map((route) => ({ kind: 'TCPRoute' as const, route })),
+    ...(w.tlsRoutes ?? []).map((route) => ({ kind: 'TLSRoute' as const, route })),
+  ];
+  for (const { kind, route } of all) {
     const routeNs = route.metadata?.namespace ?? '';
     const gen = route.metadata?.generation;
     const parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> = [];
-    const unsupported = unsupportedFilter(route);
-    const problem = backendRefsOf(route).map((b) => backendProblem(w, routeNs, b)).find((p) => p !== undefined);
+    const unsupported = kind === 'HTTPRoute' ? unsupportedFilter(route) : undefined;
+    const problem = backendRefsOf(route).map((b) => backendProblem(w, kind, routeNs, b)).find((p) => p !== undefined);
     const resolved = problem ? cond('ResolvedRefs', false, problem.reason, problem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', 'Resolved all the Object references for the Route', gen);
     for (const p of route.spec?.parentRefs ?? []) {
       if (!isGatewayRef(p)) continue;
@@ -219,18 +233,21 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
         accept('NoMatchingParent', `no listener of Gateway ${key(v.gw.metadata?.namespace, v.gw.metadata?.name)} matches the parentRef's sectionName and port`, false);
         continue;
       }
-      const allowed = candidates.filter(({ lv }) => lv.usable && lv.kinds.length > 0 && namespaceAllowed(w, v.gw, lv.listener, routeNs));
+      const allowed = candidates.filter(({ lv }) => lv.usable && lv.kinds.some((k) => k.kind === kind) && namespaceAllowed(w, v.gw, lv.listener, routeNs));
       if (!allowed.length) { accept('NotAllowedByListeners', 'no listener the parentRef names allows this route', false); continue; }
       const withHosts = allowed.map((c) => ({ ...c, hostnames: intersectHostnames(c.lv.listener.hostname, route.spec?.hostnames) }))
         .filter((c) => c.hostnames.length > 0);
       if (!withHosts.length) { accept('NoMatchingListenerHostname', 'no listener hostname matches the route\'s hostnames', false); continue; }
       for (const c of withHosts) {
         v.attached[c.i] = (v.attached[c.i] ?? 0) + 1;
-        plan.attachments.push({ gateway: key(v.gw.metadata?.namespace, v.gw.metadata?.name), listener: c.lv.listener, hostnames: c.hostnames, route });
+        const gateway = key(v.gw.metadata?.namespace, v.gw.metadata?.name);
+        plan.attachments.push(kind === 'HTTPRoute'
+          ? { kind, gateway, listener: c.lv.listener, hostnames: c.hostnames, route: route }
+          : { kind, gateway, listener: c.lv.listener, hostnames: c.hostnames, route: route });
       }
       accept('Accepted', 'Route is accepted', true);
     }
-    if (parents.length) plan.routes.set(key(routeNs, route.metadata?.name), { route, parents });
+    if (parents.length) plan.routes.set(`${kind} ${key(routeNs, route.metadata?.name)}`, { kind, route, parents });
   }
   for (const [k, v] of verdicts) {
     const gen = v.gw.metadata?.generation;
@@ -249,7 +266,7 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
       continue;
     }
     for (const lv of v.listeners) {
-      if (lv.usable && !plan.ports.has(lv.listener.port)) plan.ports.set(lv.listener.port, lv.listener.protocol === 'HTTPS' ? 'https' : 'http');
+      if (lv.usable && !plan.ports.has(lv.listener.port)) plan.ports.set(lv.listener.port, portScheme(lv.listener));
     }
   }
   return plan;

@@ -98,9 +98,9 @@ function routeOrder(a: HTTPRoute, b: HTTPRoute): number {
 /** The rule a request takes; `hostMatched` tells whether any attachment's hostname took the host at all. */
 export function chooseRoute(attachments: readonly Attachment[], r: RouteRequest): { choice?: RouteChoice; hostMatched: boolean } {
   let best = -1;
-  let group: Attachment[] = [];
+  let group: Array<Attachment & { kind: 'HTTPRoute' }> = [];
   for (const a of attachments) {
-    if (a.listener.protocol !== r.protocol || (r.listenerPort !== undefined && a.listener.port !== r.listenerPort)) continue;
+    if (a.kind !== 'HTTPRoute' || a.listener.protocol !== r.protocol || (r.listenerPort !== undefined && a.listener.port !== r.listenerPort)) continue;
     const s = Math.max(...a.hostnames.map((h) => hostSpecificity(h, r.host)));
     if (s < 0 || s < best) continue;
     if (s > best) { best = s; group = []; }

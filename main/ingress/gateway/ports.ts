@@ -4,12 +4,19 @@
 // against a cloud load balancer. A port that cannot be had (another program holds it, or it is privileged for this
 // user) is reported on the listener and tried again every retryMs; listeners close when no listener names their
 // port any more, and on stop.
-import type * as http from 'node:http';
+import type * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { PortScheme } from './attach';
 
-export type Scheme = 'http' | 'https';
+export type Scheme = PortScheme;
 
-interface Open { scheme: Scheme; server: http.Server; ready: boolean }
+interface Open { scheme: Scheme; server: net.Server; ready: boolean; sockets: Set<net.Socket> }
+
+/** Stops listening and cuts the connections open on it. */
+function shut(o: Open): void {
+  o.server.close();
+  for (const c of o.sockets) c.destroy();
+}
 
 export class GatewayPorts {
   private readonly open = new Map<number, Open>();
@@ -17,7 +24,7 @@ export class GatewayPorts {
   private retry?: NodeJS.Timeout;
   private wanted: ReadonlyMap<number, Scheme> = new Map();
 
-  constructor(private readonly host: string, private readonly make: (scheme: Scheme, port: number) => http.Server,
+  constructor(private readonly host: string, private readonly make: (scheme: Scheme, port: number) => net.Server,
     private readonly reserved: ReadonlySet<number>, private readonly changed: () => void, private readonly log: (l: string) => void,
     private readonly retryMs = 10_000) {}
 
@@ -41,14 +48,14 @@ export class GatewayPorts {
     for (const [port, o] of this.open) {
       if (wanted.get(port) === o.scheme) continue;
       this.open.delete(port);
-      o.server.close();
-      o.server.closeAllConnections();
+      shut(o);
     }
     for (const port of [...this.failed.keys()]) if (!wanted.has(port)) this.failed.delete(port);
     for (const [port, scheme] of wanted) {
       if (this.reserved.has(port) || this.open.has(port) || (this.failed.has(port) && !retrying)) continue;
       const server = this.make(scheme, port);
-      const entry: Open = { scheme, server, ready: false };
+      const entry: Open = { scheme, server, ready: false, sockets: new Set() };
+      server.on('connection', (c: net.Socket) => { entry.sockets.add(c); c.once('close', () => entry.sockets.delete(c)); });
       this.open.set(port, entry);
       server.once('error', (e: NodeJS.ErrnoException) => {
         if (this.open.get(port) !== entry) return;
@@ -63,7 +70,7 @@ export class GatewayPorts {
       server.listen(port, this.host, () => {
         entry.ready = true;
         if (this.failed.delete(port)) this.changed();
-        this.log(`gateway: listening on ${scheme}://${this.host}:${(server.address() as AddressInfo).port}`);
+        this.log(`gateway: listening on ${this.host}:${(server.address() as AddressInfo).port} (${scheme})`);
       });
     }
   }
@@ -80,7 +87,7 @@ export class GatewayPorts {
 
   stop(): void {
     clearTimeout(this.retry);
-    for (const o of this.open.values()) { o.server.close(); o.server.closeAllConnections(); }
+    for (const o of this.open.values()) shut(o);
     this.open.clear();
   }
 }

@@ -8,7 +8,7 @@ import type { GatewayPlan } from './attach';
 import { granted } from './attach';
 import { modifiedPath, modifyHeaders, pickBackend, redirectLocation, type Headers } from './filters';
 import { chooseRoute } from './match';
-import { GATEWAY_GROUP, type BackendObjectReference, type HeaderModifier, type HTTPRouteFilter } from './types';
+import { GATEWAY_GROUP, type BackendObjectReference, type HeaderModifier, type HTTPRouteFilter, type RouteKind } from './types';
 
 export interface ServiceBackend { namespace: string; name: string; port: number }
 
@@ -37,11 +37,11 @@ export interface GatewayRequest {
   listenerPort?: number;
 }
 
-/** A backend a route may use: a core Service in its namespace, or in another one a ReferenceGrant opens. */
-function serviceBackend(grants: GatewayGrants, routeNs: string, ref: BackendObjectReference): ServiceBackend | undefined {
+/** A backend a route of `kind` may use: a core Service in its namespace, or in another one a ReferenceGrant opens. */
+export function serviceBackend(grants: GatewayGrants, kind: RouteKind, routeNs: string, ref: BackendObjectReference): ServiceBackend | undefined {
   if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service' || ref.port === undefined) return undefined;
   const namespace = ref.namespace ?? routeNs;
-  if (!granted(grants.grants, { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: routeNs }, { group: '', kind: 'Service', namespace, name: ref.name })) return undefined;
+  if (!granted(grants.grants, { group: GATEWAY_GROUP, kind, namespace: routeNs }, { group: '', kind: 'Service', namespace, name: ref.name })) return undefined;
   if (!grants.serviceExists(namespace, ref.name)) return undefined;
   return { namespace, name: ref.name, port: ref.port };
 }
@@ -109,7 +109,7 @@ export function decide(plan: GatewayPlan, grants: GatewayGrants, r: GatewayReque
   if (early) return early;
   const picked = pickBackend(choice.rule.backendRefs);
   if (!picked) return { kind: 'reply', status: 500, body: `500 Internal Server Error: rule ${choice.ruleIndex} of HTTPRoute ${routeName} has no backend to send the request to\n` };
-  const backend = serviceBackend(grants, routeNs, picked);
+  const backend = serviceBackend(grants, 'HTTPRoute', routeNs, picked);
   if (!backend) {
     const what = `backendRef ${picked.kind ?? 'Service'} ${picked.namespace ?? routeNs}/${picked.name}`;
     return { kind: 'reply', status: 500, body: `500 Internal Server Error: ${what} of HTTPRoute ${routeName} is not valid (see the route's ResolvedRefs condition)\n` };
@@ -117,7 +117,7 @@ export function decide(plan: GatewayPlan, grants: GatewayGrants, r: GatewayReque
   const late = applyFilters(picked.filters, st, redirect, choice.match);
   if (late) return late;
   const mirrors = st.mirrors.flatMap((m) => {
-    const b = serviceBackend(grants, routeNs, m.ref);
+    const b = serviceBackend(grants, 'HTTPRoute', routeNs, m.ref);
     return b ? [{ backend: b, percent: m.percent }] : [];
   });
   return { kind: 'forward', backend, route: routeName, path: `${st.path}${search}`, headers: st.headers, responseHeaders: st.responseHeaders, mirrors };

@@ -1,5 +1,5 @@
 // What the built-in gateway knows, from informers: while the Gateway API's CRDs (GatewayClass, Gateway, HTTPRoute;
-// ReferenceGrant when installed) are established, their objects — watched from when the definitions appear, let go
+// TCPRoute, TLSRoute and ReferenceGrant when installed) are established, their objects — watched from when the definitions appear, let go
 // when they are deleted — and the Namespaces, Services and Secrets its routes and listeners name (shared with the
 // ingress proxy). The plan (attach.ts) is rebuilt after any change.
 import type { CustomResourceDefinition, KObject, Namespace, Secret, Service } from '../../api/types';
@@ -10,11 +10,12 @@ import type { ResourceRef } from '../../client/types';
 import { planGateways, type GatewayPlan } from './attach';
 import { hostSpecificity } from './hostnames';
 import type { GatewayGrants } from './router';
-import { GATEWAY_GROUP, type Gateway, type GatewayClass, type HTTPRoute, type ReferenceGrant } from './types';
+import { GATEWAY_GROUP, type Gateway, type GatewayClass, type HTTPRoute, type L4Route, type ReferenceGrant, type RouteKind } from './types';
 
-const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'] as const;
+const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'tcproutes', 'tlsroutes', 'referencegrants'] as const;
 type Kind = (typeof KINDS)[number];
 const REQUIRED: readonly Kind[] = ['gatewayclasses', 'gateways', 'httproutes'];
+const ROUTE_PLURAL: Readonly<Record<RouteKind, Kind>> = { HTTPRoute: 'httproutes', TCPRoute: 'tcproutes', TLSRoute: 'tlsroutes' };
 
 /** The version the gateway reads a kind in: v1 when the definition serves it, else v1beta1 (older ReferenceGrants). */
 function servedRef(crd: CustomResourceDefinition | undefined, plural: Kind): ResourceRef | undefined {
@@ -95,6 +96,8 @@ export class GatewayState {
       classes: this.installed ? this.list<GatewayClass>('gatewayclasses') : [],
       gateways: this.installed ? this.list<Gateway>('gateways') : [],
       routes: this.installed ? this.list<HTTPRoute>('httproutes') : [],
+      tcpRoutes: this.installed ? this.list<L4Route>('tcproutes') : [],
+      tlsRoutes: this.installed ? this.list<L4Route>('tlsroutes') : [],
       grants: this.list<ReferenceGrant>('referencegrants'),
       namespace: (name) => this.namespaces.get(name),
       service: (ns, name) => this.services.get(keyFor(ns, name)),
@@ -118,7 +121,11 @@ export class GatewayState {
   }
 
   classes(): GatewayClass[] { return this.list<GatewayClass>('gatewayclasses'); }
-  routes(): HTTPRoute[] { return this.list<HTTPRoute>('httproutes'); }
+  /** The stored routes of a kind, and the ref their status is written through (undefined while not installed). */
+  routesOf(kind: RouteKind): { ref?: ResourceRef; routes: Array<HTTPRoute | L4Route> } {
+    const plural = ROUTE_PLURAL[kind];
+    return { ref: this.refOf(plural), routes: this.list<HTTPRoute | L4Route>(plural) };
+  }
 
   /** Whether every informer the gateway uses now has listed once. */
   async synced(): Promise<void> {

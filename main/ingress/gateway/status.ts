@@ -1,17 +1,18 @@
 // The built-in gateway's writes: the GatewayClass `flotilla` once the Gateway API is installed (once a process, so a
 // user may delete it), and the status the plan gives every GatewayClass, Gateway (its address: the proxy's, on the
-// host) and HTTPRoute parent of ours — written only when it differs, a condition keeping its lastTransitionTime
+// host) and HTTPRoute, TCPRoute and TLSRoute parent of ours — written only when it differs, a condition keeping its lastTransitionTime
 // while its status stays, a route's entries from other controllers left as they are.
 import type { Condition } from 'kubernetes-types/meta/v1';
 import type { ApiClient } from '../../client/types';
-import type { PlannedCondition } from './attach';
+import type { GatewayPlan, PlannedCondition } from './attach';
+import type { ResourceRef } from '../../client/types';
 import type { GatewayState } from './state';
-import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type Listener, type RouteParentStatus } from './types';
+import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type HTTPRoute, type L4Route, type Listener, type RouteKind, type RouteParentStatus } from './types';
 
 /** What the Gateway API's conformance profile calls the features the built-in gateway supports. */
-export const SUPPORTED_FEATURES = ['Gateway', 'HTTPRoute', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
+export const SUPPORTED_FEATURES = ['Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
   'HTTPRoutePathRedirect', 'HTTPRoutePathRewrite', 'HTTPRoutePortRedirect', 'HTTPRouteQueryParamMatching', 'HTTPRouteRequestMirror',
-  'HTTPRouteResponseHeaderModification', 'HTTPRouteSchemeRedirect', 'ReferenceGrant'].map((name) => ({ name }));
+  'HTTPRouteResponseHeaderModification', 'HTTPRouteSchemeRedirect', 'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'TLSRouteModeTerminate'].map((name) => ({ name }));
 
 /** Conditions with lastTransitionTime: kept from `prior` when the type's status is the same, else now. */
 export function withTimes(planned: readonly PlannedCondition[], prior: readonly Condition[] | undefined, now: string): Condition[] {
@@ -33,18 +34,19 @@ export interface GatewayAddress {
   ip: string;
   /** Why a listener's own port is not listened on, if it is not. */
   portProblem?(port: number): string | undefined;
-  /** The proxy's own port for a scheme (0 when off), which serves every listener of it. */
-  servedAt?(scheme: 'http' | 'https'): number;
+  /** The proxy's own port for a listener protocol (0 when off or none: TCP and TLS), which serves every listener of it. */
+  servedAt?(protocol: string): number;
 }
 
 /** A listener's Programmed condition saying where it is served when its own port could not be had. */
 function withPortNote(listener: Listener, conditions: PlannedCondition[], a: GatewayAddress): PlannedCondition[] {
   const problem = a.portProblem?.(listener.port);
   if (!problem) return conditions;
-  const proxy = a.servedAt?.(listener.protocol === 'HTTPS' ? 'https' : 'http') ?? 0;
+  const proxy = a.servedAt?.(listener.protocol) ?? 0;
   const where = proxy ? `served at ${a.ip}:${proxy} (the built-in proxy's ${listener.protocol} port) instead` : 'not served';
-  return conditions.map((c) => (c.type === 'Programmed' && c.status === 'True'
-    ? { ...c, message: `port ${listener.port} cannot be listened on at ${a.ip}: ${problem}; ${where}` } : c));
+  const message = `port ${listener.port} cannot be listened on at ${a.ip}: ${problem}; ${where}`;
+  return conditions.map((c) => (c.type !== 'Programmed' || c.status !== 'True' ? c
+    : proxy ? { ...c, message } : { ...c, status: 'False', reason: 'Invalid', message }));
 }
 
 /** Keeps the status of our objects; returns a stop function. */
@@ -63,8 +65,7 @@ export function startGatewayStatus(client: ApiClient, state: GatewayState, addre
     if (stopped || !state.installed) return;
     const classRef = state.refOf('gatewayclasses');
     const gatewayRef = state.refOf('gateways');
-    const routeRef = state.refOf('httproutes');
-    if (!classRef || !gatewayRef || !routeRef) return;
+    if (!classRef || !gatewayRef) return;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const plan = state.current();
     if (!classCreated && !state.classes().some((c) => c.metadata?.name === FLOTILLA_GATEWAY_CLASS)) {
@@ -98,20 +99,24 @@ export function startGatewayStatus(client: ApiClient, state: GatewayState, addre
       };
       write(`Gateway ${k}`, () => client.patch(gatewayRef, g.gateway.metadata?.name ?? '', { status }, 'merge', { namespace: g.gateway.metadata?.namespace, subresource: 'status' }));
     }
-    for (const route of state.routes()) {
-      const k = `${route.metadata?.namespace ?? ''}/${route.metadata?.name ?? ''}`;
-      const ours = plan.routes.get(k)?.parents ?? [];
-      const prior = route.status?.parents ?? [];
-      const others = prior.filter((p) => p.controllerName !== FLOTILLA_GATEWAY_CONTROLLER);
-      const mine = prior.filter((p) => p.controllerName === FLOTILLA_GATEWAY_CONTROLLER);
-      const same = mine.length === ours.length && ours.every((p, i) => JSON.stringify(mine[i]?.parentRef) === JSON.stringify(p.parentRef)
-        && sameConditions(mine[i]?.conditions, p.conditions));
-      if (same) continue;
-      const parents: RouteParentStatus[] = [...others, ...ours.map((p) => ({ ...p,
-        conditions: withTimes(p.conditions, mine.find((m) => JSON.stringify(m.parentRef) === JSON.stringify(p.parentRef))?.conditions, now) }))];
-      write(`HTTPRoute ${k}`, () => client.patch(routeRef, route.metadata?.name ?? '', { status: { parents } }, 'merge',
-        { namespace: route.metadata?.namespace, subresource: 'status' }));
+    for (const kind of ['HTTPRoute', 'TCPRoute', 'TLSRoute'] as const) {
+      const { ref, routes } = state.routesOf(kind);
+      if (ref) for (const route of routes) writeRoute(kind, ref, route, plan, now);
     }
+  };
+  const writeRoute = (kind: RouteKind, ref: ResourceRef, route: HTTPRoute | L4Route, plan: GatewayPlan, now: string): void => {
+    const k = `${route.metadata?.namespace ?? ''}/${route.metadata?.name ?? ''}`;
+    const ours = plan.routes.get(`${kind} ${k}`)?.parents ?? [];
+    const prior = route.status?.parents ?? [];
+    const others = prior.filter((p) => p.controllerName !== FLOTILLA_GATEWAY_CONTROLLER);
+    const mine = prior.filter((p) => p.controllerName === FLOTILLA_GATEWAY_CONTROLLER);
+    const same = mine.length === ours.length && ours.every((p, i) => JSON.stringify(mine[i]?.parentRef) === JSON.stringify(p.parentRef)
+      && sameConditions(mine[i]?.conditions, p.conditions));
+    if (same) return;
+    const parents: RouteParentStatus[] = [...others, ...ours.map((p) => ({ ...p,
+      conditions: withTimes(p.conditions, mine.find((m) => JSON.stringify(m.parentRef) === JSON.stringify(p.parentRef))?.conditions, now) }))];
+    write(`${kind} ${k}`, () => client.patch(ref, route.metadata?.name ?? '', { status: { parents } }, 'merge',
+      { namespace: route.metadata?.namespace, subresource: 'status' }));
   };
   const schedule = (): void => {
     if (pending || stopped) return;

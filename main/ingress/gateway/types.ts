@@ -82,6 +82,17 @@ export type HTTPRoute = GatewayObject<{ parentRefs?: ParentReference[]; hostname
   parents?: RouteParentStatus[];
 }>;
 
+/** TCPRoute and TLSRoute (v1): one rule of backendRefs; a TLSRoute also names the hostnames (SNI) it takes. */
+export type L4Route = GatewayObject<{
+  parentRefs?: ParentReference[]; hostnames?: string[]; rules?: Array<{ name?: string; backendRefs?: HTTPBackendRef[] }>;
+}, {
+  parents?: RouteParentStatus[];
+}>;
+
+/** The route kinds the built-in gateway serves, and the listener protocols each attaches to. */
+export type RouteKind = 'HTTPRoute' | 'TCPRoute' | 'TLSRoute';
+export const KIND_OF_PROTOCOL: Readonly<Record<string, RouteKind>> = { HTTP: 'HTTPRoute', HTTPS: 'HTTPRoute', TCP: 'TCPRoute', TLS: 'TLSRoute' };
+
 export type ReferenceGrant = GatewayObject<{
   from: Array<{ group: string; kind: string; namespace: string }>;
   to: Array<{ group: string; kind: string; name?: string }>;

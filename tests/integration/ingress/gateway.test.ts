@@ -9,6 +9,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +27,7 @@ let c: TestCluster;
 let agent: StandinAgent;
 let proxy: IngressProxy;
 const pods: http.Server[] = [];
+const l4Servers: net.Server[] = [];
 const mirrored: string[] = [];
 let listenerPort = 0;
 // Listener ports are free ones: the proxy listens on each (as root, port 80 or 443 would be the host's).
@@ -80,6 +83,25 @@ endpoints:
 - { addresses: [127.0.0.1], conditions: { ready: true }, nodeName: n1, targetRef: { kind: Pod, name: ${name}-0, namespace: ${ns} } }
 ---
 `;
+}
+
+/** A self-signed certificate and key for `cn` (files in the test's dir). */
+async function selfSigned(cn: string): Promise<{ crt: string; key: string; pem: Buffer }> {
+  const dir = fs.mkdtempSync(path.join(c.dir, 'tls-'));
+  const crt = path.join(dir, 'tls.crt');
+  const key = path.join(dir, 'tls.key');
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', `/CN=${cn}`,
+    '-addext', `subjectAltName=DNS:${cn}`, '-keyout', key, '-out', crt]);
+  return { crt, key, pem: fs.readFileSync(crt) };
+}
+
+/** Sends `text` over a connection and resolves with what comes back first. */
+function exchange(socket: net.Socket | tls.TLSSocket, text: string, ready: 'connect' | 'secureConnect'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    socket.once(ready, () => socket.write(text));
+    socket.once('data', (d: Buffer) => { resolve(d.toString()); socket.destroy(); });
+    socket.once('error', reject);
+  });
 }
 
 const condition = async (kind: string, name: string, jsonpath: string): Promise<string> => c.kubectlOk(['get', kind, name, '-o', `jsonpath=${jsonpath}`]);
@@ -156,6 +178,7 @@ afterAll(async () => {
   await proxy?.stop();
   await agent?.close();
   for (const s of pods) await closeServer(s);
+  for (const s of l4Servers) s.close();
   await c?.stop();
 });
 
@@ -271,13 +294,8 @@ spec:
       return r || undefined;
     }, 'the listener status', 20_000);
     expect(refused).toBe('InvalidCertificateRef');
-    const dir = fs.mkdtempSync(path.join(c.dir, 'tls-'));
-    const crt = path.join(dir, 'tls.crt');
-    const key = path.join(dir, 'tls.key');
-    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=secure.local',
-      '-keyout', key, '-out', crt]);
+    const { crt, key, pem: ca } = await selfSigned('secure.local');
     await c.kubectlOk(['create', 'secret', 'tls', 'secure-tls', `--cert=${crt}`, `--key=${key}`]);
-    const ca = fs.readFileSync(crt);
     const get = (port: number) => new Promise<string | undefined>((resolve) => {
       https.get({ host: '127.0.0.1', port, path: '/', servername: 'secure.local', headers: { Host: 'secure.local' }, ca, agent: false,
         checkServerIdentity: () => undefined }, (res) => {
@@ -289,6 +307,66 @@ spec:
     expect((JSON.parse(body) as Echo).pod).toBe('api');
     const own = await waitFor(() => get(httpsListener), 'the listener\'s own HTTPS port', 30_000);
     expect((JSON.parse(own) as Echo).pod).toBe('api');
+  });
+
+  it('serves TCPRoutes, TLSRoutes passed through by SNI and TLSRoutes terminated with the listener\'s certificate', async () => {
+    // Pods: a TCP echo, and a TLS server with its own certificate (passthrough must show the pod's, not the gateway's).
+    const tcpEcho = net.createServer((s) => s.on('data', (d: Buffer) => s.write(`tcp:${d.toString()}`)).on('error', () => undefined));
+    const podCert = await selfSigned('db.local');
+    const tlsEcho = tls.createServer({ cert: fs.readFileSync(podCert.crt), key: fs.readFileSync(podCert.key) },
+      (s) => s.on('data', (d: Buffer) => s.write(`tls:${s.servername ?? ''}:${d.toString()}`)).on('error', () => undefined));
+    l4Servers.push(tcpEcho, tlsEcho);
+    const [tcpPod, tlsPod] = [await listenLocal(tcpEcho), await listenLocal(tlsEcho)];
+    const [tcpPort, passPort, termPort] = [await freePort(), await freePort(), await freePort()];
+    const gwCert = await selfSigned('term.local');
+    await c.kubectlOk(['create', 'secret', 'tls', 'term-tls', `--cert=${gwCert.crt}`, `--key=${gwCert.key}`]);
+    await c.kubectlOk(['apply', '-f', '-'], { input: `${service('tcpecho', tcpPod)}${service('tlsecho', tlsPod)}
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: l4 }
+spec:
+  gatewayClassName: flotilla
+  listeners:
+  - { name: tcp, port: ${tcpPort}, protocol: TCP }
+  - { name: pass, port: ${passPort}, protocol: TLS, tls: { mode: Passthrough } }
+  - { name: term, port: ${termPort}, protocol: TLS, tls: { mode: Terminate, certificateRefs: [{ name: term-tls }] } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TCPRoute
+metadata: { name: echo }
+spec:
+  parentRefs: [{ name: l4, sectionName: tcp }]
+  rules: [{ backendRefs: [{ name: tcpecho, port: 80 }] }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: { name: db }
+spec:
+  parentRefs: [{ name: l4, sectionName: pass }]
+  hostnames: [db.local]
+  rules: [{ backendRefs: [{ name: tlsecho, port: 80 }] }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: { name: term }
+spec:
+  parentRefs: [{ name: l4, sectionName: term }]
+  hostnames: [term.local]
+  rules: [{ backendRefs: [{ name: tcpecho, port: 80 }] }]
+` });
+    const tcpReply = await waitFor(() => exchange(net.connect({ host: '127.0.0.1', port: tcpPort }), 'hi', 'connect').catch(() => undefined), 'the TCPRoute', 20_000);
+    expect(tcpReply).toBe('tcp:hi');
+    const passed = await waitFor(() => exchange(tls.connect({ host: '127.0.0.1', port: passPort, servername: 'db.local', ca: podCert.pem }), 'hi', 'secureConnect')
+      .catch(() => undefined), 'the passed-through TLSRoute', 20_000);
+    expect(passed).toBe('tls:db.local:hi');
+    const terminated = await waitFor(() => exchange(tls.connect({ host: '127.0.0.1', port: termPort, servername: 'term.local', ca: gwCert.pem }), 'hi', 'secureConnect')
+      .catch(() => undefined), 'the terminated TLSRoute', 20_000);
+    expect(terminated).toBe('tcp:hi');
+    // A server name no TLSRoute takes is cut, not sent anywhere.
+    await expect(exchange(tls.connect({ host: '127.0.0.1', port: passPort, servername: 'other.local', ca: podCert.pem }), 'hi', 'secureConnect')).rejects.toThrow();
+    await waitFor(async () => (await condition('tcproute', 'echo', '{.status.parents[0].conditions[?(@.type=="Accepted")].reason}')) === 'Accepted',
+      'the TCPRoute accepted', 20_000);
+    await waitFor(async () => (await condition('gateway', 'l4', '{.status.listeners[*].attachedRoutes}')) === '1 1 1', 'a route on each listener', 20_000);
   });
 
   it('stops listening on the listener\'s port when the listener goes', async () => {

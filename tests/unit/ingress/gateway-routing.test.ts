@@ -172,7 +172,7 @@ describe('gateway status plan', () => {
     const tls = { 'tls.crt': 'Y3J0', 'tls.key': 'a2V5' };
     const secrets: Secret[] = [{ metadata: { name: 'cert', namespace: 'certs' }, type: 'kubernetes.io/tls', data: tls }];
     const gw = gateway('gw', [
-      { name: 'tcp', port: 9000, protocol: 'TCP' },
+      { name: 'udp', port: 9000, protocol: 'UDP' },
       { name: 'nocert', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'absent' }] } },
       { name: 'xns', port: 444, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'cert', namespace: 'certs' }] } },
       { name: 'kinds', port: 81, protocol: 'HTTP', allowedRoutes: { kinds: [{ kind: 'TCPRoute' }] } },
@@ -206,7 +206,7 @@ describe('gateway status plan', () => {
       route('theirs', { parentRefs: [{ name: 'elsewhere' }], rules: [] }),
     ];
     const plan = planGateways(world({ gateways: [gw], routes, namespaces }));
-    const parent = (k: string) => reasons(plan.routes.get(k)?.parents[0]?.conditions);
+    const parent = (k: string) => reasons(plan.routes.get(`HTTPRoute ${k}`)?.parents[0]?.conditions);
     expect(parent('default/ok')).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs']);
     expect(parent('default/host')[0]).toBe('Accepted=False/NoMatchingListenerHostname');
     expect(parent('default/nosection')[0]).toBe('Accepted=False/NoMatchingParent');
@@ -214,7 +214,7 @@ describe('gateway status plan', () => {
     expect(parent('other/other')[0]).toBe('Accepted=False/NotAllowedByListeners');
     expect(parent('default/badref')).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=False/BackendNotFound']);
     expect(parent('default/ext')[0]).toBe('Accepted=False/UnsupportedValue');
-    expect(plan.routes.has('default/theirs')).toBe(false);
+    expect(plan.routes.has('HTTPRoute default/theirs')).toBe(false);
     const counts = plan.gateways.get('default/gw')?.listeners.map((l) => l.attachedRoutes);
     expect(counts).toEqual([2, 1]);
   });

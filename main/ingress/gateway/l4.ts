@@ -1,0 +1,99 @@
+// TCPRoutes and TLSRoutes on a listener's own port: a TCP connection goes to the oldest TCPRoute attached to the
+// port's listener; a TLS one to the TLSRoute whose hostname matches its server name best (the oldest on a tie) —
+// passed through as it came (the ClientHello read for its SNI, then replayed) or, on a Terminate listener,
+// decrypted with the listener's certificate first. The route's backendRefs are picked by weight; the pod is reached
+// through the agents' tunnels. A connection nothing takes is closed (and logged).
+import type * as net from 'node:net';
+import type * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { Target } from '../../tunnel/endpoints';
+import { splice } from '../../tunnel/port-listener';
+import type { GatewayPlan } from './attach';
+import { readServerName } from './client-hello';
+import { pickBackend } from './filters';
+import { hostSpecificity } from './hostnames';
+import { serviceBackend, type GatewayGrants, type ServiceBackend } from './router';
+import type { L4Route } from './types';
+
+export interface L4Deps {
+  plan(): GatewayPlan;
+  grants(): GatewayGrants;
+  /** A ready pod behind a Service port, or why there is none. */
+  pick(b: ServiceBackend): Target | { problem: string };
+  dial(t: Target): Promise<Duplex>;
+  log(l: string): void;
+}
+
+const MAX_HELLO = 16 * 1024 + 5;
+const HELLO_TIMEOUT_MS = 10_000;
+
+function older(a: L4Route, b: L4Route): boolean {
+  const ta = a.metadata?.creationTimestamp ?? '';
+  const tb = b.metadata?.creationTimestamp ?? '';
+  if (ta !== tb) return ta < tb;
+  return `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}` < `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
+}
+
+/** The route a connection on `port` takes: TCP by age, TLS by its server name's best hostname, then age. */
+export function chooseL4Route(plan: GatewayPlan, kind: 'TCPRoute' | 'TLSRoute', port: number, serverName?: string): L4Route | undefined {
+  let best: { route: L4Route; s: number } | undefined;
+  for (const a of plan.attachments) {
+    if (a.kind !== kind || a.listener.port !== port) continue;
+    const s = kind === 'TCPRoute' ? 0 : Math.max(...a.hostnames.map((h) => hostSpecificity(h, serverName ?? '')));
+    if (s < 0) continue;
+    if (!best || s > best.s || (s === best.s && older(a.route, best.route))) best = { route: a.route, s };
+  }
+  return best?.route;
+}
+
+export class L4Forwarder {
+  constructor(private readonly d: L4Deps) {}
+
+  private forward(client: net.Socket | tls.TLSSocket, kind: 'TCPRoute' | 'TLSRoute', port: number, serverName: string | undefined, first?: Buffer): void {
+    const fail = (why: string): void => { this.d.log(`gateway: ${kind === 'TCPRoute' ? 'TCP' : 'TLS'} connection on port ${port}: ${why}`); client.destroy(); };
+    const route = chooseL4Route(this.d.plan(), kind, port, serverName);
+    if (!route) { fail(kind === 'TLSRoute' ? `no TLSRoute takes server name "${serverName ?? ''}"` : 'no TCPRoute is attached'); return; }
+    const name = `${kind} ${route.metadata?.namespace ?? ''}/${route.metadata?.name ?? ''}`;
+    const ref = pickBackend(route.spec?.rules?.[0]?.backendRefs);
+    const backend = ref && serviceBackend(this.d.grants(), kind, route.metadata?.namespace ?? '', ref);
+    if (!backend) { fail(`${name} has no valid backend`); return; }
+    const target = this.d.pick(backend);
+    if ('problem' in target) { fail(`${name}: ${target.problem}`); return; }
+    client.pause();
+    this.d.dial(target).then((tunnel) => {
+      if (client.destroyed) { tunnel.destroy(); return; }
+      if (first?.length) tunnel.write(first);
+      splice(client, tunnel);
+      client.resume();
+    }, (e: unknown) => fail(`${name}: pod ${target.namespace}/${target.pod}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  tcp(client: net.Socket, port: number): void {
+    client.on('error', () => client.destroy());
+    this.forward(client, 'TCPRoute', port, undefined);
+  }
+
+  /** A TLS connection passed through: its ClientHello is read for the server name, then replayed to the pod. */
+  passthrough(client: net.Socket, port: number): void {
+    client.on('error', () => client.destroy());
+    let buf = Buffer.alloc(0);
+    const timer = setTimeout(() => { this.d.log(`gateway: TLS connection on port ${port}: no ClientHello within ${HELLO_TIMEOUT_MS} ms`); client.destroy(); }, HELLO_TIMEOUT_MS);
+    const onData = (d: Buffer): void => {
+      buf = Buffer.concat([buf, d]);
+      const r = readServerName(buf);
+      if (!r.done && buf.length < MAX_HELLO) return;
+      client.off('data', onData);
+      clearTimeout(timer);
+      if (!r.done || r.error) { this.d.log(`gateway: TLS connection on port ${port}: ${r.done ? r.error ?? '' : 'ClientHello too large'}`); client.destroy(); return; }
+      this.forward(client, 'TLSRoute', port, r.serverName, buf);
+    };
+    client.on('data', onData);
+    client.on('close', () => clearTimeout(timer));
+  }
+
+  /** A TLS connection the listener terminated: its plaintext goes to the pod. */
+  terminated(client: tls.TLSSocket, port: number): void {
+    client.on('error', () => client.destroy());
+    this.forward(client, 'TLSRoute', port, typeof client.servername === 'string' ? client.servername.toLowerCase() : undefined);
+  }
+}
