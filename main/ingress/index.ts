@@ -11,7 +11,10 @@ import type { ApiClient } from '../client/types';
 import type { AgentEndpoint } from '../protocol/agent-connection';
 import { dialPod } from '../tunnel/pod-tunnel';
 import { L4Forwarder } from './gateway/l4';
-import { GatewayPorts, type Scheme } from './gateway/ports';
+import { GrpcProxy } from './gateway/grpc';
+import { GatewayPorts, trackConnections, type Scheme } from './gateway/ports';
+import type { ServiceBackend } from './gateway/router';
+import type { Target } from '../tunnel/endpoints';
 import { GatewayState } from './gateway/state';
 import { startGatewayStatus } from './gateway/status';
 import { Forwarder } from './forward';
@@ -38,7 +41,7 @@ export interface IngressProxy {
   stop(): Promise<void>;
 }
 
-function listen(server: http.Server, host: string, port: number, what: string): Promise<number> {
+function listen(server: net.Server, host: string, port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
       reject(e.code === 'EADDRINUSE'
@@ -50,11 +53,12 @@ function listen(server: http.Server, host: string, port: number, what: string): 
   });
 }
 
-function close(server: http.Server): Promise<void> {
+/** Stops a listener and cuts its connections (`shut`, from trackConnections). */
+function close(l: { server: net.Server; shut: () => void }): Promise<void> {
   return new Promise((resolve) => {
-    if (!server.listening) { resolve(); return; }
-    server.close(() => resolve());
-    server.closeAllConnections();
+    if (!l.server.listening) { resolve(); return; }
+    l.server.once('close', () => resolve());
+    l.shut();
   });
 }
 
@@ -65,16 +69,20 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
   const state = new IngressState(client, o.log);
   const gateway = new GatewayState(state.informers);
   const forwarder = new Forwarder(state, agents, gateway);
-  const servers: http.Server[] = [];
+  const servers: Array<{ server: net.Server; shut: () => void }> = [];
   const stopAll = async (): Promise<void> => {
     forwarder.close();
+    grpc.close();
     await Promise.all(servers.map(close));
   };
   const sni = new SniContexts({ routes: () => state.routes(), secret: (ns, name) => state.secret(ns, name), gatewayCert: (n) => gateway.certFor(n) },
     o.defaultCert, o.log);
-  const l4 = new L4Forwarder({
-    plan: () => gateway.current(), grants: () => gateway.grants(), pick: (b) => forwarder.pickTarget(b), dial: (t) => dialPod(agents, t), log: o.log,
-  });
+  const routeDeps = {
+    plan: () => gateway.current(), grants: () => gateway.grants(), pick: (b: ServiceBackend) => forwarder.pickTarget(b),
+    dial: (t: Target) => dialPod(agents, t), log: o.log,
+  };
+  const l4 = new L4Forwarder(routeDeps);
+  const grpc = new GrpcProxy(routeDeps);
   // A server of a scheme; `listenerPort` for a Gateway listener's own port (the only place TCP and TLS are served).
   const makeServer = (scheme: Scheme, listenerPort?: number): net.Server => {
     if (scheme === 'tcp') return net.createServer({ allowHalfOpen: true }, (c) => l4.tcp(c, listenerPort ?? 0));
@@ -88,21 +96,25 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
       : https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem },
         (req, res) => forwarder.handle(req, res, 'https', listenerPort));
     s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, scheme, listenerPort));
-    return s;
+    // Cleartext HTTP ports also take gRPC (HTTP/2 with prior knowledge).
+    return scheme === 'http' ? grpc.front(s, listenerPort) : s;
   };
-  const httpServer = (scheme: 'http' | 'https'): http.Server => makeServer(scheme) as http.Server;
+  const ownServer = (scheme: 'http' | 'https'): { server: net.Server; shut: () => void } => {
+    const server = makeServer(scheme);
+    return { server, shut: trackConnections(server) };
+  };
   let httpPort = 0;
   let httpsPort = 0;
   try {
     if (o.httpPort !== undefined) {
-      const s = httpServer('http');
+      const s = ownServer('http');
       servers.push(s);
-      httpPort = await listen(s, host, o.httpPort, 'HTTP');
+      httpPort = await listen(s.server, host, o.httpPort, 'HTTP');
     }
     if (o.httpsPort !== undefined) {
-      const s = httpServer('https');
+      const s = ownServer('https');
       servers.push(s);
-      httpsPort = await listen(s, host, o.httpsPort, 'HTTPS');
+      httpsPort = await listen(s.server, host, o.httpsPort, 'HTTPS');
     }
   } catch (e) {
     await stopAll();

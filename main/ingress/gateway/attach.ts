@@ -16,13 +16,15 @@ import { intersectHostnames } from './hostnames';
 import {
   FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type BackendObjectReference, type Gateway, type GatewayClass, type HTTPRoute, type HTTPRouteFilter,
   type HTTPRouteRule,
-  KIND_OF_PROTOCOL, type L4Route, type Listener, type ListenerStatus, type ParentReference, type ReferenceGrant, type RouteKind, type RouteParentStatus,
+  KINDS_OF_PROTOCOL, type GRPCRoute, type L4Route, type Listener, type ListenerStatus, type ParentReference, type ReferenceGrant,
+  type RouteKind, type RouteParentStatus,
 } from './types';
 
 export interface GatewayWorld {
   classes: readonly GatewayClass[];
   gateways: readonly Gateway[];
   routes: readonly HTTPRoute[];
+  grpcRoutes?: readonly GRPCRoute[];
   tcpRoutes?: readonly L4Route[];
   tlsRoutes?: readonly L4Route[];
   grants: readonly ReferenceGrant[];
@@ -36,7 +38,7 @@ export type PlannedCondition = Omit<Condition, 'lastTransitionTime'>;
 
 /** One route attached to one listener, with the hostnames both accept ('' = any). */
 export type Attachment = { gateway: string; listener: Listener; hostnames: string[] }
-  & ({ kind: 'HTTPRoute'; route: HTTPRoute } | { kind: 'TCPRoute' | 'TLSRoute'; route: L4Route });
+  & ({ kind: 'HTTPRoute'; route: HTTPRoute } | { kind: 'GRPCRoute'; route: GRPCRoute } | { kind: 'TCPRoute' | 'TLSRoute'; route: L4Route });
 
 /** A listener's TLS certificate Secret for its hostname ('' = any). */
 export interface ListenerCert { hostname: string; namespace: string; name: string }
@@ -47,12 +49,14 @@ export interface GatewayPlan {
   /** Our Gateways by namespace/name, with the status they should have. */
   gateways: Map<string, { gateway: Gateway; conditions: PlannedCondition[]; listeners: Array<Omit<ListenerStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
   /** Routes naming one of our Gateways, by `<kind> <namespace>/<name>`, with our parents' entries. */
-  routes: Map<string, { kind: RouteKind; route: HTTPRoute | L4Route; parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
+  routes: Map<string, { kind: RouteKind; route: AnyRoute; parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> }>;
   attachments: Attachment[];
   certs: ListenerCert[];
   /** The host ports usable listeners name, with what serves them (the first listener's, on a clash). */
   ports: Map<number, PortScheme>;
 }
+
+export type AnyRoute = HTTPRoute | GRPCRoute | L4Route;
 
 /** What a listener's port speaks: HTTP, HTTPS, TCP, TLS passed through (by SNI) or terminated. */
 export type PortScheme = 'http' | 'https' | 'tcp' | 'tls-passthrough' | 'tls-terminate';
@@ -114,20 +118,20 @@ function judgeListener(w: GatewayWorld, gw: Gateway, l: Listener): ListenerVerdi
   const gen = gw.metadata?.generation;
   const ok = (t: string, reason: string, message: string) => cond(t, true, reason, message, gen);
   const bad = (t: string, reason: string, message: string) => cond(t, false, reason, message, gen);
-  const routeKind = KIND_OF_PROTOCOL[l.protocol];
-  if (!routeKind) {
+  const routeKinds = KINDS_OF_PROTOCOL[l.protocol];
+  if (!routeKinds) {
     const m = `protocol ${l.protocol} is not supported by ${FLOTILLA_GATEWAY_CONTROLLER} (HTTP, HTTPS, TCP and TLS are)`;
     return { listener: l, kinds: [], usable: false, certs: [], conditions: [
       bad('Accepted', 'UnsupportedProtocol', m), bad('Programmed', 'Invalid', m), ok('ResolvedRefs', 'ResolvedRefs', 'References resolved'),
       cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen)] };
   }
-  const own = { group: GATEWAY_GROUP, kind: routeKind };
   const asked = l.allowedRoutes?.kinds;
-  const kinds = asked === undefined ? [own]
-    : asked.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === routeKind).map(() => own).slice(0, 1);
+  const served = (k: { group?: string; kind: string }) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && routeKinds.includes(k.kind as RouteKind);
+  const kinds = (asked === undefined ? routeKinds.map((kind) => ({ kind })) : asked.filter(served))
+    .filter((k, i, all) => all.findIndex((x) => x.kind === k.kind) === i).map((k) => ({ group: GATEWAY_GROUP, kind: k.kind }));
   const problems: Array<{ reason: string; message: string }> = [];
-  if (asked !== undefined && kinds.length < asked.length) {
-    problems.push({ reason: 'InvalidRouteKinds', message: `only ${routeKind} can attach to a ${l.protocol} listener` });
+  if (asked !== undefined && asked.some((k) => !served(k))) {
+    problems.push({ reason: 'InvalidRouteKinds', message: `only ${routeKinds.join(' and ')} can attach to a ${l.protocol} listener` });
   }
   let certs: ListenerCert[] = [];
   if (l.protocol === 'HTTPS' && (l.tls?.mode ?? 'Terminate') !== 'Terminate') {
@@ -173,7 +177,7 @@ function backendProblem(w: GatewayWorld, kind: RouteKind, routeNs: string, ref: 
 }
 
 /** Every backend a route names (rules' backendRefs and mirrors), for ResolvedRefs. */
-function backendRefsOf(route: HTTPRoute | L4Route): BackendObjectReference[] {
+function backendRefsOf(route: AnyRoute): BackendObjectReference[] {
   const out: BackendObjectReference[] = [];
   const mirrors = (fs: readonly HTTPRouteFilter[] | undefined) => { for (const f of fs ?? []) if (f.type === 'RequestMirror' && f.requestMirror) out.push(f.requestMirror.backendRef); };
   for (const rule of (route.spec?.rules ?? []) as HTTPRouteRule[]) {
@@ -183,10 +187,10 @@ function backendRefsOf(route: HTTPRoute | L4Route): BackendObjectReference[] {
   return out;
 }
 
-function unsupportedFilter(route: HTTPRoute): string | undefined {
-  for (const rule of route.spec?.rules ?? []) {
+function unsupportedFilter(route: HTTPRoute | GRPCRoute, kind: RouteKind): string | undefined {
+  for (const rule of (route.spec?.rules ?? []) as HTTPRouteRule[]) {
     for (const f of [...(rule.filters ?? []), ...(rule.backendRefs ?? []).flatMap((b) => b.filters ?? [])]) {
-      if (!SUPPORTED_FILTERS.has(f.type)) return f.type;
+      if (!SUPPORTED_FILTERS.has(f.type) || (kind === 'GRPCRoute' && f.type === 'RequestMirror')) return f.type;
     }
   }
   return undefined;
@@ -207,8 +211,9 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
     verdicts.set(k, { gw, listeners, attached: listeners.map(() => 0) });
     for (const v of listeners) plan.certs.push(...v.certs);
   }
-  const all: Array<{ kind: RouteKind; route: HTTPRoute | L4Route }> = [
+  const all: Array<{ kind: RouteKind; route: AnyRoute }> = [
     ...w.routes.map((route) => ({ kind: 'HTTPRoute' as const, route })),
+    ...(w.grpcRoutes ?? []).map((route) => ({ kind: 'GRPCRoute' as const, route })),
     ...(w.tcpRoutes ?? []).map((route) => ({ kind: 'TCPRoute' as const, route })),
     ...(w.tlsRoutes ?? []).map((route) => ({ kind: 'TLSRoute' as const, route })),
   ];
@@ -216,7 +221,7 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
     const routeNs = route.metadata?.namespace ?? '';
     const gen = route.metadata?.generation;
     const parents: Array<Omit<RouteParentStatus, 'conditions'> & { conditions: PlannedCondition[] }> = [];
-    const unsupported = kind === 'HTTPRoute' ? unsupportedFilter(route) : undefined;
+    const unsupported = kind === 'HTTPRoute' || kind === 'GRPCRoute' ? unsupportedFilter(route, kind) : undefined;
     const problem = backendRefsOf(route).map((b) => backendProblem(w, kind, routeNs, b)).find((p) => p !== undefined);
     const resolved = problem ? cond('ResolvedRefs', false, problem.reason, problem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', 'Resolved all the Object references for the Route', gen);
     for (const p of route.spec?.parentRefs ?? []) {
@@ -234,16 +239,20 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
         continue;
       }
       const allowed = candidates.filter(({ lv }) => lv.usable && lv.kinds.some((k) => k.kind === kind) && namespaceAllowed(w, v.gw, lv.listener, routeNs));
-      if (!allowed.length) { accept('NotAllowedByListeners', 'no listener the parentRef names allows this route', false); continue; }
+      if (!allowed.length) {
+        const why = candidates.every(({ lv }) => !lv.kinds.some((k) => k.kind === kind)) ? ` (their protocols take ${kind === 'GRPCRoute' ? 'GRPCRoutes on HTTP only' : `no ${kind}`})` : '';
+        accept('NotAllowedByListeners', `no listener the parentRef names allows this route${why}`, false);
+        continue;
+      }
       const withHosts = allowed.map((c) => ({ ...c, hostnames: intersectHostnames(c.lv.listener.hostname, route.spec?.hostnames) }))
         .filter((c) => c.hostnames.length > 0);
       if (!withHosts.length) { accept('NoMatchingListenerHostname', 'no listener hostname matches the route\'s hostnames', false); continue; }
       for (const c of withHosts) {
         v.attached[c.i] = (v.attached[c.i] ?? 0) + 1;
         const gateway = key(v.gw.metadata?.namespace, v.gw.metadata?.name);
-        plan.attachments.push(kind === 'HTTPRoute'
-          ? { kind, gateway, listener: c.lv.listener, hostnames: c.hostnames, route: route }
-          : { kind, gateway, listener: c.lv.listener, hostnames: c.hostnames, route: route });
+        const base = { gateway, listener: c.lv.listener, hostnames: c.hostnames };
+        plan.attachments.push(kind === 'HTTPRoute' ? { ...base, kind, route: route as HTTPRoute }
+          : kind === 'GRPCRoute' ? { ...base, kind, route: route as GRPCRoute } : { ...base, kind, route: route });
       }
       accept('Accepted', 'Route is accepted', true);
     }

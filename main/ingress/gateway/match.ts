@@ -35,7 +35,7 @@ const DEFAULT_MATCH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' }
 // Regular expressions are RE2's, as Go and Envoy read them: linear time, so no route can stall the proxy (and with it
 // the control plane) on a crafted path; one that RE2 does not accept matches nothing.
 const regexCache = new Map<string, RE2JS | null>();
-function fullMatch(pattern: string, s: string): boolean {
+export function re2FullMatch(pattern: string, s: string): boolean {
   let re = regexCache.get(pattern);
   if (re === undefined) {
     try { re = RE2JS.compile(pattern); } catch { re = null; }
@@ -55,7 +55,7 @@ function pathMatches(m: HTTPRouteMatch, path: string): boolean {
   const type = m.path?.type ?? 'PathPrefix';
   const value = m.path?.value ?? '/';
   if (type === 'Exact') return path === value;
-  if (type === 'RegularExpression') return fullMatch(value, path);
+  if (type === 'RegularExpression') return re2FullMatch(value, path);
   return prefixMatches(value, path);
 }
 
@@ -64,11 +64,11 @@ function matches(m: HTTPRouteMatch, r: RouteRequest): boolean {
   if (m.method && m.method !== r.method) return false;
   for (const h of m.headers ?? []) {
     const v = r.header(h.name.toLowerCase());
-    if (v === undefined || ((h.type ?? 'Exact') === 'Exact' ? v !== h.value : !fullMatch(h.value, v))) return false;
+    if (v === undefined || ((h.type ?? 'Exact') === 'Exact' ? v !== h.value : !re2FullMatch(h.value, v))) return false;
   }
   for (const q of m.queryParams ?? []) {
     const v = r.query.get(q.name);
-    if (v === null || ((q.type ?? 'Exact') === 'Exact' ? v !== q.value : !fullMatch(q.value, v))) return false;
+    if (v === null || ((q.type ?? 'Exact') === 'Exact' ? v !== q.value : !re2FullMatch(q.value, v))) return false;
   }
   return true;
 }

@@ -10,12 +10,16 @@ import type { PortScheme } from './attach';
 
 export type Scheme = PortScheme;
 
-interface Open { scheme: Scheme; server: net.Server; ready: boolean; sockets: Set<net.Socket> }
+interface Open { scheme: Scheme; server: net.Server; ready: boolean; shut: () => void }
 
-/** Stops listening and cuts the connections open on it. */
-function shut(o: Open): void {
-  o.server.close();
-  for (const c of o.sockets) c.destroy();
+/** Records a server's connections; the function returned stops its listening and cuts them. */
+export function trackConnections(server: net.Server): () => void {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (c: net.Socket) => { sockets.add(c); c.once('close', () => sockets.delete(c)); });
+  return () => {
+    server.close();
+    for (const c of sockets) c.destroy();
+  };
 }
 
 export class GatewayPorts {
@@ -48,14 +52,13 @@ export class GatewayPorts {
     for (const [port, o] of this.open) {
       if (wanted.get(port) === o.scheme) continue;
       this.open.delete(port);
-      shut(o);
+      o.shut();
     }
     for (const port of [...this.failed.keys()]) if (!wanted.has(port)) this.failed.delete(port);
     for (const [port, scheme] of wanted) {
       if (this.reserved.has(port) || this.open.has(port) || (this.failed.has(port) && !retrying)) continue;
       const server = this.make(scheme, port);
-      const entry: Open = { scheme, server, ready: false, sockets: new Set() };
-      server.on('connection', (c: net.Socket) => { entry.sockets.add(c); c.once('close', () => entry.sockets.delete(c)); });
+      const entry: Open = { scheme, server, ready: false, shut: trackConnections(server) };
       this.open.set(port, entry);
       server.once('error', (e: NodeJS.ErrnoException) => {
         if (this.open.get(port) !== entry) return;
@@ -87,7 +90,7 @@ export class GatewayPorts {
 
   stop(): void {
     clearTimeout(this.retry);
-    for (const o of this.open.values()) shut(o);
+    for (const o of this.open.values()) o.shut();
     this.open.clear();
   }
 }

@@ -7,15 +7,15 @@ import type { Informer } from '../../client/cache/informer';
 import type { SharedInformers } from '../../client/cache/shared-informers';
 import { keyFor } from '../../client/refs';
 import type { ResourceRef } from '../../client/types';
-import { planGateways, type GatewayPlan } from './attach';
+import { planGateways, type AnyRoute, type GatewayPlan } from './attach';
 import { hostSpecificity } from './hostnames';
 import type { GatewayGrants } from './router';
-import { GATEWAY_GROUP, type Gateway, type GatewayClass, type HTTPRoute, type L4Route, type ReferenceGrant, type RouteKind } from './types';
+import { GATEWAY_GROUP, type Gateway, type GatewayClass, type GRPCRoute, type HTTPRoute, type L4Route, type ReferenceGrant, type RouteKind } from './types';
 
-const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'tcproutes', 'tlsroutes', 'referencegrants'] as const;
+const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'referencegrants'] as const;
 type Kind = (typeof KINDS)[number];
 const REQUIRED: readonly Kind[] = ['gatewayclasses', 'gateways', 'httproutes'];
-const ROUTE_PLURAL: Readonly<Record<RouteKind, Kind>> = { HTTPRoute: 'httproutes', TCPRoute: 'tcproutes', TLSRoute: 'tlsroutes' };
+const ROUTE_PLURAL: Readonly<Record<RouteKind, Kind>> = { HTTPRoute: 'httproutes', GRPCRoute: 'grpcroutes', TCPRoute: 'tcproutes', TLSRoute: 'tlsroutes' };
 
 /** The version the gateway reads a kind in: v1 when the definition serves it, else v1beta1 (older ReferenceGrants). */
 function servedRef(crd: CustomResourceDefinition | undefined, plural: Kind): ResourceRef | undefined {
@@ -96,6 +96,7 @@ export class GatewayState {
       classes: this.installed ? this.list<GatewayClass>('gatewayclasses') : [],
       gateways: this.installed ? this.list<Gateway>('gateways') : [],
       routes: this.installed ? this.list<HTTPRoute>('httproutes') : [],
+      grpcRoutes: this.installed ? this.list<GRPCRoute>('grpcroutes') : [],
       tcpRoutes: this.installed ? this.list<L4Route>('tcproutes') : [],
       tlsRoutes: this.installed ? this.list<L4Route>('tlsroutes') : [],
       grants: this.list<ReferenceGrant>('referencegrants'),
@@ -122,9 +123,9 @@ export class GatewayState {
 
   classes(): GatewayClass[] { return this.list<GatewayClass>('gatewayclasses'); }
   /** The stored routes of a kind, and the ref their status is written through (undefined while not installed). */
-  routesOf(kind: RouteKind): { ref?: ResourceRef; routes: Array<HTTPRoute | L4Route> } {
+  routesOf(kind: RouteKind): { ref?: ResourceRef; routes: AnyRoute[] } {
     const plural = ROUTE_PLURAL[kind];
-    return { ref: this.refOf(plural), routes: this.list<HTTPRoute | L4Route>(plural) };
+    return { ref: this.refOf(plural), routes: this.list<AnyRoute>(plural) };
   }
 
   /** Whether every informer the gateway uses now has listed once. */

@@ -4,13 +4,13 @@
 // while its status stays, a route's entries from other controllers left as they are.
 import type { Condition } from 'kubernetes-types/meta/v1';
 import type { ApiClient } from '../../client/types';
-import type { GatewayPlan, PlannedCondition } from './attach';
+import type { AnyRoute, GatewayPlan, PlannedCondition } from './attach';
 import type { ResourceRef } from '../../client/types';
 import type { GatewayState } from './state';
-import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type HTTPRoute, type L4Route, type Listener, type RouteKind, type RouteParentStatus } from './types';
+import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type Listener, type RouteKind, type RouteParentStatus } from './types';
 
 /** What the Gateway API's conformance profile calls the features the built-in gateway supports. */
-export const SUPPORTED_FEATURES = ['Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
+export const SUPPORTED_FEATURES = ['GRPCRoute', 'Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
   'HTTPRoutePathRedirect', 'HTTPRoutePathRewrite', 'HTTPRoutePortRedirect', 'HTTPRouteQueryParamMatching', 'HTTPRouteRequestMirror',
   'HTTPRouteResponseHeaderModification', 'HTTPRouteSchemeRedirect', 'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'TLSRouteModeTerminate'].map((name) => ({ name }));
 
@@ -99,12 +99,12 @@ export function startGatewayStatus(client: ApiClient, state: GatewayState, addre
       };
       write(`Gateway ${k}`, () => client.patch(gatewayRef, g.gateway.metadata?.name ?? '', { status }, 'merge', { namespace: g.gateway.metadata?.namespace, subresource: 'status' }));
     }
-    for (const kind of ['HTTPRoute', 'TCPRoute', 'TLSRoute'] as const) {
+    for (const kind of ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] as const) {
       const { ref, routes } = state.routesOf(kind);
       if (ref) for (const route of routes) writeRoute(kind, ref, route, plan, now);
     }
   };
-  const writeRoute = (kind: RouteKind, ref: ResourceRef, route: HTTPRoute | L4Route, plan: GatewayPlan, now: string): void => {
+  const writeRoute = (kind: RouteKind, ref: ResourceRef, route: AnyRoute, plan: GatewayPlan, now: string): void => {
     const k = `${route.metadata?.namespace ?? ''}/${route.metadata?.name ?? ''}`;
     const ours = plan.routes.get(`${kind} ${k}`)?.parents ?? [];
     const prior = route.status?.parents ?? [];

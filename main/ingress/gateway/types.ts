@@ -89,9 +89,22 @@ export type L4Route = GatewayObject<{
   parents?: RouteParentStatus[];
 }>;
 
-/** The route kinds the built-in gateway serves, and the listener protocols each attaches to. */
-export type RouteKind = 'HTTPRoute' | 'TCPRoute' | 'TLSRoute';
-export const KIND_OF_PROTOCOL: Readonly<Record<string, RouteKind>> = { HTTP: 'HTTPRoute', HTTPS: 'HTTPRoute', TCP: 'TCPRoute', TLS: 'TLSRoute' };
+export interface GRPCRouteMatch {
+  method?: { type?: 'Exact' | 'RegularExpression'; service?: string; method?: string };
+  headers?: Array<{ type?: 'Exact' | 'RegularExpression'; name: string; value: string }>;
+}
+
+export interface GRPCRouteRule { name?: string; matches?: GRPCRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: HTTPBackendRef[] }
+
+export type GRPCRoute = GatewayObject<{ parentRefs?: ParentReference[]; hostnames?: string[]; rules?: GRPCRouteRule[] }, {
+  parents?: RouteParentStatus[];
+}>;
+
+/** The route kinds the built-in gateway serves, and the listener protocols each attaches to (gRPC: HTTP/2 cleartext). */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute' | 'TLSRoute';
+export const KINDS_OF_PROTOCOL: Readonly<Record<string, readonly RouteKind[]>> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'], HTTPS: ['HTTPRoute'], TCP: ['TCPRoute'], TLS: ['TLSRoute'],
+};
 
 export type ReferenceGrant = GatewayObject<{
   from: Array<{ group: string; kind: string; namespace: string }>;

@@ -14,6 +14,7 @@ import * as tls from 'node:tls';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
@@ -28,6 +29,7 @@ let agent: StandinAgent;
 let proxy: IngressProxy;
 const pods: http.Server[] = [];
 const l4Servers: net.Server[] = [];
+const grpcServers: grpc.Server[] = [];
 const mirrored: string[] = [];
 let listenerPort = 0;
 // Listener ports are free ones: the proxy listens on each (as root, port 80 or 443 would be the host's).
@@ -179,6 +181,7 @@ afterAll(async () => {
   await agent?.close();
   for (const s of pods) await closeServer(s);
   for (const s of l4Servers) s.close();
+  for (const s of grpcServers) s.forceShutdown();
   await c?.stop();
 });
 
@@ -367,6 +370,66 @@ spec:
     await waitFor(async () => (await condition('tcproute', 'echo', '{.status.parents[0].conditions[?(@.type=="Accepted")].reason}')) === 'Accepted',
       'the TCPRoute accepted', 20_000);
     await waitFor(async () => (await condition('gateway', 'l4', '{.status.listeners[*].attachedRoutes}')) === '1 1 1', 'a route on each listener', 20_000);
+  });
+
+  it('proxies gRPC calls by GRPCRoute over HTTP/2 cleartext, trailers and status codes included', async () => {
+    // A real gRPC server (grpc-js) with a JSON-coded service: Say answers with what it got, Fail fails with NOT_FOUND.
+    const json = { serialize: (v: unknown) => Buffer.from(JSON.stringify(v)), deserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown };
+    const method = (name: string) => ({ path: `/demo.Echo/${name}`, requestStream: false, responseStream: false,
+      requestSerialize: json.serialize, requestDeserialize: json.deserialize, responseSerialize: json.serialize, responseDeserialize: json.deserialize });
+    const echoService = { Say: method('Say'), Fail: method('Fail') };
+    const server = new grpc.Server();
+    server.addService(echoService, {
+      Say: (call: grpc.ServerUnaryCall<{ msg: string }, unknown>, done: grpc.sendUnaryData<unknown>) =>
+        done(null, { msg: call.request.msg, env: call.metadata.get('x-env')[0] ?? null, path: call.getPath() }),
+      Fail: (_call: unknown, done: grpc.sendUnaryData<unknown>) => done({ code: grpc.status.NOT_FOUND, details: 'no such thing' }),
+    });
+    const grpcPod = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(),
+      (e, port) => (e ? reject(e) : resolve(port))));
+    grpcServers.push(server);
+    const port = await freePort();
+    await c.kubectlOk(['apply', '-f', '-'], { input: `${service('grpcecho', grpcPod)}
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: grpc }
+spec:
+  gatewayClassName: flotilla
+  listeners: [{ name: h2c, port: ${port}, protocol: HTTP }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: { name: echo }
+spec:
+  parentRefs: [{ name: grpc }]
+  hostnames: [grpc.local]
+  rules:
+  - matches: [{ method: { service: demo.Echo } }]
+    filters: [{ type: RequestHeaderModifier, requestHeaderModifier: { set: [{ name: x-env, value: gateway }] } }]
+    backendRefs: [{ name: grpcecho, port: 80 }]
+` });
+    const Client = grpc.makeGenericClientConstructor(echoService, 'Echo');
+    const client = (p: number) => new Client(`127.0.0.1:${p}`, grpc.credentials.createInsecure(), { 'grpc.default_authority': 'grpc.local' });
+    type Unary = (req: unknown, cb: (e: grpc.ServiceError | null, r?: unknown) => void) => void;
+    const call = (p: number, name: string): Promise<unknown> => new Promise((resolve, reject) => {
+      const cl = client(p);
+      const fn = (cl as unknown as Record<string, Unary>)[name].bind(cl);
+      fn({ msg: 'hi' }, (e, r) => { cl.close(); if (e) reject(e); else resolve(r); });
+    });
+    const reply = await waitFor(() => call(port, 'Say').catch(() => undefined), 'the GRPCRoute', 20_000);
+    expect(reply).toEqual({ msg: 'hi', env: 'gateway', path: '/demo.Echo/Say' });
+    expect(await call(proxy.httpPort, 'Say')).toEqual(reply); // the proxy's own HTTP port takes gRPC too
+    await expect(call(port, 'Fail')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND, details: 'no such thing' });
+    // A call no rule takes ends as UNIMPLEMENTED; HTTP/1.1 on the same port still reaches the HTTP side.
+    const other = new (grpc.makeGenericClientConstructor({ Nope: { ...method('Nope'), path: '/demo.Other/Nope' } }, 'Other'))(
+      `127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.default_authority': 'grpc.local' });
+    const unimplemented = await new Promise<grpc.ServiceError>((resolve) => {
+      (other as unknown as Record<string, Unary>).Nope.call(other, {}, (e) => resolve(e!));
+    });
+    other.close();
+    expect(unimplemented.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect((await request('grpc.local', '/', { port })).status).toBe(404);
+    await waitFor(async () => (await condition('grpcroute', 'echo', '{.status.parents[0].conditions[?(@.type=="Accepted")].status}')) === 'True',
+      'the GRPCRoute accepted', 20_000);
   });
 
   it('stops listening on the listener\'s port when the listener goes', async () => {

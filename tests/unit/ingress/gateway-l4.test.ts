@@ -1,13 +1,15 @@
-// TCPRoutes and TLSRoutes' pure parts: the server name read from a real ClientHello (Node's TLS client, so the
+// TCPRoutes, TLSRoutes and GRPCRoutes' pure parts: the server name read from a real ClientHello (Node's TLS client, so the
 // bytes are a real client's) without terminating TLS, and which route a connection takes — TCP by age, TLS by the
-// most specific hostname matching its server name — with listeners that take only their own route kind.
+// most specific hostname matching its server name — with listeners that take only their own route kinds, and which
+// GRPCRoute rule a call takes (service, then method, then headers).
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { planGateways, type GatewayWorld } from '../../../main/ingress/gateway/attach';
 import { readServerName } from '../../../main/ingress/gateway/client-hello';
+import { chooseGrpcRoute } from '../../../main/ingress/gateway/grpc-match';
 import { chooseL4Route } from '../../../main/ingress/gateway/l4';
-import type { Gateway, L4Route } from '../../../main/ingress/gateway/types';
+import type { Gateway, GRPCRoute, L4Route } from '../../../main/ingress/gateway/types';
 
 /** The first bytes a real TLS client sends, asking for `servername`. */
 function clientHello(servername?: string): Promise<Buffer> {
@@ -76,5 +78,41 @@ describe('TCP and TLS routes', () => {
     expect(chooseL4Route(plan, 'TLSRoute', 8443, 'a.b.example.com')?.metadata?.name).toBe('wild');
     expect(chooseL4Route(plan, 'TLSRoute', 8443, 'other.org')).toBeUndefined();
     expect(chooseL4Route(plan, 'TLSRoute', 8443, undefined)).toBeUndefined();
+  });
+});
+
+describe('GRPCRoute choice', () => {
+  const gw: Gateway = { metadata: { name: 'gw', namespace: 'default', generation: 1 }, spec: { gatewayClassName: 'flotilla', listeners: [
+    { name: 'h2c', port: 80, protocol: 'HTTP' }, { name: 'tls', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'x' }] } },
+  ] } };
+  const rules: GRPCRoute['spec'] = { parentRefs: [{ name: 'gw' }], hostnames: ['api.local'], rules: [
+    { backendRefs: [{ name: 'any', port: 1 }] },
+    { matches: [{ method: { service: 'shop.Cart' } }], backendRefs: [{ name: 'cart', port: 1 }] },
+    { matches: [{ method: { service: 'shop.Cart', method: 'Add' } }], backendRefs: [{ name: 'add', port: 1 }] },
+    { matches: [{ method: { method: 'Health' } }], backendRefs: [{ name: 'health', port: 1 }] },
+    { matches: [{ method: { type: 'RegularExpression', service: 'shop\\..*', method: 'List.*' } }], backendRefs: [{ name: 'lists', port: 1 }] },
+    { matches: [{ method: { service: 'shop.Cart' }, headers: [{ name: 'x-beta', value: '1' }] }], backendRefs: [{ name: 'beta', port: 1 }] },
+  ] };
+  const route: GRPCRoute = { metadata: { name: 'api', namespace: 'default', creationTimestamp: '2026-01-01T00:00:00Z', generation: 1 }, spec: rules };
+  const plan = planGateways({
+    classes: [{ metadata: { name: 'flotilla' }, spec: { controllerName: 'flotilla.dev/gateway' } }], gateways: [gw], routes: [], grpcRoutes: [route], grants: [],
+    namespace: () => undefined, service: (ns, name) => ({ metadata: { namespace: ns, name } }), secret: () => undefined,
+  });
+  const to = (path: string, headers: Record<string, string> = {}) =>
+    chooseGrpcRoute(plan.attachments, { host: 'api.local', path, header: (n) => headers[n] }).choice?.rule.backendRefs?.[0]?.name;
+
+  it('attaches to HTTP listeners only (gRPC is served in cleartext)', () => {
+    expect(plan.gateways.get('default/gw')?.listeners.map((l) => [l.name, l.supportedKinds.map((k) => k.kind), l.attachedRoutes]))
+      .toEqual([['h2c', ['HTTPRoute', 'GRPCRoute'], 1], ['tls', ['HTTPRoute'], 0]]);
+  });
+
+  it('orders matches by service, then method, then headers', () => {
+    expect(to('/shop.Cart/Add')).toBe('add');
+    expect(to('/shop.Cart/Remove')).toBe('cart');
+    expect(to('/shop.Cart/Remove', { 'x-beta': '1' })).toBe('beta');
+    expect(to('/grpc.health.v1.Health/Health')).toBe('health');
+    expect(to('/shop.Orders/ListAll')).toBe('lists');
+    expect(to('/other.Thing/Do')).toBe('any');
+    expect(chooseGrpcRoute(plan.attachments, { host: 'web.local', path: '/shop.Cart/Add', header: () => undefined }).hostMatched).toBe(false);
   });
 });
