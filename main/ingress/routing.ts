@@ -34,7 +34,13 @@ export interface RouteTable {
 
 const elementsOf = (path: string): string[] => path.split('/').filter((e) => e !== '');
 
-function olderFirst(a: Ingress, b: Ingress): number {
+interface Aged { metadata?: { creationTimestamp?: string; namespace?: string; name?: string } }
+
+/**
+ * Older objects first, then by namespace/name: how conflicts between Ingresses (as ingress-nginx orders them) and
+ * between Gateway API routes (as the Gateway API requires) are settled.
+ */
+export function olderFirst(a: Aged, b: Aged): number {
   const ta = a.metadata?.creationTimestamp ?? '';
   const tb = b.metadata?.creationTimestamp ?? '';
   if (ta !== tb) return ta < tb ? -1 : 1;

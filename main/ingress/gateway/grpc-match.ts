@@ -4,6 +4,7 @@
 // match order. A method match compares the call's path `/<service>/<method>`: Exact by the parts it names,
 // RegularExpression (RE2) by each part in full; a rule without matches takes every call.
 import type { Attachment } from './attach';
+import { olderFirst } from '../routing';
 import { hostSpecificity } from './hostnames';
 import { re2FullMatch } from './match';
 import type { GRPCRoute, GRPCRouteMatch, GRPCRouteRule } from './types';
@@ -42,13 +43,6 @@ function matches(m: GRPCRouteMatch, call: GrpcCall): boolean {
 
 const rank = (m: GRPCRouteMatch): number[] => [m.method?.service?.length ?? 0, m.method?.method?.length ?? 0, m.headers?.length ?? 0];
 
-function older(a: GRPCRoute, b: GRPCRoute): boolean {
-  const ta = a.metadata?.creationTimestamp ?? '';
-  const tb = b.metadata?.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb;
-  return `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}` < `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
-}
-
 /** The rule a call takes; `hostMatched` tells whether any GRPCRoute's hostname took the host at all. */
 export function chooseGrpcRoute(attachments: readonly Attachment[], call: GrpcCall): { choice?: GrpcChoice; hostMatched: boolean } {
   let best = -1;
@@ -68,7 +62,7 @@ export function chooseGrpcRoute(attachments: readonly Attachment[], call: GrpcCa
         if (!matches(m, call)) continue;
         const rk = rank(m);
         const d = choice ? rk.findIndex((x, i) => x !== choice!.rank[i]) : 0;
-        const better = !choice || (d >= 0 && (rk[d] ?? 0) > (choice.rank[d] ?? 0)) || (d < 0 && older(route, choice.route));
+        const better = !choice || (d >= 0 && (rk[d] ?? 0) > (choice.rank[d] ?? 0)) || (d < 0 && olderFirst(route, choice.route) < 0);
         if (better) choice = { route, rule, ruleIndex, rank: rk };
       }
     });

@@ -8,22 +8,12 @@
 import * as http2 from 'node:http2';
 import type * as http from 'node:http';
 import * as net from 'node:net';
-import type { Duplex } from 'node:stream';
 import { HOP_BY_HOP } from '../../protocol/hop-by-hop';
 import type { Target } from '../../tunnel/endpoints';
-import type { GatewayPlan } from './attach';
 import { modifyHeaders, pickBackend, type Headers } from './filters';
 import { chooseGrpcRoute } from './grpc-match';
-import { serviceBackend, type GatewayGrants, type ServiceBackend } from './router';
+import { serviceBackend, type BackendDeps } from './router';
 import type { HeaderModifier } from './types';
-
-export interface GrpcDeps {
-  plan(): GatewayPlan;
-  grants(): GatewayGrants;
-  pick(b: ServiceBackend): Target | { problem: string };
-  dial(t: Target): Promise<Duplex>;
-  log(l: string): void;
-}
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const GRPC_UNIMPLEMENTED = 12;
@@ -48,7 +38,7 @@ export class GrpcProxy {
   private readonly sessions = new Map<string, Promise<http2.ClientHttp2Session>>();
   private readonly servers = new Set<http2.Http2Server>();
 
-  constructor(private readonly d: GrpcDeps) {}
+  constructor(private readonly d: BackendDeps) {}
 
   /** A front for an HTTP port: HTTP/2 prior-knowledge connections to gRPC, the rest to `http1`. */
   front(http1: http.Server, listenerPort?: number): net.Server {

@@ -5,34 +5,17 @@
 // through the agents' tunnels. A connection nothing takes is closed (and logged).
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
-import type { Duplex } from 'node:stream';
-import type { Target } from '../../tunnel/endpoints';
 import { splice } from '../../tunnel/port-listener';
 import type { GatewayPlan } from './attach';
 import { readServerName } from './client-hello';
 import { pickBackend } from './filters';
+import { olderFirst } from '../routing';
 import { hostSpecificity } from './hostnames';
-import { serviceBackend, type GatewayGrants, type ServiceBackend } from './router';
+import { serviceBackend, type BackendDeps } from './router';
 import type { L4Route } from './types';
-
-export interface L4Deps {
-  plan(): GatewayPlan;
-  grants(): GatewayGrants;
-  /** A ready pod behind a Service port, or why there is none. */
-  pick(b: ServiceBackend): Target | { problem: string };
-  dial(t: Target): Promise<Duplex>;
-  log(l: string): void;
-}
 
 const MAX_HELLO = 16 * 1024 + 5;
 const HELLO_TIMEOUT_MS = 10_000;
-
-function older(a: L4Route, b: L4Route): boolean {
-  const ta = a.metadata?.creationTimestamp ?? '';
-  const tb = b.metadata?.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb;
-  return `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}` < `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
-}
 
 /** The route a connection on `port` takes: TCP by age, TLS by its server name's best hostname, then age. */
 export function chooseL4Route(plan: GatewayPlan, kind: 'TCPRoute' | 'TLSRoute', port: number, serverName?: string): L4Route | undefined {
@@ -41,13 +24,13 @@ export function chooseL4Route(plan: GatewayPlan, kind: 'TCPRoute' | 'TLSRoute', 
     if (a.kind !== kind || a.listener.port !== port) continue;
     const s = kind === 'TCPRoute' ? 0 : Math.max(...a.hostnames.map((h) => hostSpecificity(h, serverName ?? '')));
     if (s < 0) continue;
-    if (!best || s > best.s || (s === best.s && older(a.route, best.route))) best = { route: a.route, s };
+    if (!best || s > best.s || (s === best.s && olderFirst(a.route, best.route) < 0)) best = { route: a.route, s };
   }
   return best?.route;
 }
 
 export class L4Forwarder {
-  constructor(private readonly d: L4Deps) {}
+  constructor(private readonly d: BackendDeps) {}
 
   private forward(client: net.Socket | tls.TLSSocket, kind: 'TCPRoute' | 'TLSRoute', port: number, serverName: string | undefined, first?: Buffer): void {
     const fail = (why: string): void => { this.d.log(`gateway: ${kind === 'TCPRoute' ? 'TCP' : 'TLS'} connection on port ${port}: ${why}`); client.destroy(); };

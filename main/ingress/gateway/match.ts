@@ -7,6 +7,7 @@
 // the oldest route, then the route's namespace/name, then the rule and match order.
 import { RE2JS } from 're2js';
 import type { Attachment } from './attach';
+import { olderFirst } from '../routing';
 import { hostSpecificity } from './hostnames';
 import type { HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from './types';
 
@@ -85,16 +86,6 @@ function compareRanks(a: number[], b: number[]): number {
   return 0;
 }
 
-/** Older first, then namespace/name: negative when `a` wins. */
-function routeOrder(a: HTTPRoute, b: HTTPRoute): number {
-  const ta = a.metadata?.creationTimestamp ?? '';
-  const tb = b.metadata?.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  const ka = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
-  const kb = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
 /** The rule a request takes; `hostMatched` tells whether any attachment's hostname took the host at all. */
 export function chooseRoute(attachments: readonly Attachment[], r: RouteRequest): { choice?: RouteChoice; hostMatched: boolean } {
   let best = -1;
@@ -117,7 +108,7 @@ export function chooseRoute(attachments: readonly Attachment[], r: RouteRequest)
         if (!matches(m, r)) continue;
         const rk = rank(m);
         const c = choice ? compareRanks(rk, choice.rank) : 1;
-        if (c > 0 || (c === 0 && choice && routeOrder(a.route, choice.route) < 0)) choice = { route: a.route, rule, ruleIndex, match: m, rank: rk };
+        if (c > 0 || (c === 0 && choice && olderFirst(a.route, choice.route) < 0)) choice = { route: a.route, rule, ruleIndex, match: m, rank: rk };
       }
     });
   }

@@ -4,6 +4,8 @@
 // port with its request and response headers, path and host as the rule's filters leave them, and copies for the
 // rule's mirrors.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Target } from '../../tunnel/endpoints';
 import type { GatewayPlan } from './attach';
 import { granted } from './attach';
 import { modifiedPath, modifyHeaders, pickBackend, redirectLocation, type Headers } from './filters';
@@ -44,6 +46,16 @@ export function serviceBackend(grants: GatewayGrants, kind: RouteKind, routeNs: 
   if (!granted(grants.grants, { group: GATEWAY_GROUP, kind, namespace: routeNs }, { group: '', kind: 'Service', namespace, name: ref.name })) return undefined;
   if (!grants.serviceExists(namespace, ref.name)) return undefined;
   return { namespace, name: ref.name, port: ref.port };
+}
+
+/** What the TCP, TLS and gRPC forwarders need: the plan, the grants, a pod behind a Service port, a tunnel to it. */
+export interface BackendDeps {
+  plan(): GatewayPlan;
+  grants(): GatewayGrants;
+  /** A ready pod behind a Service port, or why there is none. */
+  pick(b: ServiceBackend): Target | { problem: string };
+  dial(t: Target): Promise<Duplex>;
+  log(l: string): void;
 }
 
 export interface GatewayGrants {

@@ -97,6 +97,16 @@ async function selfSigned(cn: string): Promise<{ crt: string; key: string; pem: 
   return { crt, key, pem: fs.readFileSync(crt) };
 }
 
+/** A TCPRoute or TLSRoute on a listener of the Gateway `l4`, to one Service. */
+const l4Route = (kind: string, name: string, section: string, backend: string, host?: string): string => `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ${kind}
+metadata: { name: ${name} }
+spec:
+  parentRefs: [{ name: l4, sectionName: ${section} }]
+${host ? `  hostnames: [${host}]\n` : ''}  rules: [{ backendRefs: [{ name: ${backend}, port: 80 }] }]
+`;
+
 /** Sends `text` over a connection and resolves with what comes back first. */
 function exchange(socket: net.Socket | tls.TLSSocket, text: string, ready: 'connect' | 'secureConnect'): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -333,30 +343,7 @@ spec:
   - { name: tcp, port: ${tcpPort}, protocol: TCP }
   - { name: pass, port: ${passPort}, protocol: TLS, tls: { mode: Passthrough } }
   - { name: term, port: ${termPort}, protocol: TLS, tls: { mode: Terminate, certificateRefs: [{ name: term-tls }] } }
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TCPRoute
-metadata: { name: echo }
-spec:
-  parentRefs: [{ name: l4, sectionName: tcp }]
-  rules: [{ backendRefs: [{ name: tcpecho, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: db }
-spec:
-  parentRefs: [{ name: l4, sectionName: pass }]
-  hostnames: [db.local]
-  rules: [{ backendRefs: [{ name: tlsecho, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: term }
-spec:
-  parentRefs: [{ name: l4, sectionName: term }]
-  hostnames: [term.local]
-  rules: [{ backendRefs: [{ name: tcpecho, port: 80 }] }]
-` });
+${l4Route('TCPRoute', 'echo', 'tcp', 'tcpecho')}${l4Route('TLSRoute', 'db', 'pass', 'tlsecho', 'db.local')}${l4Route('TLSRoute', 'term', 'term', 'tcpecho', 'term.local')}` });
     const tcpReply = await waitFor(() => exchange(net.connect({ host: '127.0.0.1', port: tcpPort }), 'hi', 'connect').catch(() => undefined), 'the TCPRoute', 20_000);
     expect(tcpReply).toBe('tcp:hi');
     const passed = await waitFor(() => exchange(tls.connect({ host: '127.0.0.1', port: passPort, servername: 'db.local', ca: podCert.pem }), 'hi', 'secureConnect')
