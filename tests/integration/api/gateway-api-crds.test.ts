@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClusterAll } from '../../helpers/cluster';
-import { crdManifest, defineCrd } from '../../helpers/crd';
+import { crdManifest, defineCrd, storedVersion } from '../../helpers/crd';
 
 const c = testClusterAll();
 const FIXTURE = path.join(__dirname, '../../fixtures/gateway-api');
@@ -73,12 +73,7 @@ spec:
 
 describe('x-kubernetes-list-type uniqueness', () => {
   const GROUP = 'lists.flotilla.test';
-  const schema = (typed: boolean) => crdManifest({ group: GROUP, plural: 'bags', kind: 'Bag' }, `  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
+  const schema = (typed: boolean) => crdManifest({ group: GROUP, plural: 'bags', kind: 'Bag' }, storedVersion(`        type: object
         properties:
           spec:
             type: object
@@ -94,7 +89,7 @@ ${typed ? '                x-kubernetes-list-type: set\n' : ''}              por
                     port: {type: integer}
                     protocol: {type: string}
 ${typed ? '                x-kubernetes-list-type: map\n                x-kubernetes-list-map-keys: [port, protocol]\n' : ''}              note: {type: string}
-`);
+`));
 
   it('refuses repeats in sets and map keys, and lets an object stored with repeats be updated while they stay', async () => {
     await defineCrd(c, schema(false), `bags.${GROUP}`);
