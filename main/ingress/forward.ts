@@ -25,6 +25,9 @@ interface Outgoing {
   path: string;
   headers: http.OutgoingHttpHeaders;
   responseHeaders?: readonly HeaderModifier[];
+  /** A 504 when the pod has not answered within this (the route's timeouts), naming `owner`. */
+  timeoutMs?: number;
+  owner?: string;
 }
 
 export class Forwarder {
@@ -91,7 +94,7 @@ export class Forwarder {
       if ('status' in p) { reply(res, p.status, p.body); return; }
       const headers = { ...endToEndHeaders(g.headers), ...Forwarder.forwardedHeaders(req, scheme) };
       for (const m of g.mirrors) if (Math.random() * 100 < m.percent) this.mirror(req, m.backend, { path: g.path, headers });
-      this.send(req, res, p.target, { path: g.path, headers, responseHeaders: g.responseHeaders });
+      this.send(req, res, p.target, { path: g.path, headers, responseHeaders: g.responseHeaders, timeoutMs: g.timeoutMs, owner: `HTTPRoute ${g.route}` });
       return;
     }
     const p = this.pick(req);
@@ -108,11 +111,19 @@ export class Forwarder {
       pres.pipe(res);
       pres.on('error', () => res.destroy());
     });
+    let timedOut = false;
     out.on('error', (e) => {
+      if (timedOut) return;
       if (!res.headersSent) reply(res, 502, `502 Bad Gateway: pod ${target.namespace}/${target.pod} port ${target.port}: ${e.message}\n`);
       else res.destroy();
     });
-    res.on('close', () => { if (!out.writableFinished || !res.writableFinished) out.destroy(); });
+    const timer = o.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      if (!res.headersSent) reply(res, 504, `504 Gateway Timeout: pod ${target.namespace}/${target.pod} port ${target.port} did not answer within ${o.timeoutMs} ms (the timeouts of ${o.owner ?? 'the route'})\n`);
+      else res.destroy();
+      out.destroy();
+    }, o.timeoutMs);
+    res.on('close', () => { clearTimeout(timer); if (!out.writableFinished || !res.writableFinished) out.destroy(); });
     req.pipe(out);
   }
 

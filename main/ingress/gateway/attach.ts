@@ -67,7 +67,7 @@ export function portScheme(l: Listener): PortScheme {
 }
 
 /** The filter types the built-in gateway implements. */
-export const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror']);
+export const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror', 'CORS']);
 
 const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
 const cond = (type: string, ok: boolean, reason: string, message: string, generation: number | undefined): PlannedCondition =>
@@ -190,7 +190,7 @@ function backendRefsOf(route: AnyRoute): BackendObjectReference[] {
 function unsupportedFilter(route: HTTPRoute | GRPCRoute, kind: RouteKind): string | undefined {
   for (const rule of (route.spec?.rules ?? []) as HTTPRouteRule[]) {
     for (const f of [...(rule.filters ?? []), ...(rule.backendRefs ?? []).flatMap((b) => b.filters ?? [])]) {
-      if (!SUPPORTED_FILTERS.has(f.type) || (kind === 'GRPCRoute' && f.type === 'RequestMirror')) return f.type;
+      if (!SUPPORTED_FILTERS.has(f.type) || (kind === 'GRPCRoute' && (f.type === 'RequestMirror' || f.type === 'CORS'))) return f.type;
     }
   }
   return undefined;

@@ -1,6 +1,6 @@
 // What the proxy does with a request under the Gateway API (no I/O): nothing (no Gateway listener of the
 // request's protocol takes its host: the Ingresses decide), answer it itself (404 when no rule matches, a redirect,
-// 500 when the rule's backend is invalid or it has none, as the Gateway API requires), or forward it to a Service
+// 500 when the rule's backend is invalid or it has none, as the Gateway API requires; a CORS preflight), or forward it to a Service
 // port with its request and response headers, path and host as the rule's filters leave them, and copies for the
 // rule's mirrors.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Target } from '../../tunnel/endpoints';
 import type { GatewayPlan } from './attach';
 import { granted } from './attach';
+import { corsHeaders, preflightHeaders } from './cors';
 import { modifiedPath, modifyHeaders, pickBackend, redirectLocation, type Headers } from './filters';
 import { chooseRoute } from './match';
 import { GATEWAY_GROUP, type BackendObjectReference, type HeaderModifier, type HTTPRouteFilter, type RouteKind } from './types';
@@ -26,6 +27,8 @@ export type GatewayDecision =
     headers: Headers;
     responseHeaders: HeaderModifier[];
     mirrors: Array<{ backend: ServiceBackend; percent: number }>;
+    /** The rule's timeouts (the shorter of request and backendRequest): a 504 when the pod has not answered by then. */
+    timeoutMs?: number;
   };
 
 export interface GatewayRequest {
@@ -70,13 +73,25 @@ function hostAndPort(hostHeader: string | undefined, fallbackPort: number): { ho
 }
 
 interface FilterState {
+  /** The request as it came (the CORS filter reads its Origin and preflight headers). */
+  method: string;
+  incoming: IncomingHttpHeaders;
   headers: Headers;
   path: string;
   responseHeaders: HeaderModifier[];
   mirrors: Array<{ ref: BackendObjectReference; percent: number }>;
 }
 
-/** Applies the filters of one list to the request; returns a reply when a redirect ends it. */
+const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/** A Gateway API duration (`1h`, `10s`, `1m30s`, `500ms`) in milliseconds; 0 for `0s` or none. */
+export function durationMs(d: string | undefined): number {
+  let ms = 0;
+  for (const m of (d ?? '').matchAll(/(\d+)(h|ms|m|s)/g)) ms += Number(m[1]) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'h' | 'm' | 's' | 'ms']);
+  return ms;
+}
+
+/** Applies the filters of one list to the request; returns a reply when a redirect or a CORS preflight ends it. */
 function applyFilters(filters: readonly HTTPRouteFilter[] | undefined, st: FilterState, redirect: (f: NonNullable<HTTPRouteFilter['requestRedirect']>) => GatewayDecision,
   match: Parameters<typeof modifiedPath>[2]): GatewayDecision | undefined {
   for (const f of filters ?? []) {
@@ -86,6 +101,14 @@ function applyFilters(filters: readonly HTTPRouteFilter[] | undefined, st: Filte
     else if (f.type === 'URLRewrite' && f.urlRewrite) {
       if (f.urlRewrite.hostname) st.headers.host = f.urlRewrite.hostname;
       st.path = modifiedPath(st.path, f.urlRewrite.path, match);
+    } else if (f.type === 'CORS' && f.cors) {
+      const origin = single(st.incoming.origin);
+      const requested = single(st.incoming['access-control-request-method']);
+      if (st.method === 'OPTIONS' && origin !== undefined && requested !== undefined) {
+        return { kind: 'reply', status: 204, body: '', headers: preflightHeaders(f.cors, origin, requested, single(st.incoming['access-control-request-headers'])) };
+      }
+      const cors = corsHeaders(f.cors, origin);
+      if (Object.keys(cors).length) st.responseHeaders.push({ set: Object.entries(cors).map(([name, value]) => ({ name, value })) });
     } else if (f.type === 'RequestMirror' && f.requestMirror) {
       const fr = f.requestMirror.fraction;
       const percent = fr ? (fr.numerator / (fr.denominator ?? 100)) * 100 : (f.requestMirror.percent ?? 100);
@@ -113,7 +136,7 @@ export function decide(plan: GatewayPlan, grants: GatewayGrants, r: GatewayReque
   if (!choice) return { kind: 'reply', status: 404, body: `404 Not Found: no HTTPRoute rule matches host "${host}" and path "${path}"\n` };
   const routeNs = choice.route.metadata?.namespace ?? '';
   const routeName = `${routeNs}/${choice.route.metadata?.name ?? ''}`;
-  const st: FilterState = { headers: { ...r.headers }, path, responseHeaders: [], mirrors: [] };
+  const st: FilterState = { method: r.method, incoming: r.headers, headers: { ...r.headers }, path, responseHeaders: [], mirrors: [] };
   const redirect = (f: NonNullable<HTTPRouteFilter['requestRedirect']>): GatewayDecision => ({
     kind: 'reply', status: f.statusCode ?? 302, body: '', headers: { location: redirectLocation(f, { scheme: r.scheme, host, port, path, search }, choice.match) },
   });
@@ -132,5 +155,7 @@ export function decide(plan: GatewayPlan, grants: GatewayGrants, r: GatewayReque
     const b = serviceBackend(grants, 'HTTPRoute', routeNs, m.ref);
     return b ? [{ backend: b, percent: m.percent }] : [];
   });
-  return { kind: 'forward', backend, route: routeName, path: `${st.path}${search}`, headers: st.headers, responseHeaders: st.responseHeaders, mirrors };
+  const limits = [durationMs(choice.rule.timeouts?.request), durationMs(choice.rule.timeouts?.backendRequest)].filter((ms) => ms > 0);
+  return { kind: 'forward', backend, route: routeName, path: `${st.path}${search}`, headers: st.headers, responseHeaders: st.responseHeaders, mirrors,
+    ...(limits.length ? { timeoutMs: Math.min(...limits) } : {}) };
 }

@@ -10,8 +10,8 @@ import type { GatewayState } from './state';
 import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type Listener, type RouteKind, type RouteParentStatus } from './types';
 
 /** What the Gateway API's conformance profile calls the features the built-in gateway supports. */
-export const SUPPORTED_FEATURES = ['GRPCRoute', 'Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
-  'HTTPRoutePathRedirect', 'HTTPRoutePathRewrite', 'HTTPRoutePortRedirect', 'HTTPRouteQueryParamMatching', 'HTTPRouteRequestMirror',
+export const SUPPORTED_FEATURES = ['GRPCRoute', 'Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteBackendTimeout', 'HTTPRouteCORS', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
+  'HTTPRoutePathRedirect', 'HTTPRoutePathRewrite', 'HTTPRoutePortRedirect', 'HTTPRouteQueryParamMatching', 'HTTPRouteRequestMirror', 'HTTPRouteRequestTimeout',
   'HTTPRouteResponseHeaderModification', 'HTTPRouteSchemeRedirect', 'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'TLSRouteModeTerminate'].map((name) => ({ name }));
 
 /** Conditions with lastTransitionTime: kept from `prior` when the type's status is the same, else now. */

@@ -62,6 +62,16 @@ export interface HTTPRouteFilter {
   urlRewrite?: { hostname?: string; path?: PathModifier };
   requestMirror?: { backendRef: BackendObjectReference; percent?: number; fraction?: { numerator: number; denominator?: number } };
   extensionRef?: { group: string; kind: string; name: string };
+  cors?: CORSPolicy;
+}
+
+export interface CORSPolicy {
+  allowOrigins?: string[];
+  allowCredentials?: boolean;
+  allowMethods?: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAge?: number;
 }
 
 export interface BackendObjectReference { group?: string; kind?: string; name: string; namespace?: string; port?: number }
@@ -74,7 +84,14 @@ export interface HTTPRouteMatch {
   method?: string;
 }
 
-export interface HTTPRouteRule { name?: string; matches?: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: HTTPBackendRef[] }
+export interface HTTPRouteRule {
+  name?: string;
+  matches?: HTTPRouteMatch[];
+  filters?: HTTPRouteFilter[];
+  backendRefs?: HTTPBackendRef[];
+  /** Gateway API durations (`10s`, `1m30s`, `500ms`; `0s` none). */
+  timeouts?: { request?: string; backendRequest?: string };
+}
 
 export interface RouteParentStatus { parentRef: ParentReference; controllerName: string; conditions: Condition[] }
 

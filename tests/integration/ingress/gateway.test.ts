@@ -263,6 +263,42 @@ spec:
     expect([...seen].sort()).toEqual(['canary', 'web']);
   });
 
+  it('answers CORS preflights itself, adds CORS headers for allowed origins only, and times out a slow pod with 504', async () => {
+    const slow = http.createServer((_req, res) => { setTimeout(() => res.end('late'), 3_000).unref(); });
+    pods.push(slow);
+    await c.kubectlOk(['apply', '-f', '-'], { input: `${service('slow', await listenLocal(slow))}
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: cors }
+spec:
+  parentRefs: [{ name: gw, sectionName: http }]
+  hostnames: [cors.local]
+  rules:
+  - filters:
+    - type: CORS
+      cors: { allowOrigins: ["https://app.local", "https://*.dev.local"], allowMethods: [GET, POST], allowHeaders: [x-token], allowCredentials: true,
+              exposeHeaders: [x-pod], maxAge: 60 }
+    backendRefs: [{ name: web, port: 80 }]
+  - matches: [{ path: { type: PathPrefix, value: /slow } }]
+    timeouts: { request: 300ms }
+    backendRefs: [{ name: slow, port: 80 }]
+` });
+    await waitFor(async () => (await request('cors.local', '/')).status === 200, 'the CORS route', 20_000);
+    const preflight = await request('cors.local', '/api', { method: 'OPTIONS',
+      headers: { origin: 'https://a.b.dev.local', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-token' } });
+    expect(preflight.status).toBe(204);
+    expect([preflight.headers['access-control-allow-origin'], preflight.headers['access-control-allow-methods'], preflight.headers['access-control-allow-headers'],
+      preflight.headers['access-control-allow-credentials'], preflight.headers['access-control-max-age']])
+      .toEqual(['https://a.b.dev.local', 'GET, POST', 'x-token', 'true', '60']);
+    const allowed = await request('cors.local', '/', { headers: { origin: 'https://app.local' } });
+    expect([allowed.status, allowed.headers['access-control-allow-origin'], allowed.headers['access-control-expose-headers']]).toEqual([200, 'https://app.local', 'x-pod']);
+    const denied = await request('cors.local', '/', { headers: { origin: 'https://evil.example' } });
+    expect([denied.status, denied.headers['access-control-allow-origin']]).toEqual([200, undefined]);
+    const late = await request('cors.local', '/slow');
+    expect(late.status).toBe(504);
+    expect(late.body).toMatch(/^504 Gateway Timeout: pod default\/slow-0 port \d+ did not answer within 300 ms \(the timeouts of HTTPRoute default\/cors\)\n$/);
+  });
+
   it('passes a WebSocket through a route', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${proxy.httpPort}/store/chat`, { headers: { Host: 'shop.local' } });
     const reply = await new Promise<string>((resolve, reject) => {

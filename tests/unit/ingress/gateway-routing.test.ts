@@ -7,7 +7,8 @@ import { planGateways, type GatewayWorld } from '../../../main/ingress/gateway/a
 import { modifiedPath, modifyHeaders, pickBackend, redirectLocation, type Headers } from '../../../main/ingress/gateway/filters';
 import { hostMatches, hostSpecificity, intersectHostnames } from '../../../main/ingress/gateway/hostnames';
 import { chooseRoute, prefixMatches, type RouteRequest } from '../../../main/ingress/gateway/match';
-import { decide } from '../../../main/ingress/gateway/router';
+import { corsHeaders, originAllowed, preflightHeaders } from '../../../main/ingress/gateway/cors';
+import { decide, durationMs } from '../../../main/ingress/gateway/router';
 import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from '../../../main/ingress/gateway/types';
 import type { Namespace, Secret } from '../../../main/api/types';
 
@@ -233,5 +234,34 @@ describe('gateway status plan', () => {
     expect(req('/gone')).toMatchObject({ kind: 'reply', status: 500 });
     expect(req('/none')).toMatchObject({ kind: 'reply', status: 500 });
     expect(req('/ok?q=1')).toMatchObject({ kind: 'forward', backend: { namespace: 'default', name: 'web', port: 80 }, path: '/ok?q=1', headers: { 'x-route': 'r' } });
+  });
+});
+
+describe('gateway CORS and timeouts', () => {
+  const policy = { allowOrigins: ['https://app.local', 'http://*.dev.local:8080'], allowMethods: ['*'], allowHeaders: ['*'], allowCredentials: false };
+
+  it('matches origins by scheme, host (a leading * taking any labels) and port, the scheme\'s port when none is given', () => {
+    expect(originAllowed(policy, 'https://app.local')).toBe(true);
+    expect(originAllowed(policy, 'https://app.local:443')).toBe(true);
+    expect(originAllowed(policy, 'http://app.local')).toBe(false);
+    expect(originAllowed(policy, 'http://a.b.dev.local:8080')).toBe(true);
+    expect(originAllowed(policy, 'http://dev.local:8080')).toBe(false);
+    expect(originAllowed(policy, 'http://a.dev.local')).toBe(false);
+    expect(originAllowed({ allowOrigins: ['*'] }, 'https://anything.example')).toBe(true);
+    expect(originAllowed(policy, 'null')).toBe(false);
+  });
+
+  it('answers with `*` only when credentials are not allowed, echoing the request otherwise', () => {
+    expect(corsHeaders({ allowOrigins: ['*'] }, 'https://x.example')).toEqual({ 'access-control-allow-origin': '*' });
+    expect(corsHeaders({ allowOrigins: ['*'], allowCredentials: true }, 'https://x.example'))
+      .toEqual({ 'access-control-allow-origin': 'https://x.example', 'access-control-allow-credentials': 'true', vary: 'Origin' });
+    expect(preflightHeaders({ ...policy, allowCredentials: true }, 'https://app.local', 'PUT', 'x-a, x-b')).toMatchObject({
+      'access-control-allow-methods': 'PUT', 'access-control-allow-headers': 'x-a, x-b', 'access-control-max-age': '5' });
+    expect(preflightHeaders(policy, 'https://app.local', 'PUT', 'x-a')).toMatchObject({ 'access-control-allow-methods': '*', 'access-control-allow-headers': '*' });
+    expect(preflightHeaders(policy, 'https://other.local', 'PUT', undefined)).toEqual({});
+  });
+
+  it('reads Gateway API durations', () => {
+    expect(['10s', '1m30s', '500ms', '1h', '0s', undefined].map((d) => durationMs(d))).toEqual([10_000, 90_000, 500, 3_600_000, 0, 0]);
   });
 });
