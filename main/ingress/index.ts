@@ -120,7 +120,11 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
     await stopAll();
     throw e;
   }
-  const ports = new GatewayPorts(host, (scheme, port) => makeServer(scheme, port), new Set([httpPort, httpsPort].filter((p) => p !== 0)),
+  // The proxy's own ports serve every HTTP or HTTPS listener naming them, and nothing else.
+  const reserved = new Map<number, Scheme>();
+  if (httpPort) reserved.set(httpPort, 'http');
+  if (httpsPort) reserved.set(httpsPort, 'https');
+  const ports = new GatewayPorts(host, (scheme, port) => makeServer(scheme, port), reserved,
     () => gateway.poke(), o.log);
   const stopPorts = gateway.onChange(() => ports.sync(gateway.installed ? gateway.current().ports : new Map()));
   // Tunnels to pods that left every EndpointSlice are closed with their agents.

@@ -12,6 +12,7 @@
 import type { Condition } from 'kubernetes-types/meta/v1';
 import type { Namespace, Secret, Service } from '../../api/types';
 import { selectorFromLabelSelector } from '../../api/labels';
+import { olderFirst } from '../routing';
 import { intersectHostnames } from './hostnames';
 import {
   FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type BackendObjectReference, type Gateway, type GatewayClass, type HTTPRoute, type HTTPRouteFilter,
@@ -196,6 +197,10 @@ function unsupportedFilter(route: HTTPRoute | GRPCRoute, kind: RouteKind): strin
   return undefined;
 }
 
+/** The addresses a Gateway asks for that the built-in gateway cannot give it (all but 127.0.0.1). */
+const unsupportedAddresses = (gw: Gateway): Array<{ type?: string; value: string }> =>
+  (gw.spec?.addresses ?? []).filter((a) => !((a.type ?? 'IPAddress') === 'IPAddress' && a.value === '127.0.0.1'));
+
 /** The plan for everything of ours in the world. */
 export function planGateways(w: GatewayWorld): GatewayPlan {
   const plan: GatewayPlan = { classes: new Map(), gateways: new Map(), routes: new Map(), attachments: [], certs: [], ports: new Map() };
@@ -204,11 +209,25 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
     plan.classes.set(c.metadata?.name ?? '', [cond('Accepted', true, 'Accepted', `Handled by ${FLOTILLA_GATEWAY_CONTROLLER}`, c.metadata?.generation)]);
   }
   const verdicts = new Map<string, { gw: Gateway; listeners: ListenerVerdict[]; attached: number[] }>();
-  for (const gw of w.gateways) {
+  // The oldest Gateway's listener keeps a port; a later one on it with another protocol is in conflict.
+  const owners = new Map<number, { scheme: PortScheme; by: string }>();
+  for (const gw of [...w.gateways].sort(olderFirst)) {
     if (!plan.classes.has(gw.spec?.gatewayClassName ?? '')) continue;
     const k = key(gw.metadata?.namespace, gw.metadata?.name);
     const listeners = (gw.spec?.listeners ?? []).map((l) => judgeListener(w, gw, l));
     verdicts.set(k, { gw, listeners, attached: listeners.map(() => 0) });
+    if (unsupportedAddresses(gw).length) continue;
+    listeners.forEach((lv, i) => {
+      if (!lv.usable) return;
+      const scheme = portScheme(lv.listener);
+      const owner = owners.get(lv.listener.port);
+      if (!owner) { owners.set(lv.listener.port, { scheme, by: `listener ${lv.listener.name} of Gateway ${k}` }); return; }
+      if (owner.scheme === scheme) return;
+      const m = `port ${lv.listener.port} is served as ${owner.scheme} for ${owner.by}`;
+      listeners[i] = { ...lv, usable: false, certs: [], conditions: lv.conditions.map((c) => (c.type === 'Conflicted'
+        ? cond('Conflicted', true, 'ProtocolConflict', m, gw.metadata?.generation)
+        : c.type === 'Programmed' ? cond('Programmed', false, 'Invalid', m, gw.metadata?.generation) : c)) };
+    });
     for (const v of listeners) plan.certs.push(...v.certs);
   }
   const all: Array<{ kind: RouteKind; route: AnyRoute }> = [
@@ -262,7 +281,7 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
     const gen = v.gw.metadata?.generation;
     const allValid = v.listeners.every((l) => l.usable);
     const anyProgrammed = v.listeners.some((l) => l.usable);
-    const addresses = (v.gw.spec?.addresses ?? []).filter((a) => !((a.type ?? 'IPAddress') === 'IPAddress' && a.value === '127.0.0.1'));
+    const addresses = unsupportedAddresses(v.gw);
     const conditions = addresses.length
       ? [cond('Accepted', false, 'UnsupportedAddress', `only the address 127.0.0.1 is served; ${addresses.map((a) => a.value).join(', ')} cannot be`, gen),
         cond('Programmed', false, 'AddressNotAssigned', 'the requested addresses cannot be assigned', gen)]

@@ -29,7 +29,7 @@ export class GatewayPorts {
   private wanted: ReadonlyMap<number, Scheme> = new Map();
 
   constructor(private readonly host: string, private readonly make: (scheme: Scheme, port: number) => net.Server,
-    private readonly reserved: ReadonlySet<number>, private readonly changed: () => void, private readonly log: (l: string) => void,
+    private readonly reserved: ReadonlyMap<number, Scheme>, private readonly changed: () => void, private readonly log: (l: string) => void,
     private readonly retryMs = 10_000) {}
 
   /** Tries the failed ports again after retryMs (one timer for all). */
@@ -80,6 +80,9 @@ export class GatewayPorts {
 
   /** Why a listener port is not listened on, if it is not. */
   problem(port: number): string | undefined {
+    const own = this.reserved.get(port);
+    const want = this.wanted.get(port);
+    if (own && want && own !== want) return `it is the built-in proxy's own ${own.toUpperCase()} port`;
     return this.failed.get(port);
   }
 

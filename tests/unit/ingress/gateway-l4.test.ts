@@ -116,3 +116,19 @@ describe('GRPCRoute choice', () => {
     expect(chooseGrpcRoute(plan.attachments, { host: 'web.local', path: '/shop.Cart/Add', header: () => undefined }).hostMatched).toBe(false);
   });
 });
+
+describe('listener ports', () => {
+  it('gives a port to the oldest Gateway\'s listener and marks a later one with another protocol ProtocolConflict', () => {
+    const gw = (name: string, created: string, protocol: string): Gateway => ({ metadata: { name, namespace: 'default', creationTimestamp: created, generation: 1 },
+      spec: { gatewayClassName: 'flotilla', listeners: [{ name: 'l', port: 9000, protocol }] } });
+    const plan = planGateways({
+      classes: [{ metadata: { name: 'flotilla' }, spec: { controllerName: 'flotilla.dev/gateway' } }], grants: [], routes: [],
+      gateways: [gw('young', '2026-02-01T00:00:00Z', 'TCP'), gw('old', '2026-01-01T00:00:00Z', 'HTTP'), gw('same', '2026-03-01T00:00:00Z', 'HTTP')],
+      namespace: () => undefined, service: () => undefined, secret: () => undefined,
+    });
+    const young = plan.gateways.get('default/young')?.listeners[0]?.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`);
+    expect(young).toEqual(['Accepted=True/Accepted', 'Programmed=False/Invalid', 'ResolvedRefs=True/ResolvedRefs', 'Conflicted=True/ProtocolConflict']);
+    expect(plan.gateways.get('default/same')?.listeners[0]?.conditions.find((c) => c.type === 'Conflicted')?.status).toBe('False');
+    expect([...plan.ports]).toEqual([[9000, 'http']]);
+  });
+});
