@@ -62,13 +62,14 @@ export class GatewayState {
         const informer = this.informers.forResource(ref);
         const off = informer.addHandler({ add: () => this.changed(), update: () => this.changed(), delete: () => this.changed() });
         this.watched.set(kind, { ref, informer, off });
+        void informer.hasSynced.then(() => { if (this.watched.get(kind)?.informer === informer) this.changed(); });
       }
     }
   }
 
-  /** Whether the Gateway API's required kinds are served (and so watched). */
+  /** Whether the Gateway API's required kinds are served, watched and listed (so absent objects are really absent). */
   get installed(): boolean {
-    return REQUIRED.every((k) => this.watched.has(k));
+    return REQUIRED.every((k) => this.watched.get(k)?.informer.isSynced === true);
   }
 
   private list<T>(kind: Kind): T[] {
