@@ -68,7 +68,19 @@ export class Forwarder {
       scheme, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, localPort: req.socket.localPort ?? 0, listenerPort,
     });
     // A listener's own port serves only the Gateway API: what no listener there takes is not the Ingresses'.
-    return d.kind === 'none' && listenerPort !== undefined ? { kind: 'reply', status: 404, body: `404 Not Found: no HTTPRoute on port ${listenerPort} takes host "${requestHost(req.headers.host)}"\n` } : d;
+    if (listenerPort !== undefined) {
+      return d.kind === 'none' ? { kind: 'reply', status: 404, body: `404 Not Found: no HTTPRoute on port ${listenerPort} takes host "${requestHost(req.headers.host)}"\n` } : d;
+    }
+    // On the proxy's own ports, a Gateway route without hostnames takes only what no Ingress rule takes (each would own
+    // every host on a cluster of its own; here they share the port).
+    if (d.kind !== 'none' && d.catchAll) {
+      const table = this.state.routes();
+      const r = route(table, requestHost(req.headers.host), requestPath(req.url));
+      if (r && r !== table.defaultBackend) return { kind: 'none' };
+      // Nor does a catch-all without a matching rule keep an Ingress default backend from the request.
+      if (r && d.kind === 'reply' && d.status === 404) return { kind: 'none' };
+    }
+    return d;
   }
 
   private static forwardedHeaders(req: IncomingMessage, scheme: 'http' | 'https'): Record<string, string> {

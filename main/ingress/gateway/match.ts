@@ -86,8 +86,11 @@ function compareRanks(a: number[], b: number[]): number {
   return 0;
 }
 
-/** The rule a request takes; `hostMatched` tells whether any attachment's hostname took the host at all. */
-export function chooseRoute(attachments: readonly Attachment[], r: RouteRequest): { choice?: RouteChoice; hostMatched: boolean } {
+/**
+ * The rule a request takes; `hostMatched` tells whether any attachment's hostname took the host at all, `catchAll`
+ * whether only hostname-less ones did.
+ */
+export function chooseRoute(attachments: readonly Attachment[], r: RouteRequest): { choice?: RouteChoice; hostMatched: boolean; catchAll?: boolean } {
   let best = -1;
   let group: Array<Attachment & { kind: 'HTTPRoute' }> = [];
   for (const a of attachments) {
@@ -112,5 +115,5 @@ export function chooseRoute(attachments: readonly Attachment[], r: RouteRequest)
       }
     });
   }
-  return { choice, hostMatched: true };
+  return { choice, hostMatched: true, catchAll: best === 0 };
 }

@@ -10,16 +10,18 @@ import type { GatewayPlan } from './attach';
 import { granted } from './attach';
 import { corsHeaders, preflightHeaders } from './cors';
 import { modifiedPath, modifyHeaders, pickBackend, redirectLocation, type Headers } from './filters';
-import { chooseRoute } from './match';
+import { chooseRoute, type RouteChoice } from './match';
 import { GATEWAY_GROUP, type BackendObjectReference, type HeaderModifier, type HTTPRouteFilter, type RouteKind } from './types';
 
 export interface ServiceBackend { namespace: string; name: string; port: number }
 
 export type GatewayDecision =
   | { kind: 'none' }
-  | { kind: 'reply'; status: number; body: string; headers?: Record<string, string> }
+  | { kind: 'reply'; status: number; body: string; headers?: Record<string, string>; catchAll?: boolean }
   | {
     kind: 'forward';
+    /** Only a listener and route without hostnames took the request (the proxy's own ports leave such to a matching Ingress rule). */
+    catchAll?: boolean;
     backend: ServiceBackend;
     /** The route, for messages (`namespace/name`). */
     route: string;
@@ -129,10 +131,16 @@ export function decide(plan: GatewayPlan, grants: GatewayGrants, r: GatewayReque
     const v = r.headers[name];
     return Array.isArray(v) ? v.join(',') : v;
   };
-  const { choice, hostMatched } = chooseRoute(plan.attachments, {
+  const { choice, hostMatched, catchAll } = chooseRoute(plan.attachments, {
     protocol: r.scheme === 'https' ? 'HTTPS' : 'HTTP', listenerPort: r.listenerPort, host, path, method: r.method, header, query: new URLSearchParams(search),
   });
   if (!hostMatched) return { kind: 'none' };
+  const d = decideRule(grants, r, choice, { host, port, path, search });
+  return catchAll && d.kind !== 'none' ? { ...d, catchAll } : d;
+}
+
+function decideRule(grants: GatewayGrants, r: GatewayRequest, choice: RouteChoice | undefined,
+  { host, port, path, search }: { host: string; port: number; path: string; search: string }): GatewayDecision {
   if (!choice) return { kind: 'reply', status: 404, body: `404 Not Found: no HTTPRoute rule matches host "${host}" and path "${path}"\n` };
   const routeNs = choice.route.metadata?.namespace ?? '';
   const routeName = `${routeNs}/${choice.route.metadata?.name ?? ''}`;

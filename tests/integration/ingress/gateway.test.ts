@@ -320,6 +320,23 @@ spec:
     expect((await echo('own.local', '/')).pod).toBe('canary'); // the proxy's own port serves every listener
   });
 
+  it('on the proxy\'s own port, leaves to an Ingress rule what only a hostname-less route would take', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: fallback }
+spec:
+  parentRefs: [{ name: gw, sectionName: http }]
+  rules: [{ backendRefs: [{ name: canary, port: 80 }] }]
+` });
+    await waitFor(async () => (await echo('anything.local', '/').catch(() => undefined))?.pod === 'canary', 'the catch-all route', 20_000);
+    expect((await echo('legacy.local', '/')).pod).toBe('api'); // the Ingress rule
+    expect((await echo('shop.local', '/')).pod).toBe('web'); // a route naming the host still comes first
+    expect((await echo('anything.local', '/', { port: httpListener })).pod).toBe('canary'); // the listener's own port is the Gateway's alone
+    expect((await echo('legacy.local', '/', { port: httpListener })).pod).toBe('canary');
+    await c.kubectlOk(['delete', 'httproute', 'fallback']);
+    await waitFor(async () => (await request('anything.local', '/')).status === 404, 'the catch-all gone', 20_000);
+  });
+
   it('leaves hosts no listener takes to the Ingresses', async () => {
     await c.kubectlOk(['patch', 'gateway', 'gw', '--type=json', '-p', '[{"op":"add","path":"/spec/listeners/0/hostname","value":"shop.local"}]']);
     await waitFor(async () => (await echo('legacy.local', '/').catch(() => undefined))?.pod === 'api', 'the Ingress to take legacy.local', 20_000);
