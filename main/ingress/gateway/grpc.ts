@@ -42,6 +42,9 @@ export class GrpcProxy {
 
   /** A front for an HTTP port: HTTP/2 prior-knowledge connections to gRPC, the rest to `http1`. */
   front(http1: http.Server, listenerPort?: number): net.Server {
+    // The HTTP/1.1 server never listens itself; its connection tracking (headersTimeout, requestTimeout) starts on
+    // 'listening', so it is told once here, as a listening server would be.
+    http1.emit('listening');
     const h2 = http2.createServer();
     this.servers.add(h2);
     h2.on('stream', (stream, headers) => this.call(stream, headers, listenerPort));
