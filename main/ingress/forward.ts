@@ -119,7 +119,9 @@ export class Forwarder {
     out.on('response', (pres) => {
       const back = endToEndHeaders(pres.headers) as Headers;
       for (const m of o.responseHeaders ?? []) modifyHeaders(back, m);
-      res.writeHead(pres.statusCode ?? 502, pres.statusMessage, back as http.OutgoingHttpHeaders);
+      // HTTP/2 has no reason phrase (a response of the HTTPS ports may be one).
+      if (req.httpVersionMajor >= 2) res.writeHead(pres.statusCode ?? 502, back as http.OutgoingHttpHeaders);
+      else res.writeHead(pres.statusCode ?? 502, pres.statusMessage, back as http.OutgoingHttpHeaders);
       pres.pipe(res);
       pres.on('error', () => res.destroy());
     });

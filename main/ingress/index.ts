@@ -3,15 +3,16 @@
 // flotilla.dev/gateway; main/gateway) on the host, HTTP and HTTPS (SNI), reaching pods through the node agents'
 // port-forward tunnels. Wired in main/core.ts.
 import * as http from 'node:http';
-import * as https from 'node:https';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { ApiClient } from '../client/types';
 import type { AgentEndpoint } from '../protocol/agent-connection';
 import { dialPod } from '../tunnel/pod-tunnel';
 import { L4Forwarder } from './gateway/l4';
-import { GrpcProxy } from './gateway/grpc';
+import { GrpcProxy, isGrpc } from './gateway/grpc';
 import { GatewayPorts, trackConnections, type Scheme } from './gateway/ports';
 import type { ServiceBackend } from './gateway/router';
 import type { Target } from '../tunnel/endpoints';
@@ -91,13 +92,28 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
       return tls.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem },
         (c) => l4.terminated(c, listenerPort ?? 0));
     }
-    const s = scheme === 'http'
-      ? http.createServer((req, res) => forwarder.handle(req, res, 'http', listenerPort))
-      : https.createServer({ SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem },
-        (req, res) => forwarder.handle(req, res, 'https', listenerPort));
-    s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, scheme, listenerPort));
+    if (scheme === 'https') {
+      // HTTPS speaks HTTP/2 to clients that offer it (ALPN) and HTTP/1.1 to the rest; gRPC calls go to the gRPC proxy.
+      const s = http2.createSecureServer({ allowHTTP1: true, SNICallback: sni.sniCallback, cert: o.defaultCert.certPem, key: o.defaultCert.keyPem });
+      s.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+        if (req.httpVersionMajor >= 2) {
+          if (isGrpc(req.headers)) {
+            // The call is relayed on the stream itself; the compatibility response would send trailers of its own.
+            req.stream.removeAllListeners('wantTrailers');
+            grpc.serve(req.stream, req.headers, listenerPort);
+            return;
+          }
+          req.headers.host ??= req.headers[':authority'];
+        }
+        forwarder.handle(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse, 'https', listenerPort);
+      });
+      s.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => forwarder.upgrade(req, socket, head, 'https', listenerPort));
+      return s;
+    }
+    const s = http.createServer((req, res) => forwarder.handle(req, res, 'http', listenerPort));
+    s.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => forwarder.upgrade(req, socket, head, 'http', listenerPort));
     // Cleartext HTTP ports also take gRPC (HTTP/2 with prior knowledge).
-    return scheme === 'http' ? grpc.front(s, listenerPort) : s;
+    return grpc.front(s, listenerPort);
   };
   const ownServer = (scheme: 'http' | 'https'): { server: net.Server; shut: () => void } => {
     const server = makeServer(scheme);

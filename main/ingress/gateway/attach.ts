@@ -259,7 +259,7 @@ export function planGateways(w: GatewayWorld): GatewayPlan {
       }
       const allowed = candidates.filter(({ lv }) => lv.usable && lv.kinds.some((k) => k.kind === kind) && namespaceAllowed(w, v.gw, lv.listener, routeNs));
       if (!allowed.length) {
-        const why = candidates.every(({ lv }) => !lv.kinds.some((k) => k.kind === kind)) ? ` (their protocols take ${kind === 'GRPCRoute' ? 'GRPCRoutes on HTTP only' : `no ${kind}`})` : '';
+        const why = candidates.every(({ lv }) => !lv.kinds.some((k) => k.kind === kind)) ? ` (none of them takes a ${kind})` : '';
         accept('NotAllowedByListeners', `no listener the parentRef names allows this route${why}`, false);
         continue;
       }

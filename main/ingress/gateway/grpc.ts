@@ -1,6 +1,7 @@
-// GRPCRoutes: gRPC over HTTP/2 cleartext (prior knowledge, as `grpcurl -plaintext` and every gRPC client without TLS
-// speak it) on the HTTP ports — the proxy's and each HTTP listener's own. A connection that opens with the HTTP/2
-// preface goes to an HTTP/2 server, any other to the HTTP/1.1 one; each call is routed by grpc-match.ts, its
+// GRPCRoutes: gRPC over HTTP/2 — cleartext with prior knowledge (as `grpcurl -plaintext` and every gRPC client
+// without TLS speak it) on the HTTP ports, and over TLS (ALPN h2) on the HTTPS ports, the proxy's and each listener's
+// own. On a cleartext port a connection that opens with the HTTP/2 preface goes to an HTTP/2 server, any other to the
+// HTTP/1.1 one; each call is routed by grpc-match.ts, its
 // headers modified by the rule's filters, and proxied as one stream of an HTTP/2 session to a pod of the picked
 // backend (one session per pod port, over the agents' tunnels), trailers (grpc-status) included. What cannot be
 // routed ends as gRPC ends calls: UNIMPLEMENTED when no rule takes it, UNAVAILABLE when the backend has no reachable
@@ -34,6 +35,11 @@ function endCall(stream: http2.ServerHttp2Stream, code: number, message: string)
     { endStream: true });
 }
 
+/** Whether a request is a gRPC call (its content type). */
+export function isGrpc(headers: http2.IncomingHttpHeaders): boolean {
+  return String(headers['content-type'] ?? '').startsWith('application/grpc');
+}
+
 export class GrpcProxy {
   private readonly sessions = new Map<string, Promise<http2.ClientHttp2Session>>();
   private readonly servers = new Set<http2.Http2Server>();
@@ -47,7 +53,7 @@ export class GrpcProxy {
     http1.emit('listening');
     const h2 = http2.createServer();
     this.servers.add(h2);
-    h2.on('stream', (stream, headers) => this.call(stream, headers, listenerPort));
+    h2.on('stream', (stream, headers) => this.serve(stream, headers, listenerPort));
     h2.on('sessionError', () => undefined);
     return net.createServer((socket) => {
       socket.once('data', (first: Buffer) => {
@@ -78,10 +84,11 @@ export class GrpcProxy {
     return s;
   }
 
-  private call(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, listenerPort: number | undefined): void {
+  /** Serves one HTTP/2 stream: a gRPC call, routed by GRPCRoute; anything else is refused (415). */
+  serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, listenerPort: number | undefined): void {
     stream.on('error', () => undefined);
     const path = headers[':path'] ?? '/';
-    if (!String(headers['content-type'] ?? '').startsWith('application/grpc')) {
+    if (!isGrpc(headers)) {
       stream.respond({ ':status': 415, 'content-type': 'text/plain; charset=utf-8' });
       stream.end('415 Unsupported Media Type: HTTP/2 cleartext is served for gRPC calls (GRPCRoutes) only\n');
       return;

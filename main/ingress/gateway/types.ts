@@ -117,10 +117,10 @@ export type GRPCRoute = GatewayObject<{ parentRefs?: ParentReference[]; hostname
   parents?: RouteParentStatus[];
 }>;
 
-/** The route kinds the built-in gateway serves, and the listener protocols each attaches to (gRPC: HTTP/2 cleartext). */
+/** The route kinds the built-in gateway serves, and the listener protocols each attaches to. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute' | 'TLSRoute';
 export const KINDS_OF_PROTOCOL: Readonly<Record<string, readonly RouteKind[]>> = {
-  HTTP: ['HTTPRoute', 'GRPCRoute'], HTTPS: ['HTTPRoute'], TCP: ['TCPRoute'], TLS: ['TLSRoute'],
+  HTTP: ['HTTPRoute', 'GRPCRoute'], HTTPS: ['HTTPRoute', 'GRPCRoute'], TCP: ['TCPRoute'], TLS: ['TLSRoute'],
 };
 
 export type ReferenceGrant = GatewayObject<{

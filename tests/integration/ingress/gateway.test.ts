@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -107,6 +108,20 @@ spec:
 ${host ? `  hostnames: [${host}]\n` : ''}  rules: [{ backendRefs: [{ name: ${backend}, port: 80 }] }]
 `;
 
+/** A GET over HTTP/2 with TLS (ALPN h2); `ca` undefined: the certificate is not checked. */
+function h2Get(port: number, host: string, p: string, ca: Buffer | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(`https://127.0.0.1:${port}`, { servername: host, ...(ca ? { ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: false }) });
+    session.on('error', reject);
+    const req = session.request({ ':path': p, ':authority': host });
+    let body = '';
+    req.on('response', (h) => { if (h[':status'] !== 200) reject(new Error(`status ${String(h[':status'])}`)); });
+    req.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => { session.close(); resolve(body); });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Sends `text` over a connection and resolves with what comes back first. */
 function exchange(socket: net.Socket | tls.TLSSocket, text: string, ready: 'connect' | 'secureConnect'): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -121,7 +136,10 @@ const condition = async (kind: string, name: string, jsonpath: string): Promise<
 beforeAll(async () => {
   c = await startTestCluster();
   agent = await startStandinAgent();
-  proxy = await startIngressProxy(c.core.client, agent.endpoint, { httpPort: 0, httpsPort: 0, defaultCert: { certPem: '', keyPem: '' }, log: (l) => c.logs.push(l) });
+  // The certificate for names no listener or Ingress covers (serve passes the control plane's).
+  const fallback = await selfSigned('default.local');
+  proxy = await startIngressProxy(c.core.client, agent.endpoint, { httpPort: 0, httpsPort: 0, log: (l) => c.logs.push(l),
+    defaultCert: { certPem: fs.readFileSync(fallback.crt, 'utf8'), keyPem: fs.readFileSync(fallback.key, 'utf8') } });
   // The CRDs come after the proxy, as when a user installs the Gateway API on a running cluster.
   await c.kubectlOk(['apply', '--server-side', '-f', FIXTURE], { timeoutMs: 60_000 });
   await c.kubectlOk(['create', 'namespace', 'other']);
@@ -376,6 +394,10 @@ spec:
     expect((JSON.parse(body) as Echo).pod).toBe('api');
     const own = await waitFor(() => get(httpsListener), 'the listener\'s own HTTPS port', 30_000);
     expect((JSON.parse(own) as Echo).pod).toBe('api');
+    // A client that offers HTTP/2 (ALPN) gets it: the pod sees the request's host and scheme as over HTTP/1.1.
+    const viaH2 = JSON.parse(await h2Get(proxy.httpsPort, 'secure.local', '/h2', ca)) as Echo;
+    expect([viaH2.pod, viaH2.url, viaH2.headers.host, viaH2.headers['x-forwarded-proto']]).toEqual(['api', '/h2', 'secure.local', 'https']);
+    expect((JSON.parse(await h2Get(proxy.httpsPort, 'legacy.local', '/', undefined)) as Echo).pod).toBe('api'); // an Ingress rule over HTTP/2
   });
 
   it('serves TCPRoutes, TLSRoutes passed through by SNI and TLSRoutes terminated with the listener\'s certificate', async () => {
@@ -415,7 +437,7 @@ ${l4Route('TCPRoute', 'echo', 'tcp', 'tcpecho')}${l4Route('TLSRoute', 'db', 'pas
     await waitFor(async () => (await condition('gateway', 'l4', '{.status.listeners[*].attachedRoutes}')) === '1 1 1', 'a route on each listener', 20_000);
   });
 
-  it('proxies gRPC calls by GRPCRoute over HTTP/2 cleartext, trailers and status codes included', async () => {
+  it('proxies gRPC calls by GRPCRoute over HTTP/2, cleartext and TLS, trailers and status codes included', async () => {
     // A real gRPC server (grpc-js) with a JSON-coded service: Say answers with what it got, Fail fails with NOT_FOUND.
     const json = { serialize: (v: unknown) => Buffer.from(JSON.stringify(v)), deserialize: (b: Buffer) => JSON.parse(b.toString()) as unknown };
     const method = (name: string) => ({ path: `/demo.Echo/${name}`, requestStream: false, responseStream: false,
@@ -430,14 +452,18 @@ ${l4Route('TCPRoute', 'echo', 'tcp', 'tcpecho')}${l4Route('TLSRoute', 'db', 'pas
     const grpcPod = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(),
       (e, port) => (e ? reject(e) : resolve(port))));
     grpcServers.push(server);
-    const port = await freePort();
+    const [port, tlsPort] = [await freePort(), await freePort()];
+    const cert = await selfSigned('grpc.local');
+    await c.kubectlOk(['create', 'secret', 'tls', 'grpc-tls', `--cert=${cert.crt}`, `--key=${cert.key}`]);
     await c.kubectlOk(['apply', '-f', '-'], { input: `${service('grpcecho', grpcPod)}
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: { name: grpc }
 spec:
   gatewayClassName: flotilla
-  listeners: [{ name: h2c, port: ${port}, protocol: HTTP }]
+  listeners:
+  - { name: h2c, port: ${port}, protocol: HTTP }
+  - { name: tls, port: ${tlsPort}, protocol: HTTPS, hostname: grpc.local, tls: { certificateRefs: [{ name: grpc-tls }] } }
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
@@ -461,6 +487,13 @@ spec:
     const reply = await waitFor(() => call(port, 'Say').catch(() => undefined), 'the GRPCRoute', 20_000);
     expect(reply).toEqual({ msg: 'hi', env: 'gateway', path: '/demo.Echo/Say' });
     expect(await call(proxy.httpPort, 'Say')).toEqual(reply); // the proxy's own HTTP port takes gRPC too
+    // Over TLS (ALPN h2), on the HTTPS listener's own port and the proxy's HTTPS port, with the listener's certificate.
+    const secure = (p: number): Promise<unknown> => new Promise((resolve, reject) => {
+      const cl = new Client(`127.0.0.1:${p}`, grpc.credentials.createSsl(cert.pem), { 'grpc.ssl_target_name_override': 'grpc.local', 'grpc.default_authority': 'grpc.local' });
+      (cl as unknown as Record<string, Unary>).Say.call(cl, { msg: 'hi' }, (e, r) => { cl.close(); if (e) reject(e); else resolve(r); });
+    });
+    expect(await waitFor(() => secure(tlsPort).catch(() => undefined), 'gRPC over TLS', 20_000)).toEqual(reply);
+    expect(await secure(proxy.httpsPort)).toEqual(reply);
     await expect(call(port, 'Fail')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND, details: 'no such thing' });
     // A call no rule takes ends as UNIMPLEMENTED; HTTP/1.1 on the same port still reaches the HTTP side.
     const other = new (grpc.makeGenericClientConstructor({ Nope: { ...method('Nope'), path: '/demo.Other/Nope' } }, 'Other'))(

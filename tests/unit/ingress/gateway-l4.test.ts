@@ -101,9 +101,9 @@ describe('GRPCRoute choice', () => {
   const to = (path: string, headers: Record<string, string> = {}) =>
     chooseGrpcRoute(plan.attachments, { host: 'api.local', path, header: (n) => headers[n] }).choice?.rule.backendRefs?.[0]?.name;
 
-  it('attaches to HTTP listeners only (gRPC is served in cleartext)', () => {
+  it('attaches to HTTP and HTTPS listeners (this HTTPS one lacks its certificate)', () => {
     expect(plan.gateways.get('default/gw')?.listeners.map((l) => [l.name, l.supportedKinds.map((k) => k.kind), l.attachedRoutes]))
-      .toEqual([['h2c', ['HTTPRoute', 'GRPCRoute'], 1], ['tls', ['HTTPRoute'], 0]]);
+      .toEqual([['h2c', ['HTTPRoute', 'GRPCRoute'], 1], ['tls', ['HTTPRoute', 'GRPCRoute'], 0]]);
   });
 
   it('orders matches by service, then method, then headers', () => {
