@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { connectionRefused, freePort } from '../../helpers/free-port';
@@ -374,7 +374,9 @@ kind: HTTPRoute
 metadata: { name: secure }
 spec:
   parentRefs: [{ name: secure }]
-  rules: [{ backendRefs: [{ name: api, port: 80 }] }]
+  rules:
+  - backendRefs: [{ name: api, port: 80 }]
+  - { matches: [{ path: { type: PathPrefix, value: /ws } }], backendRefs: [{ name: web, port: 80 }] }
 ` });
     const refused = await waitFor(async () => {
       const r = await condition('gateway', 'secure', '{.status.listeners[0].conditions[?(@.type=="ResolvedRefs")].reason}');
@@ -398,6 +400,16 @@ spec:
     const viaH2 = JSON.parse(await h2Get(proxy.httpsPort, 'secure.local', '/h2', ca)) as Echo;
     expect([viaH2.pod, viaH2.url, viaH2.headers.host, viaH2.headers['x-forwarded-proto']]).toEqual(['api', '/h2', 'secure.local', 'https']);
     expect((JSON.parse(await h2Get(proxy.httpsPort, 'legacy.local', '/', undefined)) as Echo).pod).toBe('api'); // an Ingress rule over HTTP/2
+    // WebSockets keep HTTP/1.1 on the same port (as browsers open them beside an HTTP/2 connection).
+    const wsOptions: ClientOptions & tls.ConnectionOptions = { headers: { Host: 'secure.local' }, servername: 'secure.local', ca }; // ws hands TLS options on
+    const ws = new WebSocket(`wss://127.0.0.1:${proxy.httpsPort}/ws/chat`, wsOptions);
+    const echoed = await new Promise<string>((resolve, reject) => {
+      ws.once('open', () => ws.send('hi'));
+      ws.once('message', (m: Buffer) => resolve(m.toString()));
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(echoed).toBe('/ws/chat hi');
   });
 
   it('serves TCPRoutes, TLSRoutes passed through by SNI and TLSRoutes terminated with the listener\'s certificate', async () => {
