@@ -5,6 +5,7 @@
 import type { JSONSchemaProps } from '../types';
 import type { Cause } from './cause';
 import { duplicate, invalid } from './cause';
+import { canonical } from './custom-object-extras';
 import { goInterface } from './gofmt';
 import { isObj } from './read';
 
@@ -22,13 +23,6 @@ function repeats(values: readonly unknown[], key: (v: unknown) => string): numbe
     if (times === 1) out.push(i);
   });
   return out;
-}
-
-// Go's json.Marshal of a map sorts its keys; scalars compare by value and type.
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return `${typeof v}:${JSON.stringify(v)}`;
 }
 
 function checkMapList(schema: JSONSchemaProps, list: unknown[], path: string, causes: Cause[]): void {

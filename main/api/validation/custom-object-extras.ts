@@ -7,7 +7,8 @@ import { invalid, required, tooMany } from './cause';
 import { goValue } from './gofmt';
 import { isObj } from './read';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** A dotted-quad IPv4 address without leading zeros (Go's netip and kube-openapi's ipv4 format agree). */
+export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const FORMATS: Record<string, (s: string) => boolean> = {
   'date-time': (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T'))),
   date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
@@ -21,7 +22,8 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   byte: (s) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0,
 };
 
-function canonical(v: unknown): string {
+/** A JSON value's text with object keys sorted: equal values, equal texts (Go's json.Marshal of unstructured content). */
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
   return JSON.stringify(v);

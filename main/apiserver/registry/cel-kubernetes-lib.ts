@@ -3,13 +3,12 @@
 // IPv4-mapped IPv6), the regex library's find and findAll (regex.go) and the lists library's isSorted, sum, min,
 // max, indexOf and lastIndexOf (lists.go). The typed IP, CIDR, URL and Quantity values are not here: rules calling
 // ip(), cidr(), url() or quantity() compile but fail when evaluated.
+import { IPV4 } from '../../api/validation/custom-object-extras';
 import { CelScalar, celFunc, celMethod, isCelUint, listType, type CelFunc, type CelList, type CelValue } from '@bufbuild/cel';
 
 const { STRING, INT, BOOL, DYN } = CelScalar;
 const LIST_DYN = listType(DYN);
 const LIST_STRING = listType(STRING);
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** The 16 bytes of an IPv6 address as Go's netip parses it, or undefined (zones, bad groups, wrong counts). */
 function ipv6Bytes(s: string): number[] | undefined {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
+import { wsExchange } from '../../helpers/ws-exchange';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { connectionRefused, freePort } from '../../helpers/free-port';
 import { closeServer, listenLocal, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
@@ -322,12 +323,7 @@ spec:
 
   it('passes a WebSocket through a route', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${proxy.httpPort}/store/chat`, { headers: { Host: 'shop.local' } });
-    const reply = await new Promise<string>((resolve, reject) => {
-      ws.once('open', () => ws.send('hi'));
-      ws.once('message', (m: Buffer) => resolve(m.toString()));
-      ws.once('error', reject);
-    });
-    ws.close();
+    const reply = await wsExchange(ws, 'hi');
     expect(reply).toBe('/v2/chat hi');
   });
 
@@ -403,12 +399,7 @@ spec:
     // WebSockets keep HTTP/1.1 on the same port (as browsers open them beside an HTTP/2 connection).
     const wsOptions: ClientOptions & tls.ConnectionOptions = { headers: { Host: 'secure.local' }, servername: 'secure.local', ca }; // ws hands TLS options on
     const ws = new WebSocket(`wss://127.0.0.1:${proxy.httpsPort}/ws/chat`, wsOptions);
-    const echoed = await new Promise<string>((resolve, reject) => {
-      ws.once('open', () => ws.send('hi'));
-      ws.once('message', (m: Buffer) => resolve(m.toString()));
-      ws.once('error', reject);
-    });
-    ws.close();
+    const echoed = await wsExchange(ws, 'hi');
     expect(echoed).toBe('/ws/chat hi');
   });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionRefused } from '../../helpers/free-port';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
+import { wsExchange } from '../../helpers/ws-exchange';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { closeServer as close, listenLocal as listen, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
 
@@ -73,12 +74,7 @@ describe('the ingress proxy through the agent port-forward protocol', () => {
 
   it('passes a WebSocket through', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${proxy.httpPort}/chat`, { headers: { Host: 'any.local' } });
-    const reply = await new Promise<string>((resolve, reject) => {
-      ws.once('open', () => ws.send('hi'));
-      ws.once('message', (m: Buffer) => resolve(m.toString()));
-      ws.once('error', reject);
-    });
-    ws.close();
+    const reply = await wsExchange(ws, 'hi');
     expect(reply).toBe('echo hi');
   });
 
