@@ -26,6 +26,8 @@ interface Parsed {
   format: Format;
   /** The string as given, when ParseQuantity keeps it (its fast path found it canonical). */
   kept?: string;
+  /** The fast path's int64Amount (signed value × 10^scale); absent when the value is an inf.Dec. */
+  int64?: { value: bigint; scale: number };
 }
 
 /** parseQuantityString: sign, the number's text (`value`), numerator, denominator and suffix; undefined for ErrFormatWrong. */
@@ -113,7 +115,10 @@ function parse(str: string): Parsed | undefined {
         const keep = format === 'BinarySI'
           ? exponent % 10 === 0 && (value & 7n) !== 0n
           : scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
-        return { negative, unscaled: result * (scale > 0 ? 10n ** BigInt(scale) : 1n), scale: scale < 0 ? -scale : 0, format, kept: keep ? str : undefined };
+        return {
+          negative, unscaled: result * (scale > 0 ? 10n ** BigInt(scale) : 1n), scale: scale < 0 ? -scale : 0, format, kept: keep ? str : undefined,
+          int64: { value: negative ? -result : result, scale },
+        };
       }
     }
   }
@@ -173,6 +178,21 @@ function canonical(q: Parsed): string | undefined {
   if (format === 'DecimalExponent') return `${sign}${value}${exponent === 0 ? '' : `e${exponent}`}`;
   const suffix = DECIMAL_BY_EXPONENT.get(exponent);
   return suffix === undefined ? undefined : `${sign}${value}${suffix}`;
+}
+
+/** A parsed quantity's exact value, as resource.ParseQuantity reads `str` (no trimming); undefined when it does not parse. */
+export interface ExactQuantity {
+  /** The value is `unscaled` × 10^−`scale` (signed). */
+  unscaled: bigint;
+  scale: number;
+  /** Go's int64Amount of the value (value × 10^scale), when ParseQuantity made one rather than an inf.Dec. */
+  int64?: { value: bigint; scale: number };
+}
+
+export function exactQuantity(str: string): ExactQuantity | undefined {
+  const q = parse(str);
+  if (!q) return undefined;
+  return { unscaled: q.negative ? -q.unscaled : q.unscaled, scale: q.scale, int64: q.int64 ?? (q.unscaled === 0n ? { value: 0n, scale: 0 } : undefined) };
 }
 
 /**

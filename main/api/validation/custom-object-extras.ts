@@ -9,7 +9,8 @@ import { isObj } from './read';
 
 /** A dotted-quad IPv4 address without leading zeros (Go's netip and kube-openapi's ipv4 format agree). */
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const FORMATS: Record<string, (s: string) => boolean> = {
+/** kube-openapi's string formats (strfmt) that schemas name, by name. */
+export const FORMATS: Record<string, (s: string) => boolean> = {
   'date-time': (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T'))),
   date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
   uuid: (s) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s),

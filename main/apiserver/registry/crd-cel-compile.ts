@@ -7,6 +7,7 @@
 // @bufbuild/cel has no type checker in its API, so the checks are the AST's, against the schema.
 import { celEnv, parse } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
 import type { JSONSchemaProps, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { invalid } from '../../api/validation/cause';
@@ -18,12 +19,13 @@ export type Expr = NonNullable<ParsedExpr['expr']>;
 interface Rule { rule?: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string; optionalOldSelf?: boolean }
 
 const funcs = celEnv({ funcs: strings }).funcs;
-/** Functions of Kubernetes' CEL libraries (lists, regex, url, quantity, ip/cidr, format, semver, sets, optional, math, base64). */
-const KUBERNETES_FUNCS = new Set(('isSorted sum min max indexOf lastIndexOf find findAll url isURL getScheme getHost getHostname getPort getEscapedPath '
-  + 'getQuery quantity isQuantity sign isGreaterThan isLessThan compareTo add sub asInteger asApproximateFloat isInteger ip isIP cidr isCIDR family '
-  + 'isUnspecified isLoopback isLinkLocalMulticast isLinkLocalUnicast isGlobalUnicast isCanonical containsIP containsCIDR masked prefixLength named '
-  + 'validate semver isSemver major minor patch charAt upperAscii replace split substring trim join quote reverse format hasValue value orValue or '
-  + 'optMap optFlatMap greatest least ceil floor round trunc abs isInf isNaN isFinite bitAnd bitOr bitXor bitNot bitShiftLeft bitShiftRight').split(' '));
+/**
+ * Functions of Kubernetes' CEL libraries, as evaluated (cel-kubernetes-lib.ts: lists, regex, URLs, quantity, IP/CIDR,
+ * format, sets, optional values; namespaced ones such as ip.isCanonical by their last name, as the parser splits them),
+ * and cel-go's optMap/optFlatMap macros, which Kubernetes declares and @bufbuild/cel cannot run. Not declared, as in
+ * Kubernetes 1.32: the semver library (1.33), cel-go's math and base64 extensions and strings' reverse (version 3).
+ */
+const KUBERNETES_FUNCS = new Set([...KUBERNETES_CEL_FUNCS.map((f) => f.name.slice(f.name.lastIndexOf('.') + 1)), 'optMap', 'optFlatMap']);
 export const ARITHMETIC = new Set(['_+_', '_-_', '_*_', '_/_', '_%_', '-_']);
 export const BOOLEAN = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false']);
 

@@ -9,6 +9,7 @@
 import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
+import { celTypesRegistry } from './cel-types';
 import type { JSONSchemaProps } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { duplicate, forbidden, invalid, required } from '../../api/validation/cause';
@@ -17,7 +18,7 @@ import { correlatedField, correlatedItem, unchanged } from '../../api/validation
 interface Rule { rule: string; message?: string; messageExpression?: string; fieldPath?: string; reason?: string }
 export type Program = (bindings: Record<string, CelInput>) => unknown;
 
-const env = celEnv({ funcs: [...strings, ...KUBERNETES_CEL_FUNCS] });
+const env = celEnv({ funcs: [...strings, ...KUBERNETES_CEL_FUNCS], registry: celTypesRegistry() });
 const programs = new Map<string, Program | Error>();
 
 /** The planned program of an expression (cached by its text), or the error that parsing or planning gave. */

@@ -3,7 +3,7 @@
 // the lists library (isSorted, sum, min, max, indexOf, lastIndexOf) with its empty-list errors.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../main/apiserver/registry/custom-cel';
-import { celIPFamily, celIsCIDR } from '../../../main/apiserver/registry/cel-kubernetes-lib';
+import { celIPFamily, celIsCIDR } from '../../../main/apiserver/registry/cel-net';
 
 function run(expr: string, self: unknown = null): unknown {
   const p = compile(expr);

@@ -1,0 +1,126 @@
+// Kubernetes' typed CEL libraries in real manifests, with real kubectl: a CRD whose rules use quantity(), cidr() and
+// ip strings, url(), format.dns1123Label() with optional values and sets.contains — applied, then objects that pass
+// and objects refused with apiextensions' messages (a failed rule, a messageExpression, a runtime error's
+// `<error> evaluating rule: <rule>`) — and a ValidatingAdmissionPolicy capping containers' memory with quantity().
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  c = await startTestCluster();
+});
+afterAll(async () => {
+  await c?.stop();
+});
+
+const RULES = [
+  ['isCIDR(self.cidr) && cidr(self.cidr).containsIP(self.gateway)', 'message: gateway must be inside cidr'],
+  ['cidr(self.cidr).masked() == cidr(self.cidr)', "messageExpression: \"'cidr ' + self.cidr + ' is not masked, use ' + string(cidr(self.cidr).masked())\""],
+  ['quantity(self.memory).compareTo(quantity(self.limit)) <= 0', "messageExpression: \"'memory ' + self.memory + ' is above ' + self.limit\""],
+  ["url(self.endpoint).getScheme() == 'https' && url(self.endpoint).getPort() != '80'", 'message: endpoint must be https'],
+  ['!format.dns1123Label().validate(self.name).hasValue()', "messageExpression: \"format.dns1123Label().validate(self.name).value().join(', ')\""],
+  ["sets.contains(['gold', 'silver', 'bronze'], self.tiers)", 'message: unknown tier'],
+];
+
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: pools.net.example.com
+spec:
+  group: net.example.com
+  scope: Namespaced
+  names: {plural: pools, singular: pool, kind: Pool}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+${RULES.map(([rule, msg]) => `            - rule: "${rule}"\n              ${msg}`).join('\n')}
+            properties:
+              cidr: {type: string}
+              gateway: {type: string}
+              memory: {type: string}
+              limit: {type: string}
+              endpoint: {type: string}
+              name: {type: string}
+              tiers: {type: array, items: {type: string}}
+`;
+
+const pool = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'net.example.com/v1', kind: 'Pool', metadata: { name, namespace: 'default' }, spec });
+const GOOD = { cidr: '10.20.0.0/16', gateway: '10.20.0.1', memory: '512Mi', limit: '1Gi', endpoint: 'https://api.example.com:8443/v1', name: 'edge-1', tiers: ['gold'] };
+
+describe('typed CEL libraries in CRD rules and admission policies', () => {
+  it('admits what the rules allow and refuses the rest with apiextensions\' messages', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: CRD });
+    await c.kubectlOk(['wait', '--for=condition=Established', 'crd/pools.net.example.com', '--timeout=30s']);
+    await c.kubectlOk(['apply', '-f', '-'], { input: pool('good', GOOD) });
+    // Equal quantities written differently are equal.
+    await c.kubectlOk(['apply', '-f', '-'], { input: pool('equal', { ...GOOD, memory: '1024Mi' }) });
+    expect(await c.kubectlOk(['get', 'pools', '-o', 'name'])).toBe('pool.net.example.com/equal\npool.net.example.com/good\n');
+
+    const bad = await c.kubectl(['apply', '-f', '-'], {
+      input: pool('bad', { cidr: '10.20.0.5/16', gateway: '10.30.0.1', memory: '2Gi', limit: '1Gi', endpoint: 'http://api.example.com', name: 'Edge_1', tiers: ['gold', 'platinum'] }),
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('The Pool "bad" is invalid: \n');
+    expect(bad.stderr).toContain('* spec: Invalid value: "object": gateway must be inside cidr\n');
+    expect(bad.stderr).toContain('* spec: Invalid value: "object": cidr 10.20.0.5/16 is not masked, use 10.20.0.0/16\n');
+    expect(bad.stderr).toContain('* spec: Invalid value: "object": memory 2Gi is above 1Gi\n');
+    expect(bad.stderr).toContain('* spec: Invalid value: "object": endpoint must be https\n');
+    expect(bad.stderr).toContain("* spec: Invalid value: \"object\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')\n");
+    expect(bad.stderr).toContain('* spec: Invalid value: "object": unknown tier');
+
+    const broken = await c.kubectl(['apply', '-f', '-'], { input: pool('broken', { ...GOOD, memory: '10Mo', endpoint: 'api.example.com' }) });
+    expect(broken.stderr).toContain("spec: Invalid value: \"object\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' evaluating rule: quantity(self.memory).compareTo(quantity(self.limit)) <= 0");
+    expect(broken.stderr).toContain('spec: Invalid value: "object": URL parse error during conversion from string: parse "api.example.com": invalid URI for request evaluating rule: ');
+    expect(await c.kubectlOk(['get', 'pools', '-o', 'name'])).toBe('pool.net.example.com/equal\npool.net.example.com/good\n');
+  });
+
+  it('caps containers\' memory with quantity() in a ValidatingAdmissionPolicy', async () => {
+    const policy = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: memory-cap
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE", "UPDATE"]
+      resources: ["deployments"]
+  validations:
+  - expression: "object.spec.template.spec.containers.all(c, !has(c.resources.limits) || !('memory' in c.resources.limits) || quantity(c.resources.limits.memory).compareTo(quantity('1Gi')) <= 0)"
+    messageExpression: "'memory limits must be at most 1Gi, not ' + object.spec.template.spec.containers.map(c, c.resources.limits.memory).join(', ')"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: memory-cap-binding
+spec:
+  policyName: memory-cap
+  validationActions: [Deny]
+`;
+    await c.kubectlOk(['apply', '-f', '-'], { input: policy });
+    const deployment = (name: string, memory: string) => JSON.stringify({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'busybox', resources: { limits: { memory } } }] } },
+      },
+    });
+    const denied = await c.kubectl(['apply', '-f', '-'], { input: deployment('big', '1536Mi') });
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toContain("ValidatingAdmissionPolicy 'memory-cap' with binding 'memory-cap-binding' denied request: memory limits must be at most 1Gi, not 1536Mi");
+    // Exactly 1Gi, written in bytes: admitted (and stored as written, its canonical form).
+    await c.kubectlOk(['apply', '-f', '-'], { input: deployment('small', '1073741824') });
+    expect(await c.kubectlOk(['get', 'deployment', 'small', '-o', 'jsonpath={.spec.template.spec.containers[0].resources.limits.memory}'])).toBe('1073741824');
+  });
+});
