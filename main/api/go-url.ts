@@ -45,9 +45,12 @@ const HEX = '0123456789ABCDEF';
 const unhex = (c: string): number => parseInt(c, 16);
 const isHex = (c: string | undefined) => c !== undefined && /^[0-9A-Fa-f]$/.test(c);
 
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
 /** url.unescape: the decoded text, or Go's error text. Works on UTF-8 bytes, as Go's strings are. */
 function unescape(s: string, mode: Mode): string | { error: string } {
-  const bytes = Buffer.from(s, 'utf8');
+  const bytes = utf8.encode(s);
   const out: number[] = [];
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
@@ -56,7 +59,7 @@ function unescape(s: string, mode: Mode): string | { error: string } {
       const h1 = String.fromCharCode(bytes[i + 1] ?? 0);
       const h2 = String.fromCharCode(bytes[i + 2] ?? 0);
       if (i + 2 >= bytes.length || !isHex(h1) || !isHex(h2)) {
-        const bad = bytes.subarray(i, Math.min(i + 3, bytes.length)).toString('latin1');
+        const bad = String.fromCharCode(...bytes.subarray(i, Math.min(i + 3, bytes.length)));
         return { error: `invalid URL escape ${JSON.stringify(bad)}` };
       }
       if (mode === 'host' && unhex(h1) < 8 && `%${h1}${h2}` !== '%25') return { error: `invalid URL escape ${JSON.stringify(`%${h1}${h2}`)}` };
@@ -69,13 +72,13 @@ function unescape(s: string, mode: Mode): string | { error: string } {
       out.push(b);
     }
   }
-  return Buffer.from(out).toString('utf8');
+  return fromUtf8.decode(Uint8Array.from(out));
 }
 
 /** url.escape. */
 export function escape(s: string, mode: Mode): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of utf8.encode(s)) {
     const c = String.fromCharCode(b);
     if (b >= 0x80 || shouldEscape(c, mode)) {
       out += c === ' ' && mode === 'queryComponent' ? '+' : `%${HEX[b >> 4]}${HEX[b & 15]}`;
