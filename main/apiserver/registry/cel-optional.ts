@@ -2,7 +2,7 @@
 // optional.of, optional.ofNonZeroValue, optional.none, and an optional's hasValue, value, or and orValue. The
 // syntax that goes with them (`self.?field`, `list[?i]`, `[?x]`, `{?k: v}`) and the optMap/optFlatMap macros are
 // not read by @bufbuild/cel's parser, so rules using them are refused when they are compiled.
-import { CelScalar, celFunc, celMethod, isCelList, isCelMap, isCelType, isCelUint, type CelValue } from '@bufbuild/cel';
+import { CelScalar, celFunc, celMethod, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
 import { toJsonString } from '@bufbuild/protobuf';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
 import { CelOpaque } from './cel-types';
@@ -10,26 +10,26 @@ import { CelOpaque } from './cel-types';
 const { DYN, BOOL } = CelScalar;
 
 /** A value's text for `==` between optionals: equal CEL values, equal texts (1 and 1.0 alike, map keys sorted). */
-function keyOf(v: CelValue): string {
+function keyOf(v: CelInput): string {
   if (typeof v === 'bigint' || typeof v === 'number') return `n:${String(v)}`;
   if (isCelUint(v)) return `n:${String(v.value)}`;
   if (typeof v === 'string') return `s:${JSON.stringify(v)}`;
   if (typeof v === 'boolean' || v === null) return String(v);
   if (v instanceof Uint8Array) return `b:${Buffer.from(v).toString('hex')}`;
-  if (isCelList(v)) return `[${[...v].map(keyOf).join(',')}]`;
-  if (isCelMap(v)) return `{${[...v].map(([k, x]) => `${keyOf(k)}:${keyOf(x)}`).sort().join(',')}}`;
+  if (isCelList(v) || Array.isArray(v)) return `[${[...(v as Iterable<CelInput>)].map(keyOf).join(',')}]`;
+  if (isCelMap(v) || v instanceof Map) return `{${[...(v as Map<CelInput, CelInput>)].map(([k, x]) => `${keyOf(k)}:${keyOf(x)}`).sort().join(',')}}`;
   if (isReflectMessage(v)) return `m:${v.desc.typeName}:${toJsonString(v.desc, v.message)}`;
   if (isCelType(v)) return `t:${v.name}`;
-  return String(v);
+  return keyOf(new Map(Object.entries(v as Record<string, CelInput>)));
 }
 
 /** The optional's value, or `NONE`. */
 const NONE = Symbol('optional.none');
-type Held = CelValue | typeof NONE;
+type Held = CelInput | typeof NONE;
 
 export const OPTIONAL = new CelOpaque<{ has: boolean; key: string }, Held>('', 'optional_type', { has: 'bool', key: 'string' });
 
-export const optionalOf = (v: CelValue | undefined) => (v === undefined ? OPTIONAL.of({ has: false, key: '' }, NONE) : OPTIONAL.of({ has: true, key: keyOf(v) }, v));
+export const optionalOf = (v: CelInput | undefined) => (v === undefined ? OPTIONAL.of({ has: false, key: '' }, NONE) : OPTIONAL.of({ has: true, key: keyOf(v) }, v));
 
 function isZero(v: CelValue): boolean {
   if (typeof v === 'bigint') return v === 0n;
