@@ -47,3 +47,19 @@ export async function defineCrd(c: TestCluster, yaml: string, name: string): Pro
   await c.kubectlOk(['apply', '-f', '-'], { input: yaml });
   await c.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', `crd/${name}`]);
 }
+
+/**
+ * An openAPIV3Schema body (eight spaces) whose `spec` carries x-kubernetes-validations: `rules` is their YAML list at
+ * twelve spaces ("            - rule: …"), `properties` spec's properties at fourteen ("              size: {type: integer}").
+ */
+export function ruledSpecSchema(rules: string, properties: string): string {
+  return `        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+${rules}
+            properties:
+${properties}
+`;
+}

@@ -3,6 +3,7 @@
 // cannot be a string are refused with apiextensions' 422 (path, ValidationRule value, message); valid rules pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { crdManifest, ruledSpecSchema, storedVersion } from '../../helpers/crd';
 
 let c: TestCluster;
 
@@ -13,31 +14,10 @@ afterAll(async () => {
   await c?.stop();
 });
 
-const crd = (plural: string, rules: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: ${plural}.cc.example.com
-spec:
-  group: cc.example.com
-  scope: Namespaced
-  names: {plural: ${plural}, kind: ${plural[0].toUpperCase()}${plural.slice(1, -1)}}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-${rules}
-            properties:
-              replicas: {type: integer}
-              name: {type: string}
-              labels: {type: object, additionalProperties: {type: string}}
-`;
+const crd = (plural: string, rules: string) => crdManifest(
+  { group: 'cc.example.com', plural, kind: `${plural[0].toUpperCase()}${plural.slice(1, -1)}` },
+  storedVersion(ruledSpecSchema(rules, '              replicas: {type: integer}\n              name: {type: string}\n              labels: {type: object, additionalProperties: {type: string}}')),
+);
 
 const RULE = (r: string, m = '') => `apiextensions.ValidationRule{Rule:"${r}", Message:"", MessageExpression:"${m}", `
   + 'Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}';

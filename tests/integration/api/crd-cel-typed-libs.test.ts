@@ -4,6 +4,7 @@
 // `<error> evaluating rule: <rule>`) — and a ValidatingAdmissionPolicy capping containers' memory with quantity().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster';
+import { crdManifest, defineCrd, ruledSpecSchema, storedVersion } from '../../helpers/crd';
 
 let c: TestCluster;
 
@@ -23,43 +24,18 @@ const RULES = [
   ["sets.contains(['gold', 'silver', 'bronze'], self.tiers)", 'message: unknown tier'],
 ];
 
-const CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: pools.net.example.com
-spec:
-  group: net.example.com
-  scope: Namespaced
-  names: {plural: pools, singular: pool, kind: Pool}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-${RULES.map(([rule, msg]) => `            - rule: "${rule}"\n              ${msg}`).join('\n')}
-            properties:
-              cidr: {type: string}
-              gateway: {type: string}
-              memory: {type: string}
-              limit: {type: string}
-              endpoint: {type: string}
-              name: {type: string}
-              tiers: {type: array, items: {type: string}}
-`;
+const CRD = crdManifest({ group: 'net.example.com', plural: 'pools', kind: 'Pool' }, storedVersion(ruledSpecSchema(
+  RULES.map(([rule, msg]) => `            - rule: "${rule}"\n              ${msg}`).join('\n'),
+  ['cidr: {type: string}', 'gateway: {type: string}', 'memory: {type: string}', 'limit: {type: string}', 'endpoint: {type: string}',
+    'name: {type: string}', 'tiers: {type: array, items: {type: string}}'].map((p) => `              ${p}`).join('\n'),
+)));
 
 const pool = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'net.example.com/v1', kind: 'Pool', metadata: { name, namespace: 'default' }, spec });
 const GOOD = { cidr: '10.20.0.0/16', gateway: '10.20.0.1', memory: '512Mi', limit: '1Gi', endpoint: 'https://api.example.com:8443/v1', name: 'edge-1', tiers: ['gold'] };
 
 describe('typed CEL libraries in CRD rules and admission policies', () => {
   it('admits what the rules allow and refuses the rest with apiextensions\' messages', async () => {
-    await c.kubectlOk(['apply', '-f', '-'], { input: CRD });
-    await c.kubectlOk(['wait', '--for=condition=Established', 'crd/pools.net.example.com', '--timeout=30s']);
+    await defineCrd(c, CRD, 'pools.net.example.com');
     await c.kubectlOk(['apply', '-f', '-'], { input: pool('good', GOOD) });
     // Equal quantities written differently are equal.
     await c.kubectlOk(['apply', '-f', '-'], { input: pool('equal', { ...GOOD, memory: '1024Mi' }) });
@@ -196,43 +172,18 @@ spec:
   });
 
   it('runs optionalOldSelf rules on creates with oldSelf an optional, and refuses the field on rules without oldSelf', async () => {
-    const crd = (rules: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: volumes.net.example.com
-spec:
-  group: net.example.com
-  scope: Namespaced
-  names: {plural: volumes, singular: volume, kind: Volume}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-${rules}
-            properties:
-              tier: {type: string}
-              size: {type: integer}
-`;
+    const crd = (rules: string) => crdManifest({ group: 'net.example.com', plural: 'volumes', kind: 'Volume' },
+      storedVersion(ruledSpecSchema(rules, '              tier: {type: string}\n              size: {type: integer}')));
     const refused = await c.kubectl(['apply', '-f', '-'], { input: crd('            - rule: "self.size > 0"\n              optionalOldSelf: true') });
     expect(refused.stderr).toContain('spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].optionalOldSelf: Invalid value: true: may not be set if oldSelf is not used in rule');
-    await c.kubectlOk(['apply', '-f', '-'], {
-      input: crd([
-        '            - rule: "oldSelf.hasValue() || self.tier == \'bronze\'"',
-        '              message: new volumes start at bronze',
-        '              optionalOldSelf: true',
-        '            - rule: "self.size >= oldSelf.orValue({\'size\': 0}).size"',
-        '              messageExpression: "\'size may not shrink below \' + string(oldSelf.value().size)"',
-        '              optionalOldSelf: true',
-      ].join('\n')),
-    });
-    await c.kubectlOk(['wait', '--for=condition=Established', 'crd/volumes.net.example.com', '--timeout=30s']);
+    await defineCrd(c, crd([
+      '            - rule: "oldSelf.hasValue() || self.tier == \'bronze\'"',
+      '              message: new volumes start at bronze',
+      '              optionalOldSelf: true',
+      '            - rule: "self.size >= oldSelf.orValue({\'size\': 0}).size"',
+      '              messageExpression: "\'size may not shrink below \' + string(oldSelf.value().size)"',
+      '              optionalOldSelf: true',
+    ].join('\n')), 'volumes.net.example.com');
     const vol = (tier: string, size: number) => JSON.stringify({ apiVersion: 'net.example.com/v1', kind: 'Volume', metadata: { name: 'data', namespace: 'default' }, spec: { tier, size } });
     const gold = await c.kubectl(['create', '-f', '-'], { input: vol('gold', 10) });
     expect(gold.stderr).toContain('The Volume "data" is invalid: spec: Invalid value: "object": new volumes start at bronze');
