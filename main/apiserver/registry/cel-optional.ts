@@ -1,7 +1,8 @@
 // cel-go's optional values (cel.OptionalTypes, in Kubernetes' CEL environment since 1.28) as functions:
-// optional.of, optional.ofNonZeroValue, optional.none, and an optional's hasValue, value, or and orValue. The
-// syntax that goes with them (`self.?field`, `list[?i]`, `[?x]`, `{?k: v}`) and the optMap/optFlatMap macros are
-// not read by @bufbuild/cel's parser, so rules using them are refused when they are compiled.
+// optional.of, optional.ofNonZeroValue, optional.none, and an optional's hasValue, value, or and orValue; with
+// __optSelect and __optIndex, what `x.?f` and `x[?k]` are rewritten into (cel-optional-syntax.ts). The optional
+// list and map literals (`[?x]`, `{?k: v}`) and the optMap/optFlatMap macros are not read by @bufbuild/cel's parser,
+// so rules using them are refused when they are compiled.
 import { CelScalar, celFunc, celMethod, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
 import { toJsonString } from '@bufbuild/protobuf';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
@@ -47,7 +48,46 @@ function isZero(v: CelValue): boolean {
 const T = OPTIONAL.type;
 const held = (v: unknown) => OPTIONAL.must(v);
 
+/** What an optional selection or index reads: an optional's value (undefined when it has none), or the value itself. */
+function through(x: CelValue): CelInput | undefined {
+  const h = OPTIONAL.data(x);
+  if (h === undefined) return x;
+  return h === NONE ? undefined : h;
+}
+
+/** optional.of(v[key]) when the map (or object) `v` has the key, else optional.none(). */
+function byKey(v: CelInput, key: CelValue) {
+  if (isCelMap(v) || v instanceof Map) {
+    const m = v as ReadonlyMap<unknown, CelInput>;
+    return optionalOf(m.has(key) ? m.get(key) : undefined);
+  }
+  if (typeof key === 'string' && typeof v === 'object' && v !== null && !isCelList(v) && !Array.isArray(v) && !isReflectMessage(v) && !(v instanceof Uint8Array)) {
+    const o = v as Record<string, CelInput>;
+    return optionalOf(Object.hasOwn(o, key) ? o[key] : undefined);
+  }
+  throw new Error('no such overload');
+}
+
+/** `x.?f` (cel-optional-syntax.ts): optional.of(x.f) when x has the field or key f, else optional.none(). */
+function optSelect(x: CelValue, field: string) {
+  const v = through(x);
+  return v === undefined || v === null ? optionalOf(undefined) : byKey(v, field);
+}
+
+/** `x[?k]`: optional.of(x[k]) when the list has the index or the map the key, else optional.none(). */
+function optIndex(x: CelValue, k: CelValue) {
+  const v = through(x);
+  if (v === undefined || v === null) return optionalOf(undefined);
+  if (!isCelList(v) && !Array.isArray(v)) return byKey(v, k);
+  const items = [...(v as Iterable<CelInput>)];
+  const i = typeof k === 'bigint' ? Number(k) : isCelUint(k) ? Number(k.value) : typeof k === 'number' && Number.isInteger(k) ? k : NaN;
+  if (Number.isNaN(i)) throw new Error('no such overload');
+  return optionalOf(i >= 0 && i < items.length ? items[i] : undefined);
+}
+
 export const OPTIONAL_FUNCS = [
+  celFunc('__optSelect', [DYN, CelScalar.STRING], T, (x, f) => optSelect(x, f)),
+  celFunc('__optIndex', [DYN, DYN], T, (x, k) => optIndex(x, k)),
   celFunc('optional.of', [DYN], T, (v) => optionalOf(v)),
   celFunc('optional.ofNonZeroValue', [DYN], T, (v) => optionalOf(isZero(v) ? undefined : v)),
   celFunc('optional.none', [], T, () => optionalOf(undefined)),

@@ -8,6 +8,7 @@
 import { celEnv, parse } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
+import { desugarOptionalSyntax } from './cel-optional-syntax';
 import type { JSONSchemaProps, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { invalid } from '../../api/validation/cause';
@@ -123,7 +124,7 @@ export function checkFunction(e: Expr, pos: (e: Expr) => number): void {
 export function parseExpr(src: string): { ast: ParsedExpr; pos: (e: Expr) => number } | { text: string } {
   let ast: ParsedExpr;
   try {
-    ast = parse(src);
+    ast = parse(desugarOptionalSyntax(src));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const m = /^<input>:(\d+):(\d+): (.*)$/s.exec(msg);

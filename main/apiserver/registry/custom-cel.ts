@@ -11,6 +11,7 @@ import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
 import { celTypesRegistry } from './cel-types';
 import { optionalOf } from './cel-optional';
+import { desugarOptionalSyntax } from './cel-optional-syntax';
 import type { JSONSchemaProps } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { duplicate, forbidden, invalid, required } from '../../api/validation/cause';
@@ -27,7 +28,7 @@ export function compile(expr: string): Program | Error {
   let p = programs.get(expr);
   if (!p) {
     try {
-      const run = plan(env, parse(expr));
+      const run = plan(env, parse(desugarOptionalSyntax(expr)));
       p = (b) => run(b);
     } catch (e) {
       p = e instanceof Error ? e : new Error(String(e));

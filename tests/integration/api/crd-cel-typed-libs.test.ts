@@ -183,6 +183,9 @@ spec:
       '            - rule: "self.size >= oldSelf.orValue({\'size\': 0}).size"',
       '              messageExpression: "\'size may not shrink below \' + string(oldSelf.value().size)"',
       '              optionalOldSelf: true',
+      '            - rule: "self.?tier.orValue(\'bronze\') != \'platinum\' && (!oldSelf.?tier.hasValue() || oldSelf.value().tier != \'gold\' || self.?tier == optional.of(\'gold\'))"',
+      '              message: no platinum, and gold stays gold',
+      '              optionalOldSelf: true',
     ].join('\n')), 'volumes.net.example.com');
     const vol = (tier: string, size: number) => JSON.stringify({ apiVersion: 'net.example.com/v1', kind: 'Volume', metadata: { name: 'data', namespace: 'default' }, spec: { tier, size } });
     const gold = await c.kubectl(['create', '-f', '-'], { input: vol('gold', 10) });
@@ -191,5 +194,7 @@ spec:
     await c.kubectlOk(['apply', '-f', '-'], { input: vol('gold', 20) });
     const shrunk = await c.kubectl(['apply', '-f', '-'], { input: vol('gold', 5) });
     expect(shrunk.stderr).toContain('spec: Invalid value: "object": size may not shrink below 20');
+    const demoted = await c.kubectl(['apply', '-f', '-'], { input: vol('silver', 30) });
+    expect(demoted.stderr).toContain('spec: Invalid value: "object": no platinum, and gold stays gold');
   });
 });
