@@ -1,8 +1,9 @@
-// cel-go's optional selection syntax, which Kubernetes' CEL has had since 1.29 and @bufbuild/cel's parser does not
-// read, rewritten into calls before parsing: `x.?f` becomes `__optSelect(x, "f")` and `x[?k]` becomes
-// `__optIndex(x, k)` (cel-optional.ts); what a chain selects after them (`x.?f.g`, `x.?f[0]`) stays optional, as
-// in cel-go. Text without `.?` or `[?` outside string literals is returned as it is. The optional list and map
-// literals (`[?x]`, `{?k: v}`) are not rewritten.
+// cel-go's optional syntax, which Kubernetes' CEL has had since 1.29 and @bufbuild/cel's parser does not read,
+// rewritten into calls before parsing (cel-optional.ts): `x.?f` becomes `__optSelect(x, "f")` and `x[?k]`
+// `__optIndex(x, k)` — what a chain selects after them (`x.?f.g`, `x.?f[0]`) stays optional, as in cel-go — and
+// list and map literals with optional elements or entries (`[a, ?b]`, `{'k': v, ?'o': w}`) become
+// `__optList([optional.of(a), b])` and `__optMap([['k', optional.of(v)], ['o', w]])`, which keep what has a value.
+// Text without a `?` outside string literals is returned as it is.
 
 interface Token { text: string; start: number; end: number; kind: 'ident' | 'literal' | 'punct' }
 
@@ -141,12 +142,60 @@ function rewriteOnce(src: string): string | undefined {
   return undefined;
 }
 
-/** The expression with cel-go's `.?` and `[?` rewritten into calls @bufbuild/cel can run. */
+/** The token ranges of a literal's elements between `open` and `close` (split at its own commas). */
+function elements(t: Token[], open: number, close: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = open + 1;
+  let depth = 0;
+  for (let k = open + 1; k < close; k++) {
+    if (['(', '[', '{'].includes(t[k].text)) depth++;
+    else if ([')', ']', '}'].includes(t[k].text)) depth--;
+    else if (t[k].text === ',' && depth === 0) {
+      out.push([from, k]);
+      from = k + 1;
+    }
+  }
+  if (from < close) out.push([from, close]);
+  return out;
+}
+
+/** One rewrite of the leftmost list or map literal with an optional element or entry; undefined when there is none. */
+function rewriteLiteralOnce(src: string): string | undefined {
+  const t = tokenize(src);
+  const text = (a: number, b: number) => src.slice(t[a].start, t[b - 1].end);
+  for (let i = 0; i < t.length; i++) {
+    const list = t[i].text === '[' && !endsOperand(t, i - 1);
+    const map = t[i].text === '{' && !(i > 0 && t[i - 1].kind === 'ident');
+    if (!list && !map) continue;
+    const close = closer(t, i);
+    const parts = elements(t, i, close);
+    if (!parts.some(([a]) => t[a].text === '?')) continue;
+    const items = parts.map(([a, b]) => {
+      const optional = t[a].text === '?';
+      const start = optional ? a + 1 : a;
+      if (list) return optional ? text(start, b) : `optional.of(${text(start, b)})`;
+      let colon = start;
+      let depth = 0;
+      for (; colon < b; colon++) {
+        if (['(', '[', '{'].includes(t[colon].text)) depth++;
+        else if ([')', ']', '}'].includes(t[colon].text)) depth--;
+        else if (t[colon].text === ':' && depth === 0) break;
+      }
+      const value = text(colon + 1, b);
+      return `[${text(start, colon)}, ${optional ? value : `optional.of(${value})`}]`;
+    });
+    const call = list ? `__optList([${items.join(', ')}])` : `__optMap([${items.join(', ')}])`;
+    return src.slice(0, t[i].start) + call + src.slice(t[close].end);
+  }
+  return undefined;
+}
+
+/** The expression with cel-go's optional syntax rewritten into calls @bufbuild/cel can run. */
 export function desugarOptionalSyntax(src: string): string {
   if (!src.includes('?')) return src;
   let out = src;
   for (let guard = 0; guard < 100; guard++) {
-    const next = rewriteOnce(out);
+    const next = rewriteOnce(out) ?? rewriteLiteralOnce(out);
     if (next === undefined) return out;
     out = next;
   }

@@ -1,9 +1,8 @@
 // cel-go's optional values (cel.OptionalTypes, in Kubernetes' CEL environment since 1.28) as functions:
 // optional.of, optional.ofNonZeroValue, optional.none, and an optional's hasValue, value, or and orValue; with
-// __optSelect and __optIndex, what `x.?f` and `x[?k]` are rewritten into (cel-optional-syntax.ts). The optional
-// list and map literals (`[?x]`, `{?k: v}`) and the optMap/optFlatMap macros are not read by @bufbuild/cel's parser,
-// so rules using them are refused when they are compiled.
-import { CelScalar, celFunc, celMethod, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
+// __optSelect, __optIndex, __optList and __optMap, what the optional syntax is rewritten into
+// (cel-optional-syntax.ts). The optMap/optFlatMap macros are not read by @bufbuild/cel's parser.
+import { CelScalar, celFunc, celMethod, isCelList, isCelMap, isCelType, isCelUint, listType, mapType, type CelInput, type CelList, type CelUint, type CelValue } from '@bufbuild/cel';
 import { toJsonString } from '@bufbuild/protobuf';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
 import { CelOpaque } from './cel-types';
@@ -85,7 +84,33 @@ function optIndex(x: CelValue, k: CelValue) {
   return optionalOf(i >= 0 && i < items.length ? items[i] : undefined);
 }
 
+/** `[a, ?b]`: the values of the optionals that have one. */
+function optList(l: CelList): CelInput[] {
+  return [...l].flatMap((o) => {
+    const h = held(o);
+    return h === NONE ? [] : [h];
+  });
+}
+
+/** `{k: v, ?o: w}`: the entries whose optional has a value; a key twice is cel-go's error. */
+type MapKey = string | bigint | boolean | CelUint;
+
+function optMap(entries: CelList): Map<MapKey, CelInput> {
+  const out = new Map<MapKey, CelInput>();
+  for (const e of entries) {
+    const [k, o] = [...(e as CelList)];
+    const h = held(o);
+    if (h === NONE) continue;
+    if (typeof k !== 'string' && typeof k !== 'bigint' && typeof k !== 'boolean' && !isCelUint(k)) throw new Error('unsupported key type');
+    if ([...out.keys()].some((x) => keyOf(x) === keyOf(k))) throw new Error(`Failed with repeated key: ${keyOf(k)}`);
+    out.set(k, h);
+  }
+  return out;
+}
+
 export const OPTIONAL_FUNCS = [
+  celFunc('__optList', [listType(DYN)], listType(DYN), (l) => optList(l)),
+  celFunc('__optMap', [listType(DYN)], mapType(DYN, DYN), (l) => optMap(l)),
   celFunc('__optSelect', [DYN, CelScalar.STRING], T, (x, f) => optSelect(x, f)),
   celFunc('__optIndex', [DYN, DYN], T, (x, k) => optIndex(x, k)),
   celFunc('optional.of', [DYN], T, (v) => optionalOf(v)),

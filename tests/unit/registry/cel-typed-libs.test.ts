@@ -193,6 +193,8 @@ describe('optional selection syntax', () => {
     expect(desugarOptionalSyntax('self.?spec.?replicas.orValue(1)')).toBe('__optSelect(__optSelect(self, "spec"), "replicas").orValue(1)');
     expect(desugarOptionalSyntax('!self.items[?0].name.hasValue()')).toBe('!__optSelect(__optIndex(self.items, 0), "name").hasValue()');
     expect(desugarOptionalSyntax('f(a).b.?c == optional.none()')).toBe('__optSelect(f(a).b, "c") == optional.none()');
+    expect(desugarOptionalSyntax('[1, ?x, f(2, 3)]')).toBe('__optList([optional.of(1), x, optional.of(f(2, 3))])');
+    expect(desugarOptionalSyntax("{'a': 1, ?'b': y}")).toBe("__optMap([['a', optional.of(1)], ['b', y]])");
   });
 
   it('selects and indexes optionally, as cel-go', () => {
@@ -204,5 +206,8 @@ describe('optional selection syntax', () => {
     yes('self.spec.?ports[1].orValue(0) == 443 && self.spec.ports[?5].orValue(0) == 0 && self.spec.ports[?0].value() == 80');
     yes("self.labels[?'app'].orValue('') == 'web' && !self.labels[?'tier'].hasValue()");
     yes('self.?spec.replicas.orValue(0) == 3 && !self.?status.replicas.hasValue()');
+    yes('[1, ?self.?spec.?replicas, ?self.?status.?replicas] == [1, 3]');
+    yes("{'a': 1, ?'r': self.?spec.?replicas, ?'s': optional.none()} == {'a': 1, 'r': 3}");
+    expect(() => run("{'a': 1, ?'a': optional.of(2)}")).toThrow(/repeated key/);
   });
 });
