@@ -55,5 +55,10 @@ describe('CRD CEL rules compiled at create and update', () => {
     await c.kubectlOk(['apply', '-f', '-'], { input: crd('widgets', good) });
     const bad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.replicaz > 1"') });
     expect(bad.stderr).toContain(`${PATH}[0].rule: Invalid value: ${RULE('self.replicaz > 1')}: compilation failed: ERROR: <input>:1:5: undefined field 'replicaz'`);
+    // Optional selection reads the schema as selection does.
+    await c.kubectlOk(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicas.orValue(1) >= 0 && self.?labels[?\'a\'].orValue(\'\') != \'b\'"') });
+    const optionalBad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicaz.orValue(1) > 1"') });
+    // (cel-go places it at the `.?`, column 5; the rewritten expression's column differs.)
+    expect(optionalBad.stderr).toMatch(/compilation failed: ERROR: <input>:1:\d+: undefined field 'replicaz'/);
   });
 });
