@@ -61,6 +61,8 @@ function request(host: string, p: string, o: { method?: string; headers?: Record
       res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
+    // A request the proxy leaves unanswered fails, so a waitFor polling with it keeps to its deadline.
+    req.setTimeout(10_000, () => req.destroy(new Error(`${host}${p}: no answer in 10 s`)));
     req.end();
   });
 }
