@@ -22,11 +22,12 @@ interface Rule { rule?: string; message?: string; messageExpression?: string; re
 const funcs = celEnv({ funcs: strings }).funcs;
 /**
  * Functions of Kubernetes' CEL libraries, as evaluated (cel-kubernetes-lib.ts: lists, regex, URLs, quantity, IP/CIDR,
- * format, sets, optional values; namespaced ones such as ip.isCanonical by their last name, as the parser splits them),
+ * format, sets, optional values, authz; cel-go's strings extension), namespaced ones such as ip.isCanonical and
+ * strings.quote by their last name, as the parser splits them,
  * and cel-go's optMap/optFlatMap macros, which Kubernetes declares and @bufbuild/cel cannot run. Not declared, as in
  * Kubernetes 1.32: the semver library (1.33), cel-go's math and base64 extensions and strings' reverse (version 3).
  */
-const KUBERNETES_FUNCS = new Set([...KUBERNETES_CEL_FUNCS.map((f) => f.name.slice(f.name.lastIndexOf('.') + 1)), 'optMap', 'optFlatMap']);
+const KUBERNETES_FUNCS = new Set([...KUBERNETES_CEL_FUNCS, ...strings].map((f) => f.name.slice(f.name.lastIndexOf('.') + 1)).concat('optMap', 'optFlatMap'));
 export const ARITHMETIC = new Set(['_+_', '_-_', '_*_', '_/_', '_%_', '-_']);
 export const BOOLEAN = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false']);
 

@@ -55,6 +55,10 @@ describe('CRD CEL rules compiled at create and update', () => {
     await c.kubectlOk(['apply', '-f', '-'], { input: crd('widgets', good) });
     const bad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.replicaz > 1"') });
     expect(bad.stderr).toContain(`${PATH}[0].rule: Invalid value: ${RULE('self.replicaz > 1')}: compilation failed: ERROR: <input>:1:5: undefined field 'replicaz'`);
+    // Namespaced functions of the libraries (strings.quote, ip.isCanonical, format.named, sets.contains) compile.
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: crd('widgets', '            - rule: "strings.quote(self.name) != \'\' && (!has(self.name) || !ip.isCanonical(self.name) || sets.contains([self.name], [self.name]))"'),
+    });
     // Optional selection reads the schema as selection does.
     await c.kubectlOk(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicas.orValue(1) >= 0 && self.?labels[?\'a\'].orValue(\'\') != \'b\'"') });
     const optionalBad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicaz.orValue(1) > 1"') });
