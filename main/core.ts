@@ -173,11 +173,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const tracingOn = opts.tracing?.enabled !== false;
   const otlp = tracingOn && opts.tracing?.otlpEndpoint ? [otlpProcessor(opts.tracing.otlpEndpoint)] : [];
   const tracing = tracingOn ? startTracing('flotilla-control-plane', otlp) : undefined;
+  const authorizer = new Authorizer(registry);
+  registry.useAuthorizer(authorizer);
   const ctx: ApiContext = {
     // Bookmarks once a minute, as kube-apiserver's watch cache (defaultBookmarkFrequency): each is a write to every
     // watch of every node's agent, so more often only costs idle CPU.
     registry, store, watchTimeoutMs: 30 * 60_000, bookmarkIntervalMs: 60_000,
-    auth: { authorizer: new Authorizer(registry), issuer, serviceAccounts, staticTokens: auth }, instruments,
+    auth: { authorizer, issuer, serviceAccounts, staticTokens: auth }, instruments,
   };
   const aggregator = new Aggregator({ store, frontProxy: pki.frontProxy, dialService: () => registry.webhooks.dialService });
   ctx.aggregator = aggregator;

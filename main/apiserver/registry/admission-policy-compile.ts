@@ -20,7 +20,7 @@ interface Scope {
   variables?: ReadonlyMap<string, Plain>;
 }
 
-const BASE = ['object', 'oldObject', 'request', 'namespaceObject'];
+const BASE = ['object', 'oldObject', 'request', 'namespaceObject', 'authorizer'];
 /** Typed fields of `request` whose type is known (the rest is dyn or other). */
 const REQUEST_STRINGS = new Set(['name', 'namespace', 'operation', 'uid']);
 

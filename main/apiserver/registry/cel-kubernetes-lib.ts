@@ -12,6 +12,7 @@ import { URL_FUNCS } from './cel-url';
 import { OPTIONAL_FUNCS } from './cel-optional';
 import { FORMAT_FUNCS } from './cel-format';
 import { SETS_FUNCS } from './cel-sets';
+import { AUTHZ_FUNCS } from './cel-authz';
 
 const { STRING, INT, BOOL, DYN } = CelScalar;
 const LIST_DYN = listType(DYN);
@@ -77,6 +78,7 @@ export const KUBERNETES_CEL_FUNCS: CelFunc[] = [
   ...OPTIONAL_FUNCS,
   ...FORMAT_FUNCS,
   ...SETS_FUNCS,
+  ...AUTHZ_FUNCS,
   celMethod('find', STRING, [STRING], STRING, function find(re) { return findAll(this, re, 1)[0] ?? ''; }),
   celMethod('findAll', STRING, [STRING], LIST_STRING, function all(re) { return findAll(this, re, -1); }),
   celMethod('findAll', STRING, [STRING, INT], LIST_STRING, function some(re, n) { return findAll(this, re, n < 0n ? -1 : Number(n)); }),

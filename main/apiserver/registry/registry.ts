@@ -22,6 +22,7 @@ import { PRIORITY_CLASSES, missingSystemPriorityClasses } from './strategies/pri
 import { applyPatch } from './patching';
 import { QuotaReservations } from './admission/resource-quota';
 import { ValidatingPolicyAdmission, policyAttributes } from './admission/validating-policy';
+import type { Authorizer } from '../authz/authorizer';
 import { recordManagedFields } from './managed';
 import { sameManagedFieldsIgnoringTime } from '../patch/managed-fields';
 import { schemaCauses } from './custom-resources';
@@ -71,6 +72,12 @@ export class Registry {
       if (!s.restore || r.virtual) continue;
       for (const kv of store.list(storagePrefix(r)).items) s.restore(decode(kv));
     }
+  }
+
+  /** The API server's authorizers, for the `authorizer` of ValidatingAdmissionPolicies and webhooks' matchConditions. */
+  useAuthorizer(authorizer: Authorizer): void {
+    this.policies.authorizer = authorizer;
+    this.webhooks.authorizer = authorizer;
   }
 
   /** Makes the namespaces and the system PriorityClasses every cluster starts with. */

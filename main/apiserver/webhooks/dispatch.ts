@@ -11,6 +11,9 @@ import { ApiError, errors, type StatusReason } from '../status';
 import { WebhookConfigurations } from './configurations';
 import { postReview } from './client';
 import { evaluateMatchConditions } from './match-conditions';
+import type { CelInput } from '@bufbuild/cel';
+import type { Authorizer } from '../authz/authorizer';
+import { authorizerValue, requestResourceValue, type Decide } from '../registry/cel-authz';
 import { isExempt, namespaceSelectorMatches, objectSelectorMatches, rulesMatch } from './matching';
 import { admissionReview, verifiedResponse, type AdmissionResponse, type AdmissionReviewRequest } from './review';
 import type { AdmissionAttributes, ConfiguredWebhook, NamespaceLabels, ServiceDialer } from './types';
@@ -36,6 +39,8 @@ type Hook = MutatingWebhook | ValidatingWebhook;
 export class WebhookAdmission {
   /** Reaches clientConfig.service webhooks; set by core.ts when the core has nodes. */
   dialService?: ServiceDialer;
+  /** The API server's authorizers, for matchConditions' `authorizer`; set by the registry's owner. */
+  authorizer?: Authorizer;
   private readonly configurations: WebhookConfigurations;
 
   constructor(store: Store, private readonly namespaceLabels: NamespaceLabels, private readonly log: (line: string) => void = () => {}) {
@@ -107,6 +112,17 @@ export class WebhookAdmission {
     return warnings;
   }
 
+  /**
+   * matchConditions' `authorizer` and `authorizer.requestResource`: the requester's checks decided by the API server's
+   * authorizers (the control plane's own writes are system:masters).
+   */
+  private authorizerBindings(a: AdmissionAttributes): Record<string, CelInput> {
+    const user = { name: a.user.username, uid: a.user.uid, groups: a.user.groups, extra: a.user.extra };
+    const decide: Decide = (attrs) => this.authorizer?.decide(attrs) ?? { allowed: false, reason: 'no authorizer' };
+    const target = { group: a.resource.group, resource: a.resource.plural, subresource: a.subresource, namespace: a.namespace, name: a.name };
+    return { authorizer: authorizerValue(user, decide), 'authorizer.requestResource': requestResourceValue(user, decide, target) };
+  }
+
   private matching(hooks: ConfiguredWebhook[], a: AdmissionAttributes): ConfiguredWebhook[] {
     return hooks.filter(({ hook }) => rulesMatch(hook.rules, a) && namespaceSelectorMatches(hook.namespaceSelector, a, this.namespaceLabels)
       && objectSelectorMatches(hook.objectSelector, a));
@@ -120,7 +136,7 @@ export class WebhookAdmission {
     }
     const review: AdmissionReviewRequest = admissionReview(a);
     const ignore = hook.failurePolicy === 'Ignore';
-    const conditions = evaluateMatchConditions(hook.matchConditions, review);
+    const conditions = evaluateMatchConditions(hook.matchConditions, review, hook.matchConditions?.length ? this.authorizerBindings(a) : {});
     if ('error' in conditions) {
       if (ignore) return undefined;
       throw errors.internal(`failed calling webhook "${hook.name}": ${conditions.error}`);

@@ -247,5 +247,19 @@ describe('calling webhooks', () => {
       expect(tagged.stderr).toContain('admission webhook "cond.flotilla.test" denied the request without explanation');
     });
     await c.kubectlOk(['delete', 'configmap', 'untagged']);
+    // matchConditions may ask the authorizer: the webhook is called only for requesters who may not list secrets.
+    const byPermission = configuration('Validating', 'by-permission', [{
+      name: 'perm.flotilla.test', path: '/deny-all',
+      extra: '  matchConditions: [{name: cannot-list-secrets, expression: "!authorizer.group(\'\').resource(\'secrets\').namespace(\'default\').check(\'list\').allowed()"}]',
+    }]);
+    await c.kubectlOk(['create', 'serviceaccount', 'hooked', '-n', 'default']);
+    await c.kubectlOk(['create', 'role', 'hooked-cm', '--verb=create', '--resource=configmaps', '-n', 'default']);
+    await c.kubectlOk(['create', 'rolebinding', 'hooked-cm', '--role=hooked-cm', '--serviceaccount=default:hooked', '-n', 'default']);
+    await withConfiguration(byPermission, 'validatingwebhookconfigurations', 'by-permission', async () => {
+      await c.kubectlOk(['create', '-f', '-'], { input: cm('by-admin') });
+      const hooked = await c.kubectl(['create', '-f', '-', '--as=system:serviceaccount:default:hooked'], { input: cm('by-hooked') });
+      expect(hooked.stderr).toContain('admission webhook "perm.flotilla.test" denied the request without explanation');
+    });
+    await c.kubectlOk(['delete', 'configmap', 'by-admin']);
   });
 });

@@ -3,6 +3,8 @@
 // a Namespace is judged by its own labels), the object selector (the new or the old object's labels), the
 // excluded rules, then the resource rules (none: everything) with operations, groups, versions, resources and
 // subresources (`*`, `x/*`, `*/y`), resourceNames and scope.
+import type { Authorizer } from '../../authz/authorizer';
+import type { UserInfo } from '../../authz/attributes';
 import type { LabelSelector, KObject } from '../../../api/types';
 import { selectorFromLabelSelector } from '../../../api/labels';
 
@@ -23,6 +25,8 @@ export interface PolicyAttributes {
   oldObject?: KObject;
   dryRun: boolean;
   user: { username: string; uid: string; groups: string[]; extra: Record<string, string[]> };
+  /** The requester as the authorizers know it, and their decider; absent for the control plane's own writes. */
+  requester?: { user: UserInfo; authorizer: Authorizer };
 }
 
 interface NamedRule {

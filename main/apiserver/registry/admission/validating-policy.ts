@@ -15,6 +15,8 @@ import { ApiError, qualifiedResource } from '../../status';
 import { ParsedCache } from '../parsed-cache';
 import type { ObjectReader } from '../strategy';
 import type { Requester } from '../../authz/escalation';
+import type { Authorizer } from '../../authz/authorizer';
+import type { Decide } from '../cel-authz';
 import { baseBindings, evaluate, withVariables, type Bindings } from './policy-cel';
 import { matchesResources, type PolicyAttributes } from './policy-match';
 
@@ -27,6 +29,8 @@ const CODES: Record<string, number> = { Forbidden: 403, Invalid: 422, RequestEnt
 interface Decision { message: string; reason?: string }
 
 export class ValidatingPolicyAdmission {
+  /** The API server's authorizers, for the `authorizer` of the control plane's own writes (its serviceAccount checks). */
+  authorizer?: Authorizer;
   private readonly policies: ParsedCache<ValidatingAdmissionPolicy>;
   private readonly bindings: ParsedCache<ValidatingAdmissionPolicyBinding>;
 
@@ -101,7 +105,9 @@ export class ValidatingPolicyAdmission {
     policy: ValidatingAdmissionPolicy, a: PolicyAttributes, namespace: KObject | undefined, param: KObject | undefined, fail: boolean,
   ): Decision[] {
     const spec = policy.spec!;
-    const base = baseBindings(a, namespace, param);
+    const authorizer = a.requester?.authorizer ?? this.authorizer;
+    const decide: Decide = (attrs) => authorizer?.decide(attrs) ?? { allowed: false, reason: 'no authorizer' };
+    const base = baseBindings(a, namespace, param, decide);
     const conditionError = matchConditionsError(spec.matchConditions ?? [], base);
     if (conditionError === false) return [];
     if (conditionError) return fail ? [{ message: conditionError }] : [];
@@ -162,5 +168,6 @@ export function policyAttributes(
     operation, group: r.group, version: r.version, kind: r.kind, resource: r.plural, subresource: opts.subresource ?? '',
     namespace: r.namespaced ? meta.namespace ?? '' : '', name: meta.name ?? '', namespaced: r.namespaced, object, oldObject, dryRun: !!opts.dryRun,
     user: { username: u?.name ?? '', uid: u?.uid ?? '', groups: [...(u?.groups ?? [])], extra: Object.fromEntries(Object.entries(u?.extra ?? {}).map(([k, v]) => [k, [...v]])) },
+    requester: opts.requester ? { user: opts.requester.user, authorizer: opts.requester.authorizer } : undefined,
   };
 }
