@@ -8,6 +8,7 @@
 import { celEnv, parse } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
+import { desugarOptionalSyntax } from './cel-optional-syntax';
 import type { JSONSchemaProps, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { invalid } from '../../api/validation/cause';
@@ -124,7 +125,7 @@ export function checkFunction(e: Expr, pos: (e: Expr) => number): void {
 export function parseExpr(src: string): { ast: ParsedExpr; pos: (e: Expr) => number } | { text: string } {
   let ast: ParsedExpr;
   try {
-    ast = parse(src);
+    ast = parse(desugarOptionalSyntax(src));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const m = /^<input>:(\d+):(\d+): (.*)$/s.exec(msg);
@@ -173,6 +174,7 @@ function walk(s: JSONSchemaProps, path: string, root: boolean, causes: Cause[]):
     if (r.rule) {
       const err = compileError(r.rule, s, root, 'bool');
       if (err) causes.push(invalid(`${p}.rule`, goRule(r), err.kind === 'type' ? 'cel expression must evaluate to a bool' : `compilation failed: ${err.text}`));
+      else if (r.optionalOldSelf !== undefined && !/\boldSelf\b/.test(r.rule)) causes.push(invalid(`${p}.optionalOldSelf`, r.optionalOldSelf, 'may not be set if oldSelf is not used in rule'));
     }
     if (r.messageExpression?.trim()) {
       const err = compileError(r.messageExpression, s, root, 'string');

@@ -10,12 +10,14 @@ import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
 import { celTypesRegistry } from './cel-types';
+import { optionalOf } from './cel-optional';
+import { desugarOptionalSyntax } from './cel-optional-syntax';
 import type { JSONSchemaProps } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { duplicate, forbidden, invalid, required } from '../../api/validation/cause';
 import { correlatedField, correlatedItem, unchanged } from '../../api/validation/ratcheting';
 
-interface Rule { rule: string; message?: string; messageExpression?: string; fieldPath?: string; reason?: string }
+interface Rule { rule: string; message?: string; messageExpression?: string; fieldPath?: string; reason?: string; optionalOldSelf?: boolean }
 export type Program = (bindings: Record<string, CelInput>) => unknown;
 
 const env = celEnv({ funcs: [...strings, ...KUBERNETES_CEL_FUNCS], registry: celTypesRegistry() });
@@ -26,7 +28,7 @@ export function compile(expr: string): Program | Error {
   let p = programs.get(expr);
   if (!p) {
     try {
-      const run = plan(env, parse(expr));
+      const run = plan(env, parse(desugarOptionalSyntax(expr)));
       p = (b) => run(b);
     } catch (e) {
       p = e instanceof Error ? e : new Error(String(e));
@@ -80,10 +82,12 @@ function checkRules(s: JSONSchemaProps, v: unknown, old: unknown, path: string, 
   const type = s.type ?? (isMap(v) ? 'object' : Array.isArray(v) ? 'array' : typeof v);
   for (const rule of rules as Rule[]) {
     const transition = /\boldSelf\b/.test(rule.rule);
-    if (transition && old === undefined) continue;
+    // optionalOldSelf: the rule runs on creates too, oldSelf an optional (optional.none() without an old value).
+    const optional = rule.optionalOldSelf === true;
+    if (transition && old === undefined && !optional) continue;
     if (!transition && ratchet) continue;
     const bindings: Record<string, CelInput> = { self: celValue(v, s) };
-    if (transition) bindings.oldSelf = celValue(old, s);
+    if (transition) bindings.oldSelf = optional ? optionalOf(old === undefined ? undefined : celValue(old, s)) : celValue(old, s);
     const p = compile(rule.rule);
     if (p instanceof Error) {
       causes.push(invalid(path, type, `rule compile error: ${p.message}`));

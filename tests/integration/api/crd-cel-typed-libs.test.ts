@@ -170,4 +170,31 @@ spec:
     await c.kubectlOk(['delete', 'validatingadmissionpolicybinding', 'guarded-configmaps-binding']);
     expect(await c.kubectlOk(['get', 'configmaps', '-l', 'guarded', '-o', 'name'])).toBe('configmap/by-admin\n');
   });
+
+  it('runs optionalOldSelf rules on creates with oldSelf an optional, and refuses the field on rules without oldSelf', async () => {
+    const crd = (rules: string) => crdManifest({ group: 'net.example.com', plural: 'volumes', kind: 'Volume' },
+      storedVersion(ruledSpecSchema(rules, '              tier: {type: string}\n              size: {type: integer}')));
+    const refused = await c.kubectl(['apply', '-f', '-'], { input: crd('            - rule: "self.size > 0"\n              optionalOldSelf: true') });
+    expect(refused.stderr).toContain('spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].optionalOldSelf: Invalid value: true: may not be set if oldSelf is not used in rule');
+    await defineCrd(c, crd([
+      '            - rule: "oldSelf.hasValue() || self.tier == \'bronze\'"',
+      '              message: new volumes start at bronze',
+      '              optionalOldSelf: true',
+      '            - rule: "self.size >= oldSelf.orValue({\'size\': 0}).size"',
+      '              messageExpression: "\'size may not shrink below \' + string(oldSelf.value().size)"',
+      '              optionalOldSelf: true',
+      '            - rule: "self.?tier.orValue(\'bronze\') != \'platinum\' && (!oldSelf.?tier.hasValue() || oldSelf.value().tier != \'gold\' || self.?tier == optional.of(\'gold\'))"',
+      '              message: no platinum, and gold stays gold',
+      '              optionalOldSelf: true',
+    ].join('\n')), 'volumes.net.example.com');
+    const vol = (tier: string, size: number) => JSON.stringify({ apiVersion: 'net.example.com/v1', kind: 'Volume', metadata: { name: 'data', namespace: 'default' }, spec: { tier, size } });
+    const gold = await c.kubectl(['create', '-f', '-'], { input: vol('gold', 10) });
+    expect(gold.stderr).toContain('The Volume "data" is invalid: spec: Invalid value: "object": new volumes start at bronze');
+    await c.kubectlOk(['create', '-f', '-'], { input: vol('bronze', 10) });
+    await c.kubectlOk(['apply', '-f', '-'], { input: vol('gold', 20) });
+    const shrunk = await c.kubectl(['apply', '-f', '-'], { input: vol('gold', 5) });
+    expect(shrunk.stderr).toContain('spec: Invalid value: "object": size may not shrink below 20');
+    const demoted = await c.kubectl(['apply', '-f', '-'], { input: vol('silver', 30) });
+    expect(demoted.stderr).toContain('spec: Invalid value: "object": no platinum, and gold stays gold');
+  });
 });

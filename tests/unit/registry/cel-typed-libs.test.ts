@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCelError } from '@bufbuild/cel';
 import { compile } from '../../../main/apiserver/registry/custom-cel';
+import { desugarOptionalSyntax } from '../../../main/apiserver/registry/cel-optional-syntax';
 
 function run(expr: string, self: unknown = null): unknown {
   const p = compile(expr);
@@ -183,5 +184,30 @@ describe('the regex library', () => {
     expect(run(`'${'a'.repeat(5000)}!'.find('(a+)+$')`)).toBe('');
     expect(run("'x1y22z333'.findAll('[0-9]+', 2) == ['1', '22'] && 'abc'.findAll('[0-9]', 0) == []")).toBe(true);
     expect(() => run("'x'.find('(?=x)')")).toThrow(/Illegal regex/);
+  });
+});
+
+describe('optional selection syntax', () => {
+  it('rewrites x.?f and x[?k] into calls, leaving other text alone', () => {
+    expect(desugarOptionalSyntax('self.a ? "x.?y" : [1][0]')).toBe('self.a ? "x.?y" : [1][0]');
+    expect(desugarOptionalSyntax('self.?spec.?replicas.orValue(1)')).toBe('__optSelect(__optSelect(self, "spec"), "replicas").orValue(1)');
+    expect(desugarOptionalSyntax('!self.items[?0].name.hasValue()')).toBe('!__optSelect(__optIndex(self.items, 0), "name").hasValue()');
+    expect(desugarOptionalSyntax('f(a).b.?c == optional.none()')).toBe('__optSelect(f(a).b, "c") == optional.none()');
+    expect(desugarOptionalSyntax('[1, ?x, f(2, 3)]')).toBe('__optList([optional.of(1), x, optional.of(f(2, 3))])');
+    expect(desugarOptionalSyntax("{'a': 1, ?'b': y}")).toBe("__optMap([['a', optional.of(1)], ['b', y]])");
+  });
+
+  it('selects and indexes optionally, as cel-go', () => {
+    const self = new Map<string, unknown>([['spec', new Map<string, unknown>([['replicas', 3n], ['ports', [80n, 443n]]])], ['labels', new Map([['app', 'web']])]]);
+    const yes = (e: string) => expect(run(e, self)).toBe(true);
+    yes('self.?spec.?replicas.orValue(1) == 3');
+    yes('self.?status.?replicas.orValue(1) == 1');
+    yes('!self.?status.hasValue() && self.?spec.hasValue()');
+    yes('self.spec.?ports[1].orValue(0) == 443 && self.spec.ports[?5].orValue(0) == 0 && self.spec.ports[?0].value() == 80');
+    yes("self.labels[?'app'].orValue('') == 'web' && !self.labels[?'tier'].hasValue()");
+    yes('self.?spec.replicas.orValue(0) == 3 && !self.?status.replicas.hasValue()');
+    yes('[1, ?self.?spec.?replicas, ?self.?status.?replicas] == [1, 3]');
+    yes("{'a': 1, ?'r': self.?spec.?replicas, ?'s': optional.none()} == {'a': 1, 'r': 3}");
+    expect(() => run("{'a': 1, ?'a': optional.of(2)}")).toThrow(/repeated key/);
   });
 });
