@@ -55,8 +55,19 @@ function unescape(field: string): string {
 /** The schema a chain of selections from self reaches; undefined where it cannot be told (maps, unknown fields allowed, not an object). */
 function selectSchema(e: Expr, self: JSONSchemaProps, root: boolean, pos: (e: Expr) => number): JSONSchemaProps | undefined {
   if (e.exprKind.case === 'identExpr') return e.exprKind.value.name === 'self' ? self : undefined;
-  if (e.exprKind.case !== 'selectExpr') return undefined;
-  const { operand, field } = e.exprKind.value;
+  let operand: Expr | undefined;
+  let field: string;
+  if (e.exprKind.case === 'selectExpr') {
+    ({ operand, field } = e.exprKind.value);
+  } else if (e.exprKind.case === 'callExpr' && e.exprKind.value.function === '__optSelect') {
+    // `x.?f` (cel-optional-syntax.ts) selects as `x.f` does.
+    const [x, f] = e.exprKind.value.args;
+    if (f?.exprKind.case !== 'constExpr' || f.exprKind.value.constantKind.case !== 'stringValue') return undefined;
+    operand = x;
+    field = f.exprKind.value.constantKind.value;
+  } else {
+    return undefined;
+  }
   if (!operand) return undefined;
   const s = selectSchema(operand, self, root, pos);
   if (!s || s.type !== 'object' || s.additionalProperties || ext(s)['x-kubernetes-preserve-unknown-fields']) return undefined;
@@ -77,6 +88,7 @@ function checkExpr(e: Expr | undefined, self: JSONSchemaProps, root: boolean, po
       return;
     case 'callExpr': {
       checkFunction(e, pos);
+      selectSchema(e, self, root, pos);
       checkExpr(k.value.target, self, root, pos);
       k.value.args.forEach((a) => checkExpr(a, self, root, pos));
       return;

@@ -59,5 +59,10 @@ describe('CRD CEL rules compiled at create and update', () => {
     await c.kubectlOk(['apply', '-f', '-'], {
       input: crd('widgets', '            - rule: "strings.quote(self.name) != \'\' && (!has(self.name) || !ip.isCanonical(self.name) || sets.contains([self.name], [self.name]))"'),
     });
+    // Optional selection reads the schema as selection does.
+    await c.kubectlOk(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicas.orValue(1) >= 0 && self.?labels[?\'a\'].orValue(\'\') != \'b\'"') });
+    const optionalBad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicaz.orValue(1) > 1"') });
+    // (cel-go places it at the `.?`, column 5; the rewritten expression's column differs.)
+    expect(optionalBad.stderr).toMatch(/compilation failed: ERROR: <input>:1:\d+: undefined field 'replicaz'/);
   });
 });
