@@ -76,7 +76,7 @@ function unescape(s: string, mode: Mode): string | { error: string } {
 }
 
 /** url.escape. */
-export function escape(s: string, mode: Mode): string {
+function escape(s: string, mode: Mode): string {
   let out = '';
   for (const b of utf8.encode(s)) {
     const c = String.fromCharCode(b);

@@ -9,14 +9,15 @@
 // Writes made inside the control plane (its controllers, the UI) have the control plane's full authority.
 import { CelScalar, celMethod } from '@bufbuild/cel';
 import type { Attributes, UserInfo } from '../authz/attributes';
-import type { Decision } from '../authz/authorizer';
+import type { Authorizer, Decision } from '../authz/authorizer';
+import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { nameIsDNSLabel, nameIsDNSSubdomain } from '../../api/validation/meta';
 import { CelOpaque } from './cel-types';
 
 const { STRING, BOOL } = CelScalar;
 
 /** Decides for a user; `undefined` as the user is the control plane itself. */
-export type Decide = (a: Attributes) => Decision;
+type Decide = (a: Attributes) => Decision;
 
 interface AuthorizerData { user: UserInfo | undefined; decide: Decide }
 interface ResourceData {
@@ -43,16 +44,19 @@ function decide(a: AuthorizerData, attrs: Omit<Attributes, 'user'>) {
   return DECISION.of({ allowed: d.allowed, reason: d.reason }, d);
 }
 
-/** The `authorizer` variable of a request by `user` (undefined: the control plane). */
-export function authorizerValue(user: UserInfo | undefined, decide: Decide) {
-  return authorizerOf({ user, decide });
-}
-
-/** The `authorizer.requestResource` variable: a ResourceCheck of the request's own resource. */
-export function requestResourceValue(
-  user: UserInfo | undefined, decideFor: Decide, r: { group: string; resource: string; subresource: string; namespace: string; name: string },
-) {
-  return resourceCheckOf({ authorizer: { user, decide: decideFor }, ...r, fieldSelector: '', labelSelector: '' });
+/**
+ * The `authorizer` and `authorizer.requestResource` variables of a request by `user` (undefined: the control plane)
+ * on the resource `r`, decided by `authorizer` (none: every check of a user is denied).
+ */
+export function authorizerBindings(
+  user: UserInfo | undefined, authorizer: Authorizer | undefined,
+  r: { group: string; resource: string; subresource: string; namespace: string; name: string },
+): Record<'authorizer' | 'authorizer.requestResource', ReflectMessage> {
+  const decideFor: Decide = (attrs) => authorizer?.decide(attrs) ?? { allowed: false, reason: 'no authorizer' };
+  return {
+    authorizer: authorizerOf({ user, decide: decideFor }),
+    'authorizer.requestResource': resourceCheckOf({ authorizer: { user, decide: decideFor }, ...r, fieldSelector: '', labelSelector: '' }),
+  };
 }
 
 const nonEmpty = (what: string, s: string) => {

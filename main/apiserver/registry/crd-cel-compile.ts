@@ -9,6 +9,7 @@ import { celEnv, parse } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
 import { desugarOptionalSyntax } from './cel-optional-syntax';
+import { usesOldSelf } from './custom-cel';
 import type { JSONSchemaProps, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
 import { invalid } from '../../api/validation/cause';
@@ -186,7 +187,7 @@ function walk(s: JSONSchemaProps, path: string, root: boolean, causes: Cause[]):
     if (r.rule) {
       const err = compileError(r.rule, s, root, 'bool');
       if (err) causes.push(invalid(`${p}.rule`, goRule(r), err.kind === 'type' ? 'cel expression must evaluate to a bool' : `compilation failed: ${err.text}`));
-      else if (r.optionalOldSelf !== undefined && !/\boldSelf\b/.test(r.rule)) causes.push(invalid(`${p}.optionalOldSelf`, r.optionalOldSelf, 'may not be set if oldSelf is not used in rule'));
+      else if (r.optionalOldSelf !== undefined && !usesOldSelf(r.rule)) causes.push(invalid(`${p}.optionalOldSelf`, r.optionalOldSelf, 'may not be set if oldSelf is not used in rule'));
     }
     if (r.messageExpression?.trim()) {
       const err = compileError(r.messageExpression, s, root, 'string');

@@ -75,13 +75,16 @@ function failure(rule: Rule, path: string, type: string, bindings: Record<string
   }
 }
 
+/** Whether a rule reads `oldSelf` (a transition rule). */
+export const usesOldSelf = (rule: string): boolean => /\boldSelf\b/.test(rule);
+
 /** `ratchet`: the value, or its nearest correlated ancestor, is unchanged by the update. */
 function checkRules(s: JSONSchemaProps, v: unknown, old: unknown, path: string, causes: Cause[], ratchet: boolean): void {
   const rules = (s as Record<string, unknown>)['x-kubernetes-validations'];
   if (!Array.isArray(rules)) return;
   const type = s.type ?? (isMap(v) ? 'object' : Array.isArray(v) ? 'array' : typeof v);
   for (const rule of rules as Rule[]) {
-    const transition = /\boldSelf\b/.test(rule.rule);
+    const transition = usesOldSelf(rule.rule);
     // optionalOldSelf: the rule runs on creates too, oldSelf an optional (optional.none() without an old value).
     const optional = rule.optionalOldSelf === true;
     if (transition && old === undefined && !optional) continue;

@@ -13,7 +13,7 @@ import { postReview } from './client';
 import { evaluateMatchConditions } from './match-conditions';
 import type { CelInput } from '@bufbuild/cel';
 import type { Authorizer } from '../authz/authorizer';
-import { authorizerValue, requestResourceValue, type Decide } from '../registry/cel-authz';
+import { authorizerBindings } from '../registry/cel-authz';
 import { isExempt, namespaceSelectorMatches, objectSelectorMatches, rulesMatch } from './matching';
 import { admissionReview, verifiedResponse, type AdmissionResponse, type AdmissionReviewRequest } from './review';
 import type { AdmissionAttributes, ConfiguredWebhook, NamespaceLabels, ServiceDialer } from './types';
@@ -118,9 +118,8 @@ export class WebhookAdmission {
    */
   private authorizerBindings(a: AdmissionAttributes): Record<string, CelInput> {
     const user = { name: a.user.username, uid: a.user.uid, groups: a.user.groups, extra: a.user.extra };
-    const decide: Decide = (attrs) => this.authorizer?.decide(attrs) ?? { allowed: false, reason: 'no authorizer' };
     const target = { group: a.resource.group, resource: a.resource.plural, subresource: a.subresource, namespace: a.namespace, name: a.name };
-    return { authorizer: authorizerValue(user, decide), 'authorizer.requestResource': requestResourceValue(user, decide, target) };
+    return authorizerBindings(user, this.authorizer, target);
   }
 
   private matching(hooks: ConfiguredWebhook[], a: AdmissionAttributes): ConfiguredWebhook[] {

@@ -7,7 +7,8 @@ import { isCelError, type CelInput } from '@bufbuild/cel';
 import type { KObject } from '../../../api/types';
 import { compile } from '../custom-cel';
 import type { PolicyAttributes } from './policy-match';
-import { authorizerValue, requestResourceValue, type Decide } from '../cel-authz';
+import { authorizerBindings } from '../cel-authz';
+import type { Authorizer } from '../../authz/authorizer';
 
 export type Bindings = Record<string, CelInput>;
 
@@ -39,16 +40,14 @@ function namespaceObject(ns: KObject | undefined): unknown {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: meta, spec: full.spec ?? {}, status: full.status ?? {} };
 }
 
-export function baseBindings(a: PolicyAttributes, namespace: KObject | undefined, params: KObject | undefined, decide: Decide): Bindings {
-  const user = a.requester?.user;
+export function baseBindings(a: PolicyAttributes, namespace: KObject | undefined, params: KObject | undefined, authorizer: Authorizer | undefined): Bindings {
   return {
     object: toCel(a.operation === 'DELETE' ? null : a.object),
     oldObject: toCel(a.operation === 'CREATE' ? null : a.oldObject),
     request: toCel(admissionRequest(a)),
     params: toCel(params ?? null),
     namespaceObject: toCel(a.namespaced ? namespaceObject(namespace) : null),
-    authorizer: authorizerValue(user, decide),
-    'authorizer.requestResource': requestResourceValue(user, decide, a),
+    ...authorizerBindings(a.requester?.user, authorizer, a),
   };
 }
 

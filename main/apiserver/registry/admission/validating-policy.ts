@@ -16,7 +16,6 @@ import { ParsedCache } from '../parsed-cache';
 import type { ObjectReader } from '../strategy';
 import type { Requester } from '../../authz/escalation';
 import type { Authorizer } from '../../authz/authorizer';
-import type { Decide } from '../cel-authz';
 import { baseBindings, evaluate, withVariables, type Bindings } from './policy-cel';
 import { matchesResources, type PolicyAttributes } from './policy-match';
 
@@ -105,9 +104,7 @@ export class ValidatingPolicyAdmission {
     policy: ValidatingAdmissionPolicy, a: PolicyAttributes, namespace: KObject | undefined, param: KObject | undefined, fail: boolean,
   ): Decision[] {
     const spec = policy.spec!;
-    const authorizer = a.requester?.authorizer ?? this.authorizer;
-    const decide: Decide = (attrs) => authorizer?.decide(attrs) ?? { allowed: false, reason: 'no authorizer' };
-    const base = baseBindings(a, namespace, param, decide);
+    const base = baseBindings(a, namespace, param, a.requester?.authorizer ?? this.authorizer);
     const conditionError = matchConditionsError(spec.matchConditions ?? [], base);
     if (conditionError === false) return [];
     if (conditionError) return fail ? [{ message: conditionError }] : [];
