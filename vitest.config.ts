@@ -18,6 +18,7 @@ const inProcess = [
   'tests/integration/cli/**/*.test.ts',
   'tests/integration/registry/**/*.test.ts',
   'tests/integration/streams/protocols.test.ts',
+  'tests/integration/streams/port-forward-relay.test.ts',
   'tests/integration/agent/reflector.test.ts',
   'tests/integration/agent/dns-answerer.test.ts',
   'tests/integration/agent/lease-retry.test.ts',

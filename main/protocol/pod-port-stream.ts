@@ -10,9 +10,13 @@ import { rawBuffer } from './ws-data';
 
 /** A port-forward WebSocket as a Duplex (it arrives paused from agentWebSocket). */
 export class PodPortStream extends Duplex {
+  private idleMs = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly ws: WebSocket) {
     super({ allowHalfOpen: true });
     ws.on('message', (raw: RawData) => {
+      this.active();
       const d = rawBuffer(raw);
       if (d.length === 0) { this.push(null); return; }
       if (!this.push(d)) ws.pause();
@@ -27,12 +31,33 @@ export class PodPortStream extends Duplex {
     ws.on('error', (e: Error) => this.destroy(e));
   }
 
+  /**
+   * As net.Socket's: 'timeout' after `ms` without bytes either way (0: never), the stream left open. An http.Agent
+   * closes its idle connections with it (its `timeout`, shortened to what a server's Keep-Alive header announces).
+   */
+  setTimeout(ms: number, onTimeout?: () => void): this {
+    this.idleMs = ms;
+    if (onTimeout) this.once('timeout', onTimeout);
+    this.active();
+    return this;
+  }
+
+  get timeout(): number {
+    return this.idleMs;
+  }
+
+  private active(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = this.idleMs > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), this.idleMs).unref() : undefined;
+  }
+
   override _read(): void {
     this.ws.resume();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     if (this.ws.readyState !== this.ws.OPEN) { cb(new Error('the tunnel to the pod is closed')); return; }
+    this.active();
     this.ws.send(chunk, cb);
   }
 
@@ -42,6 +67,7 @@ export class PodPortStream extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
+    clearTimeout(this.idleTimer);
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(1000);
     cb(err);
   }

@@ -21,15 +21,28 @@ export function agentDialer(ep: AgentEndpoint): PodDialer {
   return (t) => dialPod(ep, t);
 }
 
+/**
+ * How long a tunnel of a PodAgent may sit idle in its pool: at most this, and a second less than the pod's server
+ * announces (`Keep-Alive: timeout=5` from Node's: 4 s), so that the proxy, not the pod, closes it — a request sent into a
+ * connection the pod is closing that moment would fail.
+ */
+export const POD_IDLE_TUNNEL_MS = 60_000;
+
 /** A keep-alive http.Agent whose connections are tunnels to one pod's port. */
 class PodAgent extends http.Agent {
   constructor(private readonly ep: AgentEndpoint, private readonly target: Target) {
-    super({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8 });
+    super({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: POD_IDLE_TUNNEL_MS });
   }
 
   override createConnection(_o: unknown, oncreate?: (err: Error | null, socket: Socket) => void): undefined {
     dialPod(this.ep, this.target).then(
-      (s) => oncreate?.(null, asSocket(s)),
+      (s) => {
+        // An HTTP connection is not half-open: once the pod ends its side (a server closing an idle keep-alive
+        // connection), ours ends too, as a net.Socket's without allowHalfOpen does. The agent then closes the tunnel and
+        // the http.Agent drops it from its free sockets instead of sending the next request into it.
+        s.once('end', () => s.end());
+        oncreate?.(null, asSocket(s));
+      },
       (e: unknown) => oncreate?.(e instanceof Error ? e : new Error(String(e)), new Socket()),
     );
     return undefined;

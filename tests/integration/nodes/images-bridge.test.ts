@@ -51,6 +51,9 @@ describe.skipIf(skipWithoutAgent)('Images view bridge calls on a sandbox node', 
     push(tar('counter'), `localhost:${port}/flotilla/counter:1`);
     await s.ok(['run', 'hello', `--image=localhost:${port}/flotilla/hello:1`, '--restart=Never']);
     await waitFor(async () => (await s.c.client.get<Pod>(R.pods, 'hello', 'default')).status?.phase === 'Running', 'pod hello Running', 120_000, 250);
+    // The node imports its shipped tarballs (docker.io/flotilla/counter:1 among them) some seconds after start: wait for
+    // them, or one would land under the pulled counter image mid-test and go with it when that image is removed.
+    await waitFor(async () => (await statusNames()).includes('docker.io/flotilla/counter:1'), 'the node\'s shipped images imported', 60_000, 250);
   }, 200_000);
 
   it('lists the node\'s images from its agent with sizes, the sandbox image pinned, and the pods using each', async () => {

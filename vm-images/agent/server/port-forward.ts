@@ -16,7 +16,8 @@ export const portForwardWebSocketServer = (): WebSocketServer => new WebSocketSe
 
 function dial(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect({ host, port });
+    // Half-open: the pod ending its side ends only what it sends (relayed as an empty message); bytes still go to it.
+    const s = connect({ host, port, allowHalfOpen: true });
     s.once('connect', () => { s.off('error', reject); resolve(s); });
     s.once('error', reject);
   });
@@ -37,7 +38,13 @@ export function relayBytes(ws: WebSocket, tcp: Socket): void {
   });
   tcp.on('end', () => { if (ws.readyState === ws.OPEN) ws.send(Buffer.alloc(0)); outDone = true; finish(); });
   tcp.on('error', () => ws.close(1011, 'connection to the pod failed'));
-  tcp.on('close', () => { if (!outDone && ws.readyState === ws.OPEN) ws.close(1011, 'connection to the pod closed'); });
+  // Closed both ways (or reset): nothing more can reach the pod, so the tunnel goes too, even after a clean end of the
+  // pod's side — else what the other end sends next would vanish into a destroyed socket and its requests hang.
+  tcp.on('close', () => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (outDone && inDone) ws.close(1000);
+    else ws.close(1011, 'connection to the pod closed');
+  });
   ws.on('message', (raw: RawData) => {
     const d = rawBuffer(raw);
     if (d.length === 0) { tcp.end(); inDone = true; finish(); return; }
