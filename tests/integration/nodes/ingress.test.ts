@@ -55,8 +55,47 @@ function get(port: number, host: string, p: string): Promise<Reply> {
       res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
+    // A request the proxy leaves unanswered fails rather than hanging the test.
+    req.setTimeout(15_000, () => req.destroy(new Error(`${host}${p}: no answer in 15 s`)));
   });
 }
+
+/**
+ * A pod answering one HTTP/1.1 request per connection without `Connection: close`, then closing it a second later (a
+ * keep-alive server closing an idle connection), and logging `served and closed` when it has.
+ */
+const IDLE_CLOSER = `apiVersion: v1
+kind: Pod
+metadata: { name: idle-closer, labels: { app: idle-closer } }
+spec:
+  containers:
+  - name: server
+    image: docker.io/flotilla/hello:1
+    command: [sh, -c]
+    args:
+    - |
+      cat > /tmp/answer.sh <<'S'
+      #!/bin/sh
+      while read -r line; do line=$(printf '%s' "$line" | tr -d '\\r'); [ -z "$line" ] && break; done
+      printf 'HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nidle\\n'
+      sleep 1
+      S
+      chmod +x /tmp/answer.sh
+      while true; do nc -l -p 8080 -e /tmp/answer.sh; echo served and closed; done
+---
+apiVersion: v1
+kind: Service
+metadata: { name: idle-closer }
+spec: { selector: { app: idle-closer }, ports: [{ port: 80, targetPort: 8080 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: idle-closer }
+spec:
+  rules:
+  - host: idle.local
+    http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: idle-closer, port: { number: 80 } } } }] }
+`;
 
 function getTls(port: number, serverName: string, ca: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -168,6 +207,22 @@ spec:
     // The hello pod speaks no WebSocket: it answers the request as plain HTTP, and that answer comes back through the tunnel.
     expect(answer).toMatch(/^HTTP\/1\.[01] 200 /);
     expect(answer).toContain('Hello from web-');
+  });
+
+  it('reaches a pod again after it closed an idle keep-alive connection, through a new tunnel', async () => {
+    await ok(['apply', '-f', '-'], IDLE_CLOSER);
+    await ok(['wait', '--for=condition=Ready', 'pod/idle-closer', '--timeout=120s']);
+    const closed = async (): Promise<number> => (await ok(['logs', 'idle-closer'])).split('\n').filter((l) => l === 'served and closed').length;
+    let served = 0;
+    await waitFor(async () => {
+      const r = await get(httpPort, 'idle.local', '/').catch(() => undefined);
+      if (r?.status === 200) served++;
+      return r?.body === 'idle\n';
+    }, 'the idle.local rule', 30_000);
+    // Every connection the pod answered on is closed (the proxy's pooled tunnel among them).
+    await waitFor(async () => (await closed()) >= served, 'the pod to close its idle connection', 30_000, 250);
+    expect(await get(httpPort, 'idle.local', '/again')).toEqual({ status: 200, body: 'idle\n' });
+    await ok(['delete', '-f', '-', '--wait=false'], IDLE_CLOSER);
   });
 
   it('answers 404 from the proxy when no rule matches', async () => {
