@@ -30,11 +30,12 @@ const inProcess = [
   'tests/e2e/ui-history.test.ts',
 ];
 
-// Files of an in-process folder that run in `node-local`: they mount a file system of their own (a tmpfs), touching
-// nothing another test uses. The in-process project leaves them out; node-local's exclusion of the in-process list
-// leaves their folder's pattern out (node-local includes no other file of that folder).
+// Files of an in-process folder that run in `node-local`: those mounting a file system of their own (a tmpfs),
+// touching nothing another test uses, and, for balance (the in-process run was the longest, by ≈ 4 min in a slow CI
+// run), two that wait on servers of their own (aggregated API servers, conversion webhooks). The in-process project
+// leaves them out; node-local excludes every other file of the in-process list.
 const nodeLocalMounts = ['tests/integration/storage/disk-full.test.ts'];
-const mountFolders = ['tests/integration/storage/**/*.test.ts'];
+const fromInProcess = [...nodeLocalMounts, 'tests/integration/api/apiservices.test.ts', 'tests/integration/api/crd-conversion-webhook.test.ts'];
 
 // `node-local` tests run a real containerd (and agent), or a VM provider's stand-ins, of their own: in a network namespace named after the test
 // process (tests/helpers/netns.ts) or on a bridge, subnet and cgroup of their own (tests/helpers/containerd.ts), so
@@ -47,7 +48,7 @@ const nodeLocal = [
   'tests/integration/nodes/vm-providers.test.ts',
   'tests/integration/nodes/lima-provider.test.ts',
   'tests/integration/nodes/multipass-provider.test.ts',
-  ...nodeLocalMounts,
+  ...fromInProcess,
   // kill -9 of serve, an agent, a containerd: sandbox nodes on a uniqueSandbox network, serve without host routes.
   'tests/integration/nodes/faults-control-plane.test.ts',
   'tests/integration/nodes/faults-node-kill.test.ts',
@@ -69,7 +70,7 @@ const vm = ['tests/integration/nodes/qemu-provider.test.ts'];
 // for each of ≈ 200 files was more than half of its time. The files that change what the files after them would see
 // (module mocks, stubbed globals or environment, fake timers, a DOM environment of their own: tests/isolation.ts finds
 // them by reading them) run in `isolated`, each with a graph of its own.
-const isolated = needingIsolation(__dirname, filesOf(__dirname, inProcess).filter((f) => !nodeLocalMounts.includes(f)));
+const isolated = needingIsolation(__dirname, filesOf(__dirname, inProcess).filter((f) => !fromInProcess.includes(f)));
 
 // `nodes` tests run real sandbox clusters beside the `host` lane, one file at a time. A file belongs here when all it
 // touches on the host is its cluster's own: the sandbox network of uniqueSandbox(n) (bridge, subnet, netns/cgroup/veth
@@ -120,10 +121,10 @@ export default defineConfig({
     fileParallelism: false,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'in-process', include: inProcess, exclude: [...nodeLocalMounts, ...isolated], isolate: false } },
+      { extends: true, test: { name: 'in-process', include: inProcess, exclude: [...fromInProcess, ...isolated], isolate: false } },
       { extends: true, test: { name: 'isolated', include: isolated } },
       { extends: true, test: { name: 'vm', include: vm } },
-      { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: inProcess.filter((p) => !mountFolders.includes(p)) } },
+      { extends: true, test: { name: 'node-local', include: nodeLocal, exclude: filesOf(__dirname, inProcess).filter((f) => !fromInProcess.includes(f)) } },
       { extends: true, test: { name: 'nodes', include: nodes, exclude: [...inProcess, ...nodeLocal] } },
       {
         extends: true,

@@ -1,7 +1,7 @@
 // Runs the vitest projects side by side (see vitest.config.ts), each run one file at a time: `host`, `nodes`,
 // `in-process` (after `isolated`, in the same run), `node-local`, and `vm`, which first builds the QEMU node image (or finds
 // it in its cache) and then boots a VM. Each line is written whole as it comes; the exit code is non-zero if any run
-// failed. Extra arguments (e.g. a file filter) go to every run.
+// failed. Extra arguments (e.g. a file filter) go to every run; `--lint` adds the lint as a run of its own (npm test).
 // The four outputs interleave, so a failed run's own failure report (vitest's "Failed Tests" section, or the run's
 // last lines if it ended without one) is written again at the end, then the names of what failed, last of all, where a
 // reader of the log's tail finds them.
@@ -9,7 +9,10 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
-const extra = process.argv.slice(2);
+// --lint: the lint (ESLint, then both type checks) runs as a run of its own beside the tests (npm test): it is one
+// process for ≈ 2.5 min, and the test runs leave a core idle for much of their time.
+const lint = process.argv.includes('--lint');
+const extra = process.argv.slice(2).filter((a) => a !== '--lint');
 const TAIL_LINES = 80;
 const REPORT_LINES = 400;
 const plain = (line) => line.replace(/\u001b\[[0-9;]*m/g, '');
@@ -29,7 +32,7 @@ function child(argv, kept, current, lane) {
   return new Promise((resolve) => c.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
-/** A run of the projects, after the steps before it (node scripts, each of which must succeed). */
+/** A run of the projects, after the steps before it (node scripts, each of which must succeed); no projects: the steps alone. */
 function run(name, projects, before = []) {
   const kept = { tail: [], report: [], failedFiles: [] };
   const current = { child: undefined };
@@ -38,10 +41,14 @@ function run(name, projects, before = []) {
       const code = await child(argv, kept, current, name);
       if (code !== 0) return code;
     }
+    if (projects.length === 0) return 0;
     return child([vitest, 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests', ...extra], kept, current, name);
   })();
   return { project: name, current, kept, done };
 }
+
+const bin = (p) => new URL(`../node_modules/${p}`, import.meta.url).pathname;
+const LINT_STEPS = [[bin('eslint/bin/eslint.js'), '.'], [bin('typescript/bin/tsc'), '-p', 'tsconfig.node.json'], [bin('vue-tsc/bin/vue-tsc.js'), '-p', 'tsconfig.web.json']];
 
 function keep(kept, line) {
   const text = plain(line);
@@ -66,6 +73,7 @@ const runs = [
   run('nodes', ['nodes']),
   run('in-process', ['isolated', 'in-process']),
   run('node-local', ['node-local']),
+  ...(lint ? [run('lint', [], LINT_STEPS)] : []),
 ];
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => { for (const r of runs) if (r.current.child && r.current.child.exitCode === null) r.current.child.kill(sig); });

@@ -9,8 +9,10 @@ import type { Duplex } from 'node:stream';
 import type { AgentEndpoint } from '../protocol/agent-connection';
 import { endToEndHeaders } from '../protocol/hop-by-hop';
 import { RoundRobin, type Target } from '../tunnel/endpoints';
-import { dialPod, PodAgents } from '../tunnel/pod-tunnel';
+import { dialPod, PodAgents, type TunnelLayer } from '../tunnel/pod-tunnel';
 import type { IngressBackend } from '../api/types';
+import type { BackendTls } from './gateway/backend-tls';
+import { backendTlsKey, originateTls } from './gateway/backend-tls-connect';
 import { modifyHeaders, type Headers } from './gateway/filters';
 import { decide, type GatewayDecision, type ServiceBackend } from './gateway/router';
 import type { GatewayState } from './gateway/state';
@@ -28,7 +30,12 @@ interface Outgoing {
   /** A 504 when the pod has not answered within this (the route's timeouts), naming `owner`. */
   timeoutMs?: number;
   owner?: string;
+  /** TLS to the pod under a BackendTLSPolicy. */
+  tls?: BackendTls;
 }
+
+/** TLS over each tunnel of a pod's http.Agent, as a BackendTLSPolicy says. */
+const tlsLayer = (b: BackendTls): TunnelLayer => ({ key: backendTlsKey(b), wrap: (s) => originateTls(s, b, ['http/1.1']) });
 
 export class Forwarder {
   private readonly rr = new RoundRobin();
@@ -104,9 +111,13 @@ export class Forwarder {
     if (g.kind === 'forward') {
       const p = this.pickService(g.backend.namespace, serviceBackend(g.backend), `HTTPRoute ${g.route}`);
       if ('status' in p) { reply(res, p.status, p.body); return; }
+      const tls = this.tlsFor(g.backend);
+      if (tls?.problem) { reply(res, 502, `502 Bad Gateway: BackendTLSPolicy ${tls.policy}: ${tls.problem}\n`); return; }
       const headers = { ...endToEndHeaders(g.headers), ...Forwarder.forwardedHeaders(req, scheme) };
-      for (const m of g.mirrors) if (Math.random() * 100 < m.percent) this.mirror(req, m.backend, { path: g.path, headers });
-      this.send(req, res, p.target, { path: g.path, headers, responseHeaders: g.responseHeaders, timeoutMs: g.timeoutMs, owner: `HTTPRoute ${g.route}` });
+      for (const m of g.mirrors) {
+        if (Math.random() * 100 < m.percent) this.mirror(req, m.backend, { path: g.path, headers, tls: this.tlsFor(m.backend) });
+      }
+      this.send(req, res, p.target, { path: g.path, headers, responseHeaders: g.responseHeaders, timeoutMs: g.timeoutMs, owner: `HTTPRoute ${g.route}`, tls });
       return;
     }
     const p = this.pick(req);
@@ -114,8 +125,14 @@ export class Forwarder {
     this.send(req, res, p.target, { path: req.url ?? '/', headers: { ...endToEndHeaders(req.headers), ...Forwarder.forwardedHeaders(req, scheme) } });
   }
 
+  /** The BackendTLSPolicy taking a route's backend, if any. */
+  private tlsFor(b: ServiceBackend): BackendTls | undefined {
+    return this.gateway?.tlsFor(b.namespace, b.name, b.port);
+  }
+
   private send(req: IncomingMessage, res: ServerResponse, target: Target, o: Outgoing): void {
-    const out = http.request({ agent: this.agents.get(target), method: req.method, path: o.path, headers: o.headers, setHost: false });
+    const agent = this.agents.get(target, o.tls && tlsLayer(o.tls));
+    const out = http.request({ agent, method: req.method, path: o.path, headers: o.headers, setHost: false });
     out.on('response', (pres) => {
       const back = endToEndHeaders(pres.headers) as Headers;
       for (const m of o.responseHeaders ?? []) modifyHeaders(back, m);
@@ -144,8 +161,9 @@ export class Forwarder {
   /** A copy of the request to a mirror backend, its answer dropped (RequestMirror); nothing when it has no ready pod. */
   private mirror(req: IncomingMessage, backend: ServiceBackend, o: Outgoing): void {
     const p = this.pickService(backend.namespace, serviceBackend(backend), 'mirror');
-    if ('status' in p) return;
-    const out = http.request({ agent: this.agents.get(p.target), method: req.method, path: o.path, headers: o.headers, setHost: false });
+    if ('status' in p || o.tls?.problem) return;
+    const agent = this.agents.get(p.target, o.tls && tlsLayer(o.tls));
+    const out = http.request({ agent, method: req.method, path: o.path, headers: o.headers, setHost: false });
     out.on('response', (r) => r.resume());
     out.on('error', () => undefined);
     req.pipe(out);
@@ -165,7 +183,9 @@ export class Forwarder {
     } else {
       for (let i = 0; i < req.rawHeaders.length; i += 2) headerLines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     }
-    dialPod(this.ep, p.target).then((tunnel) => {
+    const tls = g.kind === 'forward' ? this.tlsFor(g.backend) : undefined;
+    const secured = (raw: Duplex): Duplex | Promise<Duplex> => (tls ? originateTls(raw, tls, ['http/1.1']) : raw);
+    dialPod(this.ep, p.target).then(secured).then((tunnel) => {
       if (socket.destroyed) { tunnel.destroy(); return; }
       const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, ...headerLines];
       for (const [k, v] of Object.entries(Forwarder.forwardedHeaders(req, scheme))) lines.push(`${k}: ${v}`);

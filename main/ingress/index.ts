@@ -80,7 +80,7 @@ export async function startIngressProxy(client: ApiClient, agents: AgentEndpoint
     o.defaultCert, o.log);
   const routeDeps = {
     plan: () => gateway.current(), grants: () => gateway.grants(), pick: (b: ServiceBackend) => forwarder.pickTarget(b),
-    dial: (t: Target) => dialPod(agents, t), log: o.log,
+    dial: (t: Target) => dialPod(agents, t), log: o.log, tlsFor: (b: ServiceBackend) => gateway.tlsFor(b.namespace, b.name, b.port),
   };
   const l4 = new L4Forwarder(routeDeps);
   const grpc = new GrpcProxy(routeDeps);

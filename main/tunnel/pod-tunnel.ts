@@ -28,22 +28,30 @@ export function agentDialer(ep: AgentEndpoint): PodDialer {
  */
 export const POD_IDLE_TUNNEL_MS = 60_000;
 
-/** A keep-alive http.Agent whose connections are tunnels to one pod's port. */
+/** A layer over each tunnel of a PodAgent (TLS to the pod), told apart from others by `key`. */
+export interface TunnelLayer {
+  key: string;
+  wrap(tunnel: Duplex): Promise<Socket>;
+}
+
+/** A keep-alive http.Agent whose connections are tunnels to one pod's port (with TLS over them when `layer` says so). */
 class PodAgent extends http.Agent {
-  constructor(private readonly ep: AgentEndpoint, private readonly target: Target) {
+  constructor(private readonly ep: AgentEndpoint, private readonly target: Target, private readonly layer?: TunnelLayer) {
     super({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: POD_IDLE_TUNNEL_MS });
   }
 
   override createConnection(_o: unknown, oncreate?: (err: Error | null, socket: Socket) => void): undefined {
+    const failed = (e: unknown): void => oncreate?.(e instanceof Error ? e : new Error(String(e)), new Socket());
     dialPod(this.ep, this.target).then(
       (s) => {
         // An HTTP connection is not half-open: once the pod ends its side (a server closing an idle keep-alive
         // connection), ours ends too, as a net.Socket's without allowHalfOpen does. The agent then closes the tunnel and
         // the http.Agent drops it from its free sockets instead of sending the next request into it.
         s.once('end', () => s.end());
-        oncreate?.(null, asSocket(s));
+        if (!this.layer) { oncreate?.(null, asSocket(s)); return; }
+        this.layer.wrap(s).then((secured) => oncreate?.(null, secured), failed);
       },
-      (e: unknown) => oncreate?.(e instanceof Error ? e : new Error(String(e)), new Socket()),
+      failed,
     );
     return undefined;
   }
@@ -57,17 +65,17 @@ export class PodAgents {
 
   constructor(private readonly ep: AgentEndpoint) {}
 
-  get(t: Target): http.Agent {
-    const key = agentKey(t);
+  get(t: Target, layer?: TunnelLayer): http.Agent {
+    const key = `${agentKey(t)}${layer ? ` ${layer.key}` : ''}`;
     let a = this.agents.get(key);
-    if (!a) this.agents.set(key, (a = new PodAgent(this.ep, t)));
+    if (!a) this.agents.set(key, (a = new PodAgent(this.ep, t, layer)));
     return a;
   }
 
   /** Destroys the agents (and their idle tunnels) of targets not in `live`. */
   retain(live: readonly Target[]): void {
     const keep = new Set(live.map(agentKey));
-    for (const [key, a] of this.agents) if (!keep.has(key)) { a.destroy(); this.agents.delete(key); }
+    for (const [key, a] of this.agents) if (!keep.has(key.split(' ')[0])) { a.destroy(); this.agents.delete(key); }
   }
 
   close(): void {

@@ -42,3 +42,26 @@ export async function startStandinAgent(): Promise<StandinAgent> {
   });
   return { endpoint: { dial, serverToken: () => 'token' }, tunnels: () => tunnels, close: () => closeServer(agent) };
 }
+
+/**
+ * A Service `name` (port `servicePort`, named `portName`) whose one endpoint is 127.0.0.1:`podPort` on node n1 — with
+ * the stand-in agent, the local server on that port is the Service's pod `<name>-0`. YAML, ending with a `---` line.
+ */
+export function localService(name: string, podPort: number, o: { namespace?: string; portName?: string; servicePort?: number } = {}): string {
+  const ns = o.namespace ?? 'default';
+  const portName = o.portName ?? 'http';
+  return `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${ns} }
+spec: { ports: [{ name: ${portName}, port: ${o.servicePort ?? 80} }] }
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${name}-1, namespace: ${ns}, labels: { kubernetes.io/service-name: ${name} } }
+addressType: IPv4
+ports: [{ name: ${portName}, port: ${podPort}, protocol: TCP }]
+endpoints:
+- { addresses: [127.0.0.1], conditions: { ready: true }, nodeName: n1, targetRef: { kind: Pod, name: ${name}-0, namespace: ${ns} } }
+---
+`;
+}

@@ -10,7 +10,10 @@ import * as http2 from 'node:http2';
 import type * as http from 'node:http';
 import * as net from 'node:net';
 import { HOP_BY_HOP } from '../../protocol/hop-by-hop';
+import type { Duplex } from 'node:stream';
 import type { Target } from '../../tunnel/endpoints';
+import type { BackendTls } from './backend-tls';
+import { backendTlsKey, originateTls } from './backend-tls-connect';
 import { modifyHeaders, pickBackend, type Headers } from './filters';
 import { chooseGrpcRoute } from './grpc-match';
 import { serviceBackend, type BackendDeps } from './router';
@@ -67,12 +70,13 @@ export class GrpcProxy {
     });
   }
 
-  private session(t: Target): Promise<http2.ClientHttp2Session> {
-    const key = `${t.namespace}/${t.pod}:${t.port}`;
+  /** One HTTP/2 session per pod port (and BackendTLSPolicy): over the tunnel, or TLS (ALPN h2) over it. */
+  private session(t: Target, tls: BackendTls | undefined): Promise<http2.ClientHttp2Session> {
+    const key = `${t.namespace}/${t.pod}:${t.port} ${backendTlsKey(tls)}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = this.d.dial(t).then((tunnel) => {
-        const session = http2.connect(`http://${t.pod}.${t.namespace}:${t.port}`, { createConnection: () => tunnel });
+      s = this.d.dial(t).then((raw): Duplex | Promise<Duplex> => (tls ? originateTls(raw, tls, ['h2']) : raw)).then((tunnel) => {
+        const session = http2.connect(`${tls ? 'https' : 'http'}://${t.pod}.${t.namespace}:${t.port}`, { createConnection: () => tunnel });
         const forget = (): void => { this.sessions.delete(key); };
         session.on('close', forget).on('error', forget).on('goaway', forget);
         session.unref();
@@ -109,7 +113,7 @@ export class GrpcProxy {
     }
     const target = this.d.pick(backend);
     if ('problem' in target) { endCall(stream, GRPC_UNAVAILABLE, `${routeName}: ${target.problem}`); return; }
-    this.session(target).then((session) => this.relay(stream, session, out, responseMods), (e: unknown) => {
+    this.session(target, this.d.tlsFor?.(backend)).then((session) => this.relay(stream, session, out, responseMods), (e: unknown) => {
       endCall(stream, GRPC_UNAVAILABLE, `${routeName}: pod ${target.namespace}/${target.pod}: ${e instanceof Error ? e.message : String(e)}`);
     });
   }

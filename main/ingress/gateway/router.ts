@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Target } from '../../tunnel/endpoints';
 import type { GatewayPlan } from './attach';
+import type { BackendTls } from './backend-tls';
 import { granted } from './attach';
 import { corsHeaders, preflightHeaders } from './cors';
 import { modifiedPath, modifyHeaders, pickBackend, redirectLocation, type Headers } from './filters';
@@ -61,6 +62,8 @@ export interface BackendDeps {
   pick(b: ServiceBackend): Target | { problem: string };
   dial(t: Target): Promise<Duplex>;
   log(l: string): void;
+  /** The BackendTLSPolicy taking a backend (TLS to its pods), if any. */
+  tlsFor?(b: ServiceBackend): BackendTls | undefined;
 }
 
 export interface GatewayGrants {

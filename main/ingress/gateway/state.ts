@@ -1,18 +1,20 @@
 // What the built-in gateway knows, from informers: while the Gateway API's CRDs (GatewayClass, Gateway, HTTPRoute;
-// TCPRoute, TLSRoute and ReferenceGrant when installed) are established, their objects — watched from when the definitions appear, let go
-// when they are deleted — and the Namespaces, Services and Secrets its routes and listeners name (shared with the
-// ingress proxy). The plan (attach.ts) is rebuilt after any change.
-import type { CustomResourceDefinition, KObject, Namespace, Secret, Service } from '../../api/types';
+// GRPCRoute, TCPRoute, TLSRoute, ReferenceGrant and BackendTLSPolicy when installed) are established, their objects —
+// watched from when the definitions appear, let go when they are deleted — and the Namespaces, Services, Secrets and
+// ConfigMaps its routes, listeners and policies name (shared with the ingress proxy). The plan (attach.ts) is rebuilt
+// after any change.
+import type { ConfigMap, CustomResourceDefinition, KObject, Namespace, Secret, Service } from '../../api/types';
 import type { Informer } from '../../client/cache/informer';
 import type { SharedInformers } from '../../client/cache/shared-informers';
 import { keyFor } from '../../client/refs';
 import type { ResourceRef } from '../../client/types';
 import { planGateways, type AnyRoute, type GatewayPlan } from './attach';
+import { planBackendTls, type BackendTls, type BackendTlsPlan } from './backend-tls';
 import { hostSpecificity } from './hostnames';
 import type { GatewayGrants } from './router';
-import { GATEWAY_GROUP, type Gateway, type GatewayClass, type GRPCRoute, type HTTPRoute, type L4Route, type ReferenceGrant, type RouteKind } from './types';
+import { GATEWAY_GROUP, type BackendTLSPolicy, type Gateway, type GatewayClass, type GRPCRoute, type HTTPRoute, type L4Route, type ReferenceGrant, type RouteKind } from './types';
 
-const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'referencegrants'] as const;
+const KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'referencegrants', 'backendtlspolicies'] as const;
 type Kind = (typeof KINDS)[number];
 const REQUIRED: readonly Kind[] = ['gatewayclasses', 'gateways', 'httproutes'];
 const ROUTE_PLURAL: Readonly<Record<RouteKind, Kind>> = { HTTPRoute: 'httproutes', GRPCRoute: 'grpcroutes', TCPRoute: 'tcproutes', TLSRoute: 'tlsroutes' };
@@ -30,8 +32,11 @@ export class GatewayState {
   private readonly namespaces: Informer<Namespace>;
   private readonly services: Informer<Service>;
   private readonly secrets: Informer<Secret>;
+  /** Read once BackendTLSPolicies are served (their CA bundles); the proxy does not cache ConfigMaps before. */
+  private configMaps?: Informer<ConfigMap>;
   private readonly watched = new Map<Kind, { ref: ResourceRef; informer: Informer<KObject>; off: () => void }>();
   private plan?: GatewayPlan;
+  private tlsPlan?: BackendTlsPlan;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly informers: SharedInformers) {
@@ -45,6 +50,16 @@ export class GatewayState {
     this.namespaces.addHandler(changed);
     this.services.addHandler(changed);
     this.secrets.addHandler(changed);
+  }
+
+  /** Starts reading ConfigMaps (BackendTLSPolicies' CA bundles; a change matters only while a policy exists). */
+  private readConfigMaps(): void {
+    if (this.configMaps) return;
+    const configMaps = this.informers.informer('configmaps') as unknown as Informer<ConfigMap>;
+    this.configMaps = configMaps;
+    const caChanged = (): void => { if (this.list('backendtlspolicies').length) this.changed(); };
+    configMaps.addHandler({ add: caChanged, update: caChanged, delete: caChanged });
+    void configMaps.hasSynced.then(() => this.changed());
   }
 
   /** Starts or stops the informers of the Gateway API kinds as their definitions come and go. */
@@ -62,6 +77,7 @@ export class GatewayState {
         const informer = this.informers.forResource(ref);
         const off = informer.addHandler({ add: () => this.changed(), update: () => this.changed(), delete: () => this.changed() });
         this.watched.set(kind, { ref, informer, off });
+        if (kind === 'backendtlspolicies') this.readConfigMaps();
         void informer.hasSynced.then(() => { if (this.watched.get(kind)?.informer === informer) this.changed(); });
       }
     }
@@ -78,6 +94,7 @@ export class GatewayState {
 
   private changed(): void {
     this.plan = undefined;
+    this.tlsPlan = undefined;
     for (const l of this.listeners) l();
   }
 
@@ -105,6 +122,28 @@ export class GatewayState {
       service: (ns, name) => this.services.get(keyFor(ns, name)),
       secret: (ns, name) => this.secrets.get(keyFor(ns, name)),
     }));
+  }
+
+  /** The BackendTLSPolicies applied: which takes each Service port, and their status. */
+  backendTls(): BackendTlsPlan {
+    return (this.tlsPlan ??= planBackendTls({
+      policies: this.installed ? this.list<BackendTLSPolicy>('backendtlspolicies') : [],
+      attachments: this.current().attachments,
+      service: (ns, name) => this.services.get(keyFor(ns, name)),
+      configMap: (ns, name) => this.configMaps?.get(keyFor(ns, name)),
+    }));
+  }
+
+  /** How the gateway connects to a Service port's pods: the BackendTLSPolicy taking it, or undefined (plain TCP). */
+  tlsFor(namespace: string, service: string, port: number): BackendTls | undefined {
+    if (!this.watched.has('backendtlspolicies')) return undefined;
+    const portName = this.services.get(keyFor(namespace, service))?.spec?.ports?.find((p) => p.port === port)?.name;
+    return this.backendTls().forPort(namespace, service, portName);
+  }
+
+  /** The ref BackendTLSPolicies' status is written through, once they and the ConfigMaps they name are listed. */
+  policiesRef(): ResourceRef | undefined {
+    return this.watched.get('backendtlspolicies')?.informer.isSynced && this.configMaps?.isSynced ? this.refOf('backendtlspolicies') : undefined;
   }
 
   /** What the router checks a backendRef against. */

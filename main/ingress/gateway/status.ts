@@ -1,16 +1,19 @@
 // The built-in gateway's writes: the GatewayClass `flotilla` once the Gateway API is installed (once a process, so a
 // user may delete it), and the status the plan gives every GatewayClass, Gateway (its address: the proxy's, on the
-// host) and HTTPRoute, TCPRoute and TLSRoute parent of ours — written only when it differs, a condition keeping its lastTransitionTime
-// while its status stays, a route's entries from other controllers left as they are.
+// host), HTTPRoute, GRPCRoute, TCPRoute and TLSRoute parent of ours and BackendTLSPolicy ancestor of ours — written
+// only when it differs, a condition keeping its lastTransitionTime while its status stays, other controllers' entries
+// left as they are.
 import type { Condition } from 'kubernetes-types/meta/v1';
 import type { ApiClient } from '../../client/types';
 import type { AnyRoute, GatewayPlan, PlannedCondition } from './attach';
+import type { PolicyStatus } from './backend-tls';
 import type { ResourceRef } from '../../client/types';
 import type { GatewayState } from './state';
-import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type Listener, type RouteKind, type RouteParentStatus } from './types';
+import { FLOTILLA_GATEWAY_CLASS, FLOTILLA_GATEWAY_CONTROLLER, GATEWAY_GROUP, type GatewayClass, type Listener, type PolicyAncestorStatus, type RouteKind,
+  type RouteParentStatus } from './types';
 
 /** What the Gateway API's conformance profile calls the features the built-in gateway supports. */
-export const SUPPORTED_FEATURES = ['GRPCRoute', 'Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteBackendTimeout', 'HTTPRouteCORS', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
+export const SUPPORTED_FEATURES = ['BackendTLSPolicy', 'BackendTLSPolicySANValidation', 'GRPCRoute', 'Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteBackendTimeout', 'HTTPRouteCORS', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching',
   'HTTPRoutePathRedirect', 'HTTPRoutePathRewrite', 'HTTPRoutePortRedirect', 'HTTPRouteQueryParamMatching', 'HTTPRouteRequestMirror', 'HTTPRouteRequestTimeout',
   'HTTPRouteResponseHeaderModification', 'HTTPRouteSchemeRedirect', 'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'TLSRouteModeTerminate'].map((name) => ({ name }));
 
@@ -103,6 +106,22 @@ export function startGatewayStatus(client: ApiClient, state: GatewayState, addre
       const { ref, routes } = state.routesOf(kind);
       if (ref) for (const route of routes) writeRoute(kind, ref, route, plan, now);
     }
+    const policyRef = state.policiesRef();
+    if (policyRef) for (const p of state.backendTls().statuses.values()) writePolicy(policyRef, p, now);
+  };
+  /** A BackendTLSPolicy's ancestors of ours (the Gateways sending to its Services); other controllers' entries kept. */
+  const writePolicy = (ref: ResourceRef, p: PolicyStatus, now: string): void => {
+    const prior = p.policy.status?.ancestors ?? [];
+    const others = prior.filter((a) => a.controllerName !== FLOTILLA_GATEWAY_CONTROLLER);
+    const mine = prior.filter((a) => a.controllerName === FLOTILLA_GATEWAY_CONTROLLER);
+    const same = mine.length === p.ancestors.length && p.ancestors.every((a, i) => JSON.stringify(mine[i]?.ancestorRef) === JSON.stringify(a.ancestorRef)
+      && sameConditions(mine[i]?.conditions, a.conditions));
+    if (same) return;
+    const ancestors: PolicyAncestorStatus[] = [...others, ...p.ancestors.map((a) => ({ ancestorRef: a.ancestorRef, controllerName: FLOTILLA_GATEWAY_CONTROLLER,
+      conditions: withTimes(a.conditions, mine.find((m) => JSON.stringify(m.ancestorRef) === JSON.stringify(a.ancestorRef))?.conditions, now) }))];
+    const k = `${p.policy.metadata?.namespace ?? ''}/${p.policy.metadata?.name ?? ''}`;
+    write(`BackendTLSPolicy ${k}`, () => client.patch(ref, p.policy.metadata?.name ?? '', { status: { ancestors } }, 'merge',
+      { namespace: p.policy.metadata?.namespace, subresource: 'status' }));
   };
   const writeRoute = (kind: RouteKind, ref: ResourceRef, route: AnyRoute, plan: GatewayPlan, now: string): void => {
     const k = `${route.metadata?.namespace ?? ''}/${route.metadata?.name ?? ''}`;

@@ -127,3 +127,21 @@ export type ReferenceGrant = GatewayObject<{
   from: Array<{ group: string; kind: string; namespace: string }>;
   to: Array<{ group: string; kind: string; name?: string }>;
 }, never>;
+
+export interface SubjectAltName { type: 'Hostname' | 'URI'; hostname?: string; uri?: string }
+
+/** BackendTLSPolicy (v1): how the gateway speaks TLS to a Service's pods (the SNI it sends, the CAs and names it checks). */
+export type BackendTLSPolicy = GatewayObject<{
+  targetRefs: Array<{ group: string; kind: string; name: string; sectionName?: string }>;
+  validation: {
+    caCertificateRefs?: Array<{ group: string; kind: string; name: string }>;
+    wellKnownCACertificates?: string;
+    hostname: string;
+    subjectAltNames?: SubjectAltName[];
+  };
+  options?: Record<string, string>;
+}, {
+  ancestors?: PolicyAncestorStatus[];
+}>;
+
+export interface PolicyAncestorStatus { ancestorRef: ParentReference; controllerName: string; conditions: Condition[] }

@@ -21,7 +21,7 @@ import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
 import { wsExchange } from '../../helpers/ws-exchange';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
 import { connectionRefused, freePort } from '../../helpers/free-port';
-import { closeServer, listenLocal, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
+import { closeServer, listenLocal, localService, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
 
 const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, '../../fixtures/gateway-api/crds');
@@ -74,22 +74,7 @@ const echo = async (host: string, p: string, o: Parameters<typeof request>[2] = 
 };
 
 /** A Service named `name` in `ns` whose one endpoint is the local server on `port`. */
-function service(name: string, port: number, ns = 'default'): string {
-  return `apiVersion: v1
-kind: Service
-metadata: { name: ${name}, namespace: ${ns} }
-spec: { ports: [{ name: http, port: 80 }] }
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: ${name}-1, namespace: ${ns}, labels: { kubernetes.io/service-name: ${name} } }
-addressType: IPv4
-ports: [{ name: http, port: ${port}, protocol: TCP }]
-endpoints:
-- { addresses: [127.0.0.1], conditions: { ready: true }, nodeName: n1, targetRef: { kind: Pod, name: ${name}-0, namespace: ${ns} } }
----
-`;
-}
+const service = (name: string, port: number, ns = 'default'): string => localService(name, port, { namespace: ns });
 
 /** A self-signed certificate and key for `cn` (files in the test's dir). */
 async function selfSigned(cn: string): Promise<{ crt: string; key: string; pem: Buffer }> {

@@ -10,7 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { startIngressProxy, type IngressProxy } from '../../../main/ingress';
 import { wsExchange } from '../../helpers/ws-exchange';
 import { startTestCluster, waitFor, type TestCluster } from '../../helpers/cluster';
-import { closeServer as close, listenLocal as listen, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
+import { closeServer as close, listenLocal as listen, localService, startStandinAgent, type StandinAgent } from '../../helpers/standin-agent';
 
 let c: TestCluster;
 let pod: http.Server;
@@ -61,20 +61,7 @@ async function rawPod(o: { idleCloseMs?: number; keepAliveHint?: number }): Prom
 
 /** A Service `name` whose endpoint is the local port, and an Ingress rule for host `<name>.local` to it. */
 async function backend(name: string, port: number): Promise<void> {
-  await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
-kind: Service
-metadata: { name: ${name} }
-spec: { ports: [{ name: http, port: 80 }] }
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: ${name}-1, labels: { kubernetes.io/service-name: ${name} } }
-addressType: IPv4
-ports: [{ name: http, port: ${port}, protocol: TCP }]
-endpoints:
-- { addresses: [127.0.0.1], conditions: { ready: true }, nodeName: n1, targetRef: { kind: Pod, name: ${name}-0, namespace: default } }
----
-apiVersion: networking.k8s.io/v1
+  await c.kubectlOk(['apply', '-f', '-'], { input: `${localService(name, port)}apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: { name: ${name} }
 spec:
