@@ -18,12 +18,12 @@ function checkSubjectAltNames(b: BackendTls, cert: tls.PeerCertificate): Error |
   return new Error(`the certificate's subject alternative names (${sans.join(', ') || 'none'}) match none of BackendTLSPolicy ${b.policy}'s (${wanted})`);
 }
 
-/** The TLS options for a connection under `b` (ALPN `alpn`). */
+/** The TLS options for a connection under `b` (ALPN `alpn`; none for a TLSRoute's bytes). */
 export function backendTlsOptions(b: BackendTls, alpn: string[]): tls.ConnectionOptions {
   return {
     ...(isIP(b.hostname) ? {} : { servername: b.hostname }),
     ...(b.ca === undefined ? {} : { ca: b.ca }),
-    ALPNProtocols: alpn,
+    ...(alpn.length ? { ALPNProtocols: alpn } : {}),
     checkServerIdentity: (_host, cert) => (b.subjectAltNames.length ? checkSubjectAltNames(b, cert) : tls.checkServerIdentity(b.hostname, cert)),
   };
 }

@@ -1,13 +1,16 @@
 // TCPRoutes and TLSRoutes on a listener's own port: a TCP connection goes to the oldest TCPRoute attached to the
 // port's listener; a TLS one to the TLSRoute whose hostname matches its server name best (the oldest on a tie) —
 // passed through as it came (the ClientHello read for its SNI, then replayed) or, on a Terminate listener,
-// decrypted with the listener's certificate first. The route's backendRefs are picked by weight; the pod is reached
-// through the agents' tunnels. A connection nothing takes is closed (and logged).
+// decrypted with the listener's certificate first (and encrypted anew to the pod under a BackendTLSPolicy). The
+// route's backendRefs are picked by weight; the pod is reached through the agents' tunnels. A connection nothing
+// takes is closed (and logged).
 import type * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type * as tls from 'node:tls';
 import { splice } from '../../tunnel/port-listener';
 import type { GatewayPlan } from './attach';
 import { readServerName } from './client-hello';
+import { originateTls } from './backend-tls-connect';
 import { pickBackend } from './filters';
 import { olderFirst } from '../routing';
 import { hostSpecificity } from './hostnames';
@@ -32,7 +35,9 @@ export function chooseL4Route(plan: GatewayPlan, kind: 'TCPRoute' | 'TLSRoute', 
 export class L4Forwarder {
   constructor(private readonly d: BackendDeps) {}
 
-  private forward(client: net.Socket | tls.TLSSocket, kind: 'TCPRoute' | 'TLSRoute', port: number, serverName: string | undefined, first?: Buffer): void {
+  /** `terminated`: the listener decrypted the connection, so a BackendTLSPolicy on the backend makes TLS to the pod anew. */
+  private forward(client: net.Socket | tls.TLSSocket, kind: 'TCPRoute' | 'TLSRoute', port: number, serverName: string | undefined, first?: Buffer,
+    terminated = false): void {
     const fail = (why: string): void => { this.d.log(`gateway: ${kind === 'TCPRoute' ? 'TCP' : 'TLS'} connection on port ${port}: ${why}`); client.destroy(); };
     const route = chooseL4Route(this.d.plan(), kind, port, serverName);
     if (!route) { fail(kind === 'TLSRoute' ? `no TLSRoute takes server name "${serverName ?? ''}"` : 'no TCPRoute is attached'); return; }
@@ -42,8 +47,9 @@ export class L4Forwarder {
     if (!backend) { fail(`${name} has no valid backend`); return; }
     const target = this.d.pick(backend);
     if ('problem' in target) { fail(`${name}: ${target.problem}`); return; }
+    const backendTls = terminated ? this.d.tlsFor?.(backend) : undefined;
     client.pause();
-    this.d.dial(target).then((tunnel) => {
+    this.d.dial(target).then((raw): Duplex | Promise<Duplex> => (backendTls ? originateTls(raw, backendTls, []) : raw)).then((tunnel) => {
       if (client.destroyed) { tunnel.destroy(); return; }
       if (first?.length) tunnel.write(first);
       splice(client, tunnel);
@@ -77,6 +83,6 @@ export class L4Forwarder {
   /** A TLS connection the listener terminated: its plaintext goes to the pod. */
   terminated(client: tls.TLSSocket, port: number): void {
     client.on('error', () => client.destroy());
-    this.forward(client, 'TLSRoute', port, typeof client.servername === 'string' ? client.servername.toLowerCase() : undefined);
+    this.forward(client, 'TLSRoute', port, typeof client.servername === 'string' ? client.servername.toLowerCase() : undefined, undefined, true);
   }
 }

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -239,6 +240,37 @@ spec:
       });
     });
     expect(await waitFor(() => call().catch(() => undefined), 'the gRPC call over TLS', 20_000)).toEqual({ msg: 'hi', secure: true });
+  });
+
+  it('encrypts anew to the pod what a TLSRoute\'s Terminate listener decrypted, under the backend\'s policy', async () => {
+    const tlsListener = await freePort();
+    await c.kubectlOk(['create', 'secret', 'tls', 'listener-tls', `--cert=${serving.crt}`, `--key=${serving.key}`]);
+    await c.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: terminate }
+spec:
+  gatewayClassName: flotilla
+  listeners: [{ name: tls, port: ${tlsListener}, protocol: TLS, tls: { mode: Terminate, certificateRefs: [{ name: listener-tls }] } }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: { name: terminate }
+spec:
+  parentRefs: [{ name: terminate }]
+  hostnames: [tls.example.com]
+  rules: [{ backendRefs: [{ name: secure, port: 443 }] }]
+` });
+    // An HTTP request over the client's TLS: the listener decrypts it, the gateway encrypts it again to the HTTPS pod.
+    const exchange = (): Promise<string> => new Promise((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: tlsListener, servername: 'tls.example.com', rejectUnauthorized: false }, () => {
+        socket.write('GET /via-tlsroute HTTP/1.1\r\nHost: abc.example.com\r\nConnection: close\r\n\r\n');
+      });
+      let got = '';
+      socket.setEncoding('utf8').on('data', (d: string) => (got += d)).on('end', () => resolve(got)).on('error', reject);
+      socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')));
+    });
+    const answer = await waitFor(() => exchange().then((a) => (a.startsWith('HTTP/1.1 200') ? a : undefined), () => undefined), 'the TLSRoute to the HTTPS pod', 20_000);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ sni: 'abc.example.com', path: '/via-tlsroute', host: 'abc.example.com' });
   });
 
   it('follows a change of the CA ConfigMap\'s content', async () => {
