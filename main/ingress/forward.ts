@@ -12,7 +12,7 @@ import { RoundRobin, type Target } from '../tunnel/endpoints';
 import { dialPod, PodAgents, type TunnelLayer } from '../tunnel/pod-tunnel';
 import type { IngressBackend } from '../api/types';
 import type { BackendTls } from './gateway/backend-tls';
-import { backendTlsKey, originateTls } from './gateway/backend-tls-connect';
+import { backendTlsKey, originateTls, overTls } from './gateway/backend-tls-connect';
 import { modifyHeaders, type Headers } from './gateway/filters';
 import { decide, type GatewayDecision, type ServiceBackend } from './gateway/router';
 import type { GatewayState } from './gateway/state';
@@ -184,8 +184,7 @@ export class Forwarder {
       for (let i = 0; i < req.rawHeaders.length; i += 2) headerLines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     }
     const tls = g.kind === 'forward' ? this.tlsFor(g.backend) : undefined;
-    const secured = (raw: Duplex): Duplex | Promise<Duplex> => (tls ? originateTls(raw, tls, ['http/1.1']) : raw);
-    dialPod(this.ep, p.target).then(secured).then((tunnel) => {
+    dialPod(this.ep, p.target).then(overTls(tls, ['http/1.1'])).then((tunnel) => {
       if (socket.destroyed) { tunnel.destroy(); return; }
       const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, ...headerLines];
       for (const [k, v] of Object.entries(Forwarder.forwardedHeaders(req, scheme))) lines.push(`${k}: ${v}`);

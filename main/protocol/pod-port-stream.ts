@@ -37,8 +37,9 @@ export class PodPortStream extends Duplex {
    */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.idleMs = ms;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = ms > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), ms).unref() : undefined;
     if (onTimeout) this.once('timeout', onTimeout);
-    this.active();
     return this;
   }
 
@@ -46,9 +47,9 @@ export class PodPortStream extends Duplex {
     return this.idleMs;
   }
 
+  /** Bytes went one way: the idle timer (if any) starts again. */
   private active(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = this.idleMs > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), this.idleMs).unref() : undefined;
+    this.idleTimer?.refresh();
   }
 
   override _read(): void {
@@ -68,6 +69,7 @@ export class PodPortStream extends Duplex {
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
     clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(1000);
     cb(err);
   }

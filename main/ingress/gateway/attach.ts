@@ -177,8 +177,8 @@ function backendProblem(w: GatewayWorld, kind: RouteKind, routeNs: string, ref: 
   return undefined;
 }
 
-/** Every backend a route names (rules' backendRefs and mirrors), for ResolvedRefs. */
-function backendRefsOf(route: AnyRoute): BackendObjectReference[] {
+/** Every backend a route names (rules' backendRefs and mirrors), for ResolvedRefs and BackendTLSPolicies' ancestors. */
+export function backendRefsOf(route: AnyRoute): BackendObjectReference[] {
   const out: BackendObjectReference[] = [];
   const mirrors = (fs: readonly HTTPRouteFilter[] | undefined) => { for (const f of fs ?? []) if (f.type === 'RequestMirror' && f.requestMirror) out.push(f.requestMirror.backendRef); };
   for (const rule of (route.spec?.rules ?? []) as HTTPRouteRule[]) {

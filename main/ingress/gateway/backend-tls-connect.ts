@@ -42,6 +42,11 @@ export function originateTls(stream: Duplex, b: BackendTls, alpn: string[]): Pro
   });
 }
 
+/** What a dialled tunnel becomes: TLS over it under a policy, else the tunnel as it is. */
+export function overTls(b: BackendTls | undefined, alpn: string[]): (raw: Duplex) => Duplex | Promise<Duplex> {
+  return (raw) => (b ? originateTls(raw, b, alpn) : raw);
+}
+
 /** A key telling connections under different policies (or none) apart, for pools of connections. */
 export function backendTlsKey(b: BackendTls | undefined): string {
   return b ? JSON.stringify([b.policy, b.hostname, b.ca ?? '', b.subjectAltNames, b.problem ?? '']) : '';

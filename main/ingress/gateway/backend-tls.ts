@@ -6,8 +6,8 @@
 // every CA reference is invalid still takes its Service: requests there fail (5xx), as the Gateway API requires.
 import { X509Certificate } from 'node:crypto';
 import type { ConfigMap, Service } from '../../api/types';
-import type { Attachment, PlannedCondition } from './attach';
-import { GATEWAY_GROUP, type BackendTLSPolicy, type HTTPBackendRef, type HTTPRouteFilter, type ParentReference, type SubjectAltName } from './types';
+import { backendRefsOf, type Attachment, type PlannedCondition } from './attach';
+import { GATEWAY_GROUP, type BackendTLSPolicy, type ParentReference, type SubjectAltName } from './types';
 
 /** How the gateway connects to the pods of one Service port. */
 export interface BackendTls {
@@ -111,22 +111,11 @@ function resolve(p: BackendTLSPolicy, w: BackendTlsWorld): Resolved {
   return { tls: { ...base, ca: bundles.join('\n') }, conditions: [cond('Accepted', true, 'Accepted', `TLS to its targets is checked against ${bundles.length} CA bundle(s)`), resolved] };
 }
 
-/** The Services (namespace/name) a route's rules send to, mirrors included. */
+/** The Services (namespace/name) an HTTPRoute's or GRPCRoute's rules send to, mirrors included. */
 function routeServices(a: Attachment): string[] {
   if (a.kind === 'TCPRoute' || a.kind === 'TLSRoute') return [];
   const ns = a.route.metadata?.namespace ?? '';
-  const out: string[] = [];
-  const add = (ref: { group?: string; kind?: string; name: string; namespace?: string }): void => {
-    if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service') out.push(`${ref.namespace ?? ns}/${ref.name}`);
-  };
-  const mirrors = (filters: readonly HTTPRouteFilter[] | undefined): void => {
-    for (const f of filters ?? []) if (f.type === 'RequestMirror' && f.requestMirror) add(f.requestMirror.backendRef);
-  };
-  for (const rule of (a.route.spec?.rules ?? []) as Array<{ filters?: HTTPRouteFilter[]; backendRefs?: HTTPBackendRef[] }>) {
-    mirrors(rule.filters);
-    for (const b of rule.backendRefs ?? []) { add(b); mirrors(b.filters); }
-  }
-  return out;
+  return backendRefsOf(a.route).filter((r) => (r.group ?? '') === '' && (r.kind ?? 'Service') === 'Service').map((r) => `${r.namespace ?? ns}/${r.name}`);
 }
 
 export function planBackendTls(w: BackendTlsWorld): BackendTlsPlan {

@@ -10,10 +10,9 @@ import * as http2 from 'node:http2';
 import type * as http from 'node:http';
 import * as net from 'node:net';
 import { HOP_BY_HOP } from '../../protocol/hop-by-hop';
-import type { Duplex } from 'node:stream';
 import type { Target } from '../../tunnel/endpoints';
 import type { BackendTls } from './backend-tls';
-import { backendTlsKey, originateTls } from './backend-tls-connect';
+import { backendTlsKey, overTls } from './backend-tls-connect';
 import { modifyHeaders, pickBackend, type Headers } from './filters';
 import { chooseGrpcRoute } from './grpc-match';
 import { serviceBackend, type BackendDeps } from './router';
@@ -75,7 +74,7 @@ export class GrpcProxy {
     const key = `${t.namespace}/${t.pod}:${t.port} ${backendTlsKey(tls)}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = this.d.dial(t).then((raw): Duplex | Promise<Duplex> => (tls ? originateTls(raw, tls, ['h2']) : raw)).then((tunnel) => {
+      s = this.d.dial(t).then(overTls(tls, ['h2'])).then((tunnel) => {
         const session = http2.connect(`${tls ? 'https' : 'http'}://${t.pod}.${t.namespace}:${t.port}`, { createConnection: () => tunnel });
         const forget = (): void => { this.sessions.delete(key); };
         session.on('close', forget).on('error', forget).on('goaway', forget);

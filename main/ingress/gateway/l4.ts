@@ -5,12 +5,11 @@
 // route's backendRefs are picked by weight; the pod is reached through the agents' tunnels. A connection nothing
 // takes is closed (and logged).
 import type * as net from 'node:net';
-import type { Duplex } from 'node:stream';
 import type * as tls from 'node:tls';
 import { splice } from '../../tunnel/port-listener';
 import type { GatewayPlan } from './attach';
 import { readServerName } from './client-hello';
-import { originateTls } from './backend-tls-connect';
+import { overTls } from './backend-tls-connect';
 import { pickBackend } from './filters';
 import { olderFirst } from '../routing';
 import { hostSpecificity } from './hostnames';
@@ -49,7 +48,7 @@ export class L4Forwarder {
     if ('problem' in target) { fail(`${name}: ${target.problem}`); return; }
     const backendTls = terminated ? this.d.tlsFor?.(backend) : undefined;
     client.pause();
-    this.d.dial(target).then((raw): Duplex | Promise<Duplex> => (backendTls ? originateTls(raw, backendTls, []) : raw)).then((tunnel) => {
+    this.d.dial(target).then(overTls(backendTls, [])).then((tunnel) => {
       if (client.destroyed) { tunnel.destroy(); return; }
       if (first?.length) tunnel.write(first);
       splice(client, tunnel);

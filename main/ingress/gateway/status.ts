@@ -31,6 +31,22 @@ const sameConditions = (a: readonly Condition[] | undefined, b: readonly Planned
     return x && x.status === c.status && x.reason === c.reason && x.message === c.message && (x.observedGeneration ?? 0) === c.observedGeneration;
   });
 
+/**
+ * A status list (a route's parents, a policy's ancestors) with our controller's entries as planned, after the other
+ * controllers' as they are; undefined when ours already are (same refs in order, same conditions).
+ */
+function withOurEntries<E extends { controllerName: string; conditions: Condition[] }>(
+  prior: readonly E[], planned: ReadonlyArray<Omit<E, 'conditions'> & { conditions: PlannedCondition[] }>, refOf: (e: Omit<E, 'conditions'>) => unknown, now: string,
+): E[] | undefined {
+  const others = prior.filter((e) => e.controllerName !== FLOTILLA_GATEWAY_CONTROLLER);
+  const mine = prior.filter((e) => e.controllerName === FLOTILLA_GATEWAY_CONTROLLER);
+  const key = (e: Omit<E, 'conditions'>): string => JSON.stringify(refOf(e));
+  const same = mine.length === planned.length
+    && planned.every((e, i) => mine[i] !== undefined && key(mine[i]) === key(e) && sameConditions(mine[i].conditions, e.conditions));
+  if (same) return undefined;
+  return [...others, ...planned.map((e) => ({ ...e, conditions: withTimes(e.conditions, mine.find((m) => key(m) === key(e))?.conditions, now) }) as E)];
+}
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export interface GatewayAddress {
@@ -111,14 +127,9 @@ export function startGatewayStatus(client: ApiClient, state: GatewayState, addre
   };
   /** A BackendTLSPolicy's ancestors of ours (the Gateways sending to its Services); other controllers' entries kept. */
   const writePolicy = (ref: ResourceRef, p: PolicyStatus, now: string): void => {
-    const prior = p.policy.status?.ancestors ?? [];
-    const others = prior.filter((a) => a.controllerName !== FLOTILLA_GATEWAY_CONTROLLER);
-    const mine = prior.filter((a) => a.controllerName === FLOTILLA_GATEWAY_CONTROLLER);
-    const same = mine.length === p.ancestors.length && p.ancestors.every((a, i) => JSON.stringify(mine[i]?.ancestorRef) === JSON.stringify(a.ancestorRef)
-      && sameConditions(mine[i]?.conditions, a.conditions));
-    if (same) return;
-    const ancestors: PolicyAncestorStatus[] = [...others, ...p.ancestors.map((a) => ({ ancestorRef: a.ancestorRef, controllerName: FLOTILLA_GATEWAY_CONTROLLER,
-      conditions: withTimes(a.conditions, mine.find((m) => JSON.stringify(m.ancestorRef) === JSON.stringify(a.ancestorRef))?.conditions, now) }))];
+    const planned = p.ancestors.map((a) => ({ ...a, controllerName: FLOTILLA_GATEWAY_CONTROLLER }));
+    const ancestors = withOurEntries<PolicyAncestorStatus>(p.policy.status?.ancestors ?? [], planned, (a) => a.ancestorRef, now);
+    if (!ancestors) return;
     const k = `${p.policy.metadata?.namespace ?? ''}/${p.policy.metadata?.name ?? ''}`;
     write(`BackendTLSPolicy ${k}`, () => client.patch(ref, p.policy.metadata?.name ?? '', { status: { ancestors } }, 'merge',
       { namespace: p.policy.metadata?.namespace, subresource: 'status' }));
@@ -126,14 +137,8 @@ export function startGatewayStatus(client: ApiClient, state: GatewayState, addre
   const writeRoute = (kind: RouteKind, ref: ResourceRef, route: AnyRoute, plan: GatewayPlan, now: string): void => {
     const k = `${route.metadata?.namespace ?? ''}/${route.metadata?.name ?? ''}`;
     const ours = plan.routes.get(`${kind} ${k}`)?.parents ?? [];
-    const prior = route.status?.parents ?? [];
-    const others = prior.filter((p) => p.controllerName !== FLOTILLA_GATEWAY_CONTROLLER);
-    const mine = prior.filter((p) => p.controllerName === FLOTILLA_GATEWAY_CONTROLLER);
-    const same = mine.length === ours.length && ours.every((p, i) => JSON.stringify(mine[i]?.parentRef) === JSON.stringify(p.parentRef)
-      && sameConditions(mine[i]?.conditions, p.conditions));
-    if (same) return;
-    const parents: RouteParentStatus[] = [...others, ...ours.map((p) => ({ ...p,
-      conditions: withTimes(p.conditions, mine.find((m) => JSON.stringify(m.parentRef) === JSON.stringify(p.parentRef))?.conditions, now) }))];
+    const parents = withOurEntries<RouteParentStatus>(route.status?.parents ?? [], ours, (p) => p.parentRef, now);
+    if (!parents) return;
     write(`${kind} ${k}`, () => client.patch(ref, route.metadata?.name ?? '', { status: { parents } }, 'merge',
       { namespace: route.metadata?.namespace, subresource: 'status' }));
   };
