@@ -29,12 +29,18 @@ export function script(path: string, text: string): TarEntry {
 /**
  * A demo HTTP app on busybox: `nc` runs /handler.sh per connection on $PORT (default 8080).
  * `respond` is the handler's shell that sets $body and logs; it runs after the request line is in
- * $method $path and the headers are consumed.
+ * $method $path and the headers are consumed. The server works out once what a request would ask of a process each
+ * time ($SERVE_HOST, $SERVE_IP, $SERVE_CR: the hostname, the first non-loopback IPv4 address, a carriage return), so
+ * a request costs two processes rather than ten: a one-second readiness probe stays answered on a busy machine.
  */
 export function httpApp(tc: Toolchain, name: string, respond: string): TarEntry[] {
   const serve = `#!/bin/sh
 port="\${PORT:-8080}"
-echo "${name}: $(hostname) listening on :$port"
+SERVE_HOST="$(hostname)"
+SERVE_IP="$(ip -4 -o addr show 2>/dev/null | awk '$2 != "lo" { split($4, a, "/"); print a[1]; exit }')"
+SERVE_CR="$(printf '\\r')"
+export SERVE_HOST SERVE_IP SERVE_CR
+echo "${name}: $SERVE_HOST listening on :$port"
 nc -ll -p "$port" -e /handler.sh &
 trap 'kill $!; exit 0' TERM INT
 wait
@@ -45,7 +51,7 @@ wait
 read -r method path version
 [ -n "$method" ] || exit 0
 while read -r line; do
-  [ -z "$(printf '%s' "$line" | tr -d '\\r')" ] && break
+  [ -z "$line" ] || [ "$line" = "$SERVE_CR" ] && break
 done
 ${respond}
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s' "\${#body}" "$body"

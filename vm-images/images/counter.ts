@@ -3,9 +3,11 @@ import { httpApp } from './busybox-rootfs';
 import type { ImageSpec } from './oci';
 import type { Toolchain } from './platforms';
 
-const RESPOND = `n=$(( $(cat /tmp/count 2>/dev/null || echo 0) + 1 ))
+const RESPOND = `n=0
+[ -f /tmp/count ] && read -r n < /tmp/count
+n=$(( n + 1 ))
 echo "$n" > /tmp/count
-body="count $n from $(hostname)
+body="count $n from $SERVE_HOST
 "
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $method $path count=$n" > /proc/1/fd/1`;
 

@@ -3,9 +3,7 @@ import { httpApp } from './busybox-rootfs';
 import type { ImageSpec } from './oci';
 import type { Toolchain } from './platforms';
 
-const RESPOND = `name="$(hostname)"
-ip="$(ip -4 -o addr show 2>/dev/null | awk '$2 != "lo" { split($4, a, "/"); print a[1]; exit }')"
-body="Hello from $name ($ip)
+const RESPOND = `body="Hello from $SERVE_HOST ($SERVE_IP)
 "
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $method $path 200" > /proc/1/fd/1`;
 
