@@ -3,7 +3,10 @@
 // `__optIndex(x, k)` — what a chain selects after them (`x.?f.g`, `x.?f[0]`) stays optional, as in cel-go — and
 // list and map literals with optional elements or entries (`[a, ?b]`, `{'k': v, ?'o': w}`) become
 // `__optList([optional.of(a), b])` and `__optMap([['k', optional.of(v)], ['o', w]])`, which keep what has a value.
-// Text without a `?` outside string literals is returned as it is.
+// cel-go's optMap and optFlatMap macros, which @bufbuild/cel does not expand, are rewritten as cel-go expands them
+// (a comprehension binding the variable to the value): `x.optMap(v, e)` becomes
+// `(x.hasValue() ? optional.of([x.value()].map(v, e)[0]) : optional.none())`, optFlatMap the same without
+// `optional.of`. Text with neither a `?` nor either macro's name is returned as it is.
 
 interface Token { text: string; start: number; end: number; kind: 'ident' | 'literal' | 'punct' }
 
@@ -190,12 +193,58 @@ function rewriteLiteralOnce(src: string): string | undefined {
   return undefined;
 }
 
-/** The expression with cel-go's optional syntax rewritten into calls @bufbuild/cel can run. */
+const OPT_MACROS = new Set(['optMap', 'optFlatMap']);
+
+/** The `.optMap(` / `.optFlatMap(` calls of a token list with two arguments (cel-go expands only those): their token indexes. */
+function macroCalls(t: Token[]): Array<{ dot: number; close: number; args: Array<[number, number]> }> {
+  const out: Array<{ dot: number; close: number; args: Array<[number, number]> }> = [];
+  for (let i = 1; i + 2 < t.length; i++) {
+    if (t[i].text !== '.' || !OPT_MACROS.has(t[i + 1].text) || t[i + 2].text !== '(' || !endsOperand(t, i - 1)) continue;
+    const close = closer(t, i + 2);
+    const args = elements(t, i + 2, close);
+    if (args.length === 2) out.push({ dot: i, close, args });
+  }
+  return out;
+}
+
+/** cel-go's complaint about a macro it cannot expand, at an offset of the expression as written. */
+export class MacroIssue extends Error {
+  constructor(readonly offset: number, message: string) { super(message); }
+}
+
+/**
+ * cel-go's parser refuses optMap/optFlatMap whose variable is not a simple identifier, placed where that expression's
+ * node is: a selection (`y.z`) at its last dot, anything else at its first token.
+ */
+function checkMacros(src: string): void {
+  const t = tokenize(src);
+  for (const { dot, args: [[va, vb]] } of macroCalls(t)) {
+    if (vb === va + 1 && t[va].kind === 'ident') continue;
+    const select = vb - va >= 3 && t[vb - 2].text === '.' && t[vb - 1].kind === 'ident' ? vb - 2 : va;
+    throw new MacroIssue(t[select].start, `${t[dot + 1].text}() variable name must be a simple identifier`);
+  }
+}
+
+/** One rewrite of the leftmost optMap/optFlatMap macro call; undefined when there is none. */
+function rewriteMacroOnce(src: string): string | undefined {
+  const t = tokenize(src);
+  const [first] = macroCalls(t);
+  if (!first) return undefined;
+  const { dot, close, args: [[va], [ea, eb]] } = first;
+  const from = operandStart(t, dot - 1);
+  const operand = `(${src.slice(t[from].start, t[dot - 1].end)})`;
+  const mapped = `[${operand}.value()].map(${t[va].text}, ${src.slice(t[ea].start, t[eb - 1].end)})[0]`;
+  const call = `(${operand}.hasValue() ? ${t[dot + 1].text === 'optMap' ? `optional.of(${mapped})` : mapped} : optional.none())`;
+  return src.slice(0, t[from].start) + call + src.slice(t[close].end);
+}
+
+/** The expression with cel-go's optional syntax and macros rewritten into calls @bufbuild/cel can run. */
 export function desugarOptionalSyntax(src: string): string {
-  if (!src.includes('?')) return src;
+  if (!src.includes('?') && !/\boptMap\b|\boptFlatMap\b/.test(src)) return src;
+  checkMacros(src);
   let out = src;
   for (let guard = 0; guard < 100; guard++) {
-    const next = rewriteOnce(out) ?? rewriteLiteralOnce(out);
+    const next = rewriteOnce(out) ?? rewriteLiteralOnce(out) ?? rewriteMacroOnce(out);
     if (next === undefined) return out;
     out = next;
   }

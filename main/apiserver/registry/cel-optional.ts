@@ -1,7 +1,7 @@
 // cel-go's optional values (cel.OptionalTypes, in Kubernetes' CEL environment since 1.28) as functions:
 // optional.of, optional.ofNonZeroValue, optional.none, and an optional's hasValue, value, or and orValue; with
 // __optSelect, __optIndex, __optList and __optMap, what the optional syntax is rewritten into
-// (cel-optional-syntax.ts). The optMap/optFlatMap macros are not read by @bufbuild/cel's parser.
+// (cel-optional-syntax.ts, which also expands cel-go's optMap/optFlatMap macros).
 import { CelScalar, celFunc, celMethod, isCelList, isCelMap, isCelType, isCelUint, listType, mapType, type CelInput, type CelList, type CelUint, type CelValue } from '@bufbuild/cel';
 import { toJsonString } from '@bufbuild/protobuf';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';

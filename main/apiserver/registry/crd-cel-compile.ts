@@ -8,7 +8,7 @@
 import { celEnv, parse } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { KUBERNETES_CEL_FUNCS } from './cel-kubernetes-lib';
-import { desugarOptionalSyntax } from './cel-optional-syntax';
+import { desugarOptionalSyntax, MacroIssue } from './cel-optional-syntax';
 import { usesOldSelf } from './custom-cel';
 import type { JSONSchemaProps, KObject } from '../../api/types';
 import type { Cause } from '../../api/validation';
@@ -24,11 +24,11 @@ const funcs = celEnv({ funcs: strings }).funcs;
 /**
  * Functions of Kubernetes' CEL libraries, as evaluated (cel-kubernetes-lib.ts: lists, regex, URLs, quantity, IP/CIDR,
  * format, sets, optional values, authz; cel-go's strings extension), namespaced ones such as ip.isCanonical and
- * strings.quote by their last name, as the parser splits them,
- * and cel-go's optMap/optFlatMap macros, which Kubernetes declares and @bufbuild/cel cannot run. Not declared, as in
+ * strings.quote by their last name, as the parser splits them (cel-go's optMap/optFlatMap macros are expanded before:
+ * cel-optional-syntax.ts). Not declared, as in
  * Kubernetes 1.32: the semver library (1.33), cel-go's math and base64 extensions and strings' reverse (version 3).
  */
-const KUBERNETES_FUNCS = new Set([...KUBERNETES_CEL_FUNCS, ...strings].map((f) => f.name.slice(f.name.lastIndexOf('.') + 1)).concat('optMap', 'optFlatMap'));
+const KUBERNETES_FUNCS = new Set([...KUBERNETES_CEL_FUNCS, ...strings].map((f) => f.name.slice(f.name.lastIndexOf('.') + 1)));
 export const ARITHMETIC = new Set(['_+_', '_-_', '_*_', '_/_', '_%_', '-_']);
 export const BOOLEAN = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false']);
 
@@ -140,6 +140,7 @@ export function parseExpr(src: string): { ast: ParsedExpr; pos: (e: Expr) => num
   try {
     ast = parse(desugarOptionalSyntax(src));
   } catch (e) {
+    if (e instanceof MacroIssue) return { text: issueText(src, e.offset, e.message) };
     const msg = e instanceof Error ? e.message : String(e);
     const m = /^<input>:(\d+):(\d+): (.*)$/s.exec(msg);
     if (!m) return { text: `ERROR: <input>:1:1: Syntax error: ${msg}` };

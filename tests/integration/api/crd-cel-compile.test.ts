@@ -64,5 +64,16 @@ describe('CRD CEL rules compiled at create and update', () => {
     const optionalBad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?replicaz.orValue(1) > 1"') });
     // (cel-go places it at the `.?`, column 5; the rewritten expression's column differs.)
     expect(optionalBad.stderr).toMatch(/compilation failed: ERROR: <input>:1:\d+: undefined field 'replicaz'/);
+    // cel-go's optMap and optFlatMap macros: expanded, checked against the schema, run on the objects.
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: crd('widgets', '            - rule: "self.?name.optMap(n, n.size()).orValue(0) < 5 && self.?replicas.optFlatMap(r, r > 9 ? optional.of(r) : optional.none()).orValue(0) == 0"'),
+    });
+    await c.kubectlOk(['apply', '-f', '-'], { input: 'apiVersion: cc.example.com/v1\nkind: Widget\nmetadata: {name: ok}\nspec: {name: abc, replicas: 3}\n' });
+    const refused = await c.kubectl(['apply', '-f', '-'], { input: 'apiVersion: cc.example.com/v1\nkind: Widget\nmetadata: {name: big}\nspec: {name: abc, replicas: 10}\n' });
+    expect(refused.stderr).toContain('The Widget "big" is invalid: spec: Invalid value: "object": failed rule: self.?name.optMap(n, n.size())');
+    const macroBad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?name.optMap(n.x, n.size()).hasValue()"') });
+    expect(macroBad.stderr).toContain(`${PATH}[0].rule: Invalid value: ${RULE('self.?name.optMap(n.x, n.size()).hasValue()')}: compilation failed: ERROR: <input>:1:20: optMap() variable name must be a simple identifier\n | self.?name.optMap(n.x, n.size()).hasValue()\n | ...................^`);
+    const fieldBad = await c.kubectl(['apply', '-f', '-'], { input: crd('widgets', '            - rule: "self.?name.optMap(n, self.nope).hasValue()"') });
+    expect(fieldBad.stderr).toMatch(/compilation failed: ERROR: <input>:1:\d+: undefined field 'nope'/);
   });
 });

@@ -210,4 +210,22 @@ describe('optional selection syntax', () => {
     yes("{'a': 1, ?'r': self.?spec.?replicas, ?'s': optional.none()} == {'a': 1, 'r': 3}");
     expect(() => run("{'a': 1, ?'a': optional.of(2)}")).toThrow(/repeated key/);
   });
+
+  it('expands the optMap and optFlatMap macros, as cel-go', () => {
+    const self = new Map<string, unknown>([['spec', new Map<string, unknown>([['replicas', 3n], ['name', 'web']])]]);
+    const yes = (e: string) => expect(run(e, self)).toBe(true);
+    yes('optional.of(42).optMap(y, y + 1) == optional.of(43)');
+    yes('optional.none().optMap(y, y + 1) == optional.none()');
+    yes('optional.of(1).optFlatMap(x, optional.of(x + 1)) == optional.of(2)');
+    yes('optional.of(1).optFlatMap(x, optional.none()) == optional.none()');
+    yes('optional.none().optFlatMap(x, optional.of(x)) == optional.none()');
+    yes("self.?spec.?name.optMap(n, n + '-svc').orValue('') == 'web-svc'");
+    yes('self.?status.?replicas.optMap(r, r * 2).orValue(-1) == -1');
+    yes('self.spec.?replicas.optMap(r, r * 2).value() == 6');
+    // Nested, the inner one seeing the outer's variable; a variable that shadows one outside.
+    yes('optional.of(1).optMap(x, optional.of(x + 1).optMap(y, x + y).value()) == optional.of(3)');
+    yes('[10, 20].map(x, optional.of(x).optMap(x, x + 1).value()) == [11, 21]');
+    expect(desugarOptionalSyntax('f(a).optMap(v, v.size())')).toBe('((f(a)).hasValue() ? optional.of([(f(a)).value()].map(v, v.size())[0]) : optional.none())');
+    expect(() => run('optional.of(42).optMap(y.z, y.z + 1)')).toThrow('optMap() variable name must be a simple identifier');
+  });
 });
