@@ -6,7 +6,7 @@
 // every CA reference is invalid still takes its Service: requests there fail (5xx), as the Gateway API requires.
 import { X509Certificate } from 'node:crypto';
 import type { ConfigMap, Service } from '../../api/types';
-import { backendRefsOf, type Attachment, type PlannedCondition } from './attach';
+import { backendRefsOf, portScheme, type Attachment, type PlannedCondition } from './attach';
 import { GATEWAY_GROUP, type BackendTLSPolicy, type ParentReference, type SubjectAltName } from './types';
 
 /** How the gateway connects to the pods of one Service port. */
@@ -113,7 +113,8 @@ function resolve(p: BackendTLSPolicy, w: BackendTlsWorld): Resolved {
 
 /** The Services (namespace/name) an HTTPRoute's or GRPCRoute's rules send to, mirrors included. */
 function routeServices(a: Attachment): string[] {
-  if (a.kind === 'TCPRoute' || a.kind === 'TLSRoute') return [];
+  // A TLSRoute's Gateway originates TLS to the backend only where its listener terminated the client's.
+  if (a.kind === 'TCPRoute' || (a.kind === 'TLSRoute' && portScheme(a.listener) !== 'tls-terminate')) return [];
   const ns = a.route.metadata?.namespace ?? '';
   return backendRefsOf(a.route).filter((r) => (r.group ?? '') === '' && (r.kind ?? 'Service') === 'Service').map((r) => `${r.namespace ?? ns}/${r.name}`);
 }

@@ -271,6 +271,12 @@ spec:
     });
     const answer = await waitFor(() => exchange().then((a) => (a.startsWith('HTTP/1.1 200') ? a : undefined), () => undefined), 'the TLSRoute to the HTTPS pod', 20_000);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ sni: 'abc.example.com', path: '/via-tlsroute', host: 'abc.example.com' });
+    // The policy lists that Gateway among its ancestors beside the HTTPRoutes' one.
+    await waitFor(async () => {
+      const p = JSON.parse(await c.kubectlOk(['get', 'backendtlspolicy', 'secure', '-o', 'json'])) as { status?: { ancestors?: Array<{ ancestorRef: { name: string }; conditions: Array<{ type: string; status: string }> }> } };
+      const names = (p.status?.ancestors ?? []).filter((a) => a.conditions.some((x) => x.type === 'Accepted' && x.status === 'True')).map((a) => a.ancestorRef.name).sort();
+      return JSON.stringify(names) === JSON.stringify(['gw', 'terminate']) ? names : undefined;
+    }, 'the terminating Gateway among the policy\'s ancestors', 20_000);
   });
 
   it('follows a change of the CA ConfigMap\'s content', async () => {

@@ -45,6 +45,17 @@ describe('planBackendTls', () => {
         { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'no CA certificate references', observedGeneration: 2 }] }]);
   });
 
+  it('lists the Gateways of TLSRoutes on Terminate listeners as ancestors, not those passing TLS through or of TCPRoutes', () => {
+    const l4 = { metadata: { name: 't', namespace: 'ns' }, spec: { rules: [{ backendRefs: [{ name: 'web', port: 443 }] }] } };
+    const tls = (gateway: string, mode: 'Terminate' | 'Passthrough'): Attachment =>
+      ({ gateway, kind: 'TLSRoute', route: l4, listener: { name: 'l', port: 8443, protocol: 'TLS', tls: { mode } }, hostnames: [''] }) as Attachment;
+    const plan = planBackendTls({ ...world([policy('p', '2026-01-01T00:00:00Z', 'web')]), attachments: [
+      tls('ns/terminating', 'Terminate'), tls('ns/passing', 'Passthrough'),
+      { gateway: 'ns/tcp', kind: 'TCPRoute', route: l4, listener: { name: 'l', port: 9000, protocol: 'TCP' }, hostnames: [''] } as Attachment,
+    ] });
+    expect(plan.statuses.get('ns/p')?.ancestors.map((a) => a.ancestorRef.name)).toEqual(['terminating']);
+  });
+
   it('breaks a tie of creation times by namespace/name', () => {
     const plan = planBackendTls(world([policy('b', '2026-01-01T00:00:00Z', 'web'), policy('a', '2026-01-01T00:00:00Z', 'web')]));
     expect(plan.forPort('ns', 'web', undefined)?.policy).toBe('ns/a');
