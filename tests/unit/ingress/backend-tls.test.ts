@@ -48,10 +48,10 @@ describe('planBackendTls', () => {
   it('lists the Gateways of TLSRoutes on Terminate listeners as ancestors, not those passing TLS through or of TCPRoutes', () => {
     const l4 = { metadata: { name: 't', namespace: 'ns' }, spec: { rules: [{ backendRefs: [{ name: 'web', port: 443 }] }] } };
     const tls = (gateway: string, mode: 'Terminate' | 'Passthrough'): Attachment =>
-      ({ gateway, kind: 'TLSRoute', route: l4, listener: { name: 'l', port: 8443, protocol: 'TLS', tls: { mode } }, hostnames: [''] }) as Attachment;
+      ({ gateway, kind: 'TLSRoute', route: l4, listener: { name: 'l', port: 8443, protocol: 'TLS', tls: { mode } }, hostnames: [''] });
     const plan = planBackendTls({ ...world([policy('p', '2026-01-01T00:00:00Z', 'web')]), attachments: [
       tls('ns/terminating', 'Terminate'), tls('ns/passing', 'Passthrough'),
-      { gateway: 'ns/tcp', kind: 'TCPRoute', route: l4, listener: { name: 'l', port: 9000, protocol: 'TCP' }, hostnames: [''] } as Attachment,
+      { gateway: 'ns/tcp', kind: 'TCPRoute', route: l4, listener: { name: 'l', port: 9000, protocol: 'TCP' }, hostnames: [''] },
     ] });
     expect(plan.statuses.get('ns/p')?.ancestors.map((a) => a.ancestorRef.name)).toEqual(['terminating']);
   });
