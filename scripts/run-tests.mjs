@@ -69,10 +69,10 @@ const buildQemuImage = filters.length && !filters.some((f) => QEMU_TEST.includes
 const runs = [
   // First, so that the VM boots while the other runs are still at work rather than after them.
   run('vm', ['vm'], buildQemuImage),
-  run('host', ['host']),
-  run('nodes', ['nodes']),
+  run('host', ['host-isolated', 'host']),
+  run('nodes', ['nodes-isolated', 'nodes']),
   run('in-process', ['isolated', 'in-process']),
-  run('node-local', ['node-local']),
+  run('node-local', ['node-local-isolated', 'node-local']),
   ...(lint ? [run('lint', [], LINT_STEPS)] : []),
 ];
 for (const sig of ['SIGINT', 'SIGTERM']) {
