@@ -27,6 +27,26 @@ function resolvePort(port: number | string, container: Container): number {
   throw new Error(`port ${port} not found`);
 }
 
+/**
+ * One attempt's outcome, settled once, against its deadline (the kubelet's probe timeout, from the start of the attempt).
+ * The deadline is decided only after the I/O already waiting when its timer fired has been handled: timers run before
+ * the event loop's poll phase and setImmediate after it, so an agent whose event loop was held up past the deadline
+ * (a busy machine, a long synchronous step) still sees the answer that came in time rather than failing the probe.
+ */
+function attempt(timeoutMs: number, resolve: (o: ProbeOutcome) => void, expired: () => ProbeOutcome): (o: ProbeOutcome) => void {
+  let done = false;
+  let late: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => { late = setImmediate(() => settle(expired())); }, timeoutMs);
+  const settle = (o: ProbeOutcome): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (late) clearImmediate(late);
+    resolve(o);
+  };
+  return settle;
+}
+
 /** One HTTP GET as a probe (or, with its own User-Agent, a lifecycle hook) makes it: 2xx and 3xx succeed. */
 export function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTarget, timeoutMs: number, userAgent = PROBE_USER_AGENT): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
@@ -35,15 +55,19 @@ export function httpCheck(probe: NonNullable<Probe['httpGet']>, target: ProbeTar
     const https = probe.scheme === 'HTTPS';
     const headers: Record<string, string> = { 'User-Agent': userAgent, Accept: '*/*' };
     for (const h of probe.httpHeaders ?? []) headers[h.name] = h.value;
+    const url = `http://${target.podIP}:${port}${probe.path ?? '/'}`;
+    const settle = attempt(timeoutMs, resolve, () => {
+      req.destroy();
+      return { ok: false, message: `Get "${url}": context deadline exceeded` };
+    });
     const req = (https ? httpsRequest : httpRequest)({
-      host: probe.host || target.podIP, port, path: probe.path ?? '/', method: 'GET', headers, timeout: timeoutMs, rejectUnauthorized: false,
+      host: probe.host || target.podIP, port, path: probe.path ?? '/', method: 'GET', headers, rejectUnauthorized: false,
     }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
-      resolve(code >= 200 && code < 400 ? { ok: true, message: '' } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
+      settle(code >= 200 && code < 400 ? { ok: true, message: '' } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
     });
-    req.on('timeout', () => { req.destroy(); resolve({ ok: false, message: `Get "http://${target.podIP}:${port}${probe.path ?? '/'}": context deadline exceeded` }); });
-    req.on('error', (err) => resolve({ ok: false, message: `Get "http://${target.podIP}:${port}${probe.path ?? '/'}": ${err.message}` }));
+    req.on('error', (err) => settle({ ok: false, message: `Get "${url}": ${err.message}` }));
     req.end();
   });
 }
@@ -53,10 +77,13 @@ function tcpCheck(probe: NonNullable<Probe['tcpSocket']>, target: ProbeTarget, t
     let port: number;
     try { port = resolvePort(probe.port, target.container); } catch (err) { resolve({ ok: false, message: String(err) }); return; }
     const host = probe.host || target.podIP;
-    const sock = connect({ host, port, timeout: timeoutMs });
-    sock.once('connect', () => { sock.destroy(); resolve({ ok: true, message: '' }); });
-    sock.once('timeout', () => { sock.destroy(); resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }); });
-    sock.once('error', (err) => resolve({ ok: false, message: `dial tcp ${host}:${port}: ${err.message}` }));
+    const settle = attempt(timeoutMs, resolve, () => {
+      sock.destroy();
+      return { ok: false, message: `dial tcp ${host}:${port}: i/o timeout` };
+    });
+    const sock = connect({ host, port });
+    sock.once('connect', () => { sock.destroy(); settle({ ok: true, message: '' }); });
+    sock.once('error', (err) => settle({ ok: false, message: `dial tcp ${host}:${port}: ${err.message}` }));
   });
 }
 
