@@ -1,5 +1,5 @@
 // Runs the vitest projects side by side (see vitest.config.ts), each run one file at a time: `host`, `nodes`,
-// `in-process` (after `isolated`, in the same run), `node-local`, and `vm`, which first builds the QEMU node image (or finds
+// `in-process` and `node-local` (each after its isolated project, in the same run), and `vm`, which first builds the QEMU node image (or finds
 // it in its cache) and then boots a VM. Each line is written whole as it comes; the exit code is non-zero if any run
 // failed. Extra arguments (e.g. a file filter) go to every run; `--lint` adds the lint as a run of its own (npm test).
 // The four outputs interleave, so a failed run's own failure report (vitest's "Failed Tests" section, or the run's
