@@ -59,27 +59,55 @@ class PodAgent extends http.Agent {
 
 const agentKey = (t: Target): string => `${t.namespace}/${t.pod}:${t.port}@${t.node}`;
 
-/** The http.Agents by pod and port; agents of pods no longer targeted are destroyed by `retain`. */
-export class PodAgents {
-  private readonly agents = new Map<string, PodAgent>();
+/**
+ * How long an agent under a TLS layer that no request has asked for is kept: a layer is replaced when its policy
+ * changes (another CA, hostname or SANs), and past its tunnels' idle timeout nothing is pooled in the old one.
+ */
+export const UNUSED_LAYER_MS = 2 * POD_IDLE_TUNNEL_MS;
 
-  constructor(private readonly ep: AgentEndpoint) {}
+interface Pooled { agent: PodAgent; target: string; used: number }
+
+const inUse = (a: http.Agent): boolean => Object.keys(a.sockets).length > 0 || Object.keys(a.requests).length > 0;
+
+/**
+ * The http.Agents by pod and port (and TLS layer); agents of pods no longer targeted are destroyed by `retain`, and
+ * those of layers no request has used for UNUSED_LAYER_MS when another agent is made.
+ */
+export class PodAgents {
+  private readonly agents = new Map<string, Pooled>();
+
+  constructor(private readonly ep: AgentEndpoint, private readonly now: () => number = Date.now) {}
 
   get(t: Target, layer?: TunnelLayer): http.Agent {
-    const key = `${agentKey(t)}${layer ? ` ${layer.key}` : ''}`;
-    let a = this.agents.get(key);
-    if (!a) this.agents.set(key, (a = new PodAgent(this.ep, t, layer)));
-    return a;
+    const target = agentKey(t);
+    const key = layer ? `${target} ${layer.key}` : target;
+    let p = this.agents.get(key);
+    if (!p) {
+      this.dropUnusedLayers();
+      this.agents.set(key, (p = { agent: new PodAgent(this.ep, t, layer), target, used: 0 }));
+    }
+    p.used = this.now();
+    return p.agent;
   }
 
   /** Destroys the agents (and their idle tunnels) of targets not in `live`. */
   retain(live: readonly Target[]): void {
     const keep = new Set(live.map(agentKey));
-    for (const [key, a] of this.agents) if (!keep.has(key.split(' ')[0])) { a.destroy(); this.agents.delete(key); }
+    this.drop((_key, p) => !keep.has(p.target));
+    this.dropUnusedLayers();
+  }
+
+  private dropUnusedLayers(): void {
+    const before = this.now() - UNUSED_LAYER_MS;
+    this.drop((key, p) => key !== p.target && p.used < before && !inUse(p.agent));
+  }
+
+  private drop(gone: (key: string, p: Pooled) => boolean): void {
+    for (const [key, p] of this.agents) if (gone(key, p)) { p.agent.destroy(); this.agents.delete(key); }
   }
 
   close(): void {
-    for (const a of this.agents.values()) a.destroy();
+    for (const p of this.agents.values()) p.agent.destroy();
     this.agents.clear();
   }
 }
