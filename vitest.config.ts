@@ -72,7 +72,10 @@ const vm = ['tests/integration/nodes/qemu-provider.test.ts'];
 // for each of ≈ 200 files was more than half of its time. The files that change what the files after them would see
 // (module mocks, stubbed globals or environment, fake timers, a DOM environment of their own: tests/isolation.ts finds
 // them by reading them) run in `isolated`, each with a graph of its own.
-const isolated = needingIsolation(__dirname, filesOf(__dirname, inProcess).filter((f) => !fromInProcess.includes(f)));
+const minus = (files: string[], gone: string[]): string[] => files.filter((f) => !gone.includes(f));
+/** The files the in-process run holds (its own list but those moved to node-local). */
+const inProcessOwn = minus(filesOf(__dirname, inProcess), fromInProcess);
+const isolated = needingIsolation(__dirname, inProcessOwn);
 
 // `nodes` tests run real sandbox clusters beside the `host` lane, one file at a time. A file belongs here when all it
 // touches on the host is its cluster's own: the sandbox network of uniqueSandbox(n) (bridge, subnet, netns/cgroup/veth
@@ -120,12 +123,10 @@ const nodes = [
 // loaded CI run (≈ 250–320 s a run); their files that need a graph of their own (tests/isolation.ts) run first, in
 // `<name>-isolated`, in the same run (scripts/run-tests.mjs).
 const hostGlobs = ['tests/**/*.test.ts', 'main/**/*.test.ts', 'vm-images/**/*.test.ts', 'renderer/**/*.test.ts'];
-const minus = (files: string[], gone: string[]): string[] => files.filter((f) => !gone.includes(f));
-const inProcessFiles = filesOf(__dirname, inProcess);
 const laneFiles = {
   'host': minus(filesOf(__dirname, hostGlobs), filesOf(__dirname, [...inProcess, ...nodeLocal, ...nodes, ...vm])),
   'nodes': minus(filesOf(__dirname, nodes), filesOf(__dirname, [...inProcess, ...nodeLocal])),
-  'node-local': minus(filesOf(__dirname, nodeLocal), minus(inProcessFiles, fromInProcess)),
+  'node-local': minus(filesOf(__dirname, nodeLocal), inProcessOwn),
 };
 /** A lane's two projects: its files sharing one module graph, and those needing their own (a pattern matching nothing when none do). */
 const sharedAndIsolated = (name: keyof typeof laneFiles): TestProjectInlineConfiguration[] => {
