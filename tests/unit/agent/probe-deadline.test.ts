@@ -1,4 +1,4 @@
-// A probe's deadline (vm-images/agent/pods/probe-check.ts): an answer that reached the agent before the deadline counts
+// A probe's deadline (vm-images/agent/pods/probe-check.ts): an answer (or a TCP connection) that reached the agent before the deadline counts
 // even when the agent's event loop was held up past it (a busy machine), and an answer that never comes fails the
 // probe with the kubelet's words once the deadline passes. The HTTP server is a process of its own, so it answers while
 // this one is held up.
@@ -36,10 +36,12 @@ const target = { podIP: '127.0.0.1', containerId: 'c1', container: { name: 'app'
  * what arrived meanwhile.
  */
 function stall(after: number, ms: number): void {
-  setTimeout(() => setImmediate(() => {
-    const until = Date.now() + ms;
-    while (Date.now() < until) { /* held up */ }
-  }), after);
+  setTimeout(() => setImmediate(() => hold(ms)), after);
+}
+
+function hold(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) { /* held up */ }
 }
 
 describe('a probe attempt against its deadline', () => {
@@ -48,6 +50,18 @@ describe('a probe attempt against its deadline', () => {
     const probe: Probe = { httpGet: { path: '/slow', port: httpPort }, timeoutSeconds: 2 };
     const result = runProbe(probe, target);
     stall(50, 3000);
+    expect(await result).toEqual({ ok: true, message: '' });
+  });
+
+  it('counts a TCP connection made in time although the agent looked only after the deadline', async () => {
+    // The server's kernel accepts the connection at once, while this process is held up for 1.5 s (past the 1 s
+    // deadline) right after it asked to connect (net.connect to an IP address connects on the next tick, before the
+    // hold), from the loop's check phase: its next turn runs the expired timer before it polls for the connection.
+    const probe: Probe = { tcpSocket: { port: httpPort }, timeoutSeconds: 1 };
+    const result = new Promise<Awaited<ReturnType<typeof runProbe>>>((resolve) => setImmediate(() => {
+      resolve(runProbe(probe, target));
+      process.nextTick(() => hold(1500));
+    }));
     expect(await result).toEqual({ ok: true, message: '' });
   });
 
