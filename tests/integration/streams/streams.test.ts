@@ -1,6 +1,9 @@
-// kubectl logs / exec / port-forward against a real API server whose pod streams go to our agent server,
+// kubectl logs / exec / cp / port-forward against a real API server whose pod streams go to our agent server,
 // which serves a real containerd pod (flotilla/hello:1: one log line per HTTP request).
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as http from 'node:http';
 import { connect } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -227,6 +230,33 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
     const r = await rig.cluster.kubectl(['exec', '-i', 'hello', '--', 'sh', '-c', 'cat; echo done'], { input: 'line one\nline two\n' });
     expect(r.stderr).toBe('');
     expect(r).toMatchObject({ code: 0, stdout: 'line one\nline two\ndone\n' });
+  });
+
+  it('kubectl cp copies a directory into the pod and back, bytes intact; a destination the container cannot make is an error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-cp-'));
+    try {
+      const src = path.join(dir, 'src');
+      fs.mkdirSync(path.join(src, 'nested'), { recursive: true });
+      const blob = randomBytes(300_000);
+      fs.writeFileSync(path.join(src, 'nested', 'blob.bin'), blob);
+      fs.writeFileSync(path.join(src, 'notes.txt'), 'from the host\n');
+      // Into the pod: kubectl runs `tar -xmf - -C /tmp` in the container and writes a tar stream to its stdin.
+      expect(await rig.cluster.kubectl(['cp', src, 'hello:/tmp/up'])).toMatchObject({ code: 0, stderr: '' });
+      const inPod = await rig.cluster.kubectl(['exec', 'hello', '--', 'sh', '-c', 'cat /tmp/up/notes.txt; wc -c < /tmp/up/nested/blob.bin']);
+      expect(inPod).toMatchObject({ code: 0, stdout: 'from the host\n300000\n' });
+      // Out of it: `tar cf - /tmp/up` in the container, read from its stdout.
+      const back = path.join(dir, 'back');
+      expect((await rig.cluster.kubectl(['cp', 'hello:/tmp/up', back])).code).toBe(0);
+      expect(fs.readFileSync(path.join(back, 'notes.txt'), 'utf8')).toBe('from the host\n');
+      expect(fs.readFileSync(path.join(back, 'nested', 'blob.bin')).equals(blob)).toBe(true);
+      const missing = await rig.cluster.kubectl(['cp', 'hello:/tmp/nope', path.join(dir, 'nope')]);
+      // A destination the container cannot make: tar's words and its exit code, as kubectl reports them.
+      const refused = await rig.cluster.kubectl(['cp', path.join(src, 'notes.txt'), 'hello:/proc/nope/notes.txt', '-c', 'web']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/can't change directory to '\/proc\/nope'[\s\S]*command terminated with exit code 1/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('kubectl exec into an unknown container fails cleanly', async () => {
