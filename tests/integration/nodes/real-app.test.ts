@@ -220,6 +220,17 @@ describe.skipIf(skipWithoutAgent)('a multi-document app on a sandbox node', () =
     await waitFor(() => gone('pipe-shell'), 'pipe-shell deleted', 30_000, 200);
   }, 120_000);
 
+  it('kubectl run -i --rm of a command that ends at once prints its output every time', async () => {
+    // The container has usually exited by the time kubectl attaches: the attach must say so (kubectl then prints the
+    // log), not end quietly with nothing — which it had done about every other run.
+    for (let i = 1; i <= 4; i++) {
+      const r = await c.kubectl(['run', '-i', '--rm', `quick-${i}`, `--image=${COUNTER}`, '--restart=Never', '--command', '--', 'sh', '-c', `echo ran-${i}`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, r.stderr).toContain(`ran-${i}`);
+      expect(r.stdout).toContain(`pod "quick-${i}" deleted`);
+    }
+  }, 120_000);
+
   it('kubectl attach -it to a running pod\'s shell', async () => {
     await ok(['run', 'later', '-n', 'shop', `--image=${COUNTER}`, '--restart=Never', '--stdin', '--tty', '--attach=false', '--command', '--', 'sh']);
     await waitFor(async () => (await pod('later')).status?.containerStatuses?.[0]?.state?.running, 'later running', 60_000, 200);

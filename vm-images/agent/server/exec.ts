@@ -11,6 +11,7 @@ import { connectExecStreams, type ExecStreams } from './cri-exec-stream';
 import { CHANNEL, CHANNEL_PROTOCOLS, channelMessage, type ExecChannels } from '../../../main/protocol/exec-channels';
 import { badRequest, notFound, rejectUpgrade } from './http-status';
 import { containerStatusOf, runtimeId, type PodLookup } from './pod-lookup';
+import { attachExitedStatus, exitedBefore, nowNs } from './attach-exited';
 
 function flag(q: URLSearchParams, k: string): boolean {
   const v = q.get(k);
@@ -40,11 +41,28 @@ function collect(s: Readable): Promise<Buffer> {
   return ended(s).then(() => Buffer.concat(parts));
 }
 
-/** Wires the WebSocket to the runtime's streams until the command ends or either side goes away. */
-export function relayExec(ws: WebSocket, s: ExecStreams): void {
+/** The runtime's status stream said nothing, or Success (what the streaming server writes when a stream ends well). */
+function succeeded(status: Buffer): boolean {
+  if (!status.length) return true;
+  try {
+    return (JSON.parse(status.toString()) as { status?: string }).status === 'Success';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Wires the WebSocket to the runtime's streams until the command ends or either side goes away. `quietEnd`: asked for
+ * a status when the runtime's said nothing or Success and no byte of output came.
+ */
+export function relayExec(ws: WebSocket, s: ExecStreams, quietEnd?: () => Promise<Buffer | undefined>): void {
   const v5 = ws.protocol === 'v5.channel.k8s.io';
   const status = collect(s.error);
-  const send = (ch: number) => (d: Buffer): void => { if (ws.readyState === ws.OPEN) ws.send(channelMessage(ch, d)); };
+  let relayed = 0;
+  const send = (ch: number) => (d: Buffer): void => {
+    relayed += d.length;
+    if (ws.readyState === ws.OPEN) ws.send(channelMessage(ch, d));
+  };
   s.stdout?.on('data', send(CHANNEL.stdout));
   s.stderr?.on('data', send(CHANNEL.stderr));
   s.stdin?.on('error', () => undefined);
@@ -61,7 +79,8 @@ export function relayExec(ws: WebSocket, s: ExecStreams): void {
   ws.on('close', () => s.session.close());
   ws.on('error', () => s.session.close());
   void (async () => {
-    const [st] = await Promise.all([status, ended(s.stdout), ended(s.stderr)]);
+    let [st] = await Promise.all([status, ended(s.stdout), ended(s.stderr)]);
+    if (!relayed && quietEnd && succeeded(st) && ws.readyState === ws.OPEN) st = (await quietEnd()) ?? st;
     if (ws.readyState === ws.OPEN) {
       if (st.length) ws.send(channelMessage(CHANNEL.error, st));
       ws.close(1000);
@@ -78,6 +97,7 @@ export async function serveExec(
   req: IncomingMessage, socket: Duplex, head: Buffer, ns: string, podName: string, container: string, q: URLSearchParams, kind: StreamKind = 'exec',
 ): Promise<void> {
   let streams: ExecStreams | undefined;
+  let quietEnd: (() => Promise<Buffer | undefined>) | undefined;
   try {
     const command = q.getAll('command');
     if (kind === 'exec' && !command.length) throw badRequest('you must specify at least one command for the container');
@@ -88,6 +108,10 @@ export async function serveExec(
     const cs = containerStatusOf(pod, container);
     const id = runtimeId(cs?.containerID);
     if (!cs || !id || !cs.state?.running) throw badRequest(`container not found ("${container}")`);
+    if (kind === 'attach') {
+      const since = nowNs();
+      quietEnd = async () => ((await exitedBefore(deps.cri, id, since)) ? attachExitedStatus() : undefined);
+    }
     const url = kind === 'exec' ? await deps.cri.exec(id, command, ch) : await deps.cri.attach(id, ch);
     streams = await connectExecStreams(url, ch);
   } catch (e) {
@@ -98,5 +122,5 @@ export async function serveExec(
   let accepted = false;
   // A handshake ws refuses (or a client gone meanwhile) must not leave the runtime's session open.
   socket.once('close', () => { if (!accepted) s.session.close(); });
-  deps.wss.handleUpgrade(req, socket, head, (ws) => { accepted = true; relayExec(ws, s); });
+  deps.wss.handleUpgrade(req, socket, head, (ws) => { accepted = true; relayExec(ws, s, quietEnd); });
 }
