@@ -1,4 +1,6 @@
 // Turning what the agent answered (a Status JSON, or anything else) into the API's errors.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApiError, errors, type StatusDetails, type StatusReason } from '../status';
 
 const REASONS: ReadonlySet<string> = new Set<StatusReason>(['NotFound', 'BadRequest', 'Unauthorized', 'Forbidden', 'InternalError', 'MethodNotAllowed', 'ServiceUnavailable', 'Timeout']);
@@ -24,4 +26,17 @@ export function agentStatusError(code: number, body: string): ApiError {
 
 export function nodeUnreachable(node: string, e: unknown): ApiError {
   return errors.unavailable(`no connection to node "${node}": ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/**
+ * A refused upgrade the agent answered as the kubelet answers its own (plain text, e.g. `container not found ("app")`
+ * with 500), written back to the client as it came, as kube-apiserver's upgrade-aware proxy echoes the kubelet's
+ * response: kubectl then says `unable to upgrade connection: <the text>`. Its refusals of the control plane's
+ * credentials (401, 403) and Status answers are not echoed (agentStatusError makes them the API's errors). Whether
+ * it was written.
+ */
+export function echoAgentRefusal(socket: Duplex, code: number, body: string): boolean {
+  if (code === 401 || code === 403 || code < 400 || body.trimStart().startsWith('{')) return false;
+  socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  return true;
 }

@@ -8,7 +8,7 @@ import { errors } from '../status';
 import { queryFlag } from '../query-bool';
 import { requestUrl } from '../request';
 import { AgentUpgradeError, agentWebSocket, type AgentEndpoint } from '../../protocol/agent-connection';
-import { agentStatusError, nodeUnreachable } from './agent-errors';
+import { agentStatusError, echoAgentRefusal, nodeUnreachable } from './agent-errors';
 import { negotiateSpdyExec, serveSpdyExec } from './exec-spdy';
 import { CHANNEL_PROTOCOLS, SPDY_EXEC_PROTOCOL } from '../../protocol/exec-channels';
 import { resolveContainer, type PodWithContainers } from './pod-containers';
@@ -74,6 +74,7 @@ export async function upgradeExec(
   try {
     upstream = await agentWebSocket(ep, node, path, [protocol ?? 'v5.channel.k8s.io']);
   } catch (e) {
+    if (e instanceof AgentUpgradeError && echoAgentRefusal(socket, e.statusCode, e.body)) return;
     if (e instanceof AgentUpgradeError) throw agentStatusError(e.statusCode, e.body);
     throw nodeUnreachable(node, e);
   }

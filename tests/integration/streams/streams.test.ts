@@ -10,7 +10,7 @@ import { createSocket } from 'node:dgram';
 import * as path from 'node:path';
 import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pod } from 'kubernetes-types/core/v1';
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { createPodStreamBackend } from '../../../main/apiserver/streams';
 import { makePod, skipUnlessRoot, waitFor, waitStatus } from '../agent-runtime/support';
 import { R } from '../../../main/client/refs';
@@ -255,6 +255,25 @@ describe.skipIf(skipUnlessRoot)('pod streams through the agent server (logs, exe
       expect(refused.stderr).toMatch(/can't change directory to '\/proc\/nope'[\s\S]*command terminated with exit code 1/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('kubectl exec and attach into a container that is not running: the kubelet\'s words through the failed upgrade', async () => {
+    const pair = await rig.run(makePod('pair', [
+      { name: 'web', image: HELLO },
+      { name: 'done', image: HELLO, command: ['sh', '-c', 'exit 0'] },
+    ], { restartPolicy: 'OnFailure' }));
+    const state = (s: PodStatus | undefined, c: string) => s?.containerStatuses?.find((x) => x.name === c)?.state;
+    await waitStatus(rig.pm, pair, 'done exited, web running', (s) => !!state(s, 'done')?.terminated && !!state(s, 'web')?.running);
+    await waitFor('the API to have it', async () => {
+      const p = await rig.cluster.core.client.get<Pod & { metadata: { name: string } }>(PODS, 'pair', 'default');
+      return p.status?.phase === 'Running' && !!state(p.status, 'done')?.terminated;
+    }, 10_000, 100);
+    // The kubelet answers 500 with the text; kube-apiserver echoes it; kubectl (WebSocket, then SPDY) says so.
+    for (const args of [['exec', 'pair', '-c', 'done', '--', 'true'], ['attach', 'pair', '-c', 'done']]) {
+      const r = await rig.cluster.kubectl(args);
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr, args[0]).toContain('error: unable to upgrade connection: container not found ("done")');
     }
   });
 

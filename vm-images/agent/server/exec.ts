@@ -9,7 +9,7 @@ import { rawBuffer } from '../../../main/protocol/ws-data';
 import type { CriClient } from '../cri/client';
 import { connectExecStreams, type ExecStreams } from './cri-exec-stream';
 import { CHANNEL, CHANNEL_PROTOCOLS, channelMessage, type ExecChannels } from '../../../main/protocol/exec-channels';
-import { badRequest, notFound, rejectUpgrade } from './http-status';
+import { AgentHttpError, badRequest, notFound, rejectUpgrade } from './http-status';
 import { containerStatusOf, runtimeId, type PodLookup } from './pod-lookup';
 import { attachExitedStatus, exitedBefore, nowNs } from './attach-exited';
 
@@ -107,7 +107,8 @@ export async function serveExec(
     if (!pod) throw notFound(`pod "${podName}" not found`);
     const cs = containerStatusOf(pod, container);
     const id = runtimeId(cs?.containerID);
-    if (!cs || !id || !cs.state?.running) throw badRequest(`container not found ("${container}")`);
+    // The kubelet's words and answer (its streaming error: 500, plain text) for a container that is not running.
+    if (!cs || !id || !cs.state?.running) throw new AgentHttpError(500, 'InternalError', `container not found ("${container}")`, true);
     if (kind === 'attach') {
       const since = nowNs();
       quietEnd = async () => ((await exitedBefore(deps.cri, id, since)) ? attachExitedStatus() : undefined);
