@@ -1,8 +1,8 @@
 // An attach that containerd accepted for a container already gone (its store had not yet recorded the exit) ends with
 // Success and no output: the agent asks the runtime once the streams have closed and, when the container had exited
-// before the attach began, answers with containerd's words for that state, so that kubectl falls back to the log
-// (vm-images/agent/server/attach-exited.ts). Stand-ins for containerd's streaming channels and its ContainerStatus;
-// a real WebSocket between the agent's relay and a client.
+// before the attach's streams were joined, answers with containerd's words for that state, so that kubectl falls back
+// to the log (vm-images/agent/server/attach-exited.ts). Stand-ins for containerd's streaming channels and its
+// ContainerStatus; a real WebSocket between the agent's relay and a client.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -71,11 +71,11 @@ describe('an attach that joined a container already gone', () => {
     expect(asked).toBe(0);
   });
 
-  it('exitedBefore: true only for a container the runtime records as exited before the attach began', async () => {
+  it('exitedBefore: true only for a container the runtime records as exited before the attach\'s streams were joined', async () => {
     const since = nowNs();
     const cri = (s: ContainerStatus) => ({ containerStatus: async () => s });
     expect(await exitedBefore(cri(status('CONTAINER_EXITED', since - 5_000_000n)), 'c1', since)).toBe(true);
-    // Exited after the attach began: output may have been relayed or lost as with any attach; it stands.
+    // Exited after the streams were joined: output may have been relayed or lost as with any attach; it stands.
     expect(await exitedBefore(cri(status('CONTAINER_EXITED', since + 5_000_000n)), 'c1', since)).toBe(false);
     // Still running once its streams closed (it closed its own output): it stands, after the runtime had its moment.
     expect(await exitedBefore(cri(status('CONTAINER_RUNNING', 0n)), 'c1', since, 100)).toBe(false);

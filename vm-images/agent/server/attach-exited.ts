@@ -23,9 +23,9 @@ export function attachExitedStatus(): Buffer {
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 /**
- * Whether the container had exited before `sinceNs` (when the attach began): its runtime status, once the runtime has
- * recorded an exit after the attach's streams closed. Still running after that (it closed its own output) or any error
- * asking: false — the attach stands as it ended.
+ * Whether the container had exited before `sinceNs` (when the attach's streams were joined): its runtime status, once
+ * the runtime has recorded an exit after the attach's streams closed. Still running after that (it closed its own
+ * output) or any error asking: false — the attach stands as it ended.
  */
 export async function exitedBefore(cri: Pick<CriClient, 'containerStatus'>, id: string, sinceNs: bigint, recordedMs = EXIT_RECORDED_MS): Promise<boolean> {
   let st: ContainerStatus;

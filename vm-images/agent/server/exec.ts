@@ -109,12 +109,13 @@ export async function serveExec(
     const id = runtimeId(cs?.containerID);
     // The kubelet's words and answer (its streaming error: 500, plain text) for a container that is not running.
     if (!cs || !id || !cs.state?.running) throw new AgentHttpError(500, 'InternalError', `container not found ("${container}")`, true);
+    const url = kind === 'exec' ? await deps.cri.exec(id, command, ch) : await deps.cri.attach(id, ch);
+    streams = await connectExecStreams(url, ch);
     if (kind === 'attach') {
+      // From when the runtime has joined its output streams: what an exit before that printed, no attach can show.
       const since = nowNs();
       quietEnd = async () => ((await exitedBefore(deps.cri, id, since)) ? attachExitedStatus() : undefined);
     }
-    const url = kind === 'exec' ? await deps.cri.exec(id, command, ch) : await deps.cri.attach(id, ch);
-    streams = await connectExecStreams(url, ch);
   } catch (e) {
     rejectUpgrade(socket, e);
     return;
