@@ -3,6 +3,7 @@
 // other answer, instead of Node's bare "400 Bad Request" without a body, then the connection is closed.
 import type { Duplex } from 'node:stream';
 import { ApiError } from './status';
+import { endWithResponse } from '../protocol/raw-response';
 
 /** The error Node's `clientError` event carries (llhttp's code, when it has one). */
 type ClientError = Error & { code?: string };
@@ -16,5 +17,5 @@ export function answerClientError(err: ClientError, socket: Duplex): void {
   const [code, text] = tooLarge ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
   const message = tooLarge ? 'the request headers are too large' : `the server could not parse the request: ${err.code ?? err.message}`;
   const body = JSON.stringify(new ApiError(code, 'BadRequest', message).toStatus());
-  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  endWithResponse(socket, code, 'application/json', body, { reason: text });
 }

@@ -36,6 +36,7 @@ import { MAX_STREAMS_PER_CONNECTION, asHttp1 } from './http2-compat';
 import { FlowControl } from './flowcontrol/filter';
 import type { FlowControlOptions } from './flowcontrol/filter';
 import { answerHealth, answerHealthCheck, healthChecks, type HealthAnswer, type HealthCheck, type HealthEndpoint } from './health';
+import { endWithResponse } from '../protocol/raw-response';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -349,10 +350,7 @@ const STREAM_PATHS = ((paths: string[]) => `${paths.slice(0, -1).join(', ')} and
 ]);
 
 async function handleUpgrade(opts: ApiServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  const fail = (err: ApiError) => {
-    const body = JSON.stringify(err.toStatus());
-    socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  };
+  const fail = (err: ApiError) => endWithResponse(socket, err.code, 'application/json', JSON.stringify(err.toStatus()), { reason: err.reason });
   try {
     const requester = await opts.auth.authenticate(req);
     if (!requester) throw errors.unauthorized();

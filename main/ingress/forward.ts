@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AgentEndpoint } from '../protocol/agent-connection';
 import { endToEndHeaders } from '../protocol/hop-by-hop';
+import { endWithResponse } from '../protocol/raw-response';
 import { RoundRobin, type Target } from '../tunnel/endpoints';
 import { dialPod, PodAgents, type TunnelLayer } from '../tunnel/pod-tunnel';
 import type { IngressBackend } from '../api/types';
@@ -216,7 +217,5 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
 }
 
 function rejectUpgrade(socket: Duplex, status: number, body: string, headers: Record<string, string> = {}): void {
-  const text = http.STATUS_CODES[status] ?? '';
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  endWithResponse(socket, status, 'text/plain; charset=utf-8', body, { headers });
 }

@@ -1,6 +1,6 @@
 // Turning what the agent answered (a Status JSON, or anything else) into the API's errors.
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { endWithResponse } from '../../protocol/raw-response';
 import { ApiError, errors, type StatusDetails, type StatusReason } from '../status';
 
 const REASONS: ReadonlySet<string> = new Set<StatusReason>(['NotFound', 'BadRequest', 'Unauthorized', 'Forbidden', 'InternalError', 'MethodNotAllowed', 'ServiceUnavailable', 'Timeout']);
@@ -37,6 +37,6 @@ export function nodeUnreachable(node: string, e: unknown): ApiError {
  */
 export function echoAgentRefusal(socket: Duplex, code: number, body: string): boolean {
   if (code === 401 || code === 403 || code < 400 || body.trimStart().startsWith('{')) return false;
-  socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  endWithResponse(socket, code, 'text/plain; charset=utf-8', body);
   return true;
 }

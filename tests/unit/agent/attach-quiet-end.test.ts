@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { execWebSocketServer, relayExec } from '../../../vm-images/agent/server/exec';
 import type { ExecStreams } from '../../../vm-images/agent/server/cri-exec-stream';
-import { attachExitedStatus, exitedBefore, nowNs } from '../../../vm-images/agent/server/attach-exited';
+import { attachExitedStatus, exitedBefore } from '../../../vm-images/agent/server/attach-exited';
 import type { ContainerStatus } from '../../../vm-images/agent/cri/types';
 import { CHANNEL } from '../../../main/protocol/exec-channels';
 
@@ -72,16 +72,17 @@ describe('an attach that joined a container already gone', () => {
   });
 
   it('exitedBefore: true only for a container the runtime records as exited before the attach\'s streams were joined', async () => {
-    const since = nowNs();
+    const since = Date.now();
+    const sinceNs = BigInt(since) * 1_000_000n;
     const cri = (s: ContainerStatus) => ({ containerStatus: async () => s });
-    expect(await exitedBefore(cri(status('CONTAINER_EXITED', since - 5_000_000n)), 'c1', since)).toBe(true);
+    expect(await exitedBefore(cri(status('CONTAINER_EXITED', sinceNs - 5_000_000n)), 'c1', since)).toBe(true);
     // Exited after the streams were joined: output may have been relayed or lost as with any attach; it stands.
-    expect(await exitedBefore(cri(status('CONTAINER_EXITED', since + 5_000_000n)), 'c1', since)).toBe(false);
+    expect(await exitedBefore(cri(status('CONTAINER_EXITED', sinceNs + 5_000_000n)), 'c1', since)).toBe(false);
     // Still running once its streams closed (it closed its own output): it stands, after the runtime had its moment.
     expect(await exitedBefore(cri(status('CONTAINER_RUNNING', 0n)), 'c1', since, 100)).toBe(false);
     // The exit recorded a moment after the streams closed.
     let calls = 0;
-    const lagging = { containerStatus: async () => (++calls < 3 ? status('CONTAINER_RUNNING', 0n) : status('CONTAINER_EXITED', since - 1n)) };
+    const lagging = { containerStatus: async () => (++calls < 3 ? status('CONTAINER_RUNNING', 0n) : status('CONTAINER_EXITED', sinceNs - 1n)) };
     expect(await exitedBefore(lagging, 'c1', since)).toBe(true);
     expect(calls).toBe(3);
   });

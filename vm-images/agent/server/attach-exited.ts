@@ -7,6 +7,7 @@
 import type { CriClient } from '../cri/client';
 import type { ContainerStatus } from '../cri/types';
 import { pollUntil } from '../../../main/protocol/poll';
+import { nsToMs } from '../pods/runtime-state';
 
 /** How long after the streams closed the runtime may take to record the exit (its event monitor). */
 const EXIT_RECORDED_MS = 1_000;
@@ -19,15 +20,12 @@ export function attachExitedStatus(): Buffer {
   }));
 }
 
-/** Nanoseconds since the epoch, as the CRI's timestamps. */
-export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
-
 /**
- * Whether the container had exited before `sinceNs` (when the attach's streams were joined): its runtime status, once
+ * Whether the container had exited before `sinceMs` (when the attach's streams were joined): its runtime status, once
  * the runtime has recorded an exit after the attach's streams closed. Still running after that (it closed its own
  * output) or any error asking: false — the attach stands as it ended.
  */
-export async function exitedBefore(cri: Pick<CriClient, 'containerStatus'>, id: string, sinceNs: bigint, recordedMs = EXIT_RECORDED_MS): Promise<boolean> {
+export async function exitedBefore(cri: Pick<CriClient, 'containerStatus'>, id: string, sinceMs: number, recordedMs = EXIT_RECORDED_MS): Promise<boolean> {
   let st: ContainerStatus;
   try {
     st = await pollUntil(async () => {
@@ -37,5 +35,6 @@ export async function exitedBefore(cri: Pick<CriClient, 'containerStatus'>, id: 
   } catch {
     return false;
   }
-  return st.state === 'CONTAINER_EXITED' && BigInt(st.finished_at || '0') > 0n && BigInt(st.finished_at) <= sinceNs;
+  const finishedMs = nsToMs(st.finished_at);
+  return st.state === 'CONTAINER_EXITED' && finishedMs > 0 && finishedMs <= sinceMs;
 }

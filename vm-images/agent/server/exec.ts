@@ -11,7 +11,7 @@ import { connectExecStreams, type ExecStreams } from './cri-exec-stream';
 import { CHANNEL, CHANNEL_PROTOCOLS, channelMessage, type ExecChannels } from '../../../main/protocol/exec-channels';
 import { AgentHttpError, badRequest, notFound, rejectUpgrade } from './http-status';
 import { containerStatusOf, runtimeId, type PodLookup } from './pod-lookup';
-import { attachExitedStatus, exitedBefore, nowNs } from './attach-exited';
+import { attachExitedStatus, exitedBefore } from './attach-exited';
 
 function flag(q: URLSearchParams, k: string): boolean {
   const v = q.get(k);
@@ -113,7 +113,7 @@ export async function serveExec(
     streams = await connectExecStreams(url, ch);
     if (kind === 'attach') {
       // From when the runtime has joined its output streams: what an exit before that printed, no attach can show.
-      const since = nowNs();
+      const since = Date.now();
       quietEnd = async () => ((await exitedBefore(deps.cri, id, since)) ? attachExitedStatus() : undefined);
     }
   } catch (e) {

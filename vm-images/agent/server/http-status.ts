@@ -1,6 +1,7 @@
 // Errors the agent's server answers with: Kubernetes Status objects (the control plane passes them on).
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { endWithResponse } from '../../../main/protocol/raw-response';
 
 export type AgentReason = 'BadRequest' | 'NotFound' | 'Unauthorized' | 'Forbidden' | 'InternalError' | 'MethodNotAllowed' | 'Conflict';
 
@@ -47,5 +48,5 @@ export function rejectUpgrade(socket: Duplex, e: unknown): void {
   const err = toAgentError(e);
   const body = err.plain ? err.message : statusBody(err);
   const type = err.plain ? PLAIN_TEXT : 'application/json';
-  socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  endWithResponse(socket, err.code, type, body, { reason: err.reason });
 }
